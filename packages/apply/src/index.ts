@@ -1,0 +1,2 @@
+// The public contract of @gitops-sdk/apply: what is not exported here does not exist.
+export {}

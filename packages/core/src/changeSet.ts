@@ -1,0 +1,62 @@
+import { formatRef } from './objectRef.js'
+import type { ObjectRef } from './objectRef.js'
+
+/** What happened to one object. */
+export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed'
+
+/** One object's outcome in a {@link ChangeSet}. */
+export interface ChangeSetEntry {
+  readonly ref: ObjectRef
+  readonly action: Action
+  /** Why it was skipped or failed, or what changed; one line. */
+  readonly reason?: string | undefined
+}
+
+/** The outcome of an apply or prune: one entry per object, in the order they were handled. */
+export interface ChangeSet {
+  readonly entries: readonly ChangeSetEntry[]
+}
+
+/** Counts of each action in a change set. */
+export type ChangeSetSummary = Readonly<Record<Action, number>>
+
+const ACTIONS: readonly Action[] = ['created', 'configured', 'unchanged', 'deleted', 'skipped', 'failed']
+
+/** A change set from entries. */
+export function createChangeSet(entries: readonly ChangeSetEntry[] = []): ChangeSet {
+  return { entries: [...entries] }
+}
+
+/** One change set holding the entries of all, in order. */
+export function mergeChangeSets(...sets: readonly ChangeSet[]): ChangeSet {
+  return { entries: sets.flatMap((s) => s.entries) }
+}
+
+/** How many entries have each action. */
+export function summarizeChangeSet(changeSet: ChangeSet): ChangeSetSummary {
+  const counts: Record<Action, number> = { created: 0, configured: 0, unchanged: 0, deleted: 0, skipped: 0, failed: 0 }
+  for (const e of changeSet.entries) counts[e.action] += 1
+  return counts
+}
+
+/** Tells whether anything in the cluster changed (created, configured or deleted). */
+export function hasChanges(changeSet: ChangeSet): boolean {
+  return changeSet.entries.some((e) => e.action === 'created' || e.action === 'configured' || e.action === 'deleted')
+}
+
+/**
+ * One line per entry, as `Kind/namespace/name action` with the reason after a colon, the way the
+ * CLI prints a change set and Flux writes its events.
+ */
+export function formatChangeSet(changeSet: ChangeSet): string {
+  return changeSet.entries
+    .map((e) => `${formatRef(e.ref)} ${e.action}${e.reason === undefined ? '' : `: ${e.reason}`}`)
+    .join('\n')
+}
+
+/** A short summary such as `3 created, 1 configured, 12 unchanged`; actions with no entries are left out. */
+export function formatSummary(changeSet: ChangeSet): string {
+  const counts = summarizeChangeSet(changeSet)
+  const parts = ACTIONS.filter((a) => counts[a] > 0).map((a) => `${counts[a]} ${a}`)
+  return parts.length === 0 ? 'no objects' : parts.join(', ')
+}

@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './index.js'
+import type { FileSystem } from './index.js'
+
+const root = mkdtempSync(join(tmpdir(), 'gitops-fs-'))
+const outside = mkdtempSync(join(tmpdir(), 'gitops-outside-'))
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
+})
+mkdirSync(join(root, 'app', 'base'), { recursive: true })
+writeFileSync(join(root, 'app', 'base', 'kustomization.yaml'), 'resources: []\n')
+writeFileSync(join(root, 'app', 'readme.md'), 'hi')
+writeFileSync(join(outside, 'secret.txt'), 'do not read')
+symlinkSync(join(outside, 'secret.txt'), join(root, 'app', 'escape.txt'))
+symlinkSync('base/kustomization.yaml', join(root, 'app', 'inside.yaml'))
+
+const trees: [string, FileSystem][] = [
+  ['nodeFs', nodeFs(root)],
+  ['memoryFs', memoryFs({ 'app/base/kustomization.yaml': 'resources: []\n', 'app/readme.md': 'hi', 'app/inside.yaml': 'resources: []\n' })],
+]
+
+describe.each(trees)('%s', (_name, fs) => {
+  it('reads files by relative POSIX path', async () => {
+    expect(await readTextFile(fs, 'app/base/kustomization.yaml')).toBe('resources: []\n')
+    expect(await readTextFile(fs, './app/../app/base/kustomization.yaml')).toBe('resources: []\n')
+    expect(await readTextFile(fs, 'app/inside.yaml')).toBe('resources: []\n')
+  })
+
+  it('lists directories sorted and stats paths', async () => {
+    const names = (await fs.readdir('app')).map((e) => `${e.name}:${e.type}`)
+    expect(names).toContain('base:directory')
+    expect(names).toContain('readme.md:file')
+    expect(await fs.stat('app/base')).toMatchObject({ type: 'directory' })
+    expect(await fs.stat('app/readme.md')).toMatchObject({ type: 'file', size: 2 })
+    expect(await fs.stat('app/missing')).toBeUndefined()
+  })
+
+  it('fails with typed errors for missing files, directories read as files and .. escapes', async () => {
+    await expect(fs.readFile('app/missing.yaml')).rejects.toMatchObject({ code: 'CORE_FS_NOT_FOUND' })
+    await expect(fs.readFile('app/base')).rejects.toMatchObject({ code: 'CORE_FS_NOT_A_FILE' })
+    await expect(fs.readdir('app/readme.md')).rejects.toMatchObject({ code: 'CORE_FS_NOT_A_DIRECTORY' })
+    await expect(fs.readFile('../etc/passwd')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
+  })
+})
+
+describe('nodeFs', () => {
+  it('refuses a symlink that leads outside the root', async () => {
+    const fs = nodeFs(root)
+    await expect(fs.readFile('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
+    await expect(fs.stat('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
+  })
+})
+
+describe('overlayFs', () => {
+  it('shows replaced contents over the base without touching it', async () => {
+    const base = memoryFs({ 'a/secret.env': 'ENC[...]', 'a/plain.txt': 'x' })
+    const fs = overlayFs(base, new Map([['a/secret.env', new TextEncoder().encode('KEY=value')]]))
+    expect(await readTextFile(fs, 'a/secret.env')).toBe('KEY=value')
+    expect(await readTextFile(base, 'a/secret.env')).toBe('ENC[...]')
+    expect(await fs.stat('a/secret.env')).toMatchObject({ size: 9 })
+  })
+})
+
+describe('normalizePath', () => {
+  it.each([
+    ['', ''],
+    ['.', ''],
+    ['/a//b/./c/', 'a/b/c'],
+    ['a/b/../c', 'a/c'],
+    ['a\\b', 'a/b'],
+  ])('normalises %j to %j', (input, output) => {
+    expect(normalizePath(input)).toBe(output)
+  })
+})

@@ -1,0 +1,261 @@
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { join, sep } from 'node:path'
+import { CoreError } from './errors.js'
+
+/** Kind of a directory entry. */
+export type EntryType = 'file' | 'directory' | 'symlink' | 'other'
+
+/** One entry of a directory listing. */
+export interface DirEntry {
+  readonly name: string
+  readonly type: EntryType
+}
+
+/** What {@link FileSystem.stat} tells about a path (symlinks inside the root are followed). */
+export interface FileStat {
+  readonly type: 'file' | 'directory'
+  /** Size in bytes (0 for directories). */
+  readonly size: number
+  /** Unix permission bits such as `0o644` or `0o755`. */
+  readonly mode: number
+}
+
+/**
+ * A read-only file tree with its own root, the seam between the packages: git-source hands one
+ * out for an artifact, secrets and render read through one. Paths are POSIX and relative to the
+ * root (`''` or `.` is the root; a leading `/` is the root too); nothing outside the root can be
+ * reached, not by `..` and not through a symlink.
+ */
+export interface FileSystem {
+  /** The bytes of a file. @throws `CORE_FS_NOT_FOUND`, `CORE_FS_NOT_A_FILE`, `CORE_FS_PATH_ESCAPES_ROOT` */
+  readFile(path: string): Promise<Uint8Array>
+  /** The entries of a directory, sorted by name. @throws `CORE_FS_NOT_FOUND`, `CORE_FS_NOT_A_DIRECTORY` */
+  readdir(path: string): Promise<DirEntry[]>
+  /** What is at `path`, or `undefined` when nothing is. @throws `CORE_FS_PATH_ESCAPES_ROOT` */
+  stat(path: string): Promise<FileStat | undefined>
+}
+
+/**
+ * Normalises a path inside a file system: POSIX separators, no `.` segments, `..` resolved, no
+ * leading or trailing slash. `''` is the root.
+ *
+ * @throws `CORE_FS_PATH_ESCAPES_ROOT` when `..` climbs above the root.
+ */
+export function normalizePath(path: string): string {
+  const parts: string[] = []
+  for (const part of path.replaceAll('\\', '/').split('/')) {
+    if (part === '' || part === '.') continue
+    if (part === '..') {
+      if (parts.length === 0) {
+        throw new CoreError({
+          code: 'CORE_FS_PATH_ESCAPES_ROOT',
+          message: `${path}: path escapes the root`,
+          details: { path },
+        })
+      }
+      parts.pop()
+      continue
+    }
+    parts.push(part)
+  }
+  return parts.join('/')
+}
+
+/** Reads a file as UTF-8 text. */
+export async function readTextFile(fs: FileSystem, path: string): Promise<string> {
+  return new TextDecoder().decode(await fs.readFile(path))
+}
+
+function notFound(path: string): CoreError {
+  return new CoreError({ code: 'CORE_FS_NOT_FOUND', message: `${path}: no such file or directory`, details: { path } })
+}
+
+function notAFile(path: string): CoreError {
+  return new CoreError({ code: 'CORE_FS_NOT_A_FILE', message: `${path}: is a directory, not a file`, details: { path } })
+}
+
+function notADirectory(path: string): CoreError {
+  return new CoreError({ code: 'CORE_FS_NOT_A_DIRECTORY', message: `${path}: not a directory`, details: { path } })
+}
+
+function byName(a: DirEntry, b: DirEntry): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}
+
+/**
+ * A {@link FileSystem} over a directory on disk. Symlinks are followed only while they stay inside
+ * `root`; one pointing outside fails with `CORE_FS_PATH_ESCAPES_ROOT`.
+ *
+ * @example
+ * ```ts
+ * const objects = await render('clusters/prod', { fs: nodeFs('/srv/fleet') })
+ * ```
+ */
+export function nodeFs(root: string): FileSystem {
+  let realRoot: Promise<string> | undefined
+  const resolve = async (path: string): Promise<{ rel: string; abs: string }> => {
+    const rel = normalizePath(path)
+    realRoot ??= realpath(root)
+    const base = await realRoot
+    const abs = rel === '' ? base : join(base, ...rel.split('/'))
+    let real: string
+    try {
+      real = await realpath(abs)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+        return { rel, abs }
+      }
+      throw err
+    }
+    if (real !== base && !real.startsWith(base + sep)) {
+      throw new CoreError({
+        code: 'CORE_FS_PATH_ESCAPES_ROOT',
+        message: `${rel}: a symlink leads outside the root`,
+        details: { path: rel },
+      })
+    }
+    return { rel, abs: real }
+  }
+  return {
+    async readFile(path) {
+      const { rel, abs } = await resolve(path)
+      try {
+        return new Uint8Array(await readFile(abs))
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(rel)
+        if (code === 'EISDIR') throw notAFile(rel)
+        throw err
+      }
+    },
+    async readdir(path) {
+      const { rel, abs } = await resolve(path)
+      try {
+        const entries = await readdir(abs, { withFileTypes: true })
+        return entries
+          .map((e): DirEntry => ({
+            name: e.name,
+            type: e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : 'other',
+          }))
+          .sort(byName)
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT') throw notFound(rel)
+        if (code === 'ENOTDIR') throw notADirectory(rel)
+        throw err
+      }
+    },
+    async stat(path) {
+      const { abs } = await resolve(path)
+      try {
+        const s = await stat(abs)
+        if (!s.isFile() && !s.isDirectory()) return undefined
+        return { type: s.isFile() ? 'file' : 'directory', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+        throw err
+      }
+    },
+  }
+}
+
+/** Contents of an in-memory file: text (stored as UTF-8) or bytes. */
+export type FileContent = string | Uint8Array
+
+/** An in-memory {@link FileSystem} that can also be written to, for tests and generated trees. */
+export interface MemoryFileSystem extends FileSystem {
+  /** Creates or replaces a file; parent directories appear implicitly. */
+  writeFile(path: string, content: FileContent, mode?: number): void
+  /** Removes a file. */
+  removeFile(path: string): void
+  /** Every file path, sorted. */
+  paths(): string[]
+}
+
+/**
+ * An in-memory {@link FileSystem} holding `files` (path → content). Directories are implied by the
+ * paths.
+ *
+ * @example
+ * ```ts
+ * const fs = memoryFs({ 'app/kustomization.yaml': 'resources: [deploy.yaml]\n', 'app/deploy.yaml': deployment })
+ * ```
+ */
+export function memoryFs(files: Readonly<Record<string, FileContent>> = {}): MemoryFileSystem {
+  const encoder = new TextEncoder()
+  const contents = new Map<string, { data: Uint8Array; mode: number }>()
+  const dirs = new Map<string, Set<string>>([['', new Set()]])
+  const addParents = (path: string): void => {
+    let child = path
+    for (;;) {
+      const slash = child.lastIndexOf('/')
+      const parent = slash < 0 ? '' : child.slice(0, slash)
+      let set = dirs.get(parent)
+      if (set === undefined) dirs.set(parent, (set = new Set()))
+      set.add(slash < 0 ? child : child.slice(slash + 1))
+      if (parent === '') return
+      child = parent
+    }
+  }
+  const fs: MemoryFileSystem = {
+    writeFile(path, content, mode = 0o644) {
+      const rel = normalizePath(path)
+      if (rel === '' || dirs.has(rel)) throw notAFile(rel)
+      contents.set(rel, { data: typeof content === 'string' ? encoder.encode(content) : content, mode })
+      addParents(rel)
+    },
+    removeFile(path) {
+      const rel = normalizePath(path)
+      if (!contents.delete(rel)) throw notFound(rel)
+      const slash = rel.lastIndexOf('/')
+      dirs.get(slash < 0 ? '' : rel.slice(0, slash))?.delete(slash < 0 ? rel : rel.slice(slash + 1))
+    },
+    paths() {
+      return [...contents.keys()].sort()
+    },
+    // async so that a bad path rejects the promise rather than throwing at the call.
+    async readFile(path) {
+      const rel = normalizePath(path)
+      const file = contents.get(rel)
+      if (file !== undefined) return file.data
+      throw dirs.has(rel) ? notAFile(rel) : notFound(rel)
+    },
+    async readdir(path) {
+      const rel = normalizePath(path)
+      const names = dirs.get(rel)
+      if (names === undefined) throw contents.has(rel) ? notADirectory(rel) : notFound(rel)
+      const prefix = rel === '' ? '' : `${rel}/`
+      const entries = [...names].map(
+        (name): DirEntry => ({ name, type: dirs.has(prefix + name) ? 'directory' : 'file' }),
+      )
+      return entries.sort(byName)
+    },
+    async stat(path) {
+      const rel = normalizePath(path)
+      const file = contents.get(rel)
+      if (file !== undefined) return { type: 'file', size: file.data.byteLength, mode: file.mode }
+      return dirs.has(rel) ? { type: 'directory', size: 0, mode: 0o755 } : undefined
+    },
+  }
+  for (const [path, content] of Object.entries(files)) fs.writeFile(path, content)
+  return fs
+}
+
+/**
+ * A {@link FileSystem} that shows `overrides` (path → bytes) over `base`: how decrypted generator
+ * inputs reach render without ever being written to disk. Overrides replace existing files only.
+ */
+export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8Array>): FileSystem {
+  const files = new Map<string, Uint8Array>()
+  for (const [path, data] of overrides) files.set(normalizePath(path), data)
+  return {
+    readFile: async (path) => files.get(normalizePath(path)) ?? base.readFile(path),
+    readdir: (path) => base.readdir(path),
+    stat: async (path) => {
+      const s = await base.stat(path)
+      const data = files.get(normalizePath(path))
+      return s !== undefined && data !== undefined ? { ...s, size: data.byteLength } : s
+    },
+  }
+}

@@ -1,0 +1,585 @@
+// The YAML printer behind `stringifyObjects`. kustomize v5.5.0 prints each resource with
+// sigs.k8s.io/yaml (JSON, then go-yaml v2's Marshal), so its bytes are those of go-yaml v2.4.0's
+// encoder (encode.go) and libyaml-derived emitter (emitterc.go): keys sorted with v2's natural order,
+// YAML 1.1 look-alikes double-quoted, long scalars folded at 80 columns, sequences not indented under
+// their key. This is a port of the parts of that emitter a JSON-shaped document reaches, with the
+// same state (column, indent stack, whitespace and indention flags) so that it folds and indents
+// exactly where v2 does.
+import { goFormatFloat } from './goFloat.js'
+import { sortKeys } from './sortKeys.js'
+import { isPlainSafe } from './v2resolve.js'
+
+const BEST_INDENT = 2
+const BEST_WIDTH = 80
+
+type Style = 'plain' | 'single' | 'double' | 'literal'
+
+interface Analysis {
+  readonly multiline: boolean
+  readonly flowPlainAllowed: boolean
+  readonly blockPlainAllowed: boolean
+  readonly singleQuotedAllowed: boolean
+  readonly blockAllowed: boolean
+}
+
+/** Thrown for values JSON cannot carry (NaN, infinities, functions); the caller names the object. */
+export class UnsupportedValueError extends Error {
+  readonly path: string
+  constructor(message: string, path: string) {
+    super(message)
+    this.path = path
+  }
+}
+
+export function emitDocument(value: unknown): string {
+  const emitter = new Emitter()
+  emitter.node(value, '', { root: true, sequence: false, mapping: false, simpleKey: false })
+  emitter.writeIndent()
+  return emitter.finish()
+}
+
+type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
+
+interface Context {
+  readonly root: boolean
+  readonly sequence: boolean
+  readonly mapping: boolean
+  readonly simpleKey: boolean
+}
+
+const inSequence: Context = { root: false, sequence: true, mapping: false, simpleKey: false }
+const asKey: Context = { root: false, sequence: false, mapping: true, simpleKey: true }
+const asComplexKey: Context = { root: false, sequence: false, mapping: true, simpleKey: false }
+const asValue: Context = { root: false, sequence: false, mapping: true, simpleKey: false }
+
+class Emitter {
+  private readonly out: string[] = []
+  private column = 0
+  private indent = -1
+  private readonly indents: number[] = []
+  private whitespace = true
+  private indention = true
+  private flowLevel = 0
+  private mappingContext = false
+  private simpleKeyContext = false
+
+  finish(): string {
+    return this.out.join('')
+  }
+
+  node(value: unknown, path: string, context: Context): void {
+    this.mappingContext = context.mapping
+    this.simpleKeyContext = context.simpleKey
+    if (value === null || value === undefined) return this.scalar('null', 'plain')
+    switch (typeof value) {
+      case 'string':
+        return this.scalar(value, stringStyle(value))
+      case 'boolean':
+        return this.scalar(value ? 'true' : 'false', 'plain')
+      case 'number':
+        return this.scalar(formatNumber(value, path), 'plain')
+      case 'bigint':
+        return this.scalar(formatBigInt(value), 'plain')
+      case 'object':
+        if (Array.isArray(value)) return this.sequence(value as readonly unknown[], path)
+        return this.mapping(value as Readonly<Record<string, unknown>>, path)
+      case 'function':
+      case 'symbol':
+      case 'undefined':
+        throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, path)
+    }
+  }
+
+  private sequence(items: readonly unknown[], path: string): void {
+    if (items.length === 0) return this.emptyFlow('[', ']')
+    this.increaseIndent(false, this.mappingContext && !this.indention)
+    for (let i = 0; i < items.length; i++) {
+      this.writeIndent()
+      this.writeIndicator('-', [true, false, true])
+      this.node(items[i], `${path}[${i}]`, inSequence)
+    }
+    this.popIndent()
+  }
+
+  private mapping(map: Readonly<Record<string, unknown>>, path: string): void {
+    const keys = Object.keys(map).filter((k) => map[k] !== undefined)
+    if (keys.length === 0) return this.emptyFlow('{', '}')
+    sortKeys(keys)
+    this.increaseIndent(false, false)
+    for (const key of keys) {
+      this.writeIndent()
+      if (!hasLineBreak(key) && utf8Length(key) <= 128) {
+        this.node(key, path, asKey)
+        this.writeIndicator(':', [false, false, false])
+      } else {
+        // check_simple_key failed: a complex key, `? key` then `: value` on the next line.
+        this.writeIndicator('?', [true, false, true])
+        this.node(key, path, asComplexKey)
+        this.writeIndent()
+        this.writeIndicator(':', [true, false, true])
+      }
+      this.node(map[key], path === '' ? key : `${path}.${key}`, asValue)
+    }
+    this.popIndent()
+  }
+
+  private emptyFlow(open: string, close: string): void {
+    this.writeIndicator(open, [true, true, false])
+    this.increaseIndent(true, false)
+    this.popIndent()
+    this.writeIndicator(close, [false, false, false])
+  }
+
+  private scalar(value: string, requested: Style): void {
+    const analysis = analyze(value)
+    let style = requested
+    if (this.simpleKeyContext && analysis.multiline) style = 'double'
+    if (style === 'plain') {
+      if (
+        (this.flowLevel > 0 && !analysis.flowPlainAllowed) ||
+        (this.flowLevel === 0 && !analysis.blockPlainAllowed)
+      ) {
+        style = 'single'
+      }
+      if (value.length === 0 && (this.flowLevel > 0 || this.simpleKeyContext)) style = 'single'
+    }
+    if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double'
+    if (style === 'literal' && (!analysis.blockAllowed || this.flowLevel > 0 || this.simpleKeyContext)) {
+      style = 'double'
+    }
+    this.increaseIndent(true, false)
+    const allowBreaks = !this.simpleKeyContext
+    switch (style) {
+      case 'plain':
+        this.writePlain(value, allowBreaks)
+        break
+      case 'single':
+        this.writeSingleQuoted(value, allowBreaks)
+        break
+      case 'double':
+        this.writeDoubleQuoted(value, allowBreaks)
+        break
+      case 'literal':
+        this.writeLiteral(value)
+        break
+    }
+    this.popIndent()
+  }
+
+  private increaseIndent(flow: boolean, indentless: boolean): void {
+    this.indents.push(this.indent)
+    if (this.indent < 0) this.indent = flow ? BEST_INDENT : 0
+    else if (!indentless) this.indent += BEST_INDENT
+  }
+
+  private popIndent(): void {
+    this.indent = this.indents.pop() ?? -1
+  }
+
+  private put(text: string): void {
+    this.out.push(text)
+    this.column += 1
+  }
+
+  private putBreak(): void {
+    this.out.push('\n')
+    this.column = 0
+  }
+
+  writeIndent(): void {
+    const indent = Math.max(this.indent, 0)
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak()
+    if (this.column < indent) {
+      this.out.push(' '.repeat(indent - this.column))
+      this.column = indent
+    }
+    this.whitespace = true
+    this.indention = true
+  }
+
+  /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
+  private writeIndicator(indicator: string, flags: IndicatorFlags): void {
+    const [needWhitespace, isWhitespace, isIndention] = flags
+    if (needWhitespace && !this.whitespace) this.put(' ')
+    this.out.push(indicator)
+    this.column += indicator.length
+    this.whitespace = isWhitespace
+    this.indention = this.indention && isIndention
+  }
+
+  private writePlain(value: string, allowBreaks: boolean): void {
+    if (!this.whitespace) this.put(' ')
+    if (!value.includes(' ')) {
+      // Fast path: without a space there is nowhere to fold (plain scalars hold no line breaks).
+      this.out.push(value)
+      this.column += codePointLength(value)
+    } else {
+      const chars = Array.from(value)
+      let spaces = false
+      for (let i = 0; i < chars.length; i++) {
+        const c = chars[i] as string
+        if (c === ' ') {
+          if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ') {
+            this.writeIndent()
+          } else {
+            this.put(c)
+          }
+          spaces = true
+        } else {
+          this.put(c)
+          this.indention = false
+          spaces = false
+        }
+      }
+    }
+    this.whitespace = false
+    this.indention = false
+  }
+
+  private writeSingleQuoted(value: string, allowBreaks: boolean): void {
+    this.writeIndicator("'", [true, false, false])
+    const chars = Array.from(value)
+    let spaces = false
+    let breaks = false
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string
+      if (c === ' ') {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1 && chars[i + 1] !== ' ') {
+          this.writeIndent()
+        } else {
+          this.put(c)
+        }
+        spaces = true
+      } else if (isBreak(c)) {
+        if (!breaks && c === '\n') this.putBreak()
+        this.writeBreak(c)
+        this.indention = true
+        breaks = true
+      } else {
+        if (breaks) this.writeIndent()
+        if (c === "'") this.put("'")
+        this.put(c)
+        this.indention = false
+        spaces = false
+        breaks = false
+      }
+    }
+    this.writeIndicator("'", [false, false, false])
+    this.whitespace = false
+    this.indention = false
+  }
+
+  private writeDoubleQuoted(value: string, allowBreaks: boolean): void {
+    this.writeIndicator('"', [true, false, false])
+    const chars = Array.from(value)
+    const bom = value.charCodeAt(0) === 0xfeff
+    let spaces = false
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars[i] as string
+      const cp = c.codePointAt(0) ?? 0
+      if (!isPrintable(cp) || bom || isBreak(c) || c === '"' || c === '\\') {
+        this.put('\\')
+        this.writeEscape(cp)
+        spaces = false
+      } else if (c === ' ') {
+        if (allowBreaks && !spaces && this.column > BEST_WIDTH && i > 0 && i < chars.length - 1) {
+          this.writeIndent()
+          if (chars[i + 1] === ' ') this.put('\\')
+        } else {
+          this.put(c)
+        }
+        spaces = true
+      } else {
+        this.put(c)
+        spaces = false
+      }
+    }
+    this.writeIndicator('"', [false, false, false])
+    this.whitespace = false
+    this.indention = false
+  }
+
+  private writeEscape(cp: number): void {
+    const short = shortEscapes.get(cp)
+    if (short !== undefined) {
+      this.put(short)
+      return
+    }
+    const [letter, width] = cp <= 0xff ? ['x', 2] : cp <= 0xffff ? ['u', 4] : ['U', 8]
+    this.put(letter)
+    const hex = cp.toString(16).toUpperCase().padStart(width, '0')
+    for (const digit of hex) this.put(digit)
+  }
+
+  private writeLiteral(value: string): void {
+    this.writeIndicator('|', [true, false, false])
+    this.writeBlockScalarHints(value)
+    this.putBreak()
+    this.indention = true
+    this.whitespace = true
+    let breaks = true
+    for (const c of value) {
+      if (isBreak(c)) {
+        this.writeBreak(c)
+        this.indention = true
+        breaks = true
+      } else {
+        if (breaks) this.writeIndent()
+        this.put(c)
+        this.indention = false
+        breaks = false
+      }
+    }
+  }
+
+  private writeBlockScalarHints(value: string): void {
+    const first = value[0]
+    if (first === ' ' || (first !== undefined && isBreak(first))) {
+      this.writeIndicator(String(BEST_INDENT), [false, false, false])
+    }
+    const chars = Array.from(value)
+    let chomp = ''
+    if (chars.length === 0) chomp = '-'
+    else {
+      const last = chars[chars.length - 1] as string
+      if (!isBreak(last)) chomp = '-'
+      else if (chars.length === 1) chomp = '+'
+      else if (isBreak(chars[chars.length - 2] as string)) chomp = '+'
+    }
+    if (chomp !== '') this.writeIndicator(chomp, [false, false, false])
+  }
+
+  private writeBreak(c: string): void {
+    if (c === '\n') {
+      this.putBreak()
+    } else {
+      this.out.push(c)
+      this.column = 0
+    }
+  }
+}
+
+const shortEscapes = new Map<number, string>([
+  [0x00, '0'],
+  [0x07, 'a'],
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0b, 'v'],
+  [0x0c, 'f'],
+  [0x0d, 'r'],
+  [0x1b, 'e'],
+  [0x22, '"'],
+  [0x5c, '\\'],
+  [0x85, 'N'],
+  [0xa0, '_'],
+  [0x2028, 'L'],
+  [0x2029, 'P'],
+])
+
+/** encode.go stringv: literal for multi-line text, plain when it would read back as a string, else double. */
+function stringStyle(value: string): Style {
+  if (value.includes('\n')) return 'literal'
+  return isPlainSafe(value) ? 'plain' : 'double'
+}
+
+function hasLineBreak(value: string): boolean {
+  return /[\n\r\u0085\u2028\u2029]/.test(value)
+}
+
+function isBreak(c: string): boolean {
+  return c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029'
+}
+
+function isPrintable(cp: number): boolean {
+  return (
+    cp === 0x0a ||
+    (cp >= 0x20 && cp <= 0x7e) ||
+    (cp >= 0xa0 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
+  )
+}
+
+function isBlankOrBreakOrNul(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\0' || isBreak(c)
+}
+
+/** yaml_emitter_analyze_scalar: which styles can carry this text unchanged. */
+function analyze(value: string): Analysis {
+  if (value.length === 0) {
+    return {
+      multiline: false,
+      flowPlainAllowed: false,
+      blockPlainAllowed: true,
+      singleQuotedAllowed: true,
+      blockAllowed: false,
+    }
+  }
+  let blockIndicators = false
+  let flowIndicators = false
+  let lineBreaks = false
+  let specialCharacters = false
+  let leadingSpace = false
+  let leadingBreak = false
+  let trailingSpace = false
+  let trailingBreak = false
+  let breakSpace = false
+  let spaceBreak = false
+  let previousSpace = false
+  let previousBreak = false
+
+  if (value.startsWith('---') || value.startsWith('...')) {
+    blockIndicators = true
+    flowIndicators = true
+  }
+  const chars = Array.from(value)
+  let precededByWhitespace = true
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string
+    const next = chars[i + 1]
+    const followedByWhitespace = next === undefined || next === ' ' || next === '\t'
+    if (i === 0) {
+      switch (c) {
+        case '#':
+        case ',':
+        case '[':
+        case ']':
+        case '{':
+        case '}':
+        case '&':
+        case '*':
+        case '!':
+        case '|':
+        case '>':
+        case "'":
+        case '"':
+        case '%':
+        case '@':
+        case '`':
+          flowIndicators = true
+          blockIndicators = true
+          break
+        case '?':
+        case ':':
+          flowIndicators = true
+          if (followedByWhitespace) blockIndicators = true
+          break
+        case '-':
+          if (followedByWhitespace) {
+            flowIndicators = true
+            blockIndicators = true
+          }
+          break
+      }
+    } else {
+      switch (c) {
+        case ',':
+        case '?':
+        case '[':
+        case ']':
+        case '{':
+        case '}':
+          flowIndicators = true
+          break
+        case ':':
+          flowIndicators = true
+          if (followedByWhitespace) blockIndicators = true
+          break
+        case '#':
+          if (precededByWhitespace) {
+            flowIndicators = true
+            blockIndicators = true
+          }
+          break
+      }
+    }
+    if (!isPrintable(c.codePointAt(0) ?? 0)) specialCharacters = true
+    if (c === ' ') {
+      if (i === 0) leadingSpace = true
+      if (i === chars.length - 1) trailingSpace = true
+      if (previousBreak) breakSpace = true
+      previousSpace = true
+      previousBreak = false
+    } else if (isBreak(c)) {
+      lineBreaks = true
+      if (i === 0) leadingBreak = true
+      if (i === chars.length - 1) trailingBreak = true
+      if (previousSpace) spaceBreak = true
+      previousSpace = false
+      previousBreak = true
+    } else {
+      previousSpace = false
+      previousBreak = false
+    }
+    precededByWhitespace = isBlankOrBreakOrNul(c)
+  }
+
+  let flowPlainAllowed = true
+  let blockPlainAllowed = true
+  let singleQuotedAllowed = true
+  let blockAllowed = true
+  if (leadingSpace || leadingBreak || trailingSpace || trailingBreak) {
+    flowPlainAllowed = false
+    blockPlainAllowed = false
+  }
+  if (trailingSpace) blockAllowed = false
+  if (breakSpace) {
+    flowPlainAllowed = false
+    blockPlainAllowed = false
+    singleQuotedAllowed = false
+  }
+  if (spaceBreak || specialCharacters) {
+    flowPlainAllowed = false
+    blockPlainAllowed = false
+    singleQuotedAllowed = false
+    blockAllowed = false
+  }
+  if (lineBreaks) {
+    flowPlainAllowed = false
+    blockPlainAllowed = false
+  }
+  if (flowIndicators) flowPlainAllowed = false
+  if (blockIndicators) blockPlainAllowed = false
+  return { multiline: lineBreaks, flowPlainAllowed, blockPlainAllowed, singleQuotedAllowed, blockAllowed }
+}
+
+const INT64_MIN = -(2n ** 63n)
+const UINT64_MAX = 2n ** 64n - 1n
+
+/**
+ * A number as it comes out of kustomize's round trip through JSON and back through go-yaml v2:
+ * Go's JSON encoder writes a float below 1e21 in shortest `%f` form (what `String(n)` gives for an
+ * integral JS number), and go-yaml v2 reads that text back as an integer when it fits int64 or
+ * uint64. Everything else stays a float, printed in Go's `%g` shortest form. So `1e6` prints as
+ * `1000000`, `9.223372036854776e18` as `9223372036854776000`, and `1.5e-7` as `1.5e-07`.
+ */
+function formatNumber(value: number, path: string): string {
+  if (!Number.isFinite(value)) {
+    throw new UnsupportedValueError(`json: unsupported value: ${goFormatFloat(value)}`, path)
+  }
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) {
+    const text = String(value === 0 ? 0 : value)
+    if (Number.isSafeInteger(value)) return text
+    const big = BigInt(text)
+    if (big >= INT64_MIN && big <= UINT64_MAX) return text
+  }
+  return goFormatFloat(value)
+}
+
+function formatBigInt(value: bigint): string {
+  if (value >= INT64_MIN && value <= UINT64_MAX) return value.toString()
+  return goFormatFloat(Number(value))
+}
+
+function codePointLength(value: string): number {
+  let n = value.length
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) n--
+  }
+  return n
+}
+
+function utf8Length(value: string): number {
+  return Buffer.byteLength(value, 'utf8')
+}

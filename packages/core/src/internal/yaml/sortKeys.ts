@@ -1,0 +1,75 @@
+// go-yaml v2's key order (sorter.go, keyList.Less) for string keys: rune by rune, letters before
+// non-letters, and runs of digits compared as numbers, so `a2` sorts before `a10`.
+
+const letter = /\p{L}/u
+const digit = /\p{Nd}/u
+
+function isLetter(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)
+  return letter.test(String.fromCodePoint(cp))
+}
+
+function isDigit(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x30 && cp <= 0x39
+  return digit.test(String.fromCodePoint(cp))
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
+  return true
+}
+
+function runes(s: string): number[] {
+  const out: number[] = []
+  for (const c of s) out.push(c.codePointAt(0) ?? 0)
+  return out
+}
+
+function asciiRunes(s: string): number[] {
+  const out = new Array<number>(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
+
+function less(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const ai0 = a[i] as number
+    const bi0 = b[i] as number
+    if (ai0 === bi0) continue
+    const al = isLetter(ai0)
+    const bl = isLetter(bi0)
+    if (al && bl) return ai0 < bi0
+    if (al || bl) return bl
+    let an = 0n
+    let bn = 0n
+    if (ai0 === 0x30 || bi0 === 0x30) {
+      for (let j = i - 1; j >= 0 && isDigit(a[j] as number); j--) {
+        if (a[j] !== 0x30) {
+          an = 1n
+          bn = 1n
+          break
+        }
+      }
+    }
+    let ai = i
+    for (; ai < a.length && isDigit(a[ai] as number); ai++) an = BigInt.asIntN(64, an * 10n + BigInt((a[ai] as number) - 0x30))
+    let bi = i
+    for (; bi < b.length && isDigit(b[bi] as number); bi++) bn = BigInt.asIntN(64, bn * 10n + BigInt((b[bi] as number) - 0x30))
+    if (an !== bn) return an < bn
+    if (ai !== bi) return ai < bi
+    return ai0 < bi0
+  }
+  return a.length < b.length
+}
+
+/**
+ * Sorts mapping keys in place in go-yaml v2's order. For keys whose digit runs have leading zeros
+ * the comparison is not transitive (`a010` < `a01b` < `a10` < `a010`), and kustomize then prints
+ * them in an order that changes from run to run (seen with kubectl v1.32); this sort is at least
+ * deterministic.
+ */
+export function sortKeys(keys: string[]): void {
+  const prepared = keys.map((k) => ({ k, r: isAscii(k) ? asciiRunes(k) : runes(k) }))
+  prepared.sort((a, b) => (a.k === b.k ? 0 : less(a.r, b.r) ? -1 : less(b.r, a.r) ? 1 : 0))
+  for (let i = 0; i < keys.length; i++) keys[i] = (prepared[i] as { k: string }).k
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { parseObjects, stringifyObjects } from './index.js'
+
+describe('stringifyObjects', () => {
+  it('prints objects with sorted keys, unindented sequences and --- separators', () => {
+    const text = stringifyObjects([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { b: '2', a: 'yes', n: 'x' } },
+      { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx', args: [] }] } },
+    ])
+    expect(text).toBe(
+      [
+        'apiVersion: v1',
+        'data:',
+        '  a: "yes"',
+        '  b: "2"',
+        '  "n": x',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: a',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: p',
+        'spec:',
+        '  containers:',
+        '  - args: []',
+        '    image: nginx',
+        '    name: c',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('prints multi-line strings as literal blocks and folds long lines at 80 columns', () => {
+    const long = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ')
+    const text = stringifyObjects([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { script: 'echo hi\necho bye\n', long } }])
+    expect(text).toContain('  script: |\n    echo hi\n    echo bye\n')
+    expect(text).toContain('  long: word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11\n    word12')
+  })
+
+  it('round-trips what parseObjects reads', () => {
+    const yaml = 'apiVersion: v1\ndata:\n  big: "9223372036854775807"\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  num: 9223372036854775807\n'
+    expect(stringifyObjects(parseObjects(yaml))).toBe(yaml)
+  })
+
+  it('rejects NaN with CORE_VALUE_UNSUPPORTED naming the object and field', () => {
+    expect(() => stringifyObjects([{ apiVersion: 'v1', kind: 'X', metadata: { name: 'x', namespace: 'ns' }, spec: { ratio: Number.NaN } }])).toThrow(
+      expect.objectContaining({ code: 'CORE_VALUE_UNSUPPORTED', message: expect.stringContaining('X/ns/x: field spec.ratio') }),
+    )
+  })
+})

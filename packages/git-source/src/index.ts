@@ -1,0 +1,2 @@
+// The public contract of @gitops-sdk/git-source: what is not exported here does not exist.
+export {}

@@ -1,0 +1,2 @@
+// The public contract of @gitops-sdk/render: what is not exported here does not exist.
+export {}

@@ -1,0 +1,37 @@
+// Shared by every package's smoke test: the built package loads through `import` (and `require`
+// where it ships CJS), exports what its sources export, and passes publint.
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { publint } from 'publint'
+import { describe, expect, it } from 'vitest'
+
+interface Manifest {
+  readonly name: string
+  readonly exports: Record<string, unknown>
+}
+
+/** Declares the smoke tests of the package in `dir`; they skip until the package is built. */
+export function describePackageSmoke(dir: string, sourceExports: Record<string, unknown>): void {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest
+  const built = existsSync(join(dir, 'dist', 'index.js'))
+  const root = manifest.exports['.'] as Record<string, unknown>
+  describe.skipIf(!built)(`${manifest.name} as built`, () => {
+    it('loads through import with the same exports as its sources', async () => {
+      const mod = (await import(pathToFileURL(join(dir, 'dist', 'index.js')).href)) as Record<string, unknown>
+      expect(Object.keys(mod).sort()).toEqual(Object.keys(sourceExports).sort())
+    })
+
+    it.runIf('require' in root)('loads through require with the same exports', () => {
+      const req = createRequire(join(dir, 'package.json'))
+      const mod = req(join(dir, 'dist', 'index.cjs')) as Record<string, unknown>
+      expect(Object.keys(mod).sort()).toEqual(Object.keys(sourceExports).sort())
+    })
+
+    it('passes publint', async () => {
+      const { messages } = await publint({ pkgDir: dir, level: 'warning', strict: true })
+      expect(messages.map((m) => `${m.code} ${JSON.stringify(m.path)}`)).toEqual([])
+    })
+  })
+}

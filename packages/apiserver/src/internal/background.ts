@@ -124,6 +124,7 @@ function garbageCollect(cluster: Cluster): void {
       const live = current(cluster, d)
       if (live === undefined) continue
       const owners = ownerReferencesOf(live)
+      if (!owners.some((r) => r.uid === uid)) continue
       if (owners.every((r) => r.uid === uid)) deleteEntry(cluster, d, 'Background')
       else dropOwnerRef(cluster, d, uid)
     }

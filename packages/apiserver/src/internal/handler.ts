@@ -2,6 +2,7 @@
 // Status answers around the routed operations. A malformed request never throws out of here.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isKubeMap } from '@gitops-sdk/core'
+import { parse as parseYaml } from 'yaml'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from './cluster.js'
 import type { DeleteOptions } from './deleteObject.js'
@@ -358,6 +359,27 @@ function deleteOptionsOf(url: URL, body: string): { options: DeleteOptions; dryR
   }
 }
 
+/**
+ * The body of a POST or PUT: JSON, or YAML under `application/yaml`. Protobuf and CBOR (what kubectl's
+ * typed generators such as `kubectl create namespace` send) are not served: 415, as for any unknown type.
+ */
+function decodeBody(exchange: Exchange): unknown {
+  const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (media === 'application/json' || media === '') return parseJson(exchange.body)
+  if (media === 'application/yaml') {
+    try {
+      return parseYaml(exchange.body, { version: '1.2' }) as unknown
+    } catch (err) {
+      throw badRequest(`couldn't get version/kind; yaml parse error: ${(err as Error).message.split('\n')[0] ?? ''}`)
+    }
+  }
+  throw new StatusError({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+  })
+}
+
 interface Exchange {
   readonly route: ResourceRoute
   readonly url: URL
@@ -415,7 +437,7 @@ function serveResource(context: HandlerContext, exchange: Exchange): void {
     }
     case 'create': {
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
-      const answer = createObject(cluster, type, { namespace: ns, body: parseJson(body), request })
+      const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange), request })
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -423,12 +445,12 @@ function serveResource(context: HandlerContext, exchange: Exchange): void {
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: parseJson(body), request }) })
+        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange), request }) })
         return
       }
       const live = cluster.store.get(type, ns, name)
       if (live === undefined) throw notFound(gr, name)
-      const object = decode(type, parseJson(body))
+      const object = decode(type, decodeBody(exchange))
       namespaceRule(type, object, ns)
       nameRule(object, name)
       if (r.subresource === undefined) dropUnknownFields(type, object, request)

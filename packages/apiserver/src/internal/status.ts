@@ -60,6 +60,8 @@ export function statusBody(init: { code: number; reason: string; message: string
 
 function detailsJson(details: StatusDetails | undefined): KubeMap | undefined {
   if (details === undefined) return undefined
+  // An explicitly empty details (E-404R) is written as `{}`, as kube-apiserver does.
+  if (Object.keys(details).length === 0) return {}
   const out: KubeMap = {}
   if (details.name !== undefined && details.name !== '') out.name = details.name
   if (details.group !== undefined && details.group !== '') out.group = details.group

@@ -51,3 +51,5 @@ export type {
 } from './reconcileTypes.js'
 export type { ReconcileOptions } from './reconcile.js'
 export { reconcile, reconcileFailure } from './reconcile.js'
+export type { ReconcileAlert, ReconcilerEvent, ReconcilerOptions, ReconcilerSpec } from './reconciler.js'
+export { Reconciler } from './reconciler.js'

@@ -10,6 +10,11 @@ export interface ChangeSetEntry {
   readonly action: Action
   /** Why it was skipped or failed, or what changed; one line. */
   readonly reason?: string | undefined
+  /**
+   * The object's `metadata.resourceVersion` after the action (created, configured, unchanged), so
+   * that a later reconcile can tell cheaply whether anyone has written to it since.
+   */
+  readonly resourceVersion?: string | undefined
 }
 
 /** The outcome of an apply or prune: one entry per object, in the order they were handled. */

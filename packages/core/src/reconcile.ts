@@ -1,0 +1,311 @@
+import { createHash } from 'node:crypto'
+import { createChangeSet, mergeChangeSets } from './changeSet.js'
+import type { ChangeSet } from './changeSet.js'
+import { systemClock } from './clock.js'
+import type { Clock } from './clock.js'
+import { markFailed, markReady } from './conditions.js'
+import type { Condition } from './conditions.js'
+import { CoreError, isGitOpsError } from './errors.js'
+import type { FileSystem } from './fileSystem.js'
+import { inventoryOf } from './inventory.js'
+import type { Inventory } from './inventory.js'
+import type { KubeObject } from './object.js'
+import { refKey, refOf } from './objectRef.js'
+import type { ObjectRef } from './objectRef.js'
+import type {
+  AppliedState,
+  ReconcileEvent,
+  ReconcilePhase,
+  ReconcileResult,
+  ReconcileSpec,
+  ReconcileState,
+  ReconcileStatus,
+  ReconcileSteps,
+} from './reconcileTypes.js'
+import { stringifyObjects } from './stringifyObjects.js'
+
+/** Options of {@link reconcile}. */
+export interface ReconcileOptions {
+  /** Cancels the reconcile; it then rejects with `signal.reason`. */
+  readonly signal?: AbortSignal | undefined
+  /** Receives an event at every phase boundary. */
+  readonly onEvent?: ((event: ReconcileEvent) => void) | undefined
+  /** @defaultValue the system clock */
+  readonly clock?: Clock | undefined
+  /** The state the previous reconcile of this spec returned; enables the no-change path. */
+  readonly previous?: ReconcileState | undefined
+}
+
+/** Why a phase failed, as Flux's kustomize-controller names it. */
+const FAILURE_REASON: Readonly<Record<ReconcilePhase, string>> = {
+  fetch: 'ArtifactFailed',
+  'decrypt-sources': 'DecryptionFailed',
+  render: 'BuildFailed',
+  decrypt: 'DecryptionFailed',
+  drift: 'DriftDetectionFailed',
+  apply: 'ReconciliationFailed',
+  prune: 'PruneFailed',
+  inventory: 'ReconciliationFailed',
+  wait: 'HealthCheckFailed',
+}
+
+class PhaseFailure extends Error {
+  constructor(
+    readonly phase: ReconcilePhase,
+    readonly error: unknown,
+  ) {
+    super(error instanceof Error ? error.message : String(error))
+  }
+}
+
+/**
+ * Reconciles one spec once, like one run of a Flux Kustomization: fetch → decrypt sources →
+ * render → decrypt objects → apply → prune → save inventory → wait. Prune never runs after a failed
+ * apply. When the source is at the revision the previous reconcile applied, nothing is rendered or
+ * applied unless `checkDrift` finds objects changed in the cluster, and then only those are
+ * re-applied.
+ *
+ * A failing phase does not reject: the status says what failed (Ready=False with Flux's reason) and
+ * what had already happened (the change set so far). Only an abort through `signal` rejects, with
+ * `signal.reason`.
+ *
+ * @example
+ * ```ts
+ * const { status, state } = await reconcile({ name: 'prod', path: 'clusters/prod', prune: true }, steps)
+ * console.log(status.conditions, formatSummary(status.changeSet))
+ * await reconcile({ name: 'prod', path: 'clusters/prod', prune: true }, steps, { previous: state })
+ * ```
+ */
+export async function reconcile(
+  spec: ReconcileSpec,
+  steps: ReconcileSteps,
+  options: ReconcileOptions = {},
+): Promise<ReconcileResult> {
+  const run = new Run(spec, steps, options)
+  return run.execute()
+}
+
+class Run {
+  private readonly clock: Clock
+  private readonly durations: Partial<Record<ReconcilePhase, number>> = {}
+  private readonly previousStatus: ReconcileStatus | undefined
+  private changeSet: ChangeSet = createChangeSet()
+  private drifted: readonly ObjectRef[] = []
+  private revision: string | undefined
+  private buildDigest: string | undefined
+  private inventory: Inventory | undefined
+  private applied: AppliedState | undefined
+  private readonly signal: AbortSignal
+  private readonly deadline: AbortSignal
+
+  constructor(
+    private readonly spec: ReconcileSpec,
+    private readonly steps: ReconcileSteps,
+    private readonly options: ReconcileOptions,
+  ) {
+    this.clock = options.clock ?? systemClock
+    this.previousStatus = options.previous?.status
+    this.applied = options.previous?.applied
+    this.inventory = options.previous?.status.inventory
+    this.signal = options.signal ?? new AbortController().signal
+    this.deadline = AbortSignal.any([this.signal, AbortSignal.timeout(spec.timeout ?? 300_000)])
+  }
+
+  async execute(): Promise<ReconcileResult> {
+    const { name } = this.spec
+    if (this.spec.suspend === true) {
+      this.emit({ type: 'skipped', name, reason: 'suspended' })
+      return this.finish(this.previousStatus?.conditions ?? [])
+    }
+    try {
+      await this.phases()
+    } catch (err) {
+      if (this.signal.aborted) throw this.signal.reason
+      const failure = err instanceof PhaseFailure ? err : new PhaseFailure('apply', err)
+      const timedOut = this.deadline.aborted
+      const message = timedOut
+        ? `${failure.phase} did not finish within the reconcile timeout of ${this.spec.timeout ?? 300_000} ms`
+        : describe(failure.error)
+      const conditions = markFailed(
+        this.previousStatus?.conditions ?? [],
+        { reason: FAILURE_REASON[failure.phase], message, stalled: failure.phase === 'render' && !timedOut },
+        this.clock.now(),
+      )
+      return this.finish(conditions, { phase: failure.phase, message, code: codeOf(failure.error) })
+    }
+    const conditions = markReady(
+      this.previousStatus?.conditions ?? [],
+      { reason: 'ReconciliationSucceeded', message: `Applied revision: ${this.revision ?? 'unknown'}` },
+      this.clock.now(),
+    )
+    return this.finish(conditions)
+  }
+
+  private async phases(): Promise<void> {
+    const path = this.spec.path ?? '.'
+    const lastRevision = this.applied?.revision
+    let source = await this.phase('fetch', () => this.steps.fetch({ lastRevision, signal: this.deadline }))
+    this.revision = source.revision
+    if (source.unchanged === true) {
+      const applied = this.applied
+      if (applied !== undefined && applied.revision === source.revision) {
+        await this.correctDrift(applied)
+        return
+      }
+      // The fetcher knew the revision from elsewhere (a cache dir) but this process has nothing
+      // applied from it: fetch the content after all.
+      source = await this.phase('fetch', () => this.steps.fetch({ signal: this.deadline }))
+      if (source.unchanged === true) throw new PhaseFailure('fetch', new Error('the source answered unchanged without content'))
+      this.revision = source.revision
+    }
+    const { decryptSources, decryptObjects } = this.steps
+    let fs: FileSystem = source.fs
+    if (decryptSources !== undefined) {
+      const original = fs
+      fs = await this.phase('decrypt-sources', () => decryptSources(original, { path, signal: this.deadline }))
+    }
+    const rendered = fs
+    let objects = await this.phase('render', () => this.steps.render(rendered, { path, signal: this.deadline }))
+    if (decryptObjects !== undefined) {
+      const plain = objects
+      objects = await this.phase('decrypt', () => decryptObjects(plain, { signal: this.deadline }))
+    }
+    this.buildDigest = digestOf(objects)
+    const loadInventory = this.steps.loadInventory
+    const previousInventory =
+      loadInventory === undefined
+        ? this.inventory
+        : await this.phase('inventory', () => loadInventory({ signal: this.deadline }))
+    const final = objects
+    const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline }))
+    this.changeSet = applied
+    const next = inventoryOf(objects)
+    const prune = this.steps.prune
+    if (this.spec.prune === true && prune !== undefined && previousInventory !== undefined) {
+      const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline }))
+      this.changeSet = mergeChangeSets(applied, pruned)
+    }
+    this.inventory = next
+    const saveInventory = this.steps.saveInventory
+    const revision = source.revision
+    if (saveInventory !== undefined) {
+      await this.phase('inventory', () => saveInventory(next, { revision, signal: this.deadline }))
+    }
+    this.applied = { revision, objects, resourceVersions: resourceVersionsOf(applied, new Map()) }
+    await this.waitFor(objects.map(refOf))
+  }
+
+  /** The no-change path: only objects someone changed in the cluster are applied again. */
+  private async correctDrift(applied: AppliedState): Promise<void> {
+    const name = this.spec.name
+    const checkDrift = this.steps.checkDrift
+    this.buildDigest = this.previousStatus?.buildDigest
+    if (checkDrift === undefined) {
+      this.emit({ type: 'skipped', name, reason: 'unchanged' })
+      return
+    }
+    const drifted = await this.phase('drift', () => checkDrift(applied, { signal: this.deadline }))
+    if (drifted.length === 0) {
+      this.emit({ type: 'skipped', name, reason: 'unchanged' })
+      return
+    }
+    this.drifted = drifted
+    this.emit({ type: 'drift', name, refs: drifted })
+    const keys = new Set(drifted.map(refKey))
+    const objects = applied.objects.filter((o) => keys.has(refKey(refOf(o))))
+    this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline }))
+    this.applied = { ...applied, resourceVersions: resourceVersionsOf(this.changeSet, applied.resourceVersions) }
+    await this.waitFor(objects.map(refOf))
+  }
+
+  private async waitFor(refs: readonly ObjectRef[]): Promise<void> {
+    const wait = this.steps.wait
+    if (this.spec.wait === true && wait !== undefined && refs.length > 0) {
+      await this.phase('wait', () => wait(refs, { signal: this.deadline }))
+    }
+  }
+
+  private async phase<T>(phase: ReconcilePhase, work: () => Promise<T>): Promise<T> {
+    const name = this.spec.name
+    this.signal.throwIfAborted()
+    this.emit({ type: 'phase-started', name, phase })
+    const started = performance.now()
+    try {
+      const result = await work()
+      const durationMs = performance.now() - started
+      this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
+      this.emit({ type: 'phase-finished', name, phase, durationMs })
+      return result
+    } catch (error) {
+      const durationMs = performance.now() - started
+      this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
+      this.emit({ type: 'phase-failed', name, phase, durationMs, error })
+      const changeSet = changeSetOf(error)
+      if (changeSet !== undefined) this.changeSet = mergeChangeSets(this.changeSet, changeSet)
+      throw new PhaseFailure(phase, error)
+    }
+  }
+
+  private finish(conditions: readonly Condition[], failure?: ReconcileStatus['failure']): ReconcileResult {
+    const succeeded = failure === undefined && this.spec.suspend !== true
+    const status: ReconcileStatus = {
+      name: this.spec.name,
+      conditions,
+      lastAppliedRevision: succeeded ? this.revision : this.previousStatus?.lastAppliedRevision,
+      lastAttemptedRevision: this.revision ?? this.previousStatus?.lastAttemptedRevision,
+      changeSet: this.changeSet,
+      inventory: this.inventory,
+      buildDigest: this.buildDigest,
+      drifted: this.drifted,
+      durations: { ...this.durations },
+      finishedAt: this.clock.now().toISOString(),
+      failure,
+    }
+    this.emit({ type: 'finished', name: this.spec.name, status })
+    return { status, state: { status, applied: succeeded ? this.applied : this.options.previous?.applied } }
+  }
+
+  private emit(event: ReconcileEvent): void {
+    this.options.onEvent?.(event)
+  }
+}
+
+/** `sha256:<hex>` over the objects as kustomize prints them: equal builds give equal digests. */
+function digestOf(objects: readonly KubeObject[]): string {
+  return `sha256:${createHash('sha256').update(stringifyObjects(objects)).digest('hex')}`
+}
+
+function resourceVersionsOf(changeSet: ChangeSet, base: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map(base)
+  for (const e of changeSet.entries) if (e.resourceVersion !== undefined) out.set(refKey(e.ref), e.resourceVersion)
+  return out
+}
+
+function changeSetOf(error: unknown): ChangeSet | undefined {
+  if (typeof error !== 'object' || error === null || !('changeSet' in error)) return undefined
+  const changeSet = (error).changeSet
+  return typeof changeSet === 'object' && changeSet !== null && 'entries' in changeSet ? (changeSet as ChangeSet) : undefined
+}
+
+function codeOf(error: unknown): string | undefined {
+  return isGitOpsError(error) ? error.code : undefined
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.message
+  return String(error)
+}
+
+/**
+ * The failure of a reconcile as a typed error (`CORE_RECONCILE_FAILED`, with the phase and the
+ * original error code in `details`), or `undefined` when it succeeded.
+ */
+export function reconcileFailure(status: ReconcileStatus): CoreError | undefined {
+  const failure = status.failure
+  if (failure === undefined) return undefined
+  return new CoreError({
+    code: 'CORE_RECONCILE_FAILED',
+    message: `${status.name}: ${failure.phase} failed: ${failure.message}`,
+    details: { name: status.name, phase: failure.phase, code: failure.code },
+  })
+}

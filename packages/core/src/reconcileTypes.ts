@@ -1,0 +1,136 @@
+import type { ChangeSet } from './changeSet.js'
+import type { Condition } from './conditions.js'
+import type { FileSystem } from './fileSystem.js'
+import type { Inventory } from './inventory.js'
+import type { KubeObject } from './object.js'
+import type { ObjectRef } from './objectRef.js'
+
+/** What one reconcile does: the settings of one Flux Kustomization. */
+export interface ReconcileSpec {
+  /** Name used in events, metrics and messages. */
+  readonly name: string
+  /** Path of the kustomization (or plain directory) inside the fetched artifact. @defaultValue `'.'` */
+  readonly path?: string | undefined
+  /** Delete objects of the previous inventory that this one no longer has. @defaultValue false */
+  readonly prune?: boolean | undefined
+  /** Wait until every applied object is healthy (kstatus Current). @defaultValue false */
+  readonly wait?: boolean | undefined
+  /** Deadline of the whole reconcile in milliseconds. @defaultValue 300,000 */
+  readonly timeout?: number | undefined
+  /** Skip the reconcile and report Ready unchanged. @defaultValue false */
+  readonly suspend?: boolean | undefined
+}
+
+/** A fetched source: its revision and a file system over its files. */
+export interface FetchedSource {
+  readonly unchanged?: false | undefined
+  /** Flux-style revision, e.g. `main@sha1:3f2a…`. */
+  readonly revision: string
+  /** Digest of the fetched content, e.g. `sha256:…`. */
+  readonly digest?: string | undefined
+  readonly fs: FileSystem
+}
+
+/** The answer of a fetch that found the source at the revision it already had. */
+export interface UnchangedSource {
+  readonly unchanged: true
+  readonly revision: string
+}
+
+/** Objects applied by a previous reconcile and the resourceVersions they had afterwards. */
+export interface AppliedState {
+  readonly revision: string
+  readonly objects: readonly KubeObject[]
+  /** refKey → resourceVersion after the apply. */
+  readonly resourceVersions: ReadonlyMap<string, string>
+}
+
+/**
+ * The phases of a reconcile as functions, so that core composes them without importing the
+ * packages that implement them (the CLI and the convenience entry wire `fetchSource`, `decrypt`,
+ * `render`, `applyAll`, `prune`, `waitFor` and `diff`). Optional steps are skipped when absent.
+ */
+export interface ReconcileSteps {
+  /** Fetches the source; answers `{ unchanged: true }` when it is still at `lastRevision`. */
+  readonly fetch: (input: { readonly lastRevision?: string | undefined; readonly signal: AbortSignal }) => Promise<FetchedSource | UnchangedSource>
+  /** Decrypts the generator inputs under `path` in memory, returning a file system that shows them. */
+  readonly decryptSources?: (fs: FileSystem, input: { readonly path: string; readonly signal: AbortSignal }) => Promise<FileSystem>
+  /** Builds the objects at `path`, post-build substitution included. */
+  readonly render: (fs: FileSystem, input: { readonly path: string; readonly signal: AbortSignal }) => Promise<KubeObject[]>
+  /** Decrypts SOPS-encrypted objects among the rendered ones. */
+  readonly decryptObjects?: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<KubeObject[]>
+  /** Reads the inventory of the previous reconcile, if any. */
+  readonly loadInventory?: (input: { readonly signal: AbortSignal }) => Promise<Inventory | undefined>
+  /** Applies the objects; rejects with an error carrying `changeSet` when any apply fails. */
+  readonly apply: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
+  /** Deletes what `previous` has and `next` lacks. */
+  readonly prune?: (previous: Inventory, next: Inventory, input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
+  /** Stores the new inventory together with the revision it came from. */
+  readonly saveInventory?: (inventory: Inventory, input: { readonly revision: string; readonly signal: AbortSignal }) => Promise<void>
+  /** Waits until the objects are healthy; rejects with the ones that are not. */
+  readonly wait?: (refs: readonly ObjectRef[], input: { readonly signal: AbortSignal }) => Promise<void>
+  /**
+   * Tells which previously applied objects were changed or deleted in the cluster since (drift).
+   * Called when the source is unchanged; an empty answer means nothing needs to be done.
+   */
+  readonly checkDrift?: (state: AppliedState, input: { readonly signal: AbortSignal }) => Promise<readonly ObjectRef[]>
+}
+
+/** The phases a reconcile goes through, in order. */
+export type ReconcilePhase =
+  | 'fetch'
+  | 'decrypt-sources'
+  | 'render'
+  | 'decrypt'
+  | 'drift'
+  | 'apply'
+  | 'prune'
+  | 'inventory'
+  | 'wait'
+
+/** What a reconcile reports while it runs. */
+export type ReconcileEvent =
+  | { readonly type: 'phase-started'; readonly name: string; readonly phase: ReconcilePhase }
+  | { readonly type: 'phase-finished'; readonly name: string; readonly phase: ReconcilePhase; readonly durationMs: number }
+  | { readonly type: 'phase-failed'; readonly name: string; readonly phase: ReconcilePhase; readonly durationMs: number; readonly error: unknown }
+  | { readonly type: 'skipped'; readonly name: string; readonly reason: 'suspended' | 'unchanged' }
+  | { readonly type: 'drift'; readonly name: string; readonly refs: readonly ObjectRef[] }
+  | { readonly type: 'finished'; readonly name: string; readonly status: ReconcileStatus }
+
+/** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
+export interface ReconcileStatus {
+  readonly name: string
+  /** Ready, Reconciling, Stalled, with Flux's reasons (`ReconciliationSucceeded`, `ArtifactFailed`, `BuildFailed`, …). */
+  readonly conditions: readonly Condition[]
+  /** The revision last applied successfully. */
+  readonly lastAppliedRevision?: string | undefined
+  /** The revision this reconcile tried. */
+  readonly lastAttemptedRevision?: string | undefined
+  /** Everything applied and pruned in this reconcile (empty when nothing had to be done). */
+  readonly changeSet: ChangeSet
+  /** The inventory after this reconcile. */
+  readonly inventory?: Inventory | undefined
+  /** sha256 over the rendered objects, in Flux's `sha256:<hex>` form. */
+  readonly buildDigest?: string | undefined
+  /** Objects that had drifted in the cluster and were corrected. */
+  readonly drifted: readonly ObjectRef[]
+  /** Milliseconds spent per phase. */
+  readonly durations: Readonly<Partial<Record<ReconcilePhase, number>>>
+  /** When the reconcile finished, RFC 3339. */
+  readonly finishedAt: string
+  /** What failed, when Ready is False: the phase, a one-line message, and the error's code if it had one. */
+  readonly failure?: { readonly phase: ReconcilePhase; readonly message: string; readonly code?: string | undefined } | undefined
+}
+
+/** Status plus what the next reconcile of the same spec needs to take the no-change path. */
+export interface ReconcileResult {
+  readonly status: ReconcileStatus
+  /** Pass as `previous` to the next call. */
+  readonly state: ReconcileState
+}
+
+/** Memory carried from one reconcile to the next (not meant to be persisted). */
+export interface ReconcileState {
+  readonly status: ReconcileStatus
+  readonly applied?: AppliedState | undefined
+}

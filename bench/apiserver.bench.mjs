@@ -80,7 +80,7 @@ async function client(c) {
   let i = 0
   while (performance.now() < deadline) {
     i++
-    const name = `cm-${i % 10}`
+    const name = `cm-${Math.floor(i / 10) % 5}`
     const roll = i % 10
     try {
       if (roll < 5) {

@@ -297,7 +297,7 @@ describe('applyObject: invalid configurations (spec §10.1)', () => {
     const schema = builtinTypeSchema('apps/v1', 'Deployment')!
     return applyObject({
       live: undefined,
-      config: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, ...config } as KubeObject,
+      config: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' }, ...config },
       manager: 'sdk',
       apiVersion: 'apps/v1',
       force: false,

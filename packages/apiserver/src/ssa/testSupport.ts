@@ -10,7 +10,7 @@ import type { ResetPaths } from './resetPaths.js'
 import { resetPathsFor } from './resetPaths.js'
 import type { TypeSchema } from './typeSchema.js'
 import { builtinTypeSchema } from './typeSchema.js'
-import { cloneDeep, isMap } from './value.js'
+import { cloneDeep, isMap, withoutKey } from './value.js'
 
 /** RFC 7386 merge patch. */
 export function mergePatch(target: KubeValue | undefined, patch: KubeValue): KubeValue {
@@ -34,7 +34,7 @@ export class ObjectStore {
   live: KubeObject | undefined
   resourceVersion = 0
   events = 0
-  clock = Date.parse('2024-05-01T10:00:00Z')
+  clock: number = Date.parse('2024-05-01T10:00:00Z')
   readonly schema: TypeSchema
   readonly apiVersion: string
 
@@ -70,7 +70,7 @@ export class ObjectStore {
   private store(object: KubeObject): void {
     this.resourceVersion++
     this.events++
-    const metadata = { ...object.metadata, resourceVersion: String(this.resourceVersion) }
+    const metadata: KubeObject['metadata'] = { ...object.metadata, resourceVersion: String(this.resourceVersion) }
     if (this.live === undefined) metadata.uid = 'uid-1'
     this.live = { ...object, metadata }
   }
@@ -127,6 +127,6 @@ export class ObjectStore {
   /** The stored managedFields entries, without times (which tests check separately). */
   entries(): KubeMap[] {
     const entries = this.live?.metadata.managedFields
-    return Array.isArray(entries) ? (entries as KubeMap[]).map(({ time: _time, ...rest }) => rest) : []
+    return Array.isArray(entries) ? (entries as KubeMap[]).map((entry) => withoutKey(entry, 'time')) : []
   }
 }

@@ -3,7 +3,7 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { builtinDefinitionName } from '@gitops-sdk/core'
 import type { Context, OpenApiNode } from './openapi.js'
-import { atomOf, builtinSource, builtinType, namedType, objectMetaName } from './openapi.js'
+import { atomOf, builtinSource, builtinType, objectMetaName } from './openapi.js'
 import type { TypeRef } from './schema.js'
 import { deducedType, fixedRef } from './schema.js'
 import { isMap } from './value.js'
@@ -100,9 +100,4 @@ function toNode(schema: KubeMap): OpenApiNode {
     }
   }
   return node
-}
-
-/** The type of ObjectMeta (exported for tests of the metadata rules). */
-export function objectMetaType(): TypeRef {
-  return namedType(objectMetaName, builtinSource)
 }

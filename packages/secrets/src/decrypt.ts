@@ -32,7 +32,7 @@ export async function decrypt(input: string | Uint8Array, options: DecryptOption
   const output = storeFor(outputFormat, source)
   options.signal?.throwIfAborted()
   const loaded = loadEncrypted(toBytes(input), options.format, source)
-  const raw = options.format === 'binary' && outputFormat === 'binary'
+  const raw = outputFormat === 'binary'
   const { branches } = await decryptLoaded(loaded, { ...options, raw }, source)
   return output.emit(branches)
 }

@@ -33,8 +33,8 @@ function withoutSops(tree: MapNode): MapNode {
  * console.log(Object.keys(secret))
  * ```
  */
-export async function decryptObject(tree: Readonly<KubeMap>, options: DecryptObjectOptions = {}): Promise<KubeMap> {
-  if (!isKubeMap(tree as unknown)) throw new TypeError('decryptObject: tree must be an object')
+export async function decryptObject(tree: Readonly<Record<string, unknown>>, options: DecryptObjectOptions = {}): Promise<KubeMap> {
+  if (!isKubeMap(tree)) throw new TypeError('decryptObject: tree must be an object')
   const source = options.source ?? '<object>'
   options.signal?.throwIfAborted()
   const root = asMap(fromPlain(tree, ''))

@@ -72,7 +72,8 @@ async function decryptSecretData(object: KubeObject, options: DecryptManifestsOp
  * ```
  */
 export async function decryptManifests(objects: readonly KubeObject[], options: DecryptManifestsOptions): Promise<KubeObject[]> {
-  if (!Array.isArray(objects)) throw new TypeError('decryptManifests: objects must be an array')
+  const given: unknown = objects
+  if (!Array.isArray(given)) throw new TypeError('decryptManifests: objects must be an array')
   const out: KubeObject[] = []
   for (const object of objects) {
     options.signal?.throwIfAborted()

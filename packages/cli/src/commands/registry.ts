@@ -1,7 +1,9 @@
 // Every sub-command, one import each; the command modules load their heavy dependencies lazily so
 // that `gitops build` starts fast.
 import type { Command } from '../context.js'
+import { decryptCommand } from './decrypt.js'
 import { demoCommand } from './demo.js'
+import { encryptCommand } from './encrypt.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demoCommand]
+export const commands: readonly Command[] = [demoCommand, decryptCommand, encryptCommand]

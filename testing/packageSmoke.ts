@@ -24,7 +24,7 @@ export function describePackageSmoke(dir: string, sourceExports: Record<string, 
     })
 
     it.runIf('require' in root)('loads through require with the same exports', () => {
-      // In a child process: vitest runs tests with the \`@gitops-sdk/source\` condition, under which
+      // In a child process: vitest runs tests with the @gitops-sdk/source condition, under which
       // a sibling dependency would resolve to its TypeScript sources, which require cannot load.
       const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(join(dir, 'dist', 'index.cjs'))}))))`
       const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })

@@ -4,7 +4,7 @@ import { SopsError } from './errors.js'
 import { wrapKeyGroups } from './internal/dataKey.js'
 import type { Metadata } from './internal/metadata.js'
 import { compileRules, RULE_FIELDS } from './internal/rules.js'
-import { lastModified, sealBranches, SOPS_VERSION, storeFor, toBytes } from './internal/sopsFile.js'
+import { lastModified, sealBranches, SOPS_VERSION, encryptedStoreFor, toBytes } from './internal/sopsFile.js'
 import { binaryDocument } from './internal/stores/binary.js'
 import type { EncryptionRules, KeyGroup, KeyProvider, SopsFormat } from './types.js'
 
@@ -61,7 +61,7 @@ export function groupsOf(options: Pick<EncryptOptions, 'recipients' | 'keyGroups
  */
 export async function encrypt(plaintext: string | Uint8Array, options: EncryptOptions): Promise<string> {
   const source = options.source ?? '<input>'
-  const store = storeFor(options.format, source)
+  const store = encryptedStoreFor(options.format, source)
   const groups = groupsOf(options, 'encrypt')
   const rules = options.format === 'binary' ? {} : (options.rules ?? {})
   compileRules(rules, source)

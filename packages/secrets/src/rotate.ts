@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Clock } from '@gitops-sdk/core'
 import type { KeyGroupData, Metadata } from './internal/metadata.js'
 import { rewrapExisting } from './internal/rewrap.js'
-import { decryptLoaded, lastModified, loadEncrypted, sealBranches, storeFor, toBytes } from './internal/sopsFile.js'
+import { decryptLoaded, lastModified, loadEncrypted, sealBranches, encryptedStoreFor, toBytes } from './internal/sopsFile.js'
 import type { KeyOptions, SopsFormat } from './types.js'
 
 /** Options of {@link rotate}. */
@@ -46,7 +46,7 @@ function editGroups(groups: readonly KeyGroupData[], add: readonly string[], rem
  */
 export async function rotate(encrypted: string | Uint8Array, options: RotateOptions): Promise<string> {
   const source = options.source ?? '<input>'
-  const store = storeFor(options.format, source)
+  const store = encryptedStoreFor(options.format, source)
   const loaded = loadEncrypted(toBytes(encrypted), options.format, source)
   const { branches } = await decryptLoaded(loaded, { ...options, raw: options.format === 'binary' }, source)
   const groups = editGroups(loaded.metadata.keyGroups, options.addRecipients ?? [], options.removeRecipients ?? [])

@@ -1,6 +1,6 @@
 import { wrapKeyGroups } from './internal/dataKey.js'
 import { writeMetadata } from './internal/metadata.js'
-import { decryptLoaded, loadEncrypted, storeFor, toBytes } from './internal/sopsFile.js'
+import { decryptLoaded, loadEncrypted, encryptedStoreFor, toBytes } from './internal/sopsFile.js'
 import { groupsOf } from './encrypt.js'
 import type { KeyGroup, KeyOptions, SopsFormat } from './types.js'
 
@@ -32,7 +32,7 @@ export interface UpdateKeysOptions extends KeyOptions {
  */
 export async function updateKeys(encrypted: string | Uint8Array, options: UpdateKeysOptions): Promise<string> {
   const source = options.source ?? '<input>'
-  const store = storeFor(options.format, source)
+  const store = encryptedStoreFor(options.format, source)
   const groups = groupsOf(options, 'updateKeys')
   const bytes = toBytes(encrypted)
   const { dataKey } = await decryptLoaded(loadEncrypted(bytes, options.format, source), options, source)

@@ -38,6 +38,11 @@ export function storeFor(format: SopsFormat, subject: string): Store {
   return store
 }
 
+/** The store that writes an encrypted file of `format` (the binary store writes its JSON envelope). */
+export function encryptedStoreFor(format: SopsFormat, subject: string): Store {
+  return format === 'binary' ? jsonStore : storeFor(format, subject)
+}
+
 export function toBytes(input: string | Uint8Array): Uint8Array {
   if (typeof input === 'string') return encoder.encode(input)
   if (input instanceof Uint8Array) return input

@@ -91,11 +91,16 @@ class Converter {
   map(node: unknown, withOwnComments: boolean): MapNode {
     if (!isMap(node)) this.fail(null, 'expected a mapping')
     const items: (Entry | Comment)[] = withOwnComments ? comments(node.commentBefore) : []
+    // Duplicate keys are refused as go-yaml refuses them; checked here with a Set because the yaml
+    // package's own check is quadratic in the size of a mapping.
+    const seen = new Set<string>()
     for (const pair of node.items) {
       if (!isPair(pair)) continue
       const keyNode = this.deref(pair.key)
       const key = keyNode === null ? ({ kind: 'null' } as const) : this.scalar(keyNode)
       if (key.kind !== 'str') this.fail(isScalar(keyNode) ? keyNode : null, `mapping keys must be strings, found a ${key.kind}`)
+      if (seen.has(key.value)) this.fail(isScalar(keyNode) ? keyNode : null, `duplicate mapping key ${JSON.stringify(key.value)}`)
+      seen.add(key.value)
       if (isScalar(pair.key)) items.push(...comments(pair.key.commentBefore), ...comments(pair.key.comment))
       const valueNode = pair.value
       const scalarValue = !isMap(valueNode) && !isSeq(valueNode)
@@ -126,7 +131,7 @@ class Converter {
 
 export function parseYaml(text: string, source: string): Branches {
   const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: true, prettyErrors: false })
+  const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: false, prettyErrors: false })
   if (!Array.isArray(docs)) return []
   return docs.map((doc) => {
     const [error] = doc.errors

@@ -1,16 +1,9 @@
 // Which values sops encrypts (FORMAT.md §5, sops.go `shouldBeEncrypted`).
 import { SopsError } from '../errors.js'
+import type { EncryptionRules } from '../types.js'
 
 /** The encryption rule of a file; sops allows at most one of the six selectors. */
-export interface RuleSet {
-  readonly unencryptedSuffix?: string | undefined
-  readonly encryptedSuffix?: string | undefined
-  readonly unencryptedRegex?: string | undefined
-  readonly encryptedRegex?: string | undefined
-  readonly unencryptedCommentRegex?: string | undefined
-  readonly encryptedCommentRegex?: string | undefined
-  readonly macOnlyEncrypted?: boolean | undefined
-}
+export type RuleSet = EncryptionRules
 
 export const RULE_FIELDS = [
   ['unencryptedSuffix', 'unencrypted_suffix'],

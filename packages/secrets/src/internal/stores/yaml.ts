@@ -295,63 +295,50 @@ class Emitter {
     for (const l of text.lines) this.out += l === '' ? '\n' : `${' '.repeat(blockIndent)}${l}\n`
   }
 
-  map(node: MapNode, indent: number, firstPrefix?: string): void {
+  /** Walks a collection's items: head comments above an item, inline ones after its value, the rest at the end. */
+  private items<T extends Entry | Node>(
+    items: readonly (T | Comment)[],
+    layout: { indent: number; firstPrefix: string | undefined },
+    emit: (item: T, lead: string, lineComment: string) => void,
+  ): void {
     let head: string[] = []
     let inline: string[] = []
     let first = true
-    for (const item of node.items) {
-      if (item.kind === 'comment') {
+    for (const item of items) {
+      if (isComment(item)) {
         if (item.inline) inline.push(item.text)
         else head.push(item.text)
         continue
       }
-      const usePrefix = first && firstPrefix !== undefined
-      if (usePrefix) {
-        if (head.length > 0) {
-          this.commentLines(indent, head)
-          head = []
-        }
-      } else {
-        this.commentLines(indent, head)
-        head = []
-      }
-      const lead = usePrefix ? firstPrefix : ' '.repeat(indent)
-      const prefix = `${lead}${keyText(item.key)}: `
-      const blockIndent = firstPrefix !== undefined ? indent - 2 + INDENT : indent + INDENT
-      this.value(prefix, item.value, { indent: indent + INDENT, blockIndent, lineComment: inline.join(' #') })
+      this.commentLines(layout.indent, head)
+      head = []
+      emit(item, first && layout.firstPrefix !== undefined ? layout.firstPrefix : ' '.repeat(layout.indent), inline.join(' #'))
       inline = []
       first = false
     }
-    this.commentLines(indent, [...head, ...inline])
+    this.commentLines(layout.indent, [...head, ...inline])
+  }
+
+  map(node: MapNode, indent: number, firstPrefix?: string): void {
+    // Inside a sequence item, block scalars indent from the dash, as go-yaml v3 writes them.
+    const blockIndent = firstPrefix !== undefined ? indent - 2 + INDENT : indent + INDENT
+    this.items(node.items, { indent, firstPrefix }, (item, lead, lineComment) => {
+      this.value(`${lead}${keyText(item.key)}: `, item.value, { indent: indent + INDENT, blockIndent, lineComment })
+    })
   }
 
   seq(node: SeqNode, indent: number, firstPrefix?: string): void {
-    let head: string[] = []
-    let inline: string[] = []
-    let first = true
-    for (const item of node.items) {
-      if (item.kind === 'comment') {
-        if (item.inline) inline.push(item.text)
-        else head.push(item.text)
-        continue
-      }
-      this.commentLines(indent, head)
-      head = []
-      const lead = first && firstPrefix !== undefined ? firstPrefix : ' '.repeat(indent)
+    this.items(node.items, { indent, firstPrefix }, (item, lead, lineComment) => {
       const prefix = `${lead}- `
-      const tail = inline.join(' #')
-      if (item.kind === 'map' && item.items.some((i) => i.kind === 'entry')) {
-        this.map(item, indent + 2, prefix)
-      } else if (item.kind === 'seq' && item.items.some((i) => i.kind !== 'comment')) {
-        this.seq(item, indent + 2, prefix)
-      } else {
-        this.value(prefix, item, { indent: indent + INDENT, blockIndent: indent + INDENT, lineComment: tail })
-      }
-      inline = []
-      first = false
-    }
-    this.commentLines(indent, [...head, ...inline])
+      if (item.kind === 'map' && item.items.some((i) => i.kind === 'entry')) this.map(item, indent + 2, prefix)
+      else if (item.kind === 'seq' && item.items.some((i) => i.kind !== 'comment')) this.seq(item, indent + 2, prefix)
+      else this.value(prefix, item, { indent: indent + INDENT, blockIndent: indent + INDENT, lineComment })
+    })
   }
+}
+
+function isComment(item: Entry | Node | Comment): item is Comment {
+  return item.kind === 'comment'
 }
 
 /** Prints documents as sops' YAML store does. */

@@ -1,7 +1,7 @@
 // Shared by every package's smoke test: the built package loads through `import` (and `require`
 // where it ships CJS), exports what its sources export, and passes publint.
 import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { publint } from 'publint'
@@ -24,9 +24,12 @@ export function describePackageSmoke(dir: string, sourceExports: Record<string, 
     })
 
     it.runIf('require' in root)('loads through require with the same exports', () => {
-      const req = createRequire(join(dir, 'package.json'))
-      const mod = req(join(dir, 'dist', 'index.cjs')) as Record<string, unknown>
-      expect(Object.keys(mod).sort()).toEqual(Object.keys(sourceExports).sort())
+      // In a child process: vitest runs tests with the @gitops-sdk/source condition, under which
+      // a sibling dependency would resolve to its TypeScript sources, which require cannot load.
+      const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(join(dir, 'dist', 'index.cjs'))}))))`
+      const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
+      expect(result.stderr).toBe('')
+      expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(Object.keys(sourceExports).sort())
     })
 
     it('passes publint', async () => {

@@ -2,7 +2,14 @@
 // that `gitops build` starts fast.
 import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
+import { decryptCommand } from './decrypt.js'
 import { demoCommand } from './demo.js'
+import { encryptCommand } from './encrypt.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demoCommand, apiserverCommand]
+export const commands: readonly Command[] = [
+  decryptCommand,
+  encryptCommand,
+  apiserverCommand,
+  demoCommand,
+]

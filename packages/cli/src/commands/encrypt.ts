@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { parseCommandArgs, stringFlag, stringListFlag, UsageError } from '../context.js'
+import type { Command } from '../context.js'
+import { fileArgument } from './decrypt.js'
+
+export const encryptCommand: Command = {
+  name: 'encrypt',
+  summary: 'encrypt a file with sops for age recipients; prints a file sops accepts',
+  help: `gitops encrypt: encrypt a file with sops for age recipients and print the encrypted file to
+stdout. The store follows the file extension (.yaml/.yml, .json, .env, .ini, else binary).
+
+Usage:
+  gitops encrypt FILE --age RECIPIENT[,RECIPIENT] [--encrypted-regex R]...
+
+Flags:
+  --age RECIPIENT[,RECIPIENT]   age recipients (age1…, age1pq1…, "ssh-ed25519 AAAA…"); repeatable
+  --encrypted-regex R           encrypt only values under keys matching R (Go RE2 syntax)
+
+Example:
+  gitops encrypt secret.yaml --age age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw \\
+    --encrypted-regex '^(data|stringData)$' > secret.enc.yaml
+`,
+  async run({ io, argv, signal }) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      age: { type: 'string', multiple: true },
+      'encrypted-regex': { type: 'string' },
+    })
+    const path = fileArgument(positionals, io)
+    const recipients = stringListFlag(values, 'age')
+      .flatMap((v) => v.split(','))
+      .map((r) => r.trim())
+      .filter((r) => r !== '')
+    if (recipients.length === 0) throw new UsageError('--age RECIPIENT is required')
+    const encryptedRegex = stringFlag(values, 'encrypted-regex')
+    const { encrypt, formatForPath } = await import('@gitops-sdk/secrets')
+    const text = await encrypt(await readFile(path), {
+      format: formatForPath(path),
+      recipients,
+      rules: { encryptedRegex },
+      source: positionals[0],
+      signal,
+    })
+    io.stdout.write(text)
+    return 0
+  },
+}

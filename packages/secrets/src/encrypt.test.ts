@@ -1,0 +1,131 @@
+import { decryptSops } from 'sops-age'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { decrypt } from './decrypt.js'
+import { encrypt } from './encrypt.js'
+import { generateIdentity } from './generateIdentity.js'
+import { parseIdentities } from './parseIdentities.js'
+import type { AgeIdentity, EncryptionRules, SopsFormat } from './types.js'
+
+let key: { secretKey: string; recipient: string }
+let identities: AgeIdentity[]
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+beforeAll(async () => {
+  key = await generateIdentity()
+  identities = await parseIdentities(key.secretKey)
+})
+
+const PLAINTEXT: Record<Exclude<SopsFormat, 'binary'>, string> = {
+  yaml: `# a Secret
+apiVersion: v1
+kind: Secret
+metadata:
+    name: db # inline
+stringData:
+    password: hunter2
+    count: 3
+    ratio: 0.25
+    enabled: true
+    nothing: null
+    when: 2024-01-01T10:00:00Z
+    lines: |
+        one
+        two
+    list:
+        - a
+        - b: c
+plain_unencrypted: visible
+---
+second: document
+`,
+  json: '{\n\t"user": "admin",\n\t"password": "hunter2",\n\t"port": 5432,\n\t"ratio": 0.5,\n\t"tls": true,\n\t"big": 9223372036854775807,\n\t"nested": {\n\t\t"list": [\n\t\t\t"x",\n\t\t\t1\n\t\t]\n\t},\n\t"plain_unencrypted": "visible"\n}\n',
+  dotenv: '# settings\nUSER=admin\nPASSWORD=hunter2\nMULTI=line1\\nline2\nSPACED = kept \nplain_unencrypted=visible\n',
+  ini: '; about the db\n[db]\nuser     = admin\npassword = hunter2\n\n[plain_unencrypted]\nnote = visible\n',
+}
+
+describe('encrypt', () => {
+  it.for(Object.entries(PLAINTEXT))('round-trips a %s file byte for byte', async ([format, plain]) => {
+    const enc = await encrypt(plain, { format: format as SopsFormat, recipients: [key.recipient] })
+    expect(enc).not.toContain('hunter2')
+    expect(enc).toContain('visible')
+    expect(text(await decrypt(enc, { format: format as SopsFormat, identities }))).toBe(plain)
+  })
+
+  it('round-trips a binary file that is not UTF-8', async () => {
+    const bytes = new Uint8Array([0, 255, 254, 10, 13, 0x80, 65])
+    const enc = await encrypt(bytes, { format: 'binary', recipients: [key.recipient], rules: { encryptedRegex: 'nothing' } })
+    expect(JSON.parse(enc)).toHaveProperty('data')
+    expect(await decrypt(enc, { format: 'binary', identities })).toEqual(bytes)
+  })
+
+  it.for(['yaml', 'json', 'dotenv'] as const)('writes %s files that sops-age, an independent implementation, decrypts', async (format) => {
+    const plain = format === 'dotenv' ? 'USER=admin\nPASSWORD=hunter2\n' : format === 'json' ? '{"user": "admin", "n": {"p": "hunter2"}}' : 'user: admin\nn:\n    p: hunter2\n'
+    const enc = await encrypt(plain, { format, recipients: [key.recipient] })
+    const fileType = format === 'dotenv' ? 'env' : format
+    const out = (await decryptSops(enc, { secretKey: key.secretKey, fileType })) as Record<string, unknown>
+    expect(out).toEqual(format === 'dotenv' ? { USER: 'admin', PASSWORD: 'hunter2' } : { user: 'admin', n: { p: 'hunter2' } })
+  })
+
+  const RULES: [string, EncryptionRules, string[], string[]][] = [
+    ['unencryptedSuffix', { unencryptedSuffix: '_clear' }, ['hunter2', 'tok'], ['seen']],
+    ['encryptedSuffix', { encryptedSuffix: '_secret' }, ['hunter2'], ['seen', 'tok']],
+    ['unencryptedRegex', { unencryptedRegex: '^(name|shown_clear)$' }, ['hunter2', 'tok'], ['seen']],
+    ['encryptedRegex', { encryptedRegex: '^pass' }, ['hunter2'], ['seen', 'tok']],
+    ['encryptedCommentRegex', { encryptedCommentRegex: 'sops:enc' }, ['tok'], ['seen', 'hunter2']],
+    ['unencryptedCommentRegex', { unencryptedCommentRegex: 'sops:clear' }, ['hunter2', 'tok'], ['seen']],
+    ['macOnlyEncrypted', { encryptedRegex: '^pass', macOnlyEncrypted: true }, ['hunter2'], ['seen', 'tok']],
+  ]
+  const RULE_FILE = 'password_secret: hunter2\nshown_clear: seen\n# sops:enc\ntoken: tok\n'
+
+  it.for(RULES)('applies the %s rule and decrypts back', async ([, rules, hidden, shown]) => {
+    const plain = rules.unencryptedCommentRegex === undefined ? RULE_FILE : 'password_secret: hunter2\n# sops:clear\nshown_clear: seen\ntoken: tok\n'
+    const enc = await encrypt(plain, { format: 'yaml', recipients: [key.recipient], rules })
+    for (const h of hidden) expect(enc).not.toContain(`: ${h}`)
+    for (const s of shown) expect(enc).toContain(`: ${s}`)
+    expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(plain)
+  })
+
+  it('lets plaintext values change under macOnlyEncrypted, and refuses that otherwise', async () => {
+    const plain = 'password: hunter2\nreplicas: 1\n'
+    const macOnly = await encrypt(plain, { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: '^password$', macOnlyEncrypted: true } })
+    expect(text(await decrypt(macOnly.replace('replicas: 1', 'replicas: 3'), { format: 'yaml', identities }))).toContain('replicas: 3')
+    const full = await encrypt(plain, { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: '^password$' } })
+    await expect(decrypt(full.replace('replicas: 1', 'replicas: 3'), { format: 'yaml', identities })).rejects.toMatchObject({ code: 'SOPS_MAC_MISMATCH' })
+  })
+
+  it('splits the data key over key groups with a Shamir threshold', async () => {
+    const [a, b, c] = [await generateIdentity(), await generateIdentity(), await generateIdentity()]
+    const enc = await encrypt('k: v\n', { format: 'yaml', keyGroups: [{ age: [a.recipient] }, { age: [b.recipient] }, { age: [c.recipient] }], shamirThreshold: 2 })
+    expect(enc).toContain('shamir_threshold: 2')
+    const two = [...(await parseIdentities(a.secretKey)), ...(await parseIdentities(c.secretKey))]
+    expect(text(await decrypt(enc, { format: 'yaml', identities: two }))).toBe('k: v\n')
+    await expect(decrypt(enc, { format: 'yaml', identities: await parseIdentities(b.secretKey) })).rejects.toMatchObject({
+      code: 'SOPS_SHAMIR_THRESHOLD_NOT_MET',
+    })
+  })
+
+  it('encrypts for post-quantum hybrid recipients', async () => {
+    const pq = await generateIdentity({ kind: 'hybrid' })
+    const enc = await encrypt('A=1\n', { format: 'dotenv', recipients: [pq.recipient] })
+    expect(text(await decrypt(enc, { format: 'dotenv', identities: await parseIdentities(pq.secretKey) }))).toBe('A=1\n')
+  })
+
+  it('writes lastmodified from the injected clock', async () => {
+    const enc = await encrypt('a: b\n', { format: 'yaml', recipients: [key.recipient], clock: { now: () => new Date('2030-02-03T04:05:06.789Z') } })
+    expect(enc).toContain('lastmodified: "2030-02-03T04:05:06Z"')
+  })
+
+  it('refuses a file that already has sops metadata, two rules, and no recipients', async () => {
+    await expect(encrypt('a: b\nsops: {}\n', { format: 'yaml', recipients: [key.recipient] })).rejects.toMatchObject({ code: 'SOPS_ALREADY_ENCRYPTED' })
+    await expect(encrypt('a: b\n', { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: 'a', encryptedSuffix: 'b' } })).rejects.toMatchObject({
+      code: 'SOPS_METADATA_INVALID',
+    })
+    await expect(encrypt('a: b\n', { format: 'yaml', recipients: [] })).rejects.toBeInstanceOf(TypeError)
+    await expect(encrypt('a: b\n', { format: 'yaml', recipients: ['age1nope'] })).rejects.toMatchObject({ code: 'SOPS_RECIPIENT_INVALID' })
+  })
+
+  it('rejects with the abort reason, untouched', async () => {
+    const reason = new Error('stop')
+    await expect(encrypt('a: b\n', { format: 'yaml', recipients: [key.recipient], signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
+  })
+})

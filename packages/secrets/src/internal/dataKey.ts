@@ -1,0 +1,166 @@
+// Recovering and wrapping the data key (FORMAT.md §2, §8, §10): each `age` entry is an armored age
+// file holding the key (or a Shamir share), opened with every identity; other key types go
+// through their KeyProvider; with several key groups the shares are combined.
+import { armor, Decrypter, Encrypter, Stanza } from 'age-encryption'
+import type { Recipient } from 'age-encryption'
+import { SopsError } from '../errors.js'
+import type { AgeIdentity, KeyGroup, KeyOptions, KeyProvider, MasterKeyEntry } from '../types.js'
+import { secretOf } from './ageIdentity.js'
+import type { KeyGroupData, Metadata } from './metadata.js'
+import { combineShares, splitSecret } from './shamir.js'
+import { parseSshRecipient } from './ssh.js'
+
+function decrypterFor(identities: readonly AgeIdentity[]): Decrypter {
+  const decrypter = new Decrypter()
+  for (const identity of identities) decrypter.addIdentity(secretOf(identity))
+  return decrypter
+}
+
+async function openAge(entries: readonly MasterKeyEntry[], identities: readonly AgeIdentity[], decrypter: Decrypter): Promise<Uint8Array | undefined> {
+  if (identities.length === 0) return undefined
+  // Entries whose recipient is one of ours first: the result is the same, the work much less.
+  const ours = new Set(identities.map((i) => i.recipient))
+  const ordered = [...entries].sort((a, b) => Number(ours.has(b.recipient ?? '')) - Number(ours.has(a.recipient ?? '')))
+  for (const entry of ordered) {
+    const enc = entry.enc
+    if (enc === undefined || enc === '') continue
+    try {
+      return await decrypter.decrypt(armor.decode(enc))
+    } catch {
+      continue
+    }
+  }
+  return undefined
+}
+
+async function openGroup(group: KeyGroupData, options: KeyOptions & { signal?: AbortSignal | undefined }, decrypter: Decrypter): Promise<Uint8Array | undefined> {
+  for (const [type, entries] of group) {
+    options.signal?.throwIfAborted()
+    if (type === 'age') {
+      const key = await openAge(entries, options.identities ?? [], decrypter)
+      if (key !== undefined) return key
+      continue
+    }
+    for (const provider of options.keyProviders ?? []) {
+      if (provider.type !== type) continue
+      for (const entry of entries) {
+        const key = await provider.unwrap(entry, { signal: options.signal })
+        if (key !== undefined) return key
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * Recovers the data key of a file.
+ *
+ * @throws `SOPS_NO_MATCHING_KEY`, `SOPS_SHAMIR_THRESHOLD_NOT_MET`.
+ */
+export async function recoverDataKey(
+  metadata: Metadata,
+  options: KeyOptions & { readonly signal?: AbortSignal | undefined },
+  source: string,
+): Promise<Uint8Array> {
+  const decrypter = decrypterFor(options.identities ?? [])
+  const groups = metadata.keyGroups
+  const recipients = groups.flatMap((g) => (g.get('age') ?? []).map((e) => e.recipient ?? '')).filter((r) => r !== '')
+  const details = { source, recipients }
+  if (groups.length <= 1) {
+    const [group] = groups
+    const key = group === undefined ? undefined : await openGroup(group, options, decrypter)
+    if (key === undefined) {
+      throw new SopsError({
+        code: 'SOPS_NO_MATCHING_KEY',
+        message: `${source}: no identity opens the data key (${recipients.length} age recipient${recipients.length === 1 ? '' : 's'} in the file)`,
+        details,
+      })
+    }
+    return key
+  }
+  const threshold = metadata.shamirThreshold ?? groups.length
+  const shares: Uint8Array[] = []
+  for (const group of groups) {
+    const share = await openGroup(group, options, decrypter)
+    if (share !== undefined) shares.push(share)
+    if (shares.length >= threshold) break
+  }
+  if (shares.length === 0) {
+    throw new SopsError({ code: 'SOPS_NO_MATCHING_KEY', message: `${source}: no identity opens any of the ${groups.length} key groups`, details })
+  }
+  if (shares.length < threshold) {
+    throw new SopsError({
+      code: 'SOPS_SHAMIR_THRESHOLD_NOT_MET',
+      message: `${source}: ${shares.length} of ${groups.length} key groups opened, ${threshold} needed`,
+      details: { ...details, opened: shares.length, threshold },
+    })
+  }
+  const key = combineShares(shares)
+  if (key === undefined) {
+    throw new SopsError({ code: 'SOPS_METADATA_INVALID', message: `${source}: the key group shares do not combine`, details })
+  }
+  return key
+}
+
+function ageRecipient(recipient: string): string | Recipient {
+  if (recipient.startsWith('ssh-')) {
+    const ssh = parseSshRecipient(recipient)
+    return { wrapFileKey: (fileKey) => ssh.wrapFileKey(fileKey).map((s) => new Stanza(s.args, s.body)) }
+  }
+  return recipient
+}
+
+/** Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient. */
+export async function wrapForAge(key: Uint8Array, recipient: string): Promise<MasterKeyEntry> {
+  const trimmed = recipient.trim()
+  let file: Uint8Array
+  try {
+    const encrypter = new Encrypter()
+    encrypter.addRecipient(ageRecipient(trimmed))
+    file = await encrypter.encrypt(key)
+  } catch (cause) {
+    throw new SopsError({
+      code: 'SOPS_RECIPIENT_INVALID',
+      message: `${trimmed.slice(0, 80)}: not a usable age recipient (${(cause as Error).message})`,
+      details: { recipient: trimmed },
+      cause,
+    })
+  }
+  return { enc: armor.encode(file), recipient: trimmed }
+}
+
+/** Wraps the data key for every key group (splitting it with Shamir when there are several). */
+export async function wrapKeyGroups(
+  dataKey: Uint8Array,
+  groups: readonly KeyGroup[],
+  options: { readonly threshold?: number | undefined; readonly keyProviders?: readonly KeyProvider[] | undefined; readonly signal?: AbortSignal | undefined },
+): Promise<KeyGroupData[]> {
+  const threshold = options.threshold ?? groups.length
+  const parts = groups.length > 1 ? splitSecret(dataKey, groups.length, threshold) : [dataKey]
+  const out: KeyGroupData[] = []
+  for (const [i, group] of groups.entries()) {
+    const part = parts[i] ?? dataKey
+    const data = new Map<string, MasterKeyEntry[]>()
+    const age: MasterKeyEntry[] = []
+    for (const r of group.age ?? []) {
+      options.signal?.throwIfAborted()
+      age.push(await wrapForAge(part, r))
+    }
+    if (age.length > 0) data.set('age', age)
+    for (const [type, recipients] of Object.entries(group.other ?? {})) {
+      const provider = options.keyProviders?.find((p) => p.type === type && p.wrap !== undefined)
+      if (provider?.wrap === undefined) {
+        throw new SopsError({
+          code: 'SOPS_KEY_PROVIDER_MISSING',
+          message: `key group ${i + 1}: no key provider can wrap ${type} keys`,
+          details: { type },
+        })
+      }
+      const entries: MasterKeyEntry[] = []
+      for (const r of recipients) entries.push(await provider.wrap(part, r, { signal: options.signal }))
+      if (entries.length > 0) data.set(type, entries)
+    }
+    out.push(data)
+  }
+  return out
+}

@@ -1,0 +1,32 @@
+// Printing scalars in the flat stores (dotenv, INI) as sops' stores.ValToString does.
+import { SopsError } from '../../errors.js'
+import { formatFloatValToString, formatTimeSeconds, parseRfc3339 } from '../goFormat.js'
+import type { Node } from '../tree.js'
+
+export function valToString(node: Node, store: string): string {
+  switch (node.kind) {
+    case 'str':
+      return node.value
+    case 'bytes':
+      return new TextDecoder().decode(node.value)
+    case 'int':
+      return node.value.toString()
+    case 'float':
+      return formatFloatValToString(node.value)
+    case 'bool':
+      return node.value ? 'true' : 'false'
+    case 'null':
+      return '<nil>'
+    case 'time': {
+      const t = parseRfc3339(node.value)
+      return t === undefined ? node.value : formatTimeSeconds(t)
+    }
+    case 'map':
+    case 'seq':
+      throw new SopsError({
+        code: 'SOPS_UNSUPPORTED_FORMAT',
+        message: `${store} output: nested values cannot be written in the ${store} format`,
+        details: { store },
+      })
+  }
+}

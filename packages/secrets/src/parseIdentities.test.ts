@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { vectorsDir } from '../test/helpers/vectors.js'
+import { decrypt } from './decrypt.js'
+import { encrypt } from './encrypt.js'
+import { generateIdentity } from './generateIdentity.js'
+import { parseIdentities } from './parseIdentities.js'
+
+const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
+
+function sshKeygen(type: 'ed25519' | 'rsa'): { privateKey: string; publicKey: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'test-only-ssh-'))
+  try {
+    const file = join(dir, 'id')
+    execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', '', '-C', 'test-only', '-f', file], { stdio: 'ignore' })
+    return { privateKey: readFileSync(file, 'utf8'), publicKey: readFileSync(`${file}.pub`, 'utf8').trim() }
+  } catch {
+    return undefined
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+describe('parseIdentities', () => {
+  it('reads several identities per line and per file, skipping comments', async () => {
+    const [a, b, c] = [await generateIdentity(), await generateIdentity(), await generateIdentity({ kind: 'hybrid' })]
+    const ids = await parseIdentities(`# created: test-only\n${a.secretKey} ${b.secretKey}\n\n${c.secretKey}\n`)
+    expect(ids.map((i) => [i.kind, i.recipient])).toEqual([
+      ['x25519', a.recipient],
+      ['x25519', b.recipient],
+      ['hybrid', c.recipient],
+    ])
+  })
+
+  it('never shows the secret when printed or serialised', async () => {
+    const { secretKey } = await generateIdentity()
+    const [id] = await parseIdentities(secretKey)
+    expect(JSON.stringify(id)).not.toContain('AGE-SECRET-KEY')
+    expect(Object.keys(id!)).toEqual(['kind', 'recipient'])
+  })
+
+  it('refuses a line that is not an identity, naming the source and line but not the line', async () => {
+    const err = await parseIdentities('# ok\nAGE-SECRET-KEY-1NOTAKEY\n', { source: 'keys.txt' }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'SOPS_IDENTITY_INVALID', message: 'keys.txt: line 2: malformed age identity' })
+    await expect(parseIdentities('hello')).rejects.toMatchObject({ code: 'SOPS_IDENTITY_INVALID' })
+  })
+
+  it.skipIf(vectorsDir === undefined)('opens a passphrase-protected identity file, asking for the passphrase only then', async () => {
+    const file = readFileSync(join(vectorsDir ?? '', 'age-keysource-test-identity-scrypt.age'), 'utf8')
+    let asked = 0
+    const ids = await parseIdentities(file, { passphrase: () => (asked++, 'passphrase') })
+    expect(asked).toBe(1)
+    expect(ids[0]?.recipient).toBe('age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun')
+    await expect(parseIdentities(file)).rejects.toMatchObject({ code: 'SOPS_IDENTITY_INVALID' })
+  })
+
+  it.skipIf(vectorsDir === undefined)('reads an OpenSSH ed25519 key with the recipient of its public key', async () => {
+    const dir = vectorsDir ?? ''
+    const [id] = await parseIdentities(readFileSync(join(dir, 'age-keysource-test-ssh-ed25519.key'), 'utf8'))
+    const pub = readFileSync(join(dir, 'age-keysource-test-ssh-ed25519.pub'), 'utf8').trim().split(' ').slice(0, 2).join(' ')
+    expect(id).toMatchObject({ kind: 'ssh-ed25519', recipient: pub })
+    const enc = await encrypt('a: b\n', { format: 'yaml', recipients: [pub] })
+    expect(text(await decrypt(enc, { format: 'yaml', identities: [id!] }))).toBe('a: b\n')
+  })
+
+  const keys = { ed25519: sshKeygen('ed25519'), rsa: sshKeygen('rsa') }
+  it.for(['ed25519', 'rsa'] as const)('round-trips through a generated ssh-%s key', async (type, { skip }) => {
+    const key = keys[type]
+    if (key === undefined) return skip()
+    const enc = await encrypt('A=1\n', { format: 'dotenv', recipients: [key.publicKey] })
+    expect(enc).toContain(`sops_age__list_0__map_recipient=ssh-${type}`)
+    const ids = await parseIdentities(key.privateKey)
+    expect(text(await decrypt(enc, { format: 'dotenv', identities: ids }))).toBe('A=1\n')
+  })
+})

@@ -93,7 +93,10 @@ interface Advertisement {
   readonly protocolVersion?: number
   readonly refs?: Map<string, string>
   readonly symrefs?: Map<string, string>
-  readonly capabilities: Set<string> | Map<string, string>
+  /** Protocol v0/v1 capabilities. */
+  readonly capabilities?: Set<string>
+  /** Protocol v2 capabilities, name → value (`true` when it has none). */
+  readonly capabilities2?: Record<string, string | true>
 }
 
 /**
@@ -162,7 +165,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
       return {
         refs: ad.refs ?? new Map(),
         symrefs: ad.symrefs ?? new Map(),
-        capabilities: new Set(ad.capabilities.keys()),
+        capabilities: new Set(ad.capabilities),
       }
     },
     async fetchPack(request, context) {
@@ -172,7 +175,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
       }
       const ad = await discover(context, 2)
       if (ad.protocolVersion !== 2) {
-        const caps = new Set(ad.capabilities.keys())
+        const caps = ad.capabilities ?? new Set()
         if (caps.has('allow-reachable-sha1-in-want') || caps.has('allow-any-sha1-in-want')) return requestV1(ad, request, context)
         throw new GitSourceError({
           code: 'GIT_REF_NOT_FOUND',
@@ -180,8 +183,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
           details: { url: context.url, wants: request.wants },
         })
       }
-      const fetchCaps = (ad.capabilities as Map<string, string>).get('fetch') ?? ''
-      if (request.depth !== undefined && !fetchCaps.split(' ').includes('shallow')) {
+      const fetchCaps = ad.capabilities2?.fetch
+      if (request.depth !== undefined && !(typeof fetchCaps === 'string' && fetchCaps.split(' ').includes('shallow'))) {
         return fetchWith(encodeRequestV2({ ...request, depth: undefined, shallows: [] }), true, context)
       }
       return fetchWith(encodeRequestV2(request), true, context)
@@ -189,7 +192,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
   }
 
   async function requestV1(ad: Advertisement, request: PackRequest, context: TransportContext): Promise<PackResponse> {
-    const offered = new Set(ad.capabilities.keys())
+    const offered = ad.capabilities ?? new Set<string>()
     const shallow = offered.has('shallow')
     const req = shallow ? request : { ...request, depth: undefined, shallows: [] }
     let caps: string[]

@@ -2,9 +2,9 @@
 // caller's CA bundle added to Node's roots, the abort signal on every request, GET redirects
 // followed (and remembered, so the pack request goes where the advertisement came from), and
 // credentials dropped when a redirect leaves the origin.
-import { request as httpRequest } from 'node:http'
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import type { IncomingMessage, RequestOptions } from 'node:http'
-import { request as httpsRequest } from 'node:https'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { rootCertificates } from 'node:tls'
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git'
 
@@ -18,8 +18,12 @@ export interface NodeHttpClientOptions {
 
 const maxRedirects = 5
 
-async function* bodyOf(res: IncomingMessage): AsyncIterableIterator<Uint8Array> {
-  for await (const chunk of res) yield chunk as Buffer
+async function* bodyOf(res: IncomingMessage, last: boolean, agents: readonly (HttpAgent | HttpsAgent)[]): AsyncIterableIterator<Uint8Array> {
+  try {
+    for await (const chunk of res) yield chunk as Buffer
+  } finally {
+    if (last) for (const agent of agents) agent.destroy()
+  }
 }
 
 async function collectBody(body: GitHttpRequest['body']): Promise<Buffer | undefined> {
@@ -33,6 +37,10 @@ async function collectBody(body: GitHttpRequest['body']): Promise<Buffer | undef
 /** Creates an isomorphic-git `HttpClient` on node:http and node:https. */
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
   const ca = options.ca === undefined ? undefined : [...rootCertificates, Buffer.from(options.ca).toString('utf8')]
+  // Connections are kept alive between the advertisement and the pack request of one operation
+  // only: a client lives for one fetch, so a socket the server has since closed is never reused.
+  const httpAgent = new HttpAgent({ keepAlive: true })
+  const httpsAgent = new HttpsAgent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) })
   // Base URL rewrites learnt from redirects of the ref advertisement.
   const moved = new Map<string, string>()
   const send = (url: URL, req: GitHttpRequest, body: Buffer | undefined): Promise<IncomingMessage> =>
@@ -41,7 +49,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
       const headers: Record<string, string> = { ...req.headers }
       if (body !== undefined) headers['content-length'] = String(body.byteLength)
       const init: RequestOptions = { method: req.method ?? 'GET', headers, signal }
-      const client = url.protocol === 'https:' ? httpsRequest(url, ca === undefined ? init : { ...init, ca }) : httpRequest(url, init)
+      const client = url.protocol === 'https:' ? httpsRequest(url, { ...init, agent: httpsAgent }) : httpRequest(url, { ...init, agent: httpAgent })
       client.on('response', resolve)
       client.on('error', (err) => reject(signal?.aborted === true ? (signal.reason as Error) : err))
       client.end(body)
@@ -79,7 +87,8 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
           statusCode: status,
           statusMessage: res.statusMessage ?? '',
           headers: responseHeaders,
-          body: bodyOf(res),
+          // The pack request is the last of an operation: its end releases the connections.
+          body: bodyOf(res, req.method === 'POST', [httpAgent, httpsAgent]),
         }
       }
     },

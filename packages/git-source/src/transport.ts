@@ -23,7 +23,10 @@ export interface RemoteRefs {
 export interface PackRequest {
   /** Object ids wanted (commits or annotated tags). */
   readonly wants: readonly string[]
-  /** Commits the client already has, so the server leaves out what they reach. */
+  /**
+   * Commits the client already has, so the server leaves out what they reach. With haves the
+   * pack may be thin (deltas against objects the client has); `fetchSource` completes it.
+   */
   readonly haves: readonly string[]
   /** Commits the client has without their parents (its shallow boundary). */
   readonly shallows: readonly string[]
@@ -197,7 +200,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
     const req = shallow ? request : { ...request, depth: undefined, shallows: [] }
     let caps: string[]
     try {
-      caps = requestCapabilitiesV1(offered)
+      caps = requestCapabilitiesV1(offered, request.haves.length > 0)
     } catch (err) {
       throw describeFailure(err, context, 'negotiating')
     }

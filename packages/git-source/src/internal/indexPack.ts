@@ -4,7 +4,7 @@
 // depth-first from their bases as `git index-pack` does, so each object is inflated once or twice
 // and never more. The result is the pack, its idx v2 file and the inflated objects that fit a budget.
 import { createHash } from 'node:crypto'
-import { crc32, inflateSync } from 'node:zlib'
+import { crc32, deflateSync, inflateSync } from 'node:zlib'
 import { applyDelta, DeltaError, slabAllocator } from './delta.js'
 import { packTypes } from './gitObjects.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
@@ -190,14 +190,17 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
   parse(true)
   if (offsets.length !== count) throw new CorruptPackError(`pack ends after ${offsets.length} of ${count} objects`)
   if (received - pos !== 20) throw new CorruptPackError(`pack has ${received - pos - 20} unexpected trailing bytes`)
-  const pack = buf.subarray(0, received)
-  const checksum = pack.subarray(received - 20)
-  if (!createHash('sha1').update(pack.subarray(0, received - 20)).digest().equals(checksum)) {
+  const received_ = buf.subarray(0, received)
+  const trailer = received_.subarray(received - 20)
+  if (!createHash('sha1').update(received_.subarray(0, received - 20)).digest().equals(trailer)) {
     throw new CorruptPackError('pack checksum mismatch')
   }
 
+  const thinBases = new Map<string, GitObject>()
   resolveDeltas()
   options.onProgress?.('resolving', count, count)
+  const { pack, checksum } = thinBases.size === 0 ? { pack: received_, checksum: trailer } : fixThin()
+  count = offsets.length
 
   // idx v2, entries sorted by id.
   const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => (oids[a] as Buffer).compare(oids[b] as Buffer))
@@ -210,6 +213,37 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
     sortedOffsets[i] = offsets[entry] as number
   })
   return { pack, idx: writeIdx({ oids: sortedOids, crcs, offsets: sortedOffsets }, checksum), count, objects }
+
+  // A thin pack (sent against our haves) has deltas whose bases are in other packs. As
+  // `git index-pack --fix-thin` does, append those bases as whole objects so the pack stands alone.
+  function fixThin(): { pack: Buffer; checksum: Buffer } {
+    const parts: Buffer[] = [received_.subarray(0, received - 20)]
+    let offset = received - 20
+    for (const [oid, base] of thinBases) {
+      const typeNo = packTypes.indexOf(base.type)
+      const header: number[] = []
+      let size = base.data.byteLength
+      let c = (typeNo << 4) | (size & 15)
+      size = Math.floor(size / 16)
+      while (size > 0) {
+        header.push(c | 0x80)
+        c = size & 0x7f
+        size = Math.floor(size / 128)
+      }
+      header.push(c)
+      const entry = Buffer.concat([Buffer.from(header), deflateSync(base.data)])
+      parts.push(entry)
+      offsets.push(offset)
+      ends.push(offset + entry.byteLength)
+      types.push(typeNo)
+      oids.push(Buffer.from(oid, 'hex'))
+      offset += entry.byteLength
+    }
+    const body = Buffer.concat(parts)
+    body.writeUInt32BE(offsets.length, 8)
+    const checksum = createHash('sha1').update(body).digest()
+    return { pack: Buffer.concat([body, checksum]), checksum }
+  }
 
   function resolveDeltas(): void {
     const byOffset = new Map<number, number>()
@@ -289,6 +323,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
     for (const [ref, children] of refChildren) {
       const base = options.external?.(ref)
       if (base === undefined) continue
+      thinBases.set(ref, base)
       for (const child of children) stack.push({ index: child, type: base.type, data: base.data })
       drain()
     }

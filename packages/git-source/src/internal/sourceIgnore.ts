@@ -70,7 +70,7 @@ function segmentRegExp(pattern: string): RegExp | null {
 }
 
 function escape(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c
 }
 
 /** Parses one pattern line (without the comment and blank-line filtering of {@link readPatterns}). */

@@ -33,8 +33,10 @@ export class RemoteError extends Error {
 const agent = 'agent=gitops-sdk/0.1'
 
 /** The capabilities we ask a v0/v1 server for, among those it offers. */
-export function requestCapabilitiesV1(offered: ReadonlySet<string>): string[] {
-  const wanted = ['side-band-64k', 'ofs-delta', 'shallow', 'no-progress']
+export function requestCapabilitiesV1(offered: ReadonlySet<string>, thin: boolean): string[] {
+  // A thin pack lets the server send deltas against objects we have; without it a shallow fetch
+  // resends every object (pack-objects only marks edges uninteresting for thin packs).
+  const wanted = ['side-band-64k', 'ofs-delta', 'shallow', 'no-progress', ...(thin ? ['thin-pack'] : [])]
   const caps = wanted.filter((c) => offered.has(c))
   if (!caps.includes('side-band-64k')) {
     if (!offered.has('side-band')) throw new WireError('the server offers neither side-band-64k nor side-band')
@@ -62,6 +64,7 @@ export function encodeRequestV1(request: UploadPackRequest, capabilities: readon
 export function encodeRequestV2(request: UploadPackRequest): Buffer {
   const parts: Buffer[] = [pktLine('command=fetch\n'), pktLine(`${agent}\n`), DELIM]
   parts.push(pktLine('ofs-delta\n'), pktLine('no-progress\n'))
+  if (request.haves.length > 0) parts.push(pktLine('thin-pack\n'))
   for (const oid of request.wants) parts.push(pktLine(`want ${oid}\n`))
   for (const oid of request.shallows) parts.push(pktLine(`shallow ${oid}\n`))
   if (request.depth !== undefined) parts.push(pktLine(`deepen ${request.depth}\n`))

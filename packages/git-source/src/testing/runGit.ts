@@ -16,7 +16,7 @@ export interface RunGitOptions {
 /**
  * The environment the test helpers give git: the caller's, without any `GIT_*` variable (so that a
  * surrounding git hook or an exported `GIT_DIR` cannot redirect the test), with system and global
- * configuration switched off and a C locale. This is a test harness: reading the caller's
+ * configuration switched off, a fixed author and committer identity, and a C locale. This is a test harness: reading the caller's
  * environment (for `PATH`) is the point here, unlike in the library.
  */
 export function gitEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -24,7 +24,17 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): Record<str
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('GIT_')) env[key] = value
   }
-  return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: devNull, LC_ALL: 'C', ...extra }
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: devNull,
+    GIT_AUTHOR_NAME: 'Test Author',
+    GIT_AUTHOR_EMAIL: 'author@example.com',
+    GIT_COMMITTER_NAME: 'Test Author',
+    GIT_COMMITTER_EMAIL: 'author@example.com',
+    LC_ALL: 'C',
+    ...extra,
+  }
 }
 
 /**

@@ -133,7 +133,7 @@ export async function createRepository(root: string, options: CreateRepositoryOp
         const date = new Date((epoch + commits * 60) * 1000)
         await runGit(['tag', '--force', '--annotate', '--message', tagOptions.message ?? name, name, target], {
           cwd: path,
-          env: { GIT_COMMITTER_NAME: 'Test Author', GIT_COMMITTER_EMAIL: 'author@example.com', ...dateEnv(date) },
+          env: dateEnv(date),
         })
       } else {
         await git(['update-ref', `refs/tags/${name}`, target])

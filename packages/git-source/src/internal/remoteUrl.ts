@@ -24,17 +24,20 @@ export function parseRemoteUrl(input: string, customTransport: boolean): RemoteU
   } catch {
     throw new GitSourceError({ code: 'GIT_INVALID_OPTION', message: `${redact(input)}: not a valid repository URL`, details: { url: redact(input) } })
   }
+  const protocol = parsed.protocol.slice(0, -1)
+  if (protocol !== 'http' && protocol !== 'https') {
+    parsed.password = ''
+    const shown = parsed.href.replace(/\/+$/, '')
+    if (customTransport) return { url: shown, scheme: 'other', auth: undefined }
+    throw unsupported(shown, protocol.includes('ssh') ? 'ssh' : protocol)
+  }
   let auth: GitAuth | undefined
   if (parsed.username !== '' || parsed.password !== '') {
     auth = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
     parsed.username = ''
     parsed.password = ''
   }
-  const url = parsed.href.replace(/\/+$/, '')
-  const protocol = parsed.protocol.slice(0, -1)
-  if (protocol === 'http' || protocol === 'https') return { url, scheme: protocol, auth }
-  if (customTransport) return { url, scheme: 'other', auth }
-  throw unsupported(url, protocol.includes('ssh') ? 'ssh' : protocol)
+  return { url: parsed.href.replace(/\/+$/, ''), scheme: protocol, auth }
 }
 
 function unsupported(url: string, scheme: string): GitSourceError {

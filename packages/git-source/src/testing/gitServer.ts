@@ -92,9 +92,22 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
     const service = path.includes('/info/refs') ? 'info-refs' : path.endsWith('/git-upload-pack') ? 'upload-pack' : 'other'
     const authorization = schemeOf(req.headers.authorization)
     const protocol = req.headers['git-protocol'] as string | undefined
+    // Recorded on arrival (so the order is the order of requests) and updated as the answer goes
+    // out: the bytes are counted before they are written, so they are final once the client has them.
+    const entry: { -readonly [K in keyof GitServerRequest]: GitServerRequest[K] } = {
+      method: req.method ?? 'GET',
+      path,
+      service,
+      status: 0,
+      bytes: 0,
+      authorization,
+      protocol,
+    }
+    requests.push(entry)
     let bytes = 0
     const record = (status: number): void => {
-      requests.push({ method: req.method ?? 'GET', path, service, status, bytes, authorization, protocol })
+      entry.status = status
+      entry.bytes = bytes
     }
     if (options.auth !== undefined && !authorized(req.headers.authorization, options.auth)) {
       res.writeHead(401, { 'www-authenticate': 'token' in options.auth ? 'Bearer realm="git"' : 'Basic realm="git"' })
@@ -143,14 +156,18 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
     const limit = fault?.type === 'disconnect' ? fault.afterBytes : Infinity
     const send = (chunk: Buffer): void => {
       if (bytes + chunk.byteLength >= limit) {
-        res.write(chunk.subarray(0, limit - bytes))
+        const part = chunk.subarray(0, limit - bytes)
         bytes = limit
         record(res.statusCode)
+        res.write(part)
         child.kill()
-        res.socket?.destroy()
+        // end, not destroy: the bytes already written reach the client, then the connection closes
+        // in the middle of the response.
+        res.socket?.end()
         return
       }
       bytes += chunk.byteLength
+      entry.bytes = bytes
       res.write(chunk)
     }
     child.stdout.on('data', (chunk: Buffer) => {
@@ -166,6 +183,7 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
       const rest = head.subarray(end.body)
       head = undefined
       res.writeHead(status, headers)
+      record(status)
       if (rest.byteLength > 0) send(rest)
     })
     child.stdout.on('end', () => {

@@ -275,15 +275,15 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
       if (cached !== undefined) return cached.data
       const start = offsets[i] as number
       let p = start
-      let c = pack[p++] as number
+      let c = received_[p++] as number
       let size = c & 15
       let shift = 4
       while ((c & 0x80) !== 0) {
-        c = pack[p++] as number
+        c = received_[p++] as number
         size += (c & 0x7f) * 2 ** shift
         shift += 7
       }
-      const inflated = inflateEntry(pack.subarray(p, ends[i]), size, start)
+      const inflated = inflateEntry(received_.subarray(p, ends[i]), size, start)
       if (inflated === undefined) throw new CorruptPackError(`entry at offset ${start}: truncated`)
       return inflated.data
     }

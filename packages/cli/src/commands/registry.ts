@@ -2,6 +2,7 @@
 // that `gitops build` starts fast.
 import type { Command } from '../context.js'
 import { demoCommand } from './demo.js'
+import { fetchCommand } from './fetch.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demoCommand]
+export const commands: readonly Command[] = [demoCommand, fetchCommand]

@@ -233,7 +233,7 @@ async function receive(request: PackRequest, into: Receiver, run: FetchContext):
   for (const oid of response.shallows) shallows.add(oid)
   for (const oid of response.unshallows) shallows.delete(oid)
   if (indexed.count > 0) {
-    store.add({ pack: indexed.pack, idx: readIdx(indexed.idx), verify: false }, indexed.objects)
+    store.add({ pack: indexed.pack, idx: readIdx(indexed.idx), verify: false, objectAt: (offset) => indexed.objectAt(offset) })
     if (run.cacheDir !== undefined) await writePack(run.cacheDir, indexed.pack, indexed.idx)
   }
 }

@@ -24,27 +24,8 @@ export function deltaResultSize(delta: Buffer): number {
   return readSize(delta, readSize(delta, 0)[1])[0]
 }
 
-/** Hands out result buffers; {@link slabAllocator} makes one. */
+/** Hands out the buffer a result is written into. */
 export type Allocate = (size: number) => Buffer
-
-/**
- * An allocator carving results out of 1 MiB slabs: one allocation per slab instead of one per
- * object keeps the garbage collector out of the way when ten thousand small files resolve in a row.
- */
-export function slabAllocator(slabSize: number = 1024 * 1024): Allocate {
-  let slab = Buffer.allocUnsafeSlow(slabSize)
-  let used = 0
-  return (size) => {
-    if (size > slabSize / 8) return Buffer.allocUnsafeSlow(size)
-    if (used + size > slabSize) {
-      slab = Buffer.allocUnsafeSlow(slabSize)
-      used = 0
-    }
-    const out = slab.subarray(used, used + size)
-    used += (size + 7) & ~7
-    return out
-  }
-}
 
 /** Applies `delta` to `base`. */
 export function applyDelta(base: Buffer, delta: Buffer, allocate: Allocate = (size) => Buffer.allocUnsafe(size)): Buffer {

@@ -13,6 +13,8 @@ export interface StoredPack {
   readonly idx: PackIdx
   /** Re-hash every object read from this pack (packs loaded from disk). */
   readonly verify: boolean
+  /** Objects of this pack already in memory, by offset (a freshly indexed pack). */
+  readonly objectAt?: ((offset: number) => GitObject | undefined) | undefined
 }
 
 /** An object is not in any pack, or its bytes are damaged. */
@@ -32,14 +34,13 @@ export interface ObjectStore {
   read(oid: string): GitObject
   /** Whether any pack holds `oid`. */
   has(oid: string): boolean
-  /** Adds a pack; `objects` are already-inflated objects of it, trusted as they are. */
-  add(pack: StoredPack, objects?: ReadonlyMap<string, GitObject>): void
+  /** Adds a pack; it is searched before the packs added earlier. */
+  add(pack: StoredPack): void
 }
 
 /** Creates an empty store; `cacheBytes` bounds the cache of inflated delta bases. */
 export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): ObjectStore {
   const packs: StoredPack[] = []
-  const known = new Map<string, GitObject>()
   // Recently inflated entries by pack number and offset; insertion order is recency.
   const recent = new Map<string, GitObject>()
   let recentBytes = 0
@@ -114,14 +115,14 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
   }
 
   const read = (oid: string, depth = 0): GitObject => {
-    const hit = known.get(oid)
-    if (hit !== undefined) return hit
     const raw = Buffer.from(oid, 'hex')
     if (raw.byteLength !== 20) throw new ObjectReadError(`${oid} is not an object id`, true)
     for (let i = 0; i < packs.length; i++) {
       const stored = packs[i] as StoredPack
       const offset = stored.idx.find(raw)
       if (offset < 0) continue
+      const inMemory = stored.objectAt?.(offset)
+      if (inMemory !== undefined) return inMemory
       const object = readAt(i, offset, depth)
       if (stored.verify && !hashOf(object.type, object.data).equals(raw)) {
         throw new ObjectReadError(`object ${oid} does not match its id`, false)
@@ -134,15 +135,13 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
   return {
     read: (oid) => read(oid),
     has(oid) {
-      if (known.has(oid)) return true
       const raw = Buffer.from(oid, 'hex')
       return packs.some((p) => p.idx.find(raw) >= 0)
     },
-    add(pack, objects) {
+    add(pack) {
       packs.unshift(pack)
       recent.clear()
       recentBytes = 0
-      if (objects !== undefined) for (const [oid, object] of objects) known.set(oid, object)
     },
   }
 }

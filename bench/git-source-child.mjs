@@ -1,5 +1,6 @@
 // One fetch in a fresh process, for the peak-memory and whole-process figures of
 // git-source.bench.mjs: node bench/git-source-child.mjs URL [--dir DIR] [--last-revision REV]
+import { performance } from 'node:perf_hooks'
 import { fetchSource } from '../packages/git-source/dist/index.js'
 
 const [url, ...rest] = process.argv.slice(2)

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
 import { fetchSource } from '../packages/git-source/dist/index.js'
 import { createRepository, gitEnv } from '../packages/git-source/dist/testing.js'
 
@@ -95,17 +96,24 @@ function peak(command, argv) {
   return Number(r.stderr.trim().split('\n').pop()) / 1024
 }
 
-async function measure(label, runOnce) {
-  await runOnce() // warm-up, not counted
-  const times = []
-  for (let i = 0; i < runs; i++) times.push(await runOnce())
-  times.sort((a, b) => a - b)
-  return { label, ms: times[Math.floor(times.length / 2)] }
+// Ours and the reference run alternately, one of each per round, so that load from other
+// processes on the machine falls on both alike; the ratio is the median of the rounds' ratios.
+async function pair(ours, reference) {
+  await ours()
+  await reference() // warm-up round, not counted
+  const rounds = []
+  for (let i = 0; i < runs; i++) {
+    const a = await ours()
+    const b = await reference()
+    rounds.push({ ours: a, reference: b, ratio: a / b })
+  }
+  const median = (values) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]
+  return { ours: median(rounds.map((r) => r.ours)), reference: median(rounds.map((r) => r.reference)), ratio: median(rounds.map((r) => r.ratio)) }
 }
 
 const mib = (v) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`)
-const row = (name, ours, ref, extra = '') =>
-  console.log(`${name.padEnd(44)} ${ours.ms.toFixed(1).padStart(8)} ms  ${ref.ms.toFixed(1).padStart(8)} ms  ${(ours.ms / ref.ms).toFixed(2).padStart(6)}x ${extra}`)
+const row = (name, r) =>
+  console.log(`${name.padEnd(46)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x`)
 
 const root = fresh('gitops-bench-repos-')
 const serverProcess = spawn(process.execPath, [join(here, 'git-source-server.mjs'), root], { stdio: ['pipe', 'pipe', 'inherit'] })
@@ -114,63 +122,46 @@ const base = await new Promise((resolve, reject) => {
   serverProcess.once('exit', () => reject(new Error('the git server did not start')))
 })
 try {
-  console.log(`git-source vs native git: ${runs} runs each (median, one warm-up), tmpfs: ${tmp !== undefined}`)
+  console.log(`git-source vs native git: ${runs} alternating rounds (medians, one warm-up round), tmpfs: ${tmp !== undefined}`)
   for (const files of sizes) {
     await buildRepository(root, files)
     const url = `${base}/fleet-${files}.git`
     console.log(`\n${files} files`)
-    console.log(`${'operation'.padEnd(44)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
+    console.log(`${'operation'.padEnd(46)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
 
-    const nativeBare = await measure('git clone --depth 1 --no-checkout', () => {
+    const cloneNative = (args) => () => {
       const dir = fresh('gitops-bench-native-')
       try {
-        return time('git', ['clone', '--quiet', '--depth', '1', '--no-checkout', url, join(dir, 'c')])
+        return time('git', ['clone', '--quiet', '--depth', '1', ...args, url, join(dir, 'c')])
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
-    })
-    const oursMemory = await measure('fetchSource (in-memory artifact)', async () => {
-      const t0 = performance.now()
-      await fetchSource(url)
-      return performance.now() - t0
-    })
-    row('fetch, in-memory artifact vs --no-checkout', oursMemory, nativeBare)
-
-    const nativeFull = await measure('git clone --depth 1', () => {
-      const dir = fresh('gitops-bench-native-')
-      try {
-        return time('git', ['clone', '--quiet', '--depth', '1', url, join(dir, 'c')])
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-    })
-    const oursCheckout = await measure('fetchSource --dir', async () => {
+    }
+    const fetchOurs = (withDir) => async () => {
       const dir = fresh('gitops-bench-ours-')
       try {
         const t0 = performance.now()
-        await fetchSource(url, { dir: join(dir, 'c') })
+        await fetchSource(url, withDir ? { dir: join(dir, 'c') } : {})
         return performance.now() - t0
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
-    })
-    row('fetch with checkout vs git clone --depth 1', oursCheckout, nativeFull)
+    }
+    row('fetch, in-memory artifact vs --no-checkout', await pair(fetchOurs(false), cloneNative(['--no-checkout'])))
+    row('fetch with checkout vs git clone --depth 1', await pair(fetchOurs(true), cloneNative([])))
 
     const first = await fetchSource(url)
-    const lsRemote = await measure('git ls-remote', () => time('git', ['ls-remote', url]))
-    const noChange = await measure('fetchSource lastRevision (in process)', async () => {
+    const lsRemote = () => time('git', ['ls-remote', url])
+    const noChange = async () => {
       const t0 = performance.now()
       const r = await fetchSource(url, { lastRevision: first.revision })
       if (!r.unchanged) throw new Error('expected unchanged')
       return performance.now() - t0
-    })
-    row('no-change check (in process) vs ls-remote', noChange, lsRemote)
-    const noChangeProcess = await measure('no-change check, whole node process', () =>
-      time(process.execPath, [join(here, 'git-source-child.mjs'), url, '--last-revision', first.revision]),
-    )
-    row('no-change check (node process) vs ls-remote', noChangeProcess, lsRemote)
-
-    const iso = await measure('isomorphic-git clone --depth 1 noCheckout', async () => {
+    }
+    row('no-change check (in process) vs ls-remote', await pair(noChange, lsRemote))
+    const noChangeProcess = () => time(process.execPath, [join(here, 'git-source-child.mjs'), url, '--last-revision', first.revision])
+    row('no-change check (node process) vs ls-remote', await pair(noChangeProcess, lsRemote))
+    const iso = async () => {
       const dir = fresh('gitops-bench-iso-')
       try {
         const t0 = performance.now()
@@ -179,8 +170,8 @@ try {
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
-    })
-    row('isomorphic-git clone, no checkout (reference)', iso, nativeBare)
+    }
+    row('isomorphic-git clone, no checkout (reference)', await pair(iso, cloneNative(['--no-checkout'])))
 
     const dir = fresh('gitops-bench-mem-')
     const oursPeak = peak(process.execPath, [join(here, 'git-source-child.mjs'), url])

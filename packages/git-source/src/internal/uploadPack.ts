@@ -77,6 +77,16 @@ function remoteError(line: string): RemoteError | undefined {
   return line.startsWith('ERR ') ? new RemoteError(line.slice(4).trim()) : undefined
 }
 
+/** The next line as text; special packets are `what` went missing, ERR lines the server's error. */
+async function readLine(reader: PktReader, what: string): Promise<string> {
+  const pkt = await reader.read()
+  if (typeof pkt === 'string') throw new WireError(what)
+  const line = pktText(pkt)
+  const err = remoteError(line)
+  if (err !== undefined) throw err
+  return line
+}
+
 /** Reads a v0/v1 response: the shallow section (when a depth was asked), ACK/NAK, then the pack. */
 export async function decodeResponseV1(
   body: AsyncIterable<Uint8Array>,
@@ -100,11 +110,7 @@ export async function decodeResponseV1(
   }
   // Without multi_ack the server sends one NAK, or one ACK for the common commit, then the pack.
   for (;;) {
-    const pkt = await reader.read()
-    if (typeof pkt === 'string') throw new WireError('the server sent no pack')
-    const line = pktText(pkt)
-    const err = remoteError(line)
-    if (err !== undefined) throw err
+    const line = await readLine(reader, 'the server sent no pack')
     if (line === 'NAK' || line.startsWith('ACK ')) break
     throw new WireError(`expected ACK or NAK, got ${line.slice(0, 80)}`)
   }
@@ -117,11 +123,7 @@ export async function decodeResponseV2(body: AsyncIterable<Uint8Array>): Promise
   const shallows: string[] = []
   const unshallows: string[] = []
   for (;;) {
-    const first = await reader.read()
-    if (typeof first === 'string') throw new WireError('the server sent no packfile section')
-    const header = pktText(first)
-    const err = remoteError(header)
-    if (err !== undefined) throw err
+    const header = await readLine(reader, 'the server sent no packfile section')
     if (header === 'packfile') break
     for (;;) {
       const pkt = await reader.read()

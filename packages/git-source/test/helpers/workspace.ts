@@ -1,7 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import type { Artifact, FetchResult } from '../../src/index.js'
+import { startGitServer } from '../../src/testing.js'
+import type { GitServer } from '../../src/testing.js'
 
 /** A temporary directory, removed by the returned function. */
 export async function tempDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
@@ -27,4 +30,43 @@ export async function filesOf(artifact: Artifact): Promise<Record<string, string
   }
   await walk('')
   return out
+}
+
+/** A served root for repositories, a work directory and a git server, for the tests of one file. */
+export interface ServedWorkspace {
+  readonly root: string
+  readonly work: string
+  readonly server: GitServer
+}
+
+/** Starts a git server over a temporary root before the file's tests and removes it all after. */
+export function useServedWorkspace(prefix: string): ServedWorkspace {
+  let root: Awaited<ReturnType<typeof tempDir>> | undefined
+  let work: Awaited<ReturnType<typeof tempDir>> | undefined
+  let server: GitServer | undefined
+  beforeAll(async () => {
+    root = await tempDir(prefix)
+    work = await tempDir(`${prefix}-out`)
+    server = await startGitServer({ root: root.path })
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await root?.remove()
+    await work?.remove()
+  })
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the workspace is used outside of the tests')
+    return value
+  }
+  return {
+    get root() {
+      return ready(root).path
+    },
+    get work() {
+      return ready(work).path
+    },
+    get server() {
+      return ready(server)
+    },
+  }
 }

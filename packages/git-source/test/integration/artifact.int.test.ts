@@ -2,32 +2,18 @@ import { createHash } from 'node:crypto'
 import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { memoryFs } from '@gitops-sdk/core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fetchSource } from '../../src/index.js'
-import { createRepository, startGitServer } from '../../src/testing.js'
-import type { GitServer, TestRepository } from '../../src/testing.js'
-import { artifactOf, filesOf, tempDir } from '../helpers/workspace.js'
+import { createRepository } from '../../src/testing.js'
+import type { TestRepository } from '../../src/testing.js'
+import { artifactOf, filesOf, useServedWorkspace } from '../helpers/workspace.js'
 
-let server: GitServer
-let root: { path: string; remove: () => Promise<void> }
-let work: { path: string; remove: () => Promise<void> }
-
-beforeAll(async () => {
-  root = await tempDir('artifact')
-  work = await tempDir('artifact-out')
-  server = await startGitServer({ root: root.path })
-})
-
-afterAll(async () => {
-  await server.stop()
-  await root.remove()
-  await work.remove()
-})
+const ws = useServedWorkspace('artifact')
 
 async function repoWith(name: string, files: Parameters<TestRepository['commit']>[0]): Promise<{ repo: TestRepository; url: string }> {
-  const repo = await createRepository(root.path, { name })
+  const repo = await createRepository(ws.root, { name })
   await repo.commit(files)
-  return { repo, url: `${server.url}/${name}` }
+  return { repo, url: `${ws.server.url}/${name}` }
 }
 
 /** Every file under `dir` as path → text (symlinks as `-> target`). */
@@ -50,7 +36,7 @@ describe('fetchSource artifact', () => {
       'apps/run.sh': { content: '#!/bin/sh\n', mode: 0o755 },
       'apps/deep/nested/cm.yaml': 'kind: ConfigMap\n',
     })
-    const dir = join(work.path, 'plain')
+    const dir = join(ws.work, 'plain')
     const artifact = artifactOf(await fetchSource(url, { dir }))
     expect(artifact.path).toBe(dir)
     expect(artifact.files).toBe(4)
@@ -70,8 +56,8 @@ describe('fetchSource artifact', () => {
   it('computes the documented digest, the same for every fetch of a commit', async () => {
     const { url } = await repoWith('digest.git', { 'b.yaml': 'b\n', 'a/x.yaml': 'x\n', 'run.sh': { content: 'echo\n', mode: 0o755 } })
     const first = artifactOf(await fetchSource(url))
-    const cached = artifactOf(await fetchSource(url, { cacheDir: join(work.path, 'digest-cache') }))
-    const full = artifactOf(await fetchSource(url, { depth: 0, dir: join(work.path, 'digest-out') }))
+    const cached = artifactOf(await fetchSource(url, { cacheDir: join(ws.work, 'digest-cache') }))
+    const full = artifactOf(await fetchSource(url, { depth: 0, dir: join(ws.work, 'digest-out') }))
     expect(cached.digest).toBe(first.digest)
     expect(full.digest).toBe(first.digest)
     const record = (mode: string, path: string, content: string): string =>
@@ -128,7 +114,7 @@ describe('fetchSource artifact', () => {
           { artifact: libArtifact, fromPath: 'deploy', toPath: 'vendor/lib' },
           { artifact: { fs: memoryFs({ 'generated.yaml': 'g\n' }) }, toPath: 'gen' },
         ],
-        dir: join(work.path, 'include'),
+        dir: join(ws.work, 'include'),
       }),
     )
     expect(await filesOf(artifact)).toEqual({
@@ -138,7 +124,7 @@ describe('fetchSource artifact', () => {
       'vendor/lib/base.yaml': 'base\n',
       'vendor/lib/stale.yaml': 'old\n',
     })
-    expect(await diskFiles(join(work.path, 'include'))).toEqual(await filesOf(artifact))
+    expect(await diskFiles(join(ws.work, 'include'))).toEqual(await filesOf(artifact))
   })
 
   it('keeps symlinks that stay inside and leaves out those that lead outside', async () => {
@@ -153,7 +139,7 @@ describe('fetchSource artifact', () => {
       'absolute': { symlink: '/etc/passwd' },
       'sneaky': { symlink: 'dir/root/..' },
     })
-    const dir = join(work.path, 'links')
+    const dir = join(ws.work, 'links')
     const artifact = artifactOf(await fetchSource(url, { dir, logger }))
     expect(Object.keys(await diskFiles(dir)).sort()).toEqual(['a.yaml', 'dir/root', 'dir/up', 'inside'])
     expect(await readlink(join(dir, 'dir/up'))).toBe('../a.yaml')
@@ -165,22 +151,22 @@ describe('fetchSource artifact', () => {
   })
 
   it('refuses a tree with a .. or .git entry, writing nothing', async () => {
-    const repo = await createRepository(root.path, { name: 'hostile.git' })
+    const repo = await createRepository(ws.root, { name: 'hostile.git' })
     const blob = (await repo.git(['hash-object', '-w', '--stdin'], 'pwned\n')).trim()
     const rawTree = (name: string): Buffer => Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(blob, 'hex')])
     for (const [name, entry] of [['dotdot', '..'], ['dotgit', '.GIT']] as const) {
       const tree = (await repo.git(['hash-object', '-t', 'tree', '-w', '--literally', '--stdin'], rawTree(entry))).trim()
       const commit = (await repo.git(['commit-tree', tree, '-m', 'hostile'])).trim()
       await repo.setBranch(name, commit)
-      const dir = join(work.path, `hostile-${name}`)
-      await expect(fetchSource(`${server.url}/hostile.git`, { ref: { branch: name }, dir })).rejects.toMatchObject({ code: 'GIT_UNSAFE_PATH' })
+      const dir = join(ws.work, `hostile-${name}`)
+      await expect(fetchSource(`${ws.server.url}/hostile.git`, { ref: { branch: name }, dir })).rejects.toMatchObject({ code: 'GIT_UNSAFE_PATH' })
       await expect(lstat(dir)).rejects.toMatchObject({ code: 'ENOENT' })
     }
   })
 
   it('fails over the size limit before touching the checkout directory', async () => {
     const { url } = await repoWith('big.git', { 'a.yaml': 'x'.repeat(1000), 'b.yaml': 'y'.repeat(1000) })
-    const dir = join(work.path, 'big')
+    const dir = join(ws.work, 'big')
     await mkdir(dir)
     await writeFile(join(dir, 'keep.txt'), 'previous checkout\n')
     await expect(fetchSource(url, { dir, maxSize: 1500 })).rejects.toMatchObject({
@@ -196,7 +182,7 @@ describe('fetchSource artifact', () => {
   it('reports progress through every phase', async () => {
     const { url } = await repoWith('progress.git', { 'a.yaml': 'a\n' })
     const phases = new Set<string>()
-    await fetchSource(url, { dir: join(work.path, 'progress'), onProgress: (e) => phases.add(e.phase) })
+    await fetchSource(url, { dir: join(ws.work, 'progress'), onProgress: (e) => phases.add(e.phase) })
     expect([...phases]).toEqual(['refs', 'receiving', 'resolving', 'checkout'])
   })
 })

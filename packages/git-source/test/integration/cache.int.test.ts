@@ -2,34 +2,20 @@ import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import * as nodeFs from 'node:fs'
 import { join } from 'node:path'
 import git from 'isomorphic-git'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { fetchSource } from '../../src/index.js'
-import { createRepository, runGit, startGitServer } from '../../src/testing.js'
-import type { GitServer, TestRepository } from '../../src/testing.js'
-import { artifactOf, filesOf, tempDir } from '../helpers/workspace.js'
+import { createRepository, runGit } from '../../src/testing.js'
+import type { TestRepository } from '../../src/testing.js'
+import { artifactOf, filesOf, useServedWorkspace } from '../helpers/workspace.js'
 
-let server: GitServer
-let root: { path: string; remove: () => Promise<void> }
-let work: { path: string; remove: () => Promise<void> }
-
-beforeAll(async () => {
-  root = await tempDir('cache')
-  work = await tempDir('cache-dirs')
-  server = await startGitServer({ root: root.path })
-})
-
-afterAll(async () => {
-  await server.stop()
-  await root.remove()
-  await work.remove()
-})
+const ws = useServedWorkspace('cache')
 
 async function fleet(name: string): Promise<{ repo: TestRepository; url: string }> {
-  const repo = await createRepository(root.path, { name })
+  const repo = await createRepository(ws.root, { name })
   const files: Record<string, string> = {}
   for (let i = 0; i < 40; i++) files[`apps/app-${i}.yaml`] = `kind: ConfigMap\nmetadata:\n  name: app-${i}\ndata:\n  value: "${'v'.repeat(200)}${i}"\n`
   await repo.commit(files, { message: 'forty apps' })
-  return { repo, url: `${server.url}/${name}` }
+  return { repo, url: `${ws.server.url}/${name}` }
 }
 
 /** The single cache entry under `cacheDir`. */
@@ -51,7 +37,7 @@ const warner = (): { warnings: string[]; logger: { debug: () => void; info: () =
 describe('fetchSource cache', () => {
   it('writes a bare repository that native git and isomorphic-git verify', async () => {
     const { url } = await fleet('verify.git')
-    const cacheDir = join(work.path, 'verify')
+    const cacheDir = join(ws.work, 'verify')
     const artifact = artifactOf(await fetchSource(url, { cacheDir }))
     const entry = await entryOf(cacheDir)
     await runGit(['fsck', '--strict', '--no-dangling'], { cwd: entry })
@@ -64,14 +50,14 @@ describe('fetchSource cache', () => {
 
   it('fetches only what changed, and answers unchanged from the remembered revision', async () => {
     const { repo, url } = await fleet('incremental.git')
-    const cacheDir = join(work.path, 'incremental')
-    server.clearRequests()
+    const cacheDir = join(ws.work, 'incremental')
+    ws.server.clearRequests()
     const first = artifactOf(await fetchSource(url, { cacheDir }))
-    const firstPack = server.requests.find((r) => r.service === 'upload-pack')?.bytes ?? 0
+    const firstPack = ws.server.requests.find((r) => r.service === 'upload-pack')?.bytes ?? 0
     await repo.commit({ 'apps/app-3.yaml': 'kind: ConfigMap\nmetadata:\n  name: changed\n' }, { message: 'change one' })
-    server.clearRequests()
+    ws.server.clearRequests()
     const second = artifactOf(await fetchSource(url, { cacheDir }))
-    const secondPack = server.requests.find((r) => r.service === 'upload-pack')?.bytes ?? 0
+    const secondPack = ws.server.requests.find((r) => r.service === 'upload-pack')?.bytes ?? 0
     expect(second.commit).not.toBe(first.commit)
     expect(secondPack).toBeLessThan(firstPack / 4)
     expect((await filesOf(second))['apps/app-3.yaml']).toContain('changed')
@@ -81,21 +67,21 @@ describe('fetchSource cache', () => {
     // Both fetches give the digest a fresh clone gives.
     expect(second.digest).toBe(artifactOf(await fetchSource(url)).digest)
 
-    server.clearRequests()
+    ws.server.clearRequests()
     const unchanged = await fetchSource(url, { cacheDir })
     expect(unchanged).toEqual({ unchanged: true, revision: second.revision, commit: second.commit, ref: 'refs/heads/main' })
-    expect(server.requests.map((r) => r.service)).toEqual(['info-refs'])
+    expect(ws.server.requests.map((r) => r.service)).toEqual(['info-refs'])
 
-    server.clearRequests()
+    ws.server.clearRequests()
     const forced = artifactOf(await fetchSource(url, { cacheDir, force: true }))
     expect(forced.digest).toBe(second.digest)
-    expect(server.requests.map((r) => r.service)).toEqual(['info-refs'])
+    expect(ws.server.requests.map((r) => r.service)).toEqual(['info-refs'])
   })
 
   it('deepens a shallow cache to the full history on request', async () => {
     const { repo, url } = await fleet('deepen.git')
     await repo.commit({ 'b.yaml': 'b\n' })
-    const cacheDir = join(work.path, 'deepen')
+    const cacheDir = join(ws.work, 'deepen')
     await fetchSource(url, { cacheDir })
     await repo.commit({ 'c.yaml': 'c\n' })
     await fetchSource(url, { cacheDir, depth: 0 })
@@ -118,7 +104,7 @@ describe('fetchSource cache', () => {
   ])('detects $name and rebuilds the cache', async ({ damage }, { task }) => {
     const name = `corrupt-${task.id}.git`
     const { repo, url } = await fleet(name)
-    const cacheDir = join(work.path, `corrupt-${task.id}`)
+    const cacheDir = join(ws.work, `corrupt-${task.id}`)
     await fetchSource(url, { cacheDir })
     const entry = await entryOf(cacheDir)
     const [pack] = await packsOf(entry)

@@ -101,7 +101,8 @@ class Slabs {
 }
 
 function hashInto(target: Buffer, at: number, object: { type: ObjectType; data: Buffer }): void {
-  createHash('sha1').update(`${object.type} ${object.data.byteLength}\0`).update(object.data).digest().copy(target, at)
+  // TypedArray#set: Buffer#copy costs more per call than the bytes it moves here.
+  target.set(createHash('sha1').update(`${object.type} ${object.data.byteLength}\0`).update(object.data).digest(), at)
 }
 
 /**
@@ -140,7 +141,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
       return
     }
     const { slab, offset, view } = content.allocate(data.byteLength)
-    data.copy(view)
+    view.set(data)
     contentSlab[i] = slab
     contentOffset[i] = offset
   }
@@ -213,7 +214,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
       if (refBase !== undefined) refBases.set(i, refBase)
       if (type === OFS_DELTA || type === REF_DELTA) {
         const { slab, offset, view } = deltaBytes.allocate(size)
-        inflated.data.copy(view)
+        view.set(inflated.data)
         deltaSlab.push(slab)
         deltaOffset.push(offset)
         contentSlab.push(-1)
@@ -233,7 +234,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
     signal?.throwIfAborted()
     if (received + chunk.byteLength > buf.byteLength) {
       const next = Buffer.allocUnsafeSlow(Math.max(buf.byteLength * 2, received + chunk.byteLength))
-      buf.copy(next, 0, 0, received)
+      next.set(buf.subarray(0, received))
       buf = next
     }
     buf.set(chunk, received)
@@ -269,7 +270,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
   const crcs = new Uint32Array(total)
   const sortedOffsets = new Float64Array(total)
   order.forEach((entry, i) => {
-    oids.copy(sortedOids, i * 20, entry * 20, entry * 20 + 20)
+    sortedOids.set(oids.subarray(entry * 20, entry * 20 + 20), i * 20)
     crcs[i] = crc32(pack.subarray(offsets[entry], ends[entry]))
     sortedOffsets[i] = offsets[entry] as number
   })

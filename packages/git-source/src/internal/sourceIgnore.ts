@@ -19,15 +19,26 @@ export const defaultPatterns: readonly string[] = [
 /** One parsed pattern. */
 export interface IgnorePattern {
   readonly domain: readonly string[]
-  readonly segments: readonly (RegExp | '**' | '' | null)[]
+  readonly segments: readonly (Segment | '**' | '' | null)[]
   readonly inclusion: boolean
   readonly dirOnly: boolean
   readonly glob: boolean
 }
 
-// Go's filepath.Match for one path segment, as a RegExp; null for a malformed pattern (which
-// never matches, as go-git treats filepath.ErrBadPattern).
-function segmentRegExp(pattern: string): RegExp | null {
+/** Tests one path segment. */
+export interface Segment {
+  test(name: string): boolean
+}
+
+// Go's filepath.Match for one path segment; null for a malformed pattern (which never matches, as
+// go-git treats filepath.ErrBadPattern). A plain name or `*suffix` (most patterns, Flux's defaults
+// included) is a string comparison; the rest a RegExp.
+function segmentRegExp(pattern: string): Segment | null {
+  if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern }
+  if (pattern.startsWith('*') && !/[*?[\\]/.test(pattern.slice(1))) {
+    const suffix = pattern.slice(1)
+    return { test: (name) => name.endsWith(suffix) }
+  }
   let out = '^'
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string
@@ -88,10 +99,13 @@ export function parsePattern(line: string, domain: readonly string[]): IgnorePat
     p = p.slice(0, -1)
   }
   const glob = p.includes('/')
-  const segments = p.split('/').map((s) => (s === '**' ? '**' : s === '' ? '' : s.includes('**') ? null : segmentRegExp(s)))
-  // go-git rejects a segment containing ** next to other characters only in glob patterns.
-  const fixed = glob ? segments : p.split('/').map((s) => segmentRegExp(s))
-  return { domain: [...domain], segments: fixed, inclusion, dirOnly, glob }
+  // In a path pattern go-git treats `**` alone as any directories and rejects it next to other
+  // characters; in a plain name it is just two stars.
+  const parts = p.split('/')
+  const segments = glob
+    ? parts.map((s) => (s === '**' ? '**' : s === '' ? '' : s.includes('**') ? null : segmentRegExp(s)))
+    : parts.map((s) => segmentRegExp(s))
+  return { domain: [...domain], segments, inclusion, dirOnly, glob }
 }
 
 /** Reads the patterns of a `.sourceignore` text: every line except blank ones and `#` comments. */
@@ -104,7 +118,7 @@ export function readPatterns(text: string, domain: readonly string[]): IgnorePat
 
 function nameMatch(p: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
   const re = p.segments[0]
-  if (!(re instanceof RegExp)) return false
+  if (re === undefined || re === null || typeof re === 'string') return false
   for (let i = 0; i < path.length; i++) {
     if (!re.test(path[i] as string)) continue
     return !(p.dirOnly && !isDir && i === path.length - 1)

@@ -94,6 +94,15 @@ describe('@gitops-sdk/git-source/testing', () => {
     expect(await stalled).toBeInstanceOf(Error)
   })
 
+  it('runs git with a clean environment and stops it on abort', async () => {
+    expect((await runGit(['var', 'GIT_AUTHOR_IDENT'], { cwd: root.path })).startsWith('Test Author <author@example.com>')).toBe(true)
+    const reason = new Error('stop')
+    const controller = new AbortController()
+    const pending = runGit(['cat-file', '--batch'], { cwd: root.path, input: undefined, signal: controller.signal })
+    controller.abort(reason)
+    await expect(pending).rejects.toBe(reason)
+  })
+
   it('reads a directory into commit input, keeping modes and symlinks', async () => {
     const dir = join(root.path, 'tree')
     await mkdir(join(dir, 'bin'), { recursive: true })

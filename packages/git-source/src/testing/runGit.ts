@@ -11,6 +11,8 @@ export interface RunGitOptions {
   readonly env?: Readonly<Record<string, string>> | undefined
   /** The git binary. @defaultValue `'git'` */
   readonly git?: string | undefined
+  /** Kills git and rejects with `signal.reason` when aborted. */
+  readonly signal?: AbortSignal | undefined
 }
 
 /**
@@ -48,13 +50,24 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): Record<str
  */
 export function runGit(args: readonly string[], options: RunGitOptions): Promise<string> {
   return new Promise((resolve, reject) => {
+    const { signal } = options
+    if (signal?.aborted === true) {
+      reject(signal.reason as Error)
+      return
+    }
     const child = spawn(options.git ?? 'git', args, { cwd: options.cwd, env: gitEnv(options.env), stdio: 'pipe' })
+    const onAbort = (): void => {
+      child.kill()
+      reject(signal?.reason as Error)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
     child.on('error', reject)
     child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort)
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'))
       else reject(new Error(`git ${args.join(' ')}: exit ${code}: ${Buffer.concat(err).toString('utf8').trim()}`))
     })

@@ -1,2 +1,26 @@
 // The public contract of @gitops-sdk/git-source: what is not exported here does not exist.
-export {}
+export type { GitErrorCode } from './errors.js'
+export { GitSourceError } from './errors.js'
+export { fetchSource } from './fetchSource.js'
+export type { ParsedRevision } from './revision.js'
+export { formatRevision, parseRevision } from './revision.js'
+export type {
+  GitTransport,
+  HttpTransportOptions,
+  PackRequest,
+  PackResponse,
+  RemoteRefs,
+  TransportContext,
+} from './transport.js'
+export { createHttpTransport } from './transport.js'
+export type {
+  Artifact,
+  FetchPhase,
+  FetchProgress,
+  FetchResult,
+  FetchSourceOptions,
+  GitAuth,
+  GitRef,
+  IncludeSpec,
+  UnchangedSource,
+} from './types.js'

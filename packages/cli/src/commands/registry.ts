@@ -5,9 +5,11 @@ import { apiserverCommand } from './apiserver.js'
 import { decryptCommand } from './decrypt.js'
 import { demoCommand } from './demo.js'
 import { encryptCommand } from './encrypt.js'
+import { fetchCommand } from './fetch.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
+  fetchCommand,
   decryptCommand,
   encryptCommand,
   apiserverCommand,

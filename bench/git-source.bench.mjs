@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// git-source against native git on generated repositories served on loopback by git http-backend
+// (the package's own test server), clones written to tmpfs (/dev/shm).
+//   node bench/git-source.bench.mjs [FILES...] [--runs N]     default: 1000 10000, 5 runs
+// Rows: cold shallow fetch to an in-memory artifact vs `git clone --depth 1 --no-checkout`; cold
+// shallow fetch with checkout vs `git clone --depth 1`; the no-change check vs `git ls-remote`;
+// isomorphic-git's own clone for reference; peak RSS of one fetch in a fresh process.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { fetchSource } from '../packages/git-source/dist/index.js'
+import { createRepository, gitEnv } from '../packages/git-source/dist/testing.js'
+
+const args = process.argv.slice(2)
+const runsAt = args.indexOf('--runs')
+const runs = runsAt < 0 ? 5 : Number(args[runsAt + 1])
+const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number)
+if (sizes.length === 0) sizes.push(1000, 10000)
+const tmp = existsShm() ? '/dev/shm' : undefined
+const here = fileURLToPath(new URL('.', import.meta.url))
+const requireFromPackage = createRequire(join(here, '..', 'packages', 'git-source', 'package.json'))
+const git = requireFromPackage('isomorphic-git')
+const isoHttp = requireFromPackage('isomorphic-git/http/node')
+const nodeFs = requireFromPackage('node:fs')
+
+function existsShm() {
+  try {
+    rmSync(mkdtempSync('/dev/shm/gitops-bench-'), { recursive: true })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function fresh(prefix) {
+  return mkdtempSync(join(tmp ?? '/tmp', prefix))
+}
+
+// A YAML manifest of about 1 KiB: a Deployment with a block of pseudo-random data, so that files
+// differ the way real manifests do and compress like text.
+function manifest(i, rnd) {
+  const app = `app-${String(Math.floor(i / 10)).padStart(4, '0')}`
+  const name = `res-${i}`
+  const line = () => Array.from({ length: 64 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rnd() % 36]).join('')
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${app}
+  labels:
+    app.kubernetes.io/name: ${name}
+spec:
+  replicas: ${(i % 5) + 1}
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+        - name: main
+          image: registry.example.com/${app}/${name}:v${i % 13}.${i % 7}.${i % 3}
+          resources:
+            limits: { cpu: ${(i % 4) + 1}00m, memory: ${(i % 8) + 1}28Mi }
+  data: |
+${Array.from({ length: 10 }, () => `    ${line()}`).join('\n')}
+`
+}
+
+async function buildRepository(root, files) {
+  let seed = 42
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648)
+  const tree = {}
+  for (let i = 0; i < files; i++) tree[`apps/app-${String(Math.floor(i / 10)).padStart(4, '0')}/res-${i}.yaml`] = manifest(i, rnd)
+  const repo = await createRepository(root, { name: `fleet-${files}.git` })
+  await repo.commit(tree, { message: `${files} manifests` })
+  await repo.git(['repack', '-adq'])
+  return repo
+}
+
+function time(command, argv) {
+  const t0 = performance.now()
+  const r = spawnSync(command, argv, { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')}: ${r.stderr}`)
+  return performance.now() - t0
+}
+
+function peak(command, argv) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', command, ...argv], { env: gitEnv(), encoding: 'utf8' })
+  if (r.status !== 0) return undefined
+  return Number(r.stderr.trim().split('\n').pop()) / 1024
+}
+
+// Ours and the reference run alternately, one of each per round, so that load from other
+// processes on the machine falls on both alike; the ratio is the median of the rounds' ratios.
+async function pair(ours, reference) {
+  await ours()
+  await reference() // warm-up round, not counted
+  const rounds = []
+  for (let i = 0; i < runs; i++) {
+    const a = await ours()
+    const b = await reference()
+    rounds.push({ ours: a, reference: b, ratio: a / b })
+  }
+  const median = (values) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]
+  return { ours: median(rounds.map((r) => r.ours)), reference: median(rounds.map((r) => r.reference)), ratio: median(rounds.map((r) => r.ratio)) }
+}
+
+const mib = (v) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`)
+const row = (name, r) =>
+  console.log(`${name.padEnd(46)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x`)
+
+const root = fresh('gitops-bench-repos-')
+const serverProcess = spawn(process.execPath, [join(here, 'git-source-server.mjs'), root], { stdio: ['pipe', 'pipe', 'inherit'] })
+const base = await new Promise((resolve, reject) => {
+  serverProcess.stdout.once('data', (chunk) => resolve(String(chunk).trim()))
+  serverProcess.once('exit', () => reject(new Error('the git server did not start')))
+})
+try {
+  console.log(`git-source vs native git: ${runs} alternating rounds (medians, one warm-up round), tmpfs: ${tmp !== undefined}`)
+  for (const files of sizes) {
+    await buildRepository(root, files)
+    const url = `${base}/fleet-${files}.git`
+    console.log(`\n${files} files`)
+    console.log(`${'operation'.padEnd(46)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
+
+    const cloneNative = (args) => () => {
+      const dir = fresh('gitops-bench-native-')
+      try {
+        return time('git', ['clone', '--quiet', '--depth', '1', ...args, url, join(dir, 'c')])
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    const fetchOurs = (withDir) => async () => {
+      const dir = fresh('gitops-bench-ours-')
+      try {
+        const t0 = performance.now()
+        await fetchSource(url, withDir ? { dir: join(dir, 'c') } : {})
+        return performance.now() - t0
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    row('fetch, in-memory artifact vs --no-checkout', await pair(fetchOurs(false), cloneNative(['--no-checkout'])))
+    row('fetch with checkout vs git clone --depth 1', await pair(fetchOurs(true), cloneNative([])))
+
+    const first = await fetchSource(url)
+    const lsRemote = () => time('git', ['ls-remote', url])
+    const noChange = async () => {
+      const t0 = performance.now()
+      const r = await fetchSource(url, { lastRevision: first.revision })
+      if (!r.unchanged) throw new Error('expected unchanged')
+      return performance.now() - t0
+    }
+    row('no-change check (in process) vs ls-remote', await pair(noChange, lsRemote))
+    const noChangeProcess = () => time(process.execPath, [join(here, 'git-source-child.mjs'), url, '--last-revision', first.revision])
+    row('no-change check (node process) vs ls-remote', await pair(noChangeProcess, lsRemote))
+    const iso = async () => {
+      const dir = fresh('gitops-bench-iso-')
+      try {
+        const t0 = performance.now()
+        await git.clone({ fs: nodeFs, http: isoHttp, dir, url, depth: 1, singleBranch: true, noCheckout: true })
+        return performance.now() - t0
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    }
+    row('isomorphic-git clone, no checkout (reference)', await pair(iso, cloneNative(['--no-checkout'])))
+
+    const dir = fresh('gitops-bench-mem-')
+    const oursPeak = peak(process.execPath, [join(here, 'git-source-child.mjs'), url])
+    const oursPeakCheckout = peak(process.execPath, [join(here, 'git-source-child.mjs'), url, '--dir', join(dir, 'c')])
+    const nativePeak = peak('git', ['clone', '--quiet', '--depth', '1', url, join(dir, 'n')])
+    rmSync(dir, { recursive: true, force: true })
+    console.log(`peak RSS of one fetch in a fresh process: in-memory ${mib(oursPeak)}, with checkout ${mib(oursPeakCheckout)}; git clone --depth 1 ${mib(nativePeak)}`)
+  }
+} finally {
+  serverProcess.stdin.end()
+  rmSync(root, { recursive: true, force: true })
+}

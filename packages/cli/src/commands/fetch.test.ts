@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
+import type { GitServer } from '@gitops-sdk/git-source/testing'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { CliIO } from '../context.js'
+import { main } from '../main.js'
+
+let root: string
+let server: GitServer
+let secured: GitServer
+let commit: string
+let url: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'gitops-cli-fetch-'))
+  const repo = await createRepository(root, { name: 'fleet.git' })
+  await repo.commit({ 'apps/web.yaml': 'kind: ConfigMap\n' })
+  await repo.tag('v1.0.0', { annotated: true })
+  commit = await repo.commit({ 'apps/web.yaml': 'kind: ConfigMap\ndata: {}\n' })
+  server = await startGitServer({ root })
+  secured = await startGitServer({ root, auth: { username: 'bot', password: 'hunter2-secret' } })
+  url = `${server.url}/fleet.git`
+})
+
+afterAll(async () => {
+  await Promise.all([server.stop(), secured.stop()])
+  await rm(root, { recursive: true, force: true })
+})
+
+function capture(env: Record<string, string> = {}): { io: CliIO; out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env, cwd: root },
+    out: () => out,
+    err: () => err,
+  }
+}
+
+describe('gitops fetch', () => {
+  it('checks out the ref and prints the artifact as JSON', async () => {
+    const c = capture()
+    expect(await main(['fetch', url, '--ref', 'branch:main', '--out', 'out-main'], c.io)).toBe(0)
+    const printed = JSON.parse(c.out()) as Record<string, string>
+    expect(printed).toEqual({ revision: `main@sha1:${commit}`, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) as unknown, path: join(root, 'out-main'), commit })
+    expect(await readFile(join(root, 'out-main/apps/web.yaml'), 'utf8')).toBe('kind: ConfigMap\ndata: {}\n')
+    expect(c.err()).toContain(`fetching ${url}`)
+  })
+
+  it('prints unchanged without downloading when --last-revision is current', async () => {
+    const c = capture()
+    server.clearRequests()
+    expect(await main(['fetch', url, '--ref', 'branch:main', '--out', 'out-same', '--last-revision', `main@sha1:${commit}`], c.io)).toBe(0)
+    expect(JSON.parse(c.out())).toEqual({ unchanged: true, revision: `main@sha1:${commit}` })
+    expect(server.requests.map((r) => r.service)).toEqual(['info-refs'])
+    expect(existsSync(join(root, 'out-same'))).toBe(false)
+  })
+
+  it.for([
+    { ref: 'tag:v1.0.0', name: 'v1.0.0' },
+    { ref: 'semver:>=1.0.0', name: 'v1.0.0' },
+    { ref: 'name:refs/heads/main', name: 'refs/heads/main' },
+  ])('understands --ref $ref', async ({ ref, name }) => {
+    const c = capture()
+    expect(await main(['fetch', url, '--ref', ref, '--out', `out-${name.replaceAll('/', '-')}`, '-o', 'json'], c.io)).toBe(0)
+    expect((JSON.parse(c.out()) as { revision: string }).revision.startsWith(`${name}@sha1:`)).toBe(true)
+  })
+
+  it('reads credentials only from the named environment variables', async () => {
+    const securedUrl = `${secured.url}/fleet.git`
+    const ok = capture({ GIT_PASSWORD: 'hunter2-secret' })
+    expect(await main(['fetch', securedUrl, '--out', 'out-auth', '--username', 'bot', '--password-env', 'GIT_PASSWORD'], ok.io)).toBe(0)
+    const missing = capture()
+    expect(await main(['fetch', securedUrl, '--out', 'out-auth2', '--username', 'bot', '--password-env', 'GIT_PASSWORD'], missing.io)).toBe(2)
+    expect(missing.err()).toBe('gitops fetch: --password-env names GIT_PASSWORD, which is not set\n')
+    const wrong = capture({ GIT_PASSWORD: 'nope' })
+    expect(await main(['fetch', securedUrl, '--out', 'out-auth3', '--username', 'bot', '--password-env', 'GIT_PASSWORD'], wrong.io)).toBe(2)
+    expect(wrong.err().split('\n').at(-2)).toMatch(/^gitops fetch: .*authentication failed.* \[GIT_AUTH_FAILED\]$/)
+    expect(wrong.err()).not.toContain('nope')
+  })
+
+  it('fails usage errors and typed errors with one line and exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['fetch', url], /--out DIR is required/],
+      [['fetch', '--out', 'x'], /missing the repository URL/],
+      [['fetch', url, '--out', 'x', '--ref', 'main'], /--ref must be branch:NAME/],
+      [['fetch', url, '--out', 'x', '--ref', 'branch:nope'], /branch "nope" not found .*\[GIT_REF_NOT_FOUND\]/],
+      [['fetch', 'git@example.com:a/b.git', '--out', 'x'], /\[GIT_UNSUPPORTED_TRANSPORT\]/],
+    ]
+    for (const [argv, message] of cases) {
+      const c = capture()
+      expect(await main(argv, c.io)).toBe(2)
+      // Progress lines come first; the error is the one last line.
+      const lines = c.err().trim().split('\n')
+      expect(lines.at(-1)).toMatch(message)
+      expect(lines.slice(0, -1).every((l) => l.startsWith('fetching '))).toBe(true)
+    }
+    expect((await readdir(root)).includes('x')).toBe(false)
+  })
+})
+
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+
+describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
+  it('fetches through the real binary', async () => {
+    // Asynchronously: the git server runs in this process and must keep answering.
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [bin, 'fetch', url, '--ref', 'tag:v1.0.0', '--out', join(root, 'out-bin')], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => {
+        if (err === null) resolve(out)
+        else reject(new Error(`gitops fetch failed: ${err.message}`))
+      })
+    })
+    expect((JSON.parse(stdout) as { revision: string }).revision).toMatch(/^v1\.0\.0@sha1:[0-9a-f]{40}$/)
+  })
+})

@@ -1,0 +1,69 @@
+// From a commit in the object store to an Artifact: files, includes, ignore rules, symlink
+// safety, size limit, digest, optional checkout.
+import type { FileSystem, Logger } from '@gitops-sdk/core'
+import { GitSourceError } from '../errors.js'
+import type { FetchProgress, IncludeSpec } from '../types.js'
+import { artifactFs } from './artifactFs.js'
+import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
+import { addIncludes, applyIgnore, dropEscapingLinks, ignorePatterns, treeFiles } from './artifactTree.js'
+import { checkout } from './checkout.js'
+import { artifactDigest } from './digest.js'
+import { parseCommit } from './gitObjects.js'
+import type { ObjectStore } from './objectStore.js'
+
+/** What {@link buildArtifact} needs besides the commit. */
+export interface BuildOptions {
+  readonly url: string
+  readonly store: ObjectStore
+  readonly include: readonly IncludeSpec[]
+  readonly ignore: string | undefined
+  readonly maxSize: number
+  readonly signal: AbortSignal
+  readonly logger: Logger | undefined
+}
+
+/** The built artifact's content. */
+export interface BuiltArtifact {
+  readonly digest: string
+  readonly files: number
+  readonly size: number
+  readonly fs: FileSystem
+  /** Checks the files out into `dir`, replacing it. */
+  checkout(dir: string, onProgress: ((event: FetchProgress) => void) | undefined): Promise<void>
+}
+
+/** Builds the artifact of `commit` (which must be in the store). */
+export async function buildArtifact(commit: string, options: BuildOptions): Promise<BuiltArtifact> {
+  const { store, url } = options
+  const object = store.read(commit)
+  if (object.type !== 'commit') {
+    throw new GitSourceError({ code: 'GIT_REF_NOT_FOUND', message: `${url}: ${commit} is a ${object.type}, not a commit`, details: { url, commit } })
+  }
+  const files: ArtifactFiles = treeFiles(url, parseCommit(object.data).tree, store)
+  await addIncludes(files, options.include, options.signal)
+  const content = (file: ArtifactFile): Uint8Array => file.content ?? store.read(file.oid as string).data
+  const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
+  applyIgnore(files, ignorePatterns(files, read, options.ignore))
+  dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
+  const sorted: ArtifactFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  let size = 0
+  for (const file of sorted.values()) size += content(file).byteLength
+  if (size > options.maxSize) {
+    throw new GitSourceError({
+      code: 'GIT_SIZE_LIMIT_EXCEEDED',
+      message: `${url}: the artifact holds ${size} bytes in ${sorted.size} files, more than the limit of ${options.maxSize}`,
+      details: { url, size, limit: options.maxSize },
+    })
+  }
+  return {
+    digest: artifactDigest(sorted, content),
+    files: sorted.size,
+    size,
+    fs: artifactFs(sorted, content),
+    checkout: (dir, onProgress) =>
+      checkout({ files: sorted, content }, dir, {
+        signal: options.signal,
+        onProgress: (loaded, total) => onProgress?.({ phase: 'checkout', loaded, total }),
+      }),
+  }
+}

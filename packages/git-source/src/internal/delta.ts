@@ -1,0 +1,70 @@
+// Git's delta format (gitformat-pack(5), "Deltified representation"): the base and result sizes as
+// little-endian base-128 numbers, then copy-from-base and insert-literal instructions.
+
+/** Thrown for a delta that does not apply to its base. */
+export class DeltaError extends Error {
+  override readonly name = 'DeltaError'
+}
+
+function readSize(delta: Buffer, start: number): [size: number, next: number] {
+  let size = 0
+  let shift = 0
+  let pos = start
+  for (;;) {
+    const byte = delta[pos++]
+    if (byte === undefined) throw new DeltaError('truncated delta header')
+    size += (byte & 0x7f) * 2 ** shift
+    shift += 7
+    if ((byte & 0x80) === 0) return [size, pos]
+  }
+}
+
+/** The size of the object a delta produces, read from its header. */
+export function deltaResultSize(delta: Buffer): number {
+  return readSize(delta, readSize(delta, 0)[1])[0]
+}
+
+/** Hands out the buffer a result is written into. */
+export type Allocate = (size: number) => Buffer
+
+/** Applies `delta` to `base`. */
+export function applyDelta(base: Buffer, delta: Buffer, allocate: Allocate = (size) => Buffer.allocUnsafe(size)): Buffer {
+  const [baseSize, afterBase] = readSize(delta, 0)
+  if (baseSize !== base.byteLength) throw new DeltaError(`delta expects a ${baseSize}-byte base, got ${base.byteLength}`)
+  const [resultSize, start] = readSize(delta, afterBase)
+  const out = allocate(resultSize)
+  let pos = start
+  let written = 0
+  const end = delta.byteLength
+  while (pos < end) {
+    const op = delta[pos++] as number
+    if ((op & 0x80) !== 0) {
+      let offset = 0
+      let size = 0
+      if ((op & 0x01) !== 0) offset = delta[pos++] as number
+      if ((op & 0x02) !== 0) offset |= (delta[pos++] as number) << 8
+      if ((op & 0x04) !== 0) offset |= (delta[pos++] as number) << 16
+      if ((op & 0x08) !== 0) offset += (delta[pos++] as number) * 0x1000000
+      if ((op & 0x10) !== 0) size = delta[pos++] as number
+      if ((op & 0x20) !== 0) size |= (delta[pos++] as number) << 8
+      if ((op & 0x40) !== 0) size |= (delta[pos++] as number) << 16
+      if (size === 0) size = 0x10000
+      if (offset + size > base.byteLength || written + size > resultSize || pos > end) {
+        throw new DeltaError('delta copies outside its base or result')
+      }
+      if (size < 32) for (let i = 0; i < size; i++) out[written + i] = base[offset + i] as number
+      else out.set(base.subarray(offset, offset + size), written)
+      written += size
+    } else if (op !== 0) {
+      if (pos + op > end || written + op > resultSize) throw new DeltaError('delta inserts past its end')
+      if (op < 32) for (let i = 0; i < op; i++) out[written + i] = delta[pos + i] as number
+      else out.set(delta.subarray(pos, pos + op), written)
+      written += op
+      pos += op
+    } else {
+      throw new DeltaError('delta has a reserved zero instruction')
+    }
+  }
+  if (written !== resultSize) throw new DeltaError(`delta produced ${written} of ${resultSize} bytes`)
+  return out
+}

@@ -1,0 +1,30 @@
+// The artifact digest: sha256 over every file in byte order of its UTF-8 path, one record each of
+// `<git mode> <path>\0<sha256 of the content, hex>\n`. It depends on paths, modes and contents only:
+// not on mtimes, the clone, pack layout or how the content was fetched.
+import { createHash, hash } from 'node:crypto'
+import type { ArtifactFile } from './artifactTree.js'
+
+const modes = { file: '100644', executable: '100755', symlink: '120000' } as const
+
+/** `sha256:<hex>` of the files; `content` gives each file's bytes (a symlink's are its target). */
+export function artifactDigest(files: ReadonlyMap<string, ArtifactFile>, content: (file: ArtifactFile) => Uint8Array): string {
+  const total = createHash('sha256')
+  for (const path of byteOrder([...files.keys()])) {
+    const file = files.get(path) as ArtifactFile
+    total.update(`${modes[file.kind]} ${path}\0${hash('sha256', content(file), 'hex')}\n`)
+  }
+  return `sha256:${total.digest('hex')}`
+}
+
+/**
+ * Sorts paths in byte order of their UTF-8 form. JavaScript compares UTF-16 code units, which
+ * agrees with UTF-8 byte order below U+D800; only paths with characters from there up need the
+ * slower byte comparison.
+ */
+export function byteOrder(paths: string[]): string[] {
+  if (!paths.some((p) => /[\uD800-\uFFFF]/.test(p))) return paths.sort()
+  return paths
+    .map((p) => ({ p, bytes: Buffer.from(p) }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+    .map(({ p }) => p)
+}

@@ -1,0 +1,96 @@
+// The HTTP client isomorphic-git's smart-HTTP code runs on: node:http and node:https, with the
+// caller's CA bundle added to Node's roots, the abort signal on every request, GET redirects
+// followed (and remembered, so the pack request goes where the advertisement came from), and
+// credentials dropped when a redirect leaves the origin.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import type { IncomingMessage, RequestOptions } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { rootCertificates } from 'node:tls'
+import type { GitHttpRequest, GitHttpResponse, HttpClient } from 'isomorphic-git'
+
+/** Options of {@link createNodeHttpClient}. */
+export interface NodeHttpClientOptions {
+  /** PEM certificates trusted in addition to Node's bundled roots. */
+  readonly ca?: string | Uint8Array | undefined
+  /** Aborts every request. */
+  readonly signal?: AbortSignal | undefined
+}
+
+const maxRedirects = 5
+
+async function* bodyOf(res: IncomingMessage, last: boolean, agents: readonly (HttpAgent | HttpsAgent)[]): AsyncIterableIterator<Uint8Array> {
+  try {
+    for await (const chunk of res) yield chunk as Buffer
+  } finally {
+    if (last) for (const agent of agents) agent.destroy()
+  }
+}
+
+async function collectBody(body: GitHttpRequest['body']): Promise<Buffer | undefined> {
+  if (body === undefined) return undefined
+  const parts: Uint8Array[] = []
+  if (Array.isArray(body)) parts.push(...(body as Uint8Array[]))
+  else for await (const part of body) parts.push(part)
+  return Buffer.concat(parts)
+}
+
+/** Creates an isomorphic-git `HttpClient` on node:http and node:https. */
+export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
+  const ca = options.ca === undefined ? undefined : [...rootCertificates, Buffer.from(options.ca).toString('utf8')]
+  // Connections are kept alive between the advertisement and the pack request of one operation
+  // only: a client lives for one fetch, so a socket the server has since closed is never reused.
+  const httpAgent = new HttpAgent({ keepAlive: true })
+  const httpsAgent = new HttpsAgent({ keepAlive: true, ...(ca === undefined ? {} : { ca }) })
+  // Base URL rewrites learnt from redirects of the ref advertisement.
+  const moved = new Map<string, string>()
+  const send = (url: URL, req: GitHttpRequest, body: Buffer | undefined): Promise<IncomingMessage> =>
+    new Promise((resolve, reject) => {
+      const signal = req.signal ?? options.signal
+      const headers: Record<string, string> = { ...req.headers }
+      if (body !== undefined) headers['content-length'] = String(body.byteLength)
+      const init: RequestOptions = { method: req.method ?? 'GET', headers, signal }
+      const client = url.protocol === 'https:' ? httpsRequest(url, { ...init, agent: httpsAgent }) : httpRequest(url, { ...init, agent: httpAgent })
+      client.on('response', resolve)
+      client.on('error', (err) => reject(signal?.aborted === true ? (signal.reason as Error) : err))
+      client.end(body)
+    })
+  return {
+    async request(req: GitHttpRequest): Promise<GitHttpResponse> {
+      let url = req.url
+      for (const [from, to] of moved) if (url.startsWith(from)) url = to + url.slice(from.length)
+      const body = await collectBody(req.body)
+      let headers = req.headers ?? {}
+      for (let hop = 0; ; hop++) {
+        const target = new URL(url)
+        const res = await send(target, { ...req, headers }, body)
+        const location = res.headers.location
+        const status = res.statusCode ?? 0
+        if ((req.method ?? 'GET') === 'GET' && status >= 301 && status <= 308 && status !== 304 && location !== undefined && hop < maxRedirects) {
+          res.resume()
+          const next = new URL(location, target)
+          if (next.origin !== target.origin) {
+            headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
+          }
+          const suffix = target.href.indexOf('/info/refs')
+          const nextSuffix = next.href.indexOf('/info/refs')
+          if (suffix > 0 && nextSuffix > 0) moved.set(target.href.slice(0, suffix), next.href.slice(0, nextSuffix))
+          url = next.href
+          continue
+        }
+        const responseHeaders: Record<string, string> = {}
+        for (const [key, value] of Object.entries(res.headers)) {
+          if (value !== undefined) responseHeaders[key] = Array.isArray(value) ? value.join(', ') : value
+        }
+        return {
+          url,
+          method: req.method ?? 'GET',
+          statusCode: status,
+          statusMessage: res.statusMessage ?? '',
+          headers: responseHeaders,
+          // The pack request is the last of an operation: its end releases the connections.
+          body: bodyOf(res, req.method === 'POST', [httpAgent, httpsAgent]),
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir } from '../../test/helpers/workspace.js'
+import { createRepository, gitEnv } from '../testing.js'
+import type { TestRepository } from '../testing.js'
+import { parseCommit, parseTree } from './gitObjects.js'
+import { CorruptPackError, indexPack } from './indexPack.js'
+import { createObjectStore } from './objectStore.js'
+import { readIdx } from './packIdx.js'
+
+let root: { path: string; remove: () => Promise<void> }
+let repo: TestRepository
+let first: string
+let second: string
+
+beforeAll(async () => {
+  root = await tempDir('index-pack')
+  repo = await createRepository(root.path, { name: 'pack.git' })
+  const files: Record<string, string> = {}
+  for (let i = 0; i < 30; i++) files[`dir-${i % 3}/file-${i}.yaml`] = `name: file-${i}\n${'line of text\n'.repeat(20 + i)}`
+  first = await repo.commit(files)
+  second = await repo.commit({ 'dir-0/file-0.yaml': `name: file-0\n${'line of text\n'.repeat(21)}`, 'new.yaml': 'new\n' })
+})
+
+afterAll(() => root.remove())
+
+/** A pack made by git pack-objects from `revs` (e.g. `^A B` for a pack of what B adds to A). */
+function gitPack(revs: string, thin = false): Buffer {
+  const result = spawnSync('git', ['pack-objects', '--stdout', '--revs', ...(thin ? ['--thin'] : [])], {
+    cwd: repo.path,
+    input: `${revs.split(' ').join('\n')}\n`,
+    env: gitEnv(),
+  })
+  if (result.status !== 0) throw new Error(String(result.stderr))
+  return result.stdout
+}
+
+async function* chunked(data: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.byteLength; i += size) yield data.subarray(i, i + size)
+}
+
+describe('indexPack', () => {
+  it('writes the same idx v2 as git index-pack, whatever the chunk size', async () => {
+    const pack = gitPack(first)
+    const native = spawnSync('git', ['index-pack', '--stdin', '-o', join(root.path, 'native.idx'), join(root.path, 'native.pack')], { cwd: repo.path, input: pack, env: gitEnv() })
+    expect(native.status).toBe(0)
+    const expected = await readFile(join(root.path, 'native.idx'))
+    for (const size of [1, 7, 4096, 1 << 20]) {
+      const indexed = await indexPack(chunked(pack, size))
+      expect(indexed.idx.equals(expected)).toBe(true)
+      expect(indexed.pack.equals(pack)).toBe(true)
+    }
+  })
+
+  it('resolves every delta once, also in chains (regression: resolved deltas revisited as bases)', async () => {
+    const chain = await createRepository(root.path, { name: 'chain.git' })
+    let text = 'start\n'
+    for (let i = 0; i < 40; i++) {
+      text += `line ${i} ${'x'.repeat(i)}\n`
+      await chain.commit({ 'grow.yaml': text })
+    }
+    const result = spawnSync('git', ['pack-objects', '--stdout', '--revs', '--delta-base-offset', '--depth=50', '--window=50'], { cwd: chain.path, input: 'main\n', env: gitEnv() })
+    const indexed = await indexPack(chunked(result.stdout, 512))
+    const store = createObjectStore()
+    store.add({ pack: indexed.pack, idx: readIdx(indexed.idx), verify: true })
+    const tree = parseTree(store.read(parseCommit(store.read(await chain.revParse('main')).data).tree).data)
+    expect(store.read((tree[0] as { oid: string }).oid).data.toString()).toBe(text)
+  })
+
+  it('resolves deltas so that every object reads back with its id', async () => {
+    const indexed = await indexPack(chunked(gitPack(first), 65536), { keepBytes: 0 })
+    expect(indexed.objectAt(12)).toBeUndefined()
+    const store = createObjectStore(1024)
+    store.add({ pack: indexed.pack, idx: readIdx(indexed.idx), verify: true })
+    const tree = store.read(parseCommit(store.read(first).data).tree)
+    for (const entry of parseTree(tree.data)) {
+      for (const file of parseTree(store.read(entry.oid).data)) expect(store.read(file.oid).type).toBe('blob')
+    }
+  })
+
+  it('completes a thin pack with its external bases, as index-pack --fix-thin does', async () => {
+    const base = await indexPack(chunked(gitPack(first), 65536))
+    const store = createObjectStore()
+    store.add({ pack: base.pack, idx: readIdx(base.idx), verify: false, objectAt: (o) => base.objectAt(o) })
+    const thin = gitPack(`^${first} ${second}`, true)
+    await expect(indexPack(chunked(thin, 65536))).rejects.toThrow(/deltas have no base/)
+    const fixed = await indexPack(chunked(thin, 65536), { external: (oid) => (store.has(oid) ? store.read(oid) : undefined) })
+    expect(fixed.pack.readUInt32BE(8)).toBeGreaterThan(thin.readUInt32BE(8))
+    const check = spawnSync('git', ['index-pack', '--stdin', '-o', join(root.path, 'fixed.idx'), join(root.path, 'fixed.pack')], { cwd: repo.path, input: fixed.pack, env: gitEnv() })
+    expect(String(check.stderr)).toBe('')
+    expect((await readFile(join(root.path, 'fixed.idx'))).equals(fixed.idx)).toBe(true)
+  })
+
+  it.for([
+    { name: 'a flipped byte', damage: (p: Buffer) => { const c = Buffer.from(p); c[c.byteLength >> 1] = (c[c.byteLength >> 1] as number) ^ 0xff; return c }, message: /./ },
+    { name: 'a truncated pack', damage: (p: Buffer) => p.subarray(0, p.byteLength - 100), message: /truncated|ends after|checksum/ },
+    { name: 'a wrong signature', damage: (p: Buffer) => Buffer.concat([Buffer.from('KCAP'), p.subarray(4)]), message: /signature/ },
+    { name: 'trailing bytes', damage: (p: Buffer) => Buffer.concat([p, Buffer.from('extra')]), message: /trailing|checksum/ },
+    { name: 'nothing', damage: () => Buffer.alloc(0), message: /empty/ },
+  ])('rejects $name as corrupt', async ({ damage, message }) => {
+    await expect(indexPack(chunked(damage(gitPack(first)), 4096))).rejects.toSatisfy((err: unknown) => err instanceof CorruptPackError && message.test(err.message))
+  })
+
+  it('stops with the abort reason', async () => {
+    const controller = new AbortController()
+    const reason = new Error('stop')
+    controller.abort(reason)
+    await expect(indexPack(chunked(gitPack(first), 4096), { signal: controller.signal })).rejects.toBe(reason)
+  })
+
+})

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { parseRemoteUrl } from './remoteUrl.js'
+
+describe('parseRemoteUrl', () => {
+  it('takes credentials out of an HTTPS URL', () => {
+    expect(parseRemoteUrl('https://bot:p%40ss@git.example/fleet.git/', false)).toEqual({
+      url: 'https://git.example/fleet.git',
+      scheme: 'https',
+      auth: { username: 'bot', password: 'p@ss' },
+    })
+  })
+
+  it.for([
+    { name: 'ssh://', input: 'ssh://git@git.example/fleet.git' },
+    { name: 'git+ssh://', input: 'git+ssh://git@git.example/fleet.git' },
+    { name: 'scp-like', input: 'git@git.example:acme/fleet.git' },
+    { name: 'git://', input: 'git://git.example/fleet.git' },
+    { name: 'file://', input: 'file:///srv/fleet.git' },
+  ])('refuses $name without a transport and accepts it with one', ({ input }) => {
+    expect(() => parseRemoteUrl(input, false)).toThrow(expect.objectContaining({ code: 'GIT_UNSUPPORTED_TRANSPORT' }))
+    expect(parseRemoteUrl(input, true).scheme).toBe('other')
+  })
+
+  it('never keeps a password in the URL it shows', () => {
+    expect(() => parseRemoteUrl('ssh://git:hunter2@git.example/fleet.git', false)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') as unknown }),
+    )
+    expect(() => parseRemoteUrl('https://user:hunter2@[bad', false)).toThrow(
+      expect.objectContaining({ code: 'GIT_INVALID_OPTION', message: expect.not.stringContaining('hunter2') as unknown }),
+    )
+  })
+})

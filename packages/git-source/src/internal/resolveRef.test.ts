@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest'
+import type { RemoteRefs } from '../transport.js'
+import { closeMatches, resolveRef, tagVersion, validateRef } from './resolveRef.js'
+
+const url = 'https://git.example/fleet.git'
+const id = (n: number): string => n.toString(16).padStart(40, '0')
+
+function remote(refs: Record<string, string>, head: string | null = 'refs/heads/main'): RemoteRefs {
+  return {
+    refs: new Map(Object.entries(refs)),
+    symrefs: new Map(head === null ? [] : [['HEAD', head]]),
+    capabilities: new Set(),
+  }
+}
+
+const refs = remote({
+  HEAD: id(1),
+  'refs/heads/main': id(1),
+  'refs/heads/dev': id(2),
+  'refs/tags/v1.0.0': id(10),
+  'refs/tags/v1.0.0^{}': id(3),
+  'refs/tags/1.1': id(4),
+  'refs/tags/v2.0.0-rc.1': id(5),
+  'refs/tags/not-semver': id(6),
+})
+
+describe('resolveRef', () => {
+  it('resolves the default branch from the HEAD symref, or from HEAD’s commit', () => {
+    expect(resolveRef(url, {}, refs)).toMatchObject({ name: 'main', fullRef: 'refs/heads/main', want: id(1), commit: id(1) })
+    expect(resolveRef(url, {}, remote({ HEAD: id(2), 'refs/heads/dev': id(2), 'refs/heads/main': id(1) }, null))).toMatchObject({ name: 'dev' })
+  })
+
+  it('wants the annotated tag object and knows its commit from the peeled entry', () => {
+    expect(resolveRef(url, { tag: 'v1.0.0' }, refs)).toMatchObject({ want: id(10), commit: id(3), fullRef: 'refs/tags/v1.0.0' })
+  })
+
+  it('reads tags as versions with a v prefix and missing minor or patch', () => {
+    expect(tagVersion('v1.2.3')?.version).toBe('1.2.3')
+    expect(tagVersion('1.1')?.version).toBe('1.1.0')
+    expect(tagVersion('2')?.version).toBe('2.0.0')
+    expect(tagVersion('release')).toBeNull()
+  })
+
+  it('picks the highest tag in the range, pre-releases only when asked', () => {
+    expect(resolveRef(url, { semver: '*' }, refs).name).toBe('1.1')
+    expect(resolveRef(url, { semver: '>=2.0.0-rc.0' }, refs).name).toBe('v2.0.0-rc.1')
+    expect(resolveRef(url, { semver: '~1.0' }, refs).name).toBe('v1.0.0')
+  })
+
+  it('marks a commit as advertised only when a ref points at it', () => {
+    expect(resolveRef(url, { commit: id(2) }, refs)).toMatchObject({ advertised: true, name: undefined })
+    expect(resolveRef(url, { commit: id(99) }, refs)).toMatchObject({ advertised: false, want: id(99) })
+    expect(resolveRef(url, { commit: id(99), branch: 'dev' }, refs)).toMatchObject({ name: 'dev', branchRef: 'refs/heads/dev' })
+    expect(() => resolveRef(url, { commit: id(99), branch: 'gone' }, refs)).toThrow(expect.objectContaining({ code: 'GIT_REF_NOT_FOUND' }))
+  })
+
+  it('fails on an empty repository and on a HEAD that points nowhere', () => {
+    expect(() => resolveRef(url, {}, remote({}))).toThrow(expect.objectContaining({ code: 'GIT_EMPTY_REPOSITORY' }))
+    expect(() => resolveRef(url, {}, remote({ 'refs/heads/dev': id(2) }, 'refs/heads/main'))).toThrow(
+      expect.objectContaining({ code: 'GIT_REF_NOT_FOUND', message: `${url}: the remote HEAD points at no branch; name one with ref.branch (branches: dev)` }),
+    )
+  })
+
+  it('validates refs before any I/O', () => {
+    expect(() => validateRef(url, { commit: 'ABC' })).toThrow(expect.objectContaining({ code: 'GIT_INVALID_OPTION' }))
+    expect(() => validateRef(url, { semver: '>>1' })).toThrow(expect.objectContaining({ code: 'GIT_INVALID_OPTION' }))
+    expect(() => validateRef(url, { semver: '>=1.0.0, <2.0.0' })).not.toThrow()
+  })
+})
+
+describe('closeMatches', () => {
+  it('suggests near names, closest first, at most five', () => {
+    expect(closeMatches('mian', ['main', 'dev', 'maint', 'release'])).toEqual(['main'])
+    expect(closeMatches('feature', ['feature/x', 'fix'])).toEqual(['feature/x'])
+    expect(closeMatches('v1.0', ['v1.0.0', 'v1.0.1', 'v2.0.0'])).toEqual(['v1.0.0', 'v1.0.1'])
+    expect(closeMatches('x', Array.from({ length: 9 }, (_, i) => `x${i}`))).toHaveLength(5)
+  })
+})

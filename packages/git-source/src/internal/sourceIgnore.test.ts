@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { createMatcher, readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
+
+const excludedBy = (text: string, path: string): boolean => createMatcher(readPatterns(text, []))(path, false)
+
+describe('sourceIgnore matching (go-git semantics, as Flux)', () => {
+  it.for([
+    { name: 'a bare name matches at any depth', pattern: 'secret.yaml', path: 'a/b/secret.yaml', excluded: true },
+    { name: 'a glob matches one segment', pattern: '*.md', path: 'docs/README.md', excluded: true },
+    { name: 'a leading slash anchors to the root', pattern: '/scratch', path: 'apps/scratch/x.yaml', excluded: false },
+    { name: 'an anchored directory excludes what is below', pattern: '/scratch/', path: 'scratch/x.yaml', excluded: true },
+    { name: 'dir/ does not match a file of that name', pattern: 'build/', path: 'build', excluded: false },
+    { name: 'dir/ matches files below at any depth', pattern: 'build/', path: 'a/build/out.yaml', excluded: true },
+    { name: '** matches any number of directories', pattern: '**/.sops.yaml', path: 'a/b/.sops.yaml', excluded: true },
+    { name: '** at the root level too', pattern: '**/.sops.yaml', path: '.sops.yaml', excluded: true },
+    { name: 'a/** matches everything below a', pattern: 'a/**', path: 'a/b/c', excluded: true },
+    { name: 'a middle ** spans directories', pattern: 'a/**/z.yaml', path: 'a/b/c/z.yaml', excluded: true },
+    { name: 'a path pattern is anchored', pattern: 'apps/*.yaml', path: 'x/apps/a.yaml', excluded: false },
+    { name: 'character classes', pattern: 'v[0-9].yaml', path: 'v7.yaml', excluded: true },
+    { name: 'negated character classes use ^', pattern: 'v[^0-9].yaml', path: 'v7.yaml', excluded: false },
+    { name: 'escaped wildcard is literal', pattern: 'a\\*.yaml', path: 'ab.yaml', excluded: false },
+    { name: 'comments and blank lines are skipped', pattern: '# a.yaml\n\n', path: 'a.yaml', excluded: false },
+    { name: 'the last matching pattern wins', pattern: '*.yaml\n!keep.yaml', path: 'keep.yaml', excluded: false },
+    { name: 'a file in an excluded directory can be brought back (unlike git)', pattern: 'apps/\n!apps/web.yaml', path: 'apps/web.yaml', excluded: false },
+    { name: 'a negation elsewhere does not', pattern: 'apps/\n!other/web.yaml', path: 'apps/web.yaml', excluded: true },
+  ])('$name', ({ pattern, path, excluded }) => {
+    expect(excludedBy(pattern, path)).toBe(excluded)
+  })
+
+  it('scopes patterns of a nested .sourceignore to its directory', () => {
+    const match = createMatcher(readPatterns('*.yaml', ['apps']))
+    expect(match('apps/a.yaml', false)).toBe(true)
+    expect(match('a.yaml', false)).toBe(false)
+    expect(match('apps', false)).toBe(false)
+  })
+
+  it('uses Flux defaults only when there are no patterns, and VCS exclusions always', () => {
+    const defaults = sourceIgnoreMatcher([])
+    for (const path of ['.git/config', '.gitignore', 'x/.gitmodules', 'logo.png', '.github/workflows/ci.yml', 'deep/.sops.yaml', '.gitlab-ci.yml', 'chart.tar.gz']) {
+      expect(defaults(path, false), path).toBe(true)
+    }
+    expect(defaults('app.yaml', false)).toBe(false)
+    const custom = sourceIgnoreMatcher(readPatterns('*.md', []))
+    expect(custom('logo.png', false)).toBe(false)
+    expect(custom('.gitignore', false)).toBe(true)
+    expect(custom('README.md', false)).toBe(true)
+  })
+})

@@ -1,0 +1,198 @@
+// `.sourceignore` matching with the semantics of Flux (fluxcd/pkg/sourceignore, which uses go-git's
+// gitignore matcher): patterns are tried from the last to the first and the first that matches
+// decides; a pattern applies below the directory of the file it came from; `dir/` matches files
+// under dir; segments match like Go's filepath.Match. Flux checks every file on its own, so a later
+// `!pattern` can bring back a file inside an excluded directory (unlike git).
+// https://github.com/fluxcd/pkg/tree/main/sourceignore
+
+/** Exclusions of every artifact: version control files. */
+export const vcsPatterns: readonly string[] = ['.git/', '.gitignore', '.gitmodules', '.gitattributes']
+
+/** Flux's default exclusions when no `.sourceignore` and no `ignore` option exist. */
+export const defaultPatterns: readonly string[] = [
+  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
+  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml',
+  'codeship-services.yml', 'codeship-steps.yml',
+  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+]
+
+/** One parsed pattern. */
+export interface IgnorePattern {
+  readonly domain: readonly string[]
+  readonly segments: readonly (Segment | '**' | '' | null)[]
+  readonly inclusion: boolean
+  readonly dirOnly: boolean
+  readonly glob: boolean
+}
+
+/** Tests one path segment. */
+export interface Segment {
+  test(name: string): boolean
+}
+
+// Go's filepath.Match for one path segment; null for a malformed pattern (which never matches, as
+// go-git treats filepath.ErrBadPattern). A plain name or `*suffix` (most patterns, Flux's defaults
+// included) is a string comparison; the rest a RegExp.
+function segmentRegExp(pattern: string): Segment | null {
+  if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern }
+  if (pattern.startsWith('*') && !/[*?[\\]/.test(pattern.slice(1))) {
+    const suffix = pattern.slice(1)
+    return { test: (name) => name.endsWith(suffix) }
+  }
+  let out = '^'
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string
+    if (c === '*') out += '[^/]*'
+    else if (c === '?') out += '[^/]'
+    else if (c === '\\') {
+      i++
+      if (i >= pattern.length) return null
+      out += escape(pattern[i] as string)
+    } else if (c === '[') {
+      let j = i + 1
+      let cls = '['
+      if (pattern[j] === '^') {
+        cls += '^'
+        j++
+      }
+      let first = true
+      for (;;) {
+        const d = pattern[j]
+        if (d === undefined) return null
+        if (d === ']' && !first) break
+        first = false
+        if (d === '\\') {
+          j++
+          const e = pattern[j]
+          if (e === undefined) return null
+          cls += escape(e)
+        } else cls += d === '-' ? '-' : escape(d)
+        j++
+      }
+      out += `${cls}]`
+      i = j
+    } else out += escape(c)
+  }
+  try {
+    return new RegExp(`${out}$`, 'u')
+  } catch {
+    return null
+  }
+}
+
+function escape(c: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c
+}
+
+/** Parses one pattern line (without the comment and blank-line filtering of {@link readPatterns}). */
+export function parsePattern(line: string, domain: readonly string[]): IgnorePattern {
+  let p = line
+  let inclusion = false
+  if (p.startsWith('!')) {
+    inclusion = true
+    p = p.slice(1)
+  }
+  if (!p.endsWith('\\ ')) p = p.replace(/ +$/, '')
+  let dirOnly = false
+  if (p.endsWith('/')) {
+    dirOnly = true
+    p = p.slice(0, -1)
+  }
+  const glob = p.includes('/')
+  // In a path pattern go-git treats `**` alone as any directories and rejects it next to other
+  // characters; in a plain name it is just two stars.
+  const parts = p.split('/')
+  const segments = glob
+    ? parts.map((s) => (s === '**' ? '**' : s === '' ? '' : s.includes('**') ? null : segmentRegExp(s)))
+    : parts.map((s) => segmentRegExp(s))
+  return { domain: [...domain], segments, inclusion, dirOnly, glob }
+}
+
+/** Reads the patterns of a `.sourceignore` text: every line except blank ones and `#` comments. */
+export function readPatterns(text: string, domain: readonly string[]): IgnorePattern[] {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('#') && line.trim() !== '')
+    .map((line) => parsePattern(line, domain))
+}
+
+function nameMatch(p: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
+  const re = p.segments[0]
+  if (re === undefined || re === null || typeof re === 'string') return false
+  for (let i = 0; i < path.length; i++) {
+    if (!re.test(path[i] as string)) continue
+    return !(p.dirOnly && !isDir && i === path.length - 1)
+  }
+  return false
+}
+
+function globMatch(p: IgnorePattern, full: readonly string[], isDir: boolean): boolean {
+  let path = full
+  let matched = false
+  let traverse = false
+  for (let i = 0; i < p.segments.length; i++) {
+    const seg = p.segments[i]
+    if (seg === '') {
+      traverse = false
+      continue
+    }
+    if (seg === '**') {
+      if (i === p.segments.length - 1) break
+      traverse = true
+      continue
+    }
+    if (seg === null || seg === undefined) return false
+    if (path.length === 0) return false
+    if (traverse) {
+      traverse = false
+      while (path.length > 0) {
+        const e = path[0] as string
+        path = path.slice(1)
+        if (seg.test(e)) {
+          matched = true
+          break
+        } else if (path.length === 0) matched = false
+      }
+    } else {
+      if (!seg.test(path[0] as string)) return false
+      matched = true
+      path = path.slice(1)
+    }
+  }
+  if (matched && p.dirOnly && !isDir && path.length === 0) matched = false
+  return matched
+}
+
+function matchOne(p: IgnorePattern, path: readonly string[], isDir: boolean): 'none' | 'exclude' | 'include' {
+  if (path.length <= p.domain.length) return 'none'
+  for (let i = 0; i < p.domain.length; i++) if (path[i] !== p.domain[i]) return 'none'
+  const rest = path.slice(p.domain.length)
+  const hit = p.glob ? globMatch(p, rest, isDir) : nameMatch(p, rest, isDir)
+  if (!hit) return 'none'
+  return p.inclusion ? 'include' : 'exclude'
+}
+
+/** A matcher over patterns in increasing priority: tells whether a path is excluded. */
+export type IgnoreMatcher = (path: string, isDir: boolean) => boolean
+
+/** Builds a matcher: the last pattern that matches decides. */
+export function createMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+  return (path, isDir) => {
+    const segments = path.split('/')
+    for (let i = patterns.length - 1; i >= 0; i--) {
+      const result = matchOne(patterns[i] as IgnorePattern, segments, isDir)
+      if (result !== 'none') return result === 'exclude'
+    }
+    return false
+  }
+}
+
+/**
+ * The artifact filter of source-controller: VCS exclusions plus the given patterns, or plus
+ * Flux's defaults when there are no patterns at all (no `.sourceignore` and no `ignore`).
+ */
+export function sourceIgnoreMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+  const base = vcsPatterns.map((p) => parsePattern(p, []))
+  if (patterns.length === 0) return createMatcher([...base, ...defaultPatterns.map((p) => parsePattern(p, []))])
+  return createMatcher([...base, ...patterns])
+}

@@ -1,0 +1,139 @@
+import type { Clock, FileSystem, Logger } from '@gitops-sdk/core'
+import type { GitTransport } from './transport.js'
+
+/**
+ * Which revision to fetch, as Flux's `GitRepositoryRef`. When several fields are set the first of
+ * commit > name > semver > tag > branch wins (a `branch` given with a `commit` only narrows what is
+ * fetched). With none, the remote's default branch (`HEAD`).
+ */
+export interface GitRef {
+  /** A branch name, e.g. `main`. */
+  readonly branch?: string | undefined
+  /** A tag name, e.g. `v1.2.3`. */
+  readonly tag?: string | undefined
+  /**
+   * A semver range over the tags (`>=1.0.0 <2.0.0`, `~1.2`); a `v` prefix on tags is allowed; the
+   * highest match wins; pre-releases count only when the range names one.
+   */
+  readonly semver?: string | undefined
+  /** A full commit id (40 hex digits). */
+  readonly commit?: string | undefined
+  /** Any full ref, e.g. `refs/pull/7/head` or `refs/heads/main`. */
+  readonly name?: string | undefined
+}
+
+/**
+ * Credentials for HTTPS: a username and password (basic auth; a token as password works on most
+ * hosts) or a bearer token. They only ever travel in an `Authorization` header: never in errors,
+ * logs, the revision or the artifact.
+ */
+export interface GitAuth {
+  readonly username?: string | undefined
+  readonly password?: string | undefined
+  /** Sent as `Authorization: Bearer <token>`; wins over username and password. */
+  readonly token?: string | undefined
+}
+
+/** Another artifact (or any file tree) copied into this one, as Flux's `GitRepositoryInclude`. */
+export interface IncludeSpec {
+  /** What to copy from: an {@link Artifact} or anything with a `fs`. */
+  readonly artifact: { readonly fs: FileSystem }
+  /** Directory of the included tree to copy. @defaultValue the root */
+  readonly fromPath?: string | undefined
+  /** Directory of this artifact to copy to; files there are replaced. */
+  readonly toPath: string
+}
+
+/** A phase of {@link FetchProgress}. */
+export type FetchPhase = 'refs' | 'receiving' | 'resolving' | 'checkout'
+
+/** A progress event: bytes received, objects resolved, or files written so far. */
+export interface FetchProgress {
+  readonly phase: FetchPhase
+  readonly loaded: number
+  /** Known total, when there is one. */
+  readonly total: number | undefined
+}
+
+/** Options of `fetchSource`. */
+export interface FetchSourceOptions {
+  /** The revision to fetch. @defaultValue the remote's default branch */
+  readonly ref?: GitRef | undefined
+  /** HTTPS credentials. Credentials in the URL (`https://user:pass@host/…`) are used too, and removed from it. */
+  readonly auth?: GitAuth | undefined
+  /** PEM certificates to trust in addition to Node's bundled roots, for a private CA. */
+  readonly ca?: string | Uint8Array | undefined
+  /** Check the artifact out into this directory (replaced as a whole, atomically). @defaultValue no checkout */
+  readonly dir?: string | undefined
+  /**
+   * Directory for a cache of fetched objects, one bare repository per URL. Later fetches send only
+   * what changed; a damaged cache is detected and rebuilt. @defaultValue no cache
+   */
+  readonly cacheDir?: string | undefined
+  /**
+   * The revision the caller already has (from a previous result). When the remote ref still points
+   * at the same commit, the result is `{ unchanged: true }` after one ref listing and no download.
+   * A `cacheDir` remembers the last revision too.
+   */
+  readonly lastRevision?: string | undefined
+  /** Fetch even when the revision is unchanged. @defaultValue false */
+  readonly force?: boolean | undefined
+  /** History depth to fetch; 0 for the full history. @defaultValue 1 */
+  readonly depth?: number | undefined
+  /**
+   * Extra ignore rules in `.sourceignore` (gitignore) syntax, applied after the repository's
+   * `.sourceignore` files, as Flux's `spec.ignore`. Setting it (or having a `.sourceignore`) drops
+   * Flux's default exclusions except the VCS ones.
+   */
+  readonly ignore?: string | undefined
+  /** Other artifacts copied in, at `toPath`. */
+  readonly include?: readonly IncludeSpec[] | undefined
+  /** Largest total size of the artifact's files, in bytes. @defaultValue 500 MiB */
+  readonly maxSize?: number | undefined
+  /** Deadline for the whole fetch, in milliseconds; fails with `GIT_TIMEOUT`. @defaultValue 60000 */
+  readonly timeout?: number | undefined
+  /** How to reach the remote. @defaultValue smart HTTP(S) through isomorphic-git (`createHttpTransport`) */
+  readonly transport?: GitTransport | undefined
+  /** Cancels the fetch; it rejects with `signal.reason`. */
+  readonly signal?: AbortSignal | undefined
+  /** Called as bytes arrive, objects resolve and files are written. */
+  readonly onProgress?: ((event: FetchProgress) => void) | undefined
+  /** Source of `fetchedAt`. @defaultValue the system clock */
+  readonly clock?: Clock | undefined
+  /** Receives debug lines and warnings (e.g. a rebuilt cache, a skipped symlink). @defaultValue silent */
+  readonly logger?: Logger | undefined
+}
+
+/** A fetched revision: identity, content digest, and its files. */
+export interface Artifact {
+  readonly unchanged: false
+  /** Flux's revision form: `main@sha1:<commit>`, `v1.2.3@sha1:<commit>`, or `sha1:<commit>`. */
+  readonly revision: string
+  /** `sha256:<hex>` over the artifact's sorted paths, modes and contents (see the README). */
+  readonly digest: string
+  /** The checkout directory, when `dir` was given. */
+  readonly path: string | undefined
+  /** The commit id. */
+  readonly commit: string
+  /** The full ref the commit came from (`refs/heads/main`), or `undefined` for a bare commit. */
+  readonly ref: string | undefined
+  /** When the fetch finished, ISO 8601. */
+  readonly fetchedAt: string
+  /** Number of files (symlinks included). */
+  readonly files: number
+  /** Total bytes of the files. */
+  readonly size: number
+  /** The files, read straight from the fetched git objects (ignore rules and includes applied). */
+  readonly fs: FileSystem
+}
+
+/** The ref still points at the commit of `lastRevision`: nothing was downloaded. */
+export interface UnchangedSource {
+  readonly unchanged: true
+  readonly revision: string
+  readonly commit: string
+  readonly ref: string | undefined
+}
+
+/** What `fetchSource` resolves to. */
+export type FetchResult = Artifact | UnchangedSource

@@ -1,2 +1,15 @@
 // The public contract of @gitops-sdk/apiserver: what is not exported here does not exist.
-export {}
+export { ApiServer } from './apiServer.js'
+export type { ApiServerErrorCode } from './errors.js'
+export { ApiServerError } from './errors.js'
+export { startApiServer } from './startApiServer.js'
+export type {
+  ApiServerOptions,
+  Fault,
+  FinalizeOptions,
+  Interceptor,
+  KubeconfigOptions,
+  RecordedRequest,
+  SetStatusOptions,
+  Snapshot,
+} from './types.js'

@@ -1,0 +1,214 @@
+// PATCH of an object (section 8.4) and server-side apply (section 10.1): the patch is applied to the
+// live JSON, then the result goes through the update pipeline.
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
+import { parse as parseYaml } from 'yaml'
+import type { Cluster } from './cluster.js'
+import { applyObject as engineApply, strategicMergePatch } from './fieldManager.js'
+import { text, timestamp } from './objects.js'
+import { jsonPatch, mergePatch, PatchError } from './patch.js'
+import type { ResourceType } from './registry.js'
+import { apiVersionOf } from './registry.js'
+import { engineReset, engineSchema } from './schemas.js'
+import { badRequest, conflict, goQuote, internalError, invalid, invalidOptions, notFound, StatusError } from './status.js'
+import type { WriteAnswer, WriteRequest } from './writes.js'
+import {
+  admitCreate,
+  defaultObject,
+  dropUnknownFields,
+  groupResource,
+  nameRule,
+  namespaceRule,
+  prepareCreate,
+  replaceObject,
+  storeCreated,
+  validateObject,
+} from './writes.js'
+
+/** The PATCH content types the server accepts. */
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
+
+/** Maps a Content-Type to a patch type, or undefined for unsupported ones (415). */
+export function patchTypeOf(contentType: string | undefined): PatchType | undefined {
+  const base = (contentType ?? '').split(';')[0]?.trim().toLowerCase()
+  switch (base ?? '') {
+    case 'application/json-patch+json':
+      return 'json'
+    case 'application/merge-patch+json':
+      return 'merge'
+    case 'application/strategic-merge-patch+json':
+      return 'strategic'
+    case 'application/apply-patch+yaml':
+      return 'apply'
+    default:
+      return undefined
+  }
+}
+
+/** The 415 answer for an unsupported patch type. */
+export function unsupportedPatch(type: ResourceType): StatusError {
+  const accepted = ['application/json-patch+json', 'application/merge-patch+json']
+  if (type.crd === undefined) accepted.push('application/strategic-merge-patch+json')
+  accepted.push('application/apply-patch+yaml')
+  return new StatusError({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  })
+}
+
+/** One PATCH request. */
+export interface PatchRequest {
+  readonly patchType: PatchType
+  readonly body: string
+  readonly namespace: string
+  readonly name: string
+  readonly subresource?: 'status' | undefined
+  readonly force: boolean | undefined
+  readonly request: WriteRequest
+}
+
+/** PATCH: JSON, merge and strategic patches, and apply. */
+export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRequest): WriteAnswer {
+  if (patch.patchType === 'apply') return applyPatch(cluster, type, patch)
+  if (patch.force !== undefined) {
+    throw invalidOptions('PatchOptions', [{ type: 'Forbidden', field: 'force', detail: 'may not be specified for non-apply patch' }])
+  }
+  if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
+  const live = cluster.store.get(type, patch.namespace, patch.name)
+  if (live === undefined) throw notFound(groupResource(type), patch.name)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(patch.body)
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`)
+  }
+  let result: unknown
+  try {
+    if (patch.patchType === 'json') result = jsonPatch(structuredClone(live) as unknown as KubeMap, parsed as KubeMap)
+    else if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
+    else if (patch.patchType === 'merge') result = mergePatch(structuredClone(live), parsed)
+    else result = strategicMergePatch(structuredClone(live) as unknown as KubeMap, parsed, engineSchema(type))
+  } catch (err) {
+    if (err instanceof StatusError) throw err
+    if (err instanceof PatchError) {
+      throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
+    }
+    const status = statusOf(err)
+    if (status !== undefined) throw status
+    throw err
+  }
+  if (!isKubeMap(result) || !isKubeMap(result.metadata)) {
+    throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
+  }
+  const object = result as unknown as KubeObject
+  if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
+    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)
+  }
+  namespaceRule(type, object, patch.namespace)
+  nameRule(object, patch.name)
+  dropUnknownFields(type, object, patch.request)
+  return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
+}
+
+/** A StatusError from an engine error that carries a Status body. */
+function statusOf(err: unknown): StatusError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined
+  const candidate = (err as { status?: unknown }).status ?? (err as { body?: unknown }).body
+  if (!isKubeMap(candidate) || candidate.kind !== 'Status' || typeof candidate.code !== 'number') return undefined
+  return fromStatusBody(candidate)
+}
+
+function fromStatusBody(body: KubeMap): StatusError {
+  const details = isKubeMap(body.details) ? body.details : undefined
+  return new StatusError({
+    code: Number(body.code),
+    reason: typeof body.reason === 'string' ? body.reason : '',
+    message: text(body.message ?? ''),
+    details:
+      details === undefined
+        ? undefined
+        : {
+            name: typeof details.name === 'string' ? details.name : undefined,
+            group: typeof details.group === 'string' ? details.group : undefined,
+            kind: typeof details.kind === 'string' ? details.kind : undefined,
+            causes: Array.isArray(details.causes)
+              ? details.causes.filter(isKubeMap).map((c) => ({ reason: text(c.reason ?? ''), message: text(c.message ?? ''), field: typeof c.field === 'string' ? c.field : undefined }))
+              : undefined,
+          },
+  })
+}
+
+/** Server-side apply: the request checks of section 10.1, the engine, then create or update. */
+function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): WriteAnswer {
+  const { request } = patch
+  if (request.manager === '' || request.manager === 'unknown-apply') {
+    throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
+  }
+  let config: unknown
+  try {
+    config = parseYaml(patch.body, { version: '1.2', intAsBigInt: false, uniqueKeys: true })
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0] ?? ''}`)
+  }
+  if (!isKubeMap(config)) throw badRequest('error decoding patch: the patch is not an object')
+  const gv = typeof config.apiVersion === 'string' ? config.apiVersion : ''
+  const kind = typeof config.kind === 'string' ? config.kind : ''
+  if (gv !== apiVersionOf(type) || kind !== type.kind) {
+    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv]
+    throw badRequest(`invalid object type: ${group ?? ''}/${version ?? ''}, Kind=${kind}`)
+  }
+  if (!isKubeMap(config.metadata)) config.metadata = {}
+  const meta = config.metadata
+  if (meta.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil')
+  const object = config as unknown as KubeObject
+  if (typeof meta.name !== 'string') meta.name = ''
+  const live = cluster.store.get(type, patch.namespace, patch.name)
+  if (live === undefined && patch.subresource === 'status') throw notFound(groupResource(type), patch.name)
+  const outcome = engineApply({
+    live,
+    config: object,
+    manager: request.manager,
+    apiVersion: apiVersionOf(type),
+    force: patch.force === true,
+    schema: engineSchema(type),
+    reset: engineReset(type, patch.subresource),
+    subresource: patch.subresource,
+    now: timestamp(cluster.now()),
+  })
+  if (outcome.kind === 'conflict' || outcome.kind === 'invalid') throw fromStatusBody(outcome.status as unknown as KubeMap)
+  const uid = meta.uid
+  if (live === undefined && typeof uid === 'string' && uid !== '') {
+    throw conflict(groupResource(type), patch.name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`)
+  }
+  const probe: KubeObject = { ...object, metadata: { ...object.metadata } }
+  namespaceRule(type, probe, patch.namespace)
+  nameRule(probe, patch.name)
+  if (outcome.kind === 'noop') {
+    if (live === undefined) throw internalError(`${goQuote(patch.name)}: apply changed nothing on a missing object`)
+    return { code: 200, body: live }
+  }
+  const merged = outcome.object
+  namespaceRule(type, merged, patch.namespace)
+  if (live === undefined) {
+    admitCreate(cluster, type, merged)
+    defaultObject(cluster, type, merged)
+    const managedFields = merged.metadata.managedFields
+    prepareCreate(cluster, type, merged)
+    if (managedFields !== undefined) merged.metadata.managedFields = managedFields
+    validateObject(type, merged, undefined)
+    const rv = object.metadata.resourceVersion
+    if (typeof rv === 'string' && /^[0-9]+$/.test(rv) && Number(rv) !== 0) throw internalError('resourceVersion should not be set on objects to be created')
+    delete merged.metadata.resourceVersion
+    return storeCreated(cluster, type, { object: merged, request })
+  }
+  const preconditioned: KubeObject = { ...merged, metadata: { ...merged.metadata, resourceVersion: object.metadata.resourceVersion ?? live.metadata.resourceVersion } }
+  const answer = replaceObject(cluster, type, {
+    live,
+    incoming: preconditioned,
+    request,
+    options: { subresource: patch.subresource, requireResourceVersion: false, managedFieldsDone: true },
+  })
+  return answer
+}
+

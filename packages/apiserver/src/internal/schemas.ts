@@ -1,0 +1,22 @@
+// The SSA engine's schema and reset paths for each served type, cached per type record.
+import type { ResourceType } from './registry.js'
+import { apiVersionOf } from './registry.js'
+import type { ResetPaths, TypeSchema } from './fieldManager.js'
+import { builtinTypeSchema, crdTypeSchema, resetPathsFor } from './fieldManager.js'
+
+const schemas = new WeakMap<ResourceType, TypeSchema>()
+
+/** The engine's schema of a served type. */
+export function engineSchema(type: ResourceType): TypeSchema {
+  let schema = schemas.get(type)
+  if (schema === undefined) {
+    schema = type.crd === undefined ? (builtinTypeSchema(apiVersionOf(type), type.kind) ?? crdTypeSchema(undefined)) : crdTypeSchema(type.crd.schema)
+    schemas.set(type, schema)
+  }
+  return schema
+}
+
+/** The reset paths of a type's endpoint (section 10.9). */
+export function engineReset(type: ResourceType, subresource: 'status' | 'finalize' | undefined): ResetPaths {
+  return resetPathsFor({ group: type.group, kind: type.kind, subresource, hasStatusSubresource: type.status })
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+import { createServer as createHttpServer } from 'node:http'
+import type { Server } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import { systemClock } from '@gitops-sdk/core'
+import { ApiServer } from './apiServer.js'
+import { ApiServerError } from './errors.js'
+import { runPass } from './internal/background.js'
+import { Cluster } from './internal/cluster.js'
+import type { HandlerContext } from './internal/handler.js'
+import { handleRequest } from './internal/handler.js'
+import { namespaceType } from './internal/registry.js'
+import { createServingCertificates } from './internal/tls.js'
+import { createObject, internalRequest } from './internal/writes.js'
+import type { ApiServerOptions } from './types.js'
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
+
+/**
+ * Starts an in-memory Kubernetes API server on loopback that `kubectl` and `@kubernetes/client-node`
+ * talk to as to a cluster: discovery, CRUD, watch, server-side apply, CRDs, namespaces, garbage
+ * collection. HTTPS with a CA made at start and bearer-token auth by default.
+ *
+ * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address; APISERVER_LISTEN_FAILED
+ * when the port cannot be bound. Rejects with `signal.reason` when aborted.
+ * @example
+ * ```ts
+ * const server = await startApiServer()
+ * const kc = new KubeConfig()
+ * kc.loadFromOptions(server.kubeconfig())
+ * // … drive it with client-node or write server.kubeconfigYaml() for kubectl …
+ * await server.stop()
+ * ```
+ */
+export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
+  const { signal } = options
+  signal?.throwIfAborted()
+  const host = options.host ?? '127.0.0.1'
+  if (!loopback.has(host)) {
+    throw new ApiServerError({ code: 'APISERVER_HOST_NOT_LOOPBACK', message: `${host}: the embedded API server listens on loopback only`, details: { host } })
+  }
+  const clock = options.clock ?? systemClock
+  const cluster = new Cluster({
+    clock,
+    seed: options.seed,
+    gitVersion: options.version ?? 'v1.32.0',
+    establishDelayMs: options.establishDelayMs ?? 0,
+    watchHistory: options.watchHistory ?? 10_000,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 5_000,
+    controllers: options.controllers ?? 'none',
+    readyDelayMs: options.readyDelayMs ?? 0,
+    daemonSetNodes: options.daemonSetNodes ?? 1,
+  })
+  cluster.onPass = () => runPass(cluster)
+  const reseed = (): void => {
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      createObject(cluster, namespaceType, { namespace: '', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, request: internalRequest('kube-apiserver') })
+    }
+  }
+  reseed()
+
+  const authentication = options.authentication ?? true
+  const token = authentication ? (options.tokens?.[0] ?? randomBytes(24).toString('hex')) : undefined
+  const tokens = authentication ? new Set(options.tokens ?? [token ?? '']) : undefined
+  const tls = options.tls ?? true
+  const certs = tls ? createServingCertificates(clock.now()) : undefined
+  let port = 0
+  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set() }
+  const listener = (request: Parameters<typeof handleRequest>[1], response: Parameters<typeof handleRequest>[2]): void => {
+    void handleRequest(context, request, response)
+  }
+  const server: Server = certs === undefined ? createHttpServer(listener) : createHttpsServer({ key: certs.keyPem, cert: certs.certPem }, listener)
+  server.keepAliveTimeout = 30_000
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      server.close()
+      reject(signal?.reason as Error)
+    }
+    server.once('error', (err) => {
+      signal?.removeEventListener('abort', onAbort)
+      reject(new ApiServerError({ code: 'APISERVER_LISTEN_FAILED', message: `${host}:${options.port ?? 0}: cannot listen: ${err.message}`, details: { host, port: options.port ?? 0 }, cause: err }))
+    })
+    signal?.addEventListener('abort', onAbort, { once: true })
+    server.listen(options.port ?? 0, host, () => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    })
+  })
+  port = (server.address() as AddressInfo).port
+  const urlHost = host === '::1' ? '[::1]' : host
+  return new ApiServer({
+    server,
+    cluster,
+    handler: context,
+    url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`,
+    token,
+    caCertPem: certs?.caCertPem,
+    reseed,
+  })
+}

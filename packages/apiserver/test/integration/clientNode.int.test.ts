@@ -1,0 +1,365 @@
+// The verification plan (spec section 16) driven through @kubernetes/client-node 1.4, the client the
+// SDK pins: CRUD, selectors, pagination, watch and ListWatch, deletion and GC, namespaces, CRDs,
+// status helpers, dry run, and the Status error catalogue.
+import { ListWatch, Watch } from '@kubernetes/client-node'
+import type { KubernetesObject } from '@kubernetes/client-node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApiServer } from '../../src/index.js'
+import type { ApiServer } from '../../src/index.js'
+import { clientFor, eventually, kubeConfigFor, objectApi, raw, statusOf, uniqueName } from '../helpers/kube.js'
+import type { Client, Manifest } from '../helpers/kube.js'
+
+type Obj = Manifest
+
+let server: ApiServer
+let api: Client
+beforeAll(async () => {
+  server = await startApiServer({ watchHistory: 50 })
+  api = clientFor(server)
+})
+afterAll(async () => {
+  await server.stop()
+})
+
+async function namespace(prefix: string): Promise<string> {
+  const name = uniqueName(prefix)
+  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
+  return name
+}
+
+const configMap = (ns: string, name: string, extra: Partial<Obj> = {}): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, ...extra })
+
+const deployment = (ns: string, name: string): Obj => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+  },
+})
+
+/** Collects watch events of one path until stopped. */
+async function watchEvents(path: string, query: Record<string, string> = {}): Promise<{ events: { type: string; object: Obj }[]; stop: () => void; done: Promise<unknown> }> {
+  const events: { type: string; object: Obj }[] = []
+  let finish: (err: unknown) => void = () => undefined
+  const done = new Promise((resolve) => (finish = resolve))
+  const controller = await new Watch(kubeConfigFor(server)).watch(path, query, (type, object) => events.push({ type, object: object as Obj }), (err) => finish(err))
+  return { events, stop: () => controller.abort(), done }
+}
+
+describe('client-node 1.4 against the apiserver', () => {
+  it('creates, reads, replaces and lists built-in objects with server-set metadata', async () => {
+    const ns = await namespace('crud')
+    const created = await api.create(configMap(ns, 'app', { data: { a: '1' } }))
+    expect(created.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(created.metadata.creationTimestamp).toBeDefined()
+    const rv1 = Number(created.metadata.resourceVersion)
+    const replaced = await api.replace({ ...created, data: { a: '2' } })
+    expect(Number(replaced.metadata.resourceVersion)).toBeGreaterThan(rv1)
+    expect(replaced.data).toEqual({ a: '2' })
+    const list = await api.list('v1', 'ConfigMap', ns)
+    expect(list.items.map((i) => i.metadata.name)).toEqual(['app'])
+    expect(list.kind).toBe('ConfigMapList')
+  })
+
+  it('keeps generation for Deployments: 1 on create, bumped by spec changes only', async () => {
+    const ns = await namespace('gen')
+    const d = await api.create(deployment(ns, 'web'))
+    expect(d.metadata.generation).toBe(1)
+    expect((d.spec as { replicas: number }).replicas).toBe(1)
+    const labelled = await api.patch({ ...d, metadata: { ...d.metadata, labels: { x: 'y' } } })
+    expect(labelled.metadata.generation).toBe(1)
+    const scaled = await api.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns }, spec: { replicas: 3 } })
+    expect(scaled.metadata.generation).toBe(2)
+    const status = server.setStatus({ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }, { observedGeneration: 2, replicas: 3 })
+    expect(status.metadata.generation).toBe(2)
+    expect(status.status).toEqual({ observedGeneration: 2, replicas: 3 })
+  })
+
+  it('filters lists by label and field selectors and pages with continue tokens', async () => {
+    const ns = await namespace('sel')
+    for (const [name, tier] of [['a', 'web'], ['b', 'db'], ['c', 'web'], ['d', undefined]] as const) {
+      await api.create(configMap(ns, name, tier === undefined ? {} : { metadata: { name, namespace: ns, labels: { tier } } }))
+    }
+    const names = async (labelSelector?: string, fieldSelector?: string): Promise<(string | undefined)[]> =>
+      (await api.list('v1', 'ConfigMap', ns, { fieldSelector, labelSelector })).items.map((i) => i.metadata.name)
+    expect(await names('tier=web')).toEqual(['a', 'c'])
+    expect(await names('tier!=web')).toEqual(['b', 'd'])
+    expect(await names('tier in (db,web),tier notin (db)')).toEqual(['a', 'c'])
+    expect(await names('!tier')).toEqual(['d'])
+    expect(await names(undefined, 'metadata.name=b')).toEqual(['b'])
+    const bad = await statusOf(names(undefined, 'data.x=1'))
+    expect(bad.code).toBe(400)
+    expect(bad.body.message).toBe('"data.x" is not a known field selector: only "metadata.name", "metadata.namespace"')
+    const page1 = await api.list('v1', 'ConfigMap', ns, { limit: 3 })
+    expect(page1.items).toHaveLength(3)
+    expect(page1.metadata.remainingItemCount).toBe(1)
+    const page2 = await api.list('v1', 'ConfigMap', ns, { limit: 3, continueToken: page1.metadata.continue })
+    expect(page2.items.map((i) => i.metadata.name)).toEqual(['d'])
+    expect(page2.metadata.continue).toBeUndefined()
+  })
+
+  it('streams ADDED, MODIFIED and DELETED events and resumes from a resourceVersion', async () => {
+    const ns = await namespace('watch')
+    const first = await api.create(configMap(ns, 'one'))
+    const w = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`)
+    await api.create(configMap(ns, 'two'))
+    await api.patch(configMap(ns, 'two', { data: { k: 'v' } }))
+    await api.delete(configMap(ns, 'one'))
+    await eventually(() => w.events.length >= 4 || undefined)
+    w.stop()
+    expect(w.events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED one', 'ADDED two', 'MODIFIED two', 'DELETED one'])
+    const rvs = w.events.slice(1).map((e) => Number(e.object.metadata.resourceVersion))
+    expect([...rvs].sort((a, b) => a - b)).toEqual(rvs)
+    const resumed = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: String(first.metadata.resourceVersion) })
+    await eventually(() => resumed.events.length >= 3 || undefined)
+    resumed.stop()
+    expect(resumed.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED'])
+  })
+
+  it('ends a watch from an expired resourceVersion with ERROR 410, and ListWatch relists', async () => {
+    const ns = await namespace('expired')
+    for (let i = 0; i < 80; i++) await api.create(configMap(ns, `cm-${i}`))
+    const w = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: '1' })
+    await w.done
+    expect(w.events).toHaveLength(1)
+    expect(w.events[0]?.type).toBe('ERROR')
+    expect(w.events[0]?.object).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Expired', code: 410 })
+    expect(String((w.events[0]?.object as { message?: string }).message)).toMatch(/^too old resource version: 1 \(\d+\)$/)
+
+    const kc = kubeConfigFor(server)
+    const path = `/api/v1/namespaces/${ns}/configmaps`
+    const raw_ = objectApi(server)
+    const informer = new ListWatch<KubernetesObject>(path, new Watch(kc), () => raw_.list('v1', 'ConfigMap', ns), false)
+    await informer.start()
+    expect(informer.list(ns)).toHaveLength(80)
+    await api.create(configMap(ns, 'late'))
+    await eventually(() => informer.get('late', ns))
+    await informer.stop()
+  })
+
+  it('deletes with Foreground propagation: the owner lingers until its dependent is gone', async () => {
+    const ns = await namespace('fg')
+    const owner = await api.create(configMap(ns, 'owner'))
+    await api.create(
+      configMap(ns, 'dependent', {
+        metadata: { name: 'dependent', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid, blockOwnerDeletion: true }] },
+      }),
+    )
+    const w = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: String(owner.metadata.resourceVersion) })
+    // client-node decodes delete answers as V1Status, which drops an object's fields: read the raw answer.
+    const answer = (await raw(server, { method: 'DELETE', path: `/api/v1/namespaces/${ns}/configmaps/owner?propagationPolicy=Foreground` })).json() as Obj
+    expect(answer.metadata.finalizers).toEqual(['foregroundDeletion'])
+    expect(answer.metadata.deletionTimestamp).toBeDefined()
+    await eventually(() => w.events.filter((e) => e.type === 'DELETED').length >= 2 || undefined)
+    w.stop()
+    expect(w.events.filter((e) => e.type === 'DELETED').map((e) => e.object.metadata.name)).toEqual(['dependent', 'owner'])
+  })
+
+  it('deletes with Background propagation: the garbage collector removes dependents after', async () => {
+    const ns = await namespace('bg')
+    const owner = await api.create(deployment(ns, 'web'))
+    await api.create(configMap(ns, 'child', { metadata: { name: 'child', namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: owner.metadata.uid }] } }))
+    const answer = (await api.delete(deployment(ns, 'web'))) as Record<string, unknown>
+    expect(answer).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'web', group: 'apps', kind: 'deployments', uid: owner.metadata.uid } })
+    await eventually(async () => ((await api.list('v1', 'ConfigMap', ns)).items.length === 0 ? true : undefined))
+  })
+
+  it('deletes with Orphan propagation: dependents stay and lose the owner reference', async () => {
+    const ns = await namespace('orphan')
+    const owner = await api.create(configMap(ns, 'owner'))
+    await api.create(configMap(ns, 'child', { metadata: { name: 'child', namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid }] } }))
+    await api.delete(configMap(ns, 'owner'), { propagationPolicy: 'Orphan' })
+    const child = await eventually(async () => {
+      const c = await api.read(configMap(ns, 'child'))
+      return c.metadata.ownerReferences === undefined ? c : undefined
+    })
+    expect(child.metadata.name).toBe('child')
+    await eventually(async () => ((await api.list('v1', 'ConfigMap', ns)).items.length === 1 ? true : undefined))
+  })
+
+  it('keeps an object with a finalizer until finalize() removes it', async () => {
+    const ns = await namespace('fin')
+    await api.create(configMap(ns, 'held', { metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold'] } }))
+    const remove = async (): Promise<Obj> => (await raw(server, { method: 'DELETE', path: `/api/v1/namespaces/${ns}/configmaps/held` })).json() as Obj
+    const answer = await remove()
+    expect(answer.metadata.deletionTimestamp).toBeDefined()
+    expect(answer.metadata.deletionGracePeriodSeconds).toBe(0)
+    const again = await remove()
+    expect(again.metadata.resourceVersion).toBe(answer.metadata.resourceVersion)
+    const added = await statusOf(api.patch({ ...configMap(ns, 'held'), metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold', 'example.com/new'] } }))
+    expect(added.code).toBe(422)
+    expect(added.body.message).toBe('ConfigMap "held" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/new"}')
+    const w = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: String(answer.metadata.resourceVersion) })
+    server.finalize({ group: '', kind: 'ConfigMap', namespace: ns, name: 'held' }, 'example.com/hold')
+    await eventually(() => w.events.find((e) => e.type === 'DELETED'))
+    w.stop()
+    expect((await statusOf(api.read(configMap(ns, 'held')))).code).toBe(404)
+  })
+
+  it('terminates a namespace: Terminating, 403 for creates, conditions, then gone', async () => {
+    const ns = await namespace('term')
+    await api.create(configMap(ns, 'plain'))
+    await api.create(configMap(ns, 'held', { metadata: { name: 'held', namespace: ns, finalizers: ['example.com/hold'] } }))
+    const answer = (await raw(server, { method: 'DELETE', path: `/api/v1/namespaces/${ns}` })).json() as Obj
+    expect((answer.status as { phase: string }).phase).toBe('Terminating')
+    const denied = await statusOf(api.create(configMap(ns, 'new')))
+    expect(denied.code).toBe(403)
+    expect(denied.body).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `configmaps "new" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+      reason: 'Forbidden',
+      details: { name: 'new', kind: 'configmaps', causes: [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }] },
+      code: 403,
+    })
+    const again = await statusOf(api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))
+    expect(again.code).toBe(409)
+    const terminating = await eventually(async () => {
+      const n = await api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })
+      const conditions = ((n.status as { conditions?: { type: string; status: string; message: string }[] }).conditions ?? [])
+      return conditions.length >= 2 ? conditions : undefined
+    })
+    expect(terminating).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'NamespaceContentRemaining', status: 'True', message: 'Some resources are remaining: configmaps. has 1 resource instances' }),
+        expect.objectContaining({ type: 'NamespaceFinalizersRemaining', status: 'True', message: 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances' }),
+      ]),
+    )
+    server.finalize({ group: '', kind: 'ConfigMap', namespace: ns, name: 'held' }, 'example.com/hold')
+    await eventually(async () => ((await statusOf(api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }))).code === 404 ? true : undefined))
+    const protectedNs = await statusOf(api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }))
+    expect(protectedNs.body.message).toBe('namespaces "default" is forbidden: this namespace may not be deleted')
+  })
+
+  it('serves a custom resource once its CRD is established, and not before', async () => {
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: 'default' }, spec: { size: 3, extra: 'dropped' } }
+    await expect(objectApi(server).create(widget)).rejects.toThrow(/^Failed to fetch resource metadata for example.com\/v1\/Widget: /)
+    // Sent raw: client-node's serializer knows JSONSchemaProps.default only as `_default`.
+    const crdBody = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', kind: 'Widget' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' }, color: { type: 'string', default: 'blue' } } }, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
+          },
+        ],
+      },
+    }
+    const posted = await raw(server, { method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify(crdBody), contentType: 'application/json' })
+    expect(posted.status).toBe(201)
+    const crd = posted.json() as Obj
+    const conditions = (crd.status as { conditions: { type: string; status: string }[] }).conditions
+    expect(conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['NamesAccepted=True', 'Established=True'])
+    expect((crd.spec as { names: Record<string, string> }).names).toEqual({ plural: 'widgets', kind: 'Widget', singular: 'widget', listKind: 'WidgetList' })
+    const created = await api.create(widget)
+    expect(created.spec).toEqual({ size: 3, color: 'blue' })
+    expect(created.metadata.generation).toBe(1)
+    const noRv = await statusOf(api.replace({ ...widget, spec: { size: 4 } }))
+    expect(noRv.code).toBe(422)
+    expect(noRv.body.message).toBe('widgets.example.com "w1" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update')
+    const smp = await statusOf(api.patch({ ...widget, spec: { size: 5 } }, { type: 'application/strategic-merge-patch+json' }))
+    expect(smp.code).toBe(415)
+    const list = await api.list('example.com/v1', 'Widget', 'default')
+    expect(list.items[0]).toMatchObject({ apiVersion: 'example.com/v1', kind: 'Widget' })
+  })
+
+  it('answers dry-run writes without storing, consuming a resourceVersion or sending events', async () => {
+    const ns = await namespace('dry')
+    const live = await api.create(configMap(ns, 'app', { data: { a: '1' } }))
+    const w = await watchEvents(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: String(live.metadata.resourceVersion) })
+    const wouldCreate = await api.create(configMap(ns, 'new'), { dryRun: 'All' })
+    expect(wouldCreate.metadata.uid).toBeDefined()
+    expect(wouldCreate.metadata.resourceVersion).toBeUndefined()
+    const wouldPatch = await api.patch(configMap(ns, 'app', { data: { a: '2' } }), { dryRun: 'All' })
+    expect(wouldPatch.data).toEqual({ a: '2' })
+    expect(wouldPatch.metadata.resourceVersion).toBe(live.metadata.resourceVersion)
+    await api.delete(configMap(ns, 'app'), { dryRun: 'All' })
+    const after = await api.read(configMap(ns, 'app'))
+    expect(after.data).toEqual({ a: '1' })
+    expect(after.metadata.resourceVersion).toBe(live.metadata.resourceVersion)
+    expect((await statusOf(api.read(configMap(ns, 'new')))).code).toBe(404)
+    await new Promise((r) => setTimeout(r, 50))
+    w.stop()
+    expect(w.events).toEqual([])
+  })
+
+  it('answers the exact Status bodies of the error catalogue', async () => {
+    const ns = await namespace('errors')
+    await api.create(configMap(ns, 'taken'))
+    expect((await statusOf(api.create(configMap(ns, 'taken')))).body).toEqual({
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'configmaps "taken" already exists', reason: 'AlreadyExists', details: { name: 'taken', kind: 'configmaps' }, code: 409,
+    })
+    expect((await statusOf(api.read(deployment(ns, 'nope')))).body).toEqual({
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'deployments.apps "nope" not found', reason: 'NotFound', details: { name: 'nope', group: 'apps', kind: 'deployments' }, code: 404,
+    })
+    const stale = await statusOf(api.replace({ ...configMap(ns, 'taken'), metadata: { name: 'taken', namespace: ns, resourceVersion: '1' } }))
+    expect(stale.body.message).toBe('Operation cannot be fulfilled on configmaps "taken": the object has been modified; please apply your changes to the latest version and try again')
+    expect(stale.body.reason).toBe('Conflict')
+    const badName = await statusOf(api.create(configMap(ns, 'Bad_Name')))
+    expect(badName.code).toBe(422)
+    expect(badName.body.message).toBe(
+      `ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    )
+    expect((badName.body.details as { causes: unknown[] }).causes).toEqual([{ reason: 'FieldValueInvalid', message: expect.stringMatching(/^Invalid value: "Bad_Name": a lowercase/), field: 'metadata.name' }])
+    const missingNs = await statusOf(api.create(configMap('never-made', 'x')))
+    expect(missingNs.body).toMatchObject({ message: 'namespaces "never-made" not found', details: { name: 'never-made', kind: 'namespaces' }, code: 404 })
+    const unknown = await raw(server, { method: 'GET', path: '/apis/nothing.example.com/v1/things' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 })
+    const patchType = await raw(server, { method: 'PATCH', path: `/api/v1/namespaces/${ns}/configmaps/taken`, body: '{}', contentType: 'text/plain' })
+    expect(patchType.status).toBe(415)
+    expect(patchType.json().message).toBe('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml')
+    const noVerb = await raw(server, { method: 'DELETE', path: '/api/v1/namespaces' })
+    expect(noVerb.json()).toMatchObject({ reason: 'MethodNotAllowed', code: 405, message: 'deletecollection is not supported on resources of kind "namespaces"' })
+    const malformed = await raw(server, { method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: '{not json', contentType: 'application/json' })
+    expect(malformed.status).toBe(400)
+    const huge = await raw(server, { method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: Buffer.alloc(3 * 1024 * 1024 + 10, 'a'), contentType: 'application/json' })
+    expect(huge.status).toBe(413)
+    expect(huge.json()).toMatchObject({ reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' })
+    const force = await raw(server, { method: 'PATCH', path: `/api/v1/namespaces/${ns}/configmaps/taken?force=true`, body: '{}', contentType: 'application/merge-patch+json' })
+    expect(force.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch')
+    const dry = await raw(server, { method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps?dryRun=x`, body: '{}', contentType: 'application/json' })
+    expect(dry.json().message).toBe('CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["x"]: supported values: "All"')
+    const anonymous = await raw(server, { method: 'GET', path: '/api/v1/namespaces', token: '' })
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.json()).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 })
+    expect((await raw(server, { method: 'GET', path: '/version' })).json()).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.0' })
+  })
+
+  it('injects faults through intercept: statuses, delays and dropped connections', async () => {
+    const ns = await namespace('faults')
+    const undo = server.intercept((r) => (r.verb === 'create' && r.namespace === ns ? { status: 429 } : undefined))
+    const limited = await raw(server, { method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps`, body: JSON.stringify(configMap(ns, 'x')), contentType: 'application/json' })
+    expect(limited.status).toBe(429)
+    expect(limited.headers['retry-after']).toBe('1')
+    expect(limited.json()).toMatchObject({ reason: 'TooManyRequests', details: { retryAfterSeconds: 1 }, code: 429 })
+    undo()
+    const undoForbidden = server.intercept((r) => (r.verb === 'get' && r.name === 'secret-one' ? { status: 403 } : undefined))
+    const denied = await statusOf(api.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'secret-one', namespace: ns } }))
+    expect(denied.body.message).toBe(`secrets "secret-one" is forbidden: User "gitops-sdk" cannot get resource "secrets" in API group "" in the namespace "${ns}"`)
+    undoForbidden()
+    const undoDrop = server.intercept((r) => (r.name === 'dropped' ? { drop: true } : undefined))
+    await expect(api.read(configMap(ns, 'dropped'))).rejects.toThrow()
+    undoDrop()
+    const undoDelay = server.intercept(() => ({ delayMs: 30 }))
+    const started = Date.now()
+    await api.create(configMap(ns, 'slow'))
+    expect(Date.now() - started).toBeGreaterThanOrEqual(30)
+    undoDelay()
+    const posts = server.requests().filter((r) => r.method === 'POST' && r.namespace === ns)
+    expect(posts.at(-1)).toMatchObject({ verb: 'create', resource: 'configmaps', manager: 'node-fetch', contentType: 'application/json' })
+  })
+})

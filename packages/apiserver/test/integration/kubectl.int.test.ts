@@ -1,0 +1,160 @@
+// The verification plan through kubectl 1.32 as a second client: discovery, create, get, patch,
+// delete with each propagation policy, wait with simulated controllers, CRD then custom resource, and
+// get --watch. kubectl runs with its own kubeconfig and cache dir, and --validate=false because the
+// server does not serve /openapi.
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApiServer } from '../../src/index.js'
+import type { ApiServer } from '../../src/index.js'
+import { eventually, hasKubectl, kubectlBin, kubectlFor, uniqueName } from '../helpers/kube.js'
+import type { Kubectl } from '../helpers/kube.js'
+
+let server: ApiServer
+let kubectl: Kubectl
+beforeAll(async () => {
+  server = await startApiServer({ controllers: 'ready', readyDelayMs: 50 })
+  kubectl = kubectlFor(server)
+})
+afterAll(async () => {
+  kubectl.dispose()
+  await server.stop()
+})
+
+const deploymentYaml = (name: string, ns: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels: {app: ${name}}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`
+
+const configMapYaml = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {a: "1"}\n`
+
+async function ok(args: readonly string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input)
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`)
+  return r.stdout
+}
+
+async function namespace(prefix: string): Promise<string> {
+  const ns = uniqueName(prefix)
+  // `kubectl create namespace` and the other typed generators send protobuf, which the server does
+  // not decode (a documented deviation), so objects are created from manifests.
+  await ok(['create', '--validate=false', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`)
+  return ns
+}
+
+describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
+  it('discovers the API and prints objects it creates', async () => {
+    const resources = await ok(['api-resources', '--no-headers'])
+    expect(resources).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m)
+    expect(resources).toMatch(/^namespaces\s+ns\s+v1\s+false\s+Namespace$/m)
+    const versions = await ok(['api-versions'])
+    expect(versions.split('\n')).toEqual(expect.arrayContaining(['v1', 'apps/v1', 'batch/v1', 'apiextensions.k8s.io/v1']))
+    const ns = await namespace('get')
+    const typed = await kubectl(['create', 'configmap', 'typed', '-n', ns])
+    expect(typed.stderr).toContain('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml')
+    expect(await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('app'))).toBe('configmap/app created\n')
+    const yaml = await ok(['get', 'configmap', 'app', '-n', ns, '-o', 'yaml'])
+    expect(yaml).toContain('data:\n  a: "1"\n')
+    expect(yaml).toContain(`namespace: ${ns}\n`)
+    expect(await ok(['get', 'configmaps', '-n', ns, '-o', 'name'])).toBe('configmap/app\n')
+  })
+
+  it('patches with merge and JSON patches and replaces', async () => {
+    const ns = await namespace('patch')
+    await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('app'))
+    await ok(['patch', 'configmap', 'app', '-n', ns, '--type=merge', '-p', '{"data":{"b":"2"}}'])
+    await ok(['patch', 'configmap', 'app', '-n', ns, '--type=json', '-p', '[{"op":"remove","path":"/data/a"}]'])
+    expect(await ok(['get', 'configmap', 'app', '-n', ns, '-o', 'jsonpath={.data}'])).toBe('{"b":"2"}')
+    const conflict = await kubectl(['patch', 'configmap', 'app', '-n', ns, '--type=json', '-p', '[{"op":"test","path":"/data/b","value":"9"}]'])
+    expect(conflict.code).not.toBe(0)
+  })
+
+  it('deletes with each propagation policy', async () => {
+    const ns = await namespace('cascade')
+    for (const cascade of ['background', 'foreground', 'orphan'] as const) {
+      await ok(['apply', '--server-side', '--validate=false', '-f', '-'], deploymentYaml(`web-${cascade}`, ns))
+      const uid = await ok(['get', 'deployment', `web-${cascade}`, '-n', ns, '-o', 'jsonpath={.metadata.uid}'])
+      await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml(`dep-${cascade}`))
+      await ok(['patch', 'configmap', `dep-${cascade}`, '-n', ns, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${cascade}`, uid, blockOwnerDeletion: true }] } })])
+      expect(await ok(['delete', 'deployment', `web-${cascade}`, '-n', ns, `--cascade=${cascade}`, '--timeout=20s'])).toBe(`deployment.apps "web-${cascade}" deleted\n`)
+      const remaining = await eventually(async () => {
+        const names = await ok(['get', 'configmaps', '-n', ns, '-o', 'name'])
+        const has = names.includes(`configmap/dep-${cascade}`)
+        return (cascade === 'orphan') === has ? names : undefined
+      })
+      expect(remaining.includes(`dep-${cascade}`)).toBe(cascade === 'orphan')
+    }
+  })
+
+  it('waits for a Deployment to become Available with simulated controllers', async () => {
+    const ns = await namespace('wait')
+    await ok(['apply', '--server-side', '--validate=false', '-f', '-'], deploymentYaml('web', ns))
+    expect(await ok(['wait', '--for=condition=Available', 'deployment/web', '-n', ns, '--timeout=20s'])).toBe('deployment.apps/web condition met\n')
+    expect(await ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s'])).toContain('successfully rolled out')
+    const status = JSON.parse(await ok(['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.status}'])) as Record<string, unknown>
+    expect(status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 })
+  })
+
+  it('registers a CRD and then serves its custom resources', async () => {
+    const missing = await kubectl(['apply', '--server-side', '--validate=false', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')
+    expect(missing.code).not.toBe(0)
+    expect(missing.stderr).toContain('no matches for kind "Gadget" in version "example.org/v1"')
+    await ok(['apply', '--server-side', '--validate=false', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: gadgets.example.org}
+spec:
+  group: example.org
+  scope: Namespaced
+  names: {plural: gadgets, kind: Gadget, shortNames: [gd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec: {type: object, properties: {size: {type: integer}}}
+          status: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`)
+    expect(await ok(['wait', '--for=condition=Established', 'crd/gadgets.example.org', '--timeout=20s'])).toBe('customresourcedefinition.apiextensions.k8s.io/gadgets.example.org condition met\n')
+    expect(await ok(['apply', '--server-side', '--validate=false', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')).toBe('gadget.example.org/g1 serverside-applied\n')
+    expect(await ok(['get', 'gd', '-n', 'default', '-o', 'name'])).toBe('gadget.example.org/g1\n')
+    expect(await ok(['delete', 'crd', 'gadgets.example.org', '--timeout=20s'])).toBe('customresourcedefinition.apiextensions.k8s.io "gadgets.example.org" deleted\n')
+    const gone = await kubectl(['get', 'gadgets', '-n', 'default'])
+    expect(gone.code).not.toBe(0)
+  })
+
+  it('prints watch events with get --watch', async () => {
+    const ns = await namespace('watch')
+    const child = spawn(kubectlBin, ['--kubeconfig', join(kubectl.dir, 'kubeconfig'), '--cache-dir', join(kubectl.dir, 'cache'), 'get', 'configmaps', '-n', ns, '--watch', '--output-watch-events'], {
+      env: { PATH: process.env.PATH ?? '', HOME: kubectl.dir },
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    await eventually(() => server.requests().some((r) => r.verb === 'watch' && r.namespace === ns) || undefined)
+    await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('one'))
+    await ok(['patch', 'configmap', 'one', '-n', ns, '--type=merge', '-p', '{"data":{"a":"1"}}'])
+    await ok(['patch', 'configmap', 'one', '-n', ns, '--type=merge', '-p', '{"data":{"a":"2"}}'])
+    await ok(['delete', 'configmap', 'one', '-n', ns])
+    await eventually(() => (out.split('\n').length >= 5 ? true : undefined))
+    child.kill()
+    // Without Table support kubectl prints its fallback columns, NAME and AGE.
+    expect(out.split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual(['EVENT NAME', 'ADDED one', 'MODIFIED one', 'DELETED one', ''])
+  })
+})

@@ -1,4 +1,15 @@
 // The public contract of @gitops-sdk/apply: what is not exported here does not exist.
+export type { ApplyOptions } from './applyAll.js'
+export { applyAll } from './applyAll.js'
+export type { ApplyHistory, FieldOverride, ObservedApply } from './applyHistory.js'
+export { createApplyHistory } from './applyHistory.js'
+export type { SsaPolicy } from './annotations.js'
+export { ANNOTATIONS, FLUX_ANNOTATIONS, forceEnabled, LABELS, pruneDisabled, ssaPolicy } from './annotations.js'
+export { APPLYSET, applySetId } from './applySet.js'
+export type { HealthStatus, ObjectHealth } from './computeStatus.js'
+export { computeStatus } from './computeStatus.js'
+export type { Impersonation, KubeClientOptions } from './createKubeClient.js'
+export { createKubeClient } from './createKubeClient.js'
 export type { ApplyErrorCode, ApplyErrorInit, ApplyFailure } from './errors.js'
 export { ApplyError } from './errors.js'
 export type {
@@ -14,5 +25,6 @@ export type {
   RequestOptions,
   ServerSideApplyOptions,
 } from './kubeClient.js'
-export type { Impersonation, KubeClientOptions } from './createKubeClient.js'
-export { createKubeClient } from './createKubeClient.js'
+export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, ReconcileLoopWarning } from './types.js'
+export type { ObjectStatus, WaitOptions, WaitProgress } from './waitFor.js'
+export { waitFor } from './waitFor.js'

@@ -28,3 +28,7 @@ export type {
 export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, ReconcileLoopWarning } from './types.js'
 export type { ObjectStatus, WaitOptions, WaitProgress } from './waitFor.js'
 export { waitFor } from './waitFor.js'
+export type { LoadInventoryOptions, SaveInventoryOptions, StoredInventory } from './inventoryStorage.js'
+export { loadInventory, saveInventory } from './inventoryStorage.js'
+export type { PruneOptions } from './prune.js'
+export { prune } from './prune.js'

@@ -91,7 +91,7 @@ export async function startCluster(): Promise<TestCluster> {
     kubectl,
     kubectlOk,
     kubectlApply: (objects, manager, extra = []) =>
-      kubectlOk(['apply', '--server-side', `--field-manager=${manager}`, ...extra, '-f', '-'], stringifyObjects([...objects])),
+      kubectlOk(['apply', '--server-side', '--validate=false', `--field-manager=${manager}`, ...extra, '-f', '-'], stringifyObjects([...objects])),
     namespace: async (prefix) => {
       const name = `${prefix}-${Math.random().toString(36).slice(2, 8)}`
       await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'test-setup' })

@@ -127,3 +127,14 @@ export function deployment(namespace: string, name: string, spec: { replicas?: n
     },
   }
 }
+
+/**
+ * Whether the server records managedFields on apply (every real cluster does; the embedded server
+ * does once its server-side-apply engine is wired in). Tests of ownership skip without it.
+ */
+export async function recordsManagedFields(cluster: TestCluster): Promise<boolean> {
+  const ns = await cluster.namespace('probe')
+  const applied = await cluster.client.apply(configMap(ns, 'probe'), { fieldManager: 'probe' })
+  const entries = applied.metadata.managedFields
+  return Array.isArray(entries) && entries.length > 0
+}

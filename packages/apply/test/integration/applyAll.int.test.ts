@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatChangeSet, isGitOpsError } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ANNOTATIONS, applyAll, ApplyError, FLUX_ANNOTATIONS, LABELS } from '../../src/index.js'
-import { configMap, deployment, startCluster } from '../helpers/cluster.js'
+import { configMap, deployment, recordsManagedFields, startCluster } from '../helpers/cluster.js'
 import type { TestCluster } from '../helpers/cluster.js'
 
 let cluster: TestCluster
+let ownership = false
 beforeAll(async () => {
   cluster = await startCluster()
+  ownership = await recordsManagedFields(cluster)
 })
 afterAll(async () => {
   await cluster.stop()
@@ -43,6 +45,19 @@ describe('applyAll', () => {
     ])
     expect(third.entries[0]?.resourceVersion).toBe(await rvOf(ns, 'ConfigMap', 'a'))
     expect(third.entries[0]?.resourceVersion).not.toBe(rvA)
+  })
+
+  it('re-applies unchanged objects with one LIST per kind and namespace, without dry-runs', async (ctx) => {
+    if (!ownership) ctx.skip()
+    const ns = await cluster.namespace('noop')
+    const inventory = { name: 'app', namespace: ns }
+    const objects = [...Array.from({ length: 30 }, (_, i) => configMap(ns, `c${i}`)), deployment(ns, 'web'), deployment(ns, 'api')]
+    await applyAll(objects, { client: cluster.client, fieldManager, inventory })
+    const verbs: string[] = []
+    const client = await cluster.newClient((r) => verbs.push(r.verb))
+    const again = await applyAll(objects, { client, fieldManager, inventory })
+    expect(again.entries.every((e) => e.action === 'unchanged')).toBe(true)
+    expect(verbs.filter((v) => v !== 'discovery')).toEqual(['list', 'list'])
   })
 
   it('applies a CRD and its custom resources in one call', async () => {

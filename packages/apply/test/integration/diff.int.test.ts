@@ -67,9 +67,10 @@ describe('diff', () => {
     await cluster.kubectlOk(['patch', 'configmap/a', '-n', ns, '--type=merge', '-p', '{"data":{"key":"patched"}}'])
     const report = await diff(objects, { client: cluster.client, fieldManager })
     const byName = new Map(report.objects.map((o) => [o.ref.name, o]))
-    expect(byName.get('web')?.fields).toEqual([{ path: '.spec.replicas', live: 5, desired: 2, manager: 'kubectl-scale' }])
+    // kubectl scale has no --field-manager: the server names it after kubectl's User-Agent.
+    expect(byName.get('web')?.fields).toEqual([{ path: '.spec.replicas', live: 5, desired: 2, manager: 'kubectl' }])
     expect(byName.get('a')?.fields).toEqual([{ path: '.data.key', live: 'patched', desired: 'one', manager: 'kubectl-patch' }])
-    expect(formatDiff(report)).toContain('@@ .spec.replicas @@ owned by kubectl-scale')
+    expect(formatDiff(report)).toContain('@@ .data.key @@ owned by kubectl-patch')
   })
 })
 

@@ -50,7 +50,7 @@ export function createApplyHistory(options: { readonly threshold?: number | unde
     threshold,
     observe(fieldManager, applied) {
       let perRef = counts.get(fieldManager)
-      if (perRef === undefined) counts.set(fieldManager, (perRef = new Map()))
+      if (perRef === undefined) counts.set(fieldManager, (perRef = new Map<string, Map<string, number>>()))
       const warnings: ReconcileLoopWarning[] = []
       for (const { ref, overrides } of applied) {
         const key = refKey(ref)

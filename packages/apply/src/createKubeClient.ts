@@ -1,6 +1,6 @@
-import { dirname } from 'node:path'
-import { delimiter } from 'node:path'
+import { delimiter, dirname } from 'node:path'
 import { formatRef, isKubeMap } from '@gitops-sdk/core'
+import type * as ClientNode from '@kubernetes/client-node'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from './errors.js'
 import { errorFromStatus, parseStatus, unreachable } from './internal/apiErrors.js'
@@ -98,7 +98,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
   })
 }
 
-function loadFiles(mod: typeof import('@kubernetes/client-node'), kc: InstanceType<typeof mod.KubeConfig>, paths: readonly string[]): void {
+function loadFiles(mod: typeof ClientNode, kc: ClientNode.KubeConfig, paths: readonly string[]): void {
   const [first, ...rest] = paths
   if (first === undefined) throw new Error('no path')
   kc.loadFromFile(first)

@@ -7,6 +7,7 @@ import { diffObjects, sameObject } from './internal/fieldDiff.js'
 import { fetchLive } from './internal/liveObjects.js'
 import type { LiveObjects } from './internal/liveObjects.js'
 import { ownerOf } from './internal/managedFields.js'
+import { omit } from './internal/omit.js'
 import { maskKey, maskSecret } from './internal/mask.js'
 import { provablyUnchanged } from './internal/noop.js'
 import { mapAll } from './internal/pool.js'
@@ -113,13 +114,14 @@ export async function diff(objects: readonly KubeObject[], options: DiffOptions)
   const served = prepared.filter((p) => p.served)
   const selector = options.inventory === undefined ? undefined : ownershipSelector(options.inventory)
   const live = await fetchLive(served.map((p) => ({ ref: p.ref, version: p.version })), { client, selector, concurrency, signal })
-  const compared = await mapAll(prepared, (p) => compare(p, live, options, key), { limit: concurrency, signal })
+  const compared = await mapAll(prepared, (p) => compare(p, { live, options, key }), { limit: concurrency, signal })
   const orphans = options.previous === undefined ? [] : await orphaned(options.previous, prepared, options)
   const all = [...compared, ...orphans]
   return { objects: all, drifted: all.some((o) => o.status === 'drifted' || o.status === 'missing' || o.status === 'orphaned') }
 }
 
-async function compare(p: PreparedObject, live: LiveObjects, options: DiffOptions, key: string): Promise<ObjectDrift> {
+async function compare(p: PreparedObject, context: { readonly live: LiveObjects; readonly options: DiffOptions; readonly key: string }): Promise<ObjectDrift> {
+  const { live, options, key } = context
   const { client, signal } = options
   const { ref } = p
   const whole = (): DriftedField[] => [{ path: '.', desired: withoutStatus(maskSecret(p.object, key)) }]
@@ -149,8 +151,7 @@ async function compare(p: PreparedObject, live: LiveObjects, options: DiffOption
 }
 
 function withoutStatus(object: KubeObject): KubeValue {
-  const { status: _status, ...rest } = object
-  return rest as KubeValue
+  return omit(object, ['status']) as KubeValue
 }
 
 /** Objects of the previous inventory that are gone from Git and still owned in the cluster. */

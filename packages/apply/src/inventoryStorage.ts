@@ -1,4 +1,4 @@
-import { isGitOpsError, parseInventory, serializeInventory, splitApiVersion } from '@gitops-sdk/core'
+import { isGitOpsError, parseInventory, serializeInventory } from '@gitops-sdk/core'
 import type { Inventory, KubeObject } from '@gitops-sdk/core'
 import { APPLYSET, applySetId } from './applySet.js'
 import { ApplyError } from './errors.js'
@@ -112,7 +112,7 @@ function readData(live: KubeObject): Record<string, string | undefined> {
   const out: Record<string, string> = {}
   for (const [k, v] of Object.entries(data)) {
     if (typeof v !== 'string') continue
-    out[k] = splitApiVersion(live.apiVersion).group === '' && live.kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v
+    out[k] = live.kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v
   }
   return out
 }
@@ -121,5 +121,5 @@ function checkRef(ref: InventoryRef, verb: string): void {
   if (typeof ref !== 'object' || typeof ref.name !== 'string' || ref.name === '' || typeof ref.namespace !== 'string' || ref.namespace === '') {
     throw new TypeError(`${verb}: the inventory needs a name and a namespace`)
   }
-  if (ref.kind !== undefined && ref.kind !== 'ConfigMap' && ref.kind !== 'Secret') throw new TypeError(`${verb}: the inventory kind must be ConfigMap or Secret`)
+  if (![undefined, 'ConfigMap', 'Secret'].includes(ref.kind)) throw new TypeError(`${verb}: the inventory kind must be ConfigMap or Secret`)
 }

@@ -45,12 +45,12 @@ export interface PruneOptions {
 export async function prune(previous: Inventory, next: Inventory, options: PruneOptions): Promise<ChangeSet> {
   if (typeof options !== 'object' || typeof options.client !== 'object') throw new TypeError('prune: options.client is required')
   if (typeof options.inventory !== 'object') throw new TypeError('prune: options.inventory is required')
-  const { client, signal, inventory } = options
+  const { client, signal } = options
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
   const stale = inventoryDiff(previous, next)
   if (stale.length === 0) return { entries: [] }
-  const resolved = await resolveServed(stale, client, concurrency, signal)
+  const resolved = await resolveServed(stale, { client, concurrency, signal })
   const live = await fetchLive(
     resolved.served.map((e) => ({ ref: e, version: e.version })),
     { client, concurrency, signal },
@@ -112,7 +112,11 @@ function pick(e: InventoryEntry): { group: string; kind: string; namespace: stri
 }
 
 /** Entries whose kind is no longer served are gone (their CRD was deleted). */
-async function resolveServed(stale: readonly InventoryEntry[], client: KubeClient, concurrency: number, signal: AbortSignal | undefined): Promise<{ served: InventoryEntry[]; gone: Set<string> }> {
+async function resolveServed(
+  stale: readonly InventoryEntry[],
+  context: { readonly client: KubeClient; readonly concurrency: number; readonly signal: AbortSignal | undefined },
+): Promise<{ served: InventoryEntry[]; gone: Set<string> }> {
+  const { client, concurrency, signal } = context
   const kinds = [...new Map(stale.map((e) => [`${e.group}|${e.version}|${e.kind}`, e])).values()]
   const served = new Set<string>()
   await mapAll(

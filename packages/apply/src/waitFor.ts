@@ -64,7 +64,7 @@ export async function waitFor(refs: readonly ObjectRef[], options: WaitOptions):
   const now = options.now ?? ((): Date => new Date())
   const deadline = AbortSignal.timeout(timeout)
   const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline])
-  const targets = await resolveTargets(refs, client, concurrency, combined).catch((err: unknown) => rethrow(err, signal, deadline, []))
+  const targets = await resolveTargets(refs, { client, concurrency, signal: combined }).catch((err: unknown) => rethrow(err, { signal, deadline, statuses: [] }))
   let statuses: ObjectStatus[] = refs.map((ref) => ({ ref, status: 'NotFound', message: 'Not checked yet' }))
   let pause = Math.min(100, interval)
   for (;;) {
@@ -72,7 +72,7 @@ export async function waitFor(refs: readonly ObjectRef[], options: WaitOptions):
       const live = await fetchLive(targets, { client, concurrency, signal: combined })
       statuses = targets.map((t) => ({ ref: t.ref, ...computeStatus(live.get(refKey(t.ref)) ?? undefined, now()) }))
     } catch (err) {
-      rethrow(err, signal, deadline, statuses)
+      rethrow(err, { signal, deadline, statuses })
     }
     const current = statuses.filter((s) => s.status === 'Current').length
     options.onProgress?.({ statuses, current, total: statuses.length })
@@ -89,13 +89,17 @@ export async function waitFor(refs: readonly ObjectRef[], options: WaitOptions):
     try {
       await sleep(pause, combined)
     } catch (err) {
-      rethrow(err, signal, deadline, statuses)
+      rethrow(err, { signal, deadline, statuses })
     }
     pause = Math.min(pause * 2, interval)
   }
 }
 
-async function resolveTargets(refs: readonly ObjectRef[], client: KubeClient, concurrency: number, signal: AbortSignal): Promise<LiveTarget[]> {
+async function resolveTargets(
+  refs: readonly ObjectRef[],
+  context: { readonly client: KubeClient; readonly concurrency: number; readonly signal: AbortSignal },
+): Promise<LiveTarget[]> {
+  const { client, concurrency, signal } = context
   const kinds = new Map<string, ObjectRef>()
   for (const ref of refs) kinds.set(`${ref.group}|${ref.kind}`, ref)
   const versions = new Map<string, string>()
@@ -118,7 +122,11 @@ async function resolveTargets(refs: readonly ObjectRef[], client: KubeClient, co
 }
 
 /** An abort of the caller's signal rejects with its reason; our deadline becomes APPLY_WAIT_TIMEOUT. */
-function rethrow(err: unknown, signal: AbortSignal | undefined, deadline: AbortSignal, statuses: readonly ObjectStatus[]): never {
+function rethrow(
+  err: unknown,
+  context: { readonly signal: AbortSignal | undefined; readonly deadline: AbortSignal; readonly statuses: readonly ObjectStatus[] },
+): never {
+  const { signal, deadline, statuses } = context
   if (signal?.aborted === true) throw signal.reason
   if (deadline.aborted) {
     const pending = statuses.filter((s) => s.status !== 'Current')

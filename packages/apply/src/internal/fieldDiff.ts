@@ -5,6 +5,7 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from './equal.js'
+import { omit } from './omit.js'
 import type { PathSegment } from './managedFields.js'
 import type { SchemaCursor } from './schema.js'
 import { fieldSchema, itemSchema, listKeys, rootSchema } from './schema.js'
@@ -23,8 +24,8 @@ export interface FieldChange {
 
 /** The compared part of an object: labels, annotations, and all but metadata and status. */
 export function comparable(object: KubeObject): KubeMap {
-  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = object
-  const view: KubeMap = { ...(rest as KubeMap) }
+  const { metadata } = object
+  const view = omit(object, ['apiVersion', 'kind', 'status', 'metadata']) as KubeMap
   const meta: KubeMap = {}
   if (metadata.labels !== undefined && Object.keys(metadata.labels).length > 0) meta.labels = metadata.labels
   if (metadata.annotations !== undefined && Object.keys(metadata.annotations).length > 0) meta.annotations = metadata.annotations

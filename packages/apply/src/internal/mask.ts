@@ -3,7 +3,7 @@
 // diff unless the caller fixes it, so hashes cannot be looked up in a dictionary across reports.
 import { createHmac, randomBytes } from 'node:crypto'
 import { isKubeMap, splitApiVersion } from '@gitops-sdk/core'
-import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import type { KubeObject, KubeValue } from '@gitops-sdk/core'
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration'
 
@@ -32,7 +32,7 @@ export function maskSecret(object: KubeObject, key: string): KubeObject {
   const copy: KubeObject = { ...object, metadata: { ...object.metadata } }
   for (const field of ['data', 'stringData'] as const) {
     const values = object[field]
-    if (isKubeMap(values)) copy[field] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, maskValue(v, key)])) as KubeMap
+    if (isKubeMap(values)) copy[field] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, maskValue(v, key)]))
   }
   const annotations = object.metadata.annotations
   if (annotations?.[LAST_APPLIED] !== undefined) copy.metadata.annotations = { ...annotations, [LAST_APPLIED]: maskValue(annotations[LAST_APPLIED], key) }

@@ -10,6 +10,7 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from './equal.js'
+import { omit } from './omit.js'
 import type { FieldsTree } from './managedFields.js'
 import { isLeaf, keyMatchesItem, managedEntries } from './managedFields.js'
 
@@ -25,10 +26,9 @@ export function provablyUnchanged(desired: KubeObject, live: KubeObject | undefi
 
 /** The part of an applied object that field sets track: no apiVersion, kind, name, namespace or status. */
 export function appliedFields(desired: KubeObject): KubeMap {
-  const { apiVersion: _a, kind: _k, status: _s, metadata, ...rest } = desired
-  const { name: _n, namespace: _ns, ...meta } = metadata
+  const meta: Record<string, unknown> = omit(desired.metadata, ['name', 'namespace'])
   if (meta.creationTimestamp === null) delete meta.creationTimestamp
-  const body: KubeMap = { ...(rest as KubeMap) }
+  const body = omit(desired, ['apiVersion', 'kind', 'status', 'metadata']) as KubeMap
   const metaMap = Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)) as KubeMap
   if (Object.keys(metaMap).length > 0) body.metadata = metaMap
   return body

@@ -2,6 +2,7 @@
 // diff names `containers[name="web"]` rather than `containers[0]`.
 import { builtinDefinition, builtinSchema } from '@gitops-sdk/core'
 import type { SchemaNode } from '@gitops-sdk/core'
+import { omit } from './omit.js'
 
 /** A position in a schema, or undefined where the schema is unknown (custom resources). */
 export type SchemaCursor = SchemaNode | undefined
@@ -17,8 +18,7 @@ function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
 }
 
 function withoutRef(node: SchemaNode): SchemaNode {
-  const { ref: _ref, ...rest } = node
-  return rest
+  return omit(node, ['ref'])
 }
 
 /** The schema of a built-in kind's object, or undefined. */

@@ -67,7 +67,7 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
 
   class RawObjectApi extends mod.KubernetesObjectApi {
     async send(request: RawRequest): Promise<RawResponse> {
-      const context = this.configuration.baseServer.makeRequestContext(request.path, request.method as ClientNode.HttpMethod)
+      const context = this.configuration.baseServer.makeRequestContext(request.path, mod.HttpMethod[request.method])
       context.setHeaderParam('Accept', 'application/json')
       for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) context.setQueryParam(key, value)
       if (request.body !== undefined) {

@@ -8,7 +8,7 @@ import { applyStage } from './internal/applyStage.js'
 import type { StageContext } from './internal/applyStage.js'
 import { ownershipSelector, prepareObjects } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
-import { compareForApply, STAGES } from './internal/stages.js'
+import { compareForApply, isNamespace, STAGES } from './internal/stages.js'
 import type { ApplyProgress, ApplyResult, ApplyWarning, InventoryRef } from './types.js'
 import { waitFor } from './waitFor.js'
 
@@ -105,6 +105,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     ]
     throw aggregateError('apply', failures, { entries })
   }
+  const newNamespaces = new Set<string>()
   const ctx: StageContext = {
     client,
     fieldManager: options.fieldManager,
@@ -116,6 +117,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     concurrency,
     waitTimeout: options.waitTimeout ?? 60_000,
     signal,
+    newNamespaces,
     onEntry: (entry) => emit({ type: 'object', entry }),
   }
   const entries: ChangeSetEntry[] = []
@@ -127,6 +129,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     const outcome = await applyStage(items, ctx)
     entries.push(...outcome.entries)
     observed.push(...outcome.observed)
+    for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)
     const later = stages.slice(i + 1).flatMap((s) => s.items)
     if (outcome.failures.length > 0) throw aggregateError('apply', outcome.failures, { entries: [...entries, ...notApplied(later)] })
     if ((stage === 'definitions' || stage === 'classes') && !ctx.dryRun && outcome.waitFor.length > 0 && later.length > 0) {

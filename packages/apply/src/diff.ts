@@ -13,7 +13,7 @@ import { provablyUnchanged } from './internal/noop.js'
 import { mapAll } from './internal/pool.js'
 import { ownedBy, ownershipSelector, prepareObjects } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
-import { compareForApply } from './internal/stages.js'
+import { compareForApply, isNamespace } from './internal/stages.js'
 import type { InventoryRef } from './types.js'
 
 /**
@@ -114,13 +114,22 @@ export async function diff(objects: readonly KubeObject[], options: DiffOptions)
   const served = prepared.filter((p) => p.served)
   const selector = options.inventory === undefined ? undefined : ownershipSelector(options.inventory)
   const live = await fetchLive(served.map((p) => ({ ref: p.ref, version: p.version })), { client, selector, concurrency, signal })
-  const compared = await mapAll(prepared, (p) => compare(p, { live, options, key }), { limit: concurrency, signal })
+  const newNamespaces = new Set(served.filter((p) => isNamespace(p.ref) && live.get(refKey(p.ref)) === null).map((p) => p.ref.name))
+  const compared = await mapAll(prepared, (p) => compare(p, { live, options, key, newNamespaces }), { limit: concurrency, signal })
   const orphans = options.previous === undefined ? [] : await orphaned(options.previous, prepared, options)
   const all = [...compared, ...orphans]
   return { objects: all, drifted: all.some((o) => o.status === 'drifted' || o.status === 'missing' || o.status === 'orphaned') }
 }
 
-async function compare(p: PreparedObject, context: { readonly live: LiveObjects; readonly options: DiffOptions; readonly key: string }): Promise<ObjectDrift> {
+interface CompareContext {
+  readonly live: LiveObjects
+  readonly options: DiffOptions
+  readonly key: string
+  /** Namespaces in the set that do not exist yet: their objects cannot be dry-run. */
+  readonly newNamespaces: ReadonlySet<string>
+}
+
+async function compare(p: PreparedObject, context: CompareContext): Promise<ObjectDrift> {
   const { live, options, key } = context
   const { client, signal } = options
   const { ref } = p
@@ -136,6 +145,7 @@ async function compare(p: PreparedObject, context: { readonly live: LiveObjects;
     result = await client.apply(p.object, { fieldManager: options.fieldManager, force: true, dryRun: true, signal })
   } catch (err) {
     if (signal?.aborted === true || !isGitOpsError(err)) throw err
+    if (isGitOpsError(err, 'APPLY_NOT_FOUND') && context.newNamespaces.has(ref.namespace)) return { ref, status: 'missing', fields: whole(), reason: 'its namespace is created by this apply' }
     const { message } = failureOf(ref, err)
     const prefix = `${formatRef(ref)}: `
     return { ref, status: 'failed', fields: [], reason: message.startsWith(prefix) ? message.slice(prefix.length) : message }

@@ -31,6 +31,8 @@ export interface StageContext {
   readonly concurrency: number
   readonly waitTimeout: number
   readonly signal: AbortSignal | undefined
+  /** In a dry run: namespaces the apply would create, whose objects cannot be validated yet. */
+  readonly newNamespaces: ReadonlySet<string>
   readonly onEntry: (entry: ChangeSetEntry) => void
 }
 
@@ -134,6 +136,9 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
   try {
     result = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, dryRun: true, signal })
   } catch (err) {
+    if (ctx.dryRun && isGitOpsError(err, 'APPLY_NOT_FOUND') && ctx.newNamespaces.has(p.ref.namespace)) {
+      return { kind: 'create', reason: 'not validated: its namespace is created by this apply' }
+    }
     if (isGitOpsError(err, 'APPLY_IMMUTABLE_FIELD')) {
       const existing = await readLive()
       if (existing !== null && (ctx.force || forceEnabled(p.object) || forceEnabled(existing))) {

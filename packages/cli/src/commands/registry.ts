@@ -2,7 +2,9 @@
 // that `gitops build` starts fast.
 import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
+import { applyCommand } from './apply.js'
 import { demoCommand } from './demo.js'
+import { diffCommand } from './diff.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
-export const commands: readonly Command[] = [demoCommand, apiserverCommand]
+export const commands: readonly Command[] = [demoCommand, apiserverCommand, applyCommand, diffCommand]

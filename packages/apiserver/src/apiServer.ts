@@ -4,7 +4,7 @@ import { formatRef, stringifyValue } from '@gitops-sdk/core'
 import { ApiServerError } from './errors.js'
 import { markObjectReady } from './internal/background.js'
 import type { Cluster } from './internal/cluster.js'
-import type { HandlerContext, InterceptHook } from './internal/handler.js'
+import type { HandlerContext } from './internal/handler.js'
 import { finalizersOf } from './internal/objects.js'
 import type { ResourceType } from './internal/registry.js'
 import { StatusError } from './internal/status.js'
@@ -187,10 +187,9 @@ export class ApiServer {
    */
   intercept(hook: Interceptor): () => void {
     const list = this.#parts.handler.interceptors
-    const wrapped: InterceptHook = hook
-    list.push(wrapped)
+    list.push(hook)
     return () => {
-      const i = list.indexOf(wrapped)
+      const i = list.indexOf(hook)
       if (i >= 0) list.splice(i, 1)
     }
   }

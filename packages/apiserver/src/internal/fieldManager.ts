@@ -5,14 +5,13 @@
 // Until the engine lands, this interim keeps the server usable without it: Update writes keep the
 // managedFields the object already has, apply merges the applied configuration into the live object
 // like a merge patch (no ownership, no conflicts, no pruning), and strategic merge patch behaves like
-// a merge patch with the `$` directives dropped. `ssaEngine` says which one is in use, so tests of
-// ownership semantics can wait for the real engine.
+// a merge patch with the `$` directives dropped. test/integration/serverSideApply.int.test.ts runs
+// once this file forwards to '../ssa/index.js', as in:
+//   export type { ApplyOutcome, ApplyRequest, ResetPaths, StatusBody as EngineStatus, TypeSchema, UpdateRequest } from '../ssa/index.js'
+//   export { applyObject, builtinTypeSchema, crdTypeSchema, recordUpdate, resetPathsFor, strategicMergePatch } from '../ssa/index.js'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { mergePatch } from './patch.js'
-
-/** Whether the real SSA engine is wired in. */
-export const ssaEngine: 'interim' | 'structured-merge-diff' = 'interim'
 
 /** The engine's type of a kind (opaque here). */
 export interface TypeSchema {

@@ -17,6 +17,7 @@ import type { FieldError } from './status.js'
 import { badRequest, goQuote, internalError, invalidOptions, notFound, resourceNotFound, statusBody, StatusError } from './status.js'
 import type { OpenWatch } from './watch.js'
 import { startWatch } from './watch.js'
+import type { Interceptor, RecordedRequest } from '../types.js'
 import type { WriteRequest } from './writes.js'
 import { createObject, decode, groupResource, nameRule, namespaceRule, dropUnknownFields, replaceObject } from './writes.js'
 
@@ -24,28 +25,10 @@ import { createObject, decode, groupResource, nameRule, namespaceRule, dropUnkno
 export const MAX_BODY_BYTES: number = 3 * 1024 * 1024
 
 /** One logged request. */
-export interface LoggedRequest {
-  readonly method: string
-  readonly path: string
-  readonly query: Readonly<Record<string, string>>
-  readonly contentType: string | undefined
-  readonly manager: string | undefined
-  readonly userAgent: string | undefined
-  readonly verb: string | undefined
-  readonly resource: string | undefined
-  readonly namespace: string | undefined
-  readonly name: string | undefined
-  readonly subresource: string | undefined
-}
-
-/** What a fault-injection hook may answer. */
-export type InterceptAction =
-  | { readonly delayMs: number }
-  | { readonly status: number; readonly message?: string | undefined; readonly retryAfterSeconds?: number | undefined }
-  | { readonly drop: true }
+export type LoggedRequest = RecordedRequest
 
 /** The hook type. */
-export type InterceptHook = (request: LoggedRequest) => InterceptAction | undefined | Promise<InterceptAction | undefined>
+export type InterceptHook = Interceptor
 
 /** What the handler needs from the server around it. */
 export interface HandlerContext {

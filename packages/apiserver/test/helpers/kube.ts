@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node'
@@ -184,3 +184,10 @@ export function clientFor(server: ApiServer): Client {
     },
   }
 }
+
+/**
+ * Whether src/internal/fieldManager.ts forwards to the SSA engine in src/ssa (rather than its interim
+ * merge): the server-side-apply suite runs only then. Read from the source, as tests may not import
+ * internal modules.
+ */
+export const ssaWired: boolean = readFileSync(new URL('../../src/internal/fieldManager.ts', import.meta.url), 'utf8').split('\n').some((line) => line.startsWith('export') && line.includes("from '../ssa/index.js'"))

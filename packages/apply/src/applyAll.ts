@@ -6,14 +6,14 @@ import type { ApplyFailure } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
 import { applyStage } from './internal/applyStage.js'
 import type { StageContext } from './internal/applyStage.js'
-import { ownershipSelector, prepareObjects } from './internal/prepare.js'
+import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
 import { compareForApply, isNamespace, STAGES } from './internal/stages.js'
-import type { ApplyProgress, ApplyResult, ApplyWarning, InventoryRef } from './types.js'
+import type { ApplyProgress, ApplyResult, ApplyWarning, PlacementOptions } from './types.js'
 import { waitFor } from './waitFor.js'
 
 /** Options of {@link applyAll}. */
-export interface ApplyOptions {
+export interface ApplyOptions extends PlacementOptions {
   /** Client for the target cluster. */
   readonly client: KubeClient
   /** Owner of every applied field in `managedFields`. */
@@ -34,16 +34,6 @@ export interface ApplyOptions {
   readonly dryRun?: boolean | undefined
   /** Requests in flight at once. @defaultValue 8 */
   readonly concurrency?: number | undefined
-  /** Label every object as owned by this inventory (what `prune` requires before deleting). */
-  readonly inventory?: InventoryRef | undefined
-  /** Also label objects as members of the inventory's ApplySet (KEP-3659); needs `inventory`. @defaultValue false */
-  readonly applySet?: boolean | undefined
-  /** Put every namespaced object in this namespace; cluster-scoped objects are then refused unless allowed. */
-  readonly targetNamespace?: string | undefined
-  /** Allow cluster-scoped objects together with `targetNamespace`. @defaultValue false */
-  readonly allowClusterScoped?: boolean | undefined
-  /** Namespace of namespaced objects that name none. @defaultValue the client's namespace */
-  readonly defaultNamespace?: string | undefined
   /** Memory across calls that reports reconcile loops as warnings; see {@link createApplyHistory}. */
   readonly history?: ApplyHistory | undefined
   /** How long to wait for CRDs, Namespaces and classes before the next stage, in ms. @defaultValue 60,000 */
@@ -87,16 +77,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
   const emit = options.onProgress ?? ((): void => undefined)
-  const { prepared, failures } = await prepareObjects(objects, {
-    client,
-    targetNamespace: options.targetNamespace,
-    allowClusterScoped: options.allowClusterScoped ?? false,
-    defaultNamespace: options.defaultNamespace ?? client.namespace,
-    inventory: options.inventory,
-    applySet: options.applySet ?? false,
-    concurrency,
-    signal,
-  })
+  const { prepared, failures } = await prepareObjects(objects, prepareSettings(options, concurrency))
   if (failures.length > 0) {
     const failed = new Set(failures.map((f) => formatRef(f.ref)))
     const entries: ChangeSetEntry[] = [

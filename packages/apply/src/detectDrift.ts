@@ -3,8 +3,8 @@ import type { KubeObject, ObjectRef } from '@gitops-sdk/core'
 import type { KubeClient } from './kubeClient.js'
 import { fetchLive } from './internal/liveObjects.js'
 import { provablyUnchanged } from './internal/noop.js'
-import { ownershipSelector, prepareObjects } from './internal/prepare.js'
-import type { InventoryRef } from './types.js'
+import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
+import type { PlacementOptions } from './types.js'
 
 /** What {@link detectDrift} checks: objects as last applied and their resourceVersions afterwards. */
 export interface DriftState {
@@ -14,7 +14,7 @@ export interface DriftState {
 }
 
 /** Options of {@link detectDrift}: the client, and the settings the objects were applied with. */
-export interface DetectDriftOptions {
+export interface DetectDriftOptions extends PlacementOptions {
   readonly client: KubeClient
   /**
    * The field manager of the apply. With it, an object whose resourceVersion moved only because
@@ -22,13 +22,6 @@ export interface DetectDriftOptions {
    * would provably change nothing.
    */
   readonly fieldManager?: string | undefined
-  /** The inventory the objects were applied for: LISTs then select its ownership labels. */
-  readonly inventory?: InventoryRef | undefined
-  readonly applySet?: boolean | undefined
-  readonly targetNamespace?: string | undefined
-  readonly allowClusterScoped?: boolean | undefined
-  /** @defaultValue the client's namespace */
-  readonly defaultNamespace?: string | undefined
   /** @defaultValue 8 */
   readonly concurrency?: number | undefined
   readonly signal?: AbortSignal | undefined
@@ -55,16 +48,7 @@ export async function detectDrift(state: DriftState, options: DetectDriftOptions
   const { client, signal } = options
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
-  const { prepared, failures } = await prepareObjects(state.objects, {
-    client,
-    targetNamespace: options.targetNamespace,
-    allowClusterScoped: options.allowClusterScoped ?? false,
-    defaultNamespace: options.defaultNamespace ?? client.namespace,
-    inventory: options.inventory,
-    applySet: options.applySet ?? false,
-    concurrency,
-    signal,
-  })
+  const { prepared, failures } = await prepareObjects(state.objects, prepareSettings(options, concurrency))
   const served = prepared.filter((p) => p.served)
   const live = await fetchLive(served.map((p) => ({ ref: p.ref, version: p.version })), {
     client,

@@ -11,10 +11,10 @@ import { omit } from './internal/omit.js'
 import { maskKey, maskSecret } from './internal/mask.js'
 import { provablyUnchanged } from './internal/noop.js'
 import { mapAll } from './internal/pool.js'
-import { ownedBy, ownershipSelector, prepareObjects } from './internal/prepare.js'
+import { ownedBy, ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
 import { compareForApply, isNamespace } from './internal/stages.js'
-import type { InventoryRef } from './types.js'
+import type { PlacementOptions } from './types.js'
 
 /**
  * How an object compares with the cluster: `unchanged`; `drifted` (applying would change it);
@@ -54,19 +54,12 @@ export interface DriftReport {
 }
 
 /** Options of {@link diff}. */
-export interface DiffOptions {
+export interface DiffOptions extends PlacementOptions {
   readonly client: KubeClient
   /** The field manager applies use: the dry-run must apply as it, to show what apply would remove. */
   readonly fieldManager: string
-  /** Compare as `applyAll` with this inventory would apply (its ownership labels included). */
-  readonly inventory?: InventoryRef | undefined
   /** The inventory of the last apply: objects in it but not among `objects` are reported `orphaned`. */
   readonly previous?: Inventory | undefined
-  readonly applySet?: boolean | undefined
-  readonly targetNamespace?: string | undefined
-  readonly allowClusterScoped?: boolean | undefined
-  /** @defaultValue the client's namespace */
-  readonly defaultNamespace?: string | undefined
   /** @defaultValue 8 */
   readonly concurrency?: number | undefined
   /** Key of the Secret value hashes; fix it to compare reports. @defaultValue random per call */
@@ -99,16 +92,7 @@ export async function diff(objects: readonly KubeObject[], options: DiffOptions)
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
   const key = options.maskKey ?? maskKey()
-  const { prepared, failures } = await prepareObjects(objects, {
-    client,
-    targetNamespace: options.targetNamespace,
-    allowClusterScoped: options.allowClusterScoped ?? false,
-    defaultNamespace: options.defaultNamespace ?? client.namespace,
-    inventory: options.inventory,
-    applySet: options.applySet ?? false,
-    concurrency,
-    signal,
-  })
+  const { prepared, failures } = await prepareObjects(objects, prepareSettings(options, concurrency))
   if (failures.length > 0) throw aggregateError('diff', failures, { entries: [] })
   prepared.sort((a, b) => compareForApply(a.ref, b.ref))
   const served = prepared.filter((p) => p.served)

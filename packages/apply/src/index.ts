@@ -25,7 +25,7 @@ export type {
   RequestOptions,
   ServerSideApplyOptions,
 } from './kubeClient.js'
-export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, ReconcileLoopWarning } from './types.js'
+export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, PlacementOptions, ReconcileLoopWarning } from './types.js'
 export type { ObjectStatus, WaitOptions, WaitProgress } from './waitFor.js'
 export { waitFor } from './waitFor.js'
 export type { LoadInventoryOptions, SaveInventoryOptions, StoredInventory } from './inventoryStorage.js'

@@ -11,6 +11,20 @@ export interface InventoryRef {
   readonly kind?: 'ConfigMap' | 'Secret' | undefined
 }
 
+/** Where objects go and how they are labelled: the same for `applyAll`, `diff` and `detectDrift`. */
+export interface PlacementOptions {
+  /** Label every object as owned by this inventory (what `prune` requires before deleting). */
+  readonly inventory?: InventoryRef | undefined
+  /** Also label objects as members of the inventory's ApplySet (KEP-3659); needs `inventory`. @defaultValue false */
+  readonly applySet?: boolean | undefined
+  /** Put every namespaced object in this namespace; cluster-scoped objects are then refused unless allowed. */
+  readonly targetNamespace?: string | undefined
+  /** Allow cluster-scoped objects together with `targetNamespace`. @defaultValue false */
+  readonly allowClusterScoped?: boolean | undefined
+  /** Namespace of namespaced objects that name none. @defaultValue the client's namespace */
+  readonly defaultNamespace?: string | undefined
+}
+
 /** The stages of `applyAll`, in the order they are applied. */
 export type ApplyStage = 'definitions' | 'classes' | 'resources' | 'webhooks'
 

@@ -172,9 +172,8 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
   const { ref } = p
   switch (planned.kind) {
     case 'skip':
-      return { ref, action: 'skipped', reason: planned.reason, resourceVersion: planned.resourceVersion }
     case 'unchanged':
-      return { ref, action: 'unchanged', resourceVersion: planned.resourceVersion }
+      return untouchedEntry(ref, planned)
     case 'create':
     case 'configure': {
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
@@ -210,9 +209,8 @@ function dryEntry(ref: ObjectRef, planned: Plan, stageFailed: boolean): ChangeSe
   }
   switch (planned.kind) {
     case 'skip':
-      return { ref, action: 'skipped', reason: planned.reason, resourceVersion: planned.resourceVersion }
     case 'unchanged':
-      return { ref, action: 'unchanged', resourceVersion: planned.resourceVersion }
+      return untouchedEntry(ref, planned)
     case 'create':
       return { ref, action: 'created', reason: planned.reason === undefined ? 'dry run' : `dry run, ${planned.reason}` }
     case 'configure':
@@ -220,6 +218,13 @@ function dryEntry(ref: ObjectRef, planned: Plan, stageFailed: boolean): ChangeSe
     case 'recreate':
       return { ref, action: 'configured', reason: `dry run, would be ${planned.reason}` }
   }
+}
+
+/** The entry of an object that is not written: skipped or unchanged. */
+function untouchedEntry(ref: ObjectRef, planned: Extract<Plan, { kind: 'skip' | 'unchanged' }>): ChangeSetEntry {
+  return planned.kind === 'skip'
+    ? { ref, action: 'skipped', reason: planned.reason, resourceVersion: planned.resourceVersion }
+    : { ref, action: 'unchanged', resourceVersion: planned.resourceVersion }
 }
 
 function failedEntry(ref: ObjectRef, error: unknown): ChangeSetEntry {

@@ -7,7 +7,7 @@ import { APPLYSET, applySetId } from '../applySet.js'
 import { LABELS } from '../annotations.js'
 import type { ApplyFailure } from '../errors.js'
 import type { KubeClient } from '../kubeClient.js'
-import type { InventoryRef } from '../types.js'
+import type { InventoryRef, PlacementOptions } from '../types.js'
 import { mapAll } from './pool.js'
 import type { Stage } from './stages.js'
 import { isCrd, stageOf } from './stages.js'
@@ -33,6 +33,23 @@ export interface PrepareSettings {
   readonly applySet: boolean
   readonly concurrency: number
   readonly signal?: AbortSignal | undefined
+}
+
+/** The settings of prepareObjects for a verb's options. */
+export function prepareSettings(
+  options: PlacementOptions & { readonly client: KubeClient; readonly signal?: AbortSignal | undefined },
+  concurrency: number,
+): PrepareSettings {
+  return {
+    client: options.client,
+    targetNamespace: options.targetNamespace,
+    allowClusterScoped: options.allowClusterScoped ?? false,
+    defaultNamespace: options.defaultNamespace ?? options.client.namespace,
+    inventory: options.inventory,
+    applySet: options.applySet ?? false,
+    concurrency,
+    signal: options.signal,
+  }
 }
 
 /** The labels applyAll adds for an inventory. */

@@ -6,6 +6,7 @@ import { execFile, execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { startApiServer } from '@gitops-sdk/apiserver'
 import type { ApiServer } from '@gitops-sdk/apiserver'
 import type { KubeObject } from '@gitops-sdk/core'
@@ -137,4 +138,32 @@ export async function recordsManagedFields(cluster: TestCluster): Promise<boolea
   const applied = await cluster.client.apply(configMap(ns, 'probe'), { fieldManager: 'probe' })
   const entries = applied.metadata.managedFields
   return Array.isArray(entries) && entries.length > 0
+}
+
+/** A cluster for one test file: started before its tests, stopped after them. */
+export interface ClusterHandle {
+  readonly cluster: TestCluster
+  /** Whether the server records managedFields (see {@link recordsManagedFields}). */
+  readonly ownership: boolean
+}
+
+/** Starts a cluster before the file's tests and stops it after them. */
+export function useCluster(): ClusterHandle {
+  const handle: { cluster?: TestCluster; ownership: boolean } = { ownership: false }
+  beforeAll(async () => {
+    handle.cluster = await startCluster()
+    handle.ownership = await recordsManagedFields(handle.cluster)
+  })
+  afterAll(async () => {
+    await handle.cluster?.stop()
+  })
+  return {
+    get cluster(): TestCluster {
+      if (handle.cluster === undefined) throw new Error('the cluster starts in beforeAll')
+      return handle.cluster
+    },
+    get ownership(): boolean {
+      return handle.ownership
+    },
+  }
 }

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { isGitOpsError } from '@gitops-sdk/core'
-import { configMap, startCluster } from '../helpers/cluster.js'
-import type { TestCluster } from '../helpers/cluster.js'
+import { configMap, useCluster } from '../helpers/cluster.js'
 
-let cluster: TestCluster
-beforeAll(async () => {
-  cluster = await startCluster()
-})
-afterAll(async () => {
-  await cluster.stop()
-})
+const env = useCluster()
 
 describe('createKubeClient', () => {
   it('applies, reads, lists and deletes through the real client', async () => {
-    const { client } = cluster
-    const ns = await cluster.namespace('client')
+    const { client } = env.cluster
+    const ns = await env.cluster.namespace('client')
     const applied = await client.apply(configMap(ns, 'a', { x: '1' }), { fieldManager: 'test' })
     expect(applied.metadata.resourceVersion).toEqual(expect.any(String))
     expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })).toMatchObject({ data: { x: '1' } })
@@ -28,28 +21,28 @@ describe('createKubeClient', () => {
   })
 
   it('does not persist a dry-run apply', async () => {
-    const ns = await cluster.namespace('dry')
-    const answer = await cluster.client.apply(configMap(ns, 'a'), { fieldManager: 'test', dryRun: true })
+    const ns = await env.cluster.namespace('dry')
+    const answer = await env.cluster.client.apply(configMap(ns, 'a'), { fieldManager: 'test', dryRun: true })
     expect(answer.metadata.name).toBe('a')
-    expect(await cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeUndefined()
+    expect(await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeUndefined()
   })
 
   it('resolves preferred versions through discovery', async () => {
-    expect(await cluster.client.resource({ group: 'apps', kind: 'Deployment' })).toMatchObject({ version: 'v1', plural: 'deployments', namespaced: true })
-    expect(await cluster.client.resource({ group: 'example.com', kind: 'Widget' })).toBeUndefined()
+    expect(await env.cluster.client.resource({ group: 'apps', kind: 'Deployment' })).toMatchObject({ version: 'v1', plural: 'deployments', namespaced: true })
+    expect(await env.cluster.client.resource({ group: 'example.com', kind: 'Widget' })).toBeUndefined()
   })
 
   it('names the object and the reason when the API refuses an apply', async () => {
-    const ns = await cluster.namespace('bad')
+    const ns = await env.cluster.namespace('bad')
     const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns }, spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'c' } }, spec: { containers: [] } } } }
-    const err = await cluster.client.apply(bad, { fieldManager: 'test' }).catch((e: unknown) => e)
+    const err = await env.cluster.client.apply(bad, { fieldManager: 'test' }).catch((e: unknown) => e)
     expect(isGitOpsError(err, 'APPLY_INVALID')).toBe(true)
     expect((err as Error).message).toMatch(new RegExp(`^Deployment/${ns}/web: apply failed \\(Invalid\\)`))
   })
 
   it('reports every request with its verb and code', async () => {
     const seen: { verb: string; code: number }[] = []
-    const client = await cluster.newClient((r) => seen.push(r))
+    const client = await env.cluster.newClient((r) => seen.push(r))
     await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'missing' })
     expect(seen).toEqual([
       { verb: 'discovery', code: 200, dryRun: false },
@@ -61,6 +54,6 @@ describe('createKubeClient', () => {
     const reason = new Error('stop')
     const controller = new AbortController()
     controller.abort(reason)
-    await expect(cluster.client.list({ group: '', kind: 'ConfigMap' }, { signal: controller.signal })).rejects.toBe(reason)
+    await expect(env.cluster.client.list({ group: '', kind: 'ConfigMap' }, { signal: controller.signal })).rejects.toBe(reason)
   })
 })

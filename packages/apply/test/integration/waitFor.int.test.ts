@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ObjectRef } from '@gitops-sdk/core'
 import { applyAll, ApplyError, waitFor } from '../../src/index.js'
 import type { WaitProgress } from '../../src/index.js'
-import { configMap, deployment, startCluster } from '../helpers/cluster.js'
-import type { TestCluster } from '../helpers/cluster.js'
+import { configMap, deployment, useCluster } from '../helpers/cluster.js'
 
-let cluster: TestCluster
-beforeAll(async () => {
-  cluster = await startCluster()
-})
-afterAll(async () => {
-  await cluster.stop()
-})
+const env = useCluster()
 
 const fieldManager = 'gitops-test'
 
 /** Writes a Deployment's status through the API, as its controller would. */
 async function setStatus(ns: string, name: string, status: Record<string, unknown>): Promise<void> {
-  await cluster.kubectlOk(['patch', `deployment/${name}`, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })])
+  await env.cluster.kubectlOk(['patch', `deployment/${name}`, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })])
 }
 
 const ready = (replicas: number, generation = 1): Record<string, unknown> => ({
@@ -34,8 +27,8 @@ const ready = (replicas: number, generation = 1): Record<string, unknown> => ({
 
 describe('waitFor', () => {
   it('waits until a Deployment the test rolls out is Current', async () => {
-    const ns = await cluster.namespace('wait')
-    await applyAll([deployment(ns, 'web', { replicas: 2 }), configMap(ns, 'cfg')], { client: cluster.client, fieldManager })
+    const ns = await env.cluster.namespace('wait')
+    await applyAll([deployment(ns, 'web', { replicas: 2 }), configMap(ns, 'cfg')], { client: env.cluster.client, fieldManager })
     const refs: ObjectRef[] = [
       { group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' },
       { group: '', kind: 'ConfigMap', namespace: ns, name: 'cfg' },
@@ -43,7 +36,7 @@ describe('waitFor', () => {
     const seen: WaitProgress[] = []
     let step = 0
     const statuses = await waitFor(refs, {
-      client: cluster.client,
+      client: env.cluster.client,
       timeout: 20_000,
       interval: 50,
       onProgress: (p) => {
@@ -61,25 +54,25 @@ describe('waitFor', () => {
   })
 
   it('fails fast when an object is Failed', async () => {
-    const ns = await cluster.namespace('failed')
-    await applyAll([deployment(ns, 'web')], { client: cluster.client, fieldManager })
+    const ns = await env.cluster.namespace('failed')
+    await applyAll([deployment(ns, 'web')], { client: env.cluster.client, fieldManager })
     await setStatus(ns, 'web', { observedGeneration: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] })
     const started = Date.now()
-    const err = await waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: cluster.client, timeout: 20_000 }).catch((e: unknown) => e)
+    const err = await waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000 }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'APPLY_WAIT_FAILED', message: `Deployment/${ns}/web (Failed: Progress deadline exceeded) failed` })
     expect(Date.now() - started).toBeLessThan(5_000)
   })
 
   it('times out naming every object not Current with its last status', async () => {
-    const ns = await cluster.namespace('timeout')
-    await applyAll([deployment(ns, 'web'), deployment(ns, 'api')], { client: cluster.client, fieldManager })
+    const ns = await env.cluster.namespace('timeout')
+    await applyAll([deployment(ns, 'web'), deployment(ns, 'api')], { client: env.cluster.client, fieldManager })
     const err = await waitFor(
       [
         { group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' },
         { group: 'apps', kind: 'Deployment', namespace: ns, name: 'api' },
         { group: '', kind: 'ConfigMap', namespace: ns, name: 'never' },
       ],
-      { client: cluster.client, timeout: 400, interval: 50 },
+      { client: env.cluster.client, timeout: 400, interval: 50 },
     ).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApplyError)
     expect((err as ApplyError).code).toBe('APPLY_WAIT_TIMEOUT')
@@ -91,11 +84,11 @@ describe('waitFor', () => {
   })
 
   it('rejects with the signal reason when aborted', async () => {
-    const ns = await cluster.namespace('abort')
-    await applyAll([deployment(ns, 'web')], { client: cluster.client, fieldManager })
+    const ns = await env.cluster.namespace('abort')
+    await applyAll([deployment(ns, 'web')], { client: env.cluster.client, fieldManager })
     const reason = new Error('stop')
     const controller = new AbortController()
     setTimeout(() => controller.abort(reason), 100)
-    await expect(waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: cluster.client, timeout: 20_000, interval: 50, signal: controller.signal })).rejects.toBe(reason)
+    await expect(waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000, interval: 50, signal: controller.signal })).rejects.toBe(reason)
   })
 })

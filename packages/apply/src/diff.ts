@@ -119,8 +119,9 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
   const { ref } = p
   const whole = (): DriftedField[] => [{ path: '.', desired: withoutStatus(maskSecret(p.object, key)) }]
   if (!p.served) return { ref, status: 'missing', fields: whole(), reason: 'its CustomResourceDefinition is not installed yet' }
-  let current = live.get(refKey(ref))
-  current ??= (await client.get({ ...ref, version: p.version }, { signal })) ?? null
+  // Not in a label-selected LIST: it may exist without our labels, so read it.
+  const listed = live.get(refKey(ref))
+  const current = listed === undefined ? ((await client.get({ ...ref, version: p.version }, { signal })) ?? null) : listed
   if (ssaPolicy(p.object) === 'Ignore' || (current !== null && ssaPolicy(current) === 'Ignore')) return { ref, status: 'skipped', fields: [], reason: 'its ssa annotation is Ignore' }
   if (ssaPolicy(p.object) === 'IfNotPresent' && current !== null) return { ref, status: 'skipped', fields: [], reason: 'it exists and its ssa annotation is IfNotPresent' }
   if (current !== null && provablyUnchanged(p.object, current, options.fieldManager)) return { ref, status: 'unchanged', fields: [] }

@@ -121,7 +121,10 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
   const { client, signal } = ctx
   const key = refKey(p.ref)
   let current: KubeObject | null | undefined = live.get(key)
-  const readLive = async (): Promise<KubeObject | null> => (current ??= (await client.get({ ...p.ref, version: p.version }, { signal })) ?? null)
+  const readLive = async (): Promise<KubeObject | null> => {
+    if (current === undefined) current = (await client.get({ ...p.ref, version: p.version }, { signal })) ?? null
+    return current
+  }
   const policy = ssaPolicy(p.object)
   if (policy === 'Ignore' || (current !== undefined && current !== null && ssaPolicy(current) === 'Ignore')) {
     return { kind: 'skip', reason: 'its ssa annotation is Ignore', resourceVersion: current?.metadata.resourceVersion as string | undefined }

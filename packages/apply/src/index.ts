@@ -1,2 +1,40 @@
 // The public contract of @gitops-sdk/apply: what is not exported here does not exist.
-export {}
+export type { ApplyOptions } from './applyAll.js'
+export { applyAll } from './applyAll.js'
+export type { ApplyHistory, FieldOverride, ObservedApply } from './applyHistory.js'
+export { createApplyHistory } from './applyHistory.js'
+export type { SsaPolicy } from './annotations.js'
+export { ANNOTATIONS, FLUX_ANNOTATIONS, forceEnabled, LABELS, pruneDisabled, ssaPolicy } from './annotations.js'
+export { APPLYSET, applySetId } from './applySet.js'
+export type { HealthStatus, ObjectHealth } from './computeStatus.js'
+export { computeStatus } from './computeStatus.js'
+export type { Impersonation, KubeClientOptions } from './createKubeClient.js'
+export { createKubeClient } from './createKubeClient.js'
+export type { ApplyErrorCode, ApplyErrorInit, ApplyFailure } from './errors.js'
+export { ApplyError } from './errors.js'
+export type {
+  ApiRequestEvent,
+  ApiResource,
+  DeleteRequestOptions,
+  KindTarget,
+  KubeClient,
+  ListQuery,
+  ObjectList,
+  ObjectTarget,
+  PropagationPolicy,
+  RequestOptions,
+  ServerSideApplyOptions,
+} from './kubeClient.js'
+export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, PlacementOptions, ReconcileLoopWarning } from './types.js'
+export type { ObjectStatus, WaitOptions, WaitProgress } from './waitFor.js'
+export { waitFor } from './waitFor.js'
+export type { LoadInventoryOptions, SaveInventoryOptions, StoredInventory } from './inventoryStorage.js'
+export { loadInventory, saveInventory } from './inventoryStorage.js'
+export type { PruneOptions } from './prune.js'
+export { prune } from './prune.js'
+export type { DetectDriftOptions, DriftState } from './detectDrift.js'
+export { detectDrift } from './detectDrift.js'
+export type { DiffOptions, DriftedField, DriftReport, DriftStatus, ObjectDrift } from './diff.js'
+export { diff } from './diff.js'
+export type { FormatDiffOptions } from './formatDiff.js'
+export { formatDiff } from './formatDiff.js'

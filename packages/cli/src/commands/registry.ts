@@ -2,8 +2,10 @@
 // that `gitops build` starts fast.
 import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
+import { applyCommand } from './apply.js'
 import { decryptCommand } from './decrypt.js'
 import { demoCommand } from './demo.js'
+import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
 
@@ -12,6 +14,8 @@ export const commands: readonly Command[] = [
   fetchCommand,
   decryptCommand,
   encryptCommand,
+  applyCommand,
+  diffCommand,
   apiserverCommand,
   demoCommand,
 ]

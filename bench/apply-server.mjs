@@ -1,0 +1,16 @@
+// The API server of the apply benchmark, in its own process so that neither the SDK nor kubectl
+// shares a CPU with it: starts the embedded apiserver, writes its kubeconfig to argv[2], prints
+// "ready", and stops on SIGTERM or when stdin closes.
+import { writeFileSync } from 'node:fs'
+import { startApiServer } from '../packages/apiserver/dist/index.js'
+
+const server = await startApiServer()
+writeFileSync(process.argv[2], server.kubeconfigYaml())
+process.stdout.write('ready\n')
+const stop = async () => {
+  await server.stop()
+  process.exit(0)
+}
+process.on('SIGTERM', stop)
+process.stdin.on('end', stop)
+process.stdin.resume()

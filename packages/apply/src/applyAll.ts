@@ -1,0 +1,153 @@
+import { createInventory, formatRef } from '@gitops-sdk/core'
+import type { ChangeSetEntry, KubeObject } from '@gitops-sdk/core'
+import type { ApplyHistory, ObservedApply } from './applyHistory.js'
+import { aggregateError, ApplyError, failureOf } from './errors.js'
+import type { ApplyFailure } from './errors.js'
+import type { KubeClient } from './kubeClient.js'
+import { applyStage } from './internal/applyStage.js'
+import type { StageContext } from './internal/applyStage.js'
+import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
+import type { PreparedObject } from './internal/prepare.js'
+import { compareForApply, isNamespace, STAGES } from './internal/stages.js'
+import type { ApplyProgress, ApplyResult, ApplyWarning, PlacementOptions } from './types.js'
+import { waitFor } from './waitFor.js'
+
+/** Options of {@link applyAll}. */
+export interface ApplyOptions extends PlacementOptions {
+  /** Client for the target cluster. */
+  readonly client: KubeClient
+  /** Owner of every applied field in `managedFields`. */
+  readonly fieldManager: string
+  /**
+   * Delete and re-create objects whose immutable fields changed (a Job's template, a Deployment's
+   * selector), like Flux's `force`. Per object: the `gitops-sdk.io/force: enabled` annotation.
+   * @defaultValue false
+   */
+  readonly force?: boolean | undefined
+  /**
+   * Take ownership of fields other managers own, as Flux always does (`force=true` on the apply
+   * request). With `false`, such an apply fails with `APPLY_FIELD_CONFLICT`.
+   * @defaultValue true
+   */
+  readonly forceConflicts?: boolean | undefined
+  /** Validate everything with server-side dry-runs and report what would happen; write nothing. @defaultValue false */
+  readonly dryRun?: boolean | undefined
+  /** Requests in flight at once. @defaultValue 8 */
+  readonly concurrency?: number | undefined
+  /** Memory across calls that reports reconcile loops as warnings; see {@link createApplyHistory}. */
+  readonly history?: ApplyHistory | undefined
+  /** How long to wait for CRDs, Namespaces and classes before the next stage, in ms. @defaultValue 60,000 */
+  readonly waitTimeout?: number | undefined
+  /**
+   * Dry-run every object, as Flux does, instead of skipping the dry-run for objects whose live
+   * state provably equals what applying them gives. @defaultValue false
+   */
+  readonly alwaysDryRun?: boolean | undefined
+  readonly signal?: AbortSignal | undefined
+  readonly onProgress?: ((progress: ApplyProgress) => void) | undefined
+}
+
+/**
+ * Applies objects with server-side apply in stages, like Flux's ResourceManager: CRDs, Namespaces
+ * and ClusterRoles first, then a wait until the CRDs are Established and the Namespaces exist; then
+ * `*Class` kinds; then everything else in Flux's kind order; admission webhooks last. Within a stage
+ * objects go `concurrency` at a time. Objects whose apply would change nothing are reported
+ * `unchanged` and not written (their resourceVersion stays). Objects annotated `ssa: Ignore` or
+ * `ssa: IfNotPresent` (SDK or Flux spelling) are skipped as Flux skips them.
+ *
+ * Before anything is written, every kind is looked up and every namespace settled; then each
+ * stage is dry-run in full before any of it is written, so a bad object stops the apply before it
+ * causes damage in its stage.
+ *
+ * @throws an {@link ApplyError} carrying the change set so far and every failure:
+ * `APPLY_INVALID`, `APPLY_IMMUTABLE_FIELD` (without `force`), `APPLY_FIELD_CONFLICT` (with
+ * `forceConflicts: false`), `APPLY_UNKNOWN_KIND`, `APPLY_NAMESPACE_MISSING`,
+ * `APPLY_CLUSTER_SCOPED_FORBIDDEN`, `APPLY_DUPLICATE_OBJECT`, `APPLY_FORBIDDEN`,
+ * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`. An abort
+ * rejects with `signal.reason`.
+ * @example
+ * ```ts
+ * const result = await applyAll(objects, { client, fieldManager: 'gitops', inventory: { name: 'prod', namespace: 'flux-system' } })
+ * console.log(formatChangeSet(result))
+ * ```
+ */
+export async function applyAll(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
+  checkOptions(objects, options)
+  const { client, signal } = options
+  signal?.throwIfAborted()
+  const concurrency = options.concurrency ?? 8
+  const emit = options.onProgress ?? ((): void => undefined)
+  const { prepared, failures } = await prepareObjects(objects, prepareSettings(options, concurrency))
+  if (failures.length > 0) {
+    const failed = new Set(failures.map((f) => formatRef(f.ref)))
+    const entries: ChangeSetEntry[] = [
+      ...failures.map((f): ChangeSetEntry => ({ ref: f.ref, action: 'failed', reason: reasonOf(f) })),
+      ...prepared.filter((p) => !failed.has(formatRef(p.ref))).map((p): ChangeSetEntry => ({ ref: p.ref, action: 'skipped', reason: 'not applied: other objects of the set are invalid' })),
+    ]
+    throw aggregateError('apply', failures, { entries })
+  }
+  const newNamespaces = new Set<string>()
+  const ctx: StageContext = {
+    client,
+    fieldManager: options.fieldManager,
+    force: options.force ?? false,
+    forceConflicts: options.forceConflicts ?? true,
+    dryRun: options.dryRun ?? false,
+    alwaysDryRun: options.alwaysDryRun ?? false,
+    selector: options.inventory === undefined ? undefined : ownershipSelector(options.inventory),
+    concurrency,
+    waitTimeout: options.waitTimeout ?? 60_000,
+    signal,
+    newNamespaces,
+    onEntry: (entry) => emit({ type: 'object', entry }),
+  }
+  const entries: ChangeSetEntry[] = []
+  const observed: ObservedApply[] = []
+  const stages = STAGES.map((stage) => ({ stage, items: prepared.filter((p) => p.stage === stage).sort((a, b) => compareForApply(a.ref, b.ref)) }))
+  for (const [i, { stage, items }] of stages.entries()) {
+    if (items.length === 0) continue
+    emit({ type: 'stage', stage, objects: items.length })
+    const outcome = await applyStage(items, ctx)
+    entries.push(...outcome.entries)
+    observed.push(...outcome.observed)
+    for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)
+    const later = stages.slice(i + 1).flatMap((s) => s.items)
+    if (outcome.failures.length > 0) throw aggregateError('apply', outcome.failures, { entries: [...entries, ...notApplied(later)] })
+    if ((stage === 'definitions' || stage === 'classes') && !ctx.dryRun && outcome.waitFor.length > 0 && later.length > 0) {
+      emit({ type: 'wait', stage, refs: outcome.waitFor })
+      try {
+        await waitFor(outcome.waitFor, { client, timeout: ctx.waitTimeout, interval: 1_000, concurrency, signal })
+      } catch (err) {
+        if (signal?.aborted === true) throw signal.reason
+        const waitFailures: readonly ApplyFailure[] = err instanceof ApplyError && err.failures.length > 0 ? err.failures : outcome.waitFor.map((ref) => failureOf(ref, err))
+        throw aggregateError('apply', waitFailures, { entries: [...entries, ...notApplied(later)] })
+      }
+    }
+  }
+  const warnings: ApplyWarning[] = options.history?.observe(options.fieldManager, observed) ?? []
+  for (const warning of warnings) emit({ type: 'warning', warning })
+  return { entries, warnings, inventory: createInventory(prepared.map((p) => ({ ...p.ref, version: p.version }))) }
+}
+
+function notApplied(items: readonly PreparedObject[]): ChangeSetEntry[] {
+  return items.map((p) => ({ ref: p.ref, action: 'skipped', reason: 'not applied: an earlier stage failed' }))
+}
+
+function reasonOf(failure: ApplyFailure): string {
+  const prefix = `${formatRef(failure.ref)}: `
+  return failure.message.startsWith(prefix) ? failure.message.slice(prefix.length) : failure.message
+}
+
+function checkOptions(objects: readonly KubeObject[], options: ApplyOptions): void {
+  if (!Array.isArray(objects)) throw new TypeError('applyAll: objects must be an array')
+  if (typeof options !== 'object' || typeof options.client !== 'object') throw new TypeError('applyAll: options.client is required')
+  const manager = options.fieldManager
+  if (typeof manager !== 'string' || manager === '' || manager.length > 128) {
+    throw new TypeError('applyAll: options.fieldManager must be a non-empty string of at most 128 characters')
+  }
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) {
+    throw new TypeError('applyAll: options.concurrency must be a positive integer')
+  }
+  if (options.applySet === true && options.inventory === undefined) throw new TypeError('applyAll: options.applySet needs options.inventory')
+  if (options.targetNamespace === '') throw new TypeError('applyAll: options.targetNamespace must not be empty')
+}

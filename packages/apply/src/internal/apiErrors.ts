@@ -1,0 +1,127 @@
+// Turns an API answer that is not 2xx into an ApplyError with a code callers can branch on. The
+// immutable-field detection follows kubectl and Flux (fluxcd/pkg ssa/errors/immutable.go): an
+// Invalid answer whose message or causes say the field is immutable or may not change.
+import { isKubeMap } from '@gitops-sdk/core'
+import type { ApplyErrorCode } from '../errors.js'
+import { ApplyError } from '../errors.js'
+
+/** A cause of a Status, as the API sends it. */
+interface StatusCause {
+  readonly type: string
+  readonly message: string
+  readonly field: string
+}
+
+/** What an error answer says, parsed leniently. */
+export interface ParsedStatus {
+  readonly httpStatus: number
+  readonly reason: string
+  readonly message: string
+  readonly causes: readonly StatusCause[]
+}
+
+/** Parses a Status body (JSON text), tolerating any other body. */
+export function parseStatus(httpStatus: number, text: string): ParsedStatus {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  if (!isKubeMap(body)) return { httpStatus, reason: '', message: text.trim().split('\n')[0] ?? '', causes: [] }
+  const details = isKubeMap(body.details) ? body.details : {}
+  const causes = Array.isArray(details.causes) ? details.causes : []
+  return {
+    httpStatus,
+    reason: typeof body.reason === 'string' ? body.reason : '',
+    message: typeof body.message === 'string' ? body.message : '',
+    causes: causes.filter(isKubeMap).map((c) => ({
+      type: typeof c.reason === 'string' ? c.reason : typeof c.type === 'string' ? c.type : '',
+      message: typeof c.message === 'string' ? c.message : '',
+      field: typeof c.field === 'string' ? c.field : '',
+    })),
+  }
+}
+
+const IMMUTABLE = [/is immutable/i, /immutable field/i, /may not change once set/i, /updates to [\w ]+ spec for fields other than .* are forbidden/i]
+
+/** Tells whether an Invalid answer is about a field that cannot change. */
+function isImmutable(status: ParsedStatus): boolean {
+  if (status.httpStatus !== 422 && status.reason !== 'Invalid') return false
+  const texts = [status.message, ...status.causes.map((c) => c.message)]
+  return texts.some((t) => IMMUTABLE.some((re) => re.test(t)))
+}
+
+function codeOf(status: ParsedStatus): ApplyErrorCode {
+  if (status.httpStatus === 409 && status.causes.some((c) => c.type === 'FieldManagerConflict')) return 'APPLY_FIELD_CONFLICT'
+  if (isImmutable(status)) return 'APPLY_IMMUTABLE_FIELD'
+  switch (status.httpStatus) {
+    case 400:
+    case 422:
+      return 'APPLY_INVALID'
+    case 401:
+      return 'APPLY_UNAUTHORIZED'
+    case 403:
+      return 'APPLY_FORBIDDEN'
+    case 404:
+      return 'APPLY_NOT_FOUND'
+    default:
+      return 'APPLY_API_ERROR'
+  }
+}
+
+/** Field paths as the API names them: `.spec.replicas` for conflicts, `spec.selector` for Invalid. */
+function fieldsOf(status: ParsedStatus, code: ApplyErrorCode): string[] {
+  const relevant =
+    code === 'APPLY_IMMUTABLE_FIELD'
+      ? status.causes.filter((c) => IMMUTABLE.some((re) => re.test(c.message)))
+      : status.causes
+  return [...new Set(relevant.map((c) => c.field).filter((f) => f !== ''))]
+}
+
+/** Managers named in conflict causes: `conflict with "hpa" using autoscaling/v2`. */
+function managersOf(status: ParsedStatus): string[] {
+  const names = status.causes.flatMap((c) => {
+    const match = /conflict with "([^"]+)"/.exec(c.message)
+    return match?.[1] === undefined ? [] : [match[1]]
+  })
+  return [...new Set(names)]
+}
+
+/**
+ * The ApplyError for an error answer. `subject` is the object (`Deployment/apps/web`) or the URL
+ * path the request was for; `action` says what was tried (`apply`, `dry-run apply`, `list`, …).
+ */
+export function errorFromStatus(status: ParsedStatus, where: { readonly subject: string; readonly action: string }): ApplyError {
+  const code = codeOf(status)
+  const fields = fieldsOf(status, code)
+  const managers = code === 'APPLY_FIELD_CONFLICT' ? managersOf(status) : []
+  const reason = status.reason === '' ? String(status.httpStatus) : status.reason
+  let detail = status.message === '' ? `HTTP ${status.httpStatus}` : status.message
+  if (code === 'APPLY_FIELD_CONFLICT') {
+    const pairs = status.causes.map((c) => `${c.field} (${managersOf({ ...status, causes: [c] }).join(', ') || 'another manager'})`)
+    detail = `field${pairs.length === 1 ? '' : 's'} owned by another manager: ${pairs.join(', ')}`
+  } else if (code === 'APPLY_IMMUTABLE_FIELD') {
+    detail = `immutable field${fields.length === 1 ? '' : 's'} changed: ${fields.join(', ') || status.message}`
+  }
+  return new ApplyError({
+    code,
+    message: `${where.subject}: ${where.action} failed (${reason}): ${oneLine(detail)}`,
+    details: { httpStatus: status.httpStatus, reason: status.reason, fields, managers, causes: status.causes.map((c) => ({ ...c })) },
+  })
+}
+
+/** The ApplyError for a request that got no answer. */
+export function unreachable(where: { readonly subject: string; readonly action: string; readonly server: string }, cause: unknown): ApplyError {
+  const why = cause instanceof Error ? cause.message : String(cause)
+  return new ApplyError({
+    code: 'APPLY_UNREACHABLE',
+    message: `${where.subject}: ${where.action} failed: ${where.server} did not answer (${oneLine(why)})`,
+    details: { server: where.server },
+    cause,
+  })
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim()
+}

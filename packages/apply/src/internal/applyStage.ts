@@ -1,0 +1,237 @@
+// One stage of applyAll, after Flux's ApplyAll (fluxcd/pkg ssa/manager_apply.go): read the live
+// objects, decide per object (skip by annotation, provably unchanged, or a server-side dry-run
+// compared with the live object), and only when every object of the stage passed, write the
+// changed ones. A dry-run failure anywhere in the stage writes nothing of it.
+import { formatRef, isGitOpsError, refKey } from '@gitops-sdk/core'
+import type { ChangeSetEntry, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { forceEnabled, ssaPolicy } from '../annotations.js'
+import type { FieldOverride, ObservedApply } from '../applyHistory.js'
+import { computeStatus } from '../computeStatus.js'
+import type { ApplyFailure } from '../errors.js'
+import { ApplyError, failureOf } from '../errors.js'
+import type { KubeClient } from '../kubeClient.js'
+import { diffObjects, sameObject } from './fieldDiff.js'
+import type { LiveObjects } from './liveObjects.js'
+import { fetchLive } from './liveObjects.js'
+import { ownerOf } from './managedFields.js'
+import { provablyUnchanged } from './noop.js'
+import { settleAll } from './pool.js'
+import type { PreparedObject } from './prepare.js'
+import { sleep } from './sleep.js'
+
+/** What a stage needs. */
+export interface StageContext {
+  readonly client: KubeClient
+  readonly fieldManager: string
+  readonly force: boolean
+  readonly forceConflicts: boolean
+  readonly dryRun: boolean
+  readonly alwaysDryRun: boolean
+  readonly selector: string | undefined
+  readonly concurrency: number
+  readonly waitTimeout: number
+  readonly signal: AbortSignal | undefined
+  /** In a dry run: namespaces the apply would create, whose objects cannot be validated yet. */
+  readonly newNamespaces: ReadonlySet<string>
+  readonly onEntry: (entry: ChangeSetEntry) => void
+}
+
+/** What a stage did. */
+export interface StageOutcome {
+  /** One entry per object, in the stage's order. */
+  readonly entries: ChangeSetEntry[]
+  readonly failures: ApplyFailure[]
+  readonly observed: ObservedApply[]
+  /** Objects to wait for before the next stage: written ones, and unchanged ones not yet Current. */
+  readonly waitFor: ObjectRef[]
+}
+
+type Plan =
+  | { readonly kind: 'skip'; readonly reason: string; readonly resourceVersion?: string | undefined }
+  | { readonly kind: 'unchanged'; readonly resourceVersion: string | undefined; readonly current: boolean }
+  | { readonly kind: 'create'; readonly reason?: string | undefined }
+  | { readonly kind: 'configure'; readonly overrides: readonly FieldOverride[]; readonly reason?: string | undefined }
+  | { readonly kind: 'recreate'; readonly reason: string }
+
+/** Applies one stage. */
+export async function applyStage(items: readonly PreparedObject[], ctx: StageContext): Promise<StageOutcome> {
+  const { client, signal } = ctx
+  const unserved = await unservedKinds(items, ctx)
+  const served = items.filter((p) => !unserved.has(kindKey(p)))
+  const live = await fetchLive(
+    served.map((p) => ({ ref: p.ref, version: p.version })),
+    { client, selector: ctx.selector, concurrency: ctx.concurrency, signal },
+  )
+  const planned = await settleAll(items, (p) => (unserved.has(kindKey(p)) ? unservedPlan(p, ctx) : plan(p, live, ctx)), { limit: ctx.concurrency, signal })
+  const failures: ApplyFailure[] = []
+  planned.forEach((s, i) => {
+    if (!s.ok) failures.push(failureOf((items[i] as PreparedObject).ref, s.error))
+  })
+  const entries: ChangeSetEntry[] = []
+  const observed: ObservedApply[] = []
+  const waitRefs: ObjectRef[] = []
+  if (failures.length > 0 || ctx.dryRun) {
+    planned.forEach((s, i) => {
+      const { ref } = items[i] as PreparedObject
+      entries.push(s.ok ? dryEntry(ref, s.value, failures.length > 0) : failedEntry(ref, s.error))
+    })
+    entries.forEach(ctx.onEntry)
+    return { entries, failures, observed, waitFor: waitRefs }
+  }
+  const plans = planned.map((s) => (s.ok ? s.value : undefined)) as Plan[]
+  const written = await settleAll(items, (p, i) => write(p, plans[i] as Plan, ctx), { limit: ctx.concurrency, signal })
+  written.forEach((s, i) => {
+    const item = items[i] as PreparedObject
+    const p = plans[i] as Plan
+    const entry = s.ok ? s.value : failedEntry(item.ref, s.error)
+    if (!s.ok) failures.push(failureOf(item.ref, s.error))
+    entries.push(entry)
+    ctx.onEntry(entry)
+    if (s.ok && p.kind !== 'skip') observed.push({ ref: item.ref, overrides: p.kind === 'configure' ? p.overrides : [] })
+    if (s.ok && (entry.action === 'created' || entry.action === 'configured' || (p.kind === 'unchanged' && !p.current))) waitRefs.push(item.ref)
+  })
+  return { entries, failures, observed, waitFor: waitRefs }
+}
+
+function kindKey(p: PreparedObject): string {
+  return `${p.ref.group}|${p.version}|${p.ref.kind}`
+}
+
+/** Kinds still not served (their CRD is in this apply); in a real apply that is an error. */
+async function unservedKinds(items: readonly PreparedObject[], ctx: StageContext): Promise<Set<string>> {
+  const pending = new Map<string, PreparedObject>()
+  for (const p of items) if (!p.served) pending.set(kindKey(p), p)
+  const still = new Set<string>()
+  for (const [key, p] of pending) {
+    const resource = await ctx.client.resource({ group: p.ref.group, version: p.version, kind: p.ref.kind }, { signal: ctx.signal })
+    if (resource === undefined) still.add(key)
+  }
+  return still
+}
+
+async function unservedPlan(p: PreparedObject, ctx: StageContext): Promise<Plan> {
+  if (ctx.dryRun) return { kind: 'create', reason: 'not validated: its CustomResourceDefinition is not installed yet' }
+  throw new ApplyError({
+    code: 'APPLY_UNKNOWN_KIND',
+    message: `${formatRef(p.ref)}: the server does not serve ${p.object.apiVersion} ${p.ref.kind} although its CustomResourceDefinition was applied`,
+  })
+}
+
+async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Promise<Plan> {
+  const { client, signal } = ctx
+  const key = refKey(p.ref)
+  let current: KubeObject | null | undefined = live.get(key)
+  const readLive = async (): Promise<KubeObject | null> => {
+    if (current === undefined) current = (await client.get({ ...p.ref, version: p.version }, { signal })) ?? null
+    return current
+  }
+  const policy = ssaPolicy(p.object)
+  if (policy === 'Ignore' || (current !== undefined && current !== null && ssaPolicy(current) === 'Ignore')) {
+    return { kind: 'skip', reason: 'its ssa annotation is Ignore', resourceVersion: current?.metadata.resourceVersion as string | undefined }
+  }
+  if (policy === 'IfNotPresent' && (await readLive()) !== null) {
+    return { kind: 'skip', reason: 'it exists and its ssa annotation is IfNotPresent', resourceVersion: current?.metadata.resourceVersion as string | undefined }
+  }
+  if (!ctx.alwaysDryRun && current !== undefined && current !== null && provablyUnchanged(p.object, current, ctx.fieldManager)) {
+    return { kind: 'unchanged', resourceVersion: current.metadata.resourceVersion as string | undefined, current: computeStatus(current).status === 'Current' }
+  }
+  let result: KubeObject
+  try {
+    result = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, dryRun: true, signal })
+  } catch (err) {
+    if (ctx.dryRun && isGitOpsError(err, 'APPLY_NOT_FOUND') && ctx.newNamespaces.has(p.ref.namespace)) {
+      return { kind: 'create', reason: 'not validated: its namespace is created by this apply' }
+    }
+    if (isGitOpsError(err, 'APPLY_IMMUTABLE_FIELD')) {
+      const existing = await readLive()
+      if (existing !== null && (ctx.force || forceEnabled(p.object) || forceEnabled(existing))) {
+        const fields = (err.details.fields as string[] | undefined) ?? []
+        return { kind: 'recreate', reason: `re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed` }
+      }
+    }
+    throw err
+  }
+  const rv = result.metadata.resourceVersion
+  if (current === null || typeof rv !== 'string' || rv === '') return { kind: 'create' }
+  if (current === undefined) return { kind: 'configure', overrides: [], reason: 'not labelled for this inventory yet' }
+  if (sameObject(current, result)) return { kind: 'unchanged', resourceVersion: current.metadata.resourceVersion as string | undefined, current: computeStatus(current).status === 'Current' }
+  const changes = diffObjects(current, result)
+  const overrides: FieldOverride[] = []
+  for (const c of changes) {
+    const owner = c.liveSegments === undefined ? undefined : ownerOf(current, c.liveSegments)
+    if (owner !== undefined && owner !== ctx.fieldManager) overrides.push({ path: c.path, manager: owner })
+  }
+  return { kind: 'configure', overrides, reason: summarize(changes.map((c) => c.path)) }
+}
+
+function summarize(paths: readonly string[]): string | undefined {
+  if (paths.length === 0) return undefined
+  const shown = paths.slice(0, 3).join(', ')
+  return `changed ${shown}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`
+}
+
+async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<ChangeSetEntry> {
+  const { client, signal } = ctx
+  const { ref } = p
+  switch (planned.kind) {
+    case 'skip':
+    case 'unchanged':
+      return untouchedEntry(ref, planned)
+    case 'create':
+    case 'configure': {
+      const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
+      return { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
+    }
+    case 'recreate': {
+      await client.delete({ ...ref, version: p.version }, { propagationPolicy: 'Background', signal })
+      await waitGone(p, ctx)
+      const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
+      return { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
+    }
+  }
+}
+
+/** Polls until the object is gone (finalizers may hold it), for at most the stage wait timeout. */
+async function waitGone(p: PreparedObject, ctx: StageContext): Promise<void> {
+  const started = Date.now()
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    if ((await ctx.client.get({ ...p.ref, version: p.version }, { signal: ctx.signal })) === undefined) return
+    if (Date.now() - started > ctx.waitTimeout) {
+      throw new ApplyError({
+        code: 'APPLY_WAIT_TIMEOUT',
+        message: `${formatRef(p.ref)}: deleted to re-create it, but it was still there after ${ctx.waitTimeout} ms (finalizers?)`,
+      })
+    }
+    await sleep(pause, ctx.signal)
+  }
+}
+
+function dryEntry(ref: ObjectRef, planned: Plan, stageFailed: boolean): ChangeSetEntry {
+  if (stageFailed && (planned.kind === 'create' || planned.kind === 'configure' || planned.kind === 'recreate')) {
+    return { ref, action: 'skipped', reason: 'not applied: another object of its stage failed' }
+  }
+  switch (planned.kind) {
+    case 'skip':
+    case 'unchanged':
+      return untouchedEntry(ref, planned)
+    case 'create':
+      return { ref, action: 'created', reason: planned.reason === undefined ? 'dry run' : `dry run, ${planned.reason}` }
+    case 'configure':
+      return { ref, action: 'configured', reason: planned.reason === undefined ? 'dry run' : `dry run, ${planned.reason}` }
+    case 'recreate':
+      return { ref, action: 'configured', reason: `dry run, would be ${planned.reason}` }
+  }
+}
+
+/** The entry of an object that is not written: skipped or unchanged. */
+function untouchedEntry(ref: ObjectRef, planned: Extract<Plan, { kind: 'skip' | 'unchanged' }>): ChangeSetEntry {
+  return planned.kind === 'skip'
+    ? { ref, action: 'skipped', reason: planned.reason, resourceVersion: planned.resourceVersion }
+    : { ref, action: 'unchanged', resourceVersion: planned.resourceVersion }
+}
+
+function failedEntry(ref: ObjectRef, error: unknown): ChangeSetEntry {
+  const { message } = failureOf(ref, error)
+  const prefix = `${formatRef(ref)}: `
+  return { ref, action: 'failed', reason: message.startsWith(prefix) ? message.slice(prefix.length) : message }
+}

@@ -1,0 +1,174 @@
+// Turns the objects given to applyAll (and diff and detectDrift) into what is applied: the kind
+// looked up (or found among the CRDs of the same set), the namespace settled, the ownership labels
+// added, duplicates refused. Everything here is checked before anything is written.
+import { cloneValue, formatRef, isKubeMap, isKubeObject, refKey, splitApiVersion } from '@gitops-sdk/core'
+import type { KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { APPLYSET, applySetId } from '../applySet.js'
+import { LABELS } from '../annotations.js'
+import type { ApplyFailure } from '../errors.js'
+import type { KubeClient } from '../kubeClient.js'
+import type { InventoryRef, PlacementOptions } from '../types.js'
+import { mapAll } from './pool.js'
+import type { Stage } from './stages.js'
+import { isCrd, stageOf } from './stages.js'
+
+/** One object ready to apply. */
+export interface PreparedObject {
+  /** The object as it is applied: namespace settled, ownership labels added. */
+  readonly object: KubeObject
+  readonly ref: ObjectRef
+  readonly version: string
+  readonly stage: Stage
+  /** Whether its kind is served yet (false for custom resources of a CRD in the same set). */
+  readonly served: boolean
+}
+
+/** How objects are prepared. */
+export interface PrepareSettings {
+  readonly client: KubeClient
+  readonly targetNamespace?: string | undefined
+  readonly allowClusterScoped: boolean
+  readonly defaultNamespace: string
+  readonly inventory?: InventoryRef | undefined
+  readonly applySet: boolean
+  readonly concurrency: number
+  readonly signal?: AbortSignal | undefined
+}
+
+/** The settings of prepareObjects for a verb's options. */
+export function prepareSettings(
+  options: PlacementOptions & { readonly client: KubeClient; readonly signal?: AbortSignal | undefined },
+  concurrency: number,
+): PrepareSettings {
+  return {
+    client: options.client,
+    targetNamespace: options.targetNamespace,
+    allowClusterScoped: options.allowClusterScoped ?? false,
+    defaultNamespace: options.defaultNamespace ?? options.client.namespace,
+    inventory: options.inventory,
+    applySet: options.applySet ?? false,
+    concurrency,
+    signal: options.signal,
+  }
+}
+
+/** The labels applyAll adds for an inventory. */
+export function ownershipLabels(inventory: InventoryRef | undefined, applySet: boolean): Record<string, string> {
+  if (inventory === undefined) return {}
+  const labels: Record<string, string> = { [LABELS.inventoryName]: inventory.name, [LABELS.inventoryNamespace]: inventory.namespace }
+  if (applySet) labels[APPLYSET.partOf] = applySetId(inventory)
+  return labels
+}
+
+/** The label selector matching objects of an inventory. */
+export function ownershipSelector(inventory: InventoryRef): string {
+  return `${LABELS.inventoryName}=${inventory.name},${LABELS.inventoryNamespace}=${inventory.namespace}`
+}
+
+/** Whether a live object carries the ownership labels of `inventory`. */
+export function ownedBy(object: KubeObject, inventory: InventoryRef): boolean {
+  const labels = object.metadata.labels ?? {}
+  return labels[LABELS.inventoryName] === inventory.name && labels[LABELS.inventoryNamespace] === inventory.namespace
+}
+
+interface Scope {
+  readonly namespaced: boolean
+  readonly served: boolean
+}
+
+/** Prepares `objects`; failures name every object that cannot be applied as given. */
+export async function prepareObjects(
+  objects: readonly KubeObject[],
+  settings: PrepareSettings,
+): Promise<{ prepared: PreparedObject[]; failures: ApplyFailure[] }> {
+  objects.forEach((o, i) => {
+    if (!isKubeObject(o)) throw new TypeError(`objects[${i}] is not a Kubernetes object (apiVersion, kind and metadata.name are required)`)
+  })
+  const scopes = await resolveScopes(objects, settings)
+  const labels = ownershipLabels(settings.inventory, settings.applySet)
+  const prepared: PreparedObject[] = []
+  const failures: ApplyFailure[] = []
+  const seen = new Map<string, number>()
+  for (const original of objects) {
+    const { group, version } = splitApiVersion(original.apiVersion)
+    const scope = scopes.get(`${original.apiVersion}|${original.kind}`)
+    const given: ObjectRef = { group, kind: original.kind, namespace: original.metadata.namespace ?? '', name: original.metadata.name }
+    if (scope === undefined) {
+      const apiVersion = original.apiVersion
+      failures.push({
+        ref: given,
+        code: 'APPLY_UNKNOWN_KIND',
+        message: `${formatRef(given)}: the server serves no kind ${original.kind} in ${apiVersion} and no CustomResourceDefinition in the set defines it`,
+      })
+      continue
+    }
+    const object = cloneValue(original)
+    if (scope.namespaced) {
+      object.metadata.namespace = settings.targetNamespace ?? (given.namespace === '' ? settings.defaultNamespace : given.namespace)
+    } else {
+      delete object.metadata.namespace
+      if (settings.targetNamespace !== undefined && !settings.allowClusterScoped) {
+        const ref = { ...given, namespace: '' }
+        failures.push({
+          ref,
+          code: 'APPLY_CLUSTER_SCOPED_FORBIDDEN',
+          message: `${formatRef(ref)}: cluster-scoped objects are refused when a target namespace (${settings.targetNamespace}) is set`,
+        })
+        continue
+      }
+    }
+    if (Object.keys(labels).length > 0) object.metadata.labels = { ...(object.metadata.labels ?? {}), ...labels }
+    const ref: ObjectRef = { group, kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name }
+    const key = refKey(ref)
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      failures.push({ ref, code: 'APPLY_DUPLICATE_OBJECT', message: `${formatRef(ref)}: given twice (objects ${earlier} and ${prepared.length + failures.length})` })
+      continue
+    }
+    seen.set(key, prepared.length + failures.length)
+    if (ref.namespace === '' && scope.namespaced) {
+      failures.push({ ref, code: 'APPLY_NAMESPACE_MISSING', message: `${formatRef(ref)}: namespaced, but no namespace is given or defaulted` })
+      continue
+    }
+    prepared.push({ object, ref, version, stage: stageOf(ref), served: scope.served })
+  }
+  return { prepared, failures }
+}
+
+/** Scope of every distinct kind: from discovery, else from a CRD in the same set. */
+async function resolveScopes(objects: readonly KubeObject[], settings: PrepareSettings): Promise<Map<string, Scope>> {
+  const kinds = new Map<string, KubeObject>()
+  for (const o of objects) kinds.set(`${o.apiVersion}|${o.kind}`, o)
+  const defined = crdKinds(objects)
+  const scopes = new Map<string, Scope>()
+  await mapAll(
+    [...kinds],
+    async ([key, o]) => {
+      const { group, version } = splitApiVersion(o.apiVersion)
+      const resource = await settings.client.resource({ group, version, kind: o.kind }, { signal: settings.signal })
+      if (resource !== undefined) {
+        scopes.set(key, { namespaced: resource.namespaced, served: true })
+        return
+      }
+      const fromCrd = defined.get(`${o.apiVersion}|${o.kind}`)
+      if (fromCrd !== undefined) scopes.set(key, { namespaced: fromCrd, served: false })
+    },
+    { limit: settings.concurrency, signal: settings.signal },
+  )
+  return scopes
+}
+
+/** apiVersion|kind → namespaced, for each served version of each CRD in the set. */
+function crdKinds(objects: readonly KubeObject[]): Map<string, boolean> {
+  const out = new Map<string, boolean>()
+  for (const o of objects) {
+    if (!isCrd({ group: splitApiVersion(o.apiVersion).group, kind: o.kind })) continue
+    const spec = o.spec
+    if (!isKubeMap(spec) || typeof spec.group !== 'string' || !isKubeMap(spec.names) || typeof spec.names.kind !== 'string') continue
+    const namespaced = spec.scope !== 'Cluster'
+    for (const v of Array.isArray(spec.versions) ? spec.versions : []) {
+      if (isKubeMap(v) && typeof v.name === 'string' && v.served !== false) out.set(`${spec.group}/${v.name}|${spec.names.kind}`, namespaced)
+    }
+  }
+  return out
+}

@@ -1,0 +1,108 @@
+// The HTTP side of createKubeClient: @kubernetes/client-node's request pipeline (kubeconfig auth
+// including exec and OIDC plugins, TLS, proxies, middleware) with raw JSON bodies.
+//
+// Why not KubernetesObjectApi.patch/read/list directly: in client-node 1.4 they serialise through
+// the typed models, which drop fields the models do not know, turn timestamps into Date objects
+// and back with milliseconds, and take no AbortSignal. So this subclass reuses the pipeline
+// (`requestPromise`: auth, middleware, fetch) and keeps bodies as plain JSON. It also swaps the
+// per-request https.Agent client-node creates for one keep-alive agent, so requests share
+// connections instead of paying a TLS handshake each.
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
+import type { AgentOptions } from 'node:https'
+import type * as ClientNode from '@kubernetes/client-node'
+
+type Module = typeof ClientNode
+
+/** An answer as it came. */
+export interface RawResponse {
+  readonly status: number
+  readonly text: string
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/** One request. */
+export interface RawRequest {
+  readonly method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT'
+  readonly path: string
+  readonly query?: Readonly<Record<string, string | undefined>> | undefined
+  readonly body?: string | undefined
+  readonly contentType?: string | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Sends raw requests to the cluster of a kubeconfig. */
+export interface Transport {
+  readonly server: string
+  send(request: RawRequest): Promise<RawResponse>
+}
+
+/** Extra headers on every request (impersonation) and the connection pool size. */
+export interface TransportOptions {
+  readonly headers: Readonly<Record<string, string>>
+  readonly maxSockets: number
+}
+
+const RAW = 'gitops-sdk:raw'
+
+/** Builds the transport for the current context of `kc`. */
+export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, options: TransportOptions): Promise<Transport> {
+  const cluster = kc.getCurrentCluster()
+  if (cluster === null) throw new Error('the kubeconfig context names no cluster')
+  const shared = await sharedAgent(kc, cluster, options.maxSockets)
+  const configuration = mod.createConfiguration({
+    baseServer: new mod.ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [
+      {
+        pre: async (context) => {
+          if (shared !== undefined) context.setAgent(shared)
+          for (const [key, value] of Object.entries(options.headers)) context.setHeaderParam(key, value)
+          return context
+        },
+        post: async (context) => context,
+      },
+    ],
+  })
+
+  class RawObjectApi extends mod.KubernetesObjectApi {
+    async send(request: RawRequest): Promise<RawResponse> {
+      const context = this.configuration.baseServer.makeRequestContext(request.path, mod.HttpMethod[request.method])
+      context.setHeaderParam('Accept', 'application/json')
+      for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) context.setQueryParam(key, value)
+      if (request.body !== undefined) {
+        context.setHeaderParam('Content-Type', request.contentType ?? 'application/json')
+        context.setBody(request.body)
+      }
+      if (request.signal !== undefined) context.setSignal(request.signal)
+      return (await this.requestPromise(context, RAW)) as unknown as RawResponse
+    }
+
+    protected override async processResponse<T extends ClientNode.KubernetesObject>(response: ClientNode.ResponseContext, type?: string): Promise<T> {
+      if (type !== RAW) return super.processResponse(response, type)
+      const raw: RawResponse = { status: response.httpStatusCode, text: await response.body.text(), headers: response.headers }
+      return raw as unknown as T
+    }
+  }
+
+  const api = new RawObjectApi(configuration)
+  return { server: cluster.server, send: (request) => api.send(request) }
+}
+
+/** One keep-alive agent with the TLS settings client-node would use; undefined behind a proxy. */
+async function sharedAgent(kc: ClientNode.KubeConfig, cluster: ClientNode.Cluster, maxSockets: number): Promise<HttpAgent | undefined> {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') return undefined
+  const opts: { ca?: AgentOptions['ca']; cert?: AgentOptions['cert']; key?: AgentOptions['key']; pfx?: AgentOptions['pfx']; passphrase?: string; rejectUnauthorized?: boolean; headers?: unknown } = {}
+  await kc.applyToHTTPSOptions(opts as Parameters<ClientNode.KubeConfig['applyToHTTPSOptions']>[0])
+  const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets }
+  if (cluster.server.startsWith('http:')) return new HttpAgent(common)
+  const tls: AgentOptions = { ...common }
+  if (opts.ca !== undefined) tls.ca = opts.ca
+  if (opts.cert !== undefined) tls.cert = opts.cert
+  if (opts.key !== undefined) tls.key = opts.key
+  if (opts.pfx !== undefined) tls.pfx = opts.pfx
+  if (opts.passphrase !== undefined) tls.passphrase = opts.passphrase
+  if (cluster.skipTLSVerify) tls.rejectUnauthorized = false
+  if (cluster.tlsServerName !== undefined && cluster.tlsServerName !== '') tls.servername = cluster.tlsServerName
+  return new HttpsAgent(tls)
+}

@@ -1,0 +1,109 @@
+import type { KubeObject, ObjectRef } from '@gitops-sdk/core'
+
+/** One kind the API server serves, as discovery describes it. */
+export interface ApiResource {
+  /** API group, empty for the core group. */
+  readonly group: string
+  readonly version: string
+  readonly kind: string
+  /** The resource name in URLs, e.g. `deployments`. */
+  readonly plural: string
+  readonly namespaced: boolean
+  /** The verbs the server allows on it (`get`, `list`, `patch`, …). */
+  readonly verbs: readonly string[]
+}
+
+/**
+ * Names a kind: its group and kind, and optionally the version; without a version, discovery
+ * picks the group's preferred one.
+ */
+export interface KindTarget {
+  readonly group: string
+  readonly kind: string
+  readonly version?: string | undefined
+}
+
+/** Names one object: an {@link ObjectRef}, optionally with the API version to read it at. */
+export interface ObjectTarget extends ObjectRef {
+  readonly version?: string | undefined
+}
+
+/** Which objects {@link KubeClient.list} returns. */
+export interface ListQuery extends KindTarget {
+  /** Namespace to list in; empty or absent lists across all namespaces (or cluster-scoped kinds). */
+  readonly namespace?: string | undefined
+  /** A label selector such as `app=web,tier!=db`. */
+  readonly labelSelector?: string | undefined
+  /** A field selector such as `metadata.name=web`. */
+  readonly fieldSelector?: string | undefined
+}
+
+/** A listed collection. */
+export interface ObjectList {
+  readonly items: readonly KubeObject[]
+  /** The collection's resourceVersion. */
+  readonly resourceVersion: string
+}
+
+/** Options every request takes. */
+export interface RequestOptions {
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Options of a server-side apply request. */
+export interface ServerSideApplyOptions extends RequestOptions {
+  /** The manager that owns the applied fields. */
+  readonly fieldManager: string
+  /** Take ownership of fields other managers own instead of failing with a conflict. */
+  readonly force?: boolean | undefined
+  /** Validate and compute the result without persisting it (`dryRun=All`). */
+  readonly dryRun?: boolean | undefined
+}
+
+/** How dependents of a deleted object are handled. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan'
+
+/** Options of a delete request. */
+export interface DeleteRequestOptions extends RequestOptions {
+  /** @defaultValue 'Background' */
+  readonly propagationPolicy?: PropagationPolicy | undefined
+  readonly dryRun?: boolean | undefined
+}
+
+/** One API request as {@link KubeClientOptions.onRequest} sees it. */
+export interface ApiRequestEvent {
+  /**
+   * `get`, `list`, `apply`, `patch`, `create`, `update`, `delete` or `discovery`, like the
+   * `verb` label of kube-apiserver's `apiserver_request_total`.
+   */
+  readonly verb: string
+  /** The HTTP status code, or 0 when no answer arrived. */
+  readonly code: number
+  readonly dryRun: boolean
+}
+
+/**
+ * The few Kubernetes API operations the SDK needs, so that `applyAll`, `prune`, `diff`, `waitFor`
+ * and the inventory functions work over any transport. {@link createKubeClient} implements it over
+ * `@kubernetes/client-node`; tests may wrap it to count or fail requests.
+ *
+ * Every method rejects with an {@link ApplyError} for API failures (`APPLY_INVALID`,
+ * `APPLY_FIELD_CONFLICT`, `APPLY_IMMUTABLE_FIELD`, `APPLY_FORBIDDEN`, `APPLY_NOT_FOUND`,
+ * `APPLY_UNREACHABLE`, `APPLY_API_ERROR`, …) and with `signal.reason` when aborted.
+ */
+export interface KubeClient {
+  /** The namespace of the kubeconfig context, used for objects that name none (`default` if unset). */
+  readonly namespace: string
+  /** The kind as the server serves it, or `undefined` when it serves no such kind. */
+  resource(target: KindTarget, options?: RequestOptions): Promise<ApiResource | undefined>
+  /** Every kind the server serves, at each group's preferred version. */
+  resources(options?: RequestOptions): Promise<readonly ApiResource[]>
+  /** The object, or `undefined` when it does not exist. */
+  get(target: ObjectTarget, options?: RequestOptions): Promise<KubeObject | undefined>
+  /** Every object matching the query (all pages). */
+  list(query: ListQuery, options?: RequestOptions): Promise<ObjectList>
+  /** Server-side apply (`application/apply-patch+yaml`); resolves to the object the server answered. */
+  apply(object: KubeObject, options: ServerSideApplyOptions): Promise<KubeObject>
+  /** Deletes the object; resolves to `false` when it was already gone. */
+  delete(target: ObjectTarget, options?: DeleteRequestOptions): Promise<boolean>
+}

@@ -1,0 +1,63 @@
+import type { ChangeSet, ChangeSetEntry, Inventory, ObjectRef } from '@gitops-sdk/core'
+
+/**
+ * Names an inventory: where it is stored (a ConfigMap or Secret `name` in `namespace`) and whom the
+ * ownership labels on applied objects point to.
+ */
+export interface InventoryRef {
+  readonly name: string
+  readonly namespace: string
+  /** Where the inventory is stored. @defaultValue 'ConfigMap' */
+  readonly kind?: 'ConfigMap' | 'Secret' | undefined
+}
+
+/** Where objects go and how they are labelled: the same for `applyAll`, `diff` and `detectDrift`. */
+export interface PlacementOptions {
+  /** Label every object as owned by this inventory (what `prune` requires before deleting). */
+  readonly inventory?: InventoryRef | undefined
+  /** Also label objects as members of the inventory's ApplySet (KEP-3659); needs `inventory`. @defaultValue false */
+  readonly applySet?: boolean | undefined
+  /** Put every namespaced object in this namespace; cluster-scoped objects are then refused unless allowed. */
+  readonly targetNamespace?: string | undefined
+  /** Allow cluster-scoped objects together with `targetNamespace`. @defaultValue false */
+  readonly allowClusterScoped?: boolean | undefined
+  /** Namespace of namespaced objects that name none. @defaultValue the client's namespace */
+  readonly defaultNamespace?: string | undefined
+}
+
+/** The stages of `applyAll`, in the order they are applied. */
+export type ApplyStage = 'definitions' | 'classes' | 'resources' | 'webhooks'
+
+/**
+ * A field that keeps flipping between the value this field manager applies and another manager's
+ * value across successive applies: two controllers fighting over it (a reconcile loop).
+ */
+export interface ReconcileLoopWarning {
+  readonly type: 'reconcile-loop'
+  readonly ref: ObjectRef
+  /** The field, e.g. `.spec.replicas`. */
+  readonly path: string
+  /** The manager whose value this apply overwrote again. */
+  readonly manager: string
+  /** How many applies in a row overwrote that manager's value. */
+  readonly count: number
+  /** One line for logs and events. */
+  readonly message: string
+}
+
+/** Something an apply noticed that did not stop it. */
+export type ApplyWarning = ReconcileLoopWarning
+
+/** The outcome of `applyAll`: the change set, plus what it noticed and the resulting inventory. */
+export interface ApplyResult extends ChangeSet {
+  readonly warnings: readonly ApplyWarning[]
+  /** Every object of the apply (also unchanged and skipped ones), as `prune` and `saveInventory` take it. */
+  readonly inventory: Inventory
+}
+
+/** What `applyAll` reports while it runs. */
+export type ApplyProgress =
+  | { readonly type: 'stage'; readonly stage: ApplyStage; readonly objects: number }
+  | { readonly type: 'object'; readonly entry: ChangeSetEntry }
+  | { readonly type: 'wait'; readonly stage: ApplyStage; readonly refs: readonly ObjectRef[] }
+  | { readonly type: 'warning'; readonly warning: ApplyWarning }

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import type { ObjectRef } from '@gitops-sdk/core'
+import { applyAll, ApplyError, waitFor } from '../../src/index.js'
+import type { WaitProgress } from '../../src/index.js'
+import { configMap, deployment, useCluster } from '../helpers/cluster.js'
+
+const env = useCluster()
+
+const fieldManager = 'gitops-test'
+
+/** Writes a Deployment's status through the API, as its controller would. */
+async function setStatus(ns: string, name: string, status: Record<string, unknown>): Promise<void> {
+  await env.cluster.kubectlOk(['patch', `deployment/${name}`, '-n', ns, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status })])
+}
+
+const ready = (replicas: number, generation = 1): Record<string, unknown> => ({
+  observedGeneration: generation,
+  replicas,
+  updatedReplicas: replicas,
+  readyReplicas: replicas,
+  availableReplicas: replicas,
+  conditions: [
+    { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+    { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' },
+  ],
+})
+
+describe('waitFor', () => {
+  it('waits until a Deployment the test rolls out is Current', async () => {
+    const ns = await env.cluster.namespace('wait')
+    await applyAll([deployment(ns, 'web', { replicas: 2 }), configMap(ns, 'cfg')], { client: env.cluster.client, fieldManager })
+    const refs: ObjectRef[] = [
+      { group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' },
+      { group: '', kind: 'ConfigMap', namespace: ns, name: 'cfg' },
+    ]
+    const seen: WaitProgress[] = []
+    let step = 0
+    const statuses = await waitFor(refs, {
+      client: env.cluster.client,
+      timeout: 20_000,
+      interval: 50,
+      onProgress: (p) => {
+        seen.push(p)
+        // Advance the rollout one step per poll, as a controller would over time.
+        step += 1
+        if (step === 1) void setStatus(ns, 'web', { observedGeneration: 1, replicas: 1, updatedReplicas: 1 })
+        if (step === 3) void setStatus(ns, 'web', ready(2))
+      },
+    })
+    expect(statuses.map((s) => s.status)).toEqual(['Current', 'Current'])
+    expect(seen[0]?.statuses[0]).toMatchObject({ status: 'InProgress' })
+    expect(seen.some((p) => p.statuses[0]?.message === 'Replicas: 1/2')).toBe(true)
+    expect(seen.at(-1)?.current).toBe(2)
+  })
+
+  it('fails fast when an object is Failed', async () => {
+    const ns = await env.cluster.namespace('failed')
+    await applyAll([deployment(ns, 'web')], { client: env.cluster.client, fieldManager })
+    await setStatus(ns, 'web', { observedGeneration: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] })
+    const started = Date.now()
+    const err = await waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000 }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'APPLY_WAIT_FAILED', message: `Deployment/${ns}/web (Failed: Progress deadline exceeded) failed` })
+    expect(Date.now() - started).toBeLessThan(5_000)
+  })
+
+  it('times out naming every object not Current with its last status', async () => {
+    const ns = await env.cluster.namespace('timeout')
+    await applyAll([deployment(ns, 'web'), deployment(ns, 'api')], { client: env.cluster.client, fieldManager })
+    const err = await waitFor(
+      [
+        { group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' },
+        { group: 'apps', kind: 'Deployment', namespace: ns, name: 'api' },
+        { group: '', kind: 'ConfigMap', namespace: ns, name: 'never' },
+      ],
+      { client: env.cluster.client, timeout: 400, interval: 50 },
+    ).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApplyError)
+    expect((err as ApplyError).code).toBe('APPLY_WAIT_TIMEOUT')
+    expect((err as ApplyError).failures.map((f) => f.message)).toEqual([
+      `Deployment/${ns}/web: InProgress: Replicas: 0/1`,
+      `Deployment/${ns}/api: InProgress: Replicas: 0/1`,
+      `ConfigMap/${ns}/never: NotFound: Resource not found`,
+    ])
+  })
+
+  it('rejects with the signal reason when aborted', async () => {
+    const ns = await env.cluster.namespace('abort')
+    await applyAll([deployment(ns, 'web')], { client: env.cluster.client, fieldManager })
+    const reason = new Error('stop')
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(reason), 100)
+    await expect(waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000, interval: 50, signal: controller.signal })).rejects.toBe(reason)
+  })
+})

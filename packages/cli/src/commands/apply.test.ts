@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Readable } from 'node:stream'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApiServer } from '@gitops-sdk/apiserver'
+import type { ApiServer } from '@gitops-sdk/apiserver'
+import { createKubeClient } from '@gitops-sdk/apply'
+import type { KubeClient } from '@gitops-sdk/apply'
+import { main } from '../main.js'
+import type { CliIO } from '../context.js'
+import { durationFlag, inventoryFlag } from './apply.js'
+
+let server: ApiServer
+let client: KubeClient
+let dir: string
+let kubeconfig: string
+
+beforeAll(async () => {
+  server = await startApiServer()
+  dir = mkdtempSync(join(tmpdir(), 'gitops-cli-apply-'))
+  kubeconfig = join(dir, 'kubeconfig')
+  writeFileSync(kubeconfig, server.kubeconfigYaml())
+  client = await createKubeClient({ kubeconfig })
+})
+afterAll(async () => {
+  await server.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function run(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: { KUBECONFIG: kubeconfig },
+    cwd: dir,
+    stdin: stdin === undefined ? undefined : Readable.from([stdin]),
+  }
+  return main(argv, io).then((code) => ({ code, out, err }))
+}
+
+function namespace(prefix: string): string {
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+function manifest(ns: string, names: string[], value = 'v'): string {
+  return [`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`, ...names.map((n) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${n}\n  namespace: ${ns}\ndata:\n  key: ${value}\n`)].join('---\n')
+}
+
+describe('gitops apply', () => {
+  it('applies a file, then reports it unchanged, then prunes what left', async () => {
+    const ns = namespace('cli')
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a', 'b']))
+    const first = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(first).toMatchObject({ code: 0, err: 'gitops apply: 3 objects\n' })
+    expect(first.out).toBe(`Namespace/${ns} created\nConfigMap/${ns}/a created\nConfigMap/${ns}/b created\n3 created\n`)
+
+    const second = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(second.out).toBe(`Namespace/${ns} unchanged\nConfigMap/${ns}/a unchanged\nConfigMap/${ns}/b unchanged\n3 unchanged\n`)
+
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a']))
+    const third = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--prune', '-o', 'json'])
+    expect(third.code).toBe(0)
+    const data = JSON.parse(third.out) as { entries: { name: string; action: string }[]; summary: Record<string, number> }
+    expect(data.entries.map((e) => `${e.name} ${e.action}`)).toEqual([`${ns} unchanged`, 'a unchanged', 'b deleted'])
+    expect(data.summary).toMatchObject({ unchanged: 2, deleted: 1 })
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'b' })).toBeUndefined()
+  })
+
+  it('reads stdin, and changes nothing with --dry-run', async () => {
+    const ns = namespace('stdin')
+    const result = await run(['apply', '-', '--inventory', `${ns}/app`, '--dry-run'], manifest(ns, ['a']))
+    expect(result.code).toBe(0)
+    expect(result.out).toContain(`ConfigMap/${ns}/a created: dry run`)
+    expect(await client.get({ group: '', kind: 'Namespace', namespace: '', name: ns })).toBeUndefined()
+  })
+
+  it('waits for health with --wait and fails with exit 2 on --timeout', async () => {
+    const ns = namespace('wait')
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: app, image: nginx}]}\n`
+    const result = await run(['apply', '-', '--inventory', `${ns}/app`, '--wait', '--timeout', '300ms'], `${manifest(ns, [])}---\n${deployment}`)
+    expect(result.code).toBe(2)
+    expect(result.out).toContain(`Deployment/${ns}/web created`)
+    expect(result.err).toContain(`gitops apply: Deployment/${ns}/web (InProgress: Replicas: 0/1) not ready before the timeout [APPLY_WAIT_TIMEOUT]`)
+  })
+
+  it('prints what happened and exits 2 when the API refuses an object', async () => {
+    const ns = namespace('bad')
+    const bad = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: b}}\n    spec: {containers: [{name: app, image: nginx}]}\n`
+    const result = await run(['apply', '-', '--inventory', `${ns}/app`], `${manifest(ns, ['a'])}---\n${bad}`)
+    expect(result.code).toBe(2)
+    expect(result.out).toContain(`Namespace/${ns} created\nConfigMap/${ns}/a skipped: not applied: another object of its stage failed\nDeployment/${ns}/web failed: dry-run apply failed (Invalid)`)
+    expect(result.err).toMatch(new RegExp(`gitops apply: Deployment/${ns}/web: dry-run apply failed \\(Invalid\\): .* \\[APPLY_INVALID\\]\\n$`))
+  })
+
+  it('refuses bad usage with exit 2', async () => {
+    expect((await run(['apply', 'x.yaml'])).err).toBe('gitops apply: gitops apply needs --inventory NS/NAME\n')
+    expect((await run(['apply', '--inventory', 'a/b'])).err).toBe('gitops apply: gitops apply needs DIR, FILE or - (stdin)\n')
+    expect((await run(['apply', 'missing.yaml', '--inventory', 'a/b'])).err).toBe('gitops apply: missing.yaml: no such file or directory\n')
+    expect((await run(['apply', 'x.yaml', '--inventory', 'a/b', '--timeout', 'soon'])).err).toBe('gitops apply: --timeout must be a duration such as 90s, 5m or 1h30m, not soon\n')
+  })
+})
+
+describe('flags', () => {
+  it('parses durations and inventories', () => {
+    expect(durationFlag('1h30m', 0)).toBe(5_400_000)
+    expect(durationFlag('90s', 0)).toBe(90_000)
+    expect(durationFlag(undefined, 7)).toBe(7)
+    expect(inventoryFlag('flux-system/prod')).toEqual({ namespace: 'flux-system', name: 'prod' })
+    expect(() => inventoryFlag('prod')).toThrow('--inventory must be NAMESPACE/NAME, not prod')
+  })
+})
+
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+
+describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
+  it('applies and diffs through plain node', async () => {
+    const ns = namespace('bin')
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a']))
+    const exec = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((done) => {
+        execFile(process.execPath, [bin, ...args], { cwd: dir, env: { PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig } }, (err, stdout, stderr) => done({ code: err === null ? 0 : Number(err.code), stdout, stderr }))
+      })
+    expect(await exec(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).toMatchObject({ code: 0, stdout: expect.stringContaining(`ConfigMap/${ns}/a created`) })
+    expect(await exec(['diff', `${ns}.yaml`, '--inventory', `${ns}/app`])).toMatchObject({ code: 0, stdout: '2 unchanged\n' })
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a'], 'changed'))
+    expect(await exec(['diff', `${ns}.yaml`, '--inventory', `${ns}/app`])).toMatchObject({ code: 1, stdout: expect.stringContaining('-v\n+changed\n') })
+  })
+})

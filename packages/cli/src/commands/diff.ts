@@ -1,0 +1,49 @@
+import { outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
+import type { Command } from '../context.js'
+import { clusterFlags, connect, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, readObjects } from './apply.js'
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'show how the cluster differs from the objects, and who changed it',
+  help: `gitops diff: compare objects with the cluster through server-side dry-runs, like flux diff and
+kubectl diff --server-side. Each drifted field shows the live and the desired value and the field
+manager that owns the live value (kubectl-edit, an HPA, …). Secret values are masked. With
+--inventory, objects of the stored inventory that are no longer in the set are listed as orphaned.
+
+Usage:
+  gitops diff DIR|FILE|- [--inventory NS/NAME] [flags]
+
+Flags:
+  --inventory NS/NAME    the inventory of gitops apply: compare as it applies, and list orphans
+  --field-manager M      field manager gitops apply uses (default ${DEFAULT_FIELD_MANAGER})
+  --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
+  --context C            kubeconfig context (default: its current context)
+  -o, --output F         text (a coloured unified diff on terminals) or json
+
+Exit codes: 0 nothing drifted, 1 something drifted, missing or orphaned, 2 error.
+
+Example:
+  gitops diff clusters/prod --inventory flux-system/prod
+  gitops diff app.yaml -o json | jq '.objects[] | select(.status == "drifted")'
+`,
+  async run({ io, argv, signal }) {
+    const { values, positionals } = parseCommandArgs(argv, clusterFlags)
+    const format = outputFormat(values.output)
+    if (format === 'yaml') throw new UsageError('--output must be text or json')
+    const input = inputArgument(positionals, 'diff')
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
+    const objects = await readObjects(io, input, signal)
+    const client = await connect(io, values, signal)
+    const { diff, formatDiff, loadInventory } = await import('@gitops-sdk/apply')
+    const previous = inventory === undefined ? undefined : await loadInventory(inventory, { client, signal })
+    const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
+    const report = await diff(objects, { client, fieldManager, inventory, previous: previous?.inventory, signal })
+    const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined
+    printResult(io, { format, data: report, text: () => formatDiff(report, { color }) })
+    if (report.objects.some((o) => o.status === 'failed')) {
+      const failed = report.objects.filter((o) => o.status === 'failed').length
+      throw new Error(`${failed} object${failed === 1 ? '' : 's'} could not be compared (see above)`)
+    }
+    return report.drifted ? 1 : 0
+  },
+}

@@ -209,3 +209,28 @@ describe('reconcile', () => {
     expect(status.failure?.message).toContain('timeout of 50 ms')
   })
 })
+
+describe('reconcile with objects the cluster places', () => {
+  it('uses the inventory the apply step reports and re-applies a drifted object written without a namespace', async () => {
+    const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'loose' } }
+    const placed = { group: '', kind: 'ConfigMap', namespace: 'default', name: 'loose' }
+    let rv = 1
+    const applies: number[] = []
+    const steps: ReconcileSteps = {
+      fetch: async ({ lastRevision }) => (lastRevision === 'r1' ? { unchanged: true, revision: 'r1' } : { revision: 'r1', fs: memoryFs() }),
+      render: async () => [object],
+      apply: async (objects) => {
+        applies.push(objects.length)
+        return Object.assign(createChangeSet([{ ref: placed, action: 'created', resourceVersion: String(++rv) }]), {
+          inventory: { entries: [{ ...placed, version: 'v1' }] },
+        })
+      },
+      checkDrift: async () => [placed],
+    }
+    const first = await reconcile({ name: 'x' }, steps)
+    expect(first.status.inventory?.entries).toEqual([{ ...placed, version: 'v1' }])
+    const second = await reconcile({ name: 'x' }, steps, { previous: first.state })
+    expect(applies).toEqual([1, 1])
+    expect(second.status.drifted).toEqual([placed])
+  })
+})

@@ -179,7 +179,9 @@ class Run {
     const final = objects
     const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline }))
     this.changeSet = applied
-    const next = inventoryOf(objects)
+    // The apply step knows where objects really went (default namespace, target namespace): prefer
+    // the inventory it reports, if any.
+    const next = reportedInventory(applied) ?? inventoryOf(objects)
     const prune = this.steps.prune
     if (this.spec.prune === true && prune !== undefined && previousInventory !== undefined) {
       const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline }))
@@ -192,7 +194,7 @@ class Run {
       await this.phase('inventory', () => saveInventory(next, { revision, signal: this.deadline }))
     }
     this.applied = { revision, objects, resourceVersions: resourceVersionsOf(applied, new Map()) }
-    await this.waitFor(objects.map(refOf))
+    await this.waitFor(next.entries)
   }
 
   /** The no-change path: only objects someone changed in the cluster are applied again. */
@@ -211,11 +213,10 @@ class Run {
     }
     this.drifted = drifted
     this.emit({ type: 'drift', name, refs: drifted })
-    const keys = new Set(drifted.map(refKey))
-    const objects = applied.objects.filter((o) => keys.has(refKey(refOf(o))))
+    const objects = applied.objects.filter((o) => drifted.some((ref) => sameObject(o, ref)))
     this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline }))
     this.applied = { ...applied, resourceVersions: resourceVersionsOf(this.changeSet, applied.resourceVersions) }
-    await this.waitFor(objects.map(refOf))
+    await this.waitFor(drifted)
   }
 
   private async waitFor(refs: readonly ObjectRef[]): Promise<void> {
@@ -273,6 +274,22 @@ class Run {
 /** `sha256:<hex>` over the objects as kustomize prints them: equal builds give equal digests. */
 function digestOf(objects: readonly KubeObject[]): string {
   return `sha256:${createHash('sha256').update(stringifyObjects(objects)).digest('hex')}`
+}
+
+/**
+ * Whether a rendered object is the one a (server-resolved) ref names: an object written without a
+ * namespace lands in a default or target namespace, so its namespace matches any.
+ */
+function sameObject(object: KubeObject, ref: ObjectRef): boolean {
+  const own = refOf(object)
+  return own.group === ref.group && own.kind === ref.kind && own.name === ref.name && (own.namespace === '' || own.namespace === ref.namespace)
+}
+
+function reportedInventory(result: ChangeSet): Inventory | undefined {
+  const inventory = (result as ChangeSet & { inventory?: unknown }).inventory
+  return typeof inventory === 'object' && inventory !== null && Array.isArray((inventory as Inventory).entries)
+    ? (inventory as Inventory)
+    : undefined
 }
 
 function resourceVersionsOf(changeSet: ChangeSet, base: ReadonlyMap<string, string>): Map<string, string> {

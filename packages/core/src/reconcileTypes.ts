@@ -61,7 +61,11 @@ export interface ReconcileSteps {
   readonly decryptObjects?: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<KubeObject[]>
   /** Reads the inventory of the previous reconcile, if any. */
   readonly loadInventory?: (input: { readonly signal: AbortSignal }) => Promise<Inventory | undefined>
-  /** Applies the objects; rejects with an error carrying `changeSet` when any apply fails. */
+  /**
+   * Applies the objects; rejects with an error carrying `changeSet` when any apply fails. The
+   * result may also carry the `inventory` of what was applied, with namespaces as the cluster
+   * resolved them (`applyAll`'s result does); it then becomes the new inventory.
+   */
   readonly apply: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
   /** Deletes what `previous` has and `next` lacks. */
   readonly prune?: (previous: Inventory, next: Inventory, input: { readonly signal: AbortSignal }) => Promise<ChangeSet>

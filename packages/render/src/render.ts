@@ -4,6 +4,7 @@ import { RenderError } from './errors.js'
 import { objectsFromText } from './internal/factory.js'
 import { StepError, at, atAsync, renderError } from './internal/fail.js'
 import { Loader } from './internal/loader.js'
+import { cachedFs, kustomizationFiles, prefetch } from './internal/prefetch.js'
 import { fixNameReferences } from './internal/nameRef.js'
 import { ORIGIN_ANNOTATION, TRANSFORMATIONS_ANNOTATION } from './internal/origin.js'
 import type { Resource } from './internal/resource.js'
@@ -46,15 +47,44 @@ const LOCAL_CONFIG = 'config.kubernetes.io/local-config'
 export async function render(root: string, options: RenderOptions): Promise<KubeObject[]> {
   if (typeof root !== 'string') throw new TypeError('render: root must be a string')
   if (typeof options !== 'object' || typeof options.fs !== 'object') throw new TypeError('render: options.fs is required')
+  try {
+    return await build(root, options)
+  } catch (err) {
+    if (options.signal?.aborted === true && err === options.signal.reason) throw err
+    throw asRenderError(err, root)
+  }
+}
+
+/** Errors of the injected file system or of core, re-thrown as RenderErrors. */
+function asRenderError(err: unknown, root: string): unknown {
+  if (err instanceof RenderError || !isGitOpsError(err)) return err
+  const path = typeof err.details.path === 'string' ? err.details.path : root
+  const code =
+    err.code === 'CORE_FS_PATH_ESCAPES_ROOT'
+      ? 'RENDER_PATH_ESCAPES_ROOT'
+      : err.code === 'CORE_FS_NOT_FOUND' || err.code === 'CORE_FS_NOT_A_FILE' || err.code === 'CORE_FS_NOT_A_DIRECTORY'
+        ? 'RENDER_FILE_NOT_FOUND'
+        : err.code.startsWith('CORE_YAML') || err.code === 'CORE_OBJECT_INVALID'
+          ? 'RENDER_YAML_INVALID'
+          : err.code === 'CORE_VALUE_UNSUPPORTED'
+            ? 'RENDER_TRANSFORM_FAILED'
+            : undefined
+  if (code === undefined) return err
+  return new RenderError({ code, message: err.message, details: { file: path, field: '' }, cause: err })
+}
+
+async function build(root: string, options: RenderOptions): Promise<KubeObject[]> {
   const signal = options.signal
   signal?.throwIfAborted()
   const warn = options.onWarning ?? (() => undefined)
+  const fs = cachedFs(options.fs)
   const ctx: BuildContext = {
-    fs: options.fs,
+    fs,
     schemas: new SchemaState(),
     signal,
     restrictions: options.loadRestrictions ?? 'rootOnly',
     warn,
+    parsed: new Map(),
   }
   let dir: string
   try {
@@ -66,11 +96,13 @@ export async function render(root: string, options: RenderOptions): Promise<Kube
     throw err
   }
   const rootWhere = { file: dir === '' ? '.' : dir, field: '' }
-  const st = await atAsync(rootWhere, () => options.fs.stat(dir))
+  const st = await atAsync(rootWhere, () => fs.stat(dir))
   if (st?.type !== 'directory') {
     throw renderError('RENDER_FILE_NOT_FOUND', rootWhere, `must build at directory: not a valid directory: '${root}' doesn't exist`)
   }
-  const loader = new Loader(options.fs, dir, { restrictions: ctx.restrictions })
+  await prefetch(fs, dir, ctx.parsed)
+  signal?.throwIfAborted()
+  const loader = new Loader(fs, dir, { restrictions: ctx.restrictions })
   const synthesized = options.plainDirectories === true ? await plainKustomization(loader) : undefined
   const kt = await KustTarget.load(ctx, loader, synthesized)
   await kt.applyOpenApi(true)
@@ -140,9 +172,7 @@ function finish(r: Resource, o: { keepOrigin: boolean; keepTransformations: bool
  * and every YAML file holding Kubernetes objects, found walking the tree in name order.
  */
 async function plainKustomization(loader: Loader): Promise<KubeValue | undefined> {
-  for (const name of ['kustomization.yaml', 'kustomization.yml', 'Kustomization']) {
-    if ((await loader.stat(name))?.type === 'file') return undefined
-  }
+  if ((await kustomizationFiles(loader.fs, loader.root)).length > 0) return undefined
   const resources: string[] = []
   const fs = loader.fs
   const walk = async (dir: string, rel: string): Promise<void> => {

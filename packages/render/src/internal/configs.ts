@@ -445,17 +445,10 @@ export function emptyConfig(): TransformerConfig {
 
 let defaults: TransformerConfig | undefined
 
-/** kustomize's builtin configuration (a fresh copy). */
+/** kustomize's builtin configuration. Configurations are never modified once built: share them. */
 export function defaultConfig(): TransformerConfig {
   defaults ??= parseDefaults()
-  return copyConfig(defaults)
-}
-
-function copyConfig(c: TransformerConfig): TransformerConfig {
-  const out = emptyConfig()
-  for (const f of FS_FIELDS) out[f] = [...c[f]]
-  out.nameReference = c.nameReference.map((n) => ({ gvk: n.gvk, referrers: [...n.referrers] }))
-  return out
+  return defaults
 }
 
 const ORDER_FIRST = [
@@ -511,24 +504,47 @@ export function compareGvk(a: Gvk, b: Gvk): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0
 }
 
+function sortByGvk<T>(list: T[], gvkOf: (x: T) => Gvk): T[] {
+  const keyed = list.map((x) => {
+    const g = gvkOf(x)
+    return { x, rank: GVK_ORDERS.get(g.kind) ?? 0, key: stableSortString(g) }
+  })
+  keyed.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return keyed.map((k) => k.x)
+}
+
 function sortConfig(c: TransformerConfig): void {
-  for (const f of FS_FIELDS) c[f].sort(compareGvk)
-  c.nameReference.sort((a, b) => compareGvk(a.gvk, b.gvk))
+  for (const f of FS_FIELDS) c[f] = sortByGvk(c[f], (x) => x)
+  c.nameReference = sortByGvk(c.nameReference, (x) => x.gvk)
 }
 
 /** FsSlice.MergeOne: adds `x` unless an equivalent spec is there; a create mismatch is an error. */
 export function mergeOneFs(list: Fs[], x: Fs): Fs[] {
-  const i = list.findIndex((s) => gvkSelected(s, x) && s.path === x.path)
-  if (i >= 0) {
-    if ((list[i] as Fs).create !== x.create) throw stepError('RENDER_KUSTOMIZATION_INVALID', `conflicting fieldspecs for path ${x.path}`)
-    return list
-  }
-  return [...list, x]
+  return mergeAllFs(list, [x])
 }
 
+/** FsSlice.MergeAll, with the existing specs indexed by path (equivalence needs an equal path). */
 export function mergeAllFs(list: Fs[], incoming: readonly Fs[]): Fs[] {
+  if (incoming.length === 0) return list
+  const byPath = new Map<string, Fs[]>()
+  for (const s of list) {
+    const l = byPath.get(s.path)
+    if (l === undefined) byPath.set(s.path, [s])
+    else l.push(s)
+  }
   let out = list
-  for (const x of incoming) out = mergeOneFs(out, x)
+  for (const x of incoming) {
+    const same = byPath.get(x.path)
+    const found = same?.find((s) => gvkSelected(s, x))
+    if (found !== undefined) {
+      if (found.create !== x.create) throw stepError('RENDER_KUSTOMIZATION_INVALID', `conflicting fieldspecs for path ${x.path}`)
+      continue
+    }
+    if (out === list) out = [...list]
+    out.push(x)
+    if (same === undefined) byPath.set(x.path, [x])
+    else same.push(x)
+  }
   return out
 }
 
@@ -545,14 +561,53 @@ function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): N
   return out
 }
 
-/** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted. */
+const merged = new WeakMap<TransformerConfig, WeakMap<TransformerConfig, TransformerConfig>>()
+
+/** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted (memoised: configs are immutable). */
 export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefined): TransformerConfig {
-  if (b === undefined) return a
+  if (b === undefined || isEmptyConfig(b)) return a
+  let byB = merged.get(a)
+  if (byB === undefined) {
+    byB = new WeakMap()
+    merged.set(a, byB)
+  }
+  let out = byB.get(b)
+  if (out === undefined) {
+    out = mergeFresh(a, b)
+    byB.set(b, out)
+  }
+  return out
+}
+
+function isEmptyConfig(c: TransformerConfig): boolean {
+  return c.nameReference.length === 0 && FS_FIELDS.every((f) => c[f].length === 0)
+}
+
+function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
   const out = emptyConfig()
   for (const f of FS_FIELDS) out[f] = mergeAllFs(a[f], b[f])
   out.nameReference = mergeNameRefs(a.nameReference, b.nameReference)
   sortConfig(out)
-  return out
+  return intern(out)
+}
+
+const interned = new Map<string, TransformerConfig>()
+
+function fsKey(f: Fs): string {
+  return `${f.group}/${f.version}/${f.kind}/${f.path}/${f.create ? '+' : ''}`
+}
+
+/** One object per distinct configuration, so that merging equal configurations hits the memo. */
+function intern(c: TransformerConfig): TransformerConfig {
+  const parts: string[] = []
+  for (const f of FS_FIELDS) parts.push(`${f}:${c[f].map(fsKey).join(';')}`)
+  parts.push(`nr:${c.nameReference.map((n) => `${n.gvk.group}/${n.gvk.version}/${n.gvk.kind}=${n.referrers.map(fsKey).join(';')}`).join('|')}`)
+  const key = parts.join('\n')
+  const known = interned.get(key)
+  if (known !== undefined) return known
+  if (interned.size > 1000) interned.clear()
+  interned.set(key, c)
+  return c
 }
 
 const configShape: Shape = {

@@ -4,11 +4,14 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { isGitOpsError, parseDocuments } from '@gitops-sdk/core'
 import { stepError } from './fail.js'
+import { fastDocuments } from './fastYaml.js'
 import type { Value } from './values.js'
 import { getField, isMap, isNilOrEmpty, nodeText } from './values.js'
 
 /** Parses YAML documents, reporting syntax errors as RENDER_YAML_INVALID naming `source`. */
 export function parseYaml(text: string, source: string): KubeValue[] {
+  const fast = fastDocuments(text, 'v3')
+  if (fast !== undefined) return fast
   try {
     return parseDocuments(text, { source }).map((d) => d.value)
   } catch (err) {

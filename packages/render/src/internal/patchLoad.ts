@@ -1,11 +1,20 @@
 // Reading patches: the legacy patchesStrategicMerge entries (inline YAML or a file), and the
 // `patches` entries whose text is either strategic-merge objects or a JSON 6902 operation list.
-import type { KubeMap } from '@gitops-sdk/core'
-import { objectsFromText, parseYaml } from './factory.js'
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { objectsFromText, objectsFromValues, parseYaml } from './factory.js'
 import { StepError, stepError } from './fail.js'
 import type { JsonPatchOp } from './jsonPatch.js'
 import { toJsonPatch } from './jsonPatch.js'
 import type { Loader } from './loader.js'
+
+function tryValues<T>(fn: () => T): T | undefined {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof StepError) return undefined
+    throw err
+  }
+}
 
 /** Objects of `text`, or undefined when it is not a list of valid objects (kustomize's SliceFromBytes failing). */
 export function tryObjects(text: string, source: string): KubeMap[] | undefined {
@@ -79,8 +88,15 @@ export async function loadPatch(p: { readonly path?: string | undefined; readonl
     }
     source = `[path: ${JSON.stringify(path)}]`
   }
-  const sm = tryObjects(text, path === '' ? 'patch' : path)
-  const json = tryJsonPatch(text, path === '' ? 'patch' : path)
+  const src = path === '' ? 'patch' : path
+  let docs: KubeValue[] | undefined
+  try {
+    docs = parseYaml(text, src)
+  } catch (err) {
+    if (!(err instanceof StepError)) throw err
+  }
+  const sm = docs === undefined ? undefined : tryValues(() => objectsFromValues(docs, src))
+  const json = docs === undefined || docs.length === 0 ? undefined : tryValues(() => toJsonPatch(docs[0] ?? null))
   if (sm !== undefined && json !== undefined) throw stepError('RENDER_PATCH_FAILED', `illegally qualifies as both an SM and JSON patch: ${source}`)
   if (sm === undefined && json === undefined) throw stepError('RENDER_PATCH_FAILED', `unable to parse SM or JSON patch from ${source}`)
   return { sm, json, source }

@@ -59,9 +59,20 @@ export class ResMap {
     this.invalidate()
   }
 
+  private deletedCount = 0
+
+  /** Marks an object deleted by a patch; {@link dropDeleted} removes it. */
+  markDeleted(r: Resource): void {
+    if (r.deleted) return
+    r.deleted = true
+    this.deletedCount++
+  }
+
   /** Drops objects a patch deleted. */
   dropDeleted(): void {
-    if (this.list.some((r) => r.deleted)) this.setAll(this.list.filter((r) => !r.deleted))
+    if (this.deletedCount === 0) return
+    this.deletedCount = 0
+    this.setAll(this.list.filter((r) => !r.deleted))
   }
 
   /** Objects whose current id equals `id`. */

@@ -10,6 +10,20 @@ import { precomputedNamespaced } from './ids.js'
 export interface SchemaView {
   readonly node: SchemaDefinition
   readonly lookup: (name: string) => SchemaDefinition | undefined
+  /** Resolved fields (and `[]` for the elements), filled on demand. */
+  readonly cache?: Map<string, SchemaView | undefined>
+}
+
+function cached(s: SchemaView, key: string, make: () => SchemaView | undefined): SchemaView | undefined {
+  let c = s.cache
+  if (c === undefined) {
+    c = new Map()
+    ;(s as { cache?: Map<string, SchemaView | undefined> }).cache = c
+  }
+  if (c.has(key)) return c.get(key)
+  const v = make()
+  c.set(key, v)
+  return v
 }
 
 interface CustomSchema {
@@ -41,6 +55,7 @@ export class SchemaState {
    */
   configure(custom: CustomSchema | undefined, version: string | undefined, reset: boolean): void {
     if (this.set && !reset) return
+    this.views.clear()
     if (custom !== undefined) {
       this.custom = custom
       this.set = true
@@ -97,8 +112,15 @@ export class SchemaState {
     return this.builtin ? builtinDefinition(name) : undefined
   }
 
+  private readonly views = new Map<SchemaDefinition, SchemaView>()
+
   private view(node: SchemaDefinition): SchemaView {
-    return { node, lookup: this.lookup }
+    let v = this.views.get(node)
+    if (v === undefined) {
+      v = { node, lookup: this.lookup }
+      this.views.set(node, v)
+    }
+    return v
   }
 }
 
@@ -112,6 +134,10 @@ function resolve(node: SchemaNode, lookup: (name: string) => SchemaDefinition | 
 /** kyaml ResourceSchema.Field: a property, else the additionalProperties schema. */
 export function schemaField(s: SchemaView | undefined, name: string): SchemaView | undefined {
   if (s === undefined) return undefined
+  return cached(s, `.${name}`, () => fieldOf(s, name))
+}
+
+function fieldOf(s: SchemaView, name: string): SchemaView | undefined {
   const props = s.node.properties
   let p: SchemaNode | undefined = props !== undefined && Object.prototype.hasOwnProperty.call(props, name) ? props[name] : undefined
   if (p === undefined) {
@@ -126,8 +152,11 @@ export function schemaField(s: SchemaView | undefined, name: string): SchemaView
 /** kyaml ResourceSchema.Elements: the items schema of an array. */
 export function schemaElements(s: SchemaView | undefined): SchemaView | undefined {
   if (s?.node.type !== 'array' || s.node.items === undefined) return undefined
-  const node = resolve(s.node.items, s.lookup)
-  return node === undefined ? undefined : { node, lookup: s.lookup }
+  const items = s.node.items
+  return cached(s, '[]', () => {
+    const node = resolve(items, s.lookup)
+    return node === undefined ? undefined : { node, lookup: s.lookup }
+  })
 }
 
 /** kyaml PatchStrategyAndKeyList: the strategy, and the list-map keys or else the merge key. */

@@ -17,6 +17,15 @@ type Result = Value | typeof KEEP_NULL | undefined
 
 type Kind = 'map' | 'seq' | 'scalar' | 'none'
 
+/** Where the walk is, for error messages (a linked list, so that walking allocates no arrays). */
+type Path = { readonly parent: Path; readonly key: string } | undefined
+
+function pathText(p: Path): string {
+  const parts: string[] = []
+  for (let q = p; q !== undefined; q = q.parent) parts.push(q.key)
+  return parts.reverse().join('.') || '(root)'
+}
+
 /** kyaml walk.Sources: the target's node and the patch's node (either may be absent). */
 interface Sources {
   readonly dest: Value | undefined
@@ -34,7 +43,7 @@ function kindOf(v: Value | undefined): Kind {
  * patch deletes the object. `patch` must be a private copy: its nodes move into the result.
  */
 export function strategicMerge(target: KubeMap, patch: KubeMap, schemas: SchemaState): KubeMap | undefined {
-  const out = new Walker(schemas).walk({ dest: target, origin: patch }, undefined, [])
+  const out = new Walker(schemas).walk({ dest: target, origin: patch }, undefined, undefined)
   if (out === KEEP_NULL || !isMap(out)) return undefined
   return out
 }
@@ -42,15 +51,15 @@ export function strategicMerge(target: KubeMap, patch: KubeMap, schemas: SchemaS
 class Walker {
   constructor(private readonly schemas: SchemaState) {}
 
-  walk(src: Sources, given: SchemaView | undefined, path: readonly string[]): Result {
+  walk(src: Sources, given: SchemaView | undefined, path: Path): Result {
     const { dest, origin } = src
+    if (origin === undefined) return this.selfMerge(dest, given, path)
     const schema = given ?? this.schemaFromSources(dest, origin)
-    const kind = kindOf(dest) !== 'none' ? kindOf(dest) : kindOf(origin)
-    for (const v of [dest, origin]) {
-      const k = kindOf(v)
-      if (k !== 'none' && kind !== 'none' && k !== kind) {
-        throw stepError('RENDER_PATCH_FAILED', `field ${path.join('.') || '(root)'}: wrong node kind: expected ${nodeKindName(kind)} but got ${nodeKindName(k)}`)
-      }
+    const dk = kindOf(dest)
+    const ok = kindOf(origin)
+    const kind = dk !== 'none' ? dk : ok
+    if (ok !== 'none' && kind !== 'none' && ok !== kind) {
+      throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: wrong node kind: expected ${nodeKindName(kind)} but got ${nodeKindName(ok)}`)
     }
     switch (kind) {
       case 'map':
@@ -58,10 +67,34 @@ class Walker {
         return this.walkMap(src, schema, path)
       case 'seq':
         if (schema !== undefined && hasMergeStrategy(schema)) return this.walkAssociative(src, schema, path)
-        return origin !== undefined ? origin : dest
+        return origin
       case 'scalar':
-        return origin !== undefined ? origin : dest
+        return origin
     }
+  }
+
+  /**
+   * A field only the target has: kyaml still walks it (merging it with nothing), which keeps it
+   * as it is except in associative lists (null and empty elements dropped, duplicates merged).
+   */
+  private selfMerge(dest: Value | undefined, given: SchemaView | undefined, path: Path): Result {
+    if (dest === undefined) return undefined
+    if (dest === null) return KEEP_NULL
+    if (Array.isArray(dest)) {
+      if (given !== undefined && hasMergeStrategy(given)) return this.walkAssociative({ dest, origin: undefined }, given, path)
+      return dest
+    }
+    if (!isMap(dest)) return dest
+    const schema = given ?? this.schemaFromSources(dest, undefined)
+    for (const key of Object.keys(dest)) {
+      const v = dest[key] as Value
+      if (v === null || typeof v !== 'object') continue
+      const r = this.selfMerge(v, schemaField(schema, key), { parent: path, key })
+      if (r === undefined || r === null) deleteField(dest, key)
+      else if (r === KEEP_NULL) setField(dest, key, null)
+      else if (r !== v) setField(dest, key, r)
+    }
+    return dest
   }
 
   private schemaFromSources(dest: Value | undefined, origin: Value | undefined): SchemaView | undefined {
@@ -76,7 +109,7 @@ class Walker {
     return undefined
   }
 
-  private walkMap(src: Sources, schema: SchemaView | undefined, path: readonly string[]): Result {
+  private walkMap(src: Sources, schema: SchemaView | undefined, path: Path): Result {
     const { dest: dest0, origin } = src
     let dest: Value | undefined
     if (dest0 === undefined || dest0 === null) {
@@ -99,17 +132,19 @@ class Walker {
     for (const key of keys) {
       const dv = getField(dest, key)
       const ov = dest === origin || !isMap(origin) ? (dest === origin ? dv : undefined) : getField(origin, key)
-      const result = this.walk({ dest: dv, origin: ov }, schemaField(schema, key), [...path, key])
+      const result = this.walk({ dest: dv, origin: ov }, schemaField(schema, key), { parent: path, key })
       if (result === undefined || result === null) {
         deleteField(dest, key)
-      } else {
-        setField(dest, key, result === KEEP_NULL ? null : result)
+      } else if (result === KEEP_NULL) {
+        if (dv !== null) setField(dest, key, null)
+      } else if (result !== dv) {
+        setField(dest, key, result)
       }
     }
     return dest
   }
 
-  private walkAssociative(src: Sources, schema: SchemaView, path: readonly string[]): Result {
+  private walkAssociative(src: Sources, schema: SchemaView, path: Path): Result {
     const { dest: dest0, origin: origin0 } = src
     if (dest0 === undefined || dest0 === null) return origin0
     if (origin0 === null) return undefined
@@ -136,7 +171,7 @@ class Walker {
     dest: Value[]
     sources: (Value[] | undefined)[]
     elemSchema: SchemaView | undefined
-    path: readonly string[]
+    path: Path
   }): Result {
     const { keys, sources, elemSchema, path } = a
     let valuesList = a.values
@@ -179,7 +214,7 @@ function nodeKindName(k: Kind): string {
 }
 
 /** Reads and removes a mapping's `$patch` directive. */
-function mapDirective(m: KubeMap, path: readonly string[]): 'merge' | 'replace' | 'delete' {
+function mapDirective(m: KubeMap, path: Path): 'merge' | 'replace' | 'delete' {
   const v = getField(m, '$patch')
   if (v === undefined || v === null) return 'merge'
   const s = nodeText(v)
@@ -187,18 +222,18 @@ function mapDirective(m: KubeMap, path: readonly string[]): 'merge' | 'replace' 
     delete m.$patch
     return s
   }
-  throw stepError('RENDER_PATCH_FAILED', `field ${path.join('.') || '(root)'}: unknown patch strategy '${s}'`)
+  throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: unknown patch strategy '${s}'`)
 }
 
 /** Reads a list's `$patch` element and returns the list without it. */
-function seqDirective(list: Value[], path: readonly string[]): { kind: 'merge' | 'replace' | 'delete'; list: Value[] } {
+function seqDirective(list: Value[], path: Path): { kind: 'merge' | 'replace' | 'delete'; list: Value[] } {
   const elem = list.find((e) => isMap(e) && getField(e, '$patch') !== undefined) as KubeMap | undefined
   if (elem === undefined || Object.keys(elem).length > 1) return { kind: 'merge', list }
   const v = elem.$patch
   if (v === undefined || v === null) return { kind: 'merge', list }
   const s = nodeText(v)
   if (s !== 'delete' && s !== 'replace' && s !== 'merge') {
-    throw stepError('RENDER_PATCH_FAILED', `field ${path.join('.')}: unknown patch strategy '${s}'`)
+    throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: unknown patch strategy '${s}'`)
   }
   return { kind: s, list: elementSetter(list, { element: undefined, keys: ['$patch'], values: [s] }) }
 }

@@ -23,6 +23,8 @@ import { ResMap } from './resMap.js'
 import type { SchemaState } from './schema.js'
 import { parseCustomSchema } from './schema.js'
 import { parseYaml11 } from './yaml11.js'
+import type { ParsedKustomizations } from './prefetch.js'
+import { kustomizationFiles } from './prefetch.js'
 import { VarSet, mergeVars } from './vars.js'
 
 export interface BuildContext {
@@ -31,12 +33,14 @@ export interface BuildContext {
   readonly signal: AbortSignal | undefined
   readonly restrictions: LoadRestrictions
   readonly warn: (message: string) => void
+  /** Kustomization files already read and parsed (by the prefetch). */
+  readonly parsed: ParsedKustomizations
 }
 
 /** The objects, configuration and vars gathered so far (kustomize's ResAccumulator). */
 export class Accumulator {
   readonly resMap: ResMap
-  config: TransformerConfig = emptyConfig()
+  config: TransformerConfig = EMPTY_CONFIG
   readonly vars: VarSet = new VarSet()
 
   constructor(schemas: SchemaState) {
@@ -55,7 +59,7 @@ export class Accumulator {
   }
 }
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const
+const EMPTY_CONFIG: TransformerConfig = emptyConfig()
 
 export const VERSION_DEFAULT_OPENAPI = 'v1.21.2'
 
@@ -88,11 +92,7 @@ export class KustTarget {
     if (synthesized !== undefined) {
       value = synthesized
     } else {
-      const found: string[] = []
-      for (const name of KUSTOMIZATION_FILES) {
-        const st = await loader.stat(name)
-        if (st?.type === 'file') found.push(name)
-      }
+      const found = await kustomizationFiles(loader.fs, loader.root)
       if (found.length === 0) {
         throw renderError(
           'RENDER_KUSTOMIZATION_NOT_FOUND',
@@ -105,8 +105,12 @@ export class KustTarget {
       }
       fileName = found[0] as string
       const path = loader.root === '' ? fileName : `${loader.root}/${fileName}`
-      const text = await atAsync({ file: path, field: '' }, () => loader.load(fileName))
-      value = await atAsync({ file: path, field: '' }, async () => parseYaml11(text, path))
+      if (ctx.parsed.has(path)) {
+        value = ctx.parsed.get(path)
+      } else {
+        const text = await atAsync({ file: path, field: '' }, () => loader.load(fileName))
+        value = await atAsync({ file: path, field: '' }, async () => parseYaml11(text, path))
+      }
     }
     const file = loader.root === '' ? fileName : `${loader.root}/${fileName}`
     const where: Where = { file, field: '' }

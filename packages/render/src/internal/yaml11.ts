@@ -3,9 +3,17 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { parseAllDocuments } from 'yaml'
 import { stepError } from './fail.js'
+import { fastDocuments } from './fastYaml.js'
 
 /** The first document of `text`, or undefined when there is none. */
 export function parseYaml11(text: string, source: string): KubeValue | undefined {
+  const fast = fastDocuments(text, 'v11')
+  if (fast !== undefined) return fast[0]
+  return parseYaml11Full(text, source)
+}
+
+/** {@link parseYaml11} without the fast path (for tests). */
+export function parseYaml11Full(text: string, source: string): KubeValue | undefined {
   const docs = parseAllDocuments(text, { version: '1.1', intAsBigInt: true, uniqueKeys: false, prettyErrors: false })
   if (!Array.isArray(docs)) return undefined
   for (const doc of docs) {

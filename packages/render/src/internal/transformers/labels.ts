@@ -16,19 +16,18 @@ export class MapEntriesTransformer implements Transformer {
 
   transform(m: ResMap): void {
     if (this.entries.size === 0) return
-    const keys = [...this.entries.keys()].sort()
+    // kustomize loops keys, then field specs; each spec reaches the same mapping for every key,
+    // so walking each spec once and setting every key there gives the same result.
+    const entries = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     for (const r of m.resources()) {
-      for (const key of keys) {
-        const value = this.entries.get(key) as string
-        for (const fs of this.fieldSpecs) {
-          applyFieldSpec(r.obj, { fs, create: 'map' }, (v) => {
-            if (!isMap(v)) {
-              if (v === null) return
-              throw stepError('RENDER_TRANSFORM_FAILED', `${r.describe()}: field ${fs.path} is not a mapping`)
-            }
-            setField(v, key, value)
-          })
-        }
+      for (const fs of this.fieldSpecs) {
+        applyFieldSpec(r.obj, { fs, create: 'map' }, (v) => {
+          if (!isMap(v)) {
+            if (v === null) return
+            throw stepError('RENDER_TRANSFORM_FAILED', `${r.describe()}: field ${fs.path} is not a mapping`)
+          }
+          for (const [key, value] of entries) setField(v, key, value)
+        })
       }
     }
   }

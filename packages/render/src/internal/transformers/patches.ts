@@ -27,8 +27,11 @@ function patchResource(p: SmPatch): Resource {
   return new Resource(p.obj)
 }
 
-/** Merges `patch` (a private copy) into `r` as kustomize's Resource.ApplySmPatch does. */
-export function applySmPatch(r: Resource, patch: SmPatch, schemas: SchemaState): void {
+/**
+ * Merges `patch` (a private copy) into `r` as kustomize's Resource.ApplySmPatch does. Returns
+ * whether the object's id (or its existence) changed, so that indexes must be rebuilt.
+ */
+export function applySmPatch(r: Resource, patch: SmPatch, schemas: SchemaState): boolean {
   const name = r.name
   const ns = r.namespace
   const kind = r.kind
@@ -39,12 +42,14 @@ export function applySmPatch(r: Resource, patch: SmPatch, schemas: SchemaState):
   const merged = strategicMerge(r.obj, patch.obj, schemas)
   if (merged === undefined || Object.keys(merged).length === 0) {
     r.deleted = true
-    return
+    return true
   }
+  const apiVersion = r.apiVersion
   r.obj = merged
   if (!patch.allowKindChange) r.setKind(kind)
   if (!patch.allowNameChange) r.setName(name)
   r.setNamespace(ns)
+  return r.name !== name || r.kind !== kind || r.apiVersion !== apiVersion || patch.allowNameChange || patch.allowKindChange
 }
 
 /**
@@ -52,20 +57,29 @@ export function applySmPatch(r: Resource, patch: SmPatch, schemas: SchemaState):
  * copy the object's apiVersion and normalising its labels and annotations to strings; objects
  * the patch deletes are dropped, and ids must stay unique.
  */
-export function applySmPatchToSet(m: ResMap, what: { readonly selected: ReadonlySet<Resource>; readonly patch: SmPatch }, schemas: SchemaState): void {
+export function applySmPatchToSet(m: ResMap, what: { readonly selected: readonly Resource[]; readonly patch: SmPatch }, schemas: SchemaState): void {
   const { selected, patch } = what
-  for (const r of m.resources()) {
-    if (!selected.has(r)) continue
+  const kind = patchResource(patch).kind
+  let changed = false
+  // `selected` is in list order, as resWrangler applies the patch.
+  for (const r of selected) {
     const copy = clone(patch.obj)
     const pr = new Resource(copy)
     normalizeMeta(pr)
     pr.setApiVersion(r.apiVersion)
-    pr.setKind(patchResource(patch).kind)
-    applySmPatch(r, { obj: copy, allowNameChange: patch.allowNameChange, allowKindChange: patch.allowKindChange }, schemas)
+    pr.setKind(kind)
+    const deleted = r.deleted
+    if (applySmPatch(r, { obj: copy, allowNameChange: patch.allowNameChange, allowKindChange: patch.allowKindChange }, schemas)) changed = true
+    if (r.deleted && !deleted) {
+      r.deleted = false
+      m.markDeleted(r)
+    }
   }
   m.dropDeleted()
-  m.invalidate()
-  checkUnique(m, schemas)
+  if (changed) {
+    m.invalidate()
+    checkUnique(m, schemas)
+  }
 }
 
 function normalizeMeta(pr: Resource): void {
@@ -100,7 +114,7 @@ export class PatchStrategicMergeTransformer implements Transformer {
   transform(m: ResMap, ctx: TransformContext): void {
     for (const patch of this.patches) {
       const target = uniqueTarget(m, patch)
-      applySmPatchToSet(m, { selected: new Set([target]), patch }, ctx.schemas)
+      applySmPatchToSet(m, { selected: [target], patch }, ctx.schemas)
     }
   }
 }
@@ -128,7 +142,7 @@ export class PatchTransformer implements Transformer {
           )
         }
         const selected = selectResources(m, target, ctx.schemas)
-        applySmPatchToSet(m, { selected: new Set(selected), patch: sm[0] as SmPatch }, ctx.schemas)
+        applySmPatchToSet(m, { selected, patch: sm[0] as SmPatch }, ctx.schemas)
         return
       }
       for (const patch of sm) {
@@ -139,18 +153,23 @@ export class PatchTransformer implements Transformer {
           const id = idString(patchResource(patch).curId())
           throw stepError('RENDER_PATCH_FAILED', `no resource matches strategic merge patch "${id}": ${(err as Error).message}`)
         }
-        applySmPatch(r, { ...patch, obj: clone(patch.obj) }, ctx.schemas)
-        m.dropDeleted()
-        m.invalidate()
+        const deleted = r.deleted
+        const changed = applySmPatch(r, { ...patch, obj: clone(patch.obj) }, ctx.schemas)
+        if (r.deleted && !deleted) {
+          r.deleted = false
+          m.markDeleted(r)
+        }
+        if (changed) m.invalidate()
       }
       return
     }
     if (target === undefined) throw stepError('RENDER_PATCH_FAILED', `must specify a target for JSON patch ${this.c.source}`)
+    let changed = false
     for (const r of selectResources(m, target, ctx.schemas)) {
       r.storePreviousId(ctx.schemas)
-      applyJson(r, this.c.json ?? [])
+      if (applyJson(r, this.c.json ?? [])) changed = true
     }
-    m.invalidate()
+    if (changed) m.invalidate()
   }
 }
 
@@ -162,16 +181,22 @@ export class PatchJson6902Transformer implements Transformer {
   ) {}
 
   transform(m: ResMap, ctx: TransformContext): void {
-    for (const r of selectResources(m, this.target, ctx.schemas)) applyJson(r, this.ops)
-    m.invalidate()
+    let changed = false
+    for (const r of selectResources(m, this.target, ctx.schemas)) if (applyJson(r, this.ops)) changed = true
+    if (changed) m.invalidate()
   }
 }
 
-/** Applies a JSON patch the way kustomize does: through JSON, so every number becomes a float64. */
-function applyJson(r: Resource, ops: readonly JsonPatchOp[]): void {
+/**
+ * Applies a JSON patch the way kustomize does: through JSON, so every number becomes a float64.
+ * Returns whether the object's id changed.
+ */
+function applyJson(r: Resource, ops: readonly JsonPatchOp[]): boolean {
+  const before = `${r.apiVersion}\u0000${r.kind}\u0000${r.name}\u0000${r.namespace}`
   const out = applyJsonPatch(r.obj, ops)
   r.obj = toFloat(out) as KubeMap
   if (!isMap(getField(r.obj, 'metadata'))) r.metadata()
+  return `${r.apiVersion}\u0000${r.kind}\u0000${r.name}\u0000${r.namespace}` !== before
 }
 
 function toFloat(v: Value): Value {

@@ -8,7 +8,7 @@
 // this returns exactly what the full parser would, or it returns undefined. A differential test
 // (fastYaml.test.ts) holds it to that over the conformance corpus and generated documents.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { setField } from './values.js'
+import { markNull, setField } from './values.js'
 
 /** `v3`: manifests (go-yaml v3, duplicate keys refused). `v11`: kustomization files (YAML 1.1, last duplicate wins). */
 export type FastMode = 'v3' | 'v11'
@@ -68,6 +68,8 @@ function isSkippable(raw: string): boolean {
 class Doc {
   private readonly lines: Line[]
   private pos = 0
+  /** The text of the last null scalar read ('' for an empty value). */
+  private nullText = ''
 
   constructor(
     raw: readonly string[],
@@ -155,7 +157,10 @@ class Doc {
       const key = this.key(line.text.slice(0, keyLen))
       if (Object.prototype.hasOwnProperty.call(out, key) && this.mode === 'v3') throw BAIL
       const rest = line.text.slice(keyLen + 1).trimStart()
-      setField(out, key, this.value(rest, indent))
+      this.nullText = ''
+      const v = this.value(rest, indent)
+      setField(out, key, v)
+      if (v === null) markNull(out, key, this.nullText)
     }
   }
 
@@ -199,7 +204,10 @@ class Doc {
     const c = s.charCodeAt(0)
     if (s === 'true' || s === 'True' || s === 'TRUE') return true
     if (s === 'false' || s === 'False' || s === 'FALSE') return false
-    if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') return null
+    if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') {
+      this.nullText = s
+      return null
+    }
     if (/^-?(0|[1-9][0-9]{0,14})$/.test(s)) {
       if (s === '-0') throw BAIL
       return Number(s)

@@ -9,7 +9,7 @@ import { stepError } from './fail.js'
 import type { SchemaState, SchemaView } from './schema.js'
 import { hasMergeStrategy, patchStrategyAndKeys, schemaElements, schemaField } from './schema.js'
 import type { Value } from './values.js'
-import { deleteField, getField, isMap, isSeq, nodeText, setField } from './values.js'
+import { deleteField, getField, isMap, isSeq, nodeText, nullText, setField } from './values.js'
 
 /** A null that must stay (kyaml MakePersistentNullNode). */
 const KEEP_NULL = Symbol('keep-null')
@@ -88,6 +88,8 @@ class Walker {
     const schema = given ?? this.schemaFromSources(dest, undefined)
     for (const key of Object.keys(dest)) {
       const v = dest[key] as Value
+      // kyaml drops a field left empty (`key:`) and keeps a written null.
+      if (v === null && nullText(dest, key) === '') deleteField(dest, key)
       if (v === null || typeof v !== 'object') continue
       const r = this.selfMerge(v, schemaField(schema, key), { parent: path, key })
       if (r === undefined || r === null) deleteField(dest, key)
@@ -137,6 +139,7 @@ class Walker {
         deleteField(dest, key)
       } else if (result === KEEP_NULL) {
         if (dv !== null) setField(dest, key, null)
+        else if (nullText(dest, key) === '') deleteField(dest, key)
       } else if (result !== dv) {
         setField(dest, key, result)
       }

@@ -95,9 +95,40 @@ export function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
 }
 
+// How a null was written (`key:`, `key: null`, `key: ~`) matters to kustomize: a strategic merge
+// drops fields left empty but keeps written nulls, and annotations keep the text. The fast YAML
+// reader records it here, per mapping; a null it did not read (or one a JSON patch rewrote) is
+// taken as `null`.
+const nullTexts = new WeakMap<object, Map<string, string>>()
+
+/** Records how the null at `m[key]` was written. */
+export function markNull(m: KubeMap, key: string, text: string): void {
+  let t = nullTexts.get(m)
+  if (t === undefined) {
+    t = new Map()
+    nullTexts.set(m, t)
+  }
+  t.set(key, text)
+}
+
+/** How the null at `m[key]` was written: '' for an empty value, else its text (default `null`). */
+export function nullText(m: KubeMap, key: string): string {
+  return nullTexts.get(m)?.get(key) ?? 'null'
+}
+
+/** Forgets how nulls were written anywhere in `v` (after a JSON round trip rewrote them). */
+export function forgetNullTexts(v: Value): void {
+  if (Array.isArray(v)) {
+    for (const x of v) forgetNullTexts(x)
+  } else if (isMap(v)) {
+    nullTexts.delete(v)
+    for (const k of Object.keys(v)) forgetNullTexts(v[k] as Value)
+  }
+}
+
 /** A map of strings as kyaml's GetLabels/GetAnnotations return it: every value as its text. */
 export function stringMapOf(v: Value | undefined): Map<string, string> {
   const out = new Map<string, string>()
-  if (isMap(v)) for (const k of Object.keys(v)) out.set(k, nodeText(v[k]))
+  if (isMap(v)) for (const k of Object.keys(v)) out.set(k, v[k] === null ? nullText(v, k) : nodeText(v[k]))
   return out
 }

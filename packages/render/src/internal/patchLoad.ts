@@ -18,6 +18,8 @@ function tryValues<T>(fn: () => T): T | undefined {
 
 /** Objects of `text`, or undefined when it is not a list of valid objects (kustomize's SliceFromBytes failing). */
 export function tryObjects(text: string, source: string): KubeMap[] | undefined {
+  // One line can only hold an object in flow style; anything else on one line is a file path.
+  if (!text.includes('\n') && !text.trimStart().startsWith('{')) return undefined
   try {
     return objectsFromText(text, source)
   } catch (err) {

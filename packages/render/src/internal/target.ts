@@ -1,13 +1,14 @@
 // One kustomization directory being built (kustomize's KustTarget): resources, configurations,
 // crds, generators, components, transformers and vars, in kustomize v5.5.0's order; bases are
 // built on their own and merged in, components work on their parent's objects.
-import type { FileSystem, KubeMap, KubeValue } from '@gitops-sdk/core'
+import type { FileSystem, KubeValue } from '@gitops-sdk/core'
 import type { TransformerConfig } from './configs.js'
 import { defaultConfig, emptyConfig, mergeConfig, parseConfig } from './configs.js'
 import { loadCrdConfig } from './crds.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import type { Where } from './fail.js'
-import { StepError, atAsync, renderError } from './fail.js'
+import { atAsync, renderError } from './fail.js'
+import { tryObjects } from './patchLoad.js'
 import { absorb, generate, mergeOptions } from './generators.js'
 import type { GeneratorArgs, Kustomization } from './kustomization.js'
 import { parseKustomization } from './kustomization.js'
@@ -327,12 +328,7 @@ export class KustTarget {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as string
       const where = this.where(`${field}[${i}]`)
-      let inline: KubeMap[] | undefined
-      try {
-        inline = objectsFromText(entry, `${field}[${i}]`)
-      } catch (err) {
-        if (!(err instanceof StepError)) throw err
-      }
+      const inline = tryObjects(entry, `${field}[${i}]`)
       if (inline !== undefined) {
         for (const o of inline) {
           const r = new Resource(o)

@@ -346,6 +346,56 @@ spec:
     options:
       create: true`)
   }
+  if (g.chance(0.4)) {
+    files['overlay/delete.yaml'] = g.chance(0.5)
+      ? `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${app0.name}\n$patch: delete\n`
+      : `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${app0.sa}\nimagePullSecrets:\n- name: regcred\nautomountServiceAccountToken: false\n`
+    overlay.push(`patchesStrategicMerge:\n- delete.yaml`)
+  }
+  if (g.chance(0.4)) {
+    overlay.push(`patchesJson6902:
+- target:
+    version: v1
+    kind: Service
+    name: ${app0.name}
+  patch: |-
+    - op: ${g.pick(['add', 'replace'])}
+      path: /spec/type
+      value: NodePort
+    - op: copy
+      from: /spec/ports/0/port
+      path: /spec/ports/0/nodePort
+    - op: test
+      path: /spec/type
+      value: NodePort`)
+  }
+  if (g.chance(0.3)) overlay.push(`commonAnnotations:\n  team: ${quote(g.pick(TRICKY))}`)
+  if (g.chance(0.3)) {
+    files['overlay/widget.yaml'] = `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  configMap: ${app0.cm}\n  items:\n  - name: a\n  - name: b\n`
+    files['overlay/config.yaml'] = `nameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - kind: Widget\n    path: spec/configMap\nnamePrefix:\n- kind: Widget\n  path: spec/items/name\n`
+    overlay.push(`configurations:\n- config.yaml`)
+    const i = overlay.findIndex((l) => l.startsWith('resources:'))
+    overlay[i] = `${overlay[i] as string}\n- widget.yaml`
+  }
+  if (g.chance(0.3)) {
+    overlay.push(`replacements:
+- source:
+    kind: ConfigMap
+    name: ${app0.cm}
+    fieldPath: metadata.name
+    options:
+      delimiter: "-"
+      index: 0
+  targets:
+  - select:
+      kind: Service
+    fieldPaths:
+    - metadata.labels.from
+    options:
+      create: true
+      delimiter: "."
+      index: 1`)
+  }
   if (g.chance(0.3)) overlay.push(`secretGenerator:\n${generatorYaml(g, 'overlay-secret').trimEnd()}`)
   if (g.chance(0.2)) overlay.push(`sortOptions:\n  order: ${g.pick(['fifo', 'legacy'])}`)
   files['overlay/kustomization.yaml'] = `${overlay.join('\n')}\n`

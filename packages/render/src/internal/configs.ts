@@ -2,7 +2,8 @@
 // specs), and which fields refer to which kinds by name (name back-references). The defaults are
 // kustomize v5.5.0's builtin configuration (api/internal/konfig/builtinpluginconsts), written
 // here one field spec per line as `path [+] [@group/version/kind]`, `+` meaning "create if
-// absent"; in nameReference, `= group/version/kind` starts the referrers of a target kind.
+// absent"; in nameReference, `= group/version/kind` starts the referrers of a target kind; and
+// `* a b c` stands for the fields a, b and c of the pod spec of every workload kind.
 import type { KubeValue } from '@gitops-sdk/core'
 import { decode } from './decode.js'
 import type { Shape } from './decode.js'
@@ -51,6 +52,20 @@ const FS_FIELDS: readonly FsField[] = [
   'replicas',
 ]
 
+/** The labels of an object and of the objects it makes: commonLabels and templateLabels share them. */
+const METADATA_LABELS = `
+    metadata/labels +
+    spec/template/metadata/labels + @/v1/ReplicationController
+    spec/template/metadata/labels + @//Deployment
+    spec/template/metadata/labels + @//ReplicaSet
+    spec/template/metadata/labels + @//DaemonSet
+    spec/template/metadata/labels + @apps//StatefulSet
+    spec/volumeClaimTemplates[]/metadata/labels + @apps//StatefulSet
+    spec/template/metadata/labels + @batch//Job
+    spec/jobTemplate/metadata/labels + @batch//CronJob
+    spec/jobTemplate/spec/template/metadata/labels + @batch//CronJob
+`
+
 const DEFAULTS: Record<keyof TransformerConfig, string> = {
   labels: '',
   namePrefix: `
@@ -82,29 +97,8 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
     spec/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
     spec/ingress/from/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
     spec/egress/to/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
-    metadata/labels +
-    spec/template/metadata/labels + @/v1/ReplicationController
-    spec/template/metadata/labels + @//Deployment
-    spec/template/metadata/labels + @//ReplicaSet
-    spec/template/metadata/labels + @//DaemonSet
-    spec/template/metadata/labels + @apps//StatefulSet
-    spec/volumeClaimTemplates[]/metadata/labels + @apps//StatefulSet
-    spec/template/metadata/labels + @batch//Job
-    spec/jobTemplate/metadata/labels + @batch//CronJob
-    spec/jobTemplate/spec/template/metadata/labels + @batch//CronJob
-  `,
-  templateLabels: `
-    metadata/labels +
-    spec/template/metadata/labels + @/v1/ReplicationController
-    spec/template/metadata/labels + @//Deployment
-    spec/template/metadata/labels + @//ReplicaSet
-    spec/template/metadata/labels + @//DaemonSet
-    spec/template/metadata/labels + @apps//StatefulSet
-    spec/volumeClaimTemplates[]/metadata/labels + @apps//StatefulSet
-    spec/template/metadata/labels + @batch//Job
-    spec/jobTemplate/metadata/labels + @batch//CronJob
-    spec/jobTemplate/spec/template/metadata/labels + @batch//CronJob
-  `,
+  ${METADATA_LABELS}`,
+  templateLabels: METADATA_LABELS,
   commonAnnotations: `
     metadata/annotations +
     spec/template/metadata/annotations + @/v1/ReplicationController
@@ -122,74 +116,19 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
     spec/conversion/webhook/clientConfig/service/namespace @apiextensions.k8s.io//CustomResourceDefinition
   `,
   varReference: `
-    spec/jobTemplate/spec/template/spec/containers/args @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/command @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/env/value @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/volumeMounts/mountPath @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/args @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/command @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/env/value @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/volumeMounts/mountPath @//CronJob
+    * containers/args containers/command containers/env/value containers/volumeMounts/mountPath initContainers/args initContainers/command initContainers/env/value initContainers/volumeMounts/mountPath
     spec/jobTemplate/spec/template/volumes/nfs/server @//CronJob
-    spec/template/spec/containers/args @//DaemonSet
-    spec/template/spec/containers/command @//DaemonSet
-    spec/template/spec/containers/env/value @//DaemonSet
-    spec/template/spec/containers/volumeMounts/mountPath @//DaemonSet
-    spec/template/spec/initContainers/args @//DaemonSet
-    spec/template/spec/initContainers/command @//DaemonSet
-    spec/template/spec/initContainers/env/value @//DaemonSet
-    spec/template/spec/initContainers/volumeMounts/mountPath @//DaemonSet
     spec/template/spec/volumes/nfs/server @//DaemonSet
-    spec/template/spec/containers/args @//Deployment
-    spec/template/spec/containers/command @//Deployment
-    spec/template/spec/containers/env/value @//Deployment
-    spec/template/spec/containers/volumeMounts/mountPath @//Deployment
-    spec/template/spec/initContainers/args @//Deployment
-    spec/template/spec/initContainers/command @//Deployment
-    spec/template/spec/initContainers/env/value @//Deployment
-    spec/template/spec/initContainers/volumeMounts/mountPath @//Deployment
     spec/template/spec/volumes/nfs/server @//Deployment
     spec/template/metadata/annotations @//Deployment
     spec/rules/host @//Ingress
     spec/tls/hosts @//Ingress
     spec/tls/secretName @//Ingress
-    spec/template/spec/containers/args @//Job
-    spec/template/spec/containers/command @//Job
-    spec/template/spec/containers/env/value @//Job
-    spec/template/spec/containers/volumeMounts/mountPath @//Job
-    spec/template/spec/initContainers/args @//Job
-    spec/template/spec/initContainers/command @//Job
-    spec/template/spec/initContainers/env/value @//Job
-    spec/template/spec/initContainers/volumeMounts/mountPath @//Job
     spec/template/spec/volumes/nfs/server @//Job
-    spec/containers/args @//Pod
-    spec/containers/command @//Pod
-    spec/containers/env/value @//Pod
-    spec/containers/volumeMounts/mountPath @//Pod
-    spec/initContainers/args @//Pod
-    spec/initContainers/command @//Pod
-    spec/initContainers/env/value @//Pod
-    spec/initContainers/volumeMounts/mountPath @//Pod
     spec/volumes/nfs/server @//Pod
-    spec/template/spec/containers/args @//ReplicaSet
-    spec/template/spec/containers/command @//ReplicaSet
-    spec/template/spec/containers/env/value @//ReplicaSet
-    spec/template/spec/containers/volumeMounts/mountPath @//ReplicaSet
-    spec/template/spec/initContainers/args @//ReplicaSet
-    spec/template/spec/initContainers/command @//ReplicaSet
-    spec/template/spec/initContainers/env/value @//ReplicaSet
-    spec/template/spec/initContainers/volumeMounts/mountPath @//ReplicaSet
     spec/template/spec/volumes/nfs/server @//ReplicaSet
     spec/ports/port @//Service
     spec/ports/targetPort @//Service
-    spec/template/spec/containers/args @//StatefulSet
-    spec/template/spec/containers/command @//StatefulSet
-    spec/template/spec/containers/env/value @//StatefulSet
-    spec/template/spec/containers/volumeMounts/mountPath @//StatefulSet
-    spec/template/spec/initContainers/args @//StatefulSet
-    spec/template/spec/initContainers/command @//StatefulSet
-    spec/template/spec/initContainers/env/value @//StatefulSet
-    spec/template/spec/initContainers/volumeMounts/mountPath @//StatefulSet
     spec/volumeClaimTemplates/spec/nfs/server @//StatefulSet
     spec/nfs/server @//PersistentVolume
     metadata/labels
@@ -205,115 +144,13 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
     = //StatefulSet
     spec/scaleTargetRef/name @//HorizontalPodAutoscaler
     = /v1/ConfigMap
-    spec/volumes/configMap/name @/v1/Pod
-    spec/containers/env/valueFrom/configMapKeyRef/name @/v1/Pod
-    spec/initContainers/env/valueFrom/configMapKeyRef/name @/v1/Pod
-    spec/containers/envFrom/configMapRef/name @/v1/Pod
-    spec/initContainers/envFrom/configMapRef/name @/v1/Pod
-    spec/volumes/projected/sources/configMap/name @/v1/Pod
-    template/spec/volumes/configMap/name @//PodTemplate
-    template/spec/containers/env/valueFrom/configMapKeyRef/name @//PodTemplate
-    template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//PodTemplate
-    template/spec/containers/envFrom/configMapRef/name @//PodTemplate
-    template/spec/initContainers/envFrom/configMapRef/name @//PodTemplate
-    template/spec/volumes/projected/sources/configMap/name @//PodTemplate
-    spec/template/spec/volumes/configMap/name @//Deployment
-    spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//Deployment
-    spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//Deployment
-    spec/template/spec/containers/envFrom/configMapRef/name @//Deployment
-    spec/template/spec/initContainers/envFrom/configMapRef/name @//Deployment
-    spec/template/spec/volumes/projected/sources/configMap/name @//Deployment
-    spec/template/spec/volumes/configMap/name @//ReplicaSet
-    spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//ReplicaSet
-    spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//ReplicaSet
-    spec/template/spec/containers/envFrom/configMapRef/name @//ReplicaSet
-    spec/template/spec/initContainers/envFrom/configMapRef/name @//ReplicaSet
-    spec/template/spec/volumes/projected/sources/configMap/name @//ReplicaSet
-    spec/template/spec/volumes/configMap/name @//DaemonSet
-    spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//DaemonSet
-    spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//DaemonSet
-    spec/template/spec/containers/envFrom/configMapRef/name @//DaemonSet
-    spec/template/spec/initContainers/envFrom/configMapRef/name @//DaemonSet
-    spec/template/spec/volumes/projected/sources/configMap/name @//DaemonSet
-    spec/template/spec/volumes/configMap/name @//StatefulSet
-    spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//StatefulSet
-    spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//StatefulSet
-    spec/template/spec/containers/envFrom/configMapRef/name @//StatefulSet
-    spec/template/spec/initContainers/envFrom/configMapRef/name @//StatefulSet
-    spec/template/spec/volumes/projected/sources/configMap/name @//StatefulSet
-    spec/template/spec/volumes/configMap/name @//Job
-    spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//Job
-    spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//Job
-    spec/template/spec/containers/envFrom/configMapRef/name @//Job
-    spec/template/spec/initContainers/envFrom/configMapRef/name @//Job
-    spec/template/spec/volumes/projected/sources/configMap/name @//Job
-    spec/jobTemplate/spec/template/spec/volumes/configMap/name @//CronJob
-    spec/jobTemplate/spec/template/spec/volumes/projected/sources/configMap/name @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/env/valueFrom/configMapKeyRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/configMapKeyRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/envFrom/configMapRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/envFrom/configMapRef/name @//CronJob
+    * volumes/configMap/name containers/env/valueFrom/configMapKeyRef/name initContainers/env/valueFrom/configMapKeyRef/name containers/envFrom/configMapRef/name initContainers/envFrom/configMapRef/name volumes/projected/sources/configMap/name
     spec/configSource/configMap @//Node
     rules/resourceNames @//Role
     rules/resourceNames @//ClusterRole
     metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap @//Ingress
     = /v1/Secret
-    spec/volumes/secret/secretName @/v1/Pod
-    spec/containers/env/valueFrom/secretKeyRef/name @/v1/Pod
-    spec/initContainers/env/valueFrom/secretKeyRef/name @/v1/Pod
-    spec/containers/envFrom/secretRef/name @/v1/Pod
-    spec/initContainers/envFrom/secretRef/name @/v1/Pod
-    spec/imagePullSecrets/name @/v1/Pod
-    spec/volumes/projected/sources/secret/name @/v1/Pod
-    template/spec/volumes/secret/secretName @//PodTemplate
-    template/spec/containers/env/valueFrom/secretKeyRef/name @//PodTemplate
-    template/spec/initContainers/env/valueFrom/secretKeyRef/name @//PodTemplate
-    template/spec/containers/envFrom/secretRef/name @//PodTemplate
-    template/spec/initContainers/envFrom/secretRef/name @//PodTemplate
-    template/spec/imagePullSecrets/name @//PodTemplate
-    template/spec/volumes/projected/sources/secret/name @//PodTemplate
-    spec/template/spec/volumes/secret/secretName @//Deployment
-    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//Deployment
-    spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//Deployment
-    spec/template/spec/containers/envFrom/secretRef/name @//Deployment
-    spec/template/spec/initContainers/envFrom/secretRef/name @//Deployment
-    spec/template/spec/imagePullSecrets/name @//Deployment
-    spec/template/spec/volumes/projected/sources/secret/name @//Deployment
-    spec/template/spec/volumes/secret/secretName @//ReplicaSet
-    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//ReplicaSet
-    spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//ReplicaSet
-    spec/template/spec/containers/envFrom/secretRef/name @//ReplicaSet
-    spec/template/spec/initContainers/envFrom/secretRef/name @//ReplicaSet
-    spec/template/spec/imagePullSecrets/name @//ReplicaSet
-    spec/template/spec/volumes/projected/sources/secret/name @//ReplicaSet
-    spec/template/spec/volumes/secret/secretName @//DaemonSet
-    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//DaemonSet
-    spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//DaemonSet
-    spec/template/spec/containers/envFrom/secretRef/name @//DaemonSet
-    spec/template/spec/initContainers/envFrom/secretRef/name @//DaemonSet
-    spec/template/spec/imagePullSecrets/name @//DaemonSet
-    spec/template/spec/volumes/projected/sources/secret/name @//DaemonSet
-    spec/template/spec/volumes/secret/secretName @//StatefulSet
-    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//StatefulSet
-    spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//StatefulSet
-    spec/template/spec/containers/envFrom/secretRef/name @//StatefulSet
-    spec/template/spec/initContainers/envFrom/secretRef/name @//StatefulSet
-    spec/template/spec/imagePullSecrets/name @//StatefulSet
-    spec/template/spec/volumes/projected/sources/secret/name @//StatefulSet
-    spec/template/spec/volumes/secret/secretName @//Job
-    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//Job
-    spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//Job
-    spec/template/spec/containers/envFrom/secretRef/name @//Job
-    spec/template/spec/initContainers/envFrom/secretRef/name @//Job
-    spec/template/spec/imagePullSecrets/name @//Job
-    spec/template/spec/volumes/projected/sources/secret/name @//Job
-    spec/jobTemplate/spec/template/spec/volumes/secret/secretName @//CronJob
-    spec/jobTemplate/spec/template/spec/volumes/projected/sources/secret/name @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/env/valueFrom/secretKeyRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/env/valueFrom/secretKeyRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/containers/envFrom/secretRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/initContainers/envFrom/secretRef/name @//CronJob
-    spec/jobTemplate/spec/template/spec/imagePullSecrets/name @//CronJob
+    * volumes/secret/secretName containers/env/valueFrom/secretKeyRef/name initContainers/env/valueFrom/secretKeyRef/name containers/envFrom/secretRef/name initContainers/envFrom/secretRef/name imagePullSecrets/name volumes/projected/sources/secret/name
     spec/tls/secretName @//Ingress
     metadata/annotations/ingress.kubernetes.io\\/auth-secret @//Ingress
     metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret @//Ingress
@@ -394,6 +231,28 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
   `,
 }
 
+/** Where each workload kind keeps its pod spec, for the `*` lines of nameReference. */
+const POD_SPEC_OWNERS: readonly (readonly [string, string])[] = [
+  ['spec/', '/v1/Pod'],
+  ['template/spec/', '//PodTemplate'],
+  ...['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+  ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
+]
+
+/** The workload kinds whose containers varReference covers (Pod without a version there). */
+const VAR_OWNERS: readonly (readonly [string, string])[] = [
+  ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
+  ...['DaemonSet', 'Deployment', 'Job'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+  ['spec/', '//Pod'],
+  ...['ReplicaSet', 'StatefulSet'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+]
+
+/** A `* a b c` line: fields a, b and c under each owner's pod spec. */
+function expandPodFields(line: string, owners: readonly (readonly [string, string])[]): Fs[] {
+  const fields = line.slice(2).split(' ')
+  return owners.flatMap(([prefix, owner]) => fields.map((f) => parseLine(`${prefix}${f} @${owner}`)))
+}
+
 function parseLine(line: string): Fs {
   const m = /^(\S+)( \+)?(?: @([^/]*)\/([^/]*)\/(\S*))?$/.exec(line)
   if (m === null) throw new Error(`bad builtin field spec: ${line}`)
@@ -403,7 +262,7 @@ function parseLine(line: string): Fs {
 function parseDefaults(): TransformerConfig {
   const out = emptyConfig()
   for (const field of FS_FIELDS) {
-    out[field] = lines(DEFAULTS[field]).map(parseLine)
+    out[field] = lines(DEFAULTS[field]).flatMap((l) => (l.startsWith('* ') ? expandPodFields(l, VAR_OWNERS) : [parseLine(l)]))
   }
   for (const line of lines(DEFAULTS.nameReference)) {
     if (line.startsWith('= ')) {
@@ -412,6 +271,8 @@ function parseDefaults(): TransformerConfig {
       const parts = line.slice(2).split('/')
       const gvk = parts.length > 3 ? { group: `${parts[0]}/${parts[1]}`, version: parts[2] ?? '', kind: parts[3] ?? '' } : { group, version, kind }
       out.nameReference.push({ gvk, referrers: [] })
+    } else if (line.startsWith('* ')) {
+      out.nameReference.at(-1)?.referrers.push(...expandPodFields(line, POD_SPEC_OWNERS))
     } else {
       out.nameReference.at(-1)?.referrers.push(parseLine(line))
     }

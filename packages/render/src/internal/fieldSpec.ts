@@ -49,6 +49,22 @@ export function fsMatches(fs: Fs, obj: KubeMap): boolean {
   return true
 }
 
+/** Field specs grouped by the kind they name, for transformers that apply many specs to many objects. */
+export class SpecsByKind {
+  private readonly byKind = new Map<string, Fs[]>()
+  constructor(private readonly specs: readonly Fs[]) {}
+
+  /** The specs that may apply to objects of `kind` (same order as given). */
+  for(kind: string): readonly Fs[] {
+    let l = this.byKind.get(kind)
+    if (l === undefined) {
+      l = this.specs.filter((fs) => fs.kind === '' || fs.kind === kind)
+      this.byKind.set(kind, l)
+    }
+    return l
+  }
+}
+
 /** Applies `visit` to every field `fs` names in `obj` (whose GVK it must match). */
 export function applyFieldSpec(obj: KubeMap, spec: { readonly fs: Fs; readonly create: CreateKind }, visit: Visit): void {
   const { fs, create: createKind } = spec

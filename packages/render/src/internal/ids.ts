@@ -20,10 +20,19 @@ export const NOT_NAMESPACEABLE = '_non_namespaceable_'
 export const DEFAULT_NAMESPACE = 'default'
 
 /** Splits an apiVersion at its first slash: `apps/v1` → apps, v1; `v1` → '', v1. */
-export function parseGroupVersion(apiVersion: string): { group: string; version: string } {
-  const i = apiVersion.indexOf('/')
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) }
+export function parseGroupVersion(apiVersion: string): { readonly group: string; readonly version: string } {
+  let gv = parsed.get(apiVersion)
+  if (gv === undefined) {
+    const i = apiVersion.indexOf('/')
+    gv = i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) }
+    if (parsed.size > 10_000) parsed.clear()
+    parsed.set(apiVersion, gv)
+  }
+  return gv
 }
+
+// A tree has few distinct apiVersions; parsing each once saves an allocation per lookup.
+const parsed = new Map<string, { readonly group: string; readonly version: string }>()
 
 /** The apiVersion of a GVK. */
 export function apiVersionOf(gvk: Gvk): string {

@@ -81,8 +81,20 @@ class Walker {
     if (dest === undefined) return undefined
     if (dest === null) return KEEP_NULL
     if (Array.isArray(dest)) {
-      if (given !== undefined && hasMergeStrategy(given)) return this.walkAssociative({ dest, origin: undefined }, given, path)
-      return dest
+      if (given === undefined || !hasMergeStrategy(given)) return dest
+      const { keys } = patchStrategyAndKeys(given)
+      const key = keys[0]
+      if (keys.length === 1 && key !== undefined && uniquelyKeyed(dest, key)) {
+        // Merging such a list with itself keeps every element in place; only their insides change.
+        const elem = schemaElements(given)
+        for (let i = 0; i < dest.length; i++) {
+          const v = dest[i] as Value
+          const r = this.selfMerge(v, elem, path)
+          if (r !== v && r !== undefined && r !== KEEP_NULL) dest[i] = r
+        }
+        return dest
+      }
+      return this.walkAssociative({ dest, origin: undefined }, given, path)
     }
     if (!isMap(dest)) return dest
     const schema = given ?? this.schemaFromSources(dest, undefined)
@@ -210,6 +222,20 @@ class Walker {
     if (valuesList.length > 0) result = appendListNode(items, dest, validKeys)
     return result
   }
+}
+
+/** Every element a non-empty mapping with a distinct, non-empty scalar under `key`. */
+function uniquelyKeyed(list: readonly Value[], key: string): boolean {
+  const seen = new Set<string>()
+  for (const e of list) {
+    if (!isMap(e)) return false
+    const f = getField(e, key)
+    if (f === undefined || f === null || typeof f === 'object') return false
+    const t = nodeText(f)
+    if (t === '' || seen.has(t)) return false
+    seen.add(t)
+  }
+  return true
 }
 
 function nodeKindName(k: Kind): string {

@@ -2,7 +2,7 @@
 // listed under varReference is replaced by its value once the whole tree is built.
 import { stepError } from './fail.js'
 import type { Fs } from './configs.js'
-import { applyFieldSpec } from './fieldSpec.js'
+import { SpecsByKind, applyFieldSpec } from './fieldSpec.js'
 import type { ResId } from './ids.js'
 import { gvkString } from './ids.js'
 import type { Var } from './kustomization.js'
@@ -107,8 +107,9 @@ export function resolveVars(m: ResMap, vars: { readonly set: VarSet; readonly fi
     used.add(key)
     return v
   }
+  const specs = new SpecsByKind(fieldSpecs)
   for (const r of m.resources()) {
-    for (const fs of fieldSpecs) {
+    for (const fs of specs.for(r.kind)) {
       applyFieldSpec(r.obj, { fs, create: undefined }, (v, setter) => {
         if (v === null) return
         if (typeof v === 'string') {

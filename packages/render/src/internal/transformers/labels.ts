@@ -2,7 +2,7 @@
 // specs name, creating the mappings where the spec says so.
 import type { Fs } from '../configs.js'
 import { stepError } from '../fail.js'
-import { applyFieldSpec } from '../fieldSpec.js'
+import { SpecsByKind, applyFieldSpec } from '../fieldSpec.js'
 import type { ResMap } from '../resMap.js'
 import { isMap, setField } from '../values.js'
 import type { Transformer } from './context.js'
@@ -19,8 +19,9 @@ export class MapEntriesTransformer implements Transformer {
     // kustomize loops keys, then field specs; each spec reaches the same mapping for every key,
     // so walking each spec once and setting every key there gives the same result.
     const entries = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const specs = new SpecsByKind(this.fieldSpecs)
     for (const r of m.resources()) {
-      for (const fs of this.fieldSpecs) {
+      for (const fs of specs.for(r.kind)) {
         applyFieldSpec(r.obj, { fs, create: 'map' }, (v) => {
           if (!isMap(v)) {
             if (v === null) return

@@ -98,7 +98,8 @@ export async function loadPatch(p: { readonly path?: string | undefined; readonl
     if (!(err instanceof StepError)) throw err
   }
   const sm = docs === undefined ? undefined : tryValues(() => objectsFromValues(docs, src))
-  const json = docs === undefined || docs.length === 0 ? undefined : tryValues(() => toJsonPatch(docs[0] ?? null))
+  // Only a list can be a JSON patch: anything else is refused here without building an error.
+  const json = docs === undefined || !Array.isArray(docs[0]) ? undefined : tryValues(() => toJsonPatch(docs[0] ?? null))
   if (sm !== undefined && json !== undefined) throw stepError('RENDER_PATCH_FAILED', `illegally qualifies as both an SM and JSON patch: ${source}`)
   if (sm === undefined && json === undefined) throw stepError('RENDER_PATCH_FAILED', `unable to parse SM or JSON patch from ${source}`)
   return { sm, json, source }

@@ -44,9 +44,10 @@ export class ResMap {
     }
     index.set(key, [r])
     this.list.push(r)
-    this.any = undefined
-    this.names = undefined
-    this.kinds = undefined
+    // The new object goes last, so the other indexes (in list order) stay right with it added.
+    if (this.any !== undefined) this.indexAnyIds(this.any, r)
+    if (this.names !== undefined) this.indexNames(this.names, r)
+    if (this.kinds !== undefined) push(this.kinds, r.kind, r)
   }
 
   appendAll(rs: Iterable<Resource>): void {
@@ -99,12 +100,7 @@ export class ResMap {
   byOrgOrCurName(name: string): readonly Resource[] {
     if (this.names === undefined) {
       const m = new Map<string, Resource[]>()
-      for (const r of this.list) {
-        const cur = r.name
-        const org = r.orgId().name
-        push(m, cur, r)
-        if (org !== cur) push(m, org, r)
-      }
+      for (const r of this.list) this.indexNames(m, r)
       this.names = m
     }
     return this.names.get(name) ?? []
@@ -137,20 +133,34 @@ export class ResMap {
   private anyIndex(): Map<string, Resource[]> {
     if (this.any === undefined) {
       const m = new Map<string, Resource[]>()
-      for (const r of this.list) {
-        const seen = new Set<string>()
-        for (const id of [...r.prevIdList(), r.curId()]) {
-          const key = idKey(id, this.schemas)
-          if (seen.has(key)) continue
-          seen.add(key)
-          const l = m.get(key)
-          if (l === undefined) m.set(key, [r])
-          else l.push(r)
-        }
-      }
+      for (const r of this.list) this.indexAnyIds(m, r)
       this.any = m
     }
     return this.any
+  }
+
+  private indexAnyIds(m: Map<string, Resource[]>, r: Resource): void {
+    const prev = r.prevIdList()
+    const cur = idKey(r.curId(), this.schemas)
+    if (prev.length === 0) {
+      push(m, cur, r)
+      return
+    }
+    const seen = new Set<string>()
+    for (const id of prev) {
+      const key = idKey(id, this.schemas)
+      if (seen.has(key)) continue
+      seen.add(key)
+      push(m, key, r)
+    }
+    if (!seen.has(cur)) push(m, cur, r)
+  }
+
+  private indexNames(m: Map<string, Resource[]>, r: Resource): void {
+    const cur = r.name
+    const org = r.orgId().name
+    push(m, cur, r)
+    if (org !== cur) push(m, org, r)
   }
 }
 

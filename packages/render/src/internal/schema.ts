@@ -47,7 +47,7 @@ export class SchemaState {
   private builtinWins = false
   /** Whether kyaml's SetSchema has been given a version or custom schema. */
   private set = false
-  private readonly clusterCache = new Map<string, boolean>()
+  private readonly clusterCache = new Map<string, Map<string, boolean>>()
 
   /**
    * Applies a kustomization's `openapi` field as kyaml's SetSchema does: the top-level call
@@ -75,14 +75,18 @@ export class SchemaState {
 
   /** Whether an object of this apiVersion and kind is known to be cluster-scoped. */
   isClusterScoped(apiVersion: string, kind: string): boolean {
-    const key = `${apiVersion}/${kind}`
-    let v = this.clusterCache.get(key)
+    let byKind = this.clusterCache.get(apiVersion)
+    if (byKind === undefined) {
+      byKind = new Map()
+      this.clusterCache.set(apiVersion, byKind)
+    }
+    let v = byKind.get(kind)
     if (v === undefined) {
       const pre = precomputedNamespaced(apiVersion, kind)
       if (pre === undefined && this.custom === undefined && !this.used) this.delayed = true
-      const namespaced = pre ?? this.custom?.namespaced.get(key)
+      const namespaced = pre ?? this.custom?.namespaced.get(`${apiVersion}/${kind}`)
       v = namespaced === false
-      this.clusterCache.set(key, v)
+      byKind.set(kind, v)
     }
     return v
   }

@@ -116,14 +116,9 @@ export function nullText(m: KubeMap, key: string): string {
   return nullTexts.get(m)?.get(key) ?? 'null'
 }
 
-/** Forgets how nulls were written anywhere in `v` (after a JSON round trip rewrote them). */
-export function forgetNullTexts(v: Value): void {
-  if (Array.isArray(v)) {
-    for (const x of v) forgetNullTexts(x)
-  } else if (isMap(v)) {
-    nullTexts.delete(v)
-    for (const k of Object.keys(v)) forgetNullTexts(v[k] as Value)
-  }
+/** Forgets how the nulls of the map `m` itself were written (not those of nested maps). */
+export function forgetNullTextsOf(m: KubeMap): void {
+  nullTexts.delete(m)
 }
 
 /** A map of strings as kyaml's GetLabels/GetAnnotations return it: every value as its text. */

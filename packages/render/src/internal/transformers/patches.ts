@@ -12,7 +12,7 @@ import type { ResMap } from '../resMap.js'
 import type { SchemaState } from '../schema.js'
 import { selectResources } from '../select.js'
 import { strategicMerge } from '../strategicMerge.js'
-import { clone, forgetNullTexts, getField, isMap } from '../values.js'
+import { clone, forgetNullTextsOf, getField, isMap } from '../values.js'
 import type { Value } from '../values.js'
 import type { TransformContext, Transformer } from './context.js'
 
@@ -195,11 +195,11 @@ function applyJson(r: Resource, ops: readonly JsonPatchOp[]): boolean {
   const before = `${r.apiVersion}\u0000${r.kind}\u0000${r.name}\u0000${r.namespace}`
   const out = applyJsonPatch(r.obj, ops)
   r.obj = toFloat(out) as KubeMap
-  forgetNullTexts(r.obj)
   if (!isMap(getField(r.obj, 'metadata'))) r.metadata()
   return `${r.apiVersion}\u0000${r.kind}\u0000${r.name}\u0000${r.namespace}` !== before
 }
 
+/** Numbers as float64 and nulls as `null`, as a JSON round trip leaves them, in place. */
 function toFloat(v: Value): Value {
   if (typeof v === 'bigint') return Number(v)
   if (Array.isArray(v)) {
@@ -207,6 +207,7 @@ function toFloat(v: Value): Value {
     return v
   }
   if (isMap(v)) {
+    forgetNullTextsOf(v)
     for (const k of Object.keys(v)) v[k] = toFloat(v[k] as Value)
     return v
   }

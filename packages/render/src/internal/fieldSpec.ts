@@ -71,39 +71,39 @@ export function applyFieldSpec(obj: KubeMap, spec: { readonly fs: Fs; readonly c
   if (!fsMatches(fs, obj)) return
   const path = cachedSplit(fs.path)
   // The root itself is never replaced.
-  walk(obj, { path, index: 0, fs, createKind, visit }, () => undefined)
+  walk(obj, 0, { path, fs, createKind, visit }, undefined, '')
 }
 
 interface WalkState {
   readonly path: readonly string[]
-  readonly index: number
   readonly fs: Fs
   readonly createKind: CreateKind
   readonly visit: Visit
 }
 
-function walk(node: Value, st: WalkState, set: (v: Value) => void): void {
-  if (st.index >= st.path.length) {
-    st.visit(node, set)
+/** Walks `node`, found at `parent[key]` (no parent for the root), from path part `index` on. */
+function walk(node: Value, index: number, st: WalkState, parent: KubeMap | Value[] | undefined, key: string | number): void {
+  if (index >= st.path.length) {
+    st.visit(node, (v) => {
+      if (parent === undefined) return
+      if (Array.isArray(parent)) parent[key as number] = v
+      else setField(parent, key as string, v)
+    })
     return
   }
   if (node === null) return
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      walk(node[i] as Value, st, (v) => {
-        node[i] = v
-      })
-    }
+    for (let i = 0; i < node.length; i++) walk(node[i] as Value, index, st, node, i)
     return
   }
   if (!isMap(node)) {
     throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fs.path}': expected sequence or mapping node`)
   }
-  const part = st.path[st.index] as string
+  const part = st.path[index] as string
   const isSeq = part.endsWith('[]')
   const name = isSeq ? part.slice(0, -2) : part
   if (name === '') throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fs.path}': cannot set or create an empty field name`)
-  const last = st.index >= st.path.length - 1
+  const last = index >= st.path.length - 1
   let kind: 'scalar' | 'map' | 'seq' | undefined
   let field = getField(node, name)
   if (!st.fs.create || st.createKind === undefined || isSeq) {
@@ -120,5 +120,5 @@ function walk(node: Value, st: WalkState, set: (v: Value) => void): void {
     field = kind === 'map' ? {} : kind === 'seq' ? [] : ''
     setField(node, name, field)
   }
-  walk(field, { ...st, index: st.index + 1 }, (v) => setField(node, name, v))
+  walk(field, index + 1, st, node, name)
 }

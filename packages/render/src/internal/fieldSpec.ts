@@ -71,7 +71,7 @@ export function applyFieldSpec(obj: KubeMap, spec: { readonly fs: Fs; readonly c
   if (!fsMatches(fs, obj)) return
   const path = cachedSplit(fs.path)
   // The root itself is never replaced.
-  walk(obj, 0, { path, fs, createKind, visit }, undefined, '')
+  walk(obj, 0, { path, fs, createKind, visit, parent: undefined, key: '' })
 }
 
 interface WalkState {
@@ -79,11 +79,15 @@ interface WalkState {
   readonly fs: Fs
   readonly createKind: CreateKind
   readonly visit: Visit
+  /** Where the node being walked sits (set by the caller just before each step; none for the root). */
+  parent: KubeMap | Value[] | undefined
+  key: string | number
 }
 
-/** Walks `node`, found at `parent[key]` (no parent for the root), from path part `index` on. */
-function walk(node: Value, index: number, st: WalkState, parent: KubeMap | Value[] | undefined, key: string | number): void {
+/** Walks `node`, found at `st.parent[st.key]`, from path part `index` on. */
+function walk(node: Value, index: number, st: WalkState): void {
   if (index >= st.path.length) {
+    const { parent, key } = st
     st.visit(node, (v) => {
       if (parent === undefined) return
       if (Array.isArray(parent)) parent[key as number] = v
@@ -93,7 +97,11 @@ function walk(node: Value, index: number, st: WalkState, parent: KubeMap | Value
   }
   if (node === null) return
   if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) walk(node[i] as Value, index, st, node, i)
+    for (let i = 0; i < node.length; i++) {
+      st.parent = node
+      st.key = i
+      walk(node[i] as Value, index, st)
+    }
     return
   }
   if (!isMap(node)) {
@@ -120,5 +128,7 @@ function walk(node: Value, index: number, st: WalkState, parent: KubeMap | Value
     field = kind === 'map' ? {} : kind === 'seq' ? [] : ''
     setField(node, name, field)
   }
-  walk(field, index + 1, st, node, name)
+  st.parent = node
+  st.key = name
+  walk(field, index + 1, st)
 }

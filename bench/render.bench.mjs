@@ -9,6 +9,7 @@
 // at 250, 500 and 1,000 only; gitops build runs at those sizes and at 5,000 and 20,000.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateTree } from './renderTree.mjs'
@@ -35,15 +36,15 @@ if (!existsSync(cli)) {
   process.exit(2)
 }
 
-/** Runs a command once: wall seconds, peak RSS in MB and stdout. */
+/** Runs a command once: wall seconds, CPU seconds (user + system), peak RSS in MB and stdout. */
 function measure(cmd, args) {
-  const argv = hasTime ? ['/usr/bin/time', ['-f', '%M', cmd, ...args]] : [cmd, args]
+  const argv = hasTime ? ['/usr/bin/time', ['-f', '%U %S %M', cmd, ...args]] : [cmd, args]
   const start = process.hrtime.bigint()
   const r = spawnSync(argv[0], argv[1], { encoding: 'utf8', maxBuffer: 1 << 30 })
   const wall = Number(process.hrtime.bigint() - start) / 1e9
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr.split('\n').slice(-3).join(' ')}`)
-  const rss = hasTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : Number.NaN
-  return { wall, rss, stdout: r.stdout }
+  const [user, sys, kb] = hasTime ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [Number.NaN, Number.NaN, Number.NaN]
+  return { wall, cpu: user + sys, rss: kb / 1024, stdout: r.stdout }
 }
 
 function median(xs) {
@@ -54,12 +55,18 @@ function median(xs) {
 function series(cmd, args, n) {
   const results = []
   for (let i = 0; i < n; i++) results.push(measure(cmd, args))
-  return { wall: median(results.map((r) => r.wall)), rss: Math.max(...results.map((r) => r.rss)), stdout: results[0].stdout }
+  return {
+    wall: median(results.map((r) => r.wall)),
+    cpu: median(results.map((r) => r.cpu)),
+    rss: Math.max(...results.map((r) => r.rss)),
+    stdout: results[0].stdout,
+  }
 }
 
 mkdirSync(out, { recursive: true })
 const sizes = [...new Set([...oursSizes, ...kubectlSizes])].sort((a, b) => a - b)
-const rows = []
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ')
+console.log(`load average at the start: ${load()} (${cpus().length} cores)`)
 for (const n of sizes) {
   const dir = generateTree(join(out, String(n)), n)
   const ours = oursSizes.includes(n) ? series(process.execPath, [cli, 'build', dir], n >= 20000 ? Math.min(runs, 2) : n >= 5000 ? Math.min(runs, 3) : runs) : undefined
@@ -72,12 +79,11 @@ for (const n of sizes) {
       process.exitCode = 1
     }
   }
-  const row = { n, objects, ours, ref }
-  rows.push(row)
-  const fmt = (r) => (r === undefined ? '-' : `${r.wall.toFixed(2)} s, ${r.rss.toFixed(0)} MB`)
+  const fmt = (r) => (r === undefined ? '-' : `${r.wall.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s), ${r.rss.toFixed(0)} MB`)
   console.log(
-    `${String(n).padStart(6)} objects: gitops build ${fmt(ours)} | kubectl kustomize ${fmt(ref)}` +
+    `${String(n).padStart(6)} objects${objects === undefined ? '' : ` (${objects} out)`}: gitops build ${fmt(ours)} | kubectl kustomize ${fmt(ref)}` +
       (ours !== undefined && ref !== undefined ? ` | ${(ref.wall / ours.wall).toFixed(1)}x faster, identical output` : ''),
   )
 }
-console.log(`\nmedian wall time of ${runs} runs (fewer at 5,000+ and for kubectl), peak RSS; node ${process.version}`)
+console.log(`load average at the end: ${load()} (${cpus().length} cores)`)
+console.log(`\nmedian wall and CPU (user + system) time of ${runs} runs (fewer at 5,000+ and for kubectl), peak RSS; node ${process.version}`)

@@ -3,7 +3,8 @@
 // kustomize v5.5.0's builtin configuration (api/internal/konfig/builtinpluginconsts), written
 // here one field spec per line as `path [+] [@group/version/kind]`, `+` meaning "create if
 // absent"; in nameReference, `= group/version/kind` starts the referrers of a target kind; and
-// `* a b c` stands for the fields a, b and c of the pod spec of every workload kind.
+// `* a b c` stands for the fields a, b and c of the pod spec of every workload kind (`** a b c`
+// for kustomize's shorter list of workloads in a few nameReference entries).
 import type { KubeValue } from '@gitops-sdk/core'
 import { decode } from './decode.js'
 import type { Shape } from './decode.js'
@@ -182,21 +183,9 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
     = /v1/ServiceAccount
     subjects @rbac.authorization.k8s.io//RoleBinding
     subjects @rbac.authorization.k8s.io//ClusterRoleBinding
-    spec/serviceAccountName @//Pod
-    spec/template/spec/serviceAccountName @//StatefulSet
-    spec/template/spec/serviceAccountName @//Deployment
-    spec/template/spec/serviceAccountName @//ReplicationController
-    spec/jobTemplate/spec/template/spec/serviceAccountName @//CronJob
-    spec/template/spec/serviceAccountName @//Job
-    spec/template/spec/serviceAccountName @//DaemonSet
+    ** serviceAccountName
     = /v1/PersistentVolumeClaim
-    spec/volumes/persistentVolumeClaim/claimName @//Pod
-    spec/template/spec/volumes/persistentVolumeClaim/claimName @//StatefulSet
-    spec/template/spec/volumes/persistentVolumeClaim/claimName @//Deployment
-    spec/template/spec/volumes/persistentVolumeClaim/claimName @//ReplicationController
-    spec/jobTemplate/spec/template/spec/volumes/persistentVolumeClaim/claimName @//CronJob
-    spec/template/spec/volumes/persistentVolumeClaim/claimName @//Job
-    spec/template/spec/volumes/persistentVolumeClaim/claimName @//DaemonSet
+    ** volumes/persistentVolumeClaim/claimName
     = /v1/PersistentVolume
     spec/volumeName @//PersistentVolumeClaim
     rules/resourceNames @//ClusterRole
@@ -205,13 +194,7 @@ const DEFAULTS: Record<keyof TransformerConfig, string> = {
     spec/storageClassName @//PersistentVolumeClaim
     spec/volumeClaimTemplates/spec/storageClassName @//StatefulSet
     = scheduling.k8s.io/v1/PriorityClass
-    spec/priorityClassName @//Pod
-    spec/template/spec/priorityClassName @//StatefulSet
-    spec/template/spec/priorityClassName @//Deployment
-    spec/template/spec/priorityClassName @//ReplicationController
-    spec/jobTemplate/spec/template/spec/priorityClassName @//CronJob
-    spec/template/spec/priorityClassName @//Job
-    spec/template/spec/priorityClassName @//DaemonSet
+    ** priorityClassName
     = networking.k8s.io/v1/v1/IngressClass
     spec/ingressClassName @//Ingress
     = admissionregistration.k8s.io//ValidatingAdmissionPolicy
@@ -239,6 +222,14 @@ const POD_SPEC_OWNERS: readonly (readonly [string, string])[] = [
   ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
 ]
 
+/** The owners of the `**` lines of nameReference (ReplicationController but no ReplicaSet there). */
+const WORKLOAD_OWNERS: readonly (readonly [string, string])[] = [
+  ['spec/', '//Pod'],
+  ...['StatefulSet', 'Deployment', 'ReplicationController'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+  ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
+  ...['Job', 'DaemonSet'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+]
+
 /** The workload kinds whose containers varReference covers (Pod without a version there). */
 const VAR_OWNERS: readonly (readonly [string, string])[] = [
   ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
@@ -247,9 +238,9 @@ const VAR_OWNERS: readonly (readonly [string, string])[] = [
   ...['ReplicaSet', 'StatefulSet'].map((k) => ['spec/template/spec/', `//${k}`] as const),
 ]
 
-/** A `* a b c` line: fields a, b and c under each owner's pod spec. */
+/** A `* a b c` (or `** a b c`) line: fields a, b and c under each owner's pod spec. */
 function expandPodFields(line: string, owners: readonly (readonly [string, string])[]): Fs[] {
-  const fields = line.slice(2).split(' ')
+  const fields = line.replace(/^\*+ /, '').split(' ')
   return owners.flatMap(([prefix, owner]) => fields.map((f) => parseLine(`${prefix}${f} @${owner}`)))
 }
 
@@ -273,6 +264,8 @@ function parseDefaults(): TransformerConfig {
       out.nameReference.push({ gvk, referrers: [] })
     } else if (line.startsWith('* ')) {
       out.nameReference.at(-1)?.referrers.push(...expandPodFields(line, POD_SPEC_OWNERS))
+    } else if (line.startsWith('** ')) {
+      out.nameReference.at(-1)?.referrers.push(...expandPodFields(line, WORKLOAD_OWNERS))
     } else {
       out.nameReference.at(-1)?.referrers.push(parseLine(line))
     }

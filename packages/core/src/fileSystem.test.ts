@@ -53,6 +53,13 @@ describe('nodeFs', () => {
     await expect(fs.readFile('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
     await expect(fs.stat('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
   })
+
+  it('reads below the file system root when rooted at /', async () => {
+    const fs = nodeFs('/')
+    const rel = join(root, 'app', 'readme.md').slice(1)
+    expect(await readTextFile(fs, rel)).toBe('hi')
+    expect(await fs.stat(join(root, 'app').slice(1))).toMatchObject({ type: 'directory' })
+  })
 })
 
 describe('overlayFs', () => {

@@ -107,7 +107,7 @@ export function nodeFs(root: string): FileSystem {
       }
       throw err
     }
-    if (real !== base && !real.startsWith(base + sep)) {
+    if (real !== base && !real.startsWith(base.endsWith(sep) ? base : base + sep)) {
       throw new CoreError({
         code: 'CORE_FS_PATH_ESCAPES_ROOT',
         message: `${rel}: a symlink leads outside the root`,

@@ -3,6 +3,7 @@
 import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
 import { applyCommand } from './apply.js'
+import { buildCommand } from './build.js'
 import { decryptCommand } from './decrypt.js'
 import { demoCommand } from './demo.js'
 import { diffCommand } from './diff.js'
@@ -11,6 +12,7 @@ import { fetchCommand } from './fetch.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
+  buildCommand,
   fetchCommand,
   decryptCommand,
   encryptCommand,

@@ -1,0 +1,100 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { main } from '../main.js'
+import type { CliIO } from '../context.js'
+
+const root = mkdtempSync(join(tmpdir(), 'gitops-build-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(root, 't-'))
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+  return dir
+}
+
+function capture(cwd?: string): { io: CliIO; out: () => string; err: () => string } {
+  let out = ''
+  let err = ''
+  return {
+    io: { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd },
+    out: () => out,
+    err: () => err,
+  }
+}
+
+const app = {
+  'base/kustomization.yaml': 'resources: [cm.yaml]\ncommonLabels: {app: web}\n',
+  'base/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  env: ${env:=dev}\n  replicas: ${replicas:=1}\n',
+  'prod/kustomization.yaml': 'resources: [../base]\nnamePrefix: prod-\n',
+  'vars.env': 'env=staging\nreplicas=2\n',
+}
+
+const kubectl = process.env.KUBECTL ?? 'kubectl'
+const hasKubectl = spawnSync(kubectl, ['version', '--client'], { stdio: 'ignore' }).status === 0
+
+describe('gitops build', () => {
+  it('prints the built objects, and kustomize warnings on stderr', async () => {
+    const dir = tree(app)
+    const c = capture(dir)
+    expect(await main(['build', 'prod'], c.io)).toBe(0)
+    expect(c.out()).toBe(
+      'apiVersion: v1\ndata:\n  env: ${env:=dev}\n  replicas: ${replicas:=1}\nkind: ConfigMap\nmetadata:\n  labels:\n    app: web\n  name: prod-settings\n',
+    )
+    expect(c.err()).toContain("# Warning: 'commonLabels' is deprecated.")
+  })
+
+  it.runIf(hasKubectl)('prints byte for byte what kubectl kustomize prints', async () => {
+    const dir = tree(app)
+    const c = capture(dir)
+    expect(await main(['build', join(dir, 'prod')], c.io)).toBe(0)
+    expect(c.out()).toBe(execFileSync(kubectl, ['kustomize', join(dir, 'prod')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+  })
+
+  it('substitutes variables from flags and files; the flags win', async () => {
+    const dir = tree(app)
+    const c = capture(dir)
+    expect(await main(['build', 'prod', '--substitute-from', 'vars.env', '--substitute', 'env=prod'], c.io)).toBe(0)
+    expect(c.out()).toContain('  env: prod\n  replicas: 2\n')
+  })
+
+  it('builds a plain directory with --plain-dirs', async () => {
+    const dir = tree({ 'plain/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })
+    const c = capture(dir)
+    expect(await main(['build', 'plain', '--plain-dirs'], c.io)).toBe(0)
+    expect(c.out()).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n')
+  })
+
+  it('fails with one line naming the file and field, exit 2', async () => {
+    const dir = tree({ 'bad/kustomization.yaml': 'resources: [missing.yaml]\n' })
+    const c = capture(dir)
+    expect(await main(['build', 'bad'], c.io)).toBe(2)
+    expect(c.err()).toMatch(/^gitops build: .*bad\/kustomization\.yaml: resources\[0\]: .*missing\.yaml.* \[RENDER_FILE_NOT_FOUND\]\n$/)
+    expect(c.out()).toBe('')
+  })
+
+  it('refuses bad usage, exit 2', async () => {
+    const c = capture(root)
+    expect(await main(['build'], c.io)).toBe(2)
+    expect(c.err()).toBe('gitops build: build takes exactly one directory: gitops build DIR\n')
+    const d = capture(root)
+    expect(await main(['build', '.', '--substitute', 'novalue'], d.io)).toBe(2)
+    expect(d.err()).toBe('gitops build: --substitute novalue: expected NAME=value\n')
+  })
+})
+
+const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+
+describe.skipIf(!existsSync(bin))('gitops build through the built binary', () => {
+  it('builds a tree', () => {
+    const dir = tree(app)
+    const out = execFileSync(process.execPath, [bin, 'build', join(dir, 'prod'), '--substitute', 'env=x'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    expect(out).toContain('  env: x\n')
+  })
+})

@@ -1,0 +1,498 @@
+// kustomize's transformer configuration: which fields each builtin transformer touches (field
+// specs), and which fields refer to which kinds by name (name back-references). The defaults are
+// kustomize v5.5.0's builtin configuration (api/internal/konfig/builtinpluginconsts), written
+// here one field spec per line as `path [+] [@group/version/kind]`, `+` meaning "create if
+// absent"; in nameReference, `= group/version/kind` starts the referrers of a target kind; and
+// `* a b c` stands for the fields a, b and c of the pod spec of every workload kind.
+import type { KubeValue } from '@gitops-sdk/core'
+import { decode } from './decode.js'
+import type { Shape } from './decode.js'
+import { stepError } from './fail.js'
+import type { Gvk } from './ids.js'
+import { gvkSelected } from './ids.js'
+import type { FieldSpec } from './kustomization.js'
+import { fieldSpecShape } from './kustomization.js'
+
+/** A field spec with every part filled in. */
+export interface Fs extends Gvk {
+  readonly path: string
+  readonly create: boolean
+}
+
+export interface NameBackRef {
+  readonly gvk: Gvk
+  readonly referrers: Fs[]
+}
+
+export interface TransformerConfig {
+  namePrefix: Fs[]
+  nameSuffix: Fs[]
+  namespace: Fs[]
+  commonLabels: Fs[]
+  labels: Fs[]
+  templateLabels: Fs[]
+  commonAnnotations: Fs[]
+  nameReference: NameBackRef[]
+  varReference: Fs[]
+  images: Fs[]
+  replicas: Fs[]
+}
+
+type FsField = Exclude<keyof TransformerConfig, 'nameReference'>
+const FS_FIELDS: readonly FsField[] = [
+  'namePrefix',
+  'nameSuffix',
+  'namespace',
+  'commonLabels',
+  'labels',
+  'templateLabels',
+  'commonAnnotations',
+  'varReference',
+  'images',
+  'replicas',
+]
+
+/** The labels of an object and of the objects it makes: commonLabels and templateLabels share them. */
+const METADATA_LABELS = `
+    metadata/labels +
+    spec/template/metadata/labels + @/v1/ReplicationController
+    spec/template/metadata/labels + @//Deployment
+    spec/template/metadata/labels + @//ReplicaSet
+    spec/template/metadata/labels + @//DaemonSet
+    spec/template/metadata/labels + @apps//StatefulSet
+    spec/volumeClaimTemplates[]/metadata/labels + @apps//StatefulSet
+    spec/template/metadata/labels + @batch//Job
+    spec/jobTemplate/metadata/labels + @batch//CronJob
+    spec/jobTemplate/spec/template/metadata/labels + @batch//CronJob
+`
+
+const DEFAULTS: Record<keyof TransformerConfig, string> = {
+  labels: '',
+  namePrefix: `
+    metadata/name
+  `,
+  nameSuffix: `
+    metadata/name
+  `,
+  commonLabels: `
+    spec/selector + @/v1/Service
+    spec/selector + @/v1/ReplicationController
+    spec/selector/matchLabels + @//Deployment
+    spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels @apps//Deployment
+    spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels @apps//Deployment
+    spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels @apps//Deployment
+    spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels @apps//Deployment
+    spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels @apps//Deployment
+    spec/selector/matchLabels + @//ReplicaSet
+    spec/selector/matchLabels + @//DaemonSet
+    spec/selector/matchLabels + @apps//StatefulSet
+    spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels @apps//StatefulSet
+    spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels @apps//StatefulSet
+    spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels @apps//StatefulSet
+    spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels @apps//StatefulSet
+    spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels @apps//StatefulSet
+    spec/selector/matchLabels @batch//Job
+    spec/jobTemplate/spec/selector/matchLabels @batch//CronJob
+    spec/selector/matchLabels @policy//PodDisruptionBudget
+    spec/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
+    spec/ingress/from/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
+    spec/egress/to/podSelector/matchLabels @networking.k8s.io//NetworkPolicy
+  ${METADATA_LABELS}`,
+  templateLabels: METADATA_LABELS,
+  commonAnnotations: `
+    metadata/annotations +
+    spec/template/metadata/annotations + @/v1/ReplicationController
+    spec/template/metadata/annotations + @//Deployment
+    spec/template/metadata/annotations + @//ReplicaSet
+    spec/template/metadata/annotations + @//DaemonSet
+    spec/template/metadata/annotations + @//StatefulSet
+    spec/template/metadata/annotations + @batch//Job
+    spec/jobTemplate/metadata/annotations + @batch//CronJob
+    spec/jobTemplate/spec/template/metadata/annotations + @batch//CronJob
+  `,
+  namespace: `
+    metadata/name + @//Namespace
+    spec/service/namespace + @apiregistration.k8s.io//APIService
+    spec/conversion/webhook/clientConfig/service/namespace @apiextensions.k8s.io//CustomResourceDefinition
+  `,
+  varReference: `
+    * containers/args containers/command containers/env/value containers/volumeMounts/mountPath initContainers/args initContainers/command initContainers/env/value initContainers/volumeMounts/mountPath
+    spec/jobTemplate/spec/template/volumes/nfs/server @//CronJob
+    spec/template/spec/volumes/nfs/server @//DaemonSet
+    spec/template/spec/volumes/nfs/server @//Deployment
+    spec/template/metadata/annotations @//Deployment
+    spec/rules/host @//Ingress
+    spec/tls/hosts @//Ingress
+    spec/tls/secretName @//Ingress
+    spec/template/spec/volumes/nfs/server @//Job
+    spec/volumes/nfs/server @//Pod
+    spec/template/spec/volumes/nfs/server @//ReplicaSet
+    spec/ports/port @//Service
+    spec/ports/targetPort @//Service
+    spec/volumeClaimTemplates/spec/nfs/server @//StatefulSet
+    spec/nfs/server @//PersistentVolume
+    metadata/labels
+    metadata/annotations
+  `,
+  nameReference: `
+    = //Deployment
+    spec/scaleTargetRef/name @//HorizontalPodAutoscaler
+    = //ReplicationController
+    spec/scaleTargetRef/name @//HorizontalPodAutoscaler
+    = //ReplicaSet
+    spec/scaleTargetRef/name @//HorizontalPodAutoscaler
+    = //StatefulSet
+    spec/scaleTargetRef/name @//HorizontalPodAutoscaler
+    = /v1/ConfigMap
+    * volumes/configMap/name containers/env/valueFrom/configMapKeyRef/name initContainers/env/valueFrom/configMapKeyRef/name containers/envFrom/configMapRef/name initContainers/envFrom/configMapRef/name volumes/projected/sources/configMap/name
+    spec/configSource/configMap @//Node
+    rules/resourceNames @//Role
+    rules/resourceNames @//ClusterRole
+    metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap @//Ingress
+    = /v1/Secret
+    * volumes/secret/secretName containers/env/valueFrom/secretKeyRef/name initContainers/env/valueFrom/secretKeyRef/name containers/envFrom/secretRef/name initContainers/envFrom/secretRef/name imagePullSecrets/name volumes/projected/sources/secret/name
+    spec/tls/secretName @//Ingress
+    metadata/annotations/ingress.kubernetes.io\\/auth-secret @//Ingress
+    metadata/annotations/nginx.ingress.kubernetes.io\\/auth-secret @//Ingress
+    metadata/annotations/nginx.ingress.kubernetes.io\\/auth-tls-secret @//Ingress
+    spec/tls/secretName @//Ingress
+    imagePullSecrets/name @//ServiceAccount
+    parameters/secretName @//StorageClass
+    parameters/adminSecretName @//StorageClass
+    parameters/userSecretName @//StorageClass
+    parameters/secretRef @//StorageClass
+    rules/resourceNames @//Role
+    rules/resourceNames @//ClusterRole
+    spec/template/spec/containers/env/valueFrom/secretKeyRef/name @serving.knative.dev/v1/Service
+    spec/azureFile/secretName @//PersistentVolume
+    = /v1/Service
+    spec/serviceName @apps//StatefulSet
+    spec/rules/http/paths/backend/serviceName @//Ingress
+    spec/backend/serviceName @//Ingress
+    spec/rules/http/paths/backend/service/name @//Ingress
+    spec/defaultBackend/service/name @//Ingress
+    spec/service/name @apiregistration.k8s.io//APIService
+    webhooks/clientConfig/service @admissionregistration.k8s.io//ValidatingWebhookConfiguration
+    webhooks/clientConfig/service @admissionregistration.k8s.io//MutatingWebhookConfiguration
+    = rbac.authorization.k8s.io//Role
+    roleRef/name @rbac.authorization.k8s.io//RoleBinding
+    = rbac.authorization.k8s.io//ClusterRole
+    roleRef/name @rbac.authorization.k8s.io//RoleBinding
+    roleRef/name @rbac.authorization.k8s.io//ClusterRoleBinding
+    = /v1/ServiceAccount
+    subjects @rbac.authorization.k8s.io//RoleBinding
+    subjects @rbac.authorization.k8s.io//ClusterRoleBinding
+    spec/serviceAccountName @//Pod
+    spec/template/spec/serviceAccountName @//StatefulSet
+    spec/template/spec/serviceAccountName @//Deployment
+    spec/template/spec/serviceAccountName @//ReplicationController
+    spec/jobTemplate/spec/template/spec/serviceAccountName @//CronJob
+    spec/template/spec/serviceAccountName @//Job
+    spec/template/spec/serviceAccountName @//DaemonSet
+    = /v1/PersistentVolumeClaim
+    spec/volumes/persistentVolumeClaim/claimName @//Pod
+    spec/template/spec/volumes/persistentVolumeClaim/claimName @//StatefulSet
+    spec/template/spec/volumes/persistentVolumeClaim/claimName @//Deployment
+    spec/template/spec/volumes/persistentVolumeClaim/claimName @//ReplicationController
+    spec/jobTemplate/spec/template/spec/volumes/persistentVolumeClaim/claimName @//CronJob
+    spec/template/spec/volumes/persistentVolumeClaim/claimName @//Job
+    spec/template/spec/volumes/persistentVolumeClaim/claimName @//DaemonSet
+    = /v1/PersistentVolume
+    spec/volumeName @//PersistentVolumeClaim
+    rules/resourceNames @//ClusterRole
+    = storage.k8s.io/v1/StorageClass
+    spec/storageClassName @//PersistentVolume
+    spec/storageClassName @//PersistentVolumeClaim
+    spec/volumeClaimTemplates/spec/storageClassName @//StatefulSet
+    = scheduling.k8s.io/v1/PriorityClass
+    spec/priorityClassName @//Pod
+    spec/template/spec/priorityClassName @//StatefulSet
+    spec/template/spec/priorityClassName @//Deployment
+    spec/template/spec/priorityClassName @//ReplicationController
+    spec/jobTemplate/spec/template/spec/priorityClassName @//CronJob
+    spec/template/spec/priorityClassName @//Job
+    spec/template/spec/priorityClassName @//DaemonSet
+    = networking.k8s.io/v1/v1/IngressClass
+    spec/ingressClassName @//Ingress
+    = admissionregistration.k8s.io//ValidatingAdmissionPolicy
+    spec/policyName @admissionregistration.k8s.io//ValidatingAdmissionPolicyBinding
+  `,
+  images: `
+    spec/containers[]/image +
+    spec/initContainers[]/image +
+    spec/template/spec/containers[]/image +
+    spec/template/spec/initContainers[]/image +
+  `,
+  replicas: `
+    spec/replicas + @//Deployment
+    spec/replicas + @//ReplicationController
+    spec/replicas + @//ReplicaSet
+    spec/replicas + @//StatefulSet
+  `,
+}
+
+/** Where each workload kind keeps its pod spec, for the `*` lines of nameReference. */
+const POD_SPEC_OWNERS: readonly (readonly [string, string])[] = [
+  ['spec/', '/v1/Pod'],
+  ['template/spec/', '//PodTemplate'],
+  ...['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+  ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
+]
+
+/** The workload kinds whose containers varReference covers (Pod without a version there). */
+const VAR_OWNERS: readonly (readonly [string, string])[] = [
+  ['spec/jobTemplate/spec/template/spec/', '//CronJob'],
+  ...['DaemonSet', 'Deployment', 'Job'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+  ['spec/', '//Pod'],
+  ...['ReplicaSet', 'StatefulSet'].map((k) => ['spec/template/spec/', `//${k}`] as const),
+]
+
+/** A `* a b c` line: fields a, b and c under each owner's pod spec. */
+function expandPodFields(line: string, owners: readonly (readonly [string, string])[]): Fs[] {
+  const fields = line.slice(2).split(' ')
+  return owners.flatMap(([prefix, owner]) => fields.map((f) => parseLine(`${prefix}${f} @${owner}`)))
+}
+
+function parseLine(line: string): Fs {
+  const m = /^(\S+)( \+)?(?: @([^/]*)\/([^/]*)\/(\S*))?$/.exec(line)
+  if (m === null) throw new Error(`bad builtin field spec: ${line}`)
+  return { path: m[1] as string, create: m[2] !== undefined, group: m[3] ?? '', version: m[4] ?? '', kind: m[5] ?? '' }
+}
+
+function parseDefaults(): TransformerConfig {
+  const out = emptyConfig()
+  for (const field of FS_FIELDS) {
+    out[field] = lines(DEFAULTS[field]).flatMap((l) => (l.startsWith('* ') ? expandPodFields(l, VAR_OWNERS) : [parseLine(l)]))
+  }
+  for (const line of lines(DEFAULTS.nameReference)) {
+    if (line.startsWith('= ')) {
+      const [group = '', version = '', kind = ''] = line.slice(2).split('/')
+      // The IngressClass entry has group "networking.k8s.io/v1": kustomize's own typo, kept.
+      const parts = line.slice(2).split('/')
+      const gvk = parts.length > 3 ? { group: `${parts[0]}/${parts[1]}`, version: parts[2] ?? '', kind: parts[3] ?? '' } : { group, version, kind }
+      out.nameReference.push({ gvk, referrers: [] })
+    } else if (line.startsWith('* ')) {
+      out.nameReference.at(-1)?.referrers.push(...expandPodFields(line, POD_SPEC_OWNERS))
+    } else {
+      out.nameReference.at(-1)?.referrers.push(parseLine(line))
+    }
+  }
+  sortConfig(out)
+  return out
+}
+
+function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+}
+
+export function emptyConfig(): TransformerConfig {
+  return {
+    namePrefix: [],
+    nameSuffix: [],
+    namespace: [],
+    commonLabels: [],
+    labels: [],
+    templateLabels: [],
+    commonAnnotations: [],
+    nameReference: [],
+    varReference: [],
+    images: [],
+    replicas: [],
+  }
+}
+
+let defaults: TransformerConfig | undefined
+
+/** kustomize's builtin configuration. Configurations are never modified once built: share them. */
+export function defaultConfig(): TransformerConfig {
+  defaults ??= parseDefaults()
+  return defaults
+}
+
+const ORDER_FIRST = [
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
+]
+const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']
+
+/** Kind ranks of kustomize's legacy order: listed-first kinds negative, listed-last positive. */
+export function typeOrders(first: readonly string[], last: readonly string[]): Map<string, number> {
+  const m = new Map<string, number>()
+  first.forEach((k, i) => m.set(k, -first.length + i))
+  last.forEach((k, i) => m.set(k, 1 + i))
+  return m
+}
+
+const GVK_ORDERS = typeOrders(ORDER_FIRST, ORDER_LAST)
+
+export const DEFAULT_ORDER_FIRST: readonly string[] = ORDER_FIRST
+export const DEFAULT_ORDER_LAST: readonly string[] = ORDER_LAST
+
+function stableSortString(g: Gvk): string {
+  return `${g.group || '~G'}_${g.version || '~V'}_${g.kind || '~K'}`
+}
+
+/** kyaml Gvk.IsLessThan as a comparator. */
+export function compareGvk(a: Gvk, b: Gvk): number {
+  const ia = GVK_ORDERS.get(a.kind) ?? 0
+  const ib = GVK_ORDERS.get(b.kind) ?? 0
+  if (ia !== ib) return ia - ib
+  const sa = stableSortString(a)
+  const sb = stableSortString(b)
+  return sa < sb ? -1 : sa > sb ? 1 : 0
+}
+
+function sortByGvk<T>(list: T[], gvkOf: (x: T) => Gvk): T[] {
+  const keyed = list.map((x) => {
+    const g = gvkOf(x)
+    return { x, rank: GVK_ORDERS.get(g.kind) ?? 0, key: stableSortString(g) }
+  })
+  keyed.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  return keyed.map((k) => k.x)
+}
+
+function sortConfig(c: TransformerConfig): void {
+  for (const f of FS_FIELDS) c[f] = sortByGvk(c[f], (x) => x)
+  c.nameReference = sortByGvk(c.nameReference, (x) => x.gvk)
+}
+
+/** FsSlice.MergeOne: adds `x` unless an equivalent spec is there; a create mismatch is an error. */
+export function mergeOneFs(list: Fs[], x: Fs): Fs[] {
+  return mergeAllFs(list, [x])
+}
+
+/** FsSlice.MergeAll, with the existing specs indexed by path (equivalence needs an equal path). */
+export function mergeAllFs(list: Fs[], incoming: readonly Fs[]): Fs[] {
+  if (incoming.length === 0) return list
+  const byPath = new Map<string, Fs[]>()
+  for (const s of list) {
+    const l = byPath.get(s.path)
+    if (l === undefined) byPath.set(s.path, [s])
+    else l.push(s)
+  }
+  let out = list
+  for (const x of incoming) {
+    const same = byPath.get(x.path)
+    const found = same?.find((s) => gvkSelected(s, x))
+    if (found !== undefined) {
+      if (found.create !== x.create) throw stepError('RENDER_KUSTOMIZATION_INVALID', `conflicting fieldspecs for path ${x.path}`)
+      continue
+    }
+    if (out === list) out = [...list]
+    out.push(x)
+    if (same === undefined) byPath.set(x.path, [x])
+    else same.push(x)
+  }
+  return out
+}
+
+function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): NameBackRef[] {
+  let out = list
+  for (const other of incoming) {
+    const i = out.findIndex((c) => c.gvk.group === other.gvk.group && c.gvk.version === other.gvk.version && c.gvk.kind === other.gvk.kind)
+    if (i < 0) {
+      out = [...out, other]
+      continue
+    }
+    out = out.map((c, j) => (j === i ? { gvk: c.gvk, referrers: mergeAllFs(c.referrers, other.referrers) } : c))
+  }
+  return out
+}
+
+const merged = new WeakMap<TransformerConfig, WeakMap<TransformerConfig, TransformerConfig>>()
+
+/** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted (memoised: configs are immutable). */
+export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefined): TransformerConfig {
+  if (b === undefined || isEmptyConfig(b)) return a
+  let byB = merged.get(a)
+  if (byB === undefined) {
+    byB = new WeakMap()
+    merged.set(a, byB)
+  }
+  let out = byB.get(b)
+  if (out === undefined) {
+    out = mergeFresh(a, b)
+    byB.set(b, out)
+  }
+  return out
+}
+
+function isEmptyConfig(c: TransformerConfig): boolean {
+  return c.nameReference.length === 0 && FS_FIELDS.every((f) => c[f].length === 0)
+}
+
+function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
+  const out = emptyConfig()
+  for (const f of FS_FIELDS) out[f] = mergeAllFs(a[f], b[f])
+  out.nameReference = mergeNameRefs(a.nameReference, b.nameReference)
+  sortConfig(out)
+  return intern(out)
+}
+
+const interned = new Map<string, TransformerConfig>()
+
+function fsKey(f: Fs): string {
+  return `${f.group}/${f.version}/${f.kind}/${f.path}/${f.create ? '+' : ''}`
+}
+
+/** One object per distinct configuration, so that merging equal configurations hits the memo. */
+function intern(c: TransformerConfig): TransformerConfig {
+  const parts: string[] = []
+  for (const f of FS_FIELDS) parts.push(`${f}:${c[f].map(fsKey).join(';')}`)
+  parts.push(`nr:${c.nameReference.map((n) => `${n.gvk.group}/${n.gvk.version}/${n.gvk.kind}=${n.referrers.map(fsKey).join(';')}`).join('|')}`)
+  const key = parts.join('\n')
+  const known = interned.get(key)
+  if (known !== undefined) return known
+  if (interned.size > 1000) interned.clear()
+  interned.set(key, c)
+  return c
+}
+
+const configShape: Shape = {
+  object: {
+    ...Object.fromEntries(FS_FIELDS.map((f) => [f, { array: fieldSpecShape }])),
+    nameReference: {
+      array: { object: { group: 'string', version: 'string', kind: 'string', fieldSpecs: { array: fieldSpecShape } } },
+    },
+  },
+}
+
+/** Reads a `configurations` file (UnmarshalStrict into a TransformerConfig). */
+export function parseConfig(value: KubeValue | undefined): TransformerConfig {
+  const raw = (decode(value, configShape, { strict: true }) ?? {}) as Record<string, unknown>
+  const out = emptyConfig()
+  for (const f of FS_FIELDS) out[f] = ((raw[f] ?? []) as FieldSpec[]).map(toFs)
+  out.nameReference = ((raw.nameReference ?? []) as { group?: string; version?: string; kind?: string; fieldSpecs?: FieldSpec[] }[]).map((n) => ({
+    gvk: { group: n.group ?? '', version: n.version ?? '', kind: n.kind ?? '' },
+    referrers: (n.fieldSpecs ?? []).map(toFs),
+  }))
+  sortConfig(out)
+  return out
+}
+
+export function toFs(f: FieldSpec): Fs {
+  return { group: f.group ?? '', version: f.version ?? '', kind: f.kind ?? '', path: f.path ?? '', create: f.create ?? false }
+}

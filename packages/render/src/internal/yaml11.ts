@@ -1,0 +1,44 @@
+// YAML read as sigs.k8s.io/yaml reads it (go-yaml v2: YAML 1.1 scalars, a repeated key keeps its
+// last value): kustomization files and the text after post-build substitution.
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { parseAllDocuments } from 'yaml'
+import { stepError } from './fail.js'
+import { fastDocuments } from './fastYaml.js'
+
+/** The first document of `text`, or undefined when there is none. */
+export function parseYaml11(text: string, source: string): KubeValue | undefined {
+  const fast = fastDocuments(text, 'v11')
+  if (fast !== undefined) return fast[0]
+  return parseYaml11Full(text, source)
+}
+
+/** {@link parseYaml11} without the fast path (for tests). */
+export function parseYaml11Full(text: string, source: string): KubeValue | undefined {
+  const docs = parseAllDocuments(text, { version: '1.1', intAsBigInt: true, uniqueKeys: false, prettyErrors: false })
+  if (!Array.isArray(docs)) return undefined
+  for (const doc of docs) {
+    const err = doc.errors[0]
+    if (err !== undefined) throw stepError('RENDER_YAML_INVALID', `${source}: ${err.message.split('\n')[0] ?? err.message}`)
+    if (doc.contents === null) continue
+    return normalize(doc.toJS({ maxAliasCount: 10_000 }) as unknown)
+  }
+  return undefined
+}
+
+function normalize(v: unknown): KubeValue {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v
+  if (v instanceof Date) return v.toISOString().replace('.000Z', 'Z')
+  if (Array.isArray(v)) return v.map(normalize)
+  if (v instanceof Map) {
+    const out: KubeMap = {}
+    for (const [k, x] of v) out[String(k)] = normalize(x)
+    return out
+  }
+  if (typeof v === 'object' && v !== null) {
+    const out: KubeMap = {}
+    for (const [k, x] of Object.entries(v)) out[k] = normalize(x)
+    return out
+  }
+  if (v === undefined) return null
+  return v as KubeValue
+}

@@ -155,4 +155,25 @@ describe('gitops reconcile', () => {
     expect(status.ready).toBe('True')
     expect(status.changeSet).toContainEqual(expect.objectContaining({ name: 'cache', action: 'created' }))
   })
+
+  it('keeps reconciling on an interval until interrupted, serving metrics', async () => {
+    const controller = new AbortController()
+    let out = ''
+    let err = ''
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const running = main(
+      ['reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet', '--prune', '--interval', '1s',
+        '--age-key-file', keyFile, '--kubeconfig', kubeconfig, '--metrics-port', String(port)],
+      { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: { NO_COLOR: '1' }, signal: controller.signal },
+    )
+    const deadline = Date.now() + 20_000
+    while ((out.match(/^fleet /gm) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    controller.abort()
+    expect(await running).toBe(0)
+    expect((out.match(/^fleet main@sha1:[0-9a-f]{40}: Ready/gm) ?? []).length).toBeGreaterThanOrEqual(2)
+    expect(err).toContain(`metrics at http://127.0.0.1:${port}/metrics`)
+    expect(metrics).toMatch(/gitops_reconcile_condition\{name="fleet",type="Ready",status="True"\} 1/)
+    expect(metrics).toMatch(/gitops_api_requests_total\{verb="[a-z]+",code="200"\} \d+/)
+  })
 })

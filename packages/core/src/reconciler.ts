@@ -213,12 +213,15 @@ export class Reconciler {
       const blocked = this.blockingDependency(spec)
       if (blocked !== undefined) return this.dependencyNotReady(entry, blocked)
       const previous = entry.state
+      let finished: ReconcilerEvent | undefined
       const result = await reconcile(spec, spec.steps, {
         clock: this.clock,
         previous,
-        onEvent: (event) => this.emit(event),
+        // 'finished' waits until the state is stored, so that a listener sees it in status().
+        onEvent: (event) => (event.type === 'finished' ? (finished = event) : this.emit(event)),
       })
       entry.state = result.state
+      if (finished !== undefined) this.emit(finished)
       this.alerts(previous?.status, result.status)
       return result.status
     })()

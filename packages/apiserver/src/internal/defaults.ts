@@ -175,9 +175,20 @@ export function applyDefaults(cluster: Cluster, object: KubeObject): void {
     case 'v1/Service':
       if (spec !== undefined) defaultService(cluster, spec)
       return
-    case 'v1/Secret':
+    case 'v1/Secret': {
       setDefault(object as unknown as KubeMap, 'type', 'Opaque')
+      // stringData is write-only: the v1 conversion merges it into data (base64) and drops it.
+      const { stringData } = object
+      if (isKubeMap(stringData)) {
+        const data = isKubeMap(object.data) ? object.data : {}
+        for (const [key, value] of Object.entries(stringData)) {
+          if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64')
+        }
+        object.data = data
+        delete object.stringData
+      }
       return
+    }
     case 'v1/PersistentVolumeClaim':
       if (spec !== undefined) setDefault(spec, 'volumeMode', 'Filesystem')
       return

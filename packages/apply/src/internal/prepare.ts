@@ -117,6 +117,7 @@ export async function prepareObjects(
         continue
       }
     }
+    if (group === '' && original.kind === 'Secret') foldStringData(object)
     if (Object.keys(labels).length > 0) object.metadata.labels = { ...(object.metadata.labels ?? {}), ...labels }
     const ref: ObjectRef = { group, kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name }
     const key = refKey(ref)
@@ -171,4 +172,20 @@ function crdKinds(objects: readonly KubeObject[]): Map<string, boolean> {
     }
   }
   return out
+}
+
+/**
+ * Moves a Secret's `stringData` into `data` (base64), as the API server does on every write and as
+ * Flux normalises Secrets before applying: applying `stringData` would otherwise differ from the
+ * stored object forever and show up as drift on every reconcile.
+ */
+export function foldStringData(secret: KubeObject): void {
+  const stringData = secret.stringData
+  if (!isKubeMap(stringData)) return
+  const data = isKubeMap(secret.data) ? { ...secret.data } : {}
+  for (const [key, value] of Object.entries(stringData)) {
+    if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64')
+  }
+  secret.data = data
+  delete secret.stringData
 }

@@ -38,6 +38,18 @@ describe('applyAll', () => {
     expect(third.entries[0]?.resourceVersion).not.toBe(rvA)
   })
 
+  it('applies a Secret written with stringData as data, and finds it unchanged the next time', async () => {
+    const ns = await env.cluster.namespace('stringdata')
+    const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: ns }, stringData: { password: 'hunter2' } }
+    const first = await applyAll([secret], { client: env.cluster.client, fieldManager })
+    expect(first.entries[0]?.action).toBe('created')
+    const live = await env.cluster.client.get({ group: '', kind: 'Secret', namespace: ns, name: 's' })
+    expect(live?.data).toEqual({ password: Buffer.from('hunter2').toString('base64') })
+    expect(live?.stringData).toBeUndefined()
+    const again = await applyAll([secret], { client: env.cluster.client, fieldManager })
+    expect(again.entries[0]?.action).toBe('unchanged')
+  })
+
   it('re-applies unchanged objects with one LIST per kind and namespace, without dry-runs', async (ctx) => {
     if (!env.ownership) ctx.skip()
     const ns = await env.cluster.namespace('noop')

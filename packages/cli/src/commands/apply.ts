@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { booleanFlag, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
 import type { CliIO, Command, FlagValues } from '../context.js'
+import { kubeconfigPath } from './options.js'
 
 /** The field manager of `gitops apply` and `gitops diff` unless `--field-manager` says otherwise. */
 export const DEFAULT_FIELD_MANAGER = 'gitops'
@@ -43,15 +44,7 @@ export function durationFlag(value: string | undefined, fallback: number): numbe
 /** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
 export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
   const { createKubeClient } = await import('@gitops-sdk/apply')
-  const home = io.env.HOME ?? io.env.USERPROFILE
-  const kubeconfig = stringFlag(values, 'kubeconfig') ?? io.env.KUBECONFIG ?? (home === undefined ? undefined : join(home, '.kube', 'config'))
-  if (kubeconfig === undefined || kubeconfig === '') throw new UsageError('no kubeconfig: pass --kubeconfig or set KUBECONFIG')
-  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), signal })
-}
-
-/** The render function of @gitops-sdk/render, as far as the CLI uses it. */
-interface RenderModule {
-  render(root: string, options: { fs: unknown; plainDirectories?: boolean; signal?: AbortSignal }): Promise<KubeObject[]>
+  return createKubeClient({ kubeconfig: kubeconfigPath(io, values), context: stringFlag(values, 'context'), signal })
 }
 
 /**
@@ -73,15 +66,8 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
     const { readFile } = await import('node:fs/promises')
     return parseObjects(await readFile(path, { encoding: 'utf8', signal }), { source: input })
   }
-  // Loaded by name at run time: @gitops-sdk/render is wired in once it is on main.
-  const specifier = '@gitops-sdk/render'
-  let mod: RenderModule
-  try {
-    mod = (await import(specifier)) as RenderModule
-  } catch (cause) {
-    throw new UsageError(`${input}: rendering a directory needs @gitops-sdk/render, which is not installed; pass a file or - (${(cause as Error).message.split('\n')[0] ?? ''})`)
-  }
-  return mod.render('.', { fs: nodeFs(path), plainDirectories: true, signal })
+  const { render } = await import('@gitops-sdk/render')
+  return render('.', { fs: nodeFs(path), plainDirectories: true, signal })
 }
 
 /** Exactly one positional argument: DIR, FILE or -. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseCommandArgs, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { CliIO, Command } from '../context.js'
+import { loadAgeIdentities } from './options.js'
 
 const FORMATS = ['yaml', 'json', 'dotenv', 'ini', 'binary'] as const
 type Format = (typeof FORMATS)[number]
@@ -64,13 +65,8 @@ Example:
     const path = fileArgument(positionals, io)
     const inputType = formatFlag(stringFlag(values, 'input-type'), '--input-type')
     const outputType = formatFlag(stringFlag(values, 'output-type'), '--output-type')
-    const { decrypt, formatForPath, loadIdentitiesFromEnv, parseIdentities } = await import('@gitops-sdk/secrets')
-    const identities = []
-    for (const file of stringListFlag(values, 'age-key-file')) {
-      identities.push(...(await parseIdentities(await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8'), { source: file, signal })))
-    }
-    const home = io.env.HOME
-    identities.push(...(await loadIdentitiesFromEnv({ env: io.env, homeDir: home === undefined || home === '' ? undefined : home, signal })))
+    const { decrypt, formatForPath } = await import('@gitops-sdk/secrets')
+    const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const format = inputType ?? formatForPath(path)
     const plain = await decrypt(await readFile(path), { format, outputFormat: outputType, identities, source: positionals[0], signal })
     writeBytes(io, plain)

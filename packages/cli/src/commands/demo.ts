@@ -1,36 +1,201 @@
-import { outputFormat, parseCommandArgs, printResult, stringFlag } from '../context.js'
-import type { Command } from '../context.js'
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { EXIT_ERROR, EXIT_OK, parseCommandArgs, stringFlag, UsageError } from '../context.js'
+import type { ReconcileStatus } from '@gitops-sdk/core'
+import type { CliIO, Command } from '../context.js'
+import { useColor } from '../terminal.js'
+
+const run = promisify(execFile)
+
+/** The example fleet of the repository this CLI runs from (from dist/ or from src/). */
+function defaultFleet(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'examples', 'fleet')
+    if (existsSync(candidate)) return candidate
+    dir = dirname(dir)
+  }
+  return resolve('examples', 'fleet')
+}
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'a guided tour: parse and print the example fleet repository',
-  help: `gitops demo: a guided tour of what the SDK does, on the example fleet in examples/.
+  summary: 'a guided tour: a real reconcile from a local git repository into an embedded apiserver',
+  help: `gitops demo: a short guided tour of what the SDK does. It creates a fleet repository from
+examples/fleet (a base, staging and prod overlays, a SOPS-encrypted Secret with a test-only age
+key), serves it with git http-backend on 127.0.0.1, starts the embedded Kubernetes API server with
+simulated controllers, and then: reconciles prod with prune and wait, commits a change and
+reconciles again, edits the cluster by hand as another field manager and shows the drift report
+naming it, reconciles once more to correct it, and cleans up. Nothing leaves 127.0.0.1.
 
 Usage:
   gitops demo [--dir DIR]
 
 Flags:
-  --dir DIR   the example fleet repository (default: examples/fleet)
+  --dir DIR   the example fleet to start from (default: examples/fleet of this repository)
 
 Example:
   npm run demo
 `,
-  async run({ io, argv }) {
-    const { values } = parseCommandArgs(argv, { dir: { type: 'string', default: 'examples/fleet' } })
-    const format = outputFormat(values.output)
-    const { nodeFs, parseObjects, readTextFile, formatRef, refOf, stringifyObjects } = await import('@gitops-sdk/core')
-    const fs = nodeFs(stringFlag(values, 'dir') ?? 'examples/fleet')
-    const files: string[] = []
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await fs.readdir(dir)) {
-        const path = dir === '' ? entry.name : `${dir}/${entry.name}`
-        if (entry.type === 'directory') await walk(path)
-        else if (/\.ya?ml$/.test(entry.name) && entry.name !== 'kustomization.yaml') files.push(path)
-      }
+  async run({ io, argv, signal }) {
+    const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' } })
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const fleetDir = resolve(io.cwd ?? process.cwd(), stringFlag(values, 'dir') ?? defaultFleet())
+    if (!existsSync(join(fleetDir, 'clusters', 'prod'))) throw new UsageError(`${fleetDir}: not an example fleet (no clusters/prod)`)
+    const work = await mkdtemp(join(tmpdir(), 'gitops-demo-'))
+    try {
+      return await tour(io, { fleetDir, work, signal })
+    } finally {
+      await rm(work, { recursive: true, force: true })
     }
-    await walk('base')
-    const objects = (await Promise.all(files.map(async (f) => parseObjects(await readTextFile(fs, f), { source: f })))).flat()
-    printResult(io, { format, data: { objects: objects.map((o) => formatRef(refOf(o))) }, text: () => stringifyObjects(objects) })
-    return 0
   },
+}
+
+async function tour(io: CliIO, { fleetDir, work, signal }: { fleetDir: string; work: string; signal: AbortSignal }): Promise<number> {
+  const [core, apply, secrets, gitTesting, { startApiServer }, { createReconcileSteps }, { formatReconcile }] = await Promise.all([
+    import('@gitops-sdk/core'),
+    import('@gitops-sdk/apply'),
+    import('@gitops-sdk/secrets'),
+    import('@gitops-sdk/git-source/testing'),
+    import('@gitops-sdk/apiserver'),
+    import('../steps.js'),
+    import('../formatStatus.js'),
+  ])
+  const color = useColor(io)
+  const bold = (text: string): string => (color ? `\u001b[1m${text}\u001b[0m` : text)
+  const dim = (text: string): string => (color ? `\u001b[2m${text}\u001b[0m` : text)
+  const say = (text = ''): void => void io.stdout.write(`${text}\n`)
+  let step = 0
+  const chapter = (title: string, ...lines: string[]): void => {
+    step += 1
+    say()
+    say(bold(`${step}. ${title}`))
+    for (const line of lines) say(dim(`   ${line}`))
+  }
+
+  say(bold('gitops-sdk demo: Flux’s machinery as a Node library, on 127.0.0.1 only'))
+
+  chapter(
+    'Set up: a fleet repository, a git server and a Kubernetes API server',
+    'examples/fleet becomes a git repository, served by `git http-backend` behind a small Node server;',
+    '@gitops-sdk/apiserver is an in-memory API server speaking the real REST API over TLS.',
+  )
+  const fleet = await gitTesting.filesFromDirectory(fleetDir)
+  const repo = await gitTesting.createRepository(join(work, 'repos'), { name: 'fleet' })
+  await repo.commit(fleet, { message: 'Add the fleet: base, staging and prod' })
+  const gitServer = await gitTesting.startGitServer({ root: join(work, 'repos') })
+  const apiserver = await startApiServer({ controllers: 'ready', readyDelayMs: 400 })
+  try {
+    const kubeconfig = join(work, 'kubeconfig')
+    await writeFile(kubeconfig, apiserver.kubeconfigYaml(), { mode: 0o600 })
+    const url = `${gitServer.url}/fleet`
+    say(`   git:        ${url}`)
+    say(`   apiserver:  ${apiserver.url} (kubeconfig ${kubeconfig})`)
+    const client = await apply.createKubeClient({ kubeconfig, signal })
+    const identities = await secrets.parseIdentities(await readFile(join(fleetDir, 'age.agekey'), 'utf8'), { source: 'age.agekey' })
+    const inventory = { namespace: 'gitops-system', name: 'prod' }
+    await apply.applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: inventory.namespace } }], { client, fieldManager: 'demo-setup', signal })
+    const steps = createReconcileSteps({ source: { url, ref: { branch: 'main' } }, client, inventory, fieldManager: 'gitops', identities })
+    const spec = { name: 'prod', path: 'clusters/prod', prune: true, wait: true, timeout: 60_000 }
+    const show = (status: ReconcileStatus): boolean => {
+      for (const line of formatReconcile(status, io).split('\n')) say(`   ${line}`)
+      const ms = Object.values(status.durations).reduce((a, b) => a + b, 0)
+      say(dim(`   (${Math.round(ms)} ms: ${Object.entries(status.durations).map(([p, d]) => `${p} ${Math.round(d)}`).join(', ')})`))
+      return core.reconcileFailure(status) === undefined
+    }
+
+    chapter(
+      'Reconcile clusters/prod, with prune and health wait',
+      'fetch main → decrypt the SOPS Secret with the test-only age key (in memory only) → build the',
+      'overlay as kustomize does → server-side apply in stages → record the inventory → wait until',
+      'every Deployment is Available (the simulated controllers roll them out).',
+    )
+    let result = await core.reconcile(spec, steps, { signal })
+    if (!show(result.status)) return EXIT_ERROR
+
+    chapter(
+      'A commit: web scaled from 3 to 2 replicas, the cache Service removed',
+      'The next reconcile configures what changed and prunes what left the inventory.',
+    )
+    const kustomization = await readFile(join(fleetDir, 'clusters/prod/kustomization.yaml'), 'utf8')
+    const cache = await readFile(join(fleetDir, 'base/cache.yaml'), 'utf8')
+    await repo.commit(
+      {
+        ...fleet,
+        'clusters/prod/kustomization.yaml': kustomization.replace('count: 3', 'count: 2'),
+        'base/cache.yaml': cache.slice(0, cache.indexOf('\n---')) + '\n',
+      },
+      { message: 'prod: two web replicas; drop the cache Service' },
+    )
+    result = await core.reconcile(spec, steps, { signal, previous: result.state })
+    if (!show(result.status)) return EXIT_ERROR
+
+    chapter(
+      'Someone scales web by hand',
+      'Another field manager now owns .spec.replicas; Git still says 2.',
+    )
+    const manager = await scaleByHand(io, { kubeconfig, apiserverUrl: apiserver.url, token: apiserver.token, caData: apiserver.kubeconfig().clusters[0]?.caData })
+    say(`   ${manager.how}`)
+
+    chapter('The drift report', 'apply’s diff compares the cluster with Git and names who owns each drifted field.')
+    const desired = result.state.applied?.objects ?? []
+    const report = await apply.diff(desired, { client, fieldManager: 'gitops', inventory, signal })
+    for (const line of apply.formatDiff(report, { color }).split('\n')) if (line !== '') say(`   ${line}`)
+
+    chapter(
+      'Reconcile again: the source is unchanged, so nothing is rendered',
+      'A drift check (one LIST per kind, comparing resourceVersions) finds the edited object and only',
+      'that one is applied again.',
+    )
+    result = await core.reconcile(spec, steps, { signal, previous: result.state })
+    if (!show(result.status)) return EXIT_ERROR
+    const web = apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web' })
+    say(`   Deployment/prod/web has ${String((web?.spec as { replicas?: number } | undefined)?.replicas)} replicas again.`)
+
+    chapter('Clean up', 'Servers stopped, temporary repository and kubeconfig removed.')
+    return EXIT_OK
+  } finally {
+    await gitServer.stop()
+    await apiserver.stop()
+  }
+}
+
+/**
+ * Scales `web` to 7 replicas as a person would: with `kubectl scale` when kubectl is installed,
+ * otherwise with a merge patch sent under the field manager kubectl would use.
+ */
+async function scaleByHand(
+  io: CliIO,
+  target: { kubeconfig: string; apiserverUrl: string; token: string | undefined; caData: string | undefined },
+): Promise<{ how: string }> {
+  const kubectl = io.env.KUBECTL ?? 'kubectl'
+  try {
+    await run(kubectl, ['--kubeconfig', target.kubeconfig, '--cache-dir', join(target.kubeconfig, '..', 'kube-cache'), '-n', 'prod', 'scale', 'deployment/web', '--replicas=7'])
+    return { how: '$ kubectl scale deployment/web --replicas=7 -n prod' }
+  } catch {
+    const { request } = await import('node:https')
+    const url = new URL('/apis/apps/v1/namespaces/prod/deployments/web?fieldManager=kubectl-scale', target.apiserverUrl)
+    await new Promise<void>((resolveRequest, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'PATCH',
+          ca: target.caData === undefined ? undefined : Buffer.from(target.caData, 'base64'),
+          headers: { 'content-type': 'application/merge-patch+json', authorization: `Bearer ${target.token ?? ''}` },
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode === 200 ? resolveRequest() : reject(new Error(`PATCH ${url.pathname}: ${String(res.statusCode)}`))))
+        },
+      )
+      req.on('error', reject)
+      req.end(JSON.stringify({ spec: { replicas: 7 } }))
+    })
+    return { how: 'PATCH .../deployments/web {"spec":{"replicas":7}} as field manager kubectl-scale (kubectl is not installed)' }
+  }
 }

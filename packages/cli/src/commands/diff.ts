@@ -1,4 +1,5 @@
 import { outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
+import { useColor } from '../terminal.js'
 import type { Command } from '../context.js'
 import { clusterFlags, connect, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, readObjects } from './apply.js'
 
@@ -38,7 +39,7 @@ Example:
     const previous = inventory === undefined ? undefined : await loadInventory(inventory, { client, signal })
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
     const report = await diff(objects, { client, fieldManager, inventory, previous: previous?.inventory, signal })
-    const color = io.stdout.isTTY === true && io.env.NO_COLOR === undefined
+    const color = useColor(io)
     printResult(io, { format, data: report, text: () => formatDiff(report, { color }) })
     if (report.objects.some((o) => o.status === 'failed')) {
       const failed = report.objects.filter((o) => o.status === 'failed').length

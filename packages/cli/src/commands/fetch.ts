@@ -1,39 +1,7 @@
 import { resolve } from 'node:path'
 import { EXIT_OK, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
-import type { CliIO, Command } from '../context.js'
-
-type RefFlag = { branch: string } | { tag: string } | { semver: string } | { commit: string } | { name: string }
-
-/** Parses `--ref kind:value`; the value may itself hold colons (`name:refs/pull/7/head`). */
-function parseRef(value: string | undefined): RefFlag | undefined {
-  if (value === undefined) return undefined
-  const colon = value.indexOf(':')
-  const kind = colon < 0 ? '' : value.slice(0, colon)
-  const rest = colon < 0 ? '' : value.slice(colon + 1)
-  if (rest === '') throw new UsageError(`--ref must be branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF, not ${value}`)
-  switch (kind) {
-    case 'branch':
-      return { branch: rest }
-    case 'tag':
-      return { tag: rest }
-    case 'semver':
-      return { semver: rest }
-    case 'commit':
-      return { commit: rest }
-    case 'name':
-      return { name: rest }
-    default:
-      throw new UsageError(`--ref must be branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF, not ${value}`)
-  }
-}
-
-/** Reads a secret from the environment variable named on the command line, never from argv. */
-function secretFrom(io: CliIO, flag: string, variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined
-  const value = io.env[variable]
-  if (value === undefined || value === '') throw new UsageError(`${flag} names ${variable}, which is not set`)
-  return value
-}
+import type { Command } from '../context.js'
+import { parseRef, secretFrom } from './options.js'
 
 export const fetchCommand: Command = {
   name: 'fetch',

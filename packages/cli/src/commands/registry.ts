@@ -9,6 +9,8 @@ import { demoCommand } from './demo.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
+import { reconcileCommand } from './reconcile.js'
+import { statusCommand } from './status.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -18,6 +20,8 @@ export const commands: readonly Command[] = [
   encryptCommand,
   applyCommand,
   diffCommand,
+  reconcileCommand,
+  statusCommand,
   apiserverCommand,
   demoCommand,
 ]

@@ -1,0 +1,182 @@
+import type { ReconcilerEvent, ReconcileStatus } from '@gitops-sdk/core'
+import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
+import type { Command } from '../context.js'
+import { formatReconcile, reconcileData } from '../formatStatus.js'
+import type { ReconcileRecord } from '../reconcileRecord.js'
+import { createProgress } from '../terminal.js'
+import { durationFlag, inventoryFlag } from './apply.js'
+import { kubeconfigPath, loadAgeIdentities, parseRef, secretFrom, substituteFlags } from './options.js'
+
+export const reconcileCommand: Command = {
+  name: 'reconcile',
+  summary: 'fetch, decrypt, render, apply, prune and wait: one Flux Kustomization, once or on an interval',
+  help: `gitops reconcile: reconcile a path of a git repository into a cluster, as a Flux GitRepository plus
+Kustomization would: fetch the ref, decrypt SOPS files with age keys, build the kustomization (or
+plain directory) with post-build substitution, server-side apply in stages, prune what left the
+inventory, wait for health. With --once it runs one reconcile and exits 0 when Ready; otherwise it
+keeps reconciling every --interval, correcting drift, until interrupted.
+
+Usage:
+  gitops reconcile --url U --ref R --path P --inventory NS/NAME [--prune] [--wait]
+                   [--once | --interval 5m] [--age-key-file F]... [--substitute K=V]...
+                   [--metrics-port N] [--kubeconfig K] [--context C]
+
+Flags:
+  --url U                git repository (https:// or http://)
+  --ref KIND:VALUE       branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF (default: HEAD)
+  --path P               path of the kustomization in the repository (default .)
+  --inventory NS/NAME    ConfigMap holding the inventory and the last status (required)
+  --prune                delete objects that left the inventory
+  --wait                 wait until every applied object is healthy
+  --once                 reconcile once and exit (0 when Ready, 2 when not)
+  --interval D           time between reconciles when not --once (default 5m)
+  --timeout D            deadline of one reconcile (default 5m)
+  --age-key-file F       age identities for SOPS (repeatable; SOPS_AGE_KEY* are read too)
+  --substitute K=V       a post-build variable (repeatable)
+  --target-namespace NS  put every namespaced object in NS
+  --force                re-create objects whose immutable fields changed
+  --field-manager M      field manager of the applied fields (default gitops)
+  --username U, --password-env VAR, --token-env VAR   git credentials, read from the environment
+  --metrics-port N       serve Prometheus metrics on 127.0.0.1:N/metrics
+  --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
+  --context C            kubeconfig context
+  -o, --output F         text (default), json or yaml: one status per reconcile
+
+Example:
+  gitops reconcile --url https://git.example/fleet.git --ref branch:main --path clusters/prod \\
+    --inventory flux-system/prod --prune --wait --once --age-key-file age.agekey
+`,
+  async run({ io, argv, signal }) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      url: { type: 'string' },
+      ref: { type: 'string' },
+      path: { type: 'string', default: '.' },
+      inventory: { type: 'string' },
+      prune: { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      once: { type: 'boolean', default: false },
+      interval: { type: 'string' },
+      timeout: { type: 'string' },
+      'age-key-file': { type: 'string', multiple: true },
+      substitute: { type: 'string', multiple: true },
+      'target-namespace': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'field-manager': { type: 'string' },
+      username: { type: 'string' },
+      'password-env': { type: 'string' },
+      'token-env': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+    })
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const format = outputFormat(values.output)
+    const url = stringFlag(values, 'url')
+    if (url === undefined) throw new UsageError('--url is required')
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
+    if (inventory === undefined) throw new UsageError('--inventory NS/NAME is required')
+    const once = booleanFlag(values, 'once')
+    if (once && stringFlag(values, 'interval') !== undefined) throw new UsageError('--once and --interval exclude each other')
+    const interval = durationFlag(stringFlag(values, 'interval'), 5 * 60_000)
+    const timeout = durationFlag(stringFlag(values, 'timeout'), 5 * 60_000)
+    const metricsPort = portFlag(stringFlag(values, 'metrics-port'))
+    const variables = substituteFlags(stringListFlag(values, 'substitute'))
+    const source = {
+      url,
+      ref: parseRef(stringFlag(values, 'ref')),
+      auth: {
+        username: stringFlag(values, 'username'),
+        password: secretFrom(io, '--password-env', stringFlag(values, 'password-env')),
+        token: secretFrom(io, '--token-env', stringFlag(values, 'token-env')),
+      },
+    }
+    const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
+    const [{ createKubeClient }, core, { createReconcileSteps }, { createReconcilerMetrics, serveMetrics }, record] = await Promise.all([
+      import('@gitops-sdk/apply'),
+      import('@gitops-sdk/core'),
+      import('../steps.js'),
+      import('../metrics.js'),
+      import('../reconcileRecord.js'),
+    ])
+    const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
+    const client = await createKubeClient({
+      kubeconfig: kubeconfigPath(io, values),
+      context: stringFlag(values, 'context'),
+      onRequest: metrics === undefined ? undefined : (r) => metrics.countApiRequest(r),
+      signal,
+    })
+    const progress = createProgress(io)
+    const steps = createReconcileSteps({
+      source,
+      client,
+      inventory,
+      fieldManager: stringFlag(values, 'field-manager') ?? 'gitops',
+      identities,
+      substitute: Object.keys(variables).length === 0 ? undefined : { variables },
+      targetNamespace: stringFlag(values, 'target-namespace'),
+      force: booleanFlag(values, 'force'),
+      waitTimeout: timeout,
+      onProgress: (event) => {
+        if ('phase' in event) progress.update(`fetch: ${event.phase}`, event.loaded, event.total)
+        else if (event.type === 'stage') progress.update(`apply: ${event.stage}`, 0, event.objects)
+      },
+      onWarning: (message) => progress.line(`warning: ${message}`),
+    })
+    const spec = {
+      name: inventory.name,
+      path: stringFlag(values, 'path') ?? '.',
+      prune: booleanFlag(values, 'prune'),
+      wait: booleanFlag(values, 'wait'),
+      timeout,
+    }
+    let last: ReconcileRecord | undefined
+    const report = async (status: ReconcileStatus): Promise<void> => {
+      progress.end()
+      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io) })
+      last = record.recordOf(status, last)
+      await record.writeRecord(client, inventory, last).catch((err: unknown) => {
+        io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
+      })
+    }
+    const onEvent = (event: ReconcilerEvent): void => {
+      metrics?.observe(event)
+      if (event.type === 'phase-started') progress.update(event.phase, 0)
+    }
+    const server = metrics === undefined ? undefined : await serveMetrics(metrics.registry, { port: metricsPort ?? 0 })
+    if (server !== undefined) io.stderr.write(`metrics at ${server.url}\n`)
+    try {
+      if (once) {
+        const { status } = await core.reconcile(spec, steps, { signal, onEvent })
+        await report(status)
+        const failure = core.reconcileFailure(status)
+        if (failure !== undefined) {
+          io.stderr.write(`gitops reconcile: ${failure.message}\n`)
+          return EXIT_ERROR
+        }
+        return EXIT_OK
+      }
+      const reconciler = new core.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
+      reconciler.start()
+      try {
+        for await (const event of reconciler.events({ signal })) {
+          onEvent(event)
+          if (event.type === 'finished') await report(event.status)
+          if (event.type === 'alert') progress.line(`alert: ${event.alert.message}`)
+        }
+      } finally {
+        await reconciler.stop()
+      }
+      return EXIT_OK
+    } finally {
+      progress.end()
+      await server?.close()
+    }
+  },
+}
+
+function portFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
+  return port
+}

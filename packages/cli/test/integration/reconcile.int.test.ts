@@ -1,0 +1,179 @@
+// End to end: `gitops reconcile` over a repository served by git http-backend into the embedded
+// apiserver, through the same client code a real cluster would see.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApiServer } from '@gitops-sdk/apiserver'
+import type { ApiServer } from '@gitops-sdk/apiserver'
+import { createRepository, filesFromDirectory, startGitServer } from '@gitops-sdk/git-source/testing'
+import type { GitServer, TestFile, TestRepository } from '@gitops-sdk/git-source/testing'
+import { main } from '../../src/main.js'
+import type { CliIO } from '../../src/context.js'
+
+const fleetDir = fileURLToPath(new URL('../../../../examples/fleet', import.meta.url))
+const keyFile = join(fleetDir, 'age.agekey')
+
+let dir: string
+let apiserver: ApiServer
+let gitServer: GitServer
+let repo: TestRepository
+let kubeconfig: string
+let fleet: Record<string, TestFile>
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gitops-e2e-'))
+  fleet = await filesFromDirectory(fleetDir)
+  repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
+  await repo.commit(fleet, { message: 'fleet' })
+  gitServer = await startGitServer({ root: join(dir, 'repos') })
+  apiserver = await startApiServer({ controllers: 'ready', readyDelayMs: 50 })
+  kubeconfig = join(dir, 'kubeconfig')
+  writeFileSync(kubeconfig, apiserver.kubeconfigYaml())
+})
+
+afterAll(async () => {
+  await gitServer.stop()
+  await apiserver.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function gitops(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: CliIO = {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    env: { NO_COLOR: '1' },
+  }
+  const code = await main(argv, io)
+  return { code, out, err }
+}
+
+function reconcile(path: string, ...extra: string[]): Promise<{ code: number; out: string; err: string }> {
+  return gitops(
+    'reconcile',
+    '--url',
+    `${gitServer.url}/fleet`,
+    '--ref',
+    'branch:main',
+    '--path',
+    path,
+    '--inventory',
+    'prod/fleet',
+    '--prune',
+    '--wait',
+    '--timeout',
+    '30s',
+    '--once',
+    '--age-key-file',
+    keyFile,
+    '--kubeconfig',
+    kubeconfig,
+    ...extra,
+  )
+}
+
+const deployment = (name: string) => apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'prod', name })
+
+describe('gitops reconcile', () => {
+  it('reconciles the prod overlay, SOPS Secret included, and reports Ready', async () => {
+    const { code, out, err } = await reconcile('clusters/prod')
+    expect(err).not.toMatch(/error/i)
+    expect(code).toBe(0)
+    expect(out).toMatch(/^fleet main@sha1:[0-9a-f]{40}: Ready: ReconciliationSucceeded/)
+    expect(out).toContain('Deployment/prod/web created')
+    expect(out).toContain('Secret/prod/db-credentials created')
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 3 })
+    const secret = apiserver.get({ group: '', kind: 'Secret', namespace: 'prod', name: 'db-credentials' })
+    expect(Buffer.from(String((secret?.data as Record<string, string>).password), 'base64').toString()).toBe('correct-horse-battery-staple')
+    expect(JSON.stringify(secret)).not.toContain('ENC[')
+  })
+
+  it('does nothing on a second reconcile of the same revision', async () => {
+    const before = deployment('web')?.metadata.resourceVersion
+    const { code, out } = await reconcile('clusters/prod')
+    expect(code).toBe(0)
+    expect(out).not.toMatch(/ (created|configured|deleted)/)
+    expect(deployment('web')?.metadata.resourceVersion).toBe(before)
+  })
+
+  it('applies a new commit: a changed replica count is configured, a removed object deleted', async () => {
+    const base = readFileSync(join(fleetDir, 'clusters/prod/kustomization.yaml'), 'utf8')
+    const cache = readFileSync(join(fleetDir, 'base/cache.yaml'), 'utf8')
+    await repo.commit({
+      ...fleet,
+      'clusters/prod/kustomization.yaml': base.replace('count: 3', 'count: 5'),
+      'base/cache.yaml': cache.slice(0, cache.indexOf('---')),
+    }, { message: 'scale web, drop the cache service' })
+    const { code, out } = await reconcile('clusters/prod')
+    expect(code).toBe(0)
+    expect(out).toContain('Deployment/prod/web configured')
+    expect(out).toContain('Service/prod/cache deleted')
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 5 })
+    expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeUndefined()
+  })
+
+  it('records the outcome for gitops status', async () => {
+    const { code, out } = await gitops('status', '--inventory', 'prod/fleet', '--kubeconfig', kubeconfig)
+    expect(code).toBe(0)
+    expect(out.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY\s+MESSAGE\s+REVISION\s+LAST-APPLIED$/)
+    expect(out).toMatch(/prod\s+fleet\s+True\s+ReconciliationSucceeded: Applied revision: main@sha1:/)
+    const all = await gitops('status', '--kubeconfig', kubeconfig, '-o', 'json')
+    expect(JSON.parse(all.out)).toMatchObject([{ namespace: 'prod', name: 'fleet', ready: 'True' }])
+  })
+
+  it('fails a broken build with BuildFailed, exit 2, and prunes nothing', async () => {
+    await repo.commit({ ...fleet, 'clusters/prod/kustomization.yaml': 'resources:\n  - missing.yaml\n' }, { message: 'break it' })
+    const { code, out, err } = await reconcile('clusters/prod')
+    expect(code).toBe(2)
+    expect(out).toContain('Not ready: BuildFailed')
+    // Progress lines go to stderr too; the error is one line of its own.
+    const errors = err.split('\n').filter((l) => l.startsWith('gitops reconcile:'))
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain('missing.yaml')
+    expect(deployment('web')).toBeDefined()
+    expect(deployment('cache')).toBeDefined()
+  })
+
+  it('fails without the age key with DecryptionFailed and applies nothing of the new revision', async () => {
+    await repo.commit(fleet, { message: 'restore' })
+    const { code, out } = await gitops(
+      'reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet',
+      '--once', '--kubeconfig', kubeconfig, '--timeout', '30s',
+    )
+    expect(code).toBe(2)
+    expect(out).toContain('Not ready: DecryptionFailed')
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 5 })
+  })
+
+  it('prints the status as JSON', async () => {
+    const { code, out } = await reconcile('clusters/prod', '-o', 'json')
+    expect(code).toBe(0)
+    const status = JSON.parse(out) as { ready: string; changeSet: { name: string; action: string }[] }
+    expect(status.ready).toBe('True')
+    expect(status.changeSet).toContainEqual(expect.objectContaining({ name: 'cache', action: 'created' }))
+  })
+
+  it('keeps reconciling on an interval until interrupted, serving metrics', async () => {
+    const controller = new AbortController()
+    let out = ''
+    let err = ''
+    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const running = main(
+      ['reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet', '--prune', '--interval', '1s',
+        '--age-key-file', keyFile, '--kubeconfig', kubeconfig, '--metrics-port', String(port)],
+      { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: { NO_COLOR: '1' }, signal: controller.signal },
+    )
+    const deadline = Date.now() + 20_000
+    while ((out.match(/^fleet /gm) ?? []).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    controller.abort()
+    expect(await running).toBe(0)
+    expect((out.match(/^fleet main@sha1:[0-9a-f]{40}: Ready/gm) ?? []).length).toBeGreaterThanOrEqual(2)
+    expect(err).toContain(`metrics at http://127.0.0.1:${port}/metrics`)
+    expect(metrics).toMatch(/gitops_reconcile_condition\{name="fleet",type="Ready",status="True"\} 1/)
+    expect(metrics).toMatch(/gitops_api_requests_total\{verb="[a-z]+",code="200"\} \d+/)
+  })
+})

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
-import { EXIT_ERROR, EXIT_OK, parseCommandArgs, stringFlag, UsageError } from '../context.js'
+import { EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
+import type { OutputFormat } from '../context.js'
 import type { ReconcileStatus } from '@gitops-sdk/core'
 import type { CliIO, Command } from '../context.js'
 import { useColor } from '../terminal.js'
@@ -34,10 +35,12 @@ reconciles again, edits the cluster by hand as another field manager and shows t
 naming it, reconciles once more to correct it, and cleans up. Nothing leaves 127.0.0.1.
 
 Usage:
-  gitops demo [--dir DIR]
+  gitops demo [--dir DIR] [-o text|json|yaml]
 
 Flags:
-  --dir DIR   the example fleet to start from (default: examples/fleet of this repository)
+  --dir DIR        the example fleet to start from (default: examples/fleet of this repository)
+  -o, --output F   text (default): the tour on stdout; json or yaml: the tour on stderr and the
+                   status of every reconcile on stdout
 
 Example:
   npm run demo
@@ -45,18 +48,27 @@ Example:
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' } })
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const format = outputFormat(values.output)
     const fleetDir = resolve(io.cwd ?? process.cwd(), stringFlag(values, 'dir') ?? defaultFleet())
     if (!existsSync(join(fleetDir, 'clusters', 'prod'))) throw new UsageError(`${fleetDir}: not an example fleet (no clusters/prod)`)
     const work = await mkdtemp(join(tmpdir(), 'gitops-demo-'))
     try {
-      return await tour(io, { fleetDir, work, signal })
+      return await tour(io, { fleetDir, work, signal, format })
     } finally {
       await rm(work, { recursive: true, force: true })
     }
   },
 }
 
-async function tour(io: CliIO, { fleetDir, work, signal }: { fleetDir: string; work: string; signal: AbortSignal }): Promise<number> {
+interface TourOptions {
+  readonly fleetDir: string
+  readonly work: string
+  readonly signal: AbortSignal
+  /** text: the narrative on stdout; json or yaml: the narrative on stderr, the statuses on stdout. */
+  readonly format: OutputFormat
+}
+
+async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions): Promise<number> {
   const [core, apply, secrets, gitTesting, { startApiServer }, { createReconcileSteps }, { formatReconcile }] = await Promise.all([
     import('@gitops-sdk/core'),
     import('@gitops-sdk/apply'),
@@ -69,7 +81,9 @@ async function tour(io: CliIO, { fleetDir, work, signal }: { fleetDir: string; w
   const color = useColor(io)
   const bold = (text: string): string => (color ? `\u001b[1m${text}\u001b[0m` : text)
   const dim = (text: string): string => (color ? `\u001b[2m${text}\u001b[0m` : text)
-  const say = (text = ''): void => void io.stdout.write(`${text}\n`)
+  const narrative = format === 'text' ? io.stdout : io.stderr
+  const say = (text = ''): void => void narrative.write(`${text}\n`)
+  const statuses: ReconcileStatus[] = []
   let step = 0
   const chapter = (title: string, ...lines: string[]): void => {
     step += 1
@@ -103,6 +117,7 @@ async function tour(io: CliIO, { fleetDir, work, signal }: { fleetDir: string; w
     const steps = createReconcileSteps({ source: { url, ref: { branch: 'main' } }, client, inventory, fieldManager: 'gitops', identities })
     const spec = { name: 'prod', path: 'clusters/prod', prune: true, wait: true, timeout: 60_000 }
     const show = (status: ReconcileStatus): boolean => {
+      statuses.push(status)
       for (const line of formatReconcile(status, io).split('\n')) say(`   ${line}`)
       const ms = Object.values(status.durations).reduce((a, b) => a + b, 0)
       say(dim(`   (${Math.round(ms)} ms: ${Object.entries(status.durations).map(([p, d]) => `${p} ${Math.round(d)}`).join(', ')})`))
@@ -158,6 +173,10 @@ async function tour(io: CliIO, { fleetDir, work, signal }: { fleetDir: string; w
     say(`   Deployment/prod/web has ${String((web?.spec as { replicas?: number } | undefined)?.replicas)} replicas again.`)
 
     chapter('Clean up', 'Servers stopped, temporary repository and kubeconfig removed.')
+    if (format !== 'text') {
+      const { reconcileData } = await import('../formatStatus.js')
+      printResult(io, { format, data: { reconciles: statuses.map(reconcileData) }, text: () => '' })
+    }
     return EXIT_OK
   } finally {
     await gitServer.stop()

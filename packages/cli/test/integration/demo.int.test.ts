@@ -21,4 +21,19 @@ describe('gitops demo', () => {
     expect(out).toContain('Deployment/prod/web has 2 replicas again.')
     expect(out).not.toContain('correct-horse-battery-staple')
   }, 120_000)
+
+  it('prints the status of every reconcile as JSON with -o json, the tour going to stderr', async () => {
+    let out = ''
+    let err = ''
+    const code = await main(['demo', '-o', 'json'], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      env: { ...process.env, NO_COLOR: '1' },
+    })
+    expect(code).toBe(0)
+    expect(err).toContain('1. Set up')
+    const { reconciles } = JSON.parse(out) as { reconciles: { ready: string; drifted: unknown[] }[] }
+    expect(reconciles.map((r) => r.ready)).toEqual(['True', 'True', 'True'])
+    expect(reconciles[2]?.drifted).toHaveLength(1)
+  }, 120_000)
 })

@@ -71,6 +71,14 @@ describe('gitops apply', () => {
     expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'b' })).toBeUndefined()
   })
 
+  it('renders an overlay directory whose base lies outside it, as kubectl kustomize does', async () => {
+    const staging = fileURLToPath(new URL('../../../../examples/fleet/clusters/staging', import.meta.url))
+    const { code, out } = await run(['apply', staging, '--inventory', 'staging/fleet'])
+    expect(code).toBe(0)
+    expect(out).toContain('Deployment/staging/web created')
+    expect(out).toMatch(/ConfigMap\/staging\/web-config-[a-z0-9]{10} created/)
+  })
+
   it('reads stdin, and changes nothing with --dry-run', async () => {
     const ns = namespace('stdin')
     const result = await run(['apply', '-', '--inventory', `${ns}/app`, '--dry-run'], manifest(ns, ['a']))

@@ -52,7 +52,7 @@ export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal
  * or a plain directory of manifests), a file or stdin parsed as YAML.
  */
 export async function readObjects(io: CliIO, input: string, signal: AbortSignal): Promise<KubeObject[]> {
-  const { nodeFs, parseObjects } = await import('@gitops-sdk/core')
+  const { parseObjects } = await import('@gitops-sdk/core')
   if (input === '-') {
     let text = ''
     const decoder = new TextDecoder()
@@ -66,8 +66,8 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
     const { readFile } = await import('node:fs/promises')
     return parseObjects(await readFile(path, { encoding: 'utf8', signal }), { source: input })
   }
-  const { render } = await import('@gitops-sdk/render')
-  return render('.', { fs: nodeFs(path), plainDirectories: true, signal })
+  const { renderDirectory } = await import('../renderDirectory.js')
+  return renderDirectory(path, { plainDirectories: true, signal })
 }
 
 /** Exactly one positional argument: DIR, FILE or -. */

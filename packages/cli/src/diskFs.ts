@@ -1,0 +1,54 @@
+// The whole disk as a core FileSystem, read synchronously, for the commands that build a directory
+// given on the command line. Rooted at the file system root, so overlays reach their bases
+// (`../../base`); render itself keeps every kustomization's file loads inside its own directory.
+import * as fs from 'node:fs'
+import { CoreError, normalizePath } from '@gitops-sdk/core'
+import type { FileSystem } from '@gitops-sdk/core'
+
+/**
+ * The whole disk as a FileSystem, read synchronously. core's nodeFs resolves every path's real
+ * path to keep reads inside its root; rooted at the file system root nothing can leave it, and a
+ * command-line build has nothing else to do while it waits, so direct synchronous calls are what
+ * make \`gitops build\` fast on trees of thousands of files.
+ */
+export function diskFs(root: string): FileSystem {
+  const abs = (path: string): string => root + normalizePath(path)
+  const fail = (code: 'CORE_FS_NOT_FOUND' | 'CORE_FS_NOT_A_FILE' | 'CORE_FS_NOT_A_DIRECTORY', path: string): never => {
+    const what = code === 'CORE_FS_NOT_FOUND' ? 'no such file or directory' : code === 'CORE_FS_NOT_A_FILE' ? 'is a directory, not a file' : 'not a directory'
+    throw new CoreError({ code, message: `${normalizePath(path)}: ${what}`, details: { path: normalizePath(path) } })
+  }
+  const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code
+  return {
+    async readFile(path) {
+      try {
+        return fs.readFileSync(abs(path))
+      } catch (err) {
+        if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_FOUND', path)
+        if (errno(err) === 'EISDIR') return fail('CORE_FS_NOT_A_FILE', path)
+        throw err
+      }
+    },
+    async readdir(path) {
+      try {
+        return fs
+          .readdirSync(abs(path), { withFileTypes: true })
+          .map((e) => ({ name: e.name, type: e.isFile() ? ('file' as const) : e.isDirectory() ? ('directory' as const) : e.isSymbolicLink() ? ('symlink' as const) : ('other' as const) }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      } catch (err) {
+        if (errno(err) === 'ENOENT') return fail('CORE_FS_NOT_FOUND', path)
+        if (errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_A_DIRECTORY', path)
+        throw err
+      }
+    },
+    async stat(path) {
+      try {
+        const s = fs.statSync(abs(path))
+        if (!s.isFile() && !s.isDirectory()) return undefined
+        return { type: s.isFile() ? 'file' : 'directory', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
+      } catch (err) {
+        if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return undefined
+        throw err
+      }
+    },
+  }
+}

@@ -1,7 +1,10 @@
-// Shared by every package's smoke test: the built package loads through `import` (and `require`
-// where it ships CJS), exports what its sources export, and passes publint.
-import { existsSync, readFileSync } from 'node:fs'
+// Shared by every package's smoke test: each built entry loads through `import` (and `require`
+// where the package ships CJS) with the exports of its sources, and the package passes publint.
+// The `require` check runs in a plain node process: vitest starts its workers with
+// `--conditions @gitops-sdk/source`, under which a CJS require of a sibling package would resolve
+// to its TypeScript sources.
 import { spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { publint } from 'publint'
@@ -12,24 +15,29 @@ interface Manifest {
   readonly exports: Record<string, unknown>
 }
 
-/** Declares the smoke tests of the package in `dir`; they skip until the package is built. */
-export function describePackageSmoke(dir: string, sourceExports: Record<string, unknown>): void {
+function requireInPlainNode(file: string): string[] {
+  const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(file)}))))`
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
+  if (result.status !== 0) throw new Error(`require(${file}) failed: ${result.stderr}`)
+  return (JSON.parse(result.stdout) as string[]).sort()
+}
+
+/**
+ * Declares the smoke tests of the package in `dir`; they skip until the package is built.
+ * `entries` maps each built entry (`index`, `testing`, …) to the exports of its sources.
+ */
+export function describePackageSmoke(dir: string, entries: Readonly<Record<string, Record<string, unknown>>>): void {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest
   const built = existsSync(join(dir, 'dist', 'index.js'))
-  const root = manifest.exports['.'] as Record<string, unknown>
+  const cjs = 'require' in (manifest.exports['.'] as Record<string, unknown>)
   describe.skipIf(!built)(`${manifest.name} as built`, () => {
-    it('loads through import with the same exports as its sources', async () => {
-      const mod = (await import(pathToFileURL(join(dir, 'dist', 'index.js')).href)) as Record<string, unknown>
-      expect(Object.keys(mod).sort()).toEqual(Object.keys(sourceExports).sort())
+    it.each(Object.entries(entries))('%s loads through import with the same exports as its sources', async (entry, sources) => {
+      const mod = (await import(pathToFileURL(join(dir, 'dist', `${entry}.js`)).href)) as Record<string, unknown>
+      expect(Object.keys(mod).sort()).toEqual(Object.keys(sources).sort())
     })
 
-    it.runIf('require' in root)('loads through require with the same exports', () => {
-      // In a child process: vitest runs tests with the @gitops-sdk/source condition, under which
-      // a sibling dependency would resolve to its TypeScript sources, which require cannot load.
-      const script = `process.stdout.write(JSON.stringify(Object.keys(require(${JSON.stringify(join(dir, 'dist', 'index.cjs'))}))))`
-      const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } })
-      expect(result.stderr).toBe('')
-      expect((JSON.parse(result.stdout) as string[]).sort()).toEqual(Object.keys(sourceExports).sort())
+    it.runIf(cjs).each(Object.entries(entries))('%s loads through require with the same exports', (entry, sources) => {
+      expect(requireInPlainNode(join(dir, 'dist', `${entry}.cjs`))).toEqual(Object.keys(sources).sort())
     })
 
     it('passes publint', async () => {

@@ -1,4 +1,4 @@
 import { describePackageSmoke } from '../../../testing/packageSmoke.js'
-import * as sources from '../src/index.js'
+import * as index from '../src/index.js'
 
-describePackageSmoke(new URL('..', import.meta.url).pathname, sources)
+describePackageSmoke(new URL('..', import.meta.url).pathname, { index })

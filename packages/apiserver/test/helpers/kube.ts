@@ -1,6 +1,6 @@
 // Shared by the integration tests: a server per suite, a client-node config for it, and kubectl
 // with its own kubeconfig and fresh cache directory.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,15 +11,7 @@ import type { ApiServer } from '../../src/index.js'
 
 export const kubectlBin: string = process.env.KUBECTL ?? 'kubectl'
 
-/** Whether kubectl is installed; kubectl suites skip without it. */
-export const hasKubectl: boolean = ((): boolean => {
-  try {
-    execFileSync(kubectlBin, ['version', '--client'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+export { hasKubectl } from '../../../../testing/kubectl.js'
 
 /** A client-node KubeConfig for the server. */
 export function kubeConfigFor(server: ApiServer): KubeConfig {

@@ -2,7 +2,7 @@
 // real client (createKubeClient) and through kubectl. Nothing here reaches into the server's
 // internals, so the same tests run against a real cluster: set GITOPS_TEST_KUBECONFIG to a
 // kubeconfig file and they use its current context instead of starting a server.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,15 +16,7 @@ import type { ApiRequestEvent, KubeClient } from '../../src/index.js'
 
 export const kubectlBin: string = process.env.KUBECTL ?? 'kubectl'
 
-/** Whether kubectl is installed; tests that need it skip without it. */
-export const hasKubectl: boolean = ((): boolean => {
-  try {
-    execFileSync(kubectlBin, ['version', '--client'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+export { hasKubectl } from '../../../../testing/kubectl.js'
 
 /** What one kubectl run printed. */
 export interface KubectlResult {

@@ -6,19 +6,11 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gitops-cli-apiserver-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const kubectl = process.env.KUBECTL ?? 'kubectl'
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync(kubectl, ['version', '--client'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10))

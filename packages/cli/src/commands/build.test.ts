@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 
 const root = mkdtempSync(join(tmpdir(), 'gitops-build-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -36,8 +37,6 @@ const app = {
   'vars.env': 'env=staging\nreplicas=2\n',
 }
 
-const kubectl = process.env.KUBECTL ?? 'kubectl'
-const hasKubectl = spawnSync(kubectl, ['version', '--client'], { stdio: 'ignore' }).status === 0
 
 describe('gitops build', () => {
   it('prints the built objects, and kustomize warnings on stderr', async () => {

@@ -7,16 +7,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseObjects, stringifyObjects } from '../../src/index.js'
 import type { KubeObject, KubeValue } from '../../src/index.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 
-const kubectl = process.env.KUBECTL ?? 'kubectl'
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync(kubectl, ['version', '--client'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 const dirs: string[] = []
 afterAll(() => {

@@ -9,16 +9,8 @@ import { nodeFs, stringifyObjects } from '@gitops-sdk/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isRenderError, render } from '../../src/index.js'
 import { randomTree } from '../helpers/randomTree.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 
-const kubectl = process.env.KUBECTL ?? 'kubectl'
-const hasKubectl = ((): boolean => {
-  try {
-    execFileSync(kubectl, ['version', '--client'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
 
 const [from = 1, to = 40] = (process.env.RENDER_SEEDS ?? '').split('-').filter((x) => x !== '').map(Number)
 const seeds = Array.from({ length: to - from + 1 }, (_, i) => from + i)

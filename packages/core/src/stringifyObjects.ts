@@ -1,5 +1,6 @@
 import { CoreError } from './errors.js'
-import { emitDocument, UnsupportedValueError } from './internal/yaml/emit.js'
+import { createEmitCache, emitDocument, UnsupportedValueError } from './internal/yaml/emit.js'
+import type { EmitCache } from './internal/yaml/emit.js'
 import type { KubeObject, KubeValue } from './object.js'
 
 /**
@@ -15,7 +16,8 @@ import type { KubeObject, KubeValue } from './object.js'
  * ```
  */
 export function stringifyObjects(objects: readonly KubeObject[]): string {
-  return objects.map((object, i) => stringifyValue(object, describe(object, i))).join('---\n')
+  const cache = createEmitCache()
+  return objects.map((object, i) => emit(object, describe(object, i), cache)).join('---\n')
 }
 
 /**
@@ -24,8 +26,12 @@ export function stringifyObjects(objects: readonly KubeObject[]): string {
  * @throws `CORE_VALUE_UNSUPPORTED` naming `subject` and the field.
  */
 export function stringifyValue(value: KubeValue | KubeObject, subject = 'value'): string {
+  return emit(value, subject, createEmitCache())
+}
+
+function emit(value: KubeValue | KubeObject, subject: string, cache: EmitCache): string {
   try {
-    return emitDocument(value)
+    return emitDocument(value, cache)
   } catch (err) {
     if (err instanceof UnsupportedValueError) {
       throw new CoreError({

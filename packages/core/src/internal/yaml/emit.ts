@@ -31,8 +31,18 @@ export class UnsupportedValueError extends Error {
   }
 }
 
-export function emitDocument(value: unknown): string {
-  const emitter = new Emitter()
+/** Memory shared by the documents of one stringify call: the sorted order of each key set seen. */
+export interface EmitCache {
+  readonly keyOrder: Map<string, readonly string[]>
+}
+
+/** A cache for {@link emitDocument}; share one across the documents of one output. */
+export function createEmitCache(): EmitCache {
+  return { keyOrder: new Map() }
+}
+
+export function emitDocument(value: unknown, cache: EmitCache = createEmitCache()): string {
+  const emitter = new Emitter(cache)
   emitter.node(value, '', { root: true, sequence: false, mapping: false, simpleKey: false })
   emitter.writeIndent()
   return emitter.finish()
@@ -53,6 +63,7 @@ const asComplexKey: Context = { root: false, sequence: false, mapping: true, sim
 const asValue: Context = { root: false, sequence: false, mapping: true, simpleKey: false }
 
 class Emitter {
+  private readonly cache: EmitCache
   private readonly out: string[] = []
   private column = 0
   private indent = -1
@@ -62,6 +73,10 @@ class Emitter {
   private flowLevel = 0
   private mappingContext = false
   private simpleKeyContext = false
+
+  constructor(cache: EmitCache) {
+    this.cache = cache
+  }
 
   finish(): string {
     return this.out.join('')
@@ -102,9 +117,8 @@ class Emitter {
   }
 
   private mapping(map: Readonly<Record<string, unknown>>, path: string): void {
-    const keys = Object.keys(map).filter((k) => map[k] !== undefined)
+    const keys = this.sortedKeys(map)
     if (keys.length === 0) return this.emptyFlow('{', '}')
-    sortKeys(keys)
     this.increaseIndent(false, false)
     for (const key of keys) {
       this.writeIndent()
@@ -123,6 +137,20 @@ class Emitter {
     this.popIndent()
   }
 
+  /** The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember them. */
+  private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
+    const keys = Object.keys(map).filter((k) => map[k] !== undefined)
+    if (keys.length < 2) return keys
+    const signature = keys.join('\u0000')
+    let sorted = this.cache.keyOrder.get(signature)
+    if (sorted === undefined) {
+      sortKeys(keys)
+      sorted = keys
+      if (this.cache.keyOrder.size < 50_000) this.cache.keyOrder.set(signature, sorted)
+    }
+    return sorted
+  }
+
   private emptyFlow(open: string, close: string): void {
     this.writeIndicator(open, [true, true, false])
     this.increaseIndent(true, false)
@@ -131,6 +159,16 @@ class Emitter {
   }
 
   private scalar(value: string, requested: Style): void {
+    if (requested === 'plain' && isSimple(value)) {
+      // Letters, digits and `._/-` only, short, not starting with `-` or `.`: every style check
+      // passes and nothing can fold, so the text goes out as it is (the common case by far).
+      if (!this.whitespace) this.put(' ')
+      this.out.push(value)
+      this.column += value.length
+      this.whitespace = false
+      this.indention = false
+      return
+    }
     const analysis = analyze(value)
     let style = requested
     if (this.simpleKeyContext && analysis.multiline) style = 'double'
@@ -378,7 +416,15 @@ const shortEscapes = new Map<number, string>([
 ])
 
 /** encode.go stringv: literal for multi-line text, plain when it would read back as a string, else double. */
+const simple = /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,59}$/
+
+/** Short, plain-safe text made of letters, digits and `_./-` (the style is decided already). */
+function isSimple(value: string): boolean {
+  return simple.test(value)
+}
+
 function stringStyle(value: string): Style {
+  if (simple.test(value) && !/^[0-9]/.test(value) && !ambiguousWords.has(value)) return 'plain'
   if (value.includes('\n')) return 'literal'
   return isPlainSafe(value) ? 'plain' : 'double'
 }
@@ -386,6 +432,13 @@ function stringStyle(value: string): Style {
 function hasLineBreak(value: string): boolean {
   return /[\n\r\u0085\u2028\u2029]/.test(value)
 }
+
+/** Words go-yaml v2 reads as something other than a string (it quotes them on output). */
+const ambiguousWords = new Set([
+  'y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON',
+  'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF',
+  'null', 'Null', 'NULL',
+])
 
 function isBreak(c: string): boolean {
   return c === '\n' || c === '\r' || c === '\u0085' || c === '\u2028' || c === '\u2029'

@@ -69,7 +69,18 @@ function less(a: readonly number[], b: readonly number[]): boolean {
  * deterministic.
  */
 export function sortKeys(keys: string[]): void {
+  if (keys.every(isPlainAsciiKey)) {
+    // Keys of letters only (the usual field names) compare by code unit: the digit rules never apply.
+    keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    return
+  }
   const prepared = keys.map((k) => ({ k, r: isAscii(k) ? asciiRunes(k) : runes(k) }))
   prepared.sort((a, b) => (a.k === b.k ? 0 : less(a.r, b.r) ? -1 : less(b.r, a.r) ? 1 : 0))
   for (let i = 0; i < keys.length; i++) keys[i] = (prepared[i] as { k: string }).k
+}
+
+const lettersOnly = /^[A-Za-z]+$/
+
+function isPlainAsciiKey(key: string): boolean {
+  return lettersOnly.test(key)
 }

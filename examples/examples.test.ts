@@ -54,22 +54,34 @@ describe('examples/custom-controller.ts', () => {
   })
   afterAll(async () => gitServer.stop())
 
-  it('reconciles staging, then prod once staging is Ready', { timeout: 90_000 }, async () => {
+  it('reconciles staging into its cluster, then prod into another once staging is Ready', { timeout: 90_000 }, async () => {
     const identities = await parseIdentities(readFileSync(ageKeyFile, 'utf8'))
     const finished: string[] = []
-    const controller = await startFleetController({ url: `${gitServer.url}/fleet`, kubeconfig, environments: ['staging', 'prod'], identities })
+    // A second cluster for staging: one process, two clusters, one repository.
+    const staging = await startApiServer({ controllers: 'ready', readyDelayMs: 50 })
+    const stagingKubeconfig = join(dir, 'staging-kubeconfig')
+    writeFileSync(stagingKubeconfig, staging.kubeconfigYaml())
+    await applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gitops-system' } }], {
+      client: await createKubeClient({ kubeconfig: stagingKubeconfig }),
+      fieldManager: 'setup',
+    })
+    const controller = await startFleetController({ url: `${gitServer.url}/fleet`, clusters: { staging: stagingKubeconfig, prod: kubeconfig }, identities })
     try {
       for await (const event of controller.events({ signal: AbortSignal.timeout(30_000) })) {
         if (event.type !== 'finished') continue
         const ready = getCondition(event.status.conditions, 'Ready')
         finished.push(`${event.name}:${ready?.status === 'True' ? 'Ready' : `${ready?.reason ?? '?'} ${ready?.message ?? ''}`}`)
-        if (controller.statuses().filter((s) => getCondition(s.conditions, 'Ready')?.status === 'True').length === 2) break
+        if (controller.statuses().filter((s) => getCondition(s.conditions, 'Ready')?.status === 'True').length === 2) {
+          expect(staging.get({ group: 'apps', kind: 'Deployment', namespace: 'staging', name: 'web' })).toBeDefined()
+          break
+        }
       }
     } finally {
       await controller.stop()
+      await staging.stop()
     }
     expect(finished.filter((f) => f.endsWith(':Ready')), finished.join('\n')).toEqual(['staging:Ready', 'prod:Ready'])
-    expect(apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'staging', name: 'web' })).toBeDefined()
+    expect(apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'staging', name: 'web' })).toBeUndefined()
     expect(apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web' })).toBeDefined()
   })
 })

@@ -112,8 +112,8 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
     },
     prune: (previous, next, { signal }) => prune(previous, next, { client, inventory, signal }),
     saveInventory: (next, { revision, signal }) => saveInventory(next, { client, ref: inventory, revision, fieldManager, signal }),
-    wait: async (refs, { signal }) => {
-      await waitFor(refs, { client, timeout: options.waitTimeout, signal })
+    wait: async (refs, { signal, timeout }) => {
+      await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
     },
     checkDrift: (state, { signal }) => detectDrift(state, { client, fieldManager, signal, ...placement }),
   }

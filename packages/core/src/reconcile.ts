@@ -97,6 +97,7 @@ class Run {
   private applied: AppliedState | undefined
   private readonly signal: AbortSignal
   private readonly deadline: AbortSignal
+  private readonly deadlineAt: number
 
   constructor(
     private readonly spec: ReconcileSpec,
@@ -109,6 +110,7 @@ class Run {
     this.inventory = options.previous?.status.inventory
     this.signal = options.signal ?? new AbortController().signal
     this.deadline = AbortSignal.any([this.signal, AbortSignal.timeout(spec.timeout ?? 300_000)])
+    this.deadlineAt = performance.now() + (spec.timeout ?? 300_000)
   }
 
   async execute(): Promise<ReconcileResult> {
@@ -222,7 +224,11 @@ class Run {
   private async waitFor(refs: readonly ObjectRef[]): Promise<void> {
     const wait = this.steps.wait
     if (this.spec.wait === true && wait !== undefined && refs.length > 0) {
-      await this.phase('wait', () => wait(refs, { signal: this.deadline }))
+      // The wait gets the time left, less a margin, so that its own timeout (which names the objects
+      // that are not ready) fires before the reconcile's deadline (which cannot).
+      const left = this.deadlineAt - performance.now()
+      const timeout = Math.max(0, Math.floor(left - Math.min(1000, left * 0.1)))
+      await this.phase('wait', () => wait(refs, { signal: this.deadline, timeout }))
     }
   }
 

@@ -72,7 +72,14 @@ export interface ReconcileSteps {
   /** Stores the new inventory together with the revision it came from. */
   readonly saveInventory?: (inventory: Inventory, input: { readonly revision: string; readonly signal: AbortSignal }) => Promise<void>
   /** Waits until the objects are healthy; rejects with the ones that are not. */
-  readonly wait?: (refs: readonly ObjectRef[], input: { readonly signal: AbortSignal }) => Promise<void>
+  readonly wait?: (
+    refs: readonly ObjectRef[],
+    input: {
+      readonly signal: AbortSignal
+      /** Milliseconds left before the reconcile's deadline, less a margin to report in: the wait's own timeout should not exceed it. */
+      readonly timeout: number
+    },
+  ) => Promise<void>
   /**
    * Tells which previously applied objects were changed or deleted in the cluster since (drift).
    * Called when the source is unchanged; an empty answer means nothing needs to be done.

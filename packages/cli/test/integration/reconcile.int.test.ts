@@ -176,4 +176,47 @@ describe('gitops reconcile', () => {
     expect(metrics).toMatch(/gitops_reconcile_condition\{name="fleet",type="Ready",status="True"\} 1/)
     expect(metrics).toMatch(/gitops_api_requests_total\{verb="[a-z]+",code="200"\} \d+/)
   })
+
+  it('fails a ref that does not exist with ArtifactFailed naming the ref', async () => {
+    const { code, out, err } = await reconcile('clusters/prod', '--ref', 'branch:no-such-branch')
+    expect(code).toBe(2)
+    expect(out).toContain('Not ready: ArtifactFailed')
+    expect(err).toContain('no-such-branch')
+  })
+
+  it('fails an apply the API refuses with ReconciliationFailed and prunes nothing', async () => {
+    const cache = readFileSync(join(fleetDir, 'base/cache.yaml'), 'utf8')
+    const web = readFileSync(join(fleetDir, 'base/web.yaml'), 'utf8')
+    await repo.commit(
+      { ...fleet, 'base/cache.yaml': cache.slice(0, cache.indexOf('---')), 'base/web.yaml': web.replace('      port: 80\n', '') },
+      { message: 'a Service port without its number, and the cache Service removed' },
+    )
+    const { code, out, err } = await reconcile('clusters/prod')
+    expect(code).toBe(2)
+    expect(out).toContain('Not ready: ReconciliationFailed')
+    expect(err).toContain('Service/prod/web')
+    expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeDefined()
+  })
+
+  it('fails objects that never become healthy with HealthCheckFailed naming them, then recovers', async () => {
+    // A cluster whose controllers never run: nothing becomes Available until the test says so.
+    const idle = await startApiServer()
+    try {
+      const idleKubeconfig = join(dir, 'idle-kubeconfig')
+      writeFileSync(idleKubeconfig, idle.kubeconfigYaml())
+      await repo.commit(fleet, { message: 'back to the fleet' })
+      const args = ['reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet', '--wait', '--once',
+        '--age-key-file', keyFile, '--kubeconfig', idleKubeconfig]
+      const failed = await gitops(...args, '--timeout', '3s')
+      expect(failed.code).toBe(2)
+      expect(failed.out).toContain('Not ready: HealthCheckFailed')
+      expect(failed.err).toContain('Deployment/prod/web')
+      for (const name of ['web', 'cache']) idle.markReady({ group: 'apps', kind: 'Deployment', namespace: 'prod', name })
+      const recovered = await gitops(...args, '--timeout', '30s')
+      expect(recovered.code).toBe(0)
+      expect(recovered.out).toContain('Ready: ReconciliationSucceeded')
+    } finally {
+      await idle.stop()
+    }
+  })
 })

@@ -44,6 +44,13 @@ describe('gitops decrypt', () => {
     expect(r.out).toBe('{\n\t"TOKEN": "abc"\n}\n')
   })
 
+  it('prints the decrypted tree with -o json like --output-type json', async () => {
+    const viaOutput = await run(['decrypt', 'app.enc.env', '-o', 'json'], { SOPS_AGE_KEY: key.secretKey })
+    const viaType = await run(['decrypt', 'app.enc.env', '--output-type', 'json'], { SOPS_AGE_KEY: key.secretKey })
+    expect(viaOutput.code).toBe(0)
+    expect(viaOutput.out).toBe(viaType.out)
+  })
+
   it('reads the key from SOPS_AGE_KEY_FILE and honours --input-type', async () => {
     const r = await run(['decrypt', 'app.enc.env', '--input-type', 'dotenv'], { SOPS_AGE_KEY_FILE: join(dir, 'test-only-keys.txt') })
     expect(r).toEqual({ code: 0, out: 'TOKEN=abc\n', err: '' })

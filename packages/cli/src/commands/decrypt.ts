@@ -36,6 +36,13 @@ export function fileArgument(positionals: readonly string[], io: CliIO): string 
   return resolve(io.cwd ?? process.cwd(), file)
 }
 
+/** `-o json|yaml` asks for the decrypted tree in that format, as `--output-type` does. */
+function treeFormat(output: unknown): string | undefined {
+  if (output === undefined || output === 'text') return undefined
+  if (output === 'json' || output === 'yaml') return output
+  throw new UsageError(`--output must be text, json or yaml, not ${typeof output === "string" ? output : "that"}`)
+}
+
 export const decryptCommand: Command = {
   name: 'decrypt',
   summary: 'decrypt a sops file (yaml, json, dotenv, ini, binary) with age keys; MAC verified',
@@ -49,6 +56,8 @@ Flags:
   --input-type T     yaml, json, dotenv, ini or binary (default: from the file extension)
   --output-type T    the same choices (default: the input type); json prints the tree as JSON
   --age-key-file F   an age identity file, passphrase-free; repeatable
+  -o, --output F     text (default): the plaintext as --output-type says; json or yaml: the
+                     decrypted tree in that format (the same as --output-type json|yaml)
 
 Keys are also read from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KEY_FILE,
 ~/.ssh/id_ed25519 and the sops keys.txt, in sops' order.
@@ -64,7 +73,7 @@ Example:
     })
     const path = fileArgument(positionals, io)
     const inputType = formatFlag(stringFlag(values, 'input-type'), '--input-type')
-    const outputType = formatFlag(stringFlag(values, 'output-type'), '--output-type')
+    const outputType = formatFlag(stringFlag(values, 'output-type') ?? treeFormat(values.output), '--output-type')
     const { decrypt, formatForPath } = await import('@gitops-sdk/secrets')
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const format = inputType ?? formatForPath(path)

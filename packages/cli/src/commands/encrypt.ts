@@ -15,6 +15,8 @@ Usage:
 Flags:
   --age RECIPIENT[,RECIPIENT]   age recipients (age1…, age1pq1…, "ssh-ed25519 AAAA…"); repeatable
   --encrypted-regex R           encrypt only values under keys matching R (Go RE2 syntax)
+  -o, --output text             the encrypted file is printed as it is stored, in the format of
+                                FILE; json and yaml are refused rather than silently ignored
 
 Example:
   gitops encrypt secret.yaml --age age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw \\
@@ -25,6 +27,9 @@ Example:
       age: { type: 'string', multiple: true },
       'encrypted-regex': { type: 'string' },
     })
+    if (values.output !== undefined && values.output !== 'text') {
+      throw new UsageError(`--output ${String(values.output)}: encrypt prints the encrypted file in the format of FILE; name the file .json to get a JSON one`)
+    }
     const path = fileArgument(positionals, io)
     const recipients = stringListFlag(values, 'age')
       .flatMap((v) => v.split(','))

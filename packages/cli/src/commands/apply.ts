@@ -5,6 +5,7 @@ import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { booleanFlag, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
 import type { CliIO, Command, FlagValues } from '../context.js'
 import { kubeconfigPath } from './options.js'
+import { createProgress } from '../terminal.js'
 
 /** The field manager of `gitops apply` and `gitops diff` unless `--field-manager` says otherwise. */
 export const DEFAULT_FIELD_MANAGER = 'gitops'
@@ -153,7 +154,24 @@ Example:
     try {
       progress(io, `gitops apply: ${objects.length} object${objects.length === 1 ? '' : 's'}${dryRun ? ' (dry run)' : ''}`)
       const previous = await sdk.loadInventory(inventory, { client, signal })
-      const result = await sdk.applyAll(objects, { client, fieldManager, force: booleanFlag(values, 'force'), dryRun, inventory, waitTimeout: timeout, signal })
+      // On a terminal a bar follows the stages and objects; plain output keeps its few lines.
+      const bar = io.stderr.isTTY === true ? createProgress(io) : undefined
+      let done = 0
+      const result = await sdk
+        .applyAll(objects, {
+          client,
+          fieldManager,
+          force: booleanFlag(values, 'force'),
+          dryRun,
+          inventory,
+          waitTimeout: timeout,
+          signal,
+          onProgress: (event) => {
+            if (event.type === 'object') bar?.update('applying', ++done, objects.length)
+            else if (event.type === 'stage') bar?.update(`applying ${event.stage}`, done, objects.length)
+          },
+        })
+        .finally(() => bar?.end())
       entries.push(...result.entries)
       let next = result.inventory
       if (booleanFlag(values, 'prune') && previous !== undefined) {

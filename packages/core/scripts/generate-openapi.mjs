@@ -129,6 +129,26 @@ definitions['io.k8s.api.core.v1.ResourceClaim'] = { type: 'object', required: ['
 set('io.k8s.api.core.v1.PodSpec', 'schedulingGates', namedList('io.k8s.api.core.v1.PodSchedulingGate', { patchStrategy: 'merge', patchMergeKey: 'name' }))
 set('io.k8s.api.core.v1.PodSpec', 'resourceClaims', namedList('io.k8s.api.core.v1.PodResourceClaim', { patchStrategy: 'merge,retainKeys', patchMergeKey: 'name' }))
 set('io.k8s.api.core.v1.ResourceRequirements', 'claims', namedList('io.k8s.api.core.v1.ResourceClaim'))
+// Fields added after 1.22 that Kubernetes 1.32 serves and users apply (or the embedded apiserver
+// defaults): without them a server-side apply of such an object fails to type.
+const object = (properties) => ({ type: 'object', properties })
+set('io.k8s.api.batch.v1.JobSpec', 'podReplacementPolicy', { type: 'string' })
+set('io.k8s.api.batch.v1.JobSpec', 'backoffLimitPerIndex', { type: 'integer', format: 'int32' })
+set('io.k8s.api.batch.v1.JobSpec', 'maxFailedIndexes', { type: 'integer', format: 'int32' })
+set('io.k8s.api.batch.v1.JobSpec', 'managedBy', { type: 'string' })
+set('io.k8s.api.batch.v1.JobSpec', 'podFailurePolicy', object({ rules: { type: 'array', listType: 'atomic', items: { type: 'object' } } }))
+set('io.k8s.api.batch.v1.JobSpec', 'successPolicy', object({ rules: { type: 'array', listType: 'atomic', items: { type: 'object' } } }))
+set('io.k8s.api.batch.v1.CronJobSpec', 'timeZone', { type: 'string' })
+set('io.k8s.api.apps.v1.StatefulSetSpec', 'persistentVolumeClaimRetentionPolicy', object({ whenDeleted: { type: 'string' }, whenScaled: { type: 'string' } }))
+set('io.k8s.api.apps.v1.StatefulSetSpec', 'ordinals', object({ start: { type: 'integer', format: 'int32' } }))
+set('io.k8s.api.core.v1.PodSpec', 'hostUsers', { type: 'boolean' })
+set('io.k8s.api.core.v1.PodSpec', 'os', object({ name: { type: 'string' } }))
+set('io.k8s.api.core.v1.ServiceSpec', 'trafficDistribution', { type: 'string' })
+for (const container of ['io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.EphemeralContainer']) {
+  set(container, 'restartPolicy', { type: 'string' })
+  set(container, 'resizePolicy', { type: 'array', listType: 'atomic', items: object({ resourceName: { type: 'string' }, restartPolicy: { type: 'string' } }) })
+}
+
 for (const kind of ['HorizontalPodAutoscaler', 'HorizontalPodAutoscalerList']) {
   const beta = gvks[`autoscaling/v2beta2/${kind}`]
   if (beta !== undefined && gvks[`autoscaling/v2/${kind}`] === undefined) gvks[`autoscaling/v2/${kind}`] = beta

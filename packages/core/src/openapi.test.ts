@@ -24,5 +24,9 @@ describe('built-in schema table', () => {
     expect(field('io.k8s.api.core.v1.EphemeralContainer', 'ports')).toMatchObject({ listType: 'map' })
     expect(field('io.k8s.api.core.v1.PodSpec', 'schedulingGates')).toMatchObject({ patchMergeKey: 'name', listType: 'map' })
     expect(field('io.k8s.api.apps.v1.DeploymentSpec', 'strategy')).toMatchObject({ patchStrategy: 'retainKeys' })
+    // Fields newer than 1.22 that 1.32 serves.
+    expect(field('io.k8s.api.batch.v1.JobSpec', 'podReplacementPolicy')).toMatchObject({ type: 'string' })
+    expect(field('io.k8s.api.apps.v1.StatefulSetSpec', 'persistentVolumeClaimRetentionPolicy')).toMatchObject({ type: 'object' })
+    expect(field('io.k8s.api.core.v1.Container', 'restartPolicy')).toMatchObject({ type: 'string' })
   })
 })

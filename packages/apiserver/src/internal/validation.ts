@@ -228,12 +228,34 @@ export function validateKind(object: KubeObject, live: KubeObject | undefined): 
       }
       break
     case 'apps/v1/StatefulSet':
+      validateWorkload(spec, errors, true)
+      if (live !== undefined && isKubeMap(live.spec) && !statefulSetUpdateAllowed(live.spec, spec)) {
+        errors.push({
+          type: 'Forbidden',
+          field: 'spec',
+          detail:
+            "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+        })
+      }
+      break
     case 'apps/v1/DaemonSet':
     case 'apps/v1/ReplicaSet':
       validateWorkload(spec, errors, true)
+      if (live !== undefined && isKubeMap(live.spec) && !deepEqual(live.spec.selector, spec.selector)) {
+        errors.push({ type: 'Invalid', field: 'spec.selector', value: spec.selector ?? null, detail: 'field is immutable' })
+      }
       break
     case 'batch/v1/Job':
       validateWorkload(spec, errors, false)
+      if (live !== undefined && isKubeMap(live.spec)) {
+        // A Job's pod template and selector are fixed once created (apart from scheduling hints
+        // of a suspended Job, which this server does not model).
+        for (const field of ['template', 'selector'] as const) {
+          if (!deepEqual(live.spec[field], spec[field])) {
+            errors.push({ type: 'Invalid', field: `spec.${field}`, value: spec[field] ?? null, detail: 'field is immutable' })
+          }
+        }
+      }
       break
     case 'v1/Pod':
       validateContainers(spec, 'spec', errors)
@@ -243,6 +265,11 @@ export function validateKind(object: KubeObject, live: KubeObject | undefined): 
       ports.forEach((p, i) => {
         if (!isKubeMap(p) || typeof p.port !== 'number') errors.push({ type: 'Required', field: `spec.ports[${i}].port` })
       })
+      const liveIP = live !== undefined && isKubeMap(live.spec) ? live.spec.clusterIP : undefined
+      // An allocated clusterIP may not change; leaving it out of an update keeps it.
+      if (typeof liveIP === 'string' && liveIP !== '' && spec.clusterIP !== undefined && spec.clusterIP !== liveIP) {
+        errors.push({ type: 'Invalid', field: 'spec.clusterIPs[0]', value: [spec.clusterIP], detail: 'may not change once set' })
+      }
       break
     }
     case 'v1/Secret':
@@ -268,4 +295,13 @@ function immutableData(object: KubeObject, live: KubeObject | undefined, keys: s
   }
   if (object.immutable !== true) errors.push({ type: 'Forbidden', field: 'immutable', detail: 'field is immutable when `immutable` is set' })
   return errors
+}
+
+/** StatefulSet updates may change only these spec fields (apps/validation, ValidateStatefulSetUpdate). */
+const STATEFULSET_MUTABLE = new Set(['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'])
+
+function statefulSetUpdateAllowed(live: KubeMap, next: KubeMap): boolean {
+  const keys = new Set([...Object.keys(live), ...Object.keys(next)])
+  for (const key of keys) if (!STATEFULSET_MUTABLE.has(key) && !deepEqual(live[key], next[key])) return false
+  return true
 }

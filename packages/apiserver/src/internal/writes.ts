@@ -285,6 +285,7 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
     else delete spec.finalizers
   } else {
     next = incoming
+    keepAllocatedClusterIp(live, next)
     defaultObject(cluster, type, next)
     if (type.status) {
       if (live.status === undefined) delete next.status
@@ -398,4 +399,13 @@ export function establishCrd(cluster: Cluster, crd: KubeObject): KubeObject {
     })
   }
   return written
+}
+
+/** A Service update that leaves clusterIP out keeps the allocated one, as the service REST storage does. */
+function keepAllocatedClusterIp(live: KubeObject, next: KubeObject): void {
+  if (live.apiVersion !== 'v1' || live.kind !== 'Service' || !isKubeMap(live.spec) || !isKubeMap(next.spec)) return
+  if (next.spec.clusterIP === undefined || next.spec.clusterIP === '') {
+    if (live.spec.clusterIP !== undefined) next.spec.clusterIP = structuredClone(live.spec.clusterIP)
+    if (next.spec.clusterIPs === undefined && live.spec.clusterIPs !== undefined) next.spec.clusterIPs = structuredClone(live.spec.clusterIPs)
+  }
 }

@@ -120,6 +120,58 @@ describe('applyAll', () => {
     expect(live).toMatchObject({ spec: { selector: { matchLabels: { app: 'web2' } } } })
   })
 
+  it.each([
+    {
+      kind: 'Job',
+      group: 'batch',
+      field: 'spec.template',
+      make: (ns: string, image: string): KubeObject => ({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: 'migrate', namespace: ns },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image }] } } },
+      }),
+    },
+    {
+      kind: 'Service',
+      group: '',
+      field: 'spec.clusterIPs[0]',
+      make: (ns: string, ip: string): KubeObject => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'db', namespace: ns },
+        spec: { clusterIP: ip === 'a' ? '10.96.7.7' : '10.96.8.8', selector: { app: 'db' }, ports: [{ port: 5432 }] },
+      }),
+    },
+    {
+      kind: 'StatefulSet',
+      group: 'apps',
+      field: 'spec',
+      make: (ns: string, name: string): KubeObject => ({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'store', namespace: ns },
+        spec: {
+          serviceName: name,
+          selector: { matchLabels: { app: 'store' } },
+          template: { metadata: { labels: { app: 'store' } }, spec: { containers: [{ name: 's', image: 'redis' }] } },
+        },
+      }),
+    },
+  ])('treats a changed immutable field of a $kind like Flux: an error without force, a re-create with it', async ({ kind, group, field, make }) => {
+    const ns = await env.cluster.namespace(`immutable-${kind.toLowerCase()}`)
+    const first = make(ns, 'a')
+    await applyAll([first], { client: env.cluster.client, fieldManager })
+    const uid = (await env.cluster.client.get({ group, kind, namespace: ns, name: first.metadata.name }))?.metadata.uid
+    const changed = make(ns, 'b')
+    const err = await applyAll([changed], { client: env.cluster.client, fieldManager }).catch((e: unknown) => e)
+    expect(isGitOpsError(err, 'APPLY_IMMUTABLE_FIELD'), String(err)).toBe(true)
+    expect((err as ApplyError).failures[0]?.fields).toEqual([field])
+    const result = await applyAll([changed], { client: env.cluster.client, fieldManager, force: true })
+    expect(result.entries[0]).toMatchObject({ action: 'created' })
+    expect((await env.cluster.client.get({ group, kind, namespace: ns, name: first.metadata.name }))?.metadata.uid).not.toBe(uid)
+  })
+
   it('re-creates with the per-object force annotation, in either spelling', async () => {
     const ns = await env.cluster.namespace('forceann')
     const immutable = (data: string, annotations: Record<string, string> = {}): KubeObject => ({ ...configMap(ns, 'frozen', { v: data }), immutable: true, metadata: { name: 'frozen', namespace: ns, annotations } })

@@ -9,10 +9,12 @@ import { fastDocuments } from './fastYaml.js'
 // Loaded on first use: most kustomization files are plain block YAML that the fast reader takes,
 // and loading the `yaml` package costs tens of milliseconds of a command-line build's start-up.
 // Its `node` export is CommonJS, so `require` gives the module an import would.
+// Empty in the CommonJS build, where __filename stands in for it.
+const moduleUrl: string | undefined = import.meta.url
 let yamlLib: typeof Yaml | undefined
 
 function parseAllDocuments(...args: Parameters<typeof Yaml.parseAllDocuments>): ReturnType<typeof Yaml.parseAllDocuments> {
-  yamlLib ??= createRequire(import.meta.url ?? __filename)('yaml') as typeof Yaml
+  yamlLib ??= createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
   return yamlLib.parseAllDocuments(...args)
 }
 

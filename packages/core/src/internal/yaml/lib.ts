@@ -5,10 +5,12 @@
 import { createRequire } from 'node:module'
 import type * as Yaml from 'yaml'
 
+// Empty in the CommonJS build, where __filename stands in for it.
+const moduleUrl: string | undefined = import.meta.url
 let loaded: typeof Yaml | undefined
 
 /** The `yaml` module, required the first time it is asked for. */
 export function yamlLib(): typeof Yaml {
-  loaded ??= createRequire(import.meta.url ?? __filename)('yaml') as typeof Yaml
+  loaded ??= createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
   return loaded
 }

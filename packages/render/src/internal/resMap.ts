@@ -36,7 +36,7 @@ export class ResMap {
 
   /** Appends, refusing an object whose current id is already present. */
   append(r: Resource): void {
-    const key = idKey(r.curId(), this.schemas)
+    const key = r.curKey(this.schemas)
     const index = this.curIndex()
     const existing = index.get(key)
     if (existing !== undefined && existing.length > 0) {
@@ -120,7 +120,7 @@ export class ResMap {
     if (this.cur === undefined) {
       const m = new Map<string, Resource[]>()
       for (const r of this.list) {
-        const key = idKey(r.curId(), this.schemas)
+        const key = r.curKey(this.schemas)
         const l = m.get(key)
         if (l === undefined) m.set(key, [r])
         else l.push(r)
@@ -140,25 +140,24 @@ export class ResMap {
   }
 
   private indexAnyIds(m: Map<string, Resource[]>, r: Resource): void {
-    const prev = r.prevIdList()
-    const cur = idKey(r.curId(), this.schemas)
-    if (prev.length === 0) {
+    const cur = r.curKey(this.schemas)
+    if (r.prevIds.length === 0) {
       push(m, cur, r)
       return
     }
-    const seen = new Set<string>()
-    for (const id of prev) {
+    const keys: string[] = []
+    for (const id of r.prevIdList()) {
       const key = idKey(id, this.schemas)
-      if (seen.has(key)) continue
-      seen.add(key)
+      if (keys.includes(key)) continue
+      keys.push(key)
       push(m, key, r)
     }
-    if (!seen.has(cur)) push(m, cur, r)
+    if (!keys.includes(cur)) push(m, cur, r)
   }
 
   private indexNames(m: Map<string, Resource[]>, r: Resource): void {
     const cur = r.name
-    const org = r.orgId().name
+    const org = r.prevIds[0]?.name ?? cur
     push(m, cur, r)
     if (org !== cur) push(m, org, r)
   }

@@ -4,9 +4,8 @@
 // components, patches, generator inputs) before the build needs it, turn those waits into
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
-import { normalizePath } from '@gitops-sdk/core'
 import { parseYaml11 } from './yaml11.js'
-import { isRemote } from './loader.js'
+import { isRemote, normalize } from './loader.js'
 import { isMap } from './values.js'
 import type { Value } from './values.js'
 
@@ -68,7 +67,7 @@ export type ParsedKustomizations = Map<string, Value | undefined>
 
 function join(dir: string, path: string): string | undefined {
   try {
-    return normalizePath(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
+    return normalize(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
   } catch {
     return undefined
   }

@@ -28,6 +28,7 @@ export class ResMap {
 
   /** Forgets the indexes: call after anything that may change names, namespaces or kinds. */
   invalidate(): void {
+    this.anyScans = 0
     this.cur = undefined
     this.any = undefined
     this.names = undefined
@@ -81,9 +82,24 @@ export class ResMap {
     return this.curIndex().get(idKey(id, this.schemas)) ?? []
   }
 
+  /** Lookups by any id answered by a scan since the indexes were last dropped. */
+  private anyScans = 0
+
   /** Objects whose current or any previous id equals `id`, in list order. */
   byAnyId(id: ResId): Resource[] {
-    return this.anyIndex().get(idKey(id, this.schemas)) ?? []
+    const key = idKey(id, this.schemas)
+    // Indexing every id of every object costs about as much as a few dozen scans by name, and a
+    // kustomization often asks once or twice (a generator's namesake) before its ids change.
+    if (this.any === undefined && this.anyScans < ANY_SCAN_LIMIT) {
+      this.anyScans++
+      const out: Resource[] = []
+      for (const r of this.list) {
+        if (r.name !== id.name && !r.hasPreviousName(id.name)) continue
+        if (this.anyKeys(r).includes(key)) out.push(r)
+      }
+      return out
+    }
+    return this.anyIndex().get(key) ?? []
   }
 
   indexOf(r: Resource): number {
@@ -140,19 +156,20 @@ export class ResMap {
   }
 
   private indexAnyIds(m: Map<string, Resource[]>, r: Resource): void {
+    for (const key of this.anyKeys(r)) push(m, key, r)
+  }
+
+  /** The distinct keys of an object's previous ids and current id. */
+  private anyKeys(r: Resource): string[] {
     const cur = r.curKey(this.schemas)
-    if (r.prevIds.length === 0) {
-      push(m, cur, r)
-      return
-    }
+    if (r.prevIds.length === 0) return [cur]
     const keys: string[] = []
     for (const id of r.prevIdList()) {
       const key = idKey(id, this.schemas)
-      if (keys.includes(key)) continue
-      keys.push(key)
-      push(m, key, r)
+      if (!keys.includes(key)) keys.push(key)
     }
-    if (!keys.includes(cur)) push(m, cur, r)
+    if (!keys.includes(cur)) keys.push(cur)
+    return keys
   }
 
   private indexNames(m: Map<string, Resource[]>, r: Resource): void {
@@ -162,6 +179,8 @@ export class ResMap {
     if (org !== cur) push(m, org, r)
   }
 }
+
+const ANY_SCAN_LIMIT = 16
 
 function push(m: Map<string, Resource[]>, key: string, r: Resource): void {
   const l = m.get(key)

@@ -11,7 +11,7 @@ import type { SchemaState } from './schema.js'
 export class ResMap {
   private list: Resource[] = []
   private cur: Map<string, Resource[]> | undefined
-  private any: Map<string, Resource[]> | undefined
+  private anyNames: Map<string, Resource[]> | undefined
   private names: Map<string, Resource[]> | undefined
   private kinds: Map<string, Resource[]> | undefined
 
@@ -28,9 +28,8 @@ export class ResMap {
 
   /** Forgets the indexes: call after anything that may change names, namespaces or kinds. */
   invalidate(): void {
-    this.anyScans = 0
     this.cur = undefined
-    this.any = undefined
+    this.anyNames = undefined
     this.names = undefined
     this.kinds = undefined
   }
@@ -46,7 +45,7 @@ export class ResMap {
     index.set(key, [r])
     this.list.push(r)
     // The new object goes last, so the other indexes (in list order) stay right with it added.
-    if (this.any !== undefined) this.indexAnyIds(this.any, r)
+    if (this.anyNames !== undefined) this.indexAnyNames(this.anyNames, r)
     if (this.names !== undefined) this.indexNames(this.names, r)
     if (this.kinds !== undefined) push(this.kinds, r.kind, r)
   }
@@ -82,24 +81,13 @@ export class ResMap {
     return this.curIndex().get(idKey(id, this.schemas)) ?? []
   }
 
-  /** Lookups by any id answered by a scan since the indexes were last dropped. */
-  private anyScans = 0
-
   /** Objects whose current or any previous id equals `id`, in list order. */
   byAnyId(id: ResId): Resource[] {
+    // Indexed by every name an object has had (cheap to build), then checked on the whole id.
     const key = idKey(id, this.schemas)
-    // Indexing every id of every object costs about as much as a few dozen scans by name, and a
-    // kustomization often asks once or twice (a generator's namesake) before its ids change.
-    if (this.any === undefined && this.anyScans < ANY_SCAN_LIMIT) {
-      this.anyScans++
-      const out: Resource[] = []
-      for (const r of this.list) {
-        if (r.name !== id.name && !r.hasPreviousName(id.name)) continue
-        if (this.anyKeys(r).includes(key)) out.push(r)
-      }
-      return out
-    }
-    return this.anyIndex().get(key) ?? []
+    const out: Resource[] = []
+    for (const r of this.anyNameIndex().get(id.name) ?? []) if (this.anyKeys(r).includes(key)) out.push(r)
+    return out
   }
 
   indexOf(r: Resource): number {
@@ -146,17 +134,25 @@ export class ResMap {
     return this.cur
   }
 
-  private anyIndex(): Map<string, Resource[]> {
-    if (this.any === undefined) {
+  private anyNameIndex(): Map<string, Resource[]> {
+    if (this.anyNames === undefined) {
       const m = new Map<string, Resource[]>()
-      for (const r of this.list) this.indexAnyIds(m, r)
-      this.any = m
+      for (const r of this.list) this.indexAnyNames(m, r)
+      this.anyNames = m
     }
-    return this.any
+    return this.anyNames
   }
 
-  private indexAnyIds(m: Map<string, Resource[]>, r: Resource): void {
-    for (const key of this.anyKeys(r)) push(m, key, r)
+  private indexAnyNames(m: Map<string, Resource[]>, r: Resource): void {
+    const cur = r.name
+    push(m, cur, r)
+    if (r.prevIds.length === 0) return
+    const names = [cur]
+    for (const p of r.prevIds) {
+      if (names.includes(p.name)) continue
+      names.push(p.name)
+      push(m, p.name, r)
+    }
   }
 
   /** The distinct keys of an object's previous ids and current id. */
@@ -179,8 +175,6 @@ export class ResMap {
     if (org !== cur) push(m, org, r)
   }
 }
-
-const ANY_SCAN_LIMIT = 16
 
 function push(m: Map<string, Resource[]>, key: string, r: Resource): void {
   const l = m.get(key)

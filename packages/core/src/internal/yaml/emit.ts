@@ -146,7 +146,11 @@ class Emitter {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string
       this.writeIndent()
-      if ((key.length <= 42 || utf8Length(key) <= 128) && !hasLineBreak(key)) {
+      if (isSimple(key) && !startsWithDigit(key) && !ambiguousWords.has(key)) {
+        // A plain simple key, as node() would write it (the common case).
+        this.simpleScalar(key)
+        this.writeIndicator(':', VALUE_FLAGS)
+      } else if ((key.length <= 42 || utf8Length(key) <= 128) && !hasLineBreak(key)) {
         this.node(key, asKey)
         this.writeIndicator(':', VALUE_FLAGS)
       } else {
@@ -165,7 +169,13 @@ class Emitter {
 
   /** The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember them. */
   private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
-    const keys = Object.keys(map).filter((k) => map[k] !== undefined)
+    let keys = Object.keys(map)
+    for (let i = 0; i < keys.length; i++) {
+      if (map[keys[i] as string] === undefined) {
+        keys = keys.filter((k) => map[k] !== undefined)
+        break
+      }
+    }
     if (keys.length < 2) return keys
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
@@ -267,12 +277,11 @@ class Emitter {
 
   /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
   private writeIndicator(indicator: string, flags: IndicatorFlags): void {
-    const [needWhitespace, isWhitespace, isIndention] = flags
-    if (needWhitespace && !this.whitespace) this.put(' ')
+    if (flags[0] && !this.whitespace) this.put(' ')
     this.out.push(indicator)
     this.column += indicator.length
-    this.whitespace = isWhitespace
-    this.indention = this.indention && isIndention
+    this.whitespace = flags[1]
+    this.indention = this.indention && flags[2]
   }
 
   private writePlain(value: string, allowBreaks: boolean): void {

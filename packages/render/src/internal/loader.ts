@@ -7,6 +7,9 @@ import { stepError } from './fail.js'
 
 export type LoadRestrictions = 'rootOnly' | 'none'
 
+/** UTF-8 text of file bytes (a leading BOM dropped); decoding without `stream` keeps no state. */
+export const decoder: TextDecoder = new TextDecoder()
+
 /**
  * core's normalizePath, without its work for a path that is normal already (no `.` or `..`
  * segment, no empty segment, no backslash): most paths a build joins are.
@@ -94,7 +97,7 @@ export class Loader {
   }
 
   async load(path: string): Promise<string> {
-    return new TextDecoder().decode(await this.loadBytes(path))
+    return decoder.decode(await this.loadBytes(path))
   }
 
   /** Whether kustomize's root-only restriction lets this kustomization read `full`. */

@@ -17,7 +17,16 @@ import type { KubeObject, KubeValue } from './object.js'
  */
 export function stringifyObjects(objects: readonly KubeObject[]): string {
   const cache = createEmitCache()
-  return objects.map((object, i) => emit(object, describe(object, i), cache)).join('---\n')
+  const docs: string[] = []
+  for (let i = 0; i < objects.length; i++) {
+    const object = objects[i] as KubeObject
+    try {
+      docs.push(emitDocument(object, cache))
+    } catch (err) {
+      throw named(err, describe(object, i))
+    }
+  }
+  return docs.join('---\n')
 }
 
 /**
@@ -33,15 +42,18 @@ function emit(value: KubeValue | KubeObject, subject: string, cache: EmitCache):
   try {
     return emitDocument(value, cache)
   } catch (err) {
-    if (err instanceof UnsupportedValueError) {
-      throw new CoreError({
-        code: 'CORE_VALUE_UNSUPPORTED',
-        message: `${subject}: field ${err.path === '' ? '(root)' : err.path}: ${err.message}`,
-        details: { subject, field: err.path },
-      })
-    }
-    throw err
+    throw named(err, subject)
   }
+}
+
+/** An emitter error as a CoreError naming `subject` and the field; other errors as they are. */
+function named(err: unknown, subject: string): unknown {
+  if (!(err instanceof UnsupportedValueError)) return err
+  return new CoreError({
+    code: 'CORE_VALUE_UNSUPPORTED',
+    message: `${subject}: field ${err.path === '' ? '(root)' : err.path}: ${err.message}`,
+    details: { subject, field: err.path },
+  })
 }
 
 function describe(object: KubeObject, index: number): string {

@@ -156,7 +156,7 @@ function finish(r: Resource, o: { keepOrigin: boolean; keepTransformations: bool
     r.metadata().labels = m
   }
   const md = getField(r.obj, 'metadata')
-  if (isMap(md)) {
+  if (isMap(md) && !settled(getField(md, 'annotations'), o)) {
     const annos = r.annotations()
     if (!o.keepOrigin) annos.delete(ORIGIN_ANNOTATION)
     if (!o.keepTransformations) annos.delete(TRANSFORMATIONS_ANNOTATION)
@@ -165,6 +165,24 @@ function finish(r: Resource, o: { keepOrigin: boolean; keepTransformations: bool
     if (!untouchedEmpty) r.setAnnotations(annos)
   }
   return r.obj as unknown as KubeObject
+}
+
+/**
+ * Whether annotations are already as finish leaves them (absent, or a non-empty map of strings in
+ * sorted order without the build annotations it removes), so that rewriting them would change
+ * nothing.
+ */
+function settled(raw: KubeValue | undefined, o: { keepOrigin: boolean; keepTransformations: boolean }): boolean {
+  if (raw === undefined) return true
+  if (!isMap(raw)) return false
+  let last: string | undefined
+  for (const key in raw) {
+    if (typeof raw[key] !== 'string') return false
+    if (last !== undefined && !(last < key)) return false
+    if ((key === ORIGIN_ANNOTATION && !o.keepOrigin) || (key === TRANSFORMATIONS_ANNOTATION && !o.keepTransformations)) return false
+    last = key
+  }
+  return last !== undefined
 }
 
 /**

@@ -30,6 +30,7 @@ describe('fastDocuments', () => {
     ['compact mappings in a sequence', 'items:\n  - name: a\n    value: 1\n  -   name: b\n      x: [] # empty\n'],
     ['several documents', '---\na: 1\n---\n# only a comment\n---\nb: 2\n'],
     ['quoted keys and escapes', '"a b": "x\\ty\\u00e9"\n\'c\': \'it\'\'s\'\n'],
+    ['values starting with a space YAML does not count as one', 'a: \u00a0x\nb:  \u2003y\n'],
   ])('reads %s as core does', (_name, text) => {
     expect(fastDocuments(text, 'v3')).toEqual(full(text))
   })

@@ -16,14 +16,6 @@ export type FastMode = 'v3' | 'v11'
 class Bail extends Error {}
 const BAIL = new Bail()
 
-interface Line {
-  readonly indent: number
-  /** The line without its indentation. */
-  readonly text: string
-  /** The raw line, for literal blocks. */
-  readonly raw: string
-}
-
 const MAX = 8 * 1024 * 1024
 const YAML11_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF'])
 
@@ -56,57 +48,53 @@ export function fastFirstDocument(text: string, mode: FastMode): { value: KubeVa
   return { value: docs[0] }
 }
 
-function isSkippable(raw: string): boolean {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i)
-    if (c === 0x20) continue
-    return c === 0x23 /* # */
-  }
-  return true
+/** Whether a line (without its indentation) is blank or a comment. */
+function isSkippable(text: string): boolean {
+  return text === '' || text.charCodeAt(0) === 0x23 /* # */
 }
 
 class Doc {
-  private readonly lines: Line[]
+  /** Per line: its indentation, and its text without the indentation. */
+  private readonly indents: number[] = []
+  private readonly texts: string[] = []
   private pos = 0
   /** The text of the last null scalar read ('' for an empty value). */
   private nullText = ''
 
   constructor(
-    raw: readonly string[],
+    /** The raw lines, for literal blocks. */
+    private readonly raws: readonly string[],
     private readonly mode: FastMode,
   ) {
-    this.lines = raw.map((r) => {
+    for (const r of raws) {
       let n = 0
       while (n < r.length && r.charCodeAt(n) === 0x20) n++
-      return { indent: n, text: r.slice(n), raw: r }
-    })
+      this.indents.push(n)
+      this.texts.push(n === 0 ? r : r.slice(n))
+    }
   }
 
   parse(): KubeValue | undefined {
-    this.skipBlank()
-    const first = this.lines[this.pos]
-    if (first === undefined) return undefined
-    if (first.text.startsWith('%')) throw BAIL
-    const value = this.block(first.indent)
-    this.skipBlank()
-    if (this.pos < this.lines.length) throw BAIL
+    const first = this.peek()
+    if (first < 0) return undefined
+    if ((this.texts[first] as string).startsWith('%')) throw BAIL
+    const value = this.block(this.indents[first] as number)
+    if (this.peek() >= 0) throw BAIL
     return value
   }
 
-  private skipBlank(): void {
-    while (this.pos < this.lines.length && isSkippable((this.lines[this.pos] as Line).raw)) this.pos++
-  }
-
-  private peek(): Line | undefined {
-    this.skipBlank()
-    return this.lines[this.pos]
+  /** The next line that is not blank or a comment, or -1 at the end. */
+  private peek(): number {
+    const texts = this.texts
+    while (this.pos < texts.length && isSkippable(texts[this.pos] as string)) this.pos++
+    return this.pos < texts.length ? this.pos : -1
   }
 
   /** The collection starting at the current line, which has indentation `indent`. */
   private block(indent: number): KubeValue {
     const line = this.peek()
-    if (line === undefined || line.indent !== indent) throw BAIL
-    if (isSeqItem(line.text)) return this.sequence(indent)
+    if (line < 0 || this.indents[line] !== indent) throw BAIL
+    if (isSeqItem(this.texts[line] as string)) return this.sequence(indent)
     return this.mapping(indent, undefined)
   }
 
@@ -114,51 +102,58 @@ class Doc {
     const out: KubeValue[] = []
     for (;;) {
       const line = this.peek()
-      if (line === undefined || line.indent < indent) return out
-      if (line.indent > indent) throw BAIL
-      if (!isSeqItem(line.text)) return out
-      const rest = line.text.slice(1)
-      let spaces = 0
-      while (spaces < rest.length && rest.charCodeAt(spaces) === 0x20) spaces++
-      const content = rest.slice(spaces)
+      if (line < 0) return out
+      const lineIndent = this.indents[line] as number
+      if (lineIndent < indent) return out
+      if (lineIndent > indent) throw BAIL
+      const text = this.texts[line] as string
+      if (!isSeqItem(text)) return out
+      let spaces = 1
+      while (spaces < text.length && text.charCodeAt(spaces) === 0x20) spaces++
+      const content = text.slice(spaces)
+      spaces--
       this.pos++
-      if (content === '' || content.startsWith('#')) {
+      if (content === '' || content.charCodeAt(0) === 0x23 /* # */) {
         const next = this.peek()
-        if (next !== undefined && next.indent > indent) out.push(this.block(next.indent))
+        if (next >= 0 && (this.indents[next] as number) > indent) out.push(this.block(this.indents[next] as number))
         else out.push(null)
         continue
       }
       if (isSeqItem(content)) throw BAIL
-      const keyLen = keyLength(content)
-      if (keyLen !== undefined) {
-        out.push(this.mapping(indent + 1 + spaces, { indent: indent + 1 + spaces, text: content, raw: '' }))
+      if (keyLength(content) !== undefined) {
+        out.push(this.mapping(indent + 1 + spaces, content))
         continue
       }
       out.push(this.inlineValue(content, indent))
     }
   }
 
-  private mapping(indent: number, firstLine: Line | undefined): KubeMap {
+  /** A block mapping at `indent`; `firstText` is its first entry when it follows a `- ` on the same line. */
+  private mapping(indent: number, firstText: string | undefined): KubeMap {
     const out: KubeMap = {}
-    let pending = firstLine
+    let pending = firstText
     for (;;) {
-      let line: Line | undefined
+      let text: string
       if (pending !== undefined) {
-        line = pending
+        text = pending
         pending = undefined
       } else {
-        line = this.peek()
-        if (line === undefined || line.indent < indent) return out
-        if (line.indent > indent || isSeqItem(line.text)) throw BAIL
+        const line = this.peek()
+        if (line < 0) return out
+        const lineIndent = this.indents[line] as number
+        if (lineIndent < indent) return out
+        text = this.texts[line] as string
+        if (lineIndent > indent || isSeqItem(text)) throw BAIL
         this.pos++
       }
-      const keyLen = keyLength(line.text)
+      const keyLen = keyLength(text)
       if (keyLen === undefined) throw BAIL
-      const key = this.key(line.text.slice(0, keyLen))
-      if (Object.prototype.hasOwnProperty.call(out, key) && this.mode === 'v3') throw BAIL
-      const rest = line.text.slice(keyLen + 1).trimStart()
+      const key = this.key(text.slice(0, keyLen))
+      if (this.mode === 'v3' && Object.prototype.hasOwnProperty.call(out, key)) throw BAIL
+      let from = keyLen + 1
+      while (from < text.length && text.charCodeAt(from) === 0x20) from++
       this.nullText = ''
-      const v = this.value(rest, indent)
+      const v = this.value(from === text.length ? '' : text.slice(from), indent)
       setField(out, key, v)
       if (v === null) markNull(out, key, this.nullText)
     }
@@ -166,11 +161,12 @@ class Doc {
 
   /** The value after `key:` on a line of a mapping at `indent`. */
   private value(rest: string, indent: number): KubeValue {
-    if (rest === '' || rest.startsWith('#')) {
+    if (rest === '' || rest.charCodeAt(0) === 0x23 /* # */) {
       const next = this.peek()
-      if (next === undefined) return null
-      if (next.indent > indent) return this.block(next.indent)
-      if (next.indent === indent && isSeqItem(next.text)) return this.sequence(indent)
+      if (next < 0) return null
+      const nextIndent = this.indents[next] as number
+      if (nextIndent > indent) return this.block(nextIndent)
+      if (nextIndent === indent && isSeqItem(this.texts[next] as string)) return this.sequence(indent)
       return null
     }
     return this.inlineValue(rest, indent)
@@ -180,28 +176,39 @@ class Doc {
   private inlineValue(text: string, indent: number): KubeValue {
     const c = text.charCodeAt(0)
     if (c === 0x7c /* | */) return this.literal(text, indent)
-    if (text === '[]' || text === '{}' || /^(\[\]|\{\}) +#/.test(text)) return text.startsWith('[') ? [] : {}
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (text === '[]' || text === '{}' || /^(\[\]|\{\}) +#/.test(text)) return c === 0x5b ? [] : {}
+    }
     let value: KubeValue
     if (c === 0x22 /* " */) value = doubleQuoted(text)
     else if (c === 0x27 /* ' */) value = singleQuoted(text)
     else value = this.plain(text)
     // A plain or quoted scalar continued on the next, more indented line: a multi-line scalar.
     const next = this.peek()
-    if (next !== undefined && next.indent > indent && !isSeqItemAt(next, indent)) throw BAIL
+    if (next >= 0 && (this.indents[next] as number) > indent && !this.isSeqItemAt(next, indent)) throw BAIL
     return value
+  }
+
+  private isSeqItemAt(line: number, indent: number): boolean {
+    return this.indents[line] === indent && isSeqItem(this.texts[line] as string)
   }
 
   private plain(text: string): KubeValue {
     let end = text.length
     const hash = text.indexOf(' #')
     if (hash >= 0) end = hash
-    const s = text.slice(0, end).trimEnd()
+    const s = end === text.length ? text.trimEnd() : text.slice(0, end).trimEnd()
     if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #')) throw BAIL
     return this.resolve(s)
   }
 
   private resolve(s: string): KubeValue {
     const c = s.charCodeAt(0)
+    if (isLetter(c) && !(s.length <= 5 && SPECIAL_WORDS.has(s))) {
+      // A word that starts with a letter and is none of the special words is a string under
+      // every rule set (the checks below would all pass it).
+      return s
+    }
     if (s === 'true' || s === 'True' || s === 'TRUE') return true
     if (s === 'false' || s === 'False' || s === 'FALSE') return false
     if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') {
@@ -241,24 +248,25 @@ class Doc {
     if (h !== '|' && h !== '|-') throw BAIL
     const body: string[] = []
     let contentIndent = -1
-    while (this.pos < this.lines.length) {
-      const line = this.lines[this.pos] as Line
-      const blank = line.text === ''
+    while (this.pos < this.raws.length) {
+      const lineIndent = this.indents[this.pos] as number
+      const raw = this.raws[this.pos] as string
+      const blank = this.texts[this.pos] === ''
       if (blank) {
         if (contentIndent < 0) throw BAIL
-        body.push(line.raw.length > contentIndent ? line.raw.slice(contentIndent) : '')
+        body.push(raw.length > contentIndent ? raw.slice(contentIndent) : '')
         this.pos++
         continue
       }
       if (contentIndent < 0) {
-        if (line.indent <= indent) break
-        contentIndent = line.indent
+        if (lineIndent <= indent) break
+        contentIndent = lineIndent
       }
-      if (line.indent < contentIndent) {
-        if (line.indent > indent && !isSkippable(line.raw)) throw BAIL
+      if (lineIndent < contentIndent) {
+        if (lineIndent > indent && !isSkippable(this.texts[this.pos] as string)) throw BAIL
         break
       }
-      body.push(line.raw.slice(contentIndent))
+      body.push(raw.slice(contentIndent))
       this.pos++
     }
     // Trailing blank lines are not content; give back those that may belong to what follows.
@@ -270,12 +278,15 @@ class Doc {
   }
 }
 
-function isSeqItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ')
+/** Words a resolver may read as something other than a string (in one mode or the other). */
+const SPECIAL_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', ...YAML11_WORDS])
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
 }
 
-function isSeqItemAt(line: Line, indent: number): boolean {
-  return line.indent === indent && isSeqItem(line.text)
+function isSeqItem(text: string): boolean {
+  return text === '-' || text.startsWith('- ')
 }
 
 function isPlainStart(c: number): boolean {

@@ -7,6 +7,21 @@ import { stepError } from './fail.js'
 
 export type LoadRestrictions = 'rootOnly' | 'none'
 
+/** UTF-8 text of file bytes (a leading BOM dropped); decoding without `stream` keeps no state. */
+export const decoder: TextDecoder = new TextDecoder()
+
+/**
+ * core's normalizePath, without its work for a path that is normal already (no `.` or `..`
+ * segment, no empty segment, no backslash): most paths a build joins are.
+ */
+export function normalize(path: string): string {
+  if (path === '') return path
+  const last = path.length - 1
+  if (path.charCodeAt(0) === 0x2f || path.charCodeAt(last) === 0x2f || path.includes('\\') || path.includes('//')) return normalizePath(path)
+  if (path.charCodeAt(0) === 0x2e || path.charCodeAt(last) === 0x2e || path.includes('/.')) return normalizePath(path)
+  return path
+}
+
 /** Whether `path` names a remote resource (a URL or a go-getter style git repository). */
 export function isRemote(path: string): boolean {
   return (
@@ -45,7 +60,7 @@ export class Loader {
   resolve(path: string): string {
     const joined = path.startsWith('/') ? path : this.root === '' ? path : `${this.root}/${path}`
     try {
-      return normalizePath(joined)
+      return normalize(joined)
     } catch (err) {
       if (isGitOpsError(err, 'CORE_FS_PATH_ESCAPES_ROOT')) {
         throw stepError('RENDER_PATH_ESCAPES_ROOT', `'${path}' leaves the root of the file system`)
@@ -82,7 +97,7 @@ export class Loader {
   }
 
   async load(path: string): Promise<string> {
-    return new TextDecoder().decode(await this.loadBytes(path))
+    return decoder.decode(await this.loadBytes(path))
   }
 
   /** Whether kustomize's root-only restriction lets this kustomization read `full`. */

@@ -20,11 +20,13 @@ import { getField, isMap, nodeText, setField } from './values.js'
 interface Filter {
   readonly fs: Fs
   readonly target: Gvk
+  /** `fs` without its group, version and kind: the walk after the referrer was selected. */
+  readonly anyFs: Fs
 }
 
 export function fixNameReferences(m: ResMap, backRefs: readonly NameBackRef[], schemas: SchemaState): void {
   const flat: Filter[] = []
-  for (const br of backRefs) for (const fs of br.referrers) flat.push({ fs, target: br.gvk })
+  for (const br of backRefs) for (const fs of br.referrers) flat.push({ fs, target: br.gvk, anyFs: { ...fs, group: '', version: '', kind: '' } })
   const byPrevName = new Map<string, Resource[]>()
   for (const r of m.resources()) {
     const seen = new Set<string>()
@@ -37,16 +39,21 @@ export function fixNameReferences(m: ResMap, backRefs: readonly NameBackRef[], s
     }
   }
   const byOrgNs = new Map<string, Resource[]>()
+  const orgIds: ResId[] = []
   for (const r of m.resources()) {
-    const ns = effectiveNamespace(r.orgId(), schemas)
+    const org = r.orgId()
+    orgIds.push(org)
+    const ns = effectiveNamespace(org, schemas)
     const l = byOrgNs.get(ns)
     if (l === undefined) byOrgNs.set(ns, [r])
     else l.push(r)
   }
   const index = { byPrevName, byOrgNs }
   const filtersFor = new Map<string, Filter[]>()
-  for (const r of m.resources()) {
-    const org = r.orgId()
+  const list = m.resources()
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i] as Resource
+    const org = orgIds[i] as ResId
     const key = `${org.group}\u0000${org.version}\u0000${org.kind}`
     let filters = filtersFor.get(key)
     if (filters === undefined) {
@@ -79,16 +86,14 @@ class Referrer {
   /** SubsetThatCouldBeReferencedByResource, as a predicate. */
   private couldBeReferenced(c: Resource): boolean {
     if (this.clusterScoped) return true
-    const id = c.curId()
-    const ns = effectiveNamespace(id, this.schemas)
+    const ns = c.effectiveNamespace(this.schemas)
     if (ns === NOT_NAMESPACEABLE) return true
     if (ns === this.effNs) return true
     return this.roleBindingNamespaces.has(c.namespace)
   }
 
   apply(f: Filter): void {
-    const fs: Fs = { ...f.fs, group: '', version: '', kind: '' }
-    applyFieldSpec(this.r.obj, { fs, create: undefined }, (v, set) => {
+    applyFieldSpec(this.r.obj, { fs: f.anyFs, create: undefined }, (v, set) => {
       try {
         this.set(v, set, f)
       } catch (err) {
@@ -159,21 +164,18 @@ class Referrer {
 
   private select(oldName: string, pool: Resource[], how: { readonly f: Filter; readonly mapping: boolean }): Resource | undefined {
     const { f, mapping } = how
-    let c = pool.filter((r) => r.prevIdList().some((id) => id.name === oldName))
-    c = c.filter((r) => r.prevIdList().some((id) => gvkSelected(id, f.target)))
+    let c = pool.filter((r) => r.hasPreviousName(oldName) && r.previousGvkSelected(f.target))
     if (f.fs.path.endsWith('roleRef/name')) {
       const rr = getField(this.r.obj, 'roleRef')
       if (isMap(rr) && getField(rr, 'apiGroup') !== undefined && getField(rr, 'kind') !== undefined) {
         const gvk = { group: nodeText(getField(rr, 'apiGroup')), kind: nodeText(getField(rr, 'kind')) }
-        c = c.filter((r) => r.prevIdList().some((id) => gvkSelected(id, gvk)))
+        c = c.filter((r) => r.previousGvkSelected(gvk))
       }
     }
     if (!this.clusterScoped) {
       c = c.filter((r) => {
-        const id = r.curId()
-        if (isClusterScopedId(id, this.schemas)) return true
-        if (r.kind === 'ServiceAccount') return true
-        return effectiveNamespace(id, this.schemas) === this.effNs
+        const ns = r.effectiveNamespace(this.schemas)
+        return ns === NOT_NAMESPACEABLE || r.kind === 'ServiceAccount' || ns === this.effNs
       })
     }
     if (c.length === 1) return c[0]

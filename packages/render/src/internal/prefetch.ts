@@ -4,9 +4,8 @@
 // components, patches, generator inputs) before the build needs it, turn those waits into
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
-import { normalizePath } from '@gitops-sdk/core'
 import { parseYaml11 } from './yaml11.js'
-import { isRemote } from './loader.js'
+import { decoder, isRemote, normalize } from './loader.js'
 import { isMap } from './values.js'
 import type { Value } from './values.js'
 
@@ -44,6 +43,7 @@ export function cachedFs(fs: FileSystem): FileSystem {
 }
 
 const NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+const MANIFEST = /\.(ya?ml|json)$/i
 
 /** The kustomization file names present in `dir` (from one directory listing). */
 export async function kustomizationFiles(fs: FileSystem, dir: string): Promise<string[]> {
@@ -68,7 +68,7 @@ export type ParsedKustomizations = Map<string, Value | undefined>
 
 function join(dir: string, path: string): string | undefined {
   try {
-    return normalizePath(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
+    return normalize(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
   } catch {
     return undefined
   }
@@ -117,7 +117,7 @@ export async function prefetch(fs: FileSystem, dir: string, parsed: ParsedKustom
     const path = d === '' ? name : `${d}/${name}`
     let k: Value | undefined
     try {
-      k = parseYaml11(new TextDecoder().decode(await fs.readFile(path)), path)
+      k = parseYaml11(decoder.decode(await fs.readFile(path)), path)
     } catch {
       return
     }
@@ -134,6 +134,12 @@ export async function prefetch(fs: FileSystem, dir: string, parsed: ParsedKustom
         if (isRemote(e)) return
         const p = join(d, e)
         if (p === undefined) return
+        // An entry without a manifest's extension is most likely a directory: asking first spares
+        // a failed read (the build asks again, from the cache).
+        if (!MANIFEST.test(e) && (await fs.stat(p).catch(() => undefined))?.type === 'directory') {
+          await visit(p, depth + 1)
+          return
+        }
         const read = await fs.readFile(p).then(
           () => true,
           () => false,

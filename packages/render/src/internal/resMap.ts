@@ -11,7 +11,7 @@ import type { SchemaState } from './schema.js'
 export class ResMap {
   private list: Resource[] = []
   private cur: Map<string, Resource[]> | undefined
-  private any: Map<string, Resource[]> | undefined
+  private anyNames: Map<string, Resource[]> | undefined
   private names: Map<string, Resource[]> | undefined
   private kinds: Map<string, Resource[]> | undefined
 
@@ -29,14 +29,14 @@ export class ResMap {
   /** Forgets the indexes: call after anything that may change names, namespaces or kinds. */
   invalidate(): void {
     this.cur = undefined
-    this.any = undefined
+    this.anyNames = undefined
     this.names = undefined
     this.kinds = undefined
   }
 
   /** Appends, refusing an object whose current id is already present. */
   append(r: Resource): void {
-    const key = idKey(r.curId(), this.schemas)
+    const key = r.curKey(this.schemas)
     const index = this.curIndex()
     const existing = index.get(key)
     if (existing !== undefined && existing.length > 0) {
@@ -45,7 +45,7 @@ export class ResMap {
     index.set(key, [r])
     this.list.push(r)
     // The new object goes last, so the other indexes (in list order) stay right with it added.
-    if (this.any !== undefined) this.indexAnyIds(this.any, r)
+    if (this.anyNames !== undefined) this.indexAnyNames(this.anyNames, r)
     if (this.names !== undefined) this.indexNames(this.names, r)
     if (this.kinds !== undefined) push(this.kinds, r.kind, r)
   }
@@ -83,7 +83,11 @@ export class ResMap {
 
   /** Objects whose current or any previous id equals `id`, in list order. */
   byAnyId(id: ResId): Resource[] {
-    return this.anyIndex().get(idKey(id, this.schemas)) ?? []
+    // Indexed by every name an object has had (cheap to build), then checked on the whole id.
+    const key = idKey(id, this.schemas)
+    const out: Resource[] = []
+    for (const r of this.anyNameIndex().get(id.name) ?? []) if (this.anyKeys(r).includes(key)) out.push(r)
+    return out
   }
 
   indexOf(r: Resource): number {
@@ -120,7 +124,7 @@ export class ResMap {
     if (this.cur === undefined) {
       const m = new Map<string, Resource[]>()
       for (const r of this.list) {
-        const key = idKey(r.curId(), this.schemas)
+        const key = r.curKey(this.schemas)
         const l = m.get(key)
         if (l === undefined) m.set(key, [r])
         else l.push(r)
@@ -130,35 +134,43 @@ export class ResMap {
     return this.cur
   }
 
-  private anyIndex(): Map<string, Resource[]> {
-    if (this.any === undefined) {
+  private anyNameIndex(): Map<string, Resource[]> {
+    if (this.anyNames === undefined) {
       const m = new Map<string, Resource[]>()
-      for (const r of this.list) this.indexAnyIds(m, r)
-      this.any = m
+      for (const r of this.list) this.indexAnyNames(m, r)
+      this.anyNames = m
     }
-    return this.any
+    return this.anyNames
   }
 
-  private indexAnyIds(m: Map<string, Resource[]>, r: Resource): void {
-    const prev = r.prevIdList()
-    const cur = idKey(r.curId(), this.schemas)
-    if (prev.length === 0) {
-      push(m, cur, r)
-      return
+  private indexAnyNames(m: Map<string, Resource[]>, r: Resource): void {
+    const cur = r.name
+    push(m, cur, r)
+    if (r.prevIds.length === 0) return
+    const names = [cur]
+    for (const p of r.prevIds) {
+      if (names.includes(p.name)) continue
+      names.push(p.name)
+      push(m, p.name, r)
     }
-    const seen = new Set<string>()
-    for (const id of prev) {
+  }
+
+  /** The distinct keys of an object's previous ids and current id. */
+  private anyKeys(r: Resource): string[] {
+    const cur = r.curKey(this.schemas)
+    if (r.prevIds.length === 0) return [cur]
+    const keys: string[] = []
+    for (const id of r.prevIdList()) {
       const key = idKey(id, this.schemas)
-      if (seen.has(key)) continue
-      seen.add(key)
-      push(m, key, r)
+      if (!keys.includes(key)) keys.push(key)
     }
-    if (!seen.has(cur)) push(m, cur, r)
+    if (!keys.includes(cur)) keys.push(cur)
+    return keys
   }
 
   private indexNames(m: Map<string, Resource[]>, r: Resource): void {
     const cur = r.name
-    const org = r.orgId().name
+    const org = r.prevIds[0]?.name ?? cur
     push(m, cur, r)
     if (org !== cur) push(m, org, r)
   }

@@ -55,7 +55,7 @@ export class Resource {
 
   private metaString(field: string): string {
     const md = getField(this.obj, 'metadata')
-    if (!isMap(md) || Object.keys(md).length === 0) return ''
+    if (!isMap(md)) return ''
     const v = getField(md, field)
     return isNilOrEmpty(v) ? '' : nodeText(v)
   }
@@ -79,6 +79,38 @@ export class Resource {
 
   prevIdList(): ResId[] {
     return this.prevIds.map((p) => this.prevId(p))
+  }
+
+  /** Whether a previous id has the name `name`. */
+  hasPreviousName(name: string): boolean {
+    const prev = this.prevIds
+    for (let i = 0; i < prev.length; i++) if ((prev[i] as PrevId).name === name) return true
+    return false
+  }
+
+  /** Whether the group, version and kind of a previous id match `selector` (blank parts match anything). */
+  previousGvkSelected(selector: Partial<Gvk>): boolean {
+    const prev = this.prevIds
+    if (prev.length === 0) return false
+    const { group, version } = parseGroupVersion(this.apiVersion)
+    if (selector.group !== undefined && selector.group !== '' && group !== selector.group) return false
+    if (selector.version !== undefined && selector.version !== '' && version !== selector.version) return false
+    if (selector.kind === undefined || selector.kind === '') return true
+    for (let i = 0; i < prev.length; i++) if ((prev[i] as PrevId).kind === selector.kind) return true
+    return false
+  }
+
+  /** The namespace the current id compares by (see {@link effectiveNamespace}). */
+  effectiveNamespace(schemas: SchemaState): string {
+    return effectiveNs(schemas.isClusterScoped(this.apiVersion, this.kind), this.namespace)
+  }
+
+  /** {@link idKey} of the current id, without building the id. */
+  curKey(schemas: SchemaState): string {
+    const apiVersion = this.apiVersion
+    const kind = this.kind
+    const { group, version } = parseGroupVersion(apiVersion)
+    return `${group}\u0000${version}\u0000${kind}\u0000${this.name}\u0000${effectiveNs(schemas.isClusterScoped(apiVersion, kind), this.namespace)}`
   }
 
   private prevId(p: PrevId): ResId {
@@ -164,9 +196,12 @@ function setStringMap(md: KubeMap, field: string, m: ReadonlyMap<string, string>
 
 /** The namespace ids compare by: `_non_namespaceable_` for cluster-scoped kinds, `default` for blank. */
 export function effectiveNamespace(id: ResId, schemas: SchemaState): string {
-  const apiVersion = id.group === '' ? id.version : `${id.group}/${id.version}`
-  if (schemas.isClusterScoped(apiVersion, id.kind)) return NOT_NAMESPACEABLE
-  return id.namespace === '' || id.namespace === DEFAULT_NAMESPACE ? DEFAULT_NAMESPACE : id.namespace
+  return effectiveNs(schemas.isClusterScoped(id.group === '' ? id.version : `${id.group}/${id.version}`, id.kind), id.namespace)
+}
+
+function effectiveNs(clusterScoped: boolean, namespace: string): string {
+  if (clusterScoped) return NOT_NAMESPACEABLE
+  return namespace === '' || namespace === DEFAULT_NAMESPACE ? DEFAULT_NAMESPACE : namespace
 }
 
 export function isClusterScopedId(id: Gvk, schemas: SchemaState): boolean {

@@ -7,23 +7,49 @@ import type { SchemaDefinition, SchemaNode } from '@gitops-sdk/core'
 import { precomputedNamespaced } from './ids.js'
 
 /** A schema node with its `$ref`s resolved, as kyaml's ResourceSchema holds it. */
-export interface SchemaView {
-  readonly node: SchemaDefinition
-  readonly lookup: (name: string) => SchemaDefinition | undefined
-  /** Resolved fields (and `[]` for the elements), filled on demand. */
-  readonly cache?: Map<string, SchemaView | undefined>
-}
+export class SchemaView {
+  /** Resolved fields, filled on demand (null: no schema for that field). */
+  private fields: Map<string, SchemaView | null> | undefined
+  /** The resolved elements schema, once asked for (null: none). */
+  private elements: SchemaView | null | undefined
+  private strategy: { readonly merge: boolean; readonly keys: readonly string[] } | undefined
 
-function cached(s: SchemaView, key: string, make: () => SchemaView | undefined): SchemaView | undefined {
-  let c = s.cache
-  if (c === undefined) {
-    c = new Map()
-    ;(s as { cache?: Map<string, SchemaView | undefined> }).cache = c
+  constructor(
+    readonly node: SchemaDefinition,
+    readonly lookup: (name: string) => SchemaDefinition | undefined,
+  ) {}
+
+  /** kyaml ResourceSchema.Field: a property, else the additionalProperties schema. */
+  field(name: string): SchemaView | undefined {
+    this.fields ??= new Map()
+    let v = this.fields.get(name)
+    if (v === undefined) {
+      v = fieldOf(this, name) ?? null
+      this.fields.set(name, v)
+    }
+    return v ?? undefined
   }
-  if (c.has(key)) return c.get(key)
-  const v = make()
-  c.set(key, v)
-  return v
+
+  /** kyaml ResourceSchema.Elements: the items schema of an array. */
+  elementsSchema(): SchemaView | undefined {
+    if (this.elements === undefined) {
+      const items = this.node.type === 'array' ? this.node.items : undefined
+      const node = items === undefined ? undefined : resolve(items, this.lookup)
+      this.elements = node === undefined ? null : new SchemaView(node, this.lookup)
+    }
+    return this.elements ?? undefined
+  }
+
+  /** kyaml schemaHasMergeStrategy, and the list-map keys or else the merge key (PatchStrategyAndKeyList). */
+  mergeStrategy(): { readonly merge: boolean; readonly keys: readonly string[] } {
+    if (this.strategy === undefined) {
+      const n = this.node
+      const strategy = n.patchStrategy
+      const keys = strategy === undefined ? [] : n.listMapKeys !== undefined ? [...n.listMapKeys] : n.patchMergeKey === undefined ? [] : [n.patchMergeKey]
+      this.strategy = { merge: (strategy ?? '').split(',').includes('merge'), keys }
+    }
+    return this.strategy
+  }
 }
 
 interface CustomSchema {
@@ -121,7 +147,7 @@ export class SchemaState {
   private view(node: SchemaDefinition): SchemaView {
     let v = this.views.get(node)
     if (v === undefined) {
-      v = { node, lookup: this.lookup }
+      v = new SchemaView(node, this.lookup)
       this.views.set(node, v)
     }
     return v
@@ -137,8 +163,7 @@ function resolve(node: SchemaNode, lookup: (name: string) => SchemaDefinition | 
 
 /** kyaml ResourceSchema.Field: a property, else the additionalProperties schema. */
 export function schemaField(s: SchemaView | undefined, name: string): SchemaView | undefined {
-  if (s === undefined) return undefined
-  return cached(s, `.${name}`, () => fieldOf(s, name))
+  return s === undefined ? undefined : s.field(name)
 }
 
 function fieldOf(s: SchemaView, name: string): SchemaView | undefined {
@@ -150,30 +175,22 @@ function fieldOf(s: SchemaView, name: string): SchemaView | undefined {
   }
   if (p === undefined) return undefined
   const node = resolve(p, s.lookup)
-  return node === undefined ? undefined : { node, lookup: s.lookup }
+  return node === undefined ? undefined : new SchemaView(node, s.lookup)
 }
 
 /** kyaml ResourceSchema.Elements: the items schema of an array. */
 export function schemaElements(s: SchemaView | undefined): SchemaView | undefined {
-  if (s?.node.type !== 'array' || s.node.items === undefined) return undefined
-  const items = s.node.items
-  return cached(s, '[]', () => {
-    const node = resolve(items, s.lookup)
-    return node === undefined ? undefined : { node, lookup: s.lookup }
-  })
+  return s === undefined ? undefined : s.elementsSchema()
 }
 
-/** kyaml PatchStrategyAndKeyList: the strategy, and the list-map keys or else the merge key. */
-export function patchStrategyAndKeys(s: SchemaView): { strategy: string; keys: string[] } {
-  const strategy = s.node.patchStrategy
-  if (strategy === undefined) return { strategy: '', keys: [] }
-  if (s.node.listMapKeys !== undefined) return { strategy, keys: [...s.node.listMapKeys] }
-  return { strategy, keys: s.node.patchMergeKey === undefined ? [] : [s.node.patchMergeKey] }
+/** kyaml PatchStrategyAndKeyList: the list-map keys or else the merge key (empty without a strategy). */
+export function patchStrategyAndKeys(s: SchemaView): { keys: readonly string[] } {
+  return s.mergeStrategy()
 }
 
 /** kyaml schemaHasMergeStrategy. */
 export function hasMergeStrategy(s: SchemaView): boolean {
-  return (s.node.patchStrategy ?? '').split(',').includes('merge')
+  return s.mergeStrategy().merge
 }
 
 /**

@@ -3,6 +3,7 @@
 // selector and annotation selector. Literal names and kinds are answered from indexes.
 import { stepError } from './fail.js'
 import { goRegExp } from './goRegexp.js'
+import { parseGroupVersion } from './ids.js'
 import type { Selector } from './kustomization.js'
 import { matchesSelector, parseLabelSelector } from './labelSelector.js'
 import type { Resource } from './resource.js'
@@ -37,13 +38,18 @@ export function selectResources(m: ResMap, s: Selector, schemas: SchemaState): R
   else if (s.kind !== undefined && s.kind !== '' && isLiteral(s.kind)) pool = m.byKind(s.kind)
   const out: Resource[] = []
   for (const r of pool) {
-    const cur = r.curId()
-    const org = r.orgId()
-    if (namespace !== undefined && !namespace.test(effectiveNamespace(org, schemas)) && !namespace.test(effectiveNamespace(cur, schemas))) continue
-    if (name !== undefined && !name.test(org.name) && !name.test(cur.name)) continue
-    if (group !== undefined && !group.test(cur.group)) continue
-    if (version !== undefined && !version.test(cur.version)) continue
-    if (kind !== undefined && !kind.test(cur.kind)) continue
+    if (namespace !== undefined && !namespace.test(effectiveNamespace(r.orgId(), schemas)) && !namespace.test(r.effectiveNamespace(schemas))) continue
+    if (name !== undefined) {
+      const cur = r.name
+      const org = r.prevIds[0]?.name ?? cur
+      if (!name.test(org) && !name.test(cur)) continue
+    }
+    if (group !== undefined || version !== undefined) {
+      const gv = parseGroupVersion(r.apiVersion)
+      if (group !== undefined && !group.test(gv.group)) continue
+      if (version !== undefined && !version.test(gv.version)) continue
+    }
+    if (kind !== undefined && !kind.test(r.kind)) continue
     if (labels !== undefined && !matchesSelector(labels, r.labels())) continue
     if (annos !== undefined && !matchesSelector(annos, r.annotations())) continue
     out.push(r)

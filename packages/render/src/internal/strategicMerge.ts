@@ -9,28 +9,13 @@ import { stepError } from './fail.js'
 import type { SchemaState, SchemaView } from './schema.js'
 import { hasMergeStrategy, patchStrategyAndKeys, schemaElements, schemaField } from './schema.js'
 import type { Value } from './values.js'
-import { deleteField, getField, isMap, isSeq, nodeText, nullText, setField } from './values.js'
+import { deleteField, getField, isEmptyMap, isMap, isSeq, nodeText, nullText, setField } from './values.js'
 
 /** A null that must stay (kyaml MakePersistentNullNode). */
 const KEEP_NULL = Symbol('keep-null')
 type Result = Value | typeof KEEP_NULL | undefined
 
 type Kind = 'map' | 'seq' | 'scalar' | 'none'
-
-/** Where the walk is, for error messages (a linked list, so that walking allocates no arrays). */
-type Path = { readonly parent: Path; readonly key: string } | undefined
-
-function pathText(p: Path): string {
-  const parts: string[] = []
-  for (let q = p; q !== undefined; q = q.parent) parts.push(q.key)
-  return parts.reverse().join('.') || '(root)'
-}
-
-/** kyaml walk.Sources: the target's node and the patch's node (either may be absent). */
-interface Sources {
-  readonly dest: Value | undefined
-  readonly origin: Value | undefined
-}
 
 function kindOf(v: Value | undefined): Kind {
   if (v === undefined || v === null) return 'none'
@@ -43,30 +28,37 @@ function kindOf(v: Value | undefined): Kind {
  * patch deletes the object. `patch` must be a private copy: its nodes move into the result.
  */
 export function strategicMerge(target: KubeMap, patch: KubeMap, schemas: SchemaState): KubeMap | undefined {
-  const out = new Walker(schemas).walk({ dest: target, origin: patch }, undefined, undefined)
+  const out = new Walker(schemas).walk(target, patch, undefined)
   if (out === KEEP_NULL || !isMap(out)) return undefined
   return out
 }
 
 class Walker {
+  /** The field names from the root to where the walk is, for error messages. */
+  private readonly path: string[] = []
+
   constructor(private readonly schemas: SchemaState) {}
 
-  walk(src: Sources, given: SchemaView | undefined, path: Path): Result {
-    const { dest, origin } = src
-    if (origin === undefined) return this.selfMerge(dest, given, path)
+  private pathText(): string {
+    return this.path.join('.') || '(root)'
+  }
+
+  /** kyaml's walk of the target's node `dest` and the patch's node `origin` (either may be absent). */
+  walk(dest: Value | undefined, origin: Value | undefined, given: SchemaView | undefined): Result {
+    if (origin === undefined) return this.selfMerge(dest, given)
     const schema = given ?? this.schemaFromSources(dest, origin)
     const dk = kindOf(dest)
     const ok = kindOf(origin)
     const kind = dk !== 'none' ? dk : ok
     if (ok !== 'none' && kind !== 'none' && ok !== kind) {
-      throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: wrong node kind: expected ${nodeKindName(kind)} but got ${nodeKindName(ok)}`)
+      throw stepError('RENDER_PATCH_FAILED', `field ${this.pathText()}: wrong node kind: expected ${nodeKindName(kind)} but got ${nodeKindName(ok)}`)
     }
     switch (kind) {
       case 'map':
       case 'none':
-        return this.walkMap(src, schema, path)
+        return this.walkMap(dest, origin, schema)
       case 'seq':
-        if (schema !== undefined && hasMergeStrategy(schema)) return this.walkAssociative(src, schema, path)
+        if (schema !== undefined && hasMergeStrategy(schema)) return this.walkAssociative(dest, origin, schema)
         return origin
       case 'scalar':
         return origin
@@ -77,7 +69,7 @@ class Walker {
    * A field only the target has: kyaml still walks it (merging it with nothing), which keeps it
    * as it is except in associative lists (null and empty elements dropped, duplicates merged).
    */
-  private selfMerge(dest: Value | undefined, given: SchemaView | undefined, path: Path): Result {
+  private selfMerge(dest: Value | undefined, given: SchemaView | undefined): Result {
     if (dest === undefined) return undefined
     if (dest === null) return KEEP_NULL
     if (Array.isArray(dest)) {
@@ -89,21 +81,27 @@ class Walker {
         const elem = schemaElements(given)
         for (let i = 0; i < dest.length; i++) {
           const v = dest[i] as Value
-          const r = this.selfMerge(v, elem, path)
+          const r = this.selfMerge(v, elem)
           if (r !== v && r !== undefined && r !== KEEP_NULL) dest[i] = r
         }
         return dest
       }
-      return this.walkAssociative({ dest, origin: undefined }, given, path)
+      return this.walkAssociative(dest, undefined, given)
     }
     if (!isMap(dest)) return dest
     const schema = given ?? this.schemaFromSources(dest, undefined)
-    for (const key of Object.keys(dest)) {
+    // Only the field being visited is ever deleted or replaced, which a for-in loop allows.
+    for (const key in dest) {
       const v = dest[key] as Value
       // kyaml drops a field left empty (`key:`) and keeps a written null.
-      if (v === null && nullText(dest, key) === '') deleteField(dest, key)
-      if (v === null || typeof v !== 'object') continue
-      const r = this.selfMerge(v, schemaField(schema, key), { parent: path, key })
+      if (v === null) {
+        if (nullText(dest, key) === '') deleteField(dest, key)
+        continue
+      }
+      if (typeof v !== 'object') continue
+      this.path.push(key)
+      const r = this.selfMerge(v, schemaField(schema, key))
+      this.path.pop()
       if (r === undefined || r === null) deleteField(dest, key)
       else if (r === KEEP_NULL) setField(dest, key, null)
       else if (r !== v) setField(dest, key, r)
@@ -112,22 +110,23 @@ class Walker {
   }
 
   private schemaFromSources(dest: Value | undefined, origin: Value | undefined): SchemaView | undefined {
-    for (const v of [dest, origin]) {
-      if (!isMap(v)) continue
-      const apiVersion = nodeText(getField(v, 'apiVersion'))
-      const kind = nodeText(getField(v, 'kind'))
-      if (apiVersion === '' || kind === '') continue
-      const s = this.schemas.forType(apiVersion, kind)
-      if (s !== undefined) return s
-    }
-    return undefined
+    return this.schemaOf(dest) ?? this.schemaOf(origin)
   }
 
-  private walkMap(src: Sources, schema: SchemaView | undefined, path: Path): Result {
-    const { dest: dest0, origin } = src
+  /** The schema of a mapping that names its apiVersion and kind. */
+  private schemaOf(v: Value | undefined): SchemaView | undefined {
+    if (!isMap(v)) return undefined
+    const kind = nodeText(getField(v, 'kind'))
+    if (kind === '') return undefined
+    const apiVersion = nodeText(getField(v, 'apiVersion'))
+    if (apiVersion === '') return undefined
+    return this.schemas.forType(apiVersion, kind)
+  }
+
+  private walkMap(dest0: Value | undefined, origin: Value | undefined, schema: SchemaView | undefined): Result {
     let dest: Value | undefined
     if (dest0 === undefined || dest0 === null) {
-      const directive = origin === undefined ? 'merge' : isMap(origin) ? mapDirective(origin, path) : 'unknown'
+      const directive = origin === undefined ? 'merge' : isMap(origin) ? this.mapDirective(origin) : 'unknown'
       if (directive === 'delete') return undefined
       if (origin === undefined && dest0 === null) return KEEP_NULL
       if (origin === undefined) return undefined
@@ -135,18 +134,22 @@ class Walker {
       if (origin === null) return null
     } else {
       if (origin === null) return undefined
-      const directive = origin === undefined ? 'merge' : mapDirective(origin as KubeMap, path)
+      const directive = origin === undefined ? 'merge' : this.mapDirective(origin as KubeMap)
       if (directive === 'delete') return undefined
       dest = directive === 'replace' ? origin : dest0
     }
     if (!isMap(dest)) return dest
-    const sources: (Value | undefined)[] = [dest, dest === origin ? undefined : origin]
-    const keys = new Set<string>()
-    for (const s of sources) if (isMap(s)) for (const k of Object.keys(s)) keys.add(k)
-    for (const key of keys) {
+    // Every field of the target, then the patch's other fields.
+    const keys = Object.keys(dest)
+    const other = dest !== origin && isMap(origin) ? origin : undefined
+    if (other !== undefined) for (const key in other) if (!keys.includes(key)) keys.push(key)
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string
       const dv = getField(dest, key)
-      const ov = dest === origin || !isMap(origin) ? (dest === origin ? dv : undefined) : getField(origin, key)
-      const result = this.walk({ dest: dv, origin: ov }, schemaField(schema, key), { parent: path, key })
+      const ov = dest === origin ? dv : other === undefined ? undefined : getField(other, key)
+      this.path.push(key)
+      const result = this.walk(dv, ov, schemaField(schema, key))
+      this.path.pop()
       if (result === undefined || result === null) {
         deleteField(dest, key)
       } else if (result === KEEP_NULL) {
@@ -159,14 +162,13 @@ class Walker {
     return dest
   }
 
-  private walkAssociative(src: Sources, schema: SchemaView, path: Path): Result {
-    const { dest: dest0, origin: origin0 } = src
+  private walkAssociative(dest0: Value | undefined, origin0: Value | undefined, schema: SchemaView): Result {
     if (dest0 === undefined || dest0 === null) return origin0
     if (origin0 === null) return undefined
     let origin = origin0
     let dest = dest0 as Value[]
     if (isSeq(origin)) {
-      const directive = seqDirective(origin, path)
+      const directive = this.seqDirective(origin)
       if (directive.kind === 'delete') return undefined
       origin = directive.list
       // kyaml carries on with the patch as the target: the patch merges with itself.
@@ -174,39 +176,39 @@ class Walker {
     }
     const { keys } = patchStrategyAndKeys(schema)
     const elemSchema = schemaElements(schema)
-    const sources: (Value[] | undefined)[] = [dest, isSeq(origin) ? origin : undefined]
+    const sources: Sources = [dest, isSeq(origin) ? origin : undefined]
     const values = elementValues(sources, keys)
-    if (values.length !== 0 || keys.length > 0) return this.setElements({ values, keys, dest, sources, elemSchema, path })
-    return this.setElements({ values: primitiveValues(sources), keys: [''], dest, sources, elemSchema, path })
+    if (values.length !== 0 || keys.length > 0) return this.setElements({ values, keys, dest, sources, elemSchema })
+    return this.setElements({ values: primitiveValues(sources), keys: PRIMITIVE_KEYS, dest, sources, elemSchema })
   }
 
   private setElements(a: {
     values: string[][]
-    keys: string[]
+    keys: readonly string[]
     dest: Value[]
-    sources: (Value[] | undefined)[]
+    sources: Sources
     elemSchema: SchemaView | undefined
-    path: Path
   }): Result {
-    const { keys, sources, elemSchema, path } = a
+    const { keys, sources, elemSchema } = a
     let valuesList = a.values
     let dest = a.dest
     const items: Value[] = []
     if (keys.length > 1) valuesList = mergeValues(valuesList)
-    let validKeys: string[] = keys
+    let validKeys: readonly string[] = keys
     for (const values of valuesList) {
       if (values.length === 0) continue
       const valid = validateKeys(valuesList, values, keys)
       validKeys = valid.keys
       const validValues = valid.values
-      const [d, o] = elementValueList(sources, validKeys, validValues)
-      let val = this.walk({ dest: d, origin: o }, elemSchema, path)
+      const d = sources[0] === undefined ? undefined : elementMatching(sources[0], valid)
+      const o = sources[1] === undefined ? undefined : elementMatching(sources[1], valid)
+      let val = this.walk(d, o, elemSchema)
       if (val === KEEP_NULL) val = null
       let exit = false
       for (let i = 0; i < validKeys.length; i++) {
         const key = validKeys[i] as string
         const v = validValues[i] ?? ''
-        if (val === undefined || val === null || (isMap(val) && Object.keys(val).length === 0)) {
+        if (val === undefined || val === null || (isMap(val) && isEmptyMap(val))) {
           dest = elementSetter(dest, { element: undefined, keys: validKeys, values: validValues })
           exit = true
         } else if (isMap(val) && getField(val, key) === undefined && v !== '') {
@@ -222,7 +224,38 @@ class Walker {
     if (valuesList.length > 0) result = appendListNode(items, dest, validKeys)
     return result
   }
+
+  /** Reads and removes a mapping's `$patch` directive. */
+  private mapDirective(m: KubeMap): 'merge' | 'replace' | 'delete' {
+    const v = getField(m, '$patch')
+    if (v === undefined || v === null) return 'merge'
+    const s = nodeText(v)
+    if (s === 'delete' || s === 'replace' || s === 'merge') {
+      delete m.$patch
+      return s
+    }
+    throw stepError('RENDER_PATCH_FAILED', `field ${this.pathText()}: unknown patch strategy '${s}'`)
+  }
+
+  /** Reads a list's `$patch` element and returns the list without it. */
+  private seqDirective(list: Value[]): { kind: 'merge' | 'replace' | 'delete'; list: Value[] } {
+    const elem = list.find((e) => isMap(e) && getField(e, '$patch') !== undefined) as KubeMap | undefined
+    if (elem === undefined || Object.keys(elem).length > 1) return { kind: 'merge', list }
+    const v = elem.$patch
+    if (v === undefined || v === null) return { kind: 'merge', list }
+    const s = nodeText(v)
+    if (s !== 'delete' && s !== 'replace' && s !== 'merge') {
+      throw stepError('RENDER_PATCH_FAILED', `field ${this.pathText()}: unknown patch strategy '${s}'`)
+    }
+    return { kind: s, list: elementSetter(list, { element: undefined, keys: ['$patch'], values: [s] }) }
+  }
 }
+
+/** The target's list and the patch's list. */
+type Sources = readonly [dest: Value[] | undefined, origin: Value[] | undefined]
+
+/** The key of lists of scalars, matched by their own text. */
+const PRIMITIVE_KEYS: readonly string[] = ['']
 
 /** Every element a non-empty mapping with a distinct, non-empty scalar under `key`. */
 function uniquelyKeyed(list: readonly Value[], key: string): boolean {
@@ -242,34 +275,10 @@ function nodeKindName(k: Kind): string {
   return k === 'map' ? 'MappingNode' : k === 'seq' ? 'SequenceNode' : 'ScalarNode'
 }
 
-/** Reads and removes a mapping's `$patch` directive. */
-function mapDirective(m: KubeMap, path: Path): 'merge' | 'replace' | 'delete' {
-  const v = getField(m, '$patch')
-  if (v === undefined || v === null) return 'merge'
-  const s = nodeText(v)
-  if (s === 'delete' || s === 'replace' || s === 'merge') {
-    delete m.$patch
-    return s
-  }
-  throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: unknown patch strategy '${s}'`)
-}
-
-/** Reads a list's `$patch` element and returns the list without it. */
-function seqDirective(list: Value[], path: Path): { kind: 'merge' | 'replace' | 'delete'; list: Value[] } {
-  const elem = list.find((e) => isMap(e) && getField(e, '$patch') !== undefined) as KubeMap | undefined
-  if (elem === undefined || Object.keys(elem).length > 1) return { kind: 'merge', list }
-  const v = elem.$patch
-  if (v === undefined || v === null) return { kind: 'merge', list }
-  const s = nodeText(v)
-  if (s !== 'delete' && s !== 'replace' && s !== 'merge') {
-    throw stepError('RENDER_PATCH_FAILED', `field ${pathText(path)}: unknown patch strategy '${s}'`)
-  }
-  return { kind: s, list: elementSetter(list, { element: undefined, keys: ['$patch'], values: [s] }) }
-}
-
 /** kyaml Walker.elementValues with Prepend: the key values of every element, patch first. */
-function elementValues(sources: (Value[] | undefined)[], keys: string[]): string[][] {
+function elementValues(sources: Sources, keys: readonly string[]): string[][] {
   const out: string[][] = []
+  if (keys.length === 0) return out
   const seen = new Set<string>()
   for (const src of [sources[1], sources[0]]) {
     if (src === undefined) continue
@@ -278,8 +287,8 @@ function elementValues(sources: (Value[] | undefined)[], keys: string[]): string
         const f = isMap(elem) ? getField(elem, key) : undefined
         return f === undefined || isEmptyNode(f) ? '' : nodeText(f)
       })
-      if (s.length === 0) continue
-      const id = JSON.stringify(s)
+      // One key's value identifies the element by itself; several need an unambiguous join.
+      const id = s.length === 1 ? (s[0] as string) : JSON.stringify(s)
       if (seen.has(id)) continue
       seen.add(id)
       out.push(s)
@@ -288,7 +297,7 @@ function elementValues(sources: (Value[] | undefined)[], keys: string[]): string
   return out
 }
 
-function primitiveValues(sources: (Value[] | undefined)[]): string[][] {
+function primitiveValues(sources: Sources): string[][] {
   const out: string[][] = []
   const seen = new Set<string>()
   for (const src of [sources[1], sources[0]]) {
@@ -306,7 +315,7 @@ function primitiveValues(sources: (Value[] | undefined)[]): string[][] {
 function isEmptyNode(v: Value): boolean {
   if (v === null) return true
   if (Array.isArray(v)) return v.length === 0
-  if (typeof v === 'object') return Object.keys(v).length === 0
+  if (typeof v === 'object') return isEmptyMap(v)
   return false
 }
 
@@ -341,7 +350,15 @@ function matchValues(a: string[], b: string[]): string[] | undefined {
   return common ? res : undefined
 }
 
-function validateKeys(list: string[][], values: string[], keys: string[]): { keys: string[]; values: string[] } {
+interface KeyValues {
+  readonly keys: readonly string[]
+  readonly values: readonly string[]
+}
+
+/** The keys (and their values) that some element has a value for; all of them when none has. */
+function validateKeys(list: readonly (readonly string[])[], values: readonly string[], keys: readonly string[]): KeyValues {
+  // `values` is one of `list`: when it has every value, every key is valid.
+  if (!values.includes('')) return { keys, values }
   const valid = new Set<string>()
   for (const vs of list) vs.forEach((v, i) => v !== '' && valid.add(keys[i] as string))
   if (valid.size === 0) return { keys, values }
@@ -351,13 +368,9 @@ function validateKeys(list: string[][], values: string[], keys: string[]): { key
   }
 }
 
-function elementValueList(sources: (Value[] | undefined)[], keys0: string[], values0: string[]): (Value | undefined)[] {
-  const { keys, values } = validateKeys([values0], values0, keys0)
-  return sources.map((src) => (src === undefined ? undefined : elementMatching(src, keys, values)))
-}
-
-/** kyaml ElementMatcher with exact values. */
-function elementMatching(list: Value[], keys: string[], values: string[]): Value | undefined {
+/** kyaml ElementMatcher with exact values, on the keys `values` has a value for. */
+function elementMatching(list: readonly Value[], kv: KeyValues): Value | undefined {
+  const { keys, values } = kv.values.includes('') ? validateKeys([kv.values], kv.values, kv.keys) : kv
   if (keys.length === 0 || keys[0] === '') {
     const want = values[0] ?? ''
     return list.find((e) => isScalarNode(e) && nodeText(e) === want)
@@ -377,8 +390,8 @@ function isScalarNode(v: Value): boolean {
 
 interface SetterArgs {
   readonly element: Value | undefined
-  readonly keys: string[]
-  readonly values: string[]
+  readonly keys: readonly string[]
+  readonly values: readonly string[]
 }
 
 /**
@@ -386,12 +399,12 @@ interface SetterArgs {
  * match every key (a blank value matches any value), and appends the element if none matched.
  */
 function elementSetter(list: Value[], a: SetterArgs): Value[] {
-  const keys = a.keys.length === 0 ? [''] : a.keys
+  const keys = a.keys.length === 0 ? PRIMITIVE_KEYS : a.keys
   const mappingSetter = keys[0] !== '' && (a.values[0] ?? '') !== ''
   const out: Value[] = []
   let found = false
   for (const elem of list) {
-    if (elem === null || (isMap(elem) && Object.keys(elem).length === 0)) continue
+    if (elem === null || (isMap(elem) && isEmptyMap(elem))) continue
     if (!isMap(elem) && mappingSetter) {
       out.push(elem)
       continue
@@ -430,11 +443,11 @@ function fieldMatches(elem: Value, key: string, value: string): boolean {
 }
 
 /** kyaml appendListNode(dst, src, keys): sets every element of `src` into `dst`. */
-function appendListNode(dst: Value[], src: Value[], keys: string[]): Value[] {
+function appendListNode(dst: Value[], src: Value[], keys: readonly string[]): Value[] {
   let out = dst
   for (const elem of src) {
     if (keys[0] === '') {
-      out = elementSetter(out, { element: elem, keys: [''], values: [nodeText(elem)] })
+      out = elementSetter(out, { element: elem, keys: PRIMITIVE_KEYS, values: [nodeText(elem)] })
       continue
     }
     const v: string[] = []

@@ -7,7 +7,7 @@ import { defaultConfig, emptyConfig, mergeConfig, parseConfig } from './configs.
 import { loadCrdConfig } from './crds.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import type { Where } from './fail.js'
-import { atAsync, renderError } from './fail.js'
+import { at, atAsync, renderError } from './fail.js'
 import { tryObjects } from './patchLoad.js'
 import { absorb, generate, mergeOptions } from './generators.js'
 import type { GeneratorArgs, Kustomization } from './kustomization.js'
@@ -219,7 +219,7 @@ export class KustTarget {
   private async accumulateFile(acc: Accumulator, path: string, where: Where): Promise<void> {
     const text = await atAsync(where, () => this.loader.load(path))
     const full = this.loader.resolve(path)
-    const objects = await atAsync(where, async () => objectsFromText(text, full))
+    const objects = at(where, () => objectsFromText(text, full))
     const resources = objects.map((o) => new Resource(o))
     if (this.origin !== undefined) {
       const annotation = originString(appendOrigin(this.origin, path))
@@ -229,7 +229,7 @@ export class KustTarget {
         r.setAnnotations(annos)
       }
     }
-    await atAsync(where, async () => acc.resMap.appendAll(resources))
+    at(where, () => acc.resMap.appendAll(resources))
   }
 
   private async accumulateComponents(ra: Accumulator, paths: readonly string[]): Promise<Accumulator> {

@@ -52,13 +52,24 @@ function goFloat(n: number): string {
 export function isNilOrEmpty(v: Value | undefined): boolean {
   if (v === undefined || v === null) return true
   if (Array.isArray(v)) return v.length === 0
-  if (typeof v === 'object') return Object.keys(v).length === 0
+  if (typeof v === 'object') return isEmptyMap(v)
   return false
+}
+
+/** Whether a mapping has no fields (found without listing them). */
+export function isEmptyMap(m: KubeMap): boolean {
+  for (const key in m) if (Object.prototype.hasOwnProperty.call(m, key)) return false
+  return true
 }
 
 /** A field of a mapping, own properties only. */
 export function getField(m: KubeMap, key: string): Value | undefined {
-  return Object.prototype.hasOwnProperty.call(m, key) ? m[key] : undefined
+  const v = m[key]
+  // What a plain object inherits is a function, or `__proto__`: anything else is its own. A plain
+  // property read is much cheaper than hasOwnProperty in code that has not been optimised yet.
+  if (v === undefined || typeof v === 'function') return undefined
+  if (key === '__proto__') return Object.prototype.hasOwnProperty.call(m, key) ? v : undefined
+  return v
 }
 
 /** Removes a field. */

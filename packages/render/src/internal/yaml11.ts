@@ -1,9 +1,22 @@
 // YAML read as sigs.k8s.io/yaml reads it (go-yaml v2: YAML 1.1 scalars, a repeated key keeps its
 // last value): kustomization files and the text after post-build substitution.
+import { createRequire } from 'node:module'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { parseAllDocuments } from 'yaml'
+import type * as Yaml from 'yaml'
 import { stepError } from './fail.js'
 import { fastDocuments } from './fastYaml.js'
+
+// Loaded on first use: most kustomization files are plain block YAML that the fast reader takes,
+// and loading the `yaml` package costs tens of milliseconds of a command-line build's start-up.
+// Its `node` export is CommonJS, so `require` gives the module an import would.
+// Empty in the CommonJS build, where __filename stands in for it.
+const moduleUrl: string | undefined = import.meta.url
+let yamlLib: typeof Yaml | undefined
+
+function parseAllDocuments(...args: Parameters<typeof Yaml.parseAllDocuments>): ReturnType<typeof Yaml.parseAllDocuments> {
+  yamlLib ??= createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
+  return yamlLib.parseAllDocuments(...args)
+}
 
 /** The first document of `text`, or undefined when there is none. */
 export function parseYaml11(text: string, source: string): KubeValue | undefined {

@@ -43,7 +43,7 @@ export function createEmitCache(): EmitCache {
 
 export function emitDocument(value: unknown, cache: EmitCache = createEmitCache()): string {
   const emitter = new Emitter(cache)
-  emitter.node(value, '', { root: true, sequence: false, mapping: false, simpleKey: false })
+  emitter.node(value, asRoot)
   emitter.writeIndent()
   return emitter.finish()
 }
@@ -57,7 +57,17 @@ interface Context {
   readonly simpleKey: boolean
 }
 
+const asRoot: Context = { root: true, sequence: false, mapping: false, simpleKey: false }
 const inSequence: Context = { root: false, sequence: true, mapping: false, simpleKey: false }
+
+// Indicator flags, allocated once.
+const ITEM_FLAGS: IndicatorFlags = [true, false, true]
+const VALUE_FLAGS: IndicatorFlags = [false, false, false]
+const OPEN_FLAGS: IndicatorFlags = [true, true, false]
+const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
+
+/** Runs of spaces for indentation, by length. */
+const SPACES: readonly string[] = Array.from({ length: 65 }, (_, n) => ' '.repeat(n))
 const asKey: Context = { root: false, sequence: false, mapping: true, simpleKey: true }
 const asComplexKey: Context = { root: false, sequence: false, mapping: true, simpleKey: false }
 const asValue: Context = { root: false, sequence: false, mapping: true, simpleKey: false }
@@ -65,6 +75,8 @@ const asValue: Context = { root: false, sequence: false, mapping: true, simpleKe
 class Emitter {
   private readonly cache: EmitCache
   private readonly out: string[] = []
+  /** Keys and indexes from the root to the node being written, for error messages. */
+  private readonly path: (string | number)[] = []
   private column = 0
   private indent = -1
   private readonly indents: number[] = []
@@ -82,64 +94,88 @@ class Emitter {
     return this.out.join('')
   }
 
-  node(value: unknown, path: string, context: Context): void {
+  node(value: unknown, context: Context): void {
     this.mappingContext = context.mapping
     this.simpleKeyContext = context.simpleKey
-    if (value === null || value === undefined) return this.scalar('null', 'plain')
+    if (value === null || value === undefined) return this.simpleScalar('null')
     switch (typeof value) {
       case 'string':
+        if (isSimple(value) && !startsWithDigit(value) && !ambiguousWords.has(value)) return this.simpleScalar(value)
         return this.scalar(value, stringStyle(value))
       case 'boolean':
-        return this.scalar(value ? 'true' : 'false', 'plain')
+        return this.simpleScalar(value ? 'true' : 'false')
       case 'number':
-        return this.scalar(formatNumber(value, path), 'plain')
+        if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${goFormatFloat(value)}`, this.pathText())
+        return this.scalar(formatNumber(value), 'plain')
       case 'bigint':
         return this.scalar(formatBigInt(value), 'plain')
       case 'object':
-        if (Array.isArray(value)) return this.sequence(value as readonly unknown[], path)
-        return this.mapping(value as Readonly<Record<string, unknown>>, path)
+        if (Array.isArray(value)) return this.sequence(value as readonly unknown[])
+        return this.mapping(value as Readonly<Record<string, unknown>>)
       case 'function':
       case 'symbol':
       case 'undefined':
-        throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, path)
+        throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
     }
   }
 
-  private sequence(items: readonly unknown[], path: string): void {
+  /** The path of the node being written: `spec.containers[0].image`. */
+  private pathText(): string {
+    let text = ''
+    for (const part of this.path) text = typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`
+    return text
+  }
+
+  private sequence(items: readonly unknown[]): void {
     if (items.length === 0) return this.emptyFlow('[', ']')
     this.increaseIndent(false, this.mappingContext && !this.indention)
     for (let i = 0; i < items.length; i++) {
       this.writeIndent()
-      this.writeIndicator('-', [true, false, true])
-      this.node(items[i], `${path}[${i}]`, inSequence)
+      this.writeIndicator('-', ITEM_FLAGS)
+      this.path.push(i)
+      this.node(items[i], inSequence)
+      this.path.pop()
     }
     this.popIndent()
   }
 
-  private mapping(map: Readonly<Record<string, unknown>>, path: string): void {
+  private mapping(map: Readonly<Record<string, unknown>>): void {
     const keys = this.sortedKeys(map)
     if (keys.length === 0) return this.emptyFlow('{', '}')
     this.increaseIndent(false, false)
-    for (const key of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string
       this.writeIndent()
-      if (!hasLineBreak(key) && utf8Length(key) <= 128) {
-        this.node(key, path, asKey)
-        this.writeIndicator(':', [false, false, false])
+      if (isSimple(key) && !startsWithDigit(key) && !ambiguousWords.has(key)) {
+        // A plain simple key, as node() would write it (the common case).
+        this.simpleScalar(key)
+        this.writeIndicator(':', VALUE_FLAGS)
+      } else if ((key.length <= 42 || utf8Length(key) <= 128) && !hasLineBreak(key)) {
+        this.node(key, asKey)
+        this.writeIndicator(':', VALUE_FLAGS)
       } else {
         // check_simple_key failed: a complex key, `? key` then `: value` on the next line.
-        this.writeIndicator('?', [true, false, true])
-        this.node(key, path, asComplexKey)
+        this.writeIndicator('?', ITEM_FLAGS)
+        this.node(key, asComplexKey)
         this.writeIndent()
-        this.writeIndicator(':', [true, false, true])
+        this.writeIndicator(':', ITEM_FLAGS)
       }
-      this.node(map[key], path === '' ? key : `${path}.${key}`, asValue)
+      this.path.push(key)
+      this.node(map[key], asValue)
+      this.path.pop()
     }
     this.popIndent()
   }
 
   /** The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember them. */
   private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
-    const keys = Object.keys(map).filter((k) => map[k] !== undefined)
+    let keys = Object.keys(map)
+    for (let i = 0; i < keys.length; i++) {
+      if (map[keys[i] as string] === undefined) {
+        keys = keys.filter((k) => map[k] !== undefined)
+        break
+      }
+    }
     if (keys.length < 2) return keys
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
@@ -152,23 +188,26 @@ class Emitter {
   }
 
   private emptyFlow(open: string, close: string): void {
-    this.writeIndicator(open, [true, true, false])
+    this.writeIndicator(open, OPEN_FLAGS)
     this.increaseIndent(true, false)
     this.popIndent()
-    this.writeIndicator(close, [false, false, false])
+    this.writeIndicator(close, VALUE_FLAGS)
+  }
+
+  /**
+   * A plain scalar of letters, digits and `._/-` only, short, not starting with `-` or `.`: every
+   * style check passes and nothing can fold, so the text goes out as it is (the common case by far).
+   */
+  private simpleScalar(value: string): void {
+    if (!this.whitespace) this.put(' ')
+    this.out.push(value)
+    this.column += value.length
+    this.whitespace = false
+    this.indention = false
   }
 
   private scalar(value: string, requested: Style): void {
-    if (requested === 'plain' && isSimple(value)) {
-      // Letters, digits and `._/-` only, short, not starting with `-` or `.`: every style check
-      // passes and nothing can fold, so the text goes out as it is (the common case by far).
-      if (!this.whitespace) this.put(' ')
-      this.out.push(value)
-      this.column += value.length
-      this.whitespace = false
-      this.indention = false
-      return
-    }
+    if (requested === 'plain' && isSimple(value)) return this.simpleScalar(value)
     const analysis = analyze(value)
     let style = requested
     if (this.simpleKeyContext && analysis.multiline) style = 'double'
@@ -228,7 +267,8 @@ class Emitter {
     const indent = Math.max(this.indent, 0)
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak()
     if (this.column < indent) {
-      this.out.push(' '.repeat(indent - this.column))
+      const n = indent - this.column
+      this.out.push(n < SPACES.length ? (SPACES[n] as string) : ' '.repeat(n))
       this.column = indent
     }
     this.whitespace = true
@@ -237,12 +277,11 @@ class Emitter {
 
   /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
   private writeIndicator(indicator: string, flags: IndicatorFlags): void {
-    const [needWhitespace, isWhitespace, isIndention] = flags
-    if (needWhitespace && !this.whitespace) this.put(' ')
+    if (flags[0] && !this.whitespace) this.put(' ')
     this.out.push(indicator)
     this.column += indicator.length
-    this.whitespace = isWhitespace
-    this.indention = this.indention && isIndention
+    this.whitespace = flags[1]
+    this.indention = this.indention && flags[2]
   }
 
   private writePlain(value: string, allowBreaks: boolean): void {
@@ -275,7 +314,7 @@ class Emitter {
   }
 
   private writeSingleQuoted(value: string, allowBreaks: boolean): void {
-    this.writeIndicator("'", [true, false, false])
+    this.writeIndicator("'", QUOTE_FLAGS)
     const chars = Array.from(value)
     let spaces = false
     let breaks = false
@@ -302,13 +341,22 @@ class Emitter {
         breaks = false
       }
     }
-    this.writeIndicator("'", [false, false, false])
+    this.writeIndicator("'", VALUE_FLAGS)
     this.whitespace = false
     this.indention = false
   }
 
   private writeDoubleQuoted(value: string, allowBreaks: boolean): void {
-    this.writeIndicator('"', [true, false, false])
+    this.writeIndicator('"', QUOTE_FLAGS)
+    if (isQuotableAsIs(value)) {
+      // Printable ASCII without spaces, quotes or backslashes: nothing to escape, nowhere to fold.
+      this.out.push(value)
+      this.column += value.length
+      this.writeIndicator('"', VALUE_FLAGS)
+      this.whitespace = false
+      this.indention = false
+      return
+    }
     const chars = Array.from(value)
     const bom = value.charCodeAt(0) === 0xfeff
     let spaces = false
@@ -332,7 +380,7 @@ class Emitter {
         spaces = false
       }
     }
-    this.writeIndicator('"', [false, false, false])
+    this.writeIndicator('"', VALUE_FLAGS)
     this.whitespace = false
     this.indention = false
   }
@@ -350,7 +398,7 @@ class Emitter {
   }
 
   private writeLiteral(value: string): void {
-    this.writeIndicator('|', [true, false, false])
+    this.writeIndicator('|', QUOTE_FLAGS)
     this.writeBlockScalarHints(value)
     this.putBreak()
     this.indention = true
@@ -373,7 +421,7 @@ class Emitter {
   private writeBlockScalarHints(value: string): void {
     const first = value[0]
     if (first === ' ' || (first !== undefined && isBreak(first))) {
-      this.writeIndicator(String(BEST_INDENT), [false, false, false])
+      this.writeIndicator(String(BEST_INDENT), VALUE_FLAGS)
     }
     const chars = Array.from(value)
     let chomp = ''
@@ -384,7 +432,7 @@ class Emitter {
       else if (chars.length === 1) chomp = '+'
       else if (isBreak(chars[chars.length - 2] as string)) chomp = '+'
     }
-    if (chomp !== '') this.writeIndicator(chomp, [false, false, false])
+    if (chomp !== '') this.writeIndicator(chomp, VALUE_FLAGS)
   }
 
   private writeBreak(c: string): void {
@@ -423,8 +471,22 @@ function isSimple(value: string): boolean {
   return simple.test(value)
 }
 
+function startsWithDigit(value: string): boolean {
+  const c = value.charCodeAt(0)
+  return c >= 0x30 && c <= 0x39
+}
+
+/** Printable ASCII without spaces, quotes or backslashes. */
+function isQuotableAsIs(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c <= 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false
+  }
+  return true
+}
+
 function stringStyle(value: string): Style {
-  if (simple.test(value) && !/^[0-9]/.test(value) && !ambiguousWords.has(value)) return 'plain'
+  if (simple.test(value) && !startsWithDigit(value) && !ambiguousWords.has(value)) return 'plain'
   if (value.includes('\n')) return 'literal'
   return isPlainSafe(value) ? 'plain' : 'double'
 }
@@ -453,8 +515,8 @@ function isPrintable(cp: number): boolean {
   )
 }
 
-function isBlankOrBreakOrNul(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\0' || isBreak(c)
+function isBreakCode(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029
 }
 
 /** yaml_emitter_analyze_scalar: which styles can carry this text unchanged. */
@@ -485,39 +547,41 @@ function analyze(value: string): Analysis {
     blockIndicators = true
     flowIndicators = true
   }
-  const chars = Array.from(value)
+  // Code point by code point, as go-yaml's runes (a lone surrogate counts as one).
   let precededByWhitespace = true
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] as string
-    const next = chars[i + 1]
-    const followedByWhitespace = next === undefined || next === ' ' || next === '\t'
+  for (let i = 0; i < value.length; ) {
+    const c = value.codePointAt(i) as number
+    const end = i + (c > 0xffff ? 2 : 1)
+    const next = end < value.length ? value.codePointAt(end) : undefined
+    const followedByWhitespace = next === undefined || next === 0x20 || next === 0x09
+    const last = end >= value.length
     if (i === 0) {
       switch (c) {
-        case '#':
-        case ',':
-        case '[':
-        case ']':
-        case '{':
-        case '}':
-        case '&':
-        case '*':
-        case '!':
-        case '|':
-        case '>':
-        case "'":
-        case '"':
-        case '%':
-        case '@':
-        case '`':
+        case 0x23: // #
+        case 0x2c: // ,
+        case 0x5b: // [
+        case 0x5d: // ]
+        case 0x7b: // {
+        case 0x7d: // }
+        case 0x26: // &
+        case 0x2a: // *
+        case 0x21: // !
+        case 0x7c: // |
+        case 0x3e: // >
+        case 0x27: // '
+        case 0x22: // "
+        case 0x25: // %
+        case 0x40: // @
+        case 0x60: // `
           flowIndicators = true
           blockIndicators = true
           break
-        case '?':
-        case ':':
+        case 0x3f: // ?
+        case 0x3a: // :
           flowIndicators = true
           if (followedByWhitespace) blockIndicators = true
           break
-        case '-':
+        case 0x2d: // -
           if (followedByWhitespace) {
             flowIndicators = true
             blockIndicators = true
@@ -526,19 +590,19 @@ function analyze(value: string): Analysis {
       }
     } else {
       switch (c) {
-        case ',':
-        case '?':
-        case '[':
-        case ']':
-        case '{':
-        case '}':
+        case 0x2c: // ,
+        case 0x3f: // ?
+        case 0x5b: // [
+        case 0x5d: // ]
+        case 0x7b: // {
+        case 0x7d: // }
           flowIndicators = true
           break
-        case ':':
+        case 0x3a: // :
           flowIndicators = true
           if (followedByWhitespace) blockIndicators = true
           break
-        case '#':
+        case 0x23: // #
           if (precededByWhitespace) {
             flowIndicators = true
             blockIndicators = true
@@ -546,17 +610,18 @@ function analyze(value: string): Analysis {
           break
       }
     }
-    if (!isPrintable(c.codePointAt(0) ?? 0)) specialCharacters = true
-    if (c === ' ') {
+    if (!isPrintable(c)) specialCharacters = true
+    const isBreakChar = isBreakCode(c)
+    if (c === 0x20) {
       if (i === 0) leadingSpace = true
-      if (i === chars.length - 1) trailingSpace = true
+      if (last) trailingSpace = true
       if (previousBreak) breakSpace = true
       previousSpace = true
       previousBreak = false
-    } else if (isBreak(c)) {
+    } else if (isBreakChar) {
       lineBreaks = true
       if (i === 0) leadingBreak = true
-      if (i === chars.length - 1) trailingBreak = true
+      if (last) trailingBreak = true
       if (previousSpace) spaceBreak = true
       previousSpace = false
       previousBreak = true
@@ -564,7 +629,8 @@ function analyze(value: string): Analysis {
       previousSpace = false
       previousBreak = false
     }
-    precededByWhitespace = isBlankOrBreakOrNul(c)
+    precededByWhitespace = c === 0x20 || c === 0x09 || c === 0 || isBreakChar
+    i = end
   }
 
   let flowPlainAllowed = true
@@ -606,10 +672,7 @@ const UINT64_MAX = 2n ** 64n - 1n
  * uint64. Everything else stays a float, printed in Go's `%g` shortest form. So `1e6` prints as
  * `1000000`, `9.223372036854776e18` as `9223372036854776000`, and `1.5e-7` as `1.5e-07`.
  */
-function formatNumber(value: number, path: string): string {
-  if (!Number.isFinite(value)) {
-    throw new UnsupportedValueError(`json: unsupported value: ${goFormatFloat(value)}`, path)
-  }
+function formatNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e21) {
     const text = String(value === 0 ? 0 : value)
     if (Number.isSafeInteger(value)) return text

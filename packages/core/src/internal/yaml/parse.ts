@@ -1,10 +1,10 @@
 // YAML text to plain values, resolved the way kustomize reads manifests (go-yaml v3 through kyaml):
 // the `yaml` package parses with the failsafe schema, so every scalar arrives as text with its
 // style and tag, and resolve.ts decides what a plain scalar means.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
-import type { Document, Node as YamlNode, Scalar } from 'yaml'
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml'
 import { CoreError } from '../../errors.js'
 import type { KubeMap, KubeValue } from '../../object.js'
+import { yamlLib } from './lib.js'
 import { resolvePlain, resolveTagged } from './resolve.js'
 
 /** One non-empty document of a YAML stream. */
@@ -24,6 +24,7 @@ export interface ParseLimits {
 
 export function parseYamlStream(text: string, limits: ParseLimits): ParsedDocument[] {
   checkDocumentSizes(text, limits)
+  const { LineCounter, isScalar, parseAllDocuments } = yamlLib()
   const lineCounter = new LineCounter()
   const docs = parseAllDocuments(text, {
     schema: 'failsafe',
@@ -115,6 +116,7 @@ class Converter {
   private readonly limits: ParseLimits
   private readonly index: number
   private readonly lineCounter: LineCounter
+  private readonly y = yamlLib()
 
   constructor(init: { doc: Document.Parsed; limits: ParseLimits; index: number; lineCounter: LineCounter }) {
     this.doc = init.doc
@@ -125,10 +127,10 @@ class Converter {
 
   value(node: unknown): KubeValue {
     if (node === null || node === undefined) return null
-    if (isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
-    if (isScalar(node)) return this.scalar(node)
-    if (isSeq(node)) return this.guard(node, () => node.items.map((item) => this.value(item)))
-    if (isMap(node)) return this.guard(node, () => this.map(node.items))
+    if (this.y.isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
+    if (this.y.isScalar(node)) return this.scalar(node)
+    if (this.y.isSeq(node)) return this.guard(node, () => node.items.map((item) => this.value(item)))
+    if (this.y.isMap(node)) return this.guard(node, () => this.map(node.items))
     return this.fail(0, 'unsupported YAML node')
   }
 
@@ -168,13 +170,13 @@ class Converter {
     const out: KubeMap = {}
     const merges: unknown[] = []
     for (const pair of items) {
-      if (!isPair(pair)) continue
+      if (!this.y.isPair(pair)) continue
       const key = pair.key
-      if (isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
+      if (this.y.isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
         merges.push(pair.value)
         continue
       }
-      if (isScalar(key) && key.tag === MERGE_TAG) {
+      if (this.y.isScalar(key) && key.tag === MERGE_TAG) {
         merges.push(pair.value)
         continue
       }
@@ -197,8 +199,8 @@ class Converter {
   }
 
   private key(node: unknown): string {
-    if (isScalar(node)) return scalarText(node)
-    if (isAlias(node)) {
+    if (this.y.isScalar(node)) return scalarText(node)
+    if (this.y.isAlias(node)) {
       const value = this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
       if (typeof value === 'string') return value
     }

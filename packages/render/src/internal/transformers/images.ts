@@ -1,5 +1,6 @@
 // ImageTagTransformer: rewrites container images matching a name, first in every `containers`
 // and `initContainers` list anywhere in the object (the legacy walk), then at the field specs.
+import type { KubeMap } from '@gitops-sdk/core'
 import type { Fs } from '../configs.js'
 import { stepError } from '../fail.js'
 import { applyFieldSpec } from '../fieldSpec.js'
@@ -31,14 +32,18 @@ export class ImageTagTransformer implements Transformer {
     }
   }
 
-  private legacyWalk(node: Value): void {
+  private legacyWalk(node: KubeMap | Value[]): void {
     if (Array.isArray(node)) {
-      for (const e of node) this.legacyWalk(e)
+      for (let i = 0; i < node.length; i++) {
+        const e = node[i] as Value
+        if (e !== null && typeof e === 'object') this.legacyWalk(e)
+      }
       return
     }
-    if (!isMap(node)) return
-    for (const key of Object.keys(node)) {
+    // Only image fields are ever set, which a for-in loop allows.
+    for (const key in node) {
       const v = node[key] as Value
+      if (v === null || typeof v !== 'object') continue
       this.legacyWalk(v)
       if ((key === 'containers' || key === 'initContainers') && Array.isArray(v)) {
         for (const c of v) {

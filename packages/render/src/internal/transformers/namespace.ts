@@ -5,7 +5,7 @@ import type { Fs } from '../configs.js'
 import { stepError } from '../fail.js'
 import { applyFieldSpec } from '../fieldSpec.js'
 import { idString } from '../ids.js'
-import { idKey, isClusterScopedId } from '../resource.js'
+import { isClusterScopedId } from '../resource.js'
 import type { ResMap } from '../resMap.js'
 import type { Value } from '../values.js'
 import { getField, isMap, isNilOrEmpty, nodeText, setField } from '../values.js'
@@ -20,6 +20,8 @@ export interface NamespaceConfig {
   readonly roleBindingSubjects: RoleBindingSubjects
 }
 
+const NAMESPACE_FIELD: Fs = { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }
+
 export class NamespaceTransformer implements Transformer {
   readonly kind = 'NamespaceTransformer'
   constructor(private readonly c: NamespaceConfig) {}
@@ -31,30 +33,35 @@ export class NamespaceTransformer implements Transformer {
       if (isNilOrEmpty(r.obj)) continue
       r.storePreviousId(ctx.schemas)
       this.apply(r.obj, isClusterScopedId(r.gvk(), ctx.schemas))
-      const key = idKey(r.curId(), ctx.schemas)
+      const key = r.curKey(ctx.schemas)
       seen.set(key, (seen.get(key) ?? 0) + 1)
     }
     m.invalidate()
     for (const r of m.resources()) {
-      if ((seen.get(idKey(r.curId(), ctx.schemas)) ?? 0) > 1) {
+      if ((seen.get(r.curKey(ctx.schemas)) ?? 0) > 1) {
         throw stepError('RENDER_ID_CONFLICT', `namespace transformation produces ID conflict: ${idString(r.curId())}`)
       }
     }
   }
 
+  private readonly set = (v: Value, setter: (v: Value) => void): void => {
+    if (this.c.unsetOnly && !isNilOrEmpty(v) && nodeText(v) !== '') return
+    setter(this.c.namespace)
+  }
+
+  /** The field specs besides metadata/namespace, for core/v1 objects and for the others. */
+  private specs: { readonly v1: readonly Fs[]; readonly other: readonly Fs[] } | undefined
+
   private apply(obj: KubeMap, clusterScoped: boolean): void {
     const apiVersion = nodeText(getField(obj, 'apiVersion'))
     const kind = nodeText(getField(obj, 'kind'))
-    let specs = this.c.fieldSpecs.filter(
-      (fs) => fs.path !== 'metadata/namespace' && (apiVersion === 'v1' || fs.path !== 'metadata/name'),
-    )
-    const set = (v: Value, setter: (v: Value) => void): void => {
-      if (this.c.unsetOnly && !isNilOrEmpty(v) && nodeText(v) !== '') return
-      setter(this.c.namespace)
+    if (this.specs === undefined) {
+      const own = this.c.fieldSpecs.filter((fs) => fs.path !== 'metadata/namespace')
+      this.specs = { v1: own, other: own.filter((fs) => fs.path !== 'metadata/name') }
     }
-    if (!clusterScoped) {
-      applyFieldSpec(obj, { fs: { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }, create: 'scalar' }, set)
-    }
+    let specs = apiVersion === 'v1' ? this.specs.v1 : this.specs.other
+    const set = this.set
+    if (!clusterScoped) applyFieldSpec(obj, { fs: NAMESPACE_FIELD, create: 'scalar' }, set)
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
       specs = specs.filter((fs) => !((fs.kind === 'RoleBinding' || fs.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace'))
       this.subjects(obj, set)

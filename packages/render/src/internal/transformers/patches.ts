@@ -7,7 +7,7 @@ import { idString } from '../ids.js'
 import type { JsonPatchOp } from '../jsonPatch.js'
 import { applyJsonPatch } from '../jsonPatch.js'
 import type { Selector } from '../kustomization.js'
-import { Resource, idKey } from '../resource.js'
+import { Resource } from '../resource.js'
 import type { ResMap } from '../resMap.js'
 import type { SchemaState } from '../schema.js'
 import { selectResources } from '../select.js'
@@ -91,7 +91,7 @@ function normalizeMeta(pr: Resource): void {
 function checkUnique(m: ResMap, schemas: SchemaState): void {
   const seen = new Set<string>()
   for (const r of m.resources()) {
-    const key = idKey(r.curId(), schemas)
+    const key = r.curKey(schemas)
     if (seen.has(key)) throw stepError('RENDER_ID_CONFLICT', `may not add resource with an already registered id: ${idString(r.curId())}`)
     seen.add(key)
   }

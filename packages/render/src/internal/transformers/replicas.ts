@@ -17,7 +17,8 @@ export class ReplicaCountTransformer implements Transformer {
   transform(m: ResMap): void {
     let found = false
     for (const fs of this.fieldSpecs) {
-      const matches = m.resources().filter((r) => [...r.prevIdList(), r.curId()].some((id) => id.name === this.replica.name && gvkSelected(id, fs)))
+      const name = this.replica.name
+      const matches = m.resources().filter((r) => (r.name === name || r.hasPreviousName(name)) && [...r.prevIdList(), r.curId()].some((id) => id.name === name && gvkSelected(id, fs)))
       if (matches.length === 0) continue
       found = true
       for (const r of matches) applyFieldSpec(r.obj, { fs, create: 'scalar' }, (_v, set) => set(this.replica.count))

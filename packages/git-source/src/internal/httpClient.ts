@@ -34,6 +34,10 @@ async function collectBody(body: GitHttpRequest['body']): Promise<Buffer | undef
   return Buffer.concat(parts)
 }
 
+function withoutAuthorization(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
+}
+
 /** Creates an isomorphic-git `HttpClient` on node:http and node:https. */
 export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
   const ca = options.ca === undefined ? undefined : [...rootCertificates, Buffer.from(options.ca).toString('utf8')]
@@ -57,9 +61,14 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
   return {
     async request(req: GitHttpRequest): Promise<GitHttpResponse> {
       let url = req.url
-      for (const [from, to] of moved) if (url.startsWith(from)) url = to + url.slice(from.length)
-      const body = await collectBody(req.body)
       let headers = req.headers ?? {}
+      for (const [from, to] of moved) {
+        if (!url.startsWith(from)) continue
+        url = to + url.slice(from.length)
+        // The credentials were for the origin asked for, not for the one it redirected to.
+        if (new URL(to).origin !== new URL(from).origin) headers = withoutAuthorization(headers)
+      }
+      const body = await collectBody(req.body)
       for (let hop = 0; ; hop++) {
         const target = new URL(url)
         const res = await send(target, { ...req, headers }, body)
@@ -68,9 +77,7 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
         if ((req.method ?? 'GET') === 'GET' && status >= 301 && status <= 308 && status !== 304 && location !== undefined && hop < maxRedirects) {
           res.resume()
           const next = new URL(location, target)
-          if (next.origin !== target.origin) {
-            headers = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'))
-          }
+          if (next.origin !== target.origin) headers = withoutAuthorization(headers)
           const suffix = target.href.indexOf('/info/refs')
           const nextSuffix = next.href.indexOf('/info/refs')
           if (suffix > 0 && nextSuffix > 0) moved.set(target.href.slice(0, suffix), next.href.slice(0, nextSuffix))

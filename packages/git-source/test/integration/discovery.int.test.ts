@@ -171,4 +171,18 @@ describe('the ref advertisement', () => {
     })
   })
 
+  it('follows a redirect, and drops the credentials when it leaves the origin', async () => {
+    const target = open.url
+    const base = await serve((req, res) => {
+      res.writeHead(301, { location: `${target}${req.url ?? '/'}` }).end()
+    })
+    open.clearRequests()
+    const artifact = await fetchSource(`${base}/fleet.git`, { auth: { token } })
+    expect(artifact).toMatchObject({ unchanged: false, revision: `main@sha1:${main}` })
+    // The pack request goes where the advertisement came from, without the token either.
+    expect(open.requests.map((r) => [r.service, r.authorization])).toEqual([
+      ['info-refs', 'none'],
+      ['upload-pack', 'none'],
+    ])
+  })
 })

@@ -1,11 +1,21 @@
 // YAML text to plain values, resolved the way kustomize reads manifests (go-yaml v3 through kyaml):
 // the `yaml` package parses with the failsafe schema, so every scalar arrives as text with its
 // style and tag, and resolve.ts decides what a plain scalar means.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
-import type { Document, Node as YamlNode, Scalar } from 'yaml'
+import { createRequire } from 'node:module'
+import type * as Yaml from 'yaml'
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml'
 import { CoreError } from '../../errors.js'
 import type { KubeMap, KubeValue } from '../../object.js'
 import { resolvePlain, resolveTagged } from './resolve.js'
+
+// The yaml package is required on the first parse rather than imported with core: a program that
+// takes only core's errors and types (the no-change check of git-source, a CLI command that parses
+// no YAML) would otherwise pay its load time at start-up. In Node both \`import\` and \`require\`
+// of yaml give its one CJS build, so this is the same module instance other packages import.
+let yamlModule: typeof Yaml | undefined
+function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml)
+}
 
 /** One non-empty document of a YAML stream. */
 export interface ParsedDocument {
@@ -24,6 +34,7 @@ export interface ParseLimits {
 
 export function parseYamlStream(text: string, limits: ParseLimits): ParsedDocument[] {
   checkDocumentSizes(text, limits)
+  const { LineCounter, parseAllDocuments, isScalar } = yaml()
   const lineCounter = new LineCounter()
   const docs = parseAllDocuments(text, {
     schema: 'failsafe',
@@ -108,6 +119,7 @@ function scalarText(node: Scalar): string {
 }
 
 class Converter {
+  private readonly yaml = yaml()
   private expanded = 0
   private readonly active = new Set<YamlNode>()
 
@@ -125,10 +137,10 @@ class Converter {
 
   value(node: unknown): KubeValue {
     if (node === null || node === undefined) return null
-    if (isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
-    if (isScalar(node)) return this.scalar(node)
-    if (isSeq(node)) return this.guard(node, () => node.items.map((item) => this.value(item)))
-    if (isMap(node)) return this.guard(node, () => this.map(node.items))
+    if (this.yaml.isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
+    if (this.yaml.isScalar(node)) return this.scalar(node)
+    if (this.yaml.isSeq(node)) return this.guard(node, () => node.items.map((item) => this.value(item)))
+    if (this.yaml.isMap(node)) return this.guard(node, () => this.map(node.items))
     return this.fail(0, 'unsupported YAML node')
   }
 
@@ -168,13 +180,13 @@ class Converter {
     const out: KubeMap = {}
     const merges: unknown[] = []
     for (const pair of items) {
-      if (!isPair(pair)) continue
+      if (!this.yaml.isPair(pair)) continue
       const key = pair.key
-      if (isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
+      if (this.yaml.isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
         merges.push(pair.value)
         continue
       }
-      if (isScalar(key) && key.tag === MERGE_TAG) {
+      if (this.yaml.isScalar(key) && key.tag === MERGE_TAG) {
         merges.push(pair.value)
         continue
       }
@@ -197,8 +209,8 @@ class Converter {
   }
 
   private key(node: unknown): string {
-    if (isScalar(node)) return scalarText(node)
-    if (isAlias(node)) {
+    if (this.yaml.isScalar(node)) return scalarText(node)
+    if (this.yaml.isAlias(node)) {
       const value = this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
       if (typeof value === 'string') return value
     }

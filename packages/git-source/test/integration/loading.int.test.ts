@@ -73,6 +73,8 @@ describe.skipIf(!existsSync(dist))('@gitops-sdk/git-source as built', () => {
     expect(heavy(loaded)).toEqual([])
     // core requires yaml on its first parse; an import of it at load time would show here.
     expect(loaded.filter((m) => m.includes('/yaml/'))).toEqual([])
+    // An http:// remote needs no TLS.
+    expect(loaded.filter((m) => m === 'node:https' || m === 'node:tls')).toEqual([])
   })
 
   it('loads them when a pack is needed (the check above can fail)', async () => {

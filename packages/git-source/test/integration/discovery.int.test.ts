@@ -1,6 +1,5 @@
 // The ref advertisement, read by our own smart-HTTP code, against git http-backend with native
 // `git ls-remote` as the reference, and the no-change check it makes cheap.
-import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { RequestListener, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -9,16 +8,18 @@ import { createHttpTransport, fetchSource } from '../../src/index.js'
 import type { FetchSourceOptions, RemoteRefs } from '../../src/index.js'
 import { createRepository, runGit, startGitServer } from '../../src/testing.js'
 import type { GitServer, TestRepository } from '../../src/testing.js'
+import { startAuthServers } from '../helpers/authServers.js'
+import type { AuthServers } from '../helpers/authServers.js'
 import { tempDir } from '../helpers/workspace.js'
 
 const password = 'pa55-discovery-never-shown'
 const token = 'tok-discovery-never-shown'
-const tlsDir = new URL('../fixtures/tls/', import.meta.url)
 
 let root: { path: string; remove: () => Promise<void> }
 let repo: TestRepository
 let main: string
 let open: GitServer
+let secured: AuthServers
 let basic: GitServer
 let bearer: GitServer
 let https: GitServer
@@ -35,19 +36,13 @@ beforeAll(async () => {
   await repo.commit({ 'app.yaml': 'feature\n' }, { branch: 'feature/x' })
   await repo.git(['update-ref', 'refs/pull/7/head', 'refs/heads/feature/x'])
   await createRepository(root.path, { name: 'empty.git' })
-  ca = await readFile(new URL('test-only-ca.pem', tlsDir), 'utf8')
   open = await startGitServer({ root: root.path })
-  basic = await startGitServer({ root: root.path, auth: { username: 'deployer', password } })
-  bearer = await startGitServer({ root: root.path, auth: { token } })
-  https = await startGitServer({
-    root: root.path,
-    auth: { token },
-    tls: { key: await readFile(new URL('test-only-server.key', tlsDir)), cert: await readFile(new URL('test-only-server.pem', tlsDir)) },
-  })
+  secured = await startAuthServers(root.path, { password, token })
+  ;({ basic, bearer, https, ca } = secured)
 })
 
 afterAll(async () => {
-  await Promise.all([open.stop(), basic.stop(), bearer.stop(), https.stop()])
+  await Promise.all([open.stop(), secured.stop()])
   for (const server of others) server.closeAllConnections()
   await Promise.all(others.map((server) => new Promise((resolve) => server.close(resolve))))
   await root.remove()

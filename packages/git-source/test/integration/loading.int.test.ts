@@ -59,7 +59,10 @@ process.stdout.write(String(result.unchanged))
   )
   // Asynchronously: the git server runs in this process and must keep answering.
   const unchanged = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [script], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => (err === null ? resolve(out) : reject(err)))
+    execFile(process.execPath, [script], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => {
+      if (err === null) resolve(out)
+      else reject(new Error(`the fetch in a fresh process failed: ${err.message}`))
+    })
   })
   expect(unchanged).toBe(String(options.lastRevision !== undefined))
   return (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '')

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // git-source against native git on generated repositories served on loopback by git http-backend
 // (the package's own test server), clones written to tmpfs (/dev/shm).
-//   node bench/git-source.bench.mjs [FILES...] [--runs N]     default: 1000 10000, 5 runs
+//   node bench/git-source.bench.mjs [FILES...] [--runs N] [--no-change]   default: 1000 10000, 5 runs
 // Rows: cold shallow fetch to an in-memory artifact vs `git clone --depth 1 --no-checkout`; cold
-// shallow fetch with checkout vs `git clone --depth 1`; the no-change check vs `git ls-remote`;
-// isomorphic-git's own clone for reference; peak RSS of one fetch in a fresh process.
+// shallow fetch with checkout vs `git clone --depth 1`; the no-change check vs `git ls-remote`, in
+// process and as a whole process (a node script, and `gitops fetch --last-revision`), with the
+// floors that are not ours (the server answering one GET, node starting); isomorphic-git's own
+// clone for reference; peak RSS of one fetch in a fresh process. --no-change runs only the
+// no-change rows.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
+import { get } from 'node:http'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,12 +19,14 @@ import { fetchSource } from '../packages/git-source/dist/index.js'
 import { createRepository, gitEnv } from '../packages/git-source/dist/testing.js'
 
 const args = process.argv.slice(2)
+const noChangeOnly = args.includes('--no-change')
 const runsAt = args.indexOf('--runs')
 const runs = runsAt < 0 ? 5 : Number(args[runsAt + 1])
 const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number)
 if (sizes.length === 0) sizes.push(1000, 10000)
 const tmp = existsShm() ? '/dev/shm' : undefined
 const here = fileURLToPath(new URL('.', import.meta.url))
+const cli = join(here, '..', 'packages', 'cli', 'dist', 'bin.js')
 const requireFromPackage = createRequire(join(here, '..', 'packages', 'git-source', 'package.json'))
 const git = requireFromPackage('isomorphic-git')
 const isoHttp = requireFromPackage('isomorphic-git/http/node')
@@ -113,12 +119,52 @@ async function pair(ours, reference) {
 
 const mib = (v) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`)
 const row = (name, r) =>
-  console.log(`${name.padEnd(46)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x`)
+  console.log(`${name.padEnd(50)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x`)
+
+// The no-change check against `url`: in process, as a node process, through the gitops binary,
+// each against `git ls-remote`, and the floors that are not ours (the server answering one GET,
+// node starting and exiting). `canned`: the server answers GETs only, so git must use protocol v0.
+async function noChangeRows(url, revision, canned) {
+  const lsRemote = () => time('git', ['ls-remote', url])
+  // git speaks protocol v2 by default: ls-remote then makes two requests (the capability
+  // advertisement, then ls-refs); with protocol v0 it makes one, as ours does.
+  const lsRemoteV0 = () => time('git', ['-c', 'protocol.version=0', 'ls-remote', url])
+  const noChange = async () => {
+    const t0 = performance.now()
+    const r = await fetchSource(url, { lastRevision: revision })
+    if (!r.unchanged) throw new Error('expected unchanged')
+    return performance.now() - t0
+  }
+  // One GET of the advertisement, read to the end, on a fresh connection.
+  const rawGet = () =>
+    new Promise((resolve, reject) => {
+      const t0 = performance.now()
+      get(`${url}/info/refs?service=git-upload-pack`, { agent: false }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(performance.now() - t0))
+      }).on('error', reject)
+    })
+  const out = fresh('gitops-bench-cli-')
+  const noChangeProcess = () => time(process.execPath, [join(here, 'git-source-child.mjs'), url, '--last-revision', revision])
+  const cliProcess = () => time(process.execPath, [cli, 'fetch', url, '--out', join(out, 'c'), '--last-revision', revision])
+  const [reference, name] = canned ? [lsRemoteV0, 'ls-remote (v0)'] : [lsRemote, 'ls-remote']
+  try {
+    row(`no-change check (in process) vs ${name}`, await pair(noChange, reference))
+    row('  floor: one raw GET info/refs (in process)', await pair(rawGet, reference))
+    row(`no-change check (node process) vs ${name}`, await pair(noChangeProcess, reference))
+    if (!canned) row('no-change check (node process) vs ls-remote (v0)', await pair(noChangeProcess, lsRemoteV0))
+    row(`gitops fetch --last-revision vs ${name}`, await pair(cliProcess, reference))
+    if (!canned) row('gitops fetch --last-revision vs ls-remote (v0)', await pair(cliProcess, lsRemoteV0))
+    row(`  floor: node -e 0 vs ${name}`, await pair(() => time(process.execPath, ['-e', '0']), reference))
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+}
 
 const root = fresh('gitops-bench-repos-')
 const serverProcess = spawn(process.execPath, [join(here, 'git-source-server.mjs'), root], { stdio: ['pipe', 'pipe', 'inherit'] })
-const base = await new Promise((resolve, reject) => {
-  serverProcess.stdout.once('data', (chunk) => resolve(String(chunk).trim()))
+const [base, cannedBase] = await new Promise((resolve, reject) => {
+  serverProcess.stdout.once('data', (chunk) => resolve(String(chunk).trim().split(' ')))
   serverProcess.once('exit', () => reject(new Error('the git server did not start')))
 })
 try {
@@ -127,7 +173,7 @@ try {
     await buildRepository(root, files)
     const url = `${base}/fleet-${files}.git`
     console.log(`\n${files} files`)
-    console.log(`${'operation'.padEnd(46)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
+    console.log(`${'operation'.padEnd(50)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
 
     const cloneNative = (args) => () => {
       const dir = fresh('gitops-bench-native-')
@@ -147,20 +193,16 @@ try {
         rmSync(dir, { recursive: true, force: true })
       }
     }
-    row('fetch, in-memory artifact vs --no-checkout', await pair(fetchOurs(false), cloneNative(['--no-checkout'])))
-    row('fetch with checkout vs git clone --depth 1', await pair(fetchOurs(true), cloneNative([])))
+    if (!noChangeOnly) {
+      row('fetch, in-memory artifact vs --no-checkout', await pair(fetchOurs(false), cloneNative(['--no-checkout'])))
+      row('fetch with checkout vs git clone --depth 1', await pair(fetchOurs(true), cloneNative([])))
+    }
 
     const first = await fetchSource(url)
-    const lsRemote = () => time('git', ['ls-remote', url])
-    const noChange = async () => {
-      const t0 = performance.now()
-      const r = await fetchSource(url, { lastRevision: first.revision })
-      if (!r.unchanged) throw new Error('expected unchanged')
-      return performance.now() - t0
-    }
-    row('no-change check (in process) vs ls-remote', await pair(noChange, lsRemote))
-    const noChangeProcess = () => time(process.execPath, [join(here, 'git-source-child.mjs'), url, '--last-revision', first.revision])
-    row('no-change check (node process) vs ls-remote', await pair(noChangeProcess, lsRemote))
+    await noChangeRows(url, first.revision, false)
+    console.log('the same against a server answering from memory (no git process per request):')
+    await noChangeRows(`${cannedBase}/fleet-${files}.git`, first.revision, true)
+    if (noChangeOnly) continue
     const iso = async () => {
       const dir = fresh('gitops-bench-iso-')
       try {

@@ -1,9 +1,10 @@
-import { GitRemoteHTTP } from 'isomorphic-git/managers'
 import type { HttpClient } from 'isomorphic-git'
 import { GitSourceError } from './errors.js'
+import { discoverRefs } from './internal/discoverRefs.js'
+import type { Advertisement } from './internal/discoverRefs.js'
 import { createNodeHttpClient } from './internal/httpClient.js'
 import { decodeResponseV1, decodeResponseV2, encodeRequestV1, encodeRequestV2, requestCapabilitiesV1 } from './internal/uploadPack.js'
-import { describeFailure } from './internal/failure.js'
+import { describeFailure, listingRefs } from './internal/failure.js'
 import type { GitAuth } from './types.js'
 
 /** The refs a remote advertises. */
@@ -92,19 +93,10 @@ function authHeaders(auth: GitAuth | undefined): Record<string, string> {
   return {}
 }
 
-interface Advertisement {
-  readonly protocolVersion?: number
-  readonly refs?: Map<string, string>
-  readonly symrefs?: Map<string, string>
-  /** Protocol v0/v1 capabilities. */
-  readonly capabilities?: Set<string>
-  /** Protocol v2 capabilities, name → value (`true` when it has none). */
-  readonly capabilities2?: Record<string, string | true>
-}
-
 /**
- * The smart-HTTP(S) transport, built on isomorphic-git's `GitRemoteHTTP` for the ref
- * advertisement and the pack request. Credentials go in an `Authorization` header on every
+ * The smart-HTTP(S) transport: the ref advertisement is one `GET info/refs` read here, the pack
+ * request goes through isomorphic-git's `GitRemoteHTTP` (loaded only when a pack is asked for, so
+ * that a no-change check stays cheap). Credentials go in an `Authorization` header on every
  * request (basic, or bearer for a token), never in the URL. Packs are fetched with protocol v1, or
  * v2 when a commit that no ref points at is wanted.
  *
@@ -129,24 +121,23 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
     const known = protocolVersion === 1 ? advertisements.get(context.signal) : undefined
     if (known !== undefined) return known
     try {
-      const ad = (await GitRemoteHTTP.discover({
-        http: client(context.signal),
-        service: 'git-upload-pack',
+      const ad = await discoverRefs(client(context.signal), {
         url: context.url,
         headers: authHeaders(context.auth),
         protocolVersion,
         signal: context.signal,
-      })) as Advertisement
+      })
       if (protocolVersion === 1) advertisements.set(context.signal, ad)
       return ad
     } catch (err) {
-      throw describeFailure(err, context, 'listing refs')
+      throw describeFailure(err, context, listingRefs)
     }
   }
   const post = async (body: Buffer, context: TransportContext, v2: boolean): Promise<AsyncIterable<Uint8Array>> => {
     try {
       const headers = authHeaders(context.auth)
       if (v2) headers['Git-Protocol'] = 'version=2'
+      const { GitRemoteHTTP } = await import('isomorphic-git/managers')
       const res = await GitRemoteHTTP.connect({
         http: client(context.signal),
         service: 'git-upload-pack',
@@ -165,11 +156,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
   return {
     async listRefs(context) {
       const ad = await discover(context, 1)
-      return {
-        refs: ad.refs ?? new Map(),
-        symrefs: ad.symrefs ?? new Map(),
-        capabilities: new Set(ad.capabilities),
-      }
+      return { refs: ad.refs, symrefs: ad.symrefs, capabilities: new Set(ad.capabilities) }
     },
     async fetchPack(request, context) {
       if (request.advertised) {
@@ -178,7 +165,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
       }
       const ad = await discover(context, 2)
       if (ad.protocolVersion !== 2) {
-        const caps = ad.capabilities ?? new Set()
+        const caps = ad.capabilities
         if (caps.has('allow-reachable-sha1-in-want') || caps.has('allow-any-sha1-in-want')) return requestV1(ad, request, context)
         throw new GitSourceError({
           code: 'GIT_REF_NOT_FOUND',
@@ -186,7 +173,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
           details: { url: context.url, wants: request.wants },
         })
       }
-      const fetchCaps = ad.capabilities2?.fetch
+      const fetchCaps = ad.capabilities2.fetch
       if (request.depth !== undefined && !(typeof fetchCaps === 'string' && fetchCaps.split(' ').includes('shallow'))) {
         return fetchWith(encodeRequestV2({ ...request, depth: undefined, shallows: [] }), true, context)
       }
@@ -195,7 +182,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
   }
 
   async function requestV1(ad: Advertisement, request: PackRequest, context: TransportContext): Promise<PackResponse> {
-    const offered = ad.capabilities ?? new Set<string>()
+    const offered = ad.capabilities
     const shallow = offered.has('shallow')
     const req = shallow ? request : { ...request, depth: undefined, shallows: [] }
     let caps: string[]

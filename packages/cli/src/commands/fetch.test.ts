@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer } from '@gitops-sdk/git-source/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -106,15 +106,40 @@ describe('gitops fetch', () => {
 
 const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
 
+/** Runs the built binary; with `nodeArgs` before it. Asynchronously: the git server runs in this process. */
+function gitops(args: readonly string[], nodeArgs: readonly string[] = []): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [...nodeArgs, bin, ...args], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => {
+      if (err === null) resolve(out)
+      else reject(new Error(`gitops ${args[0]} failed: ${err.message}`))
+    })
+  })
+}
+
 describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
   it('fetches through the real binary', async () => {
-    // Asynchronously: the git server runs in this process and must keep answering.
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [bin, 'fetch', url, '--ref', 'tag:v1.0.0', '--out', join(root, 'out-bin')], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => {
-        if (err === null) resolve(out)
-        else reject(new Error(`gitops fetch failed: ${err.message}`))
-      })
-    })
+    const stdout = await gitops(['fetch', url, '--ref', 'tag:v1.0.0', '--out', join(root, 'out-bin')])
     expect((JSON.parse(stdout) as { revision: string }).revision).toMatch(/^v1\.0\.0@sha1:[0-9a-f]{40}$/)
+  })
+
+  it('answers an unchanged --last-revision without loading isomorphic-git, semver, yaml or the pack code', async () => {
+    // A module resolve hook records every module the process loads through import.
+    const log = join(root, 'loaded.log')
+    await writeFile(
+      join(root, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs'
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context)
+  appendFileSync(${JSON.stringify(log)}, result.url + '\\n')
+  return result
+}
+`,
+    )
+    await writeFile(join(root, 'register.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(root, 'hooks.mjs')).href)})\n`)
+    const args = ['fetch', url, '--ref', 'branch:main', '--out', join(root, 'out-lean'), '--last-revision', `main@sha1:${commit}`]
+    expect(JSON.parse(await gitops(args, ['--import', join(root, 'register.mjs')]))).toEqual({ unchanged: true, revision: `main@sha1:${commit}` })
+    const loaded = (await readFile(log, 'utf8')).split('\n')
+    expect(loaded.some((m) => m.includes('/git-source/'))).toBe(true)
+    expect(loaded.filter((m) => /isomorphic-git|\/semver\/|\/yaml\/|fetchArtifact|semverTags/.test(m))).toEqual([])
   })
 })

@@ -6,18 +6,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { isState, stateFile } from './cacheState.js'
+import type { CacheState } from './cacheState.js'
 import { createObjectStore } from './objectStore.js'
 import type { ObjectStore } from './objectStore.js'
 import { IdxFormatError, readIdx } from './packIdx.js'
-
-/** What the cache remembers about the last fetch. */
-export interface CacheState {
-  readonly version: 1
-  readonly url: string
-  readonly revision: string
-  readonly commit: string
-  readonly ref: string | undefined
-}
 
 /** An opened cache: its directory, state, objects and shallow boundary. */
 export interface OpenedCache {
@@ -33,43 +26,10 @@ export class CacheCorruptError extends Error {
   override readonly name = 'CacheCorruptError'
 }
 
-const stateFile = 'gitops-source.json'
-
-/** The directory of `url`'s cache under `cacheDir`: a readable slug plus a hash of the URL. */
-export function cacheDirFor(cacheDir: string, url: string): string {
-  const parsed = new URL(url)
-  const slug = `${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60)
-  const hash = createHash('sha256').update(url).digest('hex').slice(0, 16)
-  return join(cacheDir, `${slug}-${hash}`)
-}
-
 async function atomicWrite(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`
   await writeFile(tmp, data)
   await rename(tmp, path)
-}
-
-function isState(value: unknown, url: string): value is CacheState {
-  if (typeof value !== 'object' || value === null) return false
-  const v = value as Record<string, unknown>
-  return (
-    v.version === 1 &&
-    v.url === url &&
-    typeof v.revision === 'string' &&
-    typeof v.commit === 'string' &&
-    /^[0-9a-f]{40}$/.test(v.commit) &&
-    (v.ref === undefined || typeof v.ref === 'string')
-  )
-}
-
-/** The remembered state only (cheap: for the no-change check); `undefined` when absent or unreadable. */
-export async function readCacheState(dir: string, url: string): Promise<CacheState | undefined> {
-  try {
-    const value: unknown = JSON.parse(await readFile(join(dir, stateFile), 'utf8'))
-    return isState(value, url) ? value : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -3,6 +3,8 @@
 import { isGitOpsError } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
 import type { GitErrorCode } from '../errors.js'
+import { HttpStatusError, NotSmartHttpError } from './discoverRefs.js'
+import { PktLineError } from './pktLine.js'
 import { RemoteError, WireError } from './uploadPack.js'
 
 const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED'])
@@ -15,6 +17,9 @@ const tls = new Set([
   'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ])
+
+/** The phase of the ref advertisement, for {@link describeFailure}. */
+export const listingRefs = 'listing refs'
 
 interface Subject {
   readonly url: string
@@ -32,6 +37,14 @@ function make(code: GitErrorCode, subject: Subject, failure: Failure): GitSource
   return new GitSourceError({ code, message: `${subject.url}: ${text}`, details: { url: subject.url, ...details }, cause })
 }
 
+/** The status of an HTTP error: ours (the advertisement) or isomorphic-git's (the pack request). */
+function httpStatusOf(err: unknown): { status: number; statusText: string } | undefined {
+  if (err instanceof HttpStatusError) return { status: err.status, statusText: err.statusText }
+  const e = err as { code?: unknown; data?: { statusCode?: number; statusMessage?: string } }
+  if (e.code !== 'HttpError') return undefined
+  return { status: e.data?.statusCode ?? 0, statusText: e.data?.statusMessage ?? '' }
+}
+
 /**
  * Classifies a failure while `phase` (e.g. `listing refs`). An abort is rethrown as the signal's
  * reason; a GitSourceError passes through.
@@ -39,12 +52,13 @@ function make(code: GitErrorCode, subject: Subject, failure: Failure): GitSource
 export function describeFailure(err: unknown, subject: Subject, phase: string): unknown {
   if (subject.signal.aborted) return subject.signal.reason
   if (isGitOpsError(err)) return err
-  const e = err as { code?: unknown; data?: { statusCode?: number; statusMessage?: string }; message?: unknown }
+  const e = err as { code?: unknown; message?: unknown }
   const code = typeof e.code === 'string' ? e.code : undefined
   const message = typeof e.message === 'string' ? (e.message.split('\n')[0] ?? '') : String(err)
-  if (code === 'HttpError') {
-    const status = e.data?.statusCode ?? 0
-    const reason = `HTTP ${status}${e.data?.statusMessage ? ` ${e.data.statusMessage}` : ''}`
+  const http = httpStatusOf(err)
+  if (http !== undefined) {
+    const { status } = http
+    const reason = `HTTP ${status}${http.statusText === '' ? '' : ` ${http.statusText}`}`
     if (status === 401 || status === 403) {
       return make('GIT_AUTH_FAILED', subject, { text: `authentication failed while ${phase} (${reason}); check the credentials`, details: { status } })
     }
@@ -54,8 +68,8 @@ export function describeFailure(err: unknown, subject: Subject, phase: string): 
     }
     return make('GIT_PROTOCOL_ERROR', subject, { text: `unexpected ${reason} while ${phase}`, details: { status } })
   }
-  if (code === 'SmartHttpError' || code === 'ParseError' || code === 'EmptyServerResponseError') {
-    return make('GIT_PROTOCOL_ERROR', subject, { text: `not a smart git HTTP server (${code}) while ${phase}` })
+  if (err instanceof NotSmartHttpError) {
+    return make('GIT_PROTOCOL_ERROR', subject, { text: `not a smart git HTTP server while ${phase} (${err.message})` })
   }
   if (code !== undefined && tls.has(code)) {
     return make('GIT_TLS_ERROR', subject, { text: `TLS certificate not trusted (${code}); pass the CA bundle as \`ca\``, cause: err, details: { reason: code } })
@@ -64,12 +78,13 @@ export function describeFailure(err: unknown, subject: Subject, phase: string): 
     return make('GIT_UNREACHABLE', subject, { text: `connection failed while ${phase} (${code ?? message})`, cause: err, details: { reason: code ?? message } })
   }
   if (err instanceof RemoteError) {
-    if (/not our ref|unadvertised object|want .* not valid|not found/i.test(err.message)) {
+    // An error in the advertisement is about the repository (access, existence), never a ref.
+    if (phase !== listingRefs && /not our ref|unadvertised object|want .* not valid|not found/i.test(err.message)) {
       return make('GIT_REF_NOT_FOUND', subject, { text: `the server refused the object: ${err.message}`, cause: err })
     }
     return make('GIT_PROTOCOL_ERROR', subject, { text: `the server reported an error while ${phase}: ${err.message}`, cause: err })
   }
-  if (err instanceof WireError) {
+  if (err instanceof WireError || err instanceof PktLineError) {
     return make('GIT_PROTOCOL_ERROR', subject, { text: `bad response while ${phase}: ${err.message}`, cause: err })
   }
   return make('GIT_PROTOCOL_ERROR', subject, { text: `failed while ${phase}: ${message}`, cause: err })

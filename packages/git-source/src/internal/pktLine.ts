@@ -18,6 +18,11 @@ export function pktText(payload: Buffer): string {
   return text.endsWith('\n') ? text.slice(0, -1) : text
 }
 
+/** The bytes are not pkt-lines, or end inside one. */
+export class PktLineError extends Error {
+  override readonly name = 'PktLineError'
+}
+
 /** What {@link PktReader.read} yields: a payload, a special packet, or the end of the stream. */
 export type Pkt = Buffer | 'flush' | 'delim' | 'response-end' | 'end'
 
@@ -84,16 +89,16 @@ export class PktReader {
   async read(): Promise<Pkt> {
     if (!(await this.#fill(4))) {
       if (this.#available === 0) return 'end'
-      throw new Error('the stream ended inside a pkt-line header')
+      throw new PktLineError('the stream ended inside a pkt-line header')
     }
     const header = this.#take(4).toString('latin1')
     const length = Number.parseInt(header, 16)
-    if (!/^[0-9a-f]{4}$/i.test(header) || Number.isNaN(length)) throw new Error(`bad pkt-line header ${JSON.stringify(header)}`)
+    if (!/^[0-9a-f]{4}$/i.test(header) || Number.isNaN(length)) throw new PktLineError(`bad pkt-line header ${JSON.stringify(header)}`)
     if (length === 0) return 'flush'
     if (length === 1) return 'delim'
     if (length === 2) return 'response-end'
-    if (length < 4) throw new Error(`bad pkt-line length ${length}`)
-    if (!(await this.#fill(length - 4))) throw new Error('the stream ended inside a pkt-line')
+    if (length < 4) throw new PktLineError(`bad pkt-line length ${length}`)
+    if (!(await this.#fill(length - 4))) throw new PktLineError('the stream ended inside a pkt-line')
     return this.#take(length - 4)
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RemoteRefs } from '../transport.js'
-import { closeMatches, resolveRef, tagVersion, validateRef } from './resolveRef.js'
+import { closeMatches, resolveRef, validateRef } from './resolveRef.js'
+import { tagVersion } from './semverTags.js'
 
 const url = 'https://git.example/fleet.git'
 const id = (n: number): string => n.toString(16).padStart(40, '0')
@@ -25,13 +26,13 @@ const refs = remote({
 })
 
 describe('resolveRef', () => {
-  it('resolves the default branch from the HEAD symref, or from HEAD’s commit', () => {
-    expect(resolveRef(url, {}, refs)).toMatchObject({ name: 'main', fullRef: 'refs/heads/main', want: id(1), commit: id(1) })
-    expect(resolveRef(url, {}, remote({ HEAD: id(2), 'refs/heads/dev': id(2), 'refs/heads/main': id(1) }, null))).toMatchObject({ name: 'dev' })
+  it('resolves the default branch from the HEAD symref, or from HEAD’s commit', async () => {
+    expect(await resolveRef(url, {}, refs)).toMatchObject({ name: 'main', fullRef: 'refs/heads/main', want: id(1), commit: id(1) })
+    expect(await resolveRef(url, {}, remote({ HEAD: id(2), 'refs/heads/dev': id(2), 'refs/heads/main': id(1) }, null))).toMatchObject({ name: 'dev' })
   })
 
-  it('wants the annotated tag object and knows its commit from the peeled entry', () => {
-    expect(resolveRef(url, { tag: 'v1.0.0' }, refs)).toMatchObject({ want: id(10), commit: id(3), fullRef: 'refs/tags/v1.0.0' })
+  it('wants the annotated tag object and knows its commit from the peeled entry', async () => {
+    expect(await resolveRef(url, { tag: 'v1.0.0' }, refs)).toMatchObject({ want: id(10), commit: id(3), fullRef: 'refs/tags/v1.0.0' })
   })
 
   it('reads tags as versions with a v prefix and missing minor or patch', () => {
@@ -41,30 +42,31 @@ describe('resolveRef', () => {
     expect(tagVersion('release')).toBeNull()
   })
 
-  it('picks the highest tag in the range, pre-releases only when asked', () => {
-    expect(resolveRef(url, { semver: '*' }, refs).name).toBe('1.1')
-    expect(resolveRef(url, { semver: '>=2.0.0-rc.0' }, refs).name).toBe('v2.0.0-rc.1')
-    expect(resolveRef(url, { semver: '~1.0' }, refs).name).toBe('v1.0.0')
+  it('picks the highest tag in the range, pre-releases only when asked', async () => {
+    expect((await resolveRef(url, { semver: '*' }, refs)).name).toBe('1.1')
+    expect((await resolveRef(url, { semver: '>=2.0.0-rc.0' }, refs)).name).toBe('v2.0.0-rc.1')
+    expect((await resolveRef(url, { semver: '~1.0' }, refs)).name).toBe('v1.0.0')
   })
 
-  it('marks a commit as advertised only when a ref points at it', () => {
-    expect(resolveRef(url, { commit: id(2) }, refs)).toMatchObject({ advertised: true, name: undefined })
-    expect(resolveRef(url, { commit: id(99) }, refs)).toMatchObject({ advertised: false, want: id(99) })
-    expect(resolveRef(url, { commit: id(99), branch: 'dev' }, refs)).toMatchObject({ name: 'dev', branchRef: 'refs/heads/dev' })
-    expect(() => resolveRef(url, { commit: id(99), branch: 'gone' }, refs)).toThrow(expect.objectContaining({ code: 'GIT_REF_NOT_FOUND' }))
+  it('marks a commit as advertised only when a ref points at it', async () => {
+    expect(await resolveRef(url, { commit: id(2) }, refs)).toMatchObject({ advertised: true, name: undefined })
+    expect(await resolveRef(url, { commit: id(99) }, refs)).toMatchObject({ advertised: false, want: id(99) })
+    expect(await resolveRef(url, { commit: id(99), branch: 'dev' }, refs)).toMatchObject({ name: 'dev', branchRef: 'refs/heads/dev' })
+    await expect(resolveRef(url, { commit: id(99), branch: 'gone' }, refs)).rejects.toMatchObject({ code: 'GIT_REF_NOT_FOUND' })
   })
 
-  it('fails on an empty repository and on a HEAD that points nowhere', () => {
-    expect(() => resolveRef(url, {}, remote({}))).toThrow(expect.objectContaining({ code: 'GIT_EMPTY_REPOSITORY' }))
-    expect(() => resolveRef(url, {}, remote({ 'refs/heads/dev': id(2) }, 'refs/heads/main'))).toThrow(
-      expect.objectContaining({ code: 'GIT_REF_NOT_FOUND', message: `${url}: the remote HEAD points at no branch; name one with ref.branch (branches: dev)` }),
-    )
+  it('fails on an empty repository and on a HEAD that points nowhere', async () => {
+    await expect(resolveRef(url, {}, remote({}))).rejects.toMatchObject({ code: 'GIT_EMPTY_REPOSITORY' })
+    await expect(resolveRef(url, {}, remote({ 'refs/heads/dev': id(2) }, 'refs/heads/main'))).rejects.toMatchObject({
+      code: 'GIT_REF_NOT_FOUND',
+      message: `${url}: the remote HEAD points at no branch; name one with ref.branch (branches: dev)`,
+    })
   })
 
-  it('validates refs before any I/O', () => {
-    expect(() => validateRef(url, { commit: 'ABC' })).toThrow(expect.objectContaining({ code: 'GIT_INVALID_OPTION' }))
-    expect(() => validateRef(url, { semver: '>>1' })).toThrow(expect.objectContaining({ code: 'GIT_INVALID_OPTION' }))
-    expect(() => validateRef(url, { semver: '>=1.0.0, <2.0.0' })).not.toThrow()
+  it('validates refs before any I/O', async () => {
+    await expect(validateRef(url, { commit: 'ABC' })).rejects.toMatchObject({ code: 'GIT_INVALID_OPTION' })
+    await expect(validateRef(url, { semver: '>>1' })).rejects.toMatchObject({ code: 'GIT_INVALID_OPTION' })
+    await expect(validateRef(url, { semver: '>=1.0.0, <2.0.0' })).resolves.toBeUndefined()
   })
 })
 

@@ -1,5 +1,5 @@
 // Picks the remote ref a GitRef names from one ref advertisement, as Flux's source-controller does.
-import semver from 'semver'
+// semver is loaded only for a semver ref: the no-change check of a branch should not pay for it.
 import { GitSourceError } from '../errors.js'
 import type { RemoteRefs } from '../transport.js'
 import type { GitRef } from '../types.js'
@@ -27,28 +27,16 @@ function invalid(url: string, message: string): GitSourceError {
 }
 
 /** Checks a GitRef before any I/O. */
-export function validateRef(url: string, ref: GitRef): void {
+export async function validateRef(url: string, ref: GitRef): Promise<void> {
   if (ref.commit !== undefined && !hex40.test(ref.commit)) {
     throw invalid(url, `ref.commit must be a full 40-digit lowercase commit id, not ${JSON.stringify(ref.commit)}`)
   }
-  if (ref.semver !== undefined && semver.validRange(normalizeRange(ref.semver)) === null) {
+  if (ref.semver !== undefined && !(await import('./semverTags.js')).isValidRange(ref.semver)) {
     throw invalid(url, `ref.semver ${JSON.stringify(ref.semver)} is not a valid semver range`)
   }
   if (ref.name !== undefined && !ref.name.startsWith('refs/') && ref.name !== 'HEAD') {
     throw invalid(url, `ref.name must be a full ref such as refs/heads/main, not ${JSON.stringify(ref.name)}`)
   }
-}
-
-// Masterminds/semver (Flux) separates AND-ed constraints with commas; node-semver with spaces.
-function normalizeRange(range: string): string {
-  return range.replaceAll(',', ' ')
-}
-
-/** The semver version a tag name stands for (`v` prefix and missing minor/patch allowed), or null. */
-export function tagVersion(tag: string): semver.SemVer | null {
-  const bare = tag.replace(/^v/, '')
-  const padded = /^\d+$/.test(bare) ? `${bare}.0.0` : /^\d+\.\d+$/.test(bare) ? `${bare}.0` : bare
-  return semver.parse(padded, { loose: true })
 }
 
 function distance(a: string, b: string): number {
@@ -105,7 +93,7 @@ function tipOf(refs: RemoteRefs, fullRef: string): { want: string; commit: strin
  *
  * @throws `GIT_EMPTY_REPOSITORY`, `GIT_REF_NOT_FOUND`, `GIT_NO_SEMVER_MATCH`
  */
-export function resolveRef(url: string, ref: GitRef, refs: RemoteRefs): ResolvedRef {
+export async function resolveRef(url: string, ref: GitRef, refs: RemoteRefs): Promise<ResolvedRef> {
   if (refs.refs.size === 0) {
     throw new GitSourceError({ code: 'GIT_EMPTY_REPOSITORY', message: `${url}: the repository is empty (it has no refs)`, details: { url } })
   }
@@ -125,16 +113,8 @@ export function resolveRef(url: string, ref: GitRef, refs: RemoteRefs): Resolved
     return { name: ref.name, fullRef: ref.name, ...tip, advertised: true, branchRef: undefined }
   }
   if (ref.semver !== undefined) {
-    const range = normalizeRange(ref.semver)
     const tags = names(refs, 'refs/tags/')
-    let best: { tag: string; version: semver.SemVer } | undefined
-    for (const tag of tags) {
-      const version = tagVersion(tag)
-      if (version === null || !semver.satisfies(version, range)) continue
-      if (best === undefined || semver.gt(version, best.version) || (semver.eq(version, best.version) && tag > best.tag)) {
-        best = { tag, version }
-      }
-    }
+    const best = (await import('./semverTags.js')).highestTag(tags, ref.semver)
     if (best === undefined) {
       const shown = tags.slice(-20)
       throw new GitSourceError({
@@ -143,8 +123,8 @@ export function resolveRef(url: string, ref: GitRef, refs: RemoteRefs): Resolved
         details: { url, range: ref.semver, tags },
       })
     }
-    const fullRef = `refs/tags/${best.tag}`
-    return { name: best.tag, fullRef, ...(tipOf(refs, fullRef) as { want: string; commit: string | undefined }), advertised: true, branchRef: undefined }
+    const fullRef = `refs/tags/${best}`
+    return { name: best, fullRef, ...(tipOf(refs, fullRef) as { want: string; commit: string | undefined }), advertised: true, branchRef: undefined }
   }
   if (ref.tag !== undefined) {
     const fullRef = `refs/tags/${ref.tag}`

@@ -3,16 +3,17 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchSource } from '../../src/index.js'
 import type { FetchSourceOptions } from '../../src/index.js'
-import { createRepository, startGitServer } from '../../src/testing.js'
+import { createRepository } from '../../src/testing.js'
 import type { GitServer } from '../../src/testing.js'
+import { startAuthServers } from '../helpers/authServers.js'
+import type { AuthServers } from '../helpers/authServers.js'
 import { artifactOf, tempDir } from '../helpers/workspace.js'
 
 const password = 'pa55-w0rd-never-shown'
 const token = 'tok-3n-never-shown'
-const tlsDir = new URL('../fixtures/tls/', import.meta.url)
-
 let root: { path: string; remove: () => Promise<void> }
 let work: { path: string; remove: () => Promise<void> }
+let servers: AuthServers
 let basic: GitServer
 let bearer: GitServer
 let https: GitServer
@@ -23,18 +24,12 @@ beforeAll(async () => {
   work = await tempDir('auth-out')
   const repo = await createRepository(root.path, { name: 'private.git' })
   await repo.commit({ 'app.yaml': 'kind: ConfigMap\n' })
-  ca = await readFile(new URL('test-only-ca.pem', tlsDir), 'utf8')
-  basic = await startGitServer({ root: root.path, auth: { username: 'deployer', password } })
-  bearer = await startGitServer({ root: root.path, auth: { token } })
-  https = await startGitServer({
-    root: root.path,
-    auth: { token },
-    tls: { key: await readFile(new URL('test-only-server.key', tlsDir)), cert: await readFile(new URL('test-only-server.pem', tlsDir)) },
-  })
+  servers = await startAuthServers(root.path, { password, token })
+  ;({ basic, bearer, https, ca } = servers)
 })
 
 afterAll(async () => {
-  await Promise.all([basic.stop(), bearer.stop(), https.stop()])
+  await servers.stop()
   await root.remove()
   await work.remove()
 })

@@ -1,0 +1,49 @@
+// What the cache remembers of the last fetch (gitops-source.json), apart from the objects: all the
+// no-change check needs, so reading it loads none of the pack code.
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+/** What the cache remembers about the last fetch. */
+export interface CacheState {
+  readonly version: 1
+  readonly url: string
+  readonly revision: string
+  readonly commit: string
+  readonly ref: string | undefined
+}
+
+/** The state file's name in a cache directory. */
+export const stateFile = 'gitops-source.json'
+
+/** The directory of `url`'s cache under `cacheDir`: a readable slug plus a hash of the URL. */
+export function cacheDirFor(cacheDir: string, url: string): string {
+  const parsed = new URL(url)
+  const slug = `${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60)
+  const hash = createHash('sha256').update(url).digest('hex').slice(0, 16)
+  return join(cacheDir, `${slug}-${hash}`)
+}
+
+/** Whether `value` is a state written for `url`. */
+export function isState(value: unknown, url: string): value is CacheState {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    v.version === 1 &&
+    v.url === url &&
+    typeof v.revision === 'string' &&
+    typeof v.commit === 'string' &&
+    /^[0-9a-f]{40}$/.test(v.commit) &&
+    (v.ref === undefined || typeof v.ref === 'string')
+  )
+}
+
+/** The remembered state only (cheap: for the no-change check); `undefined` when absent or unreadable. */
+export async function readCacheState(dir: string, url: string): Promise<CacheState | undefined> {
+  try {
+    const value: unknown = JSON.parse(await readFile(join(dir, stateFile), 'utf8'))
+    return isState(value, url) ? value : undefined
+  } catch {
+    return undefined
+  }
+}

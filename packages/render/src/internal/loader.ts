@@ -8,7 +8,7 @@ import { stepError } from './fail.js'
 export type LoadRestrictions = 'rootOnly' | 'none'
 
 /** UTF-8 text of file bytes (a leading BOM dropped); decoding without `stream` keeps no state. */
-export const decoder: TextDecoder = new TextDecoder()
+export const decoder: InstanceType<typeof TextDecoder> = new TextDecoder()
 
 /**
  * core's normalizePath, without its work for a path that is normal already (no `.` or `..`

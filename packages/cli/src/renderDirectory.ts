@@ -1,14 +1,82 @@
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
 import type { KubeObject } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core'
 import type { RenderOptions } from '@gitops-sdk/render'
 
 /**
  * Builds a directory on disk as `kubectl kustomize DIR` does (a kustomization, or with
  * `plainDirectories` a plain directory of manifests), reading through the fast synchronous disk
- * file system rooted at `/`.
+ * file system rooted at `/`. The paths in a failure are shown as the user reads them (see
+ * {@link displayPaths}, relative to `cwd`), not relative to that root.
  */
-export async function renderDirectory(dir: string, options: Omit<RenderOptions, 'fs'>): Promise<KubeObject[]> {
-  const [{ render }, path, { diskFs }] = await Promise.all([import('@gitops-sdk/render'), import('node:path'), import('./diskFs.js')])
+export async function renderDirectory(
+  dir: string,
+  options: Omit<RenderOptions, 'fs'>,
+  cwd: string = process.cwd(),
+): Promise<KubeObject[]> {
+  const [{ render }, { diskFs }] = await Promise.all([import('@gitops-sdk/render'), import('./diskFs.js')])
   const absolute = path.resolve(dir)
   const root = path.parse(absolute).root
-  return render(path.relative(root, absolute).split(path.sep).join('/'), { ...options, fs: diskFs(root) })
+  try {
+    return await render(path.relative(root, absolute).split(path.sep).join('/'), { ...options, fs: diskFs(root) })
+  } catch (err) {
+    if (!isGitOpsError(err)) throw err
+    const message = displayPaths(err.message, root, cwd)
+    if (message === err.message) throw err
+    const details = Object.fromEntries(
+      Object.entries(err.details).map(([k, v]) => [k, typeof v === 'string' ? displayPaths(v, root, cwd) : v]),
+    )
+    // The error stays the one render threw (its class and code), with its paths rewritten.
+    err.message = message
+    Object.defineProperty(err, 'details', { value: details })
+    throw err
+  }
+}
+
+// A word of a message that may be a path: anything between quotes, spaces, brackets and colons.
+const WORD = /(^|[\s'"([,=])([^\s'"()[\],=:]+)/g
+
+/**
+ * Rewrites the paths in a render failure's `text`, which name files relative to the file system's
+ * `root` (`/`), as a user reads them: relative to `cwd` when below it, absolute otherwise. A word
+ * counts as such a path only when it has a `/` and its first segment is a directory directly
+ * under `root`, so words of the message and relative entries of a kustomization stay as they are.
+ */
+export function displayPaths(text: string, root: string, cwd: string): string {
+  const tops = topDirectories(root)
+  return text.replace(WORD, (match, before: string, word: string) => {
+    const slash = word.indexOf('/')
+    if (slash <= 0 || !tops.has(word.slice(0, slash))) return match
+    const absolute = path.join(root, word)
+    const relative = path.relative(cwd, absolute)
+    const shown = relative === '' ? '.' : relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? absolute : relative
+    return `${before}${shown}`
+  })
+}
+
+const topCache = new Map<string, Set<string>>()
+
+function topDirectories(root: string): Set<string> {
+  let tops = topCache.get(root)
+  if (tops === undefined) {
+    tops = new Set()
+    for (const name of safeReaddir(root)) {
+      try {
+        if (statSync(path.join(root, name)).isDirectory()) tops.add(name)
+      } catch {
+        // an entry that cannot be read names no directory a build read from
+      }
+    }
+    topCache.set(root, tops)
+  }
+  return tops
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch {
+    return []
+  }
 }

@@ -68,7 +68,7 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
     return parseObjects(await readFile(path, { encoding: 'utf8', signal }), { source: input })
   }
   const { renderDirectory } = await import('../renderDirectory.js')
-  return renderDirectory(path, { plainDirectories: true, signal })
+  return renderDirectory(path, { plainDirectories: true, signal }, io.cwd)
 }
 
 /** Exactly one positional argument: DIR, FILE or -. */

@@ -74,8 +74,17 @@ describe('gitops build', () => {
     const dir = tree({ 'bad/kustomization.yaml': 'resources: [missing.yaml]\n' })
     const c = capture(dir)
     expect(await main(['build', 'bad'], c.io)).toBe(2)
-    expect(c.err()).toMatch(/^gitops build: .*bad\/kustomization\.yaml: resources\[0\]: .*missing\.yaml.* \[RENDER_FILE_NOT_FOUND\]\n$/)
+    expect(c.err()).toBe("gitops build: bad/kustomization.yaml: resources[0]: 'bad/missing.yaml' doesn't exist [RENDER_FILE_NOT_FOUND]\n")
     expect(c.out()).toBe('')
+  })
+
+  it('names files outside the working directory by their absolute path', async () => {
+    const dir = tree({ 'bad/kustomization.yaml': 'resources: [../base]\n' })
+    const c = capture(join(dir, 'bad'))
+    expect(await main(['build', '.'], c.io)).toBe(2)
+    expect(c.err()).toBe(
+      `gitops build: kustomization.yaml: resources[0]: '${join(dir, 'base')}' doesn't exist [RENDER_FILE_NOT_FOUND]\n`,
+    )
   })
 
   it('refuses bad usage, exit 2', async () => {

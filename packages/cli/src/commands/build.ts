@@ -52,7 +52,7 @@ Examples:
       substitute: substituting ? { variables: { ...fileVariables, ...variables } } : undefined,
       onWarning: (w) => io.stderr.write(`${w}\n`),
       signal,
-    })
+    }, io.cwd)
     printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
     return 0
   },

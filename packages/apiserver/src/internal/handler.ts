@@ -8,6 +8,7 @@ import type { Cluster } from './cluster.js'
 import type { DeleteOptions } from './deleteObject.js'
 import { deleteObject } from './deleteObject.js'
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
+import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
 import { patchObject, patchTypeOf, unsupportedPatch } from './patchObject.js'
 import { listObjects } from './read.js'
 import type { ResourceRoute, Route } from './route.js'
@@ -250,6 +251,11 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       return
     }
     if (route_ === undefined) throw routeError instanceof StatusError ? routeError : resourceNotFound()
+    if (route_.kind === 'openapi') {
+      request.resume()
+      serveOpenApi(context, route_, { method, accept: request.headers.accept, response })
+      return
+    }
     if (!acceptsJson(request.headers.accept)) {
       request.resume()
       throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml' })
@@ -265,6 +271,35 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     if (err instanceof StatusError) sendError(response, err)
     else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))
   }
+}
+
+/**
+ * `GET /openapi/v3`, the documents it points to, and `/openapi/v2` (see openapi.ts); other methods
+ * are a 405. `/openapi/v2` is answered in protobuf when asked for it, as kubectl does.
+ */
+function serveOpenApi(
+  context: HandlerContext,
+  route_: Extract<Route, { kind: 'openapi' }>,
+  exchange: { method: string; accept: string | undefined; response: ServerResponse },
+): void {
+  const { method, accept, response } = exchange
+  if (method !== 'GET') throw new StatusError({ code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' })
+  let body: string | Uint8Array
+  let type = 'application/json'
+  if (route_.version === 2) {
+    if (accept !== undefined && (accept.includes(openApiV2Protobuf.accept) || accept.includes(openApiV2Protobuf.contentType))) {
+      body = openApiV2Proto(context.cluster.settings.gitVersion)
+      type = openApiV2Protobuf.contentType
+    } else if (acceptsJson(accept)) body = `${JSON.stringify(openApiV2(context.cluster.settings.gitVersion))}\n`
+    else throw new StatusError({ code: 406, reason: 'NotAcceptable', message: `only the following media types are accepted: application/json, ${openApiV2Protobuf.contentType}` })
+  } else {
+    if (!acceptsJson(accept)) throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json' })
+    const text = route_.path === undefined ? `${JSON.stringify(openApiIndex(context.cluster))}\n` : openApiDocument(context.cluster, route_.path)
+    if (text === undefined) throw resourceNotFound()
+    body = text
+  }
+  response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) })
+  response.end(body)
 }
 
 function serveDiscovery(context: HandlerContext, route_: Extract<Route, { kind: 'discovery' }>, response: ServerResponse): void {

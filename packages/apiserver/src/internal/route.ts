@@ -11,6 +11,7 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
 /** What a path addresses. */
 export type Route =
   | { readonly kind: 'discovery'; readonly document: 'version' | 'api' | 'apis' | 'group' | 'resources' | 'health'; readonly group: string; readonly version: string }
+  | { readonly kind: 'openapi'; readonly version: 2 | 3; readonly path: string | undefined }
   | ResourceRoute
 
 /** A request for a resource. */
@@ -49,6 +50,9 @@ export function route(cluster: Cluster, method: string, target: { pathname: stri
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
   if (path === '/version') return { kind: 'discovery', document: 'version', group: '', version: '' }
   if (health.has(path)) return { kind: 'discovery', document: 'health', group: '', version: '' }
+  if (path === '/openapi/v2') return { kind: 'openapi', version: 2, path: undefined }
+  if (path === '/openapi/v3') return { kind: 'openapi', version: 3, path: undefined }
+  if (path.startsWith('/openapi/v3/')) return { kind: 'openapi', version: 3, path: path.slice('/openapi/v3/'.length) }
   const segments = path.split('/').slice(1).map(decodeURIComponent)
   let group: string
   let version: string

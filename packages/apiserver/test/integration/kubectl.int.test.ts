@@ -1,7 +1,7 @@
 // The verification plan through kubectl 1.32 as a second client: discovery, create, get, patch,
 // delete with each propagation policy, wait with simulated controllers, CRD then custom resource, and
-// get --watch. kubectl runs with its own kubeconfig and cache dir, and --validate=false because the
-// server does not serve /openapi.
+// get --watch, and kubectl's own field validation, which it leaves to the server once /openapi/v3
+// says the server does it. kubectl runs with its own kubeconfig and cache dir.
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -52,11 +52,38 @@ async function namespace(prefix: string): Promise<string> {
   const ns = uniqueName(prefix)
   // `kubectl create namespace` and the other typed generators send protobuf, which the server does
   // not decode (a documented deviation), so objects are created from manifests.
-  await ok(['create', '--validate=false', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`)
+  await ok(['create', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`)
   return ns
 }
 
 describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
+  it('leaves field validation to the server, strict by default', async () => {
+    const ns = await namespace('validate')
+    const bogus = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bogus, namespace: ${ns}}\ndata: {a: "1"}\nbogus: 1\n`
+    const strict = await kubectl(['apply', '-f', '-'], bogus)
+    expect(strict.code).toBe(1)
+    expect(strict.stderr).toBe(
+      'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"\n',
+    )
+    const ssa = await kubectl(['apply', '--server-side', '-f', '-'], bogus)
+    expect(ssa.stderr).toBe(`Error from server: failed to create typed patch object (${ns}/bogus; /v1, Kind=ConfigMap): .bogus: field not declared in schema\n`)
+    const warn = await kubectl(['apply', '--validate=warn', '-f', '-'], bogus)
+    expect([warn.code, warn.stdout, warn.stderr]).toEqual([0, 'configmap/bogus created\n', 'Warning: unknown field "bogus"\n'])
+    // Client-side apply of a change: kubectl computes a strategic merge patch from its own types.
+    await ok(['apply', '-f', '-'], deploymentYaml('web', ns))
+    expect(await ok(['apply', '-f', '-'], deploymentYaml('web', ns).replace('nginx:1.27', 'nginx:1.28'))).toBe('deployment.apps/web configured\n')
+    expect(await ok(['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[*].image}'])).toBe('nginx:1.28')
+    // A List has no OpenAPI v3 entry: kubectl reads /openapi/v2 and still leaves each item to the server.
+    const list = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: l1, namespace: ${ns}}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: l2, namespace: ${ns}}\n  bogus: 1\n`
+    const listed = await kubectl(['apply', '-f', '-'], list)
+    expect([listed.stdout, listed.stderr]).toEqual([
+      'configmap/l1 created\n',
+      'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"\n',
+    ])
+    const explain = await kubectl(['explain', 'deployment'])
+    expect(explain.stderr).toMatch(/not found in OpenAPI schema/)
+  })
+
   it('discovers the API and prints objects it creates', async () => {
     const resources = await ok(['api-resources', '--no-headers'])
     expect(resources).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m)
@@ -66,7 +93,7 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
     const ns = await namespace('get')
     const typed = await kubectl(['create', 'configmap', 'typed', '-n', ns])
     expect(typed.stderr).toContain('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml')
-    expect(await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('app'))).toBe('configmap/app created\n')
+    expect(await ok(['create', '-n', ns, '-f', '-'], configMapYaml('app'))).toBe('configmap/app created\n')
     const yaml = await ok(['get', 'configmap', 'app', '-n', ns, '-o', 'yaml'])
     expect(yaml).toContain('data:\n  a: "1"\n')
     expect(yaml).toContain(`namespace: ${ns}\n`)
@@ -75,7 +102,7 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
 
   it('patches with merge and JSON patches and replaces', async () => {
     const ns = await namespace('patch')
-    await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('app'))
+    await ok(['create', '-n', ns, '-f', '-'], configMapYaml('app'))
     await ok(['patch', 'configmap', 'app', '-n', ns, '--type=merge', '-p', '{"data":{"b":"2"}}'])
     await ok(['patch', 'configmap', 'app', '-n', ns, '--type=json', '-p', '[{"op":"remove","path":"/data/a"}]'])
     expect(await ok(['get', 'configmap', 'app', '-n', ns, '-o', 'jsonpath={.data}'])).toBe('{"b":"2"}')
@@ -86,9 +113,9 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
   it('deletes with each propagation policy', async () => {
     const ns = await namespace('cascade')
     for (const cascade of ['background', 'foreground', 'orphan'] as const) {
-      await ok(['apply', '--server-side', '--validate=false', '-f', '-'], deploymentYaml(`web-${cascade}`, ns))
+      await ok(['apply', '--server-side', '-f', '-'], deploymentYaml(`web-${cascade}`, ns))
       const uid = await ok(['get', 'deployment', `web-${cascade}`, '-n', ns, '-o', 'jsonpath={.metadata.uid}'])
-      await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml(`dep-${cascade}`))
+      await ok(['create', '-n', ns, '-f', '-'], configMapYaml(`dep-${cascade}`))
       await ok(['patch', 'configmap', `dep-${cascade}`, '-n', ns, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${cascade}`, uid, blockOwnerDeletion: true }] } })])
       expect(await ok(['delete', 'deployment', `web-${cascade}`, '-n', ns, `--cascade=${cascade}`, '--timeout=20s'])).toBe(`deployment.apps "web-${cascade}" deleted\n`)
       const remaining = await eventually(async () => {
@@ -102,7 +129,7 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
 
   it('waits for a Deployment to become Available with simulated controllers', async () => {
     const ns = await namespace('wait')
-    await ok(['apply', '--server-side', '--validate=false', '-f', '-'], deploymentYaml('web', ns))
+    await ok(['apply', '--server-side', '-f', '-'], deploymentYaml('web', ns))
     expect(await ok(['wait', '--for=condition=Available', 'deployment/web', '-n', ns, '--timeout=20s'])).toBe('deployment.apps/web condition met\n')
     expect(await ok(['rollout', 'status', 'deployment/web', '-n', ns, '--timeout=20s'])).toContain('successfully rolled out')
     const status = JSON.parse(await ok(['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.status}'])) as Record<string, unknown>
@@ -110,10 +137,10 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
   })
 
   it('registers a CRD and then serves its custom resources', async () => {
-    const missing = await kubectl(['apply', '--server-side', '--validate=false', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')
+    const missing = await kubectl(['apply', '--server-side', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')
     expect(missing.code).not.toBe(0)
     expect(missing.stderr).toContain('no matches for kind "Gadget" in version "example.org/v1"')
-    await ok(['apply', '--server-side', '--validate=false', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+    await ok(['apply', '--server-side', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: gadgets.example.org}
 spec:
@@ -133,8 +160,12 @@ spec:
           status: {type: object, x-kubernetes-preserve-unknown-fields: true}
 `)
     expect(await ok(['wait', '--for=condition=Established', 'crd/gadgets.example.org', '--timeout=20s'])).toBe('customresourcedefinition.apiextensions.k8s.io/gadgets.example.org condition met\n')
-    expect(await ok(['apply', '--server-side', '--validate=false', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')).toBe('gadget.example.org/g1 serverside-applied\n')
+    expect(await ok(['apply', '--server-side', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')).toBe('gadget.example.org/g1 serverside-applied\n')
     expect(await ok(['get', 'gd', '-n', 'default', '-o', 'name'])).toBe('gadget.example.org/g1\n')
+    const unknown = await kubectl(['create', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g2, namespace: default}\nspec: {size: 1, colour: red}\n')
+    expect(unknown.stderr).toBe(
+      'Error from server (BadRequest): error when creating "STDIN": Gadget in version "v1" cannot be handled as a Gadget: strict decoding error: unknown field "spec.colour"\n',
+    )
     expect(await ok(['delete', 'crd', 'gadgets.example.org', '--timeout=20s'])).toBe('customresourcedefinition.apiextensions.k8s.io "gadgets.example.org" deleted\n')
     const gone = await kubectl(['get', 'gadgets', '-n', 'default'])
     expect(gone.code).not.toBe(0)
@@ -148,7 +179,7 @@ spec:
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     await eventually(() => server.requests().some((r) => r.verb === 'watch' && r.namespace === ns) || undefined)
-    await ok(['create', '--validate=false', '-n', ns, '-f', '-'], configMapYaml('one'))
+    await ok(['create', '-n', ns, '-f', '-'], configMapYaml('one'))
     await ok(['patch', 'configmap', 'one', '-n', ns, '--type=merge', '-p', '{"data":{"a":"1"}}'])
     await ok(['patch', 'configmap', 'one', '-n', ns, '--type=merge', '-p', '{"data":{"a":"2"}}'])
     await ok(['delete', 'configmap', 'one', '-n', ns])

@@ -45,11 +45,11 @@ Flags:
   --simulate-controllers   give Deployments, StatefulSets, DaemonSets, ReplicaSets and Jobs a ready status
 
 Prints the server's URL on stdout (with --output json: url and kubeconfig path), then runs until
-SIGINT or SIGTERM. kubectl needs --validate=false, as the server does not serve /openapi.
+SIGINT or SIGTERM. kubectl's default validation works: the server validates fields itself.
 
 Example:
   gitops apiserver --kubeconfig-out /tmp/kubeconfig &
-  kubectl --kubeconfig /tmp/kubeconfig apply --server-side --validate=false -f app.yaml
+  kubectl --kubeconfig /tmp/kubeconfig apply --server-side -f app.yaml
 `,
   async run({ io, argv, signal }) {
     const { values } = parseCommandArgs(argv, {

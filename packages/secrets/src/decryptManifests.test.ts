@@ -40,6 +40,19 @@ describe('decryptManifests', () => {
     expect(await decryptManifests([secret], { identities })).toEqual([secret])
   })
 
+  it('refuses an object whose sops metadata lost its MAC instead of passing its ciphertext on', async () => {
+    for (const mac of [undefined, '']) {
+      const secret = await encryptedSecret()
+      const sops = secret.sops as Record<string, unknown>
+      if (mac === undefined) delete sops.mac
+      else sops.mac = mac
+      await expect(decryptManifests([secret], { identities })).rejects.toMatchObject({
+        code: expect.stringMatching(/^SOPS_(MAC_MISMATCH|METADATA_INVALID)$/) as unknown,
+        message: expect.stringMatching(/^Secret\/apps\/db: /) as unknown,
+      })
+    }
+  })
+
   it('refuses a Secret whose covered fields a transformer changed, naming the object', async () => {
     const secret = await encryptedSecret()
     secret.metadata.namespace = 'other'

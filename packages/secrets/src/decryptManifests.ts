@@ -22,9 +22,13 @@ const MARKERS: readonly (readonly [SopsFormat, string])[] = [
   ['json', '"mac": "ENC['],
 ]
 
-function hasSopsMac(object: KubeObject): boolean {
-  const sops = object.sops
-  return isKubeMap(sops) && typeof sops.mac === 'string' && sops.mac !== ''
+/**
+ * Whether an object claims to be sops-encrypted: it has a `sops` field, as Flux tests. Its metadata
+ * is checked by the decryption, so a `sops` block without a MAC, or a broken one, is rejected
+ * rather than passed on with its values still encrypted.
+ */
+function hasSops(object: KubeObject): boolean {
+  return object.sops !== undefined && object.sops !== null
 }
 
 function disabled(object: KubeObject): boolean {
@@ -54,7 +58,8 @@ async function decryptSecretData(object: KubeObject, options: DecryptManifestsOp
 
 /**
  * Decrypts the sops-encrypted objects of a render result, as Flux's kustomize-controller does
- * before applying: an object carrying `sops` metadata with a MAC is decrypted whole, and a Secret's
+ * before applying: an object carrying `sops` metadata is decrypted whole (and rejected when that
+ * metadata is incomplete, a missing MAC included), and a Secret's
  * `data` values that are themselves sops files (a `secretGenerator` fed encrypted files) are
  * decrypted into the format of their key. An object annotated
  * `kustomize.toolkit.fluxcd.io/decrypt: disabled` is passed through untouched. Returns new
@@ -79,7 +84,7 @@ export async function decryptManifests(objects: readonly KubeObject[], options: 
     options.signal?.throwIfAborted()
     if (disabled(object)) {
       out.push(object)
-    } else if (hasSopsMac(object)) {
+    } else if (hasSops(object)) {
       const plain = await decryptObject(object, { ...options, source: formatRef(refOf(object)) })
       if (!isKubeObject(plain)) {
         throw new SopsError({

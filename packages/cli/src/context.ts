@@ -101,17 +101,22 @@ export interface CommandResult {
   readonly format: OutputFormat
   readonly data: unknown
   readonly text: () => string
+  /**
+   * One result of a stream (a continuous reconcile prints one per reconcile): JSON on one line
+   * (a JSON Lines stream), YAML as a document starting with `---`.
+   */
+  readonly stream?: boolean
 }
 
 /** Prints a result in the chosen format: `text` through the command's own formatter. */
 export function printResult(io: CliIO, result: CommandResult): void {
-  const { format, data, text } = result
+  const { format, data, text, stream = false } = result
   switch (format) {
     case 'json':
-      io.stdout.write(`${JSON.stringify(data, jsonReplacer, 2)}\n`)
+      io.stdout.write(`${JSON.stringify(data, jsonReplacer, stream ? undefined : 2)}\n`)
       return
     case 'yaml':
-      io.stdout.write(stringifyValue(JSON.parse(JSON.stringify(data, jsonReplacer)) as KubeValue))
+      io.stdout.write(`${stream ? '---\n' : ''}${stringifyValue(JSON.parse(JSON.stringify(data, jsonReplacer)) as KubeValue)}`)
       return
     case 'text': {
       const out = text()

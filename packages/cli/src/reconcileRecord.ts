@@ -26,7 +26,7 @@ export interface ReconcileRecord {
   readonly changes: string
 }
 
-/** The record of a status, keeping the last success time from `previous`. */
+/** The record of a status, keeping the last applied revision and success time from `previous`. */
 export function recordOf(status: ReconcileStatus, previous?: ReconcileRecord): ReconcileRecord {
   const ready = getCondition(status.conditions, 'Ready')
   const succeeded = ready?.status === 'True'
@@ -35,7 +35,7 @@ export function recordOf(status: ReconcileStatus, previous?: ReconcileRecord): R
     ready: ready?.status ?? 'Unknown',
     reason: ready?.reason ?? '',
     message: ready?.message ?? '',
-    lastAppliedRevision: status.lastAppliedRevision,
+    lastAppliedRevision: status.lastAppliedRevision ?? previous?.lastAppliedRevision,
     lastAttemptedRevision: status.lastAttemptedRevision,
     lastApplied: succeeded ? status.finishedAt : previous?.lastApplied,
     lastReconciled: status.finishedAt,

@@ -40,7 +40,8 @@ Flags:
   --metrics-port N       serve Prometheus metrics on 127.0.0.1:N/metrics
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context
-  -o, --output F         text (default), json or yaml: one status per reconcile
+  -o, --output F         text (default), json or yaml: one status per reconcile (continuous:
+                         one JSON line each, or YAML documents after ---)
 
 Example:
   gitops reconcile --url https://git.example/fleet.git --ref branch:main --path clusters/prod \\
@@ -129,11 +130,16 @@ Example:
       wait: booleanFlag(values, 'wait'),
       timeout,
     }
-    let last: ReconcileRecord | undefined
+    // The record a previous process left on the inventory: what was applied last stays known when
+    // this process's first reconcile fails.
+    let last: Promise<ReconcileRecord | undefined> | ReconcileRecord | undefined = client
+      .get({ group: '', version: 'v1', kind: inventory.kind ?? 'ConfigMap', namespace: inventory.namespace, name: inventory.name }, { signal })
+      .then((object) => (object === undefined ? undefined : record.readRecord(object)))
+      .catch(() => undefined)
     const report = async (status: ReconcileStatus): Promise<void> => {
       progress.end()
-      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io) })
-      last = record.recordOf(status, last)
+      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
+      last = record.recordOf(status, await last)
       await record.writeRecord(client, inventory, last).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
       })

@@ -66,7 +66,8 @@ function table(rows: readonly Row[], color: boolean): string {
     r.name,
     r.record?.ready ?? 'Unknown',
     r.record === undefined ? 'no reconcile recorded' : `${r.record.reason}: ${r.record.message}`,
-    r.record?.lastAttemptedRevision ?? '',
+    // As flux get kustomizations: the revision applied last, not one that was only attempted.
+    r.record?.lastAppliedRevision ?? '',
     r.record?.lastApplied ?? '',
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => Math.min((c[i] ?? '').length, 80))))

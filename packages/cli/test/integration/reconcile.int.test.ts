@@ -133,6 +133,13 @@ describe('gitops reconcile', () => {
     const errors = err.split('\n').filter((l) => l.startsWith('gitops reconcile:'))
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain('missing.yaml')
+    // gitops status shows the revision applied last, as flux get kustomizations does, not the broken one.
+    const status = await gitops('status', '--inventory', 'prod/fleet', '--kubeconfig', kubeconfig, '-o', 'json')
+    const [record] = JSON.parse(status.out) as { lastAppliedRevision: string; lastAttemptedRevision: string }[]
+    expect(record?.lastAppliedRevision).not.toBe(record?.lastAttemptedRevision)
+    const table = await gitops('status', '--inventory', 'prod/fleet', '--kubeconfig', kubeconfig)
+    expect(table.out.split('\n')[1]).toContain(` ${record?.lastAppliedRevision ?? '?'} `)
+    expect(table.out).not.toContain(record?.lastAttemptedRevision ?? '?')
     expect(deployment('web')).toBeDefined()
     expect(deployment('cache')).toBeDefined()
   })

@@ -143,4 +143,28 @@ describe('Reconciler', () => {
     expect(peak).toBe(2)
     await reconciler.stop()
   })
+
+  it('cancels a running reconcile on stop instead of waiting for it', async () => {
+    const clock = createFakeClock()
+    let seen: AbortSignal | undefined
+    const hanging: ReconcileSteps = {
+      // A fetch that only ends when its signal aborts, like a request to a server that stalls.
+      fetch: ({ signal }) =>
+        new Promise((_resolve, reject) => {
+          seen = signal
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })
+        }),
+      render: async () => [],
+      apply: async () => createChangeSet(),
+    }
+    const reconciler = new Reconciler([{ name: 'a', interval: 60_000, timeout: 3_600_000, steps: hanging }], { clock })
+    reconciler.start()
+    await settle()
+    const waiting = reconciler.reconcileNow('a')
+    expect(seen?.aborted).toBe(false)
+    await reconciler.stop()
+    expect(seen?.aborted).toBe(true)
+    await expect(waiting).rejects.toThrow('reconciler stopped')
+    expect(reconciler.status('a')).toBeUndefined()
+  })
 })

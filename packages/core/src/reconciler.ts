@@ -49,7 +49,7 @@ interface Entry {
   nextRun: number
   failures: number
   running: Promise<ReconcileStatus> | undefined
-  waiters: ((status: ReconcileStatus) => void)[]
+  waiters: { resolve: (status: ReconcileStatus) => void; reject: (reason: unknown) => void }[]
 }
 
 /**
@@ -122,7 +122,10 @@ export class Reconciler {
     this.loop = this.schedule(this.stopping.signal)
   }
 
-  /** Stops scheduling and waits for running reconciles to finish. */
+  /**
+   * Stops scheduling, cancels the reconciles that are running (a `reconcileNow` waiting for one
+   * rejects with the stop reason) and waits until they have ended.
+   */
   async stop(): Promise<void> {
     if (!this.started) return
     this.started = false
@@ -140,10 +143,11 @@ export class Reconciler {
   reconcileNow(name: string): Promise<ReconcileStatus> {
     const entry = this.entries.get(name)
     if (entry === undefined) return Promise.reject(new TypeError(`no spec named ${name}`))
-    return new Promise((resolve) => {
-      entry.waiters.push(resolve)
+    return new Promise((resolve, reject) => {
+      entry.waiters.push({ resolve, reject })
       entry.nextRun = this.now()
-      if (!this.started) void this.run(entry)
+      // A failure reaches the waiter; the schedule itself has nothing to do with it.
+      if (!this.started) this.run(entry).catch(() => undefined)
       else this.wake?.()
     })
   }
@@ -194,7 +198,7 @@ export class Reconciler {
       const now = this.now()
       for (const entry of this.entries.values()) {
         if (this.running >= this.concurrency) break
-        if (entry.running === undefined && entry.nextRun <= now) void this.run(entry)
+        if (entry.running === undefined && entry.nextRun <= now) this.run(entry).catch(() => undefined)
       }
       const pending = [...this.entries.values()].filter((e) => e.running === undefined).map((e) => e.nextRun)
       const delay = pending.length === 0 ? 60_000 : Math.max(0, Math.min(...pending) - now)
@@ -217,6 +221,8 @@ export class Reconciler {
       const result = await reconcile(spec, spec.steps, {
         clock: this.clock,
         previous,
+        // stop() cancels a running reconcile rather than waiting out its timeout.
+        signal: this.started ? this.stopping?.signal : undefined,
         // 'finished' waits until the state is stored, so that a listener sees it in status().
         onEvent: (event) => (event.type === 'finished' ? (finished = event) : this.emit(event)),
       })
@@ -227,11 +233,17 @@ export class Reconciler {
     })()
     entry.running = work
     try {
-      const status = await work
+      let status: ReconcileStatus
+      try {
+        status = await work
+      } catch (err) {
+        for (const waiter of entry.waiters.splice(0)) waiter.reject(err)
+        throw err
+      }
       const ready = getCondition(status.conditions, 'Ready')?.status === 'True'
       entry.failures = ready || spec.suspend === true ? 0 : entry.failures + 1
       entry.nextRun = this.now() + this.delay(spec, entry.failures)
-      for (const waiter of entry.waiters.splice(0)) waiter(status)
+      for (const waiter of entry.waiters.splice(0)) waiter.resolve(status)
       if (ready) this.wakeDependents(spec.name)
       return status
     } finally {

@@ -18,6 +18,7 @@ export function diskFs(root: string): FileSystem {
     throw new CoreError({ code, message: `${normalizePath(path)}: ${what}`, details: { path: normalizePath(path) } })
   }
   const errno = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code
+  const realDirs = new Map<string, string>()
   return {
     async readFile(path) {
       try {
@@ -37,6 +38,25 @@ export function diskFs(root: string): FileSystem {
       } catch (err) {
         if (errno(err) === 'ENOENT') return fail('CORE_FS_NOT_FOUND', path)
         if (errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_A_DIRECTORY', path)
+        throw err
+      }
+    },
+    async realpath(path) {
+      const rel = normalizePath(path)
+      const full = abs(rel)
+      const slash = full.lastIndexOf('/')
+      try {
+        // A directory's real path is asked once; a file then costs one lstat.
+        const dir = slash <= 0 ? '/' : full.slice(0, slash)
+        let realDir = realDirs.get(dir)
+        if (realDir === undefined) realDirs.set(dir, (realDir = fs.realpathSync.native(dir)))
+        const candidate = `${realDir === '/' ? '' : realDir}/${full.slice(slash + 1)}`
+        const st = fs.lstatSync(candidate, { throwIfNoEntry: false })
+        if (st === undefined) return rel
+        const real = st.isSymbolicLink() ? fs.realpathSync.native(candidate) : candidate
+        return normalizePath(real.startsWith(root) ? real.slice(root.length) : real)
+      } catch (err) {
+        if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return rel
         throw err
       }
     },

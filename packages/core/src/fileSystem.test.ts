@@ -54,6 +54,16 @@ describe('nodeFs', () => {
     await expect(fs.stat('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
   })
 
+  it('tells where a path really is, following symlinks inside the root', async () => {
+    const fs = nodeFs(root)
+    expect(await fs.realpath?.('app/inside.yaml')).toBe('app/base/kustomization.yaml')
+    expect(await fs.realpath?.('app/./readme.md')).toBe('app/readme.md')
+    expect(await fs.realpath?.('app/missing.yaml')).toBe('app/missing.yaml')
+    expect(await fs.realpath?.('')).toBe('')
+    await expect(fs.realpath?.('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
+    expect(await overlayFs(fs, new Map()).realpath?.('app/inside.yaml')).toBe('app/base/kustomization.yaml')
+  })
+
   it('reads below the file system root when rooted at /', async () => {
     const fs = nodeFs('/')
     const rel = join(root, 'app', 'readme.md').slice(1)

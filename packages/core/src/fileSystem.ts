@@ -33,6 +33,13 @@ export interface FileSystem {
   readdir(path: string): Promise<DirEntry[]>
   /** What is at `path`, or `undefined` when nothing is. @throws `CORE_FS_PATH_ESCAPES_ROOT` */
   stat(path: string): Promise<FileStat | undefined>
+  /**
+   * Where `path` really is, with every symlink followed, as a normalised path from this root; a
+   * path that does not exist is returned normalised. Only file systems that can hold symlinks
+   * have it: readers that must keep reads below a directory (render's load restrictions) ask it.
+   * @throws `CORE_FS_PATH_ESCAPES_ROOT`
+   */
+  realpath?(path: string): Promise<string>
 }
 
 /**
@@ -145,6 +152,13 @@ export function nodeFs(root: string): FileSystem {
         throw err
       }
     },
+    async realpath(path) {
+      const { rel, abs } = await resolve(path)
+      const base = await (realRoot ?? realpath(root))
+      if (abs === base) return ''
+      // resolve() answers the real path when the path exists, and the joined one when it does not.
+      return abs.startsWith(base + sep) ? abs.slice(base.length + 1).split(sep).join('/') : rel
+    },
     async stat(path) {
       const { abs } = await resolve(path)
       try {
@@ -252,6 +266,7 @@ export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8
   return {
     readFile: async (path) => files.get(normalizePath(path)) ?? base.readFile(path),
     readdir: (path) => base.readdir(path),
+    ...(base.realpath === undefined ? {} : { realpath: (path: string) => (base.realpath as (p: string) => Promise<string>).call(base, path) }),
     stat: async (path) => {
       const s = await base.stat(path)
       const data = files.get(normalizePath(path))

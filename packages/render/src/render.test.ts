@@ -1,4 +1,7 @@
-import { memoryFs, stringifyObjects } from '@gitops-sdk/core'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { memoryFs, nodeFs, stringifyObjects } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
 import { render } from './index.js'
 
@@ -50,6 +53,32 @@ describe('render', () => {
       code: 'RENDER_PATH_ESCAPES_ROOT',
       details: { file: 'app/kustomization.yaml', field: 'patches[0]' },
     })
+  })
+
+  it('refuses a symlink that leads a read out of the kustomization directory, as kustomize does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'render-symlink-'))
+    try {
+      mkdirSync(join(dir, 'app', 'sub'), { recursive: true })
+      mkdirSync(join(dir, 'other'))
+      mkdirSync(join(dir, 'real-base'))
+      writeFileSync(join(dir, 'other', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\n')
+      writeFileSync(join(dir, 'app', 'sub', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: inside}\n')
+      writeFileSync(join(dir, 'real-base', 'kustomization.yaml'), 'resources: [cm.yaml]\n')
+      writeFileSync(join(dir, 'real-base', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base}\n')
+      symlinkSync('../other/cm.yaml', join(dir, 'app', 'out.yaml'))
+      symlinkSync('sub/cm.yaml', join(dir, 'app', 'in.yaml'))
+      symlinkSync('real-base', join(dir, 'base'))
+      const fs = nodeFs(dir)
+      writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources: [in.yaml, ../base]\n')
+      expect((await render('app', { fs })).map((o) => o.metadata.name)).toEqual(['base', 'inside'])
+      writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources: [in.yaml, out.yaml]\n')
+      await expect(render('app', { fs: nodeFs(dir) })).rejects.toMatchObject({
+        code: 'RENDER_PATH_ESCAPES_ROOT',
+        message: "app/kustomization.yaml: resources[1]: security; file 'app/out.yaml' is not in or below 'app'",
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses a path above the file system root', async () => {

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -76,6 +76,15 @@ describe('gitops build', () => {
     expect(await main(['build', 'bad'], c.io)).toBe(2)
     expect(c.err()).toBe("gitops build: bad/kustomization.yaml: resources[0]: 'bad/missing.yaml' doesn't exist [RENDER_FILE_NOT_FOUND]\n")
     expect(c.out()).toBe('')
+  })
+
+  it('refuses a symlink out of the kustomization directory, as kubectl kustomize does', async () => {
+    const dir = tree({ 'app/kustomization.yaml': 'resources: [link.yaml]\n', 'other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' })
+    symlinkSync('../other/cm.yaml', join(dir, 'app', 'link.yaml'))
+    const c = capture(dir)
+    expect(await main(['build', 'app'], c.io)).toBe(2)
+    expect(c.err()).toBe("gitops build: app/kustomization.yaml: resources[0]: security; file 'app/link.yaml' is not in or below 'app' [RENDER_PATH_ESCAPES_ROOT]\n")
+    if (hasKubectl) expect(spawnSync('kubectl', ['kustomize', join(dir, 'app')]).status).not.toBe(0)
   })
 
   it('names files outside the working directory by their absolute path', async () => {

@@ -86,6 +86,7 @@ export class Loader {
     if (isRemote(path)) throw stepError('RENDER_REMOTE_DISABLED', `'${path}' is remote; remote resources are disabled`)
     const full = this.resolve(path)
     this.checkRestriction(path, full)
+    await this.checkRealPath(path, full)
     try {
       return await this.fs.readFile(full)
     } catch (err) {
@@ -107,6 +108,32 @@ export class Loader {
     if (!within(dir, this.root)) {
       throw stepError('RENDER_PATH_ESCAPES_ROOT', `security; file '${path}' is not in or below '${this.root === '' ? '.' : this.root}'`)
     }
+  }
+
+  /**
+   * The root-only restriction again on the real paths, where the file system knows them: a symlink
+   * in this directory may not lead a read out of it (kustomize compares the symlink-free paths).
+   */
+  private async checkRealPath(path: string, full: string): Promise<void> {
+    if (this.restrictions === 'none' || this.fs.realpath === undefined) return
+    let real: string
+    try {
+      real = await this.fs.realpath(full)
+      const dir = real.includes('/') ? real.slice(0, real.lastIndexOf('/')) : ''
+      if (within(dir, await this.realRoot())) return
+    } catch (err) {
+      if (isGitOpsError(err, 'CORE_FS_PATH_ESCAPES_ROOT')) throw stepError('RENDER_PATH_ESCAPES_ROOT', `'${path}': a symlink leads outside the root`)
+      throw err
+    }
+    throw stepError('RENDER_PATH_ESCAPES_ROOT', `security; file '${full}' is not in or below '${this.root === '' ? '.' : this.root}'`)
+  }
+
+  private realRootPath: Promise<string> | undefined
+
+  /** This kustomization's directory with its symlinks followed. */
+  private realRoot(): Promise<string> {
+    this.realRootPath ??= this.fs.realpath === undefined ? Promise.resolve(this.root) : this.fs.realpath(this.root)
+    return this.realRootPath
   }
 
   /** A loader for the directory `path` (a base or a component). */

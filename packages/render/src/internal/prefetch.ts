@@ -14,6 +14,7 @@ export function cachedFs(fs: FileSystem): FileSystem {
   const files = new Map<string, Promise<Uint8Array>>()
   const stats = new Map<string, Promise<FileStat | undefined>>()
   const dirs = new Map<string, Promise<DirEntry[]>>()
+  const reals = new Map<string, Promise<string>>()
   const memo = <T>(m: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
     let p = m.get(key)
     if (p === undefined) {
@@ -39,6 +40,7 @@ export function cachedFs(fs: FileSystem): FileSystem {
       return memo(stats, path, () => fs.stat(path))
     },
     readdir: (path) => memo(dirs, path, () => fs.readdir(path)),
+    ...(fs.realpath === undefined ? {} : { realpath: (path: string) => memo(reals, path, () => (fs.realpath as (p: string) => Promise<string>).call(fs, path)) }),
   }
 }
 

@@ -226,4 +226,25 @@ describe('gitops reconcile', () => {
       await idle.stop()
     }
   })
+
+  it('fails a prune the API refuses with PruneFailed, keeps what it could not delete, then recovers', async () => {
+    await repo.commit(fleet, { message: 'the fleet again' })
+    expect((await reconcile('clusters/prod')).code).toBe(0)
+    const cache = readFileSync(join(fleetDir, 'base/cache.yaml'), 'utf8')
+    await repo.commit({ ...fleet, 'base/cache.yaml': cache.slice(0, cache.indexOf('---')) }, { message: 'drop the cache Service' })
+    const undo = apiserver.intercept((r) => (r.verb === 'delete' && r.resource === 'services' && r.name === 'cache' ? { status: 403, message: 'services "cache" is forbidden' } : undefined))
+    try {
+      const { code, out, err } = await reconcile('clusters/prod')
+      expect(code).toBe(2)
+      expect(out).toContain('Not ready: PruneFailed')
+      expect(err).toContain('Service/prod/cache')
+      expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeDefined()
+    } finally {
+      undo()
+    }
+    const again = await reconcile('clusters/prod')
+    expect(again.code).toBe(0)
+    expect(again.out).toContain('Service/prod/cache deleted')
+    expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeUndefined()
+  })
 })

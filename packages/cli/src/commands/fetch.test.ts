@@ -52,6 +52,18 @@ describe('gitops fetch', () => {
     expect(c.err()).toContain(`fetching ${url}`)
   })
 
+  it('draws a progress bar on a terminal and clears it before the result', async () => {
+    let err = ''
+    let out = ''
+    const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: true }, env: {}, cwd: root }
+    expect(await main(['fetch', url, '--ref', 'branch:main', '--out', 'out-tty'], io)).toBe(0)
+    expect(err).toContain(`fetching ${url}\n`)
+    expect(err).toMatch(/\r?(receiving objects|writing files to [^\r]*) \[[#.]{24}\] \d+\/\d+/)
+    // The bar is erased at the end: the last thing written is a carriage return after blanks.
+    expect(err).toMatch(/\r *\r$/)
+    expect(JSON.parse(out)).toMatchObject({ revision: `main@sha1:${commit}` })
+  })
+
   it('prints unchanged without downloading when --last-revision is current', async () => {
     const c = capture()
     server.clearRequests()

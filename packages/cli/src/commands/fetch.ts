@@ -50,18 +50,30 @@ Examples:
     const dir = resolve(io.cwd ?? process.cwd(), out)
     let phase = ''
     progress(io, `fetching ${url}`)
-    const result = await fetchSource(url, {
-      ref,
-      dir,
-      lastRevision: stringFlag(values, 'last-revision'),
-      auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
-      signal,
-      onProgress: (event) => {
-        if (event.phase === phase) return
-        phase = event.phase
-        if (phase === 'checkout') progress(io, `writing files to ${dir}`)
-      },
-    })
+    // On a terminal a bar follows the bytes received and the files written; otherwise plain lines.
+    const bar = io.stderr.isTTY === true ? (await import('../terminal.js')).createProgress(io) : undefined
+    const labels: Record<string, string> = { refs: 'resolving the ref', receiving: 'receiving objects', resolving: 'resolving deltas', checkout: `writing files to ${dir}` }
+    let result: Awaited<ReturnType<typeof fetchSource>>
+    try {
+      result = await fetchSource(url, {
+        ref,
+        dir,
+        lastRevision: stringFlag(values, 'last-revision'),
+        auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
+        signal,
+        onProgress: (event) => {
+          if (bar !== undefined) {
+            bar.update(labels[event.phase] ?? event.phase, event.loaded, event.total)
+            return
+          }
+          if (event.phase === phase) return
+          phase = event.phase
+          if (phase === 'checkout') progress(io, `writing files to ${dir}`)
+        },
+      })
+    } finally {
+      bar?.end()
+    }
     const data = result.unchanged
       ? { unchanged: true, revision: result.revision }
       : { revision: result.revision, digest: result.digest, path: result.path, commit: result.commit }

@@ -105,6 +105,22 @@ describe('gitops apply', () => {
     expect(result.err).toMatch(new RegExp(`gitops apply: Deployment/${ns}/web: dry-run apply failed \\(Invalid\\): .* \\[APPLY_INVALID\\]\\n$`))
   })
 
+  it('fails on fields another manager owns, as kubectl apply --server-side does, and takes them with --force', async () => {
+    const ns = namespace('conflict')
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a']))
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: ns }, data: { key: 'theirs' } }, { fieldManager: 'other', force: true })
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a'], 'ours'))
+    const refused = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(refused.code).toBe(2)
+    expect(refused.err.split('\n').at(-2)).toMatch(/^gitops apply: ConfigMap\/conflict-\w+\/a: .*field owned by another manager: \.data\.key \(other\) \[APPLY_FIELD_CONFLICT\]$/)
+    expect((await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.data).toEqual({ key: 'theirs' })
+    const forced = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--force'])
+    expect(forced.code).toBe(0)
+    expect(forced.out).toContain(`ConfigMap/${ns}/a configured`)
+    expect((await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.data).toEqual({ key: 'ours' })
+  })
+
   it('refuses bad usage with exit 2', async () => {
     expect((await run(['apply', 'x.yaml'])).err).toBe('gitops apply: gitops apply needs --inventory NS/NAME\n')
     expect((await run(['apply', '--inventory', 'a/b'])).err).toBe('gitops apply: gitops apply needs DIR, FILE or - (stdin)\n')

@@ -106,7 +106,8 @@ Flags:
   --prune                delete objects of the previous inventory that are no longer in the set
   --wait                 wait until every applied object is healthy (kstatus Current)
   --timeout D            how long to wait for health, CRDs and Namespaces (default 5m)
-  --force                delete and re-create objects whose immutable fields changed
+  --force                take fields other field managers own (kubectl's --force-conflicts) and
+                         delete and re-create objects whose immutable fields changed
   --dry-run              validate with server-side dry-runs and report; change nothing
   --field-manager M      field manager of the applied fields (default ${DEFAULT_FIELD_MANAGER})
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
@@ -162,6 +163,9 @@ Example:
           client,
           fieldManager,
           force: booleanFlag(values, 'force'),
+          // As kubectl apply --server-side: fields another manager owns are taken with --force
+          // only; without it such an apply fails with APPLY_FIELD_CONFLICT naming them.
+          forceConflicts: booleanFlag(values, 'force'),
           dryRun,
           inventory,
           waitTimeout: timeout,

@@ -129,3 +129,37 @@ describe('encrypt', () => {
     await expect(encrypt('a: b\n', { format: 'yaml', recipients: [key.recipient], signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
   })
 })
+
+describe('encrypt, on malformed input', () => {
+  const SECRET = 'hunter2secret'
+  const MALFORMED: { name: string; format: SopsFormat; input: string }[] = [
+    { name: 'a yaml value that does not fit its !!int tag', format: 'yaml', input: `a: !!int ${SECRET}\n` },
+    { name: 'a yaml value that does not fit its !!float tag', format: 'yaml', input: `a: !!float ${SECRET}\n` },
+    { name: 'a yaml escape that does not exist', format: 'yaml', input: `a: "${SECRET}\\q"\n` },
+    { name: 'a yaml block scalar header with text after it', format: 'yaml', input: `a: |${SECRET}\n    x\n` },
+    { name: 'a yaml flow mapping that is not closed', format: 'yaml', input: `a: {b: ${SECRET}\n` },
+    { name: 'a yaml plain scalar with a reserved first character', format: 'yaml', input: `a: @${SECRET}\n` },
+    { name: 'a json string that is not closed', format: 'json', input: `{"a": "${SECRET}` },
+    { name: 'a json value that is not a value', format: 'json', input: `{"a": ${SECRET}}` },
+    { name: 'an ini line without a delimiter', format: 'ini', input: `[s]\na ${SECRET}\n` },
+    { name: 'a dotenv line without a delimiter', format: 'dotenv', input: `A ${SECRET}\n` },
+  ]
+
+  it.for(MALFORMED)('names no value in the error for $name', async ({ format, input }) => {
+    const error: unknown = await encrypt(input, { format, recipients: [key.recipient] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(error).toMatchObject({ code: 'SOPS_INPUT_INVALID' })
+    const seen = JSON.stringify({ message: (error as Error).message, json: error, cause: String((error as Error).cause) })
+    expect(seen).not.toContain(SECRET)
+    expect(seen).not.toContain('hunter2')
+  })
+
+  it('names the line and the tag of a value that does not fit its tag', async () => {
+    await expect(encrypt(`ok: 1\na: !!int ${SECRET}\n`, { format: 'yaml', recipients: [key.recipient] })).rejects.toMatchObject({
+      code: 'SOPS_INPUT_INVALID',
+      message: '<input>: line 2: the value cannot be decoded as !!int',
+    })
+  })
+})

@@ -170,7 +170,7 @@ function emitValue(node: Node, indent: string): string {
     case 'int':
       return node.value.toString()
     case 'float':
-      if (!Number.isFinite(node.value)) throw unsupported(`unsupported value ${String(node.value)}`)
+      if (!Number.isFinite(node.value)) throw unsupported('infinite and NaN floats cannot be written')
       return formatFloatJson(node.value)
     case 'bool':
       return node.value ? 'true' : 'false'

@@ -2,7 +2,7 @@
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
 // and output in go-yaml v3's block style with an indent of 4.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
-import type { Document, Node as YamlNode } from 'yaml'
+import type { Document, ErrorCode, Node as YamlNode } from 'yaml'
 import { SopsError } from '../../errors.js'
 import { formatFloatG } from '../goFormat.js'
 import { entry } from '../tree.js'
@@ -15,6 +15,39 @@ const decoder = new TextDecoder('utf-8')
 const encoder = new TextEncoder()
 const MAX_ALIAS_NODES = 1_000_000
 
+// What each of the yaml package's parse errors means. Its own messages may quote the offending
+// source text (an escape, a token), which can be part of a secret value, so they are never passed on.
+const YAML_ERRORS: Record<ErrorCode, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'unresolved alias',
+  BAD_COLLECTION_TYPE: 'a tag does not fit its collection',
+  BAD_DIRECTIVE: 'bad directive',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted scalar',
+  BAD_INDENT: 'bad indentation',
+  BAD_PROP_ORDER: 'anchors and tags must come after the indicator',
+  BAD_SCALAR_START: 'a plain scalar starts with a reserved character',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection used as an implicit key',
+  BLOCK_IN_FLOW: 'a block collection inside a flow collection',
+  DUPLICATE_KEY: 'duplicate mapping key',
+  IMPOSSIBLE: 'internal parser error',
+  KEY_OVER_1024_CHARS: 'an implicit key is longer than 1024 characters',
+  MISSING_CHAR: 'a required character is missing',
+  MULTILINE_IMPLICIT_KEY: 'an implicit key spans several lines',
+  MULTIPLE_ANCHORS: 'a node has several anchors',
+  MULTIPLE_DOCS: 'several documents where one is expected',
+  MULTIPLE_TAGS: 'a node has several tags',
+  NON_STRING_KEY: 'a mapping key is not a string',
+  RESOURCE_EXHAUSTION: 'too many alias expansions',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  TAG_RESOLVE_FAILED: 'unresolved tag',
+  UNEXPECTED_TOKEN: 'unexpected token',
+}
+
+/** The short form of a YAML core tag, as go-yaml names it (`!!int`). */
+function shortTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, '!!')
+}
+
 function comments(text: string | null | undefined, inline = false): Comment[] {
   if (text === null || text === undefined) return []
   return text
@@ -24,7 +57,7 @@ function comments(text: string | null | undefined, inline = false): Comment[] {
 }
 
 function tagged(tag: string, value: string): Scalar | undefined {
-  switch (tag.replace(/^tag:yaml\.org,2002:/, '!!')) {
+  switch (shortTag(tag)) {
     case '!!str':
       return { kind: 'str', value }
     case '!!binary':
@@ -35,7 +68,7 @@ function tagged(tag: string, value: string): Scalar | undefined {
     case '!!float':
     case '!!timestamp': {
       const resolved = resolvePlain(value)
-      const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[tag.replace(/^tag:yaml\.org,2002:/, '!!')]
+      const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[shortTag(tag)]
       if (resolved.kind === want) return resolved
       if (want === 'float' && resolved.kind === 'int') return { kind: 'float', value: Number(resolved.value) }
       return undefined
@@ -74,7 +107,8 @@ class Converter {
     const value = typeof node.value === 'string' ? node.value : String(node.value)
     if (node.tag !== undefined && node.tag !== '!') {
       const t = tagged(node.tag, value)
-      if (t === undefined) this.fail(node, `cannot decode ${JSON.stringify(value)} as ${node.tag}`)
+      // The value is never named: it may be a secret.
+      if (t === undefined) this.fail(node, `the value cannot be decoded as ${shortTag(node.tag)}`)
       return t
     }
     return node.type === 'PLAIN' ? resolvePlain(value) : { kind: 'str', value }
@@ -137,11 +171,11 @@ export function parseYaml(text: string, source: string): Branches {
     const [error] = doc.errors
     if (error !== undefined) {
       const line = lines.linePos(error.pos[0]).line
+      // Neither the parser's message nor the error itself is kept: both may quote source text.
       throw new SopsError({
         code: 'SOPS_INPUT_INVALID',
-        message: `${source}: line ${line}: invalid YAML: ${error.message.split('\n')[0] ?? ''}`,
-        details: { source, line },
-        cause: error,
+        message: `${source}: line ${line}: invalid YAML: ${YAML_ERRORS[error.code]}`,
+        details: { source, line, reason: error.code },
       })
     }
     const convert: Converter = new Converter(doc, source, lines)

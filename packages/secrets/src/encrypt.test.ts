@@ -135,6 +135,7 @@ describe('encrypt, on malformed input', () => {
   const MALFORMED: { name: string; format: SopsFormat; input: string }[] = [
     { name: 'a yaml value that does not fit its !!int tag', format: 'yaml', input: `a: !!int ${SECRET}\n` },
     { name: 'a yaml value that does not fit its !!float tag', format: 'yaml', input: `a: !!float ${SECRET}\n` },
+    { name: 'a yaml !!binary value that is not base64', format: 'yaml', input: `a: !!binary ${SECRET}\n` },
     { name: 'a yaml escape that does not exist', format: 'yaml', input: `a: "${SECRET}\\q"\n` },
     { name: 'a yaml block scalar header with text after it', format: 'yaml', input: `a: |${SECRET}\n    x\n` },
     { name: 'a yaml flow mapping that is not closed', format: 'yaml', input: `a: {b: ${SECRET}\n` },
@@ -161,5 +162,49 @@ describe('encrypt, on malformed input', () => {
       code: 'SOPS_INPUT_INVALID',
       message: '<input>: line 2: the value cannot be decoded as !!int',
     })
+  })
+})
+
+// go-yaml v3 decodes `!!binary` into a Go string of the decoded bytes, so sops encrypts and hashes
+// those bytes as type `str` and prints them back as a plain string, or as `!!binary` when they are
+// not UTF-8 (go-yaml encode.go `stringv`).
+describe('encrypt, on YAML !!binary values', () => {
+  const CLEAR = { unencryptedRegex: '^bin$' }
+  const LONG = new Uint8Array(60).map((_, i) => 0x80 + i)
+  const LONG_B64 = Buffer.from(LONG).toString('base64')
+
+  it.for([
+    { name: 'UTF-8 bytes', input: 'bin: !!binary aGVsbG8=\n', output: 'bin: hello\n' },
+    { name: 'UTF-8 bytes in a literal block', input: 'bin: !!binary |\n    aGVs\n    bG8=\n', output: 'bin: hello\n' },
+    { name: 'bytes that are not UTF-8', input: 'bin: !!binary /w==\n', output: 'bin: !!binary /w==\n' },
+    {
+      name: 'a long value that is not UTF-8',
+      input: `bin: !!binary ${LONG_B64}\n`,
+      output: `bin: !!binary |\n    ${LONG_B64.slice(0, 70)}\n    ${LONG_B64.slice(70)}\n`,
+    },
+  ])('round-trips $name, encrypted and left unencrypted', async ({ input, output }) => {
+    for (const rules of [undefined, CLEAR]) {
+      const enc = await encrypt(input, { format: 'yaml', recipients: [key.recipient], rules })
+      expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(output)
+      const again = await encrypt(output, { format: 'yaml', recipients: [key.recipient], rules })
+      expect(text(await decrypt(again, { format: 'yaml', identities }))).toBe(output)
+    }
+  })
+
+  it('encrypts the decoded bytes as a str, which sops-age decrypts', async () => {
+    const enc = await encrypt('bin: !!binary aGVsbG8=\n', { format: 'yaml', recipients: [key.recipient] })
+    const data = /bin: ENC\[AES256_GCM,data:([^,]*),.*type:str\]/.exec(enc)?.[1]
+    expect(Buffer.from(data ?? '', 'base64')).toHaveLength(5)
+    expect(await decryptSops(enc, { secretKey: key.secretKey, fileType: 'yaml' })).toEqual({ bin: 'hello' })
+  })
+
+  it('keeps the decoded bytes when the value is left unencrypted', async () => {
+    expect(await encrypt('bin: !!binary aGVsbG8=\n', { format: 'yaml', recipients: [key.recipient], rules: CLEAR })).toMatch(/^bin: hello\n/)
+    expect(await encrypt('bin: !!binary /w==\n', { format: 'yaml', recipients: [key.recipient], rules: CLEAR })).toMatch(/^bin: !!binary \/w==\n/)
+  })
+
+  it('prints bytes that are not UTF-8 in JSON as Go does, one \\ufffd per bad byte', async () => {
+    const enc = await encrypt('bin: !!binary /2hp/w==\n', { format: 'yaml', recipients: [key.recipient] })
+    expect(text(await decrypt(enc, { format: 'yaml', outputFormat: 'json', identities }))).toBe('{\n\t"bin": "\\ufffdhi\\ufffd"\n}\n')
   })
 })

@@ -12,6 +12,7 @@ import type { Store } from './store.js'
 import { isBase60Float, isOldBool, resolvePlain } from './yamlResolve.js'
 
 const decoder = new TextDecoder('utf-8')
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 const MAX_ALIAS_NODES = 1_000_000
 
@@ -48,6 +49,25 @@ function shortTag(tag: string): string {
   return tag.replace(/^tag:yaml\.org,2002:/, '!!')
 }
 
+/**
+ * Go's `base64.StdEncoding.DecodeString` as go-yaml applies it to `!!binary`: padded standard
+ * alphabet; line breaks (and, more leniently than Go, other whitespace) are skipped.
+ */
+function decodeBinary(text: string): Uint8Array | undefined {
+  const b64 = text.replace(/\s+/g, '')
+  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined
+  return new Uint8Array(Buffer.from(b64, 'base64'))
+}
+
+/** A Go string of arbitrary bytes: text when it is valid UTF-8, otherwise the bytes themselves. */
+function goString(bytes: Uint8Array): Scalar {
+  try {
+    return { kind: 'str', value: strictDecoder.decode(bytes) }
+  } catch {
+    return { kind: 'bytes', value: bytes }
+  }
+}
+
 function comments(text: string | null | undefined, inline = false): Comment[] {
   if (text === null || text === undefined) return []
   return text
@@ -56,12 +76,18 @@ function comments(text: string | null | undefined, inline = false): Comment[] {
     .map((line) => ({ kind: 'comment', text: line, inline }))
 }
 
+// go-yaml v3's decoding of an explicitly tagged scalar into an interface{} (decode.go `scalar`,
+// resolve.go `resolve`), which is what sops stores: `!!binary` becomes a Go string holding the
+// decoded bytes, so sops encrypts it as type `str` and prints it back as a plain string (or as
+// `!!binary` again when the bytes are not UTF-8). Undefined when the value does not fit the tag.
 function tagged(tag: string, value: string): Scalar | undefined {
   switch (shortTag(tag)) {
     case '!!str':
       return { kind: 'str', value }
-    case '!!binary':
-      return { kind: 'bytes', value: new Uint8Array(Buffer.from(value.replace(/\s+/g, ''), 'base64')) }
+    case '!!binary': {
+      const bytes = decodeBinary(value)
+      return bytes === undefined ? undefined : goString(bytes)
+    }
     case '!!null':
     case '!!bool':
     case '!!int':
@@ -104,7 +130,10 @@ class Converter {
 
   scalar(node: unknown): Scalar {
     if (!isScalar(node)) this.fail(null, 'expected a scalar')
-    const value = typeof node.value === 'string' ? node.value : String(node.value)
+    // The yaml package resolves a few tags itself even in the failsafe schema (`!!binary` to a
+    // Uint8Array, decoded leniently); the scalar's source text is what go-yaml would decode.
+    const value = typeof node.value === 'string' ? node.value : node.source
+    if (typeof value !== 'string') this.fail(node, 'expected a scalar')
     if (node.tag !== undefined && node.tag !== '!') {
       const t = tagged(node.tag, value)
       // The value is never named: it may be a secret.
@@ -257,14 +286,26 @@ function emitString(s: string): { inline: string } | { block: string; lines: str
   return { inline: `'${s.replaceAll("'", "''")}'` }
 }
 
+/**
+ * go-yaml v3's form of a string that is not UTF-8 (encode.go `stringv`, `encodeBase64`): `!!binary`
+ * and its base64, which from 70 characters on is cut into lines of 70, each ending in a newline,
+ * and so printed as a literal block.
+ */
+function emitBinary(bytes: Uint8Array): { inline: string } | { block: string; lines: string[] } {
+  const b64 = Buffer.from(bytes).toString('base64')
+  if (b64.length < 70) return { inline: `!!binary ${b64}` }
+  const lines: string[] = []
+  for (let i = 0; i < b64.length; i += 70) lines.push(b64.slice(i, i + 70))
+  return { block: '!!binary |', lines }
+}
+
 function scalarText(node: Scalar): { inline: string } | { block: string; lines: string[] } {
   switch (node.kind) {
     case 'str':
       return emitString(node.value)
     case 'bytes': {
-      const text = decoder.decode(node.value)
-      const roundTrips = Buffer.from(text, 'utf8').equals(Buffer.from(node.value))
-      return roundTrips ? emitString(text) : { inline: `!!binary ${Buffer.from(node.value).toString('base64')}` }
+      const text = goString(node.value)
+      return text.kind === 'str' ? emitString(text.value) : emitBinary(node.value)
     }
     case 'int':
       return { inline: node.value.toString() }

@@ -208,3 +208,52 @@ describe('encrypt, on YAML !!binary values', () => {
     expect(text(await decrypt(enc, { format: 'yaml', outputFormat: 'json', identities }))).toBe('{\n\t"bin": "\\ufffdhi\\ufffd"\n}\n')
   })
 })
+
+// go-yaml v3 resolves an integer between 2^63 and 2^64-1 to a uint64, which sops cannot hash or
+// encrypt (ToBytes: "unknown type uint64"), so sops refuses such a file unless the value is outside
+// the MAC (macOnlyEncrypted and unencrypted).
+describe('encrypt, on YAML integers beyond int64', () => {
+  const BIG = '12345678901234567890'
+
+  it('round-trips the int64 bounds as ints', async () => {
+    const plain = 'max: 9223372036854775807\nmin: -9223372036854775808\n'
+    const enc = await encrypt(plain, { format: 'yaml', recipients: [key.recipient] })
+    expect(enc.match(/type:int/g)).toHaveLength(2)
+    expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(plain)
+  })
+
+  it.for([
+    { name: 'encrypted', rules: undefined },
+    { name: 'left unencrypted but in the MAC', rules: { unencryptedRegex: '^x$' } },
+  ])('refuses a larger one $name, naming its path but not its value', async ({ rules }) => {
+    const error: unknown = await encrypt(`x: ${BIG}\n`, { format: 'yaml', recipients: [key.recipient], rules }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(error).toMatchObject({ code: 'SOPS_INPUT_INVALID', details: { path: 'x' } })
+    expect((error as Error).message).toMatch(/^<input>: x: integer outside the int64 range/)
+    expect((error as Error).message).not.toContain(BIG)
+  })
+
+  it('refuses a larger one tagged !!float, as go-yaml does', async () => {
+    await expect(encrypt(`x: !!float ${BIG}\n`, { format: 'yaml', recipients: [key.recipient] })).rejects.toMatchObject({
+      code: 'SOPS_INPUT_INVALID',
+      message: '<input>: line 1: the value cannot be decoded as !!float',
+    })
+  })
+
+  it('keeps a larger one outside the MAC as it is', async () => {
+    const plain = `password: hunter2\nx: ${BIG}\n`
+    const enc = await encrypt(plain, { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: '^password$', macOnlyEncrypted: true } })
+    expect(enc).toContain(`x: ${BIG}\n`)
+    expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(plain)
+  })
+
+  it('refuses to decrypt a file whose MAC would have to cover one', async () => {
+    const enc = await encrypt('password: hunter2\nx: 1\n', { format: 'yaml', recipients: [key.recipient], rules: { unencryptedRegex: '^x$' } })
+    await expect(decrypt(enc.replace('x: 1\n', `x: ${BIG}\n`), { format: 'yaml', identities })).rejects.toMatchObject({
+      code: 'SOPS_BAD_VALUE_FORMAT',
+      details: { path: 'x' },
+    })
+  })
+})

@@ -15,6 +15,8 @@ const decoder = new TextDecoder('utf-8')
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 const MAX_ALIAS_NODES = 1_000_000
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
 
 // What each of the yaml package's parse errors means. Its own messages may quote the offending
 // source text (an escape, a token), which can be part of a secret value, so they are never passed on.
@@ -96,7 +98,10 @@ function tagged(tag: string, value: string): Scalar | undefined {
       const resolved = resolvePlain(value)
       const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[shortTag(tag)]
       if (resolved.kind === want) return resolved
-      if (want === 'float' && resolved.kind === 'int') return { kind: 'float', value: Number(resolved.value) }
+      // go-yaml turns an int into a float for `!!float` only when it fits an int64, not a uint64.
+      if (want === 'float' && resolved.kind === 'int' && resolved.value >= INT64_MIN && resolved.value <= INT64_MAX) {
+        return { kind: 'float', value: Number(resolved.value) }
+      }
       return undefined
     }
     default:

@@ -129,3 +129,131 @@ describe('encrypt', () => {
     await expect(encrypt('a: b\n', { format: 'yaml', recipients: [key.recipient], signal: AbortSignal.abort(reason) })).rejects.toBe(reason)
   })
 })
+
+describe('encrypt, on malformed input', () => {
+  const SECRET = 'hunter2secret'
+  const MALFORMED: { name: string; format: SopsFormat; input: string }[] = [
+    { name: 'a yaml value that does not fit its !!int tag', format: 'yaml', input: `a: !!int ${SECRET}\n` },
+    { name: 'a yaml value that does not fit its !!float tag', format: 'yaml', input: `a: !!float ${SECRET}\n` },
+    { name: 'a yaml !!binary value that is not base64', format: 'yaml', input: `a: !!binary ${SECRET}\n` },
+    { name: 'a yaml escape that does not exist', format: 'yaml', input: `a: "${SECRET}\\q"\n` },
+    { name: 'a yaml block scalar header with text after it', format: 'yaml', input: `a: |${SECRET}\n    x\n` },
+    { name: 'a yaml flow mapping that is not closed', format: 'yaml', input: `a: {b: ${SECRET}\n` },
+    { name: 'a yaml plain scalar with a reserved first character', format: 'yaml', input: `a: @${SECRET}\n` },
+    { name: 'a json string that is not closed', format: 'json', input: `{"a": "${SECRET}` },
+    { name: 'a json value that is not a value', format: 'json', input: `{"a": ${SECRET}}` },
+    { name: 'an ini line without a delimiter', format: 'ini', input: `[s]\na ${SECRET}\n` },
+    { name: 'a dotenv line without a delimiter', format: 'dotenv', input: `A ${SECRET}\n` },
+  ]
+
+  it.for(MALFORMED)('names no value in the error for $name', async ({ format, input }) => {
+    const error: unknown = await encrypt(input, { format, recipients: [key.recipient] }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(error).toMatchObject({ code: 'SOPS_INPUT_INVALID' })
+    const seen = JSON.stringify({ message: (error as Error).message, json: error, cause: String((error as Error).cause) })
+    expect(seen).not.toContain(SECRET)
+    expect(seen).not.toContain('hunter2')
+  })
+
+  it('names the line and the tag of a value that does not fit its tag', async () => {
+    await expect(encrypt(`ok: 1\na: !!int ${SECRET}\n`, { format: 'yaml', recipients: [key.recipient] })).rejects.toMatchObject({
+      code: 'SOPS_INPUT_INVALID',
+      message: '<input>: line 2: the value cannot be decoded as !!int',
+    })
+  })
+})
+
+// go-yaml v3 decodes `!!binary` into a Go string of the decoded bytes, so sops encrypts and hashes
+// those bytes as type `str` and prints them back as a plain string, or as `!!binary` when they are
+// not UTF-8 (go-yaml encode.go `stringv`).
+describe('encrypt, on YAML !!binary values', () => {
+  const CLEAR = { unencryptedRegex: '^bin$' }
+  const LONG = new Uint8Array(60).map((_, i) => 0x80 + i)
+  const LONG_B64 = Buffer.from(LONG).toString('base64')
+
+  it.for([
+    { name: 'UTF-8 bytes', input: 'bin: !!binary aGVsbG8=\n', output: 'bin: hello\n' },
+    { name: 'UTF-8 bytes in a literal block', input: 'bin: !!binary |\n    aGVs\n    bG8=\n', output: 'bin: hello\n' },
+    { name: 'bytes that are not UTF-8', input: 'bin: !!binary /w==\n', output: 'bin: !!binary /w==\n' },
+    {
+      name: 'a long value that is not UTF-8',
+      input: `bin: !!binary ${LONG_B64}\n`,
+      output: `bin: !!binary |\n    ${LONG_B64.slice(0, 70)}\n    ${LONG_B64.slice(70)}\n`,
+    },
+  ])('round-trips $name, encrypted and left unencrypted', async ({ input, output }) => {
+    for (const rules of [undefined, CLEAR]) {
+      const enc = await encrypt(input, { format: 'yaml', recipients: [key.recipient], rules })
+      expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(output)
+      const again = await encrypt(output, { format: 'yaml', recipients: [key.recipient], rules })
+      expect(text(await decrypt(again, { format: 'yaml', identities }))).toBe(output)
+    }
+  })
+
+  it('encrypts the decoded bytes as a str, which sops-age decrypts', async () => {
+    const enc = await encrypt('bin: !!binary aGVsbG8=\n', { format: 'yaml', recipients: [key.recipient] })
+    const data = /bin: ENC\[AES256_GCM,data:([^,]*),.*type:str\]/.exec(enc)?.[1]
+    expect(Buffer.from(data ?? '', 'base64')).toHaveLength(5)
+    expect(await decryptSops(enc, { secretKey: key.secretKey, fileType: 'yaml' })).toEqual({ bin: 'hello' })
+  })
+
+  it('keeps the decoded bytes when the value is left unencrypted', async () => {
+    expect(await encrypt('bin: !!binary aGVsbG8=\n', { format: 'yaml', recipients: [key.recipient], rules: CLEAR })).toMatch(/^bin: hello\n/)
+    expect(await encrypt('bin: !!binary /w==\n', { format: 'yaml', recipients: [key.recipient], rules: CLEAR })).toMatch(/^bin: !!binary \/w==\n/)
+  })
+
+  it('prints bytes that are not UTF-8 in JSON as Go does, one \\ufffd per bad byte', async () => {
+    const enc = await encrypt('bin: !!binary /2hp/w==\n', { format: 'yaml', recipients: [key.recipient] })
+    expect(text(await decrypt(enc, { format: 'yaml', outputFormat: 'json', identities }))).toBe('{\n\t"bin": "\\ufffdhi\\ufffd"\n}\n')
+  })
+})
+
+// go-yaml v3 resolves an integer between 2^63 and 2^64-1 to a uint64, which sops cannot hash or
+// encrypt (ToBytes: "unknown type uint64"), so sops refuses such a file unless the value is outside
+// the MAC (macOnlyEncrypted and unencrypted).
+describe('encrypt, on YAML integers beyond int64', () => {
+  const BIG = '12345678901234567890'
+
+  it('round-trips the int64 bounds as ints', async () => {
+    const plain = 'max: 9223372036854775807\nmin: -9223372036854775808\n'
+    const enc = await encrypt(plain, { format: 'yaml', recipients: [key.recipient] })
+    expect(enc.match(/type:int/g)).toHaveLength(2)
+    expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(plain)
+  })
+
+  it.for([
+    { name: 'encrypted', rules: undefined },
+    { name: 'left unencrypted but in the MAC', rules: { unencryptedRegex: '^x$' } },
+  ])('refuses a larger one $name, naming its path but not its value', async ({ rules }) => {
+    const error: unknown = await encrypt(`x: ${BIG}\n`, { format: 'yaml', recipients: [key.recipient], rules }).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(error).toMatchObject({ code: 'SOPS_INPUT_INVALID', details: { path: 'x' } })
+    expect((error as Error).message).toMatch(/^<input>: x: integer outside the int64 range/)
+    expect((error as Error).message).not.toContain(BIG)
+  })
+
+  it('refuses a larger one tagged !!float, as go-yaml does', async () => {
+    await expect(encrypt(`x: !!float ${BIG}\n`, { format: 'yaml', recipients: [key.recipient] })).rejects.toMatchObject({
+      code: 'SOPS_INPUT_INVALID',
+      message: '<input>: line 1: the value cannot be decoded as !!float',
+    })
+  })
+
+  it('keeps a larger one outside the MAC as it is', async () => {
+    const plain = `password: hunter2\nx: ${BIG}\n`
+    const enc = await encrypt(plain, { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: '^password$', macOnlyEncrypted: true } })
+    expect(enc).toContain(`x: ${BIG}\n`)
+    expect(text(await decrypt(enc, { format: 'yaml', identities }))).toBe(plain)
+  })
+
+  it('refuses to decrypt a file whose MAC would have to cover one', async () => {
+    const enc = await encrypt('password: hunter2\nx: 1\n', { format: 'yaml', recipients: [key.recipient], rules: { unencryptedRegex: '^x$' } })
+    await expect(decrypt(enc.replace('x: 1\n', `x: ${BIG}\n`), { format: 'yaml', identities })).rejects.toMatchObject({
+      code: 'SOPS_BAD_VALUE_FORMAT',
+      details: { path: 'x' },
+    })
+  })
+})

@@ -47,7 +47,8 @@ export function groupsOf(options: Pick<EncryptOptions, 'recipients' | 'keyGroups
  * types), producing a file that `sops decrypt` accepts: a fresh data key, every selected value
  * encrypted with its path as AAD, the MAC, and the metadata with sorted keys.
  *
- * @throws `SOPS_INPUT_INVALID` (plaintext that does not parse), `SOPS_ALREADY_ENCRYPTED`,
+ * @throws `SOPS_INPUT_INVALID` (plaintext that does not parse; a YAML integer beyond int64 that
+ * sops could not hash or encrypt), `SOPS_ALREADY_ENCRYPTED`,
  * `SOPS_RECIPIENT_INVALID`, `SOPS_METADATA_INVALID` (two rules, a bad expression),
  * `SOPS_KEY_PROVIDER_MISSING`.
  * @example

@@ -75,4 +75,19 @@ describe('parseIdentities', () => {
     const ids = await parseIdentities(key.privateKey)
     expect(text(await decrypt(enc, { format: 'dotenv', identities: ids }))).toBe('A=1\n')
   })
+  it('does not quote the key type of an SSH key it cannot use when that type may be key material', async () => {
+    const str = (b: Buffer): Buffer => Buffer.concat([Buffer.alloc(4, 0), b]).fill(b.length, 3, 4)
+    const text = (t: string): Buffer => str(Buffer.from(t))
+    const u32 = (n: number): Buffer => Buffer.from([0, 0, 0, n])
+    const secret = 'test-only key material'
+    const priv = Buffer.concat([u32(7), u32(7), text(secret)])
+    const blob = Buffer.concat([Buffer.from('openssh-key-v1\0'), text('none'), text('none'), text(''), u32(1), text(''), str(priv)])
+    const pem = `-----BEGIN OPENSSH PRIVATE KEY-----\n${blob.toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`
+    const error: unknown = await parseIdentities(pem).then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    expect(error).toMatchObject({ code: 'SOPS_IDENTITY_INVALID' })
+    expect(JSON.stringify({ message: (error as Error).message, json: error })).not.toContain(secret)
+  })
 })

@@ -3,6 +3,7 @@ import type { Scalar } from './tree.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 
 /** The sops `type` tag written for a scalar when it is encrypted. */
 export type ValueType = 'str' | 'int' | 'float' | 'bool' | 'time' | 'bytes' | 'comment'
@@ -33,6 +34,15 @@ export function scalarType(scalar: Exclude<Scalar, { kind: 'null' }>): ValueType
   return scalar.kind === 'bytes' ? 'str' : scalar.kind
 }
 
+/** A `str` plaintext: a Go string holds any bytes, so one that is not UTF-8 stays bytes (and hashes as such). */
+function strOf(bytes: Uint8Array): Scalar {
+  try {
+    return { kind: 'str', value: strictDecoder.decode(bytes) }
+  } catch {
+    return { kind: 'bytes', value: bytes }
+  }
+}
+
 /**
  * Decodes decrypted plaintext of the given type (sops `Cipher.Decrypt`). `raw` keeps a `str` as
  * bytes (the binary store). Undefined when the text is not valid for its type.
@@ -40,7 +50,7 @@ export function scalarType(scalar: Exclude<Scalar, { kind: 'null' }>): ValueType
 export function decodePlaintext(type: string, bytes: Uint8Array, raw: boolean): Scalar | undefined {
   switch (type) {
     case 'str':
-      return raw ? { kind: 'bytes', value: bytes } : { kind: 'str', value: decoder.decode(bytes) }
+      return raw ? { kind: 'bytes', value: bytes } : strOf(bytes)
     case 'bytes':
       return { kind: 'bytes', value: bytes }
     case 'int': {

@@ -4,6 +4,11 @@ import { createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEn
 import type { KeyObject } from 'node:crypto'
 import { decodeB64NoPad, encodeB64NoPad, hkdf, openFileKey, sealFileKey, x25519, x25519PrivateKey, x25519PublicBytes } from './x25519.js'
 
+/** A key type as read from a key, for messages; anything that is not a type name may be key material. */
+function keyTypeName(type: string): string {
+  return /^[A-Za-z0-9@._-]{1,64}$/.test(type) ? type : '(not a key type name)'
+}
+
 const ED25519_LABEL = 'age-encryption.org/v1/ssh-ed25519'
 const RSA_LABEL = 'age-encryption.org/v1/ssh-rsa'
 const P = 2n ** 255n - 19n
@@ -194,7 +199,7 @@ export function parseSshPrivateKey(pem: string): SshIdentity {
     const wire = concat([sshString(new TextEncoder().encode('ssh-rsa')), sshString(e), sshString(n)])
     return rsaIdentity(key, wire)
   }
-  throw new Error(`unsupported SSH key type ${type}`)
+  throw new Error(`unsupported SSH key type ${keyTypeName(type)}`)
 }
 
 /** A stanza-producing recipient for an `ssh-ed25519 …` or `ssh-rsa …` public key line. */
@@ -238,5 +243,5 @@ export function parseSshRecipient(line: string): SshRecipient {
       },
     }
   }
-  throw new Error(`unsupported SSH key type ${type}`)
+  throw new Error(`unsupported SSH key type ${keyTypeName(type)}`)
 }

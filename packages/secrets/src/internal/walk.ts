@@ -13,6 +13,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 /** SHA-256("sops"): the MAC of a `mac_only_encrypted` file starts with it (sops.go). */
 const MAC_ONLY_INIT = createHash('sha256').update('sops').digest()
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
 
 export interface WalkOptions {
   readonly key: Uint8Array
@@ -46,13 +48,21 @@ function child(frame: Frame, key: string | number): Frame {
   return { path: typeof key === 'number' ? frame.path : [...frame.path, key], shown, stack: frame.stack }
 }
 
-function valueError(code: 'SOPS_BAD_VALUE_FORMAT' | 'SOPS_VALUE_AUTH_FAILED', where: { source: string; shown: string }, why: string): SopsError {
+function valueError(code: 'SOPS_BAD_VALUE_FORMAT' | 'SOPS_VALUE_AUTH_FAILED' | 'SOPS_INPUT_INVALID', where: { source: string; shown: string }, why: string): SopsError {
   const { source, shown } = where
   return new SopsError({
     code,
     message: `${source}: ${shown === '' ? '(root)' : shown}: ${why}`,
     details: { source, path: shown },
   })
+}
+
+/**
+ * go-yaml gives integers between 2^63 and 2^64-1 a uint64, which sops' ToBytes and Cipher.Encrypt
+ * refuse ("unknown type uint64"): such a value can be neither hashed into the MAC nor encrypted.
+ */
+function outOfInt64(node: Node): boolean {
+  return node.kind === 'int' && (node.value < INT64_MIN || node.value > INT64_MAX)
 }
 
 interface Visitor {
@@ -134,6 +144,7 @@ export function decryptBranches(branches: Branches, options: WalkOptions): strin
         plain = decoded
       }
       if (!options.macOnlyEncrypted || encrypted) {
+        if (outOfInt64(plain)) throw valueError('SOPS_BAD_VALUE_FORMAT', { source, shown: frame.shown }, 'integer outside the int64 range sops can hash')
         hash.update(scalarBytes(plain))
       }
       return plain
@@ -150,6 +161,10 @@ export function encryptBranches(branches: Branches, options: WalkOptions): strin
       if (comment.text !== '') comment.text = encryptValue(encoder.encode(comment.text), 'comment', { key: options.key, aad: aadOf(frame.path) })
     },
     scalar(node, frame, encrypted) {
+      if ((!options.macOnlyEncrypted || encrypted) && outOfInt64(node)) {
+        const why = `integer outside the int64 range sops can ${encrypted ? 'encrypt' : 'hash'}; quote it to keep it as a string`
+        throw valueError('SOPS_INPUT_INVALID', { source: options.source, shown: frame.shown }, why)
+      }
       const bytes = scalarBytes(node)
       if (!options.macOnlyEncrypted || encrypted) hash.update(bytes)
       if (!encrypted || (node.kind === 'str' && node.value === '')) return node

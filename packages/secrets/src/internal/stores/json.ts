@@ -145,6 +145,44 @@ export function goJsonString(s: string): string {
   })}"`
 }
 
+/** Length of the valid UTF-8 sequence at `i` (Go's `utf8.DecodeRune` rules), 0 when it is invalid. */
+function utf8Length(bytes: Uint8Array, i: number): number {
+  const at = (k: number, lo = 0x80, hi = 0xbf): boolean => {
+    const b = bytes[i + k]
+    return b !== undefined && b >= lo && b <= hi
+  }
+  const b0 = bytes[i] ?? 0
+  if (b0 < 0x80) return 1
+  if (b0 >= 0xc2 && b0 <= 0xdf) return at(1) ? 2 : 0
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const second = b0 === 0xe0 ? at(1, 0xa0) : b0 === 0xed ? at(1, 0x80, 0x9f) : at(1)
+    return second && at(2) ? 3 : 0
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const second = b0 === 0xf0 ? at(1, 0x90) : b0 === 0xf4 ? at(1, 0x80, 0x8f) : at(1)
+    return second && at(2) && at(3) ? 4 : 0
+  }
+  return 0
+}
+
+/** Go encoding/json for a string that is not UTF-8: each invalid byte becomes the escape `\ufffd`. */
+function goJsonBytes(bytes: Uint8Array): string {
+  let out = ''
+  let start = 0
+  let i = 0
+  while (i < bytes.length) {
+    const n = utf8Length(bytes, i)
+    if (n > 0) {
+      i += n
+      continue
+    }
+    out += `${goJsonString(decoder.decode(bytes.subarray(start, i))).slice(1, -1)}\\ufffd`
+    i += 1
+    start = i
+  }
+  return `"${out}${goJsonString(decoder.decode(bytes.subarray(start))).slice(1, -1)}"`
+}
+
 function unsupported(why: string): SopsError {
   return new SopsError({ code: 'SOPS_UNSUPPORTED_FORMAT', message: `JSON output: ${why}`, details: {} })
 }
@@ -166,11 +204,11 @@ function emitValue(node: Node, indent: string): string {
     case 'str':
       return goJsonString(node.value)
     case 'bytes':
-      return `"${Buffer.from(node.value).toString('base64')}"`
+      return goJsonBytes(node.value)
     case 'int':
       return node.value.toString()
     case 'float':
-      if (!Number.isFinite(node.value)) throw unsupported(`unsupported value ${String(node.value)}`)
+      if (!Number.isFinite(node.value)) throw unsupported('infinite and NaN floats cannot be written')
       return formatFloatJson(node.value)
     case 'bool':
       return node.value ? 'true' : 'false'

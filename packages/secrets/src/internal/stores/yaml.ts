@@ -2,7 +2,7 @@
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
 // and output in go-yaml v3's block style with an indent of 4.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
-import type { Document, Node as YamlNode } from 'yaml'
+import type { Document, ErrorCode, Node as YamlNode } from 'yaml'
 import { SopsError } from '../../errors.js'
 import { formatFloatG } from '../goFormat.js'
 import { entry } from '../tree.js'
@@ -12,8 +12,63 @@ import type { Store } from './store.js'
 import { isBase60Float, isOldBool, resolvePlain } from './yamlResolve.js'
 
 const decoder = new TextDecoder('utf-8')
+const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
 const MAX_ALIAS_NODES = 1_000_000
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+// What each of the yaml package's parse errors means. Its own messages may quote the offending
+// source text (an escape, a token), which can be part of a secret value, so they are never passed on.
+const YAML_ERRORS: Record<ErrorCode, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'unresolved alias',
+  BAD_COLLECTION_TYPE: 'a tag does not fit its collection',
+  BAD_DIRECTIVE: 'bad directive',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted scalar',
+  BAD_INDENT: 'bad indentation',
+  BAD_PROP_ORDER: 'anchors and tags must come after the indicator',
+  BAD_SCALAR_START: 'a plain scalar starts with a reserved character',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection used as an implicit key',
+  BLOCK_IN_FLOW: 'a block collection inside a flow collection',
+  DUPLICATE_KEY: 'duplicate mapping key',
+  IMPOSSIBLE: 'internal parser error',
+  KEY_OVER_1024_CHARS: 'an implicit key is longer than 1024 characters',
+  MISSING_CHAR: 'a required character is missing',
+  MULTILINE_IMPLICIT_KEY: 'an implicit key spans several lines',
+  MULTIPLE_ANCHORS: 'a node has several anchors',
+  MULTIPLE_DOCS: 'several documents where one is expected',
+  MULTIPLE_TAGS: 'a node has several tags',
+  NON_STRING_KEY: 'a mapping key is not a string',
+  RESOURCE_EXHAUSTION: 'too many alias expansions',
+  TAB_AS_INDENT: 'a tab used as indentation',
+  TAG_RESOLVE_FAILED: 'unresolved tag',
+  UNEXPECTED_TOKEN: 'unexpected token',
+}
+
+/** The short form of a YAML core tag, as go-yaml names it (`!!int`). */
+function shortTag(tag: string): string {
+  return tag.replace(/^tag:yaml\.org,2002:/, '!!')
+}
+
+/**
+ * Go's `base64.StdEncoding.DecodeString` as go-yaml applies it to `!!binary`: padded standard
+ * alphabet; line breaks (and, more leniently than Go, other whitespace) are skipped.
+ */
+function decodeBinary(text: string): Uint8Array | undefined {
+  const b64 = text.replace(/\s+/g, '')
+  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined
+  return new Uint8Array(Buffer.from(b64, 'base64'))
+}
+
+/** A Go string of arbitrary bytes: text when it is valid UTF-8, otherwise the bytes themselves. */
+function goString(bytes: Uint8Array): Scalar {
+  try {
+    return { kind: 'str', value: strictDecoder.decode(bytes) }
+  } catch {
+    return { kind: 'bytes', value: bytes }
+  }
+}
 
 function comments(text: string | null | undefined, inline = false): Comment[] {
   if (text === null || text === undefined) return []
@@ -23,21 +78,30 @@ function comments(text: string | null | undefined, inline = false): Comment[] {
     .map((line) => ({ kind: 'comment', text: line, inline }))
 }
 
+// go-yaml v3's decoding of an explicitly tagged scalar into an interface{} (decode.go `scalar`,
+// resolve.go `resolve`), which is what sops stores: `!!binary` becomes a Go string holding the
+// decoded bytes, so sops encrypts it as type `str` and prints it back as a plain string (or as
+// `!!binary` again when the bytes are not UTF-8). Undefined when the value does not fit the tag.
 function tagged(tag: string, value: string): Scalar | undefined {
-  switch (tag.replace(/^tag:yaml\.org,2002:/, '!!')) {
+  switch (shortTag(tag)) {
     case '!!str':
       return { kind: 'str', value }
-    case '!!binary':
-      return { kind: 'bytes', value: new Uint8Array(Buffer.from(value.replace(/\s+/g, ''), 'base64')) }
+    case '!!binary': {
+      const bytes = decodeBinary(value)
+      return bytes === undefined ? undefined : goString(bytes)
+    }
     case '!!null':
     case '!!bool':
     case '!!int':
     case '!!float':
     case '!!timestamp': {
       const resolved = resolvePlain(value)
-      const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[tag.replace(/^tag:yaml\.org,2002:/, '!!')]
+      const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[shortTag(tag)]
       if (resolved.kind === want) return resolved
-      if (want === 'float' && resolved.kind === 'int') return { kind: 'float', value: Number(resolved.value) }
+      // go-yaml turns an int into a float for `!!float` only when it fits an int64, not a uint64.
+      if (want === 'float' && resolved.kind === 'int' && resolved.value >= INT64_MIN && resolved.value <= INT64_MAX) {
+        return { kind: 'float', value: Number(resolved.value) }
+      }
       return undefined
     }
     default:
@@ -71,10 +135,14 @@ class Converter {
 
   scalar(node: unknown): Scalar {
     if (!isScalar(node)) this.fail(null, 'expected a scalar')
-    const value = typeof node.value === 'string' ? node.value : String(node.value)
+    // The yaml package resolves a few tags itself even in the failsafe schema (`!!binary` to a
+    // Uint8Array, decoded leniently); the scalar's source text is what go-yaml would decode.
+    const value = typeof node.value === 'string' ? node.value : node.source
+    if (typeof value !== 'string') this.fail(node, 'expected a scalar')
     if (node.tag !== undefined && node.tag !== '!') {
       const t = tagged(node.tag, value)
-      if (t === undefined) this.fail(node, `cannot decode ${JSON.stringify(value)} as ${node.tag}`)
+      // The value is never named: it may be a secret.
+      if (t === undefined) this.fail(node, `the value cannot be decoded as ${shortTag(node.tag)}`)
       return t
     }
     return node.type === 'PLAIN' ? resolvePlain(value) : { kind: 'str', value }
@@ -137,11 +205,11 @@ export function parseYaml(text: string, source: string): Branches {
     const [error] = doc.errors
     if (error !== undefined) {
       const line = lines.linePos(error.pos[0]).line
+      // Neither the parser's message nor the error itself is kept: both may quote source text.
       throw new SopsError({
         code: 'SOPS_INPUT_INVALID',
-        message: `${source}: line ${line}: invalid YAML: ${error.message.split('\n')[0] ?? ''}`,
-        details: { source, line },
-        cause: error,
+        message: `${source}: line ${line}: invalid YAML: ${YAML_ERRORS[error.code]}`,
+        details: { source, line, reason: error.code },
       })
     }
     const convert: Converter = new Converter(doc, source, lines)
@@ -223,14 +291,26 @@ function emitString(s: string): { inline: string } | { block: string; lines: str
   return { inline: `'${s.replaceAll("'", "''")}'` }
 }
 
+/**
+ * go-yaml v3's form of a string that is not UTF-8 (encode.go `stringv`, `encodeBase64`): `!!binary`
+ * and its base64, which from 70 characters on is cut into lines of 70, each ending in a newline,
+ * and so printed as a literal block.
+ */
+function emitBinary(bytes: Uint8Array): { inline: string } | { block: string; lines: string[] } {
+  const b64 = Buffer.from(bytes).toString('base64')
+  if (b64.length < 70) return { inline: `!!binary ${b64}` }
+  const lines: string[] = []
+  for (let i = 0; i < b64.length; i += 70) lines.push(b64.slice(i, i + 70))
+  return { block: '!!binary |', lines }
+}
+
 function scalarText(node: Scalar): { inline: string } | { block: string; lines: string[] } {
   switch (node.kind) {
     case 'str':
       return emitString(node.value)
     case 'bytes': {
-      const text = decoder.decode(node.value)
-      const roundTrips = Buffer.from(text, 'utf8').equals(Buffer.from(node.value))
-      return roundTrips ? emitString(text) : { inline: `!!binary ${Buffer.from(node.value).toString('base64')}` }
+      const text = goString(node.value)
+      return text.kind === 'str' ? emitString(text.value) : emitBinary(node.value)
     }
     case 'int':
       return { inline: node.value.toString() }

@@ -1,7 +1,7 @@
 // The entry point. It imports only what the no-change check needs (the ref advertisement and
 // ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
 import { GitSourceError } from './errors.js'
-import { cacheDirFor, readCacheState } from './internal/cacheState.js'
+import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
 import { parseRemoteUrl } from './internal/remoteUrl.js'
 import { resolveRef, validateRef } from './internal/resolveRef.js'
 import { formatRevision, parseRevision } from './revision.js'
@@ -26,8 +26,9 @@ function checkOptions(url: unknown, options: FetchSourceOptions): void {
  * Fetches `url` at a branch, tag, semver range, commit or ref (default: the remote's default
  * branch) into an artifact: its Flux revision, a content digest, and its files as a `FileSystem`
  * read straight from the git objects, checked out to `dir` when asked. Shallow (depth 1) by default;
- * with `cacheDir`, later fetches are incremental. With `lastRevision` (or a cache that remembers
- * one), an unchanged remote costs one ref listing and yields `{ unchanged: true }`.
+ * with `cacheDir`, later fetches are incremental. With `lastRevision`, or a cache whose last fetch
+ * was this same request (same ref selection, ignore rules, includes and checkout `dir`, still in
+ * place), an unchanged remote costs one ref listing and yields `{ unchanged: true }`.
  *
  * @throws `GIT_UNREACHABLE`, `GIT_AUTH_FAILED`, `GIT_REPOSITORY_NOT_FOUND`, `GIT_REF_NOT_FOUND`,
  * `GIT_NO_SEMVER_MATCH`, `GIT_EMPTY_REPOSITORY`, `GIT_TIMEOUT`, `GIT_CORRUPT_PACK`,
@@ -73,7 +74,8 @@ async function run(url: string, options: FetchSourceOptions, signal: AbortSignal
   const { logger } = options
   const ref = options.ref ?? {}
   const cacheDir = options.cacheDir === undefined ? undefined : cacheDirFor(options.cacheDir, url)
-  const lastRevision = options.lastRevision ?? (cacheDir === undefined ? undefined : (await readCacheState(cacheDir, url))?.revision)
+  // An explicit lastRevision is the caller's word; the cache's only counts for the same request.
+  const lastRevision = options.lastRevision ?? (cacheDir === undefined ? undefined : await rememberedRevision(cacheDir, url, options))
   const last = lastRevision === undefined || options.force === true ? undefined : parseRevision(lastRevision)
   // A commit never moves: when it is the one we have, there is nothing to ask the remote.
   if (ref.commit !== undefined && last?.commit === ref.commit && last.name === ref.branch) {

@@ -36,8 +36,12 @@ export interface GitAuth {
 
 /** Another artifact (or any file tree) copied into this one, as Flux's `GitRepositoryInclude`. */
 export interface IncludeSpec {
-  /** What to copy from: an {@link Artifact} or anything with a `fs`. */
-  readonly artifact: { readonly fs: FileSystem }
+  /**
+   * What to copy from: an {@link Artifact} or anything with a `fs`. Its `digest`, when it has one,
+   * stands for its content in the `cacheDir` no-change check; without it, a cache never answers
+   * `{ unchanged: true }` for a request with this include (the content could have changed).
+   */
+  readonly artifact: { readonly fs: FileSystem; readonly digest?: string | undefined }
   /** Directory of the included tree to copy. @defaultValue the root */
   readonly fromPath?: string | undefined
   /** Directory of this artifact to copy to; files there are replaced. */
@@ -63,17 +67,29 @@ export interface FetchSourceOptions {
   readonly auth?: GitAuth | undefined
   /** PEM certificates to trust in addition to Node's bundled roots, for a private CA. */
   readonly ca?: string | Uint8Array | undefined
-  /** Check the artifact out into this directory (replaced as a whole, atomically). @defaultValue no checkout */
+  /**
+   * Check the artifact out into this directory (replaced as a whole, atomically). With `cacheDir`
+   * (and no `lastRevision`), the result is `{ unchanged: true }` only when the cache's last fetch
+   * checked this same request out to this directory and the directory is still the one it wrote
+   * (same device, inode and change time); a new, deleted or replaced directory gets a full artifact
+   * and a fresh checkout. Edits to files inside the directory are not detected: pass `force`.
+   * @defaultValue no checkout
+   */
   readonly dir?: string | undefined
   /**
    * Directory for a cache of fetched objects, one bare repository per URL. Later fetches send only
-   * what changed; a damaged cache is detected and rebuilt. @defaultValue no cache
+   * what changed; a damaged cache is detected and rebuilt. It also remembers the last revision and
+   * a fingerprint of the request that built it (ref selection, `ignore` and the built-in exclusions,
+   * `include` digests, `dir`): the same request for the same commit answers `{ unchanged: true }`
+   * after one ref listing; a different one builds the artifact again from the cached objects,
+   * without downloading a pack. @defaultValue no cache
    */
   readonly cacheDir?: string | undefined
   /**
    * The revision the caller already has (from a previous result). When the remote ref still points
-   * at the same commit, the result is `{ unchanged: true }` after one ref listing and no download.
-   * A `cacheDir` remembers the last revision too.
+   * at the same commit, the result is `{ unchanged: true }` after one ref listing and no download,
+   * whatever `dir`, `ignore` or `include` say: the caller asserts it holds that revision's artifact
+   * (and its checkout). It wins over the revision a `cacheDir` remembers.
    */
   readonly lastRevision?: string | undefined
   /** Fetch even when the revision is unchanged. @defaultValue false */
@@ -127,7 +143,10 @@ export interface Artifact {
   readonly fs: FileSystem
 }
 
-/** The ref still points at the commit of `lastRevision`: nothing was downloaded. */
+/**
+ * The ref still points at the commit of `lastRevision` (or of the cache's last fetch of this same
+ * request): nothing was downloaded and nothing written.
+ */
 export interface UnchangedSource {
   readonly unchanged: true
   readonly revision: string

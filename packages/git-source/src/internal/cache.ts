@@ -99,6 +99,11 @@ export async function writeState(dir: string, state: CacheState, shallows: Reado
   await writeFile(join(dir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tbare = true\n')
   await atomicWrite(join(dir, 'shallow'), [...shallows].sort().map((s) => `${s}\n`).join(''))
   await atomicWrite(join(dir, 'HEAD'), `${state.commit}\n`)
+  await writeStateFile(dir, state)
+}
+
+/** Rewrites gitops-source.json alone (after a checkout, to record it). */
+export async function writeStateFile(dir: string, state: CacheState): Promise<void> {
   await atomicWrite(join(dir, stateFile), `${JSON.stringify(state, null, 2)}\n`)
 }
 

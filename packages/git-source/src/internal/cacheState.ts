@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { FetchSourceOptions } from '../types.js'
+import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 
 /** What the cache remembers about the last fetch. */
 export interface CacheState {
@@ -11,6 +13,10 @@ export interface CacheState {
   readonly revision: string
   readonly commit: string
   readonly ref: string | undefined
+  /** The fingerprint of the request that built the last artifact (`requestFingerprint`). */
+  readonly fingerprint?: string | undefined
+  /** The identity of the directory it was checked out to (`checkoutIdentity`), once written. */
+  readonly checkout?: string | undefined
 }
 
 /** The state file's name in a cache directory. */
@@ -34,7 +40,9 @@ export function isState(value: unknown, url: string): value is CacheState {
     typeof v.revision === 'string' &&
     typeof v.commit === 'string' &&
     /^[0-9a-f]{40}$/.test(v.commit) &&
-    (v.ref === undefined || typeof v.ref === 'string')
+    (v.ref === undefined || typeof v.ref === 'string') &&
+    (v.fingerprint === undefined || typeof v.fingerprint === 'string') &&
+    (v.checkout === undefined || typeof v.checkout === 'string')
   )
 }
 
@@ -46,4 +54,17 @@ export async function readCacheState(dir: string, url: string): Promise<CacheSta
   } catch {
     return undefined
   }
+}
+
+/**
+ * The remembered revision when it answers `request`: the last fetch built the artifact this request
+ * asks for (same fingerprint) and, when the request has a `dir`, checked it out there and that
+ * directory is still the one it wrote. Otherwise `undefined`, and the artifact is built again.
+ */
+export async function rememberedRevision(dir: string, url: string, request: FetchSourceOptions): Promise<string | undefined> {
+  const state = await readCacheState(dir, url)
+  const fingerprint = requestFingerprint(request)
+  if (state === undefined || fingerprint === undefined || state.fingerprint !== fingerprint) return undefined
+  if (request.dir !== undefined && (state.checkout === undefined || state.checkout !== (await checkoutIdentity(request.dir)))) return undefined
+  return state.revision
 }

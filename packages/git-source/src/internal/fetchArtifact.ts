@@ -6,7 +6,7 @@ import { formatRevision } from '../revision.js'
 import type { GitTransport, PackRequest, RemoteRefs, TransportContext } from '../transport.js'
 import type { Artifact, FetchSourceOptions } from '../types.js'
 import { buildArtifact } from './buildArtifact.js'
-import { CacheCorruptError, openCache, removeCache, writePack, writeState } from './cache.js'
+import { CacheCorruptError, openCache, removeCache, writePack, writeState, writeStateFile } from './cache.js'
 import type { OpenedCache } from './cache.js'
 import { describeFailure } from './failure.js'
 import { parseTag } from './gitObjects.js'
@@ -14,6 +14,7 @@ import { CorruptPackError, indexPack } from './indexPack.js'
 import { createObjectStore, ObjectReadError } from './objectStore.js'
 import type { ObjectStore } from './objectStore.js'
 import { readIdx } from './packIdx.js'
+import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 import type { ResolvedRef } from './resolveRef.js'
 
 const defaultMaxSize = 500 * 1024 * 1024
@@ -97,11 +98,14 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       logger: options.logger,
     })
     const revision = formatRevision({ name: resolved.name, commit })
-    if (cacheDir !== undefined) await writeState(cacheDir, { version: 1, url, revision, commit, ref: resolved.fullRef }, shallows)
-    // Checkout last: the cache is already good whatever happens to the target directory.
+    const state = { version: 1, url, revision, commit, ref: resolved.fullRef, fingerprint: requestFingerprint(options) } as const
+    if (cacheDir !== undefined) await writeState(cacheDir, state, shallows)
+    // Checkout last: the cache is already good whatever happens to the target directory. Until the
+    // checkout is recorded, the state answers no request with this `dir`.
     if (options.dir !== undefined) {
       signal.throwIfAborted()
       await built.checkout(options.dir, options.onProgress)
+      if (cacheDir !== undefined) await writeStateFile(cacheDir, { ...state, checkout: await checkoutIdentity(options.dir) })
     }
     return {
       unchanged: false,

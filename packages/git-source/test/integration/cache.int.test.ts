@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import * as nodeFs from 'node:fs'
 import { join } from 'node:path'
 import git from 'isomorphic-git'
@@ -33,6 +33,8 @@ const warner = (): { warnings: string[]; logger: { debug: () => void; info: () =
   const warnings: string[] = []
   return { warnings, logger: { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (m: string) => warnings.push(m) } }
 }
+
+const services = (): string[] => ws.server.requests.map((r) => r.service)
 
 describe('fetchSource cache', () => {
   it('writes a bare repository that native git and isomorphic-git verify', async () => {
@@ -76,6 +78,98 @@ describe('fetchSource cache', () => {
     const forced = artifactOf(await fetchSource(url, { cacheDir, force: true }))
     expect(forced.digest).toBe(second.digest)
     expect(ws.server.requests.map((r) => r.service)).toEqual(['info-refs'])
+  })
+
+  it('writes a new dir after a cached fetch, from the cache, then answers unchanged while it stays', async () => {
+    const { url } = await fleet('new-dir.git')
+    const cacheDir = join(ws.work, 'new-dir-cache')
+    const dir = join(ws.work, 'new-dir-checkout')
+    const first = artifactOf(await fetchSource(url, { cacheDir }))
+    ws.server.clearRequests()
+    const checkedOut = artifactOf(await fetchSource(url, { cacheDir, dir }))
+    // The commit is in the cache: the artifact is built again without a pack request.
+    expect(services()).toEqual(['info-refs'])
+    expect(checkedOut).toMatchObject({ revision: first.revision, digest: first.digest, path: dir })
+    expect(await readFile(join(dir, 'apps', 'app-7.yaml'), 'utf8')).toContain('name: app-7')
+    expect(await readdir(join(dir, 'apps'))).toHaveLength(40)
+
+    ws.server.clearRequests()
+    expect(await fetchSource(url, { cacheDir, dir })).toEqual({ unchanged: true, revision: first.revision, commit: first.commit, ref: 'refs/heads/main' })
+    expect(services()).toEqual(['info-refs'])
+
+    // Another directory, and the same directory once deleted, get a checkout again.
+    const other = join(ws.work, 'new-dir-other')
+    expect(artifactOf(await fetchSource(url, { cacheDir, dir: other })).path).toBe(other)
+    expect((await stat(join(other, 'apps', 'app-0.yaml'))).isFile()).toBe(true)
+    await rm(other, { recursive: true })
+    artifactOf(await fetchSource(url, { cacheDir, dir: other }))
+    expect((await stat(join(other, 'apps', 'app-0.yaml'))).isFile()).toBe(true)
+    // So does a directory another fetch (without this cache) replaced in between.
+    artifactOf(await fetchSource(url, { dir: other, ignore: 'apps/app-1*' }))
+    const restored = artifactOf(await fetchSource(url, { cacheDir, dir: other }))
+    expect(restored.digest).toBe(first.digest)
+    expect(await readdir(join(other, 'apps'))).toHaveLength(40)
+  })
+
+  it('builds a new artifact for different ignore rules, then answers unchanged for the same ones', async () => {
+    const { url } = await fleet('ignore-change.git')
+    const cacheDir = join(ws.work, 'ignore-change')
+    const all = artifactOf(await fetchSource(url, { cacheDir }))
+    ws.server.clearRequests()
+    const fewer = artifactOf(await fetchSource(url, { cacheDir, ignore: 'apps/app-1*\n' }))
+    expect(services()).toEqual(['info-refs'])
+    expect(fewer.commit).toBe(all.commit)
+    expect(fewer.digest).not.toBe(all.digest)
+    expect(fewer.digest).toBe(artifactOf(await fetchSource(url, { ignore: 'apps/app-1*\n' })).digest)
+    expect(Object.keys(await filesOf(fewer))).toHaveLength(29)
+
+    ws.server.clearRequests()
+    expect((await fetchSource(url, { cacheDir, ignore: 'apps/app-1*\n' })).unchanged).toBe(true)
+    expect(services()).toEqual(['info-refs'])
+    // Back to no ignore option: Flux's default exclusions apply again, a different artifact.
+    expect(artifactOf(await fetchSource(url, { cacheDir })).digest).toBe(all.digest)
+  })
+
+  it('builds a new artifact when an include changes, and for an include without a digest', async () => {
+    const { url } = await fleet('include-change.git')
+    const { url: otherUrl, repo: otherRepo } = await fleet('include-source.git')
+    const cacheDir = join(ws.work, 'include-change')
+    const v1 = artifactOf(await fetchSource(otherUrl))
+    const first = artifactOf(await fetchSource(url, { cacheDir, include: [{ artifact: v1, fromPath: 'apps', toPath: 'vendor' }] }))
+    expect((await fetchSource(url, { cacheDir, include: [{ artifact: v1, fromPath: 'apps', toPath: 'vendor' }] })).unchanged).toBe(true)
+
+    await otherRepo.commit({ 'apps/app-0.yaml': 'kind: ConfigMap\nmetadata:\n  name: vendored\n' })
+    const v2 = artifactOf(await fetchSource(otherUrl))
+    const second = artifactOf(await fetchSource(url, { cacheDir, include: [{ artifact: v2, fromPath: 'apps', toPath: 'vendor' }] }))
+    expect(second.digest).not.toBe(first.digest)
+    expect((await filesOf(second))['vendor/app-0.yaml']).toContain('vendored')
+
+    const plain = { fs: v2.fs }
+    expect((await fetchSource(url, { cacheDir, include: [{ artifact: plain, fromPath: 'apps', toPath: 'vendor' }] })).unchanged).toBe(false)
+    expect((await fetchSource(url, { cacheDir, include: [{ artifact: plain, fromPath: 'apps', toPath: 'vendor' }] })).unchanged).toBe(false)
+  })
+
+  it('answers unchanged to an explicit lastRevision whatever dir is asked for', async () => {
+    const { url } = await fleet('explicit-last.git')
+    const cacheDir = join(ws.work, 'explicit-last')
+    const first = artifactOf(await fetchSource(url, { cacheDir }))
+    const dir = join(ws.work, 'explicit-last-checkout')
+    expect((await fetchSource(url, { cacheDir, dir, lastRevision: first.revision })).unchanged).toBe(true)
+    await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('builds the artifact again once for a cache written before fingerprints', async () => {
+    const { url } = await fleet('old-state.git')
+    const cacheDir = join(ws.work, 'old-state')
+    const first = artifactOf(await fetchSource(url, { cacheDir }))
+    const stateFile = join(await entryOf(cacheDir), 'gitops-source.json')
+    const { fingerprint, ...old } = JSON.parse(await readFile(stateFile, 'utf8')) as Record<string, unknown>
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/)
+    await writeFile(stateFile, JSON.stringify(old))
+    ws.server.clearRequests()
+    expect(artifactOf(await fetchSource(url, { cacheDir })).digest).toBe(first.digest)
+    expect(services()).toEqual(['info-refs'])
+    expect((await fetchSource(url, { cacheDir })).unchanged).toBe(true)
   })
 
   it('deepens a shallow cache to the full history on request', async () => {

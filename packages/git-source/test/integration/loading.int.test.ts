@@ -45,7 +45,7 @@ afterAll(async () => {
 })
 
 /** Runs `fetchSource(url, options)` from the built package in a fresh process; the modules it loaded. */
-async function loadedBy(name: string, options: Record<string, unknown>): Promise<string[]> {
+async function loadedBy(name: string, options: Record<string, unknown>, unchanged = options.lastRevision !== undefined): Promise<string[]> {
   const log = join(root.path, `${name}.log`)
   const script = join(root.path, `${name}.mjs`)
   await writeFile(
@@ -58,13 +58,13 @@ process.stdout.write(String(result.unchanged))
 `,
   )
   // Asynchronously: the git server runs in this process and must keep answering.
-  const unchanged = await new Promise<string>((resolve, reject) => {
+  const answer = await new Promise<string>((resolve, reject) => {
     execFile(process.execPath, [script], { env: { ...process.env, NODE_OPTIONS: '' } }, (err, out) => {
       if (err === null) resolve(out)
       else reject(new Error(`the fetch in a fresh process failed: ${err.message}`))
     })
   })
-  expect(unchanged).toBe(String(options.lastRevision !== undefined))
+  expect(answer).toBe(String(unchanged))
   return (await readFile(log, 'utf8')).split('\n').filter((line) => line !== '')
 }
 
@@ -78,6 +78,12 @@ describe.skipIf(!existsSync(dist))('@gitops-sdk/git-source as built', () => {
     expect(loaded.filter((m) => m.includes('/yaml/'))).toEqual([])
     // An http:// remote needs no TLS.
     expect(loaded.filter((m) => m === 'node:https' || m === 'node:tls')).toEqual([])
+  })
+
+  it('answers from a cache dir and its checkout without loading them either', async () => {
+    const options = { ref: { branch: 'main' }, cacheDir: join(root.path, 'cache'), dir: join(root.path, 'checkout'), ignore: '*.md\n' }
+    await loadedBy('cache-fill', options, false)
+    expect(heavy(await loadedBy('cache-unchanged', options, true))).toEqual([])
   })
 
   it('loads them when a pack is needed (the check above can fail)', async () => {

@@ -79,6 +79,9 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         cacheDir: source.cacheDir,
         ignore: source.ignore,
         lastRevision,
+        // Without a last revision the reconciler holds no artifact (a first reconcile, or one after
+        // a restart): the content is needed even when the cache dir already has that revision.
+        force: lastRevision === undefined,
         signal,
         onProgress: options.onProgress,
       }),

@@ -66,6 +66,6 @@ export function writeScale(
     if (isKubeMap(child)) cursor = child
   }
   cursor[path[path.length - 1] ?? 'replicas'] = next.spec.replicas
-  const answer = replaceObject(cluster, type, { live, incoming: object, request: change.request, options: { requireResourceVersion: false } })
+  const answer = replaceObject(cluster, type, { live, incoming: object, request: change.request, options: { subresource: 'scale', requireResourceVersion: false } })
   return scaleOf(type, answer.body as KubeObject)
 }

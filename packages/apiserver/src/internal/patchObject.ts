@@ -5,6 +5,7 @@ import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { parse as parseYaml } from 'yaml'
 import type { Cluster } from './cluster.js'
 import { applyObject as engineApply, strategicMergePatch } from './fieldManager.js'
+import type { TypeSchema } from './fieldManager.js'
 import { text, timestamp } from './objects.js'
 import { jsonPatch, mergePatch, PatchError } from './patch.js'
 import type { ResourceType } from './registry.js'
@@ -77,27 +78,11 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(patch.body)
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`)
-  }
-  let result: unknown
-  try {
-    if (patch.patchType === 'json') result = jsonPatch(structuredClone(live) as unknown as KubeMap, parsed as KubeMap)
-    else if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
-    else if (patch.patchType === 'merge') result = mergePatch(structuredClone(live), parsed)
-    else result = strategicMergePatch(structuredClone(live) as unknown as KubeMap, parsed, engineSchema(type))
-  } catch (err) {
-    if (err instanceof StatusError) throw err
-    if (err instanceof PatchError) {
-      throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
-    }
-    const status = statusOf(err)
-    if (status !== undefined) throw status
-    throw err
-  }
+  const result = patchDocument(structuredClone(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
+    group: type.group,
+    kind: type.kind,
+    name: patch.name,
+  })
   if (!isKubeMap(result) || !isKubeMap(result.metadata)) {
     throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
   }
@@ -109,6 +94,45 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   nameRule(object, patch.name)
   dropUnknownFields(type, object, patch.request)
   return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
+}
+
+/** Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it is no JSON. */
+export function decodePatch(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`)
+  }
+}
+
+/** A JSON, merge or strategic merge patch of one document. */
+export interface DocumentPatch {
+  readonly patchType: Exclude<PatchType, 'apply'>
+  readonly body: string
+  /** The schema a strategic merge follows; without one it merges like a merge patch. */
+  readonly schema?: TypeSchema | undefined
+}
+
+/**
+ * `target` (which it may change) with `patch` applied, failing as PATCH does: 400 for a body that is
+ * no JSON or of the wrong shape, 422 naming `subject` for operations that do not apply.
+ */
+export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { group: string; kind: string; name: string }): unknown {
+  const parsed = decodePatch(patch.body)
+  try {
+    if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
+    if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
+    if (patch.patchType === 'merge' || patch.schema === undefined) return mergePatch(target, parsed)
+    return strategicMergePatch(target, parsed, patch.schema)
+  } catch (err) {
+    if (err instanceof StatusError) throw err
+    if (err instanceof PatchError) {
+      throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
+    }
+    const status = statusOf(err)
+    if (status !== undefined) throw status
+    throw err
+  }
 }
 
 /** A StatusError from an engine error that carries a Status body. */

@@ -4,7 +4,7 @@ import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from './cluster.js'
 import { text, valueAt } from './objects.js'
 import type { PatchType } from './patchObject.js'
-import { jsonPatch, mergePatch } from './patch.js'
+import { patchDocument } from './patchObject.js'
 import type { ResourceType } from './registry.js'
 import { badRequest, conflict, notFound, OPTIMISTIC_LOCK } from './status.js'
 import type { WriteRequest } from './writes.js'
@@ -49,8 +49,10 @@ export function writeScale(
   const current = scaleOf(type, live)
   let next: unknown = change.body
   if (change.patchType !== undefined) {
-    const patch: unknown = JSON.parse(String(change.body))
-    next = change.patchType === 'json' ? jsonPatch(current, patch as KubeMap) : mergePatch(current, patch as KubeMap)
+    // An apply to /scale is merged like a merge patch: Scale has no lists, and its one field is
+    // owned through the parent's managedFields.
+    const patchType = change.patchType === 'apply' ? 'merge' : change.patchType
+    next = patchDocument(current, { patchType, body: String(change.body) }, { group: 'autoscaling', kind: 'Scale', name: change.name })
   }
   if (!isKubeMap(next) || !isKubeMap(next.spec) || typeof next.spec.replicas !== 'number') throw badRequest('Scale.spec.replicas must be a number')
   const rv = isKubeMap(next.metadata) ? next.metadata.resourceVersion : undefined
@@ -64,6 +66,6 @@ export function writeScale(
     if (isKubeMap(child)) cursor = child
   }
   cursor[path[path.length - 1] ?? 'replicas'] = next.spec.replicas
-  const answer = replaceObject(cluster, type, { live, incoming: object, request: change.request, options: { requireResourceVersion: false } })
+  const answer = replaceObject(cluster, type, { live, incoming: object, request: change.request, options: { subresource: 'scale', requireResourceVersion: false } })
   return scaleOf(type, answer.body as KubeObject)
 }

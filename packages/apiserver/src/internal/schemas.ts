@@ -17,6 +17,7 @@ export function engineSchema(type: ResourceType): TypeSchema {
 }
 
 /** The reset paths of a type's endpoint (section 10.9). */
-export function engineReset(type: ResourceType, subresource: 'status' | 'finalize' | undefined): ResetPaths {
-  return resetPathsFor({ group: type.group, kind: type.kind, subresource, hasStatusSubresource: type.status })
+export function engineReset(type: ResourceType, subresource: 'status' | 'scale' | 'finalize' | undefined): ResetPaths {
+  const specReplicasPath = (type.scale?.specReplicasPath ?? '.spec.replicas').slice(1).split('.')
+  return resetPathsFor({ group: type.group, kind: type.kind, subresource, hasStatusSubresource: type.status, specReplicasPath })
 }

@@ -236,7 +236,7 @@ export function storeCreated(cluster: Cluster, type: ResourceType, created: { ob
 
 /** Options of {@link replaceObject}. */
 export interface ReplaceOptions {
-  readonly subresource?: 'status' | 'finalize' | undefined
+  readonly subresource?: 'status' | 'scale' | 'finalize' | undefined
   /** PUT of a custom resource needs a resourceVersion; patches fill the live one. */
   readonly requireResourceVersion: boolean
   /** Set when managedFields were already computed (apply). */

@@ -106,6 +106,29 @@ describe('recordUpdate (spec §10.8)', () => {
     ])
   })
 
+  it('records only the mapped replicas for a /scale write, with subresource "scale", taking them from other managers', () => {
+    const store = new ObjectStore('apps/v1', 'Deployment', { hasStatusSubresource: true })
+    store.apply('sdk', { metadata: { labels: { app: 'web' } }, spec: { replicas: 2 } })
+    const live = store.live!
+    const updated = structuredClone(live)
+    updated.spec = { replicas: 4 }
+    updated.metadata.labels = { app: 'other' }
+    const scaled = recordUpdate({
+      live,
+      updated,
+      manager: 'kubectl',
+      apiVersion: 'apps/v1',
+      schema: builtinTypeSchema('apps/v1', 'Deployment')!,
+      reset: resetPathsFor({ group: 'apps', kind: 'Deployment', subresource: 'scale', hasStatusSubresource: true }),
+      subresource: 'scale',
+      now: '2024-05-01T10:00:00Z',
+    })
+    expect((scaled.metadata.managedFields as KubeMap[]).map((entry) => [entry.manager, entry.subresource ?? '', entry.fieldsV1])).toEqual([
+      ['sdk', '', { 'f:metadata': { 'f:labels': { 'f:app': {} } } }],
+      ['kubectl', 'scale', { 'f:spec': { 'f:replicas': {} } }],
+    ])
+  })
+
   it('keeps the live managedFields when the updated object does not fit the schema', () => {
     const store = new ObjectStore('v1', 'ConfigMap')
     store.apply('sdk', { data: { a: '1' } })

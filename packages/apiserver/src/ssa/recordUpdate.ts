@@ -24,7 +24,7 @@ export interface UpdateRequest {
   apiVersion: string
   schema: TypeSchema
   reset: ResetPaths
-  subresource?: 'status' | 'finalize' | undefined
+  subresource?: 'status' | 'scale' | 'finalize' | undefined
   /** RFC 3339 time of the request. */
   now: string
 }

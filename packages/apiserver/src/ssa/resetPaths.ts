@@ -20,7 +20,13 @@ export interface ResetPathsOptions {
   readonly group: string
   readonly kind: string
   /** The subresource written through, if any. */
-  readonly subresource?: 'status' | 'finalize' | undefined
+  readonly subresource?: 'status' | 'scale' | 'finalize' | undefined
+  /**
+   * Where the resource keeps what its Scale calls `spec.replicas` (the field names of the scale
+   * subresource's `specReplicasPath`); used for `/scale` only.
+   * @defaultValue ['spec', 'replicas']
+   */
+  readonly specReplicasPath?: readonly string[] | undefined
   /** Whether the resource has a status subresource (then the main endpoint resets `status`). */
   readonly hasStatusSubresource: boolean
 }
@@ -30,10 +36,16 @@ const status = fieldElement('status')
 /**
  * The reset paths of one endpoint (spec §10.9): the main endpoint of a type with a status
  * subresource resets `status` (Namespaces also `spec.finalizers`); `/finalize` resets `status`;
- * `/status` resets everything except `status`, so only status paths end up in its entries.
+ * `/status` resets everything except `status`, so only status paths end up in its entries; `/scale`
+ * resets everything except the replicas its Scale maps, as Kubernetes' ScaleHandler keeps only that
+ * field when it carries a Scale's managedFields over to the resource.
  */
 export function resetPathsFor(options: ResetPathsOptions): ResetPaths {
   if (options.subresource === 'status') return { mode: 'only', paths: FieldSet.of([status]) }
+  if (options.subresource === 'scale') {
+    const replicas = options.specReplicasPath ?? ['spec', 'replicas']
+    return { mode: 'only', paths: FieldSet.of(replicas.map((name) => fieldElement(name))) }
+  }
   if (options.subresource === 'finalize') return { mode: 'exclude', paths: FieldSet.of([status]) }
   if (options.group === '' && options.kind === 'Namespace') {
     return { mode: 'exclude', paths: FieldSet.of([status], [fieldElement('spec'), fieldElement('finalizers')]) }
@@ -63,12 +75,7 @@ function keepOnly(set: FieldSet, keep: FieldSet): FieldSet {
 export function restoreReset(reset: ResetPaths, merged: KubeMap, live: KubeMap): KubeMap {
   if (reset.mode === 'only') {
     const out: KubeMap = { ...live }
-    for (const id of reset.paths.members.keys()) {
-      const name = id.slice(2)
-      const value = merged[name]
-      if (value === undefined) deleteKey(out, name)
-      else out[name] = value
-    }
+    for (const path of reset.paths.paths()) copyAt(out, merged, path)
     return out
   }
   if (reset.paths.isEmpty()) return merged

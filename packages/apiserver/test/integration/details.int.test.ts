@@ -99,6 +99,24 @@ describe('writes', () => {
     expect(scaled.json()).toMatchObject({ spec: { replicas: 5 } })
   })
 
+  it('answers a malformed patch on /scale with the 400 of the main endpoint', async () => {
+    const base = '/apis/apps/v1/namespaces/default/deployments'
+    expect((await post(base, {
+      metadata: { name: 'bad-scale' },
+      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+    })).status).toBe(201)
+    const send = (path: string, body: string, contentType = 'application/merge-patch+json'): Promise<RawResponse> => raw(server, { method: 'PATCH', path, body, contentType })
+    const main = await send(`${base}/bad-scale`, '{spec: 1}')
+    const scale = await send(`${base}/bad-scale/scale`, '{spec: 1}')
+    expect([main.status, main.json().reason]).toEqual([400, 'BadRequest'])
+    expect(main.json().message).toMatch(/^error decoding patch: /)
+    expect([scale.status, scale.json()]).toEqual([400, main.json()])
+    const array = await send(`${base}/bad-scale/scale`, '[]')
+    expect([array.status, array.json().message]).toEqual([400, 'error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}'])
+    const missing = await send(`${base}/bad-scale/scale`, '[{"op":"remove","path":"/spec/nope"}]', 'application/json-patch+json')
+    expect([missing.status, missing.json().reason]).toEqual([422, 'Invalid'])
+  })
+
   it('defaults Services, labels Namespaces and keeps name/namespace rules', async () => {
     const svc = (await post('/api/v1/namespaces/default/services', { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } })).json() as { spec: Record<string, unknown> }
     expect(svc.spec).toMatchObject({ type: 'NodePort', sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', externalTrafficPolicy: 'Cluster', ports: [{ port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30000 }] })

@@ -136,6 +136,28 @@ describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
     expect(status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 })
   })
 
+  it('records kubectl scale as an Update of the scale subresource, which a later apply conflicts with', async () => {
+    const ns = await namespace('scale')
+    await ok(['apply', '--server-side', '--field-manager=sdk', '-f', '-'], deploymentYaml('web', ns))
+    expect(await ok(['scale', 'deployment/web', '-n', ns, '--replicas=4'])).toBe('deployment.apps/web scaled\n')
+    const entries = JSON.parse(await ok(['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.metadata.managedFields}'])) as Record<string, unknown>[]
+    const scaler = entries.find((e) => e.manager === 'kubectl')
+    expect(scaler).toEqual({
+      manager: 'kubectl',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      time: expect.any(String) as unknown,
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+      subresource: 'scale',
+    })
+    expect(JSON.stringify(entries.find((e) => e.manager === 'sdk')?.fieldsV1)).not.toContain('f:replicas')
+    const conflict = await kubectl(['apply', '--server-side', '--field-manager=sdk', '-f', '-'], deploymentYaml('web', ns))
+    expect(conflict.code).toBe(1)
+    expect(conflict.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps\/v1: \.spec\.replicas\n/)
+    expect(await ok(['get', 'deployment', 'web', '-n', ns, '-o', 'jsonpath={.spec.replicas}'])).toBe('4')
+  })
+
   it('registers a CRD and then serves its custom resources', async () => {
     const missing = await kubectl(['apply', '--server-side', '-f', '-'], 'apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g1, namespace: default}\nspec: {size: 1}\n')
     expect(missing.code).not.toBe(0)

@@ -119,6 +119,52 @@ describe.skipIf(!ssaWired)('server-side apply', () => {
     expect(noManager.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch')
   })
 
+  it('records writes through /status and /scale with their subresource, and names it in conflicts', async () => {
+    const ns = await namespace('subresources')
+    const path = `/apis/apps/v1/namespaces/${ns}/deployments/web`
+    const time = '2026-05-01T10:00:00Z'
+    const deployment = (replicas: number): unknown => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+      spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+    })
+    expect((await apply(path, deployment(2), 'fieldManager=sdk')).status).toBe(201)
+    const merge = (subpath: string, body: unknown, manager: string): Promise<RawResponse> =>
+      raw(server, { method: 'PATCH', path: `${path}/${subpath}?fieldManager=${manager}`, body: JSON.stringify(body), contentType: 'application/merge-patch+json' })
+
+    expect((await merge('status', { status: { replicas: 2, observedGeneration: 1 } }, 'controller')).status).toBe(200)
+    const read = await raw(server, { method: 'GET', path })
+    const put = await raw(server, { method: 'PUT', path: `${path}/status?fieldManager=kubelet`, body: JSON.stringify({ ...read.json(), status: { replicas: 2, observedGeneration: 1, readyReplicas: 2 } }), contentType: 'application/json' })
+    expect(put.status).toBe(200)
+    const scaleBody = (await raw(server, { method: 'GET', path: `${path}/scale` })).json()
+    const scaled = await raw(server, { method: 'PUT', path: `${path}/scale?fieldManager=hpa`, body: JSON.stringify({ ...scaleBody, spec: { replicas: 3 } }), contentType: 'application/json' })
+    expect([scaled.status, scaled.json().spec]).toEqual([200, { replicas: 3 }])
+    expect((await merge('scale', { spec: { replicas: 4 } }, 'kubectl')).status).toBe(200)
+
+    const live = (await raw(server, { method: 'GET', path })).json()
+    // (The first status writer also owns `f:status` itself: this server stores no empty status.)
+    expect(entries(live).map((e) => [e.manager, e.operation, e.apiVersion, e.subresource ?? '', Object.keys(e.fieldsV1 as object)])).toEqual([
+      ['sdk', 'Apply', 'apps/v1', '', ['f:spec']],
+      ['controller', 'Update', 'apps/v1', 'status', ['f:status']],
+      ['kubectl', 'Update', 'apps/v1', 'scale', ['f:spec']],
+      ['kubelet', 'Update', 'apps/v1', 'status', ['f:status']],
+    ])
+    const [, controller, kubectlScale, kubelet] = entries(live)
+    expect(controller?.fieldsV1).toMatchObject({ 'f:status': { 'f:observedGeneration': {}, 'f:replicas': {} } })
+    expect(kubectlScale).toEqual({ manager: 'kubectl', operation: 'Update', apiVersion: 'apps/v1', time, fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' })
+    expect(kubelet?.fieldsV1).toEqual({ 'f:status': { 'f:readyReplicas': {} } })
+    expect(JSON.stringify(entries(live)[0]?.fieldsV1)).not.toContain('f:replicas')
+
+    const conflict = await apply(path, deployment(2), 'fieldManager=sdk')
+    expect([conflict.status, conflict.json().message]).toEqual([409, 'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas'])
+    const statusConflict = await apply(`${path}/status`, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: ns }, status: { readyReplicas: 1 } }, 'fieldManager=sdk')
+    expect([statusConflict.status, statusConflict.json().message]).toEqual([
+      409,
+      'Apply failed with 1 conflict: conflict with "kubelet" with subresource "status" using apps/v1: .status.readyReplicas',
+    ])
+  })
+
   it.skipIf(!hasKubectl)('conflicts between two kubectl managers, forced with --force-conflicts, and diffs', async () => {
     const ns = await namespace('kubectl-ssa')
     const manifest = (replicas: number): string => `apiVersion: apps/v1

@@ -1,10 +1,11 @@
 // GET and LIST (section 7): items sorted by namespace then name, selectors, pagination by an opaque
-// continue token holding the last key and the list's resourceVersion.
+// continue token holding the last key and the list's resourceVersion. Every page of one list is
+// served as of that resourceVersion, rebuilt from the change history (410 Expired once compacted).
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from './cluster.js'
 import { omit } from './objects.js'
 import type { ResourceType } from './registry.js'
-import { apiVersionOf } from './registry.js'
+import { apiVersionOf, typeKey } from './registry.js'
 import type { Matcher } from './selectors.js'
 import { fieldMatcher, labelMatcher } from './selectors.js'
 import { badRequest, StatusError } from './status.js'
@@ -50,6 +51,35 @@ function decodeContinue(token: string): ContinueToken {
   throw badRequest('continue key is not valid: illegal base64 data at input byte 0')
 }
 
+const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+
+/**
+ * The objects of a type (in one namespace when given) as they were at `resourceVersion`: the
+ * current ones with every later change undone, newest first.
+ */
+function listAt(cluster: Cluster, type: ResourceType, at: { namespace: string | undefined; resourceVersion: number }): KubeObject[] {
+  const { namespace, resourceVersion } = at
+  const current = cluster.store.list(type, namespace)
+  const changes = cluster.store.since(resourceVersion, typeKey(type))
+  if (changes === undefined) {
+    throw new StatusError({
+      code: 410,
+      reason: 'Expired',
+      message:
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+    })
+  }
+  if (changes.length === 0) return current
+  const state = new Map(current.map((o) => [keyOf(o), o]))
+  for (let i = changes.length - 1; i >= 0; i--) {
+    const change = changes[i]
+    if (change === undefined || (namespace !== undefined && (change.object.metadata.namespace ?? '') !== namespace)) continue
+    if (change.type === 'ADDED' || change.old === undefined) state.delete(keyOf(change.object))
+    else state.set(keyOf(change.old), change.old)
+  }
+  return [...state].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, o]) => o)
+}
+
 /** LIST: the list object. */
 export function listObjects(cluster: Cluster, type: ResourceType, query: ListQuery): KubeMap {
   const matcher = selectorOf(type, query)
@@ -59,8 +89,7 @@ export function listObjects(cluster: Cluster, type: ResourceType, query: ListQue
     throw new StatusError({ code: 504, reason: 'Timeout', message: `Too large resource version: ${rvParam}, current: ${current}`, details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 } })
   }
   const token = query.continueToken !== undefined && query.continueToken !== '' ? decodeContinue(query.continueToken) : undefined
-  const all = cluster.store.list(type, query.namespace)
-  const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`
+  const all = token === undefined ? cluster.store.list(type, query.namespace) : listAt(cluster, type, { namespace: query.namespace, resourceVersion: token.rv })
   const candidates = token === undefined ? all : all.filter((o) => keyOf(o) > token.start)
   const matching = candidates.filter(matcher)
   const limit = query.limit !== undefined && query.limit > 0 ? query.limit : undefined

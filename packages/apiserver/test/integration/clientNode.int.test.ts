@@ -100,6 +100,27 @@ describe('client-node 1.4 against the apiserver', () => {
     expect(page2.metadata.continue).toBeUndefined()
   })
 
+  it('serves every page of a list as of its first page, and 410 once that state is compacted', async () => {
+    const ns = await namespace('page')
+    for (const name of ['a', 'b', 'c', 'd']) await api.create(configMap(ns, name, { data: { v: '1' } }))
+    const page1 = await api.list('v1', 'ConfigMap', ns, { limit: 2 })
+    expect(page1.items.map((i) => i.metadata.name)).toEqual(['a', 'b'])
+    // Changes after the first page: c edited, d deleted, e created. The next page does not see them.
+    await api.patch(configMap(ns, 'c', { data: { v: '2' } }))
+    await api.delete(configMap(ns, 'd'))
+    await api.create(configMap(ns, 'e'))
+    const page2 = await api.list('v1', 'ConfigMap', ns, { limit: 5, continueToken: page1.metadata.continue })
+    expect(page2.items.map((i) => [i.metadata.name, (i as Obj & { data?: Record<string, string> }).data?.v])).toEqual([['c', '1'], ['d', '1']])
+    expect(page2.metadata.resourceVersion).toBe(page1.metadata.resourceVersion)
+    expect(Math.max(...page2.items.map((i) => Number(i.metadata.resourceVersion)))).toBeLessThanOrEqual(Number(page1.metadata.resourceVersion))
+    expect((await api.list('v1', 'ConfigMap', ns)).items.map((i) => i.metadata.name)).toEqual(['a', 'b', 'c', 'e'])
+    // Past the history the server keeps (watchHistory: 50), that state cannot be rebuilt.
+    const old = await api.list('v1', 'ConfigMap', ns, { limit: 1 })
+    for (let i = 0; i < 60; i++) await api.create(configMap(ns, `filler-${i}`))
+    const expired = await statusOf(api.list('v1', 'ConfigMap', ns, { limit: 1, continueToken: old.metadata.continue }))
+    expect([expired.code, expired.body.reason]).toEqual([410, 'Expired'])
+  })
+
   it('streams ADDED, MODIFIED and DELETED events and resumes from a resourceVersion', async () => {
     const ns = await namespace('watch')
     const first = await api.create(configMap(ns, 'one'))

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { parseObjects, stringifyObjects } from '../../src/index.js'
 import type { KubeObject, KubeValue } from '../../src/index.js'
 import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
+import { prng } from '../../../../testing/prng.js'
 
 
 const dirs: string[] = []
@@ -22,17 +23,6 @@ function kustomize(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   writeFileSync(join(dir, 'kustomization.yaml'), `resources:\n${Object.keys(files).map((f) => `- ${f}`).join('\n')}\n`)
   return execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-}
-
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const fragments = [

@@ -2,16 +2,7 @@
 // workloads and the objects they refer to, optional intermediate bases, components and an
 // overlay, each using a random mix of kustomization fields. Seeded, so that a failure replays.
 
-/** A small seeded PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../../../../testing/prng.js'
 
 class Gen {
   constructor(private readonly r: () => number) {}

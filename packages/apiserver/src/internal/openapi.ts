@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto'
 import type { KubeMap } from '@gitops-sdk/core'
 import type { Cluster } from './cluster.js'
-import { isDiscoverable } from './discovery.js'
 import type { ResourceType } from './registry.js'
 
 /** The URL path of a group version's document below `/openapi/v3/`. */
@@ -23,7 +22,7 @@ function gvPath(group: string, version: string): string {
 }
 
 function builtins(cluster: Cluster): ResourceType[] {
-  return [...cluster.types.values()].filter((t) => t.crd === undefined && isDiscoverable(cluster, t))
+  return [...cluster.types.values()].filter((t) => t.crd === undefined)
 }
 
 const documents = new WeakMap<Cluster, Map<string, { text: string; hash: string }>>()

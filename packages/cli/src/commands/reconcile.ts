@@ -132,14 +132,15 @@ Example:
     }
     // The record a previous process left on the inventory: what was applied last stays known when
     // this process's first reconcile fails.
-    let last: Promise<ReconcileRecord | undefined> | ReconcileRecord | undefined = client
+    const recorded = client
       .get({ group: '', version: 'v1', kind: inventory.kind ?? 'ConfigMap', namespace: inventory.namespace, name: inventory.name }, { signal })
       .then((object) => (object === undefined ? undefined : record.readRecord(object)))
       .catch(() => undefined)
+    let last: ReconcileRecord | undefined
     const report = async (status: ReconcileStatus): Promise<void> => {
       progress.end()
       printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
-      last = record.recordOf(status, await last)
+      last = record.recordOf(status, last ?? (await recorded))
       await record.writeRecord(client, inventory, last).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
       })

@@ -3,8 +3,8 @@
 // they would be expanded, with each anchored subtree measured once, so a 400-byte "billion laughs"
 // is refused in microseconds instead of being built.
 import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
 import { CoreError } from '../errors.js'
+import { yamlLib } from '../internal/yaml/lib.js'
 
 /** Limits on one YAML document. */
 export interface YamlBudget {
@@ -60,6 +60,7 @@ export interface YamlStream {
  * it. Iterative, so a document nested deeper than the stack is still walked.
  */
 function aliasTargets(doc: Document.Parsed): Map<Alias, YamlNode> {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yamlLib()
   const anchors = new Map<string, YamlNode>()
   const targets = new Map<Alias, YamlNode>()
   const stack: unknown[] = [doc.contents]
@@ -180,7 +181,10 @@ class Meter {
     private readonly fail: (code: 'CORE_YAML_INVALID' | 'CORE_YAML_TOO_DEEP', node: unknown, reason: string) => never,
   ) {}
 
+  private readonly y = yamlLib()
+
   measure(node: unknown, depth: number): Measure {
+    const { isAlias, isMap, isPair, isScalar, isSeq } = this.y
     if (node === null || node === undefined || isScalar(node)) return { aliases: 0, height: 0 }
     const known = this.memo.get(node)
     if (known !== undefined) return this.within(node, known, depth)
@@ -252,6 +256,7 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
   const { source } = options
   checkDocumentSizes(text, source, budget.maxDocumentSize)
   checkNesting(text, source, budget.maxDepth)
+  const { LineCounter, parseAllDocuments } = yamlLib()
   const lineCounter = new LineCounter()
   let parsed: ReturnType<typeof parseAllDocuments>
   try {

@@ -1,11 +1,11 @@
 // YAML text to plain values, resolved the way kustomize reads manifests (go-yaml v3 through kyaml):
 // the stream is parsed within the shared budget (yaml/budget.ts), every scalar arrives as text with
 // its style and tag, and go-yaml v3's resolver (yaml/resolve.ts) decides what a plain scalar means.
-import type { Alias, LineCounter, Node as YamlNode, Scalar } from 'yaml'
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
+import type { Alias, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { CoreError } from '../../errors.js'
 import type { KubeMap, KubeScalar, KubeValue } from '../../object.js'
 import { setOwn } from '../../object.js'
+import { yamlLib } from './lib.js'
 import type { YamlBudgetOverrides } from '../../yaml/budget.js'
 import { parseYamlStream } from '../../yaml/budget.js'
 import type { ResolvedScalar } from '../../yaml/resolve.js'
@@ -69,6 +69,14 @@ function positionOf(lineCounter: LineCounter, offset: number): [number, number] 
 const MERGE_TAG = 'tag:yaml.org,2002:merge'
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER)
 const utf8 = new TextDecoder()
+
+const { isAlias, isMap, isPair, isScalar, isSeq } = {
+  isAlias: (n: unknown): n is Alias => yamlLib().isAlias(n),
+  isMap: (n: unknown): n is YAMLMap => yamlLib().isMap(n),
+  isPair: (n: unknown): n is Pair => yamlLib().isPair(n),
+  isScalar: (n: unknown): n is Scalar => yamlLib().isScalar(n),
+  isSeq: (n: unknown): n is YAMLSeq => yamlLib().isSeq(n),
+}
 
 /** The text of a scalar; with the failsafe schema every value is a string, or null when empty. */
 function scalarText(node: Scalar): string {

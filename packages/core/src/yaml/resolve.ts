@@ -7,8 +7,8 @@ import { formatRfc3339Nano, goTimeOf } from '../go/time.js'
 /**
  * A scalar as go-yaml resolves it: its short tag and its value. Integers are `bigint` whatever
  * their size (int64, or uint64 above 2^63 − 1); timestamps are Go's RFC 3339 text with nanoseconds
- * (what `time.Time` marshals to); `!!merge` is the `<<` merge key; `!!binary` only comes from an
- * explicit tag.
+ * (what `time.Time` marshals to); `!!binary` only comes from an explicit tag. The merge key `<<` is a
+ * string to the resolver (its first character has no hint); decoders recognise it by its text.
  */
 export type ResolvedScalar =
   | { readonly tag: '!!null'; readonly value: null }
@@ -18,12 +18,10 @@ export type ResolvedScalar =
   | { readonly tag: '!!timestamp'; readonly value: string }
   | { readonly tag: '!!str'; readonly value: string }
   | { readonly tag: '!!binary'; readonly value: Uint8Array }
-  | { readonly tag: '!!merge'; readonly value: '<<' }
 
 const NULL: ResolvedScalar = { tag: '!!null', value: null }
 const TRUE: ResolvedScalar = { tag: '!!bool', value: true }
 const FALSE: ResolvedScalar = { tag: '!!bool', value: false }
-const MERGE: ResolvedScalar = { tag: '!!merge', value: '<<' }
 const NAN: ResolvedScalar = { tag: '!!float', value: Number.NaN }
 const INF: ResolvedScalar = { tag: '!!float', value: Number.POSITIVE_INFINITY }
 const NEG_INF: ResolvedScalar = { tag: '!!float', value: Number.NEGATIVE_INFINITY }
@@ -35,7 +33,6 @@ const resolveMap = new Map<string, ResolvedScalar>([
   ['.nan', NAN], ['.NaN', NAN], ['.NAN', NAN],
   ['.inf', INF], ['.Inf', INF], ['.INF', INF], ['+.inf', INF], ['+.Inf', INF], ['+.INF', INF],
   ['-.inf', NEG_INF], ['-.Inf', NEG_INF], ['-.INF', NEG_INF],
-  ['<<', MERGE],
 ])
 
 const yamlStyleFloat = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/
@@ -103,7 +100,7 @@ function resolve(text: string, tag: '' | '!!timestamp' | '!!other'): ResolvedSca
  * What go-yaml v3 makes of an untagged plain scalar: `~`/`null`/empty are null; only
  * `true`/`false` (three spellings) are bools; `0x1F`, `0o17`, `017`, `0b11`, `1_000` are ints;
  * `1e3`, `.5`, `.inf` are floats, but `1e400` (beyond float64) stays a string; dates and RFC 3339
- * times are timestamps; `<<` is the merge key; anything else is a string (so `yes`, `on`, `1:20`
+ * times are timestamps; anything else is a string (so `yes`, `on`, `1:20`
  * are strings in this dialect). A plain scalar tagged `!` resolves the same way.
  */
 export function resolveScalar(text: string): ResolvedScalar {

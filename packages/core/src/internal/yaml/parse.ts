@@ -93,7 +93,6 @@ function kubeScalar(r: ResolvedScalar): KubeScalar {
       return utf8.decode(r.value)
     case '!!bool':
     case '!!float':
-    case '!!merge':
     case '!!null':
     case '!!str':
     case '!!timestamp':

@@ -1,3 +1,4 @@
+// How sops turns a typed scalar into the bytes it hashes and encrypts, and back (FORMAT.md §3).
 import { formatFloat, formatRfc3339Nano, parseBool, parseFloat64, parseInt64, parseRfc3339 } from '@gitops-sdk/core/go'
 import type { Scalar } from './tree.js'
 

@@ -1,4 +1,4 @@
-// Loading, decrypting and writing whole sops files, shared by the public verbs.
+// Loading, decrypting and writing whole sops files, shared by the public verbs (FORMAT.md §11, §12).
 import { timingSafeEqual } from 'node:crypto'
 import { SopsError } from '../errors.js'
 import type { KeyOptions, SopsFormat } from '../types.js'

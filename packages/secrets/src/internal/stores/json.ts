@@ -1,4 +1,4 @@
-// sops' JSON store (stores/json/store.go): order and duplicate keys kept, integers that fit int64
+// sops' JSON store (stores/json/store.go; FORMAT.md §9): order and duplicate keys kept, integers that fit int64
 // as ints, other numbers as float64; printed as Go's encoding/json with tab indentation.
 import { SopsError } from '../../errors.js'
 import { formatJsonFloat, jsonString, jsonStringOfBytes } from '@gitops-sdk/core/go'

@@ -1,4 +1,4 @@
-// sops' YAML store (stores/yaml/store.go on go-yaml v3): every document a mapping, scalars typed as
+// sops' YAML store (stores/yaml/store.go on go-yaml v3; FORMAT.md §9): every document a mapping, scalars typed as
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
 // and output in go-yaml v3's block style with an indent of 4. The text is parsed through core's one
 // YAML budget, so an alias bomb or a deeply nested document is refused before this walk starts.

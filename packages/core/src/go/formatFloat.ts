@@ -2,7 +2,11 @@
 // both pick the shortest digit string that reads back as the same float64 (Ryū-style), so only the
 // layout differs between them; this file does the layout.
 
-/** The `fmt` byte of `strconv.FormatFloat` this module supports. */
+/**
+ * The `fmt` byte of `strconv.FormatFloat` this module supports.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export type FloatFormat = 'e' | 'E' | 'f' | 'g' | 'G'
 
 interface Digits {
@@ -38,6 +42,8 @@ function exponential({ digits, point }: Digits, e: 'e' | 'E'): string {
  * `'f'` never uses an exponent; `'e'`/`'E'` always do, with at least two exponent digits; `'g'`/`'G'`
  * (what `%v` prints for a float64) use the exponent form when the decimal exponent is below -4 or at
  * least 6 (ftoa.go: for the shortest precision, `eprec = 6`). Infinities are `+Inf`/`-Inf`, NaN `NaN`.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function formatFloat(value: number, format: FloatFormat): string {
   if (Number.isNaN(value)) return 'NaN'
@@ -65,6 +71,8 @@ export function formatFloat(value: number, format: FloatFormat): string {
  * carry NaN or infinities: like `json.Marshal`, this refuses them.
  *
  * @throws `RangeError` for NaN and infinities (`json: unsupported value: NaN`).
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function formatJsonFloat(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`json: unsupported value: ${formatFloat(value, 'g')}`)

@@ -38,6 +38,8 @@ function escapeUnit(c: number): string | undefined {
 /**
  * A string as `json.Marshal` writes it: quoted, `\" \\ \n \r \t \b \f` escapes, other control
  * characters, `<`, `>`, `&`, U+2028 and U+2029 as `\u00XX`; everything else as it is.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function jsonString(text: string): string {
   let out = '"'
@@ -85,6 +87,8 @@ const decoder = new TextDecoder()
 /**
  * A Go string of arbitrary bytes as `json.Marshal` writes it: like {@link jsonString}, and each byte
  * that does not start a valid UTF-8 sequence becomes the escape `\ufffd`.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function jsonStringOfBytes(bytes: Uint8Array): string {
   let out = ''
@@ -106,6 +110,8 @@ export function jsonStringOfBytes(bytes: Uint8Array): string {
 /**
  * Go's `<` on strings: byte order of their UTF-8 encodings, which is code point order (UTF-16 code
  * unit order differs for characters above U+FFFF against U+E000–U+FFFF).
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function compareStrings(a: string, b: string): number {
   if (a === b) return 0
@@ -130,6 +136,8 @@ export function compareStrings(a: string, b: string): number {
  * {@link jsonString}, integers (and bigints) in decimal, other numbers as Go writes a float64.
  *
  * @throws `RangeError` for NaN and infinities, as `json.Marshal` refuses them.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function marshalJson(value: KubeValue): string {
   if (value === null) return 'null'

@@ -49,6 +49,8 @@ function underscoreOK(text: string): boolean {
  * `strconv.ParseUint(text, base, 64)`. Base 0 reads the prefix (`0x`, `0o`, `0b`, or a leading `0`
  * for octal) and allows underscores between digits; bases 2 to 36 read digits only. Undefined on a
  * syntax or range error.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function parseUint64(text: string, base = 0): bigint | undefined {
   if (text === '' || !Number.isInteger(base) || base === 1 || base < 0 || base > 36) return undefined
@@ -88,6 +90,8 @@ export function parseUint64(text: string, base = 0): bigint | undefined {
 /**
  * `strconv.ParseInt(text, base, 64)`: an optional sign, then {@link parseUint64}'s syntax, within
  * the int64 range. `parseInt64(s, 10)` is `strconv.Atoi` on a 64-bit platform.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function parseInt64(text: string, base = 0): bigint | undefined {
   if (text === '') return undefined
@@ -127,6 +131,8 @@ function special(text: string): number | undefined {
  * between digits, and `inf`, `infinity`, `nan` in any case. Undefined on a syntax error and on a
  * range error (a finite text beyond float64, such as `1e400`), as callers of ParseFloat treat both
  * as failure. Values below the smallest subnormal read as zero, as in Go.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function parseFloat64(text: string): number | undefined {
   const sp = special(text)
@@ -153,7 +159,11 @@ export function parseFloat64(text: string): number | undefined {
   return Number.isFinite(value) ? value : undefined
 }
 
-/** `strconv.ParseBool`: `1 t T TRUE true True` and `0 f F FALSE false False`; undefined otherwise. */
+/**
+ * `strconv.ParseBool`: `1 t T TRUE true True` and `0 f F FALSE false False`; undefined otherwise.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function parseBool(text: string): boolean | undefined {
   switch (text) {
     case '1':

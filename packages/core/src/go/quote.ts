@@ -9,6 +9,8 @@ const hex = '0123456789abcdef'
  * `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space U+0020 (no
  * other space). The Unicode tables are JavaScript's, which may be a version apart from Go's for
  * newly assigned characters.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function isPrint(codePoint: number): boolean {
   if (codePoint === 0x20) return true
@@ -22,6 +24,8 @@ export function isPrint(codePoint: number): boolean {
  * control bytes as `\xNN`, other non-printable runes as `\uNNNN` or `\UNNNNNNNN`, printable runes as
  * they are. A lone surrogate (which no UTF-8 string holds) prints as U+FFFD, as Go prints the
  * replacement a UTF-8 encoder makes of it.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function quote(text: string): string {
   let out = '"'

@@ -1,7 +1,11 @@
 // Go's time layouts as Kubernetes, kustomize and sops write and read times: RFC 3339 with and without
 // nanoseconds (time.RFC3339Nano is what MarshalText and encoding/json write).
 
-/** A wall-clock time with a fixed offset, as Go's `time.Time` prints it. */
+/**
+ * A wall-clock time with a fixed offset, as Go's `time.Time` prints it.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface GoTime {
   readonly year: number
   readonly month: number
@@ -24,13 +28,21 @@ function zone(offset: number): string {
   return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
-/** `t.Format(time.RFC3339Nano)`, also what `MarshalText` and `json.Marshal` write: `2006-01-02T15:04:05.999999999Z07:00`. */
+/**
+ * `t.Format(time.RFC3339Nano)`, also what `MarshalText` and `json.Marshal` write: `2006-01-02T15:04:05.999999999Z07:00`.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function formatRfc3339Nano(t: GoTime): string {
   const frac = t.fraction === '' ? '' : `.${t.fraction}`
   return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}${frac}${zone(t.offset)}`
 }
 
-/** `t.Format(time.RFC3339)`: seconds precision, the fraction dropped. */
+/**
+ * `t.Format(time.RFC3339)`: seconds precision, the fraction dropped.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function formatRfc3339(t: GoTime): string {
   return formatRfc3339Nano({ ...t, fraction: '' })
 }
@@ -40,7 +52,11 @@ function daysIn(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31
 }
 
-/** The parts of a time as text, checked as time.Parse checks them (day of month, 23:59:59, offset). */
+/**
+ * The parts of a time as text, checked as time.Parse checks them (day of month, 23:59:59, offset).
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface GoTimeText {
   readonly year: string
   readonly month: string
@@ -53,7 +69,11 @@ export interface GoTimeText {
   readonly zone?: string | undefined
 }
 
-/** Builds a {@link GoTime} from its text parts, undefined when time.Parse would reject them. */
+/**
+ * Builds a {@link GoTime} from its text parts, undefined when time.Parse would reject them.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function goTimeOf(parts: GoTimeText): GoTime | undefined {
   const year = Number(parts.year)
   const month = Number(parts.month)
@@ -79,7 +99,11 @@ export function goTimeOf(parts: GoTimeText): GoTime | undefined {
 
 const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[-+]\d{2}:\d{2})$/
 
-/** `time.Parse(time.RFC3339, text)` (which also accepts a fraction), as `UnmarshalText` reads a time. */
+/**
+ * `time.Parse(time.RFC3339, text)` (which also accepts a fraction), as `UnmarshalText` reads a time.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function parseRfc3339(text: string): GoTime | undefined {
   const m = rfc3339.exec(text)
   if (m === null) return undefined

@@ -6,7 +6,11 @@ import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode 
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
 
-/** Limits on one YAML document. */
+/**
+ * Limits on one YAML document.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface YamlBudget {
   /** Largest document, in characters; checked by a scan before parsing. @defaultValue 8 MiB */
   readonly maxDocumentSize: number
@@ -16,17 +20,29 @@ export interface YamlBudget {
   readonly maxDepth: number
 }
 
-/** Some limits of a {@link YamlBudget}; the others keep their defaults. */
+/**
+ * Some limits of a {@link YamlBudget}; the others keep their defaults.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export type YamlBudgetOverrides = { readonly [K in keyof YamlBudget]?: number | undefined }
 
-/** The budget every package applies unless its caller passes another. */
+/**
+ * The budget every package applies unless its caller passes another.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export const defaultYamlBudget: YamlBudget = Object.freeze({
   maxDocumentSize: 8 * 1024 * 1024,
   maxAliasExpansion: 10_000,
   maxDepth: 1_000,
 })
 
-/** Options of {@link parseYamlStream}. */
+/**
+ * Options of {@link parseYamlStream}.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface YamlStreamOptions {
   /** Where the text came from (a file path or URL), named in every error. */
   readonly source: string
@@ -36,7 +52,11 @@ export interface YamlStreamOptions {
   readonly uniqueKeys?: boolean | undefined
 }
 
-/** One document of a {@link YamlStream}. */
+/**
+ * One document of a {@link YamlStream}.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface YamlStreamDocument {
   /** 1-based position in the stream, counting empty documents too. */
   readonly index: number
@@ -48,7 +68,11 @@ export interface YamlStreamDocument {
   readonly resolveAlias: (alias: Alias) => YamlNode | undefined
 }
 
-/** The documents of a stream as the `yaml` package parsed them (failsafe schema), within budget. */
+/**
+ * The documents of a stream as the `yaml` package parsed them (failsafe schema), within budget.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export interface YamlStream {
   readonly documents: readonly YamlStreamDocument[]
   readonly lineCounter: LineCounterType
@@ -250,6 +274,8 @@ function offsetOf(node: unknown): number | undefined {
  * @throws `CORE_YAML_TOO_LARGE` (a document over `maxDocumentSize`), `CORE_YAML_INVALID` (more alias
  * expansions than `maxAliasExpansion`, an alias inside its own anchor), `CORE_YAML_TOO_DEEP` (nesting
  * beyond `maxDepth`, or too deep for the parser itself); each names the source and the document.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function parseYamlStream(text: string, options: YamlStreamOptions): YamlStream {
   const budget: YamlBudget = { ...defaultYamlBudget, ...stripUndefined(options.budget) }

@@ -9,6 +9,8 @@ import { formatRfc3339Nano, goTimeOf } from '../go/time.js'
  * their size (int64, or uint64 above 2^63 − 1); timestamps are Go's RFC 3339 text with nanoseconds
  * (what `time.Time` marshals to); `!!binary` only comes from an explicit tag. The merge key `<<` is a
  * string to the resolver (its first character has no hint); decoders recognise it by its text.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export type ResolvedScalar =
   | { readonly tag: '!!null'; readonly value: null }
@@ -55,6 +57,8 @@ const timestampPattern =
  * go-yaml v3's `parseTimestamp`: the layouts `2006-1-2T15:4:5.999999999Z07:00` (also with `t`),
  * `2006-1-2 15:4:5.999999999` (UTC) and `2006-1-2`, as Go's time.Parse reads them (one- or
  * two-digit fields, a `.` or `,` before the fraction).
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function parseYamlTimestamp(text: string): GoTime | undefined {
   if (text.length < 8 || text.charCodeAt(4) !== 0x2d) return undefined
@@ -102,6 +106,8 @@ function resolve(text: string, tag: '' | '!!timestamp' | '!!other'): ResolvedSca
  * `1e3`, `.5`, `.inf` are floats, but `1e400` (beyond float64) stays a string; dates and RFC 3339
  * times are timestamps; anything else is a string (so `yes`, `on`, `1:20`
  * are strings in this dialect). A plain scalar tagged `!` resolves the same way.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function resolveScalar(text: string): ResolvedScalar {
   return resolve(text, '')
@@ -109,7 +115,11 @@ export function resolveScalar(text: string): ResolvedScalar {
 
 const LONG_PREFIX = 'tag:yaml.org,2002:'
 
-/** A tag in go-yaml's short form: `tag:yaml.org,2002:int` → `!!int`; others as they are. */
+/**
+ * A tag in go-yaml's short form: `tag:yaml.org,2002:int` → `!!int`; others as they are.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
 export function shortTag(tag: string): string {
   return tag.startsWith(LONG_PREFIX) ? `!!${tag.slice(LONG_PREFIX.length)}` : tag
 }
@@ -133,6 +143,8 @@ function decodeBinary(text: string): Uint8Array | undefined {
  * own kind; `!!float` also takes an int within int64 (not a uint64), as a float; local and unknown
  * tags leave the text a string. Undefined when the text does not fit the tag (go-yaml's "cannot
  * decode !!str `x` as a !!int").
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
 export function resolveTaggedScalar(tag: string, text: string): ResolvedScalar | undefined {
   const short = shortTag(tag)

@@ -1,4 +1,4 @@
-import type { KubeObject } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { JSONSchemaProps } from './jsonSchema.js'
 import { kustomizationSchema } from './internal/kustomizationSchema.js'
 import { gitRepositorySchema, ociRepositorySchema } from './internal/sourceSchemas.js'
@@ -90,7 +90,7 @@ export function fluxCrd(kind: FluxKind): KubeObject {
         {
           additionalPrinterColumns: info.columns.map((c) => ({ ...c })),
           name: 'v1',
-          schema: { openAPIV3Schema: structuredClone(info.schema) as never },
+          schema: { openAPIV3Schema: JSON.parse(JSON.stringify(info.schema)) as KubeMap },
           served: true,
           storage: true,
           subresources: { status: {} },

@@ -1,15 +1,17 @@
 import { FluxError } from './errors.js'
 
-const unitNanos: ReadonlyMap<string, number> = new Map([
-  ['ns', 1],
-  ['us', 1e3],
-  ['µs', 1e3],
-  ['μs', 1e3],
-  ['ms', 1e6],
-  ['s', 1e9],
-  ['m', 60e9],
-  ['h', 3600e9],
+const unitNanos: ReadonlyMap<string, bigint> = new Map([
+  ['ns', 1n],
+  ['us', 1_000n],
+  ['µs', 1_000n],
+  ['μs', 1_000n],
+  ['ms', 1_000_000n],
+  ['s', 1_000_000_000n],
+  ['m', 60_000_000_000n],
+  ['h', 3_600_000_000_000n],
 ])
+
+const maxNanos = 2n ** 63n - 1n
 
 /**
  * Parses a Go duration (`time.ParseDuration`: `90s`, `1h30m`, `1.5h`, `500ms`, `-2m`) into
@@ -32,7 +34,7 @@ export function parseDuration(text: string): number {
   }
   if (rest === '0') return 0
   if (rest === '') throw invalid()
-  let nanos = 0
+  let nanos = 0n
   const part = /^(\d*)(?:\.(\d*))?([a-zµμ]+)/u
   while (rest !== '') {
     const match = part.exec(rest)
@@ -56,9 +58,11 @@ export function parseDuration(text: string): number {
         details: { value: text },
       })
     }
-    nanos += Number(`${int === '' ? '0' : int}.${frac === '' ? '0' : frac}`) * scale
+    // As Go: the whole part exactly, the fraction through float64, truncated.
+    nanos += BigInt(int === '' ? '0' : int) * scale
+    if (frac !== '') nanos += BigInt(Math.trunc(Number(frac) * (Number(scale) / 10 ** frac.length)))
+    if (nanos > maxNanos + (sign < 0 ? 1n : 0n)) throw invalid()
     rest = rest.slice(whole.length)
   }
-  if (!Number.isFinite(nanos) || nanos > 2 ** 63 - 1) throw invalid()
-  return (sign * Math.round(nanos)) / 1e6
+  return (sign * Number(nanos)) / 1e6
 }

@@ -23,7 +23,7 @@ export interface SchemaIssue {
  */
 export function validateFluxObject(kind: FluxKind, object: unknown): SchemaIssue[] {
   const issues: SchemaIssue[] = []
-  checkSchema(object, fluxSchema(kind), '', issues)
+  checkSchema(object, fluxSchema(kind), { path: '', issues })
   if (typeof object === 'object' && object !== null) {
     const name = (object as { metadata?: { name?: unknown } }).metadata?.name
     if (typeof name !== 'string' || name === '') issues.push({ field: 'metadata.name', message: 'metadata.name: Required value: name or generateName is required' })

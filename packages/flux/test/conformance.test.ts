@@ -111,13 +111,14 @@ function sample(schema: JSONSchemaProps): unknown {
 }
 
 /** Fix-ups so the maximal sample also satisfies Flux's CEL rules (which a sample cannot know). */
-const celFixups: Readonly<Record<FluxKind, (o: Record<string, any>) => void>> = {
+type Sample = { metadata?: unknown; spec: Record<string, unknown> }
+const celFixups: Readonly<Record<FluxKind, (o: Sample) => void>> = {
   GitRepository: (o) => {
     o.spec.provider = 'azure'
   },
   OCIRepository: () => undefined,
   Kustomization: (o) => {
-    delete o.spec.kubeConfig.configMapRef
+    delete (o.spec.kubeConfig as Record<string, unknown>).configMapRef
   },
 }
 
@@ -142,7 +143,7 @@ describe.skipIf(crdDir === undefined)('the SDK\'s CRDs against Flux\'s published
 
   it.each(fluxKinds)('%s: the largest object Flux\'s schema accepts is valid for the SDK', (kind) => {
     const theirs = fluxCrdOf(kind).spec.versions.find((v) => v.storage)!.schema.openAPIV3Schema
-    const object = sample(theirs) as Record<string, any>
+    const object = sample(theirs) as Sample
     object.metadata = { name: 'sample', namespace: 'flux-system' }
     celFixups[kind](object)
     expect(validateFluxObject(kind, object)).toEqual([])

@@ -30,14 +30,22 @@ function typeName(value: unknown): string {
   return typeof value === 'object' ? 'object' : typeof value
 }
 
-function quote(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeName(value)
+/** Length in Unicode code points, as the OpenAPI validator of kube-apiserver counts it. */
+function codePoints(value: string): number {
+  let n = 0
+  for (let i = 0; i < value.length; i++) {
+    n++
+    const c = value.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) i++
+  }
+  return n
 }
 
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
 /** Collects every problem of `value` under `schema`; `path` names the field in messages. */
-export function checkSchema(value: unknown, schema: JSONSchemaProps, path: string, issues: SchemaIssue[]): void {
+export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { readonly path: string; readonly issues: SchemaIssue[] }): void {
+  const { path, issues } = where
   const at = path === '' ? '<root>' : path
   const issue = (message: string): void => {
     issues.push({ field: at, message: `${at}: ${message}` })
@@ -45,14 +53,14 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, path: strin
   if (value === null || value === undefined) return
   const actual = typeName(value)
   if (schema['x-kubernetes-int-or-string'] === true) {
-    if (actual !== 'integer' && actual !== 'string') issue(`Invalid value: ${quote(value)}: ${at} in body must be of type integer-or-string: "${actual}"`)
+    if (actual !== 'integer' && actual !== 'string') issue(`Invalid value: "${actual}": ${at} in body must be of type integer-or-string: "${actual}"`)
     return
   }
   const expected = schema.type
   if (expected !== undefined) {
     const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
     if (!ok) {
-      issue(`Invalid value: ${quote(value)}: ${at} in body must be of type ${expected}: "${actual}"`)
+      issue(`Invalid value: "${actual}": ${at} in body must be of type ${expected}: "${actual}"`)
       return
     }
   }
@@ -62,7 +70,7 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, path: strin
     if (schema.minItems !== undefined && value.length < schema.minItems) issue(`Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
     if (schema.maxItems !== undefined && value.length > schema.maxItems) issue(`Too many: ${value.length}: must have at most ${schema.maxItems} items`)
     const items = schema.items
-    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, `${path}[${i}]`, issues))
+    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues }))
     return
   }
   if (isMap(value)) checkMap(value, schema, { path, issues, issue })
@@ -72,10 +80,10 @@ function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) 
   if (schema.enum !== undefined && !schema.enum.includes(value)) {
     issue(`Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
   }
-  if (schema.minLength !== undefined && [...value].length < schema.minLength) {
+  if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
     issue(`Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
   }
-  if (schema.maxLength !== undefined && [...value].length > schema.maxLength) {
+  if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) {
     issue(`Too long: may not be more than ${schema.maxLength} bytes`)
   }
   if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
@@ -112,7 +120,7 @@ function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, ctx: 
       }
       continue
     }
-    checkSchema(value[key], child, `${prefix}${key}`, ctx.issues)
+    checkSchema(value[key], child, { path: `${prefix}${key}`, issues: ctx.issues })
   }
   for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
     const evaluate = knownRules.get(rule)

@@ -3,7 +3,6 @@ import { GitOpsError } from '@gitops-sdk/core'
 /** Codes of the errors `@gitops-sdk/flux` throws. */
 export type FluxErrorCode =
   | 'FLUX_OBJECT_INVALID'
-  | 'FLUX_KIND_UNSUPPORTED'
   | 'FLUX_DURATION_INVALID'
   | 'FLUX_INVENTORY_INVALID'
 

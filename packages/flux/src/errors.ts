@@ -5,6 +5,7 @@ export type FluxErrorCode =
   | 'FLUX_OBJECT_INVALID'
   | 'FLUX_DURATION_INVALID'
   | 'FLUX_INVENTORY_INVALID'
+  | 'FLUX_FLEET_INVALID'
 
 /** An error thrown by `@gitops-sdk/flux`. */
 export class FluxError extends GitOpsError<FluxErrorCode> {

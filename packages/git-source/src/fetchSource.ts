@@ -2,7 +2,9 @@
 // ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
 import { GitSourceError } from './errors.js'
 import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
+import { scrubbable, scrubbingLogger, scrubError } from './internal/redact.js'
 import { parseRemoteUrl } from './internal/remoteUrl.js'
+import type { RemoteUrl } from './internal/remoteUrl.js'
 import { resolveRef, validateRef } from './internal/resolveRef.js'
 import { formatRevision, parseRevision } from './revision.js'
 import { createHttpTransport } from './transport.js'
@@ -55,8 +57,11 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
   const deadline = AbortSignal.timeout(timeout)
   const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
   options.signal?.throwIfAborted()
+  const auth = options.auth ?? remote.auth
+  const secrets = scrubbable([...remote.secrets, auth?.password, auth?.token, options.auth?.password, options.auth?.token])
+  const logger = options.logger === undefined ? undefined : scrubbingLogger(options.logger, secrets)
   try {
-    return await run(remote.url, { ...options, auth: options.auth ?? remote.auth }, signal)
+    return await run(remote, { ...options, auth, logger }, signal)
   } catch (err) {
     if (options.signal?.aborted === true) throw options.signal.reason
     if (deadline.aborted) {
@@ -66,11 +71,12 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
         details: { url: remote.url, timeout },
       })
     }
-    throw err
+    throw scrubError(err, secrets)
   }
 }
 
-async function run(url: string, options: FetchSourceOptions, signal: AbortSignal): Promise<FetchResult> {
+async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: AbortSignal): Promise<FetchResult> {
+  const { url } = remote
   const { logger } = options
   const ref = options.ref ?? {}
   const cacheDir = options.cacheDir === undefined ? undefined : cacheDirFor(options.cacheDir, url)
@@ -82,7 +88,7 @@ async function run(url: string, options: FetchSourceOptions, signal: AbortSignal
     return { unchanged: true, revision: formatRevision(last), commit: ref.commit, ref: ref.branch === undefined ? undefined : `refs/heads/${ref.branch}` }
   }
   const transport = options.transport ?? createHttpTransport({ ca: options.ca })
-  const context: TransportContext = { url, auth: options.auth, signal }
+  const context: TransportContext = { url, requestUrl: remote.requestUrl, auth: options.auth, signal }
   options.onProgress?.({ phase: 'refs', loaded: 0, total: undefined })
   const refs = await transport.listRefs(context)
   const resolved = await resolveRef(url, ref, refs)

@@ -19,6 +19,7 @@ export type {
   FetchProgress,
   FetchResult,
   FetchSourceOptions,
+  FetchWarning,
   GitAuth,
   GitRef,
   IncludeSpec,

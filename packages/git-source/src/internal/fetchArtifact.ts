@@ -118,6 +118,7 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       files: built.files,
       size: built.size,
       fs: built.fs,
+      warnings: built.warnings,
     }
   } catch (err) {
     if (err instanceof ObjectReadError) {

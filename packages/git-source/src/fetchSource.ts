@@ -93,8 +93,12 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
   const refs = await transport.listRefs(context)
   const resolved = await resolveRef(url, ref, refs)
   logger?.debug('listed refs', { url, refs: refs.refs.size, ref: resolved.fullRef ?? resolved.want })
-  if (last !== undefined && resolved.commit !== undefined && last.commit === resolved.commit && last.name === resolved.name) {
-    return { unchanged: true, revision: formatRevision(last), commit: resolved.commit, ref: resolved.fullRef }
+  // A tag without a peeled entry is lightweight: the advertised id is the commit itself. Comparing
+  // the id with the last commit is sound whatever the tag is, since ids name content: an annotated
+  // tag object's id is never a commit's.
+  const tip = resolved.commit ?? resolved.want
+  if (last !== undefined && last.commit === tip && last.name === resolved.name) {
+    return { unchanged: true, revision: formatRevision(last), commit: tip, ref: resolved.fullRef }
   }
   const { fetchArtifact } = await import('./internal/fetchArtifact.js')
   return fetchArtifact(resolved, { url, options, signal, transport, refs, context, cacheDir })

@@ -1,4 +1,5 @@
 // The public contract of @gitops-sdk/git-source: what is not exported here does not exist.
+export type { GitAuth } from './auth.js'
 export type { GitErrorCode } from './errors.js'
 export { GitSourceError } from './errors.js'
 export { fetchSource } from './fetchSource.js'
@@ -20,7 +21,6 @@ export type {
   FetchResult,
   FetchSourceOptions,
   FetchWarning,
-  GitAuth,
   GitRef,
   IncludeSpec,
   UnchangedSource,

@@ -5,7 +5,7 @@ import type { Advertisement } from './internal/discoverRefs.js'
 import { createNodeHttpClient } from './internal/httpClient.js'
 import { decodeResponseV1, decodeResponseV2, encodeRequestV1, encodeRequestV2, requestCapabilitiesV1 } from './internal/uploadPack.js'
 import { describeFailure, listingRefs } from './internal/failure.js'
-import type { GitAuth } from './types.js'
+import type { GitAuth } from './auth.js'
 
 /** The refs a remote advertises. */
 export interface RemoteRefs {

@@ -1,4 +1,5 @@
 import type { Clock, FileSystem, Logger } from '@gitops-sdk/core'
+import type { GitAuth } from './auth.js'
 import type { GitTransport } from './transport.js'
 
 /**
@@ -20,18 +21,6 @@ export interface GitRef {
   readonly commit?: string | undefined
   /** Any full ref, e.g. `refs/pull/7/head` or `refs/heads/main`. */
   readonly name?: string | undefined
-}
-
-/**
- * Credentials for HTTPS: a username and password (basic auth; a token as password works on most
- * hosts) or a bearer token. They only ever travel in an `Authorization` header: never in errors,
- * logs, the revision or the artifact.
- */
-export interface GitAuth {
-  readonly username?: string | undefined
-  readonly password?: string | undefined
-  /** Sent as `Authorization: Bearer <token>`; wins over username and password. */
-  readonly token?: string | undefined
 }
 
 /** Another artifact (or any file tree) copied into this one, as Flux's `GitRepositoryInclude`. */

@@ -2,7 +2,7 @@
 // credentials it carried, and refuses transports we have no implementation of. Neither URL holds a
 // password; the shown one also hides query values (`?access_token=…`), which the request needs.
 import { GitSourceError } from '../errors.js'
-import type { GitAuth } from '../types.js'
+import type { GitAuth } from '../auth.js'
 
 /** A repository URL without credentials, and what it carried. */
 export interface RemoteUrl {

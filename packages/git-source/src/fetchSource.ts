@@ -88,7 +88,9 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
     return { unchanged: true, revision: formatRevision(last), commit: ref.commit, ref: ref.branch === undefined ? undefined : `refs/heads/${ref.branch}` }
   }
   const transport = options.transport ?? createHttpTransport({ ca: options.ca })
-  const context: TransportContext = { url, requestUrl: remote.requestUrl, auth: options.auth, signal }
+  // requestUrl only when it differs (a query with values), so a transport that wraps another and
+  // rewrites `url` keeps working.
+  const context: TransportContext = { url, ...(remote.requestUrl === url ? {} : { requestUrl: remote.requestUrl }), auth: options.auth, signal }
   options.onProgress?.({ phase: 'refs', loaded: 0, total: undefined })
   const refs = await transport.listRefs(context)
   const resolved = await resolveRef(url, ref, refs)

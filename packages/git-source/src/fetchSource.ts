@@ -35,7 +35,8 @@ function checkOptions(url: unknown, options: FetchSourceOptions): void {
  * @throws `GIT_UNREACHABLE`, `GIT_AUTH_FAILED`, `GIT_REPOSITORY_NOT_FOUND`, `GIT_REF_NOT_FOUND`,
  * `GIT_NO_SEMVER_MATCH`, `GIT_EMPTY_REPOSITORY`, `GIT_TIMEOUT`, `GIT_CORRUPT_PACK`,
  * `GIT_PROTOCOL_ERROR`, `GIT_TLS_ERROR`, `GIT_UNSUPPORTED_TRANSPORT`, `GIT_UNSAFE_PATH`,
- * `GIT_SIZE_LIMIT_EXCEEDED`, `GIT_INVALID_OPTION`; rejects with `signal.reason` when aborted.
+ * `GIT_SIZE_LIMIT_EXCEEDED`, `GIT_INVALID_OPTION`, and over SSH `GIT_HOST_KEY_UNKNOWN`,
+ * `GIT_HOST_KEY_CHANGED`; rejects with `signal.reason` when aborted.
  *
  * @example
  * ```ts

@@ -14,6 +14,8 @@ export type {
   TransportContext,
 } from './transport.js'
 export { createHttpTransport } from './transport.js'
+export type { SshTransportOptions } from './sshTransport.js'
+export { createSshTransport } from './sshTransport.js'
 export type {
   Artifact,
   FetchPhase,

@@ -88,7 +88,7 @@ function shownUrl(parsed: URL): string {
 function unsupported(url: string, scheme: string): GitSourceError {
   const why =
     scheme === 'ssh'
-      ? 'SSH is not supported (isomorphic-git has no SSH transport); use the HTTPS URL with a token or password (auth), or pass an SSH implementation as `transport`'
+      ? 'an SSH URL needs the SSH transport: pass `transport: createSshTransport({ privateKey, knownHosts })`, or use the HTTPS URL with a token or password (auth)'
       : `the ${scheme}:// transport is not supported; use an HTTPS URL, or pass a \`transport\``
   return new GitSourceError({ code: 'GIT_UNSUPPORTED_TRANSPORT', message: `${url}: ${why}`, details: { url, scheme } })
 }

@@ -16,6 +16,8 @@ export type GitErrorCode =
   | 'GIT_UNSAFE_PATH'
   | 'GIT_SIZE_LIMIT_EXCEEDED'
   | 'GIT_INVALID_OPTION'
+  | 'GIT_HOST_KEY_UNKNOWN'
+  | 'GIT_HOST_KEY_CHANGED'
 
 /**
  * An error thrown by `@gitops-sdk/git-source`. The message starts with the repository URL (never

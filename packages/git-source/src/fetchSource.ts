@@ -2,7 +2,9 @@
 // ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
 import { GitSourceError } from './errors.js'
 import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
+import { scrubbable, scrubbingLogger, scrubError } from './internal/redact.js'
 import { parseRemoteUrl } from './internal/remoteUrl.js'
+import type { RemoteUrl } from './internal/remoteUrl.js'
 import { resolveRef, validateRef } from './internal/resolveRef.js'
 import { formatRevision, parseRevision } from './revision.js'
 import { createHttpTransport } from './transport.js'
@@ -33,7 +35,8 @@ function checkOptions(url: unknown, options: FetchSourceOptions): void {
  * @throws `GIT_UNREACHABLE`, `GIT_AUTH_FAILED`, `GIT_REPOSITORY_NOT_FOUND`, `GIT_REF_NOT_FOUND`,
  * `GIT_NO_SEMVER_MATCH`, `GIT_EMPTY_REPOSITORY`, `GIT_TIMEOUT`, `GIT_CORRUPT_PACK`,
  * `GIT_PROTOCOL_ERROR`, `GIT_TLS_ERROR`, `GIT_UNSUPPORTED_TRANSPORT`, `GIT_UNSAFE_PATH`,
- * `GIT_SIZE_LIMIT_EXCEEDED`, `GIT_INVALID_OPTION`; rejects with `signal.reason` when aborted.
+ * `GIT_SIZE_LIMIT_EXCEEDED`, `GIT_INVALID_OPTION`, and over SSH `GIT_HOST_KEY_UNKNOWN`,
+ * `GIT_HOST_KEY_CHANGED`; rejects with `signal.reason` when aborted.
  *
  * @example
  * ```ts
@@ -55,8 +58,11 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
   const deadline = AbortSignal.timeout(timeout)
   const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
   options.signal?.throwIfAborted()
+  const auth = options.auth ?? remote.auth
+  const secrets = scrubbable([...remote.secrets, auth?.password, auth?.token, options.auth?.password, options.auth?.token])
+  const logger = options.logger === undefined ? undefined : scrubbingLogger(options.logger, secrets)
   try {
-    return await run(remote.url, { ...options, auth: options.auth ?? remote.auth }, signal)
+    return await run(remote, { ...options, auth, logger }, signal)
   } catch (err) {
     if (options.signal?.aborted === true) throw options.signal.reason
     if (deadline.aborted) {
@@ -66,11 +72,12 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
         details: { url: remote.url, timeout },
       })
     }
-    throw err
+    throw scrubError(err, secrets)
   }
 }
 
-async function run(url: string, options: FetchSourceOptions, signal: AbortSignal): Promise<FetchResult> {
+async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: AbortSignal): Promise<FetchResult> {
+  const { url } = remote
   const { logger } = options
   const ref = options.ref ?? {}
   const cacheDir = options.cacheDir === undefined ? undefined : cacheDirFor(options.cacheDir, url)
@@ -82,13 +89,19 @@ async function run(url: string, options: FetchSourceOptions, signal: AbortSignal
     return { unchanged: true, revision: formatRevision(last), commit: ref.commit, ref: ref.branch === undefined ? undefined : `refs/heads/${ref.branch}` }
   }
   const transport = options.transport ?? createHttpTransport({ ca: options.ca })
-  const context: TransportContext = { url, auth: options.auth, signal }
+  // requestUrl only when it differs (a query with values), so a transport that wraps another and
+  // rewrites `url` keeps working.
+  const context: TransportContext = { url, ...(remote.requestUrl === url ? {} : { requestUrl: remote.requestUrl }), auth: options.auth, signal }
   options.onProgress?.({ phase: 'refs', loaded: 0, total: undefined })
   const refs = await transport.listRefs(context)
   const resolved = await resolveRef(url, ref, refs)
   logger?.debug('listed refs', { url, refs: refs.refs.size, ref: resolved.fullRef ?? resolved.want })
-  if (last !== undefined && resolved.commit !== undefined && last.commit === resolved.commit && last.name === resolved.name) {
-    return { unchanged: true, revision: formatRevision(last), commit: resolved.commit, ref: resolved.fullRef }
+  // A tag without a peeled entry is lightweight: the advertised id is the commit itself. Comparing
+  // the id with the last commit is sound whatever the tag is, since ids name content: an annotated
+  // tag object's id is never a commit's.
+  const tip = resolved.commit ?? resolved.want
+  if (last !== undefined && last.commit === tip && last.name === resolved.name) {
+    return { unchanged: true, revision: formatRevision(last), commit: tip, ref: resolved.fullRef }
   }
   const { fetchArtifact } = await import('./internal/fetchArtifact.js')
   return fetchArtifact(resolved, { url, options, signal, transport, refs, context, cacheDir })

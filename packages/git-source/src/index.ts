@@ -1,4 +1,5 @@
 // The public contract of @gitops-sdk/git-source: what is not exported here does not exist.
+export type { GitAuth } from './auth.js'
 export type { GitErrorCode } from './errors.js'
 export { GitSourceError } from './errors.js'
 export { fetchSource } from './fetchSource.js'
@@ -13,13 +14,15 @@ export type {
   TransportContext,
 } from './transport.js'
 export { createHttpTransport } from './transport.js'
+export type { SshTransportOptions } from './sshTransport.js'
+export { createSshTransport } from './sshTransport.js'
 export type {
   Artifact,
   FetchPhase,
   FetchProgress,
   FetchResult,
   FetchSourceOptions,
-  GitAuth,
+  FetchWarning,
   GitRef,
   IncludeSpec,
   UnchangedSource,

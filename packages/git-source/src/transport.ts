@@ -5,7 +5,7 @@ import type { Advertisement } from './internal/discoverRefs.js'
 import { createNodeHttpClient } from './internal/httpClient.js'
 import { decodeResponseV1, decodeResponseV2, encodeRequestV1, encodeRequestV2, requestCapabilitiesV1 } from './internal/uploadPack.js'
 import { describeFailure, listingRefs } from './internal/failure.js'
-import type { GitAuth } from './types.js'
+import type { GitAuth } from './auth.js'
 
 /** The refs a remote advertises. */
 export interface RemoteRefs {
@@ -53,8 +53,17 @@ export interface PackResponse {
 
 /** What every transport call gets. */
 export interface TransportContext {
-  /** Repository URL without credentials. */
+  /**
+   * Repository URL without credentials, for messages: no userinfo, query values masked
+   * (`?access_token=xxxxx`). Every error a transport throws starts with it.
+   */
   readonly url: string
+  /**
+   * The URL to send requests to: without userinfo (credentials travel in `auth`), the query kept.
+   * It may hold a token in its query, so it never goes into a message, detail or log line.
+   * @defaultValue `url`
+   */
+  readonly requestUrl?: string | undefined
   readonly auth: GitAuth | undefined
   readonly signal: AbortSignal
 }
@@ -122,7 +131,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
     if (known !== undefined) return known
     try {
       const ad = await discoverRefs(client(context.signal), {
-        url: context.url,
+        url: context.requestUrl ?? context.url,
         headers: authHeaders(context.auth),
         protocolVersion,
         signal: context.signal,
@@ -141,7 +150,7 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
       const res = await GitRemoteHTTP.connect({
         http: client(context.signal),
         service: 'git-upload-pack',
-        url: context.url,
+        url: context.requestUrl ?? context.url,
         auth: {},
         body: [body],
         headers,

@@ -1,4 +1,5 @@
 import type { Clock, FileSystem, Logger } from '@gitops-sdk/core'
+import type { GitAuth } from './auth.js'
 import type { GitTransport } from './transport.js'
 
 /**
@@ -20,18 +21,6 @@ export interface GitRef {
   readonly commit?: string | undefined
   /** Any full ref, e.g. `refs/pull/7/head` or `refs/heads/main`. */
   readonly name?: string | undefined
-}
-
-/**
- * Credentials for HTTPS: a username and password (basic auth; a token as password works on most
- * hosts) or a bearer token. They only ever travel in an `Authorization` header: never in errors,
- * logs, the revision or the artifact.
- */
-export interface GitAuth {
-  readonly username?: string | undefined
-  readonly password?: string | undefined
-  /** Sent as `Authorization: Bearer <token>`; wins over username and password. */
-  readonly token?: string | undefined
 }
 
 /** Another artifact (or any file tree) copied into this one, as Flux's `GitRepositoryInclude`. */
@@ -106,7 +95,13 @@ export interface FetchSourceOptions {
   readonly include?: readonly IncludeSpec[] | undefined
   /** Largest total size of the artifact's files, in bytes. @defaultValue 500 MiB */
   readonly maxSize?: number | undefined
-  /** Deadline for the whole fetch, in milliseconds; fails with `GIT_TIMEOUT`. @defaultValue 60000 */
+  /**
+   * Deadline for the whole fetch (ref listing, pack, checkout), in milliseconds; past it the fetch
+   * fails with `GIT_TIMEOUT` and the requests in flight are aborted. It is what ends a fetch from a
+   * server that accepts the connection and never answers. Raise it for large repositories on slow
+   * links; the caller's `signal` can end the fetch earlier.
+   * @defaultValue 60000 (60 s)
+   */
   readonly timeout?: number | undefined
   /** How to reach the remote. @defaultValue smart HTTP(S) through isomorphic-git (`createHttpTransport`) */
   readonly transport?: GitTransport | undefined
@@ -118,6 +113,19 @@ export interface FetchSourceOptions {
   readonly clock?: Clock | undefined
   /** Receives debug lines and warnings (e.g. a rebuilt cache, a skipped symlink). @defaultValue silent */
   readonly logger?: Logger | undefined
+}
+
+/**
+ * Something a fetch left out of the artifact, reported rather than silent: `symlink-outside` is a
+ * symlink whose target leads outside the artifact (an absolute target, or one that climbs above the
+ * root), dropped as unsafe.
+ */
+export interface FetchWarning {
+  readonly type: 'symlink-outside'
+  /** The file's path in the artifact, e.g. `apps/secrets`. */
+  readonly path: string
+  /** The path, then what happened: `apps/secrets: left out, a symlink to "/etc" that leads outside the artifact`. */
+  readonly message: string
 }
 
 /** A fetched revision: identity, content digest, and its files. */
@@ -141,6 +149,8 @@ export interface Artifact {
   readonly size: number
   /** The files, read straight from the fetched git objects (ignore rules and includes applied). */
   readonly fs: FileSystem
+  /** What was left out and why (also logged as warnings); empty when nothing was. */
+  readonly warnings: readonly FetchWarning[]
 }
 
 /**

@@ -24,8 +24,17 @@ describe('dropEscapingLinks', () => {
   it('keeps in-tree and dangling links, drops absolute and climbing ones', () => {
     const { files, target } = tree({ ok: 'a.yaml', dangling: 'missing.yaml', abs: '/etc/passwd', up: '../x', 'd/root': '..', sneaky: 'd/root/../x' }, ['a.yaml'])
     const dropped: unknown[] = []
-    dropEscapingLinks(files, target, { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (_m, f) => dropped.push(f) })
+    const warnings = dropEscapingLinks(files, target, { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (_m, f) => dropped.push(f) })
     expect([...files.keys()].sort()).toEqual(['a.yaml', 'd/root', 'dangling', 'ok'])
-    expect(dropped).toEqual([{ path: 'abs' }, { path: 'up' }, { path: 'sneaky' }])
+    expect(dropped).toEqual([
+      { path: 'abs', target: '/etc/passwd' },
+      { path: 'up', target: '../x' },
+      { path: 'sneaky', target: 'd/root/../x' },
+    ])
+    expect(warnings.map((w) => [w.type, w.path, w.message])).toEqual([
+      ['symlink-outside', 'abs', 'abs: left out, a symlink to "/etc/passwd" that leads outside the artifact'],
+      ['symlink-outside', 'up', 'up: left out, a symlink to "../x" that leads outside the artifact'],
+      ['symlink-outside', 'sneaky', 'sneaky: left out, a symlink to "d/root/../x" that leads outside the artifact'],
+    ])
   })
 })

@@ -3,7 +3,7 @@
 import type { FileSystem, Logger } from '@gitops-sdk/core'
 import { normalizePath } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
-import type { IncludeSpec } from '../types.js'
+import type { FetchWarning, IncludeSpec } from '../types.js'
 import { parseTree } from './gitObjects.js'
 import type { ObjectStore } from './objectStore.js'
 import { readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
@@ -144,8 +144,9 @@ export function resolveInside(files: ReadonlyMap<string, ArtifactFile>, path: st
   return done.join('/')
 }
 
-/** Drops symlinks whose target leads outside the root, with a warning for each. */
-export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: string) => string, logger: Logger | undefined): void {
+/** Drops symlinks whose target leads outside the root, with a warning for each; returns the warnings. */
+export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: string) => string, logger: Logger | undefined): FetchWarning[] {
+  const warnings: FetchWarning[] = []
   for (const [path, file] of [...files]) {
     if (file.kind !== 'symlink') continue
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
@@ -153,7 +154,10 @@ export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: strin
     const inside = !target.startsWith('/') && resolveInside(files, dir === '' ? target : `${dir}/${target}`, linkTarget) !== undefined
     if (!inside) {
       files.delete(path)
-      logger?.warn('left out a symlink that leads outside the artifact', { path })
+      const message = `${path}: left out, a symlink to ${JSON.stringify(target)} that leads outside the artifact`
+      warnings.push({ type: 'symlink-outside', path, message })
+      logger?.warn(message, { path, target })
     }
   }
+  return warnings
 }

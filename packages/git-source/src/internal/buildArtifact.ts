@@ -2,7 +2,7 @@
 // safety, size limit, digest, optional checkout.
 import type { FileSystem, Logger } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
-import type { FetchProgress, IncludeSpec } from '../types.js'
+import type { FetchProgress, FetchWarning, IncludeSpec } from '../types.js'
 import { artifactFs } from './artifactFs.js'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
 import { addIncludes, applyIgnore, dropEscapingLinks, ignorePatterns, treeFiles } from './artifactTree.js'
@@ -28,6 +28,7 @@ export interface BuiltArtifact {
   readonly files: number
   readonly size: number
   readonly fs: FileSystem
+  readonly warnings: readonly FetchWarning[]
   /** Checks the files out into `dir`, replacing it. */
   checkout(dir: string, onProgress: ((event: FetchProgress) => void) | undefined): Promise<void>
 }
@@ -44,7 +45,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   const content = (file: ArtifactFile): Uint8Array => file.content ?? store.read(file.oid as string).data
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
-  dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
+  const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
   const sorted: ArtifactFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   let size = 0
   for (const file of sorted.values()) size += content(file).byteLength
@@ -60,6 +61,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
     files: sorted.size,
     size,
     fs: artifactFs(sorted, content),
+    warnings,
     checkout: (dir, onProgress) =>
       checkout({ files: sorted, content }, dir, {
         signal: options.signal,

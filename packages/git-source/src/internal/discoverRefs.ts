@@ -110,6 +110,18 @@ export async function parseAdvertisement(reader: PktReader): Promise<Advertiseme
   return parseRefsV1(first, reader)
 }
 
+/**
+ * Parses the advertisement `git-upload-pack` writes on a stateful connection (SSH): no service
+ * line, an optional `version 1`, then the refs up to a flush (a lone flush for an empty repository).
+ */
+export async function parseConnectionAdvertisement(reader: PktReader): Promise<Advertisement> {
+  const pkt = await reader.read()
+  if (pkt === 'flush') return empty(1)
+  let first = lineOf(pkt, 'the response is empty')
+  if (first === 'version 1') first = await nextLine(reader, 'the advertisement ended after its version')
+  return parseRefsV1(first, reader)
+}
+
 async function parseRefsV1(first: string, reader: PktReader): Promise<Advertisement> {
   const nul = first.indexOf('\0')
   if (nul < 0) throw new WireError(`the first ref line carries no capabilities: ${JSON.stringify(first.slice(0, 80))}`)

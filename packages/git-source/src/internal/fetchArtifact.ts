@@ -10,7 +10,7 @@ import { CacheCorruptError, openCache, removeCache, writePack, writeState, write
 import type { OpenedCache } from './cache.js'
 import { describeFailure } from './failure.js'
 import { parseTag } from './gitObjects.js'
-import { CorruptPackError, indexPack } from './indexPack.js'
+import { CorruptPackError, indexPack, PackTooLargeError } from './indexPack.js'
 import { createObjectStore, ObjectReadError } from './objectStore.js'
 import type { ObjectStore } from './objectStore.js'
 import { readIdx } from './packIdx.js'
@@ -118,6 +118,7 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       files: built.files,
       size: built.size,
       fs: built.fs,
+      warnings: built.warnings,
     }
   } catch (err) {
     if (err instanceof ObjectReadError) {
@@ -156,10 +157,20 @@ async function receive(request: PackRequest, into: Receiver, run: FetchContext):
   try {
     indexed = await indexPack(response.pack, {
       external: (oid) => (store.has(oid) ? store.read(oid) : undefined),
+      // No object may be larger than the whole artifact may be; refused from its header.
+      maxObjectBytes: options.maxSize ?? defaultMaxSize,
       signal,
       onProgress: (phase, loaded, total) => options.onProgress?.({ phase, loaded, total }),
     })
   } catch (err) {
+    if (err instanceof PackTooLargeError) {
+      throw new GitSourceError({
+        code: 'GIT_SIZE_LIMIT_EXCEEDED',
+        message: `${url}: the received pack is too large: ${err.message}`,
+        details: { url, size: err.size, limit: err.limit },
+        cause: err,
+      })
+    }
     if (err instanceof CorruptPackError) {
       throw new GitSourceError({ code: 'GIT_CORRUPT_PACK', message: `${url}: the received pack is corrupt: ${err.message}`, details: { url }, cause: err })
     }

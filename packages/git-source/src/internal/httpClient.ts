@@ -91,6 +91,9 @@ export function createNodeHttpClient(options: NodeHttpClientOptions = {}): HttpC
         if ((req.method ?? 'GET') === 'GET' && status >= 301 && status <= 308 && status !== 304 && location !== undefined && hop < maxRedirects) {
           res.resume()
           const next = new URL(location, target)
+          // Node sends userinfo in a URL as basic auth: a redirect never chooses our credentials.
+          next.username = ''
+          next.password = ''
           if (next.origin !== target.origin) headers = withoutAuthorization(headers)
           const suffix = target.href.indexOf('/info/refs')
           const nextSuffix = next.href.indexOf('/info/refs')

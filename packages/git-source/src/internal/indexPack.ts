@@ -31,6 +31,12 @@ export interface IndexPackOptions {
   readonly keepBytes?: number | undefined
   /** Largest pack accepted, in bytes; more fails with {@link PackTooLargeError}. */
   readonly maxBytes?: number | undefined
+  /**
+   * Largest object accepted, in bytes, and largest sum of delta instructions held at once; more
+   * fails with {@link PackTooLargeError} before the object is inflated (its size is read from the
+   * entry header, or for a delta from the delta header), never after.
+   */
+  readonly maxObjectBytes?: number | undefined
   /** Called with bytes received, then with objects resolved. */
   readonly onProgress?: ((phase: 'receiving' | 'resolving', loaded: number, total: number | undefined) => void) | undefined
   readonly signal?: AbortSignal | undefined
@@ -41,9 +47,18 @@ export class CorruptPackError extends Error {
   override readonly name = 'CorruptPackError'
 }
 
-/** The pack grew past {@link IndexPackOptions.maxBytes}. */
+/** The pack grew past {@link IndexPackOptions.maxBytes}, or an object past `maxObjectBytes`. */
 export class PackTooLargeError extends Error {
   override readonly name = 'PackTooLargeError'
+  /** The size that was refused (declared by an entry or delta header, or received). */
+  readonly size: number
+  readonly limit: number
+
+  constructor(message: string, sizes: { readonly size: number; readonly limit: number }) {
+    super(message)
+    this.size = sizes.size
+    this.limit = sizes.limit
+  }
 }
 
 const OFS_DELTA = 6
@@ -114,6 +129,11 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
   const { signal } = options
   const keepBytes = options.keepBytes ?? 96 * 1024 * 1024
   const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER
+  const maxObjectBytes = options.maxObjectBytes ?? Number.MAX_SAFE_INTEGER
+  // A header's declared size is checked before inflating: the inflater is then bounded by it
+  // (inflateAt never produces more than the declared size), so no entry costs more than the limit.
+  const tooLarge = (what: string, size: number): PackTooLargeError =>
+    new PackTooLargeError(`${what} declares ${size} bytes, more than the limit of ${maxObjectBytes}`, { size, limit: maxObjectBytes })
   let buf = Buffer.allocUnsafeSlow(1 << 22)
   let received = 0
   let count = -1
@@ -195,6 +215,10 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
       } else if (packTypes[type] === undefined) {
         throw new CorruptPackError(`entry at offset ${start}: unknown type ${type}`)
       }
+      if (size > maxObjectBytes) throw tooLarge(`the entry at offset ${start}`, size)
+      if ((type === OFS_DELTA || type === REF_DELTA) && deltaBytes.bytes + size > maxObjectBytes) {
+        throw tooLarge(`the deltas up to offset ${start}`, deltaBytes.bytes + size)
+      }
       const inflated = inflateEntry(buf.subarray(p, limit), size, start)
       if (inflated === undefined) {
         if (final) throw new CorruptPackError(`entry at offset ${start}: truncated`)
@@ -239,7 +263,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
     }
     buf.set(chunk, received)
     received += chunk.byteLength
-    if (received > maxBytes) throw new PackTooLargeError(`the pack is larger than ${maxBytes} bytes`)
+    if (received > maxBytes) throw new PackTooLargeError(`the pack is larger than ${maxBytes} bytes`, { size: received, limit: maxBytes })
     options.onProgress?.('receiving', received, undefined)
     parse(false)
   }
@@ -378,6 +402,7 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
         // The result is written straight into the content slabs while they are within the budget.
         let placed: { slab: number; offset: number } | undefined
         const allocate = (size: number): Buffer => {
+          if (size > maxObjectBytes) throw tooLarge(`the delta at offset ${offsets[index]}`, size)
           if (content.bytes + size > keepBytes) return Buffer.allocUnsafe(size)
           const room = content.allocate(size)
           placed = room

@@ -5,9 +5,18 @@ describe('parseRemoteUrl', () => {
   it('takes credentials out of an HTTPS URL', () => {
     expect(parseRemoteUrl('https://bot:p%40ss@git.example/fleet.git/', false)).toEqual({
       url: 'https://git.example/fleet.git',
+      requestUrl: 'https://git.example/fleet.git',
       scheme: 'https',
       auth: { username: 'bot', password: 'p@ss' },
+      secrets: ['bot', 'bot', 'p%40ss', 'p@ss'],
     })
+  })
+
+  it('masks query values in the URL it shows and keeps them in the URL it requests', () => {
+    const remote = parseRemoteUrl('https://git.example/fleet.git/?access_token=s3cr%2Fet&plain#frag', false)
+    expect(remote.url).toBe('https://git.example/fleet.git?access_token=xxxxx&plain')
+    expect(remote.requestUrl).toBe('https://git.example/fleet.git?access_token=s3cr%2Fet&plain')
+    expect(remote.secrets).toEqual(expect.arrayContaining(['s3cr/et', 's3cr%2Fet']))
   })
 
   it.for([

@@ -1,21 +1,30 @@
-// Splits a repository URL into a credential-free URL and the credentials it carried, and refuses
-// transports we have no implementation of.
+// Splits a repository URL into the URL shown in messages, the URL requests go to, and the
+// credentials it carried, and refuses transports we have no implementation of. Neither URL holds a
+// password; the shown one also hides query values (`?access_token=…`), which the request needs.
 import { GitSourceError } from '../errors.js'
-import type { GitAuth } from '../types.js'
+import type { GitAuth } from '../auth.js'
 
 /** A repository URL without credentials, and what it carried. */
 export interface RemoteUrl {
+  /** For messages, details, logs and the cache: no userinfo (HTTP), no password, query values masked, no fragment. */
   readonly url: string
+  /** For requests: no userinfo (HTTP) or password (other schemes), the query kept. */
+  readonly requestUrl: string
   readonly scheme: 'http' | 'https' | 'other'
   readonly auth: GitAuth | undefined
+  /** Every secret the URL carried (password, userinfo of HTTP URLs, query values), to scrub from any output. */
+  readonly secrets: readonly string[]
 }
+
+/** What a masked query value is shown as, as Go's `url.URL.Redacted` shows a password. */
+export const masked = 'xxxxx'
 
 const scpLike = /^(?:[^@/:]+@)?[^/:]+:(?!\/\/)/
 
 /** Parses `input`; other schemes are accepted only when a transport is given. */
 export function parseRemoteUrl(input: string, customTransport: boolean): RemoteUrl {
   if (scpLike.test(input) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) {
-    if (customTransport) return { url: input, scheme: 'other', auth: undefined }
+    if (customTransport) return { url: input, requestUrl: input, scheme: 'other', auth: undefined, secrets: [] }
     throw unsupported(input, 'ssh')
   }
   let parsed: URL
@@ -24,31 +33,67 @@ export function parseRemoteUrl(input: string, customTransport: boolean): RemoteU
   } catch {
     throw new GitSourceError({ code: 'GIT_INVALID_OPTION', message: `${redact(input)}: not a valid repository URL`, details: { url: redact(input) } })
   }
+  const secrets = querySecrets(parsed)
   const protocol = parsed.protocol.slice(0, -1)
   if (protocol !== 'http' && protocol !== 'https') {
+    if (parsed.password !== '') secrets.push(parsed.password, decodeURIComponent(parsed.password))
     parsed.password = ''
-    const shown = parsed.href.replace(/\/+$/, '')
-    if (customTransport) return { url: shown, scheme: 'other', auth: undefined }
+    trimPath(parsed)
+    const requestUrl = parsed.href.replace(/\/+$/, '')
+    const shown = shownUrl(parsed)
+    if (customTransport) return { url: shown, requestUrl, scheme: 'other', auth: undefined, secrets }
     throw unsupported(shown, protocol.includes('ssh') ? 'ssh' : protocol)
   }
   let auth: GitAuth | undefined
   if (parsed.username !== '' || parsed.password !== '') {
     auth = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) }
+    // A token is often passed as the user name (https://TOKEN@host/…): both parts are secrets.
+    for (const part of [parsed.username, parsed.password]) if (part !== '') secrets.push(part, decodeURIComponent(part))
     parsed.username = ''
     parsed.password = ''
   }
-  return { url: parsed.href.replace(/\/+$/, ''), scheme: protocol, auth }
+  parsed.hash = ''
+  trimPath(parsed)
+  return { url: shownUrl(parsed), requestUrl: parsed.href.replace(/\/+$/, ''), scheme: protocol, auth, secrets }
+}
+
+function trimPath(parsed: URL): void {
+  if (parsed.pathname !== '/' && parsed.pathname.endsWith('/')) parsed.pathname = parsed.pathname.replace(/\/+$/, '')
+}
+
+function querySecrets(parsed: URL): string[] {
+  const secrets: string[] = []
+  for (const [, value] of parsed.searchParams) if (value !== '') secrets.push(value, encodeURIComponent(value))
+  for (const part of parsed.search.slice(1).split('&')) {
+    const value = part.slice(part.indexOf('=') + 1)
+    if (part.includes('=') && value !== '') secrets.push(value)
+  }
+  return secrets
+}
+
+/** The URL with query values masked and no fragment. */
+function shownUrl(parsed: URL): string {
+  const copy = new URL(parsed.href)
+  copy.hash = ''
+  if (copy.search !== '') {
+    copy.search = copy.search
+      .slice(1)
+      .split('&')
+      .map((part) => (part.includes('=') ? `${part.slice(0, part.indexOf('='))}=${masked}` : part))
+      .join('&')
+  }
+  return copy.href.replace(/\/+$/, '')
 }
 
 function unsupported(url: string, scheme: string): GitSourceError {
   const why =
     scheme === 'ssh'
-      ? 'SSH is not supported (isomorphic-git has no SSH transport); use the HTTPS URL with a token or password (auth), or pass an SSH implementation as `transport`'
+      ? 'an SSH URL needs the SSH transport: pass `transport: createSshTransport({ privateKey, knownHosts })`, or use the HTTPS URL with a token or password (auth)'
       : `the ${scheme}:// transport is not supported; use an HTTPS URL, or pass a \`transport\``
   return new GitSourceError({ code: 'GIT_UNSUPPORTED_TRANSPORT', message: `${url}: ${why}`, details: { url, scheme } })
 }
 
-/** `input` with any password removed, for messages about a URL that did not parse. */
+/** `input` with any userinfo and query removed, for messages about a URL that did not parse. */
 export function redact(input: string): string {
-  return input.replace(/\/\/[^/@]*@/, '//')
+  return input.replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/, '')
 }

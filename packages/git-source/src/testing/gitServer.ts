@@ -11,14 +11,40 @@ export type GitServerAuth =
   | { readonly username: string; readonly password: string }
   | { readonly token: string }
 
-/** A failure the server plays once, on the next matching request, to test error paths. */
+/**
+ * A failure the server plays once, on the next matching request, to test error paths. Together they
+ * cover what a git host or the network between does wrong: a server that never answers, a cut or
+ * garbled ref advertisement, a pack that dies or arrives corrupt, redirects, and error statuses.
+ */
 export type GitServerFault =
-  /** Send the status line and headers, then `afterBytes` bytes of the body, then drop the connection. */
+  /**
+   * Send the status line and headers, then `afterBytes` bytes of the body, then drop the connection
+   * (a server that dies mid-answer: mid-advertisement or mid-pack).
+   */
   | { readonly type: 'disconnect'; readonly afterBytes: number }
+  /** Send `afterBytes` bytes of the body and end the response cleanly: a truncated answer. */
+  | { readonly type: 'truncate'; readonly afterBytes: number }
   /** Accept the request and never answer (until {@link GitServer.stop}). */
   | { readonly type: 'stall' }
-  /** Answer with this HTTP status and an empty body. */
-  | { readonly type: 'status'; readonly status: number }
+  /** Answer with this HTTP status, these headers and an empty body. */
+  | { readonly type: 'status'; readonly status: number; readonly headers?: Readonly<Record<string, string>> | undefined }
+  /**
+   * Answer 200 with git's content type for the service and this body instead of git's.
+   * @defaultValue body: a few lines of text that are no pkt-lines
+   */
+  | { readonly type: 'garbage'; readonly body?: string | Uint8Array | undefined }
+  /**
+   * Let git answer, but flip every bit of the pack byte at offset `at` (counted in the pack itself,
+   * inside the side-band packets), so the pack arrives complete but corrupt.
+   * @defaultValue at: 20 (inside the first object)
+   */
+  | { readonly type: 'corrupt-pack'; readonly at?: number | undefined }
+  /**
+   * Redirect to `to` (a base URL, e.g. another test server's `url`) followed by the request's path
+   * and query, with this status.
+   * @defaultValue status: 302
+   */
+  | { readonly type: 'redirect'; readonly to: string; readonly status?: 301 | 302 | 303 | 307 | 308 | undefined }
 
 /** Which requests a fault applies to: the ref advertisement, the pack request, or either. */
 export type GitServerFaultTarget = 'info-refs' | 'upload-pack' | 'any'
@@ -124,9 +150,27 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
       return
     }
     if (fault?.type === 'status') {
-      res.writeHead(fault.status)
+      res.writeHead(fault.status, { ...fault.headers })
       res.end()
       record(fault.status)
+      req.resume()
+      return
+    }
+    if (fault?.type === 'redirect') {
+      const status = fault.status ?? 302
+      res.writeHead(status, { location: `${fault.to.replace(/\/+$/, '')}${path}` })
+      res.end()
+      record(status)
+      req.resume()
+      return
+    }
+    if (fault?.type === 'garbage') {
+      const body = fault.body === undefined ? Buffer.from('<html>\nthis is not git\n</html>\n') : toBuffer(fault.body)
+      const kind = service === 'info-refs' ? 'advertisement' : 'result'
+      res.writeHead(200, { 'content-type': `application/x-git-upload-pack-${kind}`, 'cache-control': 'no-cache' })
+      bytes = body.byteLength
+      record(200)
+      res.end(body)
       req.resume()
       return
     }
@@ -153,17 +197,23 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
     child.stdin.on('error', () => undefined)
     req.pipe(child.stdin)
     let head: Buffer | undefined = Buffer.alloc(0)
-    const limit = fault?.type === 'disconnect' ? fault.afterBytes : Infinity
-    const send = (chunk: Buffer): void => {
+    const limit = fault?.type === 'disconnect' || fault?.type === 'truncate' ? fault.afterBytes : Infinity
+    const corrupt = fault?.type === 'corrupt-pack' ? packCorrupter(fault.at ?? 20) : undefined
+    let cut = false
+    const send = (data: Buffer): void => {
+      if (cut) return
+      const chunk = corrupt === undefined ? data : corrupt(data)
       if (bytes + chunk.byteLength >= limit) {
         const part = chunk.subarray(0, limit - bytes)
         bytes = limit
+        cut = true
         record(res.statusCode)
         res.write(part)
         child.kill()
+        if (fault?.type === 'truncate') res.end()
         // end, not destroy: the bytes already written reach the client, then the connection closes
         // in the middle of the response.
-        res.socket?.end()
+        else res.socket?.end()
         return
       }
       bytes += chunk.byteLength
@@ -187,7 +237,7 @@ export async function startGitServer(options: StartGitServerOptions): Promise<Gi
       if (rest.byteLength > 0) send(rest)
     })
     child.stdout.on('end', () => {
-      if (res.destroyed) return
+      if (res.destroyed || cut) return
       if (head !== undefined && !res.headersSent) res.writeHead(502)
       res.end()
       record(res.statusCode)
@@ -257,4 +307,51 @@ function parseCgiHeaders(text: string): { status: number; headers: Record<string
     else headers[name] = value
   }
   return { status, headers }
+}
+
+/**
+ * Flips the pack byte at offset `at` of an upload-pack response: the response is a run of pkt-lines
+ * whose side-band channel 1 carries the pack, so only that channel's payload is counted.
+ */
+function packCorrupter(at: number): (input: Buffer) => Buffer {
+  let header = ''
+  let remaining = 0
+  let first = false
+  let packData = false
+  let offset = 0
+  let done = false
+  return (input) => {
+    if (done) return input
+    const chunk = Buffer.from(input)
+    let i = 0
+    while (i < chunk.byteLength && !done) {
+      if (remaining === 0) {
+        header += String.fromCharCode(chunk[i++] as number)
+        if (header.length < 4) continue
+        const length = Number.parseInt(header, 16)
+        header = ''
+        remaining = length > 4 ? length - 4 : 0
+        first = remaining > 0
+        continue
+      }
+      if (first) {
+        packData = chunk[i++] === 1
+        first = false
+        remaining--
+        continue
+      }
+      const take = Math.min(remaining, chunk.byteLength - i)
+      if (packData) {
+        if (at >= offset && at < offset + take) {
+          const index = i + at - offset
+          chunk[index] = (chunk[index] as number) ^ 0xff
+          done = true
+        }
+        offset += take
+      }
+      i += take
+      remaining -= take
+    }
+    return chunk
+  }
 }

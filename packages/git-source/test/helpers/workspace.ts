@@ -70,3 +70,28 @@ export function useServedWorkspace(prefix: string): ServedWorkspace {
     },
   }
 }
+
+/** Every file under `dir` (relative paths with their SHA-256), or an empty map when it does not exist. */
+export async function snapshotDir(dir: string): Promise<Map<string, string>> {
+  const { createHash } = await import('node:crypto')
+  const { lstat, readdir: list, readFile, readlink } = await import('node:fs/promises')
+  const out = new Map<string, string>()
+  const walk = async (rel: string): Promise<void> => {
+    let names: string[]
+    try {
+      names = await list(join(dir, rel))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+      throw err
+    }
+    for (const name of names.sort()) {
+      const path = rel === '' ? name : `${rel}/${name}`
+      const stat = await lstat(join(dir, path))
+      if (stat.isDirectory()) await walk(path)
+      else if (stat.isSymbolicLink()) out.set(path, `-> ${await readlink(join(dir, path))}`)
+      else out.set(path, createHash('sha256').update(await readFile(join(dir, path))).digest('hex'))
+    }
+  }
+  await walk('')
+  return out
+}

@@ -147,7 +147,17 @@ describe('fetchSource artifact', () => {
     expect(new TextDecoder().decode(await artifact.fs.readFile('dir/root/dir/root/a.yaml'))).toBe('a\n')
     await expect(artifact.fs.readFile('dir/../../etc/passwd')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
     expect(await artifact.fs.stat('escape')).toBeUndefined()
-    expect(warnings).toEqual([{ path: 'absolute' }, { path: 'escape' }, { path: 'sneaky' }])
+    expect(warnings).toEqual([
+      { path: 'absolute', target: '/etc/passwd' },
+      { path: 'escape', target: '../../../etc/passwd' },
+      { path: 'sneaky', target: 'dir/root/..' },
+    ])
+    // Reported in the result too, each naming its path.
+    expect(artifact.warnings).toEqual([
+      { type: 'symlink-outside', path: 'absolute', message: 'absolute: left out, a symlink to "/etc/passwd" that leads outside the artifact' },
+      { type: 'symlink-outside', path: 'escape', message: 'escape: left out, a symlink to "../../../etc/passwd" that leads outside the artifact' },
+      { type: 'symlink-outside', path: 'sneaky', message: 'sneaky: left out, a symlink to "dir/root/.." that leads outside the artifact' },
+    ])
   })
 
   it('refuses a tree with a .. or .git entry, writing nothing', async () => {

@@ -123,7 +123,7 @@ describe('fetchSource failures', () => {
   ])('refuses $name URLs with GIT_UNSUPPORTED_TRANSPORT naming the alternative', async ({ input, shown }) => {
     await expect(fetchSource(input)).rejects.toMatchObject({
       code: 'GIT_UNSUPPORTED_TRANSPORT',
-      message: `${shown}: SSH is not supported (isomorphic-git has no SSH transport); use the HTTPS URL with a token or password (auth), or pass an SSH implementation as \`transport\``,
+      message: `${shown}: an SSH URL needs the SSH transport: pass \`transport: createSshTransport({ privateKey, knownHosts })\`, or use the HTTPS URL with a token or password (auth)`,
     })
   })
 

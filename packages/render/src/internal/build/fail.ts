@@ -1,5 +1,5 @@
-import type { RenderErrorCode } from '../errors.js'
-import { RenderError } from '../errors.js'
+import type { RenderErrorCode } from '../../errors.js'
+import { RenderError } from '../../errors.js'
 
 /** Where in the kustomization tree a step is: the kustomization file and the field being applied. */
 export interface Where {

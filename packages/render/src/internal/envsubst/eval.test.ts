@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { envsubst, globMatch } from './envsubst.js'
+import { envsubst, globMatch } from './eval.js'
 
 const vars: Record<string, string> = {
   name: 'abcdEFGH28ij',

@@ -4,10 +4,10 @@
 // components, patches, generator inputs) before the build needs it, turn those waits into
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
-import { parseYaml11 } from './yaml11.js'
+import { parseYaml11 } from '../yaml/yaml11.js'
 import { decoder, isRemote, normalize } from './loader.js'
-import { isMap } from './values.js'
-import type { Value } from './values.js'
+import { isMap } from '../yaml/values.js'
+import type { Value } from '../yaml/values.js'
 
 /** A file system that remembers what it read, for the length of one build. */
 export function cachedFs(fs: FileSystem): FileSystem {

@@ -5,11 +5,11 @@
 // `$patch: delete|replace|merge` directives on maps and lists are honoured.
 // Adapted from the algorithm of kyaml/yaml/walk and kyaml/yaml/merge2.
 import type { KubeMap } from '@gitops-sdk/core'
-import { stepError } from './fail.js'
-import type { SchemaState, SchemaView } from './schema.js'
-import { hasMergeStrategy, patchStrategyAndKeys, schemaElements, schemaField } from './schema.js'
-import type { Value } from './values.js'
-import { deleteField, getField, isEmptyMap, isMap, isSeq, nodeText, nullText, setField } from './values.js'
+import { stepError } from '../build/fail.js'
+import type { SchemaState, SchemaView } from '../build/schema.js'
+import { hasMergeStrategy, patchStrategyAndKeys, schemaElements, schemaField } from '../build/schema.js'
+import type { Value } from '../yaml/values.js'
+import { deleteField, getField, isEmptyMap, isMap, isSeq, nodeText, nullText, setField } from '../yaml/values.js'
 
 /** A null that must stay (kyaml MakePersistentNullNode). */
 const KEEP_NULL = Symbol('keep-null')

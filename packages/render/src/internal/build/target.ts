@@ -2,13 +2,13 @@
 // crds, generators, components, transformers and vars, in kustomize v5.5.0's order; bases are
 // built on their own and merged in, components work on their parent's objects.
 import type { FileSystem, KubeValue } from '@gitops-sdk/core'
-import type { TransformerConfig } from './configs.js'
-import { defaultConfig, emptyConfig, mergeConfig, parseConfig } from './configs.js'
-import { loadCrdConfig } from './crds.js'
+import type { TransformerConfig } from '../fields/configs.js'
+import { defaultConfig, emptyConfig, mergeConfig, parseConfig } from '../fields/configs.js'
+import { loadCrdConfig } from '../fields/crds.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import type { Where } from './fail.js'
 import { at, atAsync, renderError } from './fail.js'
-import { tryObjects } from './patchLoad.js'
+import { tryObjects } from '../patch/patchLoad.js'
 import { absorb, generate, mergeOptions } from './generators.js'
 import type { GeneratorArgs, Kustomization } from './kustomization.js'
 import { parseKustomization } from './kustomization.js'
@@ -23,10 +23,10 @@ import { Resource } from './resource.js'
 import { ResMap } from './resMap.js'
 import type { SchemaState } from './schema.js'
 import { parseCustomSchema } from './schema.js'
-import { parseYaml11 } from './yaml11.js'
+import { parseYaml11 } from '../yaml/yaml11.js'
 import type { ParsedKustomizations } from './prefetch.js'
 import { kustomizationFiles } from './prefetch.js'
-import { VarSet, mergeVars } from './vars.js'
+import { VarSet, mergeVars } from '../fields/vars.js'
 
 export interface BuildContext {
   readonly fs: FileSystem

@@ -1,10 +1,10 @@
 // Dotted field paths of vars and replacements (kyaml's SmarterPathSplitter, PathGetter and
 // PathMatcher): `spec.containers.0.image`, `spec.containers.[name=web].image`, `a.*.b`.
-import { stepError } from './fail.js'
+import { stepError } from '../build/fail.js'
 import { splitPath } from './fieldSpec.js'
 import { goRegExp } from './goRegexp.js'
-import type { Value } from './values.js'
-import { getField, isMap, nodeText, setField } from './values.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, nodeText, setField } from '../yaml/values.js'
 
 /** kyaml SmarterPathSplitter: splits on `.`, keeping `[a.b=c]` together. */
 export function smarterSplit(path: string, delimiter = '.'): string[] {

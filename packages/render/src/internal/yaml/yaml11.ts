@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type * as Yaml from 'yaml'
-import { stepError } from './fail.js'
+import { stepError } from '../build/fail.js'
 import { fastDocuments } from './fastYaml.js'
 
 // Loaded on first use: most kustomization files are plain block YAML that the fast reader takes,

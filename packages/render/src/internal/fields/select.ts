@@ -1,15 +1,15 @@
 // kustomize's resWrangler.Select: objects matching a selector's group, version, kind (regular
 // expressions, anchored), name and namespace (matched against original and current ids), label
 // selector and annotation selector. Literal names and kinds are answered from indexes.
-import { stepError } from './fail.js'
+import { stepError } from '../build/fail.js'
 import { goRegExp } from './goRegexp.js'
-import { parseGroupVersion } from './ids.js'
-import type { Selector } from './kustomization.js'
+import { parseGroupVersion } from '../build/ids.js'
+import type { Selector } from '../build/kustomization.js'
 import { matchesSelector, parseLabelSelector } from './labelSelector.js'
-import type { Resource } from './resource.js'
-import { effectiveNamespace } from './resource.js'
-import type { ResMap } from './resMap.js'
-import type { SchemaState } from './schema.js'
+import type { Resource } from '../build/resource.js'
+import { effectiveNamespace } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import type { SchemaState } from '../build/schema.js'
 
 const LITERAL = /^[A-Za-z0-9_\-./:@ ]*$/
 

@@ -4,9 +4,9 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { isGitOpsError, parseDocuments } from '@gitops-sdk/core'
 import { stepError } from './fail.js'
-import { fastDocuments } from './fastYaml.js'
-import type { Value } from './values.js'
-import { getField, isMap, isNilOrEmpty, nodeText } from './values.js'
+import { fastDocuments } from '../yaml/fastYaml.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, isNilOrEmpty, nodeText } from '../yaml/values.js'
 
 /** Parses YAML documents, reporting syntax errors as RENDER_YAML_INVALID naming `source`. */
 export function parseYaml(text: string, source: string): KubeValue[] {

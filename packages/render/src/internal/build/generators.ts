@@ -9,7 +9,7 @@ import type { Loader } from './loader.js'
 import type { Behavior } from './resource.js'
 import { Resource } from './resource.js'
 import type { ResMap } from './resMap.js'
-import { deleteField, setField } from './values.js'
+import { deleteField, setField } from '../yaml/values.js'
 
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/

@@ -3,7 +3,7 @@
 // the zero value, wrong types and (when strict) unknown fields are errors.
 import type { KubeValue } from '@gitops-sdk/core'
 import { stepError } from './fail.js'
-import { isMap } from './values.js'
+import { isMap } from '../yaml/values.js'
 
 export type Shape =
   | 'string'

@@ -1,9 +1,9 @@
 // RFC 6902 JSON patches applied the way kustomize does (evanphx/json-patch v4): a missing object
 // key may be replaced (it is set), array indexes may be negative, `-` appends.
 import type { KubeMap } from '@gitops-sdk/core'
-import { stepError } from './fail.js'
-import type { Value } from './values.js'
-import { clone, deepEqual, deleteField, getField, isMap, setField } from './values.js'
+import { stepError } from '../build/fail.js'
+import type { Value } from '../yaml/values.js'
+import { clone, deepEqual, deleteField, getField, isMap, setField } from '../yaml/values.js'
 
 export interface JsonPatchOp {
   readonly op: string

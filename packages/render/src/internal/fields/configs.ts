@@ -6,41 +6,41 @@
 // `* a b c` stands for the fields a, b and c of the pod spec of every workload kind (`** a b c`
 // for kustomize's shorter list of workloads in a few nameReference entries).
 import type { KubeValue } from '@gitops-sdk/core'
-import { decode } from './decode.js'
-import type { Shape } from './decode.js'
-import { stepError } from './fail.js'
-import type { Gvk } from './ids.js'
-import { gvkSelected } from './ids.js'
-import type { FieldSpec } from './kustomization.js'
-import { fieldSpecShape } from './kustomization.js'
+import { decode } from '../build/decode.js'
+import type { Shape } from '../build/decode.js'
+import { stepError } from '../build/fail.js'
+import type { Gvk } from '../build/ids.js'
+import { gvkSelected } from '../build/ids.js'
+import type { FieldSpecEntry } from '../build/kustomization.js'
+import { fieldSpecShape } from '../build/kustomization.js'
 
 /** A field spec with every part filled in. */
-export interface Fs extends Gvk {
+export interface FieldSpec extends Gvk {
   readonly path: string
   readonly create: boolean
 }
 
 export interface NameBackRef {
   readonly gvk: Gvk
-  readonly referrers: Fs[]
+  readonly referrers: FieldSpec[]
 }
 
 export interface TransformerConfig {
-  namePrefix: Fs[]
-  nameSuffix: Fs[]
-  namespace: Fs[]
-  commonLabels: Fs[]
-  labels: Fs[]
-  templateLabels: Fs[]
-  commonAnnotations: Fs[]
+  namePrefix: FieldSpec[]
+  nameSuffix: FieldSpec[]
+  namespace: FieldSpec[]
+  commonLabels: FieldSpec[]
+  labels: FieldSpec[]
+  templateLabels: FieldSpec[]
+  commonAnnotations: FieldSpec[]
   nameReference: NameBackRef[]
-  varReference: Fs[]
-  images: Fs[]
-  replicas: Fs[]
+  varReference: FieldSpec[]
+  images: FieldSpec[]
+  replicas: FieldSpec[]
 }
 
 type FsField = Exclude<keyof TransformerConfig, 'nameReference'>
-const FS_FIELDS: readonly FsField[] = [
+const FIELD_SPEC_FIELDS: readonly FsField[] = [
   'namePrefix',
   'nameSuffix',
   'namespace',
@@ -239,12 +239,12 @@ const VAR_OWNERS: readonly (readonly [string, string])[] = [
 ]
 
 /** A `* a b c` (or `** a b c`) line: fields a, b and c under each owner's pod spec. */
-function expandPodFields(line: string, owners: readonly (readonly [string, string])[]): Fs[] {
+function expandPodFields(line: string, owners: readonly (readonly [string, string])[]): FieldSpec[] {
   const fields = line.replace(/^\*+ /, '').split(' ')
   return owners.flatMap(([prefix, owner]) => fields.map((f) => parseLine(`${prefix}${f} @${owner}`)))
 }
 
-function parseLine(line: string): Fs {
+function parseLine(line: string): FieldSpec {
   const m = /^(\S+)( \+)?(?: @([^/]*)\/([^/]*)\/(\S*))?$/.exec(line)
   if (m === null) throw new Error(`bad builtin field spec: ${line}`)
   return { path: m[1] as string, create: m[2] !== undefined, group: m[3] ?? '', version: m[4] ?? '', kind: m[5] ?? '' }
@@ -252,7 +252,7 @@ function parseLine(line: string): Fs {
 
 function parseDefaults(): TransformerConfig {
   const out = emptyConfig()
-  for (const field of FS_FIELDS) {
+  for (const field of FIELD_SPEC_FIELDS) {
     out[field] = lines(DEFAULTS[field]).flatMap((l) => (l.startsWith('* ') ? expandPodFields(l, VAR_OWNERS) : [parseLine(l)]))
   }
   for (const line of lines(DEFAULTS.nameReference)) {
@@ -368,19 +368,19 @@ function sortByGvk<T>(list: T[], gvkOf: (x: T) => Gvk): T[] {
 }
 
 function sortConfig(c: TransformerConfig): void {
-  for (const f of FS_FIELDS) c[f] = sortByGvk(c[f], (x) => x)
+  for (const f of FIELD_SPEC_FIELDS) c[f] = sortByGvk(c[f], (x) => x)
   c.nameReference = sortByGvk(c.nameReference, (x) => x.gvk)
 }
 
 /** FsSlice.MergeOne: adds `x` unless an equivalent spec is there; a create mismatch is an error. */
-export function mergeOneFs(list: Fs[], x: Fs): Fs[] {
-  return mergeAllFs(list, [x])
+export function mergeFieldSpec(list: FieldSpec[], x: FieldSpec): FieldSpec[] {
+  return mergeFieldSpecs(list, [x])
 }
 
 /** FsSlice.MergeAll, with the existing specs indexed by path (equivalence needs an equal path). */
-export function mergeAllFs(list: Fs[], incoming: readonly Fs[]): Fs[] {
+export function mergeFieldSpecs(list: FieldSpec[], incoming: readonly FieldSpec[]): FieldSpec[] {
   if (incoming.length === 0) return list
-  const byPath = new Map<string, Fs[]>()
+  const byPath = new Map<string, FieldSpec[]>()
   for (const s of list) {
     const l = byPath.get(s.path)
     if (l === undefined) byPath.set(s.path, [s])
@@ -410,7 +410,7 @@ function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): N
       out = [...out, other]
       continue
     }
-    out = out.map((c, j) => (j === i ? { gvk: c.gvk, referrers: mergeAllFs(c.referrers, other.referrers) } : c))
+    out = out.map((c, j) => (j === i ? { gvk: c.gvk, referrers: mergeFieldSpecs(c.referrers, other.referrers) } : c))
   }
   return out
 }
@@ -434,12 +434,12 @@ export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefin
 }
 
 function isEmptyConfig(c: TransformerConfig): boolean {
-  return c.nameReference.length === 0 && FS_FIELDS.every((f) => c[f].length === 0)
+  return c.nameReference.length === 0 && FIELD_SPEC_FIELDS.every((f) => c[f].length === 0)
 }
 
 function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConfig {
   const out = emptyConfig()
-  for (const f of FS_FIELDS) out[f] = mergeAllFs(a[f], b[f])
+  for (const f of FIELD_SPEC_FIELDS) out[f] = mergeFieldSpecs(a[f], b[f])
   out.nameReference = mergeNameRefs(a.nameReference, b.nameReference)
   sortConfig(out)
   return intern(out)
@@ -447,15 +447,15 @@ function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConf
 
 const interned = new Map<string, TransformerConfig>()
 
-function fsKey(f: Fs): string {
+function fieldSpecKey(f: FieldSpec): string {
   return `${f.group}/${f.version}/${f.kind}/${f.path}/${f.create ? '+' : ''}`
 }
 
 /** One object per distinct configuration, so that merging equal configurations hits the memo. */
 function intern(c: TransformerConfig): TransformerConfig {
   const parts: string[] = []
-  for (const f of FS_FIELDS) parts.push(`${f}:${c[f].map(fsKey).join(';')}`)
-  parts.push(`nr:${c.nameReference.map((n) => `${n.gvk.group}/${n.gvk.version}/${n.gvk.kind}=${n.referrers.map(fsKey).join(';')}`).join('|')}`)
+  for (const f of FIELD_SPEC_FIELDS) parts.push(`${f}:${c[f].map(fieldSpecKey).join(';')}`)
+  parts.push(`nr:${c.nameReference.map((n) => `${n.gvk.group}/${n.gvk.version}/${n.gvk.kind}=${n.referrers.map(fieldSpecKey).join(';')}`).join('|')}`)
   const key = parts.join('\n')
   const known = interned.get(key)
   if (known !== undefined) return known
@@ -466,7 +466,7 @@ function intern(c: TransformerConfig): TransformerConfig {
 
 const configShape: Shape = {
   object: {
-    ...Object.fromEntries(FS_FIELDS.map((f) => [f, { array: fieldSpecShape }])),
+    ...Object.fromEntries(FIELD_SPEC_FIELDS.map((f) => [f, { array: fieldSpecShape }])),
     nameReference: {
       array: { object: { group: 'string', version: 'string', kind: 'string', fieldSpecs: { array: fieldSpecShape } } },
     },
@@ -477,15 +477,15 @@ const configShape: Shape = {
 export function parseConfig(value: KubeValue | undefined): TransformerConfig {
   const raw = (decode(value, configShape, { strict: true }) ?? {}) as Record<string, unknown>
   const out = emptyConfig()
-  for (const f of FS_FIELDS) out[f] = ((raw[f] ?? []) as FieldSpec[]).map(toFs)
-  out.nameReference = ((raw.nameReference ?? []) as { group?: string; version?: string; kind?: string; fieldSpecs?: FieldSpec[] }[]).map((n) => ({
+  for (const f of FIELD_SPEC_FIELDS) out[f] = ((raw[f] ?? []) as FieldSpecEntry[]).map(toFieldSpec)
+  out.nameReference = ((raw.nameReference ?? []) as { group?: string; version?: string; kind?: string; fieldSpecs?: FieldSpecEntry[] }[]).map((n) => ({
     gvk: { group: n.group ?? '', version: n.version ?? '', kind: n.kind ?? '' },
-    referrers: (n.fieldSpecs ?? []).map(toFs),
+    referrers: (n.fieldSpecs ?? []).map(toFieldSpec),
   }))
   sortConfig(out)
   return out
 }
 
-export function toFs(f: FieldSpec): Fs {
+export function toFieldSpec(f: FieldSpecEntry): FieldSpec {
   return { group: f.group ?? '', version: f.version ?? '', kind: f.kind ?? '', path: f.path ?? '', create: f.create ?? false }
 }

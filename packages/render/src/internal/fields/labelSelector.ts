@@ -1,6 +1,6 @@
 // Kubernetes label selectors in their text form (`app=web,tier!=db,env in (a,b),!legacy`), as
 // apimachinery's labels.Parse reads them, used by patch targets and replacements.
-import { stepError } from './fail.js'
+import { stepError } from '../build/fail.js'
 
 type Op = 'exists' | '!exists' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt'
 

@@ -4,8 +4,8 @@
 // replaced by g,h,k,m,t.
 import { createHash } from 'node:crypto'
 import type { KubeMap } from '@gitops-sdk/core'
-import type { Value } from './values.js'
-import { getField, isMap, nodeText } from './values.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, nodeText } from '../yaml/values.js'
 
 /** Go's json.Marshal of a plain value: sorted keys, `<>&` and U+2028/9 escaped. */
 export function goJson(v: Value | undefined): string {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseDocuments } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
-import { sharedPath } from '../../../../testing/sharedDir.js'
+import { sharedPath } from '../../../../../testing/sharedDir.js'
 import { fastDocuments } from './fastYaml.js'
 import { parseYaml11Full } from './yaml11.js'
 

@@ -6,7 +6,7 @@ import type { Shape } from './decode.js'
 import { decode } from './decode.js'
 import { stepError } from './fail.js'
 
-export interface FieldSpec {
+export interface FieldSpecEntry {
   readonly group?: string
   readonly version?: string
   readonly kind?: string
@@ -43,7 +43,7 @@ export interface Label {
   readonly pairs?: Map<string, string>
   readonly includeSelectors?: boolean
   readonly includeTemplates?: boolean
-  readonly fields?: readonly FieldSpec[]
+  readonly fields?: readonly FieldSpecEntry[]
 }
 
 export interface GeneratorOptions {

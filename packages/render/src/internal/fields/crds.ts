@@ -1,13 +1,13 @@
 // `crds`: OpenAPI definitions of custom types (openapi-gen style, name → {Schema}) whose
 // x-kubernetes-* extensions add field specs: annotations, label selectors, names (identity) and
 // object references (name back-references).
-import type { Fs, TransformerConfig } from './configs.js'
-import { emptyConfig, mergeAllFs, mergeConfig } from './configs.js'
-import { parseYaml } from './factory.js'
-import { stepError } from './fail.js'
-import type { Gvk } from './ids.js'
-import type { Value } from './values.js'
-import { getField, isMap } from './values.js'
+import type { FieldSpec, TransformerConfig } from './configs.js'
+import { emptyConfig, mergeFieldSpecs, mergeConfig } from './configs.js'
+import { parseYaml } from '../build/factory.js'
+import { stepError } from '../build/fail.js'
+import type { Gvk } from '../build/ids.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap } from '../yaml/values.js'
 
 function findKey(m: Record<string, Value>, key: string): Value | undefined {
   const k = Object.keys(m).find((x) => x.toLowerCase() === key.toLowerCase())
@@ -46,7 +46,7 @@ interface Walk {
   readonly depth: number
 }
 
-function fs(gvk: Gvk, path: readonly string[]): Fs {
+function fieldSpec(gvk: Gvk, path: readonly string[]): FieldSpec {
   return { ...gvk, path: path.join('/'), create: false }
 }
 
@@ -58,17 +58,17 @@ function load(tc: TransformerConfig, gvk: Gvk, w: Walk): void {
   for (const [propName, raw] of Object.entries(props)) {
     if (!isMap(raw)) continue
     const path = [...w.path, propName]
-    if (ext(raw, 'x-kubernetes-annotation') !== undefined) tc.commonAnnotations = mergeAllFs(tc.commonAnnotations, [fs(gvk, path)])
-    if (ext(raw, 'x-kubernetes-label-selector') !== undefined) tc.commonLabels = mergeAllFs(tc.commonLabels, [fs(gvk, path)])
-    if (ext(raw, 'x-kubernetes-identity') !== undefined) tc.namePrefix = mergeAllFs(tc.namePrefix, [fs(gvk, path)])
+    if (ext(raw, 'x-kubernetes-annotation') !== undefined) tc.commonAnnotations = mergeFieldSpecs(tc.commonAnnotations, [fieldSpec(gvk, path)])
+    if (ext(raw, 'x-kubernetes-label-selector') !== undefined) tc.commonLabels = mergeFieldSpecs(tc.commonLabels, [fieldSpec(gvk, path)])
+    if (ext(raw, 'x-kubernetes-identity') !== undefined) tc.namePrefix = mergeFieldSpecs(tc.namePrefix, [fieldSpec(gvk, path)])
     const version = ext(raw, 'x-kubernetes-object-ref-api-version')
     const kind = ext(raw, 'x-kubernetes-object-ref-kind')
     if (version !== undefined && kind !== undefined) {
       const nameKey = ext(raw, 'x-kubernetes-object-ref-name-key') ?? 'name'
       const target = { group: '', version, kind }
       const existing = tc.nameReference.find((n) => n.gvk.kind === kind && n.gvk.version === version && n.gvk.group === '')
-      if (existing === undefined) tc.nameReference.push({ gvk: target, referrers: [fs(gvk, [...path, nameKey])] })
-      else existing.referrers.push(fs(gvk, [...path, nameKey]))
+      if (existing === undefined) tc.nameReference.push({ gvk: target, referrers: [fieldSpec(gvk, [...path, nameKey])] })
+      else existing.referrers.push(fieldSpec(gvk, [...path, nameKey]))
     }
     const ref = getField(raw, '$ref')
     if (typeof ref === 'string' && ref !== '') load(tc, gvk, { ...w, typeName: ref, path, depth: w.depth + 1 })

@@ -2,20 +2,20 @@
 // other objects, with kustomize v5.5.0's selection (by any id, label and annotation selectors,
 // rejects), delimiter options, and field creation.
 import type { KubeMap } from '@gitops-sdk/core'
-import { stepError } from './fail.js'
-import type { Gvk, ResId } from './ids.js'
-import { gvkSelected, gvkString } from './ids.js'
-import type { Replacement, Selector, SourceSelector, TargetSelector } from './kustomization.js'
+import { stepError } from '../build/fail.js'
+import type { Gvk, ResId } from '../build/ids.js'
+import { gvkSelected, gvkString } from '../build/ids.js'
+import type { Replacement, Selector, SourceSelector, TargetSelector } from '../build/kustomization.js'
 import { matchesSelector, parseLabelSelector } from './labelSelector.js'
 import type { MatchCreate } from './paths.js'
 import { lookupPath, matchPath, smarterSplit } from './paths.js'
-import type { Resource } from './resource.js'
-import { effectiveNamespace } from './resource.js'
-import type { ResMap } from './resMap.js'
-import type { SchemaState } from './schema.js'
-import type { TransformContext, Transformer } from './transformers/context.js'
-import type { Value } from './values.js'
-import { clone, isMap, isNilOrEmpty, nodeText } from './values.js'
+import type { Resource } from '../build/resource.js'
+import { effectiveNamespace } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import type { SchemaState } from '../build/schema.js'
+import type { TransformContext, Transformer } from '../transformers/context.js'
+import type { Value } from '../yaml/values.js'
+import { clone, isMap, isNilOrEmpty, nodeText } from '../yaml/values.js'
 
 function selectorGvk(s: Selector | SourceSelector): Gvk {
   return { group: s.group ?? '', version: s.version ?? '', kind: s.kind ?? '' }

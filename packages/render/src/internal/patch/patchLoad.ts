@@ -1,11 +1,11 @@
 // Reading patches: the legacy patchesStrategicMerge entries (inline YAML or a file), and the
 // `patches` entries whose text is either strategic-merge objects or a JSON 6902 operation list.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { objectsFromText, objectsFromValues, parseYaml } from './factory.js'
-import { StepError, stepError } from './fail.js'
+import { objectsFromText, objectsFromValues, parseYaml } from '../build/factory.js'
+import { StepError, stepError } from '../build/fail.js'
 import type { JsonPatchOp } from './jsonPatch.js'
 import { toJsonPatch } from './jsonPatch.js'
-import type { Loader } from './loader.js'
+import type { Loader } from '../build/loader.js'
 
 function tryValues<T>(fn: () => T): T | undefined {
   try {

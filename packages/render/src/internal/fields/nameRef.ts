@@ -5,28 +5,28 @@
 // of the referred kind, be visible from the referrer's namespace and, among several, share its
 // name prefixes and suffixes. Candidates come from an index by previous name, not a scan.
 import type { KubeMap } from '@gitops-sdk/core'
-import type { Fs, NameBackRef } from './configs.js'
-import { stepError } from './fail.js'
+import type { FieldSpec, NameBackRef } from './configs.js'
+import { stepError } from '../build/fail.js'
 import { applyFieldSpec } from './fieldSpec.js'
-import type { Gvk, ResId } from './ids.js'
-import { NOT_NAMESPACEABLE, gvkSelected, idString } from './ids.js'
-import type { Resource } from './resource.js'
-import { effectiveNamespace, isClusterScopedId } from './resource.js'
-import type { ResMap } from './resMap.js'
-import type { SchemaState } from './schema.js'
-import type { Value } from './values.js'
-import { getField, isMap, nodeText, setField } from './values.js'
+import type { Gvk, ResId } from '../build/ids.js'
+import { NOT_NAMESPACEABLE, gvkSelected, idString } from '../build/ids.js'
+import type { Resource } from '../build/resource.js'
+import { effectiveNamespace, isClusterScopedId } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import type { SchemaState } from '../build/schema.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, nodeText, setField } from '../yaml/values.js'
 
 interface Filter {
-  readonly fs: Fs
+  readonly fieldSpec: FieldSpec
   readonly target: Gvk
-  /** `fs` without its group, version and kind: the walk after the referrer was selected. */
-  readonly anyFs: Fs
+  /** `fieldSpec` without its group, version and kind: the walk after the referrer was selected. */
+  readonly anyFieldSpec: FieldSpec
 }
 
 export function fixNameReferences(m: ResMap, backRefs: readonly NameBackRef[], schemas: SchemaState): void {
   const flat: Filter[] = []
-  for (const br of backRefs) for (const fs of br.referrers) flat.push({ fs, target: br.gvk, anyFs: { ...fs, group: '', version: '', kind: '' } })
+  for (const br of backRefs) for (const fieldSpec of br.referrers) flat.push({ fieldSpec, target: br.gvk, anyFieldSpec: { ...fieldSpec, group: '', version: '', kind: '' } })
   const byPrevName = new Map<string, Resource[]>()
   for (const r of m.resources()) {
     const seen = new Set<string>()
@@ -57,7 +57,7 @@ export function fixNameReferences(m: ResMap, backRefs: readonly NameBackRef[], s
     const key = `${org.group}\u0000${org.version}\u0000${org.kind}`
     let filters = filtersFor.get(key)
     if (filters === undefined) {
-      filters = flat.filter((f) => gvkSelected(org, f.fs))
+      filters = flat.filter((f) => gvkSelected(org, f.fieldSpec))
       filtersFor.set(key, filters)
     }
     if (filters.length === 0) continue
@@ -93,11 +93,11 @@ class Referrer {
   }
 
   apply(f: Filter): void {
-    applyFieldSpec(this.r.obj, { fs: f.anyFs, create: undefined }, (v, set) => {
+    applyFieldSpec(this.r.obj, { fieldSpec: f.anyFieldSpec, create: undefined }, (v, set) => {
       try {
         this.set(v, set, f)
       } catch (err) {
-        throw stepError('RENDER_REFERENCE_AMBIGUOUS', `updating name reference in '${f.fs.path}' field of '${idString(this.curId)}': ${(err as Error).message}`)
+        throw stepError('RENDER_REFERENCE_AMBIGUOUS', `updating name reference in '${f.fieldSpec.path}' field of '${idString(this.curId)}': ${(err as Error).message}`)
       }
     })
   }
@@ -165,7 +165,7 @@ class Referrer {
   private select(oldName: string, pool: Resource[], how: { readonly f: Filter; readonly mapping: boolean }): Resource | undefined {
     const { f, mapping } = how
     let c = pool.filter((r) => r.hasPreviousName(oldName) && r.previousGvkSelected(f.target))
-    if (f.fs.path.endsWith('roleRef/name')) {
+    if (f.fieldSpec.path.endsWith('roleRef/name')) {
       const rr = getField(this.r.obj, 'roleRef')
       if (isMap(rr) && getField(rr, 'apiGroup') !== undefined && getField(rr, 'kind') !== undefined) {
         const gvk = { group: nodeText(getField(rr, 'apiGroup')), kind: nodeText(getField(rr, 'kind')) }

@@ -2,31 +2,31 @@
 // and from builtin plugin configuration objects listed under `transformers:`/`generators:`
 // (apiVersion: builtin). Exec, Go and KRM function plugins are not run.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import type { Fs, TransformerConfig } from './configs.js'
-import { mergeAllFs, mergeOneFs, toFs } from './configs.js'
+import type { FieldSpec, TransformerConfig } from '../fields/configs.js'
+import { mergeFieldSpecs, mergeFieldSpec, toFieldSpec } from '../fields/configs.js'
 import type { Shape } from './decode.js'
 import { decode } from './decode.js'
 import type { Where } from './fail.js'
 import { atAsync, stepError } from './fail.js'
 import { generate, mergeOptions } from './generators.js'
-import type { FieldSpec, GeneratorArgs, Image, Kustomization, Label, Patch, Replacement, Selector } from './kustomization.js'
+import type { FieldSpecEntry, GeneratorArgs, Image, Kustomization, Label, Patch, Replacement, Selector } from './kustomization.js'
 import { configMapArgsShape, fieldSpecShape, objectMetaShape, replacementShape, secretArgsShape, selectorShape } from './kustomization.js'
 import type { Loader } from './loader.js'
-import { loadPatch, loadStrategicMergePatches, tryObjects } from './patchLoad.js'
-import { tryJsonPatch } from './patchLoad.js'
-import { ReplacementTransformer } from './replacements.js'
+import { loadPatch, loadStrategicMergePatches, tryObjects } from '../patch/patchLoad.js'
+import { tryJsonPatch } from '../patch/patchLoad.js'
+import { ReplacementTransformer } from '../fields/replacements.js'
 import { Resource } from './resource.js'
-import type { Transformer } from './transformers/context.js'
-import { ImageTagTransformer } from './transformers/images.js'
-import { MapEntriesTransformer } from './transformers/labels.js'
-import { NameAffixTransformer } from './transformers/nameAffix.js'
-import { NamespaceTransformer } from './transformers/namespace.js'
-import type { SmPatch } from './transformers/patches.js'
-import { PatchJson6902Transformer, PatchStrategicMergeTransformer, PatchTransformer } from './transformers/patches.js'
-import { ReplicaCountTransformer } from './transformers/replicas.js'
-import { HashTransformer } from './transformers/hashTransformer.js'
-import { isMap } from './values.js'
-import { parseYaml11 } from './yaml11.js'
+import type { Transformer } from '../transformers/context.js'
+import { ImageTagTransformer } from '../transformers/images.js'
+import { MapEntriesTransformer } from '../transformers/labels.js'
+import { NameAffixTransformer } from '../transformers/nameAffix.js'
+import { NamespaceTransformer } from '../transformers/namespace.js'
+import type { SmPatch } from '../transformers/patches.js'
+import { PatchJson6902Transformer, PatchStrategicMergeTransformer, PatchTransformer } from '../transformers/patches.js'
+import { ReplicaCountTransformer } from '../transformers/replicas.js'
+import { HashTransformer } from '../transformers/hashTransformer.js'
+import { isMap } from '../yaml/values.js'
+import { parseYaml11 } from '../yaml/yaml11.js'
 
 export type PluginTransformer = Transformer
 export type Generator = () => Promise<Resource[]>
@@ -68,16 +68,16 @@ async function json6902Transformer(c: { readonly target: Selector | undefined; r
   return new PatchJson6902Transformer(target, ops)
 }
 
-function labelSpecs(label: Label, tc: TransformerConfig): Fs[] {
-  let fss = (label.fields ?? []).map(toFs)
-  fss = mergeAllFs(fss, tc.labels)
+function labelSpecs(label: Label, tc: TransformerConfig): FieldSpec[] {
+  let fieldSpecs = (label.fields ?? []).map(toFieldSpec)
+  fieldSpecs = mergeFieldSpecs(fieldSpecs, tc.labels)
   if (label.includeSelectors === true) {
-    fss = mergeAllFs(fss, tc.commonLabels)
+    fieldSpecs = mergeFieldSpecs(fieldSpecs, tc.commonLabels)
   } else {
-    if (label.includeTemplates === true) fss = mergeAllFs(fss, tc.templateLabels)
-    fss = mergeOneFs(fss, { group: '', version: '', kind: '', path: 'metadata/labels', create: true })
+    if (label.includeTemplates === true) fieldSpecs = mergeFieldSpecs(fieldSpecs, tc.templateLabels)
+    fieldSpecs = mergeFieldSpec(fieldSpecs, { group: '', version: '', kind: '', path: 'metadata/labels', create: true })
   }
-  return fss
+  return fieldSpecs
 }
 
 function decodeReplacement(v: KubeValue): Replacement {
@@ -205,15 +205,15 @@ const GENERATORS = new Set(['ConfigMapGenerator', 'SecretGenerator', 'IAMPolicyG
 
 type Cfg = Record<string, unknown>
 
-function fsOf(c: Cfg): Fs[] | undefined {
-  const list = c.fieldSpecs as FieldSpec[] | undefined
-  return list?.map(toFs)
+function fieldSpecsOf(c: Cfg): FieldSpec[] | undefined {
+  const list = c.fieldSpecs as FieldSpecEntry[] | undefined
+  return list?.map(toFieldSpec)
 }
 
-function requireFs(c: Cfg): Fs[] {
-  const fs = fsOf(c)
-  if (fs === undefined) throw stepError('RENDER_TRANSFORM_FAILED', 'fieldSpecs is not expected to be nil')
-  return fs
+function requireFieldSpecs(c: Cfg): FieldSpec[] {
+  const fieldSpecs = fieldSpecsOf(c)
+  if (fieldSpecs === undefined) throw stepError('RENDER_TRANSFORM_FAILED', 'fieldSpecs is not expected to be nil')
+  return fieldSpecs
 }
 
 /** Instantiates the builtin plugin a configuration object (apiVersion: builtin) describes. */
@@ -242,20 +242,20 @@ export async function loadPlugins(
   const one = (t: Transformer): { transformers: Transformer[]; generators: Generator[] } => ({ transformers: [t], generators: [] })
   switch (r.kind) {
     case 'PrefixSuffixTransformer': {
-      const fs = requireFs(c)
+      const fieldSpecs = requireFieldSpecs(c)
       return {
-        transformers: [new NameAffixTransformer({ prefix: (c.prefix as string | undefined) ?? '' }, fs), new NameAffixTransformer({ suffix: (c.suffix as string | undefined) ?? '' }, fs)],
+        transformers: [new NameAffixTransformer({ prefix: (c.prefix as string | undefined) ?? '' }, fieldSpecs), new NameAffixTransformer({ suffix: (c.suffix as string | undefined) ?? '' }, fieldSpecs)],
         generators: [],
       }
     }
     case 'PrefixTransformer':
-      return one(new NameAffixTransformer({ prefix: (c.prefix as string | undefined) ?? '' }, requireFs(c)))
+      return one(new NameAffixTransformer({ prefix: (c.prefix as string | undefined) ?? '' }, requireFieldSpecs(c)))
     case 'SuffixTransformer':
-      return one(new NameAffixTransformer({ suffix: (c.suffix as string | undefined) ?? '' }, requireFs(c)))
+      return one(new NameAffixTransformer({ suffix: (c.suffix as string | undefined) ?? '' }, requireFieldSpecs(c)))
     case 'LabelTransformer':
-      return one(new MapEntriesTransformer('LabelTransformer', (c.labels as Map<string, string> | undefined) ?? new Map(), fsOf(c) ?? []))
+      return one(new MapEntriesTransformer('LabelTransformer', (c.labels as Map<string, string> | undefined) ?? new Map(), fieldSpecsOf(c) ?? []))
     case 'AnnotationsTransformer':
-      return one(new MapEntriesTransformer('AnnotationsTransformer', (c.annotations as Map<string, string> | undefined) ?? new Map(), fsOf(c) ?? []))
+      return one(new MapEntriesTransformer('AnnotationsTransformer', (c.annotations as Map<string, string> | undefined) ?? new Map(), fieldSpecsOf(c) ?? []))
     case 'NamespaceTransformer': {
       const mode = (c.setRoleBindingSubjects as string | undefined) ?? ''
       if (mode !== '' && mode !== 'defaultOnly' && mode !== 'allServiceAccounts' && mode !== 'none') {
@@ -265,17 +265,17 @@ export async function loadPlugins(
       return one(
         new NamespaceTransformer({
           namespace: md.namespace ?? '',
-          fieldSpecs: fsOf(c) ?? [],
+          fieldSpecs: fieldSpecsOf(c) ?? [],
           unsetOnly: (c.unsetOnly as boolean | undefined) ?? false,
           roleBindingSubjects: mode === '' ? 'defaultOnly' : mode,
         }),
       )
     }
     case 'ImageTagTransformer':
-      return one(new ImageTagTransformer((c.imageTag as Image | undefined) ?? {}, fsOf(c) ?? []))
+      return one(new ImageTagTransformer((c.imageTag as Image | undefined) ?? {}, fieldSpecsOf(c) ?? []))
     case 'ReplicaCountTransformer': {
       const rep = (c.replica as { name?: string; count?: number } | undefined) ?? {}
-      return one(new ReplicaCountTransformer({ name: rep.name ?? '', count: rep.count ?? 0 }, fsOf(c) ?? []))
+      return one(new ReplicaCountTransformer({ name: rep.name ?? '', count: rep.count ?? 0 }, fieldSpecsOf(c) ?? []))
     }
     case 'PatchStrategicMergeTransformer': {
       const paths = (c.paths as string[] | undefined) ?? []

@@ -1,18 +1,18 @@
 // `vars` (deprecated, still used): a variable names an object's field; `$(NAME)` in the fields
 // listed under varReference is replaced by its value once the whole tree is built.
-import { stepError } from './fail.js'
-import type { Fs } from './configs.js'
+import { stepError } from '../build/fail.js'
+import type { FieldSpec } from './configs.js'
 import { SpecsByKind, applyFieldSpec } from './fieldSpec.js'
-import type { ResId } from './ids.js'
-import { gvkString } from './ids.js'
-import type { Var } from './kustomization.js'
+import type { ResId } from '../build/ids.js'
+import { gvkString } from '../build/ids.js'
+import type { Var } from '../build/kustomization.js'
 import { convertSliceIndex, lookupPath, smarterSplit } from './paths.js'
-import type { Resource } from './resource.js'
-import { effectiveNamespace, isClusterScopedId } from './resource.js'
-import type { ResMap } from './resMap.js'
-import type { SchemaState } from './schema.js'
-import type { Value } from './values.js'
-import { isMap, numberText } from './values.js'
+import type { Resource } from '../build/resource.js'
+import { effectiveNamespace, isClusterScopedId } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import type { SchemaState } from '../build/schema.js'
+import type { Value } from '../yaml/values.js'
+import { isMap, numberText } from '../yaml/values.js'
 
 /** A var with its defaults applied (Var.Defaulting). */
 export interface ResolvedVar {
@@ -87,7 +87,7 @@ export function mergeVars(m: ResMap, vars: { readonly list: readonly Var[]; read
 type Primitive = string | number | bigint | boolean
 
 /** ResolveVars: the value of every var, then `$(VAR)` replaced in the varReference fields. */
-export function resolveVars(m: ResMap, vars: { readonly set: VarSet; readonly fieldSpecs: readonly Fs[] }, warn: (msg: string) => void): void {
+export function resolveVars(m: ResMap, vars: { readonly set: VarSet; readonly fieldSpecs: readonly FieldSpec[] }, warn: (msg: string) => void): void {
   const { set, fieldSpecs } = vars
   const values = new Map<string, Value>()
   for (const v of set.list()) {
@@ -109,8 +109,8 @@ export function resolveVars(m: ResMap, vars: { readonly set: VarSet; readonly fi
   }
   const specs = new SpecsByKind(fieldSpecs)
   for (const r of m.resources()) {
-    for (const fs of specs.for(r.kind)) {
-      applyFieldSpec(r.obj, { fs, create: undefined }, (v, setter) => {
+    for (const fieldSpec of specs.for(r.kind)) {
+      applyFieldSpec(r.obj, { fieldSpec, create: undefined }, (v, setter) => {
         if (v === null) return
         if (typeof v === 'string') {
           setter(doReplacements(v, mapping))

@@ -4,8 +4,8 @@ import type { KubeMap } from '@gitops-sdk/core'
 import type { Gvk, ResId } from './ids.js'
 import { DEFAULT_NAMESPACE, NOT_NAMESPACEABLE, parseGroupVersion } from './ids.js'
 import type { SchemaState } from './schema.js'
-import type { Value } from './values.js'
-import { deleteField, getField, isMap, isNilOrEmpty, nodeText, setField, stringMapOf } from './values.js'
+import type { Value } from '../yaml/values.js'
+import { deleteField, getField, isMap, isNilOrEmpty, nodeText, setField, stringMapOf } from '../yaml/values.js'
 
 /** A previous identity: name, effective namespace and kind (the group/version stay current). */
 export interface PrevId {

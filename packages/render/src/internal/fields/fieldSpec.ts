@@ -2,11 +2,11 @@
 // on the way is entered element by element, `name[]` marks a field that holds a sequence, and
 // `\/` escapes a slash inside a field name. Missing fields are created when the spec says so.
 import type { KubeMap } from '@gitops-sdk/core'
-import type { Fs } from './configs.js'
-import { stepError } from './fail.js'
-import { parseGroupVersion } from './ids.js'
-import type { Value } from './values.js'
-import { getField, isMap, nodeText, setField } from './values.js'
+import type { FieldSpec } from './configs.js'
+import { stepError } from '../build/fail.js'
+import { parseGroupVersion } from '../build/ids.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, nodeText, setField } from '../yaml/values.js'
 
 /** What to create for a missing last field: a scalar or a mapping (nothing when undefined). */
 export type CreateKind = 'scalar' | 'map' | undefined
@@ -39,44 +39,44 @@ function cachedSplit(path: string): string[] {
   return s
 }
 
-/** Whether `fs`'s group, version and kind select object `obj`. */
-export function fsMatches(fs: Fs, obj: KubeMap): boolean {
-  if (fs.kind !== '' && fs.kind !== nodeText(getField(obj, 'kind'))) return false
-  if (fs.group === '' && fs.version === '') return true
+/** Whether `fieldSpec`'s group, version and kind select object `obj`. */
+export function fieldSpecMatches(fieldSpec: FieldSpec, obj: KubeMap): boolean {
+  if (fieldSpec.kind !== '' && fieldSpec.kind !== nodeText(getField(obj, 'kind'))) return false
+  if (fieldSpec.group === '' && fieldSpec.version === '') return true
   const { group, version } = parseGroupVersion(nodeText(getField(obj, 'apiVersion')))
-  if (fs.group !== '' && fs.group !== group) return false
-  if (fs.version !== '' && fs.version !== version) return false
+  if (fieldSpec.group !== '' && fieldSpec.group !== group) return false
+  if (fieldSpec.version !== '' && fieldSpec.version !== version) return false
   return true
 }
 
 /** Field specs grouped by the kind they name, for transformers that apply many specs to many objects. */
 export class SpecsByKind {
-  private readonly byKind = new Map<string, Fs[]>()
-  constructor(private readonly specs: readonly Fs[]) {}
+  private readonly byKind = new Map<string, FieldSpec[]>()
+  constructor(private readonly specs: readonly FieldSpec[]) {}
 
   /** The specs that may apply to objects of `kind` (same order as given). */
-  for(kind: string): readonly Fs[] {
+  for(kind: string): readonly FieldSpec[] {
     let l = this.byKind.get(kind)
     if (l === undefined) {
-      l = this.specs.filter((fs) => fs.kind === '' || fs.kind === kind)
+      l = this.specs.filter((fieldSpec) => fieldSpec.kind === '' || fieldSpec.kind === kind)
       this.byKind.set(kind, l)
     }
     return l
   }
 }
 
-/** Applies `visit` to every field `fs` names in `obj` (whose GVK it must match). */
-export function applyFieldSpec(obj: KubeMap, spec: { readonly fs: Fs; readonly create: CreateKind }, visit: Visit): void {
-  const { fs, create: createKind } = spec
-  if (!fsMatches(fs, obj)) return
-  const path = cachedSplit(fs.path)
+/** Applies `visit` to every field `fieldSpec` names in `obj` (whose GVK it must match). */
+export function applyFieldSpec(obj: KubeMap, spec: { readonly fieldSpec: FieldSpec; readonly create: CreateKind }, visit: Visit): void {
+  const { fieldSpec, create: createKind } = spec
+  if (!fieldSpecMatches(fieldSpec, obj)) return
+  const path = cachedSplit(fieldSpec.path)
   // The root itself is never replaced.
-  walk(obj, 0, { path, fs, createKind, visit, parent: undefined, key: '' })
+  walk(obj, 0, { path, fieldSpec, createKind, visit, parent: undefined, key: '' })
 }
 
 interface WalkState {
   readonly path: readonly string[]
-  readonly fs: Fs
+  readonly fieldSpec: FieldSpec
   readonly createKind: CreateKind
   readonly visit: Visit
   /** Where the node being walked sits (set by the caller just before each step; none for the root). */
@@ -105,16 +105,16 @@ function walk(node: Value, index: number, st: WalkState): void {
     return
   }
   if (!isMap(node)) {
-    throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fs.path}': expected sequence or mapping node`)
+    throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fieldSpec.path}': expected sequence or mapping node`)
   }
   const part = st.path[index] as string
   const isSeq = part.endsWith('[]')
   const name = isSeq ? part.slice(0, -2) : part
-  if (name === '') throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fs.path}': cannot set or create an empty field name`)
+  if (name === '') throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fieldSpec.path}': cannot set or create an empty field name`)
   const last = index >= st.path.length - 1
   let kind: 'scalar' | 'map' | 'seq' | undefined
   let field = getField(node, name)
-  if (!st.fs.create || st.createKind === undefined || isSeq) {
+  if (!st.fieldSpec.create || st.createKind === undefined || isSeq) {
     kind = isSeq ? 'seq' : undefined
     if (field === undefined) return
   } else {

@@ -139,3 +139,28 @@ function splitTransformations(text: string): Origin[] {
     ),
   )
 }
+
+/** The origin of what a builtin generator or transformer of a kustomization file makes. */
+export function builtinOrigin(origin: Origin | undefined, fileName: string, kind: string): Origin | undefined {
+  if (origin === undefined) return undefined
+  return {
+    repo: origin.repo,
+    ref: origin.ref,
+    configuredIn: joinPath(origin.path ?? '', fileName),
+    configuredBy: { apiVersion: 'builtin', kind },
+  }
+}
+
+/** OriginFromCustomPlugin: where a plugin config object came from, as the origin of what it makes. */
+export function pluginOrigin(r: Resource, origin: Origin | undefined): Origin | undefined {
+  if (origin === undefined) return undefined
+  const text = r.annotations().get(ORIGIN_ANNOTATION)
+  if (text === undefined) return undefined
+  const o = parseOrigin(text)
+  return {
+    repo: o.repo,
+    ref: o.ref,
+    configuredIn: o.path,
+    configuredBy: { apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace },
+  }
+}

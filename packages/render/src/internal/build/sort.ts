@@ -1,7 +1,7 @@
 // Output order: kustomize's legacy order (kinds listed first, by kind rank, then GVK, namespace
 // and name) unless the top kustomization's sortOptions asks for fifo (input order) or gives its
 // own orderFirst/orderLast lists.
-import { DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, typeOrders } from '../fields/configs.js'
+import { DEFAULT_ORDER_FIRST, DEFAULT_ORDER_LAST, typeOrders } from '../fields/gvkOrder.js'
 import { stepError } from './fail.js'
 import type { Gvk } from './ids.js'
 import { gvkEquals, gvkString } from './ids.js'

@@ -1,9 +1,10 @@
 // One kustomization directory being built (kustomize's KustTarget): resources, configurations,
 // crds, generators, components, transformers and vars, in kustomize v5.5.0's order; bases are
 // built on their own and merged in, components work on their parent's objects.
-import type { FileSystem, KubeValue } from '@gitops-sdk/core'
+import type { KubeValue } from '@gitops-sdk/core'
 import type { TransformerConfig } from '../fields/configs.js'
-import { defaultConfig, emptyConfig, mergeConfig, parseConfig } from '../fields/configs.js'
+import { defaultConfig } from '../fields/builtinConfig.js'
+import { emptyConfig, mergeConfig, parseConfig } from '../fields/configs.js'
 import { loadCrdConfig } from '../fields/crds.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import type { Where } from './fail.js'
@@ -12,55 +13,19 @@ import { tryObjects } from '../patch/patchLoad.js'
 import { absorb, generate, mergeOptions } from './generators.js'
 import type { GeneratorArgs, Kustomization } from './kustomization.js'
 import { parseKustomization } from './kustomization.js'
-import type { LoadRestrictions } from './loader.js'
 import type { Loader } from './loader.js'
 import { isRemote } from './loader.js'
 import type { Origin } from './origin.js'
-import { ORIGIN_ANNOTATION, addTransformation, appendOrigin, joinPath, originString, parseOrigin, setOriginIfAbsent } from './origin.js'
+import { ORIGIN_ANNOTATION, addTransformation, appendOrigin, builtinOrigin, originString, pluginOrigin, setOriginIfAbsent } from './origin.js'
+import { Accumulator } from './accumulator.js'
+import type { BuildContext } from './accumulator.js'
 import { configureFieldTransformers, loadPlugins } from './plugins.js'
 import type { Generator, PluginTransformer } from './plugins.js'
 import { Resource } from './resource.js'
-import { ResMap } from './resMap.js'
-import type { SchemaState } from './schema.js'
 import { parseCustomSchema } from './schema.js'
 import { parseYaml11 } from '../yaml/yaml11.js'
-import type { ParsedKustomizations } from './prefetch.js'
 import { kustomizationFiles } from './prefetch.js'
-import { VarSet, mergeVars } from '../fields/vars.js'
-
-export interface BuildContext {
-  readonly fs: FileSystem
-  readonly schemas: SchemaState
-  readonly signal: AbortSignal | undefined
-  readonly restrictions: LoadRestrictions
-  readonly warn: (message: string) => void
-  /** Kustomization files already read and parsed (by the prefetch). */
-  readonly parsed: ParsedKustomizations
-}
-
-/** The objects, configuration and vars gathered so far (kustomize's ResAccumulator). */
-export class Accumulator {
-  readonly resMap: ResMap
-  config: TransformerConfig = EMPTY_CONFIG
-  readonly vars: VarSet = new VarSet()
-
-  constructor(schemas: SchemaState) {
-    this.resMap = new ResMap(schemas)
-  }
-
-  mergeConfig(c: TransformerConfig): void {
-    this.config = mergeConfig(this.config, c)
-  }
-
-  /** MergeAccumulator: appends the other's objects (ids must stay unique), config and vars. */
-  merge(other: Accumulator): void {
-    this.resMap.appendAll(other.resMap.resources())
-    this.mergeConfig(other.config)
-    this.vars.mergeSet(other.vars)
-  }
-}
-
-const EMPTY_CONFIG: TransformerConfig = emptyConfig()
+import { mergeVars } from '../fields/vars.js'
 
 export const VERSION_DEFAULT_OPENAPI = 'v1.21.2'
 
@@ -280,13 +245,7 @@ export class KustTarget {
   }
 
   private generatorOrigin(kind: string): Origin | undefined {
-    if (this.origin === undefined) return undefined
-    return {
-      repo: this.origin.repo,
-      ref: this.origin.ref,
-      configuredIn: joinPath(this.origin.path ?? '', this.fileName),
-      configuredBy: { apiVersion: 'builtin', kind },
-    }
+    return builtinOrigin(this.origin, this.fileName, kind)
   }
 
   private async runGenerators(acc: Accumulator): Promise<void> {
@@ -347,14 +306,11 @@ export class KustTarget {
     return out
   }
 
-  private transformerOrigin(kind: string): Origin | undefined {
-    return this.generatorOrigin(kind)
-  }
 
   private async runTransformers(acc: Accumulator): Promise<void> {
     const list: { readonly t: PluginTransformer; readonly where: Where; readonly origin: Origin | undefined }[] = []
     for (const c of await configureFieldTransformers(this, acc.config)) {
-      list.push({ t: c.t, where: c.where, origin: this.transformerOrigin(c.t.kind) })
+      list.push({ t: c.t, where: c.where, origin: this.generatorOrigin(c.t.kind) })
     }
     for (const p of await this.loadPluginConfigs(this.k.transformers ?? [], 'transformers')) {
       const loaded = await atAsync(p.where, async () => loadPlugins(p.resource, this, 'transformer'))
@@ -373,18 +329,3 @@ export class KustTarget {
     return this.ctx
   }
 }
-
-/** OriginFromCustomPlugin: where a plugin config object came from, as the origin of what it makes. */
-function pluginOrigin(r: Resource, origin: Origin | undefined): Origin | undefined {
-  if (origin === undefined) return undefined
-  const text = r.annotations().get(ORIGIN_ANNOTATION)
-  if (text === undefined) return undefined
-  const o = parseOrigin(text)
-  return {
-    repo: o.repo,
-    ref: o.ref,
-    configuredIn: o.path,
-    configuredBy: { apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace },
-  }
-}
-

@@ -8,16 +8,11 @@
 // this returns exactly what the full parser would, or it returns undefined. A differential test
 // (fastYaml.test.ts) holds it to that over the conformance corpus and generated documents.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { BAIL, Bail, MAX, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, isLetter, isPlainStart, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
 import { markNull, setField } from './values.js'
 
 /** `v3`: manifests (go-yaml v3, duplicate keys refused). `v11`: kustomization files (YAML 1.1, last duplicate wins). */
 export type FastMode = 'v3' | 'v11'
-
-class Bail extends Error {}
-const BAIL = new Bail()
-
-const MAX = 8 * 1024 * 1024
-const YAML11_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF'])
 
 /** The documents of `text` (empty ones left out), or undefined when the full parser must decide. */
 export function fastDocuments(text: string, mode: FastMode): KubeValue[] | undefined {
@@ -276,100 +271,4 @@ class Doc {
     if (content === '') return ''
     return h === '|' ? `${content}\n` : content
   }
-}
-
-/** Words a resolver may read as something other than a string (in one mode or the other). */
-const SPECIAL_WORDS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', ...YAML11_WORDS])
-
-function isLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-}
-
-function isSeqItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ')
-}
-
-function isPlainStart(c: number): boolean {
-  // Letters and a few safe characters; digits, signs, dots and indicators go to the full parser.
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f /* / */ || c === 0x5f /* _ */ || c === 0x24 /* $ */ || c >= 0x80
-}
-
-/** Length of the key of a `key: value` line, or undefined when the line is no simple mapping entry. */
-function keyLength(text: string): number | undefined {
-  const c = text.charCodeAt(0)
-  if (c === 0x22 || c === 0x27) {
-    const close = c === 0x22 ? findDoubleClose(text) : findSingleClose(text)
-    if (close < 0) return undefined
-    if (text.charCodeAt(close + 1) !== 0x3a) return undefined
-    const after = text.charCodeAt(close + 2)
-    return Number.isNaN(after) || after === 0x20 ? close + 1 : undefined
-  }
-  const i = text.indexOf(':')
-  if (i <= 0) return undefined
-  const after = text.charCodeAt(i + 1)
-  if (!Number.isNaN(after) && after !== 0x20) return undefined
-  const key = text.slice(0, i)
-  if (key.includes(' #') || /[[\]{},&*!|>%@`#]/.test(key.charAt(0)) || key.startsWith('? ') || key.startsWith('- ')) return undefined
-  return i
-}
-
-function findDoubleClose(text: string): number {
-  for (let i = 1; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x5c) i++
-    else if (c === 0x22) return i
-  }
-  return -1
-}
-
-function findSingleClose(text: string): number {
-  for (let i = 1; i < text.length; i++) {
-    if (text.charCodeAt(i) === 0x27) {
-      if (text.charCodeAt(i + 1) === 0x27) i++
-      else return i
-    }
-  }
-  return -1
-}
-
-function trailingOk(rest: string): boolean {
-  return rest === '' || /^ +(#.*)?$/.test(rest)
-}
-
-const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', '"': '"', '/': '/', n: '\n', t: '\t', r: '\r', '0': '\0' }
-
-function doubleQuoted(text: string): string {
-  const close = findDoubleClose(text)
-  if (close < 0 || !trailingOk(text.slice(close + 1))) throw BAIL
-  const inner = text.slice(1, close)
-  if (!inner.includes('\\')) return inner
-  let out = ''
-  for (let i = 0; i < inner.length; i++) {
-    const ch = inner[i] as string
-    if (ch !== '\\') {
-      out += ch
-      continue
-    }
-    const e = inner[++i] ?? ''
-    const simple = ESCAPES[e]
-    if (simple !== undefined) {
-      out += simple
-      continue
-    }
-    if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(inner.slice(i + 1, i + 5))) {
-      const code = Number.parseInt(inner.slice(i + 1, i + 5), 16)
-      if (code >= 0xd800 && code <= 0xdfff) throw BAIL
-      out += String.fromCharCode(code)
-      i += 4
-      continue
-    }
-    throw BAIL
-  }
-  return out
-}
-
-function singleQuoted(text: string): string {
-  const close = findSingleClose(text)
-  if (close < 0 || !trailingOk(text.slice(close + 1))) throw BAIL
-  return text.slice(1, close).replaceAll("''", "'")
 }

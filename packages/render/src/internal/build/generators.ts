@@ -11,8 +11,6 @@ import { Resource } from './resource.js'
 import type { ResMap } from './resMap.js'
 import { deleteField, setField } from '../yaml/values.js'
 
-const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/
 
 /** MergeGlobalOptionsIntoLocal. */
 export function mergeOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions | undefined {
@@ -52,6 +50,8 @@ function isUtf8(b: Uint8Array): boolean {
 
 function parseEnvLines(text: Uint8Array, source: string): Pair[] {
   const out: Pair[] = []
+  // kustomize refuses a line that is not UTF-8 ("line N has invalid utf8 bytes").
+  if (!isUtf8(text)) throw stepError('RENDER_GENERATOR_FAILED', `${source}: invalid UTF-8`)
   const lines = new TextDecoder().decode(text).split('\n')
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
   lines.forEach((raw, i) => {
@@ -61,9 +61,9 @@ function parseEnvLines(text: Uint8Array, source: string): Pair[] {
     if (line === '' || line.startsWith('#')) return
     const eq = line.indexOf('=')
     const key = eq < 0 ? line : line.slice(0, eq)
-    if (!ENV_VAR_NAME.test(key)) {
-      throw stepError('RENDER_GENERATOR_FAILED', `${source}: "${key}" is not a valid environment variable name`)
-    }
+    // kustomize v5.5.0 (as kubectl v1.32 runs it) checks no key syntax here, and a line whose key
+    // is empty (`=value`) adds nothing.
+    if (key === '') return
     out.push({ key, value: eq < 0 ? '' : line.slice(eq + 1) })
   })
   return out
@@ -102,9 +102,7 @@ async function loadPairs(args: GeneratorArgs, loader: Loader): Promise<Pair[]> {
 function validatedData(pairs: readonly Pair[], name: string): Map<string, Pair['value']> {
   const out = new Map<string, Pair['value']>()
   for (const p of pairs) {
-    if (p.key.length > 253 || !CONFIGMAP_KEY.test(p.key) || p.key === '.' || p.key === '..' || p.key.startsWith('..')) {
-      throw stepError('RENDER_GENERATOR_FAILED', `"${p.key}" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`)
-    }
+    // No key syntax check: kubectl v1.32 runs kustomize with a validator that accepts every key.
     if (out.has(p.key)) throw stepError('RENDER_GENERATOR_FAILED', `configmap ${name} illegally repeats the key \`${p.key}\``)
     out.set(p.key, p.value)
   }

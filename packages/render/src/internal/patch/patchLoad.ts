@@ -6,6 +6,7 @@ import { StepError, stepError } from '../build/fail.js'
 import type { JsonPatchOp } from './jsonPatch.js'
 import { toJsonPatch } from './jsonPatch.js'
 import type { Loader } from '../build/loader.js'
+import { parseYaml11 } from '../yaml/yaml11.js'
 
 function tryValues<T>(fn: () => T): T | undefined {
   try {
@@ -32,6 +33,12 @@ export function tryObjects(text: string, source: string): KubeMap[] | undefined 
 export function tryJsonPatch(text: string, source: string): JsonPatchOp[] | undefined {
   if (text === '') return undefined
   try {
+    // kustomize v5.5.0 decodes text that does not start with '[' through sigs.k8s.io/yaml's
+    // YAMLToJSON (go-yaml v2, YAML 1.1: `on` is true, the first document only).
+    if (!text.startsWith('[')) {
+      const doc = parseYaml11(text, source)
+      return doc === undefined ? undefined : toJsonPatch(doc)
+    }
     const docs = parseYaml(text, source)
     if (docs.length === 0) return undefined
     return toJsonPatch(docs[0] ?? null)
@@ -99,7 +106,7 @@ export async function loadPatch(p: { readonly path?: string | undefined; readonl
   }
   const sm = docs === undefined ? undefined : tryValues(() => objectsFromValues(docs, src))
   // Only a list can be a JSON patch: anything else is refused here without building an error.
-  const json = docs === undefined || !Array.isArray(docs[0]) ? undefined : tryValues(() => toJsonPatch(docs[0] ?? null))
+  const json = docs === undefined || !Array.isArray(docs[0]) ? undefined : tryJsonPatch(text, src)
   if (sm !== undefined && json !== undefined) throw stepError('RENDER_PATCH_FAILED', `illegally qualifies as both an SM and JSON patch: ${source}`)
   if (sm === undefined && json === undefined) throw stepError('RENDER_PATCH_FAILED', `unable to parse SM or JSON patch from ${source}`)
   return { sm, json, source }

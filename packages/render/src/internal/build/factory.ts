@@ -15,7 +15,7 @@ export function parseYaml(text: string, source: string): KubeValue[] {
   try {
     return parseDocuments(text, { source }).map((d) => d.value)
   } catch (err) {
-    if (isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE')) {
+    if (isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE', 'CORE_YAML_TOO_DEEP')) {
       throw stepError('RENDER_YAML_INVALID', `MalformedYAMLError: ${err.message}`)
     }
     throw err

@@ -7,8 +7,19 @@ import { stepError } from './fail.js'
 
 export type LoadRestrictions = 'rootOnly' | 'none'
 
-/** UTF-8 text of file bytes (a leading BOM dropped); decoding without `stream` keeps no state. */
-export const decoder: InstanceType<typeof TextDecoder> = new TextDecoder()
+const decoder: InstanceType<typeof TextDecoder> = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * UTF-8 text of file bytes (a leading BOM dropped). Bytes that are not UTF-8 are refused, naming
+ * the file, as kubectl refuses them ("invalid leading UTF-8 octet"), instead of becoming U+FFFD.
+ */
+export function decodeText(bytes: Uint8Array, path: string): string {
+  try {
+    return decoder.decode(bytes)
+  } catch {
+    throw stepError('RENDER_YAML_INVALID', `${path || '.'}: the file is not valid UTF-8`)
+  }
+}
 
 /**
  * core's normalizePath, without its work for a path that is normal already (no `.` or `..`
@@ -98,7 +109,7 @@ export class Loader {
   }
 
   async load(path: string): Promise<string> {
-    return decoder.decode(await this.loadBytes(path))
+    return decodeText(await this.loadBytes(path), this.resolve(path))
   }
 
   /** Whether kustomize's root-only restriction lets this kustomization read `full`. */

@@ -5,7 +5,8 @@
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
 import { parseYaml11 } from '../yaml/yaml11.js'
-import { decoder, isRemote, normalize } from './loader.js'
+import { stepError } from './fail.js'
+import { decodeText, isRemote, normalize } from './loader.js'
 import { isMap } from '../yaml/values.js'
 import type { Value } from '../yaml/values.js'
 
@@ -25,11 +26,21 @@ export function cachedFs(fs: FileSystem): FileSystem {
     }
     return p
   }
+  const listed = async (path: string): Promise<boolean> => {
+    const slash = path.lastIndexOf('/')
+    const dir = slash < 0 ? '' : path.slice(0, slash)
+    const entries = await memo(dirs, dir, () => fs.readdir(dir)).catch(() => [])
+    return entries.some((e) => e.name === path.slice(slash + 1))
+  }
   // A file already read needs no stat: its type and size are known.
   const read = new Map<string, Uint8Array>()
   return {
     readFile: (path) =>
       memo(files, path, async () => {
+        // Regular files only: reading a FIFO or a device would wait forever. A file system's stat
+        // answers undefined for both "absent" and "not a file or directory"; the listing tells which.
+        const s = await memo(stats, path, () => fs.stat(path))
+        if (s === undefined && (await listed(path))) throw stepError('RENDER_FILE_NOT_FOUND', `'${path}' is not a regular file`)
         const data = await fs.readFile(path)
         read.set(path, data)
         return data
@@ -119,7 +130,7 @@ export async function prefetch(fs: FileSystem, dir: string, parsed: ParsedKustom
     const path = d === '' ? name : `${d}/${name}`
     let k: Value | undefined
     try {
-      k = parseYaml11(decoder.decode(await fs.readFile(path)), path)
+      k = parseYaml11(decodeText(await fs.readFile(path), path), path)
     } catch {
       return
     }

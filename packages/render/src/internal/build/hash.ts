@@ -4,34 +4,20 @@
 // replaced by g,h,k,m,t.
 import { createHash } from 'node:crypto'
 import type { KubeMap } from '@gitops-sdk/core'
+import { marshalJson } from '@gitops-sdk/core/go'
+import { stepError } from './fail.js'
 import type { Value } from '../yaml/values.js'
 import { getField, isMap, nodeText } from '../yaml/values.js'
 
-/** Go's json.Marshal of a plain value: sorted keys, `<>&` and U+2028/9 escaped. */
+/** Go's json.Marshal of a plain value: sorted keys, `<>&` and U+2028/9 escaped (core's rule). */
 export function goJson(v: Value | undefined): string {
-  if (v === undefined || v === null) return 'null'
-  if (typeof v === 'string') return goString(v)
-  if (typeof v === 'number') return goNumber(v)
-  if (typeof v === 'bigint') return v.toString()
-  if (typeof v === 'boolean') return v ? 'true' : 'false'
-  if (Array.isArray(v)) return `[${v.map((x) => goJson(x)).join(',')}]`
-  const keys = Object.keys(v).sort()
-  return `{${keys.map((k) => `${goString(k)}:${goJson(v[k])}`).join(',')}}`
-}
-
-function goString(s: string): string {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-function goNumber(n: number): string {
-  if (!Number.isFinite(n)) return 'null'
-  const abs = Math.abs(n)
-  if (abs !== 0 && (abs < 1e-6 || abs >= 1e21)) {
-    const [mant = '', exp = '0'] = n.toExponential().split('e')
-    const e = Number(exp)
-    return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`
+  try {
+    return marshalJson(v ?? null)
+  } catch (err) {
+    // encoding/json refuses NaN and infinities, and so does kustomize's hasher.
+    if (err instanceof RangeError) throw stepError('RENDER_TRANSFORM_FAILED', `json: unsupported value: ${err.message}`)
+    throw err
   }
-  return String(n)
 }
 
 function nodeValue(obj: KubeMap, path: string): Value {

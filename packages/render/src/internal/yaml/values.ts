@@ -1,12 +1,12 @@
 // Helpers over plain manifest values that mirror how kyaml reads its YAML nodes: a scalar's
 // "Value" is its text, a mapping or sequence has none, null is a node that exists.
+// isMap, deepEqual and setField are core's rules, so that each exists once.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { deepEqual as coreDeepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
 
 export type Value = KubeValue
 
-export function isMap(v: unknown): v is KubeMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
+export const isMap: (v: unknown) => v is KubeMap = isKubeMap
 
 export function isSeq(v: unknown): v is KubeValue[] {
   return Array.isArray(v)
@@ -77,33 +77,26 @@ export function deleteField(m: KubeMap, key: string): void {
   Reflect.deleteProperty(m, key)
 }
 
-/** Sets a field, safely for keys such as `__proto__`. */
+/** Sets a field as an own property, safely for keys such as `__proto__`. */
 export function setField(m: KubeMap, key: string, value: Value): void {
-  if (key === '__proto__') Object.defineProperty(m, key, { value, enumerable: true, configurable: true, writable: true })
-  else m[key] = value
+  setOwn(m, key, value)
 }
 
-/** Deep copy of plain manifest data. */
+/**
+ * Deep copy of plain manifest data. Not core's cloneValue: that one is structuredClone, about eight
+ * times slower on manifest-sized objects, and a build clones every patched object.
+ */
 export function clone<T extends Value>(v: T): T {
   if (v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) return v.map((x) => clone(x)) as T
   const out: KubeMap = {}
-  for (const k of Object.keys(v)) setField(out, k, clone(v[k] as Value))
+  for (const k of Object.keys(v)) setOwn(out, k, clone(v[k] as Value))
   return out as T
 }
 
-/** Deep equality of plain manifest data. */
+/** Deep equality of plain manifest data (render's values hold no undefined and no bigint that fits a number). */
 export function deepEqual(a: Value | undefined, b: Value | undefined): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false
-    return a.every((x, i) => deepEqual(x, b[i]))
-  }
-  if (Array.isArray(b)) return false
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+  return coreDeepEqual(a, b)
 }
 
 // How a null was written (`key:`, `key: null`, `key: ~`) matters to kustomize: a strategic merge

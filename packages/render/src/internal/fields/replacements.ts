@@ -1,6 +1,7 @@
 // ReplacementTransformer (`replacements`): copies a value from one object's field into fields of
 // other objects, with kustomize v5.5.0's selection (by any id, label and annotation selectors,
 // rejects), delimiter options, and field creation.
+import { resolveScalar } from '@gitops-sdk/core/yaml'
 import type { KubeMap } from '@gitops-sdk/core'
 import { stepError } from '../build/fail.js'
 import type { Gvk, ResId } from '../build/ids.js'
@@ -152,16 +153,23 @@ export function retype(like: Value, text: string, created: boolean): Value {
   return text
 }
 
-/** How go-yaml v3 reads an untagged plain scalar (the common cases). */
+/** How go-yaml v3 reads an untagged plain scalar (core's resolver). */
 export function resolvePlain(text: string): Value {
-  if (text === '' || text === '~' || /^(null|Null|NULL)$/.test(text)) return null
-  if (/^(true|True|TRUE)$/.test(text)) return true
-  if (/^(false|False|FALSE)$/.test(text)) return false
-  if (/^[-+]?(0|[1-9]\d*)$/.test(text)) {
-    const n = Number(text)
-    return Number.isSafeInteger(n) ? n : BigInt(text)
+  const r = resolveScalar(text)
+  switch (r.tag) {
+    case '!!null':
+      return null
+    case '!!bool':
+    case '!!float':
+      return r.value
+    case '!!int':
+      return Number.isSafeInteger(Number(r.value)) ? Number(r.value) : r.value
+    case '!!timestamp':
+      // kubectl prints the time as JSON does (RFC 3339), after a round trip through Go's time.Time.
+      return r.value
+    case '!!str':
+    case '!!merge':
+    case '!!binary':
+      return text
   }
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return Number.parseInt(text.slice(2), 16)
-  if (/^[-+]?(\.\d+|\d+(\.\d*)?)([eE][-+]?\d+)?$/.test(text)) return Number(text)
-  return text
 }

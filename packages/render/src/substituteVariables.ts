@@ -1,9 +1,9 @@
 import type { KubeObject, KubeValue } from '@gitops-sdk/core'
 import { isGitOpsError, stringifyValue } from '@gitops-sdk/core'
 import { RenderError } from './errors.js'
-import { SubstitutionError, envsubst } from './internal/envsubst.js'
-import { StepError } from './internal/fail.js'
-import { parseYaml11 } from './internal/yaml11.js'
+import { SubstitutionError, envsubst } from './internal/envsubst/eval.js'
+import { StepError } from './internal/build/fail.js'
+import { parseYaml11 } from './internal/yaml/yaml11.js'
 
 /** Options of {@link substituteVariables}. */
 export interface SubstituteVariablesOptions {

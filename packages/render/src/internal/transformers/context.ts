@@ -1,5 +1,5 @@
-import type { SchemaState } from '../schema.js'
-import type { ResMap } from '../resMap.js'
+import type { SchemaState } from '../build/schema.js'
+import type { ResMap } from '../build/resMap.js'
 
 /** What a transformer works with besides the objects. */
 export interface TransformContext {

@@ -1,6 +1,6 @@
 // HashTransformer: appends the content hash to the names of generated objects that want one.
-import { hashOf } from '../hash.js'
-import type { ResMap } from '../resMap.js'
+import { hashOf } from '../build/hash.js'
+import type { ResMap } from '../build/resMap.js'
 import type { TransformContext, Transformer } from './context.js'
 
 export class HashTransformer implements Transformer {

@@ -1,14 +1,14 @@
 // ImageTagTransformer: rewrites container images matching a name, first in every `containers`
 // and `initContainers` list anywhere in the object (the legacy walk), then at the field specs.
 import type { KubeMap } from '@gitops-sdk/core'
-import type { Fs } from '../configs.js'
-import { stepError } from '../fail.js'
-import { applyFieldSpec } from '../fieldSpec.js'
-import type { Image } from '../kustomization.js'
-import type { ResMap } from '../resMap.js'
-import type { Value } from '../values.js'
-import { getField, isMap, nodeText } from '../values.js'
-import { goRegExp } from '../goRegexp.js'
+import type { FieldSpec } from '../fields/configs.js'
+import { stepError } from '../build/fail.js'
+import { applyFieldSpec } from '../fields/fieldSpec.js'
+import type { Image } from '../build/kustomization.js'
+import type { ResMap } from '../build/resMap.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, nodeText } from '../yaml/values.js'
+import { goRegExp } from '../fields/goRegexp.js'
 import type { Transformer } from './context.js'
 
 export class ImageTagTransformer implements Transformer {
@@ -17,7 +17,7 @@ export class ImageTagTransformer implements Transformer {
 
   constructor(
     private readonly image: Image,
-    private readonly fieldSpecs: readonly Fs[],
+    private readonly fieldSpecs: readonly FieldSpec[],
   ) {
     this.pattern = goRegExp(`^${image.name ?? ''}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`)
   }
@@ -26,8 +26,8 @@ export class ImageTagTransformer implements Transformer {
     for (const r of m.resources()) {
       if (nodeText(getField(r.obj, 'kind')) === 'CustomResourceDefinition') continue
       this.legacyWalk(r.obj)
-      for (const fs of this.fieldSpecs) {
-        applyFieldSpec(r.obj, { fs, create: undefined }, (v, set) => this.update(v, set))
+      for (const fieldSpec of this.fieldSpecs) {
+        applyFieldSpec(r.obj, { fieldSpec, create: undefined }, (v, set) => this.update(v, set))
       }
     }
   }

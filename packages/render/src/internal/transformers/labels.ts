@@ -1,17 +1,17 @@
 // LabelTransformer and AnnotationsTransformer: set string entries in every mapping the field
 // specs name, creating the mappings where the spec says so.
-import type { Fs } from '../configs.js'
-import { stepError } from '../fail.js'
-import { SpecsByKind, applyFieldSpec } from '../fieldSpec.js'
-import type { ResMap } from '../resMap.js'
-import { isMap, setField } from '../values.js'
+import type { FieldSpec } from '../fields/configs.js'
+import { stepError } from '../build/fail.js'
+import { SpecsByKind, applyFieldSpec } from '../fields/fieldSpec.js'
+import type { ResMap } from '../build/resMap.js'
+import { isMap, setField } from '../yaml/values.js'
 import type { Transformer } from './context.js'
 
 export class MapEntriesTransformer implements Transformer {
   constructor(
     readonly kind: 'LabelTransformer' | 'AnnotationsTransformer',
     private readonly entries: ReadonlyMap<string, string>,
-    private readonly fieldSpecs: readonly Fs[],
+    private readonly fieldSpecs: readonly FieldSpec[],
   ) {}
 
   transform(m: ResMap): void {
@@ -21,11 +21,11 @@ export class MapEntriesTransformer implements Transformer {
     const entries = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     const specs = new SpecsByKind(this.fieldSpecs)
     for (const r of m.resources()) {
-      for (const fs of specs.for(r.kind)) {
-        applyFieldSpec(r.obj, { fs, create: 'map' }, (v) => {
+      for (const fieldSpec of specs.for(r.kind)) {
+        applyFieldSpec(r.obj, { fieldSpec, create: 'map' }, (v) => {
           if (!isMap(v)) {
             if (v === null) return
-            throw stepError('RENDER_TRANSFORM_FAILED', `${r.describe()}: field ${fs.path} is not a mapping`)
+            throw stepError('RENDER_TRANSFORM_FAILED', `${r.describe()}: field ${fieldSpec.path} is not a mapping`)
           }
           for (const [key, value] of entries) setField(v, key, value)
         })

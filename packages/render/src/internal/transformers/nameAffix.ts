@@ -1,11 +1,11 @@
 // PrefixTransformer and SuffixTransformer: add a prefix or suffix to names, recording it (and the
 // previous id) so that name references can be fixed later.
-import type { Fs } from '../configs.js'
-import { applyFieldSpec } from '../fieldSpec.js'
-import { gvkSelected } from '../ids.js'
-import type { Resource } from '../resource.js'
-import type { ResMap } from '../resMap.js'
-import { nodeText } from '../values.js'
+import type { FieldSpec } from '../fields/configs.js'
+import { applyFieldSpec } from '../fields/fieldSpec.js'
+import { gvkSelected } from '../build/ids.js'
+import type { Resource } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import { nodeText } from '../yaml/values.js'
 import type { TransformContext, Transformer } from './context.js'
 
 const SKIPPED = [{ kind: 'CustomResourceDefinition' }, { group: 'apiregistration.k8s.io', kind: 'APIService' }, { kind: 'Namespace' }]
@@ -14,7 +14,7 @@ export class NameAffixTransformer implements Transformer {
   readonly kind: string
   constructor(
     private readonly affix: { readonly prefix: string } | { readonly suffix: string },
-    private readonly fieldSpecs: readonly Fs[],
+    private readonly fieldSpecs: readonly FieldSpec[],
   ) {
     this.kind = 'prefix' in affix ? 'PrefixTransformer' : 'SuffixTransformer'
   }
@@ -25,15 +25,15 @@ export class NameAffixTransformer implements Transformer {
     for (const r of m.resources()) {
       const org = r.orgId()
       if (SKIPPED.some((s) => gvkSelected(org, s))) continue
-      for (const fs of this.fieldSpecs) {
-        if (!gvkSelected(org, fs)) continue
-        if (fs.path === 'metadata/name') {
+      for (const fieldSpec of this.fieldSpecs) {
+        if (!gvkSelected(org, fieldSpec)) continue
+        if (fieldSpec.path === 'metadata/name') {
           if (value !== '') {
             addAffix(r, isPrefix, value)
             r.storePreviousId(ctx.schemas)
           }
         }
-        applyFieldSpec(r.obj, { fs, create: 'scalar' }, (v, set) => set(isPrefix ? `${value}${nodeText(v)}` : `${nodeText(v)}${value}`))
+        applyFieldSpec(r.obj, { fieldSpec, create: 'scalar' }, (v, set) => set(isPrefix ? `${value}${nodeText(v)}` : `${nodeText(v)}${value}`))
       }
     }
     m.invalidate()

@@ -1,26 +1,26 @@
 // NamespaceTransformer: sets metadata.namespace of namespaced objects, the fields the config
 // names, and the namespace of RoleBinding subjects (the ServiceAccount named default, or all).
 import type { KubeMap } from '@gitops-sdk/core'
-import type { Fs } from '../configs.js'
-import { stepError } from '../fail.js'
-import { applyFieldSpec } from '../fieldSpec.js'
-import { idString } from '../ids.js'
-import { isClusterScopedId } from '../resource.js'
-import type { ResMap } from '../resMap.js'
-import type { Value } from '../values.js'
-import { getField, isMap, isNilOrEmpty, nodeText, setField } from '../values.js'
+import type { FieldSpec } from '../fields/configs.js'
+import { stepError } from '../build/fail.js'
+import { applyFieldSpec } from '../fields/fieldSpec.js'
+import { idString } from '../build/ids.js'
+import { isClusterScopedId } from '../build/resource.js'
+import type { ResMap } from '../build/resMap.js'
+import type { Value } from '../yaml/values.js'
+import { getField, isMap, isNilOrEmpty, nodeText, setField } from '../yaml/values.js'
 import type { TransformContext, Transformer } from './context.js'
 
 export type RoleBindingSubjects = 'defaultOnly' | 'allServiceAccounts' | 'none'
 
 export interface NamespaceConfig {
   readonly namespace: string
-  readonly fieldSpecs: readonly Fs[]
+  readonly fieldSpecs: readonly FieldSpec[]
   readonly unsetOnly: boolean
   readonly roleBindingSubjects: RoleBindingSubjects
 }
 
-const NAMESPACE_FIELD: Fs = { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }
+const NAMESPACE_FIELD: FieldSpec = { group: '', version: '', kind: '', path: 'metadata/namespace', create: true }
 
 export class NamespaceTransformer implements Transformer {
   readonly kind = 'NamespaceTransformer'
@@ -50,23 +50,23 @@ export class NamespaceTransformer implements Transformer {
   }
 
   /** The field specs besides metadata/namespace, for core/v1 objects and for the others. */
-  private specs: { readonly v1: readonly Fs[]; readonly other: readonly Fs[] } | undefined
+  private specs: { readonly v1: readonly FieldSpec[]; readonly other: readonly FieldSpec[] } | undefined
 
   private apply(obj: KubeMap, clusterScoped: boolean): void {
     const apiVersion = nodeText(getField(obj, 'apiVersion'))
     const kind = nodeText(getField(obj, 'kind'))
     if (this.specs === undefined) {
-      const own = this.c.fieldSpecs.filter((fs) => fs.path !== 'metadata/namespace')
-      this.specs = { v1: own, other: own.filter((fs) => fs.path !== 'metadata/name') }
+      const own = this.c.fieldSpecs.filter((fieldSpec) => fieldSpec.path !== 'metadata/namespace')
+      this.specs = { v1: own, other: own.filter((fieldSpec) => fieldSpec.path !== 'metadata/name') }
     }
     let specs = apiVersion === 'v1' ? this.specs.v1 : this.specs.other
     const set = this.set
-    if (!clusterScoped) applyFieldSpec(obj, { fs: NAMESPACE_FIELD, create: 'scalar' }, set)
+    if (!clusterScoped) applyFieldSpec(obj, { fieldSpec: NAMESPACE_FIELD, create: 'scalar' }, set)
     if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
-      specs = specs.filter((fs) => !((fs.kind === 'RoleBinding' || fs.kind === 'ClusterRoleBinding') && fs.path === 'subjects/namespace'))
+      specs = specs.filter((fieldSpec) => !((fieldSpec.kind === 'RoleBinding' || fieldSpec.kind === 'ClusterRoleBinding') && fieldSpec.path === 'subjects/namespace'))
       this.subjects(obj, set)
     }
-    for (const fs of specs) applyFieldSpec(obj, { fs, create: 'scalar' }, set)
+    for (const fieldSpec of specs) applyFieldSpec(obj, { fieldSpec, create: 'scalar' }, set)
   }
 
   private subjects(obj: KubeMap, set: (v: Value, setter: (v: Value) => void) => void): void {

@@ -1,0 +1,165 @@
+// Reading ahead. A build reads files strictly in kustomize's order, one await after another; on a
+// real disk each read waits for the thread pool. A cached view of the file system, and a pass
+// that starts every read a kustomization tree will make (kustomization files, resources, bases,
+// components, patches, generator inputs) before the build needs it, turn those waits into
+// lookups. Errors are left for the build to meet in order: the prefetch ignores them.
+import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
+import { parseYaml11 } from '../yaml/yaml11.js'
+import { stepError } from './fail.js'
+import { decodeText, isRemote, normalize } from './loader.js'
+import { isMap } from '../yaml/values.js'
+import type { Value } from '../yaml/values.js'
+
+/** A file system that remembers what it read, for the length of one build. */
+export function cachedFs(fs: FileSystem): FileSystem {
+  const files = new Map<string, Promise<Uint8Array>>()
+  const stats = new Map<string, Promise<FileStat | undefined>>()
+  const dirs = new Map<string, Promise<DirEntry[]>>()
+  const reals = new Map<string, Promise<string>>()
+  const memo = <T>(m: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    let p = m.get(key)
+    if (p === undefined) {
+      p = load()
+      // A rejected read stays rejected for every reader, but must not be an unhandled rejection.
+      p.catch(() => undefined)
+      m.set(key, p)
+    }
+    return p
+  }
+  const listed = async (path: string): Promise<boolean> => {
+    const slash = path.lastIndexOf('/')
+    const dir = slash < 0 ? '' : path.slice(0, slash)
+    const entries = await memo(dirs, dir, () => fs.readdir(dir)).catch(() => [])
+    return entries.some((e) => e.name === path.slice(slash + 1))
+  }
+  // A file already read needs no stat: its type and size are known.
+  const read = new Map<string, Uint8Array>()
+  return {
+    readFile: (path) =>
+      memo(files, path, async () => {
+        // Regular files only: reading a FIFO or a device would wait forever. A file system's stat
+        // answers undefined for both "absent" and "not a file or directory"; the listing tells which.
+        const s = await memo(stats, path, () => fs.stat(path))
+        if (s === undefined && (await listed(path))) throw stepError('RENDER_FILE_NOT_FOUND', `'${path}' is not a regular file`)
+        const data = await fs.readFile(path)
+        read.set(path, data)
+        return data
+      }),
+    stat: (path) => {
+      const data = read.get(path)
+      if (data !== undefined) return Promise.resolve({ type: 'file' as const, size: data.byteLength, mode: 0o644 })
+      return memo(stats, path, () => fs.stat(path))
+    },
+    readdir: (path) => memo(dirs, path, () => fs.readdir(path)),
+    ...(fs.realpath === undefined ? {} : { realpath: (path: string) => memo(reals, path, () => (fs.realpath as (p: string) => Promise<string>).call(fs, path)) }),
+  }
+}
+
+const NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+const MANIFEST = /\.(ya?ml|json)$/i
+
+/** The kustomization file names present in `dir` (from one directory listing). */
+export async function kustomizationFiles(fs: FileSystem, dir: string): Promise<string[]> {
+  let entries: DirEntry[]
+  try {
+    entries = await fs.readdir(dir)
+  } catch {
+    return []
+  }
+  const out: string[] = []
+  for (const name of NAMES) {
+    const e = entries.find((x) => x.name === name)
+    if (e === undefined) continue
+    if (e.type === 'file') out.push(name)
+    else if (e.type === 'symlink' && (await fs.stat(dir === '' ? name : `${dir}/${name}`).catch(() => undefined))?.type === 'file') out.push(name)
+  }
+  return out
+}
+
+/** Parsed kustomization files by path, shared by the prefetch and the build. */
+export type ParsedKustomizations = Map<string, Value | undefined>
+
+function join(dir: string, path: string): string | undefined {
+  try {
+    return normalize(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
+  } catch {
+    return undefined
+  }
+}
+
+function strings(v: Value | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+}
+
+function field(m: Record<string, Value>, name: string): Value | undefined {
+  const key = Object.keys(m).find((k) => k.toLowerCase() === name.toLowerCase())
+  return key === undefined ? undefined : m[key]
+}
+
+/** Paths a kustomization reads besides its resources and components. */
+function otherFiles(k: Record<string, Value>): string[] {
+  const out: string[] = []
+  const psm = strings(field(k, 'patchesStrategicMerge')).filter((p) => !p.includes('\n'))
+  out.push(...psm, ...strings(field(k, 'configurations')), ...strings(field(k, 'crds')))
+  for (const list of [field(k, 'patches'), field(k, 'patchesJson6902'), field(k, 'replacements')]) {
+    if (!Array.isArray(list)) continue
+    for (const e of list) if (isMap(e) && typeof e.path === 'string') out.push(e.path)
+  }
+  for (const list of [field(k, 'configMapGenerator'), field(k, 'secretGenerator')]) {
+    if (!Array.isArray(list)) continue
+    for (const g of list) {
+      if (!isMap(g)) continue
+      out.push(...strings(g.envs), ...strings(g.files).map((f) => f.slice(f.indexOf('=') + 1)))
+      if (typeof g.env === 'string') out.push(g.env)
+    }
+  }
+  const openapi = field(k, 'openapi')
+  if (isMap(openapi) && typeof openapi.path === 'string') out.push(openapi.path)
+  return out
+}
+
+/** Starts, in parallel, every read the build of `dir` will make. */
+export async function prefetch(fs: FileSystem, dir: string, parsed: ParsedKustomizations): Promise<void> {
+  const seen = new Set<string>()
+  const visit = async (d: string, depth: number): Promise<void> => {
+    if (seen.has(d) || depth > 64) return
+    seen.add(d)
+    const found = await kustomizationFiles(fs, d)
+    const name = found[0]
+    if (name === undefined || found.length > 1) return
+    const path = d === '' ? name : `${d}/${name}`
+    let k: Value | undefined
+    try {
+      k = parseYaml11(decodeText(await fs.readFile(path), path), path)
+    } catch {
+      return
+    }
+    parsed.set(path, k)
+    if (!isMap(k)) return
+    const entries = [...strings(field(k, 'resources')), ...strings(field(k, 'bases')), ...strings(field(k, 'components'))]
+    const files = otherFiles(k)
+    await Promise.all([
+      ...files.map(async (f) => {
+        const p = join(d, f)
+        if (p !== undefined && !isRemote(f)) await fs.readFile(p).catch(() => undefined)
+      }),
+      ...entries.map(async (e) => {
+        if (isRemote(e)) return
+        const p = join(d, e)
+        if (p === undefined) return
+        // An entry without a manifest's extension is most likely a directory: asking first spares
+        // a failed read (the build asks again, from the cache).
+        if (!MANIFEST.test(e) && (await fs.stat(p).catch(() => undefined))?.type === 'directory') {
+          await visit(p, depth + 1)
+          return
+        }
+        const read = await fs.readFile(p).then(
+          () => true,
+          () => false,
+        )
+        if (!read) await visit(p, depth + 1)
+      }),
+    ])
+  }
+  await visit(dir, 0)
+}

@@ -1,0 +1,274 @@
+// A fast reader for the plain block YAML that manifests and kustomization files are nearly always
+// written in: block mappings and sequences, plain, single- and double-quoted scalars on one line,
+// `|`/`|-` literal blocks, comments, `[]`/`{}`. It resolves only scalars whose meaning is the same
+// under every rule set involved (strings that start with a letter, `true`, `false`, `null`, small
+// decimal integers) and gives up, returning undefined, on anything else (anchors, tags, flow
+// collections, folded or multi-line scalars, numbers that need go-yaml's resolver, tabs…), so that
+// the full parser (core's parseDocuments, or the YAML 1.1 reader) decides. The rule is: either
+// this returns exactly what the full parser would, or it returns undefined. A differential test
+// (fastYaml.test.ts) holds it to that over the conformance corpus and generated documents.
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { BAIL, Bail, MAX, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, isLetter, isPlainStart, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
+import { markNull, setField } from './values.js'
+
+/** `v3`: manifests (go-yaml v3, duplicate keys refused). `v11`: kustomization files (YAML 1.1, last duplicate wins). */
+export type FastMode = 'v3' | 'v11'
+
+/** The documents of `text` (empty ones left out), or undefined when the full parser must decide. */
+export function fastDocuments(text: string, mode: FastMode): KubeValue[] | undefined {
+  if (text.length > MAX || text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined
+  try {
+    const docs: KubeValue[] = []
+    let start = 0
+    const lines = text.split('\n')
+    for (let i = 0; i <= lines.length; i++) {
+      const l = i < lines.length ? (lines[i] as string) : undefined
+      if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue
+      if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
+      const doc = new Doc(lines.slice(start, i), mode).parse()
+      if (doc !== undefined) docs.push(doc)
+      start = i + 1
+    }
+    return docs
+  } catch (err) {
+    if (err instanceof Bail) return undefined
+    throw err
+  }
+}
+
+/** The first non-empty document, for the YAML 1.1 reader's callers. */
+export function fastFirstDocument(text: string, mode: FastMode): { value: KubeValue | undefined } | undefined {
+  const docs = fastDocuments(text, mode)
+  if (docs === undefined) return undefined
+  return { value: docs[0] }
+}
+
+/** Whether a line (without its indentation) is blank or a comment. */
+function isSkippable(text: string): boolean {
+  return text === '' || text.charCodeAt(0) === 0x23 /* # */
+}
+
+class Doc {
+  /** Per line: its indentation, and its text without the indentation. */
+  private readonly indents: number[] = []
+  private readonly texts: string[] = []
+  private pos = 0
+  /** The text of the last null scalar read ('' for an empty value). */
+  private nullText = ''
+
+  constructor(
+    /** The raw lines, for literal blocks. */
+    private readonly raws: readonly string[],
+    private readonly mode: FastMode,
+  ) {
+    for (const r of raws) {
+      let n = 0
+      while (n < r.length && r.charCodeAt(n) === 0x20) n++
+      this.indents.push(n)
+      this.texts.push(n === 0 ? r : r.slice(n))
+    }
+  }
+
+  parse(): KubeValue | undefined {
+    const first = this.peek()
+    if (first < 0) return undefined
+    if ((this.texts[first] as string).startsWith('%')) throw BAIL
+    const value = this.block(this.indents[first] as number)
+    if (this.peek() >= 0) throw BAIL
+    return value
+  }
+
+  /** The next line that is not blank or a comment, or -1 at the end. */
+  private peek(): number {
+    const texts = this.texts
+    while (this.pos < texts.length && isSkippable(texts[this.pos] as string)) this.pos++
+    return this.pos < texts.length ? this.pos : -1
+  }
+
+  /** The collection starting at the current line, which has indentation `indent`. */
+  private block(indent: number): KubeValue {
+    const line = this.peek()
+    if (line < 0 || this.indents[line] !== indent) throw BAIL
+    if (isSeqItem(this.texts[line] as string)) return this.sequence(indent)
+    return this.mapping(indent, undefined)
+  }
+
+  private sequence(indent: number): KubeValue[] {
+    const out: KubeValue[] = []
+    for (;;) {
+      const line = this.peek()
+      if (line < 0) return out
+      const lineIndent = this.indents[line] as number
+      if (lineIndent < indent) return out
+      if (lineIndent > indent) throw BAIL
+      const text = this.texts[line] as string
+      if (!isSeqItem(text)) return out
+      let spaces = 1
+      while (spaces < text.length && text.charCodeAt(spaces) === 0x20) spaces++
+      const content = text.slice(spaces)
+      spaces--
+      this.pos++
+      if (content === '' || content.charCodeAt(0) === 0x23 /* # */) {
+        const next = this.peek()
+        if (next >= 0 && (this.indents[next] as number) > indent) out.push(this.block(this.indents[next] as number))
+        else out.push(null)
+        continue
+      }
+      if (isSeqItem(content)) throw BAIL
+      if (keyLength(content) !== undefined) {
+        out.push(this.mapping(indent + 1 + spaces, content))
+        continue
+      }
+      out.push(this.inlineValue(content, indent))
+    }
+  }
+
+  /** A block mapping at `indent`; `firstText` is its first entry when it follows a `- ` on the same line. */
+  private mapping(indent: number, firstText: string | undefined): KubeMap {
+    const out: KubeMap = {}
+    let pending = firstText
+    for (;;) {
+      let text: string
+      if (pending !== undefined) {
+        text = pending
+        pending = undefined
+      } else {
+        const line = this.peek()
+        if (line < 0) return out
+        const lineIndent = this.indents[line] as number
+        if (lineIndent < indent) return out
+        text = this.texts[line] as string
+        if (lineIndent > indent || isSeqItem(text)) throw BAIL
+        this.pos++
+      }
+      const keyLen = keyLength(text)
+      if (keyLen === undefined) throw BAIL
+      const key = this.key(text.slice(0, keyLen))
+      if (this.mode === 'v3' && Object.prototype.hasOwnProperty.call(out, key)) throw BAIL
+      let from = keyLen + 1
+      while (from < text.length && text.charCodeAt(from) === 0x20) from++
+      this.nullText = ''
+      const v = this.value(from === text.length ? '' : text.slice(from), indent)
+      setField(out, key, v)
+      if (v === null) markNull(out, key, this.nullText)
+    }
+  }
+
+  /** The value after `key:` on a line of a mapping at `indent`. */
+  private value(rest: string, indent: number): KubeValue {
+    if (rest === '' || rest.charCodeAt(0) === 0x23 /* # */) {
+      const next = this.peek()
+      if (next < 0) return null
+      const nextIndent = this.indents[next] as number
+      if (nextIndent > indent) return this.block(nextIndent)
+      if (nextIndent === indent && isSeqItem(this.texts[next] as string)) return this.sequence(indent)
+      return null
+    }
+    return this.inlineValue(rest, indent)
+  }
+
+  /** A value written on the line itself (after `key: ` or `- `). */
+  private inlineValue(text: string, indent: number): KubeValue {
+    const c = text.charCodeAt(0)
+    if (c === 0x7c /* | */) return this.literal(text, indent)
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (text === '[]' || text === '{}' || /^(\[\]|\{\}) +#/.test(text)) return c === 0x5b ? [] : {}
+    }
+    let value: KubeValue
+    if (c === 0x22 /* " */) value = doubleQuoted(text)
+    else if (c === 0x27 /* ' */) value = singleQuoted(text)
+    else value = this.plain(text)
+    // A plain or quoted scalar continued on the next, more indented line: a multi-line scalar.
+    const next = this.peek()
+    if (next >= 0 && (this.indents[next] as number) > indent && !this.isSeqItemAt(next, indent)) throw BAIL
+    return value
+  }
+
+  private isSeqItemAt(line: number, indent: number): boolean {
+    return this.indents[line] === indent && isSeqItem(this.texts[line] as string)
+  }
+
+  private plain(text: string): KubeValue {
+    let end = text.length
+    const hash = text.indexOf(' #')
+    if (hash >= 0) end = hash
+    const s = end === text.length ? text.trimEnd() : text.slice(0, end).trimEnd()
+    if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #')) throw BAIL
+    return this.resolve(s)
+  }
+
+  private resolve(s: string): KubeValue {
+    const c = s.charCodeAt(0)
+    if (isLetter(c) && !(s.length <= 5 && SPECIAL_WORDS.has(s))) {
+      // A word that starts with a letter and is none of the special words is a string under
+      // every rule set (the checks below would all pass it).
+      return s
+    }
+    if (s === 'true' || s === 'True' || s === 'TRUE') return true
+    if (s === 'false' || s === 'False' || s === 'FALSE') return false
+    if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') {
+      this.nullText = s
+      return null
+    }
+    if (/^-?(0|[1-9][0-9]{0,14})$/.test(s)) {
+      if (s === '-0') throw BAIL
+      return Number(s)
+    }
+    if (!isPlainStart(c)) {
+      // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
+      // a number, a timestamp or a special float: any text made only of such characters is left
+      // to the full parser, so is `<<` and every other indicator.
+      const numberish = /^[-+.0-9a-fA-FxXoObB_eE:tTzZ ]*$/.test(s) || /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/.test(s)
+      if (numberish || !(c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x30 && c <= 0x39))) throw BAIL
+    }
+    if (s === '<<') throw BAIL
+    if (this.mode === 'v11' && (YAML11_WORDS.has(s) || s === '=')) throw BAIL
+    return s
+  }
+
+  private key(raw: string): string {
+    const c = raw.charCodeAt(0)
+    if (c === 0x22) return doubleQuoted(raw)
+    if (c === 0x27) return singleQuoted(raw)
+    const s = raw
+    if (s === '' || s.endsWith(' ')) throw BAIL
+    const v = this.resolve(s)
+    if (typeof v !== 'string') throw BAIL
+    return v
+  }
+
+  /** `|` or `|-` literal block scalar. */
+  private literal(header: string, indent: number): string {
+    const h = header.replace(/ +#.*$/, '').trimEnd()
+    if (h !== '|' && h !== '|-') throw BAIL
+    const body: string[] = []
+    let contentIndent = -1
+    while (this.pos < this.raws.length) {
+      const lineIndent = this.indents[this.pos] as number
+      const raw = this.raws[this.pos] as string
+      const blank = this.texts[this.pos] === ''
+      if (blank) {
+        if (contentIndent < 0) throw BAIL
+        body.push(raw.length > contentIndent ? raw.slice(contentIndent) : '')
+        this.pos++
+        continue
+      }
+      if (contentIndent < 0) {
+        if (lineIndent <= indent) break
+        contentIndent = lineIndent
+      }
+      if (lineIndent < contentIndent) {
+        if (lineIndent > indent && !isSkippable(this.texts[this.pos] as string)) throw BAIL
+        break
+      }
+      body.push(raw.slice(contentIndent))
+      this.pos++
+    }
+    // Trailing blank lines are not content; give back those that may belong to what follows.
+    let end = body.length
+    while (end > 0 && body[end - 1] === '') end--
+    const content = body.slice(0, end).join('\n')
+    if (content === '') return ''
+    return h === '|' ? `${content}\n` : content
+  }
+}

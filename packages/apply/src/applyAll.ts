@@ -5,6 +5,7 @@ import { aggregateError, ApplyError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
 import { applyStage } from './internal/applyStage.js'
+import { guardInventory } from './internal/inventoryGuard.js'
 import type { StageContext } from './internal/applyStage.js'
 import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
@@ -43,6 +44,13 @@ export interface ApplyOptions extends PlacementOptions {
    * state provably equals what applying them gives. @defaultValue false
    */
   readonly alwaysDryRun?: boolean | undefined
+  /**
+   * Accept an empty `objects` although the stored `inventory` holds objects. Without it, such an
+   * apply fails with `APPLY_EMPTY_DESIRED_SET` (an empty set usually means a failed render or an
+   * empty pipe, and a prune after it would delete everything); pass the same to `prune`.
+   * @defaultValue false
+   */
+  readonly allowEmpty?: boolean | undefined
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((progress: ApplyProgress) => void) | undefined
 }
@@ -63,7 +71,12 @@ export interface ApplyOptions extends PlacementOptions {
  * `APPLY_INVALID`, `APPLY_IMMUTABLE_FIELD` (without `force`), `APPLY_FIELD_CONFLICT` (with
  * `forceConflicts: false`), `APPLY_UNKNOWN_KIND`, `APPLY_NAMESPACE_MISSING`,
  * `APPLY_CLUSTER_SCOPED_FORBIDDEN`, `APPLY_DUPLICATE_OBJECT`, `APPLY_FORBIDDEN`,
- * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`. An abort
+ * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`,
+ * `APPLY_REQUEST_TIMEOUT`, `APPLY_RECREATE_INVALID` (with `force`, the replacement of an object
+ * would not be accepted: it is not deleted). With `inventory`, before anything is written:
+ * `APPLY_INVENTORY_LOCATION_MISSING` (the inventory's namespace does not exist, so it could never
+ * be stored and the applied objects would be orphans) and `APPLY_EMPTY_DESIRED_SET` (`objects` is
+ * empty, the stored inventory is not, and `allowEmpty` is not set). An abort
  * rejects with `signal.reason`.
  * @example
  * ```ts
@@ -85,6 +98,16 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
       ...prepared.filter((p) => !failed.has(formatRef(p.ref))).map((p): ChangeSetEntry => ({ ref: p.ref, action: 'skipped', reason: 'not applied: other objects of the set are invalid' })),
     ]
     throw aggregateError('apply', failures, { entries })
+  }
+  if (options.inventory !== undefined) {
+    await guardInventory(options.inventory, {
+      client,
+      fieldManager: options.fieldManager,
+      objects: prepared.length,
+      namespaces: new Set(prepared.filter((p) => isNamespace(p.ref)).map((p) => p.ref.name)),
+      allowEmpty: options.allowEmpty ?? false,
+      signal,
+    })
   }
   const newNamespaces = new Set<string>()
   const ctx: StageContext = {

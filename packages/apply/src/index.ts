@@ -15,6 +15,7 @@ export { ApplyError } from './errors.js'
 export type {
   ApiRequestEvent,
   ApiResource,
+  CreateRequestOptions,
   DeleteRequestOptions,
   KindTarget,
   KubeClient,

@@ -146,6 +146,7 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
       const existing = await readLive()
       if (existing !== null && (ctx.force || forceEnabled(p.object) || forceEnabled(existing))) {
         const fields = (err.details.fields as string[] | undefined) ?? []
+        await validateReplacement(p, ctx, fields)
         return { kind: 'recreate', reason: `re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed` }
       }
     }
@@ -162,6 +163,36 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     if (owner !== undefined && owner !== ctx.fieldManager) overrides.push({ path: c.path, manager: owner })
   }
   return { kind: 'configure', overrides, reason: summarize(changes.map((c) => c.path)) }
+}
+
+/**
+ * Before an object is deleted to be re-created, proves the server would accept its replacement:
+ * a dry-run create of it under a generated name (a dry-run create under its own name fails only
+ * because the live object exists, and a dry-run delete does not free the name for it). Errors
+ * about the name alone are not held against it (the live object already carries that name, and
+ * some kinds, like CRDs, must be named after their content). Anything else means the delete
+ * would be followed by a failed create: refuse before deleting.
+ */
+async function validateReplacement(p: PreparedObject, ctx: StageContext, fields: readonly string[]): Promise<void> {
+  const { metadata } = p.object
+  const { resourceVersion: _rv, uid: _uid, ...rest } = metadata
+  const probe: KubeObject = { ...p.object, metadata: { ...rest, name: '', generateName: `${metadata.name}-` } }
+  try {
+    await ctx.client.create(probe, { fieldManager: ctx.fieldManager, dryRun: true, signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw ctx.signal.reason
+    if (!isGitOpsError(err) || err.code === 'APPLY_UNREACHABLE' || err.code === 'APPLY_REQUEST_TIMEOUT') throw err
+    const causes = Array.isArray(err.details.causes) ? (err.details.causes as { field?: unknown }[]) : []
+    const onlyName = causes.length > 0 && causes.every((c) => typeof c.field === 'string' && /^metadata\.(generateName|name)$/.test(c.field))
+    if (onlyName) return
+    const why = err.message.includes('): ') ? err.message.slice(err.message.indexOf('): ') + 3) : err.message
+    throw new ApplyError({
+      code: 'APPLY_RECREATE_INVALID',
+      message: `${formatRef(p.ref)}: not re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed, and the server would refuse the replacement (${why}); the live object was left in place`,
+      details: { fields: [...fields] },
+      cause: err,
+    })
+  }
 }
 
 function summarize(paths: readonly string[]): string | undefined {

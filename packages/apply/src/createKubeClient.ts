@@ -10,7 +10,7 @@ import type { SecretMask } from './internal/secretErrors.js'
 import { toJson } from './internal/json.js'
 import { sleep } from './internal/sleep.js'
 import type { RawRequest, RawResponse, Transport } from './internal/transport.js'
-import { createTransport } from './internal/transport.js'
+import { createTransport, poolStyleOf } from './internal/transport.js'
 import type {
   ApiRequestEvent,
   ApiResource,
@@ -65,8 +65,11 @@ export interface KubeClientOptions {
  * Every request is bounded by `requestTimeout` (30 s by default) and by the `signal` of the call
  * that makes it: aborting the signal closes the request's connection at once.
  *
+ * Works with `@kubernetes/client-node` 1.x and 2.x (2.x itself needs Node >= 22).
+ *
  * @throws `APPLY_KUBECONFIG_INVALID` when the kubeconfig cannot be read or parsed, or names no such
- * context or cluster.
+ * context or cluster; `APPLY_CLIENT_UNSUPPORTED` when the installed `@kubernetes/client-node`
+ * cannot be loaded on this Node or is a major the SDK does not know.
  * @example
  * ```ts
  * const client = await createKubeClient({ kubeconfig: '/home/me/.kube/config', context: 'prod' })
@@ -74,17 +77,51 @@ export interface KubeClientOptions {
  * ```
  */
 export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
+  checkClientOptions(options)
+  options.signal?.throwIfAborted()
+  let mod: typeof ClientNode
+  try {
+    mod = await import('@kubernetes/client-node')
+  } catch (cause) {
+    // client-node 2.x needs Node >= 22 (through undici 8) and fails while loading on older ones.
+    const why = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause)
+    throw new ApplyError({
+      code: 'APPLY_CLIENT_UNSUPPORTED',
+      message: `@kubernetes/client-node: cannot be loaded on Node ${process.version} (${why}); install a version this Node runs (1.x runs on Node 20)`,
+      details: { node: process.version },
+      cause,
+    })
+  }
+  return createKubeClientWith(mod, options)
+}
+
+function checkClientOptions(options: KubeClientOptions): void {
   if (typeof options !== 'object') throw new TypeError('createKubeClient: options are required')
-  const { kubeconfig, kubeconfigYaml, signal } = options
+  const { kubeconfig, kubeconfigYaml } = options
   if ((kubeconfig === undefined || kubeconfig === '') && kubeconfigYaml === undefined) {
     throw new TypeError('createKubeClient: give kubeconfig (a path) or kubeconfigYaml (its content)')
   }
   if (options.requestTimeout !== undefined && (!Number.isFinite(options.requestTimeout) || options.requestTimeout < 0)) {
     throw new TypeError('createKubeClient: requestTimeout must be a number of milliseconds, 0 or more')
   }
+}
+
+/**
+ * {@link createKubeClient} over a given `@kubernetes/client-node` module: the tests run the same
+ * transport over client-node 1.x and 2.x through it. Not exported from the package.
+ */
+export async function createKubeClientWith(mod: typeof ClientNode, options: KubeClientOptions): Promise<KubeClient> {
+  checkClientOptions(options)
+  const { kubeconfig, kubeconfigYaml, signal } = options
   signal?.throwIfAborted()
-  const mod = await import('@kubernetes/client-node')
-  signal?.throwIfAborted()
+  const style = poolStyleOf(mod)
+  if (style !== 'agent' && style !== 'dispatcher') {
+    throw new ApplyError({
+      code: 'APPLY_CLIENT_UNSUPPORTED',
+      message: `@kubernetes/client-node: this version cannot be used (${style}); the SDK works with 1.x and 2.x`,
+      details: { reason: style },
+    })
+  }
   const source = kubeconfigYaml === undefined ? (kubeconfig ?? '') : 'kubeconfig'
   const invalid = (why: string, cause?: unknown): ApplyError =>
     new ApplyError({ code: 'APPLY_KUBECONFIG_INVALID', message: `${source}: ${why}`, details: { source }, cause })
@@ -169,7 +206,7 @@ class HttpKubeClient implements KubeClient {
     this.#discovery = new Discovery(async (path, signal) => {
       const response = await this.#request('discovery', { method: 'GET', path, signal }, path)
       if (response.status === 404) return undefined
-      return this.#json(response, path, 'discovery')
+      return this.#json(response, { subject: path, action: 'discovery' })
     })
   }
 
@@ -186,7 +223,7 @@ class HttpKubeClient implements KubeClient {
     const subject = formatRef(target)
     const response = await this.#request('get', { method: 'GET', path: objectPath(resource, this.#namespaceOf(resource, target.namespace), target.name), signal: options.signal }, subject)
     if (response.status === 404) return undefined
-    return this.#object(response, subject, 'get', maskFor(target))
+    return this.#object(response, { subject, action: 'get', secret: maskFor(target) })
   }
 
   async list(query: ListQuery, options: RequestOptions = {}): Promise<ObjectList> {
@@ -207,7 +244,7 @@ class HttpKubeClient implements KubeClient {
         },
         subject,
       )
-      const body = this.#json(response, subject, 'list', maskFor(query))
+      const body = this.#json(response, { subject, action: 'list', secret: maskFor(query) })
       const metadata = isKubeMap(body.metadata) ? body.metadata : {}
       resourceVersion = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : resourceVersion
       continueToken = typeof metadata.continue === 'string' && metadata.continue !== '' ? metadata.continue : undefined
@@ -237,13 +274,14 @@ class HttpKubeClient implements KubeClient {
       },
       subject,
     )
-    return this.#object(response, subject, action, maskFor(ref, object))
+    return this.#object(response, { subject, action, secret: maskFor(ref, object) })
   }
 
   async create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject> {
     const ref = refOfObject(object)
     const resource = await this.#require({ ...ref, version: versionOf(object.apiVersion) }, options.signal)
-    const subject = ref.name === '' ? `${ref.kind}/${ref.namespace === '' ? '' : `${ref.namespace}/`}${String(object.metadata.generateName ?? '')}*` : formatRef(ref)
+    const generate = typeof object.metadata.generateName === 'string' ? object.metadata.generateName : ''
+    const subject = ref.name === '' ? `${ref.kind}/${ref.namespace === '' ? '' : `${ref.namespace}/`}${generate}*` : formatRef(ref)
     const response = await this.#request(
       'create',
       {
@@ -255,7 +293,7 @@ class HttpKubeClient implements KubeClient {
       },
       subject,
     )
-    return this.#object(response, subject, options.dryRun === true ? 'dry-run create' : 'create', maskFor(ref, object))
+    return this.#object(response, { subject, action: options.dryRun === true ? 'dry-run create' : 'create', secret: maskFor(ref, object) })
   }
 
   async delete(target: ObjectTarget, options: DeleteRequestOptions = {}): Promise<boolean> {
@@ -273,7 +311,7 @@ class HttpKubeClient implements KubeClient {
       subject,
     )
     if (response.status === 404) return false
-    this.#json(response, subject, 'delete', maskFor(target))
+    this.#json(response, { subject, action: 'delete', secret: maskFor(target) })
     return true
   }
 
@@ -323,8 +361,9 @@ class HttpKubeClient implements KubeClient {
     }
   }
 
-  #json(response: RawResponse, subject: string, action: string, secret?: SecretMask): Record<string, unknown> {
-    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), { subject, action, secret })
+  #json(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): Record<string, unknown> {
+    const { subject, action } = where
+    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), where)
     let body: unknown
     try {
       body = JSON.parse(response.text)
@@ -335,8 +374,8 @@ class HttpKubeClient implements KubeClient {
     return body
   }
 
-  #object(response: RawResponse, subject: string, action: string, secret?: SecretMask): KubeObject {
-    return this.#json(response, subject, action, secret) as KubeObject
+  #object(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): KubeObject {
+    return this.#json(response, where) as KubeObject
   }
 }
 

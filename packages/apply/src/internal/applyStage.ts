@@ -15,6 +15,7 @@ import type { LiveObjects } from './liveObjects.js'
 import { fetchLive } from './liveObjects.js'
 import { ownerOf } from './managedFields.js'
 import { provablyUnchanged } from './noop.js'
+import { omit } from './omit.js'
 import { settleAll } from './pool.js'
 import type { PreparedObject } from './prepare.js'
 import { sleep } from './sleep.js'
@@ -175,8 +176,8 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
  */
 async function validateReplacement(p: PreparedObject, ctx: StageContext, fields: readonly string[]): Promise<void> {
   const { metadata } = p.object
-  const { resourceVersion: _rv, uid: _uid, ...rest } = metadata
-  const probe: KubeObject = { ...p.object, metadata: { ...rest, name: '', generateName: `${metadata.name}-` } }
+  // A create refuses a resourceVersion (an object copied from `kubectl get` may carry one).
+  const probe: KubeObject = { ...p.object, metadata: { ...omit(metadata, ['resourceVersion', 'uid']), name: '', generateName: `${metadata.name}-` } }
   try {
     await ctx.client.create(probe, { fieldManager: ctx.fieldManager, dryRun: true, signal: ctx.signal })
   } catch (err) {

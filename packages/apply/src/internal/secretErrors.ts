@@ -51,9 +51,11 @@ export function maskText(text: string, mask: SecretMask): string {
   let out = text
   for (const value of mask.values) out = out.split(value).join(MASK)
   // Field managers in a conflict are names, not values; they stay.
-  out = out.replace(/"((?:[^"\\]|\\.)*)"/g, (whole: string, inner: string, offset: number, all: string) =>
-    mask.keep.has(inner) || inner === MASK || all.slice(0, offset).endsWith('conflict with ') ? whole : `"${MASK}"`,
-  )
+  const before = out
+  out = out.replace(/"((?:[^"\\]|\\.)*)"/g, (...match: unknown[]) => {
+    const [whole, inner, offset] = match as [string, string, number]
+    return mask.keep.has(inner) || inner === MASK || before.slice(0, offset).endsWith('conflict with ') ? whole : `"${MASK}"`
+  })
   out = out.replace(/\[\]byte\{[^}]*\}/g, `[]byte{${MASK}}`)
   out = out.replace(/(Invalid value: )(-?\d[\w.+-]*|true|false|map\[[^\]]*\][^:]*|\{[^:]*\})/g, `$1${MASK}`)
   return out

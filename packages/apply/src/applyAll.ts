@@ -1,6 +1,7 @@
 import { createInventory, formatRef } from '@gitops-sdk/core'
 import type { ChangeSetEntry, KubeObject } from '@gitops-sdk/core'
 import type { ApplyHistory, ObservedApply } from './applyHistory.js'
+import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import { aggregateError, ApplyError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
@@ -17,8 +18,8 @@ import { waitFor } from './waitFor.js'
 export interface ApplyOptions extends PlacementOptions {
   /** Client for the target cluster. */
   readonly client: KubeClient
-  /** Owner of every applied field in `managedFields`. */
-  readonly fieldManager: string
+  /** Owner of every applied field in `managedFields`. @defaultValue {@link DEFAULT_FIELD_MANAGER} (`'gitops'`) */
+  readonly fieldManager?: string | undefined
   /**
    * Delete and re-create objects whose immutable fields changed (a Job's template, a Deployment's
    * selector), like Flux's `force`. Per object: the `gitops-sdk.io/force: enabled` annotation.
@@ -87,6 +88,7 @@ export interface ApplyOptions extends PlacementOptions {
 export async function applyAll(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
   checkOptions(objects, options)
   const { client, signal } = options
+  const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
   const emit = options.onProgress ?? ((): void => undefined)
@@ -102,7 +104,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   if (options.inventory !== undefined) {
     await guardInventory(options.inventory, {
       client,
-      fieldManager: options.fieldManager,
+      fieldManager,
       objects: prepared.length,
       namespaces: new Set(prepared.filter((p) => isNamespace(p.ref)).map((p) => p.ref.name)),
       allowEmpty: options.allowEmpty ?? false,
@@ -112,7 +114,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   const newNamespaces = new Set<string>()
   const ctx: StageContext = {
     client,
-    fieldManager: options.fieldManager,
+    fieldManager,
     force: options.force ?? false,
     forceConflicts: options.forceConflicts ?? true,
     dryRun: options.dryRun ?? false,
@@ -147,7 +149,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
       }
     }
   }
-  const warnings: ApplyWarning[] = options.history?.observe(options.fieldManager, observed) ?? []
+  const warnings: ApplyWarning[] = options.history?.observe(fieldManager, observed) ?? []
   for (const warning of warnings) emit({ type: 'warning', warning })
   return { entries, warnings, inventory: createInventory(prepared.map((p) => ({ ...p.ref, version: p.version }))) }
 }
@@ -164,7 +166,7 @@ function reasonOf(failure: ApplyFailure): string {
 function checkOptions(objects: readonly KubeObject[], options: ApplyOptions): void {
   if (!Array.isArray(objects)) throw new TypeError('applyAll: objects must be an array')
   if (typeof options !== 'object' || typeof options.client !== 'object') throw new TypeError('applyAll: options.client is required')
-  const manager = options.fieldManager
+  const manager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   if (typeof manager !== 'string' || manager === '' || manager.length > 128) {
     throw new TypeError('applyAll: options.fieldManager must be a non-empty string of at most 128 characters')
   }

@@ -12,6 +12,7 @@ export type { Impersonation, KubeClientOptions } from './createKubeClient.js'
 export { createKubeClient } from './createKubeClient.js'
 export type { ApplyErrorCode, ApplyErrorInit, ApplyFailure } from './errors.js'
 export { ApplyError } from './errors.js'
+export { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 export type {
   ApiRequestEvent,
   ApiResource,

@@ -101,16 +101,20 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     ]
     throw aggregateError('apply', failures, { entries })
   }
-  if (options.inventory !== undefined) {
-    await guardInventory(options.inventory, {
-      client,
-      fieldManager,
-      objects: prepared.length,
-      namespaces: new Set(prepared.filter((p) => isNamespace(p.ref)).map((p) => p.ref.name)),
-      allowEmpty: options.allowEmpty ?? false,
-      signal,
-    })
+  const { inventory } = options
+  const guard = {
+    client,
+    fieldManager,
+    objects: prepared.length,
+    namespaces: new Set(prepared.filter((p) => isNamespace(p.ref)).map((p) => p.ref.name)),
+    allowEmpty: options.allowEmpty ?? false,
+    signal,
   }
+  if (inventory !== undefined && prepared.length === 0) await guardInventory(inventory, guard)
+  // The inventory's location is checked once, before the first write: a re-apply that writes
+  // nothing pays no request for it.
+  let guarded: Promise<void> | undefined
+  const beforeFirstWrite = (): Promise<void> => (guarded ??= inventory === undefined ? Promise.resolve() : guardInventory(inventory, guard))
   const newNamespaces = new Set<string>()
   const ctx: StageContext = {
     client,
@@ -124,6 +128,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     waitTimeout: options.waitTimeout ?? 60_000,
     signal,
     newNamespaces,
+    beforeFirstWrite,
     onEntry: (entry) => emit({ type: 'object', entry }),
   }
   const entries: ChangeSetEntry[] = []

@@ -34,6 +34,8 @@ export interface StageContext {
   readonly signal: AbortSignal | undefined
   /** In a dry run: namespaces the apply would create, whose objects cannot be validated yet. */
   readonly newNamespaces: ReadonlySet<string>
+  /** Called (and awaited) before the first object of the apply is written, or would be in a dry run. */
+  readonly beforeFirstWrite: () => Promise<void>
   readonly onEntry: (entry: ChangeSetEntry) => void
 }
 
@@ -71,6 +73,9 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   const entries: ChangeSetEntry[] = []
   const observed: ObservedApply[] = []
   const waitRefs: ObjectRef[] = []
+  if (failures.length === 0 && planned.some((s) => s.ok && (s.value.kind === 'create' || s.value.kind === 'configure' || s.value.kind === 'recreate'))) {
+    await ctx.beforeFirstWrite()
+  }
   if (failures.length > 0 || ctx.dryRun) {
     planned.forEach((s, i) => {
       const { ref } = items[i] as PreparedObject

@@ -91,3 +91,17 @@ describe('an inventory whose namespace does not exist', () => {
     expect((await loadInventory(inventory, { client: env.cluster.client }))?.inventory).toEqual(inventoryOf([namespace, configMap(ns, 'a')]))
   })
 })
+
+describe('the inventory location check', () => {
+  it('costs no request when the apply writes nothing', async () => {
+    const ns = await env.cluster.namespace('inv-noop')
+    await applyAll([configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory: { name: 'app', namespace: ns } })
+    // The same objects, unchanged: nothing is written, so nothing could be orphaned.
+    const verbs: string[] = []
+    const client = await env.cluster.newClient((r) => verbs.push(r.verb))
+    const again = await applyAll([configMap(ns, 'a')], { client, fieldManager, inventory: { name: 'app', namespace: ns } })
+    expect(again.entries.map((e) => e.action)).toEqual(['unchanged'])
+    // One read of the live object, and no read or dry-run write of the inventory.
+    expect(verbs.filter((v) => v !== 'discovery')).toEqual(['get'])
+  })
+})

@@ -7,6 +7,7 @@ import { mapAt, text } from './objects.js'
 import type { ResourceType } from './registry.js'
 import { customVerbs, terminatingCustomVerbs } from './registry.js'
 import type { FieldError } from './status.js'
+import { getOwn } from './ownKeys.js'
 
 const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
 
@@ -42,7 +43,7 @@ function structuralErrors(schema: KubeValue | undefined, field: string, walk: { 
       const required = new Set(strings(items.required))
       const props = isKubeMap(items.properties) ? items.properties : {}
       for (const key of keys) {
-        const prop = props[key]
+        const prop = getOwn(props, key)
         if (!isKubeMap(prop) || (!required.has(key) && prop.default === undefined)) {
           errors.push({ type: 'Required', field: `${field}.items.properties[${key}]`, detail: 'must be required or have a default' })
         }

@@ -4,9 +4,11 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from './cluster.js'
 import { mapAt } from './objects.js'
+import { getOwn, setOwn } from './ownKeys.js'
 
 function setDefault(map: KubeMap, key: string, value: KubeValue): void {
-  if (map[key] === undefined || map[key] === null) map[key] = value
+  const current = getOwn(map, key)
+  if (current === undefined || current === null) setOwn(map, key, value)
 }
 
 function defaultContainer(container: KubeValue): void {
@@ -182,7 +184,7 @@ export function applyDefaults(cluster: Cluster, object: KubeObject): void {
       if (isKubeMap(stringData)) {
         const data = isKubeMap(object.data) ? object.data : {}
         for (const [key, value] of Object.entries(stringData)) {
-          if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64')
+          if (typeof value === 'string') setOwn(data, key, Buffer.from(value, 'utf8').toString('base64'))
         }
         object.data = data
         delete object.stringData

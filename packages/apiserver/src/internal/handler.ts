@@ -218,7 +218,8 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const method = request.method ?? 'GET'
     if (context.tokens !== undefined) {
-      const auth = request.headers.authorization ?? ''
+      // Own header only: a polluted Object.prototype must never authenticate a request.
+      const auth = Object.hasOwn(request.headers, 'authorization') ? (request.headers.authorization ?? '') : ''
       const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
       if (token === undefined || !context.tokens.has(token)) {
         request.resume()

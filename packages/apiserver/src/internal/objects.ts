@@ -1,6 +1,7 @@
 // Small helpers over plain Kubernetes objects.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import { getOwn, setOwn } from './ownKeys.js'
 
 /** RFC 3339 UTC with second precision, as Kubernetes writes `metav1.Time`. */
 export function timestamp(date: Date): string {
@@ -16,10 +17,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return a.every((v, i) => deepEqual(v, b[i]))
   }
   if (Array.isArray(b)) return false
-  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined)
-  const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined)
+  const am = a as Record<string, unknown>
+  const bm = b as Record<string, unknown>
+  const ak = Object.keys(am).filter((k) => am[k] !== undefined)
+  const bk = Object.keys(bm).filter((k) => bm[k] !== undefined)
   if (ak.length !== bk.length) return false
-  return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  return ak.every((k) => deepEqual(am[k], getOwn(bm, k)))
 }
 
 /** A deep copy through JSON semantics (undefined dropped). */
@@ -32,17 +35,17 @@ export function valueAt(object: KubeValue | KubeObject | undefined, path: string
   let current: unknown = object
   for (const part of path.split('.').filter((p) => p !== '')) {
     if (!isKubeMap(current)) return undefined
-    current = current[part]
+    current = getOwn(current, part)
   }
   return current as KubeValue | undefined
 }
 
 /** A map field of `object`, created when absent. */
 export function mapAt(object: KubeMap, key: string): KubeMap {
-  const value = object[key]
+  const value = getOwn(object, key)
   if (isKubeMap(value)) return value
   const created: KubeMap = {}
-  object[key] = created
+  setOwn(object, key, created)
   return created
 }
 
@@ -50,7 +53,7 @@ export function mapAt(object: KubeMap, key: string): KubeMap {
 export function stringMap(value: unknown): Record<string, string> {
   if (!isKubeMap(value)) return {}
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') setOwn(out, k, v)
   return out
 }
 

@@ -2,6 +2,7 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from './objects.js'
+import { getOwn, hasOwn, setOwn } from './ownKeys.js'
 
 /** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
@@ -9,7 +10,7 @@ export function mergePatch(target: KubeValue | object, patch: KubeValue | object
   const out: KubeMap = isKubeMap(target) ? { ...target } : {}
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) omit(out, key)
-    else out[key] = mergePatch(out[key] ?? {}, value)
+    else setOwn(out, key, mergePatch(getOwn(out, key) ?? {}, value))
   }
   return out
 }
@@ -33,8 +34,8 @@ interface Slot {
 function locate(doc: KubeValue, path: string[], op: string): Slot {
   let current: KubeValue = doc
   for (const part of path.slice(0, -1)) {
-    if (Array.isArray(current)) current = current[Number(part)] as KubeValue
-    else if (isKubeMap(current) && part in current) current = current[part] as KubeValue
+    if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(part)) current = current[Number(part)] as KubeValue
+    else if (isKubeMap(current) && hasOwn(current, part)) current = current[part] as KubeValue
     else throw new PatchError(`${op} operation does not apply: doc is missing path: /${path.join('/')}`)
   }
   if (!isKubeMap(current) && !Array.isArray(current)) {
@@ -54,7 +55,7 @@ function get(doc: KubeValue, pointer: string, op: string): KubeValue {
   const path = parsePointer(pointer)
   if (path.length === 0) return doc
   const slot = locate(doc, path, op)
-  const value = Array.isArray(slot.parent) ? slot.parent[index(slot as Slot & { parent: KubeValue[] }, false)] : slot.parent[slot.key]
+  const value = Array.isArray(slot.parent) ? slot.parent[index(slot as Slot & { parent: KubeValue[] }, false)] : getOwn(slot.parent, slot.key)
   if (value === undefined) throw new PatchError(`${op} operation does not apply: doc is missing path: ${pointer}`)
   return value
 }
@@ -65,7 +66,7 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
     const i = index(slot as Slot & { parent: KubeValue[] }, false)
     return slot.parent.splice(i, 1)[0] as KubeValue
   }
-  if (!(slot.key in slot.parent)) throw new PatchError(`${op} operation does not apply: doc is missing path: ${pointer}`)
+  if (!hasOwn(slot.parent, slot.key)) throw new PatchError(`${op} operation does not apply: doc is missing path: ${pointer}`)
   const value = slot.parent[slot.key] as KubeValue
   omit(slot.parent, slot.key)
   return value
@@ -76,7 +77,7 @@ function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
   if (path.length === 0) return value
   const slot = locate(doc, path, 'add')
   if (Array.isArray(slot.parent)) slot.parent.splice(index(slot as Slot & { parent: KubeValue[] }, true), 0, value)
-  else slot.parent[slot.key] = value
+  else setOwn(slot.parent, slot.key, value)
   return doc
 }
 

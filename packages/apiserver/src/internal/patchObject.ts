@@ -12,6 +12,7 @@ import type { ResourceType } from './registry.js'
 import { apiVersionOf } from './registry.js'
 import { engineReset, engineSchema } from './schemas.js'
 import { badRequest, conflict, goQuote, internalError, invalid, invalidOptions, notFound, StatusError } from './status.js'
+import { typedDecodeError } from './typedDecode.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import {
   admitCreate,
@@ -87,6 +88,11 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
     throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
   }
   const object = result as unknown as KubeObject
+  const decodeError = type.crd === undefined ? typedDecodeError(object) : undefined
+  if (decodeError !== undefined) {
+    // As the patcher does when the patched JSON does not decode: Invalid with an empty GroupKind.
+    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: JSON.stringify(object), detail: decodeError }])
+  }
   if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
     throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)
   }

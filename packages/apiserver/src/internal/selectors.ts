@@ -3,6 +3,7 @@ import type { KubeObject } from '@gitops-sdk/core'
 import { stringMap, valueAt } from './objects.js'
 import type { ResourceType } from './registry.js'
 import { badRequest } from './status.js'
+import { getOwn, hasOwn } from './ownKeys.js'
 
 /** A compiled selector: true when an object matches. */
 export type Matcher = (object: KubeObject) => boolean
@@ -44,20 +45,20 @@ function requirement(text: string): Requirement {
   if (set !== null) {
     const key = checkKey(set[1] ?? '')
     const values = (set[3] ?? '').split(',').map((v) => checkValue(v.trim()))
-    return set[2] === 'in' ? (l) => key in l && values.includes(l[key] ?? '') : (l) => !(key in l) || !values.includes(l[key] ?? '')
+    return set[2] === 'in' ? (l) => hasOwn(l, key) && values.includes(l[key] ?? '') : (l) => !hasOwn(l, key) || !values.includes(l[key] ?? '')
   }
   const op = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(text)
   if (op !== null) {
     const key = checkKey(op[1] ?? '')
     const value = checkValue((op[3] ?? '').trim())
-    return op[2] === '!=' ? (l) => l[key] !== value : (l) => key in l && l[key] === value
+    return op[2] === '!=' ? (l) => getOwn(l, key) !== value : (l) => hasOwn(l, key) && l[key] === value
   }
   if (text.startsWith('!')) {
     const key = checkKey(text.slice(1).trim())
-    return (l) => !(key in l)
+    return (l) => !hasOwn(l, key)
   }
   const key = checkKey(text)
-  return (l) => key in l
+  return (l) => hasOwn(l, key)
 }
 
 /** Compiles a `labelSelector`; a parse error is a 400 starting `unable to parse requirement: `. */

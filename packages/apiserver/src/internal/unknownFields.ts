@@ -3,6 +3,7 @@
 import { builtinDefinition, builtinSchema, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue, SchemaDefinition, SchemaNode } from '@gitops-sdk/core'
 import { omit } from './objects.js'
+import { getOwn, hasOwn, setOwn } from './ownKeys.js'
 
 const topLevel = new Set(['apiVersion', 'kind', 'metadata'])
 
@@ -21,7 +22,7 @@ function pruneBuiltin(value: KubeValue, node: SchemaNode, walk: { path: string; 
   if (!isKubeMap(value)) return
   if (def.properties !== undefined) {
     for (const key of Object.keys(value)) {
-      const child = def.properties[key]
+      const child = getOwn(def.properties, key)
       if (child === undefined) {
         dropped.push(`${path}${key}`)
         omit(value, key)
@@ -43,7 +44,7 @@ export function pruneBuiltinFields(object: KubeObject): string[] {
   const map = object as unknown as KubeMap
   for (const key of Object.keys(map)) {
     if (key === 'apiVersion' || key === 'kind') continue
-    const child = schema.properties[key]
+    const child = getOwn(schema.properties, key)
     if (child === undefined) {
       dropped.push(key)
       omit(map, key)
@@ -67,7 +68,7 @@ function pruneStructural(value: KubeValue, schema: KubeMap, walk: { path: string
   const properties = isSchema(schema.properties) ? schema.properties : undefined
   const additional = schema.additionalProperties
   for (const key of Object.keys(value)) {
-    const child = properties?.[key]
+    const child = properties === undefined ? undefined : getOwn(properties, key)
     if (isSchema(child)) pruneStructural(value[key] as KubeValue, child, { path: `${path}${key}.`, dropped })
     else if (isSchema(additional)) pruneStructural(value[key] as KubeValue, additional, { path: `${path}${key}.`, dropped })
     else if (additional === true || schema['x-kubernetes-preserve-unknown-fields'] === true) continue
@@ -86,7 +87,7 @@ export function pruneCustomFields(object: KubeObject, schema: KubeMap | undefine
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const key of Object.keys(map)) {
     if (topLevel.has(key)) continue
-    const child = properties[key]
+    const child = getOwn(properties, key)
     if (isSchema(child)) pruneStructural(map[key] as KubeValue, child, { path: `${key}.`, dropped })
     else if (schema['x-kubernetes-preserve-unknown-fields'] !== true) {
       dropped.push(key)
@@ -105,12 +106,12 @@ function defaultValue(value: KubeValue, schema: KubeMap): void {
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const [key, child] of Object.entries(properties)) {
     if (!isSchema(child)) continue
-    if (value[key] === undefined && child.default !== undefined) value[key] = structuredClone(child.default)
-    const v = value[key]
+    if (getOwn(value, key) === undefined && child.default !== undefined) setOwn(value, key, structuredClone(child.default))
+    const v = getOwn(value, key)
     if (v !== undefined) defaultValue(v, child)
   }
   if (isSchema(schema.additionalProperties)) {
-    for (const key of Object.keys(value)) if (!(key in properties)) defaultValue(value[key] as KubeValue, schema.additionalProperties)
+    for (const key of Object.keys(value)) if (!hasOwn(properties, key)) defaultValue(value[key] as KubeValue, schema.additionalProperties)
   }
 }
 
@@ -122,8 +123,8 @@ export function defaultCustomFields(object: KubeObject, schema: KubeMap | undefi
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const [key, child] of Object.entries(properties)) {
     if (topLevel.has(key) || !isSchema(child)) continue
-    if (map[key] === undefined && child.default !== undefined) map[key] = structuredClone(child.default)
-    const v = map[key]
+    if (getOwn(map, key) === undefined && child.default !== undefined) setOwn(map, key, structuredClone(child.default))
+    const v = getOwn(map, key)
     if (v !== undefined) defaultValue(v, child)
   }
 }
@@ -131,7 +132,7 @@ export function defaultCustomFields(object: KubeObject, schema: KubeMap | undefi
 function dropNulls(value: KubeMap, schema: KubeMap): void {
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const key of Object.keys(value)) {
-    const child = properties[key]
+    const child = getOwn(properties, key)
     const v = value[key]
     if (v === null && (!isSchema(child) || child.nullable !== true) && !topLevel.has(key)) omit(value, key)
     else if (isKubeMap(v) && isSchema(child)) dropNulls(v, child)

@@ -5,6 +5,7 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, finalizersOf, ownerReferencesOf, stringMap, text } from './objects.js'
 import type { ResourceType } from './registry.js'
 import type { FieldError } from './status.js'
+import { getOwn, hasOwn } from './ownKeys.js'
 
 const dns1123Label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?'
 const dns1123Subdomain = `${dns1123Label}(\\.${dns1123Label})*`
@@ -166,12 +167,12 @@ export function validateMetadataUpdate(live: KubeObject, next: KubeObject): Fiel
 function labelsMatch(selector: KubeValue | undefined, labels: Record<string, string>): boolean {
   if (!isKubeMap(selector)) return false
   const matchLabels = stringMap(selector.matchLabels)
-  for (const [k, v] of Object.entries(matchLabels)) if (labels[k] !== v) return false
+  for (const [k, v] of Object.entries(matchLabels)) if (getOwn(labels, k) !== v) return false
   const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions.filter(isKubeMap) : []
   for (const e of expressions) {
     const key = text(e.key)
     const values = Array.isArray(e.values) ? e.values.map(String) : []
-    const has = key in labels
+    const has = hasOwn(labels, key)
     switch (text(e.operator)) {
       case 'In':
         if (!has || !values.includes(labels[key] ?? '')) return false

@@ -16,6 +16,7 @@ import type { FieldError } from './status.js'
 import { alreadyExists, badRequest, conflict, forbidden, internalError, invalid, OPTIMISTIC_LOCK, StatusError } from './status.js'
 import { defaultCustomFields, pruneBuiltinFields, pruneCustomFields } from './unknownFields.js'
 import { validateKind, validateMetadata, validateMetadataUpdate } from './validation.js'
+import { typedDecodeError } from './typedDecode.js'
 
 /** How one write was asked for. */
 export interface WriteRequest {
@@ -55,6 +56,10 @@ export function decode(type: ResourceType, body: unknown): KubeObject {
   if (body.metadata === undefined || body.metadata === null) body.metadata = {}
   if (!isKubeMap(body.metadata)) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: metadata must be an object`)
   if (body.metadata.name === undefined) body.metadata.name = ''
+  if (type.crd === undefined) {
+    const error = typedDecodeError(body as unknown as KubeObject)
+    if (error !== undefined) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`)
+  }
   return body as unknown as KubeObject
 }
 

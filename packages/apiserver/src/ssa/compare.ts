@@ -10,6 +10,7 @@ import { deduceAtom, sameShape } from './schema.js'
 import { entryType, listItemElement } from './typed.js'
 import type { MaybeValue } from './value.js'
 import { isMap, valuesEqual } from './value.js'
+import { getOwn, hasOwn } from '../internal/ownKeys.js'
 
 /** The outcome of comparing two versions of an object; no path is in two of the sets. */
 export interface Comparison {
@@ -68,9 +69,9 @@ class CompareWalker {
     const leftEmpty = left === undefined || Object.keys(left).length === 0
     const rightEmpty = right === undefined || Object.keys(right).length === 0
     if (map.atomic || (leftEmpty && rightEmpty)) return this.leaf(lhs, rhs)
-    for (const key of Object.keys(left ?? {})) this.entry(map, key, [(left as KubeMap)[key], right?.[key]])
+    for (const key of Object.keys(left ?? {})) this.entry(map, key, [(left as KubeMap)[key], right === undefined ? undefined : getOwn(right, key)])
     for (const key of Object.keys(right ?? {})) {
-      if (left === undefined || !(key in left)) this.entry(map, key, [undefined, (right as KubeMap)[key]])
+      if (left === undefined || !hasOwn(left, key)) this.entry(map, key, [undefined, (right as KubeMap)[key]])
     }
     return false
   }

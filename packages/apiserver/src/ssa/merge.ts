@@ -8,6 +8,7 @@ import { deduceAtom } from './schema.js'
 import { entryType, listItemElement } from './typed.js'
 import type { MaybeValue } from './value.js'
 import { isMap } from './value.js'
+import { getOwn, hasOwn, setOwn } from '../internal/ownKeys.js'
 
 /** Merges `rhs` (the configuration) into `lhs` (the live value); `undefined` means absent. */
 export function mergeValue(lhs: MaybeValue, rhs: MaybeValue, type: TypeRef): MaybeValue {
@@ -40,15 +41,15 @@ function mergeMap(map: MapType, lhs: KubeValue, rhs: KubeValue): MaybeValue {
   const out: KubeMap = {}
   if (left !== undefined) {
     for (const key of Object.keys(left)) {
-      const merged = mergeEntry(map, key, [left[key], right?.[key]])
-      if (merged !== undefined) out[key] = merged
+      const merged = mergeEntry(map, key, [left[key], right === undefined ? undefined : getOwn(right, key)])
+      if (merged !== undefined) setOwn(out, key, merged)
     }
   }
   if (right !== undefined) {
     for (const key of Object.keys(right)) {
-      if (left !== undefined && key in left) continue
+      if (left !== undefined && hasOwn(left, key)) continue
       const merged = mergeEntry(map, key, [undefined, right[key]])
-      if (merged !== undefined) out[key] = merged
+      if (merged !== undefined) setOwn(out, key, merged)
     }
   }
   return out

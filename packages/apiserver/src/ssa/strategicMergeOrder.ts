@@ -5,6 +5,7 @@ import type { KubeValue } from '@gitops-sdk/core'
 import type { SliceKind } from './strategicMergeSchema.js'
 import { goKind, PatchFailure } from './strategicMergeSchema.js'
 import { goFormatValue, isMap } from './value.js'
+import { hasOwn } from '../internal/ownKeys.js'
 
 /** Go's `==` on decoded JSON scalars (maps and lists are never equal: Go cannot compare them). */
 export function sameGoValue(a: KubeValue | undefined, b: KubeValue | undefined): boolean {
@@ -59,7 +60,7 @@ export function partitionMaps(list: readonly KubeValue[], by: readonly KubeValue
   const rest: KubeValue[] = []
   for (const item of list) {
     if (!isMap(item)) throw new PatchFailure('internal', `expected a map[string]interface {}, but received a ${goKind(item)}`)
-    if (!(mergeKey in item)) throw new PatchFailure('internal', `map: ${goFormatValue(item)} does not contain declared merge key: ${mergeKey}`)
+    if (!hasOwn(item, mergeKey)) throw new PatchFailure('internal', `map: ${goFormatValue(item)} does not contain declared merge key: ${mergeKey}`)
     ;(positionOf(present, item, { mergeKey, kind: 'map' }) >= 0 ? inList : rest).push(item)
   }
   return [inList, rest]
@@ -72,7 +73,7 @@ export function normalizeSliceOrder(items: KubeValue[], order: readonly KubeValu
   if (options.kind === 'map') {
     for (const item of [...items, ...order]) {
       if (!isMap(item)) throw new PatchFailure('internal', `expected a map[string]interface {}, but received a ${goKind(item)}`)
-      if (!(options.mergeKey in item)) {
+      if (!hasOwn(item, options.mergeKey)) {
         throw new PatchFailure('internal', `map: ${goFormatValue(item)} does not contain declared merge key: ${options.mergeKey}`)
       }
     }

@@ -6,6 +6,7 @@ import { badRequest, internalError, SsaError, statusBody } from './errors.js'
 import type { TypeRef } from './schema.js'
 import type { TypeSchema } from './typeSchema.js'
 import { cloneDeep, deleteKey, goFormatValue, goQuote, isMap } from './value.js'
+import { getOwn, hasOwn, setOwn } from '../internal/ownKeys.js'
 import type { Lookup, SliceKind } from './strategicMergeSchema.js'
 import { goKind, lookupSlice, lookupStruct, PatchFailure, retainKeysStrategy, typeName } from './strategicMergeSchema.js'
 import { mergeSortedSlice, normalizeSliceOrder, partitionMaps, partitionPrimitives, sameGoValue } from './strategicMergeOrder.js'
@@ -53,7 +54,7 @@ function fail(message: string): never {
 }
 
 function mergeMap(original: KubeMap | undefined, patch: KubeMap, type: TypeRef | undefined): KubeMap {
-  if (directiveMarker in patch) {
+  if (hasOwn(patch, directiveMarker)) {
     const directive = patch[directiveMarker]
     if (directive === 'replace') {
       deleteKey(patch, directiveMarker)
@@ -74,17 +75,17 @@ function mergeMap(original: KubeMap | undefined, patch: KubeMap, type: TypeRef |
       deleteKey(target, key)
       continue
     }
-    const current = target[key]
+    const current = getOwn(target, key)
     if (current === undefined || goKind(current) !== goKind(patchValue)) {
       if (!isDeleteList) setWithoutDirectives(target, key, discardNulls(patchValue))
       continue
     }
     if (isMap(current) && isMap(patchValue)) {
       const { type: sub, strategies } = lookupStruct(type, key)
-      target[key] = retainKeysStrategy(strategies).strategy === 'replace' ? patchValue : mergeMap(current, patchValue, sub)
+      setOwn(target, key, retainKeysStrategy(strategies).strategy === 'replace' ? patchValue : mergeMap(current, patchValue, sub))
     } else if (Array.isArray(current) && Array.isArray(patchValue)) {
       const lookup = lookupSlice(type, key)
-      target[key] = mergeSliceHandler(current, patchValue, { ...lookup, isDeleteList })
+      setOwn(target, key, mergeSliceHandler(current, patchValue, { ...lookup, isDeleteList }))
     } else {
       setWithoutDirectives(target, key, patchValue)
     }
@@ -95,7 +96,7 @@ function mergeMap(original: KubeMap | undefined, patch: KubeMap, type: TypeRef |
 function setWithoutDirectives(target: KubeMap, key: string, value: KubeValue): void {
   const kept = removeDirectives(value)
   if (kept === undefined) deleteKey(target, key)
-  else target[key] = kept
+  else setOwn(target, key, kept)
 }
 
 function extractKey(key: string, prefix: string, error: string): string {
@@ -106,7 +107,7 @@ function extractKey(key: string, prefix: string, error: string): string {
 
 /** `$retainKeys`: drop keys of `original` missing from the list; every patched key must be listed. */
 function applyRetainKeys(original: KubeMap, patch: KubeMap): void {
-  if (!(retainKeysDirective in patch)) return
+  if (!hasOwn(patch, retainKeysDirective)) return
   const list = patch[retainKeysDirective]
   deleteKey(patch, retainKeysDirective)
   if (!Array.isArray(list)) throw new PatchFailure('badRequest', errBadRetainKeys)
@@ -158,7 +159,7 @@ function validateAgainstOrder(patchList: readonly KubeValue[], order: readonly K
   let o = 0
   while (p < nonDelete.length && o < order.length) {
     const item = nonDelete[p] as KubeValue
-    if (isMap(item) && directiveMarker in item) {
+    if (isMap(item) && hasOwn(item, directiveMarker)) {
       p++
       continue
     }
@@ -174,8 +175,8 @@ function mergeKeyValueEqual(left: KubeValue, right: KubeValue, mergeKey: string)
   if (mergeKey === '') return sameGoValue(left, right)
   if (!isMap(left)) fail(`expected a map[string]interface {}, but received a ${goTypeOf(left)}`)
   if (!isMap(right)) fail(`expected a map[string]interface {}, but received a ${goTypeOf(right)}`)
-  if (!(mergeKey in left)) fail(noMergeKey(left, mergeKey))
-  if (!(mergeKey in right)) fail(noMergeKey(right, mergeKey))
+  if (!hasOwn(left, mergeKey)) fail(noMergeKey(left, mergeKey))
+  if (!hasOwn(right, mergeKey)) fail(noMergeKey(right, mergeKey))
   return sameGoValue(left[mergeKey], right[mergeKey])
 }
 
@@ -250,17 +251,17 @@ function withSpecialElements(original: KubeValue[], patch: KubeValue[], mergeKey
   let replace = false
   let base = original
   for (const item of patch as KubeMap[]) {
-    if (!(directiveMarker in item)) {
+    if (!hasOwn(item, directiveMarker)) {
       plain.push(item)
       continue
     }
     const directive = item[directiveMarker]
     if (directive === 'delete') {
-      if (!(mergeKey in item)) fail(noMergeKey(item, mergeKey))
+      if (!hasOwn(item, mergeKey)) fail(noMergeKey(item, mergeKey))
       const value = item[mergeKey] as KubeValue
       base = base.filter((entry) => {
         if (!isMap(entry)) fail(`value for key ${goQuote(mergeKey)} is not a map`)
-        return !(mergeKey in entry && sameGoValue(entry[mergeKey], value))
+        return !(hasOwn(entry, mergeKey) && sameGoValue(entry[mergeKey], value))
       })
     } else if (directive === 'replace') replace = true
     else if (directive === 'merge') fail('merging lists cannot yet be specified in the patch')
@@ -273,9 +274,9 @@ function withoutSpecialElements(original: KubeValue[], patch: KubeValue[], optio
   const { mergeKey, type } = options
   const out = [...original]
   for (const item of patch as KubeMap[]) {
-    if (!(mergeKey in item)) fail(noMergeKey(item, mergeKey))
+    if (!hasOwn(item, mergeKey)) fail(noMergeKey(item, mergeKey))
     const value = item[mergeKey] as KubeValue
-    const at = out.findIndex((entry) => isMap(entry) && mergeKey in entry && sameGoValue(entry[mergeKey], value))
+    const at = out.findIndex((entry) => isMap(entry) && hasOwn(entry, mergeKey) && sameGoValue(entry[mergeKey], value))
     if (at >= 0) out[at] = mergeMap(out[at] as KubeMap, item, type)
     else out.push(item)
   }
@@ -295,11 +296,11 @@ function normalizeElementOrder(
 /** Strips `$patch` maps (at any depth) from new content; other directives stay, as upstream. */
 function removeDirectives(value: KubeValue): KubeValue | undefined {
   if (isMap(value)) {
-    if (directiveMarker in value) return undefined
+    if (hasOwn(value, directiveMarker)) return undefined
     for (const key of Object.keys(value)) {
       const kept = removeDirectives(value[key] as KubeValue)
       if (kept === undefined) deleteKey(value, key)
-      else value[key] = kept
+      else setOwn(value, key, kept)
     }
     return value
   }

@@ -7,6 +7,7 @@ import { atomOf, builtinSource, builtinType, objectMetaName } from './openapi.js
 import type { TypeRef } from './schema.js'
 import { deducedType, fixedRef } from './schema.js'
 import { isMap } from './value.js'
+import { setOwn } from '../internal/ownKeys.js'
 
 /** The server-side-apply type of one kind: built by `builtinTypeSchema` or `crdTypeSchema`, opaque to callers. */
 export interface TypeSchema {
@@ -74,7 +75,7 @@ function toNode(schema: KubeMap): OpenApiNode {
   if (isMap(schema.properties)) {
     const properties: Record<string, OpenApiNode> = {}
     for (const [name, property] of Object.entries(schema.properties)) {
-      if (isMap(property)) properties[name] = toNode(property)
+      if (isMap(property)) setOwn(properties, name, toNode(property))
     }
     node.properties = properties
   }

@@ -8,6 +8,7 @@ import type { Atom, ListType, MapType, TypeRef } from './schema.js'
 import { deduceAtom } from './schema.js'
 import type { MaybeValue } from './value.js'
 import { compareStrings, goFormatValue, goQuote, goTypeName, isMap, isScalar } from './value.js'
+import { getOwn } from '../internal/ownKeys.js'
 
 /** The element naming `item` in an associative list, or the reason it has none. */
 export function listItemElement(list: ListType, item: KubeValue): PathElement | string {
@@ -17,7 +18,7 @@ export function listItemElement(list: ListType, item: KubeValue): PathElement | 
     if (!isMap(item)) return 'associative list with keys may not have non-map elements'
     const fields: KeyField[] = []
     for (const name of list.keys) {
-      const value = item[name]
+      const value = getOwn(item, name)
       if (value !== undefined) {
         fields.push([name, value])
         continue

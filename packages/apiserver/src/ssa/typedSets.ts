@@ -9,6 +9,7 @@ import type { Atom, ListType, MapType, TypeRef } from './schema.js'
 import { deduceAtom, deducedType } from './schema.js'
 import { entryType, listItemElement } from './typed.js'
 import { isMap } from './value.js'
+import { setOwn } from '../internal/ownKeys.js'
 
 /**
  * `value` without the paths in `toRemove` (and what is below them). Like SMD, a granular map or
@@ -35,7 +36,7 @@ function removeFromMap(value: KubeValue, map: MapType, toRemove: FieldSet): Kube
       const type = entryType(map, key)
       entry = type === undefined ? null : removePaths(entry, below, type)
     }
-    out[key] = entry
+    setOwn(out, key, entry)
     any = true
   }
   return any ? out : null

@@ -1,6 +1,7 @@
 // Values as structured-merge-diff sees them: ordering, equality and the Go renderings (JSON, %q, %v)
 // that end up in managedFields keys and in error messages.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { hasOwn, setOwn } from '../internal/ownKeys.js'
 
 /** A value, or `undefined` for "absent" (SMD's nil `Value`, distinct from a JSON `null`). */
 export type MaybeValue = KubeValue | undefined
@@ -97,8 +98,8 @@ function compareMaps(a: KubeMap, b: KubeMap): number {
     let c: number
     if (i === la) c = -1
     else if (i === lb) c = 1
-    else if (!(key in a)) c = 1
-    else if (!(key in b)) c = -1
+    else if (!hasOwn(a, key)) c = 1
+    else if (!hasOwn(b, key)) c = -1
     else c = compareValues(a[key] as KubeValue, b[key] as KubeValue)
     i++
     if (c !== 0) return c
@@ -121,7 +122,7 @@ export function valuesEqual(a: MaybeValue, b: MaybeValue): boolean {
     const keys = Object.keys(a)
     if (keys.length !== Object.keys(b).length) return false
     for (const key of keys) {
-      if (!(key in b) || !valuesEqual(a[key], b[key])) return false
+      if (!hasOwn(b, key) || !valuesEqual(a[key], b[key])) return false
     }
     return true
   }
@@ -145,7 +146,7 @@ export function cloneDeep<T extends KubeValue>(value: T): T {
   if (Array.isArray(value)) return value.map((item) => cloneDeep(item)) as T
   if (isMap(value)) {
     const out: KubeMap = {}
-    for (const key of Object.keys(value)) out[key] = cloneDeep(value[key] as KubeValue)
+    for (const key of Object.keys(value)) setOwn(out, key, cloneDeep(value[key] as KubeValue))
     return out as T
   }
   return value

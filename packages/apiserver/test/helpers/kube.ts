@@ -182,4 +182,4 @@ export function clientFor(server: ApiServer): Client {
  * merge): the server-side-apply suite runs only then. Read from the source, as tests may not import
  * internal modules.
  */
-export const ssaWired: boolean = readFileSync(new URL('../../src/internal/fieldManager.ts', import.meta.url), 'utf8').split('\n').some((line) => line.startsWith('export') && line.includes("from '../ssa/index.js'"))
+export const ssaWired: boolean = readFileSync(new URL('../../src/internal/verbs/fieldManager.ts', import.meta.url), 'utf8').split('\n').some((line) => line.startsWith('export') && line.includes("from '../ssa/index.js'"))

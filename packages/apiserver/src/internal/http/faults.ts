@@ -1,5 +1,10 @@
-// The Status answers of injected faults, as kube-apiserver (or a proxy in front of it) sends them.
+// Injected faults: the Status answers kube-apiserver (or a proxy in front of it) sends for them, and
+// what each fault mode does to a request.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FaultRule } from '../../faultTypes.js'
+import type { FaultState } from './faultState.js'
 import type { Route } from './route.js'
+import { sendError } from './send.js'
 import { goQuote, StatusError } from '../../status.js'
 
 function forbiddenFault(route_: Route | undefined, message: string | undefined): StatusError {
@@ -45,5 +50,42 @@ export function faultStatus(code: number, route_: Route | undefined, action: { m
       return new StatusError({ code: 500, reason: 'InternalError', message: action.message ?? 'Internal error occurred: injected fault' })
     default:
       return new StatusError({ code, reason: '', message: action.message ?? `injected fault ${code}` })
+  }
+}
+
+/** What the handler does after a fault rule: nothing more, go on, or go on and cut the watch. */
+export type FaultOutcome = 'answered' | 'go' | { readonly cutAfterEvents: number }
+
+/** Applies one fault rule to a request. */
+export async function applyFault(
+  state: FaultState,
+  fault: FaultRule,
+  exchange: { readonly request: IncomingMessage; readonly response: ServerResponse; readonly route: Route | undefined },
+): Promise<FaultOutcome> {
+  const { request, response, route } = exchange
+  const answer = (error: StatusError): FaultOutcome => {
+    request.resume()
+    sendError(response, error)
+    return 'answered'
+  }
+  switch (fault.mode) {
+    case 'freeze':
+      await state.hold()
+      // Released by stop: the connection is gone and nothing may be written any more.
+      return request.socket.destroyed ? 'answered' : 'go'
+    case 'latency':
+      await new Promise((resolve) => setTimeout(resolve, fault.ms))
+      return request.socket.destroyed ? 'answered' : 'go'
+    case 'throttle':
+      return answer(faultStatus(429, route, { retryAfterSeconds: fault.retryAfterSeconds }))
+    case 'error':
+      return answer(faultStatus(fault.status ?? 500, route, { message: fault.message }))
+    case 'conflict':
+      return answer(faultStatus(409, route, {}))
+    case 'drop':
+      request.socket.destroy()
+      return 'answered'
+    case 'cutWatch':
+      return { cutAfterEvents: fault.afterEvents ?? 0 }
   }
 }

@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Cluster } from '../state/cluster.js'
 import type { OpenWatch } from '../verbs/watch.js'
 import type { Interceptor, RecordedRequest } from '../../types.js'
-import { faultStatus } from './faults.js'
+import { applyFault, faultStatus } from './faults.js'
+import type { FaultState } from './faultState.js'
 import { managerFromUserAgent } from './requestOptions.js'
 import type { Route } from './route.js'
 import { route } from './route.js'
@@ -30,6 +31,7 @@ export interface HandlerContext {
   readonly log: LoggedRequest[]
   readonly interceptors: InterceptHook[]
   readonly watches: Set<OpenWatch>
+  readonly faults: FaultState
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -99,6 +101,13 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     }
     const entry = record(url, request, route_)
     context.log.push(entry)
+    let cutAfterEvents: number | undefined
+    const fault = context.faults.take(entry)
+    if (fault !== undefined) {
+      const outcome = await applyFault(context.faults, fault, { request, response, route: route_ })
+      if (outcome === 'answered') return
+      if (outcome !== 'go') cutAfterEvents = outcome.cutAfterEvents
+    }
     for (const hook of context.interceptors) {
       const action = await hook(entry)
       if (action === undefined) continue
@@ -130,7 +139,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       serveDiscovery(context, route_, response)
       return
     }
-    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8') })
+    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), cutAfterEvents })
   } catch (err) {
     if (err instanceof StatusError) sendError(response, err)
     else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))

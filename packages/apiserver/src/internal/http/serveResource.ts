@@ -24,6 +24,8 @@ export interface Exchange {
   readonly request: IncomingMessage
   readonly response: ServerResponse
   readonly body: string
+  /** Set by a `cutWatch` fault. */
+  readonly cutAfterEvents?: number | undefined
 }
 
 /** Serves one resource request; throws StatusError for the handler to answer. */
@@ -69,7 +71,7 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       }
       // Selectors are compiled before the stream starts, so a bad one is a plain 400.
       listObjects(cluster, type, { ...query, limit: 1, resourceVersion: undefined })
-      const handle = startWatch(cluster, type, { query, response })
+      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents })
       context.watches.add(handle)
       response.on('close', () => context.watches.delete(handle))
       return

@@ -97,6 +97,12 @@ export class Store {
   }
 
   /** Calls `listener` on every later commit; returns the unsubscribe function. */
+  /** Forgets the whole history: every resourceVersion up to the current one is compacted. */
+  compactAll(): void {
+    this.compacted = this.resourceVersion
+    this.history = []
+  }
+
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)

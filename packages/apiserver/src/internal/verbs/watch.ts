@@ -20,11 +20,13 @@ export interface WatchQuery extends ListQuery {
 /** An open watch stream, closed by the server's stop. */
 export interface OpenWatch {
   close(): void
+  /** Destroys the stream without a final event, as a dropped connection does. */
+  cut(): void
 }
 
 /** Streams a watch to `response`; returns a handle that ends it. */
-export function startWatch(cluster: Cluster, type: ResourceType, stream: { query: WatchQuery; response: ServerResponse }): OpenWatch {
-  const { query, response } = stream
+export function startWatch(cluster: Cluster, type: ResourceType, stream: { query: WatchQuery; response: ServerResponse; cutAfterEvents?: number | undefined }): OpenWatch {
+  const { query, response, cutAfterEvents } = stream
   const matcher = selectorOf(type, query)
   const key = typeKey(type)
   const inScope = (o: KubeObject): boolean => query.namespace === undefined || (o.metadata.namespace ?? '') === query.namespace
@@ -32,11 +34,23 @@ export function startWatch(cluster: Cluster, type: ResourceType, stream: { query
   response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
   response.flushHeaders()
   let closed = false
+  // Read through a function: the closures below set it, which control-flow narrowing cannot see.
+  const isClosed = (): boolean => closed
   let lastActivity = Date.now()
+  let written = 0
   const write = (type_: string, object: KubeObject | KubeMap): void => {
     if (closed) return
     lastActivity = Date.now()
-    response.write(`${JSON.stringify({ type: type_, object })}\n`)
+    written++
+    if (cutAfterEvents === undefined || written < cutAfterEvents) {
+      response.write(`${JSON.stringify({ type: type_, object })}\n`)
+      return
+    }
+    // The last event goes out before the cut, so the client sees exactly `cutAfterEvents` events.
+    closed = true
+    unsubscribe()
+    for (const t of timers) clearTimeout(t)
+    response.write(`${JSON.stringify({ type: type_, object })}\n`, () => response.destroy())
   }
   const deliver = (event: StoreEvent): void => {
     if (event.typeKey !== key) return
@@ -62,7 +76,15 @@ export function startWatch(cluster: Cluster, type: ResourceType, stream: { query
       for (const t of timers) clearTimeout(t)
       response.end()
     },
+    cut() {
+      if (closed) return
+      closed = true
+      unsubscribe()
+      for (const t of timers) clearTimeout(t)
+      response.destroy()
+    },
   }
+  if (cutAfterEvents === 0) setImmediate(() => handle.cut())
   response.on('close', () => handle.close())
 
   const rvParam = query.resourceVersion
@@ -82,6 +104,8 @@ export function startWatch(cluster: Cluster, type: ResourceType, stream: { query
     }
     for (const event of events) deliver(event)
   }
+  // A cut during the initial events ends the watch before it listens.
+  if (isClosed()) return handle
   unsubscribe = cluster.store.subscribe(deliver)
 
   if (query.allowWatchBookmarks && cluster.settings.bookmarkIntervalMs > 0) {

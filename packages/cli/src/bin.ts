@@ -1,21 +1,33 @@
 #!/usr/bin/env node
 import { main } from './main.js'
 
-// SIGINT/SIGTERM abort the running command (a reconcile stops between requests); a second one
-// exits at once.
+// SIGINT/SIGTERM abort the running command: every request and read follows the signal, so the
+// command ends promptly with exit 128+signal (130, 143). A second signal exits at once.
 const controller = new AbortController()
-const stop = (): void => {
-  if (controller.signal.aborted) process.exit(130)
-  controller.abort(new Error('interrupted'))
+const codes = { SIGINT: 130, SIGTERM: 143 } as const
+let received: keyof typeof codes | undefined
+const stop = (name: keyof typeof codes): void => {
+  if (received !== undefined) process.exit(codes[name])
+  received = name
+  controller.abort(new Error(`interrupted by ${name}`))
 }
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+const onInt = (): void => stop('SIGINT')
+const onTerm = (): void => stop('SIGTERM')
+process.on('SIGINT', onInt)
+process.on('SIGTERM', onTerm)
 
-process.exitCode = await main(process.argv.slice(2), {
+const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   signal: controller.signal,
 })
-process.off('SIGINT', stop)
-process.off('SIGTERM', stop)
+process.off('SIGINT', onInt)
+process.off('SIGTERM', onTerm)
+if (received === undefined) {
+  process.exitCode = code
+} else {
+  // Interrupted: a read still parked in the thread pool (an open() of a pipe nobody writes) must
+  // not keep the process alive once the command has given up.
+  process.exit(codes[received])
+}

@@ -29,6 +29,12 @@ function untilStopped(signal: AbortSignal): Promise<string> {
   })
 }
 
+const flags = {
+  port: { type: 'string' },
+  'kubeconfig-out': { type: 'string' },
+  'simulate-controllers': { type: 'boolean', default: false },
+} as const
+
 export const apiserverCommand: Command = {
   name: 'apiserver',
   summary: 'run an in-memory Kubernetes API server for tests and demos',
@@ -51,12 +57,9 @@ Example:
   gitops apiserver --kubeconfig-out /tmp/kubeconfig &
   kubectl --kubeconfig /tmp/kubeconfig apply --server-side -f app.yaml
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values } = parseCommandArgs(argv, {
-      port: { type: 'string' },
-      'kubeconfig-out': { type: 'string' },
-      'simulate-controllers': { type: 'boolean', default: false },
-    })
+    const { values } = parseCommandArgs(argv, flags)
     const format = outputFormat(values.output)
     const port = portFlag(stringFlag(values, 'port'))
     const out = stringFlag(values, 'kubeconfig-out')

@@ -11,7 +11,7 @@ import { createKubeClient } from '@gitops-sdk/apply'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
-import { durationFlag, inventoryFlag } from './apply.js'
+import { durationFlag, inventoryFlag } from '../flags.js'
 
 let server: ApiServer
 let client: KubeClient

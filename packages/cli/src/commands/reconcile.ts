@@ -4,8 +4,34 @@ import type { Command } from '../context.js'
 import { formatReconcile, reconcileData } from '../formatStatus.js'
 import type { ReconcileRecord } from '../reconcileRecord.js'
 import { createProgress } from '../terminal.js'
-import { durationFlag, inventoryFlag } from './apply.js'
-import { kubeconfigPath, loadAgeIdentities, parseRef, secretFrom, substituteFlags } from './options.js'
+import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
+import { loadAgeIdentities } from './options.js'
+
+const flags = {
+  url: { type: 'string' },
+  ref: { type: 'string' },
+  path: { type: 'string', default: '.' },
+  inventory: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  prune: { type: 'boolean', default: false },
+  'allow-empty': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  once: { type: 'boolean', default: false },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  'age-key-file': { type: 'string', multiple: true },
+  substitute: { type: 'string', multiple: true },
+  'target-namespace': { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'field-manager': { type: 'string' },
+  username: { type: 'string' },
+  'password-env': { type: 'string' },
+  'token-env': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  ...kubeFlags,
+} as const satisfies FlagSpec
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
@@ -26,7 +52,10 @@ Flags:
   --ref KIND:VALUE       branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF (default: HEAD)
   --path P               path of the kustomization in the repository (default .)
   --inventory NS/NAME    ConfigMap holding the inventory and the last status (required)
+  -n, --namespace NS     namespace of --inventory NAME (as flux's -n names the Kustomization's)
   --prune                delete objects that left the inventory
+  --allow-empty          with --prune, let a render of no objects prune the whole inventory
+                         (otherwise an empty render of a non-empty inventory fails the reconcile)
   --wait                 wait until every applied object is healthy
   --once                 reconcile once and exit (0 when Ready, 2 when not)
   --interval D           time between reconciles when not --once (default 5m)
@@ -47,38 +76,20 @@ Example:
   gitops reconcile --url https://git.example/fleet.git --ref branch:main --path clusters/prod \\
     --inventory flux-system/prod --prune --wait --once --age-key-file age.agekey
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      url: { type: 'string' },
-      ref: { type: 'string' },
-      path: { type: 'string', default: '.' },
-      inventory: { type: 'string' },
-      prune: { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      once: { type: 'boolean', default: false },
-      interval: { type: 'string' },
-      timeout: { type: 'string' },
-      'age-key-file': { type: 'string', multiple: true },
-      substitute: { type: 'string', multiple: true },
-      'target-namespace': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'field-manager': { type: 'string' },
-      username: { type: 'string' },
-      'password-env': { type: 'string' },
-      'token-env': { type: 'string' },
-      'metrics-port': { type: 'string' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    })
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const { values, positionals } = parseCommandArgs(argv, flags)
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const format = outputFormat(values.output)
     const url = stringFlag(values, 'url')
-    if (url === undefined) throw new UsageError('--url is required')
-    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
-    if (inventory === undefined) throw new UsageError('--inventory NS/NAME is required')
+    if (url === undefined) throw new UsageError('--url is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--url' } })
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'), namespaceValue(values))
+    if (inventory === undefined) throw new UsageError('--inventory NS/NAME is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--inventory' } })
     const once = booleanFlag(values, 'once')
-    if (once && stringFlag(values, 'interval') !== undefined) throw new UsageError('--once and --interval exclude each other')
-    const interval = durationFlag(stringFlag(values, 'interval'), 5 * 60_000)
+    if (once && stringFlag(values, 'interval') !== undefined) throw new UsageError('--once and --interval exclude each other', { code: 'CLI_FLAG_INVALID', details: { flag: '--interval' } })
+    // Secrets the command line points at: masked in the status before it is printed or stored.
+    const secrets = secretsOf(argv, io.env)
+    const interval = durationFlag(stringFlag(values, 'interval'), 5 * 60_000, '--interval')
     const timeout = durationFlag(stringFlag(values, 'timeout'), 5 * 60_000)
     const metricsPort = portFlag(stringFlag(values, 'metrics-port'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
@@ -107,7 +118,7 @@ Example:
       signal,
     })
     const progress = createProgress(io)
-    const steps = createReconcileSteps({
+    const allSteps = createReconcileSteps({
       source,
       client,
       inventory,
@@ -121,8 +132,12 @@ Example:
         if ('phase' in event) progress.update(`fetch: ${event.phase}`, event.loaded, event.total)
         else if (event.type === 'stage') progress.update(`apply: ${event.stage}`, 0, event.objects)
       },
-      onWarning: (message) => progress.line(`warning: ${message}`),
+      onWarning: (message) => progress.line(`warning: ${maskText(message, secrets)}`),
     })
+    const steps =
+      booleanFlag(values, 'prune') && !booleanFlag(values, 'allow-empty')
+        ? refuseEmptyRender(allSteps, `${redactUrl(url)} ${stringFlag(values, 'path') ?? '.'}`, inventory)
+        : allSteps
     const spec = {
       name: inventory.name,
       path: stringFlag(values, 'path') ?? '.',
@@ -137,7 +152,10 @@ Example:
       .then((object) => (object === undefined ? undefined : record.readRecord(object)))
       .catch(() => undefined)
     let last: ReconcileRecord | undefined
-    const report = async (status: ReconcileStatus): Promise<void> => {
+    const report = async (raw: ReconcileStatus): Promise<void> => {
+      // A failure may quote the repository URL (with its credentials) or a token: the status is
+      // masked before it is printed or recorded on the inventory.
+      const status = maskData(raw, secrets)
       progress.end()
       printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
       last = record.recordOf(status, last ?? (await recorded))
@@ -157,7 +175,7 @@ Example:
         await report(status)
         const failure = core.reconcileFailure(status)
         if (failure !== undefined) {
-          io.stderr.write(`gitops reconcile: ${failure.message}\n`)
+          io.stderr.write(`gitops reconcile: ${maskText(failure.message, secrets)}\n`)
           return EXIT_ERROR
         }
         return EXIT_OK
@@ -168,7 +186,7 @@ Example:
         for await (const event of reconciler.events({ signal })) {
           onEvent(event)
           if (event.type === 'finished') await report(event.status)
-          if (event.type === 'alert') progress.line(`alert: ${event.alert.message}`)
+          if (event.type === 'alert') progress.line(`alert: ${maskText(event.alert.message, secrets)}`)
         }
       } finally {
         await reconciler.stop()
@@ -186,4 +204,30 @@ function portFlag(value: string | undefined): number | undefined {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
   return port
+}
+
+/** The two steps {@link refuseEmptyRender} wraps, typed loosely so that any step set fits. */
+interface GuardedSteps {
+  readonly apply: (objects: readonly never[], input: { readonly signal: AbortSignal }) => Promise<unknown>
+  readonly loadInventory?: ((input: { readonly signal: AbortSignal }) => Promise<{ readonly entries: readonly unknown[] } | undefined>) | undefined
+}
+
+/**
+ * An empty render of a non-empty inventory fails the apply phase instead of pruning everything
+ * (a wrong --path, a kustomization that renders nothing), unless --allow-empty.
+ */
+function refuseEmptyRender<S extends GuardedSteps>(steps: S, subject: string, inventory: { readonly namespace: string; readonly name: string }): S {
+  const { apply, loadInventory } = steps
+  if (loadInventory === undefined) return steps
+  const guarded = async (objects: readonly never[], input: { readonly signal: AbortSignal }): Promise<unknown> => {
+    if (objects.length === 0) {
+      const previous = await loadInventory(input)
+      if (previous !== undefined && previous.entries.length > 0) {
+        const { emptySetError } = await import('./apply.js')
+        throw emptySetError(subject, inventory, previous.entries.length)
+      }
+    }
+    return apply(objects, input)
+  }
+  return { ...steps, apply: guarded }
 }

@@ -17,6 +17,11 @@ export interface CliIO {
   readonly stdin?: AsyncIterable<Uint8Array | string> | undefined
   readonly cwd?: string | undefined
   readonly signal?: AbortSignal | undefined
+  /**
+   * Receives the error that ended a command (after its line went to stderr): for programs that
+   * embed the CLI and for tests, which branch on its `code` rather than on the printed text.
+   */
+  readonly onError?: ((error: unknown) => void) | undefined
 }
 
 /** What a sub-command gets: its arguments, the io, and shared helpers. */

@@ -87,8 +87,9 @@ export function diskFs(root: string): FileSystem {
     async stat(path) {
       try {
         const s = fs.statSync(abs(path))
-        if (!s.isFile() && !s.isDirectory()) return undefined
-        return { type: s.isFile() ? 'file' : 'directory', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
+        // A FIFO, socket or device is shown as a file, so that reading it fails naming it
+        // (CORE_FS_NOT_A_FILE) instead of the build calling it missing.
+        return { type: s.isDirectory() ? 'directory' : 'file', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return undefined
         throw err

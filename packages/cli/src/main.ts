@@ -95,6 +95,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
   } catch (err) {
     io.stderr.write(`gitops${command === undefined ? '' : ` ${command.name}`}: ${describeError(err)}\n`)
     if (command !== undefined && err instanceof UsageError && err.code === 'CLI_UNKNOWN_FLAG') io.stderr.write(usageOf(command))
+    io.onError?.(err)
     return EXIT_ERROR
   }
 }

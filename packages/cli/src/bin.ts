@@ -2,7 +2,7 @@
 import { main } from './main.js'
 
 // SIGINT/SIGTERM abort the running command: every request and read follows the signal, so the
-// command ends promptly with exit 128+signal (130, 143). A second signal exits at once.
+// command ends promptly, then the process ends by that signal. A second signal exits at once.
 const controller = new AbortController()
 const codes = { SIGINT: 130, SIGTERM: 143 } as const
 let received: keyof typeof codes | undefined
@@ -27,7 +27,8 @@ process.off('SIGTERM', onTerm)
 if (received === undefined) {
   process.exitCode = code
 } else {
-  // Interrupted: a read still parked in the thread pool (an open() of a pipe nobody writes) must
-  // not keep the process alive once the command has given up.
-  process.exit(codes[received])
+  // Interrupted: end by the signal itself, as Unix programs do after cleaning up (the shell then
+  // shows 130 or 143). process.exit would wait for a read still parked in the thread pool (an
+  // open() of a pipe nobody writes to) and never return.
+  process.kill(process.pid, received)
 }

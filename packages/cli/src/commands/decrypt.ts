@@ -4,7 +4,7 @@ import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
-import { loadAgeIdentities } from './options.js'
+import { abortable, loadAgeIdentities } from './options.js'
 
 const flags = {
   'input-type': { type: 'string' },
@@ -46,7 +46,7 @@ export function fileArgument(positionals: readonly string[], io: CliIO): string 
 
 /** Reads FILE (a pipe too, as `sops decrypt /dev/stdin`), following the signal; a missing one is named. */
 export async function readInput(path: string, shown: string, signal: AbortSignal): Promise<Buffer> {
-  return readFile(path, { signal }).catch((err: unknown) => {
+  return abortable(readFile(path, { signal }), signal).catch((err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') throw new UsageError(`${shown}: no such file`, { code: 'CLI_FILE_NOT_FOUND', details: { path: shown }, cause: err })
     if (code === 'EISDIR') throw new UsageError(`${shown}: is a directory, not a file`, { code: 'CLI_FILE_NOT_FOUND', details: { path: shown }, cause: err })

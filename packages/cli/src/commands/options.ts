@@ -11,6 +11,20 @@ import { kubeconfigPath, stringFlag } from '../flags.js'
 import type { FlagValues } from '../flags.js'
 
 /**
+ * Settles as `work` does, or rejects with the signal's reason as soon as it aborts: node's
+ * readFile looks at its signal only between reads, and an open() of a pipe nobody writes to
+ * never returns, so without this an interrupted command would wait for it forever.
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+/**
  * The age identities of `--age-key-file F` (repeatable), then those of sops' environment sources
  * (`SOPS_AGE_KEY`, `SOPS_AGE_KEY_FILE`, `SOPS_AGE_SSH_PRIVATE_KEY_FILE`, the default keys.txt).
  */
@@ -54,7 +68,7 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
   const path = resolve(io.cwd ?? process.cwd(), input)
   const info = await stat(path).catch(() => undefined)
   if (info === undefined) throw new UsageError(`${input}: no such file or directory`, { code: 'CLI_FILE_NOT_FOUND', details: { path: input } })
-  if (!info.isDirectory()) return parseObjects(await readFile(path, { encoding: 'utf8', signal }), { source: input })
+  if (!info.isDirectory()) return parseObjects(await abortable(readFile(path, { encoding: 'utf8', signal }), signal), { source: input })
   const { renderDirectory } = await import('../renderDirectory.js')
   return renderDirectory(path, { plainDirectories: true, signal }, io.cwd)
 }

@@ -20,7 +20,8 @@ describe('gitops', () => {
     const c = capture()
     expect(await main(['--help'], c.io)).toBe(0)
     expect(c.out()).toContain('Usage:\n  gitops <command> [flags]')
-    expect(c.out()).toContain('demo')
+    expect(c.out()).toContain('reconcile')
+    expect(c.out()).not.toMatch(/^ +demo /m)
   })
 
   it('prints its version, exit 0', async () => {
@@ -38,16 +39,16 @@ describe('gitops', () => {
 
   it('fails an unknown flag and a bad --output as usage errors, exit 2', async () => {
     const c = capture()
-    expect(await main(['demo', '--nope'], c.io)).toBe(2)
-    expect(c.err()).toMatch(/^gitops demo: Unknown option '--nope'/)
+    expect(await main(['status', '--nope'], c.io)).toBe(2)
+    expect(c.err()).toMatch(/^gitops status: Unknown option '--nope'/)
     const d = capture()
-    expect(await main(['demo', '--output', 'xml'], d.io)).toBe(2)
-    expect(d.err()).toBe('gitops demo: --output must be text, json or yaml, not xml\n')
+    expect(await main(['status', '--output', 'xml'], d.io)).toBe(2)
+    expect(d.err()).toBe('gitops status: --output must be text, json or yaml, not xml\n')
   })
 
   it('prints a sub-command’s help with an example', async () => {
     const c = capture()
-    expect(await main(['demo', '--help'], c.io)).toBe(0)
+    expect(await main(['status', '--help'], c.io)).toBe(0)
     expect(c.out()).toContain('Example:')
   })
 })

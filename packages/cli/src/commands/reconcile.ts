@@ -1,8 +1,7 @@
-import type { ReconcilerEvent, ReconcileStatus } from '@gitops-sdk/core'
+import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { formatReconcile, reconcileData } from '../formatStatus.js'
-import type { ReconcileRecord } from '../reconcileRecord.js'
 import { createProgress } from '../terminal.js'
 import { durationFlag, inventoryFlag } from './apply.js'
 import { kubeconfigPath, loadAgeIdentities, parseRef, secretFrom, substituteFlags } from './options.js'
@@ -92,13 +91,9 @@ Example:
       },
     }
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
-    const [{ createKubeClient }, core, { createReconcileSteps }, { createReconcilerMetrics, serveMetrics }, record] = await Promise.all([
-      import('@gitops-sdk/apply'),
-      import('@gitops-sdk/core'),
-      import('../steps.js'),
-      import('../metrics.js'),
-      import('../reconcileRecord.js'),
-    ])
+    const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
+    const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
+    const record = engine
     const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
     const client = await createKubeClient({
       kubeconfig: kubeconfigPath(io, values),
@@ -153,16 +148,16 @@ Example:
     if (server !== undefined) io.stderr.write(`metrics at ${server.url}\n`)
     try {
       if (once) {
-        const { status } = await core.reconcile(spec, steps, { signal, onEvent })
+        const { status } = await engine.reconcile(spec, steps, { signal, onEvent })
         await report(status)
-        const failure = core.reconcileFailure(status)
+        const failure = engine.reconcileFailure(status)
         if (failure !== undefined) {
           io.stderr.write(`gitops reconcile: ${failure.message}\n`)
           return EXIT_ERROR
         }
         return EXIT_OK
       }
-      const reconciler = new core.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
+      const reconciler = new engine.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
       reconciler.start()
       try {
         for await (const event of reconciler.events({ signal })) {

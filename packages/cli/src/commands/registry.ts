@@ -5,7 +5,6 @@ import { apiserverCommand } from './apiserver.js'
 import { applyCommand } from './apply.js'
 import { buildCommand } from './build.js'
 import { decryptCommand } from './decrypt.js'
-import { demoCommand } from './demo.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
@@ -23,5 +22,4 @@ export const commands: readonly Command[] = [
   reconcileCommand,
   statusCommand,
   apiserverCommand,
-  demoCommand,
 ]

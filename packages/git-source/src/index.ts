@@ -22,5 +22,5 @@ export type {
   GitAuth,
   GitRef,
   IncludeSpec,
-  UnchangedSource,
+  UnchangedGitSource,
 } from './types.js'

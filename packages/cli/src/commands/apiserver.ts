@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { booleanFlag, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
+import { loadApiServer } from '../loadApiServer.js'
 
 function portFlag(value: string | undefined): number {
   if (value === undefined) return 0
@@ -63,7 +64,7 @@ Example:
     const format = outputFormat(values.output)
     const port = portFlag(stringFlag(values, 'port'))
     const out = stringFlag(values, 'kubeconfig-out')
-    const { startApiServer } = await import('@gitops-sdk/apiserver')
+    const { startApiServer } = await loadApiServer()
     const server = await startApiServer({ port, controllers: booleanFlag(values, 'simulate-controllers') ? 'ready' : 'none', signal })
     try {
       const kubeconfig = out === undefined ? undefined : resolve(io.cwd ?? process.cwd(), out)

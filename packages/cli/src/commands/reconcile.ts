@@ -1,12 +1,11 @@
-import type { ReconcilerEvent, ReconcileStatus } from '@gitops-sdk/core'
+import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { formatReconcile, reconcileData } from '../formatStatus.js'
-import type { ReconcileRecord } from '../reconcileRecord.js'
 import { createProgress } from '../terminal.js'
 import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
-import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
+import { maskData, maskText, secretsOf } from '../redact.js'
 import { loadAgeIdentities } from './options.js'
 
 const flags = {
@@ -54,8 +53,8 @@ Flags:
   --inventory NS/NAME    ConfigMap holding the inventory and the last status (required)
   -n, --namespace NS     namespace of --inventory NAME (as flux's -n names the Kustomization's)
   --prune                delete objects that left the inventory
-  --allow-empty          with --prune, let a render of no objects prune the whole inventory
-                         (otherwise an empty render of a non-empty inventory fails the reconcile)
+  --allow-empty          accept a render of no objects over a non-empty inventory (with --prune it
+                         deletes them all); otherwise such a reconcile fails, RECONCILE_EMPTY_RENDER
   --wait                 wait until every applied object is healthy
   --once                 reconcile once and exit (0 when Ready, 2 when not)
   --interval D           time between reconciles when not --once (default 5m)
@@ -103,13 +102,9 @@ Example:
       },
     }
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
-    const [{ createKubeClient }, core, { createReconcileSteps }, { createReconcilerMetrics, serveMetrics }, record] = await Promise.all([
-      import('@gitops-sdk/apply'),
-      import('@gitops-sdk/core'),
-      import('../steps.js'),
-      import('../metrics.js'),
-      import('../reconcileRecord.js'),
-    ])
+    const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
+    const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
+    const record = engine
     const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
     const client = await createKubeClient({
       kubeconfig: kubeconfigPath(io, values),
@@ -118,7 +113,7 @@ Example:
       signal,
     })
     const progress = createProgress(io)
-    const allSteps = createReconcileSteps({
+    const steps = createReconcileSteps({
       source,
       client,
       inventory,
@@ -134,14 +129,12 @@ Example:
       },
       onWarning: (message) => progress.line(`warning: ${maskText(message, secrets)}`),
     })
-    const steps =
-      booleanFlag(values, 'prune') && !booleanFlag(values, 'allow-empty')
-        ? refuseEmptyRender(allSteps, `${redactUrl(url)} ${stringFlag(values, 'path') ?? '.'}`, inventory)
-        : allSteps
     const spec = {
       name: inventory.name,
       path: stringFlag(values, 'path') ?? '.',
       prune: booleanFlag(values, 'prune'),
+      // An empty render of a non-empty inventory fails (RECONCILE_EMPTY_RENDER) unless asked for.
+      allowEmpty: booleanFlag(values, 'allow-empty'),
       wait: booleanFlag(values, 'wait'),
       timeout,
     }
@@ -171,16 +164,16 @@ Example:
     if (server !== undefined) io.stderr.write(`metrics at ${server.url}\n`)
     try {
       if (once) {
-        const { status } = await core.reconcile(spec, steps, { signal, onEvent })
+        const { status } = await engine.reconcile(spec, steps, { signal, onEvent })
         await report(status)
-        const failure = core.reconcileFailure(status)
+        const failure = engine.reconcileFailure(status)
         if (failure !== undefined) {
           io.stderr.write(`gitops reconcile: ${maskText(failure.message, secrets)}\n`)
           return EXIT_ERROR
         }
         return EXIT_OK
       }
-      const reconciler = new core.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
+      const reconciler = new engine.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
       reconciler.start()
       try {
         for await (const event of reconciler.events({ signal })) {
@@ -204,30 +197,4 @@ function portFlag(value: string | undefined): number | undefined {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
   return port
-}
-
-/** The two steps {@link refuseEmptyRender} wraps, typed loosely so that any step set fits. */
-interface GuardedSteps {
-  readonly apply: (objects: readonly never[], input: { readonly signal: AbortSignal }) => Promise<unknown>
-  readonly loadInventory?: ((input: { readonly signal: AbortSignal }) => Promise<{ readonly entries: readonly unknown[] } | undefined>) | undefined
-}
-
-/**
- * An empty render of a non-empty inventory fails the apply phase instead of pruning everything
- * (a wrong --path, a kustomization that renders nothing), unless --allow-empty.
- */
-function refuseEmptyRender<S extends GuardedSteps>(steps: S, subject: string, inventory: { readonly namespace: string; readonly name: string }): S {
-  const { apply, loadInventory } = steps
-  if (loadInventory === undefined) return steps
-  const guarded = async (objects: readonly never[], input: { readonly signal: AbortSignal }): Promise<unknown> => {
-    if (objects.length === 0) {
-      const previous = await loadInventory(input)
-      if (previous !== undefined && previous.entries.length > 0) {
-        const { emptySetError } = await import('./apply.js')
-        throw emptySetError(subject, inventory, previous.entries.length)
-      }
-    }
-    return apply(objects, input)
-  }
-  return { ...steps, apply: guarded }
 }

@@ -6,7 +6,6 @@ import { applyCommand } from './apply.js'
 import { buildCommand } from './build.js'
 import { createCompletionCommand } from './completion.js'
 import { decryptCommand } from './decrypt.js'
-import { demoCommand } from './demo.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
@@ -25,7 +24,6 @@ export const commands: readonly Command[] = [
   reconcileCommand,
   statusCommand,
   apiserverCommand,
-  demoCommand,
   versionCommand,
   createCompletionCommand(() => commands),
 ]

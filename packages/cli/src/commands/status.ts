@@ -1,6 +1,6 @@
 import { outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import type { ReconcileRecord } from '../reconcileRecord.js'
+import type { ReconcileRecord } from '@gitops-sdk/reconcile'
 import { useColor } from '../terminal.js'
 import { booleanFlag, inventoryFlag, kubeFlags, namespaceValue } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
@@ -55,7 +55,7 @@ Example:
       throw new UsageError('--inventory names one inventory; -A/--all-namespaces lists them all', { code: 'CLI_FLAG_INVALID', details: { flag: '--all-namespaces' } })
     }
     const client = await connect(io, values, signal)
-    const { MANAGED_BY, readRecord } = await import('../reconcileRecord.js')
+    const { MANAGED_BY, readRecord } = await import('@gitops-sdk/reconcile')
     let rows: Row[]
     if (inventory !== undefined) {
       const object = await client.get({ group: '', version: 'v1', kind: inventory.kind ?? 'ConfigMap', namespace: inventory.namespace, name: inventory.name }, { signal })

@@ -40,7 +40,7 @@ function start(argv: readonly string[], ready: string | RegExp): { child: ChildP
   const child = spawn(process.execPath, [bin, ...argv], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } })
   let err = ''
   const blocked = new Promise<void>((done) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString()
       if (typeof ready === 'string' ? err.includes(ready) : ready.test(err)) done()
     })

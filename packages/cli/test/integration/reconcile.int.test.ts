@@ -251,8 +251,7 @@ describe('gitops reconcile', () => {
   it('reconciles from a cache dir after a restart, when the cache already holds the revision', async () => {
     const { createKubeClient } = await import('@gitops-sdk/apply')
     const { parseIdentities } = await import('@gitops-sdk/secrets')
-    const { reconcile: reconcileOnce } = await import('@gitops-sdk/core')
-    const { createReconcileSteps } = await import('../../src/steps.js')
+    const { createReconcileSteps, reconcile: reconcileOnce } = await import('@gitops-sdk/reconcile')
     await repo.commit(fleet, { message: 'the fleet once more' })
     const cacheDir = join(dir, 'source-cache')
     const client = await createKubeClient({ kubeconfig })

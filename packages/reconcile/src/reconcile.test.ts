@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createChangeSet,
-  createFakeClock,
-  getCondition,
-  memoryFs,
-  parseObjects,
-  readTextFile,
-  reconcile,
-  reconcileFailure,
-  refKey,
-  refOf,
-} from './index.js'
-import type { ChangeSet, Inventory, KubeObject, ObjectRef, ReconcileEvent, ReconcileSteps } from './index.js'
+import { createChangeSet, createFakeClock, getCondition, memoryFs, parseObjects, readTextFile, refKey, refOf } from '@gitops-sdk/core'
+import type { ChangeSet, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { reconcile, reconcileFailure, ReconcileStepError } from './index.js'
+import type { ReconcileEvent, ReconcileSteps } from './index.js'
 
 const cm = (name: string, value = '1') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: app\ndata:\n  v: "${value}"\n`
 
@@ -42,7 +33,8 @@ function world(files: Record<string, string>) {
       for (const object of objects) {
         const ref = refOf(object)
         if (ref.name === failApplyOf) {
-          throw Object.assign(new Error(`ConfigMap/app/${ref.name}: admission denied`), {
+          throw new ReconcileStepError({
+            message: `ConfigMap/app/${ref.name}: admission denied`,
             changeSet: createChangeSet([...entries, { ref, action: 'failed', reason: 'admission denied' }]),
           })
         }
@@ -161,7 +153,7 @@ describe('reconcile', () => {
     expect(w.cluster.has('|ConfigMap|app|c')).toBe(true)
     expect(status.lastAppliedRevision).toBe(first.status.lastAppliedRevision)
     expect(status.lastAttemptedRevision).toMatch(/^main@sha1:3{40}$/)
-    expect(reconcileFailure(status)).toMatchObject({ code: 'CORE_RECONCILE_FAILED', details: { phase: 'apply' } })
+    expect(reconcileFailure(status)).toMatchObject({ code: 'RECONCILE_FAILED', details: { phase: 'apply' } })
   })
 
   it('reports a build failure as BuildFailed and Stalled, applying nothing', async () => {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ReconcilerEvent } from '@gitops-sdk/core'
+import type { ReconcilerEvent } from './reconciler.js'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 /** Prometheus metrics of a reconciler, fed by its events. */

@@ -3,7 +3,8 @@
 // field manager, so that it never conflicts with the inventory data.
 import type { InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { formatSummary, getCondition } from '@gitops-sdk/core'
-import type { KubeObject, ReconcileStatus } from '@gitops-sdk/core'
+import type { KubeObject } from '@gitops-sdk/core'
+import type { ReconcileStatus } from './types.js'
 
 /** The annotation holding the last reconcile's outcome, as JSON. */
 export const STATUS_ANNOTATION = 'gitops-sdk.io/reconcile-status'

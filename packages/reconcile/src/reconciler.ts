@@ -1,9 +1,7 @@
-import { systemClock } from './clock.js'
-import type { Clock } from './clock.js'
-import { getCondition, markFailed } from './conditions.js'
-import { createChangeSet } from './changeSet.js'
+import { createChangeSet, getCondition, markFailed, systemClock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core'
 import { reconcile } from './reconcile.js'
-import type { ReconcileEvent, ReconcileSpec, ReconcileState, ReconcileStatus, ReconcileSteps } from './reconcileTypes.js'
+import type { ReconcileEvent, ReconcileSpec, ReconcileState, ReconcileStatus, ReconcileSteps } from './types.js'
 
 /** One spec the {@link Reconciler} keeps reconciled, with its schedule and its steps. */
 export interface ReconcilerSpec extends ReconcileSpec {

@@ -1,7 +1,7 @@
-// The concrete steps of a reconcile: core's `reconcile` composes them without importing any of
-// these packages; this file is where they meet (the "convenience entry" of the SDK).
+// The concrete steps of a reconcile: `reconcile` composes steps without knowing how they are done;
+// this file is where the domain packages meet (the "convenience entry" of the SDK).
 import { overlayFs } from '@gitops-sdk/core'
-import type { FileSystem, ReconcileSteps } from '@gitops-sdk/core'
+import type { FileSystem } from '@gitops-sdk/core'
 import { applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
@@ -10,6 +10,7 @@ import { render } from '@gitops-sdk/render'
 import type { SubstituteOptions } from '@gitops-sdk/render'
 import { decryptGeneratorInputs, decryptManifests } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
+import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
 export interface GitSourceSpec {
@@ -52,7 +53,7 @@ export interface ReconcileStepsOptions {
 }
 
 /**
- * Wires the SDK's packages into the steps of core's `reconcile`: `fetchSource` (git-source),
+ * Wires the SDK's packages into the steps of {@link reconcile}: `fetchSource` (git-source),
  * `decryptGeneratorInputs` and `decryptManifests` (secrets), `render` with post-build substitution
  * and Flux's plain-directory mode (render), and `applyAll`, `prune`, `loadInventory`,
  * `saveInventory`, `waitFor` and `detectDrift` (apply).

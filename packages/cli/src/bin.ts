@@ -24,7 +24,8 @@ const code = await main(process.argv.slice(2), {
 })
 process.off('SIGINT', onInt)
 process.off('SIGTERM', onTerm)
-if (received === undefined) {
+if (received === undefined || code === 0) {
+  // A command that treats the signal as its normal end (gitops apiserver) exits 0.
   process.exitCode = code
 } else {
   // Interrupted: end by the signal itself, as Unix programs do after cleaning up (the shell then

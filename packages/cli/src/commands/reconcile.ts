@@ -1,8 +1,7 @@
 import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import { formatReconcile, reconcileData } from '../formatStatus.js'
-import { createProgress } from '../terminal.js'
+import { createProgress, useColor } from '../terminal.js'
 import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 import { maskData, maskText, secretsOf } from '../redact.js'
@@ -150,7 +149,8 @@ Example:
       // masked before it is printed or recorded on the inventory.
       const status = maskData(raw, secrets)
       progress.end()
-      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
+      // @gitops-sdk/reconcile is loaded only here, so that the other commands start without it.
+      printResult(io, { format, data: engine.reconcileStatusData(status), text: () => engine.formatReconcileStatus(status, { color: useColor(io) }), stream: !once })
       last = record.recordOf(status, last ?? (await recorded))
       await record.writeRecord(client, inventory, last).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)

@@ -91,14 +91,15 @@ Example:
     const timeout = durationFlag(stringFlag(values, 'timeout'), 5 * 60_000)
     const metricsPort = portFlag(stringFlag(values, 'metrics-port'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
+    const username = stringFlag(values, 'username')
+    const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))
+    const token = secretFrom(io, '--token-env', stringFlag(values, 'token-env'))
     const source = {
       url,
       ref: parseRef(stringFlag(values, 'ref')),
-      auth: {
-        username: stringFlag(values, 'username'),
-        password: secretFrom(io, '--password-env', stringFlag(values, 'password-env')),
-        token: secretFrom(io, '--token-env', stringFlag(values, 'token-env')),
-      },
+      // No credential flag: no auth object, so that credentials in the URL are used (an empty
+      // one would win over them), as gitops fetch does.
+      auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
     }
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])

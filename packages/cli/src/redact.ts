@@ -36,7 +36,10 @@ export function redactUrl(text: string): string {
       changed = true
     }
   }
-  return changed ? url.toString().replaceAll('%2A%2A%2A', MASK) : text
+  if (!changed) return text
+  const shown = url.toString().replaceAll('%2A%2A%2A', MASK)
+  // URL adds a '/' to a bare host; keep the text as the user wrote it.
+  return shown.endsWith('/') && !text.endsWith('/') && url.search === '' && url.hash === '' ? shown.slice(0, -1) : shown
 }
 
 const URL_IN_TEXT = /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s'"<>`]+/g

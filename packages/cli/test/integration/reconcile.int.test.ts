@@ -122,6 +122,13 @@ describe('gitops reconcile', () => {
     expect(out).toMatch(/prod\s+fleet\s+True\s+ReconciliationSucceeded: Applied revision: main@sha1:/)
     const all = await gitops('status', '--kubeconfig', kubeconfig, '-o', 'json')
     expect(JSON.parse(all.out)).toMatchObject([{ namespace: 'prod', name: 'fleet', ready: 'True' }])
+    // -n NS lists one namespace, -A all of them, and --inventory NAME takes its namespace from -n.
+    expect(JSON.parse((await gitops('status', '-n', 'prod', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toMatchObject([{ namespace: 'prod', name: 'fleet' }])
+    expect(JSON.parse((await gitops('status', '-n', 'staging', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toEqual([])
+    expect(JSON.parse((await gitops('-A', 'status', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toMatchObject([{ namespace: 'prod', name: 'fleet' }])
+    const one = await gitops('status', '-n', 'prod', '--inventory', 'fleet', '--kubeconfig', kubeconfig, '-o', 'yaml')
+    expect(one.out).toMatch(/^ {2}name: fleet$/m)
+    expect(one.out).toMatch(/^ {2}namespace: prod$/m)
   })
 
   it('fails a broken build with BuildFailed, exit 2, and prunes nothing', async () => {

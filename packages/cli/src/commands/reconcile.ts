@@ -1,8 +1,7 @@
 import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import { formatReconcile, reconcileData } from '../formatStatus.js'
-import { createProgress } from '../terminal.js'
+import { createProgress, useColor } from '../terminal.js'
 import { durationFlag, inventoryFlag } from './apply.js'
 import { kubeconfigPath, loadAgeIdentities, parseRef, secretFrom, substituteFlags } from './options.js'
 
@@ -134,9 +133,9 @@ Example:
     let last: ReconcileRecord | undefined
     const report = async (status: ReconcileStatus): Promise<void> => {
       progress.end()
-      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
+      printResult(io, { format, data: engine.reconcileStatusData(status), text: () => engine.formatReconcileStatus(status, { color: useColor(io) }), stream: !once })
       last = record.recordOf(status, last ?? (await recorded))
-      await record.writeRecord(client, inventory, last).catch((err: unknown) => {
+      await record.writeRecord(last, { client, inventory, signal }).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
       })
     }

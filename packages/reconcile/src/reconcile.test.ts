@@ -199,8 +199,16 @@ describe('reconcile', () => {
       const w = world({ 'app/a.yaml': cm('a') })
       const first = await reconcile(spec, w.steps)
       w.commit({ 'app/empty.yaml': '' }, '4')
-      const { status } = await reconcile({ ...spec, allowEmpty: true }, w.steps, { previous: first.state })
+      const told: boolean[] = []
+      const steps: ReconcileSteps = {
+        ...w.steps,
+        apply: async (objects, input) => (told.push(input.allowEmpty), w.steps.apply(objects, input)),
+        prune: async (previous, next, input) => (told.push(input.allowEmpty), w.steps.prune!(previous, next, input)),
+      }
+      const { status } = await reconcile({ ...spec, allowEmpty: true }, steps, { previous: first.state })
       expect(status.failure).toBeUndefined()
+      // The steps hear the decision, so that applyAll and prune can be told the same.
+      expect(told).toEqual([true, true])
       expect(status.changeSet.entries.map((e) => `${e.ref.name}:${e.action}`)).toEqual(['a:deleted'])
       expect(w.cluster.size).toBe(0)
     })

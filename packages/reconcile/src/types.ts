@@ -55,6 +55,17 @@ export interface ApplyStepResult extends ChangeSet {
   readonly inventory?: Inventory | undefined
 }
 
+/** What the apply and prune steps get besides their objects. */
+export interface ApplyStepInput {
+  readonly signal: AbortSignal
+  /**
+   * The spec's `allowEmpty`: `true` when an empty render may replace a non-empty inventory (the
+   * reconcile has refused it otherwise, before this step). Pass it to `applyAll` and `prune`, which
+   * guard the stored inventory the same way.
+   */
+  readonly allowEmpty: boolean
+}
+
 /**
  * The phases of a reconcile as functions, so that {@link reconcile} composes them without
  * depending on how they are done ({@link createReconcileSteps} wires `fetchSource`, the SOPS
@@ -78,9 +89,9 @@ export interface ReconcileSteps {
    * Applies the objects. When any apply fails it rejects with an `ApplyError` or a
    * {@link ReconcileStepError} whose `changeSet` says what had already happened.
    */
-  readonly apply: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<ApplyStepResult>
+  readonly apply: (objects: readonly KubeObject[], input: ApplyStepInput) => Promise<ApplyStepResult>
   /** Deletes what `previous` has and `next` lacks; fails like `apply`. */
-  readonly prune?: (previous: Inventory, next: Inventory, input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
+  readonly prune?: (previous: Inventory, next: Inventory, input: ApplyStepInput) => Promise<ChangeSet>
   /** Stores the new inventory together with the revision it came from. */
   readonly saveInventory?: (inventory: Inventory, input: { readonly revision: string; readonly signal: AbortSignal }) => Promise<void>
   /** Waits until the objects are healthy; rejects with the ones that are not. */

@@ -14,8 +14,11 @@ import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
 export interface GitSourceSpec {
+  /** Repository URL (`https://` or `http://`); credentials go in `auth`, never in the URL. */
   readonly url: string
+  /** Branch, tag, semver range or commit. @defaultValue the remote's HEAD */
   readonly ref?: GitRef | undefined
+  /** Basic or token credentials for the git server. */
   readonly auth?: GitAuth | undefined
   /** PEM certificates to trust for the git server. */
   readonly ca?: string | undefined
@@ -27,6 +30,7 @@ export interface GitSourceSpec {
 
 /** Options of {@link createReconcileSteps}. */
 export interface ReconcileStepsOptions {
+  /** The git repository to reconcile from. */
   readonly source: GitSourceSpec
   /** Client of the target cluster (see `createKubeClient` in `@gitops-sdk/apply`). */
   readonly client: KubeClient

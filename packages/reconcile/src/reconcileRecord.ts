@@ -16,20 +16,34 @@ const PLACEHOLDER_MANAGER = 'gitops-status-placeholder'
 
 /** The outcome of the last reconcile, as recorded on the inventory object. */
 export interface ReconcileRecord {
+  /** The spec's name. */
   readonly name: string
+  /** The Ready condition's status. */
   readonly ready: 'True' | 'False' | 'Unknown'
+  /** The Ready condition's reason (`ReconciliationSucceeded`, `BuildFailed`, …). */
   readonly reason: string
+  /** The Ready condition's message. */
   readonly message: string
+  /** The revision applied last, kept across failures. */
   readonly lastAppliedRevision?: string | undefined
+  /** The revision the last reconcile tried. */
   readonly lastAttemptedRevision?: string | undefined
   /** RFC 3339 time of the last successful reconcile. */
   readonly lastApplied?: string | undefined
   /** RFC 3339 time of the last reconcile. */
   readonly lastReconciled: string
+  /** The change set's summary, e.g. `1 configured, 1 deleted, 5 unchanged`. */
   readonly changes: string
 }
 
-/** The record of a status, keeping the last applied revision and success time from `previous`. */
+/**
+ * The record of a status, keeping the last applied revision and success time from `previous`.
+ *
+ * @example
+ * ```ts
+ * last = recordOf(status, last)   // across reconciles, so a failure keeps the last applied revision
+ * ```
+ */
 export function recordOf(status: ReconcileStatus, previous?: ReconcileRecord): ReconcileRecord {
   const ready = getCondition(status.conditions, 'Ready')
   const succeeded = ready?.status === 'True'
@@ -52,6 +66,7 @@ export interface WriteRecordOptions {
   readonly client: KubeClient
   /** The inventory object the record goes on. */
   readonly inventory: InventoryRef
+  /** Cancels the write; it then rejects with `signal.reason`. */
   readonly signal?: AbortSignal | undefined
 }
 
@@ -92,7 +107,15 @@ export async function writeRecord(record: ReconcileRecord, options: WriteRecordO
   await client.apply(object, { fieldManager: FIELD_MANAGER, force: true, signal })
 }
 
-/** Reads the record off an inventory object, if it has one. */
+/**
+ * Reads the record off an inventory object, if it has one (and `undefined` for a malformed one).
+ *
+ * @example
+ * ```ts
+ * const object = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'flux-system', name: 'prod' })
+ * if (object !== undefined) console.log(readRecord(object)?.ready)
+ * ```
+ */
 export function readRecord(object: KubeObject): ReconcileRecord | undefined {
   const text = object.metadata.annotations?.[STATUS_ANNOTATION]
   if (text === undefined) return undefined

@@ -57,6 +57,7 @@ export interface ApplyStepResult extends ChangeSet {
 
 /** What the apply and prune steps get besides their objects. */
 export interface ApplyStepInput {
+  /** Cancels the step (the caller's signal, or the reconcile's timeout). */
   readonly signal: AbortSignal
   /**
    * The spec's `allowEmpty`: `true` when an empty render may replace a non-empty inventory (the
@@ -133,6 +134,7 @@ export type ReconcileEvent =
 
 /** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
 export interface ReconcileStatus {
+  /** The spec's name. */
   readonly name: string
   /** Ready, Reconciling, Stalled, with Flux's reasons (`ReconciliationSucceeded`, `ArtifactFailed`, `BuildFailed`, …). */
   readonly conditions: readonly Condition[]
@@ -158,6 +160,7 @@ export interface ReconcileStatus {
 
 /** Status plus what the next reconcile of the same spec needs to take the no-change path. */
 export interface ReconcileResult {
+  /** What this reconcile did and how it ended. */
   readonly status: ReconcileStatus
   /** Pass as `previous` to the next call. */
   readonly state: ReconcileState
@@ -165,6 +168,8 @@ export interface ReconcileResult {
 
 /** Memory carried from one reconcile to the next (not meant to be persisted). */
 export interface ReconcileState {
+  /** The status of the last reconcile. */
   readonly status: ReconcileStatus
+  /** What the last successful reconcile applied: the no-change path compares the cluster with it. */
   readonly applied?: AppliedState | undefined
 }

@@ -80,7 +80,7 @@ export async function runDemo(argv: readonly string[], io: DemoIO): Promise<numb
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
     const format = values.output
-    if (format !== 'text' && format !== 'json' && format !== 'yaml') throw new UsageError(`--output must be text, json or yaml, not ${String(format)}`)
+    if (format !== 'text' && format !== 'json' && format !== 'yaml') throw new UsageError(`--output must be text, json or yaml, not ${format}`)
     const fleetDir = resolve(io.cwd ?? process.cwd(), values.dir ?? defaultFleet)
     if (!existsSync(join(fleetDir, 'clusters', 'prod'))) throw new UsageError(`${fleetDir}: not an example fleet (no clusters/prod)`)
     const work = await mkdtemp(join(tmpdir(), 'gitops-demo-'))

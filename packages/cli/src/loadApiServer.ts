@@ -1,5 +1,6 @@
 // `gitops apiserver` is for tests and demos; the embedded apiserver is an optional peer of the CLI,
 // so that installing the CLI does not install it. This loads it when the command runs.
+import type * as ApiServer from '@gitops-sdk/apiserver'
 import { GitOpsError } from '@gitops-sdk/core'
 
 /** Codes of the errors the CLI itself throws (beyond usage errors). */
@@ -10,7 +11,7 @@ export class CliError extends GitOpsError<CliErrorCode> {
   override readonly name: string = 'CliError'
 }
 
-type ApiServerModule = typeof import('@gitops-sdk/apiserver')
+type ApiServerModule = typeof ApiServer
 
 /**
  * Loads `@gitops-sdk/apiserver`, or fails with `CLI_PEER_NOT_INSTALLED` naming the package and the

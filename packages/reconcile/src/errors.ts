@@ -23,7 +23,9 @@ export interface ReconcileStepErrorInit {
   readonly message: string
   /** What the step had already done when it failed (applied, pruned, failed entries). */
   readonly changeSet: ChangeSet
+  /** JSON-safe facts about the failure (never secret values). */
   readonly details?: ErrorDetails | undefined
+  /** The error that made the step fail. */
   readonly cause?: unknown
 }
 

@@ -3,6 +3,7 @@ export type { ReconcileErrorCode, ReconcileStepErrorInit } from './errors.js'
 export { ReconcileError, ReconcileStepError } from './errors.js'
 export type {
   AppliedState,
+  ApplyStepInput,
   ApplyStepResult,
   FetchedSource,
   ReconcileEvent,

@@ -105,6 +105,13 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
 /**
  * Serves `registry` at `http://127.0.0.1:<port>/metrics` (port 0 picks a free one). Resolves with the
  * URL and a `close` function.
+ *
+ * @example
+ * ```ts
+ * const server = await serveMetrics(metrics.registry, { port: 9090 })
+ * // … later
+ * await server.close()
+ * ```
  */
 export async function serveMetrics(
   registry: Registry,

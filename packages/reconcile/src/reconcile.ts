@@ -173,14 +173,14 @@ class Run {
         : await this.phase('inventory', () => loadInventory({ signal: this.deadline }))
     this.refuseEmptyRender(objects, previousInventory)
     const final = objects
-    const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline }))
+    const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline, allowEmpty: this.spec.allowEmpty === true }))
     this.changeSet = applied
     // The apply step knows where objects really went (default namespace, target namespace): prefer
     // the inventory it reports, if any.
     const next = applied.inventory ?? inventoryOf(objects)
     const prune = this.steps.prune
     if (this.spec.prune === true && prune !== undefined && previousInventory !== undefined) {
-      const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline }))
+      const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline, allowEmpty: this.spec.allowEmpty === true }))
       this.changeSet = mergeChangeSets(applied, pruned)
     }
     this.inventory = next
@@ -230,7 +230,7 @@ class Run {
     this.drifted = drifted
     this.emit({ type: 'drift', name, refs: drifted })
     const objects = applied.objects.filter((o) => drifted.some((ref) => sameObject(o, ref)))
-    this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline }))
+    this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline, allowEmpty: false }))
     this.applied = { ...applied, resourceVersions: resourceVersionsOf(this.changeSet, applied.resourceVersions) }
     await this.waitFor(drifted)
   }

@@ -19,10 +19,13 @@ export interface ReconcilerSpec extends ReconcileSpec {
 
 /** Something a user wants to hear about: drift corrected, a failure, a recovery. */
 export interface ReconcileAlert {
+  /** `drift` corrected, a new `failure`, or a `recovery` after failures. */
   readonly type: 'drift' | 'failure' | 'recovery'
+  /** The spec's name. */
   readonly name: string
   /** One line for a chat message or a log. */
   readonly message: string
+  /** The status of the reconcile that raised it. */
   readonly status: ReconcileStatus
 }
 

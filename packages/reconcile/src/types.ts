@@ -55,6 +55,18 @@ export interface ApplyStepResult extends ChangeSet {
   readonly inventory?: Inventory | undefined
 }
 
+/** What the apply and prune steps get besides their objects. */
+export interface ApplyStepInput {
+  /** Cancels the step (the caller's signal, or the reconcile's timeout). */
+  readonly signal: AbortSignal
+  /**
+   * The spec's `allowEmpty`: `true` when an empty render may replace a non-empty inventory (the
+   * reconcile has refused it otherwise, before this step). Pass it to `applyAll` and `prune`, which
+   * guard the stored inventory the same way.
+   */
+  readonly allowEmpty: boolean
+}
+
 /**
  * The phases of a reconcile as functions, so that {@link reconcile} composes them without
  * depending on how they are done ({@link createReconcileSteps} wires `fetchSource`, the SOPS
@@ -78,9 +90,9 @@ export interface ReconcileSteps {
    * Applies the objects. When any apply fails it rejects with an `ApplyError` or a
    * {@link ReconcileStepError} whose `changeSet` says what had already happened.
    */
-  readonly apply: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<ApplyStepResult>
+  readonly apply: (objects: readonly KubeObject[], input: ApplyStepInput) => Promise<ApplyStepResult>
   /** Deletes what `previous` has and `next` lacks; fails like `apply`. */
-  readonly prune?: (previous: Inventory, next: Inventory, input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
+  readonly prune?: (previous: Inventory, next: Inventory, input: ApplyStepInput) => Promise<ChangeSet>
   /** Stores the new inventory together with the revision it came from. */
   readonly saveInventory?: (inventory: Inventory, input: { readonly revision: string; readonly signal: AbortSignal }) => Promise<void>
   /** Waits until the objects are healthy; rejects with the ones that are not. */
@@ -122,6 +134,7 @@ export type ReconcileEvent =
 
 /** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
 export interface ReconcileStatus {
+  /** The spec's name. */
   readonly name: string
   /** Ready, Reconciling, Stalled, with Flux's reasons (`ReconciliationSucceeded`, `ArtifactFailed`, `BuildFailed`, …). */
   readonly conditions: readonly Condition[]
@@ -147,6 +160,7 @@ export interface ReconcileStatus {
 
 /** Status plus what the next reconcile of the same spec needs to take the no-change path. */
 export interface ReconcileResult {
+  /** What this reconcile did and how it ended. */
   readonly status: ReconcileStatus
   /** Pass as `previous` to the next call. */
   readonly state: ReconcileState
@@ -154,6 +168,8 @@ export interface ReconcileResult {
 
 /** Memory carried from one reconcile to the next (not meant to be persisted). */
 export interface ReconcileState {
+  /** The status of the last reconcile. */
   readonly status: ReconcileStatus
+  /** What the last successful reconcile applied: the no-change path compares the cluster with it. */
   readonly applied?: AppliedState | undefined
 }

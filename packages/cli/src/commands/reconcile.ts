@@ -153,7 +153,7 @@ Example:
       // @gitops-sdk/reconcile is loaded only here, so that the other commands start without it.
       printResult(io, { format, data: engine.reconcileStatusData(status), text: () => engine.formatReconcileStatus(status, { color: useColor(io) }), stream: !once })
       last = record.recordOf(status, last ?? (await recorded))
-      await record.writeRecord(client, inventory, last).catch((err: unknown) => {
+      await record.writeRecord(last, { client, inventory, signal }).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
       })
     }

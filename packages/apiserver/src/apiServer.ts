@@ -1,14 +1,15 @@
 import type { Server } from 'node:http'
 import type { KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 import { formatRef, stringifyValue } from '@gitops-sdk/core'
+import { ApiServerFaults } from './apiServerFaults.js'
 import { ApiServerError } from './errors.js'
-import { markObjectReady } from './internal/background.js'
-import type { Cluster } from './internal/cluster.js'
-import type { HandlerContext } from './internal/handler.js'
-import { finalizersOf } from './internal/objects.js'
-import type { ResourceType } from './internal/registry.js'
-import { StatusError } from './internal/status.js'
-import { internalRequest, replaceObject, writeStatus } from './internal/writes.js'
+import { markObjectReady } from './internal/controllers/background.js'
+import type { Cluster } from './internal/state/cluster.js'
+import type { HandlerContext } from './internal/http/handler.js'
+import { finalizersOf } from './internal/state/objects.js'
+import type { ResourceType } from './internal/state/registry.js'
+import { StatusError } from './status.js'
+import { internalRequest, replaceObject, writeStatus } from './internal/verbs/writes.js'
 import type { FinalizeOptions, Interceptor, KubeconfigOptions, RecordedRequest, SetStatusOptions, Snapshot } from './types.js'
 
 /** What {@link ApiServer} is made from; built by {@link startApiServer}. */
@@ -36,6 +37,8 @@ export class ApiServer {
   readonly token: string | undefined
   /** PEM of the CA that signed the serving certificate, or undefined for plain HTTP. */
   readonly caCertPem: string | undefined
+  /** Faults on demand: freeze, latency, 429, 500, 409 storms, dropped connections, cut watches, compaction. */
+  readonly faults: ApiServerFaults
   readonly #parts: ApiServerParts
   #stopped: Promise<void> | undefined
 
@@ -46,6 +49,7 @@ export class ApiServer {
     this.port = Number(new URL(parts.url).port)
     this.token = parts.token
     this.caCertPem = parts.caCertPem
+    this.faults = new ApiServerFaults({ state: parts.handler.faults, watches: parts.handler.watches, store: () => parts.cluster.store })
   }
 
   /**
@@ -87,6 +91,7 @@ export class ApiServer {
       for (const watch of [...handler.watches]) watch.close()
       server.close(() => resolve())
       server.closeAllConnections()
+      handler.faults.clear()
     })
     return this.#stopped
   }
@@ -212,6 +217,7 @@ export class ApiServer {
     const { cluster, handler, reseed } = this.#parts
     for (const watch of [...handler.watches]) watch.close()
     handler.interceptors.length = 0
+    handler.faults.clear()
     handler.log.length = 0
     cluster.resetState()
     reseed()

@@ -1,5 +1,6 @@
 // The public contract of @gitops-sdk/apiserver: what is not exported here does not exist.
 export { ApiServer } from './apiServer.js'
+export { ApiServerFaults } from './apiServerFaults.js'
 export type { ApiServerErrorCode } from './errors.js'
 export { ApiServerError } from './errors.js'
 export { startApiServer } from './startApiServer.js'
@@ -13,3 +14,4 @@ export type {
   SetStatusOptions,
   Snapshot,
 } from './types.js'
+export type { FaultMode, FaultRule, FaultScope } from './faultTypes.js'

@@ -6,13 +6,15 @@ import type { AddressInfo } from 'node:net'
 import { systemClock } from '@gitops-sdk/core'
 import { ApiServer } from './apiServer.js'
 import { ApiServerError } from './errors.js'
-import { runPass } from './internal/background.js'
-import { Cluster } from './internal/cluster.js'
-import type { HandlerContext } from './internal/handler.js'
-import { handleRequest } from './internal/handler.js'
-import { namespaceType } from './internal/registry.js'
-import { createServingCertificates } from './internal/tls.js'
-import { createObject, internalRequest } from './internal/writes.js'
+import { runPass } from './internal/controllers/background.js'
+import { Cluster } from './internal/state/cluster.js'
+import type { HandlerContext } from './internal/http/handler.js'
+import { handleRequest } from './internal/http/handler.js'
+import { FaultState } from './internal/http/faultState.js'
+import { namespaceType } from './internal/state/registry.js'
+import { createServingCertificates } from './internal/http/tls.js'
+import { createObject } from './internal/verbs/createObject.js'
+import { internalRequest } from './internal/verbs/writes.js'
 import type { ApiServerOptions } from './types.js'
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
@@ -66,7 +68,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const tls = options.tls ?? true
   const certs = tls ? createServingCertificates(clock.now()) : undefined
   let port = 0
-  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set() }
+  const faults = new FaultState()
+  if (options.faults !== undefined) faults.set(options.faults)
+  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set(), faults }
   const listener = (request: Parameters<typeof handleRequest>[1], response: Parameters<typeof handleRequest>[2]): void => {
     void handleRequest(context, request, response)
   }

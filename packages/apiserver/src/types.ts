@@ -1,4 +1,5 @@
 import type { Clock, KubeObject } from '@gitops-sdk/core'
+import type { FaultRule } from './faultTypes.js'
 
 /** Options of {@link startApiServer}; every one is optional. */
 export interface ApiServerOptions {
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   readonly readyDelayMs?: number | undefined
   /** Nodes a simulated DaemonSet runs on. @defaultValue 1 */
   readonly daemonSetNodes?: number | undefined
+  /** Fault rules in force from the start; see {@link ApiServer.faults}. @defaultValue none */
+  readonly faults?: readonly FaultRule[] | undefined
   /** Aborts start-up; the promise then rejects with `signal.reason`. */
   readonly signal?: AbortSignal | undefined
 }

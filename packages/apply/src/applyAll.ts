@@ -1,10 +1,12 @@
 import { createInventory, formatRef } from '@gitops-sdk/core'
 import type { ChangeSetEntry, KubeObject } from '@gitops-sdk/core'
 import type { ApplyHistory, ObservedApply } from './applyHistory.js'
+import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import { aggregateError, ApplyError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
 import { applyStage } from './internal/applyStage.js'
+import { guardInventory } from './internal/inventoryGuard.js'
 import type { StageContext } from './internal/applyStage.js'
 import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
@@ -16,8 +18,8 @@ import { waitFor } from './waitFor.js'
 export interface ApplyOptions extends PlacementOptions {
   /** Client for the target cluster. */
   readonly client: KubeClient
-  /** Owner of every applied field in `managedFields`. */
-  readonly fieldManager: string
+  /** Owner of every applied field in `managedFields`. @defaultValue {@link DEFAULT_FIELD_MANAGER} (`'gitops'`) */
+  readonly fieldManager?: string | undefined
   /**
    * Delete and re-create objects whose immutable fields changed (a Job's template, a Deployment's
    * selector), like Flux's `force`. Per object: the `gitops-sdk.io/force: enabled` annotation.
@@ -43,6 +45,13 @@ export interface ApplyOptions extends PlacementOptions {
    * state provably equals what applying them gives. @defaultValue false
    */
   readonly alwaysDryRun?: boolean | undefined
+  /**
+   * Accept an empty `objects` although the stored `inventory` holds objects. Without it, such an
+   * apply fails with `APPLY_EMPTY_DESIRED_SET` (an empty set usually means a failed render or an
+   * empty pipe, and a prune after it would delete everything); pass the same to `prune`.
+   * @defaultValue false
+   */
+  readonly allowEmpty?: boolean | undefined
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((progress: ApplyProgress) => void) | undefined
 }
@@ -63,7 +72,12 @@ export interface ApplyOptions extends PlacementOptions {
  * `APPLY_INVALID`, `APPLY_IMMUTABLE_FIELD` (without `force`), `APPLY_FIELD_CONFLICT` (with
  * `forceConflicts: false`), `APPLY_UNKNOWN_KIND`, `APPLY_NAMESPACE_MISSING`,
  * `APPLY_CLUSTER_SCOPED_FORBIDDEN`, `APPLY_DUPLICATE_OBJECT`, `APPLY_FORBIDDEN`,
- * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`. An abort
+ * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`,
+ * `APPLY_REQUEST_TIMEOUT`, `APPLY_RECREATE_INVALID` (with `force`, the replacement of an object
+ * would not be accepted: it is not deleted). With `inventory`, before anything is written:
+ * `APPLY_INVENTORY_LOCATION_MISSING` (the inventory's namespace does not exist, so it could never
+ * be stored and the applied objects would be orphans) and `APPLY_EMPTY_DESIRED_SET` (`objects` is
+ * empty, the stored inventory is not, and `allowEmpty` is not set). An abort
  * rejects with `signal.reason`.
  * @example
  * ```ts
@@ -74,6 +88,7 @@ export interface ApplyOptions extends PlacementOptions {
 export async function applyAll(objects: readonly KubeObject[], options: ApplyOptions): Promise<ApplyResult> {
   checkOptions(objects, options)
   const { client, signal } = options
+  const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
   const emit = options.onProgress ?? ((): void => undefined)
@@ -86,10 +101,24 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     ]
     throw aggregateError('apply', failures, { entries })
   }
+  const { inventory } = options
+  const guard = {
+    client,
+    fieldManager,
+    objects: prepared.length,
+    namespaces: new Set(prepared.filter((p) => isNamespace(p.ref)).map((p) => p.ref.name)),
+    allowEmpty: options.allowEmpty ?? false,
+    signal,
+  }
+  if (inventory !== undefined && prepared.length === 0) await guardInventory(inventory, guard)
+  // The inventory's location is checked once, before the first write: a re-apply that writes
+  // nothing pays no request for it.
+  let guarded: Promise<void> | undefined
+  const beforeFirstWrite = (): Promise<void> => (guarded ??= inventory === undefined ? Promise.resolve() : guardInventory(inventory, guard))
   const newNamespaces = new Set<string>()
   const ctx: StageContext = {
     client,
-    fieldManager: options.fieldManager,
+    fieldManager,
     force: options.force ?? false,
     forceConflicts: options.forceConflicts ?? true,
     dryRun: options.dryRun ?? false,
@@ -99,6 +128,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     waitTimeout: options.waitTimeout ?? 60_000,
     signal,
     newNamespaces,
+    beforeFirstWrite,
     onEntry: (entry) => emit({ type: 'object', entry }),
   }
   const entries: ChangeSetEntry[] = []
@@ -124,7 +154,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
       }
     }
   }
-  const warnings: ApplyWarning[] = options.history?.observe(options.fieldManager, observed) ?? []
+  const warnings: ApplyWarning[] = options.history?.observe(fieldManager, observed) ?? []
   for (const warning of warnings) emit({ type: 'warning', warning })
   return { entries, warnings, inventory: createInventory(prepared.map((p) => ({ ...p.ref, version: p.version }))) }
 }
@@ -141,7 +171,7 @@ function reasonOf(failure: ApplyFailure): string {
 function checkOptions(objects: readonly KubeObject[], options: ApplyOptions): void {
   if (!Array.isArray(objects)) throw new TypeError('applyAll: objects must be an array')
   if (typeof options !== 'object' || typeof options.client !== 'object') throw new TypeError('applyAll: options.client is required')
-  const manager = options.fieldManager
+  const manager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   if (typeof manager !== 'string' || manager === '' || manager.length > 128) {
     throw new TypeError('applyAll: options.fieldManager must be a non-empty string of at most 128 characters')
   }

@@ -5,13 +5,16 @@ import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from './errors.js'
 import { errorFromStatus, parseStatus, unreachable } from './internal/apiErrors.js'
 import { Discovery } from './internal/discovery.js'
+import { isSecretKind, secretMask } from './internal/secretErrors.js'
+import type { SecretMask } from './internal/secretErrors.js'
 import { toJson } from './internal/json.js'
 import { sleep } from './internal/sleep.js'
 import type { RawRequest, RawResponse, Transport } from './internal/transport.js'
-import { createTransport } from './internal/transport.js'
+import { createTransport, poolStyleOf } from './internal/transport.js'
 import type {
   ApiRequestEvent,
   ApiResource,
+  CreateRequestOptions,
   DeleteRequestOptions,
   KindTarget,
   KubeClient,
@@ -41,8 +44,16 @@ export interface KubeClientOptions {
   readonly onRequest?: ((request: ApiRequestEvent) => void) | undefined
   /** Connections kept open to the server. @defaultValue 16 */
   readonly maxConnections?: number | undefined
-  /** Retries of a request answered 429, 503 or 504 (honouring `Retry-After`). @defaultValue 3 */
+  /** Retries of a request answered 429, 503 or 504 (honouring `Retry-After`, at most 10 s each). @defaultValue 3 */
   readonly retries?: number | undefined
+  /**
+   * How long one request may take, from sending it to the end of the answer, in ms; a request
+   * still running then is aborted (its connection closed) and fails with `APPLY_REQUEST_TIMEOUT`.
+   * Each retry gets its own deadline. `0` turns the deadline off (the caller's `signal` still
+   * bounds everything).
+   * @defaultValue 30,000
+   */
+  readonly requestTimeout?: number | undefined
   readonly signal?: AbortSignal | undefined
 }
 
@@ -51,8 +62,14 @@ export interface KubeClientOptions {
  * of the SDK that reads a kubeconfig, and only the one it is given (never `KUBECONFIG` or
  * `~/.kube`). Connections are kept alive and shared; discovery is cached per client.
  *
+ * Every request is bounded by `requestTimeout` (30 s by default) and by the `signal` of the call
+ * that makes it: aborting the signal closes the request's connection at once.
+ *
+ * Works with `@kubernetes/client-node` 1.x and 2.x (2.x itself needs Node >= 22).
+ *
  * @throws `APPLY_KUBECONFIG_INVALID` when the kubeconfig cannot be read or parsed, or names no such
- * context or cluster.
+ * context or cluster; `APPLY_CLIENT_UNSUPPORTED` when the installed `@kubernetes/client-node`
+ * cannot be loaded on this Node or is a major the SDK does not know.
  * @example
  * ```ts
  * const client = await createKubeClient({ kubeconfig: '/home/me/.kube/config', context: 'prod' })
@@ -60,14 +77,51 @@ export interface KubeClientOptions {
  * ```
  */
 export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
+  checkClientOptions(options)
+  options.signal?.throwIfAborted()
+  let mod: typeof ClientNode
+  try {
+    mod = await import('@kubernetes/client-node')
+  } catch (cause) {
+    // client-node 2.x needs Node >= 22 (through undici 8) and fails while loading on older ones.
+    const why = cause instanceof Error ? (cause.message.split('\n')[0] ?? cause.message) : String(cause)
+    throw new ApplyError({
+      code: 'APPLY_CLIENT_UNSUPPORTED',
+      message: `@kubernetes/client-node: cannot be loaded on Node ${process.version} (${why}); install a version this Node runs (1.x runs on Node 20)`,
+      details: { node: process.version },
+      cause,
+    })
+  }
+  return createKubeClientWith(mod, options)
+}
+
+function checkClientOptions(options: KubeClientOptions): void {
   if (typeof options !== 'object') throw new TypeError('createKubeClient: options are required')
-  const { kubeconfig, kubeconfigYaml, signal } = options
+  const { kubeconfig, kubeconfigYaml } = options
   if ((kubeconfig === undefined || kubeconfig === '') && kubeconfigYaml === undefined) {
     throw new TypeError('createKubeClient: give kubeconfig (a path) or kubeconfigYaml (its content)')
   }
+  if (options.requestTimeout !== undefined && (!Number.isFinite(options.requestTimeout) || options.requestTimeout < 0)) {
+    throw new TypeError('createKubeClient: requestTimeout must be a number of milliseconds, 0 or more')
+  }
+}
+
+/**
+ * {@link createKubeClient} over a given `@kubernetes/client-node` module: the tests run the same
+ * transport over client-node 1.x and 2.x through it. Not exported from the package.
+ */
+export async function createKubeClientWith(mod: typeof ClientNode, options: KubeClientOptions): Promise<KubeClient> {
+  checkClientOptions(options)
+  const { kubeconfig, kubeconfigYaml, signal } = options
   signal?.throwIfAborted()
-  const mod = await import('@kubernetes/client-node')
-  signal?.throwIfAborted()
+  const style = poolStyleOf(mod)
+  if (style !== 'agent' && style !== 'dispatcher') {
+    throw new ApplyError({
+      code: 'APPLY_CLIENT_UNSUPPORTED',
+      message: `@kubernetes/client-node: this version cannot be used (${style}); the SDK works with 1.x and 2.x`,
+      details: { reason: style },
+    })
+  }
   const source = kubeconfigYaml === undefined ? (kubeconfig ?? '') : 'kubeconfig'
   const invalid = (why: string, cause?: unknown): ApplyError =>
     new ApplyError({ code: 'APPLY_KUBECONFIG_INVALID', message: `${source}: ${why}`, details: { source }, cause })
@@ -95,6 +149,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
     namespace: context.namespace ?? 'default',
     onRequest: options.onRequest,
     retries: options.retries ?? 3,
+    requestTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
   })
 }
 
@@ -129,7 +184,10 @@ interface ClientSettings {
   readonly namespace: string
   readonly onRequest: ((request: ApiRequestEvent) => void) | undefined
   readonly retries: number
+  readonly requestTimeout: number
 }
+
+const DEFAULT_REQUEST_TIMEOUT = 30_000
 
 const RETRYABLE = new Set([429, 503, 504])
 const PAGE_SIZE = '500'
@@ -148,7 +206,7 @@ class HttpKubeClient implements KubeClient {
     this.#discovery = new Discovery(async (path, signal) => {
       const response = await this.#request('discovery', { method: 'GET', path, signal }, path)
       if (response.status === 404) return undefined
-      return this.#json(response, path, 'discovery')
+      return this.#json(response, { subject: path, action: 'discovery' })
     })
   }
 
@@ -165,7 +223,7 @@ class HttpKubeClient implements KubeClient {
     const subject = formatRef(target)
     const response = await this.#request('get', { method: 'GET', path: objectPath(resource, this.#namespaceOf(resource, target.namespace), target.name), signal: options.signal }, subject)
     if (response.status === 404) return undefined
-    return this.#object(response, subject, 'get')
+    return this.#object(response, { subject, action: 'get', secret: maskFor(target) })
   }
 
   async list(query: ListQuery, options: RequestOptions = {}): Promise<ObjectList> {
@@ -186,7 +244,7 @@ class HttpKubeClient implements KubeClient {
         },
         subject,
       )
-      const body = this.#json(response, subject, 'list')
+      const body = this.#json(response, { subject, action: 'list', secret: maskFor(query) })
       const metadata = isKubeMap(body.metadata) ? body.metadata : {}
       resourceVersion = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : resourceVersion
       continueToken = typeof metadata.continue === 'string' && metadata.continue !== '' ? metadata.continue : undefined
@@ -216,7 +274,26 @@ class HttpKubeClient implements KubeClient {
       },
       subject,
     )
-    return this.#object(response, subject, action)
+    return this.#object(response, { subject, action, secret: maskFor(ref, object) })
+  }
+
+  async create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject> {
+    const ref = refOfObject(object)
+    const resource = await this.#require({ ...ref, version: versionOf(object.apiVersion) }, options.signal)
+    const generate = typeof object.metadata.generateName === 'string' ? object.metadata.generateName : ''
+    const subject = ref.name === '' ? `${ref.kind}/${ref.namespace === '' ? '' : `${ref.namespace}/`}${generate}*` : formatRef(ref)
+    const response = await this.#request(
+      'create',
+      {
+        method: 'POST',
+        path: collectionPath(resource, this.#namespaceOf(resource, ref.namespace)),
+        query: { fieldManager: options.fieldManager, dryRun: options.dryRun === true ? 'All' : undefined },
+        body: toJson(object),
+        signal: options.signal,
+      },
+      subject,
+    )
+    return this.#object(response, { subject, action: options.dryRun === true ? 'dry-run create' : 'create', secret: maskFor(ref, object) })
   }
 
   async delete(target: ObjectTarget, options: DeleteRequestOptions = {}): Promise<boolean> {
@@ -234,7 +311,7 @@ class HttpKubeClient implements KubeClient {
       subject,
     )
     if (response.status === 404) return false
-    this.#json(response, subject, 'delete')
+    this.#json(response, { subject, action: 'delete', secret: maskFor(target) })
     return true
   }
 
@@ -261,11 +338,21 @@ class HttpKubeClient implements KubeClient {
     for (let attempt = 0; ; attempt += 1) {
       signal?.throwIfAborted()
       let response: RawResponse
+      const { requestTimeout } = this.#settings
+      const deadline = requestTimeout > 0 ? AbortSignal.timeout(requestTimeout) : undefined
+      const bounded = deadline === undefined ? signal : signal === undefined ? deadline : AbortSignal.any([signal, deadline])
       try {
-        response = await this.#transport.send(request)
+        response = await this.#transport.send({ ...request, signal: bounded })
       } catch (cause) {
         this.#settings.onRequest?.({ verb, code: 0, dryRun })
         if (signal?.aborted === true) throw signal.reason
+        if (deadline?.aborted === true) {
+          throw new ApplyError({
+            code: 'APPLY_REQUEST_TIMEOUT',
+            message: `${subject}: ${verb} failed: ${this.#transport.server} did not answer within ${requestTimeout} ms`,
+            details: { server: this.#transport.server, timeout: requestTimeout },
+          })
+        }
         throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)
       }
       this.#settings.onRequest?.({ verb, code: response.status, dryRun })
@@ -274,8 +361,9 @@ class HttpKubeClient implements KubeClient {
     }
   }
 
-  #json(response: RawResponse, subject: string, action: string): Record<string, unknown> {
-    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), { subject, action })
+  #json(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): Record<string, unknown> {
+    const { subject, action } = where
+    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), where)
     let body: unknown
     try {
       body = JSON.parse(response.text)
@@ -286,9 +374,14 @@ class HttpKubeClient implements KubeClient {
     return body
   }
 
-  #object(response: RawResponse, subject: string, action: string): KubeObject {
-    return this.#json(response, subject, action) as KubeObject
+  #object(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): KubeObject {
+    return this.#json(response, where) as KubeObject
   }
+}
+
+/** How to mask errors about a Secret; undefined for other kinds. */
+function maskFor(target: { readonly group: string; readonly kind: string; readonly name?: string | undefined; readonly namespace?: string | undefined }, object?: KubeObject): SecretMask | undefined {
+  return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
 }
 
 function retryDelay(response: RawResponse, attempt: number): number {

@@ -2,6 +2,7 @@ import { formatRef, inventoryDiff, inventoryOf, isGitOpsError, refKey } from '@g
 import type { Inventory, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 import { ssaPolicy } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
+import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import type { KubeClient } from './kubeClient.js'
 import { diffObjects, sameObject } from './internal/fieldDiff.js'
 import { fetchLive } from './internal/liveObjects.js'
@@ -56,8 +57,11 @@ export interface DriftReport {
 /** Options of {@link diff}. */
 export interface DiffOptions extends PlacementOptions {
   readonly client: KubeClient
-  /** The field manager applies use: the dry-run must apply as it, to show what apply would remove. */
-  readonly fieldManager: string
+  /**
+   * The field manager applies use: the dry-run must apply as it, to show what apply would remove.
+   * @defaultValue {@link DEFAULT_FIELD_MANAGER} (`'gitops'`)
+   */
+  readonly fieldManager?: string | undefined
   /** The inventory of the last apply: objects in it but not among `objects` are reported `orphaned`. */
   readonly previous?: Inventory | undefined
   /** @defaultValue 8 */
@@ -87,7 +91,7 @@ export interface DiffOptions extends PlacementOptions {
 export async function diff(objects: readonly KubeObject[], options: DiffOptions): Promise<DriftReport> {
   if (!Array.isArray(objects)) throw new TypeError('diff: objects must be an array')
   if (typeof options !== 'object' || typeof options.client !== 'object') throw new TypeError('diff: options.client is required')
-  if (typeof options.fieldManager !== 'string' || options.fieldManager === '') throw new TypeError('diff: options.fieldManager is required')
+  if (options.fieldManager !== undefined && (typeof options.fieldManager !== 'string' || options.fieldManager === '')) throw new TypeError('diff: options.fieldManager must be a non-empty string')
   const { client, signal } = options
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
@@ -124,10 +128,10 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
   const current = listed === undefined ? ((await client.get({ ...ref, version: p.version }, { signal })) ?? null) : listed
   if (ssaPolicy(p.object) === 'Ignore' || (current !== null && ssaPolicy(current) === 'Ignore')) return { ref, status: 'skipped', fields: [], reason: 'its ssa annotation is Ignore' }
   if (ssaPolicy(p.object) === 'IfNotPresent' && current !== null) return { ref, status: 'skipped', fields: [], reason: 'it exists and its ssa annotation is IfNotPresent' }
-  if (current !== null && provablyUnchanged(p.object, current, options.fieldManager)) return { ref, status: 'unchanged', fields: [] }
+  if (current !== null && provablyUnchanged(p.object, current, options.fieldManager ?? DEFAULT_FIELD_MANAGER)) return { ref, status: 'unchanged', fields: [] }
   let result: KubeObject
   try {
-    result = await client.apply(p.object, { fieldManager: options.fieldManager, force: true, dryRun: true, signal })
+    result = await client.apply(p.object, { fieldManager: options.fieldManager ?? DEFAULT_FIELD_MANAGER, force: true, dryRun: true, signal })
   } catch (err) {
     if (signal?.aborted === true || !isGitOpsError(err)) throw err
     if (isGitOpsError(err, 'APPLY_NOT_FOUND') && context.newNamespaces.has(ref.namespace)) return { ref, status: 'missing', fields: whole(), reason: 'its namespace is created by this apply' }

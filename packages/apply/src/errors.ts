@@ -19,6 +19,11 @@ export type ApplyErrorCode =
   | 'APPLY_WAIT_FAILED'
   | 'APPLY_KUBECONFIG_INVALID'
   | 'APPLY_INVENTORY_INVALID'
+  | 'APPLY_INVENTORY_LOCATION_MISSING'
+  | 'APPLY_EMPTY_DESIRED_SET'
+  | 'APPLY_RECREATE_INVALID'
+  | 'APPLY_REQUEST_TIMEOUT'
+  | 'APPLY_CLIENT_UNSUPPORTED'
 
 /** One object that could not be applied, with the API's reason. */
 export interface ApplyFailure {

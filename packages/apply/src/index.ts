@@ -12,9 +12,11 @@ export type { Impersonation, KubeClientOptions } from './createKubeClient.js'
 export { createKubeClient } from './createKubeClient.js'
 export type { ApplyErrorCode, ApplyErrorInit, ApplyFailure } from './errors.js'
 export { ApplyError } from './errors.js'
+export { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 export type {
   ApiRequestEvent,
   ApiResource,
+  CreateRequestOptions,
   DeleteRequestOptions,
   KindTarget,
   KubeClient,

@@ -1,6 +1,7 @@
 import { isGitOpsError, parseInventory, serializeInventory } from '@gitops-sdk/core'
 import type { Inventory, KubeObject } from '@gitops-sdk/core'
 import { APPLYSET, applySetId } from './applySet.js'
+import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import { ApplyError } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
 import type { InventoryRef } from './types.js'
@@ -25,7 +26,7 @@ export interface SaveInventoryOptions {
   readonly ref: InventoryRef
   /** The source revision the inventory came from, shown by `gitops status`. */
   readonly revision?: string | undefined
-  /** Field manager of the write. @defaultValue 'gitops-sdk' */
+  /** Field manager of the write. @defaultValue {@link DEFAULT_FIELD_MANAGER} (`'gitops'`) */
   readonly fieldManager?: string | undefined
   /** Also make the ConfigMap or Secret the parent of an ApplySet (KEP-3659). @defaultValue false */
   readonly applySet?: boolean | undefined
@@ -103,7 +104,7 @@ export async function saveInventory(inventory: Inventory, options: SaveInventory
       [APPLYSET.additionalNamespaces]: [...new Set(inventory.entries.map((e) => e.namespace))].filter((n) => n !== '' && n !== ref.namespace).sort().join(','),
     }
   }
-  await options.client.apply(object, { fieldManager: options.fieldManager ?? 'gitops-sdk', force: true, dryRun: options.dryRun, signal: options.signal })
+  await options.client.apply(object, { fieldManager: options.fieldManager ?? DEFAULT_FIELD_MANAGER, force: true, dryRun: options.dryRun, signal: options.signal })
 }
 
 function readData(live: KubeObject): Record<string, string | undefined> {

@@ -60,6 +60,14 @@ export interface ServerSideApplyOptions extends RequestOptions {
   readonly dryRun?: boolean | undefined
 }
 
+/** Options of a create request. */
+export interface CreateRequestOptions extends RequestOptions {
+  /** The manager that owns the created fields. */
+  readonly fieldManager: string
+  /** Validate and compute the result without persisting it (`dryRun=All`). */
+  readonly dryRun?: boolean | undefined
+}
+
 /** How dependents of a deleted object are handled. */
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan'
 
@@ -104,6 +112,12 @@ export interface KubeClient {
   list(query: ListQuery, options?: RequestOptions): Promise<ObjectList>
   /** Server-side apply (`application/apply-patch+yaml`); resolves to the object the server answered. */
   apply(object: KubeObject, options: ServerSideApplyOptions): Promise<KubeObject>
+  /**
+   * Creates the object (`POST`); with `metadata.generateName` and no name the server picks the
+   * name. Resolves to the object the server answered; a taken name fails with `APPLY_API_ERROR`
+   * (409 AlreadyExists).
+   */
+  create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject>
   /** Deletes the object; resolves to `false` when it was already gone. */
   delete(target: ObjectTarget, options?: DeleteRequestOptions): Promise<boolean>
 }

@@ -4,6 +4,7 @@ import { pruneDisabled } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient, PropagationPolicy } from './kubeClient.js'
+import { emptyDesiredSet } from './internal/inventoryGuard.js'
 import { fetchLive } from './internal/liveObjects.js'
 import { mapAll, settleAll } from './internal/pool.js'
 import { ownedBy } from './internal/prepare.js'
@@ -22,6 +23,14 @@ export interface PruneOptions {
   readonly dryRun?: boolean | undefined
   /** Requests in flight at once. @defaultValue 8 */
   readonly concurrency?: number | undefined
+  /**
+   * Allow an empty `next` to delete every object of a non-empty `previous`. Without it, such a
+   * prune fails with `APPLY_EMPTY_DESIRED_SET` and deletes nothing: an empty desired set is far
+   * more often a broken pipe or an empty render than an intent to delete everything (kubectl
+   * refuses it too: "no objects passed to apply").
+   * @defaultValue false
+   */
+  readonly allowEmpty?: boolean | undefined
   readonly signal?: AbortSignal | undefined
   readonly onProgress?: ((entry: ChangeSetEntry) => void) | undefined
 }
@@ -35,8 +44,10 @@ export interface PruneOptions {
  *
  * Call it only after an apply succeeded: a failed apply must prune nothing.
  *
- * @throws an {@link ApplyError} with the change set so far and every failure (`APPLY_FORBIDDEN`,
- * `APPLY_UNKNOWN_KIND`, `APPLY_UNREACHABLE`, …). An abort rejects with `signal.reason`.
+ * @throws `APPLY_EMPTY_DESIRED_SET` (before any request) when `next` is empty, `previous` is not
+ * and `allowEmpty` is not set; an {@link ApplyError} with the change set so far and every failure
+ * (`APPLY_FORBIDDEN`, `APPLY_UNKNOWN_KIND`, `APPLY_UNREACHABLE`, …). An abort rejects with
+ * `signal.reason`.
  * @example
  * ```ts
  * const pruned = await prune(stored.inventory, result.inventory, { client, inventory: { name: 'prod', namespace: 'flux-system' } })
@@ -50,6 +61,7 @@ export async function prune(previous: Inventory, next: Inventory, options: Prune
   const concurrency = options.concurrency ?? 8
   const stale = inventoryDiff(previous, next)
   if (stale.length === 0) return { entries: [] }
+  if (next.entries.length === 0 && options.allowEmpty !== true) throw emptyDesiredSet(options.inventory, previous.entries.length)
   const resolved = await resolveServed(stale, { client, concurrency, signal })
   const live = await fetchLive(
     resolved.served.map((e) => ({ ref: e, version: e.version })),

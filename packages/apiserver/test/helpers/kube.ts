@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node'
@@ -11,7 +11,14 @@ import type { ApiServer } from '../../src/index.js'
 
 export const kubectlBin: string = process.env.KUBECTL ?? 'kubectl'
 
-export { hasKubectl } from '../../../../testing/kubectl.js'
+import { hasKubectl } from '../../../../testing/kubectl.js'
+
+export { hasKubectl }
+
+/** A test or suite name that says why it is skipped when kubectl is absent (vitest prints the name). */
+export function needsKubectl(name: string): string {
+  return hasKubectl ? name : `${name} [skipped: no kubectl on PATH or in $KUBECTL]`
+}
 
 /** A client-node KubeConfig for the server. */
 export function kubeConfigFor(server: ApiServer): KubeConfig {
@@ -176,10 +183,3 @@ export function clientFor(server: ApiServer): Client {
     },
   }
 }
-
-/**
- * Whether src/internal/fieldManager.ts forwards to the SSA engine in src/ssa (rather than its interim
- * merge): the server-side-apply suite runs only then. Read from the source, as tests may not import
- * internal modules.
- */
-export const ssaWired: boolean = readFileSync(new URL('../../src/internal/fieldManager.ts', import.meta.url), 'utf8').split('\n').some((line) => line.startsWith('export') && line.includes("from '../ssa/index.js'"))

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
-import { eventually, hasKubectl, kubectlBin, kubectlFor, uniqueName } from '../helpers/kube.js'
+import { eventually, hasKubectl, kubectlBin, kubectlFor, needsKubectl, uniqueName } from '../helpers/kube.js'
 import type { Kubectl } from '../helpers/kube.js'
 
 let server: ApiServer
@@ -56,7 +56,7 @@ async function namespace(prefix: string): Promise<string> {
   return ns
 }
 
-describe.skipIf(!hasKubectl)('kubectl 1.32 against the apiserver', () => {
+describe.skipIf(!hasKubectl)(needsKubectl('kubectl 1.32 against the apiserver'), () => {
   it('leaves field validation to the server, strict by default', async () => {
     const ns = await namespace('validate')
     const bogus = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bogus, namespace: ${ns}}\ndata: {a: "1"}\nbogus: 1\n`

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
-import { clientFor, hasKubectl, kubectlFor, raw, ssaWired, uniqueName } from '../helpers/kube.js'
+import { clientFor, hasKubectl, kubectlFor, needsKubectl, raw, uniqueName } from '../helpers/kube.js'
 import type { Client, Kubectl, Manifest, RawResponse } from '../helpers/kube.js'
 
 let server: ApiServer
@@ -44,7 +44,7 @@ interface Entry {
 const entries = (object: Record<string, unknown>): Entry[] => ((object.metadata as { managedFields?: Entry[] }).managedFields ?? [])
 const rvOf = (object: Record<string, unknown>): string => String((object.metadata as { resourceVersion?: string }).resourceVersion)
 
-describe.skipIf(!ssaWired)('server-side apply', () => {
+describe('server-side apply', () => {
   it('follows the worked example of section 10.10 byte for byte', async () => {
     const ns = await namespace('worked')
     const path = `/api/v1/namespaces/${ns}/configmaps/app`
@@ -165,7 +165,7 @@ describe.skipIf(!ssaWired)('server-side apply', () => {
     ])
   })
 
-  it.skipIf(!hasKubectl)('conflicts between two kubectl managers, forced with --force-conflicts, and diffs', async () => {
+  it.skipIf(!hasKubectl)(needsKubectl('conflicts between two kubectl managers, forced with --force-conflicts, and diffs'), async () => {
     const ns = await namespace('kubectl-ssa')
     const manifest = (replicas: number): string => `apiVersion: apps/v1
 kind: Deployment
@@ -198,7 +198,7 @@ spec:
     expect(JSON.stringify(managers.find((m) => m.manager === 'bob')?.fieldsV1)).toContain('"f:replicas":{}')
   })
 
-  it.skipIf(!hasKubectl)('serves client-side kubectl apply through strategic merge patch', async () => {
+  it.skipIf(!hasKubectl)(needsKubectl('serves client-side kubectl apply through strategic merge patch'), async () => {
     const ns = await namespace('csa')
     const manifest = (image: string): string => `apiVersion: apps/v1
 kind: Deployment

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
-import { eventually, raw, ssaWired, uniqueName } from '../helpers/kube.js'
+import { eventually, raw, uniqueName } from '../helpers/kube.js'
 import type { RawResponse } from '../helpers/kube.js'
 
 let server: ApiServer
@@ -96,7 +96,7 @@ function apply(path: string, body: unknown): Promise<RawResponse> {
   return raw(server, { method: 'PATCH', path: `${path}?fieldManager=sdk`, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml' })
 }
 
-describe.skipIf(!ssaWired)('server-side apply after the simulated controllers wrote status', () => {
+describe('server-side apply after the simulated controllers wrote status', () => {
   it.for(cases)('re-applies a $name with a changed label once it is ready', async ({ path: template, body, ready }) => {
     const ns = uniqueName('ready')
     const created = await raw(server, { method: 'POST', path: '/api/v1/namespaces', body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }), contentType: 'application/json' })

@@ -4,6 +4,8 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { ApplyErrorCode } from '../errors.js'
 import { ApplyError } from '../errors.js'
+import { maskStatus } from './secretErrors.js'
+import type { SecretMask } from './secretErrors.js'
 
 /** A cause of a Status, as the API sends it. */
 interface StatusCause {
@@ -90,9 +92,11 @@ function managersOf(status: ParsedStatus): string[] {
 
 /**
  * The ApplyError for an error answer. `subject` is the object (`Deployment/apps/web`) or the URL
- * path the request was for; `action` says what was tried (`apply`, `dry-run apply`, `list`, …).
+ * path the request was for; `action` says what was tried (`apply`, `dry-run apply`, `list`, …);
+ * `secret`, for an answer about a Secret, hides its values in the message and causes.
  */
-export function errorFromStatus(status: ParsedStatus, where: { readonly subject: string; readonly action: string }): ApplyError {
+export function errorFromStatus(answer: ParsedStatus, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): ApplyError {
+  const status = where.secret === undefined ? answer : maskStatus(answer, where.secret)
   const code = codeOf(status)
   const fields = fieldsOf(status, code)
   const managers = code === 'APPLY_FIELD_CONFLICT' ? managersOf(status) : []

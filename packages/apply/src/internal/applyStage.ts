@@ -15,6 +15,7 @@ import type { LiveObjects } from './liveObjects.js'
 import { fetchLive } from './liveObjects.js'
 import { ownerOf } from './managedFields.js'
 import { provablyUnchanged } from './noop.js'
+import { omit } from './omit.js'
 import { settleAll } from './pool.js'
 import type { PreparedObject } from './prepare.js'
 import { sleep } from './sleep.js'
@@ -33,6 +34,8 @@ export interface StageContext {
   readonly signal: AbortSignal | undefined
   /** In a dry run: namespaces the apply would create, whose objects cannot be validated yet. */
   readonly newNamespaces: ReadonlySet<string>
+  /** Called (and awaited) before the first object of the apply is written, or would be in a dry run. */
+  readonly beforeFirstWrite: () => Promise<void>
   readonly onEntry: (entry: ChangeSetEntry) => void
 }
 
@@ -70,6 +73,9 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   const entries: ChangeSetEntry[] = []
   const observed: ObservedApply[] = []
   const waitRefs: ObjectRef[] = []
+  if (failures.length === 0 && planned.some((s) => s.ok && (s.value.kind === 'create' || s.value.kind === 'configure' || s.value.kind === 'recreate'))) {
+    await ctx.beforeFirstWrite()
+  }
   if (failures.length > 0 || ctx.dryRun) {
     planned.forEach((s, i) => {
       const { ref } = items[i] as PreparedObject
@@ -146,6 +152,7 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
       const existing = await readLive()
       if (existing !== null && (ctx.force || forceEnabled(p.object) || forceEnabled(existing))) {
         const fields = (err.details.fields as string[] | undefined) ?? []
+        await validateReplacement(p, ctx, fields)
         return { kind: 'recreate', reason: `re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed` }
       }
     }
@@ -162,6 +169,36 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     if (owner !== undefined && owner !== ctx.fieldManager) overrides.push({ path: c.path, manager: owner })
   }
   return { kind: 'configure', overrides, reason: summarize(changes.map((c) => c.path)) }
+}
+
+/**
+ * Before an object is deleted to be re-created, proves the server would accept its replacement:
+ * a dry-run create of it under a generated name (a dry-run create under its own name fails only
+ * because the live object exists, and a dry-run delete does not free the name for it). Errors
+ * about the name alone are not held against it (the live object already carries that name, and
+ * some kinds, like CRDs, must be named after their content). Anything else means the delete
+ * would be followed by a failed create: refuse before deleting.
+ */
+async function validateReplacement(p: PreparedObject, ctx: StageContext, fields: readonly string[]): Promise<void> {
+  const { metadata } = p.object
+  // A create refuses a resourceVersion (an object copied from `kubectl get` may carry one).
+  const probe: KubeObject = { ...p.object, metadata: { ...omit(metadata, ['resourceVersion', 'uid']), name: '', generateName: `${metadata.name}-` } }
+  try {
+    await ctx.client.create(probe, { fieldManager: ctx.fieldManager, dryRun: true, signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw ctx.signal.reason
+    if (!isGitOpsError(err) || err.code === 'APPLY_UNREACHABLE' || err.code === 'APPLY_REQUEST_TIMEOUT') throw err
+    const causes = Array.isArray(err.details.causes) ? (err.details.causes as { field?: unknown }[]) : []
+    const onlyName = causes.length > 0 && causes.every((c) => typeof c.field === 'string' && /^metadata\.(generateName|name)$/.test(c.field))
+    if (onlyName) return
+    const why = err.message.includes('): ') ? err.message.slice(err.message.indexOf('): ') + 3) : err.message
+    throw new ApplyError({
+      code: 'APPLY_RECREATE_INVALID',
+      message: `${formatRef(p.ref)}: not re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed, and the server would refuse the replacement (${why}); the live object was left in place`,
+      details: { fields: [...fields] },
+      cause: err,
+    })
+  }
 }
 
 function summarize(paths: readonly string[]): string | undefined {

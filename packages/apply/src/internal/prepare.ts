@@ -117,7 +117,17 @@ export async function prepareObjects(
         continue
       }
     }
-    if (group === '' && original.kind === 'Secret') foldStringData(object)
+    if (group === '' && original.kind === 'Secret') {
+      // The API server refuses a stringData value that is not a string; folding it would drop it
+      // silently and report the Secret as applied without the key. The value itself stays out of
+      // the message: it is the plaintext.
+      const odd = nonStringData(object)
+      if (odd !== undefined) {
+        failures.push({ ref: given, code: 'APPLY_INVALID', message: `${formatRef(given)}: stringData.${odd.key}: Invalid value: must be a string, not ${odd.type} (quote it in YAML)`, fields: [`stringData.${odd.key}`] })
+        continue
+      }
+      foldStringData(object)
+    }
     if (Object.keys(labels).length > 0) object.metadata.labels = { ...(object.metadata.labels ?? {}), ...labels }
     const ref: ObjectRef = { group, kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name }
     const key = refKey(ref)
@@ -172,6 +182,16 @@ function crdKinds(objects: readonly KubeObject[]): Map<string, boolean> {
     }
   }
   return out
+}
+
+/** The first stringData entry whose value is not a string, with the value's type only. */
+function nonStringData(secret: KubeObject): { key: string; type: string } | undefined {
+  const values = secret.stringData
+  if (!isKubeMap(values)) return undefined
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string') return { key, type: value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a map' : `a ${typeof value}` }
+  }
+  return undefined
 }
 
 /**

@@ -1,6 +1,11 @@
 // The HTTP side of createKubeClient: @kubernetes/client-node's request pipeline (kubeconfig auth
 // including exec and OIDC plugins, TLS, proxies, middleware) with raw JSON bodies.
 //
+// Both majors of client-node work: 1.x sends through node-fetch with an http(s).Agent on the
+// request context (`setAgent`), 2.x through undici with a Dispatcher (`setDispatcher`). Whichever
+// the installed module has is used; a module with neither (or without the request pipeline this
+// file builds on) is refused when the client is created, not on the first request.
+//
 // Why not KubernetesObjectApi.patch/read/list directly: in client-node 1.4 they serialise through
 // the typed models, which drop fields the models do not know, turn timestamps into Date objects
 // and back with milliseconds, and take no AbortSignal. So this subclass reuses the pipeline
@@ -45,18 +50,44 @@ export interface TransportOptions {
 
 const RAW = 'gitops-sdk:raw'
 
+/** How the installed client-node takes a connection pool: 1.x an Agent, 2.x an undici Dispatcher. */
+export type PoolStyle = 'agent' | 'dispatcher'
+
+/** The pool style of a client-node module, or why it cannot be used (any other string). */
+export function poolStyleOf(mod: Module): string {
+  const context = (mod as unknown as { RequestContext?: { prototype?: Record<string, unknown> } }).RequestContext?.prototype
+  const api = (mod as unknown as { KubernetesObjectApi?: { prototype?: Record<string, unknown> } }).KubernetesObjectApi?.prototype
+  if (typeof api?.requestPromise !== 'function' || typeof api.processResponse !== 'function') return 'its KubernetesObjectApi has no requestPromise/processResponse'
+  if (typeof mod.createConfiguration !== 'function' || typeof mod.ServerConfiguration !== 'function') return 'it has no createConfiguration/ServerConfiguration'
+  if (typeof context?.setAgent === 'function') return 'agent'
+  if (typeof context?.setDispatcher === 'function') return 'dispatcher'
+  return 'its RequestContext has neither setAgent (1.x) nor setDispatcher (2.x)'
+}
+
+/** A pool the request context takes, by style. */
+type SharedPool = { readonly style: 'agent'; readonly agent: HttpAgent } | { readonly style: 'dispatcher'; readonly dispatcher: unknown }
+
+interface PoolContext {
+  setAgent?(agent: HttpAgent): void
+  setDispatcher?(dispatcher: unknown): void
+}
+
 /** Builds the transport for the current context of `kc`. */
 export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, options: TransportOptions): Promise<Transport> {
   const cluster = kc.getCurrentCluster()
   if (cluster === null) throw new Error('the kubeconfig context names no cluster')
-  const shared = await sharedAgent(kc, cluster, options.maxSockets)
+  const style = poolStyleOf(mod)
+  if (style !== 'agent' && style !== 'dispatcher') throw new Error(style)
+  const shared = style === 'agent' ? await sharedAgent(kc, cluster, options.maxSockets) : await sharedDispatcher(kc, cluster)
   const configuration = mod.createConfiguration({
     baseServer: new mod.ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
     promiseMiddleware: [
       {
         pre: async (context) => {
-          if (shared !== undefined) context.setAgent(shared)
+          const pool = context as unknown as PoolContext
+          if (shared?.style === 'agent') pool.setAgent?.(shared.agent)
+          else if (shared?.style === 'dispatcher') pool.setDispatcher?.(shared.dispatcher)
           for (const [key, value] of Object.entries(options.headers)) context.setHeaderParam(key, value)
           return context
         },
@@ -89,13 +120,32 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
   return { server: cluster.server, send: (request) => api.send(request) }
 }
 
-/** One keep-alive agent with the TLS settings client-node would use; undefined behind a proxy. */
-async function sharedAgent(kc: ClientNode.KubeConfig, cluster: ClientNode.Cluster, maxSockets: number): Promise<HttpAgent | undefined> {
+/**
+ * 2.x: one undici Dispatcher for every request, made by client-node itself from the kubeconfig's
+ * TLS settings (2.x makes a new one per request otherwise); undefined behind a proxy or when
+ * there are no TLS settings (undici's global keep-alive dispatcher is then used, as 2.x does).
+ */
+async function sharedDispatcher(kc: ClientNode.KubeConfig, cluster: ClientNode.Cluster): Promise<SharedPool | undefined> {
+  if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') return undefined
+  const create = (kc as unknown as { createDispatcher?: (cluster: ClientNode.Cluster, options: Record<string, unknown>) => unknown }).createDispatcher
+  if (typeof create !== 'function') return undefined
+  const opts: Record<string, unknown> = {}
+  await kc.applyToHTTPSOptions(opts as Parameters<ClientNode.KubeConfig['applyToHTTPSOptions']>[0])
+  const tls: Record<string, unknown> = {}
+  for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']) if (opts[key] !== undefined) tls[key] = opts[key]
+  if (cluster.skipTLSVerify) tls.rejectUnauthorized = false
+  if (cluster.tlsServerName !== undefined && cluster.tlsServerName !== '') tls.servername = cluster.tlsServerName
+  const dispatcher = create.call(kc, cluster, tls)
+  return dispatcher === undefined ? undefined : { style: 'dispatcher', dispatcher }
+}
+
+/** 1.x: one keep-alive agent with the TLS settings client-node would use; undefined behind a proxy. */
+async function sharedAgent(kc: ClientNode.KubeConfig, cluster: ClientNode.Cluster, maxSockets: number): Promise<SharedPool | undefined> {
   if (cluster.proxyUrl !== undefined && cluster.proxyUrl !== '') return undefined
   const opts: { ca?: AgentOptions['ca']; cert?: AgentOptions['cert']; key?: AgentOptions['key']; pfx?: AgentOptions['pfx']; passphrase?: string; rejectUnauthorized?: boolean; headers?: unknown } = {}
   await kc.applyToHTTPSOptions(opts as Parameters<ClientNode.KubeConfig['applyToHTTPSOptions']>[0])
   const common = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets }
-  if (cluster.server.startsWith('http:')) return new HttpAgent(common)
+  if (cluster.server.startsWith('http:')) return { style: 'agent', agent: new HttpAgent(common) }
   const tls: AgentOptions = { ...common }
   if (opts.ca !== undefined) tls.ca = opts.ca
   if (opts.cert !== undefined) tls.cert = opts.cert
@@ -104,5 +154,5 @@ async function sharedAgent(kc: ClientNode.KubeConfig, cluster: ClientNode.Cluste
   if (opts.passphrase !== undefined) tls.passphrase = opts.passphrase
   if (cluster.skipTLSVerify) tls.rejectUnauthorized = false
   if (cluster.tlsServerName !== undefined && cluster.tlsServerName !== '') tls.servername = cluster.tlsServerName
-  return new HttpsAgent(tls)
+  return { style: 'agent', agent: new HttpsAgent(tls) }
 }

@@ -199,6 +199,8 @@ describe('applyAll', () => {
 
   it('labels objects for their inventory and reports the inventory', async () => {
     const ns = await env.cluster.namespace('owned')
+    // The inventory's namespace must exist before applyAll labels anything for it.
+    await env.cluster.client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } }, { fieldManager: 'test-setup' })
     const result = await applyAll([configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory: { name: 'app', namespace: 'flux-system' }, applySet: true })
     const live = await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })
     expect(live?.metadata.labels).toMatchObject({ [LABELS.inventoryName]: 'app', [LABELS.inventoryNamespace]: 'flux-system', 'applyset.kubernetes.io/part-of': expect.stringMatching(/^applyset-[\w-]+-v1$/) })

@@ -31,7 +31,7 @@ describe('prune', () => {
     const inventory: InventoryRef = { name: 'app', namespace: ns }
     const kept = (name: string, key: string): KubeObject => ({ ...configMap(ns, name), metadata: { name, namespace: ns, annotations: { [key]: 'disabled' } } })
     const first = await applyAll([kept('sdk', ANNOTATIONS.prune), kept('flux', FLUX_ANNOTATIONS.prune)], { client: env.cluster.client, fieldManager, inventory })
-    const pruned = await prune(first.inventory, createInventory([]), { client: env.cluster.client, inventory })
+    const pruned = await prune(first.inventory, createInventory([]), { client: env.cluster.client, inventory, allowEmpty: true })
     expect(pruned.entries.map((e) => `${e.ref.name} ${e.action}: ${e.reason}`)).toEqual(['flux skipped: its prune annotation is disabled', 'sdk skipped: its prune annotation is disabled'])
     expect(await exists(ns, 'sdk')).toBe(true)
     expect(await exists(ns, 'flux')).toBe(true)
@@ -42,7 +42,7 @@ describe('prune', () => {
     const inventory: InventoryRef = { name: 'app', namespace: ns }
     await env.cluster.kubectlApply([configMap(ns, 'theirs')], 'someone-else')
     const previous = inventoryOf([configMap(ns, 'theirs')])
-    const pruned = await prune(previous, createInventory([]), { client: env.cluster.client, inventory })
+    const pruned = await prune(previous, createInventory([]), { client: env.cluster.client, inventory, allowEmpty: true })
     expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `not owned by inventory ${ns}/app (it belongs to no inventory)` })
     expect(await exists(ns, 'theirs')).toBe(true)
   })
@@ -52,7 +52,7 @@ describe('prune', () => {
     const mine: InventoryRef = { name: 'mine', namespace: 'default' }
     const first = await applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }], { client: env.cluster.client, fieldManager, inventory: mine })
     await applyAll([configMap(ns, 'tenant')], { client: env.cluster.client, fieldManager, inventory: { name: 'other', namespace: 'default' } })
-    const pruned = await prune(first.inventory, createInventory([]), { client: env.cluster.client, inventory: mine })
+    const pruned = await prune(first.inventory, createInventory([]), { client: env.cluster.client, inventory: mine, allowEmpty: true })
     expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `it still holds objects of another inventory: ConfigMap/${ns}/tenant` })
     expect(await exists('', ns, 'Namespace')).toBe(true)
   })
@@ -60,7 +60,7 @@ describe('prune', () => {
   it('reports an object already gone as skipped', async () => {
     const ns = await env.cluster.namespace('gone')
     const inventory: InventoryRef = { name: 'app', namespace: ns }
-    const pruned = await prune(inventoryOf([configMap(ns, 'never')]), createInventory([]), { client: env.cluster.client, inventory })
+    const pruned = await prune(inventoryOf([configMap(ns, 'never')]), createInventory([]), { client: env.cluster.client, inventory, allowEmpty: true })
     expect(pruned.entries).toEqual([{ ref: { group: '', kind: 'ConfigMap', namespace: ns, name: 'never' }, action: 'skipped', reason: 'already deleted' }])
   })
 

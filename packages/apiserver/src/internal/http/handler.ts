@@ -1,0 +1,147 @@
+// The HTTP side: authentication, the request log, fault injection, body limits, query options and
+// Status answers around the routed operations. A malformed request never throws out of here.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Cluster } from '../state/cluster.js'
+import type { OpenWatch } from '../verbs/watch.js'
+import type { Interceptor, RecordedRequest } from '../../types.js'
+import { applyFault, faultStatus } from './faults.js'
+import type { FaultState } from './faultState.js'
+import { managerFromUserAgent } from './requestOptions.js'
+import type { Route } from './route.js'
+import { route } from './route.js'
+import { acceptsJson, send, sendError } from './send.js'
+import { serveDiscovery, serveOpenApi } from './serveDocuments.js'
+import { serveResource } from './serveResource.js'
+import { internalError, resourceNotFound, statusBody, StatusError } from '../../status.js'
+
+/** The request body limit of kube-apiserver: 3 MiB. */
+export const MAX_BODY_BYTES: number = 3 * 1024 * 1024
+
+/** One logged request. */
+export type LoggedRequest = RecordedRequest
+
+/** The hook type. */
+export type InterceptHook = Interceptor
+
+/** What the handler needs from the server around it. */
+export interface HandlerContext {
+  readonly cluster: Cluster
+  readonly tokens: ReadonlySet<string> | undefined
+  readonly port: () => number
+  readonly log: LoggedRequest[]
+  readonly interceptors: InterceptHook[]
+  readonly watches: Set<OpenWatch>
+  readonly faults: FaultState
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let failed = false
+    request.on('data', (chunk: Buffer) => {
+      if (failed) return
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) {
+        failed = true
+        reject(new StatusError({ code: 413, reason: 'RequestEntityTooLarge', message: `Request entity too large: limit is ${MAX_BODY_BYTES}` }))
+        request.resume()
+        return
+      }
+      chunks.push(chunk)
+    })
+    request.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks))
+    })
+    request.on('error', reject)
+  })
+}
+
+function record(url: URL, request: IncomingMessage, route_: Route | undefined): LoggedRequest {
+  const ua = request.headers['user-agent']
+  const manager = url.searchParams.get('fieldManager') ?? (request.method === 'GET' ? undefined : managerFromUserAgent(ua))
+  const resource = route_?.kind === 'resource' ? route_ : undefined
+  return {
+    method: request.method ?? 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    contentType: request.headers['content-type'],
+    manager,
+    userAgent: ua,
+    verb: resource?.verb,
+    resource: resource === undefined ? undefined : resource.type.group === '' ? resource.type.plural : `${resource.type.plural}.${resource.type.group}`,
+    namespace: resource?.namespace,
+    name: resource?.name,
+    subresource: resource?.subresource,
+  }
+}
+
+/** Handles one HTTP request; never rejects. */
+export async function handleRequest(context: HandlerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  let route_: Route | undefined
+  try {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const method = request.method ?? 'GET'
+    if (context.tokens !== undefined) {
+      // Own header only: a polluted Object.prototype must never authenticate a request.
+      const auth = Object.hasOwn(request.headers, 'authorization') ? (request.headers.authorization ?? '') : ''
+      const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
+      if (token === undefined || !context.tokens.has(token)) {
+        request.resume()
+        send(response, { code: 401, body: statusBody({ code: 401, reason: 'Unauthorized', message: 'Unauthorized' }) })
+        return
+      }
+    }
+    const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
+    let routeError: unknown
+    try {
+      route_ = route(context.cluster, method, { pathname: url.pathname, watch })
+    } catch (err) {
+      routeError = err
+    }
+    const entry = record(url, request, route_)
+    context.log.push(entry)
+    let cutAfterEvents: number | undefined
+    const fault = context.faults.take(entry)
+    if (fault !== undefined) {
+      const outcome = await applyFault(context.faults, fault, { request, response, route: route_ })
+      if (outcome === 'answered') return
+      if (outcome !== 'go') cutAfterEvents = outcome.cutAfterEvents
+    }
+    for (const hook of context.interceptors) {
+      const action = await hook(entry)
+      if (action === undefined) continue
+      if ('drop' in action) {
+        request.socket.destroy()
+        return
+      }
+      if ('delayMs' in action) {
+        await new Promise((resolve) => setTimeout(resolve, action.delayMs))
+        continue
+      }
+      request.resume()
+      sendError(response, faultStatus(action.status, route_, action))
+      return
+    }
+    if (route_ === undefined) throw routeError instanceof StatusError ? routeError : resourceNotFound()
+    if (route_.kind === 'openapi') {
+      request.resume()
+      serveOpenApi(context, route_, { method, accept: request.headers.accept, response })
+      return
+    }
+    if (!acceptsJson(request.headers.accept)) {
+      request.resume()
+      throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml' })
+    }
+    const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request)
+    if (method === 'GET') request.resume()
+    if (route_.kind === 'discovery') {
+      serveDiscovery(context, route_, response)
+      return
+    }
+    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), cutAfterEvents })
+  } catch (err) {
+    if (err instanceof StatusError) sendError(response, err)
+    else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))
+  }
+}

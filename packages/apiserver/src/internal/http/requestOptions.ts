@@ -1,0 +1,140 @@
+// Query options and bodies of resource requests: the WriteRequest of a create, update or patch
+// (dryRun, fieldManager, fieldValidation), delete options, paging integers and booleans, and the
+// decoding of JSON or YAML bodies.
+import type { IncomingMessage } from 'node:http'
+import { isKubeMap } from '@gitops-sdk/core'
+import { parse as parseYaml } from 'yaml'
+import type { DeleteOptions } from '../verbs/deleteObject.js'
+import type { WriteRequest } from '../verbs/writes.js'
+import type { ResourceRoute } from './route.js'
+import type { FieldError } from '../../status.js'
+import { badRequest, invalidOptions, StatusError } from '../../status.js'
+
+/** Go's unicode.IsPrint, for the characters that matter here: no C0 controls, no DEL. */
+function isPrintable(c: string): boolean {
+  const code = c.codePointAt(0) ?? 0
+  return code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0)
+}
+
+/** The default field manager: the User-Agent up to its first `/`, printable, at most 128 bytes. */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  const prefix = (userAgent ?? '').split('/')[0] ?? ''
+  const printable = Array.from(prefix).filter(isPrintable).join('')
+  const cut = Buffer.from(printable).subarray(0, 128).toString()
+  return cut === '' ? 'unknown' : cut
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
+  }
+}
+
+function optionsKind(verb: string): string {
+  return verb === 'create' ? 'CreateOptions' : verb === 'delete' ? 'DeleteOptions' : verb === 'patch' ? 'PatchOptions' : 'UpdateOptions'
+}
+
+/** The WriteRequest of a create, update or patch; 422 on invalid options. */
+export function writeRequest(url: URL, route_: ResourceRoute, userAgent: string | undefined): WriteRequest {
+  const errors: FieldError[] = []
+  const dryRun = url.searchParams.getAll('dryRun')
+  if (dryRun.some((v) => v !== 'All')) {
+    errors.push({ type: 'NotSupported', field: 'dryRun', value: dryRun, detail: 'supported values: "All"' })
+  }
+  const manager = url.searchParams.get('fieldManager')
+  if (manager !== null) {
+    if (Buffer.byteLength(manager) > 128) errors.push({ type: 'TooLong', field: 'fieldManager', detail: 'may not be more than 128 bytes' })
+    const bad = Array.from(manager).findIndex((c) => !isPrintable(c))
+    if (bad >= 0) {
+      const ch = manager.codePointAt(bad) ?? 0
+      errors.push({ type: 'Invalid', field: 'fieldManager', value: manager, detail: `invalid character U+${ch.toString(16).toUpperCase().padStart(4, '0')} (at position ${bad})` })
+    }
+  }
+  const validation = url.searchParams.get('fieldValidation') ?? 'Warn'
+  if (validation !== 'Ignore' && validation !== 'Warn' && validation !== 'Strict') {
+    errors.push({ type: 'NotSupported', field: 'fieldValidation', value: validation, detail: 'supported values: "Ignore", "Strict", "Warn"' })
+  }
+  if (errors.length > 0) throw invalidOptions(optionsKind(route_.verb), errors)
+  return {
+    manager: manager ?? managerFromUserAgent(userAgent),
+    dryRun: dryRun.length > 0,
+    fieldValidation: validation as WriteRequest['fieldValidation'],
+    warnings: [],
+  }
+}
+
+/** The `Warning` headers of a write. */
+export function warningHeaders(request: WriteRequest): Record<string, string[]> {
+  if (request.warnings.length === 0) return {}
+  return { Warning: request.warnings.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`)}"`) }
+}
+
+/** An integer query parameter; 400 when it is not one. */
+export function intParam(url: URL, name: string): number | undefined {
+  const v = url.searchParams.get(name)
+  if (v === null || v === '') return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n)) throw badRequest(`invalid ${name}: ${JSON.stringify(v)}`)
+  return n
+}
+
+/** A boolean query parameter; 400 when it is not one. */
+export function boolParam(url: URL, name: string): boolean | undefined {
+  const v = url.searchParams.get(name)
+  if (v === null) return undefined
+  if (v === 'true' || v === '1') return true
+  if (v === 'false' || v === '0') return false
+  throw badRequest(`invalid ${name}: ${JSON.stringify(v)}`)
+}
+
+/** DeleteOptions from the body or the query. */
+export function deleteOptionsOf(url: URL, body: string): { options: DeleteOptions; dryRun: string[] } {
+  if (body.trim() !== '') {
+    const parsed = parseJson(body)
+    if (!isKubeMap(parsed)) throw badRequest('the body of the request was in an unknown format')
+    const pre = isKubeMap(parsed.preconditions) ? parsed.preconditions : undefined
+    return {
+      options: {
+        gracePeriodSeconds: typeof parsed.gracePeriodSeconds === 'number' ? parsed.gracePeriodSeconds : undefined,
+        propagationPolicy: typeof parsed.propagationPolicy === 'string' ? parsed.propagationPolicy : undefined,
+        orphanDependents: typeof parsed.orphanDependents === 'boolean' ? parsed.orphanDependents : undefined,
+        preconditions:
+          pre === undefined
+            ? undefined
+            : { uid: typeof pre.uid === 'string' ? pre.uid : undefined, resourceVersion: typeof pre.resourceVersion === 'string' ? pre.resourceVersion : undefined },
+      },
+      dryRun: Array.isArray(parsed.dryRun) ? parsed.dryRun.map(String) : [],
+    }
+  }
+  return {
+    options: {
+      gracePeriodSeconds: intParam(url, 'gracePeriodSeconds'),
+      propagationPolicy: url.searchParams.get('propagationPolicy') ?? undefined,
+      orphanDependents: boolParam(url, 'orphanDependents'),
+    },
+    dryRun: url.searchParams.getAll('dryRun'),
+  }
+}
+
+/**
+ * The body of a POST or PUT: JSON, or YAML under `application/yaml`. Protobuf and CBOR (what kubectl's
+ * typed generators such as `kubectl create namespace` send) are not served: 415, as for any unknown type.
+ */
+export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string }): unknown {
+  const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (media === 'application/json' || media === '') return parseJson(exchange.body)
+  if (media === 'application/yaml') {
+    try {
+      return parseYaml(exchange.body, { version: '1.2' }) as unknown
+    } catch (err) {
+      throw badRequest(`couldn't get version/kind; yaml parse error: ${(err as Error).message.split('\n')[0] ?? ''}`)
+    }
+  }
+  throw new StatusError({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+  })
+}

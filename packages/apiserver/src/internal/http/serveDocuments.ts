@@ -1,0 +1,69 @@
+// The documents of the server: discovery, /version, /healthz, and the OpenAPI v2 and v3 documents.
+import type { ServerResponse } from 'node:http'
+import type { HandlerContext } from './handler.js'
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
+import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
+import type { Route } from './route.js'
+import { acceptsJson, send } from './send.js'
+import { resourceNotFound, StatusError } from '../../status.js'
+
+/**
+ * `GET /openapi/v3`, the documents it points to, and `/openapi/v2` (see openapi.ts); other methods
+ * are a 405. `/openapi/v2` is answered in protobuf when asked for it, as kubectl does.
+ */
+export function serveOpenApi(
+  context: HandlerContext,
+  route_: Extract<Route, { kind: 'openapi' }>,
+  exchange: { method: string; accept: string | undefined; response: ServerResponse },
+): void {
+  const { method, accept, response } = exchange
+  if (method !== 'GET') throw new StatusError({ code: 405, reason: 'MethodNotAllowed', message: 'the server does not allow this method on the requested resource' })
+  let body: string | Uint8Array
+  let type = 'application/json'
+  if (route_.version === 2) {
+    if (accept !== undefined && (accept.includes(openApiV2Protobuf.accept) || accept.includes(openApiV2Protobuf.contentType))) {
+      body = openApiV2Proto(context.cluster.settings.gitVersion)
+      type = openApiV2Protobuf.contentType
+    } else if (acceptsJson(accept)) body = `${JSON.stringify(openApiV2(context.cluster.settings.gitVersion))}\n`
+    else throw new StatusError({ code: 406, reason: 'NotAcceptable', message: `only the following media types are accepted: application/json, ${openApiV2Protobuf.contentType}` })
+  } else {
+    if (!acceptsJson(accept)) throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json' })
+    const text = route_.path === undefined ? `${JSON.stringify(openApiIndex(context.cluster))}\n` : openApiDocument(context.cluster, route_.path)
+    if (text === undefined) throw resourceNotFound()
+    body = text
+  }
+  response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) })
+  response.end(body)
+}
+
+/** Discovery documents, /version and /healthz. */
+export function serveDiscovery(context: HandlerContext, route_: Extract<Route, { kind: 'discovery' }>, response: ServerResponse): void {
+  const { cluster } = context
+  switch (route_.document) {
+    case 'health':
+      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end('ok')
+      return
+    case 'version':
+      send(response, { code: 200, body: versionInfo(cluster.settings.gitVersion) })
+      return
+    case 'api':
+      send(response, { code: 200, body: apiVersions(context.port()) })
+      return
+    case 'apis':
+      send(response, { code: 200, body: apiGroupList(cluster) })
+      return
+    case 'group': {
+      const group = apiGroup(cluster, route_.group)
+      if (group === undefined) throw resourceNotFound()
+      send(response, { code: 200, body: group })
+      return
+    }
+    case 'resources': {
+      const list = apiResourceList(cluster, route_.group, route_.version)
+      if (list === undefined) throw resourceNotFound()
+      send(response, { code: 200, body: list })
+      return
+    }
+  }
+}

@@ -1,0 +1,155 @@
+// The verbs on resources: get, list, watch, create, update, patch, delete, deletecollection, and the
+// scale subresource, each answered with its object or list.
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
+import { deleteObject } from '../verbs/deleteObject.js'
+import { patchObject, patchTypeOf, unsupportedPatch } from '../verbs/patchObject.js'
+import { listObjects } from '../verbs/read.js'
+import { readScale, writeScale } from '../verbs/scale.js'
+import { startWatch } from '../verbs/watch.js'
+import type { WriteRequest } from '../verbs/writes.js'
+import { createObject } from '../verbs/createObject.js'
+import { decode, dropUnknownFields, groupResource, nameRule, namespaceRule, replaceObject } from '../verbs/writes.js'
+import type { HandlerContext } from './handler.js'
+import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
+import type { ResourceRoute } from './route.js'
+import { send } from './send.js'
+import { invalidOptions, notFound, resourceNotFound } from '../../status.js'
+
+/** One resource request with its body read. */
+export interface Exchange {
+  readonly route: ResourceRoute
+  readonly url: URL
+  readonly request: IncomingMessage
+  readonly response: ServerResponse
+  readonly body: string
+  /** Set by a `cutWatch` fault. */
+  readonly cutAfterEvents?: number | undefined
+}
+
+/** Serves one resource request; throws StatusError for the handler to answer. */
+export function serveResource(context: HandlerContext, exchange: Exchange): void {
+  const { cluster } = context
+  const { route: r, url, response, body } = exchange
+  const { type } = r
+  const gr = groupResource(type)
+  const ns = r.namespace ?? ''
+  switch (r.verb) {
+    case 'get': {
+      if (r.subresource === 'scale') {
+        send(response, { code: 200, body: readScale(cluster, type, { namespace: ns, name: r.name ?? '' }) })
+        return
+      }
+      const object = cluster.store.get(type, ns, r.name ?? '')
+      if (object === undefined) throw notFound(gr, r.name ?? '')
+      send(response, { code: 200, body: object })
+      return
+    }
+    case 'list':
+      send(response, {
+        code: 200,
+        body: listObjects(cluster, type, {
+          namespace: r.namespace,
+          labelSelector: url.searchParams.get('labelSelector') ?? undefined,
+          fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
+          limit: intParam(url, 'limit'),
+          continueToken: url.searchParams.get('continue') ?? undefined,
+          resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+        }),
+      })
+      return
+    case 'watch': {
+      const query = {
+        namespace: r.namespace,
+        labelSelector: url.searchParams.get('labelSelector') ?? undefined,
+        fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
+        resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+        allowWatchBookmarks: boolParam(url, 'allowWatchBookmarks') === true,
+        timeoutSeconds: intParam(url, 'timeoutSeconds'),
+        sendInitialEvents: boolParam(url, 'sendInitialEvents'),
+      }
+      // Selectors are compiled before the stream starts, so a bad one is a plain 400.
+      listObjects(cluster, type, { ...query, limit: 1, resourceVersion: undefined })
+      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents })
+      context.watches.add(handle)
+      response.on('close', () => context.watches.delete(handle))
+      return
+    }
+    case 'create': {
+      const request = writeRequest(url, r, exchange.request.headers['user-agent'])
+      const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange), request })
+      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      return
+    }
+    case 'update': {
+      const request = writeRequest(url, r, exchange.request.headers['user-agent'])
+      const name = r.name ?? ''
+      if (r.subresource === 'scale') {
+        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange), request }) })
+        return
+      }
+      const live = cluster.store.get(type, ns, name)
+      if (live === undefined) throw notFound(gr, name)
+      const object = decode(type, decodeBody(exchange))
+      namespaceRule(type, object, ns)
+      nameRule(object, name)
+      if (r.subresource === undefined) dropUnknownFields(type, object, request)
+      const answer = replaceObject(cluster, type, { live, incoming: object, request, options: { subresource: r.subresource, requireResourceVersion: true } })
+      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      return
+    }
+    case 'patch': {
+      const request = writeRequest(url, r, exchange.request.headers['user-agent'])
+      const patchType = patchTypeOf(exchange.request.headers['content-type'])
+      if (patchType === undefined) throw unsupportedPatch(type)
+      const name = r.name ?? ''
+      if (patchType === 'apply' && url.searchParams.get('fieldManager') === null) {
+        throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
+      }
+      if (r.subresource === 'scale') {
+        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body, patchType, request }) })
+        return
+      }
+      if (r.subresource === 'finalize') throw resourceNotFound()
+      const answer = patchObject(cluster, type, {
+        patchType,
+        body,
+        namespace: ns,
+        name,
+        subresource: r.subresource,
+        force: boolParam(url, 'force'),
+        request,
+      })
+      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      return
+    }
+    case 'delete': {
+      const { options, dryRun } = deleteOptionsOf(url, body)
+      if (dryRun.some((v) => v !== 'All')) {
+        throw invalidOptions('DeleteOptions', [{ type: 'NotSupported', field: 'dryRun', value: dryRun, detail: 'supported values: "All"' }])
+      }
+      const request: WriteRequest = { manager: managerFromUserAgent(exchange.request.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation: 'Ignore', warnings: [] }
+      const answer = deleteObject(cluster, type, { namespace: ns, name: r.name ?? '', options, request })
+      send(response, { code: answer.code, body: answer.body })
+      return
+    }
+    case 'deletecollection': {
+      const { options, dryRun } = deleteOptionsOf(url, body)
+      const request: WriteRequest = { manager: managerFromUserAgent(exchange.request.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation: 'Ignore', warnings: [] }
+      const list = listObjects(cluster, type, {
+        namespace: r.namespace,
+        labelSelector: url.searchParams.get('labelSelector') ?? undefined,
+        fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
+      })
+      const items: KubeMap[] = []
+      for (const item of list.items as KubeMap[]) {
+        const meta = item.metadata as KubeObject['metadata']
+        const answer = deleteObject(cluster, type, { namespace: meta.namespace ?? '', name: meta.name, options, request })
+        if (isKubeMap(answer.body) && answer.body.kind !== 'Status') items.push(answer.body)
+      }
+      send(response, { code: 200, body: { ...list, items } })
+      return
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { systemClock } from '@gitops-sdk/core'
+import type { KubeObject, KubeValue } from '@gitops-sdk/core'
+import { describe, expect, it } from 'vitest'
+import { Cluster } from '../state/cluster.js'
+import { applyDefaults } from './defaults.js'
+import { pruneBuiltinFields } from './unknownFields.js'
+
+const cluster = new Cluster({
+  clock: systemClock, seed: 1, gitVersion: 'v1.32.0', establishDelayMs: 0, watchHistory: 10, bookmarkIntervalMs: 0, controllers: 'none', readyDelayMs: 0, daemonSetNodes: 1,
+})
+
+const podSpec = (): Record<string, KubeValue> => ({
+  initContainers: [{ name: 'init', image: 'busybox' }],
+  containers: [{ name: 'main', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }],
+  volumes: [{ name: 'c', configMap: { name: 'c' } }, { name: 's', secret: { secretName: 's' } }],
+})
+const template = (): Record<string, KubeValue> => ({ metadata: { labels: { app: 'w' } }, spec: podSpec() })
+const object = (apiVersion: string, kind: string, rest: Record<string, KubeValue>): KubeObject => ({
+  apiVersion,
+  kind,
+  metadata: { name: 'w', namespace: 'default' },
+  ...rest,
+})
+
+const kinds: readonly { name: string; object: () => KubeObject }[] = [
+  { name: 'Deployment', object: () => object('apps/v1', 'Deployment', { spec: { template: template() } }) },
+  { name: 'StatefulSet', object: () => object('apps/v1', 'StatefulSet', { spec: { serviceName: 'w', template: template() } }) },
+  { name: 'DaemonSet', object: () => object('apps/v1', 'DaemonSet', { spec: { template: template() } }) },
+  { name: 'ReplicaSet', object: () => object('apps/v1', 'ReplicaSet', { spec: { template: template() } }) },
+  { name: 'ReplicationController', object: () => object('v1', 'ReplicationController', { spec: { template: template() } }) },
+  { name: 'Job', object: () => object('batch/v1', 'Job', { spec: { template: template() } }) },
+  { name: 'CronJob', object: () => object('batch/v1', 'CronJob', { spec: { schedule: '* * * * *', jobTemplate: { spec: { template: template() } } } }) },
+  { name: 'Pod', object: () => object('v1', 'Pod', { spec: podSpec() }) },
+  { name: 'LoadBalancer Service', object: () => object('v1', 'Service', { spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } }) },
+  { name: 'ExternalName Service', object: () => object('v1', 'Service', { spec: { type: 'ExternalName', externalName: 'example.com' } }) },
+  { name: 'Secret', object: () => object('v1', 'Secret', { stringData: { a: 'b' } }) },
+  { name: 'PersistentVolumeClaim', object: () => object('v1', 'PersistentVolumeClaim', { spec: { accessModes: ['ReadWriteOnce'] } }) },
+]
+
+describe('applyDefaults', () => {
+  it.for(kinds)('sets only fields the built-in schema declares on a $name', ({ object: make }) => {
+    const defaulted = make()
+    applyDefaults(cluster, defaulted)
+    expect(defaulted).not.toEqual(make())
+    expect(pruneBuiltinFields(defaulted)).toEqual([])
+  })
+})

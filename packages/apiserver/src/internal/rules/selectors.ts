@@ -1,0 +1,105 @@
+// Label and field selectors of list and watch (section 7.2).
+import type { KubeObject } from '@gitops-sdk/core'
+import { stringMap, valueAt } from '../state/objects.js'
+import type { ResourceType } from '../state/registry.js'
+import { badRequest } from '../../status.js'
+import { getOwn, hasOwn } from '../../ssa/ownKeys.js'
+
+/** A compiled selector: true when an object matches. */
+export type Matcher = (object: KubeObject) => boolean
+
+type Requirement = (labels: Record<string, string>) => boolean
+
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let current = ''
+  for (const ch of text) {
+    if (ch === '(') depth++
+    if (ch === ')') depth--
+    if (ch === ',' && depth === 0) {
+      parts.push(current)
+      current = ''
+    } else current += ch
+  }
+  parts.push(current)
+  return parts.map((p) => p.trim()).filter((p) => p !== '')
+}
+
+const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/
+const valuePattern = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
+
+function requirement(text: string): Requirement {
+  const fail = (why: string): never => {
+    throw badRequest(`unable to parse requirement: ${why}`)
+  }
+  const checkKey = (key: string): string => {
+    if (!keyPattern.test(key)) fail(`<nil>: Invalid value: ${JSON.stringify(key)}: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`)
+    return key
+  }
+  const checkValue = (value: string): string => {
+    if (!valuePattern.test(value) || value.length > 63) fail(`values[0][${value}]: Invalid value: ${JSON.stringify(value)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'`)
+    return value
+  }
+  const set = /^(!?[^\s!=()]+)\s+(in|notin)\s+\((.*)\)$/.exec(text)
+  if (set !== null) {
+    const key = checkKey(set[1] ?? '')
+    const values = (set[3] ?? '').split(',').map((v) => checkValue(v.trim()))
+    return set[2] === 'in' ? (l) => hasOwn(l, key) && values.includes(l[key] ?? '') : (l) => !hasOwn(l, key) || !values.includes(l[key] ?? '')
+  }
+  const op = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(text)
+  if (op !== null) {
+    const key = checkKey(op[1] ?? '')
+    const value = checkValue((op[3] ?? '').trim())
+    return op[2] === '!=' ? (l) => getOwn(l, key) !== value : (l) => hasOwn(l, key) && l[key] === value
+  }
+  if (text.startsWith('!')) {
+    const key = checkKey(text.slice(1).trim())
+    return (l) => !hasOwn(l, key)
+  }
+  const key = checkKey(text)
+  return (l) => hasOwn(l, key)
+}
+
+/** Compiles a `labelSelector`; a parse error is a 400 starting `unable to parse requirement: `. */
+export function labelMatcher(selector: string | undefined): Matcher {
+  if (selector === undefined || selector.trim() === '') return () => true
+  const requirements = splitTopLevel(selector).map(requirement)
+  return (object) => {
+    const labels = stringMap(object.metadata.labels)
+    return requirements.every((r) => r(labels))
+  }
+}
+
+const builtinFields: Record<string, readonly string[]> = {
+  '/pods': ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP'],
+  '/secrets': ['type'],
+  '/namespaces': ['status.phase'],
+  'batch/jobs': ['status.successful'],
+  'apps/replicasets': ['status.replicas'],
+  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'reason', 'type'],
+}
+
+function fieldValue(object: KubeObject, path: string): string {
+  const value = valueAt(object, path)
+  if (value === undefined || value === null) return ''
+  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+/** Compiles a `fieldSelector` for a type; unsupported fields are a 400. */
+export function fieldMatcher(type: ResourceType, selector: string | undefined): Matcher {
+  if (selector === undefined || selector.trim() === '') return () => true
+  const allowed = ['metadata.name', 'metadata.namespace', ...(type.crd?.selectableFields ?? builtinFields[`${type.group}/${type.plural}`] ?? [])]
+  const tests = splitTopLevel(selector).map((term) => {
+    const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(term)
+    if (m === null) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`)
+    const path = (m[1] ?? '').trim()
+    if (!allowed.includes(path)) {
+      if (type.crd !== undefined) throw badRequest(`field label not supported: ${path}`)
+      throw badRequest(`"${path}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
+    }
+    const value = (m[3] ?? '').trim()
+    return m[2] === '!=' ? (o: KubeObject) => fieldValue(o, path) !== value : (o: KubeObject) => fieldValue(o, path) === value
+  })
+  return (object) => tests.every((t) => t(object))
+}

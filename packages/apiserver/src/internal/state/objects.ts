@@ -1,0 +1,93 @@
+// Small helpers over plain Kubernetes objects.
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import { getOwn, setOwn } from '../../ssa/ownKeys.js'
+
+/** RFC 3339 UTC with second precision, as Kubernetes writes `metav1.Time`. */
+export function timestamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}Z`
+}
+
+/** Deep equality of JSON values (key order ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    return a.every((v, i) => deepEqual(v, b[i]))
+  }
+  if (Array.isArray(b)) return false
+  const am = a as Record<string, unknown>
+  const bm = b as Record<string, unknown>
+  const ak = Object.keys(am).filter((k) => am[k] !== undefined)
+  const bk = Object.keys(bm).filter((k) => bm[k] !== undefined)
+  if (ak.length !== bk.length) return false
+  return ak.every((k) => deepEqual(am[k], getOwn(bm, k)))
+}
+
+/** A deep copy through JSON semantics (undefined dropped). */
+export function clone<T>(value: T): T {
+  return structuredClone(value)
+}
+
+/** The value at a dotted path (`spec.replicas`), or undefined. */
+export function valueAt(object: KubeValue | KubeObject | undefined, path: string): KubeValue | undefined {
+  let current: unknown = object
+  for (const part of path.split('.').filter((p) => p !== '')) {
+    if (!isKubeMap(current)) return undefined
+    current = getOwn(current, part)
+  }
+  return current as KubeValue | undefined
+}
+
+/** A map field of `object`, created when absent. */
+export function mapAt(object: KubeMap, key: string): KubeMap {
+  const value = getOwn(object, key)
+  if (isKubeMap(value)) return value
+  const created: KubeMap = {}
+  setOwn(object, key, created)
+  return created
+}
+
+/** The string map at `metadata.labels` (or annotations), or an empty one. */
+export function stringMap(value: unknown): Record<string, string> {
+  if (!isKubeMap(value)) return {}
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') setOwn(out, k, v)
+  return out
+}
+
+/** The finalizers of an object. */
+export function finalizersOf(object: KubeObject): string[] {
+  const f = object.metadata.finalizers
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : []
+}
+
+/** Sets or removes (when empty) a metadata field. */
+export function setMeta(object: KubeObject, key: string, value: KubeValue | undefined): void {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) omit(object.metadata, key)
+  else object.metadata[key] = value
+}
+
+/** The object with `metadata` copied, so metadata can be changed without touching the original. */
+export function withMeta(object: KubeObject): KubeObject {
+  return { ...object, metadata: { ...object.metadata } }
+}
+
+/** The owner references of an object. */
+export function ownerReferencesOf(object: KubeObject): KubeMap[] {
+  const refs = object.metadata.ownerReferences
+  return Array.isArray(refs) ? refs.filter(isKubeMap) : []
+}
+
+/** A manifest value as text: strings as they are, numbers and booleans printed, anything else empty. */
+export function text(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value)
+  return ''
+}
+
+/** Removes a key from a map in place. */
+export function omit(map: object, key: string): void {
+  Reflect.deleteProperty(map, key)
+}

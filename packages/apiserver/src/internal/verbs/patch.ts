@@ -1,0 +1,123 @@
+// JSON Merge Patch (RFC 7386) and JSON Patch (RFC 6902) on plain JSON values.
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { deepEqual, omit, text } from '../state/objects.js'
+import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
+
+/** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
+export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
+  if (!isKubeMap(patch)) return patch as KubeValue
+  const out: KubeMap = isKubeMap(target) ? { ...target } : {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) omit(out, key)
+    else setOwn(out, key, mergePatch(getOwn(out, key) ?? {}, value))
+  }
+  return out
+}
+
+/** Why a JSON patch could not be applied. */
+export class PatchError extends Error {
+  override readonly name = 'PatchError'
+}
+
+function parsePointer(pointer: string): string[] {
+  if (pointer === '') return []
+  if (!pointer.startsWith('/')) throw new PatchError(`invalid JSON pointer ${JSON.stringify(pointer)}`)
+  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+}
+
+interface Slot {
+  parent: KubeMap | KubeValue[]
+  key: string
+}
+
+function locate(doc: KubeValue, path: string[], op: string): Slot {
+  let current: KubeValue = doc
+  for (const part of path.slice(0, -1)) {
+    if (Array.isArray(current) && /^(0|[1-9][0-9]*)$/.test(part)) current = current[Number(part)] as KubeValue
+    else if (isKubeMap(current) && hasOwn(current, part)) current = current[part] as KubeValue
+    else throw new PatchError(`${op} operation does not apply: doc is missing path: /${path.join('/')}`)
+  }
+  if (!isKubeMap(current) && !Array.isArray(current)) {
+    throw new PatchError(`${op} operation does not apply: doc is missing path: /${path.join('/')}`)
+  }
+  return { parent: current, key: path[path.length - 1] ?? '' }
+}
+
+function index(slot: Slot & { parent: KubeValue[] }, forAdd: boolean): number {
+  if (forAdd && slot.key === '-') return slot.parent.length
+  const i = /^(0|[1-9][0-9]*)$/.test(slot.key) ? Number(slot.key) : -1
+  if (i < 0 || i > slot.parent.length - (forAdd ? 0 : 1)) throw new PatchError(`index out of range: ${slot.key}`)
+  return i
+}
+
+function get(doc: KubeValue, pointer: string, op: string): KubeValue {
+  const path = parsePointer(pointer)
+  if (path.length === 0) return doc
+  const slot = locate(doc, path, op)
+  const value = Array.isArray(slot.parent) ? slot.parent[index(slot as Slot & { parent: KubeValue[] }, false)] : getOwn(slot.parent, slot.key)
+  if (value === undefined) throw new PatchError(`${op} operation does not apply: doc is missing path: ${pointer}`)
+  return value
+}
+
+function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
+  const slot = locate(doc, parsePointer(pointer), op)
+  if (Array.isArray(slot.parent)) {
+    const i = index(slot as Slot & { parent: KubeValue[] }, false)
+    return slot.parent.splice(i, 1)[0] as KubeValue
+  }
+  if (!hasOwn(slot.parent, slot.key)) throw new PatchError(`${op} operation does not apply: doc is missing path: ${pointer}`)
+  const value = slot.parent[slot.key] as KubeValue
+  omit(slot.parent, slot.key)
+  return value
+}
+
+function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
+  const path = parsePointer(pointer)
+  if (path.length === 0) return value
+  const slot = locate(doc, path, 'add')
+  if (Array.isArray(slot.parent)) slot.parent.splice(index(slot as Slot & { parent: KubeValue[] }, true), 0, value)
+  else setOwn(slot.parent, slot.key, value)
+  return doc
+}
+
+/** RFC 6902 on a copy of `doc`. */
+export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
+  if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+  let out = structuredClone(doc)
+  for (const operation of operations) {
+    if (!isKubeMap(operation)) throw new PatchError('invalid JSON patch operation')
+    const op = operation.op
+    const path = typeof operation.path === 'string' ? operation.path : undefined
+    if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)
+    switch (text(op)) {
+      case 'add':
+        out = add(out, path, structuredClone(operation.value ?? null))
+        break
+      case 'remove':
+        remove(out, path, 'remove')
+        break
+      case 'replace':
+        remove(out, path, 'replace')
+        out = add(out, path, structuredClone(operation.value ?? null))
+        break
+      case 'move': {
+        const from = typeof operation.from === 'string' ? operation.from : ''
+        const value = remove(out, from, 'move')
+        out = add(out, path, value)
+        break
+      }
+      case 'copy': {
+        const from = typeof operation.from === 'string' ? operation.from : ''
+        out = add(out, path, structuredClone(get(out, from, 'copy')))
+        break
+      }
+      case 'test':
+        if (!deepEqual(get(out, path, 'test'), operation.value ?? null)) throw new PatchError(`testing value ${path} failed`)
+        break
+      default:
+        throw new PatchError(`Unexpected kind: ${text(op)}`)
+    }
+  }
+  return out
+}

@@ -1,0 +1,220 @@
+// PATCH of an object (section 8.4) and server-side apply (section 10.1): the patch is applied to the
+// live JSON, then the result goes through the update pipeline.
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
+import { parse as parseYaml } from 'yaml'
+import type { Cluster } from '../state/cluster.js'
+import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
+import type { TypeSchema } from './fieldManager.js'
+import { timestamp } from '../state/objects.js'
+import { jsonPatch, mergePatch, PatchError } from './patch.js'
+import type { ResourceType } from '../state/registry.js'
+import { apiVersionOf } from '../state/registry.js'
+import { engineReset, engineSchema } from '../rules/schemas.js'
+import { badRequest, conflict, goQuote, internalError, invalid, invalidOptions, notFound, StatusError } from '../../status.js'
+import { typedDecodeError } from '../rules/typedDecode.js'
+import { prepareCreate, storeCreated } from './createObject.js'
+import type { WriteAnswer, WriteRequest } from './writes.js'
+import {
+  admitCreate,
+  defaultObject,
+  dropUnknownFields,
+  groupResource,
+  nameRule,
+  namespaceRule,
+  replaceObject,
+  validateObject,
+} from './writes.js'
+
+/** The PATCH content types the server accepts. */
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
+
+/** Maps a Content-Type to a patch type, or undefined for unsupported ones (415). */
+export function patchTypeOf(contentType: string | undefined): PatchType | undefined {
+  const base = (contentType ?? '').split(';')[0]?.trim().toLowerCase()
+  switch (base ?? '') {
+    case 'application/json-patch+json':
+      return 'json'
+    case 'application/merge-patch+json':
+      return 'merge'
+    case 'application/strategic-merge-patch+json':
+      return 'strategic'
+    case 'application/apply-patch+yaml':
+      return 'apply'
+    default:
+      return undefined
+  }
+}
+
+/** The 415 answer for an unsupported patch type. */
+export function unsupportedPatch(type: ResourceType): StatusError {
+  const accepted = ['application/json-patch+json', 'application/merge-patch+json']
+  if (type.crd === undefined) accepted.push('application/strategic-merge-patch+json')
+  accepted.push('application/apply-patch+yaml')
+  return new StatusError({
+    code: 415,
+    reason: 'UnsupportedMediaType',
+    message: `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  })
+}
+
+/** One PATCH request. */
+export interface PatchRequest {
+  readonly patchType: PatchType
+  readonly body: string
+  readonly namespace: string
+  readonly name: string
+  readonly subresource?: 'status' | undefined
+  readonly force: boolean | undefined
+  readonly request: WriteRequest
+}
+
+/** PATCH: JSON, merge and strategic patches, and apply. */
+export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRequest): WriteAnswer {
+  if (patch.patchType === 'apply') return applyPatch(cluster, type, patch)
+  if (patch.force !== undefined) {
+    throw invalidOptions('PatchOptions', [{ type: 'Forbidden', field: 'force', detail: 'may not be specified for non-apply patch' }])
+  }
+  if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
+  const live = cluster.store.get(type, patch.namespace, patch.name)
+  if (live === undefined) throw notFound(groupResource(type), patch.name)
+  const result = patchDocument(structuredClone(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
+    group: type.group,
+    kind: type.kind,
+    name: patch.name,
+  })
+  if (!isKubeMap(result) || !isKubeMap(result.metadata)) {
+    throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
+  }
+  const object = result as unknown as KubeObject
+  const decodeError = type.crd === undefined ? typedDecodeError(object) : undefined
+  if (decodeError !== undefined) {
+    // As the patcher does when the patched JSON does not decode: Invalid with an empty GroupKind.
+    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: JSON.stringify(object), detail: decodeError }])
+  }
+  if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
+    throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)
+  }
+  namespaceRule(type, object, patch.namespace)
+  nameRule(object, patch.name)
+  dropUnknownFields(type, object, patch.request)
+  return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
+}
+
+/** Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it is no JSON. */
+export function decodePatch(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`)
+  }
+}
+
+/** A JSON, merge or strategic merge patch of one document. */
+export interface DocumentPatch {
+  readonly patchType: Exclude<PatchType, 'apply'>
+  readonly body: string
+  /** The schema a strategic merge follows; without one it merges like a merge patch. */
+  readonly schema?: TypeSchema | undefined
+}
+
+/**
+ * `target` (which it may change) with `patch` applied, failing as PATCH does: 400 for a body that is
+ * no JSON or of the wrong shape, 422 naming `subject` for operations that do not apply.
+ */
+export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { group: string; kind: string; name: string }): unknown {
+  const parsed = decodePatch(patch.body)
+  try {
+    if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
+    if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
+    if (patch.patchType === 'merge' || patch.schema === undefined) return mergePatch(target, parsed)
+    return strategicMergePatch(target, parsed, patch.schema)
+  } catch (err) {
+    if (err instanceof StatusError) throw err
+    if (err instanceof PatchError) {
+      throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
+    }
+    const status = statusOf(err)
+    if (status !== undefined) throw status
+    throw err
+  }
+}
+
+/** The StatusError an engine error carries. */
+function statusOf(err: unknown): StatusError | undefined {
+  return err instanceof SsaError ? err.error : undefined
+}
+
+/** Server-side apply: the request checks of section 10.1, the engine, then create or update. */
+function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): WriteAnswer {
+  const { request } = patch
+  if (request.manager === '' || request.manager === 'unknown-apply') {
+    throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
+  }
+  let config: unknown
+  try {
+    config = parseYaml(patch.body, { version: '1.2', intAsBigInt: false, uniqueKeys: true })
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0] ?? ''}`)
+  }
+  if (!isKubeMap(config)) throw badRequest('error decoding patch: the patch is not an object')
+  const gv = typeof config.apiVersion === 'string' ? config.apiVersion : ''
+  const kind = typeof config.kind === 'string' ? config.kind : ''
+  if (gv !== apiVersionOf(type) || kind !== type.kind) {
+    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv]
+    throw badRequest(`invalid object type: ${group ?? ''}/${version ?? ''}, Kind=${kind}`)
+  }
+  if (!isKubeMap(config.metadata)) config.metadata = {}
+  const meta = config.metadata
+  if (meta.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil')
+  const object = config as unknown as KubeObject
+  if (typeof meta.name !== 'string') meta.name = ''
+  const live = cluster.store.get(type, patch.namespace, patch.name)
+  if (live === undefined && patch.subresource === 'status') throw notFound(groupResource(type), patch.name)
+  const outcome = engineApply({
+    live,
+    config: object,
+    manager: request.manager,
+    apiVersion: apiVersionOf(type),
+    force: patch.force === true,
+    schema: engineSchema(type),
+    reset: engineReset(type, patch.subresource),
+    subresource: patch.subresource,
+    now: timestamp(cluster.now()),
+  })
+  if (outcome.kind === 'conflict' || outcome.kind === 'invalid') throw StatusError.fromBody(outcome.status)
+  const uid = meta.uid
+  if (live === undefined && typeof uid === 'string' && uid !== '') {
+    throw conflict(groupResource(type), patch.name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`)
+  }
+  const probe: KubeObject = { ...object, metadata: { ...object.metadata } }
+  namespaceRule(type, probe, patch.namespace)
+  nameRule(probe, patch.name)
+  if (outcome.kind === 'noop') {
+    if (live === undefined) throw internalError(`${goQuote(patch.name)}: apply changed nothing on a missing object`)
+    return { code: 200, body: live }
+  }
+  const merged = outcome.object
+  namespaceRule(type, merged, patch.namespace)
+  if (live === undefined) {
+    admitCreate(cluster, type, merged)
+    defaultObject(cluster, type, merged)
+    const managedFields = merged.metadata.managedFields
+    prepareCreate(cluster, type, merged)
+    if (managedFields !== undefined) merged.metadata.managedFields = managedFields
+    validateObject(type, merged, undefined)
+    const rv = object.metadata.resourceVersion
+    if (typeof rv === 'string' && /^[0-9]+$/.test(rv) && Number(rv) !== 0) throw internalError('resourceVersion should not be set on objects to be created')
+    delete merged.metadata.resourceVersion
+    return storeCreated(cluster, type, { object: merged, request })
+  }
+  const preconditioned: KubeObject = { ...merged, metadata: { ...merged.metadata, resourceVersion: object.metadata.resourceVersion ?? live.metadata.resourceVersion } }
+  const answer = replaceObject(cluster, type, {
+    live,
+    incoming: preconditioned,
+    request,
+    options: { subresource: patch.subresource, requireResourceVersion: false, managedFieldsDone: true },
+  })
+  return answer
+}
+

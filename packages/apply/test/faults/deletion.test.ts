@@ -1,0 +1,107 @@
+// Faults that would delete what should live, or leave objects no prune can remove: each ends in a
+// typed error naming its subject, and the cluster and the inventory stay as they were.
+import { describe, expect, it } from 'vitest'
+import { createInventory, inventoryOf } from '@gitops-sdk/core'
+import type { KubeObject } from '@gitops-sdk/core'
+import { applyAll, loadInventory, prune, saveInventory } from '../../src/index.js'
+import type { InventoryRef } from '../../src/index.js'
+import { configMap, useCluster } from '../helpers/cluster.js'
+
+const env = useCluster()
+const fieldManager = 'gitops-faults'
+
+async function exists(ns: string, name: string, kind = 'ConfigMap', group = ''): Promise<boolean> {
+  return (await env.cluster.client.get({ group, kind, namespace: ns, name })) !== undefined
+}
+
+/** Two ConfigMaps applied and stored in the inventory `app`. */
+async function applied(prefix: string): Promise<{ ns: string; inventory: InventoryRef; stored: string }> {
+  const ns = await env.cluster.namespace(prefix)
+  const inventory: InventoryRef = { name: 'app', namespace: ns }
+  const result = await applyAll([configMap(ns, 'a'), configMap(ns, 'b')], { client: env.cluster.client, fieldManager, inventory })
+  await saveInventory(result.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
+  return { ns, inventory, stored: JSON.stringify(await loadInventory(inventory, { client: env.cluster.client })) }
+}
+
+describe('an empty desired set over a non-empty inventory', () => {
+  it('is refused by prune with APPLY_EMPTY_DESIRED_SET naming the inventory; nothing is deleted', async () => {
+    const { ns, inventory, stored } = await applied('empty-prune')
+    const previous = (await loadInventory(inventory, { client: env.cluster.client }))?.inventory ?? createInventory([])
+    const err = await prune(previous, createInventory([]), { client: env.cluster.client, inventory }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'APPLY_EMPTY_DESIRED_SET', message: expect.stringMatching(new RegExp(`^ConfigMap/${ns}/app: no objects passed to apply`)) })
+    expect(await exists(ns, 'a')).toBe(true)
+    expect(await exists(ns, 'b')).toBe(true)
+    expect(JSON.stringify(await loadInventory(inventory, { client: env.cluster.client }))).toBe(stored)
+  })
+
+  it('is refused by applyAll before anything is written', async () => {
+    const { ns, inventory, stored } = await applied('empty-apply')
+    const err = await applyAll([], { client: env.cluster.client, fieldManager, inventory }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'APPLY_EMPTY_DESIRED_SET', message: expect.stringContaining(`ConfigMap/${ns}/app: no objects passed to apply while the inventory holds 2 objects`) })
+    expect(await exists(ns, 'a')).toBe(true)
+    expect(JSON.stringify(await loadInventory(inventory, { client: env.cluster.client }))).toBe(stored)
+  })
+
+  it('is accepted with allowEmpty, and then prunes the inventory', async () => {
+    const { ns, inventory } = await applied('empty-allowed')
+    const previous = (await loadInventory(inventory, { client: env.cluster.client }))?.inventory ?? createInventory([])
+    const result = await applyAll([], { client: env.cluster.client, fieldManager, inventory, allowEmpty: true })
+    const pruned = await prune(previous, result.inventory, { client: env.cluster.client, inventory, allowEmpty: true })
+    expect(pruned.entries.map((e) => e.action)).toEqual(['deleted', 'deleted'])
+    expect(await exists(ns, 'a')).toBe(false)
+  })
+
+  it('is no fault when the inventory is empty or absent', async () => {
+    const ns = await env.cluster.namespace('empty-new')
+    const inventory: InventoryRef = { name: 'app', namespace: ns }
+    await expect(applyAll([], { client: env.cluster.client, fieldManager, inventory })).resolves.toMatchObject({ entries: [] })
+    await expect(prune(createInventory([]), createInventory([]), { client: env.cluster.client, inventory })).resolves.toEqual({ entries: [] })
+  })
+})
+
+describe('an inventory whose namespace does not exist', () => {
+  it('fails applyAll with APPLY_INVENTORY_LOCATION_MISSING before any object is written', async () => {
+    const ns = await env.cluster.namespace('inv-missing')
+    const missing = `nowhere-${Math.random().toString(36).slice(2, 8)}`
+    const inventory: InventoryRef = { name: 'app', namespace: missing }
+    const err = await applyAll([configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory }).catch((e: unknown) => e)
+    expect(err).toMatchObject({
+      code: 'APPLY_INVENTORY_LOCATION_MISSING',
+      message: `ConfigMap/${missing}/app: the inventory cannot be stored: namespace "${missing}" does not exist (create it, or add it to the objects); nothing was applied`,
+    })
+    expect(await exists(ns, 'a')).toBe(false)
+    expect(await exists('', missing, 'Namespace')).toBe(false)
+  })
+
+  it('also fails a dry run, which writes nothing either way', async () => {
+    const missing = `nowhere-${Math.random().toString(36).slice(2, 8)}`
+    const inventory: InventoryRef = { name: 'app', namespace: missing, kind: 'Secret' }
+    await expect(applyAll([configMap('default', 'dry')], { client: env.cluster.client, fieldManager, inventory, dryRun: true })).rejects.toMatchObject({
+      code: 'APPLY_INVENTORY_LOCATION_MISSING',
+      message: expect.stringMatching(new RegExp(`^Secret/${missing}/app: `)),
+    })
+  })
+
+  it('is fine when the objects create the namespace: the inventory can be stored after them', async () => {
+    const ns = `inv-created-${Math.random().toString(36).slice(2, 8)}`
+    const inventory: InventoryRef = { name: 'app', namespace: ns }
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }
+    const result = await applyAll([namespace, configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory })
+    await saveInventory(result.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
+    expect((await loadInventory(inventory, { client: env.cluster.client }))?.inventory).toEqual(inventoryOf([namespace, configMap(ns, 'a')]))
+  })
+})
+
+describe('the inventory location check', () => {
+  it('costs no request when the apply writes nothing', async () => {
+    const ns = await env.cluster.namespace('inv-noop')
+    await applyAll([configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory: { name: 'app', namespace: ns } })
+    // The same objects, unchanged: nothing is written, so nothing could be orphaned.
+    const verbs: string[] = []
+    const client = await env.cluster.newClient((r) => verbs.push(r.verb))
+    const again = await applyAll([configMap(ns, 'a')], { client, fieldManager, inventory: { name: 'app', namespace: ns } })
+    expect(again.entries.map((e) => e.action)).toEqual(['unchanged'])
+    // One read of the live object, and no read or dry-run write of the inventory.
+    expect(verbs.filter((v) => v !== 'discovery')).toEqual(['get'])
+  })
+})

@@ -13,7 +13,6 @@ export type CliErrorCode =
   | 'CLI_URL_INVALID'
   | 'CLI_OUT_UNSAFE'
   | 'CLI_OUT_NOT_EMPTY'
-  | 'CLI_EMPTY_SET'
   | 'CLI_INVENTORY_NOT_FOUND'
 
 /** What a {@link UsageError} is made of besides its message. */

@@ -149,7 +149,7 @@ describe('gitops apply', () => {
     const before = await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: ns })
     const refused = await run(['apply', '-', '--inventory', `default/${ns}`, '--prune'], '')
     expect(refused.code).toBe(2)
-    expect(refused.err).toContain(`gitops apply: -: no objects to apply; --prune would delete all 2 objects of inventory default/${ns} (pass --allow-empty to allow it) [CLI_EMPTY_SET]`)
+    expect(refused.err).toContain(`gitops apply: ConfigMap/default/${ns}: no objects passed to apply while the inventory holds 2 objects; refusing (allow it with allowEmpty) [APPLY_EMPTY_DESIRED_SET]`)
     expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeDefined()
     expect((await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: ns }))?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion)
     const allowed = await run(['apply', '-', '--inventory', `default/${ns}`, '--prune', '--allow-empty'], '')

@@ -1,7 +1,7 @@
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { printResult, progress } from '../context.js'
 import type { CliIO, Command } from '../context.js'
-import { CliError, UsageError } from '../errors.js'
+import { UsageError } from '../errors.js'
 import { booleanFlag, clusterFlags, DEFAULT_FIELD_MANAGER, durationFlag, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
 import type { FlagSpec, OutputFormat } from '../flags.js'
 import { createProgress } from '../terminal.js'
@@ -46,8 +46,9 @@ Flags:
   --timeout D            how long to wait for health, CRDs and Namespaces (default 5m)
   --force                take fields other field managers own (kubectl's --force-conflicts) and
                          delete and re-create objects whose immutable fields changed
-  --allow-empty          with --prune, accept an empty set of objects and prune the whole inventory
-                         (refused otherwise, as when a \`kustomize build |\` pipe failed)
+  --allow-empty          accept an empty set of objects over a non-empty inventory (with --prune it
+                         deletes them all); refused otherwise, as when a \`kustomize build |\` pipe
+                         failed (APPLY_EMPTY_DESIRED_SET)
   --dry-run[=server]     validate with server-side dry-runs and report; change nothing
   --dry-run=client       read and check the objects locally and list them; contact no cluster
   -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
@@ -96,11 +97,6 @@ Example:
     try {
       progress(io, `gitops apply: ${objects.length} object${objects.length === 1 ? '' : 's'}${dryRun ? ' (dry run)' : ''}`)
       const previous = await sdk.loadInventory(inventory, { client, signal })
-      // An empty set with --prune would delete the whole inventory: most often a failed
-      // \`kustomize build |\` pipe, so refused unless asked for, as kubectl apply and kapp do.
-      if (prune && objects.length === 0 && !allowEmpty && (previous?.inventory.entries.length ?? 0) > 0) {
-        throw emptySetError(input, inventory, previous?.inventory.entries.length ?? 0)
-      }
       // On a terminal a bar follows the stages and objects; plain output keeps its few lines.
       const bar = io.stderr.isTTY === true ? createProgress(io) : undefined
       let done = 0
@@ -114,6 +110,9 @@ Example:
           forceConflicts: booleanFlag(values, 'force'),
           dryRun,
           inventory,
+          // An empty set over a non-empty inventory is refused (APPLY_EMPTY_DESIRED_SET), as
+          // kubectl refuses "no objects passed to apply": most often a failed \`kustomize build |\`.
+          allowEmpty,
           defaultNamespace: namespace,
           waitTimeout: timeout,
           signal,
@@ -126,7 +125,7 @@ Example:
       entries.push(...result.entries)
       let next = result.inventory
       if (prune && previous !== undefined) {
-        const pruned = await sdk.prune(previous.inventory, result.inventory, { client, inventory, dryRun, signal })
+        const pruned = await sdk.prune(previous.inventory, result.inventory, { client, inventory, dryRun, allowEmpty, signal })
         entries.push(...pruned.entries)
       } else {
         next = merged(previous?.inventory, result.inventory, (e) => createInventory(e))
@@ -161,11 +160,3 @@ async function clientDryRun(io: CliIO, format: OutputFormat, objects: readonly K
   return 0
 }
 
-/** The refusal of an empty set that would prune a whole inventory; shared with `gitops reconcile`. */
-export function emptySetError(input: string, inventory: { readonly namespace: string; readonly name: string }, count: number): CliError {
-  return new CliError({
-    code: 'CLI_EMPTY_SET',
-    message: `${input}: no objects to apply; --prune would delete all ${count} objects of inventory ${inventory.namespace}/${inventory.name} (pass --allow-empty to allow it)`,
-    details: { input, inventory: `${inventory.namespace}/${inventory.name}`, objects: count },
-  })
-}

@@ -25,8 +25,10 @@ describe('secretsOf', () => {
     expect(secretsOf(argv, env).sort()).toEqual(['from-env-pw', 'from-env-token', 'query-tok', 'url%40pass', 'url@pass'].sort())
   })
 
-  it('leaves out strings too short to mask without garbling the output', () => {
+  it('leaves out strings too short to mask without garbling the output, and plain user names', () => {
     expect(secretsOf(['http://a:b@h/x'], {})).toEqual([])
+    expect(secretsOf(['ssh://git@github.com/acme/fleet.git'], {})).toEqual([])
+    expect(secretsOf(['https://ghp_0123456789abcdef@github.com/acme/fleet.git'], {})).toEqual(['ghp_0123456789abcdef'])
   })
 })
 

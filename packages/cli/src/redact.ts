@@ -70,7 +70,9 @@ function secretsOfUrl(text: string, into: Set<string>): void {
     }
   }
   if (url.password !== '') add(url.password)
-  else add(url.username)
+  // A user name alone is a token when it is long (`https://ghp_…@github.com`); a short one is a
+  // plain user (`ssh://git@host`) that must not be masked in every line that says "gitops".
+  else if (url.username.length >= 16) add(url.username)
   for (const [name, value] of url.searchParams) if (SECRET_PARAM.test(name)) add(value)
 }
 

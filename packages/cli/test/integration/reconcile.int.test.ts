@@ -254,21 +254,4 @@ describe('gitops reconcile', () => {
     expect(again.out).toContain('Service/prod/cache deleted')
     expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeUndefined()
   })
-
-  it('reconciles from a cache dir after a restart, when the cache already holds the revision', async () => {
-    const { createKubeClient } = await import('@gitops-sdk/apply')
-    const { parseIdentities } = await import('@gitops-sdk/secrets')
-    const { createReconcileSteps, reconcile: reconcileOnce } = await import('@gitops-sdk/reconcile')
-    await repo.commit(fleet, { message: 'the fleet once more' })
-    const cacheDir = join(dir, 'source-cache')
-    const client = await createKubeClient({ kubeconfig })
-    const identities = await parseIdentities(readFileSync(keyFile, 'utf8'))
-    const spec = { name: 'fleet', path: 'clusters/prod', prune: true }
-    // Two processes in a row: neither has a previous state, the second finds the revision cached.
-    for (const run of [1, 2]) {
-      const steps = createReconcileSteps({ source: { url: `${gitServer.url}/fleet`, cacheDir }, client, inventory: { namespace: 'prod', name: 'fleet' }, identities })
-      const { status } = await reconcileOnce(spec, steps)
-      expect([run, status.conditions.find((c) => c.type === 'Ready')?.status]).toEqual([run, 'True'])
-    }
-  })
 })

@@ -37,11 +37,11 @@ describe.each(majors)('the client over client-node $major', ({ load }) => {
   const frozen: FakeHandler = () => undefined
 
   it('ends a request to a frozen server with APPLY_REQUEST_TIMEOUT naming the object, and closes its connection', async () => {
-    const { api, client } = await clientFor(frozen, { requestTimeout: 300 })
+    const { api, client } = await clientFor(frozen, { requestTimeout: 2_000 })
     const closed = api.nextRequest().then((request) => api.closed(request))
     const err = await client.get(target).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApplyError)
-    expect(err).toMatchObject({ code: 'APPLY_REQUEST_TIMEOUT', message: `ConfigMap/default/web: get failed: ${api.url} did not answer within 300 ms` })
+    expect(err).toMatchObject({ code: 'APPLY_REQUEST_TIMEOUT', message: `ConfigMap/default/web: get failed: ${api.url} did not answer within 2000 ms` })
     await closed
   })
 

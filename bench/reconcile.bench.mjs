@@ -13,8 +13,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { createKubeClient } from '../packages/apply/dist/index.js'
-import { createReconcileSteps } from '../packages/cli/dist/index.js'
-import { getCondition, reconcile, stringifyObjects } from '../packages/core/dist/index.js'
+import { getCondition, stringifyObjects } from '../packages/core/dist/index.js'
+import { createReconcileSteps, reconcile } from '../packages/reconcile/dist/index.js'
 import { createRepository, startGitServer } from '../packages/git-source/dist/testing.js'
 
 const count = Number(process.argv[2] ?? 1000)

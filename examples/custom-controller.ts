@@ -2,9 +2,8 @@
 // reconciled, each into its own cluster, prod only after staging is Ready, alerting on drift,
 // failure and recovery.
 import { createKubeClient } from '@gitops-sdk/apply'
-import { createReconcileSteps } from '@gitops-sdk/cli'
-import { Reconciler } from '@gitops-sdk/core'
-import type { ReconcileAlert } from '@gitops-sdk/core'
+import { createReconcileSteps, Reconciler } from '@gitops-sdk/reconcile'
+import type { ReconcileAlert } from '@gitops-sdk/reconcile'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
 
 export interface FleetControllerOptions {

@@ -1,13 +1,17 @@
 // A one-off reconcile of a local directory into a cluster, as a release script would do it:
 // render (kustomization or plain manifests), decrypt SOPS Secrets, apply in stages, prune what
-// left, remember the inventory, wait for health.
+// left, remember the inventory, wait for health. The phases are `reconcile`'s, with steps of our
+// own for a source on disk, so the script gets its safety for free: no prune after a failed apply,
+// and an empty build never empties the cluster.
 //   npx tsx examples/reconcile-directory.ts DIR NAMESPACE/NAME [KUBECONFIG]
 import { readFile } from 'node:fs/promises'
 import { parse, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { applyAll, createKubeClient, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
-import { formatChangeSet, mergeChangeSets, nodeFs } from '@gitops-sdk/core'
+import { formatChangeSet, nodeFs } from '@gitops-sdk/core'
 import type { ChangeSet } from '@gitops-sdk/core'
+import { reconcile, reconcileFailure } from '@gitops-sdk/reconcile'
+import type { ReconcileSteps } from '@gitops-sdk/reconcile'
 import { render } from '@gitops-sdk/render'
 import { decryptManifests, loadIdentitiesFromEnv, parseIdentities } from '@gitops-sdk/secrets'
 
@@ -30,14 +34,23 @@ export async function reconcileDirectory(options: ReconcileDirectoryOptions): Pr
   // render still keeps every kustomization's own file loads inside its directory.
   const dir = resolve(options.dir)
   const root = parse(dir).root
-  const rendered = await render(relative(root, dir), { fs: nodeFs(root), plainDirectories: true, signal })
-  const objects = await decryptManifests(rendered, { identities, signal })
-  const previous = await loadInventory(inventory, { client, signal })
-  const applied = await applyAll(objects, { client, fieldManager: 'release-script', inventory, signal })
-  const pruned = previous === undefined ? { entries: [] } : await prune(previous.inventory, applied.inventory, { client, inventory, signal })
-  await saveInventory(applied.inventory, { client, ref: inventory, signal })
-  await waitFor(applied.inventory.entries, { client, timeout: 120_000, signal })
-  return mergeChangeSets(applied, pruned)
+  const steps: ReconcileSteps = {
+    fetch: async () => ({ revision: `dir:${dir}`, fs: nodeFs(root) }),
+    render: (fs, { path, signal }) => render(path, { fs, plainDirectories: true, signal }),
+    decryptObjects: (objects, { signal }) => decryptManifests(objects, { identities, signal }),
+    loadInventory: async ({ signal }) => (await loadInventory(inventory, { client, signal }))?.inventory,
+    apply: (objects, { signal }) => applyAll(objects, { client, fieldManager: 'release-script', inventory, signal }),
+    prune: (previous, next, { signal }) => prune(previous, next, { client, inventory, signal }),
+    saveInventory: (next, { revision, signal }) => saveInventory(next, { client, ref: inventory, revision, signal }),
+    wait: async (refs, { signal, timeout }) => {
+      await waitFor(refs, { client, timeout, signal })
+    },
+  }
+  const spec = { name: inventory.name, path: relative(root, dir), prune: true, wait: true, timeout: 180_000 }
+  const { status } = await reconcile(spec, steps, { signal })
+  const failure = reconcileFailure(status)
+  if (failure !== undefined) throw failure
+  return status.changeSet
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -98,8 +98,8 @@ switch (task) {
     run(process.execPath, [join(root, 'bench', 'run.mjs'), ...rest], { stdout: 'inherit' })
     break
   case 'demo':
-    turbo(['build'], ['--filter=@gitops-sdk/cli...'])
-    run(process.execPath, [cli, 'demo', ...rest], { stdout: 'inherit' })
+    turbo(['build'], ['--filter=@gitops-sdk/demo...'])
+    run(process.execPath, [join(root, 'examples', 'demo', 'dist', 'main.js'), ...rest], { stdout: 'inherit' })
     break
   case 'gitops':
     turbo(['build'], ['--filter=@gitops-sdk/cli...'])

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util'
-import type { ParseArgsConfig } from 'node:util'
 import { isGitOpsError, stringifyValue } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
+import { UsageError } from './errors.js'
+import type { FlagSpec, OutputFormat } from './flags.js'
 
 /** A stream the CLI writes to. */
 export interface OutputStream {
@@ -17,10 +17,12 @@ export interface CliIO {
   readonly stdin?: AsyncIterable<Uint8Array | string> | undefined
   readonly cwd?: string | undefined
   readonly signal?: AbortSignal | undefined
+  /**
+   * Receives the error that ended a command (after its line went to stderr): for programs that
+   * embed the CLI and for tests, which branch on its `code` rather than on the printed text.
+   */
+  readonly onError?: ((error: unknown) => void) | undefined
 }
-
-/** Output formats every sub-command accepts through `--output`. */
-export type OutputFormat = 'text' | 'json' | 'yaml'
 
 /** What a sub-command gets: its arguments, the io, and shared helpers. */
 export interface CommandContext {
@@ -36,13 +38,10 @@ export interface Command {
   readonly summary: string
   /** The full `--help` text, with at least one example. */
   readonly help: string
+  /** Its flags besides `-o` and `-h`, for shell completion (and its own parsing). */
+  readonly flags?: FlagSpec | undefined
   /** Runs the command; resolves to the exit code (0 ok, 1 difference found, 2 error). */
   run(context: CommandContext): Promise<number>
-}
-
-/** An error in how the command was called; printed as one line, exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
 }
 
 /** Exit codes shared by every sub-command. */
@@ -50,51 +49,11 @@ export const EXIT_OK = 0
 export const EXIT_DIFFERENCE = 1
 export const EXIT_ERROR = 2
 
-/** Flag definitions as `node:util` parseArgs takes them. */
-export type FlagSpec = NonNullable<ParseArgsConfig['options']>
-
-/** Parsed flag values. */
-export type FlagValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>
-
-/** Options every sub-command accepts. */
-export const commonOptions: FlagSpec = {
-  output: { type: 'string', short: 'o', default: 'text' },
-  help: { type: 'boolean', short: 'h', default: false },
-}
-
-/** Parses a sub-command's arguments strictly; unknown flags are usage errors. */
-export function parseCommandArgs(argv: readonly string[], options: FlagSpec): { values: FlagValues; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args: [...argv], options: { ...commonOptions, ...options }, allowPositionals: true, strict: true })
-    return { values: parsed.values, positionals: parsed.positionals }
-  } catch (err) {
-    throw new UsageError((err as Error).message)
-  }
-}
-
-/** A string flag's value, or undefined. */
-export function stringFlag(values: FlagValues, name: string): string | undefined {
-  const v = values[name]
-  return typeof v === 'string' ? v : undefined
-}
-
-/** All values of a repeatable string flag. */
-export function stringListFlag(values: FlagValues, name: string): string[] {
-  const v = values[name]
-  if (v === undefined) return []
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
-}
-
-/** A boolean flag's value. */
-export function booleanFlag(values: FlagValues, name: string): boolean {
-  return values[name] === true
-}
-
-/** Checks an `--output` value. */
-export function outputFormat(value: unknown): OutputFormat {
-  if (value === 'text' || value === 'json' || value === 'yaml') return value
-  throw new UsageError(`--output must be text, json or yaml, not ${String(value)}`)
-}
+// The flag helpers live in flags.ts; these names stay importable from here for the commands that
+// used them before it existed.
+export { UsageError } from './errors.js'
+export type { FlagSpec, FlagValues, OutputFormat } from './flags.js'
+export { booleanFlag, commonOptions, outputFormat, parseCommandArgs, stringFlag, stringListFlag } from './flags.js'
 
 /** A command's result: plain data for json and yaml, and a formatter for text. */
 export interface CommandResult {

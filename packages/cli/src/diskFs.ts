@@ -11,6 +11,9 @@ import type { FileSystem } from '@gitops-sdk/core'
  * command-line build has nothing else to do while it waits, so direct synchronous calls are what
  * make \`gitops build\` fast on trees of thousands of files.
  */
+// O_NONBLOCK lets open() of a FIFO return at once instead of waiting for a writer (absent on Windows).
+const NONBLOCK: number = (fs.constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0
+
 export function diskFs(root: string): FileSystem {
   const abs = (path: string): string => root + normalizePath(path)
   const fail = (code: 'CORE_FS_NOT_FOUND' | 'CORE_FS_NOT_A_FILE' | 'CORE_FS_NOT_A_DIRECTORY', path: string): never => {
@@ -21,12 +24,33 @@ export function diskFs(root: string): FileSystem {
   const realDirs = new Map<string, string>()
   return {
     async readFile(path) {
+      // Regular files only: a FIFO, a socket or a device named as a resource would block this
+      // synchronous read (and with it the signal handlers) forever, or never end. Opened without
+      // blocking, then checked on the open descriptor, so nothing can be swapped in between.
+      let fd: number
       try {
-        return fs.readFileSync(abs(path))
+        fd = fs.openSync(abs(path), fs.constants.O_RDONLY | NONBLOCK)
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_FOUND', path)
         if (errno(err) === 'EISDIR') return fail('CORE_FS_NOT_A_FILE', path)
         throw err
+      }
+      try {
+        const st = fs.fstatSync(fd)
+        if (st.isDirectory()) return fail('CORE_FS_NOT_A_FILE', path)
+        if (!st.isFile()) {
+          throw new CoreError({
+            code: 'CORE_FS_NOT_A_FILE',
+            message: `${normalizePath(path)}: not a regular file (a FIFO, socket or device); only regular files are read`,
+            details: { path: normalizePath(path) },
+          })
+        }
+        return fs.readFileSync(fd)
+      } catch (err) {
+        if (errno(err) === 'EISDIR') return fail('CORE_FS_NOT_A_FILE', path)
+        throw err
+      } finally {
+        fs.closeSync(fd)
       }
     },
     async readdir(path) {
@@ -63,8 +87,9 @@ export function diskFs(root: string): FileSystem {
     async stat(path) {
       try {
         const s = fs.statSync(abs(path))
-        if (!s.isFile() && !s.isDirectory()) return undefined
-        return { type: s.isFile() ? 'file' : 'directory', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
+        // A FIFO, socket or device is shown as a file, so that reading it fails naming it
+        // (CORE_FS_NOT_A_FILE) instead of the build calling it missing.
+        return { type: s.isDirectory() ? 'directory' : 'file', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return undefined
         throw err

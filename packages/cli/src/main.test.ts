@@ -20,7 +20,8 @@ describe('gitops', () => {
     const c = capture()
     expect(await main(['--help'], c.io)).toBe(0)
     expect(c.out()).toContain('Usage:\n  gitops <command> [flags]')
-    expect(c.out()).toContain('demo')
+    expect(c.out()).toContain('reconcile')
+    expect(c.out()).not.toMatch(/^ +demo /m)
   })
 
   it('prints its version, exit 0', async () => {
@@ -36,19 +37,70 @@ describe('gitops', () => {
     expect(c.out()).toBe('')
   })
 
-  it('fails an unknown flag and a bad --output as usage errors, exit 2', async () => {
+  // Changed for issue 18: an unknown flag is answered in our words with the command's usage and a
+  // did-you-mean, no longer with node:util's "Unknown option" text.
+  it('fails an unknown flag with a did-you-mean and the command’s usage, exit 2', async () => {
     const c = capture()
-    expect(await main(['demo', '--nope'], c.io)).toBe(2)
-    expect(c.err()).toMatch(/^gitops demo: Unknown option '--nope'/)
+    expect(await main(['build', '--substitue', 'a=b', 'dir'], c.io)).toBe(2)
+    expect(c.err()).toBe(
+      "gitops build: unknown flag --substitue; did you mean --substitute?\n\nUsage:\n  gitops build DIR [--substitute K=V]... [--substitute-from FILE] [--plain-dirs]\n\nRun 'gitops build --help' for every flag.\n",
+    )
+    expect(c.out()).toBe('')
+    const far = capture()
+    expect(await main(['build', '--zzzzzz', 'dir'], far.io)).toBe(2)
+    expect(far.err()).toMatch(/^gitops build: unknown flag --zzzzzz\n\nUsage:/)
+    const short = capture()
+    expect(await main(['status', '-x'], short.io)).toBe(2)
+    expect(short.err()).toMatch(/^gitops status: unknown flag -x\n/)
+  })
+
+  it('fails a bad --output as a usage error, exit 2', async () => {
     const d = capture()
-    expect(await main(['demo', '--output', 'xml'], d.io)).toBe(2)
-    expect(d.err()).toBe('gitops demo: --output must be text, json or yaml, not xml\n')
+    expect(await main(['build', '--output', 'xml', 'dir'], d.io)).toBe(2)
+    expect(d.err()).toBe('gitops build: --output must be text, json or yaml, not xml\n')
+  })
+
+  it('prints help and exits 0 when run bare', async () => {
+    const c = capture()
+    expect(await main([], c.io)).toBe(0)
+    expect(c.out()).toContain('Usage:\n  gitops <command> [flags]')
+    expect(c.err()).toBe('')
+  })
+
+  it('takes global flags before the sub-command, as kubectl and flux do', async () => {
+    const before = capture()
+    expect(await main(['-o', 'json', 'version'], before.io)).toBe(0)
+    expect(JSON.parse(before.out())).toEqual({ gitops: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown, node: process.version })
+    const inline = capture()
+    expect(await main(['--output=yaml', 'version'], inline.io)).toBe(0)
+    expect(inline.out()).toMatch(/^gitops: \d+\.\d+\.\d+\nnode: v/)
+    const help = capture()
+    expect(await main(['-h', 'build'], help.io)).toBe(0)
+    expect(help.out()).toContain('gitops build: build the kustomization')
+    const alone = capture()
+    expect(await main(['-o', 'json'], alone.io)).toBe(2)
+    expect(alone.err()).toBe('gitops: -o json needs a command; run gitops --help for the list\n')
+  })
+
+  it('prints its version as gitops version, in text, json or yaml', async () => {
+    const c = capture()
+    expect(await main(['version'], c.io)).toBe(0)
+    expect(c.out()).toMatch(/^gitops \d+\.\d+\.\d+\n$/)
+    const j = capture()
+    expect(await main(['version', '-o', 'json'], j.io)).toBe(0)
+    expect(JSON.parse(j.out())).toMatchObject({ gitops: expect.any(String) as unknown })
+  })
+
+  it('suggests the closest command for a typo', async () => {
+    const c = capture()
+    expect(await main(['bulid', '.'], c.io)).toBe(2)
+    expect(c.err()).toBe('gitops: unknown command "bulid"; did you mean build?; run gitops --help for the list\n')
   })
 
   it('prints a sub-command’s help with an example', async () => {
     const c = capture()
-    expect(await main(['demo', '--help'], c.io)).toBe(0)
-    expect(c.out()).toContain('Example:')
+    expect(await main(['build', '--help'], c.io)).toBe(0)
+    expect(c.out()).toMatch(/\nExamples?:\n/)
   })
 })
 

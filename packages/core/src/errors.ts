@@ -74,7 +74,6 @@ export type CoreErrorCode =
   | 'CORE_FS_PATH_ESCAPES_ROOT'
   | 'CORE_FS_NOT_A_FILE'
   | 'CORE_FS_NOT_A_DIRECTORY'
-  | 'CORE_RECONCILE_FAILED'
 
 /** An error thrown by `@gitops-sdk/core`. */
 export class CoreError extends GitOpsError<CoreErrorCode> {

@@ -37,19 +37,4 @@ export type { LogFields, Logger, LogLevel } from './logger.js'
 export { createStreamLogger, silentLogger } from './logger.js'
 export type { SchemaDefinition, SchemaNode } from './openapi.js'
 export { builtinDefinition, builtinDefinitionName, builtinKinds, builtinSchema } from './openapi.js'
-export type {
-  AppliedState,
-  FetchedSource,
-  ReconcileEvent,
-  ReconcilePhase,
-  ReconcileResult,
-  ReconcileSpec,
-  ReconcileState,
-  ReconcileStatus,
-  ReconcileSteps,
-  UnchangedSource,
-} from './reconcileTypes.js'
-export type { ReconcileOptions } from './reconcile.js'
-export { reconcile, reconcileFailure } from './reconcile.js'
-export type { ReconcileAlert, ReconcilerEvent, ReconcilerOptions, ReconcilerSpec } from './reconciler.js'
-export { Reconciler } from './reconciler.js'
+export type { UnchangedSource } from './unchangedSource.js'

@@ -25,5 +25,5 @@ export type {
   FetchWarning,
   GitRef,
   IncludeSpec,
-  UnchangedSource,
+  UnchangedGitSource,
 } from './types.js'

@@ -1,4 +1,4 @@
-import type { Clock, FileSystem, Logger } from '@gitops-sdk/core'
+import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/core'
 import type { GitAuth } from './auth.js'
 import type { GitTransport } from './transport.js'
 
@@ -155,14 +155,15 @@ export interface Artifact {
 
 /**
  * The ref still points at the commit of `lastRevision` (or of the cache's last fetch of this same
- * request): nothing was downloaded and nothing written.
+ * request): nothing was downloaded and nothing written. Core's `UnchangedSource`, plus the commit
+ * and the ref it was resolved from.
  */
-export interface UnchangedSource {
-  readonly unchanged: true
-  readonly revision: string
+export interface UnchangedGitSource extends UnchangedSource {
+  /** The commit id. */
   readonly commit: string
+  /** The full ref the commit came from (`refs/heads/main`), or `undefined` for a bare commit. */
   readonly ref: string | undefined
 }
 
 /** What `fetchSource` resolves to. */
-export type FetchResult = Artifact | UnchangedSource
+export type FetchResult = Artifact | UnchangedGitSource

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { booleanFlag, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
+import { loadApiServer } from '../loadApiServer.js'
 
 function portFlag(value: string | undefined): number {
   if (value === undefined) return 0
@@ -29,6 +30,12 @@ function untilStopped(signal: AbortSignal): Promise<string> {
   })
 }
 
+const flags = {
+  port: { type: 'string' },
+  'kubeconfig-out': { type: 'string' },
+  'simulate-controllers': { type: 'boolean', default: false },
+} as const
+
 export const apiserverCommand: Command = {
   name: 'apiserver',
   summary: 'run an in-memory Kubernetes API server for tests and demos',
@@ -51,16 +58,13 @@ Example:
   gitops apiserver --kubeconfig-out /tmp/kubeconfig &
   kubectl --kubeconfig /tmp/kubeconfig apply --server-side -f app.yaml
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values } = parseCommandArgs(argv, {
-      port: { type: 'string' },
-      'kubeconfig-out': { type: 'string' },
-      'simulate-controllers': { type: 'boolean', default: false },
-    })
+    const { values } = parseCommandArgs(argv, flags)
     const format = outputFormat(values.output)
     const port = portFlag(stringFlag(values, 'port'))
     const out = stringFlag(values, 'kubeconfig-out')
-    const { startApiServer } = await import('@gitops-sdk/apiserver')
+    const { startApiServer } = await loadApiServer()
     const server = await startApiServer({ port, controllers: booleanFlag(values, 'simulate-controllers') ? 'ready' : 'none', signal })
     try {
       const kubeconfig = out === undefined ? undefined : resolve(io.cwd ?? process.cwd(), out)

@@ -11,7 +11,7 @@ import { createKubeClient } from '@gitops-sdk/apply'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
-import { durationFlag, inventoryFlag } from './apply.js'
+import { durationFlag, inventoryFlag } from '../flags.js'
 
 let server: ApiServer
 let client: KubeClient
@@ -119,6 +119,42 @@ describe('gitops apply', () => {
     expect(forced.code).toBe(0)
     expect(forced.out).toContain(`ConfigMap/${ns}/a configured`)
     expect((await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.data).toEqual({ key: 'ours' })
+  })
+
+  it('takes -n for objects that name no namespace and for --inventory NAME, flags before the command too', async () => {
+    const ns = namespace('ns')
+    const objects = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\ndata:\n  k: v\n`
+    const result = await run(['-n', ns, '-o', 'yaml', 'apply', '-', '--inventory', 'app'], objects)
+    expect(result.code).toBe(0)
+    expect(result.out).toContain(`- action: created\n  group: ""\n  kind: ConfigMap\n  name: plain\n  namespace: ${ns}\n`)
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'plain' })).toBeDefined()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'app' })).toBeDefined()
+  })
+
+  it('--dry-run=server is --dry-run; --dry-run=client reads and lists the objects without a cluster', async () => {
+    const ns = namespace('dry')
+    const server = await run(['apply', '-', '--inventory', `${ns}/app`, '--dry-run=server', '-o', 'json'], manifest(ns, ['a']))
+    expect(server.code).toBe(0)
+    expect(JSON.parse(server.out)).toMatchObject({ dryRun: true, dryRunMode: 'server', summary: { created: 2 } })
+    expect(await client.get({ group: '', kind: 'Namespace', namespace: '', name: ns })).toBeUndefined()
+    let out = ''
+    const offline: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, env: { KUBECONFIG: join(dir, 'no-such-kubeconfig') }, cwd: dir, stdin: Readable.from([manifest(ns, ['a'])]) }
+    expect(await main(['apply', '-', '--inventory', `${ns}/app`, '--dry-run=client'], offline)).toBe(0)
+    expect(out).toBe(`Namespace/${ns} (client dry run)\nConfigMap/${ns}/a (client dry run)\n2 objects, nothing sent\n`)
+  })
+
+  it('refuses an empty set with --prune unless --allow-empty, and then deletes the inventory’s objects', async () => {
+    const ns = namespace('empty')
+    expect((await run(['apply', '-', '--inventory', `default/${ns}`], manifest(ns, ['a']))).code).toBe(0)
+    const before = await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: ns })
+    const refused = await run(['apply', '-', '--inventory', `default/${ns}`, '--prune'], '')
+    expect(refused.code).toBe(2)
+    expect(refused.err).toContain(`gitops apply: ConfigMap/default/${ns}: no objects passed to apply while the inventory holds 2 objects; refusing (allow it with allowEmpty) [APPLY_EMPTY_DESIRED_SET]`)
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeDefined()
+    expect((await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: ns }))?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion)
+    const allowed = await run(['apply', '-', '--inventory', `default/${ns}`, '--prune', '--allow-empty'], '')
+    expect(allowed.code, allowed.err).toBe(0)
+    expect(allowed.out).toContain(`ConfigMap/${ns}/a deleted`)
   })
 
   it('refuses bad usage with exit 2', async () => {

@@ -1,83 +1,21 @@
-import { stat } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import type { InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
-import { booleanFlag, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
-import type { CliIO, Command, FlagValues } from '../context.js'
-import { kubeconfigPath } from './options.js'
+import { printResult, progress } from '../context.js'
+import type { CliIO, Command } from '../context.js'
+import { UsageError } from '../errors.js'
+import { booleanFlag, clusterFlags, DEFAULT_FIELD_MANAGER, durationFlag, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
+import type { FlagSpec, OutputFormat } from '../flags.js'
 import { createProgress } from '../terminal.js'
+import { connect, readObjects } from './options.js'
 
-/** The field manager of `gitops apply` and `gitops diff` unless `--field-manager` says otherwise. */
-export const DEFAULT_FIELD_MANAGER = 'gitops'
-
-/** Flags shared by `gitops apply` and `gitops diff`. */
-export const clusterFlags = {
-  inventory: { type: 'string' },
-  'field-manager': { type: 'string' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-} as const
-
-/** Parses `--inventory NS/NAME`. */
-export function inventoryFlag(value: string | undefined): InventoryRef | undefined {
-  if (value === undefined) return undefined
-  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value)
-  if (match?.[1] === undefined || match[3] === undefined) throw new UsageError(`--inventory must be NAMESPACE/NAME, not ${value}`)
-  return { namespace: match[1], name: match[3] }
-}
-
-/** Parses a Go-style duration (`90s`, `5m`, `1h30m`) into milliseconds. */
-export function durationFlag(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }
-  let total = 0
-  let rest = value
-  while (rest !== '') {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest)
-    if (match?.[1] === undefined || match[2] === undefined) throw new UsageError(`--timeout must be a duration such as 90s, 5m or 1h30m, not ${value}`)
-    total += Number(match[1]) * (units[match[2]] ?? 0)
-    rest = rest.slice(match[0].length)
-  }
-  if (value === '' || total <= 0) throw new UsageError(`--timeout must be a positive duration, not ${value}`)
-  return total
-}
-
-/** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
-export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
-  const { createKubeClient } = await import('@gitops-sdk/apply')
-  return createKubeClient({ kubeconfig: kubeconfigPath(io, values), context: stringFlag(values, 'context'), signal })
-}
-
-/**
- * Reads the objects of `DIR|FILE|-`: a directory is rendered like `kustomize build` (a kustomization
- * or a plain directory of manifests), a file or stdin parsed as YAML.
- */
-export async function readObjects(io: CliIO, input: string, signal: AbortSignal): Promise<KubeObject[]> {
-  const { parseObjects } = await import('@gitops-sdk/core')
-  if (input === '-') {
-    let text = ''
-    const decoder = new TextDecoder()
-    for await (const chunk of io.stdin ?? process.stdin) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true })
-    return parseObjects(text + decoder.decode(), { source: 'stdin' })
-  }
-  const path = resolve(io.cwd ?? process.cwd(), input)
-  const info = await stat(path).catch(() => undefined)
-  if (info === undefined) throw new UsageError(`${input}: no such file or directory`)
-  if (!info.isDirectory()) {
-    const { readFile } = await import('node:fs/promises')
-    return parseObjects(await readFile(path, { encoding: 'utf8', signal }), { source: input })
-  }
-  const { renderDirectory } = await import('../renderDirectory.js')
-  return renderDirectory(path, { plainDirectories: true, signal }, io.cwd)
-}
-
-/** Exactly one positional argument: DIR, FILE or -. */
-export function inputArgument(positionals: readonly string[], command: string): string {
-  const [input, ...extra] = positionals
-  if (input === undefined) throw new UsageError(`gitops ${command} needs DIR, FILE or - (stdin)`)
-  if (extra.length > 0) throw new UsageError(`gitops ${command} takes one DIR, FILE or -, not ${positionals.length}`)
-  return input
-}
+const flags = {
+  ...clusterFlags,
+  prune: { type: 'boolean', default: false },
+  'allow-empty': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  timeout: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+} as const satisfies FlagSpec
 
 function entryData(e: ChangeSetEntry): Record<string, string> {
   const data: Record<string, string> = { group: e.ref.group, kind: e.ref.kind, namespace: e.ref.namespace, name: e.ref.name, action: e.action }
@@ -108,11 +46,16 @@ Flags:
   --timeout D            how long to wait for health, CRDs and Namespaces (default 5m)
   --force                take fields other field managers own (kubectl's --force-conflicts) and
                          delete and re-create objects whose immutable fields changed
-  --dry-run              validate with server-side dry-runs and report; change nothing
+  --allow-empty          accept an empty set of objects over a non-empty inventory (with --prune it
+                         deletes them all); refused otherwise, as when a \`kustomize build |\` pipe
+                         failed (APPLY_EMPTY_DESIRED_SET)
+  --dry-run[=server]     validate with server-side dry-runs and report; change nothing
+  --dry-run=client       read and check the objects locally and list them; contact no cluster
+  -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
   --field-manager M      field manager of the applied fields (default ${DEFAULT_FIELD_MANAGER})
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
-  -o, --output F         text (default) or json
+  -o, --output F         text (default), json or yaml
 
 DIR is rendered first (a kustomization, or a plain directory of manifests). Without --prune, objects
 that left the set stay in the inventory, so a later --prune removes them. Prints one line per
@@ -122,24 +65,23 @@ Example:
   gitops apply clusters/prod --inventory flux-system/prod --prune --wait --timeout 2m
   kustomize build . | gitops apply - --inventory apps/web --dry-run
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      ...clusterFlags,
-      prune: { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      timeout: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-    })
+    const parsed = parseCommandArgs(argv, flags)
+    const { values, positionals } = parsed
     const format = outputFormat(values.output)
-    if (format === 'yaml') throw new UsageError('--output must be text or json')
     const input = inputArgument(positionals, 'apply')
-    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
-    if (inventory === undefined) throw new UsageError('gitops apply needs --inventory NS/NAME')
+    const namespace = namespaceValue(values)
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'), namespace)
+    if (inventory === undefined) throw new UsageError('gitops apply needs --inventory NS/NAME', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--inventory' } })
     const timeout = durationFlag(stringFlag(values, 'timeout'), 300_000)
-    const dryRun = booleanFlag(values, 'dry-run')
+    const dryRunMode = parsed.dryRun ?? 'none'
+    const dryRun = dryRunMode !== 'none'
+    const prune = booleanFlag(values, 'prune')
+    const allowEmpty = booleanFlag(values, 'allow-empty')
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
     const objects = await readObjects(io, input, signal)
+    if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
     const { createInventory, formatChangeSet, formatSummary, summarizeChangeSet } = await import('@gitops-sdk/core')
@@ -148,7 +90,7 @@ Example:
       const changeSet = { entries }
       printResult(io, {
         format,
-        data: { entries: entries.map(entryData), summary: summarizeChangeSet(changeSet), dryRun, ...(error === undefined ? {} : { failed: true }) },
+        data: { entries: entries.map(entryData), summary: summarizeChangeSet(changeSet), dryRun, ...(dryRun ? { dryRunMode } : {}), ...(error === undefined ? {} : { failed: true }) },
         text: () => (entries.length === 0 ? formatSummary(changeSet) : `${formatChangeSet(changeSet)}\n${formatSummary(changeSet)}`),
       })
     }
@@ -168,6 +110,10 @@ Example:
           forceConflicts: booleanFlag(values, 'force'),
           dryRun,
           inventory,
+          // An empty set over a non-empty inventory is refused (APPLY_EMPTY_DESIRED_SET), as
+          // kubectl refuses "no objects passed to apply": most often a failed \`kustomize build |\`.
+          allowEmpty,
+          defaultNamespace: namespace,
           waitTimeout: timeout,
           signal,
           onProgress: (event) => {
@@ -178,8 +124,8 @@ Example:
         .finally(() => bar?.end())
       entries.push(...result.entries)
       let next = result.inventory
-      if (booleanFlag(values, 'prune') && previous !== undefined) {
-        const pruned = await sdk.prune(previous.inventory, result.inventory, { client, inventory, dryRun, signal })
+      if (prune && previous !== undefined) {
+        const pruned = await sdk.prune(previous.inventory, result.inventory, { client, inventory, dryRun, allowEmpty, signal })
         entries.push(...pruned.entries)
       } else {
         next = merged(previous?.inventory, result.inventory, (e) => createInventory(e))
@@ -199,3 +145,18 @@ Example:
     return 0
   },
 }
+
+/** `--dry-run=client`: the objects as read, checked locally and listed; nothing is sent. */
+// Without the cluster's discovery it cannot tell namespaced kinds from cluster-scoped ones, so
+// objects are listed with the namespace they name.
+async function clientDryRun(io: CliIO, format: OutputFormat, objects: readonly KubeObject[]): Promise<number> {
+  const { formatRef, refOf } = await import('@gitops-sdk/core')
+  const refs = objects.map((o) => refOf(o))
+  printResult(io, {
+    format,
+    data: { objects: refs.map((r) => ({ group: r.group, kind: r.kind, namespace: r.namespace, name: r.name })), dryRun: true, dryRunMode: 'client' },
+    text: () => [...refs.map((r) => `${formatRef(r)} (client dry run)`), `${refs.length} object${refs.length === 1 ? '' : 's'}, nothing sent`].join('\n'),
+  })
+  return 0
+}
+

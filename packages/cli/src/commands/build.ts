@@ -1,6 +1,14 @@
-import { outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, booleanFlag, UsageError } from '../context.js'
+import { printResult } from '../context.js'
 import type { Command } from '../context.js'
-import { substituteFlags } from './options.js'
+import { UsageError } from '../errors.js'
+import { booleanFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag, substituteFlags } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+
+const flags = {
+  substitute: { type: 'string', multiple: true },
+  'substitute-from': { type: 'string' },
+  'plain-dirs': { type: 'boolean', default: false },
+} as const satisfies FlagSpec
 
 export const buildCommand: Command = {
   name: 'build',
@@ -16,19 +24,19 @@ Flags:
   --substitute-from FILE  variables from a file: dotenv KEY=value lines, a YAML map, or a
                           ConfigMap/Secret manifest (as Flux's substituteFrom)
   --plain-dirs            build DIR without a kustomization file from every YAML file in it, as Flux does
+  -o, --output F          text (YAML, the default), json (a list of objects) or yaml
 
 Examples:
   gitops build clusters/prod
   gitops build apps/podinfo --substitute cluster_env=prod --substitute-from vars.env
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      substitute: { type: 'string', multiple: true },
-      'substitute-from': { type: 'string' },
-      'plain-dirs': { type: 'boolean', default: false },
-    })
+    const { values, positionals } = parseCommandArgs(argv, flags)
     const format = outputFormat(values.output)
-    if (positionals.length !== 1) throw new UsageError('build takes exactly one directory: gitops build DIR')
+    if (positionals.length !== 1) {
+      throw new UsageError('build takes exactly one directory: gitops build DIR', { code: positionals.length === 0 ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED' })
+    }
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
     const [{ stringifyObjects }, { parseVariables }, { readFile }, path, { renderDirectory }] = await Promise.all([
       import('@gitops-sdk/core'),
@@ -41,7 +49,8 @@ Examples:
     let fileVariables: Record<string, string> = {}
     if (from !== undefined) {
       const text = await readFile(path.resolve(io.cwd ?? process.cwd(), from), { encoding: 'utf8', signal }).catch((err: unknown) => {
-        throw new UsageError(`--substitute-from ${from}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
+        throw new UsageError(`--substitute-from ${from}: ${missing ? 'no such file' : (err as Error).message}`, { code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID', details: { path: from }, cause: err })
       })
       fileVariables = parseVariables(text, from)
     }

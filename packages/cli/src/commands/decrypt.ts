@@ -1,8 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { parseCommandArgs, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { CliIO, Command } from '../context.js'
-import { loadAgeIdentities } from './options.js'
+import { UsageError } from '../errors.js'
+import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { abortable, loadAgeIdentities } from './options.js'
+
+const flags = {
+  'input-type': { type: 'string' },
+  'output-type': { type: 'string' },
+  'age-key-file': { type: 'string', multiple: true },
+} as const satisfies FlagSpec
 
 const FORMATS = ['yaml', 'json', 'dotenv', 'ini', 'binary'] as const
 type Format = (typeof FORMATS)[number]
@@ -11,7 +19,7 @@ type Format = (typeof FORMATS)[number]
 export function formatFlag(value: string | undefined, flag: string): Format | undefined {
   if (value === undefined) return undefined
   const found = FORMATS.find((f) => f === value)
-  if (found === undefined) throw new UsageError(`${flag} must be one of ${FORMATS.join(', ')}, not ${value}`)
+  if (found === undefined) throw new UsageError(`${flag} must be one of ${FORMATS.join(', ')}, not ${value}`, { code: 'CLI_FLAG_INVALID', details: { flag } })
   return found
 }
 
@@ -31,16 +39,26 @@ export function writeBytes(io: CliIO, bytes: Uint8Array): void {
 /** The one positional FILE of decrypt and encrypt, resolved against the CLI's working directory. */
 export function fileArgument(positionals: readonly string[], io: CliIO): string {
   const [file, ...extra] = positionals
-  if (file === undefined) throw new UsageError('missing FILE')
-  if (extra.length > 0) throw new UsageError(`expected one FILE, got ${positionals.length}`)
+  if (file === undefined) throw new UsageError('missing FILE', { code: 'CLI_ARGUMENT_MISSING' })
+  if (extra.length > 0) throw new UsageError(`expected one FILE, got ${positionals.length}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
   return resolve(io.cwd ?? process.cwd(), file)
+}
+
+/** Reads FILE (a pipe too, as `sops decrypt /dev/stdin`), following the signal; a missing one is named. */
+export async function readInput(path: string, shown: string, signal: AbortSignal): Promise<Buffer> {
+  return abortable(readFile(path, { signal }), signal).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') throw new UsageError(`${shown}: no such file`, { code: 'CLI_FILE_NOT_FOUND', details: { path: shown }, cause: err })
+    if (code === 'EISDIR') throw new UsageError(`${shown}: is a directory, not a file`, { code: 'CLI_FILE_NOT_FOUND', details: { path: shown }, cause: err })
+    throw err
+  })
 }
 
 /** `-o json|yaml` asks for the decrypted tree in that format, as `--output-type` does. */
 function treeFormat(output: unknown): string | undefined {
   if (output === undefined || output === 'text') return undefined
   if (output === 'json' || output === 'yaml') return output
-  throw new UsageError(`--output must be text, json or yaml, not ${typeof output === "string" ? output : "that"}`)
+  throw new UsageError(`--output must be text, json or yaml, not ${typeof output === 'string' ? output : 'that'}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--output' } })
 }
 
 export const decryptCommand: Command = {
@@ -65,19 +83,16 @@ Keys are also read from SOPS_AGE_KEY, SOPS_AGE_KEY_FILE, SOPS_AGE_SSH_PRIVATE_KE
 Example:
   gitops decrypt secrets/db.enc.yaml --age-key-file ~/.config/sops/age/keys.txt
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      'input-type': { type: 'string' },
-      'output-type': { type: 'string' },
-      'age-key-file': { type: 'string', multiple: true },
-    })
+    const { values, positionals } = parseCommandArgs(argv, flags)
     const path = fileArgument(positionals, io)
     const inputType = formatFlag(stringFlag(values, 'input-type'), '--input-type')
     const outputType = formatFlag(stringFlag(values, 'output-type') ?? treeFormat(values.output), '--output-type')
     const { decrypt, formatForPath } = await import('@gitops-sdk/secrets')
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const format = inputType ?? formatForPath(path)
-    const plain = await decrypt(await readFile(path), { format, outputFormat: outputType, identities, source: positionals[0], signal })
+    const plain = await decrypt(await readInput(path, positionals[0] ?? path, signal), { format, outputFormat: outputType, identities, source: positionals[0], signal })
     writeBytes(io, plain)
     return 0
   },

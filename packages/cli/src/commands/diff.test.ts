@@ -53,6 +53,12 @@ describe('gitops diff', () => {
     const report = JSON.parse(json.out) as { drifted: boolean; objects: { ref: { name: string }; status: string; fields: { path: string; live?: unknown; desired?: unknown }[] }[] }
     expect(report.drifted).toBe(true)
     expect(report.objects.find((o) => o.ref.name === 'a')).toMatchObject({ status: 'drifted', fields: [{ path: '.data.key', live: 'one', desired: 'two' }] })
+
+    // -o yaml, refused before issue 18 although documented; the same report as JSON.
+    const yaml = await run(['-o', 'yaml', 'diff', file, '--inventory', `${ns}/app`])
+    expect(yaml.code).toBe(1)
+    expect(yaml.out).toMatch(/^drifted: true\n/m)
+    expect(yaml.out).toContain('path: .data.key')
   })
 
   it('colours the diff on a terminal', async () => {

@@ -1,7 +1,8 @@
-import { outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
-import { useColor } from '../terminal.js'
+import { printResult } from '../context.js'
 import type { Command } from '../context.js'
-import { clusterFlags, connect, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, readObjects } from './apply.js'
+import { clusterFlags, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
+import { useColor } from '../terminal.js'
+import { connect, readObjects } from './options.js'
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -19,7 +20,8 @@ Flags:
   --field-manager M      field manager gitops apply uses (default ${DEFAULT_FIELD_MANAGER})
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
-  -o, --output F         text (a coloured unified diff on terminals) or json
+  -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
+  -o, --output F         text (a coloured unified diff on terminals), json or yaml
 
 Exit codes: 0 nothing drifted, 1 something drifted, missing or orphaned, 2 error.
 
@@ -27,18 +29,19 @@ Example:
   gitops diff clusters/prod --inventory flux-system/prod
   gitops diff app.yaml -o json | jq '.objects[] | select(.status == "drifted")'
 `,
+  flags: clusterFlags,
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, clusterFlags)
     const format = outputFormat(values.output)
-    if (format === 'yaml') throw new UsageError('--output must be text or json')
     const input = inputArgument(positionals, 'diff')
-    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
+    const namespace = namespaceValue(values)
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'), namespace)
     const objects = await readObjects(io, input, signal)
     const client = await connect(io, values, signal)
     const { diff, formatDiff, loadInventory } = await import('@gitops-sdk/apply')
     const previous = inventory === undefined ? undefined : await loadInventory(inventory, { client, signal })
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
-    const report = await diff(objects, { client, fieldManager, inventory, previous: previous?.inventory, signal })
+    const report = await diff(objects, { client, fieldManager, inventory, previous: previous?.inventory, defaultNamespace: namespace, signal })
     const color = useColor(io)
     printResult(io, { format, data: report, text: () => formatDiff(report, { color }) })
     if (report.objects.some((o) => o.status === 'failed')) {

@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises'
-import { parseCommandArgs, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import { fileArgument } from './decrypt.js'
+import { UsageError } from '../errors.js'
+import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { fileArgument, readInput } from './decrypt.js'
+
+const flags = {
+  age: { type: 'string', multiple: true },
+  'encrypted-regex': { type: 'string' },
+} as const satisfies FlagSpec
 
 export const encryptCommand: Command = {
   name: 'encrypt',
@@ -22,23 +28,24 @@ Example:
   gitops encrypt secret.yaml --age age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw \\
     --encrypted-regex '^(data|stringData)$' > secret.enc.yaml
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      age: { type: 'string', multiple: true },
-      'encrypted-regex': { type: 'string' },
-    })
+    const { values, positionals } = parseCommandArgs(argv, flags)
     if (values.output !== undefined && values.output !== 'text') {
-      throw new UsageError(`--output ${String(values.output)}: encrypt prints the encrypted file in the format of FILE; name the file .json to get a JSON one`)
+      throw new UsageError(`--output ${String(values.output)}: encrypt prints the encrypted file in the format of FILE; name the file .json to get a JSON one`, {
+        code: 'CLI_FLAG_INVALID',
+        details: { flag: '--output' },
+      })
     }
     const path = fileArgument(positionals, io)
     const recipients = stringListFlag(values, 'age')
       .flatMap((v) => v.split(','))
       .map((r) => r.trim())
       .filter((r) => r !== '')
-    if (recipients.length === 0) throw new UsageError('--age RECIPIENT is required')
+    if (recipients.length === 0) throw new UsageError('--age RECIPIENT is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--age' } })
     const encryptedRegex = stringFlag(values, 'encrypted-regex')
     const { encrypt, formatForPath } = await import('@gitops-sdk/secrets')
-    const text = await encrypt(await readFile(path), {
+    const text = await encrypt(await readInput(path, positionals[0] ?? path, signal), {
       format: formatForPath(path),
       recipients,
       rules: { encryptedRegex },

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -94,6 +94,37 @@ describe('gitops fetch', () => {
     expect(await main(['fetch', securedUrl, '--out', 'out-auth3', '--username', 'bot', '--password-env', 'GIT_PASSWORD'], wrong.io)).toBe(2)
     expect(wrong.err().split('\n').at(-2)).toMatch(/^gitops fetch: .*authentication failed.* \[GIT_AUTH_FAILED\]$/)
     expect(wrong.err()).not.toContain('nope')
+  })
+
+  it('replaces its own earlier checkout, and a foreign non-empty directory only with --force', async () => {
+    const first = capture()
+    expect(await main(['fetch', url, '--out', 'out-again'], first.io)).toBe(0)
+    expect(JSON.parse(await readFile(join(root, 'out-again/.gitops-fetch'), 'utf8'))).toEqual({ url, revision: `main@sha1:${commit}` })
+    expect(await main(['fetch', url, '--out', 'out-again'], capture().io)).toBe(0)
+    await mkdir(join(root, 'foreign'))
+    await writeFile(join(root, 'foreign/notes.txt'), 'mine\n')
+    const refused = capture()
+    expect(await main(['fetch', url, '--out', 'foreign'], refused.io)).toBe(2)
+    expect(refused.err()).toContain('--out foreign: not empty and not written by gitops fetch')
+    expect(await readFile(join(root, 'foreign/notes.txt'), 'utf8')).toBe('mine\n')
+    expect(await main(['fetch', url, '--out', 'foreign', '--force'], capture().io)).toBe(0)
+    expect(existsSync(join(root, 'foreign/notes.txt'))).toBe(false)
+  })
+
+  it('uses credentials in the URL but never prints them, on a terminal or not', async () => {
+    const withPassword = `${secured.url.replace('http://', 'http://bot:hunter2-secret@')}/fleet.git`
+    for (const isTTY of [false, true]) {
+      let out = ''
+      let err = ''
+      const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY }, env: {}, cwd: root }
+      expect(await main(['fetch', withPassword, '--out', `out-userinfo-${isTTY}`], io)).toBe(0)
+      expect(err).toContain(`fetching ${secured.url.replace('http://', 'http://bot:***@')}/fleet.git`)
+      expect(out + err).not.toContain('hunter2')
+    }
+    const wrong = capture()
+    expect(await main(['fetch', withPassword.replace('hunter2-secret', 'wrong-pass-word'), '--out', 'out-userinfo-wrong'], wrong.io)).toBe(2)
+    expect(wrong.err()).toContain('[GIT_AUTH_FAILED]')
+    expect(wrong.out() + wrong.err()).not.toContain('wrong-pass-word')
   })
 
   it('fails usage errors and typed errors with one line and exit 2', async () => {

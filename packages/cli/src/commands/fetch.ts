@@ -1,7 +1,21 @@
 import { resolve } from 'node:path'
-import { EXIT_OK, outputFormat, parseCommandArgs, printResult, progress, stringFlag, UsageError } from '../context.js'
+import { EXIT_OK, printResult, progress } from '../context.js'
 import type { Command } from '../context.js'
-import { parseRef, secretFrom } from './options.js'
+import { UsageError } from '../errors.js'
+import { booleanFlag, outputFormat, parseCommandArgs, parseRef, secretFrom, stringFlag } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { checkOutDir, markOutDir } from '../outDir.js'
+import { redactUrl } from '../redact.js'
+
+const flags = {
+  ref: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'last-revision': { type: 'string' },
+  username: { type: 'string' },
+  'password-env': { type: 'string' },
+  'token-env': { type: 'string' },
+} as const satisfies FlagSpec
 
 export const fetchCommand: Command = {
   name: 'fetch',
@@ -15,41 +29,46 @@ Usage:
 
 Flags:
   --ref KIND:VALUE       what to fetch (default: the remote's default branch)
-  --out DIR              directory to check the files out into (replaced as a whole)
+  --out DIR              directory to check the files out into, replaced as a whole: it must be
+                         absent, empty or an earlier checkout of gitops fetch (which leaves a
+                         .gitops-fetch file in it); never the working or home directory or a parent
+  --force                replace a non-empty DIR that gitops fetch did not write
   --last-revision REV    the revision you have; when the remote still points at it, print
                          {"unchanged": true, "revision": REV} without downloading anything
   --username U           user for HTTPS basic auth
   --password-env VAR     read the password from environment variable VAR
   --token-env VAR        read a bearer token from environment variable VAR
-Credentials are read only from the environment variables named here, never from the command line.
+  -o, --output F         text (the artifact as JSON, the default), json or yaml
+
+Credentials are read only from the environment variables named here, never from the command line;
+credentials inside URL (user:password@, ?access_token=) are used but never printed.
+A fetch that takes longer than 60 s in all fails with GIT_TIMEOUT (so does one against a server
+that never answers); Ctrl-C or SIGTERM stops it at once.
 
 Examples:
   gitops fetch https://github.com/acme/fleet.git --ref semver:'>=1.0.0 <2.0.0' --out ./fleet
   GIT_TOKEN=... gitops fetch https://git.example/fleet.git --ref branch:main --out ./fleet --token-env GIT_TOKEN
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      ref: { type: 'string' },
-      out: { type: 'string' },
-      'last-revision': { type: 'string' },
-      username: { type: 'string' },
-      'password-env': { type: 'string' },
-      'token-env': { type: 'string' },
-    })
+    const { values, positionals } = parseCommandArgs(argv, flags)
     const format = outputFormat(values.output)
     const [url, ...extra] = positionals
-    if (url === undefined) throw new UsageError('missing the repository URL; see gitops fetch --help')
-    if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`)
+    if (url === undefined) throw new UsageError('missing the repository URL; see gitops fetch --help', { code: 'CLI_ARGUMENT_MISSING' })
+    if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const out = stringFlag(values, 'out')
-    if (out === undefined) throw new UsageError('--out DIR is required')
+    if (out === undefined) throw new UsageError('--out DIR is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--out' } })
     const ref = parseRef(stringFlag(values, 'ref'))
     const username = stringFlag(values, 'username')
     const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))
     const token = secretFrom(io, '--token-env', stringFlag(values, 'token-env'))
     const { fetchSource } = await import('@gitops-sdk/git-source')
-    const dir = resolve(io.cwd ?? process.cwd(), out)
+    const cwd = io.cwd ?? process.cwd()
+    const dir = resolve(cwd, out)
+    await checkOutDir(out, dir, { cwd, home: io.env.HOME, force: booleanFlag(values, 'force') })
+    const shown = redactUrl(url)
     let phase = ''
-    progress(io, `fetching ${url}`)
+    progress(io, `fetching ${shown}`)
     // On a terminal a bar follows the bytes received and the files written; otherwise plain lines.
     const bar = io.stderr.isTTY === true ? (await import('../terminal.js')).createProgress(io) : undefined
     const labels: Record<string, string> = { refs: 'resolving the ref', receiving: 'receiving objects', resolving: 'resolving deltas', checkout: `writing files to ${dir}` }
@@ -74,6 +93,7 @@ Examples:
     } finally {
       bar?.end()
     }
+    if (!result.unchanged) await markOutDir(dir, { url: shown, revision: result.revision }, signal)
     const data = result.unchanged
       ? { unchanged: true, revision: result.revision }
       : { revision: result.revision, digest: result.digest, path: result.path, commit: result.commit }

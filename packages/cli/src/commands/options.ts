@@ -1,44 +1,27 @@
-// Flag parsers and loaders shared by several sub-commands, so that the same flag means the same
-// thing everywhere.
-import { readFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+// Loaders shared by several sub-commands: the cluster connection, the objects of DIR|FILE|-, the age
+// identities. The flags that steer them are parsed in ../flags.ts.
+import { readFile, stat } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import type { KubeClient } from '@gitops-sdk/apply'
+import type { KubeObject } from '@gitops-sdk/core'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
-import { stringFlag, UsageError } from '../context.js'
-import type { CliIO, FlagValues } from '../context.js'
+import type { CliIO } from '../context.js'
+import { UsageError } from '../errors.js'
+import { kubeconfigPath, stringFlag } from '../flags.js'
+import type { FlagValues } from '../flags.js'
 
-/** A git ref as `--ref kind:value` spells it. */
-export type RefFlag = { branch: string } | { tag: string } | { semver: string } | { commit: string } | { name: string }
-
-/** Parses `--ref kind:value`; the value may itself hold colons (`name:refs/pull/7/head`). */
-export function parseRef(value: string | undefined): RefFlag | undefined {
-  if (value === undefined) return undefined
-  const colon = value.indexOf(':')
-  const kind = colon < 0 ? '' : value.slice(0, colon)
-  const rest = colon < 0 ? '' : value.slice(colon + 1)
-  const usage = `--ref must be branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF, not ${value}`
-  if (rest === '') throw new UsageError(usage)
-  switch (kind) {
-    case 'branch':
-      return { branch: rest }
-    case 'tag':
-      return { tag: rest }
-    case 'semver':
-      return { semver: rest }
-    case 'commit':
-      return { commit: rest }
-    case 'name':
-      return { name: rest }
-    default:
-      throw new UsageError(usage)
-  }
-}
-
-/** Reads a secret from the environment variable named on the command line, never from argv. */
-export function secretFrom(io: CliIO, flag: string, variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined
-  const value = io.env[variable]
-  if (value === undefined || value === '') throw new UsageError(`${flag} names ${variable}, which is not set`)
-  return value
+/**
+ * Settles as `work` does, or rejects with the signal's reason as soon as it aborts: node's
+ * readFile looks at its signal only between reads, and an open() of a pipe nobody writes to
+ * never returns, so without this an interrupted command would wait for it forever.
+ */
+export function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error)
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error)
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
 }
 
 /**
@@ -49,7 +32,10 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
   const { loadIdentitiesFromEnv, parseIdentities } = await import('@gitops-sdk/secrets')
   const identities: AgeIdentity[] = []
   for (const file of files) {
-    const text = await readFile(resolve(io.cwd ?? process.cwd(), file), 'utf8')
+    const text = await readFile(resolve(io.cwd ?? process.cwd(), file), { encoding: 'utf8', signal }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      throw new UsageError(`${file}: no such file (--age-key-file)`, { code: 'CLI_FILE_NOT_FOUND', details: { path: file } })
+    })
     identities.push(...(await parseIdentities(text, { source: file, signal })))
   }
   const home = io.env.HOME
@@ -57,21 +43,32 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
   return identities
 }
 
-/** Parses `--substitute K=V` values into a variables map. */
-export function substituteFlags(values: readonly string[]): Record<string, string> {
-  const variables: Record<string, string> = {}
-  for (const pair of values) {
-    const eq = pair.indexOf('=')
-    if (eq <= 0) throw new UsageError(`--substitute ${pair}: expected NAME=value`)
-    variables[pair.slice(0, eq)] = pair.slice(eq + 1)
-  }
-  return variables
+/** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
+export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
+  const { createKubeClient } = await import('@gitops-sdk/apply')
+  return createKubeClient({ kubeconfig: kubeconfigPath(io, values), context: stringFlag(values, 'context'), signal })
 }
 
-/** The kubeconfig of `--kubeconfig`, else `KUBECONFIG`, else `~/.kube/config`. */
-export function kubeconfigPath(io: CliIO, values: FlagValues): string {
-  const home = io.env.HOME ?? io.env.USERPROFILE
-  const kubeconfig = stringFlag(values, 'kubeconfig') ?? io.env.KUBECONFIG ?? (home === undefined ? undefined : join(home, '.kube', 'config'))
-  if (kubeconfig === undefined || kubeconfig === '') throw new UsageError('no kubeconfig: pass --kubeconfig or set KUBECONFIG')
-  return kubeconfig
+/**
+ * Reads the objects of `DIR|FILE|-`: a directory is rendered like `kustomize build` (a kustomization
+ * or a plain directory of manifests), a file or stdin parsed as YAML. FILE may be a pipe
+ * (`<(kustomize build)`): the read follows the signal.
+ */
+export async function readObjects(io: CliIO, input: string, signal: AbortSignal): Promise<KubeObject[]> {
+  const { parseObjects } = await import('@gitops-sdk/core')
+  if (input === '-') {
+    let text = ''
+    const decoder = new TextDecoder()
+    for await (const chunk of io.stdin ?? process.stdin) {
+      signal.throwIfAborted()
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true })
+    }
+    return parseObjects(text + decoder.decode(), { source: 'stdin' })
+  }
+  const path = resolve(io.cwd ?? process.cwd(), input)
+  const info = await stat(path).catch(() => undefined)
+  if (info === undefined) throw new UsageError(`${input}: no such file or directory`, { code: 'CLI_FILE_NOT_FOUND', details: { path: input } })
+  if (!info.isDirectory()) return parseObjects(await abortable(readFile(path, { encoding: 'utf8', signal }), signal), { source: input })
+  const { renderDirectory } = await import('../renderDirectory.js')
+  return renderDirectory(path, { plainDirectories: true, signal }, io.cwd)
 }

@@ -1,11 +1,35 @@
-import type { ReconcilerEvent, ReconcileStatus } from '@gitops-sdk/core'
+import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import { formatReconcile, reconcileData } from '../formatStatus.js'
-import type { ReconcileRecord } from '../reconcileRecord.js'
-import { createProgress } from '../terminal.js'
-import { durationFlag, inventoryFlag } from './apply.js'
-import { kubeconfigPath, loadAgeIdentities, parseRef, secretFrom, substituteFlags } from './options.js'
+import { createProgress, useColor } from '../terminal.js'
+import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { maskData, maskText, secretsOf } from '../redact.js'
+import { loadAgeIdentities } from './options.js'
+
+const flags = {
+  url: { type: 'string' },
+  ref: { type: 'string' },
+  path: { type: 'string', default: '.' },
+  inventory: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  prune: { type: 'boolean', default: false },
+  'allow-empty': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  once: { type: 'boolean', default: false },
+  interval: { type: 'string' },
+  timeout: { type: 'string' },
+  'age-key-file': { type: 'string', multiple: true },
+  substitute: { type: 'string', multiple: true },
+  'target-namespace': { type: 'string' },
+  force: { type: 'boolean', default: false },
+  'field-manager': { type: 'string' },
+  username: { type: 'string' },
+  'password-env': { type: 'string' },
+  'token-env': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  ...kubeFlags,
+} as const satisfies FlagSpec
 
 export const reconcileCommand: Command = {
   name: 'reconcile',
@@ -26,7 +50,10 @@ Flags:
   --ref KIND:VALUE       branch:NAME, tag:NAME, semver:RANGE, commit:SHA or name:REF (default: HEAD)
   --path P               path of the kustomization in the repository (default .)
   --inventory NS/NAME    ConfigMap holding the inventory and the last status (required)
+  -n, --namespace NS     namespace of --inventory NAME (as flux's -n names the Kustomization's)
   --prune                delete objects that left the inventory
+  --allow-empty          accept a render of no objects over a non-empty inventory (with --prune it
+                         deletes them all); otherwise such a reconcile fails, RECONCILE_EMPTY_RENDER
   --wait                 wait until every applied object is healthy
   --once                 reconcile once and exit (0 when Ready, 2 when not)
   --interval D           time between reconciles when not --once (default 5m)
@@ -47,58 +74,37 @@ Example:
   gitops reconcile --url https://git.example/fleet.git --ref branch:main --path clusters/prod \\
     --inventory flux-system/prod --prune --wait --once --age-key-file age.agekey
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      url: { type: 'string' },
-      ref: { type: 'string' },
-      path: { type: 'string', default: '.' },
-      inventory: { type: 'string' },
-      prune: { type: 'boolean', default: false },
-      wait: { type: 'boolean', default: false },
-      once: { type: 'boolean', default: false },
-      interval: { type: 'string' },
-      timeout: { type: 'string' },
-      'age-key-file': { type: 'string', multiple: true },
-      substitute: { type: 'string', multiple: true },
-      'target-namespace': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'field-manager': { type: 'string' },
-      username: { type: 'string' },
-      'password-env': { type: 'string' },
-      'token-env': { type: 'string' },
-      'metrics-port': { type: 'string' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    })
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const { values, positionals } = parseCommandArgs(argv, flags)
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const format = outputFormat(values.output)
     const url = stringFlag(values, 'url')
-    if (url === undefined) throw new UsageError('--url is required')
-    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
-    if (inventory === undefined) throw new UsageError('--inventory NS/NAME is required')
+    if (url === undefined) throw new UsageError('--url is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--url' } })
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'), namespaceValue(values))
+    if (inventory === undefined) throw new UsageError('--inventory NS/NAME is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--inventory' } })
     const once = booleanFlag(values, 'once')
-    if (once && stringFlag(values, 'interval') !== undefined) throw new UsageError('--once and --interval exclude each other')
-    const interval = durationFlag(stringFlag(values, 'interval'), 5 * 60_000)
+    if (once && stringFlag(values, 'interval') !== undefined) throw new UsageError('--once and --interval exclude each other', { code: 'CLI_FLAG_INVALID', details: { flag: '--interval' } })
+    // Secrets the command line points at: masked in the status before it is printed or stored.
+    const secrets = secretsOf(argv, io.env)
+    const interval = durationFlag(stringFlag(values, 'interval'), 5 * 60_000, '--interval')
     const timeout = durationFlag(stringFlag(values, 'timeout'), 5 * 60_000)
     const metricsPort = portFlag(stringFlag(values, 'metrics-port'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
+    const username = stringFlag(values, 'username')
+    const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))
+    const token = secretFrom(io, '--token-env', stringFlag(values, 'token-env'))
     const source = {
       url,
       ref: parseRef(stringFlag(values, 'ref')),
-      auth: {
-        username: stringFlag(values, 'username'),
-        password: secretFrom(io, '--password-env', stringFlag(values, 'password-env')),
-        token: secretFrom(io, '--token-env', stringFlag(values, 'token-env')),
-      },
+      // No credential flag: no auth object, so that credentials in the URL are used (an empty
+      // one would win over them), as gitops fetch does.
+      auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
     }
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
-    const [{ createKubeClient }, core, { createReconcileSteps }, { createReconcilerMetrics, serveMetrics }, record] = await Promise.all([
-      import('@gitops-sdk/apply'),
-      import('@gitops-sdk/core'),
-      import('../steps.js'),
-      import('../metrics.js'),
-      import('../reconcileRecord.js'),
-    ])
+    const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
+    const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
+    const record = engine
     const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
     const client = await createKubeClient({
       kubeconfig: kubeconfigPath(io, values),
@@ -121,12 +127,14 @@ Example:
         if ('phase' in event) progress.update(`fetch: ${event.phase}`, event.loaded, event.total)
         else if (event.type === 'stage') progress.update(`apply: ${event.stage}`, 0, event.objects)
       },
-      onWarning: (message) => progress.line(`warning: ${message}`),
+      onWarning: (message) => progress.line(`warning: ${maskText(message, secrets)}`),
     })
     const spec = {
       name: inventory.name,
       path: stringFlag(values, 'path') ?? '.',
       prune: booleanFlag(values, 'prune'),
+      // An empty render of a non-empty inventory fails (RECONCILE_EMPTY_RENDER) unless asked for.
+      allowEmpty: booleanFlag(values, 'allow-empty'),
       wait: booleanFlag(values, 'wait'),
       timeout,
     }
@@ -137,11 +145,15 @@ Example:
       .then((object) => (object === undefined ? undefined : record.readRecord(object)))
       .catch(() => undefined)
     let last: ReconcileRecord | undefined
-    const report = async (status: ReconcileStatus): Promise<void> => {
+    const report = async (raw: ReconcileStatus): Promise<void> => {
+      // A failure may quote the repository URL (with its credentials) or a token: the status is
+      // masked before it is printed or recorded on the inventory.
+      const status = maskData(raw, secrets)
       progress.end()
-      printResult(io, { format, data: reconcileData(status), text: () => formatReconcile(status, io), stream: !once })
+      // @gitops-sdk/reconcile is loaded only here, so that the other commands start without it.
+      printResult(io, { format, data: engine.reconcileStatusData(status), text: () => engine.formatReconcileStatus(status, { color: useColor(io) }), stream: !once })
       last = record.recordOf(status, last ?? (await recorded))
-      await record.writeRecord(client, inventory, last).catch((err: unknown) => {
+      await record.writeRecord(last, { client, inventory, signal }).catch((err: unknown) => {
         io.stderr.write(`gitops reconcile: could not record the status on ${inventory.namespace}/${inventory.name}: ${(err as Error).message}\n`)
       })
     }
@@ -153,22 +165,22 @@ Example:
     if (server !== undefined) io.stderr.write(`metrics at ${server.url}\n`)
     try {
       if (once) {
-        const { status } = await core.reconcile(spec, steps, { signal, onEvent })
+        const { status } = await engine.reconcile(spec, steps, { signal, onEvent })
         await report(status)
-        const failure = core.reconcileFailure(status)
+        const failure = engine.reconcileFailure(status)
         if (failure !== undefined) {
-          io.stderr.write(`gitops reconcile: ${failure.message}\n`)
+          io.stderr.write(`gitops reconcile: ${maskText(failure.message, secrets)}\n`)
           return EXIT_ERROR
         }
         return EXIT_OK
       }
-      const reconciler = new core.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
+      const reconciler = new engine.Reconciler([{ ...spec, interval, retryInterval: Math.min(interval, 30_000), steps }])
       reconciler.start()
       try {
         for await (const event of reconciler.events({ signal })) {
           onEvent(event)
           if (event.type === 'finished') await report(event.status)
-          if (event.type === 'alert') progress.line(`alert: ${event.alert.message}`)
+          if (event.type === 'alert') progress.line(`alert: ${maskText(event.alert.message, secrets)}`)
         }
       } finally {
         await reconciler.stop()

@@ -4,13 +4,14 @@ import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
 import { applyCommand } from './apply.js'
 import { buildCommand } from './build.js'
+import { createCompletionCommand } from './completion.js'
 import { decryptCommand } from './decrypt.js'
-import { demoCommand } from './demo.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
 import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
+import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
@@ -23,5 +24,6 @@ export const commands: readonly Command[] = [
   reconcileCommand,
   statusCommand,
   apiserverCommand,
-  demoCommand,
+  versionCommand,
+  createCompletionCommand(() => commands),
 ]

@@ -1,8 +1,17 @@
 import { outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
-import type { ReconcileRecord } from '../reconcileRecord.js'
+import type { ReconcileRecord } from '@gitops-sdk/reconcile'
 import { useColor } from '../terminal.js'
-import { connect, inventoryFlag } from './apply.js'
+import { booleanFlag, inventoryFlag, kubeFlags, namespaceValue } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+import { connect } from './options.js'
+
+const flags = {
+  inventory: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A', default: false },
+  ...kubeFlags,
+} as const satisfies FlagSpec
 
 interface Row {
   readonly namespace: string
@@ -17,10 +26,12 @@ export const statusCommand: Command = {
 SDK manages when --inventory is left out): NAME, READY, MESSAGE, REVISION, LAST-APPLIED.
 
 Usage:
-  gitops status [--inventory NS/NAME] [--kubeconfig K] [--context C] [-o text|json|yaml]
+  gitops status [--inventory NS/NAME | -n NS | -A] [--kubeconfig K] [--context C] [-o text|json|yaml]
 
 Flags:
   --inventory NS/NAME   one inventory (default: all, in every namespace)
+  -n, --namespace NS    the inventories of namespace NS (with --inventory NAME: that one)
+  -A, --all-namespaces  the inventories of every namespace (the default without --inventory)
   --kubeconfig K        kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C           kubeconfig context
   -o, --output F        text (default), json or yaml
@@ -30,24 +41,28 @@ Exit 0 when every inventory shown is Ready, 1 when one is not, 2 on error.
 Example:
   gitops status --inventory flux-system/prod
 `,
+  flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      inventory: { type: 'string' },
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-    })
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
+    const { values, positionals } = parseCommandArgs(argv, flags)
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const format = outputFormat(values.output)
-    const inventory = inventoryFlag(stringFlag(values, 'inventory'))
+    const namespace = namespaceValue(values)
+    if (namespace !== undefined && booleanFlag(values, 'all-namespaces')) {
+      throw new UsageError('-n/--namespace and -A/--all-namespaces exclude each other', { code: 'CLI_FLAG_INVALID', details: { flag: '--all-namespaces' } })
+    }
+    const inventory = inventoryFlag(stringFlag(values, 'inventory'), namespace)
+    if (inventory !== undefined && booleanFlag(values, 'all-namespaces')) {
+      throw new UsageError('--inventory names one inventory; -A/--all-namespaces lists them all', { code: 'CLI_FLAG_INVALID', details: { flag: '--all-namespaces' } })
+    }
     const client = await connect(io, values, signal)
-    const { MANAGED_BY, readRecord } = await import('../reconcileRecord.js')
+    const { MANAGED_BY, readRecord } = await import('@gitops-sdk/reconcile')
     let rows: Row[]
     if (inventory !== undefined) {
       const object = await client.get({ group: '', version: 'v1', kind: inventory.kind ?? 'ConfigMap', namespace: inventory.namespace, name: inventory.name }, { signal })
-      if (object === undefined) throw new UsageError(`inventory ${inventory.namespace}/${inventory.name} not found`)
+      if (object === undefined) throw new UsageError(`inventory ${inventory.namespace}/${inventory.name} not found`, { code: 'CLI_INVENTORY_NOT_FOUND', details: { inventory: `${inventory.namespace}/${inventory.name}` } })
       rows = [{ ...inventory, record: readRecord(object) }]
     } else {
-      const list = await client.list({ group: '', version: 'v1', kind: 'ConfigMap', labelSelector: `${MANAGED_BY.key}=${MANAGED_BY.value}` }, { signal })
+      const list = await client.list({ group: '', version: 'v1', kind: 'ConfigMap', namespace, labelSelector: `${MANAGED_BY.key}=${MANAGED_BY.value}` }, { signal })
       rows = list.items.map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name, record: readRecord(o) }))
     }
     printResult(io, {

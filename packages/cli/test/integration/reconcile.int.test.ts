@@ -122,6 +122,13 @@ describe('gitops reconcile', () => {
     expect(out).toMatch(/prod\s+fleet\s+True\s+ReconciliationSucceeded: Applied revision: main@sha1:/)
     const all = await gitops('status', '--kubeconfig', kubeconfig, '-o', 'json')
     expect(JSON.parse(all.out)).toMatchObject([{ namespace: 'prod', name: 'fleet', ready: 'True' }])
+    // -n NS lists one namespace, -A all of them, and --inventory NAME takes its namespace from -n.
+    expect(JSON.parse((await gitops('status', '-n', 'prod', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toMatchObject([{ namespace: 'prod', name: 'fleet' }])
+    expect(JSON.parse((await gitops('status', '-n', 'staging', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toEqual([])
+    expect(JSON.parse((await gitops('-A', 'status', '--kubeconfig', kubeconfig, '-o', 'json')).out)).toMatchObject([{ namespace: 'prod', name: 'fleet' }])
+    const one = await gitops('status', '-n', 'prod', '--inventory', 'fleet', '--kubeconfig', kubeconfig, '-o', 'yaml')
+    expect(one.out).toMatch(/^ {2}name: fleet$/m)
+    expect(one.out).toMatch(/^ {2}namespace: prod$/m)
   })
 
   it('fails a broken build with BuildFailed, exit 2, and prunes nothing', async () => {
@@ -246,23 +253,5 @@ describe('gitops reconcile', () => {
     expect(again.code).toBe(0)
     expect(again.out).toContain('Service/prod/cache deleted')
     expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeUndefined()
-  })
-
-  it('reconciles from a cache dir after a restart, when the cache already holds the revision', async () => {
-    const { createKubeClient } = await import('@gitops-sdk/apply')
-    const { parseIdentities } = await import('@gitops-sdk/secrets')
-    const { reconcile: reconcileOnce } = await import('@gitops-sdk/core')
-    const { createReconcileSteps } = await import('../../src/steps.js')
-    await repo.commit(fleet, { message: 'the fleet once more' })
-    const cacheDir = join(dir, 'source-cache')
-    const client = await createKubeClient({ kubeconfig })
-    const identities = await parseIdentities(readFileSync(keyFile, 'utf8'))
-    const spec = { name: 'fleet', path: 'clusters/prod', prune: true }
-    // Two processes in a row: neither has a previous state, the second finds the revision cached.
-    for (const run of [1, 2]) {
-      const steps = createReconcileSteps({ source: { url: `${gitServer.url}/fleet`, cacheDir }, client, inventory: { namespace: 'prod', name: 'fleet' }, identities })
-      const { status } = await reconcileOnce(spec, steps)
-      expect([run, status.conditions.find((c) => c.type === 'Ready')?.status]).toEqual([run, 'True'])
-    }
   })
 })

@@ -1,6 +1,7 @@
 import { setImmediate as tick } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { createChangeSet, createFakeClock, getCondition, memoryFs, Reconciler } from './index.js'
+import { createChangeSet, createFakeClock, getCondition, memoryFs } from '@gitops-sdk/core'
+import { Reconciler } from './index.js'
 import type { ReconcileAlert, ReconcilerEvent, ReconcileSteps } from './index.js'
 
 async function settle(): Promise<void> {

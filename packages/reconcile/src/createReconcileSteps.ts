@@ -1,7 +1,7 @@
-// The concrete steps of a reconcile: core's `reconcile` composes them without importing any of
-// these packages; this file is where they meet (the "convenience entry" of the SDK).
+// The concrete steps of a reconcile: `reconcile` composes steps without knowing how they are done;
+// this file is where the domain packages meet (the "convenience entry" of the SDK).
 import { overlayFs } from '@gitops-sdk/core'
-import type { FileSystem, ReconcileSteps } from '@gitops-sdk/core'
+import type { FileSystem } from '@gitops-sdk/core'
 import { applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
@@ -10,11 +10,15 @@ import { render } from '@gitops-sdk/render'
 import type { SubstituteOptions } from '@gitops-sdk/render'
 import { decryptGeneratorInputs, decryptManifests } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
+import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
 export interface GitSourceSpec {
+  /** Repository URL (`https://` or `http://`); credentials go in `auth`, never in the URL. */
   readonly url: string
+  /** Branch, tag, semver range or commit. @defaultValue the remote's HEAD */
   readonly ref?: GitRef | undefined
+  /** Basic or token credentials for the git server. */
   readonly auth?: GitAuth | undefined
   /** PEM certificates to trust for the git server. */
   readonly ca?: string | undefined
@@ -26,6 +30,7 @@ export interface GitSourceSpec {
 
 /** Options of {@link createReconcileSteps}. */
 export interface ReconcileStepsOptions {
+  /** The git repository to reconcile from. */
   readonly source: GitSourceSpec
   /** Client of the target cluster (see `createKubeClient` in `@gitops-sdk/apply`). */
   readonly client: KubeClient
@@ -52,7 +57,7 @@ export interface ReconcileStepsOptions {
 }
 
 /**
- * Wires the SDK's packages into the steps of core's `reconcile`: `fetchSource` (git-source),
+ * Wires the SDK's packages into the steps of {@link reconcile}: `fetchSource` (git-source),
  * `decryptGeneratorInputs` and `decryptManifests` (secrets), `render` with post-build substitution
  * and Flux's plain-directory mode (render), and `applyAll`, `prune`, `loadInventory`,
  * `saveInventory`, `waitFor` and `detectDrift` (apply).
@@ -100,7 +105,7 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       }),
     decryptObjects: (objects, { signal }) => decryptManifests(objects, { ...keys, signal }),
     loadInventory: async ({ signal }) => (await loadInventory(inventory, { client, signal }))?.inventory,
-    apply: async (objects, { signal }) => {
+    apply: async (objects, { signal, allowEmpty }) => {
       const result = await applyAll(objects, {
         client,
         fieldManager,
@@ -109,15 +114,25 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         signal,
         onProgress: options.onProgress,
         ...placement,
+        ...emptyAllowed(allowEmpty),
       })
       for (const warning of result.warnings) options.onWarning?.(warning.message)
       return result
     },
-    prune: (previous, next, { signal }) => prune(previous, next, { client, inventory, signal }),
+    prune: (previous, next, { signal, allowEmpty }) => prune(previous, next, { client, inventory, signal, ...emptyAllowed(allowEmpty) }),
     saveInventory: (next, { revision, signal }) => saveInventory(next, { client, ref: inventory, revision, fieldManager, signal }),
     wait: async (refs, { signal, timeout }) => {
       await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
     },
     checkDrift: (state, { signal }) => detectDrift(state, { client, fieldManager, signal, ...placement }),
   }
+}
+
+/**
+ * `applyAll` and `prune` refuse an empty desired set over a non-empty stored inventory unless told
+ * `allowEmpty` (newer versions of `@gitops-sdk/apply`); the reconcile has already decided, so its
+ * decision is passed on, and only when it allows.
+ */
+function emptyAllowed(allowEmpty: boolean): { readonly allowEmpty?: true } {
+  return allowEmpty ? { allowEmpty: true } : {}
 }

@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto'
-import { createChangeSet, mergeChangeSets } from './changeSet.js'
-import type { ChangeSet } from './changeSet.js'
-import { systemClock } from './clock.js'
-import type { Clock } from './clock.js'
-import { markFailed, markReady } from './conditions.js'
-import type { Condition } from './conditions.js'
-import { CoreError, isGitOpsError } from './errors.js'
-import type { FileSystem } from './fileSystem.js'
-import { inventoryOf } from './inventory.js'
-import type { Inventory } from './inventory.js'
-import type { KubeObject } from './object.js'
-import { refKey, refOf } from './objectRef.js'
-import type { ObjectRef } from './objectRef.js'
+import { ApplyError } from '@gitops-sdk/apply'
+import { createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
+import type { ChangeSet, Clock, Condition, FileSystem, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { ReconcileError, ReconcileStepError } from './errors.js'
 import type {
   AppliedState,
   ReconcileEvent,
@@ -21,8 +12,7 @@ import type {
   ReconcileState,
   ReconcileStatus,
   ReconcileSteps,
-} from './reconcileTypes.js'
-import { stringifyObjects } from './stringifyObjects.js'
+} from './types.js'
 
 /** Options of {@link reconcile}. */
 export interface ReconcileOptions {
@@ -157,7 +147,10 @@ class Run {
       // The fetcher knew the revision from elsewhere (a cache dir) but this process has nothing
       // applied from it: fetch the content after all.
       source = await this.phase('fetch', () => this.steps.fetch({ signal: this.deadline }))
-      if (source.unchanged === true) throw new PhaseFailure('fetch', new Error('the source answered unchanged without content'))
+      if (source.unchanged === true) {
+        const message = `${this.spec.name}: the source answered unchanged at ${source.revision} without content`
+        throw new PhaseFailure('fetch', new ReconcileError({ code: 'RECONCILE_SOURCE_NO_CONTENT', message, details: { name: this.spec.name, revision: source.revision } }))
+      }
       this.revision = source.revision
     }
     const { decryptSources, decryptObjects } = this.steps
@@ -178,15 +171,16 @@ class Run {
       loadInventory === undefined
         ? this.inventory
         : await this.phase('inventory', () => loadInventory({ signal: this.deadline }))
+    this.refuseEmptyRender(objects, previousInventory)
     const final = objects
-    const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline }))
+    const applied = await this.phase('apply', () => this.steps.apply(final, { signal: this.deadline, allowEmpty: this.spec.allowEmpty === true }))
     this.changeSet = applied
     // The apply step knows where objects really went (default namespace, target namespace): prefer
     // the inventory it reports, if any.
-    const next = reportedInventory(applied) ?? inventoryOf(objects)
+    const next = applied.inventory ?? inventoryOf(objects)
     const prune = this.steps.prune
     if (this.spec.prune === true && prune !== undefined && previousInventory !== undefined) {
-      const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline }))
+      const pruned = await this.phase('prune', () => prune(previousInventory, next, { signal: this.deadline, allowEmpty: this.spec.allowEmpty === true }))
       this.changeSet = mergeChangeSets(applied, pruned)
     }
     this.inventory = next
@@ -197,6 +191,26 @@ class Run {
     }
     this.applied = { revision, objects, resourceVersions: resourceVersionsOf(applied, new Map()) }
     await this.waitFor(next.entries)
+  }
+
+  /**
+   * An empty build of a source whose inventory has objects is far more often a broken source (an
+   * emptied directory, a failed generator) than an intent: applied, it would store an empty
+   * inventory and, with prune, delete everything. Refused unless the spec allows it, as kubectl
+   * refuses "no objects passed to apply".
+   */
+  private refuseEmptyRender(objects: readonly KubeObject[], previous: Inventory | undefined): void {
+    if (objects.length > 0 || this.spec.allowEmpty === true || previous === undefined || previous.entries.length === 0) return
+    const { name } = this.spec
+    const path = this.spec.path ?? '.'
+    throw new PhaseFailure(
+      'render',
+      new ReconcileError({
+        code: 'RECONCILE_EMPTY_RENDER',
+        message: `${name}: ${path} rendered no objects while the inventory holds ${previous.entries.length}; refusing to apply and prune (set allowEmpty to accept)`,
+        details: { name, path, inventoryEntries: previous.entries.length },
+      }),
+    )
   }
 
   /** The no-change path: only objects someone changed in the cluster are applied again. */
@@ -216,7 +230,7 @@ class Run {
     this.drifted = drifted
     this.emit({ type: 'drift', name, refs: drifted })
     const objects = applied.objects.filter((o) => drifted.some((ref) => sameObject(o, ref)))
-    this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline }))
+    this.changeSet = await this.phase('apply', () => this.steps.apply(objects, { signal: this.deadline, allowEmpty: false }))
     this.applied = { ...applied, resourceVersions: resourceVersionsOf(this.changeSet, applied.resourceVersions) }
     await this.waitFor(drifted)
   }
@@ -291,23 +305,16 @@ function sameObject(object: KubeObject, ref: ObjectRef): boolean {
   return own.group === ref.group && own.kind === ref.kind && own.name === ref.name && (own.namespace === '' || own.namespace === ref.namespace)
 }
 
-function reportedInventory(result: ChangeSet): Inventory | undefined {
-  const inventory = (result as ChangeSet & { inventory?: unknown }).inventory
-  return typeof inventory === 'object' && inventory !== null && Array.isArray((inventory as Inventory).entries)
-    ? (inventory as Inventory)
-    : undefined
-}
-
 function resourceVersionsOf(changeSet: ChangeSet, base: ReadonlyMap<string, string>): Map<string, string> {
   const out = new Map(base)
   for (const e of changeSet.entries) if (e.resourceVersion !== undefined) out.set(refKey(e.ref), e.resourceVersion)
   return out
 }
 
+/** What a failed step had already done, as its typed error reports it. */
 function changeSetOf(error: unknown): ChangeSet | undefined {
-  if (typeof error !== 'object' || error === null || !('changeSet' in error)) return undefined
-  const changeSet = (error).changeSet
-  return typeof changeSet === 'object' && changeSet !== null && 'entries' in changeSet ? (changeSet as ChangeSet) : undefined
+  if (error instanceof ReconcileStepError || error instanceof ApplyError) return error.changeSet
+  return undefined
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -320,14 +327,21 @@ function describe(error: unknown): string {
 }
 
 /**
- * The failure of a reconcile as a typed error (`CORE_RECONCILE_FAILED`, with the phase and the
+ * The failure of a reconcile as a typed error (`RECONCILE_FAILED`, with the phase and the
  * original error code in `details`), or `undefined` when it succeeded.
+ *
+ * @example
+ * ```ts
+ * const { status } = await reconcile(spec, steps)
+ * const failure = reconcileFailure(status)
+ * if (failure !== undefined) throw failure
+ * ```
  */
-export function reconcileFailure(status: ReconcileStatus): CoreError | undefined {
+export function reconcileFailure(status: ReconcileStatus): ReconcileError | undefined {
   const failure = status.failure
   if (failure === undefined) return undefined
-  return new CoreError({
-    code: 'CORE_RECONCILE_FAILED',
+  return new ReconcileError({
+    code: 'RECONCILE_FAILED',
     message: `${status.name}: ${failure.phase} failed: ${failure.message}`,
     details: { name: status.name, phase: failure.phase, code: failure.code },
   })

@@ -1,4 +1,4 @@
-// End to end: the long-running Reconciler of core with the real steps, over a repository served by
+// End to end: the long-running Reconciler with the real steps, over a repository served by
 // git http-backend into the embedded apiserver: dependsOn holds a spec until the one it depends on
 // is Ready at its revision, and suspend keeps a new commit out of the cluster until resumed.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -9,11 +9,11 @@ import { startApiServer } from '@gitops-sdk/apiserver'
 import type { ApiServer } from '@gitops-sdk/apiserver'
 import { createKubeClient } from '@gitops-sdk/apply'
 import type { KubeClient } from '@gitops-sdk/apply'
-import { getCondition, Reconciler } from '@gitops-sdk/core'
-import type { ReconcilerSpec, ReconcileStatus } from '@gitops-sdk/core'
+import { getCondition } from '@gitops-sdk/core'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer, TestRepository } from '@gitops-sdk/git-source/testing'
-import { createReconcileSteps } from '../../src/steps.js'
+import { createReconcileSteps, Reconciler } from '../../src/index.js'
+import type { ReconcilerSpec, ReconcileStatus } from '../../src/index.js'
 
 let dir: string
 let apiserver: ApiServer

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createChangeSet,
-  createFakeClock,
-  getCondition,
-  memoryFs,
-  parseObjects,
-  readTextFile,
-  reconcile,
-  reconcileFailure,
-  refKey,
-  refOf,
-} from './index.js'
-import type { ChangeSet, Inventory, KubeObject, ObjectRef, ReconcileEvent, ReconcileSteps } from './index.js'
+import { createChangeSet, createFakeClock, getCondition, memoryFs, parseObjects, readTextFile, refKey, refOf } from '@gitops-sdk/core'
+import type { ChangeSet, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { ApplyError } from '@gitops-sdk/apply'
+import { reconcile, reconcileFailure, ReconcileStepError } from './index.js'
+import type { ReconcileEvent, ReconcileSteps } from './index.js'
 
 const cm = (name: string, value = '1') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: app\ndata:\n  v: "${value}"\n`
 
@@ -42,7 +34,8 @@ function world(files: Record<string, string>) {
       for (const object of objects) {
         const ref = refOf(object)
         if (ref.name === failApplyOf) {
-          throw Object.assign(new Error(`ConfigMap/app/${ref.name}: admission denied`), {
+          throw new ReconcileStepError({
+            message: `ConfigMap/app/${ref.name}: admission denied`,
             changeSet: createChangeSet([...entries, { ref, action: 'failed', reason: 'admission denied' }]),
           })
         }
@@ -161,7 +154,71 @@ describe('reconcile', () => {
     expect(w.cluster.has('|ConfigMap|app|c')).toBe(true)
     expect(status.lastAppliedRevision).toBe(first.status.lastAppliedRevision)
     expect(status.lastAttemptedRevision).toMatch(/^main@sha1:3{40}$/)
-    expect(reconcileFailure(status)).toMatchObject({ code: 'CORE_RECONCILE_FAILED', details: { phase: 'apply' } })
+    expect(reconcileFailure(status)).toMatchObject({ code: 'RECONCILE_FAILED', details: { phase: 'apply' } })
+  })
+
+  it('takes the partial change set of a failed apply from the ApplyError that applyAll throws', async () => {
+    const w = world({ 'app/a.yaml': cm('a') })
+    const ref = { group: '', version: 'v1', kind: 'ConfigMap', namespace: 'app', name: 'a' }
+    const steps: ReconcileSteps = {
+      ...w.steps,
+      apply: async () => {
+        throw new ApplyError({
+          code: 'APPLY_INVALID',
+          message: 'ConfigMap/app/a: data.v: Invalid value',
+          changeSet: createChangeSet([{ ref, action: 'failed', reason: 'Invalid value' }]),
+        })
+      },
+    }
+    const { status } = await reconcile(spec, steps)
+    expect(status.failure).toMatchObject({ phase: 'apply', code: 'APPLY_INVALID' })
+    expect(status.changeSet.entries).toMatchObject([{ ref: { name: 'a' }, action: 'failed' }])
+  })
+
+  describe('an empty render (issue 12)', () => {
+    it('is refused while the inventory holds objects: nothing is applied, pruned or forgotten', async () => {
+      const w = world({ 'app/a.yaml': cm('a'), 'app/b.yaml': cm('b') })
+      const first = await reconcile(spec, w.steps)
+      w.commit({ 'app/empty.yaml': '' }, '4')
+      w.calls.length = 0
+      const { status, state } = await reconcile(spec, w.steps, { previous: first.state })
+      expect(status.failure).toMatchObject({ phase: 'render', code: 'RECONCILE_EMPTY_RENDER' })
+      expect(status.failure?.message).toMatch(/^prod: app rendered no objects while the inventory holds 2;/)
+      expect(getCondition(status.conditions, 'Ready')).toMatchObject({ status: 'False', reason: 'BuildFailed' })
+      expect(w.calls).toEqual(['fetch', 'render'])
+      expect([...w.cluster.keys()]).toEqual(['|ConfigMap|app|a', '|ConfigMap|app|b'])
+      expect(status.inventory).toEqual(first.status.inventory)
+      expect(status.lastAppliedRevision).toBe(first.status.lastAppliedRevision)
+      // The next reconcile, with a fixed source, still knows what to prune.
+      w.commit({ 'app/a.yaml': cm('a') }, '5')
+      const fixed = await reconcile(spec, w.steps, { previous: state })
+      expect(fixed.status.changeSet.entries.map((e) => `${e.ref.name}:${e.action}`)).toEqual(['a:unchanged', 'b:deleted'])
+    })
+
+    it('prunes everything when the spec allows it', async () => {
+      const w = world({ 'app/a.yaml': cm('a') })
+      const first = await reconcile(spec, w.steps)
+      w.commit({ 'app/empty.yaml': '' }, '4')
+      const told: boolean[] = []
+      const steps: ReconcileSteps = {
+        ...w.steps,
+        apply: async (objects, input) => (told.push(input.allowEmpty), w.steps.apply(objects, input)),
+        prune: async (previous, next, input) => (told.push(input.allowEmpty), w.steps.prune!(previous, next, input)),
+      }
+      const { status } = await reconcile({ ...spec, allowEmpty: true }, steps, { previous: first.state })
+      expect(status.failure).toBeUndefined()
+      // The steps hear the decision, so that applyAll and prune can be told the same.
+      expect(told).toEqual([true, true])
+      expect(status.changeSet.entries.map((e) => `${e.ref.name}:${e.action}`)).toEqual(['a:deleted'])
+      expect(w.cluster.size).toBe(0)
+    })
+
+    it('is accepted when there is nothing to lose', async () => {
+      const w = world({ 'app/empty.yaml': '' })
+      const { status } = await reconcile(spec, w.steps)
+      expect(status.failure).toBeUndefined()
+      expect(status.inventory?.entries).toEqual([])
+    })
   })
 
   it('reports a build failure as BuildFailed and Stalled, applying nothing', async () => {

@@ -1,33 +1,42 @@
+// The guided tour behind `npm run demo`: a real reconcile of examples/fleet from a local git
+// repository into the embedded apiserver, a commit, a hand edit found as drift, its correction.
+// It lives beside the example fleet it needs, not in the published CLI.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, UsageError } from '../context.js'
-import type { OutputFormat } from '../context.js'
-import type { ReconcileStatus } from '@gitops-sdk/core'
-import type { CliIO, Command } from '../context.js'
-import { useColor } from '../terminal.js'
+import { parseArgs, promisify } from 'node:util'
+import { stringifyValue } from '@gitops-sdk/core'
+import type { KubeValue } from '@gitops-sdk/core'
+import type { ReconcileStatus } from '@gitops-sdk/reconcile'
 
-const run = promisify(execFile)
-
-/** The example fleet of the repository this CLI runs from (from dist/ or from src/). */
-function defaultFleet(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    const candidate = join(dir, 'examples', 'fleet')
-    if (existsSync(candidate)) return candidate
-    dir = dirname(dir)
-  }
-  return resolve('examples', 'fleet')
+/** A stream the demo writes to. */
+export interface DemoStream {
+  write(chunk: string): unknown
+  readonly isTTY?: boolean | undefined
 }
 
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'a guided tour: a real reconcile from a local git repository into an embedded apiserver',
-  help: `gitops demo: a short guided tour of what the SDK does. It creates a fleet repository from
+/** The world the demo runs in, injected so that its test runs it in process. */
+export interface DemoIO {
+  readonly stdout: DemoStream
+  readonly stderr: DemoStream
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd?: string | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+type OutputFormat = 'text' | 'json' | 'yaml'
+
+const EXIT_OK = 0
+const EXIT_ERROR = 2
+const run = promisify(execFile)
+
+/** examples/fleet, from src/ or from dist/. */
+const defaultFleet = fileURLToPath(new URL('../../fleet', import.meta.url))
+
+export const help = `npm run demo: a short guided tour of what the SDK does. It creates a fleet repository from
 examples/fleet (a base, staging and prod overlays, a SOPS-encrypted Secret with a test-only age
 key), serves it with git http-backend on 127.0.0.1, starts the embedded Kubernetes API server with
 simulated controllers, and then: reconciles prod with prune and wait, commits a change and
@@ -35,7 +44,7 @@ reconciles again, edits the cluster by hand as another field manager and shows t
 naming it, reconciles once more to correct it, and cleans up. Nothing leaves 127.0.0.1.
 
 Usage:
-  gitops demo [--dir DIR] [-o text|json|yaml]
+  npm run demo [-- --dir DIR] [-- -o text|json|yaml]
 
 Flags:
   --dir DIR        the example fleet to start from (default: examples/fleet of this repository)
@@ -44,20 +53,53 @@ Flags:
 
 Example:
   npm run demo
-`,
-  async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, { dir: { type: 'string' } })
+`
+
+class UsageError extends Error {
+  override readonly name = 'UsageError'
+}
+
+function useColor(io: DemoIO): boolean {
+  const noColor = io.env.NO_COLOR
+  if (noColor !== undefined && noColor !== '') return false
+  return io.stdout.isTTY === true && io.env.TERM !== 'dumb'
+}
+
+/** Runs the tour and resolves to the exit code (0 when every reconcile ended Ready, 2 otherwise). */
+export async function runDemo(argv: readonly string[], io: DemoIO): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: { dir: { type: 'string' }, output: { type: 'string', short: 'o', default: 'text' }, help: { type: 'boolean', short: 'h', default: false } },
+      allowPositionals: true,
+      strict: true,
+    })
+    if (values.help) {
+      io.stdout.write(help)
+      return EXIT_OK
+    }
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`)
-    const format = outputFormat(values.output)
-    const fleetDir = resolve(io.cwd ?? process.cwd(), stringFlag(values, 'dir') ?? defaultFleet())
+    const format = values.output
+    if (format !== 'text' && format !== 'json' && format !== 'yaml') throw new UsageError(`--output must be text, json or yaml, not ${format}`)
+    const fleetDir = resolve(io.cwd ?? process.cwd(), values.dir ?? defaultFleet)
     if (!existsSync(join(fleetDir, 'clusters', 'prod'))) throw new UsageError(`${fleetDir}: not an example fleet (no clusters/prod)`)
     const work = await mkdtemp(join(tmpdir(), 'gitops-demo-'))
     try {
-      return await tour(io, { fleetDir, work, signal, format })
+      return await tour(io, { fleetDir, work, signal: io.signal ?? new AbortController().signal, format })
     } finally {
       await rm(work, { recursive: true, force: true })
     }
-  },
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err)
+    io.stderr.write(`demo: ${message}${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` [${code}]` : ''}\n`)
+    return EXIT_ERROR
+  }
+}
+
+function printResult(io: DemoIO, format: 'json' | 'yaml', data: unknown): void {
+  if (format === 'json') io.stdout.write(`${JSON.stringify(data, undefined, 2)}\n`)
+  else io.stdout.write(stringifyValue(JSON.parse(JSON.stringify(data)) as KubeValue))
 }
 
 interface TourOptions {
@@ -68,16 +110,15 @@ interface TourOptions {
   readonly format: OutputFormat
 }
 
-async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions): Promise<number> {
-  const [core, apply, secrets, gitTesting, { startApiServer }, { createReconcileSteps }, { formatReconcile }] = await Promise.all([
-    import('@gitops-sdk/core'),
+async function tour(io: DemoIO, { fleetDir, work, signal, format }: TourOptions): Promise<number> {
+  const [engine, apply, secrets, gitTesting, { startApiServer }] = await Promise.all([
+    import('@gitops-sdk/reconcile'),
     import('@gitops-sdk/apply'),
     import('@gitops-sdk/secrets'),
     import('@gitops-sdk/git-source/testing'),
     import('@gitops-sdk/apiserver'),
-    import('../steps.js'),
-    import('../formatStatus.js'),
   ])
+  const { createReconcileSteps, formatReconcileStatus } = engine
   const color = useColor(io)
   const bold = (text: string): string => (color ? `\u001b[1m${text}\u001b[0m` : text)
   const dim = (text: string): string => (color ? `\u001b[2m${text}\u001b[0m` : text)
@@ -118,10 +159,10 @@ async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions):
     const spec = { name: 'prod', path: 'clusters/prod', prune: true, wait: true, timeout: 60_000 }
     const show = (status: ReconcileStatus): boolean => {
       statuses.push(status)
-      for (const line of formatReconcile(status, io).split('\n')) say(`   ${line}`)
+      for (const line of formatReconcileStatus(status, { color }).split('\n')) say(`   ${line}`)
       const ms = Object.values(status.durations).reduce((a, b) => a + b, 0)
       say(dim(`   (${Math.round(ms)} ms: ${Object.entries(status.durations).map(([p, d]) => `${p} ${Math.round(d)}`).join(', ')})`))
-      return core.reconcileFailure(status) === undefined
+      return engine.reconcileFailure(status) === undefined
     }
 
     chapter(
@@ -130,7 +171,7 @@ async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions):
       'overlay as kustomize does → server-side apply in stages → record the inventory → wait until',
       'every Deployment is Available (the simulated controllers roll them out).',
     )
-    let result = await core.reconcile(spec, steps, { signal })
+    let result = await engine.reconcile(spec, steps, { signal })
     if (!show(result.status)) return EXIT_ERROR
 
     chapter(
@@ -147,7 +188,7 @@ async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions):
       },
       { message: 'prod: two web replicas; drop the cache Service' },
     )
-    result = await core.reconcile(spec, steps, { signal, previous: result.state })
+    result = await engine.reconcile(spec, steps, { signal, previous: result.state })
     if (!show(result.status)) return EXIT_ERROR
 
     chapter(
@@ -167,16 +208,13 @@ async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions):
       'A drift check (one LIST per kind, comparing resourceVersions) finds the edited object and only',
       'that one is applied again.',
     )
-    result = await core.reconcile(spec, steps, { signal, previous: result.state })
+    result = await engine.reconcile(spec, steps, { signal, previous: result.state })
     if (!show(result.status)) return EXIT_ERROR
     const web = apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'prod', name: 'web' })
     say(`   Deployment/prod/web has ${String((web?.spec as { replicas?: number } | undefined)?.replicas)} replicas again.`)
 
     chapter('Clean up', 'Servers stopped, temporary repository and kubeconfig removed.')
-    if (format !== 'text') {
-      const { reconcileData } = await import('../formatStatus.js')
-      printResult(io, { format, data: { reconciles: statuses.map(reconcileData) }, text: () => '' })
-    }
+    if (format !== 'text') printResult(io, format, { reconciles: statuses.map(engine.reconcileStatusData) })
     return EXIT_OK
   } finally {
     await gitServer.stop()
@@ -189,7 +227,7 @@ async function tour(io: CliIO, { fleetDir, work, signal, format }: TourOptions):
  * otherwise with a merge patch sent under the field manager kubectl would use.
  */
 async function scaleByHand(
-  io: CliIO,
+  io: DemoIO,
   target: { kubeconfig: string; apiserverUrl: string; token: string | undefined; caData: string | undefined },
 ): Promise<{ how: string }> {
   const kubectl = io.env.KUBECTL ?? 'kubectl'

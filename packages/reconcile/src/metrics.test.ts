@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createChangeSet, createFakeClock, memoryFs, Reconciler } from '@gitops-sdk/core'
-import { createReconcilerMetrics, serveMetrics } from './index.js'
+import { createChangeSet, createFakeClock, memoryFs } from '@gitops-sdk/core'
+import { createReconcilerMetrics, Reconciler, serveMetrics } from './index.js'
 
 describe('reconciler metrics', () => {
   it('records duration, conditions and drift from reconciler events and serves them', async () => {

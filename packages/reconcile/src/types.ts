@@ -1,9 +1,4 @@
-import type { ChangeSet } from './changeSet.js'
-import type { Condition } from './conditions.js'
-import type { FileSystem } from './fileSystem.js'
-import type { Inventory } from './inventory.js'
-import type { KubeObject } from './object.js'
-import type { ObjectRef } from './objectRef.js'
+import type { ChangeSet, Condition, FileSystem, Inventory, KubeObject, ObjectRef, UnchangedSource } from '@gitops-sdk/core'
 
 /** What one reconcile does: the settings of one Flux Kustomization. */
 export interface ReconcileSpec {
@@ -19,36 +14,66 @@ export interface ReconcileSpec {
   readonly timeout?: number | undefined
   /** Skip the reconcile and report Ready unchanged. @defaultValue false */
   readonly suspend?: boolean | undefined
+  /**
+   * Accept a render with no objects although the previous inventory has some (and then, with
+   * `prune`, delete them all). Without it such a reconcile fails with `RECONCILE_EMPTY_RENDER` and
+   * prunes nothing: an empty build is far more often a broken source than an intent.
+   * @defaultValue false
+   */
+  readonly allowEmpty?: boolean | undefined
 }
 
 /** A fetched source: its revision and a file system over its files. */
 export interface FetchedSource {
+  /** Absent or `false`: tells this answer from an {@link UnchangedSource}. */
   readonly unchanged?: false | undefined
   /** Flux-style revision, e.g. `main@sha1:3f2a…`. */
   readonly revision: string
   /** Digest of the fetched content, e.g. `sha256:…`. */
   readonly digest?: string | undefined
+  /** The fetched files. */
   readonly fs: FileSystem
-}
-
-/** The answer of a fetch that found the source at the revision it already had. */
-export interface UnchangedSource {
-  readonly unchanged: true
-  readonly revision: string
 }
 
 /** Objects applied by a previous reconcile and the resourceVersions they had afterwards. */
 export interface AppliedState {
+  /** The revision the objects were rendered from. */
   readonly revision: string
+  /** The objects as they were applied (after decryption: keep this in memory only). */
   readonly objects: readonly KubeObject[]
   /** refKey → resourceVersion after the apply. */
   readonly resourceVersions: ReadonlyMap<string, string>
 }
 
 /**
- * The phases of a reconcile as functions, so that core composes them without importing the
- * packages that implement them (the CLI and the convenience entry wire `fetchSource`, `decrypt`,
- * `render`, `applyAll`, `prune`, `waitFor` and `diff`). Optional steps are skipped when absent.
+ * What the apply step resolves to: the change set, and optionally the inventory of what was
+ * applied with namespaces as the cluster resolved them (`applyAll`'s result has both); that
+ * inventory then becomes the new one, else it is computed from the rendered objects.
+ */
+export interface ApplyStepResult extends ChangeSet {
+  /** Every applied object (unchanged and skipped ones too), namespaces resolved. */
+  readonly inventory?: Inventory | undefined
+}
+
+/** What the apply and prune steps get besides their objects. */
+export interface ApplyStepInput {
+  /** Cancels the step (the caller's signal, or the reconcile's timeout). */
+  readonly signal: AbortSignal
+  /**
+   * The spec's `allowEmpty`: `true` when an empty render may replace a non-empty inventory (the
+   * reconcile has refused it otherwise, before this step). Pass it to `applyAll` and `prune`, which
+   * guard the stored inventory the same way.
+   */
+  readonly allowEmpty: boolean
+}
+
+/**
+ * The phases of a reconcile as functions, so that {@link reconcile} composes them without
+ * depending on how they are done ({@link createReconcileSteps} wires `fetchSource`, the SOPS
+ * decryption, `render`, `applyAll`, `prune`, `waitFor` and `detectDrift`). Optional steps are
+ * skipped when absent. A failing apply or prune step that had already changed something says so by
+ * rejecting with an `ApplyError` (what `applyAll` and `prune` throw) or a {@link ReconcileStepError},
+ * whose `changeSet` then joins the status.
  */
 export interface ReconcileSteps {
   /** Fetches the source; answers `{ unchanged: true }` when it is still at `lastRevision`. */
@@ -62,13 +87,12 @@ export interface ReconcileSteps {
   /** Reads the inventory of the previous reconcile, if any. */
   readonly loadInventory?: (input: { readonly signal: AbortSignal }) => Promise<Inventory | undefined>
   /**
-   * Applies the objects; rejects with an error carrying `changeSet` when any apply fails. The
-   * result may also carry the `inventory` of what was applied, with namespaces as the cluster
-   * resolved them (`applyAll`'s result does); it then becomes the new inventory.
+   * Applies the objects. When any apply fails it rejects with an `ApplyError` or a
+   * {@link ReconcileStepError} whose `changeSet` says what had already happened.
    */
-  readonly apply: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
-  /** Deletes what `previous` has and `next` lacks. */
-  readonly prune?: (previous: Inventory, next: Inventory, input: { readonly signal: AbortSignal }) => Promise<ChangeSet>
+  readonly apply: (objects: readonly KubeObject[], input: ApplyStepInput) => Promise<ApplyStepResult>
+  /** Deletes what `previous` has and `next` lacks; fails like `apply`. */
+  readonly prune?: (previous: Inventory, next: Inventory, input: ApplyStepInput) => Promise<ChangeSet>
   /** Stores the new inventory together with the revision it came from. */
   readonly saveInventory?: (inventory: Inventory, input: { readonly revision: string; readonly signal: AbortSignal }) => Promise<void>
   /** Waits until the objects are healthy; rejects with the ones that are not. */
@@ -110,6 +134,7 @@ export type ReconcileEvent =
 
 /** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
 export interface ReconcileStatus {
+  /** The spec's name. */
   readonly name: string
   /** Ready, Reconciling, Stalled, with Flux's reasons (`ReconciliationSucceeded`, `ArtifactFailed`, `BuildFailed`, …). */
   readonly conditions: readonly Condition[]
@@ -135,6 +160,7 @@ export interface ReconcileStatus {
 
 /** Status plus what the next reconcile of the same spec needs to take the no-change path. */
 export interface ReconcileResult {
+  /** What this reconcile did and how it ended. */
   readonly status: ReconcileStatus
   /** Pass as `previous` to the next call. */
   readonly state: ReconcileState
@@ -142,6 +168,8 @@ export interface ReconcileResult {
 
 /** Memory carried from one reconcile to the next (not meant to be persisted). */
 export interface ReconcileState {
+  /** The status of the last reconcile. */
   readonly status: ReconcileStatus
+  /** What the last successful reconcile applied: the no-change path compares the cluster with it. */
   readonly applied?: AppliedState | undefined
 }

@@ -1,12 +1,12 @@
-// `npm run demo` is the README's main job: this runs the same command in process.
+// `npm run demo` is the README's main job: this runs the same tour in process.
 import { describe, expect, it } from 'vitest'
-import { main } from '../../src/main.js'
+import { runDemo } from '../../src/demo.js'
 
-describe('gitops demo', () => {
+describe('npm run demo', () => {
   it('tells the whole tour: reconcile, commit, drift named by its manager, correction', async () => {
     let out = ''
     let err = ''
-    const code = await main(['demo'], {
+    const code = await runDemo([], {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       env: { ...process.env, NO_COLOR: '1' },
@@ -25,7 +25,7 @@ describe('gitops demo', () => {
   it('prints the status of every reconcile as JSON with -o json, the tour going to stderr', async () => {
     let out = ''
     let err = ''
-    const code = await main(['demo', '-o', 'json'], {
+    const code = await runDemo(['-o', 'json'], {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       env: { ...process.env, NO_COLOR: '1' },

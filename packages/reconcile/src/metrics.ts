@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { ReconcilerEvent } from '@gitops-sdk/core'
+import type { ReconcilerEvent } from './reconciler.js'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 /** Prometheus metrics of a reconciler, fed by its events. */
@@ -105,6 +105,13 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
 /**
  * Serves `registry` at `http://127.0.0.1:<port>/metrics` (port 0 picks a free one). Resolves with the
  * URL and a `close` function.
+ *
+ * @example
+ * ```ts
+ * const server = await serveMetrics(metrics.registry, { port: 9090 })
+ * // … later
+ * await server.close()
+ * ```
  */
 export async function serveMetrics(
   registry: Registry,

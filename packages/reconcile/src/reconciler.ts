@@ -1,9 +1,7 @@
-import { systemClock } from './clock.js'
-import type { Clock } from './clock.js'
-import { getCondition, markFailed } from './conditions.js'
-import { createChangeSet } from './changeSet.js'
+import { createChangeSet, getCondition, markFailed, systemClock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core'
 import { reconcile } from './reconcile.js'
-import type { ReconcileEvent, ReconcileSpec, ReconcileState, ReconcileStatus, ReconcileSteps } from './reconcileTypes.js'
+import type { ReconcileEvent, ReconcileSpec, ReconcileState, ReconcileStatus, ReconcileSteps } from './types.js'
 
 /** One spec the {@link Reconciler} keeps reconciled, with its schedule and its steps. */
 export interface ReconcilerSpec extends ReconcileSpec {
@@ -21,10 +19,13 @@ export interface ReconcilerSpec extends ReconcileSpec {
 
 /** Something a user wants to hear about: drift corrected, a failure, a recovery. */
 export interface ReconcileAlert {
+  /** `drift` corrected, a new `failure`, or a `recovery` after failures. */
   readonly type: 'drift' | 'failure' | 'recovery'
+  /** The spec's name. */
   readonly name: string
   /** One line for a chat message or a log. */
   readonly message: string
+  /** The status of the reconcile that raised it. */
   readonly status: ReconcileStatus
 }
 

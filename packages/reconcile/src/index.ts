@@ -1,0 +1,28 @@
+// The public contract of @gitops-sdk/reconcile: what is not exported here does not exist.
+export type { ReconcileErrorCode, ReconcileStepErrorInit } from './errors.js'
+export { ReconcileError, ReconcileStepError } from './errors.js'
+export type {
+  AppliedState,
+  ApplyStepInput,
+  ApplyStepResult,
+  FetchedSource,
+  ReconcileEvent,
+  ReconcilePhase,
+  ReconcileResult,
+  ReconcileSpec,
+  ReconcileState,
+  ReconcileStatus,
+  ReconcileSteps,
+} from './types.js'
+export type { ReconcileOptions } from './reconcile.js'
+export { reconcile, reconcileFailure } from './reconcile.js'
+export type { ReconcileAlert, ReconcilerEvent, ReconcilerOptions, ReconcilerSpec } from './reconciler.js'
+export { Reconciler } from './reconciler.js'
+export type { GitSourceSpec, ReconcileStepsOptions } from './createReconcileSteps.js'
+export { createReconcileSteps } from './createReconcileSteps.js'
+export type { ReconcileRecord } from './reconcileRecord.js'
+export { MANAGED_BY, readRecord, recordOf, STATUS_ANNOTATION, writeRecord } from './reconcileRecord.js'
+export type { ReconcilerMetrics } from './metrics.js'
+export { createReconcilerMetrics, serveMetrics } from './metrics.js'
+export type { FormatReconcileStatusOptions } from './formatReconcileStatus.js'
+export { formatReconcileStatus, reconcileStatusData } from './formatReconcileStatus.js'

@@ -149,6 +149,23 @@ set('io.k8s.api.core.v1.PodSpec', 'hostUsers', { type: 'boolean' })
 set('io.k8s.api.core.v1.PodSpec', 'os', object({ name: { type: 'string' } }))
 set('io.k8s.api.core.v1.ServiceSpec', 'trafficDistribution', { type: 'string' })
 set('io.k8s.api.core.v1.LoadBalancerIngress', 'ipMode', { type: 'string' })
+// CRD validation rules (1.25 GA): Flux's own CRDs carry them, so without this field a server-side
+// apply of those CRDs fails to type.
+set('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps', 'x-kubernetes-validations', {
+  type: 'array',
+  listType: 'map',
+  listMapKeys: ['rule'],
+  patchStrategy: 'merge',
+  patchMergeKey: 'rule',
+  items: object({
+    rule: { type: 'string' },
+    message: { type: 'string' },
+    messageExpression: { type: 'string' },
+    reason: { type: 'string' },
+    fieldPath: { type: 'string' },
+    optionalOldSelf: { type: 'boolean' },
+  }),
+})
 for (const container of ['io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.EphemeralContainer']) {
   set(container, 'restartPolicy', { type: 'string' })
   set(container, 'resizePolicy', { type: 'array', listType: 'atomic', items: object({ resourceName: { type: 'string' }, restartPolicy: { type: 'string' } }) })

@@ -1,0 +1,13 @@
+import { GitOpsError } from '@gitops-sdk/core'
+
+/** Codes of the errors `@gitops-sdk/flux` throws. */
+export type FluxErrorCode =
+  | 'FLUX_OBJECT_INVALID'
+  | 'FLUX_DURATION_INVALID'
+  | 'FLUX_INVENTORY_INVALID'
+  | 'FLUX_FLEET_INVALID'
+
+/** An error thrown by `@gitops-sdk/flux`. */
+export class FluxError extends GitOpsError<FluxErrorCode> {
+  override readonly name: string = 'FluxError'
+}

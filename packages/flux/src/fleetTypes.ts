@@ -1,0 +1,56 @@
+import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import type { AgeIdentity } from '@gitops-sdk/secrets'
+
+/** Options of {@link buildFleet}. */
+export interface FleetBuildOptions {
+  /** The repository checkout: the file system every path is read from. */
+  readonly fs: FileSystem
+  /**
+   * The cluster directory, e.g. `clusters/prod`. @defaultValue the one directory that holds a
+   * `flux-system` directory
+   */
+  readonly path?: string | undefined
+  /** Build only this Kustomization and what it needs (`NS/NAME`). @defaultValue every one */
+  readonly kustomization?: string | undefined
+  /** age identities for Kustomizations with `spec.decryption`. @defaultValue none */
+  readonly identities?: readonly AgeIdentity[] | undefined
+  /**
+   * Other sources mapped to local file systems, by `NS/NAME` of the GitRepository or
+   * OCIRepository. Kustomizations of a source not mapped here are reported as unavailable.
+   */
+  readonly sources?: Readonly<Record<string, FileSystem>> | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
+/** What one Flux Kustomization of the fleet would apply. */
+export interface FleetKustomization {
+  /** `NS/NAME` of the Kustomization. */
+  readonly kustomization: string
+  /** The path it builds, normalised, in its source. */
+  readonly path: string
+  /** `Kind/NS/NAME` of its source. */
+  readonly source: string
+  /** The objects it would apply, in kustomize's order, decrypted and substituted, with Flux's labels. */
+  readonly objects: readonly KubeObject[]
+  /** `Kind/NS/NAME` of substituteFrom references the fleet does not render. */
+  readonly unresolved: readonly string[]
+}
+
+/** Why part of the fleet was not built. */
+export interface FleetProblem {
+  /** `unsupported`: a Flux kind the SDK does not build (HelmRelease…); `unavailable`: a source not in
+   * this repository nor mapped; `failed`: the build failed; `dependency`: an unknown or cyclic dependsOn. */
+  readonly type: 'unsupported' | 'unavailable' | 'failed' | 'dependency'
+  /** The Flux object concerned. */
+  readonly ref: ObjectRef
+  readonly message: string
+}
+
+/** The result of {@link buildFleet}. */
+export interface FleetBuild {
+  /** The cluster directory the build started from. */
+  readonly path: string
+  /** Every Kustomization built, dependencies first. */
+  readonly kustomizations: readonly FleetKustomization[]
+  readonly problems: readonly FleetProblem[]
+}

@@ -1,0 +1,130 @@
+// Checks a value against a structural schema as kube-apiserver checks a custom resource: types,
+// unknown fields, required, enum, pattern, bounds, and the CEL rules the SDK's own CRDs carry.
+// Messages follow kube-apiserver's field errors ("spec.interval: Required value").
+import type { JSONSchemaProps } from '../jsonSchema.js'
+import type { SchemaIssue } from '../validate.js'
+
+/** The CEL rules of the SDK's CRDs, evaluated here; a rule not listed is reported as not evaluated. */
+const knownRules: ReadonlyMap<string, (self: Record<string, unknown>) => boolean> = new Map<string, (self: Record<string, unknown>) => boolean>([
+  ['has(self.configMapRef) || has(self.secretRef)', (self) => has(self, 'configMapRef') || has(self, 'secretRef')],
+  ['!has(self.configMapRef) || !has(self.secretRef)', (self) => !has(self, 'configMapRef') || !has(self, 'secretRef')],
+  [
+    "!has(self.serviceAccountName) || (has(self.provider) && (self.provider == 'azure' || self.provider == 'aws'))",
+    (self) => !has(self, 'serviceAccountName') || self.provider === 'azure' || self.provider === 'aws',
+  ],
+])
+
+function has(map: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(map, key) && map[key] !== undefined && map[key] !== null
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'bigint') return 'integer'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
+  return typeof value === 'object' ? 'object' : typeof value
+}
+
+/** Length in Unicode code points, as the OpenAPI validator of kube-apiserver counts it. */
+function codePoints(value: string): number {
+  let n = 0
+  for (let i = 0; i < value.length; i++) {
+    n++
+    const c = value.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < value.length) i++
+  }
+  return n
+}
+
+const dateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
+
+/** Collects every problem of `value` under `schema`; `path` names the field in messages. */
+export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { readonly path: string; readonly issues: SchemaIssue[] }): void {
+  const { path, issues } = where
+  const at = path === '' ? '<root>' : path
+  const issue = (message: string): void => {
+    issues.push({ field: at, message: `${at}: ${message}` })
+  }
+  if (value === null || value === undefined) return
+  const actual = typeName(value)
+  if (schema['x-kubernetes-int-or-string'] === true) {
+    if (actual !== 'integer' && actual !== 'string') issue(`Invalid value: "${actual}": ${at} in body must be of type integer-or-string: "${actual}"`)
+    return
+  }
+  const expected = schema.type
+  if (expected !== undefined) {
+    const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
+    if (!ok) {
+      issue(`Invalid value: "${actual}": ${at} in body must be of type ${expected}: "${actual}"`)
+      return
+    }
+  }
+  if (typeof value === 'string') checkString(value, schema, issue)
+  if (typeof value === 'number' || typeof value === 'bigint') checkNumber(Number(value), schema, issue)
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) issue(`Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) issue(`Too many: ${value.length}: must have at most ${schema.maxItems} items`)
+    const items = schema.items
+    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues }))
+    return
+  }
+  if (isMap(value)) checkMap(value, schema, { path, issues, issue })
+}
+
+function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) => void): void {
+  if (schema.enum !== undefined && !schema.enum.includes(value)) {
+    issue(`Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
+  }
+  if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
+    issue(`Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
+  }
+  if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) {
+    issue(`Too long: may not be more than ${schema.maxLength} bytes`)
+  }
+  if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
+    issue(`Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
+  }
+  if (schema.format === 'date-time' && !dateTime.test(value)) {
+    issue(`Invalid value: ${JSON.stringify(value)}: should be a date-time`)
+  }
+}
+
+function checkNumber(value: number, schema: JSONSchemaProps, issue: (m: string) => void): void {
+  if (schema.minimum !== undefined && value < schema.minimum) issue(`Invalid value: ${value}: should be greater than or equal to ${schema.minimum}`)
+  if (schema.maximum !== undefined && value > schema.maximum) issue(`Invalid value: ${value}: should be less than or equal to ${schema.maximum}`)
+}
+
+interface MapContext {
+  readonly path: string
+  readonly issues: SchemaIssue[]
+  readonly issue: (message: string) => void
+}
+
+function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, ctx: MapContext): void {
+  const prefix = ctx.path === '' ? '' : `${ctx.path}.`
+  for (const name of schema.required ?? []) {
+    if (!has(value, name)) ctx.issues.push({ field: `${prefix}${name}`, message: `${prefix}${name}: Required value` })
+  }
+  const properties = schema.properties
+  const additional = schema.additionalProperties
+  for (const key of Object.keys(value)) {
+    const child = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional
+    if (child === undefined) {
+      if (properties !== undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
+        ctx.issues.push({ field: `${prefix}${key}`, message: `${prefix}${key}: unknown field "${prefix}${key}"` })
+      }
+      continue
+    }
+    checkSchema(value[key], child, { path: `${prefix}${key}`, issues: ctx.issues })
+  }
+  for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
+    const evaluate = knownRules.get(rule)
+    if (evaluate === undefined) ctx.issue(`rule not evaluated: ${rule}`)
+    else if (!evaluate(value)) ctx.issue(`Invalid value: "object": ${message}`)
+  }
+}

@@ -40,15 +40,16 @@ function same(a: KubeValue | undefined, b: KubeValue | undefined): boolean {
   return false
 }
 
-function compare(a: KubeValue | undefined, b: KubeValue | undefined, path: string, out: FieldChange[]): void {
+function compare(pair: readonly [KubeValue | undefined, KubeValue | undefined], path: string, out: FieldChange[]): void {
+  const [a, b] = pair
   if (same(a, b)) return
   if (isMap(a) && isMap(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
-    for (const key of keys) compare(a[key], b[key], path === '' ? key : `${path}.${key}`, out)
+    for (const key of keys) compare([a[key], b[key]], path === '' ? key : `${path}.${key}`, out)
     return
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
-    a.forEach((v, i) => compare(v, b[i], `${path}[${i}]`, out))
+    a.forEach((v, i) => compare([v, b[i]], `${path}[${i}]`, out))
     return
   }
   const change: { path: string; before?: KubeValue; after?: KubeValue } = { path }
@@ -78,7 +79,7 @@ function objectsDiff(kustomization: string, before: readonly KubeObject[], after
     const was = old.get(key)
     if (was === undefined) continue
     const fields: FieldChange[] = []
-    compare(was as unknown as KubeValue, o as unknown as KubeValue, '', fields)
+    compare([was as unknown as KubeValue, o as unknown as KubeValue], '', fields)
     if (fields.length > 0) changed.push({ ref: refOf(o), fields: mask(o, mask(was, fields)) })
   }
   changed.sort((a, b) => compareRefs(a.ref, b.ref))

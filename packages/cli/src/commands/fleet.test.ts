@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -56,7 +57,7 @@ describe('gitops fleet build', () => {
 
   it.each([
     [['fleet'], 'missing sub-command'],
-    [['fleet', 'diff', '.'], 'unknown sub-command "diff"'],
+    [['fleet', 'status', '.'], 'unknown sub-command "status"'],
     [['fleet', 'build'], 'missing DIR'],
     [['fleet', 'build', '/no/such/dir'], '/no/such/dir: no such directory'],
     [['fleet', 'build', '.', '--source', 'bad'], '--source bad: expected NS/NAME=DIR'],
@@ -72,5 +73,52 @@ describe('gitops fleet build', () => {
     expect(await main(['fleet', 'build', dir], io)).toBe(2)
     expect(out()).toContain('# Kustomization flux-system/flux-system\n')
     expect(err()).toMatch(/failed: Kustomization\/flux-system\/apps: /)
+  })
+})
+
+describe('gitops fleet diff', () => {
+  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' }
+  const git = (dir: string, ...args: string[]): string => execFileSync('git', ['-C', dir, ...args], { env: gitEnv, encoding: 'utf8' })
+
+  function history(): string {
+    const dir = tree({ ...fleet, 'apps/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2-old}\n' })
+    git(dir, 'init', '-q', '-b', 'main')
+    git(dir, 'add', '-A')
+    git(dir, 'commit', '-q', '-m', 'first')
+    git(dir, 'tag', 'v1')
+    writeFileSync(join(dir, 'apps/settings.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {env: "${env}", tier: web}\n')
+    writeFileSync(join(dir, 'apps/secret.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2-new}\n')
+    writeFileSync(join(dir, 'apps/extra.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: bot}\n')
+    writeFileSync(join(dir, 'apps/uncommitted.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: not-in-history}\n')
+    git(dir, 'add', 'apps/settings.yaml', 'apps/secret.yaml', 'apps/extra.yaml')
+    git(dir, 'commit', '-q', '-m', 'second')
+    return dir
+  }
+
+  it('prints what changes between two revisions, per Kustomization, with Secret values masked; exit 1', async () => {
+    const dir = history()
+    const { io, out } = capture()
+    expect(await main(['fleet', 'diff', dir, '--from', 'v1', '--to', 'main'], io)).toBe(1)
+    expect(out()).toBe(
+      'Kustomization flux-system/apps\n  + ServiceAccount/web/bot\n  ~ ConfigMap/web/settings\n      data.tier: (none) -> "web"\n  ~ Secret/web/db\n      stringData.password: "***" -> "***"\n',
+    )
+    expect(out()).not.toContain('hunter2')
+  })
+
+  it('exits 0 when two revisions apply the same objects, and prints JSON on request', async () => {
+    const dir = history()
+    const { io, out } = capture()
+    expect(await main(['fleet', 'diff', dir, '--from', 'main', '--to', 'HEAD', '-o', 'json'], io)).toBe(0)
+    expect(JSON.parse(out())).toEqual([])
+  })
+
+  it('refuses an unknown revision with exit 2 naming it, and a missing --to', async () => {
+    const dir = history()
+    const unknown = capture()
+    expect(await main(['fleet', 'diff', dir, '--from', 'no-such-rev', '--to', 'main'], unknown.io)).toBe(2)
+    expect(unknown.err()).toContain('no-such-rev: not a revision of the repository')
+    const missing = capture()
+    expect(await main(['fleet', 'diff', dir, '--from', 'main'], missing.io)).toBe(2)
+    expect(missing.err()).toContain('needs --from REV and --to REV')
   })
 })

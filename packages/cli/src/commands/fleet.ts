@@ -8,6 +8,8 @@ import type { FlagSpec } from '../flags.js'
 import { loadAgeIdentities } from './options.js'
 
 const flags = {
+  from: { type: 'string' },
+  to: { type: 'string' },
   path: { type: 'string' },
   kustomization: { type: 'string' },
   'age-key-file': { type: 'string', multiple: true },
@@ -22,9 +24,13 @@ substituted (postBuild; substituteFrom read from the ConfigMaps and Secrets the 
 labelled as Flux labels. HelmReleases, sources outside the repository and failed builds are reported on
 stderr; the others are still printed.
 
+\`gitops fleet diff\` builds two revisions of the repository out of its local git history and prints, per
+Kustomization, the objects added, removed and changed with field paths; Secret values are masked.
+
 Usage:
   gitops fleet build DIR [--path clusters/prod] [--kustomization NS/NAME] [--age-key-file F]...
                          [--source NS/NAME=DIR]... [-o yaml|json]
+  gitops fleet diff DIR --from REV --to REV [--path P] [--age-key-file F]... [-o json]
 
 Flags:
   --path P                the cluster directory (default: the one directory holding flux-system)
@@ -36,11 +42,15 @@ Flags:
                           "# Kustomization NS/NAME" comment) or json (a list of
                           {kustomization, path, objects})
 
-Exit codes: 0 built, 2 a Kustomization failed to build or a dependency is missing.
+  --from REV, --to REV    (diff) the two revisions to compare: commits, branches, tags
+
+Exit codes: build: 0 built, 2 a Kustomization failed to build or a dependency is missing;
+diff: 0 no difference, 1 differences, 2 error.
 
 Examples:
   gitops fleet build . --path clusters/prod
   gitops fleet build . --kustomization flux-system/apps --age-key-file age.agekey -o json
+  gitops fleet diff . --from origin/main --to HEAD --path clusters/prod
 `
 
 function sourceFlag(value: string): [string, string] {
@@ -60,16 +70,16 @@ export const fleetCommand: Command = {
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, flags)
     const [verb, dir, ...extra] = positionals
-    if (verb !== 'build') {
-      throw new UsageError(verb === undefined ? 'missing sub-command: gitops fleet build DIR' : `unknown sub-command "${verb}"; gitops fleet build DIR`, {
+    if (verb !== 'build' && verb !== 'diff') {
+      throw new UsageError(verb === undefined ? 'missing sub-command: gitops fleet build|diff DIR' : `unknown sub-command "${verb}"; gitops fleet build|diff DIR`, {
         code: verb === undefined ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED',
       })
     }
-    if (dir === undefined) throw new UsageError('missing DIR: gitops fleet build DIR', { code: 'CLI_ARGUMENT_MISSING' })
+    if (dir === undefined) throw new UsageError(`missing DIR: gitops fleet ${verb} DIR`, { code: 'CLI_ARGUMENT_MISSING' })
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const format = outputFormat(values.output)
     const sources = stringListFlag(values, 'source').map(sourceFlag)
-    const [{ nodeFs, stringifyObjects }, { buildFleet }, { stat }] = await Promise.all([
+    const [{ nodeFs, stringifyObjects }, { buildFleet, diffFleet, formatFleetDiff }, { stat }] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/flux'),
       import('node:fs/promises'),
@@ -85,6 +95,20 @@ export const fleetCommand: Command = {
     const sourceDirs: Record<string, ReturnType<typeof nodeFs>> = {}
     for (const [key, path] of sources) sourceDirs[key] = nodeFs(await directory(path, `--source ${key}`))
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
+    if (verb === 'diff') {
+      const from = stringFlag(values, 'from')
+      const to = stringFlag(values, 'to')
+      if (from === undefined || to === undefined) throw new UsageError('gitops fleet diff needs --from REV and --to REV', { code: 'CLI_ARGUMENT_MISSING' })
+      const { gitRevisionFs } = await import('../gitRevisionFs.js')
+      const build = async (rev: string): Promise<Awaited<ReturnType<typeof buildFleet>>> => {
+        const fleet = await buildFleet('.', { fs: await gitRevisionFs(root, rev, signal), path: stringFlag(values, 'path'), identities, sources: sourceDirs, signal })
+        for (const p of fleet.problems) if (p.type === 'failed' || p.type === 'dependency') io.stderr.write(`gitops fleet diff: ${rev}: ${p.type}: ${p.message}\n`)
+        return fleet
+      }
+      const diffs = diffFleet(await build(from), await build(to))
+      printResult(io, { format, data: diffs, text: () => formatFleetDiff(diffs) })
+      return diffs.length === 0 ? 0 : 1
+    }
     const fleet = await buildFleet('.', {
       fs: nodeFs(root),
       path: stringFlag(values, 'path'),

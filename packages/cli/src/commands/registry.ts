@@ -9,6 +9,7 @@ import { decryptCommand } from './decrypt.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
+import { fleetCommand } from './fleet.js'
 import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
 import { versionCommand } from './version.js'
@@ -16,6 +17,7 @@ import { versionCommand } from './version.js'
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   buildCommand,
+  fleetCommand,
   fetchCommand,
   decryptCommand,
   encryptCommand,

@@ -2,7 +2,7 @@
 // this file is where the domain packages meet (the "convenience entry" of the SDK).
 import { overlayFs } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core'
-import { applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
+import { DEFAULT_FIELD_MANAGER, applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
 import type { FetchProgress, GitAuth, GitRef } from '@gitops-sdk/git-source'
@@ -36,7 +36,7 @@ export interface ReconcileStepsOptions {
   readonly client: KubeClient
   /** Where the inventory is kept, and the ownership label of every applied object. */
   readonly inventory: InventoryRef
-  /** @defaultValue `'gitops-sdk'` */
+  /** @defaultValue `'gitops'` (apply's `DEFAULT_FIELD_MANAGER`, the same as the CLI's) */
   readonly fieldManager?: string | undefined
   /** age identities for SOPS-encrypted files and Secrets. @defaultValue none: encrypted files fail */
   readonly identities?: readonly AgeIdentity[] | undefined
@@ -71,7 +71,7 @@ export interface ReconcileStepsOptions {
  */
 export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileSteps {
   const { source, client, inventory } = options
-  const fieldManager = options.fieldManager ?? 'gitops-sdk'
+  const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   const history = options.history ?? createApplyHistory()
   const keys = { identities: options.identities ?? [] }
   const placement = { inventory, targetNamespace: options.targetNamespace }
@@ -114,12 +114,12 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         signal,
         onProgress: options.onProgress,
         ...placement,
-        ...emptyAllowed(allowEmpty),
+        allowEmpty,
       })
       for (const warning of result.warnings) options.onWarning?.(warning.message)
       return result
     },
-    prune: (previous, next, { signal, allowEmpty }) => prune(previous, next, { client, inventory, signal, ...emptyAllowed(allowEmpty) }),
+    prune: (previous, next, { signal, allowEmpty }) => prune(previous, next, { client, inventory, signal, allowEmpty }),
     saveInventory: (next, { revision, signal }) => saveInventory(next, { client, ref: inventory, revision, fieldManager, signal }),
     wait: async (refs, { signal, timeout }) => {
       await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
@@ -133,6 +133,3 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
  * `allowEmpty` (newer versions of `@gitops-sdk/apply`); the reconcile has already decided, so its
  * decision is passed on, and only when it allows.
  */
-function emptyAllowed(allowEmpty: boolean): { readonly allowEmpty?: true } {
-  return allowEmpty ? { allowEmpty: true } : {}
-}

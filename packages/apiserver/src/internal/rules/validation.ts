@@ -1,4 +1,4 @@
-// Validation of the L1 subset and the per-type essentials (spec section 9.7). Every failure is a
+// Validation of the L1 subset and the per-type essentials (SPEC.md §9.7). Every failure is a
 // field error; the caller answers 422 Invalid listing all of them.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'

@@ -66,6 +66,7 @@ export function isGitOpsError<Code extends string>(value: unknown, ...codes: Cod
 export type CoreErrorCode =
   | 'CORE_YAML_INVALID'
   | 'CORE_YAML_TOO_LARGE'
+  | 'CORE_YAML_TOO_DEEP'
   | 'CORE_OBJECT_INVALID'
   | 'CORE_VALUE_UNSUPPORTED'
   | 'CORE_INVENTORY_INVALID'

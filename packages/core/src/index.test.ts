@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
+import * as go from './go.js'
 import * as api from './index.js'
+import * as yaml from './yaml.js'
 
 describe('@gitops-sdk/core exports', () => {
   it('exports exactly these names', () => {
     expect(Object.keys(api).sort()).toMatchSnapshot()
+  })
+
+  it('exports exactly these names from @gitops-sdk/core/go and @gitops-sdk/core/yaml', () => {
+    expect({ go: Object.keys(go).sort(), yaml: Object.keys(yaml).sort() }).toMatchSnapshot()
   })
 })

@@ -2,7 +2,7 @@
 export type { CoreErrorCode, ErrorDetails, GitOpsErrorInit } from './errors.js'
 export { CoreError, GitOpsError, isGitOpsError } from './errors.js'
 export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
-export { cloneValue, isKubeMap, isKubeObject, splitApiVersion } from './object.js'
+export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'
 export type { ParseOptions, YamlDocument } from './parseObjects.js'
 export { parseDocuments, parseObjects } from './parseObjects.js'
 export { stringifyObjects, stringifyValue } from './stringifyObjects.js'

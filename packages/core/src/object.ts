@@ -67,3 +67,58 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 export function cloneValue<T extends KubeValue | KubeObject>(value: T): T {
   return structuredClone(value)
 }
+
+/**
+ * Deep equality of manifest values: arrays element by element, mappings by their own enumerable
+ * keys in any order, scalars by value. The bigint rule: a `bigint` equals a `number` with the same
+ * mathematical value (`1n` equals `1`), because the SDK uses `bigint` only where a `number` cannot
+ * hold an int64 exactly, so the two spellings of one JSON integer must compare equal. A key whose
+ * value is `undefined` counts as absent, as in JSON.
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a === 'bigint' || typeof b === 'bigint') {
+    if ((typeof a !== 'bigint' && typeof a !== 'number') || (typeof b !== 'bigint' && typeof b !== 'number')) return false
+    if (typeof a === 'number' && !Number.isInteger(a)) return false
+    if (typeof b === 'number' && !Number.isInteger(b)) return false
+    return BigInt(a) === BigInt(b)
+  }
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ra = a as Readonly<Record<string, unknown>>
+  const rb = b as Readonly<Record<string, unknown>>
+  let count = 0
+  for (const key of Object.keys(ra)) {
+    const va = ra[key]
+    if (va === undefined) continue
+    count++
+    if (!Object.hasOwn(rb, key) || !deepEqual(va, rb[key])) return false
+  }
+  for (const key of Object.keys(rb)) if (rb[key] !== undefined) count--
+  return count === 0
+}
+
+/**
+ * Sets `map[key] = value` as an own, enumerable, writable property, whatever the key: `__proto__`
+ * becomes data instead of replacing the prototype, and a setter on a prototype is never called. Use
+ * it wherever a key comes from input.
+ */
+export function setOwn<T>(map: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, configurable: true, writable: true })
+  else map[key] = value
+}
+
+/**
+ * A mapping without a prototype, filled from `entries` with {@link setOwn}: nothing in it is
+ * inherited, so a lookup of `constructor` or `__proto__` finds only what the input put there.
+ */
+export function createMap<T = KubeValue>(entries?: Iterable<readonly [string, T]>): Record<string, T> {
+  const map = Object.create(null) as Record<string, T>
+  if (entries !== undefined) for (const [key, value] of entries) setOwn(map, key, value)
+  return map
+}

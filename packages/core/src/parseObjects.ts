@@ -1,5 +1,5 @@
 import { CoreError } from './errors.js'
-import { parseYamlStream } from './internal/yaml/parse.js'
+import { parseYamlStream3 } from './internal/yaml/parse.js'
 import { isKubeMap } from './object.js'
 import type { KubeObject, KubeValue } from './object.js'
 
@@ -14,6 +14,8 @@ export interface ParseOptions {
   readonly maxDocumentSize?: number | undefined
   /** Most alias expansions in one document, against YAML bombs. @defaultValue 10,000 */
   readonly maxAliasExpansion?: number | undefined
+  /** Deepest nesting of collections in one document, aliases expanded. @defaultValue 1,000 */
+  readonly maxDepth?: number | undefined
 }
 
 /** A document of a YAML stream and where it was. */
@@ -25,16 +27,15 @@ export interface YamlDocument {
   readonly value: KubeValue
 }
 
-const DEFAULT_MAX_DOCUMENT = 8 * 1024 * 1024
-
 /**
  * Parses a YAML (or JSON) stream into plain values, one per non-empty document. Scalars resolve as
  * kustomize resolves them (go-yaml v3: `0x1F` and `012` are integers, `yes` is a string, a bare
  * `2001-12-14` is a timestamp), integers beyond 2^53 become `bigint`, anchors, aliases and `<<`
  * merge keys are expanded.
  *
- * @throws `CORE_YAML_INVALID` (tabs as indentation, duplicate keys, undefined aliases, bad syntax),
- * naming the source, document, line and column; `CORE_YAML_TOO_LARGE`.
+ * @throws `CORE_YAML_INVALID` (tabs as indentation, duplicate keys, undefined aliases, bad syntax,
+ * too many alias expansions), naming the source, document, line and column; `CORE_YAML_TOO_LARGE`;
+ * `CORE_YAML_TOO_DEEP`.
  * @example
  * ```ts
  * const docs = parseDocuments('a: 1\n---\nb: [x]\n', { source: 'values.yaml' })
@@ -42,10 +43,9 @@ const DEFAULT_MAX_DOCUMENT = 8 * 1024 * 1024
  * ```
  */
 export function parseDocuments(text: string, options: ParseOptions = {}): YamlDocument[] {
-  return parseYamlStream(stripBom(text), {
+  return parseYamlStream3(stripBom(text), {
     source: options.source ?? '<input>',
-    maxDocumentSize: options.maxDocumentSize ?? DEFAULT_MAX_DOCUMENT,
-    maxAliasExpansion: options.maxAliasExpansion ?? 10_000,
+    budget: { maxDocumentSize: options.maxDocumentSize, maxAliasExpansion: options.maxAliasExpansion, maxDepth: options.maxDepth },
   })
 }
 
@@ -53,7 +53,7 @@ export function parseDocuments(text: string, options: ParseOptions = {}): YamlDo
  * Parses a multi-document YAML or JSON text into Kubernetes objects. Empty documents are skipped;
  * a document that is not a mapping, or lacks `apiVersion`, `kind` or `metadata.name`, is rejected.
  *
- * @throws `CORE_YAML_INVALID`, `CORE_YAML_TOO_LARGE`, and `CORE_OBJECT_INVALID` naming the source,
+ * @throws `CORE_YAML_INVALID`, `CORE_YAML_TOO_LARGE`, `CORE_YAML_TOO_DEEP`, and `CORE_OBJECT_INVALID` naming the source,
  * the document and the missing field.
  * @example
  * ```ts

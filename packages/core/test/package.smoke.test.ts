@@ -1,4 +1,6 @@
 import { describePackageSmoke } from '../../../testing/packageSmoke.js'
+import * as go from '../src/go.js'
 import * as index from '../src/index.js'
+import * as yaml from '../src/yaml.js'
 
-describePackageSmoke(new URL('..', import.meta.url).pathname, { index })
+describePackageSmoke(new URL('..', import.meta.url).pathname, { index, go, yaml })

@@ -3,7 +3,7 @@
 // vectors fail with the listed error class.
 import { describe, expect, it } from 'vitest'
 import { decrypt } from './decrypt.js'
-import { formatFloatF } from './internal/goFormat.js'
+import { formatFloat } from '@gitops-sdk/core/go'
 import { decryptLoaded, loadEncrypted } from './internal/sopsFile.js'
 import type { Branches, Node } from './internal/tree.js'
 import { ERROR_CODES, loadVectors, vectorBytes, vectorIdentities, vectorsDir } from '../test/helpers/vectors.js'
@@ -31,7 +31,7 @@ function typedLeaves(branches: Branches): TypedLeaf[] {
         out.push({ path, type: 'int', value: node.value.toString() })
         return
       case 'float':
-        out.push({ path, type: 'float', value: formatFloatF(node.value) })
+        out.push({ path, type: 'float', value: formatFloat(node.value, 'f') })
         return
       case 'bool':
         out.push({ path, type: 'bool', value: node.value })

@@ -1,4 +1,4 @@
-import { formatRef, isKubeMap, isKubeObject, refOf } from '@gitops-sdk/core'
+import { formatRef, isKubeMap, isKubeObject, refOf, setOwn } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { decrypt } from './decrypt.js'
 import { decryptObject } from './decryptObject.js'
@@ -42,7 +42,7 @@ async function decryptSecretData(object: KubeObject, options: DecryptManifestsOp
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') return object
-    out[key] = value
+    setOwn(out, key, value)
     const bytes = Buffer.from(value, 'base64')
     if (bytes.toString('base64') !== value.replace(/\s+/g, '')) continue
     const text = bytes.toString('latin1')
@@ -50,7 +50,7 @@ async function decryptSecretData(object: KubeObject, options: DecryptManifestsOp
     if (format === undefined) continue
     const source = `${formatRef(refOf(object))}: data.${key}`
     const plain = await decrypt(bytes, { ...options, format, outputFormat: formatForPath(key), source })
-    out[key] = Buffer.from(plain).toString('base64')
+    setOwn(out, key, Buffer.from(plain).toString('base64'))
     changed = true
   }
   return changed ? { ...object, data: out } : object

@@ -2,9 +2,8 @@
 // answer), the way `flux diff` and `kubectl diff` compare: labels, annotations, and everything but
 // the rest of metadata and status. Lists with keys (containers by name, ports by port and
 // protocol) are matched by key, so one changed image is one change, not a shifted list.
-import { isKubeMap } from '@gitops-sdk/core'
+import { deepEqual, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { deepEqual } from './equal.js'
 import { omit } from './omit.js'
 import type { PathSegment } from './managedFields.js'
 import type { SchemaCursor } from './schema.js'

@@ -1,9 +1,8 @@
 // Reading metadata.managedFields (FieldsV1): which manager owns which field of a live object.
 // FieldsV1 keys are `f:<field>` for map fields, `k:<json>` for list items by their keys,
 // `v:<json>` for set items, `i:<n>` for items by index, and `.` for the item itself.
-import { isKubeMap } from '@gitops-sdk/core'
+import { deepEqual, isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject, KubeValue } from '@gitops-sdk/core'
-import { deepEqual } from './equal.js'
 
 /** A FieldsV1 tree. */
 export interface FieldsTree {

@@ -7,9 +7,8 @@
 //    atomically), lists have the same length, and `desired` has no nulls.
 // Then a server-side apply of `desired` produces `live` again: same values, same ownership. When
 // any condition fails the caller falls back to the dry-run, so a false "no" only costs a request.
-import { isKubeMap } from '@gitops-sdk/core'
+import { deepEqual, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { deepEqual } from './equal.js'
 import { omit } from './omit.js'
 import type { FieldsTree } from './managedFields.js'
 import { isLeaf, keyMatchesItem, managedEntries } from './managedFields.js'

@@ -1,4 +1,4 @@
-// sops' flattening of nested metadata into single-level keys for dotenv and INI (stores/flatten.go):
+// sops' flattening (FORMAT.md §9) of nested metadata into single-level keys for dotenv and INI (stores/flatten.go):
 // `key_groups__list_1__map_age__list_0__map_enc`.
 import { SopsError } from '../errors.js'
 import { entry } from './tree.js'

@@ -1,8 +1,9 @@
 // The `sops` metadata of a file (FORMAT.md §8): read weakly typed as sops does (mapstructure),
 // written with the keys of every mapping sorted, as sops >= 3.9 writes them.
+import { createMap } from '@gitops-sdk/core'
+import { formatFloat, formatRfc3339, parseRfc3339 } from '@gitops-sdk/core/go'
 import { SopsError } from '../errors.js'
 import type { MasterKeyEntry } from '../types.js'
-import { formatFloatF, formatTimeSeconds, parseRfc3339 } from './goFormat.js'
 import { RULE_FIELDS } from './rules.js'
 import type { RuleSet } from './rules.js'
 import { entry, str } from './tree.js'
@@ -29,11 +30,10 @@ type Plain = string | Plain[] | { [key: string]: Plain } | null
 
 function toPlain(node: Node): Plain {
   switch (node.kind) {
-    case 'map': {
-      const out: Record<string, Plain> = {}
-      for (const item of node.items) if (item.kind === 'entry') out[item.key] = toPlain(item.value)
-      return out
-    }
+    case 'map':
+      // No prototype: a `__proto__` or `constructor` key in the file is data, and a field sops reads
+      // (`mac`, `age`, …) is found only when the file has it.
+      return createMap(node.items.flatMap((item) => (item.kind === 'entry' ? [[item.key, toPlain(item.value)] as const] : [])))
     case 'seq':
       return node.items.filter((i): i is Node => i.kind !== 'comment').map((i) => toPlain(i))
     case 'null':
@@ -44,7 +44,7 @@ function toPlain(node: Node): Plain {
     case 'int':
       return node.value.toString()
     case 'float':
-      return formatFloatF(node.value)
+      return formatFloat(node.value, 'f')
     case 'bool':
       return node.value ? 'true' : 'false'
     case 'bytes':
@@ -65,7 +65,7 @@ function readEntries(value: Plain | undefined, field: string, source: string): M
   if (!Array.isArray(value)) throw invalid(source, `${field} must be a list`)
   return value.map((item, i) => {
     if (!isRecord(item)) throw invalid(source, `${field}[${i}] must be a mapping`)
-    const entry: Record<string, string> = {}
+    const entry = createMap<string>()
     for (const [k, v] of Object.entries(item)) {
       if (typeof v === 'string') entry[k] = v
       else if (v !== null) entry[k] = JSON.stringify(v)
@@ -142,7 +142,7 @@ export function readMetadata(node: Node, source: string): Metadata {
 /** The AAD of the MAC: `lastmodified` re-formatted as Go's time.RFC3339 (FORMAT.md §7). */
 export function macAad(metadata: Metadata): string {
   const t = parseRfc3339(metadata.lastModified)
-  return t === undefined ? metadata.lastModified : formatTimeSeconds(t)
+  return t === undefined ? metadata.lastModified : formatRfc3339(t)
 }
 
 function sorted(entries: readonly (readonly [string, Node])[]): MapNode {

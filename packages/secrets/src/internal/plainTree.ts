@@ -1,7 +1,8 @@
 // Conversion between plain JavaScript data (a parsed manifest) and the ordered tree. Object key
 // order is JavaScript's, which puts integer-like keys first: fine for Kubernetes manifests.
+import { setOwn } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
-import { formatTimeNano, parseRfc3339 } from './goFormat.js'
+import { formatRfc3339Nano, parseRfc3339 } from '@gitops-sdk/core/go'
 import { entry } from './tree.js'
 import type { MapNode, Node } from './tree.js'
 
@@ -18,7 +19,7 @@ export function fromPlain(value: unknown, path: string): Node {
   if (value instanceof Date) {
     const iso = value.toISOString()
     const t = parseRfc3339(iso)
-    return { kind: 'time', value: t === undefined ? iso : formatTimeNano(t) }
+    return { kind: 'time', value: t === undefined ? iso : formatRfc3339Nano(t) }
   }
   if (value instanceof Uint8Array) return { kind: 'bytes', value }
   if (Array.isArray(value)) return { kind: 'seq', items: value.map((v, i) => fromPlain(v, `${path}[${i}]`)) }
@@ -32,7 +33,8 @@ export function toPlain(node: Node): KubeValue {
   switch (node.kind) {
     case 'map': {
       const out: Record<string, KubeValue> = {}
-      for (const item of node.items) if (item.kind === 'entry') out[item.key] = toPlain(item.value)
+      // setOwn: a `__proto__` key of the document becomes data, not the map's prototype.
+      for (const item of node.items) if (item.kind === 'entry') setOwn(out, item.key, toPlain(item.value))
       return out
     }
     case 'seq':

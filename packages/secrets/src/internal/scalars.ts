@@ -1,4 +1,5 @@
-import { formatFloatF, formatTimeNano, parseGoBool, parseGoFloat, parseGoInt, parseRfc3339 } from './goFormat.js'
+// How sops turns a typed scalar into the bytes it hashes and encrypts, and back (FORMAT.md §3).
+import { formatFloat, formatRfc3339Nano, parseBool, parseFloat64, parseInt64, parseRfc3339 } from '@gitops-sdk/core/go'
 import type { Scalar } from './tree.js'
 
 const encoder = new TextEncoder()
@@ -21,7 +22,7 @@ export function scalarBytes(scalar: Exclude<Scalar, { kind: 'null' }>): Uint8Arr
     case 'int':
       return encoder.encode(scalar.value.toString())
     case 'float':
-      return encoder.encode(formatFloatF(scalar.value))
+      return encoder.encode(formatFloat(scalar.value, 'f'))
     case 'bool':
       return encoder.encode(scalar.value ? 'True' : 'False')
     case 'time':
@@ -54,20 +55,22 @@ export function decodePlaintext(type: string, bytes: Uint8Array, raw: boolean): 
     case 'bytes':
       return { kind: 'bytes', value: bytes }
     case 'int': {
-      const v = parseGoInt(decoder.decode(bytes))
+      // strconv.Atoi, as sops reads an int back.
+      const v = parseInt64(decoder.decode(bytes), 10)
       return v === undefined ? undefined : { kind: 'int', value: v }
     }
     case 'float': {
-      const v = parseGoFloat(decoder.decode(bytes))
+      // strconv.ParseFloat: a range error (`1e400`) fails as in sops.
+      const v = parseFloat64(decoder.decode(bytes))
       return v === undefined ? undefined : { kind: 'float', value: v }
     }
     case 'bool': {
-      const v = parseGoBool(decoder.decode(bytes))
+      const v = parseBool(decoder.decode(bytes))
       return v === undefined ? undefined : { kind: 'bool', value: v }
     }
     case 'time': {
       const t = parseRfc3339(decoder.decode(bytes))
-      return t === undefined ? undefined : { kind: 'time', value: formatTimeNano(t) }
+      return t === undefined ? undefined : { kind: 'time', value: formatRfc3339Nano(t) }
     }
     default:
       return undefined

@@ -1,10 +1,10 @@
-// Loading, decrypting and writing whole sops files, shared by the public verbs.
+// Loading, decrypting and writing whole sops files, shared by the public verbs (FORMAT.md §11, §12).
 import { timingSafeEqual } from 'node:crypto'
 import { SopsError } from '../errors.js'
 import type { KeyOptions, SopsFormat } from '../types.js'
 import { decryptValue, encryptValue } from './cipher.js'
 import { recoverDataKey } from './dataKey.js'
-import { formatTimeSeconds } from './goFormat.js'
+import { formatRfc3339 } from '@gitops-sdk/core/go'
 import { macAad, readMetadata, writeMetadata } from './metadata.js'
 import type { Metadata } from './metadata.js'
 import { compileRules } from './rules.js'
@@ -125,7 +125,7 @@ function verifyMac(metadata: Metadata, { dataKey, computed }: { dataKey: Uint8Ar
 
 /** Now as sops writes `lastmodified`: RFC 3339, UTC, seconds. */
 export function lastModified(now: Date): string {
-  return formatTimeSeconds({
+  return formatRfc3339({
     year: now.getUTCFullYear(),
     month: now.getUTCMonth() + 1,
     day: now.getUTCDate(),

@@ -5,9 +5,9 @@
 // their key. This is a port of the parts of that emitter a JSON-shaped document reaches, with the
 // same state (column, indent stack, whitespace and indention flags) so that it folds and indents
 // exactly where v2 does.
-import { goFormatFloat } from './goFloat.js'
-import { sortKeys } from './sortKeys.js'
-import { isPlainSafe } from './v2resolve.js'
+import { formatFloat } from '../../go/formatFloat.js'
+import { needsQuotesV2 } from '../../yaml/resolve11.js'
+import { sortKeysV2 } from '../../yaml/sortKeysV2.js'
 
 const BEST_INDENT = 2
 const BEST_WIDTH = 80
@@ -105,7 +105,7 @@ class Emitter {
       case 'boolean':
         return this.simpleScalar(value ? 'true' : 'false')
       case 'number':
-        if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${goFormatFloat(value)}`, this.pathText())
+        if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
         return this.scalar(formatNumber(value), 'plain')
       case 'bigint':
         return this.scalar(formatBigInt(value), 'plain')
@@ -180,7 +180,7 @@ class Emitter {
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
     if (sorted === undefined) {
-      sortKeys(keys)
+      sortKeysV2(keys)
       sorted = keys
       if (this.cache.keyOrder.size < 50_000) this.cache.keyOrder.set(signature, sorted)
     }
@@ -488,7 +488,7 @@ function isQuotableAsIs(value: string): boolean {
 function stringStyle(value: string): Style {
   if (simple.test(value) && !startsWithDigit(value) && !ambiguousWords.has(value)) return 'plain'
   if (value.includes('\n')) return 'literal'
-  return isPlainSafe(value) ? 'plain' : 'double'
+  return needsQuotesV2(value) ? 'double' : 'plain'
 }
 
 function hasLineBreak(value: string): boolean {
@@ -679,12 +679,12 @@ function formatNumber(value: number): string {
     const big = BigInt(text)
     if (big >= INT64_MIN && big <= UINT64_MAX) return text
   }
-  return goFormatFloat(value)
+  return formatFloat(value, 'g')
 }
 
 function formatBigInt(value: bigint): string {
   if (value >= INT64_MIN && value <= UINT64_MAX) return value.toString()
-  return goFormatFloat(Number(value))
+  return formatFloat(Number(value), 'g')
 }
 
 function codePointLength(value: string): number {

@@ -1,11 +1,15 @@
 // YAML text to plain values, resolved the way kustomize reads manifests (go-yaml v3 through kyaml):
-// the `yaml` package parses with the failsafe schema, so every scalar arrives as text with its
-// style and tag, and resolve.ts decides what a plain scalar means.
-import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml'
+// the stream is parsed within the shared budget (yaml/budget.ts), every scalar arrives as text with
+// its style and tag, and go-yaml v3's resolver (yaml/resolve.ts) decides what a plain scalar means.
+import type { Alias, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
 import { CoreError } from '../../errors.js'
-import type { KubeMap, KubeValue } from '../../object.js'
+import type { KubeMap, KubeScalar, KubeValue } from '../../object.js'
+import { setOwn } from '../../object.js'
 import { yamlLib } from './lib.js'
-import { resolvePlain, resolveTagged } from './resolve.js'
+import type { YamlBudgetOverrides } from '../../yaml/budget.js'
+import { parseYamlStream } from '../../yaml/budget.js'
+import type { ResolvedScalar } from '../../yaml/resolve.js'
+import { resolveScalar, resolveTaggedScalar } from '../../yaml/resolve.js'
 
 /** One non-empty document of a YAML stream. */
 export interface ParsedDocument {
@@ -18,25 +22,13 @@ export interface ParsedDocument {
 
 export interface ParseLimits {
   readonly source: string
-  readonly maxDocumentSize: number
-  readonly maxAliasExpansion: number
+  readonly budget: YamlBudgetOverrides
 }
 
-export function parseYamlStream(text: string, limits: ParseLimits): ParsedDocument[] {
-  checkDocumentSizes(text, limits)
-  const { LineCounter, isScalar, parseAllDocuments } = yamlLib()
-  const lineCounter = new LineCounter()
-  const docs = parseAllDocuments(text, {
-    schema: 'failsafe',
-    uniqueKeys: true,
-    strict: true,
-    prettyErrors: false,
-    lineCounter,
-  })
-  if (!Array.isArray(docs)) return []
+export function parseYamlStream3(text: string, limits: ParseLimits): ParsedDocument[] {
+  const { documents, lineCounter } = parseYamlStream(text, { source: limits.source, budget: limits.budget })
   const out: ParsedDocument[] = []
-  docs.forEach((doc, i) => {
-    const index = i + 1
+  for (const { index, document: doc, resolveAlias } of documents) {
     const error = doc.errors[0]
     if (error !== undefined) {
       const [line, column] = positionOf(lineCounter, error.pos[0])
@@ -48,12 +40,12 @@ export function parseYamlStream(text: string, limits: ParseLimits): ParsedDocume
       })
     }
     const contents = doc.contents
-    if (contents === null) return
-    if (isScalar(contents) && contents.value === '' && contents.type === 'PLAIN' && contents.tag === undefined) return
-    const converter = new Converter({ doc, limits, index, lineCounter })
+    if (contents === null) continue
+    if (isScalar(contents) && contents.value === '' && contents.type === 'PLAIN' && contents.tag === undefined) continue
+    const converter = new Converter({ source: limits.source, index, lineCounter, resolveAlias })
     const [line] = positionOf(lineCounter, contents.range[0])
     out.push({ index, line, value: converter.value(contents) })
-  })
+  }
   return out
 }
 
@@ -74,33 +66,17 @@ function positionOf(lineCounter: LineCounter, offset: number): [number, number] 
   return [pos.line, pos.col]
 }
 
-/**
- * Refuses a document over the size limit before parsing it: a 50 MB document would otherwise take
- * the parser seconds and gigabytes before anything could say it is too big. Document markers at the
- * start of a line (`---`, `...`) end a document in YAML wherever they appear, so a scan finds them.
- */
-function checkDocumentSizes(text: string, limits: ParseLimits): void {
-  if (text.length <= limits.maxDocumentSize) return
-  const marker = /^---(?=[ \t\r\n]|$)/gm
-  let start = 0
-  let index = 1
-  for (;;) {
-    const match = marker.exec(text)
-    const end = match === null ? text.length : match.index
-    if (end - start > limits.maxDocumentSize) {
-      throw new CoreError({
-        code: 'CORE_YAML_TOO_LARGE',
-        message: `${limits.source}: document ${index} is ${end - start} characters, over the limit of ${limits.maxDocumentSize}`,
-        details: { source: limits.source, document: index, size: end - start, limit: limits.maxDocumentSize },
-      })
-    }
-    if (match === null) return
-    if (match.index > 0) index += 1
-    start = match.index + 3
-  }
-}
-
 const MERGE_TAG = 'tag:yaml.org,2002:merge'
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER)
+const utf8 = new TextDecoder()
+
+const { isAlias, isMap, isPair, isScalar, isSeq } = {
+  isAlias: (n: unknown): n is Alias => yamlLib().isAlias(n),
+  isMap: (n: unknown): n is YAMLMap => yamlLib().isMap(n),
+  isPair: (n: unknown): n is Pair => yamlLib().isPair(n),
+  isScalar: (n: unknown): n is Scalar => yamlLib().isScalar(n),
+  isSeq: (n: unknown): n is YAMLSeq => yamlLib().isSeq(n),
+}
 
 /** The text of a scalar; with the failsafe schema every value is a string, or null when empty. */
 function scalarText(node: Scalar): string {
@@ -108,79 +84,79 @@ function scalarText(node: Scalar): string {
   return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value)
 }
 
-class Converter {
-  private expanded = 0
-  private readonly active = new Set<YamlNode>()
+/** A resolved scalar as a manifest holds it: safe integers as numbers, timestamps as their RFC 3339 text. */
+function kubeScalar(r: ResolvedScalar): KubeScalar {
+  switch (r.tag) {
+    case '!!int':
+      return r.value >= -SAFE_MAX && r.value <= SAFE_MAX ? Number(r.value) : r.value
+    case '!!binary':
+      return utf8.decode(r.value)
+    case '!!bool':
+    case '!!float':
+    case '!!null':
+    case '!!str':
+    case '!!timestamp':
+      return r.value
+  }
+}
 
-  private readonly doc: Document.Parsed
-  private readonly limits: ParseLimits
+class Converter {
+  private readonly source: string
   private readonly index: number
   private readonly lineCounter: LineCounter
-  private readonly y = yamlLib()
+  private readonly resolveAlias: (alias: Alias) => YamlNode | undefined
 
-  constructor(init: { doc: Document.Parsed; limits: ParseLimits; index: number; lineCounter: LineCounter }) {
-    this.doc = init.doc
-    this.limits = init.limits
+  constructor(init: { source: string; index: number; lineCounter: LineCounter; resolveAlias: (alias: Alias) => YamlNode | undefined }) {
+    this.source = init.source
     this.index = init.index
     this.lineCounter = init.lineCounter
+    this.resolveAlias = init.resolveAlias
   }
 
+  // The stream was measured against the budget before this walk: alias expansion and depth are bounded.
   value(node: unknown): KubeValue {
     if (node === null || node === undefined) return null
-    if (this.y.isAlias(node)) return this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
-    if (this.y.isScalar(node)) return this.scalar(node)
-    if (this.y.isSeq(node)) return this.guard(node, () => node.items.map((item) => this.value(item)))
-    if (this.y.isMap(node)) return this.guard(node, () => this.map(node.items))
+    if (isAlias(node)) return this.alias(node)
+    if (isScalar(node)) return this.scalar(node)
+    if (isSeq(node)) return node.items.map((item) => this.value(item))
+    if (isMap(node)) return this.map(node.items)
     return this.fail(0, 'unsupported YAML node')
   }
 
-  private guard<T>(node: YamlNode, build: () => T): T {
-    if (this.active.has(node)) this.fail(node.range?.[0] ?? 0, 'an alias refers to a node that contains it')
-    this.active.add(node)
-    try {
-      return build()
-    } finally {
-      this.active.delete(node)
-    }
-  }
-
-  private alias(name: string, offset: number, resolve: () => YamlNode | undefined): KubeValue {
-    const target = resolve()
-    if (target === undefined) return this.fail(offset, `alias *${name} refers to an anchor that is not defined`)
-    this.expanded += 1
-    if (this.expanded > this.limits.maxAliasExpansion) {
-      return this.fail(offset, `more than ${this.limits.maxAliasExpansion} alias expansions (a YAML bomb?)`)
-    }
+  private alias(node: Alias): KubeValue {
+    const target = this.resolveAlias(node)
+    if (target === undefined) return this.fail(node.range?.[0] ?? 0, `alias *${node.source} refers to an anchor that is not defined`)
     return this.value(target)
   }
 
   private scalar(node: Scalar): KubeValue {
     const text = scalarText(node)
-    if (node.tag !== undefined) {
-      const value = resolveTagged(node.tag, text)
+    // A plain scalar tagged `!` resolves as an untagged one, as go-yaml v3's parser does.
+    if (node.tag !== undefined && !(node.tag === '!' && node.type === 'PLAIN')) {
+      const value = resolveTaggedScalar(node.tag, text)
       if (value === undefined) return this.fail(node.range?.[0] ?? 0, `cannot read ${JSON.stringify(text)} as ${node.tag}`)
-      return value
+      return kubeScalar(value)
     }
     if (node.type !== 'PLAIN') return text
-    const resolved = resolvePlain(text)
-    return resolved.kind === 'merge' ? '<<' : resolved.value
+    return kubeScalar(resolveScalar(text))
   }
 
   private map(items: readonly unknown[]): KubeMap {
     const out: KubeMap = {}
     const merges: unknown[] = []
     for (const pair of items) {
-      if (!this.y.isPair(pair)) continue
+      if (!isPair(pair)) continue
       const key = pair.key
-      if (this.y.isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
+      if (isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
         merges.push(pair.value)
         continue
       }
-      if (this.y.isScalar(key) && key.tag === MERGE_TAG) {
+      if (isScalar(key) && key.tag === MERGE_TAG) {
         merges.push(pair.value)
         continue
       }
-      out[this.key(key)] = this.value(pair.value)
+      // Keys are data: `__proto__` becomes an own property, never the map's prototype.
+      setOwn(out, this.key(key), this.value(pair.value))
     }
     for (const merge of merges) this.merge(out, merge)
     return out
@@ -194,14 +170,14 @@ class Converter {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
         this.fail(0, 'a merge key (<<) needs a mapping or a sequence of mappings')
       }
-      for (const [k, v] of Object.entries(item)) if (!(k in out)) out[k] = v
+      for (const [k, v] of Object.entries(item)) if (!Object.hasOwn(out, k)) setOwn(out, k, v)
     }
   }
 
   private key(node: unknown): string {
-    if (this.y.isScalar(node)) return scalarText(node)
-    if (this.y.isAlias(node)) {
-      const value = this.alias(node.source, node.range?.[0] ?? 0, () => node.resolve(this.doc))
+    if (isScalar(node)) return scalarText(node)
+    if (isAlias(node)) {
+      const value = this.alias(node)
       if (typeof value === 'string') return value
     }
     const offset = node !== null && typeof node === 'object' && 'range' in node ? ((node as YamlNode).range?.[0] ?? 0) : 0
@@ -212,8 +188,8 @@ class Converter {
     const [line, column] = positionOf(this.lineCounter, offset)
     throw new CoreError({
       code: 'CORE_YAML_INVALID',
-      message: `${this.limits.source}: document ${this.index}, line ${line}, column ${column}: ${reason}`,
-      details: { source: this.limits.source, document: this.index, line, column },
+      message: `${this.source}: document ${this.index}, line ${line}, column ${column}: ${reason}`,
+      details: { source: this.source, document: this.index, line, column },
     })
   }
 }

@@ -1,7 +1,14 @@
 // Printing scalars in the flat stores (dotenv, INI) as sops' stores.ValToString does.
 import { SopsError } from '../../errors.js'
-import { formatFloatValToString, formatTimeSeconds, parseRfc3339 } from '../goFormat.js'
+import { formatFloat, formatRfc3339, parseRfc3339 } from '@gitops-sdk/core/go'
 import type { Node } from '../tree.js'
+
+/** sops' `stores.ValToString` for a float: `%G`, with `.0` added when that looks like an integer. */
+export function formatFloatValToString(x: number): string {
+  const g = formatFloat(x, 'G')
+  if (g.includes('.') || g.includes('E') || g.includes('Inf') || g === 'NaN') return g
+  return `${g}.0`
+}
 
 export function valToString(node: Node, store: string): string {
   switch (node.kind) {
@@ -19,7 +26,7 @@ export function valToString(node: Node, store: string): string {
       return '<nil>'
     case 'time': {
       const t = parseRfc3339(node.value)
-      return t === undefined ? node.value : formatTimeSeconds(t)
+      return t === undefined ? node.value : formatRfc3339(t)
     }
     case 'map':
     case 'seq':

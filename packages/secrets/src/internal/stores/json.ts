@@ -1,7 +1,7 @@
-// sops' JSON store (stores/json/store.go): order and duplicate keys kept, integers that fit int64
+// sops' JSON store (stores/json/store.go; FORMAT.md §9): order and duplicate keys kept, integers that fit int64
 // as ints, other numbers as float64; printed as Go's encoding/json with tab indentation.
 import { SopsError } from '../../errors.js'
-import { formatFloatJson } from '../goFormat.js'
+import { formatJsonFloat, jsonString, jsonStringOfBytes } from '@gitops-sdk/core/go'
 import { entry } from '../tree.js'
 import type { MapNode, Node } from '../tree.js'
 import { extractNested, hasNested, insertNested } from './nested.js'
@@ -120,69 +120,6 @@ class JsonParser {
   }
 }
 
-/** Go encoding/json string escaping (HTML-safe, `\b` and `\f` as Go >= 1.22 writes them). */
-export function goJsonString(s: string): string {
-  // eslint-disable-next-line no-control-regex -- Go escapes every control character
-  return `"${s.replace(/[\u0000-\u001f"\\<>&\u2028\u2029]/g, (c) => {
-    switch (c) {
-      case '"':
-        return '\\"'
-      case '\\':
-        return '\\\\'
-      case '\n':
-        return '\\n'
-      case '\r':
-        return '\\r'
-      case '\t':
-        return '\\t'
-      case '\b':
-        return '\\b'
-      case '\f':
-        return '\\f'
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-    }
-  })}"`
-}
-
-/** Length of the valid UTF-8 sequence at `i` (Go's `utf8.DecodeRune` rules), 0 when it is invalid. */
-function utf8Length(bytes: Uint8Array, i: number): number {
-  const at = (k: number, lo = 0x80, hi = 0xbf): boolean => {
-    const b = bytes[i + k]
-    return b !== undefined && b >= lo && b <= hi
-  }
-  const b0 = bytes[i] ?? 0
-  if (b0 < 0x80) return 1
-  if (b0 >= 0xc2 && b0 <= 0xdf) return at(1) ? 2 : 0
-  if (b0 >= 0xe0 && b0 <= 0xef) {
-    const second = b0 === 0xe0 ? at(1, 0xa0) : b0 === 0xed ? at(1, 0x80, 0x9f) : at(1)
-    return second && at(2) ? 3 : 0
-  }
-  if (b0 >= 0xf0 && b0 <= 0xf4) {
-    const second = b0 === 0xf0 ? at(1, 0x90) : b0 === 0xf4 ? at(1, 0x80, 0x8f) : at(1)
-    return second && at(2) && at(3) ? 4 : 0
-  }
-  return 0
-}
-
-/** Go encoding/json for a string that is not UTF-8: each invalid byte becomes the escape `\ufffd`. */
-function goJsonBytes(bytes: Uint8Array): string {
-  let out = ''
-  let start = 0
-  let i = 0
-  while (i < bytes.length) {
-    const n = utf8Length(bytes, i)
-    if (n > 0) {
-      i += n
-      continue
-    }
-    out += `${goJsonString(decoder.decode(bytes.subarray(start, i))).slice(1, -1)}\\ufffd`
-    i += 1
-    start = i
-  }
-  return `"${out}${goJsonString(decoder.decode(bytes.subarray(start))).slice(1, -1)}"`
-}
-
 function unsupported(why: string): SopsError {
   return new SopsError({ code: 'SOPS_UNSUPPORTED_FORMAT', message: `JSON output: ${why}`, details: {} })
 }
@@ -193,7 +130,7 @@ function emitValue(node: Node, indent: string): string {
       const entries = node.items.filter((i) => i.kind === 'entry')
       if (entries.length === 0) return '{}'
       const inner = `${indent}\t`
-      return `{\n${entries.map((e) => `${inner}${goJsonString(e.key)}: ${emitValue(e.value, inner)}`).join(',\n')}\n${indent}}`
+      return `{\n${entries.map((e) => `${inner}${jsonString(e.key)}: ${emitValue(e.value, inner)}`).join(',\n')}\n${indent}}`
     }
     case 'seq': {
       const items = node.items.filter((i): i is Node => i.kind !== 'comment')
@@ -202,20 +139,20 @@ function emitValue(node: Node, indent: string): string {
       return `[\n${items.map((i) => `${inner}${emitValue(i, inner)}`).join(',\n')}\n${indent}]`
     }
     case 'str':
-      return goJsonString(node.value)
+      return jsonString(node.value)
     case 'bytes':
-      return goJsonBytes(node.value)
+      return jsonStringOfBytes(node.value)
     case 'int':
       return node.value.toString()
     case 'float':
       if (!Number.isFinite(node.value)) throw unsupported('infinite and NaN floats cannot be written')
-      return formatFloatJson(node.value)
+      return formatJsonFloat(node.value)
     case 'bool':
       return node.value ? 'true' : 'false'
     case 'null':
       return 'null'
     case 'time':
-      return goJsonString(node.value)
+      return jsonString(node.value)
   }
 }
 

@@ -1,22 +1,22 @@
-// sops' YAML store (stores/yaml/store.go on go-yaml v3): every document a mapping, scalars typed as
+// sops' YAML store (stores/yaml/store.go on go-yaml v3; FORMAT.md §9): every document a mapping, scalars typed as
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
-// and output in go-yaml v3's block style with an indent of 4.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml'
-import type { Document, ErrorCode, Node as YamlNode } from 'yaml'
+// and output in go-yaml v3's block style with an indent of 4. The text is parsed through core's one
+// YAML budget, so an alias bomb or a deeply nested document is refused before this walk starts.
+import { isGitOpsError } from '@gitops-sdk/core'
+import { formatFloat } from '@gitops-sdk/core/go'
+import { isBase60Float, isYaml11Bool, parseYamlStream, resolveScalar, resolveTaggedScalar, shortTag } from '@gitops-sdk/core/yaml'
+import type { ResolvedScalar } from '@gitops-sdk/core/yaml'
+import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
+import type { Alias, ErrorCode, LineCounter, Node as YamlNode } from 'yaml'
 import { SopsError } from '../../errors.js'
-import { formatFloatG } from '../goFormat.js'
 import { entry } from '../tree.js'
 import type { Branches, Comment, Entry, MapNode, Node, Scalar, SeqNode } from '../tree.js'
 import { extractNested, hasNested, insertNested } from './nested.js'
 import type { Store } from './store.js'
-import { isBase60Float, isOldBool, resolvePlain } from './yamlResolve.js'
 
 const decoder = new TextDecoder('utf-8')
 const strictDecoder = new TextDecoder('utf-8', { fatal: true })
 const encoder = new TextEncoder()
-const MAX_ALIAS_NODES = 1_000_000
-const INT64_MIN = -(2n ** 63n)
-const INT64_MAX = 2n ** 63n - 1n
 
 // What each of the yaml package's parse errors means. Its own messages may quote the offending
 // source text (an escape, a token), which can be part of a secret value, so they are never passed on.
@@ -46,21 +46,6 @@ const YAML_ERRORS: Record<ErrorCode, string> = {
   UNEXPECTED_TOKEN: 'unexpected token',
 }
 
-/** The short form of a YAML core tag, as go-yaml names it (`!!int`). */
-function shortTag(tag: string): string {
-  return tag.replace(/^tag:yaml\.org,2002:/, '!!')
-}
-
-/**
- * Go's `base64.StdEncoding.DecodeString` as go-yaml applies it to `!!binary`: padded standard
- * alphabet; line breaks (and, more leniently than Go, other whitespace) are skipped.
- */
-function decodeBinary(text: string): Uint8Array | undefined {
-  const b64 = text.replace(/\s+/g, '')
-  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return undefined
-  return new Uint8Array(Buffer.from(b64, 'base64'))
-}
-
 /** A Go string of arbitrary bytes: text when it is valid UTF-8, otherwise the bytes themselves. */
 function goString(bytes: Uint8Array): Scalar {
   try {
@@ -68,6 +53,35 @@ function goString(bytes: Uint8Array): Scalar {
   } catch {
     return { kind: 'bytes', value: bytes }
   }
+}
+
+/**
+ * A resolved scalar as sops holds it. `!!binary` becomes a Go string holding the decoded bytes, so
+ * sops encrypts it as type `str` and prints it back as a plain string (or as `!!binary` again when
+ * the bytes are not UTF-8).
+ */
+function sopsScalar(r: ResolvedScalar): Scalar {
+  switch (r.tag) {
+    case '!!null':
+      return { kind: 'null' }
+    case '!!bool':
+      return { kind: 'bool', value: r.value }
+    case '!!int':
+      return { kind: 'int', value: r.value }
+    case '!!float':
+      return { kind: 'float', value: r.value }
+    case '!!timestamp':
+      return { kind: 'time', value: r.value }
+    case '!!str':
+      return { kind: 'str', value: r.value }
+    case '!!binary':
+      return goString(r.value)
+  }
+}
+
+/** The typed value go-yaml v3 gives a plain (untagged) scalar. */
+export function resolvePlain(text: string): Scalar {
+  return sopsScalar(resolveScalar(text))
 }
 
 function comments(text: string | null | undefined, inline = false): Comment[] {
@@ -78,41 +92,9 @@ function comments(text: string | null | undefined, inline = false): Comment[] {
     .map((line) => ({ kind: 'comment', text: line, inline }))
 }
 
-// go-yaml v3's decoding of an explicitly tagged scalar into an interface{} (decode.go `scalar`,
-// resolve.go `resolve`), which is what sops stores: `!!binary` becomes a Go string holding the
-// decoded bytes, so sops encrypts it as type `str` and prints it back as a plain string (or as
-// `!!binary` again when the bytes are not UTF-8). Undefined when the value does not fit the tag.
-function tagged(tag: string, value: string): Scalar | undefined {
-  switch (shortTag(tag)) {
-    case '!!str':
-      return { kind: 'str', value }
-    case '!!binary': {
-      const bytes = decodeBinary(value)
-      return bytes === undefined ? undefined : goString(bytes)
-    }
-    case '!!null':
-    case '!!bool':
-    case '!!int':
-    case '!!float':
-    case '!!timestamp': {
-      const resolved = resolvePlain(value)
-      const want = { '!!null': 'null', '!!bool': 'bool', '!!int': 'int', '!!float': 'float', '!!timestamp': 'time' }[shortTag(tag)]
-      if (resolved.kind === want) return resolved
-      // go-yaml turns an int into a float for `!!float` only when it fits an int64, not a uint64.
-      if (want === 'float' && resolved.kind === 'int' && resolved.value >= INT64_MIN && resolved.value <= INT64_MAX) {
-        return { kind: 'float', value: Number(resolved.value) }
-      }
-      return undefined
-    }
-    default:
-      return { kind: 'str', value }
-  }
-}
-
 class Converter {
-  private expanded = 0
   constructor(
-    private readonly doc: Document.Parsed,
+    private readonly resolveAlias: (alias: Alias) => YamlNode | undefined,
     private readonly source: string,
     private readonly lines: LineCounter,
   ) {}
@@ -123,11 +105,11 @@ class Converter {
     throw new SopsError({ code: 'SOPS_INPUT_INVALID', message: `${this.source}: line ${line}: ${why}`, details: { source: this.source, line } })
   }
 
+  // core's budget measured the document first: alias expansion and depth are bounded here.
   private deref(node: unknown): unknown {
     let current = node
     while (isAlias(current)) {
-      if (++this.expanded > MAX_ALIAS_NODES) this.fail(current, 'too many alias expansions')
-      current = current.resolve(this.doc)
+      current = this.resolveAlias(current)
       if (current === undefined) this.fail(null, 'undefined alias')
     }
     return current
@@ -140,10 +122,10 @@ class Converter {
     const value = typeof node.value === 'string' ? node.value : node.source
     if (typeof value !== 'string') this.fail(node, 'expected a scalar')
     if (node.tag !== undefined && node.tag !== '!') {
-      const t = tagged(node.tag, value)
+      const t = resolveTaggedScalar(node.tag, value)
       // The value is never named: it may be a secret.
       if (t === undefined) this.fail(node, `the value cannot be decoded as ${shortTag(node.tag)}`)
-      return t
+      return sopsScalar(t)
     }
     return node.type === 'PLAIN' ? resolvePlain(value) : { kind: 'str', value }
   }
@@ -197,11 +179,20 @@ class Converter {
   }
 }
 
+/** core's YAML budget errors as this package's: the message names the file and never quotes the text. */
+function parseWithinBudget(text: string, source: string): ReturnType<typeof parseYamlStream> {
+  try {
+    // Duplicate keys are checked in the walk (with a Set: the yaml package's own check is quadratic).
+    return parseYamlStream(text, { source, uniqueKeys: false })
+  } catch (err) {
+    if (!isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE', 'CORE_YAML_TOO_DEEP')) throw err
+    throw new SopsError({ code: 'SOPS_INPUT_INVALID', message: err.message, details: { ...err.details, source, reason: err.code }, cause: err })
+  }
+}
+
 export function parseYaml(text: string, source: string): Branches {
-  const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter: lines, uniqueKeys: false, prettyErrors: false })
-  if (!Array.isArray(docs)) return []
-  return docs.map((doc) => {
+  const { documents, lineCounter: lines } = parseWithinBudget(text, source)
+  return documents.map(({ document: doc, resolveAlias }) => {
     const [error] = doc.errors
     if (error !== undefined) {
       const line = lines.linePos(error.pos[0]).line
@@ -212,7 +203,7 @@ export function parseYaml(text: string, source: string): Branches {
         details: { source, line, reason: error.code },
       })
     }
-    const convert: Converter = new Converter(doc, source, lines)
+    const convert: Converter = new Converter(resolveAlias, source, lines)
     const contents: unknown = doc.contents
     const head = comments(doc.commentBefore)
     const foot = comments(doc.comment)
@@ -285,7 +276,7 @@ function emitString(s: string): { inline: string } | { block: string; lines: str
     const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+'
     return { block: `|${chomp}`, lines: (trailing === 0 ? s : s.slice(0, -1)).split('\n') }
   }
-  const canUsePlain = resolvesToString(s) && !isOldBool(s) && !isBase60Float(s)
+  const canUsePlain = resolvesToString(s) && !isYaml11Bool(s) && !isBase60Float(s)
   if (!canUsePlain || special) return { inline: doubleQuoted(s) }
   if (plainAllowed(s)) return { inline: s }
   return { inline: `'${s.replaceAll("'", "''")}'` }
@@ -315,7 +306,7 @@ function scalarText(node: Scalar): { inline: string } | { block: string; lines: 
     case 'int':
       return { inline: node.value.toString() }
     case 'float': {
-      const g = formatFloatG(node.value)
+      const g = formatFloat(node.value, 'g')
       return { inline: g === '+Inf' ? '.inf' : g === '-Inf' ? '-.inf' : g === 'NaN' ? '.nan' : g }
     }
     case 'bool':

@@ -67,8 +67,10 @@ function less(a: readonly number[], b: readonly number[]): boolean {
  * the comparison is not transitive (`a010` < `a01b` < `a10` < `a010`), and kustomize then prints
  * them in an order that changes from run to run (seen with kubectl v1.32); this sort is at least
  * deterministic.
+ *
+ * @experimental For sibling packages of gitops-sdk.
  */
-export function sortKeys(keys: string[]): void {
+export function sortKeysV2(keys: string[]): void {
   if (keys.every(isPlainAsciiKey)) {
     // Keys of letters only (the usual field names) compare by code unit: the digit rules never apply.
     keys.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,0 +1,69 @@
+// Bad input against core's YAML entry points: each case is refused with a typed error naming its
+// source, or read with hostile keys kept as plain data; no prototype changes.
+import { afterEach, describe, expect, it } from 'vitest'
+import { assertNoPollution, plantedProperty, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
+import { parseDocuments, parseInventory, parseObjects, stringifyObjects, stringifyValue } from '../../src/index.js'
+import type { KubeObject, KubeValue } from '../../src/index.js'
+import { parseYamlStream } from '../../src/yaml.js'
+
+afterEach(() => {
+  assertNoPollution()
+})
+
+function bomb(): string {
+  // The 418-byte "billion laughs" of issue 12: nine levels of nine aliases.
+  const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+  const names = 'abcdefghi'
+  for (let i = 1; i < 9; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`)
+  return lines.join('\n')
+}
+
+function deep(n: number): string {
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: ${'['.repeat(n)}${']'.repeat(n)}\n`
+}
+
+const entryPoints: readonly [string, (text: string) => unknown][] = [
+  ['parseDocuments', (text) => parseDocuments(text, { source: 'in.yaml' })],
+  ['parseObjects', (text) => parseObjects(text, { source: 'in.yaml' })],
+  ['parseYamlStream', (text) => parseYamlStream(text, { source: 'in.yaml' })],
+]
+
+describe('core YAML faults', () => {
+  it.each(entryPoints)('%s refuses the alias bomb with CORE_YAML_INVALID naming the file', (_name, parse) => {
+    expect(() => parse(bomb())).toThrow(expect.objectContaining({ code: 'CORE_YAML_INVALID', message: expect.stringMatching(/^in\.yaml: /) }))
+  })
+
+  it.each(entryPoints)('%s refuses flow nesting 100,000 deep with CORE_YAML_TOO_DEEP, not a stack overflow', (_name, parse) => {
+    expect(() => parse(deep(100_000))).toThrow(expect.objectContaining({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(/^in\.yaml: /) }))
+  })
+
+  it.each(pollutingYaml)('parseDocuments keeps the keys of %j as data', (text) => {
+    const [doc] = parseDocuments(text, { source: 'in.yaml' })
+    const value = doc?.value
+    expect(value).toBeTypeOf('object')
+    expect(JSON.stringify(value)).toContain(plantedProperty)
+    for (const proto of [Object.getPrototypeOf(value)]) expect(proto === Object.prototype || proto === null).toBe(true)
+  })
+
+  it('keeps a merged `constructor` key that a walk over inherited keys would have skipped', () => {
+    const [doc] = parseDocuments('base: &b {constructor: 1, toString: 2}\nmerged:\n  <<: *b\n', { source: 'in.yaml' })
+    expect(doc?.value).toEqual({ base: { constructor: 1, toString: 2 }, merged: { constructor: 1, toString: 2 } })
+  })
+
+  it.each(pollutingJson)('parseObjects reads %j (JSON is YAML) without polluting, refusing it as an object', (json) => {
+    expect(() => parseObjects(json, { source: 'in.json' })).toThrow(expect.objectContaining({ code: 'CORE_OBJECT_INVALID' }))
+  })
+
+  it('stringifyObjects and stringifyValue print a __proto__ key as data', () => {
+    const [object] = parseObjects(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  __proto__: "yes"\n`, { source: 'in.yaml' })
+    expect(stringifyObjects([object as KubeObject])).toContain('__proto__: "yes"')
+    const [doc] = parseDocuments(pollutingYaml[0] ?? '', { source: 'in.yaml' })
+    expect(stringifyValue(doc?.value as KubeValue)).toContain('__proto__:')
+  })
+
+  it.each(pollutingJson)('parseInventory refuses %j as an unknown format', (json) => {
+    expect(() => parseInventory(json, 'inventory.json')).toThrow(
+      expect.objectContaining({ code: 'CORE_INVENTORY_INVALID', message: expect.stringMatching(/^inventory\.json: /) }),
+    )
+  })
+})

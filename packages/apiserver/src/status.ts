@@ -1,5 +1,5 @@
 // The one builder of Status bodies, for the server (internal/) and the apply engine (ssa/) alike: the
-// error catalogue (spec section 15) and the Success of a delete, built exactly as kube-apiserver 1.32
+// error catalogue (SPEC.md §15) and the Success of a delete, built exactly as kube-apiserver 1.32
 // writes them: `reason` and `details` left out when empty, `details.kind` the resource plural for NotFound,
 // AlreadyExists, Conflict and Forbidden, the Kind for Invalid.
 import { isKubeMap } from '@gitops-sdk/core'

@@ -17,8 +17,5 @@ export function getOwn<T>(map: { readonly [key: string]: T }, key: string): T | 
   return hasOwn(map, key) ? map[key] : undefined
 }
 
-/** Sets `key` on `map` as a plain data property, also when it is `__proto__`. */
-export function setOwn<T>(map: { [key: string]: T }, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(map, key, { value, writable: true, enumerable: true, configurable: true })
-  else map[key] = value
-}
+/** Sets `key` on `map` as a plain data property, also when it is `__proto__` (core's setter). */
+export { setOwn } from '@gitops-sdk/core'

@@ -83,15 +83,20 @@ describe('server.faults', () => {
     expect(frozen.snapshot().some((o) => o.metadata.name === 'held')).toBe(false)
   })
 
-  it('latency delays matching requests and answers them normally', async () => {
+  it('latency holds a matching request past its arrival and then answers it normally', async () => {
     const name = fresh()
     await create(name)
-    server.faults.set({ mode: 'latency', ms: 50, verbs: ['get'] })
-    const order: string[] = []
-    const slow = get(name).then((r) => order.push(`get ${r.status}`))
-    const fast = mergePatch(name, { b: '2' }).then((r) => order.push(`patch ${r.status}`))
-    await Promise.all([slow, fast])
-    expect(order).toEqual(['patch 200', 'get 200'])
+    server.faults.set({ mode: 'latency', ms: 300, verbs: ['get'], names: [name] })
+    const seen = server.requests().length
+    let answered = false
+    const slow = get(name).then((r) => {
+      answered = true
+      return r
+    })
+    // The poll's 10 ms timer is due long before the 300 ms one, in the same event loop.
+    await eventually(() => server.requests().slice(seen).some((r) => r.verb === 'get' && r.name === name) || undefined)
+    expect(answered).toBe(false)
+    expect((await slow).status).toBe(200)
   })
 
   it('throttle answers 429 with Retry-After for the given number of times', async () => {
@@ -168,8 +173,10 @@ describe('server.faults', () => {
   })
 
   it('cutWatches destroys every open watch now', async () => {
+    const seen = server.requests().length
     const stream = watch(`${base}?watch=true&resourceVersion=0`)
-    await new Promise((r) => setTimeout(r, 50))
+    // A watch is registered in the same turn as its request is logged.
+    await eventually(() => server.requests().slice(seen).some((r) => r.verb === 'watch') || undefined)
     server.faults.cutWatches()
     const ended = await stream
     expect(ended.ended).not.toBe('end')

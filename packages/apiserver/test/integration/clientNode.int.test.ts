@@ -1,4 +1,4 @@
-// The verification plan (spec section 16) driven through @kubernetes/client-node 1.4, the client the
+// The verification plan (SPEC.md §16) driven through @kubernetes/client-node 1.4, the client the
 // SDK pins: CRUD, selectors, pagination, watch and ListWatch, deletion and GC, namespaces, CRDs,
 // status helpers, dry run, and the Status error catalogue.
 import { ListWatch, Watch } from '@kubernetes/client-node'

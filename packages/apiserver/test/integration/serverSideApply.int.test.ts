@@ -1,4 +1,4 @@
-// Server-side apply through the wire (spec sections 10 and 16): the worked example of 10.10 as a golden
+// Server-side apply through the wire (SPEC.md §10 and SPEC.md §16): the worked example of 10.10 as a golden
 // test over HTTP, the acceptance scenarios through client-node, and kubectl apply --server-side with
 // two managers, --force-conflicts, get -o yaml and diff --server-side. Runs once the SSA engine is
 // wired into src/internal/fieldManager.ts.
@@ -45,7 +45,7 @@ const entries = (object: Record<string, unknown>): Entry[] => ((object.metadata 
 const rvOf = (object: Record<string, unknown>): string => String((object.metadata as { resourceVersion?: string }).resourceVersion)
 
 describe('server-side apply', () => {
-  it('follows the worked example of section 10.10 byte for byte', async () => {
+  it('follows the worked example of SPEC.md §10.10 byte for byte', async () => {
     const ns = await namespace('worked')
     const path = `/api/v1/namespaces/${ns}/configmaps/app`
     const cm = (data: Record<string, string>): unknown => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: ns }, data })

@@ -1,6 +1,6 @@
 // The asynchronous parts of a cluster, run as one pass after writes: the garbage collector
-// (section 11.2), the namespace controller (section 12), CRD instance cleanup (section 13.3) and the
-// simulated workload controllers (section 14). Every change is a real write through the pipeline.
+// (SPEC.md §11.2), the namespace controller (SPEC.md §12), CRD instance cleanup (SPEC.md §13.3) and the
+// simulated workload controllers (SPEC.md §14). Every change is a real write through the pipeline.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'

@@ -1,4 +1,4 @@
-// The status a healthy cluster converges to for each workload kind (section 14), written by the
+// The status a healthy cluster converges to for each workload kind (SPEC.md §14), written by the
 // simulated controllers and by the `markReady` helper as an Update of `/status`.
 import { createHash } from 'node:crypto'
 import { isKubeMap } from '@gitops-sdk/core'

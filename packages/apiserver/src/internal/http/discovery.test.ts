@@ -8,7 +8,7 @@ const cluster = new Cluster({
 })
 
 describe('discovery', () => {
-  it('lists built-in groups in Appendix A order, without apiVersion', () => {
+  it('lists built-in groups in SPEC.md Appendix A order, without apiVersion', () => {
     const list = apiGroupList(cluster)
     expect(Object.keys(list)).toEqual(['kind', 'groups'])
     expect((list.groups as { name: string }[]).map((g) => g.name)).toEqual([

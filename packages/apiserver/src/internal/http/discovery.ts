@@ -1,4 +1,4 @@
-// Discovery documents (section 4): /api, /apis, /apis/{group}, the resource lists and /version.
+// Discovery documents (SPEC.md §4): /api, /apis, /apis/{group}, the resource lists and /version.
 import { createHash } from 'node:crypto'
 import type { KubeMap } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
@@ -18,7 +18,7 @@ function servedTypes(cluster: Cluster): ResourceType[] {
   return [...cluster.types.values()].filter((t) => isDiscoverable(cluster, t))
 }
 
-/** Groups in registration order: built-ins as in Appendix A, then CRD groups as established. */
+/** Groups in registration order: built-ins as in SPEC.md Appendix A, then CRD groups as established. */
 function groups(cluster: Cluster): Map<string, string[]> {
   const out = new Map<string, string[]>()
   const types = servedTypes(cluster)

@@ -2,7 +2,7 @@
 // `/openapi/v3/api/v1`, `/openapi/v3/apis/{group}/{version}`, each with the paths and operations of
 // the built-in resources served there. They exist for kubectl: before `apply` and `create` it
 // looks for a PATCH operation of the object's kind that takes the `fieldValidation` parameter and,
-// finding one, leaves validation to the server (which does it, section 8.1) instead of failing
+// finding one, leaves validation to the server (which does it, SPEC.md §8.1) instead of failing
 // with "failed to download openapi" unless `--validate=false` is given. Custom resources need no
 // document of their own: for a kind that has a CRD, kubectl checks the Namespace operations. For
 // what v3 does not cover (a `List`, a kind nothing serves) kubectl falls back to `/openapi/v2`,

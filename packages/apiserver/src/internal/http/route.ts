@@ -1,4 +1,4 @@
-// Routing (section 6): a request path and method to the discovery document or the resource, scope,
+// Routing (SPEC.md §6): a request path and method to the discovery document or the resource, scope,
 // object, subresource and verb it addresses. Pure: it looks types up but changes nothing.
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'

@@ -53,7 +53,7 @@ function oid(dotted: string): Buffer {
 function time(date: Date): Buffer {
   const iso = date.toISOString()
   const compact = iso.slice(0, 19).replace(/[-:T]/g, '') + 'Z'
-  // UTCTime until 2049, GeneralizedTime from 2050 on (RFC 5280 section 4.1.2.5).
+  // UTCTime until 2049, GeneralizedTime from 2050 on (RFC 5280 §4.1.2.5).
   return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(compact.slice(2))) : tlv(0x18, Buffer.from(compact))
 }
 

@@ -1,4 +1,4 @@
-// CustomResourceDefinitions (spec section 13): defaults, the validation subset, name acceptance and
+// CustomResourceDefinitions (SPEC.md §13): defaults, the validation subset, name acceptance and
 // the resource type an established CRD serves.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
@@ -56,7 +56,7 @@ function structuralErrors(schema: KubeValue | undefined, field: string, walk: { 
   }
 }
 
-/** The validation subset of section 13.1. */
+/** The validation subset of SPEC.md §13.1. */
 export function validateCrd(crd: KubeObject): FieldError[] {
   const errors: FieldError[] = []
   const spec = isKubeMap(crd.spec) ? crd.spec : {}

@@ -1,4 +1,4 @@
-// Built-in defaulting for the commonly applied kinds (spec Appendix C), run on create and update
+// Built-in defaulting for the commonly applied kinds (SPEC.md Appendix C), run on create and update
 // before storage, and after the apply merge. Mutates the object it is given.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'

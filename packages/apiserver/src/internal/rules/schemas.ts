@@ -16,7 +16,7 @@ export function engineSchema(type: ResourceType): TypeSchema {
   return schema
 }
 
-/** The reset paths of a type's endpoint (section 10.9). */
+/** The reset paths of a type's endpoint (SPEC.md §10.9). */
 export function engineReset(type: ResourceType, subresource: 'status' | 'scale' | 'finalize' | undefined): ResetPaths {
   const specReplicasPath = (type.scale?.specReplicasPath ?? '.spec.replicas').slice(1).split('.')
   return resetPathsFor({ group: type.group, kind: type.kind, subresource, hasStatusSubresource: type.status, specReplicasPath })

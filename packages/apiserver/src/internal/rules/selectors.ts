@@ -1,4 +1,4 @@
-// Label and field selectors of list and watch (section 7.2).
+// Label and field selectors of list and watch (SPEC.md §7.2).
 import type { KubeObject } from '@gitops-sdk/core'
 import { stringMap, valueAt } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'

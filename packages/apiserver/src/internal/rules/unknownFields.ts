@@ -1,4 +1,4 @@
-// Dropping fields a type does not declare (spec sections 8.1 and 13.3): built-ins by the schema table
+// Dropping fields a type does not declare (SPEC.md §8.1 and SPEC.md §13.3): built-ins by the schema table
 // of @gitops-sdk/core, custom resources by their structural schema, which also supplies defaults.
 import { builtinDefinition, builtinSchema, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue, SchemaDefinition, SchemaNode } from '@gitops-sdk/core'

@@ -1,4 +1,4 @@
-// Validation of the L1 subset and the per-type essentials (spec section 9.7). Every failure is a
+// Validation of the L1 subset and the per-type essentials (SPEC.md §9.7). Every failure is a
 // field error; the caller answers 422 Invalid listing all of them.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
@@ -6,6 +6,7 @@ import { deepEqual, finalizersOf, ownerReferencesOf, stringMap, text } from '../
 import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
 import { getOwn, hasOwn } from '../../ssa/ownKeys.js'
+import { validateConfigMapData, validateSecretData } from './dataKeys.js'
 
 const dns1123Label = '[a-z0-9]([-a-z0-9]*[a-z0-9])?'
 const dns1123Subdomain = `${dns1123Label}(\\.${dns1123Label})*`
@@ -277,9 +278,11 @@ export function validateKind(object: KubeObject, live: KubeObject | undefined): 
       if (live !== undefined && (live.type ?? 'Opaque') !== (object.type ?? 'Opaque')) {
         errors.push({ type: 'Invalid', field: 'type', value: (object.type ?? '') as KubeValue, detail: 'field is immutable' })
       }
+      errors.push(...validateSecretData(object))
       errors.push(...immutableData(object, live, ['data', 'stringData']))
       break
     case 'v1/ConfigMap':
+      errors.push(...validateConfigMapData(object))
       errors.push(...immutableData(object, live, ['data', 'binaryData']))
       break
     default:

@@ -8,27 +8,8 @@ export function timestamp(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`
 }
 
-/** Deep equality of JSON values (key order ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false
-    return a.every((v, i) => deepEqual(v, b[i]))
-  }
-  if (Array.isArray(b)) return false
-  const am = a as Record<string, unknown>
-  const bm = b as Record<string, unknown>
-  const ak = Object.keys(am).filter((k) => am[k] !== undefined)
-  const bk = Object.keys(bm).filter((k) => bm[k] !== undefined)
-  if (ak.length !== bk.length) return false
-  return ak.every((k) => deepEqual(am[k], getOwn(bm, k)))
-}
-
-/** A deep copy through JSON semantics (undefined dropped). */
-export function clone<T>(value: T): T {
-  return structuredClone(value)
-}
+// Deep equality and copies are core's (one bigint rule for the SDK: `1n` equals `1`).
+export { cloneValue as clone, deepEqual } from '@gitops-sdk/core'
 
 /** The value at a dotted path (`spec.replicas`), or undefined. */
 export function valueAt(object: KubeValue | KubeObject | undefined, path: string): KubeValue | undefined {

@@ -1,4 +1,4 @@
-// The served resource types: the built-in table of Appendix A, fixed at start, plus the types that
+// The served resource types: the built-in table of SPEC.md Appendix A, fixed at start, plus the types that
 // established CRDs add at run time.
 import type { KubeMap } from '@gitops-sdk/core'
 
@@ -24,7 +24,7 @@ export interface ResourceType {
   readonly scale?: ScaleSubresource | undefined
   /** Namespaces only: the `finalize` subresource. */
   readonly finalize?: boolean | undefined
-  /** Whether `metadata.generation` is kept (section 9.4). */
+  /** Whether `metadata.generation` is kept (SPEC.md §9.4). */
   readonly generation: boolean
   /** Set for custom resources: the CRD's name, its version's schema and selectable fields. */
   readonly crd?: CustomTypeInfo | undefined
@@ -53,7 +53,7 @@ const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch'
 
 type Row = [gv: string, plural: string, kind: string, namespaced: boolean, short: string, cats: string, sub: string, gen: boolean]
 
-// Appendix A, in its order (which is also the order of groups in /apis).
+// SPEC.md Appendix A, in its order (which is also the order of groups in /apis).
 const rows: Row[] = [
   ['v1', 'configmaps', 'ConfigMap', true, 'cm', '', '', false],
   ['v1', 'endpoints', 'Endpoints', true, 'ep', '', '', false],
@@ -95,7 +95,7 @@ const rows: Row[] = [
 const scale: ScaleSubresource = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' }
 const split = (text: string): string[] => (text === '' ? [] : text.split(','))
 
-/** The built-in types of Appendix A, in registration order. */
+/** The built-in types of SPEC.md Appendix A, in registration order. */
 export const builtinTypes: readonly ResourceType[] = rows.map(([gv, plural, kind, namespaced, short, cats, sub, gen]) => {
   const slash = gv.indexOf('/')
   const subs = split(sub)

@@ -1,4 +1,4 @@
-// Creation (spec section 8.2): the create-time strategy (name from generateName, uid, timestamps,
+// Creation (SPEC.md §8.2): the create-time strategy (name from generateName, uid, timestamps,
 // initial status, generation) and the store of a new object, for POST and for apply on a missing object.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
@@ -27,7 +27,7 @@ function qosClass(pod: KubeObject): string {
   return !any ? 'BestEffort' : guaranteed ? 'Guaranteed' : 'Burstable'
 }
 
-/** The status a type starts with (section 9.6), or undefined for none. */
+/** The status a type starts with (SPEC.md §9.6), or undefined for none. */
 function initialStatus(type: ResourceType, object: KubeObject): KubeMap | undefined {
   if (type.crd !== undefined || type.group !== '') return undefined
   switch (type.plural) {
@@ -68,7 +68,7 @@ function checkCreateResourceVersion(object: KubeObject): void {
   delete object.metadata.resourceVersion
 }
 
-/** POST: creates an object (section 8.2). */
+/** POST: creates an object (SPEC.md §8.2). */
 export function createObject(cluster: Cluster, type: ResourceType, create: { namespace: string; body: unknown; request: WriteRequest }): WriteAnswer {
   const { namespace, body, request } = create
   const object = decode(type, body)

@@ -1,4 +1,4 @@
-// DELETE of an object (sections 8.6, 11.1, 12 and 13.3): preconditions, propagation finalizers,
+// DELETE of an object (SPEC.md §8.6, 11.1, 12 and 13.3): preconditions, propagation finalizers,
 // graceful pods, protected and terminating namespaces, CRD cleanup.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'

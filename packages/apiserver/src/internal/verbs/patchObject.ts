@@ -1,4 +1,4 @@
-// PATCH of an object (section 8.4) and server-side apply (section 10.1): the patch is applied to the
+// PATCH of an object (SPEC.md §8.4) and server-side apply (SPEC.md §10.1): the patch is applied to the
 // live JSON, then the result goes through the update pipeline.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
@@ -145,7 +145,7 @@ function statusOf(err: unknown): StatusError | undefined {
   return err instanceof SsaError ? err.error : undefined
 }
 
-/** Server-side apply: the request checks of section 10.1, the engine, then create or update. */
+/** Server-side apply: the request checks of SPEC.md §10.1, the engine, then create or update. */
 function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): WriteAnswer {
   const { request } = patch
   if (request.manager === '' || request.manager === 'unknown-apply') {

@@ -1,4 +1,4 @@
-// GET and LIST (section 7): items sorted by namespace then name, selectors, pagination by an opaque
+// GET and LIST (SPEC.md §7): items sorted by namespace then name, selectors, pagination by an opaque
 // continue token holding the last key and the list's resourceVersion. Every page of one list is
 // served as of that resourceVersion, rebuilt from the change history (410 Expired once compacted).
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'

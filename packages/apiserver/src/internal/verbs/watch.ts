@@ -1,4 +1,4 @@
-// WATCH (section 7.3): one JSON event per line, flushed per event; a start from the current state, or
+// WATCH (SPEC.md §7.3): one JSON event per line, flushed per event; a start from the current state, or
 // from a resourceVersion through the history; selector transitions; bookmarks; timeouts; 410 Expired.
 import type { ServerResponse } from 'node:http'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'

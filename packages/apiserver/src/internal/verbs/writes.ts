@@ -1,5 +1,5 @@
 // The write pipeline every create, update, patch, apply, status write and server-side change goes
-// through (spec sections 8 and 9): decode, namespace and name rules, unknown fields, defaults,
+// through (SPEC.md §8 and §9): decode, namespace and name rules, unknown fields, defaults,
 // strategy (status, generation, immutable metadata), managedFields, validation, no-op detection,
 // then store and fan out. Everything here is synchronous, so writes never interleave.
 import { isKubeMap } from '@gitops-sdk/core'
@@ -63,7 +63,7 @@ export function decode(type: ResourceType, body: unknown): KubeObject {
   return body as unknown as KubeObject
 }
 
-/** Section 6: an empty body namespace takes the URL's; a different one is a 400. Cluster-scoped: cleared. */
+/** SPEC.md §6: an empty body namespace takes the URL's; a different one is a 400. Cluster-scoped: cleared. */
 export function namespaceRule(type: ResourceType, object: KubeObject, namespace: string): void {
   if (!type.namespaced) {
     delete object.metadata.namespace
@@ -74,14 +74,14 @@ export function namespaceRule(type: ResourceType, object: KubeObject, namespace:
   else if (own !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request')
 }
 
-/** Section 6: the body name must equal the URL's. */
+/** SPEC.md §6: the body name must equal the URL's. */
 export function nameRule(object: KubeObject, name: string): void {
   if (object.metadata.name !== name) {
     throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`)
   }
 }
 
-/** Drops undeclared fields per `fieldValidation` (section 8.1). */
+/** Drops undeclared fields per `fieldValidation` (SPEC.md §8.1). */
 export function dropUnknownFields(type: ResourceType, object: KubeObject, request: WriteRequest): void {
   const dropped = type.crd === undefined ? pruneBuiltinFields(object) : pruneCustomFields(object, type.crd.schema)
   if (dropped.length === 0 || request.fieldValidation === 'Ignore') return
@@ -126,7 +126,7 @@ export function admitCreate(cluster: Cluster, type: ResourceType, object: KubeOb
 }
 
 
-/** The part of an object whose change bumps `generation` (section 9.4). */
+/** The part of an object whose change bumps `generation` (SPEC.md §9.4). */
 function generationSubject(type: ResourceType, object: KubeObject): KubeValue | undefined {
   if (type.crd !== undefined) {
     const rest: KubeMap = { ...(object as unknown as KubeMap) }
@@ -165,7 +165,7 @@ export interface Replacement {
   readonly options: ReplaceOptions
 }
 
-/** The update strategy, managedFields, validation and commit of a new state for `live` (section 8.3). */
+/** The update strategy, managedFields, validation and commit of a new state for `live` (SPEC.md §8.3). */
 export function replaceObject(cluster: Cluster, type: ResourceType, change: Replacement): WriteAnswer {
   const { live, incoming, request, options } = change
   const gr = groupResource(type)
@@ -288,7 +288,7 @@ export function writeStatus(cluster: Cluster, type: ResourceType, change: { live
   return answer.body as KubeObject
 }
 
-/** Registers the type a CRD serves and writes its names and conditions (section 13.2). */
+/** Registers the type a CRD serves and writes its names and conditions (SPEC.md §13.2). */
 export function establishCrd(cluster: Cluster, crd: KubeObject): KubeObject {
   const custom = customTypeOf(crd)
   if (custom === undefined) return crd

@@ -13,7 +13,7 @@ const deployment = (containers: KubeMap[], extra: KubeMap = {}): KubeMap => ({
   },
 })
 
-describe('applyObject: what the SDK relies on (spec §10.6)', () => {
+describe('applyObject: what the SDK relies on (SPEC.md §10.6)', () => {
   it('treats a re-apply of the same configuration as a no-op: same resourceVersion, no event, same managedFields', () => {
     const store = new ObjectStore('apps/v1', 'Deployment', { hasStatusSubresource: true })
     store.apply('sdk', deployment([{ name: 'web', image: 'web:1' }], { replicas: 2 }))
@@ -119,7 +119,7 @@ describe('applyObject: what the SDK relies on (spec §10.6)', () => {
   })
 })
 
-describe('applyObject: conflicts (spec §10.7)', () => {
+describe('applyObject: conflicts (SPEC.md §10.7)', () => {
   it('lists several managers in identity order and each manager paths in set order', () => {
     const store = new ObjectStore('v1', 'ConfigMap')
     store.apply('alice', { data: { a: '1', c: '1' } })
@@ -147,7 +147,7 @@ describe('applyObject: conflicts (spec §10.7)', () => {
     store.apply('sdk', deployment([{ name: 'web', image: 'web:1' }]))
     store.patch('kube-controller-manager', { status: { replicas: 1, observedGeneration: 1 } }, { subresource: 'status' })
     const entry = store.entries().find((e) => e.manager === 'kube-controller-manager')
-    // The status did not exist before (no Go zero value here), so `f:status` also gets ".": spec §10.8 step 4.
+    // The status did not exist before (no Go zero value here), so `f:status` also gets ".": SPEC.md §10.8 step 4.
     expect(entry).toEqual({
       manager: 'kube-controller-manager',
       operation: 'Update',
@@ -175,7 +175,7 @@ describe('applyObject: conflicts (spec §10.7)', () => {
   })
 })
 
-describe('applyObject: managedFields entries (spec §10.5)', () => {
+describe('applyObject: managedFields entries (SPEC.md §10.5)', () => {
   it('gives a new entry from a no-change apply no time, and keeps the time of an unchanged re-apply', () => {
     const store = new ObjectStore('v1', 'ConfigMap')
     store.apply('sdk', { data: { a: '1' } })
@@ -252,7 +252,7 @@ describe('applyObject: managedFields entries (spec §10.5)', () => {
   })
 })
 
-describe('applyObject: reset paths (spec §10.9)', () => {
+describe('applyObject: reset paths (SPEC.md §10.9)', () => {
   it('neither owns nor stores status applied through the main endpoint of a type with a status subresource', () => {
     const store = new ObjectStore('apps/v1', 'Deployment', { hasStatusSubresource: true })
     const outcome = store.apply('sdk', { ...deployment([{ name: 'web', image: 'web:1' }]), status: { replicas: 9 } })
@@ -288,7 +288,7 @@ describe('applyObject: reset paths (spec §10.9)', () => {
   })
 })
 
-describe('applyObject: invalid configurations (spec §10.1)', () => {
+describe('applyObject: invalid configurations (SPEC.md §10.1)', () => {
   const apply = (config: KubeMap): unknown => {
     const schema = builtinTypeSchema('apps/v1', 'Deployment')!
     return applyObject({

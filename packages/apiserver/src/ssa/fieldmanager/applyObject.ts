@@ -1,4 +1,4 @@
-// Server-side apply of one object (spec §10.1 steps 5–8, §10.5, §10.6, §10.7).
+// Server-side apply of one object (SPEC.md §10.1 steps 5–8, SPEC.md §10.5, SPEC.md §10.6, SPEC.md §10.7).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { splitApiVersion } from '@gitops-sdk/core'
 import { conflictStatus } from './conflicts.js'

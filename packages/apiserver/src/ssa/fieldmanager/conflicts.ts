@@ -1,4 +1,4 @@
-// The 409 an apply gets when it would change fields other managers own (spec §10.7,
+// The 409 an apply gets when it would change fields other managers own (SPEC.md §10.7,
 // apimachinery managedfields/internal/conflict.go).
 import type { StatusCause } from '../../status.js'
 import { StatusError } from '../../status.js'

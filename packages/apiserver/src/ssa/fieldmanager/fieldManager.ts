@@ -47,7 +47,7 @@ export interface OwnershipState {
 }
 
 /**
- * Records an Update by `writer` (spec §10.8) into `managed`, in place: the writer takes what changed
+ * Records an Update by `writer` (SPEC.md §10.8) into `managed`, in place: the writer takes what changed
  * from `live` to `next`, others lose it, old Update entries are folded past ten.
  */
 export function recordUpdateOwnership(state: OwnershipState, change: { live: KubeMap; next: KubeMap }, writer: Writer): void {
@@ -80,7 +80,7 @@ export type ApplyOwnership =
   | { readonly conflicts?: undefined; readonly object: KubeMap; readonly changed: boolean }
 
 /**
- * Applies `config` by `writer` (spec §10.6) with `managed` updated in place. An object without any
+ * Applies `config` by `writer` (SPEC.md §10.6) with `managed` updated in place. An object without any
  * managedFields first gets a `before-first-apply` entry owning everything it holds.
  */
 export function applyWithOwnership(state: OwnershipState, change: { live: KubeMap; config: KubeMap; exists: boolean }, writer: Writer & { force: boolean }): ApplyOwnership {

@@ -26,7 +26,7 @@ export interface DefinitionSource {
 }
 
 /**
- * Key-field defaults the 1.22 OpenAPI document lacks but the 1.32 one has (Appendix B: "ContainerPort.protocol
+ * Key-field defaults the 1.22 OpenAPI document lacks but the 1.32 one has (SPEC.md Appendix B: "ContainerPort.protocol
  * and ServicePort.protocol default TCP"). SMD completes an item's key from them.
  */
 const keyDefaults: Readonly<Record<string, Readonly<Record<string, KubeValue>>>> = {

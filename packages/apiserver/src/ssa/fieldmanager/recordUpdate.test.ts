@@ -12,7 +12,7 @@ function object(extra: KubeMap): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app', namespace: 'default' }, ...extra }
 }
 
-describe('recordUpdate (spec §10.8)', () => {
+describe('recordUpdate (SPEC.md §10.8)', () => {
   it('gives the creator of a custom-resource-like create everything it wrote, with "." on new maps', () => {
     const store = new ObjectStore('v1', 'ConfigMap')
     store.create('kubectl-create', { metadata: { labels: { app: 'web' } }, data: { a: '1' } })
@@ -138,7 +138,7 @@ describe('recordUpdate (spec §10.8)', () => {
     expect(recordUpdate({ live: store.live, updated, manager: 'x', apiVersion: 'v1', schema: configMap, reset, now: '2024-05-01T10:00:00Z' }).metadata.managedFields).toEqual(before)
   })
 
-  it('folds the oldest of more than ten Update entries into ancient-changes (spec §10.5)', () => {
+  it('folds the oldest of more than ten Update entries into ancient-changes (SPEC.md §10.5)', () => {
     const store = new ObjectStore('v1', 'ConfigMap')
     store.apply('sdk', { data: { base: '0' } })
     for (let i = 0; i < 12; i++) store.patch(`updater-${String(i).padStart(2, '0')}`, { data: { [`k${i}`]: String(i) } })

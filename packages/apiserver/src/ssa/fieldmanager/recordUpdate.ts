@@ -1,5 +1,5 @@
 // managedFields for writes that are not applies: create, update, and JSON/merge/strategic patches
-// (spec §9.3, §10.8; apimachinery FieldManager.UpdateNoErrors).
+// (SPEC.md §9.3, SPEC.md §10.8; apimachinery FieldManager.UpdateNoErrors).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { recordUpdateOwnership } from './fieldManager.js'
 import type { Managed } from './managedFields.js'

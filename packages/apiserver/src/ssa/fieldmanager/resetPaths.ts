@@ -1,4 +1,4 @@
-// Paths an endpoint resets (spec §10.9, the `GetResetFields` of Kubernetes' strategies): they are
+// Paths an endpoint resets (SPEC.md §10.9, the `GetResetFields` of Kubernetes' strategies): they are
 // neither owned nor compared, and their stored values come from the live object.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { FieldSet } from '../structured-merge-diff/fieldSet.js'
@@ -34,7 +34,7 @@ export interface ResetPathsOptions {
 const status = fieldElement('status')
 
 /**
- * The reset paths of one endpoint (spec §10.9): the main endpoint of a type with a status
+ * The reset paths of one endpoint (SPEC.md §10.9): the main endpoint of a type with a status
  * subresource resets `status` (Namespaces also `spec.finalizers`); `/finalize` resets `status`;
  * `/status` resets everything except `status`, so only status paths end up in its entries; `/scale`
  * resets everything except the replicas its Scale maps, as Kubernetes' ScaleHandler keeps only that

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ObjectStore } from './testSupport.js'
 
-// The golden worked example of the spec (§10.10), step by step.
-describe('server-side apply worked example (spec §10.10)', () => {
+// The golden worked example of the spec (SPEC.md §10.10), step by step.
+describe('server-side apply worked example (SPEC.md §10.10)', () => {
   const store = new ObjectStore('v1', 'ConfigMap')
 
   it('1. sdk applies data {a, b}: created with one Apply entry', () => {

@@ -1,4 +1,4 @@
-// What changed between two values (SMD typed/compare.go, spec §10.6 step 5): leaves (scalars,
+// What changed between two values (SMD typed/compare.go, SPEC.md §10.6 step 5): leaves (scalars,
 // atomic values, empty containers) that were added, removed or modified, plus every granular node
 // that appeared or disappeared as a whole.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'

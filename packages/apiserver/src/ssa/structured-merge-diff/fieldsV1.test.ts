@@ -15,7 +15,7 @@ function fieldsOf(apiVersion: string, kind: string, object: KubeMap): KubeMap {
 }
 
 describe('toFieldsV1', () => {
-  it('encodes the Apply entry of the spec example byte for byte (§10.4)', () => {
+  it('encodes the Apply entry of the spec example byte for byte (SPEC.md §10.4)', () => {
     const deployment = {
       metadata: { labels: { app: 'web' } },
       spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'web:1' }] } } },
@@ -77,7 +77,7 @@ describe('toFieldsV1', () => {
   })
 })
 
-describe('fieldSetOf (spec §10.3)', () => {
+describe('fieldSetOf (SPEC.md §10.3)', () => {
   it('owns label and data keys themselves but implies named struct fields', () => {
     const set = fieldSetOf({ metadata: { labels: { app: 'web' } }, data: { a: '1' } }, builtinTypeSchema('v1', 'ConfigMap')!.root)
     expect(set.paths().map((path) => pathToString(path))).toEqual(['.data.a', '.metadata.labels.app'])
@@ -96,7 +96,7 @@ describe('fieldSetOf (spec §10.3)', () => {
     expect(set.paths().map((path) => pathToString(path))).toEqual(['.data', '.metadata.annotations'])
   })
 
-  it('prints paths with keys, values and indices (§10.3)', () => {
+  it('prints paths with keys, values and indices (SPEC.md §10.3)', () => {
     expect(pathToString([f('spec'), f('template'), f('spec'), f('containers'), keyElement([['name', 'web']]), f('image')])).toBe(
       '.spec.template.spec.containers[name="web"].image',
     )

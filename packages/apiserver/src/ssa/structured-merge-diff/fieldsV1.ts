@@ -1,4 +1,4 @@
-// FieldsV1: the JSON form of a field set inside managedFields (spec §10.4, SMD serialize.go).
+// FieldsV1: the JSON form of a field set inside managedFields (SPEC.md §10.4, SMD serialize.go).
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { FieldSet } from './fieldSet.js'
 import type { PathElement } from './path.js'

@@ -34,7 +34,7 @@ const schema = crdTypeSchema({
 const merge = (live: string, config: string): unknown => mergeValue(JSON.parse(live) as KubeMap, JSON.parse(config) as KubeMap, schema.root)
 
 describe('mergeValue', () => {
-  // Expectations from the spec §10.6.1 and from structured-merge-diff's typed/merge_test.go.
+  // Expectations from the SPEC.md §10.6.1 and from structured-merge-diff's typed/merge_test.go.
   it.each([
     { name: 'spec: applied [c,a] after [a,b,c]', live: '["a","b","c"]', config: '["c","a"]', out: ['b', 'c', 'a'] },
     { name: 'spec: a new item goes before the next shared one', live: '["a","b","c"]', config: '["a","x","c"]', out: ['a', 'b', 'x', 'c'] },

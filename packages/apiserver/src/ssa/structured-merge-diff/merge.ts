@@ -1,5 +1,5 @@
-// The merge of an applied configuration into the live object (SMD typed/merge.go, spec §10.6 step 2
-// and §10.6.1): the configuration wins at every leaf; granular maps merge key by key; associative
+// The merge of an applied configuration into the live object (SMD typed/merge.go, SPEC.md §10.6 step 2
+// and SPEC.md §10.6.1): the configuration wins at every leaf; granular maps merge key by key; associative
 // lists merge item by item in SMD 4.2's order; atomic values and values that change kind are replaced.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { PathElement } from './path.js'

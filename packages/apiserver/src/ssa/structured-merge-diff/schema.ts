@@ -1,4 +1,4 @@
-// The SMD type model (spec §10.2): atoms that are scalars, maps or lists, or several at once for
+// The SMD type model (SPEC.md §10.2): atoms that are scalars, maps or lists, or several at once for
 // untyped values. Built from OpenAPI the way kube-openapi's schemaconv does it, for the built-in
 // table of @gitops-sdk/core and for CRD structural schemas alike.
 import type { KubeValue } from '@gitops-sdk/core'

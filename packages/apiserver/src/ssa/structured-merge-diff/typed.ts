@@ -162,7 +162,7 @@ class Validator {
 }
 
 /**
- * The set of paths `value` holds (spec §10.3, SMD `ToFieldSet`): scalars, atomic lists and atomic
+ * The set of paths `value` holds (SPEC.md §10.3, SMD `ToFieldSet`): scalars, atomic lists and atomic
  * maps own themselves; associative list items own themselves and what is below them; map entries own
  * what is below them, and themselves too when null, empty, or not a named field.
  */

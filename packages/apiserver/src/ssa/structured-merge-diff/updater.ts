@@ -1,5 +1,5 @@
 // The SMD Updater (merge/update.go): ownership bookkeeping for Update and Apply, conflict detection
-// and the pruning of fields an applier stopped applying (spec §10.6 steps 1–7, §10.8 steps 1–3).
+// and the pruning of fields an applier stopped applying (SPEC.md §10.6 steps 1–7, SPEC.md §10.8 steps 1–3).
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { Comparison } from './compare.js'
 import { compareObjects } from './compare.js'

@@ -1,14 +1,15 @@
 // Values as structured-merge-diff sees them: ordering, equality and the Go renderings (JSON, %q, %v)
 // that end up in managedFields keys and in error messages.
+import { cloneValue, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { hasOwn, setOwn } from '../ownKeys.js'
+import { hasOwn } from '../ownKeys.js'
 
 /** A value, or `undefined` for "absent" (SMD's nil `Value`, distinct from a JSON `null`). */
 export type MaybeValue = KubeValue | undefined
 
-/** Tells whether `value` is a mapping. */
+/** Tells whether `value` is a mapping (core's `isKubeMap`). */
 export function isMap(value: MaybeValue): value is KubeMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+  return isKubeMap(value)
 }
 
 /** Tells whether `value` is a number the way Go decodes JSON (int64 or float64). */
@@ -141,15 +142,9 @@ export function withoutKey(map: KubeMap, key: string): KubeMap {
   return out
 }
 
-/** A deep copy of plain manifest data. */
+/** A deep copy of plain manifest data (core's `cloneValue`: own keys only, `__proto__` kept as data). */
 export function cloneDeep<T extends KubeValue>(value: T): T {
-  if (Array.isArray(value)) return value.map((item) => cloneDeep(item)) as T
-  if (isMap(value)) {
-    const out: KubeMap = {}
-    for (const key of Object.keys(value)) setOwn(out, key, cloneDeep(value[key] as KubeValue))
-    return out as T
-  }
-  return value
+  return cloneValue(value)
 }
 
 const hex = '0123456789abcdef'

@@ -44,6 +44,7 @@ export interface ApplyOptions extends PlacementOptions {
    */
   readonly alwaysDryRun?: boolean | undefined
   readonly signal?: AbortSignal | undefined
+  /** Called as each object of each stage is applied. */
   readonly onProgress?: ((progress: ApplyProgress) => void) | undefined
 }
 

@@ -23,6 +23,7 @@ export interface PruneOptions {
   /** Requests in flight at once. @defaultValue 8 */
   readonly concurrency?: number | undefined
   readonly signal?: AbortSignal | undefined
+  /** Called with each object as it is deleted or skipped. */
   readonly onProgress?: ((entry: ChangeSetEntry) => void) | undefined
 }
 

@@ -5,6 +5,7 @@ import type { KubeValue } from '@gitops-sdk/core'
 
 /** A stream the CLI writes to. */
 export interface OutputStream {
+  /** Writes `chunk` as is. */
   write(chunk: string): unknown
   readonly isTTY?: boolean | undefined
 }

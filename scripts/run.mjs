@@ -126,7 +126,7 @@ function summarizeTests() {
     for (const key of Object.keys(total)) total[key] += counts[key]
     const failedFiles = files.filter((f) => f.status === 'failed').length
     lines.push(
-      `${manifest.name}: ${files.length} test files${failedFiles > 0 ? ` (${failedFiles} failed)` : ''}, ` +
+      `${manifest.name}: ${files.length} test file${files.length === 1 ? "" : "s"}${failedFiles > 0 ? ` (${failedFiles} failed)` : ''}, ` +
         `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
     )
   }
@@ -148,16 +148,22 @@ install()
 switch (task) {
   case 'test': {
     // Build first and alone: lint, typecheck and the tests then share two cores without fighting
-    // the bundler, and a build failure stops everything early. The tests run in a turbo run of
-    // their own because the reporter arguments go to every task of a run.
+    // the bundler, and a build failure stops everything early. After that every step runs even
+    // when an earlier one failed, so one run shows every failure and how many tests ran. The tests
+    // run in a turbo run of their own because the reporter arguments go to every task of a run.
     turbo(['build'])
-    turbo(['lint', 'typecheck'], ['--concurrency=2', ...rest])
-    run(process.execPath, [join(root, 'scripts', 'docs.mjs'), '--check'])
+    const failed = []
+    if (turbo(['lint', 'typecheck'], ['--concurrency=2', '--continue=always', ...rest], { allowFail: true }) !== 0) failed.push('lint or typecheck')
+    if (run(process.execPath, [join(root, 'scripts', 'docs.mjs'), '--check'], { allowFail: true }) !== 0) failed.push('API reference (docs)')
     clearTestReports()
-    const status = turbo(['test'], ['--concurrency=2', '--continue=dependencies-successful', ...rest, ...VITEST_ARGS], { allowFail: true })
+    if (turbo(['test'], ['--concurrency=2', '--continue=always', ...rest, ...VITEST_ARGS], { allowFail: true }) !== 0) failed.push('tests')
+    if (failed.length > 0) process.stderr.write(`\ngitops-sdk: failed: ${failed.join(', ')} (output above)\n`)
     const passed = summarizeTests()
-    process.exit(status === 0 && passed ? 0 : status === 0 ? 1 : status)
+    process.exit(failed.length === 0 && passed ? 0 : 1)
   }
+  case 'test-summary':
+    // The summary of the last `test` run, from the reports it left.
+    process.exit(summarizeTests() ? 0 : 1)
   case 'build':
   case 'lint':
   case 'typecheck':

@@ -1,11 +1,13 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import { noImportCycle } from './scripts/importCycles.mjs'
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/coverage/**', '**/*.config.ts', '**/src/generated/**', 'vitest.shared.ts', 'tsup.shared.ts', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
+    plugins: { gitops: { rules: { 'no-import-cycle': noImportCycle } } },
     languageOptions: {
       parserOptions: {
         projectService: {
@@ -25,6 +27,10 @@ export default tseslint.config(
       // async functions that never await are how a bad argument becomes a rejection, not a throw.
       '@typescript-eslint/require-await': 'off',
       'max-params': ['error', 3],
+      // Past ~300 lines a file usually does more than one thing: split it (STYLE.md).
+      'max-lines': ['warn', { max: 300, skipBlankLines: true, skipComments: true }],
+      // Static imports, type-only ones included; see scripts/importCycles.mjs.
+      'gitops/no-import-cycle': 'error',
       'no-console': 'error',
       'no-restricted-imports': [
         'error',

@@ -4,7 +4,7 @@
 // npx), installs the workspace from the lockfile when needed, then runs the task through turbo.
 // Output of the set-up goes to stderr, so that `npm run -s gitops -- build DIR` keeps a clean stdout.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -72,9 +72,73 @@ function install() {
   run('pnpm', ['install', existsSync(lock) ? '--frozen-lockfile' : '--no-frozen-lockfile'])
 }
 
-function turbo(tasks, extra = []) {
+function turbo(tasks, extra = [], options = {}) {
   const bin = join(root, 'node_modules', '.bin', 'turbo')
-  run(bin, ['run', ...tasks, '--output-logs=errors-only', ...extra])
+  return run(bin, ['run', ...tasks, '--output-logs=errors-only', ...extra], options)
+}
+
+/** The folders of the workspace packages, from pnpm-workspace.yaml (`dir` or `dir/*` entries). */
+function workspaceDirs() {
+  const globs = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
+    .split('\n')
+    .map((line) => /^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/.exec(line)?.[1])
+    .filter((glob) => glob !== undefined)
+  return globs
+    .flatMap((glob) => {
+      if (!glob.endsWith('/*')) return [join(root, glob)]
+      const parent = join(root, glob.slice(0, -2))
+      return existsSync(parent) ? readdirSync(parent).sort().map((name) => join(parent, name)) : []
+    })
+    .filter((dir) => existsSync(join(dir, 'package.json')))
+}
+
+// Every package's vitest writes its results here (through the arguments below) beside its usual
+// output; turbo keeps the file as the task's output, so a cached run reports the same numbers.
+const REPORT = join('.vitest', 'report.json')
+const VITEST_ARGS = ['--', '--reporter=default', '--reporter=json', `--outputFile.json=${REPORT}`]
+
+/**
+ * Prints each package's test counts and, last and alone on its line, the sum over all packages:
+ * `N passed, N failed, N skipped` (CI reads that line). A package whose tests did not report is
+ * named; a test file that failed to load counts as one failed test.
+ */
+function summarizeTests() {
+  const total = { passed: 0, failed: 0, skipped: 0 }
+  const lines = []
+  let missing = 0
+  for (const dir of workspaceDirs()) {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    if (typeof manifest.scripts?.test !== 'string') continue
+    const file = join(dir, REPORT)
+    if (!existsSync(file)) {
+      missing++
+      lines.push(`${manifest.name}: no test report (its tests did not run; see above)`)
+      continue
+    }
+    const report = JSON.parse(readFileSync(file, 'utf8'))
+    const files = report.testResults ?? []
+    const brokenFiles = files.filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length
+    const counts = {
+      passed: report.numPassedTests ?? 0,
+      failed: (report.numFailedTests ?? 0) + brokenFiles,
+      skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    }
+    for (const key of Object.keys(total)) total[key] += counts[key]
+    const failedFiles = files.filter((f) => f.status === 'failed').length
+    lines.push(
+      `${manifest.name}: ${files.length} test file${files.length === 1 ? "" : "s"}${failedFiles > 0 ? ` (${failedFiles} failed)` : ''}, ` +
+        `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+    )
+  }
+  const width = Math.max(...lines.map((line) => line.indexOf(':')))
+  process.stdout.write(`\nTests\n${lines.map((line) => `  ${line.slice(0, line.indexOf(':') + 1).padEnd(width + 1)}${line.slice(line.indexOf(':') + 1)}`).join('\n')}\n`)
+  process.stdout.write(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`)
+  return total.failed === 0 && missing === 0
+}
+
+/** Removes every package's previous test report, so a package that does not run reports nothing. */
+function clearTestReports() {
+  for (const dir of workspaceDirs()) rmSync(join(dir, REPORT), { force: true })
 }
 
 const cli = join(root, 'packages', 'cli', 'dist', 'bin.js')
@@ -82,16 +146,32 @@ const cli = join(root, 'packages', 'cli', 'dist', 'bin.js')
 ensurePnpm()
 install()
 switch (task) {
-  case 'test':
+  case 'test': {
     // Build first and alone: lint, typecheck and the tests then share two cores without fighting
-    // the bundler, and a build failure stops everything early.
+    // the bundler, and a build failure stops everything early. After that every step runs even
+    // when an earlier one failed, so one run shows every failure and how many tests ran. The tests
+    // run in a turbo run of their own because the reporter arguments go to every task of a run.
     turbo(['build'])
-    turbo(['lint', 'typecheck', 'test'], ['--concurrency=2', ...rest])
-    break
+    const failed = []
+    if (turbo(['lint', 'typecheck'], ['--concurrency=2', '--continue=always', ...rest], { allowFail: true }) !== 0) failed.push('lint or typecheck')
+    if (run(process.execPath, [join(root, 'scripts', 'docs.mjs'), '--check'], { allowFail: true }) !== 0) failed.push('API reference (docs)')
+    clearTestReports()
+    if (turbo(['test'], ['--concurrency=2', '--continue=always', ...rest, ...VITEST_ARGS], { allowFail: true }) !== 0) failed.push('tests')
+    if (failed.length > 0) process.stderr.write(`\ngitops-sdk: failed: ${failed.join(', ')} (output above)\n`)
+    const passed = summarizeTests()
+    process.exit(failed.length === 0 && passed ? 0 : 1)
+  }
+  case 'test-summary':
+    // The summary of the last `test` run, from the reports it left.
+    process.exit(summarizeTests() ? 0 : 1)
   case 'build':
   case 'lint':
   case 'typecheck':
     turbo([task], rest)
+    break
+  case 'docs':
+    turbo(['build'])
+    run(process.execPath, [join(root, 'scripts', 'docs.mjs'), ...rest])
     break
   case 'bench':
     turbo(['build'])

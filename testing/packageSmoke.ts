@@ -1,5 +1,6 @@
-// Shared by every package's smoke test: each built entry loads through `import` (and `require`
-// where the package ships CJS) with the exports of its sources, and the package passes publint.
+// Shared by every package's smoke test: each built entry loads through `import` and `require`
+// with the exports of its sources, every subpath offers both, and the package passes publint.
+// The installed tarballs are tested from outside the workspace by examples/packages.smoke.test.ts.
 // The `require` check runs in a plain node process: vitest starts its workers with
 // `--conditions @gitops-sdk/source`, under which a CJS require of a sibling package would resolve
 // to its TypeScript sources.
@@ -29,14 +30,23 @@ function requireInPlainNode(file: string): string[] {
 export function describePackageSmoke(dir: string, entries: Readonly<Record<string, Record<string, unknown>>>): void {
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest
   const built = existsSync(join(dir, 'dist', 'index.js'))
-  const cjs = 'require' in (manifest.exports['.'] as Record<string, unknown>)
   describe.skipIf(!built)(`${manifest.name} as built`, () => {
+    it('offers every subpath to import and to require, each with its types', () => {
+      for (const [subpath, conditions] of Object.entries(manifest.exports)) {
+        if (subpath === './package.json') continue
+        expect(conditions, subpath).toMatchObject({
+          import: { types: expect.stringMatching(/\.d\.ts$/) as unknown, default: expect.stringMatching(/\.js$/) as unknown },
+          require: { types: expect.stringMatching(/\.d\.cts$/) as unknown, default: expect.stringMatching(/\.cjs$/) as unknown },
+        })
+      }
+    })
+
     it.each(Object.entries(entries))('%s loads through import with the same exports as its sources', async (entry, sources) => {
       const mod = (await import(pathToFileURL(join(dir, 'dist', `${entry}.js`)).href)) as Record<string, unknown>
       expect(Object.keys(mod).sort()).toEqual(Object.keys(sources).sort())
     })
 
-    it.runIf(cjs).each(Object.entries(entries))('%s loads through require with the same exports', (entry, sources) => {
+    it.each(Object.entries(entries))('%s loads through require with the same exports', (entry, sources) => {
       expect(requireInPlainNode(join(dir, 'dist', `${entry}.cjs`))).toEqual(Object.keys(sources).sort())
     })
 

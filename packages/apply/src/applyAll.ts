@@ -53,6 +53,7 @@ export interface ApplyOptions extends PlacementOptions {
    */
   readonly allowEmpty?: boolean | undefined
   readonly signal?: AbortSignal | undefined
+  /** Called as each object of each stage is applied. */
   readonly onProgress?: ((progress: ApplyProgress) => void) | undefined
 }
 

@@ -32,6 +32,7 @@ export interface PruneOptions {
    */
   readonly allowEmpty?: boolean | undefined
   readonly signal?: AbortSignal | undefined
+  /** Called with each object as it is deleted or skipped. */
   readonly onProgress?: ((entry: ChangeSetEntry) => void) | undefined
 }
 

@@ -32,6 +32,7 @@ export interface WaitOptions {
   /** Reads at most this many kinds or objects at once. @defaultValue 8 */
   readonly concurrency?: number | undefined
   readonly signal?: AbortSignal | undefined
+  /** Called after each poll with every object's status. */
   readonly onProgress?: ((progress: WaitProgress) => void) | undefined
   /** Time source for kstatus's Pod scheduling grace. @defaultValue `() => new Date()` */
   readonly now?: (() => Date) | undefined

@@ -5,6 +5,7 @@ import type { FlagSpec, OutputFormat } from './flags.js'
 
 /** A stream the CLI writes to. */
 export interface OutputStream {
+  /** Writes `chunk` as is. */
   write(chunk: string): unknown
   readonly isTTY?: boolean | undefined
 }

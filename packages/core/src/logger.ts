@@ -3,9 +3,13 @@ export type LogFields = Readonly<Record<string, unknown>>
 
 /** A logging seam; the SDK never writes to the console itself. */
 export interface Logger {
+  /** Logs detail useful when tracing a run. */
   debug(message: string, fields?: LogFields): void
+  /** Logs a step of normal progress. */
   info(message: string, fields?: LogFields): void
+  /** Logs something that went wrong but did not stop the operation. */
   warn(message: string, fields?: LogFields): void
+  /** Logs a failure. */
   error(message: string, fields?: LogFields): void
 }
 

@@ -116,7 +116,11 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
 export async function serveMetrics(
   registry: Registry,
   options: { readonly port: number; readonly host?: string | undefined },
-): Promise<{ readonly url: string; close(): Promise<void> }> {
+): Promise<{
+  readonly url: string
+  /** Stops serving. */
+  close(): Promise<void>
+}> {
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found\n')

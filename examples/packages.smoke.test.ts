@@ -249,10 +249,7 @@ describe('a single-file esbuild bundle', () => {
     return exec(process.execPath, [join(dir, 'out.cjs')], dir)
   }
 
-  // KNOWN FAILURE, marked with it.fails: core (internal/yaml/lib.ts) and render (internal/yaml11.ts)
-  // load `yaml` through createRequire, which a bundler cannot see. Issue 18 replaces that (branch
-  // house-goyaml); once it is merged this test passes, it.fails reports that, and `.fails` goes.
-  it.fails('of render runs in plain node', async () => {
+  it('of render runs in plain node', async () => {
     const out = await bundleAndRun('render', [
       "import { memoryFs, stringifyObjects } from '@gitops-sdk/core'",
       "import { render } from '@gitops-sdk/render'",

@@ -10,13 +10,24 @@ import { fastDocuments } from './fastYaml.js'
 
 // Loaded on first use: most kustomization files are plain block YAML that the fast reader takes,
 // and loading the `yaml` package costs tens of milliseconds of a command-line build's start-up.
-// Its `node` export is CommonJS, so `require` gives the module an import would.
+// Its `node` export is CommonJS, so `require` gives the module an import would. As in core, the
+// load is a literal `require('yaml')` first, so that bundlers see the dependency; Node's ESM has no
+// `require`, and there `createRequire` loads it.
 // Empty in the CommonJS build, where __filename stands in for it.
 const moduleUrl: string | undefined = import.meta.url
 let yamlLib: typeof Yaml | undefined
 
+function loadYaml(): typeof Yaml {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- visible to bundlers, lazy for start-up
+    return require('yaml') as typeof Yaml
+  } catch {
+    return createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
+  }
+}
+
 function parseAllDocuments(...args: Parameters<typeof Yaml.parseAllDocuments>): ReturnType<typeof Yaml.parseAllDocuments> {
-  yamlLib ??= createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
+  yamlLib ??= loadYaml()
   return yamlLib.parseAllDocuments(...args)
 }
 

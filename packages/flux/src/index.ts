@@ -32,10 +32,9 @@ export type {
   SubstituteReference,
 } from './kustomization.js'
 export { KUSTOMIZATION_API_VERSION, KUSTOMIZE_GROUP } from './kustomization.js'
-export type { JSONSchemaProps, ValidationRule } from './jsonSchema.js'
+export type { JSONSchemaProps, SchemaIssue, ValidationRule } from './jsonSchema.js'
 export type { FluxKind } from './crds.js'
 export { fluxCrd, fluxCrds, fluxKinds, fluxSchema } from './crds.js'
-export type { SchemaIssue } from './validate.js'
 export { validateFluxObject } from './validate.js'
 export type { KustomizationTimings } from './defaults.js'
 export { kustomizationSourceRef, kustomizationTimings, withFluxDefaults } from './defaults.js'

@@ -29,3 +29,11 @@ export interface ValidationRule {
   readonly rule: string
   readonly message: string
 }
+
+/** One problem of an object under its kind's schema: the field path and kube-apiserver's wording. */
+export interface SchemaIssue {
+  /** Dotted field path, with `[i]` for list items: `spec.patches[0].patch`. */
+  readonly field: string
+  /** `<field>: <problem>`, as kube-apiserver words field errors. */
+  readonly message: string
+}

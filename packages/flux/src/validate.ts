@@ -1,14 +1,7 @@
 import { checkSchema } from './internal/checkSchema.js'
 import { fluxSchema } from './crds.js'
 import type { FluxKind } from './crds.js'
-
-/** One problem of an object under its kind's schema: the field path and kube-apiserver's wording. */
-export interface SchemaIssue {
-  /** Dotted field path, with `[i]` for list items: `spec.patches[0].patch`. */
-  readonly field: string
-  /** `<field>: <problem>`, as kube-apiserver words field errors. */
-  readonly message: string
-}
+import type { SchemaIssue } from './jsonSchema.js'
 
 /**
  * Checks an object of a Flux kind against the kind's schema, as a cluster with the CRD would:

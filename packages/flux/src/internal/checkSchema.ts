@@ -1,8 +1,7 @@
 // Checks a value against a structural schema as kube-apiserver checks a custom resource: types,
 // unknown fields, required, enum, pattern, bounds, and the CEL rules the SDK's own CRDs carry.
 // Messages follow kube-apiserver's field errors ("spec.interval: Required value").
-import type { JSONSchemaProps } from '../jsonSchema.js'
-import type { SchemaIssue } from '../validate.js'
+import type { JSONSchemaProps, SchemaIssue } from '../jsonSchema.js'
 
 /** The CEL rules of the SDK's CRDs, evaluated here; a rule not listed is reported as not evaluated. */
 const knownRules: ReadonlyMap<string, (self: Record<string, unknown>) => boolean> = new Map<string, (self: Record<string, unknown>) => boolean>([

@@ -1,11 +1,8 @@
 // The HTTP side: authentication, the request log, fault injection, body limits, query options and
 // Status answers around the routed operations. A malformed request never throws out of here.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Cluster } from '../state/cluster.js'
-import type { OpenWatch } from '../verbs/watch.js'
-import type { Interceptor, RecordedRequest } from '../../types.js'
+import type { HandlerContext, LoggedRequest } from './handlerContext.js'
 import { applyFault, faultStatus } from './faults.js'
-import type { FaultState } from './faultState.js'
 import { managerFromUserAgent } from './requestOptions.js'
 import type { Route } from './route.js'
 import { route } from './route.js'
@@ -16,23 +13,6 @@ import { internalError, resourceNotFound, statusBody, StatusError } from '../../
 
 /** The request body limit of kube-apiserver: 3 MiB. */
 export const MAX_BODY_BYTES: number = 3 * 1024 * 1024
-
-/** One logged request. */
-export type LoggedRequest = RecordedRequest
-
-/** The hook type. */
-export type InterceptHook = Interceptor
-
-/** What the handler needs from the server around it. */
-export interface HandlerContext {
-  readonly cluster: Cluster
-  readonly tokens: ReadonlySet<string> | undefined
-  readonly port: () => number
-  readonly log: LoggedRequest[]
-  readonly interceptors: InterceptHook[]
-  readonly watches: Set<OpenWatch>
-  readonly faults: FaultState
-}
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

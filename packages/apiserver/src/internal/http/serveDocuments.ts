@@ -1,6 +1,6 @@
 // The documents of the server: discovery, /version, /healthz, and the OpenAPI v2 and v3 documents.
 import type { ServerResponse } from 'node:http'
-import type { HandlerContext } from './handler.js'
+import type { HandlerContext } from './handlerContext.js'
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
 import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
 import type { Route } from './route.js'

@@ -168,7 +168,6 @@ export function resolvePlain(text: string): Value {
       // kubectl prints the time as JSON does (RFC 3339), after a round trip through Go's time.Time.
       return r.value
     case '!!str':
-    case '!!merge':
     case '!!binary':
       return text
   }

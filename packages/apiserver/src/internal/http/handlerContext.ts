@@ -1,0 +1,24 @@
+// What the HTTP handler and the code it routes to need from the server around them; a module of its
+// own so the handler and the modules it calls do not import each other.
+import type { Cluster } from '../state/cluster.js'
+import type { OpenWatch } from '../verbs/watch.js'
+import type { Interceptor, RecordedRequest } from '../../types.js'
+import type { FaultState } from './faultState.js'
+
+/** One logged request. */
+export type LoggedRequest = RecordedRequest
+
+/** The hook type. */
+export type InterceptHook = Interceptor
+
+/** What the handler needs from the server around it. */
+export interface HandlerContext {
+  readonly cluster: Cluster
+  readonly tokens: ReadonlySet<string> | undefined
+  readonly port: () => number
+  readonly log: LoggedRequest[]
+  readonly interceptors: InterceptHook[]
+  readonly watches: Set<OpenWatch>
+  readonly faults: FaultState
+}
+

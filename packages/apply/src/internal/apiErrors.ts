@@ -4,23 +4,9 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { ApplyErrorCode } from '../errors.js'
 import { ApplyError } from '../errors.js'
+import type { ParsedStatus } from './parsedStatus.js'
 import { maskStatus } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
-
-/** A cause of a Status, as the API sends it. */
-interface StatusCause {
-  readonly type: string
-  readonly message: string
-  readonly field: string
-}
-
-/** What an error answer says, parsed leniently. */
-export interface ParsedStatus {
-  readonly httpStatus: number
-  readonly reason: string
-  readonly message: string
-  readonly causes: readonly StatusCause[]
-}
 
 /** Parses a Status body (JSON text), tolerating any other body. */
 export function parseStatus(httpStatus: number, text: string): ParsedStatus {

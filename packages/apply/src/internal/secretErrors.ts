@@ -5,7 +5,7 @@
 // key, so a value is hidden even when the server quotes it in a form we did not send.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
-import type { ParsedStatus } from './apiErrors.js'
+import type { ParsedStatus } from './parsedStatus.js'
 
 /** What to hide in an error about one Secret. */
 export interface SecretMask {

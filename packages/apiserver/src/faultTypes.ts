@@ -24,7 +24,7 @@ export type FaultMode =
   | { readonly mode: 'freeze' }
   /** Answer normally after `ms` milliseconds. */
   | { readonly mode: 'latency'; readonly ms: number }
-  /** 429 TooManyRequests with `Retry-After` and `details.retryAfterSeconds`. @defaultValue 1 second */
+  /** 429 TooManyRequests with `Retry-After` and `details.retryAfterSeconds`, 1 second unless set. */
   | { readonly mode: 'throttle'; readonly retryAfterSeconds?: number | undefined }
   /** A server error Status: 500 InternalError by default, or 503, 504, 403. */
   | { readonly mode: 'error'; readonly status?: 403 | 500 | 503 | 504 | undefined; readonly message?: string | undefined }
@@ -32,7 +32,7 @@ export type FaultMode =
   | { readonly mode: 'conflict' }
   /** Destroy the connection without an answer. */
   | { readonly mode: 'drop' }
-  /** Watches only: start the stream, then destroy it after `afterEvents` events. @defaultValue 0 */
+  /** Watches only: start the stream, then destroy it after `afterEvents` events (0 unless set). */
   | { readonly mode: 'cutWatch'; readonly afterEvents?: number | undefined }
 
 /** One fault rule: a mode and the requests it applies to. */

@@ -29,20 +29,19 @@ export type GitServerFault =
   /** Answer with this HTTP status, these headers and an empty body. */
   | { readonly type: 'status'; readonly status: number; readonly headers?: Readonly<Record<string, string>> | undefined }
   /**
-   * Answer 200 with git's content type for the service and this body instead of git's.
-   * @defaultValue body: a few lines of text that are no pkt-lines
+   * Answer 200 with git's content type for the service and this body instead of git's (by default a
+   * few lines of text that are no pkt-lines).
    */
   | { readonly type: 'garbage'; readonly body?: string | Uint8Array | undefined }
   /**
    * Let git answer, but flip every bit of the pack byte at offset `at` (counted in the pack itself,
-   * inside the side-band packets), so the pack arrives complete but corrupt.
-   * @defaultValue at: 20 (inside the first object)
+   * inside the side-band packets; 20, inside the first object, unless set), so the pack arrives
+   * complete but corrupt.
    */
   | { readonly type: 'corrupt-pack'; readonly at?: number | undefined }
   /**
    * Redirect to `to` (a base URL, e.g. another test server's `url`) followed by the request's path
-   * and query, with this status.
-   * @defaultValue status: 302
+   * and query, with this status (302 unless set).
    */
   | { readonly type: 'redirect'; readonly to: string; readonly status?: 301 | 302 | 303 | 307 | 308 | undefined }
 

@@ -87,6 +87,12 @@ class Run {
   private applied: AppliedState | undefined
   private readonly signal: AbortSignal
   private readonly deadline: AbortSignal
+  /**
+   * Held here so it lives as long as the reconcile: `AbortSignal.any` keeps only weak references to
+   * its sources, and an `AbortSignal.timeout` nothing else references can be collected before it
+   * fires, which left a reconcile with a frozen step running past its timeout.
+   */
+  private readonly timeoutSignal: AbortSignal
   private readonly deadlineAt: number
 
   constructor(
@@ -99,7 +105,8 @@ class Run {
     this.applied = options.previous?.applied
     this.inventory = options.previous?.status.inventory
     this.signal = options.signal ?? new AbortController().signal
-    this.deadline = AbortSignal.any([this.signal, AbortSignal.timeout(spec.timeout ?? 300_000)])
+    this.timeoutSignal = AbortSignal.timeout(spec.timeout ?? 300_000)
+    this.deadline = AbortSignal.any([this.signal, this.timeoutSignal])
     this.deadlineAt = performance.now() + (spec.timeout ?? 300_000)
   }
 

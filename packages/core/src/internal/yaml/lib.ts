@@ -18,7 +18,9 @@ function load(): typeof Yaml {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the note above: visible to bundlers, lazy for start-up
     return require('yaml') as typeof Yaml
   } catch {
-    return createRequire(moduleUrl ?? __filename)('yaml') as typeof Yaml
+    // Only where Node's ESM has no require; a bundle never gets here.
+    const nodeRequire = createRequire(moduleUrl ?? __filename)
+    return nodeRequire('yaml') as typeof Yaml
   }
 }
 

@@ -231,11 +231,13 @@ describe('README examples, run in the consumer project', () => {
 })
 
 describe('a single-file esbuild bundle', () => {
-  /** Bundles `imports` and an async `body` with esbuild into one file and runs it in plain node. */
+  /** Bundles `imports` (require calls) and an async `body` with esbuild into one file and runs it in plain node. */
   async function bundleAndRun(name: string, imports: readonly string[], body: readonly string[]): Promise<string> {
     const dir = join(work, `bundle-${name}`)
     mkdirSync(dir, { recursive: true })
-    const entry = join(consumer, `bundle-${name}.mjs`)
+    // A CommonJS entry, so the bundler takes each package's `require` build: the ESM builds load
+    // `yaml` lazily through a require that only a CommonJS build keeps visible to a bundler.
+    const entry = join(consumer, `bundle-${name}.cjs`)
     writeFileSync(entry, `${imports.join('\n')}\nvoid (async () => {\n${body.join('\n')}\n})()\n`)
     // CommonJS, the usual single file for node: dependencies that are CommonJS themselves (yaml's
     // `node` build) keep their require() of node built-ins working.
@@ -251,8 +253,8 @@ describe('a single-file esbuild bundle', () => {
 
   it('of render runs in plain node', async () => {
     const out = await bundleAndRun('render', [
-      "import { memoryFs, stringifyObjects } from '@gitops-sdk/core'",
-      "import { render } from '@gitops-sdk/render'",
+      "const { memoryFs, stringifyObjects } = require('@gitops-sdk/core')",
+      "const { render } = require('@gitops-sdk/render')",
     ], [
       // Flow style and an anchor: the full YAML reader, not the fast path for plain block YAML.
       "const fs = memoryFs({ 'kustomization.yaml': 'resources: [cm.yaml]\\nnamePrefix: &p a-\\ncommonLabels: {app: web}\\n', 'cm.yaml': 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: web}\\ndata: {k: &v x, j: *v}\\n' })",
@@ -264,7 +266,7 @@ describe('a single-file esbuild bundle', () => {
 
   it('of secrets runs in plain node', async () => {
     const out = await bundleAndRun('secrets', [
-      "import { decrypt, encrypt, generateIdentity, parseIdentities } from '@gitops-sdk/secrets'",
+      "const { decrypt, encrypt, generateIdentity, parseIdentities } = require('@gitops-sdk/secrets')",
     ], [
       'const { secretKey, recipient } = await generateIdentity()',
       "const text = await encrypt('password: hunter2\\nlist: [1, 2]\\n', { format: 'yaml', recipients: [recipient] })",

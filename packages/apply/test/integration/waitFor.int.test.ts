@@ -34,17 +34,23 @@ describe('waitFor', () => {
       { group: '', kind: 'ConfigMap', namespace: ns, name: 'cfg' },
     ]
     const seen: WaitProgress[] = []
-    let step = 0
+    let partialSent = false
+    let readySent = false
     const statuses = await waitFor(refs, {
       client: env.cluster.client,
       timeout: 20_000,
       interval: 50,
       onProgress: (p) => {
         seen.push(p)
-        // Advance the rollout one step per poll, as a controller would over time.
-        step += 1
-        if (step === 1) void setStatus(ns, 'web', { observedGeneration: 1, replicas: 1, updatedReplicas: 1 })
-        if (step === 3) void setStatus(ns, 'web', ready(2))
+        // Advance the rollout as a controller would, one step after waitFor has seen the previous
+        // one, so that no step can overtake another however slowly kubectl starts.
+        if (!partialSent) {
+          partialSent = true
+          void setStatus(ns, 'web', { observedGeneration: 1, replicas: 1, updatedReplicas: 1 })
+        } else if (!readySent && p.statuses[0]?.message === 'Replicas: 1/2') {
+          readySent = true
+          void setStatus(ns, 'web', ready(2))
+        }
       },
     })
     expect(statuses.map((s) => s.status)).toEqual(['Current', 'Current'])

@@ -1,12 +1,9 @@
+import { isKubeMap } from '@gitops-sdk/core'
 import type { JSONSchemaProps } from './jsonSchema.js'
 import { fluxSchema } from './crds.js'
 import type { FluxKind } from './crds.js'
 import { parseDuration } from './duration.js'
 import type { Kustomization, KustomizationSourceReference } from './kustomization.js'
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
 
 function applyDefaults(value: unknown, schema: JSONSchemaProps): void {
   if (Array.isArray(value)) {
@@ -14,7 +11,7 @@ function applyDefaults(value: unknown, schema: JSONSchemaProps): void {
     if (items !== undefined) for (const item of value) applyDefaults(item, items)
     return
   }
-  if (!isMap(value) || schema.properties === undefined) return
+  if (!isKubeMap(value) || schema.properties === undefined) return
   for (const [key, child] of Object.entries(schema.properties)) {
     if (!Object.prototype.hasOwnProperty.call(value, key) && child.default !== undefined) {
       Object.defineProperty(value, key, { value: structuredClone(child.default), enumerable: true, writable: true, configurable: true })
@@ -36,7 +33,7 @@ function applyDefaults(value: unknown, schema: JSONSchemaProps): void {
 export function withFluxDefaults<T>(kind: FluxKind, object: T): T {
   const copy = structuredClone(object)
   const spec = fluxSchema(kind).properties?.spec
-  if (isMap(copy) && spec !== undefined && isMap(copy.spec)) applyDefaults(copy.spec, spec)
+  if (isKubeMap(copy) && spec !== undefined && isKubeMap(copy.spec)) applyDefaults(copy.spec, spec)
   return copy
 }
 

@@ -1,4 +1,4 @@
-import { compareRefs, formatRef, refKey, refOf } from '@gitops-sdk/core'
+import { compareRefs, deepEqual, formatRef, isKubeMap, refKey, refOf } from '@gitops-sdk/core'
 import type { KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 import type { FleetBuild } from './fleetTypes.js'
 
@@ -25,25 +25,10 @@ export interface KustomizationDiff {
 
 const MASK = '***'
 
-function isMap(value: KubeValue | undefined): value is Record<string, KubeValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function same(a: KubeValue | undefined, b: KubeValue | undefined): boolean {
-  if (a === b) return true
-  if (typeof a === 'bigint' || typeof b === 'bigint') return typeof a !== 'object' && typeof b !== 'object' && String(a) === String(b)
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => same(v, b[i]))
-  if (isMap(a) && isMap(b)) {
-    const keys = Object.keys(a)
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && same(a[k], b[k]))
-  }
-  return false
-}
-
 function compare(pair: readonly [KubeValue | undefined, KubeValue | undefined], path: string, out: FieldChange[]): void {
   const [a, b] = pair
-  if (same(a, b)) return
-  if (isMap(a) && isMap(b)) {
+  if (deepEqual(a, b)) return
+  if (isKubeMap(a) && isKubeMap(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
     for (const key of keys) compare([a[key], b[key]], path === '' ? key : `${path}.${key}`, out)
     return

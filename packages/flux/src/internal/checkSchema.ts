@@ -1,6 +1,7 @@
 // Checks a value against a structural schema as kube-apiserver checks a custom resource: types,
 // unknown fields, required, enum, pattern, bounds, and the CEL rules the SDK's own CRDs carry.
 // Messages follow kube-apiserver's field errors ("spec.interval: Required value").
+import { isKubeMap } from '@gitops-sdk/core'
 import type { JSONSchemaProps, SchemaIssue } from '../jsonSchema.js'
 
 /** The CEL rules of the SDK's CRDs, evaluated here; a rule not listed is reported as not evaluated. */
@@ -15,10 +16,6 @@ const knownRules: ReadonlyMap<string, (self: Record<string, unknown>) => boolean
 
 function has(map: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(map, key) && map[key] !== undefined && map[key] !== null
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function typeName(value: unknown): string {
@@ -72,7 +69,7 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { re
     if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues }))
     return
   }
-  if (isMap(value)) checkMap(value, schema, { path, issues, issue })
+  if (isKubeMap(value)) checkMap(value, schema, { path, issues, issue })
 }
 
 function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) => void): void {

@@ -10,23 +10,29 @@ const MAX_BYTES = 512 * 1024 * 1024
 
 function git(dir: string, args: readonly string[], options: { input?: string; signal: AbortSignal }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['-C', dir, ...args], { stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } })
+    // stdin is a pipe only when there is input: git commands that read none exit without draining
+    // it, and a write to their closed pipe fails with EPIPE.
+    const child = spawn('git', ['-C', dir, ...args], { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], signal: options.signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } })
     const out: Buffer[] = []
     let size = 0
     let err = ''
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size > MAX_BYTES) child.kill()
       else out.push(chunk)
     })
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')))
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')))
     child.on('error', reject)
     child.on('close', (code) => {
       if (size > MAX_BYTES) reject(new UsageError(`${dir}: the revision holds more than ${MAX_BYTES} bytes`, { code: 'CLI_FLAG_INVALID', details: { path: dir } }))
       else if (code === 0) resolve(Buffer.concat(out))
       else reject(new Error(err.trim().split('\n').pop() ?? `git exited with ${code}`))
     })
-    child.stdin.end(options.input ?? '')
+    if (child.stdin !== null) {
+      // An early exit (a bad object id) closes the pipe: the exit code and stderr tell why.
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(options.input)
+    }
   })
 }
 

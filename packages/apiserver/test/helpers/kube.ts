@@ -59,6 +59,7 @@ export function kubectlFor(server: ApiServer): Kubectl {
         { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
         (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
       )
+      child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
       if (input !== undefined) child.stdin?.end(input)
       else child.stdin?.end()
     })

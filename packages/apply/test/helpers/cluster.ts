@@ -69,6 +69,7 @@ export async function startCluster(): Promise<TestCluster> {
         { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
         (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
       )
+      child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
       child.stdin?.end(input)
     })
   const kubectlOk = async (args: readonly string[], input?: string): Promise<string> => {

@@ -29,6 +29,7 @@ const kubectl = (args: readonly string[], input?: string): Promise<Run> =>
       { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
     )
+    child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
     child.stdin?.end(input ?? '')
   })
 

@@ -1,5 +1,5 @@
 import { formatRef, inventoryDiff, refKey } from '@gitops-sdk/core'
-import type { ChangeSet, ChangeSetEntry, Inventory, InventoryEntry, KubeObject } from '@gitops-sdk/core'
+import type { ChangeSet, ChangeSetEntry, ChangeSetReasonCode, Inventory, InventoryEntry, KubeObject } from '@gitops-sdk/core'
 import { pruneDisabled } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
@@ -40,7 +40,11 @@ export interface PruneOptions {
  * Deletes exactly the objects of `previous` that `next` no longer has, and only those that still
  * carry this inventory's ownership labels: an object someone else created under the same name is
  * left alone. Objects annotated `prune: disabled` (SDK or Flux spelling) are kept, and so is a
- * Namespace that still holds objects of another inventory; each is reported `skipped` with why.
+ * Namespace that still holds objects of another inventory; each is reported `skipped` with why
+ * (`reason`) and a {@link ChangeSetReasonCode} (`reasonCode`). The Namespace that holds the
+ * inventory itself, and the inventory's own ConfigMap or Secret, are never deleted (`PRUNE_HOLDS_INVENTORY`,
+ * `PRUNE_IS_INVENTORY`): the inventory is written after the prune, and losing it would orphan
+ * every object it lists.
  * Deletion uses background propagation and goes in reverse apply order (webhooks first, CRDs last).
  *
  * Call it only after an apply succeeded: a failed apply must prune nothing.
@@ -75,7 +79,7 @@ export async function prune(previous: Inventory, next: Inventory, options: Prune
   stale.forEach((e, i) => {
     const decision = decided[i]
     if (decision !== undefined && decision !== 'delete') {
-      const entry: ChangeSetEntry = { ref: pick(e), action: 'skipped', reason: decision }
+      const entry: ChangeSetEntry = { ref: pick(e), action: 'skipped', reason: decision.reason, reasonCode: decision.code }
       entries.push(entry)
       options.onProgress?.(entry)
     }
@@ -91,7 +95,9 @@ export async function prune(previous: Inventory, next: Inventory, options: Prune
     results.forEach((r, i) => {
       const e = batch[i] as InventoryEntry
       const entry: ChangeSetEntry = r.ok
-        ? { ref: pick(e), action: r.value ? 'deleted' : 'skipped', reason: r.value ? (options.dryRun === true ? 'dry run' : undefined) : 'already deleted' }
+        ? r.value
+          ? { ref: pick(e), action: 'deleted', reason: options.dryRun === true ? 'dry run' : undefined }
+          : { ref: pick(e), action: 'skipped', reason: 'already deleted', reasonCode: 'PRUNE_ALREADY_DELETED' }
         : { ref: pick(e), action: 'failed', reason: failureOf(pick(e), r.error).message.slice(formatRef(e).length + 2) }
       if (!r.ok) failures.push(failureOf(pick(e), r.error))
       entries.push(entry)
@@ -143,25 +149,45 @@ async function resolveServed(
   return { served: stale.filter(isServed), gone: new Set(stale.filter((e) => !isServed(e)).map(refKey)) }
 }
 
+/** Why an object of the previous inventory is kept. */
+interface Keep {
+  readonly reason: string
+  readonly code: ChangeSetReasonCode
+}
+
 /** 'delete', or why not. */
-async function decide(entry: InventoryEntry, live: KubeObject | null, options: PruneOptions): Promise<string> {
-  if (live === null) return 'already deleted'
+async function decide(entry: InventoryEntry, live: KubeObject | null, options: PruneOptions): Promise<'delete' | Keep> {
+  // Checked before anything else, even for an object already gone: the inventory is saved after
+  // the prune, and a deleted (or terminating) namespace would make that write fail for good.
+  const held = holdsInventory(entry, options.inventory)
+  if (held !== undefined) return held
+  if (live === null) return { reason: 'already deleted', code: 'PRUNE_ALREADY_DELETED' }
   if (!ownedBy(live, options.inventory)) {
     const labels = live.metadata.labels ?? {}
     const owner = labels[LABELS.inventoryName] === undefined ? 'no inventory' : `inventory ${labels[LABELS.inventoryNamespace] ?? ''}/${labels[LABELS.inventoryName]}`
-    return `not owned by inventory ${options.inventory.namespace}/${options.inventory.name} (it belongs to ${owner})`
+    return { reason: `not owned by inventory ${options.inventory.namespace}/${options.inventory.name} (it belongs to ${owner})`, code: 'PRUNE_NOT_OWNED' }
   }
-  if (pruneDisabled(live)) return 'its prune annotation is disabled'
+  if (pruneDisabled(live)) return { reason: 'its prune annotation is disabled', code: 'PRUNE_DISABLED' }
   const deletion = live.metadata.deletionTimestamp
-  if (typeof deletion === 'string' && deletion !== '') return 'already being deleted'
+  if (typeof deletion === 'string' && deletion !== '') return { reason: 'already being deleted', code: 'PRUNE_ALREADY_DELETED' }
   if (isNamespace(entry)) {
     const foreign = await foreignObjects(entry.name, options)
     if (foreign.length > 0) {
       const shown = foreign.slice(0, 3).join(', ')
-      return `it still holds objects of another inventory: ${shown}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}`
+      return { reason: `it still holds objects of another inventory: ${shown}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}`, code: 'PRUNE_FOREIGN_OBJECTS' }
     }
   }
   return 'delete'
+}
+
+/** Whether `entry` is where the inventory lives: its Namespace, or its ConfigMap or Secret. */
+function holdsInventory(entry: InventoryEntry, inventory: InventoryRef): Keep | undefined {
+  const where = `${inventory.kind ?? 'ConfigMap'}/${inventory.namespace}/${inventory.name}`
+  if (isNamespace(entry) && entry.name === inventory.namespace) return { reason: `it holds the inventory ${where}`, code: 'PRUNE_HOLDS_INVENTORY' }
+  if (entry.group === '' && entry.kind === (inventory.kind ?? 'ConfigMap') && entry.namespace === inventory.namespace && entry.name === inventory.name) {
+    return { reason: `it stores the inventory ${where}`, code: 'PRUNE_IS_INVENTORY' }
+  }
+  return undefined
 }
 
 /** Objects in `namespace` labelled for an inventory other than ours. */

@@ -4,12 +4,35 @@ import type { ObjectRef } from './objectRef.js'
 /** What happened to one object. */
 export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipped' | 'failed'
 
+/**
+ * Why an entry was skipped, as a code callers can branch on (the `reason` text says the same for
+ * people):
+ * - `PRUNE_HOLDS_INVENTORY`: a Namespace that holds the inventory itself; deleting it would lose the
+ *   inventory, so it is never pruned.
+ * - `PRUNE_IS_INVENTORY`: the ConfigMap or Secret that stores the inventory.
+ * - `PRUNE_NOT_OWNED`: the live object carries another inventory's labels, or none.
+ * - `PRUNE_DISABLED`: its prune annotation is `disabled`.
+ * - `PRUNE_FOREIGN_OBJECTS`: a Namespace that still holds objects of another inventory.
+ * - `PRUNE_ALREADY_DELETED`: it was gone already, or is being deleted.
+ */
+export type ChangeSetReasonCode =
+  | 'PRUNE_HOLDS_INVENTORY'
+  | 'PRUNE_IS_INVENTORY'
+  | 'PRUNE_NOT_OWNED'
+  | 'PRUNE_DISABLED'
+  | 'PRUNE_FOREIGN_OBJECTS'
+  | 'PRUNE_ALREADY_DELETED'
+
 /** One object's outcome in a {@link ChangeSet}. */
 export interface ChangeSetEntry {
+  /** The object this entry is about. */
   readonly ref: ObjectRef
+  /** What happened to it. */
   readonly action: Action
   /** Why it was skipped or failed, or what changed; one line. */
   readonly reason?: string | undefined
+  /** Why it was skipped, as a code; set where the SDK has one (prune's decisions). */
+  readonly reasonCode?: ChangeSetReasonCode | undefined
   /**
    * The object's `metadata.resourceVersion` after the action (created, configured, unchanged), so
    * that a later reconcile can tell cheaply whether anyone has written to it since.

@@ -10,7 +10,7 @@ export type { ObjectRef } from './objectRef.js'
 export { compareRefs, formatRef, refKey, refOf, sameRef, sortObjects, sortRefs } from './objectRef.js'
 export type { Inventory, InventoryEntry } from './inventory.js'
 export { createInventory, inventoryDiff, inventoryOf, parseInventory, serializeInventory } from './inventory.js'
-export type { Action, ChangeSet, ChangeSetEntry, ChangeSetSummary } from './changeSet.js'
+export type { Action, ChangeSet, ChangeSetEntry, ChangeSetReasonCode, ChangeSetSummary } from './changeSet.js'
 export {
   createChangeSet,
   formatChangeSet,

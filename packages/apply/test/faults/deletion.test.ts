@@ -105,3 +105,54 @@ describe('the inventory location check', () => {
     expect(verbs.filter((v) => v !== 'discovery')).toEqual(['get'])
   })
 })
+
+describe('a prune whose stale objects include the inventory location', () => {
+  /** A Namespace, a ConfigMap in it, and the inventory stored in the same Namespace. */
+  async function inventoryInOwnNamespace(prefix: string): Promise<{ ns: string; inventory: InventoryRef; namespace: KubeObject }> {
+    const ns = `${prefix}-${Math.random().toString(36).slice(2, 8)}`
+    const inventory: InventoryRef = { name: 'app', namespace: ns }
+    const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }
+    const result = await applyAll([namespace, configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory })
+    await saveInventory(result.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
+    return { ns, inventory, namespace }
+  }
+
+  it('keeps the Namespace that holds the inventory (PRUNE_HOLDS_INVENTORY) on an allowed empty set, so the inventory can still be saved', async () => {
+    const { ns, inventory } = await inventoryInOwnNamespace('inv-own-ns')
+    const previous = (await loadInventory(inventory, { client: env.cluster.client }))?.inventory ?? createInventory([])
+    const result = await applyAll([], { client: env.cluster.client, fieldManager, inventory, allowEmpty: true })
+    const pruned = await prune(previous, result.inventory, { client: env.cluster.client, inventory, allowEmpty: true })
+    expect(pruned.entries).toEqual([
+      { ref: { group: '', kind: 'Namespace', namespace: '', name: ns }, action: 'skipped', reason: `it holds the inventory ConfigMap/${ns}/app`, reasonCode: 'PRUNE_HOLDS_INVENTORY' },
+      { ref: { group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }, action: 'deleted', reason: undefined },
+    ])
+    await saveInventory(result.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
+    expect(await exists('', ns, 'Namespace')).toBe(true)
+    expect(await exists(ns, 'a')).toBe(false)
+    expect((await loadInventory(inventory, { client: env.cluster.client }))?.inventory).toEqual(createInventory([]))
+  })
+
+  it('keeps it when only the Namespace left the desired set, and in a dry run', async () => {
+    const { ns, inventory } = await inventoryInOwnNamespace('inv-own-ns-left')
+    const previous = (await loadInventory(inventory, { client: env.cluster.client }))?.inventory ?? createInventory([])
+    const result = await applyAll([configMap(ns, 'a')], { client: env.cluster.client, fieldManager, inventory })
+    for (const dryRun of [true, false]) {
+      const pruned = await prune(previous, result.inventory, { client: env.cluster.client, inventory, dryRun })
+      expect(pruned.entries.map((e) => [e.ref.kind, e.action, e.reasonCode])).toEqual([['Namespace', 'skipped', 'PRUNE_HOLDS_INVENTORY']])
+    }
+    await saveInventory(result.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
+    expect(await exists('', ns, 'Namespace')).toBe(true)
+    expect(await exists(ns, 'a')).toBe(true)
+  })
+
+  it('never deletes the inventory ConfigMap itself when an earlier apply listed it (PRUNE_IS_INVENTORY)', async () => {
+    const ns = await env.cluster.namespace('inv-self')
+    const inventory: InventoryRef = { name: 'app', namespace: ns }
+    const previous = inventoryOf([configMap(ns, 'app'), configMap(ns, 'b')])
+    await saveInventory(previous, { client: env.cluster.client, ref: inventory, fieldManager })
+    const result = await applyAll([configMap(ns, 'c')], { client: env.cluster.client, fieldManager, inventory })
+    const pruned = await prune(previous, result.inventory, { client: env.cluster.client, inventory })
+    expect(pruned.entries.find((e) => e.ref.name === 'app')).toMatchObject({ action: 'skipped', reasonCode: 'PRUNE_IS_INVENTORY' })
+    expect(await exists(ns, 'app')).toBe(true)
+  })
+})

@@ -43,7 +43,7 @@ describe('prune', () => {
     await env.cluster.kubectlApply([configMap(ns, 'theirs')], 'someone-else')
     const previous = inventoryOf([configMap(ns, 'theirs')])
     const pruned = await prune(previous, createInventory([]), { client: env.cluster.client, inventory, allowEmpty: true })
-    expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `not owned by inventory ${ns}/app (it belongs to no inventory)` })
+    expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `not owned by inventory ${ns}/app (it belongs to no inventory)`, reasonCode: 'PRUNE_NOT_OWNED' })
     expect(await exists(ns, 'theirs')).toBe(true)
   })
 
@@ -53,7 +53,7 @@ describe('prune', () => {
     const first = await applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }], { client: env.cluster.client, fieldManager, inventory: mine })
     await applyAll([configMap(ns, 'tenant')], { client: env.cluster.client, fieldManager, inventory: { name: 'other', namespace: 'default' } })
     const pruned = await prune(first.inventory, createInventory([]), { client: env.cluster.client, inventory: mine, allowEmpty: true })
-    expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `it still holds objects of another inventory: ConfigMap/${ns}/tenant` })
+    expect(pruned.entries[0]).toMatchObject({ action: 'skipped', reason: `it still holds objects of another inventory: ConfigMap/${ns}/tenant`, reasonCode: 'PRUNE_FOREIGN_OBJECTS' })
     expect(await exists('', ns, 'Namespace')).toBe(true)
   })
 
@@ -61,7 +61,7 @@ describe('prune', () => {
     const ns = await env.cluster.namespace('gone')
     const inventory: InventoryRef = { name: 'app', namespace: ns }
     const pruned = await prune(inventoryOf([configMap(ns, 'never')]), createInventory([]), { client: env.cluster.client, inventory, allowEmpty: true })
-    expect(pruned.entries).toEqual([{ ref: { group: '', kind: 'ConfigMap', namespace: ns, name: 'never' }, action: 'skipped', reason: 'already deleted' }])
+    expect(pruned.entries).toEqual([{ ref: { group: '', kind: 'ConfigMap', namespace: ns, name: 'never' }, action: 'skipped', reason: 'already deleted', reasonCode: 'PRUNE_ALREADY_DELETED' }])
   })
 
   it('prunes nothing after a failed apply, in the order a caller uses it', async () => {

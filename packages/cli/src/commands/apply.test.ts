@@ -157,6 +157,24 @@ describe('gitops apply', () => {
     expect(allowed.out).toContain(`ConfigMap/${ns}/a deleted`)
   })
 
+  it('with --prune --allow-empty keeps the namespace that holds the inventory, and the inventory is saved', async () => {
+    const ns = namespace('own-ns')
+    expect((await run(['apply', '-', '--inventory', `${ns}/app`], manifest(ns, ['a']))).code).toBe(0)
+    const emptied = await run(['apply', '-', '--inventory', `${ns}/app`, '--prune', '--allow-empty', '-o', 'json'], '')
+    expect(emptied.code, emptied.err).toBe(0)
+    const data = JSON.parse(emptied.out) as { entries: Array<Record<string, string>> }
+    expect(data.entries).toEqual([
+      { group: '', kind: 'Namespace', namespace: '', name: ns, action: 'skipped', reason: `it holds the inventory ConfigMap/${ns}/app`, reasonCode: 'PRUNE_HOLDS_INVENTORY' },
+      { group: '', kind: 'ConfigMap', namespace: ns, name: 'a', action: 'deleted' },
+    ])
+    expect(await client.get({ group: '', kind: 'Namespace', namespace: '', name: ns })).toBeDefined()
+    const stored = await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'app' })
+    expect(JSON.parse(String((stored?.data as Record<string, unknown> | undefined)?.inventory))).toMatchObject({ entries: [] })
+    // A later run finds a valid, empty inventory and has nothing to do.
+    const again = await run(['apply', '-', '--inventory', `${ns}/app`, '--prune', '--allow-empty'], '')
+    expect(again).toMatchObject({ code: 0, out: 'no objects\n' })
+  })
+
   it('refuses bad usage with exit 2', async () => {
     expect((await run(['apply', 'x.yaml'])).err).toBe('gitops apply: gitops apply needs --inventory NS/NAME\n')
     expect((await run(['apply', '--inventory', 'a/b'])).err).toBe('gitops apply: gitops apply needs DIR, FILE or - (stdin)\n')

@@ -20,6 +20,7 @@ const flags = {
 function entryData(e: ChangeSetEntry): Record<string, string> {
   const data: Record<string, string> = { group: e.ref.group, kind: e.ref.kind, namespace: e.ref.namespace, name: e.ref.name, action: e.action }
   if (e.reason !== undefined) data.reason = e.reason
+  if (e.reasonCode !== undefined) data.reasonCode = e.reasonCode
   if (e.resourceVersion !== undefined) data.resourceVersion = e.resourceVersion
   return data
 }

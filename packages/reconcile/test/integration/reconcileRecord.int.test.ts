@@ -84,3 +84,26 @@ describe('writeRecord', () => {
     expect((await loadInventory(inventory, { client }))?.inventory.entries.map((e) => e.name)).toEqual(['existing-a'])
   })
 })
+
+describe('a reconcile whose inventory lives in a namespace the source stops declaring', () => {
+  it('keeps that namespace (PRUNE_HOLDS_INVENTORY), saves the inventory and writes the record there', async () => {
+    const ns = `own-${Math.random().toString(36).slice(2, 8)}`
+    const inventory = { namespace: ns, name: 'own' }
+    const steps = createReconcileSteps({ source: { url: `${gitServer.url}/app` }, client, inventory })
+    const namespaceYaml = `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`
+    const inNs = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ${ns}}\ndata: {v: "1"}\n`
+    await repo.commit({ 'app/kustomization.yaml': 'resources: [ns.yaml, a.yaml]\n', 'app/ns.yaml': namespaceYaml, 'app/a.yaml': inNs }, { message: 'own namespace' })
+    const first = await reconcile({ name: 'own', path: 'app', prune: true }, steps)
+    expect(first.status.failure).toBeUndefined()
+
+    await repo.commit({ 'app/kustomization.yaml': 'resources: []\n', 'app/ns.yaml': null, 'app/a.yaml': null }, { message: 'empty' })
+    const emptied = await reconcile({ name: 'own', path: 'app', prune: true, allowEmpty: true }, steps)
+    expect(emptied.status.failure).toBeUndefined()
+    const skipped = emptied.status.changeSet.entries.find((e) => e.ref.kind === 'Namespace')
+    expect(skipped).toMatchObject({ action: 'skipped', reasonCode: 'PRUNE_HOLDS_INVENTORY' })
+    await writeRecord(recordOf(emptied.status), { client, inventory })
+    expect(await client.get({ group: '', version: 'v1', kind: 'Namespace', namespace: '', name: ns })).toBeDefined()
+    expect(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: ns, name: 'a' })).toBeUndefined()
+    expect(await loadInventory(inventory, { client })).toMatchObject({ inventory: { entries: [] } })
+  })
+})

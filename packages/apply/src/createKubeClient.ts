@@ -335,6 +335,7 @@ class HttpKubeClient implements KubeClient {
   async #request(verb: string, request: RawRequest, subject: string): Promise<RawResponse> {
     const { signal } = request
     const dryRun = request.query?.dryRun !== undefined
+    const seen = { verb, dryRun, method: request.method, url: requestUrl(this.#transport.server, request) }
     for (let attempt = 0; ; attempt += 1) {
       signal?.throwIfAborted()
       let response: RawResponse
@@ -344,7 +345,7 @@ class HttpKubeClient implements KubeClient {
       try {
         response = await this.#transport.send({ ...request, signal: bounded })
       } catch (cause) {
-        this.#settings.onRequest?.({ verb, code: 0, dryRun })
+        this.#settings.onRequest?.({ ...seen, code: 0 })
         if (signal?.aborted === true) throw signal.reason
         if (deadline?.aborted === true) {
           throw new ApplyError({
@@ -355,7 +356,7 @@ class HttpKubeClient implements KubeClient {
         }
         throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)
       }
-      this.#settings.onRequest?.({ verb, code: response.status, dryRun })
+      this.#settings.onRequest?.({ ...seen, code: response.status })
       if (!RETRYABLE.has(response.status) || attempt >= this.#settings.retries) return response
       await sleep(retryDelay(response, attempt), signal)
     }
@@ -382,6 +383,23 @@ class HttpKubeClient implements KubeClient {
 /** How to mask errors about a Secret; undefined for other kinds. */
 function maskFor(target: { readonly group: string; readonly kind: string; readonly name?: string | undefined; readonly namespace?: string | undefined }, object?: KubeObject): SecretMask | undefined {
   return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
+}
+
+/** The URL of a request as logs may show it: no userinfo, no headers, no body. */
+function requestUrl(server: string, request: RawRequest): string {
+  let base = server.replace(/\/+$/, '')
+  try {
+    const parsed = new URL(server)
+    parsed.username = ''
+    parsed.password = ''
+    base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
+  } catch {
+    base = base.replace(/\/\/[^/@]*@/, '//')
+  }
+  const query = new URLSearchParams()
+  for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.append(key, value)
+  const text = query.toString()
+  return `${base}${request.path}${text === '' ? '' : `?${text}`}`
 }
 
 function retryDelay(response: RawResponse, attempt: number): number {

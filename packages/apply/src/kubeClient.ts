@@ -87,7 +87,15 @@ export interface ApiRequestEvent {
   readonly verb: string
   /** The HTTP status code, or 0 when no answer arrived. */
   readonly code: number
+  /** Whether the request was a server-side dry run. */
   readonly dryRun: boolean
+  /** The HTTP method (`GET`, `PATCH`, …). */
+  readonly method?: string | undefined
+  /**
+   * The request's URL, for debug logs: the server without any userinfo, the path and the query
+   * (never a header, a token or a body).
+   */
+  readonly url?: string | undefined
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isGitOpsError, stringifyValue } from '@gitops-sdk/core'
-import type { KubeValue } from '@gitops-sdk/core'
+import type { KubeValue, Logger } from '@gitops-sdk/core'
 import { UsageError } from './errors.js'
 import type { FlagSpec, OutputFormat } from './flags.js'
 
@@ -23,6 +23,11 @@ export interface CliIO {
    * embed the CLI and for tests, which branch on its `code` rather than on the printed text.
    */
   readonly onError?: ((error: unknown) => void) | undefined
+  /**
+   * Where the commands log what each step does (`--log-level`, `--log-format`): set by `main` to
+   * a logger on stderr, masked like every other line; absent means silent.
+   */
+  readonly logger?: Logger | undefined
 }
 
 /** What a sub-command gets: its arguments, the io, and shared helpers. */
@@ -88,6 +93,11 @@ export function printResult(io: CliIO, result: CommandResult): void {
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value
+}
+
+/** Logs a debug line through the io's logger, if any. */
+export function debug(io: CliIO, message: string, fields?: Readonly<Record<string, unknown>>): void {
+  io.logger?.debug(message, fields)
 }
 
 /** Progress goes to stderr, one plain line each, so stdout stays machine-readable. */

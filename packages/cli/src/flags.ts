@@ -26,6 +26,48 @@ export type OutputFormat = 'text' | 'json' | 'yaml'
 export const commonOptions: FlagSpec = {
   output: { type: 'string', short: 'o', default: 'text' },
   help: { type: 'boolean', short: 'h', default: false },
+  'log-level': { type: 'string', default: 'info' },
+  'log-format': { type: 'string', default: 'text' },
+}
+
+/** The values of the flags that take one of a few words, for checking and for shell completion. */
+export const FLAG_CHOICES: Readonly<Record<string, readonly string[]>> = {
+  output: ['text', 'json', 'yaml'],
+  'log-level': ['error', 'warn', 'info', 'debug'],
+  'log-format': ['text', 'json'],
+}
+
+/** What `--log-level` and `--log-format` ask for. */
+export interface LogSettings {
+  readonly level: 'error' | 'warn' | 'info' | 'debug'
+  readonly format: 'text' | 'json'
+}
+
+/**
+ * Reads `--log-level` and `--log-format` wherever they stand (before or after the sub-command, up to
+ * `--`), before the sub-command parses its flags, so that its first steps are logged too. The last
+ * one given wins, as with parseArgs.
+ */
+export function logSettings(argv: readonly string[]): LogSettings {
+  let level: string = 'info'
+  let format: string = 'text'
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--') break
+    for (const name of ['log-level', 'log-format'] as const) {
+      let value: string | undefined
+      if (arg === `--${name}`) value = argv[++i]
+      else if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3)
+      else continue
+      const choices = FLAG_CHOICES[name] ?? []
+      if (value === undefined || !choices.includes(value)) {
+        throw new UsageError(`--${name} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1) ?? ''}, not ${value ?? 'nothing'}`, { code: 'CLI_FLAG_INVALID', details: { flag: `--${name}` } })
+      }
+      if (name === 'log-level') level = value
+      else format = value
+    }
+  }
+  return { level: level as LogSettings['level'], format: format as LogSettings['format'] }
 }
 
 /**

@@ -15,6 +15,45 @@ function capture(): { io: CliIO; out: () => string; err: () => string } {
   }
 }
 
+describe('--log-level and --log-format', () => {
+  it('are listed in the help', async () => {
+    const c = capture()
+    expect(await main(['--help'], c.io)).toBe(0)
+    expect(c.out()).toContain('--log-level error|warn|info|debug')
+    expect(c.out()).toContain('--log-format text|json')
+  })
+
+  it('log nothing at the default level, and what each step does at debug on stderr, before or after the command', async () => {
+    const quiet = capture()
+    expect(await main(['completion', 'bash'], quiet.io)).toBe(0)
+    expect(quiet.err()).toBe('')
+    for (const argv of [['--log-level', 'debug', 'completion', 'bash'], ['completion', 'bash', '--log-level=debug']]) {
+      const c = capture()
+      expect(await main(argv, c.io)).toBe(0)
+      expect(c.err()).toBe('debug gitops completion: starting command=completion\n')
+      expect(c.out()).toContain('_gitops()')
+    }
+  })
+
+  it('write one JSON object per line with --log-format json', async () => {
+    const c = capture()
+    expect(await main(['version', '--log-level', 'debug', '--log-format', 'json'], c.io)).toBe(0)
+    expect(c.err().trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ level: 'debug', message: 'gitops version: starting', command: 'version' }])
+  })
+
+  it('refuse other values as usage errors, exit 2', async () => {
+    for (const [argv, message] of [
+      [['build', '.', '--log-level', 'trace'], 'gitops build: --log-level must be error, warn, info or debug, not trace\n'],
+      [['--log-format=xml', 'build', '.'], 'gitops build: --log-format must be text or json, not xml\n'],
+      [['build', '.', '--log-level'], 'gitops build: --log-level must be error, warn, info or debug, not nothing\n'],
+    ] as const) {
+      const c = capture()
+      expect(await main(argv, c.io)).toBe(2)
+      expect(c.err()).toBe(message)
+    }
+  })
+})
+
 describe('gitops', () => {
   it('prints help listing the commands, exit 0', async () => {
     const c = capture()

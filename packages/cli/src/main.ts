@@ -1,8 +1,9 @@
+import { createStreamLogger } from '@gitops-sdk/core'
 import { commands } from './commands/registry.js'
 import { describeError, EXIT_ERROR, EXIT_OK } from './context.js'
 import type { CliIO, Command } from './context.js'
 import { UsageError } from './errors.js'
-import { didYouMean, leadingGlobalFlags } from './flags.js'
+import { didYouMean, leadingGlobalFlags, logSettings } from './flags.js'
 import { maskingStream, secretsOf } from './redact.js'
 import { version } from './version.js'
 
@@ -20,11 +21,15 @@ Commands:
 ${list}
 
 Flags every command takes:
-  -o, --output text|json|yaml   output format (default text)
-  -h, --help                    help for the command
+  -o, --output text|json|yaml        output format (default text)
+  -h, --help                         help for the command
+  --log-level error|warn|info|debug  what to log on stderr (default info); debug says what each
+                                     step does: requests (verb and URL), files read, objects applied
+  --log-format text|json             log lines as text (default) or one JSON object each
 
 Flags may stand before or after the command (gitops -o json build .); so may -n/--namespace,
--A/--all-namespaces, --kubeconfig and --context, for the commands that take them.
+-A/--all-namespaces, --kubeconfig, --context, --log-level and --log-format, for the commands that
+take them.
 
 Exit codes: 0 ok, 1 difference found (diff), 2 error.
 
@@ -89,9 +94,13 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
       io.stdout.write(command.help)
       return EXIT_OK
     }
+    const log = logSettings(rest)
+    // The logger writes to the masking stderr: a debug line is masked like any other line.
+    const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }) }
+    logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })
     const controller = new AbortController()
     const signal = io.signal === undefined ? controller.signal : AbortSignal.any([io.signal, controller.signal])
-    return await command.run({ io, argv: rest, signal })
+    return await command.run({ io: logged, argv: rest, signal })
   } catch (err) {
     io.stderr.write(`gitops${command === undefined ? '' : ` ${command.name}`}: ${describeError(err)}\n`)
     if (command !== undefined && err instanceof UsageError && err.code === 'CLI_UNKNOWN_FLAG') io.stderr.write(usageOf(command))

@@ -12,14 +12,18 @@ import type { RenderOptions } from '@gitops-sdk/render'
  */
 export async function renderDirectory(
   dir: string,
-  options: Omit<RenderOptions, 'fs'>,
+  options: Omit<RenderOptions, 'fs'> & { readonly onRead?: ((file: string) => void) | undefined },
   cwd: string = process.cwd(),
 ): Promise<KubeObject[]> {
   const [{ render }, { diskFs }] = await Promise.all([import('@gitops-sdk/render'), import('./diskFs.js')])
   const absolute = path.resolve(dir)
   const root = path.parse(absolute).root
+  const { onRead, ...renderOptions } = options
+  const disk = diskFs(root)
+  // --log-level debug names every file the build reads, as the user reads its path.
+  const fs = onRead === undefined ? disk : { ...disk, readFile: (file: string) => (onRead(displayPaths(file.replace(/^\/+/, ''), root, cwd)), disk.readFile(file)) }
   try {
-    return await render(path.relative(root, absolute).split(path.sep).join('/'), { ...options, fs: diskFs(root) })
+    return await render(path.relative(root, absolute).split(path.sep).join('/'), { ...renderOptions, fs })
   } catch (err) {
     if (!isGitOpsError(err)) throw err
     const message = displayPaths(err.message, root, cwd)

@@ -1,5 +1,5 @@
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
-import { printResult, progress } from '../context.js'
+import { debug, printResult, progress } from '../context.js'
 import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { booleanFlag, clusterFlags, DEFAULT_FIELD_MANAGER, durationFlag, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
@@ -85,7 +85,7 @@ Example:
     if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
-    const { createInventory, formatChangeSet, formatSummary, summarizeChangeSet } = await import('@gitops-sdk/core')
+    const { createInventory, formatChangeSet, formatRef, formatSummary, summarizeChangeSet } = await import('@gitops-sdk/core')
     const entries: ChangeSetEntry[] = []
     const report = (error?: unknown): void => {
       const changeSet = { entries }
@@ -97,6 +97,7 @@ Example:
     }
     try {
       progress(io, `gitops apply: ${objects.length} object${objects.length === 1 ? '' : 's'}${dryRun ? ' (dry run)' : ''}`)
+      debug(io, 'loading inventory', { inventory: `${inventory.namespace}/${inventory.name}` })
       const previous = await sdk.loadInventory(inventory, { client, signal })
       // On a terminal a bar follows the stages and objects; plain output keeps its few lines.
       const bar = io.stderr.isTTY === true ? createProgress(io) : undefined
@@ -118,6 +119,8 @@ Example:
           waitTimeout: timeout,
           signal,
           onProgress: (event) => {
+            if (event.type === 'object') debug(io, 'applied', { object: formatRef(event.entry.ref), action: event.entry.action, dryRun })
+            else if (event.type === 'stage') debug(io, 'applying stage', { stage: event.stage, objects: event.objects })
             if (event.type === 'object') bar?.update('applying', ++done, objects.length)
             else if (event.type === 'stage') bar?.update(`applying ${event.stage}`, done, objects.length)
           },
@@ -126,12 +129,22 @@ Example:
       entries.push(...result.entries)
       let next = result.inventory
       if (prune && previous !== undefined) {
-        const pruned = await sdk.prune(previous.inventory, result.inventory, { client, inventory, dryRun, allowEmpty, signal })
+        const pruned = await sdk.prune(previous.inventory, result.inventory, {
+          client,
+          inventory,
+          dryRun,
+          allowEmpty,
+          signal,
+          onProgress: (entry) => debug(io, 'pruned', { object: formatRef(entry.ref), action: entry.action, reason: entry.reason, dryRun }),
+        })
         entries.push(...pruned.entries)
       } else {
         next = merged(previous?.inventory, result.inventory, (e) => createInventory(e))
       }
-      if (!dryRun) await sdk.saveInventory(next, { client, ref: inventory, fieldManager, signal })
+      if (!dryRun) {
+        debug(io, 'saving inventory', { inventory: `${inventory.namespace}/${inventory.name}`, objects: next.entries.length })
+        await sdk.saveInventory(next, { client, ref: inventory, fieldManager, signal })
+      }
       if (booleanFlag(values, 'wait') && !dryRun) {
         const refs = result.entries.filter((e) => e.action !== 'skipped').map((e) => e.ref)
         progress(io, `gitops apply: waiting for ${refs.length} object${refs.length === 1 ? '' : 's'} to become ready`)

@@ -1,4 +1,4 @@
-import { printResult } from '../context.js'
+import { debug, printResult } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { booleanFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag, substituteFlags } from '../flags.js'
@@ -48,6 +48,7 @@ Examples:
     const from = stringFlag(values, 'substitute-from')
     let fileVariables: Record<string, string> = {}
     if (from !== undefined) {
+      debug(io, 'reading variables', { path: from })
       const text = await readFile(path.resolve(io.cwd ?? process.cwd(), from), { encoding: 'utf8', signal }).catch((err: unknown) => {
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
         throw new UsageError(`--substitute-from ${from}: ${missing ? 'no such file' : (err as Error).message}`, { code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID', details: { path: from }, cause: err })
@@ -60,8 +61,10 @@ Examples:
       plainDirectories: booleanFlag(values, 'plain-dirs'),
       substitute: substituting ? { variables: { ...fileVariables, ...variables } } : undefined,
       onWarning: (w) => io.stderr.write(`${w}\n`),
+      onRead: (file) => debug(io, 'reading file', { path: file }),
       signal,
     }, io.cwd)
+    debug(io, 'rendered', { path: positionals[0], objects: objects.length })
     printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
     return 0
   },

@@ -31,6 +31,10 @@ describe('gitops completion', () => {
     expect(complete(bash, ['-o', 'json', 'status', '-'])).toEqual(expect.arrayContaining(['--all-namespaces', '-A', '--namespace', '-n', '--inventory']) as unknown)
     expect(complete(bash, ['build', '-o', 'y'])).toEqual(['yaml'])
     expect(complete(bash, ['completion', 'z'])).toEqual(['zsh'])
+    expect(complete(bash, ['build', '--log'])).toEqual(['--log-format', '--log-level'])
+    expect(complete(bash, ['build', '--log-level', 'd'])).toEqual(['debug'])
+    expect(complete(bash, ['--log-format', 'json', 'bu'])).toEqual(['build'])
+    expect(complete(bash, ['status', '--log-format', 'j'])).toEqual(['json'])
   })
 
   it('writes zsh and fish scripts from the same registry', async () => {
@@ -41,6 +45,8 @@ describe('gitops completion', () => {
     const fish = await script('fish')
     expect(fish).toContain('complete -c gitops -n "__fish_seen_subcommand_from apply" -l allow-empty\n')
     expect(fish).toContain('complete -c gitops -n "__fish_seen_subcommand_from status" -l all-namespaces -s A\n')
+    expect(zsh).toContain("'--log-level=[--log-level]:log-level:(error warn info debug)'")
+    expect(fish).toContain("complete -c gitops -n \"__fish_seen_subcommand_from build\" -l log-format -x -a 'text json'\n")
   })
 
   it.skipIf(!has('zsh'))('writes a zsh script zsh parses', async () => {

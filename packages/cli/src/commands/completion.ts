@@ -2,7 +2,7 @@
 // take a value), and the values of -o and of `completion` itself.
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
-import { commonOptions, globalFlags, parseCommandArgs } from '../flags.js'
+import { commonOptions, FLAG_CHOICES, globalFlags, parseCommandArgs } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 
 /** The shells `gitops completion` writes a script for. */
@@ -24,8 +24,14 @@ function flagsOf(spec: FlagSpec | undefined): FlagInfo[] {
 
 const quote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`
 
+/** The spellings of the flags of `spec` that take a value. */
+function valueFlags(spec: FlagSpec): string[] {
+  return flagsOf(spec)
+    .filter((f) => f.takesValue)
+    .flatMap((f) => [`--${f.long}`, ...(f.short === undefined ? [] : [`-${f.short}`])])
+}
+
 function bash(commands: readonly Command[]): string {
-  const valueFlags = flagsOf(globalFlags).filter((f) => f.takesValue).flatMap((f) => [`--${f.long}`, ...(f.short === undefined ? [] : [`-${f.short}`])])
   const cases = commands
     .map((c) => {
       const words = flagsOf(c.flags).flatMap((f) => [`--${f.long}`, ...(f.short === undefined ? [] : [`-${f.short}`])])
@@ -43,13 +49,13 @@ _gitops() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     case "$w" in
-      ${valueFlags.join('|')}) ((i++)) ;;
+      ${valueFlags(globalFlags).join('|')}) ((i++)) ;;
       -*) ;;
       *) cmd="$w"; break ;;
     esac
   done
   case "$prev" in
-    -o|--output) COMPREPLY=($(compgen -W "text json yaml" -- "$cur")); return ;;
+${Object.entries(FLAG_CHOICES).map(([flag, words]) => `    ${flag === 'output' ? '-o|' : ''}--${flag}) COMPREPLY=($(compgen -W "${words.join(' ')}" -- "$cur")); return ;;`).join('\n')}
   esac
   if [[ -z "$cmd" ]]; then
     COMPREPLY=($(compgen -W ${quote([...commands.map((c) => c.name), 'help'].join(' '))} -- "$cur"))
@@ -76,7 +82,8 @@ function zsh(commands: readonly Command[]): string {
   const cases = commands
     .map((c) => {
       const specs = flagsOf(c.flags).map((f) => {
-        const value = f.long === 'output' ? ':format:(text json yaml)' : f.takesValue ? ':value:_files' : ''
+        const choices = FLAG_CHOICES[f.long]
+        const value = choices !== undefined ? `:${f.long}:(${choices.join(' ')})` : f.takesValue ? ':value:_files' : ''
         const long = `'--${f.long}${f.takesValue ? '=' : ''}[--${f.long}]${value}'`
         return f.short === undefined ? long : `'-${f.short}[--${f.long}]${value}' ${long}`
       })
@@ -95,7 +102,7 @@ ${list}
   local i=2 cmd=""
   while (( i < CURRENT )); do
     case "\${words[i]}" in
-      -o|--output|-n|--namespace|--kubeconfig|--context) (( i++ )) ;;
+      ${valueFlags(globalFlags).join('|')}) (( i++ )) ;;
       -*) ;;
       *) cmd="\${words[i]}"; break ;;
     esac
@@ -124,7 +131,8 @@ function fish(commands: readonly Command[]): string {
   for (const c of commands) {
     for (const f of flagsOf(c.flags)) {
       const short = f.short === undefined ? '' : ` -s ${f.short}`
-      const value = f.long === 'output' ? " -x -a 'text json yaml'" : f.takesValue ? ' -r -F' : ''
+      const choices = FLAG_CHOICES[f.long]
+      const value = choices !== undefined ? ` -x -a '${choices.join(' ')}'` : f.takesValue ? ' -r -F' : ''
       lines.push(`complete -c gitops -n "__fish_seen_subcommand_from ${c.name}" -l ${f.long}${short}${value}`)
     }
     if (c.name === 'completion') lines.push(`complete -c gitops -n "__fish_seen_subcommand_from completion" -a ${quote(SHELLS.join(' '))}`)

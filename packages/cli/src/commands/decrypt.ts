@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { debug } from '../context.js'
 import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
@@ -92,6 +93,7 @@ Example:
     const { decrypt, formatForPath } = await import('@gitops-sdk/secrets')
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const format = inputType ?? formatForPath(path)
+    debug(io, 'decrypting file', { path: positionals[0], format, identities: identities.length })
     const plain = await decrypt(await readInput(path, positionals[0] ?? path, signal), { format, outputFormat: outputType, identities, source: positionals[0], signal })
     writeBytes(io, plain)
     return 0

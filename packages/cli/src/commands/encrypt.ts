@@ -1,3 +1,4 @@
+import { debug } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
@@ -45,6 +46,7 @@ Example:
     if (recipients.length === 0) throw new UsageError('--age RECIPIENT is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--age' } })
     const encryptedRegex = stringFlag(values, 'encrypted-regex')
     const { encrypt, formatForPath } = await import('@gitops-sdk/secrets')
+    debug(io, 'encrypting file', { path: positionals[0], recipients: recipients.length })
     const text = await encrypt(await readInput(path, positionals[0] ?? path, signal), {
       format: formatForPath(path),
       recipients,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { EXIT_OK, printResult, progress } from '../context.js'
+import { debug, EXIT_OK, printResult, progress } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { booleanFlag, outputFormat, parseCommandArgs, parseRef, secretFrom, stringFlag } from '../flags.js'
@@ -68,6 +68,7 @@ Examples:
     await checkOutDir(out, dir, { cwd, home: io.env.HOME, force: booleanFlag(values, 'force') })
     const shown = redactUrl(url)
     let phase = ''
+    let logged = ''
     progress(io, `fetching ${shown}`)
     // On a terminal a bar follows the bytes received and the files written; otherwise plain lines.
     const bar = io.stderr.isTTY === true ? (await import('../terminal.js')).createProgress(io) : undefined
@@ -81,6 +82,8 @@ Examples:
         auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
         signal,
         onProgress: (event) => {
+          if (event.phase !== logged) debug(io, 'fetch', { url: shown, phase: event.phase })
+          logged = event.phase
           if (bar !== undefined) {
             bar.update(labels[event.phase] ?? event.phase, event.loaded, event.total)
             return

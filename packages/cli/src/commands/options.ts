@@ -2,9 +2,10 @@
 // identities. The flags that steer them are parsed in ../flags.ts.
 import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { KubeClient } from '@gitops-sdk/apply'
+import type { ApiRequestEvent, KubeClient } from '@gitops-sdk/apply'
 import type { KubeObject } from '@gitops-sdk/core'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
+import { debug } from '../context.js'
 import type { CliIO } from '../context.js'
 import { UsageError } from '../errors.js'
 import { kubeconfigPath, stringFlag } from '../flags.js'
@@ -32,6 +33,7 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
   const { loadIdentitiesFromEnv, parseIdentities } = await import('@gitops-sdk/secrets')
   const identities: AgeIdentity[] = []
   for (const file of files) {
+    debug(io, 'reading age identities', { file })
     const text = await readFile(resolve(io.cwd ?? process.cwd(), file), { encoding: 'utf8', signal }).catch((err: unknown) => {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
       throw new UsageError(`${file}: no such file (--age-key-file)`, { code: 'CLI_FILE_NOT_FOUND', details: { path: file } })
@@ -46,7 +48,15 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
 /** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
 export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
   const { createKubeClient } = await import('@gitops-sdk/apply')
-  return createKubeClient({ kubeconfig: kubeconfigPath(io, values), context: stringFlag(values, 'context'), signal })
+  const kubeconfig = kubeconfigPath(io, values)
+  debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
+  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), onRequest: logRequest(io), signal })
+}
+
+/** Logs each API request at debug level: verb, method, URL (never credentials) and status code. */
+export function logRequest(io: CliIO): ((request: ApiRequestEvent) => void) | undefined {
+  if (io.logger === undefined) return undefined
+  return (r) => debug(io, 'api request', { verb: r.verb, method: r.method, url: r.url, code: r.code, dryRun: r.dryRun })
 }
 
 /**
@@ -57,6 +67,7 @@ export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal
 export async function readObjects(io: CliIO, input: string, signal: AbortSignal): Promise<KubeObject[]> {
   const { parseObjects } = await import('@gitops-sdk/core')
   if (input === '-') {
+    debug(io, 'reading objects from stdin')
     let text = ''
     const decoder = new TextDecoder()
     for await (const chunk of io.stdin ?? process.stdin) {
@@ -68,7 +79,10 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
   const path = resolve(io.cwd ?? process.cwd(), input)
   const info = await stat(path).catch(() => undefined)
   if (info === undefined) throw new UsageError(`${input}: no such file or directory`, { code: 'CLI_FILE_NOT_FOUND', details: { path: input } })
+  debug(io, info.isDirectory() ? 'rendering directory' : 'reading file', { path: input })
   if (!info.isDirectory()) return parseObjects(await abortable(readFile(path, { encoding: 'utf8', signal }), signal), { source: input })
   const { renderDirectory } = await import('../renderDirectory.js')
-  return renderDirectory(path, { plainDirectories: true, signal }, io.cwd)
+  const objects = await renderDirectory(path, { plainDirectories: true, signal, onRead: (file) => debug(io, 'reading file', { path: file }) }, io.cwd)
+  debug(io, 'rendered', { path: input, objects: objects.length })
+  return objects
 }

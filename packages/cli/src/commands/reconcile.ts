@@ -1,11 +1,12 @@
+import { formatRef } from '@gitops-sdk/core'
 import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
-import { booleanFlag, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
+import { booleanFlag, debug, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { createProgress, useColor } from '../terminal.js'
 import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
-import { maskData, maskText, secretsOf } from '../redact.js'
-import { loadAgeIdentities } from './options.js'
+import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
+import { loadAgeIdentities, logRequest } from './options.js'
 
 const flags = {
   url: { type: 'string' },
@@ -101,15 +102,20 @@ Example:
       // one would win over them), as gitops fetch does.
       auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
     }
+    const shownUrl = redactUrl(url)
+    let fetchPhase = ''
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
     const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
     const record = engine
     const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
+    const kubeconfig = kubeconfigPath(io, values)
+    debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
+    const logged = logRequest(io)
     const client = await createKubeClient({
-      kubeconfig: kubeconfigPath(io, values),
+      kubeconfig,
       context: stringFlag(values, 'context'),
-      onRequest: metrics === undefined ? undefined : (r) => metrics.countApiRequest(r),
+      onRequest: metrics === undefined && logged === undefined ? undefined : (r) => (metrics?.countApiRequest(r), logged?.(r)),
       signal,
     })
     const progress = createProgress(io)
@@ -124,6 +130,11 @@ Example:
       force: booleanFlag(values, 'force'),
       waitTimeout: timeout,
       onProgress: (event) => {
+        if ('phase' in event) {
+          if (event.phase !== fetchPhase) debug(io, 'fetch', { url: shownUrl, phase: event.phase })
+          fetchPhase = event.phase
+        } else if (event.type === 'object') debug(io, 'applied', { object: formatRef(event.entry.ref), action: event.entry.action })
+        else if (event.type === 'stage') debug(io, 'applying stage', { stage: event.stage, objects: event.objects })
         if ('phase' in event) progress.update(`fetch: ${event.phase}`, event.loaded, event.total)
         else if (event.type === 'stage') progress.update(`apply: ${event.stage}`, 0, event.objects)
       },
@@ -159,6 +170,7 @@ Example:
     }
     const onEvent = (event: ReconcilerEvent): void => {
       metrics?.observe(event)
+      if (event.type === 'phase-started' || event.type === 'phase-finished') debug(io, `reconcile ${event.type === 'phase-started' ? 'phase' : 'phase done'}`, { name: event.name, phase: event.phase })
       if (event.type === 'phase-started') progress.update(event.phase, 0)
     }
     const server = metrics === undefined ? undefined : await serveMetrics(metrics.registry, { port: metricsPort ?? 0 })

@@ -3,6 +3,9 @@
 // the repository URL, a token and a password read through --token-env/--password-env) and every
 // channel the CLI writes is searched for them: stdout and stderr in text, json and yaml, on a
 // terminal and not, and the inventory ConfigMap with the recorded status that `gitops status` shows.
+// Every scenario runs three times: at the default log level, and at --log-level debug with each
+// --log-format (debug logs name every request, file and object). A continuous reconcile serves its
+// Prometheus metrics, which are scraped and searched too.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +17,9 @@ import { createKubeClient } from '@gitops-sdk/apply'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer } from '@gitops-sdk/git-source/testing'
-import { run } from '../helpers/run.js'
+import { main } from '../../src/main.js'
+import type { CliIO } from '../../src/context.js'
+import { run as runOnce } from '../helpers/run.js'
 import type { Run } from '../helpers/run.js'
 
 const keyFile = fileURLToPath(new URL('../../../../examples/fleet/age.agekey', import.meta.url))
@@ -47,6 +52,30 @@ function record(name: string, result: Run): Run {
   return result
 }
 
+// The log levels every scenario runs at; the first is the default and gives the result asserted on.
+const LOG_VARIANTS: readonly (readonly string[])[] = [[], ['--log-level', 'debug', '--log-format', 'text'], ['--log-level=debug', '--log-format=json']]
+let debugLines = 0
+
+/**
+ * Runs `gitops argv` once per log variant (an `--out DIR` gets a directory of its own per run) and
+ * keeps every run's channels; resolves to the default run, after checking the others ended alike.
+ */
+async function run(argv: readonly string[], options: Parameters<typeof runOnce>[1]): Promise<Run> {
+  const runs: Run[] = []
+  for (const [i, extra] of LOG_VARIANTS.entries()) {
+    const args = argv.map((a, k) => (i > 0 && argv[k - 1] === '--out' ? `${a}-log${i}` : a))
+    const r = await runOnce([...args, ...extra], options)
+    if (i > 0) {
+      record(`${argv[0] ?? ''} ${extra.join(' ')}`, r)
+      debugLines += r.err.split('\n').filter((l) => l.startsWith('debug ') || l.startsWith('{"level":"debug"')).length
+    }
+    runs.push(r)
+  }
+  const first = runs[0] as Run
+  expect(runs.map((r) => r.code), runs.map((r) => r.err).join('\n')).toEqual(runs.map(() => first.code))
+  return first
+}
+
 const env = (): Record<string, string> => ({ NO_COLOR: '1', HOME: join(dir, 'home'), KUBECONFIG: kubeconfig, GIT_TOKEN: ENV_TOKEN, GIT_PASSWORD: ENV_PASSWORD })
 
 beforeAll(async () => {
@@ -60,7 +89,7 @@ beforeAll(async () => {
   // A SOPS-encrypted Secret, encrypted by the CLI itself for the test-only key of the demo.
   const recipient = /# public key: (age1\w+)/.exec(readFileSync(keyFile, 'utf8'))?.[1] ?? ''
   writeFileSync(join(dir, 'db.yaml'), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: leaks\nstringData:\n  password: ${SOPS_VALUE}\n`)
-  const encrypted = await run(['encrypt', 'db.yaml', '--age', recipient, '--encrypted-regex', '^(data|stringData)$'], { cwd: dir })
+  const encrypted = await runOnce(['encrypt', 'db.yaml', '--age', recipient, '--encrypted-regex', '^(data|stringData)$'], { cwd: dir })
   expect(encrypted.code).toBe(0)
   const repo = await createRepository(join(dir, 'repos'), { name: 'fleet.git' })
   await repo.commit({
@@ -80,7 +109,8 @@ afterAll(async () => {
 
 const withCredentials = (server: GitServer, password: string): string => server.url.replace('http://', `http://bot:${password}@`)
 
-describe('no secret reaches any channel of the CLI', () => {
+// Each scenario runs at three log settings: generous time for a loaded machine.
+describe('no secret reaches any channel of the CLI', { timeout: 180_000 }, () => {
   it('fetch with credentials in the URL, from the environment, and failing ones', async () => {
     for (const output of ['text', 'json', 'yaml']) {
       for (const tty of [false, true]) {
@@ -135,8 +165,61 @@ describe('no secret reaches any channel of the CLI', () => {
     }
   })
 
+  it('a continuous reconcile at debug level: its log, its output, its metrics and its record', async () => {
+    for (const format of ['text', 'json']) {
+      let out = ''
+      let err = ''
+      const stop = new AbortController()
+      const statusSeen = new Promise<void>((resolve) => {
+        const io: CliIO = {
+          stdout: {
+            write: (s: string) => {
+              out += s
+              if (out.includes('\n')) resolve()
+            },
+          },
+          stderr: { write: (s: string) => (err += s) },
+          env: env(),
+          cwd: dir,
+          signal: stop.signal,
+        }
+        const url = `${withCredentials(basicServer, URL_PASSWORD)}/fleet.git?access_token=${QUERY_TOKEN}`
+        const args = ['reconcile', '--url', url, '--path', 'app', '--inventory', 'default/leaks-metrics', '--prune', '--age-key-file', keyFile, '--interval', '1h', '--metrics-port', '0', '--log-level', 'debug', '--log-format', format, '-o', 'json']
+        void main(args, io).then(() => resolve())
+      })
+      await statusSeen
+      const metricsUrl = /metrics at (\S+)/.exec(err)?.[1]
+      expect(metricsUrl, err).toBeDefined()
+      const metricsText = await (await fetch(metricsUrl ?? '')).text()
+      // The record is written right after the status is printed: wait for it before stopping.
+      for (let i = 0; i < 200; i++) {
+        const live = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'leaks-metrics' })
+        if (live?.metadata.annotations?.['gitops-sdk.io/reconcile-status'] !== undefined) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      stop.abort()
+      expect(metricsText).toContain('gitops_reconcile_condition')
+      expect(metricsText).toContain('gitops_api_requests_total')
+      channels.push({ name: `reconcile metrics (${format})`, text: metricsText }, { name: `continuous reconcile stdout (${format})`, text: out }, { name: `continuous reconcile stderr (${format})`, text: err })
+      debugLines += err.split('\n').filter((l) => l.startsWith('debug ') || l.startsWith('{"level":"debug"')).length
+    }
+    const recorded = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'leaks-metrics' })
+    expect(recorded?.metadata.annotations?.['gitops-sdk.io/reconcile-status']).toBeDefined()
+    channels.push({ name: 'recorded status (continuous reconcile)', text: JSON.stringify(recorded) })
+  })
+
+  it('logged what each step does at debug level', () => {
+    expect(debugLines).toBeGreaterThan(100)
+    const logs = channels.filter((c) => / stderr$| stderr \(/.test(c.name)).map((c) => c.text).join('\n')
+    // Requests with their verb and URL, files read, objects applied: the content being searched.
+    expect(logs).toMatch(/debug api request verb=apply method=PATCH url=https?:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/leaks\/secrets\/direct\?fieldManager=gitops/)
+    expect(logs).toContain('"message":"applied","object":"Secret/leaks/db"')
+    expect(logs).toMatch(/debug reading file path=direct\.yaml/)
+    expect(logs).toMatch(/debug fetch url=http:\/\/bot:\*+@127\.0\.0\.1/)
+  })
+
   it('finds no marker in any channel', () => {
-    expect(channels.length).toBeGreaterThan(40)
+    expect(channels.length).toBeGreaterThan(120)
     const found = channels.flatMap((c) => [...markers, ...encoded].filter((m) => c.text.includes(m)).map((m) => `${c.name}: ${m}`))
     // What the CLI prints and stores is clean. The error objects that CliIO.onError hands an
     // embedding program come from the libraries unmasked; git-source keeps `?access_token=` in the

@@ -78,7 +78,7 @@ export function createObject(cluster: Cluster, type: ResourceType, create: { nam
   defaultObject(cluster, type, object)
   prepareCreate(cluster, type, object)
   // Validation answers before namespace admission, as kube-apiserver's create handler orders them.
-  validateObject(type, object, undefined)
+  validateObject(type, object, { live: undefined, warnings: request.warnings })
   admitCreate(cluster, type, object)
   checkCreateResourceVersion(object)
   const now = timestamp(cluster.now())

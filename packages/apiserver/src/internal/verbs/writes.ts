@@ -17,6 +17,7 @@ import { badRequest, conflict, forbidden, invalid, OPTIMISTIC_LOCK, StatusError 
 import { defaultCustomFields, pruneBuiltinFields, pruneCustomFields } from '../rules/unknownFields.js'
 import { validateKind, validateMetadata, validateMetadataUpdate } from '../rules/validation.js'
 import { typedDecodeError } from '../rules/typedDecode.js'
+import { validateCustomObject } from '../rules/crdSchema/validate.js'
 
 /** How one write was asked for. */
 export interface WriteRequest {
@@ -138,11 +139,17 @@ function generationSubject(type: ResourceType, object: KubeObject): KubeValue | 
   return (object.spec ?? null) as KubeValue
 }
 
-/** Errors of a whole object: metadata, per-kind essentials, CRD rules. */
-export function validateObject(type: ResourceType, object: KubeObject, live: KubeObject | undefined): void {
+/** Errors of a whole object: metadata, per-kind essentials, CRD rules, a custom resource's schema. */
+export function validateObject(type: ResourceType, object: KubeObject, against: { live: KubeObject | undefined; warnings: string[] }): void {
+  const { live } = against
   const errors: FieldError[] = [...validateMetadata(type, object)]
   if (live !== undefined) errors.push(...validateMetadataUpdate(live, object))
   if (type.crd === undefined) errors.push(...validateKind(object, live))
+  else {
+    const checked = validateCustomObject(object, type.crd.schema, live)
+    errors.push(...checked.errors)
+    for (const warning of checked.warnings) if (!against.warnings.includes(warning)) against.warnings.push(warning)
+  }
   if (type === crdType) errors.push(...validateCrd(object))
   if (errors.length > 0) throw invalid(groupKind(type), object.metadata.name, errors)
 }
@@ -233,7 +240,7 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
       now: timestamp(cluster.now()),
     })
   }
-  validateObject(type, next, live)
+  validateObject(type, next, { live, warnings: request.warnings })
   return commitUpdate(cluster, type, { live, next, request })
 }
 

@@ -187,3 +187,27 @@ describe('CRD schema keywords and rules', () => {
     expect(answer.json().spec).toEqual({ size: 2, minSize: 1, url: 'not a url', note: null })
   })
 })
+
+describe('CRD defaults on read', () => {
+  it('shows a default added to the schema later on objects stored before it, without a new resourceVersion', async () => {
+    const crd = structuredClone(widgetCrd) as typeof widgetCrd & { metadata: { name: string } }
+    crd.metadata.name = 'gadgets.example.com'
+    crd.spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' }
+    const schema = crd.spec.versions[0]?.schema.openAPIV3Schema.properties.spec as unknown as { properties: Record<string, unknown>; 'x-kubernetes-validations'?: unknown }
+    delete schema['x-kubernetes-validations']
+    schema.properties.color = { type: 'string' }
+    const created = await raw(server, { method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify(crd), contentType: 'application/json' })
+    expect(created.status).toBe(201)
+    const gadgets = '/apis/example.com/v1/namespaces/default/gadgets'
+    await eventually(async () => (await raw(server, { method: 'GET', path: gadgets })).status === 200)
+    const stored = await raw(server, { method: 'POST', path: gadgets, body: JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { size: 2 } }), contentType: 'application/json' })
+    expect(stored.status).toBe(201)
+    const rv = (stored.json().metadata as { resourceVersion: string }).resourceVersion
+    schema.properties.color = { type: 'string', default: 'blue' }
+    const patch = JSON.stringify([{ op: 'replace', path: '/spec/versions', value: crd.spec.versions }])
+    expect((await raw(server, { method: 'PATCH', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com', body: patch, contentType: 'application/json-patch+json' })).status).toBe(200)
+    const read = (await raw(server, { method: 'GET', path: `${gadgets}/g` })).json()
+    expect(read.spec).toMatchObject({ size: 2, color: 'blue' })
+    expect((read.metadata as { resourceVersion: string }).resourceVersion).toBe(rv)
+  })
+})

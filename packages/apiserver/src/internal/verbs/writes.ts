@@ -310,6 +310,7 @@ export function establishCrd(cluster: Cluster, crd: KubeObject): KubeObject {
     if (previous !== undefined && previous.crd?.name !== crd.metadata.name) return writeStatus(cluster, crdType, { live: crd, status, manager: 'kube-apiserver' })
     cluster.types.set(key, custom)
     if (!cluster.customGroups.includes(custom.group)) cluster.customGroups.push(custom.group)
+    readDefaults(cluster, custom)
   }
   const written = writeStatus(cluster, crdType, { live: crd, status, manager: 'kube-apiserver' })
   if (conflictWith === undefined && !established) {
@@ -329,4 +330,15 @@ function keepAllocatedClusterIp(live: KubeObject, next: KubeObject): void {
     if (live.spec.clusterIP !== undefined) next.spec.clusterIP = structuredClone(live.spec.clusterIP)
     if (next.spec.clusterIPs === undefined && live.spec.clusterIPs !== undefined) next.spec.clusterIPs = structuredClone(live.spec.clusterIPs)
   }
+}
+
+/**
+ * kube-apiserver applies a CRD's defaults to custom resources as it reads them from storage, so objects
+ * stored before a default was added show it on every read. The stored objects take the defaults of the
+ * schema now served, without a new resourceVersion or a watch event, as a read would show them.
+ */
+function readDefaults(cluster: Cluster, custom: ResourceType): void {
+  const schema = custom.crd?.schema
+  if (schema === undefined) return
+  for (const object of cluster.store.list(custom)) defaultCustomFields(object, schema)
 }

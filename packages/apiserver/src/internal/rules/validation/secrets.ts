@@ -29,7 +29,8 @@ export function goJsonObjectError(text: string): string | undefined {
     const message = err instanceof Error ? err.message : ''
     if (/end of JSON input|Unterminated/i.test(message)) return 'unexpected end of JSON input'
     const at = /position (\d+)/.exec(message)
-    const c = at === null ? first : (text[Number(at[1])] ?? first)
+    const token = /Unexpected token '(.)'/u.exec(message)
+    const c = at !== null ? (text[Number(at[1])] ?? first) : token !== null ? (token[1] ?? first) : first
     return `invalid character ${quoteChar(c)} looking for beginning of value`
   }
   if (value === null || (typeof value === 'object' && !Array.isArray(value))) return undefined

@@ -20,7 +20,7 @@ function compile(rule: string): Program | Error {
   let program = programs.get(rule)
   if (program === undefined) {
     try {
-      program = env.parse(rule) as unknown as Program
+      program = env.parse(rule)
     } catch (err) {
       program = err instanceof Error ? err : new Error(String(err))
     }
@@ -76,7 +76,7 @@ function fieldPathOf(path: string, fieldPath: string): string {
 
 function failure(rule: KubeMap, node: CelNode, detail: string): FieldError {
   const field = fieldPathOf(node.path, trimmed(rule.fieldPath))
-  switch (rule.reason) {
+  switch (typeof rule.reason === 'string' ? rule.reason : '') {
     case 'FieldValueRequired':
       return { type: 'Required', field, detail }
     case 'FieldValueForbidden':

@@ -51,8 +51,18 @@ interface Walk {
   typeErrors: number
 }
 
-function stringChecks(value: string, schema: KubeMap, path: string, walk: Walk): void {
-  const length = [...value].length
+/** Where a check is: the value's path and the walk collecting errors. */
+interface At {
+  readonly path: string
+  readonly walk: Walk
+}
+
+/** Go's utf8.RuneCountInString: code points, a surrogate pair counting once. */
+const runeCount = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
+
+function stringChecks(value: string, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const length = runeCount(value)
   const max = num(schema.maxLength)
   const min = num(schema.minLength)
   if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} bytes` })
@@ -71,7 +81,8 @@ function stringChecks(value: string, schema: KubeMap, path: string, walk: Walk):
   }
 }
 
-function numberChecks(value: number, schema: KubeMap, path: string, walk: Walk): void {
+function numberChecks(value: number, schema: KubeMap, at: At): void {
+  const { path, walk } = at
   const max = num(schema.maximum)
   const min = num(schema.minimum)
   if (max !== undefined) {
@@ -90,23 +101,26 @@ function numberChecks(value: number, schema: KubeMap, path: string, walk: Walk):
   }
 }
 
-function enumCheck(value: KubeValue, schema: KubeMap, path: string, walk: Walk): void {
+function enumCheck(value: KubeValue, schema: KubeMap, at: At): void {
+  const { path, walk } = at
   if (!Array.isArray(schema.enum)) return
   if (schema.enum.some((allowed) => deepEqual(allowed, value))) return
   const values = schema.enum.map((allowed) => (typeof allowed === 'string' ? allowed : JSON.stringify(allowed)))
   walk.errors.push({ type: 'NotSupported', field: path, value, detail: `supported values: ${values.map((v) => JSON.stringify(v)).join(', ')}` })
 }
 
-function arrayChecks(value: KubeValue[], schema: KubeMap, path: string, walk: Walk): void {
+function arrayChecks(value: KubeValue[], schema: KubeMap, at: At): void {
+  const { path, walk } = at
   const max = num(schema.maxItems)
   const min = num(schema.minItems)
   if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} items` })
   if (min !== undefined && value.length < min) walk.errors.push({ type: 'Invalid', field: path, value: value.length, detail: `${path} in body should have at least ${min} items` })
   const items = asSchema(schema.items)
-  if (items !== undefined) value.forEach((item, i) => checkValue(item, items, `${path}.${i}`, walk))
+  if (items !== undefined) value.forEach((item, i) => checkValue(item, items, { path: `${path}.${i}`, walk }))
 }
 
-function objectChecks(value: KubeMap, schema: KubeMap, path: string, walk: Walk): void {
+function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
+  const { path, walk } = at
   const count = Object.keys(value).length
   const max = num(schema.maxProperties)
   const min = num(schema.minProperties)
@@ -119,27 +133,28 @@ function objectChecks(value: KubeMap, schema: KubeMap, path: string, walk: Walk)
   for (const [key, v] of Object.entries(value)) {
     if (path === '' && TOP_LEVEL.has(key)) continue
     const prop = asSchema(getOwn(properties, key))
-    if (prop !== undefined) checkValue(v, prop, child(path, key), walk)
-    else if (additional !== undefined) checkValue(v, additional, child(path, key), walk)
+    if (prop !== undefined) checkValue(v, prop, { path: child(path, key), walk })
+    else if (additional !== undefined) checkValue(v, additional, { path: child(path, key), walk })
   }
 }
 
-function checkValue(value: KubeValue, schema: KubeMap, path: string, walk: Walk): void {
+function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
+  const { path, walk } = at
   if (value === null) {
     if (schema.nullable === true) return
   }
   if (!typeMatches(value, schema)) {
     const actual = jsonType(value)
-    const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : String(schema.type)
+    const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
     walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
     walk.typeErrors++
     return
   }
-  if (typeof value === 'string') stringChecks(value, schema, path, walk)
-  if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, path, walk)
-  enumCheck(value, schema, path, walk)
-  if (Array.isArray(value)) arrayChecks(value, schema, path, walk)
-  else if (isKubeMap(value)) objectChecks(value, schema, path, walk)
+  if (typeof value === 'string') stringChecks(value, schema, at)
+  if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, at)
+  enumCheck(value, schema, at)
+  if (Array.isArray(value)) arrayChecks(value, schema, at)
+  else if (isKubeMap(value)) objectChecks(value, schema, at)
 }
 
 /** Go's `%#v` of the map[string]interface{} of a map-list item's keys. */
@@ -152,7 +167,8 @@ function goKeyMap(item: KubeMap, keys: readonly string[]): string {
 }
 
 /** structurallisttype.ValidateListSetsAndMaps: no duplicate set items or map keys. */
-function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, path: string, errors: FieldError[]): void {
+function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, at: { path: string; errors: FieldError[] }): void {
+  const { path, errors } = at
   if (Array.isArray(value)) {
     const listType = schema['x-kubernetes-list-type']
     if (listType === 'set') {
@@ -169,14 +185,14 @@ function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, path: str
       })
     }
     const items = asSchema(schema.items)
-    if (items !== undefined) value.forEach((item, i) => listTypeErrors(item, items, `${path}[${i}]`, errors))
+    if (items !== undefined) value.forEach((item, i) => listTypeErrors(item, items, { path: `${path}[${i}]`, errors: errors }))
   } else if (isKubeMap(value)) {
     const properties = asSchema(schema.properties) ?? {}
     const additional = asSchema(schema.additionalProperties)
     for (const [key, v] of Object.entries(value)) {
       if (path === '' && TOP_LEVEL.has(key)) continue
       const prop = asSchema(getOwn(properties, key)) ?? additional
-      if (prop !== undefined) listTypeErrors(v, prop, child(path, key), errors)
+      if (prop !== undefined) listTypeErrors(v, prop, { path: child(path, key), errors: errors })
     }
   }
 }
@@ -193,8 +209,8 @@ function oldItem(schema: KubeMap, item: KubeValue, old: KubeValue | undefined): 
   return undefined
 }
 
-function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { value: KubeValue } | undefined }, out: SchemaCheck): void {
-  const { path, old } = at
+function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { value: KubeValue } | undefined; out: SchemaCheck }): void {
+  const { path, old, out } = at
   if (Array.isArray(schema['x-kubernetes-validations'])) {
     const rules = schema['x-kubernetes-validations'].filter(isKubeMap)
     const result = evaluateRules({
@@ -209,7 +225,7 @@ function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { v
   }
   if (Array.isArray(value)) {
     const items = asSchema(schema.items)
-    if (items !== undefined) value.forEach((item, i) => celWalk(item, items, { path: `${path}[${i}]`, old: oldItem(schema, item, old?.value) }, out))
+    if (items !== undefined) value.forEach((item, i) => celWalk(item, items, { path: `${path}[${i}]`, old: oldItem(schema, item, old?.value), out }))
   } else if (isKubeMap(value)) {
     const properties = asSchema(schema.properties) ?? {}
     const additional = asSchema(schema.additionalProperties)
@@ -219,7 +235,7 @@ function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { v
       const prop = asSchema(getOwn(properties, key)) ?? additional
       if (prop === undefined) continue
       const previous = oldMap !== undefined && hasOwn(oldMap, key) ? { value: oldMap[key] as KubeValue } : undefined
-      celWalk(v, prop, { path: child(path, key), old: previous }, out)
+      celWalk(v, prop, { path: child(path, key), old: previous, out })
     }
   }
 }
@@ -230,12 +246,12 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
   if (schema === undefined) return out
   const value = object as unknown as KubeMap
   const walk: Walk = { errors: out.errors, typeErrors: 0 }
-  checkValue(value, schema, '', walk)
-  listTypeErrors(value, schema, '', out.errors)
+  checkValue(value, schema, { path: '', walk })
+  listTypeErrors(value, schema, { path: '', errors: out.errors })
   if (walk.typeErrors > 0) {
     out.errors.push({ type: 'Invalid', field: '<nil>', value: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' })
     return out
   }
-  celWalk(value, schema, { path: '', old: live === undefined ? undefined : { value: live as unknown as KubeMap } }, out)
+  celWalk(value, schema, { path: '', old: live === undefined ? undefined : { value: live as unknown as KubeMap }, out })
   return out
 }

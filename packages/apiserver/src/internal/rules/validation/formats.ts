@@ -161,7 +161,7 @@ export function nameRuleErrors(rule: NameRule, name: string, prefix: boolean): s
       return dns1035LabelErrors(masked(name, prefix))
     case 'pathSegment':
       return pathSegmentErrors(name, prefix)
-    default:
+    case 'subdomain':
       return dns1123SubdomainErrors(masked(name, prefix))
   }
 }

@@ -4,18 +4,19 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
 import { goQuote } from '../../../status.js'
+import { text } from '../../state/objects.js'
 
 /** `%#v` of a map[string]string: `map[string]string{"a":"b"}`, keys sorted; absent is `(nil)`. */
 export function goStringMap(value: KubeValue | undefined): string {
   if (!isKubeMap(value)) return 'map[string]string(nil)'
   const keys = Object.keys(value).sort()
-  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(String(value[k]))}`).join(', ')}}`
+  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(text(value[k]))}`).join(', ')}}`
 }
 
 /** `%#v` of a []string: `[]string{"a", "b"}`; absent is `(nil)`. */
 export function goStringSlice(value: KubeValue | undefined): string {
   if (!Array.isArray(value)) return '[]string(nil)'
-  return `[]string{${value.map((v) => goQuote(String(v))).join(', ')}}`
+  return `[]string{${value.map((v) => goQuote(text(v))).join(', ')}}`
 }
 
 /** metav1.LabelSelector's generated String(), as a `*LabelSelector` prints. */
@@ -24,13 +25,13 @@ export function goLabelSelector(value: KubeValue | undefined): string {
   const labels = isKubeMap(value.matchLabels) ? value.matchLabels : {}
   const matchLabels = Object.keys(labels)
     .sort()
-    .map((k) => `${k}: ${String(labels[k])},`)
+    .map((k) => `${k}: ${text(labels[k])},`)
     .join('')
   const expressions = (Array.isArray(value.matchExpressions) ? value.matchExpressions : [])
     .map((e) => {
       const r = isKubeMap(e) ? e : {}
-      const values = Array.isArray(r.values) ? r.values.map(String).join(' ') : ''
-      return `LabelSelectorRequirement{Key:${String(r.key ?? '')},Operator:${String(r.operator ?? '')},Values:[${values}],},`
+      const values = Array.isArray(r.values) ? r.values.map((v) => text(v)).join(' ') : ''
+      return `LabelSelectorRequirement{Key:${text(r.key)},Operator:${text(r.operator)},Values:[${values}],},`
     })
     .join('')
   return `&LabelSelector{MatchLabels:map[string]string{${matchLabels}},MatchExpressions:[]LabelSelectorRequirement{${expressions}},}`

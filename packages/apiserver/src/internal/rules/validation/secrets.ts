@@ -58,7 +58,7 @@ export function secretTypeErrors(object: KubeObject): FieldError[] {
     const problem = goJsonObjectError(decoded(object, key))
     if (problem !== undefined) errors.push({ type: 'Invalid', field: `data[${key}]`, value: REDACTED, detail: problem })
   }
-  switch (object.type) {
+  switch (typeof object.type === 'string' ? object.type : '') {
     case 'kubernetes.io/service-account-token': {
       const name = getOwn(annotations, 'kubernetes.io/service-account.name')
       if (typeof name !== 'string' || name === '') errors.push({ type: 'Required', field: 'metadata.annotations[kubernetes.io/service-account.name]' })

@@ -2,7 +2,7 @@
 // their essentials: replicas and counters not negative, a selector that is present, not empty, valid
 // and matching the template's labels, template restart policy Always, the pod template, and the
 // fields an update may not change.
-import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { isKubeMap } from '@gitops-sdk/core'
 import { deepEqual, stringMap } from '../../state/objects.js'
 import type { FieldError } from '../../../status.js'
@@ -115,7 +115,7 @@ export function statefulSetErrors(spec: KubeMap, live: KubeObject | undefined): 
 
 /** A DaemonSet's spec: an absent selector matches nothing, so the template check reports it. */
 export function daemonSetErrors(spec: KubeMap, live: KubeObject | undefined): FieldError[] {
-  const errors: FieldError[] = [...labelSelectorErrors(spec.selector as KubeValue | undefined, 'spec.selector')]
+  const errors: FieldError[] = [...labelSelectorErrors(spec.selector, 'spec.selector')]
   if (isKubeMap(spec.selector) && selectorKind(spec.selector) === 'everything') {
     errors.push({ type: 'Invalid', field: 'spec.selector', shown: goLabelSelector(spec.selector), detail: 'empty selector is invalid for daemonset' })
   }

@@ -196,21 +196,25 @@ export interface FieldError {
   readonly type: FieldErrorType
   readonly field: string
   readonly value?: KubeValue | undefined
+  /** The value as Go prints it (`%#v` of a struct, map or slice), used instead of `value` when set. */
+  readonly shown?: string | undefined
   readonly detail?: string | undefined
 }
 
 /** The field error types and their texts, as apimachinery's `field.ErrorType` prints them. */
-export type FieldErrorType = 'Required' | 'Invalid' | 'Forbidden' | 'TooLong' | 'NotSupported' | 'Duplicate' | 'NotFound' | 'Internal'
+export type FieldErrorType = 'Required' | 'Invalid' | 'Forbidden' | 'TooLong' | 'TooMany' | 'NotSupported' | 'Duplicate' | 'NotFound' | 'Internal' | 'TypeInvalid'
 
 const errorTypes: Record<FieldErrorType, { text: string; reason: string; withValue: boolean }> = {
   Required: { text: 'Required value', reason: 'FieldValueRequired', withValue: false },
   Invalid: { text: 'Invalid value', reason: 'FieldValueInvalid', withValue: true },
   Forbidden: { text: 'Forbidden', reason: 'FieldValueForbidden', withValue: false },
   TooLong: { text: 'Too long', reason: 'FieldValueTooLong', withValue: false },
+  TooMany: { text: 'Too many', reason: 'FieldValueTooMany', withValue: true },
+  TypeInvalid: { text: 'Invalid value', reason: 'FieldValueTypeInvalid', withValue: true },
   NotSupported: { text: 'Unsupported value', reason: 'FieldValueNotSupported', withValue: true },
   Duplicate: { text: 'Duplicate value', reason: 'FieldValueDuplicate', withValue: true },
   NotFound: { text: 'Not found', reason: 'FieldValueNotFound', withValue: true },
-  Internal: { text: 'Internal error', reason: 'FieldValueInternal', withValue: false },
+  Internal: { text: 'Internal error', reason: 'InternalError', withValue: false },
 }
 
 /** A value as apimachinery prints it in a field error: strings quoted, numbers bare, the rest as JSON. */
@@ -224,7 +228,7 @@ export function formatValue(value: KubeValue | undefined): string {
 export function fieldErrorBody(error: FieldError): string {
   const t = errorTypes[error.type]
   let text = t.text
-  if (t.withValue) text += `: ${formatValue(error.value)}`
+  if (t.withValue) text += `: ${error.shown ?? formatValue(error.value)}`
   if (error.detail !== undefined && error.detail !== '') text += `: ${error.detail}`
   return text
 }

@@ -48,7 +48,7 @@ export function validateConfigMapData(object: KubeObject): FieldError[] {
     if (data.includes(key)) errors.push({ type: 'Invalid', field: `binaryData[${key}]`, value: key, detail: 'duplicate of key present in data' })
   }
   if (size(object.data, false) + size(object.binaryData, true) > MAX_DATA_BYTES) {
-    errors.push({ type: 'TooLong', field: '', detail: `must have at most ${MAX_DATA_BYTES} bytes` })
+    errors.push({ type: 'TooLong', field: '', detail: `may not be more than ${MAX_DATA_BYTES} bytes` })
   }
   return errors
 }
@@ -59,6 +59,6 @@ export function validateSecretData(object: KubeObject): FieldError[] {
   for (const key of keysOf(object.data)) {
     for (const detail of configMapKeyErrors(key)) errors.push({ type: 'Invalid', field: `data[${key}]`, value: key, detail })
   }
-  if (size(object.data, true) > MAX_DATA_BYTES) errors.push({ type: 'TooLong', field: 'data', detail: `must have at most ${MAX_DATA_BYTES} bytes` })
+  if (size(object.data, true) > MAX_DATA_BYTES) errors.push({ type: 'TooLong', field: 'data', detail: `may not be more than ${MAX_DATA_BYTES} bytes` })
   return errors
 }

@@ -76,9 +76,10 @@ export function createObject(cluster: Cluster, type: ResourceType, create: { nam
   namespaceRule(type, object, namespace)
   dropUnknownFields(type, object, request)
   defaultObject(cluster, type, object)
-  admitCreate(cluster, type, object)
   prepareCreate(cluster, type, object)
-  validateObject(type, object, undefined)
+  // Validation answers before namespace admission, as kube-apiserver's create handler orders them.
+  validateObject(type, object, { live: undefined, warnings: request.warnings })
+  admitCreate(cluster, type, object)
   checkCreateResourceVersion(object)
   const now = timestamp(cluster.now())
   const recorded = recordUpdate({

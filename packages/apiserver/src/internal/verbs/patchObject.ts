@@ -197,12 +197,12 @@ function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): 
   const merged = outcome.object
   namespaceRule(type, merged, patch.namespace)
   if (live === undefined) {
-    admitCreate(cluster, type, merged)
     defaultObject(cluster, type, merged)
     const managedFields = merged.metadata.managedFields
     prepareCreate(cluster, type, merged)
     if (managedFields !== undefined) merged.metadata.managedFields = managedFields
-    validateObject(type, merged, undefined)
+    validateObject(type, merged, { live: undefined, warnings: request.warnings })
+    admitCreate(cluster, type, merged)
     const rv = object.metadata.resourceVersion
     if (typeof rv === 'string' && /^[0-9]+$/.test(rv) && Number(rv) !== 0) throw internalError('resourceVersion should not be set on objects to be created')
     delete merged.metadata.resourceVersion

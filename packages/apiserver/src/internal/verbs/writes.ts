@@ -17,6 +17,7 @@ import { badRequest, conflict, forbidden, invalid, OPTIMISTIC_LOCK, StatusError 
 import { defaultCustomFields, pruneBuiltinFields, pruneCustomFields } from '../rules/unknownFields.js'
 import { validateKind, validateMetadata, validateMetadataUpdate } from '../rules/validation.js'
 import { typedDecodeError } from '../rules/typedDecode.js'
+import { validateCustomObject } from '../rules/crdSchema/validate.js'
 
 /** How one write was asked for. */
 export interface WriteRequest {
@@ -138,11 +139,17 @@ function generationSubject(type: ResourceType, object: KubeObject): KubeValue | 
   return (object.spec ?? null) as KubeValue
 }
 
-/** Errors of a whole object: metadata, per-kind essentials, CRD rules. */
-export function validateObject(type: ResourceType, object: KubeObject, live: KubeObject | undefined): void {
+/** Errors of a whole object: metadata, per-kind essentials, CRD rules, a custom resource's schema. */
+export function validateObject(type: ResourceType, object: KubeObject, against: { live: KubeObject | undefined; warnings: string[] }): void {
+  const { live } = against
   const errors: FieldError[] = [...validateMetadata(type, object)]
   if (live !== undefined) errors.push(...validateMetadataUpdate(live, object))
   if (type.crd === undefined) errors.push(...validateKind(object, live))
+  else {
+    const checked = validateCustomObject(object, type.crd.schema, live)
+    errors.push(...checked.errors)
+    for (const warning of checked.warnings) if (!against.warnings.includes(warning)) against.warnings.push(warning)
+  }
   if (type === crdType) errors.push(...validateCrd(object))
   if (errors.length > 0) throw invalid(groupKind(type), object.metadata.name, errors)
 }
@@ -233,7 +240,7 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
       now: timestamp(cluster.now()),
     })
   }
-  validateObject(type, next, live)
+  validateObject(type, next, { live, warnings: request.warnings })
   return commitUpdate(cluster, type, { live, next, request })
 }
 
@@ -303,6 +310,7 @@ export function establishCrd(cluster: Cluster, crd: KubeObject): KubeObject {
     if (previous !== undefined && previous.crd?.name !== crd.metadata.name) return writeStatus(cluster, crdType, { live: crd, status, manager: 'kube-apiserver' })
     cluster.types.set(key, custom)
     if (!cluster.customGroups.includes(custom.group)) cluster.customGroups.push(custom.group)
+    readDefaults(cluster, custom)
   }
   const written = writeStatus(cluster, crdType, { live: crd, status, manager: 'kube-apiserver' })
   if (conflictWith === undefined && !established) {
@@ -322,4 +330,15 @@ function keepAllocatedClusterIp(live: KubeObject, next: KubeObject): void {
     if (live.spec.clusterIP !== undefined) next.spec.clusterIP = structuredClone(live.spec.clusterIP)
     if (next.spec.clusterIPs === undefined && live.spec.clusterIPs !== undefined) next.spec.clusterIPs = structuredClone(live.spec.clusterIPs)
   }
+}
+
+/**
+ * kube-apiserver applies a CRD's defaults to custom resources as it reads them from storage, so objects
+ * stored before a default was added show it on every read. The stored objects take the defaults of the
+ * schema now served, without a new resourceVersion or a watch event, as a read would show them.
+ */
+function readDefaults(cluster: Cluster, custom: ResourceType): void {
+  const schema = custom.crd?.schema
+  if (schema === undefined) return
+  for (const object of cluster.store.list(custom)) defaultCustomFields(object, schema)
 }

@@ -1,0 +1,151 @@
+// x-kubernetes-validations rules of CRD schemas, evaluated with @marcbachmann/cel-js (a CEL
+// implementation without dependencies, ESM, kept up with the CEL spec). A rule is reported as
+// kube-apiserver 1.32 reports it: `<path>: Invalid value: "<schema type>": <message or "failed rule:
+// <rule>">`, or Required/Forbidden/Duplicate per its `reason`, on its `fieldPath`. Transition rules
+// (those naming `oldSelf`) run only on updates where the old value exists. A rule the library cannot
+// parse or run (Kubernetes' own CEL libraries: quantities, URLs, IPs, format.named…) is not evaluated and
+// becomes a warning saying so, never a refusal.
+import { Environment } from '@marcbachmann/cel-js'
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import type { FieldError } from '../../../status.js'
+import { getOwn } from '../../../ssa/ownKeys.js'
+
+type Program = (context: Record<string, unknown>) => unknown
+
+const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
+const programs = new Map<string, Program | Error>()
+
+function compile(rule: string): Program | Error {
+  let program = programs.get(rule)
+  if (program === undefined) {
+    try {
+      program = env.parse(rule)
+    } catch (err) {
+      program = err instanceof Error ? err : new Error(String(err))
+    }
+    programs.set(rule, program)
+  }
+  return program
+}
+
+/** A value as CEL sees it: integers of `type: integer` fields (and int-or-string numbers) are CEL ints. */
+export function toCel(value: KubeValue | undefined, schema: KubeMap | undefined): unknown {
+  if (value === undefined || value === null) return value
+  if (typeof value === 'number' && Number.isInteger(value) && (schema?.type === 'integer' || schema?.['x-kubernetes-int-or-string'] === true)) return BigInt(value)
+  if (typeof value === 'bigint') return value
+  if (Array.isArray(value)) {
+    const items = isKubeMap(schema?.items) ? schema.items : undefined
+    return value.map((v) => toCel(v, items))
+  }
+  if (isKubeMap(value)) {
+    const properties = isKubeMap(schema?.properties) ? schema.properties : {}
+    const additional = isKubeMap(schema?.additionalProperties) ? schema.additionalProperties : undefined
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+    for (const [key, v] of Object.entries(value)) {
+      const child = getOwn(properties, key)
+      out[key] = toCel(v, isKubeMap(child) ? child : additional)
+    }
+    return out
+  }
+  return value
+}
+
+/** What evaluating one node's rules produced. */
+export interface CelResult {
+  readonly errors: FieldError[]
+  readonly warnings: string[]
+}
+
+/** One node's inputs: its rules, its value, the old value when there is one, its path and schema type. */
+export interface CelNode {
+  readonly rules: readonly KubeMap[]
+  readonly self: unknown
+  readonly oldSelf: { readonly value: unknown } | undefined
+  readonly path: string
+  readonly schemaType: string
+}
+
+const trimmed = (value: KubeValue | undefined): string => (typeof value === 'string' ? value.trim() : '')
+
+function fieldPathOf(path: string, fieldPath: string): string {
+  if (fieldPath === '') return path
+  const rel = fieldPath.startsWith('.') ? fieldPath.slice(1) : fieldPath
+  return path === '' ? rel : rel.startsWith('[') ? `${path}${rel}` : `${path}.${rel}`
+}
+
+function failure(rule: KubeMap, node: CelNode, detail: string): FieldError {
+  const field = fieldPathOf(node.path, trimmed(rule.fieldPath))
+  switch (typeof rule.reason === 'string' ? rule.reason : '') {
+    case 'FieldValueRequired':
+      return { type: 'Required', field, detail }
+    case 'FieldValueForbidden':
+      return { type: 'Forbidden', field, detail }
+    case 'FieldValueDuplicate':
+      return { type: 'Duplicate', field, value: node.schemaType }
+    default:
+      return { type: 'Invalid', field, value: node.schemaType, detail }
+  }
+}
+
+function messageOf(rule: KubeMap, context: Record<string, unknown>): string {
+  const expression = trimmed(rule.messageExpression)
+  if (expression !== '') {
+    const program = compile(expression)
+    if (!(program instanceof Error)) {
+      try {
+        const text = program(context)
+        if (typeof text === 'string' && text.trim() !== '' && !text.includes('\n')) return text
+      } catch {
+        // kube-apiserver falls back to the message when the expression fails
+      }
+    }
+  }
+  const message = trimmed(rule.message)
+  return message !== '' ? message : `failed rule: ${trimmed(rule.rule)}`
+}
+
+/** Evaluates one node's rules. */
+export function evaluateRules(node: CelNode): CelResult {
+  const result: CelResult = { errors: [], warnings: [] }
+  for (const rule of node.rules) {
+    const text = trimmed(rule.rule)
+    if (text === '') continue
+    const transition = /\boldSelf\b/.test(text)
+    if (transition && node.oldSelf === undefined) {
+      if (rule.optionalOldSelf === true) result.warnings.push(`${node.path || '<root>'}: x-kubernetes-validations rule ${JSON.stringify(text)} was not evaluated: optionalOldSelf is not supported by this server`)
+      continue
+    }
+    const program = compile(text)
+    const notEvaluated = (why: string): void => {
+      result.warnings.push(`${node.path || '<root>'}: x-kubernetes-validations rule ${JSON.stringify(text)} was not evaluated: ${why.split('\n')[0] ?? why}`)
+    }
+    if (program instanceof Error) {
+      notEvaluated(program.message)
+      continue
+    }
+    const context: Record<string, unknown> = { self: node.self }
+    if (transition && node.oldSelf !== undefined) context.oldSelf = node.oldSelf.value
+    let value: unknown
+    try {
+      value = program(context)
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      const key = /^No such key: (.*)$/im.exec(message)
+      if (key !== null) result.errors.push({ type: 'Invalid', field: node.path, value: node.schemaType, detail: `no such key: ${key[1] ?? ''} evaluating rule: ${messageOrRule(rule)}` })
+      else notEvaluated(message)
+      continue
+    }
+    if (typeof value !== 'boolean') {
+      notEvaluated(`the rule gave ${typeof value}, not a bool`)
+      continue
+    }
+    if (!value) result.errors.push(failure(rule, node, messageOf(rule, context)))
+  }
+  return result
+}
+
+function messageOrRule(rule: KubeMap): string {
+  const message = trimmed(rule.message)
+  return message !== '' ? message : trimmed(rule.rule)
+}

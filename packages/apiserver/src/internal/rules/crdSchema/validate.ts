@@ -1,0 +1,257 @@
+// Custom resources validated against their CRD's structural schema as kube-apiserver 1.32 does:
+// kube-openapi's schema validator (types, required, enum, pattern, bounds, lengths, item counts,
+// formats) with apiextensions' conversion to field errors, then the list-type invariants (sets and
+// maps without duplicates), then the x-kubernetes-validations rules, which are skipped with a note when
+// a value has the wrong type. Schema messages name the value's path as kube-openapi writes it
+// (`spec.list.0.name in body …`); list-type and CEL errors use field paths (`spec.list[0]`).
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import { deepEqual } from '../../state/objects.js'
+import { getOwn, hasOwn } from '../../../ssa/ownKeys.js'
+import type { FieldError } from '../../../status.js'
+import { goQuote } from '../../../status.js'
+import { evaluateRules, toCel } from './cel.js'
+import { formatOk } from './formats.js'
+
+/** What the schema said about an object. */
+export interface SchemaCheck {
+  readonly errors: FieldError[]
+  readonly warnings: string[]
+}
+
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata'])
+
+const child = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`)
+const asSchema = (value: KubeValue | undefined): KubeMap | undefined => (isKubeMap(value) ? value : undefined)
+const num = (value: KubeValue | undefined): number | undefined => (typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : undefined)
+
+/** kube-openapi's name of a JSON value's type. */
+function jsonType(value: KubeValue): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'bigint') return 'integer'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
+  if (typeof value === 'object') return 'object'
+  return typeof value
+}
+
+function typeMatches(value: KubeValue, schema: KubeMap): boolean {
+  const actual = jsonType(value)
+  if (schema['x-kubernetes-int-or-string'] === true) return actual === 'integer' || actual === 'string'
+  const expected = typeof schema.type === 'string' ? schema.type : ''
+  if (expected === '' || expected === actual) return true
+  return expected === 'number' && actual === 'integer'
+}
+
+/** Go's `%v` of a JSON number as kube-openapi prints bounds (float64). */
+const goNumber = (n: number): string => String(n)
+
+interface Walk {
+  readonly errors: FieldError[]
+  typeErrors: number
+}
+
+/** Where a check is: the value's path and the walk collecting errors. */
+interface At {
+  readonly path: string
+  readonly walk: Walk
+}
+
+/** Go's utf8.RuneCountInString: code points, a surrogate pair counting once. */
+const runeCount = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
+
+function stringChecks(value: string, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const length = runeCount(value)
+  const max = num(schema.maxLength)
+  const min = num(schema.minLength)
+  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} bytes` })
+  if (min !== undefined && length < min) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
+  if (typeof schema.pattern === 'string') {
+    let re: RegExp | undefined
+    try {
+      re = new RegExp(schema.pattern, 'u')
+    } catch {
+      re = undefined
+    }
+    if (re !== undefined && !re.test(value)) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should match '${schema.pattern}'` })
+  }
+  if (typeof schema.format === 'string' && !formatOk(schema.format, value)) {
+    walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body must be of type ${schema.format}: ${goQuote(value)}` })
+  }
+}
+
+function numberChecks(value: number, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const max = num(schema.maximum)
+  const min = num(schema.minimum)
+  if (max !== undefined) {
+    if (schema.exclusiveMaximum === true ? value >= max : value > max) {
+      walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be less than ${schema.exclusiveMaximum === true ? '' : 'or equal to '}${goNumber(max)}` })
+    }
+  }
+  if (min !== undefined) {
+    if (schema.exclusiveMinimum === true ? value <= min : value < min) {
+      walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be greater than ${schema.exclusiveMinimum === true ? '' : 'or equal to '}${goNumber(min)}` })
+    }
+  }
+  const multiple = num(schema.multipleOf)
+  if (multiple !== undefined && multiple > 0 && Math.abs(value / multiple - Math.round(value / multiple)) > 1e-9) {
+    walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be a multiple of ${goNumber(multiple)}` })
+  }
+}
+
+function enumCheck(value: KubeValue, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  if (!Array.isArray(schema.enum)) return
+  if (schema.enum.some((allowed) => deepEqual(allowed, value))) return
+  const values = schema.enum.map((allowed) => (typeof allowed === 'string' ? allowed : JSON.stringify(allowed)))
+  walk.errors.push({ type: 'NotSupported', field: path, value, detail: `supported values: ${values.map((v) => JSON.stringify(v)).join(', ')}` })
+}
+
+function arrayChecks(value: KubeValue[], schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const max = num(schema.maxItems)
+  const min = num(schema.minItems)
+  if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} items` })
+  if (min !== undefined && value.length < min) walk.errors.push({ type: 'Invalid', field: path, value: value.length, detail: `${path} in body should have at least ${min} items` })
+  const items = asSchema(schema.items)
+  if (items !== undefined) value.forEach((item, i) => checkValue(item, items, { path: `${path}.${i}`, walk }))
+}
+
+function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const count = Object.keys(value).length
+  const max = num(schema.maxProperties)
+  const min = num(schema.minProperties)
+  if (max !== undefined && count > max) walk.errors.push({ type: 'Invalid', field: path, value: count, detail: `${path} in body should have at most ${max} properties` })
+  if (min !== undefined && count < min) walk.errors.push({ type: 'Invalid', field: path, value: count, detail: `${path} in body should have at least ${min} properties` })
+  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []
+  for (const name of required) if (!hasOwn(value, name)) walk.errors.push({ type: 'Required', field: child(path, name) })
+  const properties = asSchema(schema.properties) ?? {}
+  const additional = asSchema(schema.additionalProperties)
+  for (const [key, v] of Object.entries(value)) {
+    if (path === '' && TOP_LEVEL.has(key)) continue
+    const prop = asSchema(getOwn(properties, key))
+    if (prop !== undefined) checkValue(v, prop, { path: child(path, key), walk })
+    else if (additional !== undefined) checkValue(v, additional, { path: child(path, key), walk })
+  }
+}
+
+function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  if (value === null) {
+    if (schema.nullable === true) return
+  }
+  if (!typeMatches(value, schema)) {
+    const actual = jsonType(value)
+    const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
+    walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
+    walk.typeErrors++
+    return
+  }
+  if (typeof value === 'string') stringChecks(value, schema, at)
+  if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, at)
+  enumCheck(value, schema, at)
+  if (Array.isArray(value)) arrayChecks(value, schema, at)
+  else if (isKubeMap(value)) objectChecks(value, schema, at)
+}
+
+/** Go's `%#v` of the map[string]interface{} of a map-list item's keys. */
+function goKeyMap(item: KubeMap, keys: readonly string[]): string {
+  const parts = [...keys].sort().map((k) => {
+    const v = getOwn(item, k)
+    return `${goQuote(k)}:${typeof v === 'string' ? goQuote(v) : typeof v === 'number' ? `${Number.isInteger(v) ? v : v}` : JSON.stringify(v ?? null)}`
+  })
+  return `map[string]interface {}{${parts.join(', ')}}`
+}
+
+/** structurallisttype.ValidateListSetsAndMaps: no duplicate set items or map keys. */
+function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, at: { path: string; errors: FieldError[] }): void {
+  const { path, errors } = at
+  if (Array.isArray(value)) {
+    const listType = schema['x-kubernetes-list-type']
+    if (listType === 'set') {
+      value.forEach((item, i) => {
+        if (value.slice(0, i).some((other) => deepEqual(other, item))) errors.push({ type: 'Duplicate', field: `${path}[${i}]`, value: item })
+      })
+    } else if (listType === 'map') {
+      const keys = Array.isArray(schema['x-kubernetes-list-map-keys']) ? schema['x-kubernetes-list-map-keys'].filter((k): k is string => typeof k === 'string') : []
+      const seen: KubeMap[] = []
+      value.forEach((item, i) => {
+        if (!isKubeMap(item)) return
+        if (seen.some((other) => keys.every((k) => deepEqual(getOwn(other, k), getOwn(item, k))))) errors.push({ type: 'Duplicate', field: `${path}[${i}]`, shown: goKeyMap(item, keys) })
+        seen.push(item)
+      })
+    }
+    const items = asSchema(schema.items)
+    if (items !== undefined) value.forEach((item, i) => listTypeErrors(item, items, { path: `${path}[${i}]`, errors: errors }))
+  } else if (isKubeMap(value)) {
+    const properties = asSchema(schema.properties) ?? {}
+    const additional = asSchema(schema.additionalProperties)
+    for (const [key, v] of Object.entries(value)) {
+      if (path === '' && TOP_LEVEL.has(key)) continue
+      const prop = asSchema(getOwn(properties, key)) ?? additional
+      if (prop !== undefined) listTypeErrors(v, prop, { path: child(path, key), errors: errors })
+    }
+  }
+}
+
+/** The old value matching a new list item: by key for map lists, by value for sets, none otherwise. */
+function oldItem(schema: KubeMap, item: KubeValue, old: KubeValue | undefined): { value: KubeValue } | undefined {
+  if (!Array.isArray(old)) return undefined
+  if (schema['x-kubernetes-list-type'] === 'map' && isKubeMap(item)) {
+    const keys = Array.isArray(schema['x-kubernetes-list-map-keys']) ? schema['x-kubernetes-list-map-keys'].filter((k): k is string => typeof k === 'string') : []
+    const found = old.find((o) => isKubeMap(o) && keys.every((k) => deepEqual(getOwn(o, k), getOwn(item, k))))
+    return found === undefined ? undefined : { value: found }
+  }
+  if (schema['x-kubernetes-list-type'] === 'set') return old.some((o) => deepEqual(o, item)) ? { value: item } : undefined
+  return undefined
+}
+
+function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { value: KubeValue } | undefined; out: SchemaCheck }): void {
+  const { path, old, out } = at
+  if (Array.isArray(schema['x-kubernetes-validations'])) {
+    const rules = schema['x-kubernetes-validations'].filter(isKubeMap)
+    const result = evaluateRules({
+      rules,
+      self: toCel(value, schema),
+      oldSelf: old === undefined ? undefined : { value: toCel(old.value, schema) },
+      path,
+      schemaType: typeof schema.type === 'string' ? schema.type : '',
+    })
+    out.errors.push(...result.errors)
+    out.warnings.push(...result.warnings)
+  }
+  if (Array.isArray(value)) {
+    const items = asSchema(schema.items)
+    if (items !== undefined) value.forEach((item, i) => celWalk(item, items, { path: `${path}[${i}]`, old: oldItem(schema, item, old?.value), out }))
+  } else if (isKubeMap(value)) {
+    const properties = asSchema(schema.properties) ?? {}
+    const additional = asSchema(schema.additionalProperties)
+    const oldMap = old !== undefined && isKubeMap(old.value) ? old.value : undefined
+    for (const [key, v] of Object.entries(value)) {
+      if (path === '' && TOP_LEVEL.has(key)) continue
+      const prop = asSchema(getOwn(properties, key)) ?? additional
+      if (prop === undefined) continue
+      const previous = oldMap !== undefined && hasOwn(oldMap, key) ? { value: oldMap[key] as KubeValue } : undefined
+      celWalk(v, prop, { path: child(path, key), old: previous, out })
+    }
+  }
+}
+
+/** Errors and warnings of a custom resource against its version's structural schema; `live` on update. */
+export function validateCustomObject(object: KubeObject, schema: KubeMap | undefined, live: KubeObject | undefined): SchemaCheck {
+  const out: SchemaCheck = { errors: [], warnings: [] }
+  if (schema === undefined) return out
+  const value = object as unknown as KubeMap
+  const walk: Walk = { errors: out.errors, typeErrors: 0 }
+  checkValue(value, schema, { path: '', walk })
+  listTypeErrors(value, schema, { path: '', errors: out.errors })
+  if (walk.typeErrors > 0) {
+    out.errors.push({ type: 'Invalid', field: '<nil>', value: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' })
+    return out
+  }
+  celWalk(value, schema, { path: '', old: live === undefined ? undefined : { value: live as unknown as KubeMap }, out })
+  return out
+}

@@ -15,6 +15,8 @@ import type { Loader } from './loader.js'
 import { loadStrategicMergePatches, tryObjects } from '../patch/patchLoad.js'
 import { ReplacementTransformer } from '../fields/replacements.js'
 import { Resource } from './resource.js'
+import { parseYaml } from './factory.js'
+import { isMap } from '../yaml/values.js'
 import type { Transformer } from '../transformers/context.js'
 import { ImageTagTransformer } from '../transformers/images.js'
 import { MapEntriesTransformer } from '../transformers/labels.js'
@@ -23,6 +25,8 @@ import { NamespaceTransformer } from '../transformers/namespace.js'
 import { PatchStrategicMergeTransformer } from '../transformers/patches.js'
 import { ReplicaCountTransformer } from '../transformers/replicas.js'
 import { HashTransformer } from '../transformers/hashTransformer.js'
+import type { ValueAddTarget } from '../transformers/valueAdd.js'
+import { ValueAddTransformer } from '../transformers/valueAdd.js'
 
 export type PluginTransformer = Transformer
 export type Generator = () => Promise<Resource[]>
@@ -101,6 +105,7 @@ export async function configureFieldTransformers(host: PluginHost, tc: Transform
 }
 
 const fsList: Shape = { array: fieldSpecShape }
+const valueAddTargetShape: Shape = { object: { selector: selectorShape, fieldPath: 'string', filePathPosition: 'int' } }
 const imageShape: Shape = { object: { name: 'string', newName: 'string', tagSuffix: 'string', newTag: 'string', digest: 'string' } }
 const patchShape: Shape = { object: { path: 'string', patch: 'string', target: selectorShape, options: 'boolMap' } }
 
@@ -118,6 +123,7 @@ const PLUGIN_SHAPES: Readonly<Record<string, Shape>> = {
   PatchJson6902Transformer: { object: { target: selectorShape, path: 'string', jsonOp: 'string' } },
   ReplacementTransformer: { object: { replacements: { array: { object: { ...(replacementShape as { object: Record<string, Shape> }).object, path: 'string' } } } } },
   HashTransformer: { object: {} },
+  ValueAddTransformer: { object: { value: 'string', targets: { array: valueAddTargetShape }, targetFilePath: 'string' } },
   ConfigMapGenerator: { object: { ...(configMapArgsShape as { object: Record<string, Shape> }).object, metadata: objectMetaShape } },
   SecretGenerator: { object: { ...(secretArgsShape as { object: Record<string, Shape> }).object, metadata: objectMetaShape } },
   IAMPolicyGenerator: {
@@ -158,13 +164,12 @@ export async function loadPlugins(
   const shape = PLUGIN_SHAPES[r.kind]
   if (shape === undefined) {
     if (r.kind === 'HelmChartInflationGenerator') throw stepError('RENDER_PLUGIN_UNSUPPORTED', 'helm charts are not supported by this build')
-    if (r.kind === 'ValueAddTransformer') throw stepError('RENDER_PLUGIN_UNSUPPORTED', 'the ValueAddTransformer plugin is not supported by this build')
     throw stepError('RENDER_PLUGIN_UNSUPPORTED', `unable to load builtin ${id}`)
   }
   const isGen = GENERATORS.has(r.kind)
   if (role === 'generator' && !isGen) throw stepError('RENDER_PLUGIN_UNSUPPORTED', `plugin ${id} not a generator`)
   if (role === 'transformer' && isGen) throw stepError('RENDER_PLUGIN_UNSUPPORTED', `plugin ${id} not a transformer`)
-  const decoded = decode(r.obj, shape, { strict: false })
+  const decoded = decode(r.obj, shape, { strict: false, scalarsAsStrings: true })
   const c = (decoded ?? {}) as Cfg
   const loader = host.loader
   const one = (t: Transformer): { transformers: Transformer[]; generators: Generator[] } => ({ transformers: [t], generators: [] })
@@ -227,6 +232,8 @@ export async function loadPlugins(
       return one(new ReplacementTransformer(await loadReplacements((c.replacements as Replacement[] | undefined) ?? [], loader)))
     case 'HashTransformer':
       return one(new HashTransformer())
+    case 'ValueAddTransformer':
+      return one(await valueAddTransformer(c, loader))
     case 'ConfigMapGenerator':
     case 'SecretGenerator': {
       const md = (c.metadata as { name?: string; namespace?: string } | undefined) ?? {}
@@ -244,6 +251,25 @@ export async function loadPlugins(
     default:
       throw stepError('RENDER_PLUGIN_UNSUPPORTED', `unable to load builtin ${id}`)
   }
+}
+
+/** The builtin ValueAddTransformer's Config: the value (default: the kustomization directory's name) and targets. */
+async function valueAddTransformer(c: Cfg, loader: Loader): Promise<Transformer> {
+  let value = ((c.value as string | undefined) ?? '').trim()
+  if (value === '') value = loader.root === '' ? '.' : (loader.root.split('/').pop() as string)
+  const targets = [...((c.targets as ValueAddTarget[] | undefined) ?? [])]
+  const file = (c.targetFilePath as string | undefined) ?? ''
+  if (file !== '') {
+    const doc = parseYaml(await loader.load(file), file)[0]
+    const more = decode(isMap(doc) ? { targets: doc.targets ?? null } : undefined, { object: { targets: { array: valueAddTargetShape } } }, { strict: false, scalarsAsStrings: true }) as { targets?: ValueAddTarget[] } | undefined
+    targets.push(...(more?.targets ?? []))
+  }
+  if (targets.length === 0) throw stepError('RENDER_TRANSFORM_FAILED', 'must specify at least one target')
+  for (const t of targets) {
+    if ((t.fieldPath ?? '') === '') throw stepError('RENDER_TRANSFORM_FAILED', 'fieldPath cannot be empty')
+    if ((t.filePathPosition ?? 0) < 0) throw stepError('RENDER_TRANSFORM_FAILED', `value of FilePathPosition (${t.filePathPosition}) cannot be negative`)
+  }
+  return new ValueAddTransformer(value, targets.map((t) => ({ selector: t.selector, fieldPath: t.fieldPath, filePathPosition: t.filePathPosition ?? 0 })))
 }
 
 function iamServiceAccount(c: Cfg): Resource {

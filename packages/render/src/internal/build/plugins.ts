@@ -15,8 +15,6 @@ import type { Loader } from './loader.js'
 import { loadStrategicMergePatches, tryObjects } from '../patch/patchLoad.js'
 import { ReplacementTransformer } from '../fields/replacements.js'
 import { Resource } from './resource.js'
-import { parseYaml } from './factory.js'
-import { isMap } from '../yaml/values.js'
 import type { Transformer } from '../transformers/context.js'
 import { ImageTagTransformer } from '../transformers/images.js'
 import { MapEntriesTransformer } from '../transformers/labels.js'
@@ -25,8 +23,7 @@ import { NamespaceTransformer } from '../transformers/namespace.js'
 import { PatchStrategicMergeTransformer } from '../transformers/patches.js'
 import { ReplicaCountTransformer } from '../transformers/replicas.js'
 import { HashTransformer } from '../transformers/hashTransformer.js'
-import type { ValueAddTarget } from '../transformers/valueAdd.js'
-import { ValueAddTransformer } from '../transformers/valueAdd.js'
+import { valueAddTargetShape, valueAddTransformer } from './valueAddPlugin.js'
 
 export type PluginTransformer = Transformer
 export type Generator = () => Promise<Resource[]>
@@ -105,7 +102,6 @@ export async function configureFieldTransformers(host: PluginHost, tc: Transform
 }
 
 const fsList: Shape = { array: fieldSpecShape }
-const valueAddTargetShape: Shape = { object: { selector: selectorShape, fieldPath: 'string', filePathPosition: 'int' } }
 const imageShape: Shape = { object: { name: 'string', newName: 'string', tagSuffix: 'string', newTag: 'string', digest: 'string' } }
 const patchShape: Shape = { object: { path: 'string', patch: 'string', target: selectorShape, options: 'boolMap' } }
 
@@ -251,25 +247,6 @@ export async function loadPlugins(
     default:
       throw stepError('RENDER_PLUGIN_UNSUPPORTED', `unable to load builtin ${id}`)
   }
-}
-
-/** The builtin ValueAddTransformer's Config: the value (default: the kustomization directory's name) and targets. */
-async function valueAddTransformer(c: Cfg, loader: Loader): Promise<Transformer> {
-  let value = ((c.value as string | undefined) ?? '').trim()
-  if (value === '') value = loader.root === '' ? '.' : (loader.root.split('/').pop() as string)
-  const targets = [...((c.targets as ValueAddTarget[] | undefined) ?? [])]
-  const file = (c.targetFilePath as string | undefined) ?? ''
-  if (file !== '') {
-    const doc = parseYaml(await loader.load(file), file)[0]
-    const more = decode(isMap(doc) ? { targets: doc.targets ?? null } : undefined, { object: { targets: { array: valueAddTargetShape } } }, { strict: false, scalarsAsStrings: true }) as { targets?: ValueAddTarget[] } | undefined
-    targets.push(...(more?.targets ?? []))
-  }
-  if (targets.length === 0) throw stepError('RENDER_TRANSFORM_FAILED', 'must specify at least one target')
-  for (const t of targets) {
-    if ((t.fieldPath ?? '') === '') throw stepError('RENDER_TRANSFORM_FAILED', 'fieldPath cannot be empty')
-    if ((t.filePathPosition ?? 0) < 0) throw stepError('RENDER_TRANSFORM_FAILED', `value of FilePathPosition (${t.filePathPosition}) cannot be negative`)
-  }
-  return new ValueAddTransformer(value, targets.map((t) => ({ selector: t.selector, fieldPath: t.fieldPath, filePathPosition: t.filePathPosition ?? 0 })))
 }
 
 function iamServiceAccount(c: Cfg): Resource {

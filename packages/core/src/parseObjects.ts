@@ -1,5 +1,5 @@
 import { CoreError } from './errors.js'
-import { parseYamlStream3 } from './internal/yaml/parse.js'
+import { parseYamlValues } from './yaml/parseValues.js'
 import { isKubeMap } from './object.js'
 import type { KubeObject, KubeValue } from './object.js'
 
@@ -43,7 +43,7 @@ export interface YamlDocument {
  * ```
  */
 export function parseDocuments(text: string, options: ParseOptions = {}): YamlDocument[] {
-  return parseYamlStream3(stripBom(text), {
+  return parseYamlValues(stripBom(text), {
     source: options.source ?? '<input>',
     budget: { maxDocumentSize: options.maxDocumentSize, maxAliasExpansion: options.maxAliasExpansion, maxDepth: options.maxDepth },
   })

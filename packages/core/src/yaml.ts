@@ -14,3 +14,6 @@ export { isBase60Float, isYaml11Bool, needsQuotesV2, resolveScalar11 } from './y
 export { sortKeysV2 } from './yaml/sortKeysV2.js'
 export type { YamlBudget, YamlBudgetOverrides, YamlStream, YamlStreamDocument, YamlStreamOptions } from './yaml/budget.js'
 export { defaultYamlBudget, parseYamlStream } from './yaml/budget.js'
+export type { YamlValueDocument, YamlValuesOptions } from './yaml/parseValues.js'
+export { parseYamlValues } from './yaml/parseValues.js'
+export { foldedRoundTripV3 } from './yaml/foldedRoundTrip.js'

@@ -1,4 +1,5 @@
 import type { KubeObject } from '@gitops-sdk/core'
+import { stringifyObjects } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
 import { parseVariables, substituteVariables } from './index.js'
 
@@ -10,6 +11,21 @@ const cm = (data: Record<string, string>, extra: Partial<KubeObject['metadata']>
 })
 
 describe('substituteVariables', () => {
+  // CoreDNS's `zone: .`: read back as YAML 1.1 by another parser it became NaN, and printing failed
+  // with "unsupported value: NaN"; sigs.k8s.io/yaml (go-yaml v2) keeps it a string.
+  it('keeps a bare dot a string after substitution, in a text the fast reader leaves to the full one', () => {
+    const [out] = substituteVariables([{ ...cm({ zone: '.', other: '-.', name: '${cluster}' }), list: ['.', '${cluster}'] }], { variables: { cluster: 'prod' } })
+    expect(out?.data).toEqual({ zone: '.', other: '-.', name: 'prod' })
+    expect((out as unknown as { list: unknown }).list).toEqual(['.', 'prod'])
+    expect(stringifyObjects([out as KubeObject])).toContain('zone: .\n')
+  })
+
+  it('reads a substituted date as its text and yes as a boolean, as go-yaml v2 does', () => {
+    const [out] = substituteVariables([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { d: '${day}' } }, spec: { on: '${yes}' } }], { variables: { day: '2001-12-14', yes: 'yes' } })
+    expect(out?.metadata.labels).toEqual({ d: '2001-12-14' })
+    expect((out as unknown as { spec: unknown }).spec).toEqual({ on: true })
+  })
+
   it('keeps numbers and booleans typed when a whole scalar is substituted', () => {
     const [out] = substituteVariables(
       [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: '${replicas}', paused: '${paused}', label: 'v${replicas}' } }],

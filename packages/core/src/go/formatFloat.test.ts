@@ -71,3 +71,19 @@ describe('formatJsonFloat', () => {
     expect(() => formatJsonFloat(Number.POSITIVE_INFINITY)).toThrow('json: unsupported value: +Inf')
   })
 })
+
+// strconv.FormatFloat(f, 'g', -1, 32), as sigs.k8s.io/yaml writes a float into a string field.
+describe('formatFloat with bitSize 32', () => {
+  it.each([
+    [1.23456789012, '1.2345679'],
+    [0.1, '0.1'],
+    [1.5, '1.5'],
+    [16777216, '1.6777216e+07'],
+    [3.4028235e38, '3.4028235e+38'],
+    [1e10, '1e+10'],
+    [-2.5e-7, '-2.5e-07'],
+    [1e39, '+Inf'],
+  ])('formats %d as %s', (value, text) => {
+    expect(formatFloat(value, 'g', 32)).toBe(text)
+  })
+})

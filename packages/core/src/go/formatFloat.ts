@@ -17,10 +17,22 @@ interface Digits {
   readonly point: number
 }
 
-function shortestDigits(value: number): Digits {
+function shortestDigits(value: number, bitSize: 32 | 64): Digits {
   const negative = value < 0 || Object.is(value, -0)
   if (value === 0) return { negative, digits: '0', point: 1 }
-  const [mantissa = '', exponent = '0'] = Math.abs(value).toExponential().split('e')
+  let [mantissa = '', exponent = '0'] = Math.abs(value).toExponential().split('e')
+  if (bitSize === 32) {
+    // The fewest digits that read back as the same float32 (at most 9 are ever needed).
+    const f = Math.fround(Math.abs(value))
+    for (let precision = 1; precision <= 9; precision++) {
+      const text = f.toExponential(precision - 1)
+      if (Math.fround(Number(text)) === f) {
+        ;[mantissa = '', exponent = '0'] = text.split('e')
+        break
+      }
+    }
+    mantissa = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa
+  }
   return { negative, digits: mantissa.replace('.', ''), point: Number(exponent) + 1 }
 }
 
@@ -42,14 +54,17 @@ function exponential({ digits, point }: Digits, e: 'e' | 'E'): string {
  * `'f'` never uses an exponent; `'e'`/`'E'` always do, with at least two exponent digits; `'g'`/`'G'`
  * (what `%v` prints for a float64) use the exponent form when the decimal exponent is below -4 or at
  * least 6 (ftoa.go: for the shortest precision, `eprec = 6`). Infinities are `+Inf`/`-Inf`, NaN `NaN`.
+ * `bitSize` 32 rounds to a float32 first and prints the fewest digits that read back as that float32
+ * (`FormatFloat(f, 'g', -1, 32)`: 1.23456789012 → `1.2345679`).
  *
  * @experimental For sibling packages of gitops-sdk.
  */
-export function formatFloat(value: number, format: FloatFormat): string {
+export function formatFloat(value: number, format: FloatFormat, bitSize: 32 | 64 = 64): string {
   if (Number.isNaN(value)) return 'NaN'
-  if (value === Number.POSITIVE_INFINITY) return '+Inf'
-  if (value === Number.NEGATIVE_INFINITY) return '-Inf'
-  const d = shortestDigits(value)
+  const rounded = bitSize === 32 ? Math.fround(value) : value
+  if (rounded === Number.POSITIVE_INFINITY) return '+Inf'
+  if (rounded === Number.NEGATIVE_INFINITY) return '-Inf'
+  const d = shortestDigits(value, bitSize)
   const sign = d.negative ? '-' : ''
   switch (format) {
     case 'f':

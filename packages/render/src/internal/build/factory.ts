@@ -2,18 +2,24 @@
 // skipped, every document needs a kind and (unless it is a *List) a metadata.name, and List
 // objects with items are expanded into their items.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { isGitOpsError, parseDocuments } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core'
+import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import { stepError } from './fail.js'
 import { fastDocuments } from '../yaml/fastYaml.js'
 import type { Value } from '../yaml/values.js'
-import { getField, isMap, isNilOrEmpty, nodeText } from '../yaml/values.js'
+import { getField, isMap, isNilOrEmpty, markNull, nodeText } from '../yaml/values.js'
 
-/** Parses YAML documents, reporting syntax errors as RENDER_YAML_INVALID naming `source`. */
+/**
+ * Parses YAML documents as kyaml reads them, reporting syntax errors as RENDER_YAML_INVALID naming
+ * `source`: how each null was written is recorded (a strategic merge drops `key:` but keeps
+ * `key: null`), and folded block scalars are what kyaml's own write-and-read-back leaves.
+ */
 export function parseYaml(text: string, source: string): KubeValue[] {
   const fast = fastDocuments(text, 'v3')
   if (fast !== undefined) return fast
   try {
-    return parseDocuments(text, { source }).map((d) => d.value)
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+    return parseYamlValues(body, { source, foldedRoundTrip: true, onNull: markNull }).map((d) => d.value)
   } catch (err) {
     if (isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE', 'CORE_YAML_TOO_DEEP')) {
       throw stepError('RENDER_YAML_INVALID', `MalformedYAMLError: ${err.message}`)

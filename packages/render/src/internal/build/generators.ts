@@ -159,6 +159,9 @@ export async function generate(kind: 'ConfigMap' | 'Secret', args: GeneratorArgs
     }
     setField(m, k, text)
   }
+  // kustomize v5.5.0 makes a Secret's data map before filling it, so an empty one prints (and is
+  // hashed) as `data: {}`; a ConfigMap's maps are made on first use.
+  if (kind === 'Secret' && obj.data === undefined) obj.data = {}
   const opts = args.options
   if (opts !== undefined) {
     for (const k of [...(opts.labels?.keys() ?? [])].sort()) {

@@ -23,6 +23,7 @@ import { NamespaceTransformer } from '../transformers/namespace.js'
 import { PatchStrategicMergeTransformer } from '../transformers/patches.js'
 import { ReplicaCountTransformer } from '../transformers/replicas.js'
 import { HashTransformer } from '../transformers/hashTransformer.js'
+import { valueAddTargetShape, valueAddTransformer } from './valueAddPlugin.js'
 
 export type PluginTransformer = Transformer
 export type Generator = () => Promise<Resource[]>
@@ -118,6 +119,7 @@ const PLUGIN_SHAPES: Readonly<Record<string, Shape>> = {
   PatchJson6902Transformer: { object: { target: selectorShape, path: 'string', jsonOp: 'string' } },
   ReplacementTransformer: { object: { replacements: { array: { object: { ...(replacementShape as { object: Record<string, Shape> }).object, path: 'string' } } } } },
   HashTransformer: { object: {} },
+  ValueAddTransformer: { object: { value: 'string', targets: { array: valueAddTargetShape }, targetFilePath: 'string' } },
   ConfigMapGenerator: { object: { ...(configMapArgsShape as { object: Record<string, Shape> }).object, metadata: objectMetaShape } },
   SecretGenerator: { object: { ...(secretArgsShape as { object: Record<string, Shape> }).object, metadata: objectMetaShape } },
   IAMPolicyGenerator: {
@@ -158,13 +160,12 @@ export async function loadPlugins(
   const shape = PLUGIN_SHAPES[r.kind]
   if (shape === undefined) {
     if (r.kind === 'HelmChartInflationGenerator') throw stepError('RENDER_PLUGIN_UNSUPPORTED', 'helm charts are not supported by this build')
-    if (r.kind === 'ValueAddTransformer') throw stepError('RENDER_PLUGIN_UNSUPPORTED', 'the ValueAddTransformer plugin is not supported by this build')
     throw stepError('RENDER_PLUGIN_UNSUPPORTED', `unable to load builtin ${id}`)
   }
   const isGen = GENERATORS.has(r.kind)
   if (role === 'generator' && !isGen) throw stepError('RENDER_PLUGIN_UNSUPPORTED', `plugin ${id} not a generator`)
   if (role === 'transformer' && isGen) throw stepError('RENDER_PLUGIN_UNSUPPORTED', `plugin ${id} not a transformer`)
-  const decoded = decode(r.obj, shape, { strict: false })
+  const decoded = decode(r.obj, shape, { strict: false, scalarsAsStrings: true })
   const c = (decoded ?? {}) as Cfg
   const loader = host.loader
   const one = (t: Transformer): { transformers: Transformer[]; generators: Generator[] } => ({ transformers: [t], generators: [] })
@@ -227,6 +228,8 @@ export async function loadPlugins(
       return one(new ReplacementTransformer(await loadReplacements((c.replacements as Replacement[] | undefined) ?? [], loader)))
     case 'HashTransformer':
       return one(new HashTransformer())
+    case 'ValueAddTransformer':
+      return one(await valueAddTransformer(c, loader))
     case 'ConfigMapGenerator':
     case 'SecretGenerator': {
       const md = (c.metadata as { name?: string; namespace?: string } | undefined) ?? {}

@@ -7,6 +7,7 @@ import { applyFieldSpec } from '../fields/fieldSpec.js'
 import { idString } from '../build/ids.js'
 import { isClusterScopedId } from '../build/resource.js'
 import type { ResMap } from '../build/resMap.js'
+import type { Resource } from '../build/resource.js'
 import type { Value } from '../yaml/values.js'
 import { getField, isMap, isNilOrEmpty, nodeText, setField } from '../yaml/values.js'
 import type { TransformContext, Transformer } from './context.js'
@@ -42,6 +43,12 @@ export class NamespaceTransformer implements Transformer {
         throw stepError('RENDER_ID_CONFLICT', `namespace transformation produces ID conflict: ${idString(r.curId())}`)
       }
     }
+  }
+
+  /** The namespace filter alone on one object (no previous id kept, no conflict check), as ValueAddTransformer applies it. */
+  transformOne(r: Resource, ctx: TransformContext): void {
+    if (this.c.namespace === '' || isNilOrEmpty(r.obj)) return
+    this.apply(r.obj, isClusterScopedId(r.gvk(), ctx.schemas))
   }
 
   private readonly set = (v: Value, setter: (v: Value) => void): void => {

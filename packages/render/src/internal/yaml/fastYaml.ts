@@ -17,6 +17,8 @@ export type FastMode = 'v3' | 'v11'
 /** The documents of `text` (empty ones left out), or undefined when the full parser must decide. */
 export function fastDocuments(text: string, mode: FastMode): KubeValue[] | undefined {
   if (text.length > MAX || text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined
+  // A literal block on the last line of a text without a final newline has no line break to clip.
+  if (!text.endsWith('\n') && text.includes('|')) return undefined
   try {
     const docs: KubeValue[] = []
     let start = 0

@@ -3,6 +3,7 @@
 // isMap, deepEqual and setField are core's rules, so that each exists once.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual as coreDeepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
+import { formatFloat } from '@gitops-sdk/core/go'
 
 export type Value = KubeValue
 
@@ -28,24 +29,18 @@ export function nodeText(v: Value | undefined): string {
   return ''
 }
 
-/** Numbers as go-yaml writes them back (integers plainly, floats in Go's shortest form). */
+/**
+ * A number as the text its scalar most likely had: integers plainly, other floats in Go's shortest
+ * form, exponent only below 1e-4 (strconv's `'g'`, as go-yaml writes such floats) and otherwise
+ * without one (`'f'`, what `1234567.5` was written as). Special floats are YAML's words.
+ */
 export function numberText(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n)
   if (Number.isNaN(n)) return '.nan'
   if (n === Infinity) return '.inf'
   if (n === -Infinity) return '-.inf'
-  return goFloat(n)
-}
-
-function goFloat(n: number): string {
-  // strconv.FormatFloat(f, 'g', -1, 64): exponent form below 1e-4 and from 1e21.
   const abs = Math.abs(n)
-  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
-    const [mant = '', exp = '0'] = n.toExponential().split('e')
-    const e = Number(exp)
-    return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`
-  }
-  return String(n)
+  return formatFloat(n, abs < 1e-4 || abs >= 1e21 ? 'g' : 'f')
 }
 
 /** kyaml's IsNilOrEmpty for a field value: absent, null, {} or []. */

@@ -1,18 +1,25 @@
-// YAML text to plain values, resolved the way kustomize reads manifests (go-yaml v3 through kyaml):
-// the stream is parsed within the shared budget (yaml/budget.ts), every scalar arrives as text with
-// its style and tag, and go-yaml v3's resolver (yaml/resolve.ts) decides what a plain scalar means.
+// YAML text to plain values in the dialects of the Go tools this SDK mirrors: the stream is parsed
+// within the shared budget (budget.ts), every scalar arrives as text with its style and tag, and
+// go-yaml v3's resolver (resolve.ts; kustomize's kyaml, sops) or go-yaml v2's (resolve11.ts;
+// sigs.k8s.io/yaml, which reads kustomization files) decides what a plain scalar means.
 import type { Alias, LineCounter, Node as YamlNode, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml'
-import { CoreError } from '../../errors.js'
-import type { KubeMap, KubeScalar, KubeValue } from '../../object.js'
-import { setOwn } from '../../object.js'
-import { yamlLib } from './lib.js'
-import type { YamlBudgetOverrides } from '../../yaml/budget.js'
-import { parseYamlStream } from '../../yaml/budget.js'
-import type { ResolvedScalar } from '../../yaml/resolve.js'
-import { resolveScalar, resolveTaggedScalar } from '../../yaml/resolve.js'
+import { CoreError } from '../errors.js'
+import type { KubeMap, KubeScalar, KubeValue } from '../object.js'
+import { setOwn } from '../object.js'
+import { yamlLib } from '../internal/yaml/lib.js'
+import type { YamlBudgetOverrides } from './budget.js'
+import { parseYamlStream } from './budget.js'
+import { foldedRoundTripV3 } from './foldedRoundTrip.js'
+import type { ResolvedScalar } from './resolve.js'
+import { resolveScalar, resolveTaggedScalar } from './resolve.js'
+import { resolveScalar11 } from './resolve11.js'
 
-/** One non-empty document of a YAML stream. */
-export interface ParsedDocument {
+/**
+ * One non-empty document of a YAML stream.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
+export interface YamlValueDocument {
   /** 1-based position of the document in the stream, counting empty documents too. */
   readonly index: number
   /** 1-based line on which the document's content starts. */
@@ -20,14 +27,51 @@ export interface ParsedDocument {
   readonly value: KubeValue
 }
 
-export interface ParseLimits {
+/**
+ * Options of {@link parseYamlValues}.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
+export interface YamlValuesOptions {
+  /** Where the text came from (a file path or URL), named in every error. */
   readonly source: string
-  readonly budget: YamlBudgetOverrides
+  /**
+   * Whose reader to mirror. `'v3'`: go-yaml v3 (kyaml, sops): duplicate keys refused, `yes` a
+   * string, timestamps as RFC 3339 text. `'v2'`: go-yaml v2 as sigs.k8s.io/yaml reads it: YAML 1.1
+   * booleans (`yes`, `on`), the last of duplicate keys wins, timestamps keep their text.
+   * @defaultValue `'v3'`
+   */
+  readonly dialect?: 'v3' | 'v2' | undefined
+  /** Limits; missing fields take the default budget's. */
+  readonly budget?: YamlBudgetOverrides | undefined
+  /**
+   * Folded block scalars (`>`) as kyaml leaves them after writing a node back with go-yaml v3 and
+   * reading it again ({@link foldedRoundTripV3}), which is what kustomize prints. @defaultValue false
+   */
+  readonly foldedRoundTrip?: boolean | undefined
+  /**
+   * Called for each null mapping value with the text it was written as (`''` for an empty value,
+   * `null`, `~`…): kustomize treats `key:` and `key: null` differently in places.
+   */
+  readonly onNull?: ((map: KubeMap, key: string, text: string) => void) | undefined
 }
 
-export function parseYamlStream3(text: string, limits: ParseLimits): ParsedDocument[] {
-  const { documents, lineCounter } = parseYamlStream(text, { source: limits.source, budget: limits.budget })
-  const out: ParsedDocument[] = []
+/**
+ * Parses a YAML stream into plain values, one per non-empty document, as go-yaml v3 or v2 reads it:
+ * anchors, aliases and `<<` merge keys expanded, integers beyond 2^53 as `bigint`, `__proto__` keys
+ * as own properties, every document within the budget.
+ *
+ * @throws `CORE_YAML_INVALID` (syntax errors, a block mapping entry without a key, duplicate keys in
+ * the v3 dialect, undefined aliases, a scalar that does not fit its tag) naming the source, document,
+ * line and column; `CORE_YAML_TOO_LARGE`; `CORE_YAML_TOO_DEEP`.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
+export function parseYamlValues(text: string, options: YamlValuesOptions): YamlValueDocument[] {
+  const dialect = options.dialect ?? 'v3'
+  const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget: options.budget, uniqueKeys: dialect === 'v3' })
+  const out: YamlValueDocument[] = []
+  const limits = { source: options.source }
   for (const { index, document: doc, resolveAlias } of documents) {
     const error = doc.errors[0]
     if (error !== undefined) {
@@ -42,7 +86,7 @@ export function parseYamlStream3(text: string, limits: ParseLimits): ParsedDocum
     const contents = doc.contents
     if (contents === null) continue
     if (isScalar(contents) && contents.value === '' && contents.type === 'PLAIN' && contents.tag === undefined) continue
-    const converter = new Converter({ source: limits.source, index, lineCounter, resolveAlias })
+    const converter = new Converter({ source: limits.source, index, lineCounter, resolveAlias, text, options: { ...options, dialect } })
     const [line] = positionOf(lineCounter, contents.range[0])
     out.push({ index, line, value: converter.value(contents) })
   }
@@ -84,6 +128,12 @@ function scalarText(node: Scalar): string {
   return typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value)
 }
 
+/** How a null value was written: '' when nothing was. */
+function nullText(node: unknown): string {
+  if (!isScalar(node)) return ''
+  return node.source ?? scalarText(node)
+}
+
 /** A resolved scalar as a manifest holds it: safe integers as numbers, timestamps as their RFC 3339 text. */
 function kubeScalar(r: ResolvedScalar): KubeScalar {
   switch (r.tag) {
@@ -100,17 +150,35 @@ function kubeScalar(r: ResolvedScalar): KubeScalar {
   }
 }
 
+interface ConverterInit {
+  readonly source: string
+  readonly index: number
+  readonly lineCounter: LineCounter
+  readonly resolveAlias: (alias: Alias) => YamlNode | undefined
+  /** The whole stream, to tell an empty key from a missing one. */
+  readonly text: string
+  readonly options: YamlValuesOptions & { readonly dialect: 'v3' | 'v2' }
+}
+
 class Converter {
   private readonly source: string
   private readonly index: number
   private readonly lineCounter: LineCounter
   private readonly resolveAlias: (alias: Alias) => YamlNode | undefined
+  private readonly text: string
+  private readonly v2: boolean
+  private readonly folded: boolean
+  private readonly onNull: YamlValuesOptions['onNull']
 
-  constructor(init: { source: string; index: number; lineCounter: LineCounter; resolveAlias: (alias: Alias) => YamlNode | undefined }) {
+  constructor(init: ConverterInit) {
     this.source = init.source
     this.index = init.index
     this.lineCounter = init.lineCounter
     this.resolveAlias = init.resolveAlias
+    this.text = init.text
+    this.v2 = init.options.dialect === 'v2'
+    this.folded = init.options.foldedRoundTrip === true
+    this.onNull = init.options.onNull
   }
 
   // The stream was measured against the budget before this walk: alias expansion and depth are bounded.
@@ -137,8 +205,34 @@ class Converter {
       if (value === undefined) return this.fail(node.range?.[0] ?? 0, `cannot read ${JSON.stringify(text)} as ${node.tag}`)
       return kubeScalar(value)
     }
+    if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+      const block = this.atEndWithoutBreak(node) && text.endsWith('\n') ? text.slice(0, -1) : text
+      return node.type === 'BLOCK_FOLDED' && this.folded ? foldedRoundTripV3(block) : block
+    }
     if (node.type !== 'PLAIN') return text
+    if (this.v2) {
+      const r = resolveScalar11(text)
+      // go-yaml v2 decodes a timestamp into an interface{} as its text.
+      return r.tag === '!!timestamp' ? text : kubeScalar(r)
+    }
     return kubeScalar(resolveScalar(text))
+  }
+
+  /**
+   * Whether a block scalar's last line ends the stream with no line break after it: go-yaml's
+   * scanner then has no break to keep, the yaml package adds one.
+   */
+  private atEndWithoutBreak(node: Scalar): boolean {
+    const end = node.range?.[1] ?? 0
+    const last = this.text.charCodeAt(this.text.length - 1)
+    return end >= this.text.length && last !== 0x0a && last !== 0x0d
+  }
+
+  /** Whether the first character from `offset` on, spaces skipped, is the `:` of a mapping entry. */
+  private colonAt(offset: number): boolean {
+    let i = offset
+    while (i >= 0 && this.text.charCodeAt(i) === 0x20) i++
+    return i >= 0 && this.text.charCodeAt(i) === 0x3a
   }
 
   private map(items: readonly unknown[]): KubeMap {
@@ -155,8 +249,11 @@ class Converter {
         merges.push(pair.value)
         continue
       }
+      const name = this.key(key)
+      const value = this.value(pair.value)
       // Keys are data: `__proto__` becomes an own property, never the map's prototype.
-      setOwn(out, this.key(key), this.value(pair.value))
+      setOwn(out, name, value)
+      if (value === null && this.onNull !== undefined) this.onNull(out, name, nullText(pair.value))
     }
     for (const merge of merges) this.merge(out, merge)
     return out
@@ -175,7 +272,13 @@ class Converter {
   }
 
   private key(node: unknown): string {
-    if (isScalar(node)) return scalarText(node)
+    if (isScalar(node)) {
+      // `: value` with no key at all: the yaml package reads an empty key, go-yaml refuses the line.
+      if (node.type === 'PLAIN' && node.tag === undefined && scalarText(node) === '' && this.colonAt(node.range?.[0] ?? -1)) {
+        return this.fail(node.range?.[0] ?? 0, 'did not find expected key')
+      }
+      return scalarText(node)
+    }
     if (isAlias(node)) {
       const value = this.alias(node)
       if (typeof value === 'string') return value

@@ -14,6 +14,8 @@ export interface ControllerClientOptions {
   readonly inCluster?: InClusterConfig | undefined
   /** Manager of the fields the client writes. @defaultValue 'gitops-controller' */
   readonly fieldManager?: string | undefined
+  /** The User-Agent of every request (client-go: `binary/version (os/arch) …`). @defaultValue 'gitops-sdk-controller' */
+  readonly userAgent?: string | undefined
   /** How long one request may take, in ms (a watch: until its headers); 0 for no limit. @defaultValue 30,000 */
   readonly requestTimeout?: number | undefined
   /** Largest answer read (and largest watch event), in bytes. @defaultValue 64 MiB */
@@ -64,6 +66,7 @@ export async function createControllerClient(options: ControllerClientOptions): 
     requestTimeout,
     maxBodyBytes: options.maxResponseBytes ?? 64 * 1024 * 1024,
     maxSockets: options.maxConnections ?? 16,
+    userAgent: options.userAgent ?? 'gitops-sdk-controller',
   })
   return new HttpControllerClient(transport, { namespace, fieldManager: options.fieldManager ?? 'gitops-controller' })
 }

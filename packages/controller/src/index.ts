@@ -18,3 +18,5 @@ export type { WorkQueue, WorkQueueMetricsHooks, WorkQueueOptions } from './workQ
 export { createWorkQueue } from './workQueue.js'
 export type { RunWorkersOptions, WorkResult } from './runWorkers.js'
 export { runWorkers } from './runWorkers.js'
+export type { LeaderElectionOptions, LeaderElectionOutcome, LeaderElector } from './leaderElection.js'
+export { createLeaderElector, FLUX_LEADER_ELECTION } from './leaderElection.js'

@@ -7,6 +7,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { StringDecoder } from 'node:string_decoder'
 import { ControllerError } from '../errors.js'
+import { linkedSignal } from './linkedSignal.js'
 
 /** Where requests go and how they authenticate. */
 export interface Endpoint {
@@ -64,6 +65,7 @@ export interface TransportLimits {
   /** Largest body read, in bytes. */
   readonly maxBodyBytes: number
   readonly maxSockets: number
+  readonly userAgent: string
 }
 
 /** Sends requests to one API server. */
@@ -87,15 +89,22 @@ export class Transport {
   async send(request: HttpRequest): Promise<HttpResponse> {
     request.signal?.throwIfAborted()
     const { requestTimeout } = this.#limits
-    const deadline = requestTimeout > 0 ? AbortSignal.timeout(requestTimeout) : undefined
-    const signal = combine(request.signal, deadline)
+    const linked = linkedSignal(request.signal)
+    const deadline = new AbortController()
+    const timer = requestTimeout > 0 ? setTimeout(() => {
+      deadline.abort(new Error('timeout'))
+      linked.abort(deadline.signal.reason)
+    }, requestTimeout) : undefined
     try {
-      const response = await this.#open(request, signal)
+      const response = await this.#open(request, linked.signal)
       const text = await readBody(response, this.#limits.maxBodyBytes, request.subject)
       if (response.statusCode === 401) this.#endpoint.unauthorized?.()
       return { status: response.statusCode ?? 0, text, headers: response.headers }
     } catch (cause) {
-      throw this.#failure(request, cause, deadline)
+      throw this.#failure(request, cause, deadline.signal)
+    } finally {
+      clearTimeout(timer)
+      linked.dispose()
     }
   }
 
@@ -107,15 +116,22 @@ export class Transport {
     request.signal?.throwIfAborted()
     const { requestTimeout } = this.#limits
     const headerDeadline = new AbortController()
-    const timer = requestTimeout > 0 ? setTimeout(() => headerDeadline.abort(new Error('timeout')), requestTimeout) : undefined
+    const linked = linkedSignal(request.signal)
+    const timer = requestTimeout > 0 ? setTimeout(() => {
+      headerDeadline.abort(new Error('timeout'))
+      linked.abort(headerDeadline.signal.reason)
+    }, requestTimeout) : undefined
     let response: IncomingMessage
     try {
-      response = await this.#open(request, combine(request.signal, headerDeadline.signal))
+      response = await this.#open(request, linked.signal)
     } catch (cause) {
+      linked.dispose()
       throw this.#failure(request, cause, headerDeadline.signal)
     } finally {
       clearTimeout(timer)
     }
+    // The stream's own abort listener (readLines) takes over from here.
+    linked.dispose()
     const status = response.statusCode ?? 0
     if (status < 200 || status > 299) {
       if (status === 401) this.#endpoint.unauthorized?.()
@@ -132,7 +148,7 @@ export class Transport {
   async #open(request: HttpRequest, signal: AbortSignal | undefined): Promise<IncomingMessage> {
     const url = new URL(this.server + request.path)
     for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': 'gitops-sdk-controller', ...(await this.#endpoint.headers()) }
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.#limits.userAgent, ...(await this.#endpoint.headers()) }
     if (request.body !== undefined) {
       headers['Content-Type'] = request.contentType ?? 'application/json'
       headers['Content-Length'] = String(Buffer.byteLength(request.body))
@@ -175,12 +191,6 @@ function definedTls(tls: TlsSettings): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(tls)) if (value !== undefined) out[key] = value
   return out
-}
-
-function combine(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
-  if (a === undefined) return b
-  if (b === undefined) return a
-  return AbortSignal.any([a, b])
 }
 
 async function readBody(response: IncomingMessage, max: number, subject: string): Promise<string> {

@@ -52,3 +52,28 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 export async function settle(times = 5): Promise<void> {
   for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r))
 }
+
+/**
+ * Wraps a client so a test can wait until every request it sent has been answered (or is held by
+ * a freeze fault): time then moves only when the test advances its fake clock.
+ */
+export function trackedClient(client: ControllerClient): { client: ControllerClient; inFlight: () => number } {
+  let pending = 0
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    pending++
+    return p.finally(() => pending--)
+  }
+  const wrapped: ControllerClient = {
+    server: client.server,
+    namespace: client.namespace,
+    list: (r, o) => track(client.list(r, o)),
+    watch: (r, o) => client.watch(r, o),
+    get: (r, k, o) => track(client.get(r, k, o)),
+    create: (r, obj, o) => track(client.create(r, obj, o)),
+    update: (r, obj, o) => track(client.update(r, obj, o)),
+    patch: (r, k, o) => track(client.patch(r, k, o)),
+    delete: (r, k, o) => track(client.delete(r, k, o)),
+    close: () => client.close(),
+  }
+  return { client: wrapped, inFlight: () => pending }
+}

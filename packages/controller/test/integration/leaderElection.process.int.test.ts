@@ -32,7 +32,7 @@ function start(identity: string, kubeconfig: string): { child: ChildProcess; lin
   children.push(child)
   const lines: Line[] = []
   let buffer = ''
-  child.stdout?.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8')
     let i = buffer.indexOf('\n')
     while (i >= 0) {

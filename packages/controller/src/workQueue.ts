@@ -1,0 +1,226 @@
+import { systemClock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core'
+import type { RateLimiter } from './rateLimiter.js'
+import { defaultRateLimiter } from './rateLimiter.js'
+
+/** Hooks a work queue calls for its metrics (client-go's `workqueue.MetricsProvider`). */
+export interface WorkQueueMetricsHooks {
+  /** A key was added (also when it was already waiting). */
+  readonly add?: (() => void) | undefined
+  /** The number of keys waiting changed. */
+  readonly depth?: ((depth: number) => void) | undefined
+  /** A key waited this many ms between its add and the worker that took it. */
+  readonly latency?: ((ms: number) => void) | undefined
+  /** A worker held a key this many ms. */
+  readonly workDuration?: ((ms: number) => void) | undefined
+  /** A key was put back by the rate limiter. */
+  readonly retry?: (() => void) | undefined
+}
+
+/** Options of {@link createWorkQueue}. */
+export interface WorkQueueOptions {
+  /** Clock of delayed adds and of the metrics. @defaultValue the system clock */
+  readonly clock?: Clock | undefined
+  /** Delays of {@link WorkQueue.addRateLimited}. @defaultValue {@link defaultRateLimiter} */
+  readonly rateLimiter?: RateLimiter | undefined
+  /** Metric hooks. */
+  readonly metrics?: WorkQueueMetricsHooks | undefined
+}
+
+/**
+ * A keyed, de-duplicated work queue with delays and rate limits, with client-go's guarantees: a key
+ * added many times while waiting is processed once; a key added while a worker holds it is
+ * processed again after {@link WorkQueue.done}, never by two workers at once.
+ */
+export interface WorkQueue {
+  /** Adds a key (ignored after shutdown). */
+  add(key: string): void
+  /** Adds a key after `ms`; of several pending delays for one key the earliest wins. */
+  addAfter(key: string, ms: number): void
+  /** Adds a key after the rate limiter's delay for it (one more failure). */
+  addRateLimited(key: string): void
+  /** Forgets a key's failures (after it succeeded). */
+  forget(key: string): void
+  /** How many times a key was rate-limited since it was last forgotten. */
+  retries(key: string): number
+  /** Takes the next key, waiting for one; undefined once the queue is shut down and empty. */
+  get(signal?: AbortSignal): Promise<string | undefined>
+  /** Marks a key taken by {@link WorkQueue.get} as finished. */
+  done(key: string): void
+  /** Keys waiting (not those being processed, nor delayed ones). */
+  readonly length: number
+  /** Keys being processed now. */
+  readonly processing: number
+  /** Stops accepting keys; waiting keys are still handed out, then `get` gives undefined. Delayed adds are dropped. */
+  shutDown(): void
+  /** Shuts down and resolves once every key taken is done (client-go's `ShutDownWithDrain`). */
+  drain(signal?: AbortSignal): Promise<void>
+  /** Whether {@link WorkQueue.shutDown} was called. */
+  readonly shuttingDown: boolean
+}
+
+/**
+ * Creates a {@link WorkQueue}.
+ *
+ * @example
+ * ```ts
+ * const queue = createWorkQueue()
+ * queue.add('apps/web')
+ * const key = await queue.get(signal)
+ * try { await reconcile(key); queue.forget(key) } catch { queue.addRateLimited(key) } finally { queue.done(key) }
+ * ```
+ */
+export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
+  const clock = options.clock ?? systemClock
+  const limiter = options.rateLimiter ?? defaultRateLimiter({ clock })
+  const hooks = options.metrics ?? {}
+  const queue: string[] = []
+  const dirty = new Set<string>()
+  const processing = new Set<string>()
+  const addedAt = new Map<string, number>()
+  const startedAt = new Map<string, number>()
+  const getters: (() => void)[] = []
+  const drainers: (() => void)[] = []
+  const delayed = new Map<string, number>()
+  let timer: AbortController | undefined
+  let shuttingDown = false
+  const now = (): number => clock.now().getTime()
+
+  const wakeOne = (): void => getters.shift()?.()
+  const depth = (): void => hooks.depth?.(queue.length)
+  const add = (key: string): void => {
+    if (shuttingDown) return
+    hooks.add?.()
+    if (dirty.has(key)) return
+    dirty.add(key)
+    if (!addedAt.has(key)) addedAt.set(key, now())
+    if (processing.has(key)) return
+    queue.push(key)
+    depth()
+    wakeOne()
+  }
+
+  /** Sleeps until the earliest delayed key is due; re-armed when an earlier one arrives. */
+  const arm = (): void => {
+    timer?.abort()
+    if (delayed.size === 0 || shuttingDown) return
+    const next = Math.min(...delayed.values())
+    const controller = new AbortController()
+    timer = controller
+    clock.sleep(Math.max(0, next - now()), controller.signal).then(
+      () => {
+        if (timer === controller) timer = undefined
+        const at = now()
+        for (const [key, due] of [...delayed]) {
+          if (due > at) continue
+          delayed.delete(key)
+          add(key)
+        }
+        arm()
+      },
+      () => undefined,
+    )
+  }
+
+  const addAfter = (key: string, ms: number): void => {
+    if (shuttingDown) return
+    if (!(ms > 0)) {
+      add(key)
+      return
+    }
+    const due = now() + ms
+    const existing = delayed.get(key)
+    if (existing !== undefined && existing <= due) return
+    delayed.set(key, due)
+    arm()
+  }
+
+  const wq: WorkQueue = {
+    add,
+    addAfter,
+    addRateLimited(key) {
+      if (shuttingDown) return
+      hooks.retry?.()
+      addAfter(key, limiter.when(key))
+    },
+    forget: (key) => limiter.forget(key),
+    retries: (key) => limiter.retries(key),
+    async get(signal) {
+      for (;;) {
+        signal?.throwIfAborted()
+        const key = queue.shift()
+        if (key !== undefined) {
+          depth()
+          processing.add(key)
+          dirty.delete(key)
+          const t = now()
+          const added = addedAt.get(key)
+          addedAt.delete(key)
+          if (added !== undefined) hooks.latency?.(t - added)
+          startedAt.set(key, t)
+          return key
+        }
+        if (shuttingDown) return undefined
+        await new Promise<void>((resolve, reject) => {
+          const wake = (): void => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve()
+          }
+          const onAbort = (): void => {
+            const i = getters.indexOf(wake)
+            if (i >= 0) getters.splice(i, 1)
+            reject(signal?.reason as Error)
+          }
+          getters.push(wake)
+          signal?.addEventListener('abort', onAbort, { once: true })
+        })
+      }
+    },
+    done(key) {
+      if (!processing.delete(key)) return
+      const started = startedAt.get(key)
+      startedAt.delete(key)
+      if (started !== undefined) hooks.workDuration?.(now() - started)
+      if (dirty.has(key)) {
+        queue.push(key)
+        depth()
+        wakeOne()
+      }
+      if (processing.size === 0) for (const wake of drainers.splice(0)) wake()
+    },
+    get length() {
+      return queue.length
+    },
+    get processing() {
+      return processing.size
+    },
+    get shuttingDown() {
+      return shuttingDown
+    },
+    shutDown() {
+      if (shuttingDown) return
+      shuttingDown = true
+      delayed.clear()
+      timer?.abort()
+      for (const wake of getters.splice(0)) wake()
+    },
+    drain(signal) {
+      wq.shutDown()
+      if (processing.size === 0) return Promise.resolve()
+      return new Promise<void>((resolve, reject) => {
+        const wake = (): void => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        const onAbort = (): void => {
+          const i = drainers.indexOf(wake)
+          if (i >= 0) drainers.splice(i, 1)
+          reject(signal?.reason as Error)
+        }
+        drainers.push(wake)
+        signal?.addEventListener('abort', onAbort, { once: true })
+      })
+    },
+  }
+  return wq
+}

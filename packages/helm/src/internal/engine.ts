@@ -158,11 +158,9 @@ export function renderTemplates(
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
       const v = vals as GoMap | null
-      const tmplInfo = v?.get('Template')
-      const name = tmplInfo instanceof Map ? String(tmplInfo.get('Name') ?? '') : ''
       let parsed: ParsedTemplate[]
       try {
-        parsed = parseTemplate(name, text as string, (f) => funcs.has(f))
+        parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
       } catch (err) {
         if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
         throw err
@@ -170,7 +168,7 @@ export function renderTemplates(
       const local = new Map(templates)
       for (const t of parsed) local.set(t.name, t)
       try {
-        const out = execute({ templates: local, funcs, missingKey }, name, vals)
+        const out = execute({ templates: local, funcs, missingKey }, 'gotpl', vals)
         return out.replaceAll('<no value>', '')
       } catch (err) {
         if (err instanceof ExecError) throw new FuncError(`error during tpl function execution for ${jsonString(text as string)}: ${err.message}`)
@@ -223,5 +221,37 @@ function cleanupExecError(filename: string, message: string): string {
   const rest = message.slice(second + 2)
   const m = new RegExp(`${warnStart}(.*)${warnEnd}`, 's').exec(rest)
   if (m !== null) return `execution error at (${location}): ${m[1] ?? ''}`
-  return message.replaceAll(warnStart, '').replaceAll(warnEnd, '')
+  return reformatExecError(message) ?? message
+}
+
+const execErrorRe = /^template: (.+?): executing (".*?") at (<.*?>): (.*)$/s
+const noTemplateRe = /^template: no template .* associated with template .*$/s
+
+/**
+ * Helm 4's multi-line form of an execution error (helm PR 13586): each template in the chain of
+ * `include` calls on its own three lines. Only when every link of the chain is a template error;
+ * an error returned by any other function keeps Go's one-line message.
+ */
+function reformatExecError(message: string): string | undefined {
+  const parts: string[] = []
+  let current = message
+  for (;;) {
+    const m = execErrorRe.exec(current)
+    if (m === null) {
+      if (noTemplateRe.test(current)) {
+        parts.push(current)
+        break
+      }
+      return undefined
+    }
+    const [, location = '', name = '', context = '', msg = ''] = m
+    const call = /^(error calling \S+:) (.*)$/s.exec(msg)
+    if (call === null) {
+      parts.push(`${location}\n  executing ${name} at ${context}:\n    ${msg}`)
+      break
+    }
+    parts.push(`${location}\n  executing ${name} at ${context}:\n    ${call[1] ?? ''}`)
+    current = call[2] ?? ''
+  }
+  return parts.join('\n')
 }

@@ -68,6 +68,13 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** go-yaml's wording for the parse errors templates commonly produce. */
+function goYamlMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  if (/Nested mappings are not allowed|Implicit map keys need to be/.test(text)) return 'mapping values are not allowed in this context'
+  return text
+}
+
 /** Sorts rendered files into manifests as `helm template` orders them. */
 export function sortManifests(files: ReadonlyMap<string, string>): Manifest[] {
   const generic: Manifest[] = []
@@ -83,10 +90,10 @@ export function sortManifests(files: ReadonlyMap<string, string>): Manifest[] {
       try {
         head = parseYamlValue(doc, path)
       } catch (err) {
-        throw new ManifestError(`YAML parse error on ${path}: ${(err as Error).message}`)
+        throw new ManifestError(`YAML parse error on ${path}: error converting YAML to JSON: yaml: ${goYamlMessage(err)}`)
       }
       if (head !== null && !(head instanceof Map)) {
-        throw new ManifestError(`YAML parse error on ${path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type release.SimpleHead`)
+        throw new ManifestError(`YAML parse error on ${path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead`)
       }
       const kind = head instanceof Map && typeof head.get('kind') === 'string' ? (head.get('kind') as string) : ''
       const meta = head instanceof Map ? head.get('metadata') : undefined

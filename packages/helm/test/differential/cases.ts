@@ -41,6 +41,7 @@ export const languageCases: TemplateCase[] = [
   c('pipeline final arg', '{{ "x" | printf "%s-%s" "y" }}'),
   c('parenthesized', '{{ printf "%d" (len .Values.list) }}'),
   c('chain on parens', '{{ (.Values.map).c.d }}'),
+  c('trailing pipe is ignored', '{{ 1 | }}'),
   c('declaration in pipeline prints nothing', '[{{ $v := 3 }}]'),
   // if / else
   c('if else', '{{ if .Values.bool }}yes{{ else }}no{{ end }}'),

@@ -73,7 +73,9 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   if (k1 !== k2) {
     if (k1 === 'int' && k2 === 'uint') return big(a) >= 0n && big(a) === big(b)
     if (k1 === 'uint' && k2 === 'int') return big(b) >= 0n && big(a) === big(b)
-    if (a !== undefined && a !== null && b !== undefined && b !== null) throw new FuncError(errBadComparison)
+    if (a !== undefined && a !== null && b !== undefined && b !== null) {
+      throw new FuncError(`${errBadComparison}: ${typeName(a)} and ${typeName(b)}`)
+    }
     return false
   }
   switch (k1) {
@@ -114,7 +116,7 @@ function lt(a: GoValue, b: GoValue): boolean {
   if (k1 !== k2) {
     if (k1 === 'int' && k2 === 'uint') return big(a) < 0n || big(a) < big(b)
     if (k1 === 'uint' && k2 === 'int') return big(b) >= 0n && big(a) < big(b)
-    throw new FuncError(errBadComparison)
+    throw new FuncError(`${errBadComparison}: ${typeName(a)} and ${typeName(b)}`)
   }
   switch (k1) {
     case 'bool':

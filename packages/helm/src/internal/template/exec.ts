@@ -65,6 +65,8 @@ const maxExecDepth = 1000
 interface Variable {
   name: string
   value: GoValue
+  /** Whether Go's static type of the value is interface {} (range elements), for error messages. */
+  iface?: boolean
 }
 
 /** Executes the template `name` with `data` as dot; returns the output. */
@@ -81,6 +83,8 @@ export function execute(env: ExecEnv, name: string, data: GoValue): string {
 
 class State {
   private node: Node | undefined
+  /** Whether dot is a range element, whose static type Go reports as interface {}. */
+  private dotIface = false
 
   constructor(
     private readonly env: ExecEnv,
@@ -120,9 +124,19 @@ class State {
     }
     this.errorf(`undefined variable: ${name}`)
   }
-  private setTopVar(n: number, value: GoValue): void {
+  private setTopVar(n: number, value: GoValue, iface = false): void {
     const v = this.vars[this.vars.length - n]
-    if (v !== undefined) v.value = value
+    if (v !== undefined) {
+      v.value = value
+      v.iface = iface
+    }
+  }
+  private varIface(name: string): boolean {
+    for (let i = this.vars.length - 1; i >= 0; i--) {
+      const v = this.vars[i]
+      if (v !== undefined && v.name === name) return v.iface === true
+    }
+    return false
   }
   private varValue(name: string): GoValue {
     for (let i = this.vars.length - 1; i >= 0; i--) {
@@ -172,7 +186,15 @@ class State {
     try {
       const val = this.evalPipeline(dot, node.pipe)
       if (isTrue(val)) {
-        this.walk(node.type === 'with' ? val : dot, node.list)
+        if (node.type === 'with') {
+          const savedIface = this.dotIface
+          this.dotIface = false
+          try {
+            this.walk(val, node.list)
+          } finally {
+            this.dotIface = savedIface
+          }
+        } else this.walk(dot, node.list)
       } else if (node.elseList !== undefined) {
         this.walk(dot, node.elseList)
       }
@@ -188,21 +210,26 @@ class State {
       const val = this.evalPipeline(dot, r.pipe)
       const mark = this.mark()
       const decl = r.pipe.decl
+      // Elements of slices and maps of interface {} keep that static type; integers do not.
+      const elemIface = Array.isArray(val) || val instanceof Map
       const oneIteration = (index: GoValue, elem: GoValue): boolean => {
         if (decl.length > 0) {
           if (r.pipe.isAssign) {
             this.setVar(decl[0]?.ident[0] ?? '', decl.length > 1 ? index : elem)
-          } else this.setTopVar(1, elem)
+          } else this.setTopVar(1, elem, elemIface)
         }
         if (decl.length > 1) {
           if (r.pipe.isAssign) this.setVar(decl[1]?.ident[0] ?? '', elem)
           else this.setTopVar(2, index)
         }
+        const savedIface = this.dotIface
+        this.dotIface = elemIface
         try {
           this.walk(elem, r.list)
         } catch (e) {
           if (e !== walkContinue) throw e
         } finally {
+          this.dotIface = savedIface
           this.pop(mark)
         }
         return true
@@ -322,7 +349,7 @@ class State {
 
   private evalFieldNode(dot: GoValue, field: FieldNode, args: readonly ArgNode[], final: Final): GoValue {
     this.at(field)
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final)
+    return this.evalFieldChain(dot, dot, field, field.ident, args, final, this.dotIface)
   }
 
   private evalChainNode(dot: GoValue, chain: ChainNode, args: readonly ArgNode[], final: Final): GoValue {
@@ -340,7 +367,7 @@ class State {
       this.notAFunction(args, final)
       return value
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final)
+    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final, this.varIface(v.ident[0] ?? ''))
   }
 
   private evalFieldChain(
@@ -350,9 +377,10 @@ class State {
     ident: readonly string[],
     args: readonly ArgNode[],
     final: Final,
+    receiverIface = false,
   ): GoValue {
     // Values read out of a map have Go's static type interface {}, which error messages show.
-    let fromInterface = false
+    let fromInterface = receiverIface
     const n = ident.length
     for (let i = 0; i < n - 1; i++) {
       const r = this.evalField(dot, ident[i] ?? '', node, [], MISSING, receiver, fromInterface)

@@ -276,9 +276,9 @@ export function lex(input: string): Item[] {
       return true
     }
     if (r === ')') {
-      emit('rightParen')
       parenDepth--
       if (parenDepth < 0) return errorf('unexpected right paren')
+      emit('rightParen')
       return true
     }
     const cp = r.codePointAt(0) ?? 0

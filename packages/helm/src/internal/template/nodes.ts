@@ -192,15 +192,14 @@ export function nodeString(n: Node): string {
   }
 }
 
-/** Go's `Tree.ErrorContext`: `NAME:LINE:COL` (column in bytes from 0) and the node, cut at 20 characters. */
+/** Go's `Tree.ErrorContext`: `NAME:LINE:COL` (column in bytes from 0) and the node, whole. */
 export function errorContext(n: Node): { location: string; context: string } {
   const before = n.src.text.slice(0, n.pos)
   const lastNewline = before.lastIndexOf('\n')
   let line = 1
   for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) line++
   const col = Buffer.byteLength(before.slice(lastNewline + 1), 'utf8')
-  let context = nodeString(n)
-  const runes = Array.from(context)
-  if (Buffer.byteLength(context, 'utf8') > 20) context = `${runes.slice(0, 20).join('')}...`
+  // Go 1.25 prints the whole node (older releases cut it at 20 characters).
+  const context = nodeString(n)
   return { location: `${n.src.parseName}:${line}:${col}`, context }
 }

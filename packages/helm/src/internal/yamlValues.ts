@@ -3,6 +3,7 @@
 // float64, keys become strings (`true`, `1`) and timestamps become RFC 3339 strings.
 import { parseYamlStream, resolveScalar11 } from '@gitops-sdk/core/yaml'
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
+import { sprintf } from './template/fmt.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** A YAML document could not be read; the message is the parser's. */
@@ -62,7 +63,15 @@ export function parseYamlValue(text: string, source: string): GoValue {
     if (isMap(node)) {
       const m: GoMap = new Map()
       for (const pair of node.items) {
-        const k = keyString(walk(pair.key as YamlNode, depth + 1))
+        const rawKey = walk(pair.key as YamlNode, depth + 1)
+        if (rawKey === null) {
+          // sigs.k8s.io/yaml cannot turn a null key into a JSON object key.
+          const value = walk(pair.value as YamlNode, depth + 1)
+          throw new YamlValuesError(
+            `error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${sprintf('%#v', [value])}`,
+          )
+        }
+        const k = keyString(rawKey)
         if (k === '<<' && pair.value !== null) {
           const merged = walk(pair.value as YamlNode, depth + 1)
           const sources = Array.isArray(merged) ? merged : [merged]

@@ -1,0 +1,24 @@
+import { GitOpsError } from '@gitops-sdk/core'
+
+/** Codes of the errors `@gitops-sdk/helm` throws. */
+export type HelmErrorCode =
+  | 'HELM_TEMPLATE_PARSE'
+  | 'HELM_TEMPLATE_EXEC'
+  | 'HELM_TEMPLATE_NOT_FOUND'
+  | 'HELM_CHART_INVALID'
+  | 'HELM_VALUES_INVALID'
+  | 'HELM_MANIFEST_INVALID'
+
+/**
+ * An error thrown by `@gitops-sdk/helm`. Template errors carry Go's message unchanged (`template:
+ * NAME:LINE:COL: executing "NAME" at <...>: ...`), so it reads as helm's would.
+ *
+ * @example
+ * ```ts
+ * try { renderTemplate('{{ fail "no" }}', {}) }
+ * catch (err) { if (isGitOpsError(err, 'HELM_TEMPLATE_EXEC')) console.error(err.message) }
+ * ```
+ */
+export class HelmError extends GitOpsError<HelmErrorCode> {
+  override readonly name: string = 'HelmError'
+}

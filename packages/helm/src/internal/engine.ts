@@ -1,0 +1,257 @@
+// Helm's template engine (helm.sh/helm/v4 pkg/engine): every template of a chart parsed into one
+// set in Helm's order, Sprig plus Helm's own functions (include, tpl, required, fail, toYaml, ...),
+// missingkey=zero, and "<no value>" removed from each rendered file.
+import { jsonString, marshalJson } from '@gitops-sdk/core/go'
+import { stringifyValue } from '@gitops-sdk/core'
+import { dataFuncs } from './funcs/sprigData.js'
+import { fn, stringFuncs } from './funcs/sprigStrings.js'
+import { fromKube, toKube } from './funcs/convert.js'
+import { builtinFuncs } from './template/builtins.js'
+import { type ExecEnv, ExecError, type MissingKey, execute } from './template/exec.js'
+import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
+import { FuncError, type GoFunc, type GoMap, type GoValue } from './template/values.js'
+import { YamlValuesError, parseYamlValue } from './yamlValues.js'
+
+/** One template file of a chart: its name (`chart/templates/x.yaml`) and text. */
+export interface TemplateFile {
+  readonly name: string
+  readonly text: string
+}
+
+/** A failure while rendering, already worded as helm words it. */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'parse' | 'exec',
+    readonly template: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Helm's sortTemplates: deeper paths first, then reverse lexical order. */
+export function helmTemplateOrder(names: readonly string[]): string[] {
+  const depth = (s: string): number => s.split('/').length - 1
+  return [...names].sort((a, b) => {
+    const da = depth(a)
+    const db = depth(b)
+    if (da !== db) return db - da
+    return a < b ? 1 : a > b ? -1 : 0
+  })
+}
+
+const warnStart = 'HELM_ERR_START'
+const warnEnd = 'HELM_ERR_END'
+
+function toYaml(v: GoValue): string {
+  try {
+    return stringifyValue(toKube(v)).replace(/\n$/, '')
+  } catch {
+    return ''
+  }
+}
+
+function toJson(v: GoValue): string {
+  try {
+    return marshalJson(toKube(v))
+  } catch {
+    return ''
+  }
+}
+
+function fromYaml(s: string): GoValue {
+  try {
+    const v = parseYamlValue(s, 'fromYaml')
+    if (v === null) return new Map()
+    if (!(v instanceof Map)) {
+      return new Map([['Error', 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ' + jsonKind(v) + ' into Go value of type map[string]interface {}']])
+    }
+    return v
+  } catch (err) {
+    return new Map([['Error', err instanceof YamlValuesError ? err.message : String(err)]])
+  }
+}
+
+function jsonKind(v: GoValue): string {
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'number') return 'number'
+  if (typeof v === 'boolean') return 'bool'
+  return 'value'
+}
+
+function fromJson(s: string): GoValue {
+  try {
+    const v = fromKube(JSON.parse(s))
+    if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`]])
+    return v
+  } catch (err) {
+    return new Map([['Error', (err as Error).message]])
+  }
+}
+
+/** Options of {@link renderTemplates}. */
+export interface EngineOptions {
+  /** Helm's --strict lint mode: missingkey=error. */
+  readonly strict?: boolean | undefined
+}
+
+/** Parses every file into one set and renders each file that is not a partial (`_*`). */
+export function renderTemplates(
+  files: readonly TemplateFile[],
+  data: (file: TemplateFile) => GoValue,
+  options: EngineOptions = {},
+): Map<string, string> {
+  const templates = new Map<string, ParsedTemplate>()
+  const funcs = new Map<string, GoFunc>(builtinFuncs())
+  const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
+  const env: ExecEnv = { templates, funcs, missingKey }
+  for (const [name, f] of [...stringFuncs(), ...dataFuncs()]) funcs.set(name, f)
+  const includeDepth = new Map<string, number>()
+  const helmFuncs: [string, GoFunc][] = [
+    ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
+    ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
+    ['toJson', fn('toJson', ['interface {}'], (v) => toJson(v))],
+    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => toJson(v))],
+    ['fromYaml', fn('fromYaml', ['string'], (s) => fromYaml(s as string))],
+    ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
+    ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
+      try {
+        const v = parseYamlValue(s as string, 'fromYamlArray')
+        return Array.isArray(v) ? v : v === null ? [] : [String('error: not an array')]
+      } catch (err) {
+        return [(err as Error).message]
+      }
+    })],
+    ['fromJsonArray', fn('fromJsonArray', ['string'], (s) => {
+      try {
+        const v = fromKube(JSON.parse(s as string))
+        return Array.isArray(v) ? v : []
+      } catch (err) {
+        return [(err as Error).message]
+      }
+    })],
+    ['required', fn('required', ['string', 'interface {}'], (warn, val) => {
+      if (val === null || val === undefined || val === '') throw new FuncError(`${warnStart}${warn as string}${warnEnd}`)
+      return val
+    })],
+    ['fail', fn('fail', ['string'], (msg) => {
+      throw new FuncError(`${warnStart}${msg as string}${warnEnd}`)
+    })],
+    ['lookup', fn('lookup', ['string', 'string', 'string', 'string'], () => new Map())],
+    ['include', fn('include', ['string', 'interface {}'], (name, dataArg) => {
+      const n = name as string
+      const depth = includeDepth.get(n) ?? 0
+      if (depth > 1000) {
+        throw new FuncError(`rendering template has a nested reference name: ${n}: unable to execute template`)
+      }
+      includeDepth.set(n, depth + 1)
+      try {
+        if (!templates.has(n)) throw new FuncError(`template: no template ${jsonString(n)} associated with template "gotpl"`)
+        return execute(env, n, dataArg)
+      } catch (err) {
+        if (err instanceof ExecError) throw new FuncError(err.message)
+        throw err
+      } finally {
+        includeDepth.set(n, depth)
+      }
+    })],
+    ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
+      const v = vals as GoMap | null
+      let parsed: ParsedTemplate[]
+      try {
+        parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
+      } catch (err) {
+        if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
+        throw err
+      }
+      const local = new Map(templates)
+      for (const t of parsed) local.set(t.name, t)
+      try {
+        const out = execute({ templates: local, funcs, missingKey }, 'gotpl', vals)
+        return out.replaceAll('<no value>', '')
+      } catch (err) {
+        if (err instanceof ExecError) throw new FuncError(`error during tpl function execution for ${jsonString(text as string)}: ${err.message}`)
+        throw err
+      }
+    })],
+  ]
+  for (const [name, f] of helmFuncs) funcs.set(name, f)
+  funcs.delete('env')
+  funcs.delete('expandenv')
+
+  const byName = new Map(files.map((f) => [f.name, f]))
+  for (const name of helmTemplateOrder([...byName.keys()])) {
+    const file = byName.get(name)
+    if (file === undefined) continue
+    try {
+      for (const t of parseTemplate(name, file.text, (f) => funcs.has(f))) templates.set(t.name, t)
+    } catch (err) {
+      if (err instanceof ParseError) throw new EngineError(cleanupParseError(name, err.message), 'parse', name)
+      throw err
+    }
+  }
+  const out = new Map<string, string>()
+  for (const name of helmTemplateOrder([...byName.keys()])) {
+    const base = name.split('/').pop() ?? name
+    if (base.startsWith('_')) continue
+    const file = byName.get(name)
+    if (file === undefined) continue
+    try {
+      out.set(name, execute(env, name, data(file)).replaceAll('<no value>', ''))
+    } catch (err) {
+      if (err instanceof ExecError) throw new EngineError(cleanupExecError(name, err.message), 'exec', name)
+      throw err
+    }
+  }
+  return out
+}
+
+function cleanupParseError(filename: string, message: string): string {
+  const tokens = message.split(': ')
+  if (tokens.length === 1) return `parse error in (${filename}): ${message}`
+  return `parse error at (${tokens[1] ?? ''}): ${tokens[tokens.length - 1] ?? ''}`
+}
+
+function cleanupExecError(filename: string, message: string): string {
+  const first = message.indexOf(': ')
+  const second = first < 0 ? -1 : message.indexOf(': ', first + 2)
+  if (first < 0 || second < 0) return `execution error in (${filename}): ${message}`
+  const location = message.slice(first + 2, second)
+  const rest = message.slice(second + 2)
+  const m = new RegExp(`${warnStart}(.*)${warnEnd}`, 's').exec(rest)
+  if (m !== null) return `execution error at (${location}): ${m[1] ?? ''}`
+  return reformatExecError(message) ?? message
+}
+
+const execErrorRe = /^template: (.+?): executing (".*?") at (<.*?>): (.*)$/s
+const noTemplateRe = /^template: no template .* associated with template .*$/s
+
+/**
+ * Helm 4's multi-line form of an execution error (helm PR 13586): each template in the chain of
+ * `include` calls on its own three lines. Only when every link of the chain is a template error;
+ * an error returned by any other function keeps Go's one-line message.
+ */
+function reformatExecError(message: string): string | undefined {
+  const parts: string[] = []
+  let current = message
+  for (;;) {
+    const m = execErrorRe.exec(current)
+    if (m === null) {
+      if (noTemplateRe.test(current)) {
+        parts.push(current)
+        break
+      }
+      return undefined
+    }
+    const [, location = '', name = '', context = '', msg = ''] = m
+    const call = /^(error calling \S+:) (.*)$/s.exec(msg)
+    if (call === null) {
+      parts.push(`${location}\n  executing ${name} at ${context}:\n    ${msg}`)
+      break
+    }
+    parts.push(`${location}\n  executing ${name} at ${context}:\n    ${call[1] ?? ''}`)
+    current = call[2] ?? ''
+  }
+  return parts.join('\n')
+}

@@ -1,0 +1,137 @@
+// Conversions Sprig and Helm apply to interface{} arguments: strval, spf13/cast's ToInt64 and
+// ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
+import type { KubeValue } from '@gitops-sdk/core'
+import { formatValue } from '../template/fmt.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, kindOf } from '../template/values.js'
+
+const noFlags = {
+  plus: false,
+  minus: false,
+  sharp: false,
+  space: false,
+  zero: false,
+  width: undefined,
+  prec: undefined,
+  plusV: false,
+  sharpV: false,
+}
+
+/** fmt.Sprintf("%v", v). */
+export function sprintV(v: GoValue): string {
+  return formatValue(v === undefined ? null : v, 'v', noFlags, 0)
+}
+
+/** Sprig's strval: strings as they are, Stringers through String(), everything else as %v. */
+export function strval(v: GoValue): string {
+  if (typeof v === 'string') return v
+  if (v instanceof GoStruct && v.stringer !== undefined) return v.stringer()
+  return sprintV(v)
+}
+
+/** spf13/cast ToInt64 with the error ignored, as Sprig calls it. */
+export function toInt64(v: GoValue): bigint {
+  if (v instanceof GoInt) return BigInt.asIntN(64, v.value)
+  if (typeof v === 'number') return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n)
+  if (v instanceof GoFloat32) return BigInt(Math.trunc(v.value))
+  if (typeof v === 'boolean') return v ? 1n : 0n
+  if (typeof v === 'string') {
+    const s = v.replace(/^([+-]?\d+)\.0*$/, '$1')
+    const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO]?[0-7_]+|0[bB][01_]+|[1-9][0-9_]*|0)$/.exec(s)
+    if (m === null) return 0n
+    try {
+      let body = (m[2] ?? '0').replaceAll('_', '')
+      if (/^0[0-7]+$/.test(body)) body = `0o${body.slice(1)}`
+      const n = BigInt(body)
+      const r = m[1] === '-' ? -n : n
+      return r >= -(2n ** 63n) && r < 2n ** 63n ? r : 0n
+    } catch {
+      return 0n
+    }
+  }
+  return 0n
+}
+
+/** spf13/cast ToFloat64 with the error ignored. */
+export function toFloat64(v: GoValue): number {
+  if (typeof v === 'number') return v
+  if (v instanceof GoInt) return Number(v.value)
+  if (v instanceof GoFloat32) return v.value
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v === 'string') {
+    const s = v.trim() === v ? v : ''
+    if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[Ii]nf(inity)?|NaN)$/.test(s)) {
+      if (/inf/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
+      return Number(s)
+    }
+    return 0
+  }
+  return 0
+}
+
+/** Sprig's empty(): the zero value of its type, or nil. */
+export function isEmpty(v: GoValue): boolean {
+  if (v === undefined || v === null) return true
+  switch (kindOf(v)) {
+    case 'string':
+      return v === ''
+    case 'slice':
+      return (v as GoValue[]).length === 0
+    case 'map':
+      return (v as Map<string, GoValue>).size === 0
+    case 'bool':
+      return v === false
+    case 'int':
+    case 'uint':
+      return (v as GoInt).value === 0n
+    case 'float':
+      return (typeof v === 'number' ? v : (v as GoFloat32).value) === 0
+    case 'struct':
+      return false
+    default:
+      return isGoFunc(v) ? false : true
+  }
+}
+
+/** The value model as core's plain JSON data (maps as null-prototype objects, int64 as bigint when large). */
+export function toKube(v: GoValue): KubeValue {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v
+  if (v instanceof GoInt) {
+    const n = Number(v.value)
+    return Number.isSafeInteger(n) ? n : (v.value as unknown as KubeValue)
+  }
+  if (v instanceof GoFloat32) return v.value
+  if (Array.isArray(v)) return v.map(toKube)
+  if (v instanceof Map) {
+    const o = Object.create(null) as Record<string, KubeValue>
+    for (const [k, x] of v) o[k] = toKube(x)
+    return o
+  }
+  if (v instanceof GoStruct) {
+    const o = Object.create(null) as Record<string, KubeValue>
+    for (const [k, x] of v.fields) o[k] = toKube(x)
+    return o
+  }
+  return null
+}
+
+/** Plain parsed data (JSON semantics: every number a float64) as the value model. */
+export function fromKube(v: unknown): GoValue {
+  if (v === undefined || v === null) return null
+  if (typeof v === 'string' || typeof v === 'boolean') return v
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  if (v instanceof Date) return v.toISOString().replace('.000Z', 'Z')
+  if (Array.isArray(v)) return v.map(fromKube)
+  if (v instanceof Map) {
+    const m = new Map<string, GoValue>()
+    for (const [k, x] of v) m.set(String(k), fromKube(x))
+    return m
+  }
+  if (typeof v === 'object') {
+    const m = new Map<string, GoValue>()
+    for (const k of Object.keys(v)) m.set(k, fromKube((v as Record<string, unknown>)[k]))
+    return m
+  }
+  return null
+}

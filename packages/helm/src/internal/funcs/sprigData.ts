@@ -1,0 +1,267 @@
+// Sprig's list, dict, math, type and default functions (Masterminds/sprig v3 as Helm 4 ships it).
+import { formatValue } from '../template/fmt.js'
+import {
+  FuncError,
+  GoFloat32,
+  GoInt,
+  type GoFunc,
+  type GoMap,
+  type GoType,
+  type GoValue,
+  compareStrings,
+  int,
+  int64,
+  isTrue,
+  kindOf,
+  typeName,
+  typedSlice,
+} from '../template/values.js'
+import { isEmpty, strval, toFloat64, toInt64 } from './convert.js'
+import { fn } from './sprigStrings.js'
+
+const I: GoType = 'interface {}'
+const S: GoType = 'string'
+const M: GoType = 'map[string]interface {}'
+
+function asList(name: string, v: GoValue): GoValue[] {
+  if (Array.isArray(v)) return v
+  throw new FuncError(`Cannot ${name} on type ${typeName(v)}`)
+}
+
+function deepEqual(a: GoValue, b: GoValue): boolean {
+  if (typeName(a) !== typeName(b)) return false
+  if (a instanceof GoInt && b instanceof GoInt) return a.value === b.value
+  if (a instanceof GoFloat32 && b instanceof GoFloat32) return a.value === b.value
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false
+    for (const [k, v] of a) if (!b.has(k) || !deepEqual(v, b.get(k))) return false
+    return true
+  }
+  return a === b
+}
+
+/** mergo.Merge of map[string]interface{} values: fills what dst lacks, recursing into maps. */
+function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
+  for (const [k, sv] of src) {
+    const dv = dst.get(k)
+    if (dv instanceof Map && sv instanceof Map) {
+      mergeInto(dv, sv, overwrite)
+      continue
+    }
+    if (!dst.has(k) || dv === null || dv === undefined) {
+      dst.set(k, deepCopy(sv))
+      continue
+    }
+    if (overwrite && !isEmpty(sv)) dst.set(k, deepCopy(sv))
+  }
+}
+
+function deepCopy(v: GoValue): GoValue {
+  if (Array.isArray(v)) return v.map(deepCopy)
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, deepCopy(x)]))
+  return v
+}
+
+function strslice(v: GoValue): string[] {
+  if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map((x) => strval(x))
+  if (v === null || v === undefined) return []
+  return [strval(v)]
+}
+
+function bigMax(...xs: bigint[]): bigint {
+  return xs.reduce((a, b) => (b > a ? b : a))
+}
+function bigMin(...xs: bigint[]): bigint {
+  return xs.reduce((a, b) => (b < a ? b : a))
+}
+
+function until(start: bigint, stop: bigint, step: bigint): GoValue[] {
+  const out: GoValue[] = []
+  if (step === 0n) return out
+  if (step > 0n) for (let i = start; i < stop; i += step) out.push(int(i))
+  else for (let i = start; i > stop; i += step) out.push(int(i))
+  return typedSlice(out, '[]int')
+}
+
+function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x)
+}
+
+/** The data-shaped Sprig functions. */
+export function dataFuncs(): [string, GoFunc][] {
+  return [
+    ['list', fn('list', [], (...a) => a.map((x) => (x === undefined ? null : x)), I)],
+    ['tuple', fn('tuple', [], (...a) => a.map((x) => (x === undefined ? null : x)), I)],
+    ['dict', fn('dict', [], (...a) => {
+      const m: GoMap = new Map()
+      for (let i = 0; i < a.length; i += 2) {
+        const k = strval(a[i] ?? null)
+        m.set(k, i + 1 < a.length ? (a[i + 1] ?? null) : '')
+      }
+      return m
+    }, I)],
+    ['get', fn('get', [M, S], (d, k) => ((d as GoMap | null)?.has(k as string) ? ((d as GoMap).get(k as string) ?? null) : ''))],
+    ['set', fn('set', [M, S, I], (d, k, v) => {
+      if (d === null) throw new FuncError('assignment to entry in nil map')
+      ;(d as GoMap).set(k as string, v ?? null)
+      return d
+    })],
+    ['unset', fn('unset', [M, S], (d, k) => {
+      ;(d as GoMap | null)?.delete(k as string)
+      return d
+    })],
+    ['hasKey', fn('hasKey', [M, S], (d, k) => (d as GoMap | null)?.has(k as string) ?? false)],
+    ['keys', fn('keys', [], (...ds) => {
+      const out: string[] = []
+      for (const d of ds) if (d instanceof Map) out.push(...d.keys())
+      return typedSlice(out, '[]string')
+    }, M)],
+    ['values', fn('values', [M], (d) => [...((d as GoMap | null)?.values() ?? [])])],
+    ['pluck', fn('pluck', [S], (k, ...ds) => ds.filter((d) => d instanceof Map && d.has(k as string)).map((d) => (d as GoMap).get(k as string) ?? null), M)],
+    ['pick', fn('pick', [M], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => ks.includes(k))), S)],
+    ['omit', fn('omit', [M], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => !ks.includes(k))), S)],
+    ['merge', fn('merge', [M], (dst, ...srcs) => {
+      for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, false)
+      return dst
+    }, M)],
+    ['mergeOverwrite', fn('mergeOverwrite', [M], (dst, ...srcs) => {
+      for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, true)
+      return dst
+    }, M)],
+    ['slice', fn('slice', [I], (l, ...ix) => {
+      if (!Array.isArray(l)) throw new FuncError(`list should be type of slice or array but ${goKind(l)}`)
+      if (l.length === 0) return null
+      const start = ix.length > 0 ? Number(toInt64(ix[0] ?? null)) : 0
+      const end = ix.length < 2 ? l.length : Number(toInt64(ix[1] ?? null))
+      if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range')
+      return l.slice(start, end)
+    }, I)],
+    ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
+    ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
+    ['push', fn('push', [I, I], (l, v) => [...asList('push', l), v ?? null])],
+    ['prepend', fn('prepend', [I, I], (l, v) => [v ?? null, ...asList('prepend', l)])],
+    ['first', fn('first', [I], (l) => (l === null ? null : (asList('find first', l)[0] ?? null)))],
+    ['last', fn('last', [I], (l) => {
+      if (l === null) return null
+      const a = asList('find last', l)
+      return a.length === 0 ? null : (a[a.length - 1] ?? null)
+    })],
+    ['rest', fn('rest', [I], (l) => (l === null ? null : asList('find rest', l).slice(1)))],
+    ['initial', fn('initial', [I], (l) => (l === null ? null : asList('find initial', l).slice(0, -1)))],
+    ['reverse', fn('reverse', [I], (l) => (l === null ? null : [...asList('find reverse', l)].reverse()))],
+    ['uniq', fn('uniq', [I], (l) => {
+      const out: GoValue[] = []
+      for (const x of asList('find uniq', l)) if (!out.some((y) => deepEqual(x, y))) out.push(x)
+      return out
+    })],
+    ['compact', fn('compact', [I], (l) => asList('compact', l).filter((x) => !isEmpty(x)))],
+    ['without', fn('without', [I], (l, ...omit) => asList('find without', l).filter((x) => !omit.some((o) => deepEqual(x, o))), I)],
+    ['has', fn('has', [I, I], (needle, hay) => (hay === null ? false : asList('find has', hay).some((x) => deepEqual(x, needle))))],
+    ['concat', fn('concat', [], (...ls) => ls.flatMap((l) => asList('concat', l)), I)],
+    ['sortAlpha', fn('sortAlpha', [I], (l) => typedSlice(strslice(l).sort(compareStrings), '[]string'))],
+    ['join', fn('join', [S, I], (sep, v) => strslice(v).join(sep as string))],
+    ['splitList', fn('splitList', [S, S], (sep, s) => typedSlice((s as string).split(sep as string), '[]string'))],
+    ['split', fn('split', [S, S], (sep, s) => {
+      const m: GoMap = new Map()
+      ;(s as string).split(sep as string).forEach((p, i) => m.set(`_${i}`, p))
+      return m
+    })],
+    ['toStrings', fn('toStrings', [I], (v) => typedSlice(strslice(v), '[]string'))],
+    ['until', fn('until', ['int'], (n) => until(0n, (n as GoInt).value, (n as GoInt).value < 0n ? -1n : 1n))],
+    ['untilStep', fn('untilStep', ['int', 'int', 'int'], (a, b, c) => until((a as GoInt).value, (b as GoInt).value, (c as GoInt).value))],
+    ['add', fn('add', [], (...a) => int64(a.reduce<bigint>((s, x) => s + toInt64(x), 0n)), I)],
+    ['add1', fn('add1', [I], (a) => int64(toInt64(a) + 1n))],
+    ['sub', fn('sub', [I, I], (a, b) => int64(toInt64(a) - toInt64(b)))],
+    ['mul', fn('mul', [I], (a, ...r) => int64(r.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a))), I)],
+    ['div', fn('div', [I, I], (a, b) => {
+      const d = toInt64(b)
+      if (d === 0n) throw new FuncError('runtime error: integer divide by zero')
+      return int64(toInt64(a) / d)
+    })],
+    ['mod', fn('mod', [I, I], (a, b) => {
+      const d = toInt64(b)
+      if (d === 0n) throw new FuncError('runtime error: integer divide by zero')
+      return int64(toInt64(a) % d)
+    })],
+    ['max', fn('max', [I], (a, ...r) => int64(bigMax(toInt64(a), ...r.map(toInt64))), I)],
+    ['min', fn('min', [I], (a, ...r) => int64(bigMin(toInt64(a), ...r.map(toInt64))), I)],
+    ['addf', fn('addf', [], (...a) => a.reduce<number>((s, x) => s + toFloat64(x), 0), I)],
+    ['subf', fn('subf', [I], (a, ...r) => r.reduce<number>((s, x) => s - toFloat64(x), toFloat64(a)), I)],
+    ['mulf', fn('mulf', [I], (a, ...r) => r.reduce<number>((s, x) => s * toFloat64(x), toFloat64(a)), I)],
+    ['divf', fn('divf', [I], (a, ...r) => r.reduce<number>((s, x) => s / toFloat64(x), toFloat64(a)), I)],
+    ['maxf', fn('maxf', [I], (a, ...r) => Math.max(toFloat64(a), ...r.map(toFloat64)), I)],
+    ['minf', fn('minf', [I], (a, ...r) => Math.min(toFloat64(a), ...r.map(toFloat64)), I)],
+    ['floor', fn('floor', [I], (a) => Math.floor(toFloat64(a)))],
+    ['ceil', fn('ceil', [I], (a) => Math.ceil(toFloat64(a)))],
+    ['round', fn('round', [I, 'int'], (a, p, ...r) => {
+      const places = Number((p as GoInt).value)
+      const roundOn = r.length > 0 ? toFloat64(r[0] ?? null) : 0.5
+      const pow = 10 ** places
+      const digit = toFloat64(a) * pow
+      const frac = digit - Math.trunc(digit)
+      const rounded = frac >= roundOn ? Math.ceil(digit) : Math.floor(digit)
+      void roundHalfAway
+      return rounded / pow
+    }, I)],
+    ['int', fn('int', [I], (v) => int(toInt64(v)))],
+    ['int64', fn('int64', [I], (v) => int64(toInt64(v)))],
+    ['float64', fn('float64', [I], (v) => toFloat64(v))],
+    ['atoi', fn('atoi', [S], (s) => {
+      const t = s as string
+      return /^[+-]?\d+$/.test(t) ? int(BigInt(t)) : int(0)
+    })],
+    ['seq', fn('seq', [], (...a) => {
+      const ns = a.map((x) => Number(toInt64(x)))
+      let [start, step, end] = [1, 1, 0]
+      if (ns.length === 1) end = ns[0] ?? 0
+      else if (ns.length === 2) [start, end] = [ns[0] ?? 0, ns[1] ?? 0]
+      else if (ns.length === 3) [start, step, end] = [ns[0] ?? 0, ns[1] ?? 0, ns[2] ?? 0]
+      else return ''
+      if (ns.length < 3 && end < start) step = -1
+      const out: string[] = []
+      if (step > 0) for (let i = start; i <= end; i += step) out.push(String(i))
+      else if (step < 0) for (let i = start; i >= end; i += step) out.push(String(i))
+      return out.join(' ')
+    }, 'int')],
+    ['default', fn('default', [I], (d, ...given) => (given.length === 0 || isEmpty(given[0] ?? null) ? d : (given[0] ?? null)), I)],
+    ['empty', fn('empty', [I], (v) => isEmpty(v))],
+    ['coalesce', fn('coalesce', [], (...a) => a.find((x) => !isEmpty(x)) ?? null, I)],
+    ['all', fn('all', [], (...a) => a.every((x) => !isEmpty(x)), I)],
+    ['any', fn('any', [], (...a) => a.some((x) => !isEmpty(x)), I)],
+    ['ternary', fn('ternary', [I, I, 'bool'], (t, f, c) => (c === true ? t : f))],
+    ['typeOf', fn('typeOf', [I], (v) => typeName(v))],
+    ['typeIs', fn('typeIs', [S, I], (t, v) => typeName(v) === t)],
+    ['typeIsLike', fn('typeIsLike', [S, I], (t, v) => typeName(v) === t || `*${typeName(v)}` === t)],
+    ['kindOf', fn('kindOf', [I], (v) => goKind(v))],
+    ['kindIs', fn('kindIs', [S, I], (t, v) => goKind(v) === t)],
+    ['deepEqual', fn('deepEqual', [I, I], (a, b) => deepEqual(a, b))],
+    ['toDecimal', fn('toDecimal', [I], (v) => {
+      const m = /^[0-7]+$/.exec(strval(v))
+      return int64(m === null ? 0n : BigInt(`0o${m[0]}`))
+    })],
+    ['fromTruth', fn('fromTruth', [I], (v) => isTrue(v))],
+  ]
+}
+
+function goKind(v: GoValue): string {
+  if (v === undefined || v === null) return 'invalid'
+  if (v instanceof GoInt) return v.kind
+  if (v instanceof GoFloat32) return 'float32'
+  switch (kindOf(v)) {
+    case 'float':
+      return 'float64'
+    case 'bool':
+      return 'bool'
+    case 'string':
+      return 'string'
+    case 'slice':
+      return 'slice'
+    case 'map':
+      return 'map'
+    case 'struct':
+      return 'ptr'
+    default:
+      return 'func'
+  }
+}

@@ -1,0 +1,288 @@
+// Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
+import { createHash } from 'node:crypto'
+import { FuncError, type GoFunc, type GoType, type GoValue, int, typedSlice } from '../template/values.js'
+import { goQuote } from '../template/lex.js'
+import { strval } from './convert.js'
+
+export function fn(name: string, params: GoType[], body: (...args: GoValue[]) => GoValue, variadic?: GoType): GoFunc {
+  return { kind: 'func', name, params, variadic, fn: body }
+}
+
+const S: GoType = 'string'
+const I: GoType = 'interface {}'
+
+function byteSlice(s: string, start: number, end?: number): string {
+  return Buffer.from(s, 'utf8').subarray(start, end).toString('utf8')
+}
+
+function title(s: string): string {
+  // strings.Title: upper-case the first letter of each word (words split at non-letters/digits).
+  let prevLetter = false
+  let out = ''
+  for (const ch of s) {
+    const isWordChar = /[\p{L}\p{N}_']/u.test(ch)
+    out += !prevLetter && isWordChar ? ch.toUpperCase() : ch
+    prevLetter = isWordChar
+  }
+  return out
+}
+
+function untitle(s: string): string {
+  let prev = false
+  let out = ''
+  for (const ch of s) {
+    const w = /[\p{L}\p{N}_']/u.test(ch)
+    out += !prev && w ? ch.toLowerCase() : ch
+    prev = w
+  }
+  return out
+}
+
+function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
+  const set = new Set(Array.from(cutset))
+  const chars = Array.from(s)
+  let a = 0
+  let b = chars.length
+  if (left) while (a < b && set.has(chars[a] ?? '')) a++
+  if (right) while (b > a && set.has(chars[b - 1] ?? '')) b--
+  return chars.slice(a, b).join('')
+}
+
+/** Go's strings.TrimSpace. */
+export function trimSpace(s: string): string {
+  return s.replace(/^[\s\u0085\u00a0]+|[\s\u0085\u00a0]+$/gu, '')
+}
+
+function words(s: string): string[] {
+  return s.split(/[\s]+/u).filter((w) => w !== '')
+}
+
+function snakecase(s: string): string {
+  // xstrings.ToSnakeCase (huandu/xstrings 1.5)
+  return toDelimited(s, '_')
+}
+
+function kebabcase(s: string): string {
+  return toDelimited(s, '-')
+}
+
+function toDelimited(s: string, delim: string): string {
+  let out = ''
+  const chars = Array.from(s)
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] ?? ''
+    const isUpper = c !== c.toLowerCase()
+    if (/[\s_-]/.test(c)) {
+      if (out !== '' && !out.endsWith(delim)) out += delim
+      continue
+    }
+    if (isUpper) {
+      const prev = chars[i - 1]
+      const next = chars[i + 1]
+      const prevLower = prev !== undefined && prev === prev.toLowerCase() && /[\p{L}\p{N}]/u.test(prev)
+      const nextLower = next !== undefined && next !== next.toUpperCase()
+      const prevUpper = prev !== undefined && prev !== prev.toLowerCase()
+      if (out !== '' && !out.endsWith(delim) && (prevLower || (prevUpper && nextLower))) out += delim
+      out += c.toLowerCase()
+    } else out += c
+  }
+  return out
+}
+
+function camelcase(s: string): string {
+  // xstrings.ToCamelCase: words split at _, upper-case the first letter of each.
+  return s
+    .split('_')
+    .map((w) => (w === '' ? '' : (w[0] ?? '').toUpperCase() + w.slice(1)))
+    .join('')
+}
+
+function swapcase(s: string): string {
+  return Array.from(s)
+    .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
+    .join('')
+}
+
+function wrap(width: number, s: string, newline = '\n'): string {
+  // goutils.WrapCustom with wrapLongWords false.
+  const out: string[] = []
+  for (const line of s.split('\n')) {
+    const ws = line.split(' ')
+    let cur = ''
+    for (const w of ws) {
+      if (cur === '') cur = w
+      else if (cur.length + 1 + w.length <= width) cur += ` ${w}`
+      else {
+        out.push(cur)
+        cur = w
+      }
+    }
+    out.push(cur)
+  }
+  return out.join(newline)
+}
+
+/** Go regexp syntax to JavaScript's (named groups and flags differ; the common subset passes). */
+function goRegex(pattern: string, flags = ''): RegExp {
+  let p = pattern.replace(/\(\?P</g, '(?<')
+  let f = `${flags}u`
+  const inline = /^\(\?([imsU]+)\)/.exec(p)
+  if (inline !== null) {
+    for (const c of inline[1] ?? '') if (c !== 'U' && !f.includes(c)) f += c
+    p = p.slice(inline[0].length)
+  }
+  if (!f.includes('s')) p = p.replace(/\\z/g, '$')
+  try {
+    return new RegExp(p, f)
+  } catch (err) {
+    throw new FuncError(`error parsing regexp: ${(err as Error).message}`)
+  }
+}
+
+function expandGo(repl: string, m: RegExpExecArray): string {
+  return repl.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, _x: string, braced?: string, bare?: string) => {
+    if (_x === '$') return '$'
+    const name = braced ?? bare ?? ''
+    if (/^\d+$/.test(name)) return m[Number(name)] ?? ''
+    return m.groups?.[name] ?? ''
+  })
+}
+
+function regexReplaceAll(re: string, s: string, repl: string, literal: boolean): string {
+  const r = goRegex(re, 'g')
+  return s.replace(r, (...args: unknown[]) => {
+    if (literal) return repl
+    const groups = args.filter((a) => typeof a === 'string' || a === undefined).slice(0, -1) as (string | undefined)[]
+    const m = Object.assign([...groups], { index: 0, input: s, groups: undefined }) as unknown as RegExpExecArray
+    const last = args[args.length - 1]
+    if (typeof last === 'object' && last !== null) (m as { groups?: Record<string, string> }).groups = last as Record<string, string>
+    return expandGo(repl, m)
+  })
+}
+
+/** The string-shaped Sprig functions. */
+export function stringFuncs(): [string, GoFunc][] {
+  return [
+    ['upper', fn('upper', [S], (s) => (s as string).toUpperCase())],
+    ['lower', fn('lower', [S], (s) => (s as string).toLowerCase())],
+    ['title', fn('title', [S], (s) => title(s as string))],
+    ['untitle', fn('untitle', [S], (s) => untitle(s as string))],
+    ['trim', fn('trim', [S], (s) => trimSpace(s as string))],
+    ['trimAll', fn('trimAll', [S, S], (a, b) => trimCutset(b as string, a as string, true, true))],
+    ['trimPrefix', fn('trimPrefix', [S, S], (a, b) => ((b as string).startsWith(a as string) ? (b as string).slice((a as string).length) : (b as string)))],
+    ['trimSuffix', fn('trimSuffix', [S, S], (a, b) => ((b as string).endsWith(a as string) && (a as string) !== '' ? (b as string).slice(0, -(a as string).length) : (b as string)))],
+    ['nospace', fn('nospace', [S], (s) => (s as string).replace(/\s/gu, ''))],
+    ['repeat', fn('repeat', ['int', S], (c, s) => {
+      const n = Number((c as { value: bigint }).value)
+      if (n < 0) throw new FuncError('strings: negative Repeat count')
+      return (s as string).repeat(n)
+    })],
+    ['substr', fn('substr', ['int', 'int', S], (a, b, s) => {
+      const str = s as string
+      const len = Buffer.byteLength(str)
+      const start = Number((a as { value: bigint }).value)
+      const end = Number((b as { value: bigint }).value)
+      if (start < 0) return byteSlice(str, 0, end)
+      if (end < 0 || end > len) return byteSlice(str, start)
+      return byteSlice(str, start, end)
+    })],
+    ['trunc', fn('trunc', ['int', S], (c, s) => {
+      const n = Number((c as { value: bigint }).value)
+      const str = s as string
+      const len = Buffer.byteLength(str)
+      if (n < 0 && len + n > 0) return byteSlice(str, len + n)
+      if (n >= 0 && len > n) return byteSlice(str, 0, n)
+      return str
+    })],
+    ['abbrev', fn('abbrev', ['int', S], (w, s) => {
+      const width = Number((w as { value: bigint }).value)
+      const str = s as string
+      if (width < 4 || str.length <= width) return str
+      return `${str.slice(0, width - 3)}...`
+    })],
+    ['initials', fn('initials', [S], (s) => words(s as string).map((w) => Array.from(w)[0] ?? '').join(''))],
+    ['wrap', fn('wrap', ['int', S], (w, s) => wrap(Number((w as { value: bigint }).value), s as string))],
+    ['wrapWith', fn('wrapWith', ['int', S, S], (w, nl, s) => wrap(Number((w as { value: bigint }).value), s as string, nl as string))],
+    ['indent', fn('indent', ['int', S], (n, s) => indent(Number((n as { value: bigint }).value), s as string))],
+    ['nindent', fn('nindent', ['int', S], (n, s) => `\n${indent(Number((n as { value: bigint }).value), s as string)}`)],
+    ['contains', fn('contains', [S, S], (a, b) => (b as string).includes(a as string))],
+    ['hasPrefix', fn('hasPrefix', [S, S], (a, b) => (b as string).startsWith(a as string))],
+    ['hasSuffix', fn('hasSuffix', [S, S], (a, b) => (b as string).endsWith(a as string))],
+    ['quote', fn('quote', [], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' '), I)],
+    ['squote', fn('squote', [], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => `'${strval(x)}'`).join(' '), I)],
+    ['cat', fn('cat', [], (...a) => {
+      const parts = a.filter((x) => x !== null && x !== undefined)
+      return parts.map((x) => strval(x)).join(' ')
+    }, I)],
+    ['replace', fn('replace', [S, S, S], (o, n, s) => (s as string).split(o as string).join(n as string))],
+    ['plural', fn('plural', [S, S, 'int'], (one, many, c) => ((c as { value: bigint }).value === 1n ? one : many))],
+    ['snakecase', fn('snakecase', [S], (s) => snakecase(s as string))],
+    ['camelcase', fn('camelcase', [S], (s) => camelcase(s as string))],
+    ['kebabcase', fn('kebabcase', [S], (s) => kebabcase(s as string))],
+    ['swapcase', fn('swapcase', [S], (s) => swapcase(s as string))],
+    ['toString', fn('toString', [I], (v) => strval(v))],
+    ['b64enc', fn('b64enc', [S], (s) => Buffer.from(s as string, 'utf8').toString('base64'))],
+    ['b64dec', fn('b64dec', [S], (s) => {
+      const str = s as string
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(str) || str.length % 4 !== 0) return 'illegal base64 data at input byte 0'
+      return Buffer.from(str, 'base64').toString('utf8')
+    })],
+    ['b32enc', fn('b32enc', [S], (s) => base32(Buffer.from(s as string, 'utf8')))],
+    ['sha256sum', fn('sha256sum', [S], (s) => createHash('sha256').update(s as string, 'utf8').digest('hex'))],
+    ['sha1sum', fn('sha1sum', [S], (s) => createHash('sha1').update(s as string, 'utf8').digest('hex'))],
+    ['sha512sum', fn('sha512sum', [S], (s) => createHash('sha512').update(s as string, 'utf8').digest('hex'))],
+    ['adler32sum', fn('adler32sum', [S], (s) => String(adler32(Buffer.from(s as string, 'utf8'))))],
+    ['regexMatch', fn('regexMatch', [S, S], (re, s) => goRegex(re as string).test(s as string))],
+    ['regexFind', fn('regexFind', [S, S], (re, s) => goRegex(re as string).exec(s as string)?.[0] ?? '')],
+    ['regexFindAll', fn('regexFindAll', [S, S, 'int'], (re, s, n) => {
+      const all = [...(s as string).matchAll(goRegex(re as string, 'g'))].map((m) => m[0])
+      const limit = Number((n as { value: bigint }).value)
+      return typedSlice(limit < 0 ? all : all.slice(0, limit), '[]string')
+    })],
+    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, r as string, false))],
+    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, r as string, true))],
+    ['regexSplit', fn('regexSplit', [S, S, 'int'], (re, s, n) => {
+      const limit = Number((n as { value: bigint }).value)
+      const parts = (s as string).split(goRegex(re as string, 'g'))
+      if (limit < 0) return typedSlice(parts, '[]string')
+      if (limit === 0) return typedSlice([], '[]string')
+      const head = parts.slice(0, limit - 1)
+      return typedSlice(head, '[]string')
+    })],
+    ['regexQuoteMeta', fn('regexQuoteMeta', [S], (s) => (s as string).replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'))],
+    ['len8', fn('len8', [S], (s) => int(Buffer.byteLength(s as string)))],
+  ]
+}
+
+function indent(spaces: number, s: string): string {
+  const pad = ' '.repeat(Math.max(spaces, 0))
+  return pad + s.replaceAll('\n', `\n${pad}`)
+}
+
+function base32(bytes: Buffer): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = 0
+  let value = 0
+  let out = ''
+  for (const b of bytes) {
+    value = (value << 8) | b
+    bits += 8
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
+  while (out.length % 8 !== 0) out += '='
+  return out
+}
+
+function adler32(bytes: Buffer): number {
+  let a = 1
+  let b = 0
+  for (const x of bytes) {
+    a = (a + x) % 65521
+    b = (b + a) % 65521
+  }
+  return ((b << 16) | a) >>> 0
+}

@@ -1,0 +1,463 @@
+// Go's fmt as templates use it (print, printf, println and the printing of action results):
+// verbs, flags, width, precision, argument indexes, and the %!verb(type=value) error forms.
+import { formatFloat } from './floats.js'
+import { goQuote } from './lex.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, sortedKeys, typeName } from './values.js'
+
+interface Flags {
+  plus: boolean
+  minus: boolean
+  sharp: boolean
+  space: boolean
+  zero: boolean
+  width: number | undefined
+  prec: number | undefined
+  /** %+v and %#v, which change composite printing rather than numbers. */
+  plusV: boolean
+  sharpV: boolean
+}
+
+function noFlags(): Flags {
+  return {
+    plus: false,
+    minus: false,
+    sharp: false,
+    space: false,
+    zero: false,
+    width: undefined,
+    prec: undefined,
+    plusV: false,
+    sharpV: false,
+  }
+}
+
+function runeLength(s: string): number {
+  let n = 0
+  for (const _ of s) n++
+  return n
+}
+
+function pad(s: string, f: Flags, zeroOk = true): string {
+  const width = f.width
+  if (width === undefined) return s
+  const n = runeLength(s)
+  if (n >= width) return s
+  const fill = width - n
+  if (f.minus) return s + ' '.repeat(fill)
+  if (f.zero && zeroOk) {
+    const sign = /^[+\- ]/.test(s) ? s[0] : ''
+    return sign + '0'.repeat(fill) + s.slice(sign?.length ?? 0)
+  }
+  return ' '.repeat(fill) + s
+}
+
+function fmtInteger(v: bigint, unsigned: boolean, verb: string, f: Flags): string {
+  const neg = v < 0n
+  let a = neg ? -v : v
+  let digits: string
+  let prefix = ''
+  switch (verb) {
+    case 'd':
+    case 'v':
+      digits = a.toString(10)
+      break
+    case 'b':
+      digits = a.toString(2)
+      if (f.sharp) prefix = '0b'
+      break
+    case 'o':
+    case 'O':
+      digits = a.toString(8)
+      if (verb === 'O') prefix = '0o'
+      else if (f.sharp && digits[0] !== '0') prefix = '0'
+      break
+    case 'x':
+      digits = a.toString(16)
+      if (f.sharp) prefix = '0x'
+      break
+    case 'X':
+      digits = a.toString(16).toUpperCase()
+      if (f.sharp) prefix = '0X'
+      break
+    default:
+      digits = ''
+  }
+  void unsigned
+  if (f.prec !== undefined) {
+    if (f.prec === 0 && a === 0n) digits = ''
+    if (digits.length < f.prec) digits = '0'.repeat(f.prec - digits.length) + digits
+  } else if (f.zero && !f.minus && f.width !== undefined) {
+    const signLen = neg || f.plus || f.space ? 1 : 0
+    const want = f.width - signLen - prefix.length
+    if (digits.length < want) digits = '0'.repeat(want - digits.length) + digits
+  }
+  a = 0n
+  const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : ''
+  return pad(sign + prefix + digits, f, false)
+}
+
+function fmtUnicode(v: bigint, f: Flags): string {
+  let hex = v.toString(16).toUpperCase()
+  const prec = Math.max(f.prec ?? 4, 4)
+  if (hex.length < prec) hex = '0'.repeat(prec - hex.length) + hex
+  let s = `U+${hex}`
+  if (f.sharp && v >= 0n && v <= 0x10ffffn) {
+    const cp = Number(v)
+    if (isPrintRune(cp)) s += ` '${String.fromCodePoint(cp)}'`
+  }
+  return pad(s, f, false)
+}
+
+function isPrintRune(cp: number): boolean {
+  if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp < 0xa0) || cp === 0xad) return false
+  if (cp >= 0xd800 && cp <= 0xdfff) return false
+  return /[\p{L}\p{M}\p{N}\p{P}\p{S}\u0020]/u.test(String.fromCodePoint(cp))
+}
+
+function runeOf(v: bigint): string {
+  if (v < 0n || v > 0x10ffffn || (v >= 0xd800n && v <= 0xdfffn)) return '\ufffd'
+  return String.fromCodePoint(Number(v))
+}
+
+function quoteRune(v: bigint): string {
+  const ch = runeOf(v)
+  if (ch === "'") return "'\\''"
+  if (ch === '"') return `'"'`
+  const q = goQuote(ch)
+  return `'${q.slice(1, -1)}'`
+}
+
+function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefined {
+  let s: string
+  switch (verb) {
+    case 'v':
+      s = formatFloat(v, 'g', f.prec ?? -1)
+      break
+    case 'g':
+    case 'G':
+      s = formatFloat(v, verb, f.prec ?? -1)
+      break
+    case 'e':
+    case 'E':
+    case 'f':
+      s = formatFloat(v, verb, f.prec ?? 6)
+      break
+    case 'F':
+      s = formatFloat(v, 'f', f.prec ?? 6)
+      break
+    default:
+      return undefined
+  }
+  if (f.sharp) {
+    // %#g keeps trailing zeros and always shows a point; approximate Go for the common cases.
+    if (!s.includes('.') && !/[eE]|Inf|NaN/.test(s)) s += '.'
+  }
+  if (!s.startsWith('-') && !s.startsWith('+')) {
+    if (f.plus) s = `+${s}`
+    else if (f.space) s = ` ${s}`
+  } else if (s.startsWith('+') && !f.plus) {
+    s = f.space ? ` ${s.slice(1)}` : s.slice(1)
+  }
+  const special = /Inf|NaN/.test(s)
+  return pad(s, f, !special)
+}
+
+function fmtString(s: string, verb: string, f: Flags): string | undefined {
+  switch (verb) {
+    case 'v':
+    case 's': {
+      if (f.prec !== undefined) s = Array.from(s).slice(0, f.prec).join('')
+      return pad(s, f)
+    }
+    case 'q': {
+      if (f.prec !== undefined) s = Array.from(s).slice(0, f.prec).join('')
+      if (f.sharp && !s.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) return pad(`\`${s}\``, f)
+      return pad(f.plus ? asciiQuote(s) : goQuote(s), f)
+    }
+    case 'x':
+    case 'X': {
+      let bytes: Buffer = Buffer.from(s, "utf8")
+      if (f.prec !== undefined) bytes = bytes.subarray(0, f.prec)
+      const parts: string[] = []
+      for (const b of bytes) {
+        let h = b.toString(16).padStart(2, '0')
+        if (verb === 'X') h = h.toUpperCase()
+        parts.push(h)
+      }
+      const pre = verb === 'X' ? '0X' : '0x'
+      let out: string
+      if (f.space) out = parts.map((p) => (f.sharp ? pre + p : p)).join(' ')
+      else out = (f.sharp && parts.length > 0 ? pre : '') + parts.join('')
+      return pad(out, f)
+    }
+    default:
+      return undefined
+  }
+}
+
+function asciiQuote(s: string): string {
+  const q = goQuote(s)
+  let out = ''
+  for (const ch of q) {
+    const cp = ch.codePointAt(0) ?? 0
+    if (cp < 0x80) out += ch
+    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`
+    else out += `\\U${cp.toString(16).padStart(8, '0')}`
+  }
+  return out
+}
+
+function badVerb(verb: string, v: GoValue): string {
+  if (v === undefined || v === null) return `%!${verb}(<nil>)`
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', noFlags(), 0)})`
+}
+
+/** Formats one operand with one verb, as fmt's printArg does. */
+export function formatValue(v: GoValue, verb: string, f: Flags, depth: number): string {
+  if (verb === 'T') return pad(typeName(v), f)
+  if (v === undefined || v === null) {
+    if (verb === 'v') return pad('<nil>', f)
+    return badVerb(verb, v)
+  }
+  if (v instanceof GoStruct && v.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) {
+    return fmtString(v.stringer(), verb === 'v' ? 's' : verb, f) ?? ''
+  }
+  if (typeof v === 'boolean') {
+    if (verb === 'v' || verb === 't') return pad(v ? 'true' : 'false', f)
+    return badVerb(verb, v)
+  }
+  if (typeof v === 'string') {
+    if (f.sharpV) return goQuote(v)
+    return fmtString(v, verb, f) ?? badVerb(verb, v)
+  }
+  if (typeof v === 'number' || v instanceof GoFloat32) {
+    const n = typeof v === 'number' ? v : v.value
+    if (f.sharpV) {
+      const s = formatFloat(n, 'g', -1)
+      return /[.eIN]/.test(s) ? s : `${s}`
+    }
+    return fmtFloatVerb(n, verb, f) ?? badVerb(verb, v)
+  }
+  if (v instanceof GoInt) {
+    if (f.sharpV) return v.value.toString()
+    switch (verb) {
+      case 'v':
+      case 'd':
+      case 'b':
+      case 'o':
+      case 'O':
+      case 'x':
+      case 'X':
+        return fmtInteger(v.value, v.unsigned, verb, f)
+      case 'c':
+        return pad(runeOf(v.value), f)
+      case 'q':
+        return pad(quoteRune(v.value), f)
+      case 'U':
+        return fmtUnicode(v.value, f)
+      default:
+        return badVerb(verb, v)
+    }
+  }
+  if (Array.isArray(v)) {
+    if (f.sharpV) {
+      return `${typeName(v)}{${v.map((x) => formatValue(x, 'v', f, depth + 1)).join(', ')}}`
+    }
+    return `[${v.map((x) => formatValue(x, verb, f, depth + 1)).join(' ')}]`
+  }
+  if (v instanceof Map) {
+    const keys = sortedKeys(v)
+    if (f.sharpV) {
+      const inner = keys.map((k) => `${goQuote(k)}:${formatValue(v.get(k), 'v', f, depth + 1)}`).join(', ')
+      return `${typeName(v)}{${inner}}`
+    }
+    const inner = keys.map((k) => `${formatValue(k, verb, f, depth + 1)}:${formatValue(v.get(k), verb, f, depth + 1)}`)
+    return `map[${inner.join(' ')}]`
+  }
+  if (v instanceof GoStruct) {
+    const pointer = v.typeName.startsWith('*')
+    const parts = [...v.fields].map(([k, x]) =>
+      f.plusV || f.sharpV ? `${k}:${formatValue(x, verb, f, depth + 1)}` : formatValue(x, verb, f, depth + 1),
+    )
+    const body = `{${parts.join(f.sharpV ? ', ' : ' ')}}`
+    if (pointer) return depth === 0 ? `&${body}` : '0xc000010000'
+    return body
+  }
+  if (isGoFunc(v)) return verb === 'v' ? '0x4a3b20' : badVerb(verb, v)
+  return badVerb(verb, v)
+}
+
+function isStringLike(v: GoValue): boolean {
+  return typeof v === 'string'
+}
+
+/** Go's `fmt.Sprint`: spaces between operands when neither side is a string. */
+export function sprint(args: readonly GoValue[]): string {
+  let out = ''
+  args.forEach((a, i) => {
+    if (i > 0 && !isStringLike(a) && !isStringLike(args[i - 1])) out += ' '
+    out += formatValue(a, 'v', noFlags(), 0)
+  })
+  return out
+}
+
+/** Go's `fmt.Sprintln`: spaces between all operands, then a newline. */
+export function sprintln(args: readonly GoValue[]): string {
+  return `${args.map((a) => formatValue(a, 'v', noFlags(), 0)).join(' ')}\n`
+}
+
+function intArg(v: GoValue): number | undefined {
+  if (v instanceof GoInt) {
+    const n = Number(v.value)
+    if (n > 1e6 || n < -1e6) return undefined
+    return n
+  }
+  return undefined
+}
+
+/** Go's `fmt.Sprintf`. */
+export function sprintf(format: string, args: readonly GoValue[]): string {
+  let out = ''
+  let argNum = 0
+  let reordered = false
+  let goodArgNum = true
+  let i = 0
+  const end = format.length
+  const parseArgNumber = (): void => {
+    // Reads "[n]" at i, if present.
+    if (format[i] !== '[') return
+    reordered = true
+    const close = format.indexOf(']', i)
+    if (close < 0) {
+      goodArgNum = false
+      return
+    }
+    const text = format.slice(i + 1, close)
+    const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
+    if (Number.isNaN(n) || n < 1 || n > args.length) {
+      goodArgNum = false
+    } else argNum = n - 1
+    i = close + 1
+  }
+  while (i < end) {
+    const pct = format.indexOf('%', i)
+    if (pct < 0) {
+      out += format.slice(i)
+      break
+    }
+    out += format.slice(i, pct)
+    i = pct + 1
+    const f = noFlags()
+    goodArgNum = true
+    flags: while (i < end) {
+      switch (format[i]) {
+        case '#':
+          f.sharp = true
+          break
+        case '0':
+          f.zero = !f.minus
+          break
+        case '+':
+          f.plus = true
+          break
+        case '-':
+          f.minus = true
+          f.zero = false
+          break
+        case ' ':
+          f.space = true
+          break
+        default:
+          break flags
+      }
+      i++
+    }
+    parseArgNumber()
+    // width
+    if (format[i] === '*') {
+      i++
+      const w = intArg(args[argNum])
+      if (argNum >= args.length || w === undefined) {
+        out += '%!(BADWIDTH)'
+      } else {
+        f.width = Math.abs(w)
+        if (w < 0) {
+          f.minus = true
+          f.zero = false
+        }
+      }
+      argNum++
+      reordered = false
+    } else {
+      const m = /^\d+/.exec(format.slice(i))
+      if (m !== null) {
+        f.width = Number(m[0])
+        i += m[0].length
+        if (reordered && goodArgNum) goodArgNum = true
+      }
+    }
+    if (format[i] === '.') {
+      i++
+      parseArgNumber()
+      if (format[i] === '*') {
+        i++
+        const p = intArg(args[argNum])
+        if (argNum >= args.length || p === undefined || p < 0) {
+          out += '%!(BADPREC)'
+          f.prec = undefined
+        } else f.prec = p
+        argNum++
+        reordered = false
+      } else {
+        const m = /^\d+/.exec(format.slice(i))
+        f.prec = m === null ? 0 : Number(m[0])
+        if (m !== null) i += m[0].length
+      }
+    }
+    parseArgNumber()
+    if (i >= end) {
+      out += '%!(NOVERB)'
+      break
+    }
+    const verb = String.fromCodePoint(format.codePointAt(i) ?? 0)
+    i += verb.length
+    if (verb === '%') {
+      out += '%'
+      continue
+    }
+    if (!goodArgNum) {
+      out += `%!${verb}(BADINDEX)`
+      continue
+    }
+    if (argNum >= args.length) {
+      out += `%!${verb}(MISSING)`
+      continue
+    }
+    if (verb === 'w') {
+      out += badVerb(verb, args[argNum])
+      argNum++
+      continue
+    }
+    if (verb === 'v') {
+      if (f.sharp) {
+        f.sharp = false
+        f.sharpV = true
+      }
+      if (f.plus) {
+        f.plus = false
+        f.plusV = true
+      }
+    }
+    out += formatValue(args[argNum], verb, f, 0)
+    argNum++
+  }
+  if (!reordered && argNum < args.length) {
+    out += '%!(EXTRA '
+    out += args
+      .slice(argNum)
+      .map((a) => (a === undefined || a === null ? '<nil>' : `${typeName(a)}=${formatValue(a, 'v', noFlags(), 0)}`))
+      .join(', ')
+    out += ')'
+  }
+  return out
+}

@@ -1,0 +1,466 @@
+// The parser of Go's text/template (text/template/parse/parse.go): same grammar, variable scoping,
+// function checks and error messages (`template: NAME:LINE: ...`).
+import { type Item, type ItemType, itemString, lex } from './lex.js'
+import { SyntaxError, numberFacets, unquote } from './literals.js'
+import {
+  type ArgNode,
+  type BranchNode,
+  type CommandNode,
+  type EndNode,
+  type ListNode,
+  type Node,
+  type PipeNode,
+  type TemplateNode,
+  type TreeSource,
+  type VariableNode,
+  nodeString,
+} from './nodes.js'
+
+/** A parse failure, with Go's message. */
+export class ParseError extends Error {}
+
+/** One named template: its body and where it was parsed. */
+export interface ParsedTemplate {
+  readonly name: string
+  readonly root: ListNode
+  readonly src: TreeSource
+}
+
+/**
+ * Parses one file named `name`; returns the file's own tree (under `name`) and each `define`d or
+ * `block` template, in the order Go adds them.
+ */
+export function parseTemplate(
+  name: string,
+  text: string,
+  hasFunction: (name: string) => boolean,
+): ParsedTemplate[] {
+  const src: TreeSource = { parseName: name, text }
+  const p = new Parser(src, lex(text), hasFunction)
+  return p.parseFile(name)
+}
+
+function isEmptyTree(n: Node): boolean {
+  if (n.type === 'list') return n.nodes.every(isEmptyTree)
+  if (n.type === 'text') return n.text.trim() === ''
+  return n.type === 'comment'
+}
+
+class Parser {
+  private i = 0
+  private vars: string[] = ['$']
+  private rangeDepth = 0
+  private actionLine = 0
+  private lastLine = 1
+  private readonly defined: ParsedTemplate[] = []
+
+  constructor(
+    private readonly src: TreeSource,
+    private readonly items: Item[],
+    private readonly hasFunction: (name: string) => boolean,
+  ) {}
+
+  parseFile(name: string): ParsedTemplate[] {
+    const root = this.list(this.peek().pos)
+    while (this.peek().typ !== 'EOF') {
+      if (this.peek().typ === 'leftDelim') {
+        const save = this.i
+        this.next()
+        if (this.nextNonSpace().typ === 'define') {
+          this.parseDefinition()
+          continue
+        }
+        this.i = save
+      }
+      const n = this.textOrAction()
+      if (n.type === 'end' || n.type === 'else') this.errorf(`unexpected ${nodeString(n)}`)
+      if (n.type !== 'comment') root.nodes.push(n)
+    }
+    return [{ name, root, src: this.src }, ...this.defined]
+  }
+
+  private add(t: ParsedTemplate): void {
+    const existing = this.defined.find((d) => d.name === t.name)
+    if (existing === undefined || isEmptyTree(existing.root)) {
+      if (existing !== undefined) this.defined.splice(this.defined.indexOf(existing), 1)
+      this.defined.push(t)
+      return
+    }
+    if (!isEmptyTree(t.root)) this.errorf(`template: multiple definition of template ${JSON.stringify(t.name)}`)
+  }
+
+  private parseDefinition(): void {
+    const context = 'define clause'
+    const token = this.nextNonSpace()
+    if (token.typ !== 'string' && token.typ !== 'rawString') this.unexpected(token, context)
+    const name = this.unquote(token.val)
+    this.expect('rightDelim', context)
+    const savedVars = this.vars
+    const savedDepth = this.rangeDepth
+    this.vars = ['$']
+    this.rangeDepth = 0
+    const [root, end] = this.itemList()
+    if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`)
+    this.vars = savedVars
+    this.rangeDepth = savedDepth
+    this.add({ name, root, src: this.src })
+  }
+
+  // --- tokens
+
+  private next(): Item {
+    const item = this.items[this.i] ?? this.items[this.items.length - 1]
+    if (item === undefined) throw new ParseError('internal: no tokens')
+    if (this.i < this.items.length - 1) this.i++
+    else this.i = this.items.length
+    this.lastLine = item.line
+    return item
+  }
+  private backup(): void {
+    this.i--
+  }
+  private peek(): Item {
+    const item = this.items[Math.min(this.i, this.items.length - 1)]
+    if (item === undefined) throw new ParseError('internal: no tokens')
+    return item
+  }
+  private nextNonSpace(): Item {
+    let t = this.next()
+    while (t.typ === 'space') t = this.next()
+    return t
+  }
+  private peekNonSpace(): Item {
+    const t = this.nextNonSpace()
+    this.backup()
+    return t
+  }
+  private expect(typ: ItemType, context: string): Item {
+    const t = this.nextNonSpace()
+    if (t.typ !== typ) this.unexpected(t, context)
+    return t
+  }
+
+  private errorf(message: string): never {
+    throw new ParseError(`template: ${this.src.parseName}:${this.lastLine}: ${message}`)
+  }
+
+  private unexpected(token: Item, context: string): never {
+    if (token.typ === 'error') {
+      let extra = ''
+      if (this.actionLine !== 0 && this.actionLine !== token.line) {
+        extra = ` in action started at ${this.src.parseName}:${this.actionLine}`
+        if (token.val.endsWith(' action')) extra = extra.slice(' in action'.length)
+      }
+      this.errorf(`${itemString(token)}${extra}`)
+    }
+    this.errorf(`unexpected ${itemString(token)} in ${context}`)
+  }
+
+  private unquote(text: string): string {
+    try {
+      return unquote(text)
+    } catch (err) {
+      if (err instanceof SyntaxError) this.errorf(err.message)
+      throw err
+    }
+  }
+
+  // --- structure
+
+  private list(pos: number): ListNode {
+    return { type: 'list', pos, src: this.src, nodes: [] }
+  }
+
+  private itemList(): [ListNode, EndNode] {
+    const list = this.list(this.peekNonSpace().pos)
+    while (this.peekNonSpace().typ !== 'EOF') {
+      const n = this.textOrAction()
+      if (n.type === 'end' || n.type === 'else') return [list, n]
+      if (n.type !== 'comment') list.nodes.push(n)
+    }
+    this.errorf('unexpected EOF')
+  }
+
+  private textOrAction(): Node {
+    const token = this.nextNonSpace()
+    switch (token.typ) {
+      case 'text':
+        return { type: 'text', pos: token.pos, src: this.src, text: token.val }
+      case 'leftDelim': {
+        this.actionLine = token.line
+        try {
+          return this.action()
+        } finally {
+          this.actionLine = 0
+        }
+      }
+      case 'comment':
+        return { type: 'comment', pos: token.pos, src: this.src, text: token.val }
+      default:
+        this.unexpected(token, 'input')
+    }
+  }
+
+  private action(): Node {
+    const token = this.nextNonSpace()
+    switch (token.typ) {
+      case 'block':
+        return this.blockControl()
+      case 'break':
+      case 'continue':
+        return this.breakControl(token)
+      case 'else':
+        return this.elseControl()
+      case 'end':
+        return { type: 'end', pos: this.expect('rightDelim', 'end').pos, src: this.src, line: token.line }
+      case 'if':
+      case 'range':
+      case 'with':
+        return this.control(token.typ)
+      case 'template':
+        return this.templateControl()
+      default:
+    }
+    this.backup()
+    const t = this.peek()
+    return { type: 'action', pos: t.pos, line: t.line, src: this.src, pipe: this.pipeline('command', 'rightDelim') }
+  }
+
+  private breakControl(token: Item): Node {
+    const word = token.typ === 'break' ? 'break' : 'continue'
+    const next = this.nextNonSpace()
+    if (next.typ !== 'rightDelim') this.unexpected(next, `{{${word}}}`)
+    if (this.rangeDepth === 0) this.errorf(`{{${word}}} outside {{range}}`)
+    return { type: word, pos: token.pos, line: token.line, src: this.src }
+  }
+
+  private elseControl(): Node {
+    const peek = this.peekNonSpace()
+    if (peek.typ === 'if' || peek.typ === 'with') return { type: 'else', pos: peek.pos, line: peek.line, src: this.src }
+    const token = this.expect('rightDelim', 'else')
+    return { type: 'else', pos: token.pos, line: token.line, src: this.src }
+  }
+
+  private control(context: 'if' | 'range' | 'with'): BranchNode {
+    const mark = this.vars.length
+    try {
+      const pipe = this.pipeline(context, 'rightDelim')
+      if (context === 'range') this.rangeDepth++
+      const [list, next] = this.itemList()
+      if (context === 'range') this.rangeDepth--
+      let elseList: ListNode | undefined
+      if (next.type === 'else') {
+        if ((context === 'if' && this.peek().typ === 'if') || (context === 'with' && this.peek().typ === 'with')) {
+          this.next()
+          elseList = this.list(next.pos)
+          elseList.nodes.push(this.control(context))
+        } else {
+          const [els, end] = this.itemList()
+          if (end.type !== 'end') this.errorf(`expected end; found ${nodeString(end)}`)
+          elseList = els
+        }
+      }
+      return { type: context, pos: pipe.pos, line: pipe.line, src: this.src, pipe, list, elseList }
+    } finally {
+      this.vars.length = mark
+    }
+  }
+
+  private templateName(token: Item, context: string): string {
+    if (token.typ === 'string' || token.typ === 'rawString') return this.unquote(token.val)
+    this.unexpected(token, context)
+  }
+
+  private blockControl(): TemplateNode {
+    const context = 'block clause'
+    const token = this.nextNonSpace()
+    const name = this.templateName(token, context)
+    const pipe = this.pipeline(context, 'rightDelim')
+    const savedVars = this.vars
+    const savedDepth = this.rangeDepth
+    this.vars = ['$']
+    this.rangeDepth = 0
+    const [root, end] = this.itemList()
+    this.vars = savedVars
+    this.rangeDepth = savedDepth
+    if (end.type !== 'end') this.errorf(`unexpected ${nodeString(end)} in ${context}`)
+    this.add({ name, root, src: this.src })
+    return { type: 'template', pos: token.pos, line: token.line, src: this.src, name, pipe }
+  }
+
+  private templateControl(): TemplateNode {
+    const context = 'template clause'
+    const token = this.nextNonSpace()
+    const name = this.templateName(token, context)
+    let pipe: PipeNode | undefined
+    if (this.nextNonSpace().typ !== 'rightDelim') {
+      this.backup()
+      pipe = this.pipeline(context, 'rightDelim')
+    }
+    return { type: 'template', pos: token.pos, line: token.line, src: this.src, name, pipe }
+  }
+
+  // --- pipelines
+
+  private pipeline(context: string, end: ItemType): PipeNode {
+    const token = this.peekNonSpace()
+    const pipe: PipeNode = {
+      type: 'pipe',
+      pos: token.pos,
+      line: token.line,
+      src: this.src,
+      isAssign: false,
+      decl: [],
+      cmds: [],
+    }
+    for (;;) {
+      const v = this.peekNonSpace()
+      if (v.typ !== 'variable') break
+      const save = this.i
+      this.nextNonSpace()
+      const afterVariable = this.peek()
+      const next = this.peekNonSpace()
+      if (next.typ === 'assign' || next.typ === 'declare') {
+        pipe.isAssign = next.typ === 'assign'
+        this.nextNonSpace()
+        pipe.decl.push(this.variable(v))
+        this.vars.push(v.val)
+        break
+      }
+      if (next.typ === 'char' && next.val === ',') {
+        this.nextNonSpace()
+        pipe.decl.push(this.variable(v))
+        this.vars.push(v.val)
+        if (context === 'range' && pipe.decl.length < 2) {
+          const t = this.peekNonSpace().typ
+          if (t === 'variable' || t === 'rightDelim' || t === 'rightParen') continue
+          this.errorf('range can only initialize variables')
+        }
+        this.errorf(`too many declarations in ${context}`)
+      }
+      void afterVariable
+      this.i = save
+      break
+    }
+    for (;;) {
+      const t = this.nextNonSpace()
+      if (t.typ === end) {
+        this.checkPipeline(pipe, context)
+        return pipe
+      }
+      switch (t.typ) {
+        case 'bool':
+        case 'charConstant':
+        case 'complex':
+        case 'dot':
+        case 'field':
+        case 'identifier':
+        case 'number':
+        case 'nil':
+        case 'rawString':
+        case 'string':
+        case 'variable':
+        case 'leftParen':
+          this.backup()
+          pipe.cmds.push(this.command())
+          break
+        default:
+          this.unexpected(t, context)
+      }
+    }
+  }
+
+  private checkPipeline(pipe: PipeNode, context: string): void {
+    if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`)
+    pipe.cmds.slice(1).forEach((c, i) => {
+      const t = c.args[0]?.type
+      if (t === 'bool' || t === 'dot' || t === 'nil' || t === 'number' || t === 'string') {
+        this.errorf(`non executable command in pipeline stage ${i + 2}`)
+      }
+    })
+  }
+
+  private variable(token: Item): VariableNode {
+    return { type: 'variable', pos: token.pos, src: this.src, ident: token.val.split('.') }
+  }
+
+  private command(): CommandNode {
+    const cmd: CommandNode = { type: 'command', pos: this.peekNonSpace().pos, src: this.src, args: [] }
+    for (;;) {
+      this.peekNonSpace()
+      const operand = this.operand()
+      if (operand !== undefined) cmd.args.push(operand)
+      const token = this.next()
+      if (token.typ === 'space') continue
+      if (token.typ === 'rightDelim' || token.typ === 'rightParen') this.backup()
+      else if (token.typ !== 'pipe') this.unexpected(token, 'operand')
+      break
+    }
+    if (cmd.args.length === 0) this.errorf('empty command')
+    return cmd
+  }
+
+  private operand(): ArgNode | undefined {
+    const node = this.term()
+    if (node === undefined) return undefined
+    if (this.peek().typ !== 'field') return node
+    const chainPos = this.peek().pos
+    const fields: string[] = []
+    while (this.peek().typ === 'field') fields.push(this.next().val.slice(1))
+    switch (node.type) {
+      case 'field':
+        return { type: 'field', pos: chainPos, src: this.src, ident: [...node.ident, ...fields] }
+      case 'variable':
+        return { type: 'variable', pos: chainPos, src: this.src, ident: [...node.ident, ...fields] }
+      case 'bool':
+      case 'string':
+      case 'number':
+      case 'nil':
+      case 'dot':
+        this.errorf(`unexpected . after term ${JSON.stringify(nodeString(node))}`)
+      // falls through: errorf never returns
+      default:
+        return { type: 'chain', pos: chainPos, src: this.src, node, field: fields }
+    }
+  }
+
+  private term(): ArgNode | undefined {
+    const token = this.nextNonSpace()
+    const base = { pos: token.pos, src: this.src }
+    switch (token.typ) {
+      case 'identifier':
+        if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
+        return { ...base, type: 'identifier', ident: token.val }
+      case 'dot':
+        return { ...base, type: 'dot' }
+      case 'nil':
+        return { ...base, type: 'nil' }
+      case 'variable': {
+        const v = this.variable(token)
+        if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
+        return v
+      }
+      case 'field':
+        return { ...base, type: 'field', ident: [token.val.slice(1)] }
+      case 'bool':
+        return { ...base, type: 'bool', value: token.val === 'true' }
+      case 'charConstant':
+      case 'complex':
+      case 'number':
+        try {
+          return { ...base, type: 'number', text: token.val, ...numberFacets(token.val, token.typ === 'charConstant') }
+        } catch (err) {
+          if (err instanceof SyntaxError) this.errorf(err.message)
+          throw err
+        }
+      case 'leftParen':
+        return this.pipeline('parenthesized pipeline', 'rightParen')
+      case 'string':
+      case 'rawString':
+        return { ...base, type: 'string', quoted: token.val, text: this.unquote(token.val) }
+      default:
+        this.backup()
+        return undefined
+    }
+  }
+}

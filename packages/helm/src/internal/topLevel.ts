@@ -1,0 +1,183 @@
+// The objects Helm 4 hands a template besides .Values: .Chart, .Release, .Capabilities, .Files,
+// .Template and .Subcharts, shaped and typed as `helm template` (v4.1.4) shows them.
+import { FuncError, type GoFunc, type GoMap, GoStruct, type GoValue, int, typedSlice } from './template/values.js'
+
+/** Helm 4.1.4's default API versions (`.Capabilities.APIVersions` before `--api-versions`). */
+export const DEFAULT_API_VERSIONS: readonly string[] = [
+  'v1',
+  'admissionregistration.k8s.io/v1',
+  'admissionregistration.k8s.io/v1alpha1',
+  'admissionregistration.k8s.io/v1beta1',
+  'internal.apiserver.k8s.io/v1alpha1',
+  'apps/v1',
+  'apps/v1beta1',
+  'apps/v1beta2',
+  'authentication.k8s.io/v1',
+  'authentication.k8s.io/v1alpha1',
+  'authentication.k8s.io/v1beta1',
+  'authorization.k8s.io/v1',
+  'authorization.k8s.io/v1beta1',
+  'autoscaling/v1',
+  'autoscaling/v2',
+  'autoscaling/v2beta1',
+  'autoscaling/v2beta2',
+  'batch/v1',
+  'batch/v1beta1',
+  'certificates.k8s.io/v1',
+  'certificates.k8s.io/v1beta1',
+  'certificates.k8s.io/v1alpha1',
+  'coordination.k8s.io/v1alpha2',
+  'coordination.k8s.io/v1beta1',
+  'coordination.k8s.io/v1',
+  'discovery.k8s.io/v1',
+  'discovery.k8s.io/v1beta1',
+  'events.k8s.io/v1',
+  'events.k8s.io/v1beta1',
+  'extensions/v1beta1',
+  'flowcontrol.apiserver.k8s.io/v1',
+  'flowcontrol.apiserver.k8s.io/v1beta1',
+  'flowcontrol.apiserver.k8s.io/v1beta2',
+  'flowcontrol.apiserver.k8s.io/v1beta3',
+  'networking.k8s.io/v1',
+  'networking.k8s.io/v1beta1',
+  'node.k8s.io/v1',
+  'node.k8s.io/v1alpha1',
+  'node.k8s.io/v1beta1',
+  'policy/v1',
+  'policy/v1beta1',
+  'rbac.authorization.k8s.io/v1',
+  'rbac.authorization.k8s.io/v1beta1',
+  'rbac.authorization.k8s.io/v1alpha1',
+  'resource.k8s.io/v1',
+  'resource.k8s.io/v1beta2',
+  'resource.k8s.io/v1beta1',
+  'resource.k8s.io/v1alpha3',
+  'scheduling.k8s.io/v1alpha1',
+  'scheduling.k8s.io/v1beta1',
+  'scheduling.k8s.io/v1',
+  'storage.k8s.io/v1beta1',
+  'storage.k8s.io/v1',
+  'storage.k8s.io/v1alpha1',
+  'storagemigration.k8s.io/v1beta1',
+  'apiextensions.k8s.io/v1beta1',
+  'apiextensions.k8s.io/v1',
+]
+
+function method(name: string, params: GoFunc['params'], body: GoFunc['fn']): [string, GoFunc] {
+  return [name, { kind: 'func', name, params, fn: body }]
+}
+
+/** `.Capabilities` for a kube version such as `v1.32.0` and extra API versions. */
+export function capabilities(kubeVersion: string, apiVersions: readonly string[]): GoStruct {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(kubeVersion)
+  if (m === null) throw new FuncError(`invalid kube version ${JSON.stringify(kubeVersion)}`)
+  const version = `v${m[1] ?? '0'}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}`
+  const kube = new GoStruct(
+    'common.KubeVersion',
+    new Map<string, GoValue>([
+      ['Version', version],
+      ['Major', m[1] ?? '0'],
+      ['Minor', m[2] ?? '0'],
+    ]),
+    new Map([method('GitVersion', [], () => version), method('String', [], () => version)]),
+    () => version,
+  )
+  const all = [...DEFAULT_API_VERSIONS, ...apiVersions]
+  const versionSet = typedSlice([...all], 'common.VersionSet')
+  const apis = new GoStruct(
+    'common.VersionSet',
+    new Map(),
+    new Map([method('Has', ['string'], (v) => all.includes(v as string))]),
+    () => `[${all.join(' ')}]`,
+  )
+  void versionSet
+  const helm = new GoStruct(
+    'common.BuildInfo',
+    new Map<string, GoValue>([
+      ['Version', 'v4.1.4'],
+      ['GitCommit', '05fa37973dc9e42b76e1d2883494c87174b6074f'],
+      ['GitTreeState', 'clean'],
+      ['GoVersion', 'go1.25.9'],
+      ['KubeClientVersion', 'v1.35'],
+    ]),
+  )
+  return new GoStruct(
+    '*common.Capabilities',
+    new Map<string, GoValue>([
+      ['KubeVersion', kube],
+      ['APIVersions', apis],
+      ['HelmVersion', helm],
+    ]),
+  )
+}
+
+/** Chart.yaml fields as Helm 4 exposes them in `.Chart`. */
+export interface ChartMetadata {
+  readonly name: string
+  readonly version: string
+  readonly apiVersion: string
+  readonly appVersion?: string | undefined
+  readonly description?: string | undefined
+  readonly type?: string | undefined
+  readonly home?: string | undefined
+  readonly icon?: string | undefined
+  readonly kubeVersion?: string | undefined
+  readonly deprecated?: boolean | undefined
+  readonly keywords?: readonly string[] | undefined
+  readonly sources?: readonly string[] | undefined
+  readonly annotations?: Readonly<Record<string, string>> | undefined
+}
+
+/** `.Chart` as Helm 4 builds it (a map with Go field names). */
+export function chartObject(meta: ChartMetadata, isRoot: boolean): GoMap {
+  return new Map<string, GoValue>([
+    ['APIVersion', meta.apiVersion],
+    ['Annotations', new Map(Object.entries(meta.annotations ?? {}))],
+    ['AppVersion', meta.appVersion ?? ''],
+    ['Condition', ''],
+    ['Dependencies', []],
+    ['Deprecated', meta.deprecated ?? false],
+    ['Description', meta.description ?? ''],
+    ['Home', meta.home ?? ''],
+    ['Icon', meta.icon ?? ''],
+    ['IsRoot', isRoot],
+    ['Keywords', [...(meta.keywords ?? [])]],
+    ['KubeVersion', meta.kubeVersion ?? ''],
+    ['Maintainers', []],
+    ['Name', meta.name],
+    ['Sources', [...(meta.sources ?? [])]],
+    ['Tags', ''],
+    ['Type', meta.type ?? ''],
+    ['Version', meta.version],
+  ])
+}
+
+/** `.Release` as `helm template` sets it (an install, revision 1). */
+export function releaseObject(name: string, namespace: string): GoMap {
+  return new Map<string, GoValue>([
+    ['IsInstall', true],
+    ['IsUpgrade', false],
+    ['Name', name],
+    ['Namespace', namespace],
+    ['Revision', int(1)],
+    ['Service', 'Helm'],
+  ])
+}
+
+/** `.Files`: the chart's files other than templates, Chart.yaml and values. */
+export function filesObject(files: ReadonlyMap<string, string>): GoStruct {
+  const get = (name: GoValue): GoValue => files.get(name as string) ?? ''
+  return new GoStruct(
+    'engine.files',
+    new Map(),
+    new Map([
+      method('Get', ['string'], get),
+      method('Lines', ['string'], (name) => {
+        const text = files.get(name as string)
+        if (text === undefined) return typedSlice([], '[]string')
+        const lines = text.split('\n')
+        return typedSlice(lines, '[]string')
+      }),
+    ]),
+  )
+}

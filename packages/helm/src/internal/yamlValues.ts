@@ -1,0 +1,91 @@
+// YAML as Helm reads values and fromYaml input: sigs.k8s.io/yaml, i.e. go-yaml v2's YAML 1.1
+// resolution (yes/no/on/off/y/n are booleans), then a round trip through JSON, so every number is a
+// float64, keys become strings (`true`, `1`) and timestamps become RFC 3339 strings.
+import { parseYamlStream, resolveScalar11 } from '@gitops-sdk/core/yaml'
+import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
+import { sprintf } from './template/fmt.js'
+import type { GoMap, GoValue } from './template/values.js'
+
+/** A YAML document could not be read; the message is the parser's. */
+export class YamlValuesError extends Error {}
+
+function scalarValue(node: YamlNode): GoValue {
+  if (!isScalar(node)) return null
+  const text = String(node.source ?? node.value ?? '')
+  const tag = node.tag
+  const plain = node.type === 'PLAIN' || node.type === undefined
+  if (tag === '!!str' || !plain) return text
+  if (tag === '!!int' || tag === '!!float') {
+    const n = Number(text.replaceAll('_', ''))
+    return Number.isNaN(n) ? text : n
+  }
+  const r = resolveScalar11(text)
+  switch (r.tag) {
+    case '!!null':
+      return null
+    case '!!bool':
+      return r.value
+    case '!!int':
+      return Number(r.value)
+    case '!!float':
+      return r.value
+    case '!!timestamp':
+    case '!!str':
+      return r.value
+    default:
+      return text
+  }
+}
+
+function keyString(v: GoValue): string {
+  if (v === null || v === undefined) return 'null'
+  if (typeof v === 'string') return v
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  if (typeof v === 'number') return String(v)
+  return String(v)
+}
+
+/** Reads one YAML document (the first of a stream) as Helm's values model. */
+export function parseYamlValue(text: string, source: string): GoValue {
+  let stream
+  try {
+    stream = parseYamlStream(text, { source, uniqueKeys: false })
+  } catch (err) {
+    throw new YamlValuesError((err as Error).message)
+  }
+  const first = stream.documents[0]
+  if (first === undefined) return null
+  if (first.document.errors.length > 0) throw new YamlValuesError(first.document.errors[0]?.message ?? 'invalid YAML')
+  const walk = (node: YamlNode | null | undefined, depth: number): GoValue => {
+    if (node === null || node === undefined) return null
+    if (depth > 1000) throw new YamlValuesError(`${source}: nesting too deep`)
+    if (isAlias(node)) return walk(first.resolveAlias(node), depth + 1)
+    if (isMap(node)) {
+      const m: GoMap = new Map()
+      for (const pair of node.items) {
+        const rawKey = walk(pair.key as YamlNode, depth + 1)
+        if (rawKey === null) {
+          // sigs.k8s.io/yaml cannot turn a null key into a JSON object key.
+          const value = walk(pair.value as YamlNode, depth + 1)
+          throw new YamlValuesError(
+            `error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${sprintf('%#v', [value])}`,
+          )
+        }
+        const k = keyString(rawKey)
+        if (k === '<<' && pair.value !== null) {
+          const merged = walk(pair.value as YamlNode, depth + 1)
+          const sources = Array.isArray(merged) ? merged : [merged]
+          for (const src of sources) {
+            if (src instanceof Map) for (const [mk, mv] of src) if (!m.has(mk)) m.set(mk, mv)
+          }
+          continue
+        }
+        m.set(k, walk(pair.value as YamlNode, depth + 1))
+      }
+      return m
+    }
+    if (isSeq(node)) return node.items.map((item) => walk(item as YamlNode, depth + 1))
+    return scalarValue(node)
+  }
+  return walk(first.document.contents as YamlNode | null, 0)
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { helmBinary } from '../helpers/helmBinary.js'
+import { caseOutputs, caseTemplates, removeChart, renderBoth, writeChart } from '../helpers/differential.js'
+import { functionCases } from './functionCases.js'
+
+const helm = helmBinary()
+
+describe.skipIf(helm === undefined)('Helm and Sprig functions through the SDK and helm', () => {
+  let dir = ''
+  let helmOut = new Map<string, string>()
+  let sdkOut = new Map<string, string>()
+  let sdkText = ''
+  beforeAll(async () => {
+    dir = await writeChart(caseTemplates(functionCases))
+    const { helm: h, sdk } = await renderBoth(dir)
+    if (!h.ok) throw new Error(`helm failed on the suite chart: ${h.text}`)
+    sdkText = sdk.text
+    helmOut = caseOutputs(h.text)
+    sdkOut = caseOutputs(sdk.text)
+  })
+  afterAll(async () => {
+    await removeChart(dir)
+  })
+
+  it.each(functionCases.map((c, i) => ({ name: c.name, id: `case-${String(i).padStart(3, '0')}`, body: c.body })))(
+    '$name',
+    ({ id, body }) => {
+      const expected = helmOut.get(id)
+      expect(expected, `helm printed no output for ${body}`).toBeDefined()
+      expect({ body, out: sdkOut.get(id) ?? sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
+    },
+  )
+})

@@ -1,0 +1,104 @@
+// Differential runs: the same chart through the SDK's renderChart and through the real helm.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { nodeFs } from '@gitops-sdk/core'
+import { renderChart } from '../../src/index.js'
+import { API_VERSIONS, KUBE_VERSION, helmTemplate } from './helmBinary.js'
+
+/** One template case: a body, optional top-level defines, and the expected kind of result. */
+export interface TemplateCase {
+  readonly name: string
+  readonly body: string
+  /** `define`/`block` text placed before the case in the same file. */
+  readonly defs?: string | undefined
+}
+
+/** The values every case sees. */
+export const CASE_VALUES = `
+str: hello
+empty: ""
+int: 42
+zero: 0
+neg: -7
+float: 1.5
+big: 3000000
+huge: 12345678901234567890
+tiny: 0.000001
+bool: true
+falsy: false
+nil: null
+list: [a, b, c]
+nums: [3, 1, 2]
+mixed: [1, "two", 3.5, true, null]
+emptyList: []
+map: {b: 2, a: 1, c: {d: "x"}}
+emptyMap: {}
+nested: {deep: {deeper: {value: found}}}
+special: "<tag> & 'quote' \\"dq\\""
+unicode: "héllo wörld ✓"
+multiline: "line1\\nline2\\n"
+spaces: "  padded  "
+yes: yes
+dotted.key: dotted
+`
+
+export interface ChartRun {
+  readonly ok: boolean
+  readonly text: string
+}
+
+/** Writes a chart with the given templates into a fresh temp dir; returns its path. */
+export async function writeChart(templates: Readonly<Record<string, string>>, values = CASE_VALUES): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'helm-diff-'))
+  await mkdir(join(dir, 'templates'))
+  await writeFile(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: "1.0"\ndescription: cases\n')
+  await writeFile(join(dir, 'values.yaml'), values)
+  for (const [name, text] of Object.entries(templates)) await writeFile(join(dir, 'templates', name), text)
+  return dir
+}
+
+/** Helm's message without cobra's `Error: ` prefix and the `--debug` hint. */
+export function helmMessage(stderr: string): string {
+  return stderr
+    .replace(/^Error: /, '')
+    .replace(/\n\nUse --debug flag to render out invalid YAML\n$/, '')
+    .replace(/\n$/, '')
+}
+
+/** Renders a chart directory through both sides. */
+export async function renderBoth(dir: string): Promise<{ helm: ChartRun; sdk: ChartRun }> {
+  const helm = await helmTemplate(dir)
+  let sdk: ChartRun
+  try {
+    const r = await renderChart('', { fs: nodeFs(dir), kubeVersion: KUBE_VERSION, apiVersions: API_VERSIONS })
+    sdk = { ok: true, text: r.text }
+  } catch (err) {
+    sdk = { ok: false, text: (err as Error).message }
+  }
+  return { helm: { ok: helm.ok, text: helm.ok ? helm.stdout : helmMessage(helm.stderr) }, sdk }
+}
+
+/** Removes a temp chart. */
+export async function removeChart(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
+
+/** Splits `helm template` output into the decoded case outputs (`out: "<base64>"` per file). */
+export function caseOutputs(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  const re = /^# Source: c\/templates\/(case-\d+)\.yaml\nout: "([^"]*)"$/gm
+  for (const m of text.matchAll(re)) out.set(m[1] ?? '', Buffer.from(m[2] ?? '', 'base64').toString('utf8'))
+  return out
+}
+
+/** The files of a chart holding every case, each wrapped so any output is valid YAML. */
+export function caseTemplates(cases: readonly TemplateCase[]): Record<string, string> {
+  const files: Record<string, string> = {}
+  cases.forEach((c, i) => {
+    const id = `case-${String(i).padStart(3, '0')}`
+    files[`_${id}.tpl`] = `${c.defs ?? ''}{{define "${id}"}}${c.body}{{end}}`
+    files[`${id}.yaml`] = `out: {{ include "${id}" . | b64enc | quote }}\n`
+  })
+  return files
+}

@@ -65,7 +65,7 @@ function stringChecks(value: string, schema: KubeMap, at: At): void {
   const length = runeCount(value)
   const max = num(schema.maxLength)
   const min = num(schema.minLength)
-  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} bytes` })
+  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` })
   if (min !== undefined && length < min) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
   if (typeof schema.pattern === 'string') {
     let re: RegExp | undefined
@@ -113,7 +113,7 @@ function arrayChecks(value: KubeValue[], schema: KubeMap, at: At): void {
   const { path, walk } = at
   const max = num(schema.maxItems)
   const min = num(schema.minItems)
-  if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} items` })
+  if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} ${max === 1 ? 'item' : 'items'}` })
   if (min !== undefined && value.length < min) walk.errors.push({ type: 'Invalid', field: path, value: value.length, detail: `${path} in body should have at least ${min} items` })
   const items = asSchema(schema.items)
   if (items !== undefined) value.forEach((item, i) => checkValue(item, items, { path: `${path}.${i}`, walk }))

@@ -52,7 +52,7 @@ export async function serveOperations(options: OperationsOptions = {}): Promise<
     const lines: string[] = []
     let ok = true
     for (const [name, check] of Object.entries(checks)) {
-      let passed = false
+      let passed: boolean
       let timer: NodeJS.Timeout | undefined
       try {
         passed = await Promise.race([Promise.resolve().then(check), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeout)))])

@@ -35,3 +35,5 @@ export type { HealthCheck, OperationsOptions, OperationsServer } from './serveOp
 export { serveOperations } from './serveOperations.js'
 export type { ControllerLogger, JsonLoggerOptions } from './createJsonLogger.js'
 export { createJsonLogger } from './createJsonLogger.js'
+export type { Controller, ControllerOptions, ReconcileContext, ReconcileResult } from './createController.js'
+export { createController } from './createController.js'

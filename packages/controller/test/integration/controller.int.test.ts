@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFakeClock } from '@gitops-sdk/core'
-import type { KubeObject } from '@gitops-sdk/core'
 import { createController } from '../../src/createController.js'
 import type { ReconcileContext } from '../../src/createController.js'
 import { createControllerMetrics } from '../../src/controllerMetrics.js'

@@ -9,7 +9,7 @@ import { fromKube, toKube } from './funcs/convert.js'
 import { builtinFuncs } from './template/builtins.js'
 import { type ExecEnv, ExecError, type MissingKey, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
-import { FuncError, type GoFunc, type GoMap, type GoValue } from './template/values.js'
+import { FuncError, type GoFunc, type GoValue } from './template/values.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
 
 /** One template file of a chart: its name (`chart/templates/x.yaml`) and text. */
@@ -118,7 +118,7 @@ export function renderTemplates(
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
         const v = parseYamlValue(s as string, 'fromYamlArray')
-        return Array.isArray(v) ? v : v === null ? [] : [String('error: not an array')]
+        return Array.isArray(v) ? v : v === null ? [] : ['error: not an array']
       } catch (err) {
         return [(err as Error).message]
       }
@@ -157,7 +157,6 @@ export function renderTemplates(
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
-      const v = vals as GoMap | null
       let parsed: ParsedTemplate[]
       try {
         parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))

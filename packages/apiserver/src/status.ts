@@ -2,6 +2,7 @@
 // error catalogue (SPEC.md §15) and the Success of a delete, built exactly as kube-apiserver 1.32
 // writes them: `reason` and `details` left out when empty, `details.kind` the resource plural for NotFound,
 // AlreadyExists, Conflict and Forbidden, the Kind for Invalid.
+import { quote } from '@gitops-sdk/core/go'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 
@@ -123,16 +124,12 @@ export function qualifiedKind(gk: { readonly group: string; readonly kind: strin
   return gk.group === '' ? gk.kind : `${gk.kind}.${gk.group}`
 }
 
-/** Go's `%q` for the strings that appear in messages. */
-export function goQuote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-}
 
 const details = (gr: GroupResource, name: string): StatusDetails => ({ name, group: gr.group, kind: gr.plural })
 
 /** E-404: `configmaps "x" not found`. */
 export function notFound(gr: GroupResource, name: string): StatusError {
-  return new StatusError({ code: 404, reason: 'NotFound', message: `${qualifiedResource(gr)} ${goQuote(name)} not found`, details: details(gr, name) })
+  return new StatusError({ code: 404, reason: 'NotFound', message: `${qualifiedResource(gr)} ${quote(name)} not found`, details: details(gr, name) })
 }
 
 /** E-404R: an unknown path or resource. */
@@ -142,7 +139,7 @@ export function resourceNotFound(): StatusError {
 
 /** E-409A. */
 export function alreadyExists(gr: GroupResource, name: string, deleting: boolean): StatusError {
-  const message = `${deleting ? 'object is being deleted: ' : ''}${qualifiedResource(gr)} ${goQuote(name)} already exists`
+  const message = `${deleting ? 'object is being deleted: ' : ''}${qualifiedResource(gr)} ${quote(name)} already exists`
   return new StatusError({ code: 409, reason: 'AlreadyExists', message, details: details(gr, name) })
 }
 
@@ -151,7 +148,7 @@ export function conflict(gr: GroupResource, name: string, why: string): StatusEr
   return new StatusError({
     code: 409,
     reason: 'Conflict',
-    message: `Operation cannot be fulfilled on ${qualifiedResource(gr)} ${goQuote(name)}: ${why}`,
+    message: `Operation cannot be fulfilled on ${qualifiedResource(gr)} ${quote(name)}: ${why}`,
     details: details(gr, name),
   })
 }
@@ -167,7 +164,7 @@ export function badRequest(message: string): StatusError {
 /** E-403 with a custom message. */
 export function forbidden(gr: GroupResource, name: string, reason: { why: string; causes?: readonly StatusCause[] | undefined }): StatusError {
   const { why, causes } = reason
-  const subject = name === '' ? qualifiedResource(gr) : `${qualifiedResource(gr)} ${goQuote(name)}`
+  const subject = name === '' ? qualifiedResource(gr) : `${qualifiedResource(gr)} ${quote(name)}`
   return new StatusError({
     code: 403,
     reason: 'Forbidden',
@@ -181,7 +178,7 @@ export function methodNotAllowed(gr: GroupResource, verb: string): StatusError {
   return new StatusError({
     code: 405,
     reason: 'MethodNotAllowed',
-    message: `${verb} is not supported on resources of kind ${goQuote(qualifiedResource(gr))}`,
+    message: `${verb} is not supported on resources of kind ${quote(qualifiedResource(gr))}`,
     details: { group: gr.group, kind: gr.plural },
   })
 }
@@ -219,7 +216,7 @@ const errorTypes: Record<FieldErrorType, { text: string; reason: string; withVal
 
 /** A value as apimachinery prints it in a field error: strings quoted, numbers bare, the rest as JSON. */
 export function formatValue(value: KubeValue | undefined): string {
-  if (typeof value === 'string') return goQuote(value)
+  if (typeof value === 'string') return quote(value)
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
   return JSON.stringify(value ?? null)
 }
@@ -240,7 +237,7 @@ export function invalid(gk: { readonly group: string; readonly kind: string }, n
   return new StatusError({
     code: 422,
     reason: 'Invalid',
-    message: `${qualifiedKind(gk)} ${goQuote(name)} is invalid: ${summary}`,
+    message: `${qualifiedKind(gk)} ${quote(name)} is invalid: ${summary}`,
     details: {
       name,
       group: gk.group,

@@ -1,42 +1,36 @@
-import { delimiter, dirname } from 'node:path'
-import { formatRef, isKubeMap } from '@gitops-sdk/core'
 import type * as ClientNode from '@kubernetes/client-node'
-import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from './errors.js'
-import { errorFromStatus, parseStatus, unreachable } from './internal/apiErrors.js'
-import { Discovery } from './internal/discovery.js'
-import { isSecretKind, secretMask } from './internal/secretErrors.js'
-import type { SecretMask } from './internal/secretErrors.js'
-import { toJson } from './internal/json.js'
-import { sleep } from './internal/sleep.js'
-import type { RawRequest, RawResponse, Transport } from './internal/transport.js'
+import { HttpKubeClient } from './internal/httpKubeClient.js'
+import { loadKubeConfig } from './internal/kubeconfig.js'
+import type { KubeConfigSource } from './internal/kubeconfig.js'
+import type { Transport } from './internal/transport.js'
 import { createTransport, poolStyleOf } from './internal/transport.js'
-import type {
-  ApiRequestEvent,
-  ApiResource,
-  CreateRequestOptions,
-  DeleteRequestOptions,
-  KindTarget,
-  KubeClient,
-  ListQuery,
-  ObjectList,
-  ObjectTarget,
-  RequestOptions,
-  ServerSideApplyOptions,
-} from './kubeClient.js'
+import type { ApiRequestEvent, KubeClient, KubeConfigLike } from './kubeClient.js'
+
+const DEFAULT_REQUEST_TIMEOUT = 30_000
 
 /** Whom every request acts as, through the `Impersonate-User` header. */
 export type Impersonation =
   | { readonly serviceAccount: { readonly namespace: string; readonly name: string } }
   | { readonly user: string }
 
-/** Options of {@link createKubeClient}. Give `kubeconfig` or `kubeconfigYaml`. */
+/** Options of {@link createKubeClient}. Give one of `kubeconfig`, `kubeconfigYaml` or `kubeConfig`. */
 export interface KubeClientOptions {
-  /** Path of the kubeconfig file; several paths joined by the OS path delimiter are merged like kubectl does. */
+  /**
+   * Path of the kubeconfig file, or several joined by the OS path delimiter (a `KUBECONFIG` value),
+   * merged as kubectl merges them: for each cluster, user and context name the first file that
+   * defines it wins, current-context comes from the first file that sets one, and a file that does
+   * not exist is skipped (only when none exists is that an error).
+   */
   readonly kubeconfig?: string | undefined
   /** The kubeconfig's content, when the caller already has it. */
   readonly kubeconfigYaml?: string | undefined
-  /** Context to use. @defaultValue the kubeconfig's current context */
+  /**
+   * A `KubeConfig` of `@kubernetes/client-node` the caller already loaded (any copy or major: it is
+   * read through its `exportConfig()`).
+   */
+  readonly kubeConfig?: KubeConfigLike | undefined
+  /** Context to use, as kubectl's `--context`. @defaultValue the kubeconfig's current context */
   readonly context?: string | undefined
   /** Act as this service account or user on every request (multi-tenancy, like Flux's `serviceAccountName`). */
   readonly impersonate?: Impersonation | undefined
@@ -97,10 +91,11 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
 
 function checkClientOptions(options: KubeClientOptions): void {
   if (typeof options !== 'object') throw new TypeError('createKubeClient: options are required')
-  const { kubeconfig, kubeconfigYaml } = options
-  if ((kubeconfig === undefined || kubeconfig === '') && kubeconfigYaml === undefined) {
-    throw new TypeError('createKubeClient: give kubeconfig (a path) or kubeconfigYaml (its content)')
-  }
+  const { kubeconfig, kubeconfigYaml, kubeConfig } = options
+  const given = [kubeconfig !== undefined && kubeconfig !== '', kubeconfigYaml !== undefined, kubeConfig !== undefined].filter(Boolean).length
+  if (given === 0) throw new TypeError('createKubeClient: give kubeconfig (a path), kubeconfigYaml (its content) or kubeConfig (a client-node KubeConfig)')
+  if (given > 1) throw new TypeError('createKubeClient: give only one of kubeconfig, kubeconfigYaml and kubeConfig')
+  if (kubeConfig !== undefined && typeof kubeConfig.exportConfig !== 'function') throw new TypeError('createKubeClient: kubeConfig must be a @kubernetes/client-node KubeConfig')
   if (options.requestTimeout !== undefined && (!Number.isFinite(options.requestTimeout) || options.requestTimeout < 0)) {
     throw new TypeError('createKubeClient: requestTimeout must be a number of milliseconds, 0 or more')
   }
@@ -112,7 +107,7 @@ function checkClientOptions(options: KubeClientOptions): void {
  */
 export async function createKubeClientWith(mod: typeof ClientNode, options: KubeClientOptions): Promise<KubeClient> {
   checkClientOptions(options)
-  const { kubeconfig, kubeconfigYaml, signal } = options
+  const { signal } = options
   signal?.throwIfAborted()
   const style = poolStyleOf(mod)
   if (style !== 'agent' && style !== 'dispatcher') {
@@ -122,13 +117,13 @@ export async function createKubeClientWith(mod: typeof ClientNode, options: Kube
       details: { reason: style },
     })
   }
-  const source = kubeconfigYaml === undefined ? (kubeconfig ?? '') : 'kubeconfig'
+  const from = sourceOf(options)
+  const source = from.type === 'files' ? from.paths : 'kubeconfig'
   const invalid = (why: string, cause?: unknown): ApplyError =>
     new ApplyError({ code: 'APPLY_KUBECONFIG_INVALID', message: `${source}: ${why}`, details: { source }, cause })
-  const kc = new mod.KubeConfig()
+  let kc: ClientNode.KubeConfig
   try {
-    if (kubeconfigYaml !== undefined) kc.loadFromString(kubeconfigYaml)
-    else loadFiles(mod, kc, (kubeconfig ?? '').split(delimiter).filter((p) => p !== ''))
+    kc = loadKubeConfig(mod, from)
   } catch (cause) {
     throw invalid(`cannot load the kubeconfig (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`, cause)
   }
@@ -153,20 +148,10 @@ export async function createKubeClientWith(mod: typeof ClientNode, options: Kube
   })
 }
 
-function loadFiles(mod: typeof ClientNode, kc: ClientNode.KubeConfig, paths: readonly string[]): void {
-  const [first, ...rest] = paths
-  if (first === undefined) throw new Error('no path')
-  kc.loadFromFile(first)
-  // The first file that defines a name wins, as with kubectl and a KUBECONFIG list.
-  for (const path of rest) {
-    const more = new mod.KubeConfig()
-    more.loadFromFile(path)
-    more.makePathsAbsolute(dirname(path))
-    for (const c of more.clusters) if (kc.getCluster(c.name) === null) kc.addCluster(c)
-    for (const u of more.users) if (kc.getUser(u.name) === null) kc.addUser(u)
-    for (const c of more.contexts) if (kc.getContextObject(c.name) === null) kc.addContext(c)
-    if (kc.getCurrentContext() === '' && more.getCurrentContext() !== '') kc.setCurrentContext(more.getCurrentContext())
-  }
+function sourceOf(options: KubeClientOptions): KubeConfigSource {
+  if (options.kubeConfig !== undefined) return { type: 'object', config: options.kubeConfig }
+  if (options.kubeconfigYaml !== undefined) return { type: 'yaml', text: options.kubeconfigYaml }
+  return { type: 'files', paths: options.kubeconfig ?? '' }
 }
 
 function impersonationHeaders(impersonate: Impersonation | undefined): Record<string, string> {
@@ -180,254 +165,3 @@ function impersonationHeaders(impersonate: Impersonation | undefined): Record<st
   return { 'Impersonate-User': impersonate.user }
 }
 
-interface ClientSettings {
-  readonly namespace: string
-  readonly onRequest: ((request: ApiRequestEvent) => void) | undefined
-  readonly retries: number
-  readonly requestTimeout: number
-}
-
-const DEFAULT_REQUEST_TIMEOUT = 30_000
-
-const RETRYABLE = new Set([429, 503, 504])
-const PAGE_SIZE = '500'
-
-/** A KubeClient over raw JSON requests. */
-class HttpKubeClient implements KubeClient {
-  readonly namespace: string
-  readonly #transport: Transport
-  readonly #settings: ClientSettings
-  readonly #discovery: Discovery
-
-  constructor(transport: Transport, settings: ClientSettings) {
-    this.#transport = transport
-    this.#settings = settings
-    this.namespace = settings.namespace
-    this.#discovery = new Discovery(async (path, signal) => {
-      const response = await this.#request('discovery', { method: 'GET', path, signal }, path)
-      if (response.status === 404) return undefined
-      return this.#json(response, { subject: path, action: 'discovery' })
-    })
-  }
-
-  resource(target: KindTarget, options: RequestOptions = {}): Promise<ApiResource | undefined> {
-    return this.#discovery.resource(target, options.signal)
-  }
-
-  resources(options: RequestOptions = {}): Promise<readonly ApiResource[]> {
-    return this.#discovery.all(options.signal)
-  }
-
-  async get(target: ObjectTarget, options: RequestOptions = {}): Promise<KubeObject | undefined> {
-    const resource = await this.#require(target, options.signal)
-    const subject = formatRef(target)
-    const response = await this.#request('get', { method: 'GET', path: objectPath(resource, this.#namespaceOf(resource, target.namespace), target.name), signal: options.signal }, subject)
-    if (response.status === 404) return undefined
-    return this.#object(response, { subject, action: 'get', secret: maskFor(target) })
-  }
-
-  async list(query: ListQuery, options: RequestOptions = {}): Promise<ObjectList> {
-    const resource = await this.#require(query, options.signal)
-    const namespace = resource.namespaced ? (query.namespace ?? '') : ''
-    const subject = `${query.kind}${namespace === '' ? '' : ` in namespace ${namespace}`}`
-    const items: KubeObject[] = []
-    let continueToken: string | undefined
-    let resourceVersion = ''
-    do {
-      const response = await this.#request(
-        'list',
-        {
-          method: 'GET',
-          path: collectionPath(resource, namespace),
-          query: { labelSelector: query.labelSelector, fieldSelector: query.fieldSelector, limit: PAGE_SIZE, continue: continueToken },
-          signal: options.signal,
-        },
-        subject,
-      )
-      const body = this.#json(response, { subject, action: 'list', secret: maskFor(query) })
-      const metadata = isKubeMap(body.metadata) ? body.metadata : {}
-      resourceVersion = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : resourceVersion
-      continueToken = typeof metadata.continue === 'string' && metadata.continue !== '' ? metadata.continue : undefined
-      const apiVersion = resource.group === '' ? resource.version : `${resource.group}/${resource.version}`
-      for (const item of Array.isArray(body.items) ? body.items : []) {
-        // Items of a list carry no apiVersion and kind; the SDK's objects always do.
-        if (isKubeMap(item)) items.push({ ...item, apiVersion, kind: resource.kind } as KubeObject)
-      }
-    } while (continueToken !== undefined)
-    return { items, resourceVersion }
-  }
-
-  async apply(object: KubeObject, options: ServerSideApplyOptions): Promise<KubeObject> {
-    const ref = refOfObject(object)
-    const resource = await this.#require({ ...ref, version: versionOf(object.apiVersion) }, options.signal)
-    const action = options.dryRun === true ? 'dry-run apply' : 'apply'
-    const subject = formatRef(ref)
-    const response = await this.#request(
-      'apply',
-      {
-        method: 'PATCH',
-        path: objectPath(resource, this.#namespaceOf(resource, ref.namespace), ref.name),
-        query: { fieldManager: options.fieldManager, force: options.force === true ? 'true' : undefined, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: toJson(object),
-        contentType: 'application/apply-patch+yaml',
-        signal: options.signal,
-      },
-      subject,
-    )
-    return this.#object(response, { subject, action, secret: maskFor(ref, object) })
-  }
-
-  async create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject> {
-    const ref = refOfObject(object)
-    const resource = await this.#require({ ...ref, version: versionOf(object.apiVersion) }, options.signal)
-    const generate = typeof object.metadata.generateName === 'string' ? object.metadata.generateName : ''
-    const subject = ref.name === '' ? `${ref.kind}/${ref.namespace === '' ? '' : `${ref.namespace}/`}${generate}*` : formatRef(ref)
-    const response = await this.#request(
-      'create',
-      {
-        method: 'POST',
-        path: collectionPath(resource, this.#namespaceOf(resource, ref.namespace)),
-        query: { fieldManager: options.fieldManager, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: toJson(object),
-        signal: options.signal,
-      },
-      subject,
-    )
-    return this.#object(response, { subject, action: options.dryRun === true ? 'dry-run create' : 'create', secret: maskFor(ref, object) })
-  }
-
-  async delete(target: ObjectTarget, options: DeleteRequestOptions = {}): Promise<boolean> {
-    const resource = await this.#require(target, options.signal)
-    const subject = formatRef(target)
-    const response = await this.#request(
-      'delete',
-      {
-        method: 'DELETE',
-        path: objectPath(resource, this.#namespaceOf(resource, target.namespace), target.name),
-        query: { dryRun: options.dryRun === true ? 'All' : undefined },
-        body: JSON.stringify({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: options.propagationPolicy ?? 'Background' }),
-        signal: options.signal,
-      },
-      subject,
-    )
-    if (response.status === 404) return false
-    this.#json(response, { subject, action: 'delete', secret: maskFor(target) })
-    return true
-  }
-
-  /** The namespace in the URL: the object's, or the context's for a namespaced object that names none. */
-  #namespaceOf(resource: ApiResource, namespace: string): string {
-    return resource.namespaced && namespace === '' ? this.namespace : namespace
-  }
-
-  async #require(target: KindTarget & { readonly namespace?: string | undefined; readonly name?: string | undefined }, signal: AbortSignal | undefined): Promise<ApiResource> {
-    const resource = await this.#discovery.resource(target, signal)
-    if (resource !== undefined) return resource
-    const apiVersion = target.version === undefined ? target.group : target.group === '' ? target.version : `${target.group}/${target.version}`
-    throw new ApplyError({
-      code: 'APPLY_UNKNOWN_KIND',
-      message: `${target.name === undefined ? target.kind : formatRef({ group: target.group, kind: target.kind, namespace: target.namespace ?? '', name: target.name })}: the server serves no kind ${target.kind} in ${apiVersion === '' ? 'the core group' : apiVersion} (is its CustomResourceDefinition installed?)`,
-      details: { group: target.group, kind: target.kind, version: target.version },
-    })
-  }
-
-  /** Sends with retries on 429/503/504 and reports every attempt to onRequest. */
-  async #request(verb: string, request: RawRequest, subject: string): Promise<RawResponse> {
-    const { signal } = request
-    const dryRun = request.query?.dryRun !== undefined
-    const seen = { verb, dryRun, method: request.method, url: requestUrl(this.#transport.server, request) }
-    for (let attempt = 0; ; attempt += 1) {
-      signal?.throwIfAborted()
-      let response: RawResponse
-      const { requestTimeout } = this.#settings
-      const deadline = requestTimeout > 0 ? AbortSignal.timeout(requestTimeout) : undefined
-      const bounded = deadline === undefined ? signal : signal === undefined ? deadline : AbortSignal.any([signal, deadline])
-      try {
-        response = await this.#transport.send({ ...request, signal: bounded })
-      } catch (cause) {
-        this.#settings.onRequest?.({ ...seen, code: 0 })
-        if (signal?.aborted === true) throw signal.reason
-        if (deadline?.aborted === true) {
-          throw new ApplyError({
-            code: 'APPLY_REQUEST_TIMEOUT',
-            message: `${subject}: ${verb} failed: ${this.#transport.server} did not answer within ${requestTimeout} ms`,
-            details: { server: this.#transport.server, timeout: requestTimeout },
-          })
-        }
-        throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)
-      }
-      this.#settings.onRequest?.({ ...seen, code: response.status })
-      if (!RETRYABLE.has(response.status) || attempt >= this.#settings.retries) return response
-      await sleep(retryDelay(response, attempt), signal)
-    }
-  }
-
-  #json(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): Record<string, unknown> {
-    const { subject, action } = where
-    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), where)
-    let body: unknown
-    try {
-      body = JSON.parse(response.text)
-    } catch (cause) {
-      throw new ApplyError({ code: 'APPLY_API_ERROR', message: `${subject}: ${action} failed: the server answered something that is not JSON`, cause })
-    }
-    if (!isKubeMap(body)) throw new ApplyError({ code: 'APPLY_API_ERROR', message: `${subject}: ${action} failed: the server answered something that is not an object` })
-    return body
-  }
-
-  #object(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): KubeObject {
-    return this.#json(response, where) as KubeObject
-  }
-}
-
-/** How to mask errors about a Secret; undefined for other kinds. */
-function maskFor(target: { readonly group: string; readonly kind: string; readonly name?: string | undefined; readonly namespace?: string | undefined }, object?: KubeObject): SecretMask | undefined {
-  return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
-}
-
-/** The URL of a request as logs may show it: no userinfo, no headers, no body. */
-function requestUrl(server: string, request: RawRequest): string {
-  let base = server.replace(/\/+$/, '')
-  try {
-    const parsed = new URL(server)
-    parsed.username = ''
-    parsed.password = ''
-    base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
-  } catch {
-    base = base.replace(/\/\/[^/@]*@/, '//')
-  }
-  const query = new URLSearchParams()
-  for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.append(key, value)
-  const text = query.toString()
-  return `${base}${request.path}${text === '' ? '' : `?${text}`}`
-}
-
-function retryDelay(response: RawResponse, attempt: number): number {
-  const header = response.headers['retry-after']
-  const seconds = header === undefined ? Number.NaN : Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 10) * 1000
-  return Math.min(200 * 2 ** attempt, 5_000)
-}
-
-function versionOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/')
-  return slash < 0 ? apiVersion : apiVersion.slice(slash + 1)
-}
-
-function refOfObject(object: KubeObject): { group: string; kind: string; namespace: string; name: string } {
-  const slash = object.apiVersion.indexOf('/')
-  return { group: slash < 0 ? '' : object.apiVersion.slice(0, slash), kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name }
-}
-
-function groupVersionPath(resource: ApiResource): string {
-  return resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`
-}
-
-function collectionPath(resource: ApiResource, namespace: string): string {
-  const ns = resource.namespaced && namespace !== '' ? `/namespaces/${encodeURIComponent(namespace)}` : ''
-  return `${groupVersionPath(resource)}${ns}/${resource.plural}`
-}
-
-function objectPath(resource: ApiResource, namespace: string, name: string): string {
-  return `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`
-}

@@ -20,6 +20,7 @@ export type {
   DeleteRequestOptions,
   KindTarget,
   KubeClient,
+  KubeConfigLike,
   ListQuery,
   ObjectList,
   ObjectTarget,

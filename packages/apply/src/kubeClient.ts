@@ -129,3 +129,12 @@ export interface KubeClient {
   /** Deletes the object; resolves to `false` when it was already gone. */
   delete(target: ObjectTarget, options?: DeleteRequestOptions): Promise<boolean>
 }
+
+/**
+ * A `KubeConfig` of `@kubernetes/client-node` as {@link createKubeClient} reads it: through its
+ * exported content, so that any copy or major of client-node works.
+ */
+export interface KubeConfigLike {
+  /** The kubeconfig as JSON text (client-node's `KubeConfig.exportConfig`). */
+  exportConfig(): string
+}

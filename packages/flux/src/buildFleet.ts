@@ -1,4 +1,4 @@
-import { formatRef, normalizePath, refOf } from '@gitops-sdk/core'
+import { formatRef, isGitOpsError, normalizePath, refOf } from '@gitops-sdk/core'
 import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { render, substituteVariables } from '@gitops-sdk/render'
 import { decryptManifests } from '@gitops-sdk/secrets'
@@ -54,6 +54,18 @@ interface Pending {
  * ```
  */
 export async function buildFleet(root: string, options: FleetBuildOptions): Promise<FleetBuild> {
+  return buildFleetWith(root, options, {})
+}
+
+/** What {@link buildFleet} can do besides: keep kustomize's origin annotation on every object. */
+export interface FleetBuildExtras {
+  readonly origins?: boolean
+  /** Report an invalid Flux object among the rendered ones as a problem instead of throwing. */
+  readonly lenient?: boolean
+}
+
+/** {@link buildFleet} with extras (not part of the package's API). */
+export async function buildFleetWith(root: string, options: FleetBuildOptions, extras: FleetBuildExtras): Promise<FleetBuild> {
   const { fs, signal } = options
   signal?.throwIfAborted()
   const base = normalizePath(root)
@@ -108,7 +120,7 @@ export async function buildFleet(root: string, options: FleetBuildOptions): Prom
     let objects: KubeObject[]
     let unresolved: string[] = []
     try {
-      objects = await buildOne(k, { fs: sourceFs, path, identities: options.identities, signal })
+      objects = await buildOne(k, { fs: sourceFs, path, identities: options.identities, signal, origins: extras.origins === true })
       if (k.spec.postBuild !== undefined) {
         const resolved = resolveVariables(k.spec.postBuild, ns, index)
         unresolved = resolved.unresolved
@@ -123,7 +135,15 @@ export async function buildFleet(root: string, options: FleetBuildOptions): Prom
     objects = objects.map((o) => withFluxMetadata(o, k))
     for (const o of objects) {
       index.set(`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o)
-      const read = readFluxObject(o)
+      let read: ReturnType<typeof readFluxObject>
+      try {
+        read = readFluxObject(o)
+      } catch (err) {
+        // Validation reports an invalid Flux object with its fields and goes on with the others.
+        if (extras.lenient !== true || !isGitOpsError(err, 'FLUX_OBJECT_INVALID')) throw err
+        problem('failed', refOf(o), err.message)
+        continue
+      }
       if (read?.type === 'unsupported') problem('unsupported', read.ref, read.reason)
       if (read?.type === 'supported' && read.object.kind === 'Kustomization') {
         const child = read.object
@@ -165,7 +185,7 @@ async function bootstrapKustomization(fs: FileSystem, at: { readonly dir: string
     spec: { interval: '10m', path: clusterPath, prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } },
   }
   if ((await fs.stat(`${dir}/flux-system`))?.type !== 'directory') return fallback
-  const generated = await generateKustomization(fs, `${dir}/flux-system`, fallback.spec)
+  const generated = await generateKustomization(fs, `${dir}/flux-system`, { spec: fallback.spec })
   const overlay = withFiles(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
   for (const object of await render(`${dir}/flux-system`, { fs: overlay, loadRestrictions: 'none', signal })) {
     const read = readFluxObject(object)
@@ -197,12 +217,13 @@ interface BuildOneOptions {
   readonly path: string
   readonly identities: FleetBuildOptions['identities']
   readonly signal: AbortSignal | undefined
+  readonly origins: boolean
 }
 
 async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<KubeObject[]> {
   const { fs, path, signal } = options
   if ((await fs.stat(path))?.type !== 'directory') throw new Error(`kustomization path not found: ${path}`)
-  const generated = await generateKustomization(fs, path, k.spec)
+  const generated = await generateKustomization(fs, path, { spec: k.spec, origins: options.origins })
   const overlay = withFiles(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
   let objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
   if (k.spec.decryption !== undefined) objects = await decryptManifests(objects, { identities: options.identities ?? [], signal })

@@ -48,3 +48,5 @@ export type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } 
 export { buildFleet } from './buildFleet.js'
 export type { FieldChange, KustomizationDiff } from './diffFleet.js'
 export { diffFleet, formatFleetDiff } from './diffFleet.js'
+export type { FleetIssue, FleetValidation } from './validateFleet.js'
+export { formatFleetIssue, validateFleet } from './validateFleet.js'

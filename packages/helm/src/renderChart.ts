@@ -26,8 +26,14 @@ export interface RenderChartOptions {
   readonly signal?: AbortSignal | undefined
 }
 
-function fail(code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID', message: string, path: string, cause?: unknown): never {
-  throw new HelmError({ code, message, details: { path }, cause })
+interface Failure {
+  readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID'
+  readonly path: string
+  readonly cause?: unknown
+}
+
+function fail(failure: Failure, message: string): never {
+  throw new HelmError({ code: failure.code, message, details: { path: failure.path }, cause: failure.cause })
 }
 
 function str(m: GoMap, key: string): string | undefined {
@@ -40,13 +46,13 @@ function readMetadata(text: string, path: string): ChartMetadata {
   try {
     v = parseYamlValue(text, path)
   } catch (err) {
-    fail('HELM_CHART_INVALID', `${path}: not valid YAML: ${(err as Error).message}`, path, err)
+    fail({ code: 'HELM_CHART_INVALID', path, cause: err }, `${path}: not valid YAML: ${(err as Error).message}`)
   }
-  if (!(v instanceof Map)) fail('HELM_CHART_INVALID', `${path}: must be a mapping`, path)
+  if (!(v instanceof Map)) fail({ code: 'HELM_CHART_INVALID', path }, `${path}: must be a mapping`)
   const name = str(v, 'name')
   const version = str(v, 'version')
-  if (name === undefined || name === '') fail('HELM_CHART_INVALID', `${path}: validation: chart.metadata.name is required`, path)
-  if (version === undefined || version === '') fail('HELM_CHART_INVALID', `${path}: validation: chart.metadata.version is required`, path)
+  if (name === undefined || name === '') fail({ code: 'HELM_CHART_INVALID', path }, `${path}: validation: chart.metadata.name is required`)
+  if (version === undefined || version === '') fail({ code: 'HELM_CHART_INVALID', path }, `${path}: validation: chart.metadata.version is required`)
   const list = (key: string): string[] => {
     const l = v.get(key)
     return Array.isArray(l) ? l.filter((x): x is string => typeof x === 'string') : []
@@ -92,7 +98,7 @@ function plainToGo(v: unknown): GoValue {
     for (const k of Object.keys(v)) m.set(k, plainToGo((v as Record<string, unknown>)[k]))
     return m
   }
-  return String(v)
+  return typeof v === 'bigint' ? Number(v) : null
 }
 
 async function listFiles(fs: FileSystem, dir: string, signal: AbortSignal | undefined): Promise<string[]> {
@@ -135,7 +141,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   try {
     chartText = await readTextFile(fs, at('Chart.yaml'))
   } catch (err) {
-    fail('HELM_CHART_INVALID', `${at('Chart.yaml')}: cannot read the chart's Chart.yaml`, at('Chart.yaml'), err)
+    fail({ code: 'HELM_CHART_INVALID', path: at('Chart.yaml'), cause: err }, `${at('Chart.yaml')}: cannot read the chart's Chart.yaml`)
   }
   const meta = readMetadata(chartText, at('Chart.yaml'))
   let values: GoMap = new Map()
@@ -146,11 +152,11 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     try {
       v = parseYamlValue(text, at('values.yaml'))
     } catch (err) {
-      if (err instanceof YamlValuesError) fail('HELM_VALUES_INVALID', `${at('values.yaml')}: ${err.message}`, at('values.yaml'), err)
+      if (err instanceof YamlValuesError) fail({ code: 'HELM_VALUES_INVALID', path: at('values.yaml'), cause: err }, `${at('values.yaml')}: ${err.message}`)
       throw err
     }
     if (v instanceof Map) values = v
-    else if (v !== null) fail('HELM_VALUES_INVALID', `${at('values.yaml')}: values must be a mapping`, at('values.yaml'))
+    else if (v !== null) fail({ code: 'HELM_VALUES_INVALID', path: at('values.yaml') }, `${at('values.yaml')}: values must be a mapping`)
   }
   if (options.values !== undefined) {
     const over = plainToGo(options.values)

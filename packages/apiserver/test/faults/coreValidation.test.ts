@@ -117,6 +117,15 @@ describe('built-in kinds refuse bad input as kube-apiserver 1.32 does', () => {
     expect((await raw(server, { method: 'GET', path: `${ns}/secrets/pull` })).status).toBe(404)
   })
 
+  it('reports prototype-named label and selector keys as data, polluting nothing', async () => {
+    const body = '{"metadata":{"name":"proto","labels":{"__proto__":"x"}},"spec":{"selector":{"matchLabels":{"constructor":"a"}},"template":{"metadata":{"labels":{"constructor":"b"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}'
+    const answer = await raw(server, { method: 'POST', path: `${apps}/deployments`, body, contentType: 'application/json' })
+    expect(answer.status).toBe(422)
+    expect(answer.json().message).toBe(
+      `Deployment.apps "proto" is invalid: [metadata.labels: Invalid value: "__proto__": ${qualified}, spec.template.metadata.labels: Invalid value: map[string]string{"constructor":"b"}: \`selector\` does not match template \`labels\`]`,
+    )
+  })
+
   it('validates an update, a patch and a dry run as a create, and stores nothing invalid', async () => {
     const body = { metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } }
     expect((await raw(server, { method: 'POST', path: `${ns}/services`, body: JSON.stringify(body), contentType: 'application/json' })).status).toBe(201)

@@ -40,13 +40,13 @@ describe('createKubeClient', () => {
     expect((err as Error).message).toMatch(new RegExp(`^Deployment/${ns}/web: apply failed \\(Invalid\\)`))
   })
 
-  it('reports every request with its verb and code', async () => {
+  it('reports every request with its verb, code, method and URL (without credentials)', async () => {
     const seen: { verb: string; code: number }[] = []
     const client = await env.cluster.newClient((r) => seen.push(r))
     await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'missing' })
     expect(seen).toEqual([
-      { verb: 'discovery', code: 200, dryRun: false },
-      { verb: 'get', code: 404, dryRun: false },
+      { verb: 'discovery', code: 200, dryRun: false, method: 'GET', url: expect.stringMatching(/^https?:\/\/127\.0\.0\.1:\d+\/api\/v1$/) as unknown },
+      { verb: 'get', code: 404, dryRun: false, method: 'GET', url: expect.stringMatching(/^https?:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/default\/configmaps\/missing$/) as unknown },
     ])
   })
 

@@ -122,3 +122,61 @@ describe('gitops fleet diff', () => {
     expect(missing.err()).toContain('needs --from REV and --to REV')
   })
 })
+
+describe('gitops fleet validate', () => {
+  // A generated fleet of `n` apps, each a Kustomization with a Deployment; `broken` lists the apps
+  // given a known error: a string replica count, an unknown field, a dependency on a missing app.
+  function generated(n: number, broken: ReadonlySet<number>): Record<string, string> {
+    const files: Record<string, string> = {
+      'clusters/prod/flux-system/kustomization.yaml': 'resources: [gotk-sync.yaml]\n',
+      'clusters/prod/flux-system/gotk-sync.yaml': kustomization('flux-system', './clusters/prod'),
+    }
+    for (let i = 0; i < n; i++) {
+      const bad = broken.has(i)
+      files[`clusters/prod/app-${i}.yaml`] = kustomization(`app-${i}`, `./apps/app-${i}`, bad ? '  dependsOn: [{name: app-missing}]\n' : '')
+      files[`apps/app-${i}/deploy.yaml`] = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-${i}, namespace: apps}\nspec:\n  replicas: ${bad ? 'two' : '0'}\n  selector: {matchLabels: {app: a${i}}}\n  template:\n    metadata: {labels: {app: a${i}}}\n    spec:\n      containers: [{name: c, image: nginx${bad ? ', colour: red' : ''}}]\n`
+    }
+    return files
+  }
+
+  it('exits 0 on a clean fleet and says how many objects it checked', async () => {
+    const dir = tree(generated(5, new Set()))
+    const { io, out, err } = capture()
+    expect(await main(['fleet', 'validate', dir], io)).toBe(0)
+    expect(out()).toBe('')
+    expect(err()).toContain('gitops fleet validate: 11 objects checked, 0 problems')
+  })
+
+  it('prints one line per known error naming file, object and field, and exits 1', async () => {
+    const dir = tree(generated(6, new Set([1, 4])))
+    const { io, out } = capture()
+    expect(await main(['fleet', 'validate', dir, '--path', 'clusters/prod'], io)).toBe(1)
+    const lines = out().trimEnd().split('\n')
+    expect(lines).toHaveLength(6)
+    for (const i of [1, 4]) {
+      expect(lines).toContain(`apps/app-${i}/deploy.yaml: Deployment/apps/app-${i}: spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"`)
+      expect(lines).toContain(`apps/app-${i}/deploy.yaml: Deployment/apps/app-${i}: spec.template.spec.containers[0].colour: unknown field "spec.template.spec.containers[0].colour"`)
+      expect(lines).toContain(`clusters/prod/app-${i}.yaml: Kustomization/flux-system/app-${i}: spec.dependsOn[0]: Kustomization flux-system/app-missing is not defined by the fleet`)
+    }
+  })
+
+  it('prints the issues as JSON for CI bots', async () => {
+    const dir = tree(generated(2, new Set([0])))
+    const { io, out } = capture()
+    expect(await main(['fleet', 'validate', dir, '-o', 'json'], io)).toBe(1)
+    const result = JSON.parse(out()) as { objects: number; issues: { type: string; file: string; object: string; field: string }[] }
+    expect(result.objects).toBe(5)
+    expect(result.issues.map((i) => [i.type, i.file, i.object, i.field])).toEqual([
+      ['schema', 'apps/app-0/deploy.yaml', 'Deployment/apps/app-0', 'spec.replicas'],
+      ['schema', 'apps/app-0/deploy.yaml', 'Deployment/apps/app-0', 'spec.template.spec.containers[0].colour'],
+      ['graph', 'clusters/prod/app-0.yaml', 'Kustomization/flux-system/app-0', 'spec.dependsOn[0]'],
+    ])
+  })
+
+  it('exits 2 with a typed error when DIR holds no cluster directory', async () => {
+    const dir = tree({ 'README.md': 'nothing\n' })
+    const { io, err } = capture()
+    expect(await main(['fleet', 'validate', dir], io)).toBe(2)
+    expect(err()).toContain('no directory holds flux-system')
+  })
+})

@@ -24,6 +24,11 @@ substituted (postBuild; substituteFrom read from the ConfigMaps and Secrets the 
 labelled as Flux labels. HelmReleases, sources outside the repository and failed builds are reported on
 stderr; the others are still printed.
 
+\`gitops fleet validate\` builds the fleet the same way and checks every object against the built-in
+Kubernetes schemas, the CRDs the fleet itself contains and Flux's own (types, required fields, enums,
+patterns, bounds, formats, unknown fields), and the fleet graph (unknown sourceRef and dependsOn targets,
+dependsOn cycles, missing paths): one line per problem, naming the file, the object and the field.
+
 \`gitops fleet diff\` builds two revisions of the repository out of its local git history and prints, per
 Kustomization, the objects added, removed and changed with field paths; Secret values are masked.
 
@@ -31,6 +36,7 @@ Usage:
   gitops fleet build DIR [--path clusters/prod] [--kustomization NS/NAME] [--age-key-file F]...
                          [--source NS/NAME=DIR]... [-o yaml|json]
   gitops fleet diff DIR --from REV --to REV [--path P] [--age-key-file F]... [-o json]
+  gitops fleet validate DIR [--path P] [--age-key-file F]... [--source NS/NAME=DIR]... [-o json]
 
 Flags:
   --path P                the cluster directory (default: the one directory holding flux-system)
@@ -45,12 +51,13 @@ Flags:
   --from REV, --to REV    (diff) the two revisions to compare: commits, branches, tags
 
 Exit codes: build: 0 built, 2 a Kustomization failed to build or a dependency is missing;
-diff: 0 no difference, 1 differences, 2 error.
+diff: 0 no difference, 1 differences, 2 error; validate: 0 clean, 1 problems, 2 error.
 
 Examples:
   gitops fleet build . --path clusters/prod
   gitops fleet build . --kustomization flux-system/apps --age-key-file age.agekey -o json
   gitops fleet diff . --from origin/main --to HEAD --path clusters/prod
+  gitops fleet validate . --path clusters/prod
 `
 
 function sourceFlag(value: string): [string, string] {
@@ -64,14 +71,14 @@ function sourceFlag(value: string): [string, string] {
 
 export const fleetCommand: Command = {
   name: 'fleet',
-  summary: 'build a Flux fleet offline: every object each Kustomization would apply',
+  summary: 'build, diff or validate a Flux fleet offline: every object each Kustomization would apply',
   help,
   flags,
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, flags)
     const [verb, dir, ...extra] = positionals
-    if (verb !== 'build' && verb !== 'diff') {
-      throw new UsageError(verb === undefined ? 'missing sub-command: gitops fleet build|diff DIR' : `unknown sub-command "${verb}"; gitops fleet build|diff DIR`, {
+    if (verb !== 'build' && verb !== 'diff' && verb !== 'validate') {
+      throw new UsageError(verb === undefined ? 'missing sub-command: gitops fleet build|diff|validate DIR' : `unknown sub-command "${verb}"; gitops fleet build|diff|validate DIR`, {
         code: verb === undefined ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED',
       })
     }
@@ -79,7 +86,7 @@ export const fleetCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const format = outputFormat(values.output)
     const sources = stringListFlag(values, 'source').map(sourceFlag)
-    const [{ nodeFs, stringifyObjects }, { buildFleet, diffFleet, formatFleetDiff }, { stat }] = await Promise.all([
+    const [{ nodeFs, stringifyObjects }, { buildFleet, diffFleet, formatFleetDiff, formatFleetIssue, validateFleet }, { stat }] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/flux'),
       import('node:fs/promises'),
@@ -108,6 +115,16 @@ export const fleetCommand: Command = {
       const diffs = diffFleet(await build(from), await build(to))
       printResult(io, { format, data: diffs, text: () => formatFleetDiff(diffs) })
       return diffs.length === 0 ? 0 : 1
+    }
+    if (verb === 'validate') {
+      const result = await validateFleet('.', { fs: nodeFs(root), path: stringFlag(values, 'path'), identities, sources: sourceDirs, signal })
+      printResult(io, {
+        format: format === 'yaml' ? 'text' : format,
+        data: result,
+        text: () => result.issues.map((i) => `${formatFleetIssue(i)}\n`).join(''),
+      })
+      io.stderr.write(`gitops fleet validate: ${result.objects} objects checked, ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'}\n`)
+      return result.issues.length === 0 ? 0 : 1
     }
     const fleet = await buildFleet('.', {
       fs: nodeFs(root),

@@ -77,3 +77,33 @@ export function trackedClient(client: ControllerClient): { client: ControllerCli
   }
   return { client: wrapped, inFlight: () => pending }
 }
+
+export const WIDGETS: ResourceType = { group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', namespaced: true }
+
+/** Installs the Widget CRD (a status subresource, any spec and status). */
+export async function installWidgets(client: ControllerClient): Promise<void> {
+  const crds: ResourceType = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false }
+  await client.create(crds, {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', kind: 'Widget', singular: 'widget', listKind: 'WidgetList' },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          subresources: { status: {} },
+          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } },
+        },
+      ],
+    },
+  })
+}
+
+export function widget(name: string, namespace: string, spec: Record<string, unknown> = { size: 1 }): KubeObject {
+  return { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, namespace }, spec } as unknown as KubeObject
+}

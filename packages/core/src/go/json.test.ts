@@ -24,6 +24,28 @@ describe('jsonString', () => {
     expect(jsonString(text)).toBe(want)
   })
 
+  // json-iterator's writeStringSlowPathWithHTMLEscaped (ConfigCompatibleWithStandardLibrary):
+  // only \n, \r and \t short, other bytes below 0x20 as \u00XX, HTML and U+2028/U+2029 escaped.
+  const iteratorControls: [string, string][] = Array.from({ length: 0x20 }, (_, c) => {
+    const short: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r' }
+    return [String.fromCharCode(c), `"${short[c] ?? `\\u00${c.toString(16).padStart(2, '0')}`}"`]
+  })
+  it.each([...iteratorControls, ['a<b>&c', '"a\\u003cb\\u003e\\u0026c"'], ['\u2028', '"\\u2028"'], ['"\\', '"\\"\\\\"'], ['日本😀', '"日本😀"']])(
+    'writes %j as json-iterator does: %s',
+    (text, want) => {
+      expect(jsonString(text, 'json-iterator')).toBe(want)
+    },
+  )
+
+  it('differs between the dialects only in \\b and \\f', () => {
+    for (let c = 0; c < 0x3000; c++) {
+      const text = String.fromCharCode(c)
+      if (c !== 0x08 && c !== 0x0c) expect(jsonString(text, 'json-iterator')).toBe(jsonString(text))
+    }
+    expect(marshalJson({ k: ['\b\f'] }, 'json-iterator')).toBe('{"k":["\\u0008\\u000c"]}')
+    expect(marshalJson({ k: ['\b\f'] })).toBe('{"k":["\\b\\f"]}')
+  })
+
   it('writes a lone surrogate as the replacement Go would have written', () => {
     expect(jsonString('a\ud800b')).toBe('"a\\ufffdb"')
   })

@@ -5,7 +5,19 @@ import { formatJsonFloat } from './formatFloat.js'
 
 const hex = '0123456789abcdef'
 
-function escapeUnit(c: number): string | undefined {
+/**
+ * Which Go JSON writer to mirror. `encoding/json` (the default) is the standard library of Go 1.22
+ * and later, what kubectl and kube-apiserver use for objects: `\b` and `\f` in their short forms.
+ * `json-iterator` is `jsoniter.ConfigCompatibleWithStandardLibrary`, which structured-merge-diff v4
+ * uses to write the `k:{…}` and `v:…` keys of `managedFields`: only `\n`, `\r` and `\t` have short
+ * forms, every other control character is `\u00XX` (so a backspace is `\u0008`).
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
+export type JsonDialect = 'encoding/json' | 'json-iterator'
+
+function escapeUnit(c: number, dialect: JsonDialect): string | undefined {
+  if ((c === 0x08 || c === 0x0c) && dialect === 'json-iterator') return `\\u000${hex[c] ?? ''}`
   switch (c) {
     case 0x22:
       return '\\"'
@@ -37,11 +49,12 @@ function escapeUnit(c: number): string | undefined {
 
 /**
  * A string as `json.Marshal` writes it: quoted, `\" \\ \n \r \t \b \f` escapes, other control
- * characters, `<`, `>`, `&`, U+2028 and U+2029 as `\u00XX`; everything else as it is.
+ * characters, `<`, `>`, `&`, U+2028 and U+2029 as `\u00XX`; everything else as it is. With the
+ * `json-iterator` {@link JsonDialect}, `\b` and `\f` are `\u0008` and `\u000c`.
  *
  * @experimental For sibling packages of gitops-sdk.
  */
-export function jsonString(text: string): string {
+export function jsonString(text: string, dialect: JsonDialect = 'encoding/json'): string {
   let out = '"'
   let start = 0
   for (let i = 0; i < text.length; i++) {
@@ -54,7 +67,7 @@ export function jsonString(text: string): string {
         continue
       }
     }
-    const escaped = escapeUnit(c)
+    const escaped = escapeUnit(c, dialect)
     if (escaped === undefined) continue
     out += text.slice(start, i) + escaped
     start = i + 1
@@ -133,17 +146,18 @@ export function compareStrings(a: string, b: string): number {
 /**
  * `json.Marshal` of a decoded value (`interface{}` holding maps, slices, strings, float64 or int64
  * numbers, bools, nil): compact, map keys sorted by {@link compareStrings}, strings as
- * {@link jsonString}, integers (and bigints) in decimal, other numbers as Go writes a float64.
+ * {@link jsonString} in the given {@link JsonDialect}, integers (and bigints) in decimal, other
+ * numbers as Go writes a float64 (json-iterator's compatible mode writes floats the same way).
  *
  * @throws `RangeError` for NaN and infinities, as `json.Marshal` refuses them.
  *
  * @experimental For sibling packages of gitops-sdk.
  */
-export function marshalJson(value: KubeValue): string {
+export function marshalJson(value: KubeValue, dialect: JsonDialect = 'encoding/json'): string {
   if (value === null) return 'null'
   switch (typeof value) {
     case 'string':
-      return jsonString(value)
+      return jsonString(value, dialect)
     case 'boolean':
       return value ? 'true' : 'false'
     case 'bigint':
@@ -156,7 +170,7 @@ export function marshalJson(value: KubeValue): string {
     case 'undefined':
       break
   }
-  if (Array.isArray(value)) return `[${value.map((item) => marshalJson(item)).join(',')}]`
+  if (Array.isArray(value)) return `[${value.map((item) => marshalJson(item, dialect)).join(',')}]`
   const keys = Object.keys(value).sort(compareStrings)
-  return `{${keys.map((key) => `${jsonString(key)}:${marshalJson(value[key] as KubeValue)}`).join(',')}}`
+  return `{${keys.map((key) => `${jsonString(key, dialect)}:${marshalJson(value[key] as KubeValue, dialect)}`).join(',')}}`
 }

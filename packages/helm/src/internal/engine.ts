@@ -9,7 +9,7 @@ import { fromKube, toKube } from './funcs/convert.js'
 import { builtinFuncs } from './template/builtins.js'
 import { type ExecEnv, ExecError, type MissingKey, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
-import { FuncError, type GoFunc, type GoMap, type GoValue } from './template/values.js'
+import { FuncError, type GoFunc, type GoValue } from './template/values.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
 
 /** One template file of a chart: its name (`chart/templates/x.yaml`) and text. */
@@ -97,18 +97,14 @@ export interface EngineOptions {
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */
-export function renderTemplates(
-  files: readonly TemplateFile[],
-  data: (file: TemplateFile) => GoValue,
-  options: EngineOptions = {},
-): Map<string, string> {
-  const templates = new Map<string, ParsedTemplate>()
-  const funcs = new Map<string, GoFunc>(builtinFuncs())
-  const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
-  const env: ExecEnv = { templates, funcs, missingKey }
-  for (const [name, f] of [...stringFuncs(), ...dataFuncs()]) funcs.set(name, f)
+/**
+ * Sprig (without env and expandenv) and Helm's own functions, bound to one execution environment
+ * (include and tpl see its templates).
+ */
+export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
+  const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
-  const helmFuncs: [string, GoFunc][] = [
+  const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
     ['toJson', fn('toJson', ['interface {}'], (v) => toJson(v))],
@@ -118,7 +114,7 @@ export function renderTemplates(
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
         const v = parseYamlValue(s as string, 'fromYamlArray')
-        return Array.isArray(v) ? v : v === null ? [] : [String('error: not an array')]
+        return Array.isArray(v) ? v : v === null ? [] : ['error: not an array']
       } catch (err) {
         return [(err as Error).message]
       }
@@ -157,7 +153,6 @@ export function renderTemplates(
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
-      const v = vals as GoMap | null
       let parsed: ParsedTemplate[]
       try {
         parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
@@ -176,10 +171,19 @@ export function renderTemplates(
       }
     })],
   ]
-  for (const [name, f] of helmFuncs) funcs.set(name, f)
-  funcs.delete('env')
-  funcs.delete('expandenv')
+  return [...stringFuncs(), ...dataFuncs(), ...own]
+}
 
+export function renderTemplates(
+  files: readonly TemplateFile[],
+  data: (file: TemplateFile) => GoValue,
+  options: EngineOptions = {},
+): Map<string, string> {
+  const templates = new Map<string, ParsedTemplate>()
+  const funcs = new Map<string, GoFunc>(builtinFuncs())
+  const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
+  const env: ExecEnv = { templates, funcs, missingKey }
+  for (const [name, f] of helmFuncs(env)) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
   for (const name of helmTemplateOrder([...byName.keys()])) {
     const file = byName.get(name)

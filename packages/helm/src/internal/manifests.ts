@@ -1,6 +1,7 @@
 // How `helm template` turns rendered files into its output (helm v4 pkg/release/util): split each
 // file into YAML documents, read each document's kind, sort by Helm's install order (stable), and
 // print `---\n# Source: <file>\n<document>\n`.
+import type { GoValue } from './template/values.js'
 import { parseYamlValue } from './yamlValues.js'
 
 /** Helm's InstallOrder of kinds; unknown kinds come last, alphabetically. */
@@ -86,7 +87,7 @@ export function sortManifests(files: ReadonlyMap<string, string>): Manifest[] {
     const content = files.get(path) ?? ''
     if (content.trim() === '') continue
     for (const doc of splitManifests(content)) {
-      let head: unknown
+      let head: GoValue
       try {
         head = parseYamlValue(doc, path)
       } catch (err) {

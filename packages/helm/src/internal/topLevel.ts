@@ -72,43 +72,36 @@ export function capabilities(kubeVersion: string, apiVersions: readonly string[]
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(kubeVersion)
   if (m === null) throw new FuncError(`invalid kube version ${JSON.stringify(kubeVersion)}`)
   const version = `v${m[1] ?? '0'}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}`
-  const kube = new GoStruct(
-    'common.KubeVersion',
-    new Map<string, GoValue>([
+  const kube = new GoStruct('common.KubeVersion', {
+    fields: new Map<string, GoValue>([
       ['Version', version],
       ['Major', m[1] ?? '0'],
       ['Minor', m[2] ?? '0'],
     ]),
-    new Map([method('GitVersion', [], () => version), method('String', [], () => version)]),
-    () => version,
-  )
+    methods: new Map([method('GitVersion', [], () => version), method('String', [], () => version)]),
+    stringer: () => version,
+  })
   const all = [...DEFAULT_API_VERSIONS, ...apiVersions]
-  const versionSet = typedSlice([...all], 'common.VersionSet')
-  const apis = new GoStruct(
-    'common.VersionSet',
-    new Map(),
-    new Map([method('Has', ['string'], (v) => all.includes(v as string))]),
-    () => `[${all.join(' ')}]`,
-  )
-  void versionSet
-  const helm = new GoStruct(
-    'common.BuildInfo',
-    new Map<string, GoValue>([
+  const apis = new GoStruct('common.VersionSet', {
+    methods: new Map([method('Has', ['string'], (v) => all.includes(v as string))]),
+    stringer: () => `[${all.join(' ')}]`,
+  })
+  const helm = new GoStruct('common.BuildInfo', {
+    fields: new Map<string, GoValue>([
       ['Version', 'v4.1.4'],
       ['GitCommit', '05fa37973dc9e42b76e1d2883494c87174b6074f'],
       ['GitTreeState', 'clean'],
       ['GoVersion', 'go1.25.9'],
       ['KubeClientVersion', 'v1.35'],
     ]),
-  )
-  return new GoStruct(
-    '*common.Capabilities',
-    new Map<string, GoValue>([
+  })
+  return new GoStruct('*common.Capabilities', {
+    fields: new Map<string, GoValue>([
       ['KubeVersion', kube],
       ['APIVersions', apis],
       ['HelmVersion', helm],
     ]),
-  )
+  })
 }
 
 /** Chart.yaml fields as Helm 4 exposes them in `.Chart`. */
@@ -167,17 +160,13 @@ export function releaseObject(name: string, namespace: string): GoMap {
 /** `.Files`: the chart's files other than templates, Chart.yaml and values. */
 export function filesObject(files: ReadonlyMap<string, string>): GoStruct {
   const get = (name: GoValue): GoValue => files.get(name as string) ?? ''
-  return new GoStruct(
-    'engine.files',
-    new Map(),
-    new Map([
+  return new GoStruct('engine.files', {
+    methods: new Map([
       method('Get', ['string'], get),
       method('Lines', ['string'], (name) => {
         const text = files.get(name as string)
-        if (text === undefined) return typedSlice([], '[]string')
-        const lines = text.split('\n')
-        return typedSlice(lines, '[]string')
+        return typedSlice(text === undefined ? [] : text.split('\n'), '[]string')
       }),
     ]),
-  )
+  })
 }

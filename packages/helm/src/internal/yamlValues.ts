@@ -11,7 +11,8 @@ export class YamlValuesError extends Error {}
 
 function scalarValue(node: YamlNode): GoValue {
   if (!isScalar(node)) return null
-  const text = String(node.source ?? node.value ?? '')
+  const raw: unknown = node.source ?? node.value
+  const text = typeof raw === 'string' ? raw : ''
   const tag = node.tag
   const plain = node.type === 'PLAIN' || node.type === undefined
   if (tag === '!!str' || !plain) return text
@@ -20,21 +21,12 @@ function scalarValue(node: YamlNode): GoValue {
     return Number.isNaN(n) ? text : n
   }
   const r = resolveScalar11(text)
-  switch (r.tag) {
-    case '!!null':
-      return null
-    case '!!bool':
-      return r.value
-    case '!!int':
-      return Number(r.value)
-    case '!!float':
-      return r.value
-    case '!!timestamp':
-    case '!!str':
-      return r.value
-    default:
-      return text
-  }
+  if (r.tag === '!!null') return null
+  if (r.tag === '!!bool') return r.value
+  if (r.tag === '!!int') return Number(r.value)
+  if (r.tag === '!!float') return r.value
+  if (r.tag === '!!timestamp' || r.tag === '!!str') return r.value
+  return text
 }
 
 function keyString(v: GoValue): string {
@@ -42,7 +34,8 @@ function keyString(v: GoValue): string {
   if (typeof v === 'string') return v
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   if (typeof v === 'number') return String(v)
-  return String(v)
+  // Composite keys: sigs.k8s.io/yaml prints them with %v.
+  return sprintf('%v', [v])
 }
 
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
@@ -87,5 +80,5 @@ export function parseYamlValue(text: string, source: string): GoValue {
     if (isSeq(node)) return node.items.map((item) => walk(item as YamlNode, depth + 1))
     return scalarValue(node)
   }
-  return walk(first.document.contents as YamlNode | null, 0)
+  return walk(first.document.contents, 0)
 }

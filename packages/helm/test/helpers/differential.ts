@@ -49,7 +49,7 @@ export interface ChartRun {
 }
 
 /** Writes a chart with the given templates into a fresh temp dir; returns its path. */
-export async function writeChart(templates: Readonly<Record<string, string>>, values = CASE_VALUES): Promise<string> {
+export async function writeChart(templates: Readonly<Record<string, string>>, values: string = CASE_VALUES): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'helm-diff-'))
   await mkdir(join(dir, 'templates'))
   await writeFile(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: c\nversion: 0.1.0\nappVersion: "1.0"\ndescription: cases\n')

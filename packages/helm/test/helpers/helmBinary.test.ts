@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { helmBinary, helmTemplate } from './helmBinary.js'
 
@@ -5,9 +8,6 @@ const helm = helmBinary()
 
 describe.skipIf(helm === undefined)('the helm oracle', () => {
   it('renders a chart with the pinned kube version', async () => {
-    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises')
-    const { tmpdir } = await import('node:os')
-    const { join } = await import('node:path')
     const dir = await mkdtemp(join(tmpdir(), 'helm-oracle-'))
     try {
       await mkdir(join(dir, 'templates'))

@@ -77,7 +77,7 @@ export function helmBinary(): string | undefined {
     }
     resolved = binaryPath
   } catch (err) {
-    console.warn(`helm oracle unavailable, skipping differential tests: ${(err as Error).message}`)
+    process.stderr.write(`helm oracle unavailable, skipping differential tests: ${(err as Error).message}\n`)
   }
   return resolved ?? undefined
 }

@@ -5,15 +5,16 @@ import type { FaultRule } from '../../faultTypes.js'
 import type { FaultState } from './faultState.js'
 import type { Route } from './route.js'
 import { sendError } from './send.js'
-import { goQuote, StatusError } from '../../status.js'
+import { quote } from '@gitops-sdk/core/go'
+import { StatusError } from '../../status.js'
 
 function forbiddenFault(route_: Route | undefined, message: string | undefined): StatusError {
   if (route_?.kind !== 'resource') return new StatusError({ code: 403, reason: 'Forbidden', message: message ?? 'forbidden' })
   const { type, verb, namespace, name, subresource } = route_
   const resource = subresource === undefined ? type.plural : `${type.plural}/${subresource}`
-  const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace ${goQuote(namespace)}`
-  const subject = name === undefined ? (type.group === '' ? type.plural : `${type.plural}.${type.group}`) : `${type.group === '' ? type.plural : `${type.plural}.${type.group}`} ${goQuote(name)}`
-  const why = message ?? `User "gitops-sdk" cannot ${verb} resource ${goQuote(resource)} in API group ${goQuote(type.group)} ${scope}`
+  const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace ${quote(namespace)}`
+  const subject = name === undefined ? (type.group === '' ? type.plural : `${type.plural}.${type.group}`) : `${type.group === '' ? type.plural : `${type.plural}.${type.group}`} ${quote(name)}`
+  const why = message ?? `User "gitops-sdk" cannot ${verb} resource ${quote(resource)} in API group ${quote(type.group)} ${scope}`
   return new StatusError({ code: 403, reason: 'Forbidden', message: `${subject} is forbidden: ${why}`, details: { name, group: type.group, kind: type.plural } })
 }
 
@@ -27,7 +28,7 @@ export function faultStatus(code: number, route_: Route | undefined, action: { m
         return new StatusError({
           code: 409,
           reason: 'Conflict',
-          message: action.message ?? `Operation cannot be fulfilled on ${route_.type.group === '' ? route_.type.plural : `${route_.type.plural}.${route_.type.group}`} ${goQuote(route_.name)}: the object has been modified; please apply your changes to the latest version and try again`,
+          message: action.message ?? `Operation cannot be fulfilled on ${route_.type.group === '' ? route_.type.plural : `${route_.type.plural}.${route_.type.group}`} ${quote(route_.name)}: the object has been modified; please apply your changes to the latest version and try again`,
           details: { name: route_.name, group: route_.type.group, kind: route_.type.plural },
         })
       }

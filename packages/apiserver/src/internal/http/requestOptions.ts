@@ -3,6 +3,7 @@
 // decoding of JSON or YAML bodies.
 import type { IncomingMessage } from 'node:http'
 import { isKubeMap } from '@gitops-sdk/core'
+import { isPrint } from '@gitops-sdk/core/go'
 import { parse as parseYaml } from 'yaml'
 import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
@@ -10,10 +11,9 @@ import type { ResourceRoute } from './route.js'
 import type { FieldError } from '../../status.js'
 import { badRequest, invalidOptions, StatusError } from '../../status.js'
 
-/** Go's unicode.IsPrint, for the characters that matter here: no C0 controls, no DEL. */
+/** Go's unicode.IsPrint of one character (core's isPrint). */
 function isPrintable(c: string): boolean {
-  const code = c.codePointAt(0) ?? 0
-  return code >= 0x20 && code !== 0x7f && !(code >= 0x80 && code < 0xa0)
+  return isPrint(c.codePointAt(0) ?? 0)
 }
 
 /** The default field manager: the User-Agent up to its first `/`, printable, at most 128 bytes. */

@@ -6,7 +6,8 @@ import type { Cluster } from '../state/cluster.js'
 import { finalizersOf, text, timestamp } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { crdType, namespaceType } from '../state/registry.js'
-import { conflict, forbidden, goQuote, invalidOptions, notFound, qualifiedKind, StatusError, statusSuccess } from '../../status.js'
+import { quote } from '@gitops-sdk/core/go'
+import { conflict, forbidden, invalidOptions, notFound, qualifiedKind, StatusError, statusSuccess } from '../../status.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import { deleteNow, groupResource, readyToDelete } from './writes.js'
 
@@ -48,7 +49,7 @@ export function deleteObject(cluster: Cluster, type: ResourceType, target: { nam
     throw new StatusError({
       code: 409,
       reason: 'Conflict',
-      message: `Operation cannot be fulfilled on ${kindName} ${goQuote(target.name)}: the UID in the precondition (${pre.uid}) does not match the UID in record (${text(live.metadata.uid)}). The object might have been deleted and then recreated`,
+      message: `Operation cannot be fulfilled on ${kindName} ${quote(target.name)}: the UID in the precondition (${pre.uid}) does not match the UID in record (${text(live.metadata.uid)}). The object might have been deleted and then recreated`,
       details: { name: target.name, group: type.group, kind: type.plural },
     })
   }
@@ -56,7 +57,7 @@ export function deleteObject(cluster: Cluster, type: ResourceType, target: { nam
     throw new StatusError({
       code: 409,
       reason: 'Conflict',
-      message: `Operation cannot be fulfilled on ${kindName} ${goQuote(target.name)}: the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${text(live.metadata.resourceVersion)}). The object might have been modified`,
+      message: `Operation cannot be fulfilled on ${kindName} ${quote(target.name)}: the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${text(live.metadata.resourceVersion)}). The object might have been modified`,
       details: { name: target.name, group: type.group, kind: type.plural },
     })
   }

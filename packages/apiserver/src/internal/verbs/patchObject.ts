@@ -11,7 +11,8 @@ import { jsonPatch, mergePatch, PatchError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
-import { badRequest, conflict, goQuote, internalError, invalid, invalidOptions, notFound, StatusError } from '../../status.js'
+import { quote } from '@gitops-sdk/core/go'
+import { badRequest, conflict, internalError, invalid, invalidOptions, notFound, StatusError } from '../../status.js'
 import { typedDecodeError } from '../rules/typedDecode.js'
 import { prepareCreate, storeCreated } from './createObject.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
@@ -191,7 +192,7 @@ function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): 
   namespaceRule(type, probe, patch.namespace)
   nameRule(probe, patch.name)
   if (outcome.kind === 'noop') {
-    if (live === undefined) throw internalError(`${goQuote(patch.name)}: apply changed nothing on a missing object`)
+    if (live === undefined) throw internalError(`${quote(patch.name)}: apply changed nothing on a missing object`)
     return { code: 200, body: live }
   }
   const merged = outcome.object

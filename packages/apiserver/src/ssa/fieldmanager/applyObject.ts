@@ -15,7 +15,8 @@ import type { ResetPaths } from './resetPaths.js'
 import type { TypeSchema } from './typeSchema.js'
 import { formatValidationErrors, validate } from '../structured-merge-diff/typed.js'
 import type { Conflicts, UpdaterContext } from '../structured-merge-diff/updater.js'
-import { cloneDeep, isMap, valuesEqual, withoutKey } from '../structured-merge-diff/value.js'
+import { deepEqual } from '@gitops-sdk/core'
+import { cloneDeep, isMap, withoutKey } from '../structured-merge-diff/value.js'
 
 /** One server-side apply request, as the server has checked and decoded it. */
 export interface ApplyRequest {
@@ -138,7 +139,7 @@ export function applyObject(request: ApplyRequest): ApplyOutcome {
   let object = result.changed ? cloneDeep(result.object) : cloneDeep(liveValue)
   if (request.manager === kubectlManager) object = withLastApplied(object, config)
   const stored = withManagedFields(object, next)
-  if (live !== undefined && valuesEqual(stored as KubeMap, live as KubeMap)) return { kind: 'noop' }
+  if (live !== undefined && deepEqual(stored, live)) return { kind: 'noop' }
   return { kind: 'changed', object: stored }
 }
 

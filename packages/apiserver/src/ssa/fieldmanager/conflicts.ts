@@ -5,13 +5,13 @@ import { StatusError } from '../../status.js'
 import { parseIdentity } from './managedFields.js'
 import { pathToString } from '../structured-merge-diff/path.js'
 import type { Conflicts } from '../structured-merge-diff/updater.js'
-import { compareStrings, goQuote } from '../structured-merge-diff/value.js'
+import { compareStrings, quote } from '@gitops-sdk/core/go'
 
 /** A manager as conflict messages name it: `"helm"`, `"kcm" with subresource "status" using apps/v1`. */
 export function printManager(identity: string): string {
   const info = parseIdentity(identity)
-  let out = goQuote(info.manager)
-  if (info.subresource !== '') out += ` with subresource ${goQuote(info.subresource)}`
+  let out = quote(info.manager)
+  if (info.subresource !== '') out += ` with subresource ${quote(info.subresource)}`
   if (info.operation === 'Update') out += ` using ${info.apiVersion}`
   return out
 }

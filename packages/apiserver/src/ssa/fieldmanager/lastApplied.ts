@@ -6,7 +6,8 @@ import { compareObjects } from '../structured-merge-diff/compare.js'
 import type { FieldSet } from '../structured-merge-diff/fieldSet.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
 import { fieldSetOf, validate } from '../structured-merge-diff/typed.js'
-import { goJson, isMap, withoutKey } from '../structured-merge-diff/value.js'
+import { marshalJson } from '@gitops-sdk/core/go'
+import { isMap, withoutKey } from '../structured-merge-diff/value.js'
 
 /** The annotation client-side apply keeps its last configuration in. */
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration'
@@ -57,7 +58,7 @@ export function withLastApplied(object: KubeMap, config: KubeMap): KubeMap {
     configMetadata.annotations = withoutKey(configAnnotations, lastAppliedAnnotation)
   }
   const recorded = configMetadata === undefined ? config : { ...config, metadata: configMetadata }
-  const annotations: KubeMap = { ...annotationsOf(object), [lastAppliedAnnotation]: `${goJson(recorded)}\n` }
+  const annotations: KubeMap = { ...annotationsOf(object), [lastAppliedAnnotation]: `${marshalJson(recorded)}\n` }
   let size = 0
   for (const [key, value] of Object.entries(annotations)) size += Buffer.byteLength(key) + Buffer.byteLength(typeof value === 'string' ? value : '')
   const kept = size > maxAnnotationsBytes ? withoutKey(annotations, lastAppliedAnnotation) : annotations

@@ -4,7 +4,8 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldSet } from '../structured-merge-diff/fieldSet.js'
 import { fromFieldsV1, toFieldsV1 } from '../structured-merge-diff/fieldsV1.js'
-import { compareStrings, goJsonString, isMap } from '../structured-merge-diff/value.js'
+import { compareStrings, jsonString } from '@gitops-sdk/core/go'
+import { isMap } from '../structured-merge-diff/value.js'
 
 /** What one managedFields entry records about its manager, apart from time and fields. */
 export interface ManagerInfo {
@@ -38,9 +39,9 @@ export function emptyManaged(): Managed {
  * subresource, e.g. `{"manager":"kubectl","operation":"Update","apiVersion":"v1"}`.
  */
 export function managerIdentity(info: ManagerInfo): string {
-  let out = `{"manager":${goJsonString(info.manager)},"operation":${goJsonString(info.operation)}`
-  if (info.operation === 'Update' && info.apiVersion !== '') out += `,"apiVersion":${goJsonString(info.apiVersion)}`
-  if (info.subresource !== '') out += `,"subresource":${goJsonString(info.subresource)}`
+  let out = `{"manager":${jsonString(info.manager)},"operation":${jsonString(info.operation)}`
+  if (info.operation === 'Update' && info.apiVersion !== '') out += `,"apiVersion":${jsonString(info.apiVersion)}`
+  if (info.subresource !== '') out += `,"subresource":${jsonString(info.subresource)}`
   return `${out}}`
 }
 

@@ -6,7 +6,8 @@ import { SsaError } from '../fieldmanager/errors.js'
 import { badRequest, internalError, StatusError } from '../../status.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
 import type { TypeSchema } from '../fieldmanager/typeSchema.js'
-import { cloneDeep, deleteKey, goFormatValue, goQuote, isMap } from '../structured-merge-diff/value.js'
+import { quote } from '@gitops-sdk/core/go'
+import { cloneDeep, deleteKey, goFormatValue, isMap } from '../structured-merge-diff/value.js'
 import { getOwn, hasOwn, setOwn } from '../ownKeys.js'
 import type { Lookup, SliceKind } from './strategicMergeSchema.js'
 import { goKind, lookupSlice, lookupStruct, PatchFailure, retainKeysStrategy, typeName } from './strategicMergeSchema.js'
@@ -261,7 +262,7 @@ function withSpecialElements(original: KubeValue[], patch: KubeValue[], mergeKey
       if (!hasOwn(item, mergeKey)) fail(noMergeKey(item, mergeKey))
       const value = item[mergeKey] as KubeValue
       base = base.filter((entry) => {
-        if (!isMap(entry)) fail(`value for key ${goQuote(mergeKey)} is not a map`)
+        if (!isMap(entry)) fail(`value for key ${quote(mergeKey)} is not a map`)
         return !(hasOwn(entry, mergeKey) && sameGoValue(entry[mergeKey], value))
       })
     } else if (directive === 'replace') replace = true

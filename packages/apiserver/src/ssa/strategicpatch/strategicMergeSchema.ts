@@ -2,7 +2,8 @@
 // tags `patchStrategy` / `patchMergeKey`, here read from the OpenAPI extensions that mirror them).
 import type { KubeValue } from '@gitops-sdk/core'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
-import { goQuote, isMap } from '../structured-merge-diff/value.js'
+import { quote } from '@gitops-sdk/core/go'
+import { isMap } from '../structured-merge-diff/value.js'
 
 /** How a strategic merge failed: decides the HTTP status (apiserver `interpretStrategicMergePatchError`). */
 export class PatchFailure extends Error {
@@ -61,7 +62,7 @@ export function lookupStruct(type: TypeRef | undefined, key: string): Lookup {
     }
   }
   if (field === undefined) {
-    throw new PatchFailure('internal', `unable to find api field in struct ${map.name} for the json field ${goQuote(key)}`)
+    throw new PatchFailure('internal', `unable to find api field in struct ${map.name} for the json field ${quote(key)}`)
   }
   return { type: field.type, strategies: field.patch.strategies, mergeKey: field.patch.mergeKey }
 }

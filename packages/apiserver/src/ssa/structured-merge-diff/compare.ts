@@ -9,7 +9,8 @@ import type { Atom, ListType, MapType, TypeRef } from './schema.js'
 import { deduceAtom, sameShape } from './schema.js'
 import { entryType, listItemElement } from './typed.js'
 import type { MaybeValue } from './value.js'
-import { isMap, valuesEqual } from './value.js'
+import { deepEqual } from '@gitops-sdk/core'
+import { isMap } from './value.js'
 import { getOwn, hasOwn } from '../ownKeys.js'
 
 /** The outcome of comparing two versions of an object; no path is in two of the sets. */
@@ -59,7 +60,7 @@ class CompareWalker {
   private leaf(lhs: MaybeValue, rhs: MaybeValue): true {
     if (lhs === undefined) this.added.insert(this.path)
     else if (rhs === undefined) this.removed.insert(this.path)
-    else if (!valuesEqual(lhs, rhs)) this.modified.insert(this.path)
+    else if (!deepEqual(lhs, rhs)) this.modified.insert(this.path)
     return true
   }
 
@@ -113,7 +114,7 @@ class CompareWalker {
       this.path.push(element)
       if (l.length <= 1 && r.length <= 1) this.compare(l[0], r[0], list.elementType)
       else if (l.length >= 2 && r.length >= 2) {
-        if (l.length !== r.length || l.some((value, i) => !valuesEqual(value, r[i]))) this.modified.insert(this.path)
+        if (l.length !== r.length || l.some((value, i) => !deepEqual(value, r[i]))) this.modified.insert(this.path)
       } else if (l.length >= 2) {
         if (r.length !== 0) this.compare(undefined, r[0], list.elementType)
         this.removed.insert(this.path)

@@ -111,3 +111,13 @@ describe('fieldSetOf (SPEC.md §10.3)', () => {
     expect(set.paths().map((path) => pathToString(path))).toEqual(['.spec', '.spec.a', '.spec.list', '.spec.a.b'])
   })
 })
+
+describe('path element keys', () => {
+  // structured-merge-diff v4 (kube-apiserver 1.32) writes k: and v: keys with json-iterator, which
+  // has no \b or \f short escapes, unlike encoding/json since Go 1.22 (what kubectl -o json prints).
+  it('are written as json-iterator writes them: \\u0008 and \\u000c, HTML escaped, keys in order', () => {
+    expect(keyElement([['name', 'a\bb\fc<&>'], ['port', 80]]).id).toBe('k:{"name":"a\\u0008b\\u000cc\\u003c\\u0026\\u003e","port":80}')
+    expect(valueElement('x\u2028\t').id).toBe('v:"x\\u2028\\t"')
+    expect(valueElement(1.5).id).toBe('v:1.5')
+  })
+})

@@ -2,7 +2,8 @@
 // by its key, a set item by its value, or a list index. Each element carries its FieldsV1 key
 // (`f:name`, `k:{"name":"web"}`, `v:"x"`, `i:0`), which is also its identity for hashing.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { compareStrings, compareValues, goJson, goJsonString, isMap, valueToString } from './value.js'
+import { compareStrings, jsonString, marshalJson } from '@gitops-sdk/core/go'
+import { compareValues, isMap, valueToString } from './value.js'
 
 /** One key field of a map-list item: its name and value. */
 export type KeyField = readonly [name: string, value: KubeValue]
@@ -43,13 +44,13 @@ export function fieldElement(name: string): FieldElement {
 
 /** The element for a map-list item; `fields` must already be sorted by name. */
 export function keyElement(fields: readonly KeyField[]): KeyElement {
-  const body = fields.map(([name, value]) => `${goJsonString(name)}:${goJson(value)}`).join(',')
+  const body = fields.map(([name, value]) => `${jsonString(name, 'json-iterator')}:${marshalJson(value, 'json-iterator')}`).join(',')
   return { type: 'key', fields, id: `k:{${body}}` }
 }
 
 /** The element for a set item. */
 export function valueElement(value: KubeValue): ValueElement {
-  return { type: 'value', value, id: `v:${goJson(value)}` }
+  return { type: 'value', value, id: `v:${marshalJson(value, 'json-iterator')}` }
 }
 
 /** The element for a list position. */

@@ -7,7 +7,8 @@ import { elementToString, fieldElement, indexElement, keyElement, valueElement }
 import type { Atom, ListType, MapType, TypeRef } from './schema.js'
 import { deduceAtom } from './schema.js'
 import type { MaybeValue } from './value.js'
-import { compareStrings, goFormatValue, goQuote, goTypeName, isMap, isScalar } from './value.js'
+import { compareStrings, quote } from '@gitops-sdk/core/go'
+import { goFormatValue, goTypeName, isMap, isScalar } from './value.js'
 import { getOwn } from '../ownKeys.js'
 
 /** The element naming `item` in an associative list, or the reason it has none. */
@@ -29,7 +30,7 @@ export function listItemElement(list: ListType, item: KubeValue): PathElement | 
       if (fallback !== undefined) fields.push([name, fallback])
     }
     if (fields.length === 0) {
-      return `associative list with keys has an element that omits all key fields [${list.keys.map((key) => goQuote(key)).join(' ')}] (and doesn't have default values for any key fields)`
+      return `associative list with keys has an element that omits all key fields [${list.keys.map((key) => quote(key)).join(' ')}] (and doesn't have default values for any key fields)`
     }
     if (fields.length > 1) fields.sort(([a], [b]) => compareStrings(a, b))
     return keyElement(fields)
@@ -66,12 +67,12 @@ function valueV(value: KubeValue): string {
 /** Go's `%#v` of an SMD value, as the "expected string" error prints it. */
 function valueSharpV(value: KubeValue): string {
   const inner = (v: KubeValue): string => {
-    if (typeof v === 'string') return goQuote(v)
+    if (typeof v === 'string') return quote(v)
     if (v === null) return 'interface {}(nil)'
     if (Array.isArray(v)) return `[]interface {}{${v.map((item) => inner(item)).join(', ')}}`
     if (isMap(v)) {
       const keys = Object.keys(v).sort(compareStrings)
-      return `map[string]interface {}{${keys.map((key) => `${goQuote(key)}:${inner(v[key] as KubeValue)}`).join(', ')}}`
+      return `map[string]interface {}{${keys.map((key) => `${quote(key)}:${inner(v[key] as KubeValue)}`).join(', ')}}`
     }
     return goFormatValue(v)
   }

@@ -11,7 +11,8 @@ import { filterReset, restoreReset } from '../fieldmanager/resetPaths.js'
 import type { TypeRef } from './schema.js'
 import { fieldSetOf } from './typed.js'
 import { ensureNamedFieldsAreMembers, reconcileWithSchema, removePaths } from './typedSets.js'
-import { isMap, valuesEqual } from './value.js'
+import { deepEqual } from '@gitops-sdk/core'
+import { isMap } from './value.js'
 
 /** The type and reset paths every step of one request works with. */
 export interface UpdaterContext {
@@ -102,7 +103,7 @@ export function applyOwnership(context: UpdaterContext, change: { live: KubeMap;
   const object = restoreReset(context.reset, isMap(pruned) ? pruned : {}, change.live)
   const { conflicts } = update(context, { live: change.live, next: object }, { managers, workflow: applier.identity, force: applier.force })
   if (conflicts !== undefined) return { conflicts }
-  return { object, changed: !valuesEqual(change.live, object) }
+  return { object, changed: !deepEqual(change.live, object) }
 }
 
 /**

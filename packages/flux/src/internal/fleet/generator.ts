@@ -64,7 +64,8 @@ export interface GeneratedKustomization {
  *
  * @throws Error naming the component when a component path is not local and relative.
  */
-export async function generateKustomization(fs: FileSystem, dir: string, spec: KustomizationSpec): Promise<GeneratedKustomization> {
+export async function generateKustomization(fs: FileSystem, dir: string, what: { readonly spec: KustomizationSpec; readonly origins?: boolean }): Promise<GeneratedKustomization> {
+  const { spec } = what
   const existing = await findKustomizationFile(fs, dir)
   let kustomization: KubeMap
   if (existing !== undefined) {
@@ -110,6 +111,11 @@ export async function generateKustomization(fs: FileSystem, dir: string, spec: K
       if (at >= 0) images[at] = entry
       else images.push(entry)
     }
+  }
+  if (what.origins === true) {
+    // Where each object came from (fleet validate names the file), as kustomize's origin annotation.
+    const metadata = list('buildMetadata')
+    if (!metadata.includes('originAnnotations')) metadata.push('originAnnotations')
   }
   return { file: existing ?? join(normalizePath(dir), 'kustomization.yaml'), text: stringifyValue(kustomization) }
 }

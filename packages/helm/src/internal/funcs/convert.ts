@@ -2,7 +2,7 @@
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
 import { formatValue } from '../template/fmt.js'
-import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, kindOf } from '../template/values.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue } from '../template/values.js'
 
 const noFlags = {
   plus: false,
@@ -18,7 +18,7 @@ const noFlags = {
 
 /** fmt.Sprintf("%v", v). */
 export function sprintV(v: GoValue): string {
-  return formatValue(v === undefined ? null : v, 'v', noFlags, 0)
+  return formatValue(v === undefined ? null : v, 'v', noFlags)
 }
 
 /** Sprig's strval: strings as they are, Stringers through String(), everything else as %v. */
@@ -71,25 +71,14 @@ export function toFloat64(v: GoValue): number {
 /** Sprig's empty(): the zero value of its type, or nil. */
 export function isEmpty(v: GoValue): boolean {
   if (v === undefined || v === null) return true
-  switch (kindOf(v)) {
-    case 'string':
-      return v === ''
-    case 'slice':
-      return (v as GoValue[]).length === 0
-    case 'map':
-      return (v as Map<string, GoValue>).size === 0
-    case 'bool':
-      return v === false
-    case 'int':
-    case 'uint':
-      return (v as GoInt).value === 0n
-    case 'float':
-      return (typeof v === 'number' ? v : (v as GoFloat32).value) === 0
-    case 'struct':
-      return false
-    default:
-      return isGoFunc(v) ? false : true
-  }
+  if (typeof v === 'string') return v === ''
+  if (typeof v === 'boolean') return !v
+  if (typeof v === 'number') return v === 0
+  if (v instanceof GoInt) return v.value === 0n
+  if (v instanceof GoFloat32) return v.value === 0
+  if (Array.isArray(v)) return v.length === 0
+  if (v instanceof Map) return v.size === 0
+  return false
 }
 
 /** The value model as core's plain JSON data (maps as null-prototype objects, int64 as bigint when large). */
@@ -98,7 +87,7 @@ export function toKube(v: GoValue): KubeValue {
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v
   if (v instanceof GoInt) {
     const n = Number(v.value)
-    return Number.isSafeInteger(n) ? n : (v.value as unknown as KubeValue)
+    return Number.isSafeInteger(n) ? n : n
   }
   if (v instanceof GoFloat32) return v.value
   if (Array.isArray(v)) return v.map(toKube)

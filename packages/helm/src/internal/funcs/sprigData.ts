@@ -1,5 +1,4 @@
 // Sprig's list, dict, math, type and default functions (Masterminds/sprig v3 as Helm 4 ships it).
-import { formatValue } from '../template/fmt.js'
 import {
   FuncError,
   GoFloat32,
@@ -15,6 +14,7 @@ import {
   kindOf,
   typeName,
   typedSlice,
+  variadic,
 } from '../template/values.js'
 import { isEmpty, strval, toFloat64, toInt64 } from './convert.js'
 import { fn } from './sprigStrings.js'
@@ -84,23 +84,19 @@ function until(start: bigint, stop: bigint, step: bigint): GoValue[] {
   return typedSlice(out, '[]int')
 }
 
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x)
-}
-
 /** The data-shaped Sprig functions. */
 export function dataFuncs(): [string, GoFunc][] {
   return [
-    ['list', fn('list', [], (...a) => a.map((x) => (x === undefined ? null : x)), I)],
-    ['tuple', fn('tuple', [], (...a) => a.map((x) => (x === undefined ? null : x)), I)],
-    ['dict', fn('dict', [], (...a) => {
+    ['list', fn('list', [variadic(I)], (...a) => a.map((x) => (x === undefined ? null : x)))],
+    ['tuple', fn('tuple', [variadic(I)], (...a) => a.map((x) => (x === undefined ? null : x)))],
+    ['dict', fn('dict', [variadic(I)], (...a) => {
       const m: GoMap = new Map()
       for (let i = 0; i < a.length; i += 2) {
         const k = strval(a[i] ?? null)
         m.set(k, i + 1 < a.length ? (a[i + 1] ?? null) : '')
       }
       return m
-    }, I)],
+    })],
     ['get', fn('get', [M, S], (d, k) => ((d as GoMap | null)?.has(k as string) ? ((d as GoMap).get(k as string) ?? null) : ''))],
     ['set', fn('set', [M, S, I], (d, k, v) => {
       if (d === null) throw new FuncError('assignment to entry in nil map')
@@ -112,31 +108,31 @@ export function dataFuncs(): [string, GoFunc][] {
       return d
     })],
     ['hasKey', fn('hasKey', [M, S], (d, k) => (d as GoMap | null)?.has(k as string) ?? false)],
-    ['keys', fn('keys', [], (...ds) => {
+    ['keys', fn('keys', [variadic(M)], (...ds) => {
       const out: string[] = []
       for (const d of ds) if (d instanceof Map) out.push(...d.keys())
       return typedSlice(out, '[]string')
-    }, M)],
+    })],
     ['values', fn('values', [M], (d) => [...((d as GoMap | null)?.values() ?? [])])],
-    ['pluck', fn('pluck', [S], (k, ...ds) => ds.filter((d) => d instanceof Map && d.has(k as string)).map((d) => (d as GoMap).get(k as string) ?? null), M)],
-    ['pick', fn('pick', [M], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => ks.includes(k))), S)],
-    ['omit', fn('omit', [M], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => !ks.includes(k))), S)],
-    ['merge', fn('merge', [M], (dst, ...srcs) => {
+    ['pluck', fn('pluck', [S, variadic(M)], (k, ...ds) => ds.filter((d) => d instanceof Map && d.has(k as string)).map((d) => (d as GoMap).get(k as string) ?? null))],
+    ['pick', fn('pick', [M, variadic(S)], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => ks.includes(k))))],
+    ['omit', fn('omit', [M, variadic(S)], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => !ks.includes(k))))],
+    ['merge', fn('merge', [M, variadic(M)], (dst, ...srcs) => {
       for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, false)
       return dst
-    }, M)],
-    ['mergeOverwrite', fn('mergeOverwrite', [M], (dst, ...srcs) => {
+    })],
+    ['mergeOverwrite', fn('mergeOverwrite', [M, variadic(M)], (dst, ...srcs) => {
       for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, true)
       return dst
-    }, M)],
-    ['slice', fn('slice', [I], (l, ...ix) => {
+    })],
+    ['slice', fn('slice', [I, variadic(I)], (l, ...ix) => {
       if (!Array.isArray(l)) throw new FuncError(`list should be type of slice or array but ${goKind(l)}`)
       if (l.length === 0) return null
       const start = ix.length > 0 ? Number(toInt64(ix[0] ?? null)) : 0
       const end = ix.length < 2 ? l.length : Number(toInt64(ix[1] ?? null))
       if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range')
       return l.slice(start, end)
-    }, I)],
+    })],
     ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
     ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
     ['push', fn('push', [I, I], (l, v) => [...asList('push', l), v ?? null])],
@@ -156,9 +152,9 @@ export function dataFuncs(): [string, GoFunc][] {
       return out
     })],
     ['compact', fn('compact', [I], (l) => asList('compact', l).filter((x) => !isEmpty(x)))],
-    ['without', fn('without', [I], (l, ...omit) => asList('find without', l).filter((x) => !omit.some((o) => deepEqual(x, o))), I)],
+    ['without', fn('without', [I, variadic(I)], (l, ...omit) => asList('find without', l).filter((x) => !omit.some((o) => deepEqual(x, o))))],
     ['has', fn('has', [I, I], (needle, hay) => (hay === null ? false : asList('find has', hay).some((x) => deepEqual(x, needle))))],
-    ['concat', fn('concat', [], (...ls) => ls.flatMap((l) => asList('concat', l)), I)],
+    ['concat', fn('concat', [variadic(I)], (...ls) => ls.flatMap((l) => asList('concat', l)))],
     ['sortAlpha', fn('sortAlpha', [I], (l) => typedSlice(strslice(l).sort(compareStrings), '[]string'))],
     ['join', fn('join', [S, I], (sep, v) => strslice(v).join(sep as string))],
     ['splitList', fn('splitList', [S, S], (sep, s) => typedSlice((s as string).split(sep as string), '[]string'))],
@@ -170,10 +166,10 @@ export function dataFuncs(): [string, GoFunc][] {
     ['toStrings', fn('toStrings', [I], (v) => typedSlice(strslice(v), '[]string'))],
     ['until', fn('until', ['int'], (n) => until(0n, (n as GoInt).value, (n as GoInt).value < 0n ? -1n : 1n))],
     ['untilStep', fn('untilStep', ['int', 'int', 'int'], (a, b, c) => until((a as GoInt).value, (b as GoInt).value, (c as GoInt).value))],
-    ['add', fn('add', [], (...a) => int64(a.reduce<bigint>((s, x) => s + toInt64(x), 0n)), I)],
+    ['add', fn('add', [variadic(I)], (...a) => int64(a.reduce<bigint>((s, x) => s + toInt64(x), 0n)))],
     ['add1', fn('add1', [I], (a) => int64(toInt64(a) + 1n))],
     ['sub', fn('sub', [I, I], (a, b) => int64(toInt64(a) - toInt64(b)))],
-    ['mul', fn('mul', [I], (a, ...r) => int64(r.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a))), I)],
+    ['mul', fn('mul', [I, variadic(I)], (a, ...r) => int64(r.reduce<bigint>((s, x) => s * toInt64(x), toInt64(a))))],
     ['div', fn('div', [I, I], (a, b) => {
       const d = toInt64(b)
       if (d === 0n) throw new FuncError('runtime error: integer divide by zero')
@@ -184,26 +180,25 @@ export function dataFuncs(): [string, GoFunc][] {
       if (d === 0n) throw new FuncError('runtime error: integer divide by zero')
       return int64(toInt64(a) % d)
     })],
-    ['max', fn('max', [I], (a, ...r) => int64(bigMax(toInt64(a), ...r.map(toInt64))), I)],
-    ['min', fn('min', [I], (a, ...r) => int64(bigMin(toInt64(a), ...r.map(toInt64))), I)],
-    ['addf', fn('addf', [], (...a) => a.reduce<number>((s, x) => s + toFloat64(x), 0), I)],
-    ['subf', fn('subf', [I], (a, ...r) => r.reduce<number>((s, x) => s - toFloat64(x), toFloat64(a)), I)],
-    ['mulf', fn('mulf', [I], (a, ...r) => r.reduce<number>((s, x) => s * toFloat64(x), toFloat64(a)), I)],
-    ['divf', fn('divf', [I], (a, ...r) => r.reduce<number>((s, x) => s / toFloat64(x), toFloat64(a)), I)],
-    ['maxf', fn('maxf', [I], (a, ...r) => Math.max(toFloat64(a), ...r.map(toFloat64)), I)],
-    ['minf', fn('minf', [I], (a, ...r) => Math.min(toFloat64(a), ...r.map(toFloat64)), I)],
+    ['max', fn('max', [I, variadic(I)], (a, ...r) => int64(bigMax(toInt64(a), ...r.map(toInt64))))],
+    ['min', fn('min', [I, variadic(I)], (a, ...r) => int64(bigMin(toInt64(a), ...r.map(toInt64))))],
+    ['addf', fn('addf', [variadic(I)], (...a) => a.reduce<number>((s, x) => s + toFloat64(x), 0))],
+    ['subf', fn('subf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s - toFloat64(x), toFloat64(a)))],
+    ['mulf', fn('mulf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s * toFloat64(x), toFloat64(a)))],
+    ['divf', fn('divf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s / toFloat64(x), toFloat64(a)))],
+    ['maxf', fn('maxf', [I, variadic(I)], (a, ...r) => Math.max(toFloat64(a), ...r.map(toFloat64)))],
+    ['minf', fn('minf', [I, variadic(I)], (a, ...r) => Math.min(toFloat64(a), ...r.map(toFloat64)))],
     ['floor', fn('floor', [I], (a) => Math.floor(toFloat64(a)))],
     ['ceil', fn('ceil', [I], (a) => Math.ceil(toFloat64(a)))],
-    ['round', fn('round', [I, 'int'], (a, p, ...r) => {
+    ['round', fn('round', [I, 'int', variadic(I)], (a, p, ...r) => {
       const places = Number((p as GoInt).value)
       const roundOn = r.length > 0 ? toFloat64(r[0] ?? null) : 0.5
       const pow = 10 ** places
       const digit = toFloat64(a) * pow
       const frac = digit - Math.trunc(digit)
       const rounded = frac >= roundOn ? Math.ceil(digit) : Math.floor(digit)
-      void roundHalfAway
       return rounded / pow
-    }, I)],
+    })],
     ['int', fn('int', [I], (v) => int(toInt64(v)))],
     ['int64', fn('int64', [I], (v) => int64(toInt64(v)))],
     ['float64', fn('float64', [I], (v) => toFloat64(v))],
@@ -211,24 +206,23 @@ export function dataFuncs(): [string, GoFunc][] {
       const t = s as string
       return /^[+-]?\d+$/.test(t) ? int(BigInt(t)) : int(0)
     })],
-    ['seq', fn('seq', [], (...a) => {
+    ['seq', fn('seq', [variadic('int')], (...a) => {
       const ns = a.map((x) => Number(toInt64(x)))
-      let [start, step, end] = [1, 1, 0]
-      if (ns.length === 1) end = ns[0] ?? 0
-      else if (ns.length === 2) [start, end] = [ns[0] ?? 0, ns[1] ?? 0]
-      else if (ns.length === 3) [start, step, end] = [ns[0] ?? 0, ns[1] ?? 0, ns[2] ?? 0]
-      else return ''
+      if (ns.length < 1 || ns.length > 3) return ''
+      const start = ns.length === 1 ? 1 : (ns[0] ?? 0)
+      const end = ns.length === 1 ? (ns[0] ?? 0) : ns.length === 2 ? (ns[1] ?? 0) : (ns[2] ?? 0)
+      let step = ns.length === 3 ? (ns[1] ?? 0) : 1
       if (ns.length < 3 && end < start) step = -1
       const out: string[] = []
       if (step > 0) for (let i = start; i <= end; i += step) out.push(String(i))
       else if (step < 0) for (let i = start; i >= end; i += step) out.push(String(i))
       return out.join(' ')
-    }, 'int')],
-    ['default', fn('default', [I], (d, ...given) => (given.length === 0 || isEmpty(given[0] ?? null) ? d : (given[0] ?? null)), I)],
+    })],
+    ['default', fn('default', [I, variadic(I)], (d, ...given) => (given.length === 0 || isEmpty(given[0] ?? null) ? d : (given[0] ?? null)))],
     ['empty', fn('empty', [I], (v) => isEmpty(v))],
-    ['coalesce', fn('coalesce', [], (...a) => a.find((x) => !isEmpty(x)) ?? null, I)],
-    ['all', fn('all', [], (...a) => a.every((x) => !isEmpty(x)), I)],
-    ['any', fn('any', [], (...a) => a.some((x) => !isEmpty(x)), I)],
+    ['coalesce', fn('coalesce', [variadic(I)], (...a) => a.find((x) => !isEmpty(x)) ?? null)],
+    ['all', fn('all', [variadic(I)], (...a) => a.every((x) => !isEmpty(x)))],
+    ['any', fn('any', [variadic(I)], (...a) => a.some((x) => !isEmpty(x)))],
     ['ternary', fn('ternary', [I, I, 'bool'], (t, f, c) => (c === true ? t : f))],
     ['typeOf', fn('typeOf', [I], (v) => typeName(v))],
     ['typeIs', fn('typeIs', [S, I], (t, v) => typeName(v) === t)],
@@ -248,20 +242,10 @@ function goKind(v: GoValue): string {
   if (v === undefined || v === null) return 'invalid'
   if (v instanceof GoInt) return v.kind
   if (v instanceof GoFloat32) return 'float32'
-  switch (kindOf(v)) {
-    case 'float':
-      return 'float64'
-    case 'bool':
-      return 'bool'
-    case 'string':
-      return 'string'
-    case 'slice':
-      return 'slice'
-    case 'map':
-      return 'map'
-    case 'struct':
-      return 'ptr'
-    default:
-      return 'func'
-  }
+  if (typeof v === 'number') return 'float64'
+  if (typeof v === 'boolean') return 'bool'
+  if (typeof v === 'string') return 'string'
+  if (Array.isArray(v)) return 'slice'
+  if (v instanceof Map) return 'map'
+  return kindOf(v) === 'struct' ? 'ptr' : 'func'
 }

@@ -1,12 +1,10 @@
 // Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
 import { createHash } from 'node:crypto'
-import { FuncError, type GoFunc, type GoType, type GoValue, int, typedSlice } from '../template/values.js'
+import { FuncError, type GoFunc, type GoType, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
 
-export function fn(name: string, params: GoType[], body: (...args: GoValue[]) => GoValue, variadic?: GoType): GoFunc {
-  return { kind: 'func', name, params, variadic, fn: body }
-}
+export const fn: typeof goFunc = goFunc
 
 const S: GoType = 'string'
 const I: GoType = 'interface {}'
@@ -38,13 +36,22 @@ function untitle(s: string): string {
   return out
 }
 
-function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
+function trimPrefix(s: string, prefix: string): string {
+  return s.startsWith(prefix) ? s.slice(prefix.length) : s
+}
+
+function trimSuffix(s: string, suffix: string): string {
+  return suffix !== '' && s.endsWith(suffix) ? s.slice(0, -suffix.length) : s
+}
+
+/** Go's strings.Trim with a cutset. */
+function trimCutset(s: string, cutset: string): string {
   const set = new Set(Array.from(cutset))
   const chars = Array.from(s)
   let a = 0
   let b = chars.length
-  if (left) while (a < b && set.has(chars[a] ?? '')) a++
-  if (right) while (b > a && set.has(chars[b - 1] ?? '')) b--
+  while (a < b && set.has(chars[a] ?? '')) a++
+  while (b > a && set.has(chars[b - 1] ?? '')) b--
   return chars.slice(a, b).join('')
 }
 
@@ -140,19 +147,20 @@ function goRegex(pattern: string, flags = ''): RegExp {
 }
 
 function expandGo(repl: string, m: RegExpExecArray): string {
-  return repl.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (_all, _x: string, braced?: string, bare?: string) => {
-    if (_x === '$') return '$'
-    const name = braced ?? bare ?? ''
+  return repl.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (...g: (string | undefined)[]) => {
+    if (g[1] === '$') return '$'
+    const name = g[2] ?? g[3] ?? ''
     if (/^\d+$/.test(name)) return m[Number(name)] ?? ''
     return m.groups?.[name] ?? ''
   })
 }
 
-function regexReplaceAll(re: string, s: string, repl: string, literal: boolean): string {
+function regexReplaceAll(re: string, s: string, replacement: { repl: string; literal: boolean }): string {
+  const { repl, literal } = replacement
   const r = goRegex(re, 'g')
   return s.replace(r, (...args: unknown[]) => {
     if (literal) return repl
-    const groups = args.filter((a) => typeof a === 'string' || a === undefined).slice(0, -1) as (string | undefined)[]
+    const groups = args.filter((a): a is string | undefined => typeof a === 'string' || a === undefined).slice(0, -1)
     const m = Object.assign([...groups], { index: 0, input: s, groups: undefined }) as unknown as RegExpExecArray
     const last = args[args.length - 1]
     if (typeof last === 'object' && last !== null) (m as { groups?: Record<string, string> }).groups = last as Record<string, string>
@@ -168,9 +176,9 @@ export function stringFuncs(): [string, GoFunc][] {
     ['title', fn('title', [S], (s) => title(s as string))],
     ['untitle', fn('untitle', [S], (s) => untitle(s as string))],
     ['trim', fn('trim', [S], (s) => trimSpace(s as string))],
-    ['trimAll', fn('trimAll', [S, S], (a, b) => trimCutset(b as string, a as string, true, true))],
-    ['trimPrefix', fn('trimPrefix', [S, S], (a, b) => ((b as string).startsWith(a as string) ? (b as string).slice((a as string).length) : (b as string)))],
-    ['trimSuffix', fn('trimSuffix', [S, S], (a, b) => ((b as string).endsWith(a as string) && (a as string) !== '' ? (b as string).slice(0, -(a as string).length) : (b as string)))],
+    ['trimAll', fn('trimAll', [S, S], (a, b) => trimCutset(b as string, a as string))],
+    ['trimPrefix', fn('trimPrefix', [S, S], (a, b) => trimPrefix(b as string, a as string))],
+    ['trimSuffix', fn('trimSuffix', [S, S], (a, b) => trimSuffix(b as string, a as string))],
     ['nospace', fn('nospace', [S], (s) => (s as string).replace(/\s/gu, ''))],
     ['repeat', fn('repeat', ['int', S], (c, s) => {
       const n = Number((c as { value: bigint }).value)
@@ -208,12 +216,12 @@ export function stringFuncs(): [string, GoFunc][] {
     ['contains', fn('contains', [S, S], (a, b) => (b as string).includes(a as string))],
     ['hasPrefix', fn('hasPrefix', [S, S], (a, b) => (b as string).startsWith(a as string))],
     ['hasSuffix', fn('hasSuffix', [S, S], (a, b) => (b as string).endsWith(a as string))],
-    ['quote', fn('quote', [], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' '), I)],
-    ['squote', fn('squote', [], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => `'${strval(x)}'`).join(' '), I)],
-    ['cat', fn('cat', [], (...a) => {
+    ['quote', fn('quote', [variadic(I)], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' '))],
+    ['squote', fn('squote', [variadic(I)], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => `'${strval(x)}'`).join(' '))],
+    ['cat', fn('cat', [variadic(I)], (...a) => {
       const parts = a.filter((x) => x !== null && x !== undefined)
       return parts.map((x) => strval(x)).join(' ')
-    }, I)],
+    })],
     ['replace', fn('replace', [S, S, S], (o, n, s) => (s as string).split(o as string).join(n as string))],
     ['plural', fn('plural', [S, S, 'int'], (one, many, c) => ((c as { value: bigint }).value === 1n ? one : many))],
     ['snakecase', fn('snakecase', [S], (s) => snakecase(s as string))],
@@ -239,8 +247,8 @@ export function stringFuncs(): [string, GoFunc][] {
       const limit = Number((n as { value: bigint }).value)
       return typedSlice(limit < 0 ? all : all.slice(0, limit), '[]string')
     })],
-    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, r as string, false))],
-    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, r as string, true))],
+    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, { repl: r as string, literal: false }))],
+    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, { repl: r as string, literal: true }))],
     ['regexSplit', fn('regexSplit', [S, S, 'int'], (re, s, n) => {
       const limit = Number((n as { value: bigint }).value)
       const parts = (s as string).split(goRegex(re as string, 'g'))
@@ -268,11 +276,11 @@ function base32(bytes: Buffer): string {
     value = (value << 8) | b
     bits += 8
     while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31]
+      out += alphabet.charAt((value >>> (bits - 5)) & 31)
       bits -= 5
     }
   }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31]
+  if (bits > 0) out += alphabet.charAt((value << (5 - bits)) & 31)
   while (out.length % 8 !== 0) out += '='
   return out
 }

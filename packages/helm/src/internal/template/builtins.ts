@@ -10,16 +10,16 @@ import {
   type GoType,
   type GoValue,
   compareStrings,
+  goFunc,
   int,
   isGoFunc,
   isTrue,
   kindOf,
   typeName,
+  variadic,
 } from './values.js'
 
-function fn(name: string, params: GoType[], body: (...args: GoValue[]) => GoValue, variadic?: GoType): GoFunc {
-  return { kind: 'func', name, params, variadic, fn: body }
-}
+const fn = goFunc
 
 const noFlags = {
   plus: false,
@@ -34,23 +34,14 @@ const noFlags = {
 }
 
 function show(v: GoValue): string {
-  return formatValue(v, 'v', noFlags, 0)
+  return formatValue(v, 'v', noFlags)
 }
 
 type BasicKind = 'invalid' | 'bool' | 'int' | 'uint' | 'float' | 'string'
 
 function basicKind(v: GoValue): BasicKind {
   const k = kindOf(v)
-  switch (k) {
-    case 'bool':
-    case 'int':
-    case 'uint':
-    case 'float':
-    case 'string':
-      return k
-    default:
-      return 'invalid'
-  }
+  return k === 'bool' || k === 'int' || k === 'uint' || k === 'float' || k === 'string' ? k : 'invalid'
 }
 
 function num(v: GoValue): number {
@@ -78,25 +69,17 @@ function eqPair(a: GoValue, b: GoValue): boolean {
     }
     return false
   }
-  switch (k1) {
-    case 'bool':
-    case 'string':
-      return a === b
-    case 'float':
-      return num(a) === num(b)
-    case 'int':
-    case 'uint':
-      return big(a) === big(b)
-    default:
-  }
+  if (k1 === 'bool' || k1 === 'string') return a === b
+  if (k1 === 'float') return num(a) === num(b)
+  if (k1 === 'int' || k1 === 'uint') return big(a) === big(b)
   const nilA = a === undefined || a === null
   const nilB = b === undefined || b === null
   if (nilA || nilB) return nilA === nilB
   if (Array.isArray(b) || b instanceof Map || isGoFunc(b)) {
-    throw new FuncError(`non-comparable type ${formatValue(b, 's', noFlags, 0)}: ${typeName(b)}`)
+    throw new FuncError(`non-comparable type ${formatValue(b, 's', noFlags)}: ${typeName(b)}`)
   }
   if (Array.isArray(a) || a instanceof Map || isGoFunc(a)) {
-    throw new FuncError(`non-comparable types ${formatValue(a, 's', noFlags, 0)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
+    throw new FuncError(`non-comparable types ${formatValue(a, 's', noFlags)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
   }
   if (typeName(a) !== typeName(b)) return false
   return a === b
@@ -118,17 +101,10 @@ function lt(a: GoValue, b: GoValue): boolean {
     if (k1 === 'uint' && k2 === 'int') return big(b) >= 0n && big(a) < big(b)
     throw new FuncError(`${errBadComparison}: ${typeName(a)} and ${typeName(b)}`)
   }
-  switch (k1) {
-    case 'bool':
-      throw new FuncError(errBadComparisonType)
-    case 'float':
-      return num(a) < num(b)
-    case 'int':
-    case 'uint':
-      return big(a) < big(b)
-    default:
-      return compareStrings(a as string, b as string) < 0
-  }
+  if (k1 === 'bool') throw new FuncError(errBadComparisonType)
+  if (k1 === 'float') return num(a) < num(b)
+  if (k1 === 'int' || k1 === 'uint') return big(a) < big(b)
+  return compareStrings(a as string, b as string) < 0
 }
 
 function le(a: GoValue, b: GoValue): boolean {
@@ -160,7 +136,7 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
   if (item === undefined || item === null) throw new FuncError('index of untyped nil')
   let cur: GoValue = item
   for (const ix of indexes) {
-    if (cur === null || cur === undefined) throw new FuncError('index of nil pointer')
+    if (cur === null) throw new FuncError('index of nil pointer')
     if (typeof cur === 'string') {
       const bytes: Buffer = Buffer.from(cur, 'utf8')
       const x = indexArg(ix, bytes.length)
@@ -286,7 +262,7 @@ export function queryEscape(s: string): string {
 
 function call(name: GoValue, f: GoValue, ...args: GoValue[]): GoValue {
   if (f === undefined || f === null) throw new FuncError('call of nil')
-  if (!isGoFunc(f)) throw new FuncError(`non-function ${String(name)} of type ${typeName(f)}`)
+  if (!isGoFunc(f)) throw new FuncError(`non-function ${typeof name === 'string' ? name : ''} of type ${typeName(f)}`)
   return f.fn(...args)
 }
 
@@ -295,25 +271,25 @@ export function builtinFuncs(): Map<string, GoFunc> {
   const rv: GoType = 'reflect.Value'
   const iface: GoType = 'interface {}'
   return new Map<string, GoFunc>([
-    ['and', fn('and', [rv], (...a) => a[a.length - 1], rv)],
-    ['or', fn('or', [rv], (...a) => a[a.length - 1], rv)],
+    ['and', fn('and', [rv, variadic(rv)], (...a) => a[a.length - 1])],
+    ['or', fn('or', [rv, variadic(rv)], (...a) => a[a.length - 1])],
     ['not', fn('not', [rv], (a) => !isTrue(a))],
-    ['call', fn('call', [rv], (...a) => call(a[0], a[1], ...a.slice(2)), rv)],
-    ['html', fn('html', [], (...a) => htmlEscape(evalArgs(a)), iface)],
-    ['index', fn('index', [rv], (item, ...ix) => index(item, ...ix), rv)],
-    ['slice', fn('slice', [rv], (item, ...ix) => slice(item, ...ix), rv)],
-    ['js', fn('js', [], (...a) => jsEscape(evalArgs(a)), iface)],
+    ['call', fn('call', [rv, variadic(rv)], (...a) => call(a[0], a[1], ...a.slice(2)))],
+    ['html', fn('html', [variadic(iface)], (...a) => htmlEscape(evalArgs(a)))],
+    ['index', fn('index', [rv, variadic(rv)], (item, ...ix) => index(item, ...ix))],
+    ['slice', fn('slice', [rv, variadic(rv)], (item, ...ix) => slice(item, ...ix))],
+    ['js', fn('js', [variadic(iface)], (...a) => jsEscape(evalArgs(a)))],
     ['len', fn('len', [rv], length)],
-    ['print', fn('print', [], (...a) => sprint(a), iface)],
-    ['printf', fn('printf', ['string'], (f, ...a) => sprintf(f as string, a), iface)],
-    ['println', fn('println', [], (...a) => sprintln(a), iface)],
-    ['urlquery', fn('urlquery', [], (...a) => queryEscape(evalArgs(a)), iface)],
-    ['eq', fn('eq', [rv], (a, ...b) => eq(a, ...b), rv)],
+    ['print', fn('print', [variadic(iface)], (...a) => sprint(a))],
+    ['printf', fn('printf', ['string', variadic(iface)], (f, ...a) => sprintf(f as string, a))],
+    ['println', fn('println', [variadic(iface)], (...a) => sprintln(a))],
+    ['urlquery', fn('urlquery', [variadic(iface)], (...a) => queryEscape(evalArgs(a)))],
+    ['eq', fn('eq', [rv, variadic(rv)], (a, ...b) => eq(a, ...b))],
     ['ge', fn('ge', [rv, rv], (a, b) => !lt(a, b))],
     ['gt', fn('gt', [rv, rv], (a, b) => !le(a, b))],
     ['le', fn('le', [rv, rv], le)],
     ['lt', fn('lt', [rv, rv], lt)],
-    ['ne', fn('ne', [rv], (a, ...b) => !eq(a, ...b), rv)],
+    ['ne', fn('ne', [rv, variadic(rv)], (a, ...b) => !eq(a, ...b))],
   ])
 }
 

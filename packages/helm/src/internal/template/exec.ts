@@ -4,6 +4,7 @@
 import { formatValue } from './fmt.js'
 import type {
   ArgNode,
+  BoolNode,
   BranchNode,
   ChainNode,
   CommandNode,
@@ -13,6 +14,7 @@ import type {
   Node,
   NumberNode,
   PipeNode,
+  StringNode,
   TemplateNode,
   VariableNode,
 } from './nodes.js'
@@ -55,12 +57,44 @@ export interface ExecEnv {
 const MISSING: unique symbol = Symbol('missing')
 type Final = GoValue | typeof MISSING
 
-class BreakSignal {}
-class ContinueSignal {}
-const walkBreak = new BreakSignal()
-const walkContinue = new ContinueSignal()
+// {{break}} and {{continue}} unwind to their range as Go's panic(walkBreak) does.
+class WalkSignal extends Error {}
+const walkBreak = new WalkSignal('break')
+const walkContinue = new WalkSignal('continue')
 
 const maxExecDepth = 1000
+
+/** Arguments of a command after its first word, and the value piped into it. */
+interface Tail {
+  readonly args: readonly ArgNode[]
+  readonly final: Final
+}
+
+interface FieldChain extends Tail {
+  readonly receiver: GoValue
+  readonly node: Node
+  readonly ident: readonly string[]
+  readonly iface: boolean
+}
+
+interface FieldRequest extends Tail {
+  readonly name: string
+  readonly node: Node
+  readonly receiver: GoValue
+  readonly fromInterface: boolean
+}
+
+interface CallRequest extends Tail {
+  readonly node: Node
+  readonly name: string
+}
+
+interface Frame {
+  readonly tmpl: ParsedTemplate
+  readonly out: string[]
+  readonly vars: Variable[]
+  readonly depth: number
+}
 
 interface Variable {
   name: string
@@ -76,7 +110,7 @@ export function execute(env: ExecEnv, name: string, data: GoValue): string {
     throw new ExecError(`template: no template ${JSON.stringify(name)} associated with template ${JSON.stringify(name)}`, name)
   }
   const out: string[] = []
-  const s = new State(env, tmpl, out, [{ name: '$', value: data }], 0)
+  const s = new State(env, { tmpl, out, vars: [{ name: '$', value: data }], depth: 0 })
   s.walk(data, tmpl.root)
   return out.join('')
 }
@@ -86,13 +120,20 @@ class State {
   /** Whether dot is a range element, whose static type Go reports as interface {}. */
   private dotIface = false
 
+  private readonly tmpl: ParsedTemplate
+  private readonly out: string[]
+  private vars: Variable[]
+  private readonly depth: number
+
   constructor(
     private readonly env: ExecEnv,
-    private readonly tmpl: ParsedTemplate,
-    private readonly out: string[],
-    private vars: Variable[],
-    private readonly depth: number,
-  ) {}
+    frame: Frame,
+  ) {
+    this.tmpl = frame.tmpl
+    this.out = frame.out
+    this.vars = frame.vars
+    this.depth = frame.depth
+  }
 
   private at(node: Node): void {
     this.node = node
@@ -176,7 +217,19 @@ class State {
         throw walkBreak
       case 'continue':
         throw walkContinue
-      default:
+      case 'bool':
+      case 'chain':
+      case 'command':
+      case 'dot':
+      case 'else':
+      case 'end':
+      case 'field':
+      case 'identifier':
+      case 'nil':
+      case 'number':
+      case 'pipe':
+      case 'string':
+      case 'variable':
         this.errorf(`unknown node: ${nodeString(node)}`)
     }
   }
@@ -247,7 +300,7 @@ class State {
           }
         } else if (val instanceof GoInt) {
           if (decl.length > 1) {
-            this.errorf(`can't use ${formatValue(val, 'v', flagsNone, 0)} to iterate over more than one variable`)
+            this.errorf(`can't use ${formatValue(val, 'v', flagsNone)} to iterate over more than one variable`)
           }
           if (val.value > 0n) {
             for (let i = 0n; i < val.value; i++) {
@@ -257,7 +310,7 @@ class State {
             return
           }
         } else if (val !== undefined && val !== null) {
-          this.errorf(`range can't iterate over ${formatValue(val, 'v', flagsNone, 0)}`)
+          this.errorf(`range can't iterate over ${formatValue(val, 'v', flagsNone)}`)
         }
       } catch (e) {
         if (e === walkBreak) return
@@ -275,7 +328,7 @@ class State {
     if (tmpl === undefined) this.errorf(`template ${JSON.stringify(t.name)} not defined`)
     if (this.depth >= maxExecDepth) this.errorf(`exceeded maximum template depth (${maxExecDepth})`)
     const newDot = t.pipe === undefined ? undefined : this.evalPipeline(dot, t.pipe)
-    const s = new State(this.env, tmpl, this.out, [{ name: '$', value: newDot }], this.depth + 1)
+    const s = new State(this.env, { tmpl, out: this.out, vars: [{ name: '$', value: newDot }], depth: this.depth + 1 })
     s.walk(newDot, tmpl.root)
   }
 
@@ -305,35 +358,22 @@ class State {
   private evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
     const first = cmd.args[0]
     if (first === undefined) this.errorf('empty command')
-    switch (first.type) {
-      case 'field':
-        return this.evalFieldNode(dot, first, cmd.args, final)
-      case 'chain':
-        return this.evalChainNode(dot, first, cmd.args, final)
-      case 'identifier':
-        return this.evalFunction(dot, first, cmd, cmd.args, final)
-      case 'pipe':
-        this.notAFunction(cmd.args, final)
-        return this.evalPipeline(dot, first)
-      case 'variable':
-        return this.evalVariableNode(dot, first, cmd.args, final)
-      default:
+    const tail: Tail = { args: cmd.args, final }
+    if (first.type === 'field') return this.evalFieldNode(dot, first, tail)
+    if (first.type === 'chain') return this.evalChainNode(dot, first, tail)
+    if (first.type === 'identifier') return this.evalFunction(dot, first, { node: cmd, ...tail })
+    if (first.type === 'variable') return this.evalVariableNode(dot, first, tail)
+    if (first.type === 'pipe') {
+      this.notAFunction(cmd.args, final)
+      return this.evalPipeline(dot, first)
     }
     this.at(first)
     this.notAFunction(cmd.args, final)
-    switch (first.type) {
-      case 'bool':
-        return first.value
-      case 'dot':
-        return dot
-      case 'nil':
-        this.errorf('nil is not a command')
-      // falls through: errorf never returns
-      case 'number':
-        return this.idealConstant(first)
-      case 'string':
-        return first.text
-    }
+    if (first.type === 'bool') return first.value
+    if (first.type === 'dot') return dot
+    if (first.type === 'number') return this.idealConstant(first)
+    if (first.type === 'string') return first.text
+    this.errorf('nil is not a command')
   }
 
   private idealConstant(c: NumberNode): GoValue {
@@ -347,71 +387,55 @@ class State {
     return undefined
   }
 
-  private evalFieldNode(dot: GoValue, field: FieldNode, args: readonly ArgNode[], final: Final): GoValue {
+  private evalFieldNode(dot: GoValue, field: FieldNode, tail: Tail): GoValue {
     this.at(field)
-    return this.evalFieldChain(dot, dot, field, field.ident, args, final, this.dotIface)
+    return this.evalFieldChain(dot, { receiver: dot, node: field, ident: field.ident, iface: this.dotIface, ...tail })
   }
 
-  private evalChainNode(dot: GoValue, chain: ChainNode, args: readonly ArgNode[], final: Final): GoValue {
+  private evalChainNode(dot: GoValue, chain: ChainNode, tail: Tail): GoValue {
     this.at(chain)
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode')
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`)
     const pipe = this.evalArg(dot, 'interface {}', chain.node)
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final)
+    return this.evalFieldChain(dot, { receiver: pipe, node: chain, ident: chain.field, iface: false, ...tail })
   }
 
-  private evalVariableNode(dot: GoValue, v: VariableNode, args: readonly ArgNode[], final: Final): GoValue {
+  private evalVariableNode(dot: GoValue, v: VariableNode, tail: Tail): GoValue {
     this.at(v)
     const value = this.varValue(v.ident[0] ?? '')
     if (v.ident.length === 1) {
-      this.notAFunction(args, final)
+      this.notAFunction(tail.args, tail.final)
       return value
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final, this.varIface(v.ident[0] ?? ''))
+    const iface = this.varIface(v.ident[0] ?? '')
+    return this.evalFieldChain(dot, { receiver: value, node: v, ident: v.ident.slice(1), iface, ...tail })
   }
 
-  private evalFieldChain(
-    dot: GoValue,
-    receiver: GoValue,
-    node: Node,
-    ident: readonly string[],
-    args: readonly ArgNode[],
-    final: Final,
-    receiverIface = false,
-  ): GoValue {
+  private evalFieldChain(dot: GoValue, chain: FieldChain): GoValue {
     // Values read out of a map have Go's static type interface {}, which error messages show.
-    let fromInterface = receiverIface
+    let fromInterface = chain.iface
+    let receiver = chain.receiver
+    const { node, ident } = chain
     const n = ident.length
     for (let i = 0; i < n - 1; i++) {
-      const r = this.evalField(dot, ident[i] ?? '', node, [], MISSING, receiver, fromInterface)
+      const step: FieldRequest = { name: ident[i] ?? '', node, args: [], final: MISSING, receiver, fromInterface }
+      const r = this.evalField(dot, step)
       fromInterface = receiver instanceof Map
       receiver = r
     }
-    return this.evalField(dot, ident[n - 1] ?? '', node, args, final, receiver, fromInterface)
+    const last: FieldRequest = { name: ident[n - 1] ?? '', node, args: chain.args, final: chain.final, receiver, fromInterface }
+    return this.evalField(dot, last)
   }
 
-  private evalFunction(
-    dot: GoValue,
-    node: IdentifierNode,
-    cmd: Node,
-    args: readonly ArgNode[],
-    final: Final,
-  ): GoValue {
+  private evalFunction(dot: GoValue, node: IdentifierNode, call: Tail & { node: Node }): GoValue {
     this.at(node)
     const fn = this.env.funcs.get(node.ident)
     if (fn === undefined) this.errorf(`${JSON.stringify(node.ident)} is not a defined function`)
-    return this.evalCall(dot, fn, cmd, node.ident, args, final)
+    return this.evalCall(dot, fn, { node: call.node, name: node.ident, args: call.args, final: call.final })
   }
 
-  private evalField(
-    dot: GoValue,
-    fieldName: string,
-    node: Node,
-    args: readonly ArgNode[],
-    final: Final,
-    receiver: GoValue,
-    fromInterface: boolean,
-  ): GoValue {
+  private evalField(dot: GoValue, req: FieldRequest): GoValue {
+    const { name: fieldName, node, args, final, receiver, fromInterface } = req
     if (receiver === undefined) {
       if (this.env.missingKey === 'error') this.errorf(`nil data; no entry for key ${JSON.stringify(fieldName)}`)
       return undefined
@@ -420,7 +444,7 @@ class State {
     const typ = fromInterface ? 'interface {}' : typeName(receiver)
     if (receiver instanceof GoStruct) {
       const method = receiver.methods.get(fieldName)
-      if (method !== undefined) return this.evalCall(dot, method, node, fieldName, args, final)
+      if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
     }
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
@@ -446,8 +470,9 @@ class State {
     this.errorf(`can't evaluate field ${fieldName} in type ${typ}`)
   }
 
-  evalCall(dot: GoValue, fn: GoFunc, node: Node, name: string, argNodes: readonly ArgNode[], final: Final): GoValue {
-    const args = argNodes.slice(1)
+  evalCall(dot: GoValue, fn: GoFunc, call: CallRequest): GoValue {
+    const { node, name, final } = call
+    const args = call.args.slice(1)
     let numIn = args.length
     if (final !== MISSING) numIn++
     let numFixed = args.length
@@ -496,18 +521,11 @@ class State {
 
   private validateType(value: GoValue, typ: GoType): GoValue {
     if (value === undefined) {
-      switch (typ) {
-        case 'reflect.Value':
-          return undefined
-        case 'interface {}':
-        case 'map[string]interface {}':
-          return null
-        case '[]interface {}':
-        case '[]string':
-          return []
-        default:
-          this.errorf(`invalid value; expected ${typ}`)
-      }
+      // An invalid value becomes the zero value of a type that can be nil.
+      if (typ === 'reflect.Value') return undefined
+      if (typ === 'interface {}' || typ === 'map[string]interface {}') return null
+      if (typ === '[]interface {}' || typ === '[]string') return []
+      this.errorf(`invalid value; expected ${typ}`)
     }
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
     const actual = typeName(value)
@@ -517,63 +535,49 @@ class State {
 
   private evalArg(dot: GoValue, typ: GoType, n: ArgNode): GoValue {
     this.at(n)
-    switch (n.type) {
-      case 'dot':
-        return this.validateType(dot, typ)
-      case 'nil':
-        if (typ === 'interface {}' || typ === 'map[string]interface {}') return null
-        if (typ === 'reflect.Value') return null
-        if (typ === '[]interface {}' || typ === '[]string') return []
-        this.errorf(`cannot assign nil to ${typ}`)
-      // falls through: errorf never returns
-      case 'field':
-        return this.validateType(this.evalFieldNode(dot, n, [n], MISSING), typ)
-      case 'variable':
-        return this.validateType(this.evalVariableNode(dot, n, [], MISSING), typ)
-      case 'pipe':
-        return this.validateType(this.evalPipeline(dot, n), typ)
-      case 'identifier':
-        return this.validateType(this.evalFunction(dot, n, n, [], MISSING), typ)
-      case 'chain':
-        return this.validateType(this.evalChainNode(dot, n, [], MISSING), typ)
-      default:
+    const none: Tail = { args: [], final: MISSING }
+    if (n.type === 'dot') return this.validateType(dot, typ)
+    if (n.type === 'nil') {
+      if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
+      if (typ === '[]interface {}' || typ === '[]string') return []
+      this.errorf(`cannot assign nil to ${typ}`)
     }
-    switch (typ) {
-      case 'bool':
-        if (n.type === 'bool') return n.value
-        this.errorf(`expected bool; found ${nodeString(n)}`)
-      // falls through: errorf never returns
-      case 'float64':
-        if (n.type === 'number' && n.isFloat) return n.float64
-        this.errorf(`expected float; found ${nodeString(n)}`)
-      // falls through: errorf never returns
-      case 'int':
-      case 'int64':
-        if (n.type === 'number' && n.isInt) return new GoInt(n.int64, typ)
-        this.errorf(`expected integer; found ${nodeString(n)}`)
-      // falls through: errorf never returns
-      case 'uint32':
-        if (n.type === 'number' && n.isUint && n.uint64 < 2n ** 32n) return new GoInt(n.uint64, 'uint32')
-        this.errorf(`expected unsigned integer; found ${nodeString(n)}`)
-      // falls through: errorf never returns
-      case 'string':
-        if (n.type === 'string') return n.text
-        this.errorf(`expected string; found ${nodeString(n)}`)
-      // falls through: errorf never returns
-      case 'interface {}':
-      case 'reflect.Value':
-        switch (n.type) {
-          case 'bool':
-            return n.value
-          case 'number':
-            return this.idealConstant(n)
-          case 'string':
-            return n.text
-        }
-      // falls through
-      default:
-        this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`)
+    if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, { args: [n], final: MISSING }), typ)
+    if (n.type === 'variable') return this.validateType(this.evalVariableNode(dot, n, none), typ)
+    if (n.type === 'pipe') return this.validateType(this.evalPipeline(dot, n), typ)
+    if (n.type === 'identifier') return this.validateType(this.evalFunction(dot, n, { node: n, ...none }), typ)
+    if (n.type === 'chain') return this.validateType(this.evalChainNode(dot, n, none), typ)
+    return this.evalConstant(n, typ)
+  }
+
+  /** A literal argument converted to the parameter's type, as Go's evalBool/evalInteger/... do. */
+  private evalConstant(n: BoolNode | NumberNode | StringNode, typ: GoType): GoValue {
+    if (typ === 'bool') {
+      if (n.type === 'bool') return n.value
+      this.errorf(`expected bool; found ${nodeString(n)}`)
     }
+    if (typ === 'float64') {
+      if (n.type === 'number' && n.isFloat) return n.float64
+      this.errorf(`expected float; found ${nodeString(n)}`)
+    }
+    if (typ === 'int' || typ === 'int64') {
+      if (n.type === 'number' && n.isInt) return new GoInt(n.int64, typ)
+      this.errorf(`expected integer; found ${nodeString(n)}`)
+    }
+    if (typ === 'uint32') {
+      if (n.type === 'number' && n.isUint && n.uint64 < 2n ** 32n) return new GoInt(n.uint64, 'uint32')
+      this.errorf(`expected unsigned integer; found ${nodeString(n)}`)
+    }
+    if (typ === 'string') {
+      if (n.type === 'string') return n.text
+      this.errorf(`expected string; found ${nodeString(n)}`)
+    }
+    if (typ === 'interface {}' || typ === 'reflect.Value') {
+      if (n.type === 'bool') return n.value
+      if (n.type === 'number') return this.idealConstant(n)
+      return n.text
+    }
+    this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`)
   }
 
   private printValue(n: Node, v: GoValue): void {
@@ -583,14 +587,7 @@ class State {
       return
     }
     if (isGoFunc(v)) this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`)
-    this.out.push(formatValue(v, 'v', flagsNone, 0))
-  }
-
-  /** Runs a nested template body for `include`-like helpers, sharing nothing but the env. */
-  static run(env: ExecEnv, tmpl: ParsedTemplate, data: GoValue, depth: number): string {
-    const out: string[] = []
-    new State(env, tmpl, out, [{ name: '$', value: data }], depth).walk(data, tmpl.root)
-    return out.join('')
+    this.out.push(formatValue(v, 'v', flagsNone))
   }
 }
 

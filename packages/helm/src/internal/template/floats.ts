@@ -136,7 +136,8 @@ export function formatFloat(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
       case 'f':
         x = roundDigits(exact, exact.dp + prec)
         break
-      default:
+      case 'g':
+      case 'G':
         if (prec === 0) prec = 1
         x = roundDigits(exact, prec)
     }

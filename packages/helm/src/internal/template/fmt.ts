@@ -15,6 +15,8 @@ interface Flags {
   /** %+v and %#v, which change composite printing rather than numbers. */
   plusV: boolean
   sharpV: boolean
+  /** Nesting inside composites (a pointer prints as &{...} only at the top). */
+  depth?: number
 }
 
 function noFlags(): Flags {
@@ -32,9 +34,7 @@ function noFlags(): Flags {
 }
 
 function runeLength(s: string): number {
-  let n = 0
-  for (const _ of s) n++
-  return n
+  return Array.from(s).length
 }
 
 function pad(s: string, f: Flags, zeroOk = true): string {
@@ -45,15 +45,15 @@ function pad(s: string, f: Flags, zeroOk = true): string {
   const fill = width - n
   if (f.minus) return s + ' '.repeat(fill)
   if (f.zero && zeroOk) {
-    const sign = /^[+\- ]/.test(s) ? s[0] : ''
-    return sign + '0'.repeat(fill) + s.slice(sign?.length ?? 0)
+    const sign = /^[+\- ]/.test(s) ? s.charAt(0) : ''
+    return sign + '0'.repeat(fill) + s.slice(sign.length)
   }
   return ' '.repeat(fill) + s
 }
 
-function fmtInteger(v: bigint, unsigned: boolean, verb: string, f: Flags): string {
+function fmtInteger(v: bigint, verb: string, f: Flags): string {
   const neg = v < 0n
-  let a = neg ? -v : v
+  const a = neg ? -v : v
   let digits: string
   let prefix = ''
   switch (verb) {
@@ -82,7 +82,6 @@ function fmtInteger(v: bigint, unsigned: boolean, verb: string, f: Flags): strin
     default:
       digits = ''
   }
-  void unsigned
   if (f.prec !== undefined) {
     if (f.prec === 0 && a === 0n) digits = ''
     if (digits.length < f.prec) digits = '0'.repeat(f.prec - digits.length) + digits
@@ -91,7 +90,6 @@ function fmtInteger(v: bigint, unsigned: boolean, verb: string, f: Flags): strin
     const want = f.width - signLen - prefix.length
     if (digits.length < want) digits = '0'.repeat(want - digits.length) + digits
   }
-  a = 0n
   const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : ''
   return pad(sign + prefix + digits, f, false)
 }
@@ -171,6 +169,8 @@ function fmtString(s: string, verb: string, f: Flags): string | undefined {
     }
     case 'q': {
       if (f.prec !== undefined) s = Array.from(s).slice(0, f.prec).join('')
+      // strconv.CanBackquote: no backquote and no control character other than tab.
+      // eslint-disable-next-line no-control-regex
       if (f.sharp && !s.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) return pad(`\`${s}\``, f)
       return pad(f.plus ? asciiQuote(s) : goQuote(s), f)
     }
@@ -209,11 +209,13 @@ function asciiQuote(s: string): string {
 
 function badVerb(verb: string, v: GoValue): string {
   if (v === undefined || v === null) return `%!${verb}(<nil>)`
-  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', noFlags(), 0)})`
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', noFlags())})`
 }
 
 /** Formats one operand with one verb, as fmt's printArg does. */
-export function formatValue(v: GoValue, verb: string, f: Flags, depth: number): string {
+export function formatValue(v: GoValue, verb: string, f: Flags): string {
+  const depth = f.depth ?? 0
+  const nested: Flags = { ...f, depth: depth + 1 }
   if (verb === 'T') return pad(typeName(v), f)
   if (v === undefined || v === null) {
     if (verb === 'v') return pad('<nil>', f)
@@ -234,7 +236,7 @@ export function formatValue(v: GoValue, verb: string, f: Flags, depth: number): 
     const n = typeof v === 'number' ? v : v.value
     if (f.sharpV) {
       const s = formatFloat(n, 'g', -1)
-      return /[.eIN]/.test(s) ? s : `${s}`
+      return s
     }
     return fmtFloatVerb(n, verb, f) ?? badVerb(verb, v)
   }
@@ -248,7 +250,7 @@ export function formatValue(v: GoValue, verb: string, f: Flags, depth: number): 
       case 'O':
       case 'x':
       case 'X':
-        return fmtInteger(v.value, v.unsigned, verb, f)
+        return fmtInteger(v.value, verb, f)
       case 'c':
         return pad(runeOf(v.value), f)
       case 'q':
@@ -261,23 +263,23 @@ export function formatValue(v: GoValue, verb: string, f: Flags, depth: number): 
   }
   if (Array.isArray(v)) {
     if (f.sharpV) {
-      return `${typeName(v)}{${v.map((x) => formatValue(x, 'v', f, depth + 1)).join(', ')}}`
+      return `${typeName(v)}{${v.map((x) => formatValue(x, 'v', nested)).join(', ')}}`
     }
-    return `[${v.map((x) => formatValue(x, verb, f, depth + 1)).join(' ')}]`
+    return `[${v.map((x) => formatValue(x, verb, nested)).join(' ')}]`
   }
   if (v instanceof Map) {
     const keys = sortedKeys(v)
     if (f.sharpV) {
-      const inner = keys.map((k) => `${goQuote(k)}:${formatValue(v.get(k), 'v', f, depth + 1)}`).join(', ')
+      const inner = keys.map((k) => `${goQuote(k)}:${formatValue(v.get(k), 'v', nested)}`).join(', ')
       return `${typeName(v)}{${inner}}`
     }
-    const inner = keys.map((k) => `${formatValue(k, verb, f, depth + 1)}:${formatValue(v.get(k), verb, f, depth + 1)}`)
+    const inner = keys.map((k) => `${formatValue(k, verb, nested)}:${formatValue(v.get(k), verb, nested)}`)
     return `map[${inner.join(' ')}]`
   }
   if (v instanceof GoStruct) {
     const pointer = v.typeName.startsWith('*')
     const parts = [...v.fields].map(([k, x]) =>
-      f.plusV || f.sharpV ? `${k}:${formatValue(x, verb, f, depth + 1)}` : formatValue(x, verb, f, depth + 1),
+      f.plusV || f.sharpV ? `${k}:${formatValue(x, verb, nested)}` : formatValue(x, verb, nested),
     )
     const body = `{${parts.join(f.sharpV ? ', ' : ' ')}}`
     if (pointer) return depth === 0 ? `&${body}` : '0xc000010000'
@@ -296,14 +298,14 @@ export function sprint(args: readonly GoValue[]): string {
   let out = ''
   args.forEach((a, i) => {
     if (i > 0 && !isStringLike(a) && !isStringLike(args[i - 1])) out += ' '
-    out += formatValue(a, 'v', noFlags(), 0)
+    out += formatValue(a, 'v', noFlags())
   })
   return out
 }
 
 /** Go's `fmt.Sprintln`: spaces between all operands, then a newline. */
 export function sprintln(args: readonly GoValue[]): string {
-  return `${args.map((a) => formatValue(a, 'v', noFlags(), 0)).join(' ')}\n`
+  return `${args.map((a) => formatValue(a, 'v', noFlags())).join(' ')}\n`
 }
 
 function intArg(v: GoValue): number | undefined {
@@ -318,25 +320,25 @@ function intArg(v: GoValue): number | undefined {
 /** Go's `fmt.Sprintf`. */
 export function sprintf(format: string, args: readonly GoValue[]): string {
   let out = ''
-  let argNum = 0
-  let reordered = false
-  let goodArgNum = true
+  // Kept in an object: the argument-index parser below updates it.
+  const st = { argNum: 0, reordered: false, good: true }
+  const badIndexFree = (): boolean => st.good
   let i = 0
   const end = format.length
   const parseArgNumber = (): void => {
     // Reads "[n]" at i, if present.
     if (format[i] !== '[') return
-    reordered = true
+    st.reordered = true
     const close = format.indexOf(']', i)
     if (close < 0) {
-      goodArgNum = false
+      st.good = false
       return
     }
     const text = format.slice(i + 1, close)
     const n = /^\d+$/.test(text) ? Number(text) : Number.NaN
     if (Number.isNaN(n) || n < 1 || n > args.length) {
-      goodArgNum = false
-    } else argNum = n - 1
+      st.good = false
+    } else st.argNum = n - 1
     i = close + 1
   }
   while (i < end) {
@@ -348,7 +350,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     out += format.slice(i, pct)
     i = pct + 1
     const f = noFlags()
-    goodArgNum = true
+    st.good = true
     flags: while (i < end) {
       switch (format[i]) {
         case '#':
@@ -367,6 +369,7 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
         case ' ':
           f.space = true
           break
+        case undefined:
         default:
           break flags
       }
@@ -376,8 +379,8 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     // width
     if (format[i] === '*') {
       i++
-      const w = intArg(args[argNum])
-      if (argNum >= args.length || w === undefined) {
+      const w = intArg(args[st.argNum])
+      if (st.argNum >= args.length || w === undefined) {
         out += '%!(BADWIDTH)'
       } else {
         f.width = Math.abs(w)
@@ -386,14 +389,13 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
           f.zero = false
         }
       }
-      argNum++
-      reordered = false
+      st.argNum++
+      st.reordered = false
     } else {
       const m = /^\d+/.exec(format.slice(i))
       if (m !== null) {
         f.width = Number(m[0])
         i += m[0].length
-        if (reordered && goodArgNum) goodArgNum = true
       }
     }
     if (format[i] === '.') {
@@ -401,13 +403,13 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       parseArgNumber()
       if (format[i] === '*') {
         i++
-        const p = intArg(args[argNum])
-        if (argNum >= args.length || p === undefined || p < 0) {
+        const p = intArg(args[st.argNum])
+        if (st.argNum >= args.length || p === undefined || p < 0) {
           out += '%!(BADPREC)'
           f.prec = undefined
         } else f.prec = p
-        argNum++
-        reordered = false
+        st.argNum++
+        st.reordered = false
       } else {
         const m = /^\d+/.exec(format.slice(i))
         f.prec = m === null ? 0 : Number(m[0])
@@ -425,17 +427,17 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
       out += '%'
       continue
     }
-    if (!goodArgNum) {
+    if (!badIndexFree()) {
       out += `%!${verb}(BADINDEX)`
       continue
     }
-    if (argNum >= args.length) {
+    if (st.argNum >= args.length) {
       out += `%!${verb}(MISSING)`
       continue
     }
     if (verb === 'w') {
-      out += badVerb(verb, args[argNum])
-      argNum++
+      out += badVerb(verb, args[st.argNum])
+      st.argNum++
       continue
     }
     if (verb === 'v') {
@@ -448,14 +450,14 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
         f.plusV = true
       }
     }
-    out += formatValue(args[argNum], verb, f, 0)
-    argNum++
+    out += formatValue(args[st.argNum], verb, f)
+    st.argNum++
   }
-  if (!reordered && argNum < args.length) {
+  if (!st.reordered && st.argNum < args.length) {
     out += '%!(EXTRA '
     out += args
-      .slice(argNum)
-      .map((a) => (a === undefined || a === null ? '<nil>' : `${typeName(a)}=${formatValue(a, 'v', noFlags(), 0)}`))
+      .slice(st.argNum)
+      .map((a) => (a === undefined || a === null ? '<nil>' : `${typeName(a)}=${formatValue(a, 'v', noFlags())}`))
       .join(', ')
     out += ')'
   }

@@ -109,7 +109,7 @@ export function lex(input: string): Item[] {
   let line = 1
   let startLine = 1
   let parenDepth = 0
-  let insideAction = false
+  const mode = { insideAction: false }
 
   const emit = (typ: ItemType): void => {
     items.push({ typ, pos: start, val: input.slice(start, pos), line: startLine })
@@ -187,7 +187,7 @@ export function lex(input: string): Item[] {
     advance(pos + afterMarker)
     ignore()
     parenDepth = 0
-    insideAction = true
+    mode.insideAction = true
     return true
   }
 
@@ -223,7 +223,7 @@ export function lex(input: string): Item[] {
       advance(p)
       ignore()
     }
-    insideAction = false
+    mode.insideAction = false
     return true
   }
 
@@ -458,7 +458,7 @@ export function lex(input: string): Item[] {
   }
 
   for (;;) {
-    const ok = insideAction ? lexInsideAction() : lexText()
+    const ok = mode.insideAction ? lexInsideAction() : lexText()
     if (!ok) break
   }
   return items

@@ -40,6 +40,21 @@ export function parseTemplate(
   return p.parseFile(name)
 }
 
+const commandStarts: ReadonlySet<ItemType> = new Set<ItemType>([
+  'bool',
+  'charConstant',
+  'complex',
+  'dot',
+  'field',
+  'identifier',
+  'number',
+  'nil',
+  'rawString',
+  'string',
+  'variable',
+  'leftParen',
+])
+
 function isEmptyTree(n: Node): boolean {
   if (n.type === 'list') return n.nodes.every(isEmptyTree)
   if (n.type === 'text') return n.text.trim() === ''
@@ -183,44 +198,26 @@ class Parser {
 
   private textOrAction(): Node {
     const token = this.nextNonSpace()
-    switch (token.typ) {
-      case 'text':
-        return { type: 'text', pos: token.pos, src: this.src, text: token.val }
-      case 'leftDelim': {
-        this.actionLine = token.line
-        try {
-          return this.action()
-        } finally {
-          this.actionLine = 0
-        }
-      }
-      case 'comment':
-        return { type: 'comment', pos: token.pos, src: this.src, text: token.val }
-      default:
-        this.unexpected(token, 'input')
+    if (token.typ === 'text') return { type: 'text', pos: token.pos, src: this.src, text: token.val }
+    if (token.typ === 'comment') return { type: 'comment', pos: token.pos, src: this.src, text: token.val }
+    if (token.typ !== 'leftDelim') this.unexpected(token, 'input')
+    this.actionLine = token.line
+    try {
+      return this.action()
+    } finally {
+      this.actionLine = 0
     }
   }
 
   private action(): Node {
     const token = this.nextNonSpace()
-    switch (token.typ) {
-      case 'block':
-        return this.blockControl()
-      case 'break':
-      case 'continue':
-        return this.breakControl(token)
-      case 'else':
-        return this.elseControl()
-      case 'end':
-        return { type: 'end', pos: this.expect('rightDelim', 'end').pos, src: this.src, line: token.line }
-      case 'if':
-      case 'range':
-      case 'with':
-        return this.control(token.typ)
-      case 'template':
-        return this.templateControl()
-      default:
-    }
+    const t0 = token.typ
+    if (t0 === 'block') return this.blockControl()
+    if (t0 === 'break' || t0 === 'continue') return this.breakControl(token)
+    if (t0 === 'else') return this.elseControl()
+    if (t0 === 'end') return { type: 'end', pos: this.expect('rightDelim', 'end').pos, src: this.src, line: token.line }
+    if (t0 === 'if' || t0 === 'range' || t0 === 'with') return this.control(t0)
+    if (t0 === 'template') return this.templateControl()
     this.backup()
     const t = this.peek()
     return { type: 'action', pos: t.pos, line: t.line, src: this.src, pipe: this.pipeline('command', 'rightDelim') }
@@ -318,7 +315,6 @@ class Parser {
       if (v.typ !== 'variable') break
       const save = this.i
       this.nextNonSpace()
-      const afterVariable = this.peek()
       const next = this.peekNonSpace()
       if (next.typ === 'assign' || next.typ === 'declare') {
         pipe.isAssign = next.typ === 'assign'
@@ -338,7 +334,6 @@ class Parser {
         }
         this.errorf(`too many declarations in ${context}`)
       }
-      void afterVariable
       this.i = save
       break
     }
@@ -348,25 +343,9 @@ class Parser {
         this.checkPipeline(pipe, context)
         return pipe
       }
-      switch (t.typ) {
-        case 'bool':
-        case 'charConstant':
-        case 'complex':
-        case 'dot':
-        case 'field':
-        case 'identifier':
-        case 'number':
-        case 'nil':
-        case 'rawString':
-        case 'string':
-        case 'variable':
-        case 'leftParen':
-          this.backup()
-          pipe.cmds.push(this.command())
-          break
-        default:
-          this.unexpected(t, context)
-      }
+      if (!commandStarts.has(t.typ)) this.unexpected(t, context)
+      this.backup()
+      pipe.cmds.push(this.command())
     }
   }
 
@@ -419,7 +398,9 @@ class Parser {
       case 'dot':
         this.errorf(`unexpected . after term ${JSON.stringify(nodeString(node))}`)
       // falls through: errorf never returns
-      default:
+      case 'chain':
+      case 'identifier':
+      case 'pipe':
         return { type: 'chain', pos: chainPos, src: this.src, node, field: fields }
     }
   }
@@ -427,40 +408,31 @@ class Parser {
   private term(): ArgNode | undefined {
     const token = this.nextNonSpace()
     const base = { pos: token.pos, src: this.src }
-    switch (token.typ) {
-      case 'identifier':
-        if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
-        return { ...base, type: 'identifier', ident: token.val }
-      case 'dot':
-        return { ...base, type: 'dot' }
-      case 'nil':
-        return { ...base, type: 'nil' }
-      case 'variable': {
-        const v = this.variable(token)
-        if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
-        return v
-      }
-      case 'field':
-        return { ...base, type: 'field', ident: [token.val.slice(1)] }
-      case 'bool':
-        return { ...base, type: 'bool', value: token.val === 'true' }
-      case 'charConstant':
-      case 'complex':
-      case 'number':
-        try {
-          return { ...base, type: 'number', text: token.val, ...numberFacets(token.val, token.typ === 'charConstant') }
-        } catch (err) {
-          if (err instanceof SyntaxError) this.errorf(err.message)
-          throw err
-        }
-      case 'leftParen':
-        return this.pipeline('parenthesized pipeline', 'rightParen')
-      case 'string':
-      case 'rawString':
-        return { ...base, type: 'string', quoted: token.val, text: this.unquote(token.val) }
-      default:
-        this.backup()
-        return undefined
+    const t = token.typ
+    if (t === 'identifier') {
+      if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
+      return { ...base, type: 'identifier', ident: token.val }
     }
+    if (t === 'dot') return { ...base, type: 'dot' }
+    if (t === 'nil') return { ...base, type: 'nil' }
+    if (t === 'variable') {
+      const v = this.variable(token)
+      if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
+      return v
+    }
+    if (t === 'field') return { ...base, type: 'field', ident: [token.val.slice(1)] }
+    if (t === 'bool') return { ...base, type: 'bool', value: token.val === 'true' }
+    if (t === 'charConstant' || t === 'complex' || t === 'number') {
+      try {
+        return { ...base, type: 'number', text: token.val, ...numberFacets(token.val, t === 'charConstant') }
+      } catch (err) {
+        if (err instanceof SyntaxError) this.errorf(err.message)
+        throw err
+      }
+    }
+    if (t === 'leftParen') return this.pipeline('parenthesized pipeline', 'rightParen')
+    if (t === 'string' || t === 'rawString') return { ...base, type: 'string', quoted: token.val, text: this.unquote(token.val) }
+    this.backup()
+    return undefined
   }
 }

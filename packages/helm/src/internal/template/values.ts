@@ -53,17 +53,44 @@ export interface GoFunc {
   readonly fn: (...args: GoValue[]) => GoValue
 }
 
+/** A parameter type, `...T` for the variadic tail. */
+export type ParamType = GoType | `...${GoType}`
+
+/** The variadic tail `...T` of a signature. */
+export function variadic(t: GoType): `...${GoType}` {
+  return `...${t}`
+}
+
+/** A GoFunc from a signature written as Go writes it (`[string, ...interface {}]`). */
+export function goFunc(name: string, params: readonly ParamType[], body: (...args: GoValue[]) => GoValue): GoFunc {
+  const last = params[params.length - 1]
+  if (last?.startsWith('...') === true) {
+    return { kind: 'func', name, params: params.slice(0, -1) as GoType[], variadic: last.slice(3) as GoType, fn: body }
+  }
+  return { kind: 'func', name, params: params as GoType[], fn: body }
+}
+
 /** An error a template function returns (Go's second result). */
 export class FuncError extends Error {}
 
 /** A Go struct (or pointer to one) with exported fields and methods. */
 export class GoStruct {
+  readonly fields: ReadonlyMap<string, GoValue>
+  readonly methods: ReadonlyMap<string, GoFunc>
+  readonly stringer: (() => string) | undefined
+
   constructor(
     readonly typeName: string,
-    readonly fields: ReadonlyMap<string, GoValue>,
-    readonly methods: ReadonlyMap<string, GoFunc> = new Map(),
-    readonly stringer?: (() => string) | undefined,
-  ) {}
+    parts: {
+      fields?: ReadonlyMap<string, GoValue>
+      methods?: ReadonlyMap<string, GoFunc>
+      stringer?: () => string
+    },
+  ) {
+    this.fields = parts.fields ?? new Map()
+    this.methods = parts.methods ?? new Map()
+    this.stringer = parts.stringer
+  }
 }
 
 /** Any value a template handles. */
@@ -98,15 +125,9 @@ export function isGoFunc(v: GoValue): v is GoFunc {
 /** Go's `%T`. */
 export function typeName(v: GoValue): string {
   if (v === undefined || v === null) return '<nil>'
-  switch (typeof v) {
-    case 'string':
-      return 'string'
-    case 'boolean':
-      return 'bool'
-    case 'number':
-      return 'float64'
-    default:
-  }
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'boolean') return 'bool'
+  if (typeof v === 'number') return 'float64'
   if (v instanceof GoInt) return v.kind
   if (v instanceof GoFloat32) return 'float32'
   if (Array.isArray(v)) return sliceTypes.get(v) ?? '[]interface {}'
@@ -122,15 +143,9 @@ export type Kind = 'invalid' | 'bool' | 'int' | 'uint' | 'float' | 'string' | 's
 
 export function kindOf(v: GoValue): Kind {
   if (v === undefined || v === null) return 'invalid'
-  switch (typeof v) {
-    case 'string':
-      return 'string'
-    case 'boolean':
-      return 'bool'
-    case 'number':
-      return 'float'
-    default:
-  }
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'boolean') return 'bool'
+  if (typeof v === 'number') return 'float'
   if (v instanceof GoInt) return v.unsigned ? 'uint' : 'int'
   if (v instanceof GoFloat32) return 'float'
   if (Array.isArray(v)) return 'slice'
@@ -142,15 +157,9 @@ export function kindOf(v: GoValue): Kind {
 /** Go's template truth: not the zero value of its type; undefined when it has none. */
 export function isTrue(v: GoValue): boolean {
   if (v === undefined || v === null) return false
-  switch (typeof v) {
-    case 'string':
-      return v.length > 0
-    case 'boolean':
-      return v
-    case 'number':
-      return v !== 0
-    default:
-  }
+  if (typeof v === 'string') return v.length > 0
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'number') return v !== 0
   if (v instanceof GoInt) return v.value !== 0n
   if (v instanceof GoFloat32) return v.value !== 0
   if (Array.isArray(v)) return v.length > 0
@@ -189,45 +198,4 @@ export function compareStrings(a: string, b: string): number {
 /** Builds a GoMap without prototype concerns: keys are plain strings in a Map. */
 export function goMap(entries: Iterable<readonly [string, GoValue]> = []): GoMap {
   return new Map(entries)
-}
-
-/** Converts parsed YAML/JSON (objects, arrays, numbers as float64) into the value model. */
-export function fromPlain(v: unknown): GoValue {
-  if (v === undefined || v === null) return null
-  if (typeof v === 'string' || typeof v === 'boolean') return v
-  if (typeof v === 'number') return v
-  if (typeof v === 'bigint') return Number(v)
-  if (Array.isArray(v)) return v.map(fromPlain)
-  if (v instanceof Map) {
-    const m: GoMap = new Map()
-    for (const [k, x] of v) m.set(String(k), fromPlain(x))
-    return m
-  }
-  if (v instanceof GoInt || v instanceof GoStruct) return v
-  if (typeof v === 'object') {
-    const m: GoMap = new Map()
-    for (const k of Object.keys(v)) m.set(k, fromPlain((v as Record<string, unknown>)[k]))
-    return m
-  }
-  return String(v)
-}
-
-/** Converts the value model back to plain data (maps become null-prototype objects). */
-export function toPlain(v: GoValue): unknown {
-  if (v === undefined || v === null) return null
-  if (v instanceof GoInt) return Number(v.value)
-  if (v instanceof GoFloat32) return v.value
-  if (Array.isArray(v)) return v.map(toPlain)
-  if (v instanceof Map) {
-    const o = Object.create(null) as Record<string, unknown>
-    for (const [k, x] of v) o[k] = toPlain(x)
-    return o
-  }
-  if (v instanceof GoStruct) {
-    const o = Object.create(null) as Record<string, unknown>
-    for (const [k, x] of v.fields) o[k] = toPlain(x)
-    return o
-  }
-  if (isGoFunc(v)) return null
-  return v
 }

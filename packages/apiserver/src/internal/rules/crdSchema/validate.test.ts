@@ -39,6 +39,24 @@ describe('validateCustomObject', () => {
   })
 })
 
+describe('ratcheting on update', () => {
+  const s = schema({
+    type: 'object',
+    'x-kubernetes-validations': [{ rule: 'self.size >= self.min', fieldPath: '.size' }],
+    properties: { a: { type: 'string', pattern: '^a' }, b: { type: 'string' }, size: { type: 'integer' }, min: { type: 'integer' } },
+  })
+  const old = object({ a: 'bad', b: '1', size: 2, min: 1 })
+
+  it('keeps accepting a value the update did not touch', () => {
+    expect(validateCustomObject(object({ a: 'bad', b: '2', size: 2, min: 1 }), s as never, old).errors).toEqual([])
+  })
+
+  it('refuses a changed value, and a rule whose node changed even where its fieldPath did not', () => {
+    expect(validateCustomObject(object({ a: 'worse', b: '1', size: 2, min: 1 }), s as never, old).errors.map((e) => e.field)).toEqual(['spec.a'])
+    expect(validateCustomObject(object({ a: 'bad', b: '1', size: 2, min: 5 }), s as never, old).errors.map((e) => e.field)).toEqual(['spec.size'])
+  })
+})
+
 describe("Go's json errors for docker config Secrets", () => {
   it.for([
     ['{}', undefined],

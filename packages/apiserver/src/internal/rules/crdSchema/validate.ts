@@ -19,6 +19,9 @@ export interface SchemaCheck {
   readonly warnings: string[]
 }
 
+/** Where each rule error's rule is declared: ratcheting looks at that node, not the error's fieldPath. */
+type RuleNodes = Map<FieldError, string>
+
 const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata'])
 
 const child = (path: string, name: string): string => (path === '' ? name : `${path}.${name}`)
@@ -65,7 +68,7 @@ function stringChecks(value: string, schema: KubeMap, at: At): void {
   const length = runeCount(value)
   const max = num(schema.maxLength)
   const min = num(schema.minLength)
-  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} bytes` })
+  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` })
   if (min !== undefined && length < min) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
   if (typeof schema.pattern === 'string') {
     let re: RegExp | undefined
@@ -113,7 +116,7 @@ function arrayChecks(value: KubeValue[], schema: KubeMap, at: At): void {
   const { path, walk } = at
   const max = num(schema.maxItems)
   const min = num(schema.minItems)
-  if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} items` })
+  if (max !== undefined && value.length > max) walk.errors.push({ type: 'TooMany', field: path, value: value.length, detail: `must have at most ${max} ${max === 1 ? 'item' : 'items'}` })
   if (min !== undefined && value.length < min) walk.errors.push({ type: 'Invalid', field: path, value: value.length, detail: `${path} in body should have at least ${min} items` })
   const items = asSchema(schema.items)
   if (items !== undefined) value.forEach((item, i) => checkValue(item, items, { path: `${path}.${i}`, walk }))
@@ -209,8 +212,8 @@ function oldItem(schema: KubeMap, item: KubeValue, old: KubeValue | undefined): 
   return undefined
 }
 
-function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { value: KubeValue } | undefined; out: SchemaCheck }): void {
-  const { path, old, out } = at
+function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { value: KubeValue } | undefined; out: SchemaCheck; nodes: RuleNodes }): void {
+  const { path, old, out, nodes } = at
   if (Array.isArray(schema['x-kubernetes-validations'])) {
     const rules = schema['x-kubernetes-validations'].filter(isKubeMap)
     const result = evaluateRules({
@@ -220,12 +223,13 @@ function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { v
       path,
       schemaType: typeof schema.type === 'string' ? schema.type : '',
     })
+    for (const error of result.errors) nodes.set(error, path)
     out.errors.push(...result.errors)
     out.warnings.push(...result.warnings)
   }
   if (Array.isArray(value)) {
     const items = asSchema(schema.items)
-    if (items !== undefined) value.forEach((item, i) => celWalk(item, items, { path: `${path}[${i}]`, old: oldItem(schema, item, old?.value), out }))
+    if (items !== undefined) value.forEach((item, i) => celWalk(item, items, { path: `${path}[${i}]`, old: oldItem(schema, item, old?.value), out, nodes }))
   } else if (isKubeMap(value)) {
     const properties = asSchema(schema.properties) ?? {}
     const additional = asSchema(schema.additionalProperties)
@@ -235,9 +239,35 @@ function celWalk(value: KubeValue, schema: KubeMap, at: { path: string; old: { v
       const prop = asSchema(getOwn(properties, key)) ?? additional
       if (prop === undefined) continue
       const previous = oldMap !== undefined && hasOwn(oldMap, key) ? { value: oldMap[key] as KubeValue } : undefined
-      celWalk(v, prop, { path: child(path, key), old: previous, out })
+      celWalk(v, prop, { path: child(path, key), old: previous, out, nodes })
     }
   }
+}
+
+/** The value at a field path as errors name it (`spec.list.0.name`, `spec.list[0]`), if it resolves. */
+function valueAtPath(root: KubeValue, path: string): { value: KubeValue } | undefined {
+  let current: KubeValue = root
+  for (const segment of path.replace(/\[(\d+)\]/g, '.$1').split('.').filter((p) => p !== '')) {
+    if (Array.isArray(current) && /^\d+$/.test(segment) && Number(segment) < current.length) current = current[Number(segment)] as KubeValue
+    else if (isKubeMap(current) && hasOwn(current, segment)) current = current[segment] as KubeValue
+    else return undefined
+  }
+  return { value: current }
+}
+
+/**
+ * Validation ratcheting, on by default since Kubernetes 1.30: on update, an error about a value the
+ * update left as it was (for a missing required field: its unchanged parent) is not reported.
+ */
+function ratchet(errors: FieldError[], values: { next: KubeValue; old: KubeValue; nodes: RuleNodes }): FieldError[] {
+  const { next, old, nodes } = values
+  return errors.filter((error) => {
+    const path = nodes.get(error) ?? (error.type === 'Required' ? error.field.slice(0, Math.max(0, error.field.lastIndexOf('.'))) : error.field)
+    if (error.field === '<nil>') return true
+    const before = valueAtPath(old, path)
+    const after = valueAtPath(next, path)
+    return before === undefined || after === undefined || !deepEqual(before.value, after.value)
+  })
 }
 
 /** Errors and warnings of a custom resource against its version's structural schema; `live` on update. */
@@ -252,6 +282,8 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
     out.errors.push({ type: 'Invalid', field: '<nil>', value: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' })
     return out
   }
-  celWalk(value, schema, { path: '', old: live === undefined ? undefined : { value: live as unknown as KubeMap }, out })
-  return out
+  const nodes: RuleNodes = new Map()
+  celWalk(value, schema, { path: '', old: live === undefined ? undefined : { value: live as unknown as KubeMap }, out, nodes })
+  if (live === undefined) return out
+  return { errors: ratchet(out.errors, { next: value, old: live as unknown as KubeMap, nodes }), warnings: out.warnings }
 }

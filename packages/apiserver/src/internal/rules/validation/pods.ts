@@ -6,7 +6,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { stringMap } from '../../state/objects.js'
 import type { FieldError } from '../../../status.js'
-import { dns1123LabelErrors, portNameErrors, portNumErrors } from './formats.js'
+import { dns1123LabelErrors, portNameErrors, portNumErrors, qualifiedNameErrors } from './formats.js'
 import { labelErrors } from './meta.js'
 
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP']
@@ -92,7 +92,11 @@ export function podSpecErrors(value: KubeValue | undefined, field: string): Fiel
 export function podTemplateErrors(value: KubeValue | undefined, field: string): FieldError[] {
   const template = mapOf(value)
   const meta = mapOf(template.metadata)
-  return [...labelErrors(stringMap(meta.labels), `${field}.labels`), ...podSpecErrors(template.spec, `${field}.spec`)]
+  // ValidatePodTemplateSpec names the template's labels and annotations without `metadata`.
+  const annotations: FieldError[] = Object.keys(stringMap(meta.annotations)).flatMap((key) =>
+    qualifiedNameErrors(key.toLowerCase()).map((detail): FieldError => ({ type: 'Invalid', field: `${field}.annotations`, value: key, detail })),
+  )
+  return [...labelErrors(stringMap(meta.labels), `${field}.labels`), ...annotations, ...podSpecErrors(template.spec, `${field}.spec`)]
 }
 
 export { supported }

@@ -1,15 +1,17 @@
 // The concrete steps of a reconcile: `reconcile` composes steps without knowing how they are done;
 // this file is where the domain packages meet (the "convenience entry" of the SDK).
-import { overlayFs } from '@gitops-sdk/core'
+import { formatRef, isGitOpsError, overlayFs } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core'
 import { DEFAULT_FIELD_MANAGER, applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
 import type { FetchProgress, GitAuth, GitRef } from '@gitops-sdk/git-source'
-import { render } from '@gitops-sdk/render'
+import { RenderError, parseVariables, render, substituteVariables } from '@gitops-sdk/render'
 import type { SubstituteOptions } from '@gitops-sdk/render'
-import { decryptGeneratorInputs, decryptManifests } from '@gitops-sdk/secrets'
+import { decryptGeneratorInputs } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
+import { decryptRendered } from './decryptRendered.js'
+import type { DecryptionIntegrity } from './decryptRendered.js'
 import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
@@ -40,8 +42,24 @@ export interface ReconcileStepsOptions {
   readonly fieldManager?: string | undefined
   /** age identities for SOPS-encrypted files and Secrets. @defaultValue none: encrypted files fail */
   readonly identities?: readonly AgeIdentity[] | undefined
-  /** Flux post-build substitution. */
+  /**
+   * Flux post-build substitution, done after the decryption as Flux does (`files` are read from
+   * the fetched source).
+   */
   readonly substitute?: SubstituteOptions | undefined
+  /** How SOPS-encrypted objects are decrypted after the build. */
+  readonly decryption?:
+    | {
+        /**
+         * `lenient`: an encrypted object the build changed (namespace, labels, prefix) whose
+         * values match no verified document of the source is decrypted without a MAC check and
+         * reported in `status.unverifiedDecryptions` and through `onWarning`, as Flux decrypts it.
+         * `strict`: it fails the reconcile with `SOPS_MAC_MISMATCH` naming it.
+         * @defaultValue 'lenient'
+         */
+        readonly integrity?: DecryptionIntegrity | undefined
+      }
+    | undefined
   /** Move every namespaced object into this namespace (multi-tenancy). */
   readonly targetNamespace?: string | undefined
   /** Re-create objects whose immutable fields changed. @defaultValue false */
@@ -97,13 +115,29 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
     render: (fs, { path, signal }) =>
       render(path, {
         fs,
-        substitute: options.substitute,
         plainDirectories: true,
         loadRestrictions: 'none',
         onWarning: options.onWarning,
         signal,
       }),
-    decryptObjects: (objects, { signal }) => decryptManifests(objects, { ...keys, signal }),
+    decryptObjects: async (objects, { fs, signal }) => {
+      const result = await decryptRendered(objects, { ...keys, fs, integrity: options.decryption?.integrity, signal })
+      for (const ref of result.unverified) {
+        options.onWarning?.(`${formatRef(ref)}: decrypted without a MAC check: the build changed it and no encrypted document of the source with its values verifies`)
+      }
+      return result
+    },
+    substitute: async (objects, { fs, signal }) => {
+      const sub = options.substitute
+      if (sub === undefined) return [...objects]
+      const variables: Record<string, string> = Object.create(null) as Record<string, string>
+      for (const file of sub.files ?? []) {
+        signal.throwIfAborted()
+        Object.assign(variables, parseVariables(await readVariablesFile(fs, file), file))
+      }
+      Object.assign(variables, sub.variables ?? {})
+      return substituteVariables(objects, { variables, strict: sub.strict })
+    },
     loadInventory: async ({ signal }) => (await loadInventory(inventory, { client, signal }))?.inventory,
     apply: async (objects, { signal, allowEmpty }) => {
       const result = await applyAll(objects, {
@@ -125,6 +159,17 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
     },
     checkDrift: (state, { signal }) => detectDrift(state, { client, fieldManager, signal, ...placement }),
+  }
+}
+
+async function readVariablesFile(fs: FileSystem, file: string): Promise<string> {
+  try {
+    return new TextDecoder().decode(await fs.readFile(file))
+  } catch (err) {
+    if (isGitOpsError(err, 'CORE_FS_NOT_FOUND', 'CORE_FS_NOT_A_FILE', 'CORE_FS_PATH_ESCAPES_ROOT')) {
+      throw new RenderError({ code: 'RENDER_FILE_NOT_FOUND', message: `${file}: no such file of variables in the source`, details: { file, field: '' }, cause: err })
+    }
+    throw err
   }
 }
 

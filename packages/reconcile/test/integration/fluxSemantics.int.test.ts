@@ -1,0 +1,123 @@
+// Flux's semantics in the reconcile pipeline, end to end over git http-backend and the embedded
+// apiserver (through createKubeClient, i.e. @kubernetes/client-node): build, then decrypt, then
+// substitute; the SOPS MAC verified against the source when an overlay changed the object.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startApiServer } from '@gitops-sdk/apiserver'
+import type { ApiServer } from '@gitops-sdk/apiserver'
+import { createKubeClient } from '@gitops-sdk/apply'
+import type { KubeClient } from '@gitops-sdk/apply'
+import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
+import type { GitServer, TestRepository } from '@gitops-sdk/git-source/testing'
+import { encrypt, generateIdentity, parseIdentities } from '@gitops-sdk/secrets'
+import type { AgeIdentity } from '@gitops-sdk/secrets'
+import { createReconcileSteps, reconcile } from '../../src/index.js'
+import type { ReconcileStepsOptions } from '../../src/index.js'
+
+let dir: string
+let apiserver: ApiServer
+let gitServer: GitServer
+let client: KubeClient
+let identities: AgeIdentity[]
+let recipient: string
+
+const namespace = (name: string): string => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gitops-flux-semantics-'))
+  gitServer = await startGitServer({ root: join(dir, 'repos') })
+  apiserver = await startApiServer({ controllers: 'ready', readyDelayMs: 10 })
+  client = await createKubeClient({ kubeconfigYaml: apiserver.kubeconfigYaml() })
+  const key = await generateIdentity()
+  identities = await parseIdentities(key.secretKey)
+  recipient = key.recipient
+})
+
+afterAll(async () => {
+  await gitServer.stop()
+  await apiserver.stop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+async function repository(name: string, files: Record<string, string>): Promise<TestRepository> {
+  const repo = await createRepository(join(dir, 'repos'), { name })
+  await repo.commit(files, { message: name })
+  return repo
+}
+
+function steps(name: string, extra: Partial<ReconcileStepsOptions> = {}): ReturnType<typeof createReconcileSteps> {
+  return createReconcileSteps({ source: { url: `${gitServer.url}/${name}` }, client, inventory: { namespace: 'default', name }, identities, ...extra })
+}
+
+/** A Secret encrypted as Flux's docs say (`--encrypted-regex '^(data|stringData)$'`): the MAC covers its plaintext fields too. */
+async function encryptedSecret(ns: string | undefined): Promise<string> {
+  const metadata = ns === undefined ? '' : `  namespace: ${ns}\n`
+  const plain = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n${metadata}  annotations:\n    cluster: \${cluster_name}\nstringData:\n  password: pw-\${cluster_name}\n  user: admin\n`
+  return encrypt(plain, { format: 'yaml', recipients: [recipient], rules: { encryptedRegex: '^(data|stringData)$' } })
+}
+
+describe('reconcile with Flux semantics', () => {
+  it('decrypts before it substitutes: a variable inside an encrypted value is filled, one in a plaintext field keeps the MAC', async () => {
+    // No transformer touches the Secret, so its own MAC must hold after the build: only the order
+    // (substitution after decryption) lets it.
+    await repository('order', { 'app/kustomization.yaml': 'resources:\n- ns.yaml\n- db.sops.yaml\n', 'app/ns.yaml': namespace('order'), 'app/db.sops.yaml': await encryptedSecret('order') })
+    const { status } = await reconcile({ name: 'order', path: 'app' }, steps('order', { substitute: { variables: { cluster_name: 'prod' } } }))
+    expect(status.failure).toBeUndefined()
+    expect(status.unverifiedDecryptions).toEqual([])
+    const secret = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: 'order', name: 'db' })
+    expect(secret?.metadata.annotations?.cluster).toBe('prod')
+    const data = secret?.data as Record<string, string>
+    expect(Buffer.from(data.password ?? '', 'base64').toString()).toBe('pw-prod')
+  })
+
+  it('verifies an encrypted Secret an overlay moves into a namespace and labels against the file in the source', async () => {
+    const files = {
+      'base/kustomization.yaml': 'resources:\n- db.sops.yaml\n',
+      'base/db.sops.yaml': await encryptedSecret(undefined),
+      'prod/kustomization.yaml': 'namespace: overlay\nlabels:\n- pairs:\n    env: prod\nresources:\n- ns.yaml\n- ../base\n',
+      'prod/ns.yaml': namespace('overlay'),
+    }
+    await repository('overlay', files)
+    for (const integrity of ['strict', 'lenient'] as const) {
+      const warnings: string[] = []
+      const s = steps('overlay', { substitute: { variables: { cluster_name: 'prod' } }, decryption: { integrity }, onWarning: (w) => warnings.push(w) })
+      const { status } = await reconcile({ name: 'overlay', path: 'prod' }, s)
+      expect([integrity, status.failure]).toEqual([integrity, undefined])
+      expect(status.unverifiedDecryptions).toEqual([])
+      expect(warnings).toEqual([])
+    }
+    const secret = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: 'overlay', name: 'db' })
+    expect(secret?.metadata.labels?.env).toBe('prod')
+    expect(Buffer.from((secret?.data as Record<string, string>).password ?? '', 'base64').toString()).toBe('pw-prod')
+  })
+
+  it('reports a Secret whose encrypted values an overlay changed; strict integrity fails naming it and applies nothing', async () => {
+    const patch = 'patches:\n- patch: |\n    apiVersion: v1\n    kind: Secret\n    metadata:\n      name: db\n    stringData:\n      user: null\n'
+    const files = {
+      'base/kustomization.yaml': 'resources:\n- db.sops.yaml\n',
+      'base/db.sops.yaml': await encryptedSecret(undefined),
+      'prod/kustomization.yaml': `namespace: patched\nresources:\n- ns.yaml\n- ../base\n${patch}`,
+      'prod/ns.yaml': namespace('patched'),
+    }
+    await repository('patched', files)
+    const strict = await reconcile({ name: 'patched', path: 'prod' }, steps('patched', { substitute: { variables: { cluster_name: 'x' } }, decryption: { integrity: 'strict' } }))
+    expect(strict.status.failure).toMatchObject({ phase: 'decrypt', code: 'SOPS_MAC_MISMATCH', message: expect.stringMatching(/^Secret\/patched\/db: /) as unknown })
+    expect(strict.status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'DecryptionFailed' })
+    expect(await client.get({ group: '', version: 'v1', kind: 'Namespace', namespace: '', name: 'patched' })).toBeUndefined()
+
+    const warnings: string[] = []
+    const events: string[] = []
+    const lenient = await reconcile(
+      { name: 'patched', path: 'prod' },
+      steps('patched', { substitute: { variables: { cluster_name: 'x' } }, onWarning: (w) => warnings.push(w) }),
+      { onEvent: (e) => events.push(e.type) },
+    )
+    expect(lenient.status.failure).toBeUndefined()
+    expect(lenient.status.unverifiedDecryptions).toEqual([{ group: '', kind: 'Secret', namespace: 'patched', name: 'db' }])
+    expect(warnings).toEqual([expect.stringMatching(/^Secret\/patched\/db: decrypted without a MAC check/) as unknown])
+    expect(events).toContain('unverified-decryption')
+    expect(JSON.stringify(lenient.status)).not.toContain('pw-x')
+  })
+})

@@ -11,6 +11,8 @@ import type { SubstituteOptions } from '@gitops-sdk/render'
 import { decryptGeneratorInputs } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
 import { decryptRendered } from './decryptRendered.js'
+import { loadVariables } from './loadVariables.js'
+import type { SubstituteFromReference } from './loadVariables.js'
 import type { DecryptionIntegrity } from './decryptRendered.js'
 import type { ReconcileSteps } from './types.js'
 
@@ -30,6 +32,14 @@ export interface GitSourceSpec {
   readonly ignore?: string | undefined
 }
 
+/** Flux's `postBuild` for {@link createReconcileSteps}: render's substitution settings plus `substituteFrom`. */
+export interface PostBuildOptions extends SubstituteOptions {
+  /** ConfigMaps and Secrets of the cluster whose data are variables (Flux's `postBuild.substituteFrom`). */
+  readonly substituteFrom?: readonly SubstituteFromReference[] | undefined
+  /** Namespace the `substituteFrom` objects are read in (the Kustomization's). @defaultValue the inventory's namespace */
+  readonly namespace?: string | undefined
+}
+
 /** Options of {@link createReconcileSteps}. */
 export interface ReconcileStepsOptions {
   /** The git repository to reconcile from. */
@@ -43,10 +53,12 @@ export interface ReconcileStepsOptions {
   /** age identities for SOPS-encrypted files and Secrets. @defaultValue none: encrypted files fail */
   readonly identities?: readonly AgeIdentity[] | undefined
   /**
-   * Flux post-build substitution, done after the decryption as Flux does (`files` are read from
-   * the fetched source).
+   * Flux post-build substitution, done after the decryption as Flux does. Variables come from
+   * `files` (read from the fetched source), then `substituteFrom` (read from the cluster, in
+   * order, later ones win), then `variables`, which win over all (Flux's `postBuild.substitute`).
+   * `strict` is Flux's StrictPostBuildSubstitutions: an unset variable without a default fails.
    */
-  readonly substitute?: SubstituteOptions | undefined
+  readonly substitute?: PostBuildOptions | undefined
   /** How SOPS-encrypted objects are decrypted after the build. */
   readonly decryption?:
     | {
@@ -135,6 +147,8 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         signal.throwIfAborted()
         Object.assign(variables, parseVariables(await readVariablesFile(fs, file), file))
       }
+      const from = sub.substituteFrom ?? []
+      if (from.length > 0) Object.assign(variables, await loadVariables(from, { client, namespace: sub.namespace ?? inventory.namespace, signal }))
       Object.assign(variables, sub.variables ?? {})
       return substituteVariables(objects, { variables, strict: sub.strict })
     },

@@ -7,6 +7,9 @@ export type ReconcileErrorCode =
   | 'RECONCILE_STEP_FAILED'
   | 'RECONCILE_EMPTY_RENDER'
   | 'RECONCILE_SOURCE_NO_CONTENT'
+  | 'RECONCILE_SUBSTITUTE_FROM_NOT_FOUND'
+  | 'RECONCILE_SUBSTITUTE_FROM_FAILED'
+  | 'RECONCILE_VARIABLE_INVALID'
 
 /**
  * An error of `@gitops-sdk/reconcile`. A failing reconcile does not throw it: its status says what

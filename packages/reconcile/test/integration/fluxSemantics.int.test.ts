@@ -120,4 +120,38 @@ describe('reconcile with Flux semantics', () => {
     expect(events).toContain('unverified-decryption')
     expect(JSON.stringify(lenient.status)).not.toContain('pw-x')
   })
+
+  it('reads substituteFrom ConfigMaps and Secrets from the cluster in order, then the inline variables win; strict fails on an unset variable', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vars' } }, { fieldManager: 'test' })
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cluster-vars', namespace: 'vars' }, data: { region: 'eu-1', tier: 'from-configmap', who: 'configmap' } }, { fieldManager: 'test' })
+    const secretData = { token: Buffer.from('t0k3n-value\n').toString('base64'), tier: Buffer.from('from-secret').toString('base64') }
+    await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster-secrets', namespace: 'vars' }, data: secretData }, { fieldManager: 'test' })
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: vars\ndata:\n  region: ${region}\n  tier: ${tier}\n  who: ${who}\n  token: ${token}\n  fallback: ${missing:=dflt}\n'
+    await repository('vars', { 'app/cm.yaml': cm, 'app/kept.yaml': cm.replace('name: app', 'name: kept').replace('metadata:\n', 'metadata:\n  labels:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\n') })
+    const substituteFrom = [
+      { kind: 'ConfigMap' as const, name: 'cluster-vars' },
+      { kind: 'Secret' as const, name: 'cluster-secrets' },
+      { kind: 'ConfigMap' as const, name: 'not-there', optional: true },
+    ]
+    const { status } = await reconcile({ name: 'vars', path: 'app' }, steps('vars', { substitute: { substituteFrom, namespace: 'vars', variables: { who: 'inline' } } }))
+    expect(status.failure).toBeUndefined()
+    const app = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'vars', name: 'app' })
+    expect(app?.data).toEqual({ region: 'eu-1', tier: 'from-secret', who: 'inline', token: 't0k3n-value', fallback: 'dflt' })
+    const kept = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'vars', name: 'kept' })
+    expect((kept?.data as Record<string, string>).region).toBe('${region}')
+
+    await repository('vars-strict', { 'app/cm.yaml': cm.replace('name: app', 'name: strict').replace('${who}', '${nowhere}') })
+    const strict = await reconcile({ name: 'vars-strict', path: 'app' }, steps('vars-strict', { substitute: { substituteFrom, namespace: 'vars', strict: true } }))
+    expect(strict.status.failure).toMatchObject({ phase: 'substitute', code: 'RENDER_SUBSTITUTE_FAILED', message: expect.stringMatching(/^ConfigMap\/vars\/strict: .*nowhere/) as unknown })
+    expect(strict.status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'BuildFailed' })
+    expect(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'vars', name: 'strict' })).toBeUndefined()
+
+    const missing = await reconcile(
+      { name: 'vars-strict', path: 'app' },
+      steps('vars-strict', { substitute: { substituteFrom: [{ kind: 'Secret', name: 'absent' }], namespace: 'vars' } }),
+    )
+    expect(missing.status.failure).toMatchObject({ code: 'RECONCILE_SUBSTITUTE_FROM_NOT_FOUND', message: expect.stringMatching(/^Secret\/vars\/absent: /) as unknown })
+    expect(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'vars', name: 'strict' })).toBeUndefined()
+    expect(JSON.stringify([status, strict.status, missing.status])).not.toContain('t0k3n')
+  })
 })

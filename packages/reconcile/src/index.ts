@@ -24,6 +24,8 @@ export type { LoadVariablesOptions, SubstituteFromReference } from './loadVariab
 export { loadVariables } from './loadVariables.js'
 export type { GitSourceSpec, PostBuildOptions, ReconcileStepsOptions } from './createReconcileSteps.js'
 export { createReconcileSteps } from './createReconcileSteps.js'
+export type { KustomizationProgressingOptions, KustomizationStatusOptions } from './kustomizationStatus.js'
+export { kustomizationProgressing, kustomizationStatus } from './kustomizationStatus.js'
 export type { ReconcileRecord } from './reconcileRecord.js'
 export { MANAGED_BY, readRecord, recordOf, STATUS_ANNOTATION, writeRecord } from './reconcileRecord.js'
 export type { ReconcilerMetrics } from './metrics.js'

@@ -259,9 +259,10 @@ class Run {
     await this.waitFor(drifted)
   }
 
-  private async waitFor(refs: readonly ObjectRef[]): Promise<void> {
+  private async waitFor(applied: readonly ObjectRef[]): Promise<void> {
     const wait = this.steps.wait
-    if (this.spec.wait === true && wait !== undefined && refs.length > 0) {
+    const refs = healthRefs(this.spec.wait === true ? applied : [], this.spec.healthChecks ?? [])
+    if (wait !== undefined && refs.length > 0) {
       // The wait gets the time left, less a margin, so that its own timeout (which names the objects
       // that are not ready) fires before the reconcile's deadline (which cannot).
       const left = this.deadlineAt - performance.now()
@@ -314,6 +315,18 @@ class Run {
   private emit(event: ReconcileEvent): void {
     this.options.onEvent?.(event)
   }
+}
+
+/** The objects to wait for: the applied ones (with `wait`) and the explicit health checks, each once. */
+function healthRefs(applied: readonly ObjectRef[], checks: readonly ObjectRef[]): ObjectRef[] {
+  const out: ObjectRef[] = [...applied]
+  const seen = new Set(applied.map(refKey))
+  for (const ref of checks) {
+    if (seen.has(refKey(ref))) continue
+    seen.add(refKey(ref))
+    out.push({ group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name })
+  }
+  return out
 }
 
 /** `sha256:<hex>` over the objects as kustomize prints them: equal builds give equal digests. */

@@ -11,6 +11,11 @@ export interface ReconcileSpec {
   readonly prune?: boolean | undefined
   /** Wait until every applied object is healthy (kstatus Current). @defaultValue false */
   readonly wait?: boolean | undefined
+  /**
+   * Objects to wait for after every apply until healthy (Flux's `healthChecks`), whether or not
+   * `wait` is set; with `wait` they are waited for besides the applied ones.
+   */
+  readonly healthChecks?: readonly ObjectRef[] | undefined
   /** Deadline of the whole reconcile in milliseconds. @defaultValue 300,000 */
   readonly timeout?: number | undefined
   /** Skip the reconcile and report Ready unchanged. @defaultValue false */

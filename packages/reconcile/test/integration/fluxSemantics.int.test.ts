@@ -13,7 +13,7 @@ import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing
 import type { GitServer, TestRepository } from '@gitops-sdk/git-source/testing'
 import { encrypt, generateIdentity, parseIdentities } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
-import { createReconcileSteps, reconcile } from '../../src/index.js'
+import { createReconcileSteps, kustomizationStatus, reconcile } from '../../src/index.js'
 import type { ReconcileStepsOptions } from '../../src/index.js'
 
 let dir: string
@@ -153,5 +153,32 @@ describe('reconcile with Flux semantics', () => {
     expect(missing.status.failure).toMatchObject({ code: 'RECONCILE_SUBSTITUTE_FROM_NOT_FOUND', message: expect.stringMatching(/^Secret\/vars\/absent: /) as unknown })
     expect(await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'vars', name: 'strict' })).toBeUndefined()
     expect(JSON.stringify([status, strict.status, missing.status])).not.toContain('t0k3n')
+  })
+
+  it('waits for healthChecks and writes the outcome as a Flux Kustomization status that the schema of Flux accepts', async () => {
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'health' } }, { fieldManager: 'test' })
+    await client.create(
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'db', namespace: 'health' }, spec: { replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } } } },
+      { fieldManager: 'test' },
+    )
+    await repository('health', { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: health\n' })
+    const db = { group: 'apps', kind: 'Deployment', namespace: 'health', name: 'db' }
+    const ok = await reconcile({ name: 'health', path: 'app', healthChecks: [db] }, steps('health'))
+    expect(ok.status.failure).toBeUndefined()
+    const absent = { ...db, name: 'absent' }
+    const failed = await reconcile({ name: 'health', path: 'app', healthChecks: [absent], timeout: 3000 }, steps('health'))
+    expect(failed.status.failure).toMatchObject({ phase: 'wait' })
+    const status = kustomizationStatus(failed.status, { previous: kustomizationStatus(ok.status, { generation: 1, healthChecked: true }), generation: 2, healthChecked: true })
+    expect(status.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'False', 'HealthCheckFailed'],
+      ['Healthy', 'False', 'HealthCheckFailed'],
+      ['Reconciling', 'True', 'ProgressingWithRetry'],
+    ])
+    expect(status.observedGeneration).toBe(1)
+    expect(status.inventory).toEqual({ entries: [{ id: 'health_app__ConfigMap', v: 'v1' }] })
+    // The status fits the schema of Flux's Kustomization (what the apiserver checks on a status update).
+    const { validateFluxObject } = await import('@gitops-sdk/flux')
+    const k = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'health', namespace: 'health' }, spec: { interval: '5m', prune: true, sourceRef: { kind: 'GitRepository', name: 'health' } }, status }
+    expect(validateFluxObject('Kustomization', k)).toEqual([])
   })
 })

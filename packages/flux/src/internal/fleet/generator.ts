@@ -64,7 +64,11 @@ export interface GeneratedKustomization {
  *
  * @throws Error naming the component when a component path is not local and relative.
  */
-export async function generateKustomization(fs: FileSystem, dir: string, spec: KustomizationSpec): Promise<GeneratedKustomization> {
+export async function generateKustomization(
+  fs: FileSystem,
+  dir: string,
+  spec: Pick<KustomizationSpec, 'targetNamespace' | 'namePrefix' | 'nameSuffix' | 'patches' | 'components' | 'images'>,
+): Promise<GeneratedKustomization> {
   const existing = await findKustomizationFile(fs, dir)
   let kustomization: KubeMap
   if (existing !== undefined) {

@@ -1,7 +1,9 @@
 // The concrete steps of a reconcile: `reconcile` composes steps without knowing how they are done;
 // this file is where the domain packages meet (the "convenience entry" of the SDK).
 import { formatRef, isGitOpsError, overlayFs } from '@gitops-sdk/core'
-import type { FileSystem } from '@gitops-sdk/core'
+import type { FileSystem, KubeObject } from '@gitops-sdk/core'
+import { withGeneratedKustomization } from '@gitops-sdk/flux'
+import type { KustomizationBuildSpec, KustomizationSpec } from '@gitops-sdk/flux'
 import { DEFAULT_FIELD_MANAGER, applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
@@ -59,6 +61,12 @@ export interface ReconcileStepsOptions {
    * `strict` is Flux's StrictPostBuildSubstitutions: an unset variable without a default fails.
    */
   readonly substitute?: PostBuildOptions | undefined
+  /**
+   * A Flux Kustomization's build settings: the kustomization is generated as kustomize-controller
+   * does (plain directories listed, `targetNamespace`, `namePrefix`, `nameSuffix`, `patches`,
+   * `components`, `images` written in), and `commonMetadata` is set on every built object.
+   */
+  readonly build?: (KustomizationBuildSpec & Pick<KustomizationSpec, 'commonMetadata'>) | undefined
   /** How SOPS-encrypted objects are decrypted after the build. */
   readonly decryption?:
     | {
@@ -124,14 +132,20 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       const plaintexts = await decryptGeneratorInputs(path, { fs, ...keys, signal })
       return plaintexts.size === 0 ? fs : overlayFs(fs, plaintexts)
     },
-    render: (fs, { path, signal }) =>
-      render(path, {
-        fs,
-        plainDirectories: true,
+    render: async (fs, { path, signal }) => {
+      const build = options.build
+      // With a Kustomization's build settings, the kustomization is generated as
+      // kustomize-controller generates it; else render's plain-directory mode does the same.
+      const objects = await render(path, {
+        fs: build === undefined ? fs : await withGeneratedKustomization(fs, path, build),
+        plainDirectories: build === undefined,
         loadRestrictions: 'none',
         onWarning: options.onWarning,
         signal,
-      }),
+      })
+      const common = build?.commonMetadata
+      return common === undefined ? objects : objects.map((o) => withCommonMetadata(o, common))
+    },
     decryptObjects: async (objects, { fs, signal }) => {
       const result = await decryptRendered(objects, { ...keys, fs, integrity: options.decryption?.integrity, signal })
       for (const ref of result.unverified) {
@@ -174,6 +188,15 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
     },
     checkDrift: (state, { signal }) => detectDrift(state, { client, fieldManager, signal, ...placement }),
   }
+}
+
+/** `commonMetadata` over an object's own labels and annotations, as Flux sets it. */
+function withCommonMetadata(object: KubeObject, common: NonNullable<KustomizationSpec['commonMetadata']>): KubeObject {
+  const metadata = { ...object.metadata }
+  // Spread defines own properties, so a `__proto__` key stays a key.
+  if (common.labels !== undefined) metadata.labels = { ...object.metadata.labels, ...common.labels }
+  if (common.annotations !== undefined) metadata.annotations = { ...object.metadata.annotations, ...common.annotations }
+  return { ...object, metadata }
 }
 
 async function readVariablesFile(fs: FileSystem, file: string): Promise<string> {

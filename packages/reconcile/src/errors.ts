@@ -10,6 +10,9 @@ export type ReconcileErrorCode =
   | 'RECONCILE_SUBSTITUTE_FROM_NOT_FOUND'
   | 'RECONCILE_SUBSTITUTE_FROM_FAILED'
   | 'RECONCILE_VARIABLE_INVALID'
+  | 'RECONCILE_KUSTOMIZATION_UNSUPPORTED'
+  | 'RECONCILE_SOURCE_NOT_FOUND'
+  | 'RECONCILE_DECRYPTION_SECRET_INVALID'
 
 /**
  * An error of `@gitops-sdk/reconcile`. A failing reconcile does not throw it: its status says what

@@ -26,6 +26,8 @@ export type { GitSourceSpec, PostBuildOptions, ReconcileStepsOptions } from './c
 export { createReconcileSteps } from './createReconcileSteps.js'
 export type { KustomizationProgressingOptions, KustomizationStatusOptions } from './kustomizationStatus.js'
 export { kustomizationProgressing, kustomizationStatus } from './kustomizationStatus.js'
+export type { KustomizationReconcile, KustomizationReconcileOptions, ResolvedSourceRef } from './kustomizationReconcile.js'
+export { kustomizationReconcile } from './kustomizationReconcile.js'
 export type { ReconcileRecord } from './reconcileRecord.js'
 export { MANAGED_BY, readRecord, recordOf, STATUS_ANNOTATION, writeRecord } from './reconcileRecord.js'
 export type { ReconcilerMetrics } from './metrics.js'

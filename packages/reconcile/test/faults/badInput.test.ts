@@ -5,7 +5,7 @@ import type { KubeClient } from '@gitops-sdk/apply'
 import { memoryFs } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { assertNoPollution, pollutingKeys } from '../../../../testing/pollution.js'
-import { decryptRendered, loadVariables } from '../../src/index.js'
+import { decryptRendered, kustomizationReconcile, loadVariables } from '../../src/index.js'
 
 /** A client that answers `get` from a map and records every call; anything else is a test failure. */
 function fakeClient(objects: Record<string, KubeObject | Error>): { client: KubeClient; calls: string[] } {
@@ -83,5 +83,53 @@ describe('decryptRendered on bad input', () => {
     controller.abort(reason)
     const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }
     await expect(decryptRendered([object], { fs: memoryFs({}), signal: controller.signal })).rejects.toBe(reason)
+  })
+})
+
+describe('kustomizationReconcile on fields it cannot honour', () => {
+  const base = {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1' as const,
+    kind: 'Kustomization' as const,
+    metadata: { name: 'apps', namespace: 'flux' },
+    spec: { interval: '5m', prune: true, sourceRef: { kind: 'GitRepository' as const, name: 'repo' } },
+  }
+  const resolveSource = async (): Promise<{ url: string }> => ({ url: 'http://127.0.0.1:1/repo.git' })
+  it.each([
+    ['a service account without a client factory', { serviceAccountName: 'deployer' }, 'spec.serviceAccountName'],
+    ['a remote cluster without a client factory', { kubeConfig: { secretRef: { name: 'remote' } } }, 'spec.kubeConfig'],
+    ['a decryption provider other than sops', { decryption: { provider: 'vault' } }, 'spec.decryption.provider'],
+    ['KMS through a service account', { decryption: { provider: 'sops', serviceAccountName: 'kms' } }, 'spec.decryption.serviceAccountName'],
+    ['CEL health expressions', { healthCheckExprs: [{ apiVersion: 'x/v1', current: 'true' }] }, 'spec.healthCheckExprs'],
+    ['an OCIRepository source', { sourceRef: { kind: 'OCIRepository', name: 'oci' } }, 'spec.sourceRef.kind'],
+    ['drift ignore rules', { ignore: [{ paths: ['/spec/replicas'] }] }, 'spec.ignore'],
+  ])('refuses %s, naming the field', async (_name, extra, field) => {
+    const { client, calls } = fakeClient({})
+    const k = { ...base, spec: { ...base.spec, ...extra } } as unknown as Parameters<typeof kustomizationReconcile>[0]
+    const err = await failure(kustomizationReconcile(k, { client, resolveSource }))
+    expect(err.code).toBe('RECONCILE_KUSTOMIZATION_UNSUPPORTED')
+    expect(err.message.startsWith(`Kustomization/flux/apps: ${field}: `)).toBe(true)
+    expect(calls).toEqual([])
+  })
+
+  it('refuses a source the resolver does not know, naming it', async () => {
+    const { client } = fakeClient({})
+    const err = await failure(kustomizationReconcile(base, { client, resolveSource: async () => undefined }))
+    expect(err.code).toBe('RECONCILE_SOURCE_NOT_FOUND')
+    expect(err.message.startsWith('GitRepository/flux/repo: ')).toBe(true)
+  })
+
+  it.each([
+    ['a missing decryption Secret', undefined, 'RECONCILE_DECRYPTION_SECRET_INVALID'],
+    ['a decryption Secret without age keys', { 'other.txt': 'eA==' }, 'RECONCILE_DECRYPTION_SECRET_INVALID'],
+    ['an age key that does not parse', { 'bad.agekey': Buffer.from('AGE-SECRET-KEY-1NOTAKEYhunter2').toString('base64') }, 'RECONCILE_DECRYPTION_SECRET_INVALID'],
+    ['a PGP key', { 'key.asc': 'eA==' }, 'RECONCILE_KUSTOMIZATION_UNSUPPORTED'],
+  ])('refuses %s without showing key material', async (_name, data, code) => {
+    const secret: KubeObject | undefined = data === undefined ? undefined : { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops', namespace: 'flux' }, data }
+    const { client } = fakeClient(secret === undefined ? {} : { 'Secret/flux/sops': secret })
+    const k = { ...base, spec: { ...base.spec, decryption: { provider: 'sops' as const, secretRef: { name: 'sops' } } } }
+    const err = await failure(kustomizationReconcile(k, { client, resolveSource }))
+    expect(err.code).toBe(code)
+    expect(err.message).toMatch(/^(Secret\/flux\/sops|Kustomization\/flux\/apps): /u)
+    expect(JSON.stringify({ message: err.message, details: (err as { details?: unknown }).details, cause: String((err as { cause?: unknown }).cause) })).not.toContain('hunter2')
   })
 })

@@ -181,4 +181,65 @@ describe('reconcile with Flux semantics', () => {
     const k = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'health', namespace: 'health' }, spec: { interval: '5m', prune: true, sourceRef: { kind: 'GitRepository', name: 'health' } }, status }
     expect(validateFluxObject('Kustomization', k)).toEqual([])
   })
+
+  it('reconciles a Kustomization v1 spec mapped field by field: build settings, postBuild, decryption keys from its Secret', async () => {
+    const { kustomizationReconcile } = await import('../../src/index.js')
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-ks' } }, { fieldManager: 'test' })
+    await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'tenant' } }, { fieldManager: 'test' })
+    const key = await generateIdentity()
+    const keyData = { 'age.agekey': Buffer.from(key.secretKey).toString('base64') }
+    await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sops-age', namespace: 'flux-ks' }, data: keyData }, { fieldManager: 'test' })
+    await client.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vars', namespace: 'flux-ks' }, data: { tier: 'gold' } }, { fieldManager: 'test' })
+    const plainSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  password: pw-${tier}\n'
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.0\n        env:\n        - name: TIER\n          value: ${tier}\n'
+    const files = {
+      // A plain directory (no kustomization.yaml): Flux generates one listing every YAML file below it.
+      'apps/web/deploy.yaml': deployment,
+      'apps/creds.sops.yaml': await encrypt(plainSecret, { format: 'yaml', recipients: [key.recipient], rules: { encryptedRegex: '^(data|stringData)$' } }),
+    }
+    await repository('ks', files)
+    const k = {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1' as const,
+      kind: 'Kustomization' as const,
+      metadata: { name: 'apps', namespace: 'flux-ks' },
+      spec: {
+        interval: '10m',
+        retryInterval: '1m',
+        timeout: '2m',
+        path: './apps',
+        prune: true,
+        sourceRef: { kind: 'GitRepository' as const, name: 'ks' },
+        targetNamespace: 'tenant',
+        namePrefix: 'p-',
+        images: [{ name: 'nginx', newTag: '1.27' }],
+        patches: [{ patch: '- op: replace\n  path: /spec/replicas\n  value: 2\n', target: { kind: 'Deployment' } }],
+        commonMetadata: { labels: { team: 'a' } },
+        postBuild: { substitute: { extra: 'x' }, substituteFrom: [{ kind: 'ConfigMap' as const, name: 'vars' }] },
+        decryption: { provider: 'sops' as const, secretRef: { name: 'sops-age' } },
+        dependsOn: [{ name: 'infra' }],
+      },
+    }
+    const resolved: string[] = []
+    const mapped = await kustomizationReconcile(k, {
+      client,
+      resolveSource: async (ref) => {
+        resolved.push(`${ref.kind}/${ref.namespace}/${ref.name}`)
+        return { url: `${gitServer.url}/${ref.name}` }
+      },
+    })
+    expect(resolved).toEqual(['GitRepository/flux-ks/ks'])
+    expect(mapped).toMatchObject({ interval: 600_000, retryInterval: 60_000, dependsOn: ['flux-ks/infra'], deletionPolicy: 'MirrorPrune', spec: { name: 'apps', path: './apps', prune: true, timeout: 120_000 } })
+    const { status } = await reconcile(mapped.spec, createReconcileSteps(mapped.steps))
+    expect(status.failure).toBeUndefined()
+    const web = await client.get({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'tenant', name: 'p-web' })
+    expect(web?.metadata.labels?.team).toBe('a')
+    const spec = web?.spec as { replicas: number; template: { spec: { containers: { image: string; env: { value: string }[] }[] } } }
+    expect(spec.replicas).toBe(2)
+    expect(spec.template.spec.containers[0]?.image).toBe('nginx:1.27')
+    expect(spec.template.spec.containers[0]?.env[0]?.value).toBe('gold')
+    const creds = await client.get({ group: '', version: 'v1', kind: 'Secret', namespace: 'tenant', name: 'p-creds' })
+    expect(Buffer.from((creds?.data as Record<string, string>).password ?? '', 'base64').toString()).toBe('pw-gold')
+    // The prefix, namespace and label changed the encrypted Secret; its values were verified against the source file.
+    expect(status.unverifiedDecryptions).toEqual([])
+  })
 })

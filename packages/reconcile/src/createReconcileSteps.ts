@@ -1,15 +1,21 @@
 // The concrete steps of a reconcile: `reconcile` composes steps without knowing how they are done;
 // this file is where the domain packages meet (the "convenience entry" of the SDK).
-import { overlayFs } from '@gitops-sdk/core'
-import type { FileSystem } from '@gitops-sdk/core'
+import { formatRef, isGitOpsError, overlayFs } from '@gitops-sdk/core'
+import type { FileSystem, KubeObject } from '@gitops-sdk/core'
+import { withGeneratedKustomization } from '@gitops-sdk/flux'
+import type { KustomizationBuildSpec, KustomizationSpec } from '@gitops-sdk/flux'
 import { DEFAULT_FIELD_MANAGER, applyAll, createApplyHistory, detectDrift, loadInventory, prune, saveInventory, waitFor } from '@gitops-sdk/apply'
 import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { fetchSource } from '@gitops-sdk/git-source'
 import type { FetchProgress, GitAuth, GitRef } from '@gitops-sdk/git-source'
-import { render } from '@gitops-sdk/render'
+import { RenderError, parseVariables, render, substituteVariables } from '@gitops-sdk/render'
 import type { SubstituteOptions } from '@gitops-sdk/render'
-import { decryptGeneratorInputs, decryptManifests } from '@gitops-sdk/secrets'
+import { decryptGeneratorInputs } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
+import { decryptRendered } from './decryptRendered.js'
+import { loadVariables } from './loadVariables.js'
+import type { SubstituteFromReference } from './loadVariables.js'
+import type { DecryptionIntegrity } from './decryptRendered.js'
 import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
@@ -28,6 +34,14 @@ export interface GitSourceSpec {
   readonly ignore?: string | undefined
 }
 
+/** Flux's `postBuild` for {@link createReconcileSteps}: render's substitution settings plus `substituteFrom`. */
+export interface PostBuildOptions extends SubstituteOptions {
+  /** ConfigMaps and Secrets of the cluster whose data are variables (Flux's `postBuild.substituteFrom`). */
+  readonly substituteFrom?: readonly SubstituteFromReference[] | undefined
+  /** Namespace the `substituteFrom` objects are read in (the Kustomization's). @defaultValue the inventory's namespace */
+  readonly namespace?: string | undefined
+}
+
 /** Options of {@link createReconcileSteps}. */
 export interface ReconcileStepsOptions {
   /** The git repository to reconcile from. */
@@ -40,8 +54,32 @@ export interface ReconcileStepsOptions {
   readonly fieldManager?: string | undefined
   /** age identities for SOPS-encrypted files and Secrets. @defaultValue none: encrypted files fail */
   readonly identities?: readonly AgeIdentity[] | undefined
-  /** Flux post-build substitution. */
-  readonly substitute?: SubstituteOptions | undefined
+  /**
+   * Flux post-build substitution, done after the decryption as Flux does. Variables come from
+   * `files` (read from the fetched source), then `substituteFrom` (read from the cluster, in
+   * order, later ones win), then `variables`, which win over all (Flux's `postBuild.substitute`).
+   * `strict` is Flux's StrictPostBuildSubstitutions: an unset variable without a default fails.
+   */
+  readonly substitute?: PostBuildOptions | undefined
+  /**
+   * A Flux Kustomization's build settings: the kustomization is generated as kustomize-controller
+   * does (plain directories listed, `targetNamespace`, `namePrefix`, `nameSuffix`, `patches`,
+   * `components`, `images` written in), and `commonMetadata` is set on every built object.
+   */
+  readonly build?: (KustomizationBuildSpec & Pick<KustomizationSpec, 'commonMetadata'>) | undefined
+  /** How SOPS-encrypted objects are decrypted after the build. */
+  readonly decryption?:
+    | {
+        /**
+         * `lenient`: an encrypted object the build changed (namespace, labels, prefix) whose
+         * values match no verified document of the source is decrypted without a MAC check and
+         * reported in `status.unverifiedDecryptions` and through `onWarning`, as Flux decrypts it.
+         * `strict`: it fails the reconcile with `SOPS_MAC_MISMATCH` naming it.
+         * @defaultValue 'lenient'
+         */
+        readonly integrity?: DecryptionIntegrity | undefined
+      }
+    | undefined
   /** Move every namespaced object into this namespace (multi-tenancy). */
   readonly targetNamespace?: string | undefined
   /** Re-create objects whose immutable fields changed. @defaultValue false */
@@ -94,16 +132,40 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       const plaintexts = await decryptGeneratorInputs(path, { fs, ...keys, signal })
       return plaintexts.size === 0 ? fs : overlayFs(fs, plaintexts)
     },
-    render: (fs, { path, signal }) =>
-      render(path, {
-        fs,
-        substitute: options.substitute,
-        plainDirectories: true,
+    render: async (fs, { path, signal }) => {
+      const build = options.build
+      // With a Kustomization's build settings, the kustomization is generated as
+      // kustomize-controller generates it; else render's plain-directory mode does the same.
+      const objects = await render(path, {
+        fs: build === undefined ? fs : await withGeneratedKustomization(fs, path, build),
+        plainDirectories: build === undefined,
         loadRestrictions: 'none',
         onWarning: options.onWarning,
         signal,
-      }),
-    decryptObjects: (objects, { signal }) => decryptManifests(objects, { ...keys, signal }),
+      })
+      const common = build?.commonMetadata
+      return common === undefined ? objects : objects.map((o) => withCommonMetadata(o, common))
+    },
+    decryptObjects: async (objects, { fs, signal }) => {
+      const result = await decryptRendered(objects, { ...keys, fs, integrity: options.decryption?.integrity, signal })
+      for (const ref of result.unverified) {
+        options.onWarning?.(`${formatRef(ref)}: decrypted without a MAC check: the build changed it and no encrypted document of the source with its values verifies`)
+      }
+      return result
+    },
+    substitute: async (objects, { fs, signal }) => {
+      const sub = options.substitute
+      if (sub === undefined) return [...objects]
+      const variables: Record<string, string> = Object.create(null) as Record<string, string>
+      for (const file of sub.files ?? []) {
+        signal.throwIfAborted()
+        Object.assign(variables, parseVariables(await readVariablesFile(fs, file), file))
+      }
+      const from = sub.substituteFrom ?? []
+      if (from.length > 0) Object.assign(variables, await loadVariables(from, { client, namespace: sub.namespace ?? inventory.namespace, signal }))
+      Object.assign(variables, sub.variables ?? {})
+      return substituteVariables(objects, { variables, strict: sub.strict })
+    },
     loadInventory: async ({ signal }) => (await loadInventory(inventory, { client, signal }))?.inventory,
     apply: async (objects, { signal, allowEmpty }) => {
       const result = await applyAll(objects, {
@@ -125,6 +187,26 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
     },
     checkDrift: (state, { signal }) => detectDrift(state, { client, fieldManager, signal, ...placement }),
+  }
+}
+
+/** `commonMetadata` over an object's own labels and annotations, as Flux sets it. */
+function withCommonMetadata(object: KubeObject, common: NonNullable<KustomizationSpec['commonMetadata']>): KubeObject {
+  const metadata = { ...object.metadata }
+  // Spread defines own properties, so a `__proto__` key stays a key.
+  if (common.labels !== undefined) metadata.labels = { ...object.metadata.labels, ...common.labels }
+  if (common.annotations !== undefined) metadata.annotations = { ...object.metadata.annotations, ...common.annotations }
+  return { ...object, metadata }
+}
+
+async function readVariablesFile(fs: FileSystem, file: string): Promise<string> {
+  try {
+    return new TextDecoder().decode(await fs.readFile(file))
+  } catch (err) {
+    if (isGitOpsError(err, 'CORE_FS_NOT_FOUND', 'CORE_FS_NOT_A_FILE', 'CORE_FS_PATH_ESCAPES_ROOT')) {
+      throw new RenderError({ code: 'RENDER_FILE_NOT_FOUND', message: `${file}: no such file of variables in the source`, details: { file, field: '' }, cause: err })
+    }
+    throw err
   }
 }
 

@@ -50,6 +50,12 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
     labelNames: ['name', 'type', 'status'],
     registers: [registry],
   })
+  const unverified = new Gauge({
+    name: 'gitops_unverified_decryptions',
+    help: 'SOPS-encrypted objects of the last reconcile decrypted without a MAC check (lenient decryption integrity).',
+    labelNames: ['name'],
+    registers: [registry],
+  })
   const drift = new Gauge({
     name: 'gitops_drift_objects',
     help: 'Objects found drifted from Git and corrected in the last reconcile.',
@@ -85,6 +91,7 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
             for (const s of STATUSES) condition.set({ name: status.name, type, status: s }, current === s ? 1 : 0)
           }
           drift.set({ name: status.name }, status.drifted.length)
+          unverified.set({ name: status.name }, status.unverifiedDecryptions?.length ?? 0)
           return
         }
         case 'alert':
@@ -93,6 +100,7 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
         case 'phase-started':
         case 'skipped':
         case 'drift':
+        case 'unverified-decryption':
           return
       }
     },

@@ -32,6 +32,8 @@ const FAILURE_REASON: Readonly<Record<ReconcilePhase, string>> = {
   'decrypt-sources': 'DecryptionFailed',
   render: 'BuildFailed',
   decrypt: 'DecryptionFailed',
+  // Flux substitutes inside its build, so a failed substitution is a failed build.
+  substitute: 'BuildFailed',
   drift: 'DriftDetectionFailed',
   apply: 'ReconciliationFailed',
   prune: 'PruneFailed',
@@ -50,7 +52,7 @@ class PhaseFailure extends Error {
 
 /**
  * Reconciles one spec once, like one run of a Flux Kustomization: fetch → decrypt sources →
- * render → decrypt objects → apply → prune → save inventory → wait. Prune never runs after a failed
+ * render → decrypt objects → substitute → apply → prune → save inventory → wait. Prune never runs after a failed
  * apply. When the source is at the revision the previous reconcile applied, nothing is rendered or
  * applied unless `checkDrift` finds objects changed in the cluster, and then only those are
  * re-applied.
@@ -81,6 +83,7 @@ class Run {
   private readonly previousStatus: ReconcileStatus | undefined
   private changeSet: ChangeSet = createChangeSet()
   private drifted: readonly ObjectRef[] = []
+  private unverified: readonly ObjectRef[] = []
   private revision: string | undefined
   private buildDigest: string | undefined
   private inventory: Inventory | undefined
@@ -160,7 +163,7 @@ class Run {
       }
       this.revision = source.revision
     }
-    const { decryptSources, decryptObjects } = this.steps
+    const { decryptSources, decryptObjects, substitute } = this.steps
     let fs: FileSystem = source.fs
     if (decryptSources !== undefined) {
       const original = fs
@@ -168,9 +171,23 @@ class Run {
     }
     const rendered = fs
     let objects = await this.phase('render', () => this.steps.render(rendered, { path, signal: this.deadline }))
+    // Flux's order: build, decrypt each encrypted object, then substitute variables, so a variable
+    // inside an encrypted value is filled in and a variable in a plaintext field of an encrypted
+    // object cannot break its MAC.
     if (decryptObjects !== undefined) {
+      const built = objects
+      const decrypted = await this.phase('decrypt', () => decryptObjects(built, { signal: this.deadline, fs: rendered, path }))
+      if (Array.isArray(decrypted)) {
+        objects = decrypted
+      } else {
+        objects = decrypted.objects
+        this.unverified = decrypted.unverified
+        if (decrypted.unverified.length > 0) this.emit({ type: 'unverified-decryption', name: this.spec.name, refs: decrypted.unverified })
+      }
+    }
+    if (substitute !== undefined) {
       const plain = objects
-      objects = await this.phase('decrypt', () => decryptObjects(plain, { signal: this.deadline }))
+      objects = await this.phase('substitute', () => substitute(plain, { signal: this.deadline, fs: rendered }))
     }
     this.buildDigest = digestOf(objects)
     const loadInventory = this.steps.loadInventory
@@ -242,9 +259,10 @@ class Run {
     await this.waitFor(drifted)
   }
 
-  private async waitFor(refs: readonly ObjectRef[]): Promise<void> {
+  private async waitFor(applied: readonly ObjectRef[]): Promise<void> {
     const wait = this.steps.wait
-    if (this.spec.wait === true && wait !== undefined && refs.length > 0) {
+    const refs = healthRefs(this.spec.wait === true ? applied : [], this.spec.healthChecks ?? [])
+    if (wait !== undefined && refs.length > 0) {
       // The wait gets the time left, less a margin, so that its own timeout (which names the objects
       // that are not ready) fires before the reconcile's deadline (which cannot).
       const left = this.deadlineAt - performance.now()
@@ -284,6 +302,7 @@ class Run {
       changeSet: this.changeSet,
       inventory: this.inventory,
       buildDigest: this.buildDigest,
+      unverifiedDecryptions: this.unverified,
       drifted: this.drifted,
       durations: { ...this.durations },
       finishedAt: this.clock.now().toISOString(),
@@ -296,6 +315,18 @@ class Run {
   private emit(event: ReconcileEvent): void {
     this.options.onEvent?.(event)
   }
+}
+
+/** The objects to wait for: the applied ones (with `wait`) and the explicit health checks, each once. */
+function healthRefs(applied: readonly ObjectRef[], checks: readonly ObjectRef[]): ObjectRef[] {
+  const out: ObjectRef[] = [...applied]
+  const seen = new Set(applied.map(refKey))
+  for (const ref of checks) {
+    if (seen.has(refKey(ref))) continue
+    seen.add(refKey(ref))
+    out.push({ group: ref.group, kind: ref.kind, namespace: ref.namespace, name: ref.name })
+  }
+  return out
 }
 
 /** `sha256:<hex>` over the objects as kustomize prints them: equal builds give equal digests. */

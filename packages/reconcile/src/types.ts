@@ -1,4 +1,5 @@
 import type { ChangeSet, Condition, FileSystem, Inventory, KubeObject, ObjectRef, UnchangedSource } from '@gitops-sdk/core'
+import type { DecryptedObjects } from './decryptRendered.js'
 
 /** What one reconcile does: the settings of one Flux Kustomization. */
 export interface ReconcileSpec {
@@ -10,6 +11,11 @@ export interface ReconcileSpec {
   readonly prune?: boolean | undefined
   /** Wait until every applied object is healthy (kstatus Current). @defaultValue false */
   readonly wait?: boolean | undefined
+  /**
+   * Objects to wait for after every apply until healthy (Flux's `healthChecks`), whether or not
+   * `wait` is set; with `wait` they are waited for besides the applied ones.
+   */
+  readonly healthChecks?: readonly ObjectRef[] | undefined
   /** Deadline of the whole reconcile in milliseconds. @defaultValue 300,000 */
   readonly timeout?: number | undefined
   /** Skip the reconcile and report Ready unchanged. @defaultValue false */
@@ -80,10 +86,22 @@ export interface ReconcileSteps {
   readonly fetch: (input: { readonly lastRevision?: string | undefined; readonly signal: AbortSignal }) => Promise<FetchedSource | UnchangedSource>
   /** Decrypts the generator inputs under `path` in memory, returning a file system that shows them. */
   readonly decryptSources?: (fs: FileSystem, input: { readonly path: string; readonly signal: AbortSignal }) => Promise<FileSystem>
-  /** Builds the objects at `path`, post-build substitution included. */
+  /**
+   * Builds the objects at `path`. Post-build substitution belongs in `substitute`, which runs after
+   * `decryptObjects` as in Flux; a render step that substitutes itself still works, in the old order.
+   */
   readonly render: (fs: FileSystem, input: { readonly path: string; readonly signal: AbortSignal }) => Promise<KubeObject[]>
-  /** Decrypts SOPS-encrypted objects among the rendered ones. */
-  readonly decryptObjects?: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal }) => Promise<KubeObject[]>
+  /**
+   * Decrypts SOPS-encrypted objects among the rendered ones. `fs` is the source they were built
+   * from (after `decryptSources`), to check encrypted documents as written. It may resolve to the
+   * objects, or to a {@link DecryptedObjects} that also tells how their integrity was established.
+   */
+  readonly decryptObjects?: (
+    objects: readonly KubeObject[],
+    input: { readonly signal: AbortSignal; readonly fs: FileSystem; readonly path: string },
+  ) => Promise<KubeObject[] | DecryptedObjects>
+  /** Flux's post-build substitution, after the decryption (`postBuild`); `fs` is the source. */
+  readonly substitute?: (objects: readonly KubeObject[], input: { readonly signal: AbortSignal; readonly fs: FileSystem }) => Promise<KubeObject[]>
   /** Reads the inventory of the previous reconcile, if any. */
   readonly loadInventory?: (input: { readonly signal: AbortSignal }) => Promise<Inventory | undefined>
   /**
@@ -117,6 +135,7 @@ export type ReconcilePhase =
   | 'decrypt-sources'
   | 'render'
   | 'decrypt'
+  | 'substitute'
   | 'drift'
   | 'apply'
   | 'prune'
@@ -130,6 +149,7 @@ export type ReconcileEvent =
   | { readonly type: 'phase-failed'; readonly name: string; readonly phase: ReconcilePhase; readonly durationMs: number; readonly error: unknown }
   | { readonly type: 'skipped'; readonly name: string; readonly reason: 'suspended' | 'unchanged' }
   | { readonly type: 'drift'; readonly name: string; readonly refs: readonly ObjectRef[] }
+  | { readonly type: 'unverified-decryption'; readonly name: string; readonly refs: readonly ObjectRef[] }
   | { readonly type: 'finished'; readonly name: string; readonly status: ReconcileStatus }
 
 /** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
@@ -148,6 +168,12 @@ export interface ReconcileStatus {
   readonly inventory?: Inventory | undefined
   /** sha256 over the rendered objects, in Flux's `sha256:<hex>` form. */
   readonly buildDigest?: string | undefined
+  /**
+   * Encrypted objects decrypted without a MAC check: the build changed them and no document of the
+   * source with their encrypted values verified (lenient decryption integrity). A warning, not a
+   * failure; empty when the decrypt step does not report integrity.
+   */
+  readonly unverifiedDecryptions?: readonly ObjectRef[] | undefined
   /** Objects that had drifted in the cluster and were corrected. */
   readonly drifted: readonly ObjectRef[]
   /** Milliseconds spent per phase. */

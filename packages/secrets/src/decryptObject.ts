@@ -13,6 +13,13 @@ import type { KeyOptions } from './types.js'
 export interface DecryptObjectOptions extends KeyOptions {
   /** What the tree is (a file path or `Kind/namespace/name`), named in errors. @defaultValue `'<object>'` */
   readonly source?: string | undefined
+  /**
+   * Check the MAC. Only a caller that has established the integrity of the encrypted values some
+   * other way (or reports that it could not) turns it off: each value stays authenticated by
+   * AES-GCM against its key path, but values may have been removed or plaintext fields changed.
+   * @defaultValue true
+   */
+  readonly verifyMac?: boolean | undefined
   readonly signal?: AbortSignal | undefined
 }
 

@@ -21,6 +21,7 @@ const flags = {
   interval: { type: 'string' },
   timeout: { type: 'string' },
   'age-key-file': { type: 'string', multiple: true },
+  'decryption-integrity': { type: 'string' },
   substitute: { type: 'string', multiple: true },
   'target-namespace': { type: 'string' },
   force: { type: 'boolean', default: false },
@@ -60,6 +61,11 @@ Flags:
   --interval D           time between reconciles when not --once (default 5m)
   --timeout D            deadline of one reconcile (default 5m)
   --age-key-file F       age identities for SOPS (repeatable; SOPS_AGE_KEY* are read too)
+  --decryption-integrity lenient|strict
+                         an encrypted object the build changed (namespace, labels, prefix) whose
+                         values match no verified encrypted file of the source: lenient (default,
+                         as Flux) decrypts it without a MAC check and warns; strict fails the
+                         reconcile with SOPS_MAC_MISMATCH naming it
   --substitute K=V       a post-build variable (repeatable)
   --target-namespace NS  put every namespaced object in NS
   --force                re-create objects whose immutable fields changed
@@ -104,6 +110,7 @@ Example:
     }
     const shownUrl = redactUrl(url)
     let fetchPhase = ''
+    const integrity = integrityFlag(stringFlag(values, 'decryption-integrity'))
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
     const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
@@ -125,6 +132,7 @@ Example:
       inventory,
       fieldManager: stringFlag(values, 'field-manager') ?? 'gitops',
       identities,
+      decryption: { integrity },
       substitute: Object.keys(variables).length === 0 ? undefined : { variables },
       targetNamespace: stringFlag(values, 'target-namespace'),
       force: booleanFlag(values, 'force'),
@@ -210,4 +218,9 @@ function portFlag(value: string | undefined): number | undefined {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
   return port
+}
+
+function integrityFlag(value: string | undefined): 'lenient' | 'strict' | undefined {
+  if (value === undefined || value === 'lenient' || value === 'strict') return value
+  throw new UsageError(`--decryption-integrity ${value}: expected lenient or strict`, { code: 'CLI_FLAG_INVALID', details: { flag: '--decryption-integrity' } })
 }

@@ -83,7 +83,12 @@ export interface DecryptedFile {
  */
 export async function decryptLoaded(
   loaded: Loaded,
-  options: KeyOptions & { readonly signal?: AbortSignal | undefined; readonly raw?: boolean | undefined; readonly dataKey?: Uint8Array | undefined },
+  options: KeyOptions & {
+    readonly signal?: AbortSignal | undefined
+    readonly raw?: boolean | undefined
+    readonly dataKey?: Uint8Array | undefined
+    readonly verifyMac?: boolean | undefined
+  },
   source: string,
 ): Promise<DecryptedFile> {
   const dataKey = options.dataKey ?? (await recoverDataKey(loaded.metadata, options, source))
@@ -95,7 +100,7 @@ export async function decryptLoaded(
     source,
     raw: options.raw,
   })
-  verifyMac(loaded.metadata, { dataKey, computed }, source)
+  if (options.verifyMac !== false) verifyMac(loaded.metadata, { dataKey, computed }, source)
   return { branches: loaded.branches, dataKey }
 }
 

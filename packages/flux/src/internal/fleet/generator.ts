@@ -64,7 +64,14 @@ export interface GeneratedKustomization {
  *
  * @throws Error naming the component when a component path is not local and relative.
  */
-export async function generateKustomization(fs: FileSystem, dir: string, what: { readonly spec: KustomizationSpec; readonly origins?: boolean }): Promise<GeneratedKustomization> {
+export async function generateKustomization(
+  fs: FileSystem,
+  dir: string,
+  what: {
+    readonly spec: Pick<KustomizationSpec, 'targetNamespace' | 'namePrefix' | 'nameSuffix' | 'patches' | 'components' | 'images'>
+    readonly origins?: boolean | undefined
+  },
+): Promise<GeneratedKustomization> {
   const { spec } = what
   const existing = await findKustomizationFile(fs, dir)
   let kustomization: KubeMap

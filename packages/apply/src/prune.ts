@@ -1,6 +1,6 @@
 import { formatRef, inventoryDiff, refKey } from '@gitops-sdk/core'
 import type { ChangeSet, ChangeSetEntry, Inventory, InventoryEntry, KubeObject } from '@gitops-sdk/core'
-import { pruneDisabled } from './annotations.js'
+import { pruneExclusionReason } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient, PropagationPolicy } from './kubeClient.js'
@@ -39,7 +39,8 @@ export interface PruneOptions {
 /**
  * Deletes exactly the objects of `previous` that `next` no longer has, and only those that still
  * carry this inventory's ownership labels: an object someone else created under the same name is
- * left alone. Objects annotated `prune: disabled` (SDK or Flux spelling) are kept, and so is a
+ * left alone. Objects annotated (or labelled) `prune: disabled`, `reconcile: disabled` or `ssa:
+ * Ignore` (SDK or Flux spelling), as kustomize-controller excludes them, are kept, and so is a
  * Namespace that still holds objects of another inventory; each is reported `skipped` with why.
  * Deletion uses background propagation and goes in reverse apply order (webhooks first, CRDs last).
  *
@@ -151,7 +152,9 @@ async function decide(entry: InventoryEntry, live: KubeObject | null, options: P
     const owner = labels[LABELS.inventoryName] === undefined ? 'no inventory' : `inventory ${labels[LABELS.inventoryNamespace] ?? ''}/${labels[LABELS.inventoryName]}`
     return `not owned by inventory ${options.inventory.namespace}/${options.inventory.name} (it belongs to ${owner})`
   }
-  if (pruneDisabled(live)) return 'its prune annotation is disabled'
+  // As kustomize-controller's delete exclusions: prune disabled, reconcile disabled, ssa Ignore.
+  const excluded = pruneExclusionReason(live)
+  if (excluded !== undefined) return excluded
   const deletion = live.metadata.deletionTimestamp
   if (typeof deletion === 'string' && deletion !== '') return 'already being deleted'
   if (isNamespace(entry)) {

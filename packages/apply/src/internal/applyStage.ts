@@ -253,7 +253,7 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
     case 'configure': {
       // The takeover is written only now, after every object of the stage passed its dry-run.
       if (planned.kind === 'configure' && planned.takeover !== undefined && client.patch !== undefined) {
-        await client.patch({ ...ref, version: p.version }, planned.takeover.patch, { fieldManager: ctx.fieldManager, signal })
+        await takeOver(p, planned.takeover, ctx)
       }
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
       return { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
@@ -264,6 +264,24 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
       return { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
     }
+  }
+}
+
+/** Writes a takeover; a live object changed since it was read fails the patch's resourceVersion test. */
+async function takeOver(p: PreparedObject, takeover: Takeover, ctx: StageContext): Promise<void> {
+  try {
+    await ctx.client.patch?.({ ...p.ref, version: p.version }, takeover.patch, { fieldManager: ctx.fieldManager, signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw ctx.signal.reason
+    if (isGitOpsError(err, 'APPLY_INVALID') && err.message.includes('/metadata/resourceVersion')) {
+      throw new ApplyError({
+        code: 'APPLY_API_ERROR',
+        message: `${formatRef(p.ref)}: changed in the cluster while the fields of ${takeover.managers.join(', ') || 'other managers'} were being taken over; it was not applied (apply again)`,
+        details: { managers: [...takeover.managers] },
+        cause: err,
+      })
+    }
+    throw err
   }
 }
 

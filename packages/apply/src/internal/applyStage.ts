@@ -160,6 +160,13 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     if (ctx.dryRun && isGitOpsError(err, 'APPLY_NOT_FOUND') && ctx.newNamespaces.has(p.ref.namespace)) {
       return { kind: 'create', reason: 'not validated: its namespace is created by this apply' }
     }
+    // A live object without our labels was not read yet: if it says to be left alone, it is
+    // skipped whatever its dry-run said, as Flux checks before it dry-runs.
+    if (current === undefined && isGitOpsError(err)) {
+      const existing = await readLive()
+      const why = existing === null ? undefined : exclusionReason(existing)
+      if (why !== undefined) return { kind: 'skip', reason: why, resourceVersion: rvOf(existing) }
+    }
     if (isGitOpsError(err, 'APPLY_IMMUTABLE_FIELD')) {
       const existing = await readLive()
       if (existing !== null && (ctx.force || forceEnabled(p.object) || forceEnabled(existing))) {

@@ -124,4 +124,17 @@ describe.skipIf(!hasKubectl)('Flux per-object annotations', () => {
     expect(await client.get(cm(ns, 'odd'))).toMatchObject({ data: { key: 'git' } })
     expect((await client.get(cm(ns, 'odd')))?.data).toEqual({ key: 'git' })
   })
+
+  it('reconcile: disabled on a live object the inventory does not own yet wins over a failing dry-run', async () => {
+    const ns = await env.cluster.namespace('rec-unowned')
+    const inventory = { name: 'inv', namespace: ns }
+    const client = env.cluster.client
+    const theirs = annotated(deployment(ns, 'web', { labels: { app: 'theirs' } }), { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' })
+    await env.cluster.kubectlApply([theirs], 'someone')
+    const before = await client.get({ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' })
+    // Git changes the immutable selector: the dry-run would fail, but the object is not ours to touch.
+    const result = await applyAll([deployment(ns, 'web', { labels: { app: 'git' } })], { client, fieldManager, inventory })
+    expect(result.entries).toEqual([{ ref: { group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }, action: 'skipped', reason: 'its reconcile annotation is disabled', resourceVersion: before?.metadata.resourceVersion }])
+    expect((await client.get({ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }))?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion)
+  })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
-import { forceEnabled, pruneDisabled, ssaPolicy } from './annotations.js'
+import { exclusionReason, forceEnabled, pruneDisabled, pruneExclusionReason, reconcileDisabled, ssaPolicy, unknownAnnotations } from './annotations.js'
 
 const annotated = (annotations: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations } })
 
@@ -12,6 +12,8 @@ describe('annotations', () => {
     { annotations: { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' }, policy: 'Merge' },
     { annotations: { 'gitops-sdk.io/ssa': 'Ignore', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }, policy: 'Ignore' },
     { annotations: { 'gitops-sdk.io/ssa': 'bogus' }, policy: 'Override' },
+    { annotations: { 'kustomize.toolkit.fluxcd.io/ssa': 'IFNOTPRESENT' }, policy: 'IfNotPresent' },
+    { annotations: { 'kustomize.toolkit.fluxcd.io/ssa': '' }, policy: 'Override' },
   ])('reads the ssa policy $policy from $annotations', ({ annotations, policy }) => {
     expect(ssaPolicy(annotated(annotations))).toBe(policy)
   })
@@ -23,5 +25,33 @@ describe('annotations', () => {
     expect(forceEnabled(annotated({ 'kustomize.toolkit.fluxcd.io/force': 'enabled' }))).toBe(true)
     expect(forceEnabled(annotated({ 'gitops-sdk.io/force': 'disabled' }))).toBe(false)
     expect(forceEnabled(undefined)).toBe(false)
+  })
+
+  it('reads labels as Flux does, besides annotations', () => {
+    const labelled: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge', 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } }
+    expect(ssaPolicy(labelled)).toBe('Merge')
+    expect(reconcileDisabled(labelled)).toBe(true)
+    expect(exclusionReason(labelled)).toBe('its reconcile annotation is disabled')
+  })
+
+  it('gives the reasons apply and prune leave an object alone', () => {
+    expect(exclusionReason(annotated({ 'gitops-sdk.io/ssa': 'Ignore' }))).toBe('its ssa annotation is Ignore')
+    expect(exclusionReason(annotated({ 'gitops-sdk.io/prune': 'disabled' }))).toBeUndefined()
+    expect(pruneExclusionReason(annotated({ 'gitops-sdk.io/prune': 'disabled' }))).toBe('its prune annotation is disabled')
+    expect(pruneExclusionReason(annotated({ 'kustomize.toolkit.fluxcd.io/reconcile': 'Disabled' }))).toBe('its reconcile annotation is disabled')
+    expect(pruneExclusionReason(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }))).toBeUndefined()
+  })
+
+  it('lists unknown values, and only those', () => {
+    expect(unknownAnnotations(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'merge-ish', 'gitops-sdk.io/prune': 'Disabled', 'kustomize.toolkit.fluxcd.io/force': 'yes' }))).toEqual([
+      { key: 'kustomize.toolkit.fluxcd.io/ssa', value: 'merge-ish', in: 'annotations' },
+      { key: 'kustomize.toolkit.fluxcd.io/force', value: 'yes', in: 'annotations' },
+    ])
+    expect(unknownAnnotations(annotated({ unrelated: 'x' }))).toEqual([])
+  })
+
+  it('never reads inherited properties as annotations', () => {
+    const polluted = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations: Object.create({ 'kustomize.toolkit.fluxcd.io/ssa': 'Ignore' }) as Record<string, string> } } as KubeObject
+    expect(ssaPolicy(polluted)).toBe('Override')
   })
 })

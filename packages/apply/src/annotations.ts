@@ -1,19 +1,32 @@
+import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 
 /**
  * The per-object annotations the SDK reads, under its prefix `gitops-sdk.io/`. Each has the meaning
  * of Flux's `kustomize.toolkit.fluxcd.io/*` annotation of the same name, and Flux's spelling is
- * honoured too (see {@link FLUX_ANNOTATIONS}), so repositories made for Flux work unchanged.
+ * honoured too (see {@link FLUX_ANNOTATIONS}), so repositories made for Flux work unchanged. As in
+ * Flux, each is read from the object's labels as well as its annotations, and values are compared
+ * ignoring case.
  *
- * - `gitops-sdk.io/ssa`: `IfNotPresent` applies the object only when it does not exist yet;
- *   `Ignore` never applies it; `Override` (the default) applies it every time.
+ * - `gitops-sdk.io/ssa`: `Override` (the default) applies the object every time and takes over the
+ *   fields kubectl holds; `Merge` applies it but leaves other managers' fields alone;
+ *   `IfNotPresent` applies the object only when it does not exist yet; `Ignore` never applies or
+ *   prunes it.
  * - `gitops-sdk.io/prune: disabled` keeps the object in the cluster when it leaves the inventory.
+ * - `gitops-sdk.io/reconcile: disabled` leaves the live object alone: not applied, not pruned, not
+ *   reported as drift.
  * - `gitops-sdk.io/force: enabled` deletes and re-creates the object when an immutable field changed.
  */
-export const ANNOTATIONS: { readonly ssa: 'gitops-sdk.io/ssa'; readonly prune: 'gitops-sdk.io/prune'; readonly force: 'gitops-sdk.io/force' } = {
+export const ANNOTATIONS: {
+  readonly ssa: 'gitops-sdk.io/ssa'
+  readonly prune: 'gitops-sdk.io/prune'
+  readonly force: 'gitops-sdk.io/force'
+  readonly reconcile: 'gitops-sdk.io/reconcile'
+} = {
   ssa: 'gitops-sdk.io/ssa',
   prune: 'gitops-sdk.io/prune',
   force: 'gitops-sdk.io/force',
+  reconcile: 'gitops-sdk.io/reconcile',
 }
 
 /** Flux's spellings of {@link ANNOTATIONS}, honoured with the same meaning. */
@@ -21,10 +34,12 @@ export const FLUX_ANNOTATIONS: {
   readonly ssa: 'kustomize.toolkit.fluxcd.io/ssa'
   readonly prune: 'kustomize.toolkit.fluxcd.io/prune'
   readonly force: 'kustomize.toolkit.fluxcd.io/force'
+  readonly reconcile: 'kustomize.toolkit.fluxcd.io/reconcile'
 } = {
   ssa: 'kustomize.toolkit.fluxcd.io/ssa',
   prune: 'kustomize.toolkit.fluxcd.io/prune',
   force: 'kustomize.toolkit.fluxcd.io/force',
+  reconcile: 'kustomize.toolkit.fluxcd.io/reconcile',
 }
 
 /**
@@ -39,30 +54,118 @@ export const LABELS: { readonly inventoryName: 'gitops-sdk.io/inventory-name'; r
 /** How an object asks to be applied, from its `ssa` annotation. */
 export type SsaPolicy = 'Override' | 'Merge' | 'IfNotPresent' | 'Ignore'
 
-function annotation(object: KubeObject | undefined, key: 'ssa' | 'prune' | 'force'): string | undefined {
-  const annotations = object?.metadata.annotations
-  if (annotations === undefined) return undefined
-  return annotations[ANNOTATIONS[key]] ?? annotations[FLUX_ANNOTATIONS[key]]
+type AnnotationName = keyof typeof ANNOTATIONS
+
+/** The values each annotation knows; any other value counts as none, as in Flux. */
+const KNOWN_VALUES: { readonly [K in AnnotationName]: readonly string[] } = {
+  ssa: ['override', 'merge', 'ifnotpresent', 'ignore'],
+  prune: ['disabled', 'enabled'],
+  force: ['enabled', 'disabled'],
+  reconcile: ['disabled', 'enabled'],
+}
+
+/** One annotation (or label) with a value the SDK does not know. */
+export interface UnknownAnnotation {
+  /** The key as written, e.g. `kustomize.toolkit.fluxcd.io/ssa`. */
+  readonly key: string
+  readonly value: string
+  /** Where it was found. */
+  readonly in: 'annotations' | 'labels'
 }
 
 /**
- * The apply policy of an object from its `ssa` annotation (either spelling); unknown values count as
- * `Override`, as in Flux.
+ * Every value of one annotation on the object, in the order they are consulted: the SDK's
+ * annotation, its label, Flux's annotation, Flux's label. Empty values are no values, as in Flux.
+ */
+function values(object: KubeObject | undefined, name: AnnotationName): { key: string; value: string; in: 'annotations' | 'labels' }[] {
+  if (object === undefined) return []
+  const { annotations, labels } = object.metadata
+  const out: { key: string; value: string; in: 'annotations' | 'labels' }[] = []
+  for (const key of [ANNOTATIONS[name], FLUX_ANNOTATIONS[name]]) {
+    for (const [where, map] of [['annotations', annotations], ['labels', labels]] as const) {
+      if (!isKubeMap(map) || !Object.hasOwn(map, key)) continue
+      const value = map[key]
+      if (typeof value === 'string' && value !== '') out.push({ key, value, in: where })
+    }
+  }
+  return out
+}
+
+/** Whether any spelling of the annotation (or label) has `value`, ignoring case, as Flux matches. */
+function has(object: KubeObject | undefined, name: AnnotationName, value: string): boolean {
+  return values(object, name).some((v) => v.value.toLowerCase() === value)
+}
+
+/**
+ * The apply policy of an object from its `ssa` annotation or label (either spelling, any case).
+ * Values Flux does not know count as `Override`, as in Flux (see {@link unknownAnnotations} to
+ * report them). When several spellings disagree, `Ignore` wins over `IfNotPresent`, which wins
+ * over `Merge`: each is a match of Flux's selectors, checked in that order.
  */
 export function ssaPolicy(object: KubeObject | undefined): SsaPolicy {
-  const value = annotation(object, 'ssa')?.toLowerCase()
-  if (value === 'ignore') return 'Ignore'
-  if (value === 'ifnotpresent') return 'IfNotPresent'
-  if (value === 'merge') return 'Merge'
+  if (has(object, 'ssa', 'ignore')) return 'Ignore'
+  if (has(object, 'ssa', 'ifnotpresent')) return 'IfNotPresent'
+  if (has(object, 'ssa', 'merge')) return 'Merge'
   return 'Override'
 }
 
-/** Tells whether the object's `prune` annotation (either spelling) is `disabled`. */
+/** Tells whether the object's `prune` annotation or label (either spelling) is `disabled`. */
 export function pruneDisabled(object: KubeObject | undefined): boolean {
-  return annotation(object, 'prune')?.toLowerCase() === 'disabled'
+  return has(object, 'prune', 'disabled')
 }
 
-/** Tells whether the object's `force` annotation (either spelling) is `enabled`. */
+/** Tells whether the object's `force` annotation or label (either spelling) is `enabled`. */
 export function forceEnabled(object: KubeObject | undefined): boolean {
-  return annotation(object, 'force')?.toLowerCase() === 'enabled'
+  return has(object, 'force', 'enabled')
+}
+
+/** Tells whether the object's `reconcile` annotation or label (either spelling) is `disabled`. */
+export function reconcileDisabled(object: KubeObject | undefined): boolean {
+  return has(object, 'reconcile', 'disabled')
+}
+
+/**
+ * The object's `ssa`, `prune`, `force` and `reconcile` annotations and labels whose values the SDK
+ * (like Flux) does not know, such as `ssa: merge-ish`. Flux ignores them silently (the object is
+ * applied as if they were absent); `applyAll` does the same and reports each as an
+ * `unknown-annotation` warning.
+ */
+export function unknownAnnotations(object: KubeObject | undefined): UnknownAnnotation[] {
+  const out: UnknownAnnotation[] = []
+  for (const name of Object.keys(KNOWN_VALUES) as AnnotationName[]) {
+    for (const v of values(object, name)) if (!KNOWN_VALUES[name].includes(v.value.toLowerCase())) out.push(v)
+  }
+  return out
+}
+
+/**
+ * Why the object is left alone by apply and drift, as Flux's exclusion selector decides: its
+ * `reconcile` is `disabled` or its `ssa` is `Ignore`; `undefined` when it is not.
+ */
+export function exclusionReason(object: KubeObject | undefined): string | undefined {
+  if (reconcileDisabled(object)) return 'its reconcile annotation is disabled'
+  if (has(object, 'ssa', 'ignore')) return 'its ssa annotation is Ignore'
+  return undefined
+}
+
+/**
+ * Why prune keeps the live object, as kustomize-controller's delete exclusions decide: `prune:
+ * disabled`, `reconcile: disabled` or `ssa: Ignore`; `undefined` when it may be deleted.
+ */
+export function pruneExclusionReason(live: KubeObject | undefined): string | undefined {
+  if (pruneDisabled(live)) return 'its prune annotation is disabled'
+  return exclusionReason(live)
+}
+
+/** The values an annotation key knows, for messages: e.g. `Override, Merge, IfNotPresent or Ignore`. */
+export function knownValuesOf(key: string): string {
+  const name = key.slice(key.indexOf('/') + 1)
+  switch (name) {
+    case 'ssa':
+      return 'known values: Override, Merge, IfNotPresent, Ignore'
+    case 'force':
+      return 'known values: enabled, disabled'
+    default:
+      return 'known values: disabled, enabled'
+  }
 }

@@ -11,7 +11,9 @@ import type { StageContext } from './internal/applyStage.js'
 import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
 import { compareForApply, isNamespace, STAGES } from './internal/stages.js'
-import type { ApplyProgress, ApplyResult, ApplyWarning, PlacementOptions } from './types.js'
+import { takeoverManagers } from './internal/takeover.js'
+import { knownValuesOf, unknownAnnotations } from './annotations.js'
+import type { ApplyProgress, ApplyResult, ApplyWarning, PlacementOptions, UnknownAnnotationWarning } from './types.js'
 import { waitFor } from './waitFor.js'
 
 /** Options of {@link applyAll}. */
@@ -27,11 +29,28 @@ export interface ApplyOptions extends PlacementOptions {
    */
   readonly force?: boolean | undefined
   /**
-   * Take ownership of fields other managers own, as Flux always does (`force=true` on the apply
-   * request). With `false`, such an apply fails with `APPLY_FIELD_CONFLICT`.
+   * Who wins a field another manager owns. `'force'`, Flux's behaviour: Git's values win (the
+   * apply is forced, after the takeover of kubectl's fields, see `takeOverManagers`). `'fail'`,
+   * kubectl's behaviour: nothing is taken over and a conflict fails with `APPLY_FIELD_CONFLICT`
+   * naming the object, the managers and the fields.
+   * @defaultValue 'force'
+   */
+  readonly conflicts?: 'force' | 'fail' | undefined
+  /**
+   * The older spelling of `conflicts`, kept for existing callers: `false` is `conflicts: 'fail'`.
    * @defaultValue true
    */
   readonly forceConflicts?: boolean | undefined
+  /**
+   * Field managers whose fields are taken over before each apply, besides the ones Flux takes
+   * over (`kubectl` and every `kubectl-*` manager, with Apply and Update operations, and
+   * `before-first-apply`), by exact name, with either operation (Flux's `--override-manager`).
+   * Taking over means the entries of those managers in `metadata.managedFields` become this field
+   * manager's, by one JSON patch, so the forced apply then removes the fields they added that Git
+   * lacks. Not for objects annotated `ssa: Merge`, nor with `conflicts: 'fail'`.
+   * @defaultValue []
+   */
+  readonly takeOverManagers?: readonly string[] | undefined
   /** Validate everything with server-side dry-runs and report what would happen; write nothing. @defaultValue false */
   readonly dryRun?: boolean | undefined
   /** Requests in flight at once. @defaultValue 8 */
@@ -62,8 +81,14 @@ export interface ApplyOptions extends PlacementOptions {
  * and ClusterRoles first, then a wait until the CRDs are Established and the Namespaces exist; then
  * `*Class` kinds; then everything else in Flux's kind order; admission webhooks last. Within a stage
  * objects go `concurrency` at a time. Objects whose apply would change nothing are reported
- * `unchanged` and not written (their resourceVersion stays). Objects annotated `ssa: Ignore` or
- * `ssa: IfNotPresent` (SDK or Flux spelling) are skipped as Flux skips them.
+ * `unchanged` and not written (their resourceVersion stays). Per-object annotations (or labels,
+ * SDK or Flux spelling) are honoured as kustomize-controller honours them: `reconcile: disabled`
+ * and `ssa: Ignore` objects are skipped, `ssa: IfNotPresent` ones are skipped when they exist,
+ * `force: enabled` ones are re-created on an immutable change. By default Git wins every field,
+ * as in Flux: before applying, the fields kubectl (any `kubectl*` manager), `before-first-apply`
+ * and `takeOverManagers` hold are taken over (one JSON patch of `metadata.managedFields`, except
+ * for `ssa: Merge` objects), then the apply is forced. Unknown annotation values are ignored, as
+ * in Flux, and reported as `unknown-annotation` warnings.
  *
  * Before anything is written, every kind is looked up and every namespace settled; then each
  * stage is dry-run in full before any of it is written, so a bad object stops the apply before it
@@ -71,7 +96,7 @@ export interface ApplyOptions extends PlacementOptions {
  *
  * @throws an {@link ApplyError} carrying the change set so far and every failure:
  * `APPLY_INVALID`, `APPLY_IMMUTABLE_FIELD` (without `force`), `APPLY_FIELD_CONFLICT` (with
- * `forceConflicts: false`), `APPLY_UNKNOWN_KIND`, `APPLY_NAMESPACE_MISSING`,
+ * `conflicts: 'fail'`), `APPLY_UNKNOWN_KIND`, `APPLY_NAMESPACE_MISSING`,
  * `APPLY_CLUSTER_SCOPED_FORBIDDEN`, `APPLY_DUPLICATE_OBJECT`, `APPLY_FORBIDDEN`,
  * `APPLY_WAIT_TIMEOUT` (a stage's CRDs never became Established), `APPLY_UNREACHABLE`,
  * `APPLY_REQUEST_TIMEOUT`, `APPLY_RECREATE_INVALID` (with `force`, the replacement of an object
@@ -121,7 +146,8 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     client,
     fieldManager,
     force: options.force ?? false,
-    forceConflicts: options.forceConflicts ?? true,
+    forceConflicts: conflictsOf(options) === 'force',
+    takeOver: conflictsOf(options) === 'force' ? takeoverManagers(fieldManager, options.takeOverManagers ?? []) : undefined,
     dryRun: options.dryRun ?? false,
     alwaysDryRun: options.alwaysDryRun ?? false,
     selector: options.inventory === undefined ? undefined : ownershipSelector(options.inventory),
@@ -155,9 +181,28 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
       }
     }
   }
-  const warnings: ApplyWarning[] = options.history?.observe(fieldManager, observed) ?? []
+  const warnings: ApplyWarning[] = [...unknownAnnotationWarnings(prepared), ...(options.history?.observe(fieldManager, observed) ?? [])]
   for (const warning of warnings) emit({ type: 'warning', warning })
   return { entries, warnings, inventory: createInventory(prepared.map((p) => ({ ...p.ref, version: p.version }))) }
+}
+
+/** Who wins a conflicting field, from `conflicts` or the older `forceConflicts`. */
+function conflictsOf(options: ApplyOptions): 'force' | 'fail' {
+  if (options.conflicts !== undefined) return options.conflicts
+  return options.forceConflicts === false ? 'fail' : 'force'
+}
+
+/** One warning per annotation value that Flux (and so the SDK) does not know and ignores. */
+function unknownAnnotationWarnings(prepared: readonly PreparedObject[]): UnknownAnnotationWarning[] {
+  return prepared.flatMap((p) =>
+    unknownAnnotations(p.object).map((a): UnknownAnnotationWarning => ({
+      type: 'unknown-annotation',
+      ref: p.ref,
+      key: a.key,
+      value: a.value,
+      message: `${formatRef(p.ref)}: unknown value ${JSON.stringify(a.value)} of ${a.in === 'labels' ? 'label' : 'annotation'} ${a.key} ignored, as Flux ignores it (${knownValuesOf(a.key)})`,
+    })),
+  )
 }
 
 function notApplied(items: readonly PreparedObject[]): ChangeSetEntry[] {
@@ -181,4 +226,12 @@ function checkOptions(objects: readonly KubeObject[], options: ApplyOptions): vo
   }
   if (options.applySet === true && options.inventory === undefined) throw new TypeError('applyAll: options.applySet needs options.inventory')
   if (options.targetNamespace === '') throw new TypeError('applyAll: options.targetNamespace must not be empty')
+  if (options.conflicts !== undefined && !(['force', 'fail'] as readonly unknown[]).includes(options.conflicts)) throw new TypeError("applyAll: options.conflicts must be 'force' or 'fail'")
+  if (options.conflicts !== undefined && options.forceConflicts !== undefined && (options.conflicts === 'force') !== options.forceConflicts) {
+    throw new TypeError('applyAll: options.conflicts and options.forceConflicts disagree; pass only conflicts')
+  }
+  const extra = options.takeOverManagers
+  if (extra !== undefined && (!Array.isArray(extra) || extra.some((m) => typeof m !== 'string' || m === '' || m.length > 128))) {
+    throw new TypeError('applyAll: options.takeOverManagers must be an array of non-empty field manager names of at most 128 characters')
+  }
 }

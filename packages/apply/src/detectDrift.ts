@@ -1,5 +1,6 @@
 import { refKey } from '@gitops-sdk/core'
 import type { KubeObject, ObjectRef } from '@gitops-sdk/core'
+import { exclusionReason } from './annotations.js'
 import type { KubeClient } from './kubeClient.js'
 import { fetchLive } from './internal/liveObjects.js'
 import { provablyUnchanged } from './internal/noop.js'
@@ -59,6 +60,8 @@ export async function detectDrift(state: DriftState, options: DetectDriftOptions
   // Objects that cannot even be prepared any more (their CRD is gone) need an apply to tell.
   const drifted: ObjectRef[] = [...failures.map((f) => f.ref), ...prepared.filter((p) => !p.served).map((p) => p.ref)]
   for (const p of served) {
+    // `reconcile: disabled` or `ssa: Ignore` in Git: apply leaves it alone, so it is no drift.
+    if (exclusionReason(p.object) !== undefined) continue
     const key = refKey(p.ref)
     const current = live.get(key)
     // Absent from a label-selected LIST: deleted, or its labels were removed. Either way, drift.
@@ -67,6 +70,7 @@ export async function detectDrift(state: DriftState, options: DetectDriftOptions
       continue
     }
     if (current.metadata.resourceVersion === state.resourceVersions.get(key)) continue
+    if (exclusionReason(current) !== undefined) continue
     if (options.fieldManager !== undefined && provablyUnchanged(p.object, current, options.fieldManager)) continue
     drifted.push(p.ref)
   }

@@ -1,6 +1,6 @@
 import { formatRef, inventoryDiff, inventoryOf, isGitOpsError, refKey } from '@gitops-sdk/core'
 import type { Inventory, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
-import { ssaPolicy } from './annotations.js'
+import { exclusionReason, pruneExclusionReason, ssaPolicy } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import type { KubeClient } from './kubeClient.js'
@@ -20,7 +20,8 @@ import type { PlacementOptions } from './types.js'
 /**
  * How an object compares with the cluster: `unchanged`; `drifted` (applying would change it);
  * `missing` (not in the cluster, applying creates it); `orphaned` (in the previous inventory but
- * no longer in Git, so prune would delete it); `skipped` (its ssa annotation says so); `failed`
+ * no longer in Git, so prune would delete it); `skipped` (its `ssa` or `reconcile` annotation
+ * says so, as apply would skip it); `failed`
  * (the server refused the dry-run, see `reason`).
  */
 export type DriftStatus = 'unchanged' | 'drifted' | 'missing' | 'orphaned' | 'skipped' | 'failed'
@@ -126,7 +127,9 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
   // Not in a label-selected LIST: it may exist without our labels, so read it.
   const listed = live.get(refKey(ref))
   const current = listed === undefined ? ((await client.get({ ...ref, version: p.version }, { signal })) ?? null) : listed
-  if (ssaPolicy(p.object) === 'Ignore' || (current !== null && ssaPolicy(current) === 'Ignore')) return { ref, status: 'skipped', fields: [], reason: 'its ssa annotation is Ignore' }
+  // As apply: `reconcile: disabled` and `ssa: Ignore` (in Git or live) are left alone, not drift.
+  const excluded = exclusionReason(p.object) ?? (current === null ? undefined : exclusionReason(current))
+  if (excluded !== undefined) return { ref, status: 'skipped', fields: [], reason: excluded }
   if (ssaPolicy(p.object) === 'IfNotPresent' && current !== null) return { ref, status: 'skipped', fields: [], reason: 'it exists and its ssa annotation is IfNotPresent' }
   if (current !== null && provablyUnchanged(p.object, current, options.fieldManager ?? DEFAULT_FIELD_MANAGER)) return { ref, status: 'unchanged', fields: [] }
   let result: KubeObject
@@ -166,6 +169,8 @@ async function orphaned(previous: Inventory, prepared: readonly PreparedObject[]
     const object = live.get(refKey(e))
     if (object === undefined || object === null) continue
     if (options.inventory !== undefined && !ownedBy(object, options.inventory)) continue
+    // What prune keeps is no orphan it would delete.
+    if (pruneExclusionReason(object) !== undefined) continue
     const ref = { group: e.group, kind: e.kind, namespace: e.namespace, name: e.name }
     out.push({ ref, status: 'orphaned', fields: [], reason: 'in the inventory but no longer in Git; prune deletes it' })
   }

@@ -3,8 +3,8 @@ export type { ApplyOptions } from './applyAll.js'
 export { applyAll } from './applyAll.js'
 export type { ApplyHistory, FieldOverride, ObservedApply } from './applyHistory.js'
 export { createApplyHistory } from './applyHistory.js'
-export type { SsaPolicy } from './annotations.js'
-export { ANNOTATIONS, FLUX_ANNOTATIONS, forceEnabled, LABELS, pruneDisabled, ssaPolicy } from './annotations.js'
+export type { SsaPolicy, UnknownAnnotation } from './annotations.js'
+export { ANNOTATIONS, FLUX_ANNOTATIONS, forceEnabled, LABELS, pruneDisabled, reconcileDisabled, ssaPolicy, unknownAnnotations } from './annotations.js'
 export { APPLYSET, applySetId } from './applySet.js'
 export type { HealthStatus, ObjectHealth } from './computeStatus.js'
 export { computeStatus } from './computeStatus.js'
@@ -18,6 +18,8 @@ export type {
   ApiResource,
   CreateRequestOptions,
   DeleteRequestOptions,
+  JsonPatchOperation,
+  JsonPatchRequestOptions,
   KindTarget,
   KubeClient,
   KubeConfigLike,
@@ -28,7 +30,7 @@ export type {
   RequestOptions,
   ServerSideApplyOptions,
 } from './kubeClient.js'
-export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, PlacementOptions, ReconcileLoopWarning } from './types.js'
+export type { ApplyProgress, ApplyResult, ApplyStage, ApplyWarning, InventoryRef, PlacementOptions, ReconcileLoopWarning, UnknownAnnotationWarning } from './types.js'
 export type { ObjectStatus, WaitOptions, WaitProgress } from './waitFor.js'
 export { waitFor } from './waitFor.js'
 export type { LoadInventoryOptions, SaveInventoryOptions, StoredInventory } from './inventoryStorage.js'

@@ -1,4 +1,4 @@
-import type { KubeObject, ObjectRef } from '@gitops-sdk/core'
+import type { KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 
 /** One kind the API server serves, as discovery describes it. */
 export interface ApiResource {
@@ -68,6 +68,22 @@ export interface CreateRequestOptions extends RequestOptions {
   readonly dryRun?: boolean | undefined
 }
 
+/** Options of a JSON patch request. */
+export interface JsonPatchRequestOptions extends RequestOptions {
+  /** The manager the write is recorded under (as an Update operation). */
+  readonly fieldManager: string
+  /** Validate and compute the result without persisting it (`dryRun=All`). */
+  readonly dryRun?: boolean | undefined
+}
+
+/** One operation of an RFC 6902 JSON patch (the operations the SDK sends). */
+export interface JsonPatchOperation {
+  readonly op: 'test' | 'replace' | 'remove' | 'add'
+  /** A JSON pointer, e.g. `/metadata/managedFields`. */
+  readonly path: string
+  readonly value?: KubeValue | undefined
+}
+
 /** How dependents of a deleted object are handled. */
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan'
 
@@ -126,6 +142,12 @@ export interface KubeClient {
    * (409 AlreadyExists).
    */
   create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject>
+  /**
+   * Applies an RFC 6902 JSON patch (`application/json-patch+json`) to the object; resolves to the
+   * object the server answered. `applyAll` uses it to take over the fields of kubectl and other
+   * listed managers, as Flux does; a client without it applies without that takeover.
+   */
+  patch?(target: ObjectTarget, operations: readonly JsonPatchOperation[], options: JsonPatchRequestOptions): Promise<KubeObject>
   /** Deletes the object; resolves to `false` when it was already gone. */
   delete(target: ObjectTarget, options?: DeleteRequestOptions): Promise<boolean>
 }

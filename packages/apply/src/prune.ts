@@ -1,6 +1,6 @@
 import { formatRef, inventoryDiff, refKey } from '@gitops-sdk/core'
 import type { ChangeSet, ChangeSetEntry, ChangeSetReasonCode, Inventory, InventoryEntry, KubeObject } from '@gitops-sdk/core'
-import { pruneDisabled } from './annotations.js'
+import { exclusionReason, pruneDisabled, reconcileDisabled } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient, PropagationPolicy } from './kubeClient.js'
@@ -39,7 +39,8 @@ export interface PruneOptions {
 /**
  * Deletes exactly the objects of `previous` that `next` no longer has, and only those that still
  * carry this inventory's ownership labels: an object someone else created under the same name is
- * left alone. Objects annotated `prune: disabled` (SDK or Flux spelling) are kept, and so is a
+ * left alone. Objects annotated (or labelled) `prune: disabled`, `reconcile: disabled` or `ssa:
+ * Ignore` (SDK or Flux spelling), as kustomize-controller excludes them, are kept, and so is a
  * Namespace that still holds objects of another inventory; each is reported `skipped` with why
  * (`reason`) and a {@link ChangeSetReasonCode} (`reasonCode`). The Namespace that holds the
  * inventory itself, and the inventory's own ConfigMap or Secret, are never deleted (`PRUNE_HOLDS_INVENTORY`,
@@ -167,7 +168,10 @@ async function decide(entry: InventoryEntry, live: KubeObject | null, options: P
     const owner = labels[LABELS.inventoryName] === undefined ? 'no inventory' : `inventory ${labels[LABELS.inventoryNamespace] ?? ''}/${labels[LABELS.inventoryName]}`
     return { reason: `not owned by inventory ${options.inventory.namespace}/${options.inventory.name} (it belongs to ${owner})`, code: 'PRUNE_NOT_OWNED' }
   }
+  // As kustomize-controller's delete exclusions: prune disabled, reconcile disabled, ssa Ignore.
   if (pruneDisabled(live)) return { reason: 'its prune annotation is disabled', code: 'PRUNE_DISABLED' }
+  const excluded = exclusionReason(live)
+  if (excluded !== undefined) return { reason: excluded, code: reconcileDisabled(live) ? 'PRUNE_RECONCILE_DISABLED' : 'PRUNE_SSA_IGNORE' }
   const deletion = live.metadata.deletionTimestamp
   if (typeof deletion === 'string' && deletion !== '') return { reason: 'already being deleted', code: 'PRUNE_ALREADY_DELETED' }
   if (isNamespace(entry)) {

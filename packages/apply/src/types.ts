@@ -45,8 +45,23 @@ export interface ReconcileLoopWarning {
   readonly message: string
 }
 
+/**
+ * An `ssa`, `prune`, `force` or `reconcile` annotation (or label) whose value is unknown, such as
+ * `ssa: merge-ish`. Flux ignores such values silently, and so does the apply (the object is
+ * treated as if it were absent); the warning says so.
+ */
+export interface UnknownAnnotationWarning {
+  readonly type: 'unknown-annotation'
+  readonly ref: ObjectRef
+  /** The key as written, e.g. `kustomize.toolkit.fluxcd.io/ssa`. */
+  readonly key: string
+  readonly value: string
+  /** One line for logs and events. */
+  readonly message: string
+}
+
 /** Something an apply noticed that did not stop it. */
-export type ApplyWarning = ReconcileLoopWarning
+export type ApplyWarning = ReconcileLoopWarning | UnknownAnnotationWarning
 
 /** The outcome of `applyAll`: the change set, plus what it noticed and the resulting inventory. */
 export interface ApplyResult extends ChangeSet {

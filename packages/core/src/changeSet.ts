@@ -12,6 +12,8 @@ export type Action = 'created' | 'configured' | 'unchanged' | 'deleted' | 'skipp
  * - `PRUNE_IS_INVENTORY`: the ConfigMap or Secret that stores the inventory.
  * - `PRUNE_NOT_OWNED`: the live object carries another inventory's labels, or none.
  * - `PRUNE_DISABLED`: its prune annotation is `disabled`.
+ * - `PRUNE_RECONCILE_DISABLED`: its reconcile annotation is `disabled` (Flux leaves such objects alone).
+ * - `PRUNE_SSA_IGNORE`: its ssa annotation is `Ignore`.
  * - `PRUNE_FOREIGN_OBJECTS`: a Namespace that still holds objects of another inventory.
  * - `PRUNE_ALREADY_DELETED`: it was gone already, or is being deleted.
  */
@@ -20,6 +22,8 @@ export type ChangeSetReasonCode =
   | 'PRUNE_IS_INVENTORY'
   | 'PRUNE_NOT_OWNED'
   | 'PRUNE_DISABLED'
+  | 'PRUNE_RECONCILE_DISABLED'
+  | 'PRUNE_SSA_IGNORE'
   | 'PRUNE_FOREIGN_OBJECTS'
   | 'PRUNE_ALREADY_DELETED'
 

@@ -4,7 +4,7 @@
 // changed ones. A dry-run failure anywhere in the stage writes nothing of it.
 import { formatRef, isGitOpsError, refKey } from '@gitops-sdk/core'
 import type { ChangeSetEntry, KubeObject, ObjectRef } from '@gitops-sdk/core'
-import { forceEnabled, ssaPolicy } from '../annotations.js'
+import { exclusionReason, forceEnabled, ssaPolicy } from '../annotations.js'
 import type { FieldOverride, ObservedApply } from '../applyHistory.js'
 import { computeStatus } from '../computeStatus.js'
 import type { ApplyFailure } from '../errors.js'
@@ -19,6 +19,8 @@ import { omit } from './omit.js'
 import { settleAll } from './pool.js'
 import type { PreparedObject } from './prepare.js'
 import { sleep } from './sleep.js'
+import { planTakeover } from './takeover.js'
+import type { Takeover, TakeoverManager } from './takeover.js'
 
 /** What a stage needs. */
 export interface StageContext {
@@ -26,6 +28,8 @@ export interface StageContext {
   readonly fieldManager: string
   readonly force: boolean
   readonly forceConflicts: boolean
+  /** Managers whose fields are taken over before applying; undefined when conflicts fail instead. */
+  readonly takeOver: readonly TakeoverManager[] | undefined
   readonly dryRun: boolean
   readonly alwaysDryRun: boolean
   readonly selector: string | undefined
@@ -53,7 +57,7 @@ type Plan =
   | { readonly kind: 'skip'; readonly reason: string; readonly resourceVersion?: string | undefined }
   | { readonly kind: 'unchanged'; readonly resourceVersion: string | undefined; readonly current: boolean }
   | { readonly kind: 'create'; readonly reason?: string | undefined }
-  | { readonly kind: 'configure'; readonly overrides: readonly FieldOverride[]; readonly reason?: string | undefined }
+  | { readonly kind: 'configure'; readonly overrides: readonly FieldOverride[]; readonly reason?: string | undefined; readonly takeover?: Takeover | undefined }
   | { readonly kind: 'recreate'; readonly reason: string }
 
 /** Applies one stage. */
@@ -132,14 +136,22 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     return current
   }
   const policy = ssaPolicy(p.object)
-  if (policy === 'Ignore' || (current !== undefined && current !== null && ssaPolicy(current) === 'Ignore')) {
-    return { kind: 'skip', reason: 'its ssa annotation is Ignore', resourceVersion: current?.metadata.resourceVersion as string | undefined }
-  }
+  const rvOf = (o: KubeObject | null | undefined): string | undefined => o?.metadata.resourceVersion as string | undefined
+  // As Flux's exclusion selector: `reconcile: disabled` or `ssa: Ignore`, on the object in Git
+  // (then it is never created either) or on the live one.
+  const excluded = exclusionReason(p.object) ?? (current === undefined || current === null ? undefined : exclusionReason(current))
+  if (excluded !== undefined) return { kind: 'skip', reason: excluded, resourceVersion: rvOf(current) }
   if (policy === 'IfNotPresent' && (await readLive()) !== null) {
-    return { kind: 'skip', reason: 'it exists and its ssa annotation is IfNotPresent', resourceVersion: current?.metadata.resourceVersion as string | undefined }
+    return { kind: 'skip', reason: 'it exists and its ssa annotation is IfNotPresent', resourceVersion: rvOf(current) }
   }
-  if (!ctx.alwaysDryRun && current !== undefined && current !== null && provablyUnchanged(p.object, current, ctx.fieldManager)) {
-    return { kind: 'unchanged', resourceVersion: current.metadata.resourceVersion as string | undefined, current: computeStatus(current).status === 'Current' }
+  // As Flux's cleanup exclusions: `ssa: Merge` (in Git or live) keeps other managers' fields.
+  const takeoverOf = (existing: KubeObject): Takeover | undefined =>
+    ctx.takeOver === undefined || client.patch === undefined || policy === 'Merge' || ssaPolicy(existing) === 'Merge'
+      ? undefined
+      : planTakeover(existing, { desired: p.object, fieldManager: ctx.fieldManager, managers: ctx.takeOver })
+  let takeover = current === undefined || current === null ? undefined : takeoverOf(current)
+  if (!ctx.alwaysDryRun && takeover === undefined && current !== undefined && current !== null && provablyUnchanged(p.object, current, ctx.fieldManager)) {
+    return { kind: 'unchanged', resourceVersion: rvOf(current), current: computeStatus(current).status === 'Current' }
   }
   let result: KubeObject
   try {
@@ -147,6 +159,13 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
   } catch (err) {
     if (ctx.dryRun && isGitOpsError(err, 'APPLY_NOT_FOUND') && ctx.newNamespaces.has(p.ref.namespace)) {
       return { kind: 'create', reason: 'not validated: its namespace is created by this apply' }
+    }
+    // A live object without our labels was not read yet: if it says to be left alone, it is
+    // skipped whatever its dry-run said, as Flux checks before it dry-runs.
+    if (current === undefined && isGitOpsError(err)) {
+      const existing = await readLive()
+      const why = existing === null ? undefined : exclusionReason(existing)
+      if (why !== undefined) return { kind: 'skip', reason: why, resourceVersion: rvOf(existing) }
     }
     if (isGitOpsError(err, 'APPLY_IMMUTABLE_FIELD')) {
       const existing = await readLive()
@@ -160,15 +179,38 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
   }
   const rv = result.metadata.resourceVersion
   if (current === null || typeof rv !== 'string' || rv === '') return { kind: 'create' }
-  if (current === undefined) return { kind: 'configure', overrides: [], reason: 'not labelled for this inventory yet' }
-  if (sameObject(current, result)) return { kind: 'unchanged', resourceVersion: current.metadata.resourceVersion as string | undefined, current: computeStatus(current).status === 'Current' }
+  if (current === undefined) {
+    // It exists without this inventory's labels: read it (one GET, only for objects being
+    // adopted) to honour its annotations and take over its fields like any other.
+    const existing = await readLive()
+    if (existing === null) return { kind: 'create' }
+    const why = exclusionReason(existing)
+    if (why !== undefined) return { kind: 'skip', reason: why, resourceVersion: rvOf(existing) }
+    takeover = takeoverOf(existing)
+    return { kind: 'configure', overrides: [], reason: joinReasons(['not labelled for this inventory yet', takeoverReason(takeover)]), takeover }
+  }
+  if (takeover === undefined && sameObject(current, result)) return { kind: 'unchanged', resourceVersion: rvOf(current), current: computeStatus(current).status === 'Current' }
   const changes = diffObjects(current, result)
   const overrides: FieldOverride[] = []
   for (const c of changes) {
     const owner = c.liveSegments === undefined ? undefined : ownerOf(current, c.liveSegments)
     if (owner !== undefined && owner !== ctx.fieldManager) overrides.push({ path: c.path, manager: owner })
   }
-  return { kind: 'configure', overrides, reason: summarize(changes.map((c) => c.path)) }
+  return { kind: 'configure', overrides, reason: joinReasons([takeoverReason(takeover), summarize(changes.map((c) => c.path))]), takeover }
+}
+
+/** What a takeover does, for the change set's reason. */
+function takeoverReason(takeover: Takeover | undefined): string | undefined {
+  if (takeover === undefined) return undefined
+  const parts: string[] = []
+  if (takeover.managers.length > 0) parts.push(`takes over the fields of ${takeover.managers.join(', ')}`)
+  if (takeover.removed.length > 0) parts.push(`removes ${takeover.removed.join(', ')}`)
+  return parts.join(', ')
+}
+
+function joinReasons(reasons: readonly (string | undefined)[]): string | undefined {
+  const present = reasons.filter((r): r is string => r !== undefined && r !== '')
+  return present.length === 0 ? undefined : present.join('; ')
 }
 
 /**
@@ -216,6 +258,10 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
       return untouchedEntry(ref, planned)
     case 'create':
     case 'configure': {
+      // The takeover is written only now, after every object of the stage passed its dry-run.
+      if (planned.kind === 'configure' && planned.takeover !== undefined && client.patch !== undefined) {
+        await takeOver(p, planned.takeover, ctx)
+      }
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
       return { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
     }
@@ -225,6 +271,24 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
       return { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
     }
+  }
+}
+
+/** Writes a takeover; a live object changed since it was read fails the patch's resourceVersion test. */
+async function takeOver(p: PreparedObject, takeover: Takeover, ctx: StageContext): Promise<void> {
+  try {
+    await ctx.client.patch?.({ ...p.ref, version: p.version }, takeover.patch, { fieldManager: ctx.fieldManager, signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw ctx.signal.reason
+    if (isGitOpsError(err, 'APPLY_INVALID') && err.message.includes('/metadata/resourceVersion')) {
+      throw new ApplyError({
+        code: 'APPLY_API_ERROR',
+        message: `${formatRef(p.ref)}: changed in the cluster while the fields of ${takeover.managers.join(', ') || 'other managers'} were being taken over; it was not applied (apply again)`,
+        details: { managers: [...takeover.managers] },
+        cause: err,
+      })
+    }
+    throw err
   }
 }
 

@@ -14,6 +14,8 @@ import type {
   ApiRequestEvent,
   ApiResource,
   CreateRequestOptions,
+  JsonPatchOperation,
+  JsonPatchRequestOptions,
   DeleteRequestOptions,
   KindTarget,
   KubeClient,
@@ -118,6 +120,24 @@ export class HttpKubeClient implements KubeClient {
       subject,
     )
     return this.#object(response, { subject, action, secret: maskFor(ref, object) })
+  }
+
+  async patch(target: ObjectTarget, operations: readonly JsonPatchOperation[], options: JsonPatchRequestOptions): Promise<KubeObject> {
+    const resource = await this.#require(target, options.signal)
+    const subject = formatRef(target)
+    const response = await this.#request(
+      'patch',
+      {
+        method: 'PATCH',
+        path: objectPath(resource, this.#namespaceOf(resource, target.namespace), target.name),
+        query: { fieldManager: options.fieldManager, dryRun: options.dryRun === true ? 'All' : undefined },
+        body: JSON.stringify(operations),
+        contentType: 'application/json-patch+json',
+        signal: options.signal,
+      },
+      subject,
+    )
+    return this.#object(response, { subject, action: options.dryRun === true ? 'dry-run patch' : 'patch', secret: maskFor(target) })
   }
 
   async create(object: KubeObject, options: CreateRequestOptions): Promise<KubeObject> {

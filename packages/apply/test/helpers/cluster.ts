@@ -33,9 +33,9 @@ export interface TestCluster {
   /** Requests the client made, oldest first. */
   readonly requests: ApiRequestEvent[]
   /** Runs kubectl against the cluster. */
-  kubectl(args: readonly string[], input?: string): Promise<KubectlResult>
-  /** Runs kubectl and fails on a non-zero exit. */
-  kubectlOk(args: readonly string[], input?: string): Promise<string>
+  kubectl(args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<KubectlResult>
+  /** Runs kubectl and fails on a non-zero exit; `env` adds variables (e.g. KUBE_EDITOR). */
+  kubectlOk(args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<string>
   /** Applies objects with kubectl as field manager `manager`. */
   kubectlApply(objects: readonly KubeObject[], manager: string, extra?: readonly string[]): Promise<string>
   /** A fresh namespace for one test, created through kubectl-free raw API (the client). */
@@ -61,19 +61,19 @@ export async function startCluster(): Promise<TestCluster> {
   writeFileSync(kubeconfigPath, kubeconfigYaml)
   const requests: ApiRequestEvent[] = []
   const client = await createKubeClient({ kubeconfigYaml, onRequest: (r) => requests.push(r) })
-  const kubectl = (args: readonly string[], input?: string): Promise<KubectlResult> =>
+  const kubectl = (args: readonly string[], input?: string, env: Readonly<Record<string, string>> = {}): Promise<KubectlResult> =>
     new Promise((resolve) => {
       const child = execFile(
         kubectlBin,
         ['--kubeconfig', kubeconfigPath, '--cache-dir', join(dir, 'cache'), ...args],
-        { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+        { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
         (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
       )
       child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
       child.stdin?.end(input)
     })
-  const kubectlOk = async (args: readonly string[], input?: string): Promise<string> => {
-    const result = await kubectl(args, input)
+  const kubectlOk = async (args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<string> => {
+    const result = await kubectl(args, input, env)
     if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${result.code}): ${result.stderr}`)
     return result.stdout
   }

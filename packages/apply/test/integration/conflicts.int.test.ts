@@ -7,11 +7,11 @@ const env = useCluster()
 const fieldManager = 'gitops-test'
 
 describe('applyAll and other field managers', () => {
-  it('fails with APPLY_FIELD_CONFLICT naming the field and the manager without forceConflicts', async (ctx) => {
+  it('fails with APPLY_FIELD_CONFLICT naming the field and the manager with conflicts: fail', async (ctx) => {
     if (!env.ownership) ctx.skip()
     const ns = await env.cluster.namespace('conflict')
     await env.cluster.kubectlApply([configMap(ns, 'shared', { key: 'theirs' })], 'other')
-    const err = await applyAll([configMap(ns, 'shared', { key: 'ours' })], { client: env.cluster.client, fieldManager, forceConflicts: false }).catch((e: unknown) => e)
+    const err = await applyAll([configMap(ns, 'shared', { key: 'ours' })], { client: env.cluster.client, fieldManager, conflicts: 'fail' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApplyError)
     const e = err as ApplyError
     expect(e.code).toBe('APPLY_FIELD_CONFLICT')

@@ -12,6 +12,7 @@ import type { KubeClient } from '@gitops-sdk/apply'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
 import { durationFlag, inventoryFlag } from '../flags.js'
+import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
 
 let server: ApiServer
 let client: KubeClient
@@ -41,6 +42,15 @@ function run(argv: string[], stdin?: string): Promise<{ code: number; out: strin
     stdin: stdin === undefined ? undefined : Readable.from([stdin]),
   }
   return main(argv, io).then((code) => ({ code, out, err }))
+}
+
+/** Real kubectl against the embedded server, as a human at the keyboard. */
+function kubectl(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(kubectlBin, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000 }, (err, stdout, stderr) =>
+      err === null ? resolve(stdout) : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)),
+    )
+  })
 }
 
 function namespace(prefix: string): string {
@@ -105,20 +115,47 @@ describe('gitops apply', () => {
     expect(result.err).toMatch(new RegExp(`gitops apply: Deployment/${ns}/web: dry-run apply failed \\(Invalid\\): .* \\[APPLY_INVALID\\]\\n$`))
   })
 
-  it('fails on fields another manager owns, as kubectl apply --server-side does, and takes them with --force', async () => {
+  it("makes Git win a field another manager owns by default, as Flux; --conflicts=fail refuses as kubectl apply --server-side", async () => {
     const ns = namespace('conflict')
     writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a']))
     expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
     await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: ns }, data: { key: 'theirs' } }, { fieldManager: 'other', force: true })
     writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a'], 'ours'))
-    const refused = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    const refused = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--conflicts=fail'])
     expect(refused.code).toBe(2)
     expect(refused.err.split('\n').at(-2)).toMatch(/^gitops apply: ConfigMap\/conflict-\w+\/a: .*field owned by another manager: \.data\.key \(other\) \[APPLY_FIELD_CONFLICT\]$/)
     expect((await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.data).toEqual({ key: 'theirs' })
-    const forced = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--force'])
-    expect(forced.code).toBe(0)
-    expect(forced.out).toContain(`ConfigMap/${ns}/a configured`)
+    const won = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(won.code).toBe(0)
+    expect(won.out).toContain(`ConfigMap/${ns}/a configured`)
     expect((await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.data).toEqual({ key: 'ours' })
+    const bad = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--conflicts=never'])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('--conflicts must be force or fail, not never')
+  })
+
+  it.skipIf(!hasKubectl)('undoes a kubectl scale and a kubectl label by default, as gitops reconcile does', async () => {
+    const ns = namespace('scale')
+    const web = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: app, image: nginx}]}\n`
+    writeFileSync(join(dir, `${ns}.yaml`), `${manifest(ns, [])}---\n${web}`)
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
+    await kubectl(['-n', ns, 'scale', 'deployment/web', '--replicas=7'])
+    await kubectl(['-n', ns, 'label', 'deployment/web', 'by=hand'])
+    const result = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(result.code).toBe(0)
+    expect(result.out).toContain(`Deployment/${ns}/web configured`)
+    const live = await client.get({ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' })
+    expect(live?.spec).toMatchObject({ replicas: 2 })
+    expect(live?.metadata.labels?.by).toBeUndefined()
+  })
+
+  it('warns on stderr of a per-object annotation value Flux does not know, and applies the object', async () => {
+    const ns = namespace('warn')
+    const odd = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\n  namespace: ${ns}\n  annotations: {kustomize.toolkit.fluxcd.io/ssa: merge-ish}\n`
+    const result = await run(['apply', '-', '--inventory', `${ns}/app`], `${manifest(ns, [])}---\n${odd}`)
+    expect(result.code).toBe(0)
+    expect(result.err).toContain(`gitops apply: warning: ConfigMap/${ns}/odd: unknown value "merge-ish" of annotation kustomize.toolkit.fluxcd.io/ssa ignored, as Flux ignores it`)
+    expect(result.out).toContain(`ConfigMap/${ns}/odd created`)
   })
 
   it('takes -n for objects that name no namespace and for --inventory NAME, flags before the command too', async () => {

@@ -2,7 +2,19 @@ import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { debug, printResult, progress } from '../context.js'
 import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
-import { booleanFlag, clusterFlags, DEFAULT_FIELD_MANAGER, durationFlag, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
+import {
+  booleanFlag,
+  clusterFlags,
+  DEFAULT_FIELD_MANAGER,
+  durationFlag,
+  inputArgument,
+  inventoryFlag,
+  namespaceValue,
+  outputFormat,
+  parseCommandArgs,
+  stringFlag,
+  stringListFlag,
+} from '../flags.js'
 import type { FlagSpec, OutputFormat } from '../flags.js'
 import { createProgress } from '../terminal.js'
 import { connect, readObjects } from './options.js'
@@ -14,6 +26,8 @@ const flags = {
   wait: { type: 'boolean', default: false },
   timeout: { type: 'string' },
   force: { type: 'boolean', default: false },
+  conflicts: { type: 'string' },
+  'take-over-manager': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean', default: false },
 } as const satisfies FlagSpec
 
@@ -23,6 +37,13 @@ function entryData(e: ChangeSetEntry): Record<string, string> {
   if (e.reasonCode !== undefined) data.reasonCode = e.reasonCode
   if (e.resourceVersion !== undefined) data.resourceVersion = e.resourceVersion
   return data
+}
+
+/** `--conflicts`: force (the default, Flux's) or fail (kubectl's). */
+function conflictsFlag(value: string | undefined): 'force' | 'fail' {
+  if (value === undefined || value === 'force') return 'force'
+  if (value === 'fail') return 'fail'
+  throw new UsageError(`--conflicts must be force or fail, not ${value}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--conflicts' } })
 }
 
 /** The inventory to store when not pruning: the new set plus what is still there from before. */
@@ -38,15 +59,25 @@ in stages (CRDs and Namespaces first), unchanged objects left alone, the invento
 ConfigMap NAME in namespace NS, objects that left the set pruned with --prune.
 
 Usage:
-  gitops apply DIR|FILE|- --inventory NS/NAME [flags]
+  gitops apply DIR|FILE|- --inventory NS/NAME [--conflicts=force|fail] [flags]
 
 Flags:
   --inventory NS/NAME    ConfigMap holding the inventory; objects are labelled as owned by it (required)
   --prune                delete objects of the previous inventory that are no longer in the set
   --wait                 wait until every applied object is healthy (kstatus Current)
   --timeout D            how long to wait for health, CRDs and Namespaces (default 5m)
-  --force                take fields other field managers own (kubectl's --force-conflicts) and
-                         delete and re-create objects whose immutable fields changed
+  --conflicts=force      (default) Git wins a field another manager owns, as Flux: the fields
+                         kubectl holds (kubectl edit, scale, patch, client-side apply...) and
+                         before-first-apply's are taken over and the apply is forced, so a
+                         \`kubectl scale\` or \`kubectl edit\` is undone; objects annotated
+                         kustomize.toolkit.fluxcd.io/ssa: Merge keep other managers' fields
+  --conflicts=fail       kubectl's behaviour: nothing taken over; a field another manager owns
+                         fails with APPLY_FIELD_CONFLICT naming the object, managers and fields
+  --take-over-manager M  also take over the fields of field manager M (exact name, repeatable;
+                         Flux's --override-manager)
+  --force                delete and re-create objects whose immutable fields changed (Flux's
+                         spec.force; per object: the kustomize.toolkit.fluxcd.io/force: enabled
+                         annotation)
   --allow-empty          accept an empty set of objects over a non-empty inventory (with --prune it
                          deletes them all); refused otherwise, as when a \`kustomize build |\` pipe
                          failed (APPLY_EMPTY_DESIRED_SET)
@@ -58,6 +89,11 @@ Flags:
   --context C            kubeconfig context (default: its current context)
   -o, --output F         text (default), json or yaml
 
+Flux's per-object annotations (or labels) are honoured: kustomize.toolkit.fluxcd.io/ssa (Override,
+Merge, IfNotPresent, Ignore), /prune: disabled, /reconcile: disabled, /force: enabled; skipped
+objects are printed \`skipped\` with why. Unknown values are ignored as Flux ignores them, with a
+warning on stderr.
+
 DIR is rendered first (a kustomization, or a plain directory of manifests). Without --prune, objects
 that left the set stay in the inventory, so a later --prune removes them. Prints one line per
 object; exit 0 when everything applied, 2 on any failure (with what happened so far).
@@ -65,6 +101,7 @@ object; exit 0 when everything applied, 2 on any failure (with what happened so 
 Example:
   gitops apply clusters/prod --inventory flux-system/prod --prune --wait --timeout 2m
   kustomize build . | gitops apply - --inventory apps/web --dry-run
+  gitops apply app.yaml --inventory apps/web --conflicts=fail
 `,
   flags,
   async run({ io, argv, signal }) {
@@ -81,6 +118,11 @@ Example:
     const prune = booleanFlag(values, 'prune')
     const allowEmpty = booleanFlag(values, 'allow-empty')
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
+    const conflicts = conflictsFlag(stringFlag(values, 'conflicts'))
+    const takeOverManagers = stringListFlag(values, 'take-over-manager')
+    for (const m of takeOverManagers) {
+      if (m === '' || m.length > 128) throw new UsageError(`--take-over-manager must be a field manager name of 1 to 128 characters, not ${JSON.stringify(m)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--take-over-manager' } })
+    }
     const objects = await readObjects(io, input, signal)
     if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)
@@ -106,10 +148,11 @@ Example:
         .applyAll(objects, {
           client,
           fieldManager,
+          // --force is Flux's: re-create on an immutable change. Who wins a field is --conflicts,
+          // Git by default, as in Flux and as `gitops reconcile` does.
           force: booleanFlag(values, 'force'),
-          // As kubectl apply --server-side: fields another manager owns are taken with --force
-          // only; without it such an apply fails with APPLY_FIELD_CONFLICT naming them.
-          forceConflicts: booleanFlag(values, 'force'),
+          conflicts,
+          takeOverManagers,
           dryRun,
           inventory,
           // An empty set over a non-empty inventory is refused (APPLY_EMPTY_DESIRED_SET), as
@@ -127,6 +170,7 @@ Example:
         })
         .finally(() => bar?.end())
       entries.push(...result.entries)
+      for (const warning of result.warnings) progress(io, `gitops apply: warning: ${warning.message}`)
       let next = result.inventory
       if (prune && previous !== undefined) {
         const pruned = await sdk.prune(previous.inventory, result.inventory, {

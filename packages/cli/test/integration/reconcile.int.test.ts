@@ -1,5 +1,6 @@
 // End to end: `gitops reconcile` over a repository served by git http-backend into the embedded
 // apiserver, through the same client code a real cluster would see.
+import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { createRepository, filesFromDirectory, startGitServer } from '@gitops-sd
 import type { GitServer, TestFile, TestRepository } from '@gitops-sdk/git-source/testing'
 import { main } from '../../src/main.js'
 import type { CliIO } from '../../src/context.js'
+import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
 
 const fleetDir = fileURLToPath(new URL('../../../../examples/fleet', import.meta.url))
 const keyFile = join(fleetDir, 'age.agekey')
@@ -75,6 +77,15 @@ function reconcile(path: string, ...extra: string[]): Promise<{ code: number; ou
   )
 }
 
+/** Real kubectl against the embedded server, as a human at the keyboard. */
+function kubectl(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(kubectlBin, ['--kubeconfig', kubeconfig, ...args], { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000 }, (err, stdout, stderr) =>
+      err === null ? resolve(stdout) : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)),
+    )
+  })
+}
+
 const deployment = (name: string) => apiserver.get({ group: 'apps', kind: 'Deployment', namespace: 'prod', name })
 
 describe('gitops reconcile', () => {
@@ -97,6 +108,17 @@ describe('gitops reconcile', () => {
     expect(code).toBe(0)
     expect(out).not.toMatch(/ (created|configured|deleted)/)
     expect(deployment('web')?.metadata.resourceVersion).toBe(before)
+  })
+
+  it.skipIf(!hasKubectl)('undoes a kubectl scale and a kubectl label on the next reconcile, as gitops apply does (one default, Git wins)', async () => {
+    await kubectl(['-n', 'prod', 'scale', 'deployment/web', '--replicas=9'])
+    await kubectl(['-n', 'prod', 'label', 'deployment/web', 'by=hand'])
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 9 })
+    const { code, out } = await reconcile('clusters/prod')
+    expect(code).toBe(0)
+    expect(out).toContain('Deployment/prod/web configured')
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 3 })
+    expect(deployment('web')?.metadata.labels?.by).toBeUndefined()
   })
 
   it('applies a new commit: a changed replica count is configured, a removed object deleted', async () => {

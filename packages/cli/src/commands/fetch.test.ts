@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer } from '@gitops-sdk/git-source/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -148,13 +149,7 @@ describe('gitops fetch', () => {
 })
 
 describe('gitops fetch --verify', () => {
-  const run = (file: string, args: readonly string[]): Promise<string> =>
-    new Promise((res, rej) => {
-      execFile(file, [...args], (err, out) => {
-        if (err === null) res(out)
-        else rej(err)
-      })
-    })
+  const run = async (file: string, args: readonly string[]): Promise<string> => (await promisify(execFile)(file, [...args])).stdout
   let signer = ''
   let other = ''
   let signed = ''

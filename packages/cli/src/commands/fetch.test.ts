@@ -172,7 +172,10 @@ describe('gitops fetch --verify', () => {
   it('fails with GIT_SIGNATURE_INVALID naming the commit and the key tried, and writes nothing', async () => {
     const c = capture()
     expect(await main(['fetch', signedUrl, '--out', 'out-refused', '--verify-key', 'other.pub'], c.io)).toBe(2)
-    expect(c.err().trim().split('\n').at(-1)).toMatch(new RegExp(`commit ${signed} is signed by SSH key .* keys tried: ${other.replace('+', '\\+')}.*\\[GIT_SIGNATURE_INVALID\\]`))
+    const line = c.err().trim().split('\n').at(-1) ?? ''
+    expect(line).toContain(`commit ${signed} is signed by SSH key `)
+    expect(line).toContain(`keys tried: ${other}`)
+    expect(line).toContain('[GIT_SIGNATURE_INVALID]')
     expect(existsSync(join(root, 'out-refused'))).toBe(false)
   })
 

@@ -16,6 +16,7 @@ const flags = {
   username: { type: 'string' },
   'password-env': { type: 'string' },
   'token-env': { type: 'string' },
+  'insecure-registry': { type: 'boolean', default: false },
   verify: { type: 'string' },
   'verify-key': { type: 'string', multiple: true },
 } as const satisfies FlagSpec
@@ -46,24 +47,31 @@ async function verifyOption(io: CliIO, values: FlagValues, signal: AbortSignal):
 
 export const fetchCommand: Command = {
   name: 'fetch',
-  summary: 'fetch a git repository at a ref into a directory, as Flux’s source-controller does',
-  help: `gitops fetch: fetch a git repository at a branch, tag, semver range, commit or ref, check it out
-into a directory, and print the artifact (revision, digest, path, commit) as JSON.
+  summary: 'fetch a git repository or an OCI artifact into a directory, as Flux’s source-controller does',
+  help: `gitops fetch: fetch a git repository at a branch, tag, semver range, commit or ref, or an OCI
+artifact (oci://) by tag, semver range or digest, check it out into a directory, and print the
+artifact (revision, digest, path, commit) as JSON.
 
 Usage:
   gitops fetch URL --ref branch:NAME|tag:NAME|semver:RANGE|commit:SHA|name:REF --out DIR
                [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
                [--verify HEAD|Tag|TagAndHEAD --verify-key FILE...]
+  gitops fetch oci://HOST/REPO --ref tag:T|semver:R|digest:D --out DIR
+               [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
+               [--insecure-registry]
 
 Flags:
-  --ref KIND:VALUE       what to fetch (default: the remote's default branch)
+  --ref KIND:VALUE       what to fetch (default: the remote's default branch; for oci:// the
+                         URL's tag, else latest): an OCI artifact is pulled as Flux's
+                         OCIRepository does, digests verified, revision TAG@sha256:...
   --out DIR              directory to check the files out into, replaced as a whole: it must be
                          absent, empty or an earlier checkout of gitops fetch (which leaves a
                          .gitops-fetch file in it); never the working or home directory or a parent
   --force                replace a non-empty DIR that gitops fetch did not write
   --last-revision REV    the revision you have; when the remote still points at it, print
                          {"unchanged": true, "revision": REV} without downloading anything
-  --username U           user for HTTPS basic auth
+  --username U           user for HTTPS basic auth (or the registry's, for oci://)
+  --insecure-registry    oci:// only: plain HTTP (localhost and 127.0.0.1 always are)
   --password-env VAR     read the password from environment variable VAR
   --token-env VAR        read a bearer token from environment variable VAR
   --verify MODE          verify signatures before anything is written, as Flux's spec.verify:
@@ -85,6 +93,7 @@ Examples:
   gitops fetch https://github.com/acme/fleet.git --ref semver:'>=1.0.0 <2.0.0' --out ./fleet
   GIT_TOKEN=... gitops fetch https://git.example/fleet.git --ref branch:main --out ./fleet --token-env GIT_TOKEN
   gitops fetch https://git.example/fleet.git --ref semver:'^1' --out ./fleet --verify TagAndHEAD --verify-key author1.asc
+  gitops fetch oci://ghcr.io/acme/fleet --ref semver:'>=1.0.0' --out ./fleet
 `,
   flags,
   async run({ io, argv, signal }) {
@@ -95,6 +104,7 @@ Examples:
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const out = stringFlag(values, 'out')
     if (out === undefined) throw new UsageError('--out DIR is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--out' } })
+    if (url.startsWith('oci://')) return (await import('./fetchOci.js')).fetchOci(url, { io, values, out, signal })
     const ref = parseRef(stringFlag(values, 'ref'))
     const username = stringFlag(values, 'username')
     const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))

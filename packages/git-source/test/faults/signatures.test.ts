@@ -111,7 +111,7 @@ describe.skipIf(!hasSshKeygen)('fetchSource verify, bad signatures', () => {
   it('refuses a valid signature by a key that is not trusted', async () => {
     const signature = await sshSign(other, unsigned(tree))
     const { url, commit } = await repositoryWithCommit((t) => commitText(t, signature))
-    await expectRefused(url, commit, { keys: [trusted.publicKey] }, 'GIT_SIGNATURE_INVALID', new RegExp(`signed by SSH key ${other.fingerprint.replace('+', '\\+')}`))
+    await expectRefused(url, commit, { keys: [trusted.publicKey] }, 'GIT_SIGNATURE_INVALID', new RegExp(`signed by SSH key ${other.fingerprint.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`))
   })
 
   it('refuses a signature over a different payload (the message changed after signing)', async () => {

@@ -9,8 +9,8 @@ import type { FileSystem } from '@gitops-sdk/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FLUX_CONFIG_MEDIA_TYPE, FLUX_CONTENT_MEDIA_TYPE, pullArtifact, pushArtifact } from '../../src/index.js'
 import type { OciArtifact, PullResult } from '../../src/index.js'
-import { authToolsAvailable, registryAvailable, startRegistry } from '../helpers/registry.js'
-import type { Registry } from '../helpers/registry.js'
+import { authToolsAvailable, registryAvailable, startRegistry } from '../../src/testing.js'
+import type { TestRegistry as Registry } from '../../src/testing.js'
 
 const skipNotice = registryAvailable ? '' : ' (skipped: docker-registry is absent; apt-get install docker-registry)'
 const fixedClock = { now: () => new Date('2024-05-01T12:00:00Z'), sleep: async () => undefined }

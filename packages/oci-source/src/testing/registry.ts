@@ -1,6 +1,7 @@
 // Debian's docker-registry (the distribution registry) on 127.0.0.1 with a random port and a temp
 // storage directory, open, behind htpasswd basic auth, or behind a token realm served here (JWTs
-// signed with a test-only key whose self-signed certificate the registry trusts).
+// signed with a test-only key whose self-signed certificate the registry trusts). A test harness:
+// it spawns docker-registry, htpasswd and openssl, and listens only on 127.0.0.1.
 import { execFile, spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { createPrivateKey, sign, X509Certificate } from 'node:crypto'
@@ -16,24 +17,33 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 const binary = '/usr/bin/docker-registry'
 
-/** Whether docker-registry is installed (apt-get install docker-registry). */
+/** Whether `/usr/bin/docker-registry` is installed (`apt-get install docker-registry`). */
 export const registryAvailable: boolean = existsSync(binary)
-/** Whether htpasswd (apache2-utils) and openssl are there for the auth modes. */
+/** Whether `htpasswd` (apache2-utils) and `openssl` are installed, as the auth modes need. */
 export const authToolsAvailable: boolean = existsSync('/usr/bin/htpasswd') && existsSync('/usr/bin/openssl')
 
-/** A running registry. */
-export interface Registry {
+/** A running registry, from {@link startRegistry}. */
+export interface TestRegistry {
   /** `127.0.0.1:port`. */
   readonly host: string
-  /** Requests the token realm answered (auth `token` only). */
+  /** The query of every request the token realm answered (auth `token` only). */
   readonly tokenRequests: string[]
+  /** Stops the registry (and its realm) and removes its storage. */
   stop(): Promise<void>
 }
 
-/** Who may log in. */
-export interface RegistryUser {
+/** Who may log in to a {@link TestRegistry}. */
+export interface TestRegistryUser {
   readonly username: string
   readonly password: string
+}
+
+/** Options of {@link startRegistry}. */
+export interface StartRegistryOptions {
+  /** `htpasswd` (basic auth) or `token` (a bearer token realm) letting only `user` in. @defaultValue open */
+  readonly auth?: 'htpasswd' | 'token' | undefined
+  /** The one user of an auth mode. */
+  readonly user?: TestRegistryUser | undefined
 }
 
 async function freePort(): Promise<number> {
@@ -47,7 +57,7 @@ async function freePort(): Promise<number> {
 const b64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url')
 
 /** A token realm issuing ES256 JWTs for `user`, as the distribution token spec describes. */
-async function startTokenRealm(dir: string, user: RegistryUser, requests: string[]): Promise<{ server: Server; url: string; certPath: string }> {
+async function startTokenRealm(dir: string, user: TestRegistryUser, requests: string[]): Promise<{ server: Server; url: string; certPath: string }> {
   const keyPath = join(dir, 'token.key')
   const certPath = join(dir, 'token.pem')
   await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=test-only-token-issuer', '-days', '2', '-keyout', keyPath, '-out', certPath])
@@ -74,8 +84,19 @@ async function startTokenRealm(dir: string, user: RegistryUser, requests: string
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, certPath }
 }
 
-/** Starts a registry; `auth` `htpasswd` or `token` lets only `user` in. */
-export async function startRegistry(options: { auth?: 'htpasswd' | 'token'; user?: RegistryUser } = {}): Promise<Registry> {
+/**
+ * Starts Debian's docker-registry on 127.0.0.1 at a random port with a temp storage directory,
+ * open or letting only `user` in (htpasswd basic auth, or a token realm served in this process).
+ * Throws when the binary is absent: check {@link registryAvailable} first.
+ *
+ * @example
+ * ```ts
+ * const registry = await startRegistry({ auth: 'htpasswd', user: { username: 'bot', password: 'test-only' } })
+ * await pushArtifact(`oci://${registry.host}/acme/fleet:v1`, { fs, auth: { username: 'bot', password: 'test-only' } })
+ * await registry.stop()
+ * ```
+ */
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'gitops-registry-'))
   const port = await freePort()
   const tokenRequests: string[] = []

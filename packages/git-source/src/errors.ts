@@ -18,6 +18,9 @@ export type GitErrorCode =
   | 'GIT_INVALID_OPTION'
   | 'GIT_HOST_KEY_UNKNOWN'
   | 'GIT_HOST_KEY_CHANGED'
+  | 'GIT_SIGNATURE_MISSING'
+  | 'GIT_SIGNATURE_INVALID'
+  | 'GIT_SIGNATURE_MALFORMED'
 
 /**
  * An error thrown by `@gitops-sdk/git-source`. The message starts with the repository URL (never

@@ -12,6 +12,22 @@ import type { TransportContext } from './transport.js'
 import type { FetchResult, FetchSourceOptions } from './types.js'
 
 const defaultTimeout = 60_000
+const verifyModes: readonly string[] = ['HEAD', 'head', 'Tag', 'TagAndHEAD']
+
+// Flux verifies a tag only when the ref names one; asking for it otherwise is a mistake in the options.
+function checkVerifyRef(url: string, options: FetchSourceOptions): void {
+  const mode = options.verify?.mode
+  if (mode !== 'Tag' && mode !== 'TagAndHEAD') return
+  const ref = options.ref ?? {}
+  const tagRef = ref.commit === undefined && (ref.name !== undefined ? ref.name.startsWith('refs/tags/') : ref.semver !== undefined || ref.tag !== undefined)
+  if (!tagRef) {
+    throw new GitSourceError({
+      code: 'GIT_INVALID_OPTION',
+      message: `${url}: verify mode ${mode} needs a tag reference (ref.tag, ref.semver or a ref.name under refs/tags/)`,
+      details: { url, mode },
+    })
+  }
+}
 
 function checkOptions(url: unknown, options: FetchSourceOptions): void {
   if (typeof url !== 'string' || url === '') throw new TypeError('fetchSource: url must be a non-empty string')
@@ -19,6 +35,11 @@ function checkOptions(url: unknown, options: FetchSourceOptions): void {
   if (depth !== undefined && (!Number.isInteger(depth) || depth < 0)) throw new TypeError('fetchSource: depth must be an integer >= 0')
   if (timeout !== undefined && !(timeout > 0)) throw new TypeError('fetchSource: timeout must be a positive number of milliseconds')
   if (maxSize !== undefined && !(maxSize > 0)) throw new TypeError('fetchSource: maxSize must be a positive number of bytes')
+  const { verify } = options
+  if (verify !== undefined) {
+    if (!Array.isArray(verify.keys)) throw new TypeError('fetchSource: verify.keys must be an array of keys')
+    if (verify.mode !== undefined && !verifyModes.includes(verify.mode)) throw new TypeError(`fetchSource: verify.mode must be one of ${verifyModes.join(', ')}`)
+  }
   for (const include of options.include ?? []) {
     if (typeof include.toPath !== 'string') throw new TypeError('fetchSource: include[].toPath must be a string')
   }
@@ -36,7 +57,8 @@ function checkOptions(url: unknown, options: FetchSourceOptions): void {
  * `GIT_NO_SEMVER_MATCH`, `GIT_EMPTY_REPOSITORY`, `GIT_TIMEOUT`, `GIT_CORRUPT_PACK`,
  * `GIT_PROTOCOL_ERROR`, `GIT_TLS_ERROR`, `GIT_UNSUPPORTED_TRANSPORT`, `GIT_UNSAFE_PATH`,
  * `GIT_SIZE_LIMIT_EXCEEDED`, `GIT_INVALID_OPTION`, and over SSH `GIT_HOST_KEY_UNKNOWN`,
- * `GIT_HOST_KEY_CHANGED`; rejects with `signal.reason` when aborted.
+ * `GIT_HOST_KEY_CHANGED`; with `verify`, `GIT_SIGNATURE_MISSING`, `GIT_SIGNATURE_INVALID`,
+ * `GIT_SIGNATURE_MALFORMED`; rejects with `signal.reason` when aborted.
  *
  * @example
  * ```ts
@@ -54,6 +76,7 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
   const remote = parseRemoteUrl(url, options.transport !== undefined)
   const ref = options.ref ?? {}
   await validateRef(remote.url, ref)
+  checkVerifyRef(remote.url, options)
   const timeout = options.timeout ?? defaultTimeout
   const deadline = AbortSignal.timeout(timeout)
   const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
@@ -88,6 +111,8 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
   if (ref.commit !== undefined && last?.commit === ref.commit && last.name === ref.branch) {
     return { unchanged: true, revision: formatRevision(last), commit: ref.commit, ref: ref.branch === undefined ? undefined : `refs/heads/${ref.branch}` }
   }
+  // Keys are read before any request: a key that does not parse fails the fetch up front.
+  const keys = options.verify === undefined ? undefined : await (await import('./internal/signature/verifySignatures.js')).readTrustedKeys(url, options.verify)
   const transport = options.transport ?? createHttpTransport({ ca: options.ca })
   // requestUrl only when it differs (a query with values), so a transport that wraps another and
   // rewrites `url` keeps working.
@@ -104,6 +129,6 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
     return { unchanged: true, revision: formatRevision(last), commit: tip, ref: resolved.fullRef }
   }
   const { fetchArtifact } = await import('./internal/fetchArtifact.js')
-  return fetchArtifact(resolved, { url, options, signal, transport, refs, context, cacheDir })
+  return fetchArtifact(resolved, { url, options, signal, transport, refs, context, cacheDir, keys })
 }
 

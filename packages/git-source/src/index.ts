@@ -24,6 +24,9 @@ export type {
   FetchSourceOptions,
   FetchWarning,
   GitRef,
+  GitVerification,
   IncludeSpec,
   UnchangedGitSource,
+  VerificationMode,
+  VerifiedSignature,
 } from './types.js'

@@ -7,6 +7,7 @@ export type {
   TestCommitOptions,
   TestFile,
   TestRepository,
+  TestSigning,
   TestTagOptions,
 } from './testing/testRepository.js'
 export { createRepository, filesFromDirectory } from './testing/testRepository.js'

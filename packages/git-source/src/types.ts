@@ -23,6 +23,43 @@ export interface GitRef {
   readonly name?: string | undefined
 }
 
+/**
+ * What to verify, as Flux's `GitRepository.spec.verify.mode`: `HEAD` the commit the ref resolves to
+ * (`head` is the same, as Flux accepts it), `Tag` the annotated tag the ref names (`tag`, `semver`, or
+ * a `name` under `refs/tags/`), `TagAndHEAD` both the tag and the commit it points at.
+ */
+export type VerificationMode = 'HEAD' | 'head' | 'Tag' | 'TagAndHEAD'
+
+/** Signature verification of the fetched commit or tag, as Flux's `GitRepository.spec.verify`. */
+export interface GitVerification {
+  /** What must be signed. @defaultValue `'HEAD'` */
+  readonly mode?: VerificationMode | undefined
+  /**
+   * The trusted keys, each entry one of: an armored OpenPGP public key block (`gpg --export --armor`;
+   * a keyring may hold several keys, as the `.asc` values of Flux's verification Secret), or SSH
+   * public keys one per line (`.pub`, `authorized_keys` or git's `allowed_signers` lines; ed25519,
+   * RSA, ECDSA) for signatures made with `gpg.format ssh` in the namespace `git`.
+   */
+  readonly keys: readonly (string | Uint8Array)[]
+}
+
+/** A signature that verified: which object, in which format, by which key. */
+export interface VerifiedSignature {
+  /** `commit` or `tag`. */
+  readonly object: 'commit' | 'tag'
+  /** The commit id, or the tag object's id. */
+  readonly id: string
+  /** The tag's name, for a tag. */
+  readonly tag?: string | undefined
+  /** `openpgp` or `ssh`. */
+  readonly format: 'openpgp' | 'ssh'
+  /**
+   * The key that verified it: an OpenPGP primary key fingerprint in upper-case hex (as gpg prints
+   * it), or an SSH key's `SHA256:…` fingerprint (as `ssh-keygen -l` prints it).
+   */
+  readonly fingerprint: string
+}
+
 /** Another artifact (or any file tree) copied into this one, as Flux's `GitRepositoryInclude`. */
 export interface IncludeSpec {
   /**
@@ -81,6 +118,15 @@ export interface FetchSourceOptions {
    * (and its checkout). It wins over the revision a `cacheDir` remembers.
    */
   readonly lastRevision?: string | undefined
+  /**
+   * Verify the signature of the fetched commit, tag, or both before anything is built or written:
+   * an unsigned object fails with `GIT_SIGNATURE_MISSING`, one no given key verifies with
+   * `GIT_SIGNATURE_INVALID`, a signature that does not parse with `GIT_SIGNATURE_MALFORMED`. The
+   * keys that verified are in the result's `verified`. A `cacheDir` only answers `{ unchanged: true }`
+   * for a request with the same verification (mode and keys).
+   * @defaultValue no verification
+   */
+  readonly verify?: GitVerification | undefined
   /** Fetch even when the revision is unchanged. @defaultValue false */
   readonly force?: boolean | undefined
   /** History depth to fetch; 0 for the full history. @defaultValue 1 */
@@ -151,6 +197,8 @@ export interface Artifact {
   readonly fs: FileSystem
   /** What was left out and why (also logged as warnings); empty when nothing was. */
   readonly warnings: readonly FetchWarning[]
+  /** The signatures checked by `verify`, tag first; absent without `verify`. */
+  readonly verified?: readonly VerifiedSignature[] | undefined
 }
 
 /**

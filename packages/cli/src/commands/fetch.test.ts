@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { promisify } from 'node:util'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer } from '@gitops-sdk/git-source/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -144,6 +145,50 @@ describe('gitops fetch', () => {
       expect(lines.slice(0, -1).every((l) => l.startsWith('fetching '))).toBe(true)
     }
     expect((await readdir(root)).includes('x')).toBe(false)
+  })
+})
+
+describe('gitops fetch --verify', () => {
+  const run = async (file: string, args: readonly string[]): Promise<string> => (await promisify(execFile)(file, [...args])).stdout
+  let signer = ''
+  let other = ''
+  let signed = ''
+  let signedUrl = ''
+  beforeAll(async () => {
+    for (const name of ['signer', 'other']) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(root, name)])
+    signer = (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(root, 'signer.pub')])).split(' ')[1] as string
+    other = (await run('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(root, 'other.pub')])).split(' ')[1] as string
+    const repo = await createRepository(root, { name: 'signed.git' })
+    signed = await repo.commit({ 'apps/web.yaml': 'kind: ConfigMap\n' }, { sign: { format: 'ssh', key: join(root, 'signer') } })
+    signedUrl = `${server.url}/signed.git`
+  })
+
+  it('prints the verified key of a signed commit', async () => {
+    const c = capture()
+    expect(await main(['fetch', signedUrl, '--out', 'out-verified', '--verify', 'HEAD', '--verify-key', 'signer.pub'], c.io)).toBe(0)
+    expect(JSON.parse(c.out())).toMatchObject({ commit: signed, verified: [{ object: 'commit', id: signed, format: 'ssh', fingerprint: signer }] })
+  })
+
+  it('fails with GIT_SIGNATURE_INVALID naming the commit and the key tried, and writes nothing', async () => {
+    const c = capture()
+    expect(await main(['fetch', signedUrl, '--out', 'out-refused', '--verify-key', 'other.pub'], c.io)).toBe(2)
+    const line = c.err().trim().split('\n').at(-1) ?? ''
+    expect(line).toContain(`commit ${signed} is signed by SSH key `)
+    expect(line).toContain(`keys tried: ${other}`)
+    expect(line).toContain('[GIT_SIGNATURE_INVALID]')
+    expect(existsSync(join(root, 'out-refused'))).toBe(false)
+  })
+
+  it.for([
+    [['--verify', 'head', '--verify-key', 'signer.pub'], /--verify must be one of HEAD, Tag, TagAndHEAD/],
+    [['--verify', 'HEAD'], /--verify needs at least one --verify-key FILE/],
+    [['--verify-key', 'missing.pub'], /missing.pub: no such file \(--verify-key\)/],
+    [['--verify', 'Tag', '--verify-key', 'signer.pub'], /verify mode Tag needs a tag reference .*\[GIT_INVALID_OPTION\]/],
+  ] as const)('refuses %j', async ([flags, message]) => {
+    const c = capture()
+    expect(await main(['fetch', signedUrl, '--out', 'out-bad-verify', ...flags], c.io)).toBe(2)
+    expect(c.err().trim().split('\n').at(-1)).toMatch(message)
+    expect(existsSync(join(root, 'out-bad-verify'))).toBe(false)
   })
 })
 

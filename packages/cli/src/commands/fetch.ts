@@ -1,9 +1,10 @@
+import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { debug, EXIT_OK, printResult, progress } from '../context.js'
-import type { Command } from '../context.js'
+import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
-import { booleanFlag, outputFormat, parseCommandArgs, parseRef, secretFrom, stringFlag } from '../flags.js'
-import type { FlagSpec } from '../flags.js'
+import { booleanFlag, outputFormat, parseCommandArgs, parseRef, secretFrom, stringFlag, stringListFlag } from '../flags.js'
+import type { FlagSpec, FlagValues } from '../flags.js'
 import { checkOutDir, markOutDir } from '../outDir.js'
 import { redactUrl } from '../redact.js'
 
@@ -15,29 +16,72 @@ const flags = {
   username: { type: 'string' },
   'password-env': { type: 'string' },
   'token-env': { type: 'string' },
+  'insecure-registry': { type: 'boolean', default: false },
+  verify: { type: 'string' },
+  'verify-key': { type: 'string', multiple: true },
 } as const satisfies FlagSpec
+
+const verifyModes = ['HEAD', 'Tag', 'TagAndHEAD'] as const
+type VerifyMode = (typeof verifyModes)[number]
+
+/** The `verify` option of `--verify MODE` and `--verify-key FILE…`, or undefined when neither is given. */
+async function verifyOption(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<{ mode: VerifyMode; keys: string[] } | undefined> {
+  const mode = stringFlag(values, 'verify')
+  const files = stringListFlag(values, 'verify-key')
+  if (mode === undefined && files.length === 0) return undefined
+  if (mode !== undefined && !(verifyModes as readonly string[]).includes(mode)) {
+    throw new UsageError(`--verify must be one of ${verifyModes.join(', ')}, not ${JSON.stringify(mode)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--verify', value: mode } })
+  }
+  if (files.length === 0) throw new UsageError('--verify needs at least one --verify-key FILE', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--verify-key' } })
+  const keys: string[] = []
+  for (const file of files) {
+    keys.push(
+      await readFile(resolve(io.cwd ?? process.cwd(), file), { encoding: 'utf8', signal }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        throw new UsageError(`${file}: no such file (--verify-key)`, { code: 'CLI_FILE_NOT_FOUND', details: { path: file } })
+      }),
+    )
+  }
+  return { mode: (mode ?? 'HEAD') as VerifyMode, keys }
+}
 
 export const fetchCommand: Command = {
   name: 'fetch',
-  summary: 'fetch a git repository at a ref into a directory, as Flux’s source-controller does',
-  help: `gitops fetch: fetch a git repository at a branch, tag, semver range, commit or ref, check it out
-into a directory, and print the artifact (revision, digest, path, commit) as JSON.
+  summary: 'fetch a git repository or an OCI artifact into a directory, as Flux’s source-controller does',
+  help: `gitops fetch: fetch a git repository at a branch, tag, semver range, commit or ref, or an OCI
+artifact (oci://) by tag, semver range or digest, check it out into a directory, and print the
+artifact (revision, digest, path, commit) as JSON.
 
 Usage:
   gitops fetch URL --ref branch:NAME|tag:NAME|semver:RANGE|commit:SHA|name:REF --out DIR
                [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
+               [--verify HEAD|Tag|TagAndHEAD --verify-key FILE...]
+  gitops fetch oci://HOST/REPO --ref tag:T|semver:R|digest:D --out DIR
+               [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
+               [--insecure-registry]
 
 Flags:
-  --ref KIND:VALUE       what to fetch (default: the remote's default branch)
+  --ref KIND:VALUE       what to fetch (default: the remote's default branch; for oci:// the
+                         URL's tag, else latest): an OCI artifact is pulled as Flux's
+                         OCIRepository does, digests verified, revision TAG@sha256:...
   --out DIR              directory to check the files out into, replaced as a whole: it must be
                          absent, empty or an earlier checkout of gitops fetch (which leaves a
                          .gitops-fetch file in it); never the working or home directory or a parent
   --force                replace a non-empty DIR that gitops fetch did not write
   --last-revision REV    the revision you have; when the remote still points at it, print
                          {"unchanged": true, "revision": REV} without downloading anything
-  --username U           user for HTTPS basic auth
+  --username U           user for HTTPS basic auth (or the registry's, for oci://)
+  --insecure-registry    oci:// only: plain HTTP (localhost and 127.0.0.1 always are)
   --password-env VAR     read the password from environment variable VAR
   --token-env VAR        read a bearer token from environment variable VAR
+  --verify MODE          verify signatures before anything is written, as Flux's spec.verify:
+                         HEAD (the default with --verify-key) the commit, Tag the annotated tag
+                         of a tag: or semver: ref, TagAndHEAD both; an unsigned or wrongly signed
+                         commit or tag fails with GIT_SIGNATURE_* and DIR is left as it was
+  --verify-key FILE      a trusted key, repeatable: an armored OpenPGP public key block
+                         (gpg --export --armor) or SSH public keys one per line (.pub,
+                         allowed_signers) for commits signed with gpg.format ssh; the result
+                         names the fingerprint of the key that verified each object
   -o, --output F         text (the artifact as JSON, the default), json or yaml
 
 Credentials are read only from the environment variables named here, never from the command line;
@@ -48,6 +92,8 @@ that never answers); Ctrl-C or SIGTERM stops it at once.
 Examples:
   gitops fetch https://github.com/acme/fleet.git --ref semver:'>=1.0.0 <2.0.0' --out ./fleet
   GIT_TOKEN=... gitops fetch https://git.example/fleet.git --ref branch:main --out ./fleet --token-env GIT_TOKEN
+  gitops fetch https://git.example/fleet.git --ref semver:'^1' --out ./fleet --verify TagAndHEAD --verify-key author1.asc
+  gitops fetch oci://ghcr.io/acme/fleet --ref semver:'>=1.0.0' --out ./fleet
 `,
   flags,
   async run({ io, argv, signal }) {
@@ -58,10 +104,12 @@ Examples:
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const out = stringFlag(values, 'out')
     if (out === undefined) throw new UsageError('--out DIR is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--out' } })
+    if (url.startsWith('oci://')) return (await import('./fetchOci.js')).fetchOci(url, { io, values, out, signal })
     const ref = parseRef(stringFlag(values, 'ref'))
     const username = stringFlag(values, 'username')
     const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))
     const token = secretFrom(io, '--token-env', stringFlag(values, 'token-env'))
+    const verify = await verifyOption(io, values, signal)
     const { fetchSource } = await import('@gitops-sdk/git-source')
     const cwd = io.cwd ?? process.cwd()
     const dir = resolve(cwd, out)
@@ -79,6 +127,7 @@ Examples:
         ref,
         dir,
         lastRevision: stringFlag(values, 'last-revision'),
+        verify,
         auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
         signal,
         onProgress: (event) => {
@@ -99,7 +148,7 @@ Examples:
     if (!result.unchanged) await markOutDir(dir, { url: shown, revision: result.revision }, signal)
     const data = result.unchanged
       ? { unchanged: true, revision: result.revision }
-      : { revision: result.revision, digest: result.digest, path: result.path, commit: result.commit }
+      : { revision: result.revision, digest: result.digest, path: result.path, commit: result.commit, ...(result.verified === undefined ? {} : { verified: result.verified }) }
     printResult(io, { format, data, text: () => JSON.stringify(data, null, 2) })
     return EXIT_OK
   },

@@ -10,6 +10,7 @@ import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
+import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
 import { versionCommand } from './version.js'
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   buildCommand,
   fleetCommand,
   fetchCommand,
+  pushCommand,
   decryptCommand,
   encryptCommand,
   applyCommand,

@@ -16,6 +16,7 @@ import type { ObjectStore } from './objectStore.js'
 import { readIdx } from './packIdx.js'
 import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 import type { ResolvedRef } from './resolveRef.js'
+import type { TrustedKeys } from './signature/verifySignatures.js'
 
 const defaultMaxSize = 500 * 1024 * 1024
 // `git fetch --unshallow` asks for this depth.
@@ -30,6 +31,8 @@ export interface FetchRun {
   readonly refs: RemoteRefs
   readonly context: TransportContext
   readonly cacheDir: string | undefined
+  /** The trusted keys of `options.verify`, parsed. */
+  readonly keys: TrustedKeys | undefined
 }
 
 interface FetchContext extends FetchRun {
@@ -88,6 +91,14 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       }
     }
     const commit = resolved.commit ?? peel(store, resolved.want, url)
+    // Signatures before anything is built: a refused revision writes no state and no checkout.
+    let verified
+    if (options.verify !== undefined && run.keys !== undefined) {
+      const { verifySignatures } = await import('./signature/verifySignatures.js')
+      const date = (options.clock ?? systemClock).now()
+      verified = await verifySignatures({ url, resolved, commit, store, verify: options.verify, keys: run.keys, date })
+      options.logger?.debug('verified signatures', { url, verified: verified.map((v) => `${v.object} ${v.id} by ${v.fingerprint}`) })
+    }
     const built = await buildArtifact(commit, {
       url,
       store,
@@ -119,6 +130,7 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       size: built.size,
       fs: built.fs,
       warnings: built.warnings,
+      ...(verified === undefined ? {} : { verified }),
     }
   } catch (err) {
     if (err instanceof ObjectReadError) {

@@ -12,7 +12,8 @@ const artifactFormat = 1
 
 /**
  * A `sha256:` fingerprint of what shapes the artifact of a commit: the ref selection, the ignore
- * rules (the option and the built-in exclusions), the includes and the checkout directory.
+ * rules (the option and the built-in exclusions), the includes, the checkout directory and the
+ * signature verification (mode and keys).
  * `undefined` when an include carries no `digest`: its content cannot be known without reading it.
  */
 export function requestFingerprint(options: FetchSourceOptions): string | undefined {
@@ -30,6 +31,8 @@ export function requestFingerprint(options: FetchSourceOptions): string | undefi
     builtinIgnore: [vcsPatterns, defaultPatterns],
     include,
     dir: options.dir === undefined ? null : resolve(options.dir),
+    // Only when set, so the fingerprints of caches built before verification existed still match.
+    ...(options.verify === undefined ? {} : { verify: [options.verify.mode ?? 'HEAD', ...options.verify.keys.map((k) => createHash('sha256').update(k).digest('hex'))] }),
   }
   return `sha256:${createHash('sha256').update(JSON.stringify(shape)).digest('hex')}`
 }

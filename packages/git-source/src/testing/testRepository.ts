@@ -13,6 +13,19 @@ export type TestFile =
   | { readonly symlink: string }
   | null
 
+/**
+ * How git signs a test commit or tag: with an OpenPGP key of a gpg home (`git commit -S` as gpg
+ * users do), or with an SSH private key file (`gpg.format ssh`, as `ssh-keygen -Y sign` does).
+ */
+export interface TestSigning {
+  /** `openpgp` (gpg) or `ssh`. */
+  readonly format: 'openpgp' | 'ssh'
+  /** A key id or fingerprint in `gnupgHome`, or the path of an SSH private key file. */
+  readonly key: string
+  /** The gpg home holding the OpenPGP key (passed to gpg as `GNUPGHOME`). */
+  readonly gnupgHome?: string | undefined
+}
+
 /** Options of {@link TestRepository.commit}. */
 export interface TestCommitOptions {
   /** Branch to commit to; created when missing. @defaultValue the repository's default branch */
@@ -23,6 +36,8 @@ export interface TestCommitOptions {
   readonly date?: Date | undefined
   /** Start from an empty tree instead of the branch's current one. @defaultValue false */
   readonly replace?: boolean | undefined
+  /** Sign the commit through git (`commit-tree -S`). @defaultValue unsigned */
+  readonly sign?: TestSigning | undefined
 }
 
 /** Options of {@link TestRepository.tag}. */
@@ -33,6 +48,8 @@ export interface TestTagOptions {
   readonly annotated?: boolean | undefined
   /** Message of an annotated tag. @defaultValue the tag name */
   readonly message?: string | undefined
+  /** Sign the tag through git (`git tag -s`); makes it annotated. @defaultValue unsigned */
+  readonly sign?: TestSigning | undefined
 }
 
 /** A bare repository under a test server's root, built with the git CLI at fixed dates. */
@@ -125,11 +142,29 @@ export async function createRepository(root: string, options: CreateRepositoryOp
       await runGit(['fast-import', '--quiet', '--done', '--force'], { cwd: path, input: concat(chunks) })
       const id = await resolve(`refs/heads/${branch}`)
       if (id === undefined) throw new Error(`${options.name}: fast-import left no refs/heads/${branch}`)
-      return id
+      if (commitOptions.sign === undefined) return id
+      // fast-import cannot sign: the same tree, parent, message and dates again through commit-tree -S.
+      const tree = (await git(['rev-parse', `${id}^{tree}`])).trim()
+      const parents = parent === undefined ? [] : ['-p', parent]
+      const signed = (
+        await runGit([...signingConfig(commitOptions.sign), 'commit-tree', `-S${commitOptions.sign.key}`, ...parents, '-F', '-', tree], {
+          cwd: path,
+          input: message,
+          env: { ...dateEnv(date), ...signingEnv(commitOptions.sign) },
+        })
+      ).trim()
+      await git(['update-ref', `refs/heads/${branch}`, signed])
+      return signed
     },
     async tag(name, tagOptions = {}) {
       const target = tagOptions.target ?? `refs/heads/${defaultBranch}`
-      if (tagOptions.annotated === true) {
+      if (tagOptions.sign !== undefined) {
+        const date = new Date((epoch + commits * 60) * 1000)
+        await runGit([...signingConfig(tagOptions.sign), 'tag', '--force', `--local-user=${tagOptions.sign.key}`, '--message', tagOptions.message ?? name, name, target], {
+          cwd: path,
+          env: { ...dateEnv(date), ...signingEnv(tagOptions.sign) },
+        })
+      } else if (tagOptions.annotated === true) {
         const date = new Date((epoch + commits * 60) * 1000)
         await runGit(['tag', '--force', '--annotate', '--message', tagOptions.message ?? name, name, target], {
           cwd: path,
@@ -161,6 +196,14 @@ export async function createRepository(root: string, options: CreateRepositoryOp
     },
     git,
   }
+}
+
+function signingConfig(sign: TestSigning): string[] {
+  return ['-c', `gpg.format=${sign.format}`, '-c', `user.signingkey=${sign.key}`]
+}
+
+function signingEnv(sign: TestSigning): Record<string, string> {
+  return sign.gnupgHome === undefined ? {} : { GNUPGHOME: sign.gnupgHome }
 }
 
 function fileCommand(path: string, value: TestFile): (string | Uint8Array)[] {

@@ -49,6 +49,17 @@ describe.skipIf(!sshdAvailable)(`createSshTransport against OpenSSH${sshdAvailab
     expect(artifact.revision).toBe(`main@sha1:${artifact.commit}`)
   })
 
+  it('verifies a commit signed with an SSH key over the SSH transport, and refuses it with a key not trusted', async () => {
+    // The unauthorised deploy key has no passphrase, so git can sign with it unattended.
+    const signed = await repo.commit({ 'apps/web.yaml': 'kind: ConfigMap\nsigned: true\n' }, { branch: 'signed', sign: { format: 'ssh', key: join(work.path, 'keys', 'not_authorized') } })
+    const transport = createSshTransport({ privateKey: keys.ed25519.privateKey, passphrase, knownHosts: sshd.knownHosts })
+    const artifact = artifactOf(await fetchSource(url, { transport, ref: { branch: 'signed' }, verify: { keys: [keys.wrong.publicKey] } }))
+    expect(artifact.verified).toMatchObject([{ object: 'commit', id: signed, format: 'ssh' }])
+    const dir = join(work.path, 'ssh-signed-refused')
+    await expect(fetchSource(url, { transport, dir, ref: { branch: 'signed' }, verify: { keys: [keys.rsa.publicKey] } })).rejects.toMatchObject({ code: 'GIT_SIGNATURE_INVALID', details: { id: signed } })
+    expect(await snapshotDir(dir)).toEqual(new Map())
+  })
+
   it.for(['rsa', 'ecdsa'] as const)('logs in with a %s deploy key that has a passphrase', async (type) => {
     const transport = createSshTransport({ privateKey: keys[type].privateKey, passphrase, knownHosts: sshd.knownHosts })
     const refs = await transport.listRefs({ url, signal: AbortSignal.timeout(60_000), auth: undefined })

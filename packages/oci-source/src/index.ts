@@ -1,0 +1,24 @@
+// The public contract of @gitops-sdk/oci-source: what is not exported here does not exist.
+export type { OciErrorCode } from './errors.js'
+export { OciSourceError } from './errors.js'
+export {
+  CREATED_ANNOTATION,
+  FLUX_CONFIG_MEDIA_TYPE,
+  FLUX_CONTENT_MEDIA_TYPE,
+  OCI_MANIFEST_MEDIA_TYPE,
+  REVISION_ANNOTATION,
+  SOURCE_ANNOTATION,
+} from './mediaTypes.js'
+export { pullArtifact } from './pullArtifact.js'
+export { pushArtifact } from './pushArtifact.js'
+export type {
+  OciArtifact,
+  OciAuth,
+  OciRef,
+  PullArtifactOptions,
+  PullResult,
+  PushArtifactOptions,
+  PushedArtifact,
+  RegistryOptions,
+  UnchangedOciSource,
+} from './types.js'

@@ -6,6 +6,7 @@ import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { isKubeMap } from '@gitops-sdk/core'
 import { deepEqual, stringMap } from '../../state/objects.js'
 import type { FieldError } from '../../../status.js'
+import { dns1123LabelErrors } from './formats.js'
 import { goLabelSelector, goStringMap } from './goValues.js'
 import { mapOf, numberOf, podTemplateErrors, stringOf, supported } from './pods.js'
 import { labelSelectorErrors, selectorKind, selectorMatches } from './selectors.js'
@@ -31,12 +32,12 @@ function selectorErrors(spec: KubeMap, what: string | undefined): FieldError[] {
 }
 
 /** ValidatePodTemplateSpecForReplicaSet and its siblings: labels matched, restart policy Always. */
-function templateErrors(spec: KubeMap, selectorAlwaysChecked: boolean): FieldError[] {
+function templateErrors(spec: KubeMap, owner: 'ReplicaSet' | 'StatefulSet' | 'DaemonSet'): FieldError[] {
   const errors: FieldError[] = []
   const template = mapOf(spec.template)
   const labels = mapOf(mapOf(template.metadata).labels)
   const kind = selectorKind(spec.selector)
-  if ((kind !== 'everything' || selectorAlwaysChecked) && !selectorMatches(spec.selector, stringMap(labels))) {
+  if (kind !== 'everything' && !selectorMatches(spec.selector, stringMap(labels))) {
     errors.push({ type: 'Invalid', field: 'spec.template.metadata.labels', shown: goStringMap(isKubeMap(mapOf(template.metadata).labels) ? labels : undefined), detail: '`selector` does not match template `labels`' })
   }
   errors.push(...podTemplateErrors(template, 'spec.template'))
@@ -45,7 +46,7 @@ function templateErrors(spec: KubeMap, selectorAlwaysChecked: boolean): FieldErr
     errors.push({ type: 'NotSupported', field: 'spec.template.spec.restartPolicy', value: restart, detail: supported(['Always']) })
   }
   if (mapOf(template.spec).activeDeadlineSeconds !== undefined) {
-    errors.push({ type: 'Forbidden', field: 'spec.template.spec.activeDeadlineSeconds', detail: 'activeDeadlineSeconds in ReplicaSet is not Supported' })
+    errors.push({ type: 'Forbidden', field: 'spec.template.spec.activeDeadlineSeconds', detail: `activeDeadlineSeconds in ${owner} is not Supported` })
   }
   return errors
 }
@@ -59,7 +60,7 @@ const DEPLOYMENT_STRATEGIES = ['Recreate', 'RollingUpdate']
 
 /** A Deployment's spec. */
 export function deploymentErrors(spec: KubeMap, live: KubeObject | undefined): FieldError[] {
-  const errors = [...nonNegative(spec, 'replicas', 'spec.replicas'), ...selectorErrors(spec, 'deployment'), ...templateErrors(spec, false)]
+  const errors = [...nonNegative(spec, 'replicas', 'spec.replicas'), ...selectorErrors(spec, 'deployment'), ...templateErrors(spec, 'ReplicaSet')]
   const strategy = mapOf(spec.strategy)
   const type = stringOf(strategy.type)
   if (type === 'Recreate' && strategy.rollingUpdate !== undefined) {
@@ -79,7 +80,7 @@ export function replicaSetErrors(spec: KubeMap, live: KubeObject | undefined): F
     ...nonNegative(spec, 'replicas', 'spec.replicas'),
     ...nonNegative(spec, 'minReadySeconds', 'spec.minReadySeconds'),
     ...selectorErrors(spec, 'deployment'),
-    ...templateErrors(spec, false),
+    ...templateErrors(spec, 'ReplicaSet'),
     ...immutableSelector(spec, live),
   ]
 }
@@ -97,7 +98,9 @@ export function statefulSetErrors(spec: KubeMap, live: KubeObject | undefined): 
     errors.push({ type: 'Invalid', field: 'spec.podManagementPolicy', value: policy, detail: `must be '${POD_MANAGEMENT[0] ?? ''}' or '${POD_MANAGEMENT[1] ?? ''}'` })
   }
   errors.push(...nonNegative(spec, 'replicas', 'spec.replicas'), ...nonNegative(spec, 'minReadySeconds', 'spec.minReadySeconds'))
-  errors.push(...selectorErrors(spec, 'statefulset'), ...templateErrors(spec, false))
+  errors.push(...selectorErrors(spec, 'statefulset'), ...templateErrors(spec, 'StatefulSet'))
+  const serviceName = stringOf(spec.serviceName)
+  if (serviceName !== '') for (const detail of dns1123LabelErrors(serviceName)) errors.push({ type: 'Invalid', field: 'spec.serviceName', value: serviceName, detail })
   if (live !== undefined && isKubeMap(live.spec)) {
     const before = live.spec
     const keys = new Set([...Object.keys(before), ...Object.keys(spec)])
@@ -119,7 +122,7 @@ export function daemonSetErrors(spec: KubeMap, live: KubeObject | undefined): Fi
   if (isKubeMap(spec.selector) && selectorKind(spec.selector) === 'everything') {
     errors.push({ type: 'Invalid', field: 'spec.selector', shown: goLabelSelector(spec.selector), detail: 'empty selector is invalid for daemonset' })
   }
-  errors.push(...templateErrors(spec, true))
+  errors.push(...templateErrors(spec, 'DaemonSet'))
   errors.push(...nonNegative(spec, 'minReadySeconds', 'spec.minReadySeconds'), ...nonNegative(spec, 'revisionHistoryLimit', 'spec.revisionHistoryLimit'))
   errors.push(...immutableSelector(spec, live))
   return errors

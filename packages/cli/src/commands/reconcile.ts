@@ -7,6 +7,7 @@ import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue,
 import type { FlagSpec } from '../flags.js'
 import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
 import { loadAgeIdentities, logRequest } from './options.js'
+import { dryRunReconcile, offlineClient } from './reconcileDryRun.js'
 
 const flags = {
   url: { type: 'string' },
@@ -30,6 +31,7 @@ const flags = {
   'password-env': { type: 'string' },
   'token-env': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
   ...kubeFlags,
 } as const satisfies FlagSpec
 
@@ -72,6 +74,9 @@ Flags:
   --field-manager M      field manager of the applied fields (default gitops)
   --username U, --password-env VAR, --token-env VAR   git credentials, read from the environment
   --metrics-port N       serve Prometheus metrics on 127.0.0.1:N/metrics
+  --dry-run[=server]     fetch, decrypt, render, then apply with server-side dry-run and print the
+                         change set: nothing pruned, no inventory or status written (as gitops apply)
+  --dry-run=client       fetch, decrypt and render, list the objects; no cluster is contacted
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context
   -o, --output F         text (default), json or yaml: one status per reconcile (continuous:
@@ -83,7 +88,7 @@ Example:
 `,
   flags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, flags)
+    const { values, positionals, dryRun } = parseCommandArgs(argv, flags)
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const format = outputFormat(values.output)
     const url = stringFlag(values, 'url')
@@ -115,16 +120,23 @@ Example:
     const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
     const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
     const record = engine
+    const dryRunMode = dryRun === undefined || dryRun === 'none' ? undefined : dryRun
+    if (dryRunMode !== undefined && (metricsPort !== undefined || stringFlag(values, 'interval') !== undefined)) {
+      throw new UsageError('--dry-run runs one reconcile: it takes neither --interval nor --metrics-port', { code: 'CLI_FLAG_INVALID', details: { flag: '--dry-run' } })
+    }
     const metrics = metricsPort === undefined ? undefined : createReconcilerMetrics()
-    const kubeconfig = kubeconfigPath(io, values)
-    debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
+    const clientDryRun = dryRunMode === 'client'
+    const kubeconfig = clientDryRun ? '' : kubeconfigPath(io, values)
+    if (!clientDryRun) debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
     const logged = logRequest(io)
-    const client = await createKubeClient({
-      kubeconfig,
-      context: stringFlag(values, 'context'),
-      onRequest: metrics === undefined && logged === undefined ? undefined : (r) => (metrics?.countApiRequest(r), logged?.(r)),
-      signal,
-    })
+    const client = clientDryRun
+      ? offlineClient
+      : await createKubeClient({
+          kubeconfig,
+          context: stringFlag(values, 'context'),
+          onRequest: metrics === undefined && logged === undefined ? undefined : (r) => (metrics?.countApiRequest(r), logged?.(r)),
+          signal,
+        })
     const progress = createProgress(io)
     const steps = createReconcileSteps({
       source,
@@ -148,6 +160,20 @@ Example:
       },
       onWarning: (message) => progress.line(`warning: ${maskText(message, secrets)}`),
     })
+    if (dryRunMode !== undefined) {
+      try {
+        return await dryRunReconcile(io, steps, {
+          mode: dryRunMode,
+          path: stringFlag(values, 'path') ?? '.',
+          format,
+          client: clientDryRun ? undefined : client,
+          apply: { fieldManager: stringFlag(values, 'field-manager') ?? 'gitops', inventory, targetNamespace: stringFlag(values, 'target-namespace'), force: booleanFlag(values, 'force') },
+          signal,
+        })
+      } finally {
+        progress.end()
+      }
+    }
     const spec = {
       name: inventory.name,
       path: stringFlag(values, 'path') ?? '.',

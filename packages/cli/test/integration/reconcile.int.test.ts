@@ -276,4 +276,43 @@ describe('gitops reconcile', () => {
     expect(again.out).toContain('Service/prod/cache deleted')
     expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeUndefined()
   })
+  it('--dry-run=server renders and dry-run applies: prints the change set, writes nothing, prunes nothing, records nothing', async () => {
+    await repo.commit(fleet, { message: 'the fleet for the dry runs' })
+    expect((await reconcile('clusters/prod')).code).toBe(0)
+    const inventoryBefore = apiserver.get({ group: '', kind: 'ConfigMap', namespace: 'prod', name: 'fleet' })
+    const prod = readFileSync(join(fleetDir, 'clusters/prod/kustomization.yaml'), 'utf8')
+    const cache = readFileSync(join(fleetDir, 'base/cache.yaml'), 'utf8')
+    await repo.commit(
+      { ...fleet, 'clusters/prod/kustomization.yaml': prod.replace('count: 3', 'count: 5'), 'base/cache.yaml': cache.slice(0, cache.indexOf('---')) },
+      { message: 'scale web, drop the cache Service' },
+    )
+    for (const flag of ['--dry-run', '--dry-run=server']) {
+      const { code, out, err } = await reconcile('clusters/prod', flag)
+      expect(code, err).toBe(0)
+      expect(out).toContain('Deployment/prod/web configured')
+      expect(out).toMatch(/\(server dry run of main@sha1:[0-9a-f]{40}; nothing pruned, inventory and status not written\)\n$/)
+      expect(out).not.toContain('deleted')
+    }
+    const json = await reconcile('clusters/prod', '--dry-run=server', '-o', 'json')
+    expect(JSON.parse(json.out)).toMatchObject({ dryRun: true, dryRunMode: 'server', entries: expect.arrayContaining([expect.objectContaining({ kind: 'Deployment', name: 'web', action: 'configured' })]) as unknown })
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 3 })
+    expect(apiserver.get({ group: '', kind: 'Service', namespace: 'prod', name: 'cache' })).toBeDefined()
+    const inventoryAfter = apiserver.get({ group: '', kind: 'ConfigMap', namespace: 'prod', name: 'fleet' })
+    expect(inventoryAfter?.metadata.resourceVersion).toBe(inventoryBefore?.metadata.resourceVersion)
+  })
+
+  it('--dry-run=client renders and lists the objects without any cluster or kubeconfig', async () => {
+    const { code, out, err } = await gitops('reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet', '--age-key-file', keyFile, '--dry-run=client')
+    expect(code, err).toBe(0)
+    expect(out).toContain('Deployment/prod/web (client dry run)')
+    expect(out).toContain('Secret/prod/db-credentials (client dry run)')
+    expect(out).toMatch(/\d+ objects at main@sha1:[0-9a-f]{40}, nothing sent\n$/)
+    expect(out).not.toContain('correct-horse-battery-staple')
+  })
+
+  it('--dry-run refuses --interval and --metrics-port', async () => {
+    const { code, err } = await reconcile('clusters/prod', '--dry-run', '--metrics-port', '0')
+    expect(code).toBe(2)
+    expect(err).toContain('--dry-run runs one reconcile: it takes neither --interval nor --metrics-port')
+  })
 })

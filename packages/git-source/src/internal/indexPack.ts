@@ -8,11 +8,15 @@
 // object per entry: ten thousand objects that all survive would otherwise be copied by every young
 // generation collection, which measured as the largest single cost of a fetch.
 import { createHash } from 'node:crypto'
-import { crc32, deflateSync, inflateSync } from 'node:zlib'
+import { crc32, deflateSync } from 'node:zlib'
 import { applyDelta, DeltaError } from './delta.js'
 import { packTypes } from './gitObjects.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
 import { writeIdx } from './packIdx.js'
+import { CorruptPackError, PackTooLargeError } from './packErrors.js'
+import { hashInto, inflateEntry, OFS_DELTA, REF_DELTA, Slabs } from './packStorage.js'
+
+export { CorruptPackError, PackTooLargeError } from './packErrors.js'
 
 /** A pack that is fully received, checked and indexed. */
 export interface IndexedPack {
@@ -40,84 +44,6 @@ export interface IndexPackOptions {
   /** Called with bytes received, then with objects resolved. */
   readonly onProgress?: ((phase: 'receiving' | 'resolving', loaded: number, total: number | undefined) => void) | undefined
   readonly signal?: AbortSignal | undefined
-}
-
-/** The pack bytes are not a valid pack. */
-export class CorruptPackError extends Error {
-  override readonly name = 'CorruptPackError'
-}
-
-/** The pack grew past {@link IndexPackOptions.maxBytes}, or an object past `maxObjectBytes`. */
-export class PackTooLargeError extends Error {
-  override readonly name = 'PackTooLargeError'
-  /** The size that was refused (declared by an entry or delta header, or received). */
-  readonly size: number
-  readonly limit: number
-
-  constructor(message: string, sizes: { readonly size: number; readonly limit: number }) {
-    super(message)
-    this.size = sizes.size
-    this.limit = sizes.limit
-  }
-}
-
-const OFS_DELTA = 6
-const REF_DELTA = 7
-const slabSize = 1024 * 1024
-
-/** Inflates the zlib stream at the start of `input`; `undefined` when the input ends too early. */
-function inflateAt(input: Buffer, size: number): { data: Buffer; used: number } | undefined {
-  try {
-    const { buffer, engine } = inflateSync(input, {
-      info: true,
-      chunkSize: Math.max(64, size + 1),
-      maxOutputLength: Math.max(64, size),
-    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } }
-    return { data: buffer, used: engine.bytesWritten }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') return undefined
-    throw new CorruptPackError((err as Error).message)
-  }
-}
-
-function inflateEntry(input: Buffer, size: number, offset: number): { data: Buffer; used: number } | undefined {
-  try {
-    return inflateAt(input, size)
-  } catch (err) {
-    throw new CorruptPackError(`entry at offset ${offset}: ${(err as Error).message}`)
-  }
-}
-
-/** Bytes copied into large slabs; an entry is a slab number, an offset and a length. */
-class Slabs {
-  readonly buffers: Buffer[] = []
-  #current = -1
-  #used = slabSize
-  bytes = 0
-
-  /** Room for `size` bytes: the slab number, the offset, and a view to write into. */
-  allocate(size: number): { slab: number; offset: number; view: Buffer } {
-    this.bytes += size
-    if (size > slabSize / 4) {
-      // A large object gets a slab of its own; the current slab keeps filling afterwards.
-      const own = Buffer.allocUnsafeSlow(size)
-      this.buffers.push(own)
-      return { slab: this.buffers.length - 1, offset: 0, view: own }
-    }
-    if (this.#used + size > slabSize) {
-      this.buffers.push(Buffer.allocUnsafeSlow(slabSize))
-      this.#current = this.buffers.length - 1
-      this.#used = 0
-    }
-    const offset = this.#used
-    this.#used += (size + 7) & ~7
-    return { slab: this.#current, offset, view: (this.buffers[this.#current] as Buffer).subarray(offset, offset + size) }
-  }
-}
-
-function hashInto(target: Buffer, at: number, object: { type: ObjectType; data: Buffer }): void {
-  // TypedArray#set: Buffer#copy costs more per call than the bytes it moves here.
-  target.set(createHash('sha1').update(`${object.type} ${object.data.byteLength}\0`).update(object.data).digest(), at)
 }
 
 /**

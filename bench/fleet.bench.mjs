@@ -95,7 +95,7 @@ function median(xs) {
 
 /** An object without Flux's own labels, as JSON with sorted keys. */
 function canonical(object) {
-  const o = structuredClone(object)
+  const o = JSON.parse(JSON.stringify(object))
   const labels = o.metadata?.labels
   if (labels !== undefined) {
     delete labels['kustomize.toolkit.fluxcd.io/name']

@@ -25,6 +25,7 @@ export interface FleetIssue {
   readonly field?: string | undefined
   /** `NS/NAME` of the Flux Kustomization that applies the object. */
   readonly kustomization?: string | undefined
+  /** What is wrong, starting with the field when there is one (kube-apiserver's wording for schemas). */
   readonly message: string
 }
 

@@ -24,6 +24,7 @@ export interface YamlValueDocument {
   readonly index: number
   /** 1-based line on which the document's content starts. */
   readonly line: number
+  /** The document's value, resolved in the chosen dialect. */
   readonly value: KubeValue
 }
 

@@ -12,7 +12,7 @@ describe('render refuses a bad ValueAddTransformer', () => {
     { name: 'no target', body: 'value: x\n', message: 'must specify at least one target' },
     { name: 'an empty field path', body: 'value: x\ntargets:\n- fieldPath: ""\n', message: 'fieldPath cannot be empty' },
     { name: 'a negative file path position', body: 'value: x\ntargets:\n- fieldPath: data/k\n  filePathPosition: -1\n', message: 'cannot be negative' },
-    { name: 'a path through a list', body: 'value: x\ntargets:\n- fieldPath: data/k/x\n', message: 'wrong node kind' },
+    { name: 'a path through a scalar', body: 'value: x\ntargets:\n- fieldPath: data/k/x\n', message: 'wrong node kind' },
     { name: 'a mapping as the target', body: 'value: x\ntargets:\n- fieldPath: data\n', message: 'expected ScalarNode but got MappingNode' },
   ])('$name', async ({ body, message }) => {
     const files = { 'kustomization.yaml': 'resources: [cm.yaml]\ntransformers: [va.yaml]\n', 'cm.yaml': configMap, 'va.yaml': plugin(body) }

@@ -1,0 +1,4 @@
+import { describePackageSmoke } from '../../../testing/packageSmoke.js'
+import * as index from '../src/index.js'
+
+describePackageSmoke(new URL('..', import.meta.url).pathname, { index })

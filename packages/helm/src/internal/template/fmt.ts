@@ -95,7 +95,8 @@ function fmtInteger(v: bigint, verb: string, f: Flags): string {
 }
 
 function fmtUnicode(v: bigint, f: Flags): string {
-  let hex = v.toString(16).toUpperCase()
+  // fmtUnicode works on the uint64 of the operand, so -2 prints as U+FFFFFFFFFFFFFFFE.
+  let hex = BigInt.asUintN(64, v).toString(16).toUpperCase()
   const prec = Math.max(f.prec ?? 4, 4)
   if (hex.length < prec) hex = '0'.repeat(prec - hex.length) + hex
   let s = `U+${hex}`
@@ -223,6 +224,9 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
   const nested: Flags = { ...f, depth: depth + 1 }
   if (verb === 'T') return pad(typeName(v), f)
   if (v === undefined || v === null) {
+    // A nil inside a slice or map prints <nil>, unpadded, whatever the verb (fmt's printValue); a nil operand
+    // is a bad verb unless it is %v.
+    if (depth > 0) return f.sharpV ? 'interface {}(nil)' : '<nil>'
     if (verb === 'v') return pad('<nil>', f)
     return badVerb(verb, v, f)
   }

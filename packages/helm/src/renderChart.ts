@@ -26,6 +26,16 @@ export interface RenderChartOptions {
   readonly signal?: AbortSignal | undefined
 }
 
+/** Files Helm's loader reads into the chart itself rather than `.Files`. */
+const chartOwnFiles: ReadonlySet<string> = new Set([
+  'Chart.yaml',
+  'values.yaml',
+  'values.schema.json',
+  'Chart.lock',
+  'requirements.yaml',
+  'requirements.lock',
+])
+
 interface Failure {
   readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID'
   readonly path: string
@@ -170,7 +180,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     signal?.throwIfAborted()
     if (rel.startsWith('templates/')) {
       templateFiles.push({ name: `${meta.name}/${rel}`, text: await readTextFile(fs, path) })
-    } else if (rel !== 'Chart.yaml' && rel !== 'values.yaml' && !rel.startsWith('charts/') && !rel.startsWith('crds/')) {
+    } else if (!chartOwnFiles.has(rel) && !rel.startsWith('charts/')) {
       otherFiles.set(rel, await readTextFile(fs, path))
     }
   }

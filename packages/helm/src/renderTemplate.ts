@@ -1,5 +1,5 @@
 import { HelmError } from './errors.js'
-import { helmFuncs } from './internal/engine.js'
+import { helmFuncs, isStackOverflow, tooDeep } from './internal/engine.js'
 import { fromKube } from './internal/funcs/convert.js'
 import { builtinFuncs } from './internal/template/builtins.js'
 import { ExecError, type MissingKey, execute } from './internal/template/exec.js'
@@ -54,8 +54,9 @@ export function renderTemplate(text: string, data: unknown, options: RenderTempl
     try {
       for (const t of parseTemplate(file, source, (f) => funcs.has(f))) templates.set(t.name, t)
     } catch (err) {
-      if (err instanceof ParseError) {
-        throw new HelmError({ code: 'HELM_TEMPLATE_PARSE', message: err.message, details: { template: file }, cause: err })
+      if (err instanceof ParseError || isStackOverflow(err)) {
+        const message = err instanceof ParseError ? err.message : `template: ${file}: ${tooDeep}`
+        throw new HelmError({ code: 'HELM_TEMPLATE_PARSE', message, details: { template: file }, cause: err })
       }
       throw err
     }
@@ -65,6 +66,9 @@ export function renderTemplate(text: string, data: unknown, options: RenderTempl
   } catch (err) {
     if (err instanceof ExecError) {
       throw new HelmError({ code: 'HELM_TEMPLATE_EXEC', message: err.message, details: { template: err.templateName }, cause: err })
+    }
+    if (isStackOverflow(err)) {
+      throw new HelmError({ code: 'HELM_TEMPLATE_EXEC', message: `template: ${name}: ${tooDeep}`, details: { template: name }, cause: err })
     }
     throw err
   }

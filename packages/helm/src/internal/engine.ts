@@ -192,6 +192,7 @@ export function renderTemplates(
       for (const t of parseTemplate(name, file.text, (f) => funcs.has(f))) templates.set(t.name, t)
     } catch (err) {
       if (err instanceof ParseError) throw new EngineError(cleanupParseError(name, err.message), 'parse', name)
+      if (isStackOverflow(err)) throw new EngineError(`parse error in (${name}): ${tooDeep}`, 'parse', name)
       throw err
     }
   }
@@ -205,10 +206,19 @@ export function renderTemplates(
       out.set(name, execute(env, name, data(file)).replaceAll('<no value>', ''))
     } catch (err) {
       if (err instanceof ExecError) throw new EngineError(cleanupExecError(name, err.message), 'exec', name)
+      if (isStackOverflow(err)) throw new EngineError(`execution error in (${name}): ${tooDeep}`, 'exec', name)
       throw err
     }
   }
   return out
+}
+
+/** What a template nested or recursing past the JavaScript stack fails with. */
+export const tooDeep = 'template nesting or recursion too deep (the JavaScript stack ran out)'
+
+/** Whether an error is V8's stack overflow, which deep nesting or endless include recursion cause. */
+export function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError && /call stack/i.test(err.message)
 }
 
 function cleanupParseError(filename: string, message: string): string {

@@ -165,7 +165,9 @@ export function filesObject(files: ReadonlyMap<string, string>): GoStruct {
       method('Get', ['string'], get),
       method('Lines', ['string'], (name) => {
         const text = files.get(name as string)
-        return typedSlice(text === undefined ? [] : text.split('\n'), '[]string')
+        if (text === undefined || text === '') return typedSlice([], '[]string')
+        // As helm's files.Lines: one trailing newline does not start another line.
+        return typedSlice((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), '[]string')
       }),
     ]),
   })

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { helmBinary } from '../helpers/helmBinary.js'
 import { caseOutputs, caseTemplates, removeChart, renderBoth, writeChart } from '../helpers/differential.js'
-import { languageCases } from './cases.js'
+import { languageCases as baseCases, moreLanguageCases } from './cases.js'
+
+const languageCases = [...baseCases, ...moreLanguageCases]
 
 const helm = helmBinary()
 

@@ -13,25 +13,30 @@ function byteSlice(s: string, start: number, end?: number): string {
   return Buffer.from(s, 'utf8').subarray(start, end).toString('utf8')
 }
 
+/** Go's strings.Title separators: ASCII other than letters, digits and _, and Unicode spaces. */
+function isSeparator(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0
+  if (cp <= 0x7f) return !/[A-Za-z0-9_]/.test(ch)
+  if (/[\p{L}\p{Nd}]/u.test(ch)) return false
+  return /\s/u.test(ch)
+}
+
 function title(s: string): string {
-  // strings.Title: upper-case the first letter of each word (words split at non-letters/digits).
-  let prevLetter = false
+  let prev = ' '
   let out = ''
   for (const ch of s) {
-    const isWordChar = /[\p{L}\p{N}_']/u.test(ch)
-    out += !prevLetter && isWordChar ? ch.toUpperCase() : ch
-    prevLetter = isWordChar
+    out += isSeparator(prev) ? ch.toUpperCase() : ch
+    prev = ch
   }
   return out
 }
 
 function untitle(s: string): string {
-  let prev = false
+  let prev = ' '
   let out = ''
   for (const ch of s) {
-    const w = /[\p{L}\p{N}_']/u.test(ch)
-    out += !prev && w ? ch.toLowerCase() : ch
-    prev = w
+    out += isSeparator(prev) ? ch.toLowerCase() : ch
+    prev = ch
   }
   return out
 }

@@ -160,3 +160,55 @@ export function formatFloat(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: n
   }
   return neg ? `-${out}` : out
 }
+
+/** Go's `strconv.FormatFloat(v, 'x' | 'X', prec, 64)`: `0x1.8p+00`, shortest digits when prec < 0. */
+export function formatHexFloat(v: number, fmt: 'x' | 'X', prec: number): string {
+  if (Number.isNaN(v)) return 'NaN'
+  if (v === Infinity) return '+Inf'
+  if (v === -Infinity) return '-Inf'
+  const neg = v < 0 || Object.is(v, -0)
+  const buf = new DataView(new ArrayBuffer(8))
+  buf.setFloat64(0, Math.abs(v))
+  const hi = buf.getUint32(0)
+  const lo = buf.getUint32(4)
+  let exp = (hi >>> 20) & 0x7ff
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo)
+  if (exp === 0 && mant === 0n) {
+    exp = 0
+  } else if (exp === 0) {
+    // Subnormal: shift until the leading bit sits where a normal number keeps it.
+    exp = -1022
+    while ((mant & (1n << 52n)) === 0n) {
+      mant <<= 1n
+      exp--
+    }
+    mant &= (1n << 52n) - 1n
+  } else {
+    exp -= 1023
+  }
+  const isZero = v === 0
+  let frac = mant.toString(16).padStart(13, '0')
+  let lead = isZero ? 0n : 1n
+  if (prec < 0) frac = frac.replace(/0+$/, '')
+  else if (prec < 13) {
+    // Round half to even at the requested number of hex digits.
+    const full = (lead << 52n) | mant
+    const shift = BigInt(4 * (13 - prec))
+    let q = full >> shift
+    const rem = full & ((1n << shift) - 1n)
+    const half = 1n << (shift - 1n)
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n
+    if (q >> BigInt(4 * prec) >= 2n) {
+      q >>= 1n
+      exp++
+    }
+    lead = q >> BigInt(4 * prec)
+    frac = prec === 0 ? '' : (q & ((1n << BigInt(4 * prec)) - 1n)).toString(16).padStart(prec, '0')
+  } else frac = frac.padEnd(prec, '0')
+  const e = isZero ? 0 : exp
+  const sign = e < 0 ? '-' : '+'
+  const abs = Math.abs(e)
+  let out = `0x${lead}${frac === '' ? '' : `.${frac}`}p${sign}${abs < 10 ? `0${abs}` : abs}`
+  if (fmt === 'X') out = out.toUpperCase()
+  return neg ? `-${out}` : out
+}

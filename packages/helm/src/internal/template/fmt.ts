@@ -1,6 +1,6 @@
 // Go's fmt as templates use it (print, printf, println and the printing of action results):
 // verbs, flags, width, precision, argument indexes, and the %!verb(type=value) error forms.
-import { formatFloat } from './floats.js'
+import { formatFloat, formatHexFloat } from './floats.js'
 import { goQuote } from './lex.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, sortedKeys, typeName } from './values.js'
 
@@ -95,7 +95,8 @@ function fmtInteger(v: bigint, verb: string, f: Flags): string {
 }
 
 function fmtUnicode(v: bigint, f: Flags): string {
-  let hex = v.toString(16).toUpperCase()
+  // fmtUnicode works on the uint64 of the operand, so -2 prints as U+FFFFFFFFFFFFFFFE.
+  let hex = BigInt.asUintN(64, v).toString(16).toUpperCase()
   const prec = Math.max(f.prec ?? 4, 4)
   if (hex.length < prec) hex = '0'.repeat(prec - hex.length) + hex
   let s = `U+${hex}`
@@ -142,6 +143,10 @@ function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefined {
       break
     case 'F':
       s = formatFloat(v, 'f', f.prec ?? 6)
+      break
+    case 'x':
+    case 'X':
+      s = formatHexFloat(v, verb, f.prec ?? -1)
       break
     default:
       return undefined
@@ -207,9 +212,10 @@ function asciiQuote(s: string): string {
   return out
 }
 
-function badVerb(verb: string, v: GoValue): string {
+function badVerb(verb: string, v: GoValue, f: Flags = noFlags()): string {
   if (v === undefined || v === null) return `%!${verb}(<nil>)`
-  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', noFlags())})`
+  // Go keeps the operand's flags (width, precision) while printing it inside %!verb(type=...).
+  return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', { ...f, plusV: false, sharpV: false })})`
 }
 
 /** Formats one operand with one verb, as fmt's printArg does. */
@@ -218,19 +224,22 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
   const nested: Flags = { ...f, depth: depth + 1 }
   if (verb === 'T') return pad(typeName(v), f)
   if (v === undefined || v === null) {
+    // A nil inside a slice or map prints <nil>, unpadded, whatever the verb (fmt's printValue); a nil operand
+    // is a bad verb unless it is %v.
+    if (depth > 0) return f.sharpV ? 'interface {}(nil)' : '<nil>'
     if (verb === 'v') return pad('<nil>', f)
-    return badVerb(verb, v)
+    return badVerb(verb, v, f)
   }
   if (v instanceof GoStruct && v.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) {
     return fmtString(v.stringer(), verb === 'v' ? 's' : verb, f) ?? ''
   }
   if (typeof v === 'boolean') {
     if (verb === 'v' || verb === 't') return pad(v ? 'true' : 'false', f)
-    return badVerb(verb, v)
+    return badVerb(verb, v, f)
   }
   if (typeof v === 'string') {
     if (f.sharpV) return goQuote(v)
-    return fmtString(v, verb, f) ?? badVerb(verb, v)
+    return fmtString(v, verb, f) ?? badVerb(verb, v, f)
   }
   if (typeof v === 'number' || v instanceof GoFloat32) {
     const n = typeof v === 'number' ? v : v.value
@@ -238,7 +247,7 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
       const s = formatFloat(n, 'g', -1)
       return s
     }
-    return fmtFloatVerb(n, verb, f) ?? badVerb(verb, v)
+    return fmtFloatVerb(n, verb, f) ?? badVerb(verb, v, f)
   }
   if (v instanceof GoInt) {
     if (f.sharpV) return v.value.toString()
@@ -258,7 +267,7 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
       case 'U':
         return fmtUnicode(v.value, f)
       default:
-        return badVerb(verb, v)
+        return badVerb(verb, v, f)
     }
   }
   if (Array.isArray(v)) {
@@ -285,8 +294,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
     if (pointer) return depth === 0 ? `&${body}` : '0xc000010000'
     return body
   }
-  if (isGoFunc(v)) return verb === 'v' ? '0x4a3b20' : badVerb(verb, v)
-  return badVerb(verb, v)
+  if (isGoFunc(v)) return verb === 'v' ? '0x4a3b20' : badVerb(verb, v, f)
+  return badVerb(verb, v, f)
 }
 
 function isStringLike(v: GoValue): boolean {

@@ -1,0 +1,114 @@
+// Bad input against renderChart and renderTemplate (issue 12): each case ends in a typed error whose
+// message names its subject, the file system is left as it was, and no prototype changes.
+import { isGitOpsError, memoryFs } from '@gitops-sdk/core'
+import type { MemoryFileSystem } from '@gitops-sdk/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { assertNoPollution, plantedProperty, pollutingYaml } from '../../../../testing/pollution.js'
+import { renderChart, renderTemplate } from '../../src/index.js'
+
+afterEach(() => {
+  assertNoPollution()
+})
+
+const chartYaml = 'apiVersion: v2\nname: c\nversion: 0.1.0\n'
+
+async function listing(fs: MemoryFileSystem): Promise<string> {
+  const out: string[] = []
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await fs.readdir(dir)) {
+      const p = dir === '' ? e.name : `${dir}/${e.name}`
+      if (e.type === 'directory') await walk(p)
+      else out.push(`${p}:${new TextDecoder().decode(await fs.readFile(p))}`)
+    }
+  }
+  await walk('')
+  return out.join('\n')
+}
+
+async function rejection(fs: MemoryFileSystem, chart = 'c'): Promise<{ code: string; message: string }> {
+  const before = await listing(fs)
+  try {
+    await renderChart(chart, { fs })
+  } catch (err) {
+    expect(await listing(fs)).toBe(before)
+    if (isGitOpsError(err)) return { code: err.code, message: err.message }
+    throw err
+  }
+  throw new Error('expected renderChart to fail')
+}
+
+const bomb = [
+  'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+  ...'bcdefghi'.split('').map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+].join('\n')
+
+describe('renderChart on bad charts', () => {
+  it('refuses a chart without Chart.yaml, naming the file', async () => {
+    const r = await rejection(memoryFs({ 'c/templates/x.yaml': 'a: 1\n' }))
+    expect(r).toMatchObject({ code: 'HELM_CHART_INVALID', message: expect.stringMatching(/^c\/Chart\.yaml: /) as unknown })
+  })
+
+  it('refuses Chart.yaml without a name or version', async () => {
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': 'apiVersion: v2\nversion: 1.0.0\n' }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/Chart.yaml: validation: chart.metadata.name is required',
+    })
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': 'apiVersion: v2\nname: c\n' }))).toMatchObject({ code: 'HELM_CHART_INVALID' })
+  })
+
+  it('refuses values.yaml that is not a mapping or not YAML', async () => {
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': '- a\n- b\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: values must be a mapping',
+    })
+    const r = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a: [1, 2\n' }))
+    expect(r).toMatchObject({ code: 'HELM_VALUES_INVALID', message: expect.stringMatching(/^c\/values\.yaml: /) as unknown })
+  })
+
+  it('refuses an alias bomb in values.yaml at once', async () => {
+    const r = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': bomb }))
+    expect(r).toMatchObject({ code: 'HELM_VALUES_INVALID', message: expect.stringMatching(/^c\/values\.yaml: /) as unknown })
+  })
+
+  it('names the template of a parse or execution error', async () => {
+    const parse = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/x.yaml': '{{ if }}' }))
+    expect(parse).toEqual({ code: 'HELM_TEMPLATE_PARSE', message: 'parse error at (c/templates/x.yaml:1): missing value for if' })
+    const exec = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/x.yaml': 'a: {{ fail "no" }}' }))
+    expect(exec).toEqual({ code: 'HELM_TEMPLATE_EXEC', message: 'execution error at (c/templates/x.yaml:1:6): no' })
+  })
+
+  it('refuses rendered output that is not YAML, naming the template', async () => {
+    const r = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/x.yaml': 'just text\n' }))
+    expect(r).toMatchObject({ code: 'HELM_MANIFEST_INVALID', message: expect.stringMatching(/^YAML parse error on c\/templates\/x\.yaml: /) as unknown })
+  })
+
+  it('stops endless include recursion with a typed error', async () => {
+    const text = '{{ define "r" }}{{ include "r" . }}{{ end }}a: {{ include "r" . }}'
+    const r = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/x.yaml': text }))
+    expect(r.code).toBe('HELM_TEMPLATE_EXEC')
+  })
+
+  it.each(pollutingYaml)('keeps hostile keys of values as data: %s', async (values) => {
+    const fs = memoryFs({
+      'c/Chart.yaml': chartYaml,
+      'c/values.yaml': values,
+      'c/templates/x.yaml': 'keys: {{ keys .Values | sortAlpha | toJson }}\n',
+    })
+    const result = await renderChart('c', { fs })
+    expect(result.text).toContain('keys: ')
+    expect(({} as Record<string, unknown>)[plantedProperty]).toBeUndefined()
+  })
+})
+
+describe('renderTemplate on bad templates', () => {
+  it('keeps a deeply nested template within the stack, as a typed error', () => {
+    const text = `${'{{ if true }}'.repeat(5000)}x${'{{ end }}'.repeat(5000)}`
+    let code = ''
+    try {
+      renderTemplate(text, {})
+    } catch (err) {
+      code = isGitOpsError(err) ? err.code : String(err)
+    }
+    expect(['', 'HELM_TEMPLATE_PARSE', 'HELM_TEMPLATE_EXEC']).toContain(code)
+  })
+})

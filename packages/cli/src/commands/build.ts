@@ -19,7 +19,6 @@ export const buildCommand: Command = {
 
 Usage:
   gitops build DIR [--substitute K=V]... [--substitute-from FILE] [--plain-dirs]
-               [--load-restrictor LoadRestrictionsRootOnly|LoadRestrictionsNone]
 
 Flags:
   --substitute K=V        a Flux post-build variable (repeatable; wins over --substitute-from)

@@ -18,7 +18,11 @@ import type { SourceDocument } from './internal/sourceDocuments.js'
 export type DecryptionIntegrity = 'lenient' | 'strict'
 
 /** Options of {@link decryptRendered}. */
-export interface DecryptRenderedOptions extends KeyOptions {
+export interface DecryptRenderedOptions {
+  /** age identities to open the data keys with (see `parseIdentities` in `@gitops-sdk/secrets`). */
+  readonly identities?: KeyOptions['identities']
+  /** Providers for master key types other than age. */
+  readonly keyProviders?: KeyOptions['keyProviders']
   /** The source the objects were built from: where encrypted documents are looked up as written. */
   readonly fs: FileSystem
   /** @defaultValue `'lenient'` */

@@ -49,6 +49,23 @@ describe('gitops build', () => {
     expect(c.err()).toContain("# Warning: 'commonLabels' is deprecated.")
   })
 
+  it('reads files outside the kustomization directory with --load-restrictor LoadRestrictionsNone, as kubectl kustomize does', async () => {
+    const files = { 'shared/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n', 'apps/kustomization.yaml': 'resources:\n- ../shared/cm.yaml\n' }
+    const dir = tree(files)
+    const refused = capture(dir)
+    expect(await main(['build', 'apps'], refused.io)).not.toBe(0)
+    expect(refused.err()).toContain('shared/cm.yaml')
+    expect(await main(['build', 'apps', '--load-restrictor', 'LoadRestrictionsRootOnly'], capture(dir).io)).not.toBe(0)
+    const c = capture(dir)
+    expect(await main(['build', 'apps', '--load-restrictor', 'LoadRestrictionsNone'], c.io)).toBe(0)
+    expect(c.out()).toBe('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n')
+    if (hasKubectl) {
+      const reference = execFileSync(kubectl, ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', join(dir, 'apps')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      expect(c.out()).toBe(reference)
+      expect(spawnSync(kubectl, ['kustomize', join(dir, 'apps')]).status).not.toBe(0)
+    }
+  })
+
   it.runIf(hasKubectl)('prints byte for byte what kubectl kustomize prints', async () => {
     const dir = tree(app)
     const c = capture(dir)

@@ -8,6 +8,7 @@ const flags = {
   substitute: { type: 'string', multiple: true },
   'substitute-from': { type: 'string' },
   'plain-dirs': { type: 'boolean', default: false },
+  'load-restrictor': { type: 'string' },
 } as const satisfies FlagSpec
 
 export const buildCommand: Command = {
@@ -24,6 +25,9 @@ Flags:
   --substitute-from FILE  variables from a file: dotenv KEY=value lines, a YAML map, or a
                           ConfigMap/Secret manifest (as Flux's substituteFrom)
   --plain-dirs            build DIR without a kustomization file from every YAML file in it, as Flux does
+  --load-restrictor R     as kubectl kustomize's: LoadRestrictionsRootOnly (default) reads files only
+                          in or below each kustomization's directory; LoadRestrictionsNone reads
+                          them anywhere (as Flux builds, within its source)
   -o, --output F          text (YAML, the default), json (a list of objects) or yaml
 
 Examples:
@@ -37,6 +41,7 @@ Examples:
     if (positionals.length !== 1) {
       throw new UsageError('build takes exactly one directory: gitops build DIR', { code: positionals.length === 0 ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED' })
     }
+    loadRestrictor(stringFlag(values, 'load-restrictor'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
     const [{ stringifyObjects }, { parseVariables }, { readFile }, path, { renderDirectory }] = await Promise.all([
       import('@gitops-sdk/core'),
@@ -59,6 +64,7 @@ Examples:
     const dir = path.resolve(io.cwd ?? process.cwd(), positionals[0] as string)
     const objects = await renderDirectory(dir, {
       plainDirectories: booleanFlag(values, 'plain-dirs'),
+      loadRestrictions: loadRestrictor(stringFlag(values, 'load-restrictor')),
       substitute: substituting ? { variables: { ...fileVariables, ...variables } } : undefined,
       onWarning: (w) => io.stderr.write(`${w}\n`),
       onRead: (file) => debug(io, 'reading file', { path: file }),
@@ -68,4 +74,15 @@ Examples:
     printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
     return 0
   },
+}
+
+/** kubectl kustomize's `--load-restrictor` values, as render's `loadRestrictions`. */
+function loadRestrictor(value: string | undefined): 'rootOnly' | 'none' | undefined {
+  if (value === undefined) return undefined
+  if (value === 'LoadRestrictionsRootOnly') return 'rootOnly'
+  if (value === 'LoadRestrictionsNone') return 'none'
+  throw new UsageError(`--load-restrictor ${value}: expected LoadRestrictionsRootOnly or LoadRestrictionsNone`, {
+    code: 'CLI_FLAG_INVALID',
+    details: { flag: '--load-restrictor' },
+  })
 }

@@ -73,6 +73,7 @@ const cases: readonly Case[] = [
   { name: 'a duration without a unit', argv: ['apply', 'app', '--inventory', 'a/b', '--timeout', '5'], code: 'CLI_FLAG_INVALID', subject: '--timeout must be a duration such as 90s, 5m or 1h30m, not 5' },
   { name: 'a zero --interval', argv: ['reconcile', '--url', 'http://127.0.0.1:1/x.git', '--inventory', 'a/b', '--interval', '0s'], code: 'CLI_FLAG_INVALID', subject: '--interval must be a positive duration, not 0s' },
   { name: 'an unknown --decryption-integrity', argv: ['reconcile', '--url', 'http://127.0.0.1:1/x.git', '--inventory', 'a/b', '--decryption-integrity', 'loose'], code: 'CLI_FLAG_INVALID', subject: '--decryption-integrity loose: expected lenient or strict' },
+  { name: 'an unknown --load-restrictor', argv: ['build', 'app', '--load-restrictor', 'none'], code: 'CLI_FLAG_INVALID', subject: '--load-restrictor none: expected LoadRestrictionsRootOnly or LoadRestrictionsNone' },
   { name: 'a --ref of no known kind', argv: ['fetch', 'http://127.0.0.1:1/x.git', '--ref', 'trunk', '--out', 'o'], code: 'CLI_FLAG_INVALID', subject: 'not trunk' },
   { name: 'a --substitute without =', argv: ['build', 'app', '--substitute', 'cluster'], code: 'CLI_FLAG_INVALID', subject: '--substitute cluster: expected NAME=value' },
   { name: 'a --password-env naming an unset variable', argv: ['fetch', 'http://127.0.0.1:1/x.git', '--out', 'o', '--password-env', 'NOT_SET_ANYWHERE'], code: 'CLI_FLAG_INVALID', subject: '--password-env names NOT_SET_ANYWHERE, which is not set' },

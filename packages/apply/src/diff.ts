@@ -11,6 +11,8 @@ import { ownerOf } from './internal/managedFields.js'
 import { omit } from './internal/omit.js'
 import { maskKey, maskSecret } from './internal/mask.js'
 import { provablyUnchanged } from './internal/noop.js'
+import { afterTakeover } from './internal/afterTakeover.js'
+import { planTakeover, takeoverManagers } from './internal/takeover.js'
 import { mapAll } from './internal/pool.js'
 import { ownedBy, ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
 import type { PreparedObject } from './internal/prepare.js'
@@ -65,6 +67,15 @@ export interface DiffOptions extends PlacementOptions {
   readonly fieldManager?: string | undefined
   /** The inventory of the last apply: objects in it but not among `objects` are reported `orphaned`. */
   readonly previous?: Inventory | undefined
+  /**
+   * Who wins a field, as the apply it previews: with `'force'` (the default, as `applyAll`) the
+   * fields kubectl and `takeOverManagers` hold and Git lacks show as drift (the apply removes
+   * them); with `'fail'` they do not.
+   * @defaultValue 'force'
+   */
+  readonly conflicts?: 'force' | 'fail' | undefined
+  /** Managers taken over besides Flux's, as `applyAll`'s option of the same name. @defaultValue [] */
+  readonly takeOverManagers?: readonly string[] | undefined
   /** @defaultValue 8 */
   readonly concurrency?: number | undefined
   /** Key of the Secret value hashes; fix it to compare reports. @defaultValue random per call */
@@ -131,7 +142,7 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
   const excluded = exclusionReason(p.object) ?? (current === null ? undefined : exclusionReason(current))
   if (excluded !== undefined) return { ref, status: 'skipped', fields: [], reason: excluded }
   if (ssaPolicy(p.object) === 'IfNotPresent' && current !== null) return { ref, status: 'skipped', fields: [], reason: 'it exists and its ssa annotation is IfNotPresent' }
-  if (current !== null && provablyUnchanged(p.object, current, options.fieldManager ?? DEFAULT_FIELD_MANAGER)) return { ref, status: 'unchanged', fields: [] }
+  if (current !== null && !hasTakeover(current, p.object, options) && provablyUnchanged(p.object, current, options.fieldManager ?? DEFAULT_FIELD_MANAGER)) return { ref, status: 'unchanged', fields: [] }
   let result: KubeObject
   try {
     result = await client.apply(p.object, { fieldManager: options.fieldManager ?? DEFAULT_FIELD_MANAGER, force: true, dryRun: true, signal })
@@ -143,6 +154,13 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
     return { ref, status: 'failed', fields: [], reason: message.startsWith(prefix) ? message.slice(prefix.length) : message }
   }
   if (current === null) return { ref, status: 'missing', fields: whole() }
+  // The dry-run cannot see the takeover that precedes the apply: apply it locally.
+  const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
+  const takeover =
+    options.conflicts === 'fail' || ssaPolicy(p.object) === 'Merge' || ssaPolicy(current) === 'Merge'
+      ? undefined
+      : planTakeover(current, { desired: p.object, fieldManager, managers: takeoverManagers(fieldManager, options.takeOverManagers ?? []) })
+  if (takeover !== undefined) result = afterTakeover(current, { result, desired: p.object, takeover, fieldManager })
   if (sameObject(current, result)) return { ref, status: 'unchanged', fields: [] }
   const liveMasked = maskSecret(current, key)
   const fields = diffObjects(liveMasked, maskSecret(result, key)).map((c): DriftedField => {
@@ -150,6 +168,12 @@ async function compare(p: PreparedObject, context: CompareContext): Promise<Obje
     return { path: c.path, ...(c.live === undefined ? {} : { live: c.live }), ...(c.desired === undefined ? {} : { desired: c.desired }), ...(manager === undefined ? {} : { manager }) }
   })
   return { ref, status: 'drifted', fields }
+}
+
+function hasTakeover(current: KubeObject, desired: KubeObject, options: DiffOptions): boolean {
+  if (options.conflicts === 'fail') return false
+  const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
+  return planTakeover(current, { desired, fieldManager, managers: takeoverManagers(fieldManager, options.takeOverManagers ?? []) }) !== undefined
 }
 
 function withoutStatus(object: KubeObject): KubeValue {

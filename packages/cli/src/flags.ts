@@ -289,6 +289,22 @@ export function stringListFlag(values: FlagValues, name: string): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string')
 }
 
+/** `--conflicts`: force (the default, Flux's) or fail (kubectl's). */
+export function conflictsFlag(value: string | undefined): 'force' | 'fail' {
+  if (value === undefined || value === 'force') return 'force'
+  if (value === 'fail') return 'fail'
+  throw new UsageError(`--conflicts must be force or fail, not ${value}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--conflicts' } })
+}
+
+/** `--take-over-manager M` (repeatable): field manager names of 1 to 128 characters. */
+export function takeOverManagersFlag(values: FlagValues): string[] {
+  const names = stringListFlag(values, 'take-over-manager')
+  for (const m of names) {
+    if (m === '' || m.length > 128) throw new UsageError(`--take-over-manager must be a field manager name of 1 to 128 characters, not ${JSON.stringify(m)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--take-over-manager' } })
+  }
+  return names
+}
+
 /** A boolean flag's value. */
 export function booleanFlag(values: FlagValues, name: string): boolean {
   return values[name] === true

@@ -54,6 +54,8 @@ export interface Takeover {
   readonly managers: readonly string[]
   /** Annotation and label keys removed. */
   readonly removed: readonly string[]
+  /** The managedFields entries taken over, as they were. */
+  readonly entries: readonly KubeMap[]
 }
 
 function matches(entry: KubeMap, manager: TakeoverManager): boolean {
@@ -95,6 +97,7 @@ export function planTakeover(
   let merged: KubeMap | undefined = oursIndex < 0 ? undefined : entries[oursIndex]
   const kept: KubeMap[] = []
   const taken: string[] = []
+  const takenEntries: KubeMap[] = []
   entries.forEach((entry, i) => {
     if (i === oursIndex) return
     if (!managers.some((m) => matches(entry, m))) {
@@ -102,6 +105,7 @@ export function planTakeover(
       return
     }
     taken.push(typeof entry.manager === 'string' ? entry.manager : '')
+    takenEntries.push(entry)
     merged = merged === undefined ? { ...entry, manager: fieldManager, operation: 'Apply' } : { ...merged, fieldsV1: unionFields(merged.fieldsV1, entry.fieldsV1) }
   })
   const removed: string[] = []
@@ -126,5 +130,6 @@ export function planTakeover(
     patch: [...(typeof rv === 'string' && rv !== '' ? [{ op: 'test' as const, path: '/metadata/resourceVersion', value: rv }] : []), ...patch],
     managers: [...new Set(taken)].sort(),
     removed,
+    entries: takenEntries,
   }
 }

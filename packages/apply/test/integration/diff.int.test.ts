@@ -63,6 +63,29 @@ describe('diff', () => {
     expect(byName.get('a')?.fields).toEqual([{ path: '.data.key', live: 'patched', desired: 'one', manager: 'kubectl-patch' }])
     expect(formatDiff(report)).toContain('@@ .data.key @@ owned by kubectl-patch')
   })
+
+  it('shows what the takeover before an apply removes: fields kubectl added that Git lacks, unless ssa: Merge or conflicts: fail', async (ctx) => {
+    if (!env.ownership) ctx.skip()
+    const ns = await env.cluster.namespace('takeover')
+    const merged: KubeObject = { ...configMap(ns, 'm', { key: 'one' }), metadata: { name: 'm', namespace: ns, annotations: { 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' } } }
+    const web: KubeObject = { ...deployment(ns, 'web'), metadata: { name: 'web', namespace: ns, labels: { app: 'web' } } }
+    const objects = [web, configMap(ns, 'a', { key: 'one' }), merged]
+    await applyAll(objects, { client: env.cluster.client, fieldManager })
+    await env.cluster.kubectlOk(['label', 'deployment/web', '-n', ns, 'by=hand'])
+    await env.cluster.kubectlOk(['patch', 'configmap/a', '-n', ns, '--type=merge', '-p', '{"data":{"added":"by-hand"}}'])
+    await env.cluster.kubectlOk(['patch', 'configmap/m', '-n', ns, '--type=merge', '-p', '{"data":{"added":"by-hand"}}'])
+    const report = await diff(objects, { client: env.cluster.client, fieldManager })
+    const byName = new Map(report.objects.map((o) => [o.ref.name, o]))
+    expect(byName.get('web')).toMatchObject({ status: 'drifted', fields: [{ path: '.metadata.labels.by', live: 'hand', manager: 'kubectl-label' }] })
+    expect(byName.get('a')).toMatchObject({ status: 'drifted', fields: [{ path: '.data.added', live: 'by-hand', manager: 'kubectl-patch' }] })
+    expect(byName.get('m')).toMatchObject({ status: 'unchanged' })
+    const kubectlWay = await diff(objects, { client: env.cluster.client, fieldManager, conflicts: 'fail' })
+    expect(kubectlWay.drifted).toBe(false)
+    // The apply does what the diff said; then nothing is left to report.
+    await applyAll(objects, { client: env.cluster.client, fieldManager })
+    expect((await diff(objects, { client: env.cluster.client, fieldManager })).drifted).toBe(false)
+    expect((await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'm' }))?.data).toEqual({ key: 'one', added: 'by-hand' })
+  })
 })
 
 describe('detectDrift', () => {

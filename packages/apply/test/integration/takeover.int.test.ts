@@ -2,7 +2,7 @@
 // Git wins every field, also the ones a human added, unless the object says `ssa: Merge`.
 import { describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
-import { applyAll, ApplyError } from '../../src/index.js'
+import { applyAll, ApplyError, diff } from '../../src/index.js'
 import { configMap, deployment, hasKubectl, useCluster } from '../helpers/cluster.js'
 
 const env = useCluster()
@@ -107,5 +107,27 @@ describe.skipIf(!hasKubectl)('takeover of kubectl fields', () => {
     const after = await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'cfg' })
     expect(after?.metadata.resourceVersion).toBe(before?.metadata.resourceVersion)
     expect(managers(after)).toEqual(['gitops', 'kubectl-label'])
+  })
+
+  it('removes a list item kubectl added (an env var, a second container port), as diff announced', async (ctx) => {
+    if (!env.ownership) ctx.skip()
+    const ns = await env.cluster.namespace('list')
+    const client = env.cluster.client
+    const git = deployment(ns, 'web')
+    await applyAll([git], { client, fieldManager })
+    await env.cluster.kubectlOk(['-n', ns, 'patch', 'deployment/web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","env":[{"name":"DEBUG","value":"1"}],"ports":[{"containerPort":9090}]}]}}}}'])
+    const report = await diff([git], { client, fieldManager })
+    expect(report.objects[0]?.status).toBe('drifted')
+    expect(report.objects[0]?.fields.map((f) => [f.path, f.manager])).toEqual([
+      ['.spec.template.spec.containers[name="app"].env[name="DEBUG"]', 'kubectl-patch'],
+      ['.spec.template.spec.containers[name="app"].ports[containerPort=9090,protocol="TCP"]', 'kubectl-patch'],
+    ])
+    await applyAll([git], { client, fieldManager })
+    const after = await client.get(dep(ns, 'web'))
+    expect(after?.spec).toMatchObject({ template: { spec: { containers: [{ name: 'app', ports: [{ containerPort: 80, protocol: 'TCP' }] }] } } })
+    const container = ((after?.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers)[0]
+    expect(container?.env).toBeUndefined()
+    expect((container?.ports as unknown[]).length).toBe(1)
+    expect((await diff([git], { client, fieldManager })).drifted).toBe(false)
   })
 })

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js'
 import {
   booleanFlag,
   clusterFlags,
+  conflictsFlag,
   DEFAULT_FIELD_MANAGER,
   durationFlag,
   inputArgument,
@@ -13,7 +14,7 @@ import {
   outputFormat,
   parseCommandArgs,
   stringFlag,
-  stringListFlag,
+  takeOverManagersFlag,
 } from '../flags.js'
 import type { FlagSpec, OutputFormat } from '../flags.js'
 import { createProgress } from '../terminal.js'
@@ -37,13 +38,6 @@ function entryData(e: ChangeSetEntry): Record<string, string> {
   if (e.reasonCode !== undefined) data.reasonCode = e.reasonCode
   if (e.resourceVersion !== undefined) data.resourceVersion = e.resourceVersion
   return data
-}
-
-/** `--conflicts`: force (the default, Flux's) or fail (kubectl's). */
-function conflictsFlag(value: string | undefined): 'force' | 'fail' {
-  if (value === undefined || value === 'force') return 'force'
-  if (value === 'fail') return 'fail'
-  throw new UsageError(`--conflicts must be force or fail, not ${value}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--conflicts' } })
 }
 
 /** The inventory to store when not pruning: the new set plus what is still there from before. */
@@ -119,10 +113,7 @@ Example:
     const allowEmpty = booleanFlag(values, 'allow-empty')
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
     const conflicts = conflictsFlag(stringFlag(values, 'conflicts'))
-    const takeOverManagers = stringListFlag(values, 'take-over-manager')
-    for (const m of takeOverManagers) {
-      if (m === '' || m.length > 128) throw new UsageError(`--take-over-manager must be a field manager name of 1 to 128 characters, not ${JSON.stringify(m)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--take-over-manager' } })
-    }
+    const takeOverManagers = takeOverManagersFlag(values)
     const objects = await readObjects(io, input, signal)
     if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)

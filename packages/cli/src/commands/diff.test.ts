@@ -78,4 +78,21 @@ describe('gitops diff', () => {
     expect(result.out).toContain('! Deployment/default/web failed: dry-run apply failed (Invalid)')
     expect(result.err).toBe('gitops diff: 1 object could not be compared (see above)\n')
   })
+
+  it('previews the takeover of gitops apply: a data key another manager added is drift by default, not with --conflicts=fail, and with --take-over-manager', async () => {
+    const ns = `takeover-${Math.random().toString(36).slice(2, 8)}`
+    const file = join(dir, `${ns}.yaml`)
+    writeFileSync(file, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n---\n${cm(ns, 'a', 'git')}`)
+    expect((await run(['apply', file, '--inventory', `${ns}/app`])).code).toBe(0)
+    const { createKubeClient } = await import('@gitops-sdk/apply')
+    const client = await createKubeClient({ kubeconfig })
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: ns }, data: { added: 'x' } }, { fieldManager: 'kubectl' })
+    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: ns }, data: { other: 'y' } }, { fieldManager: 'helm' })
+    expect((await run(['diff', file, '--inventory', `${ns}/app`, '-o', 'json'])).code).toBe(1)
+    expect((await run(['diff', file, '--inventory', `${ns}/app`, '--conflicts=fail'])).code).toBe(0)
+    const listed = await run(['diff', file, '--inventory', `${ns}/app`, '--take-over-manager', 'helm', '-o', 'json'])
+    const report = JSON.parse(listed.out) as { objects: { ref: { name: string }; fields: { path: string; manager?: string }[] }[] }
+    expect(report.objects.find((o) => o.ref.name === 'a')?.fields.map((f) => [f.path, f.manager])).toEqual([['.data.added', 'kubectl'], ['.data.other', 'helm']])
+    expect((await run(['diff', file, '--conflicts=maybe'])).code).toBe(2)
+  })
 })

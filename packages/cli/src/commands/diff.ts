@@ -1,8 +1,15 @@
 import { printResult } from '../context.js'
 import type { Command } from '../context.js'
-import { clusterFlags, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag } from '../flags.js'
+import { clusterFlags, conflictsFlag, DEFAULT_FIELD_MANAGER, inputArgument, inventoryFlag, namespaceValue, outputFormat, parseCommandArgs, stringFlag, takeOverManagersFlag } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
 import { useColor } from '../terminal.js'
 import { connect, readObjects } from './options.js'
+
+const diffFlags = {
+  ...clusterFlags,
+  conflicts: { type: 'string' },
+  'take-over-manager': { type: 'string', multiple: true },
+} as const satisfies FlagSpec
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -18,6 +25,9 @@ Usage:
 Flags:
   --inventory NS/NAME    the inventory of gitops apply: compare as it applies, and list orphans
   --field-manager M      field manager gitops apply uses (default ${DEFAULT_FIELD_MANAGER})
+  --conflicts=force|fail as gitops apply: with force (the default) the fields kubectl added that Git
+                         lacks are drift (the apply takes them over and removes them)
+  --take-over-manager M  as gitops apply: also take over field manager M (repeatable)
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
   -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
@@ -29,9 +39,9 @@ Example:
   gitops diff clusters/prod --inventory flux-system/prod
   gitops diff app.yaml -o json | jq '.objects[] | select(.status == "drifted")'
 `,
-  flags: clusterFlags,
+  flags: diffFlags,
   async run({ io, argv, signal }) {
-    const { values, positionals } = parseCommandArgs(argv, clusterFlags)
+    const { values, positionals } = parseCommandArgs(argv, diffFlags)
     const format = outputFormat(values.output)
     const input = inputArgument(positionals, 'diff')
     const namespace = namespaceValue(values)
@@ -41,7 +51,9 @@ Example:
     const { diff, formatDiff, loadInventory } = await import('@gitops-sdk/apply')
     const previous = inventory === undefined ? undefined : await loadInventory(inventory, { client, signal })
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
-    const report = await diff(objects, { client, fieldManager, inventory, previous: previous?.inventory, defaultNamespace: namespace, signal })
+    const conflicts = conflictsFlag(stringFlag(values, 'conflicts'))
+    const takeOverManagers = takeOverManagersFlag(values)
+    const report = await diff(objects, { client, fieldManager, conflicts, takeOverManagers, inventory, previous: previous?.inventory, defaultNamespace: namespace, signal })
     const color = useColor(io)
     printResult(io, { format, data: report, text: () => formatDiff(report, { color }) })
     if (report.objects.some((o) => o.status === 'failed')) {

@@ -3,7 +3,7 @@ import { HelmError } from './errors.js'
 import { EngineError, type TemplateFile, renderTemplates } from './internal/engine.js'
 import { ManifestError, printManifests, sortManifests } from './internal/manifests.js'
 import { type ChartMetadata, capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
-import type { GoMap, GoValue } from './internal/template/values.js'
+import { type GoMap, type GoValue, typedMap } from './internal/template/values.js'
 import { YamlValuesError, parseYamlValue } from './internal/yamlValues.js'
 import type { RenderedChart } from './types.js'
 
@@ -184,16 +184,17 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
       otherFiles.set(rel, await readTextFile(fs, path))
     }
   }
+  typedMap(values, 'common.Values')
   const top = (file: TemplateFile): GoValue =>
-    new Map<string, GoValue>([
+    typedMap(new Map<string, GoValue>([
       ['Capabilities', capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? [])],
       ['Chart', chartObject(meta, true)],
       ['Files', filesObject(otherFiles)],
       ['Release', releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default')],
       ['Subcharts', new Map()],
-      ['Template', new Map<string, GoValue>([['BasePath', `${meta.name}/templates`], ['Name', file.name]])],
+      ['Template', typedMap(new Map<string, GoValue>([['BasePath', `${meta.name}/templates`], ['Name', file.name]]), 'common.Values')],
       ['Values', values],
-    ])
+    ]), 'common.Values')
   let files: Map<string, string>
   try {
     files = renderTemplates(templateFiles, top, { strict: options.strict })

@@ -61,5 +61,6 @@ export const functionCases: TemplateCase[] = [
   c('ternary coalesce', '{{ ternary "y" "n" true }} {{ ternary "y" "n" false }} {{ coalesce .Values.missing .Values.empty "c" }} {{ coalesce nil }}'),
   c('toStrings', '{{ toStrings (list 1 "a" 2.5) }} {{ printf "%T" (toStrings (list 1)) }}'),
   c('chart and release objects', '{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.Service }} {{ .Release.Revision }} {{ .Release.IsInstall }} {{ .Template.Name }} {{ .Template.BasePath }}'),
+  c('type names of the top-level objects', '{{ printf "%T %T %T %T %T" . .Values .Values.map .Release .Template }}'),
   c('capabilities', '{{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }} {{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "example.com/v1" }} {{ .Capabilities.APIVersions.Has "nope/v1" }}'),
 ]

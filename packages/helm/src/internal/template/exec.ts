@@ -530,6 +530,8 @@ class State {
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
     const actual = typeName(value)
     if (actual === typ) return value
+    // A named map type (common.Values) is assignable to map[string]interface {} and back.
+    if (typ === 'map[string]interface {}' && value instanceof Map) return value
     this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? 'interface {}' : actual}`)
   }
 

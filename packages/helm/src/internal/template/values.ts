@@ -111,6 +111,13 @@ export type GoValue =
 export type GoMap = Map<string, GoValue>
 
 const sliceTypes = new WeakMap<object, string>()
+const mapTypes = new WeakMap<object, string>()
+
+/** Tags a map with a named Go type (Helm's `common.Values`), for %T and error messages. */
+export function typedMap<T extends GoMap>(map: T, type: string): T {
+  mapTypes.set(map, type)
+  return map
+}
 
 /** Tags a slice with its Go type (e.g. `[]string`), for %T and error messages. */
 export function typedSlice<T extends GoValue[]>(slice: T, type: string): T {
@@ -131,7 +138,7 @@ export function typeName(v: GoValue): string {
   if (v instanceof GoInt) return v.kind
   if (v instanceof GoFloat32) return 'float32'
   if (Array.isArray(v)) return sliceTypes.get(v) ?? '[]interface {}'
-  if (v instanceof Map) return 'map[string]interface {}'
+  if (v instanceof Map) return mapTypes.get(v) ?? 'map[string]interface {}'
   if (v instanceof GoStruct) return v.typeName
   const params = v.params.map(String)
   if (v.variadic !== undefined) params.push(`...${v.variadic.slice(2)}`)

@@ -9,7 +9,7 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from '../../state/objects.js'
 import { getOwn, hasOwn } from '../../../ssa/ownKeys.js'
 import type { FieldError } from '../../../status.js'
-import { goQuote } from '../../../status.js'
+import { quote as goQuote } from '@gitops-sdk/core/go'
 import { evaluateRules, toCel } from './cel.js'
 import { formatOk } from './formats.js'
 

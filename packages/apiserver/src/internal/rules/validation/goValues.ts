@@ -3,7 +3,7 @@
 // k8s.io/api and metav1) through that method. These render the shapes the validation rules report.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
-import { goQuote } from '../../../status.js'
+import { quote as goQuote } from '@gitops-sdk/core/go'
 import { text } from '../../state/objects.js'
 
 /** `%#v` of a map[string]string: `map[string]string{"a":"b"}`, keys sorted; absent is `(nil)`. */

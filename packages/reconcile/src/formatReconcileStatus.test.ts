@@ -52,3 +52,12 @@ describe('reconcileStatusData', () => {
     })
   })
 })
+
+describe('unverified decryptions', () => {
+  it('are named in the text and listed in the data', () => {
+    const secret = { group: '', kind: 'Secret', namespace: 'prod', name: 'db' }
+    const withUnverified: ReconcileStatus = { ...status, changeSet: createChangeSet([]), drifted: [], unverifiedDecryptions: [secret] }
+    expect(formatReconcileStatus(withUnverified).split('\n')[1]).toBe('  decrypted without a MAC check: Secret/prod/db')
+    expect(reconcileStatusData(withUnverified).unverifiedDecryptions).toEqual([secret])
+  })
+})

@@ -44,6 +44,8 @@ export function formatReconcileStatus(status: ReconcileStatus, options: FormatRe
   }
   if (unchanged > 0) lines.push(`  ${paint(COLORS.unchanged, `${unchanged} unchanged`)}`)
   if (status.drifted.length > 0) lines.unshift(`  drift corrected in ${status.drifted.map(formatRef).join(', ')}`)
+  const unverified = status.unverifiedDecryptions ?? []
+  if (unverified.length > 0) lines.unshift(`  decrypted without a MAC check: ${unverified.map(formatRef).join(', ')}`)
   const ready = getCondition(status.conditions, 'Ready')
   const state = ready?.status === 'True' ? paint('32', 'Ready') : ready?.status === 'False' ? paint('31', 'Not ready') : 'Unknown'
   const revision = status.lastAttemptedRevision ?? 'no revision'
@@ -64,6 +66,7 @@ export function reconcileStatusData(status: ReconcileStatus): Record<string, unk
     buildDigest: status.buildDigest,
     changeSet: status.changeSet.entries.map((e) => ({ ...e.ref, action: e.action, reason: e.reason })),
     drifted: status.drifted,
+    unverifiedDecryptions: status.unverifiedDecryptions ?? [],
     durationsMs: Object.fromEntries(Object.entries(status.durations).map(([k, v]) => [k, Math.round(v)])),
     failure: status.failure,
     finishedAt: status.finishedAt,

@@ -1,4 +1,4 @@
-import { formatRef, refKey } from '@gitops-sdk/core'
+import { deadline as boundBy, formatRef, refKey } from '@gitops-sdk/core'
 import type { ObjectRef } from '@gitops-sdk/core'
 import type { ObjectHealth } from './computeStatus.js'
 import { computeStatus } from './computeStatus.js'
@@ -63,8 +63,7 @@ export async function waitFor(refs: readonly ObjectRef[], options: WaitOptions):
   const interval = options.interval ?? 2_000
   const concurrency = options.concurrency ?? 8
   const now = options.now ?? ((): Date => new Date())
-  const deadline = AbortSignal.timeout(timeout)
-  const combined = signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+  const { signal: combined, timeout: deadline } = boundBy(signal, timeout)
   const targets = await resolveTargets(refs, { client, concurrency, signal: combined }).catch((err: unknown) => rethrow(err, { signal, deadline, statuses: [] }))
   let statuses: ObjectStatus[] = refs.map((ref) => ({ ref, status: 'NotFound', message: 'Not checked yet' }))
   let pause = Math.min(100, interval)

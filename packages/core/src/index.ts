@@ -10,6 +10,8 @@ export type { ObjectRef } from './objectRef.js'
 export { compareRefs, formatRef, refKey, refOf, sameRef, sortObjects, sortRefs } from './objectRef.js'
 export type { Inventory, InventoryEntry } from './inventory.js'
 export { createInventory, inventoryDiff, inventoryOf, parseInventory, serializeInventory } from './inventory.js'
+export type { Deadline } from './deadline.js'
+export { deadline } from './deadline.js'
 export type { Action, ChangeSet, ChangeSetEntry, ChangeSetReasonCode, ChangeSetSummary } from './changeSet.js'
 export {
   createChangeSet,

@@ -1,5 +1,6 @@
 // The entry point. It imports only what the no-change check needs (the ref advertisement and
 // ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
+import { deadline as boundBy } from '@gitops-sdk/core'
 import { GitSourceError } from './errors.js'
 import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
 import { scrubbable, scrubbingLogger, scrubError } from './internal/redact.js'
@@ -78,8 +79,7 @@ export async function fetchSource(url: string, options: FetchSourceOptions = {})
   await validateRef(remote.url, ref)
   checkVerifyRef(remote.url, options)
   const timeout = options.timeout ?? defaultTimeout
-  const deadline = AbortSignal.timeout(timeout)
-  const signal = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline])
+  const { signal, timeout: deadline } = boundBy(options.signal, timeout)
   options.signal?.throwIfAborted()
   const auth = options.auth ?? remote.auth
   const secrets = scrubbable([...remote.secrets, auth?.password, auth?.token, options.auth?.password, options.auth?.token])

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { ApplyError } from '@gitops-sdk/apply'
-import { createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
+import { deadline as boundBy, createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
 import type { ChangeSet, Clock, Condition, FileSystem, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { ReconcileError, ReconcileStepError } from './errors.js'
 import type {
@@ -89,12 +89,12 @@ class Run {
   private inventory: Inventory | undefined
   private applied: AppliedState | undefined
   private readonly signal: AbortSignal
-  private readonly deadline: AbortSignal
   /**
-   * Held here so it lives as long as the reconcile: `AbortSignal.any` keeps only weak references to
-   * its sources, and an `AbortSignal.timeout` nothing else references can be collected before it
-   * fires, which left a reconcile with a frozen step running past its timeout.
+   * The caller's signal bounded by the spec's timeout (core's `deadline`, which keeps the timeout
+   * armed for as long as this signal lives: on Node 20 a collected `AbortSignal.timeout` never fired,
+   * and a frozen step ran past the reconcile's timeout).
    */
+  private readonly deadline: AbortSignal
   private readonly timeoutSignal: AbortSignal
   private readonly deadlineAt: number
 
@@ -108,8 +108,9 @@ class Run {
     this.applied = options.previous?.applied
     this.inventory = options.previous?.status.inventory
     this.signal = options.signal ?? new AbortController().signal
-    this.timeoutSignal = AbortSignal.timeout(spec.timeout ?? 300_000)
-    this.deadline = AbortSignal.any([this.signal, this.timeoutSignal])
+    const bound = boundBy(this.signal, spec.timeout ?? 300_000)
+    this.timeoutSignal = bound.timeout
+    this.deadline = bound.signal
     this.deadlineAt = performance.now() + (spec.timeout ?? 300_000)
   }
 

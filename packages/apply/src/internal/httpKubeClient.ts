@@ -1,6 +1,6 @@
 // The KubeClient over raw JSON requests that createKubeClient returns: discovery, the verbs, retries on
 // 429/503/504 with Retry-After, a deadline per request, and Secret values masked in every error.
-import { formatRef, isKubeMap } from '@gitops-sdk/core'
+import { deadline as boundBy, formatRef, isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from '../errors.js'
 import { errorFromStatus, parseStatus, unreachable } from './apiErrors.js'
@@ -203,8 +203,9 @@ export class HttpKubeClient implements KubeClient {
       signal?.throwIfAborted()
       let response: RawResponse
       const { requestTimeout } = this.#settings
-      const deadline = requestTimeout > 0 ? AbortSignal.timeout(requestTimeout) : undefined
-      const bounded = deadline === undefined ? signal : signal === undefined ? deadline : AbortSignal.any([signal, deadline])
+      const bound = requestTimeout > 0 ? boundBy(signal, requestTimeout) : undefined
+      const deadline = bound?.timeout
+      const bounded = bound === undefined ? signal : bound.signal
       try {
         response = await this.#transport.send({ ...request, signal: bounded })
       } catch (cause) {

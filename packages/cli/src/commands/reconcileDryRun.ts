@@ -35,8 +35,13 @@ export async function dryRunReconcile(io: CliIO, steps: ReconcileSteps, run: Dry
   if (source.unchanged === true) throw new Error(`the source answered unchanged at ${source.revision} without content`)
   debug(io, 'dry run: fetched', { revision: source.revision })
   const fs = steps.decryptSources === undefined ? source.fs : await steps.decryptSources(source.fs, { path, signal })
+  // The reconcile's order (Flux's): build, decrypt each encrypted object, then substitute.
   let objects: KubeObject[] = await steps.render(fs, { path, signal })
-  if (steps.decryptObjects !== undefined) objects = await steps.decryptObjects(objects, { signal })
+  if (steps.decryptObjects !== undefined) {
+    const decrypted = await steps.decryptObjects(objects, { signal, fs, path })
+    objects = Array.isArray(decrypted) ? decrypted : decrypted.objects
+  }
+  if (steps.substitute !== undefined) objects = await steps.substitute(objects, { signal, fs })
   debug(io, 'dry run: rendered', { path, objects: objects.length })
   const { formatChangeSet, formatRef, formatSummary, refOf, summarizeChangeSet } = await import('@gitops-sdk/core')
   if (run.mode === 'client' || run.client === undefined) {

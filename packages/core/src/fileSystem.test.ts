@@ -80,6 +80,19 @@ describe('overlayFs', () => {
     expect(await readTextFile(base, 'a/secret.env')).toBe('ENC[...]')
     expect(await fs.stat('a/secret.env')).toMatchObject({ size: 9 })
   })
+
+  it('adds files the base does not have: listed, read and stat-ed, new folders included', async () => {
+    const base = memoryFs({ 'a/plain.txt': 'x' })
+    const fs = overlayFs(base, new Map([['a/added.env', new TextEncoder().encode('K=v')], ['new/deep/file.yaml', new TextEncoder().encode('k: v\n')]]))
+    expect(await fs.readdir('a')).toEqual([{ name: 'added.env', type: 'file' }, { name: 'plain.txt', type: 'file' }])
+    expect((await fs.readdir('')).map((e) => e.name)).toEqual(['a', 'new'])
+    expect(await fs.readdir('new/deep')).toEqual([{ name: 'file.yaml', type: 'file' }])
+    expect(await fs.stat('new')).toMatchObject({ type: 'directory' })
+    expect(await fs.stat('new/deep/file.yaml')).toMatchObject({ type: 'file', size: 5 })
+    expect(await readTextFile(fs, 'new/deep/file.yaml')).toBe('k: v\n')
+    expect(await fs.stat('missing')).toBeUndefined()
+    expect(await base.stat('new')).toBeUndefined()
+  })
 })
 
 describe('normalizePath', () => {

@@ -1,11 +1,11 @@
-import { formatRef, isGitOpsError, normalizePath, refOf } from '@gitops-sdk/core'
+import { formatRef, isGitOpsError, normalizePath, overlayFs, refOf } from '@gitops-sdk/core'
 import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { render, substituteVariables } from '@gitops-sdk/render'
 import { decryptManifests } from '@gitops-sdk/secrets'
 import { FluxError } from './errors.js'
 import type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
 import { generateKustomization } from './internal/fleet/generator.js'
-import { withFiles } from './internal/fleet/overlay.js'
+
 import { resolveVariables } from './internal/fleet/variables.js'
 import type { Kustomization } from './kustomization.js'
 import { readFluxObject } from './read.js'
@@ -186,7 +186,7 @@ async function bootstrapKustomization(fs: FileSystem, at: { readonly dir: string
   }
   if ((await fs.stat(`${dir}/flux-system`))?.type !== 'directory') return fallback
   const generated = await generateKustomization(fs, `${dir}/flux-system`, { spec: fallback.spec })
-  const overlay = withFiles(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
+  const overlay = overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
   for (const object of await render(`${dir}/flux-system`, { fs: overlay, loadRestrictions: 'none', signal })) {
     const read = readFluxObject(object)
     if (read?.type !== 'supported' || read.object.kind !== 'Kustomization') continue
@@ -224,7 +224,7 @@ async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<Kub
   const { fs, path, signal } = options
   if ((await fs.stat(path))?.type !== 'directory') throw new Error(`kustomization path not found: ${path}`)
   const generated = await generateKustomization(fs, path, { spec: k.spec, origins: options.origins })
-  const overlay = withFiles(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
+  const overlay = overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
   let objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
   if (k.spec.decryption !== undefined) objects = await decryptManifests(objects, { identities: options.identities ?? [], signal })
   return objects

@@ -1,6 +1,6 @@
 import type { FileSystem } from '@gitops-sdk/core'
+import { overlayFs } from '@gitops-sdk/core'
 import { generateKustomization } from './internal/fleet/generator.js'
-import { withFiles } from './internal/fleet/overlay.js'
 import type { KustomizationSpec } from './kustomization.js'
 
 /** The parts of a Kustomization's spec that shape its build. */
@@ -21,5 +21,5 @@ export type KustomizationBuildSpec = Pick<KustomizationSpec, 'targetNamespace' |
  */
 export async function withGeneratedKustomization(fs: FileSystem, dir: string, spec: KustomizationBuildSpec): Promise<FileSystem> {
   const generated = await generateKustomization(fs, dir, { spec })
-  return withFiles(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
+  return overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
 }

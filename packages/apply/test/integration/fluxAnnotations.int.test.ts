@@ -45,7 +45,7 @@ describe.skipIf(!hasKubectl)('Flux per-object annotations', () => {
     // Gone from Git: prune keeps it.
     const third = await applyAll([configMap(ns, 'other')], { client, fieldManager, inventory })
     const pruned = await prune(first.inventory, third.inventory, { client, inventory })
-    expect(pruned.entries).toEqual([{ ref: cm(ns, 'held'), action: 'skipped', reason: 'its reconcile annotation is disabled' }])
+    expect(pruned.entries).toEqual([{ ref: cm(ns, 'held'), action: 'skipped', reason: 'its reconcile annotation is disabled', reasonCode: 'PRUNE_RECONCILE_DISABLED' }])
     expect(await client.get(cm(ns, 'held'))).toMatchObject({ data: { key: 'by-hand' } })
   })
 
@@ -61,7 +61,7 @@ describe.skipIf(!hasKubectl)('Flux per-object annotations', () => {
     expect(await client.get(cm(ns, 'ign'))).toMatchObject({ data: { key: 'by-hand' } })
     const third = await applyAll([configMap(ns, 'keep')], { client, fieldManager, inventory })
     const pruned = await prune(first.inventory, third.inventory, { client, inventory })
-    expect(pruned.entries).toEqual([{ ref: cm(ns, 'ign'), action: 'skipped', reason: 'its ssa annotation is Ignore' }])
+    expect(pruned.entries).toEqual([{ ref: cm(ns, 'ign'), action: 'skipped', reason: 'its ssa annotation is Ignore', reasonCode: 'PRUNE_SSA_IGNORE' }])
     expect(await client.get(cm(ns, 'ign'))).toBeDefined()
   })
 
@@ -84,7 +84,7 @@ describe.skipIf(!hasKubectl)('Flux per-object annotations', () => {
     const second = await applyAll([configMap(ns, 'stays')], { client, fieldManager, inventory })
     const pruned = await prune(first.inventory, second.inventory, { client, inventory })
     expect(pruned.entries).toEqual([
-      { ref: cm(ns, 'kept'), action: 'skipped', reason: 'its prune annotation is disabled' },
+      { ref: cm(ns, 'kept'), action: 'skipped', reason: 'its prune annotation is disabled', reasonCode: 'PRUNE_DISABLED' },
       { ref: cm(ns, 'gone'), action: 'deleted' },
     ])
     expect(second.inventory.entries.map((e) => e.name)).toEqual(['stays'])

@@ -1,24 +1,13 @@
 // Conversions Sprig and Helm apply to interface{} arguments: strval, spf13/cast's ToInt64 and
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
-import { formatValue } from '../template/fmt.js'
+import { NO_FLAGS, formatValue } from '../template/fmt.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue } from '../template/values.js'
 
-const noFlags = {
-  plus: false,
-  minus: false,
-  sharp: false,
-  space: false,
-  zero: false,
-  width: undefined,
-  prec: undefined,
-  plusV: false,
-  sharpV: false,
-}
 
 /** fmt.Sprintf("%v", v). */
 export function sprintV(v: GoValue): string {
-  return formatValue(v === undefined ? null : v, 'v', noFlags)
+  return formatValue(v === undefined ? null : v, 'v', NO_FLAGS)
 }
 
 /** Sprig's strval: strings as they are, Stringers through String(), everything else as %v. */

@@ -1,6 +1,6 @@
 // The builtin functions of Go's text/template (text/template/funcs.go): and, or, not, len, index,
 // slice, print*, the comparisons with Go's typing rules, html, js, urlquery and call.
-import { formatValue, sprint, sprintf, sprintln } from './fmt.js'
+import { NO_FLAGS, formatValue, sprint, sprintf, sprintln } from './fmt.js'
 import {
   FuncError,
   type GoFunc,
@@ -21,20 +21,9 @@ import {
 
 const fn = goFunc
 
-const noFlags = {
-  plus: false,
-  minus: false,
-  sharp: false,
-  space: false,
-  zero: false,
-  width: undefined,
-  prec: undefined,
-  plusV: false,
-  sharpV: false,
-}
 
 function show(v: GoValue): string {
-  return formatValue(v, 'v', noFlags)
+  return formatValue(v, 'v', NO_FLAGS)
 }
 
 type BasicKind = 'invalid' | 'bool' | 'int' | 'uint' | 'float' | 'string'
@@ -76,10 +65,10 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   const nilB = b === undefined || b === null
   if (nilA || nilB) return nilA === nilB
   if (Array.isArray(b) || b instanceof Map || isGoFunc(b)) {
-    throw new FuncError(`non-comparable type ${formatValue(b, 's', noFlags)}: ${typeName(b)}`)
+    throw new FuncError(`non-comparable type ${formatValue(b, 's', NO_FLAGS)}: ${typeName(b)}`)
   }
   if (Array.isArray(a) || a instanceof Map || isGoFunc(a)) {
-    throw new FuncError(`non-comparable types ${formatValue(a, 's', noFlags)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
+    throw new FuncError(`non-comparable types ${formatValue(a, 's', NO_FLAGS)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
   }
   if (typeName(a) !== typeName(b)) return false
   return a === b

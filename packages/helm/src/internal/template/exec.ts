@@ -1,7 +1,7 @@
 // The executor of Go's text/template (text/template/exec.go, Go 1.24): evaluation of pipelines,
 // fields, variables and calls with Go's typing rules, range over slices, maps (sorted keys) and
 // integers, break/continue, template calls, missingkey modes and Go's error messages.
-import { formatValue } from './fmt.js'
+import { formatValue, NO_FLAGS } from './fmt.js'
 import type {
   ArgNode,
   BoolNode,
@@ -300,7 +300,7 @@ class State {
           }
         } else if (val instanceof GoInt) {
           if (decl.length > 1) {
-            this.errorf(`can't use ${formatValue(val, 'v', flagsNone)} to iterate over more than one variable`)
+            this.errorf(`can't use ${formatValue(val, 'v', NO_FLAGS)} to iterate over more than one variable`)
           }
           if (val.value > 0n) {
             for (let i = 0n; i < val.value; i++) {
@@ -310,7 +310,7 @@ class State {
             return
           }
         } else if (val !== undefined && val !== null) {
-          this.errorf(`range can't iterate over ${formatValue(val, 'v', flagsNone)}`)
+          this.errorf(`range can't iterate over ${formatValue(val, 'v', NO_FLAGS)}`)
         }
       } catch (e) {
         if (e === walkBreak) return
@@ -589,21 +589,10 @@ class State {
       return
     }
     if (isGoFunc(v)) this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`)
-    this.out.push(formatValue(v, 'v', flagsNone))
+    this.out.push(formatValue(v, 'v', NO_FLAGS))
   }
 }
 
-const flagsNone = {
-  plus: false,
-  minus: false,
-  sharp: false,
-  space: false,
-  zero: false,
-  width: undefined,
-  prec: undefined,
-  plusV: false,
-  sharpV: false,
-}
 
 const builtinNames: ReadonlySet<string> = new Set(['and', 'or', 'call'])
 

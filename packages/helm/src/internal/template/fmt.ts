@@ -19,6 +19,9 @@ interface Flags {
   depth?: number
 }
 
+/** Flags of a verb written without any (`%v`), shared by callers that only read them. */
+export const NO_FLAGS: Flags = noFlags()
+
 function noFlags(): Flags {
   return {
     plus: false,

@@ -1,6 +1,7 @@
 // The parse tree of Go's text/template (text/template/parse/node.go), with Go's String() forms,
 // which appear verbatim in execution errors (`at <.Values.x>`).
 import { goQuote } from './lex.js'
+import type { NumberFacets } from './literals.js'
 
 /** What every node of one parsed file shares: its parse name and text, for error locations. */
 export interface TreeSource {
@@ -68,16 +69,9 @@ export interface BoolNode extends Base {
   readonly type: 'bool'
   readonly value: boolean
 }
-export interface NumberNode extends Base {
+export interface NumberNode extends Base, NumberFacets {
   readonly type: 'number'
   readonly text: string
-  isInt: boolean
-  isUint: boolean
-  isFloat: boolean
-  isComplex: boolean
-  int64: bigint
-  uint64: bigint
-  float64: number
 }
 export interface StringNode extends Base {
   readonly type: 'string'

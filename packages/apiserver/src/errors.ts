@@ -14,5 +14,6 @@ export type ApiServerErrorCode =
  * HTTP clients never see it: they get the Status bodies a real kube-apiserver sends.
  */
 export class ApiServerError extends GitOpsError<ApiServerErrorCode> {
+  /** Always `'ApiServerError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'ApiServerError'
 }

@@ -63,6 +63,7 @@ export interface ApplyErrorInit {
  * ```
  */
 export class ApplyError extends GitOpsError<ApplyErrorCode> {
+  /** Always `'ApplyError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'ApplyError'
   /** What had already happened when the error was thrown, when the verb handles many objects. */
   readonly changeSet: ChangeSet | undefined

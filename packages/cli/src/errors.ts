@@ -25,6 +25,7 @@ export interface UsageErrorInit {
 
 /** A refusal of the `gitops` command that is not about how it was called (printed with its code). */
 export class CliError extends GitOpsError<CliErrorCode> {
+  /** Always `'CliError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'CliError'
 }
 
@@ -33,6 +34,7 @@ export class CliError extends GitOpsError<CliErrorCode> {
  * its code, as it names the flag or argument), exit 2.
  */
 export class UsageError extends CliError {
+  /** Always `'UsageError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'UsageError'
 
   constructor(message: string, init: UsageErrorInit = {}) {

@@ -8,6 +8,7 @@ export type CliErrorCode = 'CLI_PEER_NOT_INSTALLED'
 
 /** An error of the `gitops` command itself. */
 export class CliError extends GitOpsError<CliErrorCode> {
+  /** Always `'CliError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'CliError'
 }
 

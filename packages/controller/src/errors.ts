@@ -22,5 +22,6 @@ export type ControllerErrorCode =
  * the HTTP status and the Status reason in `details`.
  */
 export class ControllerError extends GitOpsError<ControllerErrorCode> {
+  /** Always `'ControllerError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'ControllerError'
 }

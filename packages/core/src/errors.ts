@@ -15,6 +15,20 @@ export interface GitOpsErrorInit<Code extends string> {
   readonly cause?: unknown
 }
 
+/** {@link GitOpsError.toJSON}'s plain object: what logs and `--output json` show of an error. */
+export interface GitOpsErrorJson<Code extends string = string> {
+  /** The class name, e.g. `SopsDecryptError`. */
+  name: string
+  /** The error's area-prefixed code. */
+  code: Code
+  /** The one-line message, subject first. */
+  message: string
+  /** JSON-safe facts about the failure. */
+  details: ErrorDetails
+  /** The message of the wrapped error, when it is an `Error`; absent otherwise. */
+  cause?: string
+}
+
 /**
  * The base class of every error the SDK throws on purpose. Each package narrows `Code` to its own
  * union (`GIT_…`, `SOPS_…`, `RENDER_…`, `APPLY_…`); callers branch on {@link GitOpsError.code},
@@ -27,6 +41,7 @@ export interface GitOpsErrorInit<Code extends string> {
  * ```
  */
 export class GitOpsError<Code extends string = string> extends Error {
+  /** The class name (`GitOpsError`, or the subclass's, e.g. `ApplyError`), as `Error.name`. */
   override readonly name: string = 'GitOpsError'
   /** Area-prefixed error code, stable across releases. */
   readonly code: Code
@@ -41,8 +56,8 @@ export class GitOpsError<Code extends string = string> extends Error {
   }
 
   /** A plain object for logs and `--output json`: name, code, message, details and the cause's message. */
-  toJSON(): { name: string; code: Code; message: string; details: ErrorDetails; cause?: string } {
-    const json: { name: string; code: Code; message: string; details: ErrorDetails; cause?: string } = {
+  toJSON(): GitOpsErrorJson<Code> {
+    const json: GitOpsErrorJson<Code> = {
       name: this.name,
       code: this.code,
       message: this.message,
@@ -77,5 +92,6 @@ export type CoreErrorCode =
 
 /** An error thrown by `@gitops-sdk/core`. */
 export class CoreError extends GitOpsError<CoreErrorCode> {
+  /** Always `'CoreError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'CoreError'
 }

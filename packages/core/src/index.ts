@@ -1,5 +1,5 @@
 // The public contract of @gitops-sdk/core: what is not exported here does not exist.
-export type { CoreErrorCode, ErrorDetails, GitOpsErrorInit } from './errors.js'
+export type { CoreErrorCode, ErrorDetails, GitOpsErrorInit, GitOpsErrorJson } from './errors.js'
 export { CoreError, GitOpsError, isGitOpsError } from './errors.js'
 export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
 export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'

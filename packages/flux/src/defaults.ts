@@ -39,6 +39,7 @@ export function withFluxDefaults<T>(kind: FluxKind, object: T): T {
 
 /** The timing of a Kustomization in milliseconds, with Flux's fallbacks. */
 export interface KustomizationTimings {
+  /** `spec.interval`: how often the Kustomization is reconciled. */
   readonly interval: number
   /** `spec.retryInterval`, else the interval. */
   readonly retryInterval: number

@@ -18,9 +18,17 @@ export interface KustomizationDiff {
   readonly kustomization: string
   /** The Kustomization exists only in the second build (`added`), only in the first (`removed`), or in both. */
   readonly status: 'added' | 'removed' | 'changed'
+  /** Objects only the second build has. */
   readonly added: readonly ObjectRef[]
+  /** Objects only the first build has. */
   readonly removed: readonly ObjectRef[]
-  readonly changed: readonly { readonly ref: ObjectRef; readonly fields: readonly FieldChange[] }[]
+  /** Objects both builds have whose fields differ. */
+  readonly changed: readonly {
+    /** The object. */
+    readonly ref: ObjectRef
+    /** Its changed fields, Secret values masked. */
+    readonly fields: readonly FieldChange[]
+  }[]
 }
 
 const MASK = '***'

@@ -9,5 +9,6 @@ export type FluxErrorCode =
 
 /** An error thrown by `@gitops-sdk/flux`. */
 export class FluxError extends GitOpsError<FluxErrorCode> {
+  /** Always `'FluxError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'FluxError'
 }

@@ -19,6 +19,7 @@ export interface FleetBuildOptions {
    * OCIRepository. Kustomizations of a source not mapped here are reported as unavailable.
    */
   readonly sources?: Readonly<Record<string, FileSystem>> | undefined
+  /** Stops the build; it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 
@@ -43,6 +44,7 @@ export interface FleetProblem {
   readonly type: 'unsupported' | 'unavailable' | 'failed' | 'dependency'
   /** The Flux object concerned. */
   readonly ref: ObjectRef
+  /** What went wrong, naming the object or file. */
   readonly message: string
 }
 
@@ -52,5 +54,6 @@ export interface FleetBuild {
   readonly path: string
   /** Every Kustomization built, dependencies first. */
   readonly kustomizations: readonly FleetKustomization[]
+  /** What was left out and why; the build goes on past them. */
   readonly problems: readonly FleetProblem[]
 }

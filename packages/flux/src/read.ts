@@ -12,10 +12,18 @@ export type FluxObject = GitRepository | OCIRepository | Kustomization
 
 /** What {@link readFluxObject} found in a manifest. */
 export type FluxReadResult =
-  | { readonly type: 'supported'; readonly object: FluxObject }
   | {
+      /** A kind the SDK reads, validated. */
+      readonly type: 'supported'
+      /** The object, typed by its kind. */
+      readonly object: FluxObject
+    }
+  | {
+      /** A Flux kind or version the SDK does not read. */
       readonly type: 'unsupported'
+      /** `Kind/namespace/name` of the object. */
       readonly ref: ObjectRef
+      /** The object's `apiVersion`, e.g. `helm.toolkit.fluxcd.io/v2`. */
       readonly apiVersion: string
       /** Why the SDK does not handle it, e.g. `HelmRelease is not supported yet`. */
       readonly reason: string

@@ -27,5 +27,6 @@ export type GitErrorCode =
  * with credentials) or the path at fault; branch on {@link GitOpsError.code}.
  */
 export class GitSourceError extends GitOpsError<GitErrorCode> {
+  /** Always `'GitSourceError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'GitSourceError'
 }

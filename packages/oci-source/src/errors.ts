@@ -19,5 +19,6 @@ export type OciErrorCode =
  * (`oci://host/repo:tag`, never with credentials); branch on {@link GitOpsError.code}.
  */
 export class OciSourceError extends GitOpsError<OciErrorCode> {
+  /** Always `'OciSourceError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'OciSourceError'
 }

@@ -20,6 +20,7 @@ export type ReconcileErrorCode =
  * status into a `RECONCILE_FAILED` error for callers that prefer to throw.
  */
 export class ReconcileError extends GitOpsError<ReconcileErrorCode> {
+  /** Always `'ReconcileError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'ReconcileError'
 }
 
@@ -46,6 +47,7 @@ export interface ReconcileStepErrorInit {
  * ```
  */
 export class ReconcileStepError extends ReconcileError {
+  /** Always `'ReconcileStepError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'ReconcileStepError'
   /** What the step had already done when it failed. */
   readonly changeSet: ChangeSet

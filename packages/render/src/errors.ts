@@ -36,6 +36,7 @@ export type RenderErrorCode =
  * and field (`file`, `field`), or the object (`object`), that the failure concerns.
  */
 export class RenderError extends GitOpsError<RenderErrorCode> {
+  /** Always `'RenderError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'RenderError'
 }
 

@@ -31,5 +31,6 @@ export type SopsErrorCode =
  * ```
  */
 export class SopsError extends GitOpsError<SopsErrorCode> {
+  /** Always `'SopsError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'SopsError'
 }

@@ -12,6 +12,7 @@ export type SsaErrorCode = 'APISERVER_BAD_PATCH'
 
 /** An error carrying the Status a bad request gets (thrown by `strategicMergePatch`). */
 export class SsaError extends GitOpsError<SsaErrorCode> {
+  /** Always `'SsaError'`, so logs and `toJSON()` name the class. */
   override readonly name: string = 'SsaError'
   /** The answer to send. */
   readonly error: StatusError

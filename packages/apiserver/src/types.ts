@@ -39,27 +39,39 @@ export interface ApiServerOptions {
 
 /** A kubeconfig in the shape `KubeConfig.loadFromOptions` of `@kubernetes/client-node` takes. */
 export interface KubeconfigOptions {
-  readonly clusters: readonly { readonly name: string; readonly server: string; readonly caData?: string | undefined; readonly skipTLSVerify: boolean }[]
-  readonly users: readonly { readonly name: string; readonly token?: string | undefined }[]
-  readonly contexts: readonly { readonly name: string; readonly cluster: string; readonly user: string; readonly namespace: string }[]
+  /** The one cluster: this server. */
+  readonly clusters: readonly { /** The cluster entry's name. */ readonly name: string; /** The API server URL, `https://127.0.0.1:<port>`. */ readonly server: string; /** The server CA's PEM, base64; absent without TLS. */ readonly caData?: string | undefined; /** Whether clients skip the TLS check (false: the CA is given). */ readonly skipTLSVerify: boolean }[]
+  /** The one user, with the server's token. */
+  readonly users: readonly { /** The user entry's name. */ readonly name: string; /** A bearer token the server accepts; absent without authentication. */ readonly token?: string | undefined }[]
+  /** The one context, joining them. */
+  readonly contexts: readonly { /** The context's name. */ readonly name: string; /** The cluster entry it uses. */ readonly cluster: string; /** The user entry it uses. */ readonly user: string; /** The default namespace, `default`. */ readonly namespace: string }[]
+  /** The context in use. */
   readonly currentContext: string
 }
 
 /** One request as the server received it, for {@link ApiServer.requests}. */
 export interface RecordedRequest {
+  /** The HTTP method, e.g. `PATCH`. */
   readonly method: string
+  /** The URL path, e.g. `/api/v1/namespaces/default/configmaps/app`. */
   readonly path: string
+  /** The query parameters, decoded. */
   readonly query: Readonly<Record<string, string>>
+  /** The `Content-Type` header, e.g. `application/apply-patch+yaml`. */
   readonly contentType: string | undefined
   /** The field manager of a write: the `fieldManager` parameter or the User-Agent prefix. */
   readonly manager: string | undefined
+  /** The `User-Agent` header. */
   readonly userAgent: string | undefined
   /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`; undefined for discovery. */
   readonly verb: string | undefined
   /** `configmaps`, `deployments.apps`; undefined for discovery. */
   readonly resource: string | undefined
+  /** The namespace in the path; undefined for cluster-scoped and discovery requests. */
   readonly namespace: string | undefined
+  /** The object name in the path; undefined for lists and creates. */
   readonly name: string | undefined
+  /** `status`, `scale` or another subresource in the path. */
   readonly subresource: string | undefined
 }
 
@@ -68,9 +80,9 @@ export interface RecordedRequest {
  * server sends for that code (403, 409, 429 with `Retry-After`, 500, 503, 504), or drop the connection.
  */
 export type Fault =
-  | { readonly delayMs: number }
-  | { readonly status: 403 | 409 | 429 | 500 | 503 | 504; readonly message?: string | undefined; readonly retryAfterSeconds?: number | undefined }
-  | { readonly drop: true }
+  | { /** Wait this many milliseconds, then handle the request. */ readonly delayMs: number }
+  | { /** Answer this HTTP status with its Status body. */ readonly status: 403 | 409 | 429 | 500 | 503 | 504; /** The Status message. @defaultValue the status's usual text */ readonly message?: string | undefined; /** The `Retry-After` seconds of a 429. @defaultValue 1 */ readonly retryAfterSeconds?: number | undefined }
+  | { /** Destroy the connection without an answer. */ readonly drop: true }
 
 /** A per-request hook for fault injection; `undefined` lets the request through. */
 export type Interceptor = (request: RecordedRequest) => Fault | undefined | Promise<Fault | undefined>

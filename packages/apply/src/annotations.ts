@@ -18,9 +18,13 @@ import type { KubeObject } from '@gitops-sdk/core'
  * - `gitops-sdk.io/force: enabled` deletes and re-creates the object when an immutable field changed.
  */
 export const ANNOTATIONS: {
+  /** `Override` (default), `Merge`, `IfNotPresent` or `Ignore`: how the object is applied. */
   readonly ssa: 'gitops-sdk.io/ssa'
+  /** `disabled`: the object stays in the cluster when it leaves the inventory. */
   readonly prune: 'gitops-sdk.io/prune'
+  /** `enabled`: the object is deleted and re-created when an immutable field changed. */
   readonly force: 'gitops-sdk.io/force'
+  /** `disabled`: the live object is left alone (not applied, pruned or reported as drift). */
   readonly reconcile: 'gitops-sdk.io/reconcile'
 } = {
   ssa: 'gitops-sdk.io/ssa',
@@ -31,9 +35,13 @@ export const ANNOTATIONS: {
 
 /** Flux's spellings of {@link ANNOTATIONS}, honoured with the same meaning. */
 export const FLUX_ANNOTATIONS: {
+  /** Flux's spelling of {@link ANNOTATIONS}.ssa. */
   readonly ssa: 'kustomize.toolkit.fluxcd.io/ssa'
+  /** Flux's spelling of {@link ANNOTATIONS}.prune. */
   readonly prune: 'kustomize.toolkit.fluxcd.io/prune'
+  /** Flux's spelling of {@link ANNOTATIONS}.force. */
   readonly force: 'kustomize.toolkit.fluxcd.io/force'
+  /** Flux's spelling of {@link ANNOTATIONS}.reconcile. */
   readonly reconcile: 'kustomize.toolkit.fluxcd.io/reconcile'
 } = {
   ssa: 'kustomize.toolkit.fluxcd.io/ssa',
@@ -46,7 +54,7 @@ export const FLUX_ANNOTATIONS: {
  * The ownership labels `applyAll` puts on every object it applies for an inventory, and that
  * `prune` requires before it deletes anything: the inventory's name and namespace.
  */
-export const LABELS: { readonly inventoryName: 'gitops-sdk.io/inventory-name'; readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace' } = {
+export const LABELS: { /** The inventory's name. */ readonly inventoryName: 'gitops-sdk.io/inventory-name'; /** The inventory's namespace. */ readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace' } = {
   inventoryName: 'gitops-sdk.io/inventory-name',
   inventoryNamespace: 'gitops-sdk.io/inventory-namespace',
 }
@@ -68,6 +76,7 @@ const KNOWN_VALUES: { readonly [K in AnnotationName]: readonly string[] } = {
 export interface UnknownAnnotation {
   /** The key as written, e.g. `kustomize.toolkit.fluxcd.io/ssa`. */
   readonly key: string
+  /** The value as written, e.g. `merge-ish`. */
   readonly value: string
   /** Where it was found. */
   readonly in: 'annotations' | 'labels'

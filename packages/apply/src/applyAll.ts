@@ -71,6 +71,7 @@ export interface ApplyOptions extends PlacementOptions {
    * @defaultValue false
    */
   readonly allowEmpty?: boolean | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
   /** Called as each object of each stage is applied. */
   readonly onProgress?: ((progress: ApplyProgress) => void) | undefined

@@ -4,6 +4,7 @@ import type { ReconcileLoopWarning } from './types.js'
 
 /** A field this apply took back from another manager. */
 export interface FieldOverride {
+  /** The field, e.g. `.spec.replicas`. */
   readonly path: string
   /** The manager that owned the overwritten value. */
   readonly manager: string
@@ -11,6 +12,7 @@ export interface FieldOverride {
 
 /** What one apply did to one object, as {@link ApplyHistory.observe} takes it. */
 export interface ObservedApply {
+  /** The object applied. */
   readonly ref: ObjectRef
   /** Fields whose live value, owned by another manager, the apply replaced (empty when none). */
   readonly overrides: readonly FieldOverride[]

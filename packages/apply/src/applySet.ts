@@ -3,10 +3,15 @@ import type { InventoryRef } from './types.js'
 
 /** The ApplySet labels and annotations of KEP-3659, as kubectl writes them. */
 export const APPLYSET: {
+  /** On the parent: the ApplySet's id, `applyset-<hash>-v1`. */
   readonly id: 'applyset.kubernetes.io/id'
+  /** On each member: the id of the ApplySet it belongs to. */
   readonly partOf: 'applyset.kubernetes.io/part-of'
+  /** On the parent: the tool that manages the set, `name/version`. */
   readonly tooling: 'applyset.kubernetes.io/tooling'
+  /** On the parent: the `Kind.group` list of the members' kinds. */
   readonly containsGroupKinds: 'applyset.kubernetes.io/contains-group-kinds'
+  /** On the parent: the namespaces other than its own that hold members. */
   readonly additionalNamespaces: 'applyset.kubernetes.io/additional-namespaces'
 } = {
   id: 'applyset.kubernetes.io/id',

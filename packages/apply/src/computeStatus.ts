@@ -9,6 +9,7 @@ export type HealthStatus = 'Current' | 'InProgress' | 'Failed' | 'Terminating' |
 
 /** What {@link computeStatus} found. */
 export interface ObjectHealth {
+  /** kstatus's summary. */
   readonly status: HealthStatus
   /** One line, e.g. `Ready: 1/3` or `Deployment is available. Replicas: 3`. */
   readonly message: string

@@ -11,8 +11,8 @@ const DEFAULT_REQUEST_TIMEOUT = 30_000
 
 /** Whom every request acts as, through the `Impersonate-User` header. */
 export type Impersonation =
-  | { readonly serviceAccount: { readonly namespace: string; readonly name: string } }
-  | { readonly user: string }
+  | { /** Act as this ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */ readonly serviceAccount: { /** The ServiceAccount's namespace. */ readonly namespace: string; /** The ServiceAccount's name. */ readonly name: string } }
+  | { /** Act as this user name. */ readonly user: string }
 
 /** Options of {@link createKubeClient}. Give one of `kubeconfig`, `kubeconfigYaml` or `kubeConfig`. */
 export interface KubeClientOptions {
@@ -48,6 +48,7 @@ export interface KubeClientOptions {
    * @defaultValue 30,000
    */
   readonly requestTimeout?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -9,6 +9,7 @@ import type { PlacementOptions } from './types.js'
 
 /** What {@link detectDrift} checks: objects as last applied and their resourceVersions afterwards. */
 export interface DriftState {
+  /** The objects as the last apply sent them. */
   readonly objects: readonly KubeObject[]
   /** refKey → `metadata.resourceVersion` after the apply (what `applyAll`'s entries carry). */
   readonly resourceVersions: ReadonlyMap<string, string>
@@ -16,6 +17,7 @@ export interface DriftState {
 
 /** Options of {@link detectDrift}: the client, and the settings the objects were applied with. */
 export interface DetectDriftOptions extends PlacementOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
   /**
    * The field manager of the apply. With it, an object whose resourceVersion moved only because
@@ -25,6 +27,7 @@ export interface DetectDriftOptions extends PlacementOptions {
   readonly fieldManager?: string | undefined
   /** @defaultValue 8 */
   readonly concurrency?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -42,7 +42,9 @@ export interface DriftedField {
 
 /** How one object compares with the cluster. */
 export interface ObjectDrift {
+  /** The object compared. */
   readonly ref: ObjectRef
+  /** `unchanged`, `drifted`, `missing` (not in the cluster), `orphaned` (in the inventory only), `skipped` or `failed`. */
   readonly status: DriftStatus
   /** The differing fields (drifted), or the whole desired object at path `.` (missing). */
   readonly fields: readonly DriftedField[]
@@ -52,6 +54,7 @@ export interface ObjectDrift {
 
 /** The outcome of {@link diff}: one entry per object in apply order, then the orphans. */
 export interface DriftReport {
+  /** One entry per object, in apply order, then the orphans. */
   readonly objects: readonly ObjectDrift[]
   /** Whether anything is drifted, missing or orphaned. */
   readonly drifted: boolean
@@ -59,6 +62,7 @@ export interface DriftReport {
 
 /** Options of {@link diff}. */
 export interface DiffOptions extends PlacementOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
   /**
    * The field manager applies use: the dry-run must apply as it, to show what apply would remove.
@@ -80,6 +84,7 @@ export interface DiffOptions extends PlacementOptions {
   readonly concurrency?: number | undefined
   /** Key of the Secret value hashes; fix it to compare reports. @defaultValue random per call */
   readonly maskKey?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

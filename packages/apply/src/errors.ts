@@ -27,7 +27,9 @@ export type ApplyErrorCode =
 
 /** One object that could not be applied, with the API's reason. */
 export interface ApplyFailure {
+  /** The object that failed. */
   readonly ref: ObjectRef
+  /** Why, as an APPLY_ code. */
   readonly code: ApplyErrorCode
   /** One line, starting with the object as `Kind/namespace/name`. */
   readonly message: string
@@ -39,9 +41,13 @@ export interface ApplyFailure {
 
 /** What an {@link ApplyError} is made from. */
 export interface ApplyErrorInit {
+  /** Area-prefixed code. */
   readonly code: ApplyErrorCode
+  /** One line, starting with its subject. */
   readonly message: string
+  /** JSON-safe facts about the failure. */
   readonly details?: ErrorDetails | undefined
+  /** The error this one wraps. */
   readonly cause?: unknown
   /** What had already happened when the error was thrown. */
   readonly changeSet?: ChangeSet | undefined

@@ -8,6 +8,7 @@ import type { InventoryRef } from './types.js'
 
 /** An inventory as stored, with the revision it was applied from. */
 export interface StoredInventory {
+  /** The stored objects. */
   readonly inventory: Inventory
   /** The source revision the inventory came from (`main@sha1:…`), when one was recorded. */
   readonly revision?: string | undefined
@@ -15,12 +16,15 @@ export interface StoredInventory {
 
 /** Options of {@link loadInventory}. */
 export interface LoadInventoryOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 
 /** Options of {@link saveInventory}. */
 export interface SaveInventoryOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
   /** Where to store it: a ConfigMap (default) or Secret. */
   readonly ref: InventoryRef
@@ -32,7 +36,9 @@ export interface SaveInventoryOptions {
   readonly applySet?: boolean | undefined
   /** Tooling name and version written in `applyset.kubernetes.io/tooling`. @defaultValue 'gitops-sdk/v0' */
   readonly tooling?: string | undefined
+  /** Validate the write without persisting it (`dryRun=All`). @defaultValue false */
   readonly dryRun?: boolean | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -4,10 +4,13 @@ import type { KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 export interface ApiResource {
   /** API group, empty for the core group. */
   readonly group: string
+  /** API version, e.g. `v1`. */
   readonly version: string
+  /** The kind, e.g. `Deployment`. */
   readonly kind: string
   /** The resource name in URLs, e.g. `deployments`. */
   readonly plural: string
+  /** Whether objects of this kind live in a namespace. */
   readonly namespaced: boolean
   /** The verbs the server allows on it (`get`, `list`, `patch`, …). */
   readonly verbs: readonly string[]
@@ -18,13 +21,17 @@ export interface ApiResource {
  * picks the group's preferred one.
  */
 export interface KindTarget {
+  /** API group, empty for the core group. */
   readonly group: string
+  /** The kind, e.g. `Deployment`. */
   readonly kind: string
+  /** The API version. @defaultValue the group's preferred version */
   readonly version?: string | undefined
 }
 
 /** Names one object: an {@link ObjectRef}, optionally with the API version to read it at. */
 export interface ObjectTarget extends ObjectRef {
+  /** The API version to read it at. @defaultValue the group's preferred version */
   readonly version?: string | undefined
 }
 
@@ -40,6 +47,7 @@ export interface ListQuery extends KindTarget {
 
 /** A listed collection. */
 export interface ObjectList {
+  /** The objects, in the server's order. */
   readonly items: readonly KubeObject[]
   /** The collection's resourceVersion. */
   readonly resourceVersion: string
@@ -47,6 +55,7 @@ export interface ObjectList {
 
 /** Options every request takes. */
 export interface RequestOptions {
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 
@@ -78,9 +87,11 @@ export interface JsonPatchRequestOptions extends RequestOptions {
 
 /** One operation of an RFC 6902 JSON patch (the operations the SDK sends). */
 export interface JsonPatchOperation {
+  /** The operation. */
   readonly op: 'test' | 'replace' | 'remove' | 'add'
   /** A JSON pointer, e.g. `/metadata/managedFields`. */
   readonly path: string
+  /** The value for `test`, `replace` and `add`. */
   readonly value?: KubeValue | undefined
 }
 
@@ -91,6 +102,7 @@ export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan'
 export interface DeleteRequestOptions extends RequestOptions {
   /** @defaultValue 'Background' */
   readonly propagationPolicy?: PropagationPolicy | undefined
+  /** Validate without deleting (`dryRun=All`). @defaultValue false */
   readonly dryRun?: boolean | undefined
 }
 

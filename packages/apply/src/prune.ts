@@ -14,6 +14,7 @@ import type { InventoryRef } from './types.js'
 
 /** Options of {@link prune}. */
 export interface PruneOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
   /** The inventory whose ownership labels an object must carry to be deleted. */
   readonly inventory: InventoryRef
@@ -31,6 +32,7 @@ export interface PruneOptions {
    * @defaultValue false
    */
   readonly allowEmpty?: boolean | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
   /** Called with each object as it is deleted or skipped. */
   readonly onProgress?: ((entry: ChangeSetEntry) => void) | undefined

@@ -5,7 +5,9 @@ import type { ChangeSet, ChangeSetEntry, Inventory, ObjectRef } from '@gitops-sd
  * ownership labels on applied objects point to.
  */
 export interface InventoryRef {
+  /** The ConfigMap's or Secret's name. */
   readonly name: string
+  /** Its namespace. */
   readonly namespace: string
   /** Where the inventory is stored. @defaultValue 'ConfigMap' */
   readonly kind?: 'ConfigMap' | 'Secret' | undefined
@@ -33,7 +35,9 @@ export type ApplyStage = 'definitions' | 'classes' | 'resources' | 'webhooks'
  * value across successive applies: two controllers fighting over it (a reconcile loop).
  */
 export interface ReconcileLoopWarning {
+  /** Always `reconcile-loop`. */
   readonly type: 'reconcile-loop'
+  /** The object whose field flips. */
   readonly ref: ObjectRef
   /** The field, e.g. `.spec.replicas`. */
   readonly path: string
@@ -51,10 +55,13 @@ export interface ReconcileLoopWarning {
  * treated as if it were absent); the warning says so.
  */
 export interface UnknownAnnotationWarning {
+  /** Always `unknown-annotation`. */
   readonly type: 'unknown-annotation'
+  /** The object carrying it. */
   readonly ref: ObjectRef
   /** The key as written, e.g. `kustomize.toolkit.fluxcd.io/ssa`. */
   readonly key: string
+  /** The value as written. */
   readonly value: string
   /** One line for logs and events. */
   readonly message: string
@@ -65,6 +72,7 @@ export type ApplyWarning = ReconcileLoopWarning | UnknownAnnotationWarning
 
 /** The outcome of `applyAll`: the change set, plus what it noticed and the resulting inventory. */
 export interface ApplyResult extends ChangeSet {
+  /** What the apply noticed that did not stop it (reconcile loops, unknown annotation values). */
   readonly warnings: readonly ApplyWarning[]
   /** Every object of the apply (also unchanged and skipped ones), as `prune` and `saveInventory` take it. */
   readonly inventory: Inventory
@@ -72,7 +80,7 @@ export interface ApplyResult extends ChangeSet {
 
 /** What `applyAll` reports while it runs. */
 export type ApplyProgress =
-  | { readonly type: 'stage'; readonly stage: ApplyStage; readonly objects: number }
-  | { readonly type: 'object'; readonly entry: ChangeSetEntry }
-  | { readonly type: 'wait'; readonly stage: ApplyStage; readonly refs: readonly ObjectRef[] }
-  | { readonly type: 'warning'; readonly warning: ApplyWarning }
+  | { /** A stage starts. */ readonly type: 'stage'; /** Which stage. */ readonly stage: ApplyStage; /** How many objects it applies. */ readonly objects: number }
+  | { /** An object was applied. */ readonly type: 'object'; /** What happened to it. */ readonly entry: ChangeSetEntry }
+  | { /** The apply waits for objects before the next stage. */ readonly type: 'wait'; /** The stage just applied. */ readonly stage: ApplyStage; /** The objects waited for (CRDs Established, Namespaces Active). */ readonly refs: readonly ObjectRef[] }
+  | { /** A warning. */ readonly type: 'warning'; /** What was noticed. */ readonly warning: ApplyWarning }

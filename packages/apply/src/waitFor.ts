@@ -11,19 +11,23 @@ import { sleep } from './internal/sleep.js'
 
 /** The health of one object. */
 export interface ObjectStatus extends ObjectHealth {
+  /** The object. */
   readonly ref: ObjectRef
 }
 
 /** What {@link waitFor} reports after each poll. */
 export interface WaitProgress {
+  /** The health of every awaited object. */
   readonly statuses: readonly ObjectStatus[]
   /** How many are Current. */
   readonly current: number
+  /** How many objects are awaited. */
   readonly total: number
 }
 
 /** Options of {@link waitFor}. */
 export interface WaitOptions {
+  /** The cluster's client, from `createKubeClient`. */
   readonly client: KubeClient
   /** Give up after this many milliseconds with `APPLY_WAIT_TIMEOUT`. @defaultValue 300,000 */
   readonly timeout?: number | undefined
@@ -31,6 +35,7 @@ export interface WaitOptions {
   readonly interval?: number | undefined
   /** Reads at most this many kinds or objects at once. @defaultValue 8 */
   readonly concurrency?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
   /** Called after each poll with every object's status. */
   readonly onProgress?: ((progress: WaitProgress) => void) | undefined

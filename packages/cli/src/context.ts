@@ -17,6 +17,7 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly stdin?: AsyncIterable<Uint8Array | string> | undefined
   readonly cwd?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
   /**
    * Receives the error that ended a command (after its line went to stderr): for programs that

@@ -22,6 +22,7 @@ export interface ControllerClientOptions {
   readonly maxResponseBytes?: number | undefined
   /** Connections kept open to the server. @defaultValue 16 */
   readonly maxConnections?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

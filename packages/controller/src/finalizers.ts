@@ -18,6 +18,7 @@ export interface FinalizerOptions {
   readonly finalizer: string
   /** The client that patches. */
   readonly client: ControllerClient
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

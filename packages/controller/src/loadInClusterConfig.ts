@@ -23,6 +23,7 @@ export interface InClusterOptions {
   readonly clock?: Clock | undefined
   /** How long a read token is used before the file is read again, in ms (client-go: one minute). @defaultValue 60,000 */
   readonly tokenRefresh?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

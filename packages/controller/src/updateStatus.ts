@@ -18,6 +18,7 @@ export interface UpdateStatusOptions {
   readonly clock?: Clock | undefined
   /** Manager of the status fields. @defaultValue the client's */
   readonly fieldManager?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -19,6 +19,7 @@ export interface FleetBuildOptions {
    * OCIRepository. Kustomizations of a source not mapped here are reported as unavailable.
    */
   readonly sources?: Readonly<Record<string, FileSystem>> | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   /** Stops the build; it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }

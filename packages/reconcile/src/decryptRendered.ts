@@ -29,6 +29,7 @@ export interface DecryptRenderedOptions {
   readonly integrity?: DecryptionIntegrity | undefined
   /** Largest source file read when looking for encrypted documents, in bytes. @defaultValue 5 MiB */
   readonly maxFileSize?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -19,6 +19,7 @@ export interface LoadVariablesOptions {
   readonly namespace: string
   /** Inline variables (`postBuild.substitute`); they win over every `substituteFrom` source. */
   readonly substitute?: Readonly<Record<string, string>> | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -34,5 +34,6 @@ export interface RenderOptions {
   readonly loadRestrictions?: 'rootOnly' | 'none' | undefined
   /** Receives kustomize's warnings (deprecated fields, unused vars), one line each. @defaultValue ignored */
   readonly onWarning?: ((message: string) => void) | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }

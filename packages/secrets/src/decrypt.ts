@@ -9,6 +9,7 @@ export interface DecryptOptions extends KeyOptions {
   readonly outputFormat?: SopsFormat | undefined
   /** Where the input came from, named in errors. @defaultValue `'<input>'` */
   readonly source?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

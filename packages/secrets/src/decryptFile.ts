@@ -18,6 +18,7 @@ export interface DecryptFileOptions extends KeyOptions {
   readonly outputFormat?: SopsFormat | undefined
   /** Largest file accepted, in bytes. @defaultValue 5 MiB */
   readonly maxFileSize?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -12,6 +12,7 @@ export interface DecryptGeneratorInputsOptions extends KeyOptions {
   readonly fs: FileSystem
   /** Largest file read, in bytes. @defaultValue 5 MiB */
   readonly maxFileSize?: number | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -11,6 +11,7 @@ export const DECRYPT_ANNOTATION = 'kustomize.toolkit.fluxcd.io/decrypt'
 
 /** Options of {@link decryptManifests}. */
 export interface DecryptManifestsOptions extends KeyOptions {
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -20,6 +20,7 @@ export interface DecryptObjectOptions extends KeyOptions {
    * @defaultValue true
    */
   readonly verifyMac?: boolean | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

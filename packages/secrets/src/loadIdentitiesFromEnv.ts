@@ -18,6 +18,7 @@ export interface LoadIdentitiesOptions {
   readonly passphrase?: string | (() => string | Promise<string>) | undefined
   /** Run `SOPS_AGE_KEY_CMD` and `SOPS_AGE_SSH_PRIVATE_KEY_CMD` when set. @defaultValue true */
   readonly runCommands?: boolean | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

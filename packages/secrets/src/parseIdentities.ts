@@ -13,6 +13,7 @@ export interface ParseIdentitiesOptions {
    * only when one is met.
    */
   readonly passphrase?: string | (() => string | Promise<string>) | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

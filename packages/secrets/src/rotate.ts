@@ -17,6 +17,7 @@ export interface RotateOptions extends KeyOptions {
   readonly clock?: Pick<Clock, 'now'> | undefined
   /** Where the input came from, named in errors. @defaultValue `'<input>'` */
   readonly source?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -16,6 +16,7 @@ export interface UpdateKeysOptions extends KeyOptions {
   readonly shamirThreshold?: number | undefined
   /** Where the input came from, named in errors. @defaultValue `'<input>'` */
   readonly source?: string | undefined
+  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

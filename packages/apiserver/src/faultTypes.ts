@@ -23,19 +23,50 @@ export interface FaultScope {
 /** What a fault does to a matching request. */
 export type FaultMode =
   /** Accept the request and never answer until {@link ApiServerFaults.release} (or `clear`, `stop`). */
-  | { /** Never answer. */ readonly mode: 'freeze' }
+  | {
+      /** Never answer. */
+      readonly mode: 'freeze'
+    }
   /** Answer normally after `ms` milliseconds. */
-  | { /** Answer late. */ readonly mode: 'latency'; /** The delay in milliseconds. */ readonly ms: number }
+  | {
+      /** Answer late. */
+      readonly mode: 'latency'
+      /** The delay in milliseconds. */
+      readonly ms: number
+    }
   /** 429 TooManyRequests with `Retry-After` and `details.retryAfterSeconds`, 1 second unless set. */
-  | { /** Answer 429. */ readonly mode: 'throttle'; /** The `Retry-After` seconds. @defaultValue 1 */ readonly retryAfterSeconds?: number | undefined }
+  | {
+      /** Answer 429. */
+      readonly mode: 'throttle'
+      /** The `Retry-After` seconds. @defaultValue 1 */
+      readonly retryAfterSeconds?: number | undefined
+    }
   /** A server error Status: 500 InternalError by default, or 503, 504, 403. */
-  | { /** Answer a server error. */ readonly mode: 'error'; /** The HTTP status. @defaultValue 500 */ readonly status?: 403 | 500 | 503 | 504 | undefined; /** The Status message. @defaultValue the status's usual text */ readonly message?: string | undefined }
+  | {
+      /** Answer a server error. */
+      readonly mode: 'error'
+      /** The HTTP status. @defaultValue 500 */
+      readonly status?: 403 | 500 | 503 | 504 | undefined
+      /** The Status message. @defaultValue the status's usual text */
+      readonly message?: string | undefined
+    }
   /** 409 Conflict "the object has been modified" on writes (create, update, patch, delete); reads pass. */
-  | { /** Answer 409 on writes. */ readonly mode: 'conflict' }
+  | {
+      /** Answer 409 on writes. */
+      readonly mode: 'conflict'
+    }
   /** Destroy the connection without an answer. */
-  | { /** Drop the connection. */ readonly mode: 'drop' }
+  | {
+      /** Drop the connection. */
+      readonly mode: 'drop'
+    }
   /** Watches only: start the stream, then destroy it after `afterEvents` events (0 unless set). */
-  | { /** Cut watch streams. */ readonly mode: 'cutWatch'; /** Events sent before the cut. @defaultValue 0 */ readonly afterEvents?: number | undefined }
+  | {
+      /** Cut watch streams. */
+      readonly mode: 'cutWatch'
+      /** Events sent before the cut. @defaultValue 0 */
+      readonly afterEvents?: number | undefined
+    }
 
 /** One fault rule: a mode and the requests it applies to. */
 export type FaultRule = FaultMode & FaultScope

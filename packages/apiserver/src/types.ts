@@ -80,9 +80,22 @@ export interface RecordedRequest {
  * server sends for that code (403, 409, 429 with `Retry-After`, 500, 503, 504), or drop the connection.
  */
 export type Fault =
-  | { /** Wait this many milliseconds, then handle the request. */ readonly delayMs: number }
-  | { /** Answer this HTTP status with its Status body. */ readonly status: 403 | 409 | 429 | 500 | 503 | 504; /** The Status message. @defaultValue the status's usual text */ readonly message?: string | undefined; /** The `Retry-After` seconds of a 429. @defaultValue 1 */ readonly retryAfterSeconds?: number | undefined }
-  | { /** Destroy the connection without an answer. */ readonly drop: true }
+  | {
+      /** Wait this many milliseconds, then handle the request. */
+      readonly delayMs: number
+    }
+  | {
+      /** Answer this HTTP status with its Status body. */
+      readonly status: 403 | 409 | 429 | 500 | 503 | 504
+      /** The Status message. @defaultValue the status's usual text */
+      readonly message?: string | undefined
+      /** The `Retry-After` seconds of a 429. @defaultValue 1 */
+      readonly retryAfterSeconds?: number | undefined
+    }
+  | {
+      /** Destroy the connection without an answer. */
+      readonly drop: true
+    }
 
 /** A per-request hook for fault injection; `undefined` lets the request through. */
 export type Interceptor = (request: RecordedRequest) => Fault | undefined | Promise<Fault | undefined>

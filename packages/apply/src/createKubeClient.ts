@@ -11,8 +11,16 @@ const DEFAULT_REQUEST_TIMEOUT = 30_000
 
 /** Whom every request acts as, through the `Impersonate-User` header. */
 export type Impersonation =
-  | { /** Act as this ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */ readonly serviceAccount: { /** The ServiceAccount's namespace. */ readonly namespace: string; /** The ServiceAccount's name. */ readonly name: string } }
-  | { /** Act as this user name. */ readonly user: string }
+  | {
+      /** Act as this ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */
+      readonly serviceAccount: { /** The ServiceAccount's namespace. */ readonly namespace: string
+      /** The ServiceAccount's name. */
+      readonly name: string }
+    }
+  | {
+      /** Act as this user name. */
+      readonly user: string
+    }
 
 /** Options of {@link createKubeClient}. Give one of `kubeconfig`, `kubeconfigYaml` or `kubeConfig`. */
 export interface KubeClientOptions {

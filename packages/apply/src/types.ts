@@ -80,7 +80,31 @@ export interface ApplyResult extends ChangeSet {
 
 /** What `applyAll` reports while it runs. */
 export type ApplyProgress =
-  | { /** A stage starts. */ readonly type: 'stage'; /** Which stage. */ readonly stage: ApplyStage; /** How many objects it applies. */ readonly objects: number }
-  | { /** An object was applied. */ readonly type: 'object'; /** What happened to it. */ readonly entry: ChangeSetEntry }
-  | { /** The apply waits for objects before the next stage. */ readonly type: 'wait'; /** The stage just applied. */ readonly stage: ApplyStage; /** The objects waited for (CRDs Established, Namespaces Active). */ readonly refs: readonly ObjectRef[] }
-  | { /** A warning. */ readonly type: 'warning'; /** What was noticed. */ readonly warning: ApplyWarning }
+  | {
+      /** A stage starts. */
+      readonly type: 'stage'
+      /** Which stage. */
+      readonly stage: ApplyStage
+      /** How many objects it applies. */
+      readonly objects: number
+    }
+  | {
+      /** An object was applied. */
+      readonly type: 'object'
+      /** What happened to it. */
+      readonly entry: ChangeSetEntry
+    }
+  | {
+      /** The apply waits for objects before the next stage. */
+      readonly type: 'wait'
+      /** The stage just applied. */
+      readonly stage: ApplyStage
+      /** The objects waited for (CRDs Established, Namespaces Active). */
+      readonly refs: readonly ObjectRef[]
+    }
+  | {
+      /** A warning. */
+      readonly type: 'warning'
+      /** What was noticed. */
+      readonly warning: ApplyWarning
+    }

@@ -7,15 +7,21 @@ import type { FlagSpec, OutputFormat } from './flags.js'
 export interface OutputStream {
   /** Writes `chunk` as is. */
   write(chunk: string): unknown
+  /** Whether the stream is a terminal (progress bars and colour only then). */
   readonly isTTY?: boolean | undefined
 }
 
 /** The world the CLI runs in, injected so that tests run it in process. */
 export interface CliIO {
+  /** Where results go. */
   readonly stdout: OutputStream
+  /** Where logs, progress and errors go. */
   readonly stderr: OutputStream
+  /** The environment variables (`KUBECONFIG`, `NO_COLOR`, credentials named by flags). */
   readonly env: Readonly<Record<string, string | undefined>>
+  /** What `-` reads. @defaultValue nothing: a `-` argument fails */
   readonly stdin?: AsyncIterable<Uint8Array | string> | undefined
+  /** The directory relative paths start from. @defaultValue process.cwd() */
   readonly cwd?: string | undefined
   /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined

@@ -23,7 +23,9 @@ import { createWorkQueue } from './workQueue.js'
 export interface ReconcileContext<T extends KubeObject = KubeObject> {
   /** `namespace/name` (or `name`) of the object. */
   readonly key: string
+  /** The object's namespace; empty for cluster-scoped kinds. */
   readonly namespace: string
+  /** The object's name. */
   readonly name: string
   /** The object as the cache holds it; undefined when it was deleted. Copy before changing it. */
   readonly object: T | undefined

@@ -37,9 +37,28 @@ export interface Selection {
 
 /** One event of a watch stream, as the API sends it. */
 export type WatchEvent =
-  | { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly object: KubeObject }
-  | { readonly type: 'BOOKMARK'; readonly resourceVersion: string }
-  | { readonly type: 'ERROR'; readonly code: number; readonly reason: string; readonly message: string }
+  | {
+      /** What happened to the object. */
+      readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'
+      /** The object after the change (before it, for DELETED). */
+      readonly object: KubeObject
+    }
+  | {
+      /** A bookmark: nothing changed up to this point. */
+      readonly type: 'BOOKMARK'
+      /** Where a resumed watch starts. */
+      readonly resourceVersion: string
+    }
+  | {
+      /** The stream failed (e.g. 410 Expired). */
+      readonly type: 'ERROR'
+      /** The HTTP status code. */
+      readonly code: number
+      /** The Status reason, e.g. `Expired`. */
+      readonly reason: string
+      /** The Status message. */
+      readonly message: string
+    }
 
 /** The apiVersion of a resource type: `apps/v1`, or `v1` for the core group. */
 export function apiVersionOf(resource: Pick<ResourceType, 'group' | 'version'>): string {

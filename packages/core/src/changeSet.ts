@@ -46,6 +46,7 @@ export interface ChangeSetEntry {
 
 /** The outcome of an apply or prune: one entry per object, in the order they were handled. */
 export interface ChangeSet {
+  /** One entry per object, in the order they were handled. */
   readonly entries: readonly ChangeSetEntry[]
 }
 

@@ -9,13 +9,17 @@ export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled'
  * resource as it is and read by kstatus.
  */
 export interface Condition {
+  /** The condition type: `Ready`, `Reconciling`, `Stalled` or a kind's own. */
   readonly type: ConditionType | (string & {})
+  /** `True`, `False` or `Unknown`. */
   readonly status: ConditionStatus
   /** CamelCase reason such as `ReconciliationSucceeded` or `BuildFailed`. */
   readonly reason: string
+  /** One line for humans, e.g. `Applied revision: main@sha1:…`. */
   readonly message: string
   /** RFC 3339 time the status last changed. */
   readonly lastTransitionTime: string
+  /** The `metadata.generation` the condition was computed from. */
   readonly observedGeneration?: number | undefined
 }
 
@@ -24,7 +28,9 @@ export type ConditionInit = Omit<Condition, 'lastTransitionTime'>
 
 /** Why a condition has its status: a CamelCase reason and a one-line message. */
 export interface ConditionReason {
+  /** CamelCase reason, e.g. `BuildFailed`. */
   readonly reason: string
+  /** One line for humans. */
   readonly message: string
 }
 

@@ -7,12 +7,15 @@ export type EntryType = 'file' | 'directory' | 'symlink' | 'other'
 
 /** One entry of a directory listing. */
 export interface DirEntry {
+  /** The entry's name, without its folder. */
   readonly name: string
+  /** What the entry is (symlinks are not followed). */
   readonly type: EntryType
 }
 
 /** What {@link FileSystem.stat} tells about a path (symlinks inside the root are followed). */
 export interface FileStat {
+  /** What the path is, symlinks inside the root followed. */
   readonly type: 'file' | 'directory'
   /** Size in bytes (0 for directories). */
   readonly size: number

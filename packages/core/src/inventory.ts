@@ -12,6 +12,7 @@ export interface InventoryEntry extends ObjectRef {
 
 /** The set of objects one reconcile owns: what prune compares against the next set. */
 export interface Inventory {
+  /** One entry per object. */
   readonly entries: readonly InventoryEntry[]
 }
 

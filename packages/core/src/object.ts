@@ -14,9 +14,13 @@ export interface KubeMap {
 
 /** The `metadata` of a Kubernetes object. */
 export interface ObjectMeta {
+  /** The object's name. */
   name: string
+  /** The object's namespace; absent for cluster-scoped objects (and for namespaced ones that take the default). */
   namespace?: string | undefined
+  /** Labels: selectable key/value pairs. */
   labels?: Record<string, string> | undefined
+  /** Annotations: free key/value pairs for tools. */
   annotations?: Record<string, string> | undefined
   [key: string]: KubeValue | undefined
 }
@@ -26,8 +30,11 @@ export interface ObjectMeta {
  * fields every object has typed.
  */
 export interface KubeObject {
+  /** `group/version`, or `v1` for the core group. */
   apiVersion: string
+  /** The kind, e.g. `Deployment`. */
   kind: string
+  /** Name, namespace, labels, annotations and the rest of the metadata. */
   metadata: ObjectMeta
   [key: string]: KubeValue | ObjectMeta | undefined
 }

@@ -5,9 +5,11 @@ import { splitApiVersion } from './object.js'
 export interface ObjectRef {
   /** API group, empty for the core group (`''` for a ConfigMap, `'apps'` for a Deployment). */
   readonly group: string
+  /** The kind, e.g. `Deployment`. */
   readonly kind: string
   /** Namespace, empty for cluster-scoped objects. */
   readonly namespace: string
+  /** The object's `metadata.name`. */
   readonly name: string
 }
 

@@ -8,6 +8,7 @@ import type { KubeValue } from './object.js'
 export interface SchemaNode {
   /** Name of the definition this node refers to, e.g. `io.k8s.api.core.v1.Container`. */
   readonly ref?: string | undefined
+  /** The JSON type of the value; absent for int-or-string and free-form fields. */
   readonly type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | undefined
   /** e.g. `int-or-string`, `date-time`, `byte`. */
   readonly format?: string | undefined
@@ -25,14 +26,19 @@ export interface SchemaNode {
   readonly listMapKeys?: readonly string[] | undefined
   /** `x-kubernetes-map-type`: `atomic` or `granular`. */
   readonly mapType?: 'atomic' | 'granular' | undefined
+  /** `x-kubernetes-preserve-unknown-fields`: fields the schema does not name are kept. */
   readonly preserveUnknownFields?: boolean | undefined
+  /** `x-kubernetes-int-or-string`: the value is an integer or a string. */
   readonly intOrString?: boolean | undefined
+  /** The value the API server fills in when the field is absent. */
   readonly default?: KubeValue | undefined
 }
 
 /** A named definition: a node plus its named fields. */
 export interface SchemaDefinition extends SchemaNode {
+  /** The schema of each named field. */
   readonly properties?: Readonly<Record<string, SchemaNode>> | undefined
+  /** Fields an object must have. */
   readonly required?: readonly string[] | undefined
 }
 

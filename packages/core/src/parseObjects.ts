@@ -24,6 +24,7 @@ export interface YamlDocument {
   readonly index: number
   /** 1-based line where the document's content starts. */
   readonly line: number
+  /** The document's content (`null` for an empty document). */
   readonly value: KubeValue
 }
 

@@ -7,7 +7,9 @@
  * logs, the revision or the artifact.
  */
 export interface GitAuth {
+  /** HTTP basic user name; some hosts want any non-empty name with a token as password. */
   readonly username?: string | undefined
+  /** HTTP basic password or access token. Never logged or put in an error. */
   readonly password?: string | undefined
   /** Sent as `Authorization: Bearer <token>`; wins over username and password. */
   readonly token?: string | undefined

@@ -64,7 +64,9 @@ export interface TransportContext {
    * @defaultValue `url`
    */
   readonly requestUrl?: string | undefined
+  /** Credentials for the request, or none. */
   readonly auth: GitAuth | undefined
+  /** Aborts the request; it rejects with the signal's reason. */
   readonly signal: AbortSignal
 }
 

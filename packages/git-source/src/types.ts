@@ -79,7 +79,9 @@ export type FetchPhase = 'refs' | 'receiving' | 'resolving' | 'checkout'
 
 /** A progress event: bytes received, objects resolved, or files written so far. */
 export interface FetchProgress {
+  /** What the fetch is doing: listing refs, receiving the pack, resolving deltas, or writing files. */
   readonly phase: FetchPhase
+  /** Bytes received, objects resolved or files written so far in this phase. */
   readonly loaded: number
   /** Known total, when there is one. */
   readonly total: number | undefined
@@ -167,6 +169,7 @@ export interface FetchSourceOptions {
  * root), dropped as unsafe.
  */
 export interface FetchWarning {
+  /** Always `symlink-outside`: a symlink leading outside the artifact, dropped. */
   readonly type: 'symlink-outside'
   /** The file's path in the artifact, e.g. `apps/secrets`. */
   readonly path: string
@@ -176,6 +179,7 @@ export interface FetchWarning {
 
 /** A fetched revision: identity, content digest, and its files. */
 export interface Artifact {
+  /** Always `false`: a new revision (compare {@link UnchangedSource}). */
   readonly unchanged: false
   /** Flux's revision form: `main@sha1:<commit>`, `v1.2.3@sha1:<commit>`, or `sha1:<commit>`. */
   readonly revision: string

@@ -6,7 +6,9 @@ import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/cor
  * only in `Authorization` headers: never in errors, logs or results.
  */
 export interface OciAuth {
+  /** Registry user name (HTTP basic, or exchanged for a token). */
   readonly username?: string | undefined
+  /** Its password or access token. Never logged or put in an error. */
   readonly password?: string | undefined
   /** A bearer token for the registry; wins over username and password. */
   readonly token?: string | undefined
@@ -71,6 +73,7 @@ export interface PushedArtifact {
  * wins over a `tag`. With none, the tag `latest`.
  */
 export interface OciRef {
+  /** A tag to pull. @defaultValue 'latest' (when no ref is given) */
   readonly tag?: string | undefined
   /** A semver range over the repository's tags (`>=1.0.0 <2.0.0`); the highest match wins. */
   readonly semver?: string | undefined
@@ -96,6 +99,7 @@ export interface PullArtifactOptions extends RegistryOptions {
 
 /** A pulled artifact: identity, annotations and files. */
 export interface OciArtifact {
+  /** Always `false`: a new revision (compare {@link UnchangedSource}). */
   readonly unchanged: false
   /** Flux's revision form: `<tag>@sha256:<manifest digest>`, or `sha256:…` for a digest ref. */
   readonly revision: string

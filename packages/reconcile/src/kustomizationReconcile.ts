@@ -13,8 +13,11 @@ import type { ReconcileSpec } from './types.js'
 
 /** The source a Kustomization names, with its namespace resolved. */
 export interface ResolvedSourceRef {
+  /** `GitRepository`, `OCIRepository`, … */
   readonly kind: string
+  /** The source's name. */
   readonly name: string
+  /** The source's namespace (the Kustomization's own unless the ref names one). */
   readonly namespace: string
 }
 

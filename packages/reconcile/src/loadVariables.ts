@@ -5,7 +5,9 @@ import { ReconcileError } from './errors.js'
 
 /** A ConfigMap or Secret, in the Kustomization's namespace, whose data are post-build variables (`postBuild.substituteFrom[]`). */
 export interface SubstituteFromReference {
+  /** Which kind holds the variables. */
   readonly kind: 'ConfigMap' | 'Secret'
+  /** Its name. */
   readonly name: string
   /** Go on when it does not exist (any other error still fails). @defaultValue false */
   readonly optional?: boolean | undefined

@@ -144,13 +144,68 @@ export type ReconcilePhase =
 
 /** What a reconcile reports while it runs. */
 export type ReconcileEvent =
-  | { readonly type: 'phase-started'; readonly name: string; readonly phase: ReconcilePhase }
-  | { readonly type: 'phase-finished'; readonly name: string; readonly phase: ReconcilePhase; readonly durationMs: number }
-  | { readonly type: 'phase-failed'; readonly name: string; readonly phase: ReconcilePhase; readonly durationMs: number; readonly error: unknown }
-  | { readonly type: 'skipped'; readonly name: string; readonly reason: 'suspended' | 'unchanged' }
-  | { readonly type: 'drift'; readonly name: string; readonly refs: readonly ObjectRef[] }
-  | { readonly type: 'unverified-decryption'; readonly name: string; readonly refs: readonly ObjectRef[] }
-  | { readonly type: 'finished'; readonly name: string; readonly status: ReconcileStatus }
+  | {
+      /** A phase begins. */
+      readonly type: 'phase-started'
+      /** The spec's name. */
+      readonly name: string
+      /** The phase. */
+      readonly phase: ReconcilePhase
+    }
+  | {
+      /** A phase ended well. */
+      readonly type: 'phase-finished'
+      /** The spec's name. */
+      readonly name: string
+      /** The phase. */
+      readonly phase: ReconcilePhase
+      /** How long the phase took, in milliseconds. */
+      readonly durationMs: number
+    }
+  | {
+      /** A phase failed; the run ends with Ready=False. */
+      readonly type: 'phase-failed'
+      /** The spec's name. */
+      readonly name: string
+      /** The phase. */
+      readonly phase: ReconcilePhase
+      /** How long the phase took, in milliseconds. */
+      readonly durationMs: number
+      /** What failed (a typed error where the SDK has one). */
+      readonly error: unknown
+    }
+  | {
+      /** The run was skipped. */
+      readonly type: 'skipped'
+      /** The spec's name. */
+      readonly name: string
+      /** Why: `suspended` (the spec says so) or `unchanged` (same source revision, nothing drifted). */
+      readonly reason: 'suspended' | 'unchanged'
+    }
+  | {
+      /** Objects changed in the cluster since the last apply. */
+      readonly type: 'drift'
+      /** The spec's name. */
+      readonly name: string
+      /** The objects concerned. */
+      readonly refs: readonly ObjectRef[]
+    }
+  | {
+      /** Objects decrypted without a SOPS MAC check. */
+      readonly type: 'unverified-decryption'
+      /** The spec's name. */
+      readonly name: string
+      /** The objects concerned. */
+      readonly refs: readonly ObjectRef[]
+    }
+  | {
+      /** The run ended. */
+      readonly type: 'finished'
+      /** The spec's name. */
+      readonly name: string
+      /** The run's status. */
+      readonly status: ReconcileStatus
+    }
 
 /** The outcome of one reconcile, in the shape of a Flux Kustomization's status. */
 export interface ReconcileStatus {

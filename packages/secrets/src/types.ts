@@ -11,6 +11,7 @@ export type AgeIdentityKind = 'x25519' | 'hybrid' | 'ssh-ed25519' | 'ssh-rsa'
  * printing or serialising an identity shows only its kind and public recipient.
  */
 export interface AgeIdentity {
+  /** The key type: X25519 (`age1…`), post-quantum hybrid, or an SSH key. */
   readonly kind: AgeIdentityKind
   /** The public recipient of this identity: `age1…`, `age1pq1…`, or `ssh-ed25519 AAAA…`/`ssh-rsa AAAA…`. */
   readonly recipient: string
@@ -18,7 +19,9 @@ export interface AgeIdentity {
 
 /** One age stanza of a header, as age-encryption hands it to identities and takes it from recipients. */
 export interface AgeStanza {
+  /** The stanza's arguments after its type (e.g. the ephemeral share). */
   readonly args: string[]
+  /** The stanza's body: the wrapped file key. */
   readonly body: Uint8Array
 }
 

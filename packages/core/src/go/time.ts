@@ -7,11 +7,17 @@
  * @experimental For sibling packages of gitops-sdk.
  */
 export interface GoTime {
+  /** The year, e.g. `2024`. */
   readonly year: number
+  /** The month, 1 to 12. */
   readonly month: number
+  /** The day of the month, 1 to 31. */
   readonly day: number
+  /** The hour, 0 to 23. */
   readonly hour: number
+  /** The minute, 0 to 59. */
   readonly minute: number
+  /** The second, 0 to 59. */
   readonly second: number
   /** Fraction-of-second digits, at most 9, trailing zeros removed (`''` for none). */
   readonly fraction: string
@@ -58,12 +64,19 @@ function daysIn(year: number, month: number): number {
  * @experimental For sibling packages of gitops-sdk.
  */
 export interface GoTimeText {
+  /** Four digits. */
   readonly year: string
+  /** Two digits, `01` to `12`. */
   readonly month: string
+  /** Two digits, `01` to the month's last day. */
   readonly day: string
+  /** Two digits, `00` to `23`. @defaultValue '00' */
   readonly hour?: string | undefined
+  /** Two digits, `00` to `59`. @defaultValue '00' */
   readonly minute?: string | undefined
+  /** Two digits, `00` to `59`. @defaultValue '00' */
   readonly second?: string | undefined
+  /** The digits after the decimal point, 1 to 9 of them. */
   readonly fraction?: string | undefined
   /** `Z`, `z` or `±hh:mm`; absent for UTC. */
   readonly zone?: string | undefined

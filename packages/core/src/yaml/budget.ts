@@ -60,6 +60,7 @@ export interface YamlStreamOptions {
 export interface YamlStreamDocument {
   /** 1-based position in the stream, counting empty documents too. */
   readonly index: number
+  /** The parsed document, with its nodes and errors. */
   readonly document: Document.Parsed
   /**
    * The node an alias refers to (the last node anchored with its name before it), or undefined.
@@ -74,7 +75,9 @@ export interface YamlStreamDocument {
  * @experimental For sibling packages of gitops-sdk.
  */
 export interface YamlStream {
+  /** The documents, in stream order. */
   readonly documents: readonly YamlStreamDocument[]
+  /** Turns offsets into line and column, for error messages. */
   readonly lineCounter: LineCounterType
 }
 

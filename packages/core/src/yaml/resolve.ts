@@ -13,13 +13,48 @@ import { formatRfc3339Nano, goTimeOf } from '../go/time.js'
  * @experimental For sibling packages of gitops-sdk.
  */
 export type ResolvedScalar =
-  | { readonly tag: '!!null'; readonly value: null }
-  | { readonly tag: '!!bool'; readonly value: boolean }
-  | { readonly tag: '!!int'; readonly value: bigint }
-  | { readonly tag: '!!float'; readonly value: number }
-  | { readonly tag: '!!timestamp'; readonly value: string }
-  | { readonly tag: '!!str'; readonly value: string }
-  | { readonly tag: '!!binary'; readonly value: Uint8Array }
+  | {
+      /** The short tag. */
+      readonly tag: '!!null'
+      /** The resolved value. */
+      readonly value: null
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!bool'
+      /** The resolved value. */
+      readonly value: boolean
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!int'
+      /** The resolved value. */
+      readonly value: bigint
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!float'
+      /** The resolved value. */
+      readonly value: number
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!timestamp'
+      /** The resolved value. */
+      readonly value: string
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!str'
+      /** The resolved value. */
+      readonly value: string
+    }
+  | {
+      /** The short tag. */
+      readonly tag: '!!binary'
+      /** The resolved value. */
+      readonly value: Uint8Array
+    }
 
 const NULL: ResolvedScalar = { tag: '!!null', value: null }
 const TRUE: ResolvedScalar = { tag: '!!bool', value: true }

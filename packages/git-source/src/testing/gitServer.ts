@@ -8,8 +8,16 @@ import { gitEnv } from './runGit.js'
 
 /** Credentials a {@link startGitServer} server demands: HTTP basic, or a bearer token. */
 export type GitServerAuth =
-  | { readonly username: string; readonly password: string }
-  | { readonly token: string }
+  | {
+      /** The one user name accepted. */
+      readonly username: string
+      /** Its password. */
+      readonly password: string
+    }
+  | {
+      /** The one bearer token accepted. */
+      readonly token: string
+    }
 
 /**
  * A failure the server plays once, on the next matching request, to test error paths. Together they
@@ -50,11 +58,13 @@ export type GitServerFaultTarget = 'info-refs' | 'upload-pack' | 'any'
 
 /** One request the server saw, for assertions (never the credentials themselves). */
 export interface GitServerRequest {
+  /** The HTTP method, `GET` or `POST`. */
   readonly method: string
   /** Path and query, e.g. `/fleet.git/info/refs?service=git-upload-pack`. */
   readonly path: string
   /** The git service: `info-refs` for the advertisement, `upload-pack` for a pack request. */
   readonly service: 'info-refs' | 'upload-pack' | 'other'
+  /** The HTTP status answered. */
   readonly status: number
   /** Body bytes sent back. */
   readonly bytes: number
@@ -82,6 +92,7 @@ export interface StartGitServerOptions {
 export interface GitServer {
   /** Base URL, `http://127.0.0.1:PORT` (or `https://`); a repository is at `${url}/${name}`. */
   readonly url: string
+  /** The port listened on, on 127.0.0.1. */
   readonly port: number
   /** Every request so far, oldest first. */
   readonly requests: readonly GitServerRequest[]

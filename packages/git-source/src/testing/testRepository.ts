@@ -9,8 +9,16 @@ import { runGit } from './runGit.js'
 export type TestFile =
   | string
   | Uint8Array
-  | { readonly content: string | Uint8Array; readonly mode?: 0o644 | 0o755 | undefined }
-  | { readonly symlink: string }
+  | {
+      /** The file content (strings are written as UTF-8). */
+      readonly content: string | Uint8Array
+      /** The git file mode. @defaultValue 0o644 */
+      readonly mode?: 0o644 | 0o755 | undefined
+    }
+  | {
+      /** The symlink's target, as written. */
+      readonly symlink: string
+    }
   | null
 
 /**

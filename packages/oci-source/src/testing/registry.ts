@@ -34,7 +34,9 @@ export interface TestRegistry {
 
 /** Who may log in to a {@link TestRegistry}. */
 export interface TestRegistryUser {
+  /** The one user name accepted. */
   readonly username: string
+  /** Its password. */
   readonly password: string
 }
 

@@ -8,10 +8,11 @@ import { generateKustomization } from './internal/fleet/generator.js'
 
 import { resolveVariables } from './internal/fleet/variables.js'
 import type { Kustomization } from './kustomization.js'
+import { KUSTOMIZE_NAME_LABEL, KUSTOMIZE_NAMESPACE_LABEL } from './kustomization.js'
 import { readFluxObject } from './read.js'
 
-const NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name'
-const NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace'
+const NAME_LABEL = KUSTOMIZE_NAME_LABEL
+const NAMESPACE_LABEL = KUSTOMIZE_NAMESPACE_LABEL
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`
 

@@ -3,7 +3,7 @@ import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-
 import { booleanFlag, debug, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { createProgress, useColor } from '../terminal.js'
-import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
+import { durationFlag, integrityFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
 import { loadAgeIdentities, logRequest } from './options.js'
@@ -244,9 +244,4 @@ function portFlag(value: string | undefined): number | undefined {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
   return port
-}
-
-function integrityFlag(value: string | undefined): 'lenient' | 'strict' | undefined {
-  if (value === undefined || value === 'lenient' || value === 'strict') return value
-  throw new UsageError(`--decryption-integrity ${value}: expected lenient or strict`, { code: 'CLI_FLAG_INVALID', details: { flag: '--decryption-integrity' } })
 }

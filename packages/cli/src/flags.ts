@@ -429,3 +429,9 @@ export function kubeconfigPath(io: EnvIO, values: FlagValues): string {
   if (kubeconfig === undefined || kubeconfig === '') throw new UsageError('no kubeconfig: pass --kubeconfig or set KUBECONFIG', { code: 'CLI_FLAG_INVALID', details: { flag: '--kubeconfig' } })
   return kubeconfig
 }
+
+/** `--decryption-integrity`: lenient (the default, Flux's) or strict. */
+export function integrityFlag(value: string | undefined): 'lenient' | 'strict' | undefined {
+  if (value === undefined || value === 'lenient' || value === 'strict') return value
+  throw new UsageError(`--decryption-integrity ${value}: expected lenient or strict`, { code: 'CLI_FLAG_INVALID', details: { flag: '--decryption-integrity' } })
+}

@@ -180,6 +180,32 @@ describe('buildFleet', () => {
     expect(result.problems.find((p) => p.type === 'failed')?.message).toMatch(/^Kustomization\/flux-system\/apps: /)
   })
 
+  it('checks the MAC at the source as the reconcile does: an overlay namespace and labels pass, a patched value is unverified or, strict, fails', async () => {
+    const { secretKey, recipient } = await generateIdentity()
+    // Encrypted as Flux's docs say: the MAC covers the plaintext fields too (no macOnlyEncrypted).
+    const plain = 'apiVersion: v1\nkind: Secret\nmetadata: {name: NAME}\nstringData:\n  password: pw-${cluster_env}\n  user: admin\n'
+    const enc = (name: string): Promise<string> => encrypt(plain.replace('NAME', name), { format: 'yaml', recipients: [recipient], rules: { encryptedRegex: '^(data|stringData)$' } })
+    const { fs: base } = await fleet()
+    const files: Record<string, string> = {}
+    for (const path of ['clusters/prod/flux-system/gotk-sync.yaml', 'clusters/prod/flux-system/kustomization.yaml', 'clusters/prod/infrastructure.yaml', 'clusters/prod/apps.yaml']) {
+      files[path] = new TextDecoder().decode(await base.readFile(path))
+    }
+    files['infrastructure/settings.yaml'] = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cluster-settings, namespace: flux-system}\ndata: {replicas: "3", domain: example.com}\n'
+    files['apps/base/kustomization.yaml'] = 'resources: [db.sops.yaml, api.sops.yaml]\n'
+    files['apps/base/db.sops.yaml'] = await enc('db')
+    files['apps/base/api.sops.yaml'] = await enc('api')
+    files['apps/prod/kustomization.yaml'] = 'labels:\n- pairs: {env: prod}\nresources: [../base]\npatches:\n- patch: |\n    apiVersion: v1\n    kind: Secret\n    metadata: {name: api}\n    stringData: {user: null}\n'
+    const identities = await parseIdentities(secretKey)
+    const lenient = await buildFleet('.', { fs: memoryFs(files), identities })
+    expect(lenient.problems).toEqual([])
+    const appsBuild = lenient.kustomizations.find((k) => k.kustomization === 'flux-system/apps')
+    expect(appsBuild?.unverifiedDecryptions).toEqual([{ group: '', kind: 'Secret', namespace: 'apps', name: 'api' }])
+    const db = find(appsBuild?.objects ?? [], 'Secret', 'db')
+    expect([db.metadata.namespace, db.metadata.labels?.env, (db.stringData as Record<string, string>).password]).toEqual(['apps', 'prod', 'pw-prod'])
+    const strict = await buildFleet('.', { fs: memoryFs(files), identities, integrity: 'strict' })
+    expect(strict.problems.map((p) => [p.type, p.message])).toEqual([['failed', expect.stringMatching(/^Kustomization\/flux-system\/apps: Secret\/apps\/api: MAC mismatch after the build/) as unknown]])
+  })
+
   it('refuses a repository with no cluster directory, naming it', async () => {
     await expect(buildFleet('.', { fs: memoryFs({ 'README.md': 'x' }) })).rejects.toMatchObject({ code: 'FLUX_FLEET_INVALID' })
   })

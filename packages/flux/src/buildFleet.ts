@@ -1,17 +1,18 @@
 import { formatRef, isGitOpsError, normalizePath, overlayFs, refOf } from '@gitops-sdk/core'
 import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { render, substituteVariables } from '@gitops-sdk/render'
-import { decryptManifests } from '@gitops-sdk/secrets'
+import { decryptRendered } from '@gitops-sdk/secrets'
 import { FluxError } from './errors.js'
 import type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
 import { generateKustomization } from './internal/fleet/generator.js'
 
 import { resolveVariables } from './internal/fleet/variables.js'
 import type { Kustomization } from './kustomization.js'
+import { KUSTOMIZE_NAME_LABEL, KUSTOMIZE_NAMESPACE_LABEL } from './kustomization.js'
 import { readFluxObject } from './read.js'
 
-const NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name'
-const NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace'
+const NAME_LABEL = KUSTOMIZE_NAME_LABEL
+const NAMESPACE_LABEL = KUSTOMIZE_NAMESPACE_LABEL
 
 const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`
 
@@ -119,8 +120,11 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
     const path = normalizePath(`${sourceFs === fs ? base : ''}/${k.spec.path ?? ''}`)
     let objects: KubeObject[]
     let unresolved: string[] = []
+    let unverified: readonly ObjectRef[] = []
     try {
-      objects = await buildOne(k, { fs: sourceFs, path, identities: options.identities, signal, origins: extras.origins === true })
+      const one = await buildOne(k, { fs: sourceFs, path, identities: options.identities, integrity: options.integrity, signal, origins: extras.origins === true })
+      objects = one.objects
+      unverified = one.unverified
       if (k.spec.postBuild !== undefined) {
         const resolved = resolveVariables(k.spec.postBuild, ns, index)
         unresolved = resolved.unresolved
@@ -154,7 +158,7 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
         }
       }
     }
-    built.push({ kustomization: key, path, source: sourceKey, objects, unresolved })
+    built.push({ kustomization: key, path, source: sourceKey, objects, unresolved, unverifiedDecryptions: unverified })
   }
 
   if (options.kustomization !== undefined) {
@@ -216,18 +220,22 @@ interface BuildOneOptions {
   readonly fs: FileSystem
   readonly path: string
   readonly identities: FleetBuildOptions['identities']
+  readonly integrity: FleetBuildOptions['integrity']
   readonly signal: AbortSignal | undefined
   readonly origins: boolean
 }
 
-async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<KubeObject[]> {
+async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<{ objects: KubeObject[]; unverified: readonly ObjectRef[] }> {
   const { fs, path, signal } = options
   if ((await fs.stat(path))?.type !== 'directory') throw new Error(`kustomization path not found: ${path}`)
   const generated = await generateKustomization(fs, path, { spec: k.spec, origins: options.origins })
   const overlay = overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
   let objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
-  if (k.spec.decryption !== undefined) objects = await decryptManifests(objects, { identities: options.identities ?? [], signal })
-  return objects
+  if (k.spec.decryption === undefined) return { objects, unverified: [] }
+  // The MAC is checked where it can hold (as built, else on the document as written in the
+  // source), the reconcile's way: an overlay's namespace or labels do not fail the build.
+  const decrypted = await decryptRendered(objects, { identities: options.identities ?? [], fs, integrity: options.integrity, signal })
+  return { objects: decrypted.objects, unverified: decrypted.unverified }
 }
 
 /** `commonMetadata`, then the labels kustomize-controller puts on every object it applies. */

@@ -1,5 +1,5 @@
 import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
-import type { AgeIdentity } from '@gitops-sdk/secrets'
+import type { AgeIdentity, DecryptionIntegrity } from '@gitops-sdk/secrets'
 
 /** Options of {@link buildFleet}. */
 export interface FleetBuildOptions {
@@ -14,6 +14,14 @@ export interface FleetBuildOptions {
   readonly kustomization?: string | undefined
   /** age identities for Kustomizations with `spec.decryption`. @defaultValue none */
   readonly identities?: readonly AgeIdentity[] | undefined
+  /**
+   * How encrypted objects are decrypted, as the reconcile does it: the MAC is checked as built,
+   * else on the encrypted document as it is in the source (before kustomize's transformers); an
+   * object neither verifies is decrypted and listed in `unverifiedDecryptions` (`lenient`, as
+   * Flux) or fails its Kustomization's build (`strict`).
+   * @defaultValue 'lenient'
+   */
+  readonly integrity?: DecryptionIntegrity | undefined
   /**
    * Other sources mapped to local file systems, by `NS/NAME` of the GitRepository or
    * OCIRepository. Kustomizations of a source not mapped here are reported as unavailable.
@@ -36,6 +44,8 @@ export interface FleetKustomization {
   readonly objects: readonly KubeObject[]
   /** `Kind/NS/NAME` of substituteFrom references the fleet does not render. */
   readonly unresolved: readonly string[]
+  /** Encrypted objects decrypted without a MAC check (see `integrity`); absent or empty when none. */
+  readonly unverifiedDecryptions?: readonly ObjectRef[] | undefined
 }
 
 /** Why part of the fleet was not built. */

@@ -31,7 +31,7 @@ export type {
   ReconciliationSnapshot,
   SubstituteReference,
 } from './kustomization.js'
-export { KUSTOMIZATION_API_VERSION, KUSTOMIZE_GROUP } from './kustomization.js'
+export { KUSTOMIZATION_API_VERSION, KUSTOMIZE_GROUP, KUSTOMIZE_NAME_LABEL, KUSTOMIZE_NAMESPACE_LABEL } from './kustomization.js'
 export type { JSONSchemaProps, SchemaIssue, ValidationRule } from './jsonSchema.js'
 export type { FluxKind } from './crds.js'
 export { fluxCrd, fluxCrds, fluxKinds, fluxSchema } from './crds.js'

@@ -3,6 +3,12 @@ import type { FluxObjectMeta, FluxStatus, LocalObjectReference, ObjectSelector }
 /** The API group of Flux's Kustomization. */
 export const KUSTOMIZE_GROUP = 'kustomize.toolkit.fluxcd.io'
 
+/** The label kustomize-controller sets on every object it applies: the name of the Kustomization. */
+export const KUSTOMIZE_NAME_LABEL = 'kustomize.toolkit.fluxcd.io/name'
+
+/** The label kustomize-controller sets on every object it applies: the namespace of the Kustomization. */
+export const KUSTOMIZE_NAMESPACE_LABEL = 'kustomize.toolkit.fluxcd.io/namespace'
+
 /** The `apiVersion` of Flux's Kustomization v1. */
 export const KUSTOMIZATION_API_VERSION = 'kustomize.toolkit.fluxcd.io/v1'
 

@@ -10,12 +10,10 @@ import { fetchSource } from '@gitops-sdk/git-source'
 import type { FetchProgress, GitAuth, GitRef } from '@gitops-sdk/git-source'
 import { RenderError, parseVariables, render, substituteVariables } from '@gitops-sdk/render'
 import type { SubstituteOptions } from '@gitops-sdk/render'
-import { decryptGeneratorInputs } from '@gitops-sdk/secrets'
-import type { AgeIdentity } from '@gitops-sdk/secrets'
-import { decryptRendered } from './decryptRendered.js'
+import { decryptGeneratorInputs, decryptRendered } from '@gitops-sdk/secrets'
+import type { AgeIdentity, DecryptionIntegrity } from '@gitops-sdk/secrets'
 import { loadVariables } from './loadVariables.js'
 import type { SubstituteFromReference } from './loadVariables.js'
-import type { DecryptionIntegrity } from './decryptRendered.js'
 import type { ReconcileSteps } from './types.js'
 
 /** Where a reconcile's files come from: a git repository, as Flux's GitRepository. */
@@ -84,6 +82,15 @@ export interface ReconcileStepsOptions {
   readonly targetNamespace?: string | undefined
   /** Re-create objects whose immutable fields changed. @defaultValue false */
   readonly force?: boolean | undefined
+  /**
+   * Who wins a field another manager owns (`applyAll`'s option): `'force'`, Flux's, takes over
+   * kubectl's fields and forces the apply so Git wins; `'fail'`, kubectl's, fails the apply with
+   * `APPLY_FIELD_CONFLICT` naming the managers and fields.
+   * @defaultValue 'force'
+   */
+  readonly conflicts?: 'force' | 'fail' | undefined
+  /** Field managers whose fields are taken over besides kubectl's (Flux's `--override-manager`). @defaultValue none */
+  readonly takeOverManagers?: readonly string[] | undefined
   /** Longest health wait, in milliseconds. @defaultValue 300,000 */
   readonly waitTimeout?: number | undefined
   /** Memory for reconcile-loop warnings across applies; pass the same one to every reconcile. */
@@ -172,6 +179,8 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         client,
         fieldManager,
         force: options.force,
+        conflicts: options.conflicts,
+        takeOverManagers: options.takeOverManagers,
         history,
         signal,
         onProgress: options.onProgress,

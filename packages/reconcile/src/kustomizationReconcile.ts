@@ -3,7 +3,7 @@
 import type { InventoryRef, KubeClient } from '@gitops-sdk/apply'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { ObjectRef } from '@gitops-sdk/core'
-import { kustomizationTimings } from '@gitops-sdk/flux'
+import { KUSTOMIZE_NAME_LABEL, KUSTOMIZE_NAMESPACE_LABEL, kustomizationTimings } from '@gitops-sdk/flux'
 import type { DeletionPolicy, KubeConfigReference, Kustomization } from '@gitops-sdk/flux'
 import { parseIdentities } from '@gitops-sdk/secrets'
 import type { AgeIdentity } from '@gitops-sdk/secrets'
@@ -127,7 +127,12 @@ export async function kustomizationReconcile(k: Kustomization, options: Kustomiz
     patches: spec.patches,
     images: spec.images,
     components: spec.components,
-    commonMetadata: spec.commonMetadata,
+    // kustomize-controller labels every object it applies with the Kustomization's name and
+    // namespace (over the object's own labels, as commonMetadata): `flux trace` and prune read them.
+    commonMetadata: {
+      labels: { ...spec.commonMetadata?.labels, [KUSTOMIZE_NAME_LABEL]: k.metadata.name, [KUSTOMIZE_NAMESPACE_LABEL]: namespace },
+      ...(spec.commonMetadata?.annotations === undefined ? {} : { annotations: spec.commonMetadata.annotations }),
+    },
   }
   return {
     spec: {

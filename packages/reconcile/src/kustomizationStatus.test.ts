@@ -72,7 +72,7 @@ describe('kustomizationStatus', () => {
   })
 
   it('reports dependencies that are not ready with DependencyNotReady', async () => {
-    const { status } = await reconcile({ name: 'apps' }, steps([]), { clock })
+    const { status } = await reconcile({ name: 'apps' }, steps([]), { clock: createFakeClock(new Date('2026-12-06T08:00:00Z')) })
     const out = kustomizationStatus(status, { dependenciesNotReady: ['flux-system/infra'] })
     expect(out.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'DependencyNotReady' })
     expect(out.conditions?.[0]?.message).toContain('flux-system/infra')
@@ -90,5 +90,18 @@ describe('healthChecks', () => {
       ['Deployment/other/db'],
       ['Deployment/app/web', 'ClusterRole//system:web', 'Deployment/other/db'],
     ])
+  })
+
+  it('counts objects decrypted without a MAC check in DecryptionVerified=False, and drops it once none is', async () => {
+    const { status } = await reconcile({ name: 'apps' }, steps([]), { clock: createFakeClock(new Date('2026-12-06T08:00:00Z')) })
+    const secret = { group: '', kind: 'Secret', namespace: 'app', name: 'db' }
+    const warned = kustomizationStatus({ ...status, unverifiedDecryptions: [secret] }, { generation: 1 })
+    expect(warned.conditions?.map((c) => [c.type, c.status, c.reason, c.message])).toEqual([
+      ['Ready', 'True', 'ReconciliationSucceeded', `Applied revision: ${revision}`],
+      ['DecryptionVerified', 'False', 'UnverifiedIntegrity', '1 object decrypted without a SOPS MAC check: Secret/app/db'],
+    ])
+    const many = kustomizationStatus({ ...status, unverifiedDecryptions: Array.from({ length: 12 }, (_, i) => ({ ...secret, name: `s${i}` })) })
+    expect(many.conditions?.find((c) => c.type === 'DecryptionVerified')?.message).toMatch(/^12 objects decrypted without a SOPS MAC check: Secret\/app\/s0, .*Secret\/app\/s9 and 2 more$/)
+    expect(kustomizationStatus(status, { previous: warned }).conditions?.map((c) => c.type)).toEqual(['Ready'])
   })
 })

@@ -1,6 +1,6 @@
 // A reconcile's outcome as the `.status` of a Flux Kustomization, the way kustomize-controller
 // v1 finalizes it, so that `flux get kustomizations`, kstatus and dashboards read it unchanged.
-import { getCondition, removeCondition, setCondition } from '@gitops-sdk/core'
+import { formatRef, getCondition, removeCondition, setCondition } from '@gitops-sdk/core'
 import type { Condition, ConditionInit } from '@gitops-sdk/core'
 import { toFluxInventory } from '@gitops-sdk/flux'
 import type { KustomizationStatus } from '@gitops-sdk/flux'
@@ -51,7 +51,8 @@ function set(conditions: Condition[], init: ConditionInit, at: Date): Condition[
  * Stalled for a failure retrying cannot fix; Healthy (`Succeeded` or `HealthCheckFailed`) when
  * health was checked; `observedGeneration` only when Ready or Stalled; the inventory in Flux's
  * format (`<namespace>_<name>_<group>_<kind>`, `v`); `lastAppliedRevision`,
- * `lastAttemptedRevision` and `lastHandledReconcileAt`. Pure: a function of its arguments, ready to
+ * `lastAttemptedRevision` and `lastHandledReconcileAt`; objects decrypted without a MAC check
+ * counted in a DecryptionVerified=False condition (reason `UnverifiedIntegrity`). Pure: a function of its arguments, ready to
  * be written to `.status` with a status subresource update.
  *
  * @example
@@ -97,6 +98,7 @@ export function kustomizationStatus(status: ReconcileStatus, options: Kustomizat
   } else if (status.failure?.phase === 'wait') {
     conditions = set(conditions, { type: 'Healthy', status: 'False', reason: 'HealthCheckFailed', message: status.failure.message }, at)
   }
+  conditions = integrityCondition(conditions, status, succeeded)
   const generation = options.generation
   return {
     ...base,
@@ -127,6 +129,24 @@ export function kustomizationProgressing(previous: KustomizationStatus | undefin
   conditions = set(conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message }, options.now)
   conditions = set(conditions, { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Reconciliation in progress' }, options.now)
   return { ...(previous ?? {}), conditions: ordered(conditions) }
+}
+
+/** The condition type that counts objects decrypted without a MAC check (the SDK's; Flux has none). */
+export const DECRYPTION_VERIFIED = 'DecryptionVerified'
+
+/**
+ * Objects decrypted without a SOPS MAC check (lenient integrity) are a warning, not a failure:
+ * DecryptionVerified=False with reason `UnverifiedIntegrity`, their count and names. Flux's
+ * tools ignore a condition they do not know; kstatus reads only Ready, Reconciling and Stalled.
+ * A successful reconcile with none removes it.
+ */
+function integrityCondition(conditions: Condition[], status: ReconcileStatus, succeeded: boolean): Condition[] {
+  const refs = status.unverifiedDecryptions ?? []
+  if (refs.length === 0) return succeeded ? removeCondition(conditions, DECRYPTION_VERIFIED) : conditions
+  const shown = refs.slice(0, 10).map(formatRef).join(', ')
+  const more = refs.length > 10 ? ` and ${refs.length - 10} more` : ''
+  const message = `${refs.length} object${refs.length === 1 ? '' : 's'} decrypted without a SOPS MAC check: ${shown}${more}`
+  return set(conditions, { type: DECRYPTION_VERIFIED, status: 'False', reason: 'UnverifiedIntegrity', message }, new Date(status.finishedAt))
 }
 
 /** Flux's conditions first, in a stable order, then any others as they were. */

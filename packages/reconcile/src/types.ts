@@ -1,5 +1,5 @@
 import type { ChangeSet, Condition, FileSystem, Inventory, KubeObject, ObjectRef, UnchangedSource } from '@gitops-sdk/core'
-import type { DecryptedObjects } from './decryptRendered.js'
+import type { DecryptedObjects } from '@gitops-sdk/secrets'
 
 /** What one reconcile does: the settings of one Flux Kustomization. */
 export interface ReconcileSpec {

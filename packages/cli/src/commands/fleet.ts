@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { printResult } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
-import { outputFormat, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
+import { integrityFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 import { loadAgeIdentities } from './options.js'
 
@@ -13,6 +13,7 @@ const flags = {
   path: { type: 'string' },
   kustomization: { type: 'string' },
   'age-key-file': { type: 'string', multiple: true },
+  'decryption-integrity': { type: 'string' },
   source: { type: 'string', multiple: true },
 } as const satisfies FlagSpec
 
@@ -34,7 +35,7 @@ Kustomization, the objects added, removed and changed with field paths; Secret v
 
 Usage:
   gitops fleet build DIR [--path clusters/prod] [--kustomization NS/NAME] [--age-key-file F]...
-                         [--source NS/NAME=DIR]... [-o yaml|json]
+                         [--decryption-integrity lenient|strict] [--source NS/NAME=DIR]... [-o yaml|json]
   gitops fleet diff DIR --from REV --to REV [--path P] [--age-key-file F]... [-o json]
   gitops fleet validate DIR [--path P] [--age-key-file F]... [--source NS/NAME=DIR]... [-o json]
 
@@ -43,6 +44,12 @@ Flags:
   --kustomization NS/NAME print only this Kustomization
   --age-key-file F        an age identity for Kustomizations with spec.decryption; repeatable
                           (SOPS_AGE_KEY, SOPS_AGE_KEY_FILE and the sops key file are read too)
+  --decryption-integrity lenient|strict
+                          (build) the MAC of an encrypted object is checked as built, else on the
+                          encrypted file as it is in the repository (an overlay's namespace or labels
+                          do not fail it); an object the build changed whose values match no verified
+                          file: lenient (default, as Flux) decrypts it and warns on stderr; strict
+                          fails its Kustomization's build with SOPS_MAC_MISMATCH naming it
   --source NS/NAME=DIR    a GitRepository or OCIRepository other than this one, as a local directory
   -o, --output F          text or yaml (one stream, each Kustomization's objects after a
                           "# Kustomization NS/NAME" comment) or json (a list of
@@ -86,7 +93,7 @@ export const fleetCommand: Command = {
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: extra[0] } })
     const format = outputFormat(values.output)
     const sources = stringListFlag(values, 'source').map(sourceFlag)
-    const [{ nodeFs, stringifyObjects }, { buildFleet, diffFleet, formatFleetDiff, formatFleetIssue, validateFleet }, { stat }] = await Promise.all([
+    const [{ formatRef, nodeFs, stringifyObjects }, { buildFleet, diffFleet, formatFleetDiff, formatFleetIssue, validateFleet }, { stat }] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/flux'),
       import('node:fs/promises'),
@@ -131,12 +138,16 @@ export const fleetCommand: Command = {
       path: stringFlag(values, 'path'),
       kustomization: stringFlag(values, 'kustomization'),
       identities,
+      integrity: integrityFlag(stringFlag(values, 'decryption-integrity')),
       sources: sourceDirs,
       signal,
     })
     for (const p of fleet.problems) io.stderr.write(`gitops fleet build: ${p.type}: ${p.message}\n`)
     for (const k of fleet.kustomizations) {
       for (const ref of k.unresolved) io.stderr.write(`gitops fleet build: Kustomization/${k.kustomization}: substituteFrom ${ref} is not rendered by the fleet; left unresolved\n`)
+      for (const ref of k.unverifiedDecryptions ?? []) {
+        io.stderr.write(`gitops fleet build: warning: Kustomization/${k.kustomization}: ${formatRef(ref)}: decrypted without a MAC check: the build changed it and no encrypted file of the repository with its values verifies\n`)
+      }
     }
     printResult(io, {
       format: format === 'yaml' ? 'text' : format,

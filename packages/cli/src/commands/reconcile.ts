@@ -3,7 +3,7 @@ import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-
 import { booleanFlag, debug, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { createProgress, useColor } from '../terminal.js'
-import { durationFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags } from '../flags.js'
+import { conflictsFlag, durationFlag, integrityFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags, takeOverManagersFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
 import { loadAgeIdentities, logRequest } from './options.js'
@@ -26,6 +26,8 @@ const flags = {
   substitute: { type: 'string', multiple: true },
   'target-namespace': { type: 'string' },
   force: { type: 'boolean', default: false },
+  conflicts: { type: 'string' },
+  'take-over-manager': { type: 'string', multiple: true },
   'field-manager': { type: 'string' },
   username: { type: 'string' },
   'password-env': { type: 'string' },
@@ -47,6 +49,7 @@ keeps reconciling every --interval, correcting drift, until interrupted.
 Usage:
   gitops reconcile --url U --ref R --path P --inventory NS/NAME [--prune] [--wait]
                    [--once | --interval 5m] [--age-key-file F]... [--substitute K=V]...
+                   [--conflicts=force|fail] [--take-over-manager M]...
                    [--metrics-port N] [--kubeconfig K] [--context C]
 
 Flags:
@@ -70,7 +73,17 @@ Flags:
                          reconcile with SOPS_MAC_MISMATCH naming it
   --substitute K=V       a post-build variable (repeatable)
   --target-namespace NS  put every namespaced object in NS
-  --force                re-create objects whose immutable fields changed
+  --conflicts=force      (default) Git wins a field another manager owns, as Flux: the fields
+                         kubectl holds (kubectl edit, scale, patch, client-side apply...) and
+                         before-first-apply's are taken over and the apply is forced, so a
+                         \`kubectl scale\` or \`kubectl edit\` is undone; objects annotated
+                         kustomize.toolkit.fluxcd.io/ssa: Merge keep other managers' fields
+  --conflicts=fail       kubectl's behaviour: nothing taken over; a field another manager owns
+                         fails the reconcile with APPLY_FIELD_CONFLICT naming the object,
+                         managers and fields
+  --take-over-manager M  also take over the fields of field manager M (exact name, repeatable;
+                         Flux's --override-manager)
+  --force                re-create objects whose immutable fields changed (Flux's spec.force)
   --field-manager M      field manager of the applied fields (default gitops)
   --username U, --password-env VAR, --token-env VAR   git credentials, read from the environment
   --metrics-port N       serve Prometheus metrics on 127.0.0.1:N/metrics
@@ -116,6 +129,8 @@ Example:
     const shownUrl = redactUrl(url)
     let fetchPhase = ''
     const integrity = integrityFlag(stringFlag(values, 'decryption-integrity'))
+    const conflicts = conflictsFlag(stringFlag(values, 'conflicts'))
+    const takeOverManagers = takeOverManagersFlag(values)
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
     const [{ createKubeClient }, engine] = await Promise.all([import('@gitops-sdk/apply'), import('@gitops-sdk/reconcile')])
     const { createReconcileSteps, createReconcilerMetrics, serveMetrics } = engine
@@ -148,6 +163,8 @@ Example:
       substitute: Object.keys(variables).length === 0 ? undefined : { variables },
       targetNamespace: stringFlag(values, 'target-namespace'),
       force: booleanFlag(values, 'force'),
+      conflicts,
+      takeOverManagers,
       waitTimeout: timeout,
       onProgress: (event) => {
         if ('phase' in event) {
@@ -167,7 +184,7 @@ Example:
           path: stringFlag(values, 'path') ?? '.',
           format,
           client: clientDryRun ? undefined : client,
-          apply: { fieldManager: stringFlag(values, 'field-manager') ?? 'gitops', inventory, targetNamespace: stringFlag(values, 'target-namespace'), force: booleanFlag(values, 'force') },
+          apply: { fieldManager: stringFlag(values, 'field-manager') ?? 'gitops', inventory, targetNamespace: stringFlag(values, 'target-namespace'), force: booleanFlag(values, 'force'), conflicts, takeOverManagers },
           signal,
         })
       } finally {
@@ -244,9 +261,4 @@ function portFlag(value: string | undefined): number | undefined {
   const port = Number(value)
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--metrics-port must be a port number, not ${value}`)
   return port
-}
-
-function integrityFlag(value: string | undefined): 'lenient' | 'strict' | undefined {
-  if (value === undefined || value === 'lenient' || value === 'strict') return value
-  throw new UsageError(`--decryption-integrity ${value}: expected lenient or strict`, { code: 'CLI_FLAG_INVALID', details: { flag: '--decryption-integrity' } })
 }

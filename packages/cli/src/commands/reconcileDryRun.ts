@@ -17,7 +17,7 @@ export interface DryRunReconcile {
   readonly format: OutputFormat
   /** The client of a server dry run; a client dry run has none. */
   readonly client?: KubeClient | undefined
-  readonly apply: { readonly fieldManager: string; readonly inventory: { readonly namespace: string; readonly name: string }; readonly targetNamespace?: string | undefined; readonly force: boolean }
+  readonly apply: { readonly fieldManager: string; readonly inventory: { readonly namespace: string; readonly name: string }; readonly targetNamespace?: string | undefined; readonly force: boolean; readonly conflicts: 'force' | 'fail'; readonly takeOverManagers: readonly string[] }
   readonly signal: AbortSignal
 }
 
@@ -61,6 +61,8 @@ export async function dryRunReconcile(io: CliIO, steps: ReconcileSteps, run: Dry
     inventory: run.apply.inventory,
     targetNamespace: run.apply.targetNamespace,
     force: run.apply.force,
+    conflicts: run.apply.conflicts,
+    takeOverManagers: run.apply.takeOverManagers,
     dryRun: true,
     // An empty render is reported as such; nothing is pruned, so nothing can be lost.
     allowEmpty: true,

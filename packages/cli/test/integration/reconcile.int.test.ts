@@ -121,6 +121,26 @@ describe('gitops reconcile', () => {
     expect(deployment('web')?.metadata.labels?.by).toBeUndefined()
   })
 
+  it.skipIf(!hasKubectl)('--conflicts=fail leaves a kubectl scale and fails naming the manager; --take-over-manager takes over a named manager', async () => {
+    await kubectl(['-n', 'prod', 'scale', 'deployment/web', '--replicas=7'])
+    const failed = await reconcile('clusters/prod', '--conflicts=fail')
+    expect(failed.code).toBe(2)
+    expect(failed.err).toMatch(/gitops reconcile: .*Deployment\/prod\/web.*kubectl/)
+    expect(failed.out).toContain('ReconciliationFailed')
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 7 })
+    // A manager that is not kubectl keeps its fields by default, loses them when named.
+    await kubectl(['-n', 'prod', 'patch', 'deployment/web', '--field-manager=legacy-tool', '--type=merge', '-p', '{"metadata":{"labels":{"tool":"legacy"}}}'])
+    const kept = await reconcile('clusters/prod')
+    expect(kept.code, kept.err).toBe(0)
+    expect(deployment('web')?.spec).toMatchObject({ replicas: 3 })
+    expect(deployment('web')?.metadata.labels?.tool).toBe('legacy')
+    const taken = await reconcile('clusters/prod', '--take-over-manager', 'legacy-tool')
+    expect(taken.code, taken.err).toBe(0)
+    expect(deployment('web')?.metadata.labels?.tool).toBeUndefined()
+    const bad = await reconcile('clusters/prod', '--conflicts=maybe')
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('--conflicts must be force or fail, not maybe') as unknown])
+  })
+
   it('applies a new commit: a changed replica count is configured, a removed object deleted', async () => {
     const base = readFileSync(join(fleetDir, 'clusters/prod/kustomization.yaml'), 'utf8')
     const cache = readFileSync(join(fleetDir, 'base/cache.yaml'), 'utf8')

@@ -3,7 +3,7 @@ import { memoryFs, refOf } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { render } from '@gitops-sdk/render'
 import { encrypt, generateIdentity, parseIdentities } from '@gitops-sdk/secrets'
-import { decryptRendered } from './decryptRendered.js'
+import { decryptRendered } from '../src/index.js'
 
 const secret = `apiVersion: v1
 kind: Secret

@@ -5,8 +5,10 @@
 // when no such document exists is it decrypted unverified (reported) or refused (strict).
 import { formatRef, isKubeMap, isKubeObject, refOf } from '@gitops-sdk/core'
 import type { FileSystem, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
-import { DECRYPT_ANNOTATION, SopsError, decryptManifests, decryptObject } from '@gitops-sdk/secrets'
-import type { KeyOptions } from '@gitops-sdk/secrets'
+import { DECRYPT_ANNOTATION, decryptManifests } from './decryptManifests.js'
+import { decryptObject } from './decryptObject.js'
+import { SopsError } from './errors.js'
+import type { KeyOptions } from './types.js'
 import { findSourceDocuments } from './internal/sourceDocuments.js'
 import type { SourceDocument } from './internal/sourceDocuments.js'
 
@@ -19,7 +21,7 @@ export type DecryptionIntegrity = 'lenient' | 'strict'
 
 /** Options of {@link decryptRendered}. */
 export interface DecryptRenderedOptions {
-  /** age identities to open the data keys with (see `parseIdentities` in `@gitops-sdk/secrets`). */
+  /** age identities to open the data keys with (see `parseIdentities`). */
   readonly identities?: KeyOptions['identities']
   /** Providers for master key types other than age. */
   readonly keyProviders?: KeyOptions['keyProviders']

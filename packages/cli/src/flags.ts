@@ -86,6 +86,8 @@ export const globalFlags: FlagSpec = {
 export const kubeFlags: FlagSpec = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
+  as: { type: 'string' },
+  'as-group': { type: 'string', multiple: true },
 }
 
 /** `-n/--namespace`: the namespace of an inventory named without one, and of objects that name none. */
@@ -428,4 +430,21 @@ export function kubeconfigPath(io: EnvIO, values: FlagValues): string {
   const kubeconfig = stringFlag(values, 'kubeconfig') ?? io.env.KUBECONFIG ?? (home === undefined ? undefined : join(home, '.kube', 'config'))
   if (kubeconfig === undefined || kubeconfig === '') throw new UsageError('no kubeconfig: pass --kubeconfig or set KUBECONFIG', { code: 'CLI_FLAG_INVALID', details: { flag: '--kubeconfig' } })
   return kubeconfig
+}
+
+/**
+ * `--as USER` and `--as-group GROUP` (repeatable), as kubectl's: every request carries
+ * `Impersonate-User` and one `Impersonate-Group` per group. A group without a user is refused, as
+ * kubectl refuses it.
+ */
+export function impersonationFlags(values: FlagValues): { user: string; groups: string[] } | undefined {
+  const user = stringFlag(values, 'as')
+  const groups = stringListFlag(values, 'as-group')
+  if (user === undefined && groups.length === 0) return undefined
+  if (user === undefined || user === '') {
+    throw new UsageError(`--as-group needs --as USER: groups are impersonated together with a user, as kubectl does`, { code: 'CLI_FLAG_INVALID', details: { flag: user === undefined ? '--as-group' : '--as' } })
+  }
+  const empty = groups.find((g) => g.trim() === '')
+  if (empty !== undefined) throw new UsageError('--as-group must name a group, not an empty string', { code: 'CLI_FLAG_INVALID', details: { flag: '--as-group' } })
+  return { user, groups }
 }

@@ -81,6 +81,8 @@ Flags:
   --field-manager M      field manager of the applied fields (default ${DEFAULT_FIELD_MANAGER})
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
+  --as USER               act as this user (Impersonate-User), as kubectl --as
+  --as-group GROUP        and as this group, repeatable (Impersonate-Group); needs --as
   -o, --output F         text (default), json or yaml
 
 Flux's per-object annotations (or labels) are honoured: kustomize.toolkit.fluxcd.io/ssa (Override,

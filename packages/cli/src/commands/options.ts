@@ -8,7 +8,7 @@ import type { AgeIdentity } from '@gitops-sdk/secrets'
 import { debug } from '../context.js'
 import type { CliIO } from '../context.js'
 import { UsageError } from '../errors.js'
-import { kubeconfigPath, stringFlag } from '../flags.js'
+import { impersonationFlags, kubeconfigPath, stringFlag } from '../flags.js'
 import type { FlagValues } from '../flags.js'
 
 /**
@@ -45,12 +45,16 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
   return identities
 }
 
-/** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
+/**
+ * Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and
+ * `--context`, as `--as`/`--as-group` when given.
+ */
 export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
+  const impersonate = impersonationFlags(values)
   const { createKubeClient } = await import('@gitops-sdk/apply')
   const kubeconfig = kubeconfigPath(io, values)
-  debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
-  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), onRequest: logRequest(io), signal })
+  debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }), ...(impersonate === undefined ? {} : { as: impersonate.user, asGroups: impersonate.groups }) })
+  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), impersonate, onRequest: logRequest(io), signal })
 }
 
 /** Logs each API request at debug level: verb, method, URL (never credentials) and status code. */

@@ -74,7 +74,14 @@ function isMap(value: unknown): value is object {
 }
 
 /** A key field: a comma-separated string or a list of strings, as sops' parseKeyField. */
-function keyList(value: unknown, field: string, where: string, configPath: string): string[] {
+/** Where in which config a value stands, for messages. */
+interface At {
+  readonly where: string
+  readonly configPath: string
+}
+
+function keyList(value: unknown, field: string, at: At): string[] {
+  const { where, configPath } = at
   if (value === undefined || value === null || value === '') return []
   if (typeof value === 'string') return value.split(',').map((k) => k.trim()).filter((k) => k !== '')
   if (Array.isArray(value)) {
@@ -88,8 +95,10 @@ function keyList(value: unknown, field: string, where: string, configPath: strin
 }
 
 /** The identifier of a key given as a mapping (`{arn: …}` in key_groups) or a string. */
-function keyIds(value: unknown, id: string | undefined, field: string, where: string, configPath: string): string[] {
-  if (!Array.isArray(value) || id === undefined) return keyList(value, field, where, configPath)
+function keyIds(value: unknown, key: { readonly field: string; readonly id: string | undefined }, at: At): string[] {
+  const { field, id } = key
+  const { where, configPath } = at
+  if (!Array.isArray(value) || id === undefined) return keyList(value, field, at)
   return value.map((item, i) => {
     if (typeof item === 'string') return item
     const found = isMap(item) ? own(item, id) : undefined
@@ -98,12 +107,22 @@ function keyIds(value: unknown, id: string | undefined, field: string, where: st
   })
 }
 
+/** The list of `name` in `other`, made empty when it has none yet. */
+function listIn(other: Record<string, string[]>, name: string): string[] {
+  const found = Object.hasOwn(other, name) ? other[name] : undefined
+  if (found !== undefined) return found
+  const made: string[] = []
+  other[name] = made
+  return made
+}
+
 function addUnique(list: string[], keys: readonly string[]): void {
   for (const key of keys) if (!list.includes(key)) list.push(key)
 }
 
 /** One key group of `key_groups` (with its `merge` entries), or the flat keys of a rule. */
-function groupOf(entry: object, where: string, configPath: string, depth = 0): KeyGroup {
+function groupOf(entry: object, at: At, depth = 0): KeyGroup {
+  const { where, configPath } = at
   if (depth > 10) throw invalid(configPath, `${where}: merge nests too deep`)
   const age: string[] = []
   const other: Record<string, string[]> = Object.create(null) as Record<string, string[]>
@@ -112,24 +131,24 @@ function groupOf(entry: object, where: string, configPath: string, depth = 0): K
     if (!Array.isArray(merge)) throw invalid(configPath, `${where}.merge: expected a list of key groups`)
     for (const [i, sub] of merge.entries()) {
       if (!isMap(sub)) throw invalid(configPath, `${where}.merge[${i}]: expected a mapping`)
-      const group = groupOf(sub, `${where}.merge[${i}]`, configPath, depth + 1)
+      const group = groupOf(sub, { where: `${where}.merge[${i}]`, configPath }, depth + 1)
       addUnique(age, group.age ?? [])
-      for (const [list, keys] of Object.entries(group.other ?? {})) addUnique((other[list] ??= []), keys)
+      for (const [list, keys] of Object.entries(group.other ?? {})) addUnique(listIn(other, list), keys)
     }
   }
-  addUnique(age, keyList(own(entry, 'age'), 'age', where, configPath))
-  const pgp = keyList(own(entry, 'pgp'), 'pgp', where, configPath)
-  if (pgp.length > 0) addUnique((other.pgp ??= []), pgp)
+  addUnique(age, keyList(own(entry, 'age'), 'age', at))
+  const pgp = keyList(own(entry, 'pgp'), 'pgp', at)
+  if (pgp.length > 0) addUnique(listIn(other, 'pgp'), pgp)
   for (const [field, list, id] of OTHER_TYPES) {
-    const keys = keyIds(own(entry, field), id, field, where, configPath)
-    if (keys.length > 0) addUnique((other[list] ??= []), keys)
+    const keys = keyIds(own(entry, field), { field, id }, at)
+    if (keys.length > 0) addUnique(listIn(other, list), keys)
   }
   return Object.keys(other).length === 0 ? { age } : { age, other }
 }
 
 function ruleOf(entry: object, index: number, configPath: string): CreationRule {
   const where = `creation_rules[${index}]`
-  const rules: Record<string, string | boolean> = {}
+  const rules: { -readonly [K in keyof EncryptionRules]: EncryptionRules[K] } = {}
   const set: string[] = []
   for (const [field, key] of RULE_FIELDS) {
     const value = own(entry, key)
@@ -150,11 +169,11 @@ function ruleOf(entry: object, index: number, configPath: string): CreationRule 
   if (Array.isArray(groups) && groups.length > 0) {
     keyGroups = groups.map((g, i) => {
       if (!isMap(g)) throw invalid(configPath, `${where}.key_groups[${i}]: expected a mapping`)
-      return groupOf(g, `${where}.key_groups[${i}]`, configPath)
+      return groupOf(g, { where: `${where}.key_groups[${i}]`, configPath })
     })
   } else {
     if (groups !== undefined && groups !== null && !Array.isArray(groups)) throw invalid(configPath, `${where}.key_groups: expected a list`)
-    keyGroups = [groupOf(entry, where, configPath)]
+    keyGroups = [groupOf(entry, { where, configPath })]
   }
   const threshold = own(entry, 'shamir_threshold')
   if (threshold !== undefined && threshold !== null && (typeof threshold !== 'number' || !Number.isInteger(threshold) || threshold < 0)) {
@@ -166,7 +185,7 @@ function ruleOf(entry: object, index: number, configPath: string): CreationRule 
     pathRegex: typeof pathRegex === 'string' && pathRegex !== '' ? pathRegex : undefined,
     keyGroups,
     shamirThreshold: keyGroups.length > 1 && typeof threshold === 'number' && threshold > 0 ? threshold : undefined,
-    rules: rules as EncryptionRules,
+    rules,
   }
 }
 

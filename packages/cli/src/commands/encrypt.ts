@@ -31,7 +31,8 @@ const SELECTORS = [
 ] as const
 
 /** Comma-separated keys of a repeatable flag, else of the environment variable sops reads for it. */
-function keysOf(io: CliIO, values: FlagValues, flag: string, variable: string): string[] {
+function keysOf(io: CliIO, values: FlagValues, source: { readonly flag: string; readonly variable: string }): string[] {
+  const { flag, variable } = source
   const given = stringListFlag(values, flag)
   const raw = given.length > 0 ? given : [io.env[variable] ?? '']
   return raw.flatMap((v) => v.split(',')).map((r) => r.trim()).filter((r) => r !== '')
@@ -101,8 +102,8 @@ Example:
       })
     }
     const path = fileArgument(positionals, io)
-    const age = keysOf(io, values, 'age', 'SOPS_AGE_RECIPIENTS')
-    const pgp = keysOf(io, values, 'pgp', 'SOPS_PGP_FP')
+    const age = keysOf(io, values, { flag: 'age', variable: 'SOPS_AGE_RECIPIENTS' })
+    const pgp = keysOf(io, values, { flag: 'pgp', variable: 'SOPS_PGP_FP' })
     const { encrypt, formatForPath, loadCreationRule } = await import('@gitops-sdk/secrets')
     // sops reads the config for every encrypt: its selectors apply with keys from flags too.
     const rule = await loadCreationRule(path, { start: io.cwd ?? process.cwd(), signal })

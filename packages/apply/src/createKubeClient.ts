@@ -9,17 +9,27 @@ import type { ApiRequestEvent, KubeClient, KubeConfigLike } from './kubeClient.j
 
 const DEFAULT_REQUEST_TIMEOUT = 30_000
 
-/** Whom every request acts as, through the `Impersonate-User` header. */
+/**
+ * Whom every request acts as, through the `Impersonate-User` header and one `Impersonate-Group`
+ * header per group, as kubectl's `--as` and `--as-group` send them.
+ */
 export type Impersonation =
   | {
       /** Act as this ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */
-      readonly serviceAccount: { /** The ServiceAccount's namespace. */ readonly namespace: string
-      /** The ServiceAccount's name. */
-      readonly name: string }
+      readonly serviceAccount: {
+        /** The ServiceAccount's namespace. */
+        readonly namespace: string
+        /** The ServiceAccount's name. */
+        readonly name: string
+      }
+      /** Groups to act as besides the ServiceAccount's own, one `Impersonate-Group` header each. */
+      readonly groups?: readonly string[] | undefined
     }
   | {
       /** Act as this user name. */
       readonly user: string
+      /** Groups to act as, one `Impersonate-Group` header each. */
+      readonly groups?: readonly string[] | undefined
     }
 
 /** Options of {@link createKubeClient}. Give one of `kubeconfig`, `kubeconfigYaml` or `kubeConfig`. */
@@ -163,14 +173,19 @@ function sourceOf(options: KubeClientOptions): KubeConfigSource {
   return { type: 'files', paths: options.kubeconfig ?? '' }
 }
 
-function impersonationHeaders(impersonate: Impersonation | undefined): Record<string, string> {
+function impersonationHeaders(impersonate: Impersonation | undefined): Record<string, string | readonly string[]> {
   if (impersonate === undefined) return {}
+  const groups = impersonate.groups ?? []
+  // The API server reads every Impersonate-Group header as one group, commas and all (so do kubectl
+  // and client-go): several groups are several headers, and an empty name is no group at all.
+  if (groups.some((g) => typeof g !== 'string' || g === '')) throw new TypeError('createKubeClient: impersonate.groups must be non-empty strings')
+  const group: Record<string, string | readonly string[]> = groups.length === 0 ? {} : { 'Impersonate-Group': groups.length === 1 ? (groups[0] ?? '') : [...groups] }
   if ('serviceAccount' in impersonate) {
     const { namespace, name } = impersonate.serviceAccount
     if (namespace === '' || name === '') throw new TypeError('createKubeClient: impersonate.serviceAccount needs a namespace and a name')
-    return { 'Impersonate-User': `system:serviceaccount:${namespace}:${name}` }
+    return { 'Impersonate-User': `system:serviceaccount:${namespace}:${name}`, ...group }
   }
   if (impersonate.user === '') throw new TypeError('createKubeClient: impersonate.user must not be empty')
-  return { 'Impersonate-User': impersonate.user }
+  return { 'Impersonate-User': impersonate.user, ...group }
 }
 

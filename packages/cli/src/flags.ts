@@ -86,6 +86,8 @@ export const globalFlags: FlagSpec = {
 export const kubeFlags: FlagSpec = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
+  as: { type: 'string' },
+  'as-group': { type: 'string', multiple: true },
 }
 
 /** `-n/--namespace`: the namespace of an inventory named without one, and of objects that name none. */
@@ -434,4 +436,21 @@ export function kubeconfigPath(io: EnvIO, values: FlagValues): string {
 export function integrityFlag(value: string | undefined): 'lenient' | 'strict' | undefined {
   if (value === undefined || value === 'lenient' || value === 'strict') return value
   throw new UsageError(`--decryption-integrity ${value}: expected lenient or strict`, { code: 'CLI_FLAG_INVALID', details: { flag: '--decryption-integrity' } })
+}
+
+/**
+ * `--as USER` and `--as-group GROUP` (repeatable), as kubectl's: every request carries
+ * `Impersonate-User` and one `Impersonate-Group` per group. A group without a user is refused, as
+ * kubectl refuses it.
+ */
+export function impersonationFlags(values: FlagValues): { user: string; groups: string[] } | undefined {
+  const user = stringFlag(values, 'as')
+  const groups = stringListFlag(values, 'as-group')
+  if (user === undefined && groups.length === 0) return undefined
+  if (user === undefined || user === '') {
+    throw new UsageError(`--as-group needs --as USER: groups are impersonated together with a user, as kubectl does`, { code: 'CLI_FLAG_INVALID', details: { flag: user === undefined ? '--as-group' : '--as' } })
+  }
+  const empty = groups.find((g) => g.trim() === '')
+  if (empty !== undefined) throw new UsageError('--as-group must name a group, not an empty string', { code: 'CLI_FLAG_INVALID', details: { flag: '--as-group' } })
+  return { user, groups }
 }

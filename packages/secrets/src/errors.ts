@@ -19,6 +19,8 @@ export type SopsErrorCode =
   | 'SOPS_KEY_PROVIDER_MISSING'
   | 'SOPS_FILE_TOO_LARGE'
   | 'SOPS_PATH_ESCAPES_ROOT'
+  | 'SOPS_CONFIG_INVALID'
+  | 'SOPS_CONFIG_NO_MATCHING_RULE'
 
 /**
  * An error thrown by `@gitops-sdk/secrets`. Its message starts with the file (or object) it is

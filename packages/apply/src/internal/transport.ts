@@ -42,9 +42,13 @@ export interface Transport {
   send(request: RawRequest): Promise<RawResponse>
 }
 
-/** Extra headers on every request (impersonation) and the connection pool size. */
+/**
+ * Extra headers on every request (impersonation) and the connection pool size. A header with
+ * several values is sent as several lines (as Go's http.Header does), which client-node's string
+ * headers cannot hold: the shared 1.x agent sets them on each request it carries.
+ */
 export interface TransportOptions {
-  readonly headers: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string | readonly string[]>>
   readonly maxSockets: number
 }
 
@@ -79,6 +83,16 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
   const style = poolStyleOf(mod)
   if (style !== 'agent' && style !== 'dispatcher') throw new Error(style)
   const shared = style === 'agent' ? await sharedAgent(kc, cluster, options.maxSockets) : await sharedDispatcher(kc, cluster)
+  const single: [string, string][] = []
+  const multiple: [string, readonly string[]][] = []
+  for (const [key, value] of Object.entries(options.headers)) {
+    if (typeof value === 'string') single.push([key, value])
+    else multiple.push([key, value])
+  }
+  if (multiple.length > 0) {
+    if (shared?.style !== 'agent') throw new Error(`several ${multiple.map(([k]) => k).join(', ')} headers need @kubernetes/client-node 1.x without a proxy`)
+    repeatHeaders(shared.agent, multiple)
+  }
   const configuration = mod.createConfiguration({
     baseServer: new mod.ServerConfiguration(cluster.server, {}),
     authMethods: { default: kc },
@@ -88,7 +102,7 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
           const pool = context as unknown as PoolContext
           if (shared?.style === 'agent') pool.setAgent?.(shared.agent)
           else if (shared?.style === 'dispatcher') pool.setDispatcher?.(shared.dispatcher)
-          for (const [key, value] of Object.entries(options.headers)) context.setHeaderParam(key, value)
+          for (const [key, value] of single) context.setHeaderParam(key, value)
           return context
         },
         post: async (context) => context,
@@ -118,6 +132,19 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
 
   const api = new RawObjectApi(configuration)
   return { server: cluster.server, send: (request) => api.send(request) }
+}
+
+/**
+ * Sets headers of several values on every request `agent` carries: node writes an array value as
+ * one header line per element. The agent sees each request before its headers are flushed.
+ */
+function repeatHeaders(agent: HttpAgent, headers: readonly [string, readonly string[]][]): void {
+  const withHook = agent as HttpAgent & { addRequest(request: { setHeader(name: string, value: readonly string[]): unknown }, options: unknown): void }
+  const addRequest = withHook.addRequest.bind(agent)
+  withHook.addRequest = (request, requestOptions) => {
+    for (const [key, values] of headers) request.setHeader(key, values)
+    addRequest(request, requestOptions)
+  }
 }
 
 /**

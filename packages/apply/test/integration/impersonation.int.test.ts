@@ -2,18 +2,19 @@
 // checks the wire: a plain HTTP listener on 127.0.0.1 records the headers of the client's requests.
 // (The embedded apiserver has no RBAC, so impersonating there would show nothing.)
 import { createServer } from 'node:http'
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createKubeClient } from '../../src/index.js'
 
 const seen: IncomingHttpHeaders[] = []
-const server = createServer((req, res) => {
+const handler = (req: IncomingMessage, res: ServerResponse): void => {
   seen.push(req.headers)
   res.setHeader('content-type', 'application/json')
   if (req.url === '/api/v1') res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['get'] }] }))
   else res.end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns' } }))
-})
+}
+const server = createServer(handler)
 let kubeconfigYaml = ''
 
 beforeAll(async () => {
@@ -43,6 +44,32 @@ describe('createKubeClient impersonation', () => {
       expect(headers['impersonate-user']).toBe('system:serviceaccount:team-a:deployer')
       expect(headers.authorization).toBe('Bearer secret-token')
     }
+  })
+
+  it('sends one Impersonate-Group line per group, as kubectl --as-group does (a comma stays inside its group)', async () => {
+    seen.length = 0
+    const raw: string[][] = []
+    server.on('request', (req) => raw.push(req.rawHeaders))
+    const client = await createKubeClient({ kubeconfigYaml, impersonate: { user: 'jane', groups: ['devs', 'ops,oncall'] } })
+    await client.get({ group: '', kind: 'ConfigMap', namespace: 'ns', name: 'a' })
+    server.removeAllListeners('request').on('request', handler)
+    expect(raw).toHaveLength(2)
+    for (const headers of raw) {
+      const lines = headers.flatMap((value, i) => (i % 2 === 0 ? [[value.toLowerCase(), headers[i + 1]]] : []))
+      expect(lines.filter(([k]) => k === 'impersonate-user')).toEqual([['impersonate-user', 'jane']])
+      expect(lines.filter(([k]) => k === 'impersonate-group')).toEqual([
+        ['impersonate-group', 'devs'],
+        ['impersonate-group', 'ops,oncall'],
+      ])
+    }
+    seen.length = 0
+    const one = await createKubeClient({ kubeconfigYaml, impersonate: { user: 'jane', groups: ['system:masters'] } })
+    await one.get({ group: '', kind: 'ConfigMap', namespace: 'ns', name: 'a' })
+    expect(seen.map((h) => h['impersonate-group'])).toEqual(['system:masters', 'system:masters'])
+  })
+
+  it('refuses an empty group name', async () => {
+    await expect(createKubeClient({ kubeconfigYaml, impersonate: { user: 'jane', groups: [''] } })).rejects.toThrow(/impersonate.groups/)
   })
 
   it('sends no impersonation header unless asked', async () => {

@@ -16,7 +16,7 @@ import {
   stringFlag,
   takeOverManagersFlag,
 } from '../flags.js'
-import type { FlagSpec, OutputFormat } from '../flags.js'
+import type { FlagSpec, FlagValues, OutputFormat } from '../flags.js'
 import { createProgress } from '../terminal.js'
 import { connect, readObjects } from './options.js'
 
@@ -30,7 +30,28 @@ const flags = {
   conflicts: { type: 'string' },
   'take-over-manager': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean', default: false },
+  applyset: { type: 'boolean', default: false },
+  'applyset-tooling': { type: 'string' },
 } as const satisfies FlagSpec
+
+/**
+ * The `applyset.kubernetes.io/tooling` value of `--applyset`: `--applyset-tooling NAME/VERSION`,
+ * else `gitops/<version>`. kubectl manages a set only when NAME is `kubectl`, so naming it hands the
+ * set over to `kubectl apply --prune --applyset`.
+ */
+async function applySetTooling(values: FlagValues): Promise<string | undefined> {
+  const tooling = stringFlag(values, 'applyset-tooling')
+  if (!booleanFlag(values, 'applyset')) {
+    if (tooling !== undefined) throw new UsageError('--applyset-tooling needs --applyset', { code: 'CLI_FLAG_INVALID', details: { flag: '--applyset-tooling' } })
+    return undefined
+  }
+  if (tooling === undefined) return `gitops/v${(await import('../version.js')).version()}`
+  // KEP-3659: the value is NAME/VERSION; kubectl compares NAME and refuses a parent without it.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(tooling)) {
+    throw new UsageError(`--applyset-tooling must be NAME/VERSION (e.g. kubectl/v1.32.0), not ${JSON.stringify(tooling)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--applyset-tooling' } })
+  }
+  return tooling
+}
 
 function entryData(e: ChangeSetEntry): Record<string, string> {
   const data: Record<string, string> = { group: e.ref.group, kind: e.ref.kind, namespace: e.ref.namespace, name: e.ref.name, action: e.action }
@@ -75,12 +96,21 @@ Flags:
   --allow-empty          accept an empty set of objects over a non-empty inventory (with --prune it
                          deletes them all); refused otherwise, as when a \`kustomize build |\` pipe
                          failed (APPLY_EMPTY_DESIRED_SET)
+  --applyset             also make the inventory ConfigMap an ApplySet parent (KEP-3659), as
+                         \`kubectl apply --prune --applyset=configmaps/NAME\` writes it: the
+                         applyset.kubernetes.io/id label and the tooling, contains-group-kinds and
+                         additional-namespaces annotations, and every applied object labelled
+                         applyset.kubernetes.io/part-of; kubectl and other tools see the set
+  --applyset-tooling T   the parent's tooling, NAME/VERSION (default gitops/<version>); kubectl
+                         prunes only sets whose tooling NAME is kubectl
   --dry-run[=server]     validate with server-side dry-runs and report; change nothing
   --dry-run=client       read and check the objects locally and list them; contact no cluster
   -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
   --field-manager M      field manager of the applied fields (default ${DEFAULT_FIELD_MANAGER})
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
+  --as USER               act as this user (Impersonate-User), as kubectl --as
+  --as-group GROUP        and as this group, repeatable (Impersonate-Group); needs --as
   -o, --output F         text (default), json or yaml
 
 Flux's per-object annotations (or labels) are honoured: kustomize.toolkit.fluxcd.io/ssa (Override,
@@ -114,6 +144,7 @@ Example:
     const fieldManager = stringFlag(values, 'field-manager') ?? DEFAULT_FIELD_MANAGER
     const conflicts = conflictsFlag(stringFlag(values, 'conflicts'))
     const takeOverManagers = takeOverManagersFlag(values)
+    const tooling = await applySetTooling(values)
     const objects = await readObjects(io, input, signal)
     if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)
@@ -146,6 +177,7 @@ Example:
           takeOverManagers,
           dryRun,
           inventory,
+          applySet: tooling !== undefined,
           // An empty set over a non-empty inventory is refused (APPLY_EMPTY_DESIRED_SET), as
           // kubectl refuses "no objects passed to apply": most often a failed \`kustomize build |\`.
           allowEmpty,
@@ -178,7 +210,7 @@ Example:
       }
       if (!dryRun) {
         debug(io, 'saving inventory', { inventory: `${inventory.namespace}/${inventory.name}`, objects: next.entries.length })
-        await sdk.saveInventory(next, { client, ref: inventory, fieldManager, signal })
+        await sdk.saveInventory(next, { client, ref: inventory, fieldManager, applySet: tooling !== undefined, tooling, signal })
       }
       if (booleanFlag(values, 'wait') && !dryRun) {
         const refs = result.entries.filter((e) => e.action !== 'skipped').map((e) => e.ref)

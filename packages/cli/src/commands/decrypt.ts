@@ -5,12 +5,14 @@ import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
-import { abortable, loadAgeIdentities } from './options.js'
+import { abortable, loadAgeIdentities, loadPgpProvider } from './options.js'
 
 const flags = {
   'input-type': { type: 'string' },
   'output-type': { type: 'string' },
   'age-key-file': { type: 'string', multiple: true },
+  'pgp-key-file': { type: 'string', multiple: true },
+  'pgp-passphrase-env': { type: 'string' },
 } as const satisfies FlagSpec
 
 const FORMATS = ['yaml', 'json', 'dotenv', 'ini', 'binary'] as const
@@ -64,17 +66,21 @@ function treeFormat(output: unknown): string | undefined {
 
 export const decryptCommand: Command = {
   name: 'decrypt',
-  summary: 'decrypt a sops file (yaml, json, dotenv, ini, binary) with age keys; MAC verified',
+  summary: 'decrypt a sops file (yaml, json, dotenv, ini, binary) with age or PGP keys; MAC verified',
   help: `gitops decrypt: decrypt a sops-encrypted file and print the plaintext to stdout, as
 \`sops decrypt\` does. The MAC is always verified; a tampered file is refused.
 
 Usage:
-  gitops decrypt FILE [--input-type T] [--output-type T] [--age-key-file F]...
+  gitops decrypt FILE [--input-type T] [--output-type T] [--age-key-file F]... [--pgp-key-file F]...
 
 Flags:
   --input-type T     yaml, json, dotenv, ini or binary (default: from the file extension)
   --output-type T    the same choices (default: the input type); json prints the tree as JSON
   --age-key-file F   an age identity file, passphrase-free; repeatable
+  --pgp-key-file F   an armored OpenPGP private key (gpg --export-secret-keys --armor FPR) for
+                     the file's sops.pgp entries, read without gpg or its agent; repeatable
+  --pgp-passphrase-env VAR
+                     the passphrase of a protected --pgp-key-file, from environment variable VAR
   -o, --output F     text (default): the plaintext as --output-type says; json or yaml: the
                      decrypted tree in that format (the same as --output-type json|yaml)
 
@@ -92,9 +98,17 @@ Example:
     const outputType = formatFlag(stringFlag(values, 'output-type') ?? treeFormat(values.output), '--output-type')
     const { decrypt, formatForPath } = await import('@gitops-sdk/secrets')
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
+    const pgp = await loadPgpProvider(io, values, signal)
     const format = inputType ?? formatForPath(path)
-    debug(io, 'decrypting file', { path: positionals[0], format, identities: identities.length })
-    const plain = await decrypt(await readInput(path, positionals[0] ?? path, signal), { format, outputFormat: outputType, identities, source: positionals[0], signal })
+    debug(io, 'decrypting file', { path: positionals[0], format, identities: identities.length, pgp: pgp !== undefined })
+    const plain = await decrypt(await readInput(path, positionals[0] ?? path, signal), {
+      format,
+      outputFormat: outputType,
+      identities,
+      keyProviders: pgp === undefined ? undefined : [pgp],
+      source: positionals[0],
+      signal,
+    })
     writeBytes(io, plain)
     return 0
   },

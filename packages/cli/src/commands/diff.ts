@@ -30,6 +30,8 @@ Flags:
   --take-over-manager M  as gitops apply: also take over field manager M (repeatable)
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context (default: its current context)
+  --as USER               act as this user (Impersonate-User), as kubectl --as
+  --as-group GROUP        and as this group, repeatable (Impersonate-Group); needs --as
   -n, --namespace NS     namespace of objects that name none, and of --inventory NAME
   -o, --output F         text (a coloured unified diff on terminals), json or yaml
 

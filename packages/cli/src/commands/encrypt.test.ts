@@ -33,9 +33,9 @@ describe('gitops encrypt', () => {
     }
   })
 
-  it('needs --age, exit 2', async () => {
+  it('needs recipients from a flag, SOPS_AGE_RECIPIENTS or .sops.yaml, exit 2', async () => {
     writeFileSync(join(dir, 'x.env'), 'A=1\n')
-    expect(await run(['encrypt', 'x.env'])).toEqual({ code: 2, out: '', err: 'gitops encrypt: --age RECIPIENT is required\n' })
+    expect(await run(['encrypt', 'x.env'])).toEqual({ code: 2, out: '', err: 'gitops encrypt: no recipients: pass --age or --pgp, set SOPS_AGE_RECIPIENTS, or add a creation rule to .sops.yaml\n' })
   })
 
   it('refuses a file that is already encrypted, exit 2', async () => {

@@ -19,7 +19,34 @@ const flags = {
   'insecure-registry': { type: 'boolean', default: false },
   verify: { type: 'string' },
   'verify-key': { type: 'string', multiple: true },
+  ca: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  ignore: { type: 'string', multiple: true },
 } as const satisfies FlagSpec
+
+/** The PEM of `--ca FILE`, checked to hold at least one certificate. */
+async function caOption(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<string | undefined> {
+  const file = stringFlag(values, 'ca')
+  if (file === undefined) return undefined
+  const pem = await readFile(resolve(io.cwd ?? process.cwd(), file), { encoding: 'utf8', signal }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code !== 'ENOENT' && code !== 'EISDIR') throw err
+    throw new UsageError(`${file}: no such file (--ca)`, { code: 'CLI_FILE_NOT_FOUND', details: { path: file } })
+  })
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`${file}: holds no PEM certificate (--ca wants -----BEGIN CERTIFICATE----- blocks)`, { code: 'CLI_FLAG_INVALID', details: { flag: '--ca', path: file } })
+  }
+  return pem
+}
+
+/** `--ignore PATTERN` (repeatable) as one block of .sourceignore lines, as Flux's spec.ignore. */
+function ignoreOption(values: FlagValues): string | undefined {
+  const patterns = stringListFlag(values, 'ignore')
+  if (patterns.length === 0) return undefined
+  const multiline = patterns.find((p) => /[\r\n]/.test(p))
+  if (multiline !== undefined) throw new UsageError('--ignore takes one pattern per flag; repeat it for more', { code: 'CLI_FLAG_INVALID', details: { flag: '--ignore' } })
+  return patterns.join('\n')
+}
 
 const verifyModes = ['HEAD', 'Tag', 'TagAndHEAD'] as const
 type VerifyMode = (typeof verifyModes)[number]
@@ -56,9 +83,10 @@ Usage:
   gitops fetch URL --ref branch:NAME|tag:NAME|semver:RANGE|commit:SHA|name:REF --out DIR
                [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
                [--verify HEAD|Tag|TagAndHEAD --verify-key FILE...]
+               [--ca FILE] [--cache-dir DIR] [--ignore PATTERN...]
   gitops fetch oci://HOST/REPO --ref tag:T|semver:R|digest:D --out DIR
                [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
-               [--insecure-registry]
+               [--insecure-registry] [--ignore PATTERN...]
 
 Flags:
   --ref KIND:VALUE       what to fetch (default: the remote's default branch; for oci:// the
@@ -82,6 +110,14 @@ Flags:
                          (gpg --export --armor) or SSH public keys one per line (.pub,
                          allowed_signers) for commits signed with gpg.format ssh; the result
                          names the fingerprint of the key that verified each object
+  --ca FILE              PEM certificates to trust besides Node's roots (a private CA), as
+                         Flux's certSecretRef ca.crt; https:// only
+  --cache-dir DIR        keep the fetched objects in DIR (one bare repository per URL): a later
+                         fetch downloads only what changed, and none at all for a commit the
+                         cache holds (the files are checked out again from it)
+  --ignore PATTERN       leave out files matching PATTERN (.sourceignore/gitignore syntax,
+                         repeatable), applied after the repository's .sourceignore files, as
+                         Flux's spec.ignore; it replaces Flux's default exclusions but the VCS ones
   -o, --output F         text (the artifact as JSON, the default), json or yaml
 
 Credentials are read only from the environment variables named here, never from the command line;
@@ -110,6 +146,10 @@ Examples:
     const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))
     const token = secretFrom(io, '--token-env', stringFlag(values, 'token-env'))
     const verify = await verifyOption(io, values, signal)
+    const ca = await caOption(io, values, signal)
+    const ignore = ignoreOption(values)
+    const cacheFlag = stringFlag(values, 'cache-dir')
+    if (cacheFlag === '') throw new UsageError('--cache-dir must name a directory', { code: 'CLI_FLAG_INVALID', details: { flag: '--cache-dir' } })
     const { fetchSource } = await import('@gitops-sdk/git-source')
     const cwd = io.cwd ?? process.cwd()
     const dir = resolve(cwd, out)
@@ -128,6 +168,9 @@ Examples:
         dir,
         lastRevision: stringFlag(values, 'last-revision'),
         verify,
+        ca,
+        ignore,
+        cacheDir: cacheFlag === undefined ? undefined : resolve(cwd, cacheFlag),
         auth: username === undefined && password === undefined && token === undefined ? undefined : { username, password, token },
         signal,
         onProgress: (event) => {

@@ -33,6 +33,13 @@ export async function fetchOci(url: string, context: { io: CliIO; values: FlagVa
   if (stringFlag(values, 'verify') !== undefined || (values['verify-key'] as unknown[] | undefined)?.length) {
     throw new UsageError('--verify and --verify-key are for git repositories, not oci:// artifacts', { code: 'CLI_FLAG_INVALID', details: { flag: '--verify' } })
   }
+  // An OCI pull is by digest already (the no-change check is --last-revision); the registry client
+  // speaks through the platform's fetch, which takes no extra CA.
+  for (const flag of ['ca', 'cache-dir'] as const) {
+    if (stringFlag(values, flag) !== undefined) {
+      throw new UsageError(`--${flag} is for git repositories, not oci:// artifacts`, { code: 'CLI_FLAG_INVALID', details: { flag: `--${flag}` } })
+    }
+  }
   const format = outputFormat(values.output)
   const ref = parseOciRef(stringFlag(values, 'ref'))
   const auth = registryAuth(io, values)

@@ -4,11 +4,11 @@ import { readFile, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { ApiRequestEvent, KubeClient } from '@gitops-sdk/apply'
 import type { KubeObject } from '@gitops-sdk/core'
-import type { AgeIdentity } from '@gitops-sdk/secrets'
+import type { AgeIdentity, KeyProvider } from '@gitops-sdk/secrets'
 import { debug } from '../context.js'
 import type { CliIO } from '../context.js'
 import { UsageError } from '../errors.js'
-import { kubeconfigPath, stringFlag } from '../flags.js'
+import { impersonationFlags, kubeconfigPath, secretFrom, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagValues } from '../flags.js'
 
 /**
@@ -45,12 +45,16 @@ export async function loadAgeIdentities(io: CliIO, files: readonly string[], sig
   return identities
 }
 
-/** Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and `--context`. */
+/**
+ * Connects to the cluster of `--kubeconfig` (else `KUBECONFIG`, else `~/.kube/config`) and
+ * `--context`, as `--as`/`--as-group` when given.
+ */
 export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KubeClient> {
+  const impersonate = impersonationFlags(values)
   const { createKubeClient } = await import('@gitops-sdk/apply')
   const kubeconfig = kubeconfigPath(io, values)
-  debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }) })
-  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), onRequest: logRequest(io), signal })
+  debug(io, 'loading kubeconfig', { kubeconfig, ...(stringFlag(values, 'context') === undefined ? {} : { context: stringFlag(values, 'context') }), ...(impersonate === undefined ? {} : { as: impersonate.user, asGroups: impersonate.groups }) })
+  return createKubeClient({ kubeconfig, context: stringFlag(values, 'context'), impersonate, onRequest: logRequest(io), signal })
 }
 
 /** Logs each API request at debug level: verb, method, URL (never credentials) and status code. */
@@ -85,4 +89,35 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
   const objects = await renderDirectory(path, { plainDirectories: true, signal, onRead: (file) => debug(io, 'reading file', { path: file }) }, io.cwd)
   debug(io, 'rendered', { path: input, objects: objects.length })
   return objects
+}
+
+/**
+ * The pgp key provider of `--pgp-key-file F` (repeatable): armored OpenPGP keys, private ones
+ * (`gpg --export-secret-keys --armor`) to open `sops.pgp` entries, public ones (`gpg --export
+ * --armor`) to encrypt for; a passphrase-protected private key is unlocked with the value of the
+ * environment variable `--pgp-passphrase-env` names. Undefined without any file.
+ */
+export async function loadPgpProvider(io: CliIO, values: FlagValues, signal: AbortSignal): Promise<KeyProvider | undefined> {
+  const files = stringListFlag(values, 'pgp-key-file')
+  const passphraseEnv = stringFlag(values, 'pgp-passphrase-env')
+  if (files.length === 0) {
+    if (passphraseEnv !== undefined) throw new UsageError('--pgp-passphrase-env needs --pgp-key-file', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--pgp-key-file' } })
+    return undefined
+  }
+  const passphrase = secretFrom(io, '--pgp-passphrase-env', passphraseEnv)
+  const privateKeys: string[] = []
+  const publicKeys: string[] = []
+  for (const file of files) {
+    debug(io, 'reading pgp keys', { file })
+    const text = await abortable(readFile(resolve(io.cwd ?? process.cwd(), file), { encoding: 'utf8', signal }), signal).catch((err: unknown) => {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code !== 'ENOENT' && code !== 'EISDIR') throw err
+      throw new UsageError(`${file}: no such file (--pgp-key-file)`, { code: 'CLI_FILE_NOT_FOUND', details: { path: file } })
+    })
+    if (text.includes('-----BEGIN PGP PRIVATE KEY BLOCK-----')) privateKeys.push(text)
+    else if (text.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----')) publicKeys.push(text)
+    else throw new UsageError(`${file}: holds no armored OpenPGP key block (--pgp-key-file takes gpg --export[-secret-keys] --armor output)`, { code: 'CLI_FLAG_INVALID', details: { flag: '--pgp-key-file', path: file } })
+  }
+  const { createPgpKeyProvider } = await import('@gitops-sdk/secrets')
+  return createPgpKeyProvider({ privateKeys, publicKeys, passphrase })
 }

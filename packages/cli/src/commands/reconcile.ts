@@ -3,7 +3,7 @@ import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-
 import { booleanFlag, debug, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
 import { createProgress, useColor } from '../terminal.js'
-import { conflictsFlag, durationFlag, integrityFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags, takeOverManagersFlag } from '../flags.js'
+import { conflictsFlag, durationFlag, impersonationFlags, integrityFlag, inventoryFlag, kubeconfigPath, kubeFlags, namespaceValue, parseRef, secretFrom, substituteFlags, takeOverManagersFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
 import { maskData, maskText, redactUrl, secretsOf } from '../redact.js'
 import { loadAgeIdentities, logRequest } from './options.js'
@@ -92,6 +92,8 @@ Flags:
   --dry-run=client       fetch, decrypt and render, list the objects; no cluster is contacted
   --kubeconfig K         kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C            kubeconfig context
+  --as USER               act as this user (Impersonate-User), as kubectl --as
+  --as-group GROUP        and as this group, repeatable (Impersonate-Group); needs --as
   -o, --output F         text (default), json or yaml: one status per reconcile (continuous:
                          one JSON line each, or YAML documents after ---)
 
@@ -149,6 +151,7 @@ Example:
       : await createKubeClient({
           kubeconfig,
           context: stringFlag(values, 'context'),
+          impersonate: impersonationFlags(values),
           onRequest: metrics === undefined && logged === undefined ? undefined : (r) => (metrics?.countApiRequest(r), logged?.(r)),
           signal,
         })

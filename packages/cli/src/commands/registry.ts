@@ -12,7 +12,9 @@ import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
 import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
+import { rotateCommand } from './rotate.js'
 import { statusCommand } from './status.js'
+import { updatekeysCommand } from './updatekeys.js'
 import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
@@ -23,6 +25,8 @@ export const commands: readonly Command[] = [
   pushCommand,
   decryptCommand,
   encryptCommand,
+  rotateCommand,
+  updatekeysCommand,
   applyCommand,
   diffCommand,
   reconcileCommand,

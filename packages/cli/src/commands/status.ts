@@ -34,6 +34,8 @@ Flags:
   -A, --all-namespaces  the inventories of every namespace (the default without --inventory)
   --kubeconfig K        kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C           kubeconfig context
+  --as USER              act as this user (Impersonate-User), as kubectl --as
+  --as-group GROUP       and as this group, repeatable (Impersonate-Group); needs --as
   -o, --output F        text (default), json or yaml
 
 Exit 0 when every inventory shown is Ready, 1 when one is not, 2 on error.

@@ -9,6 +9,7 @@ import type { ControllerMetrics } from '../controllerMetrics.js'
 import { createController } from '../createController.js'
 import type { ControllerLogger } from '../createJsonLogger.js'
 import { createEventRecorder } from '../eventRecorder.js'
+import { RECONCILE_REQUESTED_AT_ANNOTATION } from '../fluxReasons.js'
 import { createLeaderElector } from '../leaderElection.js'
 import type { LeaderElectionOutcome } from '../leaderElection.js'
 import { leaseNameFor } from '../sharding.js'
@@ -107,7 +108,7 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
   const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity, clock })
   const sources = createSourceStore({ client, cacheDir: options.cacheDir, now })
   const selection = { namespace: options.namespace, labelSelector: options.labelSelector }
-  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, ...selection }
+  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, ...selection }
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
   const repositories = createController({
@@ -193,6 +194,21 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       return elector.run(signal)
     },
   }
+}
+
+/**
+ * Flux's predicates of these two kinds: the generation changed, `requestedAt` changed, the object
+ * is being deleted, its labels changed (it may have left the shard), or a resync. Unlike the
+ * runtime's default, a finalizer the controller itself added enqueues nothing: the reconcile that
+ * added it goes on, and running it again would double every interval's schedule.
+ */
+function fluxPredicates(old: KubeObject, object: KubeObject): boolean {
+  if (old.metadata.resourceVersion === object.metadata.resourceVersion) return true
+  if (old.metadata.generation !== object.metadata.generation) return true
+  if (old.metadata.deletionTimestamp !== object.metadata.deletionTimestamp) return true
+  const requested = (o: KubeObject): unknown => o.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION]
+  if (requested(old) !== requested(object)) return true
+  return JSON.stringify(old.metadata.labels ?? null) !== JSON.stringify(object.metadata.labels ?? null)
 }
 
 function keyOf(object: KubeObject): string {

@@ -68,7 +68,7 @@ export async function startReplica(name: string, input: { dir: string; kubeconfi
   })
   let err = ''
   const waiters: { pattern: RegExp; done: () => void }[] = []
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString()
     for (const w of [...waiters]) {
       if (w.pattern.test(err)) {
@@ -77,7 +77,7 @@ export async function startReplica(name: string, input: { dir: string; kubeconfi
       }
     }
   })
-  child.stdout?.resume()
+  child.stdout.resume()
   const exited = new Promise<{ code: number | null; signal: string | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })))
   return {
     name,

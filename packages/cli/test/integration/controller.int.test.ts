@@ -137,12 +137,12 @@ spec:
     const commit = await repo.revParse('main')
     expect(repoStatus.artifact.revision).toBe(`main@sha1:${commit}`)
     expect(repoStatus.artifact.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
-    const status = JSON.parse(await kubectl(['get', 'kustomization', 'app', '-o', 'json'])).status
+    const status = JSON.parse(await kubectl(['get', 'kustomization', 'app', '-o', 'json'])).status as { lastAppliedRevision: string; inventory: { entries: { id: string }[] }; conditions: { type: string }[] }
     expect(status.lastAppliedRevision).toBe(`main@sha1:${commit}`)
-    expect(status.inventory.entries.map((e: { id: string }) => e.id).sort()).toEqual(['default_app-config__ConfigMap', 'default_web_apps_Deployment'])
-    expect(status.conditions.find((c: { type: string }) => c.type === 'Healthy')).toMatchObject({ status: 'True', reason: 'Succeeded' })
+    expect(status.inventory.entries.map((e) => e.id).sort()).toEqual(['default_app-config__ConfigMap', 'default_web_apps_Deployment'])
+    expect(status.conditions.find((c) => c.type === 'Healthy')).toMatchObject({ status: 'True', reason: 'Succeeded' })
     const events = await kubectl(['get', 'events', '--field-selector', 'involvedObject.kind=Kustomization,involvedObject.name=app', '-o', 'json'])
-    const reasons = JSON.parse(events).items.map((e: { reason: string }) => e.reason)
+    const reasons = (JSON.parse(events) as { items: { reason: string }[] }).items.map((e) => e.reason)
     expect(reasons).toContain('ReconciliationSucceeded')
     expect(reasons).toContain('Progressing')
     await kubectl(['get', 'configmap', 'app-config', 'dependent', 'kept'])

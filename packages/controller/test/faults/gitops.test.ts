@@ -22,7 +22,7 @@ const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace',
 const sentinel: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sentinel', namespace: 'team' }, data: { keep: 'me' } }
 
 function kustomization(name: string, namespace: string, spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace }, spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, ...spec } } as KubeObject
+  return { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name, namespace }, spec: { interval: '10m', path: './', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, ...spec } }
 }
 
 async function readyOf(namespace: string, name: string): Promise<{ reason: string; message: string }> {

@@ -16,6 +16,9 @@ export type ControllerErrorCode =
   | 'CONTROLLER_LEADERSHIP_LOST'
   | 'CONTROLLER_LISTEN_FAILED'
   | 'CONTROLLER_RECONCILE_FAILED'
+  | 'CONTROLLER_SOURCE_NOT_READY'
+  | 'CONTROLLER_ACCESS_DENIED'
+  | 'CONTROLLER_SECRET_INVALID'
 
 /**
  * An error of `@gitops-sdk/controller`. Callers branch on {@link GitOpsError.code}; API errors keep

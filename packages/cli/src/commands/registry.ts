@@ -4,12 +4,14 @@ import type { Command } from '../context.js'
 import { apiserverCommand } from './apiserver.js'
 import { applyCommand } from './apply.js'
 import { buildCommand } from './build.js'
+import { controllerCommand } from './controller.js'
 import { createCompletionCommand } from './completion.js'
 import { decryptCommand } from './decrypt.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
+import { installCommand } from './install.js'
 import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { rotateCommand } from './rotate.js'
@@ -31,6 +33,8 @@ export const commands: readonly Command[] = [
   diffCommand,
   reconcileCommand,
   statusCommand,
+  controllerCommand,
+  installCommand,
   apiserverCommand,
   versionCommand,
   createCompletionCommand(() => commands),

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// The GitOps controller at Flux's benchmark shape (flux-benchmark, issue 14): one GitRepository and
+// N Kustomizations (default 1,000), each applying a Deployment scaled to zero, a ServiceAccount, a
+// Service and an Ingress, all created at once; measured: the time until every Kustomization is
+// Ready, the controller's peak RSS, and the controller CPU of one no-change interval over all of
+// them. The API server runs in its own process, the controller (`gitops controller`) in another.
+//
+//   node scripts/run.mjs build && node bench/run.mjs controller [kustomizations, default 1000] [concurrent, default 10]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { applyAll, createKubeClient } from '../packages/apply/dist/index.js'
+import { stringifyObjects } from '../packages/core/dist/index.js'
+import { fluxCrds } from '../packages/flux/dist/index.js'
+import { createRepository, startGitServer } from '../packages/git-source/dist/testing.js'
+
+const count = Number(process.argv[2] ?? 1000)
+const concurrent = Number(process.argv[3] ?? 10)
+const intervalSeconds = 60
+const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-controller-'))
+const kubeconfig = join(dir, 'kubeconfig')
+const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+const load = loadavg()[0].toFixed(1)
+
+const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
+await new Promise((resolve, reject) => {
+  server.stdout.once('data', resolve)
+  server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
+})
+
+const app = [
+  { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: 'bench' }, spec: { replicas: 0, selector: { matchLabels: { app: 'app' } }, template: { metadata: { labels: { app: 'app' } }, spec: { serviceAccountName: 'app', containers: [{ name: 'app', image: 'ghcr.io/stefanprodan/podinfo:6.7.0', ports: [{ containerPort: 9898 }] }] } } } },
+  { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'bench' } },
+  { apiVersion: 'v1', kind: 'Service', metadata: { name: 'app', namespace: 'bench' }, spec: { selector: { app: 'app' }, ports: [{ port: 80, targetPort: 9898 }] } },
+  {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'app', namespace: 'bench' },
+    spec: { rules: [{ host: 'app.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app', port: { number: 80 } } } }] } }] },
+  },
+]
+const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
+await repo.commit({ 'app/app.yaml': stringifyObjects(app) })
+const git = await startGitServer({ root: join(dir, 'repos') })
+
+const client = await createKubeClient({ kubeconfig, maxConnections: 32 })
+await applyAll([...fluxCrds(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }], { client, fieldManager: 'bench' })
+
+const controller = spawn(process.execPath, [bin, 'controller', '--kubeconfig', kubeconfig, '--concurrent', String(concurrent), '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-level', 'warn'], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+  env: { ...process.env, HOME: dir },
+})
+let controllerErr = ''
+const metricsUrl = await new Promise((resolve, reject) => {
+  controller.stderr.on('data', (chunk) => {
+    controllerErr += chunk.toString()
+    const m = /metrics on (http:\/\/[0-9.:]+)/.exec(controllerErr)
+    if (m) resolve(m[1])
+  })
+  controller.once('exit', (code) => reject(new Error(`controller exited with ${code}: ${controllerErr}`)))
+})
+
+const source = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'fleet', namespace: 'bench' }, spec: { interval: `${intervalSeconds}s`, url: `${git.url}/fleet`, ref: { branch: 'main' } } }
+const kustomizations = Array.from({ length: count }, (_, i) => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: `app-${i}`, namespace: 'bench' },
+  spec: { interval: `${intervalSeconds}s`, path: './app', prune: true, namePrefix: `k${i}-`, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+}))
+
+/** CPU seconds (user + system) the controller process used so far. */
+function cpuSeconds() {
+  const fields = readFileSync(`/proc/${controller.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+function peakRssMiB() {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${controller.pid}/status`, 'utf8'))
+  return Number(m[1]) / 1024
+}
+async function reconciles() {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text()
+  let total = 0
+  for (const m of text.matchAll(/^controller_runtime_reconcile_total\{[^}]*controller="kustomization"[^}]*\} (\d+)/gm)) total += Number(m[1])
+  return total
+}
+async function readyCount() {
+  let ready = 0
+  let next
+  do {
+    const page = await client.list({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization', namespace: 'bench' }, { limit: 500, continue: next })
+    for (const k of page.items) if (k.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready++
+    next = page.continue
+  } while (next)
+  return ready
+}
+
+const cpuBefore = cpuSeconds()
+const t0 = performance.now()
+await applyAll([source, ...kustomizations], { client, fieldManager: 'bench' })
+const created = performance.now() - t0
+let ready = 0
+while ((ready = await readyCount()) < count) {
+  if (controller.exitCode !== null) throw new Error(`controller exited: ${controllerErr}`)
+  await new Promise((r) => setTimeout(r, 500))
+}
+const allReady = performance.now() - t0
+const cpuFirst = cpuSeconds() - cpuBefore
+const reconcilesFirst = await reconciles()
+
+// One no-change interval: every Kustomization (and the GitRepository) runs once more, on its
+// interval, finding the source unchanged and nothing drifted.
+const cpuStart = cpuSeconds()
+await new Promise((r) => setTimeout(r, (intervalSeconds + 5) * 1000))
+const cpuInterval = cpuSeconds() - cpuStart
+const reconcilesInterval = (await reconciles()) - reconcilesFirst
+const peak = peakRssMiB()
+
+controller.kill('SIGTERM')
+await new Promise((r) => controller.once('exit', r))
+server.kill('SIGTERM')
+await git.stop()
+rmSync(dir, { recursive: true, force: true })
+
+console.log(`machine: ${cpus().length} cores, load average ${load} at the start, Node ${process.version}`)
+console.log(`${count} Kustomizations (4 objects each) + 1 GitRepository, --concurrent ${concurrent}`)
+console.log(`created (server-side apply of ${count + 1} objects): ${(created / 1000).toFixed(1)} s`)
+console.log(`all Ready after ${(allReady / 1000).toFixed(1)} s (from the start of the creation); ${ready} Ready; ${reconcilesFirst} reconciles`)
+console.log(`controller CPU until all Ready: ${cpuFirst.toFixed(1)} s`)
+console.log(`no-change interval (${intervalSeconds + 5} s window): ${reconcilesInterval} reconciles, controller CPU ${cpuInterval.toFixed(2)} s`)
+console.log(`controller peak RSS: ${peak.toFixed(0)} MiB`)
+writeFileSync(1, '')

@@ -1,0 +1,198 @@
+// kustomize-controller's Kustomization work, through the reconcile package with Flux's semantics:
+// the finalizer and `deletionPolicy`, `suspend`, the lockdown flags, `dependsOn`, the shared
+// source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
+import type { KubeClient } from '@gitops-sdk/apply'
+import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
+import { parseDuration } from '@gitops-sdk/flux'
+import type { GitRepository, Kustomization, KustomizationStatus } from '@gitops-sdk/flux'
+import { createReconcileSteps, kustomizationProgressing, kustomizationReconcile, kustomizationStatus, reconcile } from '@gitops-sdk/reconcile'
+import type { ReconcileState, ReconcileSteps } from '@gitops-sdk/reconcile'
+import type { ReconcileContext, ReconcileResult } from '../createController.js'
+import { addFinalizer, hasFinalizer } from '../finalizers.js'
+import { FluxReason } from '../fluxReasons.js'
+import { reconcileRequestedAt } from '../updateStatus.js'
+import { finalizeKustomization } from './finalizeKustomization.js'
+import { inventoryOfStatus } from './inventoryOfStatus.js'
+import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
+import type { SourceStore } from './sourceStore.js'
+import type { ClientRequest } from './createClientFactory.js'
+import { writeFluxStatus } from './writeStatus.js'
+
+/** What the Kustomization reconcile needs. */
+export interface KustomizationReconcilerInput {
+  readonly kubeClient: KubeClient
+  readonly clientFactory?: ((request: ClientRequest & { readonly signal?: AbortSignal | undefined }) => Promise<KubeClient>) | undefined
+  readonly sources: SourceStore
+  /** The GitRepository `namespace/name`, from the cache or the API. */
+  readonly gitRepository: (key: string, signal: AbortSignal) => Promise<GitRepository | undefined>
+  /** A Kustomization `namespace/name` from the cache. */
+  readonly kustomization: (key: string) => KubeObject | undefined
+  /** Told when a Kustomization became Ready, to enqueue the ones depending on it. */
+  readonly onReady: (key: string) => void
+  readonly noCrossNamespaceRefs: boolean
+  readonly defaultServiceAccount?: string | undefined
+  readonly fieldManager: string
+  readonly statusFieldManager?: string | undefined
+  /** Delay before a Kustomization whose dependencies are not ready is tried again (Flux's `--requeue-dependency`). */
+  readonly requeueDependency: number
+  readonly now: () => Date
+}
+
+/** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
+export function kustomizationReconciler(input: KustomizationReconcilerInput): (context: ReconcileContext) => Promise<ReconcileResult> {
+  const states = new Map<string, ReconcileState>()
+  return async (context) => {
+    const { key, signal, client, recorder, log } = context
+    let object = context.object
+    if (object === undefined) {
+      states.delete(key)
+      return undefined
+    }
+    const ref = { namespace: context.namespace, name: context.name }
+    const clientFor = async (k: Kustomization): Promise<KubeClient> => {
+      const serviceAccountName = k.spec.serviceAccountName ?? (k.spec.kubeConfig === undefined ? input.defaultServiceAccount : undefined)
+      if ((serviceAccountName === undefined && k.spec.kubeConfig === undefined) || input.clientFactory === undefined) return input.kubeClient
+      return input.clientFactory({ namespace: context.namespace, serviceAccountName, kubeConfig: k.spec.kubeConfig, signal })
+    }
+    if (typeof object.metadata.deletionTimestamp === 'string') {
+      states.delete(key)
+      if (!hasFinalizer(object, FLUX_FINALIZER)) return undefined
+      const k = object as unknown as Kustomization
+      await finalizeKustomization(k, { client, kubeClient: await clientFor(k), recorder, signal, log })
+      return undefined
+    }
+    if (!hasFinalizer(object, FLUX_FINALIZER)) object = await addFinalizer(KUSTOMIZATION_RESOURCE, object, { finalizer: FLUX_FINALIZER, client, signal })
+    let k = object as unknown as Kustomization
+    if (k.spec.suspend === true) {
+      log.info('Reconciliation is suspended for this object')
+      return undefined
+    }
+    if (input.defaultServiceAccount !== undefined && k.spec.serviceAccountName === undefined && k.spec.kubeConfig === undefined) {
+      k = { ...k, spec: { ...k.spec, serviceAccountName: input.defaultServiceAccount } }
+    }
+    const requestedAt = reconcileRequestedAt(object)
+    const generation = object.metadata.generation
+    const previous = statusOf(object)
+    const write = (compute: (live: KubeObject) => KubeMap): Promise<KubeObject | undefined> =>
+      writeFluxStatus(KUSTOMIZATION_RESOURCE, ref, { client, signal, fieldManager: input.statusFieldManager, compute })
+    const fail = async (reason: string, message: string, retryAfter: number): Promise<ReconcileResult> => {
+      await write((live) => {
+        const status = kustomizationStatus(
+          { name: context.name, conditions: [{ type: 'Ready', status: 'False', reason, message, lastTransitionTime: input.now().toISOString() }], changeSet: { entries: [] }, drifted: [], durations: {}, finishedAt: input.now().toISOString() },
+          { previous: statusOf(live), requestedAt },
+        )
+        return status as unknown as KubeMap
+      })
+      await recorder.record(object, { type: 'Warning', reason, message }, { signal })
+      return { requeueAfter: retryAfter }
+    }
+    const sourceNamespace = k.spec.sourceRef.namespace ?? context.namespace
+    const retryInterval = durationOr(k.spec.retryInterval ?? k.spec.interval)
+    if (input.noCrossNamespaceRefs && sourceNamespace !== context.namespace) {
+      return fail('AccessDenied', `can't access '${k.spec.sourceRef.kind}/${sourceNamespace}/${k.spec.sourceRef.name}', cross-namespace references have been blocked`, retryInterval)
+    }
+    const notReady = (k.spec.dependsOn ?? [])
+      .map((d) => `${d.namespace ?? context.namespace}/${d.name}`)
+      .filter((dep) => !dependencyReady(input.kustomization(dep)))
+    if (notReady.length > 0) {
+      const message = `Dependencies do not meet ready condition (${notReady.join(', ')}), retrying in ${Math.round(input.requeueDependency / 1000)}s`
+      await write((live) => kustomizationStatus(emptyStatus(context.name, input.now()), { previous: statusOf(live), dependenciesNotReady: notReady, requestedAt }) as unknown as KubeMap)
+      log.info(message)
+      await recorder.record(object, { type: 'Normal', reason: FluxReason.DependencyNotReady, message }, { signal })
+      return { requeueAfter: input.requeueDependency }
+    }
+    let mapped
+    try {
+      mapped = await kustomizationReconcile(k, {
+        client: input.kubeClient,
+        clientFactory: input.clientFactory === undefined ? undefined : async (request) => input.clientFactory?.({ ...request, signal }) ?? input.kubeClient,
+        resolveSource: async () => ({ url: '' }),
+        inventory: { namespace: context.namespace, name: context.name },
+        signal,
+      })
+    } catch (error) {
+      if (signal.aborted) throw error
+      return fail(FluxReason.ReconciliationFailed, messageOf(error), retryInterval)
+    }
+    const sourceKey = `${sourceNamespace}/${k.spec.sourceRef.name}`
+    let artifact = input.sources.get(sourceKey)
+    if (artifact === undefined) {
+      const repository = await input.gitRepository(sourceKey, signal)
+      if (repository === undefined) return fail(FluxReason.ArtifactFailed, `Source '${k.spec.sourceRef.kind}/${sourceKey}' not found`, retryInterval)
+      if (repository.spec.suspend !== true) {
+        try {
+          artifact = (await input.sources.fetch(repository, signal)).artifact
+        } catch (error) {
+          if (signal.aborted) throw error
+          return fail(FluxReason.ArtifactFailed, `Source artifact not found, retrying in ${Math.round(retryInterval / 1000)}s: ${messageOf(error)}`, retryInterval)
+        }
+      }
+      if (artifact === undefined) return fail(FluxReason.ArtifactFailed, `Source '${k.spec.sourceRef.kind}/${sourceKey}' is suspended and has no artifact`, retryInterval)
+    }
+    const current = artifact
+    const state = states.get(key)
+    const routine = state !== undefined && previous.lastAppliedRevision === current.revision && previous.observedGeneration === generation && requestedAt === previous.lastHandledReconcileAt
+    if (!routine) {
+      await write((live) => kustomizationProgressing(statusOf(live), { revision: current.revision, timeout: mapped.spec.timeout, now: input.now() }) as unknown as KubeMap)
+    }
+    const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, onWarning: (message) => log.warn(message) })
+    const steps: ReconcileSteps = {
+      ...wired,
+      fetch: async ({ lastRevision }) => (lastRevision === current.revision ? { unchanged: true, revision: current.revision } : { revision: current.revision, digest: current.digest, fs: current.fs }),
+      // The inventory lives in `.status.inventory`, as Flux keeps it: no ConfigMap is written.
+      loadInventory: async () => inventoryOfStatus(statusOf(await client.get(KUSTOMIZATION_RESOURCE, ref, { signal }) ?? object)),
+      saveInventory: async () => undefined,
+    }
+    const started = performance.now()
+    const result = await reconcile(mapped.spec, steps, { signal, previous: state })
+    states.set(key, result.state)
+    const healthChecked = mapped.spec.wait === true || (mapped.spec.healthChecks ?? []).length > 0
+    await write((live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap)
+    const ready = getCondition(result.status.conditions, 'Ready')
+    const revision = { 'kustomize.toolkit.fluxcd.io/revision': current.revision }
+    const changed = result.status.changeSet.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'skipped')
+    if (changed.length > 0) {
+      await recorder.record(object, { type: 'Normal', reason: FluxReason.Progressing, message: formatChangeSet({ entries: changed }), annotations: revision }, { signal })
+    }
+    if (ready?.status === 'True') {
+      const wasReady = getCondition(previous.conditions ?? [], 'Ready')?.status === 'True'
+      if (!wasReady || changed.length > 0 || previous.lastAppliedRevision !== current.revision) {
+        const seconds = ((performance.now() - started) / 1000).toFixed(3)
+        await recorder.record(object, { type: 'Normal', reason: FluxReason.ReconciliationSucceeded, message: `Reconciliation finished in ${seconds}s, next run in ${k.spec.interval}`, annotations: revision }, { signal })
+      }
+      input.onReady(key)
+      return { requeueAfter: mapped.interval }
+    }
+    await recorder.record(object, { type: 'Warning', reason: ready?.reason ?? FluxReason.ReconciliationFailed, message: ready?.message ?? 'reconciliation failed', annotations: revision }, { signal })
+    return { requeueAfter: mapped.retryInterval }
+  }
+}
+
+function statusOf(object: KubeObject): KustomizationStatus {
+  return (isKubeMap(object.status) ? object.status : {})
+}
+
+function emptyStatus(name: string, now: Date): Parameters<typeof kustomizationStatus>[0] {
+  return { name, conditions: [], changeSet: { entries: [] }, drifted: [], durations: {}, finishedAt: now.toISOString() }
+}
+
+/** Ready at the generation and revision it last attempted: what kustomize-controller asks of a dependency. */
+function dependencyReady(object: KubeObject | undefined): boolean {
+  if (object === undefined) return false
+  const status = statusOf(object)
+  const ready = getCondition(status.conditions ?? [], 'Ready')
+  return ready?.status === 'True' && status.observedGeneration === object.metadata.generation && status.lastAppliedRevision === status.lastAttemptedRevision
+}
+
+function durationOr(text: string): number {
+  try {
+    return parseDuration(text)
+  } catch {
+    return 60_000
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -20,7 +20,7 @@ export function helmLintErrors(dirs: readonly string[]): Promise<Map<string, str
   return new Promise((resolve, reject) => {
     execFile(helm, ['lint', ...dirs, '--kube-version', KUBE_VERSION], { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout) => {
       if (err !== null && stdout === '') {
-        reject(err)
+        reject(new Error(`helm lint failed: ${err.message}`))
         return
       }
       const out = new Map<string, string | undefined>()

@@ -3,6 +3,7 @@
 // charts/ (a directory or a .tgz), recursively.
 import type { FileSystem } from '@gitops-sdk/core'
 import type { ChartMetadata } from '../topLevel.js'
+import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
 import { YamlValuesError, parseYamlValue } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
@@ -44,9 +45,23 @@ export class LoadError extends Error {
 
 const ownFiles: ReadonlySet<string> = new Set(['Chart.yaml', 'values.yaml', 'values.schema.json', 'Chart.lock', 'requirements.yaml', 'requirements.lock'])
 
+/**
+ * A scalar read into one of Chart.yaml's string fields. sigs.k8s.io/yaml turns a YAML 1.1 bool or
+ * number bound for a string into its text (`off` is "false", `2.0` is "2"), as helm's loader does.
+ */
+function scalarText(v: GoValue | undefined): string | undefined {
+  if (typeof v === 'string') return v
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  if (typeof v === 'number') return sprintf('%v', [v])
+  return undefined
+}
+
 function str(m: GoMap, key: string): string | undefined {
-  const v = m.get(key)
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined
+  return scalarText(m.get(key))
+}
+
+function strings(v: GoValue | undefined): string[] {
+  return Array.isArray(v) ? v.map(scalarText).filter((x): x is string => x !== undefined) : []
 }
 
 function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[] } {
@@ -61,13 +76,15 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
   const version = str(v, 'version')
   if (name === undefined || name === '') throw new LoadError(`${path}: validation: chart.metadata.name is required`, path)
   if (version === undefined || version === '') throw new LoadError(`${path}: validation: chart.metadata.version is required`, path)
-  const list = (key: string): string[] => {
-    const l = v.get(key)
-    return Array.isArray(l) ? l.filter((x): x is string => typeof x === 'string') : []
-  }
+  const list = (key: string): string[] => strings(v.get(key))
   const ann = v.get('annotations')
   const annotations: Record<string, string> = Object.create(null) as Record<string, string>
-  if (ann instanceof Map) for (const [k, x] of ann) if (typeof x === 'string') annotations[k] = x
+  if (ann instanceof Map) {
+    for (const [k, x] of ann) {
+      const t = scalarText(x)
+      if (t !== undefined) annotations[k] = t
+    }
+  }
   const deps = v.get('dependencies')
   const dependencies: Dependency[] = []
   if (Array.isArray(deps)) {
@@ -80,7 +97,7 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
         version: str(d, 'version') ?? '',
         alias: str(d, 'alias') ?? '',
         condition: str(d, 'condition') ?? '',
-        tags: Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [],
+        tags: strings(tags),
         importValues: Array.isArray(iv) ? iv : [],
         enabled: true,
       })

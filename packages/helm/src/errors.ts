@@ -8,6 +8,7 @@ export type HelmErrorCode =
   | 'HELM_CHART_INVALID'
   | 'HELM_VALUES_INVALID'
   | 'HELM_MANIFEST_INVALID'
+  | 'HELM_DEPENDENCY_MISSING'
 
 /**
  * An error thrown by `@gitops-sdk/helm`. Template errors carry Go's message unchanged (`template:

@@ -1,10 +1,12 @@
-import { type FileSystem, nodeFs, readTextFile } from '@gitops-sdk/core'
+import { type FileSystem, nodeFs } from '@gitops-sdk/core'
 import { HelmError } from './errors.js'
 import { EngineError, type TemplateFile, renderTemplates } from './internal/engine.js'
 import { ManifestError, printManifests, sortManifests } from './internal/manifests.js'
-import { type ChartMetadata, capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
-import { type GoMap, type GoValue, typedMap } from './internal/template/values.js'
-import { YamlValuesError, parseYamlValue } from './internal/yamlValues.js'
+import { chartValues } from './internal/chart/coalesce.js'
+import { missingDependencies, processEnabled, processImportValues } from './internal/chart/dependencies.js'
+import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
+import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
+import { type GoMap, type GoValue, int64, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
 
 /** Options of {@link renderChart}. */
@@ -23,80 +25,19 @@ export interface RenderChartOptions {
   readonly values?: Readonly<Record<string, unknown>> | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
+  /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
+  readonly includeCrds?: boolean | undefined
   readonly signal?: AbortSignal | undefined
 }
 
-/** Files Helm's loader reads into the chart itself rather than `.Files`. */
-const chartOwnFiles: ReadonlySet<string> = new Set([
-  'Chart.yaml',
-  'values.yaml',
-  'values.schema.json',
-  'Chart.lock',
-  'requirements.yaml',
-  'requirements.lock',
-])
-
 interface Failure {
-  readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID'
+  readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID' | 'HELM_DEPENDENCY_MISSING'
   readonly path: string
   readonly cause?: unknown
 }
 
 function fail(failure: Failure, message: string): never {
   throw new HelmError({ code: failure.code, message, details: { path: failure.path }, cause: failure.cause })
-}
-
-function str(m: GoMap, key: string): string | undefined {
-  const v = m.get(key)
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined
-}
-
-function readMetadata(text: string, path: string): ChartMetadata {
-  let v: GoValue
-  try {
-    v = parseYamlValue(text, path)
-  } catch (err) {
-    fail({ code: 'HELM_CHART_INVALID', path, cause: err }, `${path}: not valid YAML: ${(err as Error).message}`)
-  }
-  if (!(v instanceof Map)) fail({ code: 'HELM_CHART_INVALID', path }, `${path}: must be a mapping`)
-  const name = str(v, 'name')
-  const version = str(v, 'version')
-  if (name === undefined || name === '') fail({ code: 'HELM_CHART_INVALID', path }, `${path}: validation: chart.metadata.name is required`)
-  if (version === undefined || version === '') fail({ code: 'HELM_CHART_INVALID', path }, `${path}: validation: chart.metadata.version is required`)
-  const list = (key: string): string[] => {
-    const l = v.get(key)
-    return Array.isArray(l) ? l.filter((x): x is string => typeof x === 'string') : []
-  }
-  const ann = v.get('annotations')
-  const annotations: Record<string, string> = Object.create(null) as Record<string, string>
-  if (ann instanceof Map) for (const [k, x] of ann) if (typeof x === 'string') annotations[k] = x
-  return {
-    name,
-    version,
-    apiVersion: str(v, 'apiVersion') ?? '',
-    appVersion: str(v, 'appVersion'),
-    description: str(v, 'description'),
-    type: str(v, 'type'),
-    home: str(v, 'home'),
-    icon: str(v, 'icon'),
-    kubeVersion: str(v, 'kubeVersion'),
-    deprecated: v.get('deprecated') === true,
-    keywords: list('keywords'),
-    sources: list('sources'),
-    annotations,
-  }
-}
-
-/** Helm's coalescing of user values over chart values: maps merge, null deletes. */
-function coalesce(base: GoMap, over: GoMap): GoMap {
-  const out: GoMap = new Map(base)
-  for (const [k, v] of over) {
-    const b = out.get(k)
-    if (v === null) out.delete(k)
-    else if (v instanceof Map && b instanceof Map) out.set(k, coalesce(b, v))
-    else out.set(k, v)
-  }
-  return out
 }
 
 function plainToGo(v: unknown): GoValue {
@@ -108,20 +49,57 @@ function plainToGo(v: unknown): GoValue {
     for (const k of Object.keys(v)) m.set(k, plainToGo((v as Record<string, unknown>)[k]))
     return m
   }
-  return typeof v === 'bigint' ? Number(v) : null
+  return typeof v === 'bigint' ? int64(v) : null
 }
 
-async function listFiles(fs: FileSystem, dir: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const out: string[] = []
-  const walk = async (d: string): Promise<void> => {
-    signal?.throwIfAborted()
-    for (const e of await fs.readdir(d)) {
-      const p = d === '' ? e.name : `${d}/${e.name}`
-      if (e.type === 'directory') await walk(p)
-      else if (e.type === 'file') out.push(p)
-    }
+/** Helm's ChartFullPath: `parent/charts/child`. */
+function fullPath(chart: Chart): string {
+  return chart.parent === undefined ? chart.meta.name : `${fullPath(chart.parent)}/charts/${chart.meta.name}`
+}
+
+interface Collected {
+  readonly capabilities: GoValue
+  readonly release: GoValue
+  readonly templates: TemplateFile[]
+  readonly data: Map<string, GoValue>
+}
+
+/** Helm's recAllTpls: every chart's templates under its full path, each with its own top-level object. */
+function collect(chart: Chart, values: GoValue, out: Collected): GoMap {
+  const subcharts: GoMap = new Map()
+  const next: GoMap = typedMap(new Map<string, GoValue>([
+    ['Capabilities', out.capabilities],
+    ['Chart', chartObject(chart.meta, chart.parent === undefined)],
+    ['Files', filesObject(chart.files)],
+    ['Release', out.release],
+    ['Subcharts', subcharts],
+    ['Values', values],
+  ]), 'common.Values')
+  const own = values instanceof Map ? values : new Map<string, GoValue>()
+  for (const child of chart.subcharts) {
+    const childValues = own.get(child.meta.name)
+    subcharts.set(child.meta.name, collect(child, typedMap(childValues instanceof Map ? childValues : new Map(), 'common.Values'), out))
   }
-  await walk(dir)
+  const base = fullPath(chart)
+  const library = chart.meta.type === 'library'
+  for (const t of chart.templates) {
+    // A library chart lends its partials; its other files are not templates at all.
+    if (library && !(t.name.split('/').pop() ?? '').startsWith('_')) continue
+    const name = `${base}/${t.name}`
+    out.templates.push({ name, text: t.text })
+    const template = typedMap(new Map<string, GoValue>([['BasePath', `${base}/templates`], ['Name', name]]), 'common.Values')
+    out.data.set(name, typedMap(new Map([...next, ['Template', template]]), 'common.Values'))
+  }
+  return next
+}
+
+/** Helm's CRDObjects: every `crds/*.{yaml,yml,json}` of the chart, then of its subcharts. */
+function crdObjects(chart: Chart): { source: string; content: string }[] {
+  const out: { source: string; content: string }[] = []
+  for (const [name, text] of chart.files) {
+    if (name.startsWith('crds/') && /\.(ya?ml|json)$/.test(name)) out.push({ source: `${fullPath(chart)}/${name}`, content: text })
+  }
+  for (const sub of chart.subcharts) out.push(...crdObjects(sub))
   return out
 }
 
@@ -144,57 +122,46 @@ async function listFiles(fs: FileSystem, dir: string, signal: AbortSignal | unde
 export async function renderChart(chart: string, options: RenderChartOptions = {}): Promise<RenderedChart> {
   const fs = options.fs ?? nodeFs(chart.startsWith('/') ? '/' : process.cwd())
   const root = chart.replace(/^\/+/, '').replace(/\/+$/, '')
-  const at = (p: string): string => (root === '' ? p : `${root}/${p}`)
   const signal = options.signal
   signal?.throwIfAborted()
-  let chartText: string
+  let loaded: Chart
   try {
-    chartText = await readTextFile(fs, at('Chart.yaml'))
+    loaded = await loadChartDir(fs, root, signal)
   } catch (err) {
-    fail({ code: 'HELM_CHART_INVALID', path: at('Chart.yaml'), cause: err }, `${at('Chart.yaml')}: cannot read the chart's Chart.yaml`)
-  }
-  const meta = readMetadata(chartText, at('Chart.yaml'))
-  let values: GoMap = new Map()
-  const valuesStat = await fs.stat(at('values.yaml'))
-  if (valuesStat?.type === 'file') {
-    const text = await readTextFile(fs, at('values.yaml'))
-    let v: GoValue
-    try {
-      v = parseYamlValue(text, at('values.yaml'))
-    } catch (err) {
-      if (err instanceof YamlValuesError) fail({ code: 'HELM_VALUES_INVALID', path: at('values.yaml'), cause: err }, `${at('values.yaml')}: ${err.message}`)
-      throw err
+    if (err instanceof LoadError) {
+      const code = /values\.yaml$/.test(err.path) ? 'HELM_VALUES_INVALID' : 'HELM_CHART_INVALID'
+      fail({ code, path: err.path, cause: err }, err.message)
     }
-    if (v instanceof Map) values = v
-    else if (v !== null) fail({ code: 'HELM_VALUES_INVALID', path: at('values.yaml') }, `${at('values.yaml')}: values must be a mapping`)
+    throw err
   }
-  if (options.values !== undefined) {
-    const over = plainToGo(options.values)
-    if (over instanceof Map) values = coalesce(values, over)
+  if (loaded.meta.type === 'library') fail({ code: 'HELM_CHART_INVALID', path: root }, `${root === '' ? loaded.meta.name : root}: library charts are not installable`)
+  const missing = missingDependencies(loaded)
+  if (missing.length > 0) {
+    fail(
+      { code: 'HELM_DEPENDENCY_MISSING', path: root },
+      `an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
+    )
   }
-  const templateFiles: TemplateFile[] = []
-  const otherFiles = new Map<string, string>()
-  const all = await listFiles(fs, root, signal)
-  for (const path of all) {
-    const rel = root === '' ? path : path.slice(root.length + 1)
-    signal?.throwIfAborted()
-    if (rel.startsWith('templates/')) {
-      templateFiles.push({ name: `${meta.name}/${rel}`, text: await readTextFile(fs, path) })
-    } else if (!chartOwnFiles.has(rel) && !rel.startsWith('charts/')) {
-      otherFiles.set(rel, await readTextFile(fs, path))
-    }
+  const user = options.values === undefined ? new Map<string, GoValue>() : plainToGo(options.values)
+  if (!(user instanceof Map)) fail({ code: 'HELM_VALUES_INVALID', path: root }, `${root}: values must be a mapping`)
+  let values: GoMap
+  try {
+    processEnabled(loaded, user, '')
+    processImportValues(loaded)
+    values = chartValues(loaded, user)
+  } catch (err) {
+    fail({ code: 'HELM_VALUES_INVALID', path: root, cause: err }, (err as Error).message)
   }
   typedMap(values, 'common.Values')
-  const top = (file: TemplateFile): GoValue =>
-    typedMap(new Map<string, GoValue>([
-      ['Capabilities', capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? [])],
-      ['Chart', chartObject(meta, true)],
-      ['Files', filesObject(otherFiles)],
-      ['Release', releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default')],
-      ['Subcharts', new Map()],
-      ['Template', typedMap(new Map<string, GoValue>([['BasePath', `${meta.name}/templates`], ['Name', file.name]]), 'common.Values')],
-      ['Values', values],
-    ]), 'common.Values')
+  const collected: Collected = {
+    capabilities: capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? []),
+    release: releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default'),
+    templates: [],
+    data: new Map(),
+  }
+  collect(loaded, values, collected)
+  const templateFiles = collected.templates
+  const top = (file: TemplateFile): GoValue => collected.data.get(file.name) ?? null
   let files: Map<string, string>
   try {
     files = renderTemplates(templateFiles, top, { strict: options.strict })
@@ -218,5 +185,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     }
     throw err
   }
-  return { manifests, files, text: printManifests(manifests) }
+  const crds = options.includeCrds === true ? crdObjects(loaded) : []
+  const crdText = crds.map((c) => `---\n# Source: ${c.source}\n${c.content}\n`).join('')
+  return { manifests, files, text: crdText + printManifests(manifests) }
 }

@@ -66,16 +66,20 @@ export function helmMessage(stderr: string): string {
     .replace(/\n$/, '')
 }
 
+/** Renders a chart directory through the SDK only. */
+export async function renderSdk(dir: string): Promise<ChartRun> {
+  try {
+    const r = await renderChart('', { fs: nodeFs(dir), kubeVersion: KUBE_VERSION, apiVersions: API_VERSIONS })
+    return { ok: true, text: r.text }
+  } catch (err) {
+    return { ok: false, text: (err as Error).message }
+  }
+}
+
 /** Renders a chart directory through both sides. */
 export async function renderBoth(dir: string): Promise<{ helm: ChartRun; sdk: ChartRun }> {
   const helm = await helmTemplate(dir)
-  let sdk: ChartRun
-  try {
-    const r = await renderChart('', { fs: nodeFs(dir), kubeVersion: KUBE_VERSION, apiVersions: API_VERSIONS })
-    sdk = { ok: true, text: r.text }
-  } catch (err) {
-    sdk = { ok: false, text: (err as Error).message }
-  }
+  const sdk = await renderSdk(dir)
   return { helm: { ok: helm.ok, text: helm.ok ? helm.stdout : helmMessage(helm.stderr) }, sdk }
 }
 

@@ -1,97 +1,16 @@
 // The lexer of Go's text/template, rewritten for TypeScript from the behaviour of Go 1.24's
 // text/template/parse/lex.go: same items, trim markers, comments and error texts.
 
-import { quote } from '@gitops-sdk/core/go'
 
-export type ItemType =
-  | 'error'
-  | 'bool'
-  | 'char'
-  | 'charConstant'
-  | 'complex'
-  | 'assign'
-  | 'declare'
-  | 'EOF'
-  | 'field'
-  | 'identifier'
-  | 'leftDelim'
-  | 'leftParen'
-  | 'number'
-  | 'pipe'
-  | 'rawString'
-  | 'rightDelim'
-  | 'rightParen'
-  | 'space'
-  | 'string'
-  | 'text'
-  | 'variable'
-  | 'comment'
-  // keywords
-  | 'block'
-  | 'break'
-  | 'continue'
-  | 'dot'
-  | 'define'
-  | 'else'
-  | 'end'
-  | 'if'
-  | 'range'
-  | 'nil'
-  | 'template'
-  | 'with'
+import { type Item, type ItemType, formatUnicode, goQuote, isAlphaNumeric, isSpace, keywords, scanNumberAt } from './items.js'
 
-export interface Item {
-  readonly typ: ItemType
-  /** Offset in UTF-16 code units of the item in the input. */
-  readonly pos: number
-  readonly val: string
-  readonly line: number
-}
-
-const keywords: ReadonlyMap<string, ItemType> = new Map<string, ItemType>([
-  ['.', 'dot'],
-  ['block', 'block'],
-  ['break', 'break'],
-  ['continue', 'continue'],
-  ['define', 'define'],
-  ['else', 'else'],
-  ['end', 'end'],
-  ['if', 'if'],
-  ['range', 'range'],
-  ['nil', 'nil'],
-  ['template', 'template'],
-  ['with', 'with'],
-])
-
-const keywordTypes: ReadonlySet<ItemType> = new Set(keywords.values())
-
-/** Whether an item is a keyword (Go prints those as `<val>`). */
-export function isKeyword(typ: ItemType): boolean {
-  return keywordTypes.has(typ)
-}
-
-/** Go's `item.String()`, used in "unexpected X in Y" messages. */
-export function itemString(item: Item): string {
-  if (item.typ === 'EOF') return 'EOF'
-  if (item.typ === 'error') return item.val
-  if (isKeyword(item.typ)) return `<${item.val}>`
-  if (item.val.length > 10) return `${goQuote(item.val).slice(0, 11)}...`
-  return goQuote(item.val)
-}
+export type { Item, ItemType } from './items.js'
+export { formatUnicode, goQuote, isKeyword, itemString } from './items.js'
 
 const leftDelim = '{{'
 const rightDelim = '}}'
 const leftComment = '/*'
 const rightComment = '*/'
-
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n'
-}
-
-function isAlphaNumeric(c: string | undefined): boolean {
-  if (c === undefined) return false
-  return c === '_' || /[\p{L}\p{Nd}]/u.test(c)
-}
 
 function hasLeftTrimMarker(s: string, at: number): boolean {
   return s[at] === '-' && isSpace(s[at + 1])
@@ -394,44 +313,11 @@ export function lex(input: string): Item[] {
     return true
   }
 
-  const accept = (valid: string): boolean => {
-    const c = peek()
-    if (c !== undefined && valid.includes(c)) {
-      next()
-      return true
-    }
-    return false
-  }
-  const acceptRun = (valid: string): void => {
-    while (accept(valid)) {
-      /* keep going */
-    }
-  }
-
   const scanNumber = (): boolean => {
-    accept('+-')
-    let digits = '0123456789_'
-    if (accept('0')) {
-      if (accept('xX')) digits = '0123456789abcdefABCDEF_'
-      else if (accept('oO')) digits = '01234567_'
-      else if (accept('bB')) digits = '01_'
-    }
-    acceptRun(digits)
-    if (accept('.')) acceptRun(digits)
-    if (digits.length === 11 && accept('eE')) {
-      accept('+-')
-      acceptRun('0123456789_')
-    }
-    if (digits.length === 23 && accept('pP')) {
-      accept('+-')
-      acceptRun('0123456789_')
-    }
-    accept('i')
-    if (isAlphaNumeric(peek())) {
-      next()
-      return false
-    }
-    return true
+    // A number holds no newline, so only the position moves.
+    const r = scanNumberAt(input, pos)
+    pos = r.end
+    return r.ok
   }
 
   const lexQuote = (): boolean => {
@@ -469,13 +355,3 @@ function countNewlines(s: string): number {
   for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++
   return n
 }
-
-/** Go's `%#U`: `U+0023 '#'`. */
-export function formatUnicode(cp: number): string {
-  const hex = cp.toString(16).toUpperCase().padStart(4, '0')
-  const printable = cp >= 0x20 && cp !== 0x7f && !(cp >= 0x80 && cp < 0xa0)
-  return printable ? `U+${hex} '${String.fromCodePoint(cp)}'` : `U+${hex}`
-}
-
-/** Go's `strconv.Quote` (core owns the port). */
-export const goQuote: (text: string) => string = quote

@@ -1,7 +1,7 @@
 // The parser of Go's text/template (text/template/parse/parse.go): same grammar, variable scoping,
 // function checks and error messages (`template: NAME:LINE: ...`).
-import { type Item, type ItemType, itemString, lex } from './lex.js'
-import { SyntaxError, numberFacets, unquote } from './literals.js'
+import { type Item, type ItemType, lex } from './lex.js'
+import { SyntaxError, numberFacets } from './literals.js'
 import {
   type ArgNode,
   type BranchNode,
@@ -15,9 +15,9 @@ import {
   type VariableNode,
   nodeString,
 } from './nodes.js'
+import { TokenReader } from './tokens.js'
 
-/** A parse failure, with Go's message. */
-export class ParseError extends Error {}
+export { ParseError } from './tokens.js'
 
 /** One named template: its body and where it was parsed. */
 export interface ParsedTemplate {
@@ -61,19 +61,18 @@ function isEmptyTree(n: Node): boolean {
   return n.type === 'comment'
 }
 
-class Parser {
-  private i = 0
+class Parser extends TokenReader {
   private vars: string[] = ['$']
   private rangeDepth = 0
-  private actionLine = 0
-  private lastLine = 1
   private readonly defined: ParsedTemplate[] = []
 
   constructor(
-    private readonly src: TreeSource,
-    private readonly items: Item[],
+    src: TreeSource,
+    items: Item[],
     private readonly hasFunction: (name: string) => boolean,
-  ) {}
+  ) {
+    super(src, items)
+  }
 
   parseFile(name: string): ParsedTemplate[] {
     const root = this.list(this.peek().pos)
@@ -119,65 +118,6 @@ class Parser {
     this.vars = savedVars
     this.rangeDepth = savedDepth
     this.add({ name, root, src: this.src })
-  }
-
-  // --- tokens
-
-  private next(): Item {
-    const item = this.items[this.i] ?? this.items[this.items.length - 1]
-    if (item === undefined) throw new ParseError('internal: no tokens')
-    if (this.i < this.items.length - 1) this.i++
-    else this.i = this.items.length
-    this.lastLine = item.line
-    return item
-  }
-  private backup(): void {
-    this.i--
-  }
-  private peek(): Item {
-    const item = this.items[Math.min(this.i, this.items.length - 1)]
-    if (item === undefined) throw new ParseError('internal: no tokens')
-    return item
-  }
-  private nextNonSpace(): Item {
-    let t = this.next()
-    while (t.typ === 'space') t = this.next()
-    return t
-  }
-  private peekNonSpace(): Item {
-    const t = this.nextNonSpace()
-    this.backup()
-    return t
-  }
-  private expect(typ: ItemType, context: string): Item {
-    const t = this.nextNonSpace()
-    if (t.typ !== typ) this.unexpected(t, context)
-    return t
-  }
-
-  private errorf(message: string): never {
-    throw new ParseError(`template: ${this.src.parseName}:${this.lastLine}: ${message}`)
-  }
-
-  private unexpected(token: Item, context: string): never {
-    if (token.typ === 'error') {
-      let extra = ''
-      if (this.actionLine !== 0 && this.actionLine !== token.line) {
-        extra = ` in action started at ${this.src.parseName}:${this.actionLine}`
-        if (token.val.endsWith(' action')) extra = extra.slice(' in action'.length)
-      }
-      this.errorf(`${itemString(token)}${extra}`)
-    }
-    this.errorf(`unexpected ${itemString(token)} in ${context}`)
-  }
-
-  private unquote(text: string): string {
-    try {
-      return unquote(text)
-    } catch (err) {
-      if (err instanceof SyntaxError) this.errorf(err.message)
-      throw err
-    }
   }
 
   // --- structure

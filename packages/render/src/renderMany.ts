@@ -42,7 +42,7 @@ export type RenderManyResult =
  * ```
  */
 export async function renderMany(roots: readonly string[], options: RenderManyOptions): Promise<RenderManyResult[]> {
-  if (!Array.isArray(roots) || roots.some((root) => typeof root !== 'string')) throw new TypeError('renderMany: roots must be an array of strings')
+  if (!isStringList(roots)) throw new TypeError('renderMany: roots must be an array of strings')
   if (typeof options !== 'object' || typeof options.fs !== 'object') throw new TypeError('renderMany: options.fs is required')
   const { onWarning, stopOnError, onResult, ...common } = options
   const results: RenderManyResult[] = []
@@ -61,4 +61,8 @@ export async function renderMany(roots: readonly string[], options: RenderManyOp
     if (result.error !== undefined && stopOnError === true) break
   }
   return results
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && (value as unknown[]).every((item) => typeof item === 'string')
 }

@@ -1,6 +1,8 @@
 import type * as ClientNode from '@kubernetes/client-node'
 import { ApplyError } from './errors.js'
+import { createDirectTransport, directConfig } from './internal/directTransport.js'
 import { HttpKubeClient } from './internal/httpKubeClient.js'
+import type { ClientSettings } from './internal/httpKubeClient.js'
 import { loadKubeConfig } from './internal/kubeconfig.js'
 import type { KubeConfigSource } from './internal/kubeconfig.js'
 import type { Transport } from './internal/transport.js'
@@ -75,6 +77,12 @@ export interface KubeClientOptions {
  * of the SDK that reads a kubeconfig, and only the one it is given (never `KUBECONFIG` or
  * `~/.kube`). Connections are kept alive and shared; discovery is cached per client.
  *
+ * A kubeconfig whose context needs only a server, its CA (or `insecure-skip-tls-verify`,
+ * `tls-server-name`), a bearer `token` and/or a client certificate is served over `node:https`
+ * without loading `@kubernetes/client-node` (whose import costs about a second); any other
+ * (exec or auth-provider plugins, token files, basic auth, `proxy-url`, a proxy variable in the
+ * environment, a given `kubeConfig`) goes through client-node as before.
+ *
  * Every request is bounded by `requestTimeout` (30 s by default) and by the `signal` of the call
  * that makes it: aborting the signal closes the request's connection at once.
  *
@@ -92,6 +100,13 @@ export interface KubeClientOptions {
 export async function createKubeClient(options: KubeClientOptions): Promise<KubeClient> {
   checkClientOptions(options)
   options.signal?.throwIfAborted()
+  // A kubeconfig of a server, its CA, a token and/or a client certificate needs none of
+  // client-node, whose import alone costs about a second; anything else goes through it.
+  const direct = directConfig(sourceOf(options), options.context)
+  if (direct !== undefined) {
+    const transport = createDirectTransport(direct, { headers: impersonationHeaders(options.impersonate), maxSockets: options.maxConnections ?? 16 })
+    return new HttpKubeClient(transport, settingsOf(options, direct.namespace))
+  }
   let mod: typeof ClientNode
   try {
     mod = await import('@kubernetes/client-node')
@@ -159,12 +174,16 @@ export async function createKubeClientWith(mod: typeof ClientNode, options: Kube
   } catch (cause) {
     throw invalid(`cannot set up the connection (${cause instanceof Error ? cause.message : String(cause)})`, cause)
   }
-  return new HttpKubeClient(transport, {
-    namespace: context.namespace ?? 'default',
+  return new HttpKubeClient(transport, settingsOf(options, context.namespace))
+}
+
+function settingsOf(options: KubeClientOptions, namespace: string | undefined): ClientSettings {
+  return {
+    namespace: namespace ?? 'default',
     onRequest: options.onRequest,
     retries: options.retries ?? 3,
     requestTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
-  })
+  }
 }
 
 function sourceOf(options: KubeClientOptions): KubeConfigSource {

@@ -82,7 +82,7 @@ describe('gitops', () => {
     const c = capture()
     expect(await main(['build', '--substitue', 'a=b', 'dir'], c.io)).toBe(2)
     expect(c.err()).toBe(
-      "gitops build: unknown flag --substitue; did you mean --substitute?\n\nUsage:\n  gitops build DIR [--substitute K=V]... [--substitute-from FILE] [--plain-dirs]\n\nRun 'gitops build --help' for every flag.\n",
+      "gitops build: unknown flag --substitue; did you mean --substitute?\n\nUsage:\n  gitops build DIR [--substitute K=V]... [--substitute-from FILE] [--plain-dirs]\n  gitops build DIR DIR... [flags]\n\nRun 'gitops build --help' for every flag.\n",
     )
     expect(c.out()).toBe('')
     const far = capture()

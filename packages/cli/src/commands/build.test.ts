@@ -113,10 +113,45 @@ describe('gitops build', () => {
     )
   })
 
+  it('builds several directories in one process, each labelled and separated, byte for byte what each alone prints', async () => {
+    const dir = tree({ ...app, 'other/kustomization.yaml': 'resources: [cm.yaml]\n', 'other/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n' })
+    const alone = await Promise.all(['prod', 'other'].map(async (d) => {
+      const c = capture(dir)
+      expect(await main(['build', d], c.io)).toBe(0)
+      return c.out()
+    }))
+    const c = capture(dir)
+    expect(await main(['build', 'prod', 'other'], c.io)).toBe(0)
+    expect(c.out()).toBe(`# Source: prod\n${alone[0]}---\n# Source: other\n${alone[1]}`)
+    expect(c.err()).toContain("prod: # Warning: 'commonLabels' is deprecated.")
+    const j = capture(dir)
+    expect(await main(['build', 'prod', 'other', '-o', 'json'], j.io)).toBe(0)
+    expect(JSON.parse(j.out())).toMatchObject([
+      { dir: 'prod', objects: [{ kind: 'ConfigMap', metadata: { name: 'prod-settings' } }] },
+      { dir: 'other', objects: [{ kind: 'ConfigMap', metadata: { name: 'other' } }] },
+    ])
+  })
+
+  it('builds the other directories when one fails, names the failed one, and exits 2; --fail-fast stops there', async () => {
+    const dir = tree({ ...app, 'broken/kustomization.yaml': 'resources: [missing.yaml]\n' })
+    const c = capture(dir)
+    expect(await main(['build', 'broken', 'prod', '-o', 'json'], c.io)).toBe(2)
+    const out = JSON.parse(c.out()) as { dir: string; objects?: unknown[]; error?: { code: string; message: string } }[]
+    expect(out.map((r) => r.dir)).toEqual(['broken', 'prod'])
+    expect(out[0]?.error).toMatchObject({ code: 'RENDER_FILE_NOT_FOUND', message: expect.stringContaining('missing.yaml') as unknown })
+    expect(out[1]?.objects).toHaveLength(1)
+    expect(c.err()).toMatch(/^gitops build: broken: .*missing\.yaml.*\[RENDER_FILE_NOT_FOUND\]$/m)
+    expect(c.err()).toContain('gitops build: 1 of 2 directories failed\n')
+    const t = capture(dir)
+    expect(await main(['build', 'broken', 'prod', '--fail-fast'], t.io)).toBe(2)
+    expect(t.out()).toBe('')
+    expect(t.err()).toContain('1 of 2 directories failed')
+  })
+
   it('refuses bad usage, exit 2', async () => {
     const c = capture(root)
     expect(await main(['build'], c.io)).toBe(2)
-    expect(c.err()).toBe('gitops build: build takes exactly one directory: gitops build DIR\n')
+    expect(c.err()).toBe('gitops build: build takes one or more directories: gitops build DIR...\n')
     const d = capture(root)
     expect(await main(['build', '.', '--substitute', 'novalue'], d.io)).toBe(2)
     expect(d.err()).toBe('gitops build: --substitute novalue: expected NAME=value\n')

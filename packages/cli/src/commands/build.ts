@@ -1,14 +1,16 @@
-import { debug, printResult } from '../context.js'
-import type { Command } from '../context.js'
+import type { KubeObject } from '@gitops-sdk/core'
+import { debug, describeError, EXIT_ERROR, EXIT_OK, printResult } from '../context.js'
+import type { CliIO, Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { booleanFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag, substituteFlags } from '../flags.js'
-import type { FlagSpec } from '../flags.js'
+import type { FlagSpec, OutputFormat } from '../flags.js'
 
 const flags = {
   substitute: { type: 'string', multiple: true },
   'substitute-from': { type: 'string' },
   'plain-dirs': { type: 'boolean', default: false },
   'load-restrictor': { type: 'string' },
+  'fail-fast': { type: 'boolean', default: false },
 } as const satisfies FlagSpec
 
 export const buildCommand: Command = {
@@ -19,6 +21,13 @@ export const buildCommand: Command = {
 
 Usage:
   gitops build DIR [--substitute K=V]... [--substitute-from FILE] [--plain-dirs]
+  gitops build DIR DIR... [flags]
+
+Several directories are built one after another in this one process (start-up is paid once, for
+CI jobs over many directories). Each directory's objects follow a \`# Source: DIR\` line, and the
+directories are separated by \`---\`; with -o json (or yaml) the output is a list of
+{dir, objects}, or {dir, error} for a directory that failed. A directory that fails is reported
+on stderr with its name and the others are still built; the exit code is then 2.
 
 Flags:
   --substitute K=V        a Flux post-build variable (repeatable; wins over --substitute-from)
@@ -28,18 +37,20 @@ Flags:
   --load-restrictor R     as kubectl kustomize's: LoadRestrictionsRootOnly (default) reads files only
                           in or below each kustomization's directory; LoadRestrictionsNone reads
                           them anywhere (as Flux builds, within its source)
+  --fail-fast             with several directories, stop at the first that fails
   -o, --output F          text (YAML, the default), json (a list of objects) or yaml
 
 Examples:
   gitops build clusters/prod
   gitops build apps/podinfo --substitute cluster_env=prod --substitute-from vars.env
+  gitops build apps/*/overlays/prod -o json
 `,
   flags,
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, flags)
     const format = outputFormat(values.output)
-    if (positionals.length !== 1) {
-      throw new UsageError('build takes exactly one directory: gitops build DIR', { code: positionals.length === 0 ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED' })
+    if (positionals.length === 0) {
+      throw new UsageError('build takes one or more directories: gitops build DIR...', { code: 'CLI_ARGUMENT_MISSING' })
     }
     loadRestrictor(stringFlag(values, 'load-restrictor'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
@@ -61,19 +72,70 @@ Examples:
       fileVariables = parseVariables(text, from)
     }
     const substituting = from !== undefined || Object.keys(variables).length > 0
-    const dir = path.resolve(io.cwd ?? process.cwd(), positionals[0] as string)
-    const objects = await renderDirectory(dir, {
+    const options = (dir: string): Parameters<typeof renderDirectory>[1] => ({
       plainDirectories: booleanFlag(values, 'plain-dirs'),
       loadRestrictions: loadRestrictor(stringFlag(values, 'load-restrictor')),
       substitute: substituting ? { variables: { ...fileVariables, ...variables } } : undefined,
-      onWarning: (w) => io.stderr.write(`${w}\n`),
+      onWarning: (w) => io.stderr.write(positionals.length === 1 ? `${w}\n` : `${dir}: ${w}\n`),
       onRead: (file) => debug(io, 'reading file', { path: file }),
       signal,
-    }, io.cwd)
-    debug(io, 'rendered', { path: positionals[0], objects: objects.length })
-    printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
-    return 0
+    })
+    if (positionals.length === 1) {
+      const dir = positionals[0] as string
+      const objects = await renderDirectory(path.resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
+      debug(io, 'rendered', { path: dir, objects: objects.length })
+      printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
+      return 0
+    }
+    return buildMany(positionals, { io, format, failFast: booleanFlag(values, 'fail-fast'), signal }, async (dir) => {
+      const objects = await renderDirectory(path.resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
+      debug(io, 'rendered', { path: dir, objects: objects.length })
+      return objects
+    })
   },
+}
+
+/** A directory's build in a batch: its objects, or the error that ended it. */
+type Built = { readonly dir: string; readonly objects: KubeObject[] } | { readonly dir: string; readonly error: { readonly code: string; readonly message: string } }
+
+/**
+ * Builds every directory in turn. Text output is written as each directory is built (a batch over
+ * thousands of directories holds one at a time); json and yaml print the list at the end. A failure
+ * is reported on stderr naming its directory, the rest are still built (unless `failFast`), and
+ * the exit code is then 2: a CI job learns every broken directory from one run.
+ */
+async function buildMany(
+  dirs: readonly string[],
+  run: { readonly io: CliIO; readonly format: OutputFormat; readonly failFast: boolean; readonly signal: AbortSignal },
+  build: (dir: string) => Promise<KubeObject[]>,
+): Promise<number> {
+  const { io, format } = run
+  const { stringifyObjects, isGitOpsError } = await import('@gitops-sdk/core')
+  const results: Built[] = []
+  let failed = 0
+  let first = true
+  for (const dir of dirs) {
+    run.signal.throwIfAborted()
+    try {
+      const objects = await build(dir)
+      if (format === 'text') {
+        io.stdout.write(`${first ? '' : '---\n'}# Source: ${dir}\n${stringifyObjects(objects)}`)
+        first = false
+      } else {
+        results.push({ dir, objects })
+      }
+    } catch (err) {
+      if (run.signal.aborted && err === run.signal.reason) throw err
+      failed += 1
+      io.stderr.write(`gitops build: ${dir}: ${describeError(err)}\n`)
+      io.onError?.(err)
+      results.push({ dir, error: { code: isGitOpsError(err) ? err.code : 'CLI_BUILD_FAILED', message: err instanceof Error ? err.message : String(err) } })
+      if (run.failFast) break
+    }
+  }
+  if (format !== 'text') printResult(io, { format, data: results, text: () => '' })
+  if (failed > 0) io.stderr.write(`gitops build: ${failed} of ${dirs.length} directories failed\n`)
+  return failed === 0 ? EXIT_OK : EXIT_ERROR
 }
 
 /** kubectl kustomize's `--load-restrictor` values, as render's `loadRestrictions`. */

@@ -80,7 +80,7 @@ const cases: readonly Case[] = [
   { name: 'an unknown command', argv: ['bulid', 'app'], code: 'CLI_UNKNOWN_COMMAND', subject: '"bulid"; did you mean build?' },
   { name: 'a missing positional', argv: ['apply', '--inventory', 'a/b'], code: 'CLI_ARGUMENT_MISSING', subject: 'gitops apply needs DIR, FILE or -' },
   { name: 'apply without --inventory', argv: ['apply', 'app'], code: 'CLI_ARGUMENT_MISSING', subject: '--inventory NS/NAME' },
-  { name: 'a second positional', argv: ['build', 'app', 'other'], code: 'CLI_ARGUMENT_UNEXPECTED', subject: 'exactly one directory' },
+  { name: 'a missing directory among several to build', argv: ['build', 'nope', 'nope-too'], code: 'RENDER', subject: 'nope-too' },
   { name: 'a completion for an unknown shell', argv: ['completion', 'tcsh'], code: 'CLI_ARGUMENT_UNEXPECTED', subject: 'tcsh: no completion for this shell' },
   { name: 'a missing file to apply', argv: ['apply', 'nope.yaml', '--inventory', 'a/b'], code: 'CLI_FILE_NOT_FOUND', subject: 'nope.yaml: no such file or directory' },
   { name: 'a missing file to diff', argv: ['diff', 'nope/'], code: 'CLI_FILE_NOT_FOUND', subject: 'nope/: no such file or directory' },

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Start-up of the gitops command as a whole process (issue 15): `gitops build` of a one-file
+// kustomization, `gitops --help` and `gitops version`, each against `node -e 0` (the floor every
+// Node program pays) and `kubectl kustomize` of the same directory, interleaved in one run.
+// Reports the median wall time, the time above `node -e 0` and peak RSS.
+//
+//   npm run build && node bench/run.mjs startup [runs, default 21]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { compare, fmtMs, fmtRss, loadLine, runOnce } from './process-timer.mjs'
+
+const runs = Number(process.argv[2] ?? '21')
+const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-startup-'))
+const root = join(dir, 'one')
+mkdirSync(root)
+writeFileSync(join(root, 'kustomization.yaml'), 'resources:\n- configmap.yaml\n')
+writeFileSync(join(root, 'configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: prod\n')
+
+const ours = runOnce([process.execPath, bin, 'build', root]).stdout.toString()
+const theirs = runOnce(['kubectl', 'kustomize', root]).stdout.toString()
+if (ours !== theirs) throw new Error(`gitops build and kubectl kustomize differ:\n${ours}\n---\n${theirs}`)
+
+console.log(`Start: ${loadLine()}`)
+const result = compare(
+  {
+    'node -e 0': { argv: [process.execPath, '-e', '0'] },
+    'gitops build DIR': { argv: [process.execPath, bin, 'build', root] },
+    'gitops --help': { argv: [process.execPath, bin, '--help'] },
+    'gitops version': { argv: [process.execPath, bin, 'version'] },
+    'kubectl kustomize DIR': { argv: ['kubectl', 'kustomize', root] },
+  },
+  { runs },
+)
+console.log(`End: ${loadLine()}; ${runs} interleaved runs each\n`)
+const floor = result['node -e 0'].median
+console.log('| process | median | above `node -e 0` | fastest | peak RSS |')
+console.log('|---|---|---|---|---|')
+for (const [name, r] of Object.entries(result)) {
+  console.log(`| \`${name}\` | ${fmtMs(r.median)} | ${name.startsWith('node') ? '' : `${(r.median - floor).toFixed(0)} ms`} | ${fmtMs(r.min)} | ${fmtRss(r.rss)} |`)
+}
+rmSync(dir, { recursive: true, force: true })

@@ -1,0 +1,204 @@
+// The transport createKubeClient uses without loading @kubernetes/client-node, for the kubeconfigs
+// most clusters hand out: a server with its CA (or insecure-skip-tls-verify), and a bearer token
+// and/or a client certificate. Importing client-node costs about a second of start-up (its
+// KubeConfig imports the whole generated API), which is most of a short `gitops apply`.
+//
+// Anything else the kubeconfig asks for (exec and auth-provider plugins, token files, basic auth,
+// proxies, impersonation in the file, extensions) is left to client-node: `directTransport`
+// returns undefined and the caller goes the client-node way, so those work exactly as before. So
+// does a file that does not parse or does not hold together (no such context, a cluster without a
+// server): client-node's path reports it with its usual messages.
+import { readFileSync } from 'node:fs'
+import { Agent as HttpAgent, request as httpRequest } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type { AgentOptions } from 'node:https'
+import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
+import { parseYamlValues } from '@gitops-sdk/core/yaml'
+import type { KubeConfigSource } from './kubeconfig.js'
+import type { RawResponse, Transport } from './transport.js'
+
+/** What the direct path needs of a kubeconfig's current context. */
+export interface DirectConfig {
+  readonly server: string
+  readonly namespace: string | undefined
+  readonly tls: AgentOptions
+  readonly token: string | undefined
+}
+
+// The keys the direct path understands; any other key sends the kubeconfig to client-node.
+const CLUSTER_KEYS = new Set(['server', 'certificate-authority', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name'])
+const USER_KEYS = new Set(['token', 'client-certificate', 'client-certificate-data', 'client-key', 'client-key-data'])
+const CONTEXT_KEYS = new Set(['cluster', 'user', 'namespace'])
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']
+
+type Entry = Readonly<Record<string, unknown>>
+interface Named {
+  readonly name: string
+  readonly body: Entry
+  /** Folder of the file it came from, for relative paths; undefined for YAML text. */
+  readonly base: string | undefined
+}
+
+/**
+ * The current context of a kubeconfig (files merged as kubectl merges a KUBECONFIG list, or YAML
+ * text) when the direct path can serve it; undefined when client-node must.
+ */
+export function directConfig(source: KubeConfigSource, context: string | undefined, env: NodeJS.ProcessEnv = process.env): DirectConfig | undefined {
+  if (source.type === 'object') return undefined
+  // client-node 1.x leaves proxy variables alone; behind one, keep exactly that behaviour.
+  if (PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '')) return undefined
+  try {
+    const files = source.type === 'yaml' ? [{ text: source.text, base: undefined }] : readFiles(source.paths)
+    if (files === undefined) return undefined
+    const clusters = new Map<string, Named>()
+    const users = new Map<string, Named>()
+    const contexts = new Map<string, Named>()
+    let current: string | undefined
+    for (const file of files) {
+      const docs = parseYamlValues(file.text, { source: 'kubeconfig', dialect: 'v2' })
+      if (docs.length !== 1) return undefined
+      const config = docs[0]?.value
+      if (!isEntry(config)) return undefined
+      const lists = [
+        [config.clusters, 'cluster', clusters],
+        [config.users, 'user', users],
+        [config.contexts, 'context', contexts],
+      ] as const
+      if (!lists.every(([list, key, into]) => collect(list, { key, base: file.base, into }))) return undefined
+      const named = config['current-context']
+      if (named !== undefined && named !== null && typeof named !== 'string') return undefined
+      if ((current === undefined || current === '') && typeof named === 'string' && named !== '') current = named
+    }
+    const chosen = context !== undefined && context !== '' ? context : current
+    const ctx = chosen === undefined ? undefined : contexts.get(chosen)
+    if (ctx === undefined || !onlyKeys(ctx.body, CONTEXT_KEYS)) return undefined
+    const clusterName = ctx.body.cluster
+    const userName = ctx.body.user
+    const namespace = ctx.body.namespace
+    if (typeof clusterName !== 'string' || (userName !== undefined && typeof userName !== 'string') || (namespace !== undefined && typeof namespace !== 'string')) return undefined
+    const cluster = clusters.get(clusterName)
+    const user = userName === undefined || userName === '' ? undefined : users.get(userName)
+    if (cluster === undefined || (userName !== undefined && userName !== '' && user === undefined)) return undefined
+    if (!onlyKeys(cluster.body, CLUSTER_KEYS) || (user !== undefined && !onlyKeys(user.body, USER_KEYS))) return undefined
+    return configOf(cluster, user, namespace === '' ? undefined : namespace)
+  } catch {
+    // Unreadable or malformed: client-node reads it again and says what is wrong, as it always has.
+    return undefined
+  }
+}
+
+function readFiles(paths: string): { text: string; base: string }[] | undefined {
+  const out: { text: string; base: string }[] = []
+  for (const path of paths.split(delimiter).filter((p) => p !== '')) {
+    let text: string
+    try {
+      text = readFileSync(path, 'utf8')
+    } catch (err) {
+      // A missing file is skipped, as kubectl skips it; any other failure is client-node's to report.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue
+      return undefined
+    }
+    out.push({ text, base: dirname(resolve(path)) })
+  }
+  return out.length === 0 ? undefined : out
+}
+
+/** Adds the named entries of a kubeconfig list; the first file to name one wins. False when malformed. */
+function collect(list: unknown, { key, base, into }: { readonly key: string; readonly base: string | undefined; readonly into: Map<string, Named> }): boolean {
+  if (list === undefined || list === null) return true
+  if (!Array.isArray(list)) return false
+  for (const item of list) {
+    if (!isEntry(item) || typeof item.name !== 'string' || item.name === '') return false
+    const body = item[key] ?? {}
+    if (!isEntry(body)) return false
+    if (!into.has(item.name)) into.set(item.name, { name: item.name, body, base })
+  }
+  return true
+}
+
+function configOf(cluster: Named, user: Named | undefined, namespace: string | undefined): DirectConfig | undefined {
+  const c = cluster.body
+  const server = c.server
+  if (typeof server !== 'string' || !/^https?:\/\/[^/]/.test(server)) return undefined
+  const tls: AgentOptions = {}
+  const ca = pem(c, 'certificate-authority', cluster.base)
+  if (ca === null) return undefined
+  if (ca !== undefined) tls.ca = ca
+  const insecure = c['insecure-skip-tls-verify']
+  if (insecure !== undefined && typeof insecure !== 'boolean') return undefined
+  if (insecure === true) tls.rejectUnauthorized = false
+  const serverName = c['tls-server-name']
+  if (serverName !== undefined && typeof serverName !== 'string') return undefined
+  if (serverName !== undefined && serverName !== '') tls.servername = serverName
+  let token: string | undefined
+  if (user !== undefined) {
+    const u = user.body
+    const cert = pem(u, 'client-certificate', user.base)
+    const key = pem(u, 'client-key', user.base)
+    if (cert === null || key === null || (cert === undefined) !== (key === undefined)) return undefined
+    if (cert !== undefined) tls.cert = cert
+    if (key !== undefined) tls.key = key
+    if (u.token !== undefined && typeof u.token !== 'string') return undefined
+    if (typeof u.token === 'string' && u.token !== '') token = u.token
+  }
+  return { server, namespace, tls, token }
+}
+
+/** A PEM of `name` (a file) or `name-data` (base64); undefined when neither, null when unusable. */
+function pem(entry: Entry, name: string, base: string | undefined): Buffer | undefined | null {
+  const data = entry[`${name}-data`]
+  if (data !== undefined && data !== '') return typeof data === 'string' ? Buffer.from(data, 'base64') : null
+  const file = entry[name]
+  if (file === undefined || file === '') return undefined
+  if (typeof file !== 'string') return null
+  if (!isAbsolute(file) && base === undefined) return null
+  return readFileSync(isAbsolute(file) ? file : resolve(base as string, file))
+}
+
+function onlyKeys(entry: Entry, allowed: ReadonlySet<string>): boolean {
+  return Object.keys(entry).every((key) => allowed.has(key))
+}
+
+function isEntry(value: unknown): value is Entry {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Sends raw requests straight over node:http(s), with one keep-alive pool of `maxSockets`. */
+export function createDirectTransport(config: DirectConfig, options: { readonly headers: Readonly<Record<string, string>>; readonly maxSockets: number }): Transport {
+  const secure = config.server.startsWith('https:')
+  const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
+  const agent = secure ? new HttpsAgent({ ...config.tls, ...common }) : new HttpAgent(common)
+  const send = secure ? httpsRequest : httpRequest
+  const base = config.server.replace(/\/+$/, '')
+  const fixed: Record<string, string> = { Accept: 'application/json', ...options.headers }
+  if (config.token !== undefined) fixed.Authorization = `Bearer ${config.token}`
+  return {
+    server: config.server,
+    send: (request) =>
+      new Promise<RawResponse>((done, fail) => {
+        const url = new URL(`${base}${request.path}`)
+        for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
+        const headers: Record<string, string | number> = { ...fixed }
+        const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
+        if (body !== undefined) {
+          headers['Content-Type'] = request.contentType ?? 'application/json'
+          headers['Content-Length'] = body.length
+        }
+        const req = send(url, { method: request.method, headers, agent, signal: request.signal }, (res: IncomingMessage) => {
+          const chunks: Buffer[] = []
+          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+          res.on('error', fail)
+          res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res) }))
+        })
+        req.on('error', fail)
+        req.end(body)
+      }),
+  }
+}
+
+function flatHeaders(res: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>
+  for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value
+  return out
+}

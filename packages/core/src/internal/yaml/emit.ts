@@ -495,14 +495,14 @@ class Emitter {
     if (first === ' ' || (first !== undefined && isBreak(first))) {
       this.writeIndicator(String(BEST_INDENT), VALUE_FLAGS)
     }
-    const chars = Array.from(value)
+    // Breaks are single UTF-16 units, so the last two units tell what the last two runes would.
     let chomp = ''
-    if (chars.length === 0) chomp = '-'
+    if (value.length === 0) chomp = '-'
     else {
-      const last = chars[chars.length - 1] as string
+      const last = value[value.length - 1] as string
       if (!isBreak(last)) chomp = '-'
-      else if (chars.length === 1) chomp = '+'
-      else if (isBreak(chars[chars.length - 2] as string)) chomp = '+'
+      else if (value.length === 1) chomp = '+'
+      else if (isBreak(value[value.length - 2] as string)) chomp = '+'
     }
     if (chomp !== '') this.writeIndicator(chomp, VALUE_FLAGS)
   }
@@ -631,12 +631,19 @@ function analyze(value: string): Analysis {
   }
   // Code point by code point, as go-yaml's runes (a lone surrogate counts as one).
   let precededByWhitespace = true
-  for (let i = 0; i < value.length; ) {
-    const c = value.codePointAt(i) as number
-    const end = i + (c > 0xffff ? 2 : 1)
-    const next = end < value.length ? value.codePointAt(end) : undefined
-    const followedByWhitespace = next === undefined || next === 0x20 || next === 0x09
-    const last = end >= value.length
+  const length = value.length
+  for (let i = 0; i < length; ) {
+    // A UTF-16 unit is the rune except at a high surrogate; the next unit is enough to tell
+    // whether whitespace follows.
+    let c = value.charCodeAt(i)
+    let end = i + 1
+    if (c >= 0xd800 && c <= 0xdbff) {
+      c = value.codePointAt(i) as number
+      if (c > 0xffff) end++
+    }
+    const next = end < length ? value.charCodeAt(end) : -1
+    const followedByWhitespace = next === -1 || next === 0x20 || next === 0x09
+    const last = end >= length
     if (i === 0) {
       switch (c) {
         case 0x23: // #

@@ -177,7 +177,7 @@ class Emitter {
         break
       }
     }
-    if (keys.length < 2) return keys
+    if (keys.length < 2 || inLetterOrder(keys)) return keys
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
     if (sorted === undefined) {
@@ -585,6 +585,21 @@ function isPrintable(cp: number): boolean {
     (cp >= 0xa0 && cp <= 0xd7ff) ||
     (cp >= 0xe000 && cp <= 0xfffd && cp !== 0xfeff)
   )
+}
+
+const lettersOnly = /^[A-Za-z]+$/
+
+/**
+ * Whether the keys are letters only and ascending already, as in most manifests written by tools:
+ * go-yaml v2's order is then the order of code units, and sorting would change nothing.
+ */
+function inLetterOrder(keys: readonly string[]): boolean {
+  let previous = ''
+  for (const key of keys) {
+    if (key <= previous || !lettersOnly.test(key)) return false
+    previous = key
+  }
+  return true
 }
 
 /** Whether the text holds a line break of any kind. */

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // git-source against native git on generated repositories served on loopback by git http-backend
 // (the package's own test server), clones written to tmpfs (/dev/shm).
-//   node bench/git-source.bench.mjs [FILES...] [--runs N] [--no-change]   default: 1000 10000, 5 runs
+//   node bench/git-source.bench.mjs [FILES...] [--runs N] [--no-change] [--compress well|poor|both] [--process-only]
+//   default: 1000 10000, 5 runs, well-compressing repositories only
 // Rows: cold shallow fetch to an in-memory artifact vs `git clone --depth 1 --no-checkout`; cold
 // shallow fetch with checkout vs `git clone --depth 1`; the no-change check vs `git ls-remote`, in
 // process and as a whole process (a node script, and `gitops fetch --last-revision`), with the
 // floors that are not ours (the server answering one GET, node starting); isomorphic-git's own
 // clone for reference; peak RSS of one fetch in a fresh process. --no-change runs only the
-// no-change rows.
+// no-change rows. --compress poor (or both) also builds repositories whose data blocks are random
+// base64 (a pack about as large as the files), and --process-only runs only the whole-process rows:
+// `gitops fetch --out DIR` against `git clone --depth 1`, and a node process doing the in-memory
+// fetch against `git clone --depth 1 --no-checkout`, with each side's peak RSS.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { get } from 'node:http'
@@ -23,6 +27,10 @@ const noChangeOnly = args.includes('--no-change')
 const runsAt = args.indexOf('--runs')
 const runs = runsAt < 0 ? 5 : Number(args[runsAt + 1])
 const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number)
+const compressAt = args.indexOf('--compress')
+const compress = compressAt < 0 ? 'well' : args[compressAt + 1]
+const kinds = compress === 'both' ? ['well', 'poor'] : [compress]
+const processOnly = args.includes('--process-only')
 if (sizes.length === 0) sizes.push(1000, 10000)
 const tmp = existsShm() ? '/dev/shm' : undefined
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -47,10 +55,13 @@ function fresh(prefix) {
 
 // A YAML manifest of about 1 KiB: a Deployment with a block of pseudo-random data, so that files
 // differ the way real manifests do and compress like text.
-function manifest(i, rnd) {
+function manifest(i, rnd, poor) {
   const app = `app-${String(Math.floor(i / 10)).padStart(4, '0')}`
   const name = `res-${i}`
-  const line = () => Array.from({ length: 64 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rnd() % 36]).join('')
+  // Poorly compressing: random base64 (the low bits of this generator repeat, so take high ones).
+  const line = poor
+    ? () => Array.from({ length: 64 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[(rnd() >>> 16) % 64]).join('')
+    : () => Array.from({ length: 64 }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[rnd() % 36]).join('')
   return `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -78,12 +89,12 @@ ${Array.from({ length: 10 }, () => `    ${line()}`).join('\n')}
 `
 }
 
-async function buildRepository(root, files) {
+async function buildRepository(root, files, kind = 'well') {
   let seed = 42
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648)
   const tree = {}
-  for (let i = 0; i < files; i++) tree[`apps/app-${String(Math.floor(i / 10)).padStart(4, '0')}/res-${i}.yaml`] = manifest(i, rnd)
-  const repo = await createRepository(root, { name: `fleet-${files}.git` })
+  for (let i = 0; i < files; i++) tree[`apps/app-${String(Math.floor(i / 10)).padStart(4, '0')}/res-${i}.yaml`] = manifest(i, rnd, kind === 'poor')
+  const repo = await createRepository(root, { name: `fleet-${files}${kind === 'poor' ? '-poor' : ''}.git` })
   await repo.commit(tree, { message: `${files} manifests` })
   await repo.git(['repack', '-adq'])
   return repo
@@ -169,10 +180,11 @@ const [base, cannedBase] = await new Promise((resolve, reject) => {
 })
 try {
   console.log(`git-source vs native git: ${runs} alternating rounds (medians, one warm-up round), tmpfs: ${tmp !== undefined}`)
-  for (const files of sizes) {
-    await buildRepository(root, files)
-    const url = `${base}/fleet-${files}.git`
-    console.log(`\n${files} files`)
+  for (const [files, kind] of sizes.flatMap((n) => kinds.map((k) => [n, k]))) {
+    await buildRepository(root, files, kind)
+    const url = `${base}/fleet-${files}${kind === 'poor' ? '-poor' : ''}.git`
+    const packBytes = spawnSync('sh', ['-c', `du -cb ${root}/fleet-${files}${kind === 'poor' ? '-poor' : ''}.git/objects/pack/*.pack | tail -1`], { encoding: 'utf8' }).stdout.split('\t')[0]
+    console.log(`\n${files} files, ${kind}-compressing (pack ${(Number(packBytes) / 1048576).toFixed(1)} MiB)`)
     console.log(`${'operation'.padEnd(50)} ${'ours'.padStart(11)}  ${'native'.padStart(11)}  ${'ratio'.padStart(7)}`)
 
     const cloneNative = (args) => () => {
@@ -192,6 +204,28 @@ try {
       } finally {
         rmSync(dir, { recursive: true, force: true })
       }
+    }
+    if (!noChangeOnly) {
+      // Whole processes, as users run them.
+      const cliFetch = () => {
+        const dir = fresh('gitops-bench-cli-')
+        try {
+          return time(process.execPath, [cli, 'fetch', url, '--out', join(dir, 'c')])
+        } finally {
+          rmSync(dir, { recursive: true, force: true })
+        }
+      }
+      const memoryProcess = () => time(process.execPath, [join(here, 'git-source-child.mjs'), url])
+      row('gitops fetch --out DIR vs git clone --depth 1 (processes)', await pair(cliFetch, cloneNative([])))
+      row('in-memory fetch (node process) vs --no-checkout', await pair(memoryProcess, cloneNative(['--no-checkout'])))
+      const peaks = fresh('gitops-bench-peaks-')
+      const cliPeak = peak(process.execPath, [cli, 'fetch', url, '--out', join(peaks, 'o')])
+      const memPeak = peak(process.execPath, [join(here, 'git-source-child.mjs'), url])
+      const gitPeak = peak('git', ['clone', '--quiet', '--depth', '1', url, join(peaks, 'n')])
+      const gitPeakNoCheckout = peak('git', ['clone', '--quiet', '--depth', '1', '--no-checkout', url, join(peaks, 'm')])
+      rmSync(peaks, { recursive: true, force: true })
+      console.log(`peak RSS: gitops fetch ${mib(cliPeak)} vs git clone ${mib(gitPeak)}; in-memory ${mib(memPeak)} vs --no-checkout ${mib(gitPeakNoCheckout)}`)
+      if (processOnly) continue
     }
     if (!noChangeOnly) {
       row('fetch, in-memory artifact vs --no-checkout', await pair(fetchOurs(false), cloneNative(['--no-checkout'])))

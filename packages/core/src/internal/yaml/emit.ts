@@ -74,7 +74,8 @@ const asValue: Context = { root: false, sequence: false, mapping: true, simpleKe
 
 class Emitter {
   private readonly cache: EmitCache
-  private readonly out: string[] = []
+  /** The text so far: appending to one string (a rope in V8) beats an array of pieces joined at the end. */
+  private out = ''
   /** Keys and indexes from the root to the node being written, for error messages. */
   private readonly path: (string | number)[] = []
   private column = 0
@@ -91,7 +92,7 @@ class Emitter {
   }
 
   finish(): string {
-    return this.out.join('')
+    return this.out
   }
 
   node(value: unknown, context: Context): void {
@@ -176,7 +177,7 @@ class Emitter {
         break
       }
     }
-    if (keys.length < 2) return keys
+    if (keys.length < 2 || inLetterOrder(keys)) return keys
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
     if (sorted === undefined) {
@@ -200,7 +201,7 @@ class Emitter {
    */
   private simpleScalar(value: string): void {
     if (!this.whitespace) this.put(' ')
-    this.out.push(value)
+    this.out += value
     this.column += value.length
     this.whitespace = false
     this.indention = false
@@ -254,12 +255,12 @@ class Emitter {
   }
 
   private put(text: string): void {
-    this.out.push(text)
+    this.out += text
     this.column += 1
   }
 
   private putBreak(): void {
-    this.out.push('\n')
+    this.out += '\n'
     this.column = 0
   }
 
@@ -268,7 +269,7 @@ class Emitter {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) this.putBreak()
     if (this.column < indent) {
       const n = indent - this.column
-      this.out.push(n < SPACES.length ? (SPACES[n] as string) : ' '.repeat(n))
+      this.out += n < SPACES.length ? (SPACES[n] as string) : ' '.repeat(n)
       this.column = indent
     }
     this.whitespace = true
@@ -278,7 +279,7 @@ class Emitter {
   /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
   private writeIndicator(indicator: string, flags: IndicatorFlags): void {
     if (flags[0] && !this.whitespace) this.put(' ')
-    this.out.push(indicator)
+    this.out += indicator
     this.column += indicator.length
     this.whitespace = flags[1]
     this.indention = this.indention && flags[2]
@@ -288,26 +289,35 @@ class Emitter {
     if (!this.whitespace) this.put(' ')
     if (!value.includes(' ')) {
       // Fast path: without a space there is nowhere to fold (plain scalars hold no line breaks).
-      this.out.push(value)
+      this.out += value
       this.column += codePointLength(value)
     } else {
-      const chars = Array.from(value)
+      // yaml_emitter_write_plain_scalar, written a run of characters at a time rather than one by
+      // one; the column counts code points as go-yaml does.
       let spaces = false
-      for (let i = 0; i < chars.length; i++) {
-        const c = chars[i] as string
-        if (c === ' ') {
-          if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ') {
+      let start = 0
+      let column = this.column
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i)
+        if (c === 0x20) {
+          if (allowBreaks && !spaces && column > BEST_WIDTH && value.charCodeAt(i + 1) !== 0x20) {
+            this.out += value.slice(start, i)
+            this.column = column
+            this.indention = false
             this.writeIndent()
+            column = this.column
+            start = i + 1
           } else {
-            this.put(c)
+            column++
           }
           spaces = true
         } else {
-          this.put(c)
-          this.indention = false
+          if (c < 0xd800 || c > 0xdbff) column++
           spaces = false
         }
       }
+      this.out += value.slice(start)
+      this.column = column
     }
     this.whitespace = false
     this.indention = false
@@ -315,6 +325,10 @@ class Emitter {
 
   private writeSingleQuoted(value: string, allowBreaks: boolean): void {
     this.writeIndicator("'", QUOTE_FLAGS)
+    if (!hasBreakCode(value)) {
+      this.writeSingleQuotedLine(value, allowBreaks)
+      return
+    }
     const chars = Array.from(value)
     let spaces = false
     let breaks = false
@@ -346,11 +360,49 @@ class Emitter {
     this.indention = false
   }
 
+  /** {@link writeSingleQuoted} of a text without line breaks, a run of characters at a time. */
+  private writeSingleQuotedLine(value: string, allowBreaks: boolean): void {
+    let spaces = false
+    let start = 0
+    let column = this.column
+    const last = value.length - 1
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i)
+      if (c === 0x20) {
+        if (allowBreaks && !spaces && column > BEST_WIDTH && i > 0 && i < last && value.charCodeAt(i + 1) !== 0x20) {
+          this.out += value.slice(start, i)
+          this.column = column
+          this.indention = false
+          this.writeIndent()
+          column = this.column
+          start = i + 1
+        } else {
+          column++
+        }
+        spaces = true
+      } else {
+        if (c === 0x27) {
+          // A quote is written twice: once here, once with the run it starts.
+          this.out += value.slice(start, i + 1)
+          start = i
+          column++
+        }
+        if (c < 0xd800 || c > 0xdbff) column++
+        spaces = false
+      }
+    }
+    this.out += value.slice(start)
+    this.column = column
+    this.writeIndicator("'", VALUE_FLAGS)
+    this.whitespace = false
+    this.indention = false
+  }
+
   private writeDoubleQuoted(value: string, allowBreaks: boolean): void {
     this.writeIndicator('"', QUOTE_FLAGS)
     if (isQuotableAsIs(value)) {
       // Printable ASCII without spaces, quotes or backslashes: nothing to escape, nowhere to fold.
-      this.out.push(value)
+      this.out += value
       this.column += value.length
       this.writeIndicator('"', VALUE_FLAGS)
       this.whitespace = false
@@ -403,6 +455,26 @@ class Emitter {
     this.putBreak()
     this.indention = true
     this.whitespace = true
+    if (!hasOtherBreak(value)) {
+      // Only \n breaks (the usual case): a line at a time.
+      const lines = value.split('\n')
+      let breaks = true
+      for (let i = 0; i < lines.length; i++) {
+        if (i > 0) {
+          this.putBreak()
+          this.indention = true
+          breaks = true
+        }
+        const line = lines[i] as string
+        if (line === '') continue
+        if (breaks) this.writeIndent()
+        this.out += line
+        this.column += codePointLength(line)
+        this.indention = false
+        breaks = false
+      }
+      return
+    }
     let breaks = true
     for (const c of value) {
       if (isBreak(c)) {
@@ -423,14 +495,14 @@ class Emitter {
     if (first === ' ' || (first !== undefined && isBreak(first))) {
       this.writeIndicator(String(BEST_INDENT), VALUE_FLAGS)
     }
-    const chars = Array.from(value)
+    // Breaks are single UTF-16 units, so the last two units tell what the last two runes would.
     let chomp = ''
-    if (chars.length === 0) chomp = '-'
+    if (value.length === 0) chomp = '-'
     else {
-      const last = chars[chars.length - 1] as string
+      const last = value[value.length - 1] as string
       if (!isBreak(last)) chomp = '-'
-      else if (chars.length === 1) chomp = '+'
-      else if (isBreak(chars[chars.length - 2] as string)) chomp = '+'
+      else if (value.length === 1) chomp = '+'
+      else if (isBreak(value[value.length - 2] as string)) chomp = '+'
     }
     if (chomp !== '') this.writeIndicator(chomp, VALUE_FLAGS)
   }
@@ -439,7 +511,7 @@ class Emitter {
     if (c === '\n') {
       this.putBreak()
     } else {
-      this.out.push(c)
+      this.out += c
       this.column = 0
     }
   }
@@ -515,6 +587,31 @@ function isPrintable(cp: number): boolean {
   )
 }
 
+const lettersOnly = /^[A-Za-z]+$/
+
+/**
+ * Whether the keys are letters only and ascending already, as in most manifests written by tools:
+ * go-yaml v2's order is then the order of code units, and sorting would change nothing.
+ */
+function inLetterOrder(keys: readonly string[]): boolean {
+  let previous = ''
+  for (const key of keys) {
+    if (key <= previous || !lettersOnly.test(key)) return false
+    previous = key
+  }
+  return true
+}
+
+/** Whether the text holds a line break of any kind. */
+function hasBreakCode(value: string): boolean {
+  return /[\n\r\u0085\u2028\u2029]/.test(value)
+}
+
+/** Whether the text holds a line break other than \n. */
+function hasOtherBreak(value: string): boolean {
+  return /[\r\u0085\u2028\u2029]/.test(value)
+}
+
 function isBreakCode(c: number): boolean {
   return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029
 }
@@ -549,12 +646,19 @@ function analyze(value: string): Analysis {
   }
   // Code point by code point, as go-yaml's runes (a lone surrogate counts as one).
   let precededByWhitespace = true
-  for (let i = 0; i < value.length; ) {
-    const c = value.codePointAt(i) as number
-    const end = i + (c > 0xffff ? 2 : 1)
-    const next = end < value.length ? value.codePointAt(end) : undefined
-    const followedByWhitespace = next === undefined || next === 0x20 || next === 0x09
-    const last = end >= value.length
+  const length = value.length
+  for (let i = 0; i < length; ) {
+    // A UTF-16 unit is the rune except at a high surrogate; the next unit is enough to tell
+    // whether whitespace follows.
+    let c = value.charCodeAt(i)
+    let end = i + 1
+    if (c >= 0xd800 && c <= 0xdbff) {
+      c = value.codePointAt(i) as number
+      if (c > 0xffff) end++
+    }
+    const next = end < length ? value.charCodeAt(end) : -1
+    const followedByWhitespace = next === -1 || next === 0x20 || next === 0x09
+    const last = end >= length
     if (i === 0) {
       switch (c) {
         case 0x23: // #

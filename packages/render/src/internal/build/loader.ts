@@ -1,24 +1,23 @@
 // Reads files for one kustomization directory, with kustomize's LoadRestrictionsRootOnly: files
 // a kustomization names must be in or below its own directory; directories (bases) may be
 // anywhere inside the file system but may not contain a directory already being built (a cycle).
+import { Buffer, isUtf8 } from 'node:buffer'
 import type { FileStat, FileSystem } from '@gitops-sdk/core'
 import { isGitOpsError, normalizePath } from '@gitops-sdk/core'
 import { stepError } from './fail.js'
 
 export type LoadRestrictions = 'rootOnly' | 'none'
 
-const decoder: InstanceType<typeof TextDecoder> = new TextDecoder('utf-8', { fatal: true })
-
 /**
  * UTF-8 text of file bytes (a leading BOM dropped). Bytes that are not UTF-8 are refused, naming
  * the file, as kubectl refuses them ("invalid leading UTF-8 octet"), instead of becoming U+FFFD.
  */
 export function decodeText(bytes: Uint8Array, path: string): string {
-  try {
-    return decoder.decode(bytes)
-  } catch {
-    throw stepError('RENDER_YAML_INVALID', `${path || '.'}: the file is not valid UTF-8`)
-  }
+  // node:buffer's isUtf8 and toString run several times faster than a fatal TextDecoder on the
+  // megabytes of large CRD files; the result is the same text.
+  if (!isUtf8(bytes)) throw stepError('RENDER_YAML_INVALID', `${path || '.'}: the file is not valid UTF-8`)
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
+  return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8')
 }
 
 /**

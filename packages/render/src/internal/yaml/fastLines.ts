@@ -21,7 +21,21 @@ export function isSeqItem(text: string): boolean {
 
 export function isPlainStart(c: number): boolean {
   // Letters and a few safe characters; digits, signs, dots and indicators go to the full parser.
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2f /* / */ || c === 0x5f /* _ */ || c === 0x24 /* $ */ || c >= 0x80
+  // `(`, `)`, `^`, `\` and `;` (regular expressions in CRDs' patterns and relabelings) are no
+  // indicators and no resolver's hint either.
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    c === 0x2f /* / */ ||
+    c === 0x5f /* _ */ ||
+    c === 0x24 /* $ */ ||
+    c === 0x28 /* ( */ ||
+    c === 0x29 /* ) */ ||
+    c === 0x5e /* ^ */ ||
+    c === 0x5c /* \ */ ||
+    c === 0x3b /* ; */ ||
+    c >= 0x80
+  )
 }
 
 /** Length of the key of a `key: value` line, or undefined when the line is no simple mapping entry. */
@@ -53,7 +67,12 @@ export function findDoubleClose(text: string): number {
 }
 
 export function findSingleClose(text: string): number {
-  for (let i = 1; i < text.length; i++) {
+  return singleCloseFrom(text, 1)
+}
+
+/** The index of the first lone `'` of `text` from `from` on (`''` is a quote within), or -1. */
+export function singleCloseFrom(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
     if (text.charCodeAt(i) === 0x27) {
       if (text.charCodeAt(i + 1) === 0x27) i++
       else return i

@@ -14,6 +14,14 @@ function full(text: string): unknown {
   }
 }
 
+function full11(text: string): unknown {
+  try {
+    return parseYaml11Full(text, 'k')
+  } catch {
+    return 'error'
+  }
+}
+
 function yamlFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir)) {
     const p = join(dir, e)
@@ -31,6 +39,11 @@ describe('fastDocuments', () => {
     ['several documents', '---\na: 1\n---\n# only a comment\n---\nb: 2\n'],
     ['quoted keys and escapes', '"a b": "x\\ty\\u00e9"\n\'c\': \'it\'\'s\'\n'],
     ['values starting with a space YAML does not count as one', 'a: \u00a0x\nb:  \u2003y\n'],
+    ['regular expressions', 'a: (pod|service)\nb: ^(\\+|-)?[0-9]+$\nc: \\d;x\n'],
+    ['dotted versions', 'a: 2.13.0\nb: 0.79.0.12\nc: 1.2.3.4.5\n'],
+    ['plain scalars folded over lines', 'a: one two\n  three\n\n  four\n\n\n     five  \nb:\n- x\n  y\n- k: p\n   q\n  l: r\nc: d\n'],
+    ['a folded plain scalar before a comment and a sequence', 'a:\n  b: x\n    y\n    # note\n  c:\n  - z\n'],
+    ['single-quoted scalars folded over lines', "a: 'it''s\n  a ''long''\n\n    text: yes '\nb: 'x\n  y' # c\n"],
   ])('reads %s as core does', (_name, text) => {
     expect(fastDocuments(text, 'v3')).toEqual(full(text))
   })
@@ -40,7 +53,14 @@ describe('fastDocuments', () => {
     ['a number go-yaml resolves specially', 'a: 0x1F\n'],
     ['a folded block', 'a: >\n  x\n'],
     ['a flow mapping', 'a: {b: c}\n'],
-    ['a multi-line plain scalar', 'a: one\n  two\n'],
+    ['a multi-line plain scalar after a comment', 'a: one # c\n  two\n'],
+    ['a multi-line plain scalar with a comment line inside', 'a: one\n  two\n  # c\n  three\n'],
+    ['a multi-line plain scalar with a key-like line', 'a: one\n  two: three\n'],
+    ['a multi-line plain scalar with an indicator', 'a: one\n  - two\n'],
+    ['a multi-line plain scalar that reads as a number', 'a: 1\n  2\n'],
+    ['a single-quoted scalar that never closes', "a: 'one\n  two\n"],
+    ['a single-quoted scalar continued too far left', "a:\n  b: 'one\n  two'\n"],
+    ['a multi-line double-quoted scalar', 'a: "one\n  two"\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
     ['a tab', 'a:\tb\n'],
     ['a tag', 'a: !!str 1\n'],
@@ -83,5 +103,32 @@ describe('fastDocuments', () => {
       expect(got[0], f).toEqual(want)
     }
     expect(fast).toBeGreaterThan(200)
+  })
+})
+
+describe('fastDocuments on generated folded scalars', () => {
+  // Pieces a folded plain or single-quoted scalar, its neighbours and its mistakes are made of.
+  const pieces = ['word', 'two words', "it''s", ': x', 'y:', ' #c', '#c', '- z', 'k: v', '12', '', '   ', 'a.b', "'", "''", '"q"', 'x ', '2.13.0', '1.2', '0.79.0.1', '1.2.', '(a|b)', '^x$', '\\d+', ';x', ')']
+  it('reads what core reads, or leaves it to core', () => {
+    let seed = 11
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed % n
+    }
+    let fast = 0
+    for (let k = 0; k < Number(process.env.FAST_YAML_CASES ?? 3000); k++) {
+      const lines = ['a:', `  b: ${rnd(2) === 0 ? "'" : ''}${pieces[rnd(pieces.length)] as string}${pieces[rnd(pieces.length)] as string}`]
+      for (let i = rnd(5); i > 0; i--) lines.push(`${' '.repeat(rnd(6))}${pieces[rnd(pieces.length)] as string}${pieces[rnd(pieces.length)] as string}`)
+      lines.push(rnd(2) === 0 ? '  c: d' : 'e:\n- f')
+      const text = `${lines.join('\n')}\n`
+      const got = fastDocuments(text, 'v3')
+      if (got !== undefined) {
+        fast++
+        expect(got, JSON.stringify(text)).toEqual(full(text))
+      }
+      const got11 = fastDocuments(text, 'v11')
+      if (got11 !== undefined) expect(got11[0], JSON.stringify(text)).toEqual(full11(text))
+    }
+    expect(fast).toBeGreaterThan(300)
   })
 })

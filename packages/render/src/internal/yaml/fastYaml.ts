@@ -1,14 +1,15 @@
 // A fast reader for the plain block YAML that manifests and kustomization files are nearly always
 // written in: block mappings and sequences, plain, single- and double-quoted scalars on one line,
-// `|`/`|-` literal blocks, comments, `[]`/`{}`. It resolves only scalars whose meaning is the same
+// plain and single-quoted scalars folded over several lines (as controller-gen writes CRDs' long
+// descriptions), `|`/`|-` literal blocks, comments, `[]`/`{}`. It resolves only scalars whose meaning is the same
 // under every rule set involved (strings that start with a letter, `true`, `false`, `null`, small
 // decimal integers) and gives up, returning undefined, on anything else (anchors, tags, flow
-// collections, folded or multi-line scalars, numbers that need go-yaml's resolver, tabs…), so that
+// collections, `>` blocks, multi-line double-quoted scalars, numbers that need go-yaml's resolver, tabs…), so that
 // the full parser (core's parseDocuments, or the YAML 1.1 reader) decides. The rule is: either
 // this returns exactly what the full parser would, or it returns undefined. A differential test
 // (fastYaml.test.ts) holds it to that over the conformance corpus and generated documents.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { BAIL, Bail, MAX, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, isLetter, isPlainStart, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
+import { BAIL, Bail, MAX, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
 import { markNull, setField } from './values.js'
 
 /** `v3`: manifests (go-yaml v3, duplicate keys refused). `v11`: kustomization files (YAML 1.1, last duplicate wins). */
@@ -44,6 +45,15 @@ export function fastFirstDocument(text: string, mode: FastMode): { value: KubeVa
   if (docs === undefined) return undefined
   return { value: docs[0] }
 }
+
+/** A line that starts with an indicator, which may not continue a plain scalar here. */
+const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
+
+/** Digits with two dots or more. */
+const DOTTED_VERSION = /^[0-9]+(\.[0-9]+){2,}$/
+
+/** `- `, `? ` or `: ` where a scalar should start: a block indicator, not text. */
+const BLOCK_INDICATOR = /^[-?:]( |$)/
 
 /** Whether a line (without its indentation) is blank or a comment. */
 function isSkippable(text: string): boolean {
@@ -178,12 +188,78 @@ class Doc {
     }
     let value: KubeValue
     if (c === 0x22 /* " */) value = doubleQuoted(text)
-    else if (c === 0x27 /* ' */) value = singleQuoted(text)
+    else if (c === 0x27 /* ' */) value = findSingleClose(text) < 0 ? this.multiLineSingle(text, indent) : singleQuoted(text)
+    else if (this.continues(indent)) value = this.multiLinePlain(text, indent)
     else value = this.plain(text)
     // A plain or quoted scalar continued on the next, more indented line: a multi-line scalar.
     const next = this.peek()
     if (next >= 0 && (this.indents[next] as number) > indent && !this.isSeqItemAt(next, indent)) throw BAIL
     return value
+  }
+
+  /** Whether the next line that is not blank continues a scalar of a collection at `indent`. */
+  private continues(indent: number): boolean {
+    let line = this.pos
+    while (line < this.texts.length && this.texts[line] === '') line++
+    if (line >= this.texts.length || (this.indents[line] as number) <= indent) return false
+    return (this.texts[line] as string).charCodeAt(0) !== 0x23 /* # */
+  }
+
+  /**
+   * A plain scalar folded over several lines, as go-yaml v2 (controller-gen's CRDs) writes long
+   * descriptions: each line break becomes a space, each blank line a line break. Lines that could
+   * be read any other way (indicators, `: `, ` #`, comments in between) are left to the full parser.
+   */
+  private multiLinePlain(first: string, indent: number): KubeValue {
+    let s = first.trimEnd()
+    if (s.includes(' #') || s.includes(': ') || s.endsWith(':')) throw BAIL
+    let blanks = 0
+    while (this.pos < this.texts.length) {
+      const text = this.texts[this.pos] as string
+      if (text === '') {
+        blanks++
+        this.pos++
+        continue
+      }
+      // A comment line ends the scalar; a line after it that is indented as a continuation is
+      // then left to the full parser by the caller's check.
+      if ((this.indents[this.pos] as number) <= indent || text.charCodeAt(0) === 0x23 /* # */) break
+      const line = text.trimEnd()
+      if (INDICATOR_START.test(line) || line.includes(': ') || line.endsWith(':') || line.includes(' #')) throw BAIL
+      s += blanks === 0 ? ' ' : '\n'.repeat(blanks)
+      s += line
+      blanks = 0
+      this.pos++
+    }
+    if (s.includes(': ') || s.endsWith(':') || BLOCK_INDICATOR.test(s)) throw BAIL
+    return this.resolve(s)
+  }
+
+  /** A single-quoted scalar folded over several lines, as go-yaml v2 writes long quoted descriptions. */
+  private multiLineSingle(first: string, indent: number): string {
+    let s = first.slice(1).trimEnd()
+    if (s === '') throw BAIL
+    let blanks = 0
+    for (;;) {
+      if (this.pos >= this.texts.length) throw BAIL
+      const text = this.texts[this.pos] as string
+      if (text === '') {
+        blanks++
+        this.pos++
+        continue
+      }
+      if ((this.indents[this.pos] as number) <= indent || text.charCodeAt(0) === 0x23 /* # */) throw BAIL
+      this.pos++
+      s += blanks === 0 ? ' ' : '\n'.repeat(blanks)
+      blanks = 0
+      const close = singleCloseFrom(text, 0)
+      if (close < 0) {
+        s += text.trimEnd()
+        continue
+      }
+      if (!trailingOk(text.slice(close + 1))) throw BAIL
+      return (s + text.slice(0, close)).replaceAll("''", "'")
+    }
   }
 
   private isSeqItemAt(line: number, indent: number): boolean {
@@ -195,7 +271,7 @@ class Doc {
     const hash = text.indexOf(' #')
     if (hash >= 0) end = hash
     const s = end === text.length ? text.trimEnd() : text.slice(0, end).trimEnd()
-    if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #')) throw BAIL
+    if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #') || BLOCK_INDICATOR.test(s)) throw BAIL
     return this.resolve(s)
   }
 
@@ -216,6 +292,8 @@ class Doc {
       if (s === '-0') throw BAIL
       return Number(s)
     }
+    // A dotted version (`2.13.0`, common in labels) is no number, float or timestamp to go-yaml v3.
+    if (this.mode === 'v3' && DOTTED_VERSION.test(s)) return s
     if (!isPlainStart(c)) {
       // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
       // a number, a timestamp or a special float: any text made only of such characters is left

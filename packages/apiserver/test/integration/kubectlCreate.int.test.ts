@@ -5,7 +5,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServingCertificates } from '../../src/internal/http/tls.js'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
 import { hasKubectl, kubectlFor, needsKubectl } from '../helpers/kube.js'
@@ -22,13 +21,31 @@ afterAll(async () => {
   await server.stop()
 })
 
-/** A certificate and its key for `create secret tls` (kubectl checks that they match). */
+// A throwaway self-signed pair made for this test only (CN test.example): kubectl checks that they match.
+const testCert = `-----BEGIN CERTIFICATE-----
+MIIBhTCCASugAwIBAgIUEBlBkyMqQu08W5yTYt3ZDBO1uv8wCgYIKoZIzj0EAwIw
+FzEVMBMGA1UEAwwMdGVzdC5leGFtcGxlMCAXDTI2MTIwNjExMTExN1oYDzIxMjYx
+MTEyMTExMTE3WjAXMRUwEwYDVQQDDAx0ZXN0LmV4YW1wbGUwWTATBgcqhkjOPQIB
+BggqhkjOPQMBBwNCAASXVtPoZROS4D56ZizaRpz37m4o6+IhhjphW/aAUHDYhl9G
+QxBpHqEPnKOpcDLtZtgF4zn6j3g0HbOz9xQm4Jn1o1MwUTAdBgNVHQ4EFgQUWpZt
+pYd/wkYEikoz3jngf6Q++FMwHwYDVR0jBBgwFoAUWpZtpYd/wkYEikoz3jngf6Q+
++FMwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAnvKLxcg6geE4
+d/PJwwK0YYgJuGLQsNvLyBD1TGjmVL8CIDAnkfMc9KEhqXvakFho+//ylFhDt3OK
++BPVKWYfFXld
+-----END CERTIFICATE-----
+`
+const testKey = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgGpn4UDfM3BVaWug8
+zBKvUY7d9km+1GHF78bKWtpzERuhRANCAASXVtPoZROS4D56ZizaRpz37m4o6+Ih
+hjphW/aAUHDYhl9GQxBpHqEPnKOpcDLtZtgF4zn6j3g0HbOz9xQm4Jn1
+-----END PRIVATE KEY-----
+`
+
 function pemFiles(dir: string): { cert: string; key: string } {
-  const pair = createServingCertificates(new Date())
   const key = join(dir, 'tls.key')
   const cert = join(dir, 'tls.crt')
-  writeFileSync(key, pair.keyPem)
-  writeFileSync(cert, pair.certPem)
+  writeFileSync(key, testKey)
+  writeFileSync(cert, testCert)
   return { cert, key }
 }
 
@@ -77,9 +94,11 @@ describe.skipIf(!hasKubectl)(needsKubectl('kubectl create generators (protobuf b
     expect(posts).toHaveLength(commands.length)
     expect(new Set(posts.map((r) => r.contentType))).toEqual(new Set(['application/vnd.kubernetes.protobuf']))
 
-    const get = (kind: string, name: string, namespace = 'team'): Record<string, any> => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deep reads of stored objects
+    type Loose = Record<string, any>
+    const get = (kind: string, name: string, namespace = 'team'): Loose => {
       const [group, k] = kind.includes('/') ? (kind.split('/') as [string, string]) : ['', kind]
-      return server.get({ group, kind: k, namespace, name }) as unknown as Record<string, any>
+      return server.get({ group, kind: k, namespace, name }) as unknown as Loose
     }
     expect(get('ConfigMap', 'cm').data).toEqual(JSON.parse('{"a":"1","__proto__":"2"}'))
     expect(Object.getPrototypeOf(get('ConfigMap', 'cm').data)).toBe(Object.prototype)

@@ -210,7 +210,7 @@ function mapEntry(field: WireField, type: string, depth: number): [string, KubeV
   let key = ''
   let value: KubeValue | undefined
   for (const f of readFields(field.value)) {
-    if (f.number === 1) key = String(scalar(f, 'string'))
+    if (f.number === 1) key = scalar(f, 'string') as string
     else if (f.number === 2) value = valueOf(f, type, depth)
   }
   return [key, value ?? zeroOf(type)]

@@ -24,9 +24,11 @@ export interface Envelope {
 
 /** The envelope of `body`; throws WireError (with the protobuf serializer's message) when it is none. */
 export function readEnvelope(body: Uint8Array): Envelope {
+  if (body.length === 0) throw new WireError('empty data')
   if (body.length < 4 || !PROTOBUF_MAGIC.every((b, i) => body[i] === b)) {
     throw new WireError(`provided data does not appear to be a protobuf message, expected prefix [${PROTOBUF_MAGIC.join(' ')}]`)
   }
+  if (body.length === 4) throw new WireError('empty body')
   let apiVersion = ''
   let kind = ''
   let raw: Uint8Array = new Uint8Array(0)

@@ -15,6 +15,7 @@ import type { HandlerContext } from './handlerContext.js'
 import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
 import type { ResourceRoute } from './route.js'
 import { send } from './send.js'
+import { render, renderingOf } from '../printers/table.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import { badRequest, invalidOptions, notFound, resourceNotFound } from '../../status.js'
 
@@ -58,22 +59,31 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       }
       const object = cluster.store.get(type, ns, r.name ?? '')
       if (object === undefined) throw notFound(gr, r.name ?? '')
-      send(response, { code: 200, body: object })
+      const rendering = renderingOf(exchange.request.headers.accept)
+      const listMeta = { resourceVersion: object.metadata.resourceVersion ?? '' }
+      const body = rendering === undefined ? object : render(type, { objects: [object], listMeta, single: true }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() })
+      send(response, { code: 200, body })
       return
     }
-    case 'list':
-      send(response, {
-        code: 200,
-        body: listObjects(cluster, type, {
+    case 'list': {
+      const list = listObjects(cluster, type, {
           namespace: r.namespace,
           labelSelector: url.searchParams.get('labelSelector') ?? undefined,
           fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
           limit: intParam(url, 'limit'),
           continueToken: url.searchParams.get('continue') ?? undefined,
           resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
-        }),
-      })
+        })
+      const rendering = renderingOf(exchange.request.headers.accept)
+      if (rendering === undefined) {
+        send(response, { code: 200, body: list })
+        return
+      }
+      // Items of built-in lists carry no apiVersion and kind; rows do not need them.
+      const objects = (list.items as unknown as KubeObject[])
+      send(response, { code: 200, body: render(type, { objects, listMeta: list.metadata as KubeMap, single: false }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() }) })
       return
+    }
     case 'watch': {
       const query = {
         namespace: r.namespace,

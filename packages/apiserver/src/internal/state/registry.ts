@@ -35,6 +35,8 @@ export interface CustomTypeInfo {
   readonly name: string
   readonly schema: KubeMap | undefined
   readonly selectableFields: readonly string[]
+  /** The version's `additionalPrinterColumns` (name, type, format, description, priority, jsonPath). */
+  readonly printerColumns?: readonly KubeMap[] | undefined
   readonly served: boolean
   readonly storage: boolean
 }

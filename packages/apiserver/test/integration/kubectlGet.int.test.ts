@@ -101,6 +101,48 @@ describe.skipIf(!hasKubectl)(needsKubectl('kubectl get prints the server-side ta
     expect(plain.json().kind).toBe('ConfigMapList')
   })
 
+  it('discovers through aggregated discovery and prints events as kubectl events does', async () => {
+    const before = server.requests().length
+    const resources = await kubectl(['api-resources', '--api-group=apps'])
+    expect(resources.stdout).toBe(
+      [
+        'NAME                  SHORTNAMES   APIVERSION   NAMESPACED   KIND',
+        'controllerrevisions                apps/v1      true         ControllerRevision',
+        'daemonsets            ds           apps/v1      true         DaemonSet',
+        'deployments           deploy       apps/v1      true         Deployment',
+        'replicasets           rs           apps/v1      true         ReplicaSet',
+        'statefulsets          sts          apps/v1      true         StatefulSet',
+        '',
+      ].join('\n'),
+    )
+    // /version, then one request for /api and one for /apis, as against a cluster.
+    expect(server.requests().slice(before).map((r) => r.path)).toEqual(['/version', '/api', '/apis'])
+    // kubectl events ages events by its own clock: whole days keep the output exact.
+    const daysAgo = (n: number): string => new Date(Date.now() - n * 86_400_000 - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z')
+    const event = (name: string, type: string, lastDays: number): unknown => ({
+      metadata: { name },
+      involvedObject: { kind: 'Deployment', name: 'web', namespace: 'shop', apiVersion: 'apps/v1' },
+      reason: type === 'Normal' ? 'ScalingReplicaSet' : 'FailedCreate',
+      message: type === 'Normal' ? 'Scaled up replica set web-6d4cf56db6 to 3' : 'quota exceeded',
+      type,
+      source: { component: 'deployment-controller' },
+      firstTimestamp: daysAgo(12),
+      lastTimestamp: daysAgo(lastDays),
+      count: 2,
+    })
+    await post(`${ns}/events`, event('web.1', 'Normal', 10))
+    await post(`${ns}/events`, event('web.2', 'Warning', 9))
+    const events = await kubectl(['events', '-n', 'shop', '--for', 'deployment/web'])
+    expect(events.stdout).toBe(
+      [
+        'LAST SEEN           TYPE      REASON              OBJECT           MESSAGE',
+        '10d (x2 over 12d)   Normal    ScalingReplicaSet   Deployment/web   Scaled up replica set web-6d4cf56db6 to 3',
+        '9d (x2 over 12d)    Warning   FailedCreate        Deployment/web   quota exceeded',
+        '',
+      ].join('\n'),
+    )
+  })
+
   it.skipIf(sharedDir() === undefined)("prints a CRD's additionalPrinterColumns (Flux's Kustomization READY and STATUS)", async () => {
     const crd = readFileSync(join(sharedDir() ?? '', 'conformance/flux/crds/kustomize.toolkit.fluxcd.io_kustomizations.yaml'), 'utf8')
     const applied = await kubectl(['apply', '--server-side', '-f', '-'], crd)

@@ -116,7 +116,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request)
     if (method === 'GET') request.resume()
     if (route_.kind === 'discovery') {
-      serveDiscovery(context, route_, response)
+      serveDiscovery(context, route_, { response, accept: request.headers.accept })
       return
     }
     serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents })

@@ -16,6 +16,10 @@ import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent,
 import type { ResourceRoute } from './route.js'
 import { send } from './send.js'
 import { render, renderingOf } from '../printers/table.js'
+import { adminUser } from '../auth/identity.js'
+import type { UserInfo } from '../auth/rbac.js'
+import { reviewGroups } from '../state/registry.js'
+import { answerReview } from '../verbs/review.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import { badRequest, invalidOptions, notFound, resourceNotFound } from '../../status.js'
 
@@ -28,6 +32,8 @@ export interface Exchange {
   readonly body: string
   /** The body's bytes (a protobuf body is not text). */
   readonly raw: Uint8Array
+  /** Who makes the request (after impersonation). */
+  readonly user: UserInfo
   /** Set by a `cutWatch` fault. */
   readonly cutAfterEvents?: number | undefined
 }
@@ -102,6 +108,12 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       return
     }
     case 'create': {
+      if (reviewGroups.has(type.group)) {
+        const lookupToken = (token: string): UserInfo | undefined => context.identities.get(token) ?? (context.tokens?.has(token) === true ? adminUser : undefined)
+        const review = answerReview({ cluster, authorization: context.authorization, user: exchange.user, lookupToken }, type, { body: decodeBody(exchange, type), namespace: ns })
+        send(response, { code: 201, body: review })
+        return
+      }
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange, type), request })
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })

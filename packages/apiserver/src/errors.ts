@@ -8,6 +8,7 @@ export type ApiServerErrorCode =
   | 'APISERVER_NOT_FOUND'
   | 'APISERVER_WRITE_REJECTED'
   | 'APISERVER_STOPPED'
+  | 'APISERVER_TOKEN_FILE_INVALID'
 
 /**
  * An error thrown by `@gitops-sdk/apiserver` to its in-process caller (start-up and the test helpers).

@@ -3,9 +3,11 @@ export { ApiServer } from './apiServer.js'
 export { ApiServerFaults } from './apiServerFaults.js'
 export type { ApiServerErrorCode } from './errors.js'
 export { ApiServerError } from './errors.js'
+export { parseTokenAuthFile } from './parseTokenAuthFile.js'
 export { startApiServer } from './startApiServer.js'
 export type {
   ApiServerOptions,
+  ApiServerUser,
   Fault,
   FinalizeOptions,
   Interceptor,

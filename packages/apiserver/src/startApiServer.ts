@@ -12,6 +12,9 @@ import type { HandlerContext } from './internal/http/handlerContext.js'
 import { handleRequest } from './internal/http/handler.js'
 import { FaultState } from './internal/http/faultState.js'
 import { namespaceType } from './internal/state/registry.js'
+import type { ResourceType } from './internal/state/registry.js'
+import { bootstrapPolicy } from './internal/auth/bootstrap.js'
+import type { UserInfo } from './internal/auth/rbac.js'
 import { createServingCertificates } from './internal/http/tls.js'
 import { createObject } from './internal/verbs/createObject.js'
 import { internalRequest } from './internal/verbs/writes.js'
@@ -60,7 +63,21 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       createObject(cluster, namespaceType, { namespace: '', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, request: internalRequest('kube-apiserver') })
     }
   }
-  reseed()
+  const authorization = options.authorization ?? 'AlwaysAllow'
+  const rbacType = (plural: string): ResourceType | undefined => cluster.types.get(`rbac.authorization.k8s.io/${plural}`)
+  const bootstrap = (): void => {
+    if (authorization !== 'RBAC') return
+    const policy = bootstrapPolicy()
+    for (const [plural, list] of [['clusterroles', policy.roles], ['clusterrolebindings', policy.bindings]] as const) {
+      const type = rbacType(plural)
+      if (type !== undefined) for (const body of list) createObject(cluster, type, { namespace: '', body, request: internalRequest('kube-apiserver') })
+    }
+  }
+  const seed = (): void => {
+    reseed()
+    bootstrap()
+  }
+  seed()
 
   const authentication = options.authentication ?? true
   const token = authentication ? (options.tokens?.[0] ?? randomBytes(24).toString('hex')) : undefined
@@ -70,7 +87,13 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   let port = 0
   const faults = new FaultState()
   if (options.faults !== undefined) faults.set(options.faults)
-  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set(), faults }
+  const identities = new Map<string, UserInfo>()
+  for (const user of options.users ?? []) {
+    const groups = [...(user.groups ?? [])]
+    if (!groups.includes('system:authenticated')) groups.push('system:authenticated')
+    identities.set(user.token, { name: user.name, uid: user.uid, groups })
+  }
+  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set(), faults, identities, authorization }
   const listener = (request: Parameters<typeof handleRequest>[1], response: Parameters<typeof handleRequest>[2]): void => {
     void handleRequest(context, request, response)
   }
@@ -100,6 +123,6 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`,
     token,
     caCertPem: certs?.caCertPem,
-    reseed,
+    reseed: seed,
   })
 }

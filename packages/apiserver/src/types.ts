@@ -13,6 +13,17 @@ export interface ApiServerOptions {
   readonly authentication?: boolean | undefined
   /** The accepted bearer tokens. @defaultValue one random token, see {@link ApiServer.token} */
   readonly tokens?: readonly string[] | undefined
+  /**
+   * Users by bearer token, as kube-apiserver's `--token-auth-file` lists them (see
+   * {@link parseTokenAuthFile}); each also gets the group `system:authenticated`. @defaultValue none
+   */
+  readonly users?: readonly ApiServerUser[] | undefined
+  /**
+   * `RBAC` authorizes every request by the Roles, ClusterRoles and bindings in the server (the
+   * `tokens` user is in `system:masters`, which may do anything); `AlwaysAllow` allows every
+   * authenticated request. @defaultValue 'AlwaysAllow'
+   */
+  readonly authorization?: 'AlwaysAllow' | 'RBAC' | undefined
   /** The version `/version` reports. @defaultValue 'v1.32.0' */
   readonly version?: string | undefined
   /** Source of timestamps. @defaultValue the system clock */
@@ -67,6 +78,8 @@ export interface RecordedRequest {
   readonly verb: string | undefined
   /** `configmaps`, `deployments.apps`; undefined for discovery. */
   readonly resource: string | undefined
+  /** The user the request acted as (after impersonation); `system:admin` for the server's own token. */
+  readonly user?: string | undefined
   /** The namespace in the path; undefined for cluster-scoped and discovery requests. */
   readonly namespace: string | undefined
   /** The object name in the path; undefined for lists and creates. */
@@ -114,3 +127,11 @@ export interface FinalizeOptions {
 
 /** Stored objects, as {@link ApiServer.snapshot} returns them. */
 export type Snapshot = readonly KubeObject[]
+
+/** A user of the server: its bearer token, name, uid and groups. */
+export interface ApiServerUser {
+  readonly token: string
+  readonly name: string
+  readonly uid?: string | undefined
+  readonly groups?: readonly string[] | undefined
+}

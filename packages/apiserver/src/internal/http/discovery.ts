@@ -110,3 +110,51 @@ export function versionInfo(gitVersion: string): KubeMap {
     platform: 'linux/amd64',
   }
 }
+
+/** The aggregated discovery version an Accept header asks for (`as=APIGroupDiscoveryList`), if any. */
+export function aggregatedVersionOf(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  for (const part of (accept ?? '').split(',')) {
+    const [media = '', ...params] = part.split(';').map((s) => s.trim())
+    if (media !== 'application/json') continue
+    const p = new Map(params.map((kv) => [kv.split('=')[0] ?? '', kv.split('=')[1] ?? '']))
+    if (!p.has('as')) return undefined // plain JSON first: the client prefers the unaggregated documents
+    if (p.get('as') !== 'APIGroupDiscoveryList' || p.get('g') !== 'apidiscovery.k8s.io') continue
+    const v = p.get('v')
+    if (v === 'v2' || v === 'v2beta1') return v
+  }
+  return undefined
+}
+
+function discoveryResource(type: ResourceType): KubeMap {
+  const responseKind = { group: type.group, version: type.version, kind: type.kind }
+  const out: KubeMap = { resource: type.plural, responseKind, scope: type.namespaced ? 'Namespaced' : 'Cluster', singularResource: type.singular, verbs: [...type.verbs] }
+  if (type.shortNames.length > 0) out.shortNames = [...type.shortNames]
+  if (type.categories.length > 0) out.categories = [...type.categories]
+  const subresources: KubeMap[] = []
+  if (type.finalize === true) subresources.push({ subresource: 'finalize', responseKind, verbs: ['update'] })
+  if (type.scale !== undefined) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] })
+  if (type.status) subresources.push({ subresource: 'status', responseKind, verbs: ['get', 'patch', 'update'] })
+  if (subresources.length > 0) out.subresources = subresources
+  return out
+}
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io `APIGroupDiscoveryList`): `/api` holds the core group,
+ * `/apis` every other group with each version's resources, so a client discovers in one request.
+ */
+export function aggregatedDiscovery(cluster: Cluster, request: { readonly core: boolean; readonly version: 'v2' | 'v2beta1' }): KubeMap {
+  const types = servedTypes(cluster)
+  const entries: [string, string[]][] = request.core ? [['', ['v1']]] : [...groups(cluster)]
+  const items = entries.map(([group, versions]) => ({
+    metadata: group === '' ? { creationTimestamp: null } : { name: group, creationTimestamp: null },
+    versions: versions.map((version) => ({
+      version,
+      resources: types
+        .filter((t) => t.group === group && t.version === version)
+        .map(discoveryResource)
+        .sort((a, b) => (text(a.resource) < text(b.resource) ? -1 : 1)),
+      freshness: 'Current',
+    })),
+  }))
+  return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${request.version}`, metadata: {}, items }
+}

@@ -9,7 +9,10 @@ import { route } from './route.js'
 import { acceptsJson, send, sendError } from './send.js'
 import { serveDiscovery, serveOpenApi } from './serveDocuments.js'
 import { serveResource } from './serveResource.js'
-import { internalError, resourceNotFound, statusBody, StatusError } from '../../status.js'
+import { forbidden, internalError, resourceNotFound, statusBody, StatusError } from '../../status.js'
+import { adminUser, bearerToken, impersonate } from '../auth/identity.js'
+import type { Attributes, UserInfo } from '../auth/rbac.js'
+import { forbiddenReason, rbacAllows } from '../auth/rbac.js'
 
 /** The request body limit of kube-apiserver: 3 MiB. */
 export const MAX_BODY_BYTES: number = 3 * 1024 * 1024
@@ -56,21 +59,44 @@ function record(url: URL, request: IncomingMessage, route_: Route | undefined): 
   }
 }
 
+/** Refuses a request the authorizer does not allow, with kube-apiserver's Forbidden Status. */
+function authorize(route_: Route, request: { user: UserInfo; allowed: (a: Attributes) => boolean; path: string; method: string }): void {
+  const { user, allowed } = request
+  if (route_.kind !== 'resource') {
+    const attributes: Attributes = { resourceRequest: false, verb: request.method.toLowerCase(), path: request.path }
+    if (!allowed(attributes)) throw new StatusError({ code: 403, reason: 'Forbidden', message: `forbidden: ${forbiddenReason(user, attributes)}` })
+    return
+  }
+  const attributes: Attributes = {
+    resourceRequest: true,
+    verb: route_.verb,
+    group: route_.type.group,
+    resource: route_.type.plural,
+    subresource: route_.subresource ?? '',
+    namespace: route_.namespace ?? '',
+    name: route_.name ?? '',
+  }
+  if (!allowed(attributes)) {
+    throw forbidden({ group: route_.type.group, plural: route_.type.plural }, route_.name ?? '', { why: forbiddenReason(user, attributes) })
+  }
+}
+
 /** Handles one HTTP request; never rejects. */
 export async function handleRequest(context: HandlerContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
   let route_: Route | undefined
   try {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1')
     const method = request.method ?? 'GET'
+    let user: UserInfo = adminUser
     if (context.tokens !== undefined) {
-      // Own header only: a polluted Object.prototype must never authenticate a request.
-      const auth = Object.hasOwn(request.headers, 'authorization') ? (request.headers.authorization ?? '') : ''
-      const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
-      if (token === undefined || !context.tokens.has(token)) {
+      const token = bearerToken(request.headers)
+      const known = token === undefined ? undefined : (context.identities.get(token) ?? (context.tokens.has(token) ? adminUser : undefined))
+      if (known === undefined) {
         request.resume()
         send(response, { code: 401, body: statusBody({ code: 401, reason: 'Unauthorized', message: 'Unauthorized' }) })
         return
       }
+      user = known
     }
     const watch = url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
     let routeError: unknown
@@ -79,7 +105,14 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     } catch (err) {
       routeError = err
     }
-    const entry = record(url, request, route_)
+    const allowed = (attributes: Attributes): boolean => context.authorization === 'AlwaysAllow' || rbacAllows(context.cluster, user, attributes)
+    let impersonationError: unknown
+    try {
+      user = impersonate(request.headersDistinct, user, allowed)
+    } catch (err) {
+      impersonationError = err
+    }
+    const entry = { ...record(url, request, route_), user: user.name }
     context.log.push(entry)
     let cutAfterEvents: number | undefined
     const fault = context.faults.take(entry)
@@ -103,6 +136,11 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       sendError(response, faultStatus(action.status, route_, action))
       return
     }
+    if (impersonationError !== undefined) {
+      request.resume()
+      throw impersonationError instanceof StatusError ? impersonationError : internalError(String(impersonationError))
+    }
+    if (route_ !== undefined) authorize(route_, { user, allowed, path: url.pathname, method })
     if (route_ === undefined) throw routeError instanceof StatusError ? routeError : resourceNotFound()
     if (route_.kind === 'openapi') {
       request.resume()
@@ -116,10 +154,10 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request)
     if (method === 'GET') request.resume()
     if (route_.kind === 'discovery') {
-      serveDiscovery(context, route_, response)
+      serveDiscovery(context, route_, { response, accept: request.headers.accept })
       return
     }
-    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), cutAfterEvents })
+    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents, user })
   } catch (err) {
     if (err instanceof StatusError) sendError(response, err)
     else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))

@@ -4,6 +4,7 @@ import type { Cluster } from '../state/cluster.js'
 import type { OpenWatch } from '../verbs/watch.js'
 import type { Interceptor, RecordedRequest } from '../../types.js'
 import type { FaultState } from './faultState.js'
+import type { UserInfo } from '../auth/rbac.js'
 
 /** One logged request. */
 export type LoggedRequest = RecordedRequest
@@ -20,5 +21,9 @@ export interface HandlerContext {
   readonly interceptors: InterceptHook[]
   readonly watches: Set<OpenWatch>
   readonly faults: FaultState
+  /** Users by bearer token besides `tokens` (whose user is a cluster admin); service account tokens join at run time. */
+  readonly identities: Map<string, UserInfo>
+  /** `RBAC` enforces the RBAC objects on every request; `AlwaysAllow` allows everything. */
+  readonly authorization: 'AlwaysAllow' | 'RBAC'
 }
 

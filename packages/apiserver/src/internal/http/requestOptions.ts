@@ -8,6 +8,8 @@ import { parse as parseYaml } from 'yaml'
 import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
+import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
+import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
 import { badRequest, invalidOptions, StatusError } from '../../status.js'
 
@@ -119,12 +121,14 @@ export function deleteOptionsOf(url: URL, body: string): { options: DeleteOption
 }
 
 /**
- * The body of a POST or PUT: JSON, or YAML under `application/yaml`. Protobuf and CBOR (what kubectl's
- * typed generators such as `kubectl create namespace` send) are not served: 415, as for any unknown type.
+ * The body of a POST or PUT: JSON, YAML under `application/yaml`, or for built-in kinds Kubernetes'
+ * protobuf envelope (what kubectl's typed generators such as `kubectl create namespace` send), with
+ * the messages kube-apiserver's decoder gives when it is malformed. CBOR and anything else are 415.
  */
-export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string }): unknown {
+export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType): unknown {
   const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
   if (media === 'application/json' || media === '') return parseJson(exchange.body)
+  if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, type)
   if (media === 'application/yaml') {
     try {
       return parseYaml(exchange.body, { version: '1.2' }) as unknown
@@ -135,6 +139,27 @@ export function decodeBody(exchange: { readonly request: IncomingMessage; readon
   throw new StatusError({
     code: 415,
     reason: 'UnsupportedMediaType',
-    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml${type.crd === undefined ? `, ${PROTOBUF_MEDIA_TYPE}` : ''}`,
   })
+}
+
+/** Go's summarizeData: a body's first 30 bytes, as text when it looks like JSON, else in hex. */
+function summarize(data: Uint8Array): string {
+  if (data.length === 0) return '<empty>'
+  const head = Buffer.from(data.subarray(0, 30))
+  const more = data.length > 30 ? ' ...' : ''
+  return data[0] === 0x7b ? `${head.toString('utf8')}${more}` : `${head.toString('hex')}${more}`
+}
+
+/** A protobuf body as JSON; 400 with kube-apiserver's transformDecodeError messages when it does not decode. */
+function decodeProtobuf(raw: Uint8Array, type: ResourceType): unknown {
+  try {
+    return decodeProtobufObject(raw)
+  } catch (err) {
+    if (!(err instanceof EnvelopeError)) throw err
+    if (err.named === undefined) throw badRequest(`the object provided is unrecognized (must be of type ${type.kind}): ${err.message} (${summarize(raw)})`)
+    const slash = err.named.apiVersion.indexOf('/')
+    const version = slash < 0 ? err.named.apiVersion : err.named.apiVersion.slice(slash + 1)
+    throw badRequest(`${err.named.kind} in version "${version}" cannot be handled as a ${type.kind}: ${err.message}`)
+  }
 }

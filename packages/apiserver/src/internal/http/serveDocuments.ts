@@ -1,7 +1,7 @@
 // The documents of the server: discovery, /version, /healthz, and the OpenAPI v2 and v3 documents.
 import type { ServerResponse } from 'node:http'
 import type { HandlerContext } from './handlerContext.js'
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
+import { aggregatedDiscovery, aggregatedVersionOf, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
 import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
 import type { Route } from './route.js'
 import { acceptsJson, send } from './send.js'
@@ -37,8 +37,15 @@ export function serveOpenApi(
 }
 
 /** Discovery documents, /version and /healthz. */
-export function serveDiscovery(context: HandlerContext, route_: Extract<Route, { kind: 'discovery' }>, response: ServerResponse): void {
+export function serveDiscovery(context: HandlerContext, route_: Extract<Route, { kind: 'discovery' }>, exchange: { response: ServerResponse; accept: string | undefined }): void {
   const { cluster } = context
+  const { response } = exchange
+  const aggregated = route_.document === 'api' || route_.document === 'apis' ? aggregatedVersionOf(exchange.accept) : undefined
+  if (aggregated !== undefined) {
+    const body = aggregatedDiscovery(cluster, { core: route_.document === 'api', version: aggregated })
+    send(response, { code: 200, body, headers: { 'Content-Type': `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`, Vary: 'Accept' } })
+    return
+  }
   switch (route_.document) {
     case 'health':
       response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })

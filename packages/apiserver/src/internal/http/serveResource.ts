@@ -15,7 +15,13 @@ import type { HandlerContext } from './handlerContext.js'
 import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
 import type { ResourceRoute } from './route.js'
 import { send } from './send.js'
-import { invalidOptions, notFound, resourceNotFound } from '../../status.js'
+import { render, renderingOf } from '../printers/table.js'
+import { adminUser } from '../auth/identity.js'
+import type { UserInfo } from '../auth/rbac.js'
+import { reviewGroups } from '../state/registry.js'
+import { answerReview } from '../verbs/review.js'
+import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
+import { badRequest, invalidOptions, notFound, resourceNotFound } from '../../status.js'
 
 /** One resource request with its body read. */
 export interface Exchange {
@@ -24,8 +30,24 @@ export interface Exchange {
   readonly request: IncomingMessage
   readonly response: ServerResponse
   readonly body: string
+  /** The body's bytes (a protobuf body is not text). */
+  readonly raw: Uint8Array
+  /** Who makes the request (after impersonation). */
+  readonly user: UserInfo
   /** Set by a `cutWatch` fault. */
   readonly cutAfterEvents?: number | undefined
+}
+
+/** A delete's body as JSON text: typed clients send DeleteOptions in protobuf. */
+function deleteBody(exchange: Exchange): string {
+  const media = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
+  if (media !== PROTOBUF_MEDIA_TYPE || exchange.raw.length === 0) return exchange.body
+  try {
+    return JSON.stringify(decodeProtobufObject(exchange.raw))
+  } catch (err) {
+    if (err instanceof EnvelopeError) throw badRequest(`the body of the request was in an unknown format: ${err.message}`)
+    throw err
+  }
 }
 
 /** Serves one resource request; throws StatusError for the handler to answer. */
@@ -43,22 +65,31 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       }
       const object = cluster.store.get(type, ns, r.name ?? '')
       if (object === undefined) throw notFound(gr, r.name ?? '')
-      send(response, { code: 200, body: object })
+      const rendering = renderingOf(exchange.request.headers.accept)
+      const listMeta = { resourceVersion: object.metadata.resourceVersion ?? '' }
+      const body = rendering === undefined ? object : render(type, { objects: [object], listMeta, single: true }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() })
+      send(response, { code: 200, body })
       return
     }
-    case 'list':
-      send(response, {
-        code: 200,
-        body: listObjects(cluster, type, {
+    case 'list': {
+      const list = listObjects(cluster, type, {
           namespace: r.namespace,
           labelSelector: url.searchParams.get('labelSelector') ?? undefined,
           fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
           limit: intParam(url, 'limit'),
           continueToken: url.searchParams.get('continue') ?? undefined,
           resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
-        }),
-      })
+        })
+      const rendering = renderingOf(exchange.request.headers.accept)
+      if (rendering === undefined) {
+        send(response, { code: 200, body: list })
+        return
+      }
+      // Items of built-in lists carry no apiVersion and kind; rows do not need them.
+      const objects = (list.items as unknown as KubeObject[])
+      send(response, { code: 200, body: render(type, { objects, listMeta: list.metadata as KubeMap, single: false }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() }) })
       return
+    }
     case 'watch': {
       const query = {
         namespace: r.namespace,
@@ -77,8 +108,14 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       return
     }
     case 'create': {
+      if (reviewGroups.has(type.group)) {
+        const lookupToken = (token: string): UserInfo | undefined => context.identities.get(token) ?? (context.tokens?.has(token) === true ? adminUser : undefined)
+        const review = answerReview({ cluster, authorization: context.authorization, user: exchange.user, lookupToken }, type, { body: decodeBody(exchange, type), namespace: ns })
+        send(response, { code: 201, body: review })
+        return
+      }
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
-      const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange), request })
+      const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange, type), request })
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -86,12 +123,12 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange), request }) })
+        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange, type), request }) })
         return
       }
       const live = cluster.store.get(type, ns, name)
       if (live === undefined) throw notFound(gr, name)
-      const object = decode(type, decodeBody(exchange))
+      const object = decode(type, decodeBody(exchange, type))
       namespaceRule(type, object, ns)
       nameRule(object, name)
       if (r.subresource === undefined) dropUnknownFields(type, object, request)
@@ -125,7 +162,7 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       return
     }
     case 'delete': {
-      const { options, dryRun } = deleteOptionsOf(url, body)
+      const { options, dryRun } = deleteOptionsOf(url, deleteBody(exchange))
       if (dryRun.some((v) => v !== 'All')) {
         throw invalidOptions('DeleteOptions', [{ type: 'NotSupported', field: 'dryRun', value: dryRun, detail: 'supported values: "All"' }])
       }
@@ -135,7 +172,7 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       return
     }
     case 'deletecollection': {
-      const { options, dryRun } = deleteOptionsOf(url, body)
+      const { options, dryRun } = deleteOptionsOf(url, deleteBody(exchange))
       const request: WriteRequest = { manager: managerFromUserAgent(exchange.request.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation: 'Ignore', warnings: [] }
       const list = listObjects(cluster, type, {
         namespace: r.namespace,

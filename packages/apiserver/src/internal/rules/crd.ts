@@ -123,6 +123,7 @@ export function customTypeOf(crd: KubeObject): ResourceType | undefined {
       name: crd.metadata.name,
       schema,
       selectableFields: selectable.map((f) => text(f.jsonPath ?? '').replace(/^\./, '')),
+      printerColumns: Array.isArray(version.additionalPrinterColumns) ? version.additionalPrinterColumns.filter(isKubeMap) : undefined,
       served: version.served !== false,
       storage: true,
     },

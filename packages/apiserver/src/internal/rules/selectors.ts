@@ -77,8 +77,24 @@ const builtinFields: Record<string, readonly string[]> = {
   '/namespaces': ['status.phase'],
   'batch/jobs': ['status.successful'],
   'apps/replicasets': ['status.replicas'],
-  '/events': ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'reason', 'type'],
+  // As kube-apiserver's event strategy registers them (`kubectl events --for` selects on apiVersion).
+  '/events': [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ],
 }
+
+/** Selectable fields whose value lives elsewhere in the object. */
+const fieldPaths: Record<string, string> = { '/events source': 'source.component' }
 
 function fieldValue(object: KubeObject, path: string): string {
   const value = valueAt(object, path)
@@ -99,7 +115,8 @@ export function fieldMatcher(type: ResourceType, selector: string | undefined): 
       throw badRequest(`"${path}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
     }
     const value = (m[3] ?? '').trim()
-    return m[2] === '!=' ? (o: KubeObject) => fieldValue(o, path) !== value : (o: KubeObject) => fieldValue(o, path) === value
+    const field = fieldPaths[`${type.group}/${type.plural} ${path}`] ?? path
+    return m[2] === '!=' ? (o: KubeObject) => fieldValue(o, field) !== value : (o: KubeObject) => fieldValue(o, field) === value
   })
   return (object) => tests.every((t) => t(object))
 }

@@ -35,6 +35,8 @@ export interface CustomTypeInfo {
   readonly name: string
   readonly schema: KubeMap | undefined
   readonly selectableFields: readonly string[]
+  /** The version's `additionalPrinterColumns` (name, type, format, description, priority, jsonPath). */
+  readonly printerColumns?: readonly KubeMap[] | undefined
   readonly served: boolean
   readonly storage: boolean
 }
@@ -90,7 +92,17 @@ const rows: Row[] = [
   ['admissionregistration.k8s.io/v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false, '', 'api-extensions', '', true],
   ['admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false, '', 'api-extensions', '', true],
   ['apiextensions.k8s.io/v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, 'crd,crds', 'api-extensions', 'status', true],
+  // Reviews: created and answered, never stored (see verbs/review.ts).
+  ['authentication.k8s.io/v1', 'selfsubjectreviews', 'SelfSubjectReview', false, '', '', '', false],
+  ['authentication.k8s.io/v1', 'tokenreviews', 'TokenReview', false, '', '', '', false],
+  ['authorization.k8s.io/v1', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true, '', '', '', false],
+  ['authorization.k8s.io/v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, '', '', '', false],
+  ['authorization.k8s.io/v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, '', '', '', false],
+  ['authorization.k8s.io/v1', 'subjectaccessreviews', 'SubjectAccessReview', false, '', '', '', false],
 ]
+
+/** The groups whose resources are reviews: create only, answered and never stored. */
+export const reviewGroups: ReadonlySet<string> = new Set(['authentication.k8s.io', 'authorization.k8s.io'])
 
 const scale: ScaleSubresource = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' }
 const split = (text: string): string[] => (text === '' ? [] : text.split(','))
@@ -109,7 +121,7 @@ export const builtinTypes: readonly ResourceType[] = rows.map(([gv, plural, kind
     namespaced,
     shortNames: split(short),
     categories: split(cats),
-    verbs: plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : allVerbs,
+    verbs: plural === 'namespaces' ? allVerbs.filter((v) => v !== 'deletecollection') : reviewGroups.has(gv.split('/')[0] ?? '') ? ['create'] : allVerbs,
     status: subs.includes('status'),
     scale: subs.includes('scale') ? scale : undefined,
     finalize: subs.includes('finalize'),

@@ -165,13 +165,15 @@ function isEntry(value: unknown): value is Entry {
 }
 
 /** Sends raw requests straight over node:http(s), with one keep-alive pool of `maxSockets`. */
-export function createDirectTransport(config: DirectConfig, options: { readonly headers: Readonly<Record<string, string>>; readonly maxSockets: number }): Transport {
+export function createDirectTransport(config: DirectConfig, options: { readonly headers: Readonly<Record<string, string | readonly string[]>>; readonly maxSockets: number }): Transport {
   const secure = config.server.startsWith('https:')
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
   const agent = secure ? new HttpsAgent({ ...config.tls, ...common }) : new HttpAgent(common)
   const send = secure ? httpsRequest : httpRequest
   const base = config.server.replace(/\/+$/, '')
-  const fixed: Record<string, string> = { Accept: 'application/json', ...options.headers }
+  // A header of several values (Impersonate-Group) is written by node as one line per value.
+  const fixed: Record<string, string | string[]> = { Accept: 'application/json' }
+  for (const [key, value] of Object.entries(options.headers)) fixed[key] = typeof value === 'string' ? value : [...value]
   if (config.token !== undefined) fixed.Authorization = `Bearer ${config.token}`
   return {
     server: config.server,
@@ -179,7 +181,7 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
       new Promise<RawResponse>((done, fail) => {
         const url = new URL(`${base}${request.path}`)
         for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
-        const headers: Record<string, string | number> = { ...fixed }
+        const headers: Record<string, string | string[] | number> = { ...fixed }
         const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
         if (body !== undefined) {
           headers['Content-Type'] = request.contentType ?? 'application/json'

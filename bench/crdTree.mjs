@@ -83,7 +83,7 @@ function description(rnd, pad) {
 }
 
 /** A schema property named `name` at `pad`, nested to `depth`. */
-function property(rnd, name, pad, depth, budget) {
+function property(rnd, name, { pad, depth, budget }) {
   let s = `${pad}${name}:\n`
   const inner = `${pad}  `
   const kind = depth <= 0 || budget.left <= 0 ? 4 + (rnd() % 6) : rnd() % 10
@@ -94,7 +94,7 @@ function property(rnd, name, pad, depth, budget) {
     const n = 2 + (rnd() % 6)
     const names = new Set()
     for (let i = 0; i < n; i++) names.add(FIELDS[rnd() % FIELDS.length])
-    for (const child of [...names].sort()) s += property(rnd, child, `${inner}  `, depth - 1, budget)
+    for (const child of [...names].sort()) s += property(rnd, child, { pad: `${inner}  `, depth: depth - 1, budget })
     if (kind === 1) s += `${inner}required:\n${[...names].slice(0, 2).map((x) => `${inner}- ${x}\n`).join('')}`
     s += `${inner}type: object\n`
     if (kind === 2) s += `${inner}x-kubernetes-map-type: atomic\n`
@@ -102,7 +102,7 @@ function property(rnd, name, pad, depth, budget) {
     s += `${inner}items:\n`
     s += `${inner}  properties:\n`
     const names = [...new Set(Array.from({ length: 2 + (rnd() % 4) }, () => FIELDS[rnd() % FIELDS.length]))].sort()
-    for (const child of names) s += property(rnd, child, `${inner}    `, depth - 1, budget)
+    for (const child of names) s += property(rnd, child, { pad: `${inner}    `, depth: depth - 1, budget })
     s += `${inner}  required:\n${inner}  - ${names[0]}\n${inner}  type: object\n`
     s += `${inner}type: array\n`
     if (rnd() % 2 === 0) s += `${inner}x-kubernetes-list-map-keys:\n${inner}- ${names[0]}\n${inner}x-kubernetes-list-type: map\n`
@@ -124,11 +124,11 @@ function property(rnd, name, pad, depth, budget) {
   return s
 }
 
-function crd(rnd, kind, plural, bytes) {
+function crd(rnd, [kind, plural], bytes) {
   const group = 'monitoring.coreos.com'
   let spec = ''
   const budget = { left: Infinity }
-  while (spec.length < bytes) spec += property(rnd, FIELDS[rnd() % FIELDS.length] + spec.length, '                ', 5, budget)
+  while (spec.length < bytes) spec += property(rnd, FIELDS[rnd() % FIELDS.length] + spec.length, { pad: '                ', depth: 5, budget })
   return `---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -390,7 +390,7 @@ export function generateCrdTree(root, mb = 5) {
     writeFileSync(join(root, path), text)
     files.push(path)
   }
-  for (const [kind, plural, kb] of CRDS) put(`setup/0${plural}CustomResourceDefinition.yaml`, crd(rnd, kind, plural, kb * 1024 * scale))
+  for (const [kind, plural, kb] of CRDS) put(`setup/0${plural}CustomResourceDefinition.yaml`, crd(rnd, [kind, plural], kb * 1024 * scale))
   put('setup/namespace.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n')
   for (let i = 0; i < 12; i++) put(`grafanaDashboard${i}.yaml`, dashboards(rnd, `dashboard-${i}`, 50 * 1024 * scale))
   for (let i = 0; i < 12; i++) put(`rules${i}PrometheusRule.yaml`, rules(rnd, `component${i}`, 4))

@@ -7,6 +7,7 @@
 //   node bench/renderData.bench.mjs [--trees crd,tree,shapes] [--size 1000] [--runs 3] [--kubectl-runs 1]
 // kubectl needs seconds on the CRD tree but minutes on the 1,000-object trees, so it runs
 // --kubectl-runs times there (ours runs --runs times; with one kubectl run, ours' median is used).
+import { Buffer } from 'node:buffer'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'

@@ -6,6 +6,7 @@
 // Median of the rounds, after two warm-up rounds, in wall time and in CPU time of the process (the
 // steadier figure on a loaded machine); MB are 10^6 bytes of UTF-8.
 //   node bench/yaml.bench.mjs [--mb 5] [--runs 7]
+import { Buffer } from 'node:buffer'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, relative } from 'node:path'

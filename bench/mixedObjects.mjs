@@ -1,4 +1,6 @@
 // The mixed objects of the apply benchmarks (the same shapes as apply.bench.mjs's).
+import { Buffer } from 'node:buffer'
+
 /** Mixed objects in `namespaces` namespaces: ConfigMaps, Secrets, ServiceAccounts, Services, Deployments, Roles, RoleBindings. */
 export function objects(prefix, count, { changed = 0 } = {}) {
   const perNamespace = 100

@@ -77,6 +77,18 @@ describe.skipIf(!hasKubectl)(needsKubectl('kubectl against RBAC'), () => {
       [0, 'yes\n'],
       [0, 'ATTRIBUTE   VALUE\nUsername    alice\nUID         1001\nGroups      [dev system:authenticated]\n'],
     ])
+    // A service account token from `kubectl create token` authenticates as the account.
+    const token = await admin(['create', 'token', 'deployer', '-n', 'team'])
+    expect(token.code).toBe(0)
+    const withToken = await Promise.all([
+      as(token.stdout.trim(), ['create', 'configmap', 'by-token', '-n', 'team']),
+      as(token.stdout.trim(), ['get', 'secrets', '-n', 'default']),
+    ])
+    expect(withToken.map((r) => [r.stdout, r.stderr])).toEqual([
+      ['configmap/by-token created\n', ''],
+      ['', 'Error from server (Forbidden): secrets is forbidden: User "system:serviceaccount:team:deployer" cannot list resource "secrets" in API group "" in the namespace "default"\n'],
+    ])
+    expect((await admin(['create', 'token', 'ghost', '-n', 'team'])).stderr).toBe('error: failed to create token: serviceaccounts "ghost" not found\n')
     const list = await as('alice-token', ['auth', 'can-i', '--list', '-n', 'team'])
     expect(list.stdout).toMatch(/^deployments\.apps\s+\[\]\s+\[\]\s+\[get list watch\]$/m)
     expect(list.stdout).not.toMatch(/^secrets /m)

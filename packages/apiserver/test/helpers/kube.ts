@@ -41,7 +41,7 @@ export interface KubectlResult {
 
 /** kubectl bound to one server: its own kubeconfig and cache directory, removed by `dispose`. */
 export interface Kubectl {
-  (args: readonly string[], input?: string): Promise<KubectlResult>
+  (args: readonly string[], input?: string, env?: Readonly<Record<string, string>>): Promise<KubectlResult>
   readonly dir: string
   dispose(): void
 }
@@ -51,12 +51,12 @@ export function kubectlFor(server: ApiServer): Kubectl {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-apiserver-kubectl-'))
   const kubeconfig = join(dir, 'kubeconfig')
   writeFileSync(kubeconfig, server.kubeconfigYaml())
-  const run = (args: readonly string[], input?: string): Promise<KubectlResult> =>
+  const run = (args: readonly string[], input?: string, env: Readonly<Record<string, string>> = {}): Promise<KubectlResult> =>
     new Promise((resolve) => {
       const child = execFile(
         kubectlBin,
         ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
-        { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+        { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
         (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
       )
       child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why

@@ -138,7 +138,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     }
     if (impersonationError !== undefined) {
       request.resume()
-      throw impersonationError instanceof StatusError ? impersonationError : internalError(String(impersonationError))
+      throw impersonationError instanceof StatusError ? impersonationError : internalError(impersonationError instanceof Error ? impersonationError.message : 'impersonation failed')
     }
     if (route_ !== undefined) authorize(route_, { user, allowed, path: url.pathname, method })
     if (route_ === undefined) throw routeError instanceof StatusError ? routeError : resourceNotFound()

@@ -22,7 +22,7 @@ export interface ResourceRoute {
   /** The URL's namespace, or undefined for cluster scope and all-namespace lists. */
   readonly namespace: string | undefined
   readonly name: string | undefined
-  readonly subresource: 'status' | 'finalize' | 'scale' | undefined
+  readonly subresource: 'status' | 'finalize' | 'scale' | 'token' | undefined
 }
 
 const health = new Set(['/healthz', '/livez', '/readyz'])
@@ -100,11 +100,13 @@ export function route(cluster: Cluster, method: string, target: { pathname: stri
     if (sub === 'status' && type.status) subresource = 'status'
     else if (sub === 'finalize' && type.finalize === true) subresource = 'finalize'
     else if (sub === 'scale' && type.scale !== undefined) subresource = 'scale'
+    else if (sub === 'token' && type.group === '' && type.plural === 'serviceaccounts') subresource = 'token'
     else throw resourceNotFound()
   }
-  const verb = verbOf(method, name !== undefined, watch)
-  const allowed = subresource === undefined ? type.verbs : subresource === 'finalize' ? ['update'] : ['get', 'patch', 'update']
-  if (verb === undefined || !allowed.includes(verb) || (namespace === undefined && type.namespaced && verb === 'create')) {
+  // A TokenRequest is created on a named service account: POST with a name.
+  const verb = subresource === 'token' && method === 'POST' ? 'create' : verbOf(method, name !== undefined, watch)
+  const allowed = subresource === undefined ? type.verbs : subresource === 'finalize' ? ['update'] : subresource === 'token' ? ['create'] : ['get', 'patch', 'update']
+  if (verb === undefined || !allowed.includes(verb) || (namespace === undefined && type.namespaced && verb === 'create' && subresource !== 'token')) {
     throw methodNotAllowed(groupResource(type), verb ?? method.toLowerCase())
   }
   return { kind: 'resource', type, verb, namespace, name, subresource }

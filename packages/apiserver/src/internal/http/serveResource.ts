@@ -20,6 +20,7 @@ import { adminUser } from '../auth/identity.js'
 import type { UserInfo } from '../auth/rbac.js'
 import { reviewGroups } from '../state/registry.js'
 import { answerReview } from '../verbs/review.js'
+import { requestToken, tokenRequestType } from '../verbs/tokenRequest.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import { badRequest, invalidOptions, notFound, resourceNotFound } from '../../status.js'
 
@@ -108,6 +109,10 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       return
     }
     case 'create': {
+      if (r.subresource === 'token') {
+        send(response, { code: 201, body: requestToken(context, { namespace: ns, name: r.name ?? '', body: decodeBody(exchange, tokenRequestType) }) })
+        return
+      }
       if (reviewGroups.has(type.group)) {
         const lookupToken = (token: string): UserInfo | undefined => context.identities.get(token) ?? (context.tokens?.has(token) === true ? adminUser : undefined)
         const review = answerReview({ cluster, authorization: context.authorization, user: exchange.user, lookupToken }, type, { body: decodeBody(exchange, type), namespace: ns })
@@ -132,7 +137,7 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       namespaceRule(type, object, ns)
       nameRule(object, name)
       if (r.subresource === undefined) dropUnknownFields(type, object, request)
-      const answer = replaceObject(cluster, type, { live, incoming: object, request, options: { subresource: r.subresource, requireResourceVersion: true } })
+      const answer = replaceObject(cluster, type, { live, incoming: object, request, options: { subresource: r.subresource === 'token' ? undefined : r.subresource, requireResourceVersion: true } })
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -154,7 +159,7 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
         body,
         namespace: ns,
         name,
-        subresource: r.subresource,
+        subresource: r.subresource === 'token' ? undefined : r.subresource,
         force: boolParam(url, 'force'),
         request,
       })

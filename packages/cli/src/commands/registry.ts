@@ -13,11 +13,13 @@ import { fleetCommand } from './fleet.js'
 import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
+import { templateCommand } from './template.js'
 import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   buildCommand,
+  templateCommand,
   fleetCommand,
   fetchCommand,
   pushCommand,

@@ -72,9 +72,10 @@ Examples:
     for (const e of stringListFlag(values, 'set-json')) chartValues = helm.parseSetValues(e, { type: 'json', values: chartValues })
     for (const e of stringListFlag(values, 'set')) chartValues = helm.parseSetValues(e, { type: 'set', values: chartValues })
     for (const e of stringListFlag(values, 'set-string')) chartValues = helm.parseSetValues(e, { type: 'string', values: chartValues })
+    // The chart's folder is read below its parent, so messages name it (`web/Chart.yaml: ...`).
     const chart = path.resolve(cwd, positionals[0] as string)
-    const result = await helm.renderChart('', {
-      fs: nodeFs(chart),
+    const result = await helm.renderChart(path.basename(chart), {
+      fs: nodeFs(path.dirname(chart)),
       releaseName: stringFlag(values, 'release-name'),
       namespace: stringFlag(values, 'namespace'),
       kubeVersion: stringFlag(values, 'kube-version'),

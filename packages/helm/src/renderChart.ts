@@ -21,7 +21,10 @@ export interface RenderChartOptions {
   readonly kubeVersion?: string | undefined
   /** Extra `.Capabilities.APIVersions` (`--api-versions`). @defaultValue [] */
   readonly apiVersions?: readonly string[] | undefined
-  /** Values merged over the chart's values.yaml (maps merge deeply; `null` deletes a key). */
+  /**
+   * User values coalesced over the chart's values.yaml and its subcharts' (maps merge deeply;
+   * `null` deletes a key; `bigint` is Go's int64, as `parseSetValues` returns integers).
+   */
   readonly values?: Readonly<Record<string, unknown>> | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
@@ -104,15 +107,19 @@ function crdObjects(chart: Chart): { source: string; content: string }[] {
 }
 
 /**
- * Renders one chart directory as `helm template` does: Chart.yaml, values.yaml (with `values`
- * merged over it), every file under `templates/` (partials `_*` shared, not printed), `.Release`,
- * `.Chart`, pinned `.Capabilities`, and the output sorted and printed with `# Source:` comments.
- * Subcharts, `crds/`, schema validation and `.Files` globbing are not handled yet.
+ * Renders a chart directory as `helm template` does: Chart.yaml, values.yaml with `values`
+ * coalesced over it, subcharts in `charts/` (directories and `.tgz`) enabled by `tags` and
+ * `condition`, aliased and importing values, globals, library charts, every file under
+ * `templates/` (partials `_*` shared, not printed), `.Release`, `.Chart`, pinned `.Capabilities`,
+ * `.Files`, `.Subcharts`, and the output sorted and printed with `# Source:` comments (`crds/`
+ * first with `includeCrds`). Schema validation is not handled yet.
  *
  * @experimental The renderer is new; its options may change in any minor.
- * @throws `HELM_CHART_INVALID` when Chart.yaml is missing or invalid, `HELM_VALUES_INVALID` for
- *   values.yaml that is not a YAML mapping, `HELM_TEMPLATE_PARSE` and `HELM_TEMPLATE_EXEC` with
- *   helm's message, `HELM_MANIFEST_INVALID` when a rendered document is not YAML.
+ * @throws `HELM_CHART_INVALID` when a Chart.yaml is missing or invalid, a `.tgz` is broken or the
+ *   chart is a library, `HELM_DEPENDENCY_MISSING` when charts/ lacks a dependency,
+ *   `HELM_VALUES_INVALID` for values that are not a YAML mapping, `HELM_TEMPLATE_PARSE` and
+ *   `HELM_TEMPLATE_EXEC` with helm's message, `HELM_MANIFEST_INVALID` when a rendered document is
+ *   not YAML.
  * @example
  * ```ts
  * const { text } = await renderChart('charts/web', { fs: nodeFs('.'), releaseName: 'web', kubeVersion: 'v1.32.0' })

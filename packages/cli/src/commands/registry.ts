@@ -16,12 +16,14 @@ import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { rotateCommand } from './rotate.js'
 import { statusCommand } from './status.js'
+import { templateCommand } from './template.js'
 import { updatekeysCommand } from './updatekeys.js'
 import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   buildCommand,
+  templateCommand,
   fleetCommand,
   fetchCommand,
   pushCommand,

@@ -4,6 +4,7 @@
 import { jsonString, marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue } from '@gitops-sdk/core'
 import { dataFuncs } from './funcs/sprigData.js'
+import { semverFuncs } from './funcs/sprigSemver.js'
 import { fn, stringFuncs } from './funcs/sprigStrings.js'
 import { fromKube, toKube } from './funcs/convert.js'
 import { builtinFuncs } from './template/builtins.js'
@@ -171,7 +172,7 @@ export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
       }
     })],
   ]
-  return [...stringFuncs(), ...dataFuncs(), ...own]
+  return [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
 }
 
 export function renderTemplates(

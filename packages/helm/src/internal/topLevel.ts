@@ -1,6 +1,8 @@
 // The objects Helm 4 hands a template besides .Values: .Chart, .Release, .Capabilities, .Files,
 // .Template and .Subcharts, shaped and typed as `helm template` (v4.1.4) shows them.
-import { FuncError, type GoFunc, type GoMap, GoStruct, type GoValue, int, typedSlice } from './template/values.js'
+import { stringifyValue } from '@gitops-sdk/core'
+import { globRegExp } from './glob.js'
+import { FuncError, type GoFunc, GoInt, type GoMap, GoStruct, type GoValue, int, mapWithMethods, typedSlice } from './template/values.js'
 
 /** Helm 4.1.4's default API versions (`.Capabilities.APIVersions` before `--api-versions`). */
 export const DEFAULT_API_VERSIONS: readonly string[] = [
@@ -157,18 +159,41 @@ export function releaseObject(name: string, namespace: string): GoMap {
   ])
 }
 
-/** `.Files`: the chart's files other than templates, Chart.yaml and values. */
-export function filesObject(files: ReadonlyMap<string, string>): GoStruct {
+function bytes(text: string): GoValue[] {
+  return typedSlice([...Buffer.from(text, 'utf8')].map((b) => new GoInt(BigInt(b), 'uint8')), '[]uint8')
+}
+
+/** Helm's files toYAML: a map of strings as YAML, without the final newline. */
+function filesYaml(m: ReadonlyMap<string, string>): string {
+  const plain = Object.create(null) as Record<string, string>
+  for (const k of [...m.keys()].sort()) plain[k] = m.get(k) ?? ''
+  return stringifyValue(plain).replace(/\n$/, '')
+}
+
+/**
+ * `.Files`: the chart's files other than templates, Chart.yaml and values: a map of names to
+ * []byte (so `range` walks it) with helm's methods Get, GetBytes, Lines, Glob, AsConfig, AsSecrets.
+ */
+export function filesObject(files: ReadonlyMap<string, string>): GoMap {
+  const entries = new Map<string, GoValue>()
+  for (const [name, text] of files) entries.set(name, bytes(text))
   const get = (name: GoValue): GoValue => files.get(name as string) ?? ''
-  return new GoStruct('engine.files', {
-    methods: new Map([
-      method('Get', ['string'], get),
-      method('Lines', ['string'], (name) => {
-        const text = files.get(name as string)
-        if (text === undefined || text === '') return typedSlice([], '[]string')
-        // As helm's files.Lines: one trailing newline does not start another line.
-        return typedSlice((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), '[]string')
-      }),
-    ]),
-  })
+  const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
+  return mapWithMethods(entries, 'engine.files', new Map([
+    method('Get', ['string'], get),
+    method('GetBytes', ['string'], (name) => bytes(files.get(name as string) ?? '')),
+    method('Lines', ['string'], (name) => {
+      const text = files.get(name as string)
+      if (text === undefined || text === '') return typedSlice([], '[]string')
+      // As helm's files.Lines: one trailing newline does not start another line.
+      return typedSlice((text.endsWith('\n') ? text.slice(0, -1) : text).split('\n'), '[]string')
+    }),
+    method('Glob', ['string'], (pattern) => {
+      // A pattern that does not compile matches everything, as helm falls back to "**".
+      const re = globRegExp(pattern as string) ?? /^.*$/s
+      return filesObject(new Map([...files].filter(([name]) => re.test(name))))
+    }),
+    method('AsConfig', [], () => filesYaml(new Map([...files].map(([k, v]) => [base(k), v]))) ),
+    method('AsSecrets', [], () => filesYaml(new Map([...files].map(([k, v]) => [base(k), Buffer.from(v, 'utf8').toString('base64')])))),
+  ]))
 }

@@ -63,4 +63,7 @@ export const functionCases: TemplateCase[] = [
   c('chart and release objects', '{{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Release.Name }} {{ .Release.Namespace }} {{ .Release.Service }} {{ .Release.Revision }} {{ .Release.IsInstall }} {{ .Template.Name }} {{ .Template.BasePath }}'),
   c('type names of the top-level objects', '{{ printf "%T %T %T %T %T" . .Values .Values.map .Release .Template }}'),
   c('capabilities', '{{ .Capabilities.KubeVersion }} {{ .Capabilities.KubeVersion.Major }} {{ .Capabilities.KubeVersion.Minor }} {{ .Capabilities.KubeVersion.Version }} {{ .Capabilities.APIVersions.Has "apps/v1" }} {{ .Capabilities.APIVersions.Has "example.com/v1" }} {{ .Capabilities.APIVersions.Has "nope/v1" }}'),
+  // Sprig's semver (Masterminds/semver v3)
+  c('semver fields', '{{ $v := semver "v1.2.3-rc.1+build.5" }}{{ $v }} {{ $v.Major }} {{ $v.Minor }} {{ $v.Patch }} {{ $v.Prerelease }} {{ $v.Metadata }} {{ $v.Original }} {{ printf "%T" $v.Major }} {{ semver "2" }} {{ semver "1.4" }}'),
+  c('semverCompare', '{{ semverCompare "^1.2.0" "1.4.0" }} {{ semverCompare ">=1.2, <2.0" "2.0.0" }} {{ semverCompare "~1.2" "1.2.9" }} {{ semverCompare "~1.2" "1.3.0" }} {{ semverCompare "1.x" "1.9.9" }} {{ semverCompare "*" "0.0.1" }} {{ semverCompare "<1.0 || >=2.0" "2.1.0" }} {{ semverCompare ">= 1.28-0" "v1.32.0" }} {{ semverCompare "^1.2.0" "1.3.0-beta" }} {{ semverCompare ">=1.31.0-0" .Capabilities.KubeVersion.Version }}'),
 ]

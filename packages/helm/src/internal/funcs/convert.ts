@@ -2,7 +2,7 @@
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
-import { GoFloat32, GoInt, GoStruct, type GoValue } from '../template/values.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, typeName } from '../template/values.js'
 
 
 /** fmt.Sprintf("%v", v). */
@@ -14,6 +14,8 @@ export function sprintV(v: GoValue): string {
 export function strval(v: GoValue): string {
   if (typeof v === 'string') return v
   if (v instanceof GoStruct && v.stringer !== undefined) return v.stringer()
+  // A []byte (.Files.GetBytes) is its text, as Sprig's strval converts it.
+  if (Array.isArray(v) && typeName(v) === '[]uint8') return Buffer.from(v.map((b) => Number((b as GoInt).value))).toString('utf8')
   return sprintV(v)
 }
 

@@ -15,7 +15,7 @@ import type {
   VariableNode,
 } from './nodes.js'
 import { type Final, MISSING, Scope, type Tail } from './state.js'
-import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, typeName } from './values.js'
+import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
 
 interface FieldChain extends Tail {
   readonly receiver: GoValue
@@ -150,10 +150,8 @@ export abstract class Evaluator extends Scope {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
     const typ = fromInterface ? 'interface {}' : typeName(receiver)
-    if (receiver instanceof GoStruct) {
-      const method = receiver.methods.get(fieldName)
-      if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
-    }
+    const method = receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : undefined
+    if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
       if (receiver.fields.has(fieldName)) {

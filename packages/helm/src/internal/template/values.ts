@@ -119,6 +119,20 @@ export function typedMap<T extends GoMap>(map: T, type: string): T {
   return map
 }
 
+const mapMethods = new WeakMap<object, ReadonlyMap<string, GoFunc>>()
+
+/** Gives a map of a named Go type methods (Helm's `engine.files`), found before its keys as Go does. */
+export function mapWithMethods<T extends GoMap>(map: T, type: string, methods: ReadonlyMap<string, GoFunc>): T {
+  mapTypes.set(map, type)
+  mapMethods.set(map, methods)
+  return map
+}
+
+/** The method `name` of a map built by {@link mapWithMethods}. */
+export function mapMethod(map: GoMap, name: string): GoFunc | undefined {
+  return mapMethods.get(map)?.get(name)
+}
+
 /** Tags a slice with its Go type (e.g. `[]string`), for %T and error messages. */
 export function typedSlice<T extends GoValue[]>(slice: T, type: string): T {
   sliceTypes.set(slice, type)

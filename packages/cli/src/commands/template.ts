@@ -1,0 +1,90 @@
+import type { Command } from '../context.js'
+import { UsageError } from '../errors.js'
+import { booleanFlag, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
+import type { FlagSpec } from '../flags.js'
+
+const flags = {
+  values: { type: 'string', short: 'f', multiple: true },
+  set: { type: 'string', multiple: true },
+  'set-string': { type: 'string', multiple: true },
+  'set-json': { type: 'string', multiple: true },
+  namespace: { type: 'string', short: 'n' },
+  'release-name': { type: 'string' },
+  'kube-version': { type: 'string' },
+  'api-versions': { type: 'string', short: 'a', multiple: true },
+  'include-crds': { type: 'boolean', default: false },
+} as const satisfies FlagSpec
+
+export const templateCommand: Command = {
+  name: 'template',
+  summary: 'render a Helm chart as helm template does, without a helm binary',
+  help: `gitops template: render the Helm chart in CHART (a directory) and print what
+\`helm template\` (Helm v4.1.4) prints, byte for byte: subcharts, dependencies, values files and
+--set overrides with Helm's precedence (values files in order, then --set-json, --set, --set-string).
+
+Usage:
+  gitops template CHART [--values F]... [--set K=V]... [--namespace N] [--release-name R]
+                  [--kube-version V] [--api-versions V]...
+
+Flags:
+  -f, --values F          a values file (repeatable; later files win)
+  --set K=V               a value (repeatable; a,b lists, x[0] indexes, \\. and \\, escapes; typed)
+  --set-string K=V        a value kept a string
+  --set-json K=JSON       a value read as JSON
+  -n, --namespace N       .Release.Namespace (default "default")
+  --release-name R        .Release.Name (default "release-name")
+  --kube-version V        .Capabilities.KubeVersion (default v1.20.0, as helm template)
+  -a, --api-versions V    an extra .Capabilities.APIVersions entry (repeatable)
+  --include-crds          print the charts' crds/ files first
+
+Examples:
+  gitops template charts/web --release-name web -n prod --values prod.yaml --set image.tag=v2
+  gitops template charts/web --kube-version v1.32.0 --api-versions monitoring.coreos.com/v1
+`,
+  flags,
+  async run({ io, argv, signal }) {
+    const { values, positionals } = parseCommandArgs(argv, flags)
+    if (positionals.length !== 1) {
+      throw new UsageError('template takes exactly one chart directory: gitops template CHART', {
+        code: positionals.length === 0 ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED',
+      })
+    }
+    const [{ nodeFs }, helm, { readFile }, path] = await Promise.all([
+      import('@gitops-sdk/core'),
+      import('@gitops-sdk/helm'),
+      import('node:fs/promises'),
+      import('node:path'),
+    ])
+    const cwd = io.cwd ?? process.cwd()
+    let chartValues: Record<string, unknown> = {}
+    for (const file of stringListFlag(values, 'values')) {
+      const text = await readFile(path.resolve(cwd, file), { encoding: 'utf8', signal }).catch((err: unknown) => {
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
+        throw new UsageError(`--values ${file}: ${missing ? 'no such file' : (err as Error).message}`, {
+          code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID',
+          details: { path: file },
+          cause: err,
+        })
+      })
+      chartValues = helm.parseValues(text, { source: file, values: chartValues })
+    }
+    // Helm applies the flags by kind, not in command-line order.
+    for (const e of stringListFlag(values, 'set-json')) chartValues = helm.parseSetValues(e, { type: 'json', values: chartValues })
+    for (const e of stringListFlag(values, 'set')) chartValues = helm.parseSetValues(e, { type: 'set', values: chartValues })
+    for (const e of stringListFlag(values, 'set-string')) chartValues = helm.parseSetValues(e, { type: 'string', values: chartValues })
+    // The chart's folder is read below its parent, so messages name it (`web/Chart.yaml: ...`).
+    const chart = path.resolve(cwd, positionals[0] as string)
+    const result = await helm.renderChart(path.basename(chart), {
+      fs: nodeFs(path.dirname(chart)),
+      releaseName: stringFlag(values, 'release-name'),
+      namespace: stringFlag(values, 'namespace'),
+      kubeVersion: stringFlag(values, 'kube-version'),
+      apiVersions: stringListFlag(values, 'api-versions'),
+      includeCrds: booleanFlag(values, 'include-crds'),
+      values: chartValues,
+      signal,
+    })
+    io.stdout.write(result.text)
+    return 0
+  },
+}

@@ -54,7 +54,12 @@ export const FLUX_ANNOTATIONS: {
  * The ownership labels `applyAll` puts on every object it applies for an inventory, and that
  * `prune` requires before it deletes anything: the inventory's name and namespace.
  */
-export const LABELS: { /** The inventory's name. */ readonly inventoryName: 'gitops-sdk.io/inventory-name'; /** The inventory's namespace. */ readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace' } = {
+export const LABELS: {
+  /** The inventory's name. */
+  readonly inventoryName: 'gitops-sdk.io/inventory-name'
+  /** The inventory's namespace. */
+  readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace'
+} = {
   inventoryName: 'gitops-sdk.io/inventory-name',
   inventoryNamespace: 'gitops-sdk.io/inventory-namespace',
 }

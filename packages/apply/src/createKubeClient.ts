@@ -13,9 +13,12 @@ const DEFAULT_REQUEST_TIMEOUT = 30_000
 export type Impersonation =
   | {
       /** Act as this ServiceAccount (`system:serviceaccount:<namespace>:<name>`). */
-      readonly serviceAccount: { /** The ServiceAccount's namespace. */ readonly namespace: string
-      /** The ServiceAccount's name. */
-      readonly name: string }
+      readonly serviceAccount: {
+        /** The ServiceAccount's namespace. */
+        readonly namespace: string
+        /** The ServiceAccount's name. */
+        readonly name: string
+      }
     }
   | {
       /** Act as this user name. */

@@ -66,7 +66,7 @@ const app = await Application.bootstrapWithPlugins({
 const undocumented = new Map()
 const log = app.logger.log.bind(app.logger)
 app.logger.log = (message, level) => {
-  const found = /^(\S+) \((\w+)\), defined in (\S+), does not have any documentation/.exec(String(message))
+  const found = /(@\S+) \((\w+)\), defined in (\S+), does not have any documentation/.exec(String(message))
   if (found !== null) {
     const [, symbol, kind, file] = found
     const path = file.replace(/^@gitops-sdk\/([^/]+)\//, 'packages/$1/')

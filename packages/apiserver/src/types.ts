@@ -51,11 +51,34 @@ export interface ApiServerOptions {
 /** A kubeconfig in the shape `KubeConfig.loadFromOptions` of `@kubernetes/client-node` takes. */
 export interface KubeconfigOptions {
   /** The one cluster: this server. */
-  readonly clusters: readonly { /** The cluster entry's name. */ readonly name: string; /** The API server URL, `https://127.0.0.1:<port>`. */ readonly server: string; /** The server CA's PEM, base64; absent without TLS. */ readonly caData?: string | undefined; /** Whether clients skip the TLS check (false: the CA is given). */ readonly skipTLSVerify: boolean }[]
+  readonly clusters: readonly {
+    /** The cluster entry's name. */
+    readonly name: string
+    /** The API server URL, `https://127.0.0.1:<port>`. */
+    readonly server: string
+    /** The server CA's PEM, base64; absent without TLS. */
+    readonly caData?: string | undefined
+    /** Whether clients skip the TLS check (false: the CA is given). */
+    readonly skipTLSVerify: boolean
+  }[]
   /** The one user, with the server's token. */
-  readonly users: readonly { /** The user entry's name. */ readonly name: string; /** A bearer token the server accepts; absent without authentication. */ readonly token?: string | undefined }[]
+  readonly users: readonly {
+    /** The user entry's name. */
+    readonly name: string
+    /** A bearer token the server accepts; absent without authentication. */
+    readonly token?: string | undefined
+  }[]
   /** The one context, joining them. */
-  readonly contexts: readonly { /** The context's name. */ readonly name: string; /** The cluster entry it uses. */ readonly cluster: string; /** The user entry it uses. */ readonly user: string; /** The default namespace, `default`. */ readonly namespace: string }[]
+  readonly contexts: readonly {
+    /** The context's name. */
+    readonly name: string
+    /** The cluster entry it uses. */
+    readonly cluster: string
+    /** The user entry it uses. */
+    readonly user: string
+    /** The default namespace, `default`. */
+    readonly namespace: string
+  }[]
   /** The context in use. */
   readonly currentContext: string
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
-import { exclusionReason, forceEnabled, pruneDisabled, pruneExclusionReason, reconcileDisabled, ssaPolicy, unknownAnnotations } from './annotations.js'
+import { exclusionReason, forceEnabled, pruneDisabled, pruneExclusion, reconcileDisabled, ssaPolicy, unknownAnnotations } from './annotations.js'
 
 const annotated = (annotations: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', annotations } })
 
@@ -37,9 +37,10 @@ describe('annotations', () => {
   it('gives the reasons apply and prune leave an object alone', () => {
     expect(exclusionReason(annotated({ 'gitops-sdk.io/ssa': 'Ignore' }))).toBe('its ssa annotation is Ignore')
     expect(exclusionReason(annotated({ 'gitops-sdk.io/prune': 'disabled' }))).toBeUndefined()
-    expect(pruneExclusionReason(annotated({ 'gitops-sdk.io/prune': 'disabled' }))).toBe('its prune annotation is disabled')
-    expect(pruneExclusionReason(annotated({ 'kustomize.toolkit.fluxcd.io/reconcile': 'Disabled' }))).toBe('its reconcile annotation is disabled')
-    expect(pruneExclusionReason(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }))).toBeUndefined()
+    expect(pruneExclusion(annotated({ 'gitops-sdk.io/prune': 'disabled' }))).toEqual({ reason: 'its prune annotation is disabled', code: 'PRUNE_DISABLED' })
+    expect(pruneExclusion(annotated({ 'kustomize.toolkit.fluxcd.io/reconcile': 'Disabled' }))).toEqual({ reason: 'its reconcile annotation is disabled', code: 'PRUNE_RECONCILE_DISABLED' })
+    expect(pruneExclusion(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'Ignore' }))).toEqual({ reason: 'its ssa annotation is Ignore', code: 'PRUNE_SSA_IGNORE' })
+    expect(pruneExclusion(annotated({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }))).toBeUndefined()
   })
 
   it('lists unknown values, and only those', () => {

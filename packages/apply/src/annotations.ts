@@ -54,7 +54,12 @@ export const FLUX_ANNOTATIONS: {
  * The ownership labels `applyAll` puts on every object it applies for an inventory, and that
  * `prune` requires before it deletes anything: the inventory's name and namespace.
  */
-export const LABELS: { /** The inventory's name. */ readonly inventoryName: 'gitops-sdk.io/inventory-name'; /** The inventory's namespace. */ readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace' } = {
+export const LABELS: {
+  /** The inventory's name. */
+  readonly inventoryName: 'gitops-sdk.io/inventory-name'
+  /** The inventory's namespace. */
+  readonly inventoryNamespace: 'gitops-sdk.io/inventory-namespace'
+} = {
   inventoryName: 'gitops-sdk.io/inventory-name',
   inventoryNamespace: 'gitops-sdk.io/inventory-namespace',
 }
@@ -157,13 +162,24 @@ export function exclusionReason(object: KubeObject | undefined): string | undefi
   return undefined
 }
 
+/** Why prune keeps an object its annotations exclude: one line and its change-set reason code. */
+export interface PruneExclusion {
+  /** One line, e.g. `its prune annotation is disabled`. */
+  readonly reason: string
+  /** The code prune records in the change set entry. */
+  readonly code: 'PRUNE_DISABLED' | 'PRUNE_RECONCILE_DISABLED' | 'PRUNE_SSA_IGNORE'
+}
+
 /**
  * Why prune keeps the live object, as kustomize-controller's delete exclusions decide: `prune:
- * disabled`, `reconcile: disabled` or `ssa: Ignore`; `undefined` when it may be deleted.
+ * disabled`, `reconcile: disabled` or `ssa: Ignore`; `undefined` when it may be deleted. The one
+ * rule prune and diff's orphan report share.
  */
-export function pruneExclusionReason(live: KubeObject | undefined): string | undefined {
-  if (pruneDisabled(live)) return 'its prune annotation is disabled'
-  return exclusionReason(live)
+export function pruneExclusion(live: KubeObject | undefined): PruneExclusion | undefined {
+  if (pruneDisabled(live)) return { reason: 'its prune annotation is disabled', code: 'PRUNE_DISABLED' }
+  if (reconcileDisabled(live)) return { reason: 'its reconcile annotation is disabled', code: 'PRUNE_RECONCILE_DISABLED' }
+  if (has(live, 'ssa', 'ignore')) return { reason: 'its ssa annotation is Ignore', code: 'PRUNE_SSA_IGNORE' }
+  return undefined
 }
 
 /** The values an annotation key knows, for messages: e.g. `Override, Merge, IfNotPresent or Ignore`. */

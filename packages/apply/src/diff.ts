@@ -1,6 +1,6 @@
 import { formatRef, inventoryDiff, inventoryOf, isGitOpsError, refKey } from '@gitops-sdk/core'
 import type { Inventory, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
-import { exclusionReason, pruneExclusionReason, ssaPolicy } from './annotations.js'
+import { exclusionReason, pruneExclusion, ssaPolicy } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import { DEFAULT_FIELD_MANAGER } from './fieldManager.js'
 import type { KubeClient } from './kubeClient.js'
@@ -199,7 +199,7 @@ async function orphaned(previous: Inventory, prepared: readonly PreparedObject[]
     if (object === undefined || object === null) continue
     if (options.inventory !== undefined && !ownedBy(object, options.inventory)) continue
     // What prune keeps is no orphan it would delete.
-    if (pruneExclusionReason(object) !== undefined) continue
+    if (pruneExclusion(object) !== undefined) continue
     const ref = { group: e.group, kind: e.kind, namespace: e.namespace, name: e.name }
     out.push({ ref, status: 'orphaned', fields: [], reason: 'in the inventory but no longer in Git; prune deletes it' })
   }

@@ -1,6 +1,6 @@
 import { formatRef, inventoryDiff, refKey } from '@gitops-sdk/core'
 import type { ChangeSet, ChangeSetEntry, ChangeSetReasonCode, Inventory, InventoryEntry, KubeObject } from '@gitops-sdk/core'
-import { exclusionReason, pruneDisabled, reconcileDisabled } from './annotations.js'
+import { pruneExclusion } from './annotations.js'
 import { aggregateError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient, PropagationPolicy } from './kubeClient.js'
@@ -171,9 +171,8 @@ async function decide(entry: InventoryEntry, live: KubeObject | null, options: P
     return { reason: `not owned by inventory ${options.inventory.namespace}/${options.inventory.name} (it belongs to ${owner})`, code: 'PRUNE_NOT_OWNED' }
   }
   // As kustomize-controller's delete exclusions: prune disabled, reconcile disabled, ssa Ignore.
-  if (pruneDisabled(live)) return { reason: 'its prune annotation is disabled', code: 'PRUNE_DISABLED' }
-  const excluded = exclusionReason(live)
-  if (excluded !== undefined) return { reason: excluded, code: reconcileDisabled(live) ? 'PRUNE_RECONCILE_DISABLED' : 'PRUNE_SSA_IGNORE' }
+  const excluded = pruneExclusion(live)
+  if (excluded !== undefined) return excluded
   const deletion = live.metadata.deletionTimestamp
   if (typeof deletion === 'string' && deletion !== '') return { reason: 'already being deleted', code: 'PRUNE_ALREADY_DELETED' }
   if (isNamespace(entry)) {

@@ -62,7 +62,12 @@ export interface PatchOptions extends WriteOptions {
 /** Options of {@link ControllerClient.delete}. */
 export interface DeleteOptions extends RequestOptions {
   /** Delete only if the object still has this uid and resourceVersion. */
-  readonly preconditions?: { readonly uid?: string | undefined; readonly resourceVersion?: string | undefined } | undefined
+  readonly preconditions?: {
+    /** Delete only if the object still has this uid. */
+    readonly uid?: string | undefined
+    /** Delete only if the object is still at this resourceVersion. */
+    readonly resourceVersion?: string | undefined
+  } | undefined
 }
 
 /**

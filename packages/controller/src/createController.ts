@@ -64,7 +64,12 @@ export interface ControllerOptions<T extends KubeObject = KubeObject> extends Se
    */
   readonly shouldReconcile?: ((old: T, object: T) => boolean) | undefined
   /** Run only while this replica holds the Lease; the cache is kept warm meanwhile (controller-runtime does the same). */
-  readonly leaderElection?: Omit<LeaderElectionOptions, 'client' | 'name' | 'onStartedLeading' | 'clock'> & { readonly name?: string | undefined } | undefined
+  readonly leaderElection?:
+    | (Omit<LeaderElectionOptions, 'client' | 'name' | 'onStartedLeading' | 'clock'> & {
+        /** The Lease's name. @defaultValue the controller's name */
+        readonly name?: string | undefined
+      })
+    | undefined
   /** Retry delays. @defaultValue Flux's: per-key 750 ms to 15 min, under 10 qps / 100 burst */
   readonly rateLimiter?: RateLimiter | undefined
   /** Metrics to feed. */

@@ -7,7 +7,14 @@ import { recordOf, sameRecord, specOf } from './internal/leaseRecord.js'
 import { LEASE_RESOURCE } from './types.js'
 
 /** Flux's leader election defaults (`--leader-election-lease-duration` etc.), in ms. */
-export const FLUX_LEADER_ELECTION = { leaseDuration: 35_000, renewDeadline: 30_000, retryPeriod: 5_000 } as const
+export const FLUX_LEADER_ELECTION = {
+  /** How long a lease holds without renewal before others may take it, in milliseconds. */
+  leaseDuration: 35_000,
+  /** How long the leader keeps trying to renew before it gives up leading, in milliseconds. */
+  renewDeadline: 30_000,
+  /** How often candidates try to acquire or renew, in milliseconds. */
+  retryPeriod: 5_000,
+} as const
 
 /** Options of {@link createLeaderElector}. */
 export interface LeaderElectionOptions {

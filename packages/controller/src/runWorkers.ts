@@ -1,7 +1,16 @@
 import type { WorkQueue } from './workQueue.js'
 
 /** What a work function asks for: nothing (done), a retry with back-off, or another run after a delay. */
-export type WorkResult = undefined | { readonly requeue: true } | { readonly requeueAfter: number }
+export type WorkResult =
+  | undefined
+  | {
+      /** Requeue the key now, with the rate limiter's back-off. */
+      readonly requeue: true
+    }
+  | {
+      /** Requeue the key after this many milliseconds (and forget its failures). */
+      readonly requeueAfter: number
+    }
 
 /** Options of {@link runWorkers}. */
 export interface RunWorkersOptions {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { createFakeClock, systemClock } from './index.js'
 
@@ -19,5 +20,26 @@ describe('clock', () => {
     const sleeping = systemClock.sleep(60_000, controller.signal)
     controller.abort(new Error('stop'))
     await expect(sleeping).rejects.toThrow('stop')
+  })
+
+  it('fake clock leaves no abort listener behind once a sleep resolved', async () => {
+    const clock = createFakeClock()
+    const controller = new AbortController()
+    // More sleeps on one signal than Node's MaxListeners warning (10) allows.
+    const sleeps = Array.from({ length: 25 }, (_, i) => clock.sleep(i * 10, controller.signal))
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(25)
+    await clock.advance(1000)
+    await Promise.all(sleeps)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('fake clock rejects a pending sleep with the signal reason and forgets it', async () => {
+    const clock = createFakeClock()
+    const controller = new AbortController()
+    const sleeping = clock.sleep(1000, controller.signal)
+    controller.abort(new Error('stop'))
+    await expect(sleeping).rejects.toThrow('stop')
+    await clock.advance(2000)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
   })
 })

@@ -45,17 +45,22 @@ export function createFakeClock(start: Date = new Date('2026-01-01T00:00:00Z')):
           reject(signal.reason as Error)
           return
         }
-        const entry = { at: now + ms, resolve }
-        sleepers.push(entry)
-        signal?.addEventListener(
-          'abort',
-          () => {
-            const i = sleepers.indexOf(entry)
-            if (i >= 0) sleepers.splice(i, 1)
-            reject(signal.reason as Error)
+        // The abort listener goes when the sleep resolves: a long-lived signal shared by many
+        // sleeps (a reconciler's) would otherwise collect one listener per sleep.
+        const onAbort = (): void => {
+          const i = sleepers.indexOf(entry)
+          if (i >= 0) sleepers.splice(i, 1)
+          reject(signal?.reason as Error)
+        }
+        const entry = {
+          at: now + ms,
+          resolve: () => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve()
           },
-          { once: true },
-        )
+        }
+        sleepers.push(entry)
+        signal?.addEventListener('abort', onAbort, { once: true })
       }),
     advance: async (ms) => {
       const target = now + ms

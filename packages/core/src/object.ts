@@ -63,7 +63,12 @@ export function isKubeObject(value: unknown): value is KubeObject {
 }
 
 /** Splits an `apiVersion` into group (empty for the core group) and version. */
-export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+export function splitApiVersion(apiVersion: string): {
+  /** The API group, `''` for the core group. */
+  group: string
+  /** The version, e.g. `v1`. */
+  version: string
+} {
   const slash = apiVersion.indexOf('/')
   return slash < 0
     ? { group: '', version: apiVersion }

@@ -45,7 +45,10 @@ export function parseInventoryId(id: string): ObjectRef {
 }
 
 /** Writes an SDK inventory in Flux's `.status.inventory` format, sorted as Flux sorts it (by id). */
-export function toFluxInventory(inventory: Inventory): { /** One entry per object, sorted by id. */ entries: FluxInventoryEntry[] } {
+export function toFluxInventory(inventory: Inventory): {
+  /** One entry per object, sorted by id. */
+  entries: FluxInventoryEntry[]
+} {
   const entries = inventory.entries.map((e) => ({ id: formatInventoryId(e), v: e.version }))
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   return { entries }

@@ -67,7 +67,12 @@ export interface IncludeSpec {
    * stands for its content in the `cacheDir` no-change check; without it, a cache never answers
    * `{ unchanged: true }` for a request with this include (the content could have changed).
    */
-  readonly artifact: { readonly fs: FileSystem; readonly digest?: string | undefined }
+  readonly artifact: {
+    /** The files to copy. */
+    readonly fs: FileSystem
+    /** The included artifact's digest, recorded in this artifact's include list. */
+    readonly digest?: string | undefined
+  }
   /** Directory of the included tree to copy. @defaultValue the root */
   readonly fromPath?: string | undefined
   /** Directory of this artifact to copy to; files there are replaced. */

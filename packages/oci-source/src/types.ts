@@ -61,7 +61,12 @@ export interface PushedArtifact {
   /** Flux's revision form: `<tag>@sha256:…`. */
   readonly revision: string
   /** The layer's digest and size. */
-  readonly layer: { readonly digest: string; readonly size: number }
+  readonly layer: {
+    /** The layer's digest, `sha256:…`. */
+    readonly digest: string
+    /** The layer's size in bytes. */
+    readonly size: number
+  }
   /** Number of files pushed. */
   readonly files: number
   /** The manifest's annotations. */

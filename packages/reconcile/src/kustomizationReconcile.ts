@@ -38,6 +38,7 @@ export interface KustomizationReconcileOptions {
   readonly identities?: readonly AgeIdentity[] | undefined
   /** Where the inventory is kept. @defaultValue the Kustomization's namespace and name */
   readonly inventory?: InventoryRef | undefined
+  /** Cancels the mapping (source resolution); it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

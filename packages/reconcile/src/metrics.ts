@@ -123,7 +123,12 @@ export function createReconcilerMetrics(options: { readonly registry?: Registry 
  */
 export async function serveMetrics(
   registry: Registry,
-  options: { /** The port; 0 picks a free one. */ readonly port: number; /** The address to listen on. @defaultValue '127.0.0.1' */ readonly host?: string | undefined },
+  options: {
+    /** The port; 0 picks a free one. */
+    readonly port: number
+    /** The address to listen on. @defaultValue '127.0.0.1' */
+    readonly host?: string | undefined
+  },
 ): Promise<{
   /** The metrics URL, `http://<host>:<port>/metrics`. */
   readonly url: string

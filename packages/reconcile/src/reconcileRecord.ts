@@ -9,7 +9,12 @@ import type { ReconcileStatus } from './types.js'
 /** The annotation holding the last reconcile's outcome, as JSON. */
 export const STATUS_ANNOTATION = 'gitops-sdk.io/reconcile-status'
 /** The label `saveInventory` puts on inventory objects; `gitops status` lists by it. */
-export const MANAGED_BY = { key: 'app.kubernetes.io/managed-by', value: 'gitops-sdk' } as const
+export const MANAGED_BY = {
+  /** The label key. */
+  key: 'app.kubernetes.io/managed-by',
+  /** The label value. */
+  value: 'gitops-sdk',
+} as const
 const FIELD_MANAGER = 'gitops-status'
 /** Owns only the empty inventory of an inventory object a record had to create; never applies again. */
 const PLACEHOLDER_MANAGER = 'gitops-status-placeholder'

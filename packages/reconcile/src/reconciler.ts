@@ -30,7 +30,14 @@ export interface ReconcileAlert {
 }
 
 /** What a {@link Reconciler} reports: every reconcile event, plus alerts. */
-export type ReconcilerEvent = ReconcileEvent | { readonly type: 'alert'; readonly alert: ReconcileAlert }
+export type ReconcilerEvent =
+  | ReconcileEvent
+  | {
+      /** An alert: drift, a failure or a recovery. */
+      readonly type: 'alert'
+      /** What the alert says. */
+      readonly alert: ReconcileAlert
+    }
 
 /** Options of a {@link Reconciler}. */
 export interface ReconcilerOptions {

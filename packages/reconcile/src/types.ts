@@ -236,7 +236,14 @@ export interface ReconcileStatus {
   /** When the reconcile finished, RFC 3339. */
   readonly finishedAt: string
   /** What failed, when Ready is False: the phase, a one-line message, and the error's code if it had one. */
-  readonly failure?: { readonly phase: ReconcilePhase; readonly message: string; readonly code?: string | undefined } | undefined
+  readonly failure?: {
+    /** The phase that failed. */
+    readonly phase: ReconcilePhase
+    /** One line, naming its subject. */
+    readonly message: string
+    /** The typed error's code, when the failure was one (e.g. `SOPS_MAC_MISMATCH`). */
+    readonly code?: string | undefined
+  } | undefined
 }
 
 /** Status plus what the next reconcile of the same spec needs to take the no-change path. */

@@ -1,6 +1,5 @@
 // The SDK's CRDs on a real API surface: installed into the embedded apiserver, then Flux objects as
 // users write them are created with kubectl and read back; invalid ones are refused by the server.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,30 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '@gitops-sdk/apiserver'
 import type { ApiServer } from '@gitops-sdk/apiserver'
 import { stringifyObjects } from '@gitops-sdk/core'
-import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
+import { hasKubectl, runKubectl } from '../../../../testing/kubectl.js'
+import type { KubectlRun } from '../../../../testing/kubectl.js'
 import { sharedPath } from '../../../../testing/sharedDir.js'
 import { fluxCrds } from '../../src/index.js'
 import { gitRepositoryYaml, kustomizationYaml, ociRepositoryYaml } from '../fixtures/fleet.js'
 
-interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
 let server: ApiServer
 let dir: string
-const kubectl = (args: readonly string[], input?: string): Promise<Run> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      kubectlBin,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
-    )
-    child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
-    child.stdin?.end(input ?? '')
-  })
+const kubectl = (args: readonly string[], input?: string): Promise<KubectlRun> => runKubectl(dir, args, input)
+
 
 beforeAll(async () => {
   if (!hasKubectl) return

@@ -1,7 +1,6 @@
 // The SDK's Flux CRDs enforced by the embedded apiserver as a cluster enforces Flux's: invalid
 // GitRepositories created with kubectl get the stderr kube-apiserver prints (schema pattern, required
 // fields, enum, the CEL rule on serviceAccountName), and nothing is stored.
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,22 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '@gitops-sdk/apiserver'
 import type { ApiServer } from '@gitops-sdk/apiserver'
 import { stringifyObjects } from '@gitops-sdk/core'
-import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
+import { hasKubectl, runKubectl } from '../../../../testing/kubectl.js'
+import type { KubectlRun } from '../../../../testing/kubectl.js'
 import { fluxCrds } from '../../src/index.js'
 
 let server: ApiServer
 let dir: string
-const kubectl = (args: readonly string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((resolve) => {
-    const child = execFile(
-      kubectlBin,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, stdout, stderr }),
-    )
-    child.stdin?.on('error', () => undefined) // kubectl may exit before reading its input; its exit code says why
-    child.stdin?.end(input ?? '')
-  })
+const kubectl = (args: readonly string[], input?: string): Promise<KubectlRun> => runKubectl(dir, args, input)
+
 
 beforeAll(async () => {
   if (!hasKubectl) return

@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { gitEnv } from './runGit.js'
+import type { GitServerFault, GitServerFaultTarget } from './gitServerFault.js'
 
 /** Credentials a {@link startGitServer} server demands: HTTP basic, or a bearer token. */
 export type GitServerAuth =
@@ -19,42 +20,7 @@ export type GitServerAuth =
       readonly token: string
     }
 
-/**
- * A failure the server plays once, on the next matching request, to test error paths. Together they
- * cover what a git host or the network between does wrong: a server that never answers, a cut or
- * garbled ref advertisement, a pack that dies or arrives corrupt, redirects, and error statuses.
- */
-export type GitServerFault =
-  /**
-   * Send the status line and headers, then `afterBytes` bytes of the body, then drop the connection
-   * (a server that dies mid-answer: mid-advertisement or mid-pack).
-   */
-  | { readonly type: 'disconnect'; readonly afterBytes: number }
-  /** Send `afterBytes` bytes of the body and end the response cleanly: a truncated answer. */
-  | { readonly type: 'truncate'; readonly afterBytes: number }
-  /** Accept the request and never answer (until {@link GitServer.stop}). */
-  | { readonly type: 'stall' }
-  /** Answer with this HTTP status, these headers and an empty body. */
-  | { readonly type: 'status'; readonly status: number; readonly headers?: Readonly<Record<string, string>> | undefined }
-  /**
-   * Answer 200 with git's content type for the service and this body instead of git's (by default a
-   * few lines of text that are no pkt-lines).
-   */
-  | { readonly type: 'garbage'; readonly body?: string | Uint8Array | undefined }
-  /**
-   * Let git answer, but flip every bit of the pack byte at offset `at` (counted in the pack itself,
-   * inside the side-band packets; 20, inside the first object, unless set), so the pack arrives
-   * complete but corrupt.
-   */
-  | { readonly type: 'corrupt-pack'; readonly at?: number | undefined }
-  /**
-   * Redirect to `to` (a base URL, e.g. another test server's `url`) followed by the request's path
-   * and query, with this status (302 unless set).
-   */
-  | { readonly type: 'redirect'; readonly to: string; readonly status?: 301 | 302 | 303 | 307 | 308 | undefined }
-
-/** Which requests a fault applies to: the ref advertisement, the pack request, or either. */
-export type GitServerFaultTarget = 'info-refs' | 'upload-pack' | 'any'
+export type { GitServerFault, GitServerFaultTarget } from './gitServerFault.js'
 
 /** One request the server saw, for assertions (never the credentials themselves). */
 export interface GitServerRequest {
@@ -81,7 +47,12 @@ export interface StartGitServerOptions {
   /** Credentials every request must carry; a missing or wrong one gets 401. @defaultValue none */
   readonly auth?: GitServerAuth | undefined
   /** Serve HTTPS with this PEM key and certificate instead of HTTP. */
-  readonly tls?: { readonly key: string | Uint8Array; readonly cert: string | Uint8Array } | undefined
+  readonly tls?: {
+    /** The server's private key, PEM. */
+    readonly key: string | Uint8Array
+    /** The server's certificate, PEM. */
+    readonly cert: string | Uint8Array
+  } | undefined
   /** Pass the client's `Git-Protocol` header to git, allowing protocol v2. @defaultValue true */
   readonly protocolV2?: boolean | undefined
   /** The git binary. @defaultValue `'git'` */

@@ -168,9 +168,11 @@ export async function createKubeClientWith(mod: typeof ClientNode, options: Kube
   const context = kc.getContextObject(kc.getCurrentContext())
   if (context === null) throw invalid('no current context; pass one with context')
   if (kc.getCluster(context.cluster) === null) throw invalid(`context "${context.name}" names cluster "${context.cluster}", which is not defined`)
+  // A bad impersonation is the caller's mistake, not the kubeconfig's: a TypeError of its own.
+  const headers = impersonationHeaders(options.impersonate)
   let transport: Transport
   try {
-    transport = await createTransport(mod, kc, { headers: impersonationHeaders(options.impersonate), maxSockets: options.maxConnections ?? 16 })
+    transport = await createTransport(mod, kc, { headers, maxSockets: options.maxConnections ?? 16 })
   } catch (cause) {
     throw invalid(`cannot set up the connection (${cause instanceof Error ? cause.message : String(cause)})`, cause)
   }

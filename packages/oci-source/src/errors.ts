@@ -13,6 +13,7 @@ export type OciErrorCode =
   | 'OCI_PROTOCOL_ERROR'
   | 'OCI_INVALID_ARTIFACT'
   | 'OCI_UNSAFE_PATH'
+  | 'OCI_LAYER_NOT_FOUND'
 
 /**
  * An error thrown by `@gitops-sdk/oci-source`. The message starts with the artifact's URL

@@ -12,6 +12,7 @@ export {
 export { pullArtifact } from './pullArtifact.js'
 export { pushArtifact } from './pushArtifact.js'
 export type {
+  LayerSelector,
   OciArtifact,
   OciAuth,
   OciRef,

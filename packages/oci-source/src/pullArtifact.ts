@@ -12,7 +12,7 @@ import { highestMatch } from './internal/resolveTag.js'
 import { TarError, unpackTar } from './internal/tar.js'
 import { writeTree } from './internal/writeTree.js'
 import { FLUX_CONTENT_MEDIA_TYPE, OCI_MANIFEST_MEDIA_TYPE } from './mediaTypes.js'
-import type { OciArtifact, OciRef, PullArtifactOptions, PullResult } from './types.js'
+import type { LayerSelector, OciArtifact, OciRef, PullArtifactOptions, PullResult } from './types.js'
 
 const defaultMaxSize = 500 * 1024 * 1024
 const manifestBytes = 4 * 1024 * 1024
@@ -37,6 +37,28 @@ async function checkRange(url: OciUrl, range: string | undefined): Promise<void>
   if (semver.validRange(range) === null) throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range`)
 }
 
+/** `ref.semverFilter` compiled (Go RE2 and JavaScript agree on the patterns tags need). */
+function semverFilterOf(url: OciUrl, ref: OciRef): RegExp | undefined {
+  if (ref.semverFilter === undefined || ref.semverFilter === '' || ref.semver === undefined || ref.digest !== undefined) return undefined
+  try {
+    return new RegExp(ref.semverFilter)
+  } catch {
+    throw fail(url, 'OCI_INVALID_OPTION', `ref.semverFilter ${JSON.stringify(ref.semverFilter)} is not a valid regular expression`)
+  }
+}
+
+function checkSelector(url: OciUrl, selector: LayerSelector | undefined): void {
+  if (selector === undefined) return
+  if (typeof selector.mediaType !== 'string' || selector.mediaType === '' || /[\s,]/.test(selector.mediaType)) {
+    throw fail(url, 'OCI_INVALID_OPTION', `layerSelector.mediaType ${JSON.stringify(selector.mediaType)} is not a media type`)
+  }
+  // Callers in plain JavaScript can pass anything.
+  const operation: string | undefined = selector.operation
+  if (operation !== undefined && operation !== 'extract' && operation !== 'copy') {
+    throw fail(url, 'OCI_INVALID_OPTION', `layerSelector.operation ${JSON.stringify(selector.operation)} is neither extract nor copy`)
+  }
+}
+
 /** The digest in a revision (`tag@sha256:…` or `sha256:…`). */
 function lastDigest(revision: string | undefined): string | undefined {
   if (revision === undefined) return undefined
@@ -55,8 +77,8 @@ function isDescriptor(value: unknown): value is Descriptor {
   return typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && typeof d.digest === 'string' && typeof d.size === 'number'
 }
 
-/** The manifest's layer holding the files, and its annotations. */
-function readManifest(url: OciUrl, body: Buffer): { layer: Descriptor; annotations: Record<string, string> } {
+/** The manifest's layer holding the files (the selected one, with a selector), and its annotations. */
+function readManifest(url: OciUrl, body: Buffer, selector: LayerSelector | undefined): { layer: Descriptor; annotations: Record<string, string> } {
   let manifest: { mediaType?: unknown; layers?: unknown; annotations?: unknown }
   try {
     manifest = JSON.parse(body.toString('utf8')) as typeof manifest
@@ -65,8 +87,19 @@ function readManifest(url: OciUrl, body: Buffer): { layer: Descriptor; annotatio
   }
   if (typeof manifest !== 'object' || (manifest as unknown) === null || !Array.isArray(manifest.layers)) throw fail(url, 'OCI_INVALID_ARTIFACT', 'the manifest has no layers (an image index is not an artifact)')
   const layers = manifest.layers.filter(isDescriptor)
-  // Flux takes the layer of its own media type; an artifact pushed by other tools has one tarball.
-  const layer = layers.find((l) => l.mediaType === FLUX_CONTENT_MEDIA_TYPE) ?? (layers.length === 1 ? layers[0] : undefined)
+  // With a selector, Flux takes the first layer of its media type; else the layer of its own media
+  // type, and an artifact pushed by other tools has one tarball.
+  const layer =
+    selector !== undefined
+      ? layers.find((l) => l.mediaType === selector.mediaType)
+      : (layers.find((l) => l.mediaType === FLUX_CONTENT_MEDIA_TYPE) ?? (layers.length === 1 ? layers[0] : undefined))
+  if (layer === undefined && selector !== undefined) {
+    throw new OciSourceError({
+      code: 'OCI_LAYER_NOT_FOUND',
+      message: `${url.display}: the manifest has no layer of media type ${selector.mediaType} (layers: ${layers.map((l) => l.mediaType).join(', ') || 'none'})`,
+      details: { url: url.display, mediaType: selector.mediaType, layers: layers.map((l) => l.mediaType) },
+    })
+  }
   if (layer === undefined) throw fail(url, 'OCI_INVALID_ARTIFACT', `the manifest has no ${FLUX_CONTENT_MEDIA_TYPE} layer`)
   if (!isValidDigest(layer.digest) || !Number.isSafeInteger(layer.size) || layer.size < 0) throw fail(url, 'OCI_INVALID_ARTIFACT', 'the layer descriptor has a malformed digest or size')
   const annotations: Record<string, string> = Object.create(null) as Record<string, string>
@@ -103,7 +136,10 @@ async function pullLayer(client: RegistryClient, layer: Descriptor, maxSize: num
  * root refused), and the files returned as a `FileSystem`. With `lastRevision`, a tag still at the
  * same manifest costs one HEAD request and yields `{ unchanged: true }`.
  *
- * @throws `OCI_INVALID_OPTION`, `OCI_UNREACHABLE`, `OCI_AUTH_FAILED`, `OCI_NOT_FOUND`,
+ * With `ref.semverFilter` only the tags it matches are ranked; with `layerSelector` the first layer
+ * of its media type is taken, extracted or (`copy`) kept as it is.
+ *
+ * @throws `OCI_INVALID_OPTION`, `OCI_LAYER_NOT_FOUND`, `OCI_UNREACHABLE`, `OCI_AUTH_FAILED`, `OCI_NOT_FOUND`,
  * `OCI_NO_SEMVER_MATCH`, `OCI_DIGEST_MISMATCH`, `OCI_SIZE_LIMIT_EXCEEDED`, `OCI_TIMEOUT`,
  * `OCI_PROTOCOL_ERROR`, `OCI_INVALID_ARTIFACT`, `OCI_UNSAFE_PATH`; rejects with `signal.reason`
  * when aborted.
@@ -124,13 +160,15 @@ export async function pullArtifact(url: string, options: PullArtifactOptions = {
   const ref: OciRef = options.ref ?? (parsed.digest !== undefined ? { digest: parsed.digest } : { tag: parsed.tag ?? 'latest' })
   checkRef(parsed, ref)
   await checkRange(parsed, ref.digest === undefined ? ref.semver : undefined)
+  const filter = semverFilterOf(parsed, ref)
+  checkSelector(parsed, options.layerSelector)
   const maxSize = options.maxSize ?? defaultMaxSize
   const last = options.lastRevision === undefined ? undefined : lastDigest(options.lastRevision)
   // A digest never moves: when it is the one we have, there is nothing to ask the registry.
   if (ref.digest !== undefined && last === ref.digest) return { unchanged: true, revision: ref.digest, digest: ref.digest }
   return withDeadline(parsed, options, async (signal) => {
     const client = createRegistryClient({ url: parsed, auth: options.auth, insecure: options.insecure ?? false, fetch: options.fetch ?? globalThis.fetch, signal, actions: 'pull' })
-    const tag = ref.digest !== undefined ? undefined : ref.semver !== undefined ? await highestMatch(client, ref.semver) : (ref.tag ?? 'latest')
+    const tag = ref.digest !== undefined ? undefined : ref.semver !== undefined ? await highestMatch(client, ref.semver, filter) : (ref.tag ?? 'latest')
     const reference = ref.digest ?? tag ?? 'latest'
     if (tag !== undefined && last !== undefined && options.lastRevision === `${tag}@${last}`) {
       const current = await headDigest(client, tag)
@@ -142,8 +180,13 @@ export async function pullArtifact(url: string, options: PullArtifactOptions = {
     if (claimed !== digest) {
       throw new OciSourceError({ code: 'OCI_DIGEST_MISMATCH', message: `${parsed.display}: the manifest of ${reference} hashes to ${digest}, not ${claimed}`, details: { url: parsed.display, expected: claimed, actual: digest } })
     }
-    const { layer, annotations } = readManifest(parsed, response.body)
+    const { layer, annotations } = readManifest(parsed, response.body, options.layerSelector)
     const gz = await pullLayer(client, layer, maxSize)
+    if (options.layerSelector?.operation === 'copy') {
+      const file = { path: `${layer.digest.slice('sha256:'.length)}.tar.gz`, data: new Uint8Array(gz), mode: 0o644 }
+      if (options.dir !== undefined) await writeTree(options.dir, [file], signal)
+      return { unchanged: false, revision: tag === undefined ? digest : `${tag}@${digest}`, digest, tag, annotations, files: 1, size: gz.byteLength, fs: memoryFs({ [file.path]: file.data }), path: options.dir, warnings: [] }
+    }
     let tar: Buffer
     try {
       // Bounded inflation: a small layer of zeros cannot become more than the files may hold plus

@@ -82,12 +82,38 @@ export interface OciRef {
   readonly tag?: string | undefined
   /** A semver range over the repository's tags (`>=1.0.0 <2.0.0`); the highest match wins. */
   readonly semver?: string | undefined
+  /**
+   * Only tags matching this regular expression (Go RE2, searched, not anchored) take part in the
+   * `semver` selection, as Flux's `ref.semverFilter`: `.*-rc.*` picks among release candidates.
+   * Ignored without `semver`. @defaultValue every tag
+   */
+  readonly semverFilter?: string | undefined
   /** A manifest digest, `sha256:<64 hex>`. */
   readonly digest?: string | undefined
 }
 
+/**
+ * Which layer of the manifest holds the content and what to do with it, as Flux's OCIRepository
+ * `layerSelector`.
+ */
+export interface LayerSelector {
+  /** The layer's media type; the first layer with it is taken. */
+  readonly mediaType: string
+  /**
+   * `extract` (the default) unpacks the layer, a gzipped tarball, into the artifact's files;
+   * `copy` keeps the layer's bytes as they are: the artifact is one file, `<layer digest hex>.tar.gz`
+   * (Flux stores the blob unaltered as the artifact). @defaultValue 'extract'
+   */
+  readonly operation?: 'extract' | 'copy' | undefined
+}
+
 /** Options of `pullArtifact`. */
 export interface PullArtifactOptions extends RegistryOptions {
+  /**
+   * The layer to take. @defaultValue the layer of Flux's content media type, else the only layer,
+   * extracted
+   */
+  readonly layerSelector?: LayerSelector | undefined
   /** Which artifact. @defaultValue the tag in the URL, else `latest` */
   readonly ref?: OciRef | undefined
   /**

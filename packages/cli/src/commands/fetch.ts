@@ -22,6 +22,9 @@ const flags = {
   ca: { type: 'string' },
   'cache-dir': { type: 'string' },
   ignore: { type: 'string', multiple: true },
+  'semver-filter': { type: 'string' },
+  'layer-media-type': { type: 'string' },
+  'layer-operation': { type: 'string' },
 } as const satisfies FlagSpec
 
 /** The PEM of `--ca FILE`, checked to hold at least one certificate. */
@@ -86,7 +89,8 @@ Usage:
                [--ca FILE] [--cache-dir DIR] [--ignore PATTERN...]
   gitops fetch oci://HOST/REPO --ref tag:T|semver:R|digest:D --out DIR
                [--last-revision REV] [--username U] [--password-env VAR] [--token-env VAR]
-               [--insecure-registry] [--ignore PATTERN...]
+               [--insecure-registry] [--semver-filter REGEX]
+               [--layer-media-type TYPE [--layer-operation extract|copy]]
 
 Flags:
   --ref KIND:VALUE       what to fetch (default: the remote's default branch; for oci:// the
@@ -100,6 +104,12 @@ Flags:
                          {"unchanged": true, "revision": REV} without downloading anything
   --username U           user for HTTPS basic auth (or the registry's, for oci://)
   --insecure-registry    oci:// only: plain HTTP (localhost and 127.0.0.1 always are)
+  --semver-filter REGEX  oci:// only: rank only the tags matching REGEX (Go RE2, searched) for
+                         --ref semver:, as Flux's OCIRepository ref.semverFilter
+  --layer-media-type T   oci:// only: take the first layer of media type T, as Flux's
+                         layerSelector.mediaType (default: Flux's content layer, else the only one)
+  --layer-operation OP   oci:// only: extract (default) unpacks the layer's tarball into DIR; copy
+                         writes the layer as it is, DIR/<digest hex>.tar.gz
   --password-env VAR     read the password from environment variable VAR
   --token-env VAR        read a bearer token from environment variable VAR
   --verify MODE          verify signatures before anything is written, as Flux's spec.verify:
@@ -141,6 +151,9 @@ Examples:
     const out = stringFlag(values, 'out')
     if (out === undefined) throw new UsageError('--out DIR is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--out' } })
     if (url.startsWith('oci://')) return (await import('./fetchOci.js')).fetchOci(url, { io, values, out, signal })
+    for (const flag of ['semver-filter', 'layer-media-type', 'layer-operation'] as const) {
+      if (stringFlag(values, flag) !== undefined) throw new UsageError(`--${flag} is for oci:// artifacts, not git repositories`, { code: 'CLI_FLAG_INVALID', details: { flag: `--${flag}` } })
+    }
     const ref = parseRef(stringFlag(values, 'ref'))
     const username = stringFlag(values, 'username')
     const password = secretFrom(io, '--password-env', stringFlag(values, 'password-env'))

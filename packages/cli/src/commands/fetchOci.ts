@@ -19,6 +19,20 @@ function parseOciRef(value: string | undefined): { tag: string } | { semver: str
   throw new UsageError(`--ref must be tag:TAG, semver:RANGE or digest:sha256:HEX for an oci:// URL, not ${value}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--ref' } })
 }
 
+/** `--layer-media-type T [--layer-operation extract|copy]`, as Flux's layerSelector. */
+function layerSelector(values: FlagValues): { mediaType: string; operation: 'extract' | 'copy' } | undefined {
+  const mediaType = stringFlag(values, 'layer-media-type')
+  const operation = stringFlag(values, 'layer-operation')
+  if (mediaType === undefined) {
+    if (operation !== undefined) throw new UsageError('--layer-operation needs --layer-media-type', { code: 'CLI_FLAG_INVALID', details: { flag: '--layer-operation' } })
+    return undefined
+  }
+  if (operation !== undefined && operation !== 'extract' && operation !== 'copy') {
+    throw new UsageError(`--layer-operation must be extract or copy, not ${JSON.stringify(operation)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--layer-operation' } })
+  }
+  return { mediaType, operation: operation ?? 'extract' }
+}
+
 /** Registry credentials from `--username`, `--password-env` and `--token-env`. */
 export function registryAuth(io: CliIO, values: FlagValues): { username?: string | undefined; password?: string | undefined; token?: string | undefined } | undefined {
   const username = stringFlag(values, 'username')
@@ -34,21 +48,28 @@ export async function fetchOci(url: string, context: { io: CliIO; values: FlagVa
     throw new UsageError('--verify and --verify-key are for git repositories, not oci:// artifacts', { code: 'CLI_FLAG_INVALID', details: { flag: '--verify' } })
   }
   // An OCI pull is by digest already (the no-change check is --last-revision); the registry client
-  // speaks through the platform's fetch, which takes no extra CA.
-  for (const flag of ['ca', 'cache-dir'] as const) {
-    if (stringFlag(values, flag) !== undefined) {
+  // speaks through the platform's fetch, which takes no extra CA; the artifact is the pushed tree as
+  // it is (no ignore rules).
+  for (const flag of ['ca', 'cache-dir', 'ignore'] as const) {
+    if (values[flag] !== undefined && !(Array.isArray(values[flag]) && values[flag].length === 0)) {
       throw new UsageError(`--${flag} is for git repositories, not oci:// artifacts`, { code: 'CLI_FLAG_INVALID', details: { flag: `--${flag}` } })
     }
   }
   const format = outputFormat(values.output)
-  const ref = parseOciRef(stringFlag(values, 'ref'))
+  const parsedRef = parseOciRef(stringFlag(values, 'ref'))
+  const semverFilter = stringFlag(values, 'semver-filter')
+  if (semverFilter !== undefined && (parsedRef === undefined || !('semver' in parsedRef))) {
+    throw new UsageError('--semver-filter needs --ref semver:RANGE', { code: 'CLI_FLAG_INVALID', details: { flag: '--semver-filter' } })
+  }
+  const ref = parsedRef !== undefined && 'semver' in parsedRef ? { ...parsedRef, semverFilter } : parsedRef
+  const selector = layerSelector(values)
   const auth = registryAuth(io, values)
   const { pullArtifact } = await import('@gitops-sdk/oci-source')
   const cwd = io.cwd ?? process.cwd()
   const dir = resolve(cwd, out)
   await checkOutDir(out, dir, { cwd, home: io.env.HOME, force: booleanFlag(values, 'force') })
   progress(io, `fetching ${url}`)
-  const result = await pullArtifact(url, { ref, dir, auth, lastRevision: stringFlag(values, 'last-revision'), insecure: booleanFlag(values, 'insecure-registry'), signal })
+  const result = await pullArtifact(url, { ref, dir, auth, layerSelector: selector, lastRevision: stringFlag(values, 'last-revision'), insecure: booleanFlag(values, 'insecure-registry'), signal })
   if (!result.unchanged) await markOutDir(dir, { url, revision: result.revision }, signal)
   const data = result.unchanged
     ? { unchanged: true, revision: result.revision }

@@ -30,10 +30,13 @@ export async function listTags(client: RegistryClient): Promise<string[]> {
   return tags
 }
 
-/** The highest tag satisfying `range`, or `OCI_NO_SEMVER_MATCH` listing the tags seen. */
-export async function highestMatch(client: RegistryClient, range: string): Promise<string> {
+/**
+ * The highest tag satisfying `range` among those `filter` matches (Flux's semverFilter), or
+ * `OCI_NO_SEMVER_MATCH` listing the tags seen.
+ */
+export async function highestMatch(client: RegistryClient, range: string, filter?: RegExp): Promise<string> {
   const semver = await import('semver')
-  const tags = await listTags(client)
+  const tags = (await listTags(client)).filter((tag) => filter === undefined || filter.test(tag))
   let best: { tag: string; version: string } | undefined
   for (const tag of tags) {
     const version = semver.valid(tag.replace(/^v/, ''))
@@ -44,7 +47,7 @@ export async function highestMatch(client: RegistryClient, range: string): Promi
     const shown = tags.slice(0, 20)
     throw new OciSourceError({
       code: 'OCI_NO_SEMVER_MATCH',
-      message: `${client.url.display}: no tag satisfies ${range}; tags seen: ${shown.length === 0 ? '(none)' : shown.join(', ')}${tags.length > shown.length ? ', …' : ''}`,
+      message: `${client.url.display}: no tag satisfies ${range}${filter === undefined ? '' : ` among those matching ${filter.source}`}; tags seen: ${shown.length === 0 ? '(none)' : shown.join(', ')}${tags.length > shown.length ? ', …' : ''}`,
       details: { url: client.url.display, range, tags: shown },
     })
   }

@@ -30,6 +30,7 @@ export interface RenderChartOptions {
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
   readonly includeCrds?: boolean | undefined
+  /** Cancels the render between files; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { applyAll, createKubeClient } from '../packages/apply/dist/index.js'
 import { stringifyObjects } from '../packages/core/dist/index.js'
 import { fluxCrds } from '../packages/flux/dist/index.js'
@@ -80,7 +81,7 @@ function peakRssMiB() {
   return Number(m[1]) / 1024
 }
 async function reconciles() {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text()
+  const text = await (await globalThis.fetch(`${metricsUrl}/metrics`)).text()
   let total = 0
   for (const m of text.matchAll(/^controller_runtime_reconcile_total\{[^}]*controller="kustomization"[^}]*\} (\d+)/gm)) total += Number(m[1])
   return total
@@ -100,10 +101,10 @@ const cpuBefore = cpuSeconds()
 const t0 = performance.now()
 await applyAll([source, ...kustomizations], { client, fieldManager: 'bench' })
 const created = performance.now() - t0
-let ready = 0
+let ready
 while ((ready = await readyCount()) < count) {
   if (controller.exitCode !== null) throw new Error(`controller exited: ${controllerErr}`)
-  await new Promise((r) => setTimeout(r, 500))
+  await sleep(500)
 }
 const allReady = performance.now() - t0
 const cpuFirst = cpuSeconds() - cpuBefore
@@ -112,7 +113,7 @@ const reconcilesFirst = await reconciles()
 // One no-change interval: every Kustomization (and the GitRepository) runs once more, on its
 // interval, finding the source unchanged and nothing drifted.
 const cpuStart = cpuSeconds()
-await new Promise((r) => setTimeout(r, (intervalSeconds + 5) * 1000))
+await sleep((intervalSeconds + 5) * 1000)
 const cpuInterval = cpuSeconds() - cpuStart
 const reconcilesInterval = (await reconciles()) - reconcilesFirst
 const peak = peakRssMiB()

@@ -1,4 +1,5 @@
 import { describePackageSmoke } from '../../../testing/packageSmoke.js'
+import * as gitops from '../src/gitops.js'
 import * as index from '../src/index.js'
 
-describePackageSmoke(new URL('..', import.meta.url).pathname, { index })
+describePackageSmoke(new URL('..', import.meta.url).pathname, { index, gitops })

@@ -25,7 +25,8 @@ describe('gitops completion', () => {
   it.skipIf(!has('bash'))('completes commands, each command’s flags and -o values in bash', async () => {
     const bash = await script('bash')
     expect(complete(bash, ['bu'])).toEqual(['build'])
-    expect(complete(bash, ['co'])).toEqual(['completion'])
+    expect(complete(bash, ['com'])).toEqual(['completion'])
+    expect(complete(bash, ['con'])).toEqual(['controller'])
     expect(complete(bash, ['fetch', '--o'])).toEqual(['--out', '--output'])
     expect(complete(bash, ['apply', '--dr'])).toEqual(['--dry-run'])
     expect(complete(bash, ['-o', 'json', 'status', '-'])).toEqual(expect.arrayContaining(['--all-namespaces', '-A', '--namespace', '-n', '--inventory']) as unknown)

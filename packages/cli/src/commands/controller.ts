@@ -9,6 +9,7 @@ import { booleanFlag, debug, parseCommandArgs, progress, stringFlag, UsageError 
 import type { CliIO, Command } from '../context.js'
 import { durationFlag, kubeFlags } from '../flags.js'
 import type { FlagSpec, FlagValues } from '../flags.js'
+import type { KubeConfig } from '@kubernetes/client-node'
 
 const flags = {
   'watch-label-selector': { type: 'string' },
@@ -129,7 +130,8 @@ Example:
 }
 
 /** Loads the kubeconfig of `--kubeconfig`/`KUBECONFIG`/`~/.kube/config` into `kc`; true when running in a pod without one. */
-function loadKubeConfig(io: CliIO, values: FlagValues, kc: { loadFromFile(f: string): void; loadFromCluster(): void; setCurrentContext(c: string): void }): boolean {
+function loadKubeConfig(io: CliIO, values: FlagValues, kc: KubeConfig): boolean {
+  const KubeConfig = kc.constructor as new () => KubeConfig
   const explicit = stringFlag(values, 'kubeconfig') ?? io.env.KUBECONFIG
   const home = io.env.HOME
   const candidates = (explicit ?? (home === undefined ? '' : `${home}/.kube/config`)).split(delimiter).filter((f) => f !== '')
@@ -141,7 +143,24 @@ function loadKubeConfig(io: CliIO, values: FlagValues, kc: { loadFromFile(f: str
     }
     throw new UsageError(`${candidates.join(delimiter) || '--kubeconfig'}: no kubeconfig file exists and not in a pod`, { code: 'CLI_FILE_NOT_FOUND', details: { flag: '--kubeconfig' } })
   }
-  kc.loadFromFile(files[0] as string)
+  // Several files merge as kubectl merges them: the first file defining a name wins, and the
+  // current context comes from the first file that sets one.
+  const loaded = files.map((f) => {
+    const one = new KubeConfig()
+    one.loadFromFile(f)
+    return one
+  })
+  const firstByName = <T extends { readonly name: string }>(lists: readonly (readonly T[])[]): T[] => {
+    const seen = new Map<string, T>()
+    for (const list of lists) for (const item of list) if (!seen.has(item.name)) seen.set(item.name, item)
+    return [...seen.values()]
+  }
+  kc.loadFromOptions({
+    clusters: firstByName(loaded.map((k) => k.clusters)),
+    users: firstByName(loaded.map((k) => k.users)),
+    contexts: firstByName(loaded.map((k) => k.contexts)),
+    currentContext: loaded.map((k) => k.getCurrentContext() as string | undefined).find((c) => typeof c === 'string' && c !== '') ?? '',
+  })
   const context = stringFlag(values, 'context')
   if (context !== undefined) kc.setCurrentContext(context)
   return false

@@ -58,6 +58,12 @@ interface Case {
 const cases: readonly Case[] = [
   { name: 'an unknown long flag', argv: ['build', 'app', '--substitue', 'a=b'], code: 'CLI_UNKNOWN_FLAG', subject: '--substitue; did you mean --substitute?' },
   { name: 'an unknown short flag', argv: ['status', '-x'], code: 'CLI_UNKNOWN_FLAG', subject: '-x' },
+  { name: 'controller: --concurrent 0', argv: ['controller', '--concurrent', '0'], code: 'CLI_FLAG_INVALID', subject: '--concurrent' },
+  { name: 'controller: a probe address without a port', argv: ['controller', '--health-addr', 'localhost'], code: 'CLI_FLAG_INVALID', subject: '--health-addr' },
+  { name: 'controller: a lease duration that is not one', argv: ['controller', '--leader-election-lease-duration', 'soon'], code: 'CLI_FLAG_INVALID', subject: '--leader-election-lease-duration' },
+  { name: 'controller: no kubeconfig and not in a pod', argv: ['controller'], code: 'CLI_FILE_NOT_FOUND', subject: 'no-such-kubeconfig' },
+  { name: 'install without --export', argv: ['install'], code: 'CLI_ARGUMENT_MISSING', subject: '--export' },
+  { name: 'install --replicas 0', argv: ['install', '--export', '--replicas', '0'], code: 'CLI_FLAG_INVALID', subject: '--replicas' },
   { name: 'a long flag written with one dash', argv: ['status', '-inventory', 'a/b'], code: 'CLI_UNKNOWN_FLAG', subject: '-inventory; did you mean --inventory?' },
   { name: 'a flag of another command', argv: ['build', 'app', '--inventory', 'a/b'], code: 'CLI_UNKNOWN_FLAG', subject: '--inventory' },
   { name: 'a value given to a boolean flag', argv: ['apply', 'app', '--inventory', 'a/b', '--prune=yes'], code: 'CLI_FLAG_INVALID', subject: '--prune takes no value' },

@@ -133,6 +133,8 @@ spec:
 `
     await kubectl(['apply', '-f', '-'], [source, kustomization('app', './app', '  wait: true\n  timeout: 1m\n'), kustomization('keep', './keep', '  deletionPolicy: Orphan\n'), kustomization('dep', './dep', '  dependsOn:\n    - name: app\n')].join('---\n'))
     await kubectl(['wait', '--for=condition=Ready', 'kustomization/app', 'kustomization/keep', 'kustomization/dep', 'gitrepository/fleet', '--timeout=60s'])
+    // Three Kustomizations and the GitRepository read one source: one pack download between them.
+    expect(gitServer.requests.filter((r) => r.service === 'upload-pack')).toHaveLength(1)
     const repoStatus = JSON.parse(await kubectl(['get', 'gitrepository', 'fleet', '-o', 'json'])).status
     const commit = await repo.revParse('main')
     expect(repoStatus.artifact.revision).toBe(`main@sha1:${commit}`)

@@ -1,7 +1,8 @@
 // kustomize-controller's Kustomization work, through the reconcile package with Flux's semantics:
 // the finalizer and `deletionPolicy`, `suspend`, the lockdown flags, `dependsOn`, the shared
 // source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
-import type { KubeClient } from '@gitops-sdk/apply'
+import { createApplyHistory } from '@gitops-sdk/apply'
+import type { ApplyHistory, KubeClient } from '@gitops-sdk/apply'
 import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { parseDuration } from '@gitops-sdk/flux'
@@ -42,11 +43,14 @@ export interface KustomizationReconcilerInput {
 /** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
 export function kustomizationReconciler(input: KustomizationReconcilerInput): (context: ReconcileContext) => Promise<ReconcileResult> {
   const states = new Map<string, ReconcileState>()
+  // Per Kustomization, so that apply's reconcile-loop warnings compare one apply with the next.
+  const histories = new Map<string, ApplyHistory>()
   return async (context) => {
     const { key, signal, client, recorder, log } = context
     let object = context.object
     if (object === undefined) {
       states.delete(key)
+      histories.delete(key)
       return undefined
     }
     const ref = { namespace: context.namespace, name: context.name }
@@ -74,8 +78,10 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     const requestedAt = reconcileRequestedAt(object)
     const generation = object.metadata.generation
     const previous = statusOf(object)
-    const write = (compute: (live: KubeObject) => KubeMap): Promise<KubeObject | undefined> =>
-      writeFluxStatus(KUSTOMIZATION_RESOURCE, ref, { client, signal, fieldManager: input.statusFieldManager, compute })
+    // `live` is the cached object when nothing was written since it was read: a status left as it
+    // was then costs no request at all (a conflict still re-reads).
+    const write = (compute: (live: KubeObject) => KubeMap, live?: KubeObject): Promise<KubeObject | undefined> =>
+      writeFluxStatus(KUSTOMIZATION_RESOURCE, ref, { client, signal, fieldManager: input.statusFieldManager, compute, live })
     const fail = async (reason: string, message: string, retryAfter: number): Promise<ReconcileResult> => {
       await write((live) => {
         const status = kustomizationStatus(
@@ -136,7 +142,9 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     if (!routine) {
       await write((live) => kustomizationProgressing(statusOf(live), { revision: current.revision, timeout: mapped.spec.timeout, now: input.now() }) as unknown as KubeMap)
     }
-    const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, onWarning: (message) => log.warn(message) })
+    let history = histories.get(key)
+    if (history === undefined) histories.set(key, (history = createApplyHistory()))
+    const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
     const steps: ReconcileSteps = {
       ...wired,
       fetch: async ({ lastRevision }) => (lastRevision === current.revision ? { unchanged: true, revision: current.revision } : { revision: current.revision, digest: current.digest, fs: current.fs }),
@@ -148,7 +156,10 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     const result = await reconcile(mapped.spec, steps, { signal, previous: state })
     states.set(key, result.state)
     const healthChecked = mapped.spec.wait === true || (mapped.spec.healthChecks ?? []).length > 0
-    await write((live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap)
+    await write(
+      (live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap,
+      routine ? object : undefined,
+    )
     const ready = getCondition(result.status.conditions, 'Ready')
     const revision = { 'kustomize.toolkit.fluxcd.io/revision': current.revision }
     const changed = result.status.changeSet.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'skipped')

@@ -10,9 +10,12 @@ import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
 import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
+import { getCommand } from './get.js'
 import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
+import { resumeKustomizationCommand, suspendKustomizationCommand } from './suspend.js'
+import { traceCommand } from './trace.js'
 import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
@@ -27,6 +30,10 @@ export const commands: readonly Command[] = [
   diffCommand,
   reconcileCommand,
   statusCommand,
+  getCommand,
+  suspendKustomizationCommand,
+  resumeKustomizationCommand,
+  traceCommand,
   apiserverCommand,
   versionCommand,
   createCompletionCommand(() => commands),

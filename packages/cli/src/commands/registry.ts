@@ -8,6 +8,7 @@ import { createCompletionCommand } from './completion.js'
 import { decryptCommand } from './decrypt.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
+import { eventsCommand } from './events.js'
 import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
 import { getCommand } from './get.js'
@@ -16,6 +17,7 @@ import { reconcileCommand } from './reconcile.js'
 import { statusCommand } from './status.js'
 import { resumeKustomizationCommand, suspendKustomizationCommand } from './suspend.js'
 import { traceCommand } from './trace.js'
+import { treeCommand } from './tree.js'
 import { versionCommand } from './version.js'
 
 /** The sub-commands of `gitops`, in the order `--help` lists them. */
@@ -34,6 +36,8 @@ export const commands: readonly Command[] = [
   suspendKustomizationCommand,
   resumeKustomizationCommand,
   traceCommand,
+  treeCommand,
+  eventsCommand,
   apiserverCommand,
   versionCommand,
   createCompletionCommand(() => commands),

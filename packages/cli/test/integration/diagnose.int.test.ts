@@ -117,7 +117,7 @@ describe('gitops get, suspend, resume, reconcile kustomization, trace', () => {
     const traced = await gitops('trace', 'configmap', 'web', '-n', 'apps')
     expect(traced.code, traced.err).toBe(0)
     expect(traced.out).toContain('Object:         ConfigMap/apps/web')
-    expect(traced.out).toMatch(/Kustomization:  apps\nNamespace:      flux-system\nPath:           \.\/apps\nRevision:       main@sha1:0123456789abcdef0123456789abcdef01234567\n/)
+    expect(traced.out).toMatch(/Kustomization: {2}apps\nNamespace: {6}flux-system\nPath: {11}\.\/apps\nRevision: {7}main@sha1:0123456789abcdef0123456789abcdef01234567\n/)
     expect(traced.out).toContain('URL:            https://git.example/fleet.git')
     expect(traced.out).toContain('Branch:         main')
     const json = JSON.parse((await gitops('trace', 'configmaps', 'web', '-n', 'apps', '-o', 'json')).out) as { kustomization: { name: string } }
@@ -125,5 +125,29 @@ describe('gitops get, suspend, resume, reconcile kustomization, trace', () => {
     const unmanaged = await gitops('trace', 'configmap', 'by-hand', '-n', 'apps')
     expect([unmanaged.code, (unmanaged.error as { code?: string }).code]).toEqual([2, 'CLI_OBJECT_NOT_MANAGED'])
     expect(unmanaged.err).toContain('ConfigMap/apps/by-hand: not managed by a Flux Kustomization')
+  })
+
+  it('draws the inventory as a tree with nested Kustomizations, and lists the events of one object', async () => {
+    apiserver.setStatus({ ...KS, namespace: 'flux-system', name: 'infra' }, {
+      conditions: ready('True', 'Applied revision: main@sha1:x'),
+      inventory: { entries: [{ id: 'flux-system_apps_kustomize.toolkit.fluxcd.io_Kustomization', v: 'v1' }, { id: '_apps__Namespace', v: 'v1' }] },
+    }, { manager: 'kustomize-controller' })
+    const tree = await gitops('tree', 'kustomization', 'infra')
+    expect([tree.code, tree.out]).toEqual([0, 'Kustomization/flux-system/infra\n├── Kustomization/flux-system/apps\n│   └── ConfigMap/apps/web\n└── Namespace/apps\n'])
+    const event = (name: string, reason: string, kind: string, at: string): Parameters<KubeClient['create']>[0] => ({
+      apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'flux-system' }, involvedObject: { kind, name: 'apps', namespace: 'flux-system' },
+      reason, message: `${reason} happened`, type: 'Normal', lastTimestamp: at, firstTimestamp: at, count: 1, source: { component: 'kustomize-controller' },
+    })
+    await client.create(event('e2', 'ReconciliationSucceeded', 'Kustomization', '2026-12-06T10:02:00Z'), { fieldManager: 'setup' })
+    await client.create(event('e1', 'Progressing', 'Kustomization', '2026-12-06T10:01:00Z'), { fieldManager: 'setup' })
+    await client.create(event('e3', 'NewArtifact', 'GitRepository', '2026-12-06T10:00:00Z'), { fieldManager: 'setup' })
+    const events = await gitops('events', '--for', 'Kustomization/apps')
+    expect(events.out.split('\n').map((l) => l.split(/\s{3,}/u).slice(0, 4).join('|'))).toEqual([
+      'LAST SEEN|TYPE|REASON|OBJECT',
+      '2026-12-06T10:01:00Z|Normal|Progressing|Kustomization/apps',
+      '2026-12-06T10:02:00Z|Normal|ReconciliationSucceeded|Kustomization/apps',
+      '',
+    ])
+    expect((await gitops('events')).out).toContain('NewArtifact')
   })
 })

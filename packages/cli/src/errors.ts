@@ -14,6 +14,10 @@ export type CliErrorCode =
   | 'CLI_OUT_UNSAFE'
   | 'CLI_OUT_NOT_EMPTY'
   | 'CLI_INVENTORY_NOT_FOUND'
+  | 'CLI_OBJECT_NOT_FOUND'
+  | 'CLI_FLUX_NOT_INSTALLED'
+  | 'CLI_OBJECT_NOT_MANAGED'
+  | 'CLI_RECONCILE_TIMEOUT'
 
 /** What a {@link UsageError} is made of besides its message. */
 export interface UsageErrorInit {

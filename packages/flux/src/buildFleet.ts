@@ -120,7 +120,7 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
     const path = normalizePath(`${sourceFs === fs ? base : ''}/${k.spec.path ?? ''}`)
     let objects: KubeObject[]
     let unresolved: string[] = []
-    let unverified: readonly ObjectRef[] = []
+    let unverified: readonly ObjectRef[]
     try {
       const one = await buildOne(k, { fs: sourceFs, path, identities: options.identities, integrity: options.integrity, signal, origins: extras.origins === true })
       objects = one.objects
@@ -230,7 +230,7 @@ async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<{ o
   if ((await fs.stat(path))?.type !== 'directory') throw new Error(`kustomization path not found: ${path}`)
   const generated = await generateKustomization(fs, path, { spec: k.spec, origins: options.origins })
   const overlay = overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
-  let objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
+  const objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
   if (k.spec.decryption === undefined) return { objects, unverified: [] }
   // The MAC is checked where it can hold (as built, else on the document as written in the
   // source), the reconcile's way: an overlay's namespace or labels do not fail the build.

@@ -46,6 +46,14 @@ export interface ReconcileStepsOptions {
   readonly source: GitSourceSpec
   /** Client of the target cluster (see `createKubeClient` in `@gitops-sdk/apply`). */
   readonly client: KubeClient
+  /**
+   * Client of the cluster the Kustomization lives in, when it applies elsewhere (Flux's
+   * `kubeConfig`) or as someone else (`serviceAccountName`): the inventory is kept there and
+   * `substituteFrom` is read there, as kustomize-controller keeps its status and reads variables
+   * with its own identity in its own cluster.
+   * @defaultValue `client`
+   */
+  readonly homeClient?: KubeClient | undefined
   /** Where the inventory is kept, and the ownership label of every applied object. */
   readonly inventory: InventoryRef
   /** @defaultValue `'gitops'` (apply's `DEFAULT_FIELD_MANAGER`, the same as the CLI's) */
@@ -116,6 +124,7 @@ export interface ReconcileStepsOptions {
  */
 export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileSteps {
   const { source, client, inventory } = options
+  const home = options.homeClient ?? client
   const fieldManager = options.fieldManager ?? DEFAULT_FIELD_MANAGER
   const history = options.history ?? createApplyHistory()
   const keys = { identities: options.identities ?? [] }
@@ -169,11 +178,11 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         Object.assign(variables, parseVariables(await readVariablesFile(fs, file), file))
       }
       const from = sub.substituteFrom ?? []
-      if (from.length > 0) Object.assign(variables, await loadVariables(from, { client, namespace: sub.namespace ?? inventory.namespace, signal }))
+      if (from.length > 0) Object.assign(variables, await loadVariables(from, { client: home, namespace: sub.namespace ?? inventory.namespace, signal }))
       Object.assign(variables, sub.variables ?? {})
       return substituteVariables(objects, { variables, strict: sub.strict })
     },
-    loadInventory: async ({ signal }) => (await loadInventory(inventory, { client, signal }))?.inventory,
+    loadInventory: async ({ signal }) => (await loadInventory(inventory, { client: home, signal }))?.inventory,
     apply: async (objects, { signal, allowEmpty }) => {
       const result = await applyAll(objects, {
         client,
@@ -191,7 +200,7 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
       return result
     },
     prune: (previous, next, { signal, allowEmpty }) => prune(previous, next, { client, inventory, signal, allowEmpty }),
-    saveInventory: (next, { revision, signal }) => saveInventory(next, { client, ref: inventory, revision, fieldManager, signal }),
+    saveInventory: (next, { revision, signal }) => saveInventory(next, { client: home, ref: inventory, revision, fieldManager, signal }),
     wait: async (refs, { signal, timeout }) => {
       await waitFor(refs, { client, timeout: Math.min(timeout, options.waitTimeout ?? timeout), signal })
     },

@@ -13,6 +13,7 @@ export type ReconcileErrorCode =
   | 'RECONCILE_KUSTOMIZATION_UNSUPPORTED'
   | 'RECONCILE_SOURCE_NOT_FOUND'
   | 'RECONCILE_DECRYPTION_SECRET_INVALID'
+  | 'RECONCILE_KUBECONFIG_INVALID'
 
 /**
  * An error of `@gitops-sdk/reconcile`. A failing reconcile does not throw it: its status says what

@@ -148,6 +148,7 @@ export async function kustomizationReconcile(k: Kustomization, options: Kustomiz
     steps: {
       source,
       client,
+      homeClient: options.client,
       inventory: options.inventory ?? { namespace, name: k.metadata.name },
       identities,
       targetNamespace: spec.targetNamespace,

@@ -97,12 +97,23 @@ Flags:
   -o, --output F         text (default), json or yaml: one status per reconcile (continuous:
                          one JSON line each, or YAML documents after ---)
 
+  gitops reconcile kustomization NAME [-n NS] [--with-source] [--timeout D]
+                         as flux reconcile kustomization: sets reconcile.fluxcd.io/requestedAt
+                         (on its GitRepository first with --with-source), waits until the
+                         controller echoes it in status.lastHandledReconcileAt and prints the
+                         outcome: exit 0 Ready, 1 not Ready, 2 on error or after --timeout (5m)
+
 Example:
   gitops reconcile --url https://git.example/fleet.git --ref branch:main --path clusters/prod \\
     --inventory flux-system/prod --prune --wait --once --age-key-file age.agekey
 `,
   flags,
   async run({ io, argv, signal }) {
+    // `gitops reconcile kustomization NAME` (Flux's CLI) asks the controller; the one-off below runs it here.
+    if (argv[0] === 'kustomization' || argv[0] === 'ks') {
+      const { reconcileKustomization } = await import('./reconcileKustomization.js')
+      return reconcileKustomization({ io, argv, signal })
+    }
     const { values, positionals, dryRun } = parseCommandArgs(argv, flags)
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const format = outputFormat(values.output)

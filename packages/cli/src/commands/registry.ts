@@ -9,14 +9,19 @@ import { createCompletionCommand } from './completion.js'
 import { decryptCommand } from './decrypt.js'
 import { diffCommand } from './diff.js'
 import { encryptCommand } from './encrypt.js'
+import { eventsCommand } from './events.js'
 import { fetchCommand } from './fetch.js'
 import { fleetCommand } from './fleet.js'
+import { getCommand } from './get.js'
 import { installCommand } from './install.js'
 import { pushCommand } from './push.js'
 import { reconcileCommand } from './reconcile.js'
 import { rotateCommand } from './rotate.js'
 import { statusCommand } from './status.js'
+import { resumeKustomizationCommand, suspendKustomizationCommand } from './suspend.js'
 import { templateCommand } from './template.js'
+import { traceCommand } from './trace.js'
+import { treeCommand } from './tree.js'
 import { updatekeysCommand } from './updatekeys.js'
 import { versionCommand } from './version.js'
 
@@ -35,6 +40,12 @@ export const commands: readonly Command[] = [
   diffCommand,
   reconcileCommand,
   statusCommand,
+  getCommand,
+  suspendKustomizationCommand,
+  resumeKustomizationCommand,
+  traceCommand,
+  treeCommand,
+  eventsCommand,
   controllerCommand,
   installCommand,
   apiserverCommand,

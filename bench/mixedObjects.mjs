@@ -1,4 +1,4 @@
-// The mixed objects of the apply benchmarks (the same shapes as apply.bench.mjs's).
+// The mixed objects of the apply benchmarks (apply.bench.mjs and cli-apply.bench.mjs).
 import { Buffer } from 'node:buffer'
 
 /** Mixed objects in `namespaces` namespaces: ConfigMaps, Secrets, ServiceAccounts, Services, Deployments, Roles, RoleBindings. */

@@ -153,8 +153,12 @@ export type Snapshot = readonly KubeObject[]
 
 /** A user of the server: its bearer token, name, uid and groups. */
 export interface ApiServerUser {
+  /** The bearer token that authenticates as this user (never logged, never recorded). */
   readonly token: string
+  /** The user name RBAC bindings and `kubectl auth whoami` see. */
   readonly name: string
+  /** The user's uid, the third column of a token file. @defaultValue none */
   readonly uid?: string | undefined
+  /** Groups besides `system:authenticated`, which every authenticated user is in. @defaultValue none */
   readonly groups?: readonly string[] | undefined
 }

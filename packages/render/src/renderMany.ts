@@ -18,8 +18,22 @@ export interface RenderManyOptions extends Omit<RenderOptions, 'onWarning'> {
 
 /** What {@link renderMany} gives for one root: its objects, or why it failed. */
 export type RenderManyResult =
-  | { readonly root: string; readonly objects: KubeObject[]; readonly error?: undefined }
-  | { readonly root: string; readonly objects?: undefined; readonly error: unknown }
+  | {
+      /** The kustomization root, as given. */
+      readonly root: string
+      /** What `render` built from it. */
+      readonly objects: KubeObject[]
+      /** Absent when the root was built. */
+      readonly error?: undefined
+    }
+  | {
+      /** The kustomization root, as given. */
+      readonly root: string
+      /** Absent when the root failed. */
+      readonly objects?: undefined
+      /** Why it failed: a `RenderError` naming the file and field, as `render` throws it. */
+      readonly error: unknown
+    }
 
 /**
  * Builds several kustomization roots of one file system, one after another in this process, as

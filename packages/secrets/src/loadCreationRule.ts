@@ -28,6 +28,7 @@ export interface LoadCreationRuleOptions {
   readonly start?: string | undefined
   /** Reads a file; resolves `undefined` when it does not exist. @defaultValue node:fs */
   readonly readFile?: ((path: string, signal: AbortSignal | undefined) => Promise<string | undefined>) | undefined
+  /** Cancels the search; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
 

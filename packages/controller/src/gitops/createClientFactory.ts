@@ -13,7 +13,9 @@ import { SECRET_RESOURCE } from './resources.js'
 export interface ClientRequest {
   /** The Kustomization's namespace: its service account and its kubeconfig Secret live there. */
   readonly namespace: string
+  /** `spec.serviceAccountName`: requests impersonate this ServiceAccount of `namespace`. @defaultValue the controller's own identity */
   readonly serviceAccountName?: string | undefined
+  /** `spec.kubeConfig`: the Secret holding a kubeconfig of the cluster to apply to. @defaultValue the controller's own cluster */
   readonly kubeConfig?: KubeConfigReference | undefined
 }
 

@@ -47,10 +47,15 @@ export interface GitOpsControllerOptions {
    */
   readonly leaderElection?:
     | {
+        /** Namespace of the Lease. */
         readonly namespace: string
+        /** This replica's holder identity in the Lease (for example the pod name). */
         readonly identity: string
+        /** How long a Lease is valid after its last renewal, in ms. @defaultValue 35,000 (Flux's) */
         readonly leaseDuration?: number | undefined
+        /** How long the leader keeps trying to renew before it stops its work, in ms. @defaultValue 30,000 */
         readonly renewDeadline?: number | undefined
+        /** How often a candidate tries to acquire, and the leader to renew, in ms. @defaultValue 5,000 */
         readonly retryPeriod?: number | undefined
       }
     | undefined
@@ -64,6 +69,7 @@ export interface GitOpsControllerOptions {
   readonly requeueDependency?: number | undefined
   /** The component name of Events (`reportingComponent`). @defaultValue 'gitops-controller' */
   readonly component?: string | undefined
+  /** Where reconcile, work-queue and leader-election metrics go. @defaultValue none */
   readonly metrics?: ControllerMetrics | undefined
   /** @defaultValue silent */
   readonly logger?: Logger | ControllerLogger | undefined

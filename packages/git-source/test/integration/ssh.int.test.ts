@@ -1,8 +1,11 @@
 // The SSH transport against a real OpenSSH server on 127.0.0.1 running git-upload-pack: deploy
 // keys of each type with a passphrase, known_hosts checking, the no-change check and incremental
-// fetches as over HTTP, and the refusals (wrong key, unknown or changed host key), each naming the
-// URL and writing nothing. Each connection costs a few seconds on a loaded machine (sshd's session
+// fetches as over HTTP, and the refusals (wrong key, unknown or changed host key, a connection that
+// drops mid-pack), each naming the URL and writing nothing. Each connection costs a few seconds on a loaded machine (sshd's session
 // setup), hence the longer per-test timeout.
+import { randomBytes } from 'node:crypto'
+import { createConnection, createServer } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSshTransport, fetchSource } from '../../src/index.js'
@@ -120,6 +123,52 @@ describe.skipIf(!sshdAvailable)(`createSshTransport against OpenSSH${sshdAvailab
     const forged = `[127.0.0.1]:${sshd.port} ${other.publicKey.split(' ').slice(0, 2).join(' ')}\n`
     const transport = createSshTransport({ privateKey: keys.ed25519.privateKey, passphrase, knownHosts: forged })
     await expect(fetchSource(url, { transport })).rejects.toMatchObject({ code: 'GIT_HOST_KEY_CHANGED', details: { url, host: `[127.0.0.1]:${sshd.port}` } })
+  })
+
+  it('fails with a typed error and writes nothing when the connection drops mid-pack', async () => {
+    // A TCP relay in front of sshd passes the handshake, the login and the advertisement, then
+    // drops both connections once the server has sent 256 KiB: the pack of this 2 MiB
+    // incompressible file is cut in the middle, as when the server dies.
+    const big = await createRepository(root.path, { name: 'big.git' })
+    await big.commit({ 'blob.bin': randomBytes(2 * 1024 * 1024).toString('latin1') })
+    const sockets = new Set<Socket>()
+    const relay = createServer((client) => {
+      const upstream = createConnection(sshd.port)
+      sockets.add(client).add(upstream)
+      let sent = 0
+      upstream.on('data', (chunk: Buffer) => {
+        sent += chunk.length
+        if (sent > 256 * 1024) {
+          client.destroy()
+          upstream.destroy()
+          return
+        }
+        client.write(chunk)
+      })
+      client.on('data', (chunk: Buffer) => upstream.write(chunk))
+      client.on('error', () => upstream.destroy())
+      upstream.on('error', () => client.destroy())
+      client.on('close', () => upstream.destroy())
+      upstream.on('close', () => client.destroy())
+    })
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (relay.address() as AddressInfo).port
+      const knownHosts = sshd.knownHosts.split(`[127.0.0.1]:${sshd.port}`).join(`[127.0.0.1]:${port}`)
+      const bigUrl = `ssh://${sshd.user}@127.0.0.1:${port}${root.path}/big.git`
+      const dir = join(work.path, 'mid-pack')
+      const transport = createSshTransport({ privateKey: keys.ed25519.privateKey, passphrase, knownHosts })
+      const error = await fetchSource(bigUrl, { transport, dir, timeout: 30_000 }).catch((e: unknown) => e)
+      // Seen at once, not at the deadline: the pack stream ended inside a pkt-line.
+      expect(error).toMatchObject({ code: 'GIT_PROTOCOL_ERROR', details: { url: bigUrl } })
+      const message = (error as Error).message
+      expect(message.startsWith(`${bigUrl}: `)).toBe(true)
+      expect(message).toContain('receiving the pack')
+      expect((await snapshotDir(dir)).size).toBe(0)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => relay.close(resolve))
+    }
   })
 
   it('reports a missing repository', async () => {

@@ -281,10 +281,8 @@ function offsetOf(node: unknown): number | undefined {
  * @experimental For sibling packages of gitops-sdk.
  */
 export function parseYamlStream(text: string, options: YamlStreamOptions): YamlStream {
-  const budget: YamlBudget = { ...defaultYamlBudget, ...stripUndefined(options.budget) }
   const { source } = options
-  checkDocumentSizes(text, source, budget.maxDocumentSize)
-  checkNesting(text, source, budget.maxDepth)
+  const budget = scanYamlBudget(text, source, options.budget)
   const { LineCounter, parseAllDocuments } = yamlLib()
   const lineCounter = new LineCounter()
   let parsed: ReturnType<typeof parseAllDocuments>
@@ -331,6 +329,18 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
     return { index: i + 1, document: doc, resolveAlias }
   })
   return { documents, lineCounter }
+}
+
+/**
+ * The budget with `overrides` applied, after the scans that need no parse: the size of each
+ * document and a bound on its nesting. Every reader runs them first, so that a fast reader and the
+ * full parser refuse the same texts with the same errors.
+ */
+export function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): YamlBudget {
+  const budget: YamlBudget = { ...defaultYamlBudget, ...stripUndefined(overrides) }
+  checkDocumentSizes(text, source, budget.maxDocumentSize)
+  checkNesting(text, source, budget.maxDepth)
+  return budget
 }
 
 function stripUndefined(budget: YamlBudgetOverrides | undefined): Partial<YamlBudget> {

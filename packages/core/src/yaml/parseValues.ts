@@ -8,7 +8,8 @@ import type { KubeMap, KubeScalar, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
 import { yamlLib } from '../internal/yaml/lib.js'
 import type { YamlBudgetOverrides } from './budget.js'
-import { parseYamlStream } from './budget.js'
+import { parseYamlStream, scanYamlBudget } from './budget.js'
+import { fastYamlDocuments } from './fastRead.js'
 import { foldedRoundTripV3 } from './foldedRoundTrip.js'
 import type { ResolvedScalar } from './resolve.js'
 import { resolveScalar, resolveTaggedScalar } from './resolve.js'
@@ -69,6 +70,17 @@ export interface YamlValuesOptions {
  * @experimental For sibling packages of gitops-sdk.
  */
 export function parseYamlValues(text: string, options: YamlValuesOptions): YamlValueDocument[] {
+  const dialect = options.dialect ?? 'v3'
+  const budget = scanYamlBudget(text, options.source, options.budget)
+  // Plain block YAML, nearly every manifest, is read without building a document tree; the rest
+  // (and every error) is the `yaml` package's.
+  const fast = fastYamlDocuments(text, { dialect, maxDepth: budget.maxDepth, onNull: options.onNull })
+  if (fast !== undefined) return fast
+  return parseYamlValuesFull(text, options)
+}
+
+/** {@link parseYamlValues} without the fast reader: the `yaml` package for every text (for tests). */
+export function parseYamlValuesFull(text: string, options: YamlValuesOptions): YamlValueDocument[] {
   const dialect = options.dialect ?? 'v3'
   const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget: options.budget, uniqueKeys: dialect === 'v3' })
   const out: YamlValueDocument[] = []

@@ -5,7 +5,6 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { isGitOpsError } from '@gitops-sdk/core'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import { stepError } from './fail.js'
-import { fastDocuments } from '../yaml/fastYaml.js'
 import type { Value } from '../yaml/values.js'
 import { getField, isMap, isNilOrEmpty, markNull, nodeText } from '../yaml/values.js'
 
@@ -15,8 +14,6 @@ import { getField, isMap, isNilOrEmpty, markNull, nodeText } from '../yaml/value
  * `key: null`), and folded block scalars are what kyaml's own write-and-read-back leaves.
  */
 export function parseYaml(text: string, source: string): KubeValue[] {
-  const fast = fastDocuments(text, 'v3')
-  if (fast !== undefined) return fast
   try {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
     return parseYamlValues(body, { source, foldedRoundTrip: true, onNull: markNull }).map((d) => d.value)

@@ -1,23 +1,15 @@
 // YAML read as sigs.k8s.io/yaml reads it (go-yaml v2: YAML 1.1 scalars, a repeated key keeps its
 // last value, timestamps keep their text): kustomization files and the text after post-build
-// substitution. The plain block YAML most of them are goes through the fast reader; the rest is
-// core's go-yaml v2 dialect.
+// substitution: core's go-yaml v2 dialect (whose fast reader takes the plain block YAML most of
+// them are).
 import { isGitOpsError } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import { stepError } from '../build/fail.js'
-import { fastDocuments } from './fastYaml.js'
 import { markNull } from './values.js'
 
 /** The first document of `text`, or undefined when there is none. */
 export function parseYaml11(text: string, source: string): KubeValue | undefined {
-  const fast = fastDocuments(text, 'v11')
-  if (fast !== undefined) return fast[0]
-  return parseYaml11Full(text, source)
-}
-
-/** {@link parseYaml11} without the fast path (for tests). */
-export function parseYaml11Full(text: string, source: string): KubeValue | undefined {
   try {
     return parseYamlValues(text, { source, dialect: 'v2', onNull: markNull })[0]?.value
   } catch (err) {

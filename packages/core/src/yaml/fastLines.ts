@@ -5,7 +5,6 @@
 export class Bail extends Error {}
 export const BAIL: Bail = new Bail()
 
-export const MAX: number = 8 * 1024 * 1024
 export const YAML11_WORDS: ReadonlySet<string> = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'on', 'On', 'ON', 'off', 'Off', 'OFF'])
 
 /** Words a resolver may read as something other than a string (in one mode or the other). */

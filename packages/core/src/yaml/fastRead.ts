@@ -4,46 +4,83 @@
 // descriptions), `|`/`|-` literal blocks, comments, `[]`/`{}`. It resolves only scalars whose meaning is the same
 // under every rule set involved (strings that start with a letter, `true`, `false`, `null`, small
 // decimal integers) and gives up, returning undefined, on anything else (anchors, tags, flow
-// collections, `>` blocks, multi-line double-quoted scalars, numbers that need go-yaml's resolver, tabs…), so that
-// the full parser (core's parseDocuments, or the YAML 1.1 reader) decides. The rule is: either
-// this returns exactly what the full parser would, or it returns undefined. A differential test
-// (fastYaml.test.ts) holds it to that over the conformance corpus and generated documents.
-import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { BAIL, Bail, MAX, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
-import { markNull, setField } from './values.js'
+// collections, `>` blocks, multi-line double-quoted scalars, numbers that need go-yaml's resolver,
+// tabs, CR, `...`, directives…), so that the full parser (the `yaml` package and the dialect's
+// resolver, parseValues.ts) decides. The rule is: either this returns exactly what the full parser
+// would, values, document positions and null texts alike, or it returns undefined. Differential
+// tests (fastRead.test.ts) hold it to that over the conformance corpus, a corpus of tricky YAML and
+// generated documents. It never throws on bad input: errors are the full parser's to report.
+import type { KubeMap, KubeValue } from '../object.js'
+import { setOwn } from '../object.js'
+import { BAIL, Bail, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
 
-/** `v3`: manifests (go-yaml v3, duplicate keys refused). `v11`: kustomization files (YAML 1.1, last duplicate wins). */
-export type FastMode = 'v3' | 'v11'
+/** Options of {@link fastYamlDocuments}. */
+export interface FastReadOptions {
+  /** `'v3'`: go-yaml v3 (duplicate keys left to the full parser). `'v2'`: YAML 1.1 words left to it, the last duplicate key wins. */
+  readonly dialect: 'v3' | 'v2'
+  /** Deepest nesting of collections; deeper documents are left to the full parser, which reports them. */
+  readonly maxDepth: number
+  /** Called for each null mapping value with the text it was written as ('' for an empty value). */
+  readonly onNull?: ((map: KubeMap, key: string, text: string) => void) | undefined
+}
 
-/** The documents of `text` (empty ones left out), or undefined when the full parser must decide. */
-export function fastDocuments(text: string, mode: FastMode): KubeValue[] | undefined {
-  if (text.length > MAX || text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined
+/** A non-empty document the fast reader read. */
+export interface FastDocument {
+  /** 1-based position in the stream, counting empty documents too. */
+  readonly index: number
+  /** 1-based line on which the document's content starts. */
+  readonly line: number
+  readonly value: KubeValue
+}
+
+/** The non-empty documents of `text`, or undefined when the full parser must decide. */
+export function fastYamlDocuments(text: string, options: FastReadOptions): FastDocument[] | undefined {
+  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined
   // A literal block on the last line of a text without a final newline has no line break to clip.
   if (!text.endsWith('\n') && text.includes('|')) return undefined
   try {
-    const docs: KubeValue[] = []
+    const lines = new Lines(text.split('\n'))
+    const docs: FastDocument[] = []
     let start = 0
-    const lines = text.split('\n')
-    for (let i = 0; i <= lines.length; i++) {
-      const l = i < lines.length ? (lines[i] as string) : undefined
+    let index = 0
+    const n = lines.raws.length
+    for (let i = 0; i <= n; i++) {
+      const l = i < n ? (lines.raws[i] as string) : undefined
       if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue
       if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
-      const doc = new Doc(lines.slice(start, i), mode).parse()
-      if (doc !== undefined) docs.push(doc)
+      const doc = new Doc(lines, [start, i], options)
+      const first = doc.firstLine()
+      // Comments and blank lines before the first `---` make no document; every `---` starts one.
+      if (start > 0 || first >= 0) index++
+      const value = doc.parse()
+      if (value !== undefined) docs.push({ index, line: first + 1, value })
       start = i + 1
     }
     return docs
   } catch (err) {
-    if (err instanceof Bail) return undefined
+    // A stack overflow: nesting deeper than this reader recurses, for the full parser to report.
+    if (err instanceof Bail || err instanceof RangeError) return undefined
     throw err
   }
 }
 
-/** The first non-empty document, for the YAML 1.1 reader's callers. */
-export function fastFirstDocument(text: string, mode: FastMode): { value: KubeValue | undefined } | undefined {
-  const docs = fastDocuments(text, mode)
-  if (docs === undefined) return undefined
-  return { value: docs[0] }
+/** The lines of a text: raw, indentation, and text without the indentation. */
+class Lines {
+  readonly indents: number[]
+  readonly texts: string[]
+
+  constructor(readonly raws: readonly string[]) {
+    const n = raws.length
+    this.indents = new Array<number>(n)
+    this.texts = new Array<string>(n)
+    for (let i = 0; i < n; i++) {
+      const r = raws[i] as string
+      let k = 0
+      while (k < r.length && r.charCodeAt(k) === 0x20) k++
+      this.indents[i] = k
+      this.texts[i] = k === 0 ? r : r.slice(k)
+    }
+  }
 }
 
 /** A line that starts with an indicator, which may not continue a plain scalar here. */
@@ -61,31 +98,44 @@ function isSkippable(text: string): boolean {
 }
 
 class Doc {
-  /** Per line: its indentation, and its text without the indentation. */
-  private readonly indents: number[] = []
-  private readonly texts: string[] = []
-  private pos = 0
+  private readonly indents: number[]
+  private readonly texts: string[]
+  /** The raw lines, for literal blocks. */
+  private readonly raws: readonly string[]
+  /** The line after the document's last. */
+  private readonly end: number
+  private readonly v2: boolean
+  private readonly maxDepth: number
+  private readonly onNull: FastReadOptions['onNull']
+  private pos: number
   /** The text of the last null scalar read ('' for an empty value). */
   private nullText = ''
 
-  constructor(
-    /** The raw lines, for literal blocks. */
-    private readonly raws: readonly string[],
-    private readonly mode: FastMode,
-  ) {
-    for (const r of raws) {
-      let n = 0
-      while (n < r.length && r.charCodeAt(n) === 0x20) n++
-      this.indents.push(n)
-      this.texts.push(n === 0 ? r : r.slice(n))
-    }
+  /** The document on lines `start` to `end` (exclusive) of `lines`. */
+  constructor(lines: Lines, [start, end]: readonly [number, number], options: FastReadOptions) {
+    this.indents = lines.indents
+    this.texts = lines.texts
+    this.raws = lines.raws
+    this.pos = start
+    this.end = end
+    this.v2 = options.dialect === 'v2'
+    this.maxDepth = options.maxDepth
+    this.onNull = options.onNull
+  }
+
+  /** The 0-based line on which the content starts, or -1 when there is none. */
+  firstLine(): number {
+    const saved = this.pos
+    const first = this.peek()
+    this.pos = saved
+    return first
   }
 
   parse(): KubeValue | undefined {
     const first = this.peek()
     if (first < 0) return undefined
     if ((this.texts[first] as string).startsWith('%')) throw BAIL
-    const value = this.block(this.indents[first] as number)
+    const value = this.block(this.indents[first] as number, 1)
     if (this.peek() >= 0) throw BAIL
     return value
   }
@@ -93,19 +143,21 @@ class Doc {
   /** The next line that is not blank or a comment, or -1 at the end. */
   private peek(): number {
     const texts = this.texts
-    while (this.pos < texts.length && isSkippable(texts[this.pos] as string)) this.pos++
-    return this.pos < texts.length ? this.pos : -1
+    while (this.pos < this.end && isSkippable(texts[this.pos] as string)) this.pos++
+    return this.pos < this.end ? this.pos : -1
   }
 
   /** The collection starting at the current line, which has indentation `indent`. */
-  private block(indent: number): KubeValue {
+  private block(indent: number, depth: number): KubeValue {
+    // Deeper than the budget allows: the full parser measures and reports it.
+    if (depth >= this.maxDepth) throw BAIL
     const line = this.peek()
     if (line < 0 || this.indents[line] !== indent) throw BAIL
-    if (isSeqItem(this.texts[line] as string)) return this.sequence(indent)
-    return this.mapping(indent, undefined)
+    if (isSeqItem(this.texts[line] as string)) return this.sequence(indent, depth)
+    return this.mapping(indent, undefined, depth)
   }
 
-  private sequence(indent: number): KubeValue[] {
+  private sequence(indent: number, depth: number): KubeValue[] {
     const out: KubeValue[] = []
     for (;;) {
       const line = this.peek()
@@ -122,13 +174,14 @@ class Doc {
       this.pos++
       if (content === '' || content.charCodeAt(0) === 0x23 /* # */) {
         const next = this.peek()
-        if (next >= 0 && (this.indents[next] as number) > indent) out.push(this.block(this.indents[next] as number))
+        if (next >= 0 && (this.indents[next] as number) > indent) out.push(this.block(this.indents[next] as number, depth + 1))
         else out.push(null)
         continue
       }
       if (isSeqItem(content)) throw BAIL
       if (keyLength(content) !== undefined) {
-        out.push(this.mapping(indent + 1 + spaces, content))
+        if (depth + 1 >= this.maxDepth) throw BAIL
+        out.push(this.mapping(indent + 1 + spaces, content, depth + 1))
         continue
       }
       out.push(this.inlineValue(content, indent))
@@ -136,7 +189,7 @@ class Doc {
   }
 
   /** A block mapping at `indent`; `firstText` is its first entry when it follows a `- ` on the same line. */
-  private mapping(indent: number, firstText: string | undefined): KubeMap {
+  private mapping(indent: number, firstText: string | undefined, depth: number): KubeMap {
     const out: KubeMap = {}
     let pending = firstText
     for (;;) {
@@ -156,24 +209,27 @@ class Doc {
       const keyLen = keyLength(text)
       if (keyLen === undefined) throw BAIL
       const key = this.key(text.slice(0, keyLen))
-      if (this.mode === 'v3' && Object.prototype.hasOwnProperty.call(out, key)) throw BAIL
+      if (!this.v2 && Object.prototype.hasOwnProperty.call(out, key)) throw BAIL
       let from = keyLen + 1
       while (from < text.length && text.charCodeAt(from) === 0x20) from++
       this.nullText = ''
-      const v = this.value(from === text.length ? '' : text.slice(from), indent)
-      setField(out, key, v)
-      if (v === null) markNull(out, key, this.nullText)
+      const v = this.value(from === text.length ? '' : text.slice(from), indent, depth)
+      setOwn(out, key, v)
+      if (v === null && this.onNull !== undefined) this.onNull(out, key, this.nullText)
     }
   }
 
   /** The value after `key:` on a line of a mapping at `indent`. */
-  private value(rest: string, indent: number): KubeValue {
+  private value(rest: string, indent: number, depth: number): KubeValue {
     if (rest === '' || rest.charCodeAt(0) === 0x23 /* # */) {
       const next = this.peek()
       if (next < 0) return null
       const nextIndent = this.indents[next] as number
-      if (nextIndent > indent) return this.block(nextIndent)
-      if (nextIndent === indent && isSeqItem(this.texts[next] as string)) return this.sequence(indent)
+      if (nextIndent > indent) return this.block(nextIndent, depth + 1)
+      if (nextIndent === indent && isSeqItem(this.texts[next] as string)) {
+        if (depth + 1 >= this.maxDepth) throw BAIL
+        return this.sequence(indent, depth + 1)
+      }
       return null
     }
     return this.inlineValue(rest, indent)
@@ -200,8 +256,8 @@ class Doc {
   /** Whether the next line that is not blank continues a scalar of a collection at `indent`. */
   private continues(indent: number): boolean {
     let line = this.pos
-    while (line < this.texts.length && this.texts[line] === '') line++
-    if (line >= this.texts.length || (this.indents[line] as number) <= indent) return false
+    while (line < this.end && this.texts[line] === '') line++
+    if (line >= this.end || (this.indents[line] as number) <= indent) return false
     return (this.texts[line] as string).charCodeAt(0) !== 0x23 /* # */
   }
 
@@ -214,7 +270,7 @@ class Doc {
     let s = first.trimEnd()
     if (s.includes(' #') || s.includes(': ') || s.endsWith(':')) throw BAIL
     let blanks = 0
-    while (this.pos < this.texts.length) {
+    while (this.pos < this.end) {
       const text = this.texts[this.pos] as string
       if (text === '') {
         blanks++
@@ -241,7 +297,7 @@ class Doc {
     if (s === '') throw BAIL
     let blanks = 0
     for (;;) {
-      if (this.pos >= this.texts.length) throw BAIL
+      if (this.pos >= this.end) throw BAIL
       const text = this.texts[this.pos] as string
       if (text === '') {
         blanks++
@@ -293,7 +349,7 @@ class Doc {
       return Number(s)
     }
     // A dotted version (`2.13.0`, common in labels) is no number, float or timestamp to go-yaml v3.
-    if (this.mode === 'v3' && DOTTED_VERSION.test(s)) return s
+    if (!this.v2 && DOTTED_VERSION.test(s)) return s
     if (!isPlainStart(c)) {
       // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
       // a number, a timestamp or a special float: any text made only of such characters is left
@@ -302,7 +358,7 @@ class Doc {
       if (numberish || !(c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x30 && c <= 0x39))) throw BAIL
     }
     if (s === '<<') throw BAIL
-    if (this.mode === 'v11' && (YAML11_WORDS.has(s) || s === '=')) throw BAIL
+    if (this.v2 && (YAML11_WORDS.has(s) || s === '=')) throw BAIL
     return s
   }
 
@@ -323,7 +379,7 @@ class Doc {
     if (h !== '|' && h !== '|-') throw BAIL
     const body: string[] = []
     let contentIndent = -1
-    while (this.pos < this.raws.length) {
+    while (this.pos < this.end) {
       const lineIndent = this.indents[this.pos] as number
       const raw = this.raws[this.pos] as string
       const blank = this.texts[this.pos] === ''

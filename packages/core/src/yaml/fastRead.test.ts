@@ -1,0 +1,203 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { sharedPath } from '../../../../testing/sharedDir.js'
+import { isGitOpsError } from '../errors.js'
+import type { KubeMap } from '../object.js'
+import { fastYamlDocuments } from './fastRead.js'
+import type { YamlValuesOptions } from './parseValues.js'
+import { parseYamlValues, parseYamlValuesFull } from './parseValues.js'
+
+type Dialect = 'v3' | 'v2'
+
+/** Everything a reader's caller can see: documents, how nulls were written, or the error. */
+function outcome(read: (options: YamlValuesOptions) => unknown, dialect: Dialect): unknown {
+  const nulls: [string, string][] = []
+  const paths = new Map<KubeMap, string>()
+  const onNull = (map: KubeMap, key: string, text: string): void => {
+    // Maps are identified by their content, which both readers build alike.
+    paths.set(map, JSON.stringify(Object.keys(map)))
+    nulls.push([`${paths.get(map) as string}.${key}`, text])
+  }
+  try {
+    const docs = read({ source: 'in.yaml', dialect, onNull })
+    return { docs: tagNumbers(docs), nulls }
+  } catch (err) {
+    if (!isGitOpsError(err)) throw err
+    return { code: err.code, message: err.message }
+  }
+}
+
+/** Values with -0 and bigints made visible to toEqual. */
+function tagNumbers(v: unknown): unknown {
+  if (typeof v === 'bigint') return `bigint:${v}`
+  if (Object.is(v, -0)) return 'minus zero'
+  if (Array.isArray(v)) return v.map(tagNumbers)
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, tagNumbers(x)]))
+  return v
+}
+
+/** Asserts that the reader with its fast path and without it agree; returns whether the fast path read it. */
+function agrees(text: string, dialect: Dialect, label = JSON.stringify(text)): boolean {
+  const fast = outcome((o) => parseYamlValues(text, o), dialect)
+  const full = outcome((o) => parseYamlValuesFull(text, o), dialect)
+  expect(fast, `${dialect} ${label}`).toEqual(full)
+  return fastYamlDocuments(text, { dialect, maxDepth: 1000 }) !== undefined
+}
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e)
+    if (statSync(p).isDirectory()) yamlFiles(p, out)
+    else if (/\.(ya?ml|json)$|Kustomization$/.test(e)) out.push(p)
+  }
+  return out
+}
+
+describe('the fast reader', () => {
+  it.each([
+    ['a block mapping and sequence', 'a: 1\nb:\n- x\n- "y"\nc:\n  d: true\n  e: ~\n'],
+    ['literal blocks, kept and stripped', 'a: |\n  one\n\n  two\n\nb: |-\n  three\n  # not a comment\nc: d\n'],
+    ['compact mappings in a sequence', 'items:\n  - name: a\n    value: 1\n  -   name: b\n      x: [] # empty\n'],
+    ['several documents, empty ones counted', '---\na: 1\n---\n# only a comment\n---\nb: 2\n'],
+    ['comments before the first document marker', '# c\n\n---\na: 1\n--- # c\nb: 2\n---\n'],
+    ['quoted keys and escapes', '"a b": "x\\ty\\u00e9"\n\'c\': \'it\'\'s\'\n'],
+    ['values starting with a space YAML does not count as one', 'a: \u00a0x\nb:  \u2003y\n'],
+    ['regular expressions', 'a: (pod|service)\nb: ^(\\+|-)?[0-9]+$\nc: \\d;x\n'],
+    ['dotted versions', 'a: 2.13.0\nb: 0.79.0.12\nc: 1.2.3.4.5\n'],
+    ['plain scalars folded over lines', 'a: one two\n  three\n\n  four\n\n\n     five  \nb:\n- x\n  y\n- k: p\n   q\n  l: r\nc: d\n'],
+    ['a folded plain scalar before a comment and a sequence', 'a:\n  b: x\n    y\n    # note\n  c:\n  - z\n'],
+    ['single-quoted scalars folded over lines', "a: 'it''s\n  a ''long''\n\n    text: yes '\nb: 'x\n  y' # c\n"],
+    ['nulls written every way', 'a:\nb: null\nc: ~\nd: Null\ne:\n  f: NULL\n'],
+    ['prototype keys as data', '__proto__:\n  polluted: yes\nconstructor: x\n'],
+  ])('reads %s as the full parser does', (_name, text) => {
+    expect(agrees(text, 'v3')).toBe(true)
+    agrees(text, 'v2')
+  })
+
+  it.each([
+    ['an anchor', 'a: &x 1\nb: *x\n'],
+    ['a number go-yaml resolves specially', 'a: 0x1F\n'],
+    ['a folded block', 'a: >\n  x\n'],
+    ['a flow mapping', 'a: {b: c}\n'],
+    ['a multi-line plain scalar after a comment', 'a: one # c\n  two\n'],
+    ['a multi-line plain scalar with a comment line inside', 'a: one\n  two\n  # c\n  three\n'],
+    ['a multi-line plain scalar with a key-like line', 'a: one\n  two: three\n'],
+    ['a multi-line plain scalar with an indicator', 'a: one\n  - two\n'],
+    ['a multi-line plain scalar that reads as a number', 'a: 1\n  2\n'],
+    ['a single-quoted scalar that never closes', "a: 'one\n  two\n"],
+    ['a single-quoted scalar continued too far left', "a:\n  b: 'one\n  two'\n"],
+    ['a multi-line double-quoted scalar', 'a: "one\n  two"\n'],
+    ['a duplicate key', 'a: 1\na: 2\n'],
+    ['a tab', 'a:\tb\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['CRLF line ends', 'a: 1\r\nb: 2\r\n'],
+    ['a document end marker', 'a: 1\n...\n---\nb: 2\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a byte order mark', '\ufeffa: 1\n'],
+  ])('leaves %s to the full parser', (_name, text) => {
+    expect(fastYamlDocuments(text, { dialect: 'v3', maxDepth: 1000 })).toBeUndefined()
+    agrees(text, 'v3')
+    agrees(text, 'v2')
+  })
+
+  it('reads YAML 1.1 words and duplicate keys as the kustomization reader does', () => {
+    expect(fastYamlDocuments('a: yes\n', { dialect: 'v2', maxDepth: 1000 })).toBeUndefined()
+    expect(fastYamlDocuments('a: 1\na: 2\n', { dialect: 'v2', maxDepth: 1000 })?.map((d) => d.value)).toEqual([{ a: 2 }])
+    expect(agrees('a: 1\na: 2\n', 'v2')).toBe(true)
+  })
+
+  it('reports a bad document it would otherwise read as the full parser does, with source and line', () => {
+    let error: unknown
+    try {
+      parseYamlValues('a: 1\n---\nb: 1\nb: 2\n', { source: 'dup.yaml' })
+    } catch (err) {
+      error = err
+    }
+    expect(isGitOpsError(error, 'CORE_YAML_INVALID')).toBe(true)
+    expect((error as Error).message).toMatch(/^dup\.yaml: document 2, line 4, column 1: duplicate mapping key/)
+    expect(() => parseYamlValues('a:\n  b:\n    c: 1\n', { source: 'deep.yaml', budget: { maxDepth: 2 } })).toThrow(/deep\.yaml: document 1.*nested more than 2 levels/)
+    expect(() => parseYamlValues(`a: ${'x'.repeat(100)}\n`, { source: 'big.yaml', budget: { maxDocumentSize: 50 } })).toThrow(/big\.yaml: document 1 is 104 characters/)
+  })
+
+  // Scalars in every style and the words and numbers the dialects read differently, each as a
+  // mapping value, a sequence item and a key, in both dialects.
+  const scalars = [
+    'yes', 'no', 'on', 'off', 'y', 'n', 'Yes', 'NO', 'true', 'False', 'TRUE', 'null', 'Null', '~', '',
+    '0', '-0', '+1', '12', '012', '0o12', '0x1F', '0b101', '1_000', '1.10', '1e3', '1E+3', '.5', '-.5', '1.', '.inf', '-.Inf', '.NaN',
+    '9007199254740993', '123456789012345', '1234567890123456', '-123456789012345', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30:45', '190:20:30',
+    '"1"', "'1'", '"yes"', "'it''s'", '"a\\nb"', '"\\u00e9\\x41"', '"\\/"', '"\\ud83d"', 'a b', 'a:b', 'a #b', 'a#b', '-a', '- a', '?x', '=', '<<',
+    '[]', '{}', '[a]', '{a: 1}', '&x a', '*x', '!x a', '!!int "3"', '|', '|-', '|+', '>', 'é', '2.13.0', '^x$', '(a)', '\\d', '@x', '`x', '%x',
+  ]
+  it('reads every scalar style and dialect word as the full parser does', () => {
+    let fast = 0
+    for (const s of scalars) {
+      for (const text of [`k: ${s}\n`, `- ${s}\n`, `${s}: v\n`, `a:\n  b: ${s}\n  c: d\n`, `- k: ${s}\n  l: ${s}\n`]) {
+        for (const dialect of ['v3', 'v2'] as const) if (agrees(text, dialect)) fast++
+      }
+    }
+    expect(fast).toBeGreaterThan(150)
+  })
+
+  it('reads streams, comments, empty documents and odd text as the full parser does', () => {
+    const texts = [
+      '', '\n', '# only\n', '---\n', '---\n---\n', 'a: 1\n---\n', '---\na: 1\n---\n\n---\nb: 2\n', 'a: 1\n--- # c\n# d\nb: 2', '--- \na: 1\n',
+      '--- a\n', '---a: 1\n', '----\na: 1\n', 'a: 1\n...\n', '...\n', 'a: 1\n---\n...\nb: 1\n', '# c\n---\n# d\n---\na: 1\n',
+      'a: 1 # c\nb: 2#c\nc: "x" # c\nd: \'y\'#c\n', '  a: 1\n  b: 2\n', ' a: 1\nb: 2\n', 'a:\n    b: 1\n  c: 2\n', 'a:\n- b\n-   c\n  - d\n',
+      '- - a\n  - b\n', '- \n- ~\n-\n', 'a: |\n\n  x\n', 'a: |\n  x\n y\n', 'a: |\n  x\n\n\n', 'a: |-\n  x\n  \n   y\nb: 1\n', 'a: |2\n   x\n', 'a: |\n  x',
+      'a: b\n  c\n  d: e\n', "a: 'x\n\n  y'\n", 'a:\n  - b\n  -\n    c: d\n', 'key:    spaced   \n', 'a: "unterminated\n', "a: 'x' y\n", 'a: [1, 2\n',
+      ': v\n', 'a:: b\n', 'a :b\n', 'a : b\n', '"a":b\n', 'a: b: c\n', '- a: b\n  - c\n', 'a:\n b:\n  c:\n   d: 1\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  big: ' + 'x'.repeat(200_000) + '\n',
+    ]
+    let fast = 0
+    for (const t of texts) for (const dialect of ['v3', 'v2'] as const) if (agrees(t, dialect)) fast++
+    expect(fast).toBeGreaterThan(30)
+  })
+
+  it('reads deep nesting as the full parser does, and leaves nesting over the budget to it', () => {
+    const deep = (n: number): string => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' v\n'
+    expect(agrees(deep(500), 'v3')).toBe(true)
+    const seqs = (n: number): string => Array.from({ length: n }, (_, i) => `${' '.repeat(2 * i)}- `).join('\n') + 'x\n'
+    expect(agrees(seqs(300), 'v3')).toBe(true)
+    const over = (o: YamlValuesOptions): unknown => parseYamlValues(deep(40), { ...o, budget: { maxDepth: 30 } })
+    const overFull = (o: YamlValuesOptions): unknown => parseYamlValuesFull(deep(40), { ...o, budget: { maxDepth: 30 } })
+    expect(outcome(over, 'v3')).toEqual(outcome(overFull, 'v3'))
+    expect(outcome(over, 'v3')).toMatchObject({ code: 'CORE_YAML_TOO_DEEP' })
+  })
+
+  const dir = sharedPath('conformance/kustomize')
+  it.runIf(dir !== undefined)('agrees with the full parser on every YAML file of the conformance corpus, kustomization files in both dialects', () => {
+    let fast = 0
+    let fast11 = 0
+    for (const f of yamlFiles(join(dir as string, 'cases'))) {
+      const text = readFileSync(f, 'utf8')
+      if (agrees(text, 'v3', f)) fast++
+      // The YAML 1.1 dialect reads kustomization files.
+      if (/kustomization\.ya?ml$|Kustomization$/.test(f) && agrees(text, 'v2', f)) fast11++
+    }
+    expect(fast).toBeGreaterThan(500)
+    expect(fast11).toBeGreaterThan(200)
+  })
+})
+
+describe('the fast reader on generated folded scalars', () => {
+  // Pieces a folded plain or single-quoted scalar, its neighbours and its mistakes are made of.
+  const pieces = ['word', 'two words', "it''s", ': x', 'y:', ' #c', '#c', '- z', 'k: v', '12', '', '   ', 'a.b', "'", "''", '"q"', 'x ', '2.13.0', '1.2', '0.79.0.1', '1.2.', '(a|b)', '^x$', '\\d+', ';x', ')', 'yes', '~', '---', '|', '[]']
+  it('reads what the full parser reads, or leaves it to it', () => {
+    let seed = 11
+    const rnd = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+      return seed % n
+    }
+    let fast = 0
+    for (let k = 0; k < Number(process.env.FAST_YAML_CASES ?? 2000); k++) {
+      const lines = ['a:', `  b: ${rnd(2) === 0 ? "'" : ''}${pieces[rnd(pieces.length)] as string}${pieces[rnd(pieces.length)] as string}`]
+      for (let i = rnd(5); i > 0; i--) lines.push(`${' '.repeat(rnd(6))}${pieces[rnd(pieces.length)] as string}${pieces[rnd(pieces.length)] as string}`)
+      lines.push(rnd(2) === 0 ? '  c: d' : 'e:\n- f')
+      const text = `${lines.join('\n')}\n`
+      if (agrees(text, 'v3')) fast++
+      agrees(text, 'v2')
+    }
+    expect(fast).toBeGreaterThan(200)
+  })
+})

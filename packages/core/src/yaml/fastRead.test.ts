@@ -3,25 +3,31 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { sharedPath } from '../../../../testing/sharedDir.js'
 import { isGitOpsError } from '../errors.js'
-import type { KubeMap } from '../object.js'
 import { fastYamlDocuments } from './fastRead.js'
 import type { YamlValuesOptions } from './parseValues.js'
 import { parseYamlValues, parseYamlValuesFull } from './parseValues.js'
 
 type Dialect = 'v3' | 'v2'
 
-/** Everything a reader's caller can see: documents, how nulls were written, or the error. */
+/** Everything a reader's caller can see: documents, how nulls and other scalars were written, or the error. */
 function outcome(read: (options: YamlValuesOptions) => unknown, dialect: Dialect): unknown {
-  const nulls: [string, string][] = []
-  const paths = new Map<KubeMap, string>()
-  const onNull = (map: KubeMap, key: string, text: string): void => {
-    // Maps are identified by their content, which both readers build alike.
-    paths.set(map, JSON.stringify(Object.keys(map)))
-    nulls.push([`${paths.get(map) as string}.${key}`, text])
-  }
+  const notes: [object, string | number, string, string][] = []
   try {
-    const docs = read({ source: 'in.yaml', dialect, onNull })
-    return { docs: tagNumbers(docs), nulls }
+    const docs = read({
+      source: 'in.yaml',
+      dialect,
+      onNull: (map, key, text) => notes.push([map, key, text, 'null']),
+      onScalarText: (container, key, text) => notes.push([container, key, text, 'text']),
+    }) as { value: unknown }[]
+    // Containers are named by their path in the documents, which both readers build alike.
+    const paths = new Map<unknown, string>()
+    const walk = (v: unknown, path: string): void => {
+      if (v === null || typeof v !== 'object') return
+      paths.set(v, path)
+      for (const [k, x] of Object.entries(v)) walk(x, `${path}/${k}`)
+    }
+    docs.forEach((d, i) => walk(d.value, `${i}`))
+    return { docs: tagNumbers(docs), notes: notes.map(([c, key, text, kind]) => [paths.get(c) ?? 'not in the result', key, text, kind]) }
   } catch (err) {
     if (!isGitOpsError(err)) throw err
     return { code: err.code, message: err.message }
@@ -105,6 +111,19 @@ describe('the fast reader', () => {
     expect(fastYamlDocuments('a: yes\n', { dialect: 'v2', maxDepth: 1000 })).toBeUndefined()
     expect(fastYamlDocuments('a: 1\na: 2\n', { dialect: 'v2', maxDepth: 1000 })?.map((d) => d.value)).toEqual([{ a: 2 }])
     expect(agrees('a: 1\na: 2\n', 'v2')).toBe(true)
+  })
+
+  it('reports the text of booleans and numbers written otherwise than String writes them', () => {
+    const texts: unknown[] = []
+    const docs = parseYamlValues('a: True\nb: 1.10\nc: [0x10, 1e3, 7]\nd:\n- FALSE\n- true\ne: "1.10"\n', {
+      source: 's',
+      onScalarText: (container, key, text) => texts.push([Array.isArray(container) ? 'seq' : 'map', key, text]),
+    })
+    expect(docs[0]?.value).toEqual({ a: true, b: 1.1, c: [16, 1000, 7], d: [false, true], e: '1.10' })
+    expect(texts).toEqual([['map', 'a', 'True'], ['map', 'b', '1.10'], ['seq', 0, '0x10'], ['seq', 1, '1e3'], ['seq', 0, 'FALSE']])
+    const fast: unknown[] = []
+    parseYamlValues('a: True\nd:\n- FALSE\n- true\n', { source: 's', onScalarText: (c, key, text) => fast.push([key, text]) })
+    expect(fast).toEqual([['a', 'True'], [0, 'FALSE']])
   })
 
   it('reports a bad document it would otherwise read as the full parser does, with source and line', () => {

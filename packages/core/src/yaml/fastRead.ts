@@ -22,6 +22,8 @@ export interface FastReadOptions {
   readonly maxDepth: number
   /** Called for each null mapping value with the text it was written as ('' for an empty value). */
   readonly onNull?: ((map: KubeMap, key: string, text: string) => void) | undefined
+  /** Called for each boolean or number whose text is not `String` of its value (`True`). */
+  readonly onScalarText?: ((container: KubeMap | KubeValue[], key: string | number, text: string) => void) | undefined
 }
 
 /** A non-empty document the fast reader read. */
@@ -38,6 +40,14 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined
   // A literal block on the last line of a text without a final newline has no line break to clip.
   if (!text.endsWith('\n') && text.includes('|')) return undefined
+  // Callbacks wait until the whole text was read: a text left to the full parser reports nothing here.
+  const pending: (() => void)[] = []
+  const { onNull, onScalarText } = options
+  const deferred: FastReadOptions = {
+    ...options,
+    onNull: onNull && ((map, key, t) => pending.push(() => onNull(map, key, t))),
+    onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
+  }
   try {
     const lines = new Lines(text.split('\n'))
     const docs: FastDocument[] = []
@@ -48,7 +58,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
       const l = i < n ? (lines.raws[i] as string) : undefined
       if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue
       if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
-      const doc = new Doc(lines, [start, i], options)
+      const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()
       // Comments and blank lines before the first `---` make no document; every `---` starts one.
       if (start > 0 || first >= 0) index++
@@ -56,6 +66,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
       if (value !== undefined) docs.push({ index, line: first + 1, value })
       start = i + 1
     }
+    for (const note of pending) note()
     return docs
   } catch (err) {
     // A stack overflow: nesting deeper than this reader recurses, for the full parser to report.
@@ -107,9 +118,12 @@ class Doc {
   private readonly v2: boolean
   private readonly maxDepth: number
   private readonly onNull: FastReadOptions['onNull']
+  private readonly onScalarText: FastReadOptions['onScalarText']
   private pos: number
   /** The text of the last null scalar read ('' for an empty value). */
   private nullText = ''
+  /** The text of the last boolean read. */
+  private boolText = ''
 
   /** The document on lines `start` to `end` (exclusive) of `lines`. */
   constructor(lines: Lines, [start, end]: readonly [number, number], options: FastReadOptions) {
@@ -121,6 +135,7 @@ class Doc {
     this.v2 = options.dialect === 'v2'
     this.maxDepth = options.maxDepth
     this.onNull = options.onNull
+    this.onScalarText = options.onScalarText
   }
 
   /** The 0-based line on which the content starts, or -1 when there is none. */
@@ -184,7 +199,9 @@ class Doc {
         out.push(this.mapping(indent + 1 + spaces, content, depth + 1))
         continue
       }
-      out.push(this.inlineValue(content, indent))
+      const v = this.inlineValue(content, indent)
+      out.push(v)
+      if (typeof v === 'boolean' && this.onScalarText !== undefined) this.noteBool(out, out.length - 1, v)
     }
   }
 
@@ -216,6 +233,7 @@ class Doc {
       const v = this.value(from === text.length ? '' : text.slice(from), indent, depth)
       setOwn(out, key, v)
       if (v === null && this.onNull !== undefined) this.onNull(out, key, this.nullText)
+      else if (typeof v === 'boolean' && this.onScalarText !== undefined) this.noteBool(out, key, v)
     }
   }
 
@@ -318,6 +336,10 @@ class Doc {
     }
   }
 
+  private noteBool(container: KubeMap | KubeValue[], key: string | number, v: boolean): void {
+    if (this.boolText !== String(v)) this.onScalarText?.(container, key, this.boolText)
+  }
+
   private isSeqItemAt(line: number, indent: number): boolean {
     return this.indents[line] === indent && isSeqItem(this.texts[line] as string)
   }
@@ -338,8 +360,10 @@ class Doc {
       // every rule set (the checks below would all pass it).
       return s
     }
-    if (s === 'true' || s === 'True' || s === 'TRUE') return true
-    if (s === 'false' || s === 'False' || s === 'FALSE') return false
+    if (s === 'true' || s === 'True' || s === 'TRUE' || s === 'false' || s === 'False' || s === 'FALSE') {
+      this.boolText = s
+      return s.charCodeAt(0) === 0x74 || s.charCodeAt(0) === 0x54
+    }
     if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') {
       this.nullText = s
       return null

@@ -56,6 +56,12 @@ export interface YamlValuesOptions {
    * `null`, `~`…): kustomize treats `key:` and `key: null` differently in places.
    */
   readonly onNull?: ((map: KubeMap, key: string, text: string) => void) | undefined
+  /**
+   * Called for each plain scalar read as a number or a boolean whose text is not JavaScript's
+   * `String` of its value (`1.10`, `0x10`, `1e3`, `True`), with the mapping or sequence holding it
+   * and its key or index: kustomize copies a scalar's text, not its value, into other fields.
+   */
+  readonly onScalarText?: ((container: KubeMap | KubeValue[], key: string | number, text: string) => void) | undefined
 }
 
 /**
@@ -74,7 +80,7 @@ export function parseYamlValues(text: string, options: YamlValuesOptions): YamlV
   const budget = scanYamlBudget(text, options.source, options.budget)
   // Plain block YAML, nearly every manifest, is read without building a document tree; the rest
   // (and every error) is the `yaml` package's.
-  const fast = fastYamlDocuments(text, { dialect, maxDepth: budget.maxDepth, onNull: options.onNull })
+  const fast = fastYamlDocuments(text, { dialect, maxDepth: budget.maxDepth, onNull: options.onNull, onScalarText: options.onScalarText })
   if (fast !== undefined) return fast
   return parseYamlValuesFull(text, options)
 }
@@ -182,6 +188,7 @@ class Converter {
   private readonly v2: boolean
   private readonly folded: boolean
   private readonly onNull: YamlValuesOptions['onNull']
+  private readonly onScalarText: YamlValuesOptions['onScalarText']
 
   constructor(init: ConverterInit) {
     this.source = init.source
@@ -192,6 +199,7 @@ class Converter {
     this.v2 = init.options.dialect === 'v2'
     this.folded = init.options.foldedRoundTrip === true
     this.onNull = init.options.onNull
+    this.onScalarText = init.options.onScalarText
   }
 
   // The stream was measured against the budget before this walk: alias expansion and depth are bounded.
@@ -199,7 +207,7 @@ class Converter {
     if (node === null || node === undefined) return null
     if (isAlias(node)) return this.alias(node)
     if (isScalar(node)) return this.scalar(node)
-    if (isSeq(node)) return node.items.map((item) => this.value(item))
+    if (isSeq(node)) return this.sequence(node.items)
     if (isMap(node)) return this.map(node.items)
     return this.fail(0, 'unsupported YAML node')
   }
@@ -248,6 +256,22 @@ class Converter {
     return i >= 0 && this.text.charCodeAt(i) === 0x3a
   }
 
+  private sequence(items: readonly unknown[]): KubeValue[] {
+    const out = items.map((item) => this.value(item))
+    if (this.onScalarText !== undefined) for (let i = 0; i < out.length; i++) this.noteText(out, i, items[i])
+    return out
+  }
+
+  /** Reports the text of a number or boolean written otherwise than `String` writes it. */
+  private noteText(container: KubeMap | KubeValue[], key: string | number, node: unknown): void {
+    if (this.onScalarText === undefined) return
+    const value = (container as Record<string | number, KubeValue>)[key]
+    if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') return
+    if (!isScalar(node) || node.type !== 'PLAIN') return
+    const text = scalarText(node)
+    if (text !== String(value)) this.onScalarText(container, key, text)
+  }
+
   private map(items: readonly unknown[]): KubeMap {
     const out: KubeMap = {}
     const merges: unknown[] = []
@@ -267,6 +291,7 @@ class Converter {
       // Keys are data: `__proto__` becomes an own property, never the map's prototype.
       setOwn(out, name, value)
       if (value === null && this.onNull !== undefined) this.onNull(out, name, nullText(pair.value))
+      else this.noteText(out, name, pair.value)
     }
     for (const merge of merges) this.merge(out, merge)
     return out

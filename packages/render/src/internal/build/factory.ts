@@ -6,7 +6,7 @@ import { isGitOpsError } from '@gitops-sdk/core'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import { stepError } from './fail.js'
 import type { Value } from '../yaml/values.js'
-import { getField, isMap, isNilOrEmpty, markNull, nodeText } from '../yaml/values.js'
+import { getField, isMap, isNilOrEmpty, markNull, markScalarText, nodeText } from '../yaml/values.js'
 
 /**
  * Parses YAML documents as kyaml reads them, reporting syntax errors as RENDER_YAML_INVALID naming
@@ -16,7 +16,7 @@ import { getField, isMap, isNilOrEmpty, markNull, nodeText } from '../yaml/value
 export function parseYaml(text: string, source: string): KubeValue[] {
   try {
     const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-    return parseYamlValues(body, { source, foldedRoundTrip: true, onNull: markNull }).map((d) => d.value)
+    return parseYamlValues(body, { source, foldedRoundTrip: true, onNull: markNull, onScalarText: markScalarText }).map((d) => d.value)
   } catch (err) {
     if (isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE', 'CORE_YAML_TOO_DEEP')) {
       throw stepError('RENDER_YAML_INVALID', `MalformedYAMLError: ${err.message}`)

@@ -16,7 +16,7 @@ import type { ResMap } from '../build/resMap.js'
 import type { SchemaState } from '../build/schema.js'
 import type { TransformContext, Transformer } from '../transformers/context.js'
 import type { Value } from '../yaml/values.js'
-import { clone, isMap, isNilOrEmpty, nodeText } from '../yaml/values.js'
+import { clone, isMap, isNilOrEmpty, nodeText, scalarTextAt } from '../yaml/values.js'
 
 function selectorGvk(s: Selector | SourceSelector): Gvk {
   return { group: s.group ?? '', version: s.version ?? '', kind: s.kind ?? '' }
@@ -51,28 +51,50 @@ export class ReplacementTransformer implements Transformer {
         throw stepError('RENDER_TRANSFORM_FAILED', 'replacements must specify a source and at least one target')
       }
       const value = sourceValue(m, r.source, ctx.schemas)
-      for (const t of r.targets) applyTarget(m, { value, target: t }, ctx.schemas)
+      for (const t of r.targets) applyTarget(m, { source: value, target: t }, ctx.schemas)
     }
   }
 }
 
-function sourceValue(m: ResMap, s: SourceSelector, schemas: SchemaState): Value {
+/** A replacement's source: its value, and the text kyaml would copy from its node. */
+interface Source {
+  readonly value: Value
+  readonly text: string
+}
+
+function sourceValue(m: ResMap, s: SourceSelector, schemas: SchemaState): Source {
   const matches = m.resources().filter((r) => idsOf(r).some((id) => selectedBy(id, s, schemas)))
   if (matches.length > 1) throw stepError('RENDER_TRANSFORM_FAILED', `multiple matches for selector ${describeSelector(s)}`)
   const source = matches[0]
   if (source === undefined) throw stepError('RENDER_TRANSFORM_FAILED', `nothing selected by ${describeSelector(s)}`)
   const fieldPath = s.fieldPath === undefined || s.fieldPath === '' ? 'metadata.name' : s.fieldPath
-  const v = lookupPath(source.obj, smarterSplit(fieldPath))
+  const path = smarterSplit(fieldPath)
+  const v = lookupPath(source.obj, path)
   if (v === undefined || isNilOrEmpty(v)) {
     throw stepError('RENDER_TRANSFORM_FAILED', `fieldPath \`${fieldPath}\` is missing for replacement source ${describeSelector({ ...s, fieldPath: '' })}`)
   }
+  const text = sourceText(source.obj, path) ?? nodeText(v)
   const o = s.options
-  if (o?.delimiter === undefined || o.delimiter === '') return v
+  if (o?.delimiter === undefined || o.delimiter === '') return { value: v, text }
   if (isMap(v) || Array.isArray(v)) throw stepError('RENDER_TRANSFORM_FAILED', 'delimiter option can only be used with scalar nodes')
-  const parts = nodeText(v).split(o.delimiter)
+  const parts = text.split(o.delimiter)
   const index = o.index ?? 0
-  if (index >= parts.length || index < 0) throw stepError('RENDER_TRANSFORM_FAILED', `options.index ${index} is out of bounds for value ${nodeText(v)}`)
-  return retype(v, parts[index] as string, false)
+  if (index >= parts.length || index < 0) throw stepError('RENDER_TRANSFORM_FAILED', `options.index ${index} is out of bounds for value ${text}`)
+  const part = parts[index] as string
+  return { value: retype(v, part, false), text: part }
+}
+
+/**
+ * The text a scalar source was written as (`1.10`, `0x10`, `True`) when the reader recorded one:
+ * kyaml copies the node's text, as kustomize v5.5.0 does, not the number's canonical form.
+ */
+function sourceText(obj: KubeMap, path: readonly string[]): string | undefined {
+  const parts = path.map((p) => p.trim()).filter((p) => p !== '')
+  const last = parts.at(-1)
+  if (last === undefined) return undefined
+  const parent = lookupPath(obj, parts.slice(0, -1))
+  if (Array.isArray(parent) && /^\d+$/.test(last)) return scalarTextAt(parent, Number(last))
+  return isMap(parent) ? scalarTextAt(parent, last) : undefined
 }
 
 function matchesAnnoAndLabel(r: Resource, s: Selector): boolean {
@@ -87,8 +109,8 @@ function hasResId(s: Selector): boolean {
   return [s.group, s.version, s.kind, s.name, s.namespace].some((x) => x !== undefined && x !== '')
 }
 
-function applyTarget(m: ResMap, what: { readonly value: Value; readonly target: TargetSelector }, schemas: SchemaState): void {
-  const { value, target: t } = what
+function applyTarget(m: ResMap, what: { readonly source: Source; readonly target: TargetSelector }, schemas: SchemaState): void {
+  const { source, target: t } = what
   const select = t.select
   if (select === undefined) throw stepError('RENDER_TRANSFORM_FAILED', 'target must specify resources to select')
   const fieldPaths = t.fieldPaths === undefined || t.fieldPaths.length === 0 ? ['metadata.name'] : t.fieldPaths
@@ -99,13 +121,14 @@ function applyTarget(m: ResMap, what: { readonly value: Value; readonly target: 
     const ids = idsOf(r)
     const rejected = rejects.some((rej) => hasResId(rej) && ids.some((id) => selectedBy(id, rej, schemas)))
     if (rejected || !ids.some((id) => selectedBy(id, select, schemas))) continue
-    copyToTarget(r.obj, { value, target: t }, fieldPaths)
+    copyToTarget(r.obj, { source, target: t }, fieldPaths)
   }
   m.invalidate()
 }
 
-function copyToTarget(target: KubeMap, what: { readonly value: Value; readonly target: TargetSelector }, fieldPaths: readonly string[]): void {
-  const { value, target: t } = what
+function copyToTarget(target: KubeMap, what: { readonly source: Source; readonly target: TargetSelector }, fieldPaths: readonly string[]): void {
+  const { source, target: t } = what
+  const value = source.value
   const create: MatchCreate = t.options?.create === true ? (Array.isArray(value) ? 'seq' : isMap(value) ? 'map' : 'scalar') : undefined
   for (const fp of fieldPaths) {
     const slots = matchPath(target, smarterSplit(fp), create)
@@ -114,16 +137,17 @@ function copyToTarget(target: KubeMap, what: { readonly value: Value; readonly t
     }
     for (const slot of slots) {
       let v = clone(value)
+      let text = source.text
       const o = t.options
       if (o?.delimiter !== undefined && o.delimiter !== '') {
         if (isMap(slot.value) || Array.isArray(slot.value)) throw stepError('RENDER_TRANSFORM_FAILED', 'delimiter option can only be used with scalar nodes')
         const tv = nodeText(slot.value).split(o.delimiter)
-        const text = nodeText(v)
         const index = o.index ?? 0
         if (index < 0) tv.unshift(text)
         else if (index >= tv.length) tv.push(text)
         else tv[index] = text
-        v = retype(v, tv.join(o.delimiter), false)
+        text = tv.join(o.delimiter)
+        v = retype(v, text, false)
       }
       if (slot.value !== null && typeof slot.value === 'object') {
         slot.set(v)
@@ -132,7 +156,7 @@ function copyToTarget(target: KubeMap, what: { readonly value: Value; readonly t
       } else if (isMap(v) || Array.isArray(v)) {
         slot.set(v)
       } else {
-        slot.set(retype(slot.value, nodeText(v), false))
+        slot.set(retype(slot.value, text, false))
       }
     }
   }
@@ -141,6 +165,11 @@ function copyToTarget(target: KubeMap, what: { readonly value: Value; readonly t
 /** A scalar node keeping `like`'s type with new text (kyaml sets Value and keeps the tag). */
 export function retype(like: Value, text: string, created: boolean): Value {
   if (created) return resolvePlain(text)
+  if (typeof like === 'number' || typeof like === 'bigint' || typeof like === 'boolean') {
+    // The node keeps its tag and takes the text: go-yaml reads `010` as 8 and `True` as true.
+    const r = resolvePlain(text)
+    if (typeof r === typeof like || (typeof like !== 'boolean' && (typeof r === 'number' || typeof r === 'bigint'))) return r
+  }
   if (typeof like === 'number' || typeof like === 'bigint') {
     if (/^[-+]?\d+$/.test(text)) {
       const n = Number(text)

@@ -83,9 +83,10 @@ export function setField(m: KubeMap, key: string, value: Value): void {
  */
 export function clone<T extends Value>(v: T): T {
   if (v === null || typeof v !== 'object') return v
-  if (Array.isArray(v)) return v.map((x) => clone(x)) as T
-  const out: KubeMap = {}
-  for (const k of Object.keys(v)) setOwn(out, k, clone(v[k] as Value))
+  const out: KubeMap | Value[] = Array.isArray(v) ? v.map((x) => clone(x)) : {}
+  if (!Array.isArray(v)) for (const k of Object.keys(v)) setOwn(out as KubeMap, k, clone(v[k] as Value))
+  const texts = scalarTexts.get(v)
+  if (texts !== undefined) scalarTexts.set(out, new Map(texts))
   return out as T
 }
 
@@ -118,6 +119,29 @@ export function nullText(m: KubeMap, key: string): string {
 /** Forgets how the nulls of the map `m` itself were written (not those of nested maps). */
 export function forgetNullTextsOf(m: KubeMap): void {
   nullTexts.delete(m)
+}
+
+// kyaml copies a scalar node's text: a replacement of `1.10` or `0x10` into a string field writes
+// that text, not the number's canonical form. The reader records the text of each boolean and
+// number written otherwise than JavaScript writes it, with the value it was read as, so that a
+// value since changed is not given an old text.
+const scalarTexts = new WeakMap<object, Map<string | number, { readonly value: Value; readonly text: string }>>()
+
+/** Records that the scalar at `container[key]` was written as `text`. */
+export function markScalarText(container: KubeMap | Value[], key: string | number, text: string): void {
+  let t = scalarTexts.get(container)
+  if (t === undefined) {
+    t = new Map()
+    scalarTexts.set(container, t)
+  }
+  t.set(key, { value: (container as Record<string | number, Value>)[key] as Value, text })
+}
+
+/** The text the scalar at `container[key]` was written as, when the reader recorded one and it still holds that value. */
+export function scalarTextAt(container: KubeMap | Value[], key: string | number): string | undefined {
+  const known = scalarTexts.get(container)?.get(key)
+  if (known === undefined) return undefined
+  return Object.is(known.value, (container as Record<string | number, Value>)[key]) ? known.text : undefined
 }
 
 /** A map of strings as kyaml's GetLabels/GetAnnotations return it: every value as its text. */

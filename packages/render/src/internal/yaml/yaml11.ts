@@ -6,12 +6,12 @@ import { isGitOpsError } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import { stepError } from '../build/fail.js'
-import { markNull } from './values.js'
+import { markNull, markScalarText } from './values.js'
 
 /** The first document of `text`, or undefined when there is none. */
 export function parseYaml11(text: string, source: string): KubeValue | undefined {
   try {
-    return parseYamlValues(text, { source, dialect: 'v2', onNull: markNull })[0]?.value
+    return parseYamlValues(text, { source, dialect: 'v2', onNull: markNull, onScalarText: markScalarText })[0]?.value
   } catch (err) {
     if (isGitOpsError(err, 'CORE_YAML_INVALID', 'CORE_YAML_TOO_LARGE', 'CORE_YAML_TOO_DEEP')) {
       // The step error names the file already.

@@ -332,12 +332,24 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
 }
 
 /**
- * The budget with `overrides` applied, after the scans that need no parse: the size of each
- * document and a bound on its nesting. Every reader runs them first, so that a fast reader and the
- * full parser refuse the same texts with the same errors.
+ * Refuses a text with a document over the size limit (`CORE_YAML_TOO_LARGE`), as every reader
+ * does before it parses.
  */
-export function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): YamlBudget {
-  const budget: YamlBudget = { ...defaultYamlBudget, ...stripUndefined(overrides) }
+export function checkYamlSizes(text: string, source: string, budget: YamlBudget): void {
+  checkDocumentSizes(text, source, budget.maxDocumentSize)
+}
+
+/** The budget with `overrides` applied. */
+export function resolveYamlBudget(overrides: YamlBudgetOverrides | undefined): YamlBudget {
+  return { ...defaultYamlBudget, ...stripUndefined(overrides) }
+}
+
+/**
+ * The budget with `overrides` applied, after the scans that need no parse: the size of each
+ * document and a bound on its nesting.
+ */
+function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): YamlBudget {
+  const budget = resolveYamlBudget(overrides)
   checkDocumentSizes(text, source, budget.maxDocumentSize)
   checkNesting(text, source, budget.maxDepth)
   return budget

@@ -50,6 +50,9 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
   }
   try {
     const lines = new Lines(text.split('\n'))
+    // The full parser's scan refuses a text whose brackets and leading indentation could nest it
+    // deeper than the budget; a text that might fail that scan is left to it.
+    if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
     const docs: FastDocument[] = []
     let start = 0
     let index = 0
@@ -75,22 +78,52 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
   }
 }
 
+/**
+ * The most `[` and `{` open at once, counted as the budget's nesting scan counts them (in strings
+ * too, a closing one only when one is open), up to just over `limit`.
+ */
+function openBrackets(text: string, limit: number): number {
+  const bracket = /[[\]{}]/g
+  let open = 0
+  let most = 0
+  // test() moves lastIndex without building a match: the scan hops from bracket to bracket.
+  while (most <= limit && bracket.test(text)) {
+    const c = text.charCodeAt(bracket.lastIndex - 1)
+    if (c === 0x5b || c === 0x7b) {
+      if (++open > most) most = open
+    } else if (open > 0) open--
+  }
+  return most
+}
+
+const NOT_SPACE = /[^ ]/
+
 /** The lines of a text: raw, indentation, and text without the indentation. */
 class Lines {
   readonly indents: number[]
   readonly texts: string[]
+  /** The longest run of spaces and `- ` that starts a line, as the budget's nesting scan counts it. */
+  readonly maxLead: number = 0
 
   constructor(readonly raws: readonly string[]) {
     const n = raws.length
     this.indents = new Array<number>(n)
     this.texts = new Array<string>(n)
+    let maxLead = 0
     for (let i = 0; i < n; i++) {
       const r = raws[i] as string
-      let k = 0
-      while (k < r.length && r.charCodeAt(k) === 0x20) k++
+      let k = r.charCodeAt(0) === 0x20 ? r.search(NOT_SPACE) : 0
+      if (k < 0) k = r.length
       this.indents[i] = k
       this.texts[i] = k === 0 ? r : r.slice(k)
+      let lead = k
+      while (r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
+        lead += 2
+        while (r.charCodeAt(lead) === 0x20) lead++
+      }
+      if (lead > maxLead) maxLead = lead
     }
+    this.maxLead = maxLead
   }
 }
 
@@ -401,15 +434,19 @@ class Doc {
   private literal(header: string, indent: number): string {
     const h = header.replace(/ +#.*$/, '').trimEnd()
     if (h !== '|' && h !== '|-') throw BAIL
-    const body: string[] = []
+    const from = this.pos
     let contentIndent = -1
+    // The last line that is content (a blank line longer than the indentation is), and whether a
+    // blank line is shorter than the indentation but not empty.
+    let last = -1
+    let shortBlank = false
     while (this.pos < this.end) {
       const lineIndent = this.indents[this.pos] as number
       const raw = this.raws[this.pos] as string
-      const blank = this.texts[this.pos] === ''
-      if (blank) {
+      if (this.texts[this.pos] === '') {
         if (contentIndent < 0) throw BAIL
-        body.push(raw.length > contentIndent ? raw.slice(contentIndent) : '')
+        if (raw.length > contentIndent) last = this.pos
+        else if (raw.length > 0 && raw.length < contentIndent) shortBlank = true
         this.pos++
         continue
       }
@@ -421,14 +458,19 @@ class Doc {
         if (lineIndent > indent && !isSkippable(this.texts[this.pos] as string)) throw BAIL
         break
       }
-      body.push(raw.slice(contentIndent))
+      last = this.pos
       this.pos++
     }
     // Trailing blank lines are not content; give back those that may belong to what follows.
-    let end = body.length
-    while (end > 0 && body[end - 1] === '') end--
-    const content = body.slice(0, end).join('\n')
-    if (content === '') return ''
+    if (last < 0) return ''
+    const lines = this.raws.slice(from, last + 1)
+    let content: string
+    if (shortBlank) content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
+    else {
+      // Every line but the empty ones starts with the indentation: take it off in one pass.
+      const pad = ' '.repeat(contentIndent)
+      content = lines.join('\n').slice(contentIndent).replaceAll(`\n${pad}`, '\n')
+    }
     return h === '|' ? `${content}\n` : content
   }
 }

@@ -8,7 +8,7 @@ import type { KubeMap, KubeScalar, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
 import { yamlLib } from '../internal/yaml/lib.js'
 import type { YamlBudgetOverrides } from './budget.js'
-import { parseYamlStream, scanYamlBudget } from './budget.js'
+import { checkYamlSizes, parseYamlStream, resolveYamlBudget } from './budget.js'
 import { fastYamlDocuments } from './fastRead.js'
 import { foldedRoundTripV3 } from './foldedRoundTrip.js'
 import type { ResolvedScalar } from './resolve.js'
@@ -77,9 +77,11 @@ export interface YamlValuesOptions {
  */
 export function parseYamlValues(text: string, options: YamlValuesOptions): YamlValueDocument[] {
   const dialect = options.dialect ?? 'v3'
-  const budget = scanYamlBudget(text, options.source, options.budget)
-  // Plain block YAML, nearly every manifest, is read without building a document tree; the rest
-  // (and every error) is the `yaml` package's.
+  const budget = resolveYamlBudget(options.budget)
+  // Plain block YAML, nearly every manifest, is read without building a document tree; the rest,
+  // with every error, is the `yaml` package's (whose scan refuses a text possibly nested too deep
+  // before parsing it: the fast reader leaves any such text to it).
+  checkYamlSizes(text, options.source, budget)
   const fast = fastYamlDocuments(text, { dialect, maxDepth: budget.maxDepth, onNull: options.onNull, onScalarText: options.onScalarText })
   if (fast !== undefined) return fast
   return parseYamlValuesFull(text, options)

@@ -12,7 +12,7 @@
 // generated documents. It never throws on bad input: errors are the full parser's to report.
 import type { KubeMap, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
-import { BAIL, Bail, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
+import { BAIL, Bail, Lines, openBrackets, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
 
 /** Options of {@link fastYamlDocuments}. */
 export interface FastReadOptions {
@@ -75,55 +75,6 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     // A stack overflow: nesting deeper than this reader recurses, for the full parser to report.
     if (err instanceof Bail || err instanceof RangeError) return undefined
     throw err
-  }
-}
-
-/**
- * The most `[` and `{` open at once, counted as the budget's nesting scan counts them (in strings
- * too, a closing one only when one is open), up to just over `limit`.
- */
-function openBrackets(text: string, limit: number): number {
-  const bracket = /[[\]{}]/g
-  let open = 0
-  let most = 0
-  // test() moves lastIndex without building a match: the scan hops from bracket to bracket.
-  while (most <= limit && bracket.test(text)) {
-    const c = text.charCodeAt(bracket.lastIndex - 1)
-    if (c === 0x5b || c === 0x7b) {
-      if (++open > most) most = open
-    } else if (open > 0) open--
-  }
-  return most
-}
-
-const NOT_SPACE = /[^ ]/
-
-/** The lines of a text: raw, indentation, and text without the indentation. */
-class Lines {
-  readonly indents: number[]
-  readonly texts: string[]
-  /** The longest run of spaces and `- ` that starts a line, as the budget's nesting scan counts it. */
-  readonly maxLead: number = 0
-
-  constructor(readonly raws: readonly string[]) {
-    const n = raws.length
-    this.indents = new Array<number>(n)
-    this.texts = new Array<string>(n)
-    let maxLead = 0
-    for (let i = 0; i < n; i++) {
-      const r = raws[i] as string
-      let k = r.charCodeAt(0) === 0x20 ? r.search(NOT_SPACE) : 0
-      if (k < 0) k = r.length
-      this.indents[i] = k
-      this.texts[i] = k === 0 ? r : r.slice(k)
-      let lead = k
-      while (r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
-        lead += 2
-        while (r.charCodeAt(lead) === 0x20) lead++
-      }
-      if (lead > maxLead) maxLead = lead
-    }
-    this.maxLead = maxLead
   }
 }
 

@@ -3,7 +3,7 @@
 // nothing but Node's standard library: it finds the pnpm pinned in package.json (or fetches it with
 // npx), installs the workspace from the lockfile when needed, then runs the task through turbo.
 // Output of the set-up goes to stderr, so that `npm run -s gitops -- build DIR` keeps a clean stdout.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -74,7 +74,8 @@ function install() {
 
 function turbo(tasks, extra = [], options = {}) {
   const bin = join(root, 'node_modules', '.bin', 'turbo')
-  return run(bin, ['run', ...tasks, '--output-logs=errors-only', ...extra], options)
+  const args = ['run', ...tasks, '--output-logs=errors-only', ...extra]
+  return options.async === true ? start(bin, args) : run(bin, args, options)
 }
 
 /** The folders of the workspace packages, from pnpm-workspace.yaml (`dir` or `dir/*` entries). */
@@ -141,6 +142,43 @@ function clearTestReports() {
   for (const dir of workspaceDirs()) rmSync(join(dir, REPORT), { force: true })
 }
 
+/** Runs `command` like `run`, without waiting: resolves to its exit status. */
+function start(command, args, extraEnv = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', process.stderr, 'inherit'] })
+    child.on('error', (error) => {
+      process.stderr.write(`gitops-sdk: cannot run ${command}: ${error.message}\n`)
+      resolve(2)
+    })
+    child.on('close', (code) => resolve(code ?? 2))
+  })
+}
+
+/**
+ * Lints and/or typechecks the workspace (`tasks`: 'lint', 'typecheck'). The packages resolve each
+ * other to their TypeScript sources, so checking them one by one would type core's sources once for
+ * every package that imports it: one program over every package's src and test
+ * (tsconfig.workspace.json) checks each file once, about five times less work. ESLint and tsc run
+ * side by side (each uses one core); the examples, which have their own compiler options, go through
+ * turbo after tsc. Resolves to 0 when everything is clean.
+ */
+async function checkWorkspace(tasks, extra = []) {
+  const bin = (name) => join(root, 'node_modules', '.bin', name)
+  const runs = []
+  if (tasks.includes('lint')) {
+    runs.push(start(bin('eslint'), ['packages', 'testing'], { GITOPS_LINT_WORKSPACE: '1' }))
+  }
+  runs.push(
+    (async () => {
+      let status = 0
+      if (tasks.includes('typecheck')) status = await start(bin('tsc'), ['-p', 'tsconfig.workspace.json'])
+      const examples = turbo(tasks, ['--filter=./examples', '--filter=./examples/*', '--concurrency=1', '--continue=always', ...extra], { allowFail: true, async: true })
+      return Math.max(status, await examples)
+    })(),
+  )
+  return Math.max(...(await Promise.all(runs)))
+}
+
 const cli = join(root, 'packages', 'cli', 'dist', 'bin.js')
 
 ensurePnpm()
@@ -153,7 +191,7 @@ switch (task) {
     // run in a turbo run of their own because the reporter arguments go to every task of a run.
     turbo(['build'])
     const failed = []
-    if (turbo(['lint', 'typecheck'], ['--concurrency=2', '--continue=always', ...rest], { allowFail: true }) !== 0) failed.push('lint or typecheck')
+    if ((await checkWorkspace(['lint', 'typecheck'], rest)) !== 0) failed.push('lint or typecheck')
     if (run(process.execPath, [join(root, 'scripts', 'docs.mjs'), '--check'], { allowFail: true }) !== 0) failed.push('API reference (docs)')
     clearTestReports()
     if (turbo(['test'], ['--concurrency=2', '--continue=always', ...rest, ...VITEST_ARGS], { allowFail: true }) !== 0) failed.push('tests')
@@ -165,10 +203,12 @@ switch (task) {
     // The summary of the last `test` run, from the reports it left.
     process.exit(summarizeTests() ? 0 : 1)
   case 'build':
-  case 'lint':
-  case 'typecheck':
     turbo([task], rest)
     break
+  case 'lint':
+  case 'typecheck':
+    turbo(['build'])
+    process.exit(await checkWorkspace([task], rest))
   case 'docs':
     turbo(['build'])
     run(process.execPath, [join(root, 'scripts', 'docs.mjs'), ...rest])

@@ -52,14 +52,13 @@ export function applyDelta(base: Buffer, delta: Buffer, allocate: Allocate = (si
       if (offset + size > base.byteLength || written + size > resultSize || pos > end) {
         throw new DeltaError('delta copies outside its base or result')
       }
-      // Byte loops below 256 bytes: a subarray per copy costs more than the copy (inserts are at
-      // most 127 bytes, and most copies of text are short).
-      if (size < 256) for (let i = 0; i < size; i++) out[written + i] = base[offset + i] as number
+      if (size < 32) for (let i = 0; i < size; i++) out[written + i] = base[offset + i] as number
       else out.set(base.subarray(offset, offset + size), written)
       written += size
     } else if (op !== 0) {
       if (pos + op > end || written + op > resultSize) throw new DeltaError('delta inserts past its end')
-      for (let i = 0; i < op; i++) out[written + i] = delta[pos + i] as number
+      if (op < 32) for (let i = 0; i < op; i++) out[written + i] = delta[pos + i] as number
+      else out.set(delta.subarray(pos, pos + op), written)
       written += op
       pos += op
     } else {

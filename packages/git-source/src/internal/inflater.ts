@@ -5,7 +5,7 @@
 // for that, so it drives the engine's binding the way inflateSync itself does (`_handle.writeSync`,
 // `_writeState`, `onerror`: unchanged from Node 12 to 24); a check on first use falls back to
 // inflateSync, with the same answers, when the binding does not behave as expected.
-import { constants, deflateSync, Inflate, inflateSync } from 'node:zlib'
+import { constants, Inflate, inflateSync } from 'node:zlib'
 
 /** An entry's zlib stream is damaged: not zlib, a bad checksum, or more bytes than declared. */
 export class InflateError extends Error {
@@ -125,7 +125,8 @@ function reusable(): boolean {
   checked = false
   try {
     const text = Buffer.from('a zlib stream used to check the inflater\n'.repeat(8))
-    const stream = deflateSync(text)
+    // deflateSync(text), written out: deflating it here would cost a zlib engine of its own.
+    const stream = Buffer.from('eJxLVKjKyUxSKC4pSk3MVSgtTk1RKMlXSM5ITc5WKMlIVcjMS8tJLEkt4kocVYhPIQCVbXWB', 'base64')
     const inflater = reusingInflater()
     if (inflater === undefined) return false
     try {

@@ -1,6 +1,6 @@
 import type { HttpClient } from 'isomorphic-git'
 import { GitSourceError } from './errors.js'
-import { discoverRefs } from './internal/discoverRefs.js'
+import { discoverRefs, HttpStatusError } from './internal/discoverRefs.js'
 import type { Advertisement } from './internal/discoverRefs.js'
 import { createNodeHttpClient } from './internal/httpClient.js'
 import { decodeResponseV1, decodeResponseV2, encodeRequestV1, encodeRequestV2, requestCapabilitiesV1 } from './internal/uploadPack.js'
@@ -95,6 +95,18 @@ export interface HttpTransportOptions {
   readonly http?: HttpClient | undefined
 }
 
+async function drain(body: AsyncIterable<Uint8Array> | undefined): Promise<void> {
+  if (body === undefined) return
+  try {
+    const chunks = body[Symbol.asyncIterator]()
+    while ((await chunks.next()).done !== true) {
+      // discarded
+    }
+  } catch {
+    // The status is what is reported; a failure while discarding the body adds nothing.
+  }
+}
+
 function authHeaders(auth: GitAuth | undefined): Record<string, string> {
   if (auth === undefined) return {}
   if (auth.token !== undefined) return { Authorization: `Bearer ${auth.token}` }
@@ -105,10 +117,9 @@ function authHeaders(auth: GitAuth | undefined): Record<string, string> {
 }
 
 /**
- * The smart-HTTP(S) transport: the ref advertisement is one `GET info/refs` read here, the pack
- * request goes through isomorphic-git's `GitRemoteHTTP` (loaded only when a pack is asked for, so
- * that a no-change check stays cheap). Credentials go in an `Authorization` header on every
- * request (basic, or bearer for a token), never in the URL. Packs are fetched with protocol v1, or
+ * The smart-HTTP(S) transport: the ref advertisement is one `GET info/refs` and the pack request
+ * one `POST git-upload-pack`, both through an `HttpClient` of isomorphic-git's shape. Credentials
+ * go in an `Authorization` header on every request (basic, or bearer for a token), never in the URL. Packs are fetched with protocol v1, or
  * v2 when a commit that no ref points at is wanted.
  *
  * @example
@@ -148,16 +159,20 @@ export function createHttpTransport(options: HttpTransportOptions = {}): GitTran
     try {
       const headers = authHeaders(context.auth)
       if (v2) headers['Git-Protocol'] = 'version=2'
-      const { GitRemoteHTTP } = await import('isomorphic-git/managers')
-      const res = await GitRemoteHTTP.connect({
-        http: client(context.signal),
-        service: 'git-upload-pack',
-        url: context.requestUrl ?? context.url,
-        auth: {},
-        body: [body],
-        headers,
-        signal: context.signal,
-      })
+      // The request isomorphic-git's GitRemoteHTTP.connect makes, made here: loading isomorphic-git
+      // for it cost a fetch more than indexing a thousand objects (it pulls in sha.js and its
+      // polyfills). Credentials never reach the URL (they travel in the Authorization header).
+      headers['content-type'] = 'application/x-git-upload-pack-request'
+      headers.accept = 'application/x-git-upload-pack-result'
+      const url = (context.requestUrl ?? context.url).replace(/^(https?:\/\/)([^/?#]+)@/i, '$1')
+      // The body as an array, as GitRemoteHTTP passes it (every isomorphic-git client takes one).
+      const chunks = [body] as unknown as AsyncIterableIterator<Uint8Array>
+      const res = await client(context.signal).request({ onProgress: undefined, method: 'POST', url: `${url}/git-upload-pack`, body: chunks, headers, signal: context.signal })
+      if (res.statusCode !== 200) {
+        // Read the body to its end, so that the connection is released, and report the status.
+        void drain(res.body)
+        throw new HttpStatusError(res.statusCode, res.statusMessage)
+      }
       if (res.body === undefined) throw new GitSourceError({ code: 'GIT_PROTOCOL_ERROR', message: `${context.url}: empty response to the pack request` })
       return res.body
     } catch (err) {

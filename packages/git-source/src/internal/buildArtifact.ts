@@ -1,5 +1,6 @@
 // From a commit in the object store to an Artifact: files, includes, ignore rules, symlink
 // safety, size limit, digest, optional checkout.
+import { hash } from 'node:crypto'
 import type { FileSystem, Logger } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
 import type { FetchProgress, FetchWarning, IncludeSpec } from '../types.js'
@@ -7,7 +8,7 @@ import { artifactFs } from './artifactFs.js'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
 import { addIncludes, applyIgnore, dropEscapingLinks, ignorePatterns, treeFiles } from './artifactTree.js'
 import { checkout } from './checkout.js'
-import { artifactDigest } from './digest.js'
+import { digestOfHashes } from './digest.js'
 import { parseCommit } from './gitObjects.js'
 import type { ObjectStore } from './objectStore.js'
 
@@ -47,8 +48,15 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
   const sorted: ArtifactFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  // One read of each file for both its size and its hash: reading a blob from the store (an id
+  // lookup, or inflating it again when it was not kept in memory) costs more than hashing it.
   let size = 0
-  for (const file of sorted.values()) size += content(file).byteLength
+  const hashes = new Map<string, string>()
+  for (const [path, file] of sorted) {
+    const bytes = content(file)
+    size += bytes.byteLength
+    hashes.set(path, hash('sha256', bytes, 'hex'))
+  }
   if (size > options.maxSize) {
     throw new GitSourceError({
       code: 'GIT_SIZE_LIMIT_EXCEEDED',
@@ -57,7 +65,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
     })
   }
   return {
-    digest: artifactDigest(sorted, content),
+    digest: digestOfHashes(sorted, (path) => hashes.get(path) as string),
     files: sorted.size,
     size,
     fs: artifactFs(sorted, content),

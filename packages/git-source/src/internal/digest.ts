@@ -1,17 +1,17 @@
 // The artifact digest: sha256 over every file in byte order of its UTF-8 path, one record each of
 // `<git mode> <path>\0<sha256 of the content, hex>\n`. It depends on paths, modes and contents only:
 // not on mtimes, the clone, pack layout or how the content was fetched.
-import { createHash, hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import type { ArtifactFile } from './artifactTree.js'
 
 const modes = { file: '100644', executable: '100755', symlink: '120000' } as const
 
-/** `sha256:<hex>` of the files; `content` gives each file's bytes (a symlink's are its target). */
-export function artifactDigest(files: ReadonlyMap<string, ArtifactFile>, content: (file: ArtifactFile) => Uint8Array): string {
+/** `sha256:<hex>` of the files, from each file's sha256 (hex) as `contentHash` gives it (a symlink's content is its target). */
+export function digestOfHashes(files: ReadonlyMap<string, ArtifactFile>, contentHash: (path: string, file: ArtifactFile) => string): string {
   const total = createHash('sha256')
   for (const path of byteOrder([...files.keys()])) {
     const file = files.get(path) as ArtifactFile
-    total.update(`${modes[file.kind]} ${path}\0${hash('sha256', content(file), 'hex')}\n`)
+    total.update(`${modes[file.kind]} ${path}\0${contentHash(path, file)}\n`)
   }
   return `sha256:${total.digest('hex')}`
 }

@@ -54,6 +54,18 @@ describe('indexPack', () => {
     }
   })
 
+  it('indexes the same with inflateSync per entry (the fallback when the zlib engine cannot be reused)', async () => {
+    const pack = gitPack(first)
+    const reused = await indexPack(chunked(pack, 4096))
+    const fallback = await indexPack(chunked(pack, 4096), { reuseEngine: false })
+    expect(fallback.idx.equals(reused.idx)).toBe(true)
+    const damaged = Buffer.from(pack)
+    damaged[pack.byteLength >> 1] = (damaged[pack.byteLength >> 1] as number) ^ 0xff
+    for (const reuseEngine of [true, false]) {
+      await expect(indexPack(chunked(damaged, 4096), { reuseEngine })).rejects.toBeInstanceOf(CorruptPackError)
+    }
+  })
+
   it('resolves every delta once, also in chains (regression: resolved deltas revisited as bases)', async () => {
     const chain = await createRepository(root.path, { name: 'chain.git' })
     let text = 'start\n'

@@ -12,9 +12,11 @@ import { crc32, deflateSync } from 'node:zlib'
 import { applyDelta, DeltaError } from './delta.js'
 import { packTypes } from './gitObjects.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
+import { createInflater, InflateError } from './inflater.js'
+import type { Inflater } from './inflater.js'
 import { writeIdx } from './packIdx.js'
 import { CorruptPackError, PackTooLargeError } from './packErrors.js'
-import { hashInto, inflateEntry, OFS_DELTA, REF_DELTA, Slabs } from './packStorage.js'
+import { hashInto, OFS_DELTA, REF_DELTA, Slabs } from './packStorage.js'
 
 export { CorruptPackError, PackTooLargeError } from './packErrors.js'
 
@@ -41,6 +43,8 @@ export interface IndexPackOptions {
    * entry header, or for a delta from the delta header), never after.
    */
   readonly maxObjectBytes?: number | undefined
+  /** Reuse one zlib engine for every entry (see inflater.ts); false inflates each with inflateSync. @defaultValue true */
+  readonly reuseEngine?: boolean | undefined
   /** Called with bytes received, then with objects resolved. */
   readonly onProgress?: ((phase: 'receiving' | 'resolving', loaded: number, total: number | undefined) => void) | undefined
   readonly signal?: AbortSignal | undefined
@@ -52,12 +56,21 @@ export interface IndexPackOptions {
  * @throws CorruptPackError, PackTooLargeError, or `signal.reason`
  */
 export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: IndexPackOptions = {}): Promise<IndexedPack> {
+  const inflater = createInflater(options.reuseEngine ?? true)
+  try {
+    return await indexWith(inflater, chunks, options)
+  } finally {
+    inflater.close()
+  }
+}
+
+async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, options: IndexPackOptions): Promise<IndexedPack> {
   const { signal } = options
   const keepBytes = options.keepBytes ?? 96 * 1024 * 1024
   const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER
   const maxObjectBytes = options.maxObjectBytes ?? Number.MAX_SAFE_INTEGER
   // A header's declared size is checked before inflating: the inflater is then bounded by it
-  // (inflateAt never produces more than the declared size), so no entry costs more than the limit.
+  // (the inflater stops one byte past the declared size), so no entry costs more than the limit.
   const tooLarge = (what: string, size: number): PackTooLargeError =>
     new PackTooLargeError(`${what} declares ${size} bytes, more than the limit of ${maxObjectBytes}`, { size, limit: maxObjectBytes })
   let buf = Buffer.allocUnsafeSlow(1 << 22)
@@ -80,6 +93,16 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
   let pos = 12
   let retryAt = 0
 
+  // The entry whose zlib stream starts `input`: its bytes (valid until the next inflation) and the
+  // stream's length; `undefined` when the input ends too early.
+  const inflateEntry = (input: Buffer, size: number, start: number): { data: Buffer; used: number } | undefined => {
+    try {
+      return inflater.inflate(input, size)
+    } catch (err) {
+      if (err instanceof InflateError) throw new CorruptPackError(`entry at offset ${start}: ${err.message}`)
+      throw err
+    }
+  }
   // Copies an inflated object into the content slabs while they are within the budget.
   const keep = (i: number, data: Buffer): void => {
     if (content.bytes + data.byteLength > keepBytes) {
@@ -150,9 +173,6 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
         if (final) throw new CorruptPackError(`entry at offset ${start}: truncated`)
         retryAt = received + Math.max(64 * 1024, received - start)
         return
-      }
-      if (inflated.data.byteLength !== size) {
-        throw new CorruptPackError(`entry at offset ${start}: ${inflated.data.byteLength} bytes, header says ${size}`)
       }
       const i = offsets.length
       pos = p + inflated.used
@@ -310,30 +330,44 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
       while ((c & 0x80) !== 0) c = whole[p++] as number
       const inflated = inflateEntry(whole.subarray(p, ends[i]), sizes[i] as number, start)
       if (inflated === undefined) throw new CorruptPackError(`entry at offset ${start}: truncated`)
-      return inflated.data
+      // A copy: the inflater's bytes are overwritten by its next call, and this base outlives it.
+      return Buffer.from(inflated.data)
     }
     // Depth-first from every object with a known id, so a base is in hand when its deltas apply.
     const stack: { index: number; type: ObjectType; base: Buffer }[] = []
     const visit = (index: number, type: ObjectType, data: Buffer | undefined): void => {
-      const id = oids.toString('hex', index * 20, index * 20 + 20)
-      const children = [...(ofsChildren.get(index) ?? []), ...(refChildren.get(id) ?? [])]
-      refChildren.delete(id)
-      if (children.length === 0) return
+      let children = ofsChildren.get(index)
+      // Ids as text only while REF_DELTA entries wait for a base (thin packs, old servers).
+      if (refChildren.size > 0) {
+        const id = oids.toString('hex', index * 20, index * 20 + 20)
+        const byRef = refChildren.get(id)
+        if (byRef !== undefined) {
+          refChildren.delete(id)
+          children = children === undefined ? byRef : [...children, ...byRef]
+        }
+      }
+      if (children === undefined) return
       const base = data ?? kept(index) ?? reinflate(index)
       for (const child of children) stack.push({ index: child, type, base })
+    }
+    // The result is written straight into the content slabs while they are within the budget.
+    let resolving = -1
+    let placedSlab = -1
+    let placedOffset = 0
+    const allocate = (size: number): Buffer => {
+      if (size > maxObjectBytes) throw tooLarge(`the delta at offset ${offsets[resolving]}`, size)
+      if (content.bytes + size > keepBytes) return Buffer.allocUnsafe(size)
+      const room = content.allocate(size)
+      placedSlab = room.slab
+      placedOffset = room.offset
+      return room.view
     }
     const drain = (): void => {
       for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
         const { index, type } = item
-        // The result is written straight into the content slabs while they are within the budget.
-        let placed: { slab: number; offset: number } | undefined
-        const allocate = (size: number): Buffer => {
-          if (size > maxObjectBytes) throw tooLarge(`the delta at offset ${offsets[index]}`, size)
-          if (content.bytes + size > keepBytes) return Buffer.allocUnsafe(size)
-          const room = content.allocate(size)
-          placed = room
-          return room.view
-        }
+        resolving = index
+        placedSlab = -1
+        placedOffset = 0
         let result: Buffer
         try {
           result = applyDelta(item.base, deltaOf(index), allocate)
@@ -343,8 +377,8 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
         }
         types[index] = packTypes.indexOf(type)
         sizes[index] = result.byteLength
-        contentSlab[index] = placed?.slab ?? -1
-        contentOffset[index] = placed?.offset ?? 0
+        contentSlab[index] = placedSlab
+        contentOffset[index] = placedOffset
         hashInto(oids, index * 20, { type, data: result })
         pending--
         visit(index, type, result)

@@ -1,9 +1,10 @@
 // Objects read straight from packs in memory: a fresh pack with the objects its indexer kept, and
 // the packs of a cache directory. Deltas resolve through a small cache of recent bases.
 import { createHash } from 'node:crypto'
-import { inflateSync } from 'node:zlib'
 import { applyDelta, DeltaError } from './delta.js'
 import { packTypes } from './gitObjects.js'
+import { createInflater, InflateError } from './inflater.js'
+import type { Inflater } from './inflater.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
 import type { PackIdx } from './packIdx.js'
 
@@ -44,6 +45,8 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
   // Recently inflated entries by pack number and offset; insertion order is recency.
   const recent = new Map<string, GitObject>()
   let recentBytes = 0
+  // One zlib engine for every read (see inflater.ts), made at the first read that needs it.
+  let inflater: Inflater | undefined
   const remember = (key: string, object: GitObject): void => {
     if (object.data.byteLength > cacheBytes / 4) return
     recent.set(key, object)
@@ -92,11 +95,15 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
     }
     let data: Buffer
     try {
-      data = inflateSync(pack.subarray(p), { chunkSize: Math.max(64, size + 1), maxOutputLength: Math.max(64, size) })
+      inflater ??= createInflater()
+      const inflated = inflater.inflate(pack.subarray(p), size)
+      if (inflated === undefined) throw new InflateError('unexpected end of file')
+      // A copy: the inflater's bytes are overwritten by its next call.
+      data = Buffer.from(inflated.data)
     } catch (err) {
-      throw new ObjectReadError(`entry at offset ${offset}: ${(err as Error).message}`, false)
+      if (err instanceof InflateError) throw new ObjectReadError(`entry at offset ${offset}: ${err.message}`, false)
+      throw err
     }
-    if (data.byteLength !== size) throw new ObjectReadError(`entry at offset ${offset} has the wrong size`, false)
     let object: GitObject
     if (base === undefined) {
       const name = packTypes[type]

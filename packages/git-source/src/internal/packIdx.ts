@@ -77,9 +77,14 @@ export function readIdx(idx: Buffer): PackIdx {
       const first = oid[0] as number
       let lo = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4)
       let hi = idx.readUInt32BE(8 + first * 4) - 1
+      // Most steps are decided by the first four bytes, read in JavaScript; Buffer#compare, a call
+      // into C++ each time, only settles ties.
+      const key = oid.readUInt32BE(0)
       while (lo <= hi) {
         const mid = (lo + hi) >>> 1
-        const cmp = idx.compare(oid, 0, 20, oidsAt + mid * 20, oidsAt + mid * 20 + 20)
+        const at = oidsAt + mid * 20
+        let cmp = idx.readUInt32BE(at) - key
+        if (cmp === 0) cmp = idx.compare(oid, 4, 20, at + 4, at + 20)
         if (cmp === 0) return offsetOf(mid)
         if (cmp < 0) lo = mid + 1
         else hi = mid - 1

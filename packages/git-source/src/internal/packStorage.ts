@@ -1,36 +1,11 @@
-// The storage of the pack indexer: zlib inflation of one entry with a known size, the slabs that hold
-// inflated objects without one small Buffer per object, and object hashing into a flat array.
-import { createHash } from 'node:crypto'
-import { inflateSync } from 'node:zlib'
+// The storage of the pack indexer: the slabs that hold inflated objects without one small Buffer
+// per object, and object hashing into a flat array.
+import { createHash, hash } from 'node:crypto'
 import type { ObjectType } from './gitObjects.js'
-import { CorruptPackError } from './packErrors.js'
 
 export const OFS_DELTA = 6
 export const REF_DELTA = 7
 const slabSize = 1024 * 1024
-
-/** Inflates the zlib stream at the start of `input`; `undefined` when the input ends too early. */
-export function inflateAt(input: Buffer, size: number): { data: Buffer; used: number } | undefined {
-  try {
-    const { buffer, engine } = inflateSync(input, {
-      info: true,
-      chunkSize: Math.max(64, size + 1),
-      maxOutputLength: Math.max(64, size),
-    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } }
-    return { data: buffer, used: engine.bytesWritten }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') return undefined
-    throw new CorruptPackError((err as Error).message)
-  }
-}
-
-export function inflateEntry(input: Buffer, size: number, offset: number): { data: Buffer; used: number } | undefined {
-  try {
-    return inflateAt(input, size)
-  } catch (err) {
-    throw new CorruptPackError(`entry at offset ${offset}: ${(err as Error).message}`)
-  }
-}
 
 /** Bytes copied into large slabs; an entry is a slab number, an offset and a length. */
 export class Slabs {
@@ -59,7 +34,20 @@ export class Slabs {
   }
 }
 
+let scratch = Buffer.allocUnsafeSlow(64 * 1024)
+
+/** Writes the git object id of `object` (SHA-1 of `type size\0data`) into `target` at `at`. */
 export function hashInto(target: Buffer, at: number, object: { type: ObjectType; data: Buffer }): void {
-  // TypedArray#set: Buffer#copy costs more per call than the bytes it moves here.
-  target.set(createHash('sha1').update(`${object.type} ${object.data.byteLength}\0`).update(object.data).digest(), at)
+  const { type, data } = object
+  // One-shot hashing of header and bytes copied together: a Hash object per entry (a native handle
+  // the collector must finalise) cost more than the copy for the small objects of a repository.
+  const room = data.byteLength + 32
+  if (room > 16 * 1024 * 1024) {
+    target.set(createHash('sha1').update(`${type} ${data.byteLength}\0`).update(data).digest(), at)
+    return
+  }
+  if (scratch.byteLength < room) scratch = Buffer.allocUnsafeSlow(Math.max(room, scratch.byteLength * 2))
+  const header = scratch.write(`${type} ${data.byteLength}\0`, 0, 'latin1')
+  scratch.set(data, header)
+  target.set(hash('sha1', scratch.subarray(0, header + data.byteLength), 'buffer'), at)
 }

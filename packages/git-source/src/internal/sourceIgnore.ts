@@ -116,18 +116,20 @@ export function readPatterns(text: string, domain: readonly string[]): IgnorePat
     .map((line) => parsePattern(line, domain))
 }
 
+// The matchers read `path` from the end of the pattern's domain on rather than from a slice of it:
+// every file of the artifact meets every pattern, so copies per test add up.
 function nameMatch(p: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
   const re = p.segments[0]
   if (re === undefined || re === null || typeof re === 'string') return false
-  for (let i = 0; i < path.length; i++) {
+  for (let i = p.domain.length; i < path.length; i++) {
     if (!re.test(path[i] as string)) continue
     return !(p.dirOnly && !isDir && i === path.length - 1)
   }
   return false
 }
 
-function globMatch(p: IgnorePattern, full: readonly string[], isDir: boolean): boolean {
-  let path = full
+function globMatch(p: IgnorePattern, path: readonly string[], isDir: boolean): boolean {
+  let at = p.domain.length
   let matched = false
   let traverse = false
   for (let i = 0; i < p.segments.length; i++) {
@@ -142,32 +144,31 @@ function globMatch(p: IgnorePattern, full: readonly string[], isDir: boolean): b
       continue
     }
     if (seg === null || seg === undefined) return false
-    if (path.length === 0) return false
+    if (at >= path.length) return false
     if (traverse) {
       traverse = false
-      while (path.length > 0) {
-        const e = path[0] as string
-        path = path.slice(1)
+      while (at < path.length) {
+        const e = path[at] as string
+        at++
         if (seg.test(e)) {
           matched = true
           break
-        } else if (path.length === 0) matched = false
+        } else if (at >= path.length) matched = false
       }
     } else {
-      if (!seg.test(path[0] as string)) return false
+      if (!seg.test(path[at] as string)) return false
       matched = true
-      path = path.slice(1)
+      at++
     }
   }
-  if (matched && p.dirOnly && !isDir && path.length === 0) matched = false
+  if (matched && p.dirOnly && !isDir && at >= path.length) matched = false
   return matched
 }
 
 function matchOne(p: IgnorePattern, path: readonly string[], isDir: boolean): 'none' | 'exclude' | 'include' {
   if (path.length <= p.domain.length) return 'none'
   for (let i = 0; i < p.domain.length; i++) if (path[i] !== p.domain[i]) return 'none'
-  const rest = path.slice(p.domain.length)
-  const hit = p.glob ? globMatch(p, rest, isDir) : nameMatch(p, rest, isDir)
+  const hit = p.glob ? globMatch(p, path, isDir) : nameMatch(p, path, isDir)
   if (!hit) return 'none'
   return p.inclusion ? 'include' : 'exclude'
 }

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { main } from './main.js'
 import type { CliIO } from './context.js'
 
@@ -140,6 +140,18 @@ describe('gitops', () => {
     const c = capture()
     expect(await main(['build', '--help'], c.io)).toBe(0)
     expect(c.out()).toMatch(/\nExamples?:\n/)
+  })
+})
+
+describe('-o yaml', () => {
+  // The YAML printer is loaded by main when an argument asks for YAML: each spelling, from a fresh
+  // module state (nothing loaded it before).
+  it.each([[['version', '-oyaml']], [['version', '--output=yaml']], [['-o', 'yaml', 'version']]])('prints YAML for %j', async (argv) => {
+    vi.resetModules()
+    const fresh = await import('./main.js')
+    const c = capture()
+    expect(await fresh.main(argv, c.io)).toBe(0)
+    expect(c.out()).toMatch(/^gitops: \d+\.\d+\.\d+\nnode: v\d+/)
   })
 })
 

@@ -12,10 +12,14 @@ const hasTime = existsSync('/usr/bin/time')
 const scratch = mkdtempSync(join(tmpdir(), 'gitops-bench-proc-'))
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
 
-/** Runs `argv` once; resolves to its wall time in ms, peak RSS in KiB (or undefined) and its output. */
+/**
+ * Runs `argv` once; resolves to its wall time in ms, peak RSS in KiB and CPU time (user + system)
+ * in ms (both undefined without GNU time) and its output. On a loaded machine the CPU time moves
+ * far less than the wall time, so the benchmarks print both.
+ */
 export function runOnce(argv, { cwd, env, input, expectStatus = 0 } = {}) {
   const rssFile = join(scratch, 'rss')
-  const command = hasTime ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...argv] : argv
+  const command = hasTime ? ['/usr/bin/time', '-f', '%M %U %S', '-o', rssFile, ...argv] : argv
   const started = performance.now()
   const result = spawnSync(command[0], command.slice(1), { cwd, env: env ?? process.env, input, maxBuffer: 1024 * 1024 * 1024 })
   const ms = performance.now() - started
@@ -23,8 +27,8 @@ export function runOnce(argv, { cwd, env, input, expectStatus = 0 } = {}) {
   if (expectStatus !== undefined && result.status !== expectStatus) {
     throw new Error(`${argv.join(' ')} exited ${result.status}: ${result.stderr.toString().slice(-800)}`)
   }
-  const rss = hasTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : undefined
-  return { ms, rss, stdout: result.stdout, stderr: result.stderr, status: result.status }
+  const [rss, user, system] = hasTime ? readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number) : []
+  return { ms, rss, cpu: hasTime ? (user + system) * 1000 : undefined, stdout: result.stdout, stderr: result.stderr, status: result.status }
 }
 
 /**
@@ -35,6 +39,7 @@ export function compare(cases, { runs = 11, warmup = 1 } = {}) {
   const names = Object.keys(cases)
   const times = Object.fromEntries(names.map((n) => [n, []]))
   const rss = Object.fromEntries(names.map((n) => [n, 0]))
+  const cpu = Object.fromEntries(names.map((n) => [n, []]))
   for (let round = -warmup; round < runs; round++) {
     // Rotate the order each round so no side always runs right after the same other side.
     const order = names.map((_, i) => names[(i + Math.max(round, 0)) % names.length])
@@ -44,10 +49,11 @@ export function compare(cases, { runs = 11, warmup = 1 } = {}) {
       const r = runOnce(c.argv, c)
       if (round < 0) continue
       times[name].push(r.ms)
+      if (r.cpu !== undefined) cpu[name].push(r.cpu)
       if (r.rss !== undefined) rss[name] = Math.max(rss[name], r.rss)
     }
   }
-  return Object.fromEntries(names.map((n) => [n, { median: median(times[n]), min: Math.min(...times[n]), rss: rss[n] === 0 ? undefined : rss[n] }]))
+  return Object.fromEntries(names.map((n) => [n, { median: median(times[n]), min: Math.min(...times[n]), rss: rss[n] === 0 ? undefined : rss[n], cpu: cpu[n].length === 0 ? undefined : median(cpu[n]) }]))
 }
 
 export function median(values) {

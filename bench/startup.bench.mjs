@@ -35,9 +35,13 @@ const result = compare(
 )
 console.log(`End: ${loadLine()}; ${runs} interleaved runs each\n`)
 const floor = result['node -e 0'].median
-console.log('| process | median | above `node -e 0` | fastest | peak RSS |')
-console.log('|---|---|---|---|---|')
+const cpuFloor = result['node -e 0'].cpu
+const above = (value, base) => (value === undefined || base === undefined ? 'n/a' : `${(value - base).toFixed(0)} ms`)
+// CPU time (user + system, 10 ms resolution) moves far less with the load than wall time does.
+console.log('| process | median | above `node -e 0` | fastest | CPU (median) | CPU above `node -e 0` | peak RSS |')
+console.log('|---|---|---|---|---|---|---|')
 for (const [name, r] of Object.entries(result)) {
-  console.log(`| \`${name}\` | ${fmtMs(r.median)} | ${name.startsWith('node') ? '' : `${(r.median - floor).toFixed(0)} ms`} | ${fmtMs(r.min)} | ${fmtRss(r.rss)} |`)
+  const own = name.startsWith('node')
+  console.log(`| \`${name}\` | ${fmtMs(r.median)} | ${own ? '' : `${(r.median - floor).toFixed(0)} ms`} | ${fmtMs(r.min)} | ${r.cpu === undefined ? 'n/a' : fmtMs(r.cpu)} | ${own ? '' : above(r.cpu, cpuFloor)} | ${fmtRss(r.rss)} |`)
 }
 rmSync(dir, { recursive: true, force: true })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { printResult } from './context.js'
+import { loadYamlPrinter, printResult } from './context.js'
 import type { CliIO } from './context.js'
 
 function capture(): { io: CliIO; out: () => string } {
@@ -8,11 +8,12 @@ function capture(): { io: CliIO; out: () => string } {
 }
 
 describe('printResult', () => {
-  it('prints a stream of results as JSON lines or YAML documents', () => {
+  it('prints a stream of results as JSON lines or YAML documents', async () => {
     const json = capture()
     for (const n of [1, 2]) printResult(json.io, { format: 'json', data: { n, ready: 'True' }, text: () => '', stream: true })
     expect(json.out()).toBe('{"n":1,"ready":"True"}\n{"n":2,"ready":"True"}\n')
     const yaml = capture()
+    await loadYamlPrinter()
     for (const count of [1, 2]) printResult(yaml.io, { format: 'yaml', data: { count }, text: () => '', stream: true })
     expect(yaml.out()).toBe('---\ncount: 1\n---\ncount: 2\n')
   })

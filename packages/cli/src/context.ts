@@ -1,5 +1,5 @@
-import { isGitOpsError, stringifyValue } from '@gitops-sdk/core'
 import type { KubeValue, Logger } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/errors'
 import { UsageError } from './errors.js'
 import type { FlagSpec, OutputFormat } from './flags.js'
 
@@ -80,6 +80,18 @@ export interface CommandResult {
   readonly stream?: boolean
 }
 
+// The YAML printer lives in core's main entry, with its YAML engine: loading it costs more than all
+// of `gitops version`, so it is loaded only when a command may print YAML (see loadYamlPrinter).
+let yamlPrinter: ((value: KubeValue) => string) | undefined
+
+/**
+ * Loads the printer of `-o yaml`. `main` calls it before running a command whose arguments may ask
+ * for YAML; a program that calls {@link printResult} with `format: 'yaml'` itself calls it first.
+ */
+export async function loadYamlPrinter(): Promise<void> {
+  yamlPrinter ??= (await import('@gitops-sdk/core')).stringifyValue
+}
+
 /** Prints a result in the chosen format: `text` through the command's own formatter. */
 export function printResult(io: CliIO, result: CommandResult): void {
   const { format, data, text, stream = false } = result
@@ -88,7 +100,8 @@ export function printResult(io: CliIO, result: CommandResult): void {
       io.stdout.write(`${JSON.stringify(data, jsonReplacer, stream ? undefined : 2)}\n`)
       return
     case 'yaml':
-      io.stdout.write(`${stream ? '---\n' : ''}${stringifyValue(JSON.parse(JSON.stringify(data, jsonReplacer)) as KubeValue)}`)
+      if (yamlPrinter === undefined) throw new Error('printResult: -o yaml needs loadYamlPrinter() first')
+      io.stdout.write(`${stream ? '---\n' : ''}${yamlPrinter(JSON.parse(JSON.stringify(data, jsonReplacer)) as KubeValue)}`)
       return
     case 'text': {
       const out = text()

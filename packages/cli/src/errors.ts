@@ -1,5 +1,7 @@
-import { GitOpsError } from '@gitops-sdk/core'
-import type { ErrorDetails } from '@gitops-sdk/core'
+// The errors-only entry of core: `gitops --help` and `gitops version` load this and not the YAML
+// engine of the main entry.
+import { GitOpsError } from '@gitops-sdk/core/errors'
+import type { ErrorDetails } from '@gitops-sdk/core/errors'
 
 /** Codes of the errors the `gitops` command raises itself (how it was called, what it refuses). */
 export type CliErrorCode =

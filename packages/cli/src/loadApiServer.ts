@@ -1,7 +1,7 @@
 // `gitops apiserver` is for tests and demos; the embedded apiserver is an optional peer of the CLI,
 // so that installing the CLI does not install it. This loads it when the command runs.
 import type * as ApiServer from '@gitops-sdk/apiserver'
-import { GitOpsError } from '@gitops-sdk/core'
+import { GitOpsError } from '@gitops-sdk/core/errors'
 
 /** Codes of the errors the CLI itself throws (beyond usage errors). */
 export type CliErrorCode = 'CLI_PEER_NOT_INSTALLED'

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { main } from './main.js'
 import type { CliIO } from './context.js'
 
@@ -143,6 +143,18 @@ describe('gitops', () => {
   })
 })
 
+describe('-o yaml', () => {
+  // The YAML printer is loaded by main when an argument asks for YAML: each spelling, from a fresh
+  // module state (nothing loaded it before).
+  it.each([[['version', '-oyaml']], [['version', '--output=yaml']], [['-o', 'yaml', 'version']]])('prints YAML for %j', async (argv) => {
+    vi.resetModules()
+    const fresh = await import('./main.js')
+    const c = capture()
+    expect(await fresh.main(argv, c.io)).toBe(0)
+    expect(c.out()).toMatch(/^gitops: \d+\.\d+\.\d+\nnode: v\d+/)
+  })
+})
+
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
 
 describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
@@ -151,5 +163,21 @@ describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
     const failed = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' })
     expect(failed.status).toBe(2)
     expect(failed.stderr.trim().split('\n')).toHaveLength(1)
+  })
+
+  // Start-up: each command loads what it needs. A resolve hook lists every module the process loads.
+  it('loads core\'s errors entry, not its main entry nor any domain package, for --help and version', () => {
+    const hook = 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r }'
+    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
+    const loaded = (...args: string[]): string[] => {
+      const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], { encoding: 'utf8', cwd: fileURLToPath(new URL('../test', import.meta.url)) })
+      expect(run.status, run.stderr).toBe(0)
+      return run.stderr.split('\n').filter((l) => l.startsWith('LOADED file:')).map((l) => l.replace(/^.*\/packages\//, ''))
+    }
+    for (const args of [['--help'], ['version']]) {
+      const files = loaded(...args)
+      expect(files.some((f) => f.startsWith('core/dist/errors.js')), args.join(' ')).toBe(true)
+      expect(files.filter((f) => /^(core\/dist\/index|render|apply|git-source|secrets)/.test(f)), args.join(' ')).toEqual([])
+    }
   })
 })

@@ -1,6 +1,6 @@
-import { createStreamLogger } from '@gitops-sdk/core'
+import { createStreamLogger } from '@gitops-sdk/core/logger'
 import { commands } from './commands/registry.js'
-import { describeError, EXIT_ERROR, EXIT_OK } from './context.js'
+import { describeError, EXIT_ERROR, EXIT_OK, loadYamlPrinter } from './context.js'
 import type { CliIO, Command } from './context.js'
 import { UsageError } from './errors.js'
 import { didYouMean, leadingGlobalFlags, logSettings } from './flags.js'
@@ -95,6 +95,9 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
       return EXIT_OK
     }
     const log = logSettings(rest)
+    // -o yaml, -oyaml, --output=yaml...: any argument naming yaml loads the printer (a spare load
+    // when it was a file name costs time, never output).
+    if (rest.some((arg) => arg.includes('yaml'))) await loadYamlPrinter()
     // The logger writes to the masking stderr: a debug line is masked like any other line.
     const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }) }
     logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })

@@ -1,3 +1,12 @@
+/**
+ * The error classes of gitops-sdk alone: `GitOpsError`, `CoreError` and `isGitOpsError`, the same
+ * ones the main entry exports, without its YAML engine and object model, for programs that must
+ * start fast (a command line that only prints its help loads this and nothing else). Under
+ * `require`, this entry holds its own copy of the classes: branch with `isGitOpsError` (it checks a
+ * brand, not the class) rather than `instanceof`.
+ *
+ * @packageDocumentation
+ */
 const brand: unique symbol = Symbol.for('gitops-sdk.GitOpsError')
 
 /** JSON-safe facts about an error: paths, refs, field names, counts. Never plaintext or key material. */

@@ -1,3 +1,9 @@
+/**
+ * The logging seam of gitops-sdk alone: `Logger`, `silentLogger` and `createStreamLogger`, the same
+ * ones the main entry exports, without the rest of core, for programs that must start fast.
+ *
+ * @packageDocumentation
+ */
 /** Structured fields of a log line: refs, paths, counts; never plaintext secrets. */
 export type LogFields = Readonly<Record<string, unknown>>
 

@@ -128,4 +128,38 @@ describe('createDirectTransport', () => {
       await new Promise((done) => server.close(done))
     }
   })
+
+  it('keeps at most maxSockets requests in flight, over keep-alive connections, and answers each its own', async () => {
+    const total = 10
+    let received = 0
+    let inFlight = 0
+    let most = 0
+    const sockets = new Set<unknown>()
+    const pending: (() => void)[] = []
+    // Answers are held until maxSockets requests wait (or the last one came): a pool that sent more
+    // at once would show a higher count; one that sent fewer would never be answered.
+    const server = createServer((req, res) => {
+      sockets.add(req.socket)
+      received += 1
+      inFlight += 1
+      most = Math.max(most, inFlight)
+      pending.push(() => {
+        inFlight -= 1
+        res.end(JSON.stringify({ path: req.url }))
+      })
+      if (pending.length === 3 || received === total) for (const answer of pending.splice(0)) answer()
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    try {
+      const { port } = server.address() as AddressInfo
+      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 3 })
+      const answers = await Promise.all(Array.from({ length: total }, (_, i) => transport.send({ method: 'GET', path: `/api/v1/namespaces/n${i}`, query: { labelSelector: 'a=b c' } })))
+      expect(answers.map((a) => JSON.parse(a.text) as unknown)).toEqual(Array.from({ length: total }, (_, i) => ({ path: `/api/v1/namespaces/n${i}?labelSelector=a%3Db+c` })))
+      expect(most).toBe(3)
+      expect(sockets.size).toBe(3)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((done) => server.close(done))
+    }
+  })
 })

@@ -16,7 +16,7 @@ import type { AgentOptions } from 'node:https'
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import type { KubeConfigSource } from './kubeconfig.js'
-import type { RawResponse, Transport } from './transport.js'
+import type { RawRequest, RawResponse, Transport } from './transport.js'
 
 /** What the direct path needs of a kubeconfig's current context. */
 export interface DirectConfig {
@@ -170,7 +170,11 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
   const agent = secure ? new HttpsAgent({ ...config.tls, ...common }) : new HttpAgent(common)
   const send = secure ? httpsRequest : httpRequest
-  const base = config.server.replace(/\/+$/, '')
+  // The URL is parsed once; each request only appends its path and query (a first apply sends two
+  // requests per object, so per-request parsing shows in the profile).
+  const url = new URL(config.server)
+  const prefix = url.pathname.replace(/\/+$/, '')
+  const target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? undefined : url.port }
   // A header of several values (Impersonate-Group) is written by node as one line per value.
   const fixed: Record<string, string | string[]> = { Accept: 'application/json' }
   for (const [key, value] of Object.entries(options.headers)) fixed[key] = typeof value === 'string' ? value : [...value]
@@ -179,24 +183,36 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
     server: config.server,
     send: (request) =>
       new Promise<RawResponse>((done, fail) => {
-        const url = new URL(`${base}${request.path}`)
-        for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value)
         const headers: Record<string, string | string[] | number> = { ...fixed }
         const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
         if (body !== undefined) {
           headers['Content-Type'] = request.contentType ?? 'application/json'
           headers['Content-Length'] = body.length
         }
-        const req = send(url, { method: request.method, headers, agent, signal: request.signal }, (res: IncomingMessage) => {
-          const chunks: Buffer[] = []
-          res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        const options = { ...target, path: `${prefix}${request.path}${queryOf(request.query)}`, method: request.method, headers, agent, signal: request.signal }
+        const req = send(options, (res: IncomingMessage) => {
+          res.setEncoding('utf8')
+          let text = ''
+          res.on('data', (chunk: string) => (text += chunk))
           res.on('error', fail)
-          res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), headers: flatHeaders(res) }))
+          res.on('end', () => done({ status: res.statusCode ?? 0, text, headers: flatHeaders(res) }))
         })
         req.on('error', fail)
         req.end(body)
       }),
   }
+}
+
+/** `?k=v&...` of the defined values, encoded as URLSearchParams encodes them; '' when none. */
+function queryOf(query: RawRequest['query']): string {
+  if (query === undefined) return ''
+  const params = new URLSearchParams()
+  for (const key of Object.keys(query)) {
+    const value = query[key]
+    if (value !== undefined) params.append(key, value)
+  }
+  const text = params.toString()
+  return text === '' ? '' : `?${text}`
 }
 
 function flatHeaders(res: IncomingMessage): Record<string, string> {

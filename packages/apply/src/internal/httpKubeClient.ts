@@ -1,6 +1,6 @@
 // The KubeClient over raw JSON requests that createKubeClient returns: discovery, the verbs, retries on
 // 429/503/504 with Retry-After, a deadline per request, and Secret values masked in every error.
-import { deadline as boundBy, formatRef, isKubeMap } from '@gitops-sdk/core'
+import { formatRef, isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from '../errors.js'
 import { errorFromStatus, parseStatus, unreachable } from './apiErrors.js'
@@ -197,21 +197,20 @@ export class HttpKubeClient implements KubeClient {
   /** Sends with retries on 429/503/504 and reports every attempt to onRequest. */
   async #request(verb: string, request: RawRequest, subject: string): Promise<RawResponse> {
     const { signal } = request
-    const dryRun = request.query?.dryRun !== undefined
-    const seen = { verb, dryRun, method: request.method, url: requestUrl(this.#transport.server, request) }
+    const { onRequest } = this.#settings
+    // The event's URL is built only for a listener: thousands of applies pay nothing for it.
+    const seen = onRequest === undefined ? undefined : { verb, dryRun: request.query?.dryRun !== undefined, method: request.method, url: requestUrl(this.#transport.server, request) }
     for (let attempt = 0; ; attempt += 1) {
       signal?.throwIfAborted()
       let response: RawResponse
       const { requestTimeout } = this.#settings
-      const bound = requestTimeout > 0 ? boundBy(signal, requestTimeout) : undefined
-      const deadline = bound?.timeout
-      const bounded = bound === undefined ? signal : bound.signal
+      const bound = requestTimeout > 0 ? boundRequest(signal, requestTimeout) : undefined
       try {
-        response = await this.#transport.send({ ...request, signal: bounded })
+        response = await this.#transport.send({ ...request, signal: bound === undefined ? signal : bound.signal })
       } catch (cause) {
-        this.#settings.onRequest?.({ ...seen, code: 0 })
+        if (seen !== undefined) onRequest?.({ ...seen, code: 0 })
         if (signal?.aborted === true) throw signal.reason
-        if (deadline?.aborted === true) {
+        if (bound?.timedOut() === true) {
           throw new ApplyError({
             code: 'APPLY_REQUEST_TIMEOUT',
             message: `${subject}: ${verb} failed: ${this.#transport.server} did not answer within ${requestTimeout} ms`,
@@ -219,8 +218,10 @@ export class HttpKubeClient implements KubeClient {
           })
         }
         throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)
+      } finally {
+        bound?.release()
       }
-      this.#settings.onRequest?.({ ...seen, code: response.status })
+      if (seen !== undefined) onRequest?.({ ...seen, code: response.status })
       if (!RETRYABLE.has(response.status) || attempt >= this.#settings.retries) return response
       await sleep(retryDelay(response, attempt), signal)
     }
@@ -241,6 +242,39 @@ export class HttpKubeClient implements KubeClient {
 
   #object(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): KubeObject {
     return this.#json(response, where) as KubeObject
+  }
+}
+
+/** A request's signal: aborted by the caller's signal or after `ms`; release() once it settled. */
+interface BoundRequest {
+  readonly signal: AbortSignal
+  /** Whether the time ran out (rather than the caller aborting). */
+  timedOut(): boolean
+  /** Stops the timer and the caller's listener. */
+  release(): void
+}
+
+/**
+ * One controller, one timer and one listener per request, all dropped when it settles. Cheaper
+ * than AbortSignal.timeout with AbortSignal.any, whose signals stay registered until collected:
+ * a first apply of a thousand objects sends two thousand requests.
+ */
+function boundRequest(signal: AbortSignal | undefined, ms: number): BoundRequest {
+  const controller = new AbortController()
+  let expired = false
+  const timer = setTimeout(() => {
+    expired = true
+    controller.abort(new DOMException(`no answer within ${ms} ms`, 'TimeoutError'))
+  }, ms)
+  const onAbort = (): void => controller.abort(signal?.reason)
+  signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    release: () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    },
   }
 }
 

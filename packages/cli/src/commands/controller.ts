@@ -1,9 +1,7 @@
 // `gitops controller`: Flux's source-controller and kustomize-controller in one process, on the
 // runtime of @gitops-sdk/controller. The command only reads flags, connects and prints; the work
 // is `createGitOpsController`'s.
-import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { delimiter } from 'node:path'
 import { booleanFlag, debug, parseCommandArgs, progress, stringFlag, UsageError } from '../context.js'
 import type { CliIO, Command } from '../context.js'
@@ -87,6 +85,8 @@ Example:
       : await runtime.createControllerClient({ kubeConfig, signal })
     const kubeClient = await createKubeClient({ kubeConfig, signal })
     const metrics = runtime.createControllerMetrics()
+    // node:crypto and node:os load here, not at start-up: every other command would pay for them.
+    const [{ randomUUID }, { hostname }] = await Promise.all([import('node:crypto'), import('node:os')])
     const identity = `${io.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`
     const namespace = io.env.RUNTIME_NAMESPACE ?? client.namespace
     const logger = io.logger

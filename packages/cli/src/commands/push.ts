@@ -1,6 +1,5 @@
 // `gitops push artifact`: a directory to an OCI registry as a Flux artifact, as `flux push artifact`.
 import { resolve } from 'node:path'
-import { nodeFs } from '@gitops-sdk/core'
 import { EXIT_OK, printResult, progress } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
@@ -59,6 +58,7 @@ Examples:
     const path = stringFlag(values, 'path')
     if (path === undefined) throw new UsageError('--path DIR is required', { code: 'CLI_ARGUMENT_MISSING', details: { flag: '--path' } })
     const dir = resolve(io.cwd ?? process.cwd(), path)
+    const { nodeFs } = await import('@gitops-sdk/core')
     const fs = nodeFs(dir)
     if ((await fs.stat('').catch(() => undefined))?.type !== 'directory') {
       throw new UsageError(`--path ${path}: no such directory`, { code: 'CLI_FILE_NOT_FOUND', details: { path } })

@@ -1,4 +1,3 @@
-import { formatRef } from '@gitops-sdk/core'
 import type { ReconcilerEvent, ReconcileRecord, ReconcileStatus } from '@gitops-sdk/reconcile'
 import { booleanFlag, debug, EXIT_ERROR, EXIT_OK, outputFormat, parseCommandArgs, printResult, stringFlag, stringListFlag, UsageError } from '../context.js'
 import type { Command } from '../context.js'
@@ -167,6 +166,7 @@ Example:
           signal,
         })
     const progress = createProgress(io)
+    const { formatRef } = await import('@gitops-sdk/core')
     const steps = createReconcileSteps({
       source,
       client,

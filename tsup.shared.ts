@@ -24,7 +24,10 @@ export function packageBuild(options: { entry: string[]; cjs?: boolean }): Optio
   rmSync('dist', { recursive: true, force: true })
   const library = options.entry.filter((file) => !isBin(file))
   const bins = options.entry.filter(isBin)
-  const builds: Options[] = [{ ...common, entry: library, format: ['esm', 'cjs'], dts: true }]
+  // Splitting in both formats: entries of one package share their modules in chunks, so a class
+  // reached through two entries (core's main entry and `core/errors`) is one class under `require`
+  // too, and `instanceof` holds across them.
+  const builds: Options[] = [{ ...common, entry: library, format: ['esm', 'cjs'], dts: true, splitting: true }]
   if (bins.length > 0) builds.push({ ...common, entry: bins, format: ['esm'], dts: false })
   return defineConfig(builds) as Options[]
 }

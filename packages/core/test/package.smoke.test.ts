@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { expect, it } from 'vitest'
 import { describePackageSmoke } from '../../../testing/packageSmoke.js'
 import * as errors from '../src/errors.js'
 import * as go from '../src/go.js'
@@ -5,4 +8,21 @@ import * as index from '../src/index.js'
 import * as logger from '../src/logger.js'
 import * as yaml from '../src/yaml.js'
 
-describePackageSmoke(new URL('..', import.meta.url).pathname, { index, go, yaml, errors, logger })
+const dir = new URL('..', import.meta.url).pathname
+
+describePackageSmoke(dir, { index, go, yaml, errors, logger })
+
+// The errors entry exists so that a fast command need not load the main one; an error thrown by a
+// package that imports the main entry must still be `instanceof` the class a user took from either.
+it('gives the same error classes through the main and the errors entry, under require and import', async () => {
+  const script = `
+    const main = require(${JSON.stringify(join(dir, 'dist', 'index.cjs'))})
+    const errs = require(${JSON.stringify(join(dir, 'dist', 'errors.cjs'))})
+    process.stdout.write(String(main.GitOpsError === errs.GitOpsError && main.CoreError === errs.CoreError && typeof main.CoreError === "function"))`
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  expect(result.stderr).toBe('')
+  expect(result.stdout).toBe('true')
+  const main = (await import(join(dir, 'dist', 'index.js'))) as typeof index
+  const errs = (await import(join(dir, 'dist', 'errors.js'))) as typeof errors
+  expect(main.GitOpsError).toBe(errs.GitOpsError)
+})

@@ -5,6 +5,7 @@ import { ManifestError, printManifests, sortManifests } from './internal/manifes
 import { chartValues } from './internal/chart/coalesce.js'
 import { missingDependencies, processEnabled, processImportValues } from './internal/chart/dependencies.js'
 import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
+import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
 import { type GoMap, type GoValue, int64, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
@@ -30,6 +31,8 @@ export interface RenderChartOptions {
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
   readonly includeCrds?: boolean | undefined
+  /** Skip the charts' `values.schema.json` checks, as `helm template --skip-schema-validation`. @defaultValue false */
+  readonly skipSchemaValidation?: boolean | undefined
   /** Cancels the render between files; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
@@ -113,12 +116,15 @@ function crdObjects(chart: Chart): { source: string; content: string }[] {
  * `condition`, aliased and importing values, globals, library charts, every file under
  * `templates/` (partials `_*` shared, not printed), `.Release`, `.Chart`, pinned `.Capabilities`,
  * `.Files`, `.Subcharts`, and the output sorted and printed with `# Source:` comments (`crds/`
- * first with `includeCrds`). Schema validation is not handled yet.
+ * first with `includeCrds`). The values are checked against every chart's `values.schema.json`
+ * first, as helm does (JSON Schema drafts 4 to 2020-12, helm's messages).
  *
  * @experimental The renderer is new; its options may change in any minor.
  * @throws `HELM_CHART_INVALID` when a Chart.yaml is missing or invalid, a `.tgz` is broken or the
  *   chart is a library, `HELM_DEPENDENCY_MISSING` when charts/ lacks a dependency,
- *   `HELM_VALUES_INVALID` for values that are not a YAML mapping, `HELM_TEMPLATE_PARSE` and
+ *   `HELM_VALUES_INVALID` for values that are not a YAML mapping or fail a chart's
+ *   `values.schema.json` (helm's message, every failing chart named), `HELM_CHART_INVALID` for a
+ *   schema file that is not JSON, has a bad pattern or a `$ref` outside the file, `HELM_TEMPLATE_PARSE` and
  *   `HELM_TEMPLATE_EXEC` with helm's message, `HELM_MANIFEST_INVALID` when a rendered document is
  *   not YAML.
  * @example
@@ -161,6 +167,16 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     fail({ code: 'HELM_VALUES_INVALID', path: root, cause: err }, (err as Error).message)
   }
   typedMap(values, 'common.Values')
+  if (options.skipSchemaValidation !== true) {
+    let violations: string | undefined
+    try {
+      violations = schemaViolations(loaded, values)
+    } catch (err) {
+      if (err instanceof SchemaFileError) fail({ code: 'HELM_CHART_INVALID', path: root, cause: err }, err.message)
+      throw err
+    }
+    if (violations !== undefined) fail({ code: 'HELM_VALUES_INVALID', path: root }, violations)
+  }
   const collected: Collected = {
     capabilities: capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? []),
     release: releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default'),

@@ -27,6 +27,9 @@ const cases: ChartCase[] = [
     values: { tags: { extra: false }, sub2: { replicas: null, kept: 'user' }, global: { env: 'stage', extra: [1, 2] }, imported: null },
     helmArgs: ['--set-json', 'tags={"extra":false}', '--set', 'sub2.replicas=null,sub2.kept=user', '--set-json', 'global={"env":"stage","extra":[1,2]}', '--set', 'imported=null'],
   },
+  // .helmignore: base-name and path rules, directories, the templates/.?* default, and a
+  // subchart's own .helmignore left unread (only the top chart's applies, as in helm)
+  { name: 'a chart with .helmignore', chart: 'ignored' },
 ]
 
 describe.skipIf(helm === undefined)('charts through renderChart and helm template', () => {

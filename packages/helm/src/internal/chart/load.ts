@@ -7,6 +7,7 @@ import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
 import { YamlValuesError, parseYamlValue } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
+import { IgnoreRuleError, isIgnored, parseHelmignore } from './helmignore.js'
 
 /** One entry of Chart.yaml's `dependencies`. */
 export interface Dependency {
@@ -201,22 +202,37 @@ export function chartFromArchive(data: Uint8Array, where: string, depth = 0): Ch
   return chartFromFiles(files, where, depth)
 }
 
-/** Reads every file of a chart directory (Helm's LoadDir) and builds the chart. */
+/**
+ * Reads every file of a chart directory (Helm's LoadDir) that its `.helmignore` keeps, and builds
+ * the chart. As helm does, only the top chart's `.helmignore` applies: it covers the files of the
+ * subchart directories in charts/ too, whose own `.helmignore` files are plain files.
+ */
 export async function loadChartDir(fs: FileSystem, root: string, signal: AbortSignal | undefined): Promise<Chart> {
   const files = new Map<string, Uint8Array>()
+  const at = (p: string): string => (root === '' ? p : `${root}/${p}`)
+  const ignoreFile = at('.helmignore')
+  let rules
+  try {
+    rules = parseHelmignore((await fs.stat(ignoreFile))?.type === 'file' ? decoder.decode(await fs.readFile(ignoreFile)) : undefined)
+  } catch (err) {
+    if (err instanceof IgnoreRuleError) throw new LoadError(`${ignoreFile}: ${err.message}`, ignoreFile)
+    throw err
+  }
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted()
     const entries = [...(await fs.readdir(dir))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const e of entries) {
       const p = dir === '' ? e.name : `${dir}/${e.name}`
       const r = rel === '' ? e.name : `${rel}/${e.name}`
-      if (e.type === 'directory') await walk(p, r)
-      else if (e.type === 'file') files.set(r, await fs.readFile(p))
+      if (e.type === 'directory') {
+        if (!isIgnored(rules, r, true)) await walk(p, r)
+      } else if (e.type === 'file' && !isIgnored(rules, r, false)) files.set(r, await fs.readFile(p))
     }
   }
-  const chartYaml = root === '' ? 'Chart.yaml' : `${root}/Chart.yaml`
+  const chartYaml = at('Chart.yaml')
   const stat = await fs.stat(chartYaml)
   if (stat?.type !== 'file') throw new LoadError(`${chartYaml}: cannot read the chart's Chart.yaml`, chartYaml)
   await walk(root, '')
+  if (!files.has('Chart.yaml')) throw new LoadError(`${chartYaml}: Chart.yaml file is missing (its .helmignore leaves it out)`, chartYaml)
   return chartFromFiles(files, root)
 }

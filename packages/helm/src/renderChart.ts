@@ -1,4 +1,5 @@
-import { type FileSystem, nodeFs } from '@gitops-sdk/core'
+import { type FileSystem, isGitOpsError, nodeFs } from '@gitops-sdk/core'
+import { type SetValue, parseSetValues, setValueOrder } from './parseSetValues.js'
 import { HelmError } from './errors.js'
 import { EngineError, type TemplateFile, renderTemplates } from './internal/engine.js'
 import { ManifestError, printManifests, sortManifests } from './internal/manifests.js'
@@ -27,6 +28,17 @@ export interface RenderChartOptions {
    * `null` deletes a key; `bigint` is Go's int64, as `parseSetValues` returns integers).
    */
   readonly values?: Readonly<Record<string, unknown>> | undefined
+  /**
+   * `--set`, `--set-string`, `--set-json`, `--set-file` and `--set-literal` expressions applied over
+   * `values` in helm's order (json, set, string, file, literal; in the given order within a kind).
+   * @defaultValue []
+   */
+  readonly set?: readonly SetValue[] | undefined
+  /**
+   * Where `--set-file` paths are read. @defaultValue `nodeFs('/')`, relative paths resolved
+   * against the working directory (as helm reads them)
+   */
+  readonly setFileFs?: FileSystem | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
@@ -57,6 +69,41 @@ function plainToGo(v: unknown): GoValue {
     return m
   }
   return typeof v === 'bigint' ? int64(v) : null
+}
+
+/** `values` with the `set` expressions applied in helm's order, `--set-file` files read first. */
+async function applySetValues(options: RenderChartOptions): Promise<Readonly<Record<string, unknown>>> {
+  let values = options.values ?? {}
+  const set = options.set ?? []
+  if (set.length === 0) return values
+  const files = new Map<string, string>()
+  const fileFs = options.setFileFs ?? nodeFs('/')
+  const where = (p: string): string => {
+    if (options.setFileFs !== undefined) return p.replace(/^\/+/, '')
+    return (p.startsWith('/') ? p : `${process.cwd()}/${p}`).replace(/^\/+/, '')
+  }
+  for (const s of set) {
+    if (s.type !== 'file') continue
+    const paths: string[] = []
+    parseSetValues(s.expression, { type: 'file', readFile: (p) => (paths.push(p), '') })
+    for (const p of paths) {
+      options.signal?.throwIfAborted()
+      const data = await fileFs.readFile(where(p)).catch((err: unknown) => {
+        if (isGitOpsError(err, 'CORE_FS_NOT_FOUND') || (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw err
+      })
+      if (data !== undefined) files.set(p, new TextDecoder().decode(data))
+    }
+  }
+  const readFile = (p: string): string => {
+    const text = files.get(p)
+    if (text === undefined) throw Object.assign(new Error('no such file or directory'), { code: 'ENOENT' })
+    return text
+  }
+  for (const type of setValueOrder) {
+    for (const s of set) if (s.type === type) values = parseSetValues(s.expression, { type, values, readFile })
+  }
+  return values
 }
 
 /** Helm's ChartFullPath: `parent/charts/child`. */
@@ -156,7 +203,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
       `an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
     )
   }
-  const user = options.values === undefined ? new Map<string, GoValue>() : plainToGo(options.values)
+  const user = plainToGo(await applySetValues(options))
   if (!(user instanceof Map)) fail({ code: 'HELM_VALUES_INVALID', path: root }, `${root}: values must be a mapping`)
   let values: GoMap
   try {

@@ -30,6 +30,13 @@ const cases: ChartCase[] = [
   // .helmignore: base-name and path rules, directories, the templates/.?* default, and a
   // subchart's own .helmignore left unread (only the top chart's applies, as in helm)
   { name: 'a chart with .helmignore', chart: 'ignored' },
+  // every copy of an aliased subchart has its own children, so paths and values follow the tree
+  {
+    name: 'nested subcharts under an alias',
+    chart: 'nested',
+    values: { mid: { leaf: { on: false } }, midA: { leaf: { v: 4 }, leafy: { deep: { v: 2 } } } },
+    helmArgs: ['--set', 'mid.leaf.on=false,midA.leaf.v=4,midA.leafy.deep.v=2'],
+  },
 ]
 
 describe.skipIf(helm === undefined)('charts through renderChart and helm template', () => {

@@ -24,6 +24,8 @@ export interface Dependency {
 export interface Chart {
   meta: ChartMetadata
   dependencyList: Dependency[]
+  /** Whether Chart.yaml has a `dependencies` list at all (helm processes none without one). */
+  readonly dependenciesDeclared: boolean
   values: GoMap
   readonly schema: string | undefined
   /** Template files by path inside the chart (`templates/x.yaml`). */
@@ -65,7 +67,7 @@ function strings(v: GoValue | undefined): string[] {
   return Array.isArray(v) ? v.map(scalarText).filter((x): x is string => x !== undefined) : []
 }
 
-function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[] } {
+function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[]; declared: boolean } {
   let v: GoValue
   try {
     v = parseYamlValue(text, path)
@@ -119,7 +121,7 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
     sources: list('sources'),
     annotations,
   }
-  return { meta, dependencies }
+  return { meta, dependencies, declared: Array.isArray(deps) }
 }
 
 function readValues(text: string, path: string): GoMap {
@@ -146,7 +148,7 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
   const at = (p: string): string => (where === '' ? p : `${where}/${p}`)
   const chartYaml = files.get('Chart.yaml')
   if (chartYaml === undefined) throw new LoadError(`${at('Chart.yaml')}: Chart.yaml file is missing`, at('Chart.yaml'))
-  const { meta, dependencies } = readMetadata(decoder.decode(chartYaml), at('Chart.yaml'))
+  const { meta, dependencies, declared } = readMetadata(decoder.decode(chartYaml), at('Chart.yaml'))
   const valuesBytes = files.get('values.yaml')
   const values = valuesBytes === undefined ? new Map<string, GoValue>() : readValues(decoder.decode(valuesBytes), at('values.yaml'))
   const schemaBytes = files.get('values.schema.json')
@@ -164,7 +166,7 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
       g.set(slash < 0 ? '' : rest.slice(slash + 1), data)
     } else if (!ownFiles.has(path)) other.set(path, decoder.decode(data))
   }
-  const chart: Chart = { meta, dependencyList: dependencies, values, schema: schemaBytes === undefined ? undefined : decoder.decode(schemaBytes), templates, files: other, subcharts: [], parent: undefined }
+  const chart: Chart = { meta, dependencyList: dependencies, dependenciesDeclared: declared, values, schema: schemaBytes === undefined ? undefined : decoder.decode(schemaBytes), templates, files: other, subcharts: [], parent: undefined }
   for (const [group, groupFiles] of [...sub].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (group.startsWith('_') || group.startsWith('.')) continue
     let child: Chart

@@ -1,4 +1,4 @@
-import { type FileSystem, isGitOpsError, nodeFs } from '@gitops-sdk/core'
+import { type Clock, type FileSystem, isGitOpsError, nodeFs } from '@gitops-sdk/core'
 import { type SetValue, parseSetValues, setValueOrder } from './parseSetValues.js'
 import { HelmError } from './errors.js'
 import { EngineError, type TemplateFile, renderTemplates } from './internal/engine.js'
@@ -39,6 +39,8 @@ export interface RenderChartOptions {
    * against the working directory (as helm reads them)
    */
   readonly setFileFs?: FileSystem | undefined
+  /** The time `now`, `date`, `ago` and the other date functions see. @defaultValue the system clock */
+  readonly clock?: Clock | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
@@ -235,7 +237,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   const top = (file: TemplateFile): GoValue => collected.data.get(file.name) ?? null
   let files: Map<string, string>
   try {
-    files = renderTemplates(templateFiles, top, { strict: options.strict })
+    files = renderTemplates(templateFiles, top, { strict: options.strict, clock: options.clock })
   } catch (err) {
     if (err instanceof EngineError) {
       throw new HelmError({

@@ -2,7 +2,10 @@
 // set in Helm's order, Sprig plus Helm's own functions (include, tpl, required, fail, toYaml, ...),
 // missingkey=zero, and "<no value>" removed from each rendered file.
 import { jsonString, marshalJson } from '@gitops-sdk/core/go'
-import { stringifyValue } from '@gitops-sdk/core'
+import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
+import { cryptoFuncs } from './funcs/sprigCrypto.js'
+import { dateFuncs } from './funcs/sprigDates.js'
+import { extraFuncs } from './funcs/sprigExtra.js'
 import { dataFuncs } from './funcs/sprigData.js'
 import { semverFuncs } from './funcs/sprigSemver.js'
 import { fn, stringFuncs } from './funcs/sprigStrings.js'
@@ -95,6 +98,8 @@ function fromJson(s: string): GoValue {
 export interface EngineOptions {
   /** Helm's --strict lint mode: missingkey=error. */
   readonly strict?: boolean | undefined
+  /** time.Now for `now`, `date`, `ago` and the other date functions. */
+  readonly clock?: Clock | undefined
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */
@@ -102,7 +107,7 @@ export interface EngineOptions {
  * Sprig (without env and expandenv) and Helm's own functions, bound to one execution environment
  * (include and tpl see its templates).
  */
-export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
+export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
   const own: [string, GoFunc][] = [
@@ -172,7 +177,8 @@ export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
       }
     })],
   ]
-  return [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
+  const base = [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
+  return [...base, ...extraFuncs(new Map(base)), ...dateFuncs(clock), ...cryptoFuncs()]
 }
 
 export function renderTemplates(
@@ -184,7 +190,7 @@ export function renderTemplates(
   const funcs = new Map<string, GoFunc>(builtinFuncs())
   const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
   const env: ExecEnv = { templates, funcs, missingKey }
-  for (const [name, f] of helmFuncs(env)) funcs.set(name, f)
+  for (const [name, f] of helmFuncs(env, options.clock)) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
   for (const name of helmTemplateOrder([...byName.keys()])) {
     const file = byName.get(name)

@@ -94,6 +94,21 @@ function fromJson(s: string): GoValue {
   }
 }
 
+/** A template set seen through another: own entries first, then the base's (tpl's view of the chart). */
+class Overlay<V> extends Map<string, V> {
+  constructor(private readonly base: ReadonlyMap<string, V>) {
+    super()
+  }
+
+  override get(key: string): V | undefined {
+    return super.has(key) ? super.get(key) : this.base.get(key)
+  }
+
+  override has(key: string): boolean {
+    return super.has(key) || this.base.has(key)
+  }
+}
+
 /** Options of {@link renderTemplates}. */
 export interface EngineOptions {
   /** Helm's --strict lint mode: missingkey=error. */
@@ -110,6 +125,8 @@ export interface EngineOptions {
 export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
+  // The same text always parses the same way against the same functions: parse each text once.
+  const tplCache = new Map<string, ParsedTemplate[]>()
   const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
@@ -159,14 +176,18 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
-      let parsed: ParsedTemplate[]
-      try {
-        parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
-      } catch (err) {
-        if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
-        throw err
+      let parsed = tplCache.get(text as string)
+      if (parsed === undefined) {
+        try {
+          parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
+        } catch (err) {
+          if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
+          throw err
+        }
+        if (tplCache.size < 10_000) tplCache.set(text as string, parsed)
       }
-      const local = new Map(templates)
+      // The chart's templates with this text's on top, without copying the chart's set per call.
+      const local = new Overlay(templates)
       for (const t of parsed) local.set(t.name, t)
       try {
         const out = execute({ templates: local, funcs, missingKey }, 'gotpl', vals)

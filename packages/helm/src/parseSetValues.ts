@@ -27,7 +27,9 @@ export type SetValueType = 'set' | 'string' | 'json' | 'file' | 'literal'
 
 /** One `--set`-style flag: its kind and its expression. */
 export interface SetValue {
+  /** The flag it came from. */
   readonly type: SetValueType
+  /** The expression, as written after the flag (`a.b=1,c[0]=x`). */
   readonly expression: string
 }
 
@@ -252,7 +254,9 @@ function mergeInto(dst: Table, src: Table): void {
  * `null`. The result has no prototype, so no key reaches `Object.prototype`.
  *
  * @experimental The renderer is new; its options may change in any minor.
- * @throws `HELM_VALUES_INVALID` with helm's message (`failed parsing --set data: key "a" has no value`).
+ * @throws `HELM_VALUES_INVALID` with helm's message (`failed parsing --set data: key "a" has no value`,
+ *   `failed parsing --set-file data: open x: no such file or directory`); a TypeError for `type:
+ *   'file'` without `readFile`.
  * @example
  * ```ts
  * let values = parseSetValues('image.tag=v2,replicas=3')

@@ -49,13 +49,21 @@ function u32(n: number): Buffer {
 }
 
 /** The Master Password algorithm as Sprig's derivePassword runs it. */
-function derivePassword(counter: number, type: string, who: { readonly password: string; readonly user: string; readonly site: string }): string {
-  const { password, user, site } = who
+/** scrypt keys by password and user, within one render (each costs 64 MiB and a fraction of a second). */
+type KeyCache = Map<string, Buffer>
+
+function derivePassword(counter: number, type: string, who: { readonly password: string; readonly user: string; readonly site: string; readonly keys: KeyCache }): string {
+  const { password, user, site, keys } = who
   const list = Object.hasOwn(templates, type) ? templates[type] : undefined
   if (list === undefined) return `cannot find password template ${type}`
   const userBytes = Buffer.from(user)
   const salt = Buffer.concat([Buffer.from(seed), u32(userBytes.length), userBytes])
-  const key = scryptSync(Buffer.from(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 })
+  const id = JSON.stringify([password, user])
+  let key = keys.get(id)
+  if (key === undefined) {
+    key = scryptSync(Buffer.from(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 })
+    if (keys.size < 64) keys.set(id, key)
+  }
   const siteBytes = Buffer.from(site)
   const seedBytes = createHmac('sha256', key).update(Buffer.concat([Buffer.from(seed), u32(siteBytes.length), siteBytes, u32(counter)])).digest()
   const template = list[(seedBytes[0] ?? 0) % list.length] ?? ''
@@ -116,6 +124,7 @@ function privateKey(type: string): string {
 
 /** Sprig's random and crypto functions. */
 export function cryptoFuncs(): [string, GoFunc][] {
+  const keys: KeyCache = new Map()
   return [
     ['randAlphaNum', goFunc('randAlphaNum', ['int'], (n) => randomFrom(alpha + digits, n ?? null))],
     ['randAlpha', goFunc('randAlpha', ['int'], (n) => randomFrom(alpha, n ?? null))],
@@ -141,7 +150,7 @@ export function cryptoFuncs(): [string, GoFunc][] {
     ['uuidv4', goFunc('uuidv4', [], () => randomUUID())],
     ['bcrypt', goFunc('bcrypt', [S], (p) => bcrypt(p as string))],
     ['htpasswd', goFunc('htpasswd', [S, S], (u, p) => ((u as string).includes(':') ? `invalid username: ${u as string}` : `${u as string}:${bcrypt(p as string)}`))],
-    ['derivePassword', goFunc('derivePassword', ['uint32', S, S, S, S], (...a) => derivePassword(Number(toInt64(a[0] ?? null)), a[1] as string, { password: a[2] as string, user: a[3] as string, site: a[4] as string }))],
+    ['derivePassword', goFunc('derivePassword', ['uint32', S, S, S, S], (...a) => derivePassword(Number(toInt64(a[0] ?? null)), a[1] as string, { password: a[2] as string, user: a[3] as string, site: a[4] as string, keys }))],
     ['genPrivateKey', goFunc('genPrivateKey', [S], (t) => privateKey(t as string))],
     ['encryptAES', goFunc('encryptAES', [S, S], (p, t) => encryptAES(p as string, t as string))],
     ['decryptAES', goFunc('decryptAES', [S, S], (p, c) => decryptAES(p as string, c as string))],

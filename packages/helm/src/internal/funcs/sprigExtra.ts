@@ -6,6 +6,7 @@ import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
+import { fromToml } from './fromToml.js'
 import { toToml } from './toml.js'
 
 const I = 'interface {}'
@@ -221,6 +222,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
       }
     })],
     ['toToml', goFunc('toToml', [I], (v) => toToml(v ?? null))],
+    ['fromToml', goFunc('fromToml', [S], (s) => fromToml(s as string))],
     ['urlParse', goFunc('urlParse', [S], (s) => urlParse(s as string))],
     ['urlJoin', goFunc('urlJoin', ['map[string]interface {}'], (d) => urlJoin(d as GoMap))],
   ]

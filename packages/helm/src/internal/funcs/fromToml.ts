@@ -143,7 +143,7 @@ class Reader {
         if (this.peek() !== '=') this.fail('expected = after a key')
         this.pos++
         this.skipSpace()
-        setPath(this, table, key, this.value(depth + 1))
+        setPath(this, { root: table, key }, this.value(depth + 1))
         this.skipSpace()
         if (this.peek() === '}') {
           this.pos++
@@ -171,7 +171,8 @@ class Reader {
   }
 }
 
-function setPath(r: Reader, root: GoMap, key: readonly string[], value: GoValue): void {
+function setPath(r: Reader, at: { readonly root: GoMap; readonly key: readonly string[] }, value: GoValue): void {
+  const { root, key } = at
   let cur = root
   for (const part of key.slice(0, -1)) {
     const next = cur.get(part)
@@ -187,7 +188,8 @@ function setPath(r: Reader, root: GoMap, key: readonly string[], value: GoValue)
   cur.set(last, value)
 }
 
-function tableAt(r: Reader, root: GoMap, key: readonly string[], array: boolean): GoMap {
+function tableAt(r: Reader, root: GoMap, header: { readonly key: readonly string[]; readonly array: boolean }): GoMap {
+  const { key, array } = header
   let cur = root
   key.forEach((part, i) => {
     const last = i === key.length - 1
@@ -223,13 +225,13 @@ export function fromToml(text: string): GoMap {
         const key = r.key()
         if (!text.startsWith(array ? ']]' : ']', r.pos)) r.fail('expected ] after a table name')
         r.pos += array ? 2 : 1
-        current = tableAt(r, root, key, array)
+        current = tableAt(r, root, { key, array })
       } else {
         const key = r.key()
         if (r.peek() !== '=') r.fail('expected = after a key')
         r.pos++
         r.skipSpace()
-        setPath(r, current, key, r.value(0))
+        setPath(r, { root: current, key }, r.value(0))
       }
       r.endOfLine()
     }

@@ -7,10 +7,34 @@ export interface ParseSetValuesOptions {
    * `bigint`), `'string'` keeps every value a string, `'json'` reads each value as JSON.
    * @defaultValue `'set'`
    */
-  readonly type?: 'set' | 'string' | 'json' | undefined
+  readonly type?: SetValueType | undefined
   /** Values the expression is applied to (not modified; a copy is returned). @defaultValue `{}` */
   readonly values?: Readonly<Record<string, unknown>> | undefined
+  /**
+   * Reads a `--set-file` value's file (its path as written); required with `type: 'file'`. Throw
+   * an error with `code: 'ENOENT'` for a missing file to get helm's message.
+   */
+  readonly readFile?: ((path: string) => string) | undefined
 }
+
+/**
+ * Which flag a `--set`-style expression came from: `'set'`, `'string'` (`--set-string`), `'json'`
+ * (`--set-json`), `'file'` (`--set-file`: each value a path whose file's text is the value) or
+ * `'literal'` (`--set-literal`: everything after the first `=` is one string, commas and
+ * backslashes included).
+ */
+export type SetValueType = 'set' | 'string' | 'json' | 'file' | 'literal'
+
+/** One `--set`-style flag: its kind and its expression. */
+export interface SetValue {
+  /** The flag it came from. */
+  readonly type: SetValueType
+  /** The expression, as written after the flag (`a.b=1,c[0]=x`). */
+  readonly expression: string
+}
+
+/** Helm's order of the kinds (pkg/cli/values MergeValues), whatever the order on the command line. */
+export const setValueOrder: readonly SetValueType[] = ['json', 'set', 'string', 'file', 'literal']
 
 type Table = Record<string, unknown>
 
@@ -42,8 +66,14 @@ class Parser {
   private pos = 0
   constructor(
     private readonly text: string,
-    private readonly type: 'set' | 'string' | 'json',
+    private readonly type: SetValueType,
+    private readonly readFile: (path: string) => string = () => '',
   ) {}
+
+  /** `--set-literal` reads keys without escapes or commas, and the whole rest as the value. */
+  private get literal(): boolean {
+    return this.type === 'literal'
+  }
 
   private read(): string | undefined {
     if (this.pos >= this.text.length) return undefined
@@ -60,7 +90,7 @@ class Parser {
       const r = this.read()
       if (r === undefined) return { value, last: undefined }
       if (stop.includes(r)) return { value, last: r }
-      if (r === '\\') {
+      if (r === '\\' && !this.literal) {
         const next = this.read()
         if (next === undefined) return { value, last: undefined }
         value += next
@@ -73,7 +103,7 @@ class Parser {
   }
 
   private typed(v: string): unknown {
-    if (this.type === 'string') return v
+    if (this.type === 'string' || this.type === 'literal') return v
     const lower = v.toLowerCase()
     if (lower === 'true') return true
     if (lower === 'false') return false
@@ -128,6 +158,12 @@ class Parser {
 
   private value(): unknown {
     if (this.type === 'json') return this.json()
+    if (this.literal) {
+      const rest = this.text.slice(this.pos)
+      this.pos = this.text.length
+      return rest
+    }
+    if (this.type === 'file') return this.readFile(this.until(',').value)
     if (this.pos >= this.text.length) return ''
     const list = this.valueList()
     if (list !== undefined) return list
@@ -135,7 +171,7 @@ class Parser {
   }
 
   private key(data: Table, level: number): void {
-    const { value: k, last } = this.until('=[,.')
+    const { value: k, last } = this.until(this.literal ? '=[.' : '=[,.')
     if (last === undefined) {
       if (k === '') return
       throw new SetError(`key ${JSON.stringify(k)} has no value`)
@@ -212,17 +248,20 @@ function mergeInto(dst: Table, src: Table): void {
 }
 
 /**
- * Applies one `--set`, `--set-string` or `--set-json` expression (`a.b=1,list[0].c=x`, `\.` and
+ * Applies one `--set`, `--set-string`, `--set-json`, `--set-file` or `--set-literal` expression (`a.b=1,list[0].c=x`, `\.` and
  * `\,` escaped) to values, as Helm's strvals parser does: `--set` types `true`/`false`/`null` and
  * integers (returned as `bigint`, Helm's int64), `{a,b}` is a list, indexes extend lists with
  * `null`. The result has no prototype, so no key reaches `Object.prototype`.
  *
  * @experimental The renderer is new; its options may change in any minor.
- * @throws `HELM_VALUES_INVALID` with helm's message (`failed parsing --set data: key "a" has no value`).
+ * @throws `HELM_VALUES_INVALID` with helm's message (`failed parsing --set data: key "a" has no value`,
+ *   `failed parsing --set-file data: open x: no such file or directory`); a TypeError for `type:
+ *   'file'` without `readFile`.
  * @example
  * ```ts
  * let values = parseSetValues('image.tag=v2,replicas=3')
  * values = parseSetValues('annotations.note=a\\,b', { type: 'string', values })
+ * values = parseSetValues('config=app.conf', { type: 'file', values, readFile: (p) => readFileSync(p, 'utf8') })
  * await renderChart('charts/web', { fs, values })
  * ```
  */
@@ -230,6 +269,16 @@ export function parseSetValues(expression: string, options: ParseSetValuesOption
   const type = options.type ?? 'set'
   const flag = type === 'set' ? '--set' : `--set-${type}`
   const out = copy(options.values ?? {}) as Table
+  const readFile = options.readFile
+  if (type === 'file' && readFile === undefined) throw new TypeError('parseSetValues: type "file" needs options.readFile')
+  const read = (path: string): string => {
+    try {
+      return (readFile ?? (() => ''))(path)
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
+      throw new SetError(missing ? `open ${path}: no such file or directory` : `open ${path}: ${(err as Error).message}`)
+    }
+  }
   try {
     const trimmed = expression.trim()
     if (type === 'json' && trimmed.startsWith('{')) {
@@ -243,7 +292,7 @@ export function parseSetValues(expression: string, options: ParseSetValuesOption
       mergeInto(out, copy(parsed) as Table)
       return out
     }
-    new Parser(expression, type).parse(out)
+    new Parser(expression, type, read).parse(out)
   } catch (err) {
     if (err instanceof SetError) {
       throw new HelmError({

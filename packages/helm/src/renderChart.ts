@@ -1,10 +1,12 @@
-import { type FileSystem, nodeFs } from '@gitops-sdk/core'
+import { type Clock, type FileSystem, isGitOpsError, nodeFs } from '@gitops-sdk/core'
+import { type SetValue, parseSetValues, setValueOrder } from './parseSetValues.js'
 import { HelmError } from './errors.js'
 import { EngineError, type TemplateFile, renderTemplates } from './internal/engine.js'
 import { ManifestError, printManifests, sortManifests } from './internal/manifests.js'
 import { chartValues } from './internal/chart/coalesce.js'
 import { missingDependencies, processEnabled, processImportValues } from './internal/chart/dependencies.js'
 import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
+import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
 import { type GoMap, type GoValue, int64, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
@@ -26,10 +28,25 @@ export interface RenderChartOptions {
    * `null` deletes a key; `bigint` is Go's int64, as `parseSetValues` returns integers).
    */
   readonly values?: Readonly<Record<string, unknown>> | undefined
+  /**
+   * `--set`, `--set-string`, `--set-json`, `--set-file` and `--set-literal` expressions applied over
+   * `values` in helm's order (json, set, string, file, literal; in the given order within a kind).
+   * @defaultValue []
+   */
+  readonly set?: readonly SetValue[] | undefined
+  /**
+   * Where `--set-file` paths are read. @defaultValue `nodeFs('/')`, relative paths resolved
+   * against the working directory (as helm reads them)
+   */
+  readonly setFileFs?: FileSystem | undefined
+  /** The time `now`, `date`, `ago` and the other date functions see. @defaultValue the system clock */
+  readonly clock?: Clock | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
   readonly includeCrds?: boolean | undefined
+  /** Skip the charts' `values.schema.json` checks, as `helm template --skip-schema-validation`. @defaultValue false */
+  readonly skipSchemaValidation?: boolean | undefined
   /** Cancels the render between files; the promise then rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
@@ -54,6 +71,41 @@ function plainToGo(v: unknown): GoValue {
     return m
   }
   return typeof v === 'bigint' ? int64(v) : null
+}
+
+/** `values` with the `set` expressions applied in helm's order, `--set-file` files read first. */
+async function applySetValues(options: RenderChartOptions): Promise<Readonly<Record<string, unknown>>> {
+  let values = options.values ?? {}
+  const set = options.set ?? []
+  if (set.length === 0) return values
+  const files = new Map<string, string>()
+  const fileFs = options.setFileFs ?? nodeFs('/')
+  const where = (p: string): string => {
+    if (options.setFileFs !== undefined) return p.replace(/^\/+/, '')
+    return (p.startsWith('/') ? p : `${process.cwd()}/${p}`).replace(/^\/+/, '')
+  }
+  for (const s of set) {
+    if (s.type !== 'file') continue
+    const paths: string[] = []
+    parseSetValues(s.expression, { type: 'file', readFile: (p) => (paths.push(p), '') })
+    for (const p of paths) {
+      options.signal?.throwIfAborted()
+      const data = await fileFs.readFile(where(p)).catch((err: unknown) => {
+        if (isGitOpsError(err, 'CORE_FS_NOT_FOUND') || (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw err
+      })
+      if (data !== undefined) files.set(p, new TextDecoder().decode(data))
+    }
+  }
+  const readFile = (p: string): string => {
+    const text = files.get(p)
+    if (text === undefined) throw Object.assign(new Error('no such file or directory'), { code: 'ENOENT' })
+    return text
+  }
+  for (const type of setValueOrder) {
+    for (const s of set) if (s.type === type) values = parseSetValues(s.expression, { type, values, readFile })
+  }
+  return values
 }
 
 /** Helm's ChartFullPath: `parent/charts/child`. */
@@ -113,12 +165,15 @@ function crdObjects(chart: Chart): { source: string; content: string }[] {
  * `condition`, aliased and importing values, globals, library charts, every file under
  * `templates/` (partials `_*` shared, not printed), `.Release`, `.Chart`, pinned `.Capabilities`,
  * `.Files`, `.Subcharts`, and the output sorted and printed with `# Source:` comments (`crds/`
- * first with `includeCrds`). Schema validation is not handled yet.
+ * first with `includeCrds`). The values are checked against every chart's `values.schema.json`
+ * first, as helm does (JSON Schema drafts 4 to 2020-12, helm's messages).
  *
  * @experimental The renderer is new; its options may change in any minor.
  * @throws `HELM_CHART_INVALID` when a Chart.yaml is missing or invalid, a `.tgz` is broken or the
  *   chart is a library, `HELM_DEPENDENCY_MISSING` when charts/ lacks a dependency,
- *   `HELM_VALUES_INVALID` for values that are not a YAML mapping, `HELM_TEMPLATE_PARSE` and
+ *   `HELM_VALUES_INVALID` for values that are not a YAML mapping or fail a chart's
+ *   `values.schema.json` (helm's message, every failing chart named), `HELM_CHART_INVALID` for a
+ *   schema file that is not JSON, has a bad pattern or a `$ref` outside the file, `HELM_TEMPLATE_PARSE` and
  *   `HELM_TEMPLATE_EXEC` with helm's message, `HELM_MANIFEST_INVALID` when a rendered document is
  *   not YAML.
  * @example
@@ -150,7 +205,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
       `an error occurred while checking for chart dependencies. You may need to run \`helm dependency build\` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: ${missing.join(', ')}`,
     )
   }
-  const user = options.values === undefined ? new Map<string, GoValue>() : plainToGo(options.values)
+  const user = plainToGo(await applySetValues(options))
   if (!(user instanceof Map)) fail({ code: 'HELM_VALUES_INVALID', path: root }, `${root}: values must be a mapping`)
   let values: GoMap
   try {
@@ -161,6 +216,16 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     fail({ code: 'HELM_VALUES_INVALID', path: root, cause: err }, (err as Error).message)
   }
   typedMap(values, 'common.Values')
+  if (options.skipSchemaValidation !== true) {
+    let violations: string | undefined
+    try {
+      violations = schemaViolations(loaded, values)
+    } catch (err) {
+      if (err instanceof SchemaFileError) fail({ code: 'HELM_CHART_INVALID', path: root, cause: err }, err.message)
+      throw err
+    }
+    if (violations !== undefined) fail({ code: 'HELM_VALUES_INVALID', path: root }, violations)
+  }
   const collected: Collected = {
     capabilities: capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? []),
     release: releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default'),
@@ -172,7 +237,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   const top = (file: TemplateFile): GoValue => collected.data.get(file.name) ?? null
   let files: Map<string, string>
   try {
-    files = renderTemplates(templateFiles, top, { strict: options.strict })
+    files = renderTemplates(templateFiles, top, { strict: options.strict, clock: options.clock })
   } catch (err) {
     if (err instanceof EngineError) {
       throw new HelmError({

@@ -58,6 +58,16 @@ describe('gitops template', () => {
     expect(c.out()).toBe(expected.text)
   })
 
+  it.skipIf(helm === undefined)('reads --set-file and --set-literal as helm does', async () => {
+    writeFileSync(join(root, 'note.txt'), 'from a file, with a comma')
+    const flags = ['--set-literal', 'lit=a,b\\c', '--set-file', `note=${join(root, 'note.txt')}`, '--set', 'lit=x,n=1']
+    const expected = helmTemplate([join(charts, 'echo'), ...flags])
+    expect(expected.ok).toBe(true)
+    const c = capture()
+    expect(await main(['template', join(charts, 'echo'), ...flags], c.io)).toBe(0)
+    expect(c.out()).toBe(expected.text)
+  })
+
   it.skipIf(helm === undefined)('fails as helm does on a bad --set', async () => {
     const expected = helmTemplate([join(charts, 'echo'), '--set', 'a.b'])
     const c = capture()

@@ -8,6 +8,9 @@ const flags = {
   set: { type: 'string', multiple: true },
   'set-string': { type: 'string', multiple: true },
   'set-json': { type: 'string', multiple: true },
+  'set-file': { type: 'string', multiple: true },
+  'set-literal': { type: 'string', multiple: true },
+  'skip-schema-validation': { type: 'boolean', default: false },
   namespace: { type: 'string', short: 'n' },
   'release-name': { type: 'string' },
   'kube-version': { type: 'string' },
@@ -20,7 +23,8 @@ export const templateCommand: Command = {
   summary: 'render a Helm chart as helm template does, without a helm binary',
   help: `gitops template: render the Helm chart in CHART (a directory) and print what
 \`helm template\` (Helm v4.1.4) prints, byte for byte: subcharts, dependencies, values files and
---set overrides with Helm's precedence (values files in order, then --set-json, --set, --set-string).
+--set overrides with Helm's precedence (values files in order, then --set-json, --set, --set-string,
+--set-file, --set-literal), checked against the charts' values.schema.json.
 
 Usage:
   gitops template CHART [--values F]... [--set K=V]... [--namespace N] [--release-name R]
@@ -31,6 +35,9 @@ Flags:
   --set K=V               a value (repeatable; a,b lists, x[0] indexes, \\. and \\, escapes; typed)
   --set-string K=V        a value kept a string
   --set-json K=JSON       a value read as JSON
+  --set-file K=PATH       a value read from a file (its text, as a string)
+  --set-literal K=V       a value taken literally (commas and backslashes included)
+  --skip-schema-validation  do not check values against values.schema.json
   -n, --namespace N       .Release.Namespace (default "default")
   --release-name R        .Release.Name (default "release-name")
   --kube-version V        .Capabilities.KubeVersion (default v1.20.0, as helm template)
@@ -49,10 +56,11 @@ Examples:
         code: positionals.length === 0 ? 'CLI_ARGUMENT_MISSING' : 'CLI_ARGUMENT_UNEXPECTED',
       })
     }
-    const [{ nodeFs }, helm, { readFile }, path] = await Promise.all([
+    const [{ nodeFs }, helm, { readFile }, { readFileSync }, path] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/helm'),
       import('node:fs/promises'),
+      import('node:fs'),
       import('node:path'),
     ])
     const cwd = io.cwd ?? process.cwd()
@@ -72,6 +80,9 @@ Examples:
     for (const e of stringListFlag(values, 'set-json')) chartValues = helm.parseSetValues(e, { type: 'json', values: chartValues })
     for (const e of stringListFlag(values, 'set')) chartValues = helm.parseSetValues(e, { type: 'set', values: chartValues })
     for (const e of stringListFlag(values, 'set-string')) chartValues = helm.parseSetValues(e, { type: 'string', values: chartValues })
+    const readSetFile = (p: string): string => readFileSync(path.resolve(cwd, p), 'utf8')
+    for (const e of stringListFlag(values, 'set-file')) chartValues = helm.parseSetValues(e, { type: 'file', values: chartValues, readFile: readSetFile })
+    for (const e of stringListFlag(values, 'set-literal')) chartValues = helm.parseSetValues(e, { type: 'literal', values: chartValues })
     // The chart's folder is read below its parent, so messages name it (`web/Chart.yaml: ...`).
     const chart = path.resolve(cwd, positionals[0] as string)
     const result = await helm.renderChart(path.basename(chart), {
@@ -81,6 +92,7 @@ Examples:
       kubeVersion: stringFlag(values, 'kube-version'),
       apiVersions: stringListFlag(values, 'api-versions'),
       includeCrds: booleanFlag(values, 'include-crds'),
+      skipSchemaValidation: booleanFlag(values, 'skip-schema-validation'),
       values: chartValues,
       signal,
     })

@@ -2,7 +2,10 @@
 // set in Helm's order, Sprig plus Helm's own functions (include, tpl, required, fail, toYaml, ...),
 // missingkey=zero, and "<no value>" removed from each rendered file.
 import { jsonString, marshalJson } from '@gitops-sdk/core/go'
-import { stringifyValue } from '@gitops-sdk/core'
+import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
+import { cryptoFuncs } from './funcs/sprigCrypto.js'
+import { dateFuncs } from './funcs/sprigDates.js'
+import { extraFuncs } from './funcs/sprigExtra.js'
 import { dataFuncs } from './funcs/sprigData.js'
 import { semverFuncs } from './funcs/sprigSemver.js'
 import { fn, stringFuncs } from './funcs/sprigStrings.js'
@@ -91,10 +94,27 @@ function fromJson(s: string): GoValue {
   }
 }
 
+/** A template set seen through another: own entries first, then the base's (tpl's view of the chart). */
+class Overlay<V> extends Map<string, V> {
+  constructor(private readonly base: ReadonlyMap<string, V>) {
+    super()
+  }
+
+  override get(key: string): V | undefined {
+    return super.has(key) ? super.get(key) : this.base.get(key)
+  }
+
+  override has(key: string): boolean {
+    return super.has(key) || this.base.has(key)
+  }
+}
+
 /** Options of {@link renderTemplates}. */
 export interface EngineOptions {
   /** Helm's --strict lint mode: missingkey=error. */
   readonly strict?: boolean | undefined
+  /** time.Now for `now`, `date`, `ago` and the other date functions. */
+  readonly clock?: Clock | undefined
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */
@@ -102,9 +122,11 @@ export interface EngineOptions {
  * Sprig (without env and expandenv) and Helm's own functions, bound to one execution environment
  * (include and tpl see its templates).
  */
-export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
+export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
+  // The same text always parses the same way against the same functions: parse each text once.
+  const tplCache = new Map<string, ParsedTemplate[]>()
   const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
@@ -154,14 +176,18 @@ export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
-      let parsed: ParsedTemplate[]
-      try {
-        parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
-      } catch (err) {
-        if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
-        throw err
+      let parsed = tplCache.get(text as string)
+      if (parsed === undefined) {
+        try {
+          parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
+        } catch (err) {
+          if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
+          throw err
+        }
+        if (tplCache.size < 10_000) tplCache.set(text as string, parsed)
       }
-      const local = new Map(templates)
+      // The chart's templates with this text's on top, without copying the chart's set per call.
+      const local = new Overlay(templates)
       for (const t of parsed) local.set(t.name, t)
       try {
         const out = execute({ templates: local, funcs, missingKey }, 'gotpl', vals)
@@ -172,7 +198,8 @@ export function helmFuncs(env: ExecEnv): [string, GoFunc][] {
       }
     })],
   ]
-  return [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
+  const base = [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
+  return [...base, ...extraFuncs(new Map(base)), ...dateFuncs(clock), ...cryptoFuncs()]
 }
 
 export function renderTemplates(
@@ -184,7 +211,7 @@ export function renderTemplates(
   const funcs = new Map<string, GoFunc>(builtinFuncs())
   const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
   const env: ExecEnv = { templates, funcs, missingKey }
-  for (const [name, f] of helmFuncs(env)) funcs.set(name, f)
+  for (const [name, f] of helmFuncs(env, options.clock)) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
   for (const name of helmTemplateOrder([...byName.keys()])) {
     const file = byName.get(name)

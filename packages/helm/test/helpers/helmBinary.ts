@@ -117,6 +117,8 @@ export function helmTemplate(chartDir: string, options: HelmTemplateOptions = {}
     HELM_CACHE_HOME: join(cacheDir, 'home', 'cache'),
     HELM_CONFIG_HOME: join(cacheDir, 'home', 'config'),
     HELM_DATA_HOME: join(cacheDir, 'home', 'data'),
+    // date and dateInZone "Local" is UTC on the SDK's side
+    TZ: 'UTC',
   }
   return new Promise((resolve) => {
     execFile(helm, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {

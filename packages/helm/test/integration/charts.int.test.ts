@@ -27,6 +27,16 @@ const cases: ChartCase[] = [
     values: { tags: { extra: false }, sub2: { replicas: null, kept: 'user' }, global: { env: 'stage', extra: [1, 2] }, imported: null },
     helmArgs: ['--set-json', 'tags={"extra":false}', '--set', 'sub2.replicas=null,sub2.kept=user', '--set-json', 'global={"env":"stage","extra":[1,2]}', '--set', 'imported=null'],
   },
+  // .helmignore: base-name and path rules, directories, the templates/.?* default, and a
+  // subchart's own .helmignore left unread (only the top chart's applies, as in helm)
+  { name: 'a chart with .helmignore', chart: 'ignored' },
+  // every copy of an aliased subchart has its own children, so paths and values follow the tree
+  {
+    name: 'nested subcharts under an alias',
+    chart: 'nested',
+    values: { mid: { leaf: { on: false } }, midA: { leaf: { v: 4 }, leafy: { deep: { v: 2 } } } },
+    helmArgs: ['--set', 'mid.leaf.on=false,midA.leaf.v=4,midA.leafy.deep.v=2'],
+  },
 ]
 
 describe.skipIf(helm === undefined)('charts through renderChart and helm template', () => {

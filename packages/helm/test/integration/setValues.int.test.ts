@@ -1,5 +1,7 @@
 // --set, --set-string and --set-json through parseSetValues and renderChart, against helm template
 // given the same flags (helm applies --set-json, then --set, then --set-string).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isGitOpsError, nodeFs } from '@gitops-sdk/core'
@@ -40,6 +42,29 @@ describe.skipIf(helm === undefined)('--set flags through parseSetValues and helm
       ['set', 'grid[1][2]=g'],
     ])
     expect(r.sdk).toBe(r.helm)
+  })
+
+  it('reads --set-file files and takes --set-literal values whole, after the other kinds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'helm-set-file-'))
+    try {
+      await writeFile(join(dir, 'conf.txt'), 'key: "v", x\\y')
+      await writeFile(join(dir, 'other.txt'), '007')
+      const flags: readonly (readonly [string, string])[] = [
+        ['--set-literal', 'lit=a,b\\c=d.e'],
+        ['--set-file', `conf=${join(dir, 'conf.txt')},nested.n=${join(dir, 'other.txt')}`],
+        ['--set', 'lit=overridden,conf=overridden,nested.m=1'],
+        ['--set-literal', 'list[1].deep=x,y'],
+      ]
+      const h = await helmTemplate(join(charts, 'echo'), { extraArgs: flags.flat() })
+      expect(h.stderr).toBe('')
+      const set = flags.map(([flag, expression]) => ({ type: flag === '--set' ? ('set' as const) : flag === '--set-file' ? ('file' as const) : ('literal' as const), expression }))
+      const sdk = await renderChart('echo', { fs: nodeFs(charts), kubeVersion: KUBE_VERSION, apiVersions: API_VERSIONS, set })
+      expect(sdk.text).toBe(h.stdout)
+      const missing = await renderChart('echo', { fs: nodeFs(charts), set: [{ type: 'file', expression: 'a=/nonexistent/x' }] }).catch((err: unknown) => err)
+      expect(missing).toMatchObject({ code: 'HELM_VALUES_INVALID', message: 'failed parsing --set-file data: open /nonexistent/x: no such file or directory' })
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('rejects a key without a value with helm message', async () => {

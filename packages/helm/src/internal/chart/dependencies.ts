@@ -47,10 +47,22 @@ export function missingDependencies(chart: Chart): string[] {
   return chart.dependencyList.filter((d) => !present.has(d.name)).map((d) => d.name)
 }
 
+/**
+ * Helm's getAliasDependency: a copy of the first subchart a dependency names (aliased or not),
+ * with its own metadata and shallow copies of its own subcharts pointing at the copy, so a chart
+ * used twice (under an alias) has distinct children with distinct paths.
+ */
 function aliasCopy(charts: readonly Chart[], dep: Dependency): Chart | undefined {
   for (const c of charts) {
     if (c.meta.name !== dep.name || !isCompatibleRange(dep.version, c.meta.version)) continue
-    return { ...c, meta: { ...c.meta, name: dep.alias === '' ? c.meta.name : dep.alias } }
+    const out: Chart = {
+      ...c,
+      meta: { ...c.meta, name: dep.alias === '' ? c.meta.name : dep.alias },
+      dependencyList: c.dependencyList.map((d) => ({ ...d })),
+      subcharts: [],
+    }
+    out.subcharts = c.subcharts.map((child) => ({ ...child, parent: out }))
+    return out
   }
   return undefined
 }
@@ -83,27 +95,33 @@ function processConditions(deps: readonly Dependency[], values: GoMap, path: str
   }
 }
 
-/** Helm's processDependencyEnabled: resolves aliases and drops disabled subcharts, recursively. */
+/**
+ * Helm's processDependencyEnabled: resolves aliases and drops disabled subcharts, recursively. A
+ * chart whose Chart.yaml has no `dependencies` is left as it is, its subcharts unprocessed, as in
+ * helm; subcharts Chart.yaml does not list are kept as they are (shared between copies, so the
+ * last parent to claim one names its path, as in helm).
+ */
 export function processEnabled(chart: Chart, values: GoMap, path: string): void {
-  const deps = chart.dependencyList.map((d) => ({ ...d }))
+  if (!chart.dependenciesDeclared) return
+  const deps = chart.dependencyList
   const kept: Chart[] = chart.subcharts.filter((c) => !deps.some((d) => d.name === c.meta.name && isCompatibleRange(d.version, c.meta.version)))
   for (const d of deps) {
     const copy = aliasCopy(chart.subcharts, d)
     if (copy !== undefined) kept.push(copy)
     if (d.alias !== '') d.name = d.alias
   }
+  for (const sub of kept) sub.parent = chart
   chart.subcharts = kept
   for (const d of deps) d.enabled = true
   const cvals = chartValues(chart, values)
   processTags(deps, cvals)
   processConditions(deps, cvals, path)
   const removed = new Set(deps.filter((d) => !d.enabled).map((d) => d.name))
-  chart.subcharts = chart.subcharts.filter((c) => !removed.has(c.meta.name))
+  const enabled = chart.subcharts.filter((c) => !removed.has(c.meta.name))
   chart.dependencyList = deps.filter((d) => !removed.has(d.name))
-  for (const sub of chart.subcharts) {
-    sub.parent = chart
-    processEnabled(sub, cvals, `${path}${sub.meta.name}.`)
-  }
+  for (const sub of enabled) processEnabled(sub, cvals, `${path}${sub.meta.name}.`)
+  for (const sub of enabled) sub.parent = chart
+  chart.subcharts = enabled
 }
 
 function pathToMap(path: string, data: GoMap): GoMap {

@@ -7,6 +7,7 @@ import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
 import { YamlValuesError, parseYamlValue } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
+import { IgnoreRuleError, isIgnored, parseHelmignore } from './helmignore.js'
 
 /** One entry of Chart.yaml's `dependencies`. */
 export interface Dependency {
@@ -23,6 +24,8 @@ export interface Dependency {
 export interface Chart {
   meta: ChartMetadata
   dependencyList: Dependency[]
+  /** Whether Chart.yaml has a `dependencies` list at all (helm processes none without one). */
+  readonly dependenciesDeclared: boolean
   values: GoMap
   readonly schema: string | undefined
   /** Template files by path inside the chart (`templates/x.yaml`). */
@@ -64,7 +67,7 @@ function strings(v: GoValue | undefined): string[] {
   return Array.isArray(v) ? v.map(scalarText).filter((x): x is string => x !== undefined) : []
 }
 
-function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[] } {
+function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[]; declared: boolean } {
   let v: GoValue
   try {
     v = parseYamlValue(text, path)
@@ -118,7 +121,7 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
     sources: list('sources'),
     annotations,
   }
-  return { meta, dependencies }
+  return { meta, dependencies, declared: Array.isArray(deps) }
 }
 
 function readValues(text: string, path: string): GoMap {
@@ -145,7 +148,7 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
   const at = (p: string): string => (where === '' ? p : `${where}/${p}`)
   const chartYaml = files.get('Chart.yaml')
   if (chartYaml === undefined) throw new LoadError(`${at('Chart.yaml')}: Chart.yaml file is missing`, at('Chart.yaml'))
-  const { meta, dependencies } = readMetadata(decoder.decode(chartYaml), at('Chart.yaml'))
+  const { meta, dependencies, declared } = readMetadata(decoder.decode(chartYaml), at('Chart.yaml'))
   const valuesBytes = files.get('values.yaml')
   const values = valuesBytes === undefined ? new Map<string, GoValue>() : readValues(decoder.decode(valuesBytes), at('values.yaml'))
   const schemaBytes = files.get('values.schema.json')
@@ -163,7 +166,7 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
       g.set(slash < 0 ? '' : rest.slice(slash + 1), data)
     } else if (!ownFiles.has(path)) other.set(path, decoder.decode(data))
   }
-  const chart: Chart = { meta, dependencyList: dependencies, values, schema: schemaBytes === undefined ? undefined : decoder.decode(schemaBytes), templates, files: other, subcharts: [], parent: undefined }
+  const chart: Chart = { meta, dependencyList: dependencies, dependenciesDeclared: declared, values, schema: schemaBytes === undefined ? undefined : decoder.decode(schemaBytes), templates, files: other, subcharts: [], parent: undefined }
   for (const [group, groupFiles] of [...sub].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (group.startsWith('_') || group.startsWith('.')) continue
     let child: Chart
@@ -201,22 +204,37 @@ export function chartFromArchive(data: Uint8Array, where: string, depth = 0): Ch
   return chartFromFiles(files, where, depth)
 }
 
-/** Reads every file of a chart directory (Helm's LoadDir) and builds the chart. */
+/**
+ * Reads every file of a chart directory (Helm's LoadDir) that its `.helmignore` keeps, and builds
+ * the chart. As helm does, only the top chart's `.helmignore` applies: it covers the files of the
+ * subchart directories in charts/ too, whose own `.helmignore` files are plain files.
+ */
 export async function loadChartDir(fs: FileSystem, root: string, signal: AbortSignal | undefined): Promise<Chart> {
   const files = new Map<string, Uint8Array>()
+  const at = (p: string): string => (root === '' ? p : `${root}/${p}`)
+  const ignoreFile = at('.helmignore')
+  let rules
+  try {
+    rules = parseHelmignore((await fs.stat(ignoreFile))?.type === 'file' ? decoder.decode(await fs.readFile(ignoreFile)) : undefined)
+  } catch (err) {
+    if (err instanceof IgnoreRuleError) throw new LoadError(`${ignoreFile}: ${err.message}`, ignoreFile)
+    throw err
+  }
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted()
     const entries = [...(await fs.readdir(dir))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const e of entries) {
       const p = dir === '' ? e.name : `${dir}/${e.name}`
       const r = rel === '' ? e.name : `${rel}/${e.name}`
-      if (e.type === 'directory') await walk(p, r)
-      else if (e.type === 'file') files.set(r, await fs.readFile(p))
+      if (e.type === 'directory') {
+        if (!isIgnored(rules, r, true)) await walk(p, r)
+      } else if (e.type === 'file' && !isIgnored(rules, r, false)) files.set(r, await fs.readFile(p))
     }
   }
-  const chartYaml = root === '' ? 'Chart.yaml' : `${root}/Chart.yaml`
+  const chartYaml = at('Chart.yaml')
   const stat = await fs.stat(chartYaml)
   if (stat?.type !== 'file') throw new LoadError(`${chartYaml}: cannot read the chart's Chart.yaml`, chartYaml)
   await walk(root, '')
+  if (!files.has('Chart.yaml')) throw new LoadError(`${chartYaml}: Chart.yaml file is missing (its .helmignore leaves it out)`, chartYaml)
   return chartFromFiles(files, root)
 }

@@ -135,7 +135,7 @@ function wrap(width: number, s: string, newline = '\n'): string {
 }
 
 /** Go regexp syntax to JavaScript's (named groups and flags differ; the common subset passes). */
-function goRegex(pattern: string, flags = ''): RegExp {
+export function goRegex(pattern: string, flags = ''): RegExp {
   let p = pattern.replace(/\(\?P</g, '(?<')
   let f = `${flags}u`
   const inline = /^\(\?([imsU]+)\)/.exec(p)

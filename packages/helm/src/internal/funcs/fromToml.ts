@@ -1,0 +1,242 @@
+// Helm 4's fromToml: a TOML document read into a map (BurntSushi/toml's Unmarshal into
+// map[string]interface{}: integers int64, floats float64), the error's text under "Error" when it
+// does not parse. Dates and times are not read here (they end in an "Error" naming the line).
+import { GoInt, type GoMap, type GoValue } from '../template/values.js'
+
+class TomlParseError extends Error {}
+
+class Reader {
+  pos = 0
+  line = 1
+  constructor(readonly text: string) {}
+
+  fail(msg: string): never {
+    throw new TomlParseError(`toml: line ${this.line}: ${msg}`)
+  }
+
+  peek(n = 0): string {
+    return this.text[this.pos + n] ?? ''
+  }
+
+  skipSpace(): void {
+    while (this.peek() === ' ' || this.peek() === '\t') this.pos++
+  }
+
+  skipComment(): void {
+    if (this.peek() === '#') while (this.pos < this.text.length && this.peek() !== '\n') this.pos++
+  }
+
+  /** Blanks, newlines and comments (inside arrays). */
+  skipAll(): void {
+    for (;;) {
+      this.skipSpace()
+      this.skipComment()
+      if (this.peek() === '\n' || (this.peek() === '\r' && this.peek(1) === '\n')) {
+        this.pos += this.peek() === '\r' ? 2 : 1
+        this.line++
+      } else return
+    }
+  }
+
+  endOfLine(): void {
+    this.skipSpace()
+    this.skipComment()
+    if (this.pos >= this.text.length) return
+    if (this.peek() === '\r') this.pos++
+    if (this.peek() !== '\n') this.fail(`expected a newline, found ${JSON.stringify(this.peek())}`)
+    this.pos++
+    this.line++
+  }
+
+  key(): string[] {
+    const parts: string[] = []
+    for (;;) {
+      this.skipSpace()
+      const c = this.peek()
+      if (c === '"' || c === "'") parts.push(this.string())
+      else {
+        const m = /^[A-Za-z0-9_-]+/.exec(this.text.slice(this.pos))
+        if (m === null) this.fail(`invalid key ${JSON.stringify(c)}`)
+        parts.push(m[0])
+        this.pos += m[0].length
+      }
+      this.skipSpace()
+      if (this.peek() !== '.') return parts
+      this.pos++
+    }
+  }
+
+  string(): string {
+    const q = this.peek()
+    const multi = this.text.startsWith(q.repeat(3), this.pos)
+    this.pos += multi ? 3 : 1
+    if (multi && this.peek() === '\n') {
+      this.pos++
+      this.line++
+    }
+    let out = ''
+    for (;;) {
+      if (this.pos >= this.text.length) this.fail('unterminated string')
+      if (multi ? this.text.startsWith(q.repeat(3), this.pos) : this.peek() === q) {
+        this.pos += multi ? 3 : 1
+        return out
+      }
+      const c = this.peek()
+      if (c === '\n') {
+        if (!multi) this.fail('strings cannot contain newlines')
+        this.line++
+      }
+      if (c === '\\' && q === '"') {
+        const e = this.peek(1)
+        this.pos += 2
+        const simple: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', '"': '"', '\\': '\\' }
+        if (Object.hasOwn(simple, e)) out += simple[e] ?? ''
+        else if (e === 'u' || e === 'U') {
+          const len = e === 'u' ? 4 : 8
+          const hex = this.text.slice(this.pos, this.pos + len)
+          if (!/^[0-9A-Fa-f]+$/.test(hex) || hex.length !== len) this.fail(`invalid escape \\${e}${hex}`)
+          out += String.fromCodePoint(parseInt(hex, 16))
+          this.pos += len
+        } else if (multi && /[ \t\r\n]/.test(e)) {
+          this.pos--
+          while (/[ \t\r\n]/.test(this.peek())) {
+            if (this.peek() === '\n') this.line++
+            this.pos++
+          }
+        } else this.fail(`invalid escape character ${JSON.stringify(e)}`)
+        continue
+      }
+      out += c
+      this.pos++
+    }
+  }
+
+  value(depth: number): GoValue {
+    if (depth > 100) this.fail('nested too deep')
+    const c = this.peek()
+    if (c === '"' || c === "'") return this.string()
+    if (c === '[') {
+      this.pos++
+      const list: GoValue[] = []
+      for (;;) {
+        this.skipAll()
+        if (this.peek() === ']') {
+          this.pos++
+          return list
+        }
+        list.push(this.value(depth + 1))
+        this.skipAll()
+        if (this.peek() === ',') this.pos++
+        else if (this.peek() !== ']') this.fail('expected a comma or ] in an array')
+      }
+    }
+    if (c === '{') {
+      this.pos++
+      const table: GoMap = new Map()
+      this.skipSpace()
+      if (this.peek() === '}') {
+        this.pos++
+        return table
+      }
+      for (;;) {
+        const key = this.key()
+        if (this.peek() !== '=') this.fail('expected = after a key')
+        this.pos++
+        this.skipSpace()
+        setPath(this, { root: table, key }, this.value(depth + 1))
+        this.skipSpace()
+        if (this.peek() === '}') {
+          this.pos++
+          return table
+        }
+        if (this.peek() !== ',') this.fail('expected a comma or } in an inline table')
+        this.pos++
+      }
+    }
+    const m = /^[^\s,\]}#]+/.exec(this.text.slice(this.pos))
+    const word = m?.[0] ?? ''
+    this.pos += word.length
+    if (word === 'true') return true
+    if (word === 'false') return false
+    if (/^[+-]?(inf|nan)$/.test(word)) return word.endsWith('nan') ? NaN : word.startsWith('-') ? -Infinity : Infinity
+    const digits = word.replaceAll('_', '')
+    if (/^[+-]?(0|[1-9]\d*)$/.test(digits) || /^0x[0-9A-Fa-f]+$|^0o[0-7]+$|^0b[01]+$/.test(digits)) {
+      const n = BigInt(digits.startsWith('+') ? digits.slice(1) : digits)
+      if (n < -(2n ** 63n) || n >= 2n ** 63n) this.fail(`integer ${word} out of range`)
+      return new GoInt(n, 'int64')
+    }
+    if (/^[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(digits) && /[.eE]/.test(digits)) return Number(digits)
+    if (/^\d{4}-\d\d-\d\d|^\d\d:\d\d/.test(word)) this.fail('dates and times are not read here')
+    return this.fail(`invalid value ${JSON.stringify(word)}`)
+  }
+}
+
+function setPath(r: Reader, at: { readonly root: GoMap; readonly key: readonly string[] }, value: GoValue): void {
+  const { root, key } = at
+  let cur = root
+  for (const part of key.slice(0, -1)) {
+    const next = cur.get(part)
+    if (next === undefined) {
+      const m: GoMap = new Map()
+      cur.set(part, m)
+      cur = m
+    } else if (next instanceof Map) cur = next
+    else r.fail(`key ${JSON.stringify(part)} is not a table`)
+  }
+  const last = key[key.length - 1] ?? ''
+  if (cur.has(last)) r.fail(`key ${JSON.stringify(key.join('.'))} is already defined`)
+  cur.set(last, value)
+}
+
+function tableAt(r: Reader, root: GoMap, header: { readonly key: readonly string[]; readonly array: boolean }): GoMap {
+  const { key, array } = header
+  let cur = root
+  key.forEach((part, i) => {
+    const last = i === key.length - 1
+    let next = cur.get(part)
+    if (last && array) {
+      if (next === undefined) cur.set(part, (next = []))
+      if (!Array.isArray(next)) r.fail(`key ${JSON.stringify(key.join('.'))} is not an array of tables`)
+      const t: GoMap = new Map()
+      next.push(t)
+      cur = t
+      return
+    }
+    if (next === undefined) cur.set(part, (next = new Map()))
+    if (Array.isArray(next)) next = next[next.length - 1]
+    if (!(next instanceof Map)) r.fail(`key ${JSON.stringify(part)} is not a table`)
+    cur = next
+  })
+  return cur
+}
+
+/** Helm's fromToml: the document as a map, or a map holding the error's text under "Error". */
+export function fromToml(text: string): GoMap {
+  const root: GoMap = new Map()
+  const r = new Reader(text)
+  try {
+    let current = root
+    for (;;) {
+      r.skipAll()
+      if (r.pos >= text.length) return root
+      if (r.peek() === '[') {
+        const array = r.peek(1) === '['
+        r.pos += array ? 2 : 1
+        const key = r.key()
+        if (!text.startsWith(array ? ']]' : ']', r.pos)) r.fail('expected ] after a table name')
+        r.pos += array ? 2 : 1
+        current = tableAt(r, root, { key, array })
+      } else {
+        const key = r.key()
+        if (r.peek() !== '=') r.fail('expected = after a key')
+        r.pos++
+        r.skipSpace()
+        setPath(r, { root: current, key }, r.value(0))
+      }
+      r.endOfLine()
+    }
+  } catch (err) {
+    if (err instanceof TomlParseError) return new Map([['Error', err.message]])
+    throw err
+  }
+}

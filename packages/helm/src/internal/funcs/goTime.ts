@@ -1,0 +1,272 @@
+// Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
+// formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
+// resolved through Intl (UTC when unknown, as Sprig falls back).
+import { GoInt, GoStruct, type GoFunc, type GoValue, type ParamType, goFunc } from '../template/values.js'
+
+/** An instant with nanoseconds, and the zone it is shown in. */
+export interface TimeValue {
+  /** Milliseconds since the Unix epoch. */
+  readonly ms: number
+  /** Nanoseconds within the millisecond (0 to 999999). */
+  readonly ns: number
+  readonly zone: string
+}
+
+interface Civil {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+  weekday: number
+  yday: number
+  offset: number
+  abbr: string
+}
+
+const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const days = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+/** Date.UTC without its 0-99 → 1900s rule (Go's year 1 is year 1). */
+export function utc(date: readonly [number, number, number], time: readonly [number, number, number] = [0, 0, 0]): number {
+  const d = new Date(0)
+  d.setUTCFullYear(date[0], date[1] - 1, date[2])
+  d.setUTCHours(time[0], time[1], time[2], 0)
+  return d.getTime()
+}
+
+const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
+
+/** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
+function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
+  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
+  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+  const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
+  const offset = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60)
+  const short = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? ''
+  // Go prints tzdata's abbreviation; where Intl has none (GMT+1), tzdata has the numeric form.
+  const abbr = /^GMT[+-]/.test(short) ? `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600))}${offset % 3600 === 0 ? '' : pad((Math.abs(offset) % 3600) / 60)}` : short
+  return { offset, abbr }
+}
+
+/** Whether Intl knows a zone name (Go's LoadLocation succeeding). */
+export function knownZone(zone: string): boolean {
+  if (zone === 'UTC' || zone === '') return true
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function civil(t: TimeValue): Civil {
+  const { offset, abbr } = zoneAt(t.zone, t.ms)
+  const d = new Date(t.ms + offset * 1000)
+  const start = utc([d.getUTCFullYear(), 1, 1])
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
+    weekday: d.getUTCDay(), yday: Math.floor((d.getTime() - start) / 86_400_000) + 1, offset, abbr,
+  }
+}
+
+/** Nanoseconds within the second. */
+function nanos(t: TimeValue): number {
+  return (((t.ms % 1000) + 1000) % 1000) * 1_000_000 + t.ns
+}
+
+const stdChunk = /^(January|Jan|Monday|Mon|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z07:00:00|Z07:00|Z0700|Z070000|Z07|-07:00:00|-07:00|-0700|-070000|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
+
+function zoneText(offset: number, kind: string): string {
+  if (kind.startsWith('Z') && offset === 0) return 'Z'
+  const sign = offset < 0 ? '-' : '+'
+  const abs = Math.abs(offset)
+  const h = pad(Math.floor(abs / 3600))
+  const m = pad(Math.floor((abs % 3600) / 60))
+  const s = pad(abs % 60)
+  const body = kind.replace(/^[Z-]/, '')
+  if (body === '07') return `${sign}${h}`
+  if (body === '0700') return `${sign}${h}${m}`
+  if (body === '070000') return `${sign}${h}${m}${s}`
+  if (body === '07:00') return `${sign}${h}:${m}`
+  return `${sign}${h}:${m}:${s}`
+}
+
+/** Go's t.Format(layout). */
+export function formatTime(t: TimeValue, layout: string): string {
+  const c = civil(t)
+  let out = ''
+  let rest = layout
+  while (rest !== '') {
+    const m = stdChunk.exec(rest)
+    if (m === null) {
+      out += rest[0] ?? ''
+      rest = rest.slice(1)
+      continue
+    }
+    const tok = m[0]
+    rest = rest.slice(tok.length)
+    const h12 = c.hour % 12 === 0 ? 12 : c.hour % 12
+    switch (tok) {
+      case 'January': out += months[c.month - 1] ?? ''; break
+      case 'Jan': out += (months[c.month - 1] ?? '').slice(0, 3); break
+      case 'Monday': out += days[c.weekday] ?? ''; break
+      case 'Mon': out += (days[c.weekday] ?? '').slice(0, 3); break
+      case 'MST': out += c.abbr; break
+      case '2006': out += pad(c.year, 4); break
+      case '06': out += pad(c.year % 100); break
+      case '01': out += pad(c.month); break
+      case '1': out += String(c.month); break
+      case '02': out += pad(c.day); break
+      case '2': out += String(c.day); break
+      case '_2': out += String(c.day).padStart(2, ' '); break
+      case '__2': out += String(c.yday).padStart(3, ' '); break
+      case '002': out += pad(c.yday, 3); break
+      case '15': out += pad(c.hour); break
+      case '03': out += pad(h12); break
+      case '3': out += String(h12); break
+      case '04': out += pad(c.minute); break
+      case '4': out += String(c.minute); break
+      case '05': out += pad(c.second); break
+      case '5': out += String(c.second); break
+      case 'PM': out += c.hour >= 12 ? 'PM' : 'AM'; break
+      case 'pm': out += c.hour >= 12 ? 'pm' : 'am'; break
+      default:
+        if (/^[.,]/.test(tok)) {
+          const digits = String(nanos(t)).padStart(9, '0').slice(0, tok.length - 1)
+          if (tok[1] === '0') out += `${tok[0] ?? '.'}${digits}`
+          else {
+            const trimmed = digits.replace(/0+$/, '')
+            if (trimmed !== '') out += `${tok[0] ?? '.'}${trimmed}`
+          }
+        } else out += zoneText(c.offset, tok)
+    }
+  }
+  return out
+}
+
+/** Go's t.String(): `2006-01-02 15:04:05.999999999 -0700 MST`. */
+export function timeString(t: TimeValue): string {
+  return formatTime(t, '2006-01-02 15:04:05.999999999 -0700 MST')
+}
+
+/**
+ * Go's time.ParseInLocation for the common layouts (numeric fields, month and day names, AM/PM,
+ * fractions, numeric zones and Z); undefined when the text does not match.
+ */
+export function parseTime(layout: string, text: string, zone: string): TimeValue | undefined {
+  let re = '^'
+  const fields: string[] = []
+  let rest = layout
+  while (rest !== '') {
+    const m = stdChunk.exec(rest)
+    if (m === null) {
+      re += (rest[0] ?? '').replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+      rest = rest.slice(1)
+      continue
+    }
+    const tok = m[0]
+    rest = rest.slice(tok.length)
+    fields.push(tok)
+    if (tok === 'January' || tok === 'Monday') re += '([A-Za-z]+)'
+    else if (tok === 'Jan' || tok === 'Mon') re += '([A-Za-z]{3})'
+    else if (tok === 'MST') re += '([A-Z]{3,5}|[+-]\\d\\d)'
+    else if (tok === '2006') re += '(\\d{4})'
+    else if (tok === 'PM' || tok === 'pm') re += '(AM|PM|am|pm)'
+    else if (/^[.,]/.test(tok)) re += tok[1] === '0' ? `[.,](\\d{${tok.length - 1}})` : '(?:[.,](\\d+))?'
+    else if (/^[Z-]/.test(tok)) re += '(Z|[+-]\\d\\d(?::?\\d\\d(?::?\\d\\d)?)?)'
+    else if (tok === '_2') re += ' ?(\\d{1,2})'
+    else if (tok.length === 1) re += '(\\d{1,2})'
+    else re += `(\\d{${tok.length === 3 ? 3 : 2}})`
+  }
+  const m = new RegExp(`${re}$`).exec(text)
+  if (m === null) return undefined
+  let year = 1
+  let month = 1
+  let day = 1
+  let hour = 0
+  let minute = 0
+  let second = 0
+  let frac = 0
+  let pm: boolean | undefined
+  let offset: number | undefined
+  for (const [i, tok] of fields.entries()) {
+    const v = m[i + 1] ?? ''
+    const n = Number(v)
+    if (tok === '2006') year = n
+    else if (tok === '06') year = n >= 69 ? 1900 + n : 2000 + n
+    else if (tok === '01' || tok === '1') month = n
+    else if (tok === 'January' || tok === 'Jan') {
+      const idx = months.findIndex((x) => (tok === 'Jan' ? x.slice(0, 3) : x).toLowerCase() === v.toLowerCase())
+      if (idx < 0) return undefined
+      month = idx + 1
+    } else if (tok === '02' || tok === '2' || tok === '_2') day = n
+    else if (tok === '15') hour = n
+    else if (tok === '03' || tok === '3') hour = n
+    else if (tok === '04' || tok === '4') minute = n
+    else if (tok === '05' || tok === '5') second = n
+    else if (tok === 'PM' || tok === 'pm') pm = v.toUpperCase() === 'PM'
+    else if (/^[.,]/.test(tok)) frac = v === '' ? 0 : Number(v.padEnd(9, '0').slice(0, 9))
+    else if (/^[Z-]/.test(tok)) {
+      if (v === 'Z') offset = 0
+      else {
+        const z = /^([+-])(\d\d):?(\d\d)?:?(\d\d)?$/.exec(v)
+        if (z === null) return undefined
+        offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 3600 + Number(z[3] ?? 0) * 60 + Number(z[4] ?? 0))
+      }
+    }
+  }
+  if (pm !== undefined) {
+    if (hour > 12) return undefined
+    if (pm && hour < 12) hour += 12
+    if (!pm && hour === 12) hour = 0
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined
+  const wall = utc([year, month, day], [hour, minute, second])
+  if (new Date(wall).getUTCDate() !== day) return undefined
+  const off = offset ?? zoneAt(zone, wall).offset
+  const ms = wall - off * 1000 + Math.floor(frac / 1_000_000)
+  return { ms, ns: frac % 1_000_000, zone: offset === undefined || offset === zoneAt(zone, wall - off * 1000).offset ? zone : fixedZone(offset) }
+}
+
+function fixedZone(offset: number): string {
+  // A parsed offset that is not the location's own: shown with a numeric abbreviation, as Go does.
+  const h = Math.trunc(offset / 3600)
+  return offset === 0 ? 'UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`
+}
+
+/** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
+export function timeStruct(t: TimeValue): GoStruct {
+  const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
+  return new GoStruct('time.Time', {
+    methods: new Map([
+      method('Format', ['string'], (layout) => formatTime(t, layout as string)),
+      method('Unix', [], () => new GoInt(BigInt(Math.floor(t.ms / 1000)), 'int64')),
+      method('UnixNano', [], () => new GoInt(BigInt(t.ms) * 1_000_000n + BigInt(t.ns), 'int64')),
+      method('UTC', [], () => timeStruct({ ...t, zone: 'UTC' })),
+      method('Year', [], () => new GoInt(BigInt(civil(t).year), 'int')),
+      method('YearDay', [], () => new GoInt(BigInt(civil(t).yday), 'int')),
+      method('Day', [], () => new GoInt(BigInt(civil(t).day), 'int')),
+      method('Hour', [], () => new GoInt(BigInt(civil(t).hour), 'int')),
+      method('Minute', [], () => new GoInt(BigInt(civil(t).minute), 'int')),
+      method('Second', [], () => new GoInt(BigInt(civil(t).second), 'int')),
+      method('String', [], () => timeString(t)),
+    ]),
+    stringer: () => timeString(t),
+  })
+}
+
+const times = new WeakMap<GoStruct, TimeValue>()
+
+/** A time.Time template value. */
+export function goTime(t: TimeValue): GoStruct {
+  const s = timeStruct(t)
+  times.set(s, t)
+  return s
+}
+
+/** The time behind a time.Time template value, or undefined. */
+export function timeOf(v: GoValue): TimeValue | undefined {
+  return v instanceof GoStruct ? times.get(v) : undefined
+}

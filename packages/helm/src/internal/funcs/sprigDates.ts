@@ -1,0 +1,142 @@
+// Sprig's date functions (now, date, dateInZone, dateModify, duration, durationRound, htmlDate,
+// htmlDateInZone, toDate, mustToDate, unixEpoch, ago) over an injected clock. "Local" is UTC here
+// (helm reads the machine's zone; pass TZ=UTC to compare).
+import type { Clock } from '@gitops-sdk/core'
+import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
+import { type TimeValue, formatTime, goTime, knownZone, parseTime, timeOf, utc } from './goTime.js'
+
+const I = 'interface {}'
+const S = 'string'
+
+const units: Record<string, bigint> = { ns: 1n, us: 1000n, 'µs': 1000n, 'μs': 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n }
+
+/** Go's time.ParseDuration, in nanoseconds; undefined when the text is not a duration. */
+export function parseDuration(text: string): bigint | undefined {
+  const m = /^([+-]?)(.*)$/.exec(text)
+  const body = m?.[2] ?? ''
+  if (body === '0') return 0n
+  if (body === '') return undefined
+  let total = 0
+  let rest = body
+  while (rest !== '') {
+    const part = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/.exec(rest)
+    if (part === null || part[1] === '' || part[1] === '.') return undefined
+    total += Number(part[1]) * Number(units[part[2] ?? 's'] ?? 0n)
+    rest = rest.slice(part[0].length)
+  }
+  const ns = BigInt(Math.round(total))
+  return m?.[1] === '-' ? -ns : ns
+}
+
+/** Go's Duration.String(): `1h2m3.5s`, `1.5ms`, `0s`. */
+export function durationString(ns: bigint): string {
+  if (ns === 0n) return '0s'
+  const neg = ns < 0n
+  let u = neg ? -ns : ns
+  let out: string
+  if (u < 1_000_000_000n) {
+    const [unit, div] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n]
+    out = `${fraction(u, div)}${unit}`
+  } else {
+    const h = u / 3_600_000_000_000n
+    u %= 3_600_000_000_000n
+    const m = u / 60_000_000_000n
+    u %= 60_000_000_000n
+    out = `${h > 0n ? `${h}h` : ''}${h > 0n || m > 0n ? `${m}m` : ''}${fraction(u, 1_000_000_000n)}s`
+  }
+  return neg ? `-${out}` : out
+}
+
+function fraction(v: bigint, div: bigint): string {
+  const whole = v / div
+  const rem = v % div
+  if (rem === 0n) return String(whole)
+  const digits = String(div).length - 1
+  return `${whole}.${String(rem).padStart(digits, '0').replace(/0+$/, '')}`
+}
+
+function durationRound(ns: bigint): string {
+  const u = ns < 0n ? -ns : ns
+  const second = 1_000_000_000n
+  const minute = 60n * second
+  const hour = 60n * minute
+  const day = 24n * hour
+  const steps: [bigint, string][] = [[365n * day, 'y'], [30n * day, 'mo'], [day, 'd'], [hour, 'h'], [minute, 'm'], [second, 's']]
+  for (const [size, unit] of steps) if (u > size) return `${u / size}${unit}`
+  return '0s'
+}
+
+/** Sprig's date functions with `clock` as time.Now. */
+export function dateFuncs(clock: Clock): [string, GoFunc][] {
+  const now = (): TimeValue => {
+    const d = clock.now()
+    return { ms: d.getTime(), ns: 0, zone: 'UTC' }
+  }
+  // Sprig's dateInZone takes a time.Time, or an int/int64/int32 of Unix seconds; anything else is now.
+  const timeArg = (v: GoValue): TimeValue => {
+    const t = timeOf(v)
+    if (t !== undefined) return t
+    if (v instanceof GoInt && ['int', 'int64', 'int32'].includes(v.kind)) return { ms: Number(v.value) * 1000, ns: 0, zone: 'UTC' }
+    return now()
+  }
+  const inZone = (layout: string, v: GoValue, zone: string): string => {
+    const z = zone === 'Local' || !knownZone(zone) ? 'UTC' : zone
+    return formatTime({ ...timeArg(v), zone: z }, layout)
+  }
+  const modify = (name: string, must: boolean) =>
+    goFunc(name, [S, I], (d, t) => {
+      const tv = timeOf(t) ?? now()
+      const ns = parseDuration(d as string)
+      if (ns === undefined) {
+        if (must) throw new FuncError(`time: invalid duration ${JSON.stringify(d)}`)
+        return goTime(tv)
+      }
+      const total = BigInt(tv.ms) * 1_000_000n + BigInt(tv.ns) + ns
+      return goTime({ ms: Number(total / 1_000_000n), ns: Number(total % 1_000_000n), zone: tv.zone })
+    })
+  const toDate = (name: string, must: boolean) =>
+    goFunc(name, [S, S], (layout, text) => {
+      const t = parseTime(layout as string, text as string, 'UTC')
+      if (t === undefined) {
+        if (must) throw new FuncError(`parsing time ${JSON.stringify(text)} as ${JSON.stringify(layout)}: cannot parse`)
+        return goTime({ ms: utc([1, 1, 1]), ns: 0, zone: 'UTC' })
+      }
+      return goTime(t)
+    })
+  const durationArg = (v: GoValue): bigint => {
+    if (typeof v === 'string') return parseDuration(v) ?? 0n
+    if (v instanceof GoInt && v.kind === 'int64') return v.value
+    const t = timeOf(v)
+    if (t !== undefined) return BigInt(now().ms - t.ms) * 1_000_000n - BigInt(t.ns)
+    return 0n
+  }
+  return [
+    ['now', goFunc('now', [], () => goTime(now()))],
+    ['date', goFunc('date', [S, I], (f, d) => inZone(f as string, d ?? null, 'Local'))],
+    ['dateInZone', goFunc('dateInZone', [S, I, S], (f, d, z) => inZone(f as string, d ?? null, z as string))],
+    ['date_in_zone', goFunc('date_in_zone', [S, I, S], (f, d, z) => inZone(f as string, d ?? null, z as string))],
+    ['htmlDate', goFunc('htmlDate', [I], (d) => inZone('2006-01-02', d ?? null, 'Local'))],
+    ['htmlDateInZone', goFunc('htmlDateInZone', [I, S], (d, z) => inZone('2006-01-02', d ?? null, z as string))],
+    ['dateModify', modify('dateModify', false)],
+    ['date_modify', modify('date_modify', false)],
+    ['mustDateModify', modify('mustDateModify', true)],
+    ['must_date_modify', modify('must_date_modify', true)],
+    ['toDate', toDate('toDate', false)],
+    ['mustToDate', toDate('mustToDate', true)],
+    ['unixEpoch', goFunc('unixEpoch', [I], (t) => String(Math.floor((timeOf(t) ?? now()).ms / 1000)))],
+    ['ago', goFunc('ago', [I], (d) => {
+      const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: 'UTC' } : undefined)
+      if (t === undefined) return '0s'
+      const ns = BigInt(now().ms - t.ms) * 1_000_000n
+      const rounded = ((ns + (ns >= 0n ? 500_000_000n : -500_000_000n)) / 1_000_000_000n) * 1_000_000_000n
+      return durationString(rounded)
+    })],
+    ['duration', goFunc('duration', [I], (v) => {
+      const n = typeof v === 'string' ? (/^[+-]?\d+$/.test(v) ? BigInt(v) : 0n) : v instanceof GoInt && v.kind === 'int64' ? v.value : 0n
+      return durationString(n * 1_000_000_000n)
+    })],
+    ['durationRound', goFunc('durationRound', [I], (v) => durationRound(durationArg(v ?? null)))],
+  ]
+}
+
+

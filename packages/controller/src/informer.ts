@@ -57,11 +57,12 @@ export interface Informer<T extends KubeObject = KubeObject> {
   /** The resourceVersion of the last list, watch event or bookmark seen. */
   lastResourceVersion(): string
   /**
-   * Whether the cache is known to be current: synced, its watch open, and the last list, watch
-   * event or bookmark seen at most `maxSilence` ms ago by the informer's clock (API servers send a
-   * bookmark on a quiet watch: kube-apiserver about every minute). While the watch is down
-   * (backing off, re-listing after a 410) or silent for longer, it is not: a reader that must not
-   * miss a change then asks the API server instead.
+   * Whether the cache is known to be current: synced, its watch open and proven alive by an event
+   * or bookmark since it was (re)opened, and the last list, event or bookmark seen at most
+   * `maxSilence` ms ago by the informer's clock (API servers send a bookmark on a quiet watch:
+   * kube-apiserver about every minute, the embedded one after 5 s). While the watch is down
+   * (backing off, reconnecting, re-listing after a 410) or silent for longer, it is not: a reader
+   * that must not miss a change then asks the API server instead.
    */
   isCurrent(maxSilence: number): boolean
   /** Lists and watches until `signal` aborts; resolves then. Errors are retried with back-off, never thrown. */
@@ -154,7 +155,6 @@ export function createInformer<T extends KubeObject = KubeObject>(resource: Reso
   const watchOnce = async (signal: AbortSignal, backoff: Backoff): Promise<'relist' | 'again' | 'empty'> => {
     const base = options.watchTimeoutSeconds ?? 300
     const timeoutSeconds = Math.max(1, Math.floor(base * (1 + random())))
-    watching = true
     try {
       return await consume(options.client.watch(resource, { ...selection, resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal }), backoff)
     } finally {
@@ -167,6 +167,9 @@ export function createInformer<T extends KubeObject = KubeObject>(resource: Reso
     for await (const event of stream) {
       backoff.reset()
       events++
+      // Current only once this stream delivered something: until then events since the last
+      // resourceVersion (a reconnect's gap) may still be on their way.
+      watching = true
       lastSeen = clock.now().getTime()
       switch (event.type) {
         case 'BOOKMARK':

@@ -63,11 +63,11 @@ async function kubectl(...args: string[]): Promise<void> {
 }
 
 /** Asks for a reconcile as `flux reconcile` does, and waits until the controller handled it. */
-async function reconcileNow(): Promise<void> {
+async function reconcileNow(name = 'app'): Promise<void> {
   const at = `drift-${++requested}`
-  await cluster.client.patch(KUSTOMIZATION_RESOURCE, { namespace: NS, name: 'app' }, { patch: { type: 'merge', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': at } } } } })
+  await cluster.client.patch(KUSTOMIZATION_RESOURCE, { namespace: NS, name }, { patch: { type: 'merge', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': at } } } } })
   await eventually(async () => {
-    const k = await cluster.client.get(KUSTOMIZATION_RESOURCE, { namespace: NS, name: 'app' })
+    const k = await cluster.client.get(KUSTOMIZATION_RESOURCE, { namespace: NS, name })
     return (k?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === at
   })
 }
@@ -88,7 +88,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'kubeconfig'), cluster.server.kubeconfigYaml())
   kubeClient = await createKubeClient({ kubeConfig: cluster.kubeConfig })
   const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
-  await repo.commit({ 'app/app.yaml': app })
+  await repo.commit({ 'app/app.yaml': app, 'vars/vars.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: substituted\n  namespace: ${NS}\ndata:\n  mode: \${MODE}\n` })
   git = await startGitServer({ root: join(dir, 'repos') })
   const objects: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
@@ -143,5 +143,28 @@ describe.skipIf(!hasKubectl)('the GitOps controller corrects hand edits on a no-
     expect(await kubeClient.get(configMapRef)).toMatchObject({ data: { mode: 'git' } })
     expect(appliedReads(from)).toEqual(expect.arrayContaining(['get deployments.apps/web', 'get configmaps/settings']))
     cluster.server.faults.clear()
+  })
+
+  it('builds again at the same revision when the spec changed (a new generation)', async () => {
+    await kubectl('patch', '-n', NS, 'kustomization/app', '--type=merge', '-p', '{"spec":{"commonMetadata":{"labels":{"tier":"web"}}}}')
+    await eventually(async () => (await kubeClient.get(configMapRef))?.metadata.labels?.tier === 'web')
+    expect((await kubeClient.get(deploymentRef))?.metadata.labels?.tier).toBe('web')
+  })
+
+  it('builds again at the same revision when a substituteFrom ConfigMap changed, and not while it did not', async () => {
+    const substituted = { group: '', version: 'v1', kind: 'ConfigMap', namespace: NS, name: 'substituted' }
+    await applyAll(
+      [
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vars', namespace: NS }, data: { MODE: 'one' } },
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'vars', namespace: NS }, spec: { interval: '10m', path: './vars', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'vars' }] } } } as unknown as KubeObject,
+      ],
+      { client: kubeClient, fieldManager: 'test' },
+    )
+    await eventually(async () => (await kubeClient.get(substituted))?.data?.mode === 'one')
+    await reconcileNow('vars')
+    expect((await kubeClient.get(substituted))?.data).toEqual({ mode: 'one' })
+    await kubectl('patch', '-n', NS, 'configmap/vars', '--type=merge', '-p', '{"data":{"MODE":"two"}}')
+    await reconcileNow('vars')
+    expect((await kubeClient.get(substituted))?.data).toEqual({ mode: 'two' })
   })
 })

@@ -138,7 +138,13 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       fieldManager: component,
       now,
       onNewRevision: (key) => {
-        for (const reader of index.readersOf(key)) link.kustomizations?.queue.add(reader)
+        // A Kustomization that already applied this revision (it fetched the source itself before
+        // this reconcile stored it) has nothing new to do.
+        const revision = sources.get(key)?.revision
+        for (const reader of index.readersOf(key)) {
+          if (revision !== undefined && lastAppliedRevisionOf(link.kustomizations?.informer.cache.get(reader)) === revision) continue
+          link.kustomizations?.queue.add(reader)
+        }
       },
     }),
   })
@@ -224,4 +230,9 @@ function fluxPredicates(old: KubeObject, object: KubeObject): boolean {
   const requested = (o: KubeObject): unknown => o.metadata.annotations?.[RECONCILE_REQUESTED_AT_ANNOTATION]
   if (requested(old) !== requested(object)) return true
   return JSON.stringify(old.metadata.labels ?? null) !== JSON.stringify(object.metadata.labels ?? null)
+}
+
+function lastAppliedRevisionOf(object: KubeObject | undefined): unknown {
+  const status: unknown = object?.status
+  return typeof status === 'object' && status !== null ? (status as { lastAppliedRevision?: unknown }).lastAppliedRevision : undefined
 }

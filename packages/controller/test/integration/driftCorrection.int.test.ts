@@ -156,11 +156,11 @@ describe.skipIf(!hasKubectl)('the GitOps controller corrects hand edits on a no-
     await applyAll(
       [
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vars', namespace: NS }, data: { MODE: 'one' } },
-        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'vars', namespace: NS }, spec: { interval: '10m', path: './vars', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'vars' }] } } } as unknown as KubeObject,
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'vars', namespace: NS }, spec: { interval: '10m', path: './vars', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'vars' }] } } },
       ],
       { client: kubeClient, fieldManager: 'test' },
     )
-    await eventually(async () => (await kubeClient.get(substituted))?.data?.mode === 'one')
+    await eventually(async () => ((await kubeClient.get(substituted))?.data as { mode?: string } | undefined)?.mode === 'one')
     await reconcileNow('vars')
     expect((await kubeClient.get(substituted))?.data).toEqual({ mode: 'one' })
     await kubectl('patch', '-n', NS, 'configmap/vars', '--type=merge', '-p', '{"data":{"MODE":"two"}}')

@@ -70,7 +70,11 @@ export function createAppliedObjectsCache(options: AppliedObjectsCacheOptions): 
     watched.set(kindKey, null)
     const start = async (): Promise<void> => {
       const resource = await kubeClient.resource(target, { signal })
-      if (resource === undefined || !resource.verbs.includes('watch') || !resource.verbs.includes('list')) return
+      if (resource === undefined || !resource.verbs.includes('watch') || !resource.verbs.includes('list')) {
+        // Not served (yet: its CRD may come) or not watchable: a later read tries again.
+        watched.delete(kindKey)
+        return
+      }
       const informer = createInformer(
         { group: resource.group, version: resource.version, kind: resource.kind, plural: resource.plural, namespaced: resource.namespaced },
         {
@@ -86,6 +90,7 @@ export function createAppliedObjectsCache(options: AppliedObjectsCacheOptions): 
     }
     const done = start()
       .catch((error: unknown) => {
+        if (watched.get(kindKey) === null) watched.delete(kindKey)
         if (!signal.aborted) options.logger?.warn('cannot watch applied objects; drift checks read the API server', { kind: target.kind, error: error instanceof Error ? error.message : String(error) })
       })
       .finally(() => runs.delete(done))

@@ -147,18 +147,19 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       if (artifact === undefined) return fail(FluxReason.ArtifactFailed, `Source '${k.spec.sourceRef.kind}/${sourceKey}' is suspended and has no artifact`, retryInterval)
     }
     const current = artifact
-    let inputs
+    let inputs: string | undefined
     try {
       inputs = await reconcileInputs(k, { client, signal })
     } catch (error) {
       if (signal.aborted) throw error
-      return fail(FluxReason.ReconciliationFailed, messageOf(error), retryInterval)
+      // Unknown inputs: build again; the build reads them itself and fails with Flux's reason.
+      inputs = undefined
     }
     let state = states.get(key)
     // Built from other inputs (spec, substituteFrom values, decryption keys) than the last apply:
     // forget what was applied, so that the reconcile builds and applies again instead of only
     // checking drift; the status and inventory carry over.
-    if (state !== undefined && appliedInputs.get(key) !== inputs) state = { status: state.status }
+    if (state !== undefined && (inputs === undefined || appliedInputs.get(key) !== inputs)) state = { status: state.status }
     const routine = state?.applied !== undefined && previous.lastAppliedRevision === current.revision && previous.observedGeneration === generation && requestedAt === previous.lastHandledReconcileAt
     let progressing: KubeObject | undefined
     if (!routine) {
@@ -186,7 +187,8 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     const started = performance.now()
     const result = await reconcile(mapped.spec, steps, { signal, previous: state })
     states.set(key, result.state)
-    if (result.state.applied !== undefined && result.status.failure === undefined) appliedInputs.set(key, inputs)
+    if (result.state.applied !== undefined && result.status.failure === undefined && inputs !== undefined) appliedInputs.set(key, inputs)
+    else appliedInputs.delete(key)
     const healthChecked = mapped.spec.wait === true || (mapped.spec.healthChecks ?? []).length > 0
     await write(
       (live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap,

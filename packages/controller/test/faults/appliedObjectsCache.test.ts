@@ -190,6 +190,23 @@ describe('createAppliedObjectsCache', () => {
     await running
   })
 
+  it('watches a kind the server did not serve at first once a later read finds it served', async () => {
+    const f = fakes([deployment(1, '5')])
+    let served = false
+    const kubeClient = { ...f.kubeClient, resource: async () => (served ? DEPLOYMENTS : undefined) } as KubeClient
+    const cache = createAppliedObjectsCache({ client: f.client, kubeClient, clock: createFakeClock() })
+    const stop = new AbortController()
+    const running = cache.run(stop.signal)
+    expect(await cache.client.get({ ...ref, version: 'v1' })).toBeDefined()
+    await settle()
+    expect(f.streams).toHaveLength(0)
+    served = true
+    await cache.client.get({ ...ref, version: 'v1' })
+    await eventually(() => f.streams.length === 1)
+    stop.abort()
+    await running
+  })
+
   it('indexes objects whose inventory labels are __proto__ or constructor without touching a prototype', async () => {
     const polluting = { ...deployment(1, '5', { [LABELS.inventoryName]: '__proto__', [LABELS.inventoryNamespace]: 'constructor' }) }
     const t = await started([polluting])

@@ -94,6 +94,17 @@ async function reconciles() {
   for (const m of text.matchAll(/^controller_runtime_reconcile_total\{[^}]*controller="kustomization"[^}]*\} (\d+)/gm)) total += Number(m[1])
   return total
 }
+/** Reconciles of Kustomizations so far by result (success, error, requeue). */
+async function reconcilesByResult() {
+  const text = await (await globalThis.fetch(`${metricsUrl}/metrics`)).text()
+  const out = {}
+  for (const m of text.matchAll(/^controller_runtime_reconcile_total\{([^}]*)\} (\d+)/gm)) {
+    if (!m[1].includes('controller="kustomization"')) continue
+    const result = /result="([^"]*)"/.exec(m[1])?.[1] ?? '?'
+    out[result] = (out[result] ?? 0) + Number(m[2])
+  }
+  return Object.entries(out).map(([k, v]) => `${k} ${v}`).join(', ')
+}
 async function readyCount() {
   let ready = 0
   let next
@@ -119,6 +130,7 @@ const allReady = performance.now() - t0
 marks.push(['all-ready', monotonic()])
 const cpuFirst = cpuSeconds() - cpuBefore
 const reconcilesFirst = await reconciles()
+const resultsFirst = await reconcilesByResult()
 
 // One no-change interval: every Kustomization (and the GitRepository) runs once more, on its
 // interval, finding the source unchanged and nothing drifted.
@@ -139,6 +151,7 @@ console.log(`machine: ${cpus().length} cores, load average ${load} at the start,
 console.log(`${count} Kustomizations (4 objects each) + 1 GitRepository, --concurrent ${concurrent}`)
 console.log(`created (server-side apply of ${count + 1} objects): ${(created / 1000).toFixed(1)} s`)
 console.log(`all Ready after ${(allReady / 1000).toFixed(1)} s (from the start of the creation); ${ready} Ready; ${reconcilesFirst} reconciles`)
+console.log(`reconciles until all Ready by result: ${resultsFirst}`)
 console.log(`controller CPU until all Ready: ${cpuFirst.toFixed(1)} s`)
 console.log(`no-change interval (${intervalSeconds + 5} s window): ${reconcilesInterval} reconciles, controller CPU ${cpuInterval.toFixed(2)} s`)
 console.log(`controller peak RSS: ${peak.toFixed(0)} MiB`)

@@ -6,6 +6,10 @@
 // them. The API server runs in its own process, the controller (`gitops controller`) in another.
 //
 //   node scripts/run.mjs build && node bench/run.mjs controller [kustomizations, default 1000] [concurrent, default 10]
+//
+// BENCH_CPU_PROF=DIR runs the controller under `node --cpu-prof` (the profile lands in DIR when it
+// stops) and prints the monotonic times of the phases, to split the profile's samples by phase.
+// BENCH_INTERVAL_SECONDS sets the Kustomizations' interval (default 60) for shorter runs.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -19,7 +23,11 @@ import { createRepository, startGitServer } from '../packages/git-source/dist/te
 
 const count = Number(process.argv[2] ?? 1000)
 const concurrent = Number(process.argv[3] ?? 10)
-const intervalSeconds = 60
+const intervalSeconds = Number(process.env.BENCH_INTERVAL_SECONDS ?? 60)
+const cpuProf = process.env.BENCH_CPU_PROF
+/** The monotonic clock V8's profiles use, in µs. */
+const monotonic = () => Number(process.hrtime.bigint() / 1000n)
+const marks = []
 const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-controller-'))
 const kubeconfig = join(dir, 'kubeconfig')
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
@@ -49,7 +57,7 @@ const git = await startGitServer({ root: join(dir, 'repos') })
 const client = await createKubeClient({ kubeconfig, maxConnections: 32 })
 await applyAll([...fluxCrds(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }], { client, fieldManager: 'bench' })
 
-const controller = spawn(process.execPath, [bin, 'controller', '--kubeconfig', kubeconfig, '--concurrent', String(concurrent), '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-level', 'warn'], {
+const controller = spawn(process.execPath, [...(cpuProf === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProf]), bin, 'controller', '--kubeconfig', kubeconfig, '--concurrent', String(concurrent), '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-level', 'warn'], {
   stdio: ['ignore', 'ignore', 'pipe'],
   env: { ...process.env, HOME: dir },
 })
@@ -86,6 +94,17 @@ async function reconciles() {
   for (const m of text.matchAll(/^controller_runtime_reconcile_total\{[^}]*controller="kustomization"[^}]*\} (\d+)/gm)) total += Number(m[1])
   return total
 }
+/** Reconciles of Kustomizations so far by result (success, error, requeue). */
+async function reconcilesByResult() {
+  const text = await (await globalThis.fetch(`${metricsUrl}/metrics`)).text()
+  const out = {}
+  for (const m of text.matchAll(/^controller_runtime_reconcile_total\{([^}]*)\} (\d+)/gm)) {
+    if (!m[1].includes('controller="kustomization"')) continue
+    const result = /result="([^"]*)"/.exec(m[1])?.[1] ?? '?'
+    out[result] = (out[result] ?? 0) + Number(m[2])
+  }
+  return Object.entries(out).map(([k, v]) => `${k} ${v}`).join(', ')
+}
 async function readyCount() {
   let ready = 0
   let next
@@ -98,6 +117,7 @@ async function readyCount() {
 }
 
 const cpuBefore = cpuSeconds()
+marks.push(['create', monotonic()])
 const t0 = performance.now()
 await applyAll([source, ...kustomizations], { client, fieldManager: 'bench' })
 const created = performance.now() - t0
@@ -107,14 +127,17 @@ while ((ready = await readyCount()) < count) {
   await sleep(500)
 }
 const allReady = performance.now() - t0
+marks.push(['all-ready', monotonic()])
 const cpuFirst = cpuSeconds() - cpuBefore
 const reconcilesFirst = await reconciles()
+const resultsFirst = await reconcilesByResult()
 
 // One no-change interval: every Kustomization (and the GitRepository) runs once more, on its
 // interval, finding the source unchanged and nothing drifted.
 const cpuStart = cpuSeconds()
 await sleep((intervalSeconds + 5) * 1000)
 const cpuInterval = cpuSeconds() - cpuStart
+marks.push(['interval-end', monotonic()])
 const reconcilesInterval = (await reconciles()) - reconcilesFirst
 const peak = peakRssMiB()
 
@@ -128,7 +151,9 @@ console.log(`machine: ${cpus().length} cores, load average ${load} at the start,
 console.log(`${count} Kustomizations (4 objects each) + 1 GitRepository, --concurrent ${concurrent}`)
 console.log(`created (server-side apply of ${count + 1} objects): ${(created / 1000).toFixed(1)} s`)
 console.log(`all Ready after ${(allReady / 1000).toFixed(1)} s (from the start of the creation); ${ready} Ready; ${reconcilesFirst} reconciles`)
+console.log(`reconciles until all Ready by result: ${resultsFirst}`)
 console.log(`controller CPU until all Ready: ${cpuFirst.toFixed(1)} s`)
 console.log(`no-change interval (${intervalSeconds + 5} s window): ${reconcilesInterval} reconciles, controller CPU ${cpuInterval.toFixed(2)} s`)
 console.log(`controller peak RSS: ${peak.toFixed(0)} MiB`)
+if (cpuProf !== undefined) console.log(`profile in ${cpuProf}; phase marks (monotonic µs): ${marks.map(([n, t]) => `${n}=${t}`).join(' ')}`)
 writeFileSync(1, '')

@@ -4,7 +4,7 @@ import type { ControllerClient } from './controllerClient.js'
 import { Backoff } from './internal/backoff.js'
 import type { IndexFunction, ObjectCache } from './objectCache.js'
 import { createObjectCache, objectKey } from './objectCache.js'
-import type { ResourceType, Selection } from './types.js'
+import type { ResourceType, Selection, WatchEvent } from './types.js'
 
 /** What an informer tells its handlers. A handler that throws is reported to `onError` and does not stop the informer. */
 export interface InformerHandler<T extends KubeObject = KubeObject> {
@@ -56,6 +56,15 @@ export interface Informer<T extends KubeObject = KubeObject> {
   waitForSync(signal?: AbortSignal): Promise<void>
   /** The resourceVersion of the last list, watch event or bookmark seen. */
   lastResourceVersion(): string
+  /**
+   * Whether the cache is known to be current: synced, its watch open and proven alive by an event
+   * or bookmark since it was (re)opened, and the last list, event or bookmark seen at most
+   * `maxSilence` ms ago by the informer's clock (API servers send a bookmark on a quiet watch:
+   * kube-apiserver about every minute, the embedded one after 5 s). While the watch is down
+   * (backing off, reconnecting, re-listing after a 410) or silent for longer, it is not: a reader
+   * that must not miss a change then asks the API server instead.
+   */
+  isCurrent(maxSilence: number): boolean
   /** Lists and watches until `signal` aborts; resolves then. Errors are retried with back-off, never thrown. */
   run(signal: AbortSignal): Promise<void>
 }
@@ -86,6 +95,9 @@ export function createInformer<T extends KubeObject = KubeObject>(resource: Reso
   const selection: Selection = { namespace: options.namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }
   let synced = false
   let resourceVersion = ''
+  // Freshness of the cache: a watch is open, and when the informer last heard from the server.
+  let watching = false
+  let lastSeen = Number.NEGATIVE_INFINITY
   const syncWaiters = new Set<() => void>()
   const report = (error: unknown): void => {
     try {
@@ -135,17 +147,30 @@ export function createInformer<T extends KubeObject = KubeObject>(resource: Reso
       if (gone !== undefined) emit((h) => h.onDelete?.(gone, true))
     }
     resourceVersion = version
+    lastSeen = clock.now().getTime()
     markSynced()
   }
 
   /** One watch; resolves 'relist' after a 410, 'again' when the stream ended after events, 'empty' without any. */
   const watchOnce = async (signal: AbortSignal, backoff: Backoff): Promise<'relist' | 'again' | 'empty'> => {
-    let events = 0
     const base = options.watchTimeoutSeconds ?? 300
     const timeoutSeconds = Math.max(1, Math.floor(base * (1 + random())))
-    for await (const event of options.client.watch(resource, { ...selection, resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal })) {
+    try {
+      return await consume(options.client.watch(resource, { ...selection, resourceVersion, allowWatchBookmarks: true, timeoutSeconds, signal }), backoff)
+    } finally {
+      watching = false
+    }
+  }
+
+  const consume = async (stream: AsyncIterable<WatchEvent>, backoff: Backoff): Promise<'relist' | 'again' | 'empty'> => {
+    let events = 0
+    for await (const event of stream) {
       backoff.reset()
       events++
+      // Current only once this stream delivered something: until then events since the last
+      // resourceVersion (a reconnect's gap) may still be on their way.
+      watching = true
+      lastSeen = clock.now().getTime()
       switch (event.type) {
         case 'BOOKMARK':
           resourceVersion = event.resourceVersion
@@ -200,6 +225,7 @@ export function createInformer<T extends KubeObject = KubeObject>(resource: Reso
     },
     hasSynced: () => synced,
     lastResourceVersion: () => resourceVersion,
+    isCurrent: (maxSilence) => synced && watching && clock.now().getTime() - lastSeen <= maxSilence,
     waitForSync(signal) {
       if (synced) return Promise.resolve()
       return new Promise<void>((resolve, reject) => {

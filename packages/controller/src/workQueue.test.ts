@@ -86,6 +86,27 @@ describe('createWorkQueue', () => {
     expect(queue.length).toBe(1)
   })
 
+  it('keeps one timer for later keys and re-arms it for an earlier one, releasing each key when due', async () => {
+    const clock = createFakeClock()
+    const queue = createWorkQueue({ clock })
+    queue.addAfter('late', 3000)
+    for (let i = 0; i < 50; i++) queue.addAfter(`k${i}`, 2000 + i)
+    queue.addAfter('early', 1000)
+    await clock.advance(999)
+    expect(queue.length).toBe(0)
+    await clock.advance(1)
+    expect(await queue.get()).toBe('early')
+    queue.done('early')
+    await clock.advance(1000)
+    expect(queue.length).toBe(1)
+    await clock.advance(49)
+    expect(queue.length).toBe(50)
+    await clock.advance(950)
+    expect(queue.length).toBe(50)
+    await clock.advance(1)
+    expect(queue.length).toBe(51)
+  })
+
   it('retries a failing key with exponential back-off plus jitter, and forgets it on success', async () => {
     const clock = createFakeClock()
     const limiter = exponentialRateLimiter({ baseDelay: 100, maxDelay: 1000, jitter: 0.5, random: () => 0.5 })

@@ -100,16 +100,27 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     wakeOne()
   }
 
+  // When the armed sleep ends (Infinity: none armed). A key due no earlier needs no new timer: a
+  // controller requeues every object after each reconcile, and re-arming each time (an abort, a
+  // rejected sleep, a scan of every delayed key) made a no-change interval quadratic.
+  let armedFor = Number.POSITIVE_INFINITY
   /** Sleeps until the earliest delayed key is due; re-armed when an earlier one arrives. */
   const arm = (): void => {
     timer?.abort()
+    timer = undefined
+    armedFor = Number.POSITIVE_INFINITY
     if (delayed.size === 0 || shuttingDown) return
-    const next = Math.min(...delayed.values())
+    let next = Number.POSITIVE_INFINITY
+    for (const due of delayed.values()) if (due < next) next = due
     const controller = new AbortController()
     timer = controller
+    armedFor = next
     clock.sleep(Math.max(0, next - now()), controller.signal).then(
       () => {
-        if (timer === controller) timer = undefined
+        if (timer === controller) {
+          timer = undefined
+          armedFor = Number.POSITIVE_INFINITY
+        }
         const at = now()
         for (const [key, due] of [...delayed]) {
           if (due > at) continue
@@ -132,7 +143,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     const existing = delayed.get(key)
     if (existing !== undefined && existing <= due) return
     delayed.set(key, due)
-    arm()
+    if (timer === undefined || due < armedFor) arm()
   }
 
   const wq: WorkQueue = {

@@ -1,5 +1,11 @@
 // The clients a Kustomization applies with: its service account (impersonation, Flux's
 // multi-tenancy) or a remote cluster's kubeconfig from a Secret (`spec.kubeConfig.secretRef`).
+// Not built on reconcile's `kustomizationClientFactory`, whose rules (keys `value`, `value.yaml`,
+// impersonation on the remote cluster too) it shares: a controller calls it on every interval of
+// every Kustomization, so clients are kept per service account and per Secret version (that one
+// makes a new client, with its own connections, per call), the Secret is read through the
+// controller's client with the reconcile's signal, and its errors are `CONTROLLER_SECRET_INVALID`,
+// a released code; wrapping the other would read each Secret twice to key the cache.
 import { createKubeClient } from '@gitops-sdk/apply'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { isKubeMap } from '@gitops-sdk/core'

@@ -18,6 +18,8 @@ import { gitRepositoryReconciler } from './reconcileGitRepository.js'
 import { kustomizationReconciler } from './reconcileKustomization.js'
 import { GITREPOSITORY_RESOURCE, KUSTOMIZATION_RESOURCE } from './resources.js'
 import { createSourceStore } from './sourceStore.js'
+import { createAppliedObjectsCache } from './appliedObjectsCache.js'
+import { createKustomizationIndex } from './kustomizationIndex.js'
 
 /** Options of {@link createGitOpsController}. */
 export interface GitOpsControllerOptions {
@@ -75,6 +77,13 @@ export interface GitOpsControllerOptions {
   readonly logger?: Logger | ControllerLogger | undefined
   /** @defaultValue the system clock */
   readonly clock?: Clock | undefined
+  /**
+   * Check drift on a no-change interval against a watch cache of the applied kinds (one watch per
+   * kind, of the objects carrying the inventory label) instead of requests per Kustomization;
+   * reads fall back to requests while a watch is down or silent. Applies only to Kustomizations
+   * applying with `kubeClient` (no service account, no remote cluster). @defaultValue true
+   */
+  readonly watchAppliedObjects?: boolean | undefined
 }
 
 /** A running GitOps controller. */
@@ -117,6 +126,8 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
   const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, ...selection }
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
+  const index = createKustomizationIndex()
+  const applied = options.watchAppliedObjects === false ? undefined : createAppliedObjectsCache({ client, kubeClient: options.kubeClient, clock, logger: options.logger })
   const repositories = createController({
     ...common,
     name: 'gitrepository',
@@ -127,9 +138,13 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       fieldManager: component,
       now,
       onNewRevision: (key) => {
-        const k = link.kustomizations
-        if (k === undefined) return
-        for (const object of k.informer.cache.list()) if (sourceKeyOf(object) === key) k.queue.add(keyOf(object))
+        // A Kustomization that already applied this revision (it fetched the source itself before
+        // this reconcile stored it) has nothing new to do.
+        const revision = sources.get(key)?.revision
+        for (const reader of index.readersOf(key)) {
+          if (revision !== undefined && lastAppliedRevisionOf(link.kustomizations?.informer.cache.get(reader)) === revision) continue
+          link.kustomizations?.queue.add(reader)
+        }
       },
     }),
   })
@@ -150,9 +165,7 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       },
       kustomization: (key) => link.kustomizations?.informer.cache.get(key),
       onReady: (key) => {
-        const k = link.kustomizations
-        if (k === undefined) return
-        for (const object of k.informer.cache.list()) if (dependsOnOf(object).includes(key)) k.queue.add(keyOf(object))
+        for (const dependent of index.dependentsOf(key)) link.kustomizations?.queue.add(dependent)
       },
       noCrossNamespaceRefs: options.noCrossNamespaceRefs === true,
       defaultServiceAccount: options.defaultServiceAccount,
@@ -160,12 +173,14 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       statusFieldManager: component,
       requeueDependency: options.requeueDependency ?? 30_000,
       now,
+      driftClient: applied?.client,
     }),
   })
   link.kustomizations = kustomizations
+  kustomizations.informer.addHandler(index.handler)
   let leading = options.leaderElection === undefined
   const runBoth = async (signal: AbortSignal): Promise<void> => {
-    await Promise.all([repositories.run(signal), kustomizations.run(signal)])
+    await Promise.all([repositories.run(signal), kustomizations.run(signal), applied?.run(signal)])
   }
   return {
     hasSynced: () => repositories.hasSynced() && kustomizations.hasSynced(),
@@ -217,23 +232,7 @@ function fluxPredicates(old: KubeObject, object: KubeObject): boolean {
   return JSON.stringify(old.metadata.labels ?? null) !== JSON.stringify(object.metadata.labels ?? null)
 }
 
-function keyOf(object: KubeObject): string {
-  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`
-}
-
-function specOf(object: KubeObject): Record<string, unknown> {
-  const spec: unknown = (object as { spec?: unknown }).spec
-  return typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>) : {}
-}
-
-function sourceKeyOf(object: KubeObject): string | undefined {
-  const ref = specOf(object).sourceRef as { namespace?: unknown; name?: unknown } | undefined
-  if (typeof ref?.name !== 'string') return undefined
-  return `${typeof ref.namespace === 'string' ? ref.namespace : (object.metadata.namespace ?? '')}/${ref.name}`
-}
-
-function dependsOnOf(object: KubeObject): string[] {
-  const list = specOf(object).dependsOn
-  if (!Array.isArray(list)) return []
-  return list.flatMap((d: { namespace?: unknown; name?: unknown }) => (typeof d.name === 'string' ? [`${typeof d.namespace === 'string' ? d.namespace : (object.metadata.namespace ?? '')}/${d.name}`] : []))
+function lastAppliedRevisionOf(object: KubeObject | undefined): unknown {
+  const status: unknown = object?.status
+  return typeof status === 'object' && status !== null ? (status as { lastAppliedRevision?: unknown }).lastAppliedRevision : undefined
 }

@@ -1,7 +1,7 @@
 // kustomize-controller's Kustomization work, through the reconcile package with Flux's semantics:
 // the finalizer and `deletionPolicy`, `suspend`, the lockdown flags, `dependsOn`, the shared
 // source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
-import { createApplyHistory } from '@gitops-sdk/apply'
+import { createApplyHistory, detectDrift } from '@gitops-sdk/apply'
 import type { ApplyHistory, KubeClient } from '@gitops-sdk/apply'
 import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
@@ -14,6 +14,7 @@ import { addFinalizer, hasFinalizer } from '../finalizers.js'
 import { FluxReason } from '../fluxReasons.js'
 import { reconcileRequestedAt } from '../updateStatus.js'
 import { finalizeKustomization } from './finalizeKustomization.js'
+import { reconcileInputs } from './reconcileInputs.js'
 import { inventoryOfStatus } from './inventoryOfStatus.js'
 import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
 import type { SourceStore } from './sourceStore.js'
@@ -38,6 +39,11 @@ export interface KustomizationReconcilerInput {
   /** Delay before a Kustomization whose dependencies are not ready is tried again (Flux's `--requeue-dependency`). */
   readonly requeueDependency: number
   readonly now: () => Date
+  /**
+   * Reads the drift checks of Kustomizations applying with `kubeClient` (no service account, no
+   * remote cluster) go through: the applied objects cache's client. @defaultValue `kubeClient`
+   */
+  readonly driftClient?: KubeClient | undefined
 }
 
 /** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
@@ -45,12 +51,15 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
   const states = new Map<string, ReconcileState>()
   // Per Kustomization, so that apply's reconcile-loop warnings compare one apply with the next.
   const histories = new Map<string, ApplyHistory>()
+  // Per Kustomization, the build inputs (besides the revision) of its last successful apply.
+  const appliedInputs = new Map<string, string>()
   return async (context) => {
     const { key, signal, client, recorder, log } = context
     let object = context.object
     if (object === undefined) {
       states.delete(key)
       histories.delete(key)
+      appliedInputs.delete(key)
       return undefined
     }
     const ref = { namespace: context.namespace, name: context.name }
@@ -61,6 +70,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     }
     if (typeof object.metadata.deletionTimestamp === 'string') {
       states.delete(key)
+      appliedInputs.delete(key)
       if (!hasFinalizer(object, FLUX_FINALIZER)) return undefined
       const k = object as unknown as Kustomization
       await finalizeKustomization(k, { client, kubeClient: await clientFor(k), recorder, signal, log })
@@ -137,24 +147,48 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       if (artifact === undefined) return fail(FluxReason.ArtifactFailed, `Source '${k.spec.sourceRef.kind}/${sourceKey}' is suspended and has no artifact`, retryInterval)
     }
     const current = artifact
-    const state = states.get(key)
-    const routine = state !== undefined && previous.lastAppliedRevision === current.revision && previous.observedGeneration === generation && requestedAt === previous.lastHandledReconcileAt
+    let inputs: string | undefined
+    try {
+      inputs = await reconcileInputs(k, { client, signal })
+    } catch (error) {
+      if (signal.aborted) throw error
+      // Unknown inputs: build again; the build reads them itself and fails with Flux's reason.
+      inputs = undefined
+    }
+    let state = states.get(key)
+    // Built from other inputs (spec, substituteFrom values, decryption keys) than the last apply:
+    // forget what was applied, so that the reconcile builds and applies again instead of only
+    // checking drift; the status and inventory carry over.
+    if (state !== undefined && (inputs === undefined || appliedInputs.get(key) !== inputs)) state = { status: state.status }
+    const routine = state?.applied !== undefined && previous.lastAppliedRevision === current.revision && previous.observedGeneration === generation && requestedAt === previous.lastHandledReconcileAt
+    let progressing: KubeObject | undefined
     if (!routine) {
-      await write((live) => kustomizationProgressing(statusOf(live), { revision: current.revision, timeout: mapped.spec.timeout, now: input.now() }) as unknown as KubeMap)
+      progressing = await write((live) => kustomizationProgressing(statusOf(live), { revision: current.revision, timeout: mapped.spec.timeout, now: input.now() }) as unknown as KubeMap)
     }
     let history = histories.get(key)
     if (history === undefined) histories.set(key, (history = createApplyHistory()))
     const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
+    const driftClient = input.driftClient
+    const appliesAsController = mapped.steps.client === input.kubeClient
     const steps: ReconcileSteps = {
       ...wired,
       fetch: async ({ lastRevision }) => (lastRevision === current.revision ? { unchanged: true, revision: current.revision } : { revision: current.revision, digest: current.digest, fs: current.fs }),
       // The inventory lives in `.status.inventory`, as Flux keeps it: no ConfigMap is written.
-      loadInventory: async () => inventoryOfStatus(statusOf(await client.get(KUSTOMIZATION_RESOURCE, ref, { signal }) ?? object)),
+      // The object the Progressing write answered holds it as last written (only this reconcile
+      // writes this Kustomization's status), so it is not read again.
+      loadInventory: async () => inventoryOfStatus(statusOf(progressing ?? (await client.get(KUSTOMIZATION_RESOURCE, ref, { signal })) ?? object)),
       saveInventory: async () => undefined,
+      // The same comparison as createReconcileSteps' checkDrift; the live objects come from the
+      // applied objects cache while its watch of the kind is current.
+      ...(driftClient === undefined || !appliesAsController
+        ? {}
+        : { checkDrift: (applied, o) => detectDrift(applied, { client: driftClient, fieldManager: input.fieldManager, inventory: mapped.steps.inventory, targetNamespace: mapped.steps.targetNamespace, signal: o.signal }) }),
     }
     const started = performance.now()
     const result = await reconcile(mapped.spec, steps, { signal, previous: state })
     states.set(key, result.state)
+    if (result.state.applied !== undefined && result.status.failure === undefined && inputs !== undefined) appliedInputs.set(key, inputs)
+    else appliedInputs.delete(key)
     const healthChecked = mapped.spec.wait === true || (mapped.spec.healthChecks ?? []).length > 0
     await write(
       (live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap,

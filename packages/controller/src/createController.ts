@@ -5,6 +5,7 @@ import type { ControllerClient } from './controllerClient.js'
 import type { ControllerMetrics } from './controllerMetrics.js'
 import type { ControllerLogger } from './createJsonLogger.js'
 import type { EventRecorder } from './eventRecorder.js'
+import type { HashSharding } from './hashSharding.js'
 import { createEventRecorder } from './eventRecorder.js'
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from './fluxReasons.js'
 import type { Informer } from './informer.js'
@@ -14,6 +15,7 @@ import { createLeaderElector } from './leaderElection.js'
 import type { RateLimiter } from './rateLimiter.js'
 import { runWorkers } from './runWorkers.js'
 import type { WorkResult } from './runWorkers.js'
+import { linkedSignal } from './internal/linkedSignal.js'
 import { leaseNameFor } from './sharding.js'
 import type { ResourceType, Selection } from './types.js'
 import type { WorkQueue } from './workQueue.js'
@@ -70,6 +72,12 @@ export interface ControllerOptions<T extends KubeObject = KubeObject> extends Se
         readonly name?: string | undefined
       })
     | undefined
+  /**
+   * Work only on the keys this replica owns in a consistent-hash shard group (see
+   * {@link createHashSharding}; the caller runs it). Keys it loses are aborted and awaited before
+   * the sharding's round completes; keys it gains are enqueued. @defaultValue every key
+   */
+  readonly sharding?: HashSharding | undefined
   /** Retry delays. @defaultValue Flux's: per-key 750 ms to 15 min, under 10 qps / 100 burst */
   readonly rateLimiter?: RateLimiter | undefined
   /** Metrics to feed. */
@@ -136,8 +144,40 @@ export function createController<T extends KubeObject = KubeObject>(options: Con
     onDelete: (o) => queue.add(keyOf(o)),
   })
   let leading = options.leaderElection === undefined
+  const { sharding } = options
+  // Keys being reconciled, so that a shard handover can stop them and wait for them.
+  const inFlight = new Map<string, { readonly abort: (reason: unknown) => void; readonly done: Promise<unknown> }>()
+  const unsubscribe = sharding?.onChange(async (previous, next) => {
+    const ending: Promise<unknown>[] = []
+    for (const [key, entry] of inFlight) {
+      if (next.owns(key)) continue
+      entry.abort(new Error(`${key}: now owned by another replica of the shard group`))
+      ending.push(entry.done)
+    }
+    for (const object of informer.cache.list()) {
+      const key = keyOf(object)
+      if (next.owns(key) && !previous.owns(key)) queue.add(key)
+    }
+    await Promise.allSettled(ending)
+  })
 
-  const work = async (key: string, signal: AbortSignal): Promise<WorkResult> => {
+  const work = async (key: string, workerSignal: AbortSignal): Promise<WorkResult> => {
+    if (sharding === undefined) return reconcileKey(key, workerSignal)
+    // Checked and registered in one step: a handover that starts later sees this key in flight.
+    if (!sharding.owns(key)) return undefined
+    const stop = linkedSignal(workerSignal)
+    const done = reconcileKey(key, stop.signal)
+    const entry = { abort: (reason: unknown) => stop.abort(reason), done }
+    inFlight.set(key, entry)
+    try {
+      return await done
+    } finally {
+      if (inFlight.get(key) === entry) inFlight.delete(key)
+      stop.dispose()
+    }
+  }
+
+  const reconcileKey = async (key: string, signal: AbortSignal): Promise<WorkResult> => {
     const slash = key.indexOf('/')
     const namespace = slash < 0 ? '' : key.slice(0, slash)
     const name = slash < 0 ? key : key.slice(slash + 1)
@@ -202,6 +242,7 @@ export function createController<T extends KubeObject = KubeObject>(options: Con
           await elector.run(signal)
         }
       } finally {
+        unsubscribe?.()
         queue.shutDown()
         informerStop.abort()
         await informing

@@ -14,6 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node'
 const flags = {
   'watch-label-selector': { type: 'string' },
   'leader-elect': { type: 'boolean', default: false },
+  'hash-shard': { type: 'string' },
   concurrent: { type: 'string' },
   'health-addr': { type: 'string' },
   'metrics-addr': { type: 'string' },
@@ -36,7 +37,7 @@ source-controller and kustomize-controller do, in one process: fetch every inter
 reasons. Runs until SIGINT or SIGTERM (the Lease is then released).
 
 Usage:
-  gitops controller [--watch-label-selector S] [--leader-elect] [--concurrent N]
+  gitops controller [--watch-label-selector S] [--leader-elect | --hash-shard G] [--concurrent N]
                     [--health-addr A] [--metrics-addr A] [--no-cross-namespace-refs]
                     [--default-service-account SA] [--kubeconfig K] [--context C]
 
@@ -45,9 +46,14 @@ Flags:
                                   sharding.fluxcd.io/key=shard1, or !sharding.fluxcd.io/key)
   --leader-elect                  reconcile only while holding the Lease (one per selector) in
                                   $RUNTIME_NAMESPACE, else the kubeconfig's or the pod's namespace
+  --hash-shard G                  share the objects among every replica run with the same G: each
+                                  holds its own Lease G-<digest> in $RUNTIME_NAMESPACE and works only
+                                  on the objects whose namespace/name hashes to it; a replica whose
+                                  Lease lapses gives its objects to the others (excludes --leader-elect)
   --leader-election-lease-duration D, --leader-election-renew-deadline D,
   --leader-election-retry-period D
-                                  Flux's leader election timings (default 35s, 30s, 5s)
+                                  Flux's leader election timings (default 35s, 30s, 5s), also
+                                  those of --hash-shard
   --concurrent N                  reconciles of each kind at once (default 4)
   --health-addr A                 host:port of /healthz and /readyz (default :9440)
   --metrics-addr A                host:port of /metrics (default :8080)
@@ -66,6 +72,9 @@ Example:
     const { values, positionals } = parseCommandArgs(argv, flags)
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const concurrency = countFlag(stringFlag(values, 'concurrent'))
+    const hashShard = stringFlag(values, 'hash-shard')
+    if (hashShard !== undefined && !/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(hashShard)) throw new UsageError(`--hash-shard must be a lowercase DNS label of 52 characters at most (it prefixes the Lease names), not ${hashShard.slice(0, 80)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--hash-shard' } })
+    if (hashShard !== undefined && booleanFlag(values, 'leader-elect')) throw new UsageError('--hash-shard and --leader-elect exclude each other: every replica of a hash shard group works', { code: 'CLI_FLAG_INVALID', details: { flag: '--hash-shard' } })
     const timings = {
       leaseDuration: durationFlag(stringFlag(values, 'leader-election-lease-duration'), 35_000, '--leader-election-lease-duration'),
       renewDeadline: durationFlag(stringFlag(values, 'leader-election-renew-deadline'), 30_000, '--leader-election-renew-deadline'),
@@ -99,6 +108,7 @@ Example:
       noCrossNamespaceRefs: booleanFlag(values, 'no-cross-namespace-refs'),
       defaultServiceAccount: stringFlag(values, 'default-service-account'),
       leaderElection: booleanFlag(values, 'leader-elect') ? { namespace, identity, ...timings } : undefined,
+      hashSharding: hashShard === undefined ? undefined : { namespace, identity, group: hashShard, ...timings },
       requeueDependency,
       metrics,
       logger,
@@ -111,7 +121,7 @@ Example:
     const health = await runtime.serveOperations({ address: healthAddr, healthz: { ping: () => true }, readyz, ...(shared ? { registry: metrics.registry } : {}), signal: stop.signal })
     const metricsServer = shared ? undefined : await runtime.serveOperations({ address: metricsAddr, registry: metrics.registry, signal: stop.signal })
     progress(io, `gitops controller: ${identity} watching${stringFlag(values, 'watch-label-selector') === undefined ? '' : ` ${stringFlag(values, 'watch-label-selector') ?? ''}`}; probes on ${health.url}, metrics on ${(metricsServer ?? health).url}`)
-    debug(io, 'controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect') })
+    debug(io, 'controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect'), hashShard })
     try {
       const outcome = await controller.run(stop.signal)
       if (outcome === 'lost') {

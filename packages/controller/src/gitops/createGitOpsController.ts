@@ -12,6 +12,7 @@ import { createEventRecorder } from '../eventRecorder.js'
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from '../fluxReasons.js'
 import { createLeaderElector } from '../leaderElection.js'
 import type { LeaderElectionOutcome } from '../leaderElection.js'
+import { createHashSharding } from '../hashSharding.js'
 import { leaseNameFor } from '../sharding.js'
 import type { ClientRequest } from './createClientFactory.js'
 import { gitRepositoryReconciler } from './reconcileGitRepository.js'
@@ -56,6 +57,27 @@ export interface GitOpsControllerOptions {
         /** How long the leader keeps trying to renew before it stops its work, in ms. @defaultValue 30,000 */
         readonly renewDeadline?: number | undefined
         /** How often a candidate tries to acquire, and the leader to renew, in ms. @defaultValue 5,000 */
+        readonly retryPeriod?: number | undefined
+      }
+    | undefined
+  /**
+   * Split the objects among every replica of `group` by consistent hashing of `namespace/name`,
+   * each replica behind its own member Lease in `namespace` (see {@link createHashSharding});
+   * instead of `leaderElection`, which it excludes. Timings as for leader election.
+   */
+  readonly hashSharding?:
+    | {
+        /** Namespace of the member Leases. */
+        readonly namespace: string
+        /** This replica's identity (for example the pod name). */
+        readonly identity: string
+        /** The group's name; replicas with the same group share the work. */
+        readonly group: string
+        /** How long a member counts as live after its Lease last changed, in ms. @defaultValue 35,000 */
+        readonly leaseDuration?: number | undefined
+        /** How long a replica works on without a successful round, in ms. @defaultValue 30,000 */
+        readonly renewDeadline?: number | undefined
+        /** Time between rounds, in ms. @defaultValue 5,000 */
         readonly retryPeriod?: number | undefined
       }
     | undefined
@@ -107,14 +129,16 @@ export interface GitOpsController {
  */
 export function createGitOpsController(options: GitOpsControllerOptions): GitOpsController {
   if (typeof options !== 'object' || typeof options.client !== 'object' || typeof options.kubeClient !== 'object') throw new TypeError('createGitOpsController: client and kubeClient are required')
+  if (options.hashSharding !== undefined && options.leaderElection !== undefined) throw new TypeError('createGitOpsController: hashSharding and leaderElection exclude each other')
   const clock = options.clock ?? systemClock
   const now = (): Date => clock.now()
+  const sharding = options.hashSharding === undefined ? undefined : createHashSharding({ ...options.hashSharding, client: options.client, clock, onError: (error) => options.logger?.warn('hash shard round failed; retrying', { error: error instanceof Error ? error.message : String(error) }) })
   const { client } = options
   const component = options.component ?? 'gitops-controller'
-  const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity, clock })
+  const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity ?? options.hashSharding?.identity, clock })
   const sources = createSourceStore({ client, cacheDir: options.cacheDir, now })
   const selection = { namespace: options.namespace, labelSelector: options.labelSelector }
-  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, ...selection }
+  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, sharding, ...selection }
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
   const repositories = createController({
@@ -172,6 +196,11 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
     isLeader: () => leading,
     async run(signal) {
       const election = options.leaderElection
+      if (sharding !== undefined) {
+        options.logger?.info('hash sharding', { lease: sharding.leaseName, identity: sharding.identity })
+        await Promise.all([runBoth(signal), sharding.run(signal)])
+        return 'stopped'
+      }
       if (election === undefined) {
         await runBoth(signal)
         return 'stopped'

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { Span, TracerProvider } from '@opentelemetry/api'
 import { silentLogger, systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject, Logger, LogFields } from '@gitops-sdk/core'
 import type { ControllerClient } from './controllerClient.js'
@@ -17,6 +18,8 @@ import { runWorkers } from './runWorkers.js'
 import type { WorkResult } from './runWorkers.js'
 import { linkedSignal } from './internal/linkedSignal.js'
 import { leaseNameFor } from './sharding.js'
+import { traceReconcile } from './traceReconcile.js'
+import type { PhaseRunner } from './traceReconcile.js'
 import type { ResourceType, Selection } from './types.js'
 import type { WorkQueue } from './workQueue.js'
 import { createWorkQueue } from './workQueue.js'
@@ -39,8 +42,12 @@ export interface ReconcileContext<T extends KubeObject = KubeObject> {
   readonly client: ControllerClient
   /** The controller's Event recorder. */
   readonly recorder: EventRecorder
-  /** A logger carrying `controller`, `object` and `reconcileID`. */
+  /** A logger carrying `controller`, `controllerKind`, `object`, `namespace`, `name` and `reconcileID`. */
   readonly log: Logger
+  /** This run's OpenTelemetry span (`reconcile <Kind>`): add attributes such as `gitops.revision` to it. */
+  readonly span: Span
+  /** Runs a phase (`fetch`, `render`, `apply`, …) as a child span of {@link ReconcileContext.span}. */
+  readonly phase: PhaseRunner
 }
 
 /** Nothing (done), `{ requeue: true }` (retry with back-off), or `{ requeueAfter: ms }` (run again later, Flux's interval). */
@@ -88,6 +95,8 @@ export interface ControllerOptions<T extends KubeObject = KubeObject> extends Se
   readonly recorder?: EventRecorder | undefined
   /** Clock of delays, resync and leader election. @defaultValue the system clock */
   readonly clock?: Clock | undefined
+  /** Where the spans of every reconcile go. @defaultValue the global provider of `@opentelemetry/api`: a no-op until the application registers an SDK */
+  readonly tracerProvider?: TracerProvider | undefined
 }
 
 /** A running controller's parts. */
@@ -182,19 +191,28 @@ export function createController<T extends KubeObject = KubeObject>(options: Con
     const namespace = slash < 0 ? '' : key.slice(0, slash)
     const name = slash < 0 ? key : key.slice(slash + 1)
     const reconcileID = randomUUID()
-    const log = withFields({ controller: options.name, object: key, reconcileID })
+    // As controller-runtime's reconcile logger: the controller, its kind, the object, the run.
+    const log = withFields({ controller: options.name, controllerKind: options.resource.kind, object: key, namespace, name, reconcileID })
     const started = clock.now().getTime()
     const observe = (result: 'success' | 'error' | 'requeue'): void =>
       metrics?.observeReconcile({ kind: options.resource.kind, name, namespace }, { seconds: (clock.now().getTime() - started) / 1000, controller: options.name, result })
-    try {
-      const result = await options.reconcile({ key, namespace, name, object: informer.cache.get(key), reconcileID, signal, client: options.client, recorder, log })
-      observe(result === undefined || 'requeueAfter' in result ? 'success' : 'requeue')
-      return result
-    } catch (error) {
-      observe('error')
-      if (!signal.aborted) log.error('reconcile failed; retrying with back-off', { error: describe(error), retries: queue.retries(key) + 1 })
-      throw error
-    }
+    const init = { controller: options.name, kind: options.resource.kind, namespace, name, reconcileID, signal, tracerProvider: options.tracerProvider }
+    return traceReconcile(init, async (span, phase) => {
+      try {
+        const result = await options.reconcile({ key, namespace, name, object: informer.cache.get(key), reconcileID, signal, client: options.client, recorder, log, span, phase })
+        const outcome = result === undefined || 'requeueAfter' in result ? 'success' : 'requeue'
+        span.setAttribute('gitops.result', outcome)
+        if (result !== undefined && 'requeueAfter' in result) span.setAttribute('gitops.requeue_after_ms', result.requeueAfter)
+        observe(outcome)
+        log.debug('reconcile finished', { result: outcome, ...(result !== undefined && 'requeueAfter' in result ? { requeueAfter: result.requeueAfter } : {}) })
+        return result
+      } catch (error) {
+        observe('error')
+        span.setAttribute('gitops.result', 'error')
+        if (!signal.aborted) log.error('reconcile failed; retrying with back-off', { error: describe(error), retries: queue.retries(key) + 1 })
+        throw error
+      }
+    })
   }
 
   const runWorkersUntil = async (signal: AbortSignal): Promise<void> => {

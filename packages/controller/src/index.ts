@@ -37,5 +37,7 @@ export type { HealthCheck, OperationsOptions, OperationsServer } from './serveOp
 export { serveOperations } from './serveOperations.js'
 export type { ControllerLogger, JsonLoggerOptions } from './createJsonLogger.js'
 export { createJsonLogger } from './createJsonLogger.js'
+export type { PhaseRunner, ReconcileSpanInit } from './traceReconcile.js'
+export { TRACER_NAME, traceReconcile } from './traceReconcile.js'
 export type { Controller, ControllerOptions, ReconcileContext, ReconcileResult } from './createController.js'
 export { createController } from './createController.js'

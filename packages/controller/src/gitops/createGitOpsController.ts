@@ -1,5 +1,6 @@
 // One process doing Flux's source-controller (GitRepository) and kustomize-controller
 // (Kustomization) work, behind one Lease per watch label selector.
+import type { TracerProvider } from '@opentelemetry/api'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { silentLogger, systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject, Logger } from '@gitops-sdk/core'
@@ -97,6 +98,8 @@ export interface GitOpsControllerOptions {
   readonly logger?: Logger | ControllerLogger | undefined
   /** @defaultValue the system clock */
   readonly clock?: Clock | undefined
+  /** Where the spans of every reconcile and phase go. @defaultValue the global provider of `@opentelemetry/api` (a no-op until an SDK registers one) */
+  readonly tracerProvider?: TracerProvider | undefined
 }
 
 /** A running GitOps controller. */
@@ -138,7 +141,7 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
   const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity ?? options.hashSharding?.identity, clock })
   const sources = createSourceStore({ client, cacheDir: options.cacheDir, now })
   const selection = { namespace: options.namespace, labelSelector: options.labelSelector }
-  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, sharding, ...selection }
+  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, sharding, tracerProvider: options.tracerProvider, ...selection }
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
   const repositories = createController({

@@ -80,7 +80,7 @@ describe.skipIf(!built)('three gitops controller processes sharded by label', { 
         `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${cluster.server.url}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: token-${shard.user}\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: default\ncurrent-context: c\n`,
         { mode: 0o600 },
       )
-      const args = [bin, 'controller', '--kubeconfig', kubeconfig, '--log-format', 'json', '--leader-elect', '--watch-label-selector', shard.selector, '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0']
+      const args = [bin, 'controller', '--kubeconfig', kubeconfig, '--log-format', 'json', '--log-level', 'debug', '--leader-elect', '--watch-label-selector', shard.selector, '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0']
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', RUNTIME_NAMESPACE: 'default', POD_NAME: shard.user } })
       let err = ''
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
@@ -128,6 +128,26 @@ describe.skipIf(!built)('three gitops controller processes sharded by label', { 
     expect(writesBy('shard1', from)).toContain('kustomizations.kustomize.toolkit.fluxcd.io app-shard2')
     expect(writesBy('shard2', from)).toEqual([])
     expect(writesBy('main', from)).toEqual([])
+
+    // --log-format json: every line is one JSON object with ts (RFC 3339, milliseconds) and level;
+    // the lines of a reconcile name the controller, the object and the run.
+    for (const { user, stderr } of children) {
+      const lines = stderr()
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        // The cli's own line before any command runs, from the logger every command shares.
+        .filter((l) => l.message !== 'gitops controller: starting')
+      expect(lines.length, user).toBeGreaterThan(0)
+      for (const line of lines) {
+        expect(line.ts, JSON.stringify(line)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+        expect(['debug', 'info', 'warn', 'error']).toContain(line.level)
+        expect(typeof line.msg).toBe('string')
+      }
+      const reconciling = lines.filter((l) => l.reconcileID !== undefined)
+      expect(reconciling.length, user).toBeGreaterThan(0)
+      for (const line of reconciling) expect(line).toMatchObject({ controller: expect.any(String), object: expect.any(String), namespace: 'default', name: expect.any(String) })
+    }
 
     // SIGTERM: every process stops and releases its Lease.
     for (const { child } of children) child.kill('SIGTERM')

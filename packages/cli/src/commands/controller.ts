@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { delimiter } from 'node:path'
-import { booleanFlag, debug, parseCommandArgs, progress, stringFlag, UsageError } from '../context.js'
+import { booleanFlag, parseCommandArgs, progress, stringFlag, UsageError } from '../context.js'
 import type { CliIO, Command } from '../context.js'
-import { durationFlag, kubeFlags } from '../flags.js'
+import { durationFlag, kubeFlags, logSettings } from '../flags.js'
 import type { FlagSpec, FlagValues } from '../flags.js'
 import type { KubeConfig } from '@kubernetes/client-node'
 
@@ -98,7 +98,11 @@ Example:
     const metrics = runtime.createControllerMetrics()
     const identity = `${io.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`
     const namespace = io.env.RUNTIME_NAMESPACE ?? client.namespace
-    const logger = io.logger
+    // --log-format json: Flux's line shape (`ts` RFC 3339 with milliseconds, `level`, `msg`, and the
+    // controller, object and reconcileID each reconcile carries), and the command's own lines too.
+    const logs = logSettings(argv)
+    const logger = logs.format === 'json' ? runtime.createJsonLogger(io.stderr, { level: logs.level, fields: { logger: 'gitops-controller' } }) : io.logger
+    const say = (message: string, fields: Record<string, unknown> = {}): void => (logs.format === 'json' ? logger?.info(message, fields) : progress(io, `gitops controller: ${message}`))
     const controller = gitops.createGitOpsController({
       client,
       kubeClient,
@@ -120,15 +124,16 @@ Example:
     const shared = healthAddr === metricsAddr
     const health = await runtime.serveOperations({ address: healthAddr, healthz: { ping: () => true }, readyz, ...(shared ? { registry: metrics.registry } : {}), signal: stop.signal })
     const metricsServer = shared ? undefined : await runtime.serveOperations({ address: metricsAddr, registry: metrics.registry, signal: stop.signal })
-    progress(io, `gitops controller: ${identity} watching${stringFlag(values, 'watch-label-selector') === undefined ? '' : ` ${stringFlag(values, 'watch-label-selector') ?? ''}`}; probes on ${health.url}, metrics on ${(metricsServer ?? health).url}`)
-    debug(io, 'controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect'), hashShard })
+    const selector = stringFlag(values, 'watch-label-selector')
+    say(`${identity} watching${selector === undefined ? '' : ` ${selector}`}; probes on ${health.url}, metrics on ${(metricsServer ?? health).url}`, { identity, selector, probes: health.url, metrics: (metricsServer ?? health).url })
+    logger?.debug('controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect'), hashShard })
     try {
       const outcome = await controller.run(stop.signal)
       if (outcome === 'lost') {
-        progress(io, `gitops controller: ${identity} lost the Lease; exiting so that another replica leads`)
+        say(`${identity} lost the Lease; exiting so that another replica leads`, { identity })
         return 2
       }
-      progress(io, `gitops controller: ${identity} stopped`)
+      say(`${identity} stopped`, { identity })
       return 0
     } finally {
       signal.removeEventListener('abort', onAbort)

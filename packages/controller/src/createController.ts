@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import type { Span, TracerProvider } from '@opentelemetry/api'
 import { silentLogger, systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject, Logger, LogFields } from '@gitops-sdk/core'
 import type { ControllerClient } from './controllerClient.js'
 import type { ControllerMetrics } from './controllerMetrics.js'
 import type { ControllerLogger } from './createJsonLogger.js'
 import type { EventRecorder } from './eventRecorder.js'
+import type { HashSharding } from './hashSharding.js'
 import { createEventRecorder } from './eventRecorder.js'
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from './fluxReasons.js'
 import type { Informer } from './informer.js'
@@ -14,7 +16,10 @@ import { createLeaderElector } from './leaderElection.js'
 import type { RateLimiter } from './rateLimiter.js'
 import { runWorkers } from './runWorkers.js'
 import type { WorkResult } from './runWorkers.js'
+import { linkedSignal } from './internal/linkedSignal.js'
 import { leaseNameFor } from './sharding.js'
+import { traceReconcile } from './traceReconcile.js'
+import type { PhaseRunner } from './traceReconcile.js'
 import type { ResourceType, Selection } from './types.js'
 import type { WorkQueue } from './workQueue.js'
 import { createWorkQueue } from './workQueue.js'
@@ -37,8 +42,12 @@ export interface ReconcileContext<T extends KubeObject = KubeObject> {
   readonly client: ControllerClient
   /** The controller's Event recorder. */
   readonly recorder: EventRecorder
-  /** A logger carrying `controller`, `object` and `reconcileID`. */
+  /** A logger carrying `controller`, `controllerKind`, `object`, `namespace`, `name` and `reconcileID`. */
   readonly log: Logger
+  /** This run's OpenTelemetry span (`reconcile <Kind>`): add attributes such as `gitops.revision` to it. */
+  readonly span: Span
+  /** Runs a phase (`fetch`, `render`, `apply`, …) as a child span of {@link ReconcileContext.span}. */
+  readonly phase: PhaseRunner
 }
 
 /** Nothing (done), `{ requeue: true }` (retry with back-off), or `{ requeueAfter: ms }` (run again later, Flux's interval). */
@@ -70,6 +79,12 @@ export interface ControllerOptions<T extends KubeObject = KubeObject> extends Se
         readonly name?: string | undefined
       })
     | undefined
+  /**
+   * Work only on the keys this replica owns in a consistent-hash shard group (see
+   * {@link createHashSharding}; the caller runs it). Keys it loses are aborted and awaited before
+   * the sharding's round completes; keys it gains are enqueued. @defaultValue every key
+   */
+  readonly sharding?: HashSharding | undefined
   /** Retry delays. @defaultValue Flux's: per-key 750 ms to 15 min, under 10 qps / 100 burst */
   readonly rateLimiter?: RateLimiter | undefined
   /** Metrics to feed. */
@@ -80,6 +95,8 @@ export interface ControllerOptions<T extends KubeObject = KubeObject> extends Se
   readonly recorder?: EventRecorder | undefined
   /** Clock of delays, resync and leader election. @defaultValue the system clock */
   readonly clock?: Clock | undefined
+  /** Where the spans of every reconcile go. @defaultValue the global provider of `@opentelemetry/api`: a no-op until the application registers an SDK */
+  readonly tracerProvider?: TracerProvider | undefined
 }
 
 /** A running controller's parts. */
@@ -136,25 +153,66 @@ export function createController<T extends KubeObject = KubeObject>(options: Con
     onDelete: (o) => queue.add(keyOf(o)),
   })
   let leading = options.leaderElection === undefined
+  const { sharding } = options
+  // Keys being reconciled, so that a shard handover can stop them and wait for them.
+  const inFlight = new Map<string, { readonly abort: (reason: unknown) => void; readonly done: Promise<unknown> }>()
+  const unsubscribe = sharding?.onChange(async (previous, next) => {
+    const ending: Promise<unknown>[] = []
+    for (const [key, entry] of inFlight) {
+      if (next.owns(key)) continue
+      entry.abort(new Error(`${key}: now owned by another replica of the shard group`))
+      ending.push(entry.done)
+    }
+    for (const object of informer.cache.list()) {
+      const key = keyOf(object)
+      if (next.owns(key) && !previous.owns(key)) queue.add(key)
+    }
+    await Promise.allSettled(ending)
+  })
 
-  const work = async (key: string, signal: AbortSignal): Promise<WorkResult> => {
+  const work = async (key: string, workerSignal: AbortSignal): Promise<WorkResult> => {
+    if (sharding === undefined) return reconcileKey(key, workerSignal)
+    // Checked and registered in one step: a handover that starts later sees this key in flight.
+    if (!sharding.owns(key)) return undefined
+    const stop = linkedSignal(workerSignal)
+    const done = reconcileKey(key, stop.signal)
+    const entry = { abort: (reason: unknown) => stop.abort(reason), done }
+    inFlight.set(key, entry)
+    try {
+      return await done
+    } finally {
+      if (inFlight.get(key) === entry) inFlight.delete(key)
+      stop.dispose()
+    }
+  }
+
+  const reconcileKey = async (key: string, signal: AbortSignal): Promise<WorkResult> => {
     const slash = key.indexOf('/')
     const namespace = slash < 0 ? '' : key.slice(0, slash)
     const name = slash < 0 ? key : key.slice(slash + 1)
     const reconcileID = randomUUID()
-    const log = withFields({ controller: options.name, object: key, reconcileID })
+    // As controller-runtime's reconcile logger: the controller, its kind, the object, the run.
+    const log = withFields({ controller: options.name, controllerKind: options.resource.kind, object: key, namespace, name, reconcileID })
     const started = clock.now().getTime()
     const observe = (result: 'success' | 'error' | 'requeue'): void =>
       metrics?.observeReconcile({ kind: options.resource.kind, name, namespace }, { seconds: (clock.now().getTime() - started) / 1000, controller: options.name, result })
-    try {
-      const result = await options.reconcile({ key, namespace, name, object: informer.cache.get(key), reconcileID, signal, client: options.client, recorder, log })
-      observe(result === undefined || 'requeueAfter' in result ? 'success' : 'requeue')
-      return result
-    } catch (error) {
-      observe('error')
-      if (!signal.aborted) log.error('reconcile failed; retrying with back-off', { error: describe(error), retries: queue.retries(key) + 1 })
-      throw error
-    }
+    const init = { controller: options.name, kind: options.resource.kind, namespace, name, reconcileID, signal, tracerProvider: options.tracerProvider }
+    return traceReconcile(init, async (span, phase) => {
+      try {
+        const result = await options.reconcile({ key, namespace, name, object: informer.cache.get(key), reconcileID, signal, client: options.client, recorder, log, span, phase })
+        const outcome = result === undefined || 'requeueAfter' in result ? 'success' : 'requeue'
+        span.setAttribute('gitops.result', outcome)
+        if (result !== undefined && 'requeueAfter' in result) span.setAttribute('gitops.requeue_after_ms', result.requeueAfter)
+        observe(outcome)
+        log.debug('reconcile finished', { result: outcome, ...(result !== undefined && 'requeueAfter' in result ? { requeueAfter: result.requeueAfter } : {}) })
+        return result
+      } catch (error) {
+        observe('error')
+        span.setAttribute('gitops.result', 'error')
+        if (!signal.aborted) log.error('reconcile failed; retrying with back-off', { error: describe(error), retries: queue.retries(key) + 1 })
+        throw error
+      }
+    })
   }
 
   const runWorkersUntil = async (signal: AbortSignal): Promise<void> => {
@@ -202,6 +260,7 @@ export function createController<T extends KubeObject = KubeObject>(options: Con
           await elector.run(signal)
         }
       } finally {
+        unsubscribe?.()
         queue.shutDown()
         informerStop.abort()
         await informing

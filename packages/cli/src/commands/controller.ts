@@ -3,15 +3,16 @@
 // is `createGitOpsController`'s.
 import { existsSync } from 'node:fs'
 import { delimiter } from 'node:path'
-import { booleanFlag, debug, parseCommandArgs, progress, stringFlag, UsageError } from '../context.js'
+import { booleanFlag, parseCommandArgs, progress, stringFlag, UsageError } from '../context.js'
 import type { CliIO, Command } from '../context.js'
-import { durationFlag, kubeFlags } from '../flags.js'
+import { durationFlag, kubeFlags, logSettings } from '../flags.js'
 import type { FlagSpec, FlagValues } from '../flags.js'
 import type { KubeConfig } from '@kubernetes/client-node'
 
 const flags = {
   'watch-label-selector': { type: 'string' },
   'leader-elect': { type: 'boolean', default: false },
+  'hash-shard': { type: 'string' },
   concurrent: { type: 'string' },
   'health-addr': { type: 'string' },
   'metrics-addr': { type: 'string' },
@@ -34,7 +35,7 @@ source-controller and kustomize-controller do, in one process: fetch every inter
 reasons. Runs until SIGINT or SIGTERM (the Lease is then released).
 
 Usage:
-  gitops controller [--watch-label-selector S] [--leader-elect] [--concurrent N]
+  gitops controller [--watch-label-selector S] [--leader-elect | --hash-shard G] [--concurrent N]
                     [--health-addr A] [--metrics-addr A] [--no-cross-namespace-refs]
                     [--default-service-account SA] [--kubeconfig K] [--context C]
 
@@ -43,9 +44,14 @@ Flags:
                                   sharding.fluxcd.io/key=shard1, or !sharding.fluxcd.io/key)
   --leader-elect                  reconcile only while holding the Lease (one per selector) in
                                   $RUNTIME_NAMESPACE, else the kubeconfig's or the pod's namespace
+  --hash-shard G                  share the objects among every replica run with the same G: each
+                                  holds its own Lease G-<digest> in $RUNTIME_NAMESPACE and works only
+                                  on the objects whose namespace/name hashes to it; a replica whose
+                                  Lease lapses gives its objects to the others (excludes --leader-elect)
   --leader-election-lease-duration D, --leader-election-renew-deadline D,
   --leader-election-retry-period D
-                                  Flux's leader election timings (default 35s, 30s, 5s)
+                                  Flux's leader election timings (default 35s, 30s, 5s), also
+                                  those of --hash-shard
   --concurrent N                  reconciles of each kind at once (default 4)
   --health-addr A                 host:port of /healthz and /readyz (default :9440)
   --metrics-addr A                host:port of /metrics (default :8080)
@@ -64,6 +70,9 @@ Example:
     const { values, positionals } = parseCommandArgs(argv, flags)
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
     const concurrency = countFlag(stringFlag(values, 'concurrent'))
+    const hashShard = stringFlag(values, 'hash-shard')
+    if (hashShard !== undefined && !/^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/.test(hashShard)) throw new UsageError(`--hash-shard must be a lowercase DNS label of 52 characters at most (it prefixes the Lease names), not ${hashShard.slice(0, 80)}`, { code: 'CLI_FLAG_INVALID', details: { flag: '--hash-shard' } })
+    if (hashShard !== undefined && booleanFlag(values, 'leader-elect')) throw new UsageError('--hash-shard and --leader-elect exclude each other: every replica of a hash shard group works', { code: 'CLI_FLAG_INVALID', details: { flag: '--hash-shard' } })
     const timings = {
       leaseDuration: durationFlag(stringFlag(values, 'leader-election-lease-duration'), 35_000, '--leader-election-lease-duration'),
       renewDeadline: durationFlag(stringFlag(values, 'leader-election-renew-deadline'), 30_000, '--leader-election-renew-deadline'),
@@ -89,7 +98,11 @@ Example:
     const [{ randomUUID }, { hostname }] = await Promise.all([import('node:crypto'), import('node:os')])
     const identity = `${io.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`
     const namespace = io.env.RUNTIME_NAMESPACE ?? client.namespace
-    const logger = io.logger
+    // --log-format json: Flux's line shape (`ts` RFC 3339 with milliseconds, `level`, `msg`, and the
+    // controller, object and reconcileID each reconcile carries), and the command's own lines too.
+    const logs = logSettings(argv)
+    const logger = logs.format === 'json' ? runtime.createJsonLogger(io.stderr, { level: logs.level, fields: { logger: 'gitops-controller' } }) : io.logger
+    const say = (message: string, fields: Record<string, unknown> = {}): void => (logs.format === 'json' ? logger?.info(message, fields) : progress(io, `gitops controller: ${message}`))
     const controller = gitops.createGitOpsController({
       client,
       kubeClient,
@@ -99,6 +112,7 @@ Example:
       noCrossNamespaceRefs: booleanFlag(values, 'no-cross-namespace-refs'),
       defaultServiceAccount: stringFlag(values, 'default-service-account'),
       leaderElection: booleanFlag(values, 'leader-elect') ? { namespace, identity, ...timings } : undefined,
+      hashSharding: hashShard === undefined ? undefined : { namespace, identity, group: hashShard, ...timings },
       requeueDependency,
       metrics,
       logger,
@@ -110,15 +124,16 @@ Example:
     const shared = healthAddr === metricsAddr
     const health = await runtime.serveOperations({ address: healthAddr, healthz: { ping: () => true }, readyz, ...(shared ? { registry: metrics.registry } : {}), signal: stop.signal })
     const metricsServer = shared ? undefined : await runtime.serveOperations({ address: metricsAddr, registry: metrics.registry, signal: stop.signal })
-    progress(io, `gitops controller: ${identity} watching${stringFlag(values, 'watch-label-selector') === undefined ? '' : ` ${stringFlag(values, 'watch-label-selector') ?? ''}`}; probes on ${health.url}, metrics on ${(metricsServer ?? health).url}`)
-    debug(io, 'controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect') })
+    const selector = stringFlag(values, 'watch-label-selector')
+    say(`${identity} watching${selector === undefined ? '' : ` ${selector}`}; probes on ${health.url}, metrics on ${(metricsServer ?? health).url}`, { identity, selector, probes: health.url, metrics: (metricsServer ?? health).url })
+    logger?.debug('controller started', { identity, namespace, leaderElection: booleanFlag(values, 'leader-elect'), hashShard })
     try {
       const outcome = await controller.run(stop.signal)
       if (outcome === 'lost') {
-        progress(io, `gitops controller: ${identity} lost the Lease; exiting so that another replica leads`)
+        say(`${identity} lost the Lease; exiting so that another replica leads`, { identity })
         return 2
       }
-      progress(io, `gitops controller: ${identity} stopped`)
+      say(`${identity} stopped`, { identity })
       return 0
     } finally {
       signal.removeEventListener('abort', onAbort)

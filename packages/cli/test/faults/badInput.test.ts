@@ -60,6 +60,8 @@ const cases: readonly Case[] = [
   { name: 'an unknown short flag', argv: ['status', '-x'], code: 'CLI_UNKNOWN_FLAG', subject: '-x' },
   { name: 'controller: --concurrent 0', argv: ['controller', '--concurrent', '0'], code: 'CLI_FLAG_INVALID', subject: '--concurrent' },
   { name: 'controller: a probe address without a port', argv: ['controller', '--health-addr', 'localhost'], code: 'CLI_FLAG_INVALID', subject: '--health-addr' },
+  { name: 'controller: --hash-shard with --leader-elect', argv: ['controller', '--hash-shard', 'gitops', '--leader-elect'], code: 'CLI_FLAG_INVALID', subject: '--hash-shard' },
+  { name: 'controller: a hash shard group that is no DNS label', argv: ['controller', '--hash-shard', '__proto__'], code: 'CLI_FLAG_INVALID', subject: '--hash-shard' },
   { name: 'controller: a lease duration that is not one', argv: ['controller', '--leader-election-lease-duration', 'soon'], code: 'CLI_FLAG_INVALID', subject: '--leader-election-lease-duration' },
   { name: 'controller: no kubeconfig and not in a pod', argv: ['controller'], code: 'CLI_FILE_NOT_FOUND', subject: 'no-such-kubeconfig' },
   { name: 'install without --export', argv: ['install'], code: 'CLI_ARGUMENT_MISSING', subject: '--export' },

@@ -69,7 +69,7 @@ function kubectl(args: readonly string[], stdin?: string): Promise<string> {
 }
 
 function leader(): Replica {
-  const found = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null && /"message":"leading"/.test(r.stderr()))
+  const found = replicas.filter((r) => r.child.exitCode === null && r.child.signalCode === null && /"msg":"leading"/.test(r.stderr()))
   if (found.length !== 1) throw new Error(`${found.length} leaders:\n${replicas.map((r) => `${r.name}: ${r.stderr().slice(-1500)}`).join('\n')}`)
   return found[0]!
 }
@@ -194,7 +194,7 @@ spec:
     await lead.exited
     const killedAt = Date.now()
     const commit = await repo.commit({ 'app/after.yaml': configMap('after-failover') })
-    await other.waitFor(/"message":"leading"/)
+    await other.waitFor(/"msg":"leading"/)
     await kubectl(['annotate', '--overwrite', 'gitrepository/fleet', 'reconcile.fluxcd.io/requestedAt=failover'])
     await kubectl(['wait', `--for=jsonpath={.status.lastAppliedRevision}=main@sha1:${commit}`, 'kustomization/app', '--timeout=60s'])
     await kubectl(['get', 'configmap', 'after-failover'])
@@ -213,7 +213,7 @@ spec:
     const exit = await lead.exited
     // A stop by SIGTERM is the controller's normal end: exit 0, as `gitops apiserver` does.
     expect(exit).toEqual({ code: 0, signal: null })
-    expect(lead.stderr()).toMatch(/stopped$/m)
+    expect(lead.stderr()).toMatch(/"msg":"[^"]* stopped"/)
     apiserver.faults.clear()
     const lease = JSON.parse(await kubectl(['get', 'lease', '-n', 'flux-system', '-o', 'json'])).items[0]
     expect(lease.spec.holderIdentity ?? '').toBe('')

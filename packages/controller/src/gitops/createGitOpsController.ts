@@ -1,5 +1,6 @@
 // One process doing Flux's source-controller (GitRepository) and kustomize-controller
 // (Kustomization) work, behind one Lease per watch label selector.
+import type { TracerProvider } from '@opentelemetry/api'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { silentLogger, systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject, Logger } from '@gitops-sdk/core'
@@ -12,6 +13,7 @@ import { createEventRecorder } from '../eventRecorder.js'
 import { RECONCILE_REQUESTED_AT_ANNOTATION } from '../fluxReasons.js'
 import { createLeaderElector } from '../leaderElection.js'
 import type { LeaderElectionOutcome } from '../leaderElection.js'
+import { createHashSharding } from '../hashSharding.js'
 import { leaseNameFor } from '../sharding.js'
 import type { ClientRequest } from './createClientFactory.js'
 import { gitRepositoryReconciler } from './reconcileGitRepository.js'
@@ -61,6 +63,27 @@ export interface GitOpsControllerOptions {
         readonly retryPeriod?: number | undefined
       }
     | undefined
+  /**
+   * Split the objects among every replica of `group` by consistent hashing of `namespace/name`,
+   * each replica behind its own member Lease in `namespace` (see {@link createHashSharding});
+   * instead of `leaderElection`, which it excludes. Timings as for leader election.
+   */
+  readonly hashSharding?:
+    | {
+        /** Namespace of the member Leases. */
+        readonly namespace: string
+        /** This replica's identity (for example the pod name). */
+        readonly identity: string
+        /** The group's name; replicas with the same group share the work. */
+        readonly group: string
+        /** How long a member counts as live after its Lease last changed, in ms. @defaultValue 35,000 */
+        readonly leaseDuration?: number | undefined
+        /** How long a replica works on without a successful round, in ms. @defaultValue 30,000 */
+        readonly renewDeadline?: number | undefined
+        /** Time between rounds, in ms. @defaultValue 5,000 */
+        readonly retryPeriod?: number | undefined
+      }
+    | undefined
   /** Manager of the applied fields. @defaultValue 'kustomize-controller', so objects Flux applied are taken over */
   readonly fieldManager?: string | undefined
   /** Host in `.status.artifact.url`. @defaultValue 'source-controller.flux-system.svc.cluster.local.' */
@@ -84,6 +107,8 @@ export interface GitOpsControllerOptions {
    * applying with `kubeClient` (no service account, no remote cluster). @defaultValue true
    */
   readonly watchAppliedObjects?: boolean | undefined
+  /** Where the spans of every reconcile and phase go. @defaultValue the global provider of `@opentelemetry/api` (a no-op until an SDK registers one) */
+  readonly tracerProvider?: TracerProvider | undefined
 }
 
 /** A running GitOps controller. */
@@ -116,14 +141,16 @@ export interface GitOpsController {
  */
 export function createGitOpsController(options: GitOpsControllerOptions): GitOpsController {
   if (typeof options !== 'object' || typeof options.client !== 'object' || typeof options.kubeClient !== 'object') throw new TypeError('createGitOpsController: client and kubeClient are required')
+  if (options.hashSharding !== undefined && options.leaderElection !== undefined) throw new TypeError('createGitOpsController: hashSharding and leaderElection exclude each other')
   const clock = options.clock ?? systemClock
   const now = (): Date => clock.now()
+  const sharding = options.hashSharding === undefined ? undefined : createHashSharding({ ...options.hashSharding, client: options.client, clock, onError: (error) => options.logger?.warn('hash shard round failed; retrying', { error: error instanceof Error ? error.message : String(error) }) })
   const { client } = options
   const component = options.component ?? 'gitops-controller'
-  const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity, clock })
+  const recorder = createEventRecorder({ client, component, instance: options.leaderElection?.identity ?? options.hashSharding?.identity, clock })
   const sources = createSourceStore({ client, cacheDir: options.cacheDir, now })
   const selection = { namespace: options.namespace, labelSelector: options.labelSelector }
-  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, ...selection }
+  const common = { client, recorder, clock, metrics: options.metrics, logger: options.logger ?? silentLogger, concurrency: options.concurrency, shouldReconcile: fluxPredicates, sharding, tracerProvider: options.tracerProvider, ...selection }
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
   const index = createKustomizationIndex()
@@ -187,6 +214,11 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
     isLeader: () => leading,
     async run(signal) {
       const election = options.leaderElection
+      if (sharding !== undefined) {
+        options.logger?.info('hash sharding', { lease: sharding.leaseName, identity: sharding.identity })
+        await Promise.all([runBoth(signal), sharding.run(signal)])
+        return 'stopped'
+      }
       if (election === undefined) {
         await runBoth(signal)
         return 'stopped'

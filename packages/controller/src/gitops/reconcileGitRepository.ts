@@ -48,7 +48,8 @@ export function gitRepositoryReconciler(input: GitRepositoryReconcilerInput): (c
     const requestedAt = reconcileRequestedAt(object)
     const ref = { namespace: context.namespace, name: context.name }
     try {
-      const { artifact, changed } = await input.sources.fetch(repository, signal)
+      const { artifact, changed } = await context.phase('fetch', () => input.sources.fetch(repository, signal))
+      context.span.setAttribute('gitops.revision', artifact.revision)
       const message = `stored artifact for revision '${artifact.revision}'`
       await writeFluxStatus(GITREPOSITORY_RESOURCE, ref, {
         client,

@@ -1,6 +1,7 @@
 // kustomize-controller's Kustomization work, through the reconcile package with Flux's semantics:
 // the finalizer and `deletionPolicy`, `suspend`, the lockdown flags, `dependsOn`, the shared
 // source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
+import { SpanStatusCode } from '@opentelemetry/api'
 import { createApplyHistory, detectDrift } from '@gitops-sdk/apply'
 import type { ApplyHistory, KubeClient } from '@gitops-sdk/apply'
 import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
@@ -19,6 +20,7 @@ import { inventoryOfStatus } from './inventoryOfStatus.js'
 import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
 import type { SourceStore } from './sourceStore.js'
 import type { ClientRequest } from './createClientFactory.js'
+import { traceSteps } from './traceSteps.js'
 import { writeFluxStatus } from './writeStatus.js'
 
 /** What the Kustomization reconcile needs. */
@@ -93,6 +95,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     const write = (compute: (live: KubeObject) => KubeMap, live?: KubeObject): Promise<KubeObject | undefined> =>
       writeFluxStatus(KUSTOMIZATION_RESOURCE, ref, { client, signal, fieldManager: input.statusFieldManager, compute, live })
     const fail = async (reason: string, message: string, retryAfter: number): Promise<ReconcileResult> => {
+      context.span.setStatus({ code: SpanStatusCode.ERROR, message })
       await write((live) => {
         const status = kustomizationStatus(
           { name: context.name, conditions: [{ type: 'Ready', status: 'False', reason, message, lastTransitionTime: input.now().toISOString() }], changeSet: { entries: [] }, drifted: [], durations: {}, finishedAt: input.now().toISOString() },
@@ -185,7 +188,8 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
         : { checkDrift: (applied, o) => detectDrift(applied, { client: driftClient, fieldManager: input.fieldManager, inventory: mapped.steps.inventory, targetNamespace: mapped.steps.targetNamespace, signal: o.signal }) }),
     }
     const started = performance.now()
-    const result = await reconcile(mapped.spec, steps, { signal, previous: state })
+    context.span.setAttribute('gitops.revision', current.revision)
+    const result = await reconcile(mapped.spec, traceSteps(steps, context.phase), { signal, previous: state })
     states.set(key, result.state)
     if (result.state.applied !== undefined && result.status.failure === undefined && inputs !== undefined) appliedInputs.set(key, inputs)
     else appliedInputs.delete(key)
@@ -195,6 +199,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       routine ? object : undefined,
     )
     const ready = getCondition(result.status.conditions, 'Ready')
+    if (ready?.status === 'False') context.span.setStatus({ code: SpanStatusCode.ERROR, message: ready.message })
     const revision = { 'kustomize.toolkit.fluxcd.io/revision': current.revision }
     const changed = result.status.changeSet.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'skipped')
     if (changed.length > 0) {

@@ -3,7 +3,11 @@
 import { describe, expect, it } from 'vitest'
 import { createFakeClock } from '@gitops-sdk/core'
 import { assertNoPollution, plantedProperty, pollutingKeys } from '../../../../testing/pollution.js'
+import type { KubeClient } from '@gitops-sdk/apply'
+import type { ControllerClient } from '../../src/controllerClient.js'
 import { createJsonLogger } from '../../src/createJsonLogger.js'
+import { createGitOpsController } from '../../src/gitops.js'
+import { hashShardOwner } from '../../src/hashSharding.js'
 import { loadInClusterConfig } from '../../src/loadInClusterConfig.js'
 import { createObjectCache } from '../../src/objectCache.js'
 import { exponentialRateLimiter, bucketRateLimiter } from '../../src/rateLimiter.js'
@@ -89,5 +93,24 @@ describe('caches, queues and logs with hostile keys', () => {
     expect(() => exponentialRateLimiter({ baseDelay: 0 })).toThrow(TypeError)
     expect(() => exponentialRateLimiter({ baseDelay: 10, maxDelay: 5 })).toThrow(TypeError)
     expect(() => bucketRateLimiter({ qps: 0 })).toThrow(TypeError)
+  })
+})
+
+describe('hash sharding bad input', () => {
+  it('hashes keys and identities named after prototype properties as plain strings', () => {
+    const members = ['replica-a', ...pollutingKeys]
+    for (const key of pollutingKeys.flatMap((k) => [k, `${k}/${k}`])) expect(members).toContain(hashShardOwner(members, key))
+    assertNoPollution()
+  })
+
+  it('refuses hash sharding together with leader election before any request, and a bad group naming it', () => {
+    const requests: string[] = []
+    const client = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? (...args: unknown[]) => requests.push(`${name} ${args.length}`) : undefined) }) as ControllerClient
+    const kubeClient = {} as KubeClient
+    expect(() => createGitOpsController({ client, kubeClient, hashSharding: { namespace: 'ns', identity: 'a', group: 'g' }, leaderElection: { namespace: 'ns', identity: 'a' } })).toThrow(TypeError)
+    expect(() => createGitOpsController({ client, kubeClient, hashSharding: { namespace: 'ns', identity: 'a', group: 'Not A Label' } })).toThrow(
+      expect.objectContaining({ code: 'CONTROLLER_CONFIG_INVALID', message: expect.stringContaining('"Not A Label"') }),
+    )
+    expect(requests).toEqual([])
   })
 })

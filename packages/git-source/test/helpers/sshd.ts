@@ -31,10 +31,16 @@ async function run(command: string, args: readonly string[]): Promise<string> {
   })
 }
 
-/** Makes a key pair of `type` (ed25519, rsa, ecdsa) under `dir`, encrypted with `passphrase` ('' for none). */
+/**
+ * Makes a key pair of `type` (ed25519, rsa, ecdsa) under `dir`, encrypted with `passphrase` ('' for none).
+ * An encrypted key uses 2 bcrypt KDF rounds instead of ssh-keygen's 16: the key is still encrypted
+ * the same way (a wrong passphrase still fails), but the transport decrypts it on every connection
+ * and 16 rounds cost the suites seconds of CPU.
+ */
 export async function makeKey(dir: string, name: string, type: 'ed25519' | 'rsa' | 'ecdsa', passphrase = ''): Promise<KeyPair> {
   const path = join(dir, name)
-  await run('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', passphrase, '-C', `test-only-${name}`, '-f', path])
+  const rounds = passphrase === '' ? [] : ['-a', '2']
+  await run('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), ...rounds, '-N', passphrase, '-C', `test-only-${name}`, '-f', path])
   return { privateKey: await readFile(path, 'utf8'), publicKey: (await readFile(`${path}.pub`, 'utf8')).trim() }
 }
 

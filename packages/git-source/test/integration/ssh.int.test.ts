@@ -127,10 +127,10 @@ describe.skipIf(!sshdAvailable)(`createSshTransport against OpenSSH${sshdAvailab
 
   it('fails with a typed error and writes nothing when the connection drops mid-pack', async () => {
     // A TCP relay in front of sshd passes the handshake, the login and the advertisement, then
-    // drops both connections once the server has sent 256 KiB: the pack of this 2 MiB
+    // drops both connections once the server has sent 256 KiB: the pack of this 1 MiB
     // incompressible file is cut in the middle, as when the server dies.
     const big = await createRepository(root.path, { name: 'big.git' })
-    await big.commit({ 'blob.bin': randomBytes(2 * 1024 * 1024).toString('latin1') })
+    await big.commit({ 'blob.bin': randomBytes(1024 * 1024).toString('latin1') })
     const sockets = new Set<Socket>()
     const relay = createServer((client) => {
       const upstream = createConnection(sshd.port)

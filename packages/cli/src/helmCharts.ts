@@ -1,0 +1,70 @@
+import type { FileSystem } from '@gitops-sdk/core'
+import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
+
+/** Where the chart of a `helmCharts` entry that is not in the repository comes from. */
+export type PullChart = (request: HelmChartRequest, options: { readonly signal?: AbortSignal | undefined }) => Promise<{ readonly fs: FileSystem; readonly path: string }>
+
+/** Options of {@link helmChartRenderer}. */
+export interface HelmChartRendererOptions {
+  /** Fetches a chart that is not in the repository; without it such a chart is an error naming its repo. */
+  readonly pullChart?: PullChart | undefined
+}
+
+/** Whether a hook manifest is one of `helm test`'s (its `helm.sh/hook` lists `test`), which `--skip-tests` drops. */
+function isTestHook(content: string, parse: (text: string) => Record<string, unknown>): boolean {
+  let doc: Record<string, unknown>
+  try {
+    doc = parse(content)
+  } catch {
+    return false
+  }
+  const meta = doc.metadata
+  const annotations = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).annotations : undefined
+  const hook = typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>)['helm.sh/hook'] : undefined
+  if (typeof hook !== 'string') return false
+  return hook.split(',').some((e) => e.trim() === 'test' || e.trim() === 'test-success')
+}
+
+/**
+ * The renderer the cli gives `render` for kustomize's `helmCharts` (what `kubectl kustomize
+ * --enable-helm` runs `helm template` for): `@gitops-sdk/helm`'s `renderChart` with the values
+ * files, release, namespace, CRDs, tests and capabilities of the entry.
+ */
+export function helmChartRenderer(options: HelmChartRendererOptions = {}): RenderHelmChart {
+  return async (request, { signal }) => {
+    const helm = await import('@gitops-sdk/helm')
+    let fs = request.fs
+    let chartPath = request.chartPath
+    if (!request.chartPresent) {
+      if (options.pullChart === undefined) {
+        throw new Error(`${request.repo ?? ''}: the chart is not in the repository and fetching charts is not enabled`)
+      }
+      ;({ fs, path: chartPath } = await options.pullChart(request, { signal }))
+    }
+    let chartValues: string | undefined
+    try {
+      chartValues = new TextDecoder().decode(await fs.readFile(`${chartPath}/values.yaml`))
+    } catch {
+      chartValues = undefined
+    }
+    let values: Record<string, unknown> = {}
+    for (const file of request.valuesFiles(chartValues)) values = helm.parseValues(file.text, { source: file.source, values })
+    const rendered = await helm.renderChart(chartPath, {
+      fs,
+      releaseName: request.releaseName,
+      namespace: request.namespace,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions,
+      includeCrds: request.includeCrds,
+      values,
+      signal,
+    })
+    if (!request.skipTests || !rendered.manifests.some((m) => m.hook)) return rendered.text
+    // --skip-tests prints the same stream without the test hooks; CRDs (first) are kept.
+    const parse = (text: string): Record<string, unknown> => helm.parseValues(text)
+    const kept = rendered.manifests.filter((m) => !(m.hook && isTestHook(m.content, parse)))
+    const body = kept.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
+    const printed = rendered.manifests.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
+    return rendered.text.slice(0, rendered.text.length - printed.length) + body
+  }
+}

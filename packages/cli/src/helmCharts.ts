@@ -1,4 +1,5 @@
 import type { FileSystem } from '@gitops-sdk/core'
+import type { RenderHelmRelease } from '@gitops-sdk/flux'
 import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
 
 /** Where the chart of a `helmCharts` entry that is not in the repository comes from. */
@@ -60,11 +61,39 @@ export function helmChartRenderer(options: HelmChartRendererOptions = {}): Rende
       signal,
     })
     if (!request.skipTests || !rendered.manifests.some((m) => m.hook)) return rendered.text
-    // --skip-tests prints the same stream without the test hooks; CRDs (first) are kept.
+    // --skip-tests prints the same stream without the test hooks.
     const parse = (text: string): Record<string, unknown> => helm.parseValues(text)
-    const kept = rendered.manifests.filter((m) => !(m.hook && isTestHook(m.content, parse)))
-    const body = kept.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
-    const printed = rendered.manifests.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
-    return rendered.text.slice(0, rendered.text.length - printed.length) + body
+    return without(rendered, (m) => m.hook && isTestHook(m.content, parse))
+  }
+}
+
+/** The text of a rendered chart without the manifests `drop` rejects: the CRDs printed first stay. */
+function without(rendered: { readonly text: string; readonly manifests: readonly { readonly source: string; readonly content: string; readonly hook: boolean }[] }, drop: (m: { readonly content: string; readonly hook: boolean }) => boolean): string {
+  const print = (ms: readonly { readonly source: string; readonly content: string }[]): string => ms.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
+  const printed = print(rendered.manifests)
+  return rendered.text.slice(0, rendered.text.length - printed.length) + print(rendered.manifests.filter((m) => !drop(m)))
+}
+
+/**
+ * The renderer the cli gives `buildFleet` for HelmReleases: `@gitops-sdk/helm`'s `renderChart`
+ * with the values layers merged as helm-controller merges them, hooks left out (helm-controller
+ * runs them, it does not apply them as release objects), CRDs first unless `install.crds` is Skip.
+ */
+export function helmReleaseRenderer(): RenderHelmRelease {
+  return async (request, { signal }) => {
+    const helm = await import('@gitops-sdk/helm')
+    let values: Record<string, unknown> = {}
+    for (const layer of request.values) {
+      values = layer.type === 'yaml' ? helm.parseValues(layer.text, { source: layer.source, values }) : helm.parseSetValues(layer.expression, { type: layer.type, values })
+    }
+    const rendered = await helm.renderChart(request.path, {
+      fs: request.fs,
+      releaseName: request.releaseName,
+      namespace: request.namespace,
+      includeCrds: request.includeCrds,
+      values,
+      signal,
+    })
+    return without(rendered, (m) => m.hook)
   }
 }

@@ -10,7 +10,8 @@ export interface Where {
 }
 
 /** A {@link RenderError} whose message starts with the file and field. */
-export function renderError(code: RenderErrorCode, where: Where, message: string, cause?: unknown): RenderError {
+export function renderError(code: RenderErrorCode, where: Where, failure: string | { readonly message: string; readonly cause?: unknown }): RenderError {
+  const { message, cause } = typeof failure === 'string' ? { message: failure, cause: undefined } : failure
   const subject = where.field === '' ? where.file : `${where.file}: ${where.field}`
   return new RenderError({
     code,
@@ -43,7 +44,7 @@ export function at<T>(where: Where, fn: () => T): T {
   try {
     return fn()
   } catch (err) {
-    if (err instanceof StepError) throw renderError(err.code, where, err.message, err.cause)
+    if (err instanceof StepError) throw renderError(err.code, where, err)
     throw err
   }
 }
@@ -53,7 +54,7 @@ export async function atAsync<T>(where: Where, fn: () => Promise<T>): Promise<T>
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof StepError) throw renderError(err.code, where, err.message, err.cause)
+    if (err instanceof StepError) throw renderError(err.code, where, err)
     throw err
   }
 }

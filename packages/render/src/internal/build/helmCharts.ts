@@ -41,12 +41,11 @@ function flag(m: KubeMap, key: string): boolean {
 /** kyaml's merge2 as kustomize merges values: maps deeply, `src` wins, a null in `src` removes the key, lists are replaced. */
 function mergeValues(dst: KubeMap, src: KubeMap): KubeMap {
   const out = Object.create(null) as KubeMap
-  for (const k of Object.keys(dst)) out[k] = dst[k] as KubeValue
+  for (const k of Object.keys(dst)) if (own(src, k) !== null) out[k] = dst[k] as KubeValue
   for (const k of Object.keys(src)) {
     const s = src[k] as KubeValue
     const d = out[k]
-    if (s === null) delete out[k]
-    else out[k] = isMap(d) && isMap(s) ? mergeValues(d, s) : s
+    if (s !== null) out[k] = isMap(d) && isMap(s) ? mergeValues(d, s) : s
   }
   return out
 }

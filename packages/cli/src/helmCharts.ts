@@ -27,6 +27,26 @@ function isTestHook(content: string, parse: (text: string) => Record<string, unk
 }
 
 /**
+ * Fetches a chart from a Helm HTTP repository into memory: the file system and the chart's
+ * directory in it (`<name>`). OCI repositories are not fetched yet.
+ */
+export async function fetchChartToFs(
+  repo: string,
+  chart: { readonly name: string; readonly version?: string | undefined },
+  signal: AbortSignal | undefined,
+): Promise<{ readonly fs: FileSystem; readonly path: string }> {
+  if (repo.startsWith('oci://')) throw new Error(`${repo}: OCI chart repositories are not fetched yet; vendor the chart or map its source`)
+  const [{ memoryFs }, { fetchRepositoryChart }] = await Promise.all([import('@gitops-sdk/core'), import('@gitops-sdk/helm')])
+  const fetched = await fetchRepositoryChart(repo, { chart: chart.name, version: chart.version, signal })
+  const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>
+  for (const [path, bytes] of fetched.files) files[`${chart.name}/${path}`] = bytes
+  return { fs: memoryFs(files), path: chart.name }
+}
+
+/** kustomize's `helm pull` for a `helmCharts` entry whose chart is not in the repository: fetched into memory, nothing written. */
+export const pullChart: PullChart = (request, { signal }) => fetchChartToFs(request.repo ?? '', { name: request.name, version: request.version }, signal)
+
+/**
  * The renderer the cli gives `render` for kustomize's `helmCharts` (what `kubectl kustomize
  * --enable-helm` runs `helm template` for): `@gitops-sdk/helm`'s `renderChart` with the values
  * files, release, namespace, CRDs, tests and capabilities of the entry.

@@ -39,7 +39,8 @@ Flags:
                           in or below each kustomization's directory; LoadRestrictionsNone reads
                           them anywhere (as Flux builds, within its source)
   --enable-helm           render kustomize's helmCharts (as kubectl kustomize --enable-helm) with the
-                          SDK's Helm renderer, no helm binary: charts from helmGlobals.chartHome
+                          SDK's Helm renderer, no helm binary: charts from helmGlobals.chartHome,
+                          or pulled from their HTTP repo into memory (nothing is written)
   --fail-fast             with several directories, stop at the first that fails
   -o, --output F          text (YAML, the default), json (a list of objects) or yaml
 
@@ -74,7 +75,9 @@ Examples:
       })
       fileVariables = parseVariables(text, from)
     }
-    const helmCharts = booleanFlag(values, 'enable-helm') ? (await import('../helmCharts.js')).helmChartRenderer() : undefined
+    // As kubectl kustomize --enable-helm, a chart not in the repository is pulled from its repo.
+    const helmModule = booleanFlag(values, 'enable-helm') ? await import('../helmCharts.js') : undefined
+    const helmCharts = helmModule?.helmChartRenderer({ pullChart: helmModule.pullChart })
     const substituting = from !== undefined || Object.keys(variables).length > 0
     const options = (dir: string): Parameters<typeof renderDirectory>[1] => ({
       plainDirectories: booleanFlag(values, 'plain-dirs'),

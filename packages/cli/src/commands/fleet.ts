@@ -5,6 +5,7 @@ import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
 import { booleanFlag, integrityFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
+import type { FetchHelmChart } from '@gitops-sdk/flux'
 import { loadAgeIdentities } from './options.js'
 
 const flags = {
@@ -16,6 +17,7 @@ const flags = {
   'decryption-integrity': { type: 'string' },
   source: { type: 'string', multiple: true },
   'enable-helm': { type: 'boolean', default: false },
+  'fetch-charts': { type: 'boolean', default: false },
 } as const satisfies FlagSpec
 
 const help = `gitops fleet build: print every object each Flux Kustomization of a fleet would apply, as Flux
@@ -59,6 +61,9 @@ Flags:
   --source NS/NAME=DIR    a GitRepository, OCIRepository, Bucket or HelmRepository other than this one,
                           as a local directory (a HelmRepository: unpacked charts by name; an
                           OCIRepository of a chartRef: the chart itself)
+  --fetch-charts          fetch the charts of HelmRepositories (HTTP) that no --source maps, over the
+                          network, into memory (a HelmRepository's secretRef and OCI charts are not
+                          supported yet; map those with --source)
   --enable-helm           also render kustomize helmCharts in the Kustomizations' builds (as kubectl
                           kustomize --enable-helm; Flux itself does not enable them)
   -o, --output F          text or yaml (one stream, each Kustomization's objects after a
@@ -86,6 +91,17 @@ function sourceFlag(value: string): [string, string] {
     throw new UsageError(`--source ${value}: expected NS/NAME=DIR`, { code: 'CLI_FLAG_INVALID', details: { flag: '--source' } })
   }
   return [key, value.slice(eq + 1)]
+}
+
+/** A HelmRelease's chart from its HelmRepository (`spec.url`, HTTP only), for --fetch-charts. */
+const fetchHelmRepositoryChart: FetchHelmChart = async (request, { signal }) => {
+  const { fetchChartToFs } = await import('../helmCharts.js')
+  const spec = (request.source as { spec?: { url?: unknown; type?: unknown } }).spec
+  const url = typeof spec?.url === 'string' ? spec.url : ''
+  if (request.source.kind !== 'HelmRepository' || spec?.type === 'oci' || request.chart === undefined) {
+    throw new Error(`${request.source.kind}/${request.source.metadata.namespace ?? 'default'}/${request.source.metadata.name}: only HTTP HelmRepositories are fetched; map this source with --source`)
+  }
+  return fetchChartToFs(url, { name: request.chart, version: request.version }, signal)
 }
 
 export const fleetCommand: Command = {
@@ -121,12 +137,13 @@ export const fleetCommand: Command = {
     const sourceDirs: Record<string, ReturnType<typeof nodeFs>> = {}
     for (const [key, path] of sources) sourceDirs[key] = nodeFs(await directory(path, `--source ${key}`))
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
-    const { helmChartRenderer, helmReleaseRenderer } = await import('../helmCharts.js')
+    const { helmChartRenderer, helmReleaseRenderer, pullChart } = await import('../helmCharts.js')
     // HelmReleases are always rendered (as helm-controller would); kustomize helmCharts only with
     // --enable-helm, since Flux's kustomize-controller does not enable Helm.
     const helm = {
       renderHelmRelease: helmReleaseRenderer(),
-      renderHelmChart: booleanFlag(values, 'enable-helm') ? helmChartRenderer() : undefined,
+      renderHelmChart: booleanFlag(values, 'enable-helm') ? helmChartRenderer({ pullChart: booleanFlag(values, 'fetch-charts') ? pullChart : undefined }) : undefined,
+      fetchChart: booleanFlag(values, 'fetch-charts') ? fetchHelmRepositoryChart : undefined,
     }
     if (verb === 'diff') {
       const from = stringFlag(values, 'from')

@@ -2,12 +2,14 @@
 // --enable-helm --helm-command <helm>` with the real Helm v4.1.4 (extracted by the helm package's
 // test helper): one kubectl run builds every case, byte for byte.
 import { execFile } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 import { helmBinary } from '../../../helm/test/helpers/helmBinary.js'
+import { chartArchive, indexYaml, sha256, startChartRepository } from '../../../helm/test/helpers/chartRepository.js'
+import type { ChartRepositoryServer } from '../../../helm/test/helpers/chartRepository.js'
 import { run } from '../helpers/run.js'
 
 const helm = hasKubectl ? helmBinary() : undefined
@@ -57,7 +59,7 @@ const chart = (prefix: string, version = '0.1.0'): Record<string, string> => ({
 })
 
 write({
-  'fleet/kustomization.yaml': 'resources: [a, b, c, d]\n',
+  'fleet/kustomization.yaml': 'resources: [a, b, c, d, e]\n',
   // a: the default chart home, every flag, values inline over an additional file.
   ...chart('fleet/a/charts/app'),
   'fleet/a/kustomization.yaml': [
@@ -104,6 +106,18 @@ write({
   'fleet/d/kustomization.yaml': 'helmCharts:\n- name: app\n  repo: https://charts.invalid/\n  version: 1.0.0\n  releaseName: rd\n  kubeVersion: v1.32.0\n',
 })
 
+// e: a chart pulled from an HTTP repository on 127.0.0.1 (helm pull on kubectl's side, into
+// memory on ours).
+let repo: ChartRepositoryServer
+const pulled = chartArchive('hello', '0.3.1')
+beforeAll(async () => {
+  repo = await startChartRepository()
+  repo.routes.set('/index.yaml', { body: indexYaml({ hello: [{ version: '0.3.1', url: 'hello-0.3.1.tgz', digest: sha256(pulled) }] }) })
+  repo.routes.set('/hello-0.3.1.tgz', { body: pulled })
+  write({ 'fleet/e/kustomization.yaml': `helmCharts:\n- name: hello\n  repo: ${repo.url}\n  version: 0.3.1\n  releaseName: re\n  kubeVersion: v1.32.0\n  valuesInline: {greeting: hey}\n` })
+})
+afterAll(() => repo.close())
+
 function kubectlKustomize(dir: string, helmCommand: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(kubectl, ['kustomize', '--enable-helm', '--helm-command', helmCommand, dir], { timeout: 60_000, env: { PATH: process.env.PATH ?? '', HOME: root } }, (err, stdout, stderr) =>
@@ -119,7 +133,10 @@ describe.skipIf(helm === undefined)('gitops build --enable-helm', () => {
     const wrapper = join(root, 'helm-wrapper')
     writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = version ] && { echo v3.99.0; exit 0; }\nexec '${helm ?? ''}' "$@"\n`)
     chmodSync(wrapper, 0o755)
-    const [expected, ours] = await Promise.all([kubectlKustomize(join(root, 'fleet'), wrapper), run(['build', 'fleet', '--enable-helm'], { cwd: root })])
+    // Ours first: kubectl's helm pull writes the chart under fleet/e/charts, ours writes nothing.
+    const ours = await run(['build', 'fleet', '--enable-helm'], { cwd: root })
+    expect(existsSync(join(root, 'fleet/e/charts'))).toBe(false)
+    const expected = await kubectlKustomize(join(root, 'fleet'), wrapper)
     expect(expected.stderr).toBe('')
     expect(ours.err).toBe('')
     expect(ours.code).toBe(0)
@@ -131,6 +148,8 @@ describe.skipIf(helm === undefined)('gitops build --enable-helm', () => {
     expect(ours.out).toContain('kube: v1.31.2')
     expect(ours.out).toContain('namespace: bns')
     expect(ours.out).toContain('image: busybox:3.0')
+    expect(ours.out).toContain('greeting: hey')
+    expect(repo.requests.filter((r) => r.path === '/hello-0.3.1.tgz').length).toBe(2) // pulled by both
   })
 
   it('refuses helmCharts without --enable-helm, as kubectl kustomize does', async () => {

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseObjects, stringifyObjects } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { helmBinary } from '../../../helm/test/helpers/helmBinary.js'
+import { chartArchive, indexYaml, sha256, startChartRepository } from '../../../helm/test/helpers/chartRepository.js'
+import type { ChartRepositoryServer } from '../../../helm/test/helpers/chartRepository.js'
 import { run } from '../helpers/run.js'
 
 const helm = helmBinary()
@@ -119,7 +121,7 @@ write({
     'apiVersion: source.toolkit.fluxcd.io/v1',
     'kind: HelmRepository',
     'metadata: {name: remote, namespace: apps}',
-    'spec: {interval: 1h, url: "https://user:hunter2@charts.invalid/"}',
+    'spec: {interval: 1h, url: "http://user:hunter2@127.0.0.1:1/"}',
     '---',
     'apiVersion: helm.toolkit.fluxcd.io/v2',
     'kind: HelmRelease',
@@ -141,6 +143,34 @@ write({
   ...chart('helmrepo/app'),
   'expected-web.yaml': 'replicas: 2\nimage:\n  repository: ghcr.io/x/app\n  tag: "9"\nservice:\n  port: 8080\nlabels:\n  a: b\n',
 })
+
+// A HelmRepository served on 127.0.0.1, for --fetch-charts.
+let served: ChartRepositoryServer
+const archive = chartArchive('hello', '0.3.1')
+beforeAll(async () => {
+  served = await startChartRepository()
+  served.routes.set('/index.yaml', { body: indexYaml({ hello: [{ version: '0.3.1', url: 'hello-0.3.1.tgz', digest: sha256(archive) }] }) })
+  served.routes.set('/hello-0.3.1.tgz', { body: archive })
+  writeFileSync(join(root, 'hello-0.3.1.tgz'), archive)
+  write({
+    'fleet/apps/served.yaml': [
+      'apiVersion: source.toolkit.fluxcd.io/v1',
+      'kind: HelmRepository',
+      'metadata: {name: served, namespace: apps}',
+      `spec: {interval: 1h, url: "${served.url}"}`,
+      '---',
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'metadata: {name: hello, namespace: apps}',
+      'spec:',
+      '  interval: 5m',
+      '  chart: {spec: {chart: hello, version: "0.x", sourceRef: {kind: HelmRepository, name: served}}}',
+      '  values: {greeting: bonjour}',
+      '',
+    ].join('\n'),
+  })
+})
+afterAll(() => served.close())
 
 function helmTemplate(args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -192,5 +222,19 @@ describe.skipIf(helm === undefined)('gitops fleet build with HelmReleases', () =
     expect(result.err).toContain('HelmRelease/apps/fetched: source HelmRepository/apps/remote is outside the repository')
     expect(result.err).not.toContain('hunter2')
     expect(result.code).toBe(2)
+  })
+
+  it('fetches a HelmRepository chart over HTTP with --fetch-charts, as helm renders the same archive', async () => {
+    const [result, expected] = await Promise.all([
+      run(['fleet', 'build', 'fleet', '--kustomization', 'flux-system/apps', '--fetch-charts', '--source', 'apps/app-oci=oci/app', '--source', 'apps/local=helmrepo', '-o', 'json'], { cwd: root }),
+      helmTemplate(['hello', join(root, 'hello-0.3.1.tgz'), '-n', 'apps', '--set', 'greeting=bonjour', '--no-hooks', '--include-crds']),
+    ])
+    const built = JSON.parse(result.out) as Built[]
+    const hello = built.find((b) => b.helmRelease === 'apps/hello')
+    expect(stringifyObjects(hello?.objects ?? [])).toBe(stringifyObjects(withFluxLabels(parseObjects(expected), 'hello', 'apps')))
+    expect(served.requests.map((r) => r.path)).toEqual(['/index.yaml', '/hello-0.3.1.tgz'])
+    // The unreachable repository is a problem naming it, without its password.
+    expect(result.err).toMatch(/HelmRelease\/apps\/fetched: source HelmRepository\/apps\/remote: http:\/\/127\.0\.0\.1:1\/index\.yaml: /u)
+    expect(result.err).not.toContain('hunter2')
   })
 })

@@ -147,7 +147,13 @@ async function fetched(at: At, key: string, what: { chart?: string | undefined; 
   const source = ctx.index.get(key)
   if (ctx.fetchChart === undefined) fail(subject, `source ${key} is outside the repository: map it with a source option, or allow fetching`)
   if (source === undefined) fail(subject, `source ${key} is not rendered by the fleet`)
-  const got = await ctx.fetchChart({ helmRelease: subject, source, chart: what.chart, version: what.version }, { signal: ctx.signal })
+  let got: { readonly fs: FileSystem; readonly path: string }
+  try {
+    got = await ctx.fetchChart({ helmRelease: subject, source, chart: what.chart, version: what.version }, { signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true && err === ctx.signal.reason) throw err
+    fail(subject, `source ${key}: ${err instanceof Error ? err.message : String(err)}`, err)
+  }
   return { fs: got.fs, path: got.path, shown: `${key}${what.chart === undefined ? '' : ` ${what.chart}`}` }
 }
 

@@ -5,9 +5,27 @@ import type { FileSystem, KubeObject } from '@gitops-sdk/core'
  * (`valuesFrom` documents and `spec.values`) merge deeply, later ones win; a `targetPath`
  * reference sets one value as `helm --set` (`set`) or, when quoted, `--set-string` (`string`).
  */
-export type HelmValuesLayer =
-  | { readonly type: 'yaml'; readonly source: string; readonly text: string }
-  | { readonly type: 'set' | 'string'; readonly source: string; readonly expression: string }
+export type HelmValuesLayer = HelmValuesDocument | HelmValuesSet
+
+/** A values document (YAML or JSON) merged over the layers before it. */
+export interface HelmValuesDocument {
+  /** Always `'yaml'`. */
+  readonly type: 'yaml'
+  /** Where it came from (`ConfigMap/NS/NAME KEY`, or the HelmRelease's `spec.values`), for messages. */
+  readonly source: string
+  /** The document's text. */
+  readonly text: string
+}
+
+/** One value set at a `targetPath`, as `helm --set` (`set`) or `--set-string` (`string`) sets it. */
+export interface HelmValuesSet {
+  /** `'set'` types the value as `--set` does; `'string'` keeps it a string. */
+  readonly type: 'set' | 'string'
+  /** Where it came from (`Secret/NS/NAME KEY`), for messages. */
+  readonly source: string
+  /** `PATH=VALUE`, as on helm's command line. */
+  readonly expression: string
+}
 
 /** What {@link RenderHelmRelease} renders: a chart as helm-controller installs it for one HelmRelease. */
 export interface HelmReleaseChartRequest {
@@ -47,7 +65,15 @@ export interface HelmChartFetchRequest {
 }
 
 /** Fetches a chart from a HelmRepository or OCIRepository: the file system and directory of the unpacked chart. */
-export type FetchHelmChart = (request: HelmChartFetchRequest, options: { readonly signal?: AbortSignal | undefined }) => Promise<{ readonly fs: FileSystem; readonly path: string }>
+export type FetchHelmChart = (request: HelmChartFetchRequest, options: { readonly signal?: AbortSignal | undefined }) => Promise<FetchedHelmChart>
+
+/** Where a fetched chart is: a file system and the chart's directory in it. */
+export interface FetchedHelmChart {
+  /** The file system holding the unpacked chart (usually in memory). */
+  readonly fs: FileSystem
+  /** The chart directory in `fs`. */
+  readonly path: string
+}
 
 /** What one HelmRelease of the fleet would apply. */
 export interface FleetHelmRelease {

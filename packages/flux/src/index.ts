@@ -47,10 +47,13 @@ export { FluxError } from './errors.js'
 export type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
 export type {
   FetchHelmChart,
+  FetchedHelmChart,
   FleetHelmRelease,
   HelmChartFetchRequest,
   HelmReleaseChartRequest,
+  HelmValuesDocument,
   HelmValuesLayer,
+  HelmValuesSet,
   RenderHelmRelease,
 } from './helmReleaseTypes.js'
 export { buildFleet } from './buildFleet.js'

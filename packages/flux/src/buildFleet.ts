@@ -181,7 +181,8 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
         releases.push(await buildHelmRelease(object, by, ctx))
       } catch (err) {
         if (signal?.aborted === true && err === signal.reason) throw err
-        problem('failed', refOf(object), err instanceof Error ? err.message : String(err))
+        const reachable = !(isGitOpsError(err, 'FLUX_HELMRELEASE_FAILED') && err.details.unavailable === true)
+        problem(reachable ? 'failed' : 'unavailable', refOf(object), err instanceof Error ? err.message : String(err))
       }
     }
   }

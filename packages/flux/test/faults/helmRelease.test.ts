@@ -31,10 +31,8 @@ describe('HelmRelease faults in buildFleet', () => {
   it.each([
     ['no chart at all', '', 'spec.chart or spec.chartRef is required'],
     ['a chart path leaving its source', '  chart: {spec: {chart: ../../etc, sourceRef: {kind: GitRepository, name: flux-system, namespace: flux-system}}}\n', "chart path '../../etc' leaves its source"],
-    ['an unmapped GitRepository', '  chart: {spec: {chart: ./c, sourceRef: {kind: GitRepository, name: other}}}\n', 'source GitRepository/apps/other is neither this repository nor mapped'],
     ['an unknown source kind', '  chart: {spec: {chart: c, sourceRef: {kind: OCIRepository, name: o}}}\n', 'sourceRef.kind OCIRepository is not HelmRepository, GitRepository or Bucket'],
     ['a HelmChart chartRef the fleet lacks', '  chartRef: {kind: HelmChart, name: nope}\n', 'chartRef HelmChart/apps/nope is not rendered by the fleet'],
-    ['a HelmRepository outside the repository', '  chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: remote}}}\n', 'source HelmRepository/apps/remote is outside the repository'],
     ['a missing valuesFrom ConfigMap', `${local}  valuesFrom: [{kind: ConfigMap, name: absent}]\n`, 'spec.valuesFrom[0]: ConfigMap/apps/absent is not rendered by the fleet'],
     ['a missing valuesKey', `${local}  valuesFrom: [{kind: ConfigMap, name: settings}]\n`, "spec.valuesFrom[0]: ConfigMap/apps/settings has no key 'values.yaml'"],
     ['a valuesFrom of another kind', `${local}  valuesFrom: [{kind: Pod, name: settings}]\n`, 'spec.valuesFrom[0]: kind must be ConfigMap or Secret'],
@@ -43,6 +41,15 @@ describe('HelmRelease faults in buildFleet', () => {
     expect(requests).toEqual([])
     expect(fleet.helmReleases).toEqual([])
     expect(fleet.problems).toEqual([{ type: 'failed', ref: { group: 'helm.toolkit.fluxcd.io', kind: 'HelmRelease', namespace: 'apps', name: 'web' }, message: expect.stringContaining(`HelmRelease/apps/web: ${says}`) as string }])
+  })
+
+  it.each([
+    ['an unmapped GitRepository', '  chart: {spec: {chart: ./c, sourceRef: {kind: GitRepository, name: other}}}\n', 'source GitRepository/apps/other is neither this repository nor mapped'],
+    ['a HelmRepository outside the repository', '  chart: {spec: {chart: web, sourceRef: {kind: HelmRepository, name: remote}}}\n', 'source HelmRepository/apps/remote is outside the repository'],
+  ])('reports %s as unavailable, as an unmapped Kustomization source', async (_name, spec, says) => {
+    const { fleet, requests } = await build(spec)
+    expect(requests).toEqual([])
+    expect(fleet.problems.map((p) => [p.type, p.message])).toEqual([['unavailable', expect.stringContaining(`HelmRelease/apps/web: ${says}`) as string]])
   })
 
   it('skips optional references and reports a renderer failure naming the chart', async () => {

@@ -55,6 +55,11 @@ function fail(subject: string, message: string, cause?: unknown): never {
   throw new FluxError({ code: 'FLUX_HELMRELEASE_FAILED', message: `${subject}: ${message}`, details: { helmRelease: subject }, cause })
 }
 
+/** A chart source the build cannot reach (not this repository, not mapped, not fetched): `unavailable`, as for a Kustomization. */
+function unavailable(subject: string, message: string): never {
+  throw new FluxError({ code: 'FLUX_HELMRELEASE_FAILED', message: `${subject}: ${message}`, details: { helmRelease: subject, unavailable: true } })
+}
+
 /** A key of a ConfigMap or Secret of the fleet, decoded (Secret `data` is base64; `stringData` wins, as the API server merges it). */
 function dataOf(object: KubeObject, key: string): string | undefined {
   const o = object as unknown as KubeMap
@@ -126,7 +131,7 @@ async function chartFromSpec(at: At, spec: KubeMap): Promise<ChartLocation> {
   const key = `${kind}/${str(sourceRef, 'namespace') ?? namespace}/${name}`
   const sourceFs = ctx.sources.get(key)
   if (kind === 'GitRepository' || kind === 'Bucket') {
-    if (sourceFs === undefined) fail(subject, `source ${key} is neither this repository nor mapped with a source option`)
+    if (sourceFs === undefined) unavailable(subject, `source ${key} is neither this repository nor mapped with a source option`)
     const base = sourceFs === ctx.repository.fs ? ctx.repository.base : ''
     let path: string
     try {
@@ -145,7 +150,7 @@ async function chartFromSpec(at: At, spec: KubeMap): Promise<ChartLocation> {
 async function fetched(at: At, key: string, what: { chart?: string | undefined; version?: string | undefined }): Promise<ChartLocation> {
   const { subject, ctx } = at
   const source = ctx.index.get(key)
-  if (ctx.fetchChart === undefined) fail(subject, `source ${key} is outside the repository: map it with a source option, or allow fetching`)
+  if (ctx.fetchChart === undefined) unavailable(subject, `source ${key} is outside the repository: map it with a source option, or allow fetching`)
   if (source === undefined) fail(subject, `source ${key} is not rendered by the fleet`)
   let got: { readonly fs: FileSystem; readonly path: string }
   try {

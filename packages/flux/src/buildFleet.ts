@@ -4,6 +4,8 @@ import { render, substituteVariables } from '@gitops-sdk/render'
 import { decryptRendered } from '@gitops-sdk/secrets'
 import { FluxError } from './errors.js'
 import type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
+import type { FleetHelmRelease } from './helmReleaseTypes.js'
+import { buildHelmRelease } from './internal/fleet/helmRelease.js'
 import { generateKustomization } from './internal/fleet/generator.js'
 
 import { resolveVariables } from './internal/fleet/variables.js'
@@ -78,7 +80,10 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
   for (const [key, sourceFs] of Object.entries(options.sources ?? {})) {
     sources.set(`GitRepository/${key}`, sourceFs)
     sources.set(`OCIRepository/${key}`, sourceFs)
+    sources.set(`Bucket/${key}`, sourceFs)
+    sources.set(`HelmRepository/${key}`, sourceFs)
   }
+  const helmReleases: { readonly object: KubeObject; readonly by: string }[] = []
 
   const index = new Map<string, KubeObject>()
   const built: FleetKustomization[] = []
@@ -122,7 +127,7 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
     let unresolved: string[] = []
     let unverified: readonly ObjectRef[]
     try {
-      const one = await buildOne(k, { fs: sourceFs, path, identities: options.identities, integrity: options.integrity, signal, origins: extras.origins === true })
+      const one = await buildOne(k, { fs: sourceFs, path, identities: options.identities, integrity: options.integrity, renderHelmChart: options.renderHelmChart, signal, origins: extras.origins === true })
       objects = one.objects
       unverified = one.unverified
       if (k.spec.postBuild !== undefined) {
@@ -148,7 +153,11 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
         problem('failed', refOf(o), err.message)
         continue
       }
-      if (read?.type === 'unsupported') problem('unsupported', read.ref, read.reason)
+      if (read?.type === 'unsupported' && options.renderHelmRelease !== undefined && o.apiVersion === 'helm.toolkit.fluxcd.io/v2' && o.kind === 'HelmRelease') {
+        helmReleases.push({ object: o, by: key })
+      } else if (read?.type === 'unsupported') {
+        problem('unsupported', read.ref, read.reason)
+      }
       if (read?.type === 'supported' && read.object.kind === 'Kustomization') {
         const child = read.object
         const childKey = keyOf(child.metadata.namespace ?? 'default', child.metadata.name)
@@ -161,6 +170,23 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
     built.push({ kustomization: key, path, source: sourceKey, objects, unresolved, unverifiedDecryptions: unverified })
   }
 
+  const releases: FleetHelmRelease[] = []
+  if (options.renderHelmRelease !== undefined) {
+    // After every Kustomization: valuesFrom and sources may come from any of them.
+    const ctx = { index, sources, repository: { fs, base }, renderHelmRelease: options.renderHelmRelease, fetchChart: options.fetchChart, signal }
+    for (const { object, by } of helmReleases) {
+      signal?.throwIfAborted()
+      if (options.kustomization !== undefined && by !== options.kustomization) continue
+      try {
+        releases.push(await buildHelmRelease(object, by, ctx))
+      } catch (err) {
+        if (signal?.aborted === true && err === signal.reason) throw err
+        const reachable = !(isGitOpsError(err, 'FLUX_HELMRELEASE_FAILED') && err.details.unavailable === true)
+        problem(reachable ? 'failed' : 'unavailable', refOf(object), err instanceof Error ? err.message : String(err))
+      }
+    }
+  }
+
   if (options.kustomization !== undefined) {
     const wanted = options.kustomization
     const selected = built.filter((b) => b.kustomization === wanted)
@@ -171,9 +197,9 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
         details: { kustomization: wanted, path: clusterPath },
       })
     }
-    return { path: clusterPath, kustomizations: selected, problems }
+    return { path: clusterPath, kustomizations: selected, helmReleases: releases, problems }
   }
-  return { path: clusterPath, kustomizations: built, problems }
+  return { path: clusterPath, kustomizations: built, helmReleases: releases, problems }
 }
 
 /**
@@ -221,6 +247,7 @@ interface BuildOneOptions {
   readonly path: string
   readonly identities: FleetBuildOptions['identities']
   readonly integrity: FleetBuildOptions['integrity']
+  readonly renderHelmChart: FleetBuildOptions['renderHelmChart']
   readonly signal: AbortSignal | undefined
   readonly origins: boolean
 }
@@ -230,7 +257,7 @@ async function buildOne(k: Kustomization, options: BuildOneOptions): Promise<{ o
   if ((await fs.stat(path))?.type !== 'directory') throw new Error(`kustomization path not found: ${path}`)
   const generated = await generateKustomization(fs, path, { spec: k.spec, origins: options.origins })
   const overlay = overlayFs(fs, new Map([[generated.file, new TextEncoder().encode(generated.text)]]))
-  const objects = await render(path, { fs: overlay, loadRestrictions: 'none', signal })
+  const objects = await render(path, { fs: overlay, loadRestrictions: 'none', renderHelmChart: options.renderHelmChart, signal })
   if (k.spec.decryption === undefined) return { objects, unverified: [] }
   // The MAC is checked where it can hold (as built, else on the document as written in the
   // source), the reconcile's way: an overlay's namespace or labels do not fail the build.

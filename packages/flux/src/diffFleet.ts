@@ -14,8 +14,10 @@ export interface FieldChange {
 
 /** How the objects of one Kustomization differ between two builds. */
 export interface KustomizationDiff {
-  /** `NS/NAME` of the Kustomization. */
+  /** `NS/NAME` of the Kustomization (or of the HelmRelease, with `kind`). */
   readonly kustomization: string
+  /** `'HelmRelease'` for what a HelmRelease installs; absent for a Kustomization. */
+  readonly kind?: 'HelmRelease' | undefined
   /** The Kustomization exists only in the second build (`added`), only in the first (`removed`), or in both. */
   readonly status: 'added' | 'removed' | 'changed'
   /** Objects only the second build has. */
@@ -103,6 +105,16 @@ export function diffFleet(before: FleetBuild, after: FleetBuild): KustomizationD
     const status = a === undefined ? 'added' : b === undefined ? 'removed' : 'changed'
     if (status !== 'changed' || diff.added.length + diff.removed.length + diff.changed.length > 0) out.push({ ...diff, status })
   }
+  // What the HelmReleases install, after the Kustomizations, the same way.
+  const oldReleases = new Map((before.helmReleases ?? []).map((h) => [h.helmRelease, h]))
+  const nextReleases = new Map((after.helmReleases ?? []).map((h) => [h.helmRelease, h]))
+  for (const name of [...new Set([...oldReleases.keys(), ...nextReleases.keys()])].sort()) {
+    const a = oldReleases.get(name)
+    const b = nextReleases.get(name)
+    const diff = objectsDiff(name, a?.objects ?? [], b?.objects ?? [])
+    const status = a === undefined ? 'added' : b === undefined ? 'removed' : 'changed'
+    if (status !== 'changed' || diff.added.length + diff.removed.length + diff.changed.length > 0) out.push({ ...diff, kind: 'HelmRelease', status })
+  }
   return out
 }
 
@@ -111,7 +123,7 @@ export function formatFleetDiff(diffs: readonly KustomizationDiff[]): string {
   const lines: string[] = []
   const show = (v: KubeValue | undefined): string => (v === undefined ? '(none)' : typeof v === 'bigint' ? v.toString() : JSON.stringify(v))
   for (const d of diffs) {
-    lines.push(`Kustomization ${d.kustomization}${d.status === 'changed' ? '' : ` (${d.status})`}`)
+    lines.push(`${d.kind ?? 'Kustomization'} ${d.kustomization}${d.status === 'changed' ? '' : ` (${d.status})`}`)
     for (const ref of d.added) lines.push(`  + ${formatRef(ref)}`)
     for (const ref of d.removed) lines.push(`  - ${formatRef(ref)}`)
     for (const c of d.changed) {

@@ -6,6 +6,8 @@ export type FluxErrorCode =
   | 'FLUX_DURATION_INVALID'
   | 'FLUX_INVENTORY_INVALID'
   | 'FLUX_FLEET_INVALID'
+  /** A HelmRelease of the fleet cannot be built: its chart, values or post-renderers (the message names it). */
+  | 'FLUX_HELMRELEASE_FAILED'
 
 /** An error thrown by `@gitops-sdk/flux`. */
 export class FluxError extends GitOpsError<FluxErrorCode> {

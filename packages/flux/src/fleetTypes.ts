@@ -1,4 +1,6 @@
 import type { FileSystem, KubeObject, ObjectRef } from '@gitops-sdk/core'
+import type { RenderHelmChart } from '@gitops-sdk/render'
+import type { FetchHelmChart, FleetHelmRelease, RenderHelmRelease } from './helmReleaseTypes.js'
 import type { AgeIdentity, DecryptionIntegrity } from '@gitops-sdk/secrets'
 
 /** Options of {@link buildFleet}. */
@@ -23,11 +25,30 @@ export interface FleetBuildOptions {
    */
   readonly integrity?: DecryptionIntegrity | undefined
   /**
-   * Other sources mapped to local file systems, by `NS/NAME` of the GitRepository or
-   * OCIRepository. Kustomizations of a source not mapped here are reported as unavailable.
+   * Other sources mapped to local file systems, by `NS/NAME` of the GitRepository,
+   * OCIRepository, Bucket or HelmRepository (a directory of unpacked charts by name; an
+   * OCIRepository of a HelmRelease's `chartRef` is the chart's directory). Kustomizations of a
+   * source not mapped here are reported as unavailable.
    */
   readonly sources?: Readonly<Record<string, FileSystem>> | undefined
-  /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
+  /**
+   * Renders kustomize `helmCharts` entries of the built kustomizations (kustomize's
+   * `--enable-helm`; Flux's kustomize-controller does not enable it, so by default they fail
+   * their Kustomization's build as in Flux). The cli passes `@gitops-sdk/helm`'s renderer.
+   * @defaultValue none
+   */
+  readonly renderHelmChart?: RenderHelmChart | undefined
+  /**
+   * Renders the charts of the fleet's HelmReleases (`helm.toolkit.fluxcd.io/v2`), as
+   * helm-controller installs them; the cli passes `@gitops-sdk/helm`'s renderer. Without it
+   * HelmReleases are listed in `problems` as `unsupported`. @defaultValue none
+   */
+  readonly renderHelmRelease?: RenderHelmRelease | undefined
+  /**
+   * Fetches a HelmRelease's chart from a HelmRepository or OCIRepository that is not mapped in
+   * `sources` (network). Without it such HelmReleases are listed in `problems`. @defaultValue none
+   */
+  readonly fetchChart?: FetchHelmChart | undefined
   /** Stops the build; it rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
@@ -65,6 +86,8 @@ export interface FleetBuild {
   readonly path: string
   /** Every Kustomization built, dependencies first. */
   readonly kustomizations: readonly FleetKustomization[]
+  /** Every HelmRelease built (with `renderHelmRelease`), in the order the fleet renders them. */
+  readonly helmReleases?: readonly FleetHelmRelease[] | undefined
   /** What was left out and why; the build goes on past them. */
   readonly problems: readonly FleetProblem[]
 }

@@ -45,6 +45,17 @@ export { isFluxObject, readFluxObject } from './read.js'
 export type { FluxErrorCode } from './errors.js'
 export { FluxError } from './errors.js'
 export type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
+export type {
+  FetchHelmChart,
+  FetchedHelmChart,
+  FleetHelmRelease,
+  HelmChartFetchRequest,
+  HelmReleaseChartRequest,
+  HelmValuesDocument,
+  HelmValuesLayer,
+  HelmValuesSet,
+  RenderHelmRelease,
+} from './helmReleaseTypes.js'
 export { buildFleet } from './buildFleet.js'
 export type { KustomizationBuildSpec } from './withGeneratedKustomization.js'
 export { withGeneratedKustomization } from './withGeneratedKustomization.js'

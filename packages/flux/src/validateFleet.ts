@@ -125,6 +125,11 @@ export async function validateFleet(root: string, options: FleetBuildOptions): P
     }
   }
 
+  // What the HelmReleases would install is checked like the rest (CRDs they bring included).
+  for (const h of fleet.helmReleases ?? []) {
+    for (const object of h.objects) rendered.push({ object, file: undefined, kustomization: `HelmRelease/${h.helmRelease}` })
+  }
+
   // The schemas: the fleet's CRDs, then Flux's own for the kinds the SDK types.
   const crds = crdSchemas([...rendered.map((r) => r.object).filter((o) => o.kind === 'CustomResourceDefinition'), ...fluxCrds()])
   for (const { object, file, kustomization } of rendered) {

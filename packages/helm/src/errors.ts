@@ -9,6 +9,16 @@ export type HelmErrorCode =
   | 'HELM_VALUES_INVALID'
   | 'HELM_MANIFEST_INVALID'
   | 'HELM_DEPENDENCY_MISSING'
+  /** A chart repository, chart or version does not exist (404, not in the index). */
+  | 'HELM_SOURCE_NOT_FOUND'
+  /** A chart repository refused the credentials (401, 403). */
+  | 'HELM_SOURCE_AUTH'
+  /** A chart repository cannot be read: network, timeout, HTTP error, HTML answer, bad index. */
+  | 'HELM_SOURCE_FAILED'
+  /** An index or chart archive is larger than its limit. */
+  | 'HELM_SOURCE_TOO_LARGE'
+  /** A chart archive's digest differs from the one its index names. */
+  | 'HELM_SOURCE_DIGEST_MISMATCH'
 
 /**
  * An error thrown by `@gitops-sdk/helm`. Template errors carry Go's message unchanged (`template:

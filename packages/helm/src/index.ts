@@ -10,3 +10,5 @@ export type { ParseSetValuesOptions, SetValue, SetValueType } from './parseSetVa
 export { parseSetValues } from './parseSetValues.js'
 export type { ParseValuesOptions } from './parseValues.js'
 export { parseValues } from './parseValues.js'
+export type { ChartRepositoryAuth, FetchRepositoryChartOptions, FetchedChart } from './fetchRepositoryChart.js'
+export { fetchRepositoryChart } from './fetchRepositoryChart.js'

@@ -9,7 +9,7 @@ import type { ApplyHistory, ApplyProgress, InventoryRef, KubeClient } from '@git
 import { fetchSource } from '@gitops-sdk/git-source'
 import type { FetchProgress, GitAuth, GitRef } from '@gitops-sdk/git-source'
 import { RenderError, parseVariables, render, substituteVariables } from '@gitops-sdk/render'
-import type { SubstituteOptions } from '@gitops-sdk/render'
+import type { RenderHelmChart, SubstituteOptions } from '@gitops-sdk/render'
 import { decryptGeneratorInputs, decryptRendered } from '@gitops-sdk/secrets'
 import type { AgeIdentity, DecryptionIntegrity } from '@gitops-sdk/secrets'
 import { loadVariables } from './loadVariables.js'
@@ -107,6 +107,12 @@ export interface ReconcileStepsOptions {
   readonly onProgress?: ((event: FetchProgress | ApplyProgress) => void) | undefined
   /** Receives warnings (kustomize deprecations, reconcile loops), one line each. */
   readonly onWarning?: ((message: string) => void) | undefined
+  /**
+   * Renders kustomize `helmCharts` entries (kustomize's `--enable-helm`); the cli passes
+   * `@gitops-sdk/helm`'s renderer. Flux's kustomize-controller does not enable Helm, so without
+   * it such a kustomization fails as it does in Flux. @defaultValue none
+   */
+  readonly renderHelmChart?: RenderHelmChart | undefined
 }
 
 /**
@@ -157,6 +163,7 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         plainDirectories: build === undefined,
         loadRestrictions: 'none',
         onWarning: options.onWarning,
+        renderHelmChart: options.renderHelmChart,
         signal,
       })
       const common = build?.commonMetadata

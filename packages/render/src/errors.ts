@@ -28,6 +28,8 @@ export type RenderErrorCode =
   | 'RENDER_REMOTE_DISABLED'
   /** Helm charts, exec and KRM function plugins, and other plugins this build does not run. */
   | 'RENDER_PLUGIN_UNSUPPORTED'
+  /** A `helmCharts` entry is invalid, or its chart cannot be pulled or rendered (the cause is the renderer's error). */
+  | 'RENDER_HELM_FAILED'
   /** Post-build substitution: an undefined variable in strict mode, a bad expression or an invalid variable. */
   | 'RENDER_SUBSTITUTE_FAILED'
 

@@ -1,7 +1,7 @@
 // The public contract of @gitops-sdk/render: what is not exported here does not exist.
 export type { RenderErrorCode } from './errors.js'
 export { RenderError, isRenderError } from './errors.js'
-export type { RenderOptions, SubstituteOptions } from './types.js'
+export type { HelmChartRequest, HelmValuesFile, RenderHelmChart, RenderOptions, SubstituteOptions } from './types.js'
 export { render } from './render.js'
 export type { RenderManyOptions, RenderManyResult } from './renderMany.js'
 export { renderMany } from './renderMany.js'

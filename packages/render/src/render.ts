@@ -86,6 +86,7 @@ async function build(root: string, options: RenderOptions): Promise<KubeObject[]
     restrictions: options.loadRestrictions ?? 'rootOnly',
     warn,
     parsed: new Map(),
+    renderHelmChart: options.renderHelmChart,
   }
   let dir: string
   try {

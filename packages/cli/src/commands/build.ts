@@ -11,6 +11,7 @@ const flags = {
   'plain-dirs': { type: 'boolean', default: false },
   'load-restrictor': { type: 'string' },
   'fail-fast': { type: 'boolean', default: false },
+  'enable-helm': { type: 'boolean', default: false },
 } as const satisfies FlagSpec
 
 export const buildCommand: Command = {
@@ -37,6 +38,9 @@ Flags:
   --load-restrictor R     as kubectl kustomize's: LoadRestrictionsRootOnly (default) reads files only
                           in or below each kustomization's directory; LoadRestrictionsNone reads
                           them anywhere (as Flux builds, within its source)
+  --enable-helm           render kustomize's helmCharts (as kubectl kustomize --enable-helm) with the
+                          SDK's Helm renderer, no helm binary: charts from helmGlobals.chartHome,
+                          or pulled from their HTTP repo into memory (nothing is written)
   --fail-fast             with several directories, stop at the first that fails
   -o, --output F          text (YAML, the default), json (a list of objects) or yaml
 
@@ -71,6 +75,9 @@ Examples:
       })
       fileVariables = parseVariables(text, from)
     }
+    // As kubectl kustomize --enable-helm, a chart not in the repository is pulled from its repo.
+    const helmModule = booleanFlag(values, 'enable-helm') ? await import('../helmCharts.js') : undefined
+    const helmCharts = helmModule?.helmChartRenderer({ pullChart: helmModule.pullChart })
     const substituting = from !== undefined || Object.keys(variables).length > 0
     const options = (dir: string): Parameters<typeof renderDirectory>[1] => ({
       plainDirectories: booleanFlag(values, 'plain-dirs'),
@@ -78,6 +85,7 @@ Examples:
       substitute: substituting ? { variables: { ...fileVariables, ...variables } } : undefined,
       onWarning: (w) => io.stderr.write(positionals.length === 1 ? `${w}\n` : `${dir}: ${w}\n`),
       onRead: (file) => debug(io, 'reading file', { path: file }),
+      renderHelmChart: helmCharts,
       signal,
     })
     if (positionals.length === 1) {

@@ -36,14 +36,14 @@ const fleet = {
 }
 
 describe('gitops fleet build', () => {
-  it('prints each Kustomization\'s objects after a comment naming it, and lists HelmReleases on stderr', async () => {
+  it('prints each Kustomization\'s objects after a comment naming it, and a HelmRelease it cannot build on stderr', async () => {
     const dir = tree(fleet)
     const { io, out, err } = capture()
-    expect(await main(['fleet', 'build', dir], io)).toBe(0)
+    expect(await main(['fleet', 'build', dir], io)).toBe(2)
     expect(out()).toContain('---\n# Kustomization flux-system/apps\napiVersion: v1\ndata:\n  env: prod\nkind: ConfigMap\nmetadata:\n  labels:\n')
     expect(out()).toContain('  namespace: web\n')
     expect(out()).toContain('  env: prod\n')
-    expect(err()).toContain('gitops fleet build: unsupported: helm.toolkit.fluxcd.io/v2 HelmRelease is not supported')
+    expect(err()).toContain('gitops fleet build: failed: HelmRelease/web/podinfo: spec.chart or spec.chartRef is required')
   })
 
   it('prints JSON for CI bots and one Kustomization on request', async () => {

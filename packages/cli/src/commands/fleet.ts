@@ -3,8 +3,9 @@ import { resolve } from 'node:path'
 import { printResult } from '../context.js'
 import type { Command } from '../context.js'
 import { UsageError } from '../errors.js'
-import { integrityFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
+import { booleanFlag, integrityFlag, outputFormat, parseCommandArgs, stringFlag, stringListFlag } from '../flags.js'
 import type { FlagSpec } from '../flags.js'
+import type { FetchHelmChart } from '@gitops-sdk/flux'
 import { loadAgeIdentities } from './options.js'
 
 const flags = {
@@ -15,6 +16,8 @@ const flags = {
   'age-key-file': { type: 'string', multiple: true },
   'decryption-integrity': { type: 'string' },
   source: { type: 'string', multiple: true },
+  'enable-helm': { type: 'boolean', default: false },
+  'fetch-charts': { type: 'boolean', default: false },
 } as const satisfies FlagSpec
 
 const help = `gitops fleet build: print every object each Flux Kustomization of a fleet would apply, as Flux
@@ -22,8 +25,13 @@ would reconcile the repository after bootstrap, without a cluster or network: th
 Kustomizations are followed recursively, dependencies first; each is built with Flux's generated
 kustomization (targetNamespace, namePrefix/Suffix, patches, components, images), decrypted (SOPS, age),
 substituted (postBuild; substituteFrom read from the ConfigMaps and Secrets the fleet renders) and
-labelled as Flux labels. HelmReleases, sources outside the repository and failed builds are reported on
-stderr; the others are still printed.
+labelled as Flux labels. Then every HelmRelease (helm.toolkit.fluxcd.io/v2) the fleet renders is
+rendered as helm-controller installs it, without a helm binary: its chart from this repository or a
+--source (chart.spec with a GitRepository, Bucket or HelmRepository; chartRef to an OCIRepository or
+HelmChart), values and valuesFrom (ConfigMaps and Secrets of the fleet, valuesKey, targetPath, optional)
+merged in Flux's order, hooks left out, postRenderers (kustomize patches and images), commonMetadata
+and the helm.toolkit.fluxcd.io/name|namespace labels. Sources outside the repository and failed
+builds are reported on stderr; the others are still printed.
 
 \`gitops fleet validate\` builds the fleet the same way and checks every object against the built-in
 Kubernetes schemas, the CRDs the fleet itself contains and Flux's own (types, required fields, enums,
@@ -50,10 +58,19 @@ Flags:
                           do not fail it); an object the build changed whose values match no verified
                           file: lenient (default, as Flux) decrypts it and warns on stderr; strict
                           fails its Kustomization's build with SOPS_MAC_MISMATCH naming it
-  --source NS/NAME=DIR    a GitRepository or OCIRepository other than this one, as a local directory
+  --source NS/NAME=DIR    a GitRepository, OCIRepository, Bucket or HelmRepository other than this one,
+                          as a local directory (a HelmRepository: unpacked charts by name; an
+                          OCIRepository of a chartRef: the chart itself)
+  --fetch-charts          fetch the charts of HelmRepositories (HTTP) that no --source maps, over the
+                          network, into memory (a HelmRepository's secretRef and OCI charts are not
+                          supported yet; map those with --source)
+  --enable-helm           also render kustomize helmCharts in the Kustomizations' builds (as kubectl
+                          kustomize --enable-helm; Flux itself does not enable them)
   -o, --output F          text or yaml (one stream, each Kustomization's objects after a
                           "# Kustomization NS/NAME" comment) or json (a list of
-                          {kustomization, path, objects})
+                          {kustomization, path, objects}, then
+                          {helmRelease, releaseName, namespace, chart, objects}); HelmReleases
+                          follow the Kustomizations, each after "# HelmRelease NS/NAME"
 
   --from REV, --to REV    (diff) the two revisions to compare: commits, branches, tags
 
@@ -74,6 +91,17 @@ function sourceFlag(value: string): [string, string] {
     throw new UsageError(`--source ${value}: expected NS/NAME=DIR`, { code: 'CLI_FLAG_INVALID', details: { flag: '--source' } })
   }
   return [key, value.slice(eq + 1)]
+}
+
+/** A HelmRelease's chart from its HelmRepository (`spec.url`, HTTP only), for --fetch-charts. */
+const fetchHelmRepositoryChart: FetchHelmChart = async (request, { signal }) => {
+  const { fetchChartToFs } = await import('../helmCharts.js')
+  const spec = (request.source as { spec?: { url?: unknown; type?: unknown } }).spec
+  const url = typeof spec?.url === 'string' ? spec.url : ''
+  if (request.source.kind !== 'HelmRepository' || spec?.type === 'oci' || request.chart === undefined) {
+    throw new Error(`${request.source.kind}/${request.source.metadata.namespace ?? 'default'}/${request.source.metadata.name}: only HTTP HelmRepositories are fetched; map this source with --source`)
+  }
+  return fetchChartToFs(url, { name: request.chart, version: request.version }, signal)
 }
 
 export const fleetCommand: Command = {
@@ -109,13 +137,21 @@ export const fleetCommand: Command = {
     const sourceDirs: Record<string, ReturnType<typeof nodeFs>> = {}
     for (const [key, path] of sources) sourceDirs[key] = nodeFs(await directory(path, `--source ${key}`))
     const identities = await loadAgeIdentities(io, stringListFlag(values, 'age-key-file'), signal)
+    const { helmChartRenderer, helmReleaseRenderer, pullChart } = await import('../helmCharts.js')
+    // HelmReleases are always rendered (as helm-controller would); kustomize helmCharts only with
+    // --enable-helm, since Flux's kustomize-controller does not enable Helm.
+    const helm = {
+      renderHelmRelease: helmReleaseRenderer(),
+      renderHelmChart: booleanFlag(values, 'enable-helm') ? helmChartRenderer({ pullChart: booleanFlag(values, 'fetch-charts') ? pullChart : undefined }) : undefined,
+      fetchChart: booleanFlag(values, 'fetch-charts') ? fetchHelmRepositoryChart : undefined,
+    }
     if (verb === 'diff') {
       const from = stringFlag(values, 'from')
       const to = stringFlag(values, 'to')
       if (from === undefined || to === undefined) throw new UsageError('gitops fleet diff needs --from REV and --to REV', { code: 'CLI_ARGUMENT_MISSING' })
       const { gitRevisionFs } = await import('../gitRevisionFs.js')
       const build = async (rev: string): Promise<Awaited<ReturnType<typeof buildFleet>>> => {
-        const fleet = await buildFleet('.', { fs: await gitRevisionFs(root, rev, signal), path: stringFlag(values, 'path'), identities, sources: sourceDirs, signal })
+        const fleet = await buildFleet('.', { fs: await gitRevisionFs(root, rev, signal), path: stringFlag(values, 'path'), identities, sources: sourceDirs, ...helm, signal })
         for (const p of fleet.problems) if (p.type === 'failed' || p.type === 'dependency') io.stderr.write(`gitops fleet diff: ${rev}: ${p.type}: ${p.message}\n`)
         return fleet
       }
@@ -124,7 +160,7 @@ export const fleetCommand: Command = {
       return diffs.length === 0 ? 0 : 1
     }
     if (verb === 'validate') {
-      const result = await validateFleet('.', { fs: nodeFs(root), path: stringFlag(values, 'path'), identities, sources: sourceDirs, signal })
+      const result = await validateFleet('.', { fs: nodeFs(root), path: stringFlag(values, 'path'), identities, sources: sourceDirs, ...helm, signal })
       printResult(io, {
         format: format === 'yaml' ? 'text' : format,
         data: result,
@@ -140,6 +176,7 @@ export const fleetCommand: Command = {
       identities,
       integrity: integrityFlag(stringFlag(values, 'decryption-integrity')),
       sources: sourceDirs,
+      ...helm,
       signal,
     })
     for (const p of fleet.problems) io.stderr.write(`gitops fleet build: ${p.type}: ${p.message}\n`)
@@ -151,8 +188,15 @@ export const fleetCommand: Command = {
     }
     printResult(io, {
       format: format === 'yaml' ? 'text' : format,
-      data: fleet.kustomizations.map((k) => ({ kustomization: k.kustomization, path: k.path, objects: k.objects })),
-      text: () => fleet.kustomizations.map((k) => `# Kustomization ${k.kustomization}\n${k.objects.length === 0 ? '' : stringifyObjects(k.objects)}`).join('---\n'),
+      data: [
+        ...fleet.kustomizations.map((k) => ({ kustomization: k.kustomization, path: k.path, objects: k.objects })),
+        ...(fleet.helmReleases ?? []).map((h) => ({ helmRelease: h.helmRelease, releaseName: h.releaseName, namespace: h.namespace, chart: h.chart, objects: h.objects })),
+      ],
+      text: () =>
+        [
+          ...fleet.kustomizations.map((k) => `# Kustomization ${k.kustomization}\n${k.objects.length === 0 ? '' : stringifyObjects(k.objects)}`),
+          ...(fleet.helmReleases ?? []).map((h) => `# HelmRelease ${h.helmRelease}\n${h.objects.length === 0 ? '' : stringifyObjects(h.objects)}`),
+        ].join('---\n'),
     })
     return fleet.problems.some((p) => p.type === 'failed' || p.type === 'dependency') ? 2 : 0
   },

@@ -33,6 +33,7 @@ const flags = {
   'token-env': { type: 'string' },
   'metrics-port': { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
+  'enable-helm': { type: 'boolean', default: false },
   ...kubeFlags,
 } as const satisfies FlagSpec
 
@@ -83,6 +84,8 @@ Flags:
   --take-over-manager M  also take over the fields of field manager M (exact name, repeatable;
                          Flux's --override-manager)
   --force                re-create objects whose immutable fields changed (Flux's spec.force)
+  --enable-helm          render kustomize helmCharts with the SDK's Helm renderer (as kubectl kustomize
+                         --enable-helm; Flux's kustomize-controller refuses them)
   --field-manager M      field manager of the applied fields (default gitops)
   --username U, --password-env VAR, --token-env VAR   git credentials, read from the environment
   --metrics-port N       serve Prometheus metrics on 127.0.0.1:N/metrics
@@ -180,6 +183,7 @@ Example:
       conflicts,
       takeOverManagers,
       waitTimeout: timeout,
+      renderHelmChart: booleanFlag(values, 'enable-helm') ? (await import('../helmCharts.js')).helmChartRenderer() : undefined,
       onProgress: (event) => {
         if ('phase' in event) {
           if (event.phase !== fetchPhase) debug(io, 'fetch', { url: shownUrl, phase: event.phase })

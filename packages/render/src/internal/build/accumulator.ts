@@ -1,6 +1,7 @@
 // What a build carries: the injected world and per-build state (BuildContext), and the objects,
 // configuration and vars gathered so far (kustomize's ResAccumulator).
 import type { FileSystem } from '@gitops-sdk/core'
+import type { RenderHelmChart } from '../../types.js'
 import type { TransformerConfig } from '../fields/configs.js'
 import { emptyConfig, mergeConfig } from '../fields/configs.js'
 import { VarSet } from '../fields/vars.js'
@@ -17,6 +18,8 @@ export interface BuildContext {
   readonly warn: (message: string) => void
   /** Kustomization files already read and parsed (by the prefetch). */
   readonly parsed: ParsedKustomizations
+  /** Renders `helmCharts` entries; absent, they are refused. */
+  readonly renderHelmChart?: RenderHelmChart | undefined
 }
 
 const EMPTY_CONFIG: TransformerConfig = emptyConfig()

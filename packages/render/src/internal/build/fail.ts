@@ -10,12 +10,14 @@ export interface Where {
 }
 
 /** A {@link RenderError} whose message starts with the file and field. */
-export function renderError(code: RenderErrorCode, where: Where, message: string): RenderError {
+export function renderError(code: RenderErrorCode, where: Where, failure: string | { readonly message: string; readonly cause?: unknown }): RenderError {
+  const { message, cause } = typeof failure === 'string' ? { message: failure, cause: undefined } : failure
   const subject = where.field === '' ? where.file : `${where.file}: ${where.field}`
   return new RenderError({
     code,
     message: `${subject}: ${oneLine(message)}`,
     details: { file: where.file, field: where.field },
+    cause,
   })
 }
 
@@ -23,15 +25,15 @@ export function renderError(code: RenderErrorCode, where: Where, message: string
 export class StepError extends Error {
   override readonly name = 'StepError'
   readonly code: RenderErrorCode
-  constructor(code: RenderErrorCode, message: string) {
-    super(message)
+  constructor(code: RenderErrorCode, message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
     this.code = code
   }
 }
 
 /** Throws a {@link StepError}; the caller adds the file and field. */
-export function stepError(code: RenderErrorCode, message: string): StepError {
-  return new StepError(code, message)
+export function stepError(code: RenderErrorCode, message: string, cause?: unknown): StepError {
+  return new StepError(code, message, cause)
 }
 
 /**
@@ -42,7 +44,7 @@ export function at<T>(where: Where, fn: () => T): T {
   try {
     return fn()
   } catch (err) {
-    if (err instanceof StepError) throw renderError(err.code, where, err.message)
+    if (err instanceof StepError) throw renderError(err.code, where, err)
     throw err
   }
 }
@@ -52,7 +54,7 @@ export async function atAsync<T>(where: Where, fn: () => Promise<T>): Promise<T>
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof StepError) throw renderError(err.code, where, err.message)
+    if (err instanceof StepError) throw renderError(err.code, where, err)
     throw err
   }
 }

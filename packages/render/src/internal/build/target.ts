@@ -11,6 +11,7 @@ import type { Where } from './fail.js'
 import { at, atAsync, renderError } from './fail.js'
 import { tryObjects } from '../patch/patchLoad.js'
 import { absorb, generate, mergeOptions } from './generators.js'
+import { chartHomeOf, inflateHelmChart } from './helmCharts.js'
 import type { GeneratorArgs, Kustomization } from './kustomization.js'
 import { parseKustomization } from './kustomization.js'
 import type { Loader } from './loader.js'
@@ -263,8 +264,22 @@ export class KustTarget {
     }
     add('configMapGenerator', k.configMapGenerator, 'ConfigMap')
     add('secretGenerator', k.secretGenerator, 'Secret')
-    if ((k.helmCharts ?? []).length > 0 || (k.helmChartInflationGenerator ?? []).length > 0) {
-      throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('helmCharts'), 'helm charts are not supported by this build')
+    if ((k.helmChartInflationGenerator ?? []).length > 0) {
+      throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('helmChartInflationGenerator'), 'helmChartInflationGenerator is not supported by this build; use helmCharts')
+    }
+    const renderHelmChart = this.ctx.renderHelmChart
+    if ((k.helmCharts ?? []).length > 0 && renderHelmChart === undefined) {
+      throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('helmCharts'), 'helm charts are not enabled for this build (kustomize needs --enable-helm)')
+    }
+    if (renderHelmChart !== undefined) {
+      const chartHome = at(this.where('helmGlobals'), () => chartHomeOf(k.helmGlobals))
+      ;(k.helmCharts ?? []).forEach((entry, i) => {
+        gens.push({
+          where: this.where(`helmCharts[${i}]`),
+          origin: this.generatorOrigin('HelmChartInflationGenerator'),
+          gen: () => inflateHelmChart(entry, { loader: this.loader, kustomization: this.file, chartHome, renderHelmChart, signal: this.ctx.signal }),
+        })
+      })
     }
     const external = await this.loadPluginConfigs(k.generators ?? [], 'generators')
     for (const p of external) {

@@ -1,0 +1,119 @@
+import type { FileSystem } from '@gitops-sdk/core'
+import type { RenderHelmRelease } from '@gitops-sdk/flux'
+import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
+
+/** Where the chart of a `helmCharts` entry that is not in the repository comes from. */
+export type PullChart = (request: HelmChartRequest, options: { readonly signal?: AbortSignal | undefined }) => Promise<{ readonly fs: FileSystem; readonly path: string }>
+
+/** Options of {@link helmChartRenderer}. */
+export interface HelmChartRendererOptions {
+  /** Fetches a chart that is not in the repository; without it such a chart is an error naming its repo. */
+  readonly pullChart?: PullChart | undefined
+}
+
+/** Whether a hook manifest is one of `helm test`'s (its `helm.sh/hook` lists `test`), which `--skip-tests` drops. */
+function isTestHook(content: string, parse: (text: string) => Record<string, unknown>): boolean {
+  let doc: Record<string, unknown>
+  try {
+    doc = parse(content)
+  } catch {
+    return false
+  }
+  const meta = doc.metadata
+  const annotations = typeof meta === 'object' && meta !== null ? (meta as Record<string, unknown>).annotations : undefined
+  const hook = typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, unknown>)['helm.sh/hook'] : undefined
+  if (typeof hook !== 'string') return false
+  return hook.split(',').some((e) => e.trim() === 'test' || e.trim() === 'test-success')
+}
+
+/**
+ * Fetches a chart from a Helm HTTP repository into memory: the file system and the chart's
+ * directory in it (`<name>`). OCI repositories are not fetched yet.
+ */
+export async function fetchChartToFs(
+  repo: string,
+  chart: { readonly name: string; readonly version?: string | undefined },
+  signal: AbortSignal | undefined,
+): Promise<{ readonly fs: FileSystem; readonly path: string }> {
+  if (repo.startsWith('oci://')) throw new Error(`${repo}: OCI chart repositories are not fetched yet; vendor the chart or map its source`)
+  const [{ memoryFs }, { fetchRepositoryChart }] = await Promise.all([import('@gitops-sdk/core'), import('@gitops-sdk/helm')])
+  const fetched = await fetchRepositoryChart(repo, { chart: chart.name, version: chart.version, signal })
+  const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>
+  for (const [path, bytes] of fetched.files) files[`${chart.name}/${path}`] = bytes
+  return { fs: memoryFs(files), path: chart.name }
+}
+
+/** kustomize's `helm pull` for a `helmCharts` entry whose chart is not in the repository: fetched into memory, nothing written. */
+export const pullChart: PullChart = (request, { signal }) => fetchChartToFs(request.repo ?? '', { name: request.name, version: request.version }, signal)
+
+/**
+ * The renderer the cli gives `render` for kustomize's `helmCharts` (what `kubectl kustomize
+ * --enable-helm` runs `helm template` for): `@gitops-sdk/helm`'s `renderChart` with the values
+ * files, release, namespace, CRDs, tests and capabilities of the entry.
+ */
+export function helmChartRenderer(options: HelmChartRendererOptions = {}): RenderHelmChart {
+  return async (request, { signal }) => {
+    const helm = await import('@gitops-sdk/helm')
+    let fs = request.fs
+    let chartPath = request.chartPath
+    if (!request.chartPresent) {
+      if (options.pullChart === undefined) {
+        throw new Error(`${request.repo ?? ''}: the chart is not in the repository and fetching charts is not enabled`)
+      }
+      ;({ fs, path: chartPath } = await options.pullChart(request, { signal }))
+    }
+    let chartValues: string | undefined
+    try {
+      chartValues = new TextDecoder().decode(await fs.readFile(`${chartPath}/values.yaml`))
+    } catch {
+      chartValues = undefined
+    }
+    let values: Record<string, unknown> = {}
+    for (const file of request.valuesFiles(chartValues)) values = helm.parseValues(file.text, { source: file.source, values })
+    const rendered = await helm.renderChart(chartPath, {
+      fs,
+      releaseName: request.releaseName,
+      namespace: request.namespace,
+      kubeVersion: request.kubeVersion,
+      apiVersions: request.apiVersions,
+      includeCrds: request.includeCrds,
+      values,
+      signal,
+    })
+    if (!request.skipTests || !rendered.manifests.some((m) => m.hook)) return rendered.text
+    // --skip-tests prints the same stream without the test hooks.
+    const parse = (text: string): Record<string, unknown> => helm.parseValues(text)
+    return without(rendered, (m) => m.hook && isTestHook(m.content, parse))
+  }
+}
+
+/** The text of a rendered chart without the manifests `drop` rejects: the CRDs printed first stay. */
+function without(rendered: { readonly text: string; readonly manifests: readonly { readonly source: string; readonly content: string; readonly hook: boolean }[] }, drop: (m: { readonly content: string; readonly hook: boolean }) => boolean): string {
+  const print = (ms: readonly { readonly source: string; readonly content: string }[]): string => ms.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
+  const printed = print(rendered.manifests)
+  return rendered.text.slice(0, rendered.text.length - printed.length) + print(rendered.manifests.filter((m) => !drop(m)))
+}
+
+/**
+ * The renderer the cli gives `buildFleet` for HelmReleases: `@gitops-sdk/helm`'s `renderChart`
+ * with the values layers merged as helm-controller merges them, hooks left out (helm-controller
+ * runs them, it does not apply them as release objects), CRDs first unless `install.crds` is Skip.
+ */
+export function helmReleaseRenderer(): RenderHelmRelease {
+  return async (request, { signal }) => {
+    const helm = await import('@gitops-sdk/helm')
+    let values: Record<string, unknown> = {}
+    for (const layer of request.values) {
+      values = layer.type === 'yaml' ? helm.parseValues(layer.text, { source: layer.source, values }) : helm.parseSetValues(layer.expression, { type: layer.type, values })
+    }
+    const rendered = await helm.renderChart(request.path, {
+      fs: request.fs,
+      releaseName: request.releaseName,
+      namespace: request.namespace,
+      includeCrds: request.includeCrds,
+      values,
+      signal,
+    })
+    return without(rendered, (m) => m.hook)
+  }
+}

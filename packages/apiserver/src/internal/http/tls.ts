@@ -97,8 +97,8 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`
 }
 
-/** Makes a fresh CA and a certificate for 127.0.0.1 and localhost signed by it. */
-export function createServingCertificates(now: Date): ServingCertificates {
+/** Makes a fresh CA and a certificate for 127.0.0.1, localhost and `dnsNames` signed by it. */
+export function createServingCertificates(now: Date, dnsNames: readonly string[] = []): ServingCertificates {
   const ca = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const leaf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const caKeyId = keyId(ca.publicKey)
@@ -127,7 +127,7 @@ export function createServingCertificates(now: Date): ServingCertificates {
       extension('2.5.29.19', true, sequence()),
       extension('2.5.29.15', true, bits(Buffer.from([0x80]), 7)),
       extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))),
-      extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))),
+      extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), ...['localhost', ...dnsNames].map((n) => tlv(0x82, Buffer.from(n))))),
     ],
   })
   return {

@@ -1,5 +1,5 @@
-// A real admission webhook for the tests: HTTPS on 127.0.0.1 with a CA made in the test (valid for
-// 127.0.0.1 and the Service name `guard.webhooks.svc`), answering AdmissionReview v1 by path:
+// A real admission webhook for the tests: HTTPS on 127.0.0.1 with a test CA (webhookCertificates.ts;
+// the certificate is valid for 127.0.0.1 and the Service name `guard.webhooks.svc`), answering AdmissionReview v1 by path:
 //   /validate  denies objects labelled `forbidden: "yes"` and deleting those labelled `locked: "yes"`
 //              (403 Forbidden), allows others with a warning
 //   /mutate    adds the label `mutated: "true"` with a JSONPatch
@@ -11,7 +11,7 @@
 import { createServer } from 'node:https'
 import type { Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createServingCertificates } from '../../src/internal/http/tls.js'
+import { webhookCaPem, webhookCertPem, webhookKeyPem } from './webhookCertificates.js'
 
 /** An object in a review. */
 export interface ReviewedObject {
@@ -64,10 +64,9 @@ function answer(path: string, request: ReceivedReview['request']): unknown {
 
 /** Starts the webhook on 127.0.0.1. */
 export async function startWebhookServer(): Promise<WebhookServer> {
-  const certs = createServingCertificates(new Date(), ['guard.webhooks.svc'])
   const reviews: ReceivedReview[] = []
   const held = new Set<ServerResponse>()
-  const server: Server = createServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
+  const server: Server = createServer({ key: webhookKeyPem, cert: webhookCertPem }, (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -86,7 +85,7 @@ export async function startWebhookServer(): Promise<WebhookServer> {
   const { port } = server.address() as AddressInfo
   return {
     url: `https://127.0.0.1:${port}`,
-    caBundle: Buffer.from(certs.caCertPem).toString('base64'),
+    caBundle: Buffer.from(webhookCaPem).toString('base64'),
     reviews,
     close: () =>
       new Promise<void>((resolve) => {

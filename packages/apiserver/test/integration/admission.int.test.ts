@@ -66,7 +66,7 @@ const configMap = (namespace: string, name: string, labels: Record<string, strin
 })
 const stored = (namespace: string, name: string): Record<string, unknown> | undefined => {
   try {
-    return server.get({ group: '', kind: 'ConfigMap', namespace, name }) as unknown as Record<string, unknown>
+    return server.get({ group: '', kind: 'ConfigMap', namespace, name })
   } catch {
     return undefined
   }
@@ -109,7 +109,7 @@ describe('admission webhooks', () => {
     })
     expect(stored('guarded', 'bad')).toBeUndefined()
     // An update that adds the label is refused too, with the old object sent beside the new one.
-    const update = await statusOf(api.patch(configMap('guarded', 'ok', { forbidden: 'yes' }), undefined, undefined, undefined, undefined, 'application/merge-patch+json' as never))
+    const update = await statusOf(api.patch(configMap('guarded', 'ok', { forbidden: 'yes' }), undefined, undefined, undefined, undefined, 'application/merge-patch+json'))
     expect(update.code).toBe(403)
     expect(webhook.reviews.at(-1)?.request).toMatchObject({ operation: 'UPDATE', oldObject: { metadata: { name: 'ok' } }, options: { kind: 'UpdateOptions' } })
     expect((stored('guarded', 'ok')?.metadata as { labels?: unknown }).labels).toBeUndefined()
@@ -123,8 +123,7 @@ describe('admission webhooks', () => {
     const api = objectApi(server)
     await api.create(configMap('mutated', 'one'))
     expect((stored('mutated', 'one')?.metadata as { labels: unknown }).labels).toEqual({ mutated: 'true' })
-    const managers = ((stored('mutated', 'one')?.metadata as { managedFields: { manager: string }[] }).managedFields ?? []).map((m) => m.manager)
-    expect(managers).toHaveLength(1)
+    expect((stored('mutated', 'one')?.metadata as { managedFields: unknown[] }).managedFields).toHaveLength(1)
     await api.create(configMap('mutated', 'two', { skip: 'yes' }))
     expect((stored('mutated', 'two')?.metadata as { labels: unknown }).labels).toEqual({ skip: 'yes' })
     // Server-side apply goes through it too; a dry run reaches a NoneOnDryRun webhook with dryRun true.

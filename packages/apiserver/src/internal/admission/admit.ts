@@ -37,8 +37,10 @@ export interface AdmissionRequest {
   readonly request: WriteRequest
 }
 
-const captured = Symbol('admission: object captured')
-const stale = Symbol('admission: live object changed')
+/** Ends the first pass at the admission point: its object is what webhooks are asked about. */
+class Captured extends Error {}
+/** A pass found the live object changed since the first: admission starts again. */
+class Stale extends Error {}
 
 /** Replaces the contents of `target` with those of `source`, own keys only. */
 function replaceContents(target: KubeObject, source: KubeValue): void {
@@ -106,7 +108,8 @@ function review(admission: AdmissionRequest, call: Call): KubeMap & { request: {
 }
 
 /** Calls one webhook; undefined when its failure is ignored (`failurePolicy: Ignore`). */
-async function invoke(context: AdmissionContext, webhook: Webhook, admission: AdmissionRequest, call: Call): Promise<KubeMap | undefined> {
+async function invoke(context: AdmissionContext, target: { webhook: Webhook; admission: AdmissionRequest; call: Call }): Promise<KubeMap | undefined> {
+  const { webhook, admission, call } = target
   if (admission.request.dryRun && webhook.sideEffects !== 'None' && webhook.sideEffects !== 'NoneOnDryRun') {
     throw badRequest(`admission webhook "${webhook.name}" does not support dry run`)
   }
@@ -166,12 +169,12 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
         admission: {
           mutate: (object, live) => {
             seen = { object: structuredClone(object), old: live === undefined ? undefined : structuredClone(live) }
-            throw captured
+            throw new Captured()
           },
         },
       })
     } catch (err) {
-      if (err !== captured) throw err
+      if (!(err instanceof Captured)) throw err
     }
     // Answered before the admission point (an apply that changes nothing): nothing to admit.
     if (seen === undefined) return run(admission.request)
@@ -186,11 +189,14 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
     // Mutating webhooks see a new object before the create strategy gives it a uid and a
     // creationTimestamp, as in kube-apiserver; validating webhooks see them.
     let current = seen.object
-    if (operation === 'CREATE') for (const key of ['uid', 'creationTimestamp'] as const) delete current.metadata[key]
+    if (operation === 'CREATE') {
+      delete current.metadata.uid
+      delete current.metadata.creationTimestamp
+    }
     const patches: KubeValue[] = []
     for (const webhook of mutating) {
       if (!selectorsMatch(cluster, webhook, attributes(current))) continue
-      const response = await invoke(context, webhook, admission, { operation, name: base.name, object: current, oldObject: old })
+      const response = await invoke(context, { webhook, admission, call: { operation, name: base.name, object: current, oldObject: old } })
       const ops = response === undefined ? undefined : patchOf(webhook, response)
       if (ops === undefined) continue
       const next = structuredClone(current)
@@ -200,25 +206,25 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
     }
 
     const replay = (object: KubeObject, live: KubeObject | undefined): void => {
-      if (live?.metadata.resourceVersion !== old?.metadata.resourceVersion) throw stale
+      if (live?.metadata.resourceVersion !== old?.metadata.resourceVersion) throw new Stale()
       applyPatches(object, patches)
     }
     let final: KubeObject | undefined
     try {
       run({ ...admission.request, dryRun: true, warnings: [], admission: { mutate: replay, validated: (object) => (final = structuredClone(object)) } })
     } catch (err) {
-      if (err === stale) continue
+      if (err instanceof Stale) continue
       throw err
     }
     const validated = final ?? current
     for (const webhook of validating) {
       if (!selectorsMatch(cluster, webhook, attributes(validated))) continue
-      await invoke(context, webhook, admission, { operation, name: base.name, object: validated, oldObject: old })
+      await invoke(context, { webhook, admission, call: { operation, name: base.name, object: validated, oldObject: old } })
     }
     try {
       return run({ ...admission.request, admission: { mutate: replay } })
     } catch (err) {
-      if (err === stale) continue
+      if (err instanceof Stale) continue
       throw err
     }
   }
@@ -233,7 +239,7 @@ export async function admitDelete(context: AdmissionContext, admission: Admissio
   for (const mutating of [true, false]) {
     for (const webhook of candidateWebhooks(cluster, mutating, base)) {
       if (!selectorsMatch(cluster, webhook, { ...base, object: undefined, oldObject: live })) continue
-      await invoke(context, webhook, admission, { operation: 'DELETE', name: live.metadata.name, object: undefined, oldObject: live })
+      await invoke(context, { webhook, admission, call: { operation: 'DELETE', name: live.metadata.name, object: undefined, oldObject: live } })
     }
   }
 }

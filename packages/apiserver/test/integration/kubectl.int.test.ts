@@ -250,7 +250,7 @@ spec:
     await ok(['delete', 'configmap', 'one', '-n', ns])
     await eventually(() => (out.split('\n').length >= 5 ? true : undefined))
     child.kill()
-    // Without Table support kubectl prints its fallback columns, NAME and AGE.
-    expect(out.split('\n').map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual(['EVENT NAME', 'ADDED one', 'MODIFIED one', 'DELETED one', ''])
+    // Each event is a Table row, so kubectl prints the server's columns (ConfigMap: NAME, DATA, AGE).
+    expect(out.split('\n').map((line) => line.split(/\s+/).slice(0, 3).join(' '))).toEqual(['EVENT NAME DATA', 'ADDED one 1', 'MODIFIED one 1', 'DELETED one 1', ''])
   })
 })

@@ -104,7 +104,15 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       }
       // Selectors are compiled before the stream starts, so a bad one is a plain 400.
       listObjects(cluster, type, { ...query, limit: 1, resourceVersion: undefined })
-      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents })
+      // As kube-apiserver does for `as=Table`, each event's object is a Table of one row (columns included).
+      const rendering = renderingOf(exchange.request.headers.accept)
+      const includeObject = url.searchParams.get('includeObject')
+      const renderEvent =
+        rendering === undefined
+          ? undefined
+          : (object: KubeObject): KubeMap =>
+              render(type, { objects: [object], listMeta: { resourceVersion: object.metadata.resourceVersion ?? '' }, single: false }, { rendering, includeObject, now: cluster.now() })
+      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents, render: renderEvent })
       context.watches.add(handle)
       response.on('close', () => context.watches.delete(handle))
       return

@@ -27,7 +27,8 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
  * talk to as to a cluster: discovery, CRUD, watch, server-side apply, CRDs, namespaces, garbage
  * collection. HTTPS with a CA made at start and bearer-token auth by default.
  *
- * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address; APISERVER_LISTEN_FAILED
+ * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address or a `webhookServices`
+ * URL is not `https://` on loopback; APISERVER_LISTEN_FAILED
  * when the port cannot be bound. Rejects with `signal.reason` when aborted.
  * @example
  * ```ts

@@ -155,19 +155,23 @@ spec: {selector: {app: web}, ports: [{name: http, port: 80}, {name: https, port:
 
   it('deletes with each propagation policy', async () => {
     const ns = await namespace('cascade')
-    for (const cascade of ['background', 'foreground', 'orphan'] as const) {
-      await ok(['apply', '--server-side', '-f', '-'], deploymentYaml(`web-${cascade}`, ns))
-      const uid = await ok(['get', 'deployment', `web-${cascade}`, '-n', ns, '-o', 'jsonpath={.metadata.uid}'])
-      await ok(['create', '-n', ns, '-f', '-'], configMapYaml(`dep-${cascade}`))
-      await ok(['patch', 'configmap', `dep-${cascade}`, '-n', ns, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${cascade}`, uid, blockOwnerDeletion: true }] } })])
-      expect(await ok(['delete', 'deployment', `web-${cascade}`, '-n', ns, `--cascade=${cascade}`, '--timeout=20s'])).toBe(`deployment.apps "web-${cascade}" deleted\n`)
-      const remaining = await eventually(async () => {
-        const names = await ok(['get', 'configmaps', '-n', ns, '-o', 'name'])
-        const has = names.includes(`configmap/dep-${cascade}`)
-        return (cascade === 'orphan') === has ? names : undefined
-      })
-      expect(remaining.includes(`dep-${cascade}`)).toBe(cascade === 'orphan')
-    }
+    // The three cascades touch different objects, so they run side by side.
+    const cascades = ['background', 'foreground', 'orphan'] as const
+    await Promise.all(
+      cascades.map(async (cascade) => {
+        await ok(['apply', '--server-side', '-f', '-'], deploymentYaml(`web-${cascade}`, ns))
+        const uid = await ok(['get', 'deployment', `web-${cascade}`, '-n', ns, '-o', 'jsonpath={.metadata.uid}'])
+        await ok(['create', '-n', ns, '-f', '-'], configMapYaml(`dep-${cascade}`))
+        await ok(['patch', 'configmap', `dep-${cascade}`, '-n', ns, '--type=merge', '-p', JSON.stringify({ metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: `web-${cascade}`, uid, blockOwnerDeletion: true }] } })])
+        expect(await ok(['delete', 'deployment', `web-${cascade}`, '-n', ns, `--cascade=${cascade}`, '--timeout=20s'])).toBe(`deployment.apps "web-${cascade}" deleted\n`)
+        const remaining = await eventually(async () => {
+          const names = await ok(['get', 'configmaps', '-n', ns, '-o', 'name'])
+          const has = names.includes(`configmap/dep-${cascade}`)
+          return (cascade === 'orphan') === has ? names : undefined
+        })
+        expect(remaining.includes(`dep-${cascade}`)).toBe(cascade === 'orphan')
+      }),
+    )
   })
 
   it('waits for a Deployment to become Available with simulated controllers', async () => {

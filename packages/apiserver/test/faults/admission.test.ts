@@ -1,6 +1,6 @@
 // Admission webhooks that fail: down (Fail and Ignore), too slow, not JSON, the wrong uid, a
-// certificate not trusted, a URL off loopback, an unmapped Service, a patch renaming the object, a
-// dry run a webhook with side effects cannot take. Each answer is kube-apiserver's Status, and nothing
+// certificate not trusted, a URL off loopback, an unmapped Service, a patch renaming the object, and
+// configurations kube-apiserver would refuse. Each answer is kube-apiserver's Status, and nothing
 // is stored or changed.
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -119,12 +119,31 @@ describe('admission webhook faults', () => {
     expect(await exists(ns, 'renamed')).toBe(false)
   })
 
-  it('a dry run is refused before calling a webhook whose side effects are not None or NoneOnDryRun', async () => {
-    const ns = await scenario('effects', { clientConfig: { url: `${webhook.url}/validate`, caBundle: webhook.caBundle }, sideEffects: 'Unknown' })
-    const calls = webhook.reviews.length
-    const answer = await raw(server, { method: 'POST', path: `/api/v1/namespaces/${ns}/configmaps?dryRun=All`, body: '{"metadata":{"name":"cm"}}', contentType: 'application/json' })
-    expect([answer.status, answer.json().reason, answer.json().message]).toEqual([400, 'BadRequest', 'admission webhook "effects.example.com" does not support dry run'])
-    expect(webhook.reviews.length).toBe(calls)
+  it('refuses a webhook configuration kube-apiserver refuses, with its 422 causes, and stores nothing', async () => {
+    const answer = await raw(server, {
+      method: 'POST',
+      path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      body: JSON.stringify({
+        metadata: { name: 'broken' },
+        webhooks: [
+          { name: 'short', clientConfig: { url: 'http://127.0.0.1:1/' }, sideEffects: 'Unknown', admissionReviewVersions: ['v1'], timeoutSeconds: 31 },
+          { name: 'a.example.com', clientConfig: {}, admissionReviewVersions: [], failurePolicy: 'Sometimes' },
+        ],
+      }),
+      contentType: 'application/json',
+    })
+    expect(answer.status).toBe(422)
+    expect((answer.json().details as { causes: { message: string; field: string }[] }).causes.map((c) => `${c.field}: ${c.message}`)).toEqual([
+      'webhooks[0].name: Invalid value: "short": should be a domain with at least three segments separated by dots',
+      'webhooks[0].sideEffects: Unsupported value: "Unknown": supported values: "None", "NoneOnDryRun"',
+      'webhooks[0].clientConfig.url: Invalid value: "http://127.0.0.1:1/": \'https\' is the only allowed URL scheme',
+      'webhooks[0].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds',
+      'webhooks[1].admissionReviewVersions: Required value: must specify one of v1, v1beta1',
+      'webhooks[1].sideEffects: Required value: must specify one of None, NoneOnDryRun',
+      'webhooks[1].clientConfig: Required value: exactly one of url or service is required',
+      'webhooks[1].failurePolicy: Unsupported value: "Sometimes": supported values: "Fail", "Ignore"',
+    ])
+    expect((await raw(server, { method: 'GET', path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/broken' })).status).toBe(404)
   })
 
   it('refuses a webhookServices URL off loopback at start', async () => {

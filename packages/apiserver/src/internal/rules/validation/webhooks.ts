@@ -17,7 +17,7 @@ const supported = (field: string, value: KubeValue, values: readonly string[]): 
 /** The field errors of a Validating- or MutatingWebhookConfiguration. */
 export function webhookConfigurationErrors(object: KubeObject, mutating: boolean): FieldError[] {
   const errors: FieldError[] = []
-  const webhooks = Array.isArray(object.webhooks) ? (object.webhooks as KubeValue[]) : []
+  const webhooks: readonly KubeValue[] = Array.isArray(object.webhooks) ? object.webhooks : []
   const seen = new Set<string>()
   webhooks.forEach((hook, i) => {
     const at = `webhooks[${i}]`
@@ -35,11 +35,11 @@ export function webhookConfigurationErrors(object: KubeObject, mutating: boolean
     if (w.sideEffects === undefined) errors.push({ type: 'Required', field: `${at}.sideEffects`, detail: 'must specify one of None, NoneOnDryRun' })
     else if (w.sideEffects !== 'None' && w.sideEffects !== 'NoneOnDryRun') errors.push(supported(`${at}.sideEffects`, w.sideEffects, ['None', 'NoneOnDryRun']))
     const config = isKubeMap(w.clientConfig) ? w.clientConfig : {}
-    const hasUrl = typeof config.url === 'string'
+    const url = typeof config.url === 'string' ? config.url : undefined
     const hasService = isKubeMap(config.service)
-    if (hasUrl === hasService) errors.push({ type: 'Required', field: `${at}.clientConfig`, detail: 'exactly one of url or service is required' })
-    else if (hasUrl && !String(config.url).startsWith('https://')) {
-      errors.push({ type: 'Invalid', field: `${at}.clientConfig.url`, value: config.url ?? '', detail: "'https' is the only allowed URL scheme" })
+    if ((url !== undefined) === hasService) errors.push({ type: 'Required', field: `${at}.clientConfig`, detail: 'exactly one of url or service is required' })
+    else if (url !== undefined && !url.startsWith('https://')) {
+      errors.push({ type: 'Invalid', field: `${at}.clientConfig.url`, value: url, detail: "'https' is the only allowed URL scheme" })
     }
     if (w.timeoutSeconds !== undefined && (typeof w.timeoutSeconds !== 'number' || w.timeoutSeconds < 1 || w.timeoutSeconds > 30)) {
       errors.push({ type: 'Invalid', field: `${at}.timeoutSeconds`, value: w.timeoutSeconds, detail: 'the timeout value must be between 1 and 30 seconds' })

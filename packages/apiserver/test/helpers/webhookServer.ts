@@ -3,6 +3,7 @@
 //   /validate  denies objects labelled `forbidden: "yes"` and deleting those labelled `locked: "yes"`
 //              (403 Forbidden), allows others with a warning
 //   /mutate    adds the label `mutated: "true"` with a JSONPatch
+//   /annotate  sets the annotation `seen-labels` to the label keys it saw
 //   /rename    patches metadata.name
 //   /badjson   answers text that is no JSON
 //   /wronguid  answers with another uid
@@ -52,6 +53,12 @@ function answer(path: string, request: ReceivedReview['request']): unknown {
         allowed: true,
         patchType: 'JSONPatch',
         patch: patch(labels === undefined ? [{ op: 'add', path: '/metadata/labels', value: { mutated: 'true' } }] : [{ op: 'add', path: '/metadata/labels/mutated', value: 'true' }]),
+      })
+    case '/annotate':
+      return review({
+        allowed: true,
+        patchType: 'JSONPatch',
+        patch: patch([{ op: 'add', path: '/metadata/annotations', value: { 'seen-labels': Object.keys(labels ?? {}).sort().join(',') } }]),
       })
     case '/rename':
       return review({ allowed: true, patchType: 'JSONPatch', patch: patch([{ op: 'replace', path: '/metadata/name', value: 'renamed' }]) })

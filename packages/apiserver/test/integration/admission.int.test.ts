@@ -41,6 +41,16 @@ beforeAll(async () => {
     metadata: { name: 'labeller' },
     webhooks: [
       {
+        // Called first, and again after the labeller changed the object (reinvocationPolicy IfNeeded).
+        name: 'annotator.example.com',
+        clientConfig: { url: `${webhook.url}/annotate`, caBundle: webhook.caBundle },
+        rules,
+        namespaceSelector: { matchLabels: { scenario: 'mutated' } },
+        sideEffects: 'None',
+        admissionReviewVersions: ['v1'],
+        reinvocationPolicy: 'IfNeeded',
+      },
+      {
         name: 'labeller.example.com',
         clientConfig: { service: { namespace: 'webhooks', name: 'guard', path: '/mutate' }, caBundle: webhook.caBundle },
         rules,
@@ -122,7 +132,8 @@ describe('admission webhooks', () => {
   it('applies a mutating webhook’s JSONPatch, reached through a Service mapped to loopback, unless the object selector excludes it', async () => {
     const api = objectApi(server)
     await api.create(configMap('mutated', 'one'))
-    expect((stored('mutated', 'one')?.metadata as { labels: unknown }).labels).toEqual({ mutated: 'true' })
+    expect(stored('mutated', 'one')?.metadata).toMatchObject({ labels: { mutated: 'true' }, annotations: { 'seen-labels': 'mutated' } })
+    expect(webhook.reviews.filter((r) => r.request.name === 'one').map((r) => r.path)).toEqual(['/annotate', '/mutate', '/annotate'])
     expect((stored('mutated', 'one')?.metadata as { managedFields: unknown[] }).managedFields).toHaveLength(1)
     await api.create(configMap('mutated', 'two', { skip: 'yes' }))
     expect((stored('mutated', 'two')?.metadata as { labels: unknown }).labels).toEqual({ skip: 'yes' })

@@ -8,7 +8,7 @@
 // (A) starts again (at most three times, then 409), as kube-apiserver retries an update on conflict.
 // Writes with no webhook configuration in the server skip all of this.
 import { randomUUID } from 'node:crypto'
-import { isKubeMap, setOwn } from '@gitops-sdk/core'
+import { deepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { UserInfo } from '../auth/rbac.js'
 import type { Cluster } from '../state/cluster.js'
@@ -194,15 +194,26 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
       delete current.metadata.creationTimestamp
     }
     const patches: KubeValue[] = []
-    for (const webhook of mutating) {
-      if (!selectorsMatch(cluster, webhook, attributes(current))) continue
+    // Each webhook's call and whether the object changed after it, for reinvocationPolicy IfNeeded:
+    // such a webhook is called once more when a later webhook changed the object.
+    const calledAt = new Map<Webhook, number>()
+    const mutate = async (webhook: Webhook): Promise<void> => {
+      if (!selectorsMatch(cluster, webhook, attributes(current))) return
+      calledAt.set(webhook, patches.length)
       const response = await invoke(context, { webhook, admission, call: { operation, name: base.name, object: current, oldObject: old } })
       const ops = response === undefined ? undefined : patchOf(webhook, response)
-      if (ops === undefined) continue
+      if (ops === undefined) return
       const next = structuredClone(current)
       applyPatches(next, [ops])
+      if (deepEqual(next, current)) return
       current = next
       patches.push(ops)
+      calledAt.set(webhook, patches.length)
+    }
+    for (const webhook of mutating) await mutate(webhook)
+    for (const webhook of mutating) {
+      const at = calledAt.get(webhook)
+      if (webhook.reinvocationPolicy === 'IfNeeded' && at !== undefined && at < patches.length) await mutate(webhook)
     }
 
     const replay = (object: KubeObject, live: KubeObject | undefined): void => {

@@ -38,7 +38,13 @@ export function podTemplateHash(template: KubeValue | undefined): string {
   return Array.from(String(hash), (c) => alphabet[c.charCodeAt(0) % alphabet.length] ?? 'b').join('')
 }
 
-const mapOf = (value: KubeValue | undefined): KubeMap => (isKubeMap(value) ? value : {})
+const mapOf = (value: unknown): KubeMap => (isKubeMap(value) ? value : {})
+/** The string entries of a map, as annotations hold them. */
+const stringsOf = (map: KubeMap): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(map)) if (typeof value === 'string') setOwn(out, key, value)
+  return out
+}
 const revisionOf = (rs: KubeObject): number => {
   const value = Number(mapOf(rs.metadata.annotations)[REVISION])
   return Number.isInteger(value) ? value : 0
@@ -129,14 +135,14 @@ function syncOne(cluster: Cluster, types: { deployments: ResourceType; replicaSe
       annotations[REVISION] = String(revision)
       annotations[DESIRED] = String(replicas)
       annotations[MAX] = String(replicas + 1)
-      next.metadata.annotations = annotations
+      next.metadata.annotations = stringsOf(annotations)
       mapOf(next.spec).replicas = replicas
     })
   }
   const newest = current.metadata.name
   for (const rs of owned) if (rs.metadata.name !== newest) update(cluster, { type: types.replicaSets, live: rs }, (next) => void (mapOf(next.spec).replicas = 0))
   update(cluster, { type: types.deployments, live: deployment }, (next) => {
-    next.metadata.annotations = { ...mapOf(next.metadata.annotations), [REVISION]: String(revision) }
+    next.metadata.annotations = { ...stringsOf(mapOf(next.metadata.annotations)), [REVISION]: String(revision) }
   })
   // The oldest idle ReplicaSets go beyond revisionHistoryLimit.
   const limit = typeof spec.revisionHistoryLimit === 'number' ? spec.revisionHistoryLimit : 10

@@ -88,6 +88,7 @@ export class ApiServer {
     this.#stopped ??= new Promise<void>((resolve) => {
       const { server, cluster, handler } = this.#parts
       cluster.stop()
+      handler.stopping.abort()
       for (const watch of [...handler.watches]) watch.close()
       server.close(() => resolve())
       server.closeAllConnections()

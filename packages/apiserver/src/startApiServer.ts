@@ -27,7 +27,8 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
  * talk to as to a cluster: discovery, CRUD, watch, server-side apply, CRDs, namespaces, garbage
  * collection. HTTPS with a CA made at start and bearer-token auth by default.
  *
- * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address; APISERVER_LISTEN_FAILED
+ * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address or a `webhookServices`
+ * URL is not `https://` on loopback; APISERVER_LISTEN_FAILED
  * when the port cannot be bound. Rejects with `signal.reason` when aborted.
  * @example
  * ```ts
@@ -93,7 +94,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     if (!groups.includes('system:authenticated')) groups.push('system:authenticated')
     identities.set(user.token, { name: user.name, uid: user.uid, groups })
   }
-  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set(), faults, identities, authorization }
+  const stopping = new AbortController()
+  const network = { services: webhookServices(options.webhookServices), signal: stopping.signal }
+  const context: HandlerContext = { cluster, tokens, port: () => port, log: [], interceptors: [], watches: new Set(), faults, identities, authorization, network, stopping }
   const listener = (request: Parameters<typeof handleRequest>[1], response: Parameters<typeof handleRequest>[2]): void => {
     void handleRequest(context, request, response)
   }
@@ -125,4 +128,26 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     caCertPem: certs?.caCertPem,
     reseed: seed,
   })
+}
+
+/** The `webhookServices` option as a map, each URL checked: https on loopback. */
+function webhookServices(option: Readonly<Record<string, string>> | undefined): Map<string, string> {
+  const out = new Map<string, string>()
+  for (const [service, target] of Object.entries(option ?? {})) {
+    let url: URL | undefined
+    try {
+      url = new URL(target)
+    } catch {
+      url = undefined
+    }
+    if (url === undefined || url.protocol !== 'https:' || !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new ApiServerError({
+        code: 'APISERVER_HOST_NOT_LOOPBACK',
+        message: `webhookServices["${service}"]: ${target} is not an https URL on loopback; only 127.0.0.1 is a network target`,
+        details: { service },
+      })
+    }
+    out.set(service, url.href)
+  }
+  return out
 }

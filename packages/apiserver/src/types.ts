@@ -42,6 +42,15 @@ export interface ApiServerOptions {
   readonly readyDelayMs?: number | undefined
   /** Nodes a simulated DaemonSet runs on. @defaultValue 1 */
   readonly daemonSetNodes?: number | undefined
+  /**
+   * Where the Services that admission webhooks name (`clientConfig.service`) are served: a map from
+   * `namespace/name` (or `namespace/name:port`) to a loopback `https://` URL, e.g.
+   * `{ 'webhooks/guard': 'https://127.0.0.1:9443' }`. The call goes to that URL plus the service's
+   * `path`, and the webhook's certificate is checked against `name.namespace.svc`, as in a cluster.
+   * Only loopback is reachable: a `clientConfig.url` must be on loopback too.
+   * @defaultValue none: a webhook that names a Service fails to be called (its failurePolicy decides)
+   */
+  readonly webhookServices?: Readonly<Record<string, string>> | undefined
   /** Fault rules in force from the start; see {@link ApiServer.faults}. @defaultValue none */
   readonly faults?: readonly FaultRule[] | undefined
   /** Aborts start-up; the promise then rejects with `signal.reason`. */

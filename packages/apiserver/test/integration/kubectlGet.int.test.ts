@@ -160,5 +160,28 @@ describe.skipIf(!hasKubectl)(needsKubectl('kubectl get prints the server-side ta
     await clock.advance(60_000)
     const get = await kubectl(['get', 'kustomizations', '-n', 'shop'])
     expect(get.stdout).toBe('NAME   AGE   READY   STATUS\napps   60s   True    Applied revision: main@sha1:abc\n')
+    // The CRD's schema is served as an OpenAPI v3 component schema of its group version.
+    const explained = await kubectl(['explain', 'kustomizations.spec'])
+    expect(explained.stdout).toMatch(/^GROUP:\s+kustomize\.toolkit\.fluxcd\.io\nKIND:\s+Kustomization\nVERSION:\s+v1\n\nFIELD: spec <Object>\n/)
+    expect(explained.stdout).toMatch(/^ {2}interval\t<string> -required-\n {4}The interval at which to reconcile the Kustomization\./m)
+    expect(explained.stdout).toMatch(/^ {2}sourceRef\t<Object> -required-$/m)
+  })
+
+  it('explains built-in kinds from the OpenAPI v3 component schemas, and names a field that does not exist', async () => {
+    const [spec, containers, missing] = await Promise.all([
+      kubectl(['explain', 'deployment.spec']),
+      kubectl(['explain', 'deployment.spec.template.spec.containers', '--recursive']),
+      kubectl(['explain', 'deployment.spec.nope']),
+    ])
+    expect(spec.stdout).toMatch(/^GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: spec <DeploymentSpec>\n\n\nDESCRIPTION:\n {4}Specification of the desired behavior of the Deployment\.\n/)
+    expect(spec.stdout).toMatch(/^ {2}selector\t<LabelSelector> -required-\n {4}Label selector for pods\./m)
+    expect(spec.stdout).toMatch(/^ {2}replicas\t<integer>\n/m)
+    expect(containers.stdout).toMatch(/^FIELD: containers <\[\]Container>$/m)
+    expect(containers.stdout).toMatch(/^ {2}name\t<string> -required-$/m)
+    expect(containers.stdout).toMatch(/^ {2}ports\t<\[\]ContainerPort>\n {4}containerPort\t<integer> -required-$/m)
+    expect(containers.stdout).toMatch(/^ {8}port\t<IntOrString> -required-$/m)
+    expect(containers.stdout).toMatch(/^ {4}limits\t<map\[string\]Quantity>$/m)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe('error: field "nope" does not exist\n')
   })
 })

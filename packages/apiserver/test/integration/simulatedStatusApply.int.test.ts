@@ -116,8 +116,12 @@ describe('server-side apply after the simulated controllers wrote status', () =>
     expect(applied.status).toEqual(live.status)
     // The status write typed against the schema, so it was recorded as the controller's.
     const entries = (applied.metadata as { managedFields?: { manager: string; operation: string; subresource?: string }[] }).managedFields ?? []
+    // A Deployment also carries the deployment controller's revision annotation, an Update of the main
+    // resource by kube-controller-manager, as on a cluster.
+    const revision = path.includes('/deployments/') ? [['kube-controller-manager', 'Update', '']] : []
     expect(entries.map((e) => [e.manager, e.operation, e.subresource ?? ''])).toEqual([
       ['sdk', 'Apply', ''],
+      ...revision,
       ['kube-controller-manager', 'Update', 'status'],
     ])
   })

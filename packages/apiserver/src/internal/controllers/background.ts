@@ -8,6 +8,7 @@ import { conditionOf, customTypeOf } from '../rules/crd.js'
 import { deleteObject } from '../verbs/deleteObject.js'
 import { deepEqual, finalizersOf, ownerReferencesOf, text, timestamp } from '../state/objects.js'
 import { readyStatus, simulatedKinds } from './readiness.js'
+import { syncDeploymentRevisions } from './deploymentRevisions.js'
 import type { ResourceType } from '../state/registry.js'
 import { crdType, namespaceType, typeKey } from '../state/registry.js'
 import { StatusError } from '../../status.js'
@@ -213,6 +214,7 @@ export function markObjectReady(cluster: Cluster, type: ResourceType, object: Ku
 
 function simulateControllers(cluster: Cluster): void {
   if (cluster.settings.controllers !== 'ready') return
+  syncDeploymentRevisions(cluster)
   const pending = cluster.pendingReady
   for (const entry of snapshotEntries(cluster)) {
     if (!simulatedKinds.has(typeKey(entry.type)) || entry.object.metadata.deletionTimestamp !== undefined) continue

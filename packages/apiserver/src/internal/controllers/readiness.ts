@@ -5,6 +5,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { timestamp } from '../state/objects.js'
+import { podTemplateHash } from './deploymentRevisions.js'
 
 function hashOf(object: KubeObject): string {
   const template = isKubeMap(object.spec) ? (object.spec.template ?? null) : null
@@ -44,7 +45,7 @@ export function readyStatus(cluster: Cluster, object: KubeObject): KubeValue | u
         old,
         [
           { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${object.metadata.name}-${hashOf(object)}" has successfully progressed.` },
+          { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${object.metadata.name}-${podTemplateHash(spec.template)}" has successfully progressed.` },
         ],
         { now, withUpdateTime: true },
       )

@@ -157,7 +157,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       serveDiscovery(context, route_, { response, accept: request.headers.accept })
       return
     }
-    serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents, user })
+    await serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents, user })
   } catch (err) {
     if (err instanceof StatusError) sendError(response, err)
     else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))

@@ -5,6 +5,7 @@ import type { OpenWatch } from '../verbs/watch.js'
 import type { Interceptor, RecordedRequest } from '../../types.js'
 import type { FaultState } from './faultState.js'
 import type { UserInfo } from '../auth/rbac.js'
+import type { WebhookNetwork } from '../admission/callWebhook.js'
 
 /** One logged request. */
 export type LoggedRequest = RecordedRequest
@@ -25,5 +26,9 @@ export interface HandlerContext {
   readonly identities: Map<string, UserInfo>
   /** `RBAC` enforces the RBAC objects on every request; `AlwaysAllow` allows everything. */
   readonly authorization: 'AlwaysAllow' | 'RBAC'
+  /** How admission webhooks are reached; its signal is aborted by `stop()`. */
+  readonly network: WebhookNetwork
+  /** Aborts webhook calls in flight when the server stops. */
+  readonly stopping: AbortController
 }
 

@@ -8,42 +8,76 @@
 // what v3 does not cover (a `List`, a kind nothing serves) kubectl falls back to `/openapi/v2`,
 // served here without paths or definitions.
 //
-// The documents carry no component schemas. kubectl then computes client-side apply patches from
-// the types compiled into it (as when OpenAPI is off), rather than from a schema of ours, and
-// `kubectl explain` finds nothing to explain.
+// Each document also carries the component schemas of its kinds (openapiSchemas.ts), which
+// `kubectl explain` prints and client-side `kubectl apply` computes its strategic merge patches
+// from. Group versions of custom resources get a document as soon as their CRD is established,
+// built again when the CRDs served there change.
 import { createHash } from 'node:crypto'
 import type { KubeMap } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
+import { builtinComponentSchemas, crdComponentSchemas } from './openapiSchemas.js'
 
 /** The URL path of a group version's document below `/openapi/v3/`. */
 function gvPath(group: string, version: string): string {
   return group === '' ? `api/${version}` : `apis/${group}/${version}`
 }
 
-function builtins(cluster: Cluster): ResourceType[] {
-  return [...cluster.types.values()].filter((t) => t.crd === undefined)
+interface Document {
+  readonly text: string
+  readonly hash: string
+  /** The types the document was built from; a CRD document is rebuilt when they change. */
+  readonly types: readonly ResourceType[]
 }
 
-const documents = new WeakMap<Cluster, Map<string, { text: string; hash: string }>>()
+const documents = new WeakMap<Cluster, Map<string, Document>>()
+// Built-in documents depend only on the version string and the built-in types (the same objects in
+// every cluster), so servers in one process share them: the first index request pays once.
+const builtinDocuments = new Map<string, Document>()
 
-/** The documents of `cluster`'s built-in group versions, by path; built once (built-ins never change). */
-function byPath(cluster: Cluster): Map<string, { text: string; hash: string }> {
-  let out = documents.get(cluster)
-  if (out === undefined) {
-    out = new Map()
-    const groups = new Map<string, ResourceType[]>()
-    for (const type of builtins(cluster)) {
-      const key = gvPath(type.group, type.version)
-      groups.set(key, [...(groups.get(key) ?? []), type])
-    }
-    for (const [path, types] of groups) {
-      const text = `${JSON.stringify(groupVersionDocument(cluster.settings.gitVersion, types))}\n`
-      out.set(path, { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase() })
-    }
-    documents.set(cluster, out)
+/** The served types of `cluster` by group version path, built-ins first, in registration order. */
+function typesByPath(cluster: Cluster): Map<string, ResourceType[]> {
+  const groups = new Map<string, ResourceType[]>()
+  for (const type of cluster.types.values()) {
+    if (type.crd !== undefined && !type.crd.served) continue
+    const key = gvPath(type.group, type.version)
+    groups.set(key, [...(groups.get(key) ?? []), type])
   }
-  return out
+  return groups
+}
+
+const sameTypes = (a: readonly ResourceType[], b: readonly ResourceType[]): boolean => a.length === b.length && a.every((t, i) => t === b[i])
+
+/**
+ * The documents of `cluster`'s group versions, by path. Built-in documents are built once (built-ins
+ * never change); a custom resource group version's is rebuilt when its types change (a CRD created,
+ * updated or deleted), so its hash in the index changes too and kubectl fetches it again.
+ */
+function byPath(cluster: Cluster): Map<string, Document> {
+  let cache = documents.get(cluster)
+  if (cache === undefined) {
+    cache = new Map()
+    documents.set(cluster, cache)
+  }
+  const current = typesByPath(cluster)
+  for (const path of [...cache.keys()]) if (!current.has(path)) cache.delete(path)
+  for (const [path, types] of current) {
+    const cached = cache.get(path)
+    if (cached !== undefined && sameTypes(cached.types, types)) continue
+    const custom = types.some((t) => t.crd !== undefined)
+    const shared = `${cluster.settings.gitVersion} ${path}`
+    const known = custom ? undefined : builtinDocuments.get(shared)
+    if (known !== undefined && sameTypes(known.types, types)) {
+      cache.set(path, known)
+      continue
+    }
+    const schemas = custom ? crdComponentSchemas(types) : builtinComponentSchemas(types)
+    const text = `${JSON.stringify(groupVersionDocument(cluster.settings.gitVersion, types, schemas))}\n`
+    const document: Document = { text, hash: createHash('sha512').update(text).digest('hex').toUpperCase(), types }
+    cache.set(path, document)
+    if (!custom) builtinDocuments.set(shared, document)
+  }
+  return cache
 }
 
 /** `GET /openapi/v3`: where each group version's document is. */
@@ -53,7 +87,7 @@ export function openApiIndex(cluster: Cluster): KubeMap {
   return { paths }
 }
 
-/** `GET /openapi/v3/{path}` as JSON text, or undefined when no built-in is served there. */
+/** `GET /openapi/v3/{path}` as JSON text, or undefined when nothing is served there. */
 export function openApiDocument(cluster: Cluster, path: string): string | undefined {
   return byPath(cluster).get(path)?.text
 }
@@ -127,12 +161,12 @@ function operationId(verb: string, type: ResourceType, spec: { suffix: string; s
   return scope === 'ForAllNamespaces' ? `${prefix}${type.kind}${suffix}ForAllNamespaces` : `${prefix}${scope}${type.kind}${suffix}`
 }
 
-function groupVersionDocument(gitVersion: string, types: readonly ResourceType[]): KubeMap {
+function groupVersionDocument(gitVersion: string, types: readonly ResourceType[], schemas: KubeMap): KubeMap {
   const paths: KubeMap = {}
   for (const type of types) Object.assign(paths, resourcePaths(type))
   const first = types[0]
   const title = first === undefined ? 'Kubernetes' : `Kubernetes ${gvPath(first.group, first.version)}`
-  return { openapi: '3.0.0', info: { title, version: gitVersion }, paths, components: { schemas: {} } }
+  return { openapi: '3.0.0', info: { title, version: gitVersion }, paths, components: { schemas } }
 }
 
 function resourcePaths(type: ResourceType): KubeMap {

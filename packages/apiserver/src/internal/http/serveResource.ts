@@ -16,6 +16,7 @@ import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent,
 import type { ResourceRoute } from './route.js'
 import { send } from './send.js'
 import { render, renderingOf } from '../printers/table.js'
+import { admitDelete, admitWrite } from '../admission/admit.js'
 import { adminUser } from '../auth/identity.js'
 import type { UserInfo } from '../auth/rbac.js'
 import { reviewGroups } from '../state/registry.js'
@@ -52,7 +53,7 @@ function deleteBody(exchange: Exchange): string {
 }
 
 /** Serves one resource request; throws StatusError for the handler to answer. */
-export function serveResource(context: HandlerContext, exchange: Exchange): void {
+export async function serveResource(context: HandlerContext, exchange: Exchange): Promise<void> {
   const { cluster } = context
   const { route: r, url, response, body } = exchange
   const { type } = r
@@ -103,7 +104,15 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
       }
       // Selectors are compiled before the stream starts, so a bad one is a plain 400.
       listObjects(cluster, type, { ...query, limit: 1, resourceVersion: undefined })
-      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents })
+      // As kube-apiserver does for `as=Table`, each event's object is a Table of one row (columns included).
+      const rendering = renderingOf(exchange.request.headers.accept)
+      const includeObject = url.searchParams.get('includeObject')
+      const renderEvent =
+        rendering === undefined
+          ? undefined
+          : (object: KubeObject): KubeMap =>
+              render(type, { objects: [object], listMeta: { resourceVersion: object.metadata.resourceVersion ?? '' }, single: false }, { rendering, includeObject, now: cluster.now() })
+      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents, render: renderEvent })
       context.watches.add(handle)
       response.on('close', () => context.watches.delete(handle))
       return
@@ -120,7 +129,10 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
         return
       }
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
-      const answer = createObject(cluster, type, { namespace: ns, body: decodeBody(exchange, type), request })
+      const decoded = decodeBody(exchange, type)
+      const answer = await admitWrite(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, (req) =>
+        createObject(cluster, type, { namespace: ns, body: structuredClone(decoded), request: req }),
+      )
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -131,13 +143,17 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
         send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange, type), request }) })
         return
       }
-      const live = cluster.store.get(type, ns, name)
-      if (live === undefined) throw notFound(gr, name)
-      const object = decode(type, decodeBody(exchange, type))
-      namespaceRule(type, object, ns)
-      nameRule(object, name)
-      if (r.subresource === undefined) dropUnknownFields(type, object, request)
-      const answer = replaceObject(cluster, type, { live, incoming: object, request, options: { subresource: r.subresource === 'token' ? undefined : r.subresource, requireResourceVersion: true } })
+      const decoded = decodeBody(exchange, type)
+      const subresource = r.subresource === 'token' ? undefined : r.subresource
+      const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) => {
+        const live = cluster.store.get(type, ns, name)
+        if (live === undefined) throw notFound(gr, name)
+        const object = decode(type, structuredClone(decoded))
+        namespaceRule(type, object, ns)
+        nameRule(object, name)
+        if (subresource === undefined) dropUnknownFields(type, object, req)
+        return replaceObject(cluster, type, { live, incoming: object, request: req, options: { subresource, requireResourceVersion: true } })
+      })
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -154,15 +170,11 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
         return
       }
       if (r.subresource === 'finalize') throw resourceNotFound()
-      const answer = patchObject(cluster, type, {
-        patchType,
-        body,
-        namespace: ns,
-        name,
-        subresource: r.subresource === 'token' ? undefined : r.subresource,
-        force: boolParam(url, 'force'),
-        request,
-      })
+      const subresource = r.subresource === 'token' ? undefined : r.subresource
+      const force = boolParam(url, 'force')
+      const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) =>
+        patchObject(cluster, type, { patchType, body, namespace: ns, name, subresource, force, request: req }),
+      )
       send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
@@ -172,8 +184,9 @@ export function serveResource(context: HandlerContext, exchange: Exchange): void
         throw invalidOptions('DeleteOptions', [{ type: 'NotSupported', field: 'dryRun', value: dryRun, detail: 'supported values: "All"' }])
       }
       const request: WriteRequest = { manager: managerFromUserAgent(exchange.request.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation: 'Ignore', warnings: [] }
+      await admitDelete(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, cluster.store.get(type, ns, r.name ?? ''))
       const answer = deleteObject(cluster, type, { namespace: ns, name: r.name ?? '', options, request })
-      send(response, { code: answer.code, body: answer.body })
+      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
     case 'deletecollection': {

@@ -74,6 +74,7 @@ interface CertificateInit {
   readonly issuerKeyId: Buffer
   readonly extensions: readonly Buffer[]
   readonly now: Date
+  readonly validityDays: number
 }
 
 function certificate(init: CertificateInit): Buffer {
@@ -84,7 +85,7 @@ function certificate(init: CertificateInit): Buffer {
     integer(serial),
     ecdsaWithSha256,
     name(init.issuer),
-    sequence(time(new Date(init.now.getTime() - 3_600_000)), time(new Date(init.now.getTime() + 365 * 86_400_000))),
+    sequence(time(new Date(init.now.getTime() - 3_600_000)), time(new Date(init.now.getTime() + init.validityDays * 86_400_000))),
     name(init.subject),
     init.publicKey.export({ type: 'spki', format: 'der' }),
     explicit(3, sequence(...init.extensions, extension('2.5.29.35', false, sequence(tlv(0x80, init.issuerKeyId))))),
@@ -97,8 +98,13 @@ function pem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`
 }
 
-/** Makes a fresh CA and a certificate for 127.0.0.1 and localhost signed by it. */
-export function createServingCertificates(now: Date): ServingCertificates {
+/**
+ * Makes a fresh CA and a certificate for 127.0.0.1, localhost and `dnsNames` signed by it, valid
+ * for `validityDays` (365 by default) from an hour before `now`.
+ */
+export function createServingCertificates(now: Date, options: { dnsNames?: readonly string[]; validityDays?: number } = {}): ServingCertificates {
+  const dnsNames = options.dnsNames ?? []
+  const validityDays = options.validityDays ?? 365
   const ca = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const leaf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const caKeyId = keyId(ca.publicKey)
@@ -109,6 +115,7 @@ export function createServingCertificates(now: Date): ServingCertificates {
     signer: ca.privateKey,
     issuerKeyId: caKeyId,
     now,
+    validityDays,
     extensions: [
       extension('2.5.29.19', true, sequence(bool(true))),
       // digitalSignature, keyCertSign, cRLSign
@@ -123,11 +130,12 @@ export function createServingCertificates(now: Date): ServingCertificates {
     signer: ca.privateKey,
     issuerKeyId: caKeyId,
     now,
+    validityDays,
     extensions: [
       extension('2.5.29.19', true, sequence()),
       extension('2.5.29.15', true, bits(Buffer.from([0x80]), 7)),
       extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))),
-      extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost')))),
+      extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), ...['localhost', ...dnsNames].map((n) => tlv(0x82, Buffer.from(n))))),
     ],
   })
   return {

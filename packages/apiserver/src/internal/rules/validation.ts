@@ -11,6 +11,7 @@ import { podSpecErrors } from './validation/pods.js'
 import { bindingErrors, roleErrors } from './validation/rbac.js'
 import { secretTypeErrors } from './validation/secrets.js'
 import { serviceErrors } from './validation/services.js'
+import { webhookConfigurationErrors } from './validation/webhooks.js'
 import { daemonSetErrors, deploymentErrors, replicaSetErrors, statefulSetErrors } from './validation/workloads.js'
 
 export { nameErrors, validateMetadata, validateMetadataUpdate } from './validation/meta.js'
@@ -56,6 +57,10 @@ export function validateKind(object: KubeObject, live: KubeObject | undefined): 
       return bindingErrors(object, true, live)
     case 'rbac.authorization.k8s.io/v1/ClusterRoleBinding':
       return bindingErrors(object, false, live)
+    case 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration':
+      return webhookConfigurationErrors(object, false)
+    case 'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration':
+      return webhookConfigurationErrors(object, true)
     default:
       return []
   }

@@ -10,7 +10,7 @@ import { engineReset, engineSchema } from '../rules/schemas.js'
 import { alreadyExists, internalError } from '../../status.js'
 import { recordUpdate } from './fieldManager.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
-import { admitCreate, decode, defaultObject, dropUnknownFields, establishCrd, groupResource, namespaceRule, validateObject } from './writes.js'
+import { admitAndValidate, admitCreate, decode, defaultObject, dropUnknownFields, establishCrd, groupResource, namespaceRule } from './writes.js'
 
 function qosClass(pod: KubeObject): string {
   const spec = isKubeMap(pod.spec) ? pod.spec : {}
@@ -78,7 +78,7 @@ export function createObject(cluster: Cluster, type: ResourceType, create: { nam
   defaultObject(cluster, type, object)
   prepareCreate(cluster, type, object)
   // Validation answers before namespace admission, as kube-apiserver's create handler orders them.
-  validateObject(type, object, { live: undefined, warnings: request.warnings })
+  admitAndValidate(type, object, { live: undefined, request })
   admitCreate(cluster, type, object)
   checkCreateResourceVersion(object)
   const now = timestamp(cluster.now())

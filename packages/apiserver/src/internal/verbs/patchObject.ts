@@ -17,6 +17,7 @@ import { typedDecodeError } from '../rules/typedDecode.js'
 import { prepareCreate, storeCreated } from './createObject.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import {
+  admitAndValidate,
   admitCreate,
   defaultObject,
   dropUnknownFields,
@@ -24,7 +25,6 @@ import {
   nameRule,
   namespaceRule,
   replaceObject,
-  validateObject,
 } from './writes.js'
 
 /** The PATCH content types the server accepts. */
@@ -202,7 +202,7 @@ function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): 
     const managedFields = merged.metadata.managedFields
     prepareCreate(cluster, type, merged)
     if (managedFields !== undefined) merged.metadata.managedFields = managedFields
-    validateObject(type, merged, { live: undefined, warnings: request.warnings })
+    admitAndValidate(type, merged, { live: undefined, request })
     admitCreate(cluster, type, merged)
     const rv = object.metadata.resourceVersion
     if (typeof rv === 'string' && /^[0-9]+$/.test(rv) && Number(rv) !== 0) throw internalError('resourceVersion should not be set on objects to be created')

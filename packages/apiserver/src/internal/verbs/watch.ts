@@ -25,8 +25,18 @@ export interface OpenWatch {
 }
 
 /** Streams a watch to `response`; returns a handle that ends it. */
-export function startWatch(cluster: Cluster, type: ResourceType, stream: { query: WatchQuery; response: ServerResponse; cutAfterEvents?: number | undefined }): OpenWatch {
-  const { query, response, cutAfterEvents } = stream
+export function startWatch(
+  cluster: Cluster,
+  type: ResourceType,
+  stream: {
+    query: WatchQuery
+    response: ServerResponse
+    cutAfterEvents?: number | undefined
+    /** How each object of an ADDED, MODIFIED or DELETED event is sent (a Table for `as=Table`); as stored by default. */
+    render?: ((object: KubeObject) => KubeMap) | undefined
+  },
+): OpenWatch {
+  const { query, response, cutAfterEvents, render } = stream
   const matcher = selectorOf(type, query)
   const key = typeKey(type)
   const inScope = (o: KubeObject): boolean => query.namespace === undefined || (o.metadata.namespace ?? '') === query.namespace
@@ -38,8 +48,9 @@ export function startWatch(cluster: Cluster, type: ResourceType, stream: { query
   const isClosed = (): boolean => closed
   let lastActivity = Date.now()
   let written = 0
-  const write = (type_: string, object: KubeObject | KubeMap): void => {
+  const write = (type_: string, stored: KubeObject | KubeMap): void => {
     if (closed) return
+    const object = render !== undefined && (type_ === 'ADDED' || type_ === 'MODIFIED' || type_ === 'DELETED') ? render(stored as KubeObject) : stored
     lastActivity = Date.now()
     written++
     if (cutAfterEvents === undefined || written < cutAfterEvents) {

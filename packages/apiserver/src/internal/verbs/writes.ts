@@ -26,6 +26,23 @@ export interface WriteRequest {
   readonly fieldValidation: 'Ignore' | 'Warn' | 'Strict'
   /** Warnings for the response's `Warning` headers; writes push onto it. */
   readonly warnings: string[]
+  /** Set when admission webhooks see the write (admission/admit.ts). */
+  readonly admission?: AdmissionHooks | undefined
+}
+
+/** Where admission joins the pipeline: after defaults and managedFields, around validation. */
+export interface AdmissionHooks {
+  /** Called before validation with the would-be object (which it may change in place) and the live one. */
+  readonly mutate: (object: KubeObject, live: KubeObject | undefined) => void
+  /** Called with the validated object just before it is stored. */
+  readonly validated?: ((object: KubeObject) => void) | undefined
+}
+
+/** Admission's mutation, then validation (SPEC.md §9.7), then admission's look at the result. */
+export function admitAndValidate(type: ResourceType, object: KubeObject, against: { live: KubeObject | undefined; request: WriteRequest }): void {
+  against.request.admission?.mutate(object, against.live)
+  validateObject(type, object, { live: against.live, warnings: against.request.warnings })
+  against.request.admission?.validated?.(object)
 }
 
 /** The HTTP answer of a write. */
@@ -240,7 +257,7 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
       now: timestamp(cluster.now()),
     })
   }
-  validateObject(type, next, { live, warnings: request.warnings })
+  admitAndValidate(type, next, { live, request })
   return commitUpdate(cluster, type, { live, next, request })
 }
 

@@ -19,7 +19,7 @@ export interface RenderChartOptions {
   readonly releaseName?: string | undefined
   /** `.Release.Namespace`. @defaultValue `'default'` */
   readonly namespace?: string | undefined
-  /** `.Capabilities.KubeVersion` (`--kube-version`). @defaultValue `'v1.20.0'` (helm's default) */
+  /** `.Capabilities.KubeVersion` (`--kube-version`). @defaultValue `'v1.35.0'` (the default of Helm v4.1.4's `helm template`) */
   readonly kubeVersion?: string | undefined
   /** Extra `.Capabilities.APIVersions` (`--api-versions`). @defaultValue [] */
   readonly apiVersions?: readonly string[] | undefined
@@ -227,7 +227,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     if (violations !== undefined) fail({ code: 'HELM_VALUES_INVALID', path: root }, violations)
   }
   const collected: Collected = {
-    capabilities: capabilities(options.kubeVersion ?? 'v1.20.0', options.apiVersions ?? []),
+    capabilities: capabilities(options.kubeVersion ?? 'v1.35.0', options.apiVersions ?? []),
     release: releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default'),
     templates: [],
     data: new Map(),

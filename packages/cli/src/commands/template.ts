@@ -40,7 +40,7 @@ Flags:
   --skip-schema-validation  do not check values against values.schema.json
   -n, --namespace N       .Release.Namespace (default "default")
   --release-name R        .Release.Name (default "release-name")
-  --kube-version V        .Capabilities.KubeVersion (default v1.20.0, as helm template)
+  --kube-version V        .Capabilities.KubeVersion (default v1.35.0, as helm template of Helm v4.1.4)
   -a, --api-versions V    an extra .Capabilities.APIVersions entry (repeatable)
   --include-crds          print the charts' crds/ files first
 

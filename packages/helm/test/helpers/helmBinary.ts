@@ -94,9 +94,11 @@ export interface HelmTemplateOptions {
   readonly releaseName?: string | undefined
   readonly namespace?: string | undefined
   readonly extraArgs?: readonly string[] | undefined
+  /** Leaves `--kube-version` and `--api-versions` to helm's defaults. */
+  readonly unpinned?: boolean | undefined
 }
 
-/** Runs `helm template` on a chart directory with the pinned kube and API versions. */
+/** Runs `helm template` on a chart directory with the pinned kube and API versions (unless `unpinned`). */
 export function helmTemplate(chartDir: string, options: HelmTemplateOptions = {}): Promise<HelmResult> {
   const helm = helmBinary()
   if (helm === undefined) return Promise.reject(new Error('helm oracle unavailable'))
@@ -106,9 +108,7 @@ export function helmTemplate(chartDir: string, options: HelmTemplateOptions = {}
     chartDir,
     '--namespace',
     options.namespace ?? 'default',
-    '--kube-version',
-    KUBE_VERSION,
-    ...API_VERSIONS.flatMap((v) => ['--api-versions', v]),
+    ...(options.unpinned === true ? [] : ['--kube-version', KUBE_VERSION, ...API_VERSIONS.flatMap((v) => ['--api-versions', v])]),
     ...(options.extraArgs ?? []),
   ]
   // An empty HOME-like sandbox: helm reads no user config, repositories or plugins.

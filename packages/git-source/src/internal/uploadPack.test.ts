@@ -71,4 +71,11 @@ describe('upload-pack responses', () => {
     expect(response.shallows).toEqual([a])
     expect(await collect(response.pack)).toBe('PACK')
   })
+
+  it('refuses a pack stream that ends between two pkt-lines without its flush (a cut connection)', async () => {
+    const v1 = await decodeResponseV1(once(Buffer.concat([pktLine('NAK\n'), band(1, 'PACK'), band(1, '-data')])), { shallowSection: false })
+    await expect(collect(v1.pack)).rejects.toThrow(new WireError('the stream ended before the end of the pack'))
+    const v2 = await decodeResponseV2(once(Buffer.concat([pktLine('packfile\n'), band(1, 'PACK')])))
+    await expect(collect(v2.pack)).rejects.toThrow(WireError)
+  })
 })

@@ -142,7 +142,10 @@ export async function decodeResponseV2(body: AsyncIterable<Uint8Array>): Promise
 async function* demuxSideBand(reader: PktReader): AsyncGenerator<Buffer> {
   for (;;) {
     const pkt = await reader.read()
-    if (pkt === 'flush' || pkt === 'end' || pkt === 'response-end') return
+    if (pkt === 'flush' || pkt === 'response-end') return
+    // upload-pack closes the side-band stream with a flush; a connection that ends without one was
+    // cut (a server or relay that died), even when the cut falls between two pkt-lines.
+    if (pkt === 'end') throw new WireError('the stream ended before the end of the pack')
     if (pkt === 'delim') throw new WireError('unexpected delimiter inside the pack')
     const band = pkt[0]
     if (band === 1) yield pkt.subarray(1)

@@ -15,17 +15,12 @@
 //                      for every fourth): the large-overlay case where kustomize's cost per
 //                      patch grows with the number of objects
 // Usage: node bench/renderTree.mjs DIR N   (the root to build is DIR/overlays/prod)
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { runAsCommand, write } from './treeWriter.mjs'
 
 const APP_OBJECTS = 8
 const APPS_PER_GROUP = 25
-
-function write(root, path, text) {
-  const full = join(root, path)
-  mkdirSync(dirname(full), { recursive: true })
-  writeFileSync(full, text)
-}
 
 const widgetConfig = `nameReference:
 - kind: ConfigMap
@@ -364,11 +359,4 @@ ${perAppSm.length === 0 ? '' : `patchesStrategicMerge:\n${perAppSm.join('\n')}\n
   return join(root, 'overlays/prod')
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  const [dir, n] = process.argv.slice(2)
-  if (dir === undefined || n === undefined) {
-    console.error('usage: node bench/renderTree.mjs DIR N')
-    process.exit(2)
-  }
-  console.log(generateTree(dir, Number(n)))
-}
+runAsCommand(import.meta.url, generateTree)

@@ -16,18 +16,12 @@
 //                        item and `$patch: replace` on a label map, and for every 50th a
 //                        `$patch: delete` of its whole Service
 // Usage: node bench/shapesTree.mjs DIR N   (the root to build is DIR/overlays/prod)
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { runAsCommand, write } from './treeWriter.mjs'
 
 const PER_GROUP = 20
 const DEPTH = 8
-
-function write(root, path, text) {
-  const full = join(root, path)
-  mkdirSync(dirname(full), { recursive: true })
-  writeFileSync(full, text)
-}
 
 function base(root, i, group) {
   const name = `svc-${i}`
@@ -251,11 +245,4 @@ ${perService.join('\n')}
   return join(root, 'overlays/prod')
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [dir, n] = process.argv.slice(2)
-  if (dir === undefined || n === undefined) {
-    console.error('usage: node bench/shapesTree.mjs DIR N')
-    process.exit(2)
-  }
-  console.log(generateShapesTree(dir, Number(n)))
-}
+runAsCommand(import.meta.url, generateShapesTree)

@@ -5,6 +5,7 @@ import type { MemoryFileSystem } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingYaml } from '../../../../testing/pollution.js'
 import { renderChart, renderTemplate } from '../../src/index.js'
+import { chartRejection } from '../helpers/chartRejection.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -12,30 +13,7 @@ afterEach(() => {
 
 const chartYaml = 'apiVersion: v2\nname: c\nversion: 0.1.0\n'
 
-async function listing(fs: MemoryFileSystem): Promise<string> {
-  const out: string[] = []
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await fs.readdir(dir)) {
-      const p = dir === '' ? e.name : `${dir}/${e.name}`
-      if (e.type === 'directory') await walk(p)
-      else out.push(`${p}:${new TextDecoder().decode(await fs.readFile(p))}`)
-    }
-  }
-  await walk('')
-  return out.join('\n')
-}
-
-async function rejection(fs: MemoryFileSystem, chart = 'c'): Promise<{ code: string; message: string }> {
-  const before = await listing(fs)
-  try {
-    await renderChart(chart, { fs })
-  } catch (err) {
-    expect(await listing(fs)).toBe(before)
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error('expected renderChart to fail')
-}
+const rejection = (fs: MemoryFileSystem, chart = 'c'): Promise<{ code: string; message: string }> => chartRejection(fs, { chart })
 
 const bomb = [
   'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',

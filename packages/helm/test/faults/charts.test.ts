@@ -2,10 +2,10 @@
 // naming its subject, the files are left as they were, and no prototype changes.
 import { gzipSync } from 'node:zlib'
 import { isGitOpsError, memoryFs } from '@gitops-sdk/core'
-import type { MemoryFileSystem } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingFieldPaths, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
 import { parseSetValues, parseValues, renderChart } from '../../src/index.js'
+import { chartRejection } from '../helpers/chartRejection.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -13,31 +13,7 @@ afterEach(() => {
 
 const chartYaml = (name: string, extra = ''): string => `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${extra}`
 
-async function snapshot(fs: MemoryFileSystem): Promise<string> {
-  const out: string[] = []
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await fs.readdir(dir)) {
-      const p = dir === '' ? e.name : `${dir}/${e.name}`
-      if (e.type === 'directory') await walk(p)
-      else out.push(`${p}:${Buffer.from(await fs.readFile(p)).toString('base64')}`)
-    }
-  }
-  await walk('')
-  return out.join('\n')
-}
-
-async function rejection(files: Record<string, string | Uint8Array>, values?: Record<string, unknown>): Promise<{ code: string; message: string }> {
-  const fs = memoryFs(files)
-  const before = await snapshot(fs)
-  try {
-    await renderChart('c', { fs, values })
-  } catch (err) {
-    expect(await snapshot(fs)).toBe(before)
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error('expected renderChart to fail')
-}
+const rejection = (files: Record<string, string | Uint8Array>, values?: Record<string, unknown>): Promise<{ code: string; message: string }> => chartRejection(memoryFs(files), { values })
 
 function codeOf(fn: () => unknown): { code: string; message: string } {
   try {

@@ -4,6 +4,7 @@ import { isGitOpsError, memoryFs } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, pollutingJson, pollutingKeys } from '../../../../testing/pollution.js'
 import { renderChart } from '../../src/index.js'
+import { chartRejection } from '../helpers/chartRejection.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -16,18 +17,7 @@ const files = (schema: string, values = 'a: 1\n'): Record<string, string> => ({
   'c/templates/x.yaml': 'a: {{ .Values.a }}\n',
 })
 
-async function failure(schema: string, values?: string): Promise<{ code: string; message: string }> {
-  const input = files(schema, values)
-  const fs = memoryFs(input)
-  try {
-    await renderChart('c', { fs })
-  } catch (err) {
-    for (const [path, text] of Object.entries(input)) expect(new TextDecoder().decode(await fs.readFile(path))).toBe(text)
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error('expected renderChart to fail')
-}
+const failure = (schema: string, values?: string): Promise<{ code: string; message: string }> => chartRejection(memoryFs(files(schema, values)))
 
 describe('renderChart with bad schemas', () => {
   it('refuses a schema that is not JSON, naming the file', async () => {

@@ -2,6 +2,7 @@
 // file into YAML documents, read each document's kind, sort by Helm's install order (stable), and
 // print `---\n# Source: <file>\n<document>\n`.
 import type { GoValue } from './template/values.js'
+import { quickHead } from './manifestHead.js'
 import { parseYamlValue } from './yamlValues.js'
 
 /** Helm's InstallOrder of kinds; unknown kinds come last, alphabetically. */
@@ -76,6 +77,23 @@ function goYamlMessage(err: unknown): string {
   return text
 }
 
+/** Helm's util.SimpleHead of a document through a full YAML parse: its kind and whether it is a hook. */
+export function fullHead(doc: string, path: string): { kind: string; hook: boolean } {
+  let head: GoValue
+  try {
+    head = parseYamlValue(doc, path)
+  } catch (err) {
+    throw new ManifestError(`YAML parse error on ${path}: error converting YAML to JSON: yaml: ${goYamlMessage(err)}`)
+  }
+  if (head !== null && !(head instanceof Map)) {
+    throw new ManifestError(`YAML parse error on ${path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead`)
+  }
+  const kind = head instanceof Map && typeof head.get('kind') === 'string' ? (head.get('kind') as string) : ''
+  const meta = head instanceof Map ? head.get('metadata') : undefined
+  const annotations = meta instanceof Map ? meta.get('annotations') : undefined
+  return { kind, hook: annotations instanceof Map && annotations.has('helm.sh/hook') }
+}
+
 /** Sorts rendered files into manifests as `helm template` orders them. */
 export function sortManifests(files: ReadonlyMap<string, string>): Manifest[] {
   const generic: Manifest[] = []
@@ -87,19 +105,12 @@ export function sortManifests(files: ReadonlyMap<string, string>): Manifest[] {
     const content = files.get(path) ?? ''
     if (content.trim() === '') continue
     for (const doc of splitManifests(content)) {
-      let head: GoValue
-      try {
-        head = parseYamlValue(doc, path)
-      } catch (err) {
-        throw new ManifestError(`YAML parse error on ${path}: error converting YAML to JSON: yaml: ${goYamlMessage(err)}`)
+      const quick = quickHead(doc)
+      if (quick !== undefined) {
+        generic.push({ source: path, content: doc, kind: quick.kind, hook: false })
+        continue
       }
-      if (head !== null && !(head instanceof Map)) {
-        throw new ManifestError(`YAML parse error on ${path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type util.SimpleHead`)
-      }
-      const kind = head instanceof Map && typeof head.get('kind') === 'string' ? (head.get('kind') as string) : ''
-      const meta = head instanceof Map ? head.get('metadata') : undefined
-      const annotations = meta instanceof Map ? meta.get('annotations') : undefined
-      const hook = annotations instanceof Map && annotations.has('helm.sh/hook')
+      const { kind, hook } = fullHead(doc, path)
       ;(hook ? hooks : generic).push({ source: path, content: doc, kind, hook })
     }
   }

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { quickHead } from './manifestHead.js'
+import { fullHead } from './manifests.js'
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app.kubernetes.io/name: web
+    helm.sh/chart: "web-1.0.0"
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {}
+  template:
+    metadata:
+      annotations:
+        checksum/config: 6f2c0a
+    spec:
+      containers:
+        - name: app
+          image: "ghcr.io/x/web:1.0"
+          args:
+            - "--port=9898"
+            - --level=info # the default
+            - 'it''s'
+          env:
+          - name: A
+            value: "x\\"y\\u00e9"
+          ports:
+            -
+              containerPort: 9898
+          resources: []
+# a trailing comment
+`
+
+/** What sortManifests would conclude from the full parse, or the error it would raise. */
+function full(doc: string): { kind: string } | 'hook' | 'error' {
+  try {
+    const head = fullHead(doc, 'chart/templates/x.yaml')
+    return head.hook ? 'hook' : { kind: head.kind }
+  } catch {
+    return 'error'
+  }
+}
+
+function agrees(doc: string): boolean {
+  const quick = quickHead(doc)
+  if (quick === undefined) return true
+  const want = full(doc)
+  if (want === 'hook' || want === 'error' || want.kind !== quick.kind) {
+    throw new Error(`quickHead read ${JSON.stringify(quick)} where a full parse gives ${JSON.stringify(want)} for:\n${doc}`)
+  }
+  return true
+}
+
+describe('quickHead', () => {
+  it('reads the kind of plain block YAML without a full parse, as the full parse reads it', () => {
+    expect(quickHead(deployment)).toEqual({ kind: 'Deployment' })
+    expect(full(deployment)).toEqual({ kind: 'Deployment' })
+    expect(quickHead('apiVersion: v1\nmetadata:\n  name: x')).toEqual({ kind: '' })
+    expect(quickHead('items:\n- a\n- b: c\n  d: e\nkind: List')).toEqual({ kind: 'List' })
+  })
+
+  it('leaves to the full parse what it is not sure of', () => {
+    for (const doc of [
+      'kind: Job\nmetadata:\n  annotations:\n    helm.sh/hook: pre-install',
+      'kind: "Deployment"',
+      'kind: yes',
+      'kind: Deployment\nkind: Service',
+      'kind:\n  nested: x',
+      'a: |\n  text',
+      'a: [1, 2]',
+      'a: &x 1\nb: *x',
+      'a: !!str 1',
+      '- a\n- b',
+      'just text',
+      'a:\n    b: 1\n  c: 2',
+      'a: b: c',
+      'a: "unterminated',
+      'a: "x"y',
+      'null: 1',
+      '<<: {}',
+      'a:\tb',
+      'a: 1\n...\nb: 2',
+      'a: "\\q"',
+      'a:\n  plain\n  continued',
+      `${'k'.repeat(1100)}: 1`,
+    ]) {
+      expect(quickHead(doc), doc).toBeUndefined()
+      agrees(doc)
+    }
+  })
+
+  it('agrees with the full parse on seeded mutations of a manifest (seed printed on failure)', () => {
+    // Mulberry32: a small deterministic generator, so that a failure replays from its seed.
+    const rng = (seed: number) => () => {
+      seed = (seed + 0x6d2b79f5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+    const pieces = [' ', '  ', '\n', '\n  ', '\n- ', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', '{}', '[]', '&a', '*a', '!', '|', '>', '%', '@', '?', ',', '-', '---', '...', 'kind', 'kind: Service', 'null', 'yes', '~', 'x', '1', '\t', '<<']
+    let quick = 0
+    for (let seed = 1; seed <= 1500; seed++) {
+      const next = rng(seed)
+      let doc = deployment
+      const edits = 1 + Math.floor(next() * 3)
+      for (let e = 0; e < edits; e++) {
+        const at = Math.floor(next() * doc.length)
+        const piece = pieces[Math.floor(next() * pieces.length)] ?? ''
+        doc = next() < 0.3 ? doc.slice(0, at) + doc.slice(at + 1) : doc.slice(0, at) + piece + doc.slice(at)
+      }
+      doc = doc.trim()
+      try {
+        agrees(doc)
+      } catch (err) {
+        throw new Error(`seed ${seed}: ${(err as Error).message}`)
+      }
+      if (quickHead(doc) !== undefined) quick++
+    }
+    // Most mutations stay plain YAML the quick reader answers; the rest went to the full parse.
+    expect(quick).toBeGreaterThan(200)
+  })
+})

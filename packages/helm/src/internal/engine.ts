@@ -109,6 +109,30 @@ class Overlay<V> extends Map<string, V> {
   }
 }
 
+// Parsed texts by name and text: a text parses the same way every time against Helm's function set
+// (fixed: builtins, Sprig and Helm's own), and trees are never changed by execution, so the releases
+// of one chart, and every `tpl` of one string, share one parse. Bounded by the texts' size.
+const parsedTexts = new Map<string, ParsedTemplate[]>()
+let parsedChars = 0
+const maxParsedChars = 8 << 20
+
+function parseOnce(name: string, text: string, hasFunction: (name: string) => boolean): ParsedTemplate[] {
+  const key = `${name}\u0000${text}`
+  let parsed = parsedTexts.get(key)
+  if (parsed === undefined) {
+    parsed = parseTemplate(name, text, hasFunction)
+    if (key.length <= maxParsedChars) {
+      if (parsedChars + key.length > maxParsedChars) {
+        parsedTexts.clear()
+        parsedChars = 0
+      }
+      parsedTexts.set(key, parsed)
+      parsedChars += key.length
+    }
+  }
+  return parsed
+}
+
 /** Options of {@link renderTemplates}. */
 export interface EngineOptions {
   /** Helm's --strict lint mode: missingkey=error. */
@@ -125,8 +149,7 @@ export interface EngineOptions {
 export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
-  // The same text always parses the same way against the same functions: parse each text once.
-  const tplCache = new Map<string, ParsedTemplate[]>()
+  const hasFunction = (f: string): boolean => funcs.has(f)
   const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
@@ -176,15 +199,12 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
-      let parsed = tplCache.get(text as string)
-      if (parsed === undefined) {
-        try {
-          parsed = parseTemplate('gotpl', text as string, (f) => funcs.has(f))
-        } catch (err) {
-          if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
-          throw err
-        }
-        if (tplCache.size < 10_000) tplCache.set(text as string, parsed)
+      let parsed: ParsedTemplate[]
+      try {
+        parsed = parseOnce('gotpl', text as string, hasFunction)
+      } catch (err) {
+        if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
+        throw err
       }
       // The chart's templates with this text's on top, without copying the chart's set per call.
       const local = new Overlay(templates)
@@ -217,7 +237,7 @@ export function renderTemplates(
     const file = byName.get(name)
     if (file === undefined) continue
     try {
-      for (const t of parseTemplate(name, file.text, (f) => funcs.has(f))) templates.set(t.name, t)
+      for (const t of parseOnce(name, file.text, (f) => funcs.has(f))) templates.set(t.name, t)
     } catch (err) {
       if (err instanceof ParseError) throw new EngineError(cleanupParseError(name, err.message), 'parse', name)
       if (isStackOverflow(err)) throw new EngineError(`parse error in (${name}): ${tooDeep}`, 'parse', name)

@@ -82,3 +82,39 @@ export function parseYamlValue(text: string, source: string): GoValue {
   }
   return walk(first.document.contents, 0)
 }
+
+// Values files and Chart.yaml texts already read, by text: the releases of one chart read the same
+// files, and copying a tree is far cheaper than parsing it again. Bounded by the texts' size.
+const parsedTexts = new Map<string, GoValue>()
+let parsedChars = 0
+const maxParsedChars = 8 << 20
+
+function copyValue(v: GoValue): GoValue {
+  if (v instanceof Map) {
+    const m: GoMap = new Map()
+    for (const [k, x] of v) m.set(k, copyValue(x))
+    return m
+  }
+  if (Array.isArray(v)) return v.map(copyValue)
+  return v
+}
+
+/**
+ * {@link parseYamlValue} of a text read before answered from memory: a fresh copy each call, so the
+ * caller may change it. Failures are not remembered (they parse again and fail the same way).
+ */
+export function parseYamlValueOnce(text: string, source: string): GoValue {
+  let v = parsedTexts.get(text)
+  if (v === undefined) {
+    v = parseYamlValue(text, source)
+    if (text.length <= maxParsedChars) {
+      if (parsedChars + text.length > maxParsedChars) {
+        parsedTexts.clear()
+        parsedChars = 0
+      }
+      parsedTexts.set(text, v)
+      parsedChars += text.length
+    }
+  }
+  return copyValue(v)
+}

@@ -5,7 +5,7 @@ import type { FileSystem } from '@gitops-sdk/core'
 import type { ChartMetadata } from '../topLevel.js'
 import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
-import { YamlValuesError, parseYamlValue } from '../yamlValues.js'
+import { YamlValuesError, parseYamlValueOnce } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
 import { IgnoreRuleError, isIgnored, parseHelmignore } from './helmignore.js'
 
@@ -70,7 +70,7 @@ function strings(v: GoValue | undefined): string[] {
 function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[]; declared: boolean } {
   let v: GoValue
   try {
-    v = parseYamlValue(text, path)
+    v = parseYamlValueOnce(text, path)
   } catch (err) {
     throw new LoadError(`${path}: not valid YAML: ${(err as Error).message}`, path)
   }
@@ -127,7 +127,7 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
 function readValues(text: string, path: string): GoMap {
   let v: GoValue
   try {
-    v = parseYamlValue(text, path)
+    v = parseYamlValueOnce(text, path)
   } catch (err) {
     if (err instanceof YamlValuesError) throw new LoadError(`${path}: ${err.message}`, path)
     throw err

@@ -182,6 +182,11 @@ class State extends Evaluator {
       this.out.push('<no value>')
       return
     }
+    // Most actions print a string, which %v prints as it is.
+    if (typeof v === 'string') {
+      this.out.push(v)
+      return
+    }
     if (isGoFunc(v)) this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`)
     this.out.push(formatValue(v, 'v', NO_FLAGS))
   }

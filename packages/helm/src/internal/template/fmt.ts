@@ -16,7 +16,6 @@ function badVerb(verb: string, v: GoValue, f: Flags = noFlags()): string {
 /** Formats one operand with one verb, as fmt's printArg does. */
 export function formatValue(v: GoValue, verb: string, f: Flags): string {
   const depth = f.depth ?? 0
-  const nested: Flags = { ...f, depth: depth + 1 }
   if (verb === 'T') return pad(typeName(v), f)
   if (v === undefined || v === null) {
     // A nil inside a slice or map prints <nil>, unpadded, whatever the verb (fmt's printValue); a nil operand
@@ -65,6 +64,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
         return badVerb(verb, v, f)
     }
   }
+  // The flags of elements, made only for composites: most operands are scalars.
+  const nested: Flags = { ...f, depth: depth + 1 }
   if (Array.isArray(v)) {
     if (f.sharpV) {
       return `${typeName(v)}{${v.map((x) => formatValue(x, 'v', nested)).join(', ')}}`

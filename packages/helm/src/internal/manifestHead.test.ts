@@ -116,7 +116,7 @@ describe('quickHead', () => {
       try {
         agrees(doc)
       } catch (err) {
-        throw new Error(`seed ${seed}: ${(err as Error).message}`)
+        throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err })
       }
       if (quickHead(doc) !== undefined) quick++
     }

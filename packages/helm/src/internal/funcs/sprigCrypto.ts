@@ -3,7 +3,7 @@
 // scrypt), genPrivateKey, encryptAES/decryptAES (AES-256-CBC as Sprig does it), and
 // getHostByName, which is "" as helm 4 answers it without --enable-dns.
 import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, scryptSync } from 'node:crypto'
-import bcryptjs from 'bcryptjs'
+import { bcryptjs } from '../lazy.js'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { toInt64 } from './convert.js'
 

@@ -1,0 +1,25 @@
+// Modules that few charts need, loaded the first time a template calls for them: bcryptjs (for
+// `bcrypt` and `htpasswd`) is many kilobytes of JavaScript that every start-up would otherwise
+// compile. The load is a literal `require` so that bundlers see the dependency; Node's ESM has no
+// `require` (the bundler's stand-in throws there), and `createRequire` loads the same module.
+import { createRequire } from 'node:module'
+import type * as Bcrypt from 'bcryptjs'
+
+// Empty in the CommonJS build, where __filename stands in for it.
+const moduleUrl: string | undefined = import.meta.url
+let bcryptLoaded: typeof Bcrypt | undefined
+
+function loadBcrypt(): typeof Bcrypt {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the note above: visible to bundlers, lazy for start-up
+    return require('bcryptjs') as typeof Bcrypt
+  } catch {
+    return createRequire(moduleUrl ?? __filename)('bcryptjs') as typeof Bcrypt
+  }
+}
+
+/** bcryptjs's two functions Sprig's `bcrypt` uses, the module required on first call. */
+export const bcryptjs = {
+  hashSync: (password: string, salt: string): string => (bcryptLoaded ??= loadBcrypt()).hashSync(password, salt),
+  genSaltSync: (rounds: number): string => (bcryptLoaded ??= loadBcrypt()).genSaltSync(rounds),
+}

@@ -97,7 +97,10 @@ export function isSpace(c: string | undefined): boolean {
 /** A letter, a digit or `_`, as Go's lexer reads identifiers. */
 export function isAlphaNumeric(c: string | undefined): boolean {
   if (c === undefined) return false
-  return c === '_' || /[\p{L}\p{Nd}]/u.test(c)
+  // ASCII first: nearly every identifier is, and the Unicode class test is slow per character.
+  const code = c.charCodeAt(0)
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f
+  return /[\p{L}\p{Nd}]/u.test(c)
 }
 
 /**

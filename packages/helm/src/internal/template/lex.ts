@@ -50,8 +50,8 @@ export function lex(input: string): Item[] {
   }
   const next = (): string | undefined => {
     if (pos >= input.length) return undefined
-    const cp = input.codePointAt(pos) ?? 0
-    const c = String.fromCodePoint(cp)
+    // An ASCII character is its own one-character string (V8 keeps those interned).
+    const c = input.charCodeAt(pos) < 0x80 ? (input[pos] as string) : String.fromCodePoint(input.codePointAt(pos) ?? 0)
     pos += c.length
     if (c === '\n') line++
     return c
@@ -63,7 +63,7 @@ export function lex(input: string): Item[] {
   }
   const peek = (): string | undefined => {
     if (pos >= input.length) return undefined
-    return String.fromCodePoint(input.codePointAt(pos) ?? 0)
+    return input.charCodeAt(pos) < 0x80 ? input[pos] : String.fromCodePoint(input.codePointAt(pos) ?? 0)
   }
 
   // Returns false when lexing must stop.

@@ -171,12 +171,55 @@ function filesYaml(m: ReadonlyMap<string, string>): string {
 }
 
 /**
+ * The names of `.Files` with each file's []byte made when first read: most templates never read
+ * `.Files` as a map, and a byte slice is a Go integer object per byte (a chart's crds/ alone can be
+ * megabytes). Placeholders are `null`, which no file's bytes ever are; every way of walking the map
+ * fills them first.
+ */
+class FileBytes extends Map<string, GoValue> {
+  constructor(private readonly texts: ReadonlyMap<string, string>) {
+    super()
+    for (const name of texts.keys()) super.set(name, null)
+  }
+
+  override get(name: string): GoValue | undefined {
+    const v = super.get(name)
+    if (v !== null) return v
+    const made = bytes(this.texts.get(name) ?? '')
+    super.set(name, made)
+    return made
+  }
+
+  private fill(): void {
+    for (const [name, v] of super.entries()) if (v === null) this.get(name)
+  }
+
+  override entries(): MapIterator<[string, GoValue]> {
+    this.fill()
+    return super.entries()
+  }
+
+  override values(): MapIterator<GoValue> {
+    this.fill()
+    return super.values()
+  }
+
+  override forEach(cb: (value: GoValue, key: string, map: Map<string, GoValue>) => void, thisArg?: unknown): void {
+    this.fill()
+    super.forEach(cb, thisArg)
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, GoValue]> {
+    return this.entries()
+  }
+}
+
+/**
  * `.Files`: the chart's files other than templates, Chart.yaml and values: a map of names to
  * []byte (so `range` walks it) with helm's methods Get, GetBytes, Lines, Glob, AsConfig, AsSecrets.
  */
 export function filesObject(files: ReadonlyMap<string, string>): GoMap {
-  const entries = new Map<string, GoValue>()
-  for (const [name, text] of files) entries.set(name, bytes(text))
+  const entries = new FileBytes(files)
   const get = (name: GoValue): GoValue => files.get(name as string) ?? ''
   const base = (p: string): string => p.slice(p.lastIndexOf('/') + 1)
   return mapWithMethods(entries, 'engine.files', new Map([

@@ -2,6 +2,7 @@
 // not fit the memory budget), resolved once the whole pack is in: depth-first from every object
 // with a known id, as `git index-pack` does, so a base is in hand when its deltas apply and each
 // object is inflated once or twice and never more. Also completes a thin pack.
+import { createHash } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
 import { applyDeltaInto, DeltaError, deltaResultSize } from './delta.js'
 import { packTypes } from './gitObjects.js'
@@ -51,7 +52,8 @@ export function resolveWaiting(entries: PackEntries, external: ((oid: string) =>
     while ((c & 0x80) !== 0) c = entries.buf[p++] as number
     const size = entries.sizes[i] as number
     const out = new Uint8Array(size + 1)
-    if (entries.inflater.inflateInto(entries.buf, p, entries.ends[i] as number, out, 0, size) === undefined) throw new CorruptPackError(`entry at offset ${start}: truncated`)
+    const input = { bytes: entries.buf, start: p, end: entries.ends[i] as number }
+    if (entries.inflater.inflateInto(input, { bytes: out, start: 0, end: size }) === undefined) throw new CorruptPackError(`entry at offset ${start}: truncated`)
     return out.subarray(0, size)
   }
   const stack: { index: number; type: number; base: Uint8Array }[] = []
@@ -83,11 +85,11 @@ export function resolveWaiting(entries: PackEntries, external: ((oid: string) =>
       if (size > entries.limits.maxObjectBytes) throw entries.tooLarge(`the delta at offset ${offsets[index]}`, size)
       const room = entries.roomFor(type, size, (n) => new Uint8Array(n))
       try {
-        applyDeltaInto(base, delta, 0, delta.byteLength, room.target, room.at)
+        applyDeltaInto(base, { bytes: delta, start: 0, end: delta.byteLength }, { bytes: room.target, start: room.at })
       } catch (err) {
         throw corrupt(index, err)
       }
-      entries.finish(index, type, size, room)
+      entries.finish(index, room)
       // Resolved here: not a root of the walk below.
       resolved[index] = 2
       pending--
@@ -117,7 +119,7 @@ export function resolveWaiting(entries: PackEntries, external: ((oid: string) =>
  * appends those bases as whole objects so that the pack stands alone; returns the new pack and its
  * checksum, and extends `entries`' arrays and ids with the appended objects.
  */
-export function fixThin(entries: PackEntries, whole: Buffer, thinBases: ReadonlyMap<string, GitObject>, sha1: (data: Buffer) => Buffer): { pack: Buffer; checksum: Buffer } {
+export function fixThin(entries: PackEntries, whole: Buffer, thinBases: ReadonlyMap<string, GitObject>): { pack: Buffer; checksum: Buffer } {
   const { offsets, ends, types, sizes, contentSlab, contentOffset } = entries
   const parts: Buffer[] = [whole.subarray(0, whole.byteLength - 20)]
   let offset = whole.byteLength - 20
@@ -149,6 +151,6 @@ export function fixThin(entries: PackEntries, whole: Buffer, thinBases: Readonly
   entries.oids = Buffer.concat([entries.oids, extra])
   const body = Buffer.concat(parts)
   body.writeUInt32BE(offsets.length, 8)
-  const checksum = sha1(body)
+  const checksum = createHash('sha1').update(body).digest()
   return { pack: Buffer.concat([body, checksum]), checksum }
 }

@@ -1,5 +1,6 @@
 // Git's delta format (gitformat-pack(5), "Deltified representation"): the base and result sizes as
 // little-endian base-128 numbers, then copy-from-base and insert-literal instructions.
+import type { Span } from './inflater.js'
 
 /** Thrown for a delta that does not apply to its base. */
 export class DeltaError extends Error {
@@ -70,11 +71,13 @@ export function applyDelta(base: Buffer, delta: Buffer, allocate: Allocate = (si
 }
 
 /**
- * Applies the delta `delta[start..end)` to `base`, writing the result into `out` at `outStart`
+ * Applies the delta in span `instructions` to `base`, writing the result into `out` from `outStart`
  * (room for {@link deltaResultSize} bytes). Plain Uint8Arrays and offsets: no buffer is made per
  * call, which for ten thousand small deltas is most of the cost.
  */
-export function applyDeltaInto(base: Uint8Array, delta: Uint8Array, start: number, end: number, out: Uint8Array, outStart: number): void {
+export function applyDeltaInto(base: Uint8Array, instructions: Span, out: { readonly bytes: Uint8Array; readonly start: number }): void {
+  const { bytes: delta, start, end } = instructions
+  const { bytes: target, start: outStart } = out
   const [baseSize, afterBase] = readSize(delta, start, end)
   if (baseSize !== base.byteLength) throw new DeltaError(`delta expects a ${baseSize}-byte base, got ${base.byteLength}`)
   const [resultSize, first] = readSize(delta, afterBase, end)
@@ -95,13 +98,13 @@ export function applyDeltaInto(base: Uint8Array, delta: Uint8Array, start: numbe
       if ((op & 0x40) !== 0) size |= (delta[pos++] as number) << 16
       if (size === 0) size = 0x10000
       if (offset + size > baseSize || written + size > limit || pos > end) throw new DeltaError('delta copies outside its base or result')
-      if (size < 16) for (let i = 0; i < size; i++) out[written + i] = base[offset + i] as number
-      else out.set(base.subarray(offset, offset + size), written)
+      if (size < 16) for (let i = 0; i < size; i++) target[written + i] = base[offset + i] as number
+      else target.set(base.subarray(offset, offset + size), written)
       written += size
     } else if (op !== 0) {
       if (pos + op > end || written + op > limit) throw new DeltaError('delta inserts past its end')
-      if (op < 16) for (let i = 0; i < op; i++) out[written + i] = delta[pos + i] as number
-      else out.set(delta.subarray(pos, pos + op), written)
+      if (op < 16) for (let i = 0; i < op; i++) target[written + i] = delta[pos + i] as number
+      else target.set(delta.subarray(pos, pos + op), written)
       written += op
       pos += op
     } else {

@@ -95,7 +95,7 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
   const thinBases = resolveWaiting(entries, options.external, signal)
   entries.deltas = new Slabs()
   options.onProgress?.('resolving', count, count)
-  const { pack, checksum } = thinBases.size === 0 ? { pack: whole, checksum: trailer } : fixThin(entries, whole, thinBases, sha1)
+  const { pack, checksum } = thinBases.size === 0 ? { pack: whole, checksum: trailer } : fixThin(entries, whole, thinBases)
   const total = offsets.length
   const { oids, types } = entries
 

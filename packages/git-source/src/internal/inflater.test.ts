@@ -44,14 +44,14 @@ describe.for([
       const input = Buffer.concat([Buffer.from('previous entry'), stream, Buffer.from('next entry')])
       const start = 'previous entry'.length
       const target = Buffer.alloc(text.byteLength + 20, 0x2a)
-      expect(inflater.inflateInto(input, start, input.byteLength, target, 7, text.byteLength)).toBe(stream.byteLength)
+      expect(inflater.inflateInto({ bytes: input, start, end: input.byteLength }, { bytes: target, start: 7, end: 7 + text.byteLength })).toBe(stream.byteLength)
       expect(target.subarray(7, 7 + text.byteLength).equals(text)).toBe(true)
       // Nothing is written before the offset.
       expect(target.subarray(0, 7).equals(Buffer.alloc(7, 0x2a))).toBe(true)
-      expect(inflater.inflateInto(input, start, start + stream.byteLength - 1, target, 0, text.byteLength)).toBeUndefined()
-      expect(() => inflater.inflateInto(input, start, input.byteLength, target, 0, text.byteLength - 1)).toThrow(/more than the \d+ bytes/)
+      expect(inflater.inflateInto({ bytes: input, start, end: start + stream.byteLength - 1 }, { bytes: target, start: 0, end: text.byteLength })).toBeUndefined()
+      expect(() => inflater.inflateInto({ bytes: input, start, end: input.byteLength }, { bytes: target, start: 0, end: text.byteLength - 1 })).toThrow(/more than the \d+ bytes/)
       const bad = Buffer.concat([Buffer.from('lead'), damaged])
-      expect(() => inflater.inflateInto(bad, 4, bad.byteLength, target, 0, text.byteLength)).toThrow(InflateError)
+      expect(() => inflater.inflateInto({ bytes: bad, start: 4, end: bad.byteLength }, { bytes: target, start: 0, end: text.byteLength })).toThrow(InflateError)
     } finally {
       inflater.close()
     }

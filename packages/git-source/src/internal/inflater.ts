@@ -25,16 +25,23 @@ export interface Inflater {
    */
   inflate(input: Buffer, size: number): { readonly data: Buffer; readonly used: number } | undefined
   /**
-   * As {@link Inflater.inflate}, for the stream at `input[inStart..inEnd)`, writing straight into
-   * `out` at `outStart`, which must have room for `size + 1` bytes (the byte past the declared size
-   * tells a longer stream from an exact one). Returns how many bytes of `input` the stream took.
-   * No buffer is made: the pack indexer inflates ten thousand entries into its slabs this way.
+   * As {@link Inflater.inflate}, for the stream at the start of `input`, writing straight into
+   * `out`, which must have room for one byte past its span (that byte tells a longer stream from an
+   * exact one); the declared size is the span's length. Returns how many bytes of `input` the
+   * stream took. No buffer is made: the pack indexer inflates ten thousand entries this way.
    *
    * @throws InflateError as {@link Inflater.inflate}
    */
-  inflateInto(input: Uint8Array, inStart: number, inEnd: number, out: Uint8Array, outStart: number, size: number): number | undefined
+  inflateInto(input: Span, out: Span): number | undefined
   /** Frees the engine. */
   close(): void
+}
+
+/** `bytes[start..end)`: a span given without making a view of it. */
+export interface Span {
+  bytes: Uint8Array
+  start: number
+  end: number
 }
 
 interface Binding {
@@ -78,10 +85,11 @@ export function createInflater(reuse = true): Inflater {
       if (buffer.byteLength !== size) throw sizeError(buffer.byteLength, size)
       return { data: buffer, used }
     },
-    inflateInto(input, inStart, inEnd, out, outStart, size) {
-      const result = this.inflate(Buffer.from(input.buffer, input.byteOffset + inStart, inEnd - inStart), size)
+    inflateInto(input, out) {
+      const { bytes } = input
+      const result = this.inflate(Buffer.from(bytes.buffer, bytes.byteOffset + input.start, input.end - input.start), out.end - out.start)
       if (result === undefined) return undefined
-      out.set(result.data, outStart)
+      out.bytes.set(result.data, out.start)
       return result.used
     },
     close() {},
@@ -103,13 +111,15 @@ function reusingInflater(): Inflater | undefined {
   }
   let out = Buffer.allocUnsafeSlow(64 * 1024)
   let closed = false
-  const into = (input: Uint8Array, inStart: number, inEnd: number, target: Uint8Array, outStart: number, size: number): number | undefined => {
+  const into = (input: Span, target: Span): number | undefined => {
     if (closed) throw new Error('internal error: the inflater is closed')
+    const size = target.end - target.start
+    const inLength = input.end - input.start
     // Room for one byte more than declared, so that a longer stream is told from an exact one.
     const room = size + 1
     failed.error = undefined
     handle.reset()
-    handle.writeSync(constants.Z_FINISH, input as Buffer, inStart, inEnd - inStart, target as Buffer, outStart, room)
+    handle.writeSync(constants.Z_FINISH, input.bytes as Buffer, input.start, inLength, target.bytes as Buffer, target.start, room)
     const failure = failed.error as { message: string; errno: number } | undefined
     if (failure !== undefined) {
       // "unexpected end of file": the input ends inside the stream.
@@ -118,13 +128,13 @@ function reusingInflater(): Inflater | undefined {
     }
     const produced = room - (state[0] as number)
     if (produced !== size) throw sizeError(produced, size)
-    return inEnd - inStart - (state[1] as number)
+    return inLength - (state[1] as number)
   }
   return {
     engine: 'reused',
     inflate(input, size) {
       if (out.byteLength < size + 1) out = Buffer.allocUnsafeSlow(Math.max(size + 1, out.byteLength * 2))
-      const used = into(input, 0, input.byteLength, out, 0, size)
+      const used = into({ bytes: input, start: 0, end: input.byteLength }, { bytes: out, start: 0, end: size })
       return used === undefined ? undefined : { data: out.subarray(0, size), used }
     },
     inflateInto: into,
@@ -166,7 +176,7 @@ function reusable(): boolean {
       // At offsets on both sides, as the pack indexer calls it.
       const input = Buffer.concat([Buffer.from('lead'), stream, Buffer.from('next')])
       const target = Buffer.alloc(text.byteLength + 8)
-      const used = inflater.inflateInto(input, 4, input.byteLength, target, 3, text.byteLength)
+      const used = inflater.inflateInto({ bytes: input, start: 4, end: input.byteLength }, { bytes: target, start: 3, end: 3 + text.byteLength })
       checked = again !== undefined && again.data.equals(text) && used === stream.byteLength && target.subarray(3, 3 + text.byteLength).equals(text)
     } finally {
       inflater.close()

@@ -12,9 +12,10 @@ import { hash } from 'node:crypto'
 import { applyDeltaInto, DeltaError, deltaResultSize } from './delta.js'
 import { packTypes } from './gitObjects.js'
 import { InflateError } from './inflater.js'
-import type { Inflater } from './inflater.js'
+import type { Inflater, Span } from './inflater.js'
 import { CorruptPackError, PackTooLargeError } from './packErrors.js'
 import { headerLength, OFS_DELTA, REF_DELTA, Slabs, writeHeader } from './packStorage.js'
+import type { Room } from './packStorage.js'
 
 /** Limits of a pack being received. */
 export interface EntryLimits {
@@ -57,6 +58,12 @@ export class PackEntries {
   oids: Buffer = Buffer.alloc(0)
   #retryAt = 0
   #scratch = new Uint8Array(64 * 1024)
+  // One of each, reused for every entry: nothing is allocated per entry.
+  readonly #room: Room = { target: this.#scratch, at: 0, header: 0, kept: false, type: 0, size: 0 }
+  readonly #input: Span = { bytes: this.buf, start: 0, end: 0 }
+  readonly #output: Span = { bytes: this.#scratch, start: 0, end: 0 }
+  /** The entry being read: where it starts, its pack type, declared size, and base. */
+  readonly #entry = { start: 0, type: 0, size: 0, base: -1, refBase: undefined as string | undefined }
 
   constructor(
     readonly inflater: Inflater,
@@ -108,23 +115,26 @@ export class PackEntries {
 
   /**
    * Room for an object of pack type `type` and `size` bytes behind its header, in the content slabs
-   * while they are within the budget, else in `spare`. Returns where the bytes go; `kept` says which.
+   * while they are within the budget, else in `spare(bytes)`. The room is reused by the next call.
    */
-  roomFor(type: number, size: number, spare: (size: number) => Uint8Array): { target: Uint8Array; at: number; header: number; kept: boolean } {
+  roomFor(type: number, size: number, spare: (size: number) => Uint8Array): Room {
+    const room = this.#room
     const header = headerLength(type, size)
     // One byte more than declared: the inflater needs it to tell a longer stream from an exact one.
     const need = header + size + 1
-    if (this.content.bytes + header + size <= this.limits.keepBytes) {
-      const target = this.content.room(need)
-      return { target, at: this.content.offset + header, header, kept: true }
-    }
-    return { target: spare(need), at: header, header, kept: false }
+    room.kept = this.content.bytes + header + size <= this.limits.keepBytes
+    room.target = room.kept ? this.content.room(need) : spare(need)
+    room.at = room.kept ? this.content.offset + header : header
+    room.header = header
+    room.type = type
+    room.size = size
+    return room
   }
 
-  /** Hashes the object written by {@link roomFor} into `oids` and records where it is kept. */
-  finish(i: number, type: number, size: number, room: { target: Uint8Array; at: number; header: number; kept: boolean }): void {
-    const { target, at, header } = room
-    writeHeader(target, at, type, size)
+  /** Hashes the object written into `room` as entry `i`'s, into `oids`, and records where it is kept. */
+  finish(i: number, room: Room): void {
+    const { target, at, header, type, size } = room
+    writeHeader(room)
     this.oids.set(hash('sha1', target.subarray(at - header, at + size), 'buffer'), i * 20)
     this.types[i] = type
     this.sizes[i] = size
@@ -138,11 +148,20 @@ export class PackEntries {
     }
   }
 
-  #inflate(start: number, p: number, limit: number, target: Uint8Array, at: number, size: number): number | undefined {
+  // Inflates the current entry's stream, from `p` up to `limit`, into `target` from `at`.
+  #inflate(from: { p: number; limit: number }, target: Uint8Array, at: number): number | undefined {
+    const input = this.#input
+    input.bytes = this.buf
+    input.start = from.p
+    input.end = from.limit
+    const output = this.#output
+    output.bytes = target
+    output.start = at
+    output.end = at + this.#entry.size
     try {
-      return this.inflater.inflateInto(this.buf, p, limit, target, at, size)
+      return this.inflater.inflateInto(input, output)
     } catch (err) {
-      if (err instanceof InflateError) throw new CorruptPackError(`entry at offset ${start}: ${err.message}`)
+      if (err instanceof InflateError) throw new CorruptPackError(`entry at offset ${this.#entry.start}: ${err.message}`)
       throw err
     }
   }
@@ -198,18 +217,27 @@ export class PackEntries {
       const delta = type === OFS_DELTA || type === REF_DELTA
       if (delta && this.deltas.bytes + size > limits.maxObjectBytes) throw this.tooLarge(`the deltas up to offset ${start}`, this.deltas.bytes + size)
       const i = offsets.length
+      const entry = this.#entry
+      entry.start = start
+      entry.type = type
+      entry.size = size
+      entry.base = base
+      entry.refBase = refBase
+      const span = { p, limit }
       let used: number | undefined
       if (delta) {
         const instructions = this.scratch(size + 1)
-        used = this.#inflate(start, p, limit, instructions, 0, size)
-        if (used !== undefined) this.#record(i, start, p + used, type, size, base, refBase)
-        if (used !== undefined) this.#delta(i, start, instructions, size)
+        used = this.#inflate(span, instructions, 0)
+        if (used !== undefined) {
+          this.#record(p + used)
+          this.#delta(i, instructions)
+        }
       } else {
         const room = this.roomFor(type, size, (n) => this.scratch(n))
-        used = this.#inflate(start, p, limit, room.target, room.at, size)
+        used = this.#inflate(span, room.target, room.at)
         if (used !== undefined) {
-          this.#record(i, start, p + used, type, size, base, refBase)
-          this.finish(i, type, size, room)
+          this.#record(p + used)
+          this.finish(i, room)
         }
       }
       if (used === undefined) {
@@ -221,7 +249,9 @@ export class PackEntries {
     }
   }
 
-  #record(i: number, start: number, end: number, type: number, size: number, base: number, refBase: string | undefined): void {
+  #record(end: number): void {
+    const { start, type, size, base, refBase } = this.#entry
+    if (refBase !== undefined) this.refBases.set(this.offsets.length, refBase)
     this.offsets.push(start)
     this.ends.push(end)
     this.types.push(type)
@@ -231,17 +261,21 @@ export class PackEntries {
     this.contentOffset.push(0)
     this.deltaSlab.push(-1)
     this.deltaOffset.push(0)
-    if (refBase !== undefined) this.refBases.set(i, refBase)
   }
 
-  // Applies the delta entry `i` (its instructions in `instructions[0..size)`) when its base is kept,
-  // else keeps the instructions for later.
-  #delta(i: number, start: number, instructions: Uint8Array, size: number): void {
+  // Applies the delta entry `i` (its instructions in `instructions`, as long as the entry declares)
+  // when its base is kept, else keeps the instructions for later.
+  #delta(i: number, instructions: Uint8Array): void {
+    const { start, size } = this.#entry
     const baseOffset = this.bases[i] as number
     const b = baseOffset < 0 ? -1 : this.indexAt(baseOffset)
     if (baseOffset >= 0 && b < 0) throw new CorruptPackError(`entry at offset ${start}: delta base is not an entry`)
     const base = b < 0 || this.resolved[b] !== 1 ? undefined : this.kept(b)
     if (base !== undefined) {
+      const input = this.#input
+      input.bytes = instructions
+      input.start = 0
+      input.end = size
       let resultSize: number
       try {
         resultSize = deltaResultSize(instructions, 0, size)
@@ -250,16 +284,15 @@ export class PackEntries {
         throw err
       }
       if (resultSize > this.limits.maxObjectBytes) throw this.tooLarge(`the delta at offset ${start}`, resultSize)
-      const type = this.types[b] as number
-      const room = this.roomFor(type, resultSize, () => new Uint8Array(0))
+      const room = this.roomFor(this.types[b] as number, resultSize, () => instructions)
       if (room.kept) {
         try {
-          applyDeltaInto(base, instructions, 0, size, room.target, room.at)
+          applyDeltaInto(base, input, { bytes: room.target, start: room.at })
         } catch (err) {
           if (err instanceof DeltaError) throw new CorruptPackError(`entry at offset ${start}: ${err.message}`)
           throw err
         }
-        this.finish(i, type, resultSize, room)
+        this.finish(i, room)
         return
       }
     }

@@ -72,11 +72,25 @@ export function headerLength(type: number, size: number): number {
   return (typeBytes[type] as readonly number[]).length + digits + 2
 }
 
-/** Writes the header `type size\0` of pack type `type` so that it ends at `end`. */
-export function writeHeader(target: Uint8Array, end: number, type: number, size: number): void {
-  let p = end - 1
+/**
+ * Where one object's bytes go: `target[at..at+size)`, behind `header` bytes of room for its header
+ * `type size\0` (pack type number `type`); `kept` when in the content slabs.
+ */
+export interface Room {
+  target: Uint8Array
+  at: number
+  header: number
+  kept: boolean
+  type: number
+  size: number
+}
+
+/** Writes the header `type size\0` of `room`'s object into the room before its bytes. */
+export function writeHeader(room: Room): void {
+  const { target, type } = room
+  let p = room.at - 1
   target[p--] = 0
-  let n = size
+  let n = room.size
   do {
     target[p--] = 0x30 + (n % 10)
     n = Math.floor(n / 10)

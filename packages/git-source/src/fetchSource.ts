@@ -111,6 +111,10 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
   if (ref.commit !== undefined && last?.commit === ref.commit && last.name === ref.branch) {
     return { unchanged: true, revision: formatRevision(last), commit: ref.commit, ref: ref.branch === undefined ? undefined : `refs/heads/${ref.branch}` }
   }
+  // With no revision to compare with, a pack follows the ref listing (unless the ref is missing):
+  // the pack code loads while the remote answers, rather than after.
+  const packCode = last === undefined ? import('./internal/fetchArtifact.js') : undefined
+  packCode?.catch(() => undefined)
   // Keys are read before any request: a key that does not parse fails the fetch up front.
   const keys = options.verify === undefined ? undefined : await (await import('./internal/signature/verifySignatures.js')).readTrustedKeys(url, options.verify)
   const transport = options.transport ?? createHttpTransport({ ca: options.ca })
@@ -128,7 +132,7 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
   if (last !== undefined && last.commit === tip && last.name === resolved.name) {
     return { unchanged: true, revision: formatRevision(last), commit: tip, ref: resolved.fullRef }
   }
-  const { fetchArtifact } = await import('./internal/fetchArtifact.js')
+  const { fetchArtifact } = await (packCode ?? import('./internal/fetchArtifact.js'))
   return fetchArtifact(resolved, { url, options, signal, transport, refs, context, cacheDir, keys })
 }
 

@@ -35,7 +35,7 @@ function checkName(url: string, dir: string, name: string): void {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0')) {
     throw unsafe(url, JSON.stringify(shown), 'the tree holds an entry name that is not a plain file name')
   }
-  if (name.toLowerCase() === '.git') throw unsafe(url, shown, 'the tree holds a .git entry')
+  if (name.length === 4 && name.toLowerCase() === '.git') throw unsafe(url, shown, 'the tree holds a .git entry')
 }
 
 /** Reads the files of the tree `treeOid` from the store. */

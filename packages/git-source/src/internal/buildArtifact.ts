@@ -47,7 +47,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
-  const sorted: ArtifactFiles = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  const sorted: ArtifactFiles = inOrder(files) ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
   // One read of each file for both its size and its hash: reading a blob from the store (an id
   // lookup, or inflating it again when it was not kept in memory) costs more than hashing it.
   let size = 0
@@ -76,4 +76,15 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
         onProgress: (loaded, total) => onProgress?.({ phase: 'checkout', loaded, total }),
       }),
   }
+}
+
+// Whether the paths are sorted already: a tree walk yields them in git's order, which is the same
+// but where a name sorts against a directory's name plus a slash.
+function inOrder(files: ArtifactFiles): boolean {
+  let previous = ''
+  for (const path of files.keys()) {
+    if (path < previous) return false
+    previous = path
+  }
+  return true
 }

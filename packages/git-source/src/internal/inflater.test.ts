@@ -38,6 +38,25 @@ describe.for([
     }
   })
 
+  it('inflates between offsets straight into a target, with the same answers', () => {
+    const inflater = createInflater(reuse)
+    try {
+      const input = Buffer.concat([Buffer.from('previous entry'), stream, Buffer.from('next entry')])
+      const start = 'previous entry'.length
+      const target = Buffer.alloc(text.byteLength + 20, 0x2a)
+      expect(inflater.inflateInto({ bytes: input, start, end: input.byteLength }, { bytes: target, start: 7, end: 7 + text.byteLength })).toBe(stream.byteLength)
+      expect(target.subarray(7, 7 + text.byteLength).equals(text)).toBe(true)
+      // Nothing is written before the offset.
+      expect(target.subarray(0, 7).equals(Buffer.alloc(7, 0x2a))).toBe(true)
+      expect(inflater.inflateInto({ bytes: input, start, end: start + stream.byteLength - 1 }, { bytes: target, start: 0, end: text.byteLength })).toBeUndefined()
+      expect(() => inflater.inflateInto({ bytes: input, start, end: input.byteLength }, { bytes: target, start: 0, end: text.byteLength - 1 })).toThrow(/more than the \d+ bytes/)
+      const bad = Buffer.concat([Buffer.from('lead'), damaged])
+      expect(() => inflater.inflateInto({ bytes: bad, start: 4, end: bad.byteLength }, { bytes: target, start: 0, end: text.byteLength })).toThrow(InflateError)
+    } finally {
+      inflater.close()
+    }
+  })
+
   it('never produces more than one byte past the declared size of a huge stream', () => {
     const inflater = createInflater(reuse)
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createMatcher, readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
+import { createMatcher, excludedWhole, readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
 
 const excludedBy = (text: string, path: string): boolean => createMatcher(readPatterns(text, []))(path, false)
 
@@ -44,5 +44,24 @@ describe('sourceIgnore matching (go-git semantics, as Flux)', () => {
     expect(custom('logo.png', false)).toBe(false)
     expect(custom('.gitignore', false)).toBe(true)
     expect(custom('README.md', false)).toBe(true)
+  })
+
+  it('answers as testing each path whole, whether paths come grouped by directory or not', () => {
+    const patterns = [
+      ...readPatterns('*.md\n!docs/*.md\nbuild/\n**/tmp\nvendor\n!vendor/keep.yaml\nsecret?.yaml\n[abc].txt\n*.tar.gz\n', []),
+      ...readPatterns('*.yaml\n!keep/\n', ['apps']),
+      ...readPatterns('bad[\n', ['apps', 'x']),
+    ]
+    const names = ['README.md', 'a.txt', 'd.txt', 'secret1.yaml', 'x.tar.gz', 'keep.yaml', 'tmp', 'build', 'vendor', 'docs', 'apps', 'keep', 'x', 'bad[']
+    const paths: string[] = []
+    for (const a of names) for (const b of names) for (const c of ['', ...names.slice(0, 5)]) paths.push(c === '' ? `${a}/${b}` : `${a}/${b}/${c}`)
+    paths.push(...names)
+    const shuffled = [...paths].sort((x, y) => (x.length * 31 + y.charCodeAt(0)) % 7 - (y.length * 31 + x.charCodeAt(0)) % 7)
+    for (const order of [paths, shuffled]) {
+      const match = createMatcher(patterns)
+      for (const path of order) for (const isDir of [false, true]) expect([path, isDir, match(path, isDir)]).toEqual([path, isDir, excludedWhole(patterns, path, isDir)])
+    }
+    // Both verdicts occur, so the comparison is not between two constant answers.
+    expect(new Set(paths.map((p) => excludedWhole(patterns, p, false))).size).toBe(2)
   })
 })

@@ -176,13 +176,67 @@ function matchOne(p: IgnorePattern, path: readonly string[], isDir: boolean): 'n
 /** A matcher over patterns in increasing priority: tells whether a path is excluded. */
 export type IgnoreMatcher = (path: string, isDir: boolean) => boolean
 
-/** Builds a matcher: the last pattern that matches decides. */
+/** The verdict of `patterns` on one path, tested whole pattern by pattern (what {@link createMatcher} answers). */
+export function excludedWhole(patterns: readonly IgnorePattern[], path: string, isDir: boolean): boolean {
+  const segments = path.split('/')
+  for (let i = patterns.length - 1; i >= 0; i--) {
+    const result = matchOne(patterns[i] as IgnorePattern, segments, isDir)
+    if (result !== 'none') return result === 'exclude'
+  }
+  return false
+}
+
+// What a name pattern says of the directory part of a path: it cannot apply (outside its domain,
+// or malformed), a directory segment matches, or only the last segment is left to test.
+const cannot = -1
+const noDirHit = 0
+const dirHit = 1
+
+function dirState(p: IgnorePattern, dir: readonly string[]): number {
+  const re = p.segments[0]
+  if (re === undefined || re === null || typeof re === 'string') return cannot
+  if (dir.length < p.domain.length) return cannot
+  for (let i = 0; i < p.domain.length; i++) if (dir[i] !== p.domain[i]) return cannot
+  for (let i = p.domain.length; i < dir.length; i++) if (re.test(dir[i] as string)) return dirHit
+  return noDirHit
+}
+
+/**
+ * Builds a matcher: the last pattern that matches decides. What name patterns say of a path's
+ * directories is worked out once per directory and reused while the paths asked about stay in it
+ * (they come grouped by directory from a tree walk): the answers are those of testing each path
+ * whole, pattern by pattern.
+ */
 export function createMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+  let lastDir: string | undefined
+  let dirSegments: string[] = []
+  const states = new Int8Array(patterns.length)
   return (path, isDir) => {
-    const segments = path.split('/')
+    const slash = path.lastIndexOf('/')
+    const dir = slash < 0 ? '' : path.slice(0, slash)
+    const name = path.slice(slash + 1)
+    if (dir !== lastDir) {
+      lastDir = dir
+      dirSegments = dir === '' ? [] : dir.split('/')
+      for (let i = 0; i < patterns.length; i++) {
+        const p = patterns[i] as IgnorePattern
+        if (!p.glob) states[i] = dirState(p, dirSegments)
+      }
+    }
+    let segments: string[] | undefined
     for (let i = patterns.length - 1; i >= 0; i--) {
-      const result = matchOne(patterns[i] as IgnorePattern, segments, isDir)
-      if (result !== 'none') return result === 'exclude'
+      const p = patterns[i] as IgnorePattern
+      if (p.glob) {
+        segments ??= [...dirSegments, name]
+        const result = matchOne(p, segments, isDir)
+        if (result !== 'none') return result === 'exclude'
+        continue
+      }
+      const state = states[i] as number
+      if (state === cannot) continue
+      // A name pattern matching a directory segment excludes (or includes) what is below it.
+      if (state === dirHit) return !p.inclusion
+      if ((p.segments[0] as Segment).test(name) && !(p.dirOnly && !isDir)) return !p.inclusion
     }
     return false
   }

@@ -23,8 +23,16 @@ const bin: Options = {
   dts: false,
   splitting: false,
   shims: true,
+  // core's errors and logger entries are small and every command loads them: bundled, they cost no
+  // package resolution (Node resolves a package's "exports" through its ES module resolver, even
+  // for require). Their classes are then a second copy beside core's own; isGitOpsError checks a
+  // registered symbol, not the class, so errors from either copy are recognised.
+  noExternal: ['@gitops-sdk/core/errors', '@gitops-sdk/core/logger'],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false }
+    // What is bundled comes from its TypeScript source (the condition the workspace's packages
+    // export their src/ under), not from the package's own build.
+    options.conditions = ['@gitops-sdk/source']
   },
   onSuccess: async () => {
     writeFileSync('dist/bin.js', "#!/usr/bin/env node\n// The gitops command is dist/bin.cjs (see tsup.config.ts); this path runs it too.\nimport './bin.cjs'\n")

@@ -1,19 +1,48 @@
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { isBuiltin } from 'node:module'
 import { defineConfig } from 'tsup'
 import type { Options } from 'tsup'
+import type { Plugin } from 'esbuild'
 import { packageBuild } from '../../tsup.shared.js'
 
-// The gitops command starts once per invocation, so its start-up is paid every time: the bin is
-// one CommonJS file, dist/bin.cjs, holding the cli's own modules (the sibling packages and
-// client-node stay dependencies, required when a command needs them). Measured on Node 20 against
-// the ES module build split in chunks: Node's ES module loader costs a fixed few milliseconds
-// to start and about half a millisecond per module (URL resolution, package.json reads, linking),
-// and `gitops --help` loaded eleven of them. `import()` in the cli's code becomes `require()`, as
-// in every package's CommonJS build, so a command loads the CommonJS builds of the packages it uses
-// and the process holds one copy of core. dist/bin.js stays, a one-line ES module that runs
-// bin.cjs, for scripts that call that path.
-const bin: Options = {
-  entry: { bin: 'src/bin.ts' },
+// The gitops command starts once per invocation, so its start-up is paid every time. Measured on
+// Node 20 against the ES module build split in chunks: Node's ES module loader costs a fixed few
+// milliseconds to start and about half a millisecond per module (URL resolution, package.json
+// reads, linking), and `gitops --help` loaded eleven modules, `gitops build` twenty-eight. So the
+// command is two CommonJS files:
+//  - dist/bin.cjs, the cli's own modules with core's errors and logger entries (what every command
+//    needs, --help and version nothing more);
+//  - dist/sdk.cjs, core and render, required where the cli's code imports either (by `gitops
+//    build` and most other commands, on first use).
+// The other packages of the SDK and client-node stay dependencies, required when a command needs
+// them. `import()` becomes `require()`, as in every package's CommonJS build, so nothing loads
+// the ES module loader. dist/bin.js stays, a one-line ES module that runs bin.cjs, for scripts that
+// call that path.
+
+const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})])
+const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+
+/**
+ * Points the cli's imports of core and render at dist/sdk.cjs, and fails the build when a bundle
+ * would require a package the cli does not declare: bundled code of a sibling package resolves its
+ * own dependencies from the cli's folder once installed.
+ */
+const sdkBundle: Plugin = {
+  name: 'gitops-sdk-bundle',
+  setup(build) {
+    const isSdkBuild = (build.initialOptions.entryPoints as Record<string, string> | undefined)?.sdk !== undefined
+    if (!isSdkBuild) build.onResolve({ filter: /^@gitops-sdk\/(core|render)$/ }, () => ({ path: './sdk.cjs', external: true }))
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (isBuiltin(args.path) || args.path.startsWith('@gitops-sdk/core') || args.path.startsWith('@gitops-sdk/render')) return undefined
+      if (declared.has(packageOf(args.path))) return undefined
+      return { errors: [{ text: `${args.path} (imported by ${args.importer}) is not a dependency of @gitops-sdk/cli: add it to package.json, or the bundled bin fails once installed` }] }
+    })
+  },
+}
+
+const commandBuild = (entry: Record<string, string>, noExternal: string[]): Options => ({
+  entry,
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
   target: 'node20',
@@ -23,20 +52,29 @@ const bin: Options = {
   dts: false,
   splitting: false,
   shims: true,
-  // core's errors and logger entries are small and every command loads them: bundled, they cost no
-  // package resolution (Node resolves a package's "exports" through its ES module resolver, even
-  // for require). Their classes are then a second copy beside core's own; isGitOpsError checks a
-  // registered symbol, not the class, so errors from either copy are recognised.
-  noExternal: ['@gitops-sdk/core/errors', '@gitops-sdk/core/logger'],
+  // Bundled code of the SDK's packages comes from their TypeScript source (the condition they
+  // export src/ under), not from the package's own build.
+  noExternal,
+  esbuildPlugins: [sdkBundle],
   esbuildOptions(options) {
     options.supported = { ...options.supported, 'dynamic-import': false }
-    // What is bundled comes from its TypeScript source (the condition the workspace's packages
-    // export their src/ under), not from the package's own build.
     options.conditions = ['@gitops-sdk/source']
   },
+})
+
+// core's errors and logger entries are small and every command loads them: bundled into the bin,
+// they cost no package resolution (Node resolves a package's "exports" through its ES module
+// resolver, even for require). Their classes are then copies beside core's own, as are core's and
+// render's in sdk.cjs beside the packages' builds that other packages load; isGitOpsError checks
+// a registered symbol, not the class, so errors from any copy are recognised.
+const bin: Options = {
+  // (core's and render's main entries are listed so that the plugin above, not tsup's own
+  // externals, decides where they go: to sdk.cjs.)
+  ...commandBuild({ bin: 'src/bin.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']),
   onSuccess: async () => {
     writeFileSync('dist/bin.js', "#!/usr/bin/env node\n// The gitops command is dist/bin.cjs (see tsup.config.ts); this path runs it too.\nimport './bin.cjs'\n")
   },
 }
+const sdk = commandBuild({ sdk: 'src/sdkBundle.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render'])
 
-export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin])
+export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, sdk])

@@ -41,6 +41,27 @@ const sdkBundle: Plugin = {
   },
 }
 
+/**
+ * Modules that sdk.cjs loads only when first used, not when `gitops build` starts: node:crypto
+ * (render hashes only for generated ConfigMap and Secret names) and core's built-in OpenAPI table
+ * (237 KB of JSON text, read only when a patch or a schema needs it; it is built into its own file,
+ * dist/openapi.cjs). Each becomes a CommonJS object whose properties are getters requiring the
+ * real module; the bundle reads such properties where they are used, not at load.
+ */
+const lazyModules: Plugin = {
+  name: 'gitops-lazy-modules',
+  setup(build) {
+    const getters = (names: readonly string[], from: string): string =>
+      `module.exports = {\n${names.map((n) => `  get ${n}() { return require(${JSON.stringify(from)})[${JSON.stringify(n)}] },`).join('\n')}\n}\n`
+    // What the getters require is the real module, outside the bundle.
+    build.onResolve({ filter: /.*/, namespace: 'lazy' }, (args) => ({ path: args.path, external: true }))
+    build.onResolve({ filter: /^(node:)?crypto$/ }, () => ({ path: 'node:crypto', namespace: 'lazy' }))
+    build.onResolve({ filter: /\/generated\/openapi\.js$/ }, (args) => (args.importer.includes('/core/src/') ? { path: 'openapi', namespace: 'lazy' } : undefined))
+    build.onLoad({ filter: /^node:crypto$/, namespace: 'lazy' }, async () => ({ contents: getters(Object.keys(await import('node:crypto')).filter((n) => n !== 'default'), 'node:crypto'), loader: 'js' }))
+    build.onLoad({ filter: /^openapi$/, namespace: 'lazy' }, () => ({ contents: getters(['openapiJson'], './openapi.cjs'), loader: 'js' }))
+  },
+}
+
 const commandBuild = (entry: Record<string, string>, noExternal: string[]): Options => ({
   entry,
   format: ['cjs'],
@@ -75,6 +96,8 @@ const bin: Options = {
     writeFileSync('dist/bin.js', "#!/usr/bin/env node\n// The gitops command is dist/bin.cjs (see tsup.config.ts); this path runs it too.\nimport './bin.cjs'\n")
   },
 }
-const sdk = commandBuild({ sdk: 'src/sdkBundle.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render'])
+// (tsup would otherwise rewrite `node:crypto` to an external `crypto` before the plugin sees it.)
+const sdk: Options = { ...commandBuild({ sdk: 'src/sdkBundle.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']), esbuildPlugins: [lazyModules, sdkBundle], removeNodeProtocol: false }
+const openapi = commandBuild({ openapi: '../core/src/generated/openapi.ts' }, [])
 
-export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, sdk])
+export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, sdk, openapi])

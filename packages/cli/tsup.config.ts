@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { defineConfig } from 'tsup'
 import type { Options } from 'tsup'
-import type { Plugin } from 'esbuild'
 import { packageBuild } from '../../tsup.shared.js'
 
 // The gitops command starts once per invocation, so its start-up is paid every time. Measured on
@@ -18,6 +17,8 @@ import { packageBuild } from '../../tsup.shared.js'
 // them. `import()` becomes `require()`, as in every package's CommonJS build, so nothing loads
 // the ES module loader. dist/bin.js stays, a one-line ES module that runs bin.cjs, for scripts that
 // call that path.
+
+type Plugin = NonNullable<Options['esbuildPlugins']>[number]
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
 const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})])

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import nodeModule from 'node:module'
 
+// This file is built as one CommonJS file (dist/bin.cjs, see tsup.config.ts): Node loads CommonJS
+// with less fixed cost than ES modules, which matters for a command that starts per invocation.
+// Hence no top-level await below.
+//
 // Node >= 22.1 keeps V8's compiled code of every module loaded after this call on disk (in the OS
 // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most parsing and
 // compiling. Node 20 has no such cache: the call is skipped there. That is why the command's code is
-// imported below, after it, rather than at the top of this file.
+// loaded below, after it, rather than at the top of this file.
 try {
   ;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
 } catch {
@@ -26,21 +30,22 @@ const onTerm = (): void => stop('SIGTERM')
 process.on('SIGINT', onInt)
 process.on('SIGTERM', onTerm)
 
-const { main } = await import('./main.js')
-const code = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  signal: controller.signal,
+void import('./main.js').then(async ({ main }) => {
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  })
+  process.off('SIGINT', onInt)
+  process.off('SIGTERM', onTerm)
+  if (received === undefined || code === 0) {
+    // A command that treats the signal as its normal end (gitops apiserver) exits 0.
+    process.exitCode = code
+  } else {
+    // Interrupted: end by the signal itself, as Unix programs do after cleaning up (the shell then
+    // shows 130 or 143). process.exit would wait for a read still parked in the thread pool (an
+    // open() of a pipe nobody writes to) and never return.
+    process.kill(process.pid, received)
+  }
 })
-process.off('SIGINT', onInt)
-process.off('SIGTERM', onTerm)
-if (received === undefined || code === 0) {
-  // A command that treats the signal as its normal end (gitops apiserver) exits 0.
-  process.exitCode = code
-} else {
-  // Interrupted: end by the signal itself, as Unix programs do after cleaning up (the shell then
-  // shows 130 or 143). process.exit would wait for a read still parked in the thread pool (an
-  // open() of a pipe nobody writes to) and never return.
-  process.kill(process.pid, received)
-}

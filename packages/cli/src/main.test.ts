@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { main } from './main.js'
@@ -155,29 +157,37 @@ describe('-o yaml', () => {
   })
 })
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
+// The command as package.json's bin names it, and the ES module path kept for scripts.
+const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url))
+const esmBin = fileURLToPath(new URL('../dist/bin.js', import.meta.url))
 
 describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
-  it('runs under plain node', () => {
-    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toMatch(/^gitops \d/)
-    const failed = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' })
-    expect(failed.status).toBe(2)
-    expect(failed.stderr.trim().split('\n')).toHaveLength(1)
+  it('runs under plain node, from bin.cjs and from bin.js', () => {
+    for (const path of [bin, esmBin]) {
+      expect(execFileSync(process.execPath, [path, '--version'], { encoding: 'utf8' })).toMatch(/^gitops \d/)
+      const failed = spawnSync(process.execPath, [path, 'nope'], { encoding: 'utf8' })
+      expect(failed.status).toBe(2)
+      expect(failed.stderr.trim().split('\n')).toHaveLength(1)
+    }
   })
 
-  // Start-up: each command loads what it needs. A resolve hook lists every module the process loads.
-  it('loads core\'s errors entry, not its main entry nor any domain package, for --help and version', () => {
-    const hook = 'export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write(`LOADED ${r.url}\\n`); return r }'
-    const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)})`
+  // Start-up: each command loads what it needs. The bin is CommonJS: the module cache, listed at
+  // exit, holds every file the process required.
+  it('loads no package of the SDK besides the bin for --help and version', () => {
+    const list = 'const { createRequire } = require("node:module"); process.on("exit", () => { for (const f of Object.keys(createRequire(__filename).cache)) process.stderr.write(`LOADED ${f}\\n`) })'
+    const preload = join(mkdtempSync(join(tmpdir(), 'gitops-cli-loaded-')), 'list.cjs')
+    writeFileSync(preload, list)
     const loaded = (...args: string[]): string[] => {
-      const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, bin, ...args], { encoding: 'utf8', cwd: fileURLToPath(new URL('../test', import.meta.url)) })
+      const run = spawnSync(process.execPath, ['--require', preload, bin, ...args], { encoding: 'utf8', cwd: fileURLToPath(new URL('../test', import.meta.url)) })
       expect(run.status, run.stderr).toBe(0)
-      return run.stderr.split('\n').filter((l) => l.startsWith('LOADED file:')).map((l) => l.replace(/^.*\/packages\//, ''))
+      return run.stderr.split('\n').filter((l) => l.startsWith('LOADED /') && l !== `LOADED ${preload}`).map((l) => l.replace(/^.*\/packages\//, ''))
     }
     for (const args of [['--help'], ['version']]) {
       const files = loaded(...args)
-      expect(files.some((f) => f.startsWith('core/dist/errors.js')), args.join(' ')).toBe(true)
-      expect(files.filter((f) => /^(core\/dist\/index|render|apply|git-source|secrets)/.test(f)), args.join(' ')).toEqual([])
+      // Core's errors and logger entries are bundled into the bin; nothing else of the SDK loads.
+      expect(files.some((f) => f.startsWith('cli/dist/bin.cjs')), args.join(' ')).toBe(true)
+      expect(files.filter((f) => !f.startsWith('cli/')), args.join(' ')).toEqual([])
     }
+    rmSync(dirname(preload), { recursive: true, force: true })
   })
 })

@@ -45,7 +45,7 @@ describe('gitops apiserver', () => {
   })
 })
 
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url))
 
 describe.skipIf(!existsSync(bin) || !hasKubectl)('the built gitops apiserver', () => {
   it('runs as a process that kubectl talks to, and stops cleanly on SIGTERM', async () => {

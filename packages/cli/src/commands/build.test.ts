@@ -158,7 +158,7 @@ describe('gitops build', () => {
   })
 })
 
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url))
 
 describe.skipIf(!existsSync(bin))('gitops build through the built binary', () => {
   it('builds a tree', () => {

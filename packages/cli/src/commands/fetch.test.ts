@@ -192,7 +192,7 @@ describe('gitops fetch --verify', () => {
   })
 })
 
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url))
 
 /** Runs the built binary; with `nodeArgs` before it. Asynchronously: the git server runs in this process. */
 function gitops(args: readonly string[], nodeArgs: readonly string[] = []): Promise<string> {
@@ -211,8 +211,10 @@ describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
   })
 
   it('answers an unchanged --last-revision without loading isomorphic-git, semver, yaml or the pack code', async () => {
-    // A module resolve hook records every module the process loads through import.
+    // The bin is CommonJS: a preload writes the module cache (every file required) at exit, and a
+    // module resolve hook records anything loaded through import.
     const log = join(root, 'loaded.log')
+    await writeFile(join(root, 'cache.cjs'), `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n') + '\\n'))\n`)
     await writeFile(
       join(root, 'hooks.mjs'),
       `import { appendFileSync } from 'node:fs'
@@ -225,7 +227,7 @@ export async function resolve(specifier, context, next) {
     )
     await writeFile(join(root, 'register.mjs'), `import { register } from 'node:module'\nregister(${JSON.stringify(pathToFileURL(join(root, 'hooks.mjs')).href)})\n`)
     const args = ['fetch', url, '--ref', 'branch:main', '--out', join(root, 'out-lean'), '--last-revision', `main@sha1:${commit}`]
-    expect(JSON.parse(await gitops(args, ['--import', join(root, 'register.mjs')]))).toEqual({ unchanged: true, revision: `main@sha1:${commit}` })
+    expect(JSON.parse(await gitops(args, ['--require', join(root, 'cache.cjs'), '--import', join(root, 'register.mjs')]))).toEqual({ unchanged: true, revision: `main@sha1:${commit}` })
     const loaded = (await readFile(log, 'utf8')).split('\n')
     expect(loaded.some((m) => m.includes('/git-source/'))).toBe(true)
     expect(loaded.filter((m) => /isomorphic-git|\/semver\/|\/yaml\/|fetchArtifact|semverTags/.test(m))).toEqual([])

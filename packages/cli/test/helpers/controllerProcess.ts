@@ -9,7 +9,7 @@ import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url))
+const bin = fileURLToPath(new URL('../../dist/bin.cjs', import.meta.url))
 
 /** One write a replica sent: method, path, answer status. */
 export interface AuditedWrite {

@@ -58,8 +58,8 @@ const chart = (version: string): Record<string, string> => ({
 })
 
 const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1']
-let open: TestRegistry
-let guarded: TestRegistry
+let open: TestRegistry | undefined
+let guarded: TestRegistry | undefined
 
 async function push(registry: TestRegistry, version: string, auth: readonly string[] = []): Promise<void> {
   const packaged = await helmCmd(['package', join(root, 'src', version, 'app'), '--destination', join(root, 'pkg', version)])
@@ -71,9 +71,10 @@ async function push(registry: TestRegistry, version: string, auth: readonly stri
 beforeAll(async () => {
   if (skip) return
   for (const v of versions) write(chart(v))
-  ;[open, guarded] = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user })])
-  for (const v of versions) await push(open, v)
-  await push(guarded, '1.2.0', ['--username', user.username, '--password', user.password])
+  const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user })])
+  ;[open, guarded] = started
+  for (const v of versions) await push(started[0], v)
+  await push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])
 }, 120_000)
 afterAll(async () => {
   await Promise.all([open?.stop(), guarded?.stop()])
@@ -81,13 +82,19 @@ afterAll(async () => {
 
 const pinned = ['--kube-version', KUBE_VERSION, ...API_VERSIONS.flatMap((v) => ['--api-versions', v])]
 
+/** The registries, once beforeAll started them (the suites skip when it did not). */
+function registries(): { open: TestRegistry; guarded: TestRegistry } {
+  if (open === undefined || guarded === undefined) throw new Error('registries not started')
+  return { open, guarded }
+}
+
 describe.skipIf(skip)('gitops template oci://… against helm template oci://… on docker-registry', () => {
   it.each([
     ['a semver range', ['--version', '1.x'], '1.3.0+build.1'],
     ['an exact version with build metadata', ['--version', '1.3.0+build.1'], '1.3.0+build.1'],
     ['a range naming a pre-release', ['--version', '>=2.0.0-0'], '2.0.0-rc.1'],
   ])('prints what helm prints for %s', async (_name, args, expected) => {
-    const ref = `oci://${open.host}/charts/app`
+    const ref = `oci://${registries().open.host}/charts/app`
     const [ours, theirs] = await Promise.all([run(['template', ref, ...args, ...pinned, '--release-name', 'web', '-n', 'prod'], { cwd: root }), helmTemplate(ref, { releaseName: 'web', namespace: 'prod', extraArgs: [...args, '--plain-http'] })])
     expect(theirs.ok, theirs.stderr).toBe(true)
     expect(ours.error).toBeUndefined()
@@ -96,23 +103,23 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
   })
 
   it('fetches by digest, the same bytes as by tag', async () => {
-    const head = await fetch(`http://${open.host}/v2/charts/app/manifests/1.2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })
+    const head = await fetch(`http://${registries().open.host}/v2/charts/app/manifests/1.2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })
     const digest = head.headers.get('docker-content-digest') ?? ''
     expect(digest).toMatch(/^sha256:/u)
-    const byDigest = await run(['template', `oci://${open.host}/charts/app@${digest}`, ...pinned], { cwd: root })
-    const byTag = await run(['template', `oci://${open.host}/charts/app:1.2.0`, ...pinned], { cwd: root })
+    const byDigest = await run(['template', `oci://${registries().open.host}/charts/app@${digest}`, ...pinned], { cwd: root })
+    const byTag = await run(['template', `oci://${registries().open.host}/charts/app:1.2.0`, ...pinned], { cwd: root })
     expect(byDigest.error).toBeUndefined()
     expect(byDigest.out).toContain('chart: "1.2.0"')
     expect(byDigest.out).toBe(byTag.out)
   })
 
   it('uses credentials through the token flow, and never prints them', async () => {
-    const ref = `oci://${guarded.host}/charts/app`
+    const ref = `oci://${registries().guarded.host}/charts/app`
     const env = { PW: user.password, BAD: 'wrong-Pa55word' }
     const ok = await run(['template', ref, '--version', '1.2.0', '--username', user.username, '--password-env', 'PW', ...pinned], { cwd: root, env })
     expect(ok.error).toBeUndefined()
     expect(ok.out).toContain('chart: "1.2.0"')
-    const config = JSON.stringify({ auths: { [guarded.host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    const config = JSON.stringify({ auths: { [registries().guarded.host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
     write({ 'docker/config.json': config })
     const viaConfig = await run(['template', ref, '--version', '1.2.0', '--registry-config', 'docker/config.json', ...pinned], { cwd: root })
     expect(viaConfig.out).toBe(ok.out)
@@ -120,19 +127,19 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
       const refused = await run(argv, { cwd: root, env })
       expect(refused.code).not.toBe(0)
       expect(isGitOpsError(refused.error, 'OCI_AUTH_FAILED')).toBe(true)
-      expect(refused.err).toContain(`oci://${guarded.host}/charts/app`)
+      expect(refused.err).toContain(`oci://${registries().guarded.host}/charts/app`)
       expect(refused.err + refused.out).not.toContain(user.password)
       expect(refused.err + refused.out).not.toContain('wrong-Pa55word')
     }
   })
 
   it('takes the highest stable version when none is given, and names a missing chart and a version no tag matches', async () => {
-    expect((await run(['template', `oci://${open.host}/charts/app`, ...pinned], { cwd: root })).out).toContain('chart: "1.3.0+build.1"')
-    const missing = await run(['template', `oci://${open.host}/charts/nope`], { cwd: root })
+    expect((await run(['template', `oci://${registries().open.host}/charts/app`, ...pinned], { cwd: root })).out).toContain('chart: "1.3.0+build.1"')
+    const missing = await run(['template', `oci://${registries().open.host}/charts/nope`], { cwd: root })
     expect(isGitOpsError(missing.error, 'OCI_NOT_FOUND')).toBe(true)
-    const nomatch = await run(['template', `oci://${open.host}/charts/app`, '--version', '>=3'], { cwd: root })
+    const nomatch = await run(['template', `oci://${registries().open.host}/charts/app`, '--version', '>=3'], { cwd: root })
     expect(isGitOpsError(nomatch.error, 'HELM_SOURCE_NOT_FOUND')).toBe(true)
-    expect(nomatch.err).toContain(`oci://${open.host}/charts/app: no version matches '>=3' (tags seen: 2.0.0-rc.1, 1.3.0+build.1, 1.2.0, 1.0.0)`)
+    expect(nomatch.err).toContain(`oci://${registries().open.host}/charts/app: no version matches '>=3' (tags seen: 2.0.0-rc.1, 1.3.0+build.1, 1.2.0, 1.0.0)`)
   })
 })
 
@@ -149,7 +156,7 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'apiVersion: source.toolkit.fluxcd.io/v1',
         'kind: OCIRepository',
         'metadata: {name: app, namespace: apps}',
-        `spec: {interval: 1h, url: 'oci://${guarded.host}/charts/app', ref: {semver: '1.x'}, secretRef: {name: registry}, layerSelector: {mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip, operation: copy}}`,
+        `spec: {interval: 1h, url: 'oci://${registries().guarded.host}/charts/app', ref: {semver: '1.x'}, secretRef: {name: registry}, layerSelector: {mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip, operation: copy}}`,
         '---',
         'apiVersion: v1',
         'kind: Secret',
@@ -159,7 +166,7 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'apiVersion: source.toolkit.fluxcd.io/v1',
         'kind: HelmRepository',
         'metadata: {name: charts, namespace: apps}',
-        `spec: {interval: 1h, type: oci, url: 'oci://${open.host}/charts'}`,
+        `spec: {interval: 1h, type: oci, url: 'oci://${registries().open.host}/charts'}`,
         '',
       ].join('\n'),
       'fleet/apps/releases.yaml': [
@@ -187,7 +194,7 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
 
   it('renders kustomize helmCharts whose repo is oci://', async () => {
     write({
-      'kz/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${open.host}/charts\n  version: 1.2.0\n  releaseName: web\n  namespace: prod\n  kubeVersion: ${KUBE_VERSION}\n`,
+      'kz/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${registries().open.host}/charts\n  version: 1.2.0\n  releaseName: web\n  namespace: prod\n  kubeVersion: ${KUBE_VERSION}\n`,
     })
     const built = await run(['build', 'kz', '--enable-helm'], { cwd: root })
     expect(built.error).toBeUndefined()

@@ -13,12 +13,13 @@ const password = 'test-only-Hunter2pass'
 type Answer = { status?: number; body?: string | Uint8Array; headers?: Record<string, string> }
 
 function registry(routes: Record<string, Answer>, seen: string[] = []): typeof globalThis.fetch {
-  return (async (input: string | URL | Request) => {
-    const path = new URL(String(input)).pathname + new URL(String(input)).search
-    seen.push(path)
-    const answer = routes[new URL(String(input)).pathname] ?? { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' }
-    return new Response(answer.body ?? '', { status: answer.status ?? 200, headers: answer.headers })
-  }) as typeof globalThis.fetch
+  const fake = (input: string | URL | Request): Promise<Response> => {
+    const target = new URL(typeof input === 'string' || input instanceof URL ? input : input.url)
+    seen.push(target.pathname + target.search)
+    const answer = Object.prototype.hasOwnProperty.call(routes, target.pathname) ? (routes[target.pathname] as Answer) : { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown"}]}' }
+    return Promise.resolve(new Response(answer.body ?? '', { status: answer.status ?? 200, headers: answer.headers ?? {} }))
+  }
+  return fake
 }
 
 async function code(promise: Promise<unknown>): Promise<{ code: string; message: string }> {

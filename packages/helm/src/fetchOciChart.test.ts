@@ -28,6 +28,8 @@ describe('fetchOciChart', () => {
     expect((await fetchOciChart(url, { openRepository: open, version: '>=1.0.0-0' })).version).toBe('2.0.0-rc.1')
     expect((await fetchOciChart(`${url}:1.2.0`, { openRepository: open })).version).toBe('1.2.0')
     expect((await fetchOciChart(url, { openRepository: open, version: '1.3.0+build.7' })).url).toBe(`${url}:1.3.0_build.7`)
+    // latest was pushed from a chart of version "latest"; a tag that is no version is taken as is.
+    expect(await fetchOciChart(`${url}:latest`, { openRepository: open })).toMatchObject({ url: `${url}:latest`, version: 'latest' })
     const digest = repo.pushChart('pinned', chartArchive('web', '3.1.4'))
     const pinned = await fetchOciChart(`${url}@${digest}`, { openRepository: open, version: '9.9.9' })
     expect(pinned).toMatchObject({ version: '3.1.4', digest, url: `${url}@${digest}` })

@@ -159,7 +159,8 @@ function chartVersion(files: ReadonlyMap<string, Uint8Array>): string {
  * satisfies a range (stable versions only unless the range names a pre-release), or a manifest
  * digest (`oci://…@sha256:…`); the manifest must be a Helm chart's (config
  * `application/vnd.cncf.helm.config.v1+json`, layer
- * `application/vnd.cncf.helm.chart.content.v1.tar+gzip`); the layer is bounded by
+ * `application/vnd.cncf.helm.chart.content.v1.tar+gzip`); a tag that is no version (`latest`)
+ * is taken as it is, as Flux's OCIRepository takes `ref.tag`. The layer is bounded by
  * `maxChartBytes`, checked against its digest and unpacked strictly. When the version still
  * resolves to `lastDigest`, nothing is downloaded (`changed: false`). The transport is injected:
  * `openRepository` brings the registry's auth, deadlines and body limits, and its errors (for
@@ -196,8 +197,14 @@ export async function fetchOciChart(ref: string, options: FetchOciChartOptions):
     if (options.version !== undefined && options.version !== '' && parsed.tag !== undefined && parsed.tag.replaceAll('_', '+') !== options.version) {
       fail('HELM_SOURCE_NOT_FOUND', `${parsed.repository}: the reference's tag ${parsed.tag} and version '${options.version}' disagree`, { url: parsed.repository, version: options.version })
     }
-    version = pick(versionsOf(await repo.listTags({ signal })), wanted, parsed.repository)
-    tag = version.replaceAll('+', '_')
+    const tags = await repo.listTags({ signal })
+    // A tag that is no version (`latest`, `stable`) is taken as it is, as Flux's OCIRepository takes
+    // `ref.tag`; its version is then the chart's own.
+    if (wanted !== '' && valid(wanted.replace(/^v/u, '')) === null && tags.includes(wanted)) tag = wanted
+    else {
+      version = pick(versionsOf(tags), wanted, parsed.repository)
+      tag = version.replaceAll('+', '_')
+    }
   }
   const reference = parsed.digest ?? tag ?? ''
   const shown = `${parsed.repository}${parsed.digest === undefined ? `:${reference}` : `@${reference}`}`

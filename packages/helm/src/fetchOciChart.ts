@@ -16,6 +16,14 @@ export const HELM_CHART_CONTENT_MEDIA_TYPE = 'application/vnd.cncf.helm.chart.co
 // Charts pushed by Helm 3.0–3.7 (HELM_EXPERIMENTAL_OCI) carry this layer type; Helm still reads it.
 const legacyLayerMediaType = 'application/tar+gzip'
 
+/** A manifest as an {@link OciChartRepository} read it. */
+export interface OciChartManifest {
+  /** The manifest's `sha256:` digest (its bytes hash to it). */
+  readonly digest: string
+  /** The manifest's bytes, as served. */
+  readonly body: Uint8Array
+}
+
 /**
  * Reads of one OCI repository, as {@link fetchOciChart} needs them. `@gitops-sdk/oci-source`'s
  * `openRepository` returns one (with the registry's auth flow, deadlines and byte limits); any
@@ -27,7 +35,7 @@ export interface OciChartRepository {
   /** Every tag of the repository. */
   listTags(options?: { readonly signal?: AbortSignal | undefined }): Promise<readonly string[]>
   /** The manifest of a tag or digest: its `sha256:` digest and bytes. */
-  getManifest(reference: string, options?: { readonly maxBytes?: number | undefined; readonly signal?: AbortSignal | undefined }): Promise<{ readonly digest: string; readonly body: Uint8Array }>
+  getManifest(reference: string, options?: { readonly maxBytes?: number | undefined; readonly signal?: AbortSignal | undefined }): Promise<OciChartManifest>
   /** A blob by digest, at most `maxBytes`. */
   getBlob(digest: string, options: { readonly maxBytes: number; readonly signal?: AbortSignal | undefined }): Promise<Uint8Array>
 }

@@ -1,6 +1,7 @@
 import type { FileSystem } from '@gitops-sdk/core'
 import type { RenderHelmRelease } from '@gitops-sdk/flux'
 import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
+import type { RegistryCredentials } from './ociCharts.js'
 
 /** Where the chart of a `helmCharts` entry that is not in the repository comes from. */
 export type PullChart = (request: HelmChartRequest, options: { readonly signal?: AbortSignal | undefined }) => Promise<{ readonly fs: FileSystem; readonly path: string }>
@@ -27,24 +28,30 @@ function isTestHook(content: string, parse: (text: string) => Record<string, unk
 }
 
 /**
- * Fetches a chart from a Helm HTTP repository into memory: the file system and the chart's
- * directory in it (`<name>`). OCI repositories are not fetched yet.
+ * Fetches a chart from a Helm HTTP repository, or an OCI one (`oci://host/path`, the chart at
+ * `<repo>/<name>` as helm pull takes it), into memory: the file system and the chart's directory in
+ * it (`<name>`).
  */
 export async function fetchChartToFs(
   repo: string,
   chart: { readonly name: string; readonly version?: string | undefined },
-  signal: AbortSignal | undefined,
+  options: { readonly signal?: AbortSignal | undefined; readonly credentials?: RegistryCredentials | undefined; readonly insecure?: boolean | undefined },
 ): Promise<{ readonly fs: FileSystem; readonly path: string }> {
-  if (repo.startsWith('oci://')) throw new Error(`${repo}: OCI chart repositories are not fetched yet; vendor the chart or map its source`)
+  const { signal, credentials } = options
+  if (repo.startsWith('oci://')) {
+    const { fetchOciChartToFs } = await import('./ociCharts.js')
+    return fetchOciChartToFs(`${repo.replace(/\/+$/u, '')}/${chart.name}`, { version: chart.version, credentials, insecure: options.insecure, signal })
+  }
   const [{ memoryFs }, { fetchRepositoryChart }] = await Promise.all([import('@gitops-sdk/core'), import('@gitops-sdk/helm')])
-  const fetched = await fetchRepositoryChart(repo, { chart: chart.name, version: chart.version, signal })
+  const auth = credentials?.username !== undefined || credentials?.token !== undefined ? { username: credentials.username, password: credentials.password, token: credentials.token } : undefined
+  const fetched = await fetchRepositoryChart(repo, { chart: chart.name, version: chart.version, auth, signal })
   const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>
   for (const [path, bytes] of fetched.files) files[`${chart.name}/${path}`] = bytes
   return { fs: memoryFs(files), path: chart.name }
 }
 
 /** kustomize's `helm pull` for a `helmCharts` entry whose chart is not in the repository: fetched into memory, nothing written. */
-export const pullChart: PullChart = (request, { signal }) => fetchChartToFs(request.repo ?? '', { name: request.name, version: request.version }, signal)
+export const pullChart: PullChart = (request, { signal }) => fetchChartToFs(request.repo ?? '', { name: request.name, version: request.version }, { signal })
 
 /**
  * The renderer the cli gives `render` for kustomize's `helmCharts` (what `kubectl kustomize
@@ -106,8 +113,17 @@ export function helmReleaseRenderer(): RenderHelmRelease {
     for (const layer of request.values) {
       values = layer.type === 'yaml' ? helm.parseValues(layer.text, { source: layer.source, values }) : helm.parseSetValues(layer.expression, { type: layer.type, values })
     }
+    let fs = request.fs
+    if (request.chartValuesFiles !== undefined) {
+      // source-controller packages the chart with the merge of valuesFiles as its values.yaml.
+      const { overlayFs, stringifyValue } = await import('@gitops-sdk/core')
+      let merged: Record<string, unknown> = {}
+      for (const file of request.chartValuesFiles) merged = helm.parseValues(file.text, { source: file.source, values: merged })
+      const path = request.path === '' ? 'values.yaml' : `${request.path}/values.yaml`
+      fs = overlayFs(fs, new Map([[path, new TextEncoder().encode(stringifyValue(merged as Parameters<typeof stringifyValue>[0]))]]))
+    }
     const rendered = await helm.renderChart(request.path, {
-      fs: request.fs,
+      fs,
       releaseName: request.releaseName,
       namespace: request.namespace,
       includeCrds: request.includeCrds,

@@ -5,6 +5,7 @@ import { decryptRendered } from '@gitops-sdk/secrets'
 import { FluxError } from './errors.js'
 import type { FleetBuild, FleetBuildOptions, FleetKustomization, FleetProblem } from './fleetTypes.js'
 import type { FleetHelmRelease } from './helmReleaseTypes.js'
+import { orderReleases } from './internal/fleet/helmDependsOn.js'
 import { buildHelmRelease } from './internal/fleet/helmRelease.js'
 import { generateKustomization } from './internal/fleet/generator.js'
 
@@ -174,7 +175,12 @@ export async function buildFleetWith(root: string, options: FleetBuildOptions, e
   if (options.renderHelmRelease !== undefined) {
     // After every Kustomization: valuesFrom and sources may come from any of them.
     const ctx = { index, sources, repository: { fs, base }, renderHelmRelease: options.renderHelmRelease, fetchChart: options.fetchChart, signal }
-    for (const { object, by } of helmReleases) {
+    // dependsOn first: helm-controller installs dependencies first and never installs a release
+    // whose dependency is missing or on a cycle.
+    const order = orderReleases(helmReleases)
+    const wanted = (o: KubeObject): boolean => options.kustomization === undefined || helmReleases.some((h) => h.object === o && h.by === options.kustomization)
+    for (const r of order.refused) if (helmReleases.some((h) => wanted(h.object) && formatRef(refOf(h.object)) === formatRef(r.ref))) problem('dependency', r.ref, r.message)
+    for (const { object, by } of order.ordered) {
       signal?.throwIfAborted()
       if (options.kustomization !== undefined && by !== options.kustomization) continue
       try {

@@ -43,6 +43,11 @@ export interface HelmReleaseChartRequest {
   readonly values: readonly HelmValuesLayer[]
   /** Whether the chart's `crds/` are part of what is applied (`spec.install.crds` is not `Skip`). */
   readonly includeCrds: boolean
+  /**
+   * `chart.spec.valuesFiles`, read and in order: when present, their merge (later files win, as
+   * source-controller merges them) replaces the chart's own `values.yaml`. @defaultValue none (the chart's values.yaml)
+   */
+  readonly chartValuesFiles?: readonly HelmValuesDocument[] | undefined
 }
 
 /**
@@ -62,6 +67,24 @@ export interface HelmChartFetchRequest {
   readonly chart?: string | undefined
   /** The version or semver range asked for. @defaultValue `'*'` */
   readonly version?: string | undefined
+  /** Credentials from the source's `spec.secretRef` Secret of the fleet; never to be printed. @defaultValue anonymous */
+  readonly auth?: HelmChartAuth | undefined
+}
+
+/**
+ * Credentials of a chart source, from its `spec.secretRef` Secret as Flux reads them: `username`
+ * and `password` (basic auth, or traded for a registry token), `bearerToken`, or a
+ * `.dockerconfigjson` (for OCI registries: the entry of the registry's host applies).
+ */
+export interface HelmChartAuth {
+  /** The Secret's `username`. */
+  readonly username?: string | undefined
+  /** The Secret's `password`. */
+  readonly password?: string | undefined
+  /** The Secret's `bearerToken`. */
+  readonly token?: string | undefined
+  /** The Secret's `.dockerconfigjson` text. */
+  readonly dockerConfigJson?: string | undefined
 }
 
 /** Fetches a chart from a HelmRepository or OCIRepository: the file system and directory of the unpacked chart. */

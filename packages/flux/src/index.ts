@@ -49,6 +49,7 @@ export type {
   FetchHelmChart,
   FetchedHelmChart,
   FleetHelmRelease,
+  HelmChartAuth,
   HelmChartFetchRequest,
   HelmReleaseChartRequest,
   HelmValuesDocument,

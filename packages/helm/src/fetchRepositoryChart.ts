@@ -44,11 +44,11 @@ export interface FetchedChart {
   readonly name: string
   /** The version chosen. */
   readonly version: string
-  /** The archive's digest, `sha256:<hex>`, as the index names it (or as computed when the index has none). */
+  /** The archive's digest, `sha256:<hex>`, as the index names it (or as computed when the index has none); for an OCI chart, its manifest's digest. */
   readonly digest: string
   /** The archive's URL, without credentials. */
   readonly url: string
-  /** `false` when the index names `lastDigest`: nothing was downloaded and `files` is empty. */
+  /** `false` when the index (or the OCI tag) names `lastDigest`: nothing was downloaded and `files` is empty. */
   readonly changed: boolean
   /** The chart's files by path from its root (`Chart.yaml`, `templates/…`). */
   readonly files: ReadonlyMap<string, Uint8Array>

@@ -9,6 +9,8 @@ export {
   REVISION_ANNOTATION,
   SOURCE_ANNOTATION,
 } from './mediaTypes.js'
+export { openRepository } from './openRepository.js'
+export type { OciManifest, OciReadOptions, OciRepository } from './openRepository.js'
 export { pullArtifact } from './pullArtifact.js'
 export { pushArtifact } from './pushArtifact.js'
 export type {

@@ -61,9 +61,10 @@ Flags:
   --source NS/NAME=DIR    a GitRepository, OCIRepository, Bucket or HelmRepository other than this one,
                           as a local directory (a HelmRepository: unpacked charts by name; an
                           OCIRepository of a chartRef: the chart itself)
-  --fetch-charts          fetch the charts of HelmRepositories (HTTP) that no --source maps, over the
-                          network, into memory (a HelmRepository's secretRef and OCI charts are not
-                          supported yet; map those with --source)
+  --fetch-charts          fetch the charts of HelmRepositories (HTTP and type: oci) and OCIRepositories
+                          that no --source maps, over the network, into memory, with the credentials
+                          of their secretRef Secrets (username/password, bearerToken, .dockerconfigjson);
+                          with --enable-helm also kustomize helmCharts of http(s):// and oci:// repos
   --enable-helm           also render kustomize helmCharts in the Kustomizations' builds (as kubectl
                           kustomize --enable-helm; Flux itself does not enable them)
   -o, --output F          text or yaml (one stream, each Kustomization's objects after a
@@ -93,15 +94,31 @@ function sourceFlag(value: string): [string, string] {
   return [key, value.slice(eq + 1)]
 }
 
-/** A HelmRelease's chart from its HelmRepository (`spec.url`, HTTP only), for --fetch-charts. */
+/**
+ * A HelmRelease's chart for --fetch-charts: from its HelmRepository (`spec.url`, HTTP, or OCI with
+ * `type: oci`, the chart at `<url>/<chart>`), or the chart an OCIRepository names (`spec.url` and
+ * `spec.ref`: digest, semver or tag), with the credentials of the source's secretRef.
+ */
 const fetchHelmRepositoryChart: FetchHelmChart = async (request, { signal }) => {
   const { fetchChartToFs } = await import('../helmCharts.js')
-  const spec = (request.source as { spec?: { url?: unknown; type?: unknown } }).spec
+  const spec = (request.source as { spec?: { url?: unknown; type?: unknown; insecure?: unknown; ref?: Record<string, unknown> } }).spec
   const url = typeof spec?.url === 'string' ? spec.url : ''
-  if (request.source.kind !== 'HelmRepository' || spec?.type === 'oci' || request.chart === undefined) {
-    throw new Error(`${request.source.kind}/${request.source.metadata.namespace ?? 'default'}/${request.source.metadata.name}: only HTTP HelmRepositories are fetched; map this source with --source`)
+  const insecure = spec?.insecure === true
+  const shown = `${request.source.kind}/${request.source.metadata.namespace ?? 'default'}/${request.source.metadata.name}`
+  if (request.source.kind === 'OCIRepository') {
+    if (!url.startsWith('oci://')) throw new Error(`${shown}: spec.url must be an oci:// URL`)
+    const { fetchOciChartToFs } = await import('../ociCharts.js')
+    const ref = spec?.ref ?? {}
+    const pick = (key: string): string | undefined => (Object.prototype.hasOwnProperty.call(ref, key) && typeof ref[key] === 'string' && ref[key] !== '' ? ref[key] : undefined)
+    // As Flux's OCIRepository: a digest wins over a semver range, which wins over a tag (default latest).
+    const digest = pick('digest')
+    const chartRef = digest !== undefined ? `${url}@${digest}` : url
+    const version = digest !== undefined ? undefined : (pick('semver') ?? pick('tag') ?? 'latest')
+    return fetchOciChartToFs(chartRef, { version, credentials: request.auth, insecure, signal })
   }
-  return fetchChartToFs(url, { name: request.chart, version: request.version }, signal)
+  if (request.source.kind !== 'HelmRepository' || request.chart === undefined) throw new Error(`${shown}: only HelmRepositories and OCIRepositories are fetched; map this source with --source`)
+  if (spec?.type === 'oci' && !url.startsWith('oci://')) throw new Error(`${shown}: a HelmRepository of type oci needs an oci:// URL`)
+  return fetchChartToFs(url, { name: request.chart, version: request.version }, { signal, credentials: request.auth, insecure })
 }
 
 export const fleetCommand: Command = {

@@ -7,7 +7,8 @@ import { formatRef, isGitOpsError, memoryFs, normalizePath, parseObjects, refOf,
 import type { FileSystem, KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { render } from '@gitops-sdk/render'
 import { FluxError } from '../../errors.js'
-import type { FetchHelmChart, FleetHelmRelease, HelmValuesLayer, RenderHelmRelease } from '../../helmReleaseTypes.js'
+import type { FetchHelmChart, FleetHelmRelease, HelmValuesDocument, HelmValuesLayer, RenderHelmRelease } from '../../helmReleaseTypes.js'
+import { chartValuesFiles, checkMappedVersion, sourceAuth } from './helmChartInputs.js'
 
 export const HELM_NAME_LABEL = 'helm.toolkit.fluxcd.io/name'
 export const HELM_NAMESPACE_LABEL = 'helm.toolkit.fluxcd.io/namespace'
@@ -118,6 +119,8 @@ interface ChartLocation {
   readonly fs: FileSystem
   readonly path: string
   readonly shown: string
+  /** `chart.spec.valuesFiles`, read. */
+  readonly valuesFiles?: HelmValuesDocument[] | undefined
 }
 
 /** The chart of `chart.spec` (or of a HelmChart's spec): a source of the fleet (mapped or this repository), or fetched. */
@@ -139,12 +142,22 @@ async function chartFromSpec(at: At, spec: KubeMap): Promise<ChartLocation> {
     } catch (err) {
       fail(subject, `chart path '${chart}' leaves its source`, err)
     }
-    return { fs: sourceFs, path, shown: `${key} ${chart}` }
+    // valuesFiles of a chart in a GitRepository or Bucket are paths from the source's root.
+    const valuesFiles = await chartValuesFiles(subject, spec, { fs: sourceFs, base, signal: ctx.signal })
+    return { fs: sourceFs, path, shown: `${key} ${chart}`, valuesFiles }
   }
   if (kind !== 'HelmRepository') fail(subject, `sourceRef.kind ${kind} is not HelmRepository, GitRepository or Bucket`)
-  // A mapped HelmRepository is a directory of unpacked charts by name.
-  if (sourceFs !== undefined) return { fs: sourceFs, path: normalizePath(chart), shown: `${key} ${chart}` }
-  return fetched(at, key, { chart, version: str(spec, 'version') })
+  let location: ChartLocation
+  if (sourceFs !== undefined) {
+    // A mapped HelmRepository is a directory of unpacked charts by name; its chart must be one the
+    // version range would have picked.
+    location = { fs: sourceFs, path: normalizePath(chart), shown: `${key} ${chart}` }
+    await checkMappedVersion(subject, location, str(spec, 'version'))
+  } else {
+    location = await fetched(at, key, { chart, version: str(spec, 'version') })
+  }
+  // valuesFiles of a chart from a HelmRepository are paths in the chart.
+  return { ...location, valuesFiles: await chartValuesFiles(subject, spec, { fs: location.fs, base: location.path, signal: ctx.signal }) }
 }
 
 async function fetched(at: At, key: string, what: { chart?: string | undefined; version?: string | undefined }): Promise<ChartLocation> {
@@ -152,9 +165,10 @@ async function fetched(at: At, key: string, what: { chart?: string | undefined; 
   const source = ctx.index.get(key)
   if (ctx.fetchChart === undefined) unavailable(subject, `source ${key} is outside the repository: map it with a source option, or allow fetching`)
   if (source === undefined) fail(subject, `source ${key} is not rendered by the fleet`)
+  const auth = sourceAuth(subject, source, ctx.index)
   let got: { readonly fs: FileSystem; readonly path: string }
   try {
-    got = await ctx.fetchChart({ helmRelease: subject, source, chart: what.chart, version: what.version }, { signal: ctx.signal })
+    got = await ctx.fetchChart({ helmRelease: subject, source, chart: what.chart, version: what.version, auth }, { signal: ctx.signal })
   } catch (err) {
     if (ctx.signal?.aborted === true && err === ctx.signal.reason) throw err
     fail(subject, `source ${key}: ${err instanceof Error ? err.message : String(err)}`, err)
@@ -249,7 +263,7 @@ export async function buildHelmRelease(hr: KubeObject, kustomization: string, ct
   let text: string
   try {
     text = await ctx.renderHelmRelease(
-      { helmRelease: subject, fs: chart.fs, path: chart.path, releaseName, namespace: releaseNamespace, values, includeCrds: str(install, 'crds') !== 'Skip' },
+      { helmRelease: subject, fs: chart.fs, path: chart.path, releaseName, namespace: releaseNamespace, values, includeCrds: str(install, 'crds') !== 'Skip', chartValuesFiles: chart.valuesFiles },
       { signal: ctx.signal },
     )
   } catch (err) {

@@ -1,0 +1,204 @@
+// Charts from an OCI registry: Debian's docker-registry on 127.0.0.1, charts pushed by the real
+// Helm v4.1.4 (`helm push --plain-http`), then `gitops template oci://…` compared byte for byte with
+// `helm template oci://…` on the same registry, by range, exact version (with build metadata,
+// stored as _) and digest; credentials through the token flow; and the same charts in
+// `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
+// type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { isGitOpsError } from '@gitops-sdk/core'
+import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing'
+import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
+import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
+import { run } from '../helpers/run.js'
+
+const helm = registryAvailable ? helmBinary() : undefined
+const skip = helm === undefined
+if (!registryAvailable) process.stderr.write('docker-registry not found (apt-get install docker-registry), skipping the OCI chart suite\n')
+
+const user = { username: 'bot', password: 'test-only-Pa55word' }
+const root = mkdtempSync(join(tmpdir(), 'gitops-ocicharts-'))
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+function write(files: Record<string, string>, dir = root): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+}
+
+function helmCmd(args: readonly string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const home = join(root, 'helm-home')
+  const env = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(home, 'cache'), HELM_CONFIG_HOME: join(home, 'config'), HELM_DATA_HOME: join(home, 'data'), TZ: 'UTC' }
+  return new Promise((resolve) => {
+    execFile(helm as string, args, { env, cwd: root, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+  })
+}
+
+const chart = (version: string): Record<string, string> => ({
+  [`src/${version}/app/Chart.yaml`]: `apiVersion: v2\nname: app\nversion: ${version}\nappVersion: "1.2"\n`,
+  [`src/${version}/app/values.yaml`]: 'replicas: 1\nlabels:\n  tier: web\nbig: 3000000\n',
+  [`src/${version}/app/templates/_helpers.tpl`]: '{{- define "app.name" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}\n',
+  [`src/${version}/app/templates/cm.yaml`]: [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: {{ include "app.name" . }}',
+    '  labels: {{- toYaml .Values.labels | nindent 4 }}',
+    'data:',
+    '  chart: {{ .Chart.Version | quote }}',
+    '  kube: {{ .Capabilities.KubeVersion.Version | quote }}',
+    '  big: {{ .Values.big | quote }}',
+    '  replicas: {{ .Values.replicas | quote }}',
+    '',
+  ].join('\n'),
+})
+
+const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1']
+let open: TestRegistry | undefined
+let guarded: TestRegistry | undefined
+
+async function push(registry: TestRegistry, version: string, auth: readonly string[] = []): Promise<void> {
+  const packaged = await helmCmd(['package', join(root, 'src', version, 'app'), '--destination', join(root, 'pkg', version)])
+  expect(packaged.stderr).toBe('')
+  const pushed = await helmCmd(['push', join(root, 'pkg', version, `app-${version}.tgz`), `oci://${registry.host}/charts`, '--plain-http', ...auth])
+  expect(pushed.ok, pushed.stderr).toBe(true)
+}
+
+beforeAll(async () => {
+  if (skip) return
+  for (const v of versions) write(chart(v))
+  const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user })])
+  ;[open, guarded] = started
+  for (const v of versions) await push(started[0], v)
+  await push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])
+}, 120_000)
+afterAll(async () => {
+  await Promise.all([open?.stop(), guarded?.stop()])
+})
+
+const pinned = ['--kube-version', KUBE_VERSION, ...API_VERSIONS.flatMap((v) => ['--api-versions', v])]
+
+/** The registries, once beforeAll started them (the suites skip when it did not). */
+function registries(): { open: TestRegistry; guarded: TestRegistry } {
+  if (open === undefined || guarded === undefined) throw new Error('registries not started')
+  return { open, guarded }
+}
+
+describe.skipIf(skip)('gitops template oci://… against helm template oci://… on docker-registry', () => {
+  it.each([
+    ['a semver range', ['--version', '1.x'], '1.3.0+build.1'],
+    ['an exact version with build metadata', ['--version', '1.3.0+build.1'], '1.3.0+build.1'],
+    ['a range naming a pre-release', ['--version', '>=2.0.0-0'], '2.0.0-rc.1'],
+  ])('prints what helm prints for %s', async (_name, args, expected) => {
+    const ref = `oci://${registries().open.host}/charts/app`
+    const [ours, theirs] = await Promise.all([run(['template', ref, ...args, ...pinned, '--release-name', 'web', '-n', 'prod'], { cwd: root }), helmTemplate(ref, { releaseName: 'web', namespace: 'prod', extraArgs: [...args, '--plain-http'] })])
+    expect(theirs.ok, theirs.stderr).toBe(true)
+    expect(ours.error).toBeUndefined()
+    expect(ours.out).toContain(`chart: "${expected}"`)
+    expect(ours.out).toBe(theirs.stdout)
+  })
+
+  it('fetches by digest, the same bytes as by tag', async () => {
+    const head = await fetch(`http://${registries().open.host}/v2/charts/app/manifests/1.2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })
+    const digest = head.headers.get('docker-content-digest') ?? ''
+    expect(digest).toMatch(/^sha256:/u)
+    const byDigest = await run(['template', `oci://${registries().open.host}/charts/app@${digest}`, ...pinned], { cwd: root })
+    const byTag = await run(['template', `oci://${registries().open.host}/charts/app:1.2.0`, ...pinned], { cwd: root })
+    expect(byDigest.error).toBeUndefined()
+    expect(byDigest.out).toContain('chart: "1.2.0"')
+    expect(byDigest.out).toBe(byTag.out)
+  })
+
+  it('uses credentials through the token flow, and never prints them', async () => {
+    const ref = `oci://${registries().guarded.host}/charts/app`
+    const env = { PW: user.password, BAD: 'wrong-Pa55word' }
+    const ok = await run(['template', ref, '--version', '1.2.0', '--username', user.username, '--password-env', 'PW', ...pinned], { cwd: root, env })
+    expect(ok.error).toBeUndefined()
+    expect(ok.out).toContain('chart: "1.2.0"')
+    const config = JSON.stringify({ auths: { [registries().guarded.host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    write({ 'docker/config.json': config })
+    const viaConfig = await run(['template', ref, '--version', '1.2.0', '--registry-config', 'docker/config.json', ...pinned], { cwd: root })
+    expect(viaConfig.out).toBe(ok.out)
+    for (const argv of [['template', ref], ['template', ref, '--username', user.username, '--password-env', 'BAD']]) {
+      const refused = await run(argv, { cwd: root, env })
+      expect(refused.code).not.toBe(0)
+      expect(isGitOpsError(refused.error, 'OCI_AUTH_FAILED')).toBe(true)
+      expect(refused.err).toContain(`oci://${registries().guarded.host}/charts/app`)
+      expect(refused.err + refused.out).not.toContain(user.password)
+      expect(refused.err + refused.out).not.toContain('wrong-Pa55word')
+    }
+  })
+
+  it('takes the highest stable version when none is given, and names a missing chart and a version no tag matches', async () => {
+    expect((await run(['template', `oci://${registries().open.host}/charts/app`, ...pinned], { cwd: root })).out).toContain('chart: "1.3.0+build.1"')
+    const missing = await run(['template', `oci://${registries().open.host}/charts/nope`], { cwd: root })
+    expect(isGitOpsError(missing.error, 'OCI_NOT_FOUND')).toBe(true)
+    const nomatch = await run(['template', `oci://${registries().open.host}/charts/app`, '--version', '>=3'], { cwd: root })
+    expect(isGitOpsError(nomatch.error, 'HELM_SOURCE_NOT_FOUND')).toBe(true)
+    expect(nomatch.err).toContain(`oci://${registries().open.host}/charts/app: no version matches '>=3' (tags seen: 2.0.0-rc.1, 1.3.0+build.1, 1.2.0, 1.0.0)`)
+  })
+})
+
+describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitops build --enable-helm', () => {
+  const kustomization = (name: string, path: string): string =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n`
+
+  it('renders a chartRef OCIRepository with a secretRef and a chart from a HelmRepository of type oci', async () => {
+    write({
+      'fleet/clusters/prod/flux-system/kustomization.yaml': 'resources: [gotk-sync.yaml]\n',
+      'fleet/clusters/prod/flux-system/gotk-sync.yaml': kustomization('flux-system', './clusters/prod'),
+      'fleet/clusters/prod/apps.yaml': kustomization('apps', './apps'),
+      'fleet/apps/sources.yaml': [
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: OCIRepository',
+        'metadata: {name: app, namespace: apps}',
+        `spec: {interval: 1h, url: 'oci://${registries().guarded.host}/charts/app', ref: {semver: '1.x'}, secretRef: {name: registry}, layerSelector: {mediaType: application/vnd.cncf.helm.chart.content.v1.tar+gzip, operation: copy}}`,
+        '---',
+        'apiVersion: v1',
+        'kind: Secret',
+        'metadata: {name: registry, namespace: apps}',
+        `stringData: {username: ${user.username}, password: ${user.password}}`,
+        '---',
+        'apiVersion: source.toolkit.fluxcd.io/v1',
+        'kind: HelmRepository',
+        'metadata: {name: charts, namespace: apps}',
+        `spec: {interval: 1h, type: oci, url: 'oci://${registries().open.host}/charts'}`,
+        '',
+      ].join('\n'),
+      'fleet/apps/releases.yaml': [
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata: {name: guarded, namespace: apps}',
+        'spec: {interval: 5m, chartRef: {kind: OCIRepository, name: app}, dependsOn: [{name: open}]}',
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata: {name: open, namespace: apps}',
+        "spec: {interval: 5m, chart: {spec: {chart: app, version: '~1.0', sourceRef: {kind: HelmRepository, name: charts}}}, values: {replicas: 3}}",
+        '',
+      ].join('\n'),
+    })
+    const built = await run(['fleet', 'build', 'fleet', '--fetch-charts', '-o', 'json'], { cwd: root })
+    expect(built.error).toBeUndefined()
+    const releases = (JSON.parse(built.out) as { helmRelease?: string; objects: { data?: Record<string, string> }[] }[]).filter((e) => e.helmRelease !== undefined)
+    expect(releases.map((r) => [r.helmRelease, r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas])).toEqual([
+      ['apps/open', '1.0.0', '3'],
+      ['apps/guarded', '1.2.0', '1'],
+    ])
+    expect(built.err).not.toContain(user.password)
+  })
+
+  it('renders kustomize helmCharts whose repo is oci://', async () => {
+    write({
+      'kz/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${registries().open.host}/charts\n  version: 1.2.0\n  releaseName: web\n  namespace: prod\n  kubeVersion: ${KUBE_VERSION}\n`,
+    })
+    const built = await run(['build', 'kz', '--enable-helm'], { cwd: root })
+    expect(built.error).toBeUndefined()
+    expect(built.out).toContain('chart: 1.2.0')
+    expect(built.out).toContain('name: web-app')
+  })
+})

@@ -3,6 +3,7 @@
 // missingkey=zero, and "<no value>" removed from each rendered file.
 import { jsonString, marshalJson } from '@gitops-sdk/core/go'
 import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
+import { certFuncs } from './funcs/sprigCerts.js'
 import { cryptoFuncs } from './funcs/sprigCrypto.js'
 import { dateFuncs } from './funcs/sprigDates.js'
 import { extraFuncs } from './funcs/sprigExtra.js'
@@ -199,7 +200,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
     })],
   ]
   const base = [...stringFuncs(), ...dataFuncs(), ...semverFuncs(), ...own]
-  return [...base, ...extraFuncs(new Map(base)), ...dateFuncs(clock), ...cryptoFuncs()]
+  return [...base, ...extraFuncs(new Map(base)), ...dateFuncs(clock), ...cryptoFuncs(), ...certFuncs(clock)]
 }
 
 export function renderTemplates(

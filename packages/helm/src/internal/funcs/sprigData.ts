@@ -12,6 +12,8 @@ import {
   int64,
   isTrue,
   kindOf,
+  GoStruct,
+  isGoFunc,
   typeName,
   typedSlice,
   variadic,
@@ -25,7 +27,15 @@ const M: GoType = 'map[string]interface {}'
 
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
-  throw new FuncError(`Cannot ${name} on type ${typeName(v)}`)
+  throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
+}
+
+/** Go's reflect.Kind name of a value, which Sprig's list functions print (`map`, not its type). */
+function reflectKind(v: GoValue): string {
+  if (v instanceof Map) return 'map'
+  if (v instanceof GoStruct) return v.typeName.startsWith('*') ? 'ptr' : 'struct'
+  if (isGoFunc(v)) return 'func'
+  return typeName(v)
 }
 
 function deepEqual(a: GoValue, b: GoValue): boolean {

@@ -1,6 +1,6 @@
 // Private keys as Sprig reads and writes them (parsePrivateKeyPEM and pemBlockForKey in its
 // crypto.go): PKCS#1 RSA, SEC 1 EC, PKCS#8 and OpenSSL's DSA form, with Go's error messages.
-import { type KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { type KeyObject, createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { FuncError } from '../template/values.js'
 import { children, integer, integerValue, pemDecode, pemEncode, readElement, sequence } from './der.js'
 
@@ -157,7 +157,7 @@ export function dsaKey(): PrivateKey {
   const p8 = children(readElement(privateKey.export({ format: 'der', type: 'pkcs8' }))?.content ?? Buffer.alloc(0)) ?? []
   const params = children(children(p8[1]?.content ?? Buffer.alloc(0))?.[1]?.content ?? Buffer.alloc(0)) ?? []
   const x = readElement(p8[2]?.content ?? Buffer.alloc(0))
-  const spki = children(readElement(createPublicKey(publicKey).export({ format: 'der', type: 'spki' }))?.content ?? Buffer.alloc(0)) ?? []
+  const spki = children(readElement(publicKey.export({ format: 'der', type: 'spki' }))?.content ?? Buffer.alloc(0)) ?? []
   const y = readElement(spki[1]?.content.subarray(1) ?? Buffer.alloc(0))
   if (params.length !== 3 || x === undefined || y === undefined) throw new FuncError('failed to generate dsa params: unexpected key encoding')
   const [p, q, g] = params.map(integerValue)

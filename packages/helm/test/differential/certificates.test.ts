@@ -90,7 +90,8 @@ describe.skipIf(helm === undefined)('certificate and key functions through the S
       const shape = certShape(cert, out.get(issuer ?? name) ?? '', fixedKey === true)
       const validity = shape.validity as { seconds: number }
       expect([seconds, seconds + 1, seconds - 1]).toContain(validity.seconds)
-      return { cert: { ...shape, validity: { ...validity, seconds } }, key: keyShape(out.get(`${name}_key`) ?? '', cert) }
+      const normalized: Record<string, unknown> = { ...shape, validity: { ...validity, seconds } }
+      return { cert: normalized, key: keyShape(out.get(`${name}_key`) ?? '', cert) }
     })
     expect(shapes[0]?.cert.verifiesWithIssuer).toBe(true)
     expect(shapes[0]?.key.ofCertificate).toBe(true)

@@ -45,16 +45,11 @@ function floatText(f: number): string {
 
 /** A time.Time as BurntSushi's encoder writes it: RFC 3339, or the local forms in their own locations. */
 function timeText(t: TimeValue): string {
-  switch (localZoneName(t.zone)) {
-    case 'datetime-local':
-      return formatTime(t, '2006-01-02T15:04:05.999999999')
-    case 'date-local':
-      return formatTime(t, '2006-01-02')
-    case 'time-local':
-      return formatTime(t, '15:04:05.999999999')
-    default:
-      return rfc3339Nano(t)
-  }
+  const local = localZoneName(t.zone)
+  if (local === 'datetime-local') return formatTime(t, '2006-01-02T15:04:05.999999999')
+  if (local === 'date-local') return formatTime(t, '2006-01-02')
+  if (local === 'time-local') return formatTime(t, '15:04:05.999999999')
+  return rfc3339Nano(t)
 }
 
 function element(v: GoValue): string {

@@ -236,7 +236,8 @@ export function dataFuncs(): [string, GoFunc][] {
     ['ternary', fn('ternary', [I, I, 'bool'], (t, f, c) => (c === true ? t : f))],
     ['typeOf', fn('typeOf', [I], (v) => typeName(v))],
     ['typeIs', fn('typeIs', [S, I], (t, v) => typeName(v) === t)],
-    ['typeIsLike', fn('typeIsLike', [S, I], (t, v) => typeName(v) === t || `*${typeName(v)}` === t)],
+    // Sprig compares the target with the type and with the type behind one more pointer ("*" + target).
+    ['typeIsLike', fn('typeIsLike', [S, I], (t, v) => typeName(v) === t || typeName(v) === `*${t as string}`)],
     ['kindOf', fn('kindOf', [I], (v) => goKind(v))],
     ['kindIs', fn('kindIs', [S, I], (t, v) => goKind(v) === t)],
     ['deepEqual', fn('deepEqual', [I, I], (a, b) => deepEqual(a, b))],

@@ -2,7 +2,7 @@
 // HELM_TEMPLATE_EXEC error naming the template and the function, the data passed in stays as it
 // was, and no prototype is touched. (Each message is compared with helm's in
 // test/differential/certErrorCases.ts.)
-import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto'
+import { X509Certificate, generateKeyPairSync } from 'node:crypto'
 import { type Clock, isGitOpsError, memoryFs } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, pollutingKeys } from '../../../../testing/pollution.js'
@@ -54,13 +54,6 @@ describe('certificate functions on bad input', () => {
       expect(cert.subject).toBe(`CN=${key}`)
       expect(cert.subjectAltName).toBe(`DNS:${key}`)
     }
-  })
-
-  // "rsa" takes the same path; one 4096-bit key is the cost worth paying.
-  it('writes RSA 4096 in PKCS#1 for genPrivateKey ""', () => {
-    const pem = renderTemplate('{{ genPrivateKey "" }}', {})
-    expect(pem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/)
-    expect(createPrivateKey(pem).asymmetricKeyDetails?.modulusLength).toBe(4096)
   })
 
   it('takes the validity from the injected clock and Go\'s wrapped nanoseconds', async () => {

@@ -18,7 +18,7 @@ function quoteString(s: string): string {
     else if (ch === '\n') out += '\\n'
     else if (ch === '\f') out += '\\f'
     else if (ch === '\r') out += '\\r'
-    else if (cp < 0x20 || cp === 0x7f) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    else if (cp < 0x20 || cp === 0x7f) out += `\\u${cp.toString(16).padStart(4, '0')}`
     else out += ch
   }
   return `${out}"`

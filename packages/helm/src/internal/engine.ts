@@ -3,6 +3,7 @@
 // missingkey=zero, and "<no value>" removed from each rendered file.
 import { jsonString, marshalJson } from '@gitops-sdk/core/go'
 import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
+import { certFuncs } from './funcs/sprigCerts.js'
 import { cryptoFuncs } from './funcs/sprigCrypto.js'
 import { dateFuncs } from './funcs/sprigDates.js'
 import { extraFuncs } from './funcs/sprigExtra.js'
@@ -231,7 +232,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
     })],
   ]
   const shared = sprigShared()
-  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock), ...shared.crypto]
+  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock), ...shared.crypto, ...certFuncs(clock)]
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */

@@ -101,4 +101,10 @@ export const moreErrorCases: ErrorCase[] = [
   e('required inside range', '{{ range .Values.list }}{{ required "each" $.Values.missing }}{{ end }}\n'),
   e('unclosed if in define', '{{ define "open" }}{{ if true }}{{ end }}\n'),
   e('toYaml of a function result error', 'x: {{ toYaml (index .Values.list 9) }}\n'),
+  e('semverCompare of an improper constraint', 'x: {{ semverCompare "bad" "1.0.0" }}\n'),
+  e('semverCompare of an invalid version', 'x: {{ semverCompare ">1" "x.y" }}\n'),
+  e('semver of an invalid version', 'x: {{ semver "1.2.3.4" }}\n'),
+  e('first of a map names its kind', 'x: {{ first .Values.map }}\n'),
+  e('mustLast of a string names its kind', 'x: {{ mustLast .Values.str }}\n'),
+  e('rest of a semver names its kind', 'x: {{ rest (semver "1.2.3") }}\n'),
 ]

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { helmBinary } from '../helpers/helmBinary.js'
 import { helmLintErrors, needsTemplateRun } from '../helpers/helmLint.js'
 import { removeChart, renderBoth, renderSdk, writeChart } from '../helpers/differential.js'
+import { certErrorCases } from './certErrorCases.js'
 import { errorCases, moreErrorCases } from './errorCases.js'
 
 const helm = helmBinary()
-const cases = [...errorCases, ...moreErrorCases]
+const cases = [...errorCases, ...moreErrorCases, ...certErrorCases]
 const linted = cases.filter((c) => !needsTemplateRun(c.text))
 const templated = cases.filter((c) => needsTemplateRun(c.text))
 

@@ -3,6 +3,7 @@
 import type { KubeValue } from '@gitops-sdk/core'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue, typeName } from '../template/values.js'
+import { rfc3339Nano, timeOf } from './goTime.js'
 
 
 /** fmt.Sprintf("%v", v). */
@@ -88,6 +89,9 @@ export function toKube(v: GoValue): KubeValue {
     return o
   }
   if (v instanceof GoStruct) {
+    // time.Time marshals itself as its RFC 3339 text.
+    const t = timeOf(v)
+    if (t !== undefined) return rfc3339Nano(t)
     const o = Object.create(null) as Record<string, KubeValue>
     for (const [k, x] of v.fields) o[k] = toKube(x)
     return o

@@ -1,17 +1,28 @@
 // Helm 4's fromToml: a TOML document read into a map (BurntSushi/toml's Unmarshal into
 // map[string]interface{}: integers int64, floats float64), the error's text under "Error" when it
-// does not parse. Dates and times are not read here (they end in an "Error" naming the line).
+// does not parse. Dates and times are time.Time values as BurntSushi/toml makes them.
 import { GoInt, type GoMap, type GoValue } from '../template/values.js'
+import { fixedOffsetZone, goTime, namedLocalZone, utc } from './goTime.js'
 
 class TomlParseError extends Error {}
+
+// A date with an optional time (after T, t or one space) and zone, or a time alone; seconds are
+// optional, as TOML 1.1 and BurntSushi/toml v1.5 allow.
+const dateTimeRe = /^(?:(\d{4}-\d\d-\d\d)(?:[Tt ](\d\d:\d\d(?::\d\d)?)(\.\d+)?([Zz]|[+-]\d\d:\d\d)?)?|(\d\d:\d\d(?::\d\d)?)(\.\d+)?)(?![\w:.+-])/
 
 class Reader {
   pos = 0
   line = 1
+  /** The key whose value is being read, which BurntSushi names in a datetime error. */
+  lastKey = ''
   constructor(readonly text: string) {}
 
   fail(msg: string): never {
     throw new TomlParseError(`toml: line ${this.line}: ${msg}`)
+  }
+
+  failDate(text: string): never {
+    throw new TomlParseError(`toml: line ${this.line} (last key ${JSON.stringify(this.lastKey)}): invalid datetime: ${JSON.stringify(text)}`)
   }
 
   peek(n = 0): string {
@@ -111,6 +122,33 @@ class Reader {
     }
   }
 
+  /**
+   * An offset date-time (a time.Time in UTC or a fixed zone), or a local date-time, date or time
+   * (a time.Time in BurntSushi's datetime-local, date-local or time-local location), at `pos`.
+   */
+  dateTime(): GoValue {
+    const m = dateTimeRe.exec(this.text.slice(this.pos))
+    if (m === null || m[0] === '') return undefined
+    const all = m[0]
+    const date = m[1]
+    const time = m[2] ?? m[5]
+    const frac = m[3] ?? m[6] ?? ''
+    const zone = m[4]
+    const [y, mo, d] = date === undefined ? [0, 1, 1] : date.split('-').map(Number)
+    const [h, mi, sec] = time === undefined ? [0, 0, 0] : time.split(':').map(Number)
+    const wall = utc([y ?? 0, mo ?? 1, d ?? 1], [h ?? 0, mi ?? 0, sec ?? 0])
+    const check = new Date(wall)
+    if (check.getUTCDate() !== d && date !== undefined) this.failDate(all)
+    if ((h ?? 0) > 23 || (mi ?? 0) > 59 || (sec ?? 0) > 60) this.failDate(all)
+    this.pos += all.length
+    const nanos = Number(frac.slice(1, 10).padEnd(9, '0') || '0')
+    const localName = date === undefined ? 'time-local' : time === undefined ? 'date-local' : 'datetime-local'
+    let offset = 0
+    if (zone !== undefined && zone.toUpperCase() !== 'Z') offset = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60)
+    const zoneName = zone === undefined ? namedLocalZone(localName) : fixedOffsetZone(offset)
+    return goTime({ ms: wall - offset * 1000 + Math.floor(nanos / 1_000_000), ns: nanos % 1_000_000, zone: zoneName })
+  }
+
   value(depth: number): GoValue {
     if (depth > 100) this.fail('nested too deep')
     const c = this.peek()
@@ -153,6 +191,8 @@ class Reader {
         this.pos++
       }
     }
+    const date = this.dateTime()
+    if (date !== undefined) return date
     const m = /^[^\s,\]}#]+/.exec(this.text.slice(this.pos))
     const word = m?.[0] ?? ''
     this.pos += word.length
@@ -166,7 +206,7 @@ class Reader {
       return new GoInt(n, 'int64')
     }
     if (/^[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(digits) && /[.eE]/.test(digits)) return Number(digits)
-    if (/^\d{4}-\d\d-\d\d|^\d\d:\d\d/.test(word)) this.fail('dates and times are not read here')
+    if (/^\d{4}-\d\d-\d\d|^\d\d:\d\d/.test(word)) this.failDate(word)
     return this.fail(`invalid value ${JSON.stringify(word)}`)
   }
 }
@@ -231,6 +271,7 @@ export function fromToml(text: string): GoMap {
         if (r.peek() !== '=') r.fail('expected = after a key')
         r.pos++
         r.skipSpace()
+        r.lastKey = key.join('.')
         setPath(r, { root: current, key }, r.value(0))
       }
       r.endOfLine()

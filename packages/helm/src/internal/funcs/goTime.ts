@@ -40,6 +40,9 @@ const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 /** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
 function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
   if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
+  const fixed = fixedZoneOffset(zone)
+  if (fixed !== undefined) return { offset: fixed, abbr: zoneText(fixed, '-0700') }
+  if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
   const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
@@ -48,6 +51,36 @@ function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
   // Go prints tzdata's abbreviation; where Intl has none (GMT+1), tzdata has the numeric form.
   const abbr = /^GMT[+-]/.test(short) ? `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600))}${offset % 3600 === 0 ? '' : pad((Math.abs(offset) % 3600) / 60)}` : short
   return { offset, abbr }
+}
+
+const fixedPrefix = 'fixed:'
+const localPrefix = 'local:'
+
+/** A zone of a fixed offset without a name (Go's time.FixedZone("", offset)), shown as `-0700`. */
+export function fixedOffsetZone(offsetSeconds: number): string {
+  return offsetSeconds === 0 ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
+}
+
+function fixedZoneOffset(zone: string): number | undefined {
+  return zone.startsWith(fixedPrefix) ? Number(zone.slice(fixedPrefix.length)) : undefined
+}
+
+/**
+ * A location of offset zero named `name`, as BurntSushi/toml marks local date-times, dates and
+ * times (`datetime-local`, `date-local`, `time-local`).
+ */
+export function namedLocalZone(name: string): string {
+  return `${localPrefix}${name}`
+}
+
+/** The name of a zone made by {@link namedLocalZone}, else undefined. */
+export function localZoneName(zone: string): string | undefined {
+  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length) : undefined
+}
+
+/** Go's time.RFC3339Nano form, which time.Time's MarshalJSON and MarshalText write. */
+export function rfc3339Nano(t: TimeValue): string {
+  return formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')
 }
 
 /** Whether Intl knows a zone name (Go's LoadLocation succeeding). */
@@ -236,6 +269,15 @@ function fixedZone(offset: number): string {
   return offset === 0 ? 'UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`
 }
 
+const zeroTimeMs = utc([1, 1, 1])
+
+/** What a Location's String() answers for a zone. */
+function locationName(zone: string): string {
+  if (zone === '' || zone === 'UTC') return 'UTC'
+  if (fixedZoneOffset(zone) !== undefined) return ''
+  return localZoneName(zone) ?? zone
+}
+
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
   const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
@@ -251,6 +293,11 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('Hour', [], () => new GoInt(BigInt(civil(t).hour), 'int')),
       method('Minute', [], () => new GoInt(BigInt(civil(t).minute), 'int')),
       method('Second', [], () => new GoInt(BigInt(civil(t).second), 'int')),
+      method('Month', [], () => new GoStruct('time.Month', { stringer: () => months[civil(t).month - 1] ?? '' })),
+      method('Weekday', [], () => new GoStruct('time.Weekday', { stringer: () => days[civil(t).weekday] ?? '' })),
+      method('Nanosecond', [], () => new GoInt(BigInt(nanos(t)), 'int')),
+      method('Location', [], () => new GoStruct('*time.Location', { stringer: () => locationName(t.zone) })),
+      method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),
       method('String', [], () => timeString(t)),
     ]),
     stringer: () => timeString(t),

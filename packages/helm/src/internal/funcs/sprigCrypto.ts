@@ -1,11 +1,12 @@
 // Sprig's random, password and crypto functions: randAlphaNum/randAlpha/randNumeric/randAscii,
 // randBytes, randInt, shuffle, uuidv4, bcrypt, htpasswd, derivePassword (Master Password over
-// scrypt), genPrivateKey, encryptAES/decryptAES (AES-256-CBC as Sprig does it), and
+// scrypt), genPrivateKey (rsa, dsa, ecdsa, ed25519), encryptAES/decryptAES (AES-256-CBC as Sprig does it), and
 // getHostByName, which is "" as helm 4 answers it without --enable-dns.
 import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, scryptSync } from 'node:crypto'
 import { bcryptjs } from '../lazy.js'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { toInt64 } from './convert.js'
+import { dsaKey, privateKeyPem, rsaKey } from './certKeys.js'
 
 const S = 'string'
 
@@ -110,14 +111,16 @@ function decryptAES(password: string, crypt: string): string {
 
 function privateKey(type: string): string {
   switch (type) {
+    case '':
     case 'rsa':
-      return generateKeyPairSync('rsa', { modulusLength: 4096, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
+      return privateKeyPem(rsaKey(4096))
+    case 'dsa':
+      return privateKeyPem(dsaKey())
     case 'ecdsa':
       return generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
     case 'ed25519':
       return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
     default:
-      // dsa is in Sprig too; Node cannot write Go's DSA key form, so it is refused here by name.
       return `Unknown type ${type}`
   }
 }

@@ -12,6 +12,8 @@ import {
   int64,
   isTrue,
   kindOf,
+  GoStruct,
+  isGoFunc,
   typeName,
   typedSlice,
   variadic,
@@ -25,7 +27,15 @@ const M: GoType = 'map[string]interface {}'
 
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
-  throw new FuncError(`Cannot ${name} on type ${typeName(v)}`)
+  throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
+}
+
+/** Go's reflect.Kind name of a value, which Sprig's list functions print (`map`, not its type). */
+function reflectKind(v: GoValue): string {
+  if (v instanceof Map) return 'map'
+  if (v instanceof GoStruct) return v.typeName.startsWith('*') ? 'ptr' : 'struct'
+  if (isGoFunc(v)) return 'func'
+  return typeName(v)
 }
 
 function deepEqual(a: GoValue, b: GoValue): boolean {
@@ -226,7 +236,8 @@ export function dataFuncs(): [string, GoFunc][] {
     ['ternary', fn('ternary', [I, I, 'bool'], (t, f, c) => (c === true ? t : f))],
     ['typeOf', fn('typeOf', [I], (v) => typeName(v))],
     ['typeIs', fn('typeIs', [S, I], (t, v) => typeName(v) === t)],
-    ['typeIsLike', fn('typeIsLike', [S, I], (t, v) => typeName(v) === t || `*${typeName(v)}` === t)],
+    // Sprig compares the target with the type and with the type behind one more pointer ("*" + target).
+    ['typeIsLike', fn('typeIsLike', [S, I], (t, v) => typeName(v) === t || typeName(v) === `*${t as string}`)],
     ['kindOf', fn('kindOf', [I], (v) => goKind(v))],
     ['kindIs', fn('kindIs', [S, I], (t, v) => goKind(v) === t)],
     ['deepEqual', fn('deepEqual', [I, I], (a, b) => deepEqual(a, b))],

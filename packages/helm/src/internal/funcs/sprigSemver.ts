@@ -1,6 +1,7 @@
 // Sprig's semver and semverCompare (Masterminds/semver v3): versions read loosely (`v1.2` is
 // 1.2.0), constraints with `,` for and, `||` for or, `~`, `^`, wildcards and ranges.
 import satisfies from 'semver/functions/satisfies.js'
+import validRange from 'semver/ranges/valid.js'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoValue, goFunc } from '../template/values.js'
 
 const versionRe = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/
@@ -18,7 +19,7 @@ interface Version {
 
 function parseVersion(text: string): Version {
   const m = versionRe.exec(text)
-  if (m === null) throw new FuncError('Invalid Semantic Version')
+  if (m === null) throw new FuncError('invalid semantic version')
   return { major: BigInt(m[1] ?? '0'), minor: BigInt(m[2] ?? '0'), patch: BigInt(m[3] ?? '0'), prerelease: m[4] ?? '', metadata: m[5] ?? '', original: text }
 }
 
@@ -54,14 +55,27 @@ export function semverFuncs(): [string, GoFunc][] {
       const v = parseVersion((s as string).trim())
       // node-semver reads `a, b` as `a b` (and) and needs full versions in ranges it coerces itself.
       // Masterminds reads a partial version with a prerelease (`1.28-0`) as 1.28.0-0; node-semver refuses it.
-      const range = constraint
-        .split('||')
-        .map((part) => part.split(',').map((x) => x.trim()).join(' '))
-        .join(' || ')
-        .replace(partialPrerelease, (...m: string[]) => `${m[1] ?? ''}${m[2] ?? ''}.${m[3] ?? '0'}.${m[4] ?? '0'}${m[5] ?? ''}`)
+      const fix = (text: string): string => text.replace(partialPrerelease, (...m: string[]) => `${m[1] ?? ''}${m[2] ?? ''}.${m[3] ?? '0'}.${m[4] ?? '0'}${m[5] ?? ''}`)
+      const version = versionText(v)
       try {
-        return satisfies(versionText(v), range === '' ? '*' : range)
-      } catch {
+        return constraint.split('||').some((part) => {
+          const terms = part.split(',').map((x) => x.trim())
+          // node-semver has no `!=`: Masterminds' not-equal is "not in the range the version names",
+          // and false for a prerelease version when the constraint names no prerelease.
+          const notEqual = terms.filter((t) => t.startsWith('!='))
+          const rest = terms.filter((t) => !t.startsWith('!=')).join(' ')
+          for (const t of notEqual) {
+            const target = t.slice(2).trim()
+            if (v.prerelease !== '' && !target.includes('-')) return false
+            if (satisfies(version, fix(target))) return false
+          }
+          const range = fix(rest)
+          // satisfies answers false for a range it cannot read; Masterminds refuses the constraint.
+          if (validRange(range.trim() === '' ? '*' : range) === null) throw new FuncError(`improper constraint: ${constraint}`)
+          return notEqual.length > 0 && range.trim() === '' ? true : satisfies(version, range.trim() === '' ? '*' : range)
+        })
+      } catch (err) {
+        if (err instanceof FuncError) throw err
         throw new FuncError(`improper constraint: ${constraint}`)
       }
     })],

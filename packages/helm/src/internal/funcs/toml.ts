@@ -3,6 +3,7 @@
 // line before each top-level table and each array-of-tables entry, maps inside lists inline.
 import { formatFloat } from '@gitops-sdk/core/go'
 import { GoFloat32, GoInt, type GoMap, type GoValue } from '../template/values.js'
+import { type TimeValue, formatTime, localZoneName, rfc3339Nano, timeOf } from './goTime.js'
 
 class TomlError extends Error {}
 
@@ -17,7 +18,7 @@ function quoteString(s: string): string {
     else if (ch === '\n') out += '\\n'
     else if (ch === '\f') out += '\\f'
     else if (ch === '\r') out += '\\r'
-    else if (cp < 0x20 || cp === 0x7f) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    else if (cp < 0x20 || cp === 0x7f) out += `\\u${cp.toString(16).padStart(4, '0')}`
     else out += ch
   }
   return `${out}"`
@@ -42,6 +43,15 @@ function floatText(f: number): string {
   return /[.e]/.test(g) ? g : `${g}.0`
 }
 
+/** A time.Time as BurntSushi's encoder writes it: RFC 3339, or the local forms in their own locations. */
+function timeText(t: TimeValue): string {
+  const local = localZoneName(t.zone)
+  if (local === 'datetime-local') return formatTime(t, '2006-01-02T15:04:05.999999999')
+  if (local === 'date-local') return formatTime(t, '2006-01-02')
+  if (local === 'time-local') return formatTime(t, '15:04:05.999999999')
+  return rfc3339Nano(t)
+}
+
 function element(v: GoValue): string {
   if (typeof v === 'string') return quoteString(v)
   if (typeof v === 'boolean') return v ? 'true' : 'false'
@@ -53,6 +63,8 @@ function element(v: GoValue): string {
     return `[${v.map(element).join(', ')}]`
   }
   if (v instanceof Map) return inlineTable(v)
+  const t = timeOf(v)
+  if (t !== undefined) return timeText(t)
   throw new TomlError(`toml: cannot encode a value of type ${typeof v}`)
 }
 

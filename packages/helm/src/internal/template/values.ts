@@ -41,6 +41,7 @@ export type GoType =
   | '[]string'
   | 'map[string]interface {}'
   | 'reflect.Value'
+  | 'sprig.certificate'
 
 /** A Go function value as the executor calls it. */
 export interface GoFunc {

@@ -9,6 +9,8 @@ import type { ResourceType } from '../state/registry.js'
 import { namespaceType } from '../state/registry.js'
 import { labelSelectorMatcher } from '../rules/selectors.js'
 import { text } from '../state/objects.js'
+import type { MatchConditions } from './matchConditions.js'
+import { conditionsOf } from './matchConditions.js'
 
 const strings = (v: KubeValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 
@@ -30,6 +32,8 @@ export interface Webhook {
   /** Seconds, 1 to 30 (default 10). */
   readonly timeoutSeconds: number
   readonly reinvocationPolicy: 'Never' | 'IfNeeded'
+  /** CEL conditions that must all hold for the webhook to be called. */
+  readonly matchConditions: MatchConditions['conditions']
 }
 
 /** What a request is, as webhook rules see it. */
@@ -67,6 +71,7 @@ function webhooksOf(cluster: Cluster, mutating: boolean): Webhook[] {
         sideEffects: text(hook.sideEffects),
         timeoutSeconds: Math.min(30, Math.max(1, Math.trunc(timeout))),
         reinvocationPolicy: hook.reinvocationPolicy === 'IfNeeded' ? 'IfNeeded' : 'Never',
+        matchConditions: conditionsOf(hook),
       })
     }
   }

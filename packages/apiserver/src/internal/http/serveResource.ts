@@ -6,7 +6,7 @@ import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { deleteObject } from '../verbs/deleteObject.js'
 import { patchObject, patchTypeOf, unsupportedPatch } from '../verbs/patchObject.js'
 import { listObjects } from '../verbs/read.js'
-import { readScale, writeScale } from '../verbs/scale.js'
+import { readScale } from '../verbs/scale.js'
 import { startWatch } from '../verbs/watch.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import { createObject } from '../verbs/createObject.js'
@@ -18,6 +18,7 @@ import type { Negotiated } from './negotiate.js'
 import { reply } from './send.js'
 import { render, renderingFrom } from '../printers/table.js'
 import { admitDelete, admitWrite } from '../admission/admit.js'
+import { admitScale } from '../admission/admitScale.js'
 import { adminUser } from '../auth/identity.js'
 import type { UserInfo } from '../auth/rbac.js'
 import { reviewGroups } from '../state/registry.js'
@@ -144,7 +145,8 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        send({ code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange, type), request }) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type) })
+        send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }
       const decoded = decodeBody(exchange, type)
@@ -170,7 +172,8 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
         throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
       }
       if (r.subresource === 'scale') {
-        send({ code: 200, body: writeScale(cluster, type, { namespace: ns, name, body, patchType, request }) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body, patchType })
+        send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }
       if (r.subresource === 'finalize') throw resourceNotFound()

@@ -118,6 +118,13 @@ export interface RecordedRequest {
   readonly name: string | undefined
   /** `status`, `scale` or another subresource in the path. */
   readonly subresource: string | undefined
+  /** The `Accept` header; kubectl's typed clients ask for `application/vnd.kubernetes.protobuf` first. */
+  readonly accept?: string | undefined
+  /**
+   * The `Content-Type` of the answer (`application/json`, `application/vnd.kubernetes.protobuf`, or with
+   * `;stream=watch` for a protobuf watch), set once the answer is complete or its connection closed.
+   */
+  readonly answerContentType?: string | undefined
 }
 
 /**

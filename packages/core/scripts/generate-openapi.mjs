@@ -166,6 +166,13 @@ set('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps', 
     optionalOldSelf: { type: 'boolean' },
   }),
 })
+// Webhook matchConditions (1.30 GA): without them a webhook configuration's conditions would be
+// dropped as unknown fields and never evaluated.
+definitions['io.k8s.api.admissionregistration.v1.MatchCondition'] = object({ name: { type: 'string' }, expression: { type: 'string' } })
+definitions['io.k8s.api.admissionregistration.v1.MatchCondition'].required = ['name', 'expression']
+for (const hook of ['io.k8s.api.admissionregistration.v1.ValidatingWebhook', 'io.k8s.api.admissionregistration.v1.MutatingWebhook']) {
+  set(hook, 'matchConditions', namedList('io.k8s.api.admissionregistration.v1.MatchCondition', { patchStrategy: 'merge', patchMergeKey: 'name' }))
+}
 for (const container of ['io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.EphemeralContainer']) {
   set(container, 'restartPolicy', { type: 'string' })
   set(container, 'resizePolicy', { type: 'array', listType: 'atomic', items: object({ resourceName: { type: 'string' }, restartPolicy: { type: 'string' } }) })

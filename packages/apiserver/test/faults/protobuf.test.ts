@@ -5,8 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
 import { raw } from '../helpers/kube.js'
-import { envelope, Message } from '../helpers/protobuf.js'
+import { envelope, field, fieldsOf, Message, unwrap } from '../helpers/protobuf.js'
 import { assertNoPollution, plantedProperty } from '../../../../testing/pollution.js'
+import { request as httpsRequest } from 'node:https'
 
 let server: ApiServer
 beforeAll(async () => {
@@ -134,5 +135,121 @@ describe('protobuf for custom resources', () => {
     expect(answer.json().message).toBe(
       'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
     )
+  })
+})
+
+describe('protobuf bodies at the edges of the wire format', () => {
+  it('unknown field numbers are skipped, as Go unmarshallers skip them, and the object is stored without them', async () => {
+    const body = new Message()
+      .put(1, new Message().put(1, 'extra-fields').put(99, 'ignored'))
+      .put(2, new Message().put(1, 'a').put(2, 'b'))
+      .put(77, 'unknown')
+      .int(78, 5)
+    const answer = await post(envelope('v1', 'ConfigMap', body))
+    expect(answer.status).toBe(201)
+    expect(answer.json()).toMatchObject({ metadata: { name: 'extra-fields' }, data: { a: 'b' } })
+    expect(Object.keys(answer.json()).sort()).toEqual(['apiVersion', 'data', 'kind', 'metadata'])
+  })
+
+  it('a length beyond the body, or beyond any buffer, is an unexpected EOF and stores nothing', async () => {
+    // metadata (field 1, wire type 2) claims 100 bytes and carries 3.
+    const short = Uint8Array.from([0x0a, 100, 0x0a, 1, 0x78])
+    let answer = await post(envelope('v1', 'ConfigMap', short))
+    expect(answer.status).toBe(400)
+    expect(answer.json().message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: unexpected EOF')
+    // A length varint of 2^63: no allocation, no wrap-around.
+    const huge = Uint8Array.from([0x0a, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x0a])
+    answer = await post(envelope('v1', 'ConfigMap', huge))
+    expect(answer.status).toBe(400)
+    expect(answer.json().message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: unexpected EOF')
+    // A varint that never ends within ten bytes overflows.
+    const endless = Uint8Array.from([0x08, ...new Array<number>(11).fill(0xff), 0x01])
+    answer = await post(envelope('v1', 'ConfigMap', endless))
+    expect(answer.status).toBe(400)
+    expect(answer.json().message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: proto: integer overflow')
+    expect((await raw(server, { method: 'GET', path: base })).json().items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'extra-fields' }) }), expect.anything()])
+  })
+
+  it('a wrong envelope (JSON magic, a bare message, a YAML body in protobuf clothing) is unrecognized', async () => {
+    for (const body of [Buffer.from('k8s{"kind":"ConfigMap"}'), configMap('bare'), Buffer.from('k8s\0')]) {
+      const answer = await post(body)
+      expect(answer.status).toBe(400)
+      expect(answer.json().message).toMatch(/^the object provided is unrecognized \(must be of type ConfigMap\): /)
+    }
+    await nothingStored('bare')
+  })
+
+  it('a body over the 3 MiB limit is a 413 before it is decoded', async () => {
+    const big = Buffer.concat([Buffer.from(envelope('v1', 'ConfigMap', configMap('big'))), Buffer.alloc(3 * 1024 * 1024)])
+    const answer = await post(big)
+    expect(answer.status).toBe(413)
+    expect(answer.json()).toMatchObject({ reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' })
+    await nothingStored('big')
+  })
+})
+
+describe('answers in protobuf', () => {
+  const accept = (value: string): { headers: Record<string, string> } => ({ headers: { accept: value } })
+
+  it('are sent for built-in kinds when the Accept header prefers protobuf, errors included', async () => {
+    const got = await raw(server, { method: 'GET', path: `${base}/extra-fields`, ...accept(`${PROTOBUF}, */*`) })
+    expect(got.headers['content-type']).toBe(PROTOBUF)
+    const cm = unwrap(got.bytes)
+    expect([cm.apiVersion, cm.kind, field(cm.raw, 1, 1), field(cm.raw, 2, 1), field(cm.raw, 2, 2)]).toEqual(['v1', 'ConfigMap', 'extra-fields', 'a', 'b'])
+    const missing = await raw(server, { method: 'GET', path: `${base}/nothing`, ...accept(`${PROTOBUF},application/json`) })
+    expect(missing.status).toBe(404)
+    expect(missing.headers['content-type']).toBe(PROTOBUF)
+    // meta.v1.Status: status 2, message 3, reason 4, details 5 {name 1, kind 3}, code 6.
+    const status = unwrap(missing.bytes)
+    expect([status.apiVersion, status.kind]).toEqual(['v1', 'Status'])
+    expect([2, 3, 4, 6].map((n) => field(status.raw, n))).toEqual(['Failure', 'configmaps "nothing" not found', 'NotFound', 404])
+    expect([field(status.raw, 5, 1), field(status.raw, 5, 3)]).toEqual(['nothing', 'configmaps'])
+    // JSON first, or a Table, stays JSON.
+    expect((await raw(server, { method: 'GET', path: base, ...accept(`application/json, ${PROTOBUF}`) })).headers['content-type']).toBe('application/json')
+    const table = await raw(server, { method: 'GET', path: base, ...accept(`${PROTOBUF};as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1;g=meta.k8s.io`) })
+    expect(table.json().kind).toBe('Table')
+  })
+
+  it('are refused with 406 only when the client accepts nothing the server can send', async () => {
+    const widgets = '/apis/example.com/v1/namespaces/default/widgets'
+    // A custom resource is never protobuf: with */* it is JSON, with protobuf alone it is a 406.
+    expect((await raw(server, { method: 'GET', path: widgets, ...accept(`${PROTOBUF}, */*`) })).headers['content-type']).toBe('application/json')
+    const refused = await raw(server, { method: 'GET', path: widgets, ...accept(PROTOBUF) })
+    expect(refused.status).toBe(406)
+    expect(refused.headers['content-type']).toBe('application/json')
+    expect(refused.json()).toMatchObject({ reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf' })
+    const text = await raw(server, { method: 'GET', path: base, ...accept('text/html') })
+    expect(text.status).toBe(406)
+    // A watch needs a streaming serializer: YAML has none.
+    const yamlWatch = await raw(server, { method: 'GET', path: `${base}?watch=true`, ...accept('application/yaml') })
+    expect(yamlWatch.status).toBe(406)
+    expect(yamlWatch.json().message).toBe('only the following media types are accepted: application/json;stream=watch, application/vnd.kubernetes.protobuf;stream=watch')
+  })
+
+  it('stream watch events as length-prefixed WatchEvent frames whose objects are envelopes', async () => {
+    const url = new URL(`${base}?watch=true&fieldSelector=metadata.name%3Dextra-fields`, server.url)
+    const { headers, frame } = await new Promise<{ headers: Record<string, unknown>; frame: Buffer }>((resolve, reject) => {
+      const req = httpsRequest(url, { headers: { authorization: `Bearer ${server.token ?? ''}`, accept: `${PROTOBUF}, */*` }, ca: server.caCertPem, agent: false }, (res) => {
+        let got = Buffer.alloc(0)
+        res.on('data', (c: Buffer) => {
+          got = Buffer.concat([got, c])
+          // The first frame is complete once its 4-byte length and that many bytes arrived.
+          if (got.length >= 4 && got.length >= 4 + got.readUInt32BE(0)) {
+            resolve({ headers: res.headers, frame: got.subarray(0, 4 + got.readUInt32BE(0)) })
+            req.destroy()
+          }
+        })
+      })
+      req.on('error', (err) => (req.destroyed ? undefined : reject(err)))
+      req.end()
+    })
+    expect(headers['content-type']).toBe(`${PROTOBUF};stream=watch`)
+    // meta.v1.WatchEvent {type 1, object 2: RawExtension {raw 1}}, written without an envelope.
+    const event = frame.subarray(4)
+    expect([...fieldsOf(event).keys()]).toEqual([1, 2])
+    expect(field(event, 1)).toBe('ADDED')
+    const object = fieldsOf(fieldsOf(event).get(2)?.[0] as Uint8Array).get(1)?.[0] as Uint8Array
+    const cm = unwrap(object)
+    expect([cm.apiVersion, cm.kind, field(cm.raw, 1, 1)]).toEqual(['v1', 'ConfigMap', 'extra-fields'])
   })
 })

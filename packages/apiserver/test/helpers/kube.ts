@@ -88,6 +88,8 @@ export interface RawResponse {
   readonly status: number
   readonly headers: Record<string, string | string[] | undefined>
   readonly text: string
+  /** The body's bytes (a protobuf answer is not text). */
+  readonly bytes: Buffer
   json(): Record<string, unknown>
 }
 
@@ -107,8 +109,9 @@ export function raw(
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> })
+        const bytes = Buffer.concat(chunks)
+        const text = bytes.toString('utf8')
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json: () => JSON.parse(text) as Record<string, unknown> })
       })
     })
     req.on('error', reject)

@@ -8,6 +8,8 @@
 //   /badjson   answers text that is no JSON
 //   /wronguid  answers with another uid
 //   /slow      never answers (until close)
+//   /scale-cap denies a Scale of more than 5 replicas (403)
+//   /scale-min raises a Scale of fewer than 2 replicas to 2 with a JSONPatch
 // Every review received is kept in `reviews`, with its path.
 import { createServer } from 'node:https'
 import type { Server, ServerResponse } from 'node:http'
@@ -62,6 +64,16 @@ function answer(path: string, request: ReceivedReview['request']): unknown {
       })
     case '/rename':
       return review({ allowed: true, patchType: 'JSONPatch', patch: patch([{ op: 'replace', path: '/metadata/name', value: 'renamed' }]) })
+    case '/scale-cap': {
+      const replicas = (request.object as { spec?: { replicas?: number } } | null)?.spec?.replicas ?? 0
+      if (replicas > 5) return review({ allowed: false, status: { code: 403, reason: 'Forbidden', message: 'at most 5 replicas' } })
+      return review({ allowed: true })
+    }
+    case '/scale-min': {
+      const replicas = (request.object as { spec?: { replicas?: number } } | null)?.spec?.replicas ?? 0
+      if (replicas >= 2) return review({ allowed: true })
+      return review({ allowed: true, patchType: 'JSONPatch', patch: patch([{ op: 'replace', path: '/spec/replicas', value: 2 }]) })
+    }
     case '/wronguid':
       return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'not-the-request-uid', allowed: true } }
     default:

@@ -10,13 +10,15 @@
 import { randomUUID } from 'node:crypto'
 import { deepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import type { UserInfo } from '../auth/rbac.js'
+import type { Attributes, UserInfo } from '../auth/rbac.js'
+import { rbacAllows } from '../auth/rbac.js'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { jsonPatch, PatchError } from '../verbs/patch.js'
 import type { WriteAnswer, WriteRequest } from '../verbs/writes.js'
 import { groupResource } from '../verbs/writes.js'
-import { badRequest, conflict, OPTIMISTIC_LOCK, StatusError } from '../../status.js'
+import { badRequest, conflict, forbidden, OPTIMISTIC_LOCK, StatusError } from '../../status.js'
+import { evaluateMatchConditions } from './matchConditions.js'
 import type { WebhookNetwork } from './callWebhook.js'
 import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
@@ -26,6 +28,8 @@ import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
 export interface AdmissionContext {
   readonly cluster: Cluster
   readonly network: WebhookNetwork
+  /** How `authorizer` checks in matchConditions are answered; AlwaysAllow when unset. */
+  readonly authorization?: 'AlwaysAllow' | 'RBAC' | undefined
 }
 
 /** One request that webhooks may see. */
@@ -35,6 +39,8 @@ export interface AdmissionRequest {
   readonly namespace: string
   readonly user: UserInfo
   readonly request: WriteRequest
+  /** The kind webhooks are told of when it is not the resource's own (autoscaling/v1 Scale for `scale`). */
+  readonly kind?: { readonly group: string; readonly version: string; readonly kind: string } | undefined
 }
 
 /** Ends the first pass at the admission point: its object is what webhooks are asked about. */
@@ -69,7 +75,8 @@ function callFailure(webhook: Webhook, why: string): StatusError {
   return new StatusError({ code: 500, reason: 'InternalError', message: `Internal error occurred: ${message}`, details: { causes: [{ reason: '', message }] } })
 }
 
-interface Call {
+/** One call of a webhook: the operation, the object's name, the new and the old object. */
+export interface Call {
   readonly operation: Operation
   readonly name: string
   readonly object: KubeObject | undefined
@@ -78,7 +85,7 @@ interface Call {
 
 function review(admission: AdmissionRequest, call: Call): KubeMap & { request: { uid: string } } {
   const { type, subresource, namespace, user, request } = admission
-  const kind = { group: type.group, version: type.version, kind: type.kind }
+  const kind = admission.kind ?? { group: type.group, version: type.version, kind: type.kind }
   const resource = { group: type.group, version: type.version, resource: type.plural }
   const options: KubeMap = { apiVersion: 'meta.k8s.io/v1', kind: call.operation === 'CREATE' ? 'CreateOptions' : call.operation === 'DELETE' ? 'DeleteOptions' : 'UpdateOptions' }
   if (request.dryRun) options.dryRun = ['All']
@@ -107,8 +114,30 @@ function review(admission: AdmissionRequest, call: Call): KubeMap & { request: {
   return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: body as KubeMap & { uid: string } }
 }
 
+/**
+ * Whether the webhook's matchConditions let it be called for this request; throws kube-apiserver's
+ * 403 when a condition errs under `failurePolicy: Fail`.
+ */
+export function conditionsAllow(context: AdmissionContext, target: { webhook: Webhook; admission: AdmissionRequest; call: Call }): boolean {
+  const { webhook, admission, call } = target
+  if (webhook.matchConditions.length === 0) return true
+  const { user } = admission
+  const authorize = (attributes: Attributes): boolean => context.authorization !== 'RBAC' || rbacAllows(context.cluster, user, attributes)
+  const outcome = evaluateMatchConditions(
+    { conditions: webhook.matchConditions, failurePolicy: webhook.failurePolicy },
+    {
+      object: call.object === undefined ? null : (call.object as unknown as KubeMap),
+      oldObject: call.oldObject === undefined ? null : (call.oldObject as unknown as KubeMap),
+      request: review(admission, call).request,
+      authorize,
+    },
+  )
+  if ('error' in outcome) throw forbidden(groupResource(admission.type), call.name, { why: outcome.error })
+  return outcome.matches
+}
+
 /** Calls one webhook; undefined when its failure is ignored (`failurePolicy: Ignore`). */
-async function invoke(context: AdmissionContext, target: { webhook: Webhook; admission: AdmissionRequest; call: Call }): Promise<KubeMap | undefined> {
+export async function invoke(context: AdmissionContext, target: { webhook: Webhook; admission: AdmissionRequest; call: Call }): Promise<KubeMap | undefined> {
   const { webhook, admission, call } = target
   if (admission.request.dryRun && webhook.sideEffects !== 'None' && webhook.sideEffects !== 'NoneOnDryRun') {
     throw badRequest(`admission webhook "${webhook.name}" does not support dry run`)
@@ -130,7 +159,7 @@ async function invoke(context: AdmissionContext, target: { webhook: Webhook; adm
 }
 
 /** The JSON patch a mutating webhook answered, decoded; 500 when it is not one. */
-function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefined {
+export function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefined {
   if (typeof response.patch !== 'string' || response.patch === '') return undefined
   try {
     const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as KubeValue
@@ -141,7 +170,8 @@ function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefined {
   }
 }
 
-function applyPatches(object: KubeObject, patches: readonly KubeValue[]): void {
+/** Applies JSON patches to `object` in place; a patch that does not apply is a 500. */
+export function applyPatches(object: KubeObject, patches: readonly KubeValue[]): void {
   for (const ops of patches) {
     try {
       replaceContents(object, jsonPatch(structuredClone(object) as unknown as KubeValue, ops))
@@ -199,8 +229,10 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
     const calledAt = new Map<Webhook, number>()
     const mutate = async (webhook: Webhook): Promise<void> => {
       if (!selectorsMatch(cluster, webhook, attributes(current))) return
+      const call: Call = { operation, name: base.name, object: current, oldObject: old }
+      if (!conditionsAllow(context, { webhook, admission, call })) return
       calledAt.set(webhook, patches.length)
-      const response = await invoke(context, { webhook, admission, call: { operation, name: base.name, object: current, oldObject: old } })
+      const response = await invoke(context, { webhook, admission, call })
       const ops = response === undefined ? undefined : patchOf(webhook, response)
       if (ops === undefined) return
       const next = structuredClone(current)
@@ -230,7 +262,9 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
     const validated = final ?? current
     for (const webhook of validating) {
       if (!selectorsMatch(cluster, webhook, attributes(validated))) continue
-      await invoke(context, { webhook, admission, call: { operation, name: base.name, object: validated, oldObject: old } })
+      const call: Call = { operation, name: base.name, object: validated, oldObject: old }
+      if (!conditionsAllow(context, { webhook, admission, call })) continue
+      await invoke(context, { webhook, admission, call })
     }
     try {
       return run({ ...admission.request, admission: { mutate: replay } })
@@ -250,7 +284,9 @@ export async function admitDelete(context: AdmissionContext, admission: Admissio
   for (const mutating of [true, false]) {
     for (const webhook of candidateWebhooks(cluster, mutating, base)) {
       if (!selectorsMatch(cluster, webhook, { ...base, object: undefined, oldObject: live })) continue
-      await invoke(context, { webhook, admission, call: { operation: 'DELETE', name: live.metadata.name, object: undefined, oldObject: live } })
+      const call: Call = { operation: 'DELETE', name: live.metadata.name, object: undefined, oldObject: live }
+      if (!conditionsAllow(context, { webhook, admission, call })) continue
+      await invoke(context, { webhook, admission, call })
     }
   }
 }

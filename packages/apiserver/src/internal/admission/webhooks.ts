@@ -7,8 +7,10 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { namespaceType } from '../state/registry.js'
-import { labelMatcher } from '../rules/selectors.js'
+import { labelSelectorMatcher } from '../rules/selectors.js'
 import { text } from '../state/objects.js'
+import type { MatchConditions } from './matchConditions.js'
+import { conditionsOf } from './matchConditions.js'
 
 const strings = (v: KubeValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 
@@ -30,6 +32,8 @@ export interface Webhook {
   /** Seconds, 1 to 30 (default 10). */
   readonly timeoutSeconds: number
   readonly reinvocationPolicy: 'Never' | 'IfNeeded'
+  /** CEL conditions that must all hold for the webhook to be called. */
+  readonly matchConditions: MatchConditions['conditions']
 }
 
 /** What a request is, as webhook rules see it. */
@@ -67,6 +71,7 @@ function webhooksOf(cluster: Cluster, mutating: boolean): Webhook[] {
         sideEffects: text(hook.sideEffects),
         timeoutSeconds: Math.min(30, Math.max(1, Math.trunc(timeout))),
         reinvocationPolicy: hook.reinvocationPolicy === 'IfNeeded' ? 'IfNeeded' : 'Never',
+        matchConditions: conditionsOf(hook),
       })
     }
   }
@@ -109,31 +114,8 @@ function ruleMatches(rule: KubeMap, attributes: AdmissionAttributes, matchPolicy
   return true
 }
 
-/** A LabelSelector as a matcher; the empty selector matches everything. A malformed one matches nothing. */
-function selectorMatcher(selector: KubeMap): (labels: KubeValue | undefined) => boolean {
-  const parts: string[] = []
-  if (isKubeMap(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) parts.push(`${k}=${text(v)}`)
-  if (Array.isArray(selector.matchExpressions)) {
-    for (const e of selector.matchExpressions.filter(isKubeMap)) {
-      const values = strings(e.values).join(',')
-      const key = text(e.key)
-      if (e.operator === 'In') parts.push(`${key} in (${values})`)
-      else if (e.operator === 'NotIn') parts.push(`${key} notin (${values})`)
-      else if (e.operator === 'Exists') parts.push(key)
-      else if (e.operator === 'DoesNotExist') parts.push(`!${key}`)
-      else return () => false
-    }
-  }
-  try {
-    const matcher = labelMatcher(parts.join(','))
-    return (labels) => matcher({ metadata: { name: '', labels: isKubeMap(labels) ? labels : {} } } as unknown as KubeObject)
-  } catch {
-    return () => false
-  }
-}
-
 function namespaceMatches(cluster: Cluster, webhook: Webhook, attributes: AdmissionAttributes): boolean {
-  const matches = selectorMatcher(webhook.namespaceSelector)
+  const matches = labelSelectorMatcher(webhook.namespaceSelector)
   // A Namespace is matched on its own labels; other cluster-scoped objects always match.
   if (attributes.type === namespaceType) return matches((attributes.object ?? attributes.oldObject)?.metadata.labels)
   if (!attributes.type.namespaced) return true
@@ -143,7 +125,7 @@ function namespaceMatches(cluster: Cluster, webhook: Webhook, attributes: Admiss
 
 function objectMatches(webhook: Webhook, attributes: AdmissionAttributes): boolean {
   if (Object.keys(webhook.objectSelector).length === 0) return true
-  const matches = selectorMatcher(webhook.objectSelector)
+  const matches = labelSelectorMatcher(webhook.objectSelector)
   // An absent object (the old one of a create, the new one of a delete) matches nothing.
   const { object, oldObject } = attributes
   return (object !== undefined && matches(object.metadata.labels)) || (oldObject !== undefined && matches(oldObject.metadata.labels))

@@ -7,7 +7,7 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
-import { labelMatcher } from '../rules/selectors.js'
+import { labelSelectorMatcher, labelSelectorString } from '../rules/selectors.js'
 
 /** Who makes a request. */
 export interface UserInfo {
@@ -65,31 +65,15 @@ function clusterRoleRules(cluster: Cluster, name: string): KubeMap[] {
   const aggregation = (role as unknown as KubeMap).aggregationRule
   if (!isKubeMap(aggregation)) return rules
   const selectors = Array.isArray(aggregation.clusterRoleSelectors) ? aggregation.clusterRoleSelectors.filter(isKubeMap) : []
+  // The aggregation controller stops at a selector it cannot convert: the role keeps its own rules.
+  if (selectors.some((sel) => labelSelectorString(sel) === undefined)) return rules
   for (const other of objects(cluster, 'clusterroles')) {
     if (other.metadata.name === name) continue
-    if (!selectors.some((sel) => selectorMatches(sel, other))) continue
+    if (!selectors.some((sel) => labelSelectorMatcher(sel)(other.metadata.labels))) continue
     const more = (other as unknown as KubeMap).rules
     if (Array.isArray(more)) rules.push(...more.filter(isKubeMap))
   }
   return rules
-}
-
-function selectorMatches(selector: KubeMap, object: KubeObject): boolean {
-  const parts: string[] = []
-  if (isKubeMap(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) parts.push(`${k}=${text(v)}`)
-  if (Array.isArray(selector.matchExpressions)) {
-    for (const e of selector.matchExpressions.filter(isKubeMap)) {
-      const values = strings(e.values).join(',')
-      const key = text(e.key)
-      parts.push(e.operator === 'In' ? `${key} in (${values})` : e.operator === 'NotIn' ? `${key} notin (${values})` : e.operator === 'Exists' ? key : `!${key}`)
-    }
-  }
-  if (parts.length === 0) return false
-  try {
-    return labelMatcher(parts.join(','))(object)
-  } catch {
-    return false
-  }
 }
 
 function roleRules(cluster: Cluster, roleRef: KubeValue | undefined, namespace: string): KubeMap[] {

@@ -66,7 +66,7 @@ export async function applyFault(
   const { request, response, route } = exchange
   const answer = (error: StatusError): FaultOutcome => {
     request.resume()
-    sendError(response, error)
+    sendError(response, error, request.headers.accept)
     return 'answered'
   }
   switch (fault.mode) {

@@ -6,10 +6,11 @@ import { applyFault, faultStatus } from './faults.js'
 import { managerFromUserAgent } from './requestOptions.js'
 import type { Route } from './route.js'
 import { route } from './route.js'
-import { acceptsJson, send, sendError } from './send.js'
+import { negotiateResource } from './negotiate.js'
+import { acceptsJson, answerContentType, sendError } from './send.js'
 import { serveDiscovery, serveOpenApi } from './serveDocuments.js'
 import { serveResource } from './serveResource.js'
-import { forbidden, internalError, resourceNotFound, statusBody, StatusError } from '../../status.js'
+import { forbidden, internalError, resourceNotFound, StatusError } from '../../status.js'
 import { adminUser, bearerToken, impersonate } from '../auth/identity.js'
 import type { Attributes, UserInfo } from '../auth/rbac.js'
 import { forbiddenReason, rbacAllows } from '../auth/rbac.js'
@@ -93,7 +94,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       const known = token === undefined ? undefined : (context.identities.get(token) ?? (context.tokens.has(token) ? adminUser : undefined))
       if (known === undefined) {
         request.resume()
-        send(response, { code: 401, body: statusBody({ code: 401, reason: 'Unauthorized', message: 'Unauthorized' }) })
+        sendError(response, new StatusError({ code: 401, reason: 'Unauthorized', message: 'Unauthorized' }), request.headers.accept)
         return
       }
       user = known
@@ -112,8 +113,13 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     } catch (err) {
       impersonationError = err
     }
-    const entry = { ...record(url, request, route_), user: user.name }
+    const entry: { -readonly [K in keyof LoggedRequest]: LoggedRequest[K] } = { ...record(url, request, route_), user: user.name, accept: request.headers.accept }
     context.log.push(entry)
+    const noteAnswer = (): void => {
+      const answered = answerContentType(response)
+      if (answered !== undefined) entry.answerContentType = answered
+    }
+    response.once('finish', noteAnswer).once('close', noteAnswer)
     let cutAfterEvents: number | undefined
     const fault = context.faults.take(entry)
     if (fault !== undefined) {
@@ -133,7 +139,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
         continue
       }
       request.resume()
-      sendError(response, faultStatus(action.status, route_, action))
+      sendError(response, faultStatus(action.status, route_, action), request.headers.accept)
       return
     }
     if (impersonationError !== undefined) {
@@ -147,9 +153,16 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       serveOpenApi(context, route_, { method, accept: request.headers.accept, response })
       return
     }
-    if (!acceptsJson(request.headers.accept)) {
+    // Resource answers are negotiated before the body is read, as kube-apiserver's handlers do.
+    let output: ReturnType<typeof negotiateResource> = { media: 'json' }
+    try {
+      if (route_.kind === 'resource') output = negotiateResource(request.headers.accept, { custom: route_.type.crd !== undefined, watch: route_.verb === 'watch' })
+      else if (!acceptsJson(request.headers.accept)) {
+        throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml' })
+      }
+    } catch (err) {
       request.resume()
-      throw new StatusError({ code: 406, reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml' })
+      throw err
     }
     const body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(request)
     if (method === 'GET') request.resume()
@@ -157,9 +170,11 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       serveDiscovery(context, route_, { response, accept: request.headers.accept })
       return
     }
-    await serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents, user })
+    await serveResource(context, { route: route_, url, request, response, body: body.toString('utf8'), raw: body, cutAfterEvents, user, output })
   } catch (err) {
-    if (err instanceof StatusError) sendError(response, err)
-    else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`))
+    // A 406 is written as plain JSON (WriteRawJSON), whatever the Accept header says.
+    const accept = err instanceof StatusError && err.code === 406 ? undefined : request.headers.accept
+    if (err instanceof StatusError) sendError(response, err, accept)
+    else sendError(response, internalError(`Internal error occurred: ${err instanceof Error ? err.message : String(err)}`), accept)
   }
 }

@@ -4,7 +4,7 @@ import type { HandlerContext } from './handlerContext.js'
 import { aggregatedDiscovery, aggregatedVersionOf, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
 import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
 import type { Route } from './route.js'
-import { acceptsJson, send } from './send.js'
+import { acceptsJson, send, writeHead } from './send.js'
 import { resourceNotFound, StatusError } from '../../status.js'
 
 /**
@@ -32,7 +32,7 @@ export function serveOpenApi(
     if (text === undefined) throw resourceNotFound()
     body = text
   }
-  response.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) })
+  writeHead(response, 200, { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) })
   response.end(body)
 }
 
@@ -48,7 +48,7 @@ export function serveDiscovery(context: HandlerContext, route_: Extract<Route, {
   }
   switch (route_.document) {
     case 'health':
-      response.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
+      writeHead(response, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
       response.end('ok')
       return
     case 'version':

@@ -6,7 +6,7 @@ import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { deleteObject } from '../verbs/deleteObject.js'
 import { patchObject, patchTypeOf, unsupportedPatch } from '../verbs/patchObject.js'
 import { listObjects } from '../verbs/read.js'
-import { readScale, writeScale } from '../verbs/scale.js'
+import { readScale } from '../verbs/scale.js'
 import { startWatch } from '../verbs/watch.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import { createObject } from '../verbs/createObject.js'
@@ -14,9 +14,11 @@ import { decode, dropUnknownFields, groupResource, nameRule, namespaceRule, repl
 import type { HandlerContext } from './handlerContext.js'
 import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
 import type { ResourceRoute } from './route.js'
-import { send } from './send.js'
-import { render, renderingOf } from '../printers/table.js'
+import type { Negotiated } from './negotiate.js'
+import { reply } from './send.js'
+import { render, renderingFrom } from '../printers/table.js'
 import { admitDelete, admitWrite } from '../admission/admit.js'
+import { admitScale } from '../admission/admitScale.js'
 import { adminUser } from '../auth/identity.js'
 import type { UserInfo } from '../auth/rbac.js'
 import { reviewGroups } from '../state/registry.js'
@@ -36,6 +38,8 @@ export interface Exchange {
   readonly raw: Uint8Array
   /** Who makes the request (after impersonation). */
   readonly user: UserInfo
+  /** The negotiated output: its media type and meta.k8s.io transform. */
+  readonly output: Negotiated
   /** Set by a `cutWatch` fault. */
   readonly cutAfterEvents?: number | undefined
 }
@@ -59,18 +63,19 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
   const { type } = r
   const gr = groupResource(type)
   const ns = r.namespace ?? ''
+  const send = (answer: Parameters<typeof reply>[2]): void => reply(response, exchange.output.media, answer)
   switch (r.verb) {
     case 'get': {
       if (r.subresource === 'scale') {
-        send(response, { code: 200, body: readScale(cluster, type, { namespace: ns, name: r.name ?? '' }) })
+        send({ code: 200, body: readScale(cluster, type, { namespace: ns, name: r.name ?? '' }) })
         return
       }
       const object = cluster.store.get(type, ns, r.name ?? '')
       if (object === undefined) throw notFound(gr, r.name ?? '')
-      const rendering = renderingOf(exchange.request.headers.accept)
+      const rendering = renderingFrom(exchange.output.convert)
       const listMeta = { resourceVersion: object.metadata.resourceVersion ?? '' }
       const body = rendering === undefined ? object : render(type, { objects: [object], listMeta, single: true }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() })
-      send(response, { code: 200, body })
+      send({ code: 200, body })
       return
     }
     case 'list': {
@@ -82,14 +87,14 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
           continueToken: url.searchParams.get('continue') ?? undefined,
           resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
         })
-      const rendering = renderingOf(exchange.request.headers.accept)
+      const rendering = renderingFrom(exchange.output.convert)
       if (rendering === undefined) {
-        send(response, { code: 200, body: list })
+        send({ code: 200, body: list })
         return
       }
       // Items of built-in lists carry no apiVersion and kind; rows do not need them.
       const objects = (list.items as unknown as KubeObject[])
-      send(response, { code: 200, body: render(type, { objects, listMeta: list.metadata as KubeMap, single: false }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() }) })
+      send({ code: 200, body: render(type, { objects, listMeta: list.metadata as KubeMap, single: false }, { rendering, includeObject: url.searchParams.get('includeObject'), now: cluster.now() }) })
       return
     }
     case 'watch': {
@@ -105,27 +110,27 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       // Selectors are compiled before the stream starts, so a bad one is a plain 400.
       listObjects(cluster, type, { ...query, limit: 1, resourceVersion: undefined })
       // As kube-apiserver does for `as=Table`, each event's object is a Table of one row (columns included).
-      const rendering = renderingOf(exchange.request.headers.accept)
+      const rendering = renderingFrom(exchange.output.convert)
       const includeObject = url.searchParams.get('includeObject')
       const renderEvent =
         rendering === undefined
           ? undefined
           : (object: KubeObject): KubeMap =>
               render(type, { objects: [object], listMeta: { resourceVersion: object.metadata.resourceVersion ?? '' }, single: false }, { rendering, includeObject, now: cluster.now() })
-      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents, render: renderEvent })
+      const handle = startWatch(cluster, type, { query, response, cutAfterEvents: exchange.cutAfterEvents, render: renderEvent, media: exchange.output.media })
       context.watches.add(handle)
       response.on('close', () => context.watches.delete(handle))
       return
     }
     case 'create': {
       if (r.subresource === 'token') {
-        send(response, { code: 201, body: requestToken(context, { namespace: ns, name: r.name ?? '', body: decodeBody(exchange, tokenRequestType) }) })
+        send({ code: 201, body: requestToken(context, { namespace: ns, name: r.name ?? '', body: decodeBody(exchange, tokenRequestType) }) })
         return
       }
       if (reviewGroups.has(type.group)) {
         const lookupToken = (token: string): UserInfo | undefined => context.identities.get(token) ?? (context.tokens?.has(token) === true ? adminUser : undefined)
         const review = answerReview({ cluster, authorization: context.authorization, user: exchange.user, lookupToken }, type, { body: decodeBody(exchange, type), namespace: ns })
-        send(response, { code: 201, body: review })
+        send({ code: 201, body: review })
         return
       }
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
@@ -133,14 +138,15 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const answer = await admitWrite(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, (req) =>
         createObject(cluster, type, { namespace: ns, body: structuredClone(decoded), request: req }),
       )
-      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
     case 'update': {
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body: decodeBody(exchange, type), request }) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type) })
+        send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }
       const decoded = decodeBody(exchange, type)
@@ -154,7 +160,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
         if (subresource === undefined) dropUnknownFields(type, object, req)
         return replaceObject(cluster, type, { live, incoming: object, request: req, options: { subresource, requireResourceVersion: true } })
       })
-      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
     case 'patch': {
@@ -166,7 +172,8 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
         throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
       }
       if (r.subresource === 'scale') {
-        send(response, { code: 200, body: writeScale(cluster, type, { namespace: ns, name, body, patchType, request }) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body, patchType })
+        send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }
       if (r.subresource === 'finalize') throw resourceNotFound()
@@ -175,7 +182,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) =>
         patchObject(cluster, type, { patchType, body, namespace: ns, name, subresource, force, request: req }),
       )
-      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
     case 'delete': {
@@ -186,7 +193,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request: WriteRequest = { manager: managerFromUserAgent(exchange.request.headers['user-agent']), dryRun: dryRun.length > 0, fieldValidation: 'Ignore', warnings: [] }
       await admitDelete(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, cluster.store.get(type, ns, r.name ?? ''))
       const answer = deleteObject(cluster, type, { namespace: ns, name: r.name ?? '', options, request })
-      send(response, { code: answer.code, body: answer.body, headers: warningHeaders(request) })
+      send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }
     case 'deletecollection': {
@@ -203,7 +210,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
         const answer = deleteObject(cluster, type, { namespace: meta.namespace ?? '', name: meta.name, options, request })
         if (isKubeMap(answer.body) && answer.body.kind !== 'Status') items.push(answer.body)
       }
-      send(response, { code: 200, body: { ...list, items } })
+      send({ code: 200, body: { ...list, items } })
       return
     }
   }

@@ -14,20 +14,12 @@ import { evaluate, parseJsonPath } from './jsonPath.js'
 /** The metadata-only or table form a request asked for, from its Accept header. */
 export type Rendering = { readonly as: 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList'; readonly version: 'v1' | 'v1beta1' }
 
-/** The first media range of `accept` asking for a meta.k8s.io rendering kube-apiserver serves. */
-export function renderingOf(accept: string | undefined): Rendering | undefined {
-  if (accept === undefined) return undefined
-  for (const part of accept.split(',')) {
-    const [media = '', ...params] = part.split(';').map((s) => s.trim())
-    if (media.toLowerCase() !== 'application/json') continue
-    const p = new Map(params.map((kv) => [kv.split('=')[0]?.trim() ?? '', kv.split('=')[1]?.trim() ?? '']))
-    const as = p.get('as')
-    if (as === undefined) return undefined // plain JSON comes first: the client prefers objects
-    if (p.get('g') !== 'meta.k8s.io') continue
-    const version = p.get('v')
-    if (version !== 'v1' && version !== 'v1beta1') continue
-    if (as === 'Table' || as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as, version }
-  }
+/** The rendering of a negotiated meta.k8s.io transform (negotiation allowed only these kinds and versions). */
+export function renderingFrom(convert: { readonly kind: string; readonly version: string } | undefined): Rendering | undefined {
+  if (convert === undefined) return undefined
+  const { kind: as, version } = convert
+  if (version !== 'v1' && version !== 'v1beta1') return undefined
+  if (as === 'Table' || as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return { as, version }
   return undefined
 }
 

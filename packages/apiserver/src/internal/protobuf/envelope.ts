@@ -3,6 +3,7 @@
 // object's message. kubectl's typed clients (every `kubectl create <generator>`) send built-in kinds so.
 import type { KubeMap } from '@gitops-sdk/core'
 import { decodeMessage, hasMessage, setOwn } from './decode.js'
+import { encodeMessage, EncodeError } from './encode.js'
 import { readFields, WireError, WireWriter } from './wire.js'
 
 /** The media type of Kubernetes' protobuf encoding. */
@@ -54,9 +55,11 @@ export function messageName(apiVersion: string, kind: string): string | undefine
   const slash = apiVersion.indexOf('/')
   const group = slash < 0 ? '' : apiVersion.slice(0, slash)
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1)
+  // Built-in groups are one label (`apps`) or end in `.k8s.io`; `apps.example.com` is a custom group.
+  const builtinGroup = group === '' || !group.includes('.') || group.endsWith('.k8s.io')
   const pkg = group === '' ? 'core' : (group.split('.')[0] ?? '')
   const name = `${pkg}.${version}.${kind}`
-  if (hasMessage(name)) return name
+  if (builtinGroup && hasMessage(name)) return name
   // Options kinds (DeleteOptions, …) live in meta/v1 whatever group version names them.
   const meta = `meta.v1.${kind}`
   return hasMessage(meta) ? meta : undefined
@@ -112,5 +115,47 @@ export function writeEnvelope(typeMeta: { readonly apiVersion: string; readonly 
   const out = new Uint8Array(4 + unknown.length)
   out.set(PROTOBUF_MAGIC, 0)
   out.set(unknown, 4)
+  return out
+}
+
+/**
+ * The protobuf envelope of a JSON object whose `apiVersion` and `kind` name a message of the table, as
+ * kube-apiserver's protobuf serializer writes it: `k8s\0`, then runtime.Unknown {typeMeta, raw, "", ""}.
+ * Throws EncodeError for a kind the table does not have or a value that does not fit its field.
+ */
+export function encodeProtobufObject(object: KubeMap): Uint8Array {
+  const { apiVersion, kind } = object
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') throw new EncodeError('the object names no apiVersion and kind')
+  const message = messageName(apiVersion, kind)
+  if (message === undefined) throw new EncodeError(`no kind "${kind}" of version "${apiVersion}" in the field table`)
+  const raw = encodeMessage(message, object)
+  const typeMeta = new WireWriter().bytes(1, apiVersion).bytes(2, kind).finish()
+  const unknown = new WireWriter().bytes(1, typeMeta).bytes(2, raw).bytes(3, '').bytes(4, '').finish()
+  const out = new Uint8Array(PROTOBUF_MAGIC.length + unknown.length)
+  out.set(PROTOBUF_MAGIC, 0)
+  out.set(unknown, PROTOBUF_MAGIC.length)
+  return out
+}
+
+/**
+ * One frame of a protobuf watch stream (`;stream=watch`): a 4-byte big-endian length, then a
+ * versioned meta.v1.WatchEvent {type, object: RawExtension {raw}} written without an envelope,
+ * whose `raw` is the event object's own envelope.
+ */
+export function encodeWatchFrame(type: string, object: KubeMap): Uint8Array {
+  return frame(type, encodeProtobufObject(object))
+}
+
+/** A protobuf watch frame whose object is JSON, for an object the field table cannot encode. */
+export function jsonWatchFrame(type: string, object: KubeMap): Uint8Array {
+  return frame(type, new TextEncoder().encode(JSON.stringify(object)))
+}
+
+function frame(type: string, objectBytes: Uint8Array): Uint8Array {
+  const raw = new WireWriter().bytes(1, objectBytes).finish()
+  const event = new WireWriter().bytes(1, type).bytes(2, raw).finish()
+  const out = new Uint8Array(4 + event.length)
+  new DataView(out.buffer).setUint32(0, event.length, false)
+  out.set(event, 4)
   return out
 }

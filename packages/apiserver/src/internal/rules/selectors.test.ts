@@ -1,7 +1,7 @@
 import type { KubeObject } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
 import { builtinTypes } from '../state/registry.js'
-import { fieldMatcher, labelMatcher } from './selectors.js'
+import { fieldMatcher, labelMatcher, labelSelectorMatcher, labelSelectorString } from './selectors.js'
 
 const pod = (labels: Record<string, string>, phase = 'Running'): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'n', labels }, status: { phase } })
 const pods = builtinTypes.find((t) => t.plural === 'pods')
@@ -35,5 +35,26 @@ describe('fieldMatcher', () => {
 
   it('rejects unknown fields with the built-in message', () => {
     expect(() => fieldMatcher(pods, 'spec.foo=1')).toThrow('"spec.foo" is not a known field selector: only "metadata.name", "metadata.namespace"')
+  })
+})
+
+describe('labelSelectorString and labelSelectorMatcher', () => {
+  it('write a LabelSelector as LabelSelectorAsSelector builds it, and refuse what it refuses', () => {
+    expect(labelSelectorString({})).toBe('')
+    expect(labelSelectorString({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'x', operator: 'NotIn', values: ['1'] }, { key: 'y', operator: 'Exists' }, { key: 'z', operator: 'DoesNotExist' }] })).toBe(
+      'app=web,tier in (a,b),x notin (1),y,!z',
+    )
+    for (const bad of [{ key: 'a', operator: 'Gt', values: ['1'] }, { key: 'a', operator: 'In', values: [] }, { key: 'a', operator: 'Exists', values: ['1'] }, { key: 'a', operator: 'In', values: [1] }]) {
+      expect(labelSelectorString({ matchExpressions: [bad] }), JSON.stringify(bad)).toBeUndefined()
+    }
+  })
+
+  it('match everything for {}, and nothing for a selector that does not convert or does not parse', () => {
+    expect(labelSelectorMatcher({})({})).toBe(true)
+    expect(labelSelectorMatcher({ matchLabels: { app: 'web' } })({ app: 'web' })).toBe(true)
+    expect(labelSelectorMatcher({ matchLabels: { app: 'web' } })({ app: 'db' })).toBe(false)
+    // An unknown operator matched nothing for webhooks but was DoesNotExist for RBAC aggregation; now nothing for both.
+    expect(labelSelectorMatcher({ matchExpressions: [{ key: 'a', operator: 'Unknown' }] })({})).toBe(false)
+    expect(labelSelectorMatcher({ matchLabels: { 'bad key!': 'x' } })({ 'bad key!': 'x' })).toBe(false)
   })
 })

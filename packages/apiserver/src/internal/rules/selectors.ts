@@ -1,5 +1,6 @@
 // Label and field selectors of list and watch (SPEC.md §7.2).
-import type { KubeObject } from '@gitops-sdk/core'
+import { isKubeMap } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { stringMap, valueAt } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { badRequest } from '../../status.js'
@@ -119,4 +120,60 @@ export function fieldMatcher(type: ResourceType, selector: string | undefined): 
     return m[2] === '!=' ? (o: KubeObject) => fieldValue(o, field) !== value : (o: KubeObject) => fieldValue(o, field) === value
   })
   return (object) => tests.every((t) => t(object))
+}
+
+/**
+ * A metav1.LabelSelector as selector text, as LabelSelectorAsSelector builds its requirements;
+ * undefined where it returns an error: an operator other than In, NotIn, Exists and DoesNotExist,
+ * In/NotIn without values, Exists/DoesNotExist with values. `{}` is the empty text (everything).
+ */
+export function labelSelectorString(selector: KubeMap): string | undefined {
+  const parts: string[] = []
+  // Values that are not strings would not have decoded into the Go type: an error as well.
+  if (isKubeMap(selector.matchLabels)) {
+    for (const [k, v] of Object.entries(selector.matchLabels)) {
+      if (typeof v !== 'string') return undefined
+      parts.push(`${k}=${v}`)
+    }
+  }
+  const expressions = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : []
+  for (const e of expressions) {
+    if (!isKubeMap(e)) return undefined
+    const key = typeof e.key === 'string' ? e.key : ''
+    const values = Array.isArray(e.values) ? e.values : []
+    if (!values.every((v) => typeof v === 'string')) return undefined
+    const operator = typeof e.operator === 'string' ? e.operator : ''
+    switch (operator) {
+      case 'In':
+      case 'NotIn':
+        if (values.length === 0) return undefined
+        parts.push(`${key} ${operator === 'In' ? 'in' : 'notin'} (${values.join(',')})`)
+        break
+      case 'Exists':
+      case 'DoesNotExist':
+        if (values.length > 0) return undefined
+        parts.push(operator === 'Exists' ? key : `!${key}`)
+        break
+      default:
+        return undefined
+    }
+  }
+  return parts.join(',')
+}
+
+/**
+ * A metav1.LabelSelector as a matcher of label maps: `{}` matches everything, and a selector
+ * LabelSelectorAsSelector refuses (or whose keys and values are not valid) matches nothing, as
+ * the webhook dispatcher and the ClusterRole aggregation controller treat an error.
+ */
+export function labelSelectorMatcher(selector: KubeMap): (labels: KubeValue | undefined) => boolean {
+  const text = labelSelectorString(selector)
+  if (text === undefined) return () => false
+  let matcher: Matcher
+  try {
+    matcher = labelMatcher(text)
+  } catch {
+    return () => false
+  }
+  return (labels) => matcher({ metadata: { name: '', labels: isKubeMap(labels) ? labels : {} } } as unknown as KubeObject)
 }

@@ -38,12 +38,12 @@ export function readScale(cluster: Cluster, type: ResourceType, target: { namesp
   return scaleOf(type, live)
 }
 
-/** PUT or PATCH …/scale: sets the replicas of the main object. */
-export function writeScale(
+/** The Scale a PUT or PATCH of …/scale asks for, checked (replicas a number, no stale resourceVersion), and the live object. */
+export function plannedScale(
   cluster: Cluster,
   type: ResourceType,
-  change: { namespace: string; name: string; body: unknown; patchType?: PatchType | undefined; request: WriteRequest },
-): KubeMap {
+  change: { namespace: string; name: string; body: unknown; patchType?: PatchType | undefined },
+): { live: KubeObject; old: KubeMap; next: KubeMap } {
   const live = cluster.store.get(type, change.namespace, change.name)
   if (live === undefined) throw notFound(groupResource(type), change.name)
   const current = scaleOf(type, live)
@@ -57,6 +57,17 @@ export function writeScale(
   if (!isKubeMap(next) || !isKubeMap(next.spec) || typeof next.spec.replicas !== 'number') throw badRequest('Scale.spec.replicas must be a number')
   const rv = isKubeMap(next.metadata) ? next.metadata.resourceVersion : undefined
   if (typeof rv === 'string' && rv !== '' && rv !== live.metadata.resourceVersion) throw conflict(groupResource(type), change.name, OPTIMISTIC_LOCK)
+  return { live, old: current, next }
+}
+
+/** PUT or PATCH …/scale: sets the replicas of the main object. */
+export function writeScale(
+  cluster: Cluster,
+  type: ResourceType,
+  change: { namespace: string; name: string; body: unknown; patchType?: PatchType | undefined; request: WriteRequest },
+): KubeMap {
+  const { live, next } = plannedScale(cluster, type, change)
+  const replicas = isKubeMap(next.spec) ? next.spec.replicas : 0
   const object = structuredClone(live)
   const path = (type.scale?.specReplicasPath ?? '.spec.replicas').slice(1).split('.')
   let cursor = object as unknown as KubeMap
@@ -65,7 +76,7 @@ export function writeScale(
     const child = cursor[part]
     if (isKubeMap(child)) cursor = child
   }
-  cursor[path[path.length - 1] ?? 'replicas'] = next.spec.replicas
+  cursor[path[path.length - 1] ?? 'replicas'] = replicas ?? 0
   const answer = replaceObject(cluster, type, { live, incoming: object, request: change.request, options: { subresource: 'scale', requireResourceVersion: false } })
   return scaleOf(type, answer.body as KubeObject)
 }

@@ -8,6 +8,10 @@ import { selectorOf } from './read.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf, typeKey } from '../state/registry.js'
 import { statusBody } from '../../status.js'
+import type { Media } from '../http/negotiate.js'
+import { writeHead } from '../http/send.js'
+import { EncodeError } from '../protobuf/encode.js'
+import { encodeWatchFrame, jsonWatchFrame, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { StoreEvent } from '../state/store.js'
 
 /** A watch query. */
@@ -34,14 +38,30 @@ export function startWatch(
     cutAfterEvents?: number | undefined
     /** How each object of an ADDED, MODIFIED or DELETED event is sent (a Table for `as=Table`); as stored by default. */
     render?: ((object: KubeObject) => KubeMap) | undefined
+    /** `protobuf`: length-prefixed WatchEvent frames (`;stream=watch`); JSON lines otherwise. */
+    media?: Media | undefined
   },
 ): OpenWatch {
   const { query, response, cutAfterEvents, render } = stream
+  const protobuf = stream.media === 'protobuf'
+  // An event whose object the field table cannot encode goes out as a JSON line only on a JSON stream;
+  // on a protobuf stream it is framed in JSON inside the WatchEvent's raw bytes, which Go clients
+  // decode by the content they find (the envelope prefix or JSON).
+  const encode = (type_: string, value: KubeObject | KubeMap): string | Uint8Array => {
+    const object = value as KubeMap
+    if (!protobuf) return `${JSON.stringify({ type: type_, object })}\n`
+    try {
+      return encodeWatchFrame(type_, object)
+    } catch (err) {
+      if (!(err instanceof EncodeError)) throw err
+      return jsonWatchFrame(type_, object)
+    }
+  }
   const matcher = selectorOf(type, query)
   const key = typeKey(type)
   const inScope = (o: KubeObject): boolean => query.namespace === undefined || (o.metadata.namespace ?? '') === query.namespace
   const matches = (o: KubeObject | undefined): boolean => o !== undefined && inScope(o) && matcher(o)
-  response.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
+  writeHead(response, 200, { 'Content-Type': protobuf ? `${PROTOBUF_MEDIA_TYPE};stream=watch` : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
   response.flushHeaders()
   let closed = false
   // Read through a function: the closures below set it, which control-flow narrowing cannot see.
@@ -54,14 +74,14 @@ export function startWatch(
     lastActivity = Date.now()
     written++
     if (cutAfterEvents === undefined || written < cutAfterEvents) {
-      response.write(`${JSON.stringify({ type: type_, object })}\n`)
+      response.write(encode(type_, object))
       return
     }
     // The last event goes out before the cut, so the client sees exactly `cutAfterEvents` events.
     closed = true
     unsubscribe()
     for (const t of timers) clearTimeout(t)
-    response.write(`${JSON.stringify({ type: type_, object })}\n`, () => response.destroy())
+    response.write(encode(type_, object), () => response.destroy())
   }
   const deliver = (event: StoreEvent): void => {
     if (event.typeKey !== key) return

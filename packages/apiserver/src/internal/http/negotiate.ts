@@ -1,0 +1,163 @@
+// Output media type negotiation, as kube-apiserver's negotiation package (k8s.io/apiserver
+// pkg/endpoints/handlers/negotiation) does it: the Accept clauses sorted by quality then specificity
+// (goautoneg), and for each clause in turn the first served serializer it matches whose parameters
+// (`as`/`g`/`v` transforms, `stream`, `sv`) the endpoint allows. No Accept header means the first
+// serializer, JSON. The serializers are JSON, YAML and protobuf, in that order, for built-in and custom
+// resources alike; a custom resource only allows protobuf for meta.k8s.io transforms, and a Table is
+// only JSON or YAML.
+import { StatusError } from '../../status.js'
+
+/** A served serializer. */
+export type Media = 'json' | 'yaml' | 'protobuf'
+
+const SERIALIZERS: readonly { readonly media: Media; readonly type: string; readonly subtype: string; readonly stream: boolean }[] = [
+  { media: 'json', type: 'application', subtype: 'json', stream: true },
+  { media: 'yaml', type: 'application', subtype: 'yaml', stream: false },
+  { media: 'protobuf', type: 'application', subtype: 'vnd.kubernetes.protobuf', stream: true },
+]
+
+/** A meta.k8s.io transform asked for with `as`, `g` and `v`. */
+export interface Convert {
+  readonly kind: string
+  readonly group: string
+  readonly version: string
+}
+
+/** The outcome of a negotiation: the serializer and the transform of the clause that won. */
+export interface Negotiated {
+  readonly media: Media
+  readonly convert?: Convert | undefined
+}
+
+/** One clause of an Accept header. */
+interface Clause {
+  readonly type: string
+  readonly subtype: string
+  readonly q: number
+  readonly params: ReadonlyMap<string, string>
+}
+
+const trimSpaces = (s: string): string => s.replace(/^ +| +$/g, '')
+
+/** `s` split at the first `sep`: the part before and what remains after it. */
+function cut(s: string, sep: string): [item: string, remaining: string] {
+  const at = s.indexOf(sep)
+  return at < 0 ? [s, ''] : [s.slice(0, at), s.slice(at + 1)]
+}
+
+/** goautoneg's order: it says `a` goes before `b` on quality, then on a concrete type, then subtype. */
+function less(a: Clause, b: Clause): boolean {
+  if (a.q > b.q) return true
+  if (a.type !== '*' && b.type === '*') return true
+  return a.subtype !== '*' && b.subtype === '*'
+}
+
+/**
+ * The clauses of an Accept header, parsed and ordered as goautoneg's ParseAccept does them: only spaces
+ * are trimmed, a malformed range or parameter is skipped, an unreadable `q` is 0, and the order is Go's
+ * sort.Sort of its comparison, an insertion sort for the short headers clients send.
+ */
+export function parseAccept(header: string): Clause[] {
+  const out: Clause[] = []
+  let remaining = header
+  while (remaining.length > 0) {
+    let part: string
+    ;[part, remaining] = cut(remaining, ',')
+    part = trimSpaces(part)
+    const [range, paramText] = cut(part, ';')
+    const [first, afterType] = cut(range, '/')
+    const type = trimSpaces(first)
+    let subtype: string
+    if (afterType.length === 0) {
+      if (type !== '*') continue
+      subtype = '*'
+    } else {
+      const [second, extra] = cut(afterType, '/')
+      if (extra.length > 0) continue
+      subtype = trimSpaces(second)
+    }
+    let q = 1
+    const params = new Map<string, string>()
+    let rest = paramText
+    while (rest.length > 0) {
+      let p: string
+      ;[p, rest] = cut(rest, ';')
+      const [key, afterKey] = cut(p, '=')
+      if (afterKey.length === 0) continue
+      const [value, extra] = cut(afterKey, '=')
+      if (extra.length !== 0) continue
+      const token = trimSpaces(key)
+      // strconv.ParseFloat of the untrimmed value: anything it cannot read is 0.
+      if (token === 'q') q = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : 0
+      else params.set(token, trimSpaces(value))
+    }
+    out.push({ type, subtype, q, params })
+  }
+  for (let i = 1; i < out.length; i++) {
+    for (let j = i; j > 0 && less(out[j] as Clause, out[j - 1] as Clause); j--) {
+      const t = out[j] as Clause
+      out[j] = out[j - 1] as Clause
+      out[j - 1] = t
+    }
+  }
+  return out
+}
+
+/** What an endpoint allows, as handlers.RequestScope's EndpointRestrictions. */
+export interface Restrictions {
+  /** A resource endpoint (a request scope); false for the default restrictions (errors, documents). */
+  readonly resource: boolean
+  /** A custom resource: protobuf only for meta.k8s.io transforms. */
+  readonly custom?: boolean | undefined
+}
+
+function allowsTransform(media: Media, convert: Convert | undefined, restrictions: Restrictions): boolean {
+  if (convert === undefined) return !(restrictions.resource && restrictions.custom === true && media === 'protobuf')
+  if (!restrictions.resource) return false
+  if (convert.group !== 'meta.k8s.io' || (convert.version !== 'v1' && convert.version !== 'v1beta1')) return false
+  if (convert.kind === 'Table') return media === 'json' || media === 'yaml'
+  return convert.kind === 'PartialObjectMetadata' || convert.kind === 'PartialObjectMetadataList'
+}
+
+/** The serializer and transform an Accept header settles on; undefined when nothing it accepts is served. */
+export function negotiate(accept: string | undefined, restrictions: Restrictions): Negotiated | undefined {
+  if (accept === undefined || accept === '') return { media: 'json' }
+  for (const clause of parseAccept(accept)) {
+    for (const s of SERIALIZERS) {
+      const matches = (clause.type === s.type && (clause.subtype === s.subtype || clause.subtype === '*')) || (clause.type === '*' && clause.subtype === '*')
+      if (!matches) continue
+      let convert: { kind: string; group: string; version: string } | undefined
+      let refused = false
+      for (const [key, value] of clause.params) {
+        if (key === 'as' || key === 'g' || key === 'v') {
+          convert ??= { kind: '', group: '', version: '' }
+          if (key === 'as') convert.kind = value
+          if (key === 'g') convert.group = value
+          if (key === 'v') convert.version = value
+        } else if (key === 'stream') {
+          if (value !== '' && (!s.stream || value !== 'watch')) refused = true
+        } else if (key === 'sv') {
+          // A request scope serves its meta group version, v1; the default restrictions serve none.
+          if (value !== '' && !(restrictions.resource && value === 'v1')) refused = true
+        }
+      }
+      if (refused || !allowsTransform(s.media, convert, restrictions)) continue
+      return { media: s.media, convert }
+    }
+  }
+  return undefined
+}
+
+/** The 406 of a request whose Accept header names nothing served, listing what is. */
+export function notAcceptable(stream: boolean): StatusError {
+  const types = SERIALIZERS.filter((s) => !stream || s.stream).map((s) => `${s.type}/${s.subtype}${stream ? ';stream=watch' : ''}`)
+  return new StatusError({ code: 406, reason: 'NotAcceptable', message: `only the following media types are accepted: ${types.join(', ')}` })
+}
+
+/** The output of a resource request, or kube-apiserver's 406; a watch must also land on a streaming serializer. */
+export function negotiateResource(accept: string | undefined, options: { readonly custom: boolean; readonly watch: boolean }): Negotiated {
+  const out = negotiate(accept, { resource: true, custom: options.custom })
+  if (out === undefined) throw notAcceptable(false)
+  if (options.watch && out.media === 'yaml') throw notAcceptable(true)
+  return out
+}

@@ -12,7 +12,7 @@
 // generated documents. It never throws on bad input: errors are the full parser's to report.
 import type { KubeMap, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
-import { BAIL, Bail, Lines, openBrackets, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
+import { BAIL, Bail, Lines, OTHER_TRIMMED, openBrackets, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
 
 /** Options of {@link fastYamlDocuments}. */
 export interface FastReadOptions {
@@ -49,7 +49,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text.split('\n'))
+    const lines = new Lines(text.split('\n'), !OTHER_TRIMMED.test(text))
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
@@ -59,7 +59,11 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     const n = lines.raws.length
     for (let i = 0; i <= n; i++) {
       const l = i < n ? (lines.raws[i] as string) : undefined
-      if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue
+      if (l !== undefined) {
+        // Most lines are no marker: one look at the first character (within the line) tells.
+        const c = l.length >= 3 ? l.charCodeAt(0) : 0
+        if ((c !== 0x2d && c !== 0x2e) || (!l.startsWith('---') && !l.startsWith('...'))) continue
+      }
       if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()

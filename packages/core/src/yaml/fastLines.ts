@@ -1,4 +1,4 @@
-// The line-level pieces of the fast YAML reader (fastYaml.ts): keys, quoted scalars, and the words a
+// The line-level pieces of the fast YAML reader (fastRead.ts): keys, quoted scalars, and the words a
 // resolver might read as something other than a string. Anything unusual throws BAIL, so that the
 // full parser decides.
 
@@ -182,25 +182,28 @@ export class Lines {
     spacesOnly: boolean,
   ) {
     const n = raws.length
-    this.indents = new Array<number>(n)
-    this.texts = new Array<string>(n)
+    // Packed arrays, filled in order (a holey one costs a check on every read).
+    const indents: number[] = []
+    const texts: string[] = []
     let maxLead = 0
-    // trimStart is one native call per line where a search is several; it takes other white
-    // space than the space too, so a text holding any is measured a character at a time. Every
-    // index below stays within its line: reading past the end would send optimised code back.
+    // trimStart is one native call per line where a search is several, and its result is the
+    // text; it takes other white space than the space too, so a text holding any is measured a
+    // character at a time. Every index below stays within its line: reading past the end would
+    // send optimised code back to the interpreter.
     for (let i = 0; i < n; i++) {
       const r = raws[i] as string
       const length = r.length
-      let k = 0
+      let text = r
       if (length > 0 && r.charCodeAt(0) === 0x20) {
-        if (spacesOnly) k = length - r.trimStart().length
+        if (spacesOnly) text = r.trimStart()
         else {
-          k = r.search(NOT_SPACE)
-          if (k < 0) k = length
+          const k = r.search(NOT_SPACE)
+          text = k < 0 ? '' : r.slice(k)
         }
       }
-      this.indents[i] = k
-      this.texts[i] = k === 0 ? r : r.slice(k)
+      const k = length - text.length
+      indents.push(k)
+      texts.push(text)
       let lead = k
       while (lead + 1 < length && r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
         lead += 2
@@ -208,6 +211,8 @@ export class Lines {
       }
       if (lead > maxLead) maxLead = lead
     }
+    this.indents = indents
+    this.texts = texts
     this.maxLead = maxLead
   }
 }

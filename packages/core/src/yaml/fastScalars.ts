@@ -20,6 +20,18 @@ function isSkippable(text: string): boolean {
   return text === '' || text.charCodeAt(0) === 0x23 /* # */
 }
 
+const indentPatterns: RegExp[] = []
+
+/** `\n` and `n` spaces, global. */
+function indentAfterBreak(n: number): RegExp {
+  let pattern = indentPatterns[n]
+  if (pattern === undefined) {
+    pattern = new RegExp(`\n {${n}}`, 'g')
+    if (n < 256) indentPatterns[n] = pattern
+  }
+  return pattern
+}
+
 /** The lines of one document and a position in them, with the readers of scalars. */
 export abstract class DocCursor {
   protected readonly indents: number[]
@@ -218,9 +230,9 @@ export abstract class DocCursor {
     let content: string
     if (shortBlank) content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
     else {
-      // Every line but the empty ones starts with the indentation: take it off in one pass.
-      const pad = ' '.repeat(contentIndent)
-      content = lines.join('\n').slice(contentIndent).replaceAll(`\n${pad}`, '\n')
+      // Every line but the empty ones starts with the indentation: take it off in one pass (a
+      // regular expression's replace builds one flat string; replaceAll a rope of every piece).
+      content = lines.join('\n').slice(contentIndent).replace(indentAfterBreak(contentIndent), '\n')
     }
     return h === '|' ? `${content}\n` : content
   }

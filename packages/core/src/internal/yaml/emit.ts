@@ -25,15 +25,22 @@ export class UnsupportedValueError extends Error {
   }
 }
 
-/** Memory shared by the documents of one stringify call: the sorted order of each key set seen. */
+/**
+ * Memory shared by the documents of one stringify call: the sorted order of each key set seen, and
+ * for each key seen, `key:` when it is written plain as it is, or null.
+ */
 export interface EmitCache {
   readonly keyOrder: Map<string, readonly string[]>
+  readonly keyText: Map<string, string | null>
 }
 
 /** A cache for {@link emitDocument}; share one across the documents of one output. */
 export function createEmitCache(): EmitCache {
-  return { keyOrder: new Map() }
+  return { keyOrder: new Map(), keyText: new Map() }
 }
+
+/** How many entries each map of the cache may hold. */
+const CACHE_LIMIT = 50_000
 
 export function emitDocument(value: unknown, cache: EmitCache = createEmitCache()): string {
   const emitter = new Emitter(cache)
@@ -127,11 +134,12 @@ class Emitter implements EmitterState {
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string
       this.writeIndent()
-      if (isPlainWord(key)) {
+      const plain = this.plainKey(key)
+      if (plain !== null) {
         // A plain simple key, as node() would write it (the common case): after writeIndent
         // no space is needed before it, and `:` follows it directly.
-        this.out += `${key}:`
-        this.column += key.length + 1
+        this.out += plain
+        this.column += plain.length
         this.whitespace = false
         this.indention = false
       } else if (shortEnoughKey(key) && !hasLineBreak(key)) {
@@ -151,6 +159,17 @@ class Emitter implements EmitterState {
     this.popIndent()
   }
 
+  /** `key:` when the key is a plain word (see isPlainWord), else null; keys repeat, so remember them. */
+  private plainKey(key: string): string | null {
+    const keyText = this.cache.keyText
+    let text = keyText.get(key)
+    if (text === undefined) {
+      text = isPlainWord(key) ? `${key}:` : null
+      if (keyText.size < CACHE_LIMIT) keyText.set(key, text)
+    }
+    return text
+  }
+
   /** The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember them. */
   private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
     let keys = Object.keys(map)
@@ -166,7 +185,7 @@ class Emitter implements EmitterState {
     if (sorted === undefined) {
       sortKeysV2(keys)
       sorted = keys
-      if (this.cache.keyOrder.size < 50_000) this.cache.keyOrder.set(signature, sorted)
+      if (this.cache.keyOrder.size < CACHE_LIMIT) this.cache.keyOrder.set(signature, sorted)
     }
     return sorted
   }

@@ -95,18 +95,37 @@ const ASCII_LINES = /^[ -~\n]+$/
  */
 const NOT_BLOCK_PLAIN = /^ | $|^---|^\.\.\.|^[#,[\]{}&*!|>'"%@`]|^[?-]( |$)|:( |$)| #/
 
+/** Every answer, allocated once, by its flags (see MULTILINE and below). */
+const ANALYSES: readonly Analysis[] = Array.from({ length: 16 }, (_, i) => ({
+  multiline: (i & 8) !== 0,
+  blockPlainAllowed: (i & 4) !== 0,
+  singleQuotedAllowed: (i & 2) !== 0,
+  blockAllowed: (i & 1) !== 0,
+}))
+
+const MULTILINE = 8
+const BLOCK_PLAIN = 4
+const SINGLE_QUOTED = 2
+const BLOCK = 1
+
+/** The answer whose flags are set in `bits`. */
+function analysis(bits: number): Analysis {
+  return ANALYSES[bits] as Analysis
+}
+
 /** yaml_emitter_analyze_scalar: which styles can carry this text unchanged. */
 export function analyze(value: string): Analysis {
-  if (value.length === 0) return { multiline: false, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false }
+  if (value.length === 0) return analysis(BLOCK_PLAIN | SINGLE_QUOTED)
   if (ASCII_LINE.test(value)) {
     // No break and nothing special: only leading and trailing spaces and indicators matter.
-    return { multiline: false, blockPlainAllowed: !NOT_BLOCK_PLAIN.test(value), singleQuotedAllowed: true, blockAllowed: value.charCodeAt(value.length - 1) !== 0x20 }
+    return analysis((NOT_BLOCK_PLAIN.test(value) ? 0 : BLOCK_PLAIN) | SINGLE_QUOTED | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
   }
   if (ASCII_LINES.test(value)) {
     // Breaks: never plain; a space before a break (or last) rules out a block, one after a
     // break or before one rules out single quotes.
     const spaceBreak = value.includes(' \n')
-    return { multiline: true, blockPlainAllowed: false, singleQuotedAllowed: !spaceBreak && !value.includes('\n '), blockAllowed: !spaceBreak && value.charCodeAt(value.length - 1) !== 0x20 }
+    if (spaceBreak) return analysis(MULTILINE)
+    return analysis(MULTILINE | (value.includes('\n ') ? 0 : SINGLE_QUOTED) | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
   }
   return analyzeRunes(value)
 }
@@ -167,12 +186,9 @@ function analyzeRunes(value: string): Analysis {
     i = end
   }
   const plainAllowed = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || specialCharacters || lineBreaks || blockIndicators)
-  return {
-    multiline: lineBreaks,
-    blockPlainAllowed: plainAllowed,
-    singleQuotedAllowed: !(breakSpace || spaceBreak || specialCharacters),
-    blockAllowed: !(trailingSpace || spaceBreak || specialCharacters),
-  }
+  const singleQuoted = !(breakSpace || spaceBreak || specialCharacters)
+  const block = !(trailingSpace || spaceBreak || specialCharacters)
+  return analysis((lineBreaks ? MULTILINE : 0) | (plainAllowed ? BLOCK_PLAIN : 0) | (singleQuoted ? SINGLE_QUOTED : 0) | (block ? BLOCK : 0))
 }
 
 /** Characters that are an indicator when they start a scalar, whatever follows. */

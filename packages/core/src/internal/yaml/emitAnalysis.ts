@@ -131,7 +131,7 @@ export function analyze(value: string): Analysis {
 }
 
 /** {@link analyze} a code point at a time, as go-yaml's runes (a lone surrogate counts as one). */
-function analyzeRunes(value: string): Analysis {
+export function analyzeRunes(value: string): Analysis {
   let blockIndicators = value.startsWith('---') || value.startsWith('...')
   let lineBreaks = false
   let specialCharacters = false

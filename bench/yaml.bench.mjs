@@ -11,7 +11,7 @@
 //   node bench/yaml.bench.mjs [--mb 5] [--runs 7] [--cold 5]
 import { Buffer } from 'node:buffer'
 import { spawnSync } from 'node:child_process'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -107,4 +107,5 @@ if (coldRuns > 0) {
   console.log(`${'core parseObjects, first call'.padEnd(40)} cpu ${read.toFixed(1).padStart(7)} ms ${rate(inputBytes, read)}`)
   console.log(`${'core stringifyObjects, first call'.padEnd(40)} cpu ${write.toFixed(1).padStart(7)} ms ${rate(out, write)}`)
 }
+rmSync(root, { recursive: true, force: true })
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)

@@ -9,7 +9,7 @@
 // --kubectl-runs times there (ours runs --runs times; with one kubectl run, ours' median is used).
 import { Buffer } from 'node:buffer'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -83,5 +83,6 @@ for (const name of trees) {
       `${identical ? 'identical output' : 'OUTPUT DIFFERS'} (${runs} runs of ours, ${k} of kubectl; load ${load()})`,
   )
 }
+rmSync(out, { recursive: true, force: true })
 console.log(`load average at the end: ${load()}`)
 process.exit(failed ? 1 : 0)

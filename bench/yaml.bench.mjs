@@ -5,12 +5,16 @@
 // same fast reader, the `yaml` package only for what it leaves), and writing it with core's
 // `stringifyObjects` (kustomize's bytes).
 // Median of the rounds, after two warm-up rounds, in wall time and in CPU time of the process (the
-// steadier figure on a loaded machine); MB are 10^6 bytes of UTF-8.
-//   node bench/yaml.bench.mjs [--mb 5] [--runs 7]
+// steadier figure on a loaded machine); MB are 10^6 bytes of UTF-8. Then the same reader and writer
+// cold, as a command meets them: --cold fresh processes each read the files once with parseObjects
+// and write the objects once with stringifyObjects (median of the processes).
+//   node bench/yaml.bench.mjs [--mb 5] [--runs 7] [--cold 5]
 import { Buffer } from 'node:buffer'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { memoryFs, parseObjects, stringifyObjects } from '../packages/core/dist/index.js'
 import { render } from '../packages/render/dist/index.js'
@@ -22,7 +26,9 @@ function flag(name, fallback) {
 }
 const mb = Number(flag('mb', '5'))
 const runs = Number(flag('runs', '7'))
-const root = generateCrdTree(join(process.env.TMPDIR ?? '/tmp', `gitops-bench-yaml-${process.pid}`), mb)
+const coldRuns = Number(flag('cold', '5'))
+const childRoot = flag('cold-child', undefined)
+const root = childRoot ?? generateCrdTree(join(process.env.TMPDIR ?? '/tmp', `gitops-bench-yaml-${process.pid}`), mb)
 
 const files = {}
 const walk = (dir) => {
@@ -33,9 +39,24 @@ const walk = (dir) => {
   }
 }
 walk(root)
-const fs = memoryFs(files)
 const texts = Object.entries(files).filter(([p]) => !p.endsWith('kustomization.yaml'))
 const inputBytes = texts.reduce((n, [, t]) => n + Buffer.byteLength(t), 0)
+const cpuMs = () => {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
+}
+if (childRoot !== undefined) {
+  // One cold pass of each, in a process that has run neither yet; CPU time of the process.
+  let c0 = cpuMs()
+  const read = texts.flatMap(([p, t]) => parseObjects(t, { source: p }))
+  const readMs = cpuMs() - c0
+  c0 = cpuMs()
+  const written = stringifyObjects(read)
+  const writeMs = cpuMs() - c0
+  console.log(JSON.stringify({ readMs, writeMs, outputBytes: Buffer.byteLength(written) }))
+  process.exit(0)
+}
+const fs = memoryFs(files)
 const objects = await render('/tree', { fs })
 const output = stringifyObjects(objects)
 const outputBytes = Buffer.byteLength(output)
@@ -71,4 +92,20 @@ for (const [name, [bytes]] of Object.entries(rows)) {
   const rate = (ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(6)} MB/s`
   console.log(`${name.padEnd(40)} wall ${wall.toFixed(1).padStart(7)} ms ${rate(wall)} | cpu ${cpu.toFixed(1).padStart(7)} ms ${rate(cpu)}`)
 }
+const colds = []
+for (let i = 0; i < coldRuns; i++) {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cold-child', root], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`yaml bench: cold child failed: ${r.stderr}`)
+  colds.push(JSON.parse(r.stdout))
+}
+if (coldRuns > 0) {
+  const read = median(colds.map((c) => c.readMs))
+  const write = median(colds.map((c) => c.writeMs))
+  const out = colds[0].outputBytes
+  const rate = (bytes, ms) => `${(bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(6)} MB/s`
+  console.log(`cold, ${coldRuns} fresh processes (median CPU time of the process):`)
+  console.log(`${'core parseObjects, first call'.padEnd(40)} cpu ${read.toFixed(1).padStart(7)} ms ${rate(inputBytes, read)}`)
+  console.log(`${'core stringifyObjects, first call'.padEnd(40)} cpu ${write.toFixed(1).padStart(7)} ms ${rate(out, write)}`)
+}
+rmSync(root, { recursive: true, force: true })
 console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)

@@ -1,4 +1,4 @@
-// The line-level pieces of the fast YAML reader (fastYaml.ts): keys, quoted scalars, and the words a
+// The line-level pieces of the fast YAML reader (fastRead.ts): keys, quoted scalars, and the words a
 // resolver might read as something other than a string. Anything unusual throws BAIL, so that the
 // full parser decides.
 
@@ -39,21 +39,45 @@ export function isPlainStart(c: number): boolean {
 
 /** Length of the key of a `key: value` line, or undefined when the line is no simple mapping entry. */
 export function keyLength(text: string): number | undefined {
+  if (text === '') return undefined
   const c = text.charCodeAt(0)
   if (c === 0x22 || c === 0x27) {
     const close = c === 0x22 ? findDoubleClose(text) : findSingleClose(text)
     if (close < 0) return undefined
-    if (text.charCodeAt(close + 1) !== 0x3a) return undefined
-    const after = text.charCodeAt(close + 2)
-    return Number.isNaN(after) || after === 0x20 ? close + 1 : undefined
+    if (close + 1 >= text.length || text.charCodeAt(close + 1) !== 0x3a) return undefined
+    return close + 2 >= text.length || text.charCodeAt(close + 2) === 0x20 ? close + 1 : undefined
   }
   const i = text.indexOf(':')
   if (i <= 0) return undefined
-  const after = text.charCodeAt(i + 1)
-  if (!Number.isNaN(after) && after !== 0x20) return undefined
-  const key = text.slice(0, i)
-  if (key.includes(' #') || /[[\]{},&*!|>%@`#]/.test(key.charAt(0)) || key.startsWith('? ') || key.startsWith('- ')) return undefined
+  if (i + 1 < text.length && text.charCodeAt(i + 1) !== 0x20) return undefined
+  // No indicator first, no `? ` or `- `, no ` #` within the key (i >= 1, so the line has two characters).
+  if (isKeyIndicator(c) || ((c === 0x3f || c === 0x2d) && text.charCodeAt(1) === 0x20)) return undefined
+  const hash = text.indexOf(' #')
+  if (hash >= 0 && hash < i - 1) return undefined
   return i
+}
+
+/** `[ ] { } , & * ! | > % @ \` #`: characters that may not start a plain key. */
+function isKeyIndicator(c: number): boolean {
+  switch (c) {
+    case 0x5b:
+    case 0x5d:
+    case 0x7b:
+    case 0x7d:
+    case 0x2c:
+    case 0x26:
+    case 0x2a:
+    case 0x21:
+    case 0x7c:
+    case 0x3e:
+    case 0x25:
+    case 0x40:
+    case 0x60:
+    case 0x23:
+      return true
+    default:
+      return false
+  }
 }
 
 export function findDoubleClose(text: string): number {
@@ -73,7 +97,7 @@ export function findSingleClose(text: string): number {
 export function singleCloseFrom(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     if (text.charCodeAt(i) === 0x27) {
-      if (text.charCodeAt(i + 1) === 0x27) i++
+      if (i + 1 < text.length && text.charCodeAt(i + 1) === 0x27) i++
       else return i
     }
   }
@@ -142,6 +166,9 @@ export function openBrackets(text: string, limit: number): number {
 
 const NOT_SPACE = /[^ ]/
 
+/** Characters String.prototype.trimStart takes besides the space (tabs and CR are refused earlier). */
+export const OTHER_TRIMMED: RegExp = /[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/
+
 /** The lines of a text: raw, indentation, and text without the indentation. */
 export class Lines {
   readonly indents: number[]
@@ -149,24 +176,43 @@ export class Lines {
   /** The longest run of spaces and `- ` that starts a line, as the budget's nesting scan counts it. */
   readonly maxLead: number = 0
 
-  constructor(readonly raws: readonly string[]) {
+  /** `spacesOnly`: the text holds no white space but the space that trimStart would take. */
+  constructor(
+    readonly raws: readonly string[],
+    spacesOnly: boolean,
+  ) {
     const n = raws.length
-    this.indents = new Array<number>(n)
-    this.texts = new Array<string>(n)
+    // Packed arrays, filled in order (a holey one costs a check on every read).
+    const indents: number[] = []
+    const texts: string[] = []
     let maxLead = 0
+    // trimStart is one native call per line where a search is several, and its result is the
+    // text; it takes other white space than the space too, so a text holding any is measured a
+    // character at a time. Every index below stays within its line: reading past the end would
+    // send optimised code back to the interpreter.
     for (let i = 0; i < n; i++) {
       const r = raws[i] as string
-      let k = r.charCodeAt(0) === 0x20 ? r.search(NOT_SPACE) : 0
-      if (k < 0) k = r.length
-      this.indents[i] = k
-      this.texts[i] = k === 0 ? r : r.slice(k)
+      const length = r.length
+      let text = r
+      if (length > 0 && r.charCodeAt(0) === 0x20) {
+        if (spacesOnly) text = r.trimStart()
+        else {
+          const k = r.search(NOT_SPACE)
+          text = k < 0 ? '' : r.slice(k)
+        }
+      }
+      const k = length - text.length
+      indents.push(k)
+      texts.push(text)
       let lead = k
-      while (r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
+      while (lead + 1 < length && r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
         lead += 2
-        while (r.charCodeAt(lead) === 0x20) lead++
+        while (lead < length && r.charCodeAt(lead) === 0x20) lead++
       }
       if (lead > maxLead) maxLead = lead
     }
+    this.indents = indents
+    this.texts = texts
     this.maxLead = maxLead
   }
 }

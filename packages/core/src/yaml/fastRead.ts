@@ -10,9 +10,11 @@
 // would, values, document positions and null texts alike, or it returns undefined. Differential
 // tests (fastRead.test.ts) hold it to that over the conformance corpus, a corpus of tricky YAML and
 // generated documents. It never throws on bad input: errors are the full parser's to report.
+// Collections are read here, scalars in fastScalars.ts, the lines and their pieces in fastLines.ts.
 import type { KubeMap, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
-import { BAIL, Bail, Lines, openBrackets, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted, findSingleClose, isLetter, isPlainStart, isSeqItem, keyLength, singleCloseFrom, singleQuoted, trailingOk } from './fastLines.js'
+import { BAIL, Bail, Lines, OTHER_TRIMMED, openBrackets, doubleQuoted, findSingleClose, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
+import { DocCursor } from './fastScalars.js'
 
 /** Options of {@link fastYamlDocuments}. */
 export interface FastReadOptions {
@@ -49,7 +51,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text.split('\n'))
+    const lines = new Lines(text.split('\n'), !OTHER_TRIMMED.test(text))
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
@@ -59,7 +61,11 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     const n = lines.raws.length
     for (let i = 0; i <= n; i++) {
       const l = i < n ? (lines.raws[i] as string) : undefined
-      if (l !== undefined && !l.startsWith('---') && !l.startsWith('...')) continue
+      if (l !== undefined) {
+        // Most lines are no marker: one look at the first character (within the line) tells.
+        const c = l.length >= 3 ? l.charCodeAt(0) : 0
+        if ((c !== 0x2d && c !== 0x2e) || (!l.startsWith('---') && !l.startsWith('...'))) continue
+      }
       if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()
@@ -78,45 +84,14 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
   }
 }
 
-/** A line that starts with an indicator, which may not continue a plain scalar here. */
-const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
-
-/** Digits with two dots or more. */
-const DOTTED_VERSION = /^[0-9]+(\.[0-9]+){2,}$/
-
-/** `- `, `? ` or `: ` where a scalar should start: a block indicator, not text. */
-const BLOCK_INDICATOR = /^[-?:]( |$)/
-
-/** Whether a line (without its indentation) is blank or a comment. */
-function isSkippable(text: string): boolean {
-  return text === '' || text.charCodeAt(0) === 0x23 /* # */
-}
-
-class Doc {
-  private readonly indents: number[]
-  private readonly texts: string[]
-  /** The raw lines, for literal blocks. */
-  private readonly raws: readonly string[]
-  /** The line after the document's last. */
-  private readonly end: number
-  private readonly v2: boolean
+class Doc extends DocCursor {
   private readonly maxDepth: number
   private readonly onNull: FastReadOptions['onNull']
   private readonly onScalarText: FastReadOptions['onScalarText']
-  private pos: number
-  /** The text of the last null scalar read ('' for an empty value). */
-  private nullText = ''
-  /** The text of the last boolean read. */
-  private boolText = ''
 
   /** The document on lines `start` to `end` (exclusive) of `lines`. */
-  constructor(lines: Lines, [start, end]: readonly [number, number], options: FastReadOptions) {
-    this.indents = lines.indents
-    this.texts = lines.texts
-    this.raws = lines.raws
-    this.pos = start
-    this.end = end
-    this.v2 = options.dialect === 'v2'
+  constructor(lines: Lines, range: readonly [number, number], options: FastReadOptions) {
+    super(lines, range, options.dialect === 'v2')
     this.maxDepth = options.maxDepth
     this.onNull = options.onNull
     this.onScalarText = options.onScalarText
@@ -139,12 +114,6 @@ class Doc {
     return value
   }
 
-  /** The next line that is not blank or a comment, or -1 at the end. */
-  private peek(): number {
-    const texts = this.texts
-    while (this.pos < this.end && isSkippable(texts[this.pos] as string)) this.pos++
-    return this.pos < this.end ? this.pos : -1
-  }
 
   /** The collection starting at the current line, which has indentation `indent`. */
   private block(indent: number, depth: number): KubeValue {
@@ -255,70 +224,8 @@ class Doc {
     return value
   }
 
-  /** Whether the next line that is not blank continues a scalar of a collection at `indent`. */
-  private continues(indent: number): boolean {
-    let line = this.pos
-    while (line < this.end && this.texts[line] === '') line++
-    if (line >= this.end || (this.indents[line] as number) <= indent) return false
-    return (this.texts[line] as string).charCodeAt(0) !== 0x23 /* # */
-  }
 
-  /**
-   * A plain scalar folded over several lines, as go-yaml v2 (controller-gen's CRDs) writes long
-   * descriptions: each line break becomes a space, each blank line a line break. Lines that could
-   * be read any other way (indicators, `: `, ` #`, comments in between) are left to the full parser.
-   */
-  private multiLinePlain(first: string, indent: number): KubeValue {
-    let s = first.trimEnd()
-    if (s.includes(' #') || s.includes(': ') || s.endsWith(':')) throw BAIL
-    let blanks = 0
-    while (this.pos < this.end) {
-      const text = this.texts[this.pos] as string
-      if (text === '') {
-        blanks++
-        this.pos++
-        continue
-      }
-      // A comment line ends the scalar; a line after it that is indented as a continuation is
-      // then left to the full parser by the caller's check.
-      if ((this.indents[this.pos] as number) <= indent || text.charCodeAt(0) === 0x23 /* # */) break
-      const line = text.trimEnd()
-      if (INDICATOR_START.test(line) || line.includes(': ') || line.endsWith(':') || line.includes(' #')) throw BAIL
-      s += blanks === 0 ? ' ' : '\n'.repeat(blanks)
-      s += line
-      blanks = 0
-      this.pos++
-    }
-    if (s.includes(': ') || s.endsWith(':') || BLOCK_INDICATOR.test(s)) throw BAIL
-    return this.resolve(s)
-  }
 
-  /** A single-quoted scalar folded over several lines, as go-yaml v2 writes long quoted descriptions. */
-  private multiLineSingle(first: string, indent: number): string {
-    let s = first.slice(1).trimEnd()
-    if (s === '') throw BAIL
-    let blanks = 0
-    for (;;) {
-      if (this.pos >= this.end) throw BAIL
-      const text = this.texts[this.pos] as string
-      if (text === '') {
-        blanks++
-        this.pos++
-        continue
-      }
-      if ((this.indents[this.pos] as number) <= indent || text.charCodeAt(0) === 0x23 /* # */) throw BAIL
-      this.pos++
-      s += blanks === 0 ? ' ' : '\n'.repeat(blanks)
-      blanks = 0
-      const close = singleCloseFrom(text, 0)
-      if (close < 0) {
-        s += text.trimEnd()
-        continue
-      }
-      if (!trailingOk(text.slice(close + 1))) throw BAIL
-      return (s + text.slice(0, close)).replaceAll("''", "'")
-    }
-  }
 
   private noteBool(container: KubeMap | KubeValue[], key: string | number, v: boolean): void {
     if (this.boolText !== String(v)) this.onScalarText?.(container, key, this.boolText)
@@ -328,100 +235,7 @@ class Doc {
     return this.indents[line] === indent && isSeqItem(this.texts[line] as string)
   }
 
-  private plain(text: string): KubeValue {
-    let end = text.length
-    const hash = text.indexOf(' #')
-    if (hash >= 0) end = hash
-    const s = end === text.length ? text.trimEnd() : text.slice(0, end).trimEnd()
-    if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #') || BLOCK_INDICATOR.test(s)) throw BAIL
-    return this.resolve(s)
-  }
 
-  private resolve(s: string): KubeValue {
-    const c = s.charCodeAt(0)
-    if (isLetter(c) && !(s.length <= 5 && SPECIAL_WORDS.has(s))) {
-      // A word that starts with a letter and is none of the special words is a string under
-      // every rule set (the checks below would all pass it).
-      return s
-    }
-    if (s === 'true' || s === 'True' || s === 'TRUE' || s === 'false' || s === 'False' || s === 'FALSE') {
-      this.boolText = s
-      return s.charCodeAt(0) === 0x74 || s.charCodeAt(0) === 0x54
-    }
-    if (s === 'null' || s === 'Null' || s === 'NULL' || s === '~') {
-      this.nullText = s
-      return null
-    }
-    if (/^-?(0|[1-9][0-9]{0,14})$/.test(s)) {
-      if (s === '-0') throw BAIL
-      return Number(s)
-    }
-    // A dotted version (`2.13.0`, common in labels) is no number, float or timestamp to go-yaml v3.
-    if (!this.v2 && DOTTED_VERSION.test(s)) return s
-    if (!isPlainStart(c)) {
-      // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
-      // a number, a timestamp or a special float: any text made only of such characters is left
-      // to the full parser, so is `<<` and every other indicator.
-      const numberish = /^[-+.0-9a-fA-FxXoObB_eE:tTzZ ]*$/.test(s) || /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/.test(s)
-      if (numberish || !(c === 0x2d || c === 0x2b || c === 0x2e || (c >= 0x30 && c <= 0x39))) throw BAIL
-    }
-    if (s === '<<') throw BAIL
-    if (this.v2 && (YAML11_WORDS.has(s) || s === '=')) throw BAIL
-    return s
-  }
 
-  private key(raw: string): string {
-    const c = raw.charCodeAt(0)
-    if (c === 0x22) return doubleQuoted(raw)
-    if (c === 0x27) return singleQuoted(raw)
-    const s = raw
-    if (s === '' || s.endsWith(' ')) throw BAIL
-    const v = this.resolve(s)
-    if (typeof v !== 'string') throw BAIL
-    return v
-  }
 
-  /** `|` or `|-` literal block scalar. */
-  private literal(header: string, indent: number): string {
-    const h = header.replace(/ +#.*$/, '').trimEnd()
-    if (h !== '|' && h !== '|-') throw BAIL
-    const from = this.pos
-    let contentIndent = -1
-    // The last line that is content (a blank line longer than the indentation is), and whether a
-    // blank line is shorter than the indentation but not empty.
-    let last = -1
-    let shortBlank = false
-    while (this.pos < this.end) {
-      const lineIndent = this.indents[this.pos] as number
-      const raw = this.raws[this.pos] as string
-      if (this.texts[this.pos] === '') {
-        if (contentIndent < 0) throw BAIL
-        if (raw.length > contentIndent) last = this.pos
-        else if (raw.length > 0 && raw.length < contentIndent) shortBlank = true
-        this.pos++
-        continue
-      }
-      if (contentIndent < 0) {
-        if (lineIndent <= indent) break
-        contentIndent = lineIndent
-      }
-      if (lineIndent < contentIndent) {
-        if (lineIndent > indent && !isSkippable(this.texts[this.pos] as string)) throw BAIL
-        break
-      }
-      last = this.pos
-      this.pos++
-    }
-    // Trailing blank lines are not content; give back those that may belong to what follows.
-    if (last < 0) return ''
-    const lines = this.raws.slice(from, last + 1)
-    let content: string
-    if (shortBlank) content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
-    else {
-      // Every line but the empty ones starts with the indentation: take it off in one pass.
-      const pad = ' '.repeat(contentIndent)
-      content = lines.join('\n').slice(contentIndent).replaceAll(`\n${pad}`, '\n')
-    }
-    return h === '|' ? `${content}\n` : content
-  }
 }

@@ -63,10 +63,9 @@ describe('waitFor', () => {
     const ns = await env.cluster.namespace('failed')
     await applyAll([deployment(ns, 'web')], { client: env.cluster.client, fieldManager })
     await setStatus(ns, 'web', { observedGeneration: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] })
-    const started = Date.now()
+    // A timeout would end in APPLY_WAIT_TIMEOUT after 20 s: the Failed verdict ends the wait first.
     const err = await waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000 }).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'APPLY_WAIT_FAILED', message: `Deployment/${ns}/web (Failed: Progress deadline exceeded) failed` })
-    expect(Date.now() - started).toBeLessThan(5_000)
   })
 
   it('times out naming every object not Current with its last status', async () => {

@@ -178,7 +178,9 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     }
     let history = histories.get(key)
     if (history === undefined) histories.set(key, (history = createApplyHistory()))
-    const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
+    // The inventory lives in `.status.inventory` (see loadInventory below): apply's check that a
+    // ConfigMap of that name could be stored (a GET and a dry-run write per writing apply) is moot.
+    const wired = createReconcileSteps({ ...mapped.steps, inventoryStore: 'caller', fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
     const driftClient = input.driftClient
     const appliesAsController = mapped.steps.client === input.kubeClient
     const steps: ReconcileSteps = {

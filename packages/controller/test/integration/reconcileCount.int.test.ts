@@ -98,5 +98,8 @@ describe('reconciles per Kustomization when nothing changes', () => {
     // app-0 ran once more for the annotation; every other one ran exactly once.
     expect(Object.fromEntries([...counts].filter(([key, n]) => n !== (key === `${NS}/app-0` ? 2 : 1)))).toEqual({})
     expect(lines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([])
+    // The inventories live in `.status.inventory`: apply's check of a ConfigMap location named
+    // after each Kustomization (a GET and a dry-run write each) is not made.
+    expect(cluster.server.requests().filter((r) => r.resource === 'configmaps').map((r) => `${r.verb ?? ''} ${r.name ?? ''}`)).toEqual([])
   })
 })

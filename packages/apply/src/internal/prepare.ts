@@ -108,7 +108,9 @@ export async function prepareObjects(
       continue
     }
     // Objects as last applied (a drift check's) are prepared already: reading them needs no copy.
-    const reused = settings.readOnly === true && preparedAlready(original, scope.namespaced, settings, given.namespace, labels)
+    // Where preparing puts it: a namespace, none (cluster-scoped), or null when it is refused.
+    const settled = scope.namespaced ? (settings.targetNamespace ?? (given.namespace === '' ? settings.defaultNamespace : given.namespace)) : settings.targetNamespace === undefined ? undefined : null
+    const reused = settings.readOnly === true && preparedAlready(original, settled, labels)
     const object = reused ? original : cloneValue(original)
     if (reused) {
       // Nothing to settle, and nothing may be written into the caller's object.
@@ -155,15 +157,11 @@ export async function prepareObjects(
   return { prepared, failures }
 }
 
-/** Whether preparing `object` would change nothing: its namespace is the settled one, it carries the ownership labels, and it is no Secret (whose stringData is folded). */
-function preparedAlready(object: KubeObject, namespaced: boolean, settings: PrepareSettings, given: string, labels: Readonly<Record<string, string>>): boolean {
-  if (object.apiVersion === 'v1' && object.kind === 'Secret') return false
+/** Whether preparing `object` would change nothing: its namespace is the settled one (`undefined`: none), it carries the ownership labels, and it is no Secret (whose stringData is folded). */
+function preparedAlready(object: KubeObject, namespace: string | undefined | null, labels: Readonly<Record<string, string>>): boolean {
+  if (namespace === null || (object.apiVersion === 'v1' && object.kind === 'Secret')) return false
   const metadata = object.metadata
-  if (namespaced) {
-    if (metadata.namespace !== (settings.targetNamespace ?? (given === '' ? settings.defaultNamespace : given))) return false
-  } else if (Object.hasOwn(metadata, 'namespace') || settings.targetNamespace !== undefined) {
-    return false
-  }
+  if (namespace === undefined ? Object.hasOwn(metadata, 'namespace') : metadata.namespace !== namespace) return false
   const present = metadata.labels
   for (const [key, value] of Object.entries(labels)) {
     if (present === undefined || !Object.hasOwn(present, key) || present[key] !== value) return false

@@ -3,15 +3,17 @@
 // N Kustomizations (default 1,000), each applying a Deployment scaled to zero, a ServiceAccount, a
 // Service and an Ingress, all created at once; measured: the time until every Kustomization is
 // Ready, the controller's peak RSS, and the controller CPU of one no-change interval over all of
-// them. The API server runs in its own process, the controller (`gitops controller`) in another.
+// them (two windows of one interval each: from Ready, and the next). The API server runs in its
+// own process, the controller (`gitops controller`) in another.
 //
 //   node scripts/run.mjs build && node bench/run.mjs controller [kustomizations, default 1000] [concurrent, default 10]
 //
 // BENCH_CPU_PROF=DIR runs the controller under `node --cpu-prof` (the profile lands in DIR when it
 // stops) and prints the monotonic times of the phases, to split the profile's samples by phase.
 // BENCH_INTERVAL_SECONDS sets the Kustomizations' interval (default 60) for shorter runs.
+// BENCH_HEAP_SNAPSHOT=DIR writes a heap snapshot of the controller to DIR once all are Ready.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -25,6 +27,7 @@ const count = Number(process.argv[2] ?? 1000)
 const concurrent = Number(process.argv[3] ?? 10)
 const intervalSeconds = Number(process.env.BENCH_INTERVAL_SECONDS ?? 60)
 const cpuProf = process.env.BENCH_CPU_PROF
+const heapDir = process.env.BENCH_HEAP_SNAPSHOT
 /** The monotonic clock V8's profiles use, in µs. */
 const monotonic = () => Number(process.hrtime.bigint() / 1000n)
 const marks = []
@@ -57,9 +60,10 @@ const git = await startGitServer({ root: join(dir, 'repos') })
 const client = await createKubeClient({ kubeconfig, maxConnections: 32 })
 await applyAll([...fluxCrds(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } }], { client, fieldManager: 'bench' })
 
-const controller = spawn(process.execPath, [...(cpuProf === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProf]), bin, 'controller', '--kubeconfig', kubeconfig, '--concurrent', String(concurrent), '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-level', 'warn'], {
+const controller = spawn(process.execPath, [...(cpuProf === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProf]), ...(heapDir === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2']), bin, 'controller', '--kubeconfig', kubeconfig, '--concurrent', String(concurrent), '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-level', 'warn'], {
   stdio: ['ignore', 'ignore', 'pipe'],
   env: { ...process.env, HOME: dir },
+  ...(heapDir === undefined ? {} : { cwd: heapDir }),
 })
 let controllerErr = ''
 const metricsUrl = await new Promise((resolve, reject) => {
@@ -83,6 +87,29 @@ const kustomizations = Array.from({ length: count }, (_, i) => ({
 function cpuSeconds() {
   const fields = readFileSync(`/proc/${controller.pid}/stat`, 'utf8').split(') ')[1].split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+/** CPU seconds of each thread of the controller so far, summed by thread name (main thread: `node`). */
+function cpuByThread() {
+  const out = {}
+  for (const tid of readdirSync(`/proc/${controller.pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${controller.pid}/task/${tid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[0-9]+$/, '').trim()
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+      out[name] = (out[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out
+}
+function threadDelta(after, before) {
+  return Object.entries(after)
+    .map(([name, seconds]) => [name, seconds - (before[name] ?? 0)])
+    .filter(([, seconds]) => seconds >= 0.01)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(2)} s`)
+    .join(', ')
 }
 function peakRssMiB() {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${controller.pid}/status`, 'utf8'))
@@ -119,7 +146,10 @@ async function readyCount() {
 const cpuBefore = cpuSeconds()
 marks.push(['create', monotonic()])
 const t0 = performance.now()
-await applyAll([source, ...kustomizations], { client, fieldManager: 'bench' })
+// The source first, then the Kustomizations, as a user bootstraps a fleet (applyAll would order
+// the Kustomizations first, and each reconciled before its source exists fails once more).
+await applyAll([source], { client, fieldManager: 'bench' })
+await applyAll(kustomizations, { client, fieldManager: 'bench' })
 const created = performance.now() - t0
 let ready
 while ((ready = await readyCount()) < count) {
@@ -134,11 +164,27 @@ const resultsFirst = await reconcilesByResult()
 
 // One no-change interval: every Kustomization (and the GitRepository) runs once more, on its
 // interval, finding the source unchanged and nothing drifted.
-const cpuStart = cpuSeconds()
-await sleep((intervalSeconds + 5) * 1000)
-const cpuInterval = cpuSeconds() - cpuStart
-marks.push(['interval-end', monotonic()])
-const reconcilesInterval = (await reconciles()) - reconcilesFirst
+if (heapDir !== undefined) {
+  // A heap snapshot of the settled controller (written to BENCH_HEAP_SNAPSHOT), before the interval.
+  controller.kill('SIGUSR2')
+  await sleep(20_000)
+}
+// Two windows of one interval each: the first starts at Ready, so it also pays for collecting
+// the garbage of the first reconciles (V8 shrinks the heap once the allocation rate drops); the
+// second is the steady state.
+const windows = []
+let reconcilesBefore = reconcilesFirst
+for (let i = 0; i < 2; i++) {
+  const cpuStart = cpuSeconds()
+  const threadsStart = cpuByThread()
+  await sleep((intervalSeconds + 5) * 1000)
+  const cpu = cpuSeconds() - cpuStart
+  const threads = threadDelta(cpuByThread(), threadsStart)
+  marks.push([`interval-${i + 1}-end`, monotonic()])
+  const total = await reconciles()
+  windows.push({ cpu, threads, reconciles: total - reconcilesBefore })
+  reconcilesBefore = total
+}
 const peak = peakRssMiB()
 
 controller.kill('SIGTERM')
@@ -153,7 +199,10 @@ console.log(`created (server-side apply of ${count + 1} objects): ${(created / 1
 console.log(`all Ready after ${(allReady / 1000).toFixed(1)} s (from the start of the creation); ${ready} Ready; ${reconcilesFirst} reconciles`)
 console.log(`reconciles until all Ready by result: ${resultsFirst}`)
 console.log(`controller CPU until all Ready: ${cpuFirst.toFixed(1)} s`)
-console.log(`no-change interval (${intervalSeconds + 5} s window): ${reconcilesInterval} reconciles, controller CPU ${cpuInterval.toFixed(2)} s`)
+for (const [i, w] of windows.entries()) {
+  console.log(`no-change interval ${i + 1}${i === 0 ? ' (from Ready)' : ' (the next)'}, ${intervalSeconds + 5} s window: ${w.reconciles} reconciles, controller CPU ${w.cpu.toFixed(2)} s`)
+  console.log(`  by thread: ${w.threads}`)
+}
 console.log(`controller peak RSS: ${peak.toFixed(0)} MiB`)
 if (cpuProf !== undefined) console.log(`profile in ${cpuProf}; phase marks (monotonic µs): ${marks.map(([n, t]) => `${n}=${t}`).join(' ')}`)
 writeFileSync(1, '')

@@ -71,6 +71,17 @@ export interface ApplyOptions extends PlacementOptions {
    * @defaultValue false
    */
   readonly allowEmpty?: boolean | undefined
+  /**
+   * Where the inventory named by `inventory` is kept. `'object'`: in that ConfigMap or Secret, as
+   * `saveInventory` writes it; before the first write applyAll then proves it can be stored there
+   * (`APPLY_INVENTORY_LOCATION_MISSING`) and, for an empty `objects`, that it holds nothing
+   * (`APPLY_EMPTY_DESIRED_SET`). `'caller'`: `inventory` only labels the applied objects and the
+   * caller keeps the inventory elsewhere (a Flux Kustomization's `.status.inventory`, which
+   * exists as long as the Kustomization does) and guards an empty set against it; neither check
+   * is made here, which saves a GET and a dry-run write per apply that writes.
+   * @defaultValue 'object'
+   */
+  readonly inventoryStore?: 'object' | 'caller' | undefined
   /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
   /** Called as each object of each stage is applied. */
@@ -128,7 +139,8 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
     ]
     throw aggregateError('apply', failures, { entries })
   }
-  const { inventory } = options
+  // An inventory the caller stores is only a label here: nothing to prove about its location.
+  const inventory = options.inventoryStore === 'caller' ? undefined : options.inventory
   const guard = {
     client,
     fieldManager,
@@ -227,6 +239,7 @@ function checkOptions(objects: readonly KubeObject[], options: ApplyOptions): vo
   }
   if (options.applySet === true && options.inventory === undefined) throw new TypeError('applyAll: options.applySet needs options.inventory')
   if (options.targetNamespace === '') throw new TypeError('applyAll: options.targetNamespace must not be empty')
+  if (options.inventoryStore !== undefined && !(['object', 'caller'] as readonly unknown[]).includes(options.inventoryStore)) throw new TypeError("applyAll: options.inventoryStore must be 'object' or 'caller'")
   if (options.conflicts !== undefined && !(['force', 'fail'] as readonly unknown[]).includes(options.conflicts)) throw new TypeError("applyAll: options.conflicts must be 'force' or 'fail'")
   if (options.conflicts !== undefined && options.forceConflicts !== undefined && (options.conflicts === 'force') !== options.forceConflicts) {
     throw new TypeError('applyAll: options.conflicts and options.forceConflicts disagree; pass only conflicts')

@@ -52,7 +52,8 @@ export async function detectDrift(state: DriftState, options: DetectDriftOptions
   const { client, signal } = options
   signal?.throwIfAborted()
   const concurrency = options.concurrency ?? 8
-  const { prepared, failures } = await prepareObjects(state.objects, prepareSettings(options, concurrency))
+  // Only read here: objects as last applied are used as they are, not copied.
+  const { prepared, failures } = await prepareObjects(state.objects, { ...prepareSettings(options, concurrency), readOnly: true })
   const served = prepared.filter((p) => p.served)
   const live = await fetchLive(served.map((p) => ({ ref: p.ref, version: p.version })), {
     client,

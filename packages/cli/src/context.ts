@@ -53,6 +53,11 @@ export interface Command {
   readonly help: string
   /** Its flags besides `-o` and `-h`, for shell completion (and its own parsing). */
   readonly flags?: FlagSpec | undefined
+  /**
+   * The command logs its own `gitops NAME: starting` debug line, through its own logger (the
+   * controller's JSON lines carry a timestamp and Flux's field names). @defaultValue false
+   */
+  readonly logsOwnStart?: boolean | undefined
   /** Runs the command; resolves to the exit code (0 ok, 1 difference found, 2 error). */
   run(context: CommandContext): Promise<number>
 }

@@ -100,7 +100,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     if (rest.some((arg) => arg.includes('yaml'))) await loadYamlPrinter()
     // The logger writes to the masking stderr: a debug line is masked like any other line.
     const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }) }
-    logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })
+    if (command.logsOwnStart !== true) logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })
     const controller = new AbortController()
     const signal = io.signal === undefined ? controller.signal : AbortSignal.any([io.signal, controller.signal])
     return await command.run({ io: logged, argv: rest, signal })

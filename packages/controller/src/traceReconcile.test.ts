@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { context, ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Context, ContextManager } from '@opentelemetry/api'
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { ControllerError } from './errors.js'
 import { TRACER_NAME, traceReconcile } from './traceReconcile.js'
@@ -123,5 +123,24 @@ describe('traceReconcile', () => {
     expect(exporter.getFinishedSpans()).toEqual([])
     expect(own.getFinishedSpans().map((s) => [s.name, s.attributes['k8s.namespace.name'], s.attributes['gitops.object.namespace']])).toEqual([['reconcile Widget', undefined, '']])
     await injected.shutdown()
+  })
+
+  it('runs the phases of a reconcile nobody records without spans of their own, with their results and errors', async () => {
+    const own = new InMemorySpanExporter()
+    const sampledOut = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(own)] })
+    const seen: boolean[] = []
+    const result = await traceReconcile({ ...init(), tracerProvider: sampledOut }, async (span, phase) => {
+      const fetched = await phase('fetch', async (child) => {
+        seen.push(child.isRecording(), trace.getSpan(context.active()) === span)
+        return 'rev'
+      })
+      await expect(phase('apply', () => Promise.reject(new ControllerError({ code: 'CONTROLLER_CONFLICT', message: 'x: conflict' })))).rejects.toMatchObject({ code: 'CONTROLLER_CONFLICT' })
+      return fetched
+    })
+    expect(result).toBe('rev')
+    // The phase ran in the reconcile's (non-recording) context: no span was started for it.
+    expect(seen).toEqual([false, true])
+    expect(own.getFinishedSpans()).toEqual([])
+    await sampledOut.shutdown()
   })
 })

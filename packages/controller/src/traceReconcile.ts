@@ -57,6 +57,10 @@ export async function traceReconcile<T>(init: ReconcileSpanInit, run: (span: Spa
   const span = tracer.startSpan(`reconcile ${init.kind}`, { attributes }, parent)
   const inSpan = trace.setSpan(parent, span)
   const phase: PhaseRunner = async (name, step, extra) => {
+    // A reconcile span nobody records (no SDK installed, or not sampled) has no recorded
+    // children either under parent-based sampling: the phases then run without a span and
+    // context of their own, which every step of every no-change interval would otherwise pay.
+    if (!span.isRecording()) return step(span)
     const child = tracer.startSpan(name, { attributes: { 'gitops.phase': name, ...extra } }, inSpan)
     return context.with(trace.setSpan(inSpan, child), () => ended(child, init.signal, () => step(child)))
   }

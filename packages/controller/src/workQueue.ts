@@ -105,13 +105,13 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
   // rejected sleep, a scan of every delayed key) made a no-change interval quadratic.
   let armedFor = Number.POSITIVE_INFINITY
   /** Sleeps until the earliest delayed key is due; re-armed when an earlier one arrives. */
-  const arm = (): void => {
+  const arm = (earliest?: number): void => {
     timer?.abort()
     timer = undefined
     armedFor = Number.POSITIVE_INFINITY
     if (delayed.size === 0 || shuttingDown) return
-    let next = Number.POSITIVE_INFINITY
-    for (const due of delayed.values()) if (due < next) next = due
+    let next = earliest ?? Number.POSITIVE_INFINITY
+    if (earliest === undefined) for (const due of delayed.values()) if (due < next) next = due
     const controller = new AbortController()
     timer = controller
     armedFor = next
@@ -121,13 +121,20 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
           timer = undefined
           armedFor = Number.POSITIVE_INFINITY
         }
+        // One pass, no copy: keys fall due one by one after a burst of requeues, and copying
+        // every delayed entry and scanning them again at each made a no-change interval
+        // quadratic. Deleting the entry being visited is safe in a Map; add() never adds one.
         const at = now()
-        for (const [key, due] of [...delayed]) {
-          if (due > at) continue
+        let next = Number.POSITIVE_INFINITY
+        for (const [key, due] of delayed) {
+          if (due > at) {
+            if (due < next) next = due
+            continue
+          }
           delayed.delete(key)
           add(key)
         }
-        arm()
+        arm(next)
       },
       () => undefined,
     )

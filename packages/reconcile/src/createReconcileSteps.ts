@@ -56,6 +56,13 @@ export interface ReconcileStepsOptions {
   readonly homeClient?: KubeClient | undefined
   /** Where the inventory is kept, and the ownership label of every applied object. */
   readonly inventory: InventoryRef
+  /**
+   * `'caller'` when the caller replaces `loadInventory` and `saveInventory` with its own store (a
+   * controller keeping it in a Kustomization's `.status.inventory`): `inventory` then only labels
+   * the objects, and `applyAll` makes no check of the ConfigMap or Secret it names (see apply's
+   * `inventoryStore`). @defaultValue 'object'
+   */
+  readonly inventoryStore?: 'object' | 'caller' | undefined
   /** @defaultValue `'gitops'` (apply's `DEFAULT_FIELD_MANAGER`, the same as the CLI's) */
   readonly fieldManager?: string | undefined
   /** age identities for SOPS-encrypted files and Secrets. @defaultValue none: encrypted files fail */
@@ -201,6 +208,7 @@ export function createReconcileSteps(options: ReconcileStepsOptions): ReconcileS
         signal,
         onProgress: options.onProgress,
         ...placement,
+        inventoryStore: options.inventoryStore,
         allowEmpty,
       })
       for (const warning of result.warnings) options.onWarning?.(warning.message)

@@ -33,6 +33,11 @@ export interface PrepareSettings {
   readonly applySet: boolean
   readonly concurrency: number
   readonly signal?: AbortSignal | undefined
+  /**
+   * The prepared objects are only read (detectDrift): an object that preparing would leave as it
+   * is (namespace settled, ownership labels there, not a Secret) is used as given, not copied.
+   */
+  readonly readOnly?: boolean | undefined
 }
 
 /** The settings of prepareObjects for a verb's options. */
@@ -102,8 +107,14 @@ export async function prepareObjects(
       })
       continue
     }
-    const object = cloneValue(original)
-    if (scope.namespaced) {
+    // Objects as last applied (a drift check's) are prepared already: reading them needs no copy.
+    // Where preparing puts it: a namespace, none (cluster-scoped), or null when it is refused.
+    const settled = scope.namespaced ? (settings.targetNamespace ?? (given.namespace === '' ? settings.defaultNamespace : given.namespace)) : settings.targetNamespace === undefined ? undefined : null
+    const reused = settings.readOnly === true && preparedAlready(original, settled, labels)
+    const object = reused ? original : cloneValue(original)
+    if (reused) {
+      // Nothing to settle, and nothing may be written into the caller's object.
+    } else if (scope.namespaced) {
       object.metadata.namespace = settings.targetNamespace ?? (given.namespace === '' ? settings.defaultNamespace : given.namespace)
     } else {
       delete object.metadata.namespace
@@ -128,7 +139,7 @@ export async function prepareObjects(
       }
       foldStringData(object)
     }
-    if (Object.keys(labels).length > 0) object.metadata.labels = { ...(object.metadata.labels ?? {}), ...labels }
+    if (!reused && Object.keys(labels).length > 0) object.metadata.labels = { ...(object.metadata.labels ?? {}), ...labels }
     const ref: ObjectRef = { group, kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name }
     const key = refKey(ref)
     const earlier = seen.get(key)
@@ -144,6 +155,18 @@ export async function prepareObjects(
     prepared.push({ object, ref, version, stage: stageOf(ref), served: scope.served })
   }
   return { prepared, failures }
+}
+
+/** Whether preparing `object` would change nothing: its namespace is the settled one (`undefined`: none), it carries the ownership labels, and it is no Secret (whose stringData is folded). */
+function preparedAlready(object: KubeObject, namespace: string | undefined | null, labels: Readonly<Record<string, string>>): boolean {
+  if (namespace === null || (object.apiVersion === 'v1' && object.kind === 'Secret')) return false
+  const metadata = object.metadata
+  if (namespace === undefined ? Object.hasOwn(metadata, 'namespace') : metadata.namespace !== namespace) return false
+  const present = metadata.labels
+  for (const [key, value] of Object.entries(labels)) {
+    if (present === undefined || !Object.hasOwn(present, key) || present[key] !== value) return false
+  }
+  return true
 }
 
 /** Scope of every distinct kind: from discovery, else from a CRD in the same set. */

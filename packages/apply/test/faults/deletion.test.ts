@@ -104,6 +104,31 @@ describe('the inventory location check', () => {
     // One read of the live object, and no read or dry-run write of the inventory.
     expect(verbs.filter((v) => v !== 'discovery')).toEqual(['get'])
   })
+
+  it("is not made when the caller stores the inventory (inventoryStore: 'caller'), and still is by default", async () => {
+    const ns = await env.cluster.namespace('inv-caller')
+    // Named after a namespace that does not exist: only a label, as a Kustomization's
+    // `.status.inventory` is; the objects are labelled for it all the same.
+    const inventory: InventoryRef = { name: 'app', namespace: `kept-by-caller-${Math.random().toString(36).slice(2, 8)}` }
+    const requests: string[] = []
+    const client = await env.cluster.newClient((r) => requests.push(`${r.verb}${r.dryRun ? ' (dry run)' : ''} ${r.url ?? ''}`))
+    const inventoryRequests = (): string[] => requests.filter((r) => r.includes(`/namespaces/${inventory.namespace}/`))
+    const result = await applyAll([configMap(ns, 'a')], { client, fieldManager, inventory, inventoryStore: 'caller' })
+    expect(result.entries.map((e) => e.action)).toEqual(['created'])
+    expect((await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'a' }))?.metadata.labels).toMatchObject({ 'gitops-sdk.io/inventory-name': 'app', 'gitops-sdk.io/inventory-namespace': inventory.namespace })
+    // No read and no dry-run write of a ConfigMap or Secret named as the inventory.
+    expect(requests.some((r) => r.startsWith('apply '))).toBe(true)
+    expect(inventoryRequests()).toEqual([])
+    // An empty set is the caller's to guard too: no stored inventory is read.
+    await expect(applyAll([], { client, fieldManager, inventory, inventoryStore: 'caller' })).resolves.toMatchObject({ entries: [] })
+    expect(inventoryRequests()).toEqual([])
+    // The default keeps the guard: the same apply into another namespace is refused, nothing written.
+    const err = await applyAll([configMap(ns, 'b')], { client, fieldManager, inventory }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'APPLY_INVENTORY_LOCATION_MISSING', message: expect.stringMatching(new RegExp(`^ConfigMap/${inventory.namespace}/app: `)) })
+    expect(await exists(ns, 'b')).toBe(false)
+    expect(inventoryRequests().length).toBeGreaterThan(0)
+    await expect(applyAll([configMap(ns, 'c')], { client, fieldManager, inventory, inventoryStore: 'elsewhere' as 'caller' })).rejects.toThrow("options.inventoryStore must be 'object' or 'caller'")
+  })
 })
 
 describe('a prune whose stale objects include the inventory location', () => {

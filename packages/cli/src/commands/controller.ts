@@ -66,6 +66,7 @@ Example:
   gitops controller --leader-elect --log-format json --health-addr :9440 --metrics-addr :8080
 `,
   flags,
+  logsOwnStart: true,
   async run({ io, argv, signal }) {
     const { values, positionals } = parseCommandArgs(argv, flags)
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0] ?? ''}`, { code: 'CLI_ARGUMENT_UNEXPECTED', details: { argument: positionals[0] } })
@@ -87,6 +88,12 @@ Example:
       import('@gitops-sdk/apply'),
       import('@kubernetes/client-node'),
     ])
+    // --log-format json: Flux's line shape (`ts` RFC 3339 with milliseconds, `level`, `msg`, and the
+    // controller, object and reconcileID each reconcile carries), and the command's own lines too,
+    // this first one among them.
+    const logs = logSettings(argv)
+    const logger = logs.format === 'json' ? runtime.createJsonLogger(io.stderr, { level: logs.level, fields: { logger: 'gitops-controller' } }) : io.logger
+    logger?.debug('gitops controller: starting', { command: 'controller' })
     const kubeConfig = new KubeConfig()
     const inCluster = loadKubeConfig(io, values, kubeConfig)
     const client = inCluster
@@ -98,10 +105,6 @@ Example:
     const [{ randomUUID }, { hostname }] = await Promise.all([import('node:crypto'), import('node:os')])
     const identity = `${io.env.POD_NAME ?? hostname()}_${randomUUID().slice(0, 8)}`
     const namespace = io.env.RUNTIME_NAMESPACE ?? client.namespace
-    // --log-format json: Flux's line shape (`ts` RFC 3339 with milliseconds, `level`, `msg`, and the
-    // controller, object and reconcileID each reconcile carries), and the command's own lines too.
-    const logs = logSettings(argv)
-    const logger = logs.format === 'json' ? runtime.createJsonLogger(io.stderr, { level: logs.level, fields: { logger: 'gitops-controller' } }) : io.logger
     const say = (message: string, fields: Record<string, unknown> = {}): void => (logs.format === 'json' ? logger?.info(message, fields) : progress(io, `gitops controller: ${message}`))
     const controller = gitops.createGitOpsController({
       client,

@@ -154,6 +154,8 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
   // Filled once both controllers exist: each enqueues into the other.
   const link: { kustomizations?: ReturnType<typeof createController> } = {}
   const index = createKustomizationIndex()
+  // The source revision each Kustomization's latest reconcile took (one shared string each).
+  const revisionSeen = new Map<string, string>()
   const applied = options.watchAppliedObjects === false ? undefined : createAppliedObjectsCache({ client, kubeClient: options.kubeClient, clock, logger: options.logger })
   const repositories = createController({
     ...common,
@@ -166,10 +168,12 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       now,
       onNewRevision: (key) => {
         // A Kustomization that already applied this revision (it fetched the source itself before
-        // this reconcile stored it) has nothing new to do.
+        // this reconcile stored it), or whose reconcile took the artifact of this revision (the
+        // informer may not have its status write yet), has nothing new to do; one still queued
+        // or not yet at the artifact takes the new one from the store.
         const revision = sources.get(key)?.revision
         for (const reader of index.readersOf(key)) {
-          if (revision !== undefined && lastAppliedRevisionOf(link.kustomizations?.informer.cache.get(reader)) === revision) continue
+          if (revision !== undefined && (revisionSeen.get(reader) === revision || lastAppliedRevisionOf(link.kustomizations?.informer.cache.get(reader)) === revision)) continue
           link.kustomizations?.queue.add(reader)
         }
       },
@@ -191,6 +195,10 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
         return found as unknown as GitRepository | undefined
       },
       kustomization: (key) => link.kustomizations?.informer.cache.get(key),
+      onRevisionSeen: (key, revision) => {
+        if (revision === undefined) revisionSeen.delete(key)
+        else revisionSeen.set(key, revision)
+      },
       onReady: (key) => {
         for (const dependent of index.dependentsOf(key)) link.kustomizations?.queue.add(dependent)
       },

@@ -32,6 +32,12 @@ export interface KustomizationReconcilerInput {
   readonly gitRepository: (key: string, signal: AbortSignal) => Promise<GitRepository | undefined>
   /** A Kustomization `namespace/name` from the cache. */
   readonly kustomization: (key: string) => KubeObject | undefined
+  /**
+   * Told which source revision a reconcile of `key` is working with, once it has the artifact
+   * (undefined when the Kustomization is gone), so that a new revision enqueues only the readers
+   * that have not seen it yet. @defaultValue nobody is told
+   */
+  readonly onRevisionSeen?: ((key: string, revision: string | undefined) => void) | undefined
   /** Told when a Kustomization became Ready, to enqueue the ones depending on it. */
   readonly onReady: (key: string) => void
   readonly noCrossNamespaceRefs: boolean
@@ -62,6 +68,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       states.delete(key)
       histories.delete(key)
       appliedInputs.delete(key)
+      input.onRevisionSeen?.(key, undefined)
       return undefined
     }
     const ref = { namespace: context.namespace, name: context.name }
@@ -150,6 +157,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       if (artifact === undefined) return fail(FluxReason.ArtifactFailed, `Source '${k.spec.sourceRef.kind}/${sourceKey}' is suspended and has no artifact`, retryInterval)
     }
     const current = artifact
+    input.onRevisionSeen?.(key, current.revision)
     let inputs: string | undefined
     try {
       inputs = await reconcileInputs(k, { client, signal })
@@ -170,7 +178,9 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     }
     let history = histories.get(key)
     if (history === undefined) histories.set(key, (history = createApplyHistory()))
-    const wired = createReconcileSteps({ ...mapped.steps, fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
+    // The inventory lives in `.status.inventory` (see loadInventory below): apply's check that a
+    // ConfigMap of that name could be stored (a GET and a dry-run write per writing apply) is moot.
+    const wired = createReconcileSteps({ ...mapped.steps, inventoryStore: 'caller', fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
     const driftClient = input.driftClient
     const appliesAsController = mapped.steps.client === input.kubeClient
     const steps: ReconcileSteps = {

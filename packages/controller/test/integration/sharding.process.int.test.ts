@@ -136,9 +136,9 @@ describe.skipIf(!built)('three gitops controller processes sharded by label', { 
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as Record<string, unknown>)
-        // The cli's own line before any command runs, from the logger every command shares.
-        .filter((l) => l.message !== 'gitops controller: starting')
       expect(lines.length, user).toBeGreaterThan(0)
+      // The command's first line too (it used to come from the cli's shared logger, without `ts`).
+      expect(lines[0], user).toMatchObject({ level: 'debug', msg: 'gitops controller: starting', command: 'controller' })
       for (const line of lines) {
         expect(line.ts, JSON.stringify(line)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
         expect(['debug', 'info', 'warn', 'error']).toContain(line.level)

@@ -1,0 +1,130 @@
+// Consistent-hash sharding with real processes: two `gitops controller --hash-shard` processes
+// (the cli, as users run it) against the embedded apiserver, over a repository served by git
+// http-backend, with short Lease timings from the leader-election flags. Each process
+// authenticates with its own token, so the apiserver's record of requests says which process
+// wrote what. Skips until the cli is built.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applyAll, createKubeClient } from '@gitops-sdk/apply'
+import type { KubeObject } from '@gitops-sdk/core'
+import { fluxCrds } from '@gitops-sdk/flux'
+import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
+import type { GitServer } from '@gitops-sdk/git-source/testing'
+import { KUSTOMIZATION_RESOURCE } from '../../src/gitops.js'
+import { eventually, startCluster } from '../helpers/cluster.js'
+import type { TestCluster } from '../helpers/cluster.js'
+
+const bin = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url))
+const built = existsSync(bin)
+const USERS = ['a', 'b'] as const
+// Enough that both replicas own some (all on one side: about 1 in 30,000).
+const NAMES = Array.from({ length: 16 }, (_, i) => `app-${i}`)
+const KUSTOMIZATIONS = 'kustomizations.kustomize.toolkit.fluxcd.io'
+
+let dir: string
+let cluster: TestCluster
+let git: GitServer
+const children = new Map<string, { child: ChildProcess; stderr: () => string; exited: Promise<unknown> }>()
+
+/** The Kustomizations whose status each process wrote since request `from`. */
+function statusWritesBy(user: string, from: number): Set<string> {
+  return new Set(
+    cluster.server
+      .requests()
+      .slice(from)
+      .filter((r) => r.user === user && r.resource === KUSTOMIZATIONS && r.subresource === 'status' && r.query.dryRun === undefined && (r.verb === 'update' || r.verb === 'patch'))
+      .map((r) => r.name ?? ''),
+  )
+}
+
+/** Sets `requestedAt` on every Kustomization and waits until each handled it; returns the request index before. */
+async function requestAll(at: string, ms: number): Promise<number> {
+  const from = cluster.server.requests().length
+  for (const name of NAMES) {
+    await cluster.client.patch(KUSTOMIZATION_RESOURCE, { namespace: 'default', name }, { patch: { type: 'merge', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': at } } } } })
+  }
+  await eventually(async () => {
+    if (children.get('b')?.child.exitCode !== null) throw new Error('the controller process b exited')
+    const items = (await cluster.client.list(KUSTOMIZATION_RESOURCE, { namespace: 'default' })).items
+    return items.filter((k) => (k.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === at).length === NAMES.length
+  }, ms).catch((error: unknown) => {
+    throw new Error(`${String(error)} (${at})\n${[...children].map(([user, c]) => `${user}: ${c.stderr().slice(-1500)}`).join('\n')}`)
+  })
+  return from
+}
+
+describe.skipIf(!built)('two gitops controller processes in one hash shard group', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gitops-hash-shards-'))
+    const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
+    await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\ndata:\n  a: "1"\n' })
+    git = await startGitServer({ root: join(dir, 'repos') })
+    cluster = await startCluster({ tls: false, users: USERS.map((user) => ({ token: `token-${user}`, name: user })) })
+    const kubeClient = await createKubeClient({ kubeConfig: cluster.kubeConfig })
+    const objects: KubeObject[] = [
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'fleet', namespace: 'default' }, spec: { interval: '10m', url: `${git.url}/fleet`, ref: { branch: 'main' } } },
+      ...NAMES.map((name) => ({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name, namespace: 'default' },
+        spec: { interval: '10m', path: './app', prune: true, namePrefix: `${name}-`, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+      })),
+    ]
+    await applyAll(fluxCrds(), { client: kubeClient, fieldManager: 'test' })
+    await applyAll(objects, { client: kubeClient, fieldManager: 'test' })
+    for (const user of USERS) {
+      const kubeconfig = join(dir, `kubeconfig-${user}`)
+      writeFileSync(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${cluster.server.url}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: token-${user}\n`,
+        { mode: 0o600 },
+      )
+      // A member counts as live for 3 s after its Lease last changed; rounds every 500 ms.
+      const timings = ['--leader-election-lease-duration', '3s', '--leader-election-renew-deadline', '2s', '--leader-election-retry-period', '500ms']
+      const args = [bin, 'controller', '--kubeconfig', kubeconfig, '--hash-shard', 'apps', ...timings, '--log-format', 'json', '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0']
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: dir, RUNTIME_NAMESPACE: 'default', POD_NAME: user } })
+      let err = ''
+      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+      children.set(user, { child, stderr: () => err, exited: new Promise((done) => child.on('exit', done)) })
+    }
+  })
+
+  afterAll(async () => {
+    for (const { child } of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    await Promise.all([...children.values()].map((c) => c.exited))
+    await git.stop()
+    await cluster.stop()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('splits the Kustomizations between the processes, and the survivor takes the objects of one killed once its Lease lapsed', async () => {
+    // Until both replicas joined (each owns nothing for a Lease duration after joining), one may
+    // do all the work: ask again until a round shows both at work.
+    let split: { a: Set<string>; b: Set<string> } | undefined
+    for (let round = 0; split === undefined && round < 10; round++) {
+      const from = await requestAll(`split-${round}`, 30_000)
+      const a = statusWritesBy('a', from)
+      const b = statusWritesBy('b', from)
+      if (a.size > 0 && b.size > 0) split = { a, b }
+    }
+    expect(split).toBeDefined()
+    const { a, b } = split ?? { a: new Set<string>(), b: new Set<string>() }
+    // Each Kustomization by exactly one process, all of them by one or the other.
+    expect([...a].filter((name) => b.has(name))).toEqual([])
+    expect([...a, ...b].sort()).toEqual([...NAMES].sort())
+
+    // kill -9: no graceful hand-over; b takes a's objects once a's Lease lapsed.
+    const killed = children.get('a')
+    killed?.child.kill('SIGKILL')
+    await killed?.exited
+    const from = await requestAll('after-kill', 30_000)
+    const taken = statusWritesBy('b', from)
+    for (const name of a) expect(taken.has(name), name).toBe(true)
+    expect(statusWritesBy('a', from).size).toBe(0)
+  })
+})

@@ -28,45 +28,10 @@ export function deltaResultSize(delta: Uint8Array, start: number = 0, end: numbe
 /** Hands out the buffer a result is written into. */
 export type Allocate = (size: number) => Buffer
 
-/** Applies `delta` to `base`. */
+/** Applies `delta` to `base`, into a buffer from `allocate`. */
 export function applyDelta(base: Buffer, delta: Buffer, allocate: Allocate = (size) => Buffer.allocUnsafe(size)): Buffer {
-  const [baseSize, afterBase] = readSize(delta, 0)
-  if (baseSize !== base.byteLength) throw new DeltaError(`delta expects a ${baseSize}-byte base, got ${base.byteLength}`)
-  const [resultSize, start] = readSize(delta, afterBase)
-  const out = allocate(resultSize)
-  let pos = start
-  let written = 0
-  const end = delta.byteLength
-  while (pos < end) {
-    const op = delta[pos++] as number
-    if ((op & 0x80) !== 0) {
-      let offset = 0
-      let size = 0
-      if ((op & 0x01) !== 0) offset = delta[pos++] as number
-      if ((op & 0x02) !== 0) offset |= (delta[pos++] as number) << 8
-      if ((op & 0x04) !== 0) offset |= (delta[pos++] as number) << 16
-      if ((op & 0x08) !== 0) offset += (delta[pos++] as number) * 0x1000000
-      if ((op & 0x10) !== 0) size = delta[pos++] as number
-      if ((op & 0x20) !== 0) size |= (delta[pos++] as number) << 8
-      if ((op & 0x40) !== 0) size |= (delta[pos++] as number) << 16
-      if (size === 0) size = 0x10000
-      if (offset + size > base.byteLength || written + size > resultSize || pos > end) {
-        throw new DeltaError('delta copies outside its base or result')
-      }
-      if (size < 32) for (let i = 0; i < size; i++) out[written + i] = base[offset + i] as number
-      else out.set(base.subarray(offset, offset + size), written)
-      written += size
-    } else if (op !== 0) {
-      if (pos + op > end || written + op > resultSize) throw new DeltaError('delta inserts past its end')
-      if (op < 32) for (let i = 0; i < op; i++) out[written + i] = delta[pos + i] as number
-      else out.set(delta.subarray(pos, pos + op), written)
-      written += op
-      pos += op
-    } else {
-      throw new DeltaError('delta has a reserved zero instruction')
-    }
-  }
-  if (written !== resultSize) throw new DeltaError(`delta produced ${written} of ${resultSize} bytes`)
+  const out = allocate(deltaResultSize(delta))
+  applyDeltaInto(base, { bytes: delta, start: 0, end: delta.byteLength }, { bytes: out, start: 0 })
   return out
 }
 

@@ -1,16 +1,8 @@
-import { isGitOpsError } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
 import { renderTemplate } from './index.js'
+import { typedFailure } from '../test/helpers/typedFailure.js'
 
-function failure(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn()
-  } catch (err) {
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error('expected a failure')
-}
+const failure = typedFailure
 
 describe('renderTemplate', () => {
   it('prints <no value> for a missing key by default, and nothing fails through it', () => {

@@ -3,10 +3,11 @@
 // was, and no prototype is touched. (Each message is compared with helm's in
 // test/differential/certErrorCases.ts.)
 import { X509Certificate, generateKeyPairSync } from 'node:crypto'
-import { type Clock, isGitOpsError, memoryFs } from '@gitops-sdk/core'
+import { type Clock, memoryFs } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, pollutingKeys } from '../../../../testing/pollution.js'
 import { renderChart, renderTemplate } from '../../src/index.js'
+import { type TypedFailure, typedFailure } from '../helpers/typedFailure.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -15,14 +16,8 @@ afterEach(() => {
 // EC keys cost nothing to make; RSA keys are made only where the function makes its own.
 const ecKey = (): string => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString()
 
-function failure(text: string, data: unknown = {}): { code: string; message: string } {
-  try {
-    renderTemplate(text, data, { name: 'certs.tpl' })
-  } catch (err) {
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error(`expected ${text} to fail`)
+function failure(text: string, data: unknown = {}): TypedFailure {
+  return typedFailure(() => renderTemplate(text, data, { name: 'certs.tpl' }))
 }
 
 describe('certificate functions on bad input', () => {

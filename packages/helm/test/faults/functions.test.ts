@@ -1,22 +1,16 @@
 // The functions added for issue 19 on bad input: each ends in a typed HELM_TEMPLATE_EXEC error that
 // names the template, or in helm's own fallback value; no prototype touched.
-import { isGitOpsError } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, pollutingKeys } from '../../../../testing/pollution.js'
 import { renderTemplate } from '../../src/index.js'
+import { type TypedFailure, typedFailure } from '../helpers/typedFailure.js'
 
 afterEach(() => {
   assertNoPollution()
 })
 
-function failure(text: string): { code: string; message: string } {
-  try {
-    renderTemplate(text, {}, { name: 'bad.tpl' })
-  } catch (err) {
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error(`expected ${text} to fail`)
+function failure(text: string): TypedFailure {
+  return typedFailure(() => renderTemplate(text, {}, { name: 'bad.tpl' }))
 }
 
 describe('new functions on bad input', () => {

@@ -1,22 +1,14 @@
 // Fault cases of fetchOciChart: each is a typed error naming the chart reference, and no files are
 // returned; the registry's own errors (401, 404, 500 from oci-source) pass through unchanged.
 import { describe, expect, it } from 'vitest'
-import { isGitOpsError } from '@gitops-sdk/core'
 import { fetchOciChart } from '../../src/index.js'
 import { chartArchive, tgz } from '../helpers/chartRepository.js'
 import { digestOf, memoryOciRepository } from '../helpers/ociRepository.js'
+import { typedRejection } from '../helpers/typedFailure.js'
 
 const url = 'oci://registry.example/charts/web'
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; json: string }> {
-  try {
-    await promise
-  } catch (err) {
-    if (!isGitOpsError(err)) throw err
-    return { code: err.code, message: err.message, json: JSON.stringify(err.toJSON()) }
-  }
-  throw new Error('expected a failure')
-}
+const failure = typedRejection
 
 describe('fetchOciChart faults', () => {
   it('refuses a manifest that is not a Helm chart (a Flux artifact config, another layer type)', async () => {

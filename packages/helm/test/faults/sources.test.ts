@@ -1,10 +1,10 @@
 // Fault cases of fetchRepositoryChart: each is a typed error naming the URL (without its
 // credentials), and nothing is returned half-fetched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isGitOpsError } from '@gitops-sdk/core'
 import { fetchRepositoryChart } from '../../src/index.js'
 import { chartArchive, indexYaml, sha256, startChartRepository, tgz } from '../helpers/chartRepository.js'
 import type { ChartRepositoryServer } from '../helpers/chartRepository.js'
+import { typedRejection } from '../helpers/typedFailure.js'
 
 let repo: ChartRepositoryServer
 const good = chartArchive('web', '1.0.0')
@@ -20,15 +20,7 @@ beforeAll(async () => {
 })
 afterAll(() => repo.close())
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string; message: string; json: string }> {
-  try {
-    await promise
-  } catch (err) {
-    if (!isGitOpsError(err)) throw err
-    return { code: err.code, message: err.message, json: JSON.stringify(err.toJSON()) }
-  }
-  throw new Error('expected a failure')
-}
+const failure = typedRejection
 
 describe('fetchRepositoryChart faults', () => {
   const broken = [

@@ -86,6 +86,11 @@ export const errorCases: ErrorCase[] = [
   e('assign without declare', 'x: {{ $y = 1 }}\n'),
   e('range with invalid variables', '{{ range $a, 3 := .Values.list }}{{ end }}\n'),
   e('invalid escape', 'x: {{ "\\q" }}\n'),
+  // the line of a parse error counts each newline once, trimmed ones and those inside comments too
+  e('parse error after trimmed lines', 'a\n\n\n{{- "x" }}\n{{ bad }}\n'),
+  e('parse error after a trimmed comment over lines', '{{- /* a\nb\nc */ -}}\n\n{{ bad }}\n'),
+  e('parse error after a right trim over lines', 'x {{ "a" -}}\n\n\n{{ bad }}\n'),
+  e('parse error after a trim marker on its own line', 'x {{-\n"a"\n-}}\n{{ bad }}\n'),
   e('multiple definition in one file', '{{ define "dup" }}a{{ end }}{{ define "dup" }}b{{ end }}\n'),
   // output that is not YAML
   e('rendered output not YAML', 'a: b: c\n'),

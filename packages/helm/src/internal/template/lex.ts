@@ -1,357 +1,271 @@
 // The lexer of Go's text/template, rewritten for TypeScript from the behaviour of Go 1.24's
 // text/template/parse/lex.go: same items, trim markers, comments and error texts.
-
-
-import { type Item, type ItemType, formatUnicode, goQuote, isAlphaNumeric, isSpace, keywords, scanNumberAt } from './items.js'
+//
+// One loop over character codes, one token per turn, with no closure or string made per character:
+// `gitops template` runs this once per process, mostly before V8 has optimised it, so the work per
+// character is what counts. An item's line is the line its first character is on, as Go reports it.
+import { type Item, type ItemType, formatUnicode, goQuote, isAlphaNumeric, keywords, scanNumberAt } from './items.js'
 
 export type { Item, ItemType } from './items.js'
 export { formatUnicode, goQuote, isKeyword, itemString } from './items.js'
 
-const leftDelim = '{{'
-const rightDelim = '}}'
-const leftComment = '/*'
-const rightComment = '*/'
+const SPACE = 0x20
+const TAB = 0x09
+const CR = 0x0d
+const LF = 0x0a
+const DASH = 0x2d
+const BRACE = 0x7d
 
-function hasLeftTrimMarker(s: string, at: number): boolean {
-  return s[at] === '-' && isSpace(s[at + 1])
+/** Go's isSpace in the lexer: space, tab, CR, LF (NaN, past the end, is not). */
+function isSpaceCode(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR
 }
 
-function hasRightTrimMarker(s: string, at: number): boolean {
-  return isSpace(s[at]) && s[at + 1] === '-'
+function isAsciiAlphaNumeric(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f
+}
+
+/** The end of the run of letters, digits and `_` from `p` (Unicode ones too, as Go's lexer reads). */
+function alphaNumericEnd(input: string, p: number): number {
+  const n = input.length
+  while (p < n) {
+    const c = input.charCodeAt(p)
+    if (c < 0x80) {
+      if (!isAsciiAlphaNumeric(c)) return p
+      p++
+      continue
+    }
+    const ch = String.fromCodePoint(input.codePointAt(p) ?? 0)
+    if (!isAlphaNumeric(ch)) return p
+    p += ch.length
+  }
+  return p
+}
+
+/** Whether `p` may end an identifier, field or variable (Go's atTerminator). */
+function atTerminator(input: string, p: number): boolean {
+  if (p >= input.length) return true
+  const c = input.charCodeAt(p)
+  switch (c) {
+    case SPACE:
+    case TAB:
+    case CR:
+    case LF:
+    case 0x2e: // .
+    case 0x2c: // ,
+    case 0x7c: // |
+    case 0x3a: // :
+    case 0x29: // )
+    case 0x28: // (
+      return true
+    default:
+      return c === BRACE && input.charCodeAt(p + 1) === BRACE
+  }
+}
+
+/** `{{- ` at `at`: a dash and a space. */
+function hasLeftTrimMarker(input: string, at: number): boolean {
+  return input.charCodeAt(at) === DASH && isSpaceCode(input.charCodeAt(at + 1))
+}
+
+/** The character at `p` as Go's %#U prints it in "bad character" messages. */
+function unicodeAt(input: string, p: number): string {
+  return formatUnicode(input.codePointAt(p) ?? 0)
 }
 
 /** Lexes a whole template into items; the last is EOF or an error. */
 export function lex(input: string): Item[] {
   const items: Item[] = []
-  let pos = 0
-  let start = 0
+  const n = input.length
+  // Lines are counted once, as items are made in order of position.
+  let lineFrom = 0
   let line = 1
-  let startLine = 1
+  const lineAt = (at: number): number => {
+    for (let i = input.indexOf('\n', lineFrom); i >= 0 && i < at; i = input.indexOf('\n', i + 1)) line++
+    if (at > lineFrom) lineFrom = at
+    return line
+  }
+  const item = (typ: ItemType, from: number, to: number): void => {
+    items.push({ typ, pos: from, val: input.slice(from, to), line: lineAt(from) })
+  }
+  const error = (at: number, message: string): Item[] => {
+    items.push({ typ: 'error', pos: at, val: message, line: lineAt(at) })
+    return items
+  }
+
+  let pos = 0
   let parenDepth = 0
-  const mode = { insideAction: false }
-
-  const emit = (typ: ItemType): void => {
-    items.push({ typ, pos: start, val: input.slice(start, pos), line: startLine })
-    start = pos
-    startLine = line
-  }
-  const ignore = (): void => {
-    line += countNewlines(input.slice(start, pos))
-    start = pos
-    startLine = line
-  }
-  const errorf = (message: string): false => {
-    items.push({ typ: 'error', pos: start, val: message, line: startLine })
-    return false
-  }
-  const advance = (to: number): void => {
-    line += countNewlines(input.slice(pos, to))
-    pos = to
-  }
-  const next = (): string | undefined => {
-    if (pos >= input.length) return undefined
-    // An ASCII character is its own one-character string (V8 keeps those interned).
-    const c = input.charCodeAt(pos) < 0x80 ? (input[pos] as string) : String.fromCodePoint(input.codePointAt(pos) ?? 0)
-    pos += c.length
-    if (c === '\n') line++
-    return c
-  }
-  const backup = (c: string | undefined): void => {
-    if (c === undefined) return
-    pos -= c.length
-    if (c === '\n') line--
-  }
-  const peek = (): string | undefined => {
-    if (pos >= input.length) return undefined
-    return input.charCodeAt(pos) < 0x80 ? input[pos] : String.fromCodePoint(input.codePointAt(pos) ?? 0)
-  }
-
-  // Returns false when lexing must stop.
-  const lexText = (): boolean => {
-    const x = input.indexOf(leftDelim, pos)
-    if (x < 0) {
-      advance(input.length)
-      if (pos > start) emit('text')
-      items.push({ typ: 'EOF', pos, val: '', line })
-      return false
-    }
-    const trimAfter = x + leftDelim.length
-    let textEnd = x
-    if (hasLeftTrimMarker(input, trimAfter)) {
-      while (textEnd > start && isSpace(input[textEnd - 1])) textEnd--
-    }
-    advance(textEnd)
-    if (pos > start) emit('text')
-    advance(x)
-    ignore()
-    return lexLeftDelim()
-  }
-
-  const atRightDelim = (): { delim: boolean; trim: boolean } => {
-    if (hasRightTrimMarker(input, pos) && input.startsWith(rightDelim, pos + 2)) return { delim: true, trim: true }
-    if (input.startsWith(rightDelim, pos)) return { delim: true, trim: false }
-    return { delim: false, trim: false }
-  }
-
-  const lexLeftDelim = (): boolean => {
-    advance(pos + leftDelim.length)
-    const trimSpace = hasLeftTrimMarker(input, pos)
-    const afterMarker = trimSpace ? 2 : 0
-    if (input.startsWith(leftComment, pos + afterMarker)) {
-      advance(pos + afterMarker)
-      ignore()
-      return lexComment()
-    }
-    emit('leftDelim')
-    advance(pos + afterMarker)
-    ignore()
-    parenDepth = 0
-    mode.insideAction = true
-    return true
-  }
-
-  const lexComment = (): boolean => {
-    advance(pos + leftComment.length)
-    const x = input.indexOf(rightComment, pos)
-    if (x < 0) return errorf('unclosed comment')
-    advance(x + rightComment.length)
-    const { delim, trim } = atRightDelim()
-    if (!delim) return errorf('comment ends before closing delimiter')
-    emit('comment')
-    if (trim) advance(pos + 2)
-    advance(pos + rightDelim.length)
-    if (trim) {
-      let p = pos
-      while (p < input.length && isSpace(input[p])) p++
-      advance(p)
-    }
-    ignore()
-    return true
-  }
-
-  const lexRightDelim = (trim: boolean): boolean => {
-    if (trim) {
-      advance(pos + 2)
-      ignore()
-    }
-    advance(pos + rightDelim.length)
-    emit('rightDelim')
-    if (trim) {
-      let p = pos
-      while (p < input.length && isSpace(input[p])) p++
-      advance(p)
-      ignore()
-    }
-    mode.insideAction = false
-    return true
-  }
-
-  const lexInsideAction = (): boolean => {
-    const { delim, trim } = atRightDelim()
-    if (delim) {
-      if (parenDepth === 0) return lexRightDelim(trim)
-      return errorf('unclosed left paren')
-    }
-    const r = next()
-    if (r === undefined) return errorf('unclosed action')
-    if (isSpace(r)) {
-      backup(r)
-      return lexSpace()
-    }
-    if (r === '=') {
-      emit('assign')
-      return true
-    }
-    if (r === ':') {
-      if (next() !== '=') return errorf('expected :=')
-      emit('declare')
-      return true
-    }
-    if (r === '|') {
-      emit('pipe')
-      return true
-    }
-    if (r === '"') return lexQuote()
-    if (r === '`') return lexRawQuote()
-    if (r === '$') return lexVariable()
-    if (r === "'") return lexChar()
-    if (r === '.') {
-      const c = peek()
-      if (c === undefined || c < '0' || c > '9') return lexField()
-      backup(r)
-      return lexNumber()
-    }
-    if (r === '+' || r === '-' || (r >= '0' && r <= '9')) {
-      backup(r)
-      return lexNumber()
-    }
-    if (isAlphaNumeric(r)) {
-      backup(r)
-      return lexIdentifier()
-    }
-    if (r === '(') {
-      emit('leftParen')
-      parenDepth++
-      return true
-    }
-    if (r === ')') {
-      parenDepth--
-      if (parenDepth < 0) return errorf('unexpected right paren')
-      emit('rightParen')
-      return true
-    }
-    const cp = r.codePointAt(0) ?? 0
-    if (cp <= 0x7f && /[\x21-\x7e]/.test(r)) {
-      emit('char')
-      return true
-    }
-    return errorf(`unrecognized character in action: ${formatUnicode(cp)}`)
-  }
-
-  const lexSpace = (): boolean => {
-    let numSpaces = 0
-    while (isSpace(peek())) {
-      next()
-      numSpaces++
-    }
-    // A space directly before "-}}" belongs to the trim marker.
-    if (hasRightTrimMarker(input, pos - 1) && input.startsWith(rightDelim, pos + 1)) {
-      backup(input[pos - 1])
-      if (numSpaces === 1) return lexInsideAction()
-    }
-    emit('space')
-    return true
-  }
-
-  const lexIdentifier = (): boolean => {
-    for (;;) {
-      const r = next()
-      if (isAlphaNumeric(r)) continue
-      backup(r)
-      const word = input.slice(start, pos)
-      if (!atTerminator()) return errorf(`bad character ${formatUnicode(r?.codePointAt(0) ?? 0)}`)
-      const kw = keywords.get(word)
-      if (kw !== undefined && word !== '.') emit(kw)
-      else if (word[0] === '.') emit('field')
-      else if (word === 'true' || word === 'false') emit('bool')
-      else emit('identifier')
-      return true
-    }
-  }
-
-  const lexField = (): boolean => lexFieldOrVariable('field')
-  const lexVariable = (): boolean => {
-    if (atTerminator()) {
-      emit('variable')
-      return true
-    }
-    return lexFieldOrVariable('variable')
-  }
-
-  const lexFieldOrVariable = (typ: 'field' | 'variable'): boolean => {
-    if (atTerminator()) {
-      emit(typ === 'variable' ? 'variable' : 'dot')
-      return true
-    }
-    let r: string | undefined
-    for (;;) {
-      r = next()
-      if (!isAlphaNumeric(r)) {
-        backup(r)
-        break
-      }
-    }
-    if (!atTerminator()) return errorf(`bad character ${formatUnicode(r?.codePointAt(0) ?? 0)}`)
-    emit(typ)
-    return true
-  }
-
-  const atTerminator = (): boolean => {
-    const r = peek()
-    if (isSpace(r)) return true
-    switch (r) {
-      case undefined:
-      case '.':
-      case ',':
-      case '|':
-      case ':':
-      case ')':
-      case '(':
-        return true
-      default:
-        return input.startsWith(rightDelim, pos)
-    }
-  }
-
-  const lexChar = (): boolean => {
-    for (;;) {
-      const r = next()
-      if (r === '\\') {
-        const n = next()
-        if (n !== undefined && n !== '\n') continue
-        return errorf('unterminated character constant')
-      }
-      if (r === undefined || r === '\n') return errorf('unterminated character constant')
-      if (r === "'") break
-    }
-    emit('charConstant')
-    return true
-  }
-
-  const lexNumber = (): boolean => {
-    if (!scanNumber()) return errorf(`bad number syntax: ${goQuote(input.slice(start, pos))}`)
-    const sign = peek()
-    if (sign === '+' || sign === '-') {
-      // Complex: 1+2i; no spaces, must end in 'i'.
-      if (!scanNumber() || input[pos - 1] !== 'i') {
-        return errorf(`bad number syntax: ${goQuote(input.slice(start, pos))}`)
-      }
-      emit('complex')
-      return true
-    }
-    emit('number')
-    return true
-  }
-
-  const scanNumber = (): boolean => {
-    // A number holds no newline, so only the position moves.
-    const r = scanNumberAt(input, pos)
-    pos = r.end
-    return r.ok
-  }
-
-  const lexQuote = (): boolean => {
-    for (;;) {
-      const r = next()
-      if (r === '\\') {
-        const n = next()
-        if (n !== undefined && n !== '\n') continue
-        return errorf('unterminated quoted string')
-      }
-      if (r === undefined || r === '\n') return errorf('unterminated quoted string')
-      if (r === '"') break
-    }
-    emit('string')
-    return true
-  }
-
-  const lexRawQuote = (): boolean => {
-    const x = input.indexOf('`', pos)
-    if (x < 0) return errorf('unterminated raw quoted string')
-    advance(x + 1)
-    emit('rawString')
-    return true
-  }
-
+  let inside = false
   for (;;) {
-    const ok = mode.insideAction ? lexInsideAction() : lexText()
-    if (!ok) break
-  }
-  return items
-}
+    if (!inside) {
+      // Text up to the next action (or the end), its trailing space trimmed by `{{- `.
+      const start = pos
+      const x = input.indexOf('{{', pos)
+      if (x < 0) {
+        if (n > start) item('text', start, n)
+        items.push({ typ: 'EOF', pos: n, val: '', line: lineAt(n) })
+        return items
+      }
+      let textEnd = x
+      if (hasLeftTrimMarker(input, x + 2)) {
+        while (textEnd > start && isSpaceCode(input.charCodeAt(textEnd - 1))) textEnd--
+      }
+      if (textEnd > start) item('text', start, textEnd)
+      pos = x + 2
+      const afterMarker = hasLeftTrimMarker(input, pos) ? 2 : 0
+      if (input.startsWith('/*', pos + afterMarker)) {
+        const commentStart = pos + afterMarker
+        const close = input.indexOf('*/', commentStart + 2)
+        if (close < 0) return error(commentStart, 'unclosed comment')
+        pos = close + 2
+        const trim = isSpaceCode(input.charCodeAt(pos)) && input.charCodeAt(pos + 1) === DASH && input.startsWith('}}', pos + 2)
+        if (!trim && !input.startsWith('}}', pos)) return error(commentStart, 'comment ends before closing delimiter')
+        item('comment', commentStart, pos)
+        pos += trim ? 4 : 2
+        if (trim) while (pos < n && isSpaceCode(input.charCodeAt(pos))) pos++
+        continue
+      }
+      item('leftDelim', x, x + 2)
+      pos += afterMarker
+      parenDepth = 0
+      inside = true
+      continue
+    }
 
-function countNewlines(s: string): number {
-  let n = 0
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++
-  return n
+    // Inside an action: one item per turn.
+    const c = input.charCodeAt(pos)
+    const trimDelim = isSpaceCode(c) && input.charCodeAt(pos + 1) === DASH && input.startsWith('}}', pos + 2)
+    if (trimDelim || (c === BRACE && input.charCodeAt(pos + 1) === BRACE)) {
+      if (parenDepth !== 0) return error(pos, 'unclosed left paren')
+      if (trimDelim) pos += 2
+      item('rightDelim', pos, pos + 2)
+      pos += 2
+      if (trimDelim) while (pos < n && isSpaceCode(input.charCodeAt(pos))) pos++
+      inside = false
+      continue
+    }
+    if (pos >= n) return error(pos, 'unclosed action')
+    const start = pos
+    switch (c) {
+      case SPACE:
+      case TAB:
+      case CR:
+      case LF: {
+        let p = pos + 1
+        while (p < n && isSpaceCode(input.charCodeAt(p))) p++
+        // A space directly before "-}}" belongs to the trim marker.
+        if (input.charCodeAt(p) === DASH && input.startsWith('}}', p + 1)) p--
+        if (p > start) {
+          item('space', start, p)
+          pos = p
+        }
+        continue
+      }
+      case 0x3d: // =
+        item('assign', start, start + 1)
+        pos = start + 1
+        continue
+      case 0x3a: // :
+        if (input.charCodeAt(start + 1) !== 0x3d) return error(start, 'expected :=')
+        item('declare', start, start + 2)
+        pos = start + 2
+        continue
+      case 0x7c: // |
+        item('pipe', start, start + 1)
+        pos = start + 1
+        continue
+      case 0x22: // "
+      case 0x27: {
+        // ': a quoted string or a character constant; escapes skip the next character.
+        const isString = c === 0x22
+        let p = start + 1
+        for (;;) {
+          const d = input.charCodeAt(p)
+          if (d === 0x5c) {
+            const e = input.charCodeAt(p + 1)
+            if (p + 1 >= n || e === LF) return error(start, isString ? 'unterminated quoted string' : 'unterminated character constant')
+            p += 2
+            continue
+          }
+          if (p >= n || d === LF) return error(start, isString ? 'unterminated quoted string' : 'unterminated character constant')
+          p++
+          if (d === c) break
+        }
+        item(isString ? 'string' : 'charConstant', start, p)
+        pos = p
+        continue
+      }
+      case 0x60: {
+        // `
+        const close = input.indexOf('`', start + 1)
+        if (close < 0) return error(start, 'unterminated raw quoted string')
+        item('rawString', start, close + 1)
+        pos = close + 1
+        continue
+      }
+      case 0x24: // $
+      case 0x2e: {
+        // .: a field, or a number such as .5
+        const isVariable = c === 0x24
+        if (!isVariable) {
+          const d = input.charCodeAt(start + 1)
+          if (d >= 0x30 && d <= 0x39) break
+        }
+        if (atTerminator(input, start + 1)) {
+          item(isVariable ? 'variable' : 'dot', start, start + 1)
+          pos = start + 1
+          continue
+        }
+        const end = alphaNumericEnd(input, start + 1)
+        if (!atTerminator(input, end)) return error(start, `bad character ${unicodeAt(input, end)}`)
+        item(isVariable ? 'variable' : 'field', start, end)
+        pos = end
+        continue
+      }
+      case 0x28: // (
+        item('leftParen', start, start + 1)
+        parenDepth++
+        pos = start + 1
+        continue
+      case 0x29: // )
+        parenDepth--
+        if (parenDepth < 0) return error(start, 'unexpected right paren')
+        item('rightParen', start, start + 1)
+        pos = start + 1
+        continue
+      default:
+        break
+    }
+    if (c === 0x2b || c === DASH || (c >= 0x30 && c <= 0x39) || c === 0x2e) {
+      const first = scanNumberAt(input, start)
+      if (!first.ok) return error(start, `bad number syntax: ${goQuote(input.slice(start, first.end))}`)
+      const sign = input.charCodeAt(first.end)
+      if (sign === 0x2b || sign === DASH) {
+        // Complex: 1+2i; no spaces, must end in 'i'.
+        const second = scanNumberAt(input, first.end)
+        if (!second.ok || input.charCodeAt(second.end - 1) !== 0x69) return error(start, `bad number syntax: ${goQuote(input.slice(start, second.end))}`)
+        item('complex', start, second.end)
+        pos = second.end
+        continue
+      }
+      item('number', start, first.end)
+      pos = first.end
+      continue
+    }
+    const end = alphaNumericEnd(input, start)
+    if (end > start) {
+      if (!atTerminator(input, end)) return error(start, `bad character ${unicodeAt(input, end)}`)
+      const word = input.slice(start, end)
+      const kw = keywords.get(word)
+      items.push({ typ: kw ?? (word === 'true' || word === 'false' ? 'bool' : 'identifier'), pos: start, val: word, line: lineAt(start) })
+      pos = end
+      continue
+    }
+    if (c > 0x20 && c < 0x7f) {
+      item('char', start, start + 1)
+      pos = start + 1
+      continue
+    }
+    return error(start, `unrecognized character in action: ${unicodeAt(input, start)}`)
+  }
 }

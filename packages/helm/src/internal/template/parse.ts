@@ -1,7 +1,7 @@
 // The parser of Go's text/template (text/template/parse/parse.go): same grammar, variable scoping,
 // function checks and error messages (`template: NAME:LINE: ...`).
 import { type Item, type ItemType, lex } from './lex.js'
-import { SyntaxError, numberFacets } from './literals.js'
+import { type NumberFacets, SyntaxError, numberFacets } from './literals.js'
 import {
   type ArgNode,
   type BranchNode,
@@ -54,6 +54,21 @@ const commandStarts: ReadonlySet<ItemType> = new Set<ItemType>([
   'variable',
   'leftParen',
 ])
+
+// The facets of the number literals seen so far, by text: charts repeat the same few (`nindent 4`,
+// `trunc 63`), and reading one takes BigInt and regular-expression work.
+const facetsByText = new Map<string, NumberFacets>()
+
+function cachedNumberFacets(text: string, isChar: boolean): NumberFacets {
+  // (A character constant's text starts with a quote, a number's never does: the text is the key.)
+  let f = facetsByText.get(text)
+  if (f === undefined) {
+    f = numberFacets(text, isChar)
+    if (facetsByText.size >= 4096) facetsByText.clear()
+    facetsByText.set(text, f)
+  }
+  return f
+}
 
 function isEmptyTree(n: Node): boolean {
   if (n.type === 'list') return n.nodes.every(isEmptyTree)
@@ -291,12 +306,12 @@ class Parser extends TokenReader {
 
   private checkPipeline(pipe: PipeNode, context: string): void {
     if (pipe.cmds.length === 0) this.errorf(`missing value for ${context}`)
-    pipe.cmds.slice(1).forEach((c, i) => {
-      const t = c.args[0]?.type
+    for (let i = 1; i < pipe.cmds.length; i++) {
+      const t = pipe.cmds[i]?.args[0]?.type
       if (t === 'bool' || t === 'dot' || t === 'nil' || t === 'number' || t === 'string') {
-        this.errorf(`non executable command in pipeline stage ${i + 2}`)
+        this.errorf(`non executable command in pipeline stage ${i + 1}`)
       }
-    })
+    }
   }
 
   private variable(token: Item): VariableNode {
@@ -347,32 +362,46 @@ class Parser extends TokenReader {
 
   private term(): ArgNode | undefined {
     const token = this.nextNonSpace()
-    const base = { pos: token.pos, src: this.src }
     const t = token.typ
-    if (t === 'identifier') {
-      if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
-      return { ...base, type: 'identifier', ident: token.val }
-    }
-    if (t === 'dot') return { ...base, type: 'dot' }
-    if (t === 'nil') return { ...base, type: 'nil' }
-    if (t === 'variable') {
-      const v = this.variable(token)
-      if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
-      return v
-    }
-    if (t === 'field') return { ...base, type: 'field', ident: [token.val.slice(1)] }
-    if (t === 'bool') return { ...base, type: 'bool', value: token.val === 'true' }
-    if (t === 'charConstant' || t === 'complex' || t === 'number') {
-      try {
-        return { ...base, type: 'number', text: token.val, ...numberFacets(token.val, t === 'charConstant') }
-      } catch (err) {
-        if (err instanceof SyntaxError) this.errorf(err.message)
-        throw err
+    const pos = token.pos
+    const src = this.src
+    switch (t) {
+      case 'identifier':
+        if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
+        return { type: 'identifier', pos, src, ident: token.val }
+      case 'dot':
+        return { type: 'dot', pos, src }
+      case 'nil':
+        return { type: 'nil', pos, src }
+      case 'variable': {
+        const v = this.variable(token)
+        if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
+        return v
       }
+      case 'field':
+        return { type: 'field', pos, src, ident: [token.val.slice(1)] }
+      case 'bool':
+        return { type: 'bool', pos, src, value: token.val === 'true' }
+      case 'charConstant':
+      case 'complex':
+      case 'number': {
+        let f: NumberFacets
+        try {
+          f = cachedNumberFacets(token.val, t === 'charConstant')
+        } catch (err) {
+          if (err instanceof SyntaxError) this.errorf(err.message)
+          throw err
+        }
+        return { type: 'number', pos, src, text: token.val, isInt: f.isInt, isUint: f.isUint, isFloat: f.isFloat, isComplex: f.isComplex, int64: f.int64, uint64: f.uint64, float64: f.float64 }
+      }
+      case 'leftParen':
+        return this.pipeline('parenthesized pipeline', 'rightParen')
+      case 'string':
+      case 'rawString':
+        return { type: 'string', pos, src, quoted: token.val, text: this.unquote(token.val) }
+      default:
+        this.backup()
+        return undefined
     }
-    if (t === 'leftParen') return this.pipeline('parenthesized pipeline', 'rightParen')
-    if (t === 'string' || t === 'rawString') return { ...base, type: 'string', quoted: token.val, text: this.unquote(token.val) }
-    this.backup()
-    return undefined
   }
 }

@@ -19,11 +19,13 @@ export abstract class TokenReader {
   ) {}
 
 
+  // The lexer always ends the items with EOF or an error, which reading past the end repeats.
   protected next(): Item {
-    const item = this.items[this.i] ?? this.items[this.items.length - 1]
-    if (item === undefined) throw new ParseError('internal: no tokens')
-    if (this.i < this.items.length - 1) this.i++
-    else this.i = this.items.length
+    const items = this.items
+    const last = items.length - 1
+    const i = this.i
+    const item = items[i < last ? i : last] as Item
+    this.i = i < last ? i + 1 : items.length
     this.lastLine = item.line
     return item
   }
@@ -31,9 +33,9 @@ export abstract class TokenReader {
     this.i--
   }
   protected peek(): Item {
-    const item = this.items[Math.min(this.i, this.items.length - 1)]
-    if (item === undefined) throw new ParseError('internal: no tokens')
-    return item
+    const items = this.items
+    const last = items.length - 1
+    return items[this.i < last ? this.i : last] as Item
   }
   protected nextNonSpace(): Item {
     let t = this.next()

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import maxSatisfying from 'semver/ranges/max-satisfying.js'
-import valid from 'semver/functions/valid.js'
+import { maxSatisfying, valid } from './internal/lazy.js'
 import { parse as parseYaml } from 'yaml'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'

@@ -1,7 +1,6 @@
 // Sprig's semver and semverCompare (Masterminds/semver v3): versions read loosely (`v1.2` is
 // 1.2.0), constraints with `,` for and, `||` for or, `~`, `^`, wildcards and ranges.
-import satisfies from 'semver/functions/satisfies.js'
-import validRange from 'semver/ranges/valid.js'
+import { satisfies, validRange } from '../lazy.js'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoValue, goFunc } from '../template/values.js'
 
 const versionRe = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/

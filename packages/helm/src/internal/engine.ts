@@ -163,6 +163,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
   const hasFunction = (f: string): boolean => funcs.has(f)
+  const overlays = new WeakMap<ParsedTemplate[], Overlay<ParsedTemplate>>()
   const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
@@ -219,9 +220,15 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
         if (err instanceof ParseError) throw new FuncError(`cannot parse template ${jsonString(text as string)}: ${err.message}`)
         throw err
       }
-      // The chart's templates with this text's on top, without copying the chart's set per call.
-      const local = new Overlay(templates)
-      for (const t of parsed) local.set(t.name, t)
+      // The chart's templates with this text's on top, without copying the chart's set per call;
+      // one view per text (a parse is shared by every call with that text, and execution changes
+      // neither set).
+      let local = overlays.get(parsed)
+      if (local === undefined) {
+        local = new Overlay(templates)
+        for (const t of parsed) local.set(t.name, t)
+        overlays.set(parsed, local)
+      }
       try {
         const out = execute({ templates: local, funcs, missingKey }, 'gotpl', vals)
         return out.replaceAll('<no value>', '')

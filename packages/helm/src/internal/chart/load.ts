@@ -204,6 +204,9 @@ export function chartFromArchive(data: Uint8Array, where: string, depth = 0): Ch
   return chartFromFiles(files, where, depth)
 }
 
+// How many files of one directory are read at once.
+const readBatch = 32
+
 /**
  * Reads every file of a chart directory (Helm's LoadDir) that its `.helmignore` keeps, and builds
  * the chart. As helm does, only the top chart's `.helmignore` applies: it covers the files of the
@@ -223,12 +226,30 @@ export async function loadChartDir(fs: FileSystem, root: string, signal: AbortSi
   const walk = async (dir: string, rel: string): Promise<void> => {
     signal?.throwIfAborted()
     const entries = [...(await fs.readdir(dir))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    for (const e of entries) {
-      const p = dir === '' ? e.name : `${dir}/${e.name}`
-      const r = rel === '' ? e.name : `${rel}/${e.name}`
-      if (e.type === 'directory') {
-        if (!isIgnored(rules, r, true)) await walk(p, r)
-      } else if (e.type === 'file' && !isIgnored(rules, r, false)) files.set(r, await fs.readFile(p))
+    // A directory's files are read a batch at a time, not one after the other (a chart's templates/
+    // holds hundreds), and kept in name order.
+    let batch: [string, Promise<Uint8Array>][] = []
+    const settle = async (): Promise<void> => {
+      for (const [r, data] of batch) files.set(r, await data)
+      batch = []
+    }
+    try {
+      for (const e of entries) {
+        const p = dir === '' ? e.name : `${dir}/${e.name}`
+        const r = rel === '' ? e.name : `${rel}/${e.name}`
+        if (e.type === 'directory') {
+          if (isIgnored(rules, r, true)) continue
+          await settle()
+          await walk(p, r)
+        } else if (e.type === 'file' && !isIgnored(rules, r, false)) {
+          batch.push([r, fs.readFile(p)])
+          if (batch.length >= readBatch) await settle()
+        }
+      }
+      await settle()
+    } finally {
+      // A failed read leaves the batch's other reads to finish unobserved, never unhandled.
+      for (const [, data] of batch) data.catch(() => undefined)
     }
   }
   const chartYaml = at('Chart.yaml')

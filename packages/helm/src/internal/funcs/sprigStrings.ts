@@ -1,6 +1,6 @@
 // Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
 import { createHash } from 'node:crypto'
-import { FuncError, type GoFunc, type GoType, goFunc, int, typedSlice, variadic } from '../template/values.js'
+import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
 
@@ -19,6 +19,16 @@ function isSeparator(ch: string): boolean {
   if (cp <= 0x7f) return !/[A-Za-z0-9_]/.test(ch)
   if (/[\p{L}\p{Nd}]/u.test(ch)) return false
   return /\s/u.test(ch)
+}
+
+// Printable ASCII other than `"` and `\`: strconv.Quote keeps such a string as it is.
+const plainQuotable = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
+/** Sprig's quote: each non-nil argument as strconv.Quote writes it, separated by spaces. */
+function quote(...a: GoValue[]): string {
+  // Most calls quote one string that needs no escape.
+  if (a.length === 1 && typeof a[0] === 'string' && plainQuotable.test(a[0])) return `"${a[0]}"`
+  return a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' ')
 }
 
 function title(s: string): string {
@@ -221,7 +231,7 @@ export function stringFuncs(): [string, GoFunc][] {
     ['contains', fn('contains', [S, S], (a, b) => (b as string).includes(a as string))],
     ['hasPrefix', fn('hasPrefix', [S, S], (a, b) => (b as string).startsWith(a as string))],
     ['hasSuffix', fn('hasSuffix', [S, S], (a, b) => (b as string).endsWith(a as string))],
-    ['quote', fn('quote', [variadic(I)], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' '))],
+    ['quote', fn('quote', [variadic(I)], quote)],
     ['squote', fn('squote', [variadic(I)], (...a) => a.filter((x) => x !== null && x !== undefined).map((x) => `'${strval(x)}'`).join(' '))],
     ['cat', fn('cat', [variadic(I)], (...a) => {
       const parts = a.filter((x) => x !== null && x !== undefined)

@@ -37,6 +37,9 @@ interface CallRequest extends Tail {
 }
 
 const builtinNames: ReadonlySet<string> = new Set(['and', 'or', 'call'])
+// The tail of an argument that is evaluated for its value: no arguments, nothing piped in.
+const noArgs: readonly ArgNode[] = []
+const none: Tail = { args: noArgs, final: MISSING }
 
 /** Evaluates pipelines and what they are made of, in a {@link Scope}. */
 export abstract class Evaluator extends Scope {
@@ -69,7 +72,7 @@ export abstract class Evaluator extends Scope {
     const tail: Tail = { args: cmd.args, final }
     if (first.type === 'field') return this.evalFieldNode(dot, first, tail)
     if (first.type === 'chain') return this.evalChainNode(dot, first, tail)
-    if (first.type === 'identifier') return this.evalFunction(dot, first, { node: cmd, ...tail })
+    if (first.type === 'identifier') return this.evalFunction(dot, first, { node: cmd, args: cmd.args, final })
     if (first.type === 'variable') return this.evalVariableNode(dot, first, tail)
     if (first.type === 'pipe') {
       this.notAFunction(cmd.args, final)
@@ -97,7 +100,7 @@ export abstract class Evaluator extends Scope {
 
   private evalFieldNode(dot: GoValue, field: FieldNode, tail: Tail): GoValue {
     this.at(field)
-    return this.evalFieldChain(dot, { receiver: dot, node: field, ident: field.ident, iface: this.dotIface, ...tail })
+    return this.evalFieldChain(dot, { receiver: dot, node: field, ident: field.ident, iface: this.dotIface, args: tail.args, final: tail.final })
   }
 
   private evalChainNode(dot: GoValue, chain: ChainNode, tail: Tail): GoValue {
@@ -105,7 +108,7 @@ export abstract class Evaluator extends Scope {
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode')
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`)
     const pipe = this.evalArg(dot, 'interface {}', chain.node)
-    return this.evalFieldChain(dot, { receiver: pipe, node: chain, ident: chain.field, iface: false, ...tail })
+    return this.evalFieldChain(dot, { receiver: pipe, node: chain, ident: chain.field, iface: false, args: tail.args, final: tail.final })
   }
 
   private evalVariableNode(dot: GoValue, v: VariableNode, tail: Tail): GoValue {
@@ -116,7 +119,7 @@ export abstract class Evaluator extends Scope {
       return value
     }
     const iface = this.varIface(v.ident[0] ?? '')
-    return this.evalFieldChain(dot, { receiver: value, node: v, ident: v.ident.slice(1), iface, ...tail })
+    return this.evalFieldChain(dot, { receiver: value, node: v, ident: v.ident.slice(1), iface, args: tail.args, final: tail.final })
   }
 
   private evalFieldChain(dot: GoValue, chain: FieldChain): GoValue {
@@ -126,7 +129,7 @@ export abstract class Evaluator extends Scope {
     const { node, ident } = chain
     const n = ident.length
     for (let i = 0; i < n - 1; i++) {
-      const step: FieldRequest = { name: ident[i] ?? '', node, args: [], final: MISSING, receiver, fromInterface }
+      const step: FieldRequest = { name: ident[i] ?? '', node, args: noArgs, final: MISSING, receiver, fromInterface }
       const r = this.evalField(dot, step)
       fromInterface = receiver instanceof Map
       receiver = r
@@ -149,7 +152,6 @@ export abstract class Evaluator extends Scope {
       return undefined
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
-    const typ = fromInterface ? 'interface {}' : typeName(receiver)
     const method = receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : undefined
     if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
     const hasArgs = args.length > 1 || final !== MISSING
@@ -173,7 +175,7 @@ export abstract class Evaluator extends Scope {
           this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`)
       }
     }
-    this.errorf(`can't evaluate field ${fieldName} in type ${typ}`)
+    this.errorf(`can't evaluate field ${fieldName} in type ${fromInterface ? 'interface {}' : typeName(receiver)}`)
   }
 
   evalCall(dot: GoValue, fn: GoFunc, call: CallRequest): GoValue {
@@ -243,7 +245,6 @@ export abstract class Evaluator extends Scope {
 
   private evalArg(dot: GoValue, typ: GoType, n: ArgNode): GoValue {
     this.at(n)
-    const none: Tail = { args: [], final: MISSING }
     if (n.type === 'dot') return this.validateType(dot, typ)
     if (n.type === 'nil') {
       if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
@@ -253,7 +254,7 @@ export abstract class Evaluator extends Scope {
     if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, { args: [n], final: MISSING }), typ)
     if (n.type === 'variable') return this.validateType(this.evalVariableNode(dot, n, none), typ)
     if (n.type === 'pipe') return this.validateType(this.evalPipeline(dot, n), typ)
-    if (n.type === 'identifier') return this.validateType(this.evalFunction(dot, n, { node: n, ...none }), typ)
+    if (n.type === 'identifier') return this.validateType(this.evalFunction(dot, n, { node: n, args: noArgs, final: MISSING }), typ)
     if (n.type === 'chain') return this.validateType(this.evalChainNode(dot, n, none), typ)
     return this.evalConstant(n, typ)
   }

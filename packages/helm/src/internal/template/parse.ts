@@ -365,43 +365,32 @@ class Parser extends TokenReader {
     const t = token.typ
     const pos = token.pos
     const src = this.src
-    switch (t) {
-      case 'identifier':
-        if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
-        return { type: 'identifier', pos, src, ident: token.val }
-      case 'dot':
-        return { type: 'dot', pos, src }
-      case 'nil':
-        return { type: 'nil', pos, src }
-      case 'variable': {
-        const v = this.variable(token)
-        if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
-        return v
-      }
-      case 'field':
-        return { type: 'field', pos, src, ident: [token.val.slice(1)] }
-      case 'bool':
-        return { type: 'bool', pos, src, value: token.val === 'true' }
-      case 'charConstant':
-      case 'complex':
-      case 'number': {
-        let f: NumberFacets
-        try {
-          f = cachedNumberFacets(token.val, t === 'charConstant')
-        } catch (err) {
-          if (err instanceof SyntaxError) this.errorf(err.message)
-          throw err
-        }
-        return { type: 'number', pos, src, text: token.val, isInt: f.isInt, isUint: f.isUint, isFloat: f.isFloat, isComplex: f.isComplex, int64: f.int64, uint64: f.uint64, float64: f.float64 }
-      }
-      case 'leftParen':
-        return this.pipeline('parenthesized pipeline', 'rightParen')
-      case 'string':
-      case 'rawString':
-        return { type: 'string', pos, src, quoted: token.val, text: this.unquote(token.val) }
-      default:
-        this.backup()
-        return undefined
+    if (t === 'identifier') {
+      if (!this.hasFunction(token.val)) this.errorf(`function ${JSON.stringify(token.val)} not defined`)
+      return { type: 'identifier', pos, src, ident: token.val }
     }
+    if (t === 'field') return { type: 'field', pos, src, ident: [token.val.slice(1)] }
+    if (t === 'string' || t === 'rawString') return { type: 'string', pos, src, quoted: token.val, text: this.unquote(token.val) }
+    if (t === 'dot') return { type: 'dot', pos, src }
+    if (t === 'variable') {
+      const v = this.variable(token)
+      if (!this.vars.includes(v.ident[0] ?? '')) this.errorf(`undefined variable ${JSON.stringify(v.ident[0])}`)
+      return v
+    }
+    if (t === 'leftParen') return this.pipeline('parenthesized pipeline', 'rightParen')
+    if (t === 'charConstant' || t === 'complex' || t === 'number') {
+      let f: NumberFacets
+      try {
+        f = cachedNumberFacets(token.val, t === 'charConstant')
+      } catch (err) {
+        if (err instanceof SyntaxError) this.errorf(err.message)
+        throw err
+      }
+      return { type: 'number', pos, src, text: token.val, isInt: f.isInt, isUint: f.isUint, isFloat: f.isFloat, isComplex: f.isComplex, int64: f.int64, uint64: f.uint64, float64: f.float64 }
+    }
+    if (t === 'bool') return { type: 'bool', pos, src, value: token.val === 'true' }
+    if (t === 'nil') return { type: 'nil', pos, src }
+    this.backup()
+    return undefined
   }
 }

@@ -16,6 +16,7 @@ import { type ExecEnv, ExecError, type MissingKey, execute } from './template/ex
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
 import { FuncError, type GoFunc, type GoValue } from './template/values.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
+import { IncludeCache, callsUnsafeFunction } from './includeCache.js'
 
 /** One template file of a chart: its name (`chart/templates/x.yaml`) and text. */
 export interface TemplateFile {
@@ -164,6 +165,8 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
   const includeDepth = new Map<string, number>()
   const hasFunction = (f: string): boolean => funcs.has(f)
   const overlays = new WeakMap<ParsedTemplate[], Overlay<ParsedTemplate>>()
+  // Made at the first include, when every template of the render is parsed.
+  let includes: IncludeCache | undefined
   const own: [string, GoFunc][] = [
     ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
@@ -201,10 +204,15 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
       if (depth > 1000) {
         throw new FuncError(`rendering template has a nested reference name: ${n}: unable to execute template`)
       }
+      includes ??= new IncludeCache(templates.values())
+      const known = includes.get(n, dataArg)
+      if (known !== undefined) return known
       includeDepth.set(n, depth + 1)
       try {
         if (!templates.has(n)) throw new FuncError(`template: no template ${jsonString(n)} associated with template "gotpl"`)
-        return execute(env, n, dataArg)
+        const text = execute(env, n, dataArg)
+        includes.set(n, dataArg, text)
+        return text
       } catch (err) {
         if (err instanceof ExecError) throw new FuncError(err.message)
         throw err
@@ -225,6 +233,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
       // neither set).
       let local = overlays.get(parsed)
       if (local === undefined) {
+        if (callsUnsafeFunction(parsed)) (includes ??= new IncludeCache(templates.values())).off()
         local = new Overlay(templates)
         for (const t of parsed) local.set(t.name, t)
         overlays.set(parsed, local)

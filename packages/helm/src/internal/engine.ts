@@ -221,6 +221,8 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
       }
     })],
     ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
+      // A text without an action is its own output (values hold many such strings).
+      if (!(text as string).includes('{{')) return (text as string).replaceAll('<no value>', '')
       let parsed: ParsedTemplate[]
       try {
         parsed = parseOnce('gotpl', text as string, hasFunction)

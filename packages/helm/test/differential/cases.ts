@@ -141,5 +141,6 @@ export const moreLanguageCases: TemplateCase[] = [
   c('include sees set between calls', '{{ include "t5" . }} {{ $_ := set .Values "str" "changed" }}{{ include "t5" . }}', '{{ define "t5" }}[{{ .Values.str }}]{{ end }}'),
   c('include sees unset and merge between calls', '{{ include "t6" .Values.map }} {{ $_ := unset .Values.map "a" }}{{ include "t6" .Values.map }} {{ $_ := merge .Values.map (dict "z" 9) }}{{ include "t6" .Values.map }}', '{{ define "t6" }}{{ . }}{{ end }}'),
   c('include sees set from a tpl text between calls', '{{ include "t7" . }} {{ tpl "{{ $_ := set .Values \\"str\\" \\"tpl\\" }}" . }}{{ include "t7" . }}', '{{ define "t7" }}[{{ .Values.str }}]{{ end }}'),
+  c('tpl of a text without actions', '[{{ tpl "plain }} <no value> text" . }}] [{{ tpl "" . }}]'),
   c('include of the same dot repeated', '{{ include "t8" . }}|{{ include "t8" . }}|{{ include "t8" .Values }}|{{ include "t8" . }}', '{{ define "t8" }}{{ len . }}{{ end }}'),
 ]

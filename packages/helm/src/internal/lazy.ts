@@ -4,6 +4,7 @@
 // `require` (the bundler's stand-in throws there), and `createRequire` loads the same module.
 import { createRequire } from 'node:module'
 import type * as Bcrypt from 'bcryptjs'
+import type * as Zlib from 'node:zlib'
 import type SemverSatisfies from 'semver/functions/satisfies.js'
 import type SemverValid from 'semver/functions/valid.js'
 import type SemverRcompare from 'semver/functions/rcompare.js'
@@ -68,3 +69,6 @@ export const valid: typeof SemverValid = (...args) => (semverModule('functions/v
 export const rcompare: typeof SemverRcompare = (...args) => (semverModule('functions/rcompare') as typeof SemverRcompare)(...args)
 export const validRange: typeof SemverValidRange = (...args) => (semverModule('ranges/valid') as typeof SemverValidRange)(...args)
 export const maxSatisfying: typeof SemverMaxSatisfying = (...args) => (semverModule('ranges/max-satisfying') as typeof SemverMaxSatisfying)(...args)
+
+/** zlib's gunzipSync, the module loaded on the first `.tgz` (a chart directory never needs it). */
+export const gunzipSync: typeof Zlib.gunzipSync = (buffer, options) => process.getBuiltinModule('node:zlib').gunzipSync(buffer, options)

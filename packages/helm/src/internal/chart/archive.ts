@@ -1,6 +1,6 @@
 // Chart archives (`charts/*.tgz`): a gzipped tarball whose entries sit under one top folder, read
 // as Helm's loader reads them: regular files only, PAX and GNU long names, every size bounded.
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync } from '../lazy.js'
 import { tarEntries } from '../tarEntries.js'
 
 /** A chart archive could not be read; the message says why. */

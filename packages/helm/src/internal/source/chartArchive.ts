@@ -1,7 +1,7 @@
 // A chart archive fetched from a repository, read strictly: unlike a subchart in charts/ (which
 // Helm's loader reads leniently), a downloaded archive with a link, a device, an absolute path or
 // a `..` segment is refused outright, as is one that is truncated or decompresses past the limit.
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync } from '../lazy.js'
 import { tarEntries } from '../tarEntries.js'
 
 /** An archive that cannot be unpacked safely; the message says why. */

@@ -51,7 +51,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text.split('\n'), !OTHER_TRIMMED.test(text))
+    const lines = new Lines(text, text.split('\n'), !OTHER_TRIMMED.test(text))
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined

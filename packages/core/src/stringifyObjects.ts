@@ -1,5 +1,5 @@
 import { CoreError } from './errors.js'
-import { createEmitCache, emitDocument, UnsupportedValueError } from './internal/yaml/emit.js'
+import { createEmitCache, emitDocument, emitDocumentInto, UnsupportedValueError } from './internal/yaml/emit.js'
 import type { EmitCache } from './internal/yaml/emit.js'
 import type { KubeObject, KubeValue } from './object.js'
 
@@ -17,16 +17,18 @@ import type { KubeObject, KubeValue } from './object.js'
  */
 export function stringifyObjects(objects: readonly KubeObject[]): string {
   const cache = createEmitCache()
-  const docs: string[] = []
+  // Every document's pieces go into one array, joined once.
+  const pieces: string[] = []
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i] as KubeObject
+    if (i > 0) pieces.push('---\n')
     try {
-      docs.push(emitDocument(object, cache))
+      emitDocumentInto(object, cache, pieces)
     } catch (err) {
       throw named(err, describe(object, i))
     }
   }
-  return docs.join('---\n')
+  return pieces.join('')
 }
 
 /**

@@ -1,5 +1,5 @@
 import { CoreError } from './errors.js'
-import { createEmitCache, emitDocument, emitDocumentInto, UnsupportedValueError } from './internal/yaml/emit.js'
+import { createEmitCache, emitDocument, UnsupportedValueError } from './internal/yaml/emit.js'
 import type { EmitCache } from './internal/yaml/emit.js'
 import type { KubeObject, KubeValue } from './object.js'
 
@@ -17,18 +17,16 @@ import type { KubeObject, KubeValue } from './object.js'
  */
 export function stringifyObjects(objects: readonly KubeObject[]): string {
   const cache = createEmitCache()
-  // Every document's pieces go into one array, joined once.
-  const pieces: string[] = []
+  const docs: string[] = []
   for (let i = 0; i < objects.length; i++) {
     const object = objects[i] as KubeObject
-    if (i > 0) pieces.push('---\n')
     try {
-      emitDocumentInto(object, cache, pieces)
+      docs.push(emitDocument(object, cache))
     } catch (err) {
       throw named(err, describe(object, i))
     }
   }
-  return pieces.join('')
+  return docs.join('---\n')
 }
 
 /**

@@ -43,25 +43,11 @@ export function createEmitCache(): EmitCache {
 const CACHE_LIMIT = 50_000
 
 export function emitDocument(value: unknown, cache: EmitCache = createEmitCache()): string {
-  const pieces: string[] = []
-  emitDocumentInto(value, cache, pieces)
-  return pieces.length === 1 ? (pieces[0] as string) : pieces.join('')
-}
-
-/** {@link emitDocument}, its text appended to `pieces` in one or more pieces (to be joined once). */
-export function emitDocumentInto(value: unknown, cache: EmitCache, pieces: string[]): void {
-  const emitter = new Emitter(cache, pieces)
+  const emitter = new Emitter(cache)
   emitter.node(value, false)
   emitter.writeIndent()
-  pieces.push(emitter.out)
+  return emitter.out
 }
-
-/**
- * Length after which the text so far is handed to the caller's pieces at the next line: a rope of
- * a whole large document is deep and all of it survives every young-generation collection, where
- * short ropes joined once at the end cost less (measured on a 5 MB output).
- */
-const PIECE_LENGTH = 16_384
 
 /** yaml_emitter_utf8_length of a key: only its length against 128 bytes matters. */
 function shortEnoughKey(key: string): boolean {
@@ -84,11 +70,8 @@ class Emitter implements EmitterState {
   /** Whether the node being written is a simple key (no line breaks, no folding). */
   private simpleKeyContext = false
 
-  private readonly pieces: string[]
-
-  constructor(cache: EmitCache, pieces: string[]) {
+  constructor(cache: EmitCache) {
     this.cache = cache
-    this.pieces = pieces
   }
 
   /** A node; `mapping` when it is a mapping's key or value, `simpleKey` when it is a simple key. */
@@ -268,10 +251,6 @@ class Emitter implements EmitterState {
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
       this.out += '\n'
       this.column = 0
-      if (this.out.length > PIECE_LENGTH) {
-        this.pieces.push(this.out)
-        this.out = ''
-      }
     }
     if (this.column < indent) {
       const n = indent - this.column

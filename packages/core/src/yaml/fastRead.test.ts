@@ -123,6 +123,13 @@ describe('the fast reader', () => {
     ['comment marks in a key only', 'x: 1\nb #: c\n'],
     ['values that start like indicators but are text', 'a: -x\nb: ?x\nc: :x\nd: -\n'],
     ['indicator-like words', 'a: x-y\nb: a?b\nc: a:b\n'],
+    // White space trimStart would take besides the space, in an otherwise ASCII text and not.
+    ['a form feed opening an indented line', 'a:\n  \fb: x\n'],
+    ['a vertical tab opening an indented line', 'a:\n  \vb: x\n'],
+    ['a vertical tab opening a value', 'c: \vy\n'],
+    ['a form feed beside other Unicode', 'a:\n  \fb: x\nc: \u00e9\n'],
+    ['a no-break space opening an indented line', 'a:\n  \u00a0b: x\n'],
+    ['an ideographic space opening an indented line', 'a:\n  \u3000b: x\n'],
   ])('agrees with the full parser on %s', (_name, text) => {
     agrees(text, 'v3')
     agrees(text, 'v2')

@@ -21,6 +21,11 @@ function key(next: () => number): string {
   return s
 }
 
+/** `key` with every non-ASCII character replaced by `q`. */
+function asciiOnly(key: string): string {
+  return Array.from(key, (c) => (c.charCodeAt(0) > 0x7f ? 'q' : c)).join('')
+}
+
 describe('sortKeysV2', () => {
   it('orders keys as go-yaml v2 does: a non-letter before a letter, digit runs as numbers', () => {
     const keys = ['b', 'a10', 'a2', 'x-kubernetes-int-or-string', 'a', '_z', 'a-b', 'aB', 'a010', 'a01b']
@@ -41,7 +46,7 @@ describe('sortKeysV2', () => {
   it('sorts a key set the same whether or not it arrives in order', () => {
     const next = random(16)
     for (let round = 0; round < 300; round++) {
-      const keys = Array.from({ length: 2 + Math.floor(next() * 30) }, () => key(next).replace(/[^\x00-\x7f]/g, 'q'))
+      const keys = Array.from({ length: 2 + Math.floor(next() * 30) }, () => asciiOnly(key(next)))
       const reference = keys.map((k) => ({ k }))
       reference.sort((x, y) => compareKeysV2Runes(x.k, y.k))
       const sorted = [...keys]

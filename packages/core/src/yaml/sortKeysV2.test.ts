@@ -35,12 +35,13 @@ describe('sortKeysV2', () => {
 
   it('compares ASCII keys without rune arrays exactly as it does through them', () => {
     const next = random(15)
+    const differ: [string, string][] = []
     for (let i = 0; i < 20_000; i++) {
       const a = key(next)
       const b = next() < 0.2 ? a + key(next) : key(next)
-      expect([a, b, compareKeysV2(a, b)]).toEqual([a, b, compareKeysV2Runes(a, b)])
-      expect([b, a, compareKeysV2(b, a)]).toEqual([b, a, compareKeysV2Runes(b, a)])
+      if (compareKeysV2(a, b) !== compareKeysV2Runes(a, b) || compareKeysV2(b, a) !== compareKeysV2Runes(b, a)) differ.push([a, b])
     }
+    expect(differ).toEqual([])
   })
 
   it('sorts a key set the same whether or not it arrives in order', () => {

@@ -39,6 +39,25 @@ describe('stringifyObjects', () => {
     expect(text).toContain('  long: word0 word1 word2 word3 word4 word5 word6 word7 word8 word9 word10 word11\n    word12')
   })
 
+  it('prints documents longer than the pieces it builds them in, whole and in order', () => {
+    // Keys k1…k3000 in go-yaml v2's order (digit runs as numbers), a long literal block, then a
+    // second document: about 70,000 characters, handed over in pieces of about 16,000.
+    const data: Record<string, string> = {}
+    for (let i = 3000; i >= 1; i--) data[`k${i}`] = `value ${i}`
+    const block = Array.from({ length: 800 }, (_, i) => `line ${i}`).join('\n')
+    const text = stringifyObjects([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', annotations: { block } }, data },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'small' } },
+    ])
+    const lines = ['apiVersion: v1', 'data:']
+    for (let i = 1; i <= 3000; i++) lines.push(`  k${i}: value ${i}`)
+    lines.push('kind: ConfigMap', 'metadata:', '  annotations:', '    block: |-')
+    for (let i = 0; i < 800; i++) lines.push(`      line ${i}`)
+    lines.push('  name: big', '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: small', '')
+    expect(text.length).toBeGreaterThan(60_000)
+    expect(text).toBe(lines.join('\n'))
+  })
+
   it('round-trips what parseObjects reads', () => {
     const yaml = 'apiVersion: v1\ndata:\n  big: "9223372036854775807"\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  num: 9223372036854775807\n'
     expect(stringifyObjects(parseObjects(yaml))).toBe(yaml)

@@ -52,6 +52,7 @@ export function keyLength(text: string): number | undefined {
   if (i + 1 < text.length && text.charCodeAt(i + 1) !== 0x20) return undefined
   // No indicator first, no `? ` or `- `, no ` #` within the key (i >= 1, so the line has two characters).
   if (isKeyIndicator(c) || ((c === 0x3f || c === 0x2d) && text.charCodeAt(1) === 0x20)) return undefined
+  // (indexOf over the whole line beats lastIndexOf over the key: V8's lastIndexOf is a runtime call.)
   const hash = text.indexOf(' #')
   if (hash >= 0 && hash < i - 1) return undefined
   return i
@@ -176,8 +177,16 @@ export class Lines {
   /** The longest run of spaces and `- ` that starts a line, as the budget's nesting scan counts it. */
   readonly maxLead: number = 0
 
-  /** `spacesOnly`: the text holds no white space but the space that trimStart would take. */
+  /** The first line whose offset {@link offsetOf} knows, and that offset. */
+  private cursorLine = 0
+  private cursorOffset = 0
+
+  /**
+   * `raws` is `source` split at `\n`; `spacesOnly`: the text holds no white space but the space
+   * that trimStart would take.
+   */
   constructor(
+    readonly source: string,
     readonly raws: readonly string[],
     spacesOnly: boolean,
   ) {
@@ -214,5 +223,22 @@ export class Lines {
     this.indents = indents
     this.texts = texts
     this.maxLead = maxLead
+  }
+
+  /**
+   * The offset in `source` at which line `line` starts. Callers ask in order of lines (literal
+   * blocks as the reader meets them), so the sum goes on from the last answer.
+   */
+  offsetOf(line: number): number {
+    if (line < this.cursorLine) {
+      this.cursorLine = 0
+      this.cursorOffset = 0
+    }
+    const raws = this.raws
+    let offset = this.cursorOffset
+    for (let i = this.cursorLine; i < line; i++) offset += (raws[i] as string).length + 1
+    this.cursorLine = line
+    this.cursorOffset = offset
+    return offset
   }
 }

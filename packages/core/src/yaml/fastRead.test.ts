@@ -76,6 +76,12 @@ describe('the fast reader', () => {
     ['single-quoted scalars folded over lines', "a: 'it''s\n  a ''long''\n\n    text: yes '\nb: 'x\n  y' # c\n"],
     ['nulls written every way', 'a:\nb: null\nc: ~\nd: Null\ne:\n  f: NULL\n'],
     ['prototype keys as data', '__proto__:\n  polluted: yes\nconstructor: x\n'],
+    // Literal blocks are cut out of the source text by their lines' offsets, which the reader sums
+    // as it meets them: several blocks, several documents, blocks after long lines and at the end.
+    [
+      'literal blocks across documents',
+      `a: ${'x'.repeat(300)}\nb: |-\n    {\n      "k": [1]\n    }\nc: |\n  one\n\n  two\n---\nd:\n- |-\n  three\n   four\n- e\n---\nf: |\n  last\n`,
+    ],
   ])('reads %s as the full parser does', (_name, text) => {
     expect(agrees(text, 'v3')).toBe(true)
     agrees(text, 'v2')
@@ -101,8 +107,30 @@ describe('the fast reader', () => {
     ['a document end marker', 'a: 1\n...\n---\nb: 2\n'],
     ['a directive', '%YAML 1.2\n---\na: 1\n'],
     ['a byte order mark', '\ufeffa: 1\n'],
+    ['a comment mark inside a key', 'a #b: c\n'],
+    ['a block indicator where a value starts', 'a: - x\n'],
+    ['a mapping indicator as a value', 'a: ? x\n'],
+    ['a literal block with odd indentation', 'a: |\n    one\n  two\n'],
   ])('leaves %s to the full parser', (_name, text) => {
     expect(fastYamlDocuments(text, { dialect: 'v3', maxDepth: 1000 })).toBeUndefined()
+    agrees(text, 'v3')
+    agrees(text, 'v2')
+  })
+
+  // Comment marks and indicators near keys and values: whichever reader reads them, the answer is the same.
+  it.each([
+    ['comment marks in keys and values', 'a: x #c: d\nb #: c\nc: "#"\nd: e # f: g\n'],
+    ['comment marks in a key only', 'x: 1\nb #: c\n'],
+    ['values that start like indicators but are text', 'a: -x\nb: ?x\nc: :x\nd: -\n'],
+    ['indicator-like words', 'a: x-y\nb: a?b\nc: a:b\n'],
+    // White space trimStart would take besides the space, in an otherwise ASCII text and not.
+    ['a form feed opening an indented line', 'a:\n  \fb: x\n'],
+    ['a vertical tab opening an indented line', 'a:\n  \vb: x\n'],
+    ['a vertical tab opening a value', 'c: \vy\n'],
+    ['a form feed beside other Unicode', 'a:\n  \fb: x\nc: \u00e9\n'],
+    ['a no-break space opening an indented line', 'a:\n  \u00a0b: x\n'],
+    ['an ideographic space opening an indented line', 'a:\n  \u3000b: x\n'],
+  ])('agrees with the full parser on %s', (_name, text) => {
     agrees(text, 'v3')
     agrees(text, 'v2')
   })

@@ -36,8 +36,9 @@ function indentAfterBreak(n: number): RegExp {
 export abstract class DocCursor {
   protected readonly indents: number[]
   protected readonly texts: string[]
-  /** The raw lines, for literal blocks. */
+  /** The raw lines and where they start, for literal blocks. */
   protected readonly raws: readonly string[]
+  protected readonly lines: Lines
   /** The line after the document's last. */
   protected readonly end: number
   protected readonly v2: boolean
@@ -52,6 +53,7 @@ export abstract class DocCursor {
     this.indents = lines.indents
     this.texts = lines.texts
     this.raws = lines.raws
+    this.lines = lines
     this.pos = start
     this.end = end
     this.v2 = v2
@@ -140,7 +142,10 @@ export abstract class DocCursor {
     const hash = text.indexOf(' #')
     if (hash >= 0) end = hash
     const s = end === text.length ? text.trimEnd() : text.slice(0, end).trimEnd()
-    if (s === '' || s.includes(': ') || s.endsWith(':') || s.includes(' #') || BLOCK_INDICATOR.test(s)) throw BAIL
+    // s holds no ` #`: the first one, if any, ended it. Only `-`, `?` and `:` can start a block indicator.
+    if (s === '' || s.includes(': ') || s.endsWith(':')) throw BAIL
+    const c = s.charCodeAt(0)
+    if ((c === 0x2d || c === 0x3f || c === 0x3a) && BLOCK_INDICATOR.test(s)) throw BAIL
     return this.resolve(s)
   }
 
@@ -226,13 +231,17 @@ export abstract class DocCursor {
     this.pos = pos
     // Trailing blank lines are not content; give back those that may belong to what follows.
     if (last < 0) return ''
-    const lines = this.raws.slice(from, last + 1)
     let content: string
-    if (shortBlank) content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
-    else {
-      // Every line but the empty ones starts with the indentation: take it off in one pass (a
-      // regular expression's replace builds one flat string; replaceAll a rope of every piece).
-      content = lines.join('\n').slice(contentIndent).replace(indentAfterBreak(contentIndent), '\n')
+    if (shortBlank) {
+      const lines = this.raws.slice(from, last + 1)
+      content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
+    } else {
+      // Every line but the empty ones starts with the indentation: take it off in one pass over
+      // the block's text as the source holds it (a regular expression's replace builds one flat
+      // string; joining the lines first would copy the block once more, replaceAll build a rope).
+      const start = this.lines.offsetOf(from)
+      const end = this.lines.offsetOf(last) + (this.raws[last] as string).length
+      content = this.lines.source.slice(start + contentIndent, end).replace(indentAfterBreak(contentIndent), '\n')
     }
     return h === '|' ? `${content}\n` : content
   }

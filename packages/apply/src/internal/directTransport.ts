@@ -201,6 +201,8 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
       new Promise<RawResponse>((done, fail) => {
         const { signal } = request
         if (signal?.aborted === true) {
+          // An abort rejects with the signal's reason, untouched, whatever it is.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           fail(signal.reason)
           return
         }
@@ -215,6 +217,8 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
         }
         const failed = (err: unknown): void => {
           settle()
+          // A node error, a RequestTimeoutError, or an aborted signal's reason as it is.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           fail(err)
         }
         if (request.timeout !== undefined && request.timeout > 0) {

@@ -1,4 +1,4 @@
-import type { KubeValue, Logger } from '@gitops-sdk/core'
+import type { KubeValue, LogLevel, Logger } from '@gitops-sdk/core'
 import { isGitOpsError } from '@gitops-sdk/core/errors'
 import { UsageError } from './errors.js'
 import type { FlagSpec, OutputFormat } from './flags.js'
@@ -35,6 +35,11 @@ export interface CliIO {
    * a logger on stderr, masked like every other line; absent means silent.
    */
   readonly logger?: Logger | undefined
+  /**
+   * The level `logger` writes from, when known (`main` sets it): work done only for debug lines,
+   * such as describing each API request, is skipped above debug.
+   */
+  readonly logLevel?: LogLevel | undefined
 }
 
 /** What a sub-command gets: its arguments, the io, and shared helpers. */

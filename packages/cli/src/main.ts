@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], rawIO: CliIO): Promise<numbe
     // when it was a file name costs time, never output).
     if (rest.some((arg) => arg.includes('yaml'))) await loadYamlPrinter()
     // The logger writes to the masking stderr: a debug line is masked like any other line.
-    const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }) }
+    const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }), logLevel: log.level }
     if (command.logsOwnStart !== true) logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })
     const controller = new AbortController()
     const signal = io.signal === undefined ? controller.signal : AbortSignal.any([io.signal, controller.signal])

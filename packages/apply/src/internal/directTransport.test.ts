@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { getEventListeners } from 'node:events'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDirectTransport, directConfig } from './directTransport.js'
+import { RequestTimeoutError } from './transport.js'
 
 let dir: string
 beforeAll(() => {
@@ -157,6 +159,86 @@ describe('createDirectTransport', () => {
       expect(answers.map((a) => JSON.parse(a.text) as unknown)).toEqual(Array.from({ length: total }, (_, i) => ({ path: `/api/v1/namespaces/n${i}?labelSelector=a%3Db+c` })))
       expect(most).toBe(3)
       expect(sockets.size).toBe(3)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((done) => server.close(done))
+    }
+  })
+})
+
+describe('createDirectTransport bounds', () => {
+  /** A server that never answers, counting connections closed by the client. */
+  async function frozenServer(): Promise<{ url: string; received: () => number; closed: () => number; stop: () => Promise<void> }> {
+    let received = 0
+    let closed = 0
+    const server = createServer((req) => {
+      received += 1
+      req.socket.once('close', () => (closed += 1))
+    })
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    const { port } = server.address() as AddressInfo
+    return {
+      url: `http://127.0.0.1:${port}`,
+      received: () => received,
+      closed: () => closed,
+      stop: async () => {
+        server.closeAllConnections()
+        await new Promise((done) => server.close(done))
+      },
+    }
+  }
+
+  const until = async (condition: () => boolean): Promise<void> => {
+    while (!condition()) await new Promise((done) => setImmediate(done))
+  }
+
+  it('gives up a request after its timeout with a RequestTimeoutError and closes its connection', async () => {
+    const server = await frozenServer()
+    try {
+      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 2 })
+      expect(transport.deadlines).toBe(true)
+      const err = await transport.send({ method: 'GET', path: '/api', timeout: 50 }).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(RequestTimeoutError)
+      expect(err).toMatchObject({ timeout: 50, message: 'no answer within 50 ms' })
+      await until(() => server.closed() === 1)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('fails every request in flight with the reason of their aborted signal, through one listener, and closes their connections', async () => {
+    const server = await frozenServer()
+    try {
+      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 4 })
+      const controller = new AbortController()
+      const reason = new Error('stop')
+      const sent = Array.from({ length: 4 }, (_, i) => transport.send({ method: 'PATCH', path: `/api/v1/namespaces/n${i}`, body: '{}', signal: controller.signal, timeout: 60_000 }).catch((e: unknown) => e))
+      await until(() => server.received() === 4)
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+      controller.abort(reason)
+      expect(await Promise.all(sent)).toEqual([reason, reason, reason, reason])
+      await until(() => server.closed() === 4)
+      // A request after the abort is refused before anything is sent.
+      await expect(transport.send({ method: 'GET', path: '/api', signal: controller.signal })).rejects.toBe(reason)
+      expect(server.received()).toBe(4)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('forgets a settled request: a later abort of the same signal touches nothing', async () => {
+    const server = createServer((_req, res) => res.end('{}'))
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+    try {
+      const { port } = server.address() as AddressInfo
+      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 1 })
+      const controller = new AbortController()
+      const answers = await Promise.all([1, 2, 3].map(() => transport.send({ method: 'GET', path: '/api', signal: controller.signal, timeout: 60_000 })))
+      expect(answers.map((a) => a.text)).toEqual(['{}', '{}', '{}'])
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+      controller.abort(new Error('late'))
+      // The pooled connection is still usable by a request without that signal.
+      expect((await transport.send({ method: 'GET', path: '/api' })).text).toBe('{}')
     } finally {
       server.closeAllConnections()
       await new Promise((done) => server.close(done))

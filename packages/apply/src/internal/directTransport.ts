@@ -10,12 +10,15 @@
 // server): client-node's path reports it with its usual messages.
 import { readFileSync } from 'node:fs'
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import type { IncomingMessage } from 'node:http'
+import type { ClientRequest, IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { AgentOptions } from 'node:https'
+import { isIP } from 'node:net'
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
+import { createSecureContext } from 'node:tls'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import type { KubeConfigSource } from './kubeconfig.js'
+import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 
 /** What the direct path needs of a kubeconfig's current context. */
@@ -164,42 +167,128 @@ function isEntry(value: unknown): value is Entry {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Sends raw requests straight over node:http(s), with one keep-alive pool of `maxSockets`. */
+/**
+ * Sends raw requests straight over node:http(s), with one keep-alive pool of `maxSockets`. Each
+ * request is bounded by its `timeout` (one timer) and its `signal` (one listener per signal, not
+ * per request): a first apply sends two requests per object, and an AbortSignal handed to
+ * node:http per request (its own listeners, a controller to combine it with the timeout) cost
+ * more CPU than the rest of the request's own work in the profile.
+ */
 export function createDirectTransport(config: DirectConfig, options: { readonly headers: Readonly<Record<string, string | readonly string[]>>; readonly maxSockets: number }): Transport {
   const secure = config.server.startsWith('https:')
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
-  const agent = secure ? new HttpsAgent({ ...config.tls, ...common }) : new HttpAgent(common)
-  const send = secure ? httpsRequest : httpRequest
-  // The URL is parsed once; each request only appends its path and query (a first apply sends two
-  // requests per object, so per-request parsing shows in the profile).
   const url = new URL(config.server)
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+  const agent = secure ? new HttpsAgent({ ...tlsOptions(config.tls), ...common }) : new HttpAgent(common)
+  const send = secure ? httpsRequest : httpRequest
+  // The URL is parsed once; each request only appends its path and query.
   const prefix = url.pathname.replace(/\/+$/, '')
-  const target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? undefined : url.port }
-  // A header of several values (Impersonate-Group) is written by node as one line per value.
-  const fixed: Record<string, string | string[]> = { Accept: 'application/json' }
-  for (const [key, value] of Object.entries(options.headers)) fixed[key] = typeof value === 'string' ? value : [...value]
-  if (config.token !== undefined) fixed.Authorization = `Bearer ${config.token}`
+  // The name TLS checks the certificate against, given here so that node:https does not work it
+  // out again from the Host header of every request: none for an IP address (no SNI), as node does.
+  const servername = config.tls.servername ?? (isIP(hostname) === 0 ? hostname : '')
+  const target = { protocol: url.protocol, hostname, port: url.port === '' ? undefined : url.port, agent, ...(secure ? { servername } : {}) }
+  // Headers as raw name/value pairs, which node writes as they are instead of setting them one by
+  // one; a header of several values (Impersonate-Group) is one pair per value, one line each. With
+  // raw headers node adds no Host itself.
+  const fixed: string[] = ['Host', url.host, 'Accept', 'application/json']
+  for (const [key, value] of Object.entries(options.headers)) for (const v of typeof value === 'string' ? [value] : value) fixed.push(key, v)
+  if (config.token !== undefined) fixed.push('Authorization', `Bearer ${config.token}`)
+  const aborts = new Aborts()
   return {
     server: config.server,
+    deadlines: true,
     send: (request) =>
       new Promise<RawResponse>((done, fail) => {
-        const headers: Record<string, string | string[] | number> = { ...fixed }
-        const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
-        if (body !== undefined) {
-          headers['Content-Type'] = request.contentType ?? 'application/json'
-          headers['Content-Length'] = body.length
+        const { signal } = request
+        if (signal?.aborted === true) {
+          // An abort rejects with the signal's reason, untouched, whatever it is.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          fail(signal.reason)
+          return
         }
-        const options = { ...target, path: `${prefix}${request.path}${queryOf(request.query)}`, method: request.method, headers, agent, signal: request.signal }
-        const req = send(options, (res: IncomingMessage) => {
+        let headers = fixed
+        const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
+        if (body !== undefined) headers = [...fixed, 'Content-Type', request.contentType ?? 'application/json', 'Content-Length', String(body.length)]
+        const req = send({ ...target, path: `${prefix}${request.path}${queryOf(request.query)}`, method: request.method, headers })
+        let timer: NodeJS.Timeout | undefined
+        const settle = (): void => {
+          if (timer !== undefined) clearTimeout(timer)
+          if (signal !== undefined) aborts.forget(signal, req)
+        }
+        const failed = (err: unknown): void => {
+          settle()
+          // A node error, a RequestTimeoutError, or an aborted signal's reason as it is.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          fail(err)
+        }
+        if (request.timeout !== undefined && request.timeout > 0) {
+          const ms = request.timeout
+          timer = setTimeout(() => {
+            // Failed first: a destroyed connection would report itself as reset instead.
+            failed(new RequestTimeoutError(ms))
+            req.destroy()
+          }, ms)
+        }
+        if (signal !== undefined) aborts.watch(signal, req, failed)
+        req.on('response', (res: IncomingMessage) => {
           res.setEncoding('utf8')
           let text = ''
           res.on('data', (chunk: string) => (text += chunk))
-          res.on('error', fail)
-          res.on('end', () => done({ status: res.statusCode ?? 0, text, headers: flatHeaders(res) }))
+          res.on('error', failed)
+          res.on('end', () => {
+            settle()
+            // Headers are read only when asked for (a Retry-After): most answers never are.
+            done({
+              status: res.statusCode ?? 0,
+              text,
+              get headers() {
+                return flatHeaders(res)
+              },
+            })
+          })
         })
-        req.on('error', fail)
+        req.on('error', failed)
         req.end(body)
       }),
+  }
+}
+
+/** The TLS settings as one secure context: node:https then keys its pool without stringifying the CA for every request. */
+function tlsOptions(tls: AgentOptions): AgentOptions {
+  const { ca, cert, key, ...rest } = tls
+  if (ca === undefined && cert === undefined && key === undefined) return rest
+  return { ...rest, secureContext: createSecureContext({ ca, cert, key }) }
+}
+
+/**
+ * The requests in flight per caller signal, with one abort listener per signal: an abort fails
+ * each of them with the signal's reason and closes its connection.
+ */
+class Aborts {
+  readonly #inFlight = new WeakMap<AbortSignal, Map<ClientRequest, (reason: unknown) => void>>()
+
+  watch(signal: AbortSignal, req: ClientRequest, fail: (reason: unknown) => void): void {
+    let requests = this.#inFlight.get(signal)
+    if (requests === undefined) {
+      const mine = new Map<ClientRequest, (reason: unknown) => void>()
+      this.#inFlight.set(signal, (requests = mine))
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const [pending, failWith] of mine) {
+            failWith(signal.reason)
+            pending.destroy()
+          }
+          mine.clear()
+        },
+        { once: true },
+      )
+    }
+    requests.set(req, fail)
+  }
+
+  forget(signal: AbortSignal, req: ClientRequest): void {
+    this.#inFlight.get(signal)?.delete(req)
   }
 }
 

@@ -9,6 +9,7 @@ import { isSecretKind, secretMask } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
 import { toJson } from './json.js'
 import { sleep } from './sleep.js'
+import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 import type {
   ApiRequestEvent,
@@ -204,13 +205,15 @@ export class HttpKubeClient implements KubeClient {
       signal?.throwIfAborted()
       let response: RawResponse
       const { requestTimeout } = this.#settings
-      const bound = requestTimeout > 0 ? boundRequest(signal, requestTimeout) : undefined
+      // A transport with deadlines bounds the request itself; any other gets a signal that ends it.
+      const own = this.#transport.deadlines === true
+      const bound = requestTimeout > 0 && !own ? boundRequest(signal, requestTimeout) : undefined
       try {
-        response = await this.#transport.send({ ...request, signal: bound === undefined ? signal : bound.signal })
+        response = await this.#transport.send(own ? { ...request, timeout: requestTimeout } : { ...request, signal: bound === undefined ? signal : bound.signal })
       } catch (cause) {
         if (seen !== undefined) onRequest?.({ ...seen, code: 0 })
         if (signal?.aborted === true) throw signal.reason
-        if (bound?.timedOut() === true) {
+        if (bound?.timedOut() === true || cause instanceof RequestTimeoutError) {
           throw new ApplyError({
             code: 'APPLY_REQUEST_TIMEOUT',
             message: `${subject}: ${verb} failed: ${this.#transport.server} did not answer within ${requestTimeout} ms`,

@@ -34,12 +34,30 @@ export interface RawRequest {
   readonly body?: string | undefined
   readonly contentType?: string | undefined
   readonly signal?: AbortSignal | undefined
+  /**
+   * Milliseconds until the request is given up with a {@link RequestTimeoutError}; only a
+   * transport with `deadlines` reads it (0 or undefined: none).
+   */
+  readonly timeout?: number | undefined
 }
 
 /** Sends raw requests to the cluster of a kubeconfig. */
 export interface Transport {
   readonly server: string
+  /**
+   * Whether `send` bounds a request by its `timeout` itself (cheaply, with no AbortSignal per
+   * request); otherwise the caller bounds it through `signal`.
+   */
+  readonly deadlines?: boolean | undefined
   send(request: RawRequest): Promise<RawResponse>
+}
+
+/** What a transport with `deadlines` rejects with when a request ran out of time. */
+export class RequestTimeoutError extends Error {
+  override readonly name = 'TimeoutError'
+  constructor(readonly timeout: number) {
+    super(`no answer within ${timeout} ms`)
+  }
 }
 
 /**

@@ -59,7 +59,8 @@ export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal
 
 /** Logs each API request at debug level: verb, method, URL (never credentials) and status code. */
 export function logRequest(io: CliIO): ((request: ApiRequestEvent) => void) | undefined {
-  if (io.logger === undefined) return undefined
+  // Above debug the lines would be dropped: a first apply of 1,000 objects then builds no 2,000 URLs.
+  if (io.logger === undefined || (io.logLevel !== undefined && io.logLevel !== 'debug')) return undefined
   return (r) => debug(io, 'api request', { verb: r.verb, method: r.method, url: r.url, code: r.code, dryRun: r.dryRun })
 }
 

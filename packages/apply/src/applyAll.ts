@@ -61,8 +61,7 @@ export interface ApplyOptions extends PlacementOptions {
   readonly waitTimeout?: number | undefined
   /**
    * Dry-run every object, as Flux does, instead of skipping the dry-run for objects whose live
-   * state provably equals what applying them gives, and for objects in a namespace this apply
-   * created. @defaultValue false
+   * state provably equals what applying them gives. @defaultValue false
    */
   readonly alwaysDryRun?: boolean | undefined
   /**
@@ -105,9 +104,7 @@ export interface ApplyOptions extends PlacementOptions {
  *
  * Before anything is written, every kind is looked up and every namespace settled; then each
  * stage is dry-run in full before any of it is written, so a bad object stops the apply before it
- * causes damage in its stage. Objects in a namespace this apply created in an earlier stage cannot
- * exist yet and are created without a dry-run (one request each), before the rest of their
- * stage; if one is refused, nothing else of the stage is written.
+ * causes damage in its stage.
  *
  * @throws an {@link ApplyError} carrying the change set so far and every failure:
  * `APPLY_INVALID`, `APPLY_IMMUTABLE_FIELD` (without `force`), `APPLY_FIELD_CONFLICT` (with

@@ -2,10 +2,6 @@
 // objects, decide per object (skip by annotation, provably unchanged, or a server-side dry-run
 // compared with the live object), and only when every object of the stage passed, write the
 // changed ones. A dry-run failure anywhere in the stage writes nothing of it.
-//
-// Objects in a namespace this apply created in an earlier stage cannot exist yet: they are created
-// without a dry-run (one request each, as kubectl sends, instead of two), before any other object
-// of the stage is written, and a failure among them writes nothing else of the stage.
 import { formatRef, isGitOpsError, refKey } from '@gitops-sdk/core'
 import type { ChangeSetEntry, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { exclusionReason, forceEnabled, ssaPolicy } from '../annotations.js'
@@ -19,13 +15,12 @@ import type { LiveObjects } from './liveObjects.js'
 import { fetchLive } from './liveObjects.js'
 import { ownerOf } from './managedFields.js'
 import { provablyUnchanged } from './noop.js'
+import { omit } from './omit.js'
 import { settleAll } from './pool.js'
-import type { Settled } from './pool.js'
 import type { PreparedObject } from './prepare.js'
 import { sleep } from './sleep.js'
 import { planTakeover } from './takeover.js'
 import type { Takeover, TakeoverManager } from './takeover.js'
-import { validateReplacement } from './validateReplacement.js'
 
 /** What a stage needs. */
 export interface StageContext {
@@ -61,7 +56,7 @@ export interface StageOutcome {
 type Plan =
   | { readonly kind: 'skip'; readonly reason: string; readonly resourceVersion?: string | undefined }
   | { readonly kind: 'unchanged'; readonly resourceVersion: string | undefined; readonly current: boolean }
-  | { readonly kind: 'create'; readonly reason?: string | undefined; readonly unvalidated?: boolean | undefined }
+  | { readonly kind: 'create'; readonly reason?: string | undefined }
   | { readonly kind: 'configure'; readonly overrides: readonly FieldOverride[]; readonly reason?: string | undefined; readonly takeover?: Takeover | undefined }
   | { readonly kind: 'recreate'; readonly reason: string }
 
@@ -71,13 +66,10 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   const unserved = await unservedKinds(items, ctx)
   const served = items.filter((p) => !unserved.has(kindKey(p)))
   const live = await fetchLive(
-    served.filter((p) => !knownAbsent(p, ctx)).map((p) => ({ ref: p.ref, version: p.version })),
+    served.map((p) => ({ ref: p.ref, version: p.version })),
     { client, selector: ctx.selector, concurrency: ctx.concurrency, signal },
   )
-  const planned = await settleAll(items, (p) => (unserved.has(kindKey(p)) ? unservedPlan(p, ctx) : knownAbsent(p, ctx) ? absentPlan(p) : plan(p, live, ctx)), {
-    limit: ctx.concurrency,
-    signal,
-  })
+  const planned = await settleAll(items, (p) => (unserved.has(kindKey(p)) ? unservedPlan(p, ctx) : plan(p, live, ctx)), { limit: ctx.concurrency, signal })
   const failures: ApplyFailure[] = []
   planned.forEach((s, i) => {
     if (!s.ok) failures.push(failureOf((items[i] as PreparedObject).ref, s.error))
@@ -97,7 +89,7 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
     return { entries, failures, observed, waitFor: waitRefs }
   }
   const plans = planned.map((s) => (s.ok ? s.value : undefined)) as Plan[]
-  const written = await writeInOrder(items, plans, ctx)
+  const written = await settleAll(items, (p, i) => write(p, plans[i] as Plan, ctx), { limit: ctx.concurrency, signal })
   written.forEach((s, i) => {
     const item = items[i] as PreparedObject
     const p = plans[i] as Plan
@@ -109,41 +101,6 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
     if (s.ok && (entry.action === 'created' || entry.action === 'configured' || (p.kind === 'unchanged' && !p.current))) waitRefs.push(item.ref)
   })
   return { entries, failures, observed, waitFor: waitRefs }
-}
-
-/**
- * Writes the objects created without a dry-run first, then, only if every one of them was
- * accepted, the rest of the stage; otherwise the rest is reported not applied.
- */
-async function writeInOrder(items: readonly PreparedObject[], plans: readonly Plan[], ctx: StageContext): Promise<Settled<ChangeSetEntry>[]> {
-  const out = new Array<Settled<ChangeSetEntry>>(items.length)
-  const unvalidated: number[] = []
-  const others: number[] = []
-  plans.forEach((p, i) => (p.kind === 'create' && p.unvalidated === true ? unvalidated : others).push(i))
-  const run = async (indices: readonly number[]): Promise<void> => {
-    const settled = await settleAll(indices, (i) => write(items[i] as PreparedObject, plans[i] as Plan, ctx), { limit: ctx.concurrency, signal: ctx.signal })
-    settled.forEach((s, k) => (out[indices[k] as number] = s))
-  }
-  await run(unvalidated)
-  if (unvalidated.every((i) => out[i]?.ok === true)) await run(others)
-  else for (const i of others) out[i] = { ok: true, value: dryEntry((items[i] as PreparedObject).ref, plans[i] as Plan, true) }
-  return out
-}
-
-/**
- * Whether the object cannot exist yet: it is namespaced and its namespace was created by this
- * apply, in an earlier stage. Not in a dry run, nor when every object is to be dry-run.
- */
-function knownAbsent(p: PreparedObject, ctx: StageContext): boolean {
-  return !ctx.dryRun && !ctx.alwaysDryRun && p.ref.namespace !== '' && ctx.newNamespaces.has(p.ref.namespace)
-}
-
-/** The plan of an object that cannot exist yet: created, unless Git says to leave it alone. */
-async function absentPlan(p: PreparedObject): Promise<Plan> {
-  // As in plan(): `reconcile: disabled` or `ssa: Ignore` in Git means never created.
-  const excluded = exclusionReason(p.object)
-  if (excluded !== undefined) return { kind: 'skip', reason: excluded }
-  return { kind: 'create', unvalidated: true }
 }
 
 function kindKey(p: PreparedObject): string {
@@ -256,6 +213,36 @@ function joinReasons(reasons: readonly (string | undefined)[]): string | undefin
   return present.length === 0 ? undefined : present.join('; ')
 }
 
+/**
+ * Before an object is deleted to be re-created, proves the server would accept its replacement:
+ * a dry-run create of it under a generated name (a dry-run create under its own name fails only
+ * because the live object exists, and a dry-run delete does not free the name for it). Errors
+ * about the name alone are not held against it (the live object already carries that name, and
+ * some kinds, like CRDs, must be named after their content). Anything else means the delete
+ * would be followed by a failed create: refuse before deleting.
+ */
+async function validateReplacement(p: PreparedObject, ctx: StageContext, fields: readonly string[]): Promise<void> {
+  const { metadata } = p.object
+  // A create refuses a resourceVersion (an object copied from `kubectl get` may carry one).
+  const probe: KubeObject = { ...p.object, metadata: { ...omit(metadata, ['resourceVersion', 'uid']), name: '', generateName: `${metadata.name}-` } }
+  try {
+    await ctx.client.create(probe, { fieldManager: ctx.fieldManager, dryRun: true, signal: ctx.signal })
+  } catch (err) {
+    if (ctx.signal?.aborted === true) throw ctx.signal.reason
+    if (!isGitOpsError(err) || err.code === 'APPLY_UNREACHABLE' || err.code === 'APPLY_REQUEST_TIMEOUT') throw err
+    const causes = Array.isArray(err.details.causes) ? (err.details.causes as { field?: unknown }[]) : []
+    const onlyName = causes.length > 0 && causes.every((c) => typeof c.field === 'string' && /^metadata\.(generateName|name)$/.test(c.field))
+    if (onlyName) return
+    const why = err.message.includes('): ') ? err.message.slice(err.message.indexOf('): ') + 3) : err.message
+    throw new ApplyError({
+      code: 'APPLY_RECREATE_INVALID',
+      message: `${formatRef(p.ref)}: not re-created: immutable field${fields.length === 1 ? '' : 's'} ${fields.join(', ') || '(unnamed)'} changed, and the server would refuse the replacement (${why}); the live object was left in place`,
+      details: { fields: [...fields] },
+      cause: err,
+    })
+  }
+}
+
 function summarize(paths: readonly string[]): string | undefined {
   if (paths.length === 0) return undefined
   const shown = paths.slice(0, 3).join(', ')
@@ -276,10 +263,7 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
         await takeOver(p, planned.takeover, ctx)
       }
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
-      // Created without a dry-run, in a namespace created moments ago: if something else made it
-      // in between (a controller's default ServiceAccount), its entries in managedFields tell.
-      const existed = planned.kind === 'create' && planned.unvalidated === true && managedByOthers(applied, ctx.fieldManager)
-      return { ref, action: planned.kind === 'create' && !existed ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
+      return { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
     }
     case 'recreate': {
       await client.delete({ ...ref, version: p.version }, { propagationPolicy: 'Background', signal })
@@ -321,12 +305,6 @@ async function waitGone(p: PreparedObject, ctx: StageContext): Promise<void> {
     }
     await sleep(pause, ctx.signal)
   }
-}
-
-/** Whether another field manager than `fieldManager` holds fields of the object. */
-function managedByOthers(object: KubeObject, fieldManager: string): boolean {
-  const entries = object.metadata.managedFields
-  return Array.isArray(entries) && entries.some((e: unknown) => typeof e === 'object' && e !== null && (e as { manager?: unknown }).manager !== fieldManager)
 }
 
 function dryEntry(ref: ObjectRef, planned: Plan, stageFailed: boolean): ChangeSetEntry {

@@ -55,25 +55,3 @@ describe('applyAll with bad input', () => {
     expect(JSON.stringify(await loadInventory(inventory, { client: env.cluster.client }))).toBe(before)
   })
 })
-
-describe('applyAll with bad input in a namespace it creates', () => {
-  it('refuses an invalid object created there without a dry-run with APPLY_INVALID naming it; nothing outside that namespace written, inventory unchanged', async () => {
-    const ns = await env.cluster.namespace('badnew')
-    const fresh = `${ns}-new`
-    const inventory = { name: 'app', namespace: ns }
-    const first = await applyAll([configMap(ns, 'kept')], { client: env.cluster.client, fieldManager, inventory })
-    await saveInventory(first.inventory, { client: env.cluster.client, ref: inventory, fieldManager })
-    const before = JSON.stringify(await loadInventory(inventory, { client: env.cluster.client }))
-    const keptVersion = (await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'kept' }))?.metadata.resourceVersion
-    const bad: KubeObject = { ...deployment(fresh, 'web'), spec: { ...(deployment(fresh, 'web').spec as object), selector: { matchLabels: { app: 'other' } } } }
-    const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fresh } }, bad, configMap(ns, 'kept', { key: 'changed' }), configMap(ns, 'ok')]
-    const err = await applyAll(objects, { client: env.cluster.client, fieldManager, inventory }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApplyError)
-    expect((err as ApplyError).code).toBe('APPLY_INVALID')
-    expect((err as ApplyError).failures.map((f) => f.message.startsWith(`Deployment/${fresh}/web: `))).toEqual([true])
-    expect(await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'ok' })).toBeUndefined()
-    expect((await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'kept' }))?.metadata.resourceVersion).toBe(keptVersion)
-    expect(await env.cluster.client.get({ group: 'apps', kind: 'Deployment', namespace: fresh, name: 'web' })).toBeUndefined()
-    expect(JSON.stringify(await loadInventory(inventory, { client: env.cluster.client }))).toBe(before)
-  })
-})

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { formatChangeSet, isGitOpsError } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ANNOTATIONS, applyAll, ApplyError, FLUX_ANNOTATIONS, LABELS } from '../../src/index.js'
-import type { KubeClient } from '../../src/index.js'
 import { configMap, deployment, useCluster } from '../helpers/cluster.js'
 
 const env = useCluster()
@@ -94,69 +93,6 @@ describe('applyAll', () => {
     expect(e.failures.map((f) => f.ref.name)).toEqual(['bad1', 'bad2'])
     expect(e.changeSet?.entries.map((x) => `${x.ref.name} ${x.action}`)).toEqual(['good skipped', 'bad1 failed', 'bad2 failed'])
     expect(await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'good' })).toBeUndefined()
-  })
-
-  it('creates the objects of a namespace it creates with one request each, and still dry-runs the others first', async () => {
-    const existing = await env.cluster.namespace('kept')
-    const fresh = `${existing}-new`
-    const events: { verb: string; dryRun: boolean; url: string }[] = []
-    const client = await env.cluster.newClient((r) => events.push({ verb: r.verb, dryRun: r.dryRun, url: r.url ?? '' }))
-    const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fresh } }, configMap(fresh, 'a'), deployment(fresh, 'web'), configMap(existing, 'b')]
-    const result = await applyAll(objects, { client, fieldManager })
-    expect(result.entries.map((e) => `${e.ref.kind}/${e.ref.namespace}/${e.ref.name} ${e.action}`).sort()).toEqual(
-      [`ConfigMap/${existing}/b created`, `ConfigMap/${fresh}/a created`, `Deployment/${fresh}/web created`, `Namespace//${fresh} created`].sort(),
-    )
-    const applies = (fragment: string): string[] => events.filter((e) => e.verb === 'apply' && e.url.includes(fragment)).map((e) => (e.dryRun ? 'dry-run' : 'apply'))
-    expect(applies(`/namespaces/${fresh}/configmaps/a`)).toEqual(['apply'])
-    expect(applies(`/namespaces/${fresh}/deployments/web`)).toEqual(['apply'])
-    expect(applies(`/namespaces/${existing}/configmaps/b`)).toEqual(['dry-run', 'apply'])
-    expect(applies(`/namespaces/${fresh}?`)).toEqual(['dry-run', 'apply'])
-    expect(result.entries.find((e) => e.ref.name === 'web')?.resourceVersion).toBe(await rvOf(fresh, 'Deployment', 'web', 'apps'))
-  })
-
-  it('writes nothing of a stage beyond the new namespace when an object created there without a dry-run is refused', async () => {
-    const existing = await env.cluster.namespace('guarded')
-    const fresh = `${existing}-new`
-    await applyAll([configMap(existing, 'other')], { client: env.cluster.client, fieldManager })
-    const before = await rvOf(existing, 'ConfigMap', 'other')
-    const bad: KubeObject = { ...deployment(fresh, 'bad'), spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'c' } }, spec: { containers: [{ name: 'x', image: 'y' }] } } } }
-    const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fresh } }, bad, configMap(existing, 'other', { key: 'changed' })]
-    const err = await applyAll(objects, { client: env.cluster.client, fieldManager }).catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ApplyError)
-    const e = err as ApplyError
-    expect(e.code).toBe('APPLY_INVALID')
-    expect(e.message).toContain(`Deployment/${fresh}/bad`)
-    expect(e.failures.map((f) => f.ref.name)).toEqual(['bad'])
-    expect(Object.fromEntries(e.changeSet?.entries.map((x) => [x.ref.name, [x.action, x.reason]]) ?? [])).toMatchObject({
-      [fresh]: ['created', undefined],
-      bad: ['failed', expect.any(String)],
-      other: ['skipped', 'not applied: another object of its stage failed'],
-    })
-    expect(await rvOf(existing, 'ConfigMap', 'other')).toBe(before)
-    expect((await env.cluster.client.get({ group: '', kind: 'ConfigMap', namespace: existing, name: 'other' }))?.data).toEqual({ key: 'value' })
-  })
-
-  it('reports configured, not created, an object that something else made in the new namespace in the meantime', async () => {
-    const fresh = `${await env.cluster.namespace('raced')}-new`
-    const base = env.cluster.client
-    const account: KubeObject = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: fresh } }
-    // Stands for the controller that gives every new namespace its default ServiceAccount.
-    const client = new Proxy(base, {
-      get(target, key) {
-        if (key === 'apply') {
-          return async (object: KubeObject, options: Parameters<KubeClient['apply']>[1]) => {
-            if (object.kind === 'ServiceAccount' && options.dryRun !== true) {
-              await target.apply({ ...account, automountServiceAccountToken: false }, { fieldManager: 'kube-controller-manager' })
-            }
-            return target.apply(object, options)
-          }
-        }
-        const value: unknown = Reflect.get(target, key, target)
-        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
-      },
-    })
-    const result = await applyAll([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: fresh } }, account], { client, fieldManager })
-    expect(result.entries.map((e) => `${e.ref.kind} ${e.action}`)).toEqual(['Namespace created', 'ServiceAccount configured'])
   })
 
   it('refuses a kind the server does not serve before writing anything', async () => {

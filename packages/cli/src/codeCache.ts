@@ -66,18 +66,21 @@ export function useCodeCache(bundleDir: string, cacheDir: string): void {
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
     if (path.dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
     const file = path.join(cacheDir, `${path.basename(filename, '.cjs')}-${tag}-${fnv(filename)}`)
+    // Compared as bytes, outside V8's heap: a second copy of the source as a string would cost a
+    // garbage collection on the way.
+    const source = Buffer.from(content)
     let cachedData: Buffer | undefined
     try {
       const stored = fs.readFileSync(file)
       const length = stored.readUInt32LE(0)
-      if (HEADER + length <= stored.length && stored.toString('utf8', HEADER, HEADER + length) === content) cachedData = stored.subarray(HEADER + length)
+      if (length === source.length && HEADER + length < stored.length && stored.subarray(HEADER, HEADER + length).equals(source)) cachedData = stored.subarray(HEADER + length)
     } catch {
       // No cache yet, or an unreadable one: compiled as usual below.
     }
     // Source first, wrapped as Node wraps every CommonJS module, so lines and names in stack traces
     // are those of the normal load.
     const script = new vm.Script(Module.wrap(content), { filename, cachedData })
-    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file, source: Buffer.from(content) })
+    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file, source })
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown
     // What Node's own loader gives a module as `require` (this file is CommonJS: dist/bin.cjs).
     const moduleRequire = Object.assign((id: string) => this.require(id), {

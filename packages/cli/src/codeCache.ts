@@ -4,17 +4,19 @@
 // what `gitops build` costs above `node -e 0`; V8 can instead deserialize the code it compiled on
 // an earlier run, functions that ran included, which skips both the parse and the lazy compiles.
 //
-// One cache file per bundle: the bundle's source followed by V8's cached data. The source is
-// compared with the file loaded now, byte for byte, so an edited bundle (a local patch, an upgrade
-// in place) never runs code compiled from another source; V8 itself rejects data of another V8
-// version or other flags. A cache that is absent, unreadable, stale or rejected costs only the
+// One cache file per bundle: a key, then V8's cached data. The key names the bundle's file as it
+// is now (device, inode, size, modification and change times in nanoseconds): any write to the
+// file changes its change time, so an edited bundle (a local patch, an upgrade in place) never
+// runs code compiled from another source, and V8 itself rejects data of another V8 version, other
+// flags or another source length. (Comparing the whole source instead read and encoded 550 KB
+// more at every start.) A cache that is absent, unreadable, stale or rejected costs only the
 // normal compile; it is then written again, atomically (temporary file, then rename), when the
 // process ends, so that it holds every function this run compiled. Every failure is ignored: a
 // cache only ever costs or saves speed.
-import * as fs from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import nodeModule from 'node:module'
-import * as path from 'node:path'
-import * as vm from 'node:vm'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import { Script } from 'node:vm'
 
 interface LoaderModule {
   filename: string
@@ -47,9 +49,9 @@ function fnv(text: string): string {
  */
 export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE !== undefined && env.NODE_DISABLE_COMPILE_CACHE !== '') return undefined
-  if (env.NODE_COMPILE_CACHE !== undefined && env.NODE_COMPILE_CACHE !== '') return path.resolve(env.NODE_COMPILE_CACHE, 'gitops-sdk')
-  const base = env.XDG_CACHE_HOME !== undefined && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME !== undefined && path.isAbsolute(env.HOME) ? path.join(env.HOME, '.cache') : undefined
-  return base === undefined ? undefined : path.join(base, 'gitops-sdk', 'v8')
+  if (env.NODE_COMPILE_CACHE !== undefined && env.NODE_COMPILE_CACHE !== '') return resolve(env.NODE_COMPILE_CACHE, 'gitops-sdk')
+  const base = env.XDG_CACHE_HOME !== undefined && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME !== undefined && isAbsolute(env.HOME) ? join(env.HOME, '.cache') : undefined
+  return base === undefined ? undefined : join(base, 'gitops-sdk', 'v8')
 }
 
 /**
@@ -61,26 +63,26 @@ export function useCodeCache(bundleDir: string, cacheDir: string): void {
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined) return
   const Module = nodeModule as unknown as ModuleInternals
   const original = Module.prototype._compile
-  const pending: Array<{ script: vm.Script; file: string; source: Buffer }> = []
+  const pending: Array<{ script: Script; file: string; key: string }> = []
   const tag = `${process.version}-${process.arch}`
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
-    if (path.dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
-    const file = path.join(cacheDir, `${path.basename(filename, '.cjs')}-${tag}-${fnv(filename)}`)
-    // Compared as bytes, outside V8's heap: a second copy of the source as a string would cost a
-    // garbage collection on the way.
-    const source = Buffer.from(content)
+    if (dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
+    const file = join(cacheDir, `${basename(filename, '.cjs')}-${tag}-${fnv(filename)}`)
+    let key: string | undefined
     let cachedData: Buffer | undefined
     try {
-      const stored = fs.readFileSync(file)
+      const st = statSync(filename, { bigint: true })
+      key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${content.length}`
+      const stored = readFileSync(file)
       const length = stored.readUInt32LE(0)
-      if (length === source.length && HEADER + length < stored.length && stored.subarray(HEADER, HEADER + length).equals(source)) cachedData = stored.subarray(HEADER + length)
+      if (HEADER + length < stored.length && stored.toString('latin1', HEADER, HEADER + length) === key) cachedData = stored.subarray(HEADER + length)
     } catch {
       // No cache yet, or an unreadable one: compiled as usual below.
     }
     // Source first, wrapped as Node wraps every CommonJS module, so lines and names in stack traces
     // are those of the normal load.
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData })
-    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file, source })
+    const script = new Script(Module.wrap(content), { filename, cachedData })
+    if (key !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, file, key })
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown
     // What Node's own loader gives a module as `require` (this file is CommonJS: dist/bin.cjs).
     const moduleRequire = Object.assign((id: string) => this.require(id), {
@@ -89,21 +91,21 @@ export function useCodeCache(bundleDir: string, cacheDir: string): void {
       cache: Module._cache,
       extensions: Module._extensions,
     })
-    return wrapper.call(this.exports, this.exports, moduleRequire, this, filename, path.dirname(filename))
+    return wrapper.call(this.exports, this.exports, moduleRequire, this, filename, dirname(filename))
   }
   process.once('exit', () => {
-    for (const { script, file, source } of pending) {
+    for (const { script, file, key } of pending) {
       try {
         const data = script.createCachedData()
         const header = Buffer.alloc(HEADER)
-        header.writeUInt32LE(source.length, 0)
-        fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 })
+        header.writeUInt32LE(key.length, 0)
+        mkdirSync(cacheDir, { recursive: true, mode: 0o700 })
         const temporary = `${file}.${process.pid}.tmp`
         try {
-          fs.writeFileSync(temporary, Buffer.concat([header, source, data]), { mode: 0o600 })
-          fs.renameSync(temporary, file)
+          writeFileSync(temporary, Buffer.concat([header, Buffer.from(key, 'latin1'), data]), { mode: 0o600 })
+          renameSync(temporary, file)
         } finally {
-          fs.rmSync(temporary, { force: true })
+          rmSync(temporary, { force: true })
         }
       } catch {
         // A cache that cannot be written only costs speed on the next run.

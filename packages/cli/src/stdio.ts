@@ -5,7 +5,7 @@
 // what process.stdout does there on Linux too (synchronously, in order); everything else (a
 // terminal, /dev/null, a socket) and every case the direct write cannot handle goes to the Node
 // stream, as before.
-import * as fs from 'node:fs'
+import { fstatSync, writeSync } from 'node:fs'
 import type { OutputStream } from './context.js'
 
 /** A lazy process.stderr: the stream is created only when something is written. */
@@ -29,7 +29,7 @@ export function directStdout(): OutputStream {
   const isDirect = (): boolean => {
     if (direct === undefined) {
       try {
-        const st = fs.fstatSync(1)
+        const st = fstatSync(1)
         direct = st.isFIFO() || st.isFile()
       } catch {
         direct = false
@@ -46,7 +46,7 @@ export function directStdout(): OutputStream {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       let offset = 0
       try {
-        while (offset < bytes.length) offset += fs.writeSync(1, bytes, offset, bytes.length - offset)
+        while (offset < bytes.length) offset += writeSync(1, bytes, offset, bytes.length - offset)
         return true
       } catch {
         direct = false

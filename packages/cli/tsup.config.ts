@@ -8,8 +8,10 @@ import { packageBuild } from '../../tsup.shared.js'
 // Node 20 against the ES module build split in chunks: Node's ES module loader costs a fixed few
 // milliseconds to start and about half a millisecond per module (URL resolution, package.json
 // reads, linking), and `gitops --help` loaded eleven modules, `gitops build` twenty-eight. So the
-// command is two CommonJS files:
-//  - dist/bin.cjs, the cli's own modules with core's errors and logger entries (what every command
+// command is three CommonJS files:
+//  - dist/bin.cjs, a small loader: signal handlers and, on Node 20, a V8 code cache for the two
+//    files below (src/codeCache.ts; compiling them was most of what start-up cost);
+//  - dist/main.cjs, the cli's own modules with core's errors and logger entries (what every command
 //    needs, --help and version nothing more);
 //  - dist/sdk.cjs, core and render, required where the cli's code imports either (by `gitops
 //    build` and most other commands, on first use).
@@ -32,8 +34,10 @@ const packageOf = (specifier: string): string => specifier.split('/').slice(0, s
 const sdkBundle: Plugin = {
   name: 'gitops-sdk-bundle',
   setup(build) {
-    const isSdkBuild = (build.initialOptions.entryPoints as Record<string, string> | undefined)?.sdk !== undefined
+    const entries = build.initialOptions.entryPoints as Record<string, string> | undefined
+    const isSdkBuild = entries?.sdk !== undefined
     if (!isSdkBuild) build.onResolve({ filter: /^@gitops-sdk\/(core|render)$/ }, () => ({ path: './sdk.cjs', external: true }))
+    if (entries?.bin !== undefined) build.onResolve({ filter: /^\.\/main\.js$/ }, (args) => (args.importer.endsWith('/src/bin.ts') ? { path: './main.cjs', external: true } : undefined))
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (isBuiltin(args.path) || args.path.startsWith('@gitops-sdk/core') || args.path.startsWith('@gitops-sdk/render')) return undefined
       if (declared.has(packageOf(args.path))) return undefined
@@ -89,16 +93,22 @@ const commandBuild = (entry: Record<string, string>, noExternal: string[]): Opti
 // resolver, even for require). Their classes are then copies beside core's own, as are core's and
 // render's in sdk.cjs beside the packages' builds that other packages load; isGitOpsError checks
 // a registered symbol, not the class, so errors from any copy are recognised.
+// dist/bin.cjs is only what must run before the command's code is compiled: the signal handlers
+// and the code cache (codeCache.ts), which then loads dist/main.cjs and dist/sdk.cjs from V8's
+// cached data.
 const bin: Options = {
-  // (core's and render's main entries are listed so that the plugin above, not tsup's own
-  // externals, decides where they go: to sdk.cjs.)
-  ...commandBuild({ bin: 'src/bin.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']),
+  ...commandBuild({ bin: 'src/bin.ts' }, []),
   onSuccess: async () => {
     writeFileSync('dist/bin.js', "#!/usr/bin/env node\n// The gitops command is dist/bin.cjs (see tsup.config.ts); this path runs it too.\nimport './bin.cjs'\n")
   },
 }
 // (tsup would otherwise rewrite `node:crypto` to an external `crypto` before the plugin sees it.)
+const main: Options = {
+  // (core's and render's main entries are listed so that the plugin above, not tsup's own
+  // externals, decides where they go: to sdk.cjs.)
+  ...commandBuild({ main: 'src/main.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']),
+}
 const sdk: Options = { ...commandBuild({ sdk: 'src/sdkBundle.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']), esbuildPlugins: [lazyModules, sdkBundle], removeNodeProtocol: false }
 const openapi = commandBuild({ openapi: '../core/src/generated/openapi.ts' }, [])
 
-export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, sdk, openapi])
+export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, main, sdk, openapi])

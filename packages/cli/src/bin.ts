@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 import nodeModule from 'node:module'
+import { codeCacheDir, useCodeCache } from './codeCache.js'
+import { directStdout, lazyStderr } from './stdio.js'
 
-// This file is built as one CommonJS file (dist/bin.cjs, see tsup.config.ts): Node loads CommonJS
-// with less fixed cost than ES modules, which matters for a command that starts per invocation.
-// Hence no top-level await below.
+// This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
+// command from dist/main.cjs: Node loads CommonJS with less fixed cost than ES modules, which
+// matters for a command that starts per invocation. Hence no top-level await below.
 //
 // Node >= 22.1 keeps V8's compiled code of every module loaded after this call on disk (in the OS
 // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most parsing and
-// compiling. Node 20 has no such cache: the call is skipped there. That is why the command's code is
-// loaded below, after it, rather than at the top of this file.
+// compiling. Node 20 has no such cache: there the command keeps its own, for its bundles only
+// (codeCache.ts). That is why the command's code is in dist/main.cjs, loaded below, after this.
 try {
-  ;(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.()
+  const node = nodeModule as { enableCompileCache?: () => unknown }
+  if (node.enableCompileCache !== undefined) node.enableCompileCache()
+  else {
+    const dir = codeCacheDir(process.env)
+    if (dir !== undefined) useCodeCache(__dirname, dir)
+  }
 } catch {
   // A cache that cannot be set up only costs speed.
 }
@@ -32,8 +39,9 @@ process.on('SIGTERM', onTerm)
 
 void import('./main.js').then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Not process.stdout/stderr themselves: creating those streams costs a few milliseconds (stdio.ts).
+    stdout: directStdout(),
+    stderr: lazyStderr(),
     env: process.env,
     signal: controller.signal,
   })

@@ -1,8 +1,9 @@
 import { createRequire } from 'node:module'
 
-const require = createRequire(import.meta.url)
+let known: string | undefined
 
-/** The CLI's version, from its package.json. */
+/** The CLI's version, from its package.json (read on first use, not at every start). */
 export function version(): string {
-  return (require('../package.json') as { version: string }).version
+  known ??= (createRequire(import.meta.url)('../package.json') as { version: string }).version
+  return known
 }

@@ -1,4 +1,6 @@
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+// node:fs/promises is reached through fs.promises, when first used: the gitops command's bundle runs
+// this module's imports at every start, and loading that module costs a few milliseconds.
+import { promises as fsp } from 'node:fs'
 import { join, sep } from 'node:path'
 import { CoreError } from './errors.js'
 
@@ -105,12 +107,12 @@ export function nodeFs(root: string): FileSystem {
   let realRoot: Promise<string> | undefined
   const resolve = async (path: string): Promise<{ rel: string; abs: string }> => {
     const rel = normalizePath(path)
-    realRoot ??= realpath(root)
+    realRoot ??= fsp.realpath(root)
     const base = await realRoot
     const abs = rel === '' ? base : join(base, ...rel.split('/'))
     let real: string
     try {
-      real = await realpath(abs)
+      real = await fsp.realpath(abs)
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
         return { rel, abs }
@@ -130,7 +132,7 @@ export function nodeFs(root: string): FileSystem {
     async readFile(path) {
       const { rel, abs } = await resolve(path)
       try {
-        return new Uint8Array(await readFile(abs))
+        return new Uint8Array(await fsp.readFile(abs))
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code
         if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(rel)
@@ -141,7 +143,7 @@ export function nodeFs(root: string): FileSystem {
     async readdir(path) {
       const { rel, abs } = await resolve(path)
       try {
-        const entries = await readdir(abs, { withFileTypes: true })
+        const entries = await fsp.readdir(abs, { withFileTypes: true })
         return entries
           .map((e): DirEntry => ({
             name: e.name,
@@ -157,7 +159,7 @@ export function nodeFs(root: string): FileSystem {
     },
     async realpath(path) {
       const { rel, abs } = await resolve(path)
-      const base = await (realRoot ?? realpath(root))
+      const base = await (realRoot ?? fsp.realpath(root))
       if (abs === base) return ''
       // resolve() answers the real path when the path exists, and the joined one when it does not.
       return abs.startsWith(base + sep) ? abs.slice(base.length + 1).split(sep).join('/') : rel
@@ -165,7 +167,7 @@ export function nodeFs(root: string): FileSystem {
     async stat(path) {
       const { abs } = await resolve(path)
       try {
-        const s = await stat(abs)
+        const s = await fsp.stat(abs)
         if (!s.isFile() && !s.isDirectory()) return undefined
         return { type: s.isFile() ? 'file' : 'directory', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }
       } catch (err) {

@@ -58,10 +58,9 @@ Examples:
     }
     loadRestrictor(stringFlag(values, 'load-restrictor'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
-    const [{ stringifyObjects }, { parseVariables }, { readFile }, path, { renderDirectory }] = await Promise.all([
+    const [{ stringifyObjects }, { parseVariables }, path, { renderDirectory }] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/render'),
-      import('node:fs/promises'),
       import('node:path'),
       import('../renderDirectory.js'),
     ])
@@ -69,6 +68,8 @@ Examples:
     let fileVariables: Record<string, string> = {}
     if (from !== undefined) {
       debug(io, 'reading variables', { path: from })
+      // (node:fs/promises only here: loading it costs every build a few milliseconds.)
+      const { readFile } = await import('node:fs/promises')
       const text = await readFile(path.resolve(io.cwd ?? process.cwd(), from), { encoding: 'utf8', signal }).catch((err: unknown) => {
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
         throw new UsageError(`--substitute-from ${from}: ${missing ? 'no such file' : (err as Error).message}`, { code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID', details: { path: from }, cause: err })

@@ -17,7 +17,10 @@ const flags = {
 export const installCommand: Command = {
   name: 'install',
   summary: "print the manifests that run the GitOps controller in a cluster (Flux's CRDs, RBAC, a Deployment)",
-  help: `gitops install: print what a cluster needs to run gitops controller: the CRDs of Flux's
+  // A getter: the default image names the version, read from package.json, which no other command
+  // needs at start.
+  get help() {
+    return `gitops install: print what a cluster needs to run gitops controller: the CRDs of Flux's
 GitRepository, OCIRepository and Kustomization, the namespace, a ServiceAccount, a ClusterRole and its
 binding, the leader-election Role and binding, and a Deployment of two replicas with leader
 election, probes on /healthz and /readyz, resource limits and a non-root, read-only container.
@@ -35,7 +38,8 @@ Flags:
 
 Example:
   gitops install --export | kubectl apply --server-side -f -
-`,
+`
+  },
   flags,
   async run({ io, argv }) {
     const { values, positionals } = parseCommandArgs(argv, flags)

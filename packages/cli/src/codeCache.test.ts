@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process'
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { codeCacheDir } from './codeCache.js'
+
+describe('codeCacheDir', () => {
+  it('follows NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache, and is off when told', () => {
+    expect(codeCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/gitops-sdk/v8')
+    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/gitops-sdk/v8')
+    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg', NODE_COMPILE_CACHE: '/nc' })).toBe('/nc/gitops-sdk')
+    expect(codeCacheDir({ HOME: '/home/u', NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined()
+    // Relative or absent bases are not guessed at (the cache would land in the working directory).
+    expect(codeCacheDir({ HOME: 'relative', XDG_CACHE_HOME: 'also-relative' })).toBeUndefined()
+    expect(codeCacheDir({})).toBeUndefined()
+  })
+})
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url))
+
+// Node >= 22.1 uses its own compile cache, not this one.
+const nodeHasOwnCache = 'enableCompileCache' in (await import('node:module')).default
+
+describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gitops-code-cache-'))
+  // A copy of the command's three files beside dist/ (so that package.json and node_modules
+  // resolve as from dist/), which this test may edit.
+  const copy = mkdtempSync(join(dist, '..', '.code-cache-test-'))
+  for (const f of ['bin.cjs', 'main.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(copy, { recursive: true, force: true })
+  })
+  const root = join(dir, 'app')
+  mkdirSync(root)
+  writeFileSync(join(root, 'kustomization.yaml'), 'resources:\n- cm.yaml\nlabels:\n- pairs:\n    app: web\n')
+  writeFileSync(join(root, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: "prod"\n')
+  const run = (env: Record<string, string>, stdout: 'pipe' | number = 'pipe') => {
+    const r = spawnSync(process.execPath, [join(copy, 'bin.cjs'), 'build', root], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8' })
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    return r.stdout
+  }
+  const cacheDir = join(dir, 'cache')
+  const files = () => readdirSync(join(cacheDir, 'gitops-sdk')).sort()
+  const keyOf = (file: string) => {
+    const stored = readFileSync(file)
+    return stored.toString('latin1', 4, 4 + stored.readUInt32LE(0))
+  }
+
+  it('writes, uses and replaces its files without changing a byte of output, and never fails the command', () => {
+    const expected = run({ NODE_DISABLE_COMPILE_CACHE: '1', HOME: dir })
+    expect(expected).toContain('app: web')
+    expect(existsSync(join(dir, '.cache'))).toBe(false)
+
+    // First run: one file per bundle loaded (main, sdk), each a key naming the bundle's file as it
+    // is now, then V8's data.
+    expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+    const written = files()
+    expect(written.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['main', 'sdk'])
+    const sdkCache = join(cacheDir, 'gitops-sdk', written[1]!)
+    const sdk = join(copy, 'sdk.cjs')
+    const stored = readFileSync(sdkCache)
+    const key = keyOf(sdkCache)
+    expect(key).toContain(`:${statSync(sdk, { bigint: true }).ctimeNs}:`)
+    expect(stored.length).toBeGreaterThan(4 + key.length + 1000)
+
+    // Second run: the cache is accepted, so it is not written again.
+    const before = statSync(sdkCache).mtimeMs
+    expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+    expect(statSync(sdkCache).mtimeMs).toBe(before)
+
+    // The bundle edited in place (one byte of a comment, same length): the cache made from the
+    // old source is not used, and is written anew for the new one.
+    const source = readFileSync(sdk)
+    const at = source.indexOf('// ') + 3
+    source[at] = source[at] === 0x78 ? 0x79 : 0x78
+    writeFileSync(sdk, source)
+    expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+    expect(keyOf(sdkCache)).not.toBe(key)
+    expect(keyOf(sdkCache)).toContain(`:${statSync(sdk, { bigint: true }).ctimeNs}:`)
+
+    // Garbage and truncated files: ignored, then replaced.
+    writeFileSync(sdkCache, Buffer.from('not a cache at all'))
+    expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+    const good = readFileSync(sdkCache)
+    writeFileSync(sdkCache, good.subarray(0, 4 + keyOf(sdkCache).length + 10))
+    expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+    expect(readFileSync(sdkCache).length).toBeGreaterThan(4 + keyOf(sdkCache).length + 1000)
+    expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([])
+
+    // A cache directory that cannot be made (under a regular file): the command runs as without one.
+    const blocker = join(dir, 'a-file')
+    writeFileSync(blocker, '')
+    expect(run({ NODE_COMPILE_CACHE: join(blocker, 'cache') })).toBe(expected)
+
+    // Output to a regular file (written directly, not through process.stdout) is the same bytes.
+    const out = join(dir, 'out.yaml')
+    const fd = openSync(out, 'w')
+    try {
+      run({ NODE_COMPILE_CACHE: cacheDir }, fd)
+    } finally {
+      closeSync(fd)
+    }
+    expect(readFileSync(out, 'utf8')).toBe(expected)
+  })
+})

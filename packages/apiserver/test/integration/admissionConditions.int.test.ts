@@ -3,89 +3,50 @@
 // subresource `scale` with autoscaling/v1 Scale objects, against the real webhook server of
 // test/helpers/webhookServer.ts, through client-node and kubectl.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
-import { hasKubectl, kubectlFor, objectApi, statusOf } from '../helpers/kube.js'
-import type { Kubectl } from '../helpers/kube.js'
-import { startWebhookServer } from '../helpers/webhookServer.js'
-import type { WebhookServer } from '../helpers/webhookServer.js'
+import { configMap, inScenario, startAdmissionCluster } from '../helpers/admissionCluster.js'
+import type { AdmissionCluster } from '../helpers/admissionCluster.js'
+import { hasKubectl, statusOf } from '../helpers/kube.js'
 
-let server: ApiServer
-let webhook: WebhookServer
-let kubectl: Kubectl
+let cluster: AdmissionCluster
 
 const configMapRules = [{ operations: ['CREATE', 'UPDATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'], scope: 'Namespaced' }]
-
-function hook(name: string, path: string, extra: Record<string, unknown>): Record<string, unknown> {
-  return {
-    name,
-    clientConfig: { url: `${webhook.url}${path}`, caBundle: webhook.caBundle },
-    sideEffects: 'None',
-    admissionReviewVersions: ['v1'],
-    ...extra,
-  }
-}
+const scaleRules = [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }]
 
 beforeAll(async () => {
-  webhook = await startWebhookServer()
-  server = await startApiServer()
-  kubectl = kubectlFor(server)
-  const api = objectApi(server)
-  for (const name of ['cond', 'err-fail', 'err-ignore', 'scaled']) await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { scenario: name } } })
-  const inNamespace = (ns: string): Record<string, unknown> => ({ namespaceSelector: { matchLabels: { scenario: ns } }, rules: configMapRules })
-  await api.create({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfiguration',
-    metadata: { name: 'conditioned' },
-    webhooks: [
-      hook('conditioned.example.com', '/validate', {
-        ...inNamespace('cond'),
-        matchConditions: [
-          { name: 'not-platform', expression: "!has(object.metadata.labels) || !('team' in object.metadata.labels) || object.metadata.labels['team'] != 'platform'" },
-          { name: 'creates-and-updates', expression: "request.operation in ['CREATE', 'UPDATE'] && (oldObject == null || request.operation == 'UPDATE')" },
-          { name: 'may-read-secrets', expression: "authorizer.group('').resource('secrets').namespace('cond').check('list').allowed()" },
-        ],
-      }),
-      // A condition that errs: refused under Fail, unless another condition is false.
-      hook('erring.example.com', '/validate', {
-        ...inNamespace('err-fail'),
-        matchConditions: [
-          { name: 'needs-data-key', expression: "object.data.missing == 'x'" },
-          { name: 'opt-out', expression: "!has(object.metadata.annotations) || !('opt-out' in object.metadata.annotations)" },
-        ],
-      }),
-      hook('ignoring.example.com', '/validate', { ...inNamespace('err-ignore'), failurePolicy: 'Ignore', matchConditions: [{ name: 'needs-data-key', expression: "object.data.missing == 'x'" }] }),
-      hook('scale-cap.example.com', '/scale-cap', {
-        namespaceSelector: { matchLabels: { scenario: 'scaled' } },
-        rules: [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }],
-        matchConditions: [{ name: 'scale-only', expression: "request.subResource == 'scale' && object.kind == 'Scale'" }],
-      }),
-    ],
-  })
-  await api.create({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-    metadata: { name: 'scale-floor' },
-    webhooks: [hook('scale-min.example.com', '/scale-min', { namespaceSelector: { matchLabels: { scenario: 'scaled' } }, rules: [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }] })],
-  })
+  cluster = await startAdmissionCluster(['cond', 'err-fail', 'err-ignore', 'scaled'])
+  const { hook } = cluster
+  const inNamespace = (ns: string): Record<string, unknown> => ({ ...inScenario(ns), rules: configMapRules })
+  await cluster.configure('ValidatingWebhookConfiguration', 'conditioned', [
+    hook('conditioned.example.com', '/validate', {
+      ...inNamespace('cond'),
+      matchConditions: [
+        { name: 'not-platform', expression: "!has(object.metadata.labels) || !('team' in object.metadata.labels) || object.metadata.labels['team'] != 'platform'" },
+        { name: 'creates-and-updates', expression: "request.operation in ['CREATE', 'UPDATE'] && (oldObject == null || request.operation == 'UPDATE')" },
+        { name: 'may-read-secrets', expression: "authorizer.group('').resource('secrets').namespace('cond').check('list').allowed()" },
+      ],
+    }),
+    // A condition that errs: refused under Fail, unless another condition is false.
+    hook('erring.example.com', '/validate', {
+      ...inNamespace('err-fail'),
+      matchConditions: [
+        { name: 'needs-data-key', expression: "object.data.missing == 'x'" },
+        { name: 'opt-out', expression: "!has(object.metadata.annotations) || !('opt-out' in object.metadata.annotations)" },
+      ],
+    }),
+    hook('ignoring.example.com', '/validate', { ...inNamespace('err-ignore'), failurePolicy: 'Ignore', matchConditions: [{ name: 'needs-data-key', expression: "object.data.missing == 'x'" }] }),
+    hook('scale-cap.example.com', '/scale-cap', {
+      ...inScenario('scaled'),
+      rules: scaleRules,
+      matchConditions: [{ name: 'scale-only', expression: "request.subResource == 'scale' && object.kind == 'Scale'" }],
+    }),
+  ])
+  await cluster.configure('MutatingWebhookConfiguration', 'scale-floor', [hook('scale-min.example.com', '/scale-min', { ...inScenario('scaled'), rules: scaleRules })])
 })
-afterAll(async () => {
-  kubectl.dispose()
-  await server.stop()
-  await webhook.close()
-})
-
-const configMap = (namespace: string, name: string, metadata: Record<string, unknown> = {}): Record<string, unknown> => ({
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  metadata: { name, namespace, ...metadata },
-  data: { a: '1' },
-})
-const calls = (name: string): string[] => webhook.reviews.filter((r) => r.request.name === name).map((r) => r.path)
+afterAll(() => cluster.stop())
 
 describe('webhook matchConditions', () => {
   it('call the webhook only when every condition holds, over object, oldObject, request and authorizer', async () => {
-    const api = objectApi(server)
+    const { api, calls } = cluster
     // All three hold: the webhook is called, and denies.
     const denied = await statusOf(api.create(configMap('cond', 'mine', { labels: { forbidden: 'yes' } })))
     expect([denied.code, denied.body.message]).toEqual([403, 'admission webhook "conditioned.example.com" denied the request: manual edits of GitOps-owned objects are refused'])
@@ -96,7 +57,7 @@ describe('webhook matchConditions', () => {
   })
 
   it('follow failurePolicy when a condition errs: Fail refuses with 403 Forbidden, Ignore skips the webhook; a false condition wins over an error', async () => {
-    const api = objectApi(server)
+    const { api, calls } = cluster
     const refused = await statusOf(api.create(configMap('err-fail', 'x')))
     expect(refused).toEqual({
       code: 403,
@@ -111,7 +72,7 @@ describe('webhook matchConditions', () => {
         code: 403,
       },
     })
-    expect(server.snapshot().some((o) => o.metadata.namespace === 'err-fail' && o.metadata.name === 'x')).toBe(false)
+    expect(cluster.server.snapshot().some((o) => o.metadata.namespace === 'err-fail' && o.metadata.name === 'x')).toBe(false)
     await api.create(configMap('err-fail', 'opted', { annotations: { 'opt-out': 'yes' } }))
     await api.create(configMap('err-ignore', 'y', { labels: { forbidden: 'yes' } }))
     expect([...calls('x'), ...calls('opted'), ...calls('y')]).toEqual([])
@@ -120,19 +81,19 @@ describe('webhook matchConditions', () => {
 
 describe('the scale subresource through admission', () => {
   it.skipIf(!hasKubectl)('sends kubectl scale as an UPDATE of scale with Scale objects; a mutating webhook patches the Scale and a validating one may deny it', async () => {
-    await objectApi(server).create({
+    await cluster.api.create({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'scaled' },
       spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx' }] } } },
     } as never)
-    const replicas = (): unknown => (server.get({ group: 'apps', kind: 'Deployment', namespace: 'scaled', name: 'web' })?.spec as { replicas: number }).replicas
-    const [raised, capped] = [await kubectl(['scale', 'deployment/web', '--replicas=1', '-n', 'scaled']), await kubectl(['scale', 'deployment/web', '--replicas=9', '-n', 'scaled'])]
+    const replicas = (): unknown => (cluster.server.get({ group: 'apps', kind: 'Deployment', namespace: 'scaled', name: 'web' })?.spec as { replicas: number }).replicas
+    const [raised, capped] = [await cluster.kubectl(['scale', 'deployment/web', '--replicas=1', '-n', 'scaled']), await cluster.kubectl(['scale', 'deployment/web', '--replicas=9', '-n', 'scaled'])]
     expect([raised.code, raised.stdout, raised.stderr]).toEqual([0, 'deployment.apps/web scaled\n', ''])
     expect([capped.code, capped.stderr]).toEqual([1, 'Error from server (Forbidden): admission webhook "scale-cap.example.com" denied the request: at most 5 replicas\n'])
     // Raised to 2 by the mutating webhook; the denied 9 stored nothing.
     expect(replicas()).toBe(2)
-    const reviews = webhook.reviews.filter((r) => r.request.name === 'web')
+    const reviews = cluster.webhook.reviews.filter((r) => r.request.name === 'web')
     expect(reviews.map((r) => r.path)).toEqual(['/scale-min', '/scale-cap', '/scale-min', '/scale-cap'])
     expect(reviews[1]?.request).toMatchObject({
       kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },

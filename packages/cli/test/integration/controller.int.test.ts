@@ -11,6 +11,7 @@ import type { ApiServer } from '@gitops-sdk/apiserver'
 import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer, TestRepository } from '@gitops-sdk/git-source/testing'
 import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
+import { webDeploymentYaml } from '../../../../testing/manifests.js'
 import { startReplica } from '../helpers/controllerProcess.js'
 import type { Replica } from '../helpers/controllerProcess.js'
 import { run } from '../helpers/run.js'
@@ -23,23 +24,7 @@ let kubeconfig: string
 const replicas: Replica[] = []
 
 const configMap = (name: string, namespace = 'default'): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  a: "1"\n`
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: default
-spec:
-  replicas: 1
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`
+const deployment = webDeploymentYaml('default')
 const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: slow\n  namespace: default\nstringData:\n  k: v\n`
 
 function kustomization(name: string, path: string, extra = ''): string {

@@ -2,14 +2,14 @@
 // --enable-helm --helm-command <helm>` with the real Helm v4.1.4 (extracted by the helm package's
 // test helper): one kubectl run builds every case, byte for byte.
 import { execFile } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 import { helmBinary } from '../../../helm/test/helpers/helmBinary.js'
-import { chartArchive, indexYaml, sha256, startChartRepository } from '../../../helm/test/helpers/chartRepository.js'
 import type { ChartRepositoryServer } from '../../../helm/test/helpers/chartRepository.js'
+import { serveHelloChart, writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
 const helm = hasKubectl ? helmBinary() : undefined
@@ -18,12 +18,7 @@ if (!hasKubectl) process.stderr.write('kubectl not found, skipping the helmChart
 const root = mkdtempSync(join(tmpdir(), 'gitops-helmcharts-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function write(files: Record<string, string>, dir = root): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-}
+const write = (files: Record<string, string>, dir = root): void => writeFiles(dir, files)
 
 const chart = (prefix: string, version = '0.1.0'): Record<string, string> => ({
   [`${prefix}/Chart.yaml`]: `apiVersion: v2\nname: app\nversion: ${version}\nappVersion: "1.2"\n`,
@@ -109,11 +104,8 @@ write({
 // e: a chart pulled from an HTTP repository on 127.0.0.1 (helm pull on kubectl's side, into
 // memory on ours).
 let repo: ChartRepositoryServer
-const pulled = chartArchive('hello', '0.3.1')
 beforeAll(async () => {
-  repo = await startChartRepository()
-  repo.routes.set('/index.yaml', { body: indexYaml({ hello: [{ version: '0.3.1', url: 'hello-0.3.1.tgz', digest: sha256(pulled) }] }) })
-  repo.routes.set('/hello-0.3.1.tgz', { body: pulled })
+  repo = (await serveHelloChart()).repo
   write({ 'fleet/e/kustomization.yaml': `helmCharts:\n- name: hello\n  repo: ${repo.url}\n  version: 0.3.1\n  releaseName: re\n  kubeVersion: v1.32.0\n  valuesInline: {greeting: hey}\n` })
 })
 afterAll(() => repo.close())

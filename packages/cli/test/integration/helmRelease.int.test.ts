@@ -3,27 +3,22 @@
 // given the values Flux would pass.
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseObjects, stringifyObjects } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { helmBinary } from '../../../helm/test/helpers/helmBinary.js'
-import { chartArchive, indexYaml, sha256, startChartRepository } from '../../../helm/test/helpers/chartRepository.js'
 import type { ChartRepositoryServer } from '../../../helm/test/helpers/chartRepository.js'
+import { serveHelloChart, writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
 const helm = helmBinary()
 const root = mkdtempSync(join(tmpdir(), 'gitops-helmrelease-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function write(files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true })
-    writeFileSync(join(root, path), text)
-  }
-}
+const write = (files: Record<string, string>): void => writeFiles(root, files)
 
 const chart = (prefix: string): Record<string, string> => ({
   [`${prefix}/Chart.yaml`]: 'apiVersion: v2\nname: app\nversion: 1.4.0\n',
@@ -146,11 +141,9 @@ write({
 
 // A HelmRepository served on 127.0.0.1, for --fetch-charts.
 let served: ChartRepositoryServer
-const archive = chartArchive('hello', '0.3.1')
 beforeAll(async () => {
-  served = await startChartRepository()
-  served.routes.set('/index.yaml', { body: indexYaml({ hello: [{ version: '0.3.1', url: 'hello-0.3.1.tgz', digest: sha256(archive) }] }) })
-  served.routes.set('/hello-0.3.1.tgz', { body: archive })
+  const { repo, archive } = await serveHelloChart()
+  served = repo
   writeFileSync(join(root, 'hello-0.3.1.tgz'), archive)
   write({
     'fleet/apps/served.yaml': [

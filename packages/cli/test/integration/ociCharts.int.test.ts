@@ -5,14 +5,15 @@
 // `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
 // type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isGitOpsError } from '@gitops-sdk/core'
 import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing'
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
+import { writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
 const helm = registryAvailable ? helmBinary() : undefined
@@ -23,12 +24,7 @@ const user = { username: 'bot', password: 'test-only-Pa55word' }
 const root = mkdtempSync(join(tmpdir(), 'gitops-ocicharts-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function write(files: Record<string, string>, dir = root): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-}
+const write = (files: Record<string, string>, dir = root): void => writeFiles(dir, files)
 
 function helmCmd(args: readonly string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   const home = join(root, 'helm-home')

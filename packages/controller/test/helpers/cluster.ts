@@ -37,14 +37,18 @@ export function configMap(name: string, namespace: string, extra: { labels?: Rec
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...(extra.labels === undefined ? {} : { labels: extra.labels }) }, data: extra.data ?? { a: '1' } }
 }
 
-/** Waits until `check` holds, polling every 10 ms, for at most `ms`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+/**
+ * Waits until `check` holds, polling every `every` ms, for at most `ms`. A check that lists many
+ * objects from a server other processes also use wants a longer `every`: each poll costs the
+ * server CPU the processes under test then lack.
+ */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, ms = 10_000, every = 10): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const value = await check()
     if (value !== undefined && value !== false) return value
     if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise((r) => setTimeout(r, every))
   }
 }
 

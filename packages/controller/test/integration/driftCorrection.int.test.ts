@@ -3,20 +3,12 @@
 // and deleting applied objects by hand. The drift check reads the watch cache of the applied kinds
 // (no GET or LIST of them); when those watches are down it reads the server, and in both cases
 // the hand edits are undone on the next reconcile.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyAll, createKubeClient } from '@gitops-sdk/apply'
-import type { KubeClient } from '@gitops-sdk/apply'
-import type { KubeObject } from '@gitops-sdk/core'
-import { fluxCrds } from '@gitops-sdk/flux'
-import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
-import type { GitServer } from '@gitops-sdk/git-source/testing'
-import { createGitOpsController, KUSTOMIZATION_RESOURCE } from '../../src/gitops.js'
 import { hasKubectl, runKubectl } from '../../../../testing/kubectl.js'
-import { eventually, startCluster } from '../helpers/cluster.js'
-import type { TestCluster } from '../helpers/cluster.js'
+import { webDeploymentYaml } from '../../../../testing/manifests.js'
+import { eventually } from '../helpers/cluster.js'
+import { fleetKustomization, fleetSource, reconcileNow as requestReconcile, startGitOps } from '../helpers/gitops.js'
+import type { GitOpsFixture } from '../helpers/gitops.js'
 
 const NS = 'drift'
 const app = `apiVersion: v1
@@ -27,49 +19,25 @@ metadata:
 data:
   mode: git
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: ${NS}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: { app: web }
-  template:
-    metadata:
-      labels: { app: web }
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-`
+${webDeploymentYaml(NS)}`
 
-let dir: string
-let cluster: TestCluster
-let kubeClient: KubeClient
-let git: GitServer
-const stop = new AbortController()
-let running: Promise<unknown>
+let fixture: GitOpsFixture
+let cluster: GitOpsFixture['cluster']
+let kubeClient: GitOpsFixture['kubeClient']
 let requested = 0
 
 const deploymentRef = { group: 'apps', version: 'v1', kind: 'Deployment', namespace: NS, name: 'web' }
 const configMapRef = { group: '', version: 'v1', kind: 'ConfigMap', namespace: NS, name: 'settings' }
 
 async function kubectl(...args: string[]): Promise<void> {
-  const run = await runKubectl(dir, args)
+  const run = await runKubectl(fixture.dir, args)
   expect(run.stderr).toBe('')
   expect(run.code).toBe(0)
 }
 
 /** Asks for a reconcile as `flux reconcile` does, and waits until the controller handled it. */
 async function reconcileNow(name = 'app'): Promise<void> {
-  const at = `drift-${++requested}`
-  await cluster.client.patch(KUSTOMIZATION_RESOURCE, { namespace: NS, name }, { patch: { type: 'merge', body: { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': at } } } } })
-  await eventually(async () => {
-    const k = await cluster.client.get(KUSTOMIZATION_RESOURCE, { namespace: NS, name })
-    return (k?.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === at
-  })
+  await requestReconcile(cluster.client, { namespace: NS, name }, `drift-${++requested}`)
 }
 
 /** The GET and LIST requests of the applied kinds the server received since `from`. */
@@ -82,34 +50,22 @@ function appliedReads(from: number): string[] {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gitops-drift-'))
-  // A quiet watch proves itself alive by a bookmark; sooner than the default 5 s keeps this suite short.
-  cluster = await startCluster({ bookmarkIntervalMs: 200 })
-  writeFileSync(join(dir, 'kubeconfig'), cluster.server.kubeconfigYaml())
-  kubeClient = await createKubeClient({ kubeConfig: cluster.kubeConfig })
-  const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
-  await repo.commit({ 'app/app.yaml': app, 'vars/vars.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: substituted\n  namespace: ${NS}\ndata:\n  mode: \${MODE}\n` })
-  git = await startGitServer({ root: join(dir, 'repos') })
-  const objects: KubeObject[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } },
-    { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'fleet', namespace: NS }, spec: { interval: '10m', url: `${git.url}/fleet`, ref: { branch: 'main' } } },
-    { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'app', namespace: NS }, spec: { interval: '10m', path: './app', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' } } },
-  ]
-  await applyAll(fluxCrds(), { client: kubeClient, fieldManager: 'test' })
-  await applyAll(objects, { client: kubeClient, fieldManager: 'test' })
-  const controller = createGitOpsController({ client: cluster.client, kubeClient, namespace: NS })
-  running = controller.run(stop.signal)
+  fixture = await startGitOps({
+    prefix: 'gitops-drift-',
+    files: { 'app/app.yaml': app, 'vars/vars.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: substituted\n  namespace: ${NS}\ndata:\n  mode: \${MODE}\n` },
+    namespace: NS,
+    // A quiet watch proves itself alive by a bookmark; sooner than the default 5 s keeps this suite short.
+    apiServer: { bookmarkIntervalMs: 200 },
+  })
+  cluster = fixture.cluster
+  kubeClient = fixture.kubeClient
+  await fixture.apply([fleetSource(NS, `${fixture.git.url}/fleet`), fleetKustomization('app', NS, { path: './app' })])
+  fixture.runController({ namespace: NS })
   await eventually(async () => (await kubeClient.get(deploymentRef)) !== undefined)
   await reconcileNow()
 }, 60_000)
 
-afterAll(async () => {
-  stop.abort()
-  await running
-  await git.stop()
-  await cluster.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => fixture.stop())
 
 describe.skipIf(!hasKubectl)('the GitOps controller corrects hand edits on a no-change reconcile', () => {
   it('reads no applied object from the server once the watches of the applied kinds run, and undoes kubectl scale and delete', async () => {
@@ -153,13 +109,10 @@ describe.skipIf(!hasKubectl)('the GitOps controller corrects hand edits on a no-
 
   it('builds again at the same revision when a substituteFrom ConfigMap changed, and not while it did not', async () => {
     const substituted = { group: '', version: 'v1', kind: 'ConfigMap', namespace: NS, name: 'substituted' }
-    await applyAll(
-      [
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vars', namespace: NS }, data: { MODE: 'one' } },
-        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'vars', namespace: NS }, spec: { interval: '10m', path: './vars', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' }, postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'vars' }] } } },
-      ],
-      { client: kubeClient, fieldManager: 'test' },
-    )
+    await fixture.apply([
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vars', namespace: NS }, data: { MODE: 'one' } },
+      fleetKustomization('vars', NS, { path: './vars', postBuild: { substituteFrom: [{ kind: 'ConfigMap', name: 'vars' }] } }),
+    ])
     await eventually(async () => ((await kubeClient.get(substituted))?.data as { mode?: string } | undefined)?.mode === 'one')
     await reconcileNow('vars')
     expect((await kubeClient.get(substituted))?.data).toEqual({ mode: 'one' })

@@ -5,19 +5,17 @@
 // wrote what. Skips until the cli is built.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyAll, createKubeClient } from '@gitops-sdk/apply'
-import type { KubeObject } from '@gitops-sdk/core'
-import { fluxCrds } from '@gitops-sdk/flux'
-import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
-import type { GitServer } from '@gitops-sdk/git-source/testing'
 import { KUSTOMIZATION_RESOURCE } from '../../src/gitops.js'
-import { eventually, startCluster } from '../helpers/cluster.js'
+import { HASH_SHARD_GROUP_LABEL } from '../../src/hashSharding.js'
+import { LEASE_RESOURCE } from '../../src/types.js'
+import { eventually } from '../helpers/cluster.js'
 import type { TestCluster } from '../helpers/cluster.js'
+import { fleetKustomization, fleetSource, startGitOps } from '../helpers/gitops.js'
+import type { GitOpsFixture } from '../helpers/gitops.js'
 
 const bin = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url))
 const built = existsSync(bin)
@@ -26,9 +24,8 @@ const USERS = ['a', 'b'] as const
 const NAMES = Array.from({ length: 16 }, (_, i) => `app-${i}`)
 const KUSTOMIZATIONS = 'kustomizations.kustomize.toolkit.fluxcd.io'
 
-let dir: string
+let fixture: GitOpsFixture
 let cluster: TestCluster
-let git: GitServer
 const children = new Map<string, { child: ChildProcess; stderr: () => string; exited: Promise<unknown> }>()
 
 /** The Kustomizations whose status each process wrote since request `from`. */
@@ -52,7 +49,7 @@ async function requestAll(at: string, ms: number): Promise<number> {
     if (children.get('b')?.child.exitCode !== null) throw new Error('the controller process b exited')
     const items = (await cluster.client.list(KUSTOMIZATION_RESOURCE, { namespace: 'default' })).items
     return items.filter((k) => (k.status as { lastHandledReconcileAt?: string } | undefined)?.lastHandledReconcileAt === at).length === NAMES.length
-  }, ms).catch((error: unknown) => {
+  }, ms, 100).catch((error: unknown) => {
     throw new Error(`${String(error)} (${at})\n${[...children].map(([user, c]) => `${user}: ${c.stderr().slice(-1500)}`).join('\n')}`)
   })
   return from
@@ -60,23 +57,14 @@ async function requestAll(at: string, ms: number): Promise<number> {
 
 describe.skipIf(!built)('two gitops controller processes in one hash shard group', { timeout: 90_000 }, () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gitops-hash-shards-'))
-    const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
-    await repo.commit({ 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\ndata:\n  a: "1"\n' })
-    git = await startGitServer({ root: join(dir, 'repos') })
-    cluster = await startCluster({ tls: false, users: USERS.map((user) => ({ token: `token-${user}`, name: user })) })
-    const kubeClient = await createKubeClient({ kubeConfig: cluster.kubeConfig })
-    const objects: KubeObject[] = [
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'fleet', namespace: 'default' }, spec: { interval: '10m', url: `${git.url}/fleet`, ref: { branch: 'main' } } },
-      ...NAMES.map((name) => ({
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name, namespace: 'default' },
-        spec: { interval: '10m', path: './app', prune: true, namePrefix: `${name}-`, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
-      })),
-    ]
-    await applyAll(fluxCrds(), { client: kubeClient, fieldManager: 'test' })
-    await applyAll(objects, { client: kubeClient, fieldManager: 'test' })
+    fixture = await startGitOps({
+      prefix: 'gitops-hash-shards-',
+      files: { 'app/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\ndata:\n  a: "1"\n' },
+      apiServer: { tls: false, users: USERS.map((user) => ({ token: `token-${user}`, name: user })) },
+    })
+    const { dir } = fixture
+    cluster = fixture.cluster
+    await fixture.apply([fleetSource('default', `${fixture.git.url}/fleet`), ...NAMES.map((name) => fleetKustomization(name, 'default', { path: './app', namePrefix: `${name}-` }))])
     for (const user of USERS) {
       const kubeconfig = join(dir, `kubeconfig-${user}`)
       writeFileSync(
@@ -92,14 +80,18 @@ describe.skipIf(!built)('two gitops controller processes in one hash shard group
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
       children.set(user, { child, stderr: () => err, exited: new Promise((done) => child.on('exit', done)) })
     }
-  })
+    // Under load a process takes seconds to start: the rounds' time budgets count from when both
+    // hold their member Lease.
+    await eventually(async () => {
+      for (const [user, c] of children) if (c.child.exitCode !== null) throw new Error(`the controller process ${user} exited:\n${c.stderr().slice(-1500)}`)
+      return (await cluster.client.list(LEASE_RESOURCE, { namespace: 'default', labelSelector: `${HASH_SHARD_GROUP_LABEL}=apps` })).items.length === USERS.length
+    }, 60_000, 100)
+  }, 90_000)
 
   afterAll(async () => {
     for (const { child } of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     await Promise.all([...children.values()].map((c) => c.exited))
-    await git.stop()
-    await cluster.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await fixture.stop()
   })
 
   it('splits the Kustomizations between the processes, and the survivor takes the objects of one killed once its Lease lapsed', async () => {

@@ -6,7 +6,7 @@ import { GitSourceError } from '../errors.js'
 import type { FetchProgress, FetchWarning, IncludeSpec } from '../types.js'
 import { artifactFs } from './artifactFs.js'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
-import { addIncludes, applyIgnore, dropEscapingLinks, ignorePatterns, treeFiles } from './artifactTree.js'
+import { addIncludes, applyIgnore, dropEscapingLinks, fileBytes, ignorePatterns, treeFiles } from './artifactTree.js'
 import { checkout } from './checkout.js'
 import { digestOfHashes } from './digest.js'
 import { parseCommit } from './gitObjects.js'
@@ -43,7 +43,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   }
   const files: ArtifactFiles = treeFiles(url, parseCommit(object.data).tree, store)
   await addIncludes(files, options.include, options.signal)
-  const content = (file: ArtifactFile): Uint8Array => file.content ?? store.read(file.oid as string).data
+  const content = (file: ArtifactFile): Uint8Array => fileBytes(store, file)
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)

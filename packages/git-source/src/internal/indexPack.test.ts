@@ -51,6 +51,10 @@ describe('indexPack', () => {
       const indexed = await indexPack(chunked(pack, size))
       expect(indexed.idx.equals(expected)).toBe(true)
       expect(indexed.pack.equals(pack)).toBe(true)
+      // The same when the pack outgrows the room it was given and is copied as it arrives.
+      const grown = await indexPack(chunked(pack, size), { initialBytes: 64 })
+      expect(grown.idx.equals(expected)).toBe(true)
+      expect(grown.pack.equals(pack)).toBe(true)
     }
   })
 

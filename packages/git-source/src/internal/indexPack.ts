@@ -46,6 +46,8 @@ export interface IndexPackOptions {
    * entry header, or for a delta from the delta header), never after.
    */
   readonly maxObjectBytes?: number | undefined
+  /** Room for the pack before it grows (tests make it small to exercise the growth). @defaultValue 32 MiB */
+  readonly initialBytes?: number | undefined
   /** Reuse one zlib engine for every entry (see inflater.ts); false inflates each with inflateSync. @defaultValue true */
   readonly reuseEngine?: boolean | undefined
   /** Called with bytes received, then with objects resolved. */
@@ -77,6 +79,7 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     // A header's declared size is checked before inflating: the inflater is then bounded by it
     // (it stops one byte past the declared size), so no entry costs more than the limit.
     maxObjectBytes: options.maxObjectBytes ?? Number.MAX_SAFE_INTEGER,
+    initialBytes: options.initialBytes,
   })
   for await (const chunk of chunks) {
     signal?.throwIfAborted()

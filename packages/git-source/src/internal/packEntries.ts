@@ -23,14 +23,13 @@ export interface EntryLimits {
   readonly keepBytes: number
   /** Largest object, and largest sum of delta instructions held at once. */
   readonly maxObjectBytes: number
+  /** Room for the pack before it grows. @defaultValue 32 MiB */
+  readonly initialBytes?: number | undefined
 }
 
 /** The entries of one pack as it arrives. */
 export class PackEntries {
-  // Room for a 32 MiB pack before any copy. Pages the pack does not reach are never touched, so
-  // they cost address space only; growing by copies touched 9 MiB of fresh memory for a 5 MiB
-  // pack, and a first touch costs more than the copy (about 3.5 ms per MiB on the bench machine).
-  buf: Buffer = Buffer.allocUnsafeSlow(32 * 1024 * 1024)
+  buf: Buffer
   received = 0
   /** Entries the pack declares; -1 until its header is in. */
   count = -1
@@ -63,7 +62,7 @@ export class PackEntries {
   #scratch = new Uint8Array(64 * 1024)
   // One of each, reused for every entry: nothing is allocated per entry.
   readonly #room: Room = { target: this.#scratch, at: 0, header: 0, kept: false, type: 0, size: 0 }
-  readonly #input: Span = { bytes: this.buf, start: 0, end: 0 }
+  readonly #input: Span = { bytes: this.#scratch, start: 0, end: 0 }
   readonly #output: Span = { bytes: this.#scratch, start: 0, end: 0 }
   /** The entry being read: where it starts, its pack type, declared size, and base. */
   readonly #entry = { start: 0, type: 0, size: 0, base: -1, refBase: undefined as string | undefined }
@@ -71,7 +70,12 @@ export class PackEntries {
   constructor(
     readonly inflater: Inflater,
     readonly limits: EntryLimits,
-  ) {}
+  ) {
+    // Room for a 32 MiB pack before any copy. Pages the pack does not reach are never touched, so
+    // they cost address space only; growing by copies touched 9 MiB of fresh memory for a 5 MiB
+    // pack, and a first touch costs more than the copy (about 3.5 ms per MiB on the bench machine).
+    this.buf = Buffer.allocUnsafeSlow(limits.initialBytes ?? 32 * 1024 * 1024)
+  }
 
   /** Appends received bytes. */
   push(chunk: Uint8Array): void {

@@ -163,7 +163,9 @@ export function resolveInside(files: ReadonlyMap<string, ArtifactFile>, path: st
 /** Drops symlinks whose target leads outside the root, with a warning for each; returns the warnings. */
 export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: string) => string, logger: Logger | undefined): FetchWarning[] {
   const warnings: FetchWarning[] = []
-  for (const [path, file] of [...files]) {
+  // The map itself is walked (deleting the entry at hand is safe): a copy of ten thousand entries
+  // would be made to find a few links.
+  for (const [path, file] of files) {
     if (file.kind !== 'symlink') continue
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
     const target = linkTarget(path)

@@ -48,15 +48,14 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
   const sorted: ArtifactFiles = inOrder(files) ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-  // One read of each file for both its size and its hash: reading a blob from the store (an id
-  // lookup, or inflating it again when it was not kept in memory) costs more than hashing it.
+  // Each file is read once, in the digest's order, for both its size and its hash: reading a blob
+  // costs more than hashing it, and no map of ten thousand hashes is kept for the digest to look up.
   let size = 0
-  const hashes = new Map<string, string>()
-  for (const [path, file] of sorted) {
+  const digest = digestOfHashes(sorted, (_path, file) => {
     const bytes = content(file)
     size += bytes.byteLength
-    hashes.set(path, hash('sha256', bytes, 'hex'))
-  }
+    return hash('sha256', bytes, 'hex')
+  })
   if (size > options.maxSize) {
     throw new GitSourceError({
       code: 'GIT_SIZE_LIMIT_EXCEEDED',
@@ -65,7 +64,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
     })
   }
   return {
-    digest: digestOfHashes(sorted, (path) => hashes.get(path) as string),
+    digest,
     files: sorted.size,
     size,
     fs: artifactFs(sorted, content),

@@ -46,7 +46,7 @@ export interface IndexPackOptions {
    * entry header, or for a delta from the delta header), never after.
    */
   readonly maxObjectBytes?: number | undefined
-  /** Room for the pack before it grows (tests make it small to exercise the growth). @defaultValue 32 MiB */
+  /** Room for the pack before it grows (tests make it small to exercise the growth). @defaultValue 8 MiB */
   readonly initialBytes?: number | undefined
   /** Reuse one zlib engine for every entry (see inflater.ts); false inflates each with inflateSync. @defaultValue true */
   readonly reuseEngine?: boolean | undefined

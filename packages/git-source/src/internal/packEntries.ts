@@ -23,7 +23,7 @@ export interface EntryLimits {
   readonly keepBytes: number
   /** Largest object, and largest sum of delta instructions held at once. */
   readonly maxObjectBytes: number
-  /** Room for the pack before it grows. @defaultValue 32 MiB */
+  /** Room for the pack before it grows. @defaultValue 8 MiB */
   readonly initialBytes?: number | undefined
 }
 
@@ -71,10 +71,11 @@ export class PackEntries {
     readonly inflater: Inflater,
     readonly limits: EntryLimits,
   ) {
-    // Room for a 32 MiB pack before any copy. Pages the pack does not reach are never touched, so
-    // they cost address space only; growing by copies touched 9 MiB of fresh memory for a 5 MiB
-    // pack, and a first touch costs more than the copy (about 3.5 ms per MiB on the bench machine).
-    this.buf = Buffer.allocUnsafeSlow(limits.initialBytes ?? 32 * 1024 * 1024)
+    // Room for an 8 MiB pack before the first copy. Pages the pack does not reach are never
+    // touched; growing 4 to 8 MiB by a copy touched 9 MiB of fresh memory for a 5 MiB pack, and a
+    // first touch costs more than the copy (about 3.5 ms per MiB on the bench machine). Not more:
+    // V8 counts the whole allocation as external memory for as long as the artifact holds the pack.
+    this.buf = Buffer.allocUnsafeSlow(limits.initialBytes ?? 8 * 1024 * 1024)
   }
 
   /** Appends received bytes. */

@@ -13,7 +13,8 @@
 // `gitops fetch --out DIR` against `git clone --depth 1`, and a node process doing the in-memory
 // fetch against `git clone --depth 1 --no-checkout`, with each side's peak RSS.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { get } from 'node:http'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -100,11 +101,24 @@ async function buildRepository(root, files, kind = 'well') {
   return repo
 }
 
+// The CPU time (user + system, ms) of the last process `time` ran, from GNU time when it is there:
+// on a loaded machine it moves far less than the wall time, so process rows print it too.
+const hasGnuTime = existsSync('/usr/bin/time')
+const cpuFile = join(tmpdir(), `gitops-bench-cpu-${process.pid}`)
+let lastCpu
+
 function time(command, argv) {
+  lastCpu = undefined
   const t0 = performance.now()
-  const r = spawnSync(command, argv, { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const [file, args] = hasGnuTime ? ['/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...argv]] : [command, argv]
+  const r = spawnSync(file, args, { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const ms = performance.now() - t0
   if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')}: ${r.stderr}`)
-  return performance.now() - t0
+  if (hasGnuTime) {
+    const [user, system] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
+    lastCpu = (user + system) * 1000
+  }
+  return ms
 }
 
 function peak(command, argv) {
@@ -121,16 +135,28 @@ async function pair(ours, reference) {
   const rounds = []
   for (let i = 0; i < runs; i++) {
     const a = await ours()
+    const oursCpu = lastCpu
     const b = await reference()
-    rounds.push({ ours: a, reference: b, ratio: a / b })
+    const referenceCpu = lastCpu
+    rounds.push({ ours: a, reference: b, ratio: a / b, oursCpu, referenceCpu })
   }
   const median = (values) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]
-  return { ours: median(rounds.map((r) => r.ours)), reference: median(rounds.map((r) => r.reference)), ratio: median(rounds.map((r) => r.ratio)) }
+  // CPU only when both sides are processes that `time` ran (in-process rows have none).
+  const cpu = rounds.every((r) => r.oursCpu !== undefined && r.referenceCpu !== undefined)
+  return {
+    ours: median(rounds.map((r) => r.ours)),
+    reference: median(rounds.map((r) => r.reference)),
+    ratio: median(rounds.map((r) => r.ratio)),
+    cpu: cpu ? { ours: median(rounds.map((r) => r.oursCpu)), reference: median(rounds.map((r) => r.referenceCpu)) } : undefined,
+  }
 }
 
 const mib = (v) => (v === undefined ? 'n/a' : `${v.toFixed(0)} MiB`)
 const row = (name, r) =>
-  console.log(`${name.padEnd(50)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x`)
+  console.log(
+    `${name.padEnd(50)} ${r.ours.toFixed(1).padStart(8)} ms  ${r.reference.toFixed(1).padStart(8)} ms  ${r.ratio.toFixed(2).padStart(6)}x` +
+      (r.cpu === undefined ? '' : `  CPU ${r.cpu.ours.toFixed(0)} / ${r.cpu.reference.toFixed(0)} ms`),
+  )
 
 // The no-change check against `url`: in process, as a node process, through the gitops binary,
 // each against `git ls-remote`, and the floors that are not ours (the server answering one GET,
@@ -179,7 +205,7 @@ const [base, cannedBase] = await new Promise((resolve, reject) => {
   serverProcess.once('exit', () => reject(new Error('the git server did not start')))
 })
 try {
-  console.log(`git-source vs native git: ${runs} alternating rounds (medians, one warm-up round), tmpfs: ${tmp !== undefined}`)
+  console.log(`git-source vs native git: ${runs} alternating rounds (medians, one warm-up round), tmpfs: ${tmp !== undefined}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
   for (const [files, kind] of sizes.flatMap((n) => kinds.map((k) => [n, k]))) {
     await buildRepository(root, files, kind)
     const url = `${base}/fleet-${files}${kind === 'poor' ? '-poor' : ''}.git`
@@ -259,4 +285,5 @@ try {
 } finally {
   serverProcess.stdin.end()
   rmSync(root, { recursive: true, force: true })
+  rmSync(cpuFile, { force: true })
 }

@@ -4,7 +4,8 @@ import type { FileSystem, Logger } from '@gitops-sdk/core'
 import { normalizePath } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
 import type { FetchWarning, IncludeSpec } from '../types.js'
-import { parseTree } from './gitObjects.js'
+import { forEachTreeEntry } from './gitObjects.js'
+import type { GitObject } from './gitObjects.js'
 import type { ObjectStore } from './objectStore.js'
 import { readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
 import type { IgnorePattern } from './sourceIgnore.js'
@@ -15,8 +16,13 @@ export type FileKind = 'file' | 'executable' | 'symlink'
 /** One file of an artifact: its bytes come from a git blob or from an included tree. */
 export interface ArtifactFile {
   readonly kind: FileKind
-  /** Blob id, when the file comes from git. */
-  readonly oid: string | undefined
+  /**
+   * For a file from git, the bytes of the tree object that lists it: its blob's 20-byte id is at
+   * `at`. Kept as a place rather than a hex id, so that a walk of ten thousand files makes neither
+   * ids nor views; the blob is looked up when it is read (see {@link fileBytes}).
+   */
+  readonly tree: Buffer | undefined
+  readonly at: number
   /** Bytes, when the file comes from an included tree. */
   readonly content: Uint8Array | undefined
 }
@@ -38,36 +44,46 @@ function checkName(url: string, dir: string, name: string): void {
   if (name.length === 4 && name.toLowerCase() === '.git') throw unsafe(url, shown, 'the tree holds a .git entry')
 }
 
+// Tree entry modes as git writes them, by value and length (`40000` and `040000` both name a
+// directory; `100664` is an old git's regular file).
+const directory = 0o40000
+const regular = 0o100644
+const groupWritable = 0o100664
+const executable = 0o100755
+const symlink = 0o120000
+
 /** Reads the files of the tree `treeOid` from the store. */
 export function treeFiles(url: string, treeOid: string, store: ObjectStore): ArtifactFiles {
   const files: ArtifactFiles = new Map()
-  const walk = (oid: string, dir: string): void => {
-    const object = store.read(oid)
+  const walk = (object: GitObject, oid: string, dir: string): void => {
     if (object.type !== 'tree') throw unsafe(url, dir === '' ? '/' : dir, `${oid} is a ${object.type}, not a tree`)
-    for (const entry of parseTree(object.data)) {
-      checkName(url, dir, entry.name)
-      const path = dir === '' ? entry.name : `${dir}/${entry.name}`
-      switch (entry.mode) {
-        case '40000':
-        case '040000':
-          walk(entry.oid, path)
-          break
-        case '100644':
-        case '100664':
-        case '100755':
-          files.set(path, { kind: entry.mode === '100755' ? 'executable' : 'file', oid: entry.oid, content: undefined })
-          break
-        case '120000':
-          files.set(path, { kind: 'symlink', oid: entry.oid, content: undefined })
-          break
-        default:
-          // 160000 gitlinks (submodules) are left out, as Flux does without recurseSubmodules.
-          break
+    const { data } = object
+    forEachTreeEntry(data, (mode, name, at) => {
+      checkName(url, dir, name)
+      const path = dir === '' ? name : `${dir}/${name}`
+      const length = mode.end - mode.start
+      const { value } = mode
+      if (value === directory && (length === 5 || length === 6)) {
+        // A tree the pack indexer kept is taken as it is; the hex id is for messages and the fallback.
+        const childOid = data.toString('hex', at, at + 20)
+        walk(store.inMemory(data, at) ?? store.read(childOid), childOid, path)
+      } else if (length === 6 && (value === regular || value === groupWritable || value === executable || value === symlink)) {
+        const kind: FileKind = value === symlink ? 'symlink' : value === executable ? 'executable' : 'file'
+        files.set(path, { kind, tree: data, at, content: undefined })
       }
-    }
+      // Anything else, 160000 gitlinks (submodules) first, is left out, as Flux does without
+      // recurseSubmodules.
+    })
   }
-  walk(treeOid, '')
+  walk(store.read(treeOid), treeOid, '')
   return files
+}
+
+/** The bytes of `file`: its own, or its blob's from the store (kept in memory, or read by id). */
+export function fileBytes(store: ObjectStore, file: ArtifactFile): Uint8Array {
+  if (file.content !== undefined) return file.content
+  const tree = file.tree as Buffer
+  return (store.inMemory(tree, file.at) ?? store.read(tree.toString('hex', file.at, file.at + 20))).data
 }
 
 /** Copies included trees into `files` at their `toPath`. */
@@ -86,7 +102,7 @@ export async function addIncludes(files: ArtifactFiles, includes: readonly Inclu
         if (stat.type === 'directory') await copy(s, d)
         else {
           const kind: FileKind = (stat.mode & 0o111) !== 0 ? 'executable' : 'file'
-          files.set(d, { kind, oid: undefined, content: await fs.readFile(s) })
+          files.set(d, { kind, tree: undefined, at: 0, content: await fs.readFile(s) })
         }
       }
     }
@@ -147,7 +163,9 @@ export function resolveInside(files: ReadonlyMap<string, ArtifactFile>, path: st
 /** Drops symlinks whose target leads outside the root, with a warning for each; returns the warnings. */
 export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: string) => string, logger: Logger | undefined): FetchWarning[] {
   const warnings: FetchWarning[] = []
-  for (const [path, file] of [...files]) {
+  // The map itself is walked (deleting the entry at hand is safe): a copy of ten thousand entries
+  // would be made to find a few links.
+  for (const [path, file] of files) {
     if (file.kind !== 'symlink') continue
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
     const target = linkTarget(path)

@@ -6,7 +6,7 @@ import { GitSourceError } from '../errors.js'
 import type { FetchProgress, FetchWarning, IncludeSpec } from '../types.js'
 import { artifactFs } from './artifactFs.js'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
-import { addIncludes, applyIgnore, dropEscapingLinks, ignorePatterns, treeFiles } from './artifactTree.js'
+import { addIncludes, applyIgnore, dropEscapingLinks, fileBytes, ignorePatterns, treeFiles } from './artifactTree.js'
 import { checkout } from './checkout.js'
 import { digestOfHashes } from './digest.js'
 import { parseCommit } from './gitObjects.js'
@@ -43,20 +43,19 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   }
   const files: ArtifactFiles = treeFiles(url, parseCommit(object.data).tree, store)
   await addIncludes(files, options.include, options.signal)
-  const content = (file: ArtifactFile): Uint8Array => file.content ?? store.read(file.oid as string).data
+  const content = (file: ArtifactFile): Uint8Array => fileBytes(store, file)
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
   const sorted: ArtifactFiles = inOrder(files) ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-  // One read of each file for both its size and its hash: reading a blob from the store (an id
-  // lookup, or inflating it again when it was not kept in memory) costs more than hashing it.
+  // Each file is read once, in the digest's order, for both its size and its hash: reading a blob
+  // costs more than hashing it, and no map of ten thousand hashes is kept for the digest to look up.
   let size = 0
-  const hashes = new Map<string, string>()
-  for (const [path, file] of sorted) {
+  const digest = digestOfHashes(sorted, (_path, file) => {
     const bytes = content(file)
     size += bytes.byteLength
-    hashes.set(path, hash('sha256', bytes, 'hex'))
-  }
+    return hash('sha256', bytes, 'hex')
+  })
   if (size > options.maxSize) {
     throw new GitSourceError({
       code: 'GIT_SIZE_LIMIT_EXCEEDED',
@@ -65,7 +64,7 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
     })
   }
   return {
-    digest: digestOfHashes(sorted, (path) => hashes.get(path) as string),
+    digest,
     files: sorted.size,
     size,
     fs: artifactFs(sorted, content),

@@ -13,7 +13,6 @@ import { parseTag } from './gitObjects.js'
 import { CorruptPackError, indexPack, PackTooLargeError } from './indexPack.js'
 import { createObjectStore, ObjectReadError } from './objectStore.js'
 import type { ObjectStore } from './objectStore.js'
-import { readIdx } from './packIdx.js'
 import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 import type { ResolvedRef } from './resolveRef.js'
 import type { TrustedKeys } from './signature/verifySignatures.js'
@@ -192,7 +191,7 @@ async function receive(request: PackRequest, into: Receiver, run: FetchContext):
   for (const oid of response.shallows) shallows.add(oid)
   for (const oid of response.unshallows) shallows.delete(oid)
   if (indexed.count > 0) {
-    store.add({ pack: indexed.pack, idx: readIdx(indexed.idx), verify: false, objectAt: (offset) => indexed.objectAt(offset) })
+    store.add({ pack: indexed.pack, idx: indexed.index, verify: false, objectAt: (offset) => indexed.objectAt(offset) })
     if (run.cacheDir !== undefined) await writePack(run.cacheDir, indexed.pack, indexed.idx)
   }
 }

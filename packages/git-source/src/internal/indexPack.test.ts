@@ -51,6 +51,10 @@ describe('indexPack', () => {
       const indexed = await indexPack(chunked(pack, size))
       expect(indexed.idx.equals(expected)).toBe(true)
       expect(indexed.pack.equals(pack)).toBe(true)
+      // The same when the pack outgrows the room it was given and is copied as it arrives.
+      const grown = await indexPack(chunked(pack, size), { initialBytes: 64 })
+      expect(grown.idx.equals(expected)).toBe(true)
+      expect(grown.pack.equals(pack)).toBe(true)
     }
   })
 
@@ -64,6 +68,26 @@ describe('indexPack', () => {
     for (const reuseEngine of [true, false]) {
       await expect(indexPack(chunked(damaged, 4096), { reuseEngine })).rejects.toBeInstanceOf(CorruptPackError)
     }
+  })
+
+  it('looks every object up in memory at the offset the idx file gives, and misses what is not there', async () => {
+    const indexed = await indexPack(chunked(gitPack(first), 4096))
+    const idx = readIdx(indexed.idx)
+    expect(indexed.index.count).toBe(idx.count)
+    expect(indexed.index.packChecksum.equals(idx.packChecksum)).toBe(true)
+    expect(indexed.index.oids().map((o) => o.toString('hex'))).toEqual(idx.oids().map((o) => o.toString('hex')))
+    for (const oid of idx.oids()) {
+      expect(indexed.index.find(oid)).toBe(idx.find(oid))
+      // An id inside a larger buffer, as in a tree entry.
+      const inside = Buffer.concat([Buffer.from('100644 name\0'), oid, Buffer.from('tail')])
+      expect(indexed.index.findAt(inside, 12)).toBe(idx.find(oid))
+      expect(idx.findAt(inside, 12)).toBe(idx.find(oid))
+    }
+    const missing = Buffer.from(idx.oids()[0] as Buffer)
+    missing[19] = (missing[19] as number) ^ 0xff
+    expect(indexed.index.find(missing)).toBe(-1)
+    expect(idx.find(missing)).toBe(-1)
+    expect(indexed.index.find(Buffer.alloc(20))).toBe(-1)
   })
 
   it('resolves every delta once, also in chains (regression: resolved deltas revisited as bases)', async () => {

@@ -14,6 +14,8 @@ import type { Inflater } from './inflater.js'
 import { PackEntries } from './packEntries.js'
 import { Slabs } from './packStorage.js'
 import { writeIdx } from './packIdx.js'
+import type { PackIdx } from './packIdx.js'
+import { oidTable, tableIdx } from './oidTable.js'
 import { CorruptPackError, PackTooLargeError } from './packErrors.js'
 
 export { CorruptPackError, PackTooLargeError } from './packErrors.js'
@@ -21,7 +23,10 @@ export { CorruptPackError, PackTooLargeError } from './packErrors.js'
 /** A pack that is fully received, checked and indexed. */
 export interface IndexedPack {
   readonly pack: Buffer
+  /** The pack's idx v2 file, built on first use (a cache writes it; a fetch into memory need not). */
   readonly idx: Buffer
+  /** Lookups by id, from a table built as the pack was indexed. */
+  readonly index: PackIdx
   readonly count: number
   /** The inflated object that starts at `offset`, when it was kept in memory. */
   objectAt(offset: number): GitObject | undefined
@@ -41,6 +46,8 @@ export interface IndexPackOptions {
    * entry header, or for a delta from the delta header), never after.
    */
   readonly maxObjectBytes?: number | undefined
+  /** Room for the pack before it grows (tests make it small to exercise the growth). @defaultValue 8 MiB */
+  readonly initialBytes?: number | undefined
   /** Reuse one zlib engine for every entry (see inflater.ts); false inflates each with inflateSync. @defaultValue true */
   readonly reuseEngine?: boolean | undefined
   /** Called with bytes received, then with objects resolved. */
@@ -72,6 +79,7 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     // A header's declared size is checked before inflating: the inflater is then bounded by it
     // (it stops one byte past the declared size), so no entry costs more than the limit.
     maxObjectBytes: options.maxObjectBytes ?? Number.MAX_SAFE_INTEGER,
+    initialBytes: options.initialBytes,
   })
   for await (const chunk of chunks) {
     signal?.throwIfAborted()
@@ -85,7 +93,7 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
   const { received } = entries
   if (received === 0) throw new CorruptPackError('empty response instead of a pack')
   entries.parse(true)
-  const { count, offsets, ends } = entries
+  const { count, offsets } = entries
   if (offsets.length !== count) throw new CorruptPackError(`pack ends after ${offsets.length} of ${count} objects`)
   if (received - entries.pos !== 20) throw new CorruptPackError(`pack has ${received - entries.pos - 20} unexpected trailing bytes`)
   const whole = entries.buf.subarray(0, received)
@@ -99,7 +107,29 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
   const total = offsets.length
   const { oids, types } = entries
 
-  // idx v2: entries sorted by id, ordered first on their leading six bytes as a number.
+  const index = tableIdx(oidTable(oids, total), { oids, offsets, packChecksum: checksum })
+  let idx: Buffer | undefined
+  return {
+    pack,
+    get idx() {
+      return (idx ??= idxFile(entries, pack, checksum))
+    },
+    index,
+    count: total,
+    objectAt(offset) {
+      const i = entries.indexAt(offset)
+      const data = i < 0 ? undefined : entries.kept(i)
+      if (data === undefined) return undefined
+      return { type: packTypes[types[i] as number] as ObjectType, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }
+    },
+  }
+}
+
+// The idx v2 file: entries sorted by id, ordered first on their leading six bytes as a number,
+// with the CRC-32 of every entry's bytes in the pack.
+function idxFile(entries: PackEntries, pack: Buffer, checksum: Buffer): Buffer {
+  const { oids, offsets, ends } = entries
+  const total = offsets.length
   const keys = new Float64Array(total)
   for (let i = 0; i < total; i++) keys[i] = oids.readUIntBE(i * 20, 6)
   const order = Array.from({ length: total }, (_, i) => i).sort(
@@ -115,15 +145,5 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     crcs[i] = crc32(packBytes.subarray(offsets[entry], ends[entry]))
     sortedOffsets[i] = offsets[entry] as number
   }
-  return {
-    pack,
-    idx: writeIdx({ oids: sortedOids, crcs, offsets: sortedOffsets }, checksum),
-    count: total,
-    objectAt(offset) {
-      const i = entries.indexAt(offset)
-      const data = i < 0 ? undefined : entries.kept(i)
-      if (data === undefined) return undefined
-      return { type: packTypes[types[i] as number] as ObjectType, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }
-    },
-  }
+  return writeIdx({ oids: sortedOids, crcs, offsets: sortedOffsets }, checksum)
 }

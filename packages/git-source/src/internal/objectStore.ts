@@ -33,6 +33,12 @@ export class ObjectReadError extends Error {
 export interface ObjectStore {
   /** The object, or throws {@link ObjectReadError}. */
   read(oid: string): GitObject
+  /**
+   * The object whose 20-byte id is at `bytes[at..at+20)` (an id inside a tree) when its pack holds
+   * it in memory; `undefined` when it must be read by id (then {@link ObjectStore.read} tells
+   * whether it is there at all). No hex id is made, no byte is copied.
+   */
+  inMemory(bytes: Uint8Array, at: number): GitObject | undefined
   /** Whether any pack holds `oid`. */
   has(oid: string): boolean
   /** Adds a pack; it is searched before the packs added earlier. */
@@ -141,6 +147,13 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
 
   return {
     read: (oid) => read(oid),
+    inMemory(bytes, at) {
+      for (const stored of packs) {
+        const offset = stored.idx.findAt(bytes, at)
+        if (offset >= 0) return stored.objectAt?.(offset)
+      }
+      return undefined
+    },
     has(oid) {
       const raw = Buffer.from(oid, 'hex')
       return packs.some((p) => p.idx.find(raw) >= 0)

@@ -44,6 +44,8 @@ export interface PackIdx {
   readonly packChecksum: Buffer
   /** Offset of `oid` (20 bytes) in the pack, or -1. */
   find(oid: Buffer): number
+  /** Offset of the id at `bytes[at..at+20)` (e.g. inside a tree entry) in the pack, or -1. */
+  findAt(bytes: Uint8Array, at: number): number
   /** Every object id in the index, as 20-byte slices, sorted. */
   oids(): Buffer[]
 }
@@ -70,27 +72,29 @@ export function readIdx(idx: Buffer): PackIdx {
     if ((small & 0x80000000) === 0) return small
     return Number(idx.readBigUInt64BE(largeAt + (small & 0x7fffffff) * 8))
   }
+  const findAt = (oid: Uint8Array, at: number): number => {
+    const first = oid[at] as number
+    let lo = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4)
+    let hi = idx.readUInt32BE(8 + first * 4) - 1
+    // Most steps are decided by the first four bytes, read in JavaScript; Buffer#compare, a call
+    // into C++ each time, only settles ties.
+    const key = (((oid[at] as number) << 24) | ((oid[at + 1] as number) << 16) | ((oid[at + 2] as number) << 8) | (oid[at + 3] as number)) >>> 0
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const entry = oidsAt + mid * 20
+      let cmp = idx.readUInt32BE(entry) - key
+      if (cmp === 0) cmp = idx.compare(oid, at + 4, at + 20, entry + 4, entry + 20)
+      if (cmp === 0) return offsetOf(mid)
+      if (cmp < 0) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
   return {
     count,
     packChecksum,
-    find(oid) {
-      const first = oid[0] as number
-      let lo = first === 0 ? 0 : idx.readUInt32BE(8 + (first - 1) * 4)
-      let hi = idx.readUInt32BE(8 + first * 4) - 1
-      // Most steps are decided by the first four bytes, read in JavaScript; Buffer#compare, a call
-      // into C++ each time, only settles ties.
-      const key = oid.readUInt32BE(0)
-      while (lo <= hi) {
-        const mid = (lo + hi) >>> 1
-        const at = oidsAt + mid * 20
-        let cmp = idx.readUInt32BE(at) - key
-        if (cmp === 0) cmp = idx.compare(oid, 4, 20, at + 4, at + 20)
-        if (cmp === 0) return offsetOf(mid)
-        if (cmp < 0) lo = mid + 1
-        else hi = mid - 1
-      }
-      return -1
-    },
+    find: (oid) => findAt(oid, 0),
+    findAt,
     oids() {
       const list: Buffer[] = []
       for (let i = 0; i < count; i++) list.push(idx.subarray(oidsAt + i * 20, oidsAt + i * 20 + 20))

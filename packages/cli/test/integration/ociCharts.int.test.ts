@@ -133,6 +133,49 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
     }
   })
 
+  it("reads helm's registry credential files as helm does when no credentials are given", async () => {
+    const ref = `oci://${registries().guarded.host}/charts/app`
+    const host = registries().guarded.host
+    const good = JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    const wrong = JSON.stringify({ auths: { [host]: { username: user.username, password: 'wrong-Pa55word' } } })
+    const elsewhere = JSON.stringify({ auths: { 'registry.invalid': { auth: Buffer.from('x:y').toString('base64') } } })
+    // Each case: the files under a HOME of its own, and the environment both sides get.
+    const cases: [string, Record<string, string>, Record<string, string>, boolean][] = [
+      ['$HELM_REGISTRY_CONFIG', { 'r.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      ['$HELM_CONFIG_HOME/registry/config.json', { 'h/registry/config.json': good }, { HELM_CONFIG_HOME: 'h' }, true],
+      ['$XDG_CONFIG_HOME/helm/registry/config.json', { 'x/helm/registry/config.json': good }, { XDG_CONFIG_HOME: 'x' }, true],
+      ['~/.config/helm/registry/config.json', { '.config/helm/registry/config.json': good }, {}, true],
+      ["Docker's config.json when helm's has no entry for the host", { '.config/helm/registry/config.json': elsewhere, 'd/config.json': good }, { DOCKER_CONFIG: 'd' }, true],
+      ["~/.docker/config.json when helm's file is absent", { '.docker/config.json': good }, {}, true],
+      ["helm's file first: its wrong entry wins over Docker's right one", { 'r.json': wrong, '.docker/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, false],
+      ['$HELM_REGISTRY_CONFIG over $HELM_CONFIG_HOME', { 'r.json': elsewhere, 'h/registry/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json', HELM_CONFIG_HOME: 'h' }, false],
+      ['no file at all', {}, {}, false],
+    ]
+    for (const [name, files, vars, succeeds] of cases) {
+      const home = join(root, 'homes', name.replace(/[^a-z]+/giu, '-'))
+      write(files, home)
+      mkdirSync(home, { recursive: true })
+      const env: Record<string, string> = { HOME: home }
+      for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
+      const args = ['--version', '1.2.0', ...pinned]
+      const [ours, theirs] = await Promise.all([
+        run(['template', ref, ...args], { cwd: root, env }),
+        new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+          const helmEnv = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data'), TZ: 'UTC', ...env }
+          execFile(helm as string, ['template', 'release-name', ref, '--plain-http', ...args], { env: helmEnv, cwd: root, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+        }),
+      ])
+      expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
+      expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
+      if (succeeds) expect(ours.out).toBe(theirs.stdout)
+      else {
+        expect(isGitOpsError(ours.error, 'OCI_AUTH_FAILED')).toBe(true)
+        expect(ours.err + ours.out).not.toContain(user.password)
+        expect(ours.err + ours.out).not.toContain('wrong-Pa55word')
+      }
+    }
+  })
+
   it('takes the highest stable version when none is given, and names a missing chart and a version no tag matches', async () => {
     expect((await run(['template', `oci://${registries().open.host}/charts/app`, ...pinned], { cwd: root })).out).toContain('chart: "1.3.0+build.1"')
     const missing = await run(['template', `oci://${registries().open.host}/charts/nope`], { cwd: root })

@@ -5,7 +5,7 @@
 // `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
 // type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +13,7 @@ import { isGitOpsError } from '@gitops-sdk/core'
 import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing'
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 import { run } from '../helpers/run.js'
 
 const helm = registryAvailable ? helmBinary() : undefined
@@ -243,5 +244,42 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
     expect(built.error).toBeUndefined()
     expect(built.out).toContain('chart: 1.2.0')
     expect(built.out).toContain('name: web-app')
+  })
+
+  it.skipIf(!hasKubectl)("pulls helmCharts from a guarded registry with the credential files kustomize's helm reads, as kubectl kustomize --enable-helm does", async () => {
+    const host = registries().guarded.host
+    const good = JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    write({ 'kzg/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${host}/charts\n  version: 1.2.0\n  releaseName: web\n  kubeVersion: ${KUBE_VERSION}\n` })
+    // kustomize v5.5.0 wants a v3 from `helm version`; pulls from the test registry speak plain HTTP.
+    const wrapper = join(root, 'kz-helm')
+    writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = version ] && { echo v3.99.0; exit 0; }\ncase "$1 $*" in pull*oci://*) exec '${helm ?? ''}' "$@" --plain-http;; esac\nexec '${helm ?? ''}' "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    const cases: [string, Record<string, string>, Record<string, string>, boolean][] = [
+      ['~/.docker/config.json', { '.docker/config.json': good }, {}, true],
+      ['$HELM_REGISTRY_CONFIG', { 'r.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      // kustomize sets HELM_CONFIG_HOME to a directory of its own: the user's helm file is not read.
+      ['~/.config/helm/registry/config.json', { '.config/helm/registry/config.json': good }, {}, false],
+    ]
+    for (const [name, files, vars, succeeds] of cases) {
+      const home = join(root, 'kz-homes', name.replace(/[^a-z]+/giu, '-'))
+      write(files, home)
+      const env: Record<string, string> = { HOME: home }
+      for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
+      rmSync(join(root, 'kzg', 'charts'), { recursive: true, force: true })
+      const ours = await run(['build', 'kzg', '--enable-helm'], { cwd: root, env })
+      const theirs = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+        execFile(kubectl, ['kustomize', '--enable-helm', '--helm-command', wrapper, join(root, 'kzg')], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+      })
+      expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
+      expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
+      if (succeeds) {
+        expect(ours.out).toContain('chart: 1.2.0')
+        expect(ours.out).toBe(theirs.stdout)
+      } else {
+        expect(isGitOpsError(ours.error, 'RENDER_HELM_FAILED')).toBe(true)
+        expect(isGitOpsError((ours.error as Error).cause, 'OCI_AUTH_FAILED')).toBe(true)
+        expect(ours.err).not.toContain(user.password)
+      }
+    }
   })
 })

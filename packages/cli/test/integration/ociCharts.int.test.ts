@@ -5,7 +5,7 @@
 // `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
 // type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
 import { execFile } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -211,6 +211,19 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'kind: HelmRepository',
         'metadata: {name: charts, namespace: apps}',
         `spec: {interval: 1h, type: oci, url: 'oci://${registries().open.host}/charts'}`,
+        // Flux's semver rules over the open registry's tags (1.0.0, 1.2.0, 1.3.0_build.1, 2.0.0-rc.1).
+        ...[
+          ['plain-range', "{semver: '1.x'}"],
+          ['rc-filter', "{semver: '>=1.0.0-0', semverFilter: '.*-rc.*'}"],
+          ['patch-filter', "{semver: '>=1.0.0', semverFilter: '^1\\.0\\.'}"],
+          ['digest-wins', "{semver: '1.x', tag: '1.0.0', digest: 'DIGEST'}"],
+        ].flatMap(([name, ref]) => [
+          '---',
+          'apiVersion: source.toolkit.fluxcd.io/v1',
+          'kind: OCIRepository',
+          `metadata: {name: ${name}, namespace: apps}`,
+          `spec: {interval: 1h, url: 'oci://${registries().open.host}/charts/app', ref: ${ref ?? ''}}`,
+        ]),
         '',
       ].join('\n'),
       'fleet/apps/releases.yaml': [
@@ -223,16 +236,33 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'kind: HelmRelease',
         'metadata: {name: open, namespace: apps}',
         "spec: {interval: 5m, chart: {spec: {chart: app, version: '~1.0', sourceRef: {kind: HelmRepository, name: charts}}}, values: {replicas: 3}}",
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata: {name: helm-range, namespace: apps}',
+        "spec: {interval: 5m, chart: {spec: {chart: app, version: '1.x', sourceRef: {kind: HelmRepository, name: charts}}}}",
+        ...['plain-range', 'rc-filter', 'patch-filter', 'digest-wins'].flatMap((name) => ['---', 'apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', `metadata: {name: ${name}, namespace: apps}`, `spec: {interval: 5m, chartRef: {kind: OCIRepository, name: ${name}}}`]),
         '',
       ].join('\n'),
     })
+    const head = await fetch(`http://${registries().open.host}/v2/charts/app/manifests/1.2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })
+    const sources = join(root, 'fleet/apps/sources.yaml')
+    write({ 'fleet/apps/sources.yaml': readFileSync(sources, 'utf8').replace('DIGEST', head.headers.get('docker-content-digest') ?? '') })
     const built = await run(['fleet', 'build', 'fleet', '--fetch-charts', '-o', 'json'], { cwd: root })
     expect(built.error).toBeUndefined()
     const releases = (JSON.parse(built.out) as { helmRelease?: string; objects: { data?: Record<string, string> }[] }[]).filter((e) => e.helmRelease !== undefined)
-    expect(releases.map((r) => [r.helmRelease, r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas])).toEqual([
-      ['apps/open', '1.0.0', '3'],
-      ['apps/guarded', '1.2.0', '1'],
-    ])
+    expect(Object.fromEntries(releases.map((r) => [r.helmRelease, [r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas]]))).toEqual({
+      'apps/open': ['1.0.0', '3'],
+      'apps/guarded': ['1.2.0', '1'],
+      // A HelmRepository of type oci reads tags as Helm does (1.3.0_build.1 is 1.3.0+build.1) ...
+      'apps/helm-range': ['1.3.0+build.1', '1'],
+      // ... an OCIRepository as source-controller does: 1.3.0_build.1 is no version there.
+      'apps/plain-range': ['1.2.0', '1'],
+      'apps/rc-filter': ['2.0.0-rc.1', '1'],
+      'apps/patch-filter': ['1.0.0', '1'],
+      'apps/digest-wins': ['1.2.0', '1'],
+    })
+    expect(releases.findIndex((r) => r.helmRelease === 'apps/open')).toBeLessThan(releases.findIndex((r) => r.helmRelease === 'apps/guarded'))
     expect(built.err).not.toContain(user.password)
   })
 

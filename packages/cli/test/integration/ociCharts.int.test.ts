@@ -58,7 +58,7 @@ const chart = (version: string): Record<string, string> => ({
   ].join('\n'),
 })
 
-const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1']
+const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1', 'v1.5.0']
 let open: TestRegistry | undefined
 let guarded: TestRegistry | undefined
 
@@ -94,6 +94,8 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
     ['a semver range', ['--version', '1.x'], '1.3.0+build.1'],
     ['an exact version with build metadata', ['--version', '1.3.0+build.1'], '1.3.0+build.1'],
     ['a range naming a pre-release', ['--version', '>=2.0.0-0'], '2.0.0-rc.1'],
+    // Helm's ranges read tags strictly (v1.5.0 is none), but an exact version is asked for as it is.
+    ['an exact v-prefixed version', ['--version', 'v1.5.0'], 'v1.5.0'],
   ])('prints what helm prints for %s', async (_name, args, expected) => {
     const ref = `oci://${registries().open.host}/charts/app`
     const [ours, theirs] = await Promise.all([run(['template', ref, ...args, ...pinned, '--release-name', 'web', '-n', 'prod'], { cwd: root }), helmTemplate(ref, { releaseName: 'web', namespace: 'prod', extraArgs: [...args, '--plain-http'] })])
@@ -254,10 +256,10 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
     expect(Object.fromEntries(releases.map((r) => [r.helmRelease, [r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas]]))).toEqual({
       'apps/open': ['1.0.0', '3'],
       'apps/guarded': ['1.2.0', '1'],
-      // A HelmRepository of type oci reads tags as Helm does (1.3.0_build.1 is 1.3.0+build.1) ...
+      // A HelmRepository of type oci reads tags as Helm does (1.3.0_build.1 is 1.3.0+build.1, v1.5.0 no version) ...
       'apps/helm-range': ['1.3.0+build.1', '1'],
-      // ... an OCIRepository as source-controller does: 1.3.0_build.1 is no version there.
-      'apps/plain-range': ['1.2.0', '1'],
+      // ... an OCIRepository as source-controller does: 1.3.0_build.1 is no version there, v1.5.0 is.
+      'apps/plain-range': ['v1.5.0', '1'],
       'apps/rc-filter': ['2.0.0-rc.1', '1'],
       'apps/patch-filter': ['1.0.0', '1'],
       'apps/digest-wins': ['1.2.0', '1'],

@@ -26,6 +26,7 @@ export const timeValueCases: TemplateCase[] = [
   c('Duration in Sprig conversions (cast knows no Duration)', `{{ int ${d} }} {{ int64 ${d} }} {{ float64 ${d} }} {{ add ${d} 1 }} {{ mul ${d} 2 }} {{ max ${d} 1 }} {{ addf ${d} 1 }} {{ toString ${d} }} {{ quote ${d} }} {{ typeOf ${d} }} {{ kindOf ${d} }} {{ default 5 ${d} }} {{ empty ${d} }} {{ le ${d} 1 }} {{ eq ${d}.Nanoseconds 3226830123456789 }}`),
   c('time.Time arithmetic', `{{ ${tz}.AddDate 0 1 0 }} | {{ ${tz}.AddDate 1 -13 400 }} | {{ (${tz}.AddDate 0 0 -31).Weekday }} | {{ ${u}.AddDate 0 2 5 }} | {{ ${tz}.Add ${d} }} | {{ ${tz}.Add 1500 }} | {{ ${tz}.Add -86400000000000 }}`),
   c('time.Time comparisons and Unix forms', `{{ ${tz}.After ${u} }} {{ ${tz}.Before ${u} }} {{ ${tz}.Equal ${tz} }} {{ ${tz}.Compare ${u} }} {{ ${u}.Compare ${tz} }} {{ ${tz}.UnixMilli }} {{ ${tz}.UnixMicro }} {{ ${tz}.UnixNano }} {{ ${tz}.Unix }} {{ ${tz} }} {{ ${tz}.UTC | date "2006-01-02 15:04 1 Jan" }} {{ ${tz}.YearDay }} {{ (toDate "2006-01-02" "2024-12-31").YearDay }}`),
+  c('time.Time Truncate and Round', `{{ ${tz}.Truncate 3600000000000 }} | {{ ${tz}.Round 3600000000000 }} | {{ ${tz}.Truncate 86400000000000 }} | {{ ${tz}.Round 1000 }} | {{ ${tz}.Round 0 }} | {{ ${tz}.Truncate 7000000000 }} | {{ ${u}.Round (${tz}.Sub ${u}) }}`),
   c('parsed offsets print as Go prints a fixed zone', `{{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30+05:30" }} | {{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30-08:00" }} | {{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30+00:00" }}`),
 ]
 

@@ -296,6 +296,18 @@ function fromEpochNanos(ns: bigint, zone: string): TimeValue {
   return { ms: Number(ms), ns: Number(ns - ms * 1_000_000n), zone }
 }
 
+// Nanoseconds from Go's zero time (January 1, year 1, UTC) to the Unix epoch.
+const zeroToEpochNanos = 62_135_596_800n * 1_000_000_000n
+
+/** Time.Truncate and Time.Round: on the time since Go's zero time, not its presentation; halfway rounds up. */
+function roundTime(t: TimeValue, d: bigint, round: boolean): TimeValue {
+  if (d <= 0n) return t
+  const since = epochNanos(t) + zeroToEpochNanos
+  const r = ((since % d) + d) % d
+  const shift = round && r + r >= d ? d - r : -r
+  return fromEpochNanos(epochNanos(t) + shift, t.zone)
+}
+
 /** Go's time.Date in t's location: fields out of range normalise (month 13 is January of the next year). */
 function dateIn(t: TimeValue, c: Civil, add: readonly [number, number, number]): TimeValue {
   const wall = utc([c.year + add[0], c.month + add[1], c.day + add[2]], [c.hour, c.minute, c.second])
@@ -327,6 +339,8 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('Sub', [T], (u) => goDuration(epochNanos(t) - epochNanos(other(u)))),
       method('Add', ['time.Duration'], (d) => goTime(fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone))),
       method('AddDate', ['int', 'int', 'int'], (y, m, d) => goTime(dateIn(t, civil(t), [Number((y as GoInt).value), Number((m as GoInt).value), Number((d as GoInt).value)]))),
+      method('Truncate', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, false))),
+      method('Round', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, true))),
       method('After', [T], (u) => cmp(u) > 0),
       method('Before', [T], (u) => cmp(u) < 0),
       method('Equal', [T], (u) => cmp(u) === 0),

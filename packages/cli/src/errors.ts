@@ -20,6 +20,7 @@ export type CliErrorCode =
   | 'CLI_FLUX_NOT_INSTALLED'
   | 'CLI_OBJECT_NOT_MANAGED'
   | 'CLI_RECONCILE_TIMEOUT'
+  | 'CLI_CONFIG_INVALID'
 
 /** What a {@link UsageError} is made of besides its message. */
 export interface UsageErrorInit {

@@ -54,6 +54,25 @@ export async function fetchChartToFs(
 export const pullChart: PullChart = (request, { signal }) => fetchChartToFs(request.repo ?? '', { name: request.name, version: request.version }, { signal })
 
 /**
+ * {@link pullChart} with the registry credentials the `helm pull` kustomize runs would read from
+ * `env` for an oci:// repo: `$HELM_REGISTRY_CONFIG`, then Docker's config.json. kustomize v5.5.0
+ * points `HELM_CONFIG_HOME` at a directory of its own, so helm's registry/config.json in the
+ * user's config home is not read. Other repos are pulled anonymously, as kustomize's helm pull does.
+ */
+export function pullChartWithHelmConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): PullChart {
+  return async (request, { signal }) => {
+    const repo = request.repo ?? ''
+    if (!repo.startsWith('oci://')) return pullChart(request, { signal })
+    const { helmRegistryConfigFiles, registryConfigAuth } = await import('./helmRegistryConfig.js')
+    const rest = repo.slice('oci://'.length)
+    const host = rest.slice(0, rest.indexOf('/') < 0 ? rest.length : rest.indexOf('/'))
+    const files = helmRegistryConfigFiles(env).filter((f) => f.from !== "helm's registry config")
+    const credentials = await registryConfigAuth(host, files, { cwd, signal })
+    return fetchChartToFs(repo, { name: request.name, version: request.version }, { signal, credentials })
+  }
+}
+
+/**
  * The renderer the cli gives `render` for kustomize's `helmCharts` (what `kubectl kustomize
  * --enable-helm` runs `helm template` for): `@gitops-sdk/helm`'s `renderChart` with the values
  * files, release, namespace, CRDs, tests and capabilities of the entry.

@@ -57,16 +57,16 @@ export interface OciChartFetchOptions {
   readonly signal?: AbortSignal | undefined
 }
 
+/** The registry auth for `ref` (`oci://host/…`) from gathered credentials: the fields, else the docker config's entry for the host. */
+export function ociAuthOf(ref: string, c: RegistryCredentials | undefined): { username?: string | undefined; password?: string | undefined; token?: string | undefined } | undefined {
+  if (c?.username !== undefined || c?.password !== undefined || c?.token !== undefined) return { username: c.username, password: c.password, token: c.token }
+  return c?.dockerConfigJson !== undefined ? dockerConfigAuth(c.dockerConfigJson, hostOf(ref)) : undefined
+}
+
 /** Fetches the chart `ref` (`oci://host/path/chart[:tag|@digest]`) into memory: the file system and the chart's directory in it. */
 export async function fetchOciChartToFs(ref: string, options: OciChartFetchOptions): Promise<{ readonly fs: FileSystem; readonly path: string; readonly version: string; readonly digest: string }> {
   const [{ memoryFs }, { fetchOciChart }, { openRepository }] = await Promise.all([import('@gitops-sdk/core'), import('@gitops-sdk/helm'), import('@gitops-sdk/oci-source')])
-  const c = options.credentials
-  const auth =
-    c?.username !== undefined || c?.password !== undefined || c?.token !== undefined
-      ? { username: c.username, password: c.password, token: c.token }
-      : c?.dockerConfigJson !== undefined
-        ? dockerConfigAuth(c.dockerConfigJson, hostOf(ref))
-        : undefined
+  const auth = ociAuthOf(ref, options.credentials)
   const fetched = await fetchOciChart(ref, {
     version: options.version,
     openRepository: (url) => openRepository(url, { auth, insecure: options.insecure, signal: options.signal }),

@@ -86,12 +86,16 @@ function parseReference(ref: string): Reference {
   return { repository: `oci://${rest}`, tag, digest }
 }
 
-/** Tags as Helm reads them: `_` stands for `+` (tags cannot hold `+`), versions only, highest first. */
+/**
+ * Tags as Helm reads them: `_` stands for `+` (tags cannot hold `+`), strict versions only (no `v`
+ * prefix, as Helm's registry client parses tags with Masterminds' StrictNewVersion), highest first.
+ */
 function versionsOf(tags: readonly string[]): string[] {
   const out = new Set<string>()
   for (const tag of tags) {
     const version = tag.replaceAll('_', '+')
-    if (valid(version.replace(/^v/u, '')) !== null) out.add(version)
+    // npm's valid() would also take a leading v or =, which the strict parse refuses.
+    if (/^\d/u.test(version) && valid(version) !== null) out.add(version)
   }
   return [...out].sort((a, b) => rcompare(a.replace(/^v/u, ''), b.replace(/^v/u, '')))
 }
@@ -205,7 +209,8 @@ export async function fetchOciChart(ref: string, options: FetchOciChartOptions):
     const tags = await repo.listTags({ signal })
     // A tag that is no version (`latest`, `stable`) is taken as it is, as Flux's OCIRepository takes
     // `ref.tag`; its version is then the chart's own.
-    if (wanted !== '' && valid(wanted.replace(/^v/u, '')) === null && tags.includes(wanted)) tag = wanted
+    // So is a v-prefixed version named exactly (helm asks for it as the tag; its ranges skip it).
+    if (wanted !== '' && (valid(wanted.replace(/^v/u, '')) === null || /^v/u.test(wanted)) && tags.includes(wanted.replaceAll('+', '_'))) tag = wanted.replaceAll('+', '_')
     else {
       version = pick(versionsOf(tags), wanted, parsed.repository)
       tag = version.replaceAll('+', '_')

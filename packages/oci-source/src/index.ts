@@ -13,6 +13,8 @@ export { openRepository } from './openRepository.js'
 export type { OciManifest, OciReadOptions, OciRepository } from './openRepository.js'
 export { pullArtifact } from './pullArtifact.js'
 export { pushArtifact } from './pushArtifact.js'
+export { resolveSemverTag } from './resolveSemverTag.js'
+export type { ResolveSemverTagOptions } from './resolveSemverTag.js'
 export type {
   LayerSelector,
   OciArtifact,

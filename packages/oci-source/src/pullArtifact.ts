@@ -31,14 +31,14 @@ function checkRef(url: OciUrl, ref: OciRef): void {
   if (ref.tag !== undefined && !isValidTag(ref.tag)) throw fail(url, 'OCI_INVALID_OPTION', `ref.tag ${JSON.stringify(ref.tag)} is not a valid tag`)
 }
 
-async function checkRange(url: OciUrl, range: string | undefined): Promise<void> {
+export async function checkRange(url: OciUrl, range: string | undefined): Promise<void> {
   if (range === undefined) return
   const semver = await import('semver')
   if (semver.validRange(range) === null) throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range`)
 }
 
 /** `ref.semverFilter` compiled (Go RE2 and JavaScript agree on the patterns tags need). */
-function semverFilterOf(url: OciUrl, ref: OciRef): RegExp | undefined {
+export function semverFilterOf(url: OciUrl, ref: OciRef): RegExp | undefined {
   if (ref.semverFilter === undefined || ref.semverFilter === '' || ref.semver === undefined || ref.digest !== undefined) return undefined
   try {
     return new RegExp(ref.semverFilter)

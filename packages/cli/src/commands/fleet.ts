@@ -110,10 +110,18 @@ const fetchHelmRepositoryChart: FetchHelmChart = async (request, { signal }) => 
     const { fetchOciChartToFs } = await import('../ociCharts.js')
     const ref = spec?.ref ?? {}
     const pick = (key: string): string | undefined => (Object.prototype.hasOwnProperty.call(ref, key) && typeof ref[key] === 'string' && ref[key] !== '' ? ref[key] : undefined)
-    // As Flux's OCIRepository: a digest wins over a semver range, which wins over a tag (default latest).
+    // As Flux's OCIRepository: a digest wins over a semver range, which wins over a tag (default
+    // latest). A range picks its tag by source-controller's rules (semverFilter first; tags that
+    // are versions, a v prefix allowed, Helm's _ for + not), then the chart is fetched by that tag.
     const digest = pick('digest')
+    const semver = digest === undefined ? pick('semver') : undefined
+    if (semver !== undefined) {
+      const [{ resolveSemverTag }, { ociAuthOf }] = await Promise.all([import('@gitops-sdk/oci-source'), import('../ociCharts.js')])
+      const tag = await resolveSemverTag(url, { ref: { semver, semverFilter: pick('semverFilter') }, auth: ociAuthOf(url, request.auth), insecure, signal })
+      return fetchOciChartToFs(`${url}:${tag}`, { credentials: request.auth, insecure, signal })
+    }
     const chartRef = digest !== undefined ? `${url}@${digest}` : url
-    const version = digest !== undefined ? undefined : (pick('semver') ?? pick('tag') ?? 'latest')
+    const version = digest !== undefined ? undefined : (pick('tag') ?? 'latest')
     return fetchOciChartToFs(chartRef, { version, credentials: request.auth, insecure, signal })
   }
   if (request.source.kind !== 'HelmRepository' || request.chart === undefined) throw new Error(`${shown}: only HelmRepositories and OCIRepositories are fetched; map this source with --source`)

@@ -38,16 +38,15 @@ async function chartLocation(chart: string, context: { io: CliIO; values: FlagVa
     const dir = path.resolve(cwd, chart)
     return { fs: nodeFs(path.dirname(dir)), path: path.basename(dir) }
   }
-  const [{ fetchOciChartToFs }, { readFile }, { registryAuth }] = await Promise.all([import('../ociCharts.js'), import('node:fs/promises'), import('./fetchOci.js')])
-  const config = stringFlag(values, 'registry-config')
-  let dockerConfigJson: string | undefined
-  if (config !== undefined) {
-    dockerConfigJson = await readFile(path.resolve(cwd, config), { encoding: 'utf8', signal }).catch((err: unknown) => {
-      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
-      throw new UsageError(`--registry-config ${config}: ${missing ? 'no such file' : (err as Error).message}`, { code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID', details: { path: config }, cause: err })
-    })
+  const [{ fetchOciChartToFs }, { registryAuth }, { helmRegistryConfigFiles, registryConfigAuth }] = await Promise.all([import('../ociCharts.js'), import('./fetchOci.js'), import('../helmRegistryConfig.js')])
+  // Credentials from the flags, else from the files helm reads: --registry-config (or
+  // $HELM_REGISTRY_CONFIG, or helm's registry/config.json), then Docker's config.json.
+  let credentials = registryAuth(io, values)
+  if (credentials === undefined) {
+    const rest = chart.slice('oci://'.length)
+    const host = rest.slice(0, rest.indexOf('/') < 0 ? rest.length : rest.indexOf('/'))
+    credentials = await registryConfigAuth(host, helmRegistryConfigFiles(io.env, stringFlag(values, 'registry-config')), { cwd, signal })
   }
-  const credentials = { ...registryAuth(io, values), dockerConfigJson }
   progress(io, `fetching ${chart}`)
   return fetchOciChartToFs(chart, { version: stringFlag(values, 'version'), credentials, insecure: booleanFlag(values, 'plain-http'), signal })
 }
@@ -86,7 +85,10 @@ Flags:
   --password-env VAR      the environment variable holding the registry password
   --token-env VAR         the environment variable holding a registry bearer token
   --registry-config FILE  a docker config.json whose auths entry for the registry host is used
-                          (auth, username/password or registrytoken; credential helpers are not run)
+                          (auth, username/password or registrytoken; credential helpers are not run);
+                          without it, as helm: $HELM_REGISTRY_CONFIG, else registry/config.json in
+                          $HELM_CONFIG_HOME (or $XDG_CONFIG_HOME/helm, or ~/.config/helm); then
+                          Docker's config.json ($DOCKER_CONFIG or ~/.docker) for a host not in it
   --plain-http            speak HTTP to the registry (127.0.0.1 and localhost always are)
 
 Examples:

@@ -4,15 +4,16 @@
 // to its digest, an oversize layer, tags no range matches. Each is a typed error naming the chart,
 // nothing is written to the working tree, and the credentials never reach the output.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isGitOpsError } from '@gitops-sdk/core'
 import { chartArchive } from '../../../helm/test/helpers/chartRepository.js'
+import { assertNoPollution, plantedProperty, pollutingKeys } from '../../../../testing/pollution.js'
 import { dockerConfigAuth } from '../../src/ociCharts.js'
 import { run } from '../helpers/run.js'
 
@@ -131,5 +132,59 @@ describe('gitops template oci:// faults', () => {
     expect(dockerConfigAuth(JSON.stringify({ auths: { __proto__: { auth } } }), '__proto__')).toBeUndefined()
     expect(() => dockerConfigAuth(`{"auths": ${password}`, 'r.example')).toThrow(/^the docker config for r\.example is not JSON$/u)
     expect(() => dockerConfigAuth(JSON.stringify({ auths: { 'r.example': { auth: Buffer.from(password).toString('base64') } } }), 'r.example')).toThrow(/^the docker config entry for r\.example has an auth that is not user:password$/u)
+  })
+})
+
+describe("gitops template oci:// and helm's registry credential files", () => {
+  /** Runs `gitops template oci://…/charts/app` with `env` and a HOME of its own; expects a typed refusal that printed no secret and wrote nothing. */
+  async function refused(env: Record<string, string>, files: Record<string, string>): Promise<{ code: string; message: string }> {
+    const home = mkdtempSync(join(tmpdir(), 'gitops-registry-config-'))
+    try {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(home, path)), { recursive: true })
+        writeFileSync(join(home, path), text.replace('%HOST%', host))
+      }
+      const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('~', home)]))
+      const result = await run(['template', `oci://${host}/charts/app`, '--version', '1.0.0'], { cwd, env: { HOME: home, ...resolved } })
+      expect(result.code).not.toBe(0)
+      expect(result.out).toBe('')
+      expect(readdirSync(cwd)).toEqual(['keep.txt'])
+      for (const [path, text] of Object.entries(files)) expect(readFileSync(join(home, path), 'utf8')).toBe(text.replace('%HOST%', host))
+      const err = result.error
+      if (!isGitOpsError(err)) throw new Error(`expected a typed error, got ${String(err)}`)
+      const printed = result.err + JSON.stringify(err.toJSON())
+      expect(printed).not.toContain(password)
+      expect(printed).not.toContain(Buffer.from(password).toString('base64'))
+      assertNoPollution()
+      return { code: err.code, message: err.message.replaceAll(home, '~') }
+    } finally {
+      rmSync(home, { recursive: true, force: true })
+    }
+  }
+
+  it.each([
+    ['$HELM_REGISTRY_CONFIG that is not JSON', { HELM_REGISTRY_CONFIG: '~/r.json' }, { 'r.json': `{"auths": ${password}` }, '~/r.json ($HELM_REGISTRY_CONFIG): invalid registry config: not a JSON object'],
+    ["helm's registry/config.json holding an array", {}, { '.config/helm/registry/config.json': `["${password}"]` }, "~/.config/helm/registry/config.json (helm's registry config): invalid registry config: not a JSON object"],
+    ['$HELM_CONFIG_HOME with auths that are no object', { HELM_CONFIG_HOME: '~/h' }, { 'h/registry/config.json': `{"auths": "${password}"}` }, "~/h/registry/config.json (helm's registry config): invalid registry config: its auths is not an object"],
+    ["Docker's config.json with an auth that is not user:password", { DOCKER_CONFIG: '~/d' }, { 'd/config.json': JSON.stringify({ auths: { '%HOST%': { auth: Buffer.from(password).toString('base64') } } }) }, "~/d/config.json (Docker's config): invalid registry config: the docker config entry for"],
+    ['a $XDG_CONFIG_HOME file that is empty (helm refuses it too)', { XDG_CONFIG_HOME: '~/x' }, { 'x/helm/registry/config.json': '' }, "~/x/helm/registry/config.json (helm's registry config): invalid registry config: not a JSON object"],
+    ['$HELM_REGISTRY_CONFIG naming a directory', { HELM_REGISTRY_CONFIG: '~/dir' }, { 'dir/keep': 'x' }, '~/dir ($HELM_REGISTRY_CONFIG): cannot be read: EISDIR'],
+  ])('refuses %s with CLI_CONFIG_INVALID naming the file, not its content', async (_name, env, files, says) => {
+    const f = await refused(env, files)
+    expect(f.code).toBe('CLI_CONFIG_INVALID')
+    expect(f.message.startsWith(says)).toBe(true)
+  })
+
+  it('keeps polluting keys of a registry config plain data', async () => {
+    for (const key of pollutingKeys) {
+      const config = `{"auths": {"${key}": {"auth": "${Buffer.from('bot').toString('base64')}"}}, "${key}": {"${plantedProperty}": true}}`
+      // No entry for the host: the chart is fetched anonymously (the fake registry lets it).
+      const home = mkdtempSync(join(tmpdir(), 'gitops-registry-config-'))
+      writeFileSync(join(home, 'r.json'), config)
+      const result = await run(['template', `oci://${host}/charts/app`, '--version', '1.0.0'], { cwd, env: { HOME: home, HELM_REGISTRY_CONFIG: join(home, 'r.json') } })
+      rmSync(home, { recursive: true, force: true })
+      expect(result.error).toBeUndefined()
+      assertNoPollution()
+    }
   })
 })

@@ -5,7 +5,7 @@
 // `gitops fleet build --fetch-charts` (OCIRepository chartRef with a secretRef, HelmRepository of
 // type oci) and `gitops build --enable-helm` (helmCharts with an oci:// repo).
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,6 +13,7 @@ import { isGitOpsError } from '@gitops-sdk/core'
 import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing'
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
+import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 import { writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
@@ -53,7 +54,7 @@ const chart = (version: string): Record<string, string> => ({
   ].join('\n'),
 })
 
-const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1']
+const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1', 'v1.5.0']
 let open: TestRegistry | undefined
 let guarded: TestRegistry | undefined
 
@@ -89,6 +90,8 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
     ['a semver range', ['--version', '1.x'], '1.3.0+build.1'],
     ['an exact version with build metadata', ['--version', '1.3.0+build.1'], '1.3.0+build.1'],
     ['a range naming a pre-release', ['--version', '>=2.0.0-0'], '2.0.0-rc.1'],
+    // Helm's ranges read tags strictly (v1.5.0 is none), but an exact version is asked for as it is.
+    ['an exact v-prefixed version', ['--version', 'v1.5.0'], 'v1.5.0'],
   ])('prints what helm prints for %s', async (_name, args, expected) => {
     const ref = `oci://${registries().open.host}/charts/app`
     const [ours, theirs] = await Promise.all([run(['template', ref, ...args, ...pinned, '--release-name', 'web', '-n', 'prod'], { cwd: root }), helmTemplate(ref, { releaseName: 'web', namespace: 'prod', extraArgs: [...args, '--plain-http'] })])
@@ -129,6 +132,49 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
     }
   })
 
+  it("reads helm's registry credential files as helm does when no credentials are given", async () => {
+    const ref = `oci://${registries().guarded.host}/charts/app`
+    const host = registries().guarded.host
+    const good = JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    const wrong = JSON.stringify({ auths: { [host]: { username: user.username, password: 'wrong-Pa55word' } } })
+    const elsewhere = JSON.stringify({ auths: { 'registry.invalid': { auth: Buffer.from('x:y').toString('base64') } } })
+    // Each case: the files under a HOME of its own, and the environment both sides get.
+    const cases: [string, Record<string, string>, Record<string, string>, boolean][] = [
+      ['$HELM_REGISTRY_CONFIG', { 'r.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      ['$HELM_CONFIG_HOME/registry/config.json', { 'h/registry/config.json': good }, { HELM_CONFIG_HOME: 'h' }, true],
+      ['$XDG_CONFIG_HOME/helm/registry/config.json', { 'x/helm/registry/config.json': good }, { XDG_CONFIG_HOME: 'x' }, true],
+      ['~/.config/helm/registry/config.json', { '.config/helm/registry/config.json': good }, {}, true],
+      ["Docker's config.json when helm's has no entry for the host", { '.config/helm/registry/config.json': elsewhere, 'd/config.json': good }, { DOCKER_CONFIG: 'd' }, true],
+      ["~/.docker/config.json when helm's file is absent", { '.docker/config.json': good }, {}, true],
+      ["helm's file first: its wrong entry wins over Docker's right one", { 'r.json': wrong, '.docker/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, false],
+      ['$HELM_REGISTRY_CONFIG over $HELM_CONFIG_HOME', { 'r.json': elsewhere, 'h/registry/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json', HELM_CONFIG_HOME: 'h' }, false],
+      ['no file at all', {}, {}, false],
+    ]
+    for (const [name, files, vars, succeeds] of cases) {
+      const home = join(root, 'homes', name.replace(/[^a-z]+/giu, '-'))
+      write(files, home)
+      mkdirSync(home, { recursive: true })
+      const env: Record<string, string> = { HOME: home }
+      for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
+      const args = ['--version', '1.2.0', ...pinned]
+      const [ours, theirs] = await Promise.all([
+        run(['template', ref, ...args], { cwd: root, env }),
+        new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+          const helmEnv = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(home, 'cache'), HELM_DATA_HOME: join(home, 'data'), TZ: 'UTC', ...env }
+          execFile(helm as string, ['template', 'release-name', ref, '--plain-http', ...args], { env: helmEnv, cwd: root, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+        }),
+      ])
+      expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
+      expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
+      if (succeeds) expect(ours.out).toBe(theirs.stdout)
+      else {
+        expect(isGitOpsError(ours.error, 'OCI_AUTH_FAILED')).toBe(true)
+        expect(ours.err + ours.out).not.toContain(user.password)
+        expect(ours.err + ours.out).not.toContain('wrong-Pa55word')
+      }
+    }
+  })
+
   it('takes the highest stable version when none is given, and names a missing chart and a version no tag matches', async () => {
     expect((await run(['template', `oci://${registries().open.host}/charts/app`, ...pinned], { cwd: root })).out).toContain('chart: "1.3.0+build.1"')
     const missing = await run(['template', `oci://${registries().open.host}/charts/nope`], { cwd: root })
@@ -163,6 +209,19 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'kind: HelmRepository',
         'metadata: {name: charts, namespace: apps}',
         `spec: {interval: 1h, type: oci, url: 'oci://${registries().open.host}/charts'}`,
+        // Flux's semver rules over the open registry's tags (1.0.0, 1.2.0, 1.3.0_build.1, 2.0.0-rc.1).
+        ...[
+          ['plain-range', "{semver: '1.x'}"],
+          ['rc-filter', "{semver: '>=1.0.0-0', semverFilter: '.*-rc.*'}"],
+          ['patch-filter', "{semver: '>=1.0.0', semverFilter: '^1\\.0\\.'}"],
+          ['digest-wins', "{semver: '1.x', tag: '1.0.0', digest: 'DIGEST'}"],
+        ].flatMap(([name, ref]) => [
+          '---',
+          'apiVersion: source.toolkit.fluxcd.io/v1',
+          'kind: OCIRepository',
+          `metadata: {name: ${name}, namespace: apps}`,
+          `spec: {interval: 1h, url: 'oci://${registries().open.host}/charts/app', ref: ${ref ?? ''}}`,
+        ]),
         '',
       ].join('\n'),
       'fleet/apps/releases.yaml': [
@@ -175,16 +234,33 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
         'kind: HelmRelease',
         'metadata: {name: open, namespace: apps}',
         "spec: {interval: 5m, chart: {spec: {chart: app, version: '~1.0', sourceRef: {kind: HelmRepository, name: charts}}}, values: {replicas: 3}}",
+        '---',
+        'apiVersion: helm.toolkit.fluxcd.io/v2',
+        'kind: HelmRelease',
+        'metadata: {name: helm-range, namespace: apps}',
+        "spec: {interval: 5m, chart: {spec: {chart: app, version: '1.x', sourceRef: {kind: HelmRepository, name: charts}}}}",
+        ...['plain-range', 'rc-filter', 'patch-filter', 'digest-wins'].flatMap((name) => ['---', 'apiVersion: helm.toolkit.fluxcd.io/v2', 'kind: HelmRelease', `metadata: {name: ${name}, namespace: apps}`, `spec: {interval: 5m, chartRef: {kind: OCIRepository, name: ${name}}}`]),
         '',
       ].join('\n'),
     })
+    const head = await fetch(`http://${registries().open.host}/v2/charts/app/manifests/1.2.0`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })
+    const sources = join(root, 'fleet/apps/sources.yaml')
+    write({ 'fleet/apps/sources.yaml': readFileSync(sources, 'utf8').replace('DIGEST', head.headers.get('docker-content-digest') ?? '') })
     const built = await run(['fleet', 'build', 'fleet', '--fetch-charts', '-o', 'json'], { cwd: root })
     expect(built.error).toBeUndefined()
     const releases = (JSON.parse(built.out) as { helmRelease?: string; objects: { data?: Record<string, string> }[] }[]).filter((e) => e.helmRelease !== undefined)
-    expect(releases.map((r) => [r.helmRelease, r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas])).toEqual([
-      ['apps/open', '1.0.0', '3'],
-      ['apps/guarded', '1.2.0', '1'],
-    ])
+    expect(Object.fromEntries(releases.map((r) => [r.helmRelease, [r.objects[0]?.data?.chart, r.objects[0]?.data?.replicas]]))).toEqual({
+      'apps/open': ['1.0.0', '3'],
+      'apps/guarded': ['1.2.0', '1'],
+      // A HelmRepository of type oci reads tags as Helm does (1.3.0_build.1 is 1.3.0+build.1, v1.5.0 no version) ...
+      'apps/helm-range': ['1.3.0+build.1', '1'],
+      // ... an OCIRepository as source-controller does: 1.3.0_build.1 is no version there, v1.5.0 is.
+      'apps/plain-range': ['v1.5.0', '1'],
+      'apps/rc-filter': ['2.0.0-rc.1', '1'],
+      'apps/patch-filter': ['1.0.0', '1'],
+      'apps/digest-wins': ['1.2.0', '1'],
+    })
+    expect(releases.findIndex((r) => r.helmRelease === 'apps/open')).toBeLessThan(releases.findIndex((r) => r.helmRelease === 'apps/guarded'))
     expect(built.err).not.toContain(user.password)
   })
 
@@ -196,5 +272,42 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
     expect(built.error).toBeUndefined()
     expect(built.out).toContain('chart: 1.2.0')
     expect(built.out).toContain('name: web-app')
+  })
+
+  it.skipIf(!hasKubectl)("pulls helmCharts from a guarded registry with the credential files kustomize's helm reads, as kubectl kustomize --enable-helm does", async () => {
+    const host = registries().guarded.host
+    const good = JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
+    write({ 'kzg/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${host}/charts\n  version: 1.2.0\n  releaseName: web\n  kubeVersion: ${KUBE_VERSION}\n` })
+    // kustomize v5.5.0 wants a v3 from `helm version`; pulls from the test registry speak plain HTTP.
+    const wrapper = join(root, 'kz-helm')
+    writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = version ] && { echo v3.99.0; exit 0; }\ncase "$1 $*" in pull*oci://*) exec '${helm ?? ''}' "$@" --plain-http;; esac\nexec '${helm ?? ''}' "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    const cases: [string, Record<string, string>, Record<string, string>, boolean][] = [
+      ['~/.docker/config.json', { '.docker/config.json': good }, {}, true],
+      ['$HELM_REGISTRY_CONFIG', { 'r.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      // kustomize sets HELM_CONFIG_HOME to a directory of its own: the user's helm file is not read.
+      ['~/.config/helm/registry/config.json', { '.config/helm/registry/config.json': good }, {}, false],
+    ]
+    for (const [name, files, vars, succeeds] of cases) {
+      const home = join(root, 'kz-homes', name.replace(/[^a-z]+/giu, '-'))
+      write(files, home)
+      const env: Record<string, string> = { HOME: home }
+      for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
+      rmSync(join(root, 'kzg', 'charts'), { recursive: true, force: true })
+      const ours = await run(['build', 'kzg', '--enable-helm'], { cwd: root, env })
+      const theirs = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+        execFile(kubectl, ['kustomize', '--enable-helm', '--helm-command', wrapper, join(root, 'kzg')], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+      })
+      expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
+      expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
+      if (succeeds) {
+        expect(ours.out).toContain('chart: 1.2.0')
+        expect(ours.out).toBe(theirs.stdout)
+      } else {
+        expect(isGitOpsError(ours.error, 'RENDER_HELM_FAILED')).toBe(true)
+        expect(isGitOpsError((ours.error as Error).cause, 'OCI_AUTH_FAILED')).toBe(true)
+        expect(ours.err).not.toContain(user.password)
+      }
+    }
   })
 })

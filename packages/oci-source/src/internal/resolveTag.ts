@@ -38,9 +38,12 @@ export async function highestMatch(client: RegistryClient, range: string, filter
   const semver = await import('semver')
   const tags = (await listTags(client)).filter((tag) => filter === undefined || filter.test(tag))
   let best: { tag: string; version: string } | undefined
+  // Masterminds/semver (Flux's) lets a pre-release in when the constraint names one (>=1.0.0-0
+  // takes 2.0.0-rc.1), where npm's semver would want the same major.minor.patch.
+  const includePrerelease = /\d-/u.test(range)
   for (const tag of tags) {
     const version = semver.valid(tag.replace(/^v/, ''))
-    if (version === null || !semver.satisfies(version, range)) continue
+    if (version === null || !semver.satisfies(version, range, { includePrerelease })) continue
     if (best === undefined || semver.gt(version, best.version)) best = { tag, version }
   }
   if (best === undefined) {

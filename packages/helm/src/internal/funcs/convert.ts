@@ -15,6 +15,7 @@ export function sprintV(v: GoValue): string {
 export function strval(v: GoValue): string {
   if (typeof v === 'string') return v
   if (v instanceof GoStruct && v.stringer !== undefined) return v.stringer()
+  if (v instanceof GoInt && v.named?.stringer !== undefined) return v.named.stringer(v.value)
   // A []byte (.Files.GetBytes) is its text, as Sprig's strval converts it.
   if (Array.isArray(v) && typeName(v) === '[]uint8') return Buffer.from(v.map((b) => Number((b as GoInt).value))).toString('utf8')
   return sprintV(v)
@@ -22,7 +23,7 @@ export function strval(v: GoValue): string {
 
 /** spf13/cast ToInt64 with the error ignored, as Sprig calls it. */
 export function toInt64(v: GoValue): bigint {
-  if (v instanceof GoInt) return BigInt.asIntN(64, v.value)
+  if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0n : BigInt.asIntN(64, v.value)
   if (typeof v === 'number') return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n)
   if (v instanceof GoFloat32) return BigInt(Math.trunc(v.value))
   if (typeof v === 'boolean') return v ? 1n : 0n
@@ -46,7 +47,7 @@ export function toInt64(v: GoValue): bigint {
 /** spf13/cast ToFloat64 with the error ignored. */
 export function toFloat64(v: GoValue): number {
   if (typeof v === 'number') return v
-  if (v instanceof GoInt) return Number(v.value)
+  if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0 : Number(v.value)
   if (v instanceof GoFloat32) return v.value
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'string') {

@@ -1,7 +1,8 @@
 // Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
 // formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
 // resolved through Intl (UTC when unknown, as Sprig falls back).
-import { GoInt, GoStruct, type GoFunc, type GoValue, type ParamType, goFunc } from '../template/values.js'
+import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
+import { goDuration } from './goDuration.js'
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -264,9 +265,9 @@ export function parseTime(layout: string, text: string, zone: string): TimeValue
 }
 
 function fixedZone(offset: number): string {
-  // A parsed offset that is not the location's own: shown with a numeric abbreviation, as Go does.
-  const h = Math.trunc(offset / 3600)
-  return offset === 0 ? 'UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`
+  // A parsed offset that is not the location's own: Go's FixedZone("", offset), whose
+  // abbreviation prints numerically (+0200, +0530).
+  return fixedOffsetZone(offset)
 }
 
 const zeroTimeMs = utc([1, 1, 1])
@@ -278,23 +279,80 @@ function locationName(zone: string): string {
   return localZoneName(zone) ?? zone
 }
 
+// time.Month and time.Weekday: ints of a named type whose String() is the English name.
+const monthName = (m: bigint): string => months[Number(m) - 1] ?? `%!Month(${m})`
+const weekdayName = (d: bigint): string => days[Number(d)] ?? `%!Weekday(${d})`
+const monthType: NamedInt = { name: 'time.Month', stringer: monthName, castable: true, methods: (v) => new Map([['String', goFunc('String', [], () => monthName(v.value))]]) }
+const weekdayType: NamedInt = { name: 'time.Weekday', stringer: weekdayName, castable: true, methods: (v) => new Map([['String', goFunc('String', [], () => weekdayName(v.value))]]) }
+
+/** Nanoseconds since the Unix epoch. */
+function epochNanos(t: TimeValue): bigint {
+  return BigInt(Math.floor(t.ms)) * 1_000_000n + BigInt(t.ns)
+}
+
+/** The time `ns` nanoseconds after the epoch, shown in `zone`. */
+function fromEpochNanos(ns: bigint, zone: string): TimeValue {
+  const ms = ns / 1_000_000n - (ns % 1_000_000n < 0n ? 1n : 0n)
+  return { ms: Number(ms), ns: Number(ns - ms * 1_000_000n), zone }
+}
+
+// Nanoseconds from Go's zero time (January 1, year 1, UTC) to the Unix epoch.
+const zeroToEpochNanos = 62_135_596_800n * 1_000_000_000n
+
+/** Time.Truncate and Time.Round: on the time since Go's zero time, not its presentation; halfway rounds up. */
+function roundTime(t: TimeValue, d: bigint, round: boolean): TimeValue {
+  if (d <= 0n) return t
+  const since = epochNanos(t) + zeroToEpochNanos
+  const r = ((since % d) + d) % d
+  const shift = round && r + r >= d ? d - r : -r
+  return fromEpochNanos(epochNanos(t) + shift, t.zone)
+}
+
+/** Go's time.Date in t's location: fields out of range normalise (month 13 is January of the next year). */
+function dateIn(t: TimeValue, c: Civil, add: readonly [number, number, number]): TimeValue {
+  const wall = utc([c.year + add[0], c.month + add[1], c.day + add[2]], [c.hour, c.minute, c.second])
+  // As Go's Date: the offset at the wall time read as UTC, re-read at the instant it gives when they differ.
+  const guess = zoneAt(t.zone, wall).offset
+  const offset = zoneAt(t.zone, wall - guess * 1000).offset
+  const msInSecond = (nanos(t) - t.ns) / 1_000_000
+  return { ms: wall - offset * 1000 + msInSecond, ns: t.ns, zone: t.zone }
+}
+
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
   const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
+  const other = (u: GoValue): TimeValue => timeOf(u) ?? { ms: zeroTimeMs, ns: 0, zone: 'UTC' }
+  const T = 'time.Time'
+  const cmp = (u: GoValue): number => {
+    const a = epochNanos(t)
+    const b = epochNanos(other(u))
+    return a < b ? -1 : a > b ? 1 : 0
+  }
   return new GoStruct('time.Time', {
     methods: new Map([
       method('Format', ['string'], (layout) => formatTime(t, layout as string)),
       method('Unix', [], () => new GoInt(BigInt(Math.floor(t.ms / 1000)), 'int64')),
+      method('UnixMilli', [], () => new GoInt(BigInt(Math.floor(t.ms)), 'int64')),
+      method('UnixMicro', [], () => new GoInt(epochNanos(t) / 1000n - (epochNanos(t) % 1000n < 0n ? 1n : 0n), 'int64')),
       method('UnixNano', [], () => new GoInt(BigInt(t.ms) * 1_000_000n + BigInt(t.ns), 'int64')),
-      method('UTC', [], () => timeStruct({ ...t, zone: 'UTC' })),
+      method('UTC', [], () => goTime({ ...t, zone: 'UTC' })),
+      method('Sub', [T], (u) => goDuration(epochNanos(t) - epochNanos(other(u)))),
+      method('Add', ['time.Duration'], (d) => goTime(fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone))),
+      method('AddDate', ['int', 'int', 'int'], (y, m, d) => goTime(dateIn(t, civil(t), [Number((y as GoInt).value), Number((m as GoInt).value), Number((d as GoInt).value)]))),
+      method('Truncate', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, false))),
+      method('Round', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, true))),
+      method('After', [T], (u) => cmp(u) > 0),
+      method('Before', [T], (u) => cmp(u) < 0),
+      method('Equal', [T], (u) => cmp(u) === 0),
+      method('Compare', [T], (u) => new GoInt(BigInt(cmp(u)), 'int')),
       method('Year', [], () => new GoInt(BigInt(civil(t).year), 'int')),
       method('YearDay', [], () => new GoInt(BigInt(civil(t).yday), 'int')),
       method('Day', [], () => new GoInt(BigInt(civil(t).day), 'int')),
       method('Hour', [], () => new GoInt(BigInt(civil(t).hour), 'int')),
       method('Minute', [], () => new GoInt(BigInt(civil(t).minute), 'int')),
       method('Second', [], () => new GoInt(BigInt(civil(t).second), 'int')),
-      method('Month', [], () => new GoStruct('time.Month', { stringer: () => months[civil(t).month - 1] ?? '' })),
-      method('Weekday', [], () => new GoStruct('time.Weekday', { stringer: () => days[civil(t).weekday] ?? '' })),
+      method('Month', [], () => new GoInt(BigInt(civil(t).month), 'int', monthType)),
+      method('Weekday', [], () => new GoInt(BigInt(civil(t).weekday), 'int', weekdayType)),
       method('Nanosecond', [], () => new GoInt(BigInt(nanos(t)), 'int')),
       method('Location', [], () => new GoStruct('*time.Location', { stringer: () => locationName(t.zone) })),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),

@@ -3,6 +3,7 @@
 // (helm reads the machine's zone; pass TZ=UTC to compare).
 import type { Clock } from '@gitops-sdk/core'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
+import { durationString } from './goDuration.js'
 import { type TimeValue, formatTime, goTime, knownZone, parseTime, timeOf, utc } from './goTime.js'
 
 const I = 'interface {}'
@@ -26,33 +27,6 @@ export function parseDuration(text: string): bigint | undefined {
   }
   const ns = BigInt(Math.round(total))
   return m?.[1] === '-' ? -ns : ns
-}
-
-/** Go's Duration.String(): `1h2m3.5s`, `1.5ms`, `0s`. */
-export function durationString(ns: bigint): string {
-  if (ns === 0n) return '0s'
-  const neg = ns < 0n
-  let u = neg ? -ns : ns
-  let out: string
-  if (u < 1_000_000_000n) {
-    const [unit, div] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n]
-    out = `${fraction(u, div)}${unit}`
-  } else {
-    const h = u / 3_600_000_000_000n
-    u %= 3_600_000_000_000n
-    const m = u / 60_000_000_000n
-    u %= 60_000_000_000n
-    out = `${h > 0n ? `${h}h` : ''}${h > 0n || m > 0n ? `${m}m` : ''}${fraction(u, 1_000_000_000n)}s`
-  }
-  return neg ? `-${out}` : out
-}
-
-function fraction(v: bigint, div: bigint): string {
-  const whole = v / div
-  const rem = v % div
-  if (rem === 0n) return String(whole)
-  const digits = String(div).length - 1
-  return `${whole}.${String(rem).padStart(digits, '0').replace(/0+$/, '')}`
 }
 
 function durationRound(ns: bigint): string {

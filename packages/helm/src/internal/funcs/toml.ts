@@ -57,7 +57,8 @@ function element(v: GoValue): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   if (typeof v === 'number') return floatText(v)
   if (v instanceof GoFloat32) return floatText(v.value)
-  if (v instanceof GoInt) return String(v.value)
+  // BurntSushi/toml writes a time.Duration as its String(), quoted.
+  if (v instanceof GoInt) return v.named?.name === 'time.Duration' && v.named.stringer !== undefined ? quoteString(v.named.stringer(v.value)) : String(v.value)
   if (Array.isArray(v)) {
     if (v.some((x) => x === null || x === undefined)) throw new TomlError('toml: cannot encode array with nil element')
     return `[${v.map(element).join(', ')}]`

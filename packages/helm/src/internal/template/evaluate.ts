@@ -15,6 +15,7 @@ import type {
   VariableNode,
 } from './nodes.js'
 import { type Final, MISSING, Scope, type Tail } from './state.js'
+import { goDuration } from '../funcs/goDuration.js'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
 
 interface FieldChain extends Tail {
@@ -152,7 +153,8 @@ export abstract class Evaluator extends Scope {
       return undefined
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
-    const method = receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : undefined
+    const method =
+      receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
     if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
@@ -271,6 +273,11 @@ export abstract class Evaluator extends Scope {
     }
     if (typ === 'int' || typ === 'int64') {
       if (n.type === 'number' && n.isInt) return new GoInt(n.int64, typ)
+      this.errorf(`expected integer; found ${nodeString(n)}`)
+    }
+    if (typ === 'time.Duration') {
+      // An integer constant converts to the named int64 type, as reflect's SetInt does.
+      if (n.type === 'number' && n.isInt) return goDuration(n.int64)
       this.errorf(`expected integer; found ${nodeString(n)}`)
     }
     if (typ === 'uint32') {

@@ -9,6 +9,8 @@ export { NO_FLAGS } from './verbs.js'
 
 function badVerb(verb: string, v: GoValue, f: Flags = noFlags()): string {
   if (v === undefined || v === null) return `%!${verb}(<nil>)`
+  // fmt is erroring here: a named integer prints as its number, String() is not called.
+  if (v instanceof GoInt && v.named !== undefined) return `%!${verb}(${typeName(v)}=${formatValue(new GoInt(v.value, v.kind), 'v', { ...f, plusV: false, sharpV: false })})`
   // Go keeps the operand's flags (width, precision) while printing it inside %!verb(type=...).
   return `%!${verb}(${typeName(v)}=${formatValue(v, 'v', { ...f, plusV: false, sharpV: false })})`
 }
@@ -44,6 +46,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
     return fmtFloatVerb(n, verb, f) ?? badVerb(verb, v, f)
   }
   if (v instanceof GoInt) {
+    // A named integer with String() (time.Month, time.Duration) prints through it for the string verbs.
+    if (v.named?.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) return fmtString(v.named.stringer(v.value), verb === 'v' ? 's' : verb, f) ?? ''
     if (f.sharpV) return v.value.toString()
     switch (verb) {
       case 'v':

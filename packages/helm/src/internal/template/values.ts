@@ -12,11 +12,24 @@
 /** Go's integer kinds. */
 export type IntKind = 'int' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint' | 'uint8' | 'uint16' | 'uint32' | 'uint64'
 
-/** A Go integer of a given kind. */
+/** A named integer type (`time.Month`, `time.Duration`): its name, its String() and its methods. */
+export interface NamedInt {
+  /** The type's name, as %T prints it. */
+  readonly name: string
+  /** String(), which fmt calls for %v %s %q %x %X. */
+  readonly stringer?: ((value: bigint) => string) | undefined
+  /** Whether spf13/cast converts it to a number (it names time.Month and time.Weekday, not time.Duration). */
+  readonly castable?: boolean | undefined
+  /** The methods of a value, found as Go finds methods before fields. */
+  readonly methods?: ((value: GoInt) => ReadonlyMap<string, GoFunc>) | undefined
+}
+
+/** A Go integer of a given kind, of a named type when `named` is set. */
 export class GoInt {
   constructor(
     readonly value: bigint,
     readonly kind: IntKind = 'int',
+    readonly named?: NamedInt | undefined,
   ) {}
   get unsigned(): boolean {
     return this.kind.startsWith('u')
@@ -42,6 +55,8 @@ export type GoType =
   | 'map[string]interface {}'
   | 'reflect.Value'
   | 'sprig.certificate'
+  | 'time.Time'
+  | 'time.Duration'
 
 /** A Go function value as the executor calls it. */
 export interface GoFunc {
@@ -150,7 +165,7 @@ export function typeName(v: GoValue): string {
   if (typeof v === 'string') return 'string'
   if (typeof v === 'boolean') return 'bool'
   if (typeof v === 'number') return 'float64'
-  if (v instanceof GoInt) return v.kind
+  if (v instanceof GoInt) return v.named?.name ?? v.kind
   if (v instanceof GoFloat32) return 'float32'
   if (Array.isArray(v)) return sliceTypes.get(v) ?? '[]interface {}'
   if (v instanceof Map) return mapTypes.get(v) ?? 'map[string]interface {}'

@@ -1,0 +1,39 @@
+// Go's time values in templates, where helm's output is deterministic (times from toDate, not
+// now): time.Month and time.Weekday (ints with String()), time.Duration (an int64 with String()
+// and methods) through every fmt verb, Sprig's conversions and the encoders, and time.Time's
+// arithmetic methods.
+import type { TemplateCase } from '../helpers/differential.js'
+
+const c = (name: string, body: string): TemplateCase => ({ name, body })
+const t = '(toDate "2006-01-02" "2024-03-05")'
+const tz = '(toDate "2006-01-02T15:04:05.000000000Z07:00" "2024-01-31T10:20:30.123456789+02:00")'
+const u = '(toDate "2006-01-02" "2023-12-25")'
+const d = `(${tz}.Sub ${u})`
+
+export const timeValueCases: TemplateCase[] = [
+  c('Month through %d and friends', `{{ printf "%d|%v|%s|%q|%x|%X|%5d|%-8s|%#v|%T|%+v|%o|%b|%U|%03d" ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month ${t}.Month }}`),
+  c('Month and Weekday with bad verbs and extra operands', `{{ printf "%t|%e|%6.2f" ${t}.Month ${t}.Month ${t}.Month }} {{ printf "%d" ${t}.Weekday ${t}.Month }}`),
+  c('Weekday through %d %v %T %#v', `{{ printf "%d %v %T %#v %s" ${t}.Weekday ${t}.Weekday ${t}.Weekday ${t}.Weekday ${t}.Weekday }}`),
+  c('Month and Weekday printed, listed and as Stringers', `{{ ${t}.Month }} {{ ${t}.Weekday }} {{ list ${t}.Month ${t}.Weekday }} {{ print ${t}.Month 1 }} {{ println ${t}.Month }}|{{ ${t}.Month.String }} {{ ${t}.Weekday.String }}`),
+  c('date layouts with month and weekday numbers', `{{ ${t} | date "1" }} {{ ${t} | date "01 Jan January 2 _2 02 Mon Monday" }} {{ ${tz} | date "2006-01-02 15:04:05.000 1 Jan -0700 MST" }}`),
+  c('Month in comparisons and Sprig conversions', `{{ eq ${t}.Month 3 }} {{ lt ${t}.Month 4 }} {{ add ${t}.Month 1 }} {{ mul ${t}.Month 2 }} {{ max ${t}.Month 1 }} {{ int ${t}.Month }} {{ int64 ${t}.Month }} {{ float64 ${t}.Weekday }} {{ addf ${t}.Month 1 }} {{ toString ${t}.Month }} {{ quote ${t}.Month }} {{ typeOf ${t}.Month }} {{ kindOf ${t}.Month }} {{ empty ${t}.Month }} {{ index (list "a" "b" "c" "d") (int ${t}.Month) }}`),
+  c('Month and Duration through the encoders', `{{ toJson ${t}.Month }} {{ toYaml (list ${t}.Month) }} {{ toJson ${d} }} {{ toYaml ${d} }} {{ toToml (dict "d" ${d} "m" ${t}.Month) | nindent 2 }}`),
+  c('Month by value in lists', `{{ deepEqual ${t}.Month ${t}.Month }} {{ has ${t}.Month (list 1) }} {{ has 1 (list ${t}.Month) }} {{ uniq (list ${t}.Month ${t}.Month 1) }}`),
+  c('Duration from Sub printed', `{{ ${d} }} {{ ${u}.Sub ${tz} }} {{ ${t}.Sub ${t} }} {{ (toDate "2006-01-02T15:04:05.000" "2024-03-01T00:00:00.001").Sub ${u} }} {{ (toDate "2006-01-02T15:04:05.000000" "2023-12-25T00:00:00.000007").Sub ${u} }} {{ (toDate "2006-01-02T15:04:05.000000000" "2023-12-25T00:00:00.000000042").Sub ${u} }}`),
+  c('Duration through every verb', `{{ printf "%v|%d|%s|%10v|%-12s|%q|%T|%#v|%x|%.3v|%+v" ${d} ${d} ${d} ${d} ${d} ${d} ${d} ${d} ${d} ${d} ${d} }} {{ printf "%x" (${t}.Sub ${t}) }} {{ printf "%t" ${d} }}`),
+  c('Duration methods', `{{ ${d}.Hours }} {{ ${d}.Minutes }} {{ ${d}.Seconds }} {{ ${d}.Milliseconds }} {{ ${d}.Microseconds }} {{ ${d}.Nanoseconds }} {{ ${d}.String }} {{ (${u}.Sub ${tz}).Abs }}`),
+  c('Duration Round and Truncate', `{{ ${d}.Round ${d} }} {{ ${d}.Round 0 }} {{ ${d}.Truncate -5 }} {{ ${d}.Round 1000000000 }} {{ (${u}.Sub ${tz}).Round 60000000000 }} {{ (${u}.Sub ${tz}).Truncate 3600000000000 }} {{ (${u}.AddDate 0 0 1).Sub ${u} | ${d}.Round }} {{ (${u}.AddDate 0 0 1).Sub ${u} | ${d}.Truncate }}`),
+  c('Duration in Sprig conversions (cast knows no Duration)', `{{ int ${d} }} {{ int64 ${d} }} {{ float64 ${d} }} {{ add ${d} 1 }} {{ mul ${d} 2 }} {{ max ${d} 1 }} {{ addf ${d} 1 }} {{ toString ${d} }} {{ quote ${d} }} {{ typeOf ${d} }} {{ kindOf ${d} }} {{ default 5 ${d} }} {{ empty ${d} }} {{ le ${d} 1 }} {{ eq ${d}.Nanoseconds 3226830123456789 }}`),
+  c('time.Time arithmetic', `{{ ${tz}.AddDate 0 1 0 }} | {{ ${tz}.AddDate 1 -13 400 }} | {{ (${tz}.AddDate 0 0 -31).Weekday }} | {{ ${u}.AddDate 0 2 5 }} | {{ ${tz}.Add ${d} }} | {{ ${tz}.Add 1500 }} | {{ ${tz}.Add -86400000000000 }}`),
+  c('time.Time comparisons and Unix forms', `{{ ${tz}.After ${u} }} {{ ${tz}.Before ${u} }} {{ ${tz}.Equal ${tz} }} {{ ${tz}.Compare ${u} }} {{ ${u}.Compare ${tz} }} {{ ${tz}.UnixMilli }} {{ ${tz}.UnixMicro }} {{ ${tz}.UnixNano }} {{ ${tz}.Unix }} {{ ${tz} }} {{ ${tz}.UTC | date "2006-01-02 15:04 1 Jan" }} {{ ${tz}.YearDay }} {{ (toDate "2006-01-02" "2024-12-31").YearDay }}`),
+  c('time.Time Truncate and Round', `{{ ${tz}.Truncate 3600000000000 }} | {{ ${tz}.Round 3600000000000 }} | {{ ${tz}.Truncate 86400000000000 }} | {{ ${tz}.Round 1000 }} | {{ ${tz}.Round 0 }} | {{ ${tz}.Truncate 7000000000 }} | {{ ${u}.Round (${tz}.Sub ${u}) }}`),
+  c('parsed offsets print as Go prints a fixed zone', `{{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30+05:30" }} | {{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30-08:00" }} | {{ toDate "2006-01-02T15:04:05Z07:00" "2024-01-31T10:20:30+00:00" }}`),
+]
+
+/** Cases that fail the same way on both sides: type errors Go's reflection raises. */
+export const timeValueErrorCases: TemplateCase[] = [
+  c('a Month where a string is wanted', `{{ ${t}.Month | upper }}`),
+  c('a Month where an int is wanted', `{{ until ${t}.Month }}`),
+  c('a Duration where a time is wanted', `{{ ${u}.Sub ${d} }}`),
+  c('a float where a Duration is wanted', `{{ ${tz}.Add 1.5 }}`),
+]

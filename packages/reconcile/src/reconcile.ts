@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import { ApplyError } from '@gitops-sdk/apply'
-import { deadline as boundBy, createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
+import { createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
 import type { ChangeSet, Clock, Condition, FileSystem, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { ReconcileError, ReconcileStepError } from './errors.js'
+import { boundedSignal } from './internal/boundedSignal.js'
+import type { BoundedSignal } from './internal/boundedSignal.js'
 import type {
   AppliedState,
   ReconcileEvent,
@@ -89,13 +91,9 @@ class Run {
   private inventory: Inventory | undefined
   private applied: AppliedState | undefined
   private readonly signal: AbortSignal
-  /**
-   * The caller's signal bounded by the spec's timeout (core's `deadline`, which keeps the timeout
-   * armed for as long as this signal lives: on Node 20 a collected `AbortSignal.timeout` never fired,
-   * and a frozen step ran past the reconcile's timeout).
-   */
+  /** The caller's signal bounded by the spec's timeout, released when the run ends (see boundedSignal). */
+  private readonly bound: BoundedSignal
   private readonly deadline: AbortSignal
-  private readonly timeoutSignal: AbortSignal
   private readonly deadlineAt: number
 
   constructor(
@@ -108,13 +106,20 @@ class Run {
     this.applied = options.previous?.applied
     this.inventory = options.previous?.status.inventory
     this.signal = options.signal ?? new AbortController().signal
-    const bound = boundBy(this.signal, spec.timeout ?? 300_000)
-    this.timeoutSignal = bound.timeout
-    this.deadline = bound.signal
+    this.bound = boundedSignal(this.signal, spec.timeout ?? 300_000)
+    this.deadline = this.bound.signal
     this.deadlineAt = performance.now() + (spec.timeout ?? 300_000)
   }
 
   async execute(): Promise<ReconcileResult> {
+    try {
+      return await this.run()
+    } finally {
+      this.bound.dispose()
+    }
+  }
+
+  private async run(): Promise<ReconcileResult> {
     const { name } = this.spec
     if (this.spec.suspend === true) {
       this.emit({ type: 'skipped', name, reason: 'suspended' })

@@ -280,18 +280,20 @@ class Run {
   private async phase<T>(phase: ReconcilePhase, work: () => Promise<T>): Promise<T> {
     const name = this.spec.name
     this.signal.throwIfAborted()
-    this.emit({ type: 'phase-started', name, phase })
+    // Events are built only for a listener: a no-change reconcile runs several phases.
+    const listening = this.options.onEvent !== undefined
+    if (listening) this.emit({ type: 'phase-started', name, phase })
     const started = performance.now()
     try {
       const result = await work()
       const durationMs = performance.now() - started
       this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
-      this.emit({ type: 'phase-finished', name, phase, durationMs })
+      if (listening) this.emit({ type: 'phase-finished', name, phase, durationMs })
       return result
     } catch (error) {
       const durationMs = performance.now() - started
       this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
-      this.emit({ type: 'phase-failed', name, phase, durationMs, error })
+      if (listening) this.emit({ type: 'phase-failed', name, phase, durationMs, error })
       const changeSet = changeSetOf(error)
       if (changeSet !== undefined) this.changeSet = mergeChangeSets(this.changeSet, changeSet)
       throw new PhaseFailure(phase, error)

@@ -91,18 +91,42 @@ export interface UnknownAnnotation {
  * Every value of one annotation on the object, in the order they are consulted: the SDK's
  * annotation, its label, Flux's annotation, Flux's label. Empty values are no values, as in Flux.
  */
-function values(object: KubeObject | undefined, name: AnnotationName): { key: string; value: string; in: 'annotations' | 'labels' }[] {
-  if (object === undefined) return []
+function values(object: KubeObject | undefined, name: AnnotationName): AnnotationValue[] {
+  if (object === undefined) return NO_VALUES
   const { annotations, labels } = object.metadata
-  const out: { key: string; value: string; in: 'annotations' | 'labels' }[] = []
-  for (const key of [ANNOTATIONS[name], FLUX_ANNOTATIONS[name]]) {
-    for (const [where, map] of [['annotations', annotations], ['labels', labels]] as const) {
-      if (!isKubeMap(map) || !Object.hasOwn(map, key)) continue
-      const value = map[key]
-      if (typeof value === 'string' && value !== '') out.push({ key, value, in: where })
-    }
+  // No temporary arrays: every drift check asks this of every object, and most have none.
+  let out: AnnotationValue[] | undefined
+  for (const key of SPELLINGS[name]) {
+    const a = valueIn(annotations, key)
+    if (a !== undefined) (out ??= []).push({ key, value: a, in: 'annotations' })
+    const l = valueIn(labels, key)
+    if (l !== undefined) (out ??= []).push({ key, value: l, in: 'labels' })
   }
-  return out
+  return out ?? NO_VALUES
+}
+
+interface AnnotationValue {
+  readonly key: string
+  readonly value: string
+  readonly in: 'annotations' | 'labels'
+}
+
+// Shared and never written: `values` hands it out when there are none.
+const NO_VALUES: AnnotationValue[] = []
+
+/** The SDK's spelling, then Flux's, of each annotation. */
+const SPELLINGS: { readonly [K in AnnotationName]: readonly [string, string] } = {
+  ssa: [ANNOTATIONS.ssa, FLUX_ANNOTATIONS.ssa],
+  prune: [ANNOTATIONS.prune, FLUX_ANNOTATIONS.prune],
+  force: [ANNOTATIONS.force, FLUX_ANNOTATIONS.force],
+  reconcile: [ANNOTATIONS.reconcile, FLUX_ANNOTATIONS.reconcile],
+}
+
+/** A non-empty string value of an own key of `map`. */
+function valueIn(map: unknown, key: string): string | undefined {
+  if (!isKubeMap(map) || !Object.hasOwn(map, key)) return undefined
+  const value = map[key]
+  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 /** Whether any spelling of the annotation (or label) has `value`, ignoring case, as Flux matches. */

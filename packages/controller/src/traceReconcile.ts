@@ -55,6 +55,10 @@ export async function traceReconcile<T>(init: ReconcileSpanInit, run: (span: Spa
   if (init.namespace !== '') attributes['k8s.namespace.name'] = init.namespace
   const parent = context.active()
   const span = tracer.startSpan(`reconcile ${init.kind}`, { attributes }, parent)
+  // Without an SDK the span is the API's no-op one, with an invalid span context: a context
+  // carrying it would tell nobody anything, so the run goes without one (every reconcile of
+  // every interval paid for a context copy and its wrappers).
+  if (!trace.isSpanContextValid(span.spanContext())) return ended(span, init.signal, () => run(span, (_name, step) => step(span)))
   const inSpan = trace.setSpan(parent, span)
   const phase: PhaseRunner = async (name, step, extra) => {
     // A reconcile span nobody records (no SDK installed, or not sampled) has no recorded

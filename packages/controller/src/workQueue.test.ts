@@ -182,6 +182,30 @@ describe('createWorkQueue', () => {
     controller.abort(new Error('stop'))
     await expect(pending).rejects.toThrow('stop')
   })
+
+  it('rejects only the gets waiting under the aborted signal, each wait after the first listening through one listener', async () => {
+    const queue = createWorkQueue()
+    const stopped = new AbortController()
+    const other = new AbortController()
+    let listeners = 0
+    const add = stopped.signal.addEventListener.bind(stopped.signal)
+    stopped.signal.addEventListener = (...args: Parameters<AbortSignal['addEventListener']>) => {
+      listeners++
+      add(...args)
+    }
+    // One wait under the signal, woken by a key, then two more: one listener for all three.
+    const first = queue.get(stopped.signal)
+    queue.add('a')
+    await expect(first).resolves.toBe('a')
+    const waiting = [queue.get(stopped.signal), queue.get(stopped.signal)]
+    const survivor = queue.get(other.signal)
+    await tick()
+    expect(listeners).toBe(1)
+    stopped.abort(new Error('stop'))
+    for (const pending of waiting) await expect(pending).rejects.toThrow('stop')
+    queue.add('b')
+    await expect(survivor).resolves.toBe('b')
+  })
 })
 
 describe('runWorkers', () => {

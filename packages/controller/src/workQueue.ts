@@ -1,5 +1,6 @@
 import { systemClock } from '@gitops-sdk/core'
 import type { Clock } from '@gitops-sdk/core'
+import { createDueHeap } from './internal/dueHeap.js'
 import type { RateLimiter } from './rateLimiter.js'
 import { defaultRateLimiter } from './rateLimiter.js'
 
@@ -79,14 +80,30 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
   const processing = new Set<string>()
   const addedAt = new Map<string, number>()
   const startedAt = new Map<string, number>()
-  const getters: (() => void)[] = []
+  // Workers waiting for a key, each with the signal it waits under. Each signal gets one abort
+  // listener, the first time a worker waits under it, not one per wait: a worker waits once per
+  // key, and adding and removing a listener of Node's EventTarget costs microseconds each time.
+  const getters: { readonly wake: () => void; readonly reject: (reason: unknown) => void; readonly signal: AbortSignal | undefined }[] = []
+  const watchedSignals = new WeakSet<AbortSignal>()
+  const rejectWaiting = (signal: AbortSignal): void => {
+    for (let i = getters.length - 1; i >= 0; i--) {
+      const getter = getters[i]
+      if (getter?.signal !== signal) continue
+      getters.splice(i, 1)
+      getter.reject(signal.reason)
+    }
+  }
   const drainers: (() => void)[] = []
+  // Delayed keys: the earliest due time of each, and a heap of (key, due) entries by due time in
+  // which entries superseded by an earlier due are skipped when they come up.
   const delayed = new Map<string, number>()
-  let timer: AbortController | undefined
+  const heap = createDueHeap()
+  // Ends the pending sleeps when the queue shuts down.
+  const stop = new AbortController()
   let shuttingDown = false
   const now = (): number => clock.now().getTime()
 
-  const wakeOne = (): void => getters.shift()?.()
+  const wakeOne = (): void => getters.shift()?.wake()
   const depth = (): void => hooks.depth?.(queue.length)
   const add = (key: string): void => {
     if (shuttingDown) return
@@ -100,41 +117,37 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     wakeOne()
   }
 
-  // When the armed sleep ends (Infinity: none armed). A key due no earlier needs no new timer: a
-  // controller requeues every object after each reconcile, and re-arming each time (an abort, a
-  // rejected sleep, a scan of every delayed key) made a no-change interval quadratic.
+  // When the armed sleep ends (Infinity: none armed), and which arming it was. A sleep is never
+  // aborted: one armed for an earlier key takes over, and the one it replaced finds itself stale
+  // when it ends (an AbortController and its signal for every sleep cost more than the sleep).
   let armedFor = Number.POSITIVE_INFINITY
-  /** Sleeps until the earliest delayed key is due; re-armed when an earlier one arrives. */
-  const arm = (earliest?: number): void => {
-    timer?.abort()
-    timer = undefined
+  let arming = 0
+  /** Adds every delayed key that fell due, in due order. */
+  const release = (): void => {
+    const at = now()
+    for (let top = heap.peek(); top !== undefined && top.due <= at; top = heap.peek()) {
+      heap.pop()
+      if (delayed.get(top.key) !== top.due) continue
+      delayed.delete(top.key)
+      add(top.key)
+    }
+  }
+  /** Sleeps until the earliest delayed key is due. */
+  const arm = (): void => {
+    let top = heap.peek()
+    while (top !== undefined && delayed.get(top.key) !== top.due) {
+      heap.pop()
+      top = heap.peek()
+    }
     armedFor = Number.POSITIVE_INFINITY
-    if (delayed.size === 0 || shuttingDown) return
-    let next = earliest ?? Number.POSITIVE_INFINITY
-    if (earliest === undefined) for (const due of delayed.values()) if (due < next) next = due
-    const controller = new AbortController()
-    timer = controller
-    armedFor = next
-    clock.sleep(Math.max(0, next - now()), controller.signal).then(
+    if (top === undefined || shuttingDown) return
+    armedFor = top.due
+    const mine = ++arming
+    clock.sleep(Math.max(0, top.due - now()), stop.signal).then(
       () => {
-        if (timer === controller) {
-          timer = undefined
-          armedFor = Number.POSITIVE_INFINITY
-        }
-        // One pass, no copy: keys fall due one by one after a burst of requeues, and copying
-        // every delayed entry and scanning them again at each made a no-change interval
-        // quadratic. Deleting the entry being visited is safe in a Map; add() never adds one.
-        const at = now()
-        let next = Number.POSITIVE_INFINITY
-        for (const [key, due] of delayed) {
-          if (due > at) {
-            if (due < next) next = due
-            continue
-          }
-          delayed.delete(key)
-          add(key)
-        }
-        arm(next)
+        if (mine !== arming) return
+        release()
+        arm()
       },
       () => undefined,
     )
@@ -150,7 +163,8 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     const existing = delayed.get(key)
     if (existing !== undefined && existing <= due) return
     delayed.set(key, due)
-    if (timer === undefined || due < armedFor) arm()
+    heap.push(key, due)
+    if (due < armedFor) arm()
   }
 
   const wq: WorkQueue = {
@@ -179,18 +193,12 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
           return key
         }
         if (shuttingDown) return undefined
+        if (signal !== undefined && !watchedSignals.has(signal)) {
+          watchedSignals.add(signal)
+          signal.addEventListener('abort', () => rejectWaiting(signal), { once: true })
+        }
         await new Promise<void>((resolve, reject) => {
-          const wake = (): void => {
-            signal?.removeEventListener('abort', onAbort)
-            resolve()
-          }
-          const onAbort = (): void => {
-            const i = getters.indexOf(wake)
-            if (i >= 0) getters.splice(i, 1)
-            reject(signal?.reason as Error)
-          }
-          getters.push(wake)
-          signal?.addEventListener('abort', onAbort, { once: true })
+          getters.push({ wake: resolve, reject, signal })
         })
       }
     },
@@ -219,8 +227,9 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
       if (shuttingDown) return
       shuttingDown = true
       delayed.clear()
-      timer?.abort()
-      for (const wake of getters.splice(0)) wake()
+      heap.clear()
+      stop.abort()
+      for (const getter of getters.splice(0)) getter.wake()
     },
     drain(signal) {
       wq.shutDown()

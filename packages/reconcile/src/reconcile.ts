@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import { ApplyError } from '@gitops-sdk/apply'
-import { deadline as boundBy, createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
+import { createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
 import type { ChangeSet, Clock, Condition, FileSystem, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
 import { ReconcileError, ReconcileStepError } from './errors.js'
+import { boundedSignal } from './internal/boundedSignal.js'
+import type { BoundedSignal } from './internal/boundedSignal.js'
 import type {
   AppliedState,
   ReconcileEvent,
@@ -89,13 +91,9 @@ class Run {
   private inventory: Inventory | undefined
   private applied: AppliedState | undefined
   private readonly signal: AbortSignal
-  /**
-   * The caller's signal bounded by the spec's timeout (core's `deadline`, which keeps the timeout
-   * armed for as long as this signal lives: on Node 20 a collected `AbortSignal.timeout` never fired,
-   * and a frozen step ran past the reconcile's timeout).
-   */
+  /** The caller's signal bounded by the spec's timeout, released when the run ends (see boundedSignal). */
+  private readonly bound: BoundedSignal
   private readonly deadline: AbortSignal
-  private readonly timeoutSignal: AbortSignal
   private readonly deadlineAt: number
 
   constructor(
@@ -108,13 +106,20 @@ class Run {
     this.applied = options.previous?.applied
     this.inventory = options.previous?.status.inventory
     this.signal = options.signal ?? new AbortController().signal
-    const bound = boundBy(this.signal, spec.timeout ?? 300_000)
-    this.timeoutSignal = bound.timeout
-    this.deadline = bound.signal
+    this.bound = boundedSignal(this.signal, spec.timeout ?? 300_000)
+    this.deadline = this.bound.signal
     this.deadlineAt = performance.now() + (spec.timeout ?? 300_000)
   }
 
   async execute(): Promise<ReconcileResult> {
+    try {
+      return await this.run()
+    } finally {
+      this.bound.dispose()
+    }
+  }
+
+  private async run(): Promise<ReconcileResult> {
     const { name } = this.spec
     if (this.spec.suspend === true) {
       this.emit({ type: 'skipped', name, reason: 'suspended' })
@@ -275,18 +280,20 @@ class Run {
   private async phase<T>(phase: ReconcilePhase, work: () => Promise<T>): Promise<T> {
     const name = this.spec.name
     this.signal.throwIfAborted()
-    this.emit({ type: 'phase-started', name, phase })
+    // Events are built only for a listener: a no-change reconcile runs several phases.
+    const listening = this.options.onEvent !== undefined
+    if (listening) this.emit({ type: 'phase-started', name, phase })
     const started = performance.now()
     try {
       const result = await work()
       const durationMs = performance.now() - started
       this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
-      this.emit({ type: 'phase-finished', name, phase, durationMs })
+      if (listening) this.emit({ type: 'phase-finished', name, phase, durationMs })
       return result
     } catch (error) {
       const durationMs = performance.now() - started
       this.durations[phase] = (this.durations[phase] ?? 0) + durationMs
-      this.emit({ type: 'phase-failed', name, phase, durationMs, error })
+      if (listening) this.emit({ type: 'phase-failed', name, phase, durationMs, error })
       const changeSet = changeSetOf(error)
       if (changeSet !== undefined) this.changeSet = mergeChangeSets(this.changeSet, changeSet)
       throw new PhaseFailure(phase, error)

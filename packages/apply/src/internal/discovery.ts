@@ -23,10 +23,12 @@ export class Discovery {
     }
     const gv = target.group === '' ? version : `${target.group}/${version}`
     const cached = this.#groupVersions.get(gv)
-    const found = (await (cached ?? this.#load(gv, signal)))?.find((r) => r.kind === target.kind)
+    // Written without `?.` and `??` on awaited values: the CommonJS build turns those into helper
+    // calls allocating closures and promises, and a drift check looks up every kind it reads.
+    const found = kindIn(await (cached !== undefined ? cached : this.#load(gv, signal)), target.kind)
     if (found !== undefined || cached === undefined) return found
     // Known group version without the kind: look again once, the CRD may be new.
-    return (await this.#load(gv, signal))?.find((r) => r.kind === target.kind)
+    return kindIn(await this.#load(gv, signal), target.kind)
   }
 
   async all(signal: AbortSignal | undefined): Promise<readonly ApiResource[]> {
@@ -80,4 +82,10 @@ export class Discovery {
     })
     return loading
   }
+}
+
+function kindIn(resources: readonly ApiResource[] | undefined, kind: string): ApiResource | undefined {
+  if (resources === undefined) return undefined
+  for (const r of resources) if (r.kind === kind) return r
+  return undefined
 }

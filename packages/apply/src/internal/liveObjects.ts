@@ -47,7 +47,8 @@ export async function fetchLive(targets: readonly LiveTarget[], options: FetchLi
     async (g) => {
       const only = g.targets[0]
       if (g.targets.length === 1 && only !== undefined) {
-        out.set(refKey(only.ref), (await client.get({ ...only.ref, version: only.version }, { signal })) ?? null)
+        const live = await client.get({ ...only.ref, version: only.version }, { signal })
+        out.set(refKey(only.ref), live === undefined ? null : live)
         return
       }
       let items: readonly KubeObject[]
@@ -79,7 +80,8 @@ export async function fetchLive(targets: readonly LiveTarget[], options: FetchLi
 function groupTargets(targets: readonly LiveTarget[], acrossNamespaces: boolean): Group[] {
   const byKind = new Map<string, LiveTarget[]>()
   for (const t of targets) {
-    const key = JSON.stringify([t.ref.group, t.version, t.ref.kind, acrossNamespaces ? '' : t.ref.namespace])
+    // `|` appears in none of these names (DNS names, versions, kinds).
+    const key = `${t.ref.group}|${t.version}|${t.ref.kind}|${acrossNamespaces ? '' : t.ref.namespace}`
     let list = byKind.get(key)
     if (list === undefined) byKind.set(key, (list = []))
     list.push(t)

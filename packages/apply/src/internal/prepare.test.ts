@@ -30,6 +30,9 @@ describe('prepareObjects for readers (readOnly)', () => {
     expect(prepared[2]?.object.metadata.namespace).toBe('default')
     expect(prepared[3]?.object).toMatchObject({ data: { k: 'dg==' } })
     expect(prepared[5]?.object.metadata).not.toHaveProperty('namespace')
+    // Copied only as deep as preparing writes: what it leaves alone is the caller's, unchanged.
+    expect(prepared[1]?.object.data).toBe(unlabelled.data)
+    expect(prepared[1]?.object.metadata).not.toBe(unlabelled.metadata)
     expect(JSON.stringify(given)).toBe(before)
   })
 

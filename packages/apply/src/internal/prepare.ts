@@ -35,7 +35,8 @@ export interface PrepareSettings {
   readonly signal?: AbortSignal | undefined
   /**
    * The prepared objects are only read (detectDrift): an object that preparing would leave as it
-   * is (namespace settled, ownership labels there, not a Secret) is used as given, not copied.
+   * is (namespace settled, ownership labels there, not a Secret) is used as given, and any other
+   * is copied only as deep as preparing writes (top level, metadata, labels), sharing the rest.
    */
   readonly readOnly?: boolean | undefined
 }
@@ -111,7 +112,10 @@ export async function prepareObjects(
     // Where preparing puts it: a namespace, none (cluster-scoped), or null when it is refused.
     const settled = scope.namespaced ? (settings.targetNamespace ?? (given.namespace === '' ? settings.defaultNamespace : given.namespace)) : settings.targetNamespace === undefined ? undefined : null
     const reused = settings.readOnly === true && preparedAlready(original, settled, labels)
-    const object = reused ? original : cloneValue(original)
+    // A reader's copy needs only what preparing writes: the top level (a Secret's data), metadata
+    // and its labels. The rest is shared with the caller's object and only read: a deep copy of
+    // every object at every drift check was most of a no-change interval's garbage.
+    const object = reused ? original : settings.readOnly === true ? { ...original, metadata: { ...original.metadata } } : cloneValue(original)
     if (reused) {
       // Nothing to settle, and nothing may be written into the caller's object.
     } else if (scope.namespaced) {

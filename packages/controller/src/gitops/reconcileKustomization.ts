@@ -21,6 +21,7 @@ import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
 import type { SourceStore } from './sourceStore.js'
 import type { ClientRequest } from './createClientFactory.js'
 import { traceSteps } from './traceSteps.js'
+import { statusInputs } from './statusInputs.js'
 import { writeFluxStatus } from './writeStatus.js'
 
 /** What the Kustomization reconcile needs. */
@@ -61,6 +62,8 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
   const histories = new Map<string, ApplyHistory>()
   // Per Kustomization, the build inputs (besides the revision) of its last successful apply.
   const appliedInputs = new Map<string, string>()
+  // Per Kustomization, the inputs of its last status computation that equalled the cached status.
+  const settled = new Map<string, SettledStatus>()
   return async (context) => {
     const { key, signal, client, recorder, log } = context
     let object = context.object
@@ -68,6 +71,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       states.delete(key)
       histories.delete(key)
       appliedInputs.delete(key)
+      settled.delete(key)
       input.onRevisionSeen?.(key, undefined)
       return undefined
     }
@@ -80,6 +84,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     if (typeof object.metadata.deletionTimestamp === 'string') {
       states.delete(key)
       appliedInputs.delete(key)
+      settled.delete(key)
       if (!hasFinalizer(object, FLUX_FINALIZER)) return undefined
       const k = object as unknown as Kustomization
       await finalizeKustomization(k, { client, kubeClient: await clientFor(k), recorder, signal, log })
@@ -204,10 +209,23 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     if (result.state.applied !== undefined && result.status.failure === undefined && inputs !== undefined) appliedInputs.set(key, inputs)
     else appliedInputs.delete(key)
     const healthChecked = mapped.spec.wait === true || (mapped.spec.healthChecks ?? []).length > 0
-    await write(
-      (live) => kustomizationStatus(result.status, { previous: statusOf(live), generation: typeof live.metadata.generation === 'number' ? live.metadata.generation : undefined, requestedAt, healthChecked }) as unknown as KubeMap,
-      routine ? object : undefined,
-    )
+    const compute = (live: KubeObject): KubeMap =>
+      kustomizationStatus(result.status, { previous: statusOf(live), generation: generationOf(live), requestedAt, healthChecked }) as unknown as KubeMap
+    if (!routine) {
+      settled.delete(key)
+      await write(compute)
+    } else {
+      // The status is a pure function of the cached status, the inventory and these inputs: when
+      // all three are those that last gave the cached status back, it would be given back again,
+      // and neither computing nor comparing it is needed (most of a no-change reconcile otherwise).
+      const inputs = statusInputs(result.status, { generation: generationOf(object), requestedAt, healthChecked })
+      const known = settled.get(key)
+      if (known === undefined || known.status !== object.status || known.inventory !== result.status.inventory || known.inputs !== inputs) {
+        const written = await write(compute, object)
+        if (written === object) settled.set(key, { status: object.status, inventory: result.status.inventory, inputs })
+        else settled.delete(key)
+      }
+    }
     const ready = getCondition(result.status.conditions, 'Ready')
     if (ready?.status === 'False') context.span.setStatus({ code: SpanStatusCode.ERROR, message: ready.message })
     const revision = { 'kustomize.toolkit.fluxcd.io/revision': current.revision }
@@ -227,6 +245,17 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     await recorder.record(object, { type: 'Warning', reason: ready?.reason ?? FluxReason.ReconciliationFailed, message: ready?.message ?? 'reconciliation failed', annotations: revision }, { signal })
     return { requeueAfter: mapped.retryInterval }
   }
+}
+
+/** A status computation that gave the cached status back: that status, the inventory (both by identity) and the other inputs. */
+interface SettledStatus {
+  readonly status: unknown
+  readonly inventory: unknown
+  readonly inputs: string
+}
+
+function generationOf(object: KubeObject): number | undefined {
+  return typeof object.metadata.generation === 'number' ? object.metadata.generation : undefined
 }
 
 function statusOf(object: KubeObject): KustomizationStatus {

@@ -13,6 +13,7 @@ import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
 import { helmBinary } from '../../../helm/test/helpers/helmBinary.js'
+import { chartArchive } from '../../../helm/test/helpers/chartRepository.js'
 import type { ChartRepositoryServer } from '../../../helm/test/helpers/chartRepository.js'
 import { serveHelloChart, writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'

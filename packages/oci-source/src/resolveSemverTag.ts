@@ -8,7 +8,12 @@ import type { RegistryOptions } from './types.js'
 /** Options of {@link resolveSemverTag}. */
 export interface ResolveSemverTagOptions extends RegistryOptions {
   /** The semver range (`ref.semver`) and the regular expression tags must match first (`ref.semverFilter`). */
-  readonly ref: { readonly semver: string; readonly semverFilter?: string | undefined }
+  readonly ref: {
+    /** The semver range the tag must satisfy, e.g. `>=1.0.0 <2.0.0` (a range naming a pre-release lets pre-releases in). */
+    readonly semver: string
+    /** A regular expression the tag must match before the range is applied; without it, every tag is a candidate. */
+    readonly semverFilter?: string | undefined
+  }
 }
 
 /**

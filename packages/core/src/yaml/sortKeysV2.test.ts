@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
 import { compareKeysV2, compareKeysV2Runes, sortKeysV2 } from './sortKeysV2.js'
-
-/** A small deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const PIECES = ['a', 'b', 'B', 'z', '0', '00', '01', '1', '2', '9', '10', '010', '123456789012345', '1234567890123456', '99999999999999999999', '-', '.', '/', '_', 'x-', 'é', '٣']
 
@@ -34,7 +24,7 @@ describe('sortKeysV2', () => {
   })
 
   it('compares ASCII keys without rune arrays exactly as it does through them', () => {
-    const next = random(15)
+    const next = prng(15)
     const differ: [string, string][] = []
     for (let i = 0; i < 20_000; i++) {
       const a = key(next)
@@ -45,7 +35,7 @@ describe('sortKeysV2', () => {
   })
 
   it('sorts a key set the same whether or not it arrives in order', () => {
-    const next = random(16)
+    const next = prng(16)
     for (let round = 0; round < 300; round++) {
       const keys = Array.from({ length: 2 + Math.floor(next() * 30) }, () => asciiOnly(key(next)))
       const reference = keys.map((k) => ({ k }))

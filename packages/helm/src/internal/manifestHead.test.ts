@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
 import { quickHead } from './manifestHead.js'
 import { fullHead } from './manifests.js'
 
@@ -94,17 +95,10 @@ describe('quickHead', () => {
   })
 
   it('agrees with the full parse on seeded mutations of a manifest (seed printed on failure)', () => {
-    // Mulberry32: a small deterministic generator, so that a failure replays from its seed.
-    const rng = (seed: number) => () => {
-      seed = (seed + 0x6d2b79f5) | 0
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
     const pieces = [' ', '  ', '\n', '\n  ', '\n- ', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', '{}', '[]', '&a', '*a', '!', '|', '>', '%', '@', '?', ',', '-', '---', '...', 'kind', 'kind: Service', 'null', 'yes', '~', 'x', '1', '\t', '<<']
     let quick = 0
     for (let seed = 1; seed <= 1500; seed++) {
-      const next = rng(seed)
+      const next = prng(seed)
       let doc = deployment
       const edits = 1 + Math.floor(next() * 3)
       for (let e = 0; e < edits; e++) {

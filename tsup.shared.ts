@@ -26,17 +26,12 @@ export function packageBuild(options: { entry: string[]; cjs?: boolean }): Optio
   const bins = options.entry.filter(isBin)
   // Splitting: entries of one package share their modules in chunks, so a class reached through two
   // entries (core's main entry and `core/errors`) is one class under `require` too, and `instanceof`
-  // holds across them. A package with one library entry has nothing to share, and its CommonJS build
-  // goes without splitting: with it, tsup converts the ES module build to CommonJS through sucrase,
-  // which rewrites every `?.` and `??` into a helper call with a closure, a measurable cost in hot
-  // paths of the CommonJS builds that the `gitops` command loads.
-  const builds: Options[] =
-    library.length > 1
-      ? [{ ...common, entry: library, format: ['esm', 'cjs'], dts: true, splitting: true }]
-      : [
-          { ...common, entry: library, format: ['esm'], dts: true, splitting: true },
-          { ...common, entry: library, format: ['cjs'], dts: true, splitting: false },
-        ]
+  // holds across them. A package with one library entry has nothing to share and builds without it:
+  // with splitting, tsup converts the ES module build to CommonJS through sucrase, which rewrites
+  // every `?.` and `??` into a helper call with a closure, a measurable cost in hot paths of the
+  // CommonJS builds that the `gitops` command loads. (One build of both formats, so the declarations
+  // are generated once.)
+  const builds: Options[] = [{ ...common, entry: library, format: ['esm', 'cjs'], dts: true, splitting: library.length > 1 }]
   if (bins.length > 0) builds.push({ ...common, entry: bins, format: ['esm'], dts: false })
   return defineConfig(builds) as Options[]
 }

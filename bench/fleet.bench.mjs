@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { canonicalWithout } from './canonical.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
@@ -93,18 +94,7 @@ function median(xs) {
   return s[Math.floor(s.length / 2)]
 }
 
-/** An object without Flux's own labels, as JSON with sorted keys. */
-function canonical(object) {
-  const o = JSON.parse(JSON.stringify(object))
-  const labels = o.metadata?.labels
-  if (labels !== undefined) {
-    delete labels['kustomize.toolkit.fluxcd.io/name']
-    delete labels['kustomize.toolkit.fluxcd.io/namespace']
-    if (Object.keys(labels).length === 0) delete o.metadata.labels
-  }
-  const sort = (v) => (Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v)
-  return JSON.stringify(sort(o))
-}
+const canonical = (object) => canonicalWithout('kustomize.toolkit.fluxcd.io', object)
 
 const dir = join(out, String(count))
 const paths = generateFleet(dir, count)

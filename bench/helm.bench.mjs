@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
+import { canonicalWithout } from './canonical.mjs'
 
 const { parseObjects } = await import(join(dirname(fileURLToPath(import.meta.url)), '../packages/core/dist/index.js'))
 
@@ -219,18 +220,7 @@ function helmReleases() {
   return { ms: performance.now() - started, rss: rss === 0 ? undefined : rss, cpu: cpu === 0 ? undefined : cpu, outputs }
 }
 
-/** An object without Flux's own labels, as JSON with sorted keys. */
-function canonical(object) {
-  const o = JSON.parse(JSON.stringify(object))
-  const labels = o.metadata?.labels
-  if (labels !== undefined) {
-    delete labels['helm.toolkit.fluxcd.io/name']
-    delete labels['helm.toolkit.fluxcd.io/namespace']
-    if (Object.keys(labels).length === 0) delete o.metadata.labels
-  }
-  const sort = (v) => (Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v)
-  return JSON.stringify(sort(o))
-}
+const canonical = (object) => canonicalWithout('helm.toolkit.fluxcd.io', object)
 
 if (gitopsTemplate().stdout.toString() !== helmTemplate().stdout.toString()) throw new Error('gitops template differs from helm template on the 300-template chart')
 {

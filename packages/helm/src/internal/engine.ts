@@ -17,6 +17,7 @@ import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse
 import { FuncError, type GoFunc, type GoValue } from './template/values.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
 import { IncludeCache, callsUnsafeFunction } from './includeCache.js'
+import { textMemo } from './textMemo.js'
 
 /** One template file of a chart: its name (`chart/templates/x.yaml`) and text. */
 export interface TemplateFile {
@@ -114,25 +115,10 @@ class Overlay<V> extends Map<string, V> {
 // Parsed texts by name and text: a text parses the same way every time against Helm's function set
 // (fixed: builtins, Sprig and Helm's own), and trees are never changed by execution, so the releases
 // of one chart, and every `tpl` of one string, share one parse. Bounded by the texts' size.
-const parsedTexts = new Map<string, ParsedTemplate[]>()
-let parsedChars = 0
-const maxParsedChars = 8 << 20
+const parsedTexts = textMemo<ParsedTemplate[]>(8 << 20)
 
 function parseOnce(name: string, text: string, hasFunction: (name: string) => boolean): ParsedTemplate[] {
-  const key = `${name}\u0000${text}`
-  let parsed = parsedTexts.get(key)
-  if (parsed === undefined) {
-    parsed = parseTemplate(name, text, hasFunction)
-    if (key.length <= maxParsedChars) {
-      if (parsedChars + key.length > maxParsedChars) {
-        parsedTexts.clear()
-        parsedChars = 0
-      }
-      parsedTexts.set(key, parsed)
-      parsedChars += key.length
-    }
-  }
-  return parsed
+  return parsedTexts(`${name}\u0000${text}`, () => parseTemplate(name, text, hasFunction))
 }
 
 /** Options of {@link renderTemplates}. */

@@ -5,6 +5,7 @@ import { parseYamlStream, resolveScalar11 } from '@gitops-sdk/core/yaml'
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
 import { sprintf } from './template/fmt.js'
 import type { GoMap, GoValue } from './template/values.js'
+import { textMemo } from './textMemo.js'
 
 /** A YAML document could not be read; the message is the parser's. */
 export class YamlValuesError extends Error {}
@@ -85,9 +86,7 @@ export function parseYamlValue(text: string, source: string): GoValue {
 
 // Values files and Chart.yaml texts already read, by text: the releases of one chart read the same
 // files, and copying a tree is far cheaper than parsing it again. Bounded by the texts' size.
-const parsedTexts = new Map<string, GoValue>()
-let parsedChars = 0
-const maxParsedChars = 8 << 20
+const parsedTexts = textMemo<GoValue>(8 << 20)
 
 function copyValue(v: GoValue): GoValue {
   if (v instanceof Map) {
@@ -104,17 +103,5 @@ function copyValue(v: GoValue): GoValue {
  * caller may change it. Failures are not remembered (they parse again and fail the same way).
  */
 export function parseYamlValueOnce(text: string, source: string): GoValue {
-  let v = parsedTexts.get(text)
-  if (v === undefined) {
-    v = parseYamlValue(text, source)
-    if (text.length <= maxParsedChars) {
-      if (parsedChars + text.length > maxParsedChars) {
-        parsedTexts.clear()
-        parsedChars = 0
-      }
-      parsedTexts.set(text, v)
-      parsedChars += text.length
-    }
-  }
-  return copyValue(v)
+  return copyValue(parsedTexts(text, () => parseYamlValue(text, source)))
 }

@@ -1,11 +1,12 @@
 // Bad charts with subcharts and bad value overrides (issue 19): each case ends in a typed error
 // naming its subject, the files are left as they were, and no prototype changes.
 import { gzipSync } from 'node:zlib'
-import { isGitOpsError, memoryFs } from '@gitops-sdk/core'
+import { memoryFs } from '@gitops-sdk/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingFieldPaths, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
 import { parseSetValues, parseValues, renderChart } from '../../src/index.js'
 import { chartRejection } from '../helpers/chartRejection.js'
+import { typedFailure } from '../helpers/typedFailure.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -14,16 +15,6 @@ afterEach(() => {
 const chartYaml = (name: string, extra = ''): string => `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n${extra}`
 
 const rejection = (files: Record<string, string | Uint8Array>, values?: Record<string, unknown>): Promise<{ code: string; message: string }> => chartRejection(memoryFs(files), { values })
-
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn()
-  } catch (err) {
-    if (isGitOpsError(err)) return { code: err.code, message: err.message }
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('renderChart on bad charts with subcharts', () => {
   it('names a dependency that charts/ does not hold, with helm text', async () => {
@@ -103,16 +94,16 @@ describe('value overrides on bad input', () => {
     ['a[70000]=x', 'failed parsing --set data: index of 70000 is greater than maximum supported index of 65536'],
     ['a={b,c', "failed parsing --set data: list must terminate with '}'"],
   ])('refuses --set %s with helm text', (expr, message) => {
-    expect(codeOf(() => parseSetValues(expr))).toEqual({ code: 'HELM_VALUES_INVALID', message: message.replace('key "a.b"', 'key "b"') })
+    expect(typedFailure(() => parseSetValues(expr))).toEqual({ code: 'HELM_VALUES_INVALID', message: message.replace('key "a.b"', 'key "b"') })
   })
 
   it('refuses names nested past helm limit and bad JSON', () => {
-    expect(codeOf(() => parseSetValues(`${'a.'.repeat(40)}b=1`)).code).toBe('HELM_VALUES_INVALID')
-    expect(codeOf(() => parseSetValues('a={', { type: 'json' })).message).toMatch(/^failed parsing --set-json data: /)
+    expect(typedFailure(() => parseSetValues(`${'a.'.repeat(40)}b=1`)).code).toBe('HELM_VALUES_INVALID')
+    expect(typedFailure(() => parseSetValues('a={', { type: 'json' })).message).toMatch(/^failed parsing --set-json data: /)
   })
 
   it('refuses a values file that is not a map, naming it', () => {
-    expect(codeOf(() => parseValues('- a\n', { source: 'prod.yaml' }))).toEqual({ code: 'HELM_VALUES_INVALID', message: 'prod.yaml: values must be a mapping' })
+    expect(typedFailure(() => parseValues('- a\n', { source: 'prod.yaml' }))).toEqual({ code: 'HELM_VALUES_INVALID', message: 'prod.yaml: values must be a mapping' })
   })
 
   it.each(pollutingFieldPaths)('keeps a hostile --set path as data: %s', (path) => {

@@ -48,6 +48,25 @@ describe.each(trees)('%s', (_name, fs) => {
 })
 
 describe('nodeFs', () => {
+  it('reads a file as a Uint8Array over memory that holds that file alone, large or empty', async () => {
+    const fs = nodeFs(root)
+    const big = Buffer.alloc(3 << 20, 'kind: ConfigMap\n')
+    writeFileSync(join(root, 'big.yaml'), big)
+    writeFileSync(join(root, 'empty.yaml'), '')
+    for (const [path, expected] of [
+      ['big.yaml', big],
+      ['app/readme.md', Buffer.from('hi')],
+      ['empty.yaml', Buffer.alloc(0)],
+    ] as const) {
+      const bytes = await fs.readFile(path)
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype)
+      expect(Buffer.from(bytes).equals(expected)).toBe(true)
+      // Nothing of another allocation (Node's shared pool) is reachable through .buffer.
+      expect(bytes.byteOffset).toBe(0)
+      expect(bytes.buffer.byteLength).toBe(expected.length)
+    }
+  })
+
   it('refuses a symlink that leads outside the root', async () => {
     const fs = nodeFs(root)
     await expect(fs.readFile('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })

@@ -132,7 +132,13 @@ export function nodeFs(root: string): FileSystem {
     async readFile(path) {
       const { rel, abs } = await resolve(path)
       try {
-        return new Uint8Array(await fsp.readFile(abs))
+        // A view of the memory readFile allocated for this file alone, not a copy (megabytes of
+        // manifests were copied once more for nothing). A small file whose size stat does not
+        // know may come back in a slice of Node's shared pool: that one is copied, so the
+        // result's .buffer never holds anything but the file.
+        const bytes = await fsp.readFile(abs)
+        if (bytes.byteOffset !== 0 || bytes.buffer.byteLength !== bytes.byteLength) return new Uint8Array(bytes)
+        return new Uint8Array(bytes.buffer, 0, bytes.byteLength)
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code
         if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(rel)

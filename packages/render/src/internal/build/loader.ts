@@ -1,7 +1,7 @@
 // Reads files for one kustomization directory, with kustomize's LoadRestrictionsRootOnly: files
 // a kustomization names must be in or below its own directory; directories (bases) may be
 // anywhere inside the file system but may not contain a directory already being built (a cycle).
-import { Buffer, isUtf8 } from 'node:buffer'
+import { Buffer, isAscii, isUtf8 } from 'node:buffer'
 import type { FileStat, FileSystem } from '@gitops-sdk/core'
 import { isGitOpsError, normalizePath } from '@gitops-sdk/core'
 import { stepError } from './fail.js'
@@ -15,6 +15,9 @@ export type LoadRestrictions = 'rootOnly' | 'none'
 export function decodeText(bytes: Uint8Array, path: string): string {
   // node:buffer's isUtf8 and toString run several times faster than a fatal TextDecoder on the
   // megabytes of large CRD files; the result is the same text.
+  // Most manifests are ASCII: then every byte is its character, and a latin1 decode is a plain
+  // copy into a one-byte string where the UTF-8 decoder inspects every byte again.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
   if (!isUtf8(bytes)) throw stepError('RENDER_YAML_INVALID', `${path || '.'}: the file is not valid UTF-8`)
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0
   return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8')

@@ -21,6 +21,7 @@ export type CliErrorCode =
   | 'CLI_OBJECT_NOT_MANAGED'
   | 'CLI_RECONCILE_TIMEOUT'
   | 'CLI_CONFIG_INVALID'
+  | 'CLI_CREDENTIAL_HELPER_FAILED'
 
 /** What a {@link UsageError} is made of besides its message. */
 export interface UsageErrorInit {

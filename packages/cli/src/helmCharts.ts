@@ -67,7 +67,7 @@ export function pullChartWithHelmConfig(env: Readonly<Record<string, string | un
     const rest = repo.slice('oci://'.length)
     const host = rest.slice(0, rest.indexOf('/') < 0 ? rest.length : rest.indexOf('/'))
     const files = helmRegistryConfigFiles(env).filter((f) => f.from !== "helm's registry config")
-    const credentials = await registryConfigAuth(host, files, { cwd, signal })
+    const credentials = await registryConfigAuth(host, files, { cwd, signal, env })
     return fetchChartToFs(repo, { name: request.name, version: request.version }, { signal, credentials })
   }
 }

@@ -4,6 +4,7 @@
 // them (oras-go's store with fallbacks: the first file holding an entry for the host wins).
 import { join } from 'node:path'
 import { CliError } from './errors.js'
+import { runCredentialHelper } from './credentialHelper.js'
 import { dockerConfigAuth } from './ociCharts.js'
 
 /** Where a credential file came from, for messages. */
@@ -39,17 +40,36 @@ export interface RegistryConfigAuth {
   readonly username?: string | undefined
   readonly password?: string | undefined
   readonly token?: string | undefined
+  /** An OAuth2 refresh token (`identitytoken`, or a helper's `<token>` answer) for the token realm. */
+  readonly identityToken?: string | undefined
+}
+
+/** The credential helper a parsed config names for `host`: its credHelpers entry, else its credsStore. */
+function helperFor(config: object, host: string): string | undefined {
+  const own = (o: object, key: string): unknown => (Object.prototype.hasOwnProperty.call(o, key) ? (o as Record<string, unknown>)[key] : undefined)
+  const helpers = own(config, 'credHelpers')
+  const named = typeof helpers === 'object' && helpers !== null ? own(helpers, host) : undefined
+  if (typeof named === 'string' && named !== '') return named
+  const store = own(config, 'credsStore')
+  return typeof store === 'string' && store !== '' ? store : undefined
 }
 
 /**
  * The credentials helm would use for `host`: the entry of the first of `files` that holds one.
  * A missing file is skipped, as helm skips it; a file that is there but unreadable or not a docker
  * config fails, naming the file (never its content), as helm refuses to start its registry
- * client on it. Credential helpers (`credsStore`, `credHelpers`) are not run.
+ * client on it. A file naming a credential helper for the host (`credHelpers`, else `credsStore`)
+ * asks `docker-credential-<name> get` instead of reading `auths`, as oras-go's dynamic store does;
+ * a helper holding nothing for the host passes on to the next file.
  *
- * @throws `CLI_CONFIG_INVALID` (a file that is not JSON, or an `auth` that is not user:password)
+ * @throws `CLI_CONFIG_INVALID` (a file that is not JSON, or an `auth` that is not user:password),
+ *   `CLI_CREDENTIAL_HELPER_FAILED` (a helper missing, failing, hanging or answering garbage)
  */
-export async function registryConfigAuth(host: string, files: readonly RegistryConfigFile[], options: { readonly cwd: string; readonly signal?: AbortSignal | undefined }): Promise<RegistryConfigAuth | undefined> {
+export async function registryConfigAuth(
+  host: string,
+  files: readonly RegistryConfigFile[],
+  options: { readonly cwd: string; readonly signal?: AbortSignal | undefined; readonly env?: Readonly<Record<string, string | undefined>> | undefined; readonly helperTimeoutMs?: number | undefined },
+): Promise<RegistryConfigAuth | undefined> {
   const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')])
   for (const file of files) {
     options.signal?.throwIfAborted()
@@ -68,6 +88,7 @@ export async function registryConfigAuth(host: string, files: readonly RegistryC
       })
     }
     let found: RegistryConfigAuth | undefined
+    let helper: string | undefined
     try {
       // As oras-go's config loader: the file is one JSON object, its auths (if any) an object.
       let parsed: unknown
@@ -79,10 +100,12 @@ export async function registryConfigAuth(host: string, files: readonly RegistryC
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
       const auths = Object.prototype.hasOwnProperty.call(parsed, 'auths') ? (parsed as Record<string, unknown>).auths : undefined
       if (auths !== undefined && auths !== null && (typeof auths !== 'object' || Array.isArray(auths))) throw new Error('its auths is not an object')
-      found = dockerConfigAuth(text, host)
+      helper = helperFor(parsed, host)
+      if (helper === undefined) found = dockerConfigAuth(text, host)
     } catch (err) {
       throw new CliError({ code: 'CLI_CONFIG_INVALID', message: `${file.path} (${file.from}): invalid registry config: ${(err as Error).message}`, details: { path: file.path, host } })
     }
+    if (helper !== undefined) found = await runCredentialHelper(helper, host, { env: options.env ?? {}, signal: options.signal, timeoutMs: options.helperTimeoutMs })
     if (found !== undefined) return found
   }
   return undefined

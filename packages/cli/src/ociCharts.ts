@@ -8,6 +8,8 @@ export interface RegistryCredentials {
   readonly username?: string | undefined
   readonly password?: string | undefined
   readonly token?: string | undefined
+  /** An OAuth2 refresh token (a docker config's `identitytoken`) traded at the registry's token realm. */
+  readonly identityToken?: string | undefined
   /** A docker `config.json` text (`auths` by registry host), used when the fields above are unset. */
   readonly dockerConfigJson?: string | undefined
 }
@@ -23,7 +25,7 @@ function hostOf(ref: string): string {
  * (base64 `user:password`), `username`/`password`, or `registrytoken`, as docker and helm read it.
  * Credential helpers are not run. Nothing of the file reaches a message.
  */
-export function dockerConfigAuth(text: string, host: string): { username?: string | undefined; password?: string | undefined; token?: string | undefined } | undefined {
+export function dockerConfigAuth(text: string, host: string): { username?: string | undefined; password?: string | undefined; token?: string | undefined; identityToken?: string | undefined } | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -35,8 +37,10 @@ export function dockerConfigAuth(text: string, host: string): { username?: strin
   const own = (key: string): unknown => (Object.prototype.hasOwnProperty.call(auths, key) ? (auths as Record<string, unknown>)[key] : undefined)
   const entry = own(host) ?? own(`https://${host}`) ?? own(`http://${host}`) ?? (host === 'docker.io' ? own('https://index.docker.io/v1/') : undefined)
   if (typeof entry !== 'object' || entry === null) return undefined
-  const { auth, username, password, registrytoken } = entry as Record<string, unknown>
+  const { auth, username, password, registrytoken, identitytoken } = entry as Record<string, unknown>
   if (typeof registrytoken === 'string' && registrytoken !== '') return { token: registrytoken }
+  // An identity token is a refresh token for the registry's token realm; it wins over user:password there.
+  if (typeof identitytoken === 'string' && identitytoken !== '') return { identityToken: identitytoken }
   if (typeof auth === 'string' && auth !== '') {
     const decoded = Buffer.from(auth, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
@@ -58,8 +62,8 @@ export interface OciChartFetchOptions {
 }
 
 /** The registry auth for `ref` (`oci://host/…`) from gathered credentials: the fields, else the docker config's entry for the host. */
-export function ociAuthOf(ref: string, c: RegistryCredentials | undefined): { username?: string | undefined; password?: string | undefined; token?: string | undefined } | undefined {
-  if (c?.username !== undefined || c?.password !== undefined || c?.token !== undefined) return { username: c.username, password: c.password, token: c.token }
+export function ociAuthOf(ref: string, c: RegistryCredentials | undefined): { username?: string | undefined; password?: string | undefined; token?: string | undefined; identityToken?: string | undefined } | undefined {
+  if (c?.username !== undefined || c?.password !== undefined || c?.token !== undefined || c?.identityToken !== undefined) return { username: c.username, password: c.password, token: c.token, identityToken: c.identityToken }
   return c?.dockerConfigJson !== undefined ? dockerConfigAuth(c.dockerConfigJson, hostOf(ref)) : undefined
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { rcompare, satisfies, valid, validRange } from './internal/lazy.js'
+import { compareSemver, parseSemverConstraint, parseStrictSemver, semverSatisfies, type SemVersion, type SemverConstraint } from './internal/semver.js'
 import { parse as parseYaml } from 'yaml'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
@@ -90,24 +90,38 @@ function parseReference(ref: string): Reference {
  * Tags as Helm reads them: `_` stands for `+` (tags cannot hold `+`), strict versions only (no `v`
  * prefix, as Helm's registry client parses tags with Masterminds' StrictNewVersion), highest first.
  */
-function versionsOf(tags: readonly string[]): string[] {
-  const out = new Set<string>()
-  for (const tag of tags) {
-    const version = tag.replaceAll('_', '+')
-    // npm's valid() would also take a leading v or =, which the strict parse refuses.
-    if (/^\d/u.test(version) && valid(version) !== null) out.add(version)
+function isStrictVersion(text: string): boolean {
+  try {
+    parseStrictSemver(text)
+    return true
+  } catch {
+    return false
   }
-  return [...out].sort((a, b) => rcompare(a.replace(/^v/u, ''), b.replace(/^v/u, '')))
 }
 
-/** The version a `--version` string picks, as Helm's GetTagMatchingVersionOrConstraint: an exact tag first, else the highest in the range. */
+function versionsOf(tags: readonly string[]): string[] {
+  const out = new Map<string, SemVersion>()
+  for (const tag of tags) {
+    const version = tag.replaceAll('_', '+')
+    try {
+      out.set(version, parseStrictSemver(version))
+    } catch {
+      // not a version: Helm's registry client skips it
+    }
+  }
+  return [...out].sort((a, b) => compareSemver(b[1], a[1])).map(([v]) => v)
+}
+
+/** The version a `--version` string picks, as Helm's GetTagMatchingVersionOrConstraint: an exact tag first, else the highest the Masterminds constraint admits. */
 function pick(versions: readonly string[], wanted: string, shown: string): string {
   if (wanted !== '' && versions.includes(wanted)) return wanted
-  const range = wanted === '' ? '*' : wanted.replaceAll(',', ' ')
-  if (validRange(range) === null) fail('HELM_SOURCE_NOT_FOUND', `${shown}: '${wanted}' is neither a version nor a semver range`, { url: shown, version: wanted })
-  // Masterminds semver (Helm's) lets pre-releases in whenever the constraint names one.
-  const includePrerelease = /\d-/u.test(range)
-  const found = versions.find((v) => satisfies(v.replace(/^v/u, ''), range, { includePrerelease }))
+  let constraint: SemverConstraint
+  try {
+    constraint = parseSemverConstraint(wanted === '' ? '*' : wanted)
+  } catch (err) {
+    fail('HELM_SOURCE_NOT_FOUND', `${shown}: '${wanted}' is neither a version nor a semver range (${(err as Error).message})`, { url: shown, version: wanted })
+  }
+  const found = versions.find((v) => semverSatisfies(constraint, parseStrictSemver(v)))
   if (found === undefined) {
     const seen = versions.slice(0, 20)
     fail('HELM_SOURCE_NOT_FOUND', `${shown}: no version matches '${wanted === '' ? '*' : wanted}' (tags seen: ${seen.length === 0 ? 'none' : seen.join(', ')})`, { url: shown, version: wanted, tags: seen })
@@ -210,7 +224,7 @@ export async function fetchOciChart(ref: string, options: FetchOciChartOptions):
     // A tag that is no version (`latest`, `stable`) is taken as it is, as Flux's OCIRepository takes
     // `ref.tag`; its version is then the chart's own.
     // So is a v-prefixed version named exactly (helm asks for it as the tag; its ranges skip it).
-    if (wanted !== '' && (valid(wanted.replace(/^v/u, '')) === null || /^v/u.test(wanted)) && tags.includes(wanted.replaceAll('+', '_'))) tag = wanted.replaceAll('+', '_')
+    if (wanted !== '' && !isStrictVersion(wanted) && tags.includes(wanted.replaceAll('+', '_'))) tag = wanted.replaceAll('+', '_')
     else {
       version = pick(versionsOf(tags), wanted, parsed.repository)
       tag = version.replaceAll('+', '_')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { maxSatisfying, valid } from './internal/lazy.js'
+import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from './internal/semver.js'
 import { parse as parseYaml } from 'yaml'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
@@ -137,6 +137,7 @@ async function get(url: URL, what: { readonly shown: string; readonly headers: R
 
 interface IndexEntry {
   readonly version: string
+  readonly parsed: SemVersion
   readonly urls: readonly string[]
   readonly digest?: string | undefined
 }
@@ -157,8 +158,15 @@ function entriesOf(bytes: Uint8Array, chart: string, shown: string): IndexEntry[
   for (const e of list as unknown[]) {
     if (typeof e !== 'object' || e === null) continue
     const { version, urls, digest } = e as Record<string, unknown>
-    if (typeof version !== 'string' || valid(version) === null || !Array.isArray(urls) || typeof urls[0] !== 'string') continue
-    out.push({ version, urls: urls as string[], digest: typeof digest === 'string' && digest !== '' ? digest : undefined })
+    if (typeof version !== 'string' || !Array.isArray(urls) || typeof urls[0] !== 'string') continue
+    // Helm drops an entry whose version Masterminds cannot read (loose: 1.2 and v1.2.3 are versions).
+    let parsed: SemVersion
+    try {
+      parsed = parseSemver(version)
+    } catch {
+      continue
+    }
+    out.push({ version, parsed, urls: urls as string[], digest: typeof digest === 'string' && digest !== '' ? digest : undefined })
   }
   return out
 }
@@ -198,13 +206,17 @@ export async function fetchRepositoryChart(url: string, options: FetchRepository
   const exact = entries.find((e) => e.version === wanted)
   let chosen = exact
   if (chosen === undefined) {
-    let best: string | null = null
+    // As Helm's IndexFile.Get: the highest version the Masterminds constraint admits.
+    let constraint: SemverConstraint | undefined
     try {
-      best = maxSatisfying(entries.map((e) => e.version), wanted === '' ? '*' : wanted.replaceAll(',', ' '))
+      constraint = parseSemverConstraint(wanted === '' ? '*' : wanted)
     } catch {
-      best = null
+      constraint = undefined
     }
-    chosen = entries.find((e) => e.version === best)
+    if (constraint !== undefined) {
+      const c = constraint
+      chosen = [...entries].sort((a, b) => compareSemver(b.parsed, a.parsed)).find((e) => semverSatisfies(c, e.parsed))
+    }
   }
   if (chosen === undefined) fail('HELM_SOURCE_NOT_FOUND', `${subject}: no version matches '${wanted}'`, { url: repo.shown, chart: options.chart, version: wanted })
   const base = { name: options.chart, version: chosen.version }

@@ -12,6 +12,12 @@ export interface OciAuth {
   readonly password?: string | undefined
   /** A bearer token for the registry; wins over username and password. */
   readonly token?: string | undefined
+  /**
+   * An OAuth2 refresh token (Docker's `identitytoken`): at a bearer challenge it is posted to the
+   * token realm (`grant_type=refresh_token`) for an access token, as oras-go and Docker do; it wins
+   * over username and password there. Never logged or put in an error.
+   */
+  readonly identityToken?: string | undefined
 }
 
 /** What every call that talks to a registry takes. */

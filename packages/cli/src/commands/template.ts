@@ -45,7 +45,7 @@ async function chartLocation(chart: string, context: { io: CliIO; values: FlagVa
   if (credentials === undefined) {
     const rest = chart.slice('oci://'.length)
     const host = rest.slice(0, rest.indexOf('/') < 0 ? rest.length : rest.indexOf('/'))
-    credentials = await registryConfigAuth(host, helmRegistryConfigFiles(io.env, stringFlag(values, 'registry-config')), { cwd, signal })
+    credentials = await registryConfigAuth(host, helmRegistryConfigFiles(io.env, stringFlag(values, 'registry-config')), { cwd, signal, env: io.env })
   }
   progress(io, `fetching ${chart}`)
   return fetchOciChartToFs(chart, { version: stringFlag(values, 'version'), credentials, insecure: booleanFlag(values, 'plain-http'), signal })

@@ -22,6 +22,7 @@ const skip = helm === undefined
 if (!registryAvailable) process.stderr.write('docker-registry not found (apt-get install docker-registry), skipping the OCI chart suite\n')
 
 const user = { username: 'bot', password: 'test-only-Pa55word' }
+const identityToken = 'test-only-refresh-T0ken'
 const root = mkdtempSync(join(tmpdir(), 'gitops-ocicharts-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -68,7 +69,7 @@ async function push(registry: TestRegistry, version: string, auth: readonly stri
 beforeAll(async () => {
   if (skip) return
   for (const v of versions) write(chart(v))
-  const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user })])
+  const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user: { ...user, identityToken } })])
   ;[open, guarded] = started
   for (const v of versions) await push(started[0], v)
   await push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])
@@ -149,12 +150,26 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
       ["helm's file first: its wrong entry wins over Docker's right one", { 'r.json': wrong, '.docker/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, false],
       ['$HELM_REGISTRY_CONFIG over $HELM_CONFIG_HOME', { 'r.json': elsewhere, 'h/registry/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json', HELM_CONFIG_HOME: 'h' }, false],
       ['no file at all', {}, {}, false],
+      // Docker credential helpers, which both sides run (fake ones on PATH), and identity tokens
+      ['credHelpers for the host', { 'd/config.json': JSON.stringify({ credsStore: 'fakenone', credHelpers: { [host]: 'fakegood' } }) }, { DOCKER_CONFIG: 'd' }, true],
+      ['credsStore', { '.docker/config.json': JSON.stringify({ credsStore: 'fakegood' }) }, {}, true],
+      ['credsStore answering an identity token', { '.docker/config.json': JSON.stringify({ credsStore: 'faketoken' }) }, {}, true],
+      ['identitytoken in auths', { 'r.json': JSON.stringify({ auths: { [host]: { identitytoken: identityToken } } }) }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      ["a helper holding nothing, then Docker's file", { 'r.json': JSON.stringify({ credsStore: 'fakenone' }), '.docker/config.json': good }, { HELM_REGISTRY_CONFIG: 'r.json' }, true],
+      ['a wrong identity token', { '.docker/config.json': JSON.stringify({ auths: { [host]: { identitytoken: 'wrong-Pa55word' } } }) }, {}, false],
     ]
+    const helperDir = join(root, 'cred-helpers')
+    write({
+      'docker-credential-fakegood': `#!/bin/sh\ncat >/dev/null\nprintf '{"Username":"${user.username}","Secret":"${user.password}"}'\n`,
+      'docker-credential-faketoken': `#!/bin/sh\ncat >/dev/null\nprintf '{"Username":"<token>","Secret":"${identityToken}"}'\n`,
+      'docker-credential-fakenone': "#!/bin/sh\ncat >/dev/null\necho 'credentials not found in native keychain'\nexit 1\n",
+    }, helperDir)
+    for (const f of ['fakegood', 'faketoken', 'fakenone']) chmodSync(join(helperDir, `docker-credential-${f}`), 0o755)
     for (const [name, files, vars, succeeds] of cases) {
       const home = join(root, 'homes', name.replace(/[^a-z]+/giu, '-'))
       write(files, home)
       mkdirSync(home, { recursive: true })
-      const env: Record<string, string> = { HOME: home }
+      const env: Record<string, string> = { HOME: home, PATH: `${helperDir}:${process.env.PATH ?? ''}` }
       for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
       const args = ['--version', '1.2.0', ...pinned]
       const [ours, theirs] = await Promise.all([

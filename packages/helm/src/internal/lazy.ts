@@ -5,11 +5,6 @@
 import { createRequire } from 'node:module'
 import type * as Bcrypt from 'bcryptjs'
 import type * as Zlib from 'node:zlib'
-import type SemverSatisfies from 'semver/functions/satisfies.js'
-import type SemverValid from 'semver/functions/valid.js'
-import type SemverRcompare from 'semver/functions/rcompare.js'
-import type SemverValidRange from 'semver/ranges/valid.js'
-import type SemverMaxSatisfying from 'semver/ranges/max-satisfying.js'
 
 // Empty in the CommonJS build, where __filename stands in for it.
 const moduleUrl: string | undefined = import.meta.url
@@ -29,46 +24,6 @@ export const bcryptjs = {
   hashSync: (password: string, salt: string): string => (bcryptLoaded ??= loadBcrypt()).hashSync(password, salt),
   genSaltSync: (rounds: number): string => (bcryptLoaded ??= loadBcrypt()).genSaltSync(rounds),
 }
-
-type SemverModule = 'functions/satisfies' | 'functions/valid' | 'functions/rcompare' | 'ranges/valid' | 'ranges/max-satisfying'
-const semverLoaded = new Map<SemverModule, unknown>()
-
-// A literal require per module, for bundlers (see the note above).
-function loadSemver(name: SemverModule): unknown {
-  try {
-    switch (name) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-      case 'functions/satisfies': return require('semver/functions/satisfies.js')
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-      case 'functions/valid': return require('semver/functions/valid.js')
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-      case 'functions/rcompare': return require('semver/functions/rcompare.js')
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-      case 'ranges/valid': return require('semver/ranges/valid.js')
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-      case 'ranges/max-satisfying': return require('semver/ranges/max-satisfying.js')
-    }
-  } catch {
-    return createRequire(moduleUrl ?? __filename)(`semver/${name}.js`)
-  }
-}
-
-function semverModule(name: SemverModule): unknown {
-  let f = semverLoaded.get(name)
-  if (f === undefined) {
-    f = loadSemver(name)
-    semverLoaded.set(name, f)
-  }
-  return f
-}
-
-// The semver functions the renderer and the chart sources use, each module required on first call:
-// a local chart whose templates compare no versions never loads semver (a dozen CommonJS files).
-export const satisfies: typeof SemverSatisfies = (...args) => (semverModule('functions/satisfies') as typeof SemverSatisfies)(...args)
-export const valid: typeof SemverValid = (...args) => (semverModule('functions/valid') as typeof SemverValid)(...args)
-export const rcompare: typeof SemverRcompare = (...args) => (semverModule('functions/rcompare') as typeof SemverRcompare)(...args)
-export const validRange: typeof SemverValidRange = (...args) => (semverModule('ranges/valid') as typeof SemverValidRange)(...args)
-export const maxSatisfying: typeof SemverMaxSatisfying = (...args) => (semverModule('ranges/max-satisfying') as typeof SemverMaxSatisfying)(...args)
 
 /** zlib's gunzipSync, the module loaded on the first `.tgz` (a chart directory never needs it). */
 export const gunzipSync: typeof Zlib.gunzipSync = (buffer, options) => process.getBuiltinModule('node:zlib').gunzipSync(buffer, options)

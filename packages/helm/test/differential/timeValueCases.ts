@@ -31,9 +31,20 @@ export const timeValueCases: TemplateCase[] = [
 ]
 
 /** Cases that fail the same way on both sides: type errors Go's reflection raises. */
+// time.Time's zone methods and layouts (the zones whose abbreviations Intl and tzdata agree on)
+const ny = '(toDate "2006-01-02T15:04:05" "2024-07-04T23:59:59")'
+timeValueCases.push(
+  c('time.Time In, Local, Location and UTC', `{{ ${tz}.Local }} | {{ ${ny}.Local }} | {{ ${tz}.In ${ny}.Location }} | {{ ${ny}.In ${tz}.Location }} | {{ ${tz}.UTC.Location }} | {{ ${ny}.Local.Location }} | {{ printf "%q %T" ${tz}.Location.String ${tz}.Location }} | {{ ${tz}.In ${ny}.Location | date "MST -0700" }}`),
+  c('time.Time IsDST and GoString', `{{ ${tz}.IsDST }} {{ ${ny}.IsDST }} | {{ ${tz}.GoString }} | {{ ${ny}.GoString }} | {{ ${tz}.UTC.GoString }} | {{ ${ny}.Local.GoString }} | {{ (${ny}.In ${tz}.UTC.Location).GoString }} | {{ (toDate "x" "y").GoString }}`),
+  c('dateInZone across zones', `{{ dateInZone "2006-01-02 15:04:05 MST -0700" ${ny} "America/New_York" }} | {{ dateInZone "2006-01-02 15:04:05 -07:00:00" ${ny} "Pacific/Chatham" }} | {{ dateInZone "2006-01-02 15:04:05 MST -0700" ${ny} "Asia/Kathmandu" }} | {{ dateInZone "2006-01-02 15:04 MST -0700" ${ny} "Etc/GMT+5" }} | {{ dateInZone "15:04 MST" ${ny} "EST" }} | {{ dateInZone "15:04 MST" ${ny} "Invalid/Zone" }} | {{ dateInZone "15:04 MST" ${ny} "" }} | {{ dateInZone "15:04 MST" ${ny} "utc" }} | {{ dateInZone "15:04 MST" ${ny} "Local" }} | {{ dateInZone "2006-01-02 15:04 -0700" ${ny} "America/Sao_Paulo" }} | {{ htmlDateInZone ${ny} "Asia/Tokyo" }} | {{ dateInZone "Z07 Z0700 Z07:00 -07 -070000 Z070000" ${ny} "Asia/Kolkata" }}`),
+  c('Format layouts', `{{ ${tz}.Format "Monday, 02-Jan-06 15:04:05 MST" }} | {{ ${tz}.Format "Mon, 02 Jan 2006 15:04:05 -0700" }} | {{ ${tz}.Format "Mon Jan _2 15:04:05.000000 2006" }} | {{ ${tz}.Format "3:04PM" }} | {{ ${tz}.Format "__2 002 ,000 ,999 .9 pm PM" }} | {{ ${tz}.Format "06 6 2 1 Janu Monda Mond Jan. Mon. 0 00 000 20061" }} | {{ ${tz}.Format ".00 .99 .000000000 .999999999 .0000000000" }}`),
+  c('dateModify, unixEpoch and durations of fixed times', `{{ dateModify "-1.5h" ${tz} }} | {{ dateModify "+90m" ${tz} }} | {{ dateModify "1h30m15s" ${tz} }} | {{ dateModify "bad" ${tz} }} | {{ dateModify "1d" ${tz} }} | {{ unixEpoch ${tz} }} {{ unixEpoch ${ny} }} | {{ duration "3661" }} {{ duration 90061 }} {{ durationRound "2h5m" }} {{ durationRound "-1h" }} | {{ ${ny}.Sub ${tz} }} | {{ ${tz}.Add (${ny}.Sub ${tz}) }} | {{ ${tz}.Round 1800000000000 }}`),
+)
+
 export const timeValueErrorCases: TemplateCase[] = [
   c('a Month where a string is wanted', `{{ ${t}.Month | upper }}`),
   c('a Month where an int is wanted', `{{ until ${t}.Month }}`),
   c('a Duration where a time is wanted', `{{ ${u}.Sub ${d} }}`),
   c('a float where a Duration is wanted', `{{ ${tz}.Add 1.5 }}`),
+  c('a string where a Location is wanted', `{{ ${tz}.In "UTC" }}`),
 ]

@@ -37,6 +37,9 @@ const cases: ChartCase[] = [
     values: { mid: { leaf: { on: false } }, midA: { leaf: { v: 4 }, leafy: { deep: { v: 2 } } } },
     helmArgs: ['--set', 'mid.leaf.on=false,midA.leaf.v=4,midA.leafy.deep.v=2'],
   },
+  // dependency versions as Masterminds/semver reads them: a bare 1.5 is ~1.5, comma and, or,
+  // hyphen, caret, pre-releases only for a group naming one, no version matching nothing
+  { name: 'dependency version constraints', chart: 'depversions' },
 ]
 
 describe.skipIf(helm === undefined)('charts through renderChart and helm template', () => {

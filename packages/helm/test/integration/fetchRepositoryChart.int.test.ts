@@ -74,4 +74,26 @@ describe('fetchRepositoryChart', () => {
     expect(theirs.ok).toBe(true)
     expect(ours.text).toBe(theirs.stdout)
   })
+
+  // Masterminds/semver's rules, against `helm template --repo` on the same index: a bare or
+  // v-prefixed 1.3 is ~1.3, comma and, hyphen range, pre-releases only for an and-group naming one
+  // (node-semver would also want the same major.minor.patch), a range admitting only a pre-release
+  // of another group matching nothing.
+  it.skipIf(helmBinary() === undefined)('picks the version helm picks for each constraint', async () => {
+    const wanted = ['1.3', 'v1.3', '>=1.2, <2', '>=1.0.0-0', '1.2 - 2', '^1 || >=2.0.0-0', '2']
+    const runs = await Promise.all(wanted.map(async (version) => {
+      const theirs = await helmTemplate('web', { releaseName: 'r', extraArgs: ['--repo', repo.url, '--version', version] })
+      try {
+        const chart = await fetchRepositoryChart(repo.url, { chart: 'web', version })
+        const files = Object.fromEntries([...chart.files].map(([path, bytes]) => [`web/${path}`, bytes]))
+        const ours = await renderChart('web', { fs: memoryFs(files), releaseName: 'r', kubeVersion: KUBE_VERSION })
+        return { version, helm: theirs.ok ? theirs.stdout : 'failed', sdk: `${chart.version}:${ours.text}` }
+      } catch (err) {
+        return { version, helm: theirs.ok ? theirs.stdout : 'failed', sdk: (err as { code?: string }).code === 'HELM_SOURCE_NOT_FOUND' ? 'failed' : String(err) }
+      }
+    }))
+    const picked = (text: string): string => /^[^:]*:/.exec(text)?.[0] ?? ''
+    expect(runs.map((r) => ({ version: r.version, sdk: r.sdk.slice(picked(r.sdk).length) || r.sdk }))).toEqual(runs.map((r) => ({ version: r.version, sdk: r.helm })))
+    expect(runs.map((r) => picked(r.sdk))).toEqual(['1.3.0:', '1.3.0:', '1.3.0:', '2.0.0-rc.1:', '1.3.0:', '2.0.0-rc.1:', ''])
+  })
 })

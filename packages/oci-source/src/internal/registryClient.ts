@@ -147,10 +147,21 @@ export function createRegistryClient(options: ClientOptions): RegistryClient {
     // only, and a token for pull alone would be refused at the upload.
     tokenUrl.searchParams.set('scope', `repository:${url.repository}:${options.actions}`)
     const headers: Record<string, string> = {}
-    if (auth?.username !== undefined || auth?.password !== undefined) headers.authorization = basic(auth)
+    let init: RequestInit = { headers, signal, redirect: 'error' }
+    if (auth?.identityToken !== undefined && auth.identityToken !== '') {
+      // OAuth2 refresh-token grant (the distribution token spec's POST form), as oras-go does.
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: auth.identityToken, client_id: 'gitops-sdk' })
+      for (const key of ['service', 'scope']) {
+        const value = tokenUrl.searchParams.get(key)
+        if (value !== null) form.set(key, value)
+      }
+      tokenUrl.search = ''
+      headers['content-type'] = 'application/x-www-form-urlencoded'
+      init = { method: 'POST', headers, body: form.toString(), signal, redirect: 'error' }
+    } else if (auth?.username !== undefined || auth?.password !== undefined) headers.authorization = basic(auth)
     let response: Response
     try {
-      response = await options.fetch(tokenUrl, { headers, signal, redirect: 'error' })
+      response = await options.fetch(tokenUrl, init)
     } catch (err) {
       if (signal.aborted) throw err
       throw fail(url, { code: 'OCI_UNREACHABLE', what: `cannot reach the token realm ${tokenUrl.origin}: ${(err as Error).message}`, cause: err })

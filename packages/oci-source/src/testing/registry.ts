@@ -8,7 +8,7 @@ import { createPrivateKey, sign, X509Certificate } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import type { Server } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,6 +38,8 @@ export interface TestRegistryUser {
   readonly username: string
   /** Its password. */
   readonly password: string
+  /** A refresh token the realm also takes (an OAuth2 `refresh_token` grant posted to it). @defaultValue none */
+  readonly identityToken?: string | undefined
 }
 
 /** Options of {@link startRegistry}. */
@@ -66,21 +68,40 @@ async function startTokenRealm(dir: string, user: TestRegistryUser, requests: st
   const key = createPrivateKey(await readFile(keyPath))
   const cert = new X509Certificate(await readFile(certPath))
   const expected = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`
-  const server = createServer((req, res) => {
+  const issue = (req: IncomingMessage, res: ServerResponse, form: URLSearchParams | undefined): void => {
     const url = new URL(req.url ?? '/', 'http://realm')
-    requests.push(url.search)
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401).end()
-      return
+    if (form !== undefined) {
+      // The OAuth2 refresh-token grant: recorded without the token itself.
+      requests.push(`POST grant_type=${form.get('grant_type') ?? ''}&service=${form.get('service') ?? ''}&scope=${form.get('scope') ?? ''}`)
+      if (form.get('grant_type') !== 'refresh_token' || user.identityToken === undefined || form.get('refresh_token') !== user.identityToken) {
+        res.writeHead(401).end()
+        return
+      }
+    } else {
+      requests.push(url.search)
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401).end()
+        return
+      }
     }
-    const scope = url.searchParams.get('scope') ?? ''
+    const scope = (form ?? url.searchParams).get('scope') ?? ''
     const [type, name, actions] = scope.split(':')
     const now = Math.floor(Date.now() / 1000)
     const header = { typ: 'JWT', alg: 'ES256', x5c: [cert.raw.toString('base64')] }
     const claims = { iss: 'test-only-issuer', sub: user.username, aud: 'test-registry', exp: now + 600, nbf: now - 60, iat: now, jti: String(now), access: [{ type, name, actions: (actions ?? '').split(',') }] }
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`
     const signature = sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `${input}.${b64url(signature)}` }))
+    const token = `${input}.${b64url(signature)}`
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(form !== undefined ? { access_token: token } : { token }))
+  }
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST') {
+      issue(req, res, undefined)
+      return
+    }
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => issue(req, res, new URLSearchParams(Buffer.concat(chunks).toString('utf8'))))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`, certPath }

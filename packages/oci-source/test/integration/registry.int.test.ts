@@ -113,11 +113,12 @@ describe.skipIf(!registryAvailable)(`pushArtifact and pullArtifact against docke
 
 describe.skipIf(!registryAvailable || !authToolsAvailable)(`registry auth${skipNotice}`, () => {
   const user = { username: 'bot', password: 'test-only-Pa55word' }
+  const identityToken = 'test-only-refresh-T0ken'
   let basic: Registry
   let token: Registry
   beforeAll(async () => {
     basic = await startRegistry({ auth: 'htpasswd', user })
-    token = await startRegistry({ auth: 'token', user })
+    token = await startRegistry({ auth: 'token', user: { ...user, identityToken } })
   })
   afterAll(async () => {
     await basic.stop()
@@ -141,5 +142,20 @@ describe.skipIf(!registryAvailable || !authToolsAvailable)(`registry auth${skipN
     await expect(pushArtifact(url, { fs: memoryFs({ 'b.yaml': 'b\n' }), auth: wrong })).rejects.toMatchObject({ code: 'OCI_AUTH_FAILED' })
     // Nothing was pushed by the refused push.
     expect(artifactOf(await pullArtifact(url, { auth: user })).digest).toBe(pushed.digest)
+  })
+
+  it('trades an identity token at the realm (OAuth2 refresh-token grant) and refuses a wrong one without leaking it', async () => {
+    const url = `oci://${token.host}/acme/refresh:v1`
+    const pushed = await pushArtifact(url, { fs: memoryFs({ 'a.yaml': 'a: 1\n' }), auth: user })
+    const before = token.tokenRequests.length
+    const pulled = artifactOf(await pullArtifact(url, { auth: { identityToken: identityToken } }))
+    expect(pulled.digest).toBe(pushed.digest)
+    expect(token.tokenRequests.slice(before)).toEqual(['POST grant_type=refresh_token&service=test-registry&scope=repository:acme/refresh:pull'])
+    // The identity token wins over a (wrong) password at the realm, as in oras-go.
+    expect(artifactOf(await pullArtifact(url, { auth: { username: 'bot', password: 'nope', identityToken: identityToken } })).digest).toBe(pushed.digest)
+    const refused = (await pullArtifact(url, { auth: { identityToken: 'wrong-refresh-T0ken' } }).catch((e: unknown) => e)) as Error
+    expect(refused).toMatchObject({ code: 'OCI_AUTH_FAILED' })
+    expect(refused.message.startsWith(`oci://${token.host}/acme/refresh: `)).toBe(true)
+    expect(JSON.stringify({ m: refused.message, d: (refused as { details?: unknown }).details })).not.toContain('wrong-refresh-T0ken')
   })
 })

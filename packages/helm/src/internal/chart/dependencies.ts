@@ -2,7 +2,7 @@
 // runs it before rendering: aliases copy a subchart under a new name, `tags` then `condition`
 // enable or disable each dependency, disabled ones are dropped (recursively), and `import-values`
 // copy values from a child up into its parent, below the parent's own values.
-import { satisfies } from '../lazy.js'
+import { parseSemver, parseSemverConstraint, semverSatisfies } from '../semver.js'
 import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
 import { chartValues, coalesceTables, copyTable } from './coalesce.js'
@@ -32,10 +32,14 @@ function pathValue(values: GoMap, path: string): { found: boolean; value: GoValu
   return { found: true, value: v }
 }
 
-/** Helm's IsCompatibleRange: whether a chart version satisfies a dependency's version constraint. */
+/**
+ * Helm's IsCompatibleRange: whether a chart version satisfies a dependency's version constraint,
+ * on Masterminds/semver's rules. A dependency without a version has no constraint that parses, so
+ * it matches no subchart (helm v4.1.4 renders no copy for it).
+ */
 export function isCompatibleRange(constraint: string, version: string): boolean {
   try {
-    return satisfies(version, constraint === '' ? '*' : constraint.replaceAll(',', ' '), { includePrerelease: false })
+    return semverSatisfies(parseSemverConstraint(constraint), parseSemver(version))
   } catch {
     return false
   }

@@ -40,7 +40,7 @@ const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 
 /** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
 function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
-  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
+  if (zone === 'UTC' || zone === '' || zone === LOCAL) return { offset: 0, abbr: 'UTC' }
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: zoneText(fixed, '-0700') }
   if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
@@ -53,6 +53,12 @@ function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
   const abbr = /^GMT[+-]/.test(short) ? `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600))}${offset % 3600 === 0 ? '' : pad((Math.abs(offset) % 3600) / 60)}` : short
   return { offset, abbr }
 }
+
+/**
+ * Go's time.Local, which now, toDate and Unix seconds give: UTC on the SDK's side (helm is compared
+ * with TZ=UTC, where Local's name is UTC), told apart from time.UTC only by GoString.
+ */
+export const LOCAL = 'Local'
 
 const fixedPrefix = 'fixed:'
 const localPrefix = 'local:'
@@ -86,7 +92,7 @@ export function rfc3339Nano(t: TimeValue): string {
 
 /** Whether Intl knows a zone name (Go's LoadLocation succeeding). */
 export function knownZone(zone: string): boolean {
-  if (zone === 'UTC' || zone === '') return true
+  if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
     return true
@@ -110,7 +116,8 @@ function nanos(t: TimeValue): number {
   return (((t.ms % 1000) + 1000) % 1000) * 1_000_000 + t.ns
 }
 
-const stdChunk = /^(January|Jan|Monday|Mon|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z07:00:00|Z07:00|Z0700|Z070000|Z07|-07:00:00|-07:00|-0700|-070000|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
+// Jan and Mon followed by a lower-case letter are text, as Go's nextStdChunk reads them (Janu, Monda).
+const stdChunk = /^(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z07:00:00|Z07:00|Z0700|Z070000|Z07|-07:00:00|-07:00|-0700|-070000|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
 
 function zoneText(offset: number, kind: string): string {
   if (kind.startsWith('Z') && offset === 0) return 'Z'
@@ -274,7 +281,7 @@ const zeroTimeMs = utc([1, 1, 1])
 
 /** What a Location's String() answers for a zone. */
 function locationName(zone: string): string {
-  if (zone === '' || zone === 'UTC') return 'UTC'
+  if (zone === '' || zone === 'UTC' || zone === LOCAL) return 'UTC'
   if (fixedZoneOffset(zone) !== undefined) return ''
   return localZoneName(zone) ?? zone
 }
@@ -318,6 +325,35 @@ function dateIn(t: TimeValue, c: Civil, add: readonly [number, number, number]):
   return { ms: wall - offset * 1000 + msInSecond, ns: t.ns, zone: t.zone }
 }
 
+const locations = new WeakMap<GoStruct, string>()
+
+/** A `*time.Location` template value: prints its name, and In takes it back. */
+function locationStruct(zone: string): GoStruct {
+  const name = locationName(zone)
+  const loc = new GoStruct('*time.Location', { stringer: () => name, methods: new Map([['String', goFunc('String', [], () => name)]]) })
+  locations.set(loc, zone)
+  return loc
+}
+
+/**
+ * Whether daylight saving time is in effect: the offset is above the lower of the year's January
+ * and July offsets. (Intl has no isdst flag; tzdata's negative DST, Europe/Dublin's winter, reads
+ * as standard time here.)
+ */
+function isDst(t: TimeValue): boolean {
+  if (t.zone === 'UTC' || t.zone === LOCAL || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
+  const year = new Date(t.ms).getUTCFullYear()
+  const standard = Math.min(zoneAt(t.zone, utc([year, 1, 1])).offset, zoneAt(t.zone, utc([year, 7, 1])).offset)
+  return zoneAt(t.zone, t.ms).offset > standard
+}
+
+/** Go's Time.GoString: a time.Date call naming the location. */
+function goString(t: TimeValue): string {
+  const c = civil(t)
+  const loc = t.zone === 'UTC' || t.zone === '' ? 'time.UTC' : t.zone === LOCAL ? 'time.Local' : `time.Location(${JSON.stringify(locationName(t.zone))})`
+  return `time.Date(${c.year}, time.${months[c.month - 1] ?? ''}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${nanos(t)}, ${loc})`
+}
+
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
   const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
@@ -354,7 +390,11 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('Month', [], () => new GoInt(BigInt(civil(t).month), 'int', monthType)),
       method('Weekday', [], () => new GoInt(BigInt(civil(t).weekday), 'int', weekdayType)),
       method('Nanosecond', [], () => new GoInt(BigInt(nanos(t)), 'int')),
-      method('Location', [], () => new GoStruct('*time.Location', { stringer: () => locationName(t.zone) })),
+      method('Location', [], () => locationStruct(t.zone)),
+      method('Local', [], () => goTime({ ...t, zone: LOCAL })),
+      method('In', ['*time.Location'], (loc) => goTime({ ...t, zone: locations.get(loc as GoStruct) ?? 'UTC' })),
+      method('IsDST', [], () => isDst(t)),
+      method('GoString', [], () => goString(t)),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),
       method('String', [], () => timeString(t)),
     ]),

@@ -4,7 +4,7 @@
 import type { Clock } from '@gitops-sdk/core'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { durationString } from './goDuration.js'
-import { type TimeValue, formatTime, goTime, knownZone, parseTime, timeOf, utc } from './goTime.js'
+import { LOCAL, type TimeValue, formatTime, goTime, knownZone, parseTime, timeOf, utc } from './goTime.js'
 
 const I = 'interface {}'
 const S = 'string'
@@ -44,13 +44,13 @@ function durationRound(ns: bigint): string {
 export function dateFuncs(clock: Clock): [string, GoFunc][] {
   const now = (): TimeValue => {
     const d = clock.now()
-    return { ms: d.getTime(), ns: 0, zone: 'UTC' }
+    return { ms: d.getTime(), ns: 0, zone: LOCAL }
   }
   // Sprig's dateInZone takes a time.Time, or an int/int64/int32 of Unix seconds; anything else is now.
   const timeArg = (v: GoValue): TimeValue => {
     const t = timeOf(v)
     if (t !== undefined) return t
-    if (v instanceof GoInt && ['int', 'int64', 'int32'].includes(v.kind)) return { ms: Number(v.value) * 1000, ns: 0, zone: 'UTC' }
+    if (v instanceof GoInt && ['int', 'int64', 'int32'].includes(v.kind)) return { ms: Number(v.value) * 1000, ns: 0, zone: LOCAL }
     return now()
   }
   const inZone = (layout: string, v: GoValue, zone: string): string => {
@@ -70,7 +70,7 @@ export function dateFuncs(clock: Clock): [string, GoFunc][] {
     })
   const toDate = (name: string, must: boolean) =>
     goFunc(name, [S, S], (layout, text) => {
-      const t = parseTime(layout as string, text as string, 'UTC')
+      const t = parseTime(layout as string, text as string, LOCAL)
       if (t === undefined) {
         if (must) throw new FuncError(`parsing time ${JSON.stringify(text)} as ${JSON.stringify(layout)}: cannot parse`)
         return goTime({ ms: utc([1, 1, 1]), ns: 0, zone: 'UTC' })
@@ -99,7 +99,7 @@ export function dateFuncs(clock: Clock): [string, GoFunc][] {
     ['mustToDate', toDate('mustToDate', true)],
     ['unixEpoch', goFunc('unixEpoch', [I], (t) => String(Math.floor((timeOf(t) ?? now()).ms / 1000)))],
     ['ago', goFunc('ago', [I], (d) => {
-      const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: 'UTC' } : undefined)
+      const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: LOCAL } : undefined)
       if (t === undefined) return '0s'
       const ns = BigInt(now().ms - t.ms) * 1_000_000n
       const rounded = ((ns + (ns >= 0n ? 500_000_000n : -500_000_000n)) / 1_000_000_000n) * 1_000_000_000n

@@ -57,6 +57,7 @@ export type GoType =
   | 'sprig.certificate'
   | 'time.Time'
   | 'time.Duration'
+  | '*time.Location'
 
 /** A Go function value as the executor calls it. */
 export interface GoFunc {

@@ -100,6 +100,14 @@ export class PackEntries {
     return slab < 0 ? undefined : this.content.view(slab, this.contentOffset[i] as number, this.sizes[i] as number)
   }
 
+  /** As {@link PackEntries.kept}, as a Buffer: one view, made straight from the slab. */
+  keptBuffer(i: number): Buffer | undefined {
+    const slab = this.contentSlab[i] as number
+    if (slab < 0) return undefined
+    const view = this.content.views[slab] as Uint8Array
+    return Buffer.from(view.buffer, view.byteOffset + (this.contentOffset[i] as number), this.sizes[i] as number)
+  }
+
   /** The entry that starts at `offset`, or -1. */
   indexAt(offset: number): number {
     const { offsets } = this

@@ -29,7 +29,11 @@ export function directoriesOf(files: ReadonlyMap<string, ArtifactFile>): Map<str
 
 /** A read-only FileSystem over `files`, whose bytes `content` returns. */
 export function artifactFs(files: ArtifactFiles, content: (file: ArtifactFile) => Uint8Array): FileSystem {
-  const dirs = directoriesOf(files)
+  // Built on the first call that needs a directory, not with the artifact: for ten thousand files it
+  // is ten thousand names and a set per directory, which a caller that only reads files, or only
+  // takes the digest, never uses (and which made the young generation grow during a fetch).
+  let known: Map<string, Set<string>> | undefined
+  const dirs = (): Map<string, Set<string>> => (known ??= directoriesOf(files))
   const target = (path: string): string => new TextDecoder().decode(content(files.get(path) as ArtifactFile))
   const resolve = (path: string): string => {
     const rel = normalizePath(path)
@@ -43,11 +47,11 @@ export function artifactFs(files: ArtifactFiles, content: (file: ArtifactFile) =
       const real = resolve(path)
       const file = files.get(real)
       if (file !== undefined) return content(file)
-      throw dirs.has(real) ? coreError('CORE_FS_NOT_A_FILE', normalizePath(path), 'is a directory, not a file') : coreError('CORE_FS_NOT_FOUND', normalizePath(path), 'no such file or directory')
+      throw dirs().has(real) ? coreError('CORE_FS_NOT_A_FILE', normalizePath(path), 'is a directory, not a file') : coreError('CORE_FS_NOT_FOUND', normalizePath(path), 'no such file or directory')
     },
     async readdir(path) {
       const real = resolve(path)
-      const names = dirs.get(real)
+      const names = dirs().get(real)
       if (names === undefined) {
         throw files.has(real) ? coreError('CORE_FS_NOT_A_DIRECTORY', normalizePath(path), 'not a directory') : coreError('CORE_FS_NOT_FOUND', normalizePath(path), 'no such file or directory')
       }
@@ -63,7 +67,7 @@ export function artifactFs(files: ArtifactFiles, content: (file: ArtifactFile) =
       const real = resolve(path)
       const file = files.get(real)
       if (file !== undefined) return { type: 'file', size: content(file).byteLength, mode: file.kind === 'executable' ? 0o755 : 0o644 }
-      return dirs.has(real) ? { type: 'directory', size: 0, mode: 0o755 } : undefined
+      return dirs().has(real) ? { type: 'directory', size: 0, mode: 0o755 } : undefined
     },
   }
 }

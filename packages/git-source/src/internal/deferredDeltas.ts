@@ -85,7 +85,7 @@ export function resolveWaiting(entries: PackEntries, external: ((oid: string) =>
       if (size > entries.limits.maxObjectBytes) throw entries.tooLarge(`the delta at offset ${offsets[index]}`, size)
       const room = entries.roomFor(type, size, (n) => new Uint8Array(n))
       try {
-        applyDeltaInto(base, { bytes: delta, start: 0, end: delta.byteLength }, { bytes: room.target, start: room.at })
+        applyDeltaInto({ bytes: base, start: 0, end: base.byteLength }, { bytes: delta, start: 0, end: delta.byteLength }, { bytes: room.target, start: room.at })
       } catch (err) {
         throw corrupt(index, err)
       }

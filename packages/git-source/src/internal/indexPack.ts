@@ -118,9 +118,8 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     count: total,
     objectAt(offset) {
       const i = entries.indexAt(offset)
-      const data = i < 0 ? undefined : entries.kept(i)
-      if (data === undefined) return undefined
-      return { type: packTypes[types[i] as number] as ObjectType, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }
+      const data = i < 0 ? undefined : entries.keptBuffer(i)
+      return data === undefined ? undefined : { type: packTypes[types[i] as number] as ObjectType, data }
     },
   }
 }

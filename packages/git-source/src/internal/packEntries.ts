@@ -64,6 +64,7 @@ export class PackEntries {
   readonly #room: Room = { target: this.#scratch, at: 0, header: 0, kept: false, type: 0, size: 0 }
   readonly #input: Span = { bytes: this.#scratch, start: 0, end: 0 }
   readonly #output: Span = { bytes: this.#scratch, start: 0, end: 0 }
+  readonly #base: Span = { bytes: this.#scratch, start: 0, end: 0 }
   /** The entry being read: where it starts, its pack type, declared size, and base. */
   readonly #entry = { start: 0, type: 0, size: 0, base: -1, refBase: undefined as string | undefined }
 
@@ -98,6 +99,14 @@ export class PackEntries {
   kept(i: number): Uint8Array | undefined {
     const slab = this.contentSlab[i] as number
     return slab < 0 ? undefined : this.content.view(slab, this.contentOffset[i] as number, this.sizes[i] as number)
+  }
+
+  /** As {@link PackEntries.kept}, as a Buffer: one view, made straight from the slab. */
+  keptBuffer(i: number): Buffer | undefined {
+    const slab = this.contentSlab[i] as number
+    if (slab < 0) return undefined
+    const view = this.content.views[slab] as Uint8Array
+    return Buffer.from(view.buffer, view.byteOffset + (this.contentOffset[i] as number), this.sizes[i] as number)
   }
 
   /** The entry that starts at `offset`, or -1. */
@@ -143,7 +152,9 @@ export class PackEntries {
   finish(i: number, room: Room): void {
     const { target, at, header, type, size } = room
     writeHeader(room)
-    this.oids.set(hash('sha1', target.subarray(at - header, at + size), 'buffer'), i * 20)
+    // The id comes back as a 20-character latin1 ('binary') string rather than a Buffer: a string lives in the
+    // heap, where a Buffer per object is ten thousand small backing stores for the collector to free.
+    this.oids.write(hash('sha1', target.subarray(at - header, at + size), 'binary'), i * 20, 20, 'latin1')
     this.types[i] = type
     this.sizes[i] = size
     this.resolved[i] = 1
@@ -278,8 +289,14 @@ export class PackEntries {
     const baseOffset = this.bases[i] as number
     const b = baseOffset < 0 ? -1 : this.indexAt(baseOffset)
     if (baseOffset >= 0 && b < 0) throw new CorruptPackError(`entry at offset ${start}: delta base is not an entry`)
-    const base = b < 0 || this.resolved[b] !== 1 ? undefined : this.kept(b)
-    if (base !== undefined) {
+    // The base as a span of its slab, not a view: a delta whose result lands in the same slab then
+    // copies within it (see applyDeltaInto).
+    const baseSlab = b < 0 || this.resolved[b] !== 1 ? -1 : (this.contentSlab[b] as number)
+    if (baseSlab >= 0) {
+      const base = this.#base
+      base.bytes = this.content.views[baseSlab] as Uint8Array
+      base.start = this.contentOffset[b] as number
+      base.end = base.start + (this.sizes[b] as number)
       const input = this.#input
       input.bytes = instructions
       input.start = 0

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fetchSource } from '../../src/index.js'
-import { entry, entryHeader, pack, packTransport, packType } from '../helpers/craftedPack.js'
+import { entry, entryHeader, ofsDeltaOffset, pack, packTransport, packType } from '../helpers/craftedPack.js'
 import { snapshotDir, tempDir } from '../helpers/workspace.js'
 
 const commit = 'c0ffee'.padEnd(40, '1')
@@ -62,5 +62,48 @@ describe('fetchSource with a damaged zlib stream inside the pack', () => {
     const err = await refused(packWith(i, make()))
     expect(err).toMatchObject({ code: 'GIT_CORRUPT_PACK', details: { url: shown } })
     expect(err.message.startsWith(`${shown}: the received pack is corrupt: entry at offset ${offsetOf(i)}: `)).toBe(true)
+  })
+})
+
+// A base blob and an OFS_DELTA on it, small enough that both sit in the indexer's first slab: the
+// delta's copies then run within that slab, where a copy past the base would read the bytes of the
+// entries after it instead of failing.
+const base = Buffer.from('apiVersion: v1\nkind: ConfigMap\n'.repeat(4))
+const after = entry(packType.blob, Buffer.alloc(200, 0x7a))
+
+function deltaEntry(baseOffset: number, at: number, instructions: readonly number[]): Buffer {
+  return Buffer.concat([entryHeader(packType.ofsDelta, instructions.length), ofsDeltaOffset(at - baseOffset), deflateSync(Buffer.from(instructions))])
+}
+
+function deltaPack(instructions: readonly number[]): { bytes: Buffer; at: number } {
+  const first = entry(packType.blob, base)
+  const at = 12 + first.byteLength + after.byteLength
+  return { bytes: pack([first, after, deltaEntry(12, at, instructions)]), at }
+}
+
+describe('fetchSource with a bad delta inside the pack', () => {
+  const size = base.byteLength
+  it.for([
+    // 0x91: copy, one offset byte, one size byte.
+    { name: 'a copy past the end of its base', instructions: [size, 20, 0x91, size - 10, 20], message: 'delta copies outside its base or result' },
+    { name: 'a base size other than its base', instructions: [size - 1, 10, 0x91, 0, 10], message: `delta expects a ${size - 1}-byte base, got ${size}` },
+    { name: 'a copy past its declared result', instructions: [size, 10, 0x91, 0, 20], message: 'delta copies outside its base or result' },
+    { name: 'fewer bytes than its declared result', instructions: [size, 30, 0x91, 0, 20], message: 'delta produced 20 of 30 bytes' },
+    { name: 'an insert past its end', instructions: [size, 10, 10, 0x41, 0x42], message: 'delta inserts past its end' },
+    { name: 'the reserved zero instruction', instructions: [size, 10, 0], message: 'delta has a reserved zero instruction' },
+    { name: 'a header cut short', instructions: [0x80], message: 'truncated delta header' },
+  ])('fails on $name with GIT_CORRUPT_PACK naming the entry, and writes nothing', async ({ instructions, message }) => {
+    expect(size).toBeLessThan(128)
+    const { bytes, at } = deltaPack(instructions)
+    const err = await refused(bytes)
+    expect(err).toMatchObject({ code: 'GIT_CORRUPT_PACK', details: { url: shown } })
+    expect(err.message).toBe(`${shown}: the received pack is corrupt: entry at offset ${at}: ${message}`)
+  })
+
+  it('fails on a pack cut inside its last delta with GIT_CORRUPT_PACK, and writes nothing', async () => {
+    const { bytes } = deltaPack([size, 20, 0x91, 0, 20])
+    const err = await refused(bytes.subarray(0, bytes.byteLength - 24))
+    expect(err).toMatchObject({ code: 'GIT_CORRUPT_PACK', details: { url: shown } })
+    expect(err.message.startsWith(`${shown}: the received pack is corrupt: `)).toBe(true)
   })
 })

@@ -15,7 +15,8 @@ export type {
   ReconcileSteps,
 } from './types.js'
 export type { ReconcileOptions } from './reconcile.js'
-export { reconcile, reconcileFailure } from './reconcile.js'
+export { reconcile } from './reconcile.js'
+export { reconcileFailure } from './reconcileFailure.js'
 export type { ReconcileAlert, ReconcilerEvent, ReconcilerOptions, ReconcilerSpec } from './reconciler.js'
 export { Reconciler } from './reconciler.js'
 // Moved to @gitops-sdk/secrets (the fleet build uses it too); re-exported for existing callers.

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
-import { ApplyError } from '@gitops-sdk/apply'
-import { createChangeSet, inventoryOf, isGitOpsError, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
+import { createChangeSet, inventoryOf, markFailed, markReady, mergeChangeSets, refKey, refOf, stringifyObjects, systemClock } from '@gitops-sdk/core'
 import type { ChangeSet, Clock, Condition, FileSystem, Inventory, KubeObject, ObjectRef } from '@gitops-sdk/core'
-import { ReconcileError, ReconcileStepError } from './errors.js'
+import { ReconcileError } from './errors.js'
 import { boundedSignal } from './internal/boundedSignal.js'
 import type { BoundedSignal } from './internal/boundedSignal.js'
+import { changeSetOf, codeOf, describe } from './internal/stepFailure.js'
 import type {
   AppliedState,
   ReconcileEvent,
@@ -355,40 +355,4 @@ function resourceVersionsOf(changeSet: ChangeSet, base: ReadonlyMap<string, stri
   const out = new Map(base)
   for (const e of changeSet.entries) if (e.resourceVersion !== undefined) out.set(refKey(e.ref), e.resourceVersion)
   return out
-}
-
-/** What a failed step had already done, as its typed error reports it. */
-function changeSetOf(error: unknown): ChangeSet | undefined {
-  if (error instanceof ReconcileStepError || error instanceof ApplyError) return error.changeSet
-  return undefined
-}
-
-function codeOf(error: unknown): string | undefined {
-  return isGitOpsError(error) ? error.code : undefined
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.message
-  return String(error)
-}
-
-/**
- * The failure of a reconcile as a typed error (`RECONCILE_FAILED`, with the phase and the
- * original error code in `details`), or `undefined` when it succeeded.
- *
- * @example
- * ```ts
- * const { status } = await reconcile(spec, steps)
- * const failure = reconcileFailure(status)
- * if (failure !== undefined) throw failure
- * ```
- */
-export function reconcileFailure(status: ReconcileStatus): ReconcileError | undefined {
-  const failure = status.failure
-  if (failure === undefined) return undefined
-  return new ReconcileError({
-    code: 'RECONCILE_FAILED',
-    message: `${status.name}: ${failure.phase} failed: ${failure.message}`,
-    details: { name: status.name, phase: failure.phase, code: failure.code },
-  })
 }

@@ -125,13 +125,17 @@ let registry: TestRegistry | undefined
 beforeAll(async () => {
   if (!withOci) return
   registry = await startRegistry()
-  for (const [name, version] of [['oci', '0.4.0'], ['oci', '0.5.0-rc.1'], ['oci', '0.4.2'], ['oci', '1.0.0']] as const) {
-    const archive = join(root, 'pushed', `${name}-${version}.tgz`)
-    write({ [`pushed/${name}-${version}.tgz`]: '' })
-    writeFileSync(archive, chartArchive(name, version, { 'templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\n  namespace: {{ .Release.Namespace }}\n' }))
-    const pushed = await helmCommand(['push', archive, `oci://${registry.host}/charts`, '--plain-http'])
-    expect(pushed.code, pushed.stderr).toBe(0)
-  }
+  const host = registry.host
+  // Side by side: each push is a helm process that mostly waits on the registry.
+  await Promise.all(
+    ([['oci', '0.4.0'], ['oci', '0.5.0-rc.1'], ['oci', '0.4.2'], ['oci', '1.0.0']] as const).map(async ([name, version]) => {
+      const archive = join(root, 'pushed', `${name}-${version}.tgz`)
+      write({ [`pushed/${name}-${version}.tgz`]: '' })
+      writeFileSync(archive, chartArchive(name, version, { 'templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-{{ .Chart.Name }}\n  namespace: {{ .Release.Namespace }}\n' }))
+      const pushed = await helmCommand(['push', archive, `oci://${host}/charts`, '--plain-http'])
+      expect(pushed.code, pushed.stderr).toBe(0)
+    }),
+  )
   write({
     'fleet/f/kustomization.yaml': `helmCharts:\n- name: oci\n  repo: oci://${registry.host}/charts/\n  version: 0.4.0\n  releaseName: rf\n  namespace: fns\n  kubeVersion: v1.32.0\n  valuesInline: {greeting: oci}\n`,
     'fleet/g/kustomization.yaml': `helmCharts:\n- name: oci\n  repo: oci://${registry.host}/charts\n  version: '~0.4'\n  releaseName: rg\n  kubeVersion: v1.32.0\n`,

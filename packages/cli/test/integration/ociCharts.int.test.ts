@@ -60,9 +60,11 @@ let open: TestRegistry | undefined
 let guarded: TestRegistry | undefined
 
 async function push(registry: TestRegistry, version: string, auth: readonly string[] = []): Promise<void> {
-  const packaged = await helmCmd(['package', join(root, 'src', version, 'app'), '--destination', join(root, 'pkg', version)])
+  // A destination per registry too: the pushes run side by side, 1.2.0 to both registries.
+  const destination = join(root, 'pkg', registry.host.replace(/[^0-9a-z]+/giu, '-'), version)
+  const packaged = await helmCmd(['package', join(root, 'src', version, 'app'), '--destination', destination])
   expect(packaged.stderr).toBe('')
-  const pushed = await helmCmd(['push', join(root, 'pkg', version, `app-${version}.tgz`), `oci://${registry.host}/charts`, '--plain-http', ...auth])
+  const pushed = await helmCmd(['push', join(destination, `app-${version}.tgz`), `oci://${registry.host}/charts`, '--plain-http', ...auth])
   expect(pushed.ok, pushed.stderr).toBe(true)
 }
 
@@ -71,8 +73,8 @@ beforeAll(async () => {
   for (const v of versions) write(chart(v))
   const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user: { ...user, identityToken } })])
   ;[open, guarded] = started
-  for (const v of versions) await push(started[0], v)
-  await push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])
+  // Side by side: each push is a helm process that mostly waits on the registry.
+  await Promise.all([...versions.map((v) => push(started[0], v)), push(started[1], '1.2.0', ['--username', user.username, '--password', user.password])])
 }, 120_000)
 afterAll(async () => {
   await Promise.all([open?.stop(), guarded?.stop()])
@@ -165,7 +167,8 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
       'docker-credential-fakenone': "#!/bin/sh\ncat >/dev/null\necho 'credentials not found in native keychain'\nexit 1\n",
     }, helperDir)
     for (const f of ['fakegood', 'faketoken', 'fakenone']) chmodSync(join(helperDir, `docker-credential-${f}`), 0o755)
-    for (const [name, files, vars, succeeds] of cases) {
+    // The cases side by side: each has a HOME of its own, and both sides mostly wait on the registry.
+    const results = await Promise.all(cases.map(async ([name, files, vars, succeeds]) => {
       const home = join(root, 'homes', name.replace(/[^a-z]+/giu, '-'))
       write(files, home)
       mkdirSync(home, { recursive: true })
@@ -179,6 +182,9 @@ describe.skipIf(skip)('gitops template oci://… against helm template oci://…
           execFile(helm as string, ['template', 'release-name', ref, '--plain-http', ...args], { env: helmEnv, cwd: root, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
         }),
       ])
+      return { name, succeeds, ours, theirs }
+    }))
+    for (const { name, succeeds, ours, theirs } of results) {
       expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
       expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
       if (succeeds) expect(ours.out).toBe(theirs.stdout)
@@ -292,7 +298,7 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
   it.skipIf(!hasKubectl)("pulls helmCharts from a guarded registry with the credential files kustomize's helm reads, as kubectl kustomize --enable-helm does", async () => {
     const host = registries().guarded.host
     const good = JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${user.username}:${user.password}`).toString('base64') } } })
-    write({ 'kzg/kustomization.yaml': `helmCharts:\n- name: app\n  repo: oci://${host}/charts\n  version: 1.2.0\n  releaseName: web\n  kubeVersion: ${KUBE_VERSION}\n` })
+    const kustomization = `helmCharts:\n- name: app\n  repo: oci://${host}/charts\n  version: 1.2.0\n  releaseName: web\n  kubeVersion: ${KUBE_VERSION}\n`
     // kustomize v5.5.0 wants a v3 from `helm version`; pulls from the test registry speak plain HTTP.
     const wrapper = join(root, 'kz-helm')
     writeFileSync(wrapper, `#!/bin/sh\n[ "$1" = version ] && { echo v3.99.0; exit 0; }\ncase "$1 $*" in pull*oci://*) exec '${helm ?? ''}' "$@" --plain-http;; esac\nexec '${helm ?? ''}' "$@"\n`)
@@ -303,16 +309,22 @@ describe.skipIf(skip)('OCI charts in gitops fleet build --fetch-charts and gitop
       // kustomize sets HELM_CONFIG_HOME to a directory of its own: the user's helm file is not read.
       ['~/.config/helm/registry/config.json', { '.config/helm/registry/config.json': good }, {}, false],
     ]
-    for (const [name, files, vars, succeeds] of cases) {
-      const home = join(root, 'kz-homes', name.replace(/[^a-z]+/giu, '-'))
+    // The cases side by side, each in a kustomization of its own (kubectl's helm pulls the chart
+    // under it, so no case sees another's pull).
+    const results = await Promise.all(cases.map(async ([name, files, vars, succeeds]) => {
+      const slug = name.replace(/[^a-z]+/giu, '-')
+      const home = join(root, 'kz-homes', slug)
       write(files, home)
+      write({ [`kzg/${slug}/kustomization.yaml`]: kustomization })
       const env: Record<string, string> = { HOME: home }
       for (const [k, v] of Object.entries(vars)) env[k] = join(home, v)
-      rmSync(join(root, 'kzg', 'charts'), { recursive: true, force: true })
-      const ours = await run(['build', 'kzg', '--enable-helm'], { cwd: root, env })
+      const ours = await run(['build', `kzg/${slug}`, '--enable-helm'], { cwd: root, env })
       const theirs = await new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
-        execFile(kubectl, ['kustomize', '--enable-helm', '--helm-command', wrapper, join(root, 'kzg')], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
+        execFile(kubectl, ['kustomize', '--enable-helm', '--helm-command', wrapper, join(root, 'kzg', slug)], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (err, stdout, stderr) => resolve({ ok: err === null, stdout, stderr }))
       })
+      return { name, succeeds, ours, theirs }
+    }))
+    for (const { name, succeeds, ours, theirs } of results) {
       expect([name, theirs.ok], theirs.stderr).toEqual([name, succeeds])
       expect([name, ours.code === 0], ours.err).toEqual([name, succeeds])
       if (succeeds) {

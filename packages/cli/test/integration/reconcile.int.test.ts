@@ -11,7 +11,8 @@ import type { ApiServer } from '@gitops-sdk/apiserver'
 import { createRepository, filesFromDirectory, startGitServer } from '@gitops-sdk/git-source/testing'
 import type { GitServer, TestFile, TestRepository } from '@gitops-sdk/git-source/testing'
 import { main } from '../../src/main.js'
-import type { CliIO } from '../../src/context.js'
+import { run } from '../helpers/run.js'
+import type { Run } from '../helpers/run.js'
 import { hasKubectl, kubectl as kubectlBin } from '../../../../testing/kubectl.js'
 
 const fleetDir = fileURLToPath(new URL('../../../../examples/fleet', import.meta.url))
@@ -41,40 +42,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function gitops(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: { NO_COLOR: '1' },
-  }
-  const code = await main(argv, io)
-  return { code, out, err }
+/** `gitops argv` in process (the shared helper), without colour. */
+function gitops(...argv: string[]): Promise<Run> {
+  return run(argv, { cwd: dir, env: { NO_COLOR: '1' } })
 }
 
-function reconcile(path: string, ...extra: string[]): Promise<{ code: number; out: string; err: string }> {
-  return gitops(
-    'reconcile',
-    '--url',
-    `${gitServer.url}/fleet`,
-    '--ref',
-    'branch:main',
-    '--path',
-    path,
-    '--inventory',
-    'prod/fleet',
-    '--prune',
-    '--wait',
-    '--timeout',
-    '30s',
-    '--once',
-    '--age-key-file',
-    keyFile,
-    '--kubeconfig',
-    kubeconfig,
-    ...extra,
-  )
+function reconcile(path: string, ...extra: string[]): Promise<Run> {
+  const source = ['--url', `${gitServer.url}/fleet`, '--ref', 'branch:main', '--path', path]
+  return gitops('reconcile', ...source, '--inventory', 'prod/fleet', '--prune', '--wait', '--timeout', '30s', '--once', '--age-key-file', keyFile, '--kubeconfig', kubeconfig, ...extra)
 }
 
 /** Real kubectl against the embedded server, as a human at the keyboard. */

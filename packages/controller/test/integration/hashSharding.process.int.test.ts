@@ -23,6 +23,13 @@ const USERS = ['a', 'b'] as const
 // Enough that both replicas own some (all on one side: about 1 in 30,000).
 const NAMES = Array.from({ length: 16 }, (_, i) => `app-${i}`)
 const KUSTOMIZATIONS = 'kustomizations.kustomize.toolkit.fluxcd.io'
+// A member counts as live for LEASE_MS after its Lease last changed; rounds every RETRY_MS, and a
+// round slower than RENEW_MS makes a process give up its keys (generous for a loaded 2-core CI).
+const LEASE_MS = 4000
+const RENEW_MS = 3000
+const RETRY_MS = 500
+/** The warning a process logs when a round failed (it gives up its keys if none succeeds within RENEW_MS). */
+const ROUND_FAILED = 'hash shard round failed'
 
 let fixture: GitOpsFixture
 let cluster: TestCluster
@@ -37,6 +44,11 @@ function statusWritesBy(user: string, from: number): Set<string> {
       .filter((r) => r.user === user && r.resource === KUSTOMIZATIONS && r.subresource === 'status' && r.query.dryRun === undefined && (r.verb === 'update' || r.verb === 'patch'))
       .map((r) => r.name ?? ''),
   )
+}
+
+/** How many failed rounds the processes logged so far. */
+function failedRounds(): number {
+  return [...children.values()].reduce((sum, c) => sum + c.stderr().split(ROUND_FAILED).length - 1, 0)
 }
 
 /** Sets `requestedAt` on every Kustomization and waits until each handled it; returns the request index before. */
@@ -55,7 +67,7 @@ async function requestAll(at: string, ms: number): Promise<number> {
   return from
 }
 
-describe.skipIf(!built)('two gitops controller processes in one hash shard group', { timeout: 90_000 }, () => {
+describe.skipIf(!built)('two gitops controller processes in one hash shard group', { timeout: 150_000 }, () => {
   beforeAll(async () => {
     fixture = await startGitOps({
       prefix: 'gitops-hash-shards-',
@@ -72,19 +84,20 @@ describe.skipIf(!built)('two gitops controller processes in one hash shard group
         `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${cluster.server.url}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context:\n    cluster: c\n    user: u\n    namespace: default\ncurrent-context: c\nusers:\n- name: u\n  user:\n    token: token-${user}\n`,
         { mode: 0o600 },
       )
-      // A member counts as live for 3 s after its Lease last changed; rounds every 500 ms.
-      const timings = ['--leader-election-lease-duration', '3s', '--leader-election-renew-deadline', '2s', '--leader-election-retry-period', '500ms']
+      const timings = ['--leader-election-lease-duration', `${LEASE_MS / 1000}s`, '--leader-election-renew-deadline', `${RENEW_MS / 1000}s`, '--leader-election-retry-period', `${RETRY_MS}ms`]
       const args = [bin, 'controller', '--kubeconfig', kubeconfig, '--hash-shard', 'apps', ...timings, '--log-format', 'json', '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0']
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: dir, RUNTIME_NAMESPACE: 'default', POD_NAME: user } })
       let err = ''
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
       children.set(user, { child, stderr: () => err, exited: new Promise((done) => child.on('exit', done)) })
     }
-    // Under load a process takes seconds to start: the rounds' time budgets count from when both
-    // hold their member Lease.
+    // Under load a process takes seconds to start, and a member owns nothing until a Lease duration
+    // after it joined: wait until both Leases exist and are older than that, plus a round.
     await eventually(async () => {
       for (const [user, c] of children) if (c.child.exitCode !== null) throw new Error(`the controller process ${user} exited:\n${c.stderr().slice(-1500)}`)
-      return (await cluster.client.list(LEASE_RESOURCE, { namespace: 'default', labelSelector: `${HASH_SHARD_GROUP_LABEL}=apps` })).items.length === USERS.length
+      const leases = (await cluster.client.list(LEASE_RESOURCE, { namespace: 'default', labelSelector: `${HASH_SHARD_GROUP_LABEL}=apps` })).items
+      const joined = leases.map((lease) => Date.parse(String((lease.spec as { acquireTime?: unknown } | undefined)?.acquireTime)))
+      return joined.length === USERS.length && joined.every((at) => Date.now() > at + LEASE_MS + 2 * RETRY_MS)
     }, 60_000, 100)
   }, 90_000)
 
@@ -95,16 +108,21 @@ describe.skipIf(!built)('two gitops controller processes in one hash shard group
   })
 
   it('splits the Kustomizations between the processes, and the survivor takes the objects of one killed once its Lease lapsed', async () => {
-    // Until both replicas joined (each owns nothing for a Lease duration after joining), one may
-    // do all the work: ask again until a round shows both at work.
+    // A round counts once both processes worked in it and neither logged a failed shard round
+    // meanwhile: a process that stalls past the renew deadline on a loaded machine rightly gives
+    // up its keys to the other, which would then write some of the same objects. Ask again, within
+    // a bounded time, until a round is undisturbed.
     let split: { a: Set<string>; b: Set<string> } | undefined
-    for (let round = 0; split === undefined && round < 10; round++) {
+    const rounds: string[] = []
+    for (let round = 0, end = Date.now() + 60_000; split === undefined && Date.now() < end; round++) {
+      const failedBefore = failedRounds()
       const from = await requestAll(`split-${round}`, 30_000)
       const a = statusWritesBy('a', from)
       const b = statusWritesBy('b', from)
-      if (a.size > 0 && b.size > 0) split = { a, b }
+      rounds.push(`a ${a.size}, b ${b.size}, failed rounds ${failedRounds() - failedBefore}`)
+      if (a.size > 0 && b.size > 0 && failedRounds() === failedBefore) split = { a, b }
     }
-    expect(split).toBeDefined()
+    expect(split, rounds.join('; ')).toBeDefined()
     const { a, b } = split ?? { a: new Set<string>(), b: new Set<string>() }
     // Each Kustomization by exactly one process, all of them by one or the other.
     expect([...a].filter((name) => b.has(name))).toEqual([])

@@ -5,20 +5,17 @@
 // of requests says which process wrote what. Skips until the cli is built.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyAll, createKubeClient } from '@gitops-sdk/apply'
 import type { KubeObject } from '@gitops-sdk/core'
-import { fluxCrds } from '@gitops-sdk/flux'
-import { createRepository, startGitServer } from '@gitops-sdk/git-source/testing'
-import type { GitServer } from '@gitops-sdk/git-source/testing'
 import { KUSTOMIZATION_RESOURCE } from '../../src/gitops.js'
 import { LEASE_RESOURCE } from '../../src/types.js'
-import { eventually, startCluster } from '../helpers/cluster.js'
+import { eventually } from '../helpers/cluster.js'
 import type { TestCluster } from '../helpers/cluster.js'
+import { startGitOps } from '../helpers/gitops.js'
+import type { GitOpsFixture } from '../helpers/gitops.js'
 
 const bin = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url))
 const built = existsSync(bin)
@@ -28,9 +25,8 @@ const SHARDS = [
   { user: 'shard2', selector: 'sharding.fluxcd.io/key=shard2', label: 'shard2' },
 ] as const
 
-let dir: string
+let fixture: GitOpsFixture
 let cluster: TestCluster
-let git: GitServer
 const children: { user: string; child: ChildProcess; stderr: () => string; exited: Promise<unknown> }[] = []
 
 const labels = (shard: string | undefined): Record<string, unknown> => (shard === undefined ? {} : { labels: { 'sharding.fluxcd.io/key': shard } })
@@ -66,13 +62,14 @@ async function readyRevision(name: string): Promise<string | undefined> {
 
 describe.skipIf(!built)('three gitops controller processes sharded by label', { timeout: 90_000 }, () => {
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gitops-shards-'))
-    const repo = await createRepository(join(dir, 'repos'), { name: 'fleet' })
-    await repo.commit(Object.fromEntries(SHARDS.map((s) => [`${s.user}/cm.yaml`, configMap(`cm-${s.user}`)])))
-    git = await startGitServer({ root: join(dir, 'repos') })
-    cluster = await startCluster({ tls: false, users: SHARDS.map((s) => ({ token: `token-${s.user}`, name: s.user })) })
-    const kubeClient = await createKubeClient({ kubeConfig: cluster.kubeConfig })
-    await applyAll([...fluxCrds(), ...SHARDS.flatMap((s) => objectsOf(s.user, s.label, `${git.url}/fleet`))], { client: kubeClient, fieldManager: 'test' })
+    fixture = await startGitOps({
+      prefix: 'gitops-shards-',
+      files: Object.fromEntries(SHARDS.map((s) => [`${s.user}/cm.yaml`, configMap(`cm-${s.user}`)])),
+      apiServer: { tls: false, users: SHARDS.map((s) => ({ token: `token-${s.user}`, name: s.user })) },
+    })
+    const { dir } = fixture
+    cluster = fixture.cluster
+    await fixture.apply(SHARDS.flatMap((s) => objectsOf(s.user, s.label, `${fixture.git.url}/fleet`)))
     for (const shard of SHARDS) {
       const kubeconfig = join(dir, `kubeconfig-${shard.user}`)
       writeFileSync(
@@ -91,9 +88,7 @@ describe.skipIf(!built)('three gitops controller processes sharded by label', { 
   afterAll(async () => {
     for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     await Promise.all(children.map((c) => c.exited))
-    await git.stop()
-    await cluster.stop()
-    rmSync(dir, { recursive: true, force: true })
+    await fixture.stop()
   })
 
   it('reconciles each object only in its shard, each shard behind its own Lease, and moves a relabelled Kustomization', async () => {

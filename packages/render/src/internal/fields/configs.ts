@@ -1,7 +1,7 @@
 // kustomize's transformer configuration: which fields each builtin transformer touches (field
 // specs), and which fields refer to which kinds by name (name back-references); how
 // configurations merge and how a `configurations` file decodes. The builtin defaults are in
-// builtinConfig.ts.
+// builtinConfig.ts (parsed: defaultConfig.ts).
 import type { KubeValue } from '@gitops-sdk/core'
 import { decode } from '../build/decode.js'
 import type { Shape } from '../build/decode.js'
@@ -117,10 +117,20 @@ function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): N
 }
 
 const merged = new WeakMap<TransformerConfig, WeakMap<TransformerConfig, TransformerConfig>>()
+/** Configurations known to be in merged form: deduplicated and sorted, as mergeFresh returns them. */
+const mergedForm = new WeakSet<TransformerConfig>()
+
+/** Records that `c` is in merged form (mergeConfig(empty, c) would equal it). */
+export function markMerged(c: TransformerConfig): void {
+  mergedForm.add(c)
+}
 
 /** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted (memoised: configs are immutable). */
 export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefined): TransformerConfig {
   if (b === undefined || isEmptyConfig(b)) return a
+  // Merging a configuration already in merged form into an empty one gives an equal copy of it
+  // (as the builtin defaults are merged into every build's first accumulator): skip the copy.
+  if (mergedForm.has(b) && isEmptyConfig(a)) return b
   let byB = merged.get(a)
   if (byB === undefined) {
     byB = new WeakMap()
@@ -143,7 +153,9 @@ function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConf
   for (const f of FIELD_SPEC_FIELDS) out[f] = mergeFieldSpecs(a[f], b[f])
   out.nameReference = mergeNameRefs(a.nameReference, b.nameReference)
   sortConfig(out)
-  return intern(out)
+  const known = intern(out)
+  mergedForm.add(known)
+  return known
 }
 
 const interned = new Map<string, TransformerConfig>()

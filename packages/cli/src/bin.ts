@@ -37,7 +37,9 @@ const onTerm = (): void => stop('SIGTERM')
 process.on('SIGINT', onInt)
 process.on('SIGTERM', onTerm)
 
-void import('./main.js').then(async ({ main }) => {
+// `gitops build ...` loads a bundle with that command alone (buildMain.ts).
+const entry = process.argv[2] === 'build' ? import('./buildMain.js') : import('./main.js')
+void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {
     // Not process.stdout/stderr themselves: creating those streams costs a few milliseconds (stdio.ts).
     stdout: directStdout(),

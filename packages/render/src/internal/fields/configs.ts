@@ -117,10 +117,10 @@ function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): N
 }
 
 const merged = new WeakMap<TransformerConfig, WeakMap<TransformerConfig, TransformerConfig>>()
-/** Configurations known to be in merged form: deduplicated and sorted, as mergeFresh returns them. */
+/** Configurations that merging into an empty configuration leaves equal (the builtin defaults). */
 const mergedForm = new WeakSet<TransformerConfig>()
 
-/** Records that `c` is in merged form (mergeConfig(empty, c) would equal it). */
+/** Records that mergeConfig(empty, c) equals `c`, so that it returns `c` itself. */
 export function markMerged(c: TransformerConfig): void {
   mergedForm.add(c)
 }
@@ -128,8 +128,9 @@ export function markMerged(c: TransformerConfig): void {
 /** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted (memoised: configs are immutable). */
 export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefined): TransformerConfig {
   if (b === undefined || isEmptyConfig(b)) return a
-  // Merging a configuration already in merged form into an empty one gives an equal copy of it
-  // (as the builtin defaults are merged into every build's first accumulator): skip the copy.
+  // Merging the builtin defaults into an empty configuration (every build's first accumulator)
+  // gives an equal copy of them: skip the copy. (Not so for every merge result: a merge into an
+  // empty configuration can fold specs of one result together.)
   if (mergedForm.has(b) && isEmptyConfig(a)) return b
   let byB = merged.get(a)
   if (byB === undefined) {
@@ -153,9 +154,7 @@ function mergeFresh(a: TransformerConfig, b: TransformerConfig): TransformerConf
   for (const f of FIELD_SPEC_FIELDS) out[f] = mergeFieldSpecs(a[f], b[f])
   out.nameReference = mergeNameRefs(a.nameReference, b.nameReference)
   sortConfig(out)
-  const known = intern(out)
-  mergedForm.add(known)
-  return known
+  return intern(out)
 }
 
 const interned = new Map<string, TransformerConfig>()

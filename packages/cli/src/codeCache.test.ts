@@ -39,10 +39,10 @@ const nodeHasOwnCache = 'enableCompileCache' in (await import('node:module')).de
 
 describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-code-cache-'))
-  // A copy of the command's three files beside dist/ (so that package.json and node_modules
+  // A copy of the command's four files beside dist/ (so that package.json and node_modules
   // resolve as from dist/), which this test may edit.
   const copy = mkdtempSync(join(dist, '..', '.code-cache-test-'))
-  for (const f of ['bin.cjs', 'main.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
+  for (const f of ['bin.cjs', 'main.cjs', 'build.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true })
     rmSync(copy, { recursive: true, force: true })
@@ -75,11 +75,11 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(spawn(['build', join(dir, 'absent')], { NODE_COMPILE_CACHE: cacheDir }).status).toBe(2)
     expect(existsSync(join(cacheDir, 'gitops-sdk'))).toBe(false)
 
-    // First run: one file per bundle loaded (main, sdk) for this command, each a key naming the
+    // First run: one file per bundle loaded (build, sdk) for this command, each a key naming the
     // bundle's file as it is now, then V8's data.
     expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
     const written = files()
-    expect(written.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['main-build', 'sdk-build'])
+    expect(written.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['build-build', 'sdk-build'])
     const sdkCache = join(cacheDir, 'gitops-sdk', written[1]!)
     const sdk = join(copy, 'sdk.cjs')
     const stored = readFileSync(sdkCache)
@@ -111,12 +111,12 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(readFileSync(sdkCache).length).toBeGreaterThan(4 + keyOf(sdkCache).length + 1000)
     expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([])
 
-    // Another command has files of its own (what it compiles of main.cjs is not build's), and
-    // leaves build's as they are.
+    // Another command has files of its own (--help runs other code, of main.cjs), and leaves
+    // build's as they are.
     const buildFiles = files()
     const buildMain = readFileSync(join(cacheDir, 'gitops-sdk', buildFiles[0]!))
     expect(spawn(['--help'], { NODE_COMPILE_CACHE: cacheDir }).status).toBe(0)
-    expect(files().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['main-_', 'main-build', 'sdk-build'])
+    expect(files().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['build-build', 'main-_', 'sdk-build'])
     expect(readFileSync(join(cacheDir, 'gitops-sdk', buildFiles[0]!)).equals(buildMain)).toBe(true)
 
     // A cache directory that cannot be made (under a regular file): the command runs as without one.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import nodeModule from 'node:module'
-import { codeCacheDir, useCodeCache } from './codeCache.js'
+import { cacheTag, codeCacheDir, useCodeCache } from './codeCache.js'
 import { directStdout, lazyStderr } from './stdio.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -16,7 +16,7 @@ try {
   if (node.enableCompileCache !== undefined) node.enableCompileCache()
   else {
     const dir = codeCacheDir(process.env)
-    if (dir !== undefined) useCodeCache(__dirname, dir)
+    if (dir !== undefined) useCodeCache(__dirname, dir, cacheTag(process.argv.slice(2)))
   }
 } catch {
   // A cache that cannot be set up only costs speed.
@@ -37,7 +37,9 @@ const onTerm = (): void => stop('SIGTERM')
 process.on('SIGINT', onInt)
 process.on('SIGTERM', onTerm)
 
-void import('./main.js').then(async ({ main }) => {
+// `gitops build ...` loads a bundle with that command alone (buildMain.ts).
+const entry = process.argv[2] === 'build' ? import('./buildMain.js') : import('./main.js')
+void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {
     // Not process.stdout/stderr themselves: creating those streams costs a few milliseconds (stdio.ts).
     stdout: directStdout(),

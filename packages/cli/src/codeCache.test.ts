@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { codeCacheDir } from './codeCache.js'
+import { cacheTag, codeCacheDir } from './codeCache.js'
 
 describe('codeCacheDir', () => {
   it('follows NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache, and is off when told', () => {
@@ -18,6 +18,20 @@ describe('codeCacheDir', () => {
   })
 })
 
+describe('cacheTag', () => {
+  it('names the command, or _ when the first argument is not a command name', () => {
+    expect(cacheTag(['build', '.'])).toBe('build')
+    expect(cacheTag(['fleet', 'build'])).toBe('fleet')
+    expect(cacheTag([])).toBe('_')
+    expect(cacheTag(['--help'])).toBe('_')
+    expect(cacheTag(['-o', 'json', 'build'])).toBe('_')
+    // Nothing that could leave the cache directory or make an odd file name.
+    expect(cacheTag(['../x'])).toBe('_')
+    expect(cacheTag(['Build'])).toBe('_')
+    expect(cacheTag(['a'.repeat(40)])).toBe('_')
+  })
+})
+
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 
 // Node >= 22.1 uses its own compile cache, not this one.
@@ -25,10 +39,10 @@ const nodeHasOwnCache = 'enableCompileCache' in (await import('node:module')).de
 
 describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-code-cache-'))
-  // A copy of the command's three files beside dist/ (so that package.json and node_modules
+  // A copy of the command's four files beside dist/ (so that package.json and node_modules
   // resolve as from dist/), which this test may edit.
   const copy = mkdtempSync(join(dist, '..', '.code-cache-test-'))
-  for (const f of ['bin.cjs', 'main.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
+  for (const f of ['bin.cjs', 'main.cjs', 'build.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true })
     rmSync(copy, { recursive: true, force: true })
@@ -37,8 +51,10 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
   mkdirSync(root)
   writeFileSync(join(root, 'kustomization.yaml'), 'resources:\n- cm.yaml\nlabels:\n- pairs:\n    app: web\n')
   writeFileSync(join(root, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: "prod"\n')
+  const spawn = (args: readonly string[], env: Record<string, string>, stdout: 'pipe' | number = 'pipe') =>
+    spawnSync(process.execPath, [join(copy, 'bin.cjs'), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8' })
   const run = (env: Record<string, string>, stdout: 'pipe' | number = 'pipe') => {
-    const r = spawnSync(process.execPath, [join(copy, 'bin.cjs'), 'build', root], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', stdout, 'pipe'], encoding: 'utf8' })
+    const r = spawn(['build', root], env, stdout)
     expect(r.stderr).toBe('')
     expect(r.status).toBe(0)
     return r.stdout
@@ -55,11 +71,15 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(expected).toContain('app: web')
     expect(existsSync(join(dir, '.cache'))).toBe(false)
 
-    // First run: one file per bundle loaded (main, sdk), each a key naming the bundle's file as it
-    // is now, then V8's data.
+    // A command that fails (exit code 2) writes nothing.
+    expect(spawn(['build', join(dir, 'absent')], { NODE_COMPILE_CACHE: cacheDir }).status).toBe(2)
+    expect(existsSync(join(cacheDir, 'gitops-sdk'))).toBe(false)
+
+    // First run: one file per bundle loaded (build, sdk) for this command, each a key naming the
+    // bundle's file as it is now, then V8's data.
     expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
     const written = files()
-    expect(written.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['main', 'sdk'])
+    expect(written.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['build-build', 'sdk-build'])
     const sdkCache = join(cacheDir, 'gitops-sdk', written[1]!)
     const sdk = join(copy, 'sdk.cjs')
     const stored = readFileSync(sdkCache)
@@ -90,6 +110,14 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
     expect(readFileSync(sdkCache).length).toBeGreaterThan(4 + keyOf(sdkCache).length + 1000)
     expect(files().filter((f) => f.endsWith('.tmp'))).toEqual([])
+
+    // Another command has files of its own (--help runs other code, of main.cjs), and leaves
+    // build's as they are.
+    const buildFiles = files()
+    const buildMain = readFileSync(join(cacheDir, 'gitops-sdk', buildFiles[0]!))
+    expect(spawn(['--help'], { NODE_COMPILE_CACHE: cacheDir }).status).toBe(0)
+    expect(files().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['build-build', 'main-_', 'sdk-build'])
+    expect(readFileSync(join(cacheDir, 'gitops-sdk', buildFiles[0]!)).equals(buildMain)).toBe(true)
 
     // A cache directory that cannot be made (under a regular file): the command runs as without one.
     const blocker = join(dir, 'a-file')

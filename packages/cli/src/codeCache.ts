@@ -4,14 +4,17 @@
 // what `gitops build` costs above `node -e 0`; V8 can instead deserialize the code it compiled on
 // an earlier run, functions that ran included, which skips both the parse and the lazy compiles.
 //
-// One cache file per bundle: a key, then V8's cached data. The key names the bundle's file as it
+// One cache file per bundle and command (`gitops build` and `gitops --help` run different code of
+// dist/main.cjs: one file for both would hold only what the first command after an install ran,
+// and the other would compile the rest at every start): a key, then V8's cached data. The key names the bundle's file as it
 // is now (device, inode, size, modification and change times in nanoseconds): any write to the
 // file changes its change time, so an edited bundle (a local patch, an upgrade in place) never
 // runs code compiled from another source, and V8 itself rejects data of another V8 version, other
 // flags or another source length. (Comparing the whole source instead read and encoded 550 KB
 // more at every start.) A cache that is absent, unreadable, stale or rejected costs only the
 // normal compile; it is then written again, atomically (temporary file, then rename), when the
-// process ends, so that it holds every function this run compiled. Every failure is ignored: a
+// process ends with exit code 0, so that it holds every function this run compiled (a mistyped
+// command, which exits 2, leaves no file behind). Every failure is ignored: a
 // cache only ever costs or saves speed.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import nodeModule from 'node:module'
@@ -55,19 +58,30 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * Makes every CommonJS file directly in `bundleDir` compile through the code cache in `cacheDir`.
+ * The command's part of a cache file's name: the first argument when it looks like a command
+ * name (`build`, `version`), else `_` (`--help`, or flags before the command, which then share
+ * one file).
+ */
+export function cacheTag(argv: readonly string[]): string {
+  const first = argv[0]
+  return first !== undefined && /^[a-z][a-z-]{0,31}$/.test(first) ? first : '_'
+}
+
+/**
+ * Makes every CommonJS file directly in `bundleDir` compile through the code cache in `cacheDir`,
+ * in files of their own for the command `tag` (see cacheTag).
  * Other modules load as Node loads them. Skipped where the cache would change what a user asked
  * for: source maps in stack traces (`--enable-source-maps`) and coverage (`NODE_V8_COVERAGE`).
  */
-export function useCodeCache(bundleDir: string, cacheDir: string): void {
+export function useCodeCache(bundleDir: string, cacheDir: string, tag: string): void {
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined) return
   const Module = nodeModule as unknown as ModuleInternals
   const original = Module.prototype._compile
   const pending: Array<{ script: Script; file: string; key: string }> = []
-  const tag = `${process.version}-${process.arch}`
+  const version = `${process.version}-${process.arch}`
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
     if (dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
-    const file = join(cacheDir, `${basename(filename, '.cjs')}-${tag}-${fnv(filename)}`)
+    const file = join(cacheDir, `${basename(filename, '.cjs')}-${tag}-${version}-${fnv(filename)}`)
     let key: string | undefined
     let cachedData: Buffer | undefined
     try {
@@ -93,7 +107,8 @@ export function useCodeCache(bundleDir: string, cacheDir: string): void {
     })
     return wrapper.call(this.exports, this.exports, moduleRequire, this, filename, dirname(filename))
   }
-  process.once('exit', () => {
+  process.once('exit', (code) => {
+    if (code !== 0) return
     for (const { script, file, key } of pending) {
       try {
         const data = script.createCachedData()

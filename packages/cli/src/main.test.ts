@@ -188,6 +188,20 @@ describe.skipIf(!existsSync(bin))('the built gitops binary', () => {
       expect(files.some((f) => f.startsWith('cli/dist/bin.cjs')), args.join(' ')).toBe(true)
       expect(files.filter((f) => !f.startsWith('cli/')), args.join(' ')).toEqual([])
     }
+    // gitops build loads the bundle with that command alone and core and render's, not main.cjs;
+    // flags before the command go through main.cjs, with the same output.
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-cli-loaded-build-'))
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\n')
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n')
+    expect(loaded('build', dir).filter((f) => f.endsWith('.cjs')).sort()).toEqual(['cli/dist/bin.cjs', 'cli/dist/build.cjs', 'cli/dist/sdk.cjs'])
+    expect(loaded('-o', 'json', 'build', dir).filter((f) => f.endsWith('.cjs')).sort()).toEqual(['cli/dist/bin.cjs', 'cli/dist/main.cjs', 'cli/dist/sdk.cjs'])
+    const direct = spawnSync(process.execPath, [bin, 'build', '-o', 'json', dir], { encoding: 'utf8' })
+    const throughMain = spawnSync(process.execPath, [bin, '-o', 'json', 'build', dir], { encoding: 'utf8' })
+    expect(direct.status).toBe(0)
+    expect(direct.stdout).toContain('"name": "a"')
+    expect(direct.stdout).toBe(throughMain.stdout)
+    expect(spawnSync(process.execPath, [bin, 'build', '--help'], { encoding: 'utf8' }).stdout).toBe(spawnSync(process.execPath, [bin, 'help', 'build'], { encoding: 'utf8' }).stdout)
+    rmSync(dir, { recursive: true, force: true })
     rmSync(dirname(preload), { recursive: true, force: true })
   })
 })

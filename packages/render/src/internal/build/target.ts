@@ -3,7 +3,7 @@
 // built on their own and merged in, components work on their parent's objects.
 import type { KubeValue } from '@gitops-sdk/core'
 import type { TransformerConfig } from '../fields/configs.js'
-import { defaultConfig } from '../fields/builtinConfig.js'
+import { defaultConfig } from '../fields/defaultConfig.js'
 import { emptyConfig, mergeConfig, parseConfig } from '../fields/configs.js'
 import { loadCrdConfig } from '../fields/crds.js'
 import { objectsFromText, parseYaml } from './factory.js'

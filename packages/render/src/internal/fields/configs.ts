@@ -1,7 +1,7 @@
 // kustomize's transformer configuration: which fields each builtin transformer touches (field
 // specs), and which fields refer to which kinds by name (name back-references); how
 // configurations merge and how a `configurations` file decodes. The builtin defaults are in
-// builtinConfig.ts.
+// builtinConfig.ts (parsed: defaultConfig.ts).
 import type { KubeValue } from '@gitops-sdk/core'
 import { decode } from '../build/decode.js'
 import type { Shape } from '../build/decode.js'
@@ -117,10 +117,21 @@ function mergeNameRefs(list: NameBackRef[], incoming: readonly NameBackRef[]): N
 }
 
 const merged = new WeakMap<TransformerConfig, WeakMap<TransformerConfig, TransformerConfig>>()
+/** Configurations that merging into an empty configuration leaves equal (the builtin defaults). */
+const mergedForm = new WeakSet<TransformerConfig>()
+
+/** Records that mergeConfig(empty, c) equals `c`, so that it returns `c` itself. */
+export function markMerged(c: TransformerConfig): void {
+  mergedForm.add(c)
+}
 
 /** TransformerConfig.Merge: a new config with `b`'s specs merged into `a`'s, sorted (memoised: configs are immutable). */
 export function mergeConfig(a: TransformerConfig, b: TransformerConfig | undefined): TransformerConfig {
   if (b === undefined || isEmptyConfig(b)) return a
+  // Merging the builtin defaults into an empty configuration (every build's first accumulator)
+  // gives an equal copy of them: skip the copy. (Not so for every merge result: a merge into an
+  // empty configuration can fold specs of one result together.)
+  if (mergedForm.has(b) && isEmptyConfig(a)) return b
   let byB = merged.get(a)
   if (byB === undefined) {
     byB = new WeakMap()

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { rcompare, satisfies, valid, validRange } from './internal/lazy.js'
-import { parse as parseYaml } from 'yaml'
+import { parseYaml, rcompare, satisfies, valid, validRange } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'

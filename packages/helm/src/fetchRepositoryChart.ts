@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import { maxSatisfying, valid } from './internal/lazy.js'
-import { parse as parseYaml } from 'yaml'
+import { maxSatisfying, parseYaml, valid } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'

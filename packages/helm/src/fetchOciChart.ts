@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { compareSemver, parseSemverConstraint, parseStrictSemver, semverSatisfies, type SemVersion, type SemverConstraint } from './internal/semver.js'
-import { parse as parseYaml } from 'yaml'
+import { parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'

@@ -154,10 +154,10 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
   // Made at the first include, when every template of the render is parsed.
   let includes: IncludeCache | undefined
   const own: [string, GoFunc][] = [
-    ['toYaml', fn('toYaml', ['interface {}'], (v) => toYaml(v))],
-    ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => toYaml(v))],
-    ['toJson', fn('toJson', ['interface {}'], (v) => toJson(v))],
-    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => toJson(v))],
+    ['toYaml', fn('toYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
+    ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
+    ['toJson', fn('toJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
+    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
     ['fromYaml', fn('fromYaml', ['string'], (s) => fromYaml(s as string))],
     ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {

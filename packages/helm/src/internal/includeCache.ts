@@ -7,7 +7,7 @@
 // dot; a `tpl` text calling one turns the memory off from then on, before that text runs.
 // A function added to the function map that changes its arguments or is not deterministic belongs
 // in the list below.
-import type { ListNode, Node } from './template/nodes.js'
+import type { ListNode, Node, TreeSource } from './template/nodes.js'
 import type { ParsedTemplate } from './template/parse.js'
 import type { GoValue } from './template/values.js'
 
@@ -72,15 +72,29 @@ function nodeUses(n: Node): boolean {
   return false
 }
 
+// A template can only call a function whose name its text holds as a word: a file whose text names
+// none is not walked (a chart's files rarely do, and walking every tree of a large chart at its
+// first include was a measurable part of the render). Answers are kept by text source, which the
+// parses of one text share.
+const unsafeWordRe = new RegExp(`\\b(?:${[...unsafeFunctions].join('|')})\\b`)
+const namesUnsafe = new WeakMap<TreeSource, boolean>()
+
+function mayCallUnsafe(src: TreeSource): boolean {
+  let known = namesUnsafe.get(src)
+  if (known === undefined) namesUnsafe.set(src, (known = unsafeWordRe.test(src.text)))
+  return known
+}
+
 /** Whether any of the templates calls a function that makes include's answers differ between calls. */
 export function callsUnsafeFunction(templates: Iterable<ParsedTemplate>): boolean {
-  for (const t of templates) if (listUses(t.root)) return true
+  for (const t of templates) if (mayCallUnsafe(t.src) && listUses(t.root)) return true
   return false
 }
 
 /** Include's answers of one render, by template name and dot. */
 export class IncludeCache {
   private readonly byName = new Map<string, Map<GoValue, string>>()
+  private readonly converted = new Map<(v: GoValue) => string, WeakMap<object, string>>()
   private on: boolean
 
   constructor(templates: Iterable<ParsedTemplate>) {
@@ -98,9 +112,24 @@ export class IncludeCache {
     m.set(dot, text)
   }
 
+  /**
+   * `f(value)` for a map or list, answered from memory for the same object while answers are kept:
+   * `toYaml` and `toJson` of `.Values` subtrees, which charts print in many files, depend only on
+   * the tree, and no function of a render that keeps answers changes a tree.
+   */
+  convert(f: (v: GoValue) => string, value: GoValue): string {
+    if (!this.on || (!(value instanceof Map) && !Array.isArray(value))) return f(value)
+    let byValue = this.converted.get(f)
+    if (byValue === undefined) this.converted.set(f, (byValue = new WeakMap()))
+    let text = byValue.get(value)
+    if (text === undefined) byValue.set(value, (text = f(value)))
+    return text
+  }
+
   /** Forgets every answer and keeps none from now on. */
   off(): void {
     this.on = false
     this.byName.clear()
+    this.converted.clear()
   }
 }

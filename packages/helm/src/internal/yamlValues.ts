@@ -2,16 +2,18 @@
 // resolution (yes/no/on/off/y/n are booleans), then a round trip through JSON, so every number is a
 // float64, keys become strings (`true`, `1`) and timestamps become RFC 3339 strings.
 import { parseYamlStream, resolveScalar11 } from '@gitops-sdk/core/yaml'
-import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml'
+import type { Node as YamlNode } from 'yaml'
+import { yamlLib } from './lazy.js'
 import { sprintf } from './template/fmt.js'
 import type { GoMap, GoValue } from './template/values.js'
 import { textMemo } from './textMemo.js'
+import { type PlainRules, quickValues } from './quickValues.js'
 
 /** A YAML document could not be read; the message is the parser's. */
 export class YamlValuesError extends Error {}
 
 function scalarValue(node: YamlNode): GoValue {
-  if (!isScalar(node)) return null
+  if (!yamlLib().isScalar(node)) return null
   const raw: unknown = node.source ?? node.value
   const text = typeof raw === 'string' ? raw : ''
   const tag = node.tag
@@ -21,6 +23,11 @@ function scalarValue(node: YamlNode): GoValue {
     const n = Number(text.replaceAll('_', ''))
     return Number.isNaN(n) ? text : n
   }
+  return plainValue(text)
+}
+
+/** An untagged plain scalar as go-yaml v2 resolves it, after the JSON round trip. */
+function plainValue(text: string): GoValue {
   const r = resolveScalar11(text)
   if (r.tag === '!!null') return null
   if (r.tag === '!!bool') return r.value
@@ -41,6 +48,21 @@ function keyString(v: GoValue): string {
 
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
 export function parseYamlValue(text: string, source: string): GoValue {
+  const quick = quickValues(text, quickRules)
+  return quick === undefined ? parseYamlValueFull(text, source) : quick
+}
+
+/** How yamlValues reads a plain scalar and a plain key, for the quick reader. */
+export const quickRules: PlainRules = {
+  value: plainValue,
+  key: (text) => {
+    const v = plainValue(text)
+    return v === null ? undefined : keyString(v)
+  },
+}
+
+/** {@link parseYamlValue} through the `yaml` package for every text (the quick reader's reference in tests). */
+export function parseYamlValueFull(text: string, source: string): GoValue {
   let stream
   try {
     stream = parseYamlStream(text, { source, uniqueKeys: false })
@@ -50,6 +72,7 @@ export function parseYamlValue(text: string, source: string): GoValue {
   const first = stream.documents[0]
   if (first === undefined) return null
   if (first.document.errors.length > 0) throw new YamlValuesError(first.document.errors[0]?.message ?? 'invalid YAML')
+  const { isAlias, isMap, isSeq } = yamlLib()
   const walk = (node: YamlNode | null | undefined, depth: number): GoValue => {
     if (node === null || node === undefined) return null
     if (depth > 1000) throw new YamlValuesError(`${source}: nesting too deep`)

@@ -142,5 +142,8 @@ export const moreLanguageCases: TemplateCase[] = [
   c('include sees unset and merge between calls', '{{ include "t6" .Values.map }} {{ $_ := unset .Values.map "a" }}{{ include "t6" .Values.map }} {{ $_ := merge .Values.map (dict "z" 9) }}{{ include "t6" .Values.map }}', '{{ define "t6" }}{{ . }}{{ end }}'),
   c('include sees set from a tpl text between calls', '{{ include "t7" . }} {{ tpl "{{ $_ := set .Values \\"str\\" \\"tpl\\" }}" . }}{{ include "t7" . }}', '{{ define "t7" }}[{{ .Values.str }}]{{ end }}'),
   c('tpl of a text without actions', '[{{ tpl "plain }} <no value> text" . }}] [{{ tpl "" . }}]'),
+  // toYaml and toJson of the same map twice: a change in between shows in the second answer
+  c('toYaml and toJson see set between calls', '{{ toYaml .Values.map }}|{{ toJson .Values.map }}|{{ $_ := set .Values.map "n" 1 }}{{ toYaml .Values.map }}|{{ toJson .Values.map }}|{{ toYaml .Values.map | sha256sum | trunc 8 }}'),
+  c('toYaml sees set from a tpl text between calls', '{{ toYaml .Values.map }}|{{ tpl "{{ $_ := unset .Values.map \\"a\\" }}" . }}{{ toYaml .Values.map }}|{{ mustToJson .Values.map }}'),
   c('include of the same dot repeated', '{{ include "t8" . }}|{{ include "t8" . }}|{{ include "t8" .Values }}|{{ include "t8" . }}', '{{ define "t8" }}{{ len . }}{{ end }}'),
 ]

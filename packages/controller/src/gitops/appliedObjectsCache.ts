@@ -11,8 +11,14 @@
 // otherwise, and for kinds not watched yet, it goes to the API server as before. Because every
 // object of the inventory carries the label, an object missing from the cache was deleted or lost
 // its label, and both are drift, as they are for detectDrift's label-selected LIST.
-import { LABELS } from '@gitops-sdk/apply'
-import type { KubeClient, ListQuery, ObjectList, ObjectTarget, RequestOptions } from '@gitops-sdk/apply'
+//
+// `unchanged` answers the common case of a no-change interval without detectDrift's generic path
+// (discovery, a worker pool, a promise per object): synchronously, when every object as last
+// applied is in a current cache with the resourceVersion our apply left. That is exactly when
+// detectDrift over this client finds nothing; any other case (an object missing, moved, excluded
+// from apply, a kind not watched) answers "not proven" and the caller runs detectDrift.
+import { LABELS, reconcileDisabled, ssaPolicy } from '@gitops-sdk/apply'
+import type { DriftState, InventoryRef, KubeClient, ListQuery, ObjectList, ObjectTarget, RequestOptions } from '@gitops-sdk/apply'
 import { systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject, Logger } from '@gitops-sdk/core'
 import type { ControllerClient } from '../controllerClient.js'
@@ -37,10 +43,23 @@ export interface AppliedObjectsCacheOptions {
 export interface AppliedObjectsCache {
   /** A read-only view of `kubeClient` for drift checks: `get` and inventory-selected `list` come from the cache while it is current. */
   readonly client: KubeClient
+  /**
+   * Whether detectDrift over {@link AppliedObjectsCache.client}, with this placement, would find
+   * nothing drifted, proven from memory: every object of `state` (other than those apply leaves
+   * alone) is in a current cache, labelled for `inventory`, at the resourceVersion of `state`.
+   * False means "not proven" (drifted, deleted, or not decidable here): run detectDrift.
+   */
+  unchanged(state: DriftState, placement: DriftPlacement): boolean
   /** Keeps the watches of the applied kinds running until `signal` aborts; kinds are watched from their first read on. */
   run(signal: AbortSignal): Promise<void>
   /** How many reads the cache answered and how many went to the API server (for tests and diagnostics). */
   stats(): { readonly served: number; readonly forwarded: number }
+}
+
+/** Where a drift check's objects were applied: detectDrift's placement options as the controller gives them. */
+export interface DriftPlacement {
+  readonly inventory: InventoryRef
+  readonly targetNamespace?: string | undefined
 }
 
 const INVENTORY_INDEX = 'inventory'
@@ -143,8 +162,49 @@ export function createAppliedObjectsCache(options: AppliedObjectsCacheOptions): 
     delete: () => Promise.reject(new TypeError('the drift client of the applied objects cache only reads')),
   }
 
+  // Mirrors detectDrift's preparation (apply's prepareObjects for readers: the namespace settled as
+  // applyAll settles it) and comparison; every case where preparing would fail or the comparison
+  // would look further (field ownership) answers false.
+  const unchanged = (state: DriftState, placement: DriftPlacement): boolean => {
+    if (running === undefined || running.aborted) return false
+    const { inventory, targetNamespace } = placement
+    const objects = state.objects
+    const seen = objects.length > 1 ? new Set<string>() : undefined
+    for (const object of objects) {
+      const apiVersion = object.apiVersion
+      const slash = apiVersion.indexOf('/')
+      const group = slash < 0 ? '' : apiVersion.slice(0, slash)
+      const entry = watched.get(`${group}|${slash < 0 ? apiVersion : apiVersion.slice(slash + 1)}|${object.kind}`)
+      if (entry === undefined || entry === null || !entry.informer.isCurrent(maxSilence)) return false
+      const name = object.metadata.name
+      const given = object.metadata.namespace ?? ''
+      // A cluster-scoped object under a target namespace is refused by preparation (drift), and a
+      // namespaced one without any namespace too; a Secret's stringData may be refused: not proven.
+      if (!entry.namespaced && targetNamespace !== undefined) return false
+      const namespace = entry.namespaced ? (targetNamespace ?? (given === '' ? kubeClient.namespace : given)) : ''
+      if (entry.namespaced && namespace === '') return false
+      if (group === '' && object.kind === 'Secret' && Object.hasOwn(object, 'stringData')) return false
+      const key = `${group}|${object.kind}|${namespace}|${name}`
+      if (seen !== undefined) {
+        if (seen.has(key)) return false
+        seen.add(key)
+      }
+      // Left alone by apply (`reconcile: disabled`, `ssa: Ignore`), as detectDrift skips it.
+      if (reconcileDisabled(object) || ssaPolicy(object) === 'Ignore') continue
+      const live = entry.informer.cache.get(entry.namespaced ? `${namespace}/${name}` : name)
+      if (live === undefined) return false
+      const labels = live.metadata.labels
+      if (labels === undefined || labels[LABELS.inventoryName] !== inventory.name || labels[LABELS.inventoryNamespace] !== inventory.namespace) return false
+      const resourceVersion = state.resourceVersions.get(key)
+      if (resourceVersion === undefined || live.metadata.resourceVersion !== resourceVersion) return false
+    }
+    served++
+    return true
+  }
+
   return {
     client,
+    unchanged,
     stats: () => ({ served, forwarded }),
     async run(signal) {
       running = signal

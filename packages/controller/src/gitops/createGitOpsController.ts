@@ -209,6 +209,7 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       requeueDependency: options.requeueDependency ?? 30_000,
       now,
       driftClient: applied?.client,
+      driftUnchanged: applied === undefined ? undefined : (state, placement) => applied.unchanged(state, placement),
     }),
   })
   link.kustomizations = kustomizations

@@ -3,7 +3,7 @@
 // source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
 import { SpanStatusCode } from '@opentelemetry/api'
 import { createApplyHistory, detectDrift } from '@gitops-sdk/apply'
-import type { ApplyHistory, KubeClient } from '@gitops-sdk/apply'
+import type { ApplyHistory, DriftState, KubeClient } from '@gitops-sdk/apply'
 import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { parseDuration } from '@gitops-sdk/flux'
@@ -20,6 +20,7 @@ import { inventoryOfStatus } from './inventoryOfStatus.js'
 import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
 import type { SourceStore } from './sourceStore.js'
 import type { ClientRequest } from './createClientFactory.js'
+import type { DriftPlacement } from './appliedObjectsCache.js'
 import { traceSteps } from './traceSteps.js'
 import { statusInputs } from './statusInputs.js'
 import { writeFluxStatus } from './writeStatus.js'
@@ -53,6 +54,11 @@ export interface KustomizationReconcilerInput {
    * remote cluster) go through: the applied objects cache's client. @defaultValue `kubeClient`
    */
   readonly driftClient?: KubeClient | undefined
+  /**
+   * Proves from memory that detectDrift over `driftClient` would find nothing (the applied objects
+   * cache's `unchanged`); false sends the check to detectDrift. @defaultValue always detectDrift
+   */
+  readonly driftUnchanged?: ((state: DriftState, placement: DriftPlacement) => boolean) | undefined
 }
 
 /** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
@@ -64,6 +70,35 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
   const appliedInputs = new Map<string, string>()
   // Per Kustomization, the inputs of its last status computation that equalled the cached status.
   const settled = new Map<string, SettledStatus>()
+  /**
+   * The no-change interval of a Kustomization whose last reconcile was one too, with the same
+   * object (spec, annotations and status by identity): Flux's fetch (is the source's artifact still
+   * the applied revision?), the build inputs' fingerprint and a drift check, without the generic
+   * reconcile. When all three find nothing the full reconcile would end as that last one did: Ready
+   * as it is, nothing applied, the status as cached (so nothing written), no event. Anything else
+   * (undefined) goes the full way, which corrects drift, rebuilds or reports.
+   */
+  const quietInterval = async (context: ReconcileContext, k: Kustomization, interval: number): Promise<number | undefined> => {
+    const { key, client, signal } = context
+    const state = states.get(key)
+    const applied = state?.applied
+    const artifact = input.sources.get(`${k.spec.sourceRef.namespace ?? context.namespace}/${k.spec.sourceRef.name}`)
+    if (applied === undefined || artifact === undefined || artifact.revision !== applied.revision || input.driftUnchanged === undefined) return undefined
+    input.onRevisionSeen?.(key, artifact.revision)
+    context.span.setAttribute('gitops.revision', artifact.revision)
+    let inputs: string
+    try {
+      inputs = await reconcileInputs(k, { client, signal })
+    } catch (error) {
+      if (signal.aborted) throw error
+      return undefined
+    }
+    if (appliedInputs.get(key) !== inputs) return undefined
+    if (!input.driftUnchanged(applied, { inventory: { namespace: context.namespace, name: context.name }, targetNamespace: k.spec.targetNamespace })) return undefined
+    context.log.debug('no-change interval: source unchanged, nothing drifted')
+    input.onReady(key)
+    return interval
+  }
   return async (context) => {
     const { key, signal, client, recorder, log } = context
     let object = context.object
@@ -133,6 +168,11 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       await recorder.record(object, { type: 'Normal', reason: FluxReason.DependencyNotReady, message }, { signal })
       return { requeueAfter: input.requeueDependency }
     }
+    const quiet = settled.get(key)
+    if (quiet?.interval !== undefined && quiet.object === context.object && object === context.object) {
+      const interval = await quietInterval(context, k, quiet.interval)
+      if (interval !== undefined) return { requeueAfter: interval }
+    }
     let mapped
     try {
       mapped = await kustomizationReconcile(k, {
@@ -200,7 +240,13 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       // applied objects cache while its watch of the kind is current.
       ...(driftClient === undefined || !appliesAsController
         ? {}
-        : { checkDrift: (applied, o) => detectDrift(applied, { client: driftClient, fieldManager: input.fieldManager, inventory: mapped.steps.inventory, targetNamespace: mapped.steps.targetNamespace, signal: o.signal }) }),
+        : {
+            checkDrift: async (applied, o) => {
+              const placement = { inventory: mapped.steps.inventory, targetNamespace: mapped.steps.targetNamespace }
+              if (input.driftUnchanged?.(applied, placement) === true) return []
+              return detectDrift(applied, { client: driftClient, fieldManager: input.fieldManager, ...placement, signal: o.signal })
+            },
+          }),
     }
     const started = performance.now()
     context.span.setAttribute('gitops.revision', current.revision)
@@ -220,10 +266,25 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       // and neither computing nor comparing it is needed (most of a no-change reconcile otherwise).
       const inputs = statusInputs(result.status, { generation: generationOf(object), requestedAt, healthChecked })
       const known = settled.get(key)
+      // A no-change reconcile of the cached object that found nothing drifted and left its status
+      // as it was: the next one with the same object may take the quiet path (see quietInterval).
+      const quiet =
+        object === context.object &&
+        appliesAsController &&
+        input.driftUnchanged !== undefined &&
+        driftClient !== undefined &&
+        (mapped.spec.healthChecks ?? []).length === 0 &&
+        result.status.failure === undefined &&
+        result.status.drifted.length === 0 &&
+        result.status.changeSet.entries.length === 0 &&
+        getCondition(result.status.conditions, 'Ready')?.status === 'True'
+      const next = { status: object.status, inventory: result.status.inventory, inputs, object: context.object, interval: quiet ? mapped.interval : undefined }
       if (known === undefined || known.status !== object.status || known.inventory !== result.status.inventory || known.inputs !== inputs) {
         const written = await write(compute, object)
-        if (written === object) settled.set(key, { status: object.status, inventory: result.status.inventory, inputs })
+        if (written === object) settled.set(key, next)
         else settled.delete(key)
+      } else if (known.object !== next.object || known.interval !== next.interval) {
+        settled.set(key, next)
       }
     }
     const ready = getCondition(result.status.conditions, 'Ready')
@@ -252,6 +313,10 @@ interface SettledStatus {
   readonly status: unknown
   readonly inventory: unknown
   readonly inputs: string
+  /** The Kustomization object (from the informer's cache) of that reconcile. */
+  readonly object: KubeObject | undefined
+  /** Its interval when that reconcile was a no-change one that may be repeated on the quiet path. */
+  readonly interval: number | undefined
 }
 
 function generationOf(object: KubeObject): number | undefined {

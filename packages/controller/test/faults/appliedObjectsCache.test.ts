@@ -215,4 +215,52 @@ describe('createAppliedObjectsCache', () => {
     assertNoPollution()
     await t.stop()
   })
+
+  describe('unchanged (the quiet no-change check) answers true only where detectDrift finds nothing', () => {
+    const placement = { inventory }
+    const agree = async (t: Awaited<ReturnType<typeof started>>, state: typeof applied, options: { targetNamespace?: string } = {}) => {
+      const quick = t.cache.unchanged(state, { ...placement, ...options })
+      const drifted = await detectDrift(state, { client: t.cache.client, fieldManager: 'kustomize-controller', inventory, ...options })
+      if (quick) expect(drifted).toEqual([])
+      return { quick, drifted }
+    }
+
+    it('proves an object as applied unchanged, and not an edited, relabelled or deleted one', async () => {
+      const t = await started([deployment(1, '5')])
+      expect(await agree(t, applied)).toEqual({ quick: true, drifted: [] })
+      t.streams[0]!.push({ type: 'MODIFIED', object: deployment(3, '6') })
+      await settle()
+      expect(await agree(t, applied)).toEqual({ quick: false, drifted: [ref] })
+      t.streams[0]!.push({ type: 'MODIFIED', object: deployment(1, '7', { [LABELS.inventoryName]: 'other', [LABELS.inventoryNamespace]: 'flux-system' }) })
+      await settle()
+      expect(await agree(t, applied)).toEqual({ quick: false, drifted: [ref] })
+      t.streams[0]!.push({ type: 'DELETED', object: deployment(1, '8') })
+      await settle()
+      expect(await agree(t, applied)).toEqual({ quick: false, drifted: [ref] })
+      await t.stop()
+    })
+
+    it('proves nothing from a silent watch, without a recorded resourceVersion, for duplicates or elsewhere than the target namespace', async () => {
+      const t = await started([deployment(1, '5')], 60_000)
+      expect((await agree(t, { objects: applied.objects, resourceVersions: new Map() })).quick).toBe(false)
+      expect((await agree(t, { objects: [...applied.objects, ...applied.objects], resourceVersions: applied.resourceVersions })).quick).toBe(false)
+      expect((await agree(t, applied, { targetNamespace: 'elsewhere' })).quick).toBe(false)
+      const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'apps' } }
+      // A kind not watched yet: detectDrift reads it (and starts its watch); unchanged cannot tell.
+      expect(t.cache.unchanged({ objects: [other], resourceVersions: new Map([[refKey({ group: '', kind: 'ConfigMap', namespace: 'apps', name: 'c' }), '1']]) }, placement)).toBe(false)
+      await t.clock.advance(60_001)
+      expect(t.cache.unchanged(applied, placement)).toBe(false)
+      await t.stop()
+      expect(t.cache.unchanged(applied, placement)).toBe(false)
+    })
+
+    it('skips an object apply leaves alone (even deleted), as detectDrift does', async () => {
+      const t = await started([deployment(1, '5')])
+      t.streams[0]!.push({ type: 'DELETED', object: deployment(1, '6') })
+      await settle()
+      const excluded = { ...deployment(1, ''), metadata: { ...deployment(1, '').metadata, annotations: { 'kustomize.toolkit.fluxcd.io/reconcile': 'disabled' } } }
+      expect(await agree(t, { objects: [excluded], resourceVersions: applied.resourceVersions })).toEqual({ quick: true, drifted: [] })
+      await t.stop()
+    })
+  })
 })

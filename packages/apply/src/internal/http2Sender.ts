@@ -117,8 +117,13 @@ export class Http2Sender {
             if (cause instanceof Error) return cause
             return new Error(`the HTTP/2 stream was closed before the answer ended (code ${own.rstCode})`)
           }
-          own.on('error', (err) => failed(unanswered(err)))
-          own.on('close', () => failed(unanswered(undefined)))
+          // After the answer ended, 'close' is the normal end: nothing to build an error for.
+          own.on('error', (err) => {
+            if (!finished) failed(unanswered(err))
+          })
+          own.on('close', () => {
+            if (!finished) failed(unanswered(undefined))
+          })
         },
         (err: unknown) => failed(err),
       )
@@ -126,9 +131,24 @@ export class Http2Sender {
   }
 }
 
+// Characters application/x-www-form-urlencoded leaves as they are: a query of only these (field
+// managers, dryRun=All, force=true) is joined directly, without a URLSearchParams per request.
+const PLAIN = /^[\w.*-]*$/
+
 /** `?k=v&...` of the defined values, encoded as URLSearchParams encodes them; '' when none. */
 export function queryOf(query: RawRequest['query']): string {
   if (query === undefined) return ''
+  let plain = ''
+  for (const key of Object.keys(query)) {
+    const value = query[key]
+    if (value === undefined) continue
+    if (!PLAIN.test(key) || !PLAIN.test(value)) return encodedQuery(query)
+    plain += `${plain === '' ? '?' : '&'}${key}=${value}`
+  }
+  return plain
+}
+
+function encodedQuery(query: NonNullable<RawRequest['query']>): string {
   const params = new URLSearchParams()
   for (const key of Object.keys(query)) {
     const value = query[key]

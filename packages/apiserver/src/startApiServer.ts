@@ -148,7 +148,8 @@ export interface ServerConnections {
  * compatibility request and response, which stand in for IncomingMessage and ServerResponse.
  */
 function secureServer(certs: { readonly keyPem: string; readonly certPem: string }, listener: (request: IncomingMessage, response: ServerResponse) => void, connections: ServerConnections): Http2SecureServer {
-  const server = createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: true }, listener as unknown as Parameters<typeof createSecureServer>[1])
+  // noDelay as node:http's server sets it: an answer's frames are small writes.
+  const server = createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: true, noDelay: true }, listener as unknown as Parameters<typeof createSecureServer>[1])
   server.on('session', (session: Http2Session) => {
     connections.sessions.add(session)
     session.once('close', () => connections.sessions.delete(session))

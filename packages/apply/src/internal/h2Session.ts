@@ -139,7 +139,9 @@ export class H2Sessions {
 
   #connect(): Promise<ClientHttp2Session | 'http1'> {
     const attempt = new Promise<ClientHttp2Session | 'http1'>((resolve, reject) => {
+      // No Nagle delay: a stream's HEADERS and DATA are small writes, as Go's client and node:http's agent do.
       const socket = connectTls({ ...this.#tls, ALPNProtocols: ['h2', 'http/1.1'] })
+      socket.setNoDelay(true)
       socket.once('error', reject)
       socket.once('secureConnect', () => {
         socket.off('error', reject)

@@ -29,7 +29,7 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
 /**
  * Starts an in-memory Kubernetes API server on loopback that `kubectl` and `@kubernetes/client-node`
  * talk to as to a cluster: discovery, CRUD, watch, server-side apply, CRDs, namespaces, garbage
- * collection. HTTPS with a CA made at start and bearer-token auth by default.
+ * collection. HTTPS (HTTP/2 or HTTP/1.1, by ALPN) with a CA made at start and bearer-token auth by default.
  *
  * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address or a `webhookServices`
  * URL is not `https://` on loopback; APISERVER_LISTEN_FAILED

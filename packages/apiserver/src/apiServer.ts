@@ -1,4 +1,6 @@
 import type { Server } from 'node:http'
+import type { Http2SecureServer, Http2Session } from 'node:http2'
+import type { Socket } from 'node:net'
 import type { KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 import { formatRef, stringifyValue } from '@gitops-sdk/core'
 import { ApiServerFaults } from './apiServerFaults.js'
@@ -14,7 +16,9 @@ import type { FinalizeOptions, Interceptor, KubeconfigOptions, RecordedRequest, 
 
 /** What {@link ApiServer} is made from; built by {@link startApiServer}. */
 export interface ApiServerParts {
-  readonly server: Server
+  readonly server: Server | Http2SecureServer
+  /** The HTTP/2 sessions and HTTP/1.1 sockets of a TLS server (an HTTP server closes its own). */
+  readonly connections: { readonly sessions: Set<Http2Session>; readonly sockets: Set<Socket> }
   readonly cluster: Cluster
   readonly handler: HandlerContext
   readonly url: string
@@ -91,7 +95,15 @@ export class ApiServer {
       handler.stopping.abort()
       for (const watch of [...handler.watches]) watch.close()
       server.close(() => resolve())
-      server.closeAllConnections()
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      const { sessions, sockets } = this.#parts.connections
+      // HTTP/2: a GOAWAY tells each client that no new stream will be served, then the session
+      // ends; its streams in flight are reset, as HTTP/1.1's connections are closed under them.
+      for (const session of sessions) {
+        session.close()
+        setImmediate(() => session.destroy())
+      }
+      for (const socket of sockets) socket.destroy()
       handler.faults.clear()
     })
     return this.#stopped

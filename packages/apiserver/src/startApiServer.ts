@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { createServer as createHttpServer } from 'node:http'
-import type { Server } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2SecureServer } from 'node:http2'
+import type { TLSSocket } from 'node:tls'
+import { createSecureServer } from 'node:http2'
+import type { Http2Session } from 'node:http2'
+import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { systemClock } from '@gitops-sdk/core'
 import { ApiServer } from './apiServer.js'
@@ -25,7 +29,7 @@ const loopback = new Set(['127.0.0.1', 'localhost', '::1'])
 /**
  * Starts an in-memory Kubernetes API server on loopback that `kubectl` and `@kubernetes/client-node`
  * talk to as to a cluster: discovery, CRUD, watch, server-side apply, CRDs, namespaces, garbage
- * collection. HTTPS with a CA made at start and bearer-token auth by default.
+ * collection. HTTPS (HTTP/2 or HTTP/1.1, by ALPN) with a CA made at start and bearer-token auth by default.
  *
  * @throws APISERVER_HOST_NOT_LOOPBACK when `host` is not a loopback address or a `webhookServices`
  * URL is not `https://` on loopback; APISERVER_LISTEN_FAILED
@@ -100,14 +104,15 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const listener = (request: Parameters<typeof handleRequest>[1], response: Parameters<typeof handleRequest>[2]): void => {
     void handleRequest(context, request, response)
   }
-  const server: Server = certs === undefined ? createHttpServer(listener) : createHttpsServer({ key: certs.keyPem, cert: certs.certPem }, listener)
-  server.keepAliveTimeout = 30_000
+  const connections: ServerConnections = { sessions: new Set(), sockets: new Set() }
+  const server = certs === undefined ? createHttpServer(listener) : secureServer(certs, listener, connections)
+  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
       server.close()
       reject(signal?.reason as Error)
     }
-    server.once('error', (err) => {
+    server.once('error', (err: Error) => {
       signal?.removeEventListener('abort', onAbort)
       reject(new ApiServerError({ code: 'APISERVER_LISTEN_FAILED', message: `${host}:${options.port ?? 0}: cannot listen: ${err.message}`, details: { host, port: options.port ?? 0 }, cause: err }))
     })
@@ -121,6 +126,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const urlHost = host === '::1' ? '[::1]' : host
   return new ApiServer({
     server,
+    connections,
     cluster,
     handler: context,
     url: `${tls ? 'https' : 'http'}://${urlHost}:${port}`,
@@ -128,6 +134,34 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     caCertPem: certs?.caCertPem,
     reseed: seed,
   })
+}
+
+/** The open HTTP/2 sessions and HTTP/1.1 sockets of a TLS server, for stop(). */
+export interface ServerConnections {
+  readonly sessions: Set<Http2Session>
+  readonly sockets: Set<Socket>
+}
+
+/**
+ * HTTPS with HTTP/2 and HTTP/1.1 negotiated through ALPN, as kube-apiserver serves: kubectl (Go)
+ * picks h2, clients that offer only http/1.1 (client-node) keep it. The handler gets node's HTTP/2
+ * compatibility request and response, which stand in for IncomingMessage and ServerResponse.
+ */
+function secureServer(certs: { readonly keyPem: string; readonly certPem: string }, listener: (request: IncomingMessage, response: ServerResponse) => void, connections: ServerConnections): Http2SecureServer {
+  // noDelay as node:http's server sets it: an answer's frames are small writes.
+  const server = createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: true, noDelay: true }, listener as unknown as Parameters<typeof createSecureServer>[1])
+  server.on('session', (session: Http2Session) => {
+    connections.sessions.add(session)
+    session.once('close', () => connections.sessions.delete(session))
+    // A broken session (a client gone mid-frame) is the client's problem, never an uncaught error here.
+    session.on('error', () => undefined)
+  })
+  server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.alpnProtocol === 'h2') return
+    connections.sockets.add(socket)
+    socket.once('close', () => connections.sockets.delete(socket))
+  })
+  return server
 }
 
 /** The `webhookServices` option as a map, each URL checked: https on loopback. */

@@ -10,13 +10,17 @@
 // server): client-node's path reports it with its usual messages.
 import { readFileSync } from 'node:fs'
 import { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import type { ClientRequest, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { AgentOptions } from 'node:https'
 import { isIP } from 'node:net'
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
 import { createSecureContext } from 'node:tls'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
+import type { OutgoingHttpHeaders } from 'node:http2'
+import { H2Sessions } from './h2Session.js'
+import { Aborts } from './aborts.js'
+import { Http2Sender, queryOf } from './http2Sender.js'
 import type { KubeConfigSource } from './kubeconfig.js'
 import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
@@ -194,62 +198,82 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
   for (const [key, value] of Object.entries(options.headers)) for (const v of typeof value === 'string' ? [value] : value) fixed.push(key, v)
   if (config.token !== undefined) fixed.push('Authorization', `Bearer ${config.token}`)
   const aborts = new Aborts()
+  const sendHttp1 = (request: RawRequest): Promise<RawResponse> =>
+    new Promise<RawResponse>((done, fail) => {
+      const { signal } = request
+      if (signal?.aborted === true) {
+        // An abort rejects with the signal's reason, untouched, whatever it is.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        fail(signal.reason)
+        return
+      }
+      let headers = fixed
+      const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
+      if (body !== undefined) headers = [...fixed, 'Content-Type', request.contentType ?? 'application/json', 'Content-Length', String(body.length)]
+      const req = send({ ...target, path: `${prefix}${request.path}${queryOf(request.query)}`, method: request.method, headers })
+      let timer: NodeJS.Timeout | undefined
+      const settle = (): void => {
+        if (timer !== undefined) clearTimeout(timer)
+        if (signal !== undefined) aborts.forget(signal, req)
+      }
+      const failed = (err: unknown): void => {
+        settle()
+        // A node error, a RequestTimeoutError, or an aborted signal's reason as it is.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        fail(err)
+      }
+      if (request.timeout !== undefined && request.timeout > 0) {
+        const ms = request.timeout
+        timer = setTimeout(() => {
+          // Failed first: a destroyed connection would report itself as reset instead.
+          failed(new RequestTimeoutError(ms))
+          req.destroy()
+        }, ms)
+      }
+      if (signal !== undefined) aborts.watch(signal, req, failed)
+      req.on('response', (res: IncomingMessage) => {
+        res.setEncoding('utf8')
+        let text = ''
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('error', failed)
+        res.on('end', () => {
+          settle()
+          // Headers are read only when asked for (a Retry-After): most answers never are.
+          done({
+            status: res.statusCode ?? 0,
+            text,
+            get headers() {
+              return flatHeaders(res)
+            },
+          })
+        })
+      })
+      req.on('error', failed)
+      req.end(body)
+    })
+  if (!secure) return { server: config.server, deadlines: true, send: sendHttp1 }
+  const sessions = new H2Sessions({
+    authority: `https://${url.host}`,
+    tls: { ...tlsOptions(config.tls), host: hostname, port: url.port === '' ? 443 : Number(url.port), ...(servername === '' ? {} : { servername }) },
+    limit: options.maxSockets,
+  })
+  const h2Fixed: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders
+  for (let i = 2; i < fixed.length; i += 2) {
+    const name = (fixed[i] as string).toLowerCase()
+    const value = fixed[i + 1] as string
+    const had = h2Fixed[name]
+    // A header of several values is one field per value, as over HTTP/1.1.
+    h2Fixed[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [String(had), value]
+  }
+  const http2 = new Http2Sender(sessions, { prefix, headers: h2Fixed })
   return {
     server: config.server,
     deadlines: true,
-    send: (request) =>
-      new Promise<RawResponse>((done, fail) => {
-        const { signal } = request
-        if (signal?.aborted === true) {
-          // An abort rejects with the signal's reason, untouched, whatever it is.
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          fail(signal.reason)
-          return
-        }
-        let headers = fixed
-        const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8')
-        if (body !== undefined) headers = [...fixed, 'Content-Type', request.contentType ?? 'application/json', 'Content-Length', String(body.length)]
-        const req = send({ ...target, path: `${prefix}${request.path}${queryOf(request.query)}`, method: request.method, headers })
-        let timer: NodeJS.Timeout | undefined
-        const settle = (): void => {
-          if (timer !== undefined) clearTimeout(timer)
-          if (signal !== undefined) aborts.forget(signal, req)
-        }
-        const failed = (err: unknown): void => {
-          settle()
-          // A node error, a RequestTimeoutError, or an aborted signal's reason as it is.
-          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-          fail(err)
-        }
-        if (request.timeout !== undefined && request.timeout > 0) {
-          const ms = request.timeout
-          timer = setTimeout(() => {
-            // Failed first: a destroyed connection would report itself as reset instead.
-            failed(new RequestTimeoutError(ms))
-            req.destroy()
-          }, ms)
-        }
-        if (signal !== undefined) aborts.watch(signal, req, failed)
-        req.on('response', (res: IncomingMessage) => {
-          res.setEncoding('utf8')
-          let text = ''
-          res.on('data', (chunk: string) => (text += chunk))
-          res.on('error', failed)
-          res.on('end', () => {
-            settle()
-            // Headers are read only when asked for (a Retry-After): most answers never are.
-            done({
-              status: res.statusCode ?? 0,
-              text,
-              get headers() {
-                return flatHeaders(res)
-              },
-            })
-          })
-        })
-        req.on('error', failed)
-        req.end(body)
-      }),
+    send: async (request) => (sessions.http1 ? sendHttp1(request) : ((await http2.send(request)) ?? sendHttp1(request))),
+    close: () => {
+      sessions.close()
+      agent.destroy()
+    },
   }
 }
 
@@ -258,50 +282,6 @@ function tlsOptions(tls: AgentOptions): AgentOptions {
   const { ca, cert, key, ...rest } = tls
   if (ca === undefined && cert === undefined && key === undefined) return rest
   return { ...rest, secureContext: createSecureContext({ ca, cert, key }) }
-}
-
-/**
- * The requests in flight per caller signal, with one abort listener per signal: an abort fails
- * each of them with the signal's reason and closes its connection.
- */
-class Aborts {
-  readonly #inFlight = new WeakMap<AbortSignal, Map<ClientRequest, (reason: unknown) => void>>()
-
-  watch(signal: AbortSignal, req: ClientRequest, fail: (reason: unknown) => void): void {
-    let requests = this.#inFlight.get(signal)
-    if (requests === undefined) {
-      const mine = new Map<ClientRequest, (reason: unknown) => void>()
-      this.#inFlight.set(signal, (requests = mine))
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const [pending, failWith] of mine) {
-            failWith(signal.reason)
-            pending.destroy()
-          }
-          mine.clear()
-        },
-        { once: true },
-      )
-    }
-    requests.set(req, fail)
-  }
-
-  forget(signal: AbortSignal, req: ClientRequest): void {
-    this.#inFlight.get(signal)?.delete(req)
-  }
-}
-
-/** `?k=v&...` of the defined values, encoded as URLSearchParams encodes them; '' when none. */
-function queryOf(query: RawRequest['query']): string {
-  if (query === undefined) return ''
-  const params = new URLSearchParams()
-  for (const key of Object.keys(query)) {
-    const value = query[key]
-    if (value !== undefined) params.append(key, value)
-  }
-  const text = params.toString()
-  return text === '' ? '' : `?${text}`
 }
 
 function flatHeaders(res: IncomingMessage): Record<string, string> {

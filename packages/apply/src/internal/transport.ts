@@ -50,6 +50,8 @@ export interface Transport {
    */
   readonly deadlines?: boolean | undefined
   send(request: RawRequest): Promise<RawResponse>
+  /** Ends the transport's connections (an HTTP/2 session says GOAWAY first); optional. */
+  close?(): void
 }
 
 /** What a transport with `deadlines` rejects with when a request ran out of time. */

@@ -5,6 +5,7 @@ import type { FaultRule } from '../../faultTypes.js'
 import type { FaultState } from './faultState.js'
 import type { Route } from './route.js'
 import { sendError } from './send.js'
+import { dropExchange, exchangeGone } from './exchange.js'
 import { quote } from '@gitops-sdk/core/go'
 import { StatusError } from '../../status.js'
 
@@ -73,10 +74,10 @@ export async function applyFault(
     case 'freeze':
       await state.hold()
       // Released by stop: the connection is gone and nothing may be written any more.
-      return request.socket.destroyed ? 'answered' : 'go'
+      return exchangeGone(request) ? 'answered' : 'go'
     case 'latency':
       await new Promise((resolve) => setTimeout(resolve, fault.ms))
-      return request.socket.destroyed ? 'answered' : 'go'
+      return exchangeGone(request) ? 'answered' : 'go'
     case 'throttle':
       return answer(faultStatus(429, route, { retryAfterSeconds: fault.retryAfterSeconds }))
     case 'error':
@@ -84,7 +85,7 @@ export async function applyFault(
     case 'conflict':
       return answer(faultStatus(409, route, {}))
     case 'drop':
-      request.socket.destroy()
+      dropExchange(request)
       return 'answered'
     case 'cutWatch':
       return { cutAfterEvents: fault.afterEvents ?? 0 }

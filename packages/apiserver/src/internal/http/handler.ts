@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { HandlerContext, LoggedRequest } from './handlerContext.js'
 import { applyFault, faultStatus } from './faults.js'
+import { distinctHeaders, dropExchange } from './exchange.js'
 import { managerFromUserAgent } from './requestOptions.js'
 import type { Route } from './route.js'
 import { route } from './route.js'
@@ -109,7 +110,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
     const allowed = (attributes: Attributes): boolean => context.authorization === 'AlwaysAllow' || rbacAllows(context.cluster, user, attributes)
     let impersonationError: unknown
     try {
-      user = impersonate(request.headersDistinct, user, allowed)
+      user = impersonate(distinctHeaders(request), user, allowed)
     } catch (err) {
       impersonationError = err
     }
@@ -131,7 +132,7 @@ export async function handleRequest(context: HandlerContext, request: IncomingMe
       const action = await hook(entry)
       if (action === undefined) continue
       if ('drop' in action) {
-        request.socket.destroy()
+        dropExchange(request)
         return
       }
       if ('delayMs' in action) {

@@ -10,6 +10,7 @@ import { apiVersionOf, typeKey } from '../state/registry.js'
 import { statusBody } from '../../status.js'
 import type { Media } from '../http/negotiate.js'
 import { writeHead } from '../http/send.js'
+import { isHttp2 } from '../http/exchange.js'
 import { EncodeError } from '../protobuf/encode.js'
 import { encodeWatchFrame, jsonWatchFrame, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { StoreEvent } from '../state/store.js'
@@ -61,7 +62,9 @@ export function startWatch(
   const key = typeKey(type)
   const inScope = (o: KubeObject): boolean => query.namespace === undefined || (o.metadata.namespace ?? '') === query.namespace
   const matches = (o: KubeObject | undefined): boolean => o !== undefined && inScope(o) && matcher(o)
-  writeHead(response, 200, { 'Content-Type': protobuf ? `${PROTOBUF_MEDIA_TYPE};stream=watch` : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
+  const contentType = protobuf ? `${PROTOBUF_MEDIA_TYPE};stream=watch` : 'application/json'
+  // HTTP/2 frames a stream itself and refuses connection-specific headers.
+  writeHead(response, 200, isHttp2(response) ? { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' } : { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' })
   response.flushHeaders()
   let closed = false
   // Read through a function: the closures below set it, which control-flow narrowing cannot see.

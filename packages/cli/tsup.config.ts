@@ -15,6 +15,8 @@ import { packageBuild } from '../../tsup.shared.js'
 //    needs, --help and version nothing more);
 //  - dist/build.cjs, the same with the build command alone, which the bin loads for `gitops build`
 //    (a one-file build then skips the other commands' definitions: about 10 ms of CPU under load);
+//  - dist/template.cjs, the same with the template command alone and @gitops-sdk/helm bundled in
+//    (its imports of core go to sdk.cjs), which the bin loads for `gitops template`;
 //  - dist/sdk.cjs, core and render, required where the cli's code imports either (by `gitops
 //    build` and most other commands, on first use).
 // The other packages of the SDK and client-node stay dependencies, required when a command needs
@@ -38,10 +40,12 @@ const sdkBundle: Plugin = {
   setup(build) {
     const entries = build.initialOptions.entryPoints as Record<string, string> | undefined
     const isSdkBuild = entries?.sdk !== undefined
-    if (!isSdkBuild) build.onResolve({ filter: /^@gitops-sdk\/(core|render)$/ }, () => ({ path: './sdk.cjs', external: true }))
+    // (core's Go and YAML entries too: sdk.cjs exports them, for helm as template.cjs bundles it.)
+    if (!isSdkBuild) build.onResolve({ filter: /^@gitops-sdk\/(core|render|core\/go|core\/yaml)$/ }, () => ({ path: './sdk.cjs', external: true }))
     if (entries?.bin !== undefined) {
       build.onResolve({ filter: /^\.\/main\.js$/ }, (args) => (args.importer.endsWith('/src/bin.ts') ? { path: './main.cjs', external: true } : undefined))
       build.onResolve({ filter: /^\.\/buildMain\.js$/ }, (args) => (args.importer.endsWith('/src/bin.ts') ? { path: './build.cjs', external: true } : undefined))
+      build.onResolve({ filter: /^\.\/templateMain\.js$/ }, (args) => (args.importer.endsWith('/src/bin.ts') ? { path: './template.cjs', external: true } : undefined))
     }
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (isBuiltin(args.path) || args.path.startsWith('@gitops-sdk/core') || args.path.startsWith('@gitops-sdk/render')) return undefined
@@ -120,7 +124,16 @@ const main: Options = {
 const buildMain: Options = {
   ...commandBuild({ build: 'src/buildMain.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']),
 }
+// `gitops template ...`: the command line with the template command alone (src/templateMain.ts)
+// and @gitops-sdk/helm bundled from its source, so that the whole command is this file and
+// sdk.cjs, both under the code cache, with one copy of core: helm's imports of core (its main, Go
+// and YAML entries) go to sdk.cjs like the cli's. (main.cjs requires helm's own build, which
+// requires core's own build.) helm's dependencies (yaml, bcryptjs, both required on first use)
+// stay outside, resolved from the cli's folder, hence declared in its package.json.
+const templateMain: Options = {
+  ...commandBuild({ template: 'src/templateMain.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render', '@gitops-sdk/helm']),
+}
 const sdk: Options = { ...commandBuild({ sdk: 'src/sdkBundle.ts' }, ['@gitops-sdk/core', '@gitops-sdk/render']), esbuildPlugins: [lazyModules, sdkBundle], removeNodeProtocol: false }
 const openapi = commandBuild({ openapi: '../core/src/generated/openapi.ts' }, [])
 
-export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, main, buildMain, sdk, openapi])
+export default defineConfig([...packageBuild({ entry: ['src/index.ts'] }), bin, main, buildMain, templateMain, sdk, openapi])

@@ -37,8 +37,10 @@ const onTerm = (): void => stop('SIGTERM')
 process.on('SIGINT', onInt)
 process.on('SIGTERM', onTerm)
 
-// `gitops build ...` loads a bundle with that command alone (buildMain.ts).
-const entry = process.argv[2] === 'build' ? import('./buildMain.js') : import('./main.js')
+// `gitops build ...` and `gitops template ...` load a bundle with that command alone (buildMain.ts,
+// templateMain.ts).
+const command = process.argv[2]
+const entry = command === 'build' ? import('./buildMain.js') : command === 'template' ? import('./templateMain.js') : import('./main.js')
 void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {
     // Not process.stdout/stderr themselves: creating those streams costs a few milliseconds (stdio.ts).

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process'
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { cacheTag, codeCacheDir } from './codeCache.js'
+import type { CliIO } from './context.js'
+import { main } from './main.js'
 
 describe('codeCacheDir', () => {
   it('follows NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache, and is off when told', () => {
@@ -39,10 +42,10 @@ const nodeHasOwnCache = 'enableCompileCache' in (await import('node:module')).de
 
 describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-code-cache-'))
-  // A copy of the command's four files beside dist/ (so that package.json and node_modules
+  // A copy of the command's five files beside dist/ (so that package.json and node_modules
   // resolve as from dist/), which this test may edit.
   const copy = mkdtempSync(join(dist, '..', '.code-cache-test-'))
-  for (const f of ['bin.cjs', 'main.cjs', 'build.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
+  for (const f of ['bin.cjs', 'main.cjs', 'build.cjs', 'template.cjs', 'sdk.cjs']) copyFileSync(join(dist, f), join(copy, f))
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true })
     rmSync(copy, { recursive: true, force: true })
@@ -133,5 +136,91 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
       closeSync(fd)
     }
     expect(readFileSync(out, 'utf8')).toBe(expected)
+  })
+  // `gitops template` runs dist/template.cjs (helm bundled in) and dist/sdk.cjs, and nothing else of
+  // the SDK: the same bytes as the sources' main, the same faults of its cache ignored, and helm's
+  // errors of the one copy of core, sdk.cjs's.
+  it('runs gitops template from template.cjs and sdk.cjs alone, with the same output and errors, cache or not', async () => {
+    const chart = join(dir, 'web')
+    mkdirSync(join(chart, 'templates'), { recursive: true })
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 1.2.3\n')
+    writeFileSync(join(chart, 'values.yaml'), 'port: 8080\nlabels: {tier: web, team: "{{ .Release.Name }}"}\n')
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- tpl (toYaml .Values.labels) . | nindent 4 }}\ndata:\n  port: {{ .Values.port | quote }}\n  sum: {{ .Values | toJson | sha256sum }}\n')
+    const bad = join(dir, 'bad')
+    mkdirSync(join(bad, 'templates'), { recursive: true })
+    writeFileSync(join(bad, 'Chart.yaml'), 'apiVersion: v2\nname: bad\nversion: 0.1.0\n')
+    writeFileSync(join(bad, 'templates', 'a.yaml'), 'a: {{ .Values.x | nosuch }}\n')
+    const inProcess = async (args: readonly string[]) => {
+      let out = ''
+      let err = ''
+      const io: CliIO = { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, cwd: dir }
+      return { code: await main(args, io), out, err }
+    }
+    const args = ['template', chart, '--release-name', 'web', '--kube-version', 'v1.32.0']
+    const expected = await inProcess(args)
+    expect(expected.code).toBe(0)
+    expect(expected.out).toContain("team: 'web'")
+    const template = (env: Record<string, string>) => {
+      const r = spawn(args, env)
+      expect(r.stderr).toBe('')
+      expect(r.status).toBe(0)
+      return r.stdout
+    }
+    expect(template({ NODE_DISABLE_COMPILE_CACHE: '1', HOME: dir })).toBe(expected.out)
+
+    // The command's own files in the cache: template.cjs's and sdk.cjs's (none of helm's or
+    // core's builds, which it does not load).
+    const cache = join(dir, 'template-cache')
+    expect(template({ NODE_COMPILE_CACHE: cache })).toBe(expected.out)
+    const own = () => readdirSync(join(cache, 'gitops-sdk')).sort()
+    expect(own().map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['sdk-template', 'template-template'])
+    const [sdkFile, templateFile] = own().map((f) => join(cache, 'gitops-sdk', f)) as [string, string]
+
+    // Garbage in one file and a truncated other; then the bundle edited in place (stale); then a
+    // cache directory that cannot be made: the same output each time, the files written anew.
+    writeFileSync(templateFile, Buffer.from('not a cache at all'))
+    writeFileSync(sdkFile, readFileSync(sdkFile).subarray(0, 4 + keyOf(sdkFile).length + 10))
+    expect(template({ NODE_COMPILE_CACHE: cache })).toBe(expected.out)
+    expect(readFileSync(templateFile).length).toBeGreaterThan(4 + keyOf(templateFile).length + 1000)
+    expect(readFileSync(sdkFile).length).toBeGreaterThan(4 + keyOf(sdkFile).length + 1000)
+    const bundle = join(copy, 'template.cjs')
+    const key = keyOf(templateFile)
+    const source = readFileSync(bundle)
+    const at = source.indexOf('// ') + 3
+    source[at] = source[at] === 0x78 ? 0x79 : 0x78
+    writeFileSync(bundle, source)
+    expect(template({ NODE_COMPILE_CACHE: cache })).toBe(expected.out)
+    expect(keyOf(templateFile)).not.toBe(key)
+    const blocker = join(dir, 'another-file')
+    writeFileSync(blocker, '')
+    expect(template({ NODE_COMPILE_CACHE: join(blocker, 'cache') })).toBe(expected.out)
+
+    // A template error: the same line and exit code as from the sources, and a cache left as it was.
+    const failing = await inProcess(['template', bad])
+    expect(failing.code).toBe(2)
+    const before = readFileSync(templateFile)
+    const r = spawn(['template', bad], { NODE_COMPILE_CACHE: cache })
+    expect([r.status, r.stdout, r.stderr]).toEqual([2, '', failing.err])
+    expect(r.stderr).toContain('[HELM_TEMPLATE_PARSE]')
+    expect(readFileSync(templateFile).equals(before)).toBe(true)
+
+    // In this process: helm's error is an instance of the GitOpsError that sdk.cjs exports (the
+    // class the cli's core is), with its code; and the command loaded no build of core, helm or
+    // render beside the two files.
+    const load = createRequire(join(copy, 'bin.cjs'))
+    const loadedBefore = new Set(Object.keys(load.cache))
+    const sdkModule = load('./sdk.cjs') as { GitOpsError: new (...a: never[]) => Error; isGitOpsError: (e: unknown, code?: string) => boolean }
+    const templateModule = load('./template.cjs') as { main: typeof main }
+    const errors: unknown[] = []
+    const io: CliIO = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: dir, onError: (e) => errors.push(e) }
+    expect(await templateModule.main(['template', bad], io)).toBe(2)
+    expect(errors).toHaveLength(1)
+    const [error] = errors as [Error & { code?: string }]
+    expect(error).toBeInstanceOf(sdkModule.GitOpsError)
+    expect(error.name).toBe('HelmError')
+    expect(error.code).toBe('HELM_TEMPLATE_PARSE')
+    expect(sdkModule.isGitOpsError(error, 'HELM_TEMPLATE_PARSE')).toBe(true)
+    const loaded = Object.keys(load.cache).filter((f) => !loadedBefore.has(f))
+    expect(loaded.filter((f) => !f.includes('/node_modules/')).sort()).toEqual([join(copy, 'sdk.cjs'), join(copy, 'template.cjs')])
   })
 })

@@ -145,7 +145,7 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     mkdirSync(join(chart, 'templates'), { recursive: true })
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: web\nversion: 1.2.3\n')
     writeFileSync(join(chart, 'values.yaml'), 'port: 8080\nlabels: {tier: web, team: "{{ .Release.Name }}"}\n')
-    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- tpl (toYaml .Values.labels) . | nindent 4 }}\ndata:\n  port: {{ .Values.port | quote }}\n  sum: {{ .Values | toJson | sha256sum }}\n')
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{- tpl (toYaml .Values.labels) . | nindent 4 }}\ndata:\n  port: {{ .Values.port | quote }}\n  sum: {{ .Values | toJson | sha256sum }}\n  anchors: {{ "x: [1, &a 2]\\nz: *a" | fromYaml | toJson | quote }}\n')
     const bad = join(dir, 'bad')
     mkdirSync(join(bad, 'templates'), { recursive: true })
     writeFileSync(join(bad, 'Chart.yaml'), 'apiVersion: v2\nname: bad\nversion: 0.1.0\n')
@@ -160,6 +160,8 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     const expected = await inProcess(args)
     expect(expected.code).toBe(0)
     expect(expected.out).toContain("team: 'web'")
+    // (helm's yaml package, which the bundle requires on first use, from the cli's folder.)
+    expect(expected.out).toContain('anchors: "{\\"x\\":[1,2],\\"z\\":2}"')
     const template = (env: Record<string, string>) => {
       const r = spawn(args, env)
       expect(r.stderr).toBe('')
@@ -220,6 +222,11 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(error.name).toBe('HelmError')
     expect(error.code).toBe('HELM_TEMPLATE_PARSE')
     expect(sdkModule.isGitOpsError(error, 'HELM_TEMPLATE_PARSE')).toBe(true)
+    // helm's bcryptjs too, required from the cli's folder on the first `htpasswd`.
+    writeFileSync(join(chart, 'templates', 'auth.yaml'), 'auth: {{ htpasswd "u" "p" | len }}\n')
+    let out = ''
+    expect(await templateModule.main(['template', chart], { ...io, stdout: { write: (t: string) => (out += t) } })).toBe(0)
+    expect(out).toContain('\nauth: 62\n')
     const loaded = Object.keys(load.cache).filter((f) => !loadedBefore.has(f))
     expect(loaded.filter((f) => !f.includes('/node_modules/')).sort()).toEqual([join(copy, 'sdk.cjs'), join(copy, 'template.cjs')])
   })

@@ -104,7 +104,11 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
   // client-node, whose import alone costs about a second; anything else goes through it.
   const direct = directConfig(sourceOf(options), options.context)
   if (direct !== undefined) {
-    const transport = createDirectTransport(direct, { headers: impersonationHeaders(options.impersonate), maxSockets: options.maxConnections ?? 16 })
+    const transport = createDirectTransport(direct, {
+      headers: impersonationHeaders(options.impersonate),
+      maxSockets: options.maxConnections ?? 16,
+      handshakeTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
+    })
     return new HttpKubeClient(transport, settingsOf(options, direct.namespace))
   }
   let mod: typeof ClientNode

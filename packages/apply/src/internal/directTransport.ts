@@ -178,7 +178,10 @@ function isEntry(value: unknown): value is Entry {
  * node:http per request (its own listeners, a controller to combine it with the timeout) cost
  * more CPU than the rest of the request's own work in the profile.
  */
-export function createDirectTransport(config: DirectConfig, options: { readonly headers: Readonly<Record<string, string | readonly string[]>>; readonly maxSockets: number }): Transport {
+export function createDirectTransport(
+  config: DirectConfig,
+  options: { readonly headers: Readonly<Record<string, string | readonly string[]>>; readonly maxSockets: number; readonly handshakeTimeout?: number | undefined },
+): Transport {
   const secure = config.server.startsWith('https:')
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
   const url = new URL(config.server)
@@ -256,6 +259,7 @@ export function createDirectTransport(config: DirectConfig, options: { readonly 
     authority: `https://${url.host}`,
     tls: { ...tlsOptions(config.tls), host: hostname, port: url.port === '' ? 443 : Number(url.port), ...(servername === '' ? {} : { servername }) },
     limit: options.maxSockets,
+    handshakeTimeout: options.handshakeTimeout ?? 30_000,
   })
   const h2Fixed: OutgoingHttpHeaders = Object.create(null) as OutgoingHttpHeaders
   for (let i = 2; i < fixed.length; i += 2) {

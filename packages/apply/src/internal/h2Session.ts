@@ -8,6 +8,7 @@ import { connect as connectHttp2, constants } from 'node:http2'
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders, Settings } from 'node:http2'
 import { connect as connectTls } from 'node:tls'
 import type { ConnectionOptions } from 'node:tls'
+import { RequestTimeoutError } from './transport.js'
 
 /** What one stream needs of the session around it. */
 export interface H2Exchange {
@@ -42,10 +43,13 @@ export class H2Sessions {
   #active = 0
   readonly #waiting: (() => void)[] = []
 
-  constructor(options: { readonly authority: string; readonly tls: ConnectionOptions; readonly limit: number }) {
+  readonly #handshakeTimeout: number
+
+  constructor(options: { readonly authority: string; readonly tls: ConnectionOptions; readonly limit: number; readonly handshakeTimeout: number }) {
     this.#authority = options.authority
     this.#tls = options.tls
     this.#limit = Math.max(1, options.limit)
+    this.#handshakeTimeout = options.handshakeTimeout
   }
 
   /** Whether ALPN chose HTTP/1.1: every later request goes the HTTP/1.1 way. */
@@ -143,8 +147,14 @@ export class H2Sessions {
       const socket = connectTls({ ...this.#tls, ALPNProtocols: ['h2', 'http/1.1'] })
       socket.setNoDelay(true)
       socket.once('error', reject)
+      // A server that accepts the connection and never completes TLS: the requests waiting on it
+      // end by their own deadlines, and the socket must not outlive them (it would keep the
+      // process from exiting).
+      const ms = this.#handshakeTimeout
+      if (ms > 0) socket.setTimeout(ms, () => socket.destroy(new RequestTimeoutError(ms)))
       socket.once('secureConnect', () => {
         socket.off('error', reject)
+        if (ms > 0) socket.setTimeout(0)
         if (socket.alpnProtocol !== 'h2') {
           // The server speaks HTTP/1.1 only: this probe's connection is not kept.
           this.#http1 = true

@@ -3,6 +3,8 @@
 // typed error naming the object and the server's URL (never the token), nothing the failed request
 // did not write is written, and only a stream the server provably never took is sent again.
 import { constants } from 'node:http2'
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, createKubeClient } from '../../src/index.js'
@@ -86,6 +88,30 @@ describe('the direct client over HTTP/2', () => {
     expect(err).toMatchObject({ code: 'APPLY_REQUEST_TIMEOUT', message: `/api/v1: discovery failed: ${fake.url} did not answer within 300 ms` })
     expect((err as Error).message).not.toContain(fakeToken)
     expect(fake.protocols).toEqual(['h2'])
+  })
+
+  it('ends a request to a server that never completes TLS with APPLY_REQUEST_TIMEOUT, and closes that connection', async () => {
+    // Accepts TCP and never answers the TLS handshake: the half-open socket must not outlive the request.
+    const closed: Promise<void>[] = []
+    const silent = createNetServer((socket) => {
+      socket.on('error', () => undefined)
+      // Read (and drop) the ClientHello, so that the client's end of the connection is seen.
+      socket.resume()
+      closed.push(new Promise((resolve) => socket.once('close', () => resolve())))
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    try {
+      fake = await startFakeH2Api('h2', () => undefined)
+      const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml.replace(fake.url, url), requestTimeout: 300 })
+      const err = await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' }).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'APPLY_REQUEST_TIMEOUT', message: `/api/v1: discovery failed: ${url} did not answer within 300 ms` })
+      expect((err as Error).message).not.toContain(fakeToken)
+      expect(closed).toHaveLength(1)
+      await closed[0]
+    } finally {
+      await new Promise((resolve) => silent.close(resolve))
+    }
   })
 
   it('ends a stream (not its session) when the caller aborts, and the session serves the next request', async () => {

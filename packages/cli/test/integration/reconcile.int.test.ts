@@ -238,7 +238,9 @@ describe('gitops reconcile', () => {
       await repo.commit(fleet, { message: 'back to the fleet' })
       const args = ['reconcile', '--url', `${gitServer.url}/fleet`, '--path', 'clusters/prod', '--inventory', 'prod/fleet', '--wait', '--once',
         '--age-key-file', keyFile, '--kubeconfig', idleKubeconfig]
-      const failed = await gitops(...args, '--timeout', '3s')
+      // Time enough for fetch, render and apply on a loaded 2-core machine, so that the wait phase
+      // starts with time left and its own timeout (which names the objects) ends the reconcile.
+      const failed = await gitops(...args, '--timeout', '8s')
       expect(failed.code).toBe(2)
       expect(failed.out).toContain('Not ready: HealthCheckFailed')
       expect(failed.err).toContain('Deployment/prod/web')

@@ -177,7 +177,7 @@ function secureServer(
  * `idleTimeoutMs`, as Go's HTTP/2 server does with its IdleTimeout: a session with a stream open (a
  * watch, a slow request) is never idle, unlike node's own session timeout, which counts frames.
  */
-export function closeWhenIdle(session: Http2Session, idleTimeoutMs: number): void {
+function closeWhenIdle(session: Http2Session, idleTimeoutMs: number): void {
   let open = 0
   let timer: NodeJS.Timeout | undefined
   const arm = (): void => {

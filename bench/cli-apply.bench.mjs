@@ -4,6 +4,11 @@
 // process: a first apply (creating everything; a new set of namespaces each round) and a no-op
 // re-apply, rounds interleaved. Reports median wall time and peak RSS of each side.
 //
+// The server offers HTTP/2 and HTTP/1.1 (ALPN), as kube-apiserver does; kubectl picks h2. So that the
+// reference is not slowed (or sped up) by our server's HTTP/2, kubectl runs both ways: over h2 and over
+// HTTP/1.1 (DISABLE_HTTP2=1, client-go's switch: GODEBUG=http2client=0 does not reach client-go, which
+// configures HTTP/2 on its transport itself), and the ratio is taken against the faster of the two.
+//
 //   npm run build && node bench/run.mjs cli-apply [objects, default 1000] [rounds, default 7]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -28,6 +33,7 @@ await new Promise((resolve, reject) => {
 
 const env = { PATH: process.env.PATH, HOME: dir }
 const gitops = (file, inventory) => [process.execPath, bin, 'apply', file, '--inventory', `default/${inventory}`, `--field-manager=${fieldManager}`, '--kubeconfig', kubeconfig]
+const kubectlH1Env = { ...env, DISABLE_HTTP2: '1' }
 const kubectl = (file) => ['kubectl', '--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'apply', '--server-side', '--validate=false', `--field-manager=${fieldManager}`, '-f', file]
 function file(name, prefix) {
   const path = join(dir, `${name}.yaml`)
@@ -38,14 +44,17 @@ function file(name, prefix) {
 // Warm both sides (kubectl's discovery cache, the server's tables) before measuring.
 runOnce(gitops(file('warm-sdk', 'warm-sdk'), 'warm'), { env })
 runOnce(kubectl(file('warm-kc', 'warm-kc')), { env })
+runOnce(kubectl(file('warm-kc1', 'warm-kc1')), { env: kubectlH1Env })
 
 console.log(`Start: ${loadLine()}`)
-const times = { 'gitops first': [], 'kubectl first': [], 'gitops no-op': [], 'kubectl no-op': [] }
-const rss = { 'gitops first': 0, 'kubectl first': 0, 'gitops no-op': 0, 'kubectl no-op': 0 }
+const sides = ['gitops', 'kubectl', 'kubectl-h1']
+const perStep = (value) => Object.fromEntries(sides.flatMap((side) => ['first', 'no-op'].map((step) => [`${side} ${step}`, value()])))
+const times = perStep(() => [])
+const rss = perStep(() => 0)
 // CPU time of the client process and of the API server during its run: on a loaded machine the
 // wall time is mostly waiting for a core, and the CPU each side costs tells more.
-const cpu = { 'gitops first': [], 'kubectl first': [], 'gitops no-op': [], 'kubectl no-op': [] }
-const serverCpu = { 'gitops first': [], 'kubectl first': [], 'gitops no-op': [], 'kubectl no-op': [] }
+const cpu = perStep(() => [])
+const serverCpu = perStep(() => [])
 // utime + stime of the server process in ms (Linux /proc; undefined elsewhere), at 100 ticks a second.
 const serverTicks = () => {
   try {
@@ -66,33 +75,44 @@ const record = (name, run) => {
 }
 const sdkNoop = file('sdk-noop', 'sdk-noop')
 const kcNoop = file('kc-noop', 'kc-noop')
+const kc1Noop = file('kc1-noop', 'kc1-noop')
 runOnce(gitops(sdkNoop, 'noop'), { env })
 runOnce(kubectl(kcNoop), { env })
+runOnce(kubectl(kc1Noop), { env: kubectlH1Env })
 for (let round = 0; round < rounds; round++) {
   const sdkFile = file(`sdk-${round}`, `sdk-r${round}`)
   const kcFile = file(`kc-${round}`, `kc-r${round}`)
+  const kc1File = file(`kc1-${round}`, `kc1-r${round}`)
   // Alternate which side goes first in each round.
-  const pair = [
+  const first = [
     () => record('gitops first', () => runOnce(gitops(sdkFile, `first-${round}`), { env })),
     () => record('kubectl first', () => runOnce(kubectl(kcFile), { env })),
+    () => record('kubectl-h1 first', () => runOnce(kubectl(kc1File), { env: kubectlH1Env })),
   ]
-  const noop = [() => record('gitops no-op', () => runOnce(gitops(sdkNoop, 'noop'), { env })), () => record('kubectl no-op', () => runOnce(kubectl(kcNoop), { env }))]
-  for (const step of round % 2 === 0 ? [...pair, ...noop] : [...pair.reverse(), ...noop.reverse()]) step()
+  const noop = [
+    () => record('gitops no-op', () => runOnce(gitops(sdkNoop, 'noop'), { env })),
+    () => record('kubectl no-op', () => runOnce(kubectl(kcNoop), { env })),
+    () => record('kubectl-h1 no-op', () => runOnce(kubectl(kc1Noop), { env: kubectlH1Env })),
+  ]
+  for (const step of round % 2 === 0 ? [...first, ...noop] : [...first.reverse(), ...noop.reverse()]) step()
 }
 console.log(`End: ${loadLine()}; ${rounds} rounds, ${count} objects\n`)
-console.log('| step | gitops apply | peak RSS | kubectl apply --server-side | peak RSS | kubectl / gitops |')
-console.log('|---|---|---|---|---|---|')
+console.log('| step | gitops apply | peak RSS | kubectl apply --server-side, h2 | HTTP/1.1 | peak RSS | faster kubectl / gitops |')
+console.log('|---|---|---|---|---|---|---|')
 for (const step of ['first', 'no-op']) {
   const ours = median(times[`gitops ${step}`])
-  const theirs = median(times[`kubectl ${step}`])
-  console.log(`| ${step === 'first' ? 'first apply' : 'no-op re-apply'} | ${fmtMs(ours)} | ${fmtRss(rss[`gitops ${step}`] || undefined)} | ${fmtMs(theirs)} | ${fmtRss(rss[`kubectl ${step}`] || undefined)} | **${(theirs / ours).toFixed(2)}x** |`)
+  const h2 = median(times[`kubectl ${step}`])
+  const h1 = median(times[`kubectl-h1 ${step}`])
+  const theirs = Math.min(h2, h1)
+  const kubectlRss = Math.max(rss[`kubectl ${step}`], rss[`kubectl-h1 ${step}`])
+  console.log(`| ${step === 'first' ? 'first apply' : 'no-op re-apply'} | ${fmtMs(ours)} | ${fmtRss(rss[`gitops ${step}`] || undefined)} | ${fmtMs(h2)} | ${fmtMs(h1)} | ${fmtRss(kubectlRss || undefined)} | **${(theirs / ours).toFixed(2)}x** (h2 ${(h2 / ours).toFixed(2)}x, HTTP/1.1 ${(h1 / ours).toFixed(2)}x) |`)
 }
 const cpuOf = (values) => (values.length === 0 ? 'n/a' : fmtMs(median(values)))
 console.log('\nCPU time (medians; client: user + system of the process, server: of the API server during the run)\n')
-console.log('| step | gitops client | server | kubectl client | server |')
-console.log('|---|---|---|---|---|')
+console.log('| step | gitops client | server | kubectl h2 client | server | kubectl HTTP/1.1 client | server |')
+console.log('|---|---|---|---|---|---|---|')
 for (const step of ['first', 'no-op']) {
-  console.log(`| ${step === 'first' ? 'first apply' : 'no-op re-apply'} | ${cpuOf(cpu[`gitops ${step}`])} | ${cpuOf(serverCpu[`gitops ${step}`])} | ${cpuOf(cpu[`kubectl ${step}`])} | ${cpuOf(serverCpu[`kubectl ${step}`])} |`)
+  console.log(`| ${step === 'first' ? 'first apply' : 'no-op re-apply'} | ${sides.map((side) => `${cpuOf(cpu[`${side} ${step}`])} | ${cpuOf(serverCpu[`${side} ${step}`])}`).join(' | ')} |`)
 }
 server.stdin.end()
 rmSync(dir, { recursive: true, force: true })

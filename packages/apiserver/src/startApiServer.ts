@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer as createHttpServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Http2SecureServer } from 'node:http2'
+import type { Http2SecureServer, ServerHttp2Stream } from 'node:http2'
 import type { TLSSocket } from 'node:tls'
 import { createSecureServer } from 'node:http2'
 import type { Http2Session } from 'node:http2'
@@ -105,8 +105,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     void handleRequest(context, request, response)
   }
   const connections: ServerConnections = { sessions: new Set(), sockets: new Set() }
-  const server = certs === undefined ? createHttpServer(listener) : secureServer(certs, listener, connections)
-  if ('keepAliveTimeout' in server) server.keepAliveTimeout = 30_000
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000
+  const server = certs === undefined ? createHttpServer(listener) : secureServer(certs, { listener, connections, idleTimeoutMs })
+  // HTTP/1.1 connections: node:http's own keep-alive timer (the TLS server's http/1.1 sockets too).
+  server.keepAliveTimeout = idleTimeoutMs
   await new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
       server.close()
@@ -147,12 +149,17 @@ export interface ServerConnections {
  * picks h2, clients that offer only http/1.1 (client-node) keep it. The handler gets node's HTTP/2
  * compatibility request and response, which stand in for IncomingMessage and ServerResponse.
  */
-function secureServer(certs: { readonly keyPem: string; readonly certPem: string }, listener: (request: IncomingMessage, response: ServerResponse) => void, connections: ServerConnections): Http2SecureServer {
+function secureServer(
+  certs: { readonly keyPem: string; readonly certPem: string },
+  serving: { readonly listener: (request: IncomingMessage, response: ServerResponse) => void; readonly connections: ServerConnections; readonly idleTimeoutMs: number },
+): Http2SecureServer & { keepAliveTimeout: number } {
+  const { listener, connections, idleTimeoutMs } = serving
   // noDelay as node:http's server sets it: an answer's frames are small writes.
   const server = createSecureServer({ key: certs.keyPem, cert: certs.certPem, allowHTTP1: true, noDelay: true }, listener as unknown as Parameters<typeof createSecureServer>[1])
   server.on('session', (session: Http2Session) => {
     connections.sessions.add(session)
     session.once('close', () => connections.sessions.delete(session))
+    closeWhenIdle(session, idleTimeoutMs)
     // A broken session (a client gone mid-frame) is the client's problem, never an uncaught error here.
     session.on('error', () => undefined)
   })
@@ -161,7 +168,32 @@ function secureServer(certs: { readonly keyPem: string; readonly certPem: string
     connections.sockets.add(socket)
     socket.once('close', () => connections.sockets.delete(socket))
   })
-  return server
+  // node:http's connection handling, which serves the http/1.1 sockets, reads keepAliveTimeout here.
+  return Object.assign(server, { keepAliveTimeout: idleTimeoutMs })
+}
+
+/**
+ * Closes an HTTP/2 session (GOAWAY, then the socket) once it has had no open stream for
+ * `idleTimeoutMs`, as Go's HTTP/2 server does with its IdleTimeout: a session with a stream open (a
+ * watch, a slow request) is never idle, unlike node's own session timeout, which counts frames.
+ */
+function closeWhenIdle(session: Http2Session, idleTimeoutMs: number): void {
+  let open = 0
+  let timer: NodeJS.Timeout | undefined
+  const arm = (): void => {
+    timer = setTimeout(() => session.close(), idleTimeoutMs)
+    timer.unref()
+  }
+  session.on('stream', (stream: ServerHttp2Stream) => {
+    open++
+    clearTimeout(timer)
+    stream.once('close', () => {
+      open--
+      if (open === 0 && !session.closed && !session.destroyed) arm()
+    })
+  })
+  session.once('close', () => clearTimeout(timer))
+  arm()
 }
 
 /** The `webhookServices` option as a map, each URL checked: https on loopback. */

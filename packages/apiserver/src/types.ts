@@ -7,6 +7,13 @@ export interface ApiServerOptions {
   readonly host?: '127.0.0.1' | 'localhost' | '::1' | undefined
   /** Port to listen on; 0 picks a free one. @defaultValue 0 */
   readonly port?: number | undefined
+  /**
+   * How long an idle connection stays open: an HTTP/1.1 connection between requests, an HTTP/2
+   * session with no open stream (a watch keeps its session). The server then closes it (HTTP/2:
+   * GOAWAY first), as kube-apiserver's Go server does after its idle timeout.
+   * @defaultValue 30000
+   */
+  readonly idleTimeoutMs?: number | undefined
   /** Serve HTTPS with a CA made at start; `false` serves plain HTTP. @defaultValue true */
   readonly tls?: boolean | undefined
   /** Require `Authorization: Bearer <token>`; `false` accepts every request. @defaultValue true */

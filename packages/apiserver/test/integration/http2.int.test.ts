@@ -1,8 +1,11 @@
 // HTTP/2 on the embedded apiserver, through node:http2 as a Go client would use it: ALPN picks h2,
 // a watch streams on its own stream and ends when the client resets it, a dropped request resets
 // only its stream (its siblings on the session are answered), and stop() says GOAWAY and ends the
-// session instead of leaving it open.
+// session instead of leaving it open; an idle session (no open stream) and an idle HTTP/1.1
+// connection are closed after idleTimeoutMs.
 import { connect } from 'node:http2'
+import { Agent, request as httpsRequest } from 'node:https'
+import type { Socket } from 'node:net'
 import type { ClientHttp2Session, IncomingHttpHeaders } from 'node:http2'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startApiServer } from '../../src/index.js'
@@ -74,5 +77,37 @@ describe('the apiserver over HTTP/2', () => {
     await server.stop()
     await goaway
     await ended
+  })
+
+  it('closes a session once it has had no open stream for idleTimeoutMs, and an idle HTTP/1.1 connection', async () => {
+    server = await startApiServer({ idleTimeoutMs: 40 })
+    const s = await session(server)
+    const watch = s.request({ ':path': '/api/v1/namespaces/default/configmaps?watch=true', authorization: `Bearer ${server.token ?? ''}` })
+    await new Promise((resolve) => watch.once('response', resolve))
+    // Longer than the timeout: the open watch keeps the session.
+    await new Promise((resolve) => setTimeout(resolve, 120))
+    expect(s.closed || s.destroyed).toBe(false)
+    expect((await get(s, server, '/api/v1/namespaces/default')).status).toBe(200)
+    const goaway = new Promise<void>((resolve) => s.once('goaway', () => resolve()))
+    const ended = new Promise<void>((resolve) => s.once('close', () => resolve()))
+    watch.close()
+    await goaway
+    await ended
+
+    const agent = new Agent({ keepAlive: true, ALPNProtocols: ['http/1.1'] })
+    const answer = await new Promise<{ status: number | undefined; connection: string | undefined; socket: Socket }>((resolve, reject) => {
+      const req = httpsRequest(`${server?.url ?? ''}/api/v1/namespaces`, { ca: server?.caCertPem, headers: { authorization: `Bearer ${server?.token ?? ''}` }, agent }, (res) => {
+        const socket = res.socket
+        res.resume()
+        res.once('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, socket }))
+      })
+      req.once('error', reject)
+      req.end()
+    })
+    expect(answer).toMatchObject({ status: 200, connection: 'keep-alive' })
+    const { socket } = answer
+    if (!socket.destroyed) await new Promise((resolve) => socket.once('close', resolve))
+    expect(socket.destroyed).toBe(true)
+    agent.destroy()
   })
 })

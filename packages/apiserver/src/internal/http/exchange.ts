@@ -5,7 +5,7 @@
 // connection-specific headers (Transfer-Encoding, Connection) are refused on HTTP/2.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { constants } from 'node:http2'
-import type { Http2Stream } from 'node:http2'
+import type { Http2Stream, OutgoingHttpHeaders, ServerHttp2Stream } from 'node:http2'
 
 function streamOf(message: IncomingMessage | ServerResponse): Http2Stream | undefined {
   const stream = (message as { stream?: Http2Stream }).stream
@@ -43,4 +43,24 @@ export function distinctHeaders(request: IncomingMessage): NodeJS.Dict<string[]>
     list.push(raw[i + 1] as string)
   }
   return out
+}
+
+/**
+ * Answers with a whole body. On HTTP/2 the head and body go to the stream itself, so that node ends
+ * the stream on the body's DATA frame: through the compatibility response, the end comes only after
+ * the body has been written, as one more (empty) DATA frame in one more socket write, and Go
+ * clients wait for it before they take the answer (kube-apiserver's Go server ends on the last frame).
+ */
+export function answerWhole(response: ServerResponse, code: number, answer: { readonly headers: Readonly<Record<string, string | string[] | number>>; readonly body: string | Uint8Array }): void {
+  const { headers, body } = answer
+  const stream = streamOf(response) as ServerHttp2Stream | undefined
+  if (stream === undefined || stream.headersSent || response.req.method === 'HEAD') {
+    response.writeHead(code, headers)
+    response.end(body)
+    return
+  }
+  const head: OutgoingHttpHeaders = { ':status': code }
+  for (const [name, value] of Object.entries(headers)) head[name.toLowerCase()] = value
+  stream.respond(head)
+  stream.end(body)
 }

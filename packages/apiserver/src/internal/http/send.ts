@@ -7,6 +7,7 @@ import { EncodeError } from '../protobuf/encode.js'
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { Media } from './negotiate.js'
 import { negotiate } from './negotiate.js'
+import { answerWhole } from './exchange.js'
 
 type Headers = Readonly<Record<string, string | string[]>>
 
@@ -17,6 +18,13 @@ export function writeHead(response: ServerResponse, code: number, headers: Reado
   const type = headers['Content-Type']
   if (typeof type === 'string') answeredAs.set(response, type)
   response.writeHead(code, headers)
+}
+
+/** Writes a whole answer, its head and body at once, and remembers its Content-Type for the request log. */
+export function writeWhole(response: ServerResponse, code: number, answer: { readonly headers: Readonly<Record<string, string | string[] | number>>; readonly body: string | Uint8Array }): void {
+  const type = answer.headers['Content-Type']
+  if (typeof type === 'string') answeredAs.set(response, type)
+  answerWhole(response, code, answer)
 }
 
 /** The Content-Type an answer was written with, if its head went out through {@link writeHead}. */
@@ -32,8 +40,7 @@ export function send(response: ServerResponse, answer: { code: number; body: unk
     return
   }
   const text = `${JSON.stringify(body)}\n`
-  writeHead(response, code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers })
-  response.end(text)
+  writeWhole(response, code, { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers }, body: text })
 }
 
 /**
@@ -52,8 +59,7 @@ export function reply(response: ServerResponse, media: Media, answer: { code: nu
       if (!(err instanceof EncodeError)) throw err
     }
     if (bytes !== undefined) {
-      writeHead(response, code, { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Cache-Control': 'no-cache, private', 'Content-Length': bytes.length, ...headers })
-      response.end(bytes)
+      writeWhole(response, code, { headers: { 'Content-Type': PROTOBUF_MEDIA_TYPE, 'Cache-Control': 'no-cache, private', 'Content-Length': bytes.length, ...headers }, body: bytes })
       return
     }
   }

@@ -4,7 +4,7 @@ import type { HandlerContext } from './handlerContext.js'
 import { aggregatedDiscovery, aggregatedVersionOf, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.js'
 import { openApiDocument, openApiIndex, openApiV2, openApiV2Proto, openApiV2Protobuf } from './openapi.js'
 import type { Route } from './route.js'
-import { acceptsJson, send, writeHead } from './send.js'
+import { acceptsJson, send, writeWhole } from './send.js'
 import { resourceNotFound, StatusError } from '../../status.js'
 
 /**
@@ -32,8 +32,7 @@ export function serveOpenApi(
     if (text === undefined) throw resourceNotFound()
     body = text
   }
-  writeHead(response, 200, { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) })
-  response.end(body)
+  writeWhole(response, 200, { headers: { 'Content-Type': type, 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) }, body })
 }
 
 /** Discovery documents, /version and /healthz. */
@@ -48,8 +47,7 @@ export function serveDiscovery(context: HandlerContext, route_: Extract<Route, {
   }
   switch (route_.document) {
     case 'health':
-      writeHead(response, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
-      response.end('ok')
+      writeWhole(response, 200, { headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' })
       return
     case 'version':
       send(response, { code: 200, body: versionInfo(cluster.settings.gitVersion) })

@@ -28,6 +28,8 @@ export class Store {
   private readonly objects = new Map<string, Map<string, KubeObject>>()
   private history: StoreEvent[] = []
   private readonly listeners = new Set<(event: StoreEvent) => void>()
+  /** `typeKey objectKey` of the stored objects with a deletionTimestamp (held by finalizers). */
+  private readonly terminatingKeys = new Set<string>()
 
   constructor(private readonly historyLimit: number) {}
 
@@ -48,6 +50,11 @@ export class Store {
     return out.map(([, o]) => o)
   }
 
+  /** Whether some stored object has a deletionTimestamp: the controllers' cue to look for work. */
+  hasTerminating(): boolean {
+    return this.terminatingKeys.size > 0
+  }
+
   /** Every stored object of every type key. */
   *entries(): Generator<[string, KubeObject]> {
     for (const [key, map] of this.objects) for (const object of map.values()) yield [key, object]
@@ -66,6 +73,8 @@ export class Store {
     const id = objectKey(stored.metadata.namespace ?? '', stored.metadata.name)
     const old = map.get(id)
     map.set(id, stored)
+    if (stored.metadata.deletionTimestamp === undefined) this.terminatingKeys.delete(`${key} ${id}`)
+    else this.terminatingKeys.add(`${key} ${id}`)
     this.emit({ resourceVersion: rv, type: old === undefined ? 'ADDED' : 'MODIFIED', typeKey: key, object: stored, old })
     return stored
   }
@@ -77,6 +86,7 @@ export class Store {
     const old = this.objects.get(key)?.get(id)
     if (old === undefined) return final
     this.objects.get(key)?.delete(id)
+    this.terminatingKeys.delete(`${key} ${id}`)
     const rv = ++this.resourceVersion
     const last: KubeObject = { ...final, metadata: { ...final.metadata, resourceVersion: String(rv) } }
     this.emit({ resourceVersion: rv, type: 'DELETED', typeKey: key, object: last, old })
@@ -85,7 +95,9 @@ export class Store {
 
   /** Forgets every object of a type (a CRD went away). */
   dropType(type: ResourceType): void {
-    this.objects.delete(typeKey(type))
+    const key = typeKey(type)
+    this.objects.delete(key)
+    for (const terminating of this.terminatingKeys) if (terminating.startsWith(`${key} `)) this.terminatingKeys.delete(terminating)
   }
 
   /** Events after `resourceVersion`, or undefined when some of them are no longer kept. */
@@ -111,6 +123,7 @@ export class Store {
   /** Drops everything, back to an empty store (the counter keeps growing, as etcd's would). */
   clear(): void {
     this.objects.clear()
+    this.terminatingKeys.clear()
     this.compacted = this.resourceVersion
     this.history = []
   }

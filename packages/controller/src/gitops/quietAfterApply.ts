@@ -30,6 +30,25 @@ export function isWritten(object: KubeObject, written: SettledStatus['written'])
   return written !== undefined && object.metadata.uid === written.uid && object.metadata.resourceVersion === written.resourceVersion
 }
 
+/** What {@link quietAfterApply} needs of the applying reconcile. */
+export interface AppliedReconcile {
+  /** The Kustomization as that reconcile read it. */
+  readonly object: KubeObject
+  readonly status: ReconcileStatus
+  /** The source revision it applied. */
+  readonly revision: string
+  /** Its `reconcile.fluxcd.io/requestedAt` annotation then. */
+  readonly requestedAt: string | undefined
+  /** The Kustomization's interval in milliseconds. */
+  readonly interval: number
+  /** Whether it checks health (`wait` or `healthChecks`). */
+  readonly healthChecked: boolean
+  /** Whether its drift can be proven from the applied objects cache (applied with the controller's own client, the cache running). */
+  readonly driftProven: boolean
+  /** Whether the apply's objects and build inputs were kept (the apply succeeded, the inputs were known). */
+  readonly applied: boolean
+}
+
 /**
  * What an applying reconcile that ended Ready leaves for the quiet path of the next interval, or
  * undefined when that interval must go the full way. The next reconcile of the object `written`
@@ -41,12 +60,13 @@ export function isWritten(object: KubeObject, written: SettledStatus['written'])
  * status: when it differs (an unverified decryption's condition would go, say), or the next
  * reconcile would not even be routine (revision, observedGeneration or requestedAt not settled by
  * the write), or someone changed the object's spec or annotations during this reconcile, the next
- * interval goes the full way and writes what changes.
+ * interval goes the full way and writes what changes. Excluded as the quiet path of later
+ * intervals excludes them: health checks (`wait`, `healthChecks`: Flux checks health every
+ * reconcile, and the Healthy condition carries the wait's duration), impersonation and remote
+ * clusters (their objects are not in the controller's watch cache), and failed reconciles.
  */
-export function quietAfterApply(
-  written: KubeObject,
-  applied: { readonly object: KubeObject; readonly status: ReconcileStatus; readonly revision: string; readonly requestedAt: string | undefined; readonly interval: number },
-): SettledStatus | undefined {
+export function quietAfterApply(written: KubeObject | undefined, applied: AppliedReconcile): SettledStatus | undefined {
+  if (written === undefined || applied.healthChecked || !applied.driftProven || !applied.applied) return undefined
   const { uid, resourceVersion } = written.metadata
   if (typeof uid !== 'string' || typeof resourceVersion !== 'string' || uid !== applied.object.metadata.uid) return undefined
   if (applied.status.failure !== undefined || getCondition(applied.status.conditions, 'Ready')?.status !== 'True') return undefined
@@ -64,10 +84,12 @@ export function quietAfterApply(
   return { status: written.status, inventory: applied.status.inventory, inputs: statusInputs(next, options), object: undefined, interval: applied.interval, written: { uid, resourceVersion } }
 }
 
+/** `metadata.generation` when it is a number. */
 export function generationOf(object: KubeObject): number | undefined {
   return typeof object.metadata.generation === 'number' ? object.metadata.generation : undefined
 }
 
+/** `.status` as a Kustomization's (empty when absent). */
 export function statusOf(object: KubeObject): KustomizationStatus {
   return (isKubeMap(object.status) ? object.status : {})
 }

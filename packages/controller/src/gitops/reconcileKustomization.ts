@@ -275,13 +275,19 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       const written = await write(compute)
       // The first no-change interval after this apply may be quiet when it is provably the one the
       // full path would run: see quietAfterApply for what must hold.
-      const primed =
-        written === undefined || !appliesAsController || input.driftUnchanged === undefined || driftClient === undefined || healthChecked || result.state.applied === undefined || appliedInputs.get(key) === undefined
-          ? undefined
-          : quietAfterApply(written, { object, status: result.status, revision: current.revision, requestedAt, interval: mapped.interval })
-      if (primed !== undefined) {
+      const primed = quietAfterApply(written, {
+        object,
+        status: result.status,
+        revision: current.revision,
+        requestedAt,
+        interval: mapped.interval,
+        healthChecked,
+        driftProven: appliesAsController && input.driftUnchanged !== undefined && driftClient !== undefined,
+        applied: result.state.applied !== undefined && appliedInputs.has(key),
+      })
+      if (primed !== undefined && result.state.applied !== undefined) {
         settled.set(key, primed)
-        input.driftWatch?.(result.state.applied as DriftState)
+        input.driftWatch?.(result.state.applied)
       }
     } else {
       // The status is a pure function of the cached status, the inventory and these inputs: when

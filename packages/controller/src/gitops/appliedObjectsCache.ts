@@ -50,6 +50,12 @@ export interface AppliedObjectsCache {
    * False means "not proven" (drifted, deleted, or not decidable here): run detectDrift.
    */
   unchanged(state: DriftState, placement: DriftPlacement): boolean
+  /**
+   * Starts the watches of the kinds of `state`'s objects, right after their apply, so that the
+   * first no-change interval can already be proven by {@link AppliedObjectsCache.unchanged}
+   * (kinds watched already, or before {@link AppliedObjectsCache.run}, are left as they are).
+   */
+  watch(state: DriftState): void
   /** Keeps the watches of the applied kinds running until `signal` aborts; kinds are watched from their first read on. */
   run(signal: AbortSignal): Promise<void>
   /** How many reads the cache answered and how many went to the API server (for tests and diagnostics). */
@@ -202,9 +208,28 @@ export function createAppliedObjectsCache(options: AppliedObjectsCacheOptions): 
     return true
   }
 
+  // A watch started after the apply lists the objects as they are then: one changed in between is
+  // at another resourceVersion, so `unchanged` does not prove it and detectDrift looks at it.
+  const watch = (state: DriftState): void => {
+    const signal = running
+    if (signal === undefined || signal.aborted) return
+    let last = ''
+    for (const object of state.objects) {
+      const apiVersion = object.apiVersion
+      const slash = apiVersion.indexOf('/')
+      const group = slash < 0 ? '' : apiVersion.slice(0, slash)
+      const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1)
+      const kindKey = `${group}|${version}|${object.kind}`
+      if (kindKey === last) continue
+      last = kindKey
+      if (!watched.has(kindKey)) startWatch(kindKey, { group, version, kind: object.kind }, signal)
+    }
+  }
+
   return {
     client,
     unchanged,
+    watch,
     stats: () => ({ served, forwarded }),
     async run(signal) {
       running = signal

@@ -210,6 +210,7 @@ export function createGitOpsController(options: GitOpsControllerOptions): GitOps
       now,
       driftClient: applied?.client,
       driftUnchanged: applied === undefined ? undefined : (state, placement) => applied.unchanged(state, placement),
+      driftWatch: applied === undefined ? undefined : (state) => applied.watch(state),
     }),
   })
   link.kustomizations = kustomizations

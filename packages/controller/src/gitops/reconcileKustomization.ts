@@ -4,10 +4,10 @@
 import { SpanStatusCode } from '@opentelemetry/api'
 import { createApplyHistory, detectDrift } from '@gitops-sdk/apply'
 import type { ApplyHistory, DriftState, KubeClient } from '@gitops-sdk/apply'
-import { formatChangeSet, getCondition, isKubeMap } from '@gitops-sdk/core'
+import { formatChangeSet, getCondition } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { parseDuration } from '@gitops-sdk/flux'
-import type { GitRepository, Kustomization, KustomizationStatus } from '@gitops-sdk/flux'
+import type { GitRepository, Kustomization } from '@gitops-sdk/flux'
 import { createReconcileSteps, kustomizationProgressing, kustomizationReconcile, kustomizationStatus, reconcile } from '@gitops-sdk/reconcile'
 import type { ReconcileState, ReconcileSteps } from '@gitops-sdk/reconcile'
 import type { ReconcileContext, ReconcileResult } from '../createController.js'
@@ -23,6 +23,8 @@ import type { ClientRequest } from './createClientFactory.js'
 import type { DriftPlacement } from './appliedObjectsCache.js'
 import { traceSteps } from './traceSteps.js'
 import { statusInputs } from './statusInputs.js'
+import { generationOf, isWritten, quietAfterApply, statusOf } from './quietAfterApply.js'
+import type { SettledStatus } from './quietAfterApply.js'
 import { writeFluxStatus } from './writeStatus.js'
 
 /** What the Kustomization reconcile needs. */
@@ -59,6 +61,11 @@ export interface KustomizationReconcilerInput {
    * cache's `unchanged`); false sends the check to detectDrift. @defaultValue always detectDrift
    */
   readonly driftUnchanged?: ((state: DriftState, placement: DriftPlacement) => boolean) | undefined
+  /**
+   * Told what an apply through `kubeClient` left (the applied objects cache's `watch`), so that the
+   * first no-change interval after it can be proven by `driftUnchanged`. @defaultValue nobody is told
+   */
+  readonly driftWatch?: ((state: DriftState) => void) | undefined
 }
 
 /** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
@@ -78,6 +85,8 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
    * as it is, nothing applied, the status as cached (so nothing written), no event. Anything else
    * (undefined) goes the full way, which corrects drift, rebuilds or reports.
    */
+  // The quiet path's first interval after an applying reconcile takes, besides the proof above,
+  // the Kustomization exactly as this controller's own status write left it (see quietAfterApply).
   const quietInterval = async (context: ReconcileContext, k: Kustomization, interval: number): Promise<number | undefined> => {
     const { key, client, signal } = context
     const state = states.get(key)
@@ -169,9 +178,13 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       return { requeueAfter: input.requeueDependency }
     }
     const quiet = settled.get(key)
-    if (quiet?.interval !== undefined && quiet.object === context.object && object === context.object) {
+    if (quiet?.interval !== undefined && object === context.object && (quiet.object === context.object || (quiet.object === undefined && isWritten(object, quiet.written)))) {
       const interval = await quietInterval(context, k, quiet.interval)
-      if (interval !== undefined) return { requeueAfter: interval }
+      if (interval !== undefined) {
+        // From now on the cached object itself is the one the quiet path expects.
+        if (quiet.object !== object) settled.set(key, { ...quiet, status: object.status, object, written: undefined })
+        return { requeueAfter: interval }
+      }
     }
     let mapped
     try {
@@ -259,7 +272,23 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       kustomizationStatus(result.status, { previous: statusOf(live), generation: generationOf(live), requestedAt, healthChecked }) as unknown as KubeMap
     if (!routine) {
       settled.delete(key)
-      await write(compute)
+      const written = await write(compute)
+      // The first no-change interval after this apply may be quiet when it is provably the one the
+      // full path would run: see quietAfterApply for what must hold.
+      const primed = quietAfterApply(written, {
+        object,
+        status: result.status,
+        revision: current.revision,
+        requestedAt,
+        interval: mapped.interval,
+        healthChecked,
+        driftProven: appliesAsController && input.driftUnchanged !== undefined && driftClient !== undefined,
+        applied: result.state.applied !== undefined && appliedInputs.has(key),
+      })
+      if (primed !== undefined && result.state.applied !== undefined) {
+        settled.set(key, primed)
+        input.driftWatch?.(result.state.applied)
+      }
     } else {
       // The status is a pure function of the cached status, the inventory and these inputs: when
       // all three are those that last gave the cached status back, it would be given back again,
@@ -306,25 +335,6 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     await recorder.record(object, { type: 'Warning', reason: ready?.reason ?? FluxReason.ReconciliationFailed, message: ready?.message ?? 'reconciliation failed', annotations: revision }, { signal })
     return { requeueAfter: mapped.retryInterval }
   }
-}
-
-/** A status computation that gave the cached status back: that status, the inventory (both by identity) and the other inputs. */
-interface SettledStatus {
-  readonly status: unknown
-  readonly inventory: unknown
-  readonly inputs: string
-  /** The Kustomization object (from the informer's cache) of that reconcile. */
-  readonly object: KubeObject | undefined
-  /** Its interval when that reconcile was a no-change one that may be repeated on the quiet path. */
-  readonly interval: number | undefined
-}
-
-function generationOf(object: KubeObject): number | undefined {
-  return typeof object.metadata.generation === 'number' ? object.metadata.generation : undefined
-}
-
-function statusOf(object: KubeObject): KustomizationStatus {
-  return (isKubeMap(object.status) ? object.status : {})
 }
 
 function emptyStatus(name: string, now: Date): Parameters<typeof kustomizationStatus>[0] {

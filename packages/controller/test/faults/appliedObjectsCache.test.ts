@@ -262,5 +262,25 @@ describe('createAppliedObjectsCache', () => {
       expect(await agree(t, { objects: [excluded], resourceVersions: applied.resourceVersions })).toEqual({ quick: true, drifted: [] })
       await t.stop()
     })
+
+    it('proves the first interval after an apply once watch(state) started the kind from the apply, and not an object changed before the list', async () => {
+      for (const [listed, proven] of [['5', true], ['6', false]] as const) {
+        const f = fakes([deployment(1, listed)])
+        const cache = createAppliedObjectsCache({ client: f.client, kubeClient: f.kubeClient, clock: createFakeClock() })
+        const stop = new AbortController()
+        const running = cache.run(stop.signal)
+        expect(cache.unchanged(applied, placement)).toBe(false)
+        // Right after the apply, without any drift check having read the kind.
+        cache.watch(applied)
+        cache.watch(applied)
+        await eventually(() => f.streams.length === 1)
+        f.streams[0]!.push({ type: 'BOOKMARK', resourceVersion: listed })
+        await settle()
+        expect(cache.unchanged(applied, placement)).toBe(proven)
+        expect(f.requests()).toBe(0)
+        stop.abort()
+        await running
+      }
+    })
   })
 })

@@ -8,6 +8,7 @@ import { hasKubectl, runKubectl } from '../../../../testing/kubectl.js'
 import { createJsonLogger } from '../../src/createJsonLogger.js'
 import { eventually } from '../helpers/cluster.js'
 import { fleetKustomization, fleetSource, startGitOps } from '../helpers/gitops.js'
+import { GITREPOSITORY_RESOURCE, KUSTOMIZATION_RESOURCE } from '../../src/gitops.js'
 import type { GitOpsFixture } from '../helpers/gitops.js'
 
 const NS = 'quiet'
@@ -15,15 +16,44 @@ const settings = { group: '', version: 'v1', kind: 'ConfigMap', namespace: NS, n
 let fixture: GitOpsFixture
 const lines: Record<string, unknown>[] = []
 
-/** Quiet intervals of the Kustomization `app` logged so far. */
-function quietRuns(): number {
-  return lines.filter((l) => l.msg === 'no-change interval: source unchanged, nothing drifted' && l.object === `${NS}/app`).length
+const QUIET = 'no-change interval: source unchanged, nothing drifted'
+
+/** Quiet intervals of the Kustomization `name` logged so far. */
+function quietRuns(name = 'app'): number {
+  return lines.filter((l) => l.msg === QUIET && l.object === `${NS}/${name}`).length
+}
+
+/** Reconciles of the Kustomization `name` that finished without taking the quiet path. */
+function fullRuns(name: string): number {
+  let quiet = false
+  let full = 0
+  for (const l of lines) {
+    if (l.object !== `${NS}/${name}`) continue
+    if (l.msg === QUIET) quiet = true
+    else if (l.msg === 'reconcile finished') {
+      if (!quiet) full++
+      quiet = false
+    }
+  }
+  return full
+}
+
+const configMap = (name: string, mode: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${NS}\ndata:\n  mode: ${mode}\n`
+const modeOf = async (name: string): Promise<string | undefined> => ((await fixture.kubeClient.get({ ...settings, name }))?.data as { mode?: string } | undefined)?.mode
+
+/** Applies a Kustomization of `./<name>` and waits until it applied the head revision and is Ready. */
+async function appliedAndReady(name: string, interval: string): Promise<void> {
+  await fixture.apply([fleetKustomization(name, NS, { path: `./${name}`, interval })])
+  await eventually(async () => {
+    const status = (await fixture.cluster.client.get(KUSTOMIZATION_RESOURCE, { namespace: NS, name }))?.status as { lastAppliedRevision?: string; conditions?: { type: string; status: string }[] } | undefined
+    return status?.lastAppliedRevision !== undefined && status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true
+  }, 20_000)
 }
 
 beforeAll(async () => {
   fixture = await startGitOps({
     prefix: 'gitops-quiet-',
-    files: { 'app/settings.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: ${NS}\ndata:\n  mode: git\n` },
+    files: { 'app/settings.yaml': configMap('settings', 'git'), 'edited/edited.yaml': configMap('edited', 'git'), 'deleted/deleted.yaml': configMap('deleted', 'git'), 'fresh/fresh.yaml': configMap('fresh', 'git') },
     namespace: NS,
     // The applied kinds' watches prove themselves current by bookmarks; sooner than 5 s keeps this short.
     apiServer: { bookmarkIntervalMs: 200 },
@@ -68,5 +98,37 @@ describe.skipIf(!hasKubectl)('a quiet no-change interval', () => {
       return now !== undefined && now !== uid
     }, 20_000)
     expect((await fixture.kubeClient.get(settings))?.data).toEqual({ mode: 'git' })
+  })
+
+  // The first interval after an apply is quiet too, when nothing changed since (quietAfterApply).
+  it('takes the quiet path from the first interval after the apply on', async () => {
+    await appliedAndReady('fresh', '1s')
+    await eventually(() => quietRuns('fresh') >= 2, 20_000)
+    // The applying reconcile only: its own status write does not send the next interval the full way.
+    expect(fullRuns('fresh')).toBe(1)
+  })
+
+  it('still undoes an edit and a deletion made right after the first apply, on the first interval', async () => {
+    await Promise.all([appliedAndReady('edited', '3s'), appliedAndReady('deleted', '3s')])
+    const uid = (await fixture.kubeClient.get({ ...settings, name: 'deleted' }))?.metadata.uid
+    await kubectl('patch', '-n', NS, 'configmap/edited', '--type=merge', '-p', '{"data":{"mode":"by-hand"}}')
+    await kubectl('delete', '-n', NS, 'configmap/deleted')
+    // Before the first interval of either: the changes are there for that interval to find.
+    expect([quietRuns('edited'), quietRuns('deleted')]).toEqual([0, 0])
+    await eventually(async () => (await modeOf('edited')) === 'git', 20_000)
+    await eventually(async () => {
+      const now = (await fixture.kubeClient.get({ ...settings, name: 'deleted' }))?.metadata.uid
+      return now !== undefined && now !== uid
+    }, 20_000)
+    expect(await modeOf('deleted')).toBe('git')
+  })
+
+  it('applies a new commit after a quiet first interval', async () => {
+    await eventually(() => quietRuns('fresh') >= 1, 20_000)
+    await fixture.repo.commit({ 'fresh/fresh.yaml': configMap('fresh', 'second') })
+    // The source is fetched on request (its interval is ten minutes); its readers follow.
+    const annotations = { 'reconcile.fluxcd.io/requestedAt': 'new-commit' }
+    await fixture.cluster.client.patch(GITREPOSITORY_RESOURCE, { namespace: NS, name: 'fleet' }, { patch: { type: 'merge', body: { metadata: { annotations } } } })
+    await eventually(async () => (await modeOf('fresh')) === 'second', 20_000)
   })
 })

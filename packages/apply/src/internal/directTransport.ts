@@ -18,7 +18,7 @@ import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
 import { createSecureContext } from 'node:tls'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import type { OutgoingHttpHeaders } from 'node:http2'
-import { H2Sessions } from './h2Session.js'
+import { flatHeaders, H2Sessions } from './h2Session.js'
 import { Aborts } from './aborts.js'
 import { Http2Sender, queryOf } from './http2Sender.js'
 import type { KubeConfigSource } from './kubeconfig.js'
@@ -246,7 +246,7 @@ export function createDirectTransport(
             status: res.statusCode ?? 0,
             text,
             get headers() {
-              return flatHeaders(res)
+              return flatHeaders(res.headers)
             },
           })
         })
@@ -286,10 +286,4 @@ function tlsOptions(tls: AgentOptions): AgentOptions {
   const { ca, cert, key, ...rest } = tls
   if (ca === undefined && cert === undefined && key === undefined) return rest
   return { ...rest, secureContext: createSecureContext({ ca, cert, key }) }
-}
-
-function flatHeaders(res: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = Object.create(null) as Record<string, string>
-  for (const [key, value] of Object.entries(res.headers)) if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value
-  return out
 }

@@ -195,8 +195,8 @@ export function notProcessed(stream: ClientHttp2Stream, goawayLastStreamId: numb
   return goawayLastStreamId !== undefined && id > goawayLastStreamId
 }
 
-/** The answer's headers as one string per name, pseudo-headers left out. */
-export function flatH2Headers(headers: IncomingHttpHeaders): Record<string, string> {
+/** An answer's headers (HTTP/1.1 or HTTP/2) as one string per name, HTTP/2's pseudo-headers left out. */
+export function flatHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>
   for (const key of Object.keys(headers)) {
     if (key.startsWith(':')) continue

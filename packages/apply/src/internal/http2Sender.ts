@@ -7,7 +7,7 @@
 import { constants } from 'node:http2'
 import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2'
 import { Aborts } from './aborts.js'
-import { flatH2Headers, notProcessed, NotSentError } from './h2Session.js'
+import { flatHeaders, notProcessed, NotSentError } from './h2Session.js'
 import type { H2Sessions } from './h2Session.js'
 import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
@@ -107,7 +107,7 @@ export class Http2Sender {
                 text,
                 // Headers are read only when asked for (a Retry-After): most answers never are.
                 get headers() {
-                  return flatH2Headers(answered)
+                  return flatHeaders(answered)
                 },
               }),
             ),

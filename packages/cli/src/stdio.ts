@@ -8,13 +8,29 @@
 import { fstatSync, writeSync } from 'node:fs'
 import type { OutputStream } from './context.js'
 
+/** An output of the process that tells whether anything went through a Node stream. */
+export interface ProcessOutput extends OutputStream {
+  /**
+   * Whether a write went to the Node stream (process.stdout or process.stderr), which may still
+   * hold it when the command ends; false while every write went straight to the file descriptor.
+   */
+  readonly streamed: boolean
+}
+
 /** A lazy process.stderr: the stream is created only when something is written. */
-export function lazyStderr(): OutputStream {
+export function lazyStderr(): ProcessOutput {
+  let streamed = false
   return {
     get isTTY() {
       return process.stderr.isTTY
     },
-    write: (chunk: string) => process.stderr.write(chunk),
+    get streamed() {
+      return streamed
+    },
+    write: (chunk: string) => {
+      streamed = true
+      return process.stderr.write(chunk)
+    },
   }
 }
 
@@ -24,8 +40,9 @@ export function lazyStderr(): OutputStream {
  * that shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout,
  * so order is kept and errors surface exactly as they did.
  */
-export function directStdout(): OutputStream {
+export function directStdout(): ProcessOutput {
   let direct: boolean | undefined
+  let streamed = false
   const isDirect = (): boolean => {
     if (direct === undefined) {
       try {
@@ -41,8 +58,14 @@ export function directStdout(): OutputStream {
     get isTTY() {
       return isDirect() ? false : process.stdout.isTTY
     },
+    get streamed() {
+      return streamed
+    },
     write(chunk: string | Uint8Array) {
-      if (!isDirect()) return process.stdout.write(chunk)
+      if (!isDirect()) {
+        streamed = true
+        return process.stdout.write(chunk)
+      }
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       let offset = 0
       try {
@@ -50,6 +73,7 @@ export function directStdout(): OutputStream {
         return true
       } catch {
         direct = false
+        streamed = true
         return process.stdout.write(bytes.subarray(offset))
       }
     },

@@ -34,9 +34,9 @@ async function chartLocation(chart: string, context: { io: CliIO; values: FlagVa
   if (!chart.startsWith('oci://')) {
     const used = ociOnly.find((f) => stringFlag(values, f) !== undefined) ?? (booleanFlag(values, 'plain-http') ? 'plain-http' : undefined)
     if (used !== undefined) throw new UsageError(`--${used} is for oci:// charts; ${chart} is a directory`, { code: 'CLI_FLAG_INVALID', details: { flag: `--${used}` } })
-    const { nodeFs } = await import('@gitops-sdk/core')
+    const [{ nodeFs }, { quickReadFs }] = await Promise.all([import('@gitops-sdk/core'), import('../quickReadFs.js')])
     const dir = path.resolve(cwd, chart)
-    return { fs: nodeFs(path.dirname(dir)), path: path.basename(dir) }
+    return { fs: quickReadFs(nodeFs(path.dirname(dir)), path.dirname(dir)), path: path.basename(dir) }
   }
   const [{ fetchOciChartToFs }, { registryAuth }, { helmRegistryConfigFiles, registryConfigAuth }] = await Promise.all([import('../ociCharts.js'), import('./fetchOci.js'), import('../helmRegistryConfig.js')])
   // Credentials from the flags, else from the files helm reads: --registry-config (or

@@ -109,6 +109,7 @@ export const languageCases: TemplateCase[] = [
 export const moreLanguageCases: TemplateCase[] = [
   c('verbs with widths and flags', '{{ printf "[%5.2v][%-8q][%08.3f][%+.2e][%6.2f%%][%-4c|][%q][%#x][%x]" 3.14159 "a" 3.14159 12345.678 9.5 65 65 "hi" -255 }}'),
   c('hex float and big precision', '{{ printf "%x %X %.20f %.0e %g %G" 1.5 0.1 0.1 5.5 1e-5 1e21 }}'),
+  c('whole floats around the shortest %v boundary', '{{ 999999.0 }} {{ -999999.0 }} {{ 1000000.0 }} {{ -1000000.0 }} {{ 0.0 }} {{ -0.0 }} {{ 7.0 }} {{ printf "%v %g %G %e %.1f %5v" 12.0 -12.0 999999.0 42.0 3.0 8.0 }} {{ .Values.int }} {{ .Values.big }}'),
   c('float edge literals', '{{ 1e100 }} {{ -0.0 }} {{ 0x1p-2 }} {{ 1.0 }} {{ 100000.0 }} {{ 999999.0 }} {{ 0.000012345 }}'),
   c('string verb on numbers', '{{ printf "%s|%s|%v|%d" 3.0 true nil 3.5 }}'),
   c('whole values map', '{{ .Values }}'),

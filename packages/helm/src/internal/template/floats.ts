@@ -104,6 +104,10 @@ function fmtF(x: Digits, prec: number): string {
 
 /** Go's `strconv.FormatFloat(v, fmt, prec, 64)`. */
 export function formatFloat(v: number, fmt: 'e' | 'E' | 'f' | 'g' | 'G', prec: number): string {
+  // The common case of a chart (`{{ .Values.replicas }}`, a port): a whole number below 1e6 prints
+  // as its decimal digits in the shortest %g, %G and %f (%g's exponent form starts at 1e+06), as
+  // JavaScript prints it; -0 keeps its sign in Go and takes the full path.
+  if (prec < 0 && fmt !== 'e' && fmt !== 'E' && Number.isInteger(v) && v > -1e6 && v < 1e6 && !Object.is(v, -0)) return String(v)
   if (Number.isNaN(v)) return 'NaN'
   if (v === Infinity) return '+Inf'
   if (v === -Infinity) return '-Inf'

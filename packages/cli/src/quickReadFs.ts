@@ -13,16 +13,34 @@ import type { FileSystem } from '@gitops-sdk/core'
 const plainPath = /^(?!\.{1,2}(?:\/|$))[^/\\\0]+(?:\/(?!\.{1,2}(?:\/|$))[^/\\\0]+)*$/
 // Larger files take nodeFs's read.
 const maxQuickSize = 64 << 20
+// Where open cannot refuse a symlink (Windows), every read takes nodeFs's.
+const noFollow = constants.O_NOFOLLOW as number | undefined
 
 /**
  * `fs` (nodeFs over `root`) with a synchronous fast path for readFile: a plain relative path
- * whose real location is a regular file inside the real `root` is read at once; any other path,
- * and any failure, is answered by `fs.readFile` itself.
+ * naming a regular file (not a symlink) in a directory whose real location is inside the real
+ * `root` is read at once; any other path, and any failure, is answered by `fs.readFile` itself.
  */
 export function quickReadFs(fs: FileSystem, root: string): FileSystem {
   let realRoot: string | null | undefined
+  // The real path of each directory read from (a chart's files share a handful), so that a file
+  // costs an open that follows no symlink rather than a realpath of its whole path.
+  const realDirs = new Map<string, string | null>()
+  const realDir = (dir: string, base: string): string | null => {
+    let real = realDirs.get(dir)
+    if (real === undefined) {
+      try {
+        real = dir === '' ? base : realpathSync.native(join(base, ...dir.split('/')))
+        if (real !== base && !real.startsWith(base.endsWith(sep) ? base : base + sep)) real = null
+      } catch {
+        real = null
+      }
+      realDirs.set(dir, real)
+    }
+    return real
+  }
   const quick = (path: string): Uint8Array | undefined => {
-    if (!plainPath.test(path)) return undefined
+    if (noFollow === undefined || !plainPath.test(path)) return undefined
     if (realRoot === undefined) {
       try {
         realRoot = realpathSync.native(root)
@@ -31,12 +49,14 @@ export function quickReadFs(fs: FileSystem, root: string): FileSystem {
       }
     }
     if (realRoot === null) return undefined
+    const slash = path.lastIndexOf('/')
+    const dir = realDir(slash < 0 ? '' : path.slice(0, slash), realRoot)
+    if (dir === null) return undefined
     let fd: number | undefined
     try {
-      const real = realpathSync.native(join(realRoot, ...path.split('/')))
-      if (!real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return undefined
-      // Non-blocking, so that a FIFO put in the file's place never holds the open.
-      fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK)
+      // A symlink as the file itself fails the open (O_NOFOLLOW) and goes to nodeFs, which checks
+      // where it leads; non-blocking, so that a FIFO in the file's place never holds the open.
+      fd = openSync(join(dir, path.slice(slash + 1)), constants.O_RDONLY | constants.O_NONBLOCK | noFollow)
       const st = fstatSync(fd)
       if (!st.isFile() || st.size > maxQuickSize) return undefined
       const bytes = readFileSync(fd)

@@ -5,7 +5,7 @@
 // synchronous; everything else, and every read that does not go plainly, goes to nodeFs, whose
 // answers and errors (not found, not a file, a symlink leading outside the root) are the ones the
 // command gives either way.
-import { closeSync, constants, fstatSync, openSync, readFileSync, realpathSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs'
 import { join, sep } from 'node:path'
 import type { FileSystem } from '@gitops-sdk/core'
 
@@ -59,9 +59,16 @@ export function quickReadFs(fs: FileSystem, root: string): FileSystem {
       fd = openSync(join(dir, path.slice(slash + 1)), constants.O_RDONLY | constants.O_NONBLOCK | noFollow)
       const st = fstatSync(fd)
       if (!st.isFile() || st.size > maxQuickSize) return undefined
-      const bytes = readFileSync(fd)
-      if (bytes.byteOffset !== 0 || bytes.buffer.byteLength !== bytes.byteLength) return new Uint8Array(bytes)
-      return new Uint8Array(bytes.buffer, 0, bytes.byteLength)
+      // The size fstat gave (as readFileSync reads a regular file, without its second fstat), into
+      // memory of this file alone; a file that shrinks meanwhile is left to nodeFs.
+      const bytes = new Uint8Array(st.size)
+      let at = 0
+      while (at < bytes.length) {
+        const n = readSync(fd, bytes, at, bytes.length - at, at)
+        if (n === 0) return undefined
+        at += n
+      }
+      return bytes
     } catch {
       return undefined
     } finally {

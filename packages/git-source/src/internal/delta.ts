@@ -13,13 +13,15 @@ let sizeEnd = 0
 
 function readSize(delta: Uint8Array, start: number, end: number): number {
   let size = 0
-  let shift = 0
+  // 128 to the power of the bytes read so far, kept by multiplying: `2 ** shift` calls into
+  // Math.pow for every byte of ten thousand delta headers.
+  let scale = 1
   let pos = start
   for (;;) {
     const byte = pos < end ? delta[pos++] : undefined
     if (byte === undefined) throw new DeltaError('truncated delta header')
-    size += (byte & 0x7f) * 2 ** shift
-    shift += 7
+    size += (byte & 0x7f) * scale
+    scale *= 128
     if ((byte & 0x80) === 0) {
       sizeEnd = pos
       return size

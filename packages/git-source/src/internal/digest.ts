@@ -12,8 +12,12 @@ export function digestOfHashes(files: ReadonlyMap<string, ArtifactFile>, content
   // Records go to the hash a few hundred at a time: one update per file costs more than hashing.
   let batch = ''
   let n = 0
-  for (const path of byteOrder([...files.keys()])) {
-    const file = files.get(path) as ArtifactFile
+  // A map already in byte order (an artifact's, sorted by its builder) is walked as it is: sorting
+  // its paths again and looking each one up cost more than the records.
+  const entries: Iterable<readonly [string, ArtifactFile]> = inByteOrder(files)
+    ? files
+    : byteOrder([...files.keys()]).map((path) => [path, files.get(path) as ArtifactFile] as const)
+  for (const [path, file] of entries) {
     batch += `${modes[file.kind]} ${path}\0${contentHash(path, file)}\n`
     if (++n % 256 === 0) {
       total.update(batch)
@@ -22,6 +26,17 @@ export function digestOfHashes(files: ReadonlyMap<string, ArtifactFile>, content
   }
   total.update(batch)
   return `sha256:${total.digest('hex')}`
+}
+
+// Whether the keys of `files` come in byte order of their UTF-8 form: increasing as JavaScript
+// compares them, and all below U+D800, where the two orders agree.
+function inByteOrder(files: ReadonlyMap<string, ArtifactFile>): boolean {
+  let previous = ''
+  for (const path of files.keys()) {
+    if (path < previous || /[\uD800-\uFFFF]/.test(path)) return false
+    previous = path
+  }
+  return true
 }
 
 /**

@@ -80,11 +80,11 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
     let c: number = first
     const type = (c >> 4) & 7
     let size = c & 15
-    let shift = 4
+    let scale = 16
     while ((c & 0x80) !== 0) {
       c = pack[p++] ?? 0
-      size += (c & 0x7f) * 2 ** shift
-      shift += 7
+      size += (c & 0x7f) * scale
+      scale *= 128
     }
     let base: GitObject | undefined
     if (type === 6) {

@@ -205,12 +205,12 @@ export class PackEntries {
       let c = buf[p++] as number
       const type = (c >> 4) & 7
       let size = c & 15
-      let shift = 4
+      let scale = 16
       while ((c & 0x80) !== 0) {
         if (p >= limit) return
         c = buf[p++] as number
-        size += (c & 0x7f) * 2 ** shift
-        shift += 7
+        size += (c & 0x7f) * scale
+        scale *= 128
       }
       let base = -1
       let refBase: string | undefined

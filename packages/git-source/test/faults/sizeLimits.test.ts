@@ -77,4 +77,25 @@ describe('fetchSource size limits', () => {
     })
     expect(growth).toBeLessThan(100 * 1024 * 1024)
   })
+
+  // Sizes are base-128 numbers of any length: each further byte scales by 128, so a long one is
+  // refused as too large rather than wrapping round to a small size.
+  it('refuses an entry whose size runs on for twelve bytes (2^80) from its header', async () => {
+    const huge = 2 ** 80
+    const header = entryHeader(packType.blob, huge)
+    expect(header.byteLength).toBe(12)
+    const { err } = await refused(pack([Buffer.concat([header, zeros.subarray(0, 1024)])]))
+    expect(err).toMatchObject({ code: 'GIT_SIZE_LIMIT_EXCEEDED', details: { url: shown, size: huge, limit: 500 * 1024 * 1024 } })
+    expect(err.message.startsWith(`${shown}: the received pack is too large: the entry at offset 12 declares`)).toBe(true)
+  })
+
+  it('refuses a delta whose result size runs on for twelve bytes (2^80) before building it', async () => {
+    const base = entry(packType.blob, Buffer.alloc(65536))
+    // The base size (65536), then 2^80 as twelve base-128 bytes, then one 64 KiB copy.
+    const delta = Buffer.from([0x80, 0x80, 0x04, ...Array.from({ length: 11 }, () => 0x80), 0x08, 0x80])
+    const deltaEntry = Buffer.concat([entryHeader(packType.ofsDelta, delta.byteLength), ofsDeltaOffset(base.byteLength), entry(0, delta).subarray(entryHeader(0, delta.byteLength).byteLength)])
+    const { err } = await refused(pack([base, deltaEntry]))
+    expect(err).toMatchObject({ code: 'GIT_SIZE_LIMIT_EXCEEDED', details: { url: shown, size: 2 ** 80 } })
+    expect(err.message.startsWith(`${shown}: the received pack is too large: the delta at offset ${12 + base.byteLength} declares`)).toBe(true)
+  })
 })

@@ -68,6 +68,15 @@ export interface KubeClientOptions {
    * @defaultValue 30,000
    */
   readonly requestTimeout?: number | undefined
+  /**
+   * The largest answer body read, in bytes, by the direct transport (the kubeconfigs served
+   * without `@kubernetes/client-node`, see {@link createKubeClient}); a larger answer, declared
+   * or growing past it while it streams, ends its request (its connection or HTTP/2 stream
+   * closed) and fails with `APPLY_RESPONSE_TOO_LARGE` naming the object and the URL. Large
+   * enough for a list page of 500 objects of several hundred KB each.
+   * @defaultValue 268,435,456 (256 MiB)
+   */
+  readonly maxResponseBytes?: number | undefined
   /** Cancels the operation: it stops promptly and rejects with the signal's reason. */
   readonly signal?: AbortSignal | undefined
 }
@@ -90,7 +99,8 @@ export interface KubeClientOptions {
  *
  * @throws `APPLY_KUBECONFIG_INVALID` when the kubeconfig cannot be read or parsed, or names no such
  * context or cluster; `APPLY_CLIENT_UNSUPPORTED` when the installed `@kubernetes/client-node`
- * cannot be loaded on this Node or is a major the SDK does not know.
+ * cannot be loaded on this Node or is a major the SDK does not know; `TypeError` for options out
+ * of range (`requestTimeout`, `maxResponseBytes`).
  * @example
  * ```ts
  * const client = await createKubeClient({ kubeconfig: '/home/me/.kube/config', context: 'prod' })
@@ -108,6 +118,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
       headers: impersonationHeaders(options.impersonate),
       maxSockets: options.maxConnections ?? 16,
       handshakeTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
+      maxResponseBytes: options.maxResponseBytes,
     })
     return new HttpKubeClient(transport, settingsOf(options, direct.namespace))
   }
@@ -136,6 +147,9 @@ function checkClientOptions(options: KubeClientOptions): void {
   if (kubeConfig !== undefined && typeof kubeConfig.exportConfig !== 'function') throw new TypeError('createKubeClient: kubeConfig must be a @kubernetes/client-node KubeConfig')
   if (options.requestTimeout !== undefined && (!Number.isFinite(options.requestTimeout) || options.requestTimeout < 0)) {
     throw new TypeError('createKubeClient: requestTimeout must be a number of milliseconds, 0 or more')
+  }
+  if (options.maxResponseBytes !== undefined && (!Number.isSafeInteger(options.maxResponseBytes) || options.maxResponseBytes < 1)) {
+    throw new TypeError('createKubeClient: maxResponseBytes must be a whole number of bytes, 1 or more')
   }
 }
 

@@ -24,6 +24,7 @@ export type ApplyErrorCode =
   | 'APPLY_RECREATE_INVALID'
   | 'APPLY_REQUEST_TIMEOUT'
   | 'APPLY_CLIENT_UNSUPPORTED'
+  | 'APPLY_RESPONSE_TOO_LARGE'
 
 /** One object that could not be applied, with the API's reason. */
 export interface ApplyFailure {

@@ -229,7 +229,7 @@ async function validateReplacement(p: PreparedObject, ctx: StageContext, fields:
     await ctx.client.create(probe, { fieldManager: ctx.fieldManager, dryRun: true, signal: ctx.signal })
   } catch (err) {
     if (ctx.signal?.aborted === true) throw ctx.signal.reason
-    if (!isGitOpsError(err) || err.code === 'APPLY_UNREACHABLE' || err.code === 'APPLY_REQUEST_TIMEOUT') throw err
+    if (!isGitOpsError(err) || err.code === 'APPLY_UNREACHABLE' || err.code === 'APPLY_REQUEST_TIMEOUT' || err.code === 'APPLY_RESPONSE_TOO_LARGE') throw err
     const causes = Array.isArray(err.details.causes) ? (err.details.causes as { field?: unknown }[]) : []
     const onlyName = causes.length > 0 && causes.every((c) => typeof c.field === 'string' && /^metadata\.(generateName|name)$/.test(c.field))
     if (onlyName) return

@@ -22,7 +22,7 @@ import { flatHeaders, H2Sessions } from './h2Session.js'
 import { Aborts } from './aborts.js'
 import { Http2Sender, queryOf } from './http2Sender.js'
 import type { KubeConfigSource } from './kubeconfig.js'
-import { RequestTimeoutError } from './transport.js'
+import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 
 /** What the direct path needs of a kubeconfig's current context. */
@@ -180,8 +180,18 @@ function isEntry(value: unknown): value is Entry {
  */
 export function createDirectTransport(
   config: DirectConfig,
-  options: { readonly headers: Readonly<Record<string, string | readonly string[]>>; readonly maxSockets: number; readonly handshakeTimeout?: number | undefined },
+  options: {
+    readonly headers: Readonly<Record<string, string | readonly string[]>>
+    readonly maxSockets: number
+    readonly handshakeTimeout?: number | undefined
+    /** The largest answer body read, in bytes; a larger one fails with {@link ResponseTooLargeError}. */
+    readonly maxResponseBytes?: number | undefined
+  },
 ): Transport {
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  // The server as errors name it: a user and password in the URL are never shown (nor sent: the
+  // requests below carry the host and port only).
+  const server = config.server.replace(/^(https?:\/\/)[^/@]*@/, '$1')
   const secure = config.server.startsWith('https:')
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
   const url = new URL(config.server)
@@ -235,16 +245,29 @@ export function createDirectTransport(
       }
       if (signal !== undefined) aborts.watch(signal, req, failed)
       req.on('response', (res: IncomingMessage) => {
-        res.setEncoding('utf8')
-        let text = ''
-        res.on('data', (chunk: string) => (text += chunk))
+        const body = new BoundedBody(maxResponseBytes)
+        let over = false
+        const tooLarge = (): void => {
+          over = true
+          failed(new ResponseTooLargeError(maxResponseBytes))
+          // The rest of the answer is not read: its connection is closed, not reused.
+          req.destroy()
+        }
+        if (body.declaredTooLarge(res.headers['content-length'])) {
+          tooLarge()
+          return
+        }
+        res.on('data', (chunk: Buffer) => {
+          if (!over && !body.add(chunk)) tooLarge()
+        })
         res.on('error', failed)
         res.on('end', () => {
+          if (over) return
           settle()
           // Headers are read only when asked for (a Retry-After): most answers never are.
           done({
             status: res.statusCode ?? 0,
-            text,
+            text: body.text(),
             get headers() {
               return flatHeaders(res.headers)
             },
@@ -254,7 +277,7 @@ export function createDirectTransport(
       req.on('error', failed)
       req.end(body)
     })
-  if (!secure) return { server: config.server, deadlines: true, send: sendHttp1 }
+  if (!secure) return { server, deadlines: true, send: sendHttp1 }
   const sessions = new H2Sessions({
     authority: `https://${url.host}`,
     tls: { ...tlsOptions(config.tls), host: hostname, port: url.port === '' ? 443 : Number(url.port), ...(servername === '' ? {} : { servername }) },
@@ -269,9 +292,9 @@ export function createDirectTransport(
     // A header of several values is one field per value, as over HTTP/1.1.
     h2Fixed[name] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [String(had), value]
   }
-  const http2 = new Http2Sender(sessions, { prefix, headers: h2Fixed })
+  const http2 = new Http2Sender(sessions, { prefix, headers: h2Fixed, maxResponseBytes })
   return {
-    server: config.server,
+    server,
     deadlines: true,
     send: async (request) => (sessions.http1 ? sendHttp1(request) : ((await http2.send(request)) ?? sendHttp1(request))),
     close: () => {

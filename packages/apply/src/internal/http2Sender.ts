@@ -9,7 +9,7 @@ import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from
 import { Aborts } from './aborts.js'
 import { flatHeaders, notProcessed, NotSentError } from './h2Session.js'
 import type { H2Sessions } from './h2Session.js'
-import { RequestTimeoutError } from './transport.js'
+import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
 /** How often a stream the server never took is sent again before its failure is reported. */
@@ -20,12 +20,14 @@ export class Http2Sender {
   readonly #sessions: H2Sessions
   readonly #prefix: string
   readonly #headers: OutgoingHttpHeaders
+  readonly #maxResponseBytes: number
   readonly #aborts = new Aborts()
 
-  constructor(sessions: H2Sessions, options: { readonly prefix: string; readonly headers: OutgoingHttpHeaders }) {
+  constructor(sessions: H2Sessions, options: { readonly prefix: string; readonly headers: OutgoingHttpHeaders; readonly maxResponseBytes?: number | undefined }) {
     this.#sessions = sessions
     this.#prefix = options.prefix
     this.#headers = options.headers
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   }
 
   async send(request: RawRequest): Promise<RawResponse | undefined> {
@@ -93,18 +95,26 @@ export class Http2Sender {
           const own = stream
           let status = 0
           let answered: IncomingHttpHeaders = {}
-          let text = ''
-          own.setEncoding('utf8')
+          const text = new BoundedBody(this.#maxResponseBytes)
+          const tooLarge = (): void => {
+            failed(new ResponseTooLargeError(text.limit))
+            // The rest of the answer is not read: this stream ends, its siblings go on.
+            handle.destroy()
+          }
           own.on('response', (h: IncomingHttpHeaders) => {
             status = Number(h[':status'] ?? 0)
             answered = h
+            const length = h['content-length']
+            if (text.declaredTooLarge(typeof length === 'string' ? length : undefined)) tooLarge()
           })
-          own.on('data', (chunk: string) => (text += chunk))
+          own.on('data', (chunk: Buffer) => {
+            if (!finished && !text.add(chunk)) tooLarge()
+          })
           own.on('end', () =>
             finish(() =>
               done({
                 status,
-                text,
+                text: text.text(),
                 // Headers are read only when asked for (a Retry-After): most answers never are.
                 get headers() {
                   return flatHeaders(answered)

@@ -9,7 +9,7 @@ import { isSecretKind, secretMask } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
 import { toJson } from './json.js'
 import { sleep } from './sleep.js'
-import { RequestTimeoutError } from './transport.js'
+import { RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 import type {
   ApiRequestEvent,
@@ -218,6 +218,15 @@ export class HttpKubeClient implements KubeClient {
             code: 'APPLY_REQUEST_TIMEOUT',
             message: `${subject}: ${verb} failed: ${this.#transport.server} did not answer within ${requestTimeout} ms`,
             details: { server: this.#transport.server, timeout: requestTimeout },
+          })
+        }
+        if (cause instanceof ResponseTooLargeError) {
+          // The URL as logs may show it: no userinfo, no headers, no body.
+          const url = seen?.url ?? requestUrl(this.#transport.server, request)
+          throw new ApplyError({
+            code: 'APPLY_RESPONSE_TOO_LARGE',
+            message: `${subject}: ${verb} failed: the answer of ${url} is larger than ${cause.limit} bytes (maxResponseBytes)`,
+            details: { url, limit: cause.limit },
           })
         }
         throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)

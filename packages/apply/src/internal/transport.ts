@@ -63,6 +63,60 @@ export class RequestTimeoutError extends Error {
 }
 
 /**
+ * The largest answer body the direct transport reads by default, in bytes: 256 MiB, far above a
+ * list page of 500 large objects (CRDs of a few hundred KB each) and below the longest string V8
+ * can hold (about 512 MiB), so an endless or huge body ends in a typed error, not a crash.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES: number = 256 * 1024 * 1024
+
+/** What a transport rejects with when an answer's body is (or grows) larger than its bound. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError'
+  constructor(readonly limit: number) {
+    super(`the answer is larger than ${limit} bytes`)
+  }
+}
+
+/**
+ * An answer's body read as bytes up to `limit`: `add` says false once the body is larger (its
+ * bytes are then dropped), `text` decodes it once (a multi-byte character split across chunks
+ * is whole again).
+ */
+export class BoundedBody {
+  readonly limit: number
+  #chunks: Buffer[] = []
+  #size = 0
+
+  constructor(limit: number) {
+    this.limit = limit
+  }
+
+  /** Whether a declared Content-Length already passes the bound. */
+  declaredTooLarge(length: string | undefined): boolean {
+    if (length === undefined) return false
+    const n = Number(length)
+    return Number.isFinite(n) && n > this.limit
+  }
+
+  add(chunk: Buffer): boolean {
+    this.#size += chunk.length
+    if (this.#size > this.limit) {
+      this.#chunks = []
+      return false
+    }
+    this.#chunks.push(chunk)
+    return true
+  }
+
+  text(): string {
+    const chunks = this.#chunks
+    if (chunks.length === 0) return ''
+    if (chunks.length === 1) return (chunks[0] as Buffer).toString('utf8')
+    return Buffer.concat(chunks, this.#size).toString('utf8')
+  }
+}
+
+/**
  * Extra headers on every request (impersonation) and the connection pool size. A header with
  * several values is sent as several lines (as Go's http.Header does), which client-node's string
  * headers cannot hold: the shared 1.x agent sets them on each request it carries.

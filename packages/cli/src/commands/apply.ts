@@ -183,6 +183,11 @@ Example:
           allowEmpty,
           defaultNamespace: namespace,
           waitTimeout: timeout,
+          // As many requests in flight as the client keeps streams (connections over HTTP/1.1):
+          // a first apply sends a dry-run and an apply per object, and at 16 in flight rather than
+          // applyAll's 8 both this process and the API server spend less CPU per request (more
+          // frames per read and write) and wait less on each other.
+          concurrency: APPLY_CONCURRENCY,
           signal,
           onProgress: (event) => {
             if (event.type === 'object') debug(io, 'applied', { object: formatRef(event.entry.ref), action: event.entry.action, dryRun })
@@ -226,6 +231,9 @@ Example:
     return 0
   },
 }
+
+/** Requests `gitops apply` keeps in flight: createKubeClient's default `maxConnections`. */
+const APPLY_CONCURRENCY = 16
 
 /** `--dry-run=client`: the objects as read, checked locally and listed; nothing is sent. */
 // Without the cluster's discovery it cannot tell namespaced kinds from cluster-scoped ones, so

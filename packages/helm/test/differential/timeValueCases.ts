@@ -48,3 +48,20 @@ export const timeValueErrorCases: TemplateCase[] = [
   c('a float where a Duration is wanted', `{{ ${tz}.Add 1.5 }}`),
   c('a string where a Location is wanted', `{{ ${tz}.In "UTC" }}`),
 ]
+
+// Zones as Go reads the system's TZif files (src/internal/funcs/tzif.ts), where Node's Intl data
+// answers otherwise: tzdata's abbreviations (IST, BST, SAST, numeric <-03>), historic offsets and
+// local mean time (seconds in the offset), negative DST (Europe/Dublin's winter GMT), the footer's
+// POSIX rule for instants past the last transition (times of day past 24h or negative), and names
+// Go's LoadLocation refuses (case differs from the file, `..`, a leading slash, a directory).
+const at = (date: string): string => `(toDate "2006-01-02 15:04" "${date}")`
+const full = '"2006-01-02 15:04:05 MST -07:00:00"'
+const inZones = (date: string, zones: readonly string[]): string => zones.map((z) => `{{ dateInZone ${full} ${at(date)} "${z}" }}`).join(' | ')
+timeValueCases.push(
+  c('tzdata abbreviations where Intl has GMT+n', inZones('2024-07-01 12:00', ['Asia/Kolkata', 'Europe/London', 'Africa/Johannesburg', 'America/Sao_Paulo', 'Asia/Dubai', 'Europe/Dublin', 'Asia/Jerusalem', 'Australia/Lord_Howe', 'Antarctica/Troll', 'Asia/Kathmandu'])),
+  c('tzdata winter and negative DST', inZones('2024-01-15 12:00', ['Europe/Dublin', 'Europe/London', 'Australia/Lord_Howe', 'America/Santiago', 'Africa/Casablanca', 'Pacific/Apia'])),
+  c('historic offsets and local mean time', inZones('1900-06-01 00:00', ['Europe/Paris', 'Asia/Kolkata', 'America/New_York', 'Europe/Amsterdam', 'Africa/Monrovia']) + ' | ' + inZones('1940-07-01 00:00', ['Europe/London', 'Europe/Berlin', 'Asia/Tokyo']) + ' | ' + inZones('1969-01-01 00:00', ['Europe/London', 'Asia/Singapore'])),
+  c('the footer rule past the last transition', inZones('2100-07-01 12:00', ['America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'America/Nuuk', 'Asia/Jerusalem', 'America/Santiago', 'Pacific/Chatham', 'America/Havana']) + ' | ' + inZones('2100-01-01 12:00', ['America/Nuuk', 'America/Santiago', 'Australia/Lord_Howe'])),
+  c('footer rule transition edges', inZones('2087-03-09 06:59', ['America/New_York']) + ' | ' + inZones('2087-03-09 07:00', ['America/New_York']) + ' | ' + inZones('2087-11-02 05:59', ['America/New_York']) + ' | ' + inZones('2087-11-02 06:00', ['America/New_York']) + ' | ' + inZones('2090-03-25 00:59', ['Europe/London']) + ' | ' + inZones('2090-03-26 01:00', ['Europe/London'])),
+  c('zone names Go refuses fall back to UTC', inZones('2024-07-01 12:00', ['asia/kolkata', 'ASIA/KOLKATA', 'Asia/../Asia/Kolkata', '/usr/share/zoneinfo/Asia/Kolkata', 'Asia', 'Asia/Kolkata ', 'US/Pacific', 'Etc/GMT-14', 'GMT+0', 'posixrules', 'right/UTC', 'zone.tab', '../../../../etc/passwd'])),
+)

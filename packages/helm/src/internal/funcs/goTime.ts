@@ -1,8 +1,10 @@
 // Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
 // formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
-// resolved through Intl (UTC when unknown, as Sprig falls back).
+// read from the system's TZif files as Go reads them (tzif.ts; UTC when unknown, as Sprig falls
+// back), through Intl only on a machine without zoneinfo.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
+import { lookupZone, systemZone } from './tzif.js'
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -44,6 +46,10 @@ function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: zoneText(fixed, '-0700') }
   if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
+  const loc = systemZone(zone)
+  if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
+  // No zoneinfo directory on this machine: Intl's data, whose abbreviations and historic offsets
+  // can differ from tzdata's (Go itself would then find no zone and fall back to UTC).
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
   const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
@@ -90,9 +96,14 @@ export function rfc3339Nano(t: TimeValue): string {
   return formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')
 }
 
-/** Whether Intl knows a zone name (Go's LoadLocation succeeding). */
+/**
+ * Whether Go's LoadLocation finds a zone: a TZif file of that exact name in the system's zoneinfo
+ * directories (tzif.ts); Intl's answer only on a machine without any.
+ */
 export function knownZone(zone: string): boolean {
   if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
+  const loc = systemZone(zone)
+  if (loc !== undefined) return loc !== null
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
     return true
@@ -336,12 +347,16 @@ function locationStruct(zone: string): GoStruct {
 }
 
 /**
- * Whether daylight saving time is in effect: the offset is above the lower of the year's January
+ * Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, the offset
+ * being above the lower of the year's January
  * and July offsets. (Intl has no isdst flag; tzdata's negative DST, Europe/Dublin's winter, reads
  * as standard time here.)
  */
 function isDst(t: TimeValue): boolean {
   if (t.zone === 'UTC' || t.zone === LOCAL || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
+  const loc = systemZone(t.zone)
+  if (loc === null) return false
+  if (loc !== undefined) return lookupZone(loc, Math.floor(t.ms / 1000)).isDst
   const year = new Date(t.ms).getUTCFullYear()
   const standard = Math.min(zoneAt(t.zone, utc([year, 1, 1])).offset, zoneAt(t.zone, utc([year, 7, 1])).offset)
   return zoneAt(t.zone, t.ms).offset > standard

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as go from './go.js'
 import * as api from './index.js'
+import * as semver from './semver.js'
 import * as yaml from './yaml.js'
 
 describe('@gitops-sdk/core exports', () => {
@@ -10,5 +11,20 @@ describe('@gitops-sdk/core exports', () => {
 
   it('exports exactly these names from @gitops-sdk/core/go and @gitops-sdk/core/yaml', () => {
     expect({ go: Object.keys(go).sort(), yaml: Object.keys(yaml).sort() }).toMatchSnapshot()
+  })
+
+  it('exports exactly these names from @gitops-sdk/core/semver', () => {
+    expect(Object.keys(semver).sort()).toMatchInlineSnapshot(`
+      [
+        "SemverError",
+        "compareSemver",
+        "parseFluxVersion",
+        "parseSemver",
+        "parseSemverConstraint",
+        "parseStrictSemver",
+        "semverSatisfies",
+        "semverText",
+      ]
+    `)
   })
 })

@@ -13,8 +13,10 @@ export interface GitRef {
   /** A tag name, e.g. `v1.2.3`. */
   readonly tag?: string | undefined
   /**
-   * A semver range over the tags (`>=1.0.0 <2.0.0`, `~1.2`); a `v` prefix on tags is allowed; the
-   * highest match wins; pre-releases count only when the range names one.
+   * A semver range over the tags, read as Flux reads it (Masterminds/semver: `>=1.0.0 <2.0.0`,
+   * `>= 1.0, < 2.0`, `~1.2`, `1.x`, `^0.2`, `<1 || >=3`); a tag counts when it is a full
+   * MAJOR.MINOR.PATCH version, a `v` prefix allowed; the highest match wins; pre-releases count only
+   * when the range names one.
    */
   readonly semver?: string | undefined
   /** A full commit id (40 hex digits). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from './internal/semver.js'
+import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
 import { parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'

@@ -31,10 +31,16 @@ function checkRef(url: OciUrl, ref: OciRef): void {
   if (ref.tag !== undefined && !isValidTag(ref.tag)) throw fail(url, 'OCI_INVALID_OPTION', `ref.tag ${JSON.stringify(ref.tag)} is not a valid tag`)
 }
 
+/** Refuses a `ref.semver` that Masterminds/semver (Flux's reader) does not take, with its reason. */
 export async function checkRange(url: OciUrl, range: string | undefined): Promise<void> {
   if (range === undefined) return
-  const semver = await import('semver')
-  if (semver.validRange(range) === null) throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range`)
+  const { SemverError, parseSemverConstraint } = await import('@gitops-sdk/core/semver')
+  try {
+    parseSemverConstraint(range)
+  } catch (err) {
+    if (!(err instanceof SemverError)) throw err
+    throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range: ${err.message}`)
+  }
 }
 
 /** `ref.semverFilter` compiled (Go RE2 and JavaScript agree on the patterns tags need). */

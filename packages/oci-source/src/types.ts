@@ -86,7 +86,11 @@ export interface PushedArtifact {
 export interface OciRef {
   /** A tag to pull. @defaultValue 'latest' (when no ref is given) */
   readonly tag?: string | undefined
-  /** A semver range over the repository's tags (`>=1.0.0 <2.0.0`); the highest match wins. */
+  /**
+   * A semver range over the repository's tags, read as Flux reads it (Masterminds/semver:
+   * `>=1.0.0 <2.0.0`, `>= 1.0, < 2.0`, `~1`, `1.x`, `<1 || >=3`); a tag counts when it is a full
+   * MAJOR.MINOR.PATCH version, a `v` prefix allowed; the highest match wins.
+   */
   readonly semver?: string | undefined
   /**
    * Only tags matching this regular expression (Go RE2, searched, not anchored) take part in the

@@ -114,7 +114,17 @@ describe('HelmRelease version range of a mapped chart', () => {
     expect(requests).toEqual([])
     expect(fleet.problems).toEqual([{ type: 'failed', ref: expect.objectContaining({ kind: 'HelmRelease', name: 'web' }) as unknown, message: "HelmRelease/apps/web: chart HelmRepository/apps/charts web: version 2.3.0 is outside chart.spec.version '1.x'" }])
     const bad = await build(repo + hr('web', spec('not a range!')), { sources: { 'apps/charts': mapped } })
-    expect(bad.fleet.problems[0]?.message).toBe("HelmRelease/apps/web: chart.spec.version 'not a range!' is not a semver range")
+    expect(bad.fleet.problems[0]?.message).toBe("HelmRelease/apps/web: chart.spec.version 'not a range!' is not a semver range: improper constraint: not a range!")
+  })
+
+  it('reads the range as Masterminds/semver does (comma and, ||, a pre-release upper bound)', async () => {
+    const withVersion = (v: string): Record<string, string> => ({ 'web/Chart.yaml': `apiVersion: v2\nname: web\nversion: ${v}\n` })
+    for (const [version, range] of [['2.3.0', '>= 2.0, < 3.0'], ['2.3.0', '<1 || >=2'], ['2.0.0-rc.1', '>=1.0.0-0 <2'], ['0.2.9', '^0.2']] as const) {
+      const { fleet } = await build(repo + hr('web', spec(range)), { sources: { 'apps/charts': withVersion(version) } })
+      expect({ version, range, problems: fleet.problems }).toEqual({ version, range, problems: [] })
+    }
+    const partial = await build(repo + hr('web', spec('*')), { sources: { 'apps/charts': withVersion('2.3') } })
+    expect(partial.fleet.problems[0]?.message).toBe('HelmRelease/apps/web: chart HelmRepository/apps/charts web: Chart.yaml has no semver version')
   })
 })
 

@@ -35,15 +35,19 @@ describe('resolveRef', () => {
     expect(await resolveRef(url, { tag: 'v1.0.0' }, refs)).toMatchObject({ want: id(10), commit: id(3), fullRef: 'refs/tags/v1.0.0' })
   })
 
-  it('reads tags as versions with a v prefix and missing minor or patch', () => {
-    expect(tagVersion('v1.2.3')?.version).toBe('1.2.3')
-    expect(tagVersion('1.1')?.version).toBe('1.1.0')
-    expect(tagVersion('2')?.version).toBe('2.0.0')
+  it('reads tags as Flux does: strict versions, a v prefix allowed, nothing missing', () => {
+    expect(tagVersion('v1.2.3')).toMatchObject({ major: 1n, minor: 2n, patch: 3n, original: 'v1.2.3' })
+    expect(tagVersion('1.2.3-rc.1+build')).toMatchObject({ pre: 'rc.1', metadata: 'build' })
+    // fluxcd/pkg/version.ParseVersion: StrictNewVersion after the `v`, so no partial or padded versions
+    expect(tagVersion('1.1')).toBeNull()
+    expect(tagVersion('2')).toBeNull()
+    expect(tagVersion('01.2.3')).toBeNull()
+    expect(tagVersion('V1.2.3')).toBeNull()
     expect(tagVersion('release')).toBeNull()
   })
 
   it('picks the highest tag in the range, pre-releases only when asked', async () => {
-    expect((await resolveRef(url, { semver: '*' }, refs)).name).toBe('1.1')
+    expect((await resolveRef(url, { semver: '*' }, refs)).name).toBe('v1.0.0')
     expect((await resolveRef(url, { semver: '>=2.0.0-rc.0' }, refs)).name).toBe('v2.0.0-rc.1')
     expect((await resolveRef(url, { semver: '~1.0' }, refs)).name).toBe('v1.0.0')
   })

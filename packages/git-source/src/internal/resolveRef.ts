@@ -31,8 +31,9 @@ export async function validateRef(url: string, ref: GitRef): Promise<void> {
   if (ref.commit !== undefined && !hex40.test(ref.commit)) {
     throw invalid(url, `ref.commit must be a full 40-digit lowercase commit id, not ${JSON.stringify(ref.commit)}`)
   }
-  if (ref.semver !== undefined && !(await import('./semverTags.js')).isValidRange(ref.semver)) {
-    throw invalid(url, `ref.semver ${JSON.stringify(ref.semver)} is not a valid semver range`)
+  if (ref.semver !== undefined) {
+    const reason = (await import('./semverTags.js')).rangeError(ref.semver)
+    if (reason !== undefined) throw invalid(url, `ref.semver ${JSON.stringify(ref.semver)} is not a valid semver range: ${reason}`)
   }
   if (ref.name !== undefined && !ref.name.startsWith('refs/') && ref.name !== 'HEAD') {
     throw invalid(url, `ref.name must be a full ref such as refs/heads/main, not ${JSON.stringify(ref.name)}`)

@@ -1,34 +1,51 @@
-// Tags read as semver versions, as Flux's source-controller does with Masterminds/semver. A module
-// of its own so that semver is loaded only when a ref names a range.
-import semver from 'semver'
+// Tags read as versions and ranked against a range the way Flux's source-controller does for a
+// GitRepository `ref.semver` (fluxcd/pkg git/gogit, checkout by semver): the constraint is read by
+// Masterminds/semver (core's `semver` entry), a tag counts only when fluxcd/pkg/version's
+// ParseVersion accepts it (strict MAJOR.MINOR.PATCH, a `v` prefix allowed), and the highest wins.
+// A module of its own so that the semver rules are loaded only when a ref names a range.
+import {
+  SemverError,
+  compareSemver,
+  parseFluxVersion,
+  parseSemverConstraint,
+  semverSatisfies,
+  type SemVersion,
+  type SemverConstraint,
+} from '@gitops-sdk/core/semver'
 
-// Masterminds/semver (Flux) separates AND-ed constraints with commas; node-semver with spaces.
-function normalizeRange(range: string): string {
-  return range.replaceAll(',', ' ')
+/** Why `range` is not a Masterminds constraint (Masterminds' message), or undefined when it is one. */
+export function rangeError(range: string): string | undefined {
+  try {
+    parseSemverConstraint(range)
+    return undefined
+  } catch (err) {
+    if (err instanceof SemverError) return err.message
+    throw err
+  }
 }
 
-/** Whether `range` is a semver range (Flux's comma-separated constraints allowed). */
-export function isValidRange(range: string): boolean {
-  return semver.validRange(normalizeRange(range)) !== null
+/** The version a tag name stands for (`v` prefix allowed, all three numbers required), or null. */
+export function tagVersion(tag: string): SemVersion | null {
+  try {
+    return parseFluxVersion(tag)
+  } catch (err) {
+    if (err instanceof SemverError) return null
+    throw err
+  }
 }
 
-/** The semver version a tag name stands for (`v` prefix and missing minor/patch allowed), or null. */
-export function tagVersion(tag: string): semver.SemVer | null {
-  const bare = tag.replace(/^v/, '')
-  const padded = /^\d+$/.test(bare) ? `${bare}.0.0` : /^\d+\.\d+$/.test(bare) ? `${bare}.0` : bare
-  return semver.parse(padded, { loose: true })
-}
-
-/** The tag with the highest version in `range` (on a tie, the greater name), or undefined. */
+/**
+ * The tag with the highest version in `range` (on a tie, the greater name: Flux orders equal
+ * versions by their commits' times, which the advertised refs do not carry), or undefined.
+ */
 export function highestTag(tags: readonly string[], range: string): string | undefined {
-  const normalized = normalizeRange(range)
-  let best: { tag: string; version: semver.SemVer } | undefined
+  const constraint: SemverConstraint = parseSemverConstraint(range)
+  let best: { tag: string; version: SemVersion } | undefined
   for (const tag of tags) {
     const version = tagVersion(tag)
-    if (version === null || !semver.satisfies(version, normalized)) continue
-    if (best === undefined || semver.gt(version, best.version) || (semver.eq(version, best.version) && tag > best.tag)) {
-      best = { tag, version }
-    }
+    if (version === null || !semverSatisfies(constraint, version)) continue
+    const d = best === undefined ? 1 : compareSemver(version, best.version)
+    if (d > 0 || (d === 0 && best !== undefined && tag > best.tag)) best = { tag, version }
   }
   return best?.tag
 }

@@ -40,6 +40,10 @@ const refusedBeforeRequest: { name: string; ref: GitRef }[] = [
   { name: 'a short commit id', ref: { commit: 'abc123' } },
   { name: 'an upper-case commit id', ref: { commit: 'A'.repeat(40) } },
   { name: 'an invalid semver range', ref: { semver: '>=1.0.0 <<2' } },
+  { name: 'a semver range of four numbers', ref: { semver: '1.2.3.4' } },
+  { name: 'a semver range with an empty or-branch', ref: { semver: '1 ||' } },
+  { name: 'a semver range with a doubled comma', ref: { semver: '>=1,,<2' } },
+  { name: 'a semver range naming a pre-release with a leading zero', ref: { semver: '>1.2.3-01' } },
   { name: 'a ref name that is not a full ref', ref: { name: 'main' } },
   { name: 'a ref name reaching a prototype', ref: { name: '__proto__' } },
 ]

@@ -47,4 +47,47 @@ export const timeValueErrorCases: TemplateCase[] = [
   c('a Duration where a time is wanted', `{{ ${u}.Sub ${d} }}`),
   c('a float where a Duration is wanted', `{{ ${tz}.Add 1.5 }}`),
   c('a string where a Location is wanted', `{{ ${tz}.In "UTC" }}`),
+  // Go's multi-value methods: text/template calls a method only with one result, or two whose second is an error
+  c('Zone on a parenthesised time', `{{ ${t}.Zone }}`),
+  c('ISOWeek on a parenthesised time', `{{ ${t}.ISOWeek }}`),
+  c('Zone on a variable, as an argument', `{{ $t := ${t} }}{{ print $t.Zone }}`),
+  c('Date on a variable', `{{ $t := ${t} }}{{ $t.Date }}`),
+  c('Clock on a variable in a pipeline', `{{ $t := ${t} }}{{ $t.Clock | print }}`),
+  c('ZoneBounds on a variable', `{{ $t := ${t} }}{{ $t.ZoneBounds }}`),
+  c('Zone on a field of the dot', `{{ with dict "t" ${t} }}{{ .t.Zone }}{{ end }}`),
+  c('ISOWeek in a parenthesised pipeline', `{{ $t := ${t} }}{{ ($t.ISOWeek) }}`),
+  c('Date with an argument', `{{ $t := ${t} }}{{ $t.Date 1 }}`),
 ]
+
+// Zones as Go reads the system's TZif files (src/internal/funcs/tzif.ts), where Node's Intl data
+// answers otherwise: tzdata's abbreviations (IST, BST, SAST, numeric <-03>), historic offsets and
+// local mean time (seconds in the offset), negative DST (Europe/Dublin's winter GMT), the footer's
+// POSIX rule for instants past the last transition (times of day past 24h or negative), and names
+// Go's LoadLocation refuses (case differs from the file, `..`, a leading slash, a directory).
+const at = (date: string): string => `(toDate "2006-01-02 15:04" "${date}")`
+const full = '"2006-01-02 15:04:05 MST -07:00:00"'
+const inZones = (date: string, zones: readonly string[]): string => zones.map((z) => `{{ dateInZone ${full} ${at(date)} "${z}" }}`).join(' | ')
+timeValueCases.push(
+  c('tzdata abbreviations where Intl has GMT+n', inZones('2024-07-01 12:00', ['Asia/Kolkata', 'Europe/London', 'Africa/Johannesburg', 'America/Sao_Paulo', 'Asia/Dubai', 'Europe/Dublin', 'Asia/Jerusalem', 'Australia/Lord_Howe', 'Antarctica/Troll', 'Asia/Kathmandu'])),
+  c('tzdata winter and negative DST', inZones('2024-01-15 12:00', ['Europe/Dublin', 'Europe/London', 'Australia/Lord_Howe', 'America/Santiago', 'Africa/Casablanca', 'Pacific/Apia'])),
+  c('historic offsets and local mean time', inZones('1900-06-01 00:00', ['Europe/Paris', 'Asia/Kolkata', 'America/New_York', 'Europe/Amsterdam', 'Africa/Monrovia']) + ' | ' + inZones('1940-07-01 00:00', ['Europe/London', 'Europe/Berlin', 'Asia/Tokyo']) + ' | ' + inZones('1969-01-01 00:00', ['Europe/London', 'Asia/Singapore'])),
+  c('the footer rule past the last transition', inZones('2100-07-01 12:00', ['America/New_York', 'Europe/Berlin', 'Australia/Sydney', 'America/Nuuk', 'Asia/Jerusalem', 'America/Santiago', 'Pacific/Chatham', 'America/Havana']) + ' | ' + inZones('2100-01-01 12:00', ['America/Nuuk', 'America/Santiago', 'Australia/Lord_Howe'])),
+  c('footer rule transition edges', inZones('2087-03-09 06:59', ['America/New_York']) + ' | ' + inZones('2087-03-09 07:00', ['America/New_York']) + ' | ' + inZones('2087-11-02 05:59', ['America/New_York']) + ' | ' + inZones('2087-11-02 06:00', ['America/New_York']) + ' | ' + inZones('2090-03-25 00:59', ['Europe/London']) + ' | ' + inZones('2090-03-26 01:00', ['Europe/London'])),
+  c('zone names Go refuses fall back to UTC', inZones('2024-07-01 12:00', ['asia/kolkata', 'ASIA/KOLKATA', 'Asia/../Asia/Kolkata', '/usr/share/zoneinfo/Asia/Kolkata', 'Asia', 'Asia/Kolkata ', 'US/Pacific', 'Etc/GMT-14', 'GMT+0', 'posixrules', 'right/UTC', 'zone.tab', '../../../../etc/passwd'])),
+)
+
+// toDate as Go's time.ParseInLocation reads a layout (src/internal/funcs/goParse.ts): zero-value
+// fields, day-of-year, two-digit years, numeric and named zones, fractions the layout lacks.
+const td = (layout: string, value: string): string => `{{ toDate ${JSON.stringify(layout)} ${JSON.stringify(value)} }}`
+timeValueCases.push(
+  c('toDate fields and defaults', [td('', ''), td('2006', ''), td('2006-002', '2024-060'), td('2006-002', '2023-365'), td('__2 2006', ' 60 2024'), td('06-01-02', '68-01-02'), td('06-01-02', '69-01-02'), td('2006-01-02', '2024-2-3'), td('Jan 2 2006', 'feb 3 2024'), td('Monday 2006-01-02', 'Friday 2024-01-02'), td('2006-01-02 3PM', '2024-01-02 13PM'), td('3:04 pm', '3:04 PM'), td('2006-01-02', '2024-02-30'), td('2006-01-02   15', '2024-01-02 15')].join(' | ')),
+  c('toDate zones and fractions', [td('2006-01-02 MST', '2024-07-01 IST'), td('2006-01-02 MST', '2024-07-01 CEST'), td('2006-01-02 MST', '2024-07-01 UTC'), td('2006-01-02 MST', '2024-07-01 GMT+3'), td('2006-01-02 MST', '2024-07-01 ChST'), td('2006-01-02 MST', '2024-07-01 WITA'), td('2006-01-02 MST', '2024-07-01 +05'), td('2006-01-02 MST', '2024-07-01 ABCDE'), td('2006-01-02T15:04:05Z07:00', '2024-01-02T03:04:05+25:00'), td('2006-01-02 Z070000', '2024-01-02 +053000'), td('2006-01-02 -0700 MST', '2024-01-02 +0200 CEST'), td('2006-01-02 -0700', '2024-01-02 +0000'), td('2006-01-02 15:04:05', '2023-02-28 10:04:05.123'), td('2006-01-02 15:04:05,000', '2024-01-02 03:04:05,123'), td('2006-01-02T15:04:05.999999999Z07:00', '2024-01-02T03:04:05.5Z')].join(' | ')),
+  c('toDate zones as time values', `{{ $t := toDate "2006-01-02 MST" "2024-07-01 CEST" }}{{ $t.GoString }} {{ $t.Location }} {{ $t.Format "MST -0700" }} | {{ $g := toDate "2006-01-02 MST" "2024-07-01 GMT-4" }}{{ $g.GoString }} {{ $g.UTC }} | {{ (toDate "2006-01-02 -0700" "2024-01-02 +0000").GoString }} | {{ (toDate "2006-01-02 MST" "2024-07-01 UTC").GoString }}`),
+)
+const mt = (layout: string, value: string): TemplateCase => c(`mustToDate ${JSON.stringify(layout)} ${JSON.stringify(value)}`, `{{ mustToDate ${JSON.stringify(layout)} ${JSON.stringify(value)} }}`)
+timeValueErrorCases.push(
+  mt('2006-01-02', 'nope'), mt('2006-01-02', '2024-13-01'), mt('2006-01-02', '2024-01-01 extra'), mt('2006-01-02 -0700', '2024-01-01 +2500'),
+  mt('2006-002', '2023-366'), mt('01 2006-002', '03 2024-060'), mt('2006-01-02', '2023-02-29'), mt('Jan 2006', 'Fév 2024'), mt('2006 "x"', '2024 "y"'),
+  mt('2006-01-02 15:04:05.000', '2024-01-02 03:04:05.12'), mt('15:04', '24:00'), mt('2006-01-02 MST', '2024-01-02 Utc'), mt('2006-01-02T15:04:05Z07:00', '2024-01-02T03:04:05+0100'),
+  mt('3PM', '3XM'), mt('2006-01-02 15:04:05', '2024-01-02 10:04:60'), mt('2006-01-02', '2024-01-02\u00e9'),
+)

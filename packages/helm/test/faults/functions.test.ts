@@ -36,6 +36,12 @@ describe('new functions on bad input', () => {
     )
   })
 
+  it('reads zone names as Go does: names reaching outside the zoneinfo directory, directories and files that are no TZif data are unknown zones, UTC', () => {
+    const names = ['../../../etc/passwd', '/etc/passwd', 'Asia/../../../../etc/hostname', '\\Asia\\Kolkata', 'Asia', 'zone.tab', 'tzdata.zi', 'asia/kolkata', 'Asia/Kolkata\u0000']
+    const out = renderTemplate(names.map((n) => `{{ dateInZone "15:04 MST" (toDate "2006-01-02 15:04" "2024-07-01 12:00") ${JSON.stringify(n)} }}`).join('|'), {})
+    expect(out).toBe(names.map(() => '12:00 UTC').join('|'))
+  })
+
   it.each(pollutingKeys)('keeps %s a plain key in dig, splitn, urlParse and toToml', (key) => {
     const out = renderTemplate(`{{ dig "${key}" "x" "d" (dict "${key}" (dict "x" 1)) }}|{{ toToml (dict "${key}" 1) }}|{{ derivePassword 1 "${key}" "p" "u" "s" }}`, {})
     expect(out).toBe(`1|${key} = 1\n|cannot find password template ${key}`)

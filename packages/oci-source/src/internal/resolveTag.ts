@@ -2,6 +2,7 @@
 // are versions (a `v` prefix allowed), the highest that satisfies the range. The list is read
 // page by page (`Link` headers), bounded in pages and bytes.
 import { OciSourceError } from '../errors.js'
+import type { SemVersion } from '@gitops-sdk/core/semver'
 import type { RegistryClient } from './registryClient.js'
 
 const maxPages = 50
@@ -35,16 +36,23 @@ export async function listTags(client: RegistryClient): Promise<string[]> {
  * `OCI_NO_SEMVER_MATCH` listing the tags seen.
  */
 export async function highestMatch(client: RegistryClient, range: string, filter?: RegExp): Promise<string> {
-  const semver = await import('semver')
+  const { SemverError, compareSemver, parseFluxVersion, parseSemverConstraint, semverSatisfies } = await import('@gitops-sdk/core/semver')
+  // Read as source-controller reads it: the constraint by Masterminds/semver (pre-releases only for
+  // an and-group naming one), a tag only when fluxcd/pkg/version's ParseVersion takes it (strict,
+  // `v` prefix allowed). checkRange refused a bad constraint before any request.
+  const constraint = parseSemverConstraint(range)
   const tags = (await listTags(client)).filter((tag) => filter === undefined || filter.test(tag))
-  let best: { tag: string; version: string } | undefined
-  // Masterminds/semver (Flux's) lets a pre-release in when the constraint names one (>=1.0.0-0
-  // takes 2.0.0-rc.1), where npm's semver would want the same major.minor.patch.
-  const includePrerelease = /\d-/u.test(range)
+  let best: { tag: string; version: SemVersion } | undefined
   for (const tag of tags) {
-    const version = semver.valid(tag.replace(/^v/, ''))
-    if (version === null || !semver.satisfies(version, range, { includePrerelease })) continue
-    if (best === undefined || semver.gt(version, best.version)) best = { tag, version }
+    let version: SemVersion
+    try {
+      version = parseFluxVersion(tag)
+    } catch (err) {
+      if (err instanceof SemverError) continue
+      throw err
+    }
+    if (!semverSatisfies(constraint, version)) continue
+    if (best === undefined || compareSemver(version, best.version) > 0) best = { tag, version }
   }
   if (best === undefined) {
     const shown = tags.slice(0, 20)

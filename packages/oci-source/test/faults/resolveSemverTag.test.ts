@@ -25,6 +25,15 @@ describe('resolveSemverTag', () => {
     ['a range naming a pre-release', '>=1.0.0-0', '.*-rc.*', ['1.0.0', '1.2.0', '2.0.0-rc.1'], '2.0.0-rc.1'],
     ['a filter before the range', '>=1.0.0', '^1\\.0\\.', ['1.0.0', '1.0.3', '1.2.0'], '1.0.3'],
     ['v-prefixed tags', '^2', undefined, ['v2.1.0', 'v2.0.0', '2.0.5'], 'v2.1.0'],
+    // Masterminds/semver, where node-semver answers otherwise
+    ['comma-separated and', '>= 1.0, < 2.0', undefined, ['0.9.0', '1.4.0', '2.0.0'], '1.4.0'],
+    ['an or', '<1 || >=3', undefined, ['0.9.0', '2.5.0', '3.1.0'], '3.1.0'],
+    ['a caret on zero', '^0.2', undefined, ['0.2.9', '0.3.0', '1.0.0'], '0.2.9'],
+    ['a tilde on a major', '~1', undefined, ['1.0.0', '1.9.3', '2.0.0'], '1.9.3'],
+    ['a pre-release range with a plain upper bound', '>=1.0.0-0 <2', undefined, ['1.5.0', '2.0.0-rc.1'], '2.0.0-rc.1'],
+    ['partial and zero-padded tags, which are no versions to Flux', '*', undefined, ['1.0.0', '1.5', '2', '01.2.3', 'V3.0.0'], '1.0.0'],
+    ['build metadata, ignored in the order', '1.x', undefined, ['1.2.0+b.2', '1.1.0'], '1.2.0+b.2'],
+    ['the reversed spelling of >=', '=>1.2', undefined, ['1.1.0', '1.2.0'], '1.2.0'],
   ])('picks what source-controller picks for %s', async (_name, semver, semverFilter, list, expected) => {
     const { fetch } = registry(tags(...list))
     expect(await resolveSemverTag(url, { ref: { semver, semverFilter }, fetch })).toBe(expected)
@@ -32,7 +41,10 @@ describe('resolveSemverTag', () => {
 
   it.each([
     ['a filter that is no regular expression', { semver: '>=1.0.0', semverFilter: '(' }, 'OCI_INVALID_OPTION', 'ref.semverFilter "(" is not a valid regular expression'],
-    ['a range that does not parse', { semver: '>=>1' }, 'OCI_INVALID_OPTION', 'ref.semver ">=>1" is not a valid semver range'],
+    ['a range that does not parse', { semver: '>=>1' }, 'OCI_INVALID_OPTION', 'ref.semver ">=>1" is not a valid semver range: improper constraint: >=>1'],
+    ['a range of four numbers', { semver: '1.2.3.4' }, 'OCI_INVALID_OPTION', 'ref.semver "1.2.3.4" is not a valid semver range: improper constraint: 1.2.3.4'],
+    ['a range with an empty or-branch', { semver: '1 ||' }, 'OCI_INVALID_OPTION', 'ref.semver "1 ||" is not a valid semver range: improper constraint: '],
+    ['a range with a doubled comma', { semver: '>=1,,<2' }, 'OCI_INVALID_OPTION', 'ref.semver ">=1,,<2" is not a valid semver range: improper constraint: >=1,,<2'],
   ])('refuses %s before any request', async (_name, ref, code, says) => {
     const { fetch, requests } = registry(tags('1.0.0'))
     const error = await resolveSemverTag(url, { ref, fetch }).catch((e: unknown) => e)

@@ -3,9 +3,8 @@
 // where source-controller reads them) and the version check of a chart mapped from a directory.
 import { normalizePath, parseDocuments } from '@gitops-sdk/core'
 import type { FileSystem, KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import satisfies from 'semver/functions/satisfies.js'
-import valid from 'semver/functions/valid.js'
-import validRange from 'semver/ranges/valid.js'
+import { SemverError, parseFluxVersion, parseSemverConstraint, semverSatisfies } from '@gitops-sdk/core/semver'
+import type { SemVersion, SemverConstraint } from '@gitops-sdk/core/semver'
 import { FluxError } from '../../errors.js'
 import type { HelmChartAuth, HelmValuesDocument } from '../../helmReleaseTypes.js'
 
@@ -102,10 +101,22 @@ export async function checkMappedVersion(subject: string, chart: { readonly fs: 
   } catch {
     return
   }
-  if (typeof version !== 'string' || valid(version) === null) fail(subject, `chart ${chart.shown}: Chart.yaml has no semver version`, { chart: chart.shown })
-  const normalized = wanted.replaceAll(',', ' ')
-  if (validRange(normalized) === null) fail(subject, `chart.spec.version '${wanted}' is not a semver range`, { version: wanted })
-  if (version !== wanted && !satisfies(version, normalized, { includePrerelease: /\d-/u.test(normalized) })) {
+  // Masterminds/semver, as source-controller reads chart versions and ranges (fluxcd/pkg/version).
+  let parsed: SemVersion | undefined
+  try {
+    if (typeof version === 'string') parsed = parseFluxVersion(version)
+  } catch (err) {
+    if (!(err instanceof SemverError)) throw err
+  }
+  if (typeof version !== 'string' || parsed === undefined) fail(subject, `chart ${chart.shown}: Chart.yaml has no semver version`, { chart: chart.shown })
+  let constraint: SemverConstraint
+  try {
+    constraint = parseSemverConstraint(wanted)
+  } catch (err) {
+    if (!(err instanceof SemverError)) throw err
+    fail(subject, `chart.spec.version '${wanted}' is not a semver range: ${err.message}`, { version: wanted })
+  }
+  if (version !== wanted && !semverSatisfies(constraint, parsed)) {
     fail(subject, `chart ${chart.shown}: version ${version} is outside chart.spec.version '${wanted}'`, { chart: chart.shown, version, range: wanted })
   }
 }

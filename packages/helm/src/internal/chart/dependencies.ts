@@ -2,7 +2,7 @@
 // runs it before rendering: aliases copy a subchart under a new name, `tags` then `condition`
 // enable or disable each dependency, disabled ones are dropped (recursively), and `import-values`
 // copy values from a child up into its parent, below the parent's own values.
-import { parseSemver, parseSemverConstraint, semverSatisfies } from '../semver.js'
+import { parseSemver, parseSemverConstraint, semverSatisfies } from '@gitops-sdk/core/semver'
 import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
 import { chartValues, coalesceTables, copyTable } from './coalesce.js'

@@ -1,8 +1,10 @@
 // Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
 // formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
-// resolved through Intl (UTC when unknown, as Sprig falls back).
+// read from the system's TZif files as Go reads them (tzif.ts; UTC when unknown, as Sprig falls
+// back), through Intl only on a machine without zoneinfo.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
+import { lookupZone, systemZone } from './tzif.js'
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -42,8 +44,12 @@ const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
   if (zone === 'UTC' || zone === '' || zone === LOCAL) return { offset: 0, abbr: 'UTC' }
   const fixed = fixedZoneOffset(zone)
-  if (fixed !== undefined) return { offset: fixed, abbr: zoneText(fixed, '-0700') }
+  if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
   if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
+  const loc = systemZone(zone)
+  if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
+  // No zoneinfo directory on this machine: Intl's data, whose abbreviations and historic offsets
+  // can differ from tzdata's (Go itself would then find no zone and fall back to UTC).
   const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
   const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
   const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
@@ -63,13 +69,23 @@ export const LOCAL = 'Local'
 const fixedPrefix = 'fixed:'
 const localPrefix = 'local:'
 
-/** A zone of a fixed offset without a name (Go's time.FixedZone("", offset)), shown as `-0700`. */
-export function fixedOffsetZone(offsetSeconds: number): string {
-  return offsetSeconds === 0 ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
+/**
+ * A zone of a fixed offset (Go's time.FixedZone(name, offset)); without a name, shown as `-0700`
+ * (and offset 0 without a name is UTC).
+ */
+export function fixedOffsetZone(offsetSeconds: number, name = ''): string {
+  if (name === '') return offsetSeconds === 0 ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
+  return `${fixedPrefix}${offsetSeconds}:${name}`
 }
 
 function fixedZoneOffset(zone: string): number | undefined {
-  return zone.startsWith(fixedPrefix) ? Number(zone.slice(fixedPrefix.length)) : undefined
+  return zone.startsWith(fixedPrefix) ? Number.parseInt(zone.slice(fixedPrefix.length), 10) : undefined
+}
+
+/** The name of a fixed zone, '' when it has none. */
+function fixedZoneName(zone: string): string {
+  const colon = zone.indexOf(':', fixedPrefix.length)
+  return colon < 0 ? '' : zone.slice(colon + 1)
 }
 
 /**
@@ -90,9 +106,14 @@ export function rfc3339Nano(t: TimeValue): string {
   return formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')
 }
 
-/** Whether Intl knows a zone name (Go's LoadLocation succeeding). */
+/**
+ * Whether Go's LoadLocation finds a zone: a TZif file of that exact name in the system's zoneinfo
+ * directories (tzif.ts); Intl's answer only on a machine without any.
+ */
 export function knownZone(zone: string): boolean {
   if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
+  const loc = systemZone(zone)
+  if (loc !== undefined) return loc !== null
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone })
     return true
@@ -117,7 +138,7 @@ function nanos(t: TimeValue): number {
 }
 
 // Jan and Mon followed by a lower-case letter are text, as Go's nextStdChunk reads them (Janu, Monda).
-const stdChunk = /^(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z07:00:00|Z07:00|Z0700|Z070000|Z07|-07:00:00|-07:00|-0700|-070000|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
+const stdChunk = /^(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z070000|Z07:00:00|Z0700|Z07:00|Z07|-07:00:00|-070000|-0700|-07:00|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
 
 function zoneText(offset: number, kind: string): string {
   if (kind.startsWith('Z') && offset === 0) return 'Z'
@@ -193,88 +214,15 @@ export function timeString(t: TimeValue): string {
 }
 
 /**
- * Go's time.ParseInLocation for the common layouts (numeric fields, month and day names, AM/PM,
- * fractions, numeric zones and Z); undefined when the text does not match.
+ * The next layout element of `layout` as Go's nextStdChunk finds it: the literal text before it
+ * and the element ('' when there is none).
  */
-export function parseTime(layout: string, text: string, zone: string): TimeValue | undefined {
-  let re = '^'
-  const fields: string[] = []
-  let rest = layout
-  while (rest !== '') {
-    const m = stdChunk.exec(rest)
-    if (m === null) {
-      re += (rest[0] ?? '').replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
-      rest = rest.slice(1)
-      continue
-    }
-    const tok = m[0]
-    rest = rest.slice(tok.length)
-    fields.push(tok)
-    if (tok === 'January' || tok === 'Monday') re += '([A-Za-z]+)'
-    else if (tok === 'Jan' || tok === 'Mon') re += '([A-Za-z]{3})'
-    else if (tok === 'MST') re += '([A-Z]{3,5}|[+-]\\d\\d)'
-    else if (tok === '2006') re += '(\\d{4})'
-    else if (tok === 'PM' || tok === 'pm') re += '(AM|PM|am|pm)'
-    else if (/^[.,]/.test(tok)) re += tok[1] === '0' ? `[.,](\\d{${tok.length - 1}})` : '(?:[.,](\\d+))?'
-    else if (/^[Z-]/.test(tok)) re += '(Z|[+-]\\d\\d(?::?\\d\\d(?::?\\d\\d)?)?)'
-    else if (tok === '_2') re += ' ?(\\d{1,2})'
-    else if (tok.length === 1) re += '(\\d{1,2})'
-    else re += `(\\d{${tok.length === 3 ? 3 : 2}})`
+export function nextStd(layout: string): { prefix: string; std: string } {
+  for (let i = 0; i < layout.length; i++) {
+    const m = stdChunk.exec(layout.slice(i))
+    if (m !== null) return { prefix: layout.slice(0, i), std: m[0] }
   }
-  const m = new RegExp(`${re}$`).exec(text)
-  if (m === null) return undefined
-  let year = 1
-  let month = 1
-  let day = 1
-  let hour = 0
-  let minute = 0
-  let second = 0
-  let frac = 0
-  let pm: boolean | undefined
-  let offset: number | undefined
-  for (const [i, tok] of fields.entries()) {
-    const v = m[i + 1] ?? ''
-    const n = Number(v)
-    if (tok === '2006') year = n
-    else if (tok === '06') year = n >= 69 ? 1900 + n : 2000 + n
-    else if (tok === '01' || tok === '1') month = n
-    else if (tok === 'January' || tok === 'Jan') {
-      const idx = months.findIndex((x) => (tok === 'Jan' ? x.slice(0, 3) : x).toLowerCase() === v.toLowerCase())
-      if (idx < 0) return undefined
-      month = idx + 1
-    } else if (tok === '02' || tok === '2' || tok === '_2') day = n
-    else if (tok === '15') hour = n
-    else if (tok === '03' || tok === '3') hour = n
-    else if (tok === '04' || tok === '4') minute = n
-    else if (tok === '05' || tok === '5') second = n
-    else if (tok === 'PM' || tok === 'pm') pm = v.toUpperCase() === 'PM'
-    else if (/^[.,]/.test(tok)) frac = v === '' ? 0 : Number(v.padEnd(9, '0').slice(0, 9))
-    else if (/^[Z-]/.test(tok)) {
-      if (v === 'Z') offset = 0
-      else {
-        const z = /^([+-])(\d\d):?(\d\d)?:?(\d\d)?$/.exec(v)
-        if (z === null) return undefined
-        offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 3600 + Number(z[3] ?? 0) * 60 + Number(z[4] ?? 0))
-      }
-    }
-  }
-  if (pm !== undefined) {
-    if (hour > 12) return undefined
-    if (pm && hour < 12) hour += 12
-    if (!pm && hour === 12) hour = 0
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined
-  const wall = utc([year, month, day], [hour, minute, second])
-  if (new Date(wall).getUTCDate() !== day) return undefined
-  const off = offset ?? zoneAt(zone, wall).offset
-  const ms = wall - off * 1000 + Math.floor(frac / 1_000_000)
-  return { ms, ns: frac % 1_000_000, zone: offset === undefined || offset === zoneAt(zone, wall - off * 1000).offset ? zone : fixedZone(offset) }
-}
-
-function fixedZone(offset: number): string {
-  // A parsed offset that is not the location's own: Go's FixedZone("", offset), whose
-  // abbreviation prints numerically (+0200, +0530).
-  return fixedOffsetZone(offset)
+  return { prefix: layout, std: '' }
 }
 
 const zeroTimeMs = utc([1, 1, 1])
@@ -282,7 +230,7 @@ const zeroTimeMs = utc([1, 1, 1])
 /** What a Location's String() answers for a zone. */
 function locationName(zone: string): string {
   if (zone === '' || zone === 'UTC' || zone === LOCAL) return 'UTC'
-  if (fixedZoneOffset(zone) !== undefined) return ''
+  if (fixedZoneOffset(zone) !== undefined) return fixedZoneName(zone)
   return localZoneName(zone) ?? zone
 }
 
@@ -336,12 +284,16 @@ function locationStruct(zone: string): GoStruct {
 }
 
 /**
- * Whether daylight saving time is in effect: the offset is above the lower of the year's January
+ * Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, the offset
+ * being above the lower of the year's January
  * and July offsets. (Intl has no isdst flag; tzdata's negative DST, Europe/Dublin's winter, reads
  * as standard time here.)
  */
 function isDst(t: TimeValue): boolean {
   if (t.zone === 'UTC' || t.zone === LOCAL || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
+  const loc = systemZone(t.zone)
+  if (loc === null) return false
+  if (loc !== undefined) return lookupZone(loc, Math.floor(t.ms / 1000)).isDst
   const year = new Date(t.ms).getUTCFullYear()
   const standard = Math.min(zoneAt(t.zone, utc([year, 1, 1])).offset, zoneAt(t.zone, utc([year, 7, 1])).offset)
   return zoneAt(t.zone, t.ms).offset > standard
@@ -353,6 +305,17 @@ function goString(t: TimeValue): string {
   const loc = t.zone === 'UTC' || t.zone === '' ? 'time.UTC' : t.zone === LOCAL ? 'time.Local' : `time.Location(${JSON.stringify(locationName(t.zone))})`
   return `time.Date(${c.year}, time.${months[c.month - 1] ?? ''}, ${c.day}, ${c.hour}, ${c.minute}, ${c.second}, ${nanos(t)}, ${loc})`
 }
+
+// time.Time's methods of several results, which text/template refuses to call (its goodFunc).
+const multiValueMethods: [string, GoFunc][] = (
+  [
+    ['Date', 'function Date has 3 return values; should be 1 or 2'],
+    ['Clock', 'function Clock has 3 return values; should be 1 or 2'],
+    ['ISOWeek', 'invalid function signature for ISOWeek: second return value should be error; is int'],
+    ['Zone', 'invalid function signature for Zone: second return value should be error; is int'],
+    ['ZoneBounds', 'invalid function signature for ZoneBounds: second return value should be error; is time.Time'],
+  ] as const
+).map(([name, signatureError]) => [name, { ...goFunc(name, [], () => null), signatureError }])
 
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
@@ -397,6 +360,7 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('GoString', [], () => goString(t)),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),
       method('String', [], () => timeString(t)),
+      ...multiValueMethods,
     ]),
     stringer: () => timeString(t),
   })

@@ -4,7 +4,8 @@
 import type { Clock } from '@gitops-sdk/core'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { durationString } from './goDuration.js'
-import { LOCAL, type TimeValue, formatTime, goTime, knownZone, parseTime, timeOf, utc } from './goTime.js'
+import { parseGoTime } from './goParse.js'
+import { LOCAL, type TimeValue, formatTime, goTime, knownZone, timeOf, utc } from './goTime.js'
 
 const I = 'interface {}'
 const S = 'string'
@@ -70,9 +71,9 @@ export function dateFuncs(clock: Clock): [string, GoFunc][] {
     })
   const toDate = (name: string, must: boolean) =>
     goFunc(name, [S, S], (layout, text) => {
-      const t = parseTime(layout as string, text as string, LOCAL)
-      if (t === undefined) {
-        if (must) throw new FuncError(`parsing time ${JSON.stringify(text)} as ${JSON.stringify(layout)}: cannot parse`)
+      const t = parseGoTime(layout as string, text as string)
+      if ('error' in t) {
+        if (must) throw new FuncError(t.error)
         return goTime({ ms: utc([1, 1, 1]), ns: 0, zone: 'UTC' })
       }
       return goTime(t)

@@ -1,5 +1,5 @@
 // Sprig's semver and semverCompare, on Masterminds/semver v3.4.0's rules (../semver.ts).
-import { SemverError, parseSemver, parseSemverConstraint, semverSatisfies, semverText } from '../semver.js'
+import { SemverError, parseSemver, parseSemverConstraint, semverSatisfies, semverText } from '@gitops-sdk/core/semver'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoValue, goFunc } from '../template/values.js'
 
 function method(name: string, body: () => GoValue): [string, GoFunc] {

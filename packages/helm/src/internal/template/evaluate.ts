@@ -194,6 +194,7 @@ export abstract class Evaluator extends Scope {
     } else if (numIn !== fn.params.length) {
       this.errorf(`wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`)
     }
+    if (fn.signatureError !== undefined) this.errorf(fn.signatureError)
     const isBuiltin = builtinNames.has(name) && this.env.funcs.get(name) === fn
     if (isBuiltin && (name === 'and' || name === 'or')) {
       let v: GoValue

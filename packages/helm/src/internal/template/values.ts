@@ -68,6 +68,11 @@ export interface GoFunc {
   readonly variadic?: GoType | undefined
   /** Whether the function returns (value, error); errors are thrown as FuncError. */
   readonly fn: (...args: GoValue[]) => GoValue
+  /**
+   * Why text/template refuses to call it (its goodFunc: results other than one value or a value
+   * and an error, as time.Time's Zone or Date), checked after the argument count.
+   */
+  readonly signatureError?: string | undefined
 }
 
 /** A parameter type, `...T` for the variadic tail. */

@@ -59,13 +59,9 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     let start = 0
     let index = 0
     const n = lines.raws.length
-    for (let i = 0; i <= n; i++) {
+    // Each turn is one document, ended by the marker on line i or by the end of the text (i === n).
+    for (let i = nextMarker(lines.raws, 0); ; i = nextMarker(lines.raws, i + 1)) {
       const l = i < n ? (lines.raws[i] as string) : undefined
-      if (l !== undefined) {
-        // Most lines are no marker: one look at the first character (within the line) tells.
-        const c = l.length >= 3 ? l.charCodeAt(0) : 0
-        if ((c !== 0x2d && c !== 0x2e) || (!l.startsWith('---') && !l.startsWith('...'))) continue
-      }
       if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()
@@ -73,6 +69,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
       if (start > 0 || first >= 0) index++
       const value = doc.parse()
       if (value !== undefined) docs.push({ index, line: first + 1, value })
+      if (i >= n) break
       start = i + 1
     }
     for (const note of pending) note()
@@ -82,6 +79,23 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     if (err instanceof Bail || err instanceof RangeError) return undefined
     throw err
   }
+}
+
+/**
+ * The first line from `from` on that starts with `---` or `...`, or `raws.length`. A loop of its
+ * own: V8 compiles a long-running loop on the stack (OSR), and when this scan was the loop of
+ * fastYamlDocuments, that compile took in the whole reader (Doc and everything it inlines) on
+ * every large file, which cost more compiler time than the scan itself.
+ */
+function nextMarker(raws: readonly string[], from: number): number {
+  const n = raws.length
+  for (let i = from; i < n; i++) {
+    const l = raws[i] as string
+    // Most lines are no marker: one look at the first character (within the line) tells.
+    const c = l.length >= 3 ? l.charCodeAt(0) : 0
+    if ((c === 0x2d || c === 0x2e) && (l.startsWith('---') || l.startsWith('...'))) return i
+  }
+  return n
 }
 
 /**

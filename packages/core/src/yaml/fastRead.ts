@@ -13,7 +13,7 @@
 // Collections are read here, scalars in fastScalars.ts, the lines and their pieces in fastLines.ts.
 import type { KubeMap, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
-import { BAIL, Bail, Lines, OTHER_TRIMMED, openBrackets, doubleQuoted, findSingleClose, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
+import { BAIL, Bail, Lines, openBrackets, doubleQuoted, findSingleClose, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
 import { DocCursor } from './fastScalars.js'
 
 /** Options of {@link fastYamlDocuments}. */
@@ -51,7 +51,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text, text.split('\n'), spacesOnly(text))
+    const lines = new Lines(text, text.split('\n'))
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
@@ -96,17 +96,6 @@ function nextMarker(raws: readonly string[], from: number): number {
     if ((c === 0x2d || c === 0x2e) && (l.startsWith('---') || l.startsWith('...'))) return i
   }
   return n
-}
-
-/**
- * Whether `text` holds no white space that trimStart takes besides the space (tabs and CR were
- * refused already). An ASCII text (as many bytes in UTF-8 as characters) can hold only `\v` and
- * `\f` of them: two native searches and a length count are several times faster than the regular
- * expression over megabytes, which only the rest needs.
- */
-function spacesOnly(text: string): boolean {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return !text.includes('\v') && !text.includes('\f')
-  return !OTHER_TRIMMED.test(text)
 }
 
 class Doc extends DocCursor {

@@ -62,7 +62,8 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     // Each turn is one document, ended by the marker on line i or by the end of the text (i === n).
     for (let i = nextMarker(lines.raws, 0); ; i = nextMarker(lines.raws, i + 1)) {
       const l = i < n ? (lines.raws[i] as string) : undefined
-      if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
+      // (A comment after the marker needs a space before its `#`: `---#c` is no marker but text.)
+      if (l !== undefined && l !== '---' && !/^---( +#.*| *)$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()
       // Comments and blank lines before the first `---` make no document; every `---` starts one.

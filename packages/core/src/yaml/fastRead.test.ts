@@ -73,11 +73,11 @@ describe('the fast reader', () => {
     ['dotted versions', 'a: 2.13.0\nb: 0.79.0.12\nc: 1.2.3.4.5\n'],
     ['plain scalars folded over lines', 'a: one two\n  three\n\n  four\n\n\n     five  \nb:\n- x\n  y\n- k: p\n   q\n  l: r\nc: d\n'],
     ['a folded plain scalar before a comment and a sequence', 'a:\n  b: x\n    y\n    # note\n  c:\n  - z\n'],
-    // A folded plain scalar without blank lines or trailing white space is cut out of the source
-    // in one piece; the others are built a line at a time. Both beside literal blocks (whose
-    // offsets the same sum gives), in sequences, over documents, with other Unicode.
+    // Folded plain scalars with and without blank lines and trailing white space, beside literal
+    // blocks (cut out of the source by summed line offsets), in sequences, over documents, with
+    // other Unicode.
     [
-      'folded plain scalars cut from the source and built by lines',
+      'folded plain scalars beside literal blocks, in sequences and over documents',
       `a: one two\n  three\n     four\nb: |\n  lit\nc:\n- x é\n  y\u00a0z\n- k: p\n   q \n  l: r\n---\nd: ${'w '.repeat(60)}w\n  \u{1f600} v\ne: |-\n  x\n    y\nf: s\n  t\n\n  u\ng: one  \n  two\n`,
     ],
     ['single-quoted scalars folded over lines', "a: 'it''s\n  a ''long''\n\n    text: yes '\nb: 'x\n  y' # c\n"],

@@ -165,11 +165,6 @@ export function openBrackets(text: string, limit: number): number {
   return most
 }
 
-const NOT_SPACE = /[^ ]/
-
-/** Characters String.prototype.trimStart takes besides the space (tabs and CR are refused earlier). */
-export const OTHER_TRIMMED: RegExp = /[\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/
-
 /** The lines of a text: raw, indentation, and text without the indentation. */
 export class Lines {
   readonly indents: number[]
@@ -181,36 +176,28 @@ export class Lines {
   private cursorLine = 0
   private cursorOffset = 0
 
-  /**
-   * `raws` is `source` split at `\n`; `spacesOnly`: the text holds no white space but the space
-   * that trimStart would take.
-   */
+  /** `raws` is `source` split at `\n`. */
   constructor(
     readonly source: string,
     readonly raws: readonly string[],
-    spacesOnly: boolean,
   ) {
     const n = raws.length
     // Packed arrays, filled in order (a holey one costs a check on every read).
     const indents: number[] = []
     const texts: string[] = []
     let maxLead = 0
-    // trimStart is one native call per line where a search is several, and its result is the
-    // text; it takes other white space than the space too, so a text holding any is measured a
-    // character at a time. Every index below stays within its line: reading past the end would
-    // send optimised code back to the interpreter.
+    // The indentation is the run of spaces that starts the line, counted a character at a time:
+    // the loop is compiled on the stack (OSR) after a few thousand lines, and then costs a few
+    // instructions per space where trimStart, a native call per line, costs hundreds per line
+    // (and would take other white space than the space, which a search for it had to rule out
+    // over the whole text first). Every index below stays within its line: reading past the end
+    // would send optimised code back to the interpreter.
     for (let i = 0; i < n; i++) {
       const r = raws[i] as string
       const length = r.length
-      let text = r
-      if (length > 0 && r.charCodeAt(0) === 0x20) {
-        if (spacesOnly) text = r.trimStart()
-        else {
-          const k = r.search(NOT_SPACE)
-          text = k < 0 ? '' : r.slice(k)
-        }
-      }
-      const k = length - text.length
+      let k = 0
+      while (k < length && r.charCodeAt(k) === 0x20) k++
+      const text = k === 0 ? r : r.slice(k)
       indents.push(k)
       texts.push(text)
       let lead = k

@@ -73,6 +73,13 @@ describe('the fast reader', () => {
     ['dotted versions', 'a: 2.13.0\nb: 0.79.0.12\nc: 1.2.3.4.5\n'],
     ['plain scalars folded over lines', 'a: one two\n  three\n\n  four\n\n\n     five  \nb:\n- x\n  y\n- k: p\n   q\n  l: r\nc: d\n'],
     ['a folded plain scalar before a comment and a sequence', 'a:\n  b: x\n    y\n    # note\n  c:\n  - z\n'],
+    // Folded plain scalars with and without blank lines and trailing white space, beside literal
+    // blocks (cut out of the source by summed line offsets), in sequences, over documents, with
+    // other Unicode.
+    [
+      'folded plain scalars beside literal blocks, in sequences and over documents',
+      `a: one two\n  three\n     four\nb: |\n  lit\nc:\n- x é\n  y\u00a0z\n- k: p\n   q \n  l: r\n---\nd: ${'w '.repeat(60)}w\n  \u{1f600} v\ne: |-\n  x\n    y\nf: s\n  t\n\n  u\ng: one  \n  two\n`,
+    ],
     ['single-quoted scalars folded over lines', "a: 'it''s\n  a ''long''\n\n    text: yes '\nb: 'x\n  y' # c\n"],
     ['nulls written every way', 'a:\nb: null\nc: ~\nd: Null\ne:\n  f: NULL\n'],
     ['prototype keys as data', '__proto__:\n  polluted: yes\nconstructor: x\n'],
@@ -105,6 +112,8 @@ describe('the fast reader', () => {
     ['a tag', 'a: !!str 1\n'],
     ['CRLF line ends', 'a: 1\r\nb: 2\r\n'],
     ['a document end marker', 'a: 1\n...\n---\nb: 2\n'],
+    // Found by the generated cases below at 100,000: a `#` right after `---` makes no comment.
+    ['a document marker with a comment mark right after it', 'a: 1\n---#c\nb: 2\n'],
     ['a directive', '%YAML 1.2\n---\na: 1\n'],
     ['a byte order mark', '\ufeffa: 1\n'],
     ['a comment mark inside a key', 'a #b: c\n'],

@@ -13,7 +13,7 @@
 // Collections are read here, scalars in fastScalars.ts, the lines and their pieces in fastLines.ts.
 import type { KubeMap, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
-import { BAIL, Bail, Lines, OTHER_TRIMMED, openBrackets, doubleQuoted, findSingleClose, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
+import { BAIL, Bail, Lines, openBrackets, doubleQuoted, findSingleClose, isSeqItem, keyLength, singleQuoted } from './fastLines.js'
 import { DocCursor } from './fastScalars.js'
 
 /** Options of {@link fastYamlDocuments}. */
@@ -51,7 +51,7 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text, text.split('\n'), spacesOnly(text))
+    const lines = new Lines(text, text.split('\n'))
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
@@ -59,20 +59,18 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     let start = 0
     let index = 0
     const n = lines.raws.length
-    for (let i = 0; i <= n; i++) {
+    // Each turn is one document, ended by the marker on line i or by the end of the text (i === n).
+    for (let i = nextMarker(lines.raws, 0); ; i = nextMarker(lines.raws, i + 1)) {
       const l = i < n ? (lines.raws[i] as string) : undefined
-      if (l !== undefined) {
-        // Most lines are no marker: one look at the first character (within the line) tells.
-        const c = l.length >= 3 ? l.charCodeAt(0) : 0
-        if ((c !== 0x2d && c !== 0x2e) || (!l.startsWith('---') && !l.startsWith('...'))) continue
-      }
-      if (l !== undefined && l !== '---' && !/^--- *(#.*)?$/.test(l)) throw BAIL
+      // (A comment after the marker needs a space before its `#`: `---#c` is no marker but text.)
+      if (l !== undefined && l !== '---' && !/^---( +#.*| *)$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
       const first = doc.firstLine()
       // Comments and blank lines before the first `---` make no document; every `---` starts one.
       if (start > 0 || first >= 0) index++
       const value = doc.parse()
       if (value !== undefined) docs.push({ index, line: first + 1, value })
+      if (i >= n) break
       start = i + 1
     }
     for (const note of pending) note()
@@ -85,14 +83,20 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
 }
 
 /**
- * Whether `text` holds no white space that trimStart takes besides the space (tabs and CR were
- * refused already). An ASCII text (as many bytes in UTF-8 as characters) can hold only `\v` and
- * `\f` of them: two native searches and a length count are several times faster than the regular
- * expression over megabytes, which only the rest needs.
+ * The first line from `from` on that starts with `---` or `...`, or `raws.length`. A loop of its
+ * own: V8 compiles a long-running loop on the stack (OSR), and when this scan was the loop of
+ * fastYamlDocuments, that compile took in the whole reader (Doc and everything it inlines) on
+ * every large file, which cost more compiler time than the scan itself.
  */
-function spacesOnly(text: string): boolean {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return !text.includes('\v') && !text.includes('\f')
-  return !OTHER_TRIMMED.test(text)
+function nextMarker(raws: readonly string[], from: number): number {
+  const n = raws.length
+  for (let i = from; i < n; i++) {
+    const l = raws[i] as string
+    // Most lines are no marker: one look at the first character (within the line) tells.
+    const c = l.length >= 3 ? l.charCodeAt(0) : 0
+    if ((c === 0x2d || c === 0x2e) && (l.startsWith('---') || l.startsWith('...'))) return i
+  }
+  return n
 }
 
 class Doc extends DocCursor {

@@ -80,16 +80,20 @@ const lazyModules: Plugin = {
  * `import('@gitops-sdk/core')` (and render) in the cli's code become, in a CommonJS bundle,
  * `__toESM(require("./sdk.cjs"), 1)`: esbuild's namespace object, a fresh copy of every export of
  * sdk.cjs as a getter (88 of them) at every such import, three times in a one-file `gitops build`
- * (about 1.5M instructions). sdk.cjs is this package's own bundle of ES modules (`__esModule` set,
- * no default export), so its exports object serves as the namespace: the plugin requires it
- * directly, padded to the same length so that the source maps stay exact.
+ * (about 1.5M instructions); the bin imports main.cjs, build.cjs or template.cjs alike. Each is
+ * this package's own bundle of ES modules (`__esModule` set, no default export), so its exports
+ * object serves as the namespace: the plugin requires it directly, padded to the same length so
+ * that the source maps stay exact.
  */
 const sdkNamespace: TsupPlugin = {
   name: 'gitops-sdk-namespace',
   renderChunk(code) {
-    const from = '__toESM(require("./sdk.cjs"), 1)'
-    const to = '(require("./sdk.cjs"))'.padEnd(from.length, ' ')
-    return code.includes(from) ? { code: code.replaceAll(from, to) } : undefined
+    let out = code
+    for (const file of ['sdk', 'main', 'build', 'template']) {
+      const from = `__toESM(require("./${file}.cjs"), 1)`
+      out = out.replaceAll(from, `(require("./${file}.cjs"))`.padEnd(from.length, ' '))
+    }
+    return out === code ? undefined : { code: out }
   },
 }
 

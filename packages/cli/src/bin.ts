@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import nodeModule from 'node:module'
+import { Module as nodeModule } from 'node:module'
 import { cacheTag, codeCacheDir, useCodeCache } from './codeCache.js'
 import { directStdout, lazyStderr } from './stdio.js'
 

@@ -17,7 +17,7 @@
 // command, which exits 2, leaves no file behind). Every failure is ignored: a
 // cache only ever costs or saves speed.
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import nodeModule from 'node:module'
+import { Module as nodeModule } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { Script } from 'node:vm'
 

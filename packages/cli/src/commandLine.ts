@@ -96,8 +96,9 @@ export async function runCommandLine(argv: readonly string[], rawIO: CliIO, comm
     // The logger writes to the masking stderr: a debug line is masked like any other line.
     const logged: CliIO = { ...io, logger: createStreamLogger(io.stderr, { level: log.level, json: log.format === 'json' }), logLevel: log.level }
     if (command.logsOwnStart !== true) logged.logger?.debug(`gitops ${command.name}: starting`, { command: command.name })
-    const controller = new AbortController()
-    const signal = io.signal === undefined ? controller.signal : AbortSignal.any([io.signal, controller.signal])
+    // The caller's signal itself (a signal combined with one nobody aborts, as before, aborts when
+    // and as the caller's does; AbortSignal.any cost start-up time).
+    const signal = io.signal ?? new AbortController().signal
     return await command.run({ io: logged, argv: rest, signal })
   } catch (err) {
     io.stderr.write(`gitops${command === undefined ? '' : ` ${command.name}`}: ${describeError(err)}\n`)

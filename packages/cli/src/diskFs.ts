@@ -1,7 +1,7 @@
 // The whole disk as a core FileSystem, read synchronously, for the commands that build a directory
 // given on the command line. Rooted at the file system root, so overlays reach their bases
 // (`../../base`); render itself keeps every kustomization's file loads inside its own directory.
-import * as fs from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { CoreError, normalizePath } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core'
 
@@ -12,7 +12,7 @@ import type { FileSystem } from '@gitops-sdk/core'
  * make \`gitops build\` fast on trees of thousands of files.
  */
 // O_NONBLOCK lets open() of a FIFO return at once instead of waiting for a writer (absent on Windows).
-const NONBLOCK: number = (fs.constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0
+const NONBLOCK: number = (constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0
 
 export function diskFs(root: string): FileSystem {
   const abs = (path: string): string => root + normalizePath(path)
@@ -29,14 +29,14 @@ export function diskFs(root: string): FileSystem {
       // blocking, then checked on the open descriptor, so nothing can be swapped in between.
       let fd: number
       try {
-        fd = fs.openSync(abs(path), fs.constants.O_RDONLY | NONBLOCK)
+        fd = openSync(abs(path), constants.O_RDONLY | NONBLOCK)
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_FOUND', path)
         if (errno(err) === 'EISDIR') return fail('CORE_FS_NOT_A_FILE', path)
         throw err
       }
       try {
-        const st = fs.fstatSync(fd)
+        const st = fstatSync(fd)
         if (st.isDirectory()) return fail('CORE_FS_NOT_A_FILE', path)
         if (!st.isFile()) {
           throw new CoreError({
@@ -45,18 +45,17 @@ export function diskFs(root: string): FileSystem {
             details: { path: normalizePath(path) },
           })
         }
-        return fs.readFileSync(fd)
+        return readFileSync(fd)
       } catch (err) {
         if (errno(err) === 'EISDIR') return fail('CORE_FS_NOT_A_FILE', path)
         throw err
       } finally {
-        fs.closeSync(fd)
+        closeSync(fd)
       }
     },
     async readdir(path) {
       try {
-        return fs
-          .readdirSync(abs(path), { withFileTypes: true })
+        return readdirSync(abs(path), { withFileTypes: true })
           .map((e) => ({ name: e.name, type: e.isFile() ? ('file' as const) : e.isDirectory() ? ('directory' as const) : e.isSymbolicLink() ? ('symlink' as const) : ('other' as const) }))
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       } catch (err) {
@@ -73,11 +72,11 @@ export function diskFs(root: string): FileSystem {
         // A directory's real path is asked once; a file then costs one lstat.
         const dir = slash <= 0 ? '/' : full.slice(0, slash)
         let realDir = realDirs.get(dir)
-        if (realDir === undefined) realDirs.set(dir, (realDir = fs.realpathSync.native(dir)))
+        if (realDir === undefined) realDirs.set(dir, (realDir = realpathSync.native(dir)))
         const candidate = `${realDir === '/' ? '' : realDir}/${full.slice(slash + 1)}`
-        const st = fs.lstatSync(candidate, { throwIfNoEntry: false })
+        const st = lstatSync(candidate, { throwIfNoEntry: false })
         if (st === undefined) return rel
-        const real = st.isSymbolicLink() ? fs.realpathSync.native(candidate) : candidate
+        const real = st.isSymbolicLink() ? realpathSync.native(candidate) : candidate
         return normalizePath(real.startsWith(root) ? real.slice(root.length) : real)
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return rel
@@ -86,7 +85,7 @@ export function diskFs(root: string): FileSystem {
     },
     async stat(path) {
       try {
-        const s = fs.statSync(abs(path))
+        const s = statSync(abs(path))
         // A FIFO, socket or device is shown as a file, so that reading it fails naming it
         // (CORE_FS_NOT_A_FILE) instead of the build calling it missing.
         return { type: s.isDirectory() ? 'directory' : 'file', size: s.isFile() ? s.size : 0, mode: s.mode & 0o777 }

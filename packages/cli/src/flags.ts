@@ -142,11 +142,24 @@ export interface ParsedArgs {
   readonly dryRun?: DryRun | undefined
 }
 
+/**
+ * What parseArgs returns as values when no argument is a flag (`gitops build DIR`): the defaults,
+ * in the order of `options`, in an object without a prototype. Answered here because parseArgs's
+ * first call in a process costs about 3.5M instructions (its functions are compiled on first use),
+ * a tenth of what a one-file `gitops build` costs above `node -e 0`. A test checks that both agree.
+ */
+function defaultValues(options: FlagSpec): FlagValues {
+  const values: Record<string, string | boolean | (string | boolean)[] | undefined> = Object.create(null) as Record<string, never>
+  for (const [name, spec] of Object.entries(options)) if (spec.default !== undefined) values[name] = spec.default
+  return values
+}
+
 /** Parses a sub-command's arguments strictly; an unknown or misused flag is a usage error. */
 export function parseCommandArgs(argv: readonly string[], options: FlagSpec): ParsedArgs {
   const all = { ...commonOptions, ...options }
   const { argv: args, dryRun } = splitDryRun(argv, all)
   checkFlags(args, all)
+  if (!args.some((arg) => arg.startsWith('-'))) return { values: defaultValues(all), positionals: args, dryRun }
   try {
     const parsed = parseArgs({ args, options: all, allowPositionals: true, strict: true })
     return { values: parsed.values, positionals: parsed.positionals, dryRun }

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs'
-import path from 'node:path'
+import { isAbsolute, join, parse, relative as relativePath, resolve, sep } from 'node:path'
 import type { KubeObject } from '@gitops-sdk/core'
 import { isGitOpsError } from '@gitops-sdk/core'
 import type { RenderOptions } from '@gitops-sdk/render'
@@ -16,14 +16,14 @@ export async function renderDirectory(
   cwd: string = process.cwd(),
 ): Promise<KubeObject[]> {
   const [{ render }, { diskFs }] = await Promise.all([import('@gitops-sdk/render'), import('./diskFs.js')])
-  const absolute = path.resolve(dir)
-  const root = path.parse(absolute).root
+  const absolute = resolve(dir)
+  const root = parse(absolute).root
   const { onRead, ...renderOptions } = options
   const disk = diskFs(root)
   // --log-level debug names every file the build reads, as the user reads its path.
   const fs = onRead === undefined ? disk : { ...disk, readFile: (file: string) => (onRead(displayPaths(file.replace(/^\/+/, ''), root, cwd)), disk.readFile(file)) }
   try {
-    return await render(path.relative(root, absolute).split(path.sep).join('/'), { ...renderOptions, fs })
+    return await render(relativePath(root, absolute).split(sep).join('/'), { ...renderOptions, fs })
   } catch (err) {
     if (!isGitOpsError(err)) throw err
     const message = displayPaths(err.message, root, cwd)
@@ -52,9 +52,9 @@ export function displayPaths(text: string, root: string, cwd: string): string {
   return text.replace(WORD, (match, before: string, word: string) => {
     const slash = word.indexOf('/')
     if (slash <= 0 || !tops.has(word.slice(0, slash))) return match
-    const absolute = path.join(root, word)
-    const relative = path.relative(cwd, absolute)
-    const shown = relative === '' ? '.' : relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative) ? absolute : relative
+    const absolute = join(root, word)
+    const relative = relativePath(cwd, absolute)
+    const shown = relative === '' ? '.' : relative === '..' || relative.startsWith(`..${sep}`) || isAbsolute(relative) ? absolute : relative
     return `${before}${shown}`
   })
 }
@@ -67,7 +67,7 @@ function topDirectories(root: string): Set<string> {
     tops = new Set()
     for (const name of safeReaddir(root)) {
       try {
-        if (statSync(path.join(root, name)).isDirectory()) tops.add(name)
+        if (statSync(join(root, name)).isDirectory()) tops.add(name)
       } catch {
         // an entry that cannot be read names no directory a build read from
       }

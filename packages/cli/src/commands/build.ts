@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { KubeObject } from '@gitops-sdk/core'
 import { debug, describeError, EXIT_ERROR, EXIT_OK, printResult } from '../context.js'
 import type { CliIO, Command } from '../context.js'
@@ -58,10 +59,9 @@ Examples:
     }
     loadRestrictor(stringFlag(values, 'load-restrictor'))
     const variables = substituteFlags(stringListFlag(values, 'substitute'))
-    const [{ stringifyObjects }, { parseVariables }, path, { renderDirectory }] = await Promise.all([
+    const [{ stringifyObjects }, { parseVariables }, { renderDirectory }] = await Promise.all([
       import('@gitops-sdk/core'),
       import('@gitops-sdk/render'),
-      import('node:path'),
       import('../renderDirectory.js'),
     ])
     const from = stringFlag(values, 'substitute-from')
@@ -70,7 +70,7 @@ Examples:
       debug(io, 'reading variables', { path: from })
       // (node:fs/promises only here: loading it costs every build a few milliseconds.)
       const { readFile } = await import('node:fs/promises')
-      const text = await readFile(path.resolve(io.cwd ?? process.cwd(), from), { encoding: 'utf8', signal }).catch((err: unknown) => {
+      const text = await readFile(resolve(io.cwd ?? process.cwd(), from), { encoding: 'utf8', signal }).catch((err: unknown) => {
         const missing = (err as NodeJS.ErrnoException).code === 'ENOENT'
         throw new UsageError(`--substitute-from ${from}: ${missing ? 'no such file' : (err as Error).message}`, { code: missing ? 'CLI_FILE_NOT_FOUND' : 'CLI_FLAG_INVALID', details: { path: from }, cause: err })
       })
@@ -91,13 +91,13 @@ Examples:
     })
     if (positionals.length === 1) {
       const dir = positionals[0] as string
-      const objects = await renderDirectory(path.resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
+      const objects = await renderDirectory(resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
       debug(io, 'rendered', { path: dir, objects: objects.length })
       printResult(io, { format, data: objects, text: () => stringifyObjects(objects) })
       return 0
     }
     return buildMany(positionals, { io, format, failFast: booleanFlag(values, 'fail-fast'), signal }, async (dir) => {
-      const objects = await renderDirectory(path.resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
+      const objects = await renderDirectory(resolve(io.cwd ?? process.cwd(), dir), options(dir), io.cwd)
       debug(io, 'rendered', { path: dir, objects: objects.length })
       return objects
     })

@@ -1,8 +1,11 @@
 // Go's `%q` (strconv.Quote) and `unicode.IsPrint`, which Kubernetes and kustomize messages use to
 // quote names and values.
 
-// Everything outside the categories IsPrint accepts (L, M, N, P, S and the ASCII space).
-const notPrint = /[^\p{L}\p{M}\p{N}\p{P}\p{S}]/u
+// Everything outside the categories IsPrint accepts (L, M, N, P, S and the ASCII space). Created
+// on first use, not at load: V8 parses a regular expression when it creates it, and this one's
+// Unicode property classes cost about 7M instructions (a few ms) in every process that loads core,
+// `gitops build` included, which never quotes a non-ASCII rune.
+let notPrint: RegExp | undefined
 const hex = '0123456789abcdef'
 
 /**
@@ -16,6 +19,7 @@ export function isPrint(codePoint: number): boolean {
   if (codePoint === 0x20) return true
   if (codePoint < 0x20 || codePoint === 0x7f) return false
   if (codePoint < 0x7f) return true
+  notPrint ??= /[^\p{L}\p{M}\p{N}\p{P}\p{S}]/u
   return !notPrint.test(String.fromCodePoint(codePoint))
 }
 

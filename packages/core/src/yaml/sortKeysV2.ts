@@ -1,16 +1,20 @@
 // go-yaml v2's key order (sorter.go, keyList.Less) for string keys: rune by rune, letters before
 // non-letters, and runs of digits compared as numbers, so `a2` sorts before `a10`.
 
-const letter = /\p{L}/u
-const digit = /\p{Nd}/u
+// Created on first use (a non-ASCII key), not at load: V8 parses a regular expression when it
+// creates it, and Unicode property classes cost about 1.7M instructions at every start.
+let letter: RegExp | undefined
+let digit: RegExp | undefined
 
 function isLetter(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)
+  letter ??= /\p{L}/u
   return letter.test(String.fromCodePoint(cp))
 }
 
 function isDigit(cp: number): boolean {
   if (cp < 0x80) return cp >= 0x30 && cp <= 0x39
+  digit ??= /\p{Nd}/u
   return digit.test(String.fromCodePoint(cp))
 }
 

@@ -144,6 +144,20 @@ describe('the fast reader', () => {
     agrees(text, 'v2')
   })
 
+  it('reads lowercase hexadecimal words (revisions, checksums, tokens) itself, and agrees on the numbers among them', () => {
+    const words = ['92f8c7a2feecd607e0b5800fcc99c99b3628f3e01f66de59', '3f2a', '1a', '0a', '00ff', '7e', '12e', '1ee5', '9abcdef0123']
+    for (const w of words) {
+      expect(agrees(`token: ${w}\n${w}: x\nlist:\n- ${w}\n`, 'v3', w), w).toBe(true)
+      expect(agrees(`token: ${w}\n`, 'v2', w), w).toBe(true)
+    }
+    // Floats, binary and octal integers, upper case, other characters: the full parser decides.
+    for (const w of ['1e5', '12e34', '0e0', '0b1', '0b101', '0bad', '017', '0x1f', '0o17', '1E5', '3F2A', '1_0a', '1a-2', '1a:2']) {
+      expect(fastYamlDocuments(`v: ${w}\n`, { dialect: 'v3', maxDepth: 1000 }), w).toBeUndefined()
+      agrees(`v: ${w}\n`, 'v3', w)
+      agrees(`v: ${w}\n`, 'v2', w)
+    }
+  })
+
   it('reads YAML 1.1 words and duplicate keys as the kustomization reader does', () => {
     expect(fastYamlDocuments('a: yes\n', { dialect: 'v2', maxDepth: 1000 })).toBeUndefined()
     expect(fastYamlDocuments('a: 1\na: 2\n', { dialect: 'v2', maxDepth: 1000 })?.map((d) => d.value)).toEqual([{ a: 2 }])

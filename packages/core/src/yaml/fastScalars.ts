@@ -11,6 +11,10 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 
 /** Digits with two dots or more. */
 const DOTTED_VERSION = /^[0-9]+(\.[0-9]+){2,}$/
+/** Lowercase hexadecimal starting with a digit, with at least one letter. */
+const HEX_WORD = /^[0-9][0-9a-f]*[a-f][0-9a-f]*$/
+/** Digits, `e`, digits: a float to every resolver. */
+const FLOAT_WORD = /^[0-9]+e[0-9]+$/
 
 /** `- `, `? ` or `: ` where a scalar should start: a block indicator, not text. */
 const BLOCK_INDICATOR = /^[-?:]( |$)/
@@ -170,6 +174,12 @@ export abstract class DocCursor {
     }
     // A dotted version (`2.13.0`, common in labels) is no number, float or timestamp to go-yaml v3.
     if (!this.v2 && DOTTED_VERSION.test(s)) return s
+    // A lowercase hexadecimal word with a letter (a git revision, a checksum annotation, a random
+    // bearer token) is a string to go-yaml v2 and v3 alike unless it reads as a float (`12e5`) or
+    // starts like a binary integer (`0b…`): no sign, dot, colon, dash or underscore, so no other
+    // int, float, timestamp or base-60 form. Left to the full parser, a single such value starting
+    // with a digit sent the whole text there (a kubeconfig with a hex token loaded the yaml package).
+    if (c <= 0x39 && HEX_WORD.test(s) && !FLOAT_WORD.test(s) && !s.startsWith('0b')) return s
     if (!isPlainStart(c)) {
       // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
       // a number, a timestamp or a special float: any text made only of such characters is left

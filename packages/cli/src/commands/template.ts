@@ -140,6 +140,8 @@ Examples:
       includeCrds: booleanFlag(values, 'include-crds'),
       skipSchemaValidation: booleanFlag(values, 'skip-schema-validation'),
       values: chartValues,
+      // As helm: time.Local from $TZ (unset: /etc/localtime), as Go resolves it.
+      timeZone: helm.loadLocalTimeZone(io.env),
       signal,
     })
     io.stdout.write(result.text)

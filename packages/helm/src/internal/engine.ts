@@ -6,6 +6,9 @@ import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
 import { certFuncs } from './funcs/sprigCerts.js'
 import { cryptoFuncs } from './funcs/sprigCrypto.js'
 import { dateFuncs } from './funcs/sprigDates.js'
+import { type LocalZone, utcLocal } from './funcs/goTime.js'
+import { resolveLocalZone } from './funcs/localZone.js'
+import type { HelmTimeZone } from '../timeZone.js'
 import { extraFuncs } from './funcs/sprigExtra.js'
 import { dataFuncs } from './funcs/sprigData.js'
 import { semverFuncs } from './funcs/sprigSemver.js'
@@ -127,6 +130,8 @@ export interface EngineOptions {
   readonly strict?: boolean | undefined
   /** time.Now for `now`, `date`, `ago` and the other date functions. */
   readonly clock?: Clock | undefined
+  /** time.Local for the date functions and time.Time's methods. @defaultValue UTC */
+  readonly timeZone?: HelmTimeZone | undefined
 }
 
 // Sprig's functions that hold no state of a render (all but Helm's own and the dates, which see the
@@ -146,7 +151,7 @@ function sprigShared(): { base: [string, GoFunc][]; extra: [string, GoFunc][]; c
  * Sprig (without env and expandenv) and Helm's own functions, bound to one execution environment
  * (include and tpl see its templates).
  */
-export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
+export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: LocalZone = utcLocal): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
   const hasFunction = (f: string): boolean => funcs.has(f)
@@ -236,7 +241,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
     })],
   ]
   const shared = sprigShared()
-  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock), ...shared.crypto, ...certFuncs(clock)]
+  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock, local), ...shared.crypto, ...certFuncs(clock)]
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */
@@ -249,7 +254,7 @@ export function renderTemplates(
   const funcs = new Map<string, GoFunc>(builtinFuncs())
   const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
   const env: ExecEnv = { templates, funcs, missingKey }
-  for (const [name, f] of helmFuncs(env, options.clock)) funcs.set(name, f)
+  for (const [name, f] of helmFuncs(env, options.clock, resolveLocalZone(options.timeZone))) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
   for (const name of helmTemplateOrder([...byName.keys()])) {
     const file = byName.get(name)

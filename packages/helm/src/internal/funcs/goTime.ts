@@ -1,10 +1,11 @@
 // Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
 // formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
 // read from the system's TZif files as Go reads them (tzif.ts; UTC when unknown, as Sprig falls
-// back), through Intl only on a machine without zoneinfo.
+// back), through Intl only on a machine without zoneinfo. time.Local is the render's (LocalZone):
+// the zone of the `timeZone` option, UTC by default.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
-import { lookupZone, systemZone } from './tzif.js'
+import { type TzLocation, type ZoneAt, lookupZone, systemZone } from './tzif.js'
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -13,7 +14,24 @@ export interface TimeValue {
   /** Nanoseconds within the millisecond (0 to 999999). */
   readonly ns: number
   readonly zone: string
+  /** What time.Local is in the render that made this time (what zone {@link LOCAL} means). @defaultValue {@link utcLocal} */
+  readonly local?: LocalZone | undefined
 }
+
+/**
+ * Go's time.Local as one render sees it: the name its Location prints (`Europe/Paris` for
+ * TZ=Europe/Paris, `Local` for /etc/localtime, `UTC` for Go's fallback) and the zone data behind it.
+ */
+export interface LocalZone {
+  readonly name: string
+  /** The zone's TZif data as loaded; null for Go's fallback, UTC with no zone data (or Intl's zone). */
+  readonly loc: TzLocation | null
+  /** An IANA name read through Intl, on a machine without any zoneinfo directory. */
+  readonly intl?: string | undefined
+}
+
+/** Go's fallback Local (TZ="", TZ=UTC, an unknown zone): named UTC, no zone data, offset 0. */
+export const utcLocal: LocalZone = { name: 'UTC', loc: null }
 
 interface Civil {
   year: number
@@ -40,9 +58,46 @@ export function utc(date: readonly [number, number, number], time: readonly [num
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 
+/** Go's Location.lookup on time.Local: the zone in effect at an instant. */
+export function localZoneAt(local: LocalZone, ms: number): ZoneAt {
+  if (local.loc !== null) return lookupZone(local.loc, Math.floor(ms / 1000))
+  if (local.intl !== undefined) return { ...zoneAt(local.intl, ms), isDst: intlIsDst(local.intl, ms) }
+  return { offset: 0, abbr: 'UTC', isDst: false }
+}
+
+/**
+ * Go's Location.lookupName on time.Local, as Parse uses it for a zone abbreviation: the offset of
+ * a zone of that name in effect at `ms` (wall time read as UTC), else of any zone of that name.
+ */
+export function localOffsetNamed(local: LocalZone, name: string, ms: number): number | undefined {
+  const loc = local.loc
+  if (loc === null) {
+    if (local.intl === undefined) return undefined
+    const z = zoneAt(local.intl, ms - zoneAt(local.intl, ms).offset * 1000)
+    return z.abbr === name ? z.offset : undefined
+  }
+  const sec = Math.floor(ms / 1000)
+  for (const z of loc.types) {
+    if (z.abbr !== name) continue
+    const at = lookupZone(loc, sec - z.offset)
+    if (at.abbr === z.abbr) return at.offset
+  }
+  return loc.types.find((z) => z.abbr === name)?.offset
+}
+
+/**
+ * Go's time.Date's choice of offset: the instant (ms) of a wall time (ms, read as UTC) in `zone`,
+ * from the offset at the wall time, re-read at the instant that gives.
+ */
+export function wallToInstant(wall: number, zone: string, local: LocalZone | undefined): number {
+  const guess = zoneAt(zone, wall, local).offset
+  return wall - zoneAt(zone, wall - guess * 1000, local).offset * 1000
+}
+
 /** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
-function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
-  if (zone === 'UTC' || zone === '' || zone === LOCAL) return { offset: 0, abbr: 'UTC' }
+function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset: number; abbr: string } {
+  if (zone === LOCAL) return localZoneAt(local, ms)
+  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
   if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
@@ -61,8 +116,8 @@ function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
 }
 
 /**
- * Go's time.Local, which now, toDate and Unix seconds give: UTC on the SDK's side (helm is compared
- * with TZ=UTC, where Local's name is UTC), told apart from time.UTC only by GoString.
+ * Go's time.Local, which now, toDate and Unix seconds give: the zone of the time's `local` (UTC
+ * unless the render's `timeZone` says otherwise), told apart from time.UTC by GoString and Location.
  */
 export const LOCAL = 'Local'
 
@@ -123,7 +178,7 @@ export function knownZone(zone: string): boolean {
 }
 
 function civil(t: TimeValue): Civil {
-  const { offset, abbr } = zoneAt(t.zone, t.ms)
+  const { offset, abbr } = zoneAt(t.zone, t.ms, t.local)
   const d = new Date(t.ms + offset * 1000)
   const start = utc([d.getUTCFullYear(), 1, 1])
   return {
@@ -228,8 +283,9 @@ export function nextStd(layout: string): { prefix: string; std: string } {
 const zeroTimeMs = utc([1, 1, 1])
 
 /** What a Location's String() answers for a zone. */
-function locationName(zone: string): string {
-  if (zone === '' || zone === 'UTC' || zone === LOCAL) return 'UTC'
+function locationName(zone: string, local: LocalZone = utcLocal): string {
+  if (zone === LOCAL) return local.name
+  if (zone === '' || zone === 'UTC') return 'UTC'
   if (fixedZoneOffset(zone) !== undefined) return fixedZoneName(zone)
   return localZoneName(zone) ?? zone
 }
@@ -260,27 +316,31 @@ function roundTime(t: TimeValue, d: bigint, round: boolean): TimeValue {
   const since = epochNanos(t) + zeroToEpochNanos
   const r = ((since % d) + d) % d
   const shift = round && r + r >= d ? d - r : -r
-  return fromEpochNanos(epochNanos(t) + shift, t.zone)
+  return { ...t, ...fromEpochNanos(epochNanos(t) + shift, t.zone) }
 }
 
 /** Go's time.Date in t's location: fields out of range normalise (month 13 is January of the next year). */
 function dateIn(t: TimeValue, c: Civil, add: readonly [number, number, number]): TimeValue {
   const wall = utc([c.year + add[0], c.month + add[1], c.day + add[2]], [c.hour, c.minute, c.second])
-  // As Go's Date: the offset at the wall time read as UTC, re-read at the instant it gives when they differ.
-  const guess = zoneAt(t.zone, wall).offset
-  const offset = zoneAt(t.zone, wall - guess * 1000).offset
   const msInSecond = (nanos(t) - t.ns) / 1_000_000
-  return { ms: wall - offset * 1000 + msInSecond, ns: t.ns, zone: t.zone }
+  return { ...t, ms: wallToInstant(wall, t.zone, t.local) + msInSecond }
 }
 
-const locations = new WeakMap<GoStruct, string>()
+const locations = new WeakMap<GoStruct, { readonly zone: string; readonly local: LocalZone | undefined }>()
 
 /** A `*time.Location` template value: prints its name, and In takes it back. */
-function locationStruct(zone: string): GoStruct {
-  const name = locationName(zone)
+function locationStruct(zone: string, local: LocalZone | undefined): GoStruct {
+  const name = locationName(zone, local)
   const loc = new GoStruct('*time.Location', { stringer: () => name, methods: new Map([['String', goFunc('String', [], () => name)]]) })
-  locations.set(loc, zone)
+  locations.set(loc, { zone, local })
   return loc
+}
+
+/** Intl's answer to isdst: the offset above the lower of the year's January and July offsets. */
+function intlIsDst(zone: string, ms: number): boolean {
+  const year = new Date(ms).getUTCFullYear()
+  const standard = Math.min(zoneAt(zone, utc([year, 1, 1])).offset, zoneAt(zone, utc([year, 7, 1])).offset)
+  return zoneAt(zone, ms).offset > standard
 }
 
 /**
@@ -290,13 +350,12 @@ function locationStruct(zone: string): GoStruct {
  * as standard time here.)
  */
 function isDst(t: TimeValue): boolean {
-  if (t.zone === 'UTC' || t.zone === LOCAL || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
+  if (t.zone === LOCAL) return localZoneAt(t.local ?? utcLocal, t.ms).isDst
+  if (t.zone === 'UTC' || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
   const loc = systemZone(t.zone)
   if (loc === null) return false
   if (loc !== undefined) return lookupZone(loc, Math.floor(t.ms / 1000)).isDst
-  const year = new Date(t.ms).getUTCFullYear()
-  const standard = Math.min(zoneAt(t.zone, utc([year, 1, 1])).offset, zoneAt(t.zone, utc([year, 7, 1])).offset)
-  return zoneAt(t.zone, t.ms).offset > standard
+  return intlIsDst(t.zone, t.ms)
 }
 
 /** Go's Time.GoString: a time.Date call naming the location. */
@@ -320,7 +379,7 @@ const multiValueMethods: [string, GoFunc][] = (
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
   const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
-  const other = (u: GoValue): TimeValue => timeOf(u) ?? { ms: zeroTimeMs, ns: 0, zone: 'UTC' }
+  const other = (u: GoValue): TimeValue => timeOf(u) ?? { ms: zeroTimeMs, ns: 0, zone: 'UTC', local: t.local }
   const T = 'time.Time'
   const cmp = (u: GoValue): number => {
     const a = epochNanos(t)
@@ -336,7 +395,7 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('UnixNano', [], () => new GoInt(BigInt(t.ms) * 1_000_000n + BigInt(t.ns), 'int64')),
       method('UTC', [], () => goTime({ ...t, zone: 'UTC' })),
       method('Sub', [T], (u) => goDuration(epochNanos(t) - epochNanos(other(u)))),
-      method('Add', ['time.Duration'], (d) => goTime(fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone))),
+      method('Add', ['time.Duration'], (d) => goTime({ ...t, ...fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone) })),
       method('AddDate', ['int', 'int', 'int'], (y, m, d) => goTime(dateIn(t, civil(t), [Number((y as GoInt).value), Number((m as GoInt).value), Number((d as GoInt).value)]))),
       method('Truncate', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, false))),
       method('Round', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, true))),
@@ -353,9 +412,12 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('Month', [], () => new GoInt(BigInt(civil(t).month), 'int', monthType)),
       method('Weekday', [], () => new GoInt(BigInt(civil(t).weekday), 'int', weekdayType)),
       method('Nanosecond', [], () => new GoInt(BigInt(nanos(t)), 'int')),
-      method('Location', [], () => locationStruct(t.zone)),
+      method('Location', [], () => locationStruct(t.zone, t.local)),
       method('Local', [], () => goTime({ ...t, zone: LOCAL })),
-      method('In', ['*time.Location'], (loc) => goTime({ ...t, zone: locations.get(loc as GoStruct) ?? 'UTC' })),
+      method('In', ['*time.Location'], (loc) => {
+        const to = locations.get(loc as GoStruct)
+        return goTime({ ...t, zone: to?.zone ?? 'UTC', local: to === undefined ? t.local : (to.local ?? t.local) })
+      }),
       method('IsDST', [], () => isDst(t)),
       method('GoString', [], () => goString(t)),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),

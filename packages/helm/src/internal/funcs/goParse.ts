@@ -301,7 +301,7 @@ export function parseGoTime(layout: string, value: string, local: LocalZone = ut
     const at = wall - zoneOffset * 1000 + ms
     const inLocal = localZoneAt(local, at)
     if (inLocal.offset === zoneOffset && (zoneName === '' || inLocal.abbr === zoneName)) return { ms: at, ns, zone: LOCAL, local }
-    return { ms: at, ns, zone: fixedOffsetZone(zoneOffset, zoneName), local }
+    return { ms: at, ns, zone: fixedOffsetZone(zoneOffset, zoneName, false), local }
   }
   // A zone abbreviation: Local when one of Local's zones has that name, else a zone of that name.
   if (zoneName !== '') {

@@ -126,10 +126,11 @@ const localPrefix = 'local:'
 
 /**
  * A zone of a fixed offset (Go's time.FixedZone(name, offset)); without a name, shown as `-0700`
- * (and offset 0 without a name is UTC).
+ * (and offset 0 without a name is UTC, unless `zeroIsUtc` is false: Parse's FixedZone("", 0),
+ * whose Location prints as "").
  */
-export function fixedOffsetZone(offsetSeconds: number, name = ''): string {
-  if (name === '') return offsetSeconds === 0 ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
+export function fixedOffsetZone(offsetSeconds: number, name = '', zeroIsUtc = true): string {
+  if (name === '') return offsetSeconds === 0 && zeroIsUtc ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
   return `${fixedPrefix}${offsetSeconds}:${name}`
 }
 

@@ -7,7 +7,7 @@ import { type HelmTimeZone, loadLocalTimeZone, renderTemplate } from '../../src/
 
 // A zone's Location, a summer instant and a parse in Local: UTC's answer differs from Tokyo's and Paris's.
 const probe = '{{ now.Location }}|{{ toDate "2006-01-02 15:04" "2024-07-01 12:00" }}|{{ date "15:04 MST" 1720000000 }}'
-const clock = { now: () => new Date(Date.UTC(2024, 6, 1, 12)) }
+const clock = { now: () => new Date(Date.UTC(2024, 6, 1, 12)), sleep: () => Promise.resolve() }
 const render = (timeZone: unknown): string => renderTemplate(probe, {}, { clock, timeZone: timeZone as HelmTimeZone })
 const utc = 'UTC|2024-07-01 12:00:00 +0000 UTC|09:46 UTC'
 const zoneFile = (name: string): Uint8Array => new Uint8Array(readFileSync(`/usr/share/zoneinfo/${name}`))

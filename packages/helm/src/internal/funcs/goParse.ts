@@ -3,7 +3,8 @@
 // numeric zones and zone abbreviations (a name Local does not know is a zone of that name at
 // offset 0, GMT+n at n hours), and the same ParseError messages, which mustToDate prints.
 import { parseTimeZone, timeQuote } from './goParseText.js'
-import { LOCAL, type LocalZone, type TimeValue, fixedOffsetZone, localOffsetNamed, localZoneAt, nextStd, utc, utcLocal, wallToInstant } from './goTime.js'
+import { LOCAL, type TimeValue, fixedOffsetZone, nextStd, utc, wallToInstant } from './goTime.js'
+import { type LocalZone, localOffsetNamed, localZoneAt, utcLocal } from './localZone.js'
 
 /** A layout the value does not fit: Go's ParseError text. */
 export interface TimeParseFailure {

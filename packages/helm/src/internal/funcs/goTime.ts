@@ -5,7 +5,10 @@
 // the zone of the `timeZone` option, UTC by default.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
-import { type TzLocation, type ZoneAt, lookupZone, systemZone } from './tzif.js'
+import { intlIsDst, intlKnowsZone, intlZoneAt } from './intlZone.js'
+import { type LocalZone, localZoneAt, utcLocal } from './localZone.js'
+import { lookupZone, systemZone } from './tzif.js'
+
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -18,20 +21,6 @@ export interface TimeValue {
   readonly local?: LocalZone | undefined
 }
 
-/**
- * Go's time.Local as one render sees it: the name its Location prints (`Europe/Paris` for
- * TZ=Europe/Paris, `Local` for /etc/localtime, `UTC` for Go's fallback) and the zone data behind it.
- */
-export interface LocalZone {
-  readonly name: string
-  /** The zone's TZif data as loaded; null for Go's fallback, UTC with no zone data (or Intl's zone). */
-  readonly loc: TzLocation | null
-  /** An IANA name read through Intl, on a machine without any zoneinfo directory. */
-  readonly intl?: string | undefined
-}
-
-/** Go's fallback Local (TZ="", TZ=UTC, an unknown zone): named UTC, no zone data, offset 0. */
-export const utcLocal: LocalZone = { name: 'UTC', loc: null }
 
 interface Civil {
   year: number
@@ -58,33 +47,6 @@ export function utc(date: readonly [number, number, number], time: readonly [num
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 
-/** Go's Location.lookup on time.Local: the zone in effect at an instant. */
-export function localZoneAt(local: LocalZone, ms: number): ZoneAt {
-  if (local.loc !== null) return lookupZone(local.loc, Math.floor(ms / 1000))
-  if (local.intl !== undefined) return { ...zoneAt(local.intl, ms), isDst: intlIsDst(local.intl, ms) }
-  return { offset: 0, abbr: 'UTC', isDst: false }
-}
-
-/**
- * Go's Location.lookupName on time.Local, as Parse uses it for a zone abbreviation: the offset of
- * a zone of that name in effect at `ms` (wall time read as UTC), else of any zone of that name.
- */
-export function localOffsetNamed(local: LocalZone, name: string, ms: number): number | undefined {
-  const loc = local.loc
-  if (loc === null) {
-    if (local.intl === undefined) return undefined
-    const z = zoneAt(local.intl, ms - zoneAt(local.intl, ms).offset * 1000)
-    return z.abbr === name ? z.offset : undefined
-  }
-  const sec = Math.floor(ms / 1000)
-  for (const z of loc.types) {
-    if (z.abbr !== name) continue
-    const at = lookupZone(loc, sec - z.offset)
-    if (at.abbr === z.abbr) return at.offset
-  }
-  return loc.types.find((z) => z.abbr === name)?.offset
-}
-
 /**
  * Go's time.Date's choice of offset: the instant (ms) of a wall time (ms, read as UTC) in `zone`,
  * from the offset at the wall time, re-read at the instant that gives.
@@ -103,16 +65,8 @@ function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset
   if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
   const loc = systemZone(zone)
   if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
-  // No zoneinfo directory on this machine: Intl's data, whose abbreviations and historic offsets
-  // can differ from tzdata's (Go itself would then find no zone and fall back to UTC).
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
-  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
-  const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
-  const offset = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60)
-  const short = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? ''
-  // Go prints tzdata's abbreviation; where Intl has none (GMT+1), tzdata has the numeric form.
-  const abbr = /^GMT[+-]/.test(short) ? `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600))}${offset % 3600 === 0 ? '' : pad((Math.abs(offset) % 3600) / 60)}` : short
-  return { offset, abbr }
+  // No zoneinfo directory on this machine: Intl's data (intlZone.ts).
+  return intlZoneAt(zone, ms)
 }
 
 /**
@@ -170,12 +124,7 @@ export function knownZone(zone: string): boolean {
   if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
   const loc = systemZone(zone)
   if (loc !== undefined) return loc !== null
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
+  return intlKnowsZone(zone)
 }
 
 function civil(t: TimeValue): Civil {
@@ -337,19 +286,7 @@ function locationStruct(zone: string, local: LocalZone | undefined): GoStruct {
   return loc
 }
 
-/** Intl's answer to isdst: the offset above the lower of the year's January and July offsets. */
-function intlIsDst(zone: string, ms: number): boolean {
-  const year = new Date(ms).getUTCFullYear()
-  const standard = Math.min(zoneAt(zone, utc([year, 1, 1])).offset, zoneAt(zone, utc([year, 7, 1])).offset)
-  return zoneAt(zone, ms).offset > standard
-}
-
-/**
- * Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, the offset
- * being above the lower of the year's January
- * and July offsets. (Intl has no isdst flag; tzdata's negative DST, Europe/Dublin's winter, reads
- * as standard time here.)
- */
+/** Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, Intl's guess. */
 function isDst(t: TimeValue): boolean {
   if (t.zone === LOCAL) return localZoneAt(t.local ?? utcLocal, t.ms).isDst
   if (t.zone === 'UTC' || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false

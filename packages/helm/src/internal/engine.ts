@@ -6,9 +6,10 @@ import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
 import { certFuncs } from './funcs/sprigCerts.js'
 import { cryptoFuncs } from './funcs/sprigCrypto.js'
 import { dateFuncs } from './funcs/sprigDates.js'
-import { type LocalZone, resolveLocalZone, utcLocal } from './funcs/localZone.js'
+import { type LocalZone, localZoneAt, resolveLocalZone, utcLocal } from './funcs/localZone.js'
 import type { HelmTimeZone } from '../timeZone.js'
 import { extraFuncs } from './funcs/sprigExtra.js'
+import { fromToml } from './funcs/fromToml.js'
 import { dataFuncs } from './funcs/sprigData.js'
 import { semverFuncs } from './funcs/sprigSemver.js'
 import { fn, stringFuncs } from './funcs/sprigStrings.js'
@@ -240,7 +241,11 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     })],
   ]
   const shared = sprigShared()
-  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock, local), ...shared.crypto, ...certFuncs(clock)]
+  // fromToml's times convert to this render's Local (their Local method), and its local date-times
+  // are at Local's offset of now, as BurntSushi fixes it when helm starts; the shared one's are UTC.
+  const tomlOffset = (): number => localZoneAt(local, clock.now().getTime()).offset
+  const zoned: [string, GoFunc][] = local === utcLocal ? [] : [['fromToml', fn('fromToml', ['string'], (s) => fromToml(s as string, local, tomlOffset()))]]
+  return [...shared.base, ...own, ...shared.extra, ...zoned, ...dateFuncs(clock, local), ...shared.crypto, ...certFuncs(clock)]
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */

@@ -62,7 +62,7 @@ function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset
   if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
-  if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
+  if (zone.startsWith(localPrefix)) return { offset: Number(/@(-?\d+)$/.exec(zone)?.[1] ?? 0), abbr: localZoneName(zone) ?? '' }
   const loc = systemZone(zone)
   if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
   // No zoneinfo directory on this machine: Intl's data (intlZone.ts).
@@ -102,13 +102,13 @@ function fixedZoneName(zone: string): string {
  * A location of offset zero named `name`, as BurntSushi/toml marks local date-times, dates and
  * times (`datetime-local`, `date-local`, `time-local`).
  */
-export function namedLocalZone(name: string): string {
-  return `${localPrefix}${name}`
+export function namedLocalZone(name: string, offsetSeconds = 0): string {
+  return offsetSeconds === 0 ? `${localPrefix}${name}` : `${localPrefix}${name}@${offsetSeconds}`
 }
 
 /** The name of a zone made by {@link namedLocalZone}, else undefined. */
 export function localZoneName(zone: string): string | undefined {
-  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length) : undefined
+  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length).replace(/@-?\d+$/, '') : undefined
 }
 
 /** Go's time.RFC3339Nano form, which time.Time's MarshalJSON and MarshalText write. */

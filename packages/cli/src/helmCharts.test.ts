@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { memoryFs } from '@gitops-sdk/core'
-import { helmReleaseRenderer } from './helmCharts.js'
+import { helmChartRenderer, helmReleaseRenderer } from './helmCharts.js'
 
 const chart = {
   'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
@@ -34,5 +34,28 @@ describe('helmReleaseRenderer', () => {
   it('leaves out the chart values.yaml when valuesFiles do not list it, as source-controller packages the chart', async () => {
     const text = await helmReleaseRenderer()({ ...request, fs: memoryFs(chart), values: [], chartValuesFiles: [{ type: 'yaml', source: 'values-prod.yaml', text: chart['web/values-prod.yaml'] }] }, {})
     expect(text).toContain('a: \n  b: "prod"\n  nested: "{\\"q\\":20,\\"r\\":30}"')
+  })
+})
+
+describe('the zone of the date functions', () => {
+  const dates = {
+    'web/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 1.0.0\n',
+    'web/templates/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata:\n  at: {{ toDate "2006-01-02 15:04" "2024-07-01 12:00" | quote }}\n  zone: {{ now.Location | quote }}\n',
+  }
+  const chartRequest = {
+    fs: memoryFs(dates), kustomization: '', name: 'web', releaseName: 'web', chartPath: 'web', chartPresent: true,
+    valuesFiles: () => [], includeCrds: false, skipTests: false, apiVersions: [],
+  }
+
+  it("follows the environment's TZ for kustomize's helmCharts, as the helm kustomize runs does; UTC without an environment", async () => {
+    const paris = await helmChartRenderer({ env: { TZ: 'Europe/Paris' } })(chartRequest, {})
+    expect(paris).toContain('at: "2024-07-01 12:00:00 +0200 CEST"\n  zone: "Europe/Paris"')
+    const none = await helmChartRenderer()(chartRequest, {})
+    expect(none).toContain('at: "2024-07-01 12:00:00 +0000 UTC"\n  zone: "UTC"')
+  })
+
+  it("renders HelmReleases in UTC, helm-controller's zone, whatever TZ the cli runs under", async () => {
+    const text = await helmReleaseRenderer()({ helmRelease: 'apps/web', path: 'web', releaseName: 'web', namespace: 'apps', includeCrds: false, fs: memoryFs(dates), values: [] }, {})
+    expect(text).toContain('at: "2024-07-01 12:00:00 +0000 UTC"\n  zone: "UTC"')
   })
 })

@@ -1,6 +1,7 @@
 import type { FileSystem } from '@gitops-sdk/core'
 import type { RenderHelmRelease } from '@gitops-sdk/flux'
 import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
+import type { HelmTimeZone } from '@gitops-sdk/helm'
 import type { RegistryCredentials } from './ociCharts.js'
 
 /** Where the chart of a `helmCharts` entry that is not in the repository comes from. */
@@ -10,6 +11,11 @@ export type PullChart = (request: HelmChartRequest, options: { readonly signal?:
 export interface HelmChartRendererOptions {
   /** Fetches a chart that is not in the repository; without it such a chart is an error naming its repo. */
   readonly pullChart?: PullChart | undefined
+  /**
+   * The environment whose `TZ` (unset: `/etc/localtime`) sets the zone of the charts' date
+   * functions, as the helm that kustomize runs inherits it. @defaultValue none: UTC
+   */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined
 }
 
 /** Whether a hook manifest is one of `helm test`'s (its `helm.sh/hook` lists `test`), which `--skip-tests` drops. */
@@ -78,8 +84,10 @@ export function pullChartWithHelmConfig(env: Readonly<Record<string, string | un
  * files, release, namespace, CRDs, tests and capabilities of the entry.
  */
 export function helmChartRenderer(options: HelmChartRendererOptions = {}): RenderHelmChart {
+  let timeZone: HelmTimeZone | undefined
   return async (request, { signal }) => {
     const helm = await import('@gitops-sdk/helm')
+    if (options.env !== undefined) timeZone ??= helm.loadLocalTimeZone(options.env)
     let fs = request.fs
     let chartPath = request.chartPath
     if (!request.chartPresent) {
@@ -104,6 +112,7 @@ export function helmChartRenderer(options: HelmChartRendererOptions = {}): Rende
       apiVersions: request.apiVersions,
       includeCrds: request.includeCrds,
       values,
+      timeZone,
       signal,
     })
     if (!request.skipTests || !rendered.manifests.some((m) => m.hook)) return rendered.text
@@ -124,6 +133,8 @@ function without(rendered: { readonly text: string; readonly manifests: readonly
  * The renderer the cli gives `buildFleet` for HelmReleases: `@gitops-sdk/helm`'s `renderChart`
  * with the values layers merged as helm-controller merges them, hooks left out (helm-controller
  * runs them, it does not apply them as release objects), CRDs first unless `install.crds` is Skip.
+ * The date functions see UTC whatever `$TZ` says: helm-controller renders in its container's zone,
+ * which is UTC.
  */
 export function helmReleaseRenderer(): RenderHelmRelease {
   return async (request, { signal }) => {

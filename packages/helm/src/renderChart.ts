@@ -10,6 +10,7 @@ import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
 import { type GoMap, type GoValue, int64, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
+import type { HelmTimeZone } from './timeZone.js'
 
 /** Options of {@link renderChart}. */
 export interface RenderChartOptions {
@@ -41,6 +42,15 @@ export interface RenderChartOptions {
   readonly setFileFs?: FileSystem | undefined
   /** The time `now`, `date`, `ago` and the other date functions see. @defaultValue the system clock */
   readonly clock?: Clock | undefined
+  /**
+   * The zone Go's `time.Local` is in: what `now`, `date`, `htmlDate`, `dateInZone "Local"`,
+   * `toDate` (which parses in Local) and time.Time's `Format`, `Location` and `Local` print and
+   * parse in. `helm template` takes it from `$TZ` (unset: `/etc/localtime`); library code reads no
+   * environment, so the default is UTC; {@link loadLocalTimeZone} resolves `$TZ` as Go does.
+   * Flux's helm-controller renders in its container's zone, which is normally UTC.
+   * @defaultValue `'UTC'`
+   */
+  readonly timeZone?: HelmTimeZone | undefined
   /** Helm's strict mode: a missing map key is an error (missingkey=error). @defaultValue false */
   readonly strict?: boolean | undefined
   /** Print the charts' `crds/` files first, as `helm template --include-crds`. @defaultValue false */
@@ -237,7 +247,7 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   const top = (file: TemplateFile): GoValue => collected.data.get(file.name) ?? null
   let files: Map<string, string>
   try {
-    files = renderTemplates(templateFiles, top, { strict: options.strict, clock: options.clock })
+    files = renderTemplates(templateFiles, top, { strict: options.strict, clock: options.clock, timeZone: options.timeZone })
   } catch (err) {
     if (err instanceof EngineError) {
       throw new HelmError({

@@ -1,3 +1,4 @@
+import type { Clock } from '@gitops-sdk/core'
 import { HelmError } from './errors.js'
 import { helmFuncs, isStackOverflow, tooDeep } from './internal/engine.js'
 import { fromKube } from './internal/funcs/convert.js'
@@ -5,6 +6,8 @@ import { builtinFuncs } from './internal/template/builtins.js'
 import { ExecError, type MissingKey, execute } from './internal/template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './internal/template/parse.js'
 import type { GoFunc } from './internal/template/values.js'
+import { resolveLocalZone } from './internal/funcs/localZone.js'
+import type { HelmTimeZone } from './timeZone.js'
 
 /** Options of {@link renderTemplate}. */
 export interface RenderTemplateOptions {
@@ -24,6 +27,13 @@ export interface RenderTemplateOptions {
   readonly functions?: 'go' | 'helm' | undefined
   /** Other templates (`define`s) available to `template` and `include`, as name → text. */
   readonly partials?: Readonly<Record<string, string>> | undefined
+  /** The time `now`, `date`, `ago` and the other date functions see. @defaultValue the system clock */
+  readonly clock?: Clock | undefined
+  /**
+   * The zone Go's `time.Local` is in for the date functions and time.Time's methods (see
+   * `RenderChartOptions.timeZone`). @defaultValue `'UTC'`
+   */
+  readonly timeZone?: HelmTimeZone | undefined
 }
 
 /** Go's `missingkey` modes. */
@@ -48,7 +58,7 @@ export function renderTemplate(text: string, data: unknown, options: RenderTempl
   const funcs = new Map<string, GoFunc>(builtinFuncs())
   const templates = new Map<string, ParsedTemplate>()
   const env = { templates, funcs, missingKey: options.missingKey ?? 'default' }
-  if ((options.functions ?? 'helm') === 'helm') for (const [k, f] of helmFuncs(env)) funcs.set(k, f)
+  if ((options.functions ?? 'helm') === 'helm') for (const [k, f] of helmFuncs(env, options.clock, resolveLocalZone(options.timeZone))) funcs.set(k, f)
   const sources: [string, string][] = [...Object.entries(options.partials ?? {}), [name, text]]
   for (const [file, source] of sources) {
     try {

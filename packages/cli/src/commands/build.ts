@@ -78,7 +78,7 @@ Examples:
     }
     // As kubectl kustomize --enable-helm, a chart not in the repository is pulled from its repo.
     const helmModule = booleanFlag(values, 'enable-helm') ? await import('../helmCharts.js') : undefined
-    const helmCharts = helmModule?.helmChartRenderer({ pullChart: helmModule.pullChartWithHelmConfig(io.env, io.cwd ?? process.cwd()) })
+    const helmCharts = helmModule?.helmChartRenderer({ pullChart: helmModule.pullChartWithHelmConfig(io.env, io.cwd ?? process.cwd()), env: io.env })
     const substituting = from !== undefined || Object.keys(variables).length > 0
     const options = (dir: string): Parameters<typeof renderDirectory>[1] => ({
       plainDirectories: booleanFlag(values, 'plain-dirs'),

@@ -167,7 +167,7 @@ export const fleetCommand: Command = {
     // --enable-helm, since Flux's kustomize-controller does not enable Helm.
     const helm = {
       renderHelmRelease: helmReleaseRenderer(),
-      renderHelmChart: booleanFlag(values, 'enable-helm') ? helmChartRenderer({ pullChart: booleanFlag(values, 'fetch-charts') ? pullChart : undefined }) : undefined,
+      renderHelmChart: booleanFlag(values, 'enable-helm') ? helmChartRenderer({ pullChart: booleanFlag(values, 'fetch-charts') ? pullChart : undefined, env: io.env }) : undefined,
       fetchChart: booleanFlag(values, 'fetch-charts') ? fetchHelmRepositoryChart : undefined,
     }
     if (verb === 'diff') {

@@ -183,7 +183,7 @@ Example:
       conflicts,
       takeOverManagers,
       waitTimeout: timeout,
-      renderHelmChart: booleanFlag(values, 'enable-helm') ? (await import('../helmCharts.js')).helmChartRenderer() : undefined,
+      renderHelmChart: booleanFlag(values, 'enable-helm') ? (await import('../helmCharts.js')).helmChartRenderer({ env: io.env }) : undefined,
       onProgress: (event) => {
         if ('phase' in event) {
           if (event.phase !== fetchPhase) debug(io, 'fetch', { url: shownUrl, phase: event.phase })

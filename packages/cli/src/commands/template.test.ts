@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +66,39 @@ describe('gitops template', () => {
     const c = capture()
     expect(await main(['template', join(charts, 'echo'), ...flags], c.io)).toBe(0)
     expect(c.out()).toBe(expected.text)
+  })
+
+  it.skipIf(helm === undefined)('prints dates in the zone of $TZ as helm does (unset: /etc/localtime)', async () => {
+    const chart = join(root, 'dates')
+    mkdirSync(join(chart, 'templates'), { recursive: true })
+    writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: dates\nversion: 0.1.0\n')
+    const at = (v: string): string => `(toDate "2006-01-02 15:04" "${v}")`
+    writeFileSync(join(chart, 'templates', 'cm.yaml'), [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: dates', 'data:',
+      '  location: {{ now.Location | quote }}',
+      `  summer: {{ ${at('2024-07-01 12:00')} | quote }}`,
+      `  historic: {{ ${at('1900-01-01 00:00')} | quote }}`,
+      `  gap: {{ ${at('2024-03-31 02:30')} | quote }}`,
+      '  unix: {{ date "2006-01-02 15:04:05 MST -0700" 1720000000 | quote }}',
+      '  local: {{ dateInZone "15:04 MST" 1720000000 "Local" | quote }}',
+      `  named: {{ (toDate "2006-01-02 15:04 MST" "2024-07-01 12:00 CEST").GoString | quote }}`,
+      '',
+    ].join('\n'))
+    for (const tz of ['Europe/Paris', ':America/New_York', '', 'Nope/Zone', '../../../../usr/share/zoneinfo/Asia/Tokyo', '/usr/share/zoneinfo/Asia/Tokyo', undefined]) {
+      const env: Record<string, string> = { ...sandbox }
+      if (tz !== undefined) env.TZ = tz
+      let expected: string
+      if (tz === '../../../../usr/share/zoneinfo/Asia/Tokyo') {
+        // Go reads this name below the zoneinfo directory; the SDK refuses '..' and falls back to UTC.
+        expected = execFileSync(helm ?? 'helm', ['template', chart], { encoding: 'utf8', env: { ...sandbox, TZ: 'UTC' } })
+      } else {
+        expected = execFileSync(helm ?? 'helm', ['template', chart], { encoding: 'utf8', env })
+      }
+      const c = capture()
+      const io = { ...c.io, env: tz === undefined ? {} : { TZ: tz } }
+      expect(await main(['template', chart], io), String(tz)).toBe(0)
+      expect({ tz, out: c.out() }).toEqual({ tz, out: expected })
+    }
   })
 
   it.skipIf(helm === undefined)('fails as helm does on a bad --set', async () => {

@@ -58,7 +58,8 @@ export const templateCommand: Command = {
 fetched from an OCI registry as helm pull does) and print what
 \`helm template\` (Helm v4.1.4) prints, byte for byte: subcharts, dependencies, values files and
 --set overrides with Helm's precedence (values files in order, then --set-json, --set, --set-string,
---set-file, --set-literal), checked against the charts' values.schema.json.
+--set-file, --set-literal), checked against the charts' values.schema.json. Dates (now, date,
+toDate) are in the zone of $TZ as helm's are (unset: /etc/localtime; empty or unknown: UTC).
 
 Usage:
   gitops template CHART [--values F]... [--set K=V]... [--namespace N] [--release-name R]
@@ -140,6 +141,8 @@ Examples:
       includeCrds: booleanFlag(values, 'include-crds'),
       skipSchemaValidation: booleanFlag(values, 'skip-schema-validation'),
       values: chartValues,
+      // As helm: time.Local from $TZ (unset: /etc/localtime), as Go resolves it.
+      timeZone: helm.loadLocalTimeZone(io.env),
       signal,
     })
     io.stdout.write(result.text)

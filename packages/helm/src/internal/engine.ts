@@ -6,7 +6,10 @@ import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
 import { certFuncs } from './funcs/sprigCerts.js'
 import { cryptoFuncs } from './funcs/sprigCrypto.js'
 import { dateFuncs } from './funcs/sprigDates.js'
+import { type LocalZone, localZoneAt, resolveLocalZone, utcLocal } from './funcs/localZone.js'
+import type { HelmTimeZone } from '../timeZone.js'
 import { extraFuncs } from './funcs/sprigExtra.js'
+import { fromToml } from './funcs/fromToml.js'
 import { dataFuncs } from './funcs/sprigData.js'
 import { semverFuncs } from './funcs/sprigSemver.js'
 import { fn, stringFuncs } from './funcs/sprigStrings.js'
@@ -127,6 +130,8 @@ export interface EngineOptions {
   readonly strict?: boolean | undefined
   /** time.Now for `now`, `date`, `ago` and the other date functions. */
   readonly clock?: Clock | undefined
+  /** time.Local for the date functions and time.Time's methods. @defaultValue UTC */
+  readonly timeZone?: HelmTimeZone | undefined
 }
 
 // Sprig's functions that hold no state of a render (all but Helm's own and the dates, which see the
@@ -146,7 +151,7 @@ function sprigShared(): { base: [string, GoFunc][]; extra: [string, GoFunc][]; c
  * Sprig (without env and expandenv) and Helm's own functions, bound to one execution environment
  * (include and tpl see its templates).
  */
-export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, GoFunc][] {
+export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: LocalZone = utcLocal): [string, GoFunc][] {
   const { templates, funcs, missingKey } = env
   const includeDepth = new Map<string, number>()
   const hasFunction = (f: string): boolean => funcs.has(f)
@@ -236,7 +241,11 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock): [string, Go
     })],
   ]
   const shared = sprigShared()
-  return [...shared.base, ...own, ...shared.extra, ...dateFuncs(clock), ...shared.crypto, ...certFuncs(clock)]
+  // fromToml's times convert to this render's Local (their Local method), and its local date-times
+  // are at Local's offset of now, as BurntSushi fixes it when helm starts; the shared one's are UTC.
+  const tomlOffset = (): number => localZoneAt(local, clock.now().getTime()).offset
+  const zoned: [string, GoFunc][] = local === utcLocal ? [] : [['fromToml', fn('fromToml', ['string'], (s) => fromToml(s as string, local, tomlOffset()))]]
+  return [...shared.base, ...own, ...shared.extra, ...zoned, ...dateFuncs(clock, local), ...shared.crypto, ...certFuncs(clock)]
 }
 
 /** Parses every file into one set and renders each file that is not a partial (`_*`). */
@@ -249,7 +258,7 @@ export function renderTemplates(
   const funcs = new Map<string, GoFunc>(builtinFuncs())
   const missingKey: MissingKey = options.strict === true ? 'error' : 'zero'
   const env: ExecEnv = { templates, funcs, missingKey }
-  for (const [name, f] of helmFuncs(env, options.clock)) funcs.set(name, f)
+  for (const [name, f] of helmFuncs(env, options.clock, resolveLocalZone(options.timeZone))) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
   for (const name of helmTemplateOrder([...byName.keys()])) {
     const file = byName.get(name)

@@ -96,6 +96,8 @@ export interface HelmTemplateOptions {
   readonly extraArgs?: readonly string[] | undefined
   /** Leaves `--kube-version` and `--api-versions` to helm's defaults. */
   readonly unpinned?: boolean | undefined
+  /** helm's `TZ` (time.Local); null leaves it unset (Go then reads /etc/localtime). @defaultValue `'UTC'`, the SDK's default zone */
+  readonly tz?: string | null | undefined
 }
 
 /** Runs `helm template` on a chart directory with the pinned kube and API versions (unless `unpinned`). */
@@ -112,14 +114,15 @@ export function helmTemplate(chartDir: string, options: HelmTemplateOptions = {}
     ...(options.extraArgs ?? []),
   ]
   // An empty HOME-like sandbox: helm reads no user config, repositories or plugins.
-  const env = {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HELM_CACHE_HOME: join(cacheDir, 'home', 'cache'),
     HELM_CONFIG_HOME: join(cacheDir, 'home', 'config'),
     HELM_DATA_HOME: join(cacheDir, 'home', 'data'),
-    // date and dateInZone "Local" is UTC on the SDK's side
-    TZ: 'UTC',
   }
+  // time.Local: UTC, as the SDK's default timeZone, unless the test names another
+  const tz = options.tz === undefined ? 'UTC' : options.tz
+  if (tz !== null) env.TZ = tz
   return new Promise((resolve) => {
     execFile(helm, args, { env, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ ok: err === null, stdout, stderr })

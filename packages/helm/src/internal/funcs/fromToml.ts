@@ -3,6 +3,7 @@
 // does not parse. Dates and times are time.Time values as BurntSushi/toml makes them.
 import { GoInt, type GoMap, type GoValue } from '../template/values.js'
 import { fixedOffsetZone, goTime, namedLocalZone, utc } from './goTime.js'
+import type { LocalZone } from './localZone.js'
 
 class TomlParseError extends Error {}
 
@@ -15,7 +16,7 @@ class Reader {
   line = 1
   /** The key whose value is being read, which BurntSushi names in a datetime error. */
   lastKey = ''
-  constructor(readonly text: string) {}
+  constructor(readonly text: string, readonly local: LocalZone | undefined, readonly localOffset: number) {}
 
   fail(msg: string): never {
     throw new TomlParseError(`toml: line ${this.line}: ${msg}`)
@@ -145,8 +146,9 @@ class Reader {
     const localName = date === undefined ? 'time-local' : time === undefined ? 'date-local' : 'datetime-local'
     let offset = 0
     if (zone !== undefined && zone.toUpperCase() !== 'Z') offset = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(4, 6)) * 60)
-    const zoneName = zone === undefined ? namedLocalZone(localName) : fixedOffsetZone(offset)
-    return goTime({ ms: wall - offset * 1000 + Math.floor(nanos / 1_000_000), ns: nanos % 1_000_000, zone: zoneName })
+    if (zone === undefined) offset = this.localOffset
+    const zoneName = zone === undefined ? namedLocalZone(localName, offset) : fixedOffsetZone(offset)
+    return goTime({ ms: wall - offset * 1000 + Math.floor(nanos / 1_000_000), ns: nanos % 1_000_000, zone: zoneName, local: this.local })
   }
 
   value(depth: number): GoValue {
@@ -250,10 +252,14 @@ function tableAt(r: Reader, root: GoMap, header: { readonly key: readonly string
   return cur
 }
 
-/** Helm's fromToml: the document as a map, or a map holding the error's text under "Error". */
-export function fromToml(text: string): GoMap {
+/**
+ * Helm's fromToml: the document as a map, or a map holding the error's text under "Error"; its
+ * times' Local method converts to `local`. Local date-times, dates and times are in BurntSushi's
+ * fixed zones of `localOffset` seconds (time.Local's offset when the process started).
+ */
+export function fromToml(text: string, local?: LocalZone, localOffset = 0): GoMap {
   const root: GoMap = new Map()
-  const r = new Reader(text)
+  const r = new Reader(text, local, localOffset)
   try {
     let current = root
     for (;;) {

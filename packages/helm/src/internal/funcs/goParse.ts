@@ -3,7 +3,8 @@
 // numeric zones and zone abbreviations (a name Local does not know is a zone of that name at
 // offset 0, GMT+n at n hours), and the same ParseError messages, which mustToDate prints.
 import { parseTimeZone, timeQuote } from './goParseText.js'
-import { LOCAL, type TimeValue, fixedOffsetZone, nextStd, utc } from './goTime.js'
+import { LOCAL, type TimeValue, fixedOffsetZone, nextStd, utc, wallToInstant } from './goTime.js'
+import { type LocalZone, localOffsetNamed, localZoneAt, utcLocal } from './localZone.js'
 
 /** A layout the value does not fit: Go's ParseError text. */
 export interface TimeParseFailure {
@@ -79,8 +80,8 @@ const daysBefore = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365]
 const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
 const daysIn = (m: number, y: number): number => (m === 2 && isLeap(y) ? 29 : (daysBefore[m] ?? 0) - (daysBefore[m - 1] ?? 0))
 
-/** Go's time.ParseInLocation(layout, value, Local), with Local as the SDK has it (UTC), as Sprig's toDate calls it. */
-export function parseGoTime(layout: string, value: string): TimeValue | TimeParseFailure {
+/** Go's time.ParseInLocation(layout, value, Local), with `local` as time.Local, as Sprig's toDate calls it. */
+export function parseGoTime(layout: string, value: string, local: LocalZone = utcLocal): TimeValue | TimeParseFailure {
   const fail = (layoutElem: string, valueElem: string, message = ''): TimeParseFailure => ({
     error: message === '' ? `parsing time ${timeQuote(value)} as ${timeQuote(layout)}: cannot parse ${timeQuote(valueElem)} as ${timeQuote(layoutElem)}` : `parsing time ${timeQuote(value)}${message}`,
   })
@@ -295,17 +296,20 @@ export function parseGoTime(layout: string, value: string): TimeValue | TimePars
   const wall = utc([year, month, day], [hour, min, sec])
   const ms = Math.floor(nsec / 1_000_000)
   const ns = nsec % 1_000_000
-  if (utcZone) return { ms: wall + ms, ns, zone: 'UTC' }
-  // Local is UTC on the SDK's side: its one zone is named UTC, at offset 0.
+  if (utcZone) return { ms: wall + ms, ns, zone: 'UTC', local }
+  // An offset: Local when Local's zone at that instant has it (and the name, if one was parsed).
   if (zoneOffset !== undefined) {
     const at = wall - zoneOffset * 1000 + ms
-    if (zoneOffset === 0 && (zoneName === '' || zoneName === 'UTC')) return { ms: at, ns, zone: LOCAL }
-    return { ms: at, ns, zone: fixedOffsetZone(zoneOffset, zoneName) }
+    const inLocal = localZoneAt(local, at)
+    if (inLocal.offset === zoneOffset && (zoneName === '' || inLocal.abbr === zoneName)) return { ms: at, ns, zone: LOCAL, local }
+    return { ms: at, ns, zone: fixedOffsetZone(zoneOffset, zoneName, false), local }
   }
+  // A zone abbreviation: Local when one of Local's zones has that name, else a zone of that name.
   if (zoneName !== '') {
-    if (zoneName === 'UTC') return { ms: wall + ms, ns, zone: LOCAL }
+    const named = localOffsetNamed(local, zoneName, wall)
+    if (named !== undefined) return { ms: wall - named * 1000 + ms, ns, zone: LOCAL, local }
     const offset = zoneName.length > 3 && zoneName.startsWith('GMT') ? atoi(zoneName.slice(3)) * 3600 : 0
-    return { ms: wall + ms, ns, zone: fixedOffsetZone(offset, zoneName) }
+    return { ms: wall + ms, ns, zone: fixedOffsetZone(offset, zoneName), local }
   }
-  return { ms: wall + ms, ns, zone: LOCAL }
+  return { ms: wallToInstant(wall, LOCAL, local) + ms, ns, zone: LOCAL, local }
 }

@@ -1,10 +1,14 @@
 // Go's time.Time as templates see it: a struct printed as `2006-01-02 15:04:05.999999999 -0700 MST`,
 // formatted and parsed with Go's reference layouts (Mon Jan 2 15:04:05 MST 2006), in a zone
 // read from the system's TZif files as Go reads them (tzif.ts; UTC when unknown, as Sprig falls
-// back), through Intl only on a machine without zoneinfo.
+// back), through Intl only on a machine without zoneinfo. time.Local is the render's (LocalZone):
+// the zone of the `timeZone` option, UTC by default.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
+import { intlIsDst, intlKnowsZone, intlZoneAt } from './intlZone.js'
+import { type LocalZone, localZoneAt, utcLocal } from './localZone.js'
 import { lookupZone, systemZone } from './tzif.js'
+
 
 /** An instant with nanoseconds, and the zone it is shown in. */
 export interface TimeValue {
@@ -13,7 +17,10 @@ export interface TimeValue {
   /** Nanoseconds within the millisecond (0 to 999999). */
   readonly ns: number
   readonly zone: string
+  /** What time.Local is in the render that made this time (what zone {@link LOCAL} means). @defaultValue {@link utcLocal} */
+  readonly local?: LocalZone | undefined
 }
+
 
 interface Civil {
   year: number
@@ -40,29 +47,31 @@ export function utc(date: readonly [number, number, number], time: readonly [num
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 
+/**
+ * Go's time.Date's choice of offset: the instant (ms) of a wall time (ms, read as UTC) in `zone`,
+ * from the offset at the wall time, re-read at the instant that gives.
+ */
+export function wallToInstant(wall: number, zone: string, local: LocalZone | undefined): number {
+  const guess = zoneAt(zone, wall, local).offset
+  return wall - zoneAt(zone, wall - guess * 1000, local).offset * 1000
+}
+
 /** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
-function zoneAt(zone: string, ms: number): { offset: number; abbr: string } {
-  if (zone === 'UTC' || zone === '' || zone === LOCAL) return { offset: 0, abbr: 'UTC' }
+function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset: number; abbr: string } {
+  if (zone === LOCAL) return localZoneAt(local, ms)
+  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
-  if (zone.startsWith(localPrefix)) return { offset: 0, abbr: zone.slice(localPrefix.length) }
+  if (zone.startsWith(localPrefix)) return { offset: Number(/@(-?\d+)$/.exec(zone)?.[1] ?? 0), abbr: localZoneName(zone) ?? '' }
   const loc = systemZone(zone)
   if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
-  // No zoneinfo directory on this machine: Intl's data, whose abbreviations and historic offsets
-  // can differ from tzdata's (Go itself would then find no zone and fall back to UTC).
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(new Date(ms))
-  const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
-  const m = /GMT([+-])(\d\d):(\d\d)/.exec(name)
-  const offset = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60)
-  const short = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? ''
-  // Go prints tzdata's abbreviation; where Intl has none (GMT+1), tzdata has the numeric form.
-  const abbr = /^GMT[+-]/.test(short) ? `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 3600))}${offset % 3600 === 0 ? '' : pad((Math.abs(offset) % 3600) / 60)}` : short
-  return { offset, abbr }
+  // No zoneinfo directory on this machine: Intl's data (intlZone.ts).
+  return intlZoneAt(zone, ms)
 }
 
 /**
- * Go's time.Local, which now, toDate and Unix seconds give: UTC on the SDK's side (helm is compared
- * with TZ=UTC, where Local's name is UTC), told apart from time.UTC only by GoString.
+ * Go's time.Local, which now, toDate and Unix seconds give: the zone of the time's `local` (UTC
+ * unless the render's `timeZone` says otherwise), told apart from time.UTC by GoString and Location.
  */
 export const LOCAL = 'Local'
 
@@ -71,10 +80,11 @@ const localPrefix = 'local:'
 
 /**
  * A zone of a fixed offset (Go's time.FixedZone(name, offset)); without a name, shown as `-0700`
- * (and offset 0 without a name is UTC).
+ * (and offset 0 without a name is UTC, unless `zeroIsUtc` is false: Parse's FixedZone("", 0),
+ * whose Location prints as "").
  */
-export function fixedOffsetZone(offsetSeconds: number, name = ''): string {
-  if (name === '') return offsetSeconds === 0 ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
+export function fixedOffsetZone(offsetSeconds: number, name = '', zeroIsUtc = true): string {
+  if (name === '') return offsetSeconds === 0 && zeroIsUtc ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
   return `${fixedPrefix}${offsetSeconds}:${name}`
 }
 
@@ -92,13 +102,13 @@ function fixedZoneName(zone: string): string {
  * A location of offset zero named `name`, as BurntSushi/toml marks local date-times, dates and
  * times (`datetime-local`, `date-local`, `time-local`).
  */
-export function namedLocalZone(name: string): string {
-  return `${localPrefix}${name}`
+export function namedLocalZone(name: string, offsetSeconds = 0): string {
+  return offsetSeconds === 0 ? `${localPrefix}${name}` : `${localPrefix}${name}@${offsetSeconds}`
 }
 
 /** The name of a zone made by {@link namedLocalZone}, else undefined. */
 export function localZoneName(zone: string): string | undefined {
-  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length) : undefined
+  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length).replace(/@-?\d+$/, '') : undefined
 }
 
 /** Go's time.RFC3339Nano form, which time.Time's MarshalJSON and MarshalText write. */
@@ -114,16 +124,11 @@ export function knownZone(zone: string): boolean {
   if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
   const loc = systemZone(zone)
   if (loc !== undefined) return loc !== null
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
+  return intlKnowsZone(zone)
 }
 
 function civil(t: TimeValue): Civil {
-  const { offset, abbr } = zoneAt(t.zone, t.ms)
+  const { offset, abbr } = zoneAt(t.zone, t.ms, t.local)
   const d = new Date(t.ms + offset * 1000)
   const start = utc([d.getUTCFullYear(), 1, 1])
   return {
@@ -228,8 +233,9 @@ export function nextStd(layout: string): { prefix: string; std: string } {
 const zeroTimeMs = utc([1, 1, 1])
 
 /** What a Location's String() answers for a zone. */
-function locationName(zone: string): string {
-  if (zone === '' || zone === 'UTC' || zone === LOCAL) return 'UTC'
+function locationName(zone: string, local: LocalZone = utcLocal): string {
+  if (zone === LOCAL) return local.name
+  if (zone === '' || zone === 'UTC') return 'UTC'
   if (fixedZoneOffset(zone) !== undefined) return fixedZoneName(zone)
   return localZoneName(zone) ?? zone
 }
@@ -260,43 +266,34 @@ function roundTime(t: TimeValue, d: bigint, round: boolean): TimeValue {
   const since = epochNanos(t) + zeroToEpochNanos
   const r = ((since % d) + d) % d
   const shift = round && r + r >= d ? d - r : -r
-  return fromEpochNanos(epochNanos(t) + shift, t.zone)
+  return { ...t, ...fromEpochNanos(epochNanos(t) + shift, t.zone) }
 }
 
 /** Go's time.Date in t's location: fields out of range normalise (month 13 is January of the next year). */
 function dateIn(t: TimeValue, c: Civil, add: readonly [number, number, number]): TimeValue {
   const wall = utc([c.year + add[0], c.month + add[1], c.day + add[2]], [c.hour, c.minute, c.second])
-  // As Go's Date: the offset at the wall time read as UTC, re-read at the instant it gives when they differ.
-  const guess = zoneAt(t.zone, wall).offset
-  const offset = zoneAt(t.zone, wall - guess * 1000).offset
   const msInSecond = (nanos(t) - t.ns) / 1_000_000
-  return { ms: wall - offset * 1000 + msInSecond, ns: t.ns, zone: t.zone }
+  return { ...t, ms: wallToInstant(wall, t.zone, t.local) + msInSecond }
 }
 
-const locations = new WeakMap<GoStruct, string>()
+const locations = new WeakMap<GoStruct, { readonly zone: string; readonly local: LocalZone | undefined }>()
 
 /** A `*time.Location` template value: prints its name, and In takes it back. */
-function locationStruct(zone: string): GoStruct {
-  const name = locationName(zone)
+function locationStruct(zone: string, local: LocalZone | undefined): GoStruct {
+  const name = locationName(zone, local)
   const loc = new GoStruct('*time.Location', { stringer: () => name, methods: new Map([['String', goFunc('String', [], () => name)]]) })
-  locations.set(loc, zone)
+  locations.set(loc, { zone, local })
   return loc
 }
 
-/**
- * Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, the offset
- * being above the lower of the year's January
- * and July offsets. (Intl has no isdst flag; tzdata's negative DST, Europe/Dublin's winter, reads
- * as standard time here.)
- */
+/** Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, Intl's guess. */
 function isDst(t: TimeValue): boolean {
-  if (t.zone === 'UTC' || t.zone === LOCAL || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
+  if (t.zone === LOCAL) return localZoneAt(t.local ?? utcLocal, t.ms).isDst
+  if (t.zone === 'UTC' || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
   const loc = systemZone(t.zone)
   if (loc === null) return false
   if (loc !== undefined) return lookupZone(loc, Math.floor(t.ms / 1000)).isDst
-  const year = new Date(t.ms).getUTCFullYear()
-  const standard = Math.min(zoneAt(t.zone, utc([year, 1, 1])).offset, zoneAt(t.zone, utc([year, 7, 1])).offset)
-  return zoneAt(t.zone, t.ms).offset > standard
+  return intlIsDst(t.zone, t.ms)
 }
 
 /** Go's Time.GoString: a time.Date call naming the location. */
@@ -320,7 +317,7 @@ const multiValueMethods: [string, GoFunc][] = (
 /** The template value of a time: a `time.Time` struct with Go's String and a few methods. */
 export function timeStruct(t: TimeValue): GoStruct {
   const method = (name: string, params: ParamType[], body: (...a: GoValue[]) => GoValue): [string, GoFunc] => [name, goFunc(name, params, body)]
-  const other = (u: GoValue): TimeValue => timeOf(u) ?? { ms: zeroTimeMs, ns: 0, zone: 'UTC' }
+  const other = (u: GoValue): TimeValue => timeOf(u) ?? { ms: zeroTimeMs, ns: 0, zone: 'UTC', local: t.local }
   const T = 'time.Time'
   const cmp = (u: GoValue): number => {
     const a = epochNanos(t)
@@ -336,7 +333,7 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('UnixNano', [], () => new GoInt(BigInt(t.ms) * 1_000_000n + BigInt(t.ns), 'int64')),
       method('UTC', [], () => goTime({ ...t, zone: 'UTC' })),
       method('Sub', [T], (u) => goDuration(epochNanos(t) - epochNanos(other(u)))),
-      method('Add', ['time.Duration'], (d) => goTime(fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone))),
+      method('Add', ['time.Duration'], (d) => goTime({ ...t, ...fromEpochNanos(epochNanos(t) + (d as GoInt).value, t.zone) })),
       method('AddDate', ['int', 'int', 'int'], (y, m, d) => goTime(dateIn(t, civil(t), [Number((y as GoInt).value), Number((m as GoInt).value), Number((d as GoInt).value)]))),
       method('Truncate', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, false))),
       method('Round', ['time.Duration'], (d) => goTime(roundTime(t, (d as GoInt).value, true))),
@@ -353,9 +350,12 @@ export function timeStruct(t: TimeValue): GoStruct {
       method('Month', [], () => new GoInt(BigInt(civil(t).month), 'int', monthType)),
       method('Weekday', [], () => new GoInt(BigInt(civil(t).weekday), 'int', weekdayType)),
       method('Nanosecond', [], () => new GoInt(BigInt(nanos(t)), 'int')),
-      method('Location', [], () => locationStruct(t.zone)),
+      method('Location', [], () => locationStruct(t.zone, t.local)),
       method('Local', [], () => goTime({ ...t, zone: LOCAL })),
-      method('In', ['*time.Location'], (loc) => goTime({ ...t, zone: locations.get(loc as GoStruct) ?? 'UTC' })),
+      method('In', ['*time.Location'], (loc) => {
+        const to = locations.get(loc as GoStruct)
+        return goTime({ ...t, zone: to?.zone ?? 'UTC', local: to === undefined ? t.local : (to.local ?? t.local) })
+      }),
       method('IsDST', [], () => isDst(t)),
       method('GoString', [], () => goString(t)),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),

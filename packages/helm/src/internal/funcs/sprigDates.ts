@@ -1,11 +1,12 @@
 // Sprig's date functions (now, date, dateInZone, dateModify, duration, durationRound, htmlDate,
-// htmlDateInZone, toDate, mustToDate, unixEpoch, ago) over an injected clock. "Local" is UTC here
-// (helm reads the machine's zone; pass TZ=UTC to compare).
+// htmlDateInZone, toDate, mustToDate, unixEpoch, ago) over an injected clock and an injected
+// time.Local (helm's follows $TZ; the SDK's is the render's `timeZone`, UTC by default).
 import type { Clock } from '@gitops-sdk/core'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { durationString } from './goDuration.js'
 import { parseGoTime } from './goParse.js'
 import { LOCAL, type TimeValue, formatTime, goTime, knownZone, timeOf, utc } from './goTime.js'
+import { type LocalZone, utcLocal } from './localZone.js'
 
 const I = 'interface {}'
 const S = 'string'
@@ -41,22 +42,23 @@ function durationRound(ns: bigint): string {
   return '0s'
 }
 
-/** Sprig's date functions with `clock` as time.Now. */
-export function dateFuncs(clock: Clock): [string, GoFunc][] {
+/** Sprig's date functions with `clock` as time.Now and `local` as time.Local. */
+export function dateFuncs(clock: Clock, local: LocalZone = utcLocal): [string, GoFunc][] {
   const now = (): TimeValue => {
     const d = clock.now()
-    return { ms: d.getTime(), ns: 0, zone: LOCAL }
+    return { ms: d.getTime(), ns: 0, zone: LOCAL, local }
   }
   // Sprig's dateInZone takes a time.Time, or an int/int64/int32 of Unix seconds; anything else is now.
   const timeArg = (v: GoValue): TimeValue => {
     const t = timeOf(v)
     if (t !== undefined) return t
-    if (v instanceof GoInt && ['int', 'int64', 'int32'].includes(v.kind)) return { ms: Number(v.value) * 1000, ns: 0, zone: LOCAL }
+    if (v instanceof GoInt && ['int', 'int64', 'int32'].includes(v.kind)) return { ms: Number(v.value) * 1000, ns: 0, zone: LOCAL, local }
     return now()
   }
+  // time.LoadLocation: "Local" is time.Local; a zone it cannot load is UTC, as Sprig falls back.
   const inZone = (layout: string, v: GoValue, zone: string): string => {
-    const z = zone === 'Local' || !knownZone(zone) ? 'UTC' : zone
-    return formatTime({ ...timeArg(v), zone: z }, layout)
+    const z = zone === 'Local' ? LOCAL : knownZone(zone) ? zone : 'UTC'
+    return formatTime({ ...timeArg(v), zone: z, local }, layout)
   }
   const modify = (name: string, must: boolean) =>
     goFunc(name, [S, I], (d, t) => {
@@ -67,14 +69,14 @@ export function dateFuncs(clock: Clock): [string, GoFunc][] {
         return goTime(tv)
       }
       const total = BigInt(tv.ms) * 1_000_000n + BigInt(tv.ns) + ns
-      return goTime({ ms: Number(total / 1_000_000n), ns: Number(total % 1_000_000n), zone: tv.zone })
+      return goTime({ ...tv, ms: Number(total / 1_000_000n), ns: Number(total % 1_000_000n) })
     })
   const toDate = (name: string, must: boolean) =>
     goFunc(name, [S, S], (layout, text) => {
-      const t = parseGoTime(layout as string, text as string)
+      const t = parseGoTime(layout as string, text as string, local)
       if ('error' in t) {
         if (must) throw new FuncError(t.error)
-        return goTime({ ms: utc([1, 1, 1]), ns: 0, zone: 'UTC' })
+        return goTime({ ms: utc([1, 1, 1]), ns: 0, zone: 'UTC', local })
       }
       return goTime(t)
     })
@@ -100,7 +102,7 @@ export function dateFuncs(clock: Clock): [string, GoFunc][] {
     ['mustToDate', toDate('mustToDate', true)],
     ['unixEpoch', goFunc('unixEpoch', [I], (t) => String(Math.floor((timeOf(t) ?? now()).ms / 1000)))],
     ['ago', goFunc('ago', [I], (d) => {
-      const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: LOCAL } : undefined)
+      const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: LOCAL, local } : undefined)
       if (t === undefined) return '0s'
       const ns = BigInt(now().ms - t.ms) * 1_000_000n
       const rounded = ((ns + (ns >= 0n ? 500_000_000n : -500_000_000n)) / 1_000_000_000n) * 1_000_000_000n

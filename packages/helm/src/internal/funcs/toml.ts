@@ -43,12 +43,16 @@ function floatText(f: number): string {
   return /[.e]/.test(g) ? g : `${g}.0`
 }
 
-/** A time.Time as BurntSushi's encoder writes it: RFC 3339, or the local forms in their own locations. */
+/**
+ * A time.Time as BurntSushi's encoder writes it: RFC 3339, or the local forms of its own locations
+ * (written in UTC: their offset, Local's when helm started, is dropped).
+ */
 function timeText(t: TimeValue): string {
   const local = localZoneName(t.zone)
-  if (local === 'datetime-local') return formatTime(t, '2006-01-02T15:04:05.999999999')
-  if (local === 'date-local') return formatTime(t, '2006-01-02')
-  if (local === 'time-local') return formatTime(t, '15:04:05.999999999')
+  const inUtc: TimeValue = { ...t, zone: 'UTC' }
+  if (local === 'datetime-local') return formatTime(inUtc, '2006-01-02T15:04:05.999999999')
+  if (local === 'date-local') return formatTime(inUtc, '2006-01-02')
+  if (local === 'time-local') return formatTime(inUtc, '15:04:05.999999999')
   return rfc3339Nano(t)
 }
 

@@ -95,7 +95,9 @@ export abstract class Evaluator extends Scope {
     this.node = chain
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode')
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`)
-    const pipe = this.evalArg(dot, 'interface {}', chain.node)
+    // Go evaluates the chain's operand with no type to convert to: an invalid value (a missing key,
+    // nil) stays invalid, and a field of it is the zero value, not a nil pointer error.
+    const pipe = this.evalArg(dot, 'reflect.Value', chain.node)
     return this.evalFieldChain(dot, pipe, chain, chain.field, 0, false, args, final)
   }
 

@@ -152,5 +152,7 @@ export const moreLanguageCases: TemplateCase[] = [
   c('methods with arguments and piped values', '{{ .Files.Get "none" | len }} {{ "none" | .Files.Get | len }} {{ .Capabilities.APIVersions.Has "v1" }} {{ "apps/v1" | .Capabilities.APIVersions.Has }}'),
   c('and, or and call with piped values', '{{ 1 | and 2 }} {{ 0 | or "" }} {{ .Values.nil | or 0 }} {{ "x" | and true }} {{ .Values.str | or false | upper }}'),
   c('piped values into variadic and fixed functions', '{{ "a" | printf "%s-%s" "b" }} {{ 3 | list 1 2 | len }} {{ "abcdef" | trunc 3 }} {{ list | len }}'),
+  // fmt's pad writes zeros before a string's leading space or dash; only a number's sign goes first
+  c('zero padding of strings with a leading space or dash', '[{{ printf "%08s" " ab" }}] [{{ printf "%08.3f" (printf "%5v" 3) }}] [{{ printf "%06s" "-1" }}] [{{ printf "%08.2f" -1.5 }}] [{{ printf "% 08.2f" 1.5 }}] [{{ printf "%+08.2f" 1.5 }}] [{{ printf "%06v" " x" }}] [{{ printf "%06d" -12 }}]'),
   c('variables of several words in nested scopes', '{{ $a := 1 }}{{ range $i, $v := .Values.list }}{{ $a = add $a $i }}{{ with $v }}{{ $a }}{{ . }}{{ end }}{{ end }} {{ $a }}'),
 ]

@@ -39,7 +39,12 @@ function runeLength(s: string): number {
   return Array.from(s).length
 }
 
-export function pad(s: string, f: Flags, zeroOk = true): string {
+/**
+ * Pads `s` to the width, with zeros on the left under the `0` flag when `zeroOk`; a number's sign
+ * (`signed`: floats) stays before the zeros, as fmtFloat writes it, while a string's leading space
+ * or dash is text and goes after them, as fmt's pad writes it.
+ */
+export function pad(s: string, f: Flags, zeroOk = true, signed = false): string {
   const width = f.width
   if (width === undefined) return s
   const n = runeLength(s)
@@ -47,7 +52,7 @@ export function pad(s: string, f: Flags, zeroOk = true): string {
   const fill = width - n
   if (f.minus) return s + ' '.repeat(fill)
   if (f.zero && zeroOk) {
-    const sign = /^[+\- ]/.test(s) ? s.charAt(0) : ''
+    const sign = signed && /^[+\- ]/.test(s) ? s.charAt(0) : ''
     return sign + '0'.repeat(fill) + s.slice(sign.length)
   }
   return ' '.repeat(fill) + s
@@ -164,7 +169,7 @@ export function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefi
     s = f.space ? ` ${s.slice(1)}` : s.slice(1)
   }
   const special = /Inf|NaN/.test(s)
-  return pad(s, f, !special)
+  return pad(s, f, !special, true)
 }
 
 export function fmtString(s: string, verb: string, f: Flags): string | undefined {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import { compareSemver, parseSemverConstraint, parseStrictSemver, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
-import { parseYaml } from './internal/lazy.js'
+import { nodeCrypto, parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'
@@ -238,7 +237,7 @@ export async function fetchOciChart(ref: string, options: FetchOciChartOptions):
   const layer = chartLayer(manifest.body, shown)
   if (layer.size > limit) fail('HELM_SOURCE_TOO_LARGE', `${shown}: the chart layer declares ${layer.size} bytes, more than the limit of ${limit}`, { url: shown, size: layer.size, limit })
   const bytes = await repo.getBlob(layer.digest, { maxBytes: layer.size, signal })
-  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  const actual = `sha256:${nodeCrypto().createHash('sha256').update(bytes).digest('hex')}`
   if (actual !== layer.digest || bytes.byteLength !== layer.size) {
     fail('HELM_SOURCE_DIGEST_MISMATCH', `${shown}: the chart layer hashes to ${actual} (${bytes.byteLength} bytes), not ${layer.digest} (${layer.size} bytes)`, { url: shown, expected: layer.digest, actual })
   }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
-import { parseYaml } from './internal/lazy.js'
+import { nodeCrypto, parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
@@ -232,7 +231,7 @@ export async function fetchRepositoryChart(url: string, options: FetchRepository
   const headers = sameOrigin && !chartUser ? repo.headers : {}
   const limit = options.maxChartBytes ?? 32 * 1024 * 1024
   const bytes = await get(chartUrl, { shown, headers, limit }, options)
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  const digest = `sha256:${nodeCrypto().createHash('sha256').update(bytes).digest('hex')}`
   if (indexDigest !== undefined && digest !== indexDigest) {
     fail('HELM_SOURCE_DIGEST_MISMATCH', `${shown}: digest ${digest} differs from the index's ${indexDigest}`, { url: shown, expected: indexDigest, actual: digest })
   }

@@ -41,10 +41,16 @@ export class EngineError extends Error {
 
 /** Helm's sortTemplates: deeper paths first, then reverse lexical order. */
 export function helmTemplateOrder(names: readonly string[]): string[] {
-  const depth = (s: string): number => s.split('/').length - 1
+  // Each name's depth counted once, not twice per comparison (a split per call, run cold).
+  const depths = new Map<string, number>()
+  for (const s of names) {
+    let d = 0
+    for (let i = s.indexOf('/'); i >= 0; i = s.indexOf('/', i + 1)) d++
+    depths.set(s, d)
+  }
   return [...names].sort((a, b) => {
-    const da = depth(a)
-    const db = depth(b)
+    const da = depths.get(a) ?? 0
+    const db = depths.get(b) ?? 0
     if (da !== db) return db - da
     return a < b ? 1 : a > b ? -1 : 0
   })
@@ -260,7 +266,8 @@ export function renderTemplates(
   const env: ExecEnv = { templates, funcs, missingKey }
   for (const [name, f] of helmFuncs(env, options.clock, resolveLocalZone(options.timeZone))) funcs.set(name, f)
   const byName = new Map(files.map((f) => [f.name, f]))
-  for (const name of helmTemplateOrder([...byName.keys()])) {
+  const order = helmTemplateOrder([...byName.keys()])
+  for (const name of order) {
     const file = byName.get(name)
     if (file === undefined) continue
     try {
@@ -272,7 +279,7 @@ export function renderTemplates(
     }
   }
   const out = new Map<string, string>()
-  for (const name of helmTemplateOrder([...byName.keys()])) {
+  for (const name of order) {
     const base = name.split('/').pop() ?? name
     if (base.startsWith('_')) continue
     const file = byName.get(name)

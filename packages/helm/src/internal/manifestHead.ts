@@ -27,11 +27,6 @@ const afterQuoteRe = /^(?: *| +#.*)$/
 const maxQuickSize = 1 << 20
 const maxQuickDepth = 200
 
-interface Context {
-  readonly indent: number
-  readonly seq: boolean
-}
-
 /** Whether `v` (the rest of a line after `key: ` or `- `) is a scalar this reader is sure of. */
 function scalarOk(v: string): boolean {
   const c = v.charCodeAt(0)
@@ -83,74 +78,90 @@ function scalarOk(v: string): boolean {
  */
 export function quickHead(doc: string): QuickHead | undefined {
   if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook')) return undefined
-  const stack: Context[] = []
-  // After `key:` or `-` with nothing more on the line: the indent of that key or dash, and
-  // whether a sequence may follow at the same indent (it may under a mapping key).
-  let pending: { indent: number; sameIndentSeq: boolean } | undefined
+  // The open block collections, innermost last: their indents and whether each is a sequence
+  // (two arrays rather than an object per level; this runs cold, once per document).
+  const indents: number[] = []
+  const seqs: boolean[] = []
+  // After `key:` or `-` with nothing more on the line: the indent of that key or dash (-1 when
+  // none), and whether a sequence may follow at the same indent (it may under a mapping key).
+  let pendingIndent = -1
+  let pendingSameIndentSeq = false
   let kind: string | undefined
   let kinds = 0
   let start = 0
-  while (start <= doc.length) {
+  const len = doc.length
+  while (start <= len) {
     let end = doc.indexOf('\n', start)
-    if (end < 0) end = doc.length
-    const line = doc.slice(start, end)
-    start = end + 1
+    if (end < 0) end = len
     let n = 0
-    while (line.charCodeAt(n) === 0x20) n++
-    if (n === line.length || line.charCodeAt(n) === 0x23 /* # */) continue
-    let content = line.slice(n)
+    while (start + n < end && doc.charCodeAt(start + n) === 0x20) n++
+    const lineStart = start
+    start = end + 1
+    if (lineStart + n === end || doc.charCodeAt(lineStart + n) === 0x23 /* # */) continue
+    let content = doc.slice(lineStart + n, end)
     if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
     const isEntry = content === '-' || content.startsWith('- ')
-    if (pending !== undefined) {
-      if (n > pending.indent || (n === pending.indent && isEntry && pending.sameIndentSeq)) {
-        stack.push({ indent: n, seq: isEntry })
-        if (stack.length > maxQuickDepth) return undefined
+    if (pendingIndent >= 0) {
+      if (n > pendingIndent || (n === pendingIndent && isEntry && pendingSameIndentSeq)) {
+        indents.push(n)
+        seqs.push(isEntry)
+        if (indents.length > maxQuickDepth) return undefined
       }
-      pending = undefined
+      pendingIndent = -1
     }
-    while (stack.length > 0 && (stack[stack.length - 1] as Context).indent > n) stack.pop()
-    let top = stack[stack.length - 1]
-    if (top === undefined) {
+    while (indents.length > 0 && (indents[indents.length - 1] as number) > n) {
+      indents.pop()
+      seqs.pop()
+    }
+    if (indents.length === 0) {
       // The document's root: a mapping at column 0.
       if (n !== 0 || isEntry) return undefined
-      top = { indent: 0, seq: false }
-      stack.push(top)
+      indents.push(0)
+      seqs.push(false)
     }
-    if (top.indent !== n) return undefined
-    if (top.seq && !isEntry) {
-      stack.pop()
-      top = stack[stack.length - 1]
-      if (top === undefined || top.indent !== n || top.seq) return undefined
+    if (indents[indents.length - 1] !== n) return undefined
+    let inSeq = seqs[seqs.length - 1] === true
+    if (inSeq && !isEntry) {
+      indents.pop()
+      seqs.pop()
+      if (indents.length === 0 || indents[indents.length - 1] !== n || seqs[seqs.length - 1] === true) return undefined
+      inSeq = false
     }
     let keyIndent = n
-    if (top.seq) {
+    let m: RegExpExecArray | null
+    if (inSeq) {
       if (content === '-') {
-        pending = { indent: n, sameIndentSeq: false }
+        pendingIndent = n
+        pendingSameIndentSeq = false
         continue
       }
       content = content.slice(2)
       const c = content.charCodeAt(0)
       if (c === 0x20 || c === 0x2d /* - */ && (content.length === 1 || content.charCodeAt(1) === 0x20)) return undefined
-      if (!keyRe.test(content)) {
+      m = keyRe.exec(content)
+      if (m === null) {
         if (!scalarOk(content)) return undefined
         continue
       }
       // `- key: ...` opens a mapping two columns in.
       keyIndent = n + 2
-      stack.push({ indent: keyIndent, seq: false })
-      if (stack.length > maxQuickDepth) return undefined
+      indents.push(keyIndent)
+      seqs.push(false)
+      if (indents.length > maxQuickDepth) return undefined
     } else if (isEntry) {
       return undefined
+    } else {
+      m = keyRe.exec(content)
     }
-    const m = keyRe.exec(content)
     const key = m?.[1]
     if (key === undefined || nullKeys.has(key)) return undefined
     const value = content.slice(key.length + 1).trimStart()
-    const isKind = stack.length === 1 && key === 'kind'
+    const isKind = indents.length === 1 && key === 'kind'
     if (isKind) kinds++
     if (value === '' || value.startsWith('#')) {
       if (isKind) return undefined
-      pending = { indent: keyIndent, sameIndentSeq: true }
+      pendingIndent = keyIndent
+      pendingSameIndentSeq = true
       continue
     }
     if (!scalarOk(value)) return undefined

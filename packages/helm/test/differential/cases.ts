@@ -147,4 +147,12 @@ export const moreLanguageCases: TemplateCase[] = [
   c('toYaml and toJson see set between calls', '{{ toYaml .Values.map }}|{{ toJson .Values.map }}|{{ $_ := set .Values.map "n" 1 }}{{ toYaml .Values.map }}|{{ toJson .Values.map }}|{{ toYaml .Values.map | sha256sum | trunc 8 }}'),
   c('toYaml sees set from a tpl text between calls', '{{ toYaml .Values.map }}|{{ tpl "{{ $_ := unset .Values.map \\"a\\" }}" . }}{{ toYaml .Values.map }}|{{ mustToJson .Values.map }}'),
   c('include of the same dot repeated', '{{ include "t8" . }}|{{ include "t8" . }}|{{ include "t8" .Values }}|{{ include "t8" . }}', '{{ define "t8" }}{{ len . }}{{ end }}'),
+  // the evaluator's paths for words, piped values and field chains (branch tmpl-fast3)
+  c('field chains of variables, chains and pipelines', '{{ $m := .Values.map }}{{ $m.c.d }} {{ (.Values.map).c.d }} {{ (dict "a" (dict "b" 1)).a.b }} [{{ (.Values.missing).foo }}] [{{ (.Values.nil).foo.bar }}] [{{ $m.none }}]'),
+  c('methods with arguments and piped values', '{{ .Files.Get "none" | len }} {{ "none" | .Files.Get | len }} {{ .Capabilities.APIVersions.Has "v1" }} {{ "apps/v1" | .Capabilities.APIVersions.Has }}'),
+  c('and, or and call with piped values', '{{ 1 | and 2 }} {{ 0 | or "" }} {{ .Values.nil | or 0 }} {{ "x" | and true }} {{ .Values.str | or false | upper }}'),
+  c('piped values into variadic and fixed functions', '{{ "a" | printf "%s-%s" "b" }} {{ 3 | list 1 2 | len }} {{ "abcdef" | trunc 3 }} {{ list | len }}'),
+  // fmt's pad writes zeros before a string's leading space or dash; only a number's sign goes first
+  c('zero padding of strings with a leading space or dash', '[{{ printf "%08s" " ab" }}] [{{ printf "%08.3f" (printf "%5v" 3) }}] [{{ printf "%06s" "-1" }}] [{{ printf "%08.2f" -1.5 }}] [{{ printf "% 08.2f" 1.5 }}] [{{ printf "%+08.2f" 1.5 }}] [{{ printf "%06v" " x" }}] [{{ printf "%06d" -12 }}]'),
+  c('variables of several words in nested scopes', '{{ $a := 1 }}{{ range $i, $v := .Values.list }}{{ $a = add $a $i }}{{ with $v }}{{ $a }}{{ . }}{{ end }}{{ end }} {{ $a }}'),
 ]

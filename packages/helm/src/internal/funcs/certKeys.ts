@@ -1,6 +1,7 @@
 // Private keys as Sprig reads and writes them (parsePrivateKeyPEM and pemBlockForKey in its
 // crypto.go): PKCS#1 RSA, SEC 1 EC, PKCS#8 and OpenSSL's DSA form, with Go's error messages.
-import { type KeyObject, createPrivateKey, generateKeyPairSync } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { nodeCrypto } from '../lazy.js'
 import { FuncError } from '../template/values.js'
 import { children, integer, integerValue, pemDecode, pemEncode, readElement, sequence } from './der.js'
 
@@ -55,7 +56,7 @@ function parseDer(der: Buffer, type: 'pkcs1' | 'sec1' | 'pkcs8'): KeyObject {
   const outer = readElement(der)
   const fields = outer?.tag === 0x30 ? children(outer.content) : undefined
   if (fields?.[0]?.tag !== 0x02 || fields[1]?.tag !== secondTag[type]) throw new Error(`not ${type}`)
-  return createPrivateKey({ key: der, format: 'der', type })
+  return nodeCrypto().createPrivateKey({ key: der, format: 'der', type })
 }
 
 /**
@@ -147,12 +148,12 @@ export function privateKeyPem(k: PrivateKey): string {
 
 /** A fresh RSA key of `bits` bits (Sprig's rsa.GenerateKey). */
 export function rsaKey(bits: number): PrivateKey {
-  return { key: generateKeyPairSync('rsa', { modulusLength: bits }).privateKey, goType: '*rsa.PrivateKey' }
+  return { key: nodeCrypto().generateKeyPairSync('rsa', { modulusLength: bits }).privateKey, goType: '*rsa.PrivateKey' }
 }
 
 /** A fresh DSA key with L=2048, N=256 parameters (Sprig's dsa.L2048N256), in OpenSSL's DSA form. */
 export function dsaKey(): PrivateKey {
-  const { privateKey, publicKey } = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 })
+  const { privateKey, publicKey } = nodeCrypto().generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 })
   // PKCS#8: {version, {oid, {p, q, g}}, OCTET STRING {x}}; SPKI: {{oid, params}, BIT STRING {y}}.
   const p8 = children(readElement(privateKey.export({ format: 'der', type: 'pkcs8' }))?.content ?? Buffer.alloc(0)) ?? []
   const params = children(children(p8[1]?.content ?? Buffer.alloc(0))?.[1]?.content ?? Buffer.alloc(0)) ?? []

@@ -4,7 +4,8 @@
 // keyEncipherment plus certSign for a CA, serverAuth and clientAuth, critical basic constraints, a
 // subject key id of truncated SHA-256 for a CA as Go 1.25 makes it, the CA's key id as authority key
 // id), fresh keys RSA 2048, and Go's error messages.
-import { X509Certificate, createHash, createPublicKey, randomBytes, sign } from 'node:crypto'
+import type { X509Certificate } from 'node:crypto'
+import { nodeCrypto } from '../lazy.js'
 import type { Clock } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, GoStruct, type GoValue, goFunc } from '../template/values.js'
 import { toInt64 } from './convert.js'
@@ -81,7 +82,7 @@ function baseTemplate(request: CertRequest, clock: Clock): Template {
   const subject = cn === '' ? sequence() : sequence(set(sequence(oid('2.5.4.3'), goString(cn))))
   return {
     subject,
-    serial: BigInt(`0x${randomBytes(16).toString('hex')}`),
+    serial: BigInt(`0x${nodeCrypto().randomBytes(16).toString('hex')}`),
     notBefore: floorDiv(nowNs, 1_000_000_000n),
     notAfter: floorDiv(afterNs, 1_000_000_000n),
     ips: ipList,
@@ -112,22 +113,22 @@ function signerFor(k: PrivateKey): Signer {
     const signRsa = (d: Buffer): Buffer => {
       // Go 1.24's crypto/rsa refuses to sign with keys under 1024 bits.
       if (bits < 1024) throw new FuncError(`crypto/rsa: ${bits}-bit keys are insecure (see https://go.dev/pkg/crypto/rsa#hdr-Minimum_key_size)`)
-      return sign('sha256', d, key)
+      return nodeCrypto().sign('sha256', d, key)
     }
     return { algorithm: sequence(oid('1.2.840.113549.1.1.11'), nullValue()), sign: signRsa }
   }
   if (key.asymmetricKeyType === 'ec') {
     const curve = key.asymmetricKeyDetails?.namedCurve
     const [id, hash] = curve === 'secp384r1' ? ['1.2.840.10045.4.3.3', 'sha384'] : curve === 'secp521r1' ? ['1.2.840.10045.4.3.4', 'sha512'] : ['1.2.840.10045.4.3.2', 'sha256']
-    return { algorithm: sequence(oid(id)), sign: (d) => sign(hash, d, { key, dsaEncoding: 'der' }) }
+    return { algorithm: sequence(oid(id)), sign: (d) => nodeCrypto().sign(hash, d, { key, dsaEncoding: 'der' }) }
   }
   // fromKeyObject lets only Ed25519 through besides RSA and ECDSA.
-  return { algorithm: sequence(oid('1.3.101.112')), sign: (d) => sign(null, d, key) }
+  return { algorithm: sequence(oid('1.3.101.112')), sign: (d) => nodeCrypto().sign(null, d, key) }
 }
 
 function publicKeyInfo(k: PrivateKey): Buffer {
   if (k.key === undefined) throw new FuncError('x509: unsupported public key type: *dsa.PublicKey')
-  return createPublicKey(k.key).export({ format: 'der', type: 'spki' })
+  return nodeCrypto().createPublicKey(k.key).export({ format: 'der', type: 'spki' })
 }
 
 interface Parent {
@@ -145,9 +146,9 @@ function createCertificate(job: { readonly t: Template; readonly signee: Private
     const issuer = parent?.subject ?? t.subject
     const publicKeyBytes = children(readElement(spki)?.content ?? Buffer.alloc(0))?.[1]?.content.subarray(1) ?? Buffer.alloc(0)
     const authorityKeyId = parent !== undefined && !issuer.equals(t.subject) ? parent.subjectKeyId : undefined
-    const subjectKeyId = t.isCA ? createHash('sha256').update(publicKeyBytes).digest().subarray(0, 20) : undefined
+    const subjectKeyId = t.isCA ? nodeCrypto().createHash('sha256').update(publicKeyBytes).digest().subarray(0, 20) : undefined
     if (parent?.publicKey !== undefined && signingKey.key !== undefined) {
-      const own = createPublicKey(signingKey.key).export({ format: 'der', type: 'spki' })
+      const own = nodeCrypto().createPublicKey(signingKey.key).export({ format: 'der', type: 'spki' })
       if (!own.equals(parent.publicKey)) throw new FuncError("x509: provided PrivateKey doesn't match parent's PublicKey")
     }
     for (const name of t.dns) {
@@ -185,7 +186,7 @@ function createCertificate(job: { readonly t: Template; readonly signee: Private
 function parseCertificateDer(der: Buffer, what: string): Parent {
   let x509: X509Certificate
   try {
-    x509 = new X509Certificate(der)
+    x509 = new (nodeCrypto().X509Certificate)(der)
   } catch {
     throw new FuncError(`error parsing certificate: ${what}: x509: malformed certificate`)
   }

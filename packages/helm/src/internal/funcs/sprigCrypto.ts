@@ -2,7 +2,7 @@
 // randBytes, randInt, shuffle, uuidv4, bcrypt, htpasswd, derivePassword (Master Password over
 // scrypt), genPrivateKey (rsa, dsa, ecdsa, ed25519), encryptAES/decryptAES (AES-256-CBC as Sprig does it), and
 // getHostByName, which is "" as helm 4 answers it without --enable-dns.
-import { createCipheriv, createDecipheriv, createHmac, generateKeyPairSync, randomBytes, randomInt, randomUUID, scryptSync } from 'node:crypto'
+import { nodeCrypto } from '../lazy.js'
 import { bcryptjs } from '../lazy.js'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { toInt64 } from './convert.js'
@@ -18,7 +18,7 @@ for (let c = 32; c <= 126; c++) ascii += String.fromCharCode(c)
 function randomFrom(chars: string, count: GoValue): string {
   const n = Number(toInt64(count ?? null))
   let out = ''
-  for (let i = 0; i < n; i++) out += chars[randomInt(chars.length)] ?? ''
+  for (let i = 0; i < n; i++) out += chars[nodeCrypto().randomInt(chars.length)] ?? ''
   return out
 }
 
@@ -62,11 +62,11 @@ function derivePassword(counter: number, type: string, who: { readonly password:
   const id = JSON.stringify([password, user])
   let key = keys.get(id)
   if (key === undefined) {
-    key = scryptSync(Buffer.from(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 })
+    key = nodeCrypto().scryptSync(Buffer.from(password), salt, 64, { N: 32768, r: 8, p: 2, maxmem: 128 * 1024 * 1024 })
     if (keys.size < 64) keys.set(id, key)
   }
   const siteBytes = Buffer.from(site)
-  const seedBytes = createHmac('sha256', key).update(Buffer.concat([Buffer.from(seed), u32(siteBytes.length), siteBytes, u32(counter)])).digest()
+  const seedBytes = nodeCrypto().createHmac('sha256', key).update(Buffer.concat([Buffer.from(seed), u32(siteBytes.length), siteBytes, u32(counter)])).digest()
   const template = list[(seedBytes[0] ?? 0) % list.length] ?? ''
   let out = ''
   for (let i = 0; i < template.length; i++) {
@@ -88,8 +88,8 @@ function aesKey(password: string): Buffer {
 }
 
 function encryptAES(password: string, text: string): string {
-  const iv = randomBytes(16)
-  const cipher = createCipheriv('aes-256-cbc', aesKey(password), iv)
+  const iv = nodeCrypto().randomBytes(16)
+  const cipher = nodeCrypto().createCipheriv('aes-256-cbc', aesKey(password), iv)
   return Buffer.concat([iv, cipher.update(Buffer.from(text)), cipher.final()]).toString('base64')
 }
 
@@ -101,7 +101,7 @@ function decryptAES(password: string, crypt: string): string {
   const data = Buffer.from(crypt, 'base64')
   if (data.length < 16) throw new FuncError('ciphertext too short')
   if ((data.length - 16) % 16 !== 0) throw new FuncError('ciphertext is not a multiple of the block size')
-  const decipher = createDecipheriv('aes-256-cbc', aesKey(password), data.subarray(0, 16))
+  const decipher = nodeCrypto().createDecipheriv('aes-256-cbc', aesKey(password), data.subarray(0, 16))
   decipher.setAutoPadding(false)
   const plain = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()])
   // Sprig strips the padding by its last byte's value, without checking it.
@@ -117,9 +117,9 @@ function privateKey(type: string): string {
     case 'dsa':
       return privateKeyPem(dsaKey())
     case 'ecdsa':
-      return generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
+      return nodeCrypto().generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'sec1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
     case 'ed25519':
-      return generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
+      return nodeCrypto().generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
     default:
       return `Unknown type ${type}`
   }
@@ -133,24 +133,24 @@ export function cryptoFuncs(): [string, GoFunc][] {
     ['randAlpha', goFunc('randAlpha', ['int'], (n) => randomFrom(alpha, n ?? null))],
     ['randNumeric', goFunc('randNumeric', ['int'], (n) => randomFrom(digits, n ?? null))],
     ['randAscii', goFunc('randAscii', ['int'], (n) => randomFrom(ascii, n ?? null))],
-    ['randBytes', goFunc('randBytes', ['int'], (n) => randomBytes(Number(toInt64(n ?? null))).toString('base64'))],
+    ['randBytes', goFunc('randBytes', ['int'], (n) => nodeCrypto().randomBytes(Number(toInt64(n ?? null))).toString('base64'))],
     ['randInt', goFunc('randInt', ['int', 'int'], (a, b) => {
       const lo = Number(toInt64(a ?? null))
       const hi = Number(toInt64(b ?? null))
       if (hi <= lo) throw new FuncError('invalid argument to Intn')
-      return new GoInt(BigInt(lo + randomInt(hi - lo)), 'int')
+      return new GoInt(BigInt(lo + nodeCrypto().randomInt(hi - lo)), 'int')
     })],
     ['shuffle', goFunc('shuffle', [S], (s) => {
       const chars = Array.from(s as string)
       for (let i = chars.length - 1; i > 0; i--) {
-        const j = randomInt(i + 1)
+        const j = nodeCrypto().randomInt(i + 1)
         const t = chars[i] ?? ''
         chars[i] = chars[j] ?? ''
         chars[j] = t
       }
       return chars.join('')
     })],
-    ['uuidv4', goFunc('uuidv4', [], () => randomUUID())],
+    ['uuidv4', goFunc('uuidv4', [], () => nodeCrypto().randomUUID())],
     ['bcrypt', goFunc('bcrypt', [S], (p) => bcrypt(p as string))],
     ['htpasswd', goFunc('htpasswd', [S, S], (u, p) => ((u as string).includes(':') ? `invalid username: ${u as string}` : `${u as string}:${bcrypt(p as string)}`))],
     ['derivePassword', goFunc('derivePassword', ['uint32', S, S, S, S], (...a) => derivePassword(Number(toInt64(a[0] ?? null)), a[1] as string, { password: a[2] as string, user: a[3] as string, site: a[4] as string, keys }))],

@@ -1,5 +1,5 @@
 // Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
@@ -251,9 +251,9 @@ export function stringFuncs(): [string, GoFunc][] {
       return Buffer.from(str, 'base64').toString('utf8')
     })],
     ['b32enc', fn('b32enc', [S], (s) => base32(Buffer.from(s as string, 'utf8')))],
-    ['sha256sum', fn('sha256sum', [S], (s) => createHash('sha256').update(s as string, 'utf8').digest('hex'))],
-    ['sha1sum', fn('sha1sum', [S], (s) => createHash('sha1').update(s as string, 'utf8').digest('hex'))],
-    ['sha512sum', fn('sha512sum', [S], (s) => createHash('sha512').update(s as string, 'utf8').digest('hex'))],
+    ['sha256sum', fn('sha256sum', [S], (s) => nodeCrypto().createHash('sha256').update(s as string, 'utf8').digest('hex'))],
+    ['sha1sum', fn('sha1sum', [S], (s) => nodeCrypto().createHash('sha1').update(s as string, 'utf8').digest('hex'))],
+    ['sha512sum', fn('sha512sum', [S], (s) => nodeCrypto().createHash('sha512').update(s as string, 'utf8').digest('hex'))],
     ['adler32sum', fn('adler32sum', [S], (s) => String(adler32(Buffer.from(s as string, 'utf8'))))],
     ['regexMatch', fn('regexMatch', [S, S], (re, s) => goRegex(re as string).test(s as string))],
     ['regexFind', fn('regexFind', [S, S], (re, s) => goRegex(re as string).exec(s as string)?.[0] ?? '')],

@@ -14,47 +14,35 @@ import type {
   StringNode,
   VariableNode,
 } from './nodes.js'
-import { type Final, MISSING, Scope, type Tail } from './state.js'
+import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
 
-interface FieldChain extends Tail {
-  readonly receiver: GoValue
-  readonly node: Node
-  readonly ident: readonly string[]
-  readonly iface: boolean
-}
-
-interface FieldRequest extends Tail {
-  readonly name: string
-  readonly node: Node
-  readonly receiver: GoValue
-  readonly fromInterface: boolean
-}
-
-interface CallRequest extends Tail {
-  readonly node: Node
-  readonly name: string
-}
-
 const builtinNames: ReadonlySet<string> = new Set(['and', 'or', 'call'])
-// The tail of an argument that is evaluated for its value: no arguments, nothing piped in.
+// The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
-const none: Tail = { args: noArgs, final: MISSING }
+
+// Commands pass their words and piped value down as positional parameters, not as small request
+// objects: the evaluator mostly runs cold (once or a few times per template before V8 optimises
+// it), where every object made per command, field or call is work and garbage. Hence more than
+// three parameters on the private steps below (a departure from the house rule, for this reason).
+/* eslint-disable max-params */
 
 /** Evaluates pipelines and what they are made of, in a {@link Scope}. */
 export abstract class Evaluator extends Scope {
   evalPipeline(dot: GoValue, pipe: PipeNode): GoValue {
-    this.at(pipe)
+    this.node = pipe
     let value: Final = MISSING
-    for (const cmd of pipe.cmds) {
-      value = this.evalCommand(dot, cmd, value)
+    const cmds = pipe.cmds
+    for (let i = 0; i < cmds.length; i++) {
+      value = this.evalCommand(dot, cmds[i] as CommandNode, value)
       // An interface{} holding nil becomes an invalid value, as Go's "dig down one level" does.
       if (value === null) value = undefined
     }
     const result = value === MISSING ? undefined : value
-    for (const v of pipe.decl) {
-      const name = v.ident[0] ?? ''
+    const decl = pipe.decl
+    for (let i = 0; i < decl.length; i++) {
+      const name = (decl[i] as VariableNode).ident[0] ?? ''
       if (pipe.isAssign) this.setVar(name, result)
       else this.push(name, result)
     }
@@ -68,28 +56,29 @@ export abstract class Evaluator extends Scope {
   }
 
   private evalCommand(dot: GoValue, cmd: CommandNode, final: Final): GoValue {
-    const first = cmd.args[0]
+    const args = cmd.args
+    const first = args[0]
     if (first === undefined) this.errorf('empty command')
-    const tail: Tail = { args: cmd.args, final }
-    if (first.type === 'field') return this.evalFieldNode(dot, first, tail)
-    if (first.type === 'chain') return this.evalChainNode(dot, first, tail)
-    if (first.type === 'identifier') return this.evalFunction(dot, first, { node: cmd, args: cmd.args, final })
-    if (first.type === 'variable') return this.evalVariableNode(dot, first, tail)
-    if (first.type === 'pipe') {
-      this.notAFunction(cmd.args, final)
+    const type = first.type
+    if (type === 'field') return this.evalFieldNode(dot, first, args, final)
+    if (type === 'identifier') return this.evalFunction(dot, first, cmd, args, final)
+    if (type === 'variable') return this.evalVariableNode(dot, first, args, final)
+    if (type === 'chain') return this.evalChainNode(dot, first, args, final)
+    if (type === 'pipe') {
+      this.notAFunction(args, final)
       return this.evalPipeline(dot, first)
     }
-    this.at(first)
-    this.notAFunction(cmd.args, final)
-    if (first.type === 'bool') return first.value
-    if (first.type === 'dot') return dot
-    if (first.type === 'number') return this.idealConstant(first)
-    if (first.type === 'string') return first.text
+    this.node = first
+    this.notAFunction(args, final)
+    if (type === 'bool') return first.value
+    if (type === 'dot') return dot
+    if (type === 'number') return this.idealConstant(first)
+    if (type === 'string') return first.text
     this.errorf('nil is not a command')
   }
 
   private idealConstant(c: NumberNode): GoValue {
-    this.at(c)
+    this.node = c
     if (c.isComplex) this.errorf(`complex constants are not supported: ${c.text}`)
     const hexInt = c.text.length > 2 && c.text[0] === '0' && /[xX]/.test(c.text[1] ?? '') && !/[pP]/.test(c.text)
     const runeInt = c.text.startsWith("'")
@@ -99,55 +88,53 @@ export abstract class Evaluator extends Scope {
     return undefined
   }
 
-  private evalFieldNode(dot: GoValue, field: FieldNode, tail: Tail): GoValue {
-    this.at(field)
-    return this.evalFieldChain(dot, { receiver: dot, node: field, ident: field.ident, iface: this.dotIface, args: tail.args, final: tail.final })
+  private evalFieldNode(dot: GoValue, field: FieldNode, args: readonly ArgNode[], final: Final): GoValue {
+    this.node = field
+    return this.evalFieldChain(dot, dot, field, field.ident, 0, this.dotIface, args, final)
   }
 
-  private evalChainNode(dot: GoValue, chain: ChainNode, tail: Tail): GoValue {
-    this.at(chain)
+  private evalChainNode(dot: GoValue, chain: ChainNode, args: readonly ArgNode[], final: Final): GoValue {
+    this.node = chain
     if (chain.field.length === 0) this.errorf('internal error: no fields in evalChainNode')
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`)
-    const pipe = this.evalArg(dot, 'interface {}', chain.node)
-    return this.evalFieldChain(dot, { receiver: pipe, node: chain, ident: chain.field, iface: false, args: tail.args, final: tail.final })
+    // Go evaluates the chain's operand with no type to convert to: an invalid value (a missing key,
+    // nil) stays invalid, and a field of it is the zero value, not a nil pointer error.
+    const pipe = this.evalArg(dot, 'reflect.Value', chain.node)
+    return this.evalFieldChain(dot, pipe, chain, chain.field, 0, false, args, final)
   }
 
-  private evalVariableNode(dot: GoValue, v: VariableNode, tail: Tail): GoValue {
-    this.at(v)
-    const value = this.varValue(v.ident[0] ?? '')
+  private evalVariableNode(dot: GoValue, v: VariableNode, args: readonly ArgNode[], final: Final): GoValue {
+    this.node = v
+    const name = v.ident[0] ?? ''
+    const value = this.varValue(name)
     if (v.ident.length === 1) {
-      this.notAFunction(tail.args, tail.final)
+      this.notAFunction(args, final)
       return value
     }
-    const iface = this.varIface(v.ident[0] ?? '')
-    return this.evalFieldChain(dot, { receiver: value, node: v, ident: v.ident.slice(1), iface, args: tail.args, final: tail.final })
+    return this.evalFieldChain(dot, value, v, v.ident, 1, this.varIface(name), args, final)
   }
 
-  private evalFieldChain(dot: GoValue, chain: FieldChain): GoValue {
+  /** The fields `ident[from..]` of `receiver` in turn; the last one takes the command's arguments. */
+  private evalFieldChain(dot: GoValue, receiver: GoValue, node: Node, ident: readonly string[], from: number, iface: boolean, args: readonly ArgNode[], final: Final): GoValue {
     // Values read out of a map have Go's static type interface {}, which error messages show.
-    let fromInterface = chain.iface
-    let receiver = chain.receiver
-    const { node, ident } = chain
-    const n = ident.length
-    for (let i = 0; i < n - 1; i++) {
-      const step: FieldRequest = { name: ident[i] ?? '', node, args: noArgs, final: MISSING, receiver, fromInterface }
-      const r = this.evalField(dot, step)
+    let fromInterface = iface
+    const last = ident.length - 1
+    for (let i = from; i < last; i++) {
+      const r = this.evalField(dot, ident[i] ?? '', node, noArgs, MISSING, receiver, fromInterface)
       fromInterface = receiver instanceof Map
       receiver = r
     }
-    const last: FieldRequest = { name: ident[n - 1] ?? '', node, args: chain.args, final: chain.final, receiver, fromInterface }
-    return this.evalField(dot, last)
+    return this.evalField(dot, ident[last] ?? '', node, args, final, receiver, fromInterface)
   }
 
-  private evalFunction(dot: GoValue, node: IdentifierNode, call: Tail & { node: Node }): GoValue {
-    this.at(node)
+  private evalFunction(dot: GoValue, node: IdentifierNode, callNode: Node, args: readonly ArgNode[], final: Final): GoValue {
+    this.node = node
     const fn = this.env.funcs.get(node.ident)
     if (fn === undefined) this.errorf(`${JSON.stringify(node.ident)} is not a defined function`)
-    return this.evalCall(dot, fn, { node: call.node, name: node.ident, args: call.args, final: call.final })
+    return this.evalCall(dot, fn, callNode, node.ident, args, final)
   }
 
-  private evalField(dot: GoValue, req: FieldRequest): GoValue {
-    const { name: fieldName, node, args, final, receiver, fromInterface } = req
+  private evalField(dot: GoValue, fieldName: string, node: Node, args: readonly ArgNode[], final: Final, receiver: GoValue, fromInterface: boolean): GoValue {
     if (receiver === undefined) {
       if (this.env.missingKey === 'error') this.errorf(`nil data; no entry for key ${JSON.stringify(fieldName)}`)
       return undefined
@@ -155,7 +142,7 @@ export abstract class Evaluator extends Scope {
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
     const method =
       receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
-    if (method !== undefined) return this.evalCall(dot, method, { node, name: fieldName, args, final })
+    if (method !== undefined) return this.evalCall(dot, method, node, fieldName, args, final)
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
       if (receiver.fields.has(fieldName)) {
@@ -180,26 +167,31 @@ export abstract class Evaluator extends Scope {
     this.errorf(`can't evaluate field ${fieldName} in type ${fromInterface ? 'interface {}' : typeName(receiver)}`)
   }
 
-  evalCall(dot: GoValue, fn: GoFunc, call: CallRequest): GoValue {
-    const { node, name, final } = call
-    const args = call.args.slice(1)
-    let numIn = args.length
+  /**
+   * Calls `fn` named `name` with the words of `words` after the first (the function's own word)
+   * and the value piped in, converted to its parameter types as Go's evalCall does.
+   */
+  evalCall(dot: GoValue, fn: GoFunc, node: Node, name: string, words: readonly ArgNode[], final: Final): GoValue {
+    // The arguments are words[1..]; an argument evaluated for its value has no words at all.
+    const nArgs = words.length > 1 ? words.length - 1 : 0
+    let numIn = nArgs
     if (final !== MISSING) numIn++
-    let numFixed = args.length
+    let numFixed = nArgs
+    const params = fn.params
     if (fn.variadic !== undefined) {
-      numFixed = fn.params.length
+      numFixed = params.length
       if (numIn < numFixed) {
-        this.errorf(`wrong number of args for ${name}: want at least ${fn.params.length} got ${args.length}`)
+        this.errorf(`wrong number of args for ${name}: want at least ${params.length} got ${nArgs}`)
       }
-    } else if (numIn !== fn.params.length) {
-      this.errorf(`wrong number of args for ${name}: want ${fn.params.length} got ${numIn}`)
+    } else if (numIn !== params.length) {
+      this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`)
     }
     if (fn.signatureError !== undefined) this.errorf(fn.signatureError)
     const isBuiltin = builtinNames.has(name) && this.env.funcs.get(name) === fn
     if (isBuiltin && (name === 'and' || name === 'or')) {
       let v: GoValue
-      for (const arg of args) {
-        v = this.evalArg(dot, 'reflect.Value', arg)
+      for (let j = 1; j <= nArgs; j++) {
+        v = this.evalArg(dot, 'reflect.Value', words[j] as ArgNode)
         if (isTrue(v) === (name === 'or')) return v
       }
       if (final !== MISSING) v = this.validateType(final, 'reflect.Value')
@@ -207,23 +199,23 @@ export abstract class Evaluator extends Scope {
     }
     const argv: GoValue[] = []
     let i = 0
-    for (; i < numFixed && i < args.length; i++) {
-      argv.push(this.evalArg(dot, fn.params[i] ?? 'interface {}', args[i] as ArgNode))
+    for (; i < numFixed && i < nArgs; i++) {
+      argv.push(this.evalArg(dot, params[i] ?? 'interface {}', words[i + 1] as ArgNode))
     }
     if (fn.variadic !== undefined) {
-      for (; i < args.length; i++) argv.push(this.evalArg(dot, fn.variadic, args[i] as ArgNode))
+      for (; i < nArgs; i++) argv.push(this.evalArg(dot, fn.variadic, words[i + 1] as ArgNode))
     }
     if (final !== MISSING) {
-      let t: GoType = fn.params[fn.params.length - 1] ?? 'interface {}'
-      if (fn.variadic !== undefined) t = numIn - 1 < numFixed ? (fn.params[numIn - 1] ?? 'interface {}') : fn.variadic
+      let t: GoType = params[params.length - 1] ?? 'interface {}'
+      if (fn.variadic !== undefined) t = numIn - 1 < numFixed ? (params[numIn - 1] ?? 'interface {}') : fn.variadic
       argv.push(this.validateType(final, t))
     }
-    if (isBuiltin && name === 'call') argv.unshift(args[0] === undefined ? '' : nodeString(args[0]))
+    if (isBuiltin && name === 'call') argv.unshift(nArgs === 0 ? '' : nodeString(words[1] as ArgNode))
     try {
       return fn.fn(...argv)
     } catch (err) {
       if (err instanceof FuncError) {
-        this.at(node)
+        this.node = node
         this.errorf(`error calling ${name}: ${err.message}`)
       }
       throw err
@@ -247,18 +239,18 @@ export abstract class Evaluator extends Scope {
   }
 
   private evalArg(dot: GoValue, typ: GoType, n: ArgNode): GoValue {
-    this.at(n)
+    this.node = n
     if (n.type === 'dot') return this.validateType(dot, typ)
     if (n.type === 'nil') {
       if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
       if (typ === '[]interface {}' || typ === '[]string') return []
       this.errorf(`cannot assign nil to ${typ}`)
     }
-    if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, { args: [n], final: MISSING }), typ)
-    if (n.type === 'variable') return this.validateType(this.evalVariableNode(dot, n, none), typ)
+    if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, noArgs, MISSING), typ)
+    if (n.type === 'variable') return this.validateType(this.evalVariableNode(dot, n, noArgs, MISSING), typ)
     if (n.type === 'pipe') return this.validateType(this.evalPipeline(dot, n), typ)
-    if (n.type === 'identifier') return this.validateType(this.evalFunction(dot, n, { node: n, args: noArgs, final: MISSING }), typ)
-    if (n.type === 'chain') return this.validateType(this.evalChainNode(dot, n, none), typ)
+    if (n.type === 'identifier') return this.validateType(this.evalFunction(dot, n, n, noArgs, MISSING), typ)
+    if (n.type === 'chain') return this.validateType(this.evalChainNode(dot, n, noArgs, MISSING), typ)
     return this.evalConstant(n, typ)
   }
 

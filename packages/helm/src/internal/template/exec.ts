@@ -32,7 +32,7 @@ export function execute(env: ExecEnv, name: string, data: GoValue): string {
 
 class State extends Evaluator {
   walk(dot: GoValue, node: Node): void {
-    this.at(node)
+    this.node = node
     switch (node.type) {
       case 'action': {
         const val = this.evalPipeline(dot, node.pipe)
@@ -45,9 +45,12 @@ class State extends Evaluator {
       case 'with':
         this.walkIfOrWith(node, dot)
         return
-      case 'list':
-        for (const n of node.nodes) this.walk(dot, n)
+      case 'list': {
+        // An indexed loop: cold code runs for-of through the iterator protocol, an object per step.
+        const nodes = node.nodes
+        for (let i = 0; i < nodes.length; i++) this.walk(dot, nodes[i] as Node)
         return
+      }
       case 'range':
         this.walkRange(dot, node)
         return
@@ -101,7 +104,7 @@ class State extends Evaluator {
   }
 
   private walkRange(dot: GoValue, r: BranchNode): void {
-    this.at(r)
+    this.node = r
     const outer = this.mark()
     try {
       const val = this.evalPipeline(dot, r.pipe)
@@ -167,7 +170,7 @@ class State extends Evaluator {
   }
 
   private walkTemplate(dot: GoValue, t: TemplateNode): void {
-    this.at(t)
+    this.node = t
     const tmpl = this.env.templates.get(t.name)
     if (tmpl === undefined) this.errorf(`template ${JSON.stringify(t.name)} not defined`)
     if (this.depth >= maxExecDepth) this.errorf(`exceeded maximum template depth (${maxExecDepth})`)
@@ -177,7 +180,7 @@ class State extends Evaluator {
   }
 
   private printValue(n: Node, v: GoValue): void {
-    this.at(n)
+    this.node = n
     if (v === undefined) {
       this.out.push('<no value>')
       return

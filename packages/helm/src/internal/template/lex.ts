@@ -21,8 +21,11 @@ function isSpaceCode(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === CR
 }
 
-function isAsciiAlphaNumeric(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f
+// ASCII letters, digits and `_`, by code: one load per character instead of a call (the lexer runs
+// cold, where a call per character is most of the cost of reading a word).
+const asciiWord = new Uint8Array(128)
+for (let c = 0; c < 128; c++) {
+  asciiWord[c] = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f ? 1 : 0
 }
 
 /** The end of the run of letters, digits and `_` from `p` (Unicode ones too, as Go's lexer reads). */
@@ -31,7 +34,7 @@ function alphaNumericEnd(input: string, p: number): number {
   while (p < n) {
     const c = input.charCodeAt(p)
     if (c < 0x80) {
-      if (!isAsciiAlphaNumeric(c)) return p
+      if (asciiWord[c] === 0) return p
       p++
       continue
     }

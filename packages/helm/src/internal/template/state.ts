@@ -1,7 +1,7 @@
 // The state of one execution of Go's text/template (text/template/exec.go, Go 1.24): the template,
 // its output, the variable stack and dot's static type, and Go's error messages naming the node
 // being evaluated. The evaluator and the walker extend it.
-import type { ArgNode, Node } from './nodes.js'
+import type { Node } from './nodes.js'
 import { errorContext } from './nodes.js'
 import type { ParsedTemplate } from './parse.js'
 import type { GoFunc, GoValue } from './values.js'
@@ -31,12 +31,6 @@ export const MISSING: unique symbol = Symbol('missing')
 /** A pipeline's value so far: a value, or MISSING before the first command. */
 export type Final = GoValue | typeof MISSING
 
-/** Arguments of a command after its first word, and the value piped into it. */
-export interface Tail {
-  readonly args: readonly ArgNode[]
-  readonly final: Final
-}
-
 /** A template, its output, its variables and its nesting depth. */
 export interface Frame {
   readonly tmpl: ParsedTemplate
@@ -54,6 +48,7 @@ interface Variable {
 
 /** The node being evaluated, the variable stack, and errors worded as Go's. */
 export abstract class Scope {
+  /** The node being evaluated, named by errors; set directly (not through a call) as it changes often. */
   protected node: Node | undefined
   /** Whether dot is a range element, whose static type Go reports as interface {}. */
   protected dotIface = false
@@ -71,10 +66,6 @@ export abstract class Scope {
     this.out = frame.out
     this.vars = frame.vars
     this.depth = frame.depth
-  }
-
-  protected at(node: Node): void {
-    this.node = node
   }
 
   errorf(message: string): never {

@@ -39,15 +39,23 @@ function runeLength(s: string): number {
   return Array.from(s).length
 }
 
-export function pad(s: string, f: Flags, zeroOk = true): string {
+/**
+ * How the `0` flag pads: with zeros on the left of the text (`text`, fmt's pad), not at all
+ * (`none`), or after a float's sign (`signed`, as fmtFloat writes it). A string's leading space or
+ * dash is text, with the zeros before it.
+ */
+export type ZeroPad = 'text' | 'none' | 'signed'
+
+/** Pads `s` to the width of `f`, on the right under `-`, with zeros as `zero` says under `0`. */
+export function pad(s: string, f: Flags, zero: ZeroPad = 'text'): string {
   const width = f.width
   if (width === undefined) return s
   const n = runeLength(s)
   if (n >= width) return s
   const fill = width - n
   if (f.minus) return s + ' '.repeat(fill)
-  if (f.zero && zeroOk) {
-    const sign = /^[+\- ]/.test(s) ? s.charAt(0) : ''
+  if (f.zero && zero !== 'none') {
+    const sign = zero === 'signed' && /^[+\- ]/.test(s) ? s.charAt(0) : ''
     return sign + '0'.repeat(fill) + s.slice(sign.length)
   }
   return ' '.repeat(fill) + s
@@ -93,7 +101,7 @@ export function fmtInteger(v: bigint, verb: string, f: Flags): string {
     if (digits.length < want) digits = '0'.repeat(want - digits.length) + digits
   }
   const sign = neg ? '-' : f.plus ? '+' : f.space ? ' ' : ''
-  return pad(sign + prefix + digits, f, false)
+  return pad(sign + prefix + digits, f, 'none')
 }
 
 export function fmtUnicode(v: bigint, f: Flags): string {
@@ -106,7 +114,7 @@ export function fmtUnicode(v: bigint, f: Flags): string {
     const cp = Number(v)
     if (isPrintRune(cp)) s += ` '${String.fromCodePoint(cp)}'`
   }
-  return pad(s, f, false)
+  return pad(s, f, 'none')
 }
 
 function isPrintRune(cp: number): boolean {
@@ -164,7 +172,7 @@ export function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefi
     s = f.space ? ` ${s.slice(1)}` : s.slice(1)
   }
   const special = /Inf|NaN/.test(s)
-  return pad(s, f, !special)
+  return pad(s, f, special ? 'none' : 'signed')
 }
 
 export function fmtString(s: string, verb: string, f: Flags): string | undefined {

@@ -8,6 +8,7 @@ import { sprintf } from './template/fmt.js'
 import type { GoMap, GoValue } from './template/values.js'
 import { textMemo } from './textMemo.js'
 import { type PlainRules, quickValues } from './quickValues.js'
+import { jsonValues } from './jsonValues.js'
 
 /** A YAML document could not be read; the message is the parser's. */
 export class YamlValuesError extends Error {}
@@ -49,7 +50,8 @@ function keyString(v: GoValue): string {
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
 export function parseYamlValue(text: string, source: string): GoValue {
   const quick = quickValues(text, quickRules)
-  return quick === undefined ? parseYamlValueFull(text, source) : quick
+  if (quick !== undefined) return quick
+  return jsonValues(text, plainValue) ?? parseYamlValueFull(text, source)
 }
 
 /** How yamlValues reads a plain scalar and a plain key, for the quick reader. */

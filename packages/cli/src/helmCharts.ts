@@ -123,6 +123,34 @@ export function helmChartRenderer(options: HelmChartRendererOptions = {}): Rende
 }
 
 /** The text of a rendered chart without the manifests `drop` rejects: the CRDs printed first stay. */
+/**
+ * `fs` with every answer kept by path: a read, listing, stat or realpath asked again gets the
+ * first answer (a failure too), a fresh copy of bytes and listings so that no caller sees
+ * another's changes.
+ */
+function memoFs(fs: FileSystem): FileSystem {
+  const memo = <T>(read: (path: string) => Promise<T>): ((path: string) => Promise<T>) => {
+    const seen = new Map<string, Promise<T>>()
+    return (path) => {
+      let p = seen.get(path)
+      if (p === undefined) {
+        p = read(path)
+        seen.set(path, p)
+      }
+      return p
+    }
+  }
+  const readFile = memo((path) => fs.readFile(path))
+  const readdir = memo((path) => fs.readdir(path))
+  const realpath = fs.realpath === undefined ? undefined : memo(fs.realpath.bind(fs))
+  const out: FileSystem = {
+    readFile: async (path) => (await readFile(path)).slice(),
+    readdir: async (path) => [...(await readdir(path))],
+    stat: memo((path) => fs.stat(path)),
+  }
+  return realpath === undefined ? out : { ...out, realpath }
+}
+
 function without(rendered: { readonly text: string; readonly manifests: readonly { readonly source: string; readonly content: string; readonly hook: boolean }[] }, drop: (m: { readonly content: string; readonly hook: boolean }) => boolean): string {
   const print = (ms: readonly { readonly source: string; readonly content: string }[]): string => ms.map((m) => `---\n# Source: ${m.source}\n${m.content}\n`).join('')
   const printed = print(rendered.manifests)
@@ -137,13 +165,26 @@ function without(rendered: { readonly text: string; readonly manifests: readonly
  * which is UTC.
  */
 export function helmReleaseRenderer(): RenderHelmRelease {
+  // The HelmReleases of a fleet mostly share a few charts in one repository: each release reads
+  // the same chart files again (in a 200-release fleet, about 2,400 reads, stats and realpaths,
+  // each a round trip through the thread pool). Reads are answered once per file system and path
+  // for the life of this renderer (one command), as a build reads the repository as it was.
+  const cached = new WeakMap<FileSystem, FileSystem>()
+  const readOnce = (fs: FileSystem): FileSystem => {
+    let out = cached.get(fs)
+    if (out === undefined) {
+      out = memoFs(fs)
+      cached.set(fs, out)
+    }
+    return out
+  }
   return async (request, { signal }) => {
     const helm = await import('@gitops-sdk/helm')
     let values: Record<string, unknown> = {}
     for (const layer of request.values) {
       values = layer.type === 'yaml' ? helm.parseValues(layer.text, { source: layer.source, values }) : helm.parseSetValues(layer.expression, { type: layer.type, values })
     }
-    let fs = request.fs
+    let fs = readOnce(request.fs)
     if (request.chartValuesFiles !== undefined) {
       // source-controller packages the chart with the merge of valuesFiles as its values.yaml.
       const { overlayFs, stringifyValue } = await import('@gitops-sdk/core')

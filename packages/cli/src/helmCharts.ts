@@ -162,7 +162,8 @@ function without(rendered: { readonly text: string; readonly manifests: readonly
  * with the values layers merged as helm-controller merges them, hooks left out (helm-controller
  * runs them, it does not apply them as release objects), CRDs first unless `install.crds` is Skip.
  * The date functions see UTC whatever `$TZ` says: helm-controller renders in its container's zone,
- * which is UTC.
+ * which is UTC. Each renderer answers every chart file read once (per file system and path): make
+ * one per build, not one for a long-lived process whose files change.
  */
 export function helmReleaseRenderer(): RenderHelmRelease {
   // The HelmReleases of a fleet mostly share a few charts in one repository: each release reads

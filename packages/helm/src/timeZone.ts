@@ -2,7 +2,7 @@
 // and parse in. helm takes it from $TZ (Go's initLocal); the SDK's library code reads no
 // environment, so a render names its zone, and loadLocalTimeZone resolves $TZ as Go does for the
 // command line.
-import { readFileSync, statSync } from 'node:fs'
+import { readZoneFile } from './internal/funcs/tzif.js'
 
 /**
  * A zone given by its TZif data (RFC 8536), as Go loads `/etc/localtime` or the file a `TZ=/path`
@@ -26,9 +26,6 @@ export interface TimeZoneData {
  */
 export type HelmTimeZone = string | TimeZoneData
 
-// Go refuses zone files over 10 MiB (zoneinfo_read.go).
-const maxZoneFile = 10 << 20
-
 /** Options of {@link loadLocalTimeZone}. */
 export interface LoadLocalTimeZoneOptions {
   /**
@@ -36,16 +33,6 @@ export interface LoadLocalTimeZoneOptions {
    * missing or not a regular file. @defaultValue node:fs, refusing files over 10 MiB as Go does
    */
   readonly readFile?: ((path: string) => Uint8Array | undefined) | undefined
-}
-
-function readZoneFile(path: string): Uint8Array | undefined {
-  try {
-    const st = statSync(path)
-    if (!st.isFile() || st.size > maxZoneFile) return undefined
-    return readFileSync(path)
-  } catch {
-    return undefined
-  }
 }
 
 /**

@@ -241,6 +241,8 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     const wired = createReconcileSteps({ ...mapped.steps, inventoryStore: 'caller', fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
     const driftClient = input.driftClient
     const appliesAsController = mapped.steps.client === input.kubeClient
+    // Drift can be proven unchanged from the applied objects cache (the quiet paths need it).
+    const driftFromCache = appliesAsController && driftClient !== undefined && input.driftUnchanged !== undefined
     const steps: ReconcileSteps = {
       ...wired,
       fetch: async ({ lastRevision }) => (lastRevision === current.revision ? { unchanged: true, revision: current.revision } : { revision: current.revision, digest: current.digest, fs: current.fs }),
@@ -282,7 +284,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
         requestedAt,
         interval: mapped.interval,
         healthChecked,
-        driftProven: appliesAsController && input.driftUnchanged !== undefined && driftClient !== undefined,
+        driftProven: driftFromCache,
         applied: result.state.applied !== undefined && appliedInputs.has(key),
       })
       if (primed !== undefined && result.state.applied !== undefined) {
@@ -299,9 +301,7 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
       // as it was: the next one with the same object may take the quiet path (see quietInterval).
       const quiet =
         object === context.object &&
-        appliesAsController &&
-        input.driftUnchanged !== undefined &&
-        driftClient !== undefined &&
+        driftFromCache &&
         (mapped.spec.healthChecks ?? []).length === 0 &&
         result.status.failure === undefined &&
         result.status.drifted.length === 0 &&

@@ -323,6 +323,9 @@ export function semverSatisfies(c: SemverConstraint, v: SemVersion): boolean {
  * @throws {@link SemverError} `SEMVER_INVALID_VERSION` with Masterminds' message.
  */
 export function parseFluxVersion(text: string): SemVersion {
-  parseStrictSemver(text.startsWith('v') ? text.slice(1) : text)
-  return parseSemver(text)
+  // The strict parse's fields are the loose parse's for every text it accepts: one parse, with
+  // the text as given (its `v`) kept as the original.
+  const bare = text.startsWith('v') ? text.slice(1) : text
+  const v = parseStrictSemver(bare)
+  return bare === text ? v : { ...v, original: text }
 }

@@ -12,14 +12,17 @@ import type * as Zlib from 'node:zlib'
 const moduleUrl: string | undefined = import.meta.url
 let bcryptLoaded: typeof Bcrypt | undefined
 
-function loadBcrypt(): typeof Bcrypt {
+/** `literal()` (a literal `require(name)`), or where there is no `require`, `name` through createRequire. */
+function load(literal: () => unknown, name: string): unknown {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the note above: visible to bundlers, lazy for start-up
-    return require('bcryptjs') as typeof Bcrypt
+    return literal()
   } catch {
-    return createRequire(moduleUrl ?? __filename)('bcryptjs') as typeof Bcrypt
+    return createRequire(moduleUrl ?? __filename)(name)
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see the note above: visible to bundlers, lazy for start-up
+const loadBcrypt = (): typeof Bcrypt => load(() => require('bcryptjs'), 'bcryptjs') as typeof Bcrypt
 
 /** bcryptjs's two functions Sprig's `bcrypt` uses, the module required on first call. */
 export const bcryptjs = {
@@ -40,14 +43,8 @@ export function nodeCrypto(): typeof Crypto {
 
 let yamlLoaded: typeof YamlLib | undefined
 
-function loadYaml(): typeof YamlLib {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
-    return require('yaml') as typeof YamlLib
-  } catch {
-    return createRequire(moduleUrl ?? __filename)('yaml') as typeof YamlLib
-  }
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy for start-up, see above
+const loadYaml = (): typeof YamlLib => load(() => require('yaml'), 'yaml') as typeof YamlLib
 
 /**
  * The `yaml` package, required on first use: its sixty CommonJS files were a fifth of the CPU of

@@ -49,9 +49,9 @@ function keyString(v: GoValue): string {
 
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
 export function parseYamlValue(text: string, source: string): GoValue {
-  const quick = quickValues(text, quickRules)
-  if (quick !== undefined) return quick
-  return jsonValues(text, plainValue) ?? parseYamlValueFull(text, source)
+  // Compact JSON first: it refuses anything else at the first character, where the quick reader
+  // would scan the whole text before refusing JSON.
+  return jsonValues(text, plainValue) ?? quickValues(text, quickRules) ?? parseYamlValueFull(text, source)
 }
 
 /** How yamlValues reads a plain scalar and a plain key, for the quick reader. */

@@ -38,6 +38,17 @@ const alpha = -(2 ** 63)
 // Go refuses zone files over 10 MiB (zoneinfo_read.go, maxFileSize).
 const maxFileSize = 10 << 20
 
+/** A zone file's bytes, or undefined when it is missing, unreadable, not a regular file or over Go's 10 MiB. */
+export function readZoneFile(path: string): Uint8Array | undefined {
+  try {
+    const st = statSync(path)
+    if (!st.isFile() || st.size > maxFileSize) return undefined
+    return readFileSync(path)
+  } catch {
+    return undefined
+  }
+}
+
 /** Go's platformZoneSources on Unix, in the order it tries them. */
 export const systemZoneSources: readonly string[] = ['/usr/share/zoneinfo/', '/usr/share/lib/zoneinfo/', '/usr/lib/locale/TZ/', '/etc/zoneinfo/']
 
@@ -318,11 +329,11 @@ export function loadSystemZone(name: string, sources: readonly string[] = system
     if (!isDir) continue
     anySource = true
     if (refusedName(name)) return null
+    const path = `${dir}${name}`
+    const data = readZoneFile(path)
+    if (data === undefined) continue
     try {
-      const path = `${dir}${name}`
-      const st = statSync(path)
-      if (!st.isFile() || st.size > maxFileSize) continue
-      return parseTzif(readFileSync(path), path)
+      return parseTzif(data, path)
     } catch {
       continue
     }

@@ -5,9 +5,9 @@
 // the zone of the `timeZone` option, UTC by default.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
-import { intlIsDst, intlKnowsZone, intlZoneAt } from './intlZone.js'
-import { type LocalZone, localZoneAt, utcLocal } from './localZone.js'
-import { lookupZone, systemZone } from './tzif.js'
+import { intlIsDst, intlZoneAt } from './intlZone.js'
+import { type LocalZone, localZoneAt, namedZone, utcLocal } from './localZone.js'
+import { lookupZone } from './tzif.js'
 
 
 /** An instant with nanoseconds, and the zone it is shown in. */
@@ -63,10 +63,11 @@ function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset
   const fixed = fixedZoneOffset(zone)
   if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
   if (zone.startsWith(localPrefix)) return { offset: Number(/@(-?\d+)$/.exec(zone)?.[1] ?? 0), abbr: localZoneName(zone) ?? '' }
-  const loc = systemZone(zone)
-  if (loc !== undefined) return loc === null ? { offset: 0, abbr: 'UTC' } : lookupZone(loc, Math.floor(ms / 1000))
+  const named = namedZone(zone)
+  if (named === null) return { offset: 0, abbr: 'UTC' }
+  if (named.loc !== null) return lookupZone(named.loc, Math.floor(ms / 1000))
   // No zoneinfo directory on this machine: Intl's data (intlZone.ts).
-  return intlZoneAt(zone, ms)
+  return intlZoneAt(named.intl ?? zone, ms)
 }
 
 /**
@@ -121,10 +122,7 @@ export function rfc3339Nano(t: TimeValue): string {
  * directories (tzif.ts); Intl's answer only on a machine without any.
  */
 export function knownZone(zone: string): boolean {
-  if (zone === 'UTC' || zone === '' || zone === LOCAL) return true
-  const loc = systemZone(zone)
-  if (loc !== undefined) return loc !== null
-  return intlKnowsZone(zone)
+  return zone === 'UTC' || zone === '' || zone === LOCAL || namedZone(zone) !== null
 }
 
 function civil(t: TimeValue): Civil {
@@ -290,10 +288,10 @@ function locationStruct(zone: string, local: LocalZone | undefined): GoStruct {
 function isDst(t: TimeValue): boolean {
   if (t.zone === LOCAL) return localZoneAt(t.local ?? utcLocal, t.ms).isDst
   if (t.zone === 'UTC' || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
-  const loc = systemZone(t.zone)
-  if (loc === null) return false
-  if (loc !== undefined) return lookupZone(loc, Math.floor(t.ms / 1000)).isDst
-  return intlIsDst(t.zone, t.ms)
+  const named = namedZone(t.zone)
+  if (named === null) return false
+  if (named.loc !== null) return lookupZone(named.loc, Math.floor(t.ms / 1000)).isDst
+  return intlIsDst(named.intl ?? t.zone, t.ms)
 }
 
 /** Go's Time.GoString: a time.Date call naming the location. */

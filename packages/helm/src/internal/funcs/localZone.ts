@@ -62,18 +62,24 @@ function zoneOfData(tzif: Uint8Array, name: string): TzLocation | null {
   return loc
 }
 
+/**
+ * The zone Go's LoadLocation finds for an IANA name: its TZif data from the system's zoneinfo
+ * directories, or Intl's zone of that name on a machine without any; null where Go fails
+ * ("unknown time zone", or a name it refuses). '', UTC and Local are the callers' business.
+ */
+export function namedZone(name: string): LocalZone | null {
+  // systemZone refuses the names Go's LoadLocation refuses ('..', a leading slash, NUL) unread.
+  const loc = systemZone(name)
+  if (loc === null) return null
+  if (loc !== undefined) return { name, loc }
+  // No zoneinfo directory on this machine: Intl's zone (intlZone.ts).
+  return intlKnowsZone(name) && !name.includes('..') && !name.startsWith('/') ? { name, loc: null, intl: name } : null
+}
+
 /** time.Local for a render whose `timeZone` option is `timeZone`. */
 export function resolveLocalZone(timeZone: HelmTimeZone | undefined): LocalZone {
   if (timeZone === undefined) return utcLocal
-  if (typeof timeZone === 'string') {
-    if (timeZone === '' || timeZone === 'UTC') return utcLocal
-    // systemZone refuses the names Go's LoadLocation refuses ('..', a leading slash, NUL) unread.
-    const loc = systemZone(timeZone)
-    if (loc === null) return utcLocal
-    if (loc !== undefined) return { name: timeZone, loc }
-    // No zoneinfo directory on this machine: Intl's zone, as dateInZone falls back (goTime.ts).
-    return intlKnowsZone(timeZone) && !timeZone.includes('..') && !timeZone.startsWith('/') ? { name: timeZone, loc: null, intl: timeZone } : utcLocal
-  }
+  if (typeof timeZone === 'string') return timeZone === '' || timeZone === 'UTC' ? utcLocal : (namedZone(timeZone) ?? utcLocal)
   // A caller without types can pass anything: what is not a name or TZif data is UTC too.
   const data = timeZone as Partial<Record<keyof TimeZoneData, unknown>> | null
   if (typeof data !== 'object' || data === null || typeof data.name !== 'string' || !(data.tzif instanceof Uint8Array)) return utcLocal

@@ -5,6 +5,9 @@
 // abbreviations (IST, BST, historic LMT); Node's Intl data differs in both. Where no zoneinfo
 // directory exists at all, the caller falls back to Intl (see goTime.ts).
 import { readFileSync, statSync } from 'node:fs'
+import { type TzRule, type ZoneAt, parseTzRule, tzRuleAt } from './posixTz.js'
+
+export type { ZoneAt } from './posixTz.js'
 
 /** One local time type of a TZif file. */
 interface ZoneType {
@@ -18,14 +21,10 @@ export interface TzLocation {
   readonly types: readonly ZoneType[]
   readonly when: readonly number[]
   readonly index: readonly number[]
+  /** The footer's POSIX TZ string ('' when the file has none). */
   readonly extend: string
-}
-
-/** The zone in effect at an instant. */
-export interface ZoneAt {
-  readonly offset: number
-  readonly abbr: string
-  readonly isDst: boolean
+  /** {@link extend} parsed once, undefined when empty or when Go's tzset would not parse it. */
+  readonly rule: TzRule | undefined
 }
 
 /** A TZif file Go would refuse (its errBadData); the message names the file. */
@@ -129,7 +128,7 @@ export function parseTzif(data: Uint8Array, source: string): TzLocation {
   let extend = ''
   const rest = r.rest()
   if (version !== 0 && rest.length > 2 && rest[0] === 0x0a && rest[rest.length - 1] === 0x0a) extend = new TextDecoder('latin1').decode(rest.subarray(1, rest.length - 1))
-  return { types, when, index, extend }
+  return { types, when, index, extend, rule: extend === '' ? undefined : parseTzRule(extend) }
 }
 
 /** Go's lookupFirstZone: the type for instants before the first transition. */
@@ -154,156 +153,9 @@ export function lookupZone(loc: TzLocation, sec: number): ZoneAt {
     if (sec < (loc.when[m] ?? 0)) hi = m
     else lo = m
   }
-  if (lo === loc.when.length - 1 && loc.extend !== '') {
-    const z = tzset(loc.extend, sec)
-    if (z !== undefined) return z
-  }
+  // Past the last transition the footer rule decides; a rule Go's tzset cannot parse leaves the last type.
+  if (lo === loc.when.length - 1 && loc.rule !== undefined) return tzRuleAt(loc.rule, sec)
   return typeOf(loc.index[lo] ?? 0)
-}
-
-// POSIX TZ strings, as Go's tzset reads them.
-
-function tzsetName(s: string): [string, string] | undefined {
-  if (s === '') return undefined
-  if (s[0] !== '<') {
-    let i = 0
-    while (i < s.length && !'0123456789,-+'.includes(s[i] ?? '')) i++
-    return i < 3 ? undefined : [s.slice(0, i), s.slice(i)]
-  }
-  const close = s.indexOf('>')
-  if (close < 0) return undefined
-  return [s.slice(1, close), s.slice(close + 1)]
-}
-
-function tzsetNum(s: string, min: number, max: number): [number, string] | undefined {
-  const m = /^[0-9]+/.exec(s)
-  if (m === null) return undefined
-  const n = Number(m[0])
-  if (n < min || n > max || m[0].length > 9) return undefined
-  return [n, s.slice(m[0].length)]
-}
-
-function tzsetOffset(s: string): [number, string] | undefined {
-  let neg = false
-  if (s[0] === '+') s = s.slice(1)
-  else if (s[0] === '-') {
-    s = s.slice(1)
-    neg = true
-  }
-  const h = tzsetNum(s, 0, 24 * 7)
-  if (h === undefined) return undefined
-  let off = h[0] * 3600
-  s = h[1]
-  if (s[0] === ':') {
-    const m = tzsetNum(s.slice(1), 0, 59)
-    if (m === undefined) return undefined
-    off += m[0] * 60
-    s = m[1]
-    if (s[0] === ':') {
-      const sec = tzsetNum(s.slice(1), 0, 59)
-      if (sec === undefined) return undefined
-      off += sec[0]
-      s = sec[1]
-    }
-  }
-  return [neg ? -off : off, s]
-}
-
-type Rule = { kind: 'J'; day: number; time: number } | { kind: 'N'; day: number; time: number } | { kind: 'M'; mon: number; week: number; day: number; time: number }
-
-function tzsetRule(s: string): [Rule, string] | undefined {
-  let rule: Rule
-  if (s[0] === 'J') {
-    const d = tzsetNum(s.slice(1), 1, 365)
-    if (d === undefined) return undefined
-    rule = { kind: 'J', day: d[0], time: 7200 }
-    s = d[1]
-  } else if (s[0] === 'M') {
-    const mon = tzsetNum(s.slice(1), 1, 12)
-    if (mon === undefined || mon[1][0] !== '.') return undefined
-    const week = tzsetNum(mon[1].slice(1), 1, 5)
-    if (week === undefined || week[1][0] !== '.') return undefined
-    const day = tzsetNum(week[1].slice(1), 0, 6)
-    if (day === undefined) return undefined
-    rule = { kind: 'M', mon: mon[0], week: week[0], day: day[0], time: 7200 }
-    s = day[1]
-  } else {
-    const d = tzsetNum(s, 0, 365)
-    if (d === undefined) return undefined
-    rule = { kind: 'N', day: d[0], time: 7200 }
-    s = d[1]
-  }
-  if (s === '' || s[0] !== '/') return [rule, s]
-  const t = tzsetOffset(s.slice(1))
-  if (t === undefined) return undefined
-  return [{ ...rule, time: t[0] }, t[1]]
-}
-
-const isLeap = (y: number): boolean => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
-const daysIn = (mon: number, y: number): number => (mon === 2 ? (isLeap(y) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mon - 1] ?? 30)
-
-/** Seconds from the start of `year` (UTC) to the rule's moment, for a zone at offset `off`. */
-function ruleTime(year: number, r: Rule, off: number): number {
-  if (r.kind === 'J') return (r.day - 1) * 86400 + (isLeap(year) && r.day >= 60 ? 86400 : 0) + r.time - off
-  if (r.kind === 'N') return r.day * 86400 + r.time - off
-  // The first `day` weekday of the month, then `week - 1` weeks on, staying inside the month (5 = last).
-  const first = new Date(Date.UTC(2000, r.mon - 1, 1))
-  first.setUTCFullYear(year)
-  let d = r.day - first.getUTCDay()
-  if (d < 0) d += 7
-  for (let i = 1; i < r.week; i++) {
-    if (d + 7 >= daysIn(r.mon, year)) break
-    d += 7
-  }
-  for (let m = 1; m < r.mon; m++) d += daysIn(m, year)
-  return d * 86400 + r.time - off
-}
-
-/** Go's tzset: the zone the footer rule gives at `sec`, or undefined when the rule does not parse. */
-export function tzset(text: string, sec: number): ZoneAt | undefined {
-  const std = tzsetName(text)
-  if (std === undefined) return undefined
-  const stdOff = tzsetOffset(std[1])
-  if (stdOff === undefined) return undefined
-  let stdName = std[0]
-  let stdOffset = -stdOff[0]
-  let s = stdOff[1]
-  if (s === '' || s[0] === ',') return { offset: stdOffset, abbr: stdName, isDst: false }
-  const dst = tzsetName(s)
-  if (dst === undefined) return undefined
-  let dstName = dst[0]
-  let dstOffset: number
-  s = dst[1]
-  if (s === '' || s[0] === ',') dstOffset = stdOffset + 3600
-  else {
-    const o = tzsetOffset(s)
-    if (o === undefined) return undefined
-    dstOffset = -o[0]
-    s = o[1]
-  }
-  if (s === '') s = ',M3.2.0,M11.1.0'
-  if (s[0] !== ',' && s[0] !== ';') return undefined
-  const start = tzsetRule(s.slice(1))
-  if (start === undefined || start[1][0] !== ',') return undefined
-  const end = tzsetRule(start[1].slice(1))
-  if (end === undefined || end[1] !== '') return undefined
-  const date = new Date(sec * 1000)
-  const year = date.getUTCFullYear()
-  const yearStart = new Date(0)
-  yearStart.setUTCFullYear(year, 0, 1)
-  const ysec = sec - yearStart.getTime() / 1000
-  let startSec = ruleTime(year, start[0], stdOffset)
-  let endSec = ruleTime(year, end[0], dstOffset)
-  let dstIsDst = true
-  let stdIsDst = false
-  if (endSec < startSec) {
-    ;[startSec, endSec] = [endSec, startSec]
-    ;[stdName, dstName] = [dstName, stdName]
-    ;[stdOffset, dstOffset] = [dstOffset, stdOffset]
-    ;[stdIsDst, dstIsDst] = [dstIsDst, stdIsDst]
-  }
-  if (ysec < startSec || ysec >= endSec) return { offset: stdOffset, abbr: stdName, isDst: stdIsDst }
-  return { offset: dstOffset, abbr: dstName, isDst: dstIsDst }
 }
 
 /** Go's containsDotDot and the other names LoadLocation refuses before reading anything. */

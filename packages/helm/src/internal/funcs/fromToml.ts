@@ -2,7 +2,8 @@
 // map[string]interface{}: integers int64, floats float64), the error's text under "Error" when it
 // does not parse. Dates and times are time.Time values as BurntSushi/toml makes them.
 import { GoInt, type GoMap, type GoValue } from '../template/values.js'
-import { fixedOffsetZone, goTime, namedLocalZone, utc } from './goTime.js'
+import { goTime, utc } from './goTime.js'
+import { fixedOffsetZone, namedLocalZone } from './goZone.js'
 import type { LocalZone } from './localZone.js'
 
 class TomlParseError extends Error {}

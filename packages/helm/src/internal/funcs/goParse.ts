@@ -2,8 +2,10 @@
 // the same ranges, defaults (year 0, January 1), two-digit years, day-of-year, AM/PM, fractions,
 // numeric zones and zone abbreviations (a name Local does not know is a zone of that name at
 // offset 0, GMT+n at n hours), and the same ParseError messages, which mustToDate prints.
+import { nextStd } from './goLayout.js'
 import { parseTimeZone, timeQuote } from './goParseText.js'
-import { LOCAL, type TimeValue, fixedOffsetZone, nextStd, utc, wallToInstant } from './goTime.js'
+import { type TimeValue, utc } from './goTime.js'
+import { LOCAL, fixedOffsetZone, wallToInstant } from './goZone.js'
 import { type LocalZone, localOffsetNamed, localZoneAt, utcLocal } from './localZone.js'
 
 /** A layout the value does not fit: Go's ParseError text. */

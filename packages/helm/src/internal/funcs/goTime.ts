@@ -5,9 +5,9 @@
 // the zone of the `timeZone` option, UTC by default.
 import { GoInt, GoStruct, type GoFunc, type GoValue, type NamedInt, type ParamType, goFunc } from '../template/values.js'
 import { goDuration } from './goDuration.js'
-import { intlIsDst, intlZoneAt } from './intlZone.js'
-import { type LocalZone, localZoneAt, namedZone, utcLocal } from './localZone.js'
-import { lookupZone } from './tzif.js'
+import { stdChunkAt, zoneText } from './goLayout.js'
+import { LOCAL, isDst, locationName, wallToInstant, zoneAt } from './goZone.js'
+import type { LocalZone } from './localZone.js'
 
 
 /** An instant with nanoseconds, and the zone it is shown in. */
@@ -47,82 +47,9 @@ export function utc(date: readonly [number, number, number], time: readonly [num
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0')
 
-/**
- * Go's time.Date's choice of offset: the instant (ms) of a wall time (ms, read as UTC) in `zone`,
- * from the offset at the wall time, re-read at the instant that gives.
- */
-export function wallToInstant(wall: number, zone: string, local: LocalZone | undefined): number {
-  const guess = zoneAt(zone, wall, local).offset
-  return wall - zoneAt(zone, wall - guess * 1000, local).offset * 1000
-}
-
-/** The zone's offset (seconds east of UTC) and abbreviation at an instant. */
-function zoneAt(zone: string, ms: number, local: LocalZone = utcLocal): { offset: number; abbr: string } {
-  if (zone === LOCAL) return localZoneAt(local, ms)
-  if (zone === 'UTC' || zone === '') return { offset: 0, abbr: 'UTC' }
-  const fixed = fixedZoneOffset(zone)
-  if (fixed !== undefined) return { offset: fixed, abbr: fixedZoneName(zone) || zoneText(fixed, '-0700') }
-  if (zone.startsWith(localPrefix)) return { offset: Number(/@(-?\d+)$/.exec(zone)?.[1] ?? 0), abbr: localZoneName(zone) ?? '' }
-  const named = namedZone(zone)
-  if (named === null) return { offset: 0, abbr: 'UTC' }
-  if (named.loc !== null) return lookupZone(named.loc, Math.floor(ms / 1000))
-  // No zoneinfo directory on this machine: Intl's data (intlZone.ts).
-  return intlZoneAt(named.intl ?? zone, ms)
-}
-
-/**
- * Go's time.Local, which now, toDate and Unix seconds give: the zone of the time's `local` (UTC
- * unless the render's `timeZone` says otherwise), told apart from time.UTC by GoString and Location.
- */
-export const LOCAL = 'Local'
-
-const fixedPrefix = 'fixed:'
-const localPrefix = 'local:'
-
-/**
- * A zone of a fixed offset (Go's time.FixedZone(name, offset)); without a name, shown as `-0700`
- * (and offset 0 without a name is UTC, unless `zeroIsUtc` is false: Parse's FixedZone("", 0),
- * whose Location prints as "").
- */
-export function fixedOffsetZone(offsetSeconds: number, name = '', zeroIsUtc = true): string {
-  if (name === '') return offsetSeconds === 0 && zeroIsUtc ? 'UTC' : `${fixedPrefix}${offsetSeconds}`
-  return `${fixedPrefix}${offsetSeconds}:${name}`
-}
-
-function fixedZoneOffset(zone: string): number | undefined {
-  return zone.startsWith(fixedPrefix) ? Number.parseInt(zone.slice(fixedPrefix.length), 10) : undefined
-}
-
-/** The name of a fixed zone, '' when it has none. */
-function fixedZoneName(zone: string): string {
-  const colon = zone.indexOf(':', fixedPrefix.length)
-  return colon < 0 ? '' : zone.slice(colon + 1)
-}
-
-/**
- * A location of offset zero named `name`, as BurntSushi/toml marks local date-times, dates and
- * times (`datetime-local`, `date-local`, `time-local`).
- */
-export function namedLocalZone(name: string, offsetSeconds = 0): string {
-  return offsetSeconds === 0 ? `${localPrefix}${name}` : `${localPrefix}${name}@${offsetSeconds}`
-}
-
-/** The name of a zone made by {@link namedLocalZone}, else undefined. */
-export function localZoneName(zone: string): string | undefined {
-  return zone.startsWith(localPrefix) ? zone.slice(localPrefix.length).replace(/@-?\d+$/, '') : undefined
-}
-
 /** Go's time.RFC3339Nano form, which time.Time's MarshalJSON and MarshalText write. */
 export function rfc3339Nano(t: TimeValue): string {
   return formatTime(t, '2006-01-02T15:04:05.999999999Z07:00')
-}
-
-/**
- * Whether Go's LoadLocation finds a zone: a TZif file of that exact name in the system's zoneinfo
- * directories (tzif.ts); Intl's answer only on a machine without any.
- */
-export function knownZone(zone: string): boolean {
-  return zone === 'UTC' || zone === '' || zone === LOCAL || namedZone(zone) !== null
 }
 
 function civil(t: TimeValue): Civil {
@@ -140,38 +67,21 @@ function nanos(t: TimeValue): number {
   return (((t.ms % 1000) + 1000) % 1000) * 1_000_000 + t.ns
 }
 
-// Jan and Mon followed by a lower-case letter are text, as Go's nextStdChunk reads them (Janu, Monda).
-const stdChunk = /^(January|Jan(?![a-z])|Monday|Mon(?![a-z])|MST|2006|01|02|_2|__2|002|06|15|03|04|05|PM|pm|Z070000|Z07:00:00|Z0700|Z07:00|Z07|-07:00:00|-070000|-0700|-07:00|-07|[.,](?:0+|9+)(?![0-9])|1|2|3|4|5)/
-
-function zoneText(offset: number, kind: string): string {
-  if (kind.startsWith('Z') && offset === 0) return 'Z'
-  const sign = offset < 0 ? '-' : '+'
-  const abs = Math.abs(offset)
-  const h = pad(Math.floor(abs / 3600))
-  const m = pad(Math.floor((abs % 3600) / 60))
-  const s = pad(abs % 60)
-  const body = kind.replace(/^[Z-]/, '')
-  if (body === '07') return `${sign}${h}`
-  if (body === '0700') return `${sign}${h}${m}`
-  if (body === '070000') return `${sign}${h}${m}${s}`
-  if (body === '07:00') return `${sign}${h}:${m}`
-  return `${sign}${h}:${m}:${s}`
-}
-
 /** Go's t.Format(layout). */
 export function formatTime(t: TimeValue, layout: string): string {
   const c = civil(t)
   let out = ''
-  let rest = layout
-  while (rest !== '') {
-    const m = stdChunk.exec(rest)
-    if (m === null) {
-      out += rest[0] ?? ''
-      rest = rest.slice(1)
+  let literal = 0
+  let i = 0
+  while (i < layout.length) {
+    const tok = stdChunkAt(layout, i)
+    if (tok === '') {
+      i++
       continue
     }
-    const tok = m[0]
-    rest = rest.slice(tok.length)
+    out += layout.slice(literal, i)
+    i += tok.length
+    literal = i
     const h12 = c.hour % 12 === 0 ? 12 : c.hour % 12
     switch (tok) {
       case 'January': out += months[c.month - 1] ?? ''; break
@@ -208,7 +118,7 @@ export function formatTime(t: TimeValue, layout: string): string {
         } else out += zoneText(c.offset, tok)
     }
   }
-  return out
+  return out + layout.slice(literal)
 }
 
 /** Go's t.String(): `2006-01-02 15:04:05.999999999 -0700 MST`. */
@@ -216,27 +126,7 @@ export function timeString(t: TimeValue): string {
   return formatTime(t, '2006-01-02 15:04:05.999999999 -0700 MST')
 }
 
-/**
- * The next layout element of `layout` as Go's nextStdChunk finds it: the literal text before it
- * and the element ('' when there is none).
- */
-export function nextStd(layout: string): { prefix: string; std: string } {
-  for (let i = 0; i < layout.length; i++) {
-    const m = stdChunk.exec(layout.slice(i))
-    if (m !== null) return { prefix: layout.slice(0, i), std: m[0] }
-  }
-  return { prefix: layout, std: '' }
-}
-
 const zeroTimeMs = utc([1, 1, 1])
-
-/** What a Location's String() answers for a zone. */
-function locationName(zone: string, local: LocalZone = utcLocal): string {
-  if (zone === LOCAL) return local.name
-  if (zone === '' || zone === 'UTC') return 'UTC'
-  if (fixedZoneOffset(zone) !== undefined) return fixedZoneName(zone)
-  return localZoneName(zone) ?? zone
-}
 
 // time.Month and time.Weekday: ints of a named type whose String() is the English name.
 const monthName = (m: bigint): string => months[Number(m) - 1] ?? `%!Month(${m})`
@@ -282,16 +172,6 @@ function locationStruct(zone: string, local: LocalZone | undefined): GoStruct {
   const loc = new GoStruct('*time.Location', { stringer: () => name, methods: new Map([['String', goFunc('String', [], () => name)]]) })
   locations.set(loc, { zone, local })
   return loc
-}
-
-/** Whether daylight saving time is in effect: the TZif type's isdst flag; without zoneinfo, Intl's guess. */
-function isDst(t: TimeValue): boolean {
-  if (t.zone === LOCAL) return localZoneAt(t.local ?? utcLocal, t.ms).isDst
-  if (t.zone === 'UTC' || fixedZoneOffset(t.zone) !== undefined || localZoneName(t.zone) !== undefined) return false
-  const named = namedZone(t.zone)
-  if (named === null) return false
-  if (named.loc !== null) return lookupZone(named.loc, Math.floor(t.ms / 1000)).isDst
-  return intlIsDst(named.intl ?? t.zone, t.ms)
 }
 
 /** Go's Time.GoString: a time.Date call naming the location. */
@@ -354,7 +234,7 @@ export function timeStruct(t: TimeValue): GoStruct {
         const to = locations.get(loc as GoStruct)
         return goTime({ ...t, zone: to?.zone ?? 'UTC', local: to === undefined ? t.local : (to.local ?? t.local) })
       }),
-      method('IsDST', [], () => isDst(t)),
+      method('IsDST', [], () => isDst(t.zone, t.ms, t.local)),
       method('GoString', [], () => goString(t)),
       method('IsZero', [], () => t.ms === zeroTimeMs && t.ns === 0),
       method('String', [], () => timeString(t)),

@@ -3,7 +3,8 @@
 // line before each top-level table and each array-of-tables entry, maps inside lists inline.
 import { formatFloat } from '@gitops-sdk/core/go'
 import { GoFloat32, GoInt, type GoMap, type GoValue } from '../template/values.js'
-import { type TimeValue, formatTime, localZoneName, rfc3339Nano, timeOf } from './goTime.js'
+import { type TimeValue, formatTime, rfc3339Nano, timeOf } from './goTime.js'
+import { localZoneName } from './goZone.js'
 
 class TomlError extends Error {}
 

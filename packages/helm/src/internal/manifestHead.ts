@@ -5,6 +5,8 @@
 // sequences of plain, quoted, `{}` and `[]` scalars, comments) and answers `undefined` for anything
 // else, which the caller then parses fully: the answer is the same either way, only faster here.
 
+import { afterScalarRe, isEntry, keyRe, plainLines, unusualRe } from './plainYaml.js'
+
 /** What helm reads of a document, when the quick reader is sure of it. */
 export interface QuickHead {
   readonly kind: string
@@ -12,17 +14,11 @@ export interface QuickHead {
 
 // YAML 1.1 words that would not read as a string `kind` (go-yaml v2 resolves them).
 const notStrings = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL'])
-// Keys whose value may need a YAML tree: null keys fail the JSON conversion, `<<` merges.
-const keyRe = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: |$)/
+// Keys whose value may need a YAML tree: null keys fail the JSON conversion.
 const nullKeys = new Set(['null', 'Null', 'NULL'])
 const kindRe = /^[A-Za-z][A-Za-z0-9]*$/
-// Characters that a full parse may refuse or read differently: controls (tab and CR included),
-// DEL and C1 controls, line and paragraph separators, BOMs and surrogates.
-// eslint-disable-next-line no-control-regex
-const unusualRe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/
 const plainStartRe = /^[^-?:,[\]{}#&*!|>'"%@`]/
 const escapeRe = /^\\(?:[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/
-const afterQuoteRe = /^(?: *| +#.*)$/
 // Documents past these sizes take the full parse and its budget checks.
 const maxQuickSize = 1 << 20
 const maxQuickDepth = 200
@@ -42,7 +38,7 @@ function scalarOk(v: string): boolean {
         i = b + m[0].length
         continue
       }
-      return afterQuoteRe.test(v.slice(q + 1))
+      return afterScalarRe.test(v.slice(q + 1))
     }
   }
   if (c === 0x27 /* ' */) {
@@ -54,11 +50,11 @@ function scalarOk(v: string): boolean {
         i = q + 2
         continue
       }
-      return afterQuoteRe.test(v.slice(q + 1))
+      return afterScalarRe.test(v.slice(q + 1))
     }
   }
   if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
-    return (v.startsWith('{}') || v.startsWith('[]')) && afterQuoteRe.test(v.slice(2))
+    return (v.startsWith('{}') || v.startsWith('[]')) && afterScalarRe.test(v.slice(2))
   }
   if (c === 0x2d /* - */ || c === 0x3f /* ? */ || c === 0x3a /* : */) {
     const next = v.charCodeAt(1)
@@ -88,23 +84,16 @@ export function quickHead(doc: string): QuickHead | undefined {
   let pendingSameIndentSeq = false
   let kind: string | undefined
   let kinds = 0
-  let start = 0
-  const len = doc.length
-  while (start <= len) {
-    let end = doc.indexOf('\n', start)
-    if (end < 0) end = len
-    let n = 0
-    while (start + n < end && doc.charCodeAt(start + n) === 0x20) n++
-    const lineStart = start
-    start = end + 1
-    if (lineStart + n === end || doc.charCodeAt(lineStart + n) === 0x23 /* # */) continue
-    let content = doc.slice(lineStart + n, end)
-    if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
-    const isEntry = content === '-' || content.startsWith('- ')
+  const lines = plainLines(doc)
+  if (lines === undefined) return undefined
+  for (const line of lines) {
+    const n = line.indent
+    let content = line.text
+    const entry = isEntry(content)
     if (pendingIndent >= 0) {
-      if (n > pendingIndent || (n === pendingIndent && isEntry && pendingSameIndentSeq)) {
+      if (n > pendingIndent || (n === pendingIndent && entry && pendingSameIndentSeq)) {
         indents.push(n)
-        seqs.push(isEntry)
+        seqs.push(entry)
         if (indents.length > maxQuickDepth) return undefined
       }
       pendingIndent = -1
@@ -115,13 +104,13 @@ export function quickHead(doc: string): QuickHead | undefined {
     }
     if (indents.length === 0) {
       // The document's root: a mapping at column 0.
-      if (n !== 0 || isEntry) return undefined
+      if (n !== 0 || entry) return undefined
       indents.push(0)
       seqs.push(false)
     }
     if (indents[indents.length - 1] !== n) return undefined
     let inSeq = seqs[seqs.length - 1] === true
-    if (inSeq && !isEntry) {
+    if (inSeq && !entry) {
       indents.pop()
       seqs.pop()
       if (indents.length === 0 || indents[indents.length - 1] !== n || seqs[seqs.length - 1] === true) return undefined
@@ -148,7 +137,7 @@ export function quickHead(doc: string): QuickHead | undefined {
       indents.push(keyIndent)
       seqs.push(false)
       if (indents.length > maxQuickDepth) return undefined
-    } else if (isEntry) {
+    } else if (entry) {
       return undefined
     } else {
       m = keyRe.exec(content)

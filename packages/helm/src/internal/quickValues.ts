@@ -7,6 +7,7 @@
 // it answers `undefined` for anything else (anchors, tags, block scalars, multi-line scalars, escapes,
 // quoted keys, `<<`, several documents, tabs, odd indentation...), which the caller then parses
 // fully: the value and the errors are the same either way, only faster here.
+import { type PlainLine, afterScalarRe, isEntry, keyRe, plainLines, unusualRe } from './plainYaml.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** How a plain scalar's text resolves (as yamlValues.ts resolves a plain scalar), and a key's text. */
@@ -18,47 +19,25 @@ export interface PlainRules {
 class Bail extends Error {}
 const BAIL = new Bail()
 
-// Characters that a full parse may refuse or read differently: controls (tab and CR included),
-// DEL and C1 controls, line and paragraph separators, BOMs and surrogates.
-// eslint-disable-next-line no-control-regex
-const unusualRe = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/
-const keyRe = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: |$)/
 // The start of a plain scalar in block context: no indicator, or `-` before a character that is no space.
 const plainStartRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/
-const afterValueRe = /^(?: *| +#.*)$/
 // A plain scalar inside a flow collection: no indicator at all, no `:` or `#`.
 const flowPlainRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s,[\]{}#:])[^,[\]{}#:]*$/
 const flowKeyRe = /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,999}$/
 const maxSize = 1 << 20
 const maxDepth = 100
 
-interface Line {
-  readonly indent: number
-  /** The line without its indentation. */
-  readonly text: string
-}
-
 class Reader {
-  private readonly lines: Line[] = []
+  private readonly lines: readonly PlainLine[]
   private at = 0
 
   constructor(
     text: string,
     private readonly rules: PlainRules,
   ) {
-    let start = 0
-    while (start <= text.length) {
-      let end = text.indexOf('\n', start)
-      if (end < 0) end = text.length
-      const line = text.slice(start, end)
-      start = end + 1
-      let n = 0
-      while (line.charCodeAt(n) === 0x20) n++
-      // Blank lines and comments; nothing here reads a multi-line scalar, so they never matter.
-      if (n === line.length || line.charCodeAt(n) === 0x23 /* # */) continue
-      if (n === 0 && (line.startsWith('---') || line.startsWith('...') || line.startsWith('%'))) throw BAIL
-      this.lines.push({ indent: n, text: line.slice(n) })
-    }
+    const lines = plainLines(text)
+    if (lines === undefined) throw BAIL
+    this.lines = lines
   }
 
   document(): GoValue {
@@ -70,7 +49,7 @@ class Reader {
     return value
   }
 
-  private peek(): Line | undefined {
+  private peek(): PlainLine | undefined {
     return this.lines[this.at]
   }
 
@@ -156,13 +135,13 @@ class Reader {
     const c = rest.charCodeAt(0)
     if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
       const [value, end] = quoted(rest, 0)
-      if (!afterValueRe.test(rest.slice(end))) throw BAIL
+      if (!afterScalarRe.test(rest.slice(end))) throw BAIL
       return value
     }
     if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const flow = new Flow(rest, this.rules)
       const value = flow.collection(depth)
-      if (!afterValueRe.test(rest.slice(flow.at))) throw BAIL
+      if (!afterScalarRe.test(rest.slice(flow.at))) throw BAIL
       return value
     }
     if (!plainStartRe.test(rest)) throw BAIL
@@ -171,10 +150,6 @@ class Reader {
     if (body.includes(': ') || body.endsWith(':')) throw BAIL
     return this.rules.value(body)
   }
-}
-
-function isEntry(text: string): boolean {
-  return text === '-' || text.startsWith('- ')
 }
 
 /** A one-line quoted scalar starting at `from`: its value and the index after its closing quote. */

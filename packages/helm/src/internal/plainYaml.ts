@@ -1,0 +1,55 @@
+// What the two quick readers of plain block YAML share (quickValues.ts for values files and
+// fromYaml, manifestHead.ts for rendered documents): the characters that send a text to the full
+// parse, a plain key, what may follow a complete scalar, and the split into significant lines.
+// Each reader keeps its own rules for where a plain scalar may start: they accept different
+// subsets.
+
+/**
+ * Characters that a full parse may refuse or read differently: controls (tab and CR included),
+ * DEL and C1 controls, line and paragraph separators, BOMs and surrogates.
+ */
+// eslint-disable-next-line no-control-regex
+export const unusualRe: RegExp = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/
+
+/** A plain block-mapping key (group 1) followed by `:` and a space or the end of the line. */
+export const keyRe: RegExp = /^([A-Za-z0-9_][A-Za-z0-9_./-]{0,999}):(?: |$)/
+
+/** What may follow a complete scalar or flow collection on its line: spaces, or spaces and a comment. */
+export const afterScalarRe: RegExp = /^(?: *| +#.*)$/
+
+/** Whether a line (without its indentation) is a block sequence entry: `-` alone or `- ` and more. */
+export function isEntry(text: string): boolean {
+  return text === '-' || text.startsWith('- ')
+}
+
+/** One significant line of a text. */
+export interface PlainLine {
+  /** Its count of leading spaces. */
+  readonly indent: number
+  /** The line without its indentation. */
+  readonly text: string
+}
+
+/**
+ * The lines of `text` that carry content, blank lines and comment lines left out (neither reader
+ * reads a multi-line scalar, so they never matter); undefined when a line at column 0 starts with
+ * `---`, `...` or `%` (document markers and directives are the full parse's).
+ */
+export function plainLines(text: string): PlainLine[] | undefined {
+  const lines: PlainLine[] = []
+  let start = 0
+  const len = text.length
+  while (start <= len) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = len
+    let n = 0
+    while (start + n < end && text.charCodeAt(start + n) === 0x20) n++
+    const lineStart = start
+    start = end + 1
+    if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) continue
+    const content = text.slice(lineStart + n, end)
+    if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
+    lines.push({ indent: n, text: content })
+  }
+  return lines
+}

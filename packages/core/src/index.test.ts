@@ -22,8 +22,10 @@ describe('@gitops-sdk/core exports', () => {
         "parseSemver",
         "parseSemverConstraint",
         "parseStrictSemver",
+        "semverConstraintError",
         "semverSatisfies",
         "semverText",
+        "tryParseFluxVersion",
       ]
     `)
   })

@@ -3,7 +3,17 @@
 // semverCompare in packages/helm/test/differential/semverCases.ts).
 import { describe, expect, it } from 'vitest'
 import { isGitOpsError } from './errors.js'
-import { SemverError, compareSemver, parseFluxVersion, parseSemver, parseSemverConstraint, semverSatisfies, semverText } from './semver.js'
+import {
+  SemverError,
+  compareSemver,
+  parseFluxVersion,
+  parseSemver,
+  parseSemverConstraint,
+  semverConstraintError,
+  semverSatisfies,
+  semverText,
+  tryParseFluxVersion,
+} from './semver.js'
 
 const satisfies = (range: string, version: string): boolean => semverSatisfies(parseSemverConstraint(range), parseSemver(version))
 
@@ -78,5 +88,19 @@ describe('parseSemver and parseFluxVersion', () => {
     } catch (err) {
       expect(err).toMatchObject({ code: 'SEMVER_INVALID_VERSION', message: 'invalid semantic version', details: { input: 'x.y' } })
     }
+  })
+})
+
+describe('tryParseFluxVersion and semverConstraintError', () => {
+  it('answers a tag that is no Flux version with undefined, by the same rule as parseFluxVersion', () => {
+    expect(tryParseFluxVersion('v1.2.3')).toMatchObject({ major: 1n, minor: 2n, patch: 3n, original: 'v1.2.3' })
+    expect(tryParseFluxVersion('1.2.3-rc.1+build')).toMatchObject({ pre: 'rc.1', metadata: 'build' })
+    for (const tag of ['1.1', '2', '01.2.3', 'V1.2.3', 'release', '']) expect(tryParseFluxVersion(tag), tag).toBeUndefined()
+  })
+
+  it("answers Masterminds' reason for a range that is no constraint, and undefined for one that is", () => {
+    expect(semverConstraintError('>= 1.0, < 2 || ~3')).toBeUndefined()
+    expect(semverConstraintError('one')).toBe('improper constraint: one')
+    expect(semverConstraintError('1.0 ||')).toBe('improper constraint: ')
   })
 })

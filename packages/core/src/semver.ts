@@ -17,3 +17,4 @@ export {
   semverSatisfies,
   semverText,
 } from './semver/masterminds.js'
+export { semverConstraintError, tryParseFluxVersion } from './semver/orUndefined.js'

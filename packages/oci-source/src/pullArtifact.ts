@@ -34,13 +34,8 @@ function checkRef(url: OciUrl, ref: OciRef): void {
 /** Refuses a `ref.semver` that Masterminds/semver (Flux's reader) does not take, with its reason. */
 export async function checkRange(url: OciUrl, range: string | undefined): Promise<void> {
   if (range === undefined) return
-  const { SemverError, parseSemverConstraint } = await import('@gitops-sdk/core/semver')
-  try {
-    parseSemverConstraint(range)
-  } catch (err) {
-    if (!(err instanceof SemverError)) throw err
-    throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range: ${err.message}`)
-  }
+  const reason = (await import('@gitops-sdk/core/semver')).semverConstraintError(range)
+  if (reason !== undefined) throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range: ${reason}`)
 }
 
 /** `ref.semverFilter` compiled (Go RE2 and JavaScript agree on the patterns tags need). */

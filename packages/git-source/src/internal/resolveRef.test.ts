@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RemoteRefs } from '../transport.js'
 import { closeMatches, resolveRef, validateRef } from './resolveRef.js'
-import { tagVersion } from './semverTags.js'
 
 const url = 'https://git.example/fleet.git'
 const id = (n: number): string => n.toString(16).padStart(40, '0')
@@ -33,17 +32,6 @@ describe('resolveRef', () => {
 
   it('wants the annotated tag object and knows its commit from the peeled entry', async () => {
     expect(await resolveRef(url, { tag: 'v1.0.0' }, refs)).toMatchObject({ want: id(10), commit: id(3), fullRef: 'refs/tags/v1.0.0' })
-  })
-
-  it('reads tags as Flux does: strict versions, a v prefix allowed, nothing missing', () => {
-    expect(tagVersion('v1.2.3')).toMatchObject({ major: 1n, minor: 2n, patch: 3n, original: 'v1.2.3' })
-    expect(tagVersion('1.2.3-rc.1+build')).toMatchObject({ pre: 'rc.1', metadata: 'build' })
-    // fluxcd/pkg/version.ParseVersion: StrictNewVersion after the `v`, so no partial or padded versions
-    expect(tagVersion('1.1')).toBeNull()
-    expect(tagVersion('2')).toBeNull()
-    expect(tagVersion('01.2.3')).toBeNull()
-    expect(tagVersion('V1.2.3')).toBeNull()
-    expect(tagVersion('release')).toBeNull()
   })
 
   it('picks the highest tag in the range, pre-releases only when asked', async () => {

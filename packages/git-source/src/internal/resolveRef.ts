@@ -32,7 +32,7 @@ export async function validateRef(url: string, ref: GitRef): Promise<void> {
     throw invalid(url, `ref.commit must be a full 40-digit lowercase commit id, not ${JSON.stringify(ref.commit)}`)
   }
   if (ref.semver !== undefined) {
-    const reason = (await import('./semverTags.js')).rangeError(ref.semver)
+    const reason = (await import('@gitops-sdk/core/semver')).semverConstraintError(ref.semver)
     if (reason !== undefined) throw invalid(url, `ref.semver ${JSON.stringify(ref.semver)} is not a valid semver range: ${reason}`)
   }
   if (ref.name !== undefined && !ref.name.startsWith('refs/') && ref.name !== 'HEAD') {

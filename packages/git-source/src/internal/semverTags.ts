@@ -4,35 +4,13 @@
 // ParseVersion accepts it (strict MAJOR.MINOR.PATCH, a `v` prefix allowed), and the highest wins.
 // A module of its own so that the semver rules are loaded only when a ref names a range.
 import {
-  SemverError,
   compareSemver,
-  parseFluxVersion,
   parseSemverConstraint,
   semverSatisfies,
+  tryParseFluxVersion,
   type SemVersion,
   type SemverConstraint,
 } from '@gitops-sdk/core/semver'
-
-/** Why `range` is not a Masterminds constraint (Masterminds' message), or undefined when it is one. */
-export function rangeError(range: string): string | undefined {
-  try {
-    parseSemverConstraint(range)
-    return undefined
-  } catch (err) {
-    if (err instanceof SemverError) return err.message
-    throw err
-  }
-}
-
-/** The version a tag name stands for (`v` prefix allowed, all three numbers required), or null. */
-export function tagVersion(tag: string): SemVersion | null {
-  try {
-    return parseFluxVersion(tag)
-  } catch (err) {
-    if (err instanceof SemverError) return null
-    throw err
-  }
-}
 
 /**
  * The tag with the highest version in `range` (on a tie, the greater name: Flux orders equal
@@ -42,8 +20,8 @@ export function highestTag(tags: readonly string[], range: string): string | und
   const constraint: SemverConstraint = parseSemverConstraint(range)
   let best: { tag: string; version: SemVersion } | undefined
   for (const tag of tags) {
-    const version = tagVersion(tag)
-    if (version === null || !semverSatisfies(constraint, version)) continue
+    const version = tryParseFluxVersion(tag)
+    if (version === undefined || !semverSatisfies(constraint, version)) continue
     const d = best === undefined ? 1 : compareSemver(version, best.version)
     if (d > 0 || (d === 0 && best !== undefined && tag > best.tag)) best = { tag, version }
   }

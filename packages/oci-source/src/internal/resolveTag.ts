@@ -36,7 +36,7 @@ export async function listTags(client: RegistryClient): Promise<string[]> {
  * `OCI_NO_SEMVER_MATCH` listing the tags seen.
  */
 export async function highestMatch(client: RegistryClient, range: string, filter?: RegExp): Promise<string> {
-  const { SemverError, compareSemver, parseFluxVersion, parseSemverConstraint, semverSatisfies } = await import('@gitops-sdk/core/semver')
+  const { compareSemver, parseSemverConstraint, semverSatisfies, tryParseFluxVersion } = await import('@gitops-sdk/core/semver')
   // Read as source-controller reads it: the constraint by Masterminds/semver (pre-releases only for
   // an and-group naming one), a tag only when fluxcd/pkg/version's ParseVersion takes it (strict,
   // `v` prefix allowed). checkRange refused a bad constraint before any request.
@@ -44,14 +44,8 @@ export async function highestMatch(client: RegistryClient, range: string, filter
   const tags = (await listTags(client)).filter((tag) => filter === undefined || filter.test(tag))
   let best: { tag: string; version: SemVersion } | undefined
   for (const tag of tags) {
-    let version: SemVersion
-    try {
-      version = parseFluxVersion(tag)
-    } catch (err) {
-      if (err instanceof SemverError) continue
-      throw err
-    }
-    if (!semverSatisfies(constraint, version)) continue
+    const version = tryParseFluxVersion(tag)
+    if (version === undefined || !semverSatisfies(constraint, version)) continue
     if (best === undefined || compareSemver(version, best.version) > 0) best = { tag, version }
   }
   if (best === undefined) {

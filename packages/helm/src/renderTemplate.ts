@@ -1,6 +1,7 @@
 import type { Clock } from '@gitops-sdk/core'
 import { HelmError } from './errors.js'
-import { helmFuncs, isStackOverflow, tooDeep } from './internal/engine.js'
+import { isStackOverflow, tooDeep } from './internal/engine.js'
+import { helmFuncs } from './internal/helmFuncs.js'
 import { fromKube } from './internal/funcs/convert.js'
 import { builtinFuncs } from './internal/template/builtins.js'
 import { ExecError, type MissingKey, execute } from './internal/template/exec.js'

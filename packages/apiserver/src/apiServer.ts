@@ -11,7 +11,8 @@ import type { HandlerContext } from './internal/http/handlerContext.js'
 import { finalizersOf } from './internal/state/objects.js'
 import type { ResourceType } from './internal/state/registry.js'
 import { StatusError } from './status.js'
-import { internalRequest, replaceObject, writeStatus } from './internal/verbs/writes.js'
+import { internalRequest } from './internal/verbs/writes.js'
+import { replaceObject, writeStatus } from './internal/verbs/replaceObject.js'
 import type { FinalizeOptions, Interceptor, KubeconfigOptions, RecordedRequest, SetStatusOptions, Snapshot } from './types.js'
 
 /** What {@link ApiServer} is made from; built by {@link startApiServer}. */

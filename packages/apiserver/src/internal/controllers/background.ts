@@ -12,7 +12,8 @@ import { syncDeploymentRevisions } from './deploymentRevisions.js'
 import type { ResourceType } from '../state/registry.js'
 import { crdType, namespaceType, typeKey } from '../state/registry.js'
 import { StatusError } from '../../status.js'
-import { internalRequest, replaceObject, writeStatus } from '../verbs/writes.js'
+import { internalRequest } from '../verbs/writes.js'
+import { replaceObject, writeStatus } from '../verbs/replaceObject.js'
 
 interface Entry {
   readonly type: ResourceType

@@ -10,7 +10,8 @@ import { engineReset, engineSchema } from '../rules/schemas.js'
 import { alreadyExists, internalError } from '../../status.js'
 import { recordUpdate } from './fieldManager.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
-import { admitAndValidate, admitCreate, decode, defaultObject, dropUnknownFields, establishCrd, groupResource, namespaceRule } from './writes.js'
+import { admitAndValidate, admitCreate, decode, defaultObject, dropUnknownFields, groupResource, namespaceRule } from './writes.js'
+import { establishCrd } from './replaceObject.js'
 
 function qosClass(pod: KubeObject): string {
   const spec = isKubeMap(pod.spec) ? pod.spec : {}

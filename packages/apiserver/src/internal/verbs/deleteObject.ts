@@ -9,7 +9,8 @@ import { crdType, namespaceType } from '../state/registry.js'
 import { quote } from '@gitops-sdk/core/go'
 import { conflict, forbidden, invalidOptions, notFound, qualifiedKind, StatusError, statusSuccess } from '../../status.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
-import { deleteNow, groupResource, readyToDelete } from './writes.js'
+import { groupResource } from './writes.js'
+import { deleteNow, readyToDelete } from './replaceObject.js'
 
 /** The options of a DELETE, from its body or its query. */
 export interface DeleteOptions {

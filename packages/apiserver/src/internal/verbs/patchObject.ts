@@ -16,16 +16,8 @@ import { badRequest, conflict, internalError, invalid, invalidOptions, notFound,
 import { typedDecodeError } from '../rules/typedDecode.js'
 import { prepareCreate, storeCreated } from './createObject.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
-import {
-  admitAndValidate,
-  admitCreate,
-  defaultObject,
-  dropUnknownFields,
-  groupResource,
-  nameRule,
-  namespaceRule,
-  replaceObject,
-} from './writes.js'
+import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
+import { replaceObject } from './replaceObject.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'

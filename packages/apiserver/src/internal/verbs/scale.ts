@@ -8,7 +8,8 @@ import { patchDocument } from './patchObject.js'
 import type { ResourceType } from '../state/registry.js'
 import { badRequest, conflict, notFound, OPTIMISTIC_LOCK } from '../../status.js'
 import type { WriteRequest } from './writes.js'
-import { groupResource, replaceObject } from './writes.js'
+import { groupResource } from './writes.js'
+import { replaceObject } from './replaceObject.js'
 
 function selectorText(object: KubeObject): string | undefined {
   const selector = valueAt(object, 'spec.selector')

@@ -2,14 +2,14 @@
 // the finalizer and `deletionPolicy`, `suspend`, the lockdown flags, `dependsOn`, the shared
 // source artifact, the inventory in `.status.inventory`, `lastHandledReconcileAt`, Events.
 import { SpanStatusCode } from '@opentelemetry/api'
-import { createApplyHistory, detectDrift } from '@gitops-sdk/apply'
-import type { ApplyHistory, DriftState, KubeClient } from '@gitops-sdk/apply'
-import { formatChangeSet, getCondition } from '@gitops-sdk/core'
+import { createApplyHistory } from '@gitops-sdk/apply'
+import type { ApplyHistory, KubeClient } from '@gitops-sdk/apply'
+import { getCondition } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import { parseDuration } from '@gitops-sdk/flux'
-import type { GitRepository, Kustomization } from '@gitops-sdk/flux'
-import { createReconcileSteps, kustomizationProgressing, kustomizationReconcile, kustomizationStatus, reconcile } from '@gitops-sdk/reconcile'
-import type { ReconcileState, ReconcileSteps } from '@gitops-sdk/reconcile'
+import type { Kustomization } from '@gitops-sdk/flux'
+import { kustomizationProgressing, kustomizationReconcile, kustomizationStatus, reconcile } from '@gitops-sdk/reconcile'
+import type { ReconcileState } from '@gitops-sdk/reconcile'
 import type { ReconcileContext, ReconcileResult } from '../createController.js'
 import { addFinalizer, hasFinalizer } from '../finalizers.js'
 import { FluxReason } from '../fluxReasons.js'
@@ -17,56 +17,15 @@ import { reconcileRequestedAt } from '../updateStatus.js'
 import { finalizeKustomization } from './finalizeKustomization.js'
 import { reconcileInputs } from './reconcileInputs.js'
 import { inventoryOfStatus } from './inventoryOfStatus.js'
+import { recordKustomizationEvents } from './kustomizationEvents.js'
+import type { KustomizationReconcilerInput } from './kustomizationReconcilerInput.js'
+import { kustomizationSteps } from './kustomizationSteps.js'
 import { FLUX_FINALIZER, KUSTOMIZATION_RESOURCE } from './resources.js'
-import type { SourceStore } from './sourceStore.js'
-import type { ClientRequest } from './createClientFactory.js'
-import type { DriftPlacement } from './appliedObjectsCache.js'
 import { traceSteps } from './traceSteps.js'
 import { statusInputs } from './statusInputs.js'
 import { generationOf, isWritten, quietAfterApply, statusOf } from './quietAfterApply.js'
 import type { SettledStatus } from './quietAfterApply.js'
 import { writeFluxStatus } from './writeStatus.js'
-
-/** What the Kustomization reconcile needs. */
-export interface KustomizationReconcilerInput {
-  readonly kubeClient: KubeClient
-  readonly clientFactory?: ((request: ClientRequest & { readonly signal?: AbortSignal | undefined }) => Promise<KubeClient>) | undefined
-  readonly sources: SourceStore
-  /** The GitRepository `namespace/name`, from the cache or the API. */
-  readonly gitRepository: (key: string, signal: AbortSignal) => Promise<GitRepository | undefined>
-  /** A Kustomization `namespace/name` from the cache. */
-  readonly kustomization: (key: string) => KubeObject | undefined
-  /**
-   * Told which source revision a reconcile of `key` is working with, once it has the artifact
-   * (undefined when the Kustomization is gone), so that a new revision enqueues only the readers
-   * that have not seen it yet. @defaultValue nobody is told
-   */
-  readonly onRevisionSeen?: ((key: string, revision: string | undefined) => void) | undefined
-  /** Told when a Kustomization became Ready, to enqueue the ones depending on it. */
-  readonly onReady: (key: string) => void
-  readonly noCrossNamespaceRefs: boolean
-  readonly defaultServiceAccount?: string | undefined
-  readonly fieldManager: string
-  readonly statusFieldManager?: string | undefined
-  /** Delay before a Kustomization whose dependencies are not ready is tried again (Flux's `--requeue-dependency`). */
-  readonly requeueDependency: number
-  readonly now: () => Date
-  /**
-   * Reads the drift checks of Kustomizations applying with `kubeClient` (no service account, no
-   * remote cluster) go through: the applied objects cache's client. @defaultValue `kubeClient`
-   */
-  readonly driftClient?: KubeClient | undefined
-  /**
-   * Proves from memory that detectDrift over `driftClient` would find nothing (the applied objects
-   * cache's `unchanged`); false sends the check to detectDrift. @defaultValue always detectDrift
-   */
-  readonly driftUnchanged?: ((state: DriftState, placement: DriftPlacement) => boolean) | undefined
-  /**
-   * Told what an apply through `kubeClient` left (the applied objects cache's `watch`), so that the
-   * first no-change interval after it can be proven by `driftUnchanged`. @defaultValue nobody is told
-   */
-  readonly driftWatch?: ((state: DriftState) => void) | undefined
-}
 
 /** The reconcile function of Kustomizations, with its memory of the last reconcile of each. */
 export function kustomizationReconciler(input: KustomizationReconcilerInput): (context: ReconcileContext) => Promise<ReconcileResult> {
@@ -236,33 +195,18 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     }
     let history = histories.get(key)
     if (history === undefined) histories.set(key, (history = createApplyHistory()))
-    // The inventory lives in `.status.inventory` (see loadInventory below): apply's check that a
-    // ConfigMap of that name could be stored (a GET and a dry-run write per writing apply) is moot.
-    const wired = createReconcileSteps({ ...mapped.steps, inventoryStore: 'caller', fieldManager: input.fieldManager, history, onWarning: (message) => log.warn(message) })
-    const driftClient = input.driftClient
-    const appliesAsController = mapped.steps.client === input.kubeClient
-    // Drift can be proven unchanged from the applied objects cache (the quiet paths need it).
-    const driftFromCache = appliesAsController && driftClient !== undefined && input.driftUnchanged !== undefined
-    const steps: ReconcileSteps = {
-      ...wired,
-      fetch: async ({ lastRevision }) => (lastRevision === current.revision ? { unchanged: true, revision: current.revision } : { revision: current.revision, digest: current.digest, fs: current.fs }),
-      // The inventory lives in `.status.inventory`, as Flux keeps it: no ConfigMap is written.
-      // The object the Progressing write answered holds it as last written (only this reconcile
-      // writes this Kustomization's status), so it is not read again.
+    const { steps, driftFromCache } = kustomizationSteps(mapped, {
+      artifact: current,
+      // The object the Progressing write answered holds the inventory as last written (only this
+      // reconcile writes this Kustomization's status), so it is not read again.
       loadInventory: async () => inventoryOfStatus(statusOf(progressing ?? (await client.get(KUSTOMIZATION_RESOURCE, ref, { signal })) ?? object)),
-      saveInventory: async () => undefined,
-      // The same comparison as createReconcileSteps' checkDrift; the live objects come from the
-      // applied objects cache while its watch of the kind is current.
-      ...(driftClient === undefined || !appliesAsController
-        ? {}
-        : {
-            checkDrift: async (applied, o) => {
-              const placement = { inventory: mapped.steps.inventory, targetNamespace: mapped.steps.targetNamespace }
-              if (input.driftUnchanged?.(applied, placement) === true) return []
-              return detectDrift(applied, { client: driftClient, fieldManager: input.fieldManager, ...placement, signal: o.signal })
-            },
-          }),
-    }
+      kubeClient: input.kubeClient,
+      fieldManager: input.fieldManager,
+      history,
+      onWarning: (message) => log.warn(message),
+      driftClient: input.driftClient,
+      driftUnchanged: input.driftUnchanged,
+    })
     const started = performance.now()
     context.span.setAttribute('gitops.revision', current.revision)
     const result = await reconcile(mapped.spec, traceSteps(steps, context.phase), { signal, previous: state })
@@ -318,21 +262,11 @@ export function kustomizationReconciler(input: KustomizationReconcilerInput): (c
     }
     const ready = getCondition(result.status.conditions, 'Ready')
     if (ready?.status === 'False') context.span.setStatus({ code: SpanStatusCode.ERROR, message: ready.message })
-    const revision = { 'kustomize.toolkit.fluxcd.io/revision': current.revision }
-    const changed = result.status.changeSet.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'skipped')
-    if (changed.length > 0) {
-      await recorder.record(object, { type: 'Normal', reason: FluxReason.Progressing, message: formatChangeSet({ entries: changed }), annotations: revision }, { signal })
-    }
-    if (ready?.status === 'True') {
-      const wasReady = getCondition(previous.conditions ?? [], 'Ready')?.status === 'True'
-      if (!wasReady || changed.length > 0 || previous.lastAppliedRevision !== current.revision) {
-        const seconds = ((performance.now() - started) / 1000).toFixed(3)
-        await recorder.record(object, { type: 'Normal', reason: FluxReason.ReconciliationSucceeded, message: `Reconciliation finished in ${seconds}s, next run in ${k.spec.interval}`, annotations: revision }, { signal })
-      }
+    const isReady = await recordKustomizationEvents(object, { status: result.status, previous, revision: current.revision, started, interval: k.spec.interval }, { recorder, signal })
+    if (isReady) {
       input.onReady(key)
       return { requeueAfter: mapped.interval }
     }
-    await recorder.record(object, { type: 'Warning', reason: ready?.reason ?? FluxReason.ReconciliationFailed, message: ready?.message ?? 'reconciliation failed', annotations: revision }, { signal })
     return { requeueAfter: mapped.retryInterval }
   }
 }

@@ -130,3 +130,12 @@ export class ObjectStore {
     return Array.isArray(entries) ? (entries as KubeMap[]).map((entry) => withoutKey(entry, 'time')) : []
   }
 }
+
+/** A Deployment configuration of these containers (selector and labels `app: web`), `extra` merged into its spec. */
+export const deployment = (containers: KubeMap[], extra: KubeMap = {}): KubeMap => ({
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: { metadata: { labels: { app: 'web' } }, spec: { containers } },
+    ...extra,
+  },
+})

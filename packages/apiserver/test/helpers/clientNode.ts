@@ -1,19 +1,48 @@
 // What the client-node suites (integration/clientNode*.int.test.ts) share: a server with a short
 // watch history, namespaces and manifests of their own, and watches read through client-node.
 import { Watch } from '@kubernetes/client-node'
+import { afterAll, beforeAll } from 'vitest'
 import { startApiServer } from '../../src/index.js'
 import type { ApiServer } from '../../src/index.js'
 import { clientFor, kubeConfigFor, uniqueName } from './kube.js'
 import type { Client, Manifest } from './kube.js'
 
-/** A server for one suite (its watch history kept short, so that 410 Gone is reachable) and a client of it. */
-export async function startClientNodeServer(): Promise<{ server: ApiServer; api: Client }> {
-  const server = await startApiServer({ watchHistory: 50 })
-  return { server, api: clientFor(server) }
+/** One suite file's server, a client of it, and namespaces of its own. */
+export interface ClientNodeSuite {
+  readonly server: ApiServer
+  readonly api: Client
+  /** Creates a namespace of a generated name starting with `prefix`. */
+  namespace(prefix: string): Promise<string>
+}
+
+/**
+ * Starts a server for the calling suite file in its beforeAll (the watch history kept short, so
+ * that 410 Gone is reachable) and stops it in its afterAll.
+ */
+export function clientNodeSuite(): ClientNodeSuite {
+  let started: { server: ApiServer; api: Client } | undefined
+  const get = (): { server: ApiServer; api: Client } => {
+    if (started === undefined) throw new Error('the suite server starts in beforeAll')
+    return started
+  }
+  beforeAll(async () => {
+    const server = await startApiServer({ watchHistory: 50 })
+    started = { server, api: clientFor(server) }
+  })
+  afterAll(() => started?.server.stop())
+  return {
+    get server() {
+      return get().server
+    },
+    get api() {
+      return get().api
+    },
+    namespace: (prefix) => createNamespace(get().api, prefix),
+  }
 }
 
 /** Creates a namespace of a generated name starting with `prefix`. */
-export async function createNamespace(api: Client, prefix: string): Promise<string> {
+async function createNamespace(api: Client, prefix: string): Promise<string> {
   const name = uniqueName(prefix)
   await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })
   return name

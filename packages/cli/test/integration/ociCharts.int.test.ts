@@ -14,7 +14,7 @@ import { registryAvailable, startRegistry } from '@gitops-sdk/oci-source/testing
 import type { TestRegistry } from '@gitops-sdk/oci-source/testing'
 import { API_VERSIONS, KUBE_VERSION, helmBinary, helmTemplate } from '../../../helm/test/helpers/helmBinary.js'
 import { hasKubectl, kubectl } from '../../../../testing/kubectl.js'
-import { writeFiles } from '../helpers/chartServer.js'
+import { versionedChart, writeFiles } from '../helpers/chartServer.js'
 import { run } from '../helpers/run.js'
 
 const helm = registryAvailable ? helmBinary() : undefined
@@ -36,25 +36,6 @@ function helmCmd(args: readonly string[]): Promise<{ ok: boolean; stdout: string
   })
 }
 
-const chart = (version: string): Record<string, string> => ({
-  [`src/${version}/app/Chart.yaml`]: `apiVersion: v2\nname: app\nversion: ${version}\nappVersion: "1.2"\n`,
-  [`src/${version}/app/values.yaml`]: 'replicas: 1\nlabels:\n  tier: web\nbig: 3000000\n',
-  [`src/${version}/app/templates/_helpers.tpl`]: '{{- define "app.name" -}}{{ .Release.Name }}-{{ .Chart.Name }}{{- end -}}\n',
-  [`src/${version}/app/templates/cm.yaml`]: [
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata:',
-    '  name: {{ include "app.name" . }}',
-    '  labels: {{- toYaml .Values.labels | nindent 4 }}',
-    'data:',
-    '  chart: {{ .Chart.Version | quote }}',
-    '  kube: {{ .Capabilities.KubeVersion.Version | quote }}',
-    '  big: {{ .Values.big | quote }}',
-    '  replicas: {{ .Values.replicas | quote }}',
-    '',
-  ].join('\n'),
-})
-
 const versions = ['1.0.0', '1.2.0', '1.3.0+build.1', '2.0.0-rc.1', 'v1.5.0']
 let open: TestRegistry | undefined
 let guarded: TestRegistry | undefined
@@ -70,7 +51,7 @@ async function push(registry: TestRegistry, version: string, auth: readonly stri
 
 beforeAll(async () => {
   if (skip) return
-  for (const v of versions) write(chart(v))
+  for (const v of versions) write(versionedChart(v))
   const started = await Promise.all([startRegistry(), startRegistry({ auth: 'token', user: { ...user, identityToken } })])
   ;[open, guarded] = started
   // Side by side: each push is a helm process that mostly waits on the registry.

@@ -49,7 +49,9 @@ describe('sourceIgnore matching (go-git semantics, as Flux)', () => {
   it('answers as testing each path whole, whether paths come grouped by directory or not', () => {
     const patterns = [
       ...readPatterns('*.md\n!docs/*.md\nbuild/\n**/tmp\nvendor\n!vendor/keep.yaml\nsecret?.yaml\n[abc].txt\n*.tar.gz\n', []),
-      ...readPatterns('*.yaml\n!keep/\n', ['apps']),
+      // `**/name` patterns (taken as name patterns by the matcher): plain, dir-only, negated, nested.
+      ...readPatterns('**/docs/\n!**/a.txt\n**/keep\n', []),
+      ...readPatterns('*.yaml\n!keep/\n**/x/\n!**/secret1.yaml\n', ['apps']),
       ...readPatterns('bad[\n', ['apps', 'x']),
     ]
     const names = ['README.md', 'a.txt', 'd.txt', 'secret1.yaml', 'x.tar.gz', 'keep.yaml', 'tmp', 'build', 'vendor', 'docs', 'apps', 'keep', 'x', 'bad[']

@@ -201,13 +201,23 @@ function dirState(p: IgnorePattern, dir: readonly string[]): number {
   return noDirHit
 }
 
+// `**/name` (one segment after a leading `**`, as three of Flux's defaults) matches exactly where
+// the name pattern `name` does: any segment from the domain on, a dir-only one not on the file's
+// own name. Taken as one, it is worked out once per directory instead of once per path.
+function asNamePattern(p: IgnorePattern): IgnorePattern {
+  const [first, name] = p.segments
+  if (!p.glob || p.segments.length !== 2 || first !== '**' || name === undefined || name === null || typeof name === 'string') return p
+  return { ...p, segments: [name], glob: false }
+}
+
 /**
  * Builds a matcher: the last pattern that matches decides. What name patterns say of a path's
  * directories is worked out once per directory and reused while the paths asked about stay in it
  * (they come grouped by directory from a tree walk): the answers are those of testing each path
  * whole, pattern by pattern.
  */
-export function createMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
+  const patterns = given.map(asNamePattern)
   let lastDir: string | undefined
   let dirSegments: string[] = []
   const states = new Int8Array(patterns.length)

@@ -117,7 +117,7 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
   options.onProgress?.('resolving', count, count)
   const { pack, checksum } = thinBases.size === 0 ? { pack: whole, checksum: trailer } : fixThin(entries, whole, thinBases)
   const total = offsets.length
-  const { oids, types, blobSha256s, blobHashed, sizes } = entries
+  const { oids, types, sha256s, sizes } = entries
 
   const table = oidTable(oids, total)
   const index = tableIdx(table, { oids, offsets, packChecksum: checksum })
@@ -136,8 +136,8 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     },
     blobDigestAt(bytes, at) {
       const i = table.entryAt(bytes, at)
-      if (i < 0 || blobHashed[i] !== 1) return undefined
-      return { sha256: blobSha256s.toString('hex', i * 32, i * 32 + 32), size: sizes[i] as number }
+      const sha256 = i < 0 ? undefined : sha256s[i]
+      return sha256 === undefined || sha256 === '' ? undefined : { sha256, size: sizes[i] as number }
     },
   }
 }

@@ -45,13 +45,11 @@ export class PackEntries {
   /** Inflated size; a delta's is replaced by its result's once resolved. */
   readonly sizes: number[] = []
   /**
-   * Entry `i`'s content SHA-256 at `i * 32` when `blobHashed[i]` is 1: a blob's, recorded as it is
-   * resolved, from the same bytes its id is checked on. The artifact digest needs it for every
-   * file; hashing here, while the rest of the pack is still on the wire, spares a lookup and a view
-   * per file after it. Flat, as `oids`: no string per blob survives to be copied by the collector.
+   * A blob's content SHA-256 (hex), recorded as the blob is resolved, from the same bytes its id
+   * is checked on: the artifact digest needs it for every file, and hashing here, while the rest
+   * of the pack is still on the wire, spares a lookup and a view per file after it. '' otherwise.
    */
-  blobSha256s: Buffer = Buffer.alloc(0)
-  blobHashed: Uint8Array = new Uint8Array(0)
+  readonly sha256s: string[] = []
   /** OFS_DELTA: base offset; otherwise -1. */
   readonly bases: number[] = []
   /** Entry → base id, for REF_DELTA. */
@@ -166,10 +164,7 @@ export class PackEntries {
     // The id comes back as a 20-character latin1 ('binary') string rather than a Buffer: a string lives in the
     // heap, where a Buffer per object is ten thousand small backing stores for the collector to free.
     this.oids.write(hash('sha1', target.subarray(at - header, at + size), 'binary'), i * 20, 20, 'latin1')
-    if (type === BLOB && i < this.blobHashed.length) {
-      this.blobSha256s.write(hash('sha256', target.subarray(at, at + size), 'binary'), i * 32, 32, 'latin1')
-      this.blobHashed[i] = 1
-    }
+    if (type === BLOB) this.sha256s[i] = hash('sha256', target.subarray(at, at + size), 'hex')
     this.types[i] = type
     this.sizes[i] = size
     this.resolved[i] = 1
@@ -210,8 +205,6 @@ export class PackEntries {
       if (version !== 2 && version !== 3) throw new CorruptPackError(`unsupported pack version ${version}`)
       this.count = buf.readUInt32BE(8)
       this.oids = Buffer.alloc(this.count * 20)
-      this.blobSha256s = Buffer.alloc(this.count * 32)
-      this.blobHashed = new Uint8Array(this.count)
       this.resolved = new Uint8Array(this.count)
     }
     const { count, offsets, limits } = this
@@ -292,6 +285,7 @@ export class PackEntries {
     this.ends.push(end)
     this.types.push(type)
     this.sizes.push(size)
+    this.sha256s.push('')
     this.bases.push(base)
     this.contentSlab.push(-1)
     this.contentOffset.push(0)

@@ -57,6 +57,7 @@ function fakeStore(objects: readonly GitObject[], kept: (o: GitObject) => boolea
       const o = byId.get(Buffer.from(bytes.subarray(at, at + 20)).toString('hex'))
       return o !== undefined && kept(o) ? o : undefined
     },
+    blobDigest: () => undefined,
     has: (oid) => byId.has(oid),
     add: () => undefined,
   }

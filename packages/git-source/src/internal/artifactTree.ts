@@ -128,7 +128,11 @@ export function ignorePatterns(files: ArtifactFiles, read: (path: string) => Uin
 /** Removes what the patterns exclude; Flux judges every file on its own. */
 export function applyIgnore(files: ArtifactFiles, patterns: readonly IgnorePattern[]): void {
   const excluded = sourceIgnoreMatcher(patterns)
-  for (const path of [...files.keys()]) if (excluded(path, false)) files.delete(path)
+  // The map itself is walked (deleting the entry at hand is safe), with no copy of its keys and no
+  // [key, value] pair per entry.
+  files.forEach((_file, path) => {
+    if (excluded(path, false)) files.delete(path)
+  })
 }
 
 /**
@@ -164,9 +168,9 @@ export function resolveInside(files: ReadonlyMap<string, ArtifactFile>, path: st
 export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: string) => string, logger: Logger | undefined): FetchWarning[] {
   const warnings: FetchWarning[] = []
   // The map itself is walked (deleting the entry at hand is safe): a copy of ten thousand entries
-  // would be made to find a few links.
-  for (const [path, file] of files) {
-    if (file.kind !== 'symlink') continue
+  // would be made to find a few links, and a [key, value] pair per entry to look at each.
+  files.forEach((file, path) => {
+    if (file.kind !== 'symlink') return
     const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
     const target = linkTarget(path)
     const inside = !target.startsWith('/') && resolveInside(files, dir === '' ? target : `${dir}/${target}`, linkTarget) !== undefined
@@ -176,6 +180,6 @@ export function dropEscapingLinks(files: ArtifactFiles, linkTarget: (path: strin
       warnings.push({ type: 'symlink-outside', path, message })
       logger?.warn(message, { path, target })
     }
-  }
+  })
   return warnings
 }

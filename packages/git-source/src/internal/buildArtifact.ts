@@ -47,15 +47,22 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
   applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
-  const sorted: ArtifactFiles = inOrder(files) ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-  // Each file is read once, in the digest's order, for both its size and its hash: reading a blob
-  // costs more than hashing it, and no map of ten thousand hashes is kept for the digest to look up.
+  const order = orderOf(files)
+  const sorted: ArtifactFiles = order !== unsorted ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  // A blob's hash and size as the pack indexer recorded them (a fresh pack); else each file is
+  // read once, in the digest's order, for both its size and its hash.
   let size = 0
-  const digest = digestOfHashes(sorted, (_path, file) => {
+  const contentHash = (_path: string, file: ArtifactFile): string => {
+    const known = file.tree === undefined ? undefined : store.blobDigest(file.tree, file.at)
+    if (known !== undefined) {
+      size += known.size
+      return known.sha256
+    }
     const bytes = content(file)
     size += bytes.byteLength
     return hash('sha256', bytes, 'hex')
-  })
+  }
+  const digest = digestOfHashes(sorted, contentHash, order === byteOrdered)
   if (size > options.maxSize) {
     throw new GitSourceError({
       code: 'GIT_SIZE_LIMIT_EXCEEDED',
@@ -77,13 +84,23 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   }
 }
 
-// Whether the paths are sorted already: a tree walk yields them in git's order, which is the same
-// but where a name sorts against a directory's name plus a slash.
-function inOrder(files: ArtifactFiles): boolean {
+const unsorted = 0
+const sortedOnly = 1
+const byteOrdered = 2
+
+// Whether the paths are sorted already (a tree walk yields them in git's order, which is the same
+// but where a name sorts against a directory's name plus a slash), and if so whether that is also
+// the byte order of their UTF-8 form (no character from U+D800 up): one pass for both the sort
+// here and the digest's order.
+function orderOf(files: ArtifactFiles): number {
   let previous = ''
+  let order = byteOrdered
   for (const path of files.keys()) {
-    if (path < previous) return false
+    if (path < previous) return unsorted
+    if (order === byteOrdered && beyondSurrogates.test(path)) order = sortedOnly
     previous = path
   }
-  return true
+  return order
 }
+
+const beyondSurrogates = /[\uD800-\uFFFF]/

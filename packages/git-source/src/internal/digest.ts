@@ -6,24 +6,27 @@ import type { ArtifactFile } from './artifactTree.js'
 
 const modes = { file: '100644', executable: '100755', symlink: '120000' } as const
 
-/** `sha256:<hex>` of the files, from each file's sha256 (hex) as `contentHash` gives it (a symlink's content is its target). */
-export function digestOfHashes(files: ReadonlyMap<string, ArtifactFile>, contentHash: (path: string, file: ArtifactFile) => string): string {
+/**
+ * `sha256:<hex>` of the files, from each file's sha256 (hex) as `contentHash` gives it (a symlink's
+ * content is its target). `ordered`: the caller has checked that the keys come in byte order of
+ * their UTF-8 form, so the map is walked as it is without checking again.
+ */
+export function digestOfHashes(files: ReadonlyMap<string, ArtifactFile>, contentHash: (path: string, file: ArtifactFile) => string, ordered = false): string {
   const total = createHash('sha256')
   // Records go to the hash a few hundred at a time: one update per file costs more than hashing.
   let batch = ''
   let n = 0
   // A map already in byte order (an artifact's, sorted by its builder) is walked as it is: sorting
   // its paths again and looking each one up cost more than the records.
-  const entries: Iterable<readonly [string, ArtifactFile]> = inByteOrder(files)
-    ? files
-    : byteOrder([...files.keys()]).map((path) => [path, files.get(path) as ArtifactFile] as const)
-  for (const [path, file] of entries) {
+  const add = (file: ArtifactFile, path: string): void => {
     batch += `${modes[file.kind]} ${path}\0${contentHash(path, file)}\n`
     if (++n % 256 === 0) {
       total.update(batch)
       batch = ''
     }
   }
+  if (ordered || inByteOrder(files)) files.forEach(add)
+  else for (const path of byteOrder([...files.keys()])) add(files.get(path) as ArtifactFile, path)
   total.update(batch)
   return `sha256:${total.digest('hex')}`
 }

@@ -191,7 +191,13 @@ async function receive(request: PackRequest, into: Receiver, run: FetchContext):
   for (const oid of response.shallows) shallows.add(oid)
   for (const oid of response.unshallows) shallows.delete(oid)
   if (indexed.count > 0) {
-    store.add({ pack: indexed.pack, idx: indexed.index, verify: false, objectAt: (offset) => indexed.objectAt(offset) })
+    store.add({
+      pack: indexed.pack,
+      idx: indexed.index,
+      verify: false,
+      objectAt: (offset) => indexed.objectAt(offset),
+      blobDigestAt: (bytes, at) => indexed.blobDigestAt(bytes, at),
+    })
     if (run.cacheDir !== undefined) await writePack(run.cacheDir, indexed.pack, indexed.idx)
   }
 }

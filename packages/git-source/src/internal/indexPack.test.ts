@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -122,6 +123,32 @@ describe('indexPack', () => {
     for (const entry of parseTree(tree.data)) {
       for (const file of parseTree(store.read(entry.oid).data)) expect(store.read(file.oid).type).toBe('blob')
     }
+  })
+
+  it('records the content SHA-256 and size of every blob kept in memory, whole or from a delta, and of no other', async () => {
+    const pack = gitPack(second)
+    const store = createObjectStore()
+    const idx = readIdx((await indexPack(chunked(pack, 4096))).idx)
+    store.add({ pack, idx, verify: true })
+    let blobs = 0
+    for (const keepBytes of [0, 96 * 1024 * 1024]) {
+      const indexed = await indexPack(chunked(pack, 4096), { keepBytes })
+      for (const oid of idx.oids()) {
+        const object = store.read(oid.toString('hex'))
+        const inside = Buffer.concat([Buffer.from('100644 name\0'), oid, Buffer.from('tail')])
+        const recorded = indexed.blobDigestAt(inside, 12)
+        if (object.type !== 'blob' || keepBytes === 0) expect(recorded).toBeUndefined()
+        else {
+          blobs++
+          expect(recorded).toEqual({ sha256: createHash('sha256').update(object.data).digest('hex'), size: object.data.byteLength })
+        }
+      }
+      const missing = Buffer.from(idx.oids()[0] as Buffer)
+      missing[19] = (missing[19] as number) ^ 0xff
+      expect(indexed.blobDigestAt(missing, 0)).toBeUndefined()
+    }
+    // Both commits' blobs (the changed file's new one may come as a delta on the old).
+    expect(blobs).toBe(32)
   })
 
   it('completes a thin pack with its external bases, as index-pack --fix-thin does', async () => {

@@ -30,6 +30,18 @@ export interface IndexedPack {
   readonly count: number
   /** The inflated object that starts at `offset`, when it was kept in memory. */
   objectAt(offset: number): GitObject | undefined
+  /**
+   * The content SHA-256 and size of the blob whose 20-byte id is at `bytes[at..at+20)`, as
+   * recorded when the blob was resolved (from the bytes its id was checked on); `undefined` when
+   * this pack has no such blob or recorded none for it.
+   */
+  blobDigestAt(bytes: Uint8Array, at: number): BlobDigest | undefined
+}
+
+/** A blob's content SHA-256 (hex) and size in bytes. */
+export interface BlobDigest {
+  readonly sha256: string
+  readonly size: number
 }
 
 /** Options of {@link indexPack}. */
@@ -105,9 +117,10 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
   options.onProgress?.('resolving', count, count)
   const { pack, checksum } = thinBases.size === 0 ? { pack: whole, checksum: trailer } : fixThin(entries, whole, thinBases)
   const total = offsets.length
-  const { oids, types } = entries
+  const { oids, types, sha256s, sizes } = entries
 
-  const index = tableIdx(oidTable(oids, total), { oids, offsets, packChecksum: checksum })
+  const table = oidTable(oids, total)
+  const index = tableIdx(table, { oids, offsets, packChecksum: checksum })
   let idx: Buffer | undefined
   return {
     pack,
@@ -120,6 +133,11 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
       const i = entries.indexAt(offset)
       const data = i < 0 ? undefined : entries.keptBuffer(i)
       return data === undefined ? undefined : { type: packTypes[types[i] as number] as ObjectType, data }
+    },
+    blobDigestAt(bytes, at) {
+      const i = table.entryAt(bytes, at)
+      const sha256 = i < 0 ? undefined : sha256s[i]
+      return sha256 === undefined || sha256 === '' ? undefined : { sha256, size: sizes[i] as number }
     },
   }
 }

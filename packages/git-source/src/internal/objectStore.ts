@@ -6,6 +6,7 @@ import { packTypes } from './gitObjects.js'
 import { createInflater, InflateError } from './inflater.js'
 import type { Inflater } from './inflater.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
+import type { BlobDigest } from './indexPack.js'
 import type { PackIdx } from './packIdx.js'
 
 /** One pack the store reads from. */
@@ -16,6 +17,8 @@ export interface StoredPack {
   readonly verify: boolean
   /** Objects of this pack already in memory, by offset (a freshly indexed pack). */
   readonly objectAt?: ((offset: number) => GitObject | undefined) | undefined
+  /** Content SHA-256 and size of a blob of this pack, by the place of its id (a freshly indexed pack). */
+  readonly blobDigestAt?: ((bytes: Uint8Array, at: number) => BlobDigest | undefined) | undefined
 }
 
 /** An object is not in any pack, or its bytes are damaged. */
@@ -39,6 +42,11 @@ export interface ObjectStore {
    * whether it is there at all). No hex id is made, no byte is copied.
    */
   inMemory(bytes: Uint8Array, at: number): GitObject | undefined
+  /**
+   * The content SHA-256 and size of the blob whose 20-byte id is at `bytes[at..at+20)`, when a
+   * pack recorded them as it was indexed; `undefined` otherwise (then hash the bytes read).
+   */
+  blobDigest(bytes: Uint8Array, at: number): BlobDigest | undefined
   /** Whether any pack holds `oid`. */
   has(oid: string): boolean
   /** Adds a pack; it is searched before the packs added earlier. */
@@ -151,6 +159,13 @@ export function createObjectStore(cacheBytes: number = 16 * 1024 * 1024): Object
       for (const stored of packs) {
         const offset = stored.idx.findAt(bytes, at)
         if (offset >= 0) return stored.objectAt?.(offset)
+      }
+      return undefined
+    },
+    blobDigest(bytes, at) {
+      for (const stored of packs) {
+        const found = stored.blobDigestAt?.(bytes, at)
+        if (found !== undefined) return found
       }
       return undefined
     },

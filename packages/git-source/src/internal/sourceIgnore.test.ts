@@ -49,7 +49,9 @@ describe('sourceIgnore matching (go-git semantics, as Flux)', () => {
   it('answers as testing each path whole, whether paths come grouped by directory or not', () => {
     const patterns = [
       ...readPatterns('*.md\n!docs/*.md\nbuild/\n**/tmp\nvendor\n!vendor/keep.yaml\nsecret?.yaml\n[abc].txt\n*.tar.gz\n', []),
-      ...readPatterns('*.yaml\n!keep/\n', ['apps']),
+      // `**/name` patterns (taken as name patterns by the matcher): plain, dir-only, negated, nested.
+      ...readPatterns('**/docs/\n!**/a.txt\n**/keep\n', []),
+      ...readPatterns('*.yaml\n!keep/\n**/x/\n!**/secret1.yaml\n', ['apps']),
       ...readPatterns('bad[\n', ['apps', 'x']),
     ]
     const names = ['README.md', 'a.txt', 'd.txt', 'secret1.yaml', 'x.tar.gz', 'keep.yaml', 'tmp', 'build', 'vendor', 'docs', 'apps', 'keep', 'x', 'bad[']
@@ -63,5 +65,21 @@ describe('sourceIgnore matching (go-git semantics, as Flux)', () => {
     }
     // Both verdicts occur, so the comparison is not between two constant answers.
     expect(new Set(paths.map((p) => excludedWhole(patterns, p, false))).size).toBe(2)
+  })
+
+  it('matches plain names and suffixes with RegExp characters in them literally, as testing each path whole', () => {
+    const patterns = readPatterns('a+b.yaml\n*.(x)\nc|d\n!^e$\n*.y?\n$f\n*[g]\n', [])
+    const names = ['a+b.yaml', 'aab.yaml', 'a+bXyaml', 'q.(x)', 'q.x', 'c|d', 'c', 'd', '^e$', 'e', 'z.y1', 'z.y', '$f', 'f', 'hg', 'h[g]']
+    const match = createMatcher(patterns)
+    for (const dir of ['', 'c|d', 'a+b.yaml/x']) {
+      for (const name of names) {
+        const path = dir === '' ? name : `${dir}/${name}`
+        expect([path, match(path, false)]).toEqual([path, excludedWhole(patterns, path, false)])
+      }
+    }
+    expect(match('a+b.yaml', false)).toBe(true)
+    expect(match('aab.yaml', false)).toBe(false)
+    expect(match('q.(x)', false)).toBe(true)
+    expect(match('q.x', false)).toBe(false)
   })
 })

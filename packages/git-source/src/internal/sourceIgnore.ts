@@ -28,16 +28,20 @@ export interface IgnorePattern {
 /** Tests one path segment. */
 export interface Segment {
   test(name: string): boolean
+  /** Set when the segment is a plain name: it matches that name only. */
+  readonly exact?: string | undefined
+  /** Set when the segment is `*` and a plain suffix: it matches names ending with it. */
+  readonly suffix?: string | undefined
 }
 
 // Go's filepath.Match for one path segment; null for a malformed pattern (which never matches, as
 // go-git treats filepath.ErrBadPattern). A plain name or `*suffix` (most patterns, Flux's defaults
 // included) is a string comparison; the rest a RegExp.
 function segmentRegExp(pattern: string): Segment | null {
-  if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern }
+  if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern, exact: pattern }
   if (pattern.startsWith('*') && !/[*?[\\]/.test(pattern.slice(1))) {
     const suffix = pattern.slice(1)
-    return { test: (name) => name.endsWith(suffix) }
+    return { test: (name) => name.endsWith(suffix), suffix }
   }
   let out = '^'
   for (let i = 0; i < pattern.length; i++) {
@@ -201,16 +205,38 @@ function dirState(p: IgnorePattern, dir: readonly string[]): number {
   return noDirHit
 }
 
+// `**/name` (one segment after a leading `**`, as three of Flux's defaults) matches exactly where
+// the name pattern `name` does: any segment from the domain on, a dir-only one not on the file's
+// own name. Taken as one, it is worked out once per directory instead of once per path.
+function asNamePattern(p: IgnorePattern): IgnorePattern {
+  const [first, name] = p.segments
+  if (!p.glob || p.segments.length !== 2 || first !== '**' || name === undefined || name === null || typeof name === 'string') return p
+  return { ...p, segments: [name], glob: false }
+}
+
 /**
  * Builds a matcher: the last pattern that matches decides. What name patterns say of a path's
  * directories is worked out once per directory and reused while the paths asked about stay in it
  * (they come grouped by directory from a tree walk): the answers are those of testing each path
  * whole, pattern by pattern.
  */
-export function createMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher {
+export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
+  const patterns = given.map(asNamePattern)
   let lastDir: string | undefined
   let dirSegments: string[] = []
+  // This directory's plans for files and for directories (made on first use).
+  let forFiles: DirPlan | undefined
+  let forDirs: DirPlan | undefined
+  let key = ''
   const states = new Int8Array(patterns.length)
+  // Plans by the directory states they were made for: most directories share one.
+  const plans = new Map<string, DirPlan>()
+  const planOf = (isDir: boolean): DirPlan => {
+    const planKey = `${isDir ? 'd' : 'f'}${key}`
+    const plan = plans.get(planKey) ?? planFor(patterns, states, isDir)
+    plans.set(planKey, plan)
+    return plan
+  }
   return (path, isDir) => {
     const slash = path.lastIndexOf('/')
     const dir = slash < 0 ? '' : path.slice(0, slash)
@@ -222,24 +248,86 @@ export function createMatcher(patterns: readonly IgnorePattern[]): IgnoreMatcher
         const p = patterns[i] as IgnorePattern
         if (!p.glob) states[i] = dirState(p, dirSegments)
       }
+      key = states.join(',')
+      forFiles = undefined
+      forDirs = undefined
     }
+    const plan = isDir ? (forDirs ??= planOf(true)) : (forFiles ??= planOf(false))
     let segments: string[] | undefined
-    for (let i = patterns.length - 1; i >= 0; i--) {
-      const p = patterns[i] as IgnorePattern
+    for (const step of plan.steps) {
+      if (step.names !== undefined) {
+        if (step.names.test(name)) return step.excludes
+        continue
+      }
+      const p = step.pattern as IgnorePattern
       if (p.glob) {
         segments ??= [...dirSegments, name]
         const result = matchOne(p, segments, isDir)
         if (result !== 'none') return result === 'exclude'
         continue
       }
-      const state = states[i] as number
-      if (state === cannot) continue
-      // A name pattern matching a directory segment excludes (or includes) what is below it.
-      if (state === dirHit) return !p.inclusion
       if ((p.segments[0] as Segment).test(name) && !(p.dirOnly && !isDir)) return !p.inclusion
     }
-    return false
+    return plan.fallback
   }
+}
+
+/** One test of a {@link DirPlan}: a pattern, or plain names and suffixes of the same verdict as one RegExp. */
+interface PlanStep {
+  readonly pattern: IgnorePattern | undefined
+  readonly names: RegExp | undefined
+  readonly excludes: boolean
+}
+
+/** What the patterns still have to test on the names of files in one directory, highest priority first. */
+interface DirPlan {
+  readonly steps: readonly PlanStep[]
+  /** The verdict when no step matches: that of a name pattern matching a directory segment, if any. */
+  readonly fallback: boolean
+}
+
+// The steps for a directory whose name patterns are in `states`. Patterns are tried from the last:
+// a name pattern that cannot apply is left out, one that matches a directory segment decides for
+// every file not decided before it, and a run of plain-name and suffix patterns with the same
+// verdict (and not dir-only) is one step, one RegExp test per file (Flux's defaults are all such),
+// since which of them matches first does not change the verdict. For files, a dir-only name
+// pattern that matches no directory segment cannot decide, and is left out too.
+function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: boolean): DirPlan {
+  const steps: PlanStep[] = []
+  let run: { excludes: boolean; alternatives: string[] } | undefined
+  const endRun = (): void => {
+    if (run === undefined) return
+    steps.push({ pattern: undefined, names: new RegExp(run.alternatives.join('|')), excludes: run.excludes })
+    run = undefined
+  }
+  for (let i = patterns.length - 1; i >= 0; i--) {
+    const p = patterns[i] as IgnorePattern
+    if (!p.glob) {
+      const state = states[i] as number
+      if (state === cannot) continue
+      if (state === dirHit) {
+        endRun()
+        return { steps, fallback: !p.inclusion }
+      }
+      if (p.dirOnly && !isDir) continue
+      const { exact, suffix } = p.segments[0] as Segment
+      if (!p.dirOnly && (exact !== undefined || suffix !== undefined)) {
+        if (run !== undefined && run.excludes !== !p.inclusion) endRun()
+        run ??= { excludes: !p.inclusion, alternatives: [] }
+        run.alternatives.push(exact !== undefined ? `^${literal(exact)}$` : `${literal(suffix as string)}$`)
+        continue
+      }
+    }
+    endRun()
+    steps.push({ pattern: p, names: undefined, excludes: !p.inclusion })
+  }
+  endRun()
+  return { steps, fallback: false }
+}
+
+// `text` as a RegExp source that matches it literally.
+function literal(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
 }
 
 /**

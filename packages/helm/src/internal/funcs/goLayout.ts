@@ -34,7 +34,8 @@ export function stdChunkAt(layout: string, i: number): string {
     case 0x33: case 0x34: case 0x35: // 3 4 5
       return layout[i] ?? ''
     case 0x5f: // _
-      if (at('_2')) return '_2'
+      // Go reads _2006 as a literal '_' before the year, not _2 (the day) before 006.
+      if (at('_2')) return at('_2006') ? '' : '_2'
       return at('__2') ? '__2' : ''
     case 0x50: // P
       return at('PM') ? 'PM' : ''

@@ -227,11 +227,6 @@ export class Lines {
 
   /** Line `line` as the source holds it, indentation included. */
   raw(line: number): string {
-    return this.source.slice(this.starts[line] as number, (this.starts[line + 1] as number) - 1)
-  }
-
-  /** The length of line `line`, indentation included. */
-  rawLength(line: number): number {
-    return (this.starts[line + 1] as number) - 1 - (this.starts[line] as number)
+    return this.source.slice(this.starts[line], (this.starts[line + 1] as number) - 1)
   }
 }

@@ -165,67 +165,68 @@ export function openBrackets(text: string, limit: number): number {
   return most
 }
 
-/** The lines of a text: raw, indentation, and text without the indentation. */
+/**
+ * The lines of a text (split at `\n`): where each starts, its indentation, and its text without the
+ * indentation. No string per raw line: the text of a line is the only string made of it.
+ */
 export class Lines {
   readonly indents: number[]
   readonly texts: string[]
+  /**
+   * The offset in {@link source} at which each line starts, and one more entry past the end (the
+   * text's length + 1), so that line `i` is `source.slice(starts[i], starts[i + 1] - 1)`.
+   */
+  readonly starts: number[]
   /** The longest run of spaces and `- ` that starts a line, as the budget's nesting scan counts it. */
   readonly maxLead: number = 0
 
-  /** The first line whose offset {@link offsetOf} knows, and that offset. */
-  private cursorLine = 0
-  private cursorOffset = 0
-
-  /** `raws` is `source` split at `\n`. */
-  constructor(
-    readonly source: string,
-    readonly raws: readonly string[],
-  ) {
-    const n = raws.length
+  constructor(readonly source: string) {
     // Packed arrays, filled in order (a holey one costs a check on every read).
     const indents: number[] = []
     const texts: string[] = []
+    const starts: number[] = []
+    const length = source.length
     let maxLead = 0
     // The indentation is the run of spaces that starts the line, counted a character at a time:
     // the loop is compiled on the stack (OSR) after a few thousand lines, and then costs a few
     // instructions per space where trimStart, a native call per line, costs hundreds per line
     // (and would take other white space than the space, which a search for it had to rule out
-    // over the whole text first). Every index below stays within its line: reading past the end
-    // would send optimised code back to the interpreter.
-    for (let i = 0; i < n; i++) {
-      const r = raws[i] as string
-      const length = r.length
-      let k = 0
-      while (k < length && r.charCodeAt(k) === 0x20) k++
-      const text = k === 0 ? r : r.slice(k)
-      indents.push(k)
-      texts.push(text)
+    // over the whole text first). Every index below stays within the text: reading past its end
+    // would send optimised code back to the interpreter. A line's end is found with indexOf (a
+    // native scan), and its text sliced from the source once, where splitting the source first
+    // made a second string of every line.
+    let start = 0
+    for (;;) {
+      let end = source.indexOf('\n', start)
+      if (end < 0) end = length
+      let k = start
+      while (k < end && source.charCodeAt(k) === 0x20) k++
+      starts.push(start)
+      indents.push(k - start)
+      texts.push(source.slice(k, end))
       let lead = k
-      while (lead + 1 < length && r.charCodeAt(lead) === 0x2d && r.charCodeAt(lead + 1) === 0x20) {
+      while (lead + 1 < end && source.charCodeAt(lead) === 0x2d && source.charCodeAt(lead + 1) === 0x20) {
         lead += 2
-        while (lead < length && r.charCodeAt(lead) === 0x20) lead++
+        while (lead < end && source.charCodeAt(lead) === 0x20) lead++
       }
-      if (lead > maxLead) maxLead = lead
+      if (lead - start > maxLead) maxLead = lead - start
+      if (end === length) break
+      start = end + 1
     }
+    starts.push(length + 1)
     this.indents = indents
     this.texts = texts
+    this.starts = starts
     this.maxLead = maxLead
   }
 
-  /**
-   * The offset in `source` at which line `line` starts. Callers ask in order of lines (literal
-   * blocks as the reader meets them), so the sum goes on from the last answer.
-   */
-  offsetOf(line: number): number {
-    if (line < this.cursorLine) {
-      this.cursorLine = 0
-      this.cursorOffset = 0
-    }
-    const raws = this.raws
-    let offset = this.cursorOffset
-    for (let i = this.cursorLine; i < line; i++) offset += (raws[i] as string).length + 1
-    this.cursorLine = line
-    this.cursorOffset = offset
-    return offset
+  /** The number of lines. */
+  get count(): number {
+    return this.texts.length
+  }
+
+  /** Line `line` as the source holds it, indentation included. */
+  raw(line: number): string {
+    return this.source.slice(this.starts[line], (this.starts[line + 1] as number) - 1)
   }
 }

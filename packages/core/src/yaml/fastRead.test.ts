@@ -89,6 +89,13 @@ describe('the fast reader', () => {
       'literal blocks across documents',
       `a: ${'x'.repeat(300)}\nb: |-\n    {\n      "k": [1]\n    }\nc: |\n  one\n\n  two\n---\nd:\n- |-\n  three\n   four\n- e\n---\nf: |\n  last\n`,
     ],
+    // Lines are found in the text by their starts, without splitting it: the last line with and
+    // without a final line break, markers on the first and last line, indented marker-like text.
+    ['a last line without a line break', 'a: 1\nb: x'],
+    ['a marker as the last line, without a line break', 'a: 1\n---'],
+    ['markers only', '---\n---\n'],
+    ['a literal block with a blank line shorter than its indentation', 'a: |\n    x\n  \n    y\nb: c\n'],
+    ['a literal block as the last document', '---\na: 1\n---\nb: |-\n  x\n\n  y\n'],
   ])('reads %s as the full parser does', (_name, text) => {
     expect(agrees(text, 'v3')).toBe(true)
     agrees(text, 'v2')
@@ -108,6 +115,8 @@ describe('the fast reader', () => {
     ['a single-quoted scalar continued too far left', "a:\n  b: 'one\n  two'\n"],
     ['a multi-line double-quoted scalar', 'a: "one\n  two"\n'],
     ['a duplicate key', 'a: 1\na: 2\n'],
+    ['an indented marker-like line', 'a:\n  --- x\n'],
+    ['a document end marker as the last line, without a line break', 'a: 1\n...'],
     ['a tab', 'a:\tb\n'],
     ['a tag', 'a: !!str 1\n'],
     ['CRLF line ends', 'a: 1\r\nb: 2\r\n'],

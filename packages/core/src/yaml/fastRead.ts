@@ -51,17 +51,17 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
     onScalarText: onScalarText && ((container, key, t) => pending.push(() => onScalarText(container, key, t))),
   }
   try {
-    const lines = new Lines(text, text.split('\n'))
+    const lines = new Lines(text)
     // The full parser's scan refuses a text whose brackets and leading indentation could nest it
     // deeper than the budget; a text that might fail that scan is left to it.
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
     const docs: FastDocument[] = []
     let start = 0
     let index = 0
-    const n = lines.raws.length
+    const n = lines.count
     // Each turn is one document, ended by the marker on line i or by the end of the text (i === n).
-    for (let i = nextMarker(lines.raws, 0); ; i = nextMarker(lines.raws, i + 1)) {
-      const l = i < n ? (lines.raws[i] as string) : undefined
+    for (let i = nextMarker(lines, 0); ; i = nextMarker(lines, i + 1)) {
+      const l = i < n ? lines.raw(i) : undefined
       // (A comment after the marker needs a space before its `#`: `---#c` is no marker but text.)
       if (l !== undefined && l !== '---' && !/^---( +#.*| *)$/.test(l)) throw BAIL
       const doc = new Doc(lines, [start, i], deferred)
@@ -83,18 +83,21 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
 }
 
 /**
- * The first line from `from` on that starts with `---` or `...`, or `raws.length`. A loop of its
+ * The first line from `from` on that starts with `---` or `...`, or the number of lines. A loop of its
  * own: V8 compiles a long-running loop on the stack (OSR), and when this scan was the loop of
  * fastYamlDocuments, that compile took in the whole reader (Doc and everything it inlines) on
  * every large file, which cost more compiler time than the scan itself.
  */
-function nextMarker(raws: readonly string[], from: number): number {
-  const n = raws.length
+function nextMarker(lines: Lines, from: number): number {
+  const { source, starts } = lines
+  const n = lines.count
+  const length = source.length
   for (let i = from; i < n; i++) {
-    const l = raws[i] as string
-    // Most lines are no marker: one look at the first character (within the line) tells.
-    const c = l.length >= 3 ? l.charCodeAt(0) : 0
-    if ((c === 0x2d || c === 0x2e) && (l.startsWith('---') || l.startsWith('...'))) return i
+    // Most lines are no marker: one look at the first character (within the text) tells. Three
+    // equal characters at a line's start lie within that line.
+    const s = starts[i] as number
+    const c = s < length ? source.charCodeAt(s) : 0
+    if ((c === 0x2d || c === 0x2e) && (source.startsWith('---', s) || source.startsWith('...', s))) return i
   }
   return n
 }

@@ -40,8 +40,7 @@ function indentAfterBreak(n: number): RegExp {
 export abstract class DocCursor {
   protected readonly indents: number[]
   protected readonly texts: string[]
-  /** The raw lines and where they start, for literal blocks. */
-  protected readonly raws: readonly string[]
+  /** The lines, whose raw text and start literal blocks read. */
   protected readonly lines: Lines
   /** The line after the document's last. */
   protected readonly end: number
@@ -56,7 +55,6 @@ export abstract class DocCursor {
   constructor(lines: Lines, [start, end]: readonly [number, number], v2: boolean) {
     this.indents = lines.indents
     this.texts = lines.texts
-    this.raws = lines.raws
     this.lines = lines
     this.pos = start
     this.end = end
@@ -243,14 +241,19 @@ export abstract class DocCursor {
     if (last < 0) return ''
     let content: string
     if (shortBlank) {
-      const lines = this.raws.slice(from, last + 1)
-      content = lines.map((raw) => (raw.length > contentIndent ? raw.slice(contentIndent) : '')).join('\n')
+      const parts: string[] = []
+      for (let line = from; line <= last; line++) {
+        const raw = this.lines.raw(line)
+        parts.push(raw.length > contentIndent ? raw.slice(contentIndent) : '')
+      }
+      content = parts.join('\n')
     } else {
       // Every line but the empty ones starts with the indentation: take it off in one pass over
       // the block's text as the source holds it (a regular expression's replace builds one flat
       // string; joining the lines first would copy the block once more, replaceAll build a rope).
-      const start = this.lines.offsetOf(from)
-      const end = this.lines.offsetOf(last) + (this.raws[last] as string).length
+      const starts = this.lines.starts
+      const start = starts[from] as number
+      const end = (starts[last + 1] as number) - 1
       content = this.lines.source.slice(start + contentIndent, end).replace(indentAfterBreak(contentIndent), '\n')
     }
     return h === '|' ? `${content}\n` : content

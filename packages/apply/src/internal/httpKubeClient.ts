@@ -179,6 +179,11 @@ export class HttpKubeClient implements KubeClient {
     return true
   }
 
+  /** Ends the transport's connections (requests in flight finish first); a later request opens new ones. */
+  close(): void {
+    this.#transport.close?.()
+  }
+
   /** The namespace in the URL: the object's, or the context's for a namespaced object that names none. */
   #namespaceOf(resource: ApiResource, namespace: string): string {
     return resource.namespaced && namespace === '' ? this.namespace : namespace
@@ -295,21 +300,15 @@ function maskFor(target: { readonly group: string; readonly kind: string; readon
   return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
 }
 
-/** The URL of a request as logs may show it: no userinfo, no headers, no body. */
+/**
+ * The URL of a request as logs may show it: no headers, no body, and no userinfo (the transport's
+ * `server` is already without it, see shownServer).
+ */
 function requestUrl(server: string, request: RawRequest): string {
-  let base = server.replace(/\/+$/, '')
-  try {
-    const parsed = new URL(server)
-    parsed.username = ''
-    parsed.password = ''
-    base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
-  } catch {
-    base = base.replace(/\/\/[^/@]*@/, '//')
-  }
   const query = new URLSearchParams()
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.append(key, value)
   const text = query.toString()
-  return `${base}${request.path}${text === '' ? '' : `?${text}`}`
+  return `${server.replace(/\/+$/, '')}${request.path}${text === '' ? '' : `?${text}`}`
 }
 
 function retryDelay(response: RawResponse, attempt: number): number {

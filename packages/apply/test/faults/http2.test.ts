@@ -144,4 +144,30 @@ describe('the direct client over HTTP/2', () => {
     expect(fake.protocols[0]).toBe('false')
     expect(writes(fake)).toHaveLength(1)
   })
+
+  it('closes its session on close(): the next request opens a new one', async () => {
+    fake = await startFakeH2Api('h2', (stream, { method }) => answer(stream, method))
+    const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml })
+    // Nothing to close yet: no error, no connection.
+    client.close?.()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(fake.protocols).toEqual(['h2'])
+    client.close?.()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(fake.protocols).toEqual(['h2', 'h2'])
+    client.close?.()
+  })
+
+  it('closes quietly after a connection that failed', async () => {
+    fake = await startFakeH2Api('h2', (stream, { method }) => answer(stream, method))
+    const kubeconfigYaml = fake.kubeconfigYaml
+    await fake.stop()
+    fake = undefined
+    const client = await createKubeClient({ kubeconfigYaml, retries: 0 })
+    await expect(client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).rejects.toMatchObject({ code: 'APPLY_UNREACHABLE' })
+    client.close?.()
+    // A rejected connection left to close() must not surface as an unhandled rejection.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  })
 })

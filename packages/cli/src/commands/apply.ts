@@ -226,6 +226,10 @@ Example:
       if (err instanceof sdk.ApplyError && err.changeSet !== undefined) entries.push(...err.changeSet.entries)
       report(err)
       throw err
+    } finally {
+      // Every request has ended here: the HTTP/2 session closes at once (a GOAWAY), not when the
+      // process exits.
+      client.close?.()
     }
     report()
     return 0

@@ -145,6 +145,23 @@ describe('the direct client over HTTP/2', () => {
     expect(writes(fake)).toHaveLength(1)
   })
 
+  it('writes the body its dry-run validated, and serialises an object again in a later apply', async () => {
+    const bodies: string[] = []
+    fake = await startFakeH2Api('h2', (stream, { method, path, body }) => {
+      if (method === 'PATCH') bodies.push(`${path.includes('dryRun') ? 'dry-run' : 'write'} ${body}`)
+      answer(stream, method)
+    })
+    const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml })
+    const object: KubeObject = structuredClone(cm)
+    await applyAll([object], { client, fieldManager })
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]?.replace(/^write /, '')).toBe(bodies[0]?.replace(/^dry-run /, ''))
+    ;(object.data as Record<string, string>).k = 'changed'
+    await applyAll([object], { client, fieldManager })
+    expect(bodies.slice(2).map((b) => b.includes('"k":"changed"'))).toEqual([true, true])
+    client.close?.()
+  })
+
   it('closes its session on close(): the next request opens a new one', async () => {
     fake = await startFakeH2Api('h2', (stream, { method }) => answer(stream, method))
     const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml })

@@ -162,6 +162,13 @@ export interface KubeClient {
   patch?(target: ObjectTarget, operations: readonly JsonPatchOperation[], options: JsonPatchRequestOptions): Promise<KubeObject>
   /** Deletes the object; resolves to `false` when it was already gone. */
   delete(target: ObjectTarget, options?: DeleteRequestOptions): Promise<boolean>
+  /**
+   * Ends the client's connections once their requests in flight are done (an HTTP/2 session says
+   * GOAWAY first); a later request opens new ones. Optional: idle connections never keep a
+   * process alive, but a long-lived process that makes many clients should close each it is done
+   * with.
+   */
+  close?(): void
 }
 
 /**

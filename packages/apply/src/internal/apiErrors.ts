@@ -6,6 +6,7 @@ import type { ApplyErrorCode } from '../errors.js'
 import { ApplyError } from '../errors.js'
 import type { ParsedStatus } from './parsedStatus.js'
 import { maskStatus } from './secretErrors.js'
+import { shownServer } from './transport.js'
 import type { SecretMask } from './secretErrors.js'
 
 /** Parses a Status body (JSON text), tolerating any other body. */
@@ -103,13 +104,25 @@ export function errorFromStatus(answer: ParsedStatus, where: { readonly subject:
 
 /** The ApplyError for a request that got no answer. */
 export function unreachable(where: { readonly subject: string; readonly action: string; readonly server: string }, cause: unknown): ApplyError {
-  const why = cause instanceof Error ? cause.message : String(cause)
+  const raw = cause instanceof Error ? cause.message : String(cause)
+  // client-node's fetch names the URL as the kubeconfig has it, user and password included: such a
+  // cause is replaced by one that says the same without them (toJSON and logs show the cause).
+  const why = shownServer(raw)
   return new ApplyError({
     code: 'APPLY_UNREACHABLE',
     message: `${where.subject}: ${where.action} failed: ${where.server} did not answer (${oneLine(why)})`,
     details: { server: where.server },
-    cause,
+    cause: why === raw ? cause : withoutUserinfo(cause, why),
   })
+}
+
+/** An error like `cause` (name, code) with `message`, and no link to the original. */
+function withoutUserinfo(cause: unknown, message: string): Error {
+  const error = new Error(message)
+  if (cause instanceof Error) error.name = cause.name
+  const code = (cause as { code?: unknown } | null)?.code
+  if (typeof code === 'string') Object.assign(error, { code })
+  return error
 }
 
 function oneLine(text: string): string {

@@ -69,7 +69,19 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
     served.map((p) => ({ ref: p.ref, version: p.version })),
     { client, selector: ctx.selector, concurrency: ctx.concurrency, signal },
   )
-  const planned = await settleAll(items, (p) => (unserved.has(kindKey(p)) ? unservedPlan(p, ctx) : plan(p, live, ctx)), { limit: ctx.concurrency, signal })
+  // The checks before the first write (a GET and a dry-run of the inventory) start once an object
+  // is known to be written, beside the other dry-runs; awaited below, before any write, as before.
+  let early = false
+  const planOne = async (p: PreparedObject): Promise<Plan> => {
+    const result = await (unserved.has(kindKey(p)) ? unservedPlan(p, ctx) : plan(p, live, ctx))
+    // A failure is reported by that await, if the stage gets so far.
+    if (!early && writes(result)) {
+      early = true
+      ctx.beforeFirstWrite().catch(() => undefined)
+    }
+    return result
+  }
+  const planned = await settleAll(items, planOne, { limit: ctx.concurrency, signal })
   const failures: ApplyFailure[] = []
   planned.forEach((s, i) => {
     if (!s.ok) failures.push(failureOf((items[i] as PreparedObject).ref, s.error))
@@ -77,7 +89,7 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   const entries: ChangeSetEntry[] = []
   const observed: ObservedApply[] = []
   const waitRefs: ObjectRef[] = []
-  if (failures.length === 0 && planned.some((s) => s.ok && (s.value.kind === 'create' || s.value.kind === 'configure' || s.value.kind === 'recreate'))) {
+  if (failures.length === 0 && planned.some((s) => s.ok && writes(s.value))) {
     await ctx.beforeFirstWrite()
   }
   if (failures.length > 0 || ctx.dryRun) {
@@ -102,6 +114,8 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   })
   return { entries, failures, observed, waitFor: waitRefs }
 }
+
+const writes = (planned: Plan): boolean => planned.kind === 'create' || planned.kind === 'configure' || planned.kind === 'recreate'
 
 function kindKey(p: PreparedObject): string {
   return `${p.ref.group}|${p.version}|${p.ref.kind}`

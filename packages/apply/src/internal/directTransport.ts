@@ -22,7 +22,7 @@ import { flatHeaders, H2Sessions } from './h2Session.js'
 import { Aborts } from './aborts.js'
 import { Http2Sender, queryOf } from './http2Sender.js'
 import type { KubeConfigSource } from './kubeconfig.js'
-import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
+import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError, shownServer } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 
 /** What the direct path needs of a kubeconfig's current context. */
@@ -191,7 +191,7 @@ export function createDirectTransport(
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   // The server as errors name it: a user and password in the URL are never shown (nor sent: the
   // requests below carry the host and port only).
-  const server = config.server.replace(/^(https?:\/\/)[^/@]*@/, '$1')
+  const server = shownServer(config.server)
   const secure = config.server.startsWith('https:')
   const common = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets }
   const url = new URL(config.server)

@@ -130,9 +130,13 @@ export class H2Sessions {
     const pending = this.#session
     this.#session = undefined
     this.#current = undefined
-    void pending?.then((session) => {
-      if (session !== 'http1') session.close()
-    })
+    // A connection that failed has nothing to close (its requests already reported the failure).
+    pending?.then(
+      (session) => {
+        if (session !== 'http1') session.close()
+      },
+      () => undefined,
+    )
   }
 
   #forget(session: ClientHttp2Session): void {

@@ -7,7 +7,7 @@ import { errorFromStatus, parseStatus, unreachable } from './apiErrors.js'
 import { Discovery } from './discovery.js'
 import { isSecretKind, secretMask } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
-import { toJson } from './json.js'
+import { bodyOf } from './bodies.js'
 import { sleep } from './sleep.js'
 import { RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
@@ -114,7 +114,7 @@ export class HttpKubeClient implements KubeClient {
         method: 'PATCH',
         path: objectPath(resource, this.#namespaceOf(resource, ref.namespace), ref.name),
         query: { fieldManager: options.fieldManager, force: options.force === true ? 'true' : undefined, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: toJson(object),
+        body: bodyOf(object),
         contentType: 'application/apply-patch+yaml',
         signal: options.signal,
       },
@@ -152,7 +152,7 @@ export class HttpKubeClient implements KubeClient {
         method: 'POST',
         path: collectionPath(resource, this.#namespaceOf(resource, ref.namespace)),
         query: { fieldManager: options.fieldManager, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: toJson(object),
+        body: bodyOf(object),
         signal: options.signal,
       },
       subject,
@@ -177,6 +177,11 @@ export class HttpKubeClient implements KubeClient {
     if (response.status === 404) return false
     this.#json(response, { subject, action: 'delete', secret: maskFor(target) })
     return true
+  }
+
+  /** Ends the transport's connections (requests in flight finish first); a later request opens new ones. */
+  close(): void {
+    this.#transport.close?.()
   }
 
   /** The namespace in the URL: the object's, or the context's for a namespaced object that names none. */
@@ -295,21 +300,15 @@ function maskFor(target: { readonly group: string; readonly kind: string; readon
   return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
 }
 
-/** The URL of a request as logs may show it: no userinfo, no headers, no body. */
+/**
+ * The URL of a request as logs may show it: no headers, no body, and no userinfo (the transport's
+ * `server` is already without it, see shownServer).
+ */
 function requestUrl(server: string, request: RawRequest): string {
-  let base = server.replace(/\/+$/, '')
-  try {
-    const parsed = new URL(server)
-    parsed.username = ''
-    parsed.password = ''
-    base = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`
-  } catch {
-    base = base.replace(/\/\/[^/@]*@/, '//')
-  }
   const query = new URLSearchParams()
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.append(key, value)
   const text = query.toString()
-  return `${base}${request.path}${text === '' ? '' : `?${text}`}`
+  return `${server.replace(/\/+$/, '')}${request.path}${text === '' ? '' : `?${text}`}`
 }
 
 function retryDelay(response: RawResponse, attempt: number): number {

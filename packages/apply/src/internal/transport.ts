@@ -54,6 +54,20 @@ export interface Transport {
   close?(): void
 }
 
+// A URL's userinfo: after the scheme, up to the last `@` before the authority ends (at `/`, `?`,
+// `#`, `\\` or a space); a password may hold an unescaped `@`.
+const USERINFO = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#\\]*@/g
+
+/**
+ * The server URL as errors and logs show it, without the user and password a URL may carry
+ * (`https://user:password@host`): the one place both transports take their `server` from. Given
+ * a longer text (a node or fetch error message that repeats the URL), every URL in it loses its
+ * userinfo.
+ */
+export function shownServer(text: string): string {
+  return text.replace(USERINFO, '$1')
+}
+
 /** What a transport with `deadlines` rejects with when a request ran out of time. */
 export class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError'
@@ -205,7 +219,7 @@ export async function createTransport(mod: Module, kc: ClientNode.KubeConfig, op
   }
 
   const api = new RawObjectApi(configuration)
-  return { server: cluster.server, send: (request) => api.send(request) }
+  return { server: shownServer(cluster.server), send: (request) => api.send(request) }
 }
 
 /**

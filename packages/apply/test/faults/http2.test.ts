@@ -144,4 +144,47 @@ describe('the direct client over HTTP/2', () => {
     expect(fake.protocols[0]).toBe('false')
     expect(writes(fake)).toHaveLength(1)
   })
+
+  it('writes the body its dry-run validated, and serialises an object again in a later apply', async () => {
+    const bodies: string[] = []
+    fake = await startFakeH2Api('h2', (stream, { method, path, body }) => {
+      if (method === 'PATCH') bodies.push(`${path.includes('dryRun') ? 'dry-run' : 'write'} ${body}`)
+      answer(stream, method)
+    })
+    const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml })
+    const object: KubeObject = structuredClone(cm)
+    await applyAll([object], { client, fieldManager })
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]?.replace(/^write /, '')).toBe(bodies[0]?.replace(/^dry-run /, ''))
+    ;(object.data as Record<string, string>).k = 'changed'
+    await applyAll([object], { client, fieldManager })
+    expect(bodies.slice(2).map((b) => b.includes('"k":"changed"'))).toEqual([true, true])
+    client.close?.()
+  })
+
+  it('closes its session on close(): the next request opens a new one', async () => {
+    fake = await startFakeH2Api('h2', (stream, { method }) => answer(stream, method))
+    const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml })
+    // Nothing to close yet: no error, no connection.
+    client.close?.()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(fake.protocols).toEqual(['h2'])
+    client.close?.()
+    expect(await client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).toBeUndefined()
+    expect(fake.protocols).toEqual(['h2', 'h2'])
+    client.close?.()
+  })
+
+  it('closes quietly after a connection that failed', async () => {
+    fake = await startFakeH2Api('h2', (stream, { method }) => answer(stream, method))
+    const kubeconfigYaml = fake.kubeconfigYaml
+    await fake.stop()
+    fake = undefined
+    const client = await createKubeClient({ kubeconfigYaml, retries: 0 })
+    await expect(client.get({ group: '', kind: 'ConfigMap', namespace: 'default', name: 'web' })).rejects.toMatchObject({ code: 'APPLY_UNREACHABLE' })
+    client.close?.()
+    // A rejected connection left to close() must not surface as an unhandled rejection.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  })
 })

@@ -1,3 +1,4 @@
+import type { KubeClient } from '@gitops-sdk/apply'
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { debug, printResult, progress } from '../context.js'
 import type { CliIO, Command } from '../context.js'
@@ -162,7 +163,9 @@ Example:
     try {
       progress(io, `gitops apply: ${objects.length} object${objects.length === 1 ? '' : 's'}${dryRun ? ' (dry run)' : ''}`)
       debug(io, 'loading inventory', { inventory: `${inventory.namespace}/${inventory.name}` })
-      const previous = await sdk.loadInventory(inventory, { client, signal })
+      // The objects' kinds are looked up (discovery, cached by the client) while the inventory is
+      // read, rather than one round trip after it when applyAll looks them up.
+      const [previous] = await Promise.all([sdk.loadInventory(inventory, { client, signal }), lookUpKinds(client, objects, signal)])
       // On a terminal a bar follows the stages and objects; plain output keeps its few lines.
       const bar = io.stderr.isTTY === true ? createProgress(io) : undefined
       let done = 0
@@ -226,10 +229,28 @@ Example:
       if (err instanceof sdk.ApplyError && err.changeSet !== undefined) entries.push(...err.changeSet.entries)
       report(err)
       throw err
+    } finally {
+      // Every request has ended here: the HTTP/2 session closes at once (a GOAWAY), not when the
+      // process exits.
+      client.close?.()
     }
     report()
     return 0
   },
+}
+
+/**
+ * Looks up each kind of `objects` in the client's discovery, so that its cache holds them; a
+ * failure is left for applyAll's own look-up to report, with the object it concerns.
+ */
+async function lookUpKinds(client: KubeClient, objects: readonly KubeObject[], signal: AbortSignal): Promise<void> {
+  const kinds = new Map<string, { group: string; version: string; kind: string }>()
+  for (const o of objects) {
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue
+    const slash = o.apiVersion.indexOf('/')
+    kinds.set(`${o.apiVersion}|${o.kind}`, { group: slash < 0 ? '' : o.apiVersion.slice(0, slash), version: slash < 0 ? o.apiVersion : o.apiVersion.slice(slash + 1), kind: o.kind })
+  }
+  await Promise.all([...kinds.values()].map((target) => client.resource(target, { signal }).catch(() => undefined)))
 }
 
 /** Requests `gitops apply` keeps in flight: createKubeClient's default `maxConnections`. */

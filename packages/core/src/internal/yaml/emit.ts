@@ -221,16 +221,16 @@ class Emitter implements EmitterState {
     const allowBreaks = !this.simpleKeyContext
     switch (style) {
       case 'plain':
-        writePlain(this, value, allowBreaks)
+        writePlain(this, value, allowBreaks, analysis.ascii)
         break
       case 'single':
-        writeSingleQuoted(this, value, allowBreaks)
+        writeSingleQuoted(this, value, allowBreaks, analysis.ascii)
         break
       case 'double':
         writeDoubleQuoted(this, value, allowBreaks)
         break
       case 'literal':
-        writeLiteral(this, value)
+        writeLiteral(this, value, analysis.ascii)
         break
     }
     this.popIndent()

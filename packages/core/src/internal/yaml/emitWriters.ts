@@ -74,13 +74,14 @@ function writeFolded(e: EmitterState, text: string, interior: boolean): void {
   e.column = base + text.length - lineStart
 }
 
-export function writePlain(e: EmitterState, value: string, allowBreaks: boolean): void {
+/** `ascii`: the text is printable ASCII (see Analysis), so no unit is a surrogate. */
+export function writePlain(e: EmitterState, value: string, allowBreaks: boolean, ascii: boolean): void {
   if (!e.whitespace) put(e, ' ')
-  if (!value.includes(' ') || !allowBreaks) {
+  if (!allowBreaks || !value.includes(' ')) {
     // Without a space there is nowhere to fold (plain scalars hold no line breaks).
     e.out += value
-    e.column += codePointLength(value)
-  } else if (!hasSurrogate(value)) {
+    e.column += ascii ? value.length : codePointLength(value)
+  } else if (ascii || !hasSurrogate(value)) {
     writeFolded(e, value, false)
   } else {
     // A character at a time; the column counts code points as go-yaml does.
@@ -113,9 +114,10 @@ export function writePlain(e: EmitterState, value: string, allowBreaks: boolean)
   e.indention = false
 }
 
-export function writeSingleQuoted(e: EmitterState, value: string, allowBreaks: boolean): void {
+/** `ascii`: the text is printable ASCII (see Analysis): no surrogate, and `\n` the only break. */
+export function writeSingleQuoted(e: EmitterState, value: string, allowBreaks: boolean, ascii: boolean): void {
   writeIndicator(e, "'", QUOTE_FLAGS)
-  if (!/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
+  if (ascii ? !value.includes('\n') : !/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
     // One line, one column per unit: a quote is written twice, so fold the doubled text.
     const text = value.includes("'") ? value.replaceAll("'", "''") : value
     if (allowBreaks) writeFolded(e, text, true)
@@ -233,13 +235,14 @@ export const SPACES: readonly string[] = Array.from({ length: 65 }, (_, n) => ' 
 /** The start of every line that is not empty. */
 const LINE_START = /^(?=[^\n])/gm
 
-export function writeLiteral(e: EmitterState, value: string): void {
+/** `ascii`: the text is printable ASCII (see Analysis): `\n` the only break, one column per unit. */
+export function writeLiteral(e: EmitterState, value: string, ascii: boolean): void {
   writeIndicator(e, '|', QUOTE_FLAGS)
   writeBlockScalarHints(e, value)
   putBreak(e)
   e.indention = true
   e.whitespace = true
-  if (hasOtherBreak(value)) {
+  if (!ascii && hasOtherBreak(value)) {
     writeLiteralChars(e, value)
     return
   }
@@ -247,15 +250,28 @@ export function writeLiteral(e: EmitterState, value: string): void {
   // after each break, so writeIndent only pads), in one native replace.
   const indent = Math.max(e.indent, 0)
   const pad = indent < SPACES.length ? (SPACES[indent] as string) : ' '.repeat(indent)
-  e.out += indent === 0 ? value : value.replace(LINE_START, pad)
-  const lastLine = value.slice(value.lastIndexOf('\n') + 1)
-  if (lastLine === '') {
+  e.out += indent === 0 ? value : indentLines(value, pad)
+  const start = value.lastIndexOf('\n') + 1
+  if (start === value.length) {
     e.column = 0
     e.indention = true
   } else {
-    e.column = indent + codePointLength(lastLine)
+    e.column = indent + (ascii ? value.length - start : codePointLength(value.slice(start)))
     e.indention = false
   }
+}
+
+/**
+ * `pad` before every line of `text` that is not empty (lines end at \n). Without empty lines
+ * inside (the usual case) that is a pad first and one after every break but a final one, which
+ * a plain replaceAll does (far quicker than a regular expression matching at every line start).
+ */
+function indentLines(text: string, pad: string): string {
+  if (text.charCodeAt(0) === 0x0a || text.includes('\n\n')) return text.replace(LINE_START, pad)
+  const breakPad = `\n${pad}`
+  const n = text.length
+  if (text.charCodeAt(n - 1) !== 0x0a) return pad + text.replaceAll('\n', breakPad)
+  return `${pad}${text.slice(0, n - 1).replaceAll('\n', breakPad)}\n`
 }
 
 /** The literal writer a character at a time (breaks other than \n). */

@@ -12,7 +12,7 @@ import type { Style } from './emitAnalysis.js'
 import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyle } from './emitAnalysis.js'
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
-import { ITEM_FLAGS, OPEN_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 const BEST_INDENT = 2
 
@@ -74,30 +74,52 @@ class Emitter implements EmitterState {
     this.cache = cache
   }
 
-  /** A node; `mapping` when it is a mapping's key or value, `simpleKey` when it is a simple key. */
+  /**
+   * A node; `mapping` when it is a mapping's key or value, `simpleKey` when it is a simple key.
+   * Every plain word (`null`, `true`, `{}`, `[]`, a number, a simple string) goes out through the
+   * one simpleScalar call at the end: a kind met late in an output (the first `{}`, say) then takes
+   * a path V8 has already seen, and optimised code is not thrown away and compiled again.
+   */
   node(value: unknown, mapping: boolean, simpleKey = false): void {
     this.mappingContext = mapping
     this.simpleKeyContext = simpleKey
-    if (value === null || value === undefined) return this.simpleScalar('null')
-    switch (typeof value) {
-      case 'string':
-        if (isPlainWord(value)) return this.simpleScalar(value)
-        return this.scalar(value, stringStyle(value))
-      case 'boolean':
-        return this.simpleScalar(value ? 'true' : 'false')
-      case 'number':
-        if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
-        return this.number(formatNumber(value))
-      case 'bigint':
-        return this.number(formatBigInt(value))
-      case 'object':
-        if (Array.isArray(value)) return this.sequence(value as readonly unknown[])
-        return this.mapping(value as Readonly<Record<string, unknown>>)
-      case 'function':
-      case 'symbol':
-      case 'undefined':
-        throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
+    let text: string
+    if (value === null || value === undefined) {
+      text = 'null'
+    } else {
+      switch (typeof value) {
+        case 'string':
+          if (!isPlainWord(value)) return this.scalar(value, stringStyle(value))
+          text = value
+          break
+        case 'boolean':
+          text = value ? 'true' : 'false'
+          break
+        case 'number':
+          if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
+          text = formatNumber(value)
+          if (!isSimple(text)) return this.scalar(text, 'plain')
+          break
+        case 'bigint':
+          text = formatBigInt(value)
+          if (!isSimple(text)) return this.scalar(text, 'plain')
+          break
+        case 'object':
+          if (Array.isArray(value)) {
+            if (value.length > 0) return this.sequence(value as readonly unknown[])
+            // An empty flow sequence: writeIndicator('[') then (']'), which comes to the same bytes and state.
+            text = '[]'
+          } else {
+            const keys = this.sortedKeys(value as Readonly<Record<string, unknown>>)
+            if (keys.length > 0) return this.mapping(value as Readonly<Record<string, unknown>>, keys)
+            text = '{}'
+          }
+          break
+        default:
+          throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
+      }
     }
+    this.simpleScalar(text)
   }
 
   /** The path of the node being written: `spec.containers[0].image`. */
@@ -107,13 +129,8 @@ class Emitter implements EmitterState {
     return text
   }
 
-  private number(text: string): void {
-    if (isSimple(text)) this.simpleScalar(text)
-    else this.scalar(text, 'plain')
-  }
-
+  /** A sequence that is not empty. */
   private sequence(items: readonly unknown[]): void {
-    if (items.length === 0) return this.emptyFlow('[', ']')
     this.increaseIndent(false, this.mappingContext && !this.indention)
     const path = this.path
     for (let i = 0; i < items.length; i++) {
@@ -126,9 +143,8 @@ class Emitter implements EmitterState {
     this.popIndent()
   }
 
-  private mapping(map: Readonly<Record<string, unknown>>): void {
-    const keys = this.sortedKeys(map)
-    if (keys.length === 0) return this.emptyFlow('{', '}')
+  /** A mapping that is not empty, with its keys in order (sortedKeys). */
+  private mapping(map: Readonly<Record<string, unknown>>, keys: readonly string[]): void {
     this.increaseIndent(false, false)
     const path = this.path
     for (let i = 0; i < keys.length; i++) {
@@ -188,11 +204,6 @@ class Emitter implements EmitterState {
       if (this.cache.keyOrder.size < CACHE_LIMIT) this.cache.keyOrder.set(signature, sorted)
     }
     return sorted
-  }
-
-  private emptyFlow(open: string, close: string): void {
-    writeIndicator(this, open, OPEN_FLAGS)
-    writeIndicator(this, close, VALUE_FLAGS)
   }
 
   /** A plain scalar that needs no analysis (see isPlainWord): the text goes out as it is. */

@@ -44,6 +44,8 @@ export function isPlainWord(value: string): boolean {
  * plain when it would read back as a string, else double-quoted.
  */
 export function stringStyle(value: string): Style {
+  // (The empty text first: reading a character past the end would throw optimised code away.)
+  if (value.length === 0) return 'double'
   if (value.includes('\n')) return 'literal'
   // A text longer than every word a resolver reads as no string (`false`, `.NaN`), starting
   // with a letter, is a string to go-yaml v2: no number, timestamp or base-60 starts with one.

@@ -34,7 +34,6 @@ type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, 
 // Indicator flags, allocated once.
 export const ITEM_FLAGS: IndicatorFlags = [true, false, true]
 export const VALUE_FLAGS: IndicatorFlags = [false, false, false]
-export const OPEN_FLAGS: IndicatorFlags = [true, true, false]
 const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
 
 /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */

@@ -12,7 +12,7 @@ import type { Style } from './emitAnalysis.js'
 import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyle } from './emitAnalysis.js'
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
-import { ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 const BEST_INDENT = 2
 
@@ -260,10 +260,10 @@ class Emitter implements EmitterState {
   writeIndent(): void {
     const indent = Math.max(this.indent, 0)
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
-      this.out += '\n'
-      this.column = 0
-    }
-    if (this.column < indent) {
+      // The break and the indentation in one piece: one string appended, not two.
+      this.out += indent < BREAK_SPACES.length ? (BREAK_SPACES[indent] as string) : `\n${' '.repeat(indent)}`
+      this.column = indent
+    } else if (this.column < indent) {
       const n = indent - this.column
       this.out += n < SPACES.length ? (SPACES[n] as string) : ' '.repeat(n)
       this.column = indent

@@ -36,7 +36,8 @@ export function isSimple(value: string): boolean {
 export function isPlainWord(value: string): boolean {
   if (!simple.test(value)) return false
   const c = value.charCodeAt(0)
-  return !(c >= 0x30 && c <= 0x39) && !ambiguousWords.has(value)
+  // (No word of ambiguousWords is longer than five: longer texts skip hashing for the lookup.)
+  return !(c >= 0x30 && c <= 0x39) && (value.length > 5 || !ambiguousWords.has(value))
 }
 
 /**

@@ -231,6 +231,9 @@ function writeEscape(e: EmitterState, cp: number): void {
 /** Runs of spaces for indentation, by length. */
 export const SPACES: readonly string[] = Array.from({ length: 65 }, (_, n) => ' '.repeat(n))
 
+/** A line break and then a run of spaces, by the number of spaces. */
+export const BREAK_SPACES: readonly string[] = SPACES.map((spaces) => `\n${spaces}`)
+
 /** The start of every line that is not empty. */
 const LINE_START = /^(?=[^\n])/gm
 

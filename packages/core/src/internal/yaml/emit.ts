@@ -12,7 +12,7 @@ import type { Style } from './emitAnalysis.js'
 import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyle } from './emitAnalysis.js'
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
-import { BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { ALLOW_BREAKS, ASCII_TEXT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 const BEST_INDENT = 2
 
@@ -83,10 +83,8 @@ class Emitter implements EmitterState {
   node(value: unknown, mapping: boolean, simpleKey = false): void {
     this.mappingContext = mapping
     this.simpleKeyContext = simpleKey
-    let text: string
-    if (value === null || value === undefined) {
-      text = 'null'
-    } else {
+    let text = 'null'
+    if (value !== null && value !== undefined) {
       switch (typeof value) {
         case 'string':
           if (!isPlainWord(value)) return this.scalar(value, stringStyle(value))
@@ -115,7 +113,9 @@ class Emitter implements EmitterState {
             text = '{}'
           }
           break
-        default:
+        case 'function':
+        case 'symbol':
+        case 'undefined':
           throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
       }
     }
@@ -230,12 +230,13 @@ class Emitter implements EmitterState {
     if (style === 'literal' && (!analysis.blockAllowed || this.simpleKeyContext)) style = 'double'
     this.increaseIndent(true, false)
     const allowBreaks = !this.simpleKeyContext
+    const flags = (allowBreaks ? ALLOW_BREAKS : 0) | (analysis.ascii ? ASCII_TEXT : 0)
     switch (style) {
       case 'plain':
-        writePlain(this, value, allowBreaks, analysis.ascii)
+        writePlain(this, value, flags)
         break
       case 'single':
-        writeSingleQuoted(this, value, allowBreaks, analysis.ascii)
+        writeSingleQuoted(this, value, flags)
         break
       case 'double':
         writeDoubleQuoted(this, value, allowBreaks)

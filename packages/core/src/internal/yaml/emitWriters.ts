@@ -73,8 +73,16 @@ function writeFolded(e: EmitterState, text: string, interior: boolean): void {
   e.column = base + text.length - lineStart
 }
 
-/** `ascii`: the text is printable ASCII (see Analysis), so no unit is a surrogate. */
-export function writePlain(e: EmitterState, value: string, allowBreaks: boolean, ascii: boolean): void {
+/** What a writer may do and knows about its text, as bits: {@link ALLOW_BREAKS}, {@link ASCII_TEXT}. */
+export type TextFlags = number
+/** The writer may fold the text (not a simple key). */
+export const ALLOW_BREAKS = 1
+/** The text is printable ASCII with `\n` the only break (see Analysis): no surrogate, one column per unit. */
+export const ASCII_TEXT = 2
+
+export function writePlain(e: EmitterState, value: string, flags: TextFlags): void {
+  const allowBreaks = (flags & ALLOW_BREAKS) !== 0
+  const ascii = (flags & ASCII_TEXT) !== 0
   if (!e.whitespace) put(e, ' ')
   if (!allowBreaks || !value.includes(' ')) {
     // Without a space there is nowhere to fold (plain scalars hold no line breaks).
@@ -113,10 +121,10 @@ export function writePlain(e: EmitterState, value: string, allowBreaks: boolean,
   e.indention = false
 }
 
-/** `ascii`: the text is printable ASCII (see Analysis): no surrogate, and `\n` the only break. */
-export function writeSingleQuoted(e: EmitterState, value: string, allowBreaks: boolean, ascii: boolean): void {
+export function writeSingleQuoted(e: EmitterState, value: string, flags: TextFlags): void {
+  const allowBreaks = (flags & ALLOW_BREAKS) !== 0
   writeIndicator(e, "'", QUOTE_FLAGS)
-  if (ascii ? !value.includes('\n') : !/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
+  if ((flags & ASCII_TEXT) !== 0 ? !value.includes('\n') : !/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
     // One line, one column per unit: a quote is written twice, so fold the doubled text.
     const text = value.includes("'") ? value.replaceAll("'", "''") : value
     if (allowBreaks) writeFolded(e, text, true)

@@ -5,14 +5,15 @@
 // their key. This is a port of the parts of that emitter a JSON-shaped document reaches (block
 // collections only), with the same state (column, indent stack, whitespace and indention flags) so
 // that it folds and indents exactly where v2 does. Scalar analysis is in emitAnalysis.ts, the
-// scalar writers in emitWriters.ts.
+// scalar writers in emitWriters.ts and emitLiteral.ts.
 import { formatFloat } from '../../go/formatFloat.js'
 import { sortKeysV2 } from '../../yaml/sortKeysV2.js'
 import type { Style } from './emitAnalysis.js'
 import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyle } from './emitAnalysis.js'
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
-import { ALLOW_BREAKS, ASCII_TEXT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { writeLiteral } from './emitLiteral.js'
+import { ALLOW_BREAKS, ASCII_TEXT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 const BEST_INDENT = 2
 

@@ -1,11 +1,10 @@
 // The scalar writers of the emitter (emit.ts): go-yaml v2.4.0's yaml_emitter_write_plain_scalar,
-// _single_quoted_, _double_quoted_ and _literal_, with the same columns, folds and escapes. The
-// common texts (no surrogates, \n as the only break) are written a run at a time: the places to
-// fold are found with indexOf and a literal block is indented with one replace, so that the work
-// is native even before V8 optimises this code; the rest goes a character at a time as go-yaml does.
-import { codePointLength, hasOtherBreak, hasSurrogate, isBreak, isPrintable, isQuotableAsIs } from './emitAnalysis.js'
+// _single_quoted_ and _double_quoted_, with the same columns, folds and escapes (the literal
+// writer is in emitLiteral.ts). The common texts (no surrogates, \n as the only break) are written
+// a run at a time: the places to fold are found with indexOf, so that the work is native even
+// before V8 optimises this code; the rest goes a character at a time as go-yaml does.
+import { codePointLength, hasSurrogate, isBreak, isPrintable, isQuotableAsIs } from './emitAnalysis.js'
 
-const BEST_INDENT = 2
 const BEST_WIDTH = 80
 
 /** The emitter's output and position, as the writers read and move them. */
@@ -24,17 +23,17 @@ export function put(e: EmitterState, text: string): void {
   e.column += 1
 }
 
-function putBreak(e: EmitterState): void {
+export function putBreak(e: EmitterState): void {
   e.out += '\n'
   e.column = 0
 }
 
-type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
+export type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
 
 // Indicator flags, allocated once.
 export const ITEM_FLAGS: IndicatorFlags = [true, false, true]
 export const VALUE_FLAGS: IndicatorFlags = [false, false, false]
-const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
+export const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
 
 /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
 export function writeIndicator(e: EmitterState, indicator: string, flags: IndicatorFlags): void {
@@ -242,81 +241,7 @@ export const SPACES: readonly string[] = Array.from({ length: 65 }, (_, n) => ' 
 /** A line break and then a run of spaces, by the number of spaces. */
 export const BREAK_SPACES: readonly string[] = SPACES.map((spaces) => `\n${spaces}`)
 
-/** The start of every line that is not empty. */
-const LINE_START = /^(?=[^\n])/gm
-
-/** `ascii`: the text is printable ASCII (see Analysis): `\n` the only break, one column per unit. */
-export function writeLiteral(e: EmitterState, value: string, ascii: boolean): void {
-  writeIndicator(e, '|', QUOTE_FLAGS)
-  writeBlockScalarHints(e, value)
-  putBreak(e)
-  e.indention = true
-  e.whitespace = true
-  if (!ascii && hasOtherBreak(value)) {
-    writeLiteralChars(e, value)
-    return
-  }
-  // Only \n breaks (the usual case): every line that is not empty is indented (the column is 0
-  // after each break, so writeIndent only pads), in one native replace.
-  const indent = Math.max(e.indent, 0)
-  const pad = indent < SPACES.length ? (SPACES[indent] as string) : ' '.repeat(indent)
-  e.out += indent === 0 ? value : indentLines(value, pad)
-  const start = value.lastIndexOf('\n') + 1
-  if (start === value.length) {
-    e.column = 0
-    e.indention = true
-  } else {
-    e.column = indent + (ascii ? value.length - start : codePointLength(value.slice(start)))
-    e.indention = false
-  }
-}
-
-/**
- * `pad` before every line of `text` that is not empty (lines end at \n). Without empty lines
- * inside (the usual case) that is a pad first and one after every break but a final one, which
- * a plain replaceAll does (far quicker than a regular expression matching at every line start).
- */
-function indentLines(text: string, pad: string): string {
-  if (text.charCodeAt(0) === 0x0a || text.includes('\n\n')) return text.replace(LINE_START, pad)
-  const breakPad = `\n${pad}`
-  const n = text.length
-  if (text.charCodeAt(n - 1) !== 0x0a) return pad + text.replaceAll('\n', breakPad)
-  return `${pad}${text.slice(0, n - 1).replaceAll('\n', breakPad)}\n`
-}
-
-/** The literal writer a character at a time (breaks other than \n). */
-function writeLiteralChars(e: EmitterState, value: string): void {
-  let breaks = true
-  for (const c of value) {
-    if (isBreak(c)) {
-      writeBreak(e, c)
-      e.indention = true
-      breaks = true
-    } else {
-      if (breaks) e.writeIndent()
-      put(e, c)
-      e.indention = false
-      breaks = false
-    }
-  }
-}
-
-function writeBlockScalarHints(e: EmitterState, value: string): void {
-  const first = value.charCodeAt(0)
-  if (first === 0x20 || isBreakUnit(first)) writeIndicator(e, String(BEST_INDENT), VALUE_FLAGS)
-  // Breaks are single UTF-16 units, so the last two units tell what the last two runes would.
-  const n = value.length
-  let chomp = ''
-  if (n === 0 || !isBreakUnit(value.charCodeAt(n - 1))) chomp = '-'
-  else if (n === 1 || isBreakUnit(value.charCodeAt(n - 2))) chomp = '+'
-  if (chomp !== '') writeIndicator(e, chomp, VALUE_FLAGS)
-}
-
-function isBreakUnit(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029
-}
-
-function writeBreak(e: EmitterState, c: string): void {
+export function writeBreak(e: EmitterState, c: string): void {
   if (c === '\n') {
     putBreak(e)
   } else {

@@ -5,14 +5,15 @@
 // their key. This is a port of the parts of that emitter a JSON-shaped document reaches (block
 // collections only), with the same state (column, indent stack, whitespace and indention flags) so
 // that it folds and indents exactly where v2 does. Scalar analysis is in emitAnalysis.ts, the
-// scalar writers in emitWriters.ts.
+// scalar writers in emitWriters.ts and emitLiteral.ts.
 import { formatFloat } from '../../go/formatFloat.js'
 import { sortKeysV2 } from '../../yaml/sortKeysV2.js'
 import type { Style } from './emitAnalysis.js'
 import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyle } from './emitAnalysis.js'
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
-import { ITEM_FLAGS, OPEN_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writeLiteral, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { writeLiteral } from './emitLiteral.js'
+import { ALLOW_BREAKS, ASCII_TEXT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 const BEST_INDENT = 2
 
@@ -74,30 +75,52 @@ class Emitter implements EmitterState {
     this.cache = cache
   }
 
-  /** A node; `mapping` when it is a mapping's key or value, `simpleKey` when it is a simple key. */
+  /**
+   * A node; `mapping` when it is a mapping's key or value, `simpleKey` when it is a simple key.
+   * Every plain word (`null`, `true`, `{}`, `[]`, a number, a simple string) goes out through the
+   * one simpleScalar call at the end: a kind met late in an output (the first `{}`, say) then takes
+   * a path V8 has already seen, and optimised code is not thrown away and compiled again.
+   */
   node(value: unknown, mapping: boolean, simpleKey = false): void {
     this.mappingContext = mapping
     this.simpleKeyContext = simpleKey
-    if (value === null || value === undefined) return this.simpleScalar('null')
-    switch (typeof value) {
-      case 'string':
-        if (isPlainWord(value)) return this.simpleScalar(value)
-        return this.scalar(value, stringStyle(value))
-      case 'boolean':
-        return this.simpleScalar(value ? 'true' : 'false')
-      case 'number':
-        if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
-        return this.number(formatNumber(value))
-      case 'bigint':
-        return this.number(formatBigInt(value))
-      case 'object':
-        if (Array.isArray(value)) return this.sequence(value as readonly unknown[])
-        return this.mapping(value as Readonly<Record<string, unknown>>)
-      case 'function':
-      case 'symbol':
-      case 'undefined':
-        throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
+    let text = 'null'
+    if (value !== null && value !== undefined) {
+      switch (typeof value) {
+        case 'string':
+          if (!isPlainWord(value)) return this.scalar(value, stringStyle(value))
+          text = value
+          break
+        case 'boolean':
+          text = value ? 'true' : 'false'
+          break
+        case 'number':
+          if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
+          text = formatNumber(value)
+          if (!isSimple(text)) return this.scalar(text, 'plain')
+          break
+        case 'bigint':
+          text = formatBigInt(value)
+          if (!isSimple(text)) return this.scalar(text, 'plain')
+          break
+        case 'object':
+          if (Array.isArray(value)) {
+            if (value.length > 0) return this.sequence(value as readonly unknown[])
+            // An empty flow sequence: writeIndicator('[') then (']'), which comes to the same bytes and state.
+            text = '[]'
+          } else {
+            const keys = this.sortedKeys(value as Readonly<Record<string, unknown>>)
+            if (keys.length > 0) return this.mapping(value as Readonly<Record<string, unknown>>, keys)
+            text = '{}'
+          }
+          break
+        case 'function':
+        case 'symbol':
+        case 'undefined':
+          throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
+      }
     }
+    this.simpleScalar(text)
   }
 
   /** The path of the node being written: `spec.containers[0].image`. */
@@ -107,13 +130,8 @@ class Emitter implements EmitterState {
     return text
   }
 
-  private number(text: string): void {
-    if (isSimple(text)) this.simpleScalar(text)
-    else this.scalar(text, 'plain')
-  }
-
+  /** A sequence that is not empty. */
   private sequence(items: readonly unknown[]): void {
-    if (items.length === 0) return this.emptyFlow('[', ']')
     this.increaseIndent(false, this.mappingContext && !this.indention)
     const path = this.path
     for (let i = 0; i < items.length; i++) {
@@ -126,9 +144,8 @@ class Emitter implements EmitterState {
     this.popIndent()
   }
 
-  private mapping(map: Readonly<Record<string, unknown>>): void {
-    const keys = this.sortedKeys(map)
-    if (keys.length === 0) return this.emptyFlow('{', '}')
+  /** A mapping that is not empty, with its keys in order (sortedKeys). */
+  private mapping(map: Readonly<Record<string, unknown>>, keys: readonly string[]): void {
     this.increaseIndent(false, false)
     const path = this.path
     for (let i = 0; i < keys.length; i++) {
@@ -190,11 +207,6 @@ class Emitter implements EmitterState {
     return sorted
   }
 
-  private emptyFlow(open: string, close: string): void {
-    writeIndicator(this, open, OPEN_FLAGS)
-    writeIndicator(this, close, VALUE_FLAGS)
-  }
-
   /** A plain scalar that needs no analysis (see isPlainWord): the text goes out as it is. */
   private simpleScalar(value: string): void {
     if (!this.whitespace) {
@@ -219,18 +231,19 @@ class Emitter implements EmitterState {
     if (style === 'literal' && (!analysis.blockAllowed || this.simpleKeyContext)) style = 'double'
     this.increaseIndent(true, false)
     const allowBreaks = !this.simpleKeyContext
+    const flags = (allowBreaks ? ALLOW_BREAKS : 0) | (analysis.ascii ? ASCII_TEXT : 0)
     switch (style) {
       case 'plain':
-        writePlain(this, value, allowBreaks)
+        writePlain(this, value, flags)
         break
       case 'single':
-        writeSingleQuoted(this, value, allowBreaks)
+        writeSingleQuoted(this, value, flags)
         break
       case 'double':
         writeDoubleQuoted(this, value, allowBreaks)
         break
       case 'literal':
-        writeLiteral(this, value)
+        writeLiteral(this, value, analysis.ascii)
         break
     }
     this.popIndent()
@@ -249,10 +262,10 @@ class Emitter implements EmitterState {
   writeIndent(): void {
     const indent = Math.max(this.indent, 0)
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
-      this.out += '\n'
-      this.column = 0
-    }
-    if (this.column < indent) {
+      // The break and the indentation in one piece: one string appended, not two.
+      this.out += indent < BREAK_SPACES.length ? (BREAK_SPACES[indent] as string) : `\n${' '.repeat(indent)}`
+      this.column = indent
+    } else if (this.column < indent) {
       const n = indent - this.column
       this.out += n < SPACES.length ? (SPACES[n] as string) : ' '.repeat(n)
       this.column = indent

@@ -13,6 +13,8 @@ export interface Analysis {
   readonly blockPlainAllowed: boolean
   readonly singleQuotedAllowed: boolean
   readonly blockAllowed: boolean
+  /** Printable ASCII with `\n` as the only break: one column per unit, no other break, no surrogate. */
+  readonly ascii: boolean
 }
 
 /** Short, plain-safe text made of letters, digits and `_./-` (the style is decided already). */
@@ -34,7 +36,8 @@ export function isSimple(value: string): boolean {
 export function isPlainWord(value: string): boolean {
   if (!simple.test(value)) return false
   const c = value.charCodeAt(0)
-  return !(c >= 0x30 && c <= 0x39) && !ambiguousWords.has(value)
+  // (No word of ambiguousWords is longer than five: longer texts skip hashing for the lookup.)
+  return !(c >= 0x30 && c <= 0x39) && (value.length > 5 || !ambiguousWords.has(value))
 }
 
 /**
@@ -42,6 +45,8 @@ export function isPlainWord(value: string): boolean {
  * plain when it would read back as a string, else double-quoted.
  */
 export function stringStyle(value: string): Style {
+  // (The empty text first: reading a character past the end would throw optimised code away.)
+  if (value.length === 0) return 'double'
   if (value.includes('\n')) return 'literal'
   // A text longer than every word a resolver reads as no string (`false`, `.NaN`), starting
   // with a letter, is a string to go-yaml v2: no number, timestamp or base-60 starts with one.
@@ -90,19 +95,30 @@ const ASCII_LINE = /^[ -~]+$/
 /** Printable ASCII over several lines (\n breaks only). */
 const ASCII_LINES = /^[ -~\n]+$/
 /**
- * For printable ASCII on one line, what makes plain style impossible in a block: a space first
- * or last, a document marker, an indicator first, `? `/`- ` first, `: ` or a final `:`, ` #`.
+ * For printable ASCII on one line, whether plain style is possible in a block: no space first or
+ * last, no document marker, no indicator first, no `? `/`- ` first, no `: ` or final `:`, no ` #`.
+ * (A few native searches: one regular expression of these alternatives tried them at every position.)
  */
-const NOT_BLOCK_PLAIN = /^ | $|^---|^\.\.\.|^[#,[\]{}&*!|>'"%@`]|^[?-]( |$)|:( |$)| #/
+function asciiBlockPlain(value: string): boolean {
+  const c = value.charCodeAt(0)
+  const n = value.length
+  const last = value.charCodeAt(n - 1)
+  if (c === 0x20 || last === 0x20 || last === 0x3a || isFirstIndicator(c)) return false
+  if ((c === 0x3f || c === 0x2d) && (n === 1 || value.charCodeAt(1) === 0x20)) return false
+  if (n >= 3 && (value.startsWith('---') || value.startsWith('...'))) return false
+  return !value.includes(': ') && !value.includes(' #')
+}
 
 /** Every answer, allocated once, by its flags (see MULTILINE and below). */
-const ANALYSES: readonly Analysis[] = Array.from({ length: 16 }, (_, i) => ({
+const ANALYSES: readonly Analysis[] = Array.from({ length: 32 }, (_, i) => ({
   multiline: (i & 8) !== 0,
   blockPlainAllowed: (i & 4) !== 0,
   singleQuotedAllowed: (i & 2) !== 0,
   blockAllowed: (i & 1) !== 0,
+  ascii: (i & 16) !== 0,
 }))
 
+const ASCII = 16
 const MULTILINE = 8
 const BLOCK_PLAIN = 4
 const SINGLE_QUOTED = 2
@@ -115,17 +131,17 @@ function analysis(bits: number): Analysis {
 
 /** yaml_emitter_analyze_scalar: which styles can carry this text unchanged. */
 export function analyze(value: string): Analysis {
-  if (value.length === 0) return analysis(BLOCK_PLAIN | SINGLE_QUOTED)
+  if (value.length === 0) return analysis(ASCII | BLOCK_PLAIN | SINGLE_QUOTED)
   if (ASCII_LINE.test(value)) {
     // No break and nothing special: only leading and trailing spaces and indicators matter.
-    return analysis((NOT_BLOCK_PLAIN.test(value) ? 0 : BLOCK_PLAIN) | SINGLE_QUOTED | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
+    return analysis(ASCII | (asciiBlockPlain(value) ? BLOCK_PLAIN : 0) | SINGLE_QUOTED | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
   }
   if (ASCII_LINES.test(value)) {
     // Breaks: never plain; a space before a break (or last) rules out a block, one after a
     // break or before one rules out single quotes.
     const spaceBreak = value.includes(' \n')
-    if (spaceBreak) return analysis(MULTILINE)
-    return analysis(MULTILINE | (value.includes('\n ') ? 0 : SINGLE_QUOTED) | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
+    if (spaceBreak) return analysis(ASCII | MULTILINE)
+    return analysis(ASCII | MULTILINE | (value.includes('\n ') ? 0 : SINGLE_QUOTED) | (value.charCodeAt(value.length - 1) === 0x20 ? 0 : BLOCK))
   }
   return analyzeRunes(value)
 }
@@ -144,6 +160,7 @@ export function analyzeRunes(value: string): Analysis {
   let previousSpace = false
   let previousBreak = false
   let precededByWhitespace = true
+  let ascii = true
   const length = value.length
   for (let i = 0; i < length; ) {
     // A UTF-16 unit is the rune except at a high surrogate; the next unit is enough to tell
@@ -164,6 +181,7 @@ export function analyzeRunes(value: string): Analysis {
       blockIndicators = true
     }
     if (!isPrintable(c)) specialCharacters = true
+    if (c > 0x7e || (c < 0x20 && c !== 0x0a)) ascii = false
     const isBreakChar = isBreakCode(c)
     if (c === 0x20) {
       if (i === 0) leadingSpace = true
@@ -188,7 +206,7 @@ export function analyzeRunes(value: string): Analysis {
   const plainAllowed = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || specialCharacters || lineBreaks || blockIndicators)
   const singleQuoted = !(breakSpace || spaceBreak || specialCharacters)
   const block = !(trailingSpace || spaceBreak || specialCharacters)
-  return analysis((lineBreaks ? MULTILINE : 0) | (plainAllowed ? BLOCK_PLAIN : 0) | (singleQuoted ? SINGLE_QUOTED : 0) | (block ? BLOCK : 0))
+  return analysis((ascii ? ASCII : 0) | (lineBreaks ? MULTILINE : 0) | (plainAllowed ? BLOCK_PLAIN : 0) | (singleQuoted ? SINGLE_QUOTED : 0) | (block ? BLOCK : 0))
 }
 
 /** Characters that are an indicator when they start a scalar, whatever follows. */

@@ -1,11 +1,10 @@
 // The scalar writers of the emitter (emit.ts): go-yaml v2.4.0's yaml_emitter_write_plain_scalar,
-// _single_quoted_, _double_quoted_ and _literal_, with the same columns, folds and escapes. The
-// common texts (no surrogates, \n as the only break) are written a run at a time: the places to
-// fold are found with indexOf and a literal block is indented with one replace, so that the work
-// is native even before V8 optimises this code; the rest goes a character at a time as go-yaml does.
-import { codePointLength, hasOtherBreak, hasSurrogate, isBreak, isPrintable, isQuotableAsIs } from './emitAnalysis.js'
+// _single_quoted_ and _double_quoted_, with the same columns, folds and escapes (the literal
+// writer is in emitLiteral.ts). The common texts (no surrogates, \n as the only break) are written
+// a run at a time: the places to fold are found with indexOf, so that the work is native even
+// before V8 optimises this code; the rest goes a character at a time as go-yaml does.
+import { codePointLength, hasSurrogate, isBreak, isPrintable, isQuotableAsIs } from './emitAnalysis.js'
 
-const BEST_INDENT = 2
 const BEST_WIDTH = 80
 
 /** The emitter's output and position, as the writers read and move them. */
@@ -24,18 +23,17 @@ export function put(e: EmitterState, text: string): void {
   e.column += 1
 }
 
-function putBreak(e: EmitterState): void {
+export function putBreak(e: EmitterState): void {
   e.out += '\n'
   e.column = 0
 }
 
-type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
+export type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
 
 // Indicator flags, allocated once.
 export const ITEM_FLAGS: IndicatorFlags = [true, false, true]
 export const VALUE_FLAGS: IndicatorFlags = [false, false, false]
-export const OPEN_FLAGS: IndicatorFlags = [true, true, false]
-const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
+export const QUOTE_FLAGS: IndicatorFlags = [true, false, false]
 
 /** yaml_emitter_write_indicator; `flags` is need_whitespace, is_whitespace, is_indention. */
 export function writeIndicator(e: EmitterState, indicator: string, flags: IndicatorFlags): void {
@@ -74,13 +72,22 @@ function writeFolded(e: EmitterState, text: string, interior: boolean): void {
   e.column = base + text.length - lineStart
 }
 
-export function writePlain(e: EmitterState, value: string, allowBreaks: boolean): void {
+/** What a writer may do and knows about its text, as bits: {@link ALLOW_BREAKS}, {@link ASCII_TEXT}. */
+export type TextFlags = number
+/** The writer may fold the text (not a simple key). */
+export const ALLOW_BREAKS = 1
+/** The text is printable ASCII with `\n` the only break (see Analysis): no surrogate, one column per unit. */
+export const ASCII_TEXT = 2
+
+export function writePlain(e: EmitterState, value: string, flags: TextFlags): void {
+  const allowBreaks = (flags & ALLOW_BREAKS) !== 0
+  const ascii = (flags & ASCII_TEXT) !== 0
   if (!e.whitespace) put(e, ' ')
-  if (!value.includes(' ') || !allowBreaks) {
+  if (!allowBreaks || !value.includes(' ')) {
     // Without a space there is nowhere to fold (plain scalars hold no line breaks).
     e.out += value
-    e.column += codePointLength(value)
-  } else if (!hasSurrogate(value)) {
+    e.column += ascii ? value.length : codePointLength(value)
+  } else if (ascii || !hasSurrogate(value)) {
     writeFolded(e, value, false)
   } else {
     // A character at a time; the column counts code points as go-yaml does.
@@ -113,9 +120,10 @@ export function writePlain(e: EmitterState, value: string, allowBreaks: boolean)
   e.indention = false
 }
 
-export function writeSingleQuoted(e: EmitterState, value: string, allowBreaks: boolean): void {
+export function writeSingleQuoted(e: EmitterState, value: string, flags: TextFlags): void {
+  const allowBreaks = (flags & ALLOW_BREAKS) !== 0
   writeIndicator(e, "'", QUOTE_FLAGS)
-  if (!/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
+  if ((flags & ASCII_TEXT) !== 0 ? !value.includes('\n') : !/[\n\r\u0085\u2028\u2029\ud800-\udbff]/.test(value)) {
     // One line, one column per unit: a quote is written twice, so fold the doubled text.
     const text = value.includes("'") ? value.replaceAll("'", "''") : value
     if (allowBreaks) writeFolded(e, text, true)
@@ -230,67 +238,10 @@ function writeEscape(e: EmitterState, cp: number): void {
 /** Runs of spaces for indentation, by length. */
 export const SPACES: readonly string[] = Array.from({ length: 65 }, (_, n) => ' '.repeat(n))
 
-/** The start of every line that is not empty. */
-const LINE_START = /^(?=[^\n])/gm
+/** A line break and then a run of spaces, by the number of spaces. */
+export const BREAK_SPACES: readonly string[] = SPACES.map((spaces) => `\n${spaces}`)
 
-export function writeLiteral(e: EmitterState, value: string): void {
-  writeIndicator(e, '|', QUOTE_FLAGS)
-  writeBlockScalarHints(e, value)
-  putBreak(e)
-  e.indention = true
-  e.whitespace = true
-  if (hasOtherBreak(value)) {
-    writeLiteralChars(e, value)
-    return
-  }
-  // Only \n breaks (the usual case): every line that is not empty is indented (the column is 0
-  // after each break, so writeIndent only pads), in one native replace.
-  const indent = Math.max(e.indent, 0)
-  const pad = indent < SPACES.length ? (SPACES[indent] as string) : ' '.repeat(indent)
-  e.out += indent === 0 ? value : value.replace(LINE_START, pad)
-  const lastLine = value.slice(value.lastIndexOf('\n') + 1)
-  if (lastLine === '') {
-    e.column = 0
-    e.indention = true
-  } else {
-    e.column = indent + codePointLength(lastLine)
-    e.indention = false
-  }
-}
-
-/** The literal writer a character at a time (breaks other than \n). */
-function writeLiteralChars(e: EmitterState, value: string): void {
-  let breaks = true
-  for (const c of value) {
-    if (isBreak(c)) {
-      writeBreak(e, c)
-      e.indention = true
-      breaks = true
-    } else {
-      if (breaks) e.writeIndent()
-      put(e, c)
-      e.indention = false
-      breaks = false
-    }
-  }
-}
-
-function writeBlockScalarHints(e: EmitterState, value: string): void {
-  const first = value.charCodeAt(0)
-  if (first === 0x20 || isBreakUnit(first)) writeIndicator(e, String(BEST_INDENT), VALUE_FLAGS)
-  // Breaks are single UTF-16 units, so the last two units tell what the last two runes would.
-  const n = value.length
-  let chomp = ''
-  if (n === 0 || !isBreakUnit(value.charCodeAt(n - 1))) chomp = '-'
-  else if (n === 1 || isBreakUnit(value.charCodeAt(n - 2))) chomp = '+'
-  if (chomp !== '') writeIndicator(e, chomp, VALUE_FLAGS)
-}
-
-function isBreakUnit(c: number): boolean {
-  return c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029
-}
-
-function writeBreak(e: EmitterState, c: string): void {
+export function writeBreak(e: EmitterState, c: string): void {
   if (c === '\n') {
     putBreak(e)
   } else {

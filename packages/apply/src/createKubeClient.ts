@@ -119,6 +119,7 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
       maxSockets: options.maxConnections ?? 16,
       handshakeTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
       maxResponseBytes: options.maxResponseBytes,
+      protocol: process.env.GITOPS_APPLY_PROTOCOL === 'http1' ? 'http1' : undefined,
     })
     return new HttpKubeClient(transport, settingsOf(options, direct.namespace))
   }

@@ -5,9 +5,7 @@
 // machinery, not the bytes, as the larger part of the client's CPU. Here a request is one write
 // of one string and its answer is parsed from the socket's chunks by a small state machine.
 //
-// Bounds: the head of an answer (status line and headers) is at most MAX_HEAD bytes, a chunk-size
-// line at most MAX_LINE bytes and 13 hex digits (no overflow past 2^52), the body at most
-// `maxResponseBytes`; each request is bounded by its timeout (waiting for a socket and connecting
+// The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded by its timeout (waiting for a socket and connecting
 // included) and by its signal. A request is sent again only when provably nothing of it was
 // written: the idle socket it was given turned out closed before the write.
 import { connect as connectNet } from 'node:net'
@@ -17,35 +15,14 @@ import type { ConnectionOptions } from 'node:tls'
 import { Aborts } from './aborts.js'
 import type { Cancellable } from './aborts.js'
 import { queryOf } from './http2Sender.js'
-import { BoundedBody, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
+import { AnswerParser, Http1ClosedError, TOKEN } from './http1Parse.js'
+import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
-
-/** The largest head (status line, headers, trailers) of an answer, in bytes. */
-export const MAX_HEAD: number = 64 * 1024
-/** The longest chunk-size line (size and extensions), in bytes. */
-const MAX_LINE = 4096
-/** How many informational (1xx) answers may come before the final one. */
-const MAX_INTERIM = 8
-
-/** What the pool rejects with when the server's answer does not follow HTTP/1.1. */
-export class Http1ProtocolError extends Error {
-  override readonly name = 'Http1ProtocolError'
-}
-
-/** What the pool rejects with when the connection ended before the answer did. */
-export class Http1ClosedError extends Error {
-  override readonly name = 'Http1ClosedError'
-  readonly code: string = 'ECONNRESET'
-}
 
 // A request target as node:http accepts it: no control characters, spaces or characters past latin1.
 const BAD_PATH = /[^\u0021-\u00ff]/
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const STATUS = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\r\n]*)?$/
-const CHUNK_SIZE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;[^\r\n]*)?$/
-const LENGTH = /^\d{1,16}$/
 
-/** Whether header values can be written as they are: printable ASCII and tabs only (no CR, LF, NUL). */
+/** Whether header pairs can be written as they are: token names, printable ASCII and tab values (no CR, LF, NUL). */
 export function plainHeaders(pairs: readonly string[]): boolean {
   for (let i = 0; i < pairs.length; i += 2) if (!TOKEN.test(pairs[i] as string) || !/^[\t\x20-\x7e]*$/.test(pairs[i + 1] as string)) return false
   return true
@@ -66,39 +43,30 @@ export interface Http1PoolOptions {
   readonly connectTimeout: number
 }
 
-type Phase = 'head' | 'fixed' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailers' | 'until-close' | 'done'
+/** How an exchange settles its caller's promise. */
+interface Settle {
+  readonly done: (response: RawResponse) => void
+  readonly fail: (err: unknown) => void
+}
 
 /** One request from its send to its answer (or failure). */
 class Exchange implements Cancellable {
   conn: Conn | undefined
   finished = false
   timer: NodeJS.Timeout | undefined
-  // The answer as it is parsed.
-  phase: Phase = 'head'
-  pending: Buffer | undefined
-  headBytes = 0
-  interim = 0
-  status = 0
-  headers: Record<string, string> = Object.create(null) as Record<string, string>
-  keepAlive = true
-  left = 0
-  received = 0
-  body: BoundedBody
+  readonly answer: AnswerParser
 
   constructor(
     readonly request: RawRequest,
     readonly wire: string,
-    readonly done: (response: RawResponse) => void,
-    readonly fail: (err: unknown) => void,
-    readonly pool: Http1Pool,
-    limit: number,
+    readonly settle: Settle & { readonly pool: Http1Pool; readonly limit: number },
   ) {
-    this.body = new BoundedBody(limit)
+    this.answer = new AnswerParser(settle.limit)
   }
 
   destroy(): void {
     if (this.conn !== undefined) this.conn.socket.destroy()
-    else this.pool.unqueue(this)
+    else this.settle.pool.unqueue(this)
   }
 }
 
@@ -155,7 +123,7 @@ export class Http1Pool {
         fail(new TypeError('the content type holds characters a header does not allow'))
         return
       }
-      const ex = new Exchange(request, wire, done, fail, this, this.#options.maxResponseBytes)
+      const ex = new Exchange(request, wire, { done, fail, pool: this, limit: this.#options.maxResponseBytes })
       const ms = request.timeout
       if (ms !== undefined && ms > 0) {
         ex.timer = setTimeout(() => {
@@ -244,14 +212,13 @@ export class Http1Pool {
       conn.socket.destroy()
       return
     }
-    if (ex.phase === 'until-close' && err === undefined) {
+    if (ex.answer.untilClose && err === undefined) {
       // An answer without a length ends with its connection.
       this.#complete(conn, ex)
       return
     }
     conn.exchange = undefined
-    const started = ex.headBytes > 0 || ex.phase !== 'head'
-    this.#fail(ex, err ?? new Http1ClosedError(started ? 'the connection closed before the answer ended' : 'the connection closed before an answer'))
+    this.#fail(ex, err ?? new Http1ClosedError(ex.answer.started ? 'the connection closed before the answer ended' : 'the connection closed before an answer'))
     conn.socket.destroy()
   }
 
@@ -266,7 +233,7 @@ export class Http1Pool {
       conn.exchange = undefined
       conn.socket.destroy()
     }
-    ex.fail(err)
+    ex.settle.fail(err)
   }
 
   #complete(conn: Conn, ex: Exchange): void {
@@ -275,9 +242,9 @@ export class Http1Pool {
     if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
     conn.exchange = undefined
     conn.used = true
-    const headers = ex.headers
-    ex.done({ status: ex.status, text: ex.body.text(), headers })
-    if (!ex.keepAlive || conn.closed || this.#closed) {
+    const { answer } = ex
+    ex.settle.done({ status: answer.status, text: answer.text(), headers: answer.headers })
+    if (!answer.keepAlive || conn.closed || this.#closed) {
       conn.socket.destroy()
       return
     }
@@ -299,185 +266,13 @@ export class Http1Pool {
       conn.socket.destroy()
       return
     }
-    let buf = chunk
-    if (ex.pending !== undefined) {
-      buf = Buffer.concat([ex.pending, chunk])
-      ex.pending = undefined
-    }
+    let complete: boolean
     try {
-      const rest = this.#parse(ex, buf)
-      if (ex.phase === 'done' ) return
-      if (rest > 0) ex.pending = buf.subarray(buf.length - rest)
+      complete = ex.answer.feed(chunk)
     } catch (err) {
       this.#fail(ex, err)
-    }
-  }
-
-  /**
-   * Parses what `buf` holds of the answer; returns how many bytes at its end wait for more (an
-   * unfinished line). Completes or fails the exchange itself.
-   */
-  #parse(ex: Exchange, buf: Buffer): number {
-    let at = 0
-    const conn = ex.conn as Conn
-    while (at < buf.length || ex.phase === 'fixed') {
-      switch (ex.phase) {
-        case 'head': {
-          const end = buf.indexOf('\r\n\r\n', at, 'latin1')
-          if (end < 0) {
-            if (ex.headBytes + buf.length - at > MAX_HEAD) throw new Http1ProtocolError(`the answer's headers are larger than ${MAX_HEAD} bytes`)
-            return buf.length - at
-          }
-          ex.headBytes += end + 4 - at
-          if (ex.headBytes > MAX_HEAD) throw new Http1ProtocolError(`the answer's headers are larger than ${MAX_HEAD} bytes`)
-          this.#head(ex, buf.toString('latin1', at, end))
-          at = end + 4
-          break
-        }
-        case 'fixed': {
-          const take = Math.min(ex.left, buf.length - at)
-          if (take > 0 && !this.#add(ex, buf.subarray(at, at + take))) return 0
-          at += take
-          ex.left -= take
-          if (ex.left > 0) return 0
-          return this.#finish(conn, ex, buf.length - at)
-        }
-        case 'until-close': {
-          if (!this.#add(ex, at === 0 ? buf : buf.subarray(at))) return 0
-          return 0
-        }
-        case 'chunk-size': {
-          const end = buf.indexOf('\r\n', at, 'latin1')
-          if (end < 0) {
-            if (buf.length - at > MAX_LINE) throw new Http1ProtocolError('a chunk-size line of the answer is too long')
-            return buf.length - at
-          }
-          if (end - at > MAX_LINE) throw new Http1ProtocolError('a chunk-size line of the answer is too long')
-          const match = CHUNK_SIZE.exec(buf.toString('latin1', at, end))
-          if (match === null) throw new Http1ProtocolError('the answer has a malformed or too large chunk size')
-          const size = Number.parseInt(match[1] as string, 16)
-          at = end + 2
-          if (size === 0) {
-            ex.phase = 'trailers'
-            break
-          }
-          if (ex.received + size > ex.body.limit) {
-            this.#tooLarge(ex)
-            return 0
-          }
-          ex.left = size
-          ex.phase = 'chunk-data'
-          break
-        }
-        case 'chunk-data': {
-          const take = Math.min(ex.left, buf.length - at)
-          if (!this.#add(ex, buf.subarray(at, at + take))) return 0
-          at += take
-          ex.left -= take
-          if (ex.left === 0) ex.phase = 'chunk-end'
-          break
-        }
-        case 'chunk-end': {
-          if (buf.length - at < 2) return buf.length - at
-          if (buf[at] !== 13 || buf[at + 1] !== 10) throw new Http1ProtocolError('a chunk of the answer does not end where its size says')
-          at += 2
-          ex.phase = 'chunk-size'
-          break
-        }
-        case 'trailers': {
-          const end = buf.indexOf('\r\n', at, 'latin1')
-          if (end < 0) {
-            if (ex.headBytes + buf.length - at > MAX_HEAD) throw new Http1ProtocolError(`the answer's trailers are larger than ${MAX_HEAD} bytes`)
-            return buf.length - at
-          }
-          ex.headBytes += end + 2 - at
-          if (ex.headBytes > MAX_HEAD) throw new Http1ProtocolError(`the answer's trailers are larger than ${MAX_HEAD} bytes`)
-          const empty = end === at
-          at = end + 2
-          // Trailer fields are read past and dropped; the empty line ends the answer.
-          if (empty) return this.#finish(conn, ex, buf.length - at)
-          break
-        }
-        default:
-          return 0
-      }
-    }
-    return 0
-  }
-
-  /** The answer is complete; `extra` bytes came after it, which no server sends unasked. */
-  #finish(conn: Conn, ex: Exchange, extra: number): number {
-    if (extra > 0) throw new Http1ProtocolError('the server sent more than its answer')
-    ex.phase = 'done' 
-    this.#complete(conn, ex)
-    return 0
-  }
-
-  #add(ex: Exchange, bytes: Buffer): boolean {
-    ex.received += bytes.length
-    if (ex.body.add(bytes)) return true
-    this.#tooLarge(ex)
-    return false
-  }
-
-  #tooLarge(ex: Exchange): void {
-    this.#fail(ex, new ResponseTooLargeError(ex.body.limit))
-  }
-
-  /** Reads a status line and headers; sets how the body is framed. */
-  #head(ex: Exchange, text: string): void {
-    const lines = text.split('\r\n')
-    const status = STATUS.exec(lines[0] as string)
-    if (status === null) throw new Http1ProtocolError('the answer does not start with an HTTP/1.x status line')
-    const code = Number(status[2])
-    const headers: Record<string, string> = Object.create(null) as Record<string, string>
-    for (let i = 1; i < lines.length; i += 1) {
-      const line = lines[i] as string
-      const colon = line.indexOf(':')
-      const name = colon <= 0 ? '' : line.slice(0, colon)
-      // No obsolete line folding, no space before the colon: a malformed field is refused, not guessed at.
-      if (!TOKEN.test(name)) throw new Http1ProtocolError('the answer has a malformed header line')
-      const key = name.toLowerCase()
-      const value = line.slice(colon + 1).trim()
-      const had = headers[key]
-      headers[key] = had === undefined ? value : `${had}, ${value}`
-    }
-    if (code < 200) {
-      if (code === 101) throw new Http1ProtocolError('the server switched protocols unasked')
-      // An informational answer (100 Continue, 103 Early Hints) precedes the real one.
-      ex.interim += 1
-      if (ex.interim > MAX_INTERIM) throw new Http1ProtocolError('the answer has too many informational parts')
       return
     }
-    ex.status = code
-    ex.headers = headers
-    const connection = (headers.connection ?? '').toLowerCase()
-    ex.keepAlive = status[1] === '1' ? !/(?:^|,)\s*close\s*(?:,|$)/.test(connection) : /(?:^|,)\s*keep-alive\s*(?:,|$)/.test(connection)
-    const encoding = headers['transfer-encoding']
-    const length = headers['content-length']
-    if (code === 204 || code === 304) {
-      ex.phase = 'fixed'
-      ex.left = 0
-      return
-    }
-    if (encoding !== undefined) {
-      if (length !== undefined) throw new Http1ProtocolError('the answer has both Transfer-Encoding and Content-Length')
-      if (encoding.trim().toLowerCase() !== 'chunked') throw new Http1ProtocolError('the answer has a transfer encoding other than chunked')
-      ex.phase = 'chunk-size'
-      return
-    }
-    if (length !== undefined) {
-      const values = length.split(',').map((v) => v.trim())
-      const first = values[0] as string
-      if (!LENGTH.test(first) || values.some((v) => v !== first)) throw new Http1ProtocolError('the answer has a malformed Content-Length')
-      const n = Number(first)
-      if (n > ex.body.limit) throw new ResponseTooLargeError(ex.body.limit)
-      ex.phase = 'fixed'
-      ex.left = n
-      return
-    }
-    // No length: the body ends with the connection, which is then not reused.
-    ex.keepAlive = false
-    ex.phase = 'until-close'
+    if (complete) this.#complete(conn, ex)
   }
 }

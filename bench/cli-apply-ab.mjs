@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `gitops apply` over HTTP/2 (the default) against the same build with GITOPS_APPLY_PROTOCOL=http1
-// (the direct transport's own HTTP/1.1 pool), both on 1,000 mixed objects to one embedded API
+// `gitops apply` over the direct transport's own HTTP/1.1 pool (the default) against the same build
+// with GITOPS_APPLY_PROTOCOL=h2 (HTTP/2, the default before the pool), both on 1,000 mixed objects to one embedded API
 // server in a process of its own, as bench/cli-apply.bench.mjs runs them: a first apply (new
 // namespaces each round) and a no-op re-apply, the two sides interleaved and their order
 // alternated. Reports medians of wall time, client CPU (user + system) and the server's CPU.
 //
-//   node scripts/run.mjs build && node bench/cli-apply-ab.mjs [objects, default 1000] [rounds, default 5]
+//   node scripts/run.mjs build && node bench/cli-apply-ab.mjs [objects, default 1000] [rounds, default 5] [steps: both (default) | no-op]
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,6 +16,7 @@ import { fmtMs, loadLine, median, runOnce } from './process-timer.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '5')
+const steps = process.argv[4] === 'no-op' ? ['no-op'] : ['first', 'no-op']
 const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-cli-apply-ab-'))
 const kubeconfig = join(dir, 'kubeconfig')
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
@@ -25,7 +26,7 @@ await new Promise((resolve, reject) => {
   server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
 })
 const base = { PATH: process.env.PATH, HOME: dir }
-const sides = { h2: base, http1: { ...base, GITOPS_APPLY_PROTOCOL: 'http1' } }
+const sides = { h2: { ...base, GITOPS_APPLY_PROTOCOL: 'h2' }, http1: base }
 const gitops = (file, inventory) => [process.execPath, bin, 'apply', file, '--inventory', `default/${inventory}`, '--field-manager=gitops-bench', '--kubeconfig', kubeconfig]
 const file = (name, prefix) => {
   const path = join(dir, `${name}.yaml`)
@@ -54,13 +55,13 @@ for (const [side, env] of Object.entries(sides)) {
 console.log(`Start: ${loadLine()}`)
 for (let round = 0; round < rounds; round++) {
   const order = round % 2 === 0 ? Object.keys(sides) : Object.keys(sides).reverse()
-  for (const side of order) record(`${side} first`, gitops(file(`${side}-${round}`, `${side}-r${round}`), `${side}-first-${round}`), sides[side])
+  if (steps.includes('first')) for (const side of order) record(`${side} first`, gitops(file(`${side}-${round}`, `${side}-r${round}`), `${side}-first-${round}`), sides[side])
   for (const side of order) record(`${side} no-op`, gitops(join(dir, `noop-${side}.yaml`), `noop-${side}`), sides[side])
 }
 console.log(`End: ${loadLine()}; ${rounds} rounds, ${count} objects\n`)
 console.log('| step | side | wall | client CPU | server CPU |')
 console.log('|---|---|---|---|---|')
-for (const step of ['first', 'no-op']) {
+for (const step of steps) {
   for (const side of Object.keys(sides)) {
     const r = results[`${side} ${step}`]
     console.log(`| ${step} | ${side} | ${fmtMs(median(r.wall))} | ${fmtMs(median(r.cpu))} | ${fmtMs(median(r.server))} |`)

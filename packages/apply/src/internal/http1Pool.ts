@@ -19,8 +19,8 @@ import { AnswerParser, Http1ClosedError, TOKEN } from './http1Parse.js'
 import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
-// A request target as node:http accepts it: no control characters, spaces or characters past latin1.
-const BAD_PATH = /[^\u0021-\u00ff]/
+// A request target is printable ASCII without spaces (the client percent-encodes everything else).
+const BAD_PATH = /[^\u0021-\u007e]/
 
 /** Whether header pairs can be written as they are: token names, printable ASCII and tab values (no CR, LF, NUL). */
 export function plainHeaders(pairs: readonly string[]): boolean {
@@ -90,6 +90,10 @@ export class Http1Pool {
   readonly #queue: Exchange[] = []
   readonly #aborts = new Aborts()
   #open = 0
+  /** Connections still connecting (TCP and TLS): one at a time, see #dispatch. */
+  #connecting = 0
+  /** The last TLS session the server handed out, to resume on the next connection (no certificate chain to verify again). */
+  #session: Buffer | undefined
   #closed = false
 
   constructor(options: Http1PoolOptions) {
@@ -113,16 +117,16 @@ export class Http1Pool {
         fail(new TypeError('the request path holds characters HTTP does not allow unescaped'))
         return
       }
+      if (request.contentType !== undefined && !/^[\x20-\x7e]*$/.test(request.contentType)) {
+        fail(new TypeError('the content type holds characters a header does not allow'))
+        return
+      }
       const body = request.body
       const head = `${request.method} ${target} HTTP/1.1\r\n${this.#fixed}`
       const wire =
         body === undefined
           ? `${head}\r\n`
           : `${head}Content-Type: ${request.contentType ?? 'application/json'}\r\nContent-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`
-      if (request.contentType !== undefined && !/^[\x20-\x7e]*$/.test(request.contentType)) {
-        fail(new TypeError('the content type holds characters a header does not allow'))
-        return
-      }
       const ex = new Exchange(request, wire, { done, fail, pool: this, limit: this.#options.maxResponseBytes })
       const ms = request.timeout
       if (ms !== undefined && ms > 0) {
@@ -137,7 +141,7 @@ export class Http1Pool {
     })
   }
 
-  /** Ends every connection; requests in flight fail as their connections close. */
+  /** Ends the idle connections now, and each busy one once its answer is read. */
   close(): void {
     this.#closed = true
     for (const conn of this.#idle.splice(0)) conn.socket.destroy()
@@ -162,7 +166,10 @@ export class Http1Pool {
       this.#start(conn, ex)
       return
     }
-    if (this.#open < this.#options.maxSockets) {
+    // One new connection at a time: a handshake takes longer than a small request, so requests that
+    // come together (discovery, a stage's LISTs) mostly share the first connections instead of each
+    // paying a handshake of its own; under a steady load the pool still grows to maxSockets.
+    if (this.#open < this.#options.maxSockets && this.#connecting === 0) {
       this.#start(this.#connect(), ex)
       return
     }
@@ -179,8 +186,20 @@ export class Http1Pool {
   #connect(): Conn {
     const { tls, host, port } = this.#options
     this.#open += 1
-    const socket = tls === undefined ? connectNet({ host, port }) : connectTls({ ...tls, host, port, ALPNProtocols: ['http/1.1'] })
+    const socket = tls === undefined ? connectNet({ host, port }) : connectTls({ ...tls, host, port, ALPNProtocols: ['http/1.1'], ...(this.#session === undefined ? {} : { session: this.#session }) })
     socket.setNoDelay(true)
+    if (tls !== undefined) socket.on('session', (session: Buffer) => (this.#session = session))
+    this.#connecting += 1
+    let connecting = true
+    const connected = (): void => {
+      if (!connecting) return
+      connecting = false
+      this.#connecting -= 1
+      // The next waiting request gets the next new connection while this one serves its own.
+      const next = this.#open < this.#options.maxSockets ? this.#queue.shift() : undefined
+      if (next !== undefined) this.#start(this.#connect(), next)
+    }
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', connected)
     // A server that accepts the connection and never completes TLS: the socket must not outlive the
     // requests waiting on it (each of which its own deadline ends), nor keep the process alive.
     const ms = this.#options.connectTimeout
@@ -193,6 +212,10 @@ export class Http1Pool {
     socket.on('end', () => this.#ended(conn, undefined))
     socket.on('error', (err: Error) => this.#ended(conn, err))
     socket.on('close', () => {
+      if (connecting) {
+        connecting = false
+        this.#connecting -= 1
+      }
       this.#ended(conn, undefined)
       this.#open -= 1
       const at = this.#idle.indexOf(conn)

@@ -1,4 +1,4 @@
-// Faults of the direct client over its own HTTP/1.1 pool (GITOPS_APPLY_PROTOCOL=http1), against a
+// Faults of the direct client over its own HTTP/1.1 pool (its default), against a
 // raw TCP server that writes whatever bytes a case needs: a malformed status line, oversized
 // headers, bad or overflowing chunk sizes, a truncated body, a Content-Length that does not match,
 // a connection reset mid-body, idle connections the server closes, a server too slow for the

@@ -45,8 +45,8 @@ function endless(write: (chunk: string) => boolean, closed: () => boolean, end: 
 }
 
 describe.each([
-  { name: 'node:http', protocol: undefined },
-  { name: 'its own pool', protocol: 'http1' },
+  { name: 'node:http', protocol: 'h2' },
+  { name: 'its own pool', protocol: undefined },
 ])('the direct client over HTTP/1.1 ($name) bounds an answer body', ({ protocol }) => {
   let fake: FakeApi | undefined
   const previous = process.env.GITOPS_APPLY_PROTOCOL
@@ -135,7 +135,13 @@ describe.each([
 
 describe('the direct client over HTTP/2 bounds an answer body', () => {
   let fake: FakeH2Api | undefined
+  const previous = process.env.GITOPS_APPLY_PROTOCOL
+  beforeEach(() => {
+    process.env.GITOPS_APPLY_PROTOCOL = 'h2'
+  })
   afterEach(async () => {
+    if (previous === undefined) delete process.env.GITOPS_APPLY_PROTOCOL
+    else process.env.GITOPS_APPLY_PROTOCOL = previous
     await fake?.stop()
     fake = undefined
   })

@@ -5,6 +5,8 @@
 // deadline, an oversized body, an abort mid-request. Each ends in a typed ApplyError naming the
 // object and the URL without credentials (never the token), a failed connection is never reused,
 // and a request that may have reached the server is never sent again.
+import { createServer as createNetServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, createKubeClient } from '../../src/index.js'
@@ -241,6 +243,35 @@ describe('the direct client over its own HTTP/1.1 pool', () => {
       expect(fakeToken).not.toBe('')
     } finally {
       await fake.stop()
+    }
+  })
+})
+
+describe('the direct client over its own HTTP/1.1 pool, TLS', () => {
+  it('ends a request to a server that never completes TLS with APPLY_REQUEST_TIMEOUT, and closes that connection', async () => {
+    // Accepts TCP and never answers the TLS handshake: the half-open socket must not outlive the request.
+    const closed: Promise<void>[] = []
+    const silent = createNetServer((socket) => {
+      socket.on('error', () => undefined)
+      socket.resume()
+      closed.push(new Promise((resolve) => socket.once('close', () => resolve())))
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const fake = await startFakeH2Api('http1', () => undefined)
+    const previous = process.env.GITOPS_APPLY_PROTOCOL
+    delete process.env.GITOPS_APPLY_PROTOCOL
+    try {
+      const url = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`
+      const client = await createKubeClient({ kubeconfigYaml: fake.kubeconfigYaml.replace(fake.url, url), requestTimeout: 300 })
+      const err = await client.get(target).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: 'APPLY_REQUEST_TIMEOUT', message: `/api/v1: discovery failed: ${url} did not answer within 300 ms` })
+      expect((err as Error).message).not.toContain(fakeToken)
+      expect(closed).toHaveLength(1)
+      await closed[0]
+    } finally {
+      if (previous !== undefined) process.env.GITOPS_APPLY_PROTOCOL = previous
+      await fake.stop()
+      await new Promise<void>((resolve) => silent.close(() => resolve()))
     }
   })
 })

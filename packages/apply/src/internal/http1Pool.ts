@@ -70,11 +70,24 @@ class Exchange implements Cancellable {
   }
 }
 
+/**
+ * How long a connection may have been idle and still carry a request, when the server gives no
+ * `Keep-Alive: timeout=` hint: a server closes idle connections after a while (node's default is
+ * 5 s), and a request written just as its close is under way fails with nothing to prove it was
+ * not read, so is not sent again. An older connection is closed instead of reused (before any
+ * byte of the request is written). Within an apply, connections are idle for milliseconds.
+ */
+const IDLE_REUSE = 4000
+
 /** One pooled connection. */
 class Conn {
   exchange: Exchange | undefined
   closed = false
   used = false
+  /** When it last became idle (Date.now()). */
+  idleSince = 0
+  /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
+  idleLimit = -1
 
   constructor(
     readonly socket: Socket,
@@ -156,8 +169,10 @@ export class Http1Pool {
   #dispatch(ex: Exchange): void {
     // The most recently used idle connection first: its peer is the least likely to have closed it.
     let conn = this.#idle.pop()
-    while (conn !== undefined && (conn.closed || conn.socket.destroyed || !conn.socket.writable)) {
-      // Closed while idle, before anything of this request was written: another connection takes it.
+    const now = conn === undefined ? 0 : Date.now()
+    while (conn !== undefined && (conn.closed || conn.socket.destroyed || !conn.socket.writable || now - conn.idleSince > conn.idleLimit)) {
+      // Closed while idle (or idle long enough for its server to be closing it), before anything
+      // of this request was written: another connection takes it.
       conn.closed = true
       conn.socket.destroy()
       conn = this.#idle.pop()
@@ -276,6 +291,10 @@ export class Http1Pool {
       this.#start(conn, next)
       return
     }
+    // The server's latest Keep-Alive hint holds; a connection without one keeps IDLE_REUSE.
+    const hint = answer.headers['keep-alive']
+    if (hint !== undefined || conn.idleLimit < 0) conn.idleLimit = idleLimitOf(hint)
+    conn.idleSince = Date.now()
     // An idle connection does not keep the process alive.
     conn.socket.unref()
     this.#idle.push(conn)
@@ -298,4 +317,11 @@ export class Http1Pool {
     }
     if (complete) this.#complete(conn, ex)
   }
+}
+
+/** How long a connection may be idle and reused: the `Keep-Alive: timeout=N` hint (seconds) less one second, else IDLE_REUSE. */
+function idleLimitOf(keepAlive: string | undefined): number {
+  const hint = keepAlive === undefined ? null : /(?:^|[,;\s])timeout\s*=\s*(\d{1,6})\b/i.exec(keepAlive)
+  if (hint === null) return IDLE_REUSE
+  return Math.max(0, Number(hint[1]) * 1000 - 1000)
 }

@@ -182,6 +182,17 @@ describe('the direct client over its own HTTP/1.1 pool', () => {
     expect(server?.seen).toHaveLength(3)
   })
 
+  it('does not reuse a connection idle for longer than the Keep-Alive timeout the server announced, less a second', async () => {
+    const c = await open((socket, _r, i) => socket.write(ok(live, i === 0 ? 'Keep-Alive: timeout=1\r\n' : '')))
+    await c.get(target)
+    await new Promise((done) => setTimeout(done, 10))
+    await c.get(target)
+    expect(server?.connections()).toBe(2)
+    // The stale one was closed by the client, not left to the server.
+    await until(() => server?.closed() === 1)
+    expect(server?.seen).toHaveLength(2)
+  })
+
   it('reads an answer without a length to the end of its connection, and does not reuse that connection', async () => {
     const c = await open((socket) => socket.end(`HTTP/1.0 200 OK\r\n\r\n${live}`))
     expect(await c.get(target)).toMatchObject({ metadata: { uid: 'u1' } })

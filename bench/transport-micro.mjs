@@ -9,6 +9,7 @@
 // Clients:
 //   h2              the direct transport as `gitops apply` uses it (node:http2, one session)
 //   https           the same transport with ALPN limited to http/1.1 (node:https keep-alive pool)
+//   h1              the same transport with protocol 'http1' (HTTP/1.1 written and parsed on its own pool of 16 TLS sockets)
 //   undici-request  undici's Pool (16 connections) through its request() API (a body stream per answer)
 //   undici-dispatch undici's Pool through dispatch() with a handler (no stream per answer)
 //   undici-h2       undici's Pool with allowH2 (one connection), through dispatch()
@@ -45,7 +46,7 @@ async function parent() {
     if (http1 === h2) throw new Error('transport-micro: the ALPN list of h2Session.ts changed; update this benchmark')
     writeFileSync(join(dir, 'https.mjs'), http1)
     const undici = undiciPath()
-    const clients = ['h2', 'https', ...(undici === undefined ? [] : ['undici-request', 'undici-dispatch', 'undici-h2'])]
+    const clients = ['h2', 'https', 'h1', ...(undici === undefined ? [] : ['undici-request', 'undici-dispatch', 'undici-h2'])]
     const kubeconfig = join(dir, 'kubeconfig')
     const server = spawn(process.execPath, [join(root, 'bench/apply-server.mjs'), kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
     await new Promise((resolve, reject) => {
@@ -99,7 +100,7 @@ async function child([client, count, kubeconfig, serverPid, dir, undici, prefix]
   const transport = await import(join(dir, client === 'https' ? 'https.mjs' : 'h2.mjs'))
   const config = transport.directConfig({ type: "files", paths: kubeconfig }, undefined)
   if (config === undefined) throw new Error(`transport-micro: ${kubeconfig} is not a kubeconfig the direct transport serves`)
-  const send = client.startsWith('undici') ? undiciSender(client, config, undici) : transport.createDirectTransport(config, { headers: {}, maxSockets: CONCURRENCY })
+  const send = client.startsWith('undici') ? undiciSender(client, config, undici) : transport.createDirectTransport(config, { headers: {}, maxSockets: CONCURRENCY, ...(client === 'h1' ? { protocol: 'http1' } : {}) })
   const apply = (path, body, dryRun) =>
     send.send({ method: 'PATCH', path, query: { fieldManager: 'bench', force: 'true', dryRun: dryRun ? 'All' : undefined }, body: JSON.stringify(body), contentType: 'application/apply-patch+yaml', timeout: 30_000 })
   const ns = await apply(`/api/v1/namespaces/${prefix}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: prefix } }, false)

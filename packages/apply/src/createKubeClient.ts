@@ -87,8 +87,10 @@ export interface KubeClientOptions {
  * `~/.kube`). Connections are kept alive and shared; discovery is cached per client.
  *
  * A kubeconfig whose context needs only a server, its CA (or `insecure-skip-tls-verify`,
- * `tls-server-name`), a bearer `token` and/or a client certificate is served over `node:https`
- * without loading `@kubernetes/client-node` (whose import costs about a second); any other
+ * `tls-server-name`), a bearer `token` and/or a client certificate is served directly, over
+ * HTTP/1.1 on a keep-alive pool of `maxConnections` sockets (HTTP/2 when the environment sets
+ * `GITOPS_APPLY_PROTOCOL=h2`), without loading `@kubernetes/client-node` (whose import costs
+ * about a second); any other
  * (exec or auth-provider plugins, token files, basic auth, `proxy-url`, a proxy variable in the
  * environment, a given `kubeConfig`) goes through client-node as before.
  *
@@ -119,6 +121,9 @@ export async function createKubeClient(options: KubeClientOptions): Promise<Kube
       maxSockets: options.maxConnections ?? 16,
       handshakeTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
       maxResponseBytes: options.maxResponseBytes,
+      // HTTP/1.1 on the transport's own pool: less CPU per request than node's HTTP/2 session and
+      // node:https (docs/benchmarks.md, apply-h1); GITOPS_APPLY_PROTOCOL=h2 goes back to HTTP/2.
+      protocol: process.env.GITOPS_APPLY_PROTOCOL === 'h2' ? 'h2' : 'http1',
     })
     return new HttpKubeClient(transport, settingsOf(options, direct.namespace))
   }

@@ -99,7 +99,13 @@ describe('directConfig', () => {
   })
 })
 
-describe('createDirectTransport', () => {
+/** The HTTP/1.1 ways of the direct transport: node:http's agent, and its own pool. */
+const protocols = [
+  { name: 'node:http', protocol: undefined },
+  { name: 'own HTTP/1.1 pool', protocol: 'http1' as const },
+]
+
+describe.each(protocols)('createDirectTransport ($name)', ({ protocol }) => {
   it('sends the token, the extra headers, the query and the body, and returns status, text and headers', async () => {
     const seen: { url: string | undefined; headers: Record<string, unknown>; body: string }[] = []
     const server = createServer((req, res) => {
@@ -114,7 +120,7 @@ describe('createDirectTransport', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
     try {
       const { port } = server.address() as AddressInfo
-      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}/prefix/`, namespace: undefined, tls: {}, token: 't0k' }, { headers: { 'Impersonate-User': 'me' }, maxSockets: 2 })
+      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}/prefix/`, namespace: undefined, tls: {}, token: 't0k' }, { headers: { 'Impersonate-User': 'me' }, maxSockets: 2, protocol })
       const response = await transport.send({ method: 'PATCH', path: '/api/v1/namespaces/a/configmaps/b', query: { fieldManager: 'm', force: undefined }, body: '{"a":"é"}', contentType: 'application/apply-patch+yaml' })
       expect(response).toMatchObject({ status: 429, text: '{"kind":"Status"}', headers: { 'retry-after': '1' } })
       expect(seen[0]).toMatchObject({
@@ -154,7 +160,7 @@ describe('createDirectTransport', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
     try {
       const { port } = server.address() as AddressInfo
-      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 3 })
+      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 3, protocol })
       const answers = await Promise.all(Array.from({ length: total }, (_, i) => transport.send({ method: 'GET', path: `/api/v1/namespaces/n${i}`, query: { labelSelector: 'a=b c' } })))
       expect(answers.map((a) => JSON.parse(a.text) as unknown)).toEqual(Array.from({ length: total }, (_, i) => ({ path: `/api/v1/namespaces/n${i}?labelSelector=a%3Db+c` })))
       expect(most).toBe(3)
@@ -166,7 +172,7 @@ describe('createDirectTransport', () => {
   })
 })
 
-describe('createDirectTransport bounds', () => {
+describe.each(protocols)('createDirectTransport bounds ($name)', ({ protocol }) => {
   /** A server that never answers, counting connections closed by the client. */
   async function frozenServer(): Promise<{ url: string; received: () => number; closed: () => number; stop: () => Promise<void> }> {
     let received = 0
@@ -195,7 +201,7 @@ describe('createDirectTransport bounds', () => {
   it('gives up a request after its timeout with a RequestTimeoutError and closes its connection', async () => {
     const server = await frozenServer()
     try {
-      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 2 })
+      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 2, protocol })
       expect(transport.deadlines).toBe(true)
       const err = await transport.send({ method: 'GET', path: '/api', timeout: 50 }).catch((e: unknown) => e)
       expect(err).toBeInstanceOf(RequestTimeoutError)
@@ -209,7 +215,7 @@ describe('createDirectTransport bounds', () => {
   it('fails every request in flight with the reason of their aborted signal, through one listener, and closes their connections', async () => {
     const server = await frozenServer()
     try {
-      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 4 })
+      const transport = createDirectTransport({ server: server.url, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 4, protocol })
       const controller = new AbortController()
       const reason = new Error('stop')
       const sent = Array.from({ length: 4 }, (_, i) => transport.send({ method: 'PATCH', path: `/api/v1/namespaces/n${i}`, body: '{}', signal: controller.signal, timeout: 60_000 }).catch((e: unknown) => e))
@@ -231,7 +237,7 @@ describe('createDirectTransport bounds', () => {
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
     try {
       const { port } = server.address() as AddressInfo
-      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 1 })
+      const transport = createDirectTransport({ server: `http://127.0.0.1:${port}`, namespace: undefined, tls: {}, token: undefined }, { headers: {}, maxSockets: 1, protocol })
       const controller = new AbortController()
       const answers = await Promise.all([1, 2, 3].map(() => transport.send({ method: 'GET', path: '/api', signal: controller.signal, timeout: 60_000 })))
       expect(answers.map((a) => a.text)).toEqual(['{}', '{}', '{}'])

@@ -20,6 +20,7 @@ import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import type { OutgoingHttpHeaders } from 'node:http2'
 import { flatHeaders, H2Sessions } from './h2Session.js'
 import { Aborts } from './aborts.js'
+import { Http1Pool, plainHeaders } from './http1Pool.js'
 import { Http2Sender, queryOf } from './http2Sender.js'
 import type { KubeConfigSource } from './kubeconfig.js'
 import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError, shownServer } from './transport.js'
@@ -186,6 +187,12 @@ export function createDirectTransport(
     readonly handshakeTimeout?: number | undefined
     /** The largest answer body read, in bytes; a larger one fails with {@link ResponseTooLargeError}. */
     readonly maxResponseBytes?: number | undefined
+    /**
+     * `h2` (the default): HTTP/2 over TLS when the server offers it, else node:https; node:http for
+     * http:// servers. `http1`: HTTP/1.1 written and parsed directly on a keep-alive pool
+     * ({@link Http1Pool}) for both, unless a header value needs node's encoding.
+     */
+    readonly protocol?: 'h2' | 'http1' | undefined
   },
 ): Transport {
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
@@ -210,6 +217,19 @@ export function createDirectTransport(
   const fixed: string[] = ['Host', url.host, 'Accept', 'application/json']
   for (const [key, value] of Object.entries(options.headers)) for (const v of typeof value === 'string' ? [value] : value) fixed.push(key, v)
   if (config.token !== undefined) fixed.push('Authorization', `Bearer ${config.token}`)
+  if (options.protocol === 'http1' && plainHeaders(fixed)) {
+    const pool = new Http1Pool({
+      tls: secure ? { ...tlsOptions(config.tls), ...(servername === '' ? {} : { servername }) } : undefined,
+      host: hostname,
+      port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
+      headers: fixed,
+      prefix,
+      maxSockets: options.maxSockets,
+      maxResponseBytes,
+      connectTimeout: options.handshakeTimeout ?? 30_000,
+    })
+    return { server, deadlines: true, send: (request) => pool.send(request), close: () => pool.close() }
+  }
   const aborts = new Aborts()
   const sendHttp1 = (request: RawRequest): Promise<RawResponse> =>
     new Promise<RawResponse>((done, fail) => {

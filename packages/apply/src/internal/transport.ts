@@ -105,6 +105,11 @@ export class BoundedBody {
     this.limit = limit
   }
 
+  /** The bytes added so far. */
+  get size(): number {
+    return this.#size
+  }
+
   /** Whether a declared Content-Length already passes the bound. */
   declaredTooLarge(length: string | undefined): boolean {
     if (length === undefined) return false

@@ -5,7 +5,7 @@
 import { constants } from 'node:http2'
 import { createServer as createNetServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, createKubeClient } from '../../src/index.js'
 import { fakeToken, startFakeH2Api } from '../helpers/fakeH2Api.js'
@@ -23,9 +23,15 @@ function answer(stream: ServerHttp2Stream, method: string): void {
 }
 const writes = (api: FakeH2Api): string[] => api.seen.filter((s) => s.startsWith('PATCH') && !s.includes('dryRun'))
 
-describe('the direct client over HTTP/2', () => {
+describe('the direct client over HTTP/2 (GITOPS_APPLY_PROTOCOL=h2)', () => {
   let fake: FakeH2Api | undefined
+  const previous = process.env.GITOPS_APPLY_PROTOCOL
+  beforeEach(() => {
+    process.env.GITOPS_APPLY_PROTOCOL = 'h2'
+  })
   afterEach(async () => {
+    if (previous === undefined) delete process.env.GITOPS_APPLY_PROTOCOL
+    else process.env.GITOPS_APPLY_PROTOCOL = previous
     await fake?.stop()
     fake = undefined
   })

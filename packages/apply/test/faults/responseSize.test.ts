@@ -5,7 +5,7 @@
 // nothing of its stage.
 import type { ServerResponse } from 'node:http'
 import type { ServerHttp2Stream } from 'node:http2'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, createKubeClient } from '../../src/index.js'
 import { startFakeApi } from '../helpers/fakeApi.js'
@@ -44,9 +44,19 @@ function endless(write: (chunk: string) => boolean, closed: () => boolean, end: 
   more()
 }
 
-describe('the direct client over HTTP/1.1 bounds an answer body', () => {
+describe.each([
+  { name: 'node:http', protocol: 'h2' },
+  { name: 'its own pool', protocol: undefined },
+])('the direct client over HTTP/1.1 ($name) bounds an answer body', ({ protocol }) => {
   let fake: FakeApi | undefined
+  const previous = process.env.GITOPS_APPLY_PROTOCOL
+  beforeEach(() => {
+    if (protocol === undefined) delete process.env.GITOPS_APPLY_PROTOCOL
+    else process.env.GITOPS_APPLY_PROTOCOL = protocol
+  })
   afterEach(async () => {
+    if (previous === undefined) delete process.env.GITOPS_APPLY_PROTOCOL
+    else process.env.GITOPS_APPLY_PROTOCOL = previous
     await fake?.stop()
     fake = undefined
   })
@@ -125,7 +135,13 @@ describe('the direct client over HTTP/1.1 bounds an answer body', () => {
 
 describe('the direct client over HTTP/2 bounds an answer body', () => {
   let fake: FakeH2Api | undefined
+  const previous = process.env.GITOPS_APPLY_PROTOCOL
+  beforeEach(() => {
+    process.env.GITOPS_APPLY_PROTOCOL = 'h2'
+  })
   afterEach(async () => {
+    if (previous === undefined) delete process.env.GITOPS_APPLY_PROTOCOL
+    else process.env.GITOPS_APPLY_PROTOCOL = previous
     await fake?.stop()
     fake = undefined
   })

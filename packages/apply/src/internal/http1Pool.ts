@@ -1,0 +1,327 @@
+// HTTP/1.1 written and read directly on a keep-alive pool of TCP or TLS sockets, for the direct
+// transport. A first apply sends two small requests per object; over node:https each one costs an
+// OutgoingMessage, an IncomingMessage stream, the agent's bookkeeping and llhttp's callbacks, and
+// over node:http2 a stream object and its timers: the profile of a first apply showed that
+// machinery, not the bytes, as the larger part of the client's CPU. Here a request is one write
+// of one string and its answer is parsed from the socket's chunks by a small state machine.
+//
+// The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded by its timeout (waiting for a socket and connecting
+// included) and by its signal. A request is sent again only when provably nothing of it was
+// written: the idle socket it was given turned out closed before the write.
+import { connect as connectNet } from 'node:net'
+import type { Socket } from 'node:net'
+import { connect as connectTls } from 'node:tls'
+import type { ConnectionOptions } from 'node:tls'
+import { Aborts } from './aborts.js'
+import type { Cancellable } from './aborts.js'
+import { queryOf } from './http2Sender.js'
+import { AnswerParser, Http1ClosedError, TOKEN } from './http1Parse.js'
+import { RequestTimeoutError } from './transport.js'
+import type { RawRequest, RawResponse } from './transport.js'
+
+// A request target is printable ASCII without spaces (the client percent-encodes everything else).
+const BAD_PATH = /[^\u0021-\u007e]/
+
+/** Whether header pairs can be written as they are: token names, printable ASCII and tab values (no CR, LF, NUL). */
+export function plainHeaders(pairs: readonly string[]): boolean {
+  for (let i = 0; i < pairs.length; i += 2) if (!TOKEN.test(pairs[i] as string) || !/^[\t\x20-\x7e]*$/.test(pairs[i + 1] as string)) return false
+  return true
+}
+
+/** How the pool reaches the server. */
+export interface Http1PoolOptions {
+  /** TLS connection settings (CA, client certificate, servername, rejectUnauthorized); undefined for plain TCP. */
+  readonly tls: ConnectionOptions | undefined
+  readonly host: string
+  readonly port: number
+  /** Headers on every request as name/value pairs, Host first; validated with {@link plainHeaders}. */
+  readonly headers: readonly string[]
+  readonly prefix: string
+  readonly maxSockets: number
+  readonly maxResponseBytes: number
+  /** Milliseconds a new connection may take to connect (and finish TLS) before it is given up; 0: no bound. */
+  readonly connectTimeout: number
+}
+
+/** How an exchange settles its caller's promise. */
+interface Settle {
+  readonly done: (response: RawResponse) => void
+  readonly fail: (err: unknown) => void
+}
+
+/** One request from its send to its answer (or failure). */
+class Exchange implements Cancellable {
+  conn: Conn | undefined
+  finished = false
+  timer: NodeJS.Timeout | undefined
+  readonly answer: AnswerParser
+
+  constructor(
+    readonly request: RawRequest,
+    readonly wire: string,
+    readonly settle: Settle & { readonly pool: Http1Pool; readonly limit: number },
+  ) {
+    this.answer = new AnswerParser(settle.limit)
+  }
+
+  destroy(): void {
+    if (this.conn !== undefined) this.conn.socket.destroy()
+    else this.settle.pool.unqueue(this)
+  }
+}
+
+/**
+ * How long a connection may have been idle and still carry a request, when the server gives no
+ * `Keep-Alive: timeout=` hint: a server closes idle connections after a while (node's default is
+ * 5 s), and a request written just as its close is under way fails with nothing to prove it was
+ * not read, so is not sent again. An older connection is closed instead of reused (before any
+ * byte of the request is written). Within an apply, connections are idle for milliseconds.
+ */
+const IDLE_REUSE = 4000
+
+/** One pooled connection. */
+class Conn {
+  exchange: Exchange | undefined
+  closed = false
+  used = false
+  /** When it last became idle (Date.now()). */
+  idleSince = 0
+  /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
+  idleLimit = -1
+
+  constructor(
+    readonly socket: Socket,
+    readonly pool: Http1Pool,
+  ) {}
+}
+
+/** A keep-alive pool of HTTP/1.1 connections to one server; see the file's comment. */
+export class Http1Pool {
+  readonly #options: Http1PoolOptions
+  readonly #fixed: string
+  readonly #idle: Conn[] = []
+  readonly #queue: Exchange[] = []
+  readonly #aborts = new Aborts()
+  #open = 0
+  /** Connections still connecting (TCP and TLS): one at a time, see #dispatch. */
+  #connecting = 0
+  /** The last TLS session the server handed out, to resume on the next connection (no certificate chain to verify again). */
+  #session: Buffer | undefined
+  #closed = false
+
+  constructor(options: Http1PoolOptions) {
+    this.#options = options
+    let fixed = ''
+    for (let i = 0; i < options.headers.length; i += 2) fixed += `${options.headers[i] as string}: ${options.headers[i + 1] as string}\r\n`
+    this.#fixed = fixed
+  }
+
+  send(request: RawRequest): Promise<RawResponse> {
+    return new Promise<RawResponse>((done, fail) => {
+      const { signal } = request
+      if (signal?.aborted === true) {
+        // An abort rejects with the signal's reason, untouched, whatever it is.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        fail(signal.reason)
+        return
+      }
+      const target = `${this.#options.prefix}${request.path}${queryOf(request.query)}`
+      if (BAD_PATH.test(target)) {
+        fail(new TypeError('the request path holds characters HTTP does not allow unescaped'))
+        return
+      }
+      if (request.contentType !== undefined && !/^[\x20-\x7e]*$/.test(request.contentType)) {
+        fail(new TypeError('the content type holds characters a header does not allow'))
+        return
+      }
+      const body = request.body
+      const head = `${request.method} ${target} HTTP/1.1\r\n${this.#fixed}`
+      const wire =
+        body === undefined
+          ? `${head}\r\n`
+          : `${head}Content-Type: ${request.contentType ?? 'application/json'}\r\nContent-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`
+      const ex = new Exchange(request, wire, { done, fail, pool: this, limit: this.#options.maxResponseBytes })
+      const ms = request.timeout
+      if (ms !== undefined && ms > 0) {
+        ex.timer = setTimeout(() => {
+          // Failed first: a destroyed connection would report itself as reset instead.
+          this.#fail(ex, new RequestTimeoutError(ms))
+          ex.destroy()
+        }, ms)
+      }
+      if (signal !== undefined) this.#aborts.watch(signal, ex, (reason) => this.#fail(ex, reason))
+      this.#dispatch(ex)
+    })
+  }
+
+  /** Ends the idle connections now, and each busy one once its answer is read. */
+  close(): void {
+    this.#closed = true
+    for (const conn of this.#idle.splice(0)) conn.socket.destroy()
+  }
+
+  /** Drops a request still waiting for a connection (an abort or its deadline ended it). */
+  unqueue(ex: Exchange): void {
+    const at = this.#queue.indexOf(ex)
+    if (at >= 0) this.#queue.splice(at, 1)
+  }
+
+  #dispatch(ex: Exchange): void {
+    // The most recently used idle connection first: its peer is the least likely to have closed it.
+    let conn = this.#idle.pop()
+    const now = conn === undefined ? 0 : Date.now()
+    while (conn !== undefined && (conn.closed || conn.socket.destroyed || !conn.socket.writable || now - conn.idleSince > conn.idleLimit)) {
+      // Closed while idle (or idle long enough for its server to be closing it), before anything
+      // of this request was written: another connection takes it.
+      conn.closed = true
+      conn.socket.destroy()
+      conn = this.#idle.pop()
+    }
+    if (conn !== undefined) {
+      this.#start(conn, ex)
+      return
+    }
+    // One new connection at a time: a handshake takes longer than a small request, so requests that
+    // come together (discovery, a stage's LISTs) mostly share the first connections instead of each
+    // paying a handshake of its own; under a steady load the pool still grows to maxSockets.
+    if (this.#open < this.#options.maxSockets && this.#connecting === 0) {
+      this.#start(this.#connect(), ex)
+      return
+    }
+    this.#queue.push(ex)
+  }
+
+  #start(conn: Conn, ex: Exchange): void {
+    conn.exchange = ex
+    ex.conn = conn
+    conn.socket.ref()
+    conn.socket.write(ex.wire, 'utf8')
+  }
+
+  #connect(): Conn {
+    const { tls, host, port } = this.#options
+    this.#open += 1
+    const socket = tls === undefined ? connectNet({ host, port }) : connectTls({ ...tls, host, port, ALPNProtocols: ['http/1.1'], ...(this.#session === undefined ? {} : { session: this.#session }) })
+    socket.setNoDelay(true)
+    if (tls !== undefined) socket.on('session', (session: Buffer) => (this.#session = session))
+    this.#connecting += 1
+    let connecting = true
+    const connected = (): void => {
+      if (!connecting) return
+      connecting = false
+      this.#connecting -= 1
+      // The next waiting request gets the next new connection while this one serves its own.
+      const next = this.#open < this.#options.maxSockets ? this.#queue.shift() : undefined
+      if (next !== undefined) this.#start(this.#connect(), next)
+    }
+    socket.once(tls === undefined ? 'connect' : 'secureConnect', connected)
+    // A server that accepts the connection and never completes TLS: the socket must not outlive the
+    // requests waiting on it (each of which its own deadline ends), nor keep the process alive.
+    const ms = this.#options.connectTimeout
+    if (ms > 0) {
+      socket.setTimeout(ms, () => socket.destroy(new RequestTimeoutError(ms)))
+      socket.once(tls === undefined ? 'connect' : 'secureConnect', () => socket.setTimeout(0))
+    }
+    const conn = new Conn(socket, this)
+    socket.on('data', (chunk: Buffer) => this.#data(conn, chunk))
+    socket.on('end', () => this.#ended(conn, undefined))
+    socket.on('error', (err: Error) => this.#ended(conn, err))
+    socket.on('close', () => {
+      if (connecting) {
+        connecting = false
+        this.#connecting -= 1
+      }
+      this.#ended(conn, undefined)
+      this.#open -= 1
+      const at = this.#idle.indexOf(conn)
+      if (at >= 0) this.#idle.splice(at, 1)
+      // A place in the pool came free: a request waiting for one gets a new connection.
+      const next = this.#queue.shift()
+      if (next !== undefined) this.#dispatch(next)
+    })
+    return conn
+  }
+
+  /** The connection ended (its peer closed it, it failed, or it was destroyed). */
+  #ended(conn: Conn, err: Error | undefined): void {
+    conn.closed = true
+    const ex = conn.exchange
+    if (ex === undefined || ex.finished) {
+      conn.socket.destroy()
+      return
+    }
+    if (ex.answer.untilClose && err === undefined) {
+      // An answer without a length ends with its connection.
+      this.#complete(conn, ex)
+      return
+    }
+    conn.exchange = undefined
+    this.#fail(ex, err ?? new Http1ClosedError(ex.answer.started ? 'the connection closed before the answer ended' : 'the connection closed before an answer'))
+    conn.socket.destroy()
+  }
+
+  #fail(ex: Exchange, err: unknown): void {
+    if (ex.finished) return
+    ex.finished = true
+    if (ex.timer !== undefined) clearTimeout(ex.timer)
+    if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
+    const conn = ex.conn
+    if (conn !== undefined && conn.exchange === ex) {
+      // The rest of the answer is not read: its connection is closed, not reused.
+      conn.exchange = undefined
+      conn.socket.destroy()
+    }
+    ex.settle.fail(err)
+  }
+
+  #complete(conn: Conn, ex: Exchange): void {
+    ex.finished = true
+    if (ex.timer !== undefined) clearTimeout(ex.timer)
+    if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
+    conn.exchange = undefined
+    conn.used = true
+    const { answer } = ex
+    ex.settle.done({ status: answer.status, text: answer.text(), headers: answer.headers })
+    if (!answer.keepAlive || conn.closed || this.#closed) {
+      conn.socket.destroy()
+      return
+    }
+    const next = this.#queue.shift()
+    if (next !== undefined) {
+      this.#start(conn, next)
+      return
+    }
+    // The server's latest Keep-Alive hint holds; a connection without one keeps IDLE_REUSE.
+    const hint = answer.headers['keep-alive']
+    if (hint !== undefined || conn.idleLimit < 0) conn.idleLimit = idleLimitOf(hint)
+    conn.idleSince = Date.now()
+    // An idle connection does not keep the process alive.
+    conn.socket.unref()
+    this.#idle.push(conn)
+  }
+
+  #data(conn: Conn, chunk: Buffer): void {
+    const ex = conn.exchange
+    if (ex === undefined || ex.finished) {
+      // Bytes nobody asked for (on an idle connection, or after an answer failed): it is not reused.
+      conn.closed = true
+      conn.socket.destroy()
+      return
+    }
+    let complete: boolean
+    try {
+      complete = ex.answer.feed(chunk)
+    } catch (err) {
+      this.#fail(ex, err)
+      return
+    }
+    if (complete) this.#complete(conn, ex)
+  }
+}
+
+/** How long a connection may be idle and reused: the `Keep-Alive: timeout=N` hint (seconds) less one second, else IDLE_REUSE. */
+function idleLimitOf(keepAlive: string | undefined): number {
+  const hint = keepAlive === undefined ? null : /(?:^|[,;\s])timeout\s*=\s*(\d{1,6})\b/i.exec(keepAlive)
+  if (hint === null) return IDLE_REUSE
+  return Math.max(0, Number(hint[1]) * 1000 - 1000)
+}

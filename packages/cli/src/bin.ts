@@ -12,20 +12,47 @@ import { directStdout, lazyStderr } from './stdio.js'
 // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most parsing and
 // compiling. Node 20 has no such cache: there the command keeps its own, for its bundles only
 // (codeCache.ts). That is why the command's code is in dist/main.cjs, loaded below, after this.
-// `gitops build` runs each function of its YAML reader, its kustomize steps and its YAML writer hot
-// for a fraction of a second, once: V8's optimising compiler then costs more than its code saves,
-// most of it inlining callees into callers (measured on the 5.5 MB CRD tree of
-// bench/crdTree.mjs: TurboFan was about 40% of the writer's CPU time, on its background threads).
-// Without inlining, the whole build takes about a fifth less CPU and a tenth less wall time there
-// and on the 1,000-object trees of the render bench (docs/benchmarks.md, crd-write), output the
-// same. Set before any bundle is compiled, so that the code cache (whose data V8 checks against
-// its flags) sees the same flags on every build. A Node without getBuiltinModule (before 20.16)
-// keeps V8's defaults.
-if (process.argv[2] === 'build') {
+//
+// V8's optimising compilers, by command (the table below). These commands run each function of
+// their readers, renderers and writers hot for a fraction of a second, once: the optimising
+// compiler then costs more than its code saves, on its background threads (CPU) and on the main
+// thread (installing the code, deoptimising it again). Set before any bundle is compiled, so that
+// the code caches see the same flags on every run of a command (docs/benchmarks.md, crd-write and
+// tmpl-flag):
+// - `gitops build`: TurboFan without inlining (measured on the 5.5 MB CRD tree of
+//   bench/crdTree.mjs, TurboFan was about 40% of the writer's CPU time, most of it inlining
+//   callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
+//   trees of the render bench. Without TurboFan at all the 1,000-object tree costs less still, but
+//   the CRD tree's build is slower (wall +33%, CPU +8%), so build keeps TurboFan.
+// - `gitops template`, `gitops fleet ...` and `gitops apply`: no optimising compiler at all
+//   (`--max-opt=1`: the interpreter and Sparkplug's baseline code, the same tiers on every Node;
+//   Node >= 22 would otherwise also run Maglev). Measured on Node 20, interleaved with and without:
+//   template of the 300-template chart of bench/helm.bench.mjs CPU -35%, wall -20 to -30%; fleet
+//   build of 200 HelmReleases CPU -33%, wall -22%, and of 1,000 still CPU -17%; apply of 1,000
+//   objects client CPU -15% (first apply, whose wall time is the server's) and -26% (no-op, wall
+//   -16%). `--no-turbo-inlining` saves about half as much there. `gitops fetch` (seconds of pack
+//   decoding) gains nothing clear from either, so it keeps V8's defaults, as every other command.
+// Code caches: Node >= 22.1 keeps its compile cache in a sub-directory named after V8's
+// cachedDataVersionTag(), which includes these flags once set (as here, before
+// enableCompileCache below), so each set of flags gets a cache of its own and no command
+// overwrites another's entries. Except when NODE_COMPILE_CACHE is set: Node then enables its
+// cache before this file runs, under V8's default flags, and a flagged command recompiles and
+// rewrites the entries of the bundles it shares with other commands (speed only). Node 20's cache
+// (codeCache.ts) is per command already, and each command always runs with the same flags: the
+// table is keyed by the same first argument as its cacheTag. A Node without getBuiltinModule
+// (before 20.16) keeps V8's defaults.
+const v8Flags = new Map([
+  ['build', '--no-turbo-inlining'],
+  ['template', '--max-opt=1'],
+  ['fleet', '--max-opt=1'],
+  ['apply', '--max-opt=1'],
+])
+const flags = v8Flags.get(process.argv[2] ?? '')
+if (flags !== undefined) {
   try {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
-    v8?.setFlagsFromString('--no-turbo-inlining')
+    v8?.setFlagsFromString(flags)
   } catch {
     // Only speed is at stake.
   }

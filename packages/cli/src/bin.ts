@@ -19,19 +19,21 @@ import { directStdout, lazyStderr } from './stdio.js'
 // thread (installing the code, deoptimising it again). Set before any bundle is compiled, so that
 // the code caches see the same flags on every run of a command (docs/benchmarks.md, crd-write and
 // tmpl-flag):
-// - `gitops build`: TurboFan without inlining (measured on the 5.5 MB CRD tree of
-//   bench/crdTree.mjs, TurboFan was about 40% of the writer's CPU time, most of it inlining
-//   callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
+// - `gitops build`: TurboFan without inlining (`--no-turbo-inlining`; measured on the 5.5 MB CRD
+//   tree of bench/crdTree.mjs, TurboFan was about 40% of the writer's CPU time, most of it
+//   inlining callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
 //   trees of the render bench. Without TurboFan at all the 1,000-object tree costs less still, but
 //   the CRD tree's build is slower (wall +33%, CPU +8%), so build keeps TurboFan.
-// - `gitops template`, `gitops fleet ...` and `gitops apply`: no optimising compiler at all
-//   (`--max-opt=1`: the interpreter and Sparkplug's baseline code, the same tiers on every Node;
-//   Node >= 22 would otherwise also run Maglev). Measured on Node 20, interleaved with and without:
-//   template of the 300-template chart of bench/helm.bench.mjs CPU -35%, wall -20 to -30%; fleet
-//   build of 200 HelmReleases CPU -33%, wall -22%, and of 1,000 still CPU -17%; apply of 1,000
-//   objects client CPU -15% (first apply, whose wall time is the server's) and -26% (no-op, wall
-//   -16%). `--no-turbo-inlining` saves about half as much there. `gitops fetch` (seconds of pack
-//   decoding) gains nothing clear from either, so it keeps V8's defaults, as every other command.
+// - `gitops template`: no optimising compiler at all (`--max-opt=1`: the interpreter and
+//   Sparkplug's baseline code, the same tiers on every Node; Node >= 22 would otherwise also run
+//   Maglev). Measured on Node 20, interleaved with and without: the 300-template chart of
+//   bench/helm.bench.mjs CPU -35 to -39%, wall -20 to -30%; a 1,500-template chart CPU -48%.
+// - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
+//   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
+//   200, 1,000 and 3,000.
+// - `gitops apply` keeps V8's defaults: either flag saved client CPU on 1,000 objects but cost
+//   up to 40% more on a first apply of 5,000. `gitops fetch` (seconds of pack decoding) gains nothing
+//   clear from either. Every other command keeps V8's defaults too.
 // Code caches: Node >= 22.1 keeps its compile cache in a sub-directory named after V8's
 // cachedDataVersionTag(), which includes these flags once set (as here, before
 // enableCompileCache below), so each set of flags gets a cache of its own and no command
@@ -44,8 +46,7 @@ import { directStdout, lazyStderr } from './stdio.js'
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
   ['template', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
-  ['fleet', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
-  ['apply', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:https', 'node:http2'] }],
+  ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
 ])
 const tuning = v8Flags.get(process.argv[2] ?? '')
 if (tuning !== undefined) {

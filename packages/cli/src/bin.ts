@@ -12,20 +12,52 @@ import { directStdout, lazyStderr } from './stdio.js'
 // temporary folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off), so later runs skip most parsing and
 // compiling. Node 20 has no such cache: there the command keeps its own, for its bundles only
 // (codeCache.ts). That is why the command's code is in dist/main.cjs, loaded below, after this.
-// `gitops build` runs each function of its YAML reader, its kustomize steps and its YAML writer hot
-// for a fraction of a second, once: V8's optimising compiler then costs more than its code saves,
-// most of it inlining callees into callers (measured on the 5.5 MB CRD tree of
-// bench/crdTree.mjs: TurboFan was about 40% of the writer's CPU time, on its background threads).
-// Without inlining, the whole build takes about a fifth less CPU and a tenth less wall time there
-// and on the 1,000-object trees of the render bench (docs/benchmarks.md, crd-write), output the
-// same. Set before any bundle is compiled, so that the code cache (whose data V8 checks against
-// its flags) sees the same flags on every build. A Node without getBuiltinModule (before 20.16)
-// keeps V8's defaults.
-if (process.argv[2] === 'build') {
+//
+// V8's optimising compilers, by command (the table below). These commands run each function of
+// their readers, renderers and writers hot for a fraction of a second, once: the optimising
+// compiler then costs more than its code saves, on its background threads (CPU) and on the main
+// thread (installing the code, deoptimising it again). Set before any bundle is compiled, so that
+// the code caches see the same flags on every run of a command (docs/benchmarks.md, crd-write and
+// tmpl-flag):
+// - `gitops build`: TurboFan without inlining (`--no-turbo-inlining`; measured on the 5.5 MB CRD
+//   tree of bench/crdTree.mjs, TurboFan was about 40% of the writer's CPU time, most of it
+//   inlining callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
+//   trees of the render bench. Without TurboFan at all the 1,000-object tree costs less still, but
+//   the CRD tree's build is slower (wall +33%, CPU +8%), so build keeps TurboFan.
+// - `gitops template`: no optimising compiler at all (`--max-opt=1`: the interpreter and
+//   Sparkplug's baseline code, the same tiers on every Node; Node >= 22 would otherwise also run
+//   Maglev). Measured on Node 20, interleaved with and without: the 300-template chart of
+//   bench/helm.bench.mjs CPU -35 to -39%, wall -20 to -30%; a 1,500-template chart CPU -48%.
+// - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
+//   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
+//   200, 1,000 and 3,000.
+// - `gitops apply` keeps V8's defaults: either flag saved client CPU on 1,000 objects but cost
+//   up to 40% more on a first apply of 5,000. `gitops fetch` (seconds of pack decoding) gains nothing
+//   clear from either. Every other command keeps V8's defaults too.
+// Code caches: Node >= 22.1 keeps its compile cache in a sub-directory named after V8's
+// cachedDataVersionTag(), which includes these flags once set (as here, before
+// enableCompileCache below), so each set of flags gets a cache of its own and no command
+// overwrites another's entries. Except when NODE_COMPILE_CACHE is set: Node then enables its
+// cache before this file runs, under V8's default flags, and a flagged command recompiles and
+// rewrites the entries of the bundles it shares with other commands (speed only). Node 20's cache
+// (codeCache.ts) is per command already, and each command always runs with the same flags: the
+// table is keyed by the same first argument as its cacheTag. A Node without getBuiltinModule
+// (before 20.16) keeps V8's defaults.
+const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
+  ['build', { flags: '--no-turbo-inlining', preload: [] }],
+  ['template', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+  ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+])
+const tuning = v8Flags.get(process.argv[2] ?? '')
+if (tuning !== undefined) {
   try {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
-    v8?.setFlagsFromString('--no-turbo-inlining')
+    // V8 also rejects Node's own cached code of its built-in modules under other flags: the larger
+    // built-ins a command always loads (`preload`) are loaded first, under the defaults, to keep it
+    // (about 8 ms of CPU for a small chart's template).
+    if (v8 !== undefined) for (const id of tuning.preload) getBuiltin?.(id)
+    v8?.setFlagsFromString(tuning.flags)
   } catch {
     // Only speed is at stake.
   }

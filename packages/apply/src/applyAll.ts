@@ -6,7 +6,6 @@ import { aggregateError, ApplyError, failureOf } from './errors.js'
 import type { ApplyFailure } from './errors.js'
 import type { KubeClient } from './kubeClient.js'
 import { applyStage } from './internal/applyStage.js'
-import { pinBodies, unpinBodies } from './internal/bodies.js'
 import { guardInventory } from './internal/inventoryGuard.js'
 import type { StageContext } from './internal/applyStage.js'
 import { ownershipSelector, prepareObjects, prepareSettings } from './internal/prepare.js'
@@ -175,32 +174,25 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   const entries: ChangeSetEntry[] = []
   const observed: ObservedApply[] = []
   const stages = STAGES.map((stage) => ({ stage, items: prepared.filter((p) => p.stage === stage).sort((a, b) => compareForApply(a.ref, b.ref)) }))
-  // Each object's body is serialised once for this apply: its write sends what its dry-run validated.
-  const bodies = prepared.map((p) => p.object)
-  pinBodies(bodies)
-  try {
-    for (const [i, { stage, items }] of stages.entries()) {
-      if (items.length === 0) continue
-      emit({ type: 'stage', stage, objects: items.length })
-      const outcome = await applyStage(items, ctx)
-      entries.push(...outcome.entries)
-      observed.push(...outcome.observed)
-      for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)
-      const later = stages.slice(i + 1).flatMap((s) => s.items)
-      if (outcome.failures.length > 0) throw aggregateError('apply', outcome.failures, { entries: [...entries, ...notApplied(later)] })
-      if ((stage === 'definitions' || stage === 'classes') && !ctx.dryRun && outcome.waitFor.length > 0 && later.length > 0) {
-        emit({ type: 'wait', stage, refs: outcome.waitFor })
-        try {
-          await waitFor(outcome.waitFor, { client, timeout: ctx.waitTimeout, interval: 1_000, concurrency, signal })
-        } catch (err) {
-          if (signal?.aborted === true) throw signal.reason
-          const waitFailures: readonly ApplyFailure[] = err instanceof ApplyError && err.failures.length > 0 ? err.failures : outcome.waitFor.map((ref) => failureOf(ref, err))
-          throw aggregateError('apply', waitFailures, { entries: [...entries, ...notApplied(later)] })
-        }
+  for (const [i, { stage, items }] of stages.entries()) {
+    if (items.length === 0) continue
+    emit({ type: 'stage', stage, objects: items.length })
+    const outcome = await applyStage(items, ctx)
+    entries.push(...outcome.entries)
+    observed.push(...outcome.observed)
+    for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)
+    const later = stages.slice(i + 1).flatMap((s) => s.items)
+    if (outcome.failures.length > 0) throw aggregateError('apply', outcome.failures, { entries: [...entries, ...notApplied(later)] })
+    if ((stage === 'definitions' || stage === 'classes') && !ctx.dryRun && outcome.waitFor.length > 0 && later.length > 0) {
+      emit({ type: 'wait', stage, refs: outcome.waitFor })
+      try {
+        await waitFor(outcome.waitFor, { client, timeout: ctx.waitTimeout, interval: 1_000, concurrency, signal })
+      } catch (err) {
+        if (signal?.aborted === true) throw signal.reason
+        const waitFailures: readonly ApplyFailure[] = err instanceof ApplyError && err.failures.length > 0 ? err.failures : outcome.waitFor.map((ref) => failureOf(ref, err))
+        throw aggregateError('apply', waitFailures, { entries: [...entries, ...notApplied(later)] })
       }
     }
-  } finally {
-    unpinBodies(bodies)
   }
   const warnings: ApplyWarning[] = [...unknownAnnotationWarnings(prepared), ...(options.history?.observe(fieldManager, observed) ?? [])]
   for (const warning of warnings) emit({ type: 'warning', warning })

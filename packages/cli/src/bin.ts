@@ -48,7 +48,10 @@ const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['template', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
 ])
-const tuning = v8Flags.get(process.argv[2] ?? '')
+// V8 prints "Error: unrecognized flag" on stderr for a flag it does not know, which no catch can
+// stop: the flags are set only on the V8 versions known to have them (Node 20 to 24: V8 11 to 13).
+const knownV8 = Number(process.versions.v8.split('.')[0]) <= 13
+const tuning = knownV8 ? v8Flags.get(process.argv[2] ?? '') : undefined
 if (tuning !== undefined) {
   try {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule

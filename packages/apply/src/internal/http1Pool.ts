@@ -6,8 +6,9 @@
 // of one string and its answer is parsed from the socket's chunks by a small state machine.
 //
 // The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded by its timeout (waiting for a socket and connecting
-// included) and by its signal. A request is sent again only when provably nothing of it was
-// written: the idle socket it was given turned out closed before the write.
+// included) and by its signal. No request is ever written twice: an idle connection found closed
+// (or idle past the server's keep-alive) is passed over before any byte of the request is written;
+// a connection that closes after the write fails its request (APPLY_UNREACHABLE).
 import { connect as connectNet } from 'node:net'
 import type { Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
@@ -83,7 +84,6 @@ const IDLE_REUSE = 4000
 class Conn {
   exchange: Exchange | undefined
   closed = false
-  used = false
   /** When it last became idle (Date.now()). */
   idleSince = 0
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
@@ -279,7 +279,6 @@ export class Http1Pool {
     if (ex.timer !== undefined) clearTimeout(ex.timer)
     if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
     conn.exchange = undefined
-    conn.used = true
     const { answer } = ex
     ex.settle.done({ status: answer.status, text: answer.text(), headers: answer.headers })
     if (!answer.keepAlive || conn.closed || this.#closed) {

@@ -7,7 +7,7 @@ import { errorFromStatus, parseStatus, unreachable } from './apiErrors.js'
 import { Discovery } from './discovery.js'
 import { isSecretKind, secretMask } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
-import { bodyOf } from './bodies.js'
+import { toJson } from './json.js'
 import { sleep } from './sleep.js'
 import { RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
@@ -114,7 +114,7 @@ export class HttpKubeClient implements KubeClient {
         method: 'PATCH',
         path: objectPath(resource, this.#namespaceOf(resource, ref.namespace), ref.name),
         query: { fieldManager: options.fieldManager, force: options.force === true ? 'true' : undefined, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: bodyOf(object),
+        body: toJson(object),
         contentType: 'application/apply-patch+yaml',
         signal: options.signal,
       },
@@ -152,7 +152,7 @@ export class HttpKubeClient implements KubeClient {
         method: 'POST',
         path: collectionPath(resource, this.#namespaceOf(resource, ref.namespace)),
         query: { fieldManager: options.fieldManager, dryRun: options.dryRun === true ? 'All' : undefined },
-        body: bodyOf(object),
+        body: toJson(object),
         signal: options.signal,
       },
       subject,

@@ -13,6 +13,11 @@ describe('shownServer', () => {
     expect(shownServer('https://host:6443/a@b')).toBe('https://host:6443/a@b')
   })
 
+  it('drops a userinfo the URL parser accepts with a space or a tab in it', () => {
+    expect(shownServer('https://u:p q@host:6443')).toBe('https://host:6443')
+    expect(shownServer('https://u:p\tq@host:6443/')).toBe('https://host:6443/')
+  })
+
   it('hides every userinfo of a text, as a node error message may repeat the URL', () => {
     expect(shownServer('request to http://u:p@127.0.0.1:1/api failed; see https://x:y@h/')).toBe('request to http://127.0.0.1:1/api failed; see https://h/')
   })

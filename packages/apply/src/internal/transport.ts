@@ -65,6 +65,16 @@ const USERINFO = /([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#\\]*@/g
  * userinfo.
  */
 export function shownServer(text: string): string {
+  // A server URL as the URL parser reads it: its userinfo may hold characters (a space, a tab)
+  // where the pattern below would stop looking for the `@`.
+  if (URL.canParse(text)) {
+    const url = new URL(text)
+    if (url.username !== '' || url.password !== '') {
+      url.username = ''
+      url.password = ''
+      return text.endsWith('/') ? url.href : url.href.replace(/\/$/, '')
+    }
+  }
   return text.replace(USERINFO, '$1')
 }
 

@@ -151,7 +151,7 @@ describe('the direct client over HTTP/2 (GITOPS_APPLY_PROTOCOL=h2)', () => {
     expect(writes(fake)).toHaveLength(1)
   })
 
-  it('writes the body its dry-run validated, and serialises an object again in a later apply', async () => {
+  it('sends the same body for a dry-run and its write, and an object changed since in a later apply', async () => {
     const bodies: string[] = []
     fake = await startFakeH2Api('h2', (stream, { method, path, body }) => {
       if (method === 'PATCH') bodies.push(`${path.includes('dryRun') ? 'dry-run' : 'write'} ${body}`)

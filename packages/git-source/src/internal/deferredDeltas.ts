@@ -143,6 +143,8 @@ export function fixThin(entries: PackEntries, whole: Buffer, thinBases: Readonly
     ends.push(offset + entry.byteLength)
     types.push(typeNo)
     sizes.push(base.data.byteLength)
+    // No SHA-256 recorded: the digest reads such a base back and hashes it, as any unrecorded blob.
+    entries.sha256s.push('')
     contentSlab.push(-1)
     contentOffset.push(0)
     Buffer.from(oid, 'hex').copy(extra, n++ * 20)

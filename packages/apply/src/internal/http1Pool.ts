@@ -6,9 +6,10 @@
 // of one string and its answer is parsed from the socket's chunks by a small state machine.
 //
 // The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded by its timeout (waiting for a socket and connecting
-// included) and by its signal. No request is ever written twice: an idle connection found closed
-// (or idle past the server's keep-alive) is passed over before any byte of the request is written;
-// a connection that closes after the write fails its request (APPLY_UNREACHABLE).
+// included) and by its signal. An idle connection found closed (or idle past the server's
+// keep-alive) is passed over before any byte of the request is written. A reused connection that
+// closes after the write with no byte of answer sends a read or a dry-run once more elsewhere; a
+// write it fails (APPLY_UNREACHABLE), never writing it twice.
 import { connect as connectNet } from 'node:net'
 import type { Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
@@ -54,6 +55,8 @@ interface Settle {
 class Exchange implements Cancellable {
   conn: Conn | undefined
   finished = false
+  /** Whether it was sent again once already (see #ended). */
+  resent = false
   timer: NodeJS.Timeout | undefined
   readonly answer: AnswerParser
 
@@ -84,6 +87,8 @@ const IDLE_REUSE = 4000
 class Conn {
   exchange: Exchange | undefined
   closed = false
+  /** Whether it carried a whole answer before: a connection the server may have closed as idle. */
+  served = false
   /** When it last became idle (Date.now()). */
   idleSince = 0
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
@@ -256,6 +261,17 @@ export class Http1Pool {
       return
     }
     conn.exchange = undefined
+    if (conn.served && !ex.answer.started && !ex.resent && sideEffectFree(ex.request)) {
+      // A reused connection that ended before any byte of the answer: most likely the server closed
+      // it as idle while the request was on its way. A request that changes nothing (a read or a
+      // dry-run) is sent once more on another connection, as Go's HTTP client does for reads; a
+      // write never is, since nothing proves the server did not act on it.
+      ex.resent = true
+      ex.conn = undefined
+      conn.socket.destroy()
+      this.#dispatch(ex)
+      return
+    }
     this.#fail(ex, err ?? new Http1ClosedError(ex.answer.started ? 'the connection closed before the answer ended' : 'the connection closed before an answer'))
     conn.socket.destroy()
   }
@@ -279,6 +295,7 @@ export class Http1Pool {
     if (ex.timer !== undefined) clearTimeout(ex.timer)
     if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
     conn.exchange = undefined
+    conn.served = true
     const { answer } = ex
     ex.settle.done({ status: answer.status, text: answer.text(), headers: answer.headers })
     if (!answer.keepAlive || conn.closed || this.#closed) {
@@ -316,6 +333,11 @@ export class Http1Pool {
     }
     if (complete) this.#complete(conn, ex)
   }
+}
+
+/** Whether sending `request` twice cannot change anything on the server: a read, or a server-side dry-run. */
+function sideEffectFree(request: RawRequest): boolean {
+  return request.method === 'GET' || request.query?.dryRun === 'All'
 }
 
 /** How long a connection may be idle and reused: the `Keep-Alive: timeout=N` hint (seconds) less one second, else IDLE_REUSE. */

@@ -182,6 +182,23 @@ describe('the direct client over its own HTTP/1.1 pool', () => {
     expect(server?.seen).toHaveLength(3)
   })
 
+  it('sends a read again once, on a new connection, when a reused one closes before any byte of its answer', async () => {
+    // The second request finds its connection closing, as an idle connection the server closes
+    // while a request is on its way. (A write in that case is never sent again: see above.)
+    const c = await open((socket, _r, i) => (i === 1 ? socket.destroy() : socket.write(ok(live))))
+    await c.get(target)
+    expect(await c.get(target)).toMatchObject({ metadata: { uid: 'u1' } })
+    expect(server?.seen).toHaveLength(3)
+    expect(server?.connections()).toBe(2)
+  })
+
+  it('does not hide a read that fails again after its one resend', async () => {
+    const c = await open((socket, _r, i) => (i === 0 ? socket.write(ok(live)) : socket.destroy()))
+    await c.get(target)
+    expect(await get(c)).toMatchObject({ code: 'APPLY_UNREACHABLE' })
+    expect(server?.seen).toHaveLength(3)
+  })
+
   it('does not reuse a connection idle for longer than the Keep-Alive timeout the server announced, less a second', async () => {
     const c = await open((socket, _r, i) => socket.write(ok(live, i === 0 ? 'Keep-Alive: timeout=1\r\n' : '')))
     await c.get(target)

@@ -104,13 +104,8 @@ export class AnswerParser {
     while (at < buf.length || this.#phase === 'fixed') {
       switch (this.#phase) {
         case 'head': {
-          const end = buf.indexOf('\r\n\r\n', at, 'latin1')
-          if (end < 0) {
-            if (this.#headBytes + buf.length - at > MAX_HEAD) throw new Http1ProtocolError(`the answer's headers are larger than ${MAX_HEAD} bytes`)
-            return buf.length - at
-          }
-          this.#headBytes += end + 4 - at
-          if (this.#headBytes > MAX_HEAD) throw new Http1ProtocolError(`the answer's headers are larger than ${MAX_HEAD} bytes`)
+          const end = this.#headEnd(buf, at, '\r\n\r\n')
+          if (end < 0) return buf.length - at
           this.#head(buf.toString('latin1', at, end))
           at = end + 4
           break
@@ -146,13 +141,8 @@ export class AnswerParser {
           this.#phase = 'chunk-size'
           break
         case 'trailers': {
-          const end = buf.indexOf('\r\n', at, 'latin1')
-          if (end < 0) {
-            if (this.#headBytes + buf.length - at > MAX_HEAD) throw new Http1ProtocolError(`the answer's trailers are larger than ${MAX_HEAD} bytes`)
-            return buf.length - at
-          }
-          this.#headBytes += end + 2 - at
-          if (this.#headBytes > MAX_HEAD) throw new Http1ProtocolError(`the answer's trailers are larger than ${MAX_HEAD} bytes`)
+          const end = this.#headEnd(buf, at, '\r\n')
+          if (end < 0) return buf.length - at
           const empty = end === at
           at = end + 2
           // Trailer fields are read past and dropped; the empty line ends the answer.
@@ -167,6 +157,18 @@ export class AnswerParser {
       }
     }
     return 0
+  }
+
+  /**
+   * Where `sep` (ending the head, or a trailer line) starts from `at`, -1 when it has not come yet;
+   * the bytes up to and with it count against MAX_HEAD either way.
+   */
+  #headEnd(buf: Buffer, at: number, sep: '\r\n\r\n' | '\r\n'): number {
+    const end = buf.indexOf(sep, at, 'latin1')
+    const bytes = end < 0 ? buf.length - at : end + sep.length - at
+    if (this.#headBytes + bytes > MAX_HEAD) throw new Http1ProtocolError(`the answer's ${sep === '\r\n' ? 'trailers' : 'headers'} are larger than ${MAX_HEAD} bytes`)
+    if (end >= 0) this.#headBytes += bytes
+    return end
   }
 
   /** Reads a chunk-size line at `at`; returns where the chunk starts, or -(bytes left over) - 1 when the line is not complete. */

@@ -94,10 +94,7 @@ class Conn {
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
   idleLimit = -1
 
-  constructor(
-    readonly socket: Socket,
-    readonly pool: Http1Pool,
-  ) {}
+  constructor(readonly socket: Socket) {}
 }
 
 /** A keep-alive pool of HTTP/1.1 connections to one server; see the file's comment. */
@@ -227,7 +224,7 @@ export class Http1Pool {
       socket.setTimeout(ms, () => socket.destroy(new RequestTimeoutError(ms)))
       socket.once(tls === undefined ? 'connect' : 'secureConnect', () => socket.setTimeout(0))
     }
-    const conn = new Conn(socket, this)
+    const conn = new Conn(socket)
     socket.on('data', (chunk: Buffer) => this.#data(conn, chunk))
     socket.on('end', () => this.#ended(conn, undefined))
     socket.on('error', (err: Error) => this.#ended(conn, err))
@@ -276,11 +273,16 @@ export class Http1Pool {
     conn.socket.destroy()
   }
 
-  #fail(ex: Exchange, err: unknown): void {
-    if (ex.finished) return
+  /** Marks `ex` settled: its deadline and its abort listener go. */
+  #finish(ex: Exchange): void {
     ex.finished = true
     if (ex.timer !== undefined) clearTimeout(ex.timer)
     if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
+  }
+
+  #fail(ex: Exchange, err: unknown): void {
+    if (ex.finished) return
+    this.#finish(ex)
     const conn = ex.conn
     if (conn !== undefined && conn.exchange === ex) {
       // The rest of the answer is not read: its connection is closed, not reused.
@@ -291,9 +293,7 @@ export class Http1Pool {
   }
 
   #complete(conn: Conn, ex: Exchange): void {
-    ex.finished = true
-    if (ex.timer !== undefined) clearTimeout(ex.timer)
-    if (ex.request.signal !== undefined) this.#aborts.forget(ex.request.signal, ex)
+    this.#finish(ex)
     conn.exchange = undefined
     conn.served = true
     const { answer } = ex

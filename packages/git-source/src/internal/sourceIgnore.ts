@@ -84,8 +84,8 @@ function segmentRegExp(pattern: string): Segment | null {
   }
 }
 
-function escape(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c
+function escape(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
 }
 
 /** Parses one pattern line (without the comment and blank-line filtering of {@link readPatterns}). */
@@ -314,7 +314,7 @@ function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: b
       if (!p.dirOnly && (exact !== undefined || suffix !== undefined)) {
         if (run !== undefined && run.excludes !== !p.inclusion) endRun()
         run ??= { excludes: !p.inclusion, alternatives: [] }
-        run.alternatives.push(exact !== undefined ? `^${literal(exact)}$` : `${literal(suffix as string)}$`)
+        run.alternatives.push(exact !== undefined ? `^${escape(exact)}$` : `${escape(suffix as string)}$`)
         continue
       }
     }
@@ -325,10 +325,6 @@ function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: b
   return { steps, fallback: false }
 }
 
-// `text` as a RegExp source that matches it literally.
-function literal(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
-}
 
 /**
  * The artifact filter of source-controller: VCS exclusions plus the given patterns, or plus

@@ -13,9 +13,8 @@ import { analyze, hasLineBreak, inLetterOrder, isPlainWord, isSimple, stringStyl
 import { formatBigInt, formatNumber } from './emitNumbers.js'
 import type { EmitterState } from './emitWriters.js'
 import { writeLiteral } from './emitLiteral.js'
-import { ALLOW_BREAKS, ASCII_TEXT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writePlain, writeSingleQuoted } from './emitWriters.js'
+import { ALLOW_BREAKS, ASCII_TEXT, BEST_INDENT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writePlain, writeSingleQuoted } from './emitWriters.js'
 
-const BEST_INDENT = 2
 
 /** Thrown for values JSON cannot carry (NaN, infinities, functions); the caller names the object. */
 export class UnsupportedValueError extends Error {

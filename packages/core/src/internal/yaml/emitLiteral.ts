@@ -3,9 +3,8 @@
 // break) is indented in one native pass; the rest goes a character at a time as go-yaml does.
 import { codePointLength, hasOtherBreak, isBreak } from './emitAnalysis.js'
 import type { EmitterState } from './emitWriters.js'
-import { put, putBreak, QUOTE_FLAGS, SPACES, VALUE_FLAGS, writeBreak, writeIndicator } from './emitWriters.js'
+import { BEST_INDENT, put, putBreak, QUOTE_FLAGS, SPACES, VALUE_FLAGS, writeBreak, writeIndicator } from './emitWriters.js'
 
-const BEST_INDENT = 2
 
 /** The start of every line that is not empty. */
 const LINE_START = /^(?=[^\n])/gm

@@ -31,6 +31,8 @@ export function putBreak(e: EmitterState): void {
 export type IndicatorFlags = readonly [needWhitespace: boolean, isWhitespace: boolean, isIndention: boolean]
 
 // Indicator flags, allocated once.
+/** How far a nested block is indented (yaml.v3's best_indent). */
+export const BEST_INDENT = 2
 export const ITEM_FLAGS: IndicatorFlags = [true, false, true]
 export const VALUE_FLAGS: IndicatorFlags = [false, false, false]
 export const QUOTE_FLAGS: IndicatorFlags = [true, false, false]

@@ -6,25 +6,19 @@
 // its -v=6 request log).
 //
 //   npm run build && node bench/run.mjs apply [sizes, default 1000,5000]
-import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { execFile } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { stringifyObjects } from '../packages/core/dist/index.js'
 import { applyAll, createKubeClient, diff } from '../packages/apply/dist/index.js'
+import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 
 const sizes = (process.argv[2] ?? '1000,5000').split(',').map(Number)
-const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-apply-'))
-const kubeconfig = join(dir, 'kubeconfig')
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
-
-const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
-await new Promise((resolve, reject) => {
-  server.stdout.once('data', resolve)
-  server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
-})
+const server = await startApplyServer('gitops-bench-apply-')
+const { dir, kubeconfig } = server
 
 function kubectl(args, file) {
   return new Promise((resolve) => {
@@ -114,6 +108,5 @@ const cliAgainStarted = performance.now()
 await new Promise((resolve, reject) => execFile(process.execPath, [bin, 'apply', cliFile, '--inventory', 'default/cli', `--field-manager=${fieldManager}`, '--kubeconfig', kubeconfig], { maxBuffer: 64 * 1024 * 1024 }, (err) => (err === null ? resolve() : reject(err))))
 console.log(`\n\`gitops apply\` of the 1,000 SDK objects as a process (start-up and @kubernetes/client-node import included): ${fmt(cliFirst)} (adopting them for a new inventory), ${fmt(performance.now() - cliAgainStarted)} (no-op)`)
 
-server.stdin.end()
-rmSync(dir, { recursive: true, force: true })
+server.stop()
 process.exit(failures === 0 ? 0 : 1)

@@ -6,25 +6,19 @@
 // alternated. Reports medians of wall time, client CPU (user + system) and the server's CPU.
 //
 //   node scripts/run.mjs build && node bench/cli-apply-ab.mjs [objects, default 1000] [rounds, default 5] [steps: both (default) | no-op]
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringifyObjects } from '../packages/core/dist/index.js'
+import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 import { fmtMs, loadLine, median, runOnce } from './process-timer.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '5')
 const steps = process.argv[4] === 'no-op' ? ['no-op'] : ['first', 'no-op']
-const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-cli-apply-ab-'))
-const kubeconfig = join(dir, 'kubeconfig')
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
-const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
-await new Promise((resolve, reject) => {
-  server.stdout.once('data', resolve)
-  server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
-})
+const server = await startApplyServer('gitops-bench-cli-apply-ab-')
+const { dir, kubeconfig } = server
 const base = { PATH: process.env.PATH, HOME: dir }
 const sides = { h2: { ...base, GITOPS_APPLY_PROTOCOL: 'h2' }, http1: base }
 const gitops = (file, inventory) => [process.execPath, bin, 'apply', file, '--inventory', `default/${inventory}`, '--field-manager=gitops-bench', '--kubeconfig', kubeconfig]
@@ -33,19 +27,15 @@ const file = (name, prefix) => {
   writeFileSync(path, stringifyObjects(objects(prefix, count)))
   return path
 }
-const serverMs = () => {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
 const results = {}
 const record = (name, argv, env) => {
-  const before = serverMs()
+  const before = server.cpuMs()
   const r = runOnce(argv, { env })
-  const after = serverMs()
+  const after = server.cpuMs()
   const into = (results[name] ??= { wall: [], cpu: [], server: [] })
   into.wall.push(r.ms)
   into.cpu.push(r.cpu)
-  into.server.push(after - before)
+  if (before !== undefined && after !== undefined) into.server.push(after - before)
 }
 // Warm-up: the server's tables, each side's no-op inventory.
 for (const [side, env] of Object.entries(sides)) {
@@ -64,8 +54,7 @@ console.log('|---|---|---|---|---|')
 for (const step of steps) {
   for (const side of Object.keys(sides)) {
     const r = results[`${side} ${step}`]
-    console.log(`| ${step} | ${side} | ${fmtMs(median(r.wall))} | ${fmtMs(median(r.cpu))} | ${fmtMs(median(r.server))} |`)
+    console.log(`| ${step} | ${side} | ${fmtMs(median(r.wall))} | ${fmtMs(median(r.cpu))} | ${r.server.length === 0 ? 'n/a' : fmtMs(median(r.server))} |`)
   }
 }
-server.stdin.end()
-rmSync(dir, { recursive: true, force: true })
+server.stop()

@@ -117,6 +117,13 @@ describe('HelmRelease version range of a mapped chart', () => {
     expect(bad.fleet.problems[0]?.message).toBe("HelmRelease/apps/web: chart.spec.version 'not a range!' is not a semver range: improper constraint: not a range!")
   })
 
+  it("refuses a range that is no constraint with Masterminds' message even where an or-group holds the chart's version, after checking the chart has a version", async () => {
+    const ored = await build(repo + hr('web', spec('2.3.0 ||| 3')), { sources: { 'apps/charts': mapped } })
+    expect(ored.fleet.problems).toEqual([{ type: 'failed', ref: expect.objectContaining({ kind: 'HelmRelease', name: 'web' }) as unknown, message: "HelmRelease/apps/web: chart.spec.version '2.3.0 ||| 3' is not a semver range: constraint parser error" }])
+    const unversioned = await build(repo + hr('web', spec('not a range!')), { sources: { 'apps/charts': { 'web/Chart.yaml': 'apiVersion: v2\nname: web\n' } } })
+    expect(unversioned.fleet.problems[0]?.message).toBe('HelmRelease/apps/web: chart HelmRepository/apps/charts web: Chart.yaml has no semver version')
+  })
+
   it('reads the range as Masterminds/semver does (comma and, ||, a pre-release upper bound)', async () => {
     const withVersion = (v: string): Record<string, string> => ({ 'web/Chart.yaml': `apiVersion: v2\nname: web\nversion: ${v}\n` })
     for (const [version, range] of [['2.3.0', '>= 2.0, < 3.0'], ['2.3.0', '<1 || >=2'], ['2.0.0-rc.1', '>=1.0.0-0 <2'], ['0.2.9', '^0.2']] as const) {

@@ -3,7 +3,8 @@
 // where source-controller reads them) and the version check of a chart mapped from a directory.
 import { normalizePath, parseDocuments } from '@gitops-sdk/core'
 import type { FileSystem, KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { parseSemverConstraint, semverConstraintError, semverSatisfies, tryParseFluxVersion } from '@gitops-sdk/core/semver'
+import { SemverError, parseSemverConstraint, semverSatisfies, tryParseFluxVersion } from '@gitops-sdk/core/semver'
+import type { SemverConstraint } from '@gitops-sdk/core/semver'
 import { FluxError } from '../../errors.js'
 import type { HelmChartAuth, HelmValuesDocument } from '../../helmReleaseTypes.js'
 
@@ -103,9 +104,14 @@ export async function checkMappedVersion(subject: string, chart: { readonly fs: 
   // Masterminds/semver, as source-controller reads chart versions and ranges (fluxcd/pkg/version).
   const parsed = typeof version === 'string' ? tryParseFluxVersion(version) : undefined
   if (typeof version !== 'string' || parsed === undefined) fail(subject, `chart ${chart.shown}: Chart.yaml has no semver version`, { chart: chart.shown })
-  const reason = semverConstraintError(wanted)
-  if (reason !== undefined) fail(subject, `chart.spec.version '${wanted}' is not a semver range: ${reason}`, { version: wanted })
-  if (version !== wanted && !semverSatisfies(parseSemverConstraint(wanted), parsed)) {
+  let constraint: SemverConstraint
+  try {
+    constraint = parseSemverConstraint(wanted)
+  } catch (err) {
+    if (!(err instanceof SemverError)) throw err
+    fail(subject, `chart.spec.version '${wanted}' is not a semver range: ${err.message}`, { version: wanted })
+  }
+  if (version !== wanted && !semverSatisfies(constraint, parsed)) {
     fail(subject, `chart ${chart.shown}: version ${version} is outside chart.spec.version '${wanted}'`, { chart: chart.shown, version, range: wanted })
   }
 }

@@ -1,6 +1,7 @@
 // One kustomization directory being built (kustomize's KustTarget): resources, configurations,
 // crds, generators, components, transformers and vars, in kustomize v5.5.0's order; bases are
-// built on their own and merged in, components work on their parent's objects.
+// built on their own and merged in, components work on their parent's objects. The generator and
+// transformer stages are in pluginStages.ts.
 import type { KubeValue } from '@gitops-sdk/core'
 import type { TransformerConfig } from '../fields/configs.js'
 import { defaultConfig } from '../fields/defaultConfig.js'
@@ -9,19 +10,15 @@ import { loadCrdConfig } from '../fields/crds.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import type { Where } from './fail.js'
 import { at, atAsync, renderError } from './fail.js'
-import { tryObjects } from '../patch/patchLoad.js'
-import { absorb, generate, mergeOptions } from './generators.js'
-import { chartHomeOf, inflateHelmChart } from './helmCharts.js'
-import type { GeneratorArgs, Kustomization } from './kustomization.js'
+import type { Kustomization } from './kustomization.js'
 import { parseKustomization } from './kustomization.js'
 import type { Loader } from './loader.js'
 import { isRemote } from './loader.js'
 import type { Origin } from './origin.js'
-import { ORIGIN_ANNOTATION, addTransformation, appendOrigin, builtinOrigin, originString, pluginOrigin, setOriginIfAbsent } from './origin.js'
+import { ORIGIN_ANNOTATION, appendOrigin, originString } from './origin.js'
 import { Accumulator } from './accumulator.js'
 import type { BuildContext } from './accumulator.js'
-import { configureFieldTransformers, loadPlugins } from './plugins.js'
-import type { Generator, PluginTransformer } from './plugins.js'
+import { runGenerators, runTransformers } from './pluginStages.js'
 import { Resource } from './resource.js'
 import { parseCustomSchema } from './schema.js'
 import { parseYaml11 } from '../yaml/yaml11.js'
@@ -117,9 +114,9 @@ export class KustTarget {
     const configs = await this.transformerConfig()
     acc.mergeConfig(configs)
     acc.mergeConfig(await this.crdConfig())
-    await this.runGenerators(acc)
+    await runGenerators(this, acc)
     acc = await this.accumulateComponents(acc, k.components ?? [])
-    await this.runTransformers(acc)
+    await runTransformers(this, acc)
     if ((k.validators ?? []).length > 0) {
       throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('validators'), 'validators run external plugins, which this build does not support')
     }
@@ -243,101 +240,6 @@ export class KustTarget {
     const subRa = await sub.accumulate(new Accumulator(this.ctx.schemas))
     await atAsync(where, async () => ra.merge(subRa))
     return ra
-  }
-
-  private generatorOrigin(kind: string): Origin | undefined {
-    return builtinOrigin(this.origin, this.fileName, kind)
-  }
-
-  private async runGenerators(acc: Accumulator): Promise<void> {
-    const k = this.k
-    const gens: { readonly where: Where; readonly origin: Origin | undefined; readonly gen: Generator }[] = []
-    const add = (field: string, list: readonly GeneratorArgs[] | undefined, kind: 'ConfigMap' | 'Secret'): void => {
-      ;(list ?? []).forEach((args, i) => {
-        const merged = { ...args, options: mergeOptions(args.options, k.generatorOptions) }
-        gens.push({
-          where: this.where(`${field}[${i}]`),
-          origin: this.generatorOrigin(`${kind}Generator`),
-          gen: async () => [await generate(kind, merged, this.loader)],
-        })
-      })
-    }
-    add('configMapGenerator', k.configMapGenerator, 'ConfigMap')
-    add('secretGenerator', k.secretGenerator, 'Secret')
-    if ((k.helmChartInflationGenerator ?? []).length > 0) {
-      throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('helmChartInflationGenerator'), 'helmChartInflationGenerator is not supported by this build; use helmCharts')
-    }
-    const renderHelmChart = this.ctx.renderHelmChart
-    if ((k.helmCharts ?? []).length > 0 && renderHelmChart === undefined) {
-      throw renderError('RENDER_PLUGIN_UNSUPPORTED', this.where('helmCharts'), 'helm charts are not enabled for this build (kustomize needs --enable-helm)')
-    }
-    if (renderHelmChart !== undefined) {
-      const chartHome = at(this.where('helmGlobals'), () => chartHomeOf(k.helmGlobals))
-      ;(k.helmCharts ?? []).forEach((entry, i) => {
-        gens.push({
-          where: this.where(`helmCharts[${i}]`),
-          origin: this.generatorOrigin('HelmChartInflationGenerator'),
-          gen: () => inflateHelmChart(entry, { loader: this.loader, kustomization: this.file, chartHome, renderHelmChart, signal: this.ctx.signal }),
-        })
-      })
-    }
-    const external = await this.loadPluginConfigs(k.generators ?? [], 'generators')
-    for (const p of external) {
-      const loaded = await atAsync(p.where, async () => loadPlugins(p.resource, this, 'generator'))
-      for (const g of loaded.generators) gens.push({ where: p.where, origin: pluginOrigin(p.resource, this.origin), gen: g })
-    }
-    for (const g of gens) {
-      this.ctx.signal?.throwIfAborted()
-      const made = await atAsync(g.where, g.gen)
-      for (const r of made) {
-        if (g.origin !== undefined) setOriginIfAbsent(r, g.origin)
-        await atAsync(g.where, async () => absorb(acc.resMap, r, ORIGIN_ANNOTATION))
-      }
-    }
-  }
-
-  /** Entries of `transformers`/`generators`: inline plugin configs, or files and directories of them. */
-  private async loadPluginConfigs(entries: readonly string[], field: string): Promise<{ resource: Resource; where: Where }[]> {
-    const out: { resource: Resource; where: Where }[] = []
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as string
-      const where = this.where(`${field}[${i}]`)
-      const inline = tryObjects(entry, `${field}[${i}]`)
-      if (inline !== undefined) {
-        for (const o of inline) {
-          const r = new Resource(o)
-          if (this.origin !== undefined) {
-            const annos = r.annotations()
-            annos.set(ORIGIN_ANNOTATION, originString(appendOrigin(this.origin, this.fileName)))
-            r.setAnnotations(annos)
-          }
-          out.push({ resource: r, where })
-        }
-        continue
-      }
-      const acc = await this.accumulateResources(new Accumulator(this.ctx.schemas), [entry], field)
-      for (const r of acc.resMap.resources()) out.push({ resource: r, where })
-    }
-    return out
-  }
-
-
-  private async runTransformers(acc: Accumulator): Promise<void> {
-    const list: { readonly t: PluginTransformer; readonly where: Where; readonly origin: Origin | undefined }[] = []
-    for (const c of await configureFieldTransformers(this, acc.config)) {
-      list.push({ t: c.t, where: c.where, origin: this.generatorOrigin(c.t.kind) })
-    }
-    for (const p of await this.loadPluginConfigs(this.k.transformers ?? [], 'transformers')) {
-      const loaded = await atAsync(p.where, async () => loadPlugins(p.resource, this, 'transformer'))
-      for (const t of loaded.transformers) list.push({ t, where: p.where, origin: pluginOrigin(p.resource, this.origin) })
-    }
-    const tctx = { schemas: this.ctx.schemas }
-    for (const { t, where, origin } of list) {
-      this.ctx.signal?.throwIfAborted()
-      await atAsync(where, async () => t.transform(acc.resMap, tctx))
-      if (origin !== undefined) for (const r of acc.resMap.resources()) addTransformation(r, origin)
-      acc.resMap.dropDeleted()
-    }
   }
 
   get context(): BuildContext {

@@ -1,0 +1,37 @@
+// Starts bench/apply-server.mjs (the embedded API server) in a process of its own, for the benches
+// that apply to it: a fresh temporary directory holds its kubeconfig (and whatever the bench writes
+// there), and the returned handle reads the server's CPU time and stops it.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * Starts the server and resolves once it has written its kubeconfig.
+ * @param {string} prefix name of the temporary directory, e.g. `gitops-bench-apply-`
+ * @returns {Promise<{ dir: string, kubeconfig: string, cpuMs: () => number | undefined, stop: () => void }>}
+ *   `cpuMs` is the server's user + system time in ms (Linux /proc, 100 ticks a second; undefined
+ *   elsewhere); `stop` closes its stdin, which ends it, and removes the directory.
+ */
+export async function startApplyServer(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  const kubeconfig = join(dir, 'kubeconfig')
+  const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
+  await new Promise((resolve, reject) => {
+    server.stdout.once('data', resolve)
+    server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
+  })
+  const cpuMs = () => {
+    try {
+      const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+      return (Number(fields[11]) + Number(fields[12])) * 10
+    } catch {
+      return undefined
+    }
+  }
+  const stop = () => {
+    server.stdin.end()
+    rmSync(dir, { recursive: true, force: true })
+  }
+  return { dir, kubeconfig, cpuMs, stop }
+}

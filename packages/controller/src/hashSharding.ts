@@ -7,7 +7,7 @@ import { linkedSignal } from './internal/linkedSignal.js'
 import type { LeaseRecord } from './internal/leaseRecord.js'
 import { recordOf, sameRecord, specOf } from './internal/leaseRecord.js'
 import { rendezvousOwner } from './internal/rendezvous.js'
-import { FLUX_LEADER_ELECTION } from './leaderElection.js'
+import { LEASE_JITTER, leaseTimings } from './internal/leaseTimings.js'
 import { LEASE_RESOURCE } from './types.js'
 
 /** The label on every member Lease of a hash shard group; its value is the group's name. */
@@ -68,8 +68,6 @@ export interface HashSharding {
   run(signal: AbortSignal): Promise<void>
 }
 
-const JITTER = 1.2
-
 /**
  * Creates consistent-hash sharding across the replicas of `group`: each replica holds its own
  * member Lease (`<group>-<digest of identity>`, labelled `sharding.gitops-sdk.io/group=<group>`)
@@ -102,17 +100,12 @@ const JITTER = 1.2
  * ```
  */
 export function createHashSharding(options: HashShardingOptions): HashSharding {
-  const leaseDuration = options.leaseDuration ?? FLUX_LEADER_ELECTION.leaseDuration
-  const renewDeadline = options.renewDeadline ?? FLUX_LEADER_ELECTION.renewDeadline
-  const retryPeriod = options.retryPeriod ?? FLUX_LEADER_ELECTION.retryPeriod
   if (typeof options.group !== 'string' || !GROUP.test(options.group)) {
     const shown = typeof options.group === 'string' ? options.group.slice(0, 80) : typeof options.group
     throw new ControllerError({ code: 'CONTROLLER_CONFIG_INVALID', message: `hash shard group "${shown}": not a lowercase DNS label of 52 characters at most`, details: { group: shown } })
   }
   if (typeof options.identity !== 'string' || options.identity === '' || options.namespace === '') throw new TypeError('createHashSharding: identity and namespace must not be empty')
-  if (!(leaseDuration > renewDeadline)) throw new TypeError('createHashSharding: leaseDuration must be greater than renewDeadline')
-  if (!(renewDeadline > JITTER * retryPeriod) || !(retryPeriod > 0)) throw new TypeError('createHashSharding: renewDeadline must be greater than 1.2 × retryPeriod, and retryPeriod positive')
-  if (leaseDuration % 1000 !== 0) throw new TypeError('createHashSharding: leaseDuration must be whole seconds (the Lease stores seconds)')
+  const { leaseDuration, renewDeadline, retryPeriod } = leaseTimings('createHashSharding', options)
   const { client, namespace, identity, group } = options
   const clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
@@ -254,7 +247,7 @@ export function createHashSharding(options: HashShardingOptions): HashSharding {
           joinedAt = undefined
           await publish([], false)
         }
-        const wait = ok ? retryPeriod * (1 + (JITTER - 1) * random()) : Math.min(retryPeriod, Math.max(0, (joinedAt === undefined ? retryPeriod : lastRound + renewDeadline - now())))
+        const wait = ok ? retryPeriod * (1 + (LEASE_JITTER - 1) * random()) : Math.min(retryPeriod, Math.max(0, (joinedAt === undefined ? retryPeriod : lastRound + renewDeadline - now())))
         try {
           await clock.sleep(Math.round(wait), signal)
         } catch {

@@ -1,20 +1,13 @@
 import { isGitOpsError, systemClock } from '@gitops-sdk/core'
 import type { Clock, KubeObject } from '@gitops-sdk/core'
 import type { ControllerClient } from './controllerClient.js'
+import { LEASE_JITTER, leaseTimings } from './internal/leaseTimings.js'
 import { linkedSignal } from './internal/linkedSignal.js'
 import type { LeaseRecord } from './internal/leaseRecord.js'
 import { recordOf, sameRecord, specOf } from './internal/leaseRecord.js'
 import { LEASE_RESOURCE } from './types.js'
 
-/** Flux's leader election defaults (`--leader-election-lease-duration` etc.), in ms. */
-export const FLUX_LEADER_ELECTION = {
-  /** How long a lease holds without renewal before others may take it, in milliseconds. */
-  leaseDuration: 35_000,
-  /** How long the leader keeps trying to renew before it gives up leading, in milliseconds. */
-  renewDeadline: 30_000,
-  /** How often candidates try to acquire or renew, in milliseconds. */
-  retryPeriod: 5_000,
-} as const
+export { FLUX_LEADER_ELECTION } from './internal/leaseTimings.js'
 
 /** Options of {@link createLeaderElector}. */
 export interface LeaderElectionOptions {
@@ -66,8 +59,6 @@ export interface LeaderElector {
   run(signal: AbortSignal): Promise<LeaderElectionOutcome>
 }
 
-const JITTER = 1.2
-
 /**
  * Creates a leader elector on a `coordination.k8s.io/v1` Lease with client-go's semantics
  * (`tools/leaderelection`): the Lease holds `holderIdentity`, `leaseDurationSeconds`,
@@ -87,14 +78,9 @@ const JITTER = 1.2
  * ```
  */
 export function createLeaderElector(options: LeaderElectionOptions): LeaderElector {
-  const leaseDuration = options.leaseDuration ?? FLUX_LEADER_ELECTION.leaseDuration
-  const renewDeadline = options.renewDeadline ?? FLUX_LEADER_ELECTION.renewDeadline
-  const retryPeriod = options.retryPeriod ?? FLUX_LEADER_ELECTION.retryPeriod
   if (typeof options.onStartedLeading !== 'function') throw new TypeError('createLeaderElector: onStartedLeading is required')
   if (options.identity === '' || options.name === '' || options.namespace === '') throw new TypeError('createLeaderElector: identity, name and namespace must not be empty')
-  if (!(leaseDuration > renewDeadline)) throw new TypeError('createLeaderElector: leaseDuration must be greater than renewDeadline')
-  if (!(renewDeadline > JITTER * retryPeriod) || !(retryPeriod > 0)) throw new TypeError('createLeaderElector: renewDeadline must be greater than 1.2 × retryPeriod, and retryPeriod positive')
-  if (leaseDuration % 1000 !== 0) throw new TypeError('createLeaderElector: leaseDuration must be whole seconds (the Lease stores seconds)')
+  const { leaseDuration, renewDeadline, retryPeriod } = leaseTimings('createLeaderElector', options)
   const clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
   const key = { namespace: options.namespace, name: options.name }
@@ -209,7 +195,7 @@ export function createLeaderElector(options: LeaderElectionOptions): LeaderElect
         }
         if (acquired) break
         try {
-          await clock.sleep(Math.round(retryPeriod * (1 + (JITTER - 1) * random())), signal)
+          await clock.sleep(Math.round(retryPeriod * (1 + (LEASE_JITTER - 1) * random())), signal)
         } catch {
           return 'stopped'
         }

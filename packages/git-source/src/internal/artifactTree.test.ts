@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createHash } from 'node:crypto'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
-import { applyIgnore, dropEscapingLinks, fileBytes, ignorePatterns, resolveInside, TreeCollector, treeFiles } from './artifactTree.js'
+import { dropEscapingLinks, fileBytes, resolveInside, treeFiles } from './artifactTree.js'
 import type { GitObject, ObjectType } from './gitObjects.js'
 import { ObjectFormatError } from './gitObjects.js'
 import type { ObjectStore } from './objectStore.js'
@@ -115,93 +115,5 @@ describe('treeFiles', () => {
     const wrong = object('tree', entries([['40000', 'dir', id(a)]]))
     const second = fakeStore([a, wrong], () => false)
     expect(() => treeFiles('u', id(wrong), second.store)).toThrow(`u: dir: ${id(a)} is a blob, not a tree`)
-  })
-})
-
-describe('TreeCollector', () => {
-  const url = 'http://127.0.0.1/repo.git'
-  const { id } = fakeStore([], () => true)
-  const entries = (list: readonly (readonly [string, string, GitObject])[]): Buffer =>
-    Buffer.concat(list.flatMap(([mode, name, o]) => [Buffer.from(`${mode} ${name}\0`), Buffer.from(id(o), 'hex')]))
-  const key = (o: GitObject): string => Buffer.from(id(o), 'hex').toString('latin1')
-  const blob = (text: string): GitObject => object('blob', text)
-  const commitOf = (root: GitObject): GitObject => object('commit', `tree ${id(root)}\nauthor A <a@b> 0 +0000\ncommitter A <a@b> 0 +0000\n\nm\n`)
-
-  // A tree with files before, between and after directories, a subtree at two paths, a name that
-  // sorts before a directory's name plus a slash, an ignored file and modes left out.
-  const [a, b, c, d, e, png, link] = [blob('a\n'), blob('b\n'), blob('c\n'), blob('d\n'), blob('e\n'), blob('png\n'), blob('link\n')]
-  const shared = object('tree', entries([['100644', 'c.yaml', c], ['100755', 'run.sh', d]]))
-  const deep = object('tree', entries([['40000', 'shared', shared], ['100644', 'pic.png', png]]))
-  const root = object(
-    'tree',
-    entries([
-      ['100644', 'a.yaml', a],
-      ['40000', 'apps', deep],
-      ['100644', 'apps.yaml', b],
-      ['40000', 'apps-x', shared],
-      ['120000', 'link', link],
-      ['160000', 'module', e],
-      ['40000', 'z', shared],
-    ]),
-  )
-  const commit = commitOf(root)
-  const objects = [a, b, c, d, e, png, link, shared, deep, root, commit]
-  const { store } = fakeStore(objects, () => true)
-  const walked = (): [string, string, number][] => [...treeFiles(url, id(root), store)].map(([p, f]) => [p, f.kind, f.at])
-
-  it.for([
-    { name: 'parents first (pack-objects)', order: [commit, root, deep, shared] },
-    { name: 'children first', order: [shared, deep, root, commit] },
-    { name: 'mixed', order: [deep, commit, shared, root] },
-  ])('reads the same files in the same order as treeFiles, trees given $name', ({ order }) => {
-    const collector = new TreeCollector(url, id(commit), undefined)
-    for (const o of order) {
-      if (o.type === 'commit') collector.commit(key(o), o.data)
-      else collector.tree(key(o), o.data)
-    }
-    const got = collector.files(id(commit))
-    expect(got?.ignored).toBe(false)
-    expect([...(got?.files ?? [])].map(([p, f]) => [p, f.kind, f.at])).toEqual(walked())
-    expect(collector.files(id(root))).toBeUndefined()
-  })
-
-  it('applies the ignore rules as applyIgnore does, unless the tree has a .sourceignore', () => {
-    for (const ignore of [null, '*.sh\n', '']) {
-      const collector = new TreeCollector(url, id(commit), ignore)
-      collector.commit(key(commit), commit.data)
-      for (const o of [root, deep, shared]) collector.tree(key(o), o.data)
-      const files = treeFiles(url, id(root), store)
-      applyIgnore(files, ignorePatterns(files, () => new Uint8Array(), ignore ?? undefined))
-      const got = collector.files(id(commit))
-      expect(got?.ignored).toBe(true)
-      expect([...(got?.files.keys() ?? [])]).toEqual([...files.keys()])
-    }
-    const withRules = object('tree', entries([['100644', '.sourceignore', a], ['40000', 'apps', deep]]))
-    const second = commitOf(withRules)
-    const collector = new TreeCollector(url, id(second), null)
-    for (const o of [second, withRules, deep, shared]) (o.type === 'commit' ? collector.commit.bind(collector) : collector.tree.bind(collector))(key(o), o.data)
-    const got = collector.files(id(second))
-    expect(got?.ignored).toBe(false)
-    expect([...(got?.files.keys() ?? [])]).toEqual(['.sourceignore', 'apps/shared/c.yaml', 'apps/shared/run.sh', 'apps/pic.png'])
-  })
-
-  it('answers nothing when a tree is missing, a name is hostile, a directory names a blob or the commit is another', () => {
-    const missing = new TreeCollector(url, id(commit), null)
-    missing.commit(key(commit), commit.data)
-    missing.tree(key(root), root.data)
-    missing.tree(key(shared), shared.data)
-    expect(missing.files(id(commit))).toBeUndefined()
-    for (const bad of [entries([['100644', '..', a]]), entries([['40000', '.GIT', shared]]), entries([['40000', 'dir', a]])]) {
-      const tree = object('tree', bad)
-      const top = commitOf(tree)
-      const collector = new TreeCollector(url, id(top), null)
-      collector.commit(key(top), top.data)
-      for (const o of [tree, shared]) collector.tree(key(o), o.data)
-      expect(collector.files(id(top))).toBeUndefined()
-    }
-    const other = new TreeCollector(url, id(commit), null)
-    other.commit(key(root), commit.data)
-    other.tree(key(root), root.data)
-    expect(other.files(id(commit))).toBeUndefined()
   })
 })

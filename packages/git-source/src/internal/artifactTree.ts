@@ -4,11 +4,11 @@ import type { FileSystem, Logger } from '@gitops-sdk/core'
 import { normalizePath } from '@gitops-sdk/core'
 import { GitSourceError } from '../errors.js'
 import type { FetchWarning, IncludeSpec } from '../types.js'
-import { forEachTreeEntry, parseCommit } from './gitObjects.js'
+import { forEachTreeEntry } from './gitObjects.js'
 import type { GitObject } from './gitObjects.js'
 import type { ObjectStore } from './objectStore.js'
 import { readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
-import type { IgnoreMatcher, IgnorePattern } from './sourceIgnore.js'
+import type { IgnorePattern } from './sourceIgnore.js'
 
 /** Kind of an artifact file. */
 export type FileKind = 'file' | 'executable' | 'symlink'
@@ -52,184 +52,31 @@ const groupWritable = 0o100664
 const executable = 0o100755
 const symlink = 0o120000
 
-/** Where {@link treeFiles} reads trees: the object store, or a pack still arriving. */
-export type TreeSource = Pick<ObjectStore, 'inMemory' | 'read'>
-
-// What a walk does with the entries of a tree, in the tree's order: a file, or a directory whose
-// tree's id is at `data[at..at+20)`. `url` names the remote in errors.
-interface TreeVisitor {
-  readonly url: string
-  file(path: string, file: ArtifactFile): void
-  dir(path: string, at: number): void
-}
-
-// The entries of one tree at `dir`. Names are checked as git checks them before anything is kept.
-function visitTree(data: Buffer, dir: string, visitor: TreeVisitor): void {
-  forEachTreeEntry(data, (mode, name, at) => {
-    checkName(visitor.url, dir, name)
-    const path = dir === '' ? name : `${dir}/${name}`
-    const length = mode.end - mode.start
-    const { value } = mode
-    if (value === directory && (length === 5 || length === 6)) {
-      visitor.dir(path, at)
-    } else if (length === 6 && (value === regular || value === groupWritable || value === executable || value === symlink)) {
-      const kind: FileKind = value === symlink ? 'symlink' : value === executable ? 'executable' : 'file'
-      visitor.file(path, { kind, tree: data, at, content: undefined })
-    }
-    // Anything else, 160000 gitlinks (submodules) first, is left out, as Flux does without
-    // recurseSubmodules.
-  })
-}
-
 /** Reads the files of the tree `treeOid` from the store. */
-export function treeFiles(url: string, treeOid: string, store: TreeSource): ArtifactFiles {
+export function treeFiles(url: string, treeOid: string, store: ObjectStore): ArtifactFiles {
   const files: ArtifactFiles = new Map()
   const walk = (object: GitObject, oid: string, dir: string): void => {
     if (object.type !== 'tree') throw unsafe(url, dir === '' ? '/' : dir, `${oid} is a ${object.type}, not a tree`)
     const { data } = object
-    visitTree(data, dir, {
-      url,
-      file: (path, file) => void files.set(path, file),
-      dir: (path, at) => {
+    forEachTreeEntry(data, (mode, name, at) => {
+      checkName(url, dir, name)
+      const path = dir === '' ? name : `${dir}/${name}`
+      const length = mode.end - mode.start
+      const { value } = mode
+      if (value === directory && (length === 5 || length === 6)) {
         // A tree the pack indexer kept is taken as it is; the hex id is for messages and the fallback.
         const childOid = data.toString('hex', at, at + 20)
         walk(store.inMemory(data, at) ?? store.read(childOid), childOid, path)
-      },
+      } else if (length === 6 && (value === regular || value === groupWritable || value === executable || value === symlink)) {
+        const kind: FileKind = value === symlink ? 'symlink' : value === executable ? 'executable' : 'file'
+        files.set(path, { kind, tree: data, at, content: undefined })
+      }
+      // Anything else, 160000 gitlinks (submodules) first, is left out, as Flux does without
+      // recurseSubmodules.
     })
   }
   walk(store.read(treeOid), treeOid, '')
   return files
-}
-
-// A directory of the commit being collected: its entries once its tree has arrived.
-class Directory {
-  paths: string[] | undefined
-  items: (ArtifactFile | Directory)[] | undefined
-  constructor(readonly path: string) {}
-}
-
-/**
- * The files of one commit, read from its trees while the pack that holds them is still arriving
- * (pack-objects writes a tree before the objects it lists, so the walk follows the pack), so that
- * little is left to do after its last byte. Speculative: the objects given are authentic (each id
- * was checked on the object's bytes), but the pack may still fail; then nothing here is used.
- * Anything unusual (a tree not given, a hostile name, a tree id that names another object) makes
- * {@link TreeCollector.files} answer `undefined`, and the artifact is walked from the store as
- * before, which reports whatever is wrong after the pack's own checks.
- */
-export class TreeCollector {
-  readonly #url: string
-  readonly #commit: string
-  /** Trees given so far, by id (20 latin1 characters). */
-  readonly #trees = new Map<string, Buffer>()
-  /** Directories waiting for their tree, by its id. */
-  readonly #waiting = new Map<string, Directory[]>()
-  #root: Directory | undefined
-  #failed = false
-
-  /**
-   * Files the ignore rules exclude, when no `.sourceignore` was seen: the rules are then those of
-   * `ignore` alone and each file is judged as it is read.
-   */
-  readonly #excluded = new Set<ArtifactFile>()
-  readonly #excludedBy: IgnoreMatcher | undefined
-  #sourceIgnore = false
-
-  /**
-   * Collects the files of `commit` (hex id). With `ignore` (the option's text, or `null` for none:
-   * Flux's defaults), each file is also judged by the rules as they stand without `.sourceignore`
-   * files, which holds unless the tree has one (see {@link TreeCollector.files}); `undefined`
-   * judges nothing (the artifact has includes, whose files the rules also judge).
-   */
-  constructor(url: string, commit: string, ignore: string | null | undefined) {
-    this.#url = url
-    this.#commit = Buffer.from(commit, 'hex').toString('latin1')
-    this.#excludedBy = ignore === undefined ? undefined : sourceIgnoreMatcher(ignore === null ? [] : readPatterns(ignore, []))
-  }
-
-  /** A commit of the pack, by its id as 20 latin1 characters, with its bytes. */
-  commit(id: string, data: Buffer): void {
-    if (id !== this.#commit || this.#root !== undefined || this.#failed) return
-    try {
-      this.#root = new Directory('')
-      this.#expect(Buffer.from(parseCommit(data).tree, 'hex').toString('latin1'), this.#root)
-    } catch {
-      this.#failed = true
-    }
-  }
-
-  /** A tree of the pack, by its id as 20 latin1 characters, with its bytes (kept until the end). */
-  tree(id: string, data: Buffer): void {
-    if (this.#failed) return
-    this.#trees.set(id, data)
-    const waiting = this.#waiting.get(id)
-    if (waiting === undefined) return
-    this.#waiting.delete(id)
-    for (const dir of waiting) this.#fill(dir, data)
-  }
-
-  /**
-   * The files of `commit` in the order of {@link treeFiles}, or `undefined` (see above); `ignored`
-   * when the ignore rules were applied (the tree has no `.sourceignore`), as
-   * {@link applyIgnore} with {@link ignorePatterns} would have.
-   */
-  files(commit: string): { files: ArtifactFiles; ignored: boolean } | undefined {
-    const root = this.#root
-    if (this.#failed || root === undefined || this.#waiting.size > 0 || Buffer.from(commit, 'hex').toString('latin1') !== this.#commit) return undefined
-    const files: ArtifactFiles = new Map()
-    const ignored = this.#excludedBy !== undefined && !this.#sourceIgnore
-    const excluded = ignored ? this.#excluded : new Set<ArtifactFile>()
-    const add = (dir: Directory): boolean => {
-      const { paths, items } = dir
-      if (paths === undefined || items === undefined) return false
-      for (let k = 0; k < items.length; k++) {
-        const item = items[k] as ArtifactFile | Directory
-        if (item instanceof Directory) {
-          if (!add(item)) return false
-        } else if (!excluded.has(item)) files.set(paths[k] as string, item)
-      }
-      return true
-    }
-    return add(root) ? { files, ignored } : undefined
-  }
-
-  #expect(id: string, dir: Directory): void {
-    const data = this.#trees.get(id)
-    if (data !== undefined) return this.#fill(dir, data)
-    const list = this.#waiting.get(id)
-    if (list === undefined) this.#waiting.set(id, [dir])
-    else list.push(dir)
-  }
-
-  #fill(dir: Directory, data: Buffer): void {
-    if (this.#failed) return
-    const paths: string[] = []
-    const items: (ArtifactFile | Directory)[] = []
-    const excludedBy = this.#sourceIgnore ? undefined : this.#excludedBy
-    try {
-      visitTree(data, dir.path, {
-        url: this.#url,
-        file: (path, file) => {
-          paths.push(path)
-          items.push(file)
-          if (excludedBy === undefined) return
-          if (path === '.sourceignore' || path.endsWith('/.sourceignore')) this.#sourceIgnore = true
-          if (excludedBy(path, false)) this.#excluded.add(file)
-        },
-        dir: (path, at) => {
-          const child = new Directory(path)
-          paths.push(path)
-          items.push(child)
-          this.#expect(data.toString('latin1', at, at + 20), child)
-        },
-      })
-    } catch {
-      this.#failed = true
-      return
-    }
-    dir.paths = paths
-    dir.items = items
-  }
 }
 
 /** The bytes of `file`: its own, or its blob's from the store (kept in memory, or read by id). */

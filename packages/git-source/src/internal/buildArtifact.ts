@@ -21,11 +21,6 @@ export interface BuildOptions {
   readonly maxSize: number
   readonly signal: AbortSignal
   readonly logger: Logger | undefined
-  /**
-   * The commit's files as read while its pack arrived (see TreeCollector), `ignored` when the
-   * ignore rules are already applied; else they are walked here.
-   */
-  readonly walked?: { readonly files: ArtifactFiles; readonly ignored: boolean } | undefined
 }
 
 /** The built artifact's content. */
@@ -46,13 +41,11 @@ export async function buildArtifact(commit: string, options: BuildOptions): Prom
   if (object.type !== 'commit') {
     throw new GitSourceError({ code: 'GIT_REF_NOT_FOUND', message: `${url}: ${commit} is a ${object.type}, not a commit`, details: { url, commit } })
   }
-  const { walked } = options
-  const files: ArtifactFiles = walked?.files ?? treeFiles(url, parseCommit(object.data).tree, store)
-  if (walked !== undefined) options.logger?.debug('read the tree while the pack arrived', { url, files: files.size, ignored: walked.ignored })
+  const files: ArtifactFiles = treeFiles(url, parseCommit(object.data).tree, store)
   await addIncludes(files, options.include, options.signal)
   const content = (file: ArtifactFile): Uint8Array => fileBytes(store, file)
   const read = (path: string): Uint8Array => content(files.get(path) as ArtifactFile)
-  if (walked?.ignored !== true) applyIgnore(files, ignorePatterns(files, read, options.ignore))
+  applyIgnore(files, ignorePatterns(files, read, options.ignore))
   const warnings = dropEscapingLinks(files, (path) => new TextDecoder().decode(read(path)), options.logger)
   const order = orderOf(files)
   const sorted: ArtifactFiles = order !== unsorted ? files : new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

@@ -5,7 +5,6 @@ import { GitSourceError } from '../errors.js'
 import { formatRevision } from '../revision.js'
 import type { GitTransport, PackRequest, RemoteRefs, TransportContext } from '../transport.js'
 import type { Artifact, FetchSourceOptions } from '../types.js'
-import { TreeCollector } from './artifactTree.js'
 import { buildArtifact } from './buildArtifact.js'
 import { CacheCorruptError, openCache, removeCache, writePack, writeState, writeStateFile } from './cache.js'
 import type { OpenedCache } from './cache.js'
@@ -66,8 +65,6 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
   const store = cache?.store ?? createObjectStore()
   const shallows = new Set(cache?.shallows ?? [])
   const depth = options.depth ?? 1
-  // The commit's files, read from its trees while the pack arrives (see TreeCollector).
-  let collector: TreeCollector | undefined
   try {
     if (!store.has(resolved.want)) {
       const haves = cache?.state !== undefined ? [cache.state.commit] : []
@@ -78,14 +75,10 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
         depth: depth === 0 ? (shallows.size > 0 ? infiniteDepth : undefined) : depth,
         advertised: resolved.advertised,
       }
-      // Includes add files the ignore rules also judge: then the rules wait for the whole list.
-      const ignore = (options.include ?? []).length > 0 ? undefined : (options.ignore ?? null)
-      collector = new TreeCollector(url, resolved.commit ?? resolved.want, ignore)
       try {
-        await receive(request, { store, shallows, collector }, run)
+        await receive(request, { store, shallows }, run)
       } catch (err) {
         if (resolved.advertised || !isGitOpsError(err, 'GIT_REF_NOT_FOUND')) throw err
-        collector = undefined
         // The server serves advertised refs only: fetch the history that should hold the commit.
         const wants = resolved.branchRef !== undefined ? [run.refs.refs.get(resolved.branchRef) as string] : allTips(run.refs)
         run.options.logger?.debug('fetching full history to find a commit no ref points at', { url, commit: resolved.want })
@@ -113,7 +106,6 @@ async function fetchResolved(resolved: ResolvedRef, run: FetchContext): Promise<
       maxSize: options.maxSize ?? defaultMaxSize,
       signal,
       logger: options.logger,
-      walked: collector?.files(commit),
     })
     const revision = formatRevision({ name: resolved.name, commit })
     const state = { version: 1, url, revision, commit, ref: resolved.fullRef, fingerprint: requestFingerprint(options) } as const
@@ -166,11 +158,10 @@ function peel(store: ObjectStore, oid: string, url: string): string {
 interface Receiver {
   readonly store: ObjectStore
   readonly shallows: Set<string>
-  readonly collector?: TreeCollector | undefined
 }
 
 async function receive(request: PackRequest, into: Receiver, run: FetchContext): Promise<void> {
-  const { store, shallows, collector } = into
+  const { store, shallows } = into
   const { url, signal, options } = run
   const response = await run.transport.fetchPack(request, run.context)
   let indexed
@@ -180,7 +171,6 @@ async function receive(request: PackRequest, into: Receiver, run: FetchContext):
       // No object may be larger than the whole artifact may be; refused from its header.
       maxObjectBytes: options.maxSize ?? defaultMaxSize,
       signal,
-      watch: collector === undefined ? undefined : (type, id, data) => (type === 'tree' ? collector.tree(id, data) : collector.commit(id, data)),
       onProgress: (phase, loaded, total) => options.onProgress?.({ phase, loaded, total }),
     })
   } catch (err) {

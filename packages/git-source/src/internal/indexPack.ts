@@ -62,13 +62,6 @@ export interface IndexPackOptions {
   readonly initialBytes?: number | undefined
   /** Reuse one zlib engine for every entry (see inflater.ts); false inflates each with inflateSync. @defaultValue true */
   readonly reuseEngine?: boolean | undefined
-  /**
-   * Called with each commit and tree resolved and kept while the pack arrives, before the pack's
-   * checksum is checked (an object's id is checked on its bytes as it is resolved, so the object is
-   * the one its id names; the pack as a whole may still fail). `id` is the 20-byte id as latin1
-   * characters; `data` is the object's bytes, which stay valid.
-   */
-  readonly watch?: ((type: 'commit' | 'tree', id: string, data: Buffer) => void) | undefined
   /** Called with bytes received, then with objects resolved. */
   readonly onProgress?: ((phase: 'receiving' | 'resolving', loaded: number, total: number | undefined) => void) | undefined
   readonly signal?: AbortSignal | undefined
@@ -88,15 +81,10 @@ export async function indexPack(chunks: AsyncIterable<Uint8Array>, options: Inde
   }
 }
 
-// Pack types of a commit and a tree.
-const COMMIT = 1
-const TREE = 2
-
 const sha1 = (data: Uint8Array): Buffer => createHash('sha1').update(data).digest()
 
 async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, options: IndexPackOptions): Promise<IndexedPack> {
-  const { signal, watch } = options
-  let watched = 0
+  const { signal } = options
   const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER
   const entries = new PackEntries(inflater, {
     keepBytes: options.keepBytes ?? 96 * 1024 * 1024,
@@ -112,13 +100,11 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
     if (received > maxBytes) throw new PackTooLargeError(`the pack is larger than ${maxBytes} bytes`, { size: received, limit: maxBytes })
     options.onProgress?.('receiving', received, undefined)
     entries.parse(false)
-    if (watch !== undefined) watched = watchFrom(entries, watched, watch)
   }
   signal?.throwIfAborted()
   const { received } = entries
   if (received === 0) throw new CorruptPackError('empty response instead of a pack')
   entries.parse(true)
-  if (watch !== undefined) watchFrom(entries, watched, watch)
   const { count, offsets } = entries
   if (offsets.length !== count) throw new CorruptPackError(`pack ends after ${offsets.length} of ${count} objects`)
   if (received - entries.pos !== 20) throw new CorruptPackError(`pack has ${received - entries.pos - 20} unexpected trailing bytes`)
@@ -154,20 +140,6 @@ async function indexWith(inflater: Inflater, chunks: AsyncIterable<Uint8Array>, 
       return sha256 === undefined || sha256 === '' ? undefined : { sha256, size: sizes[i] as number }
     },
   }
-}
-
-// Hands the commits and trees resolved among the entries read since entry `from` to `watch`;
-// returns where the next call starts.
-function watchFrom(entries: PackEntries, from: number, watch: NonNullable<IndexPackOptions['watch']>): number {
-  const { types, resolved, oids } = entries
-  const to = entries.offsets.length
-  for (let i = from; i < to; i++) {
-    const type = types[i]
-    if ((type !== COMMIT && type !== TREE) || resolved[i] !== 1) continue
-    const data = entries.keptBuffer(i)
-    if (data !== undefined) watch(type === COMMIT ? 'commit' : 'tree', oids.toString('latin1', i * 20, i * 20 + 20), data)
-  }
-  return to
 }
 
 // The idx v2 file: entries sorted by id, ordered first on their leading six bytes as a number,

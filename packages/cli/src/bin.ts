@@ -26,14 +26,18 @@ import { chooseV8Tuning } from './v8Tuning.js'
 //   inlining callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
 //   trees of the render bench. Without TurboFan at all the 1,000-object tree costs less still, but
 //   the CRD tree's build is slower (wall +33%, CPU +8%), so build keeps TurboFan.
-// - `gitops template`: on V8 11 (Node 20), TurboFan only for what runs long: four times V8's
-//   interrupt budget (`--interrupt-budget=270336`, the bytecode a function runs before V8 counts a
-//   tick towards optimising it). Measured on Node 20 against V8's defaults: the 300-template chart
-//   of bench/helm.bench.mjs CPU -35 to -39%, as without any optimising compiler (`--max-opt=1`,
-//   the flag before), while a CPU-heavy chart (a loop of 100,000 with string functions, a toYaml of
-//   3 MB of values: bench/templateHeavy.mjs) keeps most of TurboFan's gain, where `--max-opt=1`
-//   doubled its CPU time (docs/benchmarks.md, v8-opt). V8 12 and 13 (Node 22 to 24) count in
-//   invocations instead and were not measured: there template keeps `--max-opt=1`.
+// - `gitops template`: on V8 11 (Node 20), TurboFan only for what runs long: sixteen times V8's
+//   interrupt budget (`--interrupt-budget=1081344`, the bytecode a function runs before V8 counts
+//   a tick towards optimising it; 16 x 67584). Measured on Node 20, interleaved: the 300- and
+//   1,500-template charts of bench/helm.bench.mjs take the same CPU as without any optimising
+//   compiler (`--max-opt=1`, the flag before: -35 to -40% against V8's defaults), while CPU-heavy
+//   charts (bench/templateHeavy.bench.mjs: a loop of 100,000 with string functions, a toYaml of
+//   3 MB of values) keep most of TurboFan's gain: +0 to +25% CPU against V8's defaults where
+//   `--max-opt=1` took +84 to +136% (docs/benchmarks.md, v8-opt). Raising `--max-opt` at run time
+//   instead was measured not to bring TurboFan back (V8 11 turned `--turbofan` off when
+//   `--max-opt=1` was set), and no timer fires during a synchronous render. V8 12 and 13 (Node 22
+//   to 24) count invocations instead of a budget and were not measured: there template keeps
+//   `--max-opt=1`.
 // - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
 //   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
 //   200, 1,000 and 3,000.
@@ -57,7 +61,7 @@ import { chooseV8Tuning } from './v8Tuning.js'
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
-  ['template', { flags: v8Major === 11 ? '--interrupt-budget=270336' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+  ['template', { flags: v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
 ])
 // V8 prints "Error: unrecognized flag" on stderr for a flag it does not know, which no catch can

@@ -72,7 +72,7 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || v8Major > 13)('the V8 tuni
     expect(r.status, r.stderr).toBe(0)
     return r.stdout.trim()
   }
-  const tuned = v8Major === 11 ? '--interrupt-budget=270336' : '--max-opt=1'
+  const tuned = v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1'
 
   it("sets template's flags by default, as node would with them on its command line", () => {
     const line = template({})

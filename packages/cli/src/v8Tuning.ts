@@ -42,7 +42,7 @@ export function tieringFlag(args: readonly string[]): string | undefined {
     // NODE_OPTIONS may quote a value ("--max-opt=4"); a token that is no flag is skipped.
     const token = arg.replace(/^"+|"+$/g, '')
     if (!token.startsWith('--')) continue
-    const name = token.slice(2).split('=', 1)[0]!.replace(/_/g, '-')
+    const name = (token.slice(2).split('=', 1)[0] ?? '').replace(/_/g, '-')
     // V8 reads `--no-opt` and `--noopt` alike.
     if (isTiering(name) || (name.startsWith('no-') && isTiering(name.slice(3))) || (name.startsWith('no') && isTiering(name.slice(2)))) return token
   }

@@ -69,6 +69,7 @@ const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
 const knownV8 = v8Major <= 13
 const tuning = knownV8 ? v8Flags.get(process.argv[2] ?? '') : undefined
 const choice = tuning === undefined ? undefined : chooseV8Tuning(process.env, process.execArgv)
+let applied = 'none'
 if (tuning !== undefined && choice?.apply === true) {
   try {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
@@ -78,6 +79,7 @@ if (tuning !== undefined && choice?.apply === true) {
     // (about 8 ms of CPU for a small chart's template).
     if (v8 !== undefined) for (const id of tuning.preload) getBuiltin?.(id)
     v8?.setFlagsFromString(tuning.flags)
+    if (v8 !== undefined) applied = tuning.flags
   } catch {
     // Only speed is at stake.
   }
@@ -89,8 +91,7 @@ if (process.env.GITOPS_V8_TUNING_REPORT === '1') {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
     const fs = getBuiltin?.('node:fs') as typeof Fs | undefined
-    const applied = tuning !== undefined && choice?.apply === true ? tuning.flags : 'none'
-    const why = choice?.reason ?? (knownV8 ? 'no flags for this command' : `V8 ${v8Major} not known`)
+    const why = choice === undefined ? (knownV8 ? 'no flags for this command' : `V8 ${v8Major} not known`) : choice.apply && applied === 'none' ? 'this Node cannot set them' : choice.reason
     fs?.writeSync(2, `gitops: V8 tuning ${applied} (${why}); cachedDataVersionTag ${v8?.cachedDataVersionTag() ?? 'unknown'}\n`)
   } catch {
     // A diagnostic only.

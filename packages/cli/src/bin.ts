@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Module as nodeModule } from 'node:module'
+import type * as Fs from 'node:fs'
 import type * as V8 from 'node:v8'
 import { cacheTag, codeCacheDir, useCodeCache } from './codeCache.js'
 import { directStdout, lazyStderr } from './stdio.js'
+import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
 // command from dist/main.cjs: Node loads CommonJS with less fixed cost than ES modules, which
@@ -24,16 +26,29 @@ import { directStdout, lazyStderr } from './stdio.js'
 //   inlining callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
 //   trees of the render bench. Without TurboFan at all the 1,000-object tree costs less still, but
 //   the CRD tree's build is slower (wall +33%, CPU +8%), so build keeps TurboFan.
-// - `gitops template`: no optimising compiler at all (`--max-opt=1`: the interpreter and
-//   Sparkplug's baseline code, the same tiers on every Node; Node >= 22 would otherwise also run
-//   Maglev). Measured on Node 20, interleaved with and without: the 300-template chart of
-//   bench/helm.bench.mjs CPU -35 to -39%, wall -20 to -30%; a 1,500-template chart CPU -48%.
+// - `gitops template`: on V8 11 (Node 20), TurboFan only for what runs long: sixteen times V8's
+//   interrupt budget (`--interrupt-budget=1081344`, the bytecode a function runs before V8 counts
+//   a tick towards optimising it; 16 x 67584). Measured on Node 20, interleaved: the 300- and
+//   1,500-template charts of bench/helm.bench.mjs take the same CPU as without any optimising
+//   compiler (`--max-opt=1`, the flag before: -35 to -40% against V8's defaults), while CPU-heavy
+//   charts (bench/templateHeavy.bench.mjs: a loop of 100,000 with string functions, a toYaml of
+//   3 MB of values) keep most of TurboFan's gain: +0 to +25% CPU against V8's defaults where
+//   `--max-opt=1` took +84 to +136% (docs/benchmarks.md, v8-opt). Raising `--max-opt` at run time
+//   instead was measured not to bring TurboFan back (V8 11 turned `--turbofan` off when
+//   `--max-opt=1` was set), and no timer fires during a synchronous render. V8 12 and 13 (Node 22
+//   to 24) count invocations instead of a budget and were not measured: there template keeps
+//   `--max-opt=1`.
 // - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
 //   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
 //   200, 1,000 and 3,000.
 // - `gitops apply` keeps V8's defaults: either flag saved client CPU on 1,000 objects but cost
 //   up to 40% more on a first apply of 5,000. `gitops fetch` (seconds of pack decoding) gains nothing
 //   clear from either. Every other command keeps V8's defaults too.
+// The user's choice wins: no flag is set when node's command line or NODE_OPTIONS names a flag
+// that chooses V8's compiler tiers (`--max-opt`, `--no-opt`, `--jitless`, `--turbo-inlining`, ...:
+// v8Tuning.ts), nor under GITOPS_V8_TUNING=off (any value but `on`). GITOPS_V8_TUNING_REPORT=1
+// prints what was decided, and V8's cachedDataVersionTag() (a hash of V8's version and the flags
+// in effect), on stderr.
 // Code caches: Node >= 22.1 keeps its compile cache in a sub-directory named after V8's
 // cachedDataVersionTag(), which includes these flags once set (as here, before
 // enableCompileCache below), so each set of flags gets a cache of its own and no command
@@ -43,16 +58,19 @@ import { directStdout, lazyStderr } from './stdio.js'
 // (codeCache.ts) is per command already, and each command always runs with the same flags: the
 // table is keyed by the same first argument as its cacheTag. A Node without getBuiltinModule
 // (before 20.16) keeps V8's defaults.
+const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
-  ['template', { flags: '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+  ['template', { flags: v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
 ])
 // V8 prints "Error: unrecognized flag" on stderr for a flag it does not know, which no catch can
 // stop: the flags are set only on the V8 versions known to have them (Node 20 to 24: V8 11 to 13).
-const knownV8 = Number(process.versions.v8.split('.')[0]) <= 13
+const knownV8 = v8Major <= 13
 const tuning = knownV8 ? v8Flags.get(process.argv[2] ?? '') : undefined
-if (tuning !== undefined) {
+const choice = tuning === undefined ? undefined : chooseV8Tuning(process.env, process.execArgv)
+let applied = 'none'
+if (tuning !== undefined && choice?.apply === true) {
   try {
     const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
@@ -61,8 +79,22 @@ if (tuning !== undefined) {
     // (about 8 ms of CPU for a small chart's template).
     if (v8 !== undefined) for (const id of tuning.preload) getBuiltin?.(id)
     v8?.setFlagsFromString(tuning.flags)
+    if (v8 !== undefined) applied = tuning.flags
   } catch {
     // Only speed is at stake.
+  }
+}
+if (process.env.GITOPS_V8_TUNING_REPORT === '1') {
+  // A diagnostic of the line above, for tests and for a user who wonders what ran; nothing in it
+  // comes from the environment but a flag's name and value.
+  try {
+    const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
+    const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
+    const fs = getBuiltin?.('node:fs') as typeof Fs | undefined
+    const why = choice === undefined ? (knownV8 ? 'no flags for this command' : `V8 ${v8Major} not known`) : choice.apply && applied === 'none' ? 'this Node cannot set them' : choice.reason
+    fs?.writeSync(2, `gitops: V8 tuning ${applied} (${why}); cachedDataVersionTag ${v8?.cachedDataVersionTag() ?? 'unknown'}\n`)
+  } catch {
+    // A diagnostic only.
   }
 }
 

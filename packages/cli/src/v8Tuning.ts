@@ -1,0 +1,76 @@
+// Whether the gitops command may set its V8 flags (bin.ts's table) for this run. Two things stop
+// it: the user's own choice of V8's compiler tiers, on node's command line or in NODE_OPTIONS,
+// which the command never overrides, and GITOPS_V8_TUNING=off (any value but `on` or empty).
+// Kept apart from bin.ts, which runs it, so that the rules have tests of their own.
+
+/**
+ * The names (without `--` and `no-`, `_` read as `-`) of the V8 flags that choose which compilers
+ * run and when: any of them on node's command line or in NODE_OPTIONS is the user's choice.
+ */
+const tieringNames = new Set([
+  'jitless',
+  'lite-mode',
+  'opt',
+  'max-opt',
+  'turbofan',
+  'maglev',
+  'sparkplug',
+  'interrupt-budget',
+  'ticks-before-optimization',
+  'bytecode-size-allowance-per-tick',
+  'max-optimized-bytecode-size',
+  'efficiency-mode',
+  'optimize-for-size',
+  'concurrent-recompilation',
+  'baseline-batch-compilation',
+  'use-osr',
+])
+/** The same for families of flags, by the start of their names. */
+const tieringPrefixes = ['turbo-', 'maglev-', 'sparkplug-', 'always-', 'interrupt-budget-', 'invocation-count-for-', 'max-inlined-']
+
+function isTiering(name: string): boolean {
+  return tieringNames.has(name) || tieringPrefixes.some((prefix) => name.startsWith(prefix))
+}
+
+/**
+ * The first V8 flag among `args` that chooses V8's compiler tiers (`--max-opt=4`, `--no-opt`,
+ * `--jitless`, `--turbo-inlining`, `--maglev`, `--interrupt-budget=…`, in either spelling,
+ * `--max_opt` as `--max-opt`), as written; undefined when there is none.
+ */
+export function tieringFlag(args: readonly string[]): string | undefined {
+  for (const arg of args) {
+    // NODE_OPTIONS may quote a value ("--max-opt=4"); a token that is no flag is skipped.
+    const token = arg.replace(/^"+|"+$/g, '')
+    if (!token.startsWith('--')) continue
+    const name = (token.slice(2).split('=', 1)[0] ?? '').replace(/_/g, '-')
+    // V8 reads `--no-opt` and `--noopt` alike.
+    if (isTiering(name) || (name.startsWith('no-') && isTiering(name.slice(3))) || (name.startsWith('no') && isTiering(name.slice(2)))) return token
+  }
+  return undefined
+}
+
+/** What the command does about its V8 flags in this run, and why. */
+export interface V8TuningChoice {
+  /** Set the command's flags (`true`), or keep what node and the user set. */
+  readonly apply: boolean
+  /** Why, in words fit for a diagnostic line (never a value of the environment beyond the flag named). */
+  readonly reason: string
+}
+
+/**
+ * Decides whether the command sets its V8 flags: not when `GITOPS_V8_TUNING` is set to anything
+ * but `on` (`off` is the documented value; an unknown value also keeps V8's defaults, the side
+ * that cannot change a run), nor when node's command line (`execArgv`) or `NODE_OPTIONS` names a
+ * flag that chooses V8's compiler tiers (tieringFlag).
+ */
+export function chooseV8Tuning(env: NodeJS.ProcessEnv, execArgv: readonly string[]): V8TuningChoice {
+  const setting = env.GITOPS_V8_TUNING
+  if (setting !== undefined && setting !== '' && setting !== 'on') {
+    return { apply: false, reason: setting === 'off' ? 'GITOPS_V8_TUNING=off' : 'GITOPS_V8_TUNING is neither on nor off' }
+  }
+  const onCommandLine = tieringFlag(execArgv)
+  if (onCommandLine !== undefined) return { apply: false, reason: `node's command line sets ${onCommandLine}` }
+  const inOptions = tieringFlag((env.NODE_OPTIONS ?? '').split(/\s+/))
+  if (inOptions !== undefined) return { apply: false, reason: `NODE_OPTIONS sets ${inOptions}` }
+  return { apply: true, reason: 'default' }
+}

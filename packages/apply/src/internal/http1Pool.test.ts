@@ -3,7 +3,8 @@
 // on a monotonic clock, and the one class of characters header values are held to.
 import { describe, expect, it, vi } from 'vitest'
 import { ok, rawServer } from '../../test/helpers/rawHttp1.js'
-import { Http1Pool, plainHeaders } from './http1Pool.js'
+import { plainHeaders } from './http1Parse.js'
+import { Http1Pool } from './http1Pool.js'
 import type { Http1PoolOptions } from './http1Pool.js'
 
 describe('the HTTP/1.1 pool itself', () => {

@@ -23,18 +23,12 @@ import type { ConnectionOptions } from 'node:tls'
 import { Aborts } from './aborts.js'
 import type { Cancellable } from './aborts.js'
 import { queryOf } from './http2Sender.js'
-import { AnswerParser, FIELD_VALUE, Http1ClosedError, TOKEN } from './http1Parse.js'
+import { AnswerParser, FIELD_VALUE, Http1ClosedError } from './http1Parse.js'
 import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
 // A request target is printable ASCII without spaces (the client percent-encodes everything else).
 const BAD_PATH = /[^\u0021-\u007e]/
-
-/** Whether header pairs can be written as they are: token names, and values as FIELD_VALUE (http1Parse.ts) allows. */
-export function plainHeaders(pairs: readonly string[]): boolean {
-  for (let i = 0; i < pairs.length; i += 2) if (!TOKEN.test(pairs[i] as string) || !FIELD_VALUE.test(pairs[i + 1] as string)) return false
-  return true
-}
 
 /** How the pool reaches the server. */
 export interface Http1PoolOptions {
@@ -42,7 +36,7 @@ export interface Http1PoolOptions {
   readonly tls: ConnectionOptions | undefined
   readonly host: string
   readonly port: number
-  /** Headers on every request as name/value pairs, Host first; validated with {@link plainHeaders}. */
+  /** Headers on every request as name/value pairs, Host first; validated with plainHeaders (http1Parse.ts). */
   readonly headers: readonly string[]
   readonly prefix: string
   readonly maxSockets: number
@@ -115,6 +109,8 @@ export class Http1Pool {
   readonly #idle: Conn[] = []
   readonly #queue: Exchange[] = []
   readonly #aborts = new Aborts()
+  /** Reused connections and the requests given them in this turn, pairwise, not yet written (see #start). */
+  #held: (Conn | Exchange)[] = []
   #open = 0
   /** Connections still connecting (TCP and TLS): one at a time, see #dispatch. */
   #connecting = 0
@@ -214,7 +210,7 @@ export class Http1Pool {
    * connection is closed and the request goes elsewhere, nothing of it written. Bytes reaching the
    * kernel between that poll and the write cannot be told from an answer by any client (Go's has
    * the same window); the window is that part of one loop turn, no longer all the time from the
-   * answer to the next request.
+   * answer to the next request. The requests held in one turn share their two immediates.
    */
   #start(conn: Conn, ex: Exchange): void {
     conn.exchange = ex
@@ -225,11 +221,22 @@ export class Http1Pool {
       this.#write(conn, ex)
       return
     }
-    setImmediate(() =>
-      setImmediate(() => {
-        if (conn.exchange === ex && !ex.sent && !ex.finished && !conn.closed) this.#write(conn, ex)
-      }),
-    )
+    this.#held.push(conn, ex)
+    if (this.#held.length === 2) setImmediate(this.#turn)
+  }
+
+  /** The first check phase after requests were held: they are written at the next one. */
+  readonly #turn = (): void => {
+    const held = this.#held
+    this.#held = []
+    setImmediate(() => {
+      for (let i = 0; i < held.length; i += 2) {
+        const conn = held[i] as Conn
+        const ex = held[i + 1] as Exchange
+        // Not if it failed, or went elsewhere (stray bytes, an end) since: then it is another entry's.
+        if (conn.exchange === ex && ex.conn === conn && !ex.sent && !ex.finished && !conn.closed) this.#write(conn, ex)
+      }
+    })
   }
 
   #write(conn: Conn, ex: Exchange): void {

@@ -88,6 +88,13 @@ class Exchange implements Cancellable {
  */
 const IDLE_REUSE = 4000
 
+/**
+ * How recently (ms) a reused connection's socket must have been read for a request to be written
+ * on it at once rather than after the event loop reads it again (see Http1Pool#start): about what
+ * one poll phase's callbacks take, the window the wait itself leaves.
+ */
+const FRESH_READ = 1
+
 /** One pooled connection. */
 class Conn {
   exchange: Exchange | undefined
@@ -96,6 +103,8 @@ class Conn {
   served = false
   /** When it last became idle (performance.now(): monotonic, a wall clock jump does not move it). */
   idleSince = 0
+  /** When its socket was last read (performance.now()): what had come by then was read too. */
+  readAt = 0
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
   idleLimit = -1
 
@@ -201,23 +210,25 @@ export class Http1Pool {
   }
 
   /**
-   * Gives `conn` to `ex` and writes the request: on a new connection now, on a reused one a moment
-   * later. Bytes its server sent after its last answer (a stray second answer, a 408 before an
-   * idle close, its end) may wait in the kernel, unread by the event loop, even when this runs
-   * in the same turn as that answer: written now, the request would take them for its answer. So
-   * it is written two check phases (setImmediate) later, with a poll phase between them whatever
-   * phase this runs in: anything that came by now is then read as stray (see #data, #ended), the
-   * connection is closed and the request goes elsewhere, nothing of it written. Bytes reaching the
-   * kernel between that poll and the write cannot be told from an answer by any client (Go's has
-   * the same window); the window is that part of one loop turn, no longer all the time from the
-   * answer to the next request. The requests held in one turn share their two immediates.
+   * Gives `conn` to `ex` and writes the request. Bytes its server sent after its last answer (a
+   * stray second answer, a 408 before an idle close, its end) may wait in the kernel, unread by
+   * the event loop, even when this runs in the same turn as that answer: written now, the request
+   * would take them for its answer. Bytes reaching the kernel just before the write cannot be told
+   * from an answer by any client (Go's has the same window); the pool keeps that window under
+   * about a millisecond. A new connection, or one whose socket was read (its last answer) less
+   * than FRESH_READ ago, is written on now. Another one is written two check phases
+   * (setImmediate) later, with a poll phase between them whatever phase this runs in: anything
+   * that came by then is read as stray (see #data, #ended), the connection is closed and the
+   * request goes elsewhere, nothing of it written. The requests held in one turn share their two
+   * immediates. (Holding every request cost a first apply of 1,000 objects about 7 % more client
+   * CPU: see docs/benchmarks.md, apply5.)
    */
   #start(conn: Conn, ex: Exchange): void {
     conn.exchange = ex
     ex.conn = conn
     ex.sent = false
     conn.socket.ref()
-    if (!conn.served) {
+    if (!conn.served || performance.now() - conn.readAt < FRESH_READ) {
       this.#write(conn, ex)
       return
     }
@@ -265,11 +276,7 @@ export class Http1Pool {
     // timer), and must neither outlive it nor keep the process alive. The request it was opened
     // for ends it sooner at its own deadline (a failed request destroys its connection).
     const ms = this.#options.connectTimeout
-    let deadline: NodeJS.Timeout | undefined
-    if (ms > 0) {
-      deadline = setTimeout(() => socket.destroy(new RequestTimeoutError(ms)), ms)
-      deadline.unref()
-    }
+    const deadline = ms > 0 ? setTimeout(() => socket.destroy(new RequestTimeoutError(ms)), ms).unref() : undefined
     let connecting = true
     const settled = (): void => {
       connecting = false
@@ -387,6 +394,7 @@ export class Http1Pool {
   }
 
   #data(conn: Conn, chunk: Buffer): void {
+    conn.readAt = performance.now()
     const ex = conn.exchange
     if (ex === undefined || ex.finished || !ex.sent) {
       // Bytes nobody asked for (on an idle connection, before the request waiting for it was

@@ -26,6 +26,20 @@ export class Http1ClosedError extends Error {
 
 /** A header name: an RFC 9110 token. */
 export const TOKEN: RegExp = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/**
+ * A header value the pool writes as it is: an RFC 9110 field-value of visible ASCII, with spaces
+ * and tabs inside but not at either end (a receiver strips them there, so the value would not
+ * arrive as given). No CR, LF, NUL or other control; no obs-text (bytes above 0x7e), which a
+ * string cannot write as one byte each: such a value is left to node's own HTTP client.
+ */
+export const FIELD_VALUE: RegExp = /^(?:[\x21-\x7e](?:[\t\x20-\x7e]*[\x21-\x7e])?)?$/
+
+/** Whether header pairs can be written as they are: token names, and values as FIELD_VALUE allows. */
+export function plainHeaders(pairs: readonly string[]): boolean {
+  for (let i = 0; i < pairs.length; i += 2) if (!TOKEN.test(pairs[i] as string) || !FIELD_VALUE.test(pairs[i + 1] as string)) return false
+  return true
+}
+
 const STATUS = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: [^\r\n]*)?$/
 const CHUNK_SIZE = /^0*([0-9A-Fa-f]{1,13})[ \t]*(?:;[^\r\n]*)?$/
 const LENGTH = /^\d{1,16}$/

@@ -5,30 +5,30 @@
 // machinery, not the bytes, as the larger part of the client's CPU. Here a request is one write
 // of one string and its answer is parsed from the socket's chunks by a small state machine.
 //
-// The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded by its timeout (waiting for a socket and connecting
-// included) and by its signal. An idle connection found closed (or idle past the server's
-// keep-alive) is passed over before any byte of the request is written. A reused connection that
-// closes after the write with no byte of answer sends a read or a dry-run once more elsewhere; a
-// write it fails (APPLY_UNREACHABLE), never writing it twice.
+// The answer's own bounds (head, chunk sizes, body) are http1Parse.ts's; each request is bounded
+// by its timeout (waiting for a socket and connecting included) and by its signal, and a new
+// connection by its own deadline for TCP and TLS together. An idle connection found closed (or
+// idle past the server's keep-alive) is passed over before any byte of the request is written. A
+// connection that sends anything (a byte, or its end) while no request of ours is written on it
+// is closed, and a request waiting for it goes to another one: those bytes are no answer to it.
+// A request given a connection that carried an answer before is written once the event loop has
+// read that socket since (see #start). A reused connection that closes after the write with no
+// byte of answer sends a read or a dry-run once more elsewhere; a write it fails
+// (APPLY_UNREACHABLE), never writing it twice.
 import { connect as connectNet } from 'node:net'
 import type { Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import { connect as connectTls } from 'node:tls'
 import type { ConnectionOptions } from 'node:tls'
 import { Aborts } from './aborts.js'
 import type { Cancellable } from './aborts.js'
 import { queryOf } from './http2Sender.js'
-import { AnswerParser, Http1ClosedError, TOKEN } from './http1Parse.js'
+import { AnswerParser, FIELD_VALUE, Http1ClosedError } from './http1Parse.js'
 import { RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
 // A request target is printable ASCII without spaces (the client percent-encodes everything else).
 const BAD_PATH = /[^\u0021-\u007e]/
-
-/** Whether header pairs can be written as they are: token names, printable ASCII and tab values (no CR, LF, NUL). */
-export function plainHeaders(pairs: readonly string[]): boolean {
-  for (let i = 0; i < pairs.length; i += 2) if (!TOKEN.test(pairs[i] as string) || !/^[\t\x20-\x7e]*$/.test(pairs[i + 1] as string)) return false
-  return true
-}
 
 /** How the pool reaches the server. */
 export interface Http1PoolOptions {
@@ -36,12 +36,15 @@ export interface Http1PoolOptions {
   readonly tls: ConnectionOptions | undefined
   readonly host: string
   readonly port: number
-  /** Headers on every request as name/value pairs, Host first; validated with {@link plainHeaders}. */
+  /** Headers on every request as name/value pairs, Host first; validated with plainHeaders (http1Parse.ts). */
   readonly headers: readonly string[]
   readonly prefix: string
   readonly maxSockets: number
   readonly maxResponseBytes: number
-  /** Milliseconds a new connection may take to connect (and finish TLS) before it is given up; 0: no bound. */
+  /**
+   * Milliseconds a new connection may take to connect and finish TLS, in all (not between bytes),
+   * before it is given up; 0: no bound. The request it was opened for ends it sooner at its own deadline.
+   */
   readonly connectTimeout: number
 }
 
@@ -57,6 +60,8 @@ class Exchange implements Cancellable {
   finished = false
   /** Whether it was sent again once already (see #ended). */
   resent = false
+  /** Whether it is written on `conn` (a reused connection holds it a moment before: see Http1Pool#start). */
+  sent = false
   timer: NodeJS.Timeout | undefined
   readonly answer: AnswerParser
 
@@ -83,14 +88,23 @@ class Exchange implements Cancellable {
  */
 const IDLE_REUSE = 4000
 
+/**
+ * How recently (ms) a reused connection's socket must have been read for a request to be written
+ * on it at once rather than after the event loop reads it again (see Http1Pool#start): about what
+ * one poll phase's callbacks take, the window the wait itself leaves.
+ */
+const FRESH_READ = 1
+
 /** One pooled connection. */
 class Conn {
   exchange: Exchange | undefined
   closed = false
   /** Whether it carried a whole answer before: a connection the server may have closed as idle. */
   served = false
-  /** When it last became idle (Date.now()). */
+  /** When it last became idle (performance.now(): monotonic, a wall clock jump does not move it). */
   idleSince = 0
+  /** When its socket was last read (performance.now()): what had come by then was read too. */
+  readAt = 0
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
   idleLimit = -1
 
@@ -104,6 +118,8 @@ export class Http1Pool {
   readonly #idle: Conn[] = []
   readonly #queue: Exchange[] = []
   readonly #aborts = new Aborts()
+  /** Reused connections and the requests given them in this turn, pairwise, not yet written (see #start). */
+  #held: (Conn | Exchange)[] = []
   #open = 0
   /** Connections still connecting (TCP and TLS): one at a time, see #dispatch. */
   #connecting = 0
@@ -132,7 +148,7 @@ export class Http1Pool {
         fail(new TypeError('the request path holds characters HTTP does not allow unescaped'))
         return
       }
-      if (request.contentType !== undefined && !/^[\x20-\x7e]*$/.test(request.contentType)) {
+      if (request.contentType !== undefined && !FIELD_VALUE.test(request.contentType)) {
         fail(new TypeError('the content type holds characters a header does not allow'))
         return
       }
@@ -171,7 +187,7 @@ export class Http1Pool {
   #dispatch(ex: Exchange): void {
     // The most recently used idle connection first: its peer is the least likely to have closed it.
     let conn = this.#idle.pop()
-    const now = conn === undefined ? 0 : Date.now()
+    const now = conn === undefined ? 0 : performance.now()
     while (conn !== undefined && (conn.closed || conn.socket.destroyed || !conn.socket.writable || now - conn.idleSince > conn.idleLimit)) {
       // Closed while idle (or idle long enough for its server to be closing it), before anything
       // of this request was written: another connection takes it.
@@ -187,52 +203,100 @@ export class Http1Pool {
     // come together (discovery, a stage's LISTs) mostly share the first connections instead of each
     // paying a handshake of its own; under a steady load the pool still grows to maxSockets.
     if (this.#open < this.#options.maxSockets && this.#connecting === 0) {
-      this.#start(this.#connect(), ex)
+      this.#connect(ex)
       return
     }
     this.#queue.push(ex)
   }
 
+  /**
+   * Gives `conn` to `ex` and writes the request. Bytes its server sent after its last answer (a
+   * stray second answer, a 408 before an idle close, its end) may wait in the kernel, unread by
+   * the event loop, even when this runs in the same turn as that answer: written now, the request
+   * would take them for its answer. Bytes reaching the kernel just before the write cannot be told
+   * from an answer by any client (Go's has the same window); the pool keeps that window under
+   * about a millisecond. A new connection, or one whose socket was read (its last answer) less
+   * than FRESH_READ ago, is written on now. Another one is written two check phases
+   * (setImmediate) later, with a poll phase between them whatever phase this runs in: anything
+   * that came by then is read as stray (see #data, #ended), the connection is closed and the
+   * request goes elsewhere, nothing of it written. The requests held in one turn share their two
+   * immediates. (Holding every request cost a first apply of 1,000 objects about 7 % more client
+   * CPU: see docs/benchmarks.md, apply5.)
+   */
   #start(conn: Conn, ex: Exchange): void {
     conn.exchange = ex
     ex.conn = conn
+    ex.sent = false
     conn.socket.ref()
+    if (!conn.served || performance.now() - conn.readAt < FRESH_READ) {
+      this.#write(conn, ex)
+      return
+    }
+    this.#held.push(conn, ex)
+    if (this.#held.length === 2) setImmediate(this.#turn)
+  }
+
+  /** The first check phase after requests were held: they are written at the next one. */
+  readonly #turn = (): void => {
+    const held = this.#held
+    this.#held = []
+    setImmediate(() => {
+      for (let i = 0; i < held.length; i += 2) {
+        const conn = held[i] as Conn
+        const ex = held[i + 1] as Exchange
+        // Not if it failed, or went elsewhere (stray bytes, an end) since: then it is another entry's.
+        if (conn.exchange === ex && ex.conn === conn && !ex.sent && !ex.finished && !conn.closed) this.#write(conn, ex)
+      }
+    })
+  }
+
+  #write(conn: Conn, ex: Exchange): void {
+    ex.sent = true
     conn.socket.write(ex.wire, 'utf8')
   }
 
-  #connect(): Conn {
+  /** Opens a connection for `ex` and gives it to it; fails `ex` if the connection cannot even be started. */
+  #connect(ex: Exchange): void {
     const { tls, host, port } = this.#options
+    let socket: Socket
+    try {
+      socket = tls === undefined ? connectNet({ host, port }) : connectTls({ ...tls, host, port, ALPNProtocols: ['http/1.1'], ...(this.#session === undefined ? {} : { session: this.#session }) })
+    } catch (err) {
+      // Options node refuses (a bad port, a bad TLS setting) throw here, before any socket
+      // exists: the request fails with that error, nothing counted and no timer left behind.
+      this.#fail(ex, err)
+      return
+    }
     this.#open += 1
-    const socket = tls === undefined ? connectNet({ host, port }) : connectTls({ ...tls, host, port, ALPNProtocols: ['http/1.1'], ...(this.#session === undefined ? {} : { session: this.#session }) })
+    this.#connecting += 1
     socket.setNoDelay(true)
     if (tls !== undefined) socket.on('session', (session: Buffer) => (this.#session = session))
-    this.#connecting += 1
+    // A server that accepts the connection and never completes TLS, or drips its handshake a byte
+    // at a time: the connection has one deadline for TCP and TLS together (not an inactivity
+    // timer), and must neither outlive it nor keep the process alive. The request it was opened
+    // for ends it sooner at its own deadline (a failed request destroys its connection).
+    const ms = this.#options.connectTimeout
+    const deadline = ms > 0 ? setTimeout(() => socket.destroy(new RequestTimeoutError(ms)), ms).unref() : undefined
     let connecting = true
-    const connected = (): void => {
-      if (!connecting) return
+    const settled = (): void => {
       connecting = false
       this.#connecting -= 1
+      if (deadline !== undefined) clearTimeout(deadline)
+    }
+    const connected = (): void => {
+      if (!connecting) return
+      settled()
       // The next waiting request gets the next new connection while this one serves its own.
       const next = this.#open < this.#options.maxSockets ? this.#queue.shift() : undefined
-      if (next !== undefined) this.#start(this.#connect(), next)
+      if (next !== undefined) this.#connect(next)
     }
     socket.once(tls === undefined ? 'connect' : 'secureConnect', connected)
-    // A server that accepts the connection and never completes TLS: the socket must not outlive the
-    // requests waiting on it (each of which its own deadline ends), nor keep the process alive.
-    const ms = this.#options.connectTimeout
-    if (ms > 0) {
-      socket.setTimeout(ms, () => socket.destroy(new RequestTimeoutError(ms)))
-      socket.once(tls === undefined ? 'connect' : 'secureConnect', () => socket.setTimeout(0))
-    }
     const conn = new Conn(socket)
     socket.on('data', (chunk: Buffer) => this.#data(conn, chunk))
     socket.on('end', () => this.#ended(conn, undefined))
     socket.on('error', (err: Error) => this.#ended(conn, err))
     socket.on('close', () => {
-      if (connecting) {
-        connecting = false
-        this.#connecting -= 1
-      }
+      if (connecting) settled()
       this.#ended(conn, undefined)
       this.#open -= 1
       const at = this.#idle.indexOf(conn)
@@ -241,7 +305,15 @@ export class Http1Pool {
       const next = this.#queue.shift()
       if (next !== undefined) this.#dispatch(next)
     })
-    return conn
+    this.#start(conn, ex)
+  }
+
+  /** Takes `ex` off `conn`, which it was given but not written on, and finds it another connection. */
+  #elsewhere(conn: Conn, ex: Exchange): void {
+    conn.exchange = undefined
+    ex.conn = undefined
+    conn.socket.destroy()
+    this.#dispatch(ex)
   }
 
   /** The connection ended (its peer closed it, it failed, or it was destroyed). */
@@ -250,6 +322,11 @@ export class Http1Pool {
     const ex = conn.exchange
     if (ex === undefined || ex.finished) {
       conn.socket.destroy()
+      return
+    }
+    if (!ex.sent) {
+      // It ended before the request waiting for it was written: nothing was sent, any request may go elsewhere.
+      this.#elsewhere(conn, ex)
       return
     }
     if (ex.answer.untilClose && err === undefined) {
@@ -310,18 +387,21 @@ export class Http1Pool {
     // The server's latest Keep-Alive hint holds; a connection without one keeps IDLE_REUSE.
     const hint = answer.headers['keep-alive']
     if (hint !== undefined || conn.idleLimit < 0) conn.idleLimit = idleLimitOf(hint)
-    conn.idleSince = Date.now()
+    conn.idleSince = performance.now()
     // An idle connection does not keep the process alive.
     conn.socket.unref()
     this.#idle.push(conn)
   }
 
   #data(conn: Conn, chunk: Buffer): void {
+    conn.readAt = performance.now()
     const ex = conn.exchange
-    if (ex === undefined || ex.finished) {
-      // Bytes nobody asked for (on an idle connection, or after an answer failed): it is not reused.
+    if (ex === undefined || ex.finished || !ex.sent) {
+      // Bytes nobody asked for (on an idle connection, before the request waiting for it was
+      // written, or after an answer failed): it is not reused, and they answer nothing.
       conn.closed = true
-      conn.socket.destroy()
+      if (ex !== undefined && !ex.finished) this.#elsewhere(conn, ex)
+      else conn.socket.destroy()
       return
     }
     let complete: boolean

@@ -6,7 +6,7 @@
 // object and the URL without credentials (never the token), a failed connection is never reused,
 // and a request that may have reached the server is never sent again.
 import { createServer as createNetServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, createKubeClient } from '../../src/index.js'
@@ -24,6 +24,8 @@ const MAX_HEAD = 64 * 1024
 const until = async (condition: () => boolean): Promise<void> => {
   while (!condition()) await new Promise((done) => setTimeout(done, 5))
 }
+/** Holds the event loop while loopback delivers what a server just sent, which then waits unread (a sleep, not a bound). */
+const unread = (): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100)
 
 const kubeconfigOf = (url: string): string =>
   [
@@ -208,6 +210,37 @@ describe('the direct client over its own HTTP/1.1 pool', () => {
     // The stale one was closed by the client, not left to the server.
     await until(() => server?.closed() === 1)
     expect(server?.seen).toHaveLength(2)
+  })
+
+  it('does not take bytes an idle connection received after an answer, still unread, for the next request\'s answer', async () => {
+    // A stray answer is in the client's kernel buffer, not yet read by the event loop, when the next request comes.
+    const sockets: Socket[] = []
+    const c = await open((socket) => {
+      sockets.push(socket)
+      socket.write(ok(live))
+    })
+    await c.get(target)
+    sockets[0]?.write(ok(JSON.stringify({ ...cm, metadata: { ...cm.metadata, uid: 'stray' } })))
+    unread()
+    expect(await c.get(target)).toMatchObject({ metadata: { uid: 'u1' } })
+    expect(server?.connections()).toBe(2)
+    expect(server?.seen).toHaveLength(2)
+    await until(() => server?.closed() === 1)
+  })
+
+  it('sends a write on another connection when the idle one it would take has ended, unread, and writes it once', async () => {
+    const sockets: Socket[] = []
+    const c = await open((socket) => {
+      sockets.push(socket)
+      socket.write(ok(live))
+    })
+    await c.get(target)
+    // The server closes the idle connection; its end waits unread when the write comes.
+    sockets[0]?.end()
+    unread()
+    expect(await c.apply(cm, { fieldManager: 'h1-faults' })).toMatchObject({ metadata: { uid: 'u1' } })
+    expect(server?.seen.filter((s) => s.method === 'PATCH')).toHaveLength(1)
+    expect(server?.connections()).toBe(2)
   })
 
   it('reads an answer without a length to the end of its connection, and does not reuse that connection', async () => {

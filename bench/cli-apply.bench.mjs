@@ -10,26 +10,19 @@
 // configures HTTP/2 on its transport itself), and the ratio is taken against the faster of the two.
 //
 //   npm run build && node bench/run.mjs cli-apply [objects, default 1000] [rounds, default 7]
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { stringifyObjects } from '../packages/core/dist/index.js'
+import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '7')
-const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-cli-apply-'))
-const kubeconfig = join(dir, 'kubeconfig')
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
 const fieldManager = 'gitops-bench'
 
-const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
-await new Promise((resolve, reject) => {
-  server.stdout.once('data', resolve)
-  server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
-})
+const { dir, kubeconfig, cpuMs: serverTicks, stop } = await startApplyServer('gitops-bench-cli-apply-')
 
 const env = { PATH: process.env.PATH, HOME: dir }
 const gitops = (file, inventory) => [process.execPath, bin, 'apply', file, '--inventory', `default/${inventory}`, `--field-manager=${fieldManager}`, '--kubeconfig', kubeconfig]
@@ -55,15 +48,6 @@ const rss = perStep(() => 0)
 // wall time is mostly waiting for a core, and the CPU each side costs tells more.
 const cpu = perStep(() => [])
 const serverCpu = perStep(() => [])
-// utime + stime of the server process in ms (Linux /proc; undefined elsewhere), at 100 ticks a second.
-const serverTicks = () => {
-  try {
-    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return undefined
-  }
-}
 const record = (name, run) => {
   const before = serverTicks()
   const r = run()
@@ -114,5 +98,4 @@ console.log('|---|---|---|---|---|---|---|')
 for (const step of ['first', 'no-op']) {
   console.log(`| ${step === 'first' ? 'first apply' : 'no-op re-apply'} | ${sides.map((side) => `${cpuOf(cpu[`${side} ${step}`])} | ${cpuOf(serverCpu[`${side} ${step}`])}`).join(' | ')} |`)
 }
-server.stdin.end()
-rmSync(dir, { recursive: true, force: true })
+stop()

@@ -5,12 +5,13 @@ import { describePackageSmoke } from '../../../testing/packageSmoke.js'
 import * as errors from '../src/errors.js'
 import * as go from '../src/go.js'
 import * as index from '../src/index.js'
+import * as light from '../src/light.js'
 import * as logger from '../src/logger.js'
 import * as yaml from '../src/yaml.js'
 
 const dir = new URL('..', import.meta.url).pathname
 
-describePackageSmoke(dir, { index, go, yaml, errors, logger })
+describePackageSmoke(dir, { index, go, yaml, errors, logger, light })
 
 // The errors entry exists so that a fast command need not load the main one; an error thrown by a
 // package that imports the main entry must still be `instanceof` the class a user took from either.

@@ -1,6 +1,6 @@
 // The entry point. It imports only what the no-change check needs (the ref advertisement and
 // ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
-import { deadline as boundBy } from '@gitops-sdk/core'
+import { deadline as boundBy } from '@gitops-sdk/core/light'
 import { GitSourceError } from './errors.js'
 import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
 import { scrubbable, scrubbingLogger, scrubError } from './internal/redact.js'

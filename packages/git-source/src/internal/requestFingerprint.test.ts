@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { memoryFs } from '@gitops-sdk/core/light'
+import { memoryFs } from '@gitops-sdk/core'
 import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 
 describe('requestFingerprint', () => {

@@ -1,8 +1,8 @@
 // The entry point. It imports only what the no-change check needs (the ref advertisement and
-// ref resolution); the pack, object store, artifact and cache code is loaded when a pack is.
-import { deadline as boundBy } from '@gitops-sdk/core'
+// ref resolution); the pack, object store, artifact and cache code is loaded when a pack is, the
+// cache's state file reader when a cache is asked for.
+import { deadline as boundBy } from '@gitops-sdk/core/light'
 import { GitSourceError } from './errors.js'
-import { cacheDirFor, rememberedRevision } from './internal/cacheState.js'
 import { scrubbable, scrubbingLogger, scrubError } from './internal/redact.js'
 import { parseRemoteUrl } from './internal/remoteUrl.js'
 import type { RemoteUrl } from './internal/remoteUrl.js'
@@ -103,9 +103,13 @@ async function run(remote: RemoteUrl, options: FetchSourceOptions, signal: Abort
   const { url } = remote
   const { logger } = options
   const ref = options.ref ?? {}
-  const cacheDir = options.cacheDir === undefined ? undefined : cacheDirFor(options.cacheDir, url)
+  // The cache's code (and node:crypto, which it hashes with) loads only for a fetch with a cache:
+  // without one, nothing before the first request needs it.
+  const cacheRoot = options.cacheDir
+  const cacheState = cacheRoot === undefined ? undefined : await import('./internal/cacheState.js')
+  const cacheDir = cacheState === undefined || cacheRoot === undefined ? undefined : cacheState.cacheDirFor(cacheRoot, url)
   // An explicit lastRevision is the caller's word; the cache's only counts for the same request.
-  const lastRevision = options.lastRevision ?? (cacheDir === undefined ? undefined : await rememberedRevision(cacheDir, url, options))
+  const lastRevision = options.lastRevision ?? (cacheState === undefined || cacheDir === undefined ? undefined : await cacheState.rememberedRevision(cacheDir, url, options))
   const last = lastRevision === undefined || options.force === true ? undefined : parseRevision(lastRevision)
   // A commit never moves: when it is the one we have, there is nothing to ask the remote.
   if (ref.commit !== undefined && last?.commit === ref.commit && last.name === ref.branch) {

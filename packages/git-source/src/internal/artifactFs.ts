@@ -1,6 +1,6 @@
 // The FileSystem of an artifact, read straight from git objects held in memory: no checkout.
-import { CoreError, normalizePath } from '@gitops-sdk/core'
-import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
+import { CoreError, normalizePath } from '@gitops-sdk/core/light'
+import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core/light'
 import type { ArtifactFile, ArtifactFiles } from './artifactTree.js'
 import { resolveInside } from './artifactTree.js'
 

@@ -1,7 +1,7 @@
 // The file list of an artifact: the commit's tree (checked for hostile names), plus included
 // trees, minus what `.sourceignore` rules exclude, minus symlinks that lead outside the root.
-import type { FileSystem, Logger } from '@gitops-sdk/core'
-import { normalizePath } from '@gitops-sdk/core'
+import type { FileSystem, Logger } from '@gitops-sdk/core/light'
+import { normalizePath } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import type { FetchWarning, IncludeSpec } from '../types.js'
 import { forEachTreeEntry } from './gitObjects.js'

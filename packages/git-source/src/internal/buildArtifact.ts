@@ -1,7 +1,7 @@
 // From a commit in the object store to an Artifact: files, includes, ignore rules, symlink
 // safety, size limit, digest, optional checkout.
 import { hash } from 'node:crypto'
-import type { FileSystem, Logger } from '@gitops-sdk/core'
+import type { FileSystem, Logger } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import type { FetchProgress, FetchWarning, IncludeSpec } from '../types.js'
 import { artifactFs } from './artifactFs.js'

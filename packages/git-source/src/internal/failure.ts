@@ -1,6 +1,6 @@
 // Turns what the network, isomorphic-git and the wire code throw into GitSourceErrors whose message
 // starts with the URL (already without credentials) and never carries a header or a secret.
-import { isGitOpsError } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import type { GitErrorCode } from '../errors.js'
 import { HttpStatusError, NotSmartHttpError } from './discoverRefs.js'

@@ -1,6 +1,6 @@
 // Everything after the ref advertisement: the pack request, indexing, the object store and cache,
 // the artifact and its checkout. fetchSource loads this module only when a pack is needed.
-import { isGitOpsError, systemClock } from '@gitops-sdk/core'
+import { isGitOpsError, systemClock } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import { formatRevision } from '../revision.js'
 import type { GitTransport, PackRequest, RemoteRefs, TransportContext } from '../transport.js'

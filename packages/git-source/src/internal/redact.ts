@@ -2,9 +2,9 @@
 // message or a log line is scrubbed of every secret the caller gave (URL userinfo, query values,
 // auth password and token). The first line is structural: messages are built from a URL that
 // never held them.
-import { isGitOpsError } from '@gitops-sdk/core'
-import type { GitOpsError } from '@gitops-sdk/core'
-import type { LogFields, Logger } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/light'
+import type { GitOpsError } from '@gitops-sdk/core/light'
+import type { LogFields, Logger } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import type { GitErrorCode } from '../errors.js'
 import { masked } from './remoteUrl.js'

@@ -6,7 +6,6 @@ import type * as Ssh2Module from 'ssh2'
 import type { Client, ClientChannel, ConnectConfig, ParsedKey, PublicKeyAuthMethod, ServerHostKeyAlgorithm } from 'ssh2'
 import { GitSourceError } from '../errors.js'
 import { describeFailure } from './failure.js'
-import { hostKeyAlgorithms, judgeHostKey, keysFor, knownHostsName } from './knownHosts.js'
 import type { HostKeyVerdict } from './knownHosts.js'
 
 /** Where to connect and what to run: parsed from an `ssh://` or scp-like URL. */
@@ -83,8 +82,7 @@ interface Subject {
   readonly signal: AbortSignal
 }
 
-function hostKeyError(subject: Subject, target: SshTarget, verdict: HostKeyVerdict): GitSourceError {
-  const name = knownHostsName(target.host, target.port)
+function hostKeyError(subject: Subject, name: string, verdict: HostKeyVerdict): GitSourceError {
   if (verdict === 'unknown') {
     return new GitSourceError({
       code: 'GIT_HOST_KEY_UNKNOWN',
@@ -109,7 +107,11 @@ export async function openSshSession(target: SshTarget, credentials: SshCredenti
   const { signal } = subject
   signal.throwIfAborted()
   const ssh2 = await loadSsh2()
-  const known = keysFor(credentials.knownHosts, knownHostsName(target.host, target.port))
+  // known_hosts' reader (and node:crypto, for hashed host names) loads with the session, not with
+  // the package: a fetch over HTTP never needs it.
+  const { hostKeyAlgorithms, judgeHostKey, keysFor, knownHostsName } = await import('./knownHosts.js')
+  const hostName = knownHostsName(target.host, target.port)
+  const known = keysFor(credentials.knownHosts, hostName)
   const algorithms = hostKeyAlgorithms(known)
   let verdict: HostKeyVerdict | undefined
   const client: Client = new ssh2.Client()
@@ -147,8 +149,8 @@ export async function openSshSession(target: SshTarget, credentials: SshCredenti
     close()
     client.destroy()
     if (signal.aborted) throw signal.reason
-    if (verdict !== undefined && verdict !== 'known') throw hostKeyError(subject, target, verdict)
-    if (verdict === undefined && known.length === 0 && (err as { level?: string }).level === 'handshake') throw hostKeyError(subject, target, 'unknown')
+    if (verdict !== undefined && verdict !== 'known') throw hostKeyError(subject, hostName, verdict)
+    if (verdict === undefined && known.length === 0 && (err as { level?: string }).level === 'handshake') throw hostKeyError(subject, hostName, 'unknown')
     if ((err as { level?: string }).level === 'client-authentication') {
       throw new GitSourceError({
         code: 'GIT_AUTH_FAILED',

@@ -1,0 +1,23 @@
+/**
+ * Core's seams without its YAML engine, object model and OpenAPI table: the error classes, the
+ * logger, `deadline`, the clock and the file systems, the same ones the main entry exports, in one
+ * entry for programs and packages that must start fast (a git fetch loads this before its first
+ * request, and nothing more of core). One entry rather than one per seam: Node resolves each
+ * package subpath anew (its package.json's `exports`, a real path through the package manager's
+ * links), about as costly as loading the small module behind it. The entries share their modules,
+ * under `import` and `require` alike, so a class is the same object through this entry and the
+ * main one.
+ *
+ * @packageDocumentation
+ */
+export type { CoreErrorCode, ErrorDetails, GitOpsErrorInit, GitOpsErrorJson } from './errors.js'
+export { CoreError, GitOpsError, isGitOpsError } from './errors.js'
+export type { LogFields, Logger, LogLevel } from './logger.js'
+export { createStreamLogger, silentLogger } from './logger.js'
+export type { Deadline } from './deadline.js'
+export { deadline } from './deadline.js'
+export type { Clock, FakeClock } from './clock.js'
+export { createFakeClock, systemClock } from './clock.js'
+export type { DirEntry, EntryType, FileContent, FileStat, FileSystem, MemoryFileSystem } from './fileSystem.js'
+export { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './fileSystem.js'
+export type { UnchangedSource } from './unchangedSource.js'

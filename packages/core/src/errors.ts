@@ -1,9 +1,10 @@
 /**
  * The error classes of gitops-sdk alone: `GitOpsError`, `CoreError` and `isGitOpsError`, the same
  * ones the main entry exports, without its YAML engine and object model, for programs that must
- * start fast (a command line that only prints its help loads this and nothing else). Under
- * `require`, this entry holds its own copy of the classes: branch with `isGitOpsError` (it checks a
- * brand, not the class) rather than `instanceof`.
+ * start fast (a command line that only prints its help loads this and nothing else). The entries
+ * share their modules, so under `require` and `import` alike these are the main entry's classes;
+ * `isGitOpsError` checks a brand rather than the class, so it also knows errors thrown by another
+ * copy of the package.
  *
  * @packageDocumentation
  */

@@ -24,9 +24,6 @@ import { ALLOW_BREAKS, ASCII_TEXT, BEST_INDENT, BREAK_SPACES, ITEM_FLAGS, SPACES
 export class UnsupportedValueError extends Error {
   /** Keys and indexes from the root to the value, outermost first. */
   private readonly parts: (string | number)[] = []
-  constructor(message: string) {
-    super(message)
-  }
 
   /** The path of the value: `spec.containers[0].image`, or '' for the root. */
   get path(): string {
@@ -126,11 +123,10 @@ class Emitter implements EmitterState {
             text = '[]'
           } else {
             const map = value as Readonly<Record<string, unknown>>
-            this.keysAsListed = false
             const keys = this.sortedKeys(map)
             // Keys in the object's own order: its values in that order too, in one native call
             // instead of a keyed load per entry.
-            if (keys.length > 0) return this.mapping(map, keys, this.keysAsListed ? Object.values(map) : undefined)
+            if (keys.length > 0) return this.mapping(map, keys, this.takeKeysAsListed() ? Object.values(map) : undefined)
             text = '{}'
           }
           break
@@ -210,6 +206,7 @@ class Emitter implements EmitterState {
    * them. Sets keysAsListed when the answer is `Object.keys(map)` itself.
    */
   private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
+    this.keysAsListed = false
     const keys = Object.keys(map)
     for (let i = 0; i < keys.length; i++) {
       if (map[keys[i] as string] === undefined) return this.inOrder(keys.filter((k) => map[k] !== undefined))
@@ -219,6 +216,13 @@ class Emitter implements EmitterState {
       return keys
     }
     return this.inOrder(keys)
+  }
+
+  /** Whether the last sortedKeys answer was `Object.keys` as listed; clears the mark. */
+  private takeKeysAsListed(): boolean {
+    const listed = this.keysAsListed
+    this.keysAsListed = false
+    return listed
   }
 
   /** `keys` (sorted in place) in go-yaml v2's order, remembered by key set. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseObjects, stringifyObjects } from './index.js'
+import { parseObjects, stringifyObjects, stringifyValue } from './index.js'
+import type { KubeValue } from './object.js'
 
 describe('stringifyObjects', () => {
   it('prints objects with sorted keys, unindented sequences and --- separators', () => {
@@ -61,6 +62,20 @@ describe('stringifyObjects', () => {
   it('round-trips what parseObjects reads', () => {
     const yaml = 'apiVersion: v1\ndata:\n  big: "9223372036854775807"\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  num: 9223372036854775807\n'
     expect(stringifyObjects(parseObjects(yaml))).toBe(yaml)
+  })
+
+  it('names the field of an unsupported value under sequences and mappings', () => {
+    const object = { apiVersion: 'v1', kind: 'X', metadata: { name: 'x' }, spec: { items: [{ a: 1 }, { b: [2, Number.POSITIVE_INFINITY] }] } }
+    expect(() => stringifyObjects([object])).toThrow(
+      expect.objectContaining({ code: 'CORE_VALUE_UNSUPPORTED', details: { subject: 'X/x', field: 'spec.items[1].b[1]' } }),
+    )
+    expect(() => stringifyValue([[Number.NaN]])).toThrow(expect.objectContaining({ details: { subject: 'value', field: '[0][0]' } }))
+  })
+
+  it('writes each value under its key whatever the order and the undefined values around it', () => {
+    const value = { z: {}, m: { q: undefined, p: 1, a: 2 }, x: { b: 'B', a: 'A' }, w: { a: undefined }, v: { one: 1 } }
+    // Objects built in code may hold undefined values (optional fields): they are left out.
+    expect(stringifyValue(value as unknown as KubeValue)).toBe('m:\n  a: 2\n  p: 1\nv:\n  one: 1\nw: {}\nx:\n  a: A\n  b: B\nz: {}\n')
   })
 
   it('rejects NaN with CORE_VALUE_UNSUPPORTED naming the object and field', () => {

@@ -16,12 +16,26 @@ import { writeLiteral } from './emitLiteral.js'
 import { ALLOW_BREAKS, ASCII_TEXT, BEST_INDENT, BREAK_SPACES, ITEM_FLAGS, SPACES, VALUE_FLAGS, writeDoubleQuoted, writeIndicator, writePlain, writeSingleQuoted } from './emitWriters.js'
 
 
-/** Thrown for values JSON cannot carry (NaN, infinities, functions); the caller names the object. */
+/**
+ * Thrown for values JSON cannot carry (NaN, infinities, functions); the caller names the object.
+ * The emitter keeps no path while it writes: each mapping and sequence the error passes through on
+ * its way out puts its key or index in front ({@link UnsupportedValueError.within}).
+ */
 export class UnsupportedValueError extends Error {
-  readonly path: string
-  constructor(message: string, path: string) {
-    super(message)
-    this.path = path
+  /** Keys and indexes from the root to the value, outermost first. */
+  private readonly parts: (string | number)[] = []
+
+  /** The path of the value: `spec.containers[0].image`, or '' for the root. */
+  get path(): string {
+    let text = ''
+    for (const part of this.parts) text = typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`
+    return text
+  }
+
+  /** Records that the value lies under `part` (a key or an index) of the collection being left. */
+  within(part: string | number): this {
+    this.parts.unshift(part)
+    return this
   }
 }
 
@@ -58,8 +72,6 @@ class Emitter implements EmitterState {
   private readonly cache: EmitCache
   /** The text so far: appending to one string (a rope in V8) beats an array of pieces joined at the end. */
   out = ''
-  /** Keys and indexes from the root to the node being written, for error messages. */
-  private readonly path: (string | number)[] = []
   column = 0
   indent = -1
   private readonly indents: number[] = []
@@ -69,6 +81,8 @@ class Emitter implements EmitterState {
   private mappingContext = false
   /** Whether the node being written is a simple key (no line breaks, no folding). */
   private simpleKeyContext = false
+  /** Set by sortedKeys when the keys it returned are `Object.keys` of the mapping as they were. */
+  private keysAsListed = false
 
   constructor(cache: EmitCache) {
     this.cache = cache
@@ -94,7 +108,7 @@ class Emitter implements EmitterState {
           text = value ? 'true' : 'false'
           break
         case 'number':
-          if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`, this.pathText())
+          if (!Number.isFinite(value)) throw new UnsupportedValueError(`json: unsupported value: ${formatFloat(value, 'g')}`)
           text = formatNumber(value)
           if (!isSimple(text)) return this.scalar(text, 'plain')
           break
@@ -108,45 +122,44 @@ class Emitter implements EmitterState {
             // An empty flow sequence: writeIndicator('[') then (']'), which comes to the same bytes and state.
             text = '[]'
           } else {
-            const keys = this.sortedKeys(value as Readonly<Record<string, unknown>>)
-            if (keys.length > 0) return this.mapping(value as Readonly<Record<string, unknown>>, keys)
+            const map = value as Readonly<Record<string, unknown>>
+            const keys = this.sortedKeys(map)
+            // Keys in the object's own order: its values in that order too, in one native call
+            // instead of a keyed load per entry.
+            if (keys.length > 0) return this.mapping(map, keys, this.takeKeysAsListed() ? Object.values(map) : undefined)
             text = '{}'
           }
           break
         case 'function':
         case 'symbol':
         case 'undefined':
-          throw new UnsupportedValueError(`unsupported value of type ${typeof value}`, this.pathText())
+          throw new UnsupportedValueError(`unsupported value of type ${typeof value}`)
       }
     }
     this.simpleScalar(text)
   }
 
-  /** The path of the node being written: `spec.containers[0].image`. */
-  private pathText(): string {
-    let text = ''
-    for (const part of this.path) text = typeof part === 'number' ? `${text}[${part}]` : text === '' ? part : `${text}.${part}`
-    return text
-  }
-
   /** A sequence that is not empty. */
   private sequence(items: readonly unknown[]): void {
     this.increaseIndent(false, this.mappingContext && !this.indention)
-    const path = this.path
     for (let i = 0; i < items.length; i++) {
       this.writeIndent()
       writeIndicator(this, '-', ITEM_FLAGS)
-      path.push(i)
-      this.node(items[i], false)
-      path.pop()
+      try {
+        this.node(items[i], false)
+      } catch (err) {
+        throw err instanceof UnsupportedValueError ? err.within(i) : err
+      }
     }
     this.popIndent()
   }
 
-  /** A mapping that is not empty, with its keys in order (sortedKeys). */
-  private mapping(map: Readonly<Record<string, unknown>>, keys: readonly string[]): void {
+  /**
+   * A mapping that is not empty, with its keys in order (sortedKeys); `values` are the values of
+   * `keys` in the same order when sortedKeys returned the object's own order.
+   */
+  private mapping(map: Readonly<Record<string, unknown>>, keys: readonly string[], values: readonly unknown[] | undefined): void {
     this.increaseIndent(false, false)
-    const path = this.path
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string
       this.writeIndent()
@@ -168,9 +181,11 @@ class Emitter implements EmitterState {
         this.writeIndent()
         writeIndicator(this, ':', ITEM_FLAGS)
       }
-      path.push(key)
-      this.node(map[key], true)
-      path.pop()
+      try {
+        this.node(values !== undefined ? values[i] : map[key], true)
+      } catch (err) {
+        throw err instanceof UnsupportedValueError ? err.within(key) : err
+      }
     }
     this.popIndent()
   }
@@ -186,15 +201,32 @@ class Emitter implements EmitterState {
     return text
   }
 
-  /** The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember them. */
+  /**
+   * The keys with a defined value, in go-yaml v2's order; manifests repeat key sets, so remember
+   * them. Sets keysAsListed when the answer is `Object.keys(map)` itself.
+   */
   private sortedKeys(map: Readonly<Record<string, unknown>>): readonly string[] {
-    let keys = Object.keys(map)
+    this.keysAsListed = false
+    const keys = Object.keys(map)
     for (let i = 0; i < keys.length; i++) {
-      if (map[keys[i] as string] === undefined) {
-        keys = keys.filter((k) => map[k] !== undefined)
-        break
-      }
+      if (map[keys[i] as string] === undefined) return this.inOrder(keys.filter((k) => map[k] !== undefined))
     }
+    if (keys.length < 2 || inLetterOrder(keys)) {
+      this.keysAsListed = true
+      return keys
+    }
+    return this.inOrder(keys)
+  }
+
+  /** Whether the last sortedKeys answer was `Object.keys` as listed; clears the mark. */
+  private takeKeysAsListed(): boolean {
+    const listed = this.keysAsListed
+    this.keysAsListed = false
+    return listed
+  }
+
+  /** `keys` (sorted in place) in go-yaml v2's order, remembered by key set. */
+  private inOrder(keys: string[]): readonly string[] {
     if (keys.length < 2 || inLetterOrder(keys)) return keys
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)

@@ -32,10 +32,11 @@ export interface PlainLine {
 
 /**
  * The lines of `text` that carry content, blank lines and comment lines left out (neither reader
- * reads a multi-line scalar, so they never matter); undefined when a line at column 0 starts with
- * `---`, `...` or `%` (document markers and directives are the full parse's).
+ * reads a multi-line scalar, so they never matter) unless `all` (then a blank line has `text` '' and
+ * its count of spaces as `indent`, and a comment line its text from `#`); undefined when a line at
+ * column 0 starts with `---`, `...` or `%` (document markers and directives are the full parse's).
  */
-export function plainLines(text: string): PlainLine[] | undefined {
+export function plainLines(text: string, all = false): PlainLine[] | undefined {
   const lines: PlainLine[] = []
   let start = 0
   const len = text.length
@@ -46,10 +47,50 @@ export function plainLines(text: string): PlainLine[] | undefined {
     while (start + n < end && text.charCodeAt(start + n) === 0x20) n++
     const lineStart = start
     start = end + 1
-    if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) continue
+    if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) {
+      if (all) lines.push({ indent: n, text: text.slice(lineStart + n, end) })
+      continue
+    }
     const content = text.slice(lineStart + n, end)
     if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
     lines.push({ indent: n, text: content })
   }
   return lines
+}
+
+/**
+ * Whether the full parse's nesting check (core's parseYamlStream refuses text that may nest deeper
+ * than its budget's maxDepth before parsing it) lets `text` through: that check counts the flow
+ * brackets still open anywhere before a point (inside strings too) plus the columns of indentation
+ * and compact `- ` entries that start its line. A quick reader must not accept what it refuses.
+ */
+export function withinNesting(text: string, limit: number): boolean {
+  let flow = 0
+  let lineStart = true
+  let block = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x0a) {
+      lineStart = true
+      block = 0
+      continue
+    }
+    if (lineStart) {
+      if (c === 0x20) {
+        block++
+        continue
+      }
+      if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
+        block += 2
+        i++
+        continue
+      }
+      lineStart = false
+    }
+    if (c === 0x5b || c === 0x7b) flow++
+    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
+    else continue
+    if (flow + block > limit) return false
+  }
+  return flow + block <= limit
 }

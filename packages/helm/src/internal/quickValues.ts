@@ -7,7 +7,8 @@
 // it answers `undefined` for anything else (anchors, tags, block scalars, multi-line scalars, escapes,
 // quoted keys, `<<`, several documents, tabs, odd indentation...), which the caller then parses
 // fully: the value and the errors are the same either way, only faster here.
-import { type PlainLine, afterScalarRe, isEntry, keyRe, plainLines, unusualRe } from './plainYaml.js'
+import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
+import { type PlainLine, afterScalarRe, isEntry, keyRe, plainLines, unusualRe, withinNesting } from './plainYaml.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** How a plain scalar's text resolves (as yamlValues.ts resolves a plain scalar), and a key's text. */
@@ -24,7 +25,9 @@ const plainStartRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/
 // A plain scalar inside a flow collection: no indicator at all, no `:` or `#`.
 const flowPlainRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s,[\]{}#:])[^,[\]{}#:]*$/
 const flowKeyRe = /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,999}$/
-const maxSize = 1 << 20
+// Texts the full parse would refuse for their size or nesting are its to refuse (within its size
+// budget, a text of one document is never too large).
+const maxSize = defaultYamlBudget.maxDocumentSize
 const maxDepth = 100
 
 class Reader {
@@ -250,7 +253,7 @@ class Flow {
  * when the full parse must decide (it then gives the same value, or the error).
  */
 export function quickValues(text: string, rules: PlainRules): GoValue | undefined {
-  if (text.length > maxSize || unusualRe.test(text)) return undefined
+  if (text.length > maxSize || unusualRe.test(text) || !withinNesting(text, defaultYamlBudget.maxDepth)) return undefined
   try {
     return new Reader(text, rules).document()
   } catch (err) {

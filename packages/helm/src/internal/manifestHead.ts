@@ -7,7 +7,7 @@
 // else, which the caller then parses fully: the answer is the same either way, only faster here.
 
 import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
-import { afterScalarRe, isEntry, keyRe, plainLines, unusualRe, withinNesting } from './plainYaml.js'
+import { PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
 
 /** What helm reads of a document, when the quick reader is sure of it. */
 export interface QuickHead {
@@ -92,9 +92,8 @@ export function quickHead(doc: string): QuickHead | undefined {
   // of its content once its first line fixed it (-1 before).
   let blockParent = -1
   let blockIndent = -1
-  const lines = plainLines(doc, true)
-  if (lines === undefined) return undefined
-  for (const line of lines) {
+  const lines = new PlainLines(doc, true)
+  for (let line = lines.line; line !== undefined; lines.next(), line = lines.line) {
     const n = line.indent
     let content = line.text
     if (blockParent >= 0) {
@@ -187,6 +186,6 @@ export function quickHead(doc: string): QuickHead | undefined {
       kind = value
     }
   }
-  if (kinds > 1) return undefined
+  if (lines.marker || kinds > 1) return undefined
   return { kind: kind ?? '' }
 }

@@ -31,31 +31,54 @@ export interface PlainLine {
 }
 
 /**
- * The lines of `text` that carry content, blank lines and comment lines left out (neither reader
- * reads a multi-line scalar, so they never matter) unless `all` (then a blank line has `text` '' and
- * its count of spaces as `indent`, and a comment line its text from `#`); undefined when a line at
- * column 0 starts with `---`, `...` or `%` (document markers and directives are the full parse's).
+ * The lines of a text that carry content, one at a time: blank lines and comment lines are left
+ * out (neither reader reads a multi-line scalar, so they never matter) unless `all` (then a blank
+ * line has `text` '' and its count of spaces as `indent`, and a comment line its text from `#`).
+ * A line at column 0 starting with `---`, `...` or `%` ends the lines with `marker` set (document
+ * markers and directives are the full parse's). One line at a time rather than an array of them:
+ * the lines of a large text would otherwise all live until the end of its reading.
  */
-export function plainLines(text: string, all = false): PlainLine[] | undefined {
-  const lines: PlainLine[] = []
-  let start = 0
-  const len = text.length
-  while (start <= len) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = len
-    let n = 0
-    while (start + n < end && text.charCodeAt(start + n) === 0x20) n++
-    const lineStart = start
-    start = end + 1
-    if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) {
-      if (all) lines.push({ indent: n, text: text.slice(lineStart + n, end) })
-      continue
-    }
-    const content = text.slice(lineStart + n, end)
-    if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
-    lines.push({ indent: n, text: content })
+export class PlainLines {
+  /** The current line, undefined past the last one (or at a marker). */
+  line: PlainLine | undefined
+  /** Whether the lines ended at a document marker or directive. */
+  marker = false
+  private pos = 0
+
+  constructor(
+    private readonly src: string,
+    private readonly all = false,
+  ) {
+    this.next()
   }
-  return lines
+
+  /** Moves to the next line. */
+  next(): void {
+    const text = this.src
+    const len = text.length
+    while (this.pos <= len) {
+      const lineStart = this.pos
+      let end = text.indexOf('\n', lineStart)
+      if (end < 0) end = len
+      let n = 0
+      while (lineStart + n < end && text.charCodeAt(lineStart + n) === 0x20) n++
+      this.pos = end + 1
+      if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) {
+        if (!this.all) continue
+        this.line = { indent: n, text: text.slice(lineStart + n, end) }
+        return
+      }
+      const content = text.slice(lineStart + n, end)
+      if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) {
+        this.marker = true
+        this.pos = len + 1
+        break
+      }
+      this.line = { indent: n, text: content }
+      return
+    }
+    this.line = undefined
+  }
 }
 
 /**

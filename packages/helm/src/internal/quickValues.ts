@@ -8,7 +8,7 @@
 // quoted keys, `<<`, several documents, tabs, odd indentation...), which the caller then parses
 // fully: the value and the errors are the same either way, only faster here.
 import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
-import { type PlainLine, afterScalarRe, isEntry, keyRe, plainLines, unusualRe, withinNesting } from './plainYaml.js'
+import { type PlainLine, PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** How a plain scalar's text resolves (as yamlValues.ts resolves a plain scalar), and a key's text. */
@@ -31,29 +31,29 @@ const maxSize = defaultYamlBudget.maxDocumentSize
 const maxDepth = 100
 
 class Reader {
-  private readonly lines: readonly PlainLine[]
-  private at = 0
+  private readonly lines: PlainLines
 
   constructor(
     text: string,
     private readonly rules: PlainRules,
   ) {
-    const lines = plainLines(text)
-    if (lines === undefined) throw BAIL
-    this.lines = lines
+    this.lines = new PlainLines(text)
   }
 
   document(): GoValue {
-    const first = this.lines[0]
-    if (first === undefined) return null
+    const first = this.lines.line
+    if (first === undefined) {
+      if (this.lines.marker) throw BAIL
+      return null
+    }
     if (first.indent !== 0 || isEntry(first.text)) throw BAIL
     const value = this.mapping(0, 0)
-    if (this.at !== this.lines.length) throw BAIL
+    if (this.lines.line !== undefined || this.lines.marker) throw BAIL
     return value
   }
 
   private peek(): PlainLine | undefined {
-    return this.lines[this.at]
+    return this.lines.line
   }
 
   /** A block mapping whose keys are at column `indent`; the first line's key may follow a `- `. */
@@ -68,7 +68,7 @@ class Reader {
         if (line.indent > indent || isEntry(line.text)) throw BAIL
         text = line.text
       }
-      this.at++
+      this.lines.next()
       const match = keyRe.exec(text)
       const keyText = match?.[1]
       if (keyText === undefined) throw BAIL
@@ -99,8 +99,8 @@ class Reader {
       if (line === undefined || line.indent < indent) return out
       if (line.indent > indent) throw BAIL
       if (!isEntry(line.text)) return out
-      this.at++
       if (line.text === '-') {
+        this.lines.next()
         const next = this.peek()
         out.push(next !== undefined && next.indent > indent ? this.block(next.indent, depth + 1) : null)
         continue
@@ -110,11 +110,11 @@ class Reader {
       const rest = line.text.slice(spaces)
       if (rest.startsWith('#') || isEntry(rest)) throw BAIL
       if (keyRe.test(rest)) {
-        // `- key: ...` opens a mapping at the key's column.
-        this.at--
+        // `- key: ...` opens a mapping at the key's column (which moves past this line).
         out.push(this.mapping(indent + spaces, depth + 1, rest))
         continue
       }
+      this.lines.next()
       out.push(this.inline(rest, depth + 1))
       this.noContinuation(indent)
     }

@@ -183,6 +183,16 @@ function regexReplaceAll(re: string, s: string, replacement: { repl: string; lit
   })
 }
 
+/**
+ * Go's strings.Replace(s, old, new, -1) (Sprig's replace): an empty `old` matches at the start and
+ * after each character (code point), as Go matches after each UTF-8 sequence.
+ */
+function replaceAll(s: string, old: string, repl: string): string {
+  // A replacement string with `$` would be read as a pattern ($&, $1...): a function returns it as is.
+  if (old !== '') return repl.includes('$') ? s.replaceAll(old, () => repl) : s.replaceAll(old, repl)
+  return s === '' ? repl : repl + Array.from(s).join(repl) + repl
+}
+
 /** The string-shaped Sprig functions. */
 export function stringFuncs(): [string, GoFunc][] {
   return [
@@ -237,7 +247,7 @@ export function stringFuncs(): [string, GoFunc][] {
       const parts = a.filter((x) => x !== null && x !== undefined)
       return parts.map((x) => strval(x)).join(' ')
     })],
-    ['replace', fn('replace', [S, S, S], (o, n, s) => (s as string).split(o as string).join(n as string))],
+    ['replace', fn('replace', [S, S, S], (o, n, s) => replaceAll(s as string, o as string, n as string))],
     ['plural', fn('plural', [S, S, 'int'], (one, many, c) => ((c as { value: bigint }).value === 1n ? one : many))],
     ['snakecase', fn('snakecase', [S], (s) => snakecase(s as string))],
     ['camelcase', fn('camelcase', [S], (s) => camelcase(s as string))],

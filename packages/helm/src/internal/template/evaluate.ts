@@ -232,6 +232,7 @@ export abstract class Evaluator extends Scope {
       this.errorf(`invalid value; expected ${typ}`)
     }
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
+    if (typ === 'string' && typeof value === 'string') return value
     const actual = typeName(value)
     if (actual === typ) return value
     // A named map type (common.Values) is assignable to map[string]interface {} and back.

@@ -33,6 +33,7 @@ export const functionCases: TemplateCase[] = [
   c('case conversions', '{{ snakecase "HelloWorldHTTP" }} {{ kebabcase "helloWorld" }} {{ camelcase "hello_world" }} {{ snakecase "hello world" }}'),
   c('trunc counts bytes', '{{ trunc 3 "héllo" }}|{{ trunc 2 "héllo" }}|{{ trunc -3 "abcdef" }}|{{ trunc 10 "ab" }}|{{ trunc 63 .Values.str }}'),
   c('substr repeat', '{{ substr 1 3 "abcdef" }}|{{ substr 2 -1 "abcdef" }}|{{ repeat 3 "ab" }}'),
+  c('upper lower beyond ASCII', '{{ upper "straße ﬁ ᾳ ᾀ ᾈ ǰ éà 𐐨" }}|{{ lower "İ ΑΣ ΟΔΟΣ. Σ ÉÀ ᾈ 𐐀" }}|{{ upper "ǆ ǅ" }}|{{ lower "ǅ Ǆ" }}'),
   c('replace empty old', '[{{ replace "" "-" "ab" }}][{{ replace "" "-" "" }}][{{ replace "" "-" "é😀x" }}][{{ replace "a" "" "banana" }}][{{ replace "a" "$&$1$$" "banana" }}]'),
   c('printf plain verbs', '{{ printf "%s|%v|%d|%v|%d|%s|%d|%v" "a" "b" 3 -4 (int64 5) 6 "x" 2.5 }}|{{ printf "%[2]s%s%d" "a" "b" 7 }}|{{ printf "%s %d" "only" }}|{{ printf "%d" (now | date "2006" | atoi) | len }}'),
   c('replace contains prefix', '{{ replace "." "-" "a.b.c" }} {{ contains "b" "abc" }} {{ hasPrefix "a" "abc" }} {{ hasSuffix "c" "abc" }}'),

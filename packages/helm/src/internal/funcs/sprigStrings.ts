@@ -3,6 +3,7 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
+import { goLower, goUpper, replaceAll } from './goStrings.js'
 
 export const fn: typeof goFunc = goFunc
 
@@ -183,21 +184,11 @@ function regexReplaceAll(re: string, s: string, replacement: { repl: string; lit
   })
 }
 
-/**
- * Go's strings.Replace(s, old, new, -1) (Sprig's replace): an empty `old` matches at the start and
- * after each character (code point), as Go matches after each UTF-8 sequence.
- */
-function replaceAll(s: string, old: string, repl: string): string {
-  // A replacement string with `$` would be read as a pattern ($&, $1...): a function returns it as is.
-  if (old !== '') return repl.includes('$') ? s.replaceAll(old, () => repl) : s.replaceAll(old, repl)
-  return s === '' ? repl : repl + Array.from(s).join(repl) + repl
-}
-
 /** The string-shaped Sprig functions. */
 export function stringFuncs(): [string, GoFunc][] {
   return [
-    ['upper', fn('upper', [S], (s) => (s as string).toUpperCase())],
-    ['lower', fn('lower', [S], (s) => (s as string).toLowerCase())],
+    ['upper', fn('upper', [S], (s) => goUpper(s as string))],
+    ['lower', fn('lower', [S], (s) => goLower(s as string))],
     ['title', fn('title', [S], (s) => title(s as string))],
     ['untitle', fn('untitle', [S], (s) => untitle(s as string))],
     ['trim', fn('trim', [S], (s) => trimSpace(s as string))],

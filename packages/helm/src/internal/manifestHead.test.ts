@@ -62,6 +62,9 @@ describe('quickHead', () => {
     expect(full(deployment)).toEqual({ kind: 'Deployment' })
     expect(quickHead('apiVersion: v1\nmetadata:\n  name: x')).toEqual({ kind: '' })
     expect(quickHead('items:\n- a\n- b: c\n  d: e\nkind: List')).toEqual({ kind: 'List' })
+    const scalars = 'data:\n  a: |\n    kind: Secret\n\n      - x: "\n    # text\n  b: >-\n\n    folded\n  c: |+ # keep\n  d: |\nkind: ConfigMap'
+    expect(quickHead(scalars)).toEqual({ kind: 'ConfigMap' })
+    expect(full(scalars)).toEqual({ kind: 'ConfigMap' })
   })
 
   it('leaves to the full parse what it is not sure of', () => {
@@ -71,7 +74,14 @@ describe('quickHead', () => {
       'kind: yes',
       'kind: Deployment\nkind: Service',
       'kind:\n  nested: x',
-      'a: |\n  text',
+      'kind: |\n  Deployment',
+      'a: |2\n  text',
+      'a: |\n    text\n  more',
+      'a: |\n    \n  text',
+      'a: |\n    text\n  # comment',
+      '- |\n  text',
+      `a: |\n  ${'['.repeat(1001)}`,
+      `a:\n${' '.repeat(1001)}b: 1`,
       'a: [1, 2]',
       'a: &x 1\nb: *x',
       'a: !!str 1',
@@ -92,14 +102,16 @@ describe('quickHead', () => {
       expect(quickHead(doc), doc).toBeUndefined()
       agrees(doc)
     }
+    expect(full(`a:\n${' '.repeat(1001)}b: 1`)).toBe('error')
   })
 
   it('agrees with the full parse on seeded mutations of a manifest (seed printed on failure)', () => {
+    const blocks = `kind: ConfigMap\ndata:\n  a.yaml: |\n    - name: x\n      labels:\n        app: "a: b"\n\n    note: [1, 2]\n  b: >-\n    folded\n    text\n  c: 1\n`
     const pieces = [' ', '  ', '\n', '\n  ', '\n- ', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', '{}', '[]', '&a', '*a', '!', '|', '>', '%', '@', '?', ',', '-', '---', '...', 'kind', 'kind: Service', 'null', 'yes', '~', 'x', '1', '\t', '<<']
     let quick = 0
     for (let seed = 1; seed <= 1500; seed++) {
       const next = prng(seed)
-      let doc = deployment
+      let doc = seed % 2 === 0 ? deployment : blocks
       const edits = 1 + Math.floor(next() * 3)
       for (let e = 0; e < edits; e++) {
         const at = Math.floor(next() * doc.length)

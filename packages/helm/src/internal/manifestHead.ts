@@ -2,10 +2,12 @@
 // document's `kind` and `metadata.annotations["helm.sh/hook"]` (util.SimpleHead), yet every document
 // must be YAML; a full parse of each document was most of a large chart's render. This reader
 // accepts a conservative subset of block YAML that a full parse provably accepts (block mappings and
-// sequences of plain, quoted, `{}` and `[]` scalars, comments) and answers `undefined` for anything
+// sequences of plain, quoted, `{}` and `[]` scalars, literal and folded block scalars as mapping
+// values, comments) and answers `undefined` for anything
 // else, which the caller then parses fully: the answer is the same either way, only faster here.
 
-import { afterScalarRe, isEntry, keyRe, plainLines, unusualRe } from './plainYaml.js'
+import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
+import { PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
 
 /** What helm reads of a document, when the quick reader is sure of it. */
 export interface QuickHead {
@@ -19,8 +21,10 @@ const nullKeys = new Set(['null', 'Null', 'NULL'])
 const kindRe = /^[A-Za-z][A-Za-z0-9]*$/
 const plainStartRe = /^[^-?:,[\]{}#&*!|>'"%@`]/
 const escapeRe = /^\\(?:[0abtnvfre "/\\N_LP]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/
-// Documents past these sizes take the full parse and its budget checks.
-const maxQuickSize = 1 << 20
+// A block scalar's header with no indentation indicator: `|` or `>`, maybe a chomping indicator, maybe a comment.
+const blockHeaderRe = /^[|>][-+]?(?: *| +#.*)$/
+// Documents the full parse would refuse for their size or nesting are its to refuse; deep ones are its too.
+const maxQuickSize = defaultYamlBudget.maxDocumentSize
 const maxQuickDepth = 200
 
 /** Whether `v` (the rest of a line after `key: ` or `- `) is a scalar this reader is sure of. */
@@ -73,7 +77,7 @@ function scalarOk(v: string): boolean {
  * without `helm.sh/hook`; `undefined` when a full parse must decide.
  */
 export function quickHead(doc: string): QuickHead | undefined {
-  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook')) return undefined
+  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook') || !withinNesting(doc, defaultYamlBudget.maxDepth)) return undefined
   // The open block collections, innermost last: their indents and whether each is a sequence
   // (two arrays rather than an object per level; this runs cold, once per document).
   const indents: number[] = []
@@ -84,11 +88,29 @@ export function quickHead(doc: string): QuickHead | undefined {
   let pendingSameIndentSeq = false
   let kind: string | undefined
   let kinds = 0
-  const lines = plainLines(doc)
-  if (lines === undefined) return undefined
-  for (const line of lines) {
+  // Inside a block scalar: the indent of the key it is the value of (-1 when none), and the indent
+  // of its content once its first line fixed it (-1 before).
+  let blockParent = -1
+  let blockIndent = -1
+  const lines = new PlainLines(doc, true)
+  for (let line = lines.line; line !== undefined; lines.next(), line = lines.line) {
     const n = line.indent
     let content = line.text
+    if (blockParent >= 0) {
+      if (content === '') {
+        // An empty line belongs to the scalar; spaces before its first line are the full parse's
+        // (more of them than the content's indentation is an error).
+        if (blockIndent < 0 && n > 0) return undefined
+        continue
+      }
+      if (blockIndent < 0 && n > blockParent) blockIndent = n
+      if (blockIndent >= 0 && n >= blockIndent) continue
+      // Less indented than the content but more than the key: the full parse decides.
+      if (n > blockParent) return undefined
+      blockParent = -1
+      blockIndent = -1
+    }
+    if (content === '' || content.charCodeAt(0) === 0x23 /* # */) continue
     const entry = isEntry(content)
     if (pendingIndent >= 0) {
       if (n > pendingIndent || (n === pendingIndent && entry && pendingSameIndentSeq)) {
@@ -153,12 +175,17 @@ export function quickHead(doc: string): QuickHead | undefined {
       pendingSameIndentSeq = true
       continue
     }
+    if (blockHeaderRe.test(value)) {
+      if (isKind) return undefined
+      blockParent = keyIndent
+      continue
+    }
     if (!scalarOk(value)) return undefined
     if (isKind) {
       if (!kindRe.test(value) || notStrings.has(value)) return undefined
       kind = value
     }
   }
-  if (kinds > 1) return undefined
+  if (lines.marker || kinds > 1) return undefined
   return { kind: kind ?? '' }
 }

@@ -31,25 +31,89 @@ export interface PlainLine {
 }
 
 /**
- * The lines of `text` that carry content, blank lines and comment lines left out (neither reader
- * reads a multi-line scalar, so they never matter); undefined when a line at column 0 starts with
- * `---`, `...` or `%` (document markers and directives are the full parse's).
+ * The lines of a text that carry content, one at a time: blank lines and comment lines are left
+ * out (neither reader reads a multi-line scalar, so they never matter) unless `all` (then a blank
+ * line has `text` '' and its count of spaces as `indent`, and a comment line its text from `#`).
+ * A line at column 0 starting with `---`, `...` or `%` ends the lines with `marker` set (document
+ * markers and directives are the full parse's). One line at a time rather than an array of them:
+ * the lines of a large text would otherwise all live until the end of its reading.
  */
-export function plainLines(text: string): PlainLine[] | undefined {
-  const lines: PlainLine[] = []
-  let start = 0
-  const len = text.length
-  while (start <= len) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = len
-    let n = 0
-    while (start + n < end && text.charCodeAt(start + n) === 0x20) n++
-    const lineStart = start
-    start = end + 1
-    if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) continue
-    const content = text.slice(lineStart + n, end)
-    if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) return undefined
-    lines.push({ indent: n, text: content })
+export class PlainLines {
+  /** The current line, undefined past the last one (or at a marker). */
+  line: PlainLine | undefined
+  /** Whether the lines ended at a document marker or directive. */
+  marker = false
+  private pos = 0
+
+  constructor(
+    private readonly src: string,
+    private readonly all = false,
+  ) {
+    this.next()
   }
-  return lines
+
+  /** Moves to the next line. */
+  next(): void {
+    const text = this.src
+    const len = text.length
+    while (this.pos <= len) {
+      const lineStart = this.pos
+      let end = text.indexOf('\n', lineStart)
+      if (end < 0) end = len
+      let n = 0
+      while (lineStart + n < end && text.charCodeAt(lineStart + n) === 0x20) n++
+      this.pos = end + 1
+      if (lineStart + n === end || text.charCodeAt(lineStart + n) === 0x23 /* # */) {
+        if (!this.all) continue
+        this.line = { indent: n, text: text.slice(lineStart + n, end) }
+        return
+      }
+      const content = text.slice(lineStart + n, end)
+      if (n === 0 && (content.startsWith('---') || content.startsWith('...') || content.startsWith('%'))) {
+        this.marker = true
+        this.pos = len + 1
+        break
+      }
+      this.line = { indent: n, text: content }
+      return
+    }
+    this.line = undefined
+  }
+}
+
+/**
+ * Whether the full parse's nesting check (core's parseYamlStream refuses text that may nest deeper
+ * than its budget's maxDepth before parsing it) lets `text` through: that check counts the flow
+ * brackets still open anywhere before a point (inside strings too) plus the columns of indentation
+ * and compact `- ` entries that start its line. A quick reader must not accept what it refuses.
+ */
+export function withinNesting(text: string, limit: number): boolean {
+  let flow = 0
+  let lineStart = true
+  let block = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x0a) {
+      lineStart = true
+      block = 0
+      continue
+    }
+    if (lineStart) {
+      if (c === 0x20) {
+        block++
+        continue
+      }
+      if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
+        block += 2
+        i++
+        continue
+      }
+      lineStart = false
+    }
+    if (c === 0x5b || c === 0x7b) flow++
+    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
+    else continue
+    if (flow + block > limit) return false
+  }
+  return flow + block <= limit
 }

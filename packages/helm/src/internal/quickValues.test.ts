@@ -72,6 +72,9 @@ describe('quickValues', () => {
 
   it('leaves to the full parse what it is not sure of', () => {
     for (const text of [
+      // Past the full parse's nesting budget (it refuses these before parsing).
+      `a:\n${' '.repeat(1001)}b: 1`,
+      `${Array.from({ length: 1001 }, (_, i) => `k${i}: "["`).join('\n')}\n`,
       'a: |\n  text',
       'a: >\n  text',
       'a: &x 1\nb: *x',
@@ -116,6 +119,9 @@ describe('quickValues', () => {
     ]) {
       expect(quickValues(text, rules), text).toBeUndefined()
     }
+    // The full parse refuses those past its nesting budget; so does parseYamlValue.
+    expect(full(`a:\n${' '.repeat(1001)}b: 1`)).toEqual({ error: true })
+    expect(() => parseYamlValue(`${Array.from({ length: 1001 }, (_, i) => `k${i}: "["`).join('\n')}\n`, 'values.yaml')).toThrow(/nested more than 1000/)
   })
 
   it('agrees with the full parse on seeded mutations of a values file (seed printed on failure)', () => {

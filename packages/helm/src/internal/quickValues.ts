@@ -7,7 +7,8 @@
 // it answers `undefined` for anything else (anchors, tags, block scalars, multi-line scalars, escapes,
 // quoted keys, `<<`, several documents, tabs, odd indentation...), which the caller then parses
 // fully: the value and the errors are the same either way, only faster here.
-import { type PlainLine, afterScalarRe, isEntry, keyRe, plainLines, unusualRe } from './plainYaml.js'
+import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
+import { type PlainLine, PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** How a plain scalar's text resolves (as yamlValues.ts resolves a plain scalar), and a key's text. */
@@ -24,33 +25,35 @@ const plainStartRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s])/
 // A plain scalar inside a flow collection: no indicator at all, no `:` or `#`.
 const flowPlainRe = /^(?:[^-?:,[\]{}#&*!|>'"%@`\s]|-[^\s,[\]{}#:])[^,[\]{}#:]*$/
 const flowKeyRe = /^[A-Za-z0-9_][A-Za-z0-9_./-]{0,999}$/
-const maxSize = 1 << 20
+// Texts the full parse would refuse for their size or nesting are its to refuse (within its size
+// budget, a text of one document is never too large).
+const maxSize = defaultYamlBudget.maxDocumentSize
 const maxDepth = 100
 
 class Reader {
-  private readonly lines: readonly PlainLine[]
-  private at = 0
+  private readonly lines: PlainLines
 
   constructor(
     text: string,
     private readonly rules: PlainRules,
   ) {
-    const lines = plainLines(text)
-    if (lines === undefined) throw BAIL
-    this.lines = lines
+    this.lines = new PlainLines(text)
   }
 
   document(): GoValue {
-    const first = this.lines[0]
-    if (first === undefined) return null
+    const first = this.lines.line
+    if (first === undefined) {
+      if (this.lines.marker) throw BAIL
+      return null
+    }
     if (first.indent !== 0 || isEntry(first.text)) throw BAIL
     const value = this.mapping(0, 0)
-    if (this.at !== this.lines.length) throw BAIL
+    if (this.lines.line !== undefined || this.lines.marker) throw BAIL
     return value
   }
 
   private peek(): PlainLine | undefined {
-    return this.lines[this.at]
+    return this.lines.line
   }
 
   /** A block mapping whose keys are at column `indent`; the first line's key may follow a `- `. */
@@ -65,7 +68,7 @@ class Reader {
         if (line.indent > indent || isEntry(line.text)) throw BAIL
         text = line.text
       }
-      this.at++
+      this.lines.next()
       const match = keyRe.exec(text)
       const keyText = match?.[1]
       if (keyText === undefined) throw BAIL
@@ -96,8 +99,8 @@ class Reader {
       if (line === undefined || line.indent < indent) return out
       if (line.indent > indent) throw BAIL
       if (!isEntry(line.text)) return out
-      this.at++
       if (line.text === '-') {
+        this.lines.next()
         const next = this.peek()
         out.push(next !== undefined && next.indent > indent ? this.block(next.indent, depth + 1) : null)
         continue
@@ -107,11 +110,11 @@ class Reader {
       const rest = line.text.slice(spaces)
       if (rest.startsWith('#') || isEntry(rest)) throw BAIL
       if (keyRe.test(rest)) {
-        // `- key: ...` opens a mapping at the key's column.
-        this.at--
+        // `- key: ...` opens a mapping at the key's column (which moves past this line).
         out.push(this.mapping(indent + spaces, depth + 1, rest))
         continue
       }
+      this.lines.next()
       out.push(this.inline(rest, depth + 1))
       this.noContinuation(indent)
     }
@@ -250,7 +253,7 @@ class Flow {
  * when the full parse must decide (it then gives the same value, or the error).
  */
 export function quickValues(text: string, rules: PlainRules): GoValue | undefined {
-  if (text.length > maxSize || unusualRe.test(text)) return undefined
+  if (text.length > maxSize || unusualRe.test(text) || !withinNesting(text, defaultYamlBudget.maxDepth)) return undefined
   try {
     return new Reader(text, rules).document()
   } catch (err) {

@@ -109,9 +109,13 @@ export function parseYamlValueFull(text: string, source: string): GoValue {
   return walk(first.document.contents, 0)
 }
 
-// Values files and Chart.yaml texts already read, by text: the releases of one chart read the same
-// files, and copying a tree is far cheaper than parsing it again. Bounded by the texts' size.
+// Values files and Chart.yaml texts read twice or more, by text: the releases of one chart read the
+// same files, and copying a tree is far cheaper than parsing it again. A text seen once is only
+// noted (its first reader takes the tree itself: a copy kept for a text never read again, 3 MB of
+// values, was a tenth of a render); its second reading parses it again and keeps the tree. Both
+// bounded by the texts' size.
 const parsedTexts = textMemo<GoValue>(8 << 20)
+const seenTexts = textMemo<true>(8 << 20)
 
 function copyValue(v: GoValue): GoValue {
   if (v instanceof Map) {
@@ -128,5 +132,8 @@ function copyValue(v: GoValue): GoValue {
  * caller may change it. Failures are not remembered (they parse again and fail the same way).
  */
 export function parseYamlValueOnce(text: string, source: string): GoValue {
+  const seen = { first: false }
+  seenTexts(text, () => (seen.first = true))
+  if (seen.first) return parseYamlValue(text, source)
   return copyValue(parsedTexts(text, () => parseYamlValue(text, source)))
 }

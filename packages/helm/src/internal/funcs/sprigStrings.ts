@@ -3,6 +3,7 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
+import { goLower, goUpper, replaceAll } from './goStrings.js'
 
 export const fn: typeof goFunc = goFunc
 
@@ -186,8 +187,8 @@ function regexReplaceAll(re: string, s: string, replacement: { repl: string; lit
 /** The string-shaped Sprig functions. */
 export function stringFuncs(): [string, GoFunc][] {
   return [
-    ['upper', fn('upper', [S], (s) => (s as string).toUpperCase())],
-    ['lower', fn('lower', [S], (s) => (s as string).toLowerCase())],
+    ['upper', fn('upper', [S], (s) => goUpper(s as string))],
+    ['lower', fn('lower', [S], (s) => goLower(s as string))],
     ['title', fn('title', [S], (s) => title(s as string))],
     ['untitle', fn('untitle', [S], (s) => untitle(s as string))],
     ['trim', fn('trim', [S], (s) => trimSpace(s as string))],
@@ -237,7 +238,7 @@ export function stringFuncs(): [string, GoFunc][] {
       const parts = a.filter((x) => x !== null && x !== undefined)
       return parts.map((x) => strval(x)).join(' ')
     })],
-    ['replace', fn('replace', [S, S, S], (o, n, s) => (s as string).split(o as string).join(n as string))],
+    ['replace', fn('replace', [S, S, S], (o, n, s) => replaceAll(s as string, o as string, n as string))],
     ['plural', fn('plural', [S, S, 'int'], (one, many, c) => ((c as { value: bigint }).value === 1n ? one : many))],
     ['snakecase', fn('snakecase', [S], (s) => snakecase(s as string))],
     ['camelcase', fn('camelcase', [S], (s) => camelcase(s as string))],

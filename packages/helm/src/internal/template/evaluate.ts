@@ -187,7 +187,8 @@ export abstract class Evaluator extends Scope {
       this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`)
     }
     if (fn.signatureError !== undefined) this.errorf(fn.signatureError)
-    const isBuiltin = builtinNames.has(name) && this.env.funcs.get(name) === fn
+    // Only and, or and call take their arguments their own way (the name test first: two lookups per call otherwise).
+    const isBuiltin = (name === 'and' || name === 'or' || name === 'call') && builtinNames.has(name) && this.env.funcs.get(name) === fn
     if (isBuiltin && (name === 'and' || name === 'or')) {
       let v: GoValue
       for (let j = 1; j <= nArgs; j++) {
@@ -231,6 +232,7 @@ export abstract class Evaluator extends Scope {
       this.errorf(`invalid value; expected ${typ}`)
     }
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
+    if (typ === 'string' && typeof value === 'string') return value
     const actual = typeName(value)
     if (actual === typ) return value
     // A named map type (common.Values) is assignable to map[string]interface {} and back.

@@ -158,6 +158,18 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
     }
     out += format.slice(i, pct)
     i = pct + 1
+    // %s or %v of a string and %d or %v of an unnamed integer, without flags, width, precision or
+    // index, print the operand as it is: most directives of templates, answered without the parse.
+    const c = format.charCodeAt(i)
+    if ((c === 0x73 /* s */ || c === 0x76 /* v */ || c === 0x64 /* d */) && st.argNum < args.length) {
+      const a = args[st.argNum]
+      if (typeof a === 'string' ? c !== 0x64 : a instanceof GoInt && a.named === undefined && c !== 0x73) {
+        out += typeof a === 'string' ? a : (a as GoInt).value.toString()
+        st.argNum++
+        i++
+        continue
+      }
+    }
     const f = noFlags()
     st.good = true
     flags: while (i < end) {

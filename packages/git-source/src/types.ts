@@ -1,4 +1,4 @@
-import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/core'
+import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/core/light'
 import type { GitAuth } from './auth.js'
 import type { GitTransport } from './transport.js'
 

@@ -13,8 +13,11 @@ export const LEASE_JITTER = 1.2
 
 /** The three durations of a Lease user, in ms. */
 export interface LeaseTimings {
+  /** How long a Lease holds without a change seen before others count it lapsed. */
   readonly leaseDuration: number
+  /** How long after its last successful round a holder keeps working before it gives up. */
   readonly renewDeadline: number
+  /** The time between rounds (acquire, renew, list), before jitter. */
   readonly retryPeriod: number
 }
 

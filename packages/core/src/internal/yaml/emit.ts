@@ -215,7 +215,7 @@ class Emitter implements EmitterState {
       this.keysAsListed = true
       return keys
     }
-    return this.inOrder(keys)
+    return this.sortedOrder(keys)
   }
 
   /** Whether the last sortedKeys answer was `Object.keys` as listed; clears the mark. */
@@ -225,9 +225,16 @@ class Emitter implements EmitterState {
     return listed
   }
 
-  /** `keys` (sorted in place) in go-yaml v2's order, remembered by key set. */
+  /** `keys` in go-yaml v2's order: `keys` itself when already in that order. */
   private inOrder(keys: string[]): readonly string[] {
-    if (keys.length < 2 || inLetterOrder(keys)) return keys
+    return keys.length < 2 || inLetterOrder(keys) ? keys : this.sortedOrder(keys)
+  }
+
+  /**
+   * Keys known not to be in letter order, in go-yaml v2's order, remembered by key set: the
+   * remembered array on a repeat (`keys` untouched), else `keys` sorted in place.
+   */
+  private sortedOrder(keys: string[]): readonly string[] {
     const signature = keys.join('\u0000')
     let sorted = this.cache.keyOrder.get(signature)
     if (sorted === undefined) {

@@ -8,7 +8,7 @@ import { chooseV8Tuning, tieringFlag } from './v8Tuning.js'
 
 describe('tieringFlag', () => {
   it('finds the flags that choose V8 compiler tiers, in every spelling', () => {
-    for (const flag of ['--max-opt=4', '--max_opt=0', '--no-opt', '--noopt', '--opt', '--jitless', '--turbo-inlining', '--no-turbo-inlining', '--noturbo_inlining', '--maglev', '--no-maglev', '--sparkplug', '--always-sparkplug', '--turbofan', '--interrupt-budget=1000', '--invocation-count-for-turbofan=10', '--max-inlined-bytecode-size=0', '--lite-mode', '"--max-opt=2"']) {
+    for (const flag of ['--max-opt=4', '--max_opt=0', '--no-opt', '--noopt', '--opt', '--jitless', '--turbo-inlining', '--no-turbo-inlining', '--noturbo_inlining', '--maglev', '--no-maglev', '--sparkplug', '--always-sparkplug', '--turbofan', '--interrupt-budget=1000', '--invocation-count-for-turbofan=10', '--max-inlined-bytecode-size=0', '--lite-mode', '"--max-opt=2"', '--concurrent-osr', '--no-concurrent-osr', '--concurrent-sparkplug', '--concurrent-sparkplug-max-threads=1', '--lazy-feedback-allocation', '--no-lazy-feedback-allocation', '--max-bytecode-size-for-early-opt=0', '--concurrent-recompilation-queue-length=1', '--concurrent-recompilation-delay=1', '--minimum-invocations-after-ic-update=1', '--always-osr', '-max-opt=4', '-max_opt=0', '-no-opt', '-jitless', '-no-turbo-inlining']) {
       expect(tieringFlag(['--enable-source-maps', flag]), flag).toBe(flag.replace(/"/g, ''))
     }
   })
@@ -19,6 +19,8 @@ describe('tieringFlag', () => {
     expect(tieringFlag(['--max-old-space-size=4096', '--enable-source-maps', '--stack-size=2000', '--expose-gc', '--no-warnings', '--require', './opt.js', 'maglev', '-e', '--'])).toBeUndefined()
     // A name that only begins like one (`--opt…`) is not one.
     expect(tieringFlag(['--options-file=x'])).toBeUndefined()
+    // Node's own single-dash options are no V8 flags.
+    expect(tieringFlag(['-e', '-p', '-r', '-i', '-c', '-v', '-h', '-'])).toBeUndefined()
   })
 })
 
@@ -86,7 +88,8 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || v8Major > 13)('the V8 tuni
   })
 
   it("keeps the user's tiering flags from node's command line and NODE_OPTIONS", () => {
-    for (const flags of [['--max-opt=4'], ['--turbo-inlining'], ['--no-opt'], ['--maglev'], ['--interrupt-budget=1000']]) {
+    // `-max-opt=4`: V8's single-dash spelling, which node accepts on its command line.
+    for (const flags of [['--max-opt=4'], ['--turbo-inlining'], ['--no-opt'], ['--maglev'], ['--interrupt-budget=1000'], ['-max-opt=4'], ['--concurrent-osr'], ['--no-lazy-feedback-allocation']]) {
       expect(template({}, flags)).toBe(`gitops: V8 tuning none (node's command line sets ${flags[0]}); cachedDataVersionTag ${tagOf(flags)}`)
     }
     // Node 20 admits only --jitless of these in NODE_OPTIONS (it refuses to start with --max-opt there).

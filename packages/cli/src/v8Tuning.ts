@@ -24,9 +24,29 @@ const tieringNames = new Set([
   'concurrent-recompilation',
   'baseline-batch-compilation',
   'use-osr',
+  'concurrent-osr',
+  'concurrent-sparkplug',
+  'lazy-feedback-allocation',
+  'max-bytecode-size-for-early-opt',
 ])
-/** The same for families of flags, by the start of their names. */
-const tieringPrefixes = ['turbo-', 'maglev-', 'sparkplug-', 'always-', 'interrupt-budget-', 'invocation-count-for-', 'max-inlined-']
+/**
+ * The same for families of flags, by the start of their names (checked against
+ * `node --v8-options` of Node 20, V8 11). `always-` is wider than tiering: it also takes V8 flags
+ * such as `--always-use-string-forwarding-table` (or `--always-compact` of later V8s), which then
+ * only keep V8's defaults for that run, the side that cannot change output.
+ */
+const tieringPrefixes = [
+  'turbo-',
+  'maglev-',
+  'sparkplug-',
+  'always-',
+  'interrupt-budget-',
+  'invocation-count-for-',
+  'max-inlined-',
+  'concurrent-recompilation-',
+  'concurrent-sparkplug-',
+  'minimum-invocations-',
+]
 
 function isTiering(name: string): boolean {
   return tieringNames.has(name) || tieringPrefixes.some((prefix) => name.startsWith(prefix))
@@ -35,14 +55,17 @@ function isTiering(name: string): boolean {
 /**
  * The first V8 flag among `args` that chooses V8's compiler tiers (`--max-opt=4`, `--no-opt`,
  * `--jitless`, `--turbo-inlining`, `--maglev`, `--interrupt-budget=…`, in either spelling,
- * `--max_opt` as `--max-opt`), as written; undefined when there is none.
+ * `--max_opt` as `--max-opt`, and with V8's single dash, `-max-opt=4`, which node also accepts on
+ * its command line), as written; undefined when there is none.
  */
 export function tieringFlag(args: readonly string[]): string | undefined {
   for (const arg of args) {
     // NODE_OPTIONS may quote a value ("--max-opt=4"); a token that is no flag is skipped.
     const token = arg.replace(/^"+|"+$/g, '')
-    if (!token.startsWith('--')) continue
-    const name = (token.slice(2).split('=', 1)[0] ?? '').replace(/_/g, '-')
+    // V8 reads `-max-opt=4` as `--max-opt=4`, and node passes it on to V8.
+    const dashes = token.startsWith('--') ? 2 : token.startsWith('-') ? 1 : 0
+    if (dashes === 0) continue
+    const name = (token.slice(dashes).split('=', 1)[0] ?? '').replace(/_/g, '-')
     // V8 reads `--no-opt` and `--noopt` alike.
     if (isTiering(name) || (name.startsWith('no-') && isTiering(name.slice(3))) || (name.startsWith('no') && isTiering(name.slice(2)))) return token
   }

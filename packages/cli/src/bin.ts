@@ -19,8 +19,8 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // their readers, renderers and writers hot for a fraction of a second, once: the optimising
 // compiler then costs more than its code saves, on its background threads (CPU) and on the main
 // thread (installing the code, deoptimising it again). Set before any bundle is compiled, so that
-// the code caches see the same flags on every run of a command (docs/benchmarks.md, crd-write and
-// tmpl-flag):
+// the code caches (below) are made and read under the flags the command runs with
+// (docs/benchmarks.md, crd-write and tmpl-flag):
 // - `gitops build`: TurboFan without inlining (`--no-turbo-inlining`; measured on the 5.5 MB CRD
 //   tree of bench/crdTree.mjs, TurboFan was about 40% of the writer's CPU time, most of it
 //   inlining callees): about a fifth less CPU and a tenth less wall time there and on the 1,000-object
@@ -36,7 +36,8 @@ import { chooseV8Tuning } from './v8Tuning.js'
 //   `--max-opt=1` took +84 to +136% (docs/benchmarks.md, v8-opt). Raising `--max-opt` at run time
 //   instead was measured not to bring TurboFan back (V8 11 turned `--turbofan` off when
 //   `--max-opt=1` was set), and no timer fires during a synchronous render. V8 12 and 13 (Node 22
-//   to 24) count invocations instead of a budget and were not measured: there template keeps
+//   to 24) were not measured with a larger budget (whether their tiering still follows the same
+//   budget, or counts invocations instead, was not checked either): there template keeps
 //   `--max-opt=1`.
 // - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
 //   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
@@ -55,9 +56,11 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // overwrites another's entries. Except when NODE_COMPILE_CACHE is set: Node then enables its
 // cache before this file runs, under V8's default flags, and a flagged command recompiles and
 // rewrites the entries of the bundles it shares with other commands (speed only). Node 20's cache
-// (codeCache.ts) is per command already, and each command always runs with the same flags: the
-// table is keyed by the same first argument as its cacheTag. A Node without getBuiltinModule
-// (before 20.16) keeps V8's defaults.
+// (codeCache.ts) is per command, and per set of flags: one command does not always run with the
+// same flags (GITOPS_V8_TUNING=off, the user's tiering flags), so its file names hold V8's
+// cachedDataVersionTag() as read after the flags below are set, and a tuned and an untuned run
+// keep files of their own. A Node without getBuiltinModule (before 20.16) keeps V8's defaults,
+// and its runs share one file per command.
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cacheTag, codeCacheDir } from './codeCache.js'
+import { cacheFileName, cacheTag, codeCacheDir } from './codeCache.js'
 import type { CliIO } from './context.js'
 import { main } from './main.js'
 
@@ -32,6 +32,19 @@ describe('cacheTag', () => {
     expect(cacheTag(['../x'])).toBe('_')
     expect(cacheTag(['Build'])).toBe('_')
     expect(cacheTag(['a'.repeat(40)])).toBe('_')
+  })
+})
+
+describe('cacheFileName', () => {
+  it('names the bundle, command, Node version and the V8 flags in effect, so runs under other flags keep files of their own', () => {
+    const name = (flagsTag: number | undefined, tag = 'template') => cacheFileName('/c', '/x/dist/template.cjs', { tag, version: 'v20.20.2-x64', flagsTag })
+    expect(name(2526724978)).toMatch(/^\/c\/template-template-v20\.20\.2-x64-969ac372-[0-9a-f]+$/)
+    // A tuned and an untuned run of one command (GITOPS_V8_TUNING=off, the user's tiering flags).
+    expect(name(2526724978)).not.toBe(name(2208153205))
+    expect(name(2526724978)).not.toBe(name(2526724978, 'build'))
+    expect(name(undefined)).toMatch(/^\/c\/template-template-v20\.20\.2-x64-v8-[0-9a-f]+$/)
+    // Another place of the same bundle name.
+    expect(cacheFileName('/c', '/y/dist/template.cjs', { tag: 'template', version: 'v20.20.2-x64', flagsTag: 1 })).not.toBe(name(1))
   })
 })
 
@@ -195,6 +208,22 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     const blocker = join(dir, 'another-file')
     writeFileSync(blocker, '')
     expect(template({ NODE_COMPILE_CACHE: join(blocker, 'cache') })).toBe(expected.out)
+
+    // Runs under V8's defaults (GITOPS_V8_TUNING=off) keep files of their own (the name holds V8's
+    // cachedDataVersionTag()): alternating with tuned runs, neither rejects nor rewrites the other's.
+    if ('getBuiltinModule' in process) {
+      const tuned = own()
+      const bytesOf = (files: readonly string[]) => files.map((f) => readFileSync(join(cache, 'gitops-sdk', f)))
+      const tunedBytes = bytesOf(tuned)
+      expect(template({ NODE_COMPILE_CACHE: cache, GITOPS_V8_TUNING: 'off' })).toBe(expected.out)
+      const untuned = own().filter((f) => !tuned.includes(f))
+      expect(untuned.map((f) => f.replace(/-v\d.*$/, ''))).toEqual(['sdk-template', 'template-template'])
+      const untunedBytes = bytesOf(untuned)
+      expect(template({ NODE_COMPILE_CACHE: cache })).toBe(expected.out)
+      expect(template({ NODE_COMPILE_CACHE: cache, GITOPS_V8_TUNING: 'off' })).toBe(expected.out)
+      expect(bytesOf(tuned)).toEqual(tunedBytes)
+      expect(bytesOf(untuned)).toEqual(untunedBytes)
+    }
 
     // A template error: the same line and exit code as from the sources, and a cache left as it was.
     const failing = await inProcess(['template', bad])

@@ -4,9 +4,12 @@
 // what `gitops build` costs above `node -e 0`; V8 can instead deserialize the code it compiled on
 // an earlier run, functions that ran included, which skips both the parse and the lazy compiles.
 //
-// One cache file per bundle and command (`gitops build` and `gitops --help` run different code of
-// dist/main.cjs: one file for both would hold only what the first command after an install ran,
-// and the other would compile the rest at every start): a key, then V8's cached data. The key names the bundle's file as it
+// One cache file per bundle, command and set of V8 flags (`gitops build` and `gitops --help` run
+// different code of dist/main.cjs: one file for both would hold only what the first command after
+// an install ran, and the other would compile the rest at every start; and V8 rejects data made
+// under other flags, so a tuned and an untuned run of one command, GITOPS_V8_TUNING=off or the
+// user's own tiering flags, would otherwise reject and rewrite each other's file at every
+// alternation): a key, then V8's cached data. The key names the bundle's file as it
 // is now (device, inode, size, modification and change times in nanoseconds): any write to the
 // file changes its change time, so an edited bundle (a local patch, an upgrade in place) never
 // runs code compiled from another source, and V8 itself rejects data of another V8 version, other
@@ -19,6 +22,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { Module as nodeModule } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
+import type * as V8 from 'node:v8'
 import { Script } from 'node:vm'
 
 interface LoaderModule {
@@ -67,6 +71,26 @@ export function cacheTag(argv: readonly string[]): string {
   return first !== undefined && /^[a-z][a-z-]{0,31}$/.test(first) ? first : '_'
 }
 
+/** What names a cache file beside its bundle: see cacheFileName. */
+export interface CacheFileParts {
+  /** The command's part (cacheTag). */
+  readonly tag: string
+  /** Node's version and architecture (`v20.20.2-x64`). */
+  readonly version: string
+  /**
+   * V8's `cachedDataVersionTag()` as it is after the command set its flags, a hash of V8's version
+   * and every flag in effect; undefined where it cannot be read (before Node 20.16, whose runs
+   * then share one file).
+   */
+  readonly flagsTag: number | undefined
+}
+
+/** The path in `cacheDir` of the cache file of the bundle `filename` for the run `parts` describes. */
+export function cacheFileName(cacheDir: string, filename: string, parts: CacheFileParts): string {
+  const flags = parts.flagsTag === undefined ? 'v8' : (parts.flagsTag >>> 0).toString(16)
+  return join(cacheDir, `${basename(filename, '.cjs')}-${parts.tag}-${parts.version}-${flags}-${fnv(filename)}`)
+}
+
 /**
  * Makes every CommonJS file directly in `bundleDir` compile through the code cache in `cacheDir`,
  * in files of their own for the command `tag` (see cacheTag).
@@ -79,9 +103,18 @@ export function useCodeCache(bundleDir: string, cacheDir: string, tag: string): 
   const original = Module.prototype._compile
   const pending: Array<{ script: Script; file: string; key: string }> = []
   const version = `${process.version}-${process.arch}`
+  // Read here, after bin.ts set the command's V8 flags (if any): the tag of the flags in effect.
+  // Through getBuiltinModule, which Node 20 has from 20.16, to load node:v8 only where it exists.
+  let flagsTag: number | undefined
+  try {
+    const v8 = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule?.('node:v8') as typeof V8 | undefined
+    flagsTag = v8?.cachedDataVersionTag()
+  } catch {
+    // One file for every set of flags then, as before Node 20.16.
+  }
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
     if (dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
-    const file = join(cacheDir, `${basename(filename, '.cjs')}-${tag}-${version}-${fnv(filename)}`)
+    const file = cacheFileName(cacheDir, filename, { tag, version, flagsTag })
     let key: string | undefined
     let cachedData: Buffer | undefined
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultYamlBudget, parseYamlStream } from './budget.js'
+import { defaultYamlBudget, parseYamlStream, withinYamlNesting } from './budget.js'
 
 function bomb(levels: number, width: number): string {
   const lines = [`a0: &a0 [${Array(width).fill('lol').join(', ')}]`]
@@ -34,6 +34,34 @@ describe('parseYamlStream', () => {
   ])('refuses %s nested thousands deep with CORE_YAML_TOO_DEEP naming the source', (_name, text) => {
     expect(() => parseYamlStream(text, { source: 'deep.yaml' })).toThrow(
       expect.objectContaining({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(/^deep\.yaml: /) }),
+    )
+  })
+
+  it('withinYamlNesting answers as the pre-check of parseYamlStream does, which names the line', () => {
+    const limit = 10
+    const cases: Array<[string, boolean]> = [
+      ['a: [[[1]]]\n', true],
+      [`a: ${'['.repeat(11)}`, false],
+      // Brackets inside quotes count too (a conservative bound).
+      [`a: "${'{'.repeat(11)}"\n`, false],
+      [`a: "${'{'.repeat(10)}"\n`, true],
+      [`x: 1\n${'- '.repeat(6)}x`, false],
+      [`x: 1\n${'- '.repeat(6)}[x]\n`, false],
+      [`x: 1\n${' '.repeat(11)}`, false],
+      [`${' '.repeat(11)}\nx: 1\n`, true],
+    ]
+    for (const [text, within] of cases) {
+      expect(withinYamlNesting(text, limit), JSON.stringify(text)).toBe(within)
+      let code: unknown
+      try {
+        parseYamlStream(text, { source: 's.yaml', budget: { maxDepth: limit } })
+      } catch (e) {
+        code = (e as { code?: unknown }).code
+      }
+      expect(code === 'CORE_YAML_TOO_DEEP', JSON.stringify(text)).toBe(!within)
+    }
+    expect(() => parseYamlStream(`x: 1\ny: 2\nz: ${'['.repeat(11)}`, { source: 's.yaml', budget: { maxDepth: limit } })).toThrow(
+      expect.objectContaining({ code: 'CORE_YAML_TOO_DEEP', message: 's.yaml: line 3: nested more than 10 levels deep' }),
     )
   })
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
 import { parseDocuments, parseInventory, parseObjects, stringifyObjects, stringifyValue } from '../../src/index.js'
 import type { KubeObject, KubeValue } from '../../src/index.js'
-import { parseYamlStream } from '../../src/yaml.js'
+import { parseYamlStream, withinYamlNesting } from '../../src/yaml.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -35,6 +35,15 @@ describe('core YAML faults', () => {
 
   it.each(entryPoints)('%s refuses flow nesting 100,000 deep with CORE_YAML_TOO_DEEP, not a stack overflow', (_name, parse) => {
     expect(() => parse(deep(100_000))).toThrow(expect.objectContaining({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(/^in\.yaml: /) }))
+  })
+
+  it('withinYamlNesting answers no for nesting 100,000 deep (brackets, indentation, `- ` entries) without recursing, and yes for empty text', () => {
+    expect(withinYamlNesting(deep(100_000), 1000)).toBe(false)
+    expect(withinYamlNesting(`a: "${'{'.repeat(100_000)}"`, 1000)).toBe(false)
+    expect(withinYamlNesting(' '.repeat(100_000), 1000)).toBe(false)
+    expect(withinYamlNesting(`${'- '.repeat(100_000)}x`, 1000)).toBe(false)
+    expect(withinYamlNesting('', 0)).toBe(true)
+    expect(withinYamlNesting(']]]}}}', 0)).toBe(true)
   })
 
   it.each(pollutingYaml)('parseDocuments keeps the keys of %j as data', (text) => {

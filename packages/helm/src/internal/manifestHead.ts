@@ -6,8 +6,8 @@
 // values, comments) and answers `undefined` for anything
 // else, which the caller then parses fully: the answer is the same either way, only faster here.
 
-import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
-import { PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
+import { defaultYamlBudget, withinYamlNesting } from '@gitops-sdk/core/yaml'
+import { PlainLines, afterScalarRe, isEntry, keyRe, unusualRe } from './plainYaml.js'
 
 /** What helm reads of a document, when the quick reader is sure of it. */
 export interface QuickHead {
@@ -77,7 +77,7 @@ function scalarOk(v: string): boolean {
  * without `helm.sh/hook`; `undefined` when a full parse must decide.
  */
 export function quickHead(doc: string): QuickHead | undefined {
-  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook') || !withinNesting(doc, defaultYamlBudget.maxDepth)) return undefined
+  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook') || !withinYamlNesting(doc, defaultYamlBudget.maxDepth)) return undefined
   // The open block collections, innermost last: their indents and whether each is a sequence
   // (two arrays rather than an object per level; this runs cold, once per document).
   const indents: number[] = []

@@ -32,8 +32,10 @@ export interface PlainLine {
 
 /**
  * The lines of a text that carry content, one at a time: blank lines and comment lines are left
- * out (neither reader reads a multi-line scalar, so they never matter) unless `all` (then a blank
- * line has `text` '' and its count of spaces as `indent`, and a comment line its text from `#`).
+ * out unless `all` (then a blank line has `text` '' and its count of spaces as `indent`, and a
+ * comment line its text from `#`): the values reader reads no multi-line scalar, so they never
+ * matter to it, while the manifest-head reader asks for them, as it steps over block scalars
+ * (`key: |` and the indented lines after it), whose blank and `#` lines are content.
  * A line at column 0 starting with `---`, `...` or `%` ends the lines with `marker` set (document
  * markers and directives are the full parse's). One line at a time rather than an array of them:
  * the lines of a large text would otherwise all live until the end of its reading.
@@ -79,41 +81,4 @@ export class PlainLines {
     }
     this.line = undefined
   }
-}
-
-/**
- * Whether the full parse's nesting check (core's parseYamlStream refuses text that may nest deeper
- * than its budget's maxDepth before parsing it) lets `text` through: that check counts the flow
- * brackets still open anywhere before a point (inside strings too) plus the columns of indentation
- * and compact `- ` entries that start its line. A quick reader must not accept what it refuses.
- */
-export function withinNesting(text: string, limit: number): boolean {
-  let flow = 0
-  let lineStart = true
-  let block = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x0a) {
-      lineStart = true
-      block = 0
-      continue
-    }
-    if (lineStart) {
-      if (c === 0x20) {
-        block++
-        continue
-      }
-      if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
-        block += 2
-        i++
-        continue
-      }
-      lineStart = false
-    }
-    if (c === 0x5b || c === 0x7b) flow++
-    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
-    else continue
-    if (flow + block > limit) return false
-  }
-  return flow + block <= limit
 }

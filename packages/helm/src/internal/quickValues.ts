@@ -7,8 +7,8 @@
 // it answers `undefined` for anything else (anchors, tags, block scalars, multi-line scalars, escapes,
 // quoted keys, `<<`, several documents, tabs, odd indentation...), which the caller then parses
 // fully: the value and the errors are the same either way, only faster here.
-import { defaultYamlBudget } from '@gitops-sdk/core/yaml'
-import { type PlainLine, PlainLines, afterScalarRe, isEntry, keyRe, unusualRe, withinNesting } from './plainYaml.js'
+import { defaultYamlBudget, withinYamlNesting } from '@gitops-sdk/core/yaml'
+import { type PlainLine, PlainLines, afterScalarRe, isEntry, keyRe, unusualRe } from './plainYaml.js'
 import type { GoMap, GoValue } from './template/values.js'
 
 /** How a plain scalar's text resolves (as yamlValues.ts resolves a plain scalar), and a key's text. */
@@ -253,7 +253,7 @@ class Flow {
  * when the full parse must decide (it then gives the same value, or the error).
  */
 export function quickValues(text: string, rules: PlainRules): GoValue | undefined {
-  if (text.length > maxSize || unusualRe.test(text) || !withinNesting(text, defaultYamlBudget.maxDepth)) return undefined
+  if (text.length > maxSize || unusualRe.test(text) || !withinYamlNesting(text, defaultYamlBudget.maxDepth)) return undefined
   try {
     return new Reader(text, rules).document()
   } catch (err) {

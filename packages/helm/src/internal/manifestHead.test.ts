@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
 import { quickHead } from './manifestHead.js'
 import { fullHead } from './manifests.js'
+import { parseYamlValueFull } from './yamlValues.js'
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -36,10 +37,14 @@ spec:
 # a trailing comment
 `
 
-/** What sortManifests would conclude from the full parse, or the error it would raise. */
+/**
+ * What sortManifests would conclude from the full parse, or the error it would raise: through the
+ * `yaml` package alone (parseYamlValueFull), not parseYamlValue, which tries the quick values
+ * reader first and could share a bug with quickHead.
+ */
 function full(doc: string): { kind: string } | 'hook' | 'error' {
   try {
-    const head = fullHead(doc, 'chart/templates/x.yaml')
+    const head = fullHead(doc, 'chart/templates/x.yaml', parseYamlValueFull)
     return head.hook ? 'hook' : { kind: head.kind }
   } catch {
     return 'error'
@@ -108,10 +113,12 @@ describe('quickHead', () => {
   it('agrees with the full parse on seeded mutations of a manifest (seed printed on failure)', () => {
     const blocks = `kind: ConfigMap\ndata:\n  a.yaml: |\n    - name: x\n      labels:\n        app: "a: b"\n\n    note: [1, 2]\n  b: >-\n    folded\n    text\n  c: 1\n`
     const pieces = [' ', '  ', '\n', '\n  ', '\n- ', '- ', ':', ': ', '#', ' #', '"', "'", '\\', '{', '}', '[', ']', '{}', '[]', '&a', '*a', '!', '|', '>', '%', '@', '?', ',', '-', '---', '...', 'kind', 'kind: Service', 'null', 'yes', '~', 'x', '1', '\t', '<<']
-    let quick = 0
+    // Quick answers per base document: [deployment, blocks].
+    const quick = [0, 0]
     for (let seed = 1; seed <= 1500; seed++) {
       const next = prng(seed)
-      let doc = seed % 2 === 0 ? deployment : blocks
+      const base = seed % 2 === 0 ? 0 : 1
+      let doc = base === 0 ? deployment : blocks
       const edits = 1 + Math.floor(next() * 3)
       for (let e = 0; e < edits; e++) {
         const at = Math.floor(next() * doc.length)
@@ -124,9 +131,12 @@ describe('quickHead', () => {
       } catch (err) {
         throw new Error(`seed ${seed}: ${(err as Error).message}`, { cause: err })
       }
-      if (quickHead(doc) !== undefined) quick++
+      if (quickHead(doc) !== undefined) quick[base] = (quick[base] ?? 0) + 1
     }
-    // Most mutations stay plain YAML the quick reader answers; the rest went to the full parse.
-    expect(quick).toBeGreaterThan(200)
+    // Many mutations of each stay plain YAML the quick reader answers (block scalars included);
+    // the rest went to the full parse.
+    // (149 and 265 of 750 each when written.)
+    expect(quick[0]).toBeGreaterThan(100)
+    expect(quick[1]).toBeGreaterThan(180)
   })
 })

@@ -78,10 +78,10 @@ function goYamlMessage(err: unknown): string {
 }
 
 /** Helm's util.SimpleHead of a document through a full YAML parse: its kind and whether it is a hook. */
-export function fullHead(doc: string, path: string): { kind: string; hook: boolean } {
+export function fullHead(doc: string, path: string, parse: (text: string, source: string) => GoValue = parseYamlValue): { kind: string; hook: boolean } {
   let head: GoValue
   try {
-    head = parseYamlValue(doc, path)
+    head = parse(doc, path)
   } catch (err) {
     throw new ManifestError(`YAML parse error on ${path}: error converting YAML to JSON: yaml: ${goYamlMessage(err)}`)
   }

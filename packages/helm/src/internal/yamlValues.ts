@@ -128,8 +128,10 @@ function copyValue(v: GoValue): GoValue {
 }
 
 /**
- * {@link parseYamlValue} of a text read before answered from memory: a fresh copy each call, so the
- * caller may change it. Failures are not remembered (they parse again and fail the same way).
+ * {@link parseYamlValue}, remembered by text: the first reading of a text parses it and keeps
+ * nothing but a note; the second parses it again and keeps the tree; the third and later are
+ * answered from memory. Every answer is a fresh tree, so the caller may change it. Failures are
+ * not remembered (they parse again and fail the same way).
  */
 export function parseYamlValueOnce(text: string, source: string): GoValue {
   const seen = { first: false }

@@ -49,7 +49,7 @@ export function goLower(s: string): string {
  * Go's strings.Replace(s, old, new, -1) (Sprig's replace): an empty `old` matches at the start and
  * after each character (code point), as Go matches after each UTF-8 sequence.
  */
-export function replaceAll(s: string, old: string, repl: string): string {
+export function goReplace(s: string, old: string, repl: string): string {
   // A replacement string with `$` would be read as a pattern ($&, $1...): a function returns it as is.
   if (old !== '') return repl.includes('$') ? s.replaceAll(old, () => repl) : s.replaceAll(old, repl)
   return s === '' ? repl : repl + Array.from(s).join(repl) + repl

@@ -3,7 +3,7 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
-import { goLower, goUpper, replaceAll } from './goStrings.js'
+import { goLower, goReplace, goUpper } from './goStrings.js'
 
 export const fn: typeof goFunc = goFunc
 
@@ -238,7 +238,7 @@ export function stringFuncs(): [string, GoFunc][] {
       const parts = a.filter((x) => x !== null && x !== undefined)
       return parts.map((x) => strval(x)).join(' ')
     })],
-    ['replace', fn('replace', [S, S, S], (o, n, s) => replaceAll(s as string, o as string, n as string))],
+    ['replace', fn('replace', [S, S, S], (o, n, s) => goReplace(s as string, o as string, n as string))],
     ['plural', fn('plural', [S, S, 'int'], (one, many, c) => ((c as { value: bigint }).value === 1n ? one : many))],
     ['snakecase', fn('snakecase', [S], (s) => snakecase(s as string))],
     ['camelcase', fn('camelcase', [S], (s) => camelcase(s as string))],

@@ -18,7 +18,6 @@ import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
 import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
 
-const builtinNames: ReadonlySet<string> = new Set(['and', 'or', 'call'])
 // The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
 
@@ -187,8 +186,10 @@ export abstract class Evaluator extends Scope {
       this.errorf(`wrong number of args for ${name}: want ${params.length} got ${numIn}`)
     }
     if (fn.signatureError !== undefined) this.errorf(fn.signatureError)
-    // Only and, or and call take their arguments their own way (the name test first: two lookups per call otherwise).
-    const isBuiltin = (name === 'and' || name === 'or' || name === 'call') && builtinNames.has(name) && this.env.funcs.get(name) === fn
+    // Only and, or and call take their arguments their own way, and only when `fn` is the function
+    // of that name (a method of that name is called as any other). The name test comes first, so
+    // that every other call costs no map lookup here.
+    const isBuiltin = (name === 'and' || name === 'or' || name === 'call') && this.env.funcs.get(name) === fn
     if (isBuiltin && (name === 'and' || name === 'or')) {
       let v: GoValue
       for (let j = 1; j <= nArgs; j++) {

@@ -16,11 +16,21 @@ import { join } from 'node:path'
 export async function startApplyServer(prefix) {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   const kubeconfig = join(dir, 'kubeconfig')
-  const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
-  await new Promise((resolve, reject) => {
-    server.stdout.once('data', resolve)
-    server.once('exit', (code) => reject(new Error(`apiserver exited with ${code}`)))
-  })
+  // A server that cannot be spawned ('error') or ends before it is ready ('exit'): the directory
+  // is removed and the promise rejects.
+  let server
+  try {
+    server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })
+    await new Promise((resolve, reject) => {
+      server.stdout.once('data', resolve)
+      server.once('error', (err) => reject(new Error(`apiserver could not start: ${err.message}`)))
+      server.once('exit', (code, signal) => reject(new Error(`apiserver exited with ${code ?? signal}`)))
+    })
+  } catch (err) {
+    if (server !== undefined && server.exitCode === null && server.pid !== undefined) server.kill()
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
   const cpuMs = () => {
     try {
       const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')

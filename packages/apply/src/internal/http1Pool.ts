@@ -11,8 +11,9 @@
 // idle past the server's keep-alive) is passed over before any byte of the request is written. A
 // connection that sends anything (a byte, or its end) while no request of ours is written on it
 // is closed, and a request waiting for it goes to another one: those bytes are no answer to it.
-// A request given a connection that carried an answer before is written once the event loop has
-// read that socket since (see #start). A reused connection that closes after the write with no
+// A request given a connection that carried an answer before is never written from within the
+// read that brought that answer (more of that read may follow it): it waits for the next check
+// phase at least, or until the event loop has read that socket again (see #start). A reused connection that closes after the write with no
 // byte of answer sends a read or a dry-run once more elsewhere; a write it fails
 // (APPLY_UNREACHABLE), never writing it twice.
 import { connect as connectNet } from 'node:net'
@@ -43,7 +44,7 @@ export interface Http1PoolOptions {
   readonly maxResponseBytes: number
   /**
    * Milliseconds a new connection may take to connect and finish TLS, in all (not between bytes),
-   * before it is given up; 0: no bound. The request it was opened for ends it sooner at its own deadline.
+   * before it is given up; 0: no bound. The request it was opened for ends it earlier if that request's deadline comes first.
    */
   readonly connectTimeout: number
 }
@@ -89,9 +90,10 @@ class Exchange implements Cancellable {
 const IDLE_REUSE = 4000
 
 /**
- * How recently (ms) a reused connection's socket must have been read for a request to be written
- * on it at once rather than after the event loop reads it again (see Http1Pool#start): about what
- * one poll phase's callbacks take, the window the wait itself leaves.
+ * How recently (ms) a reused connection's socket must have been read, at the check phase after a
+ * request was held for it, for the request to be written then rather than after the event loop
+ * reads it again (see Http1Pool#start): about what one poll phase's callbacks take, the window the
+ * wait itself leaves.
  */
 const FRESH_READ = 1
 
@@ -103,7 +105,12 @@ class Conn {
   served = false
   /** When it last became idle (performance.now(): monotonic, a wall clock jump does not move it). */
   idleSince = 0
-  /** When its socket was last read (performance.now()): what had come by then was read too. */
+  /**
+   * When its socket was last read (performance.now()). What had come by then is read too only
+   * once that read's callback is over: one TCP read can hold several TLS records (or end at
+   * libuv's 64 KiB read boundary), each emitted as its own 'data' event, with node's ticks and
+   * microtasks run between them.
+   */
   readAt = 0
   /** How long it may stay idle and still be reused, in ms: the server's Keep-Alive hint less a second, else IDLE_REUSE. */
   idleLimit = -1
@@ -211,24 +218,28 @@ export class Http1Pool {
 
   /**
    * Gives `conn` to `ex` and writes the request. Bytes its server sent after its last answer (a
-   * stray second answer, a 408 before an idle close, its end) may wait in the kernel, unread by
-   * the event loop, even when this runs in the same turn as that answer: written now, the request
-   * would take them for its answer. Bytes reaching the kernel just before the write cannot be told
-   * from an answer by any client (Go's has the same window); the pool keeps that window under
-   * about a millisecond. A new connection, or one whose socket was read (its last answer) less
-   * than FRESH_READ ago, is written on now. Another one is written two check phases
-   * (setImmediate) later, with a poll phase between them whatever phase this runs in: anything
-   * that came by then is read as stray (see #data, #ended), the connection is closed and the
-   * request goes elsewhere, nothing of it written. The requests held in one turn share their two
-   * immediates. (Holding every request cost a first apply of 1,000 objects about 7 % more client
-   * CPU: see docs/benchmarks.md, apply5.)
+   * stray second answer, a 408 before an idle close, its end) may follow that answer in the very
+   * read that brought it (one TCP read emits each TLS record as its own 'data' event, node's ticks
+   * and microtasks run between them; plain TCP does the same when an answer ends at libuv's 64 KiB
+   * read boundary), or wait in the kernel, unread by the event loop: written before they are
+   * read, the request would take them for its answer. Bytes reaching the kernel just before the
+   * write cannot be told from an answer by any client (Go's has the same window); the pool keeps
+   * that window under about a millisecond. A new connection is written on now. A reused one never
+   * is from here, since this may run inside its read (an answer settles, its caller sends the
+   * next request): it is held until the next check phase (setImmediate), when every read of the
+   * poll phase is over. Then, if its socket was read (its last answer) less than FRESH_READ ago,
+   * it is written on; else one check phase later, with a poll phase between them: anything that
+   * came by then is read as stray (see #data, #ended), the connection is closed and the request
+   * goes elsewhere, nothing of it written. The requests held in one turn share their immediates.
+   * (Holding every request two check phases cost a first apply of 1,000 objects about 7 % more
+   * client CPU: see docs/benchmarks.md, apply5.)
    */
   #start(conn: Conn, ex: Exchange): void {
     conn.exchange = ex
     ex.conn = conn
     ex.sent = false
     conn.socket.ref()
-    if (!conn.served || performance.now() - conn.readAt < FRESH_READ) {
+    if (!conn.served) {
       this.#write(conn, ex)
       return
     }
@@ -236,16 +247,29 @@ export class Http1Pool {
     if (this.#held.length === 2) setImmediate(this.#turn)
   }
 
-  /** The first check phase after requests were held: they are written at the next one. */
+  /**
+   * The first check phase after requests were held: those whose socket was read less than
+   * FRESH_READ ago are written now, the others at the next check phase.
+   */
   readonly #turn = (): void => {
     const held = this.#held
     this.#held = []
+    const now = performance.now()
+    let later: (Conn | Exchange)[] | undefined
+    for (let i = 0; i < held.length; i += 2) {
+      const conn = held[i] as Conn
+      const ex = held[i + 1] as Exchange
+      if (!waiting(conn, ex)) continue
+      if (now - conn.readAt < FRESH_READ) this.#write(conn, ex)
+      else (later ??= []).push(conn, ex)
+    }
+    if (later === undefined) return
+    const rest = later
     setImmediate(() => {
-      for (let i = 0; i < held.length; i += 2) {
-        const conn = held[i] as Conn
-        const ex = held[i + 1] as Exchange
-        // Not if it failed, or went elsewhere (stray bytes, an end) since: then it is another entry's.
-        if (conn.exchange === ex && ex.conn === conn && !ex.sent && !ex.finished && !conn.closed) this.#write(conn, ex)
+      for (let i = 0; i < rest.length; i += 2) {
+        const conn = rest[i] as Conn
+        const ex = rest[i + 1] as Exchange
+        if (waiting(conn, ex)) this.#write(conn, ex)
       }
     })
   }
@@ -274,7 +298,7 @@ export class Http1Pool {
     // A server that accepts the connection and never completes TLS, or drips its handshake a byte
     // at a time: the connection has one deadline for TCP and TLS together (not an inactivity
     // timer), and must neither outlive it nor keep the process alive. The request it was opened
-    // for ends it sooner at its own deadline (a failed request destroys its connection).
+    // for ends it earlier if that request's deadline comes first (a failed request destroys its connection).
     const ms = this.#options.connectTimeout
     const deadline = ms > 0 ? setTimeout(() => socket.destroy(new RequestTimeoutError(ms)), ms).unref() : undefined
     let connecting = true
@@ -341,9 +365,7 @@ export class Http1Pool {
       // dry-run) is sent once more on another connection, as Go's HTTP client does for reads; a
       // write never is, since nothing proves the server did not act on it.
       ex.resent = true
-      ex.conn = undefined
-      conn.socket.destroy()
-      this.#dispatch(ex)
+      this.#elsewhere(conn, ex)
       return
     }
     this.#fail(ex, err ?? new Http1ClosedError(ex.answer.started ? 'the connection closed before the answer ended' : 'the connection closed before an answer'))
@@ -413,6 +435,14 @@ export class Http1Pool {
     }
     if (complete) this.#complete(conn, ex)
   }
+}
+
+/**
+ * Whether held `ex` still waits for `conn`: not if it failed, or went elsewhere (stray bytes, an
+ * end) since, when it may be another held entry's.
+ */
+function waiting(conn: Conn, ex: Exchange): boolean {
+  return conn.exchange === ex && ex.conn === conn && !ex.sent && !ex.finished && !conn.closed
 }
 
 /** Whether sending `request` twice cannot change anything on the server: a read, or a server-side dry-run. */

@@ -15,6 +15,9 @@ const certPem = "-----BEGIN CERTIFICATE-----\nMIIByTCCAW+gAwIBAgIQNxS/JLdI2/J140
 const keyPem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrUpEKVfDnnUhk/tu\nRoWLlnCxk7f4fVD3gUdBjIk9n16hRANCAARYKeDU8pCl3ODrLRJDqKmfYqNJd0E9\nRMsrAPzykXVkIj1OpCVL6lJ5MzbaSNMmVa8yUP10iXo8vV5Aj5sFNFsF\n-----END PRIVATE KEY-----\n"
 
 /** The bearer token of the fake's kubeconfig: no error may show it. */
+/** The fake server's key and certificate (127.0.0.1) and the CA that signed it, for tests with a TLS server of their own. */
+export const testTls = { ca: caPem, cert: certPem, key: keyPem } as const
+
 export const fakeToken = 'h2-fake-secret-token'
 
 /** What a handler does with one stream (after discovery). */

@@ -25,7 +25,7 @@ import { Aborts } from './aborts.js'
 import type { Cancellable } from './aborts.js'
 import { queryOf } from './http2Sender.js'
 import { AnswerParser, FIELD_VALUE, Http1ClosedError } from './http1Parse.js'
-import { RequestTimeoutError } from './transport.js'
+import { ConnectTimeoutError, RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
 // A request target is printable ASCII without spaces (the client percent-encodes everything else).
@@ -239,12 +239,8 @@ export class Http1Pool {
     ex.conn = conn
     ex.sent = false
     conn.socket.ref()
-    if (!conn.served) {
-      this.#write(conn, ex)
-      return
-    }
-    this.#held.push(conn, ex)
-    if (this.#held.length === 2) setImmediate(this.#turn)
+    if (!conn.served) this.#write(conn, ex)
+    else if (this.#held.push(conn, ex) === 2) setImmediate(this.#turn)
   }
 
   /**
@@ -254,24 +250,22 @@ export class Http1Pool {
   readonly #turn = (): void => {
     const held = this.#held
     this.#held = []
-    const now = performance.now()
-    let later: (Conn | Exchange)[] | undefined
+    const later = this.#writeHeld(held, performance.now() - FRESH_READ)
+    if (later.length > 0) setImmediate(() => this.#writeHeld(later, -Infinity))
+  }
+
+  /** Writes the held requests still waiting whose socket was read after `since`; returns the others still waiting. */
+  #writeHeld(held: readonly (Conn | Exchange)[], since: number): (Conn | Exchange)[] {
+    const later: (Conn | Exchange)[] = []
     for (let i = 0; i < held.length; i += 2) {
       const conn = held[i] as Conn
       const ex = held[i + 1] as Exchange
-      if (!waiting(conn, ex)) continue
-      if (now - conn.readAt < FRESH_READ) this.#write(conn, ex)
-      else (later ??= []).push(conn, ex)
+      // Not if it failed, or went elsewhere (stray bytes, an end) since: then it may be another entry's.
+      if (conn.exchange !== ex || ex.conn !== conn || ex.sent || ex.finished || conn.closed) continue
+      if (conn.readAt > since) this.#write(conn, ex)
+      else later.push(conn, ex)
     }
-    if (later === undefined) return
-    const rest = later
-    setImmediate(() => {
-      for (let i = 0; i < rest.length; i += 2) {
-        const conn = rest[i] as Conn
-        const ex = rest[i + 1] as Exchange
-        if (waiting(conn, ex)) this.#write(conn, ex)
-      }
-    })
+    return later
   }
 
   #write(conn: Conn, ex: Exchange): void {
@@ -300,7 +294,7 @@ export class Http1Pool {
     // timer), and must neither outlive it nor keep the process alive. The request it was opened
     // for ends it earlier if that request's deadline comes first (a failed request destroys its connection).
     const ms = this.#options.connectTimeout
-    const deadline = ms > 0 ? setTimeout(() => socket.destroy(new RequestTimeoutError(ms)), ms).unref() : undefined
+    const deadline = ms > 0 ? setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref() : undefined
     let connecting = true
     const settled = (): void => {
       connecting = false
@@ -435,14 +429,6 @@ export class Http1Pool {
     }
     if (complete) this.#complete(conn, ex)
   }
-}
-
-/**
- * Whether held `ex` still waits for `conn`: not if it failed, or went elsewhere (stray bytes, an
- * end) since, when it may be another held entry's.
- */
-function waiting(conn: Conn, ex: Exchange): boolean {
-  return conn.exchange === ex && ex.conn === conn && !ex.sent && !ex.finished && !conn.closed
 }
 
 /** Whether sending `request` twice cannot change anything on the server: a read, or a server-side dry-run. */

@@ -102,8 +102,8 @@ export function errorFromStatus(answer: ParsedStatus, where: { readonly subject:
   })
 }
 
-/** The ApplyError for a request that got no answer. */
-export function unreachable(where: { readonly subject: string; readonly action: string; readonly server: string }, cause: unknown): ApplyError {
+/** The ApplyError for a request that got no answer; `more` joins its details (e.g. the connect deadline that ended it). */
+export function unreachable(where: { readonly subject: string; readonly action: string; readonly server: string }, cause: unknown, more: Readonly<Record<string, unknown>> = {}): ApplyError {
   const raw = cause instanceof Error ? cause.message : String(cause)
   // client-node's fetch names the URL as the kubeconfig has it, user and password included: such a
   // cause is replaced by one that says the same without them (toJSON and logs show the cause).
@@ -111,7 +111,7 @@ export function unreachable(where: { readonly subject: string; readonly action: 
   return new ApplyError({
     code: 'APPLY_UNREACHABLE',
     message: `${where.subject}: ${where.action} failed: ${where.server} did not answer (${oneLine(why)})`,
-    details: { server: where.server },
+    details: { ...more, server: where.server },
     cause: why === raw ? cause : withoutUserinfo(cause, why),
   })
 }

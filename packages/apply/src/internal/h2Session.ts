@@ -8,7 +8,7 @@ import { connect as connectHttp2, constants } from 'node:http2'
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders, Settings } from 'node:http2'
 import { connect as connectTls } from 'node:tls'
 import type { ConnectionOptions } from 'node:tls'
-import { RequestTimeoutError } from './transport.js'
+import { ConnectTimeoutError } from './transport.js'
 
 /** What one stream needs of the session around it. */
 export interface H2Exchange {
@@ -151,14 +151,16 @@ export class H2Sessions {
       const socket = connectTls({ ...this.#tls, ALPNProtocols: ['h2', 'http/1.1'] })
       socket.setNoDelay(true)
       socket.once('error', reject)
-      // A server that accepts the connection and never completes TLS: the requests waiting on it
-      // end by their own deadlines, and the socket must not outlive them (it would keep the
-      // process from exiting).
+      // A server that accepts the connection and never completes TLS, or drips its handshake a
+      // byte at a time: the connection has one deadline for TCP and TLS together (not an
+      // inactivity timer, which each byte would restart), and must neither outlive it nor keep the
+      // process alive.
       const ms = this.#handshakeTimeout
-      if (ms > 0) socket.setTimeout(ms, () => socket.destroy(new RequestTimeoutError(ms)))
+      const deadline = ms > 0 ? setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref() : undefined
+      if (deadline !== undefined) socket.once('close', () => clearTimeout(deadline))
       socket.once('secureConnect', () => {
         socket.off('error', reject)
-        if (ms > 0) socket.setTimeout(0)
+        if (deadline !== undefined) clearTimeout(deadline)
         if (socket.alpnProtocol !== 'h2') {
           // The server speaks HTTP/1.1 only: this probe's connection is not kept.
           this.#http1 = true

@@ -9,7 +9,7 @@ import { isSecretKind, secretMask } from './secretErrors.js'
 import type { SecretMask } from './secretErrors.js'
 import { toJson } from './json.js'
 import { sleep } from './sleep.js'
-import { RequestTimeoutError, ResponseTooLargeError } from './transport.js'
+import { ConnectTimeoutError, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse, Transport } from './transport.js'
 import type {
   ApiRequestEvent,
@@ -234,7 +234,8 @@ export class HttpKubeClient implements KubeClient {
             details: { url, limit: cause.limit },
           })
         }
-        throw unreachable({ subject, action: verb, server: this.#transport.server }, cause)
+        // A connection not up within the connect deadline (ConnectTimeoutError): unreachable, its own figure in details.
+        throw unreachable({ subject, action: verb, server: this.#transport.server }, cause, cause instanceof ConnectTimeoutError ? { timeout: cause.timeout } : {})
       } finally {
         bound?.release()
       }

@@ -87,6 +87,17 @@ export class RequestTimeoutError extends Error {
 }
 
 /**
+ * A new connection that did not finish connecting (TCP, and TLS when the server is https) within
+ * the transport's connect deadline: the server did not answer, whatever the request's own deadline.
+ */
+export class ConnectTimeoutError extends Error {
+  override readonly name = 'ConnectTimeoutError'
+  constructor(readonly timeout: number) {
+    super(`TCP and TLS not done within ${timeout} ms`)
+  }
+}
+
+/**
  * The largest answer body the direct transport reads by default, in bytes: 256 MiB, far above a
  * list page of 500 large objects (CRDs of a few hundred KB each) and below the longest string V8
  * can hold (about 512 MiB), so an endless or huge body ends in a typed error, not a crash.

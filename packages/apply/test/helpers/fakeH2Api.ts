@@ -16,7 +16,7 @@ const keyPem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwE
 
 /** The bearer token of the fake's kubeconfig: no error may show it. */
 /** The fake server's key and certificate (127.0.0.1) and the CA that signed it, for tests with a TLS server of their own. */
-export const testTls = { ca: caPem, cert: certPem, key: keyPem } as const
+export const testTls: { readonly ca: string; readonly cert: string; readonly key: string } = { ca: caPem, cert: certPem, key: keyPem }
 
 export const fakeToken = 'h2-fake-secret-token'
 

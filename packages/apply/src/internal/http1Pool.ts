@@ -13,9 +13,9 @@
 // is closed, and a request waiting for it goes to another one: those bytes are no answer to it.
 // A request given a connection that carried an answer before is never written from within the
 // read that brought that answer (more of that read may follow it): it waits for the next check
-// phase at least, or until the event loop has read that socket again (see #start). A reused connection that closes after the write with no
-// byte of answer sends a read or a dry-run once more elsewhere; a write it fails
-// (APPLY_UNREACHABLE), never writing it twice.
+// phase at least, or until the event loop has read that socket again (see #start). A reused
+// connection that closes after the write with no byte of answer sends a read or a dry-run once
+// more elsewhere; a write it fails (APPLY_UNREACHABLE), never writing it twice.
 import { connect as connectNet } from 'node:net'
 import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
@@ -44,7 +44,8 @@ export interface Http1PoolOptions {
   readonly maxResponseBytes: number
   /**
    * Milliseconds a new connection may take to connect and finish TLS, in all (not between bytes),
-   * before it is given up; 0: no bound. The request it was opened for ends it earlier if that request's deadline comes first.
+   * before it is given up; 0: no bound. The request it was opened for ends it earlier if that
+   * request's deadline comes first.
    */
   readonly connectTimeout: number
 }
@@ -292,7 +293,8 @@ export class Http1Pool {
     // A server that accepts the connection and never completes TLS, or drips its handshake a byte
     // at a time: the connection has one deadline for TCP and TLS together (not an inactivity
     // timer), and must neither outlive it nor keep the process alive. The request it was opened
-    // for ends it earlier if that request's deadline comes first (a failed request destroys its connection).
+    // for ends it earlier if that request's deadline comes first (a failed request destroys its
+    // connection).
     const ms = this.#options.connectTimeout
     const deadline = ms > 0 ? setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref() : undefined
     let connecting = true

@@ -61,6 +61,9 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // cachedDataVersionTag() as read after the flags below are set, and a tuned and an untuned run
 // keep files of their own. A Node without getBuiltinModule (before 20.16) keeps V8's defaults,
 // and its runs share one file per command.
+// Node's built-in modules without importing them (Node >= 20.16; undefined before): node:v8 and
+// node:fs are loaded only when a command needs them.
+const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
@@ -75,7 +78,6 @@ const choice = tuning === undefined ? undefined : chooseV8Tuning(process.env, pr
 let applied = 'none'
 if (tuning !== undefined && choice?.apply === true) {
   try {
-    const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
     // V8 also rejects Node's own cached code of its built-in modules under other flags: the larger
     // built-ins a command always loads (`preload`) are loaded first, under the defaults, to keep it
@@ -91,7 +93,6 @@ if (process.env.GITOPS_V8_TUNING_REPORT === '1') {
   // A diagnostic of the line above, for tests and for a user who wonders what ran; nothing in it
   // comes from the environment but a flag's name and value.
   try {
-    const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
     const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
     const fs = getBuiltin?.('node:fs') as typeof Fs | undefined
     const why = choice === undefined ? (knownV8 ? 'no flags for this command' : `V8 ${v8Major} not known`) : choice.apply && applied === 'none' ? 'this Node cannot set them' : choice.reason

@@ -8,7 +8,7 @@ import { connect as connectHttp2, constants } from 'node:http2'
 import type { ClientHttp2Session, ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders, Settings } from 'node:http2'
 import { connect as connectTls } from 'node:tls'
 import type { ConnectionOptions } from 'node:tls'
-import { ConnectTimeoutError } from './transport.js'
+import { connectDeadline } from './transport.js'
 
 /** What one stream needs of the session around it. */
 export interface H2Exchange {
@@ -155,12 +155,10 @@ export class H2Sessions {
       // byte at a time: the connection has one deadline for TCP and TLS together (not an
       // inactivity timer, which each byte would restart), and must neither outlive it nor keep the
       // process alive.
-      const ms = this.#handshakeTimeout
-      const deadline = ms > 0 ? setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref() : undefined
-      if (deadline !== undefined) socket.once('close', () => clearTimeout(deadline))
+      const clearDeadline = connectDeadline(socket, this.#handshakeTimeout)
       socket.once('secureConnect', () => {
         socket.off('error', reject)
-        if (deadline !== undefined) clearTimeout(deadline)
+        clearDeadline()
         if (socket.alpnProtocol !== 'h2') {
           // The server speaks HTTP/1.1 only: this probe's connection is not kept.
           this.#http1 = true

@@ -25,7 +25,7 @@ import { Aborts } from './aborts.js'
 import type { Cancellable } from './aborts.js'
 import { queryOf } from './http2Sender.js'
 import { AnswerParser, FIELD_VALUE, Http1ClosedError } from './http1Parse.js'
-import { ConnectTimeoutError, RequestTimeoutError } from './transport.js'
+import { connectDeadline, RequestTimeoutError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
 
 // A request target is printable ASCII without spaces (the client percent-encodes everything else).
@@ -295,13 +295,12 @@ export class Http1Pool {
     // timer), and must neither outlive it nor keep the process alive. The request it was opened
     // for ends it earlier if that request's deadline comes first (a failed request destroys its
     // connection).
-    const ms = this.#options.connectTimeout
-    const deadline = ms > 0 ? setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref() : undefined
+    const clearDeadline = connectDeadline(socket, this.#options.connectTimeout)
     let connecting = true
     const settled = (): void => {
       connecting = false
       this.#connecting -= 1
-      if (deadline !== undefined) clearTimeout(deadline)
+      clearDeadline()
     }
     const connected = (): void => {
       if (!connecting) return

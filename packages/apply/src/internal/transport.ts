@@ -98,6 +98,20 @@ export class ConnectTimeoutError extends Error {
 }
 
 /**
+ * Gives a connecting socket one deadline for TCP and TLS together (not an inactivity timer, which
+ * each byte of a dripping handshake would restart): past `ms` it is destroyed with a
+ * ConnectTimeoutError. The timer keeps no process alive and goes when the socket closes; call the
+ * returned function once connected. `ms` 0: no deadline.
+ */
+export function connectDeadline(socket: { destroy(error: Error): unknown; once(event: 'close', listener: () => void): unknown }, ms: number): () => void {
+  if (ms <= 0) return () => {}
+  const timer = setTimeout(() => socket.destroy(new ConnectTimeoutError(ms)), ms).unref()
+  const clear = (): void => clearTimeout(timer)
+  socket.once('close', clear)
+  return clear
+}
+
+/**
  * The largest answer body the direct transport reads by default, in bytes: 256 MiB, far above a
  * list page of 500 large objects (CRDs of a few hundred KB each) and below the longest string V8
  * can hold (about 512 MiB), so an endless or huge body ends in a typed error, not a crash.

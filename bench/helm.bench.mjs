@@ -12,26 +12,20 @@
 //    helm.toolkit.fluxcd.io labels removed before comparing).
 //
 //   npm run build && node bench/run.mjs helm [releases, default 200] [rounds, default 3]
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { fileURLToPath } from 'node:url'
+import { helmOracle, repo, scratchRoot } from './helm-oracle.mjs'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
 import { canonicalWithout } from './canonical.mjs'
 
-const { parseObjects } = await import(join(dirname(fileURLToPath(import.meta.url)), '../packages/core/dist/index.js'))
+const { parseObjects } = await import(join(repo, 'packages/core/dist/index.js'))
 
 const releases = Number(process.argv[2] ?? '200')
 const rounds = Number(process.argv[3] ?? '3')
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(repo, 'packages/cli/dist/bin.js')
-const helm = join(repo, 'packages/helm/node_modules/.cache/helm-oracle/helm-v4.1.4')
-if (!existsSync(helm)) {
-  console.log(`helm oracle not extracted at ${helm}: run the helm package's tests once (cd packages/helm && npx vitest run test/helpers)`)
-  process.exit(0)
-}
-const root = mkdtempSync(join(tmpdir(), 'gitops-bench-helm-'))
+const helm = helmOracle()
+const root = scratchRoot('gitops-bench-helm-')
 const env = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(root, 'h/c'), HELM_CONFIG_HOME: join(root, 'h/cf'), HELM_DATA_HOME: join(root, 'h/d'), TZ: 'UTC' }
 const pin = ['--kube-version', 'v1.32.0']
 
@@ -261,4 +255,3 @@ console.log('| work | gitops wall | CPU | peak RSS | helm wall | CPU | peak RSS 
 console.log('|---|---|---|---|---|---|---|---|---|')
 console.log(`| \`template\` of a 300-template chart (one process each) | ${fmtMs(one.a)} | ${cpuText(one.cpuA)} | ${fmtRss(one.rssA)} | ${fmtMs(one.b)} | ${cpuText(one.cpuB)} | ${fmtRss(one.rssB)} | **${ratio(one.b, one.a)}** | ${ratio(one.cpuB, one.cpuA)} |`)
 console.log(`| \`fleet build\` of ${releases} HelmReleases of one chart (one process) / one \`helm template\` per release | ${fmtMs(many.a)} | ${cpuText(many.cpuA)} | ${fmtRss(many.rssA)} | ${fmtMs(many.b)} | ${cpuText(many.cpuB)} | ${fmtRss(many.rssB)} (largest) | **${ratio(many.b, many.a)}** | ${ratio(many.cpuB, many.cpuA)} |`)
-rmSync(root, { recursive: true, force: true })

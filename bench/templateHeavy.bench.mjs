@@ -9,22 +9,15 @@
 //  - toyaml: a `toYaml` of 3 MB of values (20,000 list items of maps) into one block scalar.
 //
 //   npm run build && node bench/run.mjs templateHeavy [rounds, default 3]
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { helmOracle, repo, scratchRoot } from './helm-oracle.mjs'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
 
 const rounds = Number(process.argv[2] ?? '3')
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(repo, 'packages/cli/dist/bin.cjs')
-const helm = join(repo, 'packages/helm/node_modules/.cache/helm-oracle/helm-v4.1.4')
-if (!existsSync(helm)) {
-  console.log(`helm oracle not extracted at ${helm}: run the helm package's tests once (cd packages/helm && npx vitest run test/helpers)`)
-  process.exit(0)
-}
-const root = mkdtempSync(join(tmpdir(), 'gitops-bench-heavy-'))
-process.on('exit', () => rmSync(root, { recursive: true, force: true }))
+const helm = helmOracle()
+const root = scratchRoot('gitops-bench-heavy-')
 
 function chart(name, template, values) {
   const dir = join(root, name)

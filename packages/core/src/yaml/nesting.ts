@@ -8,10 +8,10 @@ import { yamlLib } from '../internal/yaml/lib.js'
 
 /**
  * Where nesting may first exceed `limit` in `text`: the index of the first character of the line
- * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the characters: one level for the
- * document's top collection, plus the flow brackets still open (`[`, `{`, wherever they are:
- * inside quotes, comments and block scalars too), plus the columns of indentation and of the
- * compact `- ` and `? ` entries that start the line. Block collections nest only by indenting or
+ * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the
+ * characters: one level for the document's top collection, plus the flow brackets still open (`[`,
+ * `{`, wherever they are: inside quotes, comments and block scalars too), plus the columns of
+ * indentation and of the compact `- ` and `? ` entries that start the line. Block collections nest only by indenting or
  * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents
  * then start two columns in), so only pairs inside flow sequences (`[a: [b: …]]`, each a
  * mapping of its own) and aliases nest deeper than this counts; the full parse measures those.
@@ -131,6 +131,8 @@ function nestingExceededAt(text: string, limit: number): number {
   const parser = new Parser()
   const open = parser.stack
   const check = (doc: CST.Token): number => documentDepthExceededAt(doc, limit)
+  // The deepest stack already walked without finding the limit passed: walk again only past it.
+  let walked = 0
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) {
       const at = check(token)
@@ -139,9 +141,10 @@ function nestingExceededAt(text: string, limit: number): number {
     // The document at the bottom, a scalar being read at the top, collections between.
     const n = open.length
     const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
-    if (collections > limit) {
+    if (collections > limit && n > walked) {
       const at = openDepthExceededAt(open, limit)
       if (at >= 0) return at
+      walked = n
     }
   }
   for (const token of parser.end()) {

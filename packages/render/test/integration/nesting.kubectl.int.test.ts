@@ -67,6 +67,6 @@ describe('render of documents whose brackets do not nest', () => {
       (e: unknown) => e,
     )
     expect(isRenderError(err), String(err)).toBe(true)
-    expect(String((err as Error).message)).toMatch(/cm\.yaml.*line 6: nested more than 1000 levels deep/)
+    expect((err as Error).message).toMatch(/cm\.yaml.*line 6: nested more than 1000 levels deep/)
   })
 })

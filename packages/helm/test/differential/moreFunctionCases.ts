@@ -39,6 +39,7 @@ export const moreFunctionCases: TemplateCase[] = [
   c('snakecase kebabcase camelcase around titlecase letters and Unicode spaces', '{{ snakecase "aǅb ǅB Aǅ ABǅc ǅǅ xᾈY" }}|{{ kebabcase "a\u0085B c\ufeffD e\u00a0F g\u3000H" }}|{{ snakecase "a\u0085B c\ufeffD" }}|{{ camelcase "_ǆ_😀a_𐐨b__c_" }}|{{ camelcase "a b-c\u00a0d" }}'),
   c('camelcase of connectors and single characters', '[{{ camelcase "" }}][{{ camelcase "_" }}][{{ camelcase "__" }}][{{ camelcase "a" }}][{{ camelcase "-x" }}][{{ camelcase "x-" }}][{{ camelcase "ß_ﬁ_ǆ" }}][{{ camelcase "some_words here-too" }}]'),
   c('snakecase kebabcase of numbers, punctuation and CJK', '{{ snakecase "HTTP2xx HTTP20xOK Bld4Floor3rd Duration2m3s a.b,C 中文Ab 日本語テキスト x٣y Ⅻz ½A 😀B" }}|{{ kebabcase "NoHTTPS GO_PATH first name" }}|{{ snakecase "\ufffdA\ufffd" }}'),
+  c('snakecase kebabcase of repeated, leading and trailing connectors', '[{{ snakecase "__a--b  c_" }}][{{ kebabcase "-A_B- c" }}][{{ snakecase "a_1_b" }}][{{ snakecase "A1 B2c" }}][{{ kebabcase "x.Y,z" }}][{{ snakecase "" }}][{{ snakecase "_" }}][{{ snakecase "ABC" }}][{{ snakecase "aBC" }}][{{ snakecase "ABc" }}]'),
   c('trim and nospace with Go spaces', '[{{ trim "\u0085\u00a0 x \ufeff" }}][{{ nospace "a\u0085b\ufeffc\u3000d\u200be" }}][{{ trim "\u2028y\u3000" }}]'),
   c('upper lower titlecase letters', '{{ upper "ǅ ᾈ ᾼ ა ჿ ﬓ ŉ ı ꭰ ʰ ⓐ" }}|{{ lower "ǅ ᾈ ᾼ Ა ẞ K Ω Ⅰ Ⓐ" }}'),
 ]

@@ -5,6 +5,7 @@
 import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
+import { checkNesting } from './nesting.js'
 
 /**
  * Limits on one YAML document.
@@ -146,71 +147,6 @@ function checkDocumentSizes(text: string, source: string, limit: number): void {
     if (match.index > 0) index += 1
     start = match.index + 3
   }
-}
-
-/**
- * Where nesting first exceeds `limit` in `text`: the index of the bracket at which it does, or
- * `text.length` when only the indentation of the last line does; -1 when it never does. The bound
- * is conservative: flow brackets still open (`[`, `{`, whether or not inside a string), plus the
- * columns of indentation and compact `- ` entries that start the line.
- */
-function nestingExceededAt(text: string, limit: number): number {
-  let flow = 0
-  let lineStart = true
-  let block = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 0x0a) {
-      lineStart = true
-      block = 0
-      continue
-    }
-    if (lineStart) {
-      if (c === 0x20) {
-        block++
-        continue
-      }
-      if (c === 0x2d && text.charCodeAt(i + 1) === 0x20) {
-        block += 2
-        i++
-        continue
-      }
-      lineStart = false
-    }
-    if (c === 0x5b || c === 0x7b) flow++
-    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
-    else continue
-    if (flow + block > limit) return i
-  }
-  return flow + block <= limit ? -1 : text.length
-}
-
-/**
- * Whether {@link parseYamlStream}'s nesting check lets `text` through at a `maxDepth` of `limit`
- * (it refuses, before parsing, text that may nest deeper): flow brackets still open anywhere
- * before a point (`[`, `{`, inside strings too) plus the columns of indentation and compact `- `
- * entries that start its line never exceed `limit`. For readers that take a quicker path than
- * the full parse and must not accept what it refuses.
- */
-export function withinYamlNesting(text: string, limit: number): boolean {
-  return nestingExceededAt(text, limit) < 0
-}
-
-/**
- * Refuses text whose nesting could exceed `limit` before the parser sees it: the `yaml` parser
- * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
- * stack (the bound: withinYamlNesting).
- */
-function checkNesting(text: string, source: string, limit: number): void {
-  const at = nestingExceededAt(text, limit)
-  if (at < 0) return
-  let line = 1
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++
-  throw new CoreError({
-    code: 'CORE_YAML_TOO_DEEP',
-    message: `${source}: line ${line}: nested more than ${limit} levels deep`,
-    details: { source, line, limit },
-  })
 }
 
 interface Measure {

@@ -195,7 +195,7 @@ describe('the fast reader', () => {
     }
     expect(isGitOpsError(error, 'CORE_YAML_INVALID')).toBe(true)
     expect((error as Error).message).toMatch(/^dup\.yaml: document 2, line 4, column 1: duplicate mapping key/)
-    expect(() => parseYamlValues('a:\n  b:\n    c: 1\n', { source: 'deep.yaml', budget: { maxDepth: 2 } })).toThrow(/deep\.yaml: document 1.*nested more than 2 levels/)
+    expect(() => parseYamlValues('a:\n  b:\n    c: 1\n', { source: 'deep.yaml', budget: { maxDepth: 2 } })).toThrow(/^deep\.yaml: line 3: nested more than 2 levels/)
     expect(() => parseYamlValues(`a: ${'x'.repeat(100)}\n`, { source: 'big.yaml', budget: { maxDocumentSize: 50 } })).toThrow(/big\.yaml: document 1 is 104 characters/)
   })
 
@@ -242,12 +242,13 @@ describe('the fast reader', () => {
     const overFull = (o: YamlValuesOptions): unknown => parseYamlValuesFull(deep(40), { ...o, budget: { maxDepth: 30 } })
     expect(outcome(over, 'v3')).toEqual(outcome(overFull, 'v3'))
     expect(outcome(over, 'v3')).toMatchObject({ code: 'CORE_YAML_TOO_DEEP' })
-    // The full parser's scan counts brackets even inside strings: a text it refuses is not read here.
+    // Brackets inside a string fail the cheap scan; the full parser measures the real nesting and
+    // reads the text, as this reader (which leaves such a text to it) does.
     const brackets = `a: "${'['.repeat(40)}"\n`
     const bracketsFast = (o: YamlValuesOptions): unknown => parseYamlValues(brackets, { ...o, budget: { maxDepth: 30 } })
     const bracketsFull = (o: YamlValuesOptions): unknown => parseYamlValuesFull(brackets, { ...o, budget: { maxDepth: 30 } })
     expect(outcome(bracketsFast, 'v3')).toEqual(outcome(bracketsFull, 'v3'))
-    expect(outcome(bracketsFast, 'v3')).toMatchObject({ code: 'CORE_YAML_TOO_DEEP' })
+    expect(outcome(bracketsFast, 'v3')).not.toHaveProperty('code')
   })
 
   const dir = sharedPath('conformance/kustomize')

@@ -40,10 +40,43 @@ describe('core YAML faults', () => {
   it('withinYamlNesting answers no for nesting 100,000 deep (brackets, indentation, `- ` entries) without recursing, and yes for empty text', () => {
     expect(withinYamlNesting(deep(100_000), 1000)).toBe(false)
     expect(withinYamlNesting(`a: "${'{'.repeat(100_000)}"`, 1000)).toBe(false)
-    expect(withinYamlNesting(' '.repeat(100_000), 1000)).toBe(false)
+    expect(withinYamlNesting(`${' '.repeat(100_000)}x`, 1000)).toBe(false)
     expect(withinYamlNesting(`${'- '.repeat(100_000)}x`, 1000)).toBe(false)
     expect(withinYamlNesting('', 0)).toBe(true)
-    expect(withinYamlNesting(']]]}}}', 0)).toBe(true)
+    expect(withinYamlNesting(' '.repeat(100_000), 1000)).toBe(true)
+    expect(withinYamlNesting(']]]}}}', 1)).toBe(true)
+  })
+
+  // Text that fails the cheap scan is measured for real; hostile shapes of it stay bounded.
+  const strung = `a: "${'['.repeat(5000)}"\nb: '${'{'.repeat(5000)}'\n# ${'['.repeat(5000)}\nc: |\n  ${'{'.repeat(5000)}\n`
+  it.each([
+    ['100,000 `[` after strings full of brackets', `${strung}d: ${'['.repeat(100_000)}\n`, 6],
+    ['100,000 `{a: ` after strings full of brackets', `${strung}d: ${'{a: '.repeat(100_000)}\n`, 6],
+    ['100,000 `[a: ` pairs', `${strung}d: ${'[a: '.repeat(100_000)}\n`, 6],
+    ['100,000 `- ` entries', `${strung}d:\n${'- '.repeat(100_000)}x\n`, 7],
+    ['100,000 `? ` keys', `${strung}d:\n${'? '.repeat(100_000)}x\n`, 7],
+    ['an unterminated string then 100,000 `[`', `a: "x\nb: ${'['.repeat(100_000)}\n`, undefined],
+    ['a document of 8 MiB of `[`', '['.repeat(8 * 1024 * 1024 - 1), 1],
+  ])('%s: refused with CORE_YAML_TOO_DEEP naming the line, not a stack overflow', (_name, text, line) => {
+    for (const [, parse] of entryPoints) {
+      let error: unknown
+      try {
+        parse(text)
+      } catch (e) {
+        error = e
+      }
+      if (line === undefined) {
+        // Not YAML at all: refused as too deep or reported as a syntax error, never a crash.
+        if (error !== undefined) expect(error).toMatchObject({ code: expect.stringMatching(/^CORE_YAML_(TOO_DEEP|INVALID)$/) })
+        continue
+      }
+      expect(error).toMatchObject({ code: 'CORE_YAML_TOO_DEEP', message: `in.yaml: line ${line}: nested more than 1000 levels deep`, details: { source: 'in.yaml', line, limit: 1000 } })
+    }
+  })
+
+  it.each(entryPoints)('%s reads a document with 100,000 brackets inside strings, a comment and a block scalar', (_name, parse) => {
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: re # ${'['.repeat(100_000)}\ndata:\n  a: "${'['.repeat(100_000)}"\n  b: '${'{'.repeat(100_000)}'\n  c: |\n    ${'['.repeat(100_000)}\n`
+    expect(() => parse(text)).not.toThrow()
   })
 
   it.each(pollutingYaml)('parseDocuments keeps the keys of %j as data', (text) => {

@@ -72,9 +72,10 @@ describe('quickValues', () => {
 
   it('leaves to the full parse what it is not sure of', () => {
     for (const text of [
-      // Past the full parse's nesting budget (it refuses these before parsing).
+      // Past the cheap nesting scan of the full parse, which then measures their real nesting.
       `a:\n${' '.repeat(1001)}b: 1`,
       `${Array.from({ length: 1001 }, (_, i) => `k${i}: "["`).join('\n')}\n`,
+      `a: ${'['.repeat(1001)}${']'.repeat(1001)}\n`,
       'a: |\n  text',
       'a: >\n  text',
       'a: &x 1\nb: *x',
@@ -119,9 +120,14 @@ describe('quickValues', () => {
     ]) {
       expect(quickValues(text, rules), text).toBeUndefined()
     }
-    // The full parse refuses those past its nesting budget; so does parseYamlValue.
-    expect(full(`a:\n${' '.repeat(1001)}b: 1`)).toEqual({ error: true })
-    expect(() => parseYamlValue(`${Array.from({ length: 1001 }, (_, i) => `k${i}: "["`).join('\n')}\n`, 'values.yaml')).toThrow(/nested more than 1000/)
+    // The full parse reads those that do not really nest past its budget, and refuses the others.
+    const indented = `a:\n${' '.repeat(1001)}b: 1`
+    expect(full(indented)).toEqual(new Map([['a', new Map([['b', 1]])]]))
+    expect(parseYamlValue(indented, 'values.yaml')).toEqual(full(indented))
+    const brackets = `${Array.from({ length: 1001 }, (_, i) => `k${i}: "["`).join('\n')}\n`
+    expect((full(brackets) as Map<string, unknown>).get('k1000')).toBe('[')
+    expect(parseYamlValue(brackets, 'values.yaml')).toEqual(full(brackets))
+    expect(() => parseYamlValue(`a: ${'['.repeat(1001)}${']'.repeat(1001)}\n`, 'values.yaml')).toThrow(/values\.yaml: line 1: nested more than 1000/)
   })
 
   it('agrees with the full parse on seeded mutations of a values file (seed printed on failure)', () => {

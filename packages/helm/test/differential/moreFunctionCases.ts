@@ -28,6 +28,20 @@ export const moreFunctionCases: TemplateCase[] = [
   c('derivePassword', '{{ derivePassword 1 "long" "password" "user" "example.com" }} {{ derivePassword 2 "maximum" "pw" "u" "s" | b64enc }} {{ derivePassword 3 "basic" "pw" "u" "s" }} {{ derivePassword 3 "pin" "pw" "u" "s" }} {{ derivePassword 3 "medium" "pw" "u" "s" }} {{ derivePassword 3 "short" "pw" "u" "s" }} {{ derivePassword 3 "nope" "pw" "u" "s" }}'),
   c('decryptAES of helm-encrypted text, round trip', '{{ decryptAES "key" "b8h6AxPx8+sRy/sY78ETnKxPviNXAatyze3xLe+dOS8=" }} {{ "secret" | encryptAES "key" | decryptAES "key" }} {{ "x" | encryptAES "k" | len }} {{ "" | encryptAES "k" | decryptAES "k" | len }}'),
   c('htpasswd refuses a colon', '{{ htpasswd "us:er" "pw" }}'),
+  // Case functions beyond ASCII: Go maps one rune to one (simple mappings, titlecase for strings.Title and
+  // word starts of goutils.SwapCase), strings.Title's separators, goutils' Unicode spaces, bytes in Initials.
+  c('title beyond ASCII', '{{ title "ß straße ǆemal ǅx Ǆx ǉa ǌa ǳa ﬁne ﬓx i ı İ σς ΣΑΣ ა ჿ ᾳ ᾀx ᾈx ſ ŉ ǰ ΐ 1abc a1b x-y x_y x.y x\'y x@y é\u0301x e\u0301 😀a a😀b 𐐨x" }}'),
+  c('title after Unicode spaces and marks', '{{ title "a\u00a0b\u0085c\u3000d\u2028e\ufefff\u200bg\u180eh\u2007i\u1680j\u0301k\u00b7l\u2019m\u00bdn\u0660o" }}'),
+  c('untitle beyond ASCII', '{{ untitle "Hello-World ǅx ǄX Ǉ İstanbul ΣΑΣ ᾼ ᾈ ÀB\u00a0Ca\u0085Da\u3000Ea Ꭰb Ა 𐐀x ẞ K Ω x.Y" }}'),
+  c('swapcase beyond ASCII', '{{ swapcase "hello ǆx ǅx Ǆx ǳ ß ﬁ İı σς ΣΑΣ ა Ა aა ᾳ aᾳ ᾼ ᾀ aᾀ 1a a1b -a é\u0301 ÀÉ x\u00a0y\u0085z\u3000w\ufeffv ꭰ aꭰ ŉ 𐐨 a𐐨 ª ʰ Ⅰ ⅰ ⓐ" }}'),
+  c('camelcase snakecase kebabcase beyond ASCII', '{{ camelcase "ǆemal_ǅx_straße_ﬁx_ıi_σς_ა_ᾳ" }}|{{ snakecase "ǅemalÜber ΣΑΣlower İStanbul ǄX ẞa ᾈb Ꭰc" }}|{{ kebabcase "ÀbcDéf ǅx ΣΑΣ ǄǄx" }}|{{ snakecase "aΣb ÀÉÎo" }}'),
+  c('initials beyond ASCII', '{{ initials "élan vital ñu à la ß 😀x ǅx" }}|{{ initials "a\u00a0b\u0085c\u3000d ı" }}'),
+  c('snakecase kebabcase camelcase around titlecase letters and Unicode spaces', '{{ snakecase "aǅb ǅB Aǅ ABǅc ǅǅ xᾈY" }}|{{ kebabcase "a\u0085B c\ufeffD e\u00a0F g\u3000H" }}|{{ snakecase "a\u0085B c\ufeffD" }}|{{ camelcase "_ǆ_😀a_𐐨b__c_" }}|{{ camelcase "a b-c\u00a0d" }}'),
+  c('camelcase of connectors and single characters', '[{{ camelcase "" }}][{{ camelcase "_" }}][{{ camelcase "__" }}][{{ camelcase "a" }}][{{ camelcase "-x" }}][{{ camelcase "x-" }}][{{ camelcase "ß_ﬁ_ǆ" }}][{{ camelcase "some_words here-too" }}]'),
+  c('snakecase kebabcase of numbers, punctuation and CJK', '{{ snakecase "HTTP2xx HTTP20xOK Bld4Floor3rd Duration2m3s a.b,C 中文Ab 日本語テキスト x٣y Ⅻz ½A 😀B" }}|{{ kebabcase "NoHTTPS GO_PATH first name" }}|{{ snakecase "\ufffdA\ufffd" }}'),
+  c('snakecase kebabcase of repeated, leading and trailing connectors', '[{{ snakecase "__a--b  c_" }}][{{ kebabcase "-A_B- c" }}][{{ snakecase "a_1_b" }}][{{ snakecase "A1 B2c" }}][{{ kebabcase "x.Y,z" }}][{{ snakecase "" }}][{{ snakecase "_" }}][{{ snakecase "ABC" }}][{{ snakecase "aBC" }}][{{ snakecase "ABc" }}]'),
+  c('trim and nospace with Go spaces', '[{{ trim "\u0085\u00a0 x \ufeff" }}][{{ nospace "a\u0085b\ufeffc\u3000d\u200be" }}][{{ trim "\u2028y\u3000" }}]'),
+  c('upper lower titlecase letters', '{{ upper "ǅ ᾈ ᾼ ა ჿ ﬓ ŉ ı ꭰ ʰ ⓐ" }}|{{ lower "ǅ ᾈ ᾼ Ა ẞ K Ω Ⅰ Ⓐ" }}'),
 ]
 
 /** Random and clock-bound functions: each output must match the pattern, on both sides. */

@@ -3,7 +3,8 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
-import { goLower, goReplace, goUpper } from './goStrings.js'
+import { goLower, goReplace, goUpper, isGoSpace, lowerRune, titleRune, upperRune } from './goStrings.js'
+import { camelcase, kebabcase, snakecase } from './xstringsCase.js'
 
 export const fn: typeof goFunc = goFunc
 
@@ -14,12 +15,20 @@ function byteSlice(s: string, start: number, end?: number): string {
   return Buffer.from(s, 'utf8').subarray(start, end).toString('utf8')
 }
 
-/** Go's strings.Title separators: ASCII other than letters, digits and _, and Unicode spaces. */
+// Go's unicode.IsUpper, IsLower and IsTitle of one character: the categories Lu, Ll and Lt.
+const upperRe = /^\p{Lu}$/u
+const lowerRe = /^\p{Ll}$/u
+const titleRe = /^\p{Lt}$/u
+
+/**
+ * Go's strings.Title separators: ASCII other than letters, digits and _; beyond ASCII, what is
+ * neither a letter nor a decimal digit but a space by unicode.IsSpace.
+ */
 function isSeparator(ch: string): boolean {
   const cp = ch.codePointAt(0) ?? 0
   if (cp <= 0x7f) return !/[A-Za-z0-9_]/.test(ch)
   if (/[\p{L}\p{Nd}]/u.test(ch)) return false
-  return /\s/u.test(ch)
+  return isGoSpace(ch)
 }
 
 // Printable ASCII other than `"` and `\`: strconv.Quote keeps such a string as it is.
@@ -32,22 +41,29 @@ function quote(...a: GoValue[]): string {
   return a.filter((x) => x !== null && x !== undefined).map((x) => goQuote(strval(x))).join(' ')
 }
 
+/** Go's strings.Title (Sprig's title): the titlecase of each character after a separator. */
 function title(s: string): string {
   let prev = ' '
   let out = ''
   for (const ch of s) {
-    out += isSeparator(prev) ? ch.toUpperCase() : ch
+    out += isSeparator(prev) ? titleRune(ch) : ch
     prev = ch
   }
   return out
 }
 
+/** goutils.Uncapitalize (Sprig's untitle): the lowercase of each character after a Go space. */
 function untitle(s: string): string {
-  let prev = ' '
+  let next = true
   let out = ''
   for (const ch of s) {
-    out += isSeparator(prev) ? ch.toLowerCase() : ch
-    prev = ch
+    if (isGoSpace(ch)) {
+      next = true
+      out += ch
+    } else {
+      out += next ? lowerRune(ch) : ch
+      next = false
+    }
   }
   return out
 }
@@ -71,59 +87,73 @@ function trimCutset(s: string, cutset: string): string {
   return chars.slice(a, b).join('')
 }
 
-/** Go's strings.TrimSpace. */
+/** Go's strings.TrimSpace: Go spaces (unicode.IsSpace) off both ends; U+FEFF is no space there. */
 export function trimSpace(s: string): string {
-  return s.replace(/^[\s\u0085\u00a0]+|[\s\u0085\u00a0]+$/gu, '')
-}
-
-function words(s: string): string[] {
-  return s.split(/[\s]+/u).filter((w) => w !== '')
-}
-
-function snakecase(s: string): string {
-  // xstrings.ToSnakeCase (huandu/xstrings 1.5)
-  return toDelimited(s, '_')
-}
-
-function kebabcase(s: string): string {
-  return toDelimited(s, '-')
-}
-
-function toDelimited(s: string, delim: string): string {
-  let out = ''
   const chars = Array.from(s)
-  for (let i = 0; i < chars.length; i++) {
-    const c = chars[i] ?? ''
-    const isUpper = c !== c.toLowerCase()
-    if (/[\s_-]/.test(c)) {
-      if (out !== '' && !out.endsWith(delim)) out += delim
-      continue
+  let a = 0
+  let b = chars.length
+  while (a < b && isGoSpace(chars[a] as string)) a++
+  while (b > a && isGoSpace(chars[b - 1] as string)) b--
+  return a === 0 && b === chars.length ? s : chars.slice(a, b).join('')
+}
+
+/** Whether byte `b`, read as the character of that value, is a Go space. */
+function isSpaceByte(b: number): boolean {
+  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x85 || b === 0xa0
+}
+
+/**
+ * goutils.DeleteWhiteSpace (Sprig's nospace), which reads the string byte by byte: each byte that
+ * is not a Go space as a character is kept as the Latin-1 character of its value, so text beyond
+ * ASCII comes out re-encoded (é gives Ã©) and loses its continuation bytes 0x85 and 0xA0.
+ */
+function nospace(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(s)) return s.replace(/[\t\n\v\f\r ]/g, '')
+  let out = ''
+  for (const b of Buffer.from(s, 'utf8')) if (!isSpaceByte(b)) out += String.fromCharCode(b)
+  return out
+}
+
+/**
+ * goutils.SwapCase (Sprig's swapcase): an upper- or titlecase letter (by category) becomes its
+ * lowercase; a lowercase letter its titlecase at the start or after a Go space, else its uppercase;
+ * anything else stays. Each character by Go's one-for-one mappings.
+ */
+function swapcase(s: string): string {
+  let whitespace = true
+  let out = ''
+  for (const ch of s) {
+    if (upperRe.test(ch) || titleRe.test(ch)) {
+      out += lowerRune(ch)
+      whitespace = false
+    } else if (lowerRe.test(ch)) {
+      out += whitespace ? titleRune(ch) : upperRune(ch)
+      whitespace = false
+    } else {
+      out += ch
+      whitespace = isGoSpace(ch)
     }
-    if (isUpper) {
-      const prev = chars[i - 1]
-      const next = chars[i + 1]
-      const prevLower = prev !== undefined && prev === prev.toLowerCase() && /[\p{L}\p{N}]/u.test(prev)
-      const nextLower = next !== undefined && next !== next.toUpperCase()
-      const prevUpper = prev !== undefined && prev !== prev.toLowerCase()
-      if (out !== '' && !out.endsWith(delim) && (prevLower || (prevUpper && nextLower))) out += delim
-      out += c.toLowerCase()
-    } else out += c
   }
   return out
 }
 
-function camelcase(s: string): string {
-  // xstrings.ToCamelCase: words split at _, upper-case the first letter of each.
-  return s
-    .split('_')
-    .map((w) => (w === '' ? '' : (w[0] ?? '').toUpperCase() + w.slice(1)))
-    .join('')
-}
-
-function swapcase(s: string): string {
-  return Array.from(s)
-    .map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()))
-    .join('')
+/**
+ * goutils.Initials (Sprig's initials), which reads the string byte by byte: the first byte of each
+ * word, taken as the Latin-1 character of that value (é gives Ã), words separated by bytes that are
+ * Go spaces as characters (so UTF-8 continuation bytes 0x85 and 0xA0 separate too).
+ */
+function initials(s: string): string {
+  let out = ''
+  let gap = true
+  for (const b of Buffer.from(s, 'utf8')) {
+    if (isSpaceByte(b)) gap = true
+    else if (gap) {
+      out += String.fromCharCode(b)
+      gap = false
+    }
+  }
+  return out
 }
 
 function wrap(width: number, s: string, newline = '\n'): string {
@@ -195,7 +225,7 @@ export function stringFuncs(): [string, GoFunc][] {
     ['trimAll', fn('trimAll', [S, S], (a, b) => trimCutset(b as string, a as string))],
     ['trimPrefix', fn('trimPrefix', [S, S], (a, b) => trimPrefix(b as string, a as string))],
     ['trimSuffix', fn('trimSuffix', [S, S], (a, b) => trimSuffix(b as string, a as string))],
-    ['nospace', fn('nospace', [S], (s) => (s as string).replace(/\s/gu, ''))],
+    ['nospace', fn('nospace', [S], (s) => nospace(s as string))],
     ['repeat', fn('repeat', ['int', S], (c, s) => {
       const n = Number((c as { value: bigint }).value)
       if (n < 0) throw new FuncError('strings: negative Repeat count')
@@ -224,7 +254,7 @@ export function stringFuncs(): [string, GoFunc][] {
       if (width < 4 || str.length <= width) return str
       return `${str.slice(0, width - 3)}...`
     })],
-    ['initials', fn('initials', [S], (s) => words(s as string).map((w) => Array.from(w)[0] ?? '').join(''))],
+    ['initials', fn('initials', [S], (s) => initials(s as string))],
     ['wrap', fn('wrap', ['int', S], (w, s) => wrap(Number((w as { value: bigint }).value), s as string))],
     ['wrapWith', fn('wrapWith', ['int', S, S], (w, nl, s) => wrap(Number((w as { value: bigint }).value), s as string, nl as string))],
     ['indent', fn('indent', ['int', S], (n, s) => indent(Number((n as { value: bigint }).value), s as string))],

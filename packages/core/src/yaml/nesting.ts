@@ -1,0 +1,201 @@
+// The nesting check of every YAML parse: a cheap scan over the characters first, and only when it
+// trips, the real nesting, measured with the `yaml` package's lexer and CST parser (iterative) and
+// stopped as soon as it passes the limit. The composer that builds documents recurses once per
+// level: without this check, ten thousand levels would overflow its stack.
+import type { CST } from 'yaml'
+import { CoreError } from '../errors.js'
+import { yamlLib } from '../internal/yaml/lib.js'
+
+/**
+ * Where nesting may first exceed `limit` in `text`: the index of the first character of the line
+ * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the
+ * characters: one level for the document's top collection, plus the flow brackets still open (`[`,
+ * `{`, wherever they are: inside quotes, comments and block scalars too), plus the columns of
+ * indentation and of the compact `- ` and `? ` entries that start the line. Block collections nest only by indenting or
+ * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents
+ * then start two columns in), so only pairs inside flow sequences (`[a: [b: …]]`, each a
+ * mapping of its own) and aliases nest deeper than this counts; the full parse measures those.
+ */
+function nestingMayExceedAt(text: string, limit: number): number {
+  let flow = 0
+  let lineStart = true
+  let block = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x0a) {
+      lineStart = true
+      block = 0
+      continue
+    }
+    if (lineStart) {
+      if (c === 0x20) {
+        block++
+        continue
+      }
+      if ((c === 0x2d || c === 0x3f) && text.charCodeAt(i + 1) === 0x20) {
+        block += 2
+        i++
+        continue
+      }
+      lineStart = false
+      if (flow + block >= limit) return i
+    }
+    if (c === 0x5b || c === 0x7b) flow++
+    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
+    else continue
+    if (flow + block >= limit) return i
+  }
+  return -1
+}
+
+function isCollectionToken(token: CST.Token | undefined): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
+  return token !== undefined && (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection')
+}
+
+/**
+ * Whether the composer makes an item of a flow sequence a pair, which it wraps in a mapping of its
+ * own (`[a: b]` is a sequence holding the mapping `{a: b}`): it has a `:` part or starts with `?`.
+ */
+function isFlowSeqPair(item: CST.CollectionItem): boolean {
+  return item.sep !== undefined || item.start.some((t) => t.type === 'explicit-key-ind')
+}
+
+/** Where a flow sequence's pair begins, as the composer gives its mapping's range. */
+function pairOffset(item: CST.CollectionItem, collection: CST.FlowCollection): number {
+  return item.key?.offset ?? item.start[0]?.offset ?? item.value?.offset ?? collection.offset
+}
+
+/**
+ * Where the nesting of one parsed document first exceeds `limit` (document order), counted as the
+ * composer builds it: each collection is a level, and so is the mapping around a pair in a flow
+ * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
+ */
+function documentDepthExceededAt(doc: CST.Token, limit: number): number {
+  const stack: Array<readonly [CST.Token, number]> = [[doc, 0]]
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [token, depth] = next
+    if (token.type === 'document') {
+      if (token.value !== undefined) stack.push([token.value, depth])
+      continue
+    }
+    if (!isCollectionToken(token)) continue
+    const level = depth + 1
+    if (level > limit) return token.offset
+    const children: Array<readonly [CST.Token, number]> = []
+    for (const item of token.items as CST.CollectionItem[]) {
+      let inner = level
+      if (token.type === 'flow-collection' && token.start.source === '[' && isFlowSeqPair(item)) {
+        if (level + 1 > limit) return pairOffset(item, token)
+        inner = level + 1
+      }
+      if (item.key !== undefined && item.key !== null) children.push([item.key, inner])
+      if (item.value !== undefined) children.push([item.value, inner])
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as readonly [CST.Token, number])
+  }
+  return -1
+}
+
+/**
+ * Where the nesting along the parser's stack of open tokens first exceeds `limit`, or -1. The
+ * mapping around a pair of a flow sequence counts once the pair is known (its `?` or `:` read).
+ */
+function openDepthExceededAt(open: readonly CST.Token[], limit: number): number {
+  let depth = 0
+  for (let i = 0; i < open.length; i++) {
+    const token = open[i]
+    if (!isCollectionToken(token)) continue
+    depth++
+    if (depth > limit) return token.offset
+    if (token.type === 'flow-collection' && token.start.source === '[' && i + 1 < open.length) {
+      const item = token.items[token.items.length - 1]
+      const pair = item !== undefined && item.value === undefined && (item.sep?.some((t) => t.type === 'map-value-ind') === true || item.start.some((t) => t.type === 'explicit-key-ind'))
+      if (pair) {
+        depth++
+        if (depth > limit) return pairOffset(item, token)
+      }
+    }
+  }
+  return -1
+}
+
+/**
+ * Where the real nesting of `text` first exceeds `limit`, read with the `yaml` package's lexer
+ * and CST parser (both iterative: a token stack, no recursion per level), so that brackets inside
+ * quotes, comments and block scalars do not count. The parser is fed one token at a time and
+ * stopped as soon as its stack of open collections passes the limit, so a hostile text costs
+ * time linear in the limit, not in its depth. -1 when the nesting stays within the limit.
+ */
+function nestingExceededAt(text: string, limit: number): number {
+  const { Lexer, Parser } = yamlLib()
+  const parser = new Parser()
+  const open = parser.stack
+  const check = (doc: CST.Token): number => documentDepthExceededAt(doc, limit)
+  // The deepest stack already walked without finding the limit passed: walk again only past it.
+  let walked = 0
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) {
+      const at = check(token)
+      if (at >= 0) return at
+    }
+    // The document at the bottom, a scalar being read at the top, collections between.
+    const n = open.length
+    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
+    if (collections > limit && n > walked) {
+      const at = openDepthExceededAt(open, limit)
+      if (at >= 0) return at
+      walked = n
+    }
+  }
+  for (const token of parser.end()) {
+    const at = check(token)
+    if (at >= 0) return at
+  }
+  return -1
+}
+
+/**
+ * Whether `text` passes the cheap first scan of `parseYamlStream`'s nesting check at a
+ * `maxDepth` of `limit`. The scan counts, at the first character of each line that has one and at
+ * each `[` or `{`: one level for the document's top collection, the flow brackets `[` and `{`
+ * still open (wherever they are: inside quotes, comments and block scalars too), the columns of
+ * the line's indentation, and two per compact `- ` or `? ` entry that starts the line; `true` when
+ * that count never exceeds `limit`. Such text nests no deeper than `limit` except through pairs
+ * inside flow sequences or aliases, which the full parse measures after composing.
+ *
+ * `false` does not mean too deep: `parseYamlStream` then measures the real nesting (a
+ * thousand `[` inside a quoted string do not nest) and refuses only what really exceeds the limit.
+ * For readers that take a quicker path than the full parse: on `false`, leave the text to it.
+ */
+export function withinYamlNesting(text: string, limit: number): boolean {
+  return nestingMayExceedAt(text, limit) < 0
+}
+
+/**
+ * Refuses text that nests deeper than `limit` before the parser composes it: the `yaml` composer
+ * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
+ * stack. Text within the cheap bound ({@link withinYamlNesting}) passes at once; other text has its
+ * real nesting measured by {@link nestingExceededAt}.
+ */
+export function checkNesting(text: string, source: string, limit: number): void {
+  if (nestingMayExceedAt(text, limit) < 0) return
+  let at: number
+  try {
+    at = nestingExceededAt(text, limit)
+  } catch (err) {
+    // Only with a limit set far above the default: the CST parser closes the collections a
+    // dedent ends one generator call inside another.
+    if (err instanceof RangeError) {
+      throw new CoreError({ code: 'CORE_YAML_TOO_DEEP', message: `${source}: nested too deeply to parse`, details: { source }, cause: err })
+    }
+    throw err
+  }
+  if (at < 0) return
+  let line = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++
+  throw new CoreError({
+    code: 'CORE_YAML_TOO_DEEP',
+    message: `${source}: line ${line}: nested more than ${limit} levels deep`,
+    details: { source, line, limit },
+  })
+}

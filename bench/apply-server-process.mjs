@@ -48,5 +48,5 @@ export async function startApplyServer(prefix, options = {}) {
     server.stdin.end()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { dir, kubeconfig, cpuMs, stop }
+  return { dir, kubeconfig, cpuMs, stop, pid: server.pid }
 }

@@ -35,7 +35,10 @@ describe('Store.valueIndex', () => {
     const store = new Store(100)
     const cm = (name: string, value: string | undefined) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, ...(value === undefined ? {} : { data: { v: value } }) })
     store.put(configMaps, cm('a', 'x'))
-    const index = store.valueIndex(configMaps, 'v', (o) => (typeof o.data?.v === 'string' ? o.data.v : undefined))
+    const index = store.valueIndex(configMaps, 'v', (o) => {
+      const data = o.data as Record<string, unknown> | undefined
+      return typeof data?.v === 'string' ? data.v : undefined
+    })
     const counts = () => Object.fromEntries(index.counts)
     expect(counts()).toEqual({ x: 1 })
     store.put(configMaps, cm('b', 'x'))

@@ -6,7 +6,8 @@ import { cloneDeep } from './value.js'
 
 describe('cloneDeep', () => {
   it('copies as structuredClone does: key order, __proto__ as data, -0, bigint, null, undefined, null-prototype maps', () => {
-    const inner = createMap<KubeValue>([['__proto__', { polluted: true }], ['constructor', 'c']])
+    const entries: [string, KubeValue][] = [['__proto__', { polluted: true }], ['constructor', 'c']]
+    const inner = createMap(entries)
     const value: KubeMap = { b: 1, a: [1, -0, 2n, null, 'x', { z: [] }], m: inner, u: undefined as unknown as KubeValue, e: {} }
     const copy = cloneDeep(value)
     const reference = structuredClone(value)

@@ -134,8 +134,8 @@ function copyValue(value: KubeValue, depth: number): KubeValue | undefined {
   }
   const out: KubeMap = {}
   for (const key of Object.keys(value)) {
-    const child = value[key] as KubeValue
-    const item = copyValue(child, depth + 1)
+    const child = value[key]
+    const item = child === undefined ? undefined : copyValue(child, depth + 1)
     if (item === undefined && child !== undefined) return undefined
     if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true })
     else out[key] = item as KubeValue

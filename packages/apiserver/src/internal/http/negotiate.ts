@@ -119,9 +119,26 @@ function allowsTransform(media: Media, convert: Convert | undefined, restriction
   return convert.kind === 'PartialObjectMetadata' || convert.kind === 'PartialObjectMetadataList'
 }
 
+/** Accept headers longer than this are negotiated afresh each time, never remembered. */
+const CACHED_ACCEPT_LENGTH = 256
+/** At most this many outcomes are remembered; the cache starts over when full. */
+const CACHED_OUTCOMES = 64
+/** Outcomes by restrictions and Accept header: clients send the same few headers on every request. */
+const outcomes = new Map<string, Negotiated | undefined>()
+
 /** The serializer and transform an Accept header settles on; undefined when nothing it accepts is served. */
 export function negotiate(accept: string | undefined, restrictions: Restrictions): Negotiated | undefined {
   if (accept === undefined || accept === '') return { media: 'json' }
+  if (accept.length > CACHED_ACCEPT_LENGTH) return negotiateAccept(accept, restrictions)
+  const key = `${restrictions.resource ? 'r' : '-'}${restrictions.custom === true ? 'c' : '-'}${accept}`
+  if (outcomes.has(key)) return outcomes.get(key)
+  const outcome = negotiateAccept(accept, restrictions)
+  if (outcomes.size >= CACHED_OUTCOMES) outcomes.clear()
+  outcomes.set(key, outcome)
+  return outcome
+}
+
+function negotiateAccept(accept: string, restrictions: Restrictions): Negotiated | undefined {
   for (const clause of parseAccept(accept)) {
     for (const s of SERIALIZERS) {
       const matches = (clause.type === s.type && (clause.subtype === s.subtype || clause.subtype === '*')) || (clause.type === '*' && clause.subtype === '*')

@@ -45,3 +45,34 @@ describe('applyDefaults', () => {
     expect(pruneBuiltinFields(defaulted)).toEqual([])
   })
 })
+
+describe('Service clusterIP allocation', () => {
+  it('takes the lowest address no stored Service holds, also after one is freed or taken by hand', () => {
+    const local = new Cluster({ ...cluster.settings })
+    const services = local.types.get('/services')
+    if (services === undefined) throw new Error('no services type')
+    const service = (name: string, clusterIP?: string): KubeObject => {
+      const made = object('v1', 'Service', { spec: { ports: [{ port: 80 }], ...(clusterIP === undefined ? {} : { clusterIP }) } })
+      made.metadata.name = name
+      applyDefaults(local, made)
+      return made
+    }
+    const ipOf = (o: KubeObject) => (o.spec as { clusterIP: string }).clusterIP
+    const a = local.store.put(services, service('a'))
+    expect(ipOf(a)).toBe('10.96.0.10')
+    // Not stored (a dry run): the next one gets the same address.
+    expect(ipOf(service('dry'))).toBe('10.96.0.11')
+    local.store.put(services, service('b', '10.96.0.11'))
+    local.store.put(services, service('c', '10.96.0.12'))
+    expect(ipOf(service('d'))).toBe('10.96.0.13')
+    local.store.remove(services, a)
+    expect(ipOf(service('e'))).toBe('10.96.0.10')
+    local.store.put(services, service('f', '10.96.0.10'))
+    local.store.put(services, service('g', '10.96.0.13'))
+    expect(ipOf(service('h'))).toBe('10.96.0.14')
+    local.store.clear()
+    expect(ipOf(service('i'))).toBe('10.96.0.10')
+    for (let n = 0; n < 300; n++) local.store.put(services, service(`s${n}`))
+    expect(ipOf(service('j'))).toBe('10.96.1.54')
+  })
+})

@@ -3,6 +3,7 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
+import type { ValueIndex } from '../state/store.js'
 import { mapAt } from '../state/objects.js'
 import { getOwn, setOwn } from '../../ssa/ownKeys.js'
 
@@ -60,19 +61,35 @@ function rollingUpdate(spec: KubeMap, key: string, rolling: KubeMap): void {
   }
 }
 
-/** The next free ClusterIP in 10.96.0.0/12, skipping .0 and .1. */
+/** The Service clusterIP of a stored object, for the store's value index. */
+function clusterIpOf(service: KubeObject): string | undefined {
+  const ip = isKubeMap(service.spec) ? service.spec.clusterIP : undefined
+  return typeof ip === 'string' ? ip : undefined
+}
+
+/** The ClusterIP of the n-th address of 10.96.0.0/12. */
+function clusterIpAt(n: number): string {
+  return `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`
+}
+
+/**
+ * Per index: every address below `low` was held when `freed` was the index's count; as long as no
+ * address has been freed since, the search for a free one starts at `low`.
+ */
+const lowestFree = new WeakMap<ValueIndex, { low: number; freed: number }>()
+
+/** The next free ClusterIP in 10.96.0.0/12, skipping .0 and .1 (the lowest one no stored Service holds). */
 function allocateClusterIp(cluster: Cluster): string {
-  const used = new Set<string>()
   const type = cluster.types.get('/services')
-  if (type !== undefined) {
-    for (const svc of cluster.store.list(type)) {
-      const ip = isKubeMap(svc.spec) ? svc.spec.clusterIP : undefined
-      if (typeof ip === 'string') used.add(ip)
+  const index = type === undefined ? undefined : cluster.store.valueIndex(type, 'clusterIP', clusterIpOf)
+  const hint = index === undefined ? undefined : lowestFree.get(index)
+  const start = hint !== undefined && index !== undefined && hint.freed === index.freed ? hint.low : 10
+  for (let n = start; n < 1 << 20; n++) {
+    const ip = clusterIpAt(n)
+    if (index === undefined || !index.counts.has(ip)) {
+      if (index !== undefined) lowestFree.set(index, { low: n, freed: index.freed })
+      return ip
     }
-  }
-  for (let n = 10; n < 1 << 20; n++) {
-    const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`
-    if (!used.has(ip)) return ip
   }
   return '10.96.0.10'
 }

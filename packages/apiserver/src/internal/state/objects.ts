@@ -3,9 +3,16 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { getOwn, setOwn } from '../../ssa/ownKeys.js'
 
+/** The second {@link timestamp} formatted last, and its form: the writes of one second share it. */
+let lastSecond: { readonly second: number; readonly formatted: string } | undefined
+
 /** RFC 3339 UTC with second precision, as Kubernetes writes `metav1.Time`. */
 export function timestamp(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`
+  const second = Math.floor(date.getTime() / 1000)
+  if (lastSecond !== undefined && lastSecond.second === second) return lastSecond.formatted
+  const formatted = `${date.toISOString().slice(0, 19)}Z`
+  if (Number.isFinite(second)) lastSecond = { second, formatted }
+  return formatted
 }
 
 // Deep equality and copies are core's (one bigint rule for the SDK: `1n` equals `1`).

@@ -29,3 +29,38 @@ describe('Store.hasTerminating', () => {
     expect(store.hasTerminating()).toBe(false)
   })
 })
+
+describe('Store.valueIndex', () => {
+  it('counts the values held by the stored objects of a type, through put, change, remove, dropType and clear', () => {
+    const store = new Store(100)
+    const cm = (name: string, value: string | undefined) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, ...(value === undefined ? {} : { data: { v: value } }) })
+    store.put(configMaps, cm('a', 'x'))
+    const index = store.valueIndex(configMaps, 'v', (o) => {
+      const data = o.data as Record<string, unknown> | undefined
+      return typeof data?.v === 'string' ? data.v : undefined
+    })
+    const counts = () => Object.fromEntries(index.counts)
+    expect(counts()).toEqual({ x: 1 })
+    store.put(configMaps, cm('b', 'x'))
+    store.put(configMaps, cm('c', undefined))
+    store.put(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } })
+    expect(counts()).toEqual({ x: 2 })
+    const freed = index.freed
+    store.put(configMaps, cm('a', 'x'))
+    expect([counts(), index.freed]).toEqual([{ x: 2 }, freed])
+    store.put(configMaps, cm('a', 'y'))
+    expect(counts()).toEqual({ x: 1, y: 1 })
+    store.put(configMaps, cm('b', 'z'))
+    expect([counts(), index.freed]).toEqual([{ y: 1, z: 1 }, freed + 1])
+    store.remove(configMaps, cm('a', 'y'))
+    expect([counts(), index.freed]).toEqual([{ z: 1 }, freed + 2])
+    expect(store.valueIndex(configMaps, 'v', () => 'other')).toBe(index)
+    store.dropType(configMaps)
+    expect(counts()).toEqual({})
+    store.put(configMaps, cm('a', 'x'))
+    expect(counts()).toEqual({ x: 1 })
+    store.clear()
+    expect(counts()).toEqual({})
+    expect(index.freed).toBe(freed + 4)
+  })
+})

@@ -21,6 +21,24 @@ export function objectKey(namespace: string, name: string): string {
   return `${namespace}/${name}`
 }
 
+/**
+ * How many stored objects of one type hold each value that an extractor finds in them (e.g. every
+ * Service's clusterIP), kept up to date by every write, so that a lookup costs no walk over the type.
+ */
+export interface ValueIndex {
+  /** Value → the number of stored objects holding it (never 0: a value no object holds is absent). */
+  readonly counts: ReadonlyMap<string, number>
+  /** Counts the times some value stopped being held (a removal, a change, a clear): a cache of what is free must start over when it moves. */
+  readonly freed: number
+}
+
+interface IndexEntry {
+  readonly key: string
+  readonly extract: (object: KubeObject) => string | undefined
+  readonly counts: Map<string, number>
+  freed: number
+}
+
 export class Store {
   resourceVersion = 0
   /** The highest resourceVersion no longer in the history: watches from before it are expired. */
@@ -30,6 +48,8 @@ export class Store {
   private readonly listeners = new Set<(event: StoreEvent) => void>()
   /** `typeKey objectKey` of the stored objects with a deletionTimestamp (held by finalizers). */
   private readonly terminatingKeys = new Set<string>()
+  /** The value indexes, by `typeKey` then by name. */
+  private readonly indexes = new Map<string, Map<string, IndexEntry>>()
 
   constructor(private readonly historyLimit: number) {}
 
@@ -48,6 +68,27 @@ export class Store {
     }
     out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     return out.map(([, o]) => o)
+  }
+
+  /**
+   * The index named `name` of `extract`'s values over the stored objects of `type`: built on first use
+   * from the stored objects, then kept by put, remove, dropType and clear. `extract` must be a pure
+   * function of an object; the first one given for a name is the one kept.
+   */
+  valueIndex(type: ResourceType, name: string, extract: (object: KubeObject) => string | undefined): ValueIndex {
+    const key = typeKey(type)
+    let byName = this.indexes.get(key)
+    if (byName === undefined) {
+      byName = new Map()
+      this.indexes.set(key, byName)
+    }
+    let entry = byName.get(name)
+    if (entry === undefined) {
+      entry = { key, extract, counts: new Map(), freed: 0 }
+      for (const object of this.objects.get(key)?.values() ?? []) count(entry, object, 1)
+      byName.set(name, entry)
+    }
+    return entry
   }
 
   /** Whether some stored object has a deletionTimestamp: the controllers' cue to look for work. */
@@ -73,6 +114,13 @@ export class Store {
     const id = objectKey(stored.metadata.namespace ?? '', stored.metadata.name)
     const old = map.get(id)
     map.set(id, stored)
+    const indexes = this.indexes.get(key)
+    if (indexes !== undefined) {
+      for (const entry of indexes.values()) {
+        count(entry, stored, 1)
+        if (old !== undefined) count(entry, old, -1)
+      }
+    }
     if (stored.metadata.deletionTimestamp === undefined) this.terminatingKeys.delete(`${key} ${id}`)
     else this.terminatingKeys.add(`${key} ${id}`)
     this.emit({ resourceVersion: rv, type: old === undefined ? 'ADDED' : 'MODIFIED', typeKey: key, object: stored, old })
@@ -87,6 +135,8 @@ export class Store {
     if (old === undefined) return final
     this.objects.get(key)?.delete(id)
     this.terminatingKeys.delete(`${key} ${id}`)
+    const indexes = this.indexes.get(key)
+    if (indexes !== undefined) for (const entry of indexes.values()) count(entry, old, -1)
     const rv = ++this.resourceVersion
     const last: KubeObject = { ...final, metadata: { ...final.metadata, resourceVersion: String(rv) } }
     this.emit({ resourceVersion: rv, type: 'DELETED', typeKey: key, object: last, old })
@@ -97,6 +147,7 @@ export class Store {
   dropType(type: ResourceType): void {
     const key = typeKey(type)
     this.objects.delete(key)
+    for (const entry of this.indexes.get(key)?.values() ?? []) reset(entry)
     for (const terminating of this.terminatingKeys) if (terminating.startsWith(`${key} `)) this.terminatingKeys.delete(terminating)
   }
 
@@ -123,6 +174,7 @@ export class Store {
   /** Drops everything, back to an empty store (the counter keeps growing, as etcd's would). */
   clear(): void {
     this.objects.clear()
+    for (const byName of this.indexes.values()) for (const entry of byName.values()) reset(entry)
     this.terminatingKeys.clear()
     this.compacted = this.resourceVersion
     this.history = []
@@ -138,4 +190,23 @@ export class Store {
     }
     for (const listener of [...this.listeners]) listener(event)
   }
+}
+
+/** Adds (`delta` 1) or takes away (-1) what `object` holds from `entry`. */
+function count(entry: IndexEntry, object: KubeObject, delta: 1 | -1): void {
+  const value = entry.extract(object)
+  if (value === undefined) return
+  const next = (entry.counts.get(value) ?? 0) + delta
+  if (next > 0) {
+    entry.counts.set(value, next)
+  } else {
+    entry.counts.delete(value)
+    entry.freed++
+  }
+}
+
+/** Empties an index (its type's objects are gone). */
+function reset(entry: IndexEntry): void {
+  entry.counts.clear()
+  entry.freed++
 }

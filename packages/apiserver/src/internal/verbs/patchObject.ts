@@ -2,7 +2,6 @@
 // live JSON, then the result goes through the update pipeline.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject } from '@gitops-sdk/core'
-import { parse as parseYaml } from 'yaml'
 import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
@@ -18,6 +17,7 @@ import { prepareCreate, storeCreated } from './createObject.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
 import { replaceObject } from './replaceObject.js'
+import { parseApplyPatch } from './applyPatchBody.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -144,12 +144,7 @@ function applyPatch(cluster: Cluster, type: ResourceType, patch: PatchRequest): 
   if (request.manager === '' || request.manager === 'unknown-apply') {
     throw invalidOptions('PatchOptions', [{ type: 'Required', field: 'fieldManager', detail: 'is required for apply patch' }])
   }
-  let config: unknown
-  try {
-    config = parseYaml(patch.body, { version: '1.2', intAsBigInt: false, uniqueKeys: true })
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0] ?? ''}`)
-  }
+  const config = parseApplyPatch(patch.body)
   if (!isKubeMap(config)) throw badRequest('error decoding patch: the patch is not an object')
   const gv = typeof config.apiVersion === 'string' ? config.apiVersion : ''
   const kind = typeof config.kind === 'string' ? config.kind : ''

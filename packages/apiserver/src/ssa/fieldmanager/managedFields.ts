@@ -45,22 +45,38 @@ export function managerIdentity(info: ManagerInfo): string {
   return `${out}}`
 }
 
+/** At most this many identities are remembered read back; the memory starts over when full. */
+const PARSED_IDENTITIES = 256
+/** Identities read back: a server sees the same few managers on every write. */
+const parsedIdentities = new Map<string, ManagerInfo>()
+
 /** Reads an identity back. */
 export function parseIdentity(identity: string): ManagerInfo {
+  const known = parsedIdentities.get(identity)
+  if (known !== undefined) return { ...known }
   const parsed = JSON.parse(identity) as Record<string, string | undefined>
-  return {
+  const info: ManagerInfo = {
     manager: parsed.manager ?? '',
     operation: parsed.operation === 'Apply' ? 'Apply' : 'Update',
     apiVersion: parsed.apiVersion ?? '',
     subresource: parsed.subresource ?? '',
   }
+  if (parsedIdentities.size >= PARSED_IDENTITIES) parsedIdentities.clear()
+  parsedIdentities.set(identity, { ...info })
+  return info
 }
+
+/** The last time {@link formatTime} formatted, and its form: writes of one second share their time. */
+let lastTime: { readonly time: string; readonly formatted: string } | undefined
 
 /** Formats an instant as Kubernetes writes `metav1.Time`: RFC 3339, UTC, whole seconds. */
 export function formatTime(time: string): string {
+  if (lastTime !== undefined && lastTime.time === time) return lastTime.formatted
   const ms = Date.parse(time)
   if (Number.isNaN(ms)) return time
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`
+  const formatted = `${new Date(ms).toISOString().slice(0, 19)}Z`
+  lastTime = { time, formatted }
+  return formatted
 }
 
 function unixSeconds(time: string | undefined): number {

@@ -82,25 +82,45 @@ function valueSharpV(value: KubeValue): string {
 /** Checks `value` against `type` like SMD's validating walker; `allowDuplicates` for live objects. */
 export function validate(value: KubeValue, type: TypeRef, allowDuplicates: boolean): ValidationError[] {
   const validator = new Validator(allowDuplicates)
-  validator.walk(value, type, '')
+  validator.walk(value, type, ROOT)
   return validator.errors
+}
+
+/**
+ * Where the validator is: the printed path is built only for an error (most walks find none), by
+ * joining the steps as SMD prints them (`.key` for a map entry, the element's form for a list item).
+ */
+interface Where {
+  readonly parent: Where | undefined
+  readonly key: string | undefined
+  readonly element: PathElement | undefined
+}
+
+const ROOT: Where = { parent: undefined, key: undefined, element: undefined }
+
+function printed(where: Where): string {
+  const steps: string[] = []
+  for (let at = where; at.parent !== undefined; at = at.parent) {
+    steps.push(at.element === undefined ? `.${at.key ?? ''}` : elementToString(at.element))
+  }
+  return steps.reverse().join('')
 }
 
 class Validator {
   readonly errors: ValidationError[] = []
   constructor(private readonly allowDuplicates: boolean) {}
 
-  walk(value: KubeValue, type: TypeRef, path: string): void {
+  walk(value: KubeValue, type: TypeRef, where: Where): void {
     const atom = deduceAtom(type.resolve(), value)
-    if (atom.map !== undefined) this.map(value, atom.map, path)
-    else if (atom.scalar !== undefined) this.scalar(value, atom, path)
-    else if (atom.list !== undefined) this.list(value, atom.list, path)
-    else this.errors.push({ path, message: 'schema error: invalid atom: inlined' })
+    if (atom.map !== undefined) this.map(value, atom.map, where)
+    else if (atom.scalar !== undefined) this.scalar(value, atom, where)
+    else if (atom.list !== undefined) this.list(value, atom.list, where)
+    else this.errors.push({ path: printed(where), message: 'schema error: invalid atom: inlined' })
   }
 
-  private scalar(value: KubeValue, atom: Atom, path: string): void {
+  private scalar(value: KubeValue, atom: Atom, where: Where): void {
     if (value === null) return
-    const fail = (message: string): void => void this.errors.push({ path, message })
+    const fail = (message: string): void => void this.errors.push({ path: printed(where), message })
     switch (atom.scalar) {
       case 'numeric':
         if (typeof value !== 'number' && typeof value !== 'bigint') fail(`expected numeric (int or float), got ${goTypeName(value)}`)
@@ -118,26 +138,27 @@ class Validator {
     }
   }
 
-  private map(value: KubeValue, map: MapType, path: string): void {
+  private map(value: KubeValue, map: MapType, where: Where): void {
     if (value === null) return
     if (!isMap(value)) {
-      this.errors.push({ path, message: `expected map, got ${valueV(value)}` })
+      this.errors.push({ path: printed(where), message: `expected map, got ${valueV(value)}` })
       return
     }
     for (const key of Object.keys(value)) {
       const type = entryType(map, key)
+      const at: Where = { parent: where, key, element: undefined }
       if (type === undefined) {
-        this.errors.push({ path: `${path}.${key}`, message: 'field not declared in schema' })
+        this.errors.push({ path: printed(at), message: 'field not declared in schema' })
         return
       }
-      this.walk(value[key] as KubeValue, type, `${path}.${key}`)
+      this.walk(value[key] as KubeValue, type, at)
     }
   }
 
-  private list(value: KubeValue, list: ListType, path: string): void {
+  private list(value: KubeValue, list: ListType, where: Where): void {
     if (value === null) return
     if (!Array.isArray(value)) {
-      this.errors.push({ path, message: `expected list, got ${valueV(value)}` })
+      this.errors.push({ path: printed(where), message: `expected list, got ${valueV(value)}` })
       return
     }
     const seen = new Set<string>()
@@ -148,16 +169,16 @@ class Validator {
       else {
         const found = listItemElement(list, item)
         if (typeof found === 'string') {
-          this.errors.push({ path, message: `element ${i}: ${found}` })
+          this.errors.push({ path: printed(where), message: `element ${i}: ${found}` })
           return
         }
         element = found
         if (seen.has(element.id) && !this.allowDuplicates) {
-          this.errors.push({ path, message: `duplicate entries for key ${elementToString(element)}` })
+          this.errors.push({ path: printed(where), message: `duplicate entries for key ${elementToString(element)}` })
         }
         seen.add(element.id)
       }
-      this.walk(item, list.elementType, path + elementToString(element))
+      this.walk(item, list.elementType, { parent: where, key: undefined, element })
     }
   }
 }

@@ -101,9 +101,19 @@ export function applyOwnership(context: UpdaterContext, change: { live: KubeMap;
   managers.set(applier.identity, { set, apiVersion: applier.apiVersion, applied: true })
   const pruned = prune(context, isMap(merged) ? merged : {}, { managers, last: last?.set })
   const object = restoreReset(context.reset, isMap(pruned) ? pruned : {}, change.live)
-  const { conflicts } = update(context, { live: change.live, next: object }, { managers, workflow: applier.identity, force: applier.force })
-  if (conflicts !== undefined) return { conflicts }
+  // With no other manager (a create, or a manager alone on its object) the comparison would settle
+  // nobody's ownership and find no conflict: skipped, the outcome is the same.
+  if (hasOtherManager(managers, applier.identity)) {
+    const { conflicts } = update(context, { live: change.live, next: object }, { managers, workflow: applier.identity, force: applier.force })
+    if (conflicts !== undefined) return { conflicts }
+  }
   return { object, changed: !deepEqual(change.live, object) }
+}
+
+/** Whether `managers` holds a set of another identity than `identity`. */
+function hasOtherManager(managers: ManagerSets, identity: string): boolean {
+  for (const other of managers.keys()) if (other !== identity) return true
+  return false
 }
 
 /**

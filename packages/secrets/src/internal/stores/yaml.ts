@@ -2,7 +2,7 @@
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
 // and output in go-yaml v3's block style with an indent of 4. The text is parsed through core's one
 // YAML budget, so an alias bomb or a deeply nested document is refused before this walk starts.
-import { isGitOpsError } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/light'
 import { parseYamlStream, resolveTaggedScalar, shortTag } from '@gitops-sdk/core/yaml'
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
 import type { Alias, ErrorCode, LineCounter, Node as YamlNode } from 'yaml'

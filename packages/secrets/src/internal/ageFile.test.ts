@@ -1,7 +1,7 @@
 import { armor, Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption'
 import { describe, expect, it } from 'vitest'
 import { parseIdentities } from '../parseIdentities.js'
-import { decodeArmor, openAgeFile } from './ageFile.js'
+import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
 import type { FileKeyUnwrapper } from './ageFile.js'
 import { secretOf } from './ageIdentity.js'
 
@@ -67,5 +67,42 @@ describe('openAgeFile (node:crypto) against age-encryption', () => {
       [lines[0], `${lines[1]!.slice(0, 60)}A=AA`, ...lines.slice(2)].join('\n'),
     ]
     for (const text of cases) expect(() => decodeArmor(text)).toThrow()
+  })
+})
+
+describe('sealAgeFile (node:crypto) against age-encryption', () => {
+  it('writes files age-encryption opens, at every chunk boundary, armored as it armors them', async () => {
+    const { secretKey, recipient, unwrappers } = await fixture()
+    const decrypter = new Decrypter()
+    decrypter.addIdentity(secretKey)
+    const writer = x25519Recipient(recipient)
+    expect(writer).toBeDefined()
+    for (const size of [0, 1, 32, 65535, 65536, 65537, 131072, 200000]) {
+      const plain = new Uint8Array(size).map((_, i) => (i * 17 + 3) & 0xff)
+      const file = sealAgeFile(plain, [writer!])
+      expect(Buffer.from(await decrypter.decrypt(armor.decode(encodeArmor(file)))).equals(Buffer.from(plain))).toBe(true)
+      expect(Buffer.from(await openAgeFile(file, unwrappers)).equals(Buffer.from(plain))).toBe(true)
+      // The armor is age-encryption's, byte for byte.
+      expect(encodeArmor(file)).toBe(armor.encode(file))
+    }
+  })
+
+  it('writes bodies that fill whole lines with the empty line that ends them', async () => {
+    const { secretKey } = await fixture()
+    const decrypter = new Decrypter()
+    decrypter.addIdentity(secretKey)
+    const { recipient } = await fixture()
+    const [identity] = await parseIdentities(secretKey)
+    // A stanza of 48 and of 96 bytes (age-encryption's parser needs the empty line after them) beside the real one.
+    const grease = (n: number) => ({ wrapFileKey: () => [{ args: ['grease', 'x'], body: new Uint8Array(n).fill(7) }] })
+    const own = x25519Recipient(identity!.recipient)!
+    for (const n of [0, 48, 96]) {
+      const file = sealAgeFile(new Uint8Array([1, 2, 3]), [grease(n), own, x25519Recipient(recipient)!])
+      expect([...(await decrypter.decrypt(file))]).toEqual([1, 2, 3])
+    }
+  })
+
+  it('is not a recipient for other strings: age-encryption judges them', () => {
+    for (const text of ['age1', 'AGE1abc', 'age1pq1qqqq', 'ssh-ed25519 AAAA', 'not a key', '']) expect(x25519Recipient(text)).toBeUndefined()
   })
 })

@@ -1,24 +1,32 @@
-// Opening an age v1 file (age-encryption.org/v1) on node:crypto, for identities whose unwrapping
-// is ours (X25519 and SSH keys: ageIdentity.ts, ssh.ts): the header's stanzas, its HMAC and the
-// ChaCha20-Poly1305 STREAM payload. age-encryption does the same, but it is an ES module graph
-// (@noble's curves, hashes and ciphers, ML-KEM) whose compilation cost a `gitops decrypt` about
-// 40 ms of CPU before its first byte; it is still loaded, on first use, for the post-quantum hybrid
-// identities, passphrase files and encryption (dataKey.ts, parseIdentities.ts).
+// Opening and writing age v1 files (age-encryption.org/v1) on node:crypto, for identities and
+// recipients whose (un)wrapping is ours (X25519 and SSH keys: ageIdentity.ts, ssh.ts): the
+// header's stanzas, its HMAC and the ChaCha20-Poly1305 STREAM payload. age-encryption does the
+// same, but it is an ES module graph (@noble's curves, hashes and ciphers, ML-KEM) whose
+// compilation cost a `gitops decrypt` or `gitops encrypt` about 60 ms of CPU before its first byte;
+// it is still loaded, on first use, for the post-quantum hybrid keys and passphrase files
+// (dataKey.ts, parseIdentities.ts).
 //
 // The checks are those of age-encryption's reader: an ASCII header, `->` stanzas with non-empty
 // arguments and bodies in unpadded base64 lines of at most 48 bytes (a shorter one ends the body),
 // a `--- ` MAC line, the MAC verified before any payload byte is read, 64 KiB chunks, and a final
 // chunk empty only when it is the only one. Any failure throws; the caller tries the next entry.
-import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AgeStanza } from '../types.js'
-import { decodeB64NoPad, hkdf } from './x25519.js'
+import { bech32Decode } from './bech32.js'
+import { decodeB64NoPad, encodeB64NoPad, hkdf, sealFileKey, x25519, x25519PrivateKey, x25519PublicBytes } from './x25519.js'
 
 /** What unwraps the file key from a header's stanzas: an age identity. */
 export interface FileKeyUnwrapper {
   unwrapFileKey(stanzas: AgeStanza[]): Uint8Array | null | Promise<Uint8Array | null>
 }
 
+/** What wraps a file key into stanzas: an age recipient (an SSH one from ssh.ts, or X25519 below). */
+export interface FileKeyWrapper {
+  wrapFileKey(fileKey: Uint8Array): { args: string[]; body: Uint8Array }[]
+}
+
 const VERSION = 'age-encryption.org/v1'
+const X25519_LABEL = 'age-encryption.org/v1/X25519'
 const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----'
 const ARMOR_END = '-----END AGE ENCRYPTED FILE-----'
 const CHUNK = 64 * 1024
@@ -135,4 +143,71 @@ export async function openAgeFile(file: Uint8Array, identities: readonly FileKey
   const nonce = file.subarray(header.end, header.end + 16)
   if (nonce.length !== 16) throw new Error('truncated age payload')
   return openStream(hkdf(fileKey, nonce, 'payload'), file.subarray(header.end + 16))
+}
+
+/** `age1…` as an X25519 recipient; undefined when the string is not one (age-encryption judges it). */
+export function x25519Recipient(recipient: string): FileKeyWrapper | undefined {
+  const decoded = recipient.startsWith('age1') ? bech32Decode(recipient) : undefined
+  if (decoded?.prefix !== 'age' || decoded.bytes.length !== 32) return undefined
+  const theirs = decoded.bytes
+  return {
+    wrapFileKey(fileKey) {
+      const ephemeral = x25519PrivateKey(randomBytes(32))
+      const share = x25519PublicBytes(ephemeral)
+      const shared = x25519(ephemeral, theirs)
+      if (shared === undefined) throw new Error('the recipient is a low-order point')
+      const salt = new Uint8Array(64)
+      salt.set(share)
+      salt.set(theirs, 32)
+      return [{ args: ['X25519', encodeB64NoPad(share)], body: sealFileKey(hkdf(shared, salt, X25519_LABEL), fileKey) }]
+    },
+  }
+}
+
+function sealStream(key: Uint8Array, plain: Uint8Array): Buffer {
+  const nonce = Buffer.alloc(12)
+  const out: Buffer[] = []
+  for (let pos = 0; ; pos += CHUNK) {
+    const last = plain.length - pos <= CHUNK
+    if (last) nonce[11] = 1
+    const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
+    out.push(cipher.update(plain.subarray(pos, last ? plain.length : pos + CHUNK)), cipher.final(), cipher.getAuthTag())
+    if (last) return Buffer.concat(out)
+    for (let i = 10; i >= 0; i--) {
+      nonce[i] = ((nonce[i] as number) + 1) & 0xff
+      if (nonce[i] !== 0) break
+    }
+  }
+}
+
+/**
+ * Encrypts `plain` to an age file for `recipients` (a fresh file key, each recipient's stanzas,
+ * the header MAC, a fresh payload nonce), as age-encryption's Encrypter writes one.
+ */
+export function sealAgeFile(plain: Uint8Array, recipients: readonly FileKeyWrapper[]): Uint8Array {
+  const fileKey = randomBytes(16)
+  let header = `${VERSION}\n`
+  for (const recipient of recipients) {
+    for (const stanza of recipient.wrapFileKey(fileKey)) {
+      header += `-> ${stanza.args.join(' ')}\n`
+      const body = encodeB64NoPad(stanza.body)
+      for (let i = 0; i < body.length; i += 64) header += `${body.slice(i, i + 64)}\n`
+      // A body line shorter than 64 characters ends the stanza: an empty one when all are full.
+      if (stanza.body.length % 48 === 0) header += '\n'
+    }
+  }
+  header += '---'
+  const mac = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(header, 'latin1').digest()
+  header += ` ${encodeB64NoPad(mac)}\n`
+  const nonce = randomBytes(16)
+  const file = Buffer.concat([Buffer.from(header, 'latin1'), nonce, sealStream(hkdf(fileKey, nonce, 'payload'), plain)])
+  return new Uint8Array(file.buffer, file.byteOffset, file.length)
+}
+
+/** The ASCII armor of an age file: 64 base64 characters a line, a final newline. */
+export function encodeArmor(file: Uint8Array): string {
+  const b64 = Buffer.from(file.buffer, file.byteOffset, file.byteLength).toString('base64')
+  let out = `${ARMOR_BEGIN}\n`
+  for (let i = 0; i < b64.length; i += 64) out += `${b64.slice(i, i + 64)}\n`
+  return `${out}${ARMOR_END}\n`
 }

@@ -4,8 +4,8 @@
 import type { Recipient, Stanza } from 'age-encryption'
 import { SopsError } from '../errors.js'
 import type { AgeIdentity, KeyGroup, KeyOptions, KeyProvider, MasterKeyEntry } from '../types.js'
-import { decodeArmor, openAgeFile } from './ageFile.js'
-import type { FileKeyUnwrapper } from './ageFile.js'
+import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
+import type { FileKeyUnwrapper, FileKeyWrapper } from './ageFile.js'
 import { secretOf } from './ageIdentity.js'
 import type { KeyGroupData, Metadata } from './metadata.js'
 import { combineShares, splitSecret } from './shamir.js'
@@ -127,23 +127,35 @@ function ageRecipient(recipient: string, StanzaClass: typeof Stanza): string | R
   return recipient
 }
 
-/** Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient. */
+/**
+ * Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient.
+ * X25519 and SSH recipients are written on node:crypto (ageFile.ts); any other (post-quantum
+ * hybrid, or not a recipient at all) by age-encryption, loaded then, which also judges it.
+ */
 export async function wrapForAge(key: Uint8Array, recipient: string): Promise<MasterKeyEntry> {
   const trimmed = recipient.trim()
-  // age-encryption writes the files: encryption is rarer than decryption, and sops' output is its.
-  const { armor, Encrypter, Stanza } = await import('age-encryption')
-  let file: Uint8Array
-  try {
-    const encrypter = new Encrypter()
-    encrypter.addRecipient(ageRecipient(trimmed, Stanza))
-    file = await encrypter.encrypt(key)
-  } catch (cause) {
-    throw new SopsError({
+  const invalid = (cause: unknown): SopsError =>
+    new SopsError({
       code: 'SOPS_RECIPIENT_INVALID',
       message: `${trimmed.slice(0, 80)}: not a usable age recipient (${(cause as Error).message})`,
       details: { recipient: trimmed },
       cause,
     })
+  let native: FileKeyWrapper | undefined
+  try {
+    native = trimmed.startsWith('ssh-') ? parseSshRecipient(trimmed) : x25519Recipient(trimmed)
+    if (native !== undefined) return { enc: encodeArmor(sealAgeFile(key, [native])), recipient: trimmed }
+  } catch (cause) {
+    throw invalid(cause)
+  }
+  const { armor, Encrypter, Stanza: StanzaClass } = await import('age-encryption')
+  let file: Uint8Array
+  try {
+    const encrypter = new Encrypter()
+    encrypter.addRecipient(ageRecipient(trimmed, StanzaClass))
+    file = await encrypter.encrypt(key)
+  } catch (cause) {
+    throw invalid(cause)
   }
   return { enc: armor.encode(file), recipient: trimmed }
 }

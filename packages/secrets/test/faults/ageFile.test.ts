@@ -79,3 +79,16 @@ describe('decrypt refuses damaged age files', () => {
     }
   })
 })
+
+describe('encrypt refuses recipients it cannot write to', () => {
+  it('is SOPS_RECIPIENT_INVALID for a low-order X25519 key, a bad checksum and a non-key', async () => {
+    const { bech32Encode } = await import('../../src/internal/bech32.js')
+    const lowOrder = bech32Encode('age', new Uint8Array(32))
+    const badChecksum = `${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`
+    for (const bad of [lowOrder, badChecksum, 'age1notakey', 'ssh-ed25519 AAAA']) {
+      const err: unknown = await encrypt(PLAIN, { format: 'yaml', recipients: [bad] }).catch((e: unknown) => e)
+      expect(err, bad).toBeInstanceOf(SopsError)
+      expect((err as SopsError).code, bad).toBe('SOPS_RECIPIENT_INVALID')
+    }
+  })
+})

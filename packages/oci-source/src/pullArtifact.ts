@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
-import { isGitOpsError, memoryFs } from '@gitops-sdk/core'
+import { isGitOpsError, memoryFs } from '@gitops-sdk/core/light'
 import { OciSourceError } from './errors.js'
 import type { OciErrorCode } from './errors.js'
 import { withDeadline } from './internal/call.js'

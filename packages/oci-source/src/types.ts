@@ -1,4 +1,4 @@
-import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/core'
+import type { Clock, FileSystem, Logger, UnchangedSource } from '@gitops-sdk/core/light'
 
 /**
  * Registry credentials: a username and password (sent as basic auth, or traded for a bearer token

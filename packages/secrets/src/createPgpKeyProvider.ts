@@ -1,5 +1,5 @@
-import type { Clock } from '@gitops-sdk/core'
-import { systemClock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core/light'
+import { systemClock } from '@gitops-sdk/core/light'
 import type { Key, PrivateKey } from 'openpgp'
 import type * as OpenPgpModule from 'openpgp'
 import { SopsError } from './errors.js'

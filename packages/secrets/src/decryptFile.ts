@@ -1,5 +1,5 @@
-import { isGitOpsError, normalizePath } from '@gitops-sdk/core'
-import type { FileSystem } from '@gitops-sdk/core'
+import { isGitOpsError, normalizePath } from '@gitops-sdk/core/light'
+import type { FileSystem } from '@gitops-sdk/core/light'
 import { decrypt } from './decrypt.js'
 import { SopsError } from './errors.js'
 import { formatForPath } from './formatForPath.js'

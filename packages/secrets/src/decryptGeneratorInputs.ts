@@ -1,8 +1,10 @@
-import { isKubeMap, normalizePath, parseDocuments } from '@gitops-sdk/core'
-import type { FileSystem, KubeMap, KubeValue } from '@gitops-sdk/core'
+import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { normalizePath } from '@gitops-sdk/core/light'
+import type { FileSystem } from '@gitops-sdk/core/light'
 import { decrypt } from './decrypt.js'
 import { DEFAULT_MAX_FILE_SIZE, readCapped } from './decryptFile.js'
 import { SopsError } from './errors.js'
+import { isKubeMap } from './internal/objects.js'
 import { formatForPath } from './formatForPath.js'
 import type { KeyOptions, SopsFormat } from './types.js'
 
@@ -108,6 +110,8 @@ export async function decryptGeneratorInputs(path: string, options: DecryptGener
     if (file === undefined) return
     const text = new TextDecoder().decode(await readCapped(fs, file, max))
     let kustomization: KubeValue
+    // Core's YAML reader from its main entry, when a kustomization is read: not at load.
+    const { parseDocuments } = await import('@gitops-sdk/core')
     try {
       kustomization = parseDocuments(text, { source: file })[0]?.value ?? null
     } catch (cause) {

@@ -1,9 +1,9 @@
-import { formatRef, isKubeMap, isKubeObject, refOf, setOwn } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { decrypt } from './decrypt.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
 import { formatForPath } from './formatForPath.js'
+import { isKubeMap, setOwn } from './internal/objects.js'
 import type { KeyOptions, SopsFormat } from './types.js'
 
 /** The annotation with which an object opts out of decryption, as in Flux. */
@@ -39,6 +39,7 @@ function disabled(object: KubeObject): boolean {
 async function decryptSecretData(object: KubeObject, options: DecryptManifestsOptions): Promise<KubeObject> {
   const data = object.data
   if (!isKubeMap(data)) return object
+  const { formatRef, refOf } = await import('@gitops-sdk/core')
   let changed = false
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(data)) {
@@ -86,6 +87,8 @@ export async function decryptManifests(objects: readonly KubeObject[], options: 
     if (disabled(object)) {
       out.push(object)
     } else if (hasSops(object)) {
+      // Core's object model from its main entry, on first use: `gitops decrypt` never needs it.
+      const { formatRef, isKubeObject, refOf } = await import('@gitops-sdk/core')
       const plain = await decryptObject(object, { ...options, source: formatRef(refOf(object)) })
       if (!isKubeObject(plain)) {
         throw new SopsError({

@@ -3,11 +3,11 @@
 // encrypted Secret often cannot hold; Flux then decrypts without it. Here such an object is
 // checked against the encrypted document as it is in the source, whose MAC must hold, and only
 // when no such document exists is it decrypted unverified (reported) or refused (strict).
-import { formatRef, isKubeMap, isKubeObject, refOf } from '@gitops-sdk/core'
 import type { FileSystem, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/core'
 import { DECRYPT_ANNOTATION, decryptManifests } from './decryptManifests.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
+import { isKubeMap } from './internal/objects.js'
 import type { KeyOptions } from './types.js'
 import { findSourceDocuments } from './internal/sourceDocuments.js'
 import type { SourceDocument } from './internal/sourceDocuments.js'
@@ -80,6 +80,7 @@ export async function decryptRendered(objects: readonly KubeObject[], options: D
       out.push(...(await decryptManifests([object], { ...keys, signal: options.signal })))
       continue
     }
+    const { formatRef, isKubeObject, refOf } = await import('@gitops-sdk/core')
     const ref = refOf(object)
     const source = formatRef(ref)
     const decrypt = async (verifyMac: boolean): Promise<KubeObject> => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Clock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core/light'
 import { SopsError } from './errors.js'
 import { wrapKeyGroups } from './internal/dataKey.js'
 import type { Metadata } from './internal/metadata.js'

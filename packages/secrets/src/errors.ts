@@ -1,4 +1,4 @@
-import { GitOpsError } from '@gitops-sdk/core'
+import { GitOpsError } from '@gitops-sdk/core/light'
 
 /** Codes of the errors `@gitops-sdk/secrets` throws. */
 export type SopsErrorCode =

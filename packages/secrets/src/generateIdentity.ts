@@ -1,5 +1,3 @@
-import { generateHybridIdentity, generateX25519Identity, identityToRecipient } from 'age-encryption'
-
 /** A new age key pair: the secret identity string and its public recipient. */
 export interface GeneratedIdentity {
   /** `AGE-SECRET-KEY-1…` or `AGE-SECRET-KEY-PQ-1…`: keep it secret. */
@@ -19,6 +17,7 @@ export interface GeneratedIdentity {
  * ```
  */
 export async function generateIdentity(options: { readonly kind?: 'x25519' | 'hybrid' | undefined } = {}): Promise<GeneratedIdentity> {
+  const { generateHybridIdentity, generateX25519Identity, identityToRecipient } = await import('age-encryption')
   const secretKey = options.kind === 'hybrid' ? await generateHybridIdentity() : await generateX25519Identity()
   return { secretKey, recipient: await identityToRecipient(secretKey) }
 }

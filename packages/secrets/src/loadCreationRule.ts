@@ -1,8 +1,8 @@
 import { readFile as nodeReadFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { parse } from 'yaml'
 import { SopsError } from './errors.js'
 import { compileRe2, RULE_FIELDS } from './internal/rules.js'
+import { yamlLib } from './internal/yamlLib.js'
 import type { EncryptionRules, KeyGroup } from './types.js'
 
 /** The creation rule of `.sops.yaml` that applies to a file: its keys and which values to encrypt. */
@@ -229,7 +229,7 @@ export async function loadCreationRule(file: string, options: LoadCreationRuleOp
 function ruleFor(text: string, configPath: string, file: string): CreationRule | undefined {
   let config: unknown
   try {
-    config = parse(text, { maxAliasCount: 100 })
+    config = yamlLib().parse(text, { maxAliasCount: 100 })
   } catch (cause) {
     throw invalid(configPath, `not valid YAML: ${(cause as Error).message.split('\n')[0] ?? ''}`, cause)
   }

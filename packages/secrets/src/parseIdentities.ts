@@ -1,4 +1,3 @@
-import { armor, Decrypter, identityToRecipient } from 'age-encryption'
 import { SopsError } from './errors.js'
 import { makeIdentity, x25519Identity } from './internal/ageIdentity.js'
 import { parseSshPrivateKey } from './internal/ssh.js'
@@ -23,6 +22,9 @@ function invalid(source: string, why: string, cause?: unknown): SopsError {
 
 async function parseLine(word: string, source: string, line: number): Promise<AgeIdentity> {
   if (word.startsWith('AGE-SECRET-KEY-PQ-1')) {
+    // age-encryption (an ES module graph that is slow to compile) only for what node:crypto
+    // cannot do here: the post-quantum keys and passphrase files.
+    const { identityToRecipient } = await import('age-encryption')
     let recipient: string
     try {
       recipient = await identityToRecipient(word)
@@ -45,6 +47,7 @@ async function decryptIdentityFile(text: string, options: ParseIdentitiesOptions
   if (given === undefined) throw invalid(source, 'the identity file is passphrase-protected and no passphrase was given')
   const passphrase = typeof given === 'string' ? given : await given()
   options.signal?.throwIfAborted()
+  const { armor, Decrypter } = await import('age-encryption')
   const decrypter = new Decrypter()
   decrypter.addPassphrase(passphrase)
   try {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { Clock } from '@gitops-sdk/core'
+import type { Clock } from '@gitops-sdk/core/light'
 import type { KeyGroupData, Metadata } from './internal/metadata.js'
 import { rewrapExisting } from './internal/rewrap.js'
 import { decryptLoaded, lastModified, loadEncrypted, sealBranches, encryptedStoreFor, toBytes } from './internal/sopsFile.js'

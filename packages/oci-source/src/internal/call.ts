@@ -1,7 +1,7 @@
 // What every verb does around its requests: a deadline of its own merged with the caller's signal,
 // an abort rethrown untouched, the deadline turned into OCI_TIMEOUT, and the credentials the call
 // was given scrubbed from whatever error escapes.
-import { isGitOpsError } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/light'
 import { OciSourceError } from '../errors.js'
 import type { RegistryOptions } from '../types.js'
 import type { OciUrl } from './ociUrl.js'

@@ -1,22 +1,39 @@
 // Recovering and wrapping the data key (FORMAT.md §2, §8, §10): each `age` entry is an armored age
 // file holding the key (or a Shamir share), opened with every identity; other key types go
 // through their KeyProvider; with several key groups the shares are combined.
-import { armor, Decrypter, Encrypter, Stanza } from 'age-encryption'
-import type { Recipient } from 'age-encryption'
+import type { Recipient, Stanza } from 'age-encryption'
 import { SopsError } from '../errors.js'
 import type { AgeIdentity, KeyGroup, KeyOptions, KeyProvider, MasterKeyEntry } from '../types.js'
+import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
+import type { FileKeyUnwrapper, FileKeyWrapper } from './ageFile.js'
 import { secretOf } from './ageIdentity.js'
 import type { KeyGroupData, Metadata } from './metadata.js'
 import { combineShares, splitSecret } from './shamir.js'
 import { parseSshRecipient } from './ssh.js'
 
-function decrypterFor(identities: readonly AgeIdentity[]): Decrypter {
+/** Opens one armored age file (an `enc` value); throws when it cannot. */
+type AgeOpener = (armored: string) => Promise<Uint8Array>
+
+/**
+ * How the `enc` files of a run are opened: on node:crypto (ageFile.ts) when every identity's
+ * unwrapping is ours (X25519, SSH), else with age-encryption's Decrypter, loaded only then (the
+ * post-quantum hybrid keys are its own). Every identity is checked first: one not made by
+ * parseIdentities is a TypeError, with or without entries to open.
+ */
+async function ageOpener(identities: readonly AgeIdentity[]): Promise<AgeOpener> {
+  const secrets = identities.map(secretOf)
+  const own = secrets.filter((s): s is Exclude<typeof s, string> => typeof s !== 'string')
+  if (own.length === secrets.length) {
+    const unwrappers: readonly FileKeyUnwrapper[] = own
+    return (armored) => openAgeFile(decodeArmor(armored), unwrappers)
+  }
+  const { armor, Decrypter } = await import('age-encryption')
   const decrypter = new Decrypter()
-  for (const identity of identities) decrypter.addIdentity(secretOf(identity))
-  return decrypter
+  for (const secret of secrets) decrypter.addIdentity(secret)
+  return (armored) => decrypter.decrypt(armor.decode(armored))
 }
 
-async function openAge(entries: readonly MasterKeyEntry[], identities: readonly AgeIdentity[], decrypter: Decrypter): Promise<Uint8Array | undefined> {
+async function openAge(entries: readonly MasterKeyEntry[], identities: readonly AgeIdentity[], open: AgeOpener): Promise<Uint8Array | undefined> {
   if (identities.length === 0) return undefined
   // Entries whose recipient is one of ours first: the result is the same, the work much less.
   const ours = new Set(identities.map((i) => i.recipient))
@@ -25,7 +42,7 @@ async function openAge(entries: readonly MasterKeyEntry[], identities: readonly 
     const enc = entry.enc
     if (enc === undefined || enc === '') continue
     try {
-      return await decrypter.decrypt(armor.decode(enc))
+      return await open(enc)
     } catch {
       continue
     }
@@ -33,11 +50,11 @@ async function openAge(entries: readonly MasterKeyEntry[], identities: readonly 
   return undefined
 }
 
-async function openGroup(group: KeyGroupData, options: KeyOptions & { signal?: AbortSignal | undefined }, decrypter: Decrypter): Promise<Uint8Array | undefined> {
+async function openGroup(group: KeyGroupData, options: KeyOptions & { signal?: AbortSignal | undefined }, open: AgeOpener): Promise<Uint8Array | undefined> {
   for (const [type, entries] of group) {
     options.signal?.throwIfAborted()
     if (type === 'age') {
-      const key = await openAge(entries, options.identities ?? [], decrypter)
+      const key = await openAge(entries, options.identities ?? [], open)
       if (key !== undefined) return key
       continue
     }
@@ -62,13 +79,13 @@ export async function recoverDataKey(
   options: KeyOptions & { readonly signal?: AbortSignal | undefined },
   source: string,
 ): Promise<Uint8Array> {
-  const decrypter = decrypterFor(options.identities ?? [])
+  const open = await ageOpener(options.identities ?? [])
   const groups = metadata.keyGroups
   const recipients = groups.flatMap((g) => (g.get('age') ?? []).map((e) => e.recipient ?? '')).filter((r) => r !== '')
   const details = { source, recipients }
   if (groups.length <= 1) {
     const [group] = groups
-    const key = group === undefined ? undefined : await openGroup(group, options, decrypter)
+    const key = group === undefined ? undefined : await openGroup(group, options, open)
     if (key === undefined) {
       throw new SopsError({
         code: 'SOPS_NO_MATCHING_KEY',
@@ -81,7 +98,7 @@ export async function recoverDataKey(
   const threshold = metadata.shamirThreshold ?? groups.length
   const shares: Uint8Array[] = []
   for (const group of groups) {
-    const share = await openGroup(group, options, decrypter)
+    const share = await openGroup(group, options, open)
     if (share !== undefined) shares.push(share)
     if (shares.length >= threshold) break
   }
@@ -102,29 +119,43 @@ export async function recoverDataKey(
   return key
 }
 
-function ageRecipient(recipient: string): string | Recipient {
+function ageRecipient(recipient: string, StanzaClass: typeof Stanza): string | Recipient {
   if (recipient.startsWith('ssh-')) {
     const ssh = parseSshRecipient(recipient)
-    return { wrapFileKey: (fileKey) => ssh.wrapFileKey(fileKey).map((s) => new Stanza(s.args, s.body)) }
+    return { wrapFileKey: (fileKey) => ssh.wrapFileKey(fileKey).map((s) => new StanzaClass(s.args, s.body)) }
   }
   return recipient
 }
 
-/** Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient. */
+/**
+ * Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient.
+ * X25519 and SSH recipients are written on node:crypto (ageFile.ts); any other (post-quantum
+ * hybrid, or not a recipient at all) by age-encryption, loaded then, which also judges it.
+ */
 export async function wrapForAge(key: Uint8Array, recipient: string): Promise<MasterKeyEntry> {
   const trimmed = recipient.trim()
-  let file: Uint8Array
-  try {
-    const encrypter = new Encrypter()
-    encrypter.addRecipient(ageRecipient(trimmed))
-    file = await encrypter.encrypt(key)
-  } catch (cause) {
-    throw new SopsError({
+  const invalid = (cause: unknown): SopsError =>
+    new SopsError({
       code: 'SOPS_RECIPIENT_INVALID',
       message: `${trimmed.slice(0, 80)}: not a usable age recipient (${(cause as Error).message})`,
       details: { recipient: trimmed },
       cause,
     })
+  let native: FileKeyWrapper | undefined
+  try {
+    native = trimmed.startsWith('ssh-') ? parseSshRecipient(trimmed) : x25519Recipient(trimmed)
+    if (native !== undefined) return { enc: encodeArmor(sealAgeFile(key, [native])), recipient: trimmed }
+  } catch (cause) {
+    throw invalid(cause)
+  }
+  const { armor, Encrypter, Stanza: StanzaClass } = await import('age-encryption')
+  let file: Uint8Array
+  try {
+    const encrypter = new Encrypter()
+    encrypter.addRecipient(ageRecipient(trimmed, StanzaClass))
+    file = await encrypter.encrypt(key)
+  } catch (cause) {
+    throw invalid(cause)
   }
   return { enc: armor.encode(file), recipient: trimmed }
 }

@@ -1,8 +1,8 @@
 // The `sops` metadata of a file (FORMAT.md §8): read weakly typed as sops does (mapstructure),
 // written with the keys of every mapping sorted, as sops >= 3.9 writes them.
-import { createMap } from '@gitops-sdk/core'
 import { formatFloat, formatRfc3339, parseRfc3339 } from '@gitops-sdk/core/go'
 import { SopsError } from '../errors.js'
+import { createMap } from './objects.js'
 import type { MasterKeyEntry } from '../types.js'
 import { RULE_FIELDS } from './rules.js'
 import type { RuleSet } from './rules.js'

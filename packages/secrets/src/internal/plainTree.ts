@@ -1,8 +1,8 @@
 // Conversion between plain JavaScript data (a parsed manifest) and the ordered tree. Object key
 // order is JavaScript's, which puts integer-like keys first: fine for Kubernetes manifests.
-import { setOwn } from '@gitops-sdk/core'
 import type { KubeValue } from '@gitops-sdk/core'
 import { formatRfc3339Nano, parseRfc3339 } from '@gitops-sdk/core/go'
+import { setOwn } from './objects.js'
 import { entry } from './tree.js'
 import type { MapNode, Node } from './tree.js'
 

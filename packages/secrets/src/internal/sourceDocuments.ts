@@ -1,7 +1,8 @@
 // The SOPS-encrypted documents of a source as they are written, before any kustomize transformer:
 // the only form of an encrypted manifest whose MAC is sure to hold.
-import { isKubeMap, parseDocuments } from '@gitops-sdk/core'
-import type { FileSystem, KubeMap } from '@gitops-sdk/core'
+import type { KubeMap } from '@gitops-sdk/core'
+import type { FileSystem } from '@gitops-sdk/core/light'
+import { isKubeMap } from './objects.js'
 
 /** One encrypted document of a source file. */
 export interface SourceDocument {
@@ -42,6 +43,7 @@ export async function findSourceDocuments(
       const text = new TextDecoder().decode(await fs.readFile(path))
       if (!MARKERS.some((m) => text.includes(m))) continue
       let docs
+      const { parseDocuments } = await import('@gitops-sdk/core')
       try {
         docs = parseDocuments(text, { source: path })
       } catch {

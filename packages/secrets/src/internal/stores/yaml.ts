@@ -2,12 +2,13 @@
 // go-yaml types them, comments kept as items of the collection that holds them, aliases expanded,
 // and output in go-yaml v3's block style with an indent of 4. The text is parsed through core's one
 // YAML budget, so an alias bomb or a deeply nested document is refused before this walk starts.
-import { isGitOpsError } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core/light'
 import { parseYamlStream, resolveTaggedScalar, shortTag } from '@gitops-sdk/core/yaml'
-import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml'
+import type * as Yaml from 'yaml'
 import type { Alias, ErrorCode, LineCounter, Node as YamlNode } from 'yaml'
 import { SopsError } from '../../errors.js'
 import { entry } from '../tree.js'
+import { yamlLib } from '../yamlLib.js'
 import type { Branches, Comment, Entry, MapNode, Node, Scalar, SeqNode } from '../tree.js'
 import { extractNested, hasNested, insertNested } from './nested.js'
 import type { Store } from './store.js'
@@ -16,6 +17,13 @@ import { resolvePlain, sopsScalar } from './yamlScalars.js'
 
 export { emitYaml } from './yamlEmit.js'
 export { resolvePlain } from './yamlScalars.js'
+
+// The yaml package's node tests, loaded with it when a YAML file is first read (yamlLib.ts).
+const isAlias = ((node: unknown) => yamlLib().isAlias(node)) as typeof Yaml.isAlias
+const isMap = ((node: unknown) => yamlLib().isMap(node)) as typeof Yaml.isMap
+const isPair = ((node: unknown) => yamlLib().isPair(node)) as typeof Yaml.isPair
+const isScalar = ((node: unknown) => yamlLib().isScalar(node)) as typeof Yaml.isScalar
+const isSeq = ((node: unknown) => yamlLib().isSeq(node)) as typeof Yaml.isSeq
 
 const decoder = new TextDecoder('utf-8')
 const encoder = new TextEncoder()

@@ -1,6 +1,7 @@
 /**
- * Core's seams without its YAML engine, object model and OpenAPI table: the error classes, the
- * logger, `deadline`, the clock and the file systems, the same ones the main entry exports, in one
+ * Core's seams without its YAML engine and OpenAPI table: the error classes, the logger,
+ * `deadline`, the clock, the file systems and the object model's plain helpers (`isKubeMap`,
+ * `setOwn`, `createMap` and their kin), the same ones the main entry exports, in one
  * entry for programs and packages that must start fast (a git fetch loads this before its first
  * request, and nothing more of core). One entry rather than one per seam: Node resolves each
  * package subpath anew (its package.json's `exports`, a real path through the package manager's
@@ -21,3 +22,5 @@ export { createFakeClock, systemClock } from './clock.js'
 export type { DirEntry, EntryType, FileContent, FileStat, FileSystem, MemoryFileSystem } from './fileSystem.js'
 export { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './fileSystem.js'
 export type { UnchangedSource } from './unchangedSource.js'
+export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
+export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'

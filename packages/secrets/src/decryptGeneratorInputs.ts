@@ -1,10 +1,9 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { normalizePath } from '@gitops-sdk/core/light'
+import { isKubeMap, normalizePath } from '@gitops-sdk/core/light'
 import type { FileSystem } from '@gitops-sdk/core/light'
 import { decrypt } from './decrypt.js'
 import { DEFAULT_MAX_FILE_SIZE, readCapped } from './decryptFile.js'
 import { SopsError } from './errors.js'
-import { isKubeMap } from './internal/objects.js'
 import { formatForPath } from './formatForPath.js'
 import type { KeyOptions, SopsFormat } from './types.js'
 

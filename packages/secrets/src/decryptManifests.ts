@@ -3,7 +3,7 @@ import { decrypt } from './decrypt.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
 import { formatForPath } from './formatForPath.js'
-import { isKubeMap, setOwn } from './internal/objects.js'
+import { isKubeMap, setOwn } from '@gitops-sdk/core/light'
 import type { KeyOptions, SopsFormat } from './types.js'
 
 /** The annotation with which an object opts out of decryption, as in Flux. */

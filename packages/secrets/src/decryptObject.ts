@@ -1,7 +1,7 @@
 import type { KubeMap } from '@gitops-sdk/core'
 import { SopsError } from './errors.js'
 import { recoverDataKey } from './internal/dataKey.js'
-import { isKubeMap } from './internal/objects.js'
+import { isKubeMap } from '@gitops-sdk/core/light'
 import { readMetadata } from './internal/metadata.js'
 import { asMap, fromPlain, sortedKeys, toPlain } from './internal/plainTree.js'
 import { decryptLoaded, fromMetadataNode } from './internal/sopsFile.js'

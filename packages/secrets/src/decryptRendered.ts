@@ -7,7 +7,7 @@ import type { FileSystem, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/c
 import { DECRYPT_ANNOTATION, decryptManifests } from './decryptManifests.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
-import { isKubeMap } from './internal/objects.js'
+import { isKubeMap } from '@gitops-sdk/core/light'
 import type { KeyOptions } from './types.js'
 import { findSourceDocuments } from './internal/sourceDocuments.js'
 import type { SourceDocument } from './internal/sourceDocuments.js'

@@ -2,7 +2,7 @@
 // written with the keys of every mapping sorted, as sops >= 3.9 writes them.
 import { formatFloat, formatRfc3339, parseRfc3339 } from '@gitops-sdk/core/go'
 import { SopsError } from '../errors.js'
-import { createMap } from './objects.js'
+import { createMap } from '@gitops-sdk/core/light'
 import type { MasterKeyEntry } from '../types.js'
 import { RULE_FIELDS } from './rules.js'
 import type { RuleSet } from './rules.js'

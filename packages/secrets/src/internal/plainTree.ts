@@ -2,7 +2,7 @@
 // order is JavaScript's, which puts integer-like keys first: fine for Kubernetes manifests.
 import type { KubeValue } from '@gitops-sdk/core'
 import { formatRfc3339Nano, parseRfc3339 } from '@gitops-sdk/core/go'
-import { setOwn } from './objects.js'
+import { setOwn } from '@gitops-sdk/core/light'
 import { entry } from './tree.js'
 import type { MapNode, Node } from './tree.js'
 

@@ -2,7 +2,7 @@
 // the only form of an encrypted manifest whose MAC is sure to hold.
 import type { KubeMap } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core/light'
-import { isKubeMap } from './objects.js'
+import { isKubeMap } from '@gitops-sdk/core/light'
 
 /** One encrypted document of a source file. */
 export interface SourceDocument {

@@ -41,6 +41,11 @@ export interface StageContext {
   /** Called (and awaited) before the first object of the apply is written, or would be in a dry run. */
   readonly beforeFirstWrite: () => Promise<void>
   readonly onEntry: (entry: ChangeSetEntry) => void
+  /**
+   * Whether the apply waits for this stage's objects before the next stage (CRDs, Namespaces,
+   * classes): then a written object whose answer is already Current is left out of `waitFor`.
+   */
+  readonly waitsAfter?: boolean | undefined
 }
 
 /** What a stage did. */
@@ -49,7 +54,10 @@ export interface StageOutcome {
   readonly entries: ChangeSetEntry[]
   readonly failures: ApplyFailure[]
   readonly observed: ObservedApply[]
-  /** Objects to wait for before the next stage: written ones, and unchanged ones not yet Current. */
+  /**
+   * Objects to wait for before the next stage: written ones (where the stage `waitsAfter`, only
+   * those whose answer was not Current), and unchanged ones not yet Current.
+   */
   readonly waitFor: ObjectRef[]
 }
 
@@ -275,7 +283,9 @@ interface Written {
 async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<Written> {
   const { client, signal } = ctx
   const { ref } = p
-  const isCurrent = (applied: KubeObject): boolean => computeStatus(applied).status === 'Current'
+  // (Only where the apply waits: kstatus of every written object of the resources stage costs more
+  // than it could save.)
+  const isCurrent = (applied: KubeObject): boolean => ctx.waitsAfter === true && computeStatus(applied).status === 'Current'
   switch (planned.kind) {
     case 'skip':
     case 'unchanged':

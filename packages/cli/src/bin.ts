@@ -109,7 +109,7 @@ try {
     const dir = codeCacheDir(process.env)
     // `gitops apply` also requires the apply and core packages' own builds (about 450 KB of
     // source): compiled from the cache too, they cost about 15-25 ms less CPU per run.
-    if (dir !== undefined) useCodeCache(__dirname, dir, cacheTag(process.argv.slice(2)), process.argv[2] === 'apply' ? { alsoCache: isPackageBuild } : {})
+    if (dir !== undefined) useCodeCache(__dirname, dir, { tag: cacheTag(process.argv.slice(2)), alsoCache: process.argv[2] === 'apply' ? isPackageBuild : undefined })
   }
 } catch {
   // A cache that cannot be set up only costs speed.

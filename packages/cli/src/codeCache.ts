@@ -102,6 +102,8 @@ export function isPackageBuild(filename: string): boolean {
 
 /** Options of {@link useCodeCache}. */
 export interface CodeCacheOptions {
+  /** The command's part of the cache files' names (see cacheTag). */
+  readonly tag: string
   /**
    * CommonJS files outside `bundleDir` that go through the cache too (by their full path), such
    * as {@link isPackageBuild} for a command that requires the SDK's package builds. A file that
@@ -112,14 +114,14 @@ export interface CodeCacheOptions {
 
 /**
  * Makes every CommonJS file directly in `bundleDir` (and those `options.alsoCache` names) compile
- * through the code cache in `cacheDir`, in files of their own for the command `tag` (see cacheTag).
+ * through the code cache in `cacheDir`, in files of their own for the command `options.tag`.
  * Other modules load as Node loads them. Skipped where the cache would change what a user asked
  * for: source maps in stack traces (`--enable-source-maps`) and coverage (`NODE_V8_COVERAGE`).
  */
-export function useCodeCache(bundleDir: string, cacheDir: string, tag: string, options: CodeCacheOptions = {}): void {
+export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeCacheOptions): void {
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined) return
   const Module = nodeModule as unknown as ModuleInternals
-  const { alsoCache } = options
+  const { tag, alsoCache } = options
   const original = Module.prototype._compile
   const pending: Array<{ script: Script; file: string; key: string }> = []
   const version = `${process.version}-${process.arch}`

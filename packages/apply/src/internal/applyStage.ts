@@ -41,10 +41,7 @@ export interface StageContext {
   /** Called (and awaited) before the first object of the apply is written, or would be in a dry run. */
   readonly beforeFirstWrite: () => Promise<void>
   readonly onEntry: (entry: ChangeSetEntry) => void
-  /**
-   * Whether the apply waits for this stage's objects before the next stage (CRDs, Namespaces,
-   * classes): then a written object whose answer is already Current is left out of `waitFor`.
-   */
+  /** Whether the apply waits after this stage: then written objects answered Current are not in `waitFor`. */
   readonly waitsAfter?: boolean | undefined
 }
 
@@ -275,16 +272,10 @@ function summarize(paths: readonly string[]): string | undefined {
 }
 
 /** What writing one object did, and whether the state its write returned is kstatus Current. */
-interface Written {
-  readonly entry: ChangeSetEntry
-  readonly current: boolean
-}
-
-async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<Written> {
+async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<{ readonly entry: ChangeSetEntry; readonly current: boolean }> {
   const { client, signal } = ctx
   const { ref } = p
-  // (Only where the apply waits: kstatus of every written object of the resources stage costs more
-  // than it could save.)
+  // (Only where the apply waits: kstatus of every written object elsewhere would be for nothing.)
   const isCurrent = (applied: KubeObject): boolean => ctx.waitsAfter === true && computeStatus(applied).status === 'Current'
   switch (planned.kind) {
     case 'skip':

@@ -438,18 +438,7 @@ function sideEffectFree(request: RawRequest): boolean {
 }
 
 /** How long a connection may be idle and reused: the `Keep-Alive: timeout=N` hint (seconds) less one second, else IDLE_REUSE. */
-// The last Keep-Alive value read and its limit: a server sends the same one on every answer.
-let lastKeepAlive: string | undefined
-let lastLimit = IDLE_REUSE
-
 function idleLimitOf(keepAlive: string | undefined): number {
-  if (keepAlive !== undefined && keepAlive === lastKeepAlive) return lastLimit
-  lastKeepAlive = keepAlive
-  lastLimit = readIdleLimit(keepAlive)
-  return lastLimit
-}
-
-function readIdleLimit(keepAlive: string | undefined): number {
   const hint = keepAlive === undefined ? null : /(?:^|[,;\s])timeout\s*=\s*(\d{1,6})\b/i.exec(keepAlive)
   if (hint === null) return IDLE_REUSE
   return Math.max(0, Number(hint[1]) * 1000 - 1000)

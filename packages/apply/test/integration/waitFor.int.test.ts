@@ -107,7 +107,7 @@ describe('applyAll between stages', () => {
     const { createKubeClient } = await import('../../src/index.js')
     const server = await startApiServer({ establishDelayMs: 150 })
     try {
-      const requests: { verb: string; url: string }[] = []
+      const requests: { verb: string; url?: string | undefined }[] = []
       const client = await createKubeClient({ kubeconfigYaml: server.kubeconfigYaml(), onRequest: (r) => requests.push(r) })
       const group = 'gadgets.example.com'
       const crd = {
@@ -124,13 +124,15 @@ describe('applyAll between stages', () => {
       const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stage-wait' } }
       const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'stage-wait-reader' }, rules: [] }
       const waits: (readonly ObjectRef[])[] = []
-      const onProgress = (p: { type: string; refs?: readonly ObjectRef[] }): void => void (p.type === 'wait' && p.refs !== undefined && waits.push(p.refs))
+      const onProgress = (p: { type: string; refs?: readonly ObjectRef[] }): void => {
+        if (p.type === 'wait' && p.refs !== undefined) waits.push(p.refs)
+      }
       const objects = [ns, role, configMap('stage-wait', 'a')]
       // Namespace and ClusterRole only: no wait, and no LIST of every Namespace.
       const first = await applyAll(objects, { client, fieldManager: 'gitops-test', onProgress })
       expect(first.entries.map((e) => e.action)).toEqual(['created', 'created', 'created'])
       expect(waits).toEqual([])
-      expect(requests.filter((r) => r.verb === 'list' && /\/namespaces(\?|$)/.test(r.url) && !r.url.includes('labelSelector'))).toEqual([])
+      expect(requests.filter((r) => r.verb === 'list' && /\/namespaces(\?|$)/.test(r.url ?? '') && !(r.url ?? '').includes('labelSelector'))).toEqual([])
       // With a CRD whose answer is not Established yet: it alone is waited for, then its resource applied.
       const gadget = { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g', namespace: 'stage-wait' }, spec: { size: 1 } }
       const second = await applyAll([...objects, crd, gadget], { client, fieldManager: 'gitops-test', onProgress })

@@ -36,7 +36,7 @@ describe('cacheTag', () => {
 })
 
 describe('isPackageBuild', () => {
-  it('names the .cjs files directly in a dist folder, on either separator', () => {
+  it('names the .cjs files directly in a dist folder of the SDK, on either separator', () => {
     expect(isPackageBuild('/n/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
     expect(isPackageBuild('/w/packages/core/dist/chunk-MW73WZXO.cjs')).toBe(true)
     expect(isPackageBuild('C:\\n\\core\\dist\\index.cjs')).toBe(true)
@@ -44,6 +44,10 @@ describe('isPackageBuild', () => {
     expect(isPackageBuild('/n/core/dist/sub/index.cjs')).toBe(false)
     expect(isPackageBuild('/n/core/distx/index.cjs')).toBe(false)
     expect(isPackageBuild('/n/core/lib/index.cjs')).toBe(false)
+    // Installed: the SDK's packages, also under pnpm's store; no other package.
+    expect(isPackageBuild('/p/node_modules/.pnpm/@gitops-sdk+apply@0.1.0/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
+    expect(isPackageBuild('/p/node_modules/.pnpm/jsonpath-plus@10.3.0/node_modules/jsonpath-plus/dist/index-node-cjs.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/other/dist/index.cjs')).toBe(false)
   })
 })
 

@@ -92,12 +92,14 @@ export function cacheFileName(cacheDir: string, filename: string, parts: CacheFi
 }
 
 /**
- * Whether `filename` is a package's CommonJS build: a `.cjs` file directly in a `dist` folder, as
- * the SDK's packages build theirs (`@gitops-sdk/apply/dist/index.cjs`, core's `dist/index.cjs`
- * and its chunks). `gitops apply` requires those two packages' builds beside its own bundles.
+ * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in a `dist` folder
+ * of an `@gitops-sdk/` package once installed, or outside any `node_modules` (the workspace's
+ * `packages/apply/dist/index.cjs`, core's `dist/index.cjs` and its chunks). `gitops apply`
+ * requires the apply and core builds beside its own bundles; other packages' files (which may
+ * use more of Node's `require` than the cache's loader gives) are not.
  */
 export function isPackageBuild(filename: string): boolean {
-  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename)
+  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && (/[\\/]@gitops-sdk[\\/]/.test(filename) || !/[\\/]node_modules[\\/]/.test(filename))
 }
 
 /** Options of {@link useCodeCache}. */

@@ -177,7 +177,7 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   for (const [i, { stage, items }] of stages.entries()) {
     if (items.length === 0) continue
     emit({ type: 'stage', stage, objects: items.length })
-    const outcome = await applyStage(items, ctx)
+    const outcome = await applyStage(items, stage === 'definitions' || stage === 'classes' ? { ...ctx, waitsAfter: true } : ctx)
     entries.push(...outcome.entries)
     observed.push(...outcome.observed)
     for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)

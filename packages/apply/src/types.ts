@@ -99,7 +99,7 @@ export type ApplyProgress =
       readonly type: 'wait'
       /** The stage just applied. */
       readonly stage: ApplyStage
-      /** The objects waited for (CRDs Established, Namespaces Active). */
+      /** The objects waited for: those written or unchanged whose state was not yet Current (a CRD not Established yet). */
       readonly refs: readonly ObjectRef[]
     }
   | {

@@ -2,7 +2,7 @@
 import { Module as nodeModule } from 'node:module'
 import type * as Fs from 'node:fs'
 import type * as V8 from 'node:v8'
-import { cacheTag, codeCacheDir, useCodeCache } from './codeCache.js'
+import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
 import { directStdout, lazyStderr } from './stdio.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
@@ -107,7 +107,9 @@ try {
   if (node.enableCompileCache !== undefined) node.enableCompileCache()
   else {
     const dir = codeCacheDir(process.env)
-    if (dir !== undefined) useCodeCache(__dirname, dir, cacheTag(process.argv.slice(2)))
+    // `gitops apply` also requires the apply and core packages' own builds (about 450 KB of
+    // source): compiled from the cache too, they cost about 15-25 ms less CPU per run.
+    if (dir !== undefined) useCodeCache(__dirname, dir, { tag: cacheTag(process.argv.slice(2)), alsoCache: process.argv[2] === 'apply' ? isPackageBuild : undefined })
   }
 } catch {
   // A cache that cannot be set up only costs speed.

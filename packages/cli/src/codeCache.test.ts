@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cacheFileName, cacheTag, codeCacheDir } from './codeCache.js'
+import { cacheFileName, cacheTag, codeCacheDir, isPackageBuild } from './codeCache.js'
 import type { CliIO } from './context.js'
 import { main } from './main.js'
 
@@ -32,6 +32,22 @@ describe('cacheTag', () => {
     expect(cacheTag(['../x'])).toBe('_')
     expect(cacheTag(['Build'])).toBe('_')
     expect(cacheTag(['a'.repeat(40)])).toBe('_')
+  })
+})
+
+describe('isPackageBuild', () => {
+  it('names the .cjs files directly in a dist folder of the SDK, on either separator', () => {
+    expect(isPackageBuild('/n/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
+    expect(isPackageBuild('/w/packages/core/dist/chunk-MW73WZXO.cjs')).toBe(true)
+    expect(isPackageBuild('C:\\n\\core\\dist\\index.cjs')).toBe(true)
+    expect(isPackageBuild('/n/core/dist/index.js')).toBe(false)
+    expect(isPackageBuild('/n/core/dist/sub/index.cjs')).toBe(false)
+    expect(isPackageBuild('/n/core/distx/index.cjs')).toBe(false)
+    expect(isPackageBuild('/n/core/lib/index.cjs')).toBe(false)
+    // Installed: the SDK's packages, also under pnpm's store; no other package.
+    expect(isPackageBuild('/p/node_modules/.pnpm/@gitops-sdk+apply@0.1.0/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
+    expect(isPackageBuild('/p/node_modules/.pnpm/jsonpath-plus@10.3.0/node_modules/jsonpath-plus/dist/index-node-cjs.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/other/dist/index.cjs')).toBe(false)
   })
 })
 
@@ -257,5 +273,52 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     expect(out).toContain('\nauth: 62\n')
     const loaded = Object.keys(load.cache).filter((f) => !loadedBefore.has(f))
     expect(loaded.filter((f) => !f.includes('/node_modules/')).sort()).toEqual([join(copy, 'sdk.cjs'), join(copy, 'template.cjs')])
+  })
+  // `gitops apply` also compiles the apply and core packages' builds through the cache (each its
+  // own file, by its full path), with the same output, cache or not; other commands do not.
+  it('caches the package builds gitops apply requires, with the same output, cache or not', async () => {
+    const { startApiServer } = await import('@gitops-sdk/apiserver')
+    const server = await startApiServer()
+    try {
+      const kubeconfig = join(dir, 'apply-kubeconfig')
+      writeFileSync(kubeconfig, server.kubeconfigYaml())
+      const file = join(dir, 'apply.yaml')
+      writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cached\n  namespace: default\ndata:\n  a: "1"\n')
+      // (Not spawnSync: the server answers from this process.)
+      const apply = (env: Record<string, string>) =>
+        new Promise<string[]>((done, fail) =>
+          execFile(process.execPath, [join(copy, 'bin.cjs'), 'apply', file, '--inventory', 'default/code-cache', '--kubeconfig', kubeconfig], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
+            err === null ? done([stdout, stderr]) : fail(new Error(`gitops apply failed: ${stderr}`)),
+          ),
+        )
+      expect((await apply({ NODE_DISABLE_COMPILE_CACHE: '1' }))[0]).toContain('ConfigMap/default/cached created')
+      const expected = await apply({ NODE_DISABLE_COMPILE_CACHE: '1' })
+      expect(expected[0]).toContain('ConfigMap/default/cached unchanged')
+      const cache = join(dir, 'apply-cache')
+      expect(await apply({ NODE_COMPILE_CACHE: cache })).toEqual(expected)
+      const own = () => readdirSync(join(cache, 'gitops-sdk')).sort()
+      const written = own()
+      const bundles = new Set(written.map((f) => f.replace(/-apply-v\d.*$/, '')))
+      // main.cjs and sdk.cjs, apply's and core's index.cjs (two files), core's chunks.
+      expect([...bundles].filter((b) => !b.startsWith('chunk-')).sort()).toEqual(['index', 'main', 'sdk', 'yaml'])
+      expect(written.filter((f) => f.startsWith('index-apply-'))).toHaveLength(2)
+      expect(written.some((f) => f.startsWith('chunk-'))).toBe(true)
+      // Accepted on the next run: nothing written again, the same output.
+      const bytes = written.map((f) => readFileSync(join(cache, 'gitops-sdk', f)))
+      expect(await apply({ NODE_COMPILE_CACHE: cache })).toEqual(expected)
+      expect(own()).toEqual(written)
+      expect(written.map((f) => readFileSync(join(cache, 'gitops-sdk', f)))).toEqual(bytes)
+      // Garbage in the apply package's file: ignored, the same output, then written anew.
+      const [applyFile] = written.filter((f) => f.startsWith('index-apply-')).map((f) => join(cache, 'gitops-sdk', f))
+      for (const f of written.filter((w) => w.startsWith('index-apply-'))) writeFileSync(join(cache, 'gitops-sdk', f), Buffer.from('not a cache at all'))
+      expect(await apply({ NODE_COMPILE_CACHE: cache })).toEqual(expected)
+      expect(readFileSync(applyFile!).length).toBeGreaterThan(4 + keyOf(applyFile!).length + 1000)
+      // `gitops build` keeps to its own bundles.
+      const buildCache = join(dir, 'build-only-cache')
+      expect(spawn(['build', root], { NODE_COMPILE_CACHE: buildCache }).status).toBe(0)
+      expect(readdirSync(join(buildCache, 'gitops-sdk')).map((f) => f.replace(/-v\d.*$/, '')).sort()).toEqual(['build-build', 'sdk-build'])
+    } finally {
+      await server.stop()
+    }
   })
 })

@@ -92,14 +92,38 @@ export function cacheFileName(cacheDir: string, filename: string, parts: CacheFi
 }
 
 /**
- * Makes every CommonJS file directly in `bundleDir` compile through the code cache in `cacheDir`,
- * in files of their own for the command `tag` (see cacheTag).
+ * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in a `dist` folder
+ * of an `@gitops-sdk/` package once installed, or outside any `node_modules` (the workspace's
+ * `packages/apply/dist/index.cjs`, core's `dist/index.cjs` and its chunks). `gitops apply`
+ * requires the apply and core builds beside its own bundles; other packages' files (which may
+ * use more of Node's `require` than the cache's loader gives) are not.
+ */
+export function isPackageBuild(filename: string): boolean {
+  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && (/[\\/]@gitops-sdk[\\/]/.test(filename) || !/[\\/]node_modules[\\/]/.test(filename))
+}
+
+/** Options of {@link useCodeCache}. */
+export interface CodeCacheOptions {
+  /** The command's part of the cache files' names (see cacheTag). */
+  readonly tag: string
+  /**
+   * CommonJS files outside `bundleDir` that go through the cache too (by their full path), such
+   * as {@link isPackageBuild} for a command that requires the SDK's package builds. A file that
+   * starts with `#!` never does (wrapped as a function, it would not compile).
+   */
+  readonly alsoCache?: ((filename: string) => boolean) | undefined
+}
+
+/**
+ * Makes every CommonJS file directly in `bundleDir` (and those `options.alsoCache` names) compile
+ * through the code cache in `cacheDir`, in files of their own for the command `options.tag`.
  * Other modules load as Node loads them. Skipped where the cache would change what a user asked
  * for: source maps in stack traces (`--enable-source-maps`) and coverage (`NODE_V8_COVERAGE`).
  */
-export function useCodeCache(bundleDir: string, cacheDir: string, tag: string): void {
+export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeCacheOptions): void {
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined) return
   const Module = nodeModule as unknown as ModuleInternals
+  const { tag, alsoCache } = options
   const original = Module.prototype._compile
   const pending: Array<{ script: Script; file: string; key: string }> = []
   const version = `${process.version}-${process.arch}`
@@ -113,7 +137,8 @@ export function useCodeCache(bundleDir: string, cacheDir: string, tag: string): 
     // One file for every set of flags then, as before Node 20.16.
   }
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
-    if (dirname(filename) !== bundleDir || !filename.endsWith('.cjs')) return original.call(this, content, filename)
+    const cached = filename.endsWith('.cjs') && (dirname(filename) === bundleDir || (alsoCache?.(filename) === true && !content.startsWith('#!')))
+    if (!cached) return original.call(this, content, filename)
     const file = cacheFileName(cacheDir, filename, { tag, version, flagsTag })
     let key: string | undefined
     let cachedData: Buffer | undefined

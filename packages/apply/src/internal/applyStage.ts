@@ -41,6 +41,8 @@ export interface StageContext {
   /** Called (and awaited) before the first object of the apply is written, or would be in a dry run. */
   readonly beforeFirstWrite: () => Promise<void>
   readonly onEntry: (entry: ChangeSetEntry) => void
+  /** Whether the apply waits after this stage: then written objects answered Current are not in `waitFor`. */
+  readonly waitsAfter?: boolean | undefined
 }
 
 /** What a stage did. */
@@ -49,7 +51,10 @@ export interface StageOutcome {
   readonly entries: ChangeSetEntry[]
   readonly failures: ApplyFailure[]
   readonly observed: ObservedApply[]
-  /** Objects to wait for before the next stage: written ones, and unchanged ones not yet Current. */
+  /**
+   * Objects to wait for before the next stage: written ones (where the stage `waitsAfter`, only
+   * those whose answer was not Current), and unchanged ones not yet Current.
+   */
   readonly waitFor: ObjectRef[]
 }
 
@@ -105,12 +110,15 @@ export async function applyStage(items: readonly PreparedObject[], ctx: StageCon
   written.forEach((s, i) => {
     const item = items[i] as PreparedObject
     const p = plans[i] as Plan
-    const entry = s.ok ? s.value : failedEntry(item.ref, s.error)
+    const entry = s.ok ? s.value.entry : failedEntry(item.ref, s.error)
     if (!s.ok) failures.push(failureOf(item.ref, s.error))
     entries.push(entry)
     ctx.onEntry(entry)
     if (s.ok && p.kind !== 'skip') observed.push({ ref: item.ref, overrides: p.kind === 'configure' ? p.overrides : [] })
-    if (s.ok && (entry.action === 'created' || entry.action === 'configured' || (p.kind === 'unchanged' && !p.current))) waitRefs.push(item.ref)
+    // A written object whose answer is already Current (a Namespace, a ClusterRole) needs no poll
+    // to tell it is: the same kstatus rule as for unchanged ones, on the state the write returned.
+    const wrote = entry.action === 'created' || entry.action === 'configured'
+    if (s.ok && ((wrote && !s.value.current) || (p.kind === 'unchanged' && !p.current))) waitRefs.push(item.ref)
   })
   return { entries, failures, observed, waitFor: waitRefs }
 }
@@ -263,13 +271,16 @@ function summarize(paths: readonly string[]): string | undefined {
   return `changed ${shown}${paths.length > 3 ? ` and ${paths.length - 3} more` : ''}`
 }
 
-async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<ChangeSetEntry> {
+/** What writing one object did, and whether the state its write returned is kstatus Current. */
+async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promise<{ readonly entry: ChangeSetEntry; readonly current: boolean }> {
   const { client, signal } = ctx
   const { ref } = p
+  // (Only where the apply waits: kstatus of every written object elsewhere would be for nothing.)
+  const isCurrent = (applied: KubeObject): boolean => ctx.waitsAfter === true && computeStatus(applied).status === 'Current'
   switch (planned.kind) {
     case 'skip':
     case 'unchanged':
-      return untouchedEntry(ref, planned)
+      return { entry: untouchedEntry(ref, planned), current: false }
     case 'create':
     case 'configure': {
       // The takeover is written only now, after every object of the stage passed its dry-run.
@@ -277,13 +288,13 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
         await takeOver(p, planned.takeover, ctx)
       }
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
-      return { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
+      return { entry: { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }, current: isCurrent(applied) }
     }
     case 'recreate': {
       await client.delete({ ...ref, version: p.version }, { propagationPolicy: 'Background', signal })
       await waitGone(p, ctx)
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
-      return { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }
+      return { entry: { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }, current: isCurrent(applied) }
     }
   }
 }

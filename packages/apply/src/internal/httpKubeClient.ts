@@ -245,9 +245,9 @@ export class HttpKubeClient implements KubeClient {
     }
   }
 
-  #json(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): Record<string, unknown> {
+  #json(response: RawResponse, where: Where): Record<string, unknown> {
     const { subject, action } = where
-    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), where)
+    if (response.status < 200 || response.status > 299) throw errorFromStatus(parseStatus(response.status, response.text), { subject, action, secret: where.secret?.() })
     let body: unknown
     try {
       body = JSON.parse(response.text)
@@ -258,7 +258,7 @@ export class HttpKubeClient implements KubeClient {
     return body
   }
 
-  #object(response: RawResponse, where: { readonly subject: string; readonly action: string; readonly secret?: SecretMask | undefined }): KubeObject {
+  #object(response: RawResponse, where: Where): KubeObject {
     return this.#json(response, where) as KubeObject
   }
 }
@@ -296,9 +296,21 @@ function boundRequest(signal: AbortSignal | undefined, ms: number): BoundRequest
   }
 }
 
-/** How to mask errors about a Secret; undefined for other kinds. */
-function maskFor(target: { readonly group: string; readonly kind: string; readonly name?: string | undefined; readonly namespace?: string | undefined }, object?: KubeObject): SecretMask | undefined {
-  return isSecretKind(target.group, target.kind) ? secretMask(object, [target.name ?? '', target.namespace ?? '']) : undefined
+/**
+ * What an answer is about: its subject and action for messages, and for a Secret how to mask its
+ * values, made only when an error is (most answers are not).
+ */
+interface Where {
+  readonly subject: string
+  readonly action: string
+  readonly secret?: (() => SecretMask) | undefined
+}
+
+/** How to mask errors about a Secret, made when called; undefined for other kinds. */
+function maskFor(target: { readonly group: string; readonly kind: string; readonly name?: string | undefined; readonly namespace?: string | undefined }, object?: KubeObject): (() => SecretMask) | undefined {
+  if (!isSecretKind(target.group, target.kind)) return undefined
+  const names = [target.name ?? '', target.namespace ?? '']
+  return () => secretMask(object, names)
 }
 
 /**

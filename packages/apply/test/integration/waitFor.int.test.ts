@@ -97,3 +97,49 @@ describe('waitFor', () => {
     await expect(waitFor([{ group: 'apps', kind: 'Deployment', namespace: ns, name: 'web' }], { client: env.cluster.client, timeout: 20_000, interval: 50, signal: controller.signal })).rejects.toBe(reason)
   })
 })
+
+// The wait between stages polls only what its write did not already show Current: a new
+// Namespace (and a ClusterRole) answers Current, a CRD answers Established only once its names
+// are served (here after establishDelayMs).
+describe('applyAll between stages', () => {
+  it('polls a CRD not yet Established, not a Namespace whose write answered it Active', async () => {
+    const { startApiServer } = await import('@gitops-sdk/apiserver')
+    const { createKubeClient } = await import('../../src/index.js')
+    const server = await startApiServer({ establishDelayMs: 150 })
+    try {
+      const requests: { verb: string; url?: string | undefined }[] = []
+      const client = await createKubeClient({ kubeconfigYaml: server.kubeconfigYaml(), onRequest: (r) => requests.push(r) })
+      const group = 'gadgets.example.com'
+      const crd = {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: `gadgets.${group}` },
+        spec: {
+          group,
+          names: { kind: 'Gadget', plural: 'gadgets', singular: 'gadget', listKind: 'GadgetList' },
+          scope: 'Namespaced',
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      }
+      const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'stage-wait' } }
+      const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'stage-wait-reader' }, rules: [] }
+      const waits: (readonly ObjectRef[])[] = []
+      const onProgress = (p: { type: string; refs?: readonly ObjectRef[] }): void => {
+        if (p.type === 'wait' && p.refs !== undefined) waits.push(p.refs)
+      }
+      const objects = [ns, role, configMap('stage-wait', 'a')]
+      // Namespace and ClusterRole only: no wait, and no LIST of every Namespace.
+      const first = await applyAll(objects, { client, fieldManager: 'gitops-test', onProgress })
+      expect(first.entries.map((e) => e.action)).toEqual(['created', 'created', 'created'])
+      expect(waits).toEqual([])
+      expect(requests.filter((r) => r.verb === 'list' && /\/namespaces(\?|$)/.test(r.url ?? '') && !(r.url ?? '').includes('labelSelector'))).toEqual([])
+      // With a CRD whose answer is not Established yet: it alone is waited for, then its resource applied.
+      const gadget = { apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g', namespace: 'stage-wait' }, spec: { size: 1 } }
+      const second = await applyAll([...objects, crd, gadget], { client, fieldManager: 'gitops-test', onProgress })
+      expect(second.entries.map((e) => `${e.ref.kind} ${e.action}`)).toEqual(['CustomResourceDefinition created', 'Namespace unchanged', 'ClusterRole unchanged', 'ConfigMap unchanged', 'Gadget created'])
+      expect(waits.map((refs) => refs.map((r) => r.kind))).toEqual([['CustomResourceDefinition']])
+    } finally {
+      await server.stop()
+    }
+  })
+})

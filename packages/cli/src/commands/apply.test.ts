@@ -73,6 +73,10 @@ describe('gitops apply', () => {
     expect(second.out).toBe(`Namespace/${ns} unchanged\nConfigMap/${ns}/a unchanged\nConfigMap/${ns}/b unchanged\n3 unchanged\n`)
 
     writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a']))
+    // Without --prune, what left the set stays in the inventory (merged with the new set), so the
+    // --prune below still deletes it.
+    const kept = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])
+    expect(kept.out).toBe(`Namespace/${ns} unchanged\nConfigMap/${ns}/a unchanged\n2 unchanged\n`)
     const third = await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`, '--prune', '-o', 'json'])
     expect(third.code).toBe(0)
     const data = JSON.parse(third.out) as { entries: { name: string; action: string }[]; summary: Record<string, number> }

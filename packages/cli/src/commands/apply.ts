@@ -63,8 +63,13 @@ function entryData(e: ChangeSetEntry): Record<string, string> {
 }
 
 /** The inventory to store when not pruning: the new set plus what is still there from before. */
-function merged(previous: Inventory | undefined, next: Inventory, create: (entries: Inventory['entries']) => Inventory): Inventory {
-  return previous === undefined ? next : create([...previous.entries, ...next.entries])
+function merged(previous: Inventory | undefined, next: Inventory, core: { createInventory: (entries: Inventory['entries']) => Inventory; refKey: (ref: Inventory['entries'][number]) => string }): Inventory {
+  if (previous === undefined) return next
+  // Nothing left the set (a re-apply): the merge, deduplicated with next's entries winning, is next
+  // itself, already deduplicated and sorted.
+  const keys = new Set(next.entries.map(core.refKey))
+  if (previous.entries.every((e) => keys.has(core.refKey(e)))) return next
+  return core.createInventory([...previous.entries, ...next.entries])
 }
 
 export const applyCommand: Command = {
@@ -150,7 +155,7 @@ Example:
     if (dryRunMode === 'client') return clientDryRun(io, format, objects)
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
-    const { createInventory, formatChangeSet, formatRef, formatSummary, summarizeChangeSet } = await import('@gitops-sdk/core')
+    const { createInventory, formatChangeSet, formatRef, formatSummary, refKey, summarizeChangeSet } = await import('@gitops-sdk/core')
     const entries: ChangeSetEntry[] = []
     const report = (error?: unknown): void => {
       const changeSet = { entries }
@@ -214,7 +219,7 @@ Example:
         })
         entries.push(...pruned.entries)
       } else {
-        next = merged(previous?.inventory, result.inventory, (e) => createInventory(e))
+        next = merged(previous?.inventory, result.inventory, { createInventory, refKey })
       }
       if (!dryRun) {
         debug(io, 'saving inventory', { inventory: `${inventory.namespace}/${inventory.name}`, objects: next.entries.length })

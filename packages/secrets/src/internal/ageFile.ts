@@ -32,6 +32,25 @@ const ARMOR_END = '-----END AGE ENCRYPTED FILE-----'
 const CHUNK = 64 * 1024
 const TAG = 16
 const SEALED_CHUNK = CHUNK + TAG
+const FILE_KEY = 16
+
+/**
+ * `parts` joined in memory of their own. Buffer.concat and Buffer.from take results under 4 KiB
+ * from Node's shared 8 KiB pool: a view into it would share its ArrayBuffer (what `.buffer`
+ * reaches) with unrelated Buffers, and key bytes handed on (to a KeyProvider, say) would expose
+ * the slab and leave their copy in it.
+ */
+function standalone(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0
+  for (const part of parts) length += part.length
+  const out = new Uint8Array(length)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
+  }
+  return out
+}
 
 /**
  * The bytes of an ASCII-armored age file: whitespace around it ignored, LF or CRLF lines, 64
@@ -49,7 +68,7 @@ export function decodeArmor(text: string): Uint8Array {
   const joined = lines.join('')
   const bytes = Buffer.from(joined, 'base64')
   if (bytes.toString('base64') !== joined) throw new Error('invalid armor base64')
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)
+  return standalone([bytes])
 }
 
 interface Header {
@@ -102,20 +121,26 @@ function parseHeader(file: Uint8Array): Header {
 
 function openStream(key: Uint8Array, payload: Uint8Array): Uint8Array {
   const nonce = Buffer.alloc(12)
-  const out: Buffer[] = []
-  for (let pos = 0; ; pos += SEALED_CHUNK) {
+  const out: Uint8Array[] = []
+  for (let pos = 0, chunk = 0; ; pos += SEALED_CHUNK, chunk++) {
     const last = payload.length - pos <= SEALED_CHUNK
     const sealed = payload.subarray(pos, last ? payload.length : pos + SEALED_CHUNK)
     if (sealed.length < TAG) throw new Error('truncated age payload')
     if (last) nonce[11] = 1
     const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG))
-    const plain = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG)), decipher.final()])
+    const plain = decipher.update(sealed.subarray(0, sealed.length - TAG))
+    try {
+      decipher.final()
+    } catch {
+      // A changed chunk, or the stream cut or extended at a chunk boundary (the last-chunk flag
+      // in the nonce then disagrees with the position).
+      throw new Error(`age payload chunk ${chunk} does not authenticate`)
+    }
     if (last) {
       if (plain.length === 0 && pos > 0) throw new Error('empty final chunk in age payload')
       out.push(plain)
-      const all = Buffer.concat(out)
-      return new Uint8Array(all.buffer, all.byteOffset, all.length)
+      return standalone(out)
     }
     out.push(plain)
     // The 11-byte big-endian chunk counter before the last-chunk flag.
@@ -138,6 +163,8 @@ export async function openAgeFile(file: Uint8Array, identities: readonly FileKey
     if (fileKey !== null) break
   }
   if (fileKey === null) throw new Error('no identity matched the age file')
+  // age's file key is 16 bytes; an RSA-OAEP stanza, say, decrypts to whatever was sealed in it.
+  if (fileKey.length !== FILE_KEY) throw new Error(`invalid age file key length ${fileKey.length}`)
   const expected = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(header.covered).digest()
   if (expected.length !== header.mac.length || !timingSafeEqual(expected, header.mac)) throw new Error('invalid age header MAC')
   const nonce = file.subarray(header.end, header.end + 16)
@@ -185,7 +212,7 @@ function sealStream(key: Uint8Array, plain: Uint8Array): Buffer {
  * the header MAC, a fresh payload nonce), as age-encryption's Encrypter writes one.
  */
 export function sealAgeFile(plain: Uint8Array, recipients: readonly FileKeyWrapper[]): Uint8Array {
-  const fileKey = randomBytes(16)
+  const fileKey = randomBytes(FILE_KEY)
   let header = `${VERSION}\n`
   for (const recipient of recipients) {
     for (const stanza of recipient.wrapFileKey(fileKey)) {
@@ -200,8 +227,7 @@ export function sealAgeFile(plain: Uint8Array, recipients: readonly FileKeyWrapp
   const mac = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(header, 'latin1').digest()
   header += ` ${encodeB64NoPad(mac)}\n`
   const nonce = randomBytes(16)
-  const file = Buffer.concat([Buffer.from(header, 'latin1'), nonce, sealStream(hkdf(fileKey, nonce, 'payload'), plain)])
-  return new Uint8Array(file.buffer, file.byteOffset, file.length)
+  return standalone([Buffer.from(header, 'latin1'), nonce, sealStream(hkdf(fileKey, nonce, 'payload'), plain)])
 }
 
 /** The ASCII armor of an age file: 64 base64 characters a line, a final newline. */

@@ -156,7 +156,10 @@ function rsaIdentity(key: KeyObject, wire: Uint8Array): SshIdentity {
 export function parseSshPrivateKey(pem: string): SshIdentity {
   const body = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/.exec(pem)?.[1]
   if (body === undefined) throw new Error('not an OpenSSH private key')
-  const bytes = new Uint8Array(Buffer.from(body.replace(/\s+/g, ''), 'base64'))
+  // Copied out of the decoded Buffer (which may sit in Node's shared pool), then wiped there.
+  const decoded = Buffer.from(body.replace(/\s+/g, ''), 'base64')
+  const bytes = new Uint8Array(decoded)
+  decoded.fill(0)
   const magic = new TextEncoder().encode('openssh-key-v1\0')
   if (!magic.every((b, i) => bytes[i] === b)) throw new Error('not an openssh-key-v1 key')
   const r = new Reader(bytes.subarray(magic.length))

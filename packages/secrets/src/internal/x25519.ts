@@ -9,7 +9,15 @@ const ZERO_NONCE = new Uint8Array(12)
 
 /** A private X25519 key from its 32-byte scalar (clamped by X25519 itself). */
 export function x25519PrivateKey(scalar: Uint8Array): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([PKCS8, scalar]), format: 'der', type: 'pkcs8' })
+  // Its own memory (Buffer.concat would take it from Node's shared pool), wiped once OpenSSL has it.
+  const der = Buffer.alloc(PKCS8.length + scalar.length)
+  der.set(PKCS8)
+  der.set(scalar, PKCS8.length)
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })
+  } finally {
+    der.fill(0)
+  }
 }
 
 /** The 32-byte public u-coordinate of a private key. */

@@ -59,10 +59,23 @@ describe('decrypt refuses damaged age files', () => {
     }
     const other = encOf(await encrypt(PLAIN, { format: 'yaml', recipients: [(await generateIdentity()).recipient] }))
     const macAt = body.indexOf('--- ') + 6
+    // Another MAC of the same length in valid base64 (43 characters for 32 bytes).
+    const otherMac = (): string => {
+      const at = body.indexOf('--- ') + 4
+      const mac = body.subarray(at, at + 43).toString('latin1')
+      const bad = Buffer.from(body)
+      bad.write(mac === 'A'.repeat(43) ? `Q${'A'.repeat(42)}` : 'A'.repeat(43), at, 'latin1')
+      return rearmor(bad)
+    }
+    // The MAC check itself refuses it (decrypt reports only that no identity opened the key).
+    const { openAgeFile, decodeArmor } = await import('../../src/internal/ageFile.js')
+    const { secretOf } = await import('../../src/internal/ageIdentity.js')
+    const unwrappers = identities.map((i) => secretOf(i) as Parameters<typeof openAgeFile>[1][number])
+    await expect(openAgeFile(decodeArmor(otherMac()), unwrappers)).rejects.toThrow(/^invalid age header MAC$/)
     const cases: Record<string, string> = {
       'another recipient': other,
       'a flipped stanza byte': flipped(body.indexOf('-> X25519 ') + 14),
-      'a flipped MAC byte': flipped(macAt),
+      'another MAC': otherMac(),
       'a flipped payload byte': flipped(body.byteLength - 3),
       'a cut payload': rearmor(body.subarray(0, body.byteLength - 5)),
       'a cut header': rearmor(body.subarray(0, macAt)),

@@ -3,6 +3,7 @@ import { systemClock } from '@gitops-sdk/core/light'
 import type { Key, PrivateKey } from 'openpgp'
 import type * as OpenPgpModule from 'openpgp'
 import { SopsError } from './errors.js'
+import { describeKeyText } from './internal/redact.js'
 import type { KeyProvider, MasterKeyEntry } from './types.js'
 
 /** Options of {@link createPgpKeyProvider}. */
@@ -116,10 +117,13 @@ export async function createPgpKeyProvider(options: PgpKeyProviderOptions): Prom
       const fingerprint = typeof recipient === 'string' ? recipient : (recipient.fp ?? '')
       const publicKey = publicKeys.find((k) => matches(k, fingerprint))
       if (publicKey === undefined) {
+        // A fingerprint is hex; anything else (an armored private key given by mistake, say) is named by kind and length.
+        const fp = normalise(fingerprint)
+        const named = fp === '' ? '(no fingerprint)' : /^[0-9A-F]+$/.test(fp) ? fp : describeKeyText(fingerprint.trim())
         throw new SopsError({
           code: 'SOPS_RECIPIENT_INVALID',
-          message: `${normalise(fingerprint) || '(no fingerprint)'}: no OpenPGP public key with this fingerprint was given to the pgp key provider`,
-          details: { recipient: normalise(fingerprint) },
+          message: `${named}: no OpenPGP public key with this fingerprint was given to the pgp key provider`,
+          details: { recipient: named },
         })
       }
       const message = await openpgp.createMessage({ binary: key })

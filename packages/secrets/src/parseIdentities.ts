@@ -28,8 +28,9 @@ async function parseLine(word: string, source: string, line: number): Promise<Ag
     let recipient: string
     try {
       recipient = await identityToRecipient(word)
-    } catch (cause) {
-      throw invalid(source, `line ${line}: malformed post-quantum age identity`, cause)
+    } catch {
+      // No cause: age-encryption's bech32 errors quote the whole key ("Invalid checksum in AGE-SECRET-KEY-PQ-1…").
+      throw invalid(source, `line ${line}: malformed post-quantum age identity`)
     }
     return makeIdentity('hybrid', recipient, word)
   }

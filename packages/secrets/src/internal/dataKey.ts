@@ -8,6 +8,7 @@ import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } f
 import type { FileKeyUnwrapper, FileKeyWrapper } from './ageFile.js'
 import { secretOf } from './ageIdentity.js'
 import type { KeyGroupData, Metadata } from './metadata.js'
+import { describeKeyText, isRecipientForm, recipientForMessage } from './redact.js'
 import { combineShares, splitSecret } from './shamir.js'
 import { parseSshRecipient } from './ssh.js'
 
@@ -81,7 +82,8 @@ export async function recoverDataKey(
 ): Promise<Uint8Array> {
   const open = await ageOpener(options.identities ?? [])
   const groups = metadata.keyGroups
-  const recipients = groups.flatMap((g) => (g.get('age') ?? []).map((e) => e.recipient ?? '')).filter((r) => r !== '')
+  // As the file names them; a string no recipient looks like (a key pasted by hand) only by kind.
+  const recipients = groups.flatMap((g) => (g.get('age') ?? []).map((e) => e.recipient ?? '')).filter((r) => r !== '').map(recipientForMessage)
   const details = { source, recipients }
   if (groups.length <= 1) {
     const [group] = groups
@@ -134,6 +136,16 @@ function ageRecipient(recipient: string, StanzaClass: typeof Stanza): string | R
  */
 export async function wrapForAge(key: Uint8Array, recipient: string): Promise<MasterKeyEntry> {
   const trimmed = recipient.trim()
+  // Every age recipient is `age1…` (X25519, hybrid, tagged) or `ssh-…`: anything else is refused
+  // here, named by kind and length (it may be a secret key given by mistake), without a cause.
+  if (!isRecipientForm(trimmed)) {
+    const named = describeKeyText(trimmed)
+    throw new SopsError({
+      code: 'SOPS_RECIPIENT_INVALID',
+      message: `${named}: not an age recipient (age1… or ssh-…)`,
+      details: { recipient: named },
+    })
+  }
   const invalid = (cause: unknown): SopsError =>
     new SopsError({
       code: 'SOPS_RECIPIENT_INVALID',

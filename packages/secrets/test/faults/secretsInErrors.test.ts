@@ -15,7 +15,7 @@ beforeAll(async () => {
 /** Every place an error carries text, as one string. */
 function everything(err: unknown): string {
   const e = err as SopsError
-  return [e.message, JSON.stringify(e.details), JSON.stringify(e.toJSON()), String(e.cause ?? ''), (e.cause as Error | undefined)?.message ?? ''].join('\n')
+  return [e.message, JSON.stringify(e.details), JSON.stringify(e.toJSON()), (e.cause as Error | undefined)?.message ?? '', (e.cause as Error | undefined)?.stack ?? ''].join('\n')
 }
 
 /** Distinctive inner parts of a secret: none may appear anywhere in the error. */

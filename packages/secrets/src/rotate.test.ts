@@ -4,7 +4,7 @@ import { encrypt } from './encrypt.js'
 import { generateIdentity } from './generateIdentity.js'
 import { parseIdentities } from './parseIdentities.js'
 import { rotate } from './rotate.js'
-import type { AgeIdentity } from './types.js'
+import type { AgeIdentity, KeyProvider } from './types.js'
 import { updateKeys } from './updateKeys.js'
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
@@ -66,6 +66,35 @@ describe('updateKeys', () => {
     const updated = await updateKeys(enc, { format: 'json', identities: aliceIds, keyGroups: [{ age: [alice.recipient] }, { age: [bob.recipient] }] })
     expect(JSON.parse(updated).sops.shamir_threshold).toBe(2)
     expect(text(await decrypt(updated, { format: 'json', identities: [...aliceIds, ...bobIds] }))).toBe('{\n\t"a": "b"\n}\n')
+  })
+
+  it('hands key providers the data key in memory of its own, however it was opened', async () => {
+    const seen: Uint8Array[] = []
+    const recorder: KeyProvider = {
+      type: 'pgp',
+      // A view into Node's shared pool, as Buffer.from gives for a short key.
+      unwrap: async (entry) => (entry.enc === undefined ? undefined : Buffer.from(entry.enc, 'base64')),
+      wrap: async (key) => {
+        seen.push(key)
+        return { enc: Buffer.from(key).toString('base64'), fp: 'FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4' }
+      },
+    }
+    const hybrid = await generateIdentity({ kind: 'hybrid' })
+    const hybridIds = await parseIdentities(hybrid.secretKey)
+    const onlyRecorder = { format: 'yaml' as const, keyGroups: [{ other: { pgp: ['FBC7B9E2A4F9289AC0C1D4843D16CEE4A27381B4'] } }], keyProviders: [recorder] }
+    const cases: [string, string, Parameters<typeof updateKeys>[1]][] = [
+      ['x25519', await encrypt(PLAIN, { format: 'yaml', recipients: [alice.recipient] }), { ...onlyRecorder, identities: aliceIds }],
+      ['hybrid', await encrypt(PLAIN, { format: 'yaml', recipients: [hybrid.recipient] }), { ...onlyRecorder, identities: hybridIds }],
+    ]
+    const viaProvider = await updateKeys(cases[0]![1], cases[0]![2])
+    cases.push(['a key provider', viaProvider, onlyRecorder])
+    for (const [what, file, options] of cases) {
+      seen.length = 0
+      await updateKeys(file, options)
+      expect(seen.length, what).toBe(1)
+      expect(seen[0]!.length, what).toBe(32)
+      expect(seen[0]!.buffer.byteLength, what).toBe(32)
+    }
   })
 
   it('rewrites binary files as their JSON envelope', async () => {

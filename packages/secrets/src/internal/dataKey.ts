@@ -80,6 +80,17 @@ export async function recoverDataKey(
   options: KeyOptions & { readonly signal?: AbortSignal | undefined },
   source: string,
 ): Promise<Uint8Array> {
+  const key = await recoverKeyBytes(metadata, options, source)
+  // The key goes on to KeyProviders (updateKeys): in memory of its own, whatever opened it (a
+  // provider, age-encryption) returned, so `.buffer` reaches nothing else.
+  return key.byteOffset === 0 && key.buffer.byteLength === key.length ? key : new Uint8Array(key)
+}
+
+async function recoverKeyBytes(
+  metadata: Metadata,
+  options: KeyOptions & { readonly signal?: AbortSignal | undefined },
+  source: string,
+): Promise<Uint8Array> {
   const open = await ageOpener(options.identities ?? [])
   const groups = metadata.keyGroups
   // As the file names them; a string no recipient looks like (a key pasted by hand) only by kind.

@@ -7,6 +7,10 @@ import { vectorsDir } from '../test/helpers/vectors.js'
 import { decrypt } from './decrypt.js'
 import { encrypt } from './encrypt.js'
 import { generateIdentity } from './generateIdentity.js'
+import { openAgeFile, sealAgeFile } from './internal/ageFile.js'
+import type { FileKeyUnwrapper } from './internal/ageFile.js'
+import { secretOf } from './internal/ageIdentity.js'
+import { parseSshRecipient } from './internal/ssh.js'
 import { parseIdentities } from './parseIdentities.js'
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)
@@ -75,6 +79,22 @@ describe('parseIdentities', () => {
     const ids = await parseIdentities(key.privateKey)
     expect(text(await decrypt(enc, { format: 'dotenv', identities: ids }))).toBe('A=1\n')
   })
+  it('refuses an ssh-rsa stanza whose file key is not 16 bytes', async ({ skip }) => {
+    const key = keys.rsa
+    if (key === undefined) return skip()
+    const [id] = await parseIdentities(key.privateKey)
+    const identity = secretOf(id!) as FileKeyUnwrapper
+    const recipient = parseSshRecipient(key.publicKey)
+    expect(await identity.unwrapFileKey(recipient.wrapFileKey(new Uint8Array(16).fill(1)))).toEqual(new Uint8Array(16).fill(1))
+    for (const n of [0, 5, 32]) {
+      const stanzas = recipient.wrapFileKey(new Uint8Array(n).fill(1))
+      await expect(Promise.resolve().then(() => identity.unwrapFileKey(stanzas)), String(n)).rejects.toThrow(/^invalid ssh-rsa stanza$/)
+      // A whole file (its MAC made with the real 16-byte key) is refused too.
+      const file = sealAgeFile(new Uint8Array([1]), [{ wrapFileKey: () => stanzas }])
+      await expect(openAgeFile(file, [identity]), String(n)).rejects.toThrow(/invalid ssh-rsa stanza/)
+    }
+  })
+
   it('does not quote the key type of an SSH key it cannot use when that type may be key material', async () => {
     const str = (b: Buffer): Buffer => Buffer.concat([Buffer.alloc(4, 0), b]).fill(b.length, 3, 4)
     const text = (t: string): Buffer => str(Buffer.from(t))

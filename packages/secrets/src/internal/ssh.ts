@@ -136,13 +136,18 @@ function rsaIdentity(key: KeyObject, wire: Uint8Array): SshIdentity {
     async unwrapFileKey(stanzas) {
       for (const s of stanzas) {
         if (s.args[0] !== 'ssh-rsa' || s.args.length !== 2 || s.args[1] !== tag) continue
+        let fileKey: Uint8Array
         try {
-          return new Uint8Array(
+          fileKey = new Uint8Array(
             privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: Buffer.from(RSA_LABEL) }, s.body),
           )
         } catch {
           continue
         }
+        // OAEP gives back whatever was sealed; age's file key is 16 bytes (age-encryption, which
+        // calls this for mixed identities, does not check).
+        if (fileKey.length !== 16) throw new Error('invalid ssh-rsa stanza')
+        return fileKey
       }
       return null
     },

@@ -42,6 +42,16 @@ interface ModuleInternals {
 
 const HEADER = 4
 
+/**
+ * An `import(` in a file's source (apply's of `@kubernetes/client-node`). Such a file is compiled
+ * by Node's own loader, never through the cache: a script of node:vm has no callback for `import()`
+ * unless given `importModuleDynamically`, and on Node 20 a script made from cached data loses even
+ * that one (V8 drops the script's host-defined options), so its `import()` would reject with "A
+ * dynamic import callback was not specified"; `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER` also
+ * prints an ExperimentalWarning. A match in a string or comment only costs the cache of that file.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/
+
 /** FNV-1a of a short string, in hex: tells apart cache files of bundles installed in several places. */
 function fnv(text: string): string {
   let h = 0x811c9dc5
@@ -137,7 +147,7 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
     // One file for every set of flags then, as before Node 20.16.
   }
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
-    const cached = filename.endsWith('.cjs') && (dirname(filename) === bundleDir || (alsoCache?.(filename) === true && !content.startsWith('#!')))
+    const cached = filename.endsWith('.cjs') && (dirname(filename) === bundleDir || (alsoCache?.(filename) === true && !content.startsWith('#!'))) && !DYNAMIC_IMPORT.test(content)
     if (!cached) return original.call(this, content, filename)
     const file = cacheFileName(cacheDir, filename, { tag, version, flagsTag })
     let key: string | undefined

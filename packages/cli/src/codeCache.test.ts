@@ -48,6 +48,18 @@ describe('isPackageBuild', () => {
     expect(isPackageBuild('/p/node_modules/.pnpm/@gitops-sdk+apply@0.1.0/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
     expect(isPackageBuild('/p/node_modules/.pnpm/jsonpath-plus@10.3.0/node_modules/jsonpath-plus/dist/index-node-cjs.cjs')).toBe(false)
     expect(isPackageBuild('/p/node_modules/other/dist/index.cjs')).toBe(false)
+    expect(isPackageBuild('C:\\p\\node_modules\\@gitops-sdk\\core\\dist\\index.cjs')).toBe(true)
+  })
+
+  it('names no third-party file installed under an SDK package, nor any other file of one', () => {
+    expect(isPackageBuild('/p/node_modules/@gitops-sdk/core/node_modules/jsonpath-plus/dist/index-node-cjs.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/@gitops-sdk/core/node_modules/@scope/x/dist/x.cjs')).toBe(false)
+    expect(isPackageBuild('C:\\p\\node_modules\\@gitops-sdk\\core\\node_modules\\yaml\\dist\\index.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/.pnpm/@gitops-sdk+core@0.1.0/node_modules/@gitops-sdk/core/node_modules/x/dist/x.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/@gitops-sdk/core/lib/dist/x.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/@gitops-sdk/core/dist/sub/x.cjs')).toBe(false)
+    expect(isPackageBuild('/p/node_modules/@gitops-sdk/dist/x.cjs')).toBe(false)
+    expect(isPackageBuild('/w/packages/core/node_modules/x/dist/x.cjs')).toBe(false)
   })
 })
 

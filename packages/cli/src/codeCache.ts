@@ -102,14 +102,18 @@ export function cacheFileName(cacheDir: string, filename: string, parts: CacheFi
 }
 
 /**
- * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in a `dist` folder
- * of an `@gitops-sdk/` package once installed, or outside any `node_modules` (the workspace's
- * `packages/apply/dist/index.cjs`, core's `dist/index.cjs` and its chunks). `gitops apply`
- * requires the apply and core builds beside its own bundles; other packages' files (which may
- * use more of Node's `require` than the cache's loader gives) are not.
+ * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in the `dist`
+ * folder of an installed `@gitops-sdk/<package>` (`…/@gitops-sdk/apply/dist/index.cjs`, nothing
+ * between: not a third-party file installed under an SDK package,
+ * `…/@gitops-sdk/core/node_modules/jsonpath-plus/dist/index.cjs`), or directly in a `dist` folder
+ * outside any `node_modules` (the workspace's `packages/apply/dist/index.cjs`, core's
+ * `dist/index.cjs` and its chunks). `gitops apply` requires the apply and core builds beside its
+ * own bundles; other packages' files (which may use more of Node's `require` than the cache's
+ * loader gives) are not.
  */
 export function isPackageBuild(filename: string): boolean {
-  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && (/[\\/]@gitops-sdk[\\/]/.test(filename) || !/[\\/]node_modules[\\/]/.test(filename))
+  if (/[\\/]@gitops-sdk[\\/][^\\/]+[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename)) return true
+  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && !/[\\/]node_modules[\\/]/.test(filename)
 }
 
 /** Options of {@link useCodeCache}. */

@@ -1,11 +1,11 @@
 import { execFile, spawnSync } from 'node:child_process'
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cacheFileName, cacheTag, codeCacheDir, isPackageBuild } from './codeCache.js'
+import { cacheFileName, cacheTag, codeCacheDir, isPackageBuild, isTrustedCache } from './codeCache.js'
 import type { CliIO } from './context.js'
 import { main } from './main.js'
 
@@ -60,6 +60,25 @@ describe('isPackageBuild', () => {
     expect(isPackageBuild('/p/node_modules/@gitops-sdk/core/dist/sub/x.cjs')).toBe(false)
     expect(isPackageBuild('/p/node_modules/@gitops-sdk/dist/x.cjs')).toBe(false)
     expect(isPackageBuild('/w/packages/core/node_modules/x/dist/x.cjs')).toBe(false)
+  })
+})
+
+describe('isTrustedCache', () => {
+  it("reads only the user's own file, writable by no one else, in the user's own directory no one else can write to", () => {
+    const file = { uid: 1000, mode: 0o100600 }
+    const dir = { uid: 1000, mode: 0o40700 }
+    expect(isTrustedCache(file, dir, 1000)).toBe(true)
+    expect(isTrustedCache({ uid: 1000, mode: 0o100644 }, { uid: 1000, mode: 0o40755 }, 1000)).toBe(true)
+    // Another user's file or directory, even with the same modes (root's included).
+    expect(isTrustedCache({ ...file, uid: 1001 }, dir, 1000)).toBe(false)
+    expect(isTrustedCache({ ...file, uid: 0 }, dir, 1000)).toBe(false)
+    expect(isTrustedCache(file, { ...dir, uid: 1001 }, 1000)).toBe(false)
+    expect(isTrustedCache(file, dir, 0)).toBe(false)
+    // Writable by the group or by others: the file, or the directory (sticky or not).
+    for (const mode of [0o100620, 0o100602, 0o100666]) expect(isTrustedCache({ ...file, mode }, dir, 1000)).toBe(false)
+    for (const mode of [0o40770, 0o40707, 0o41777, 0o40777]) expect(isTrustedCache(file, { ...dir, mode }, 1000)).toBe(false)
+    // No user ids (Windows): nothing to tell apart.
+    expect(isTrustedCache({ uid: 0, mode: 0o100666 }, { uid: 0, mode: 0o40777 }, undefined)).toBe(true)
   })
 })
 
@@ -135,6 +154,27 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     const before = statSync(sdkCache).mtimeMs
     expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
     expect(statSync(sdkCache).mtimeMs).toBe(before)
+
+    // A file others could have written, or one in a directory they can write to: not read (a
+    // cache miss), so written anew, the user's own again; when process.getuid exists.
+    if (process.getuid !== undefined) {
+      const unchanged = readFileSync(sdkCache)
+      chmodSync(sdkCache, 0o664)
+      expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+      expect(statSync(sdkCache).mode & 0o777).toBe(0o600)
+      expect(statSync(sdkCache).mtimeMs).not.toBe(before)
+      const rewritten = statSync(sdkCache).mtimeMs
+      expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+      expect(statSync(sdkCache).mtimeMs).toBe(rewritten)
+      chmodSync(join(cacheDir, 'gitops-sdk'), 0o770)
+      try {
+        expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+        expect(statSync(sdkCache).mtimeMs).not.toBe(rewritten)
+      } finally {
+        chmodSync(join(cacheDir, 'gitops-sdk'), 0o700)
+      }
+      expect(readFileSync(sdkCache).subarray(0, 4 + key.length)).toEqual(unchanged.subarray(0, 4 + key.length))
+    }
 
     // The bundle edited in place (one byte of a comment, same length): the cache made from the
     // old source is not used, and is written anew for the new one.

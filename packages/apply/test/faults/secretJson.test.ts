@@ -1,7 +1,6 @@
 // An answer that is not JSON: on Node 20, JSON.parse's SyntaxError quotes the text around the fault,
 // which for a Secret may be its data. The typed error names the object and the request, and holds
 // no text of the answer: not in its message, details, cause chain or JSON form.
-import type * as ClientNode from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError, createKubeClient } from '../../src/index.js'
@@ -42,7 +41,7 @@ function everything(err: unknown): string {
 
 const clients: ReadonlyArray<{ name: string; make: (api: FakeApi) => Promise<KubeClient> }> = [
   { name: 'the direct transport', make: async (api) => createKubeClient({ kubeconfigYaml: api.kubeconfigYaml }) },
-  { name: 'client-node 1.x', make: async (api) => createKubeClientWith((await import('@kubernetes/client-node')) as typeof ClientNode, { kubeconfigYaml: api.kubeconfigYaml }) },
+  { name: 'client-node 1.x', make: async (api) => createKubeClientWith(await import('@kubernetes/client-node'), { kubeconfigYaml: api.kubeconfigYaml }) },
 ]
 
 describe.each(clients)('a Secret answer that is not JSON, over $name', ({ make }) => {

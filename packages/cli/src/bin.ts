@@ -108,7 +108,8 @@ try {
   else {
     const dir = codeCacheDir(process.env)
     // `gitops apply` also requires the apply and core packages' own builds (about 450 KB of
-    // source): compiled from the cache too, they cost about 15-25 ms less CPU per run.
+    // source): compiled from the cache too, they cost about 15-25 ms less CPU per run. (Not a file
+    // with an `import()`, apply's index.cjs: that one needs Node's own loader, see codeCache.ts.)
     if (dir !== undefined) useCodeCache(__dirname, dir, { tag: cacheTag(process.argv.slice(2)), alsoCache: process.argv[2] === 'apply' ? isPackageBuild : undefined })
   }
 } catch {

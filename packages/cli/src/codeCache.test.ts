@@ -1,68 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process'
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cacheFileName, cacheTag, codeCacheDir, isPackageBuild } from './codeCache.js'
 import type { CliIO } from './context.js'
 import { main } from './main.js'
-
-describe('codeCacheDir', () => {
-  it('follows NODE_COMPILE_CACHE, then XDG_CACHE_HOME, then ~/.cache, and is off when told', () => {
-    expect(codeCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/gitops-sdk/v8')
-    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/gitops-sdk/v8')
-    expect(codeCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/xdg', NODE_COMPILE_CACHE: '/nc' })).toBe('/nc/gitops-sdk')
-    expect(codeCacheDir({ HOME: '/home/u', NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined()
-    // Relative or absent bases are not guessed at (the cache would land in the working directory).
-    expect(codeCacheDir({ HOME: 'relative', XDG_CACHE_HOME: 'also-relative' })).toBeUndefined()
-    expect(codeCacheDir({})).toBeUndefined()
-  })
-})
-
-describe('cacheTag', () => {
-  it('names the command, or _ when the first argument is not a command name', () => {
-    expect(cacheTag(['build', '.'])).toBe('build')
-    expect(cacheTag(['fleet', 'build'])).toBe('fleet')
-    expect(cacheTag([])).toBe('_')
-    expect(cacheTag(['--help'])).toBe('_')
-    expect(cacheTag(['-o', 'json', 'build'])).toBe('_')
-    // Nothing that could leave the cache directory or make an odd file name.
-    expect(cacheTag(['../x'])).toBe('_')
-    expect(cacheTag(['Build'])).toBe('_')
-    expect(cacheTag(['a'.repeat(40)])).toBe('_')
-  })
-})
-
-describe('isPackageBuild', () => {
-  it('names the .cjs files directly in a dist folder of the SDK, on either separator', () => {
-    expect(isPackageBuild('/n/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
-    expect(isPackageBuild('/w/packages/core/dist/chunk-MW73WZXO.cjs')).toBe(true)
-    expect(isPackageBuild('C:\\n\\core\\dist\\index.cjs')).toBe(true)
-    expect(isPackageBuild('/n/core/dist/index.js')).toBe(false)
-    expect(isPackageBuild('/n/core/dist/sub/index.cjs')).toBe(false)
-    expect(isPackageBuild('/n/core/distx/index.cjs')).toBe(false)
-    expect(isPackageBuild('/n/core/lib/index.cjs')).toBe(false)
-    // Installed: the SDK's packages, also under pnpm's store; no other package.
-    expect(isPackageBuild('/p/node_modules/.pnpm/@gitops-sdk+apply@0.1.0/node_modules/@gitops-sdk/apply/dist/index.cjs')).toBe(true)
-    expect(isPackageBuild('/p/node_modules/.pnpm/jsonpath-plus@10.3.0/node_modules/jsonpath-plus/dist/index-node-cjs.cjs')).toBe(false)
-    expect(isPackageBuild('/p/node_modules/other/dist/index.cjs')).toBe(false)
-  })
-})
-
-describe('cacheFileName', () => {
-  it('names the bundle, command, Node version and the V8 flags in effect, so runs under other flags keep files of their own', () => {
-    const name = (flagsTag: number | undefined, tag = 'template') => cacheFileName('/c', '/x/dist/template.cjs', { tag, version: 'v20.20.2-x64', flagsTag })
-    expect(name(2526724978)).toMatch(/^\/c\/template-template-v20\.20\.2-x64-969ac372-[0-9a-f]+$/)
-    // A tuned and an untuned run of one command (GITOPS_V8_TUNING=off, the user's tiering flags).
-    expect(name(2526724978)).not.toBe(name(2208153205))
-    expect(name(2526724978)).not.toBe(name(2526724978, 'build'))
-    expect(name(undefined)).toMatch(/^\/c\/template-template-v20\.20\.2-x64-v8-[0-9a-f]+$/)
-    // Another place of the same bundle name.
-    expect(cacheFileName('/c', '/y/dist/template.cjs', { tag: 'template', version: 'v20.20.2-x64', flagsTag: 1 })).not.toBe(name(1))
-  })
-})
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 
@@ -123,6 +67,27 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
     const before = statSync(sdkCache).mtimeMs
     expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
     expect(statSync(sdkCache).mtimeMs).toBe(before)
+
+    // A file others could have written, or one in a directory they can write to: not read (a
+    // cache miss), so written anew, the user's own again; when process.getuid exists.
+    if (process.getuid !== undefined) {
+      const unchanged = readFileSync(sdkCache)
+      chmodSync(sdkCache, 0o664)
+      expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+      expect(statSync(sdkCache).mode & 0o777).toBe(0o600)
+      expect(statSync(sdkCache).mtimeMs).not.toBe(before)
+      const rewritten = statSync(sdkCache).mtimeMs
+      expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+      expect(statSync(sdkCache).mtimeMs).toBe(rewritten)
+      chmodSync(join(cacheDir, 'gitops-sdk'), 0o770)
+      try {
+        expect(run({ NODE_COMPILE_CACHE: cacheDir })).toBe(expected)
+        expect(statSync(sdkCache).mtimeMs).not.toBe(rewritten)
+      } finally {
+        chmodSync(join(cacheDir, 'gitops-sdk'), 0o700)
+      }
+      expect(readFileSync(sdkCache).subarray(0, 4 + key.length)).toEqual(unchanged.subarray(0, 4 + key.length))
+    }
 
     // The bundle edited in place (one byte of a comment, same length): the cache made from the
     // old source is not used, and is written anew for the new one.
@@ -299,16 +264,17 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
       const own = () => readdirSync(join(cache, 'gitops-sdk')).sort()
       const written = own()
       const bundles = new Set(written.map((f) => f.replace(/-apply-v\d.*$/, '')))
-      // main.cjs and sdk.cjs, apply's and core's index.cjs (two files), core's chunks.
+      // main.cjs and sdk.cjs, core's index.cjs and chunks; not apply's index.cjs, whose
+      // `import()` of @kubernetes/client-node needs Node's own loader (see the next test).
       expect([...bundles].filter((b) => !b.startsWith('chunk-')).sort()).toEqual(['index', 'main', 'sdk', 'yaml'])
-      expect(written.filter((f) => f.startsWith('index-apply-'))).toHaveLength(2)
+      expect(written.filter((f) => f.startsWith('index-apply-'))).toHaveLength(1)
       expect(written.some((f) => f.startsWith('chunk-'))).toBe(true)
       // Accepted on the next run: nothing written again, the same output.
       const bytes = written.map((f) => readFileSync(join(cache, 'gitops-sdk', f)))
       expect(await apply({ NODE_COMPILE_CACHE: cache })).toEqual(expected)
       expect(own()).toEqual(written)
       expect(written.map((f) => readFileSync(join(cache, 'gitops-sdk', f)))).toEqual(bytes)
-      // Garbage in the apply package's file: ignored, the same output, then written anew.
+      // Garbage in the package's file: ignored, the same output, then written anew.
       const [applyFile] = written.filter((f) => f.startsWith('index-apply-')).map((f) => join(cache, 'gitops-sdk', f))
       for (const f of written.filter((w) => w.startsWith('index-apply-'))) writeFileSync(join(cache, 'gitops-sdk', f), Buffer.from('not a cache at all'))
       expect(await apply({ NODE_COMPILE_CACHE: cache })).toEqual(expected)
@@ -317,6 +283,43 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code
       const buildCache = join(dir, 'build-only-cache')
       expect(spawn(['build', root], { NODE_COMPILE_CACHE: buildCache }).status).toBe(0)
       expect(readdirSync(join(buildCache, 'gitops-sdk')).map((f) => f.replace(/-v\d.*$/, '')).sort()).toEqual(['build-build', 'sdk-build'])
+    } finally {
+      await server.stop()
+    }
+  })
+  // A kubeconfig or environment that directConfig leaves to @kubernetes/client-node (here a proxy
+  // variable, which client-node 1.x ignores): apply's `import()` of it must work on a run that
+  // compiles from the cache as on one that writes it, not fail with APPLY_CLIENT_UNSUPPORTED.
+  it('loads @kubernetes/client-node in gitops apply, cache or not', async () => {
+    const { startApiServer } = await import('@gitops-sdk/apiserver')
+    const server = await startApiServer()
+    try {
+      const kubeconfig = join(dir, 'proxy-kubeconfig')
+      writeFileSync(kubeconfig, server.kubeconfigYaml())
+      const file = join(dir, 'proxy.yaml')
+      writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: through-client-node\n  namespace: default\ndata:\n  a: "1"\n')
+      const apply = (env: Record<string, string>) =>
+        new Promise<{ code: number; stdout: string; stderr: string }>((done) =>
+          execFile(
+            process.execPath,
+            [join(copy, 'bin.cjs'), 'apply', file, '--inventory', 'default/client-node', '--kubeconfig', kubeconfig],
+            { env: { PATH: process.env.PATH ?? '', HOME: dir, HTTPS_PROXY: 'http://127.0.0.1:9', ...env }, timeout: 60_000 },
+            (err, stdout, stderr) => done({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
+          ),
+        )
+      const cache = join(dir, 'client-node-cache')
+      const first = await apply({ NODE_COMPILE_CACHE: cache })
+      expect(first.stderr).not.toContain('APPLY_CLIENT_UNSUPPORTED')
+      expect(first).toEqual({ code: 0, stdout: 'ConfigMap/default/through-client-node created\n1 created\n', stderr: 'gitops apply: 1 object\n' })
+      const written = readdirSync(join(cache, 'gitops-sdk')).sort()
+      expect(written.length).toBeGreaterThan(3)
+      // The second run compiles from the files the first one wrote, and writes none again.
+      const second = await apply({ NODE_COMPILE_CACHE: cache })
+      expect(second.stderr).not.toContain('APPLY_CLIENT_UNSUPPORTED')
+      expect(second).toEqual({ code: 0, stdout: 'ConfigMap/default/through-client-node unchanged\n1 unchanged\n', stderr: 'gitops apply: 1 object\n' })
+      expect(readdirSync(join(cache, 'gitops-sdk')).sort()).toEqual(written)
+      // The same as without the cache.
+      expect(await apply({ NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(second)
     } finally {
       await server.stop()
     }

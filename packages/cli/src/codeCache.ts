@@ -14,12 +14,13 @@
 // file changes its change time, so an edited bundle (a local patch, an upgrade in place) never
 // runs code compiled from another source, and V8 itself rejects data of another V8 version, other
 // flags or another source length. (Comparing the whole source instead read and encoded 550 KB
-// more at every start.) A cache that is absent, unreadable, stale or rejected costs only the
+// more at every start.) A cache that is absent, unreadable, not the user's own (isTrustedCache:
+// another user's file, or one others could have written), stale or rejected costs only the
 // normal compile; it is then written again, atomically (temporary file, then rename), when the
 // process ends with exit code 0, so that it holds every function this run compiled (a mistyped
 // command, which exits 2, leaves no file behind). Every failure is ignored: a
 // cache only ever costs or saves speed.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { Module as nodeModule } from 'node:module'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type * as V8 from 'node:v8'
@@ -41,6 +42,16 @@ interface ModuleInternals {
 }
 
 const HEADER = 4
+
+/**
+ * An `import(` in a file's source (apply's of `@kubernetes/client-node`). Such a file is compiled
+ * by Node's own loader, never through the cache: a script of node:vm has no callback for `import()`
+ * unless given `importModuleDynamically`, and on Node 20 a script made from cached data loses even
+ * that one (V8 drops the script's host-defined options), so its `import()` would reject with "A
+ * dynamic import callback was not specified"; `vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER` also
+ * prints an ExperimentalWarning. A match in a string or comment only costs the cache of that file.
+ */
+const DYNAMIC_IMPORT = /\bimport\s*\(/
 
 /** FNV-1a of a short string, in hex: tells apart cache files of bundles installed in several places. */
 function fnv(text: string): string {
@@ -92,14 +103,38 @@ export function cacheFileName(cacheDir: string, filename: string, parts: CacheFi
 }
 
 /**
- * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in a `dist` folder
- * of an `@gitops-sdk/` package once installed, or outside any `node_modules` (the workspace's
- * `packages/apply/dist/index.cjs`, core's `dist/index.cjs` and its chunks). `gitops apply`
- * requires the apply and core builds beside its own bundles; other packages' files (which may
- * use more of Node's `require` than the cache's loader gives) are not.
+ * Whether `filename` is one of the SDK's package builds: a `.cjs` file directly in the `dist`
+ * folder of an installed `@gitops-sdk/<package>` (`…/@gitops-sdk/apply/dist/index.cjs`, nothing
+ * between: not a third-party file installed under an SDK package,
+ * `…/@gitops-sdk/core/node_modules/jsonpath-plus/dist/index.cjs`), or directly in a `dist` folder
+ * outside any `node_modules` (the workspace's `packages/apply/dist/index.cjs`, core's
+ * `dist/index.cjs` and its chunks). `gitops apply` requires the apply and core builds beside its
+ * own bundles; other packages' files (which may use more of Node's `require` than the cache's
+ * loader gives) are not.
  */
 export function isPackageBuild(filename: string): boolean {
-  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && (/[\\/]@gitops-sdk[\\/]/.test(filename) || !/[\\/]node_modules[\\/]/.test(filename))
+  if (/[\\/]@gitops-sdk[\\/][^\\/]+[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename)) return true
+  return /[\\/]dist[\\/][^\\/]+\.cjs$/.test(filename) && !/[\\/]node_modules[\\/]/.test(filename)
+}
+
+/** What {@link isTrustedCache} looks at of a cache file or of its directory (a `fs.Stats` has it). */
+export interface OwnerAndMode {
+  /** The owner's user id. */
+  readonly uid: number
+  /** The file's type and permission bits. */
+  readonly mode: number
+}
+
+/**
+ * Whether the cache file `file` in the directory `dir` may be used by the user `uid`: V8 runs what
+ * cached data holds, so with a cache directory another user can write to (a shared
+ * `NODE_COMPILE_CACHE`), only a file of the user's own, writable by no one else, in a directory
+ * of the user's own that no one else can write to, is read; anything else is a cache miss. Always
+ * true where there are no user ids (`process.getuid` is undefined: Windows).
+ */
+export function isTrustedCache(file: OwnerAndMode, dir: OwnerAndMode, uid: number | undefined): boolean {
+  if (uid === undefined) return true
+  return file.uid === uid && (file.mode & 0o022) === 0 && dir.uid === uid && (dir.mode & 0o022) === 0
 }
 
 /** Options of {@link useCodeCache}. */
@@ -136,8 +171,22 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
   } catch {
     // One file for every set of flags then, as before Node 20.16.
   }
+  const uid = process.getuid?.()
+  // The directory is looked at once, when the first file is read.
+  let dirStats: OwnerAndMode | undefined
+  const read = (file: string): Buffer => {
+    dirStats ??= statSync(cacheDir)
+    const fd = openSync(file, 'r')
+    try {
+      // The owner and mode of the file as opened, then its bytes through the same descriptor.
+      if (!isTrustedCache(fstatSync(fd), dirStats, uid)) throw new Error(`${file}: not the user's own`)
+      return readFileSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  }
   Module.prototype._compile = function compile(this: LoaderModule, content: string, filename: string): unknown {
-    const cached = filename.endsWith('.cjs') && (dirname(filename) === bundleDir || (alsoCache?.(filename) === true && !content.startsWith('#!')))
+    const cached = filename.endsWith('.cjs') && (dirname(filename) === bundleDir || (alsoCache?.(filename) === true && !content.startsWith('#!'))) && !DYNAMIC_IMPORT.test(content)
     if (!cached) return original.call(this, content, filename)
     const file = cacheFileName(cacheDir, filename, { tag, version, flagsTag })
     let key: string | undefined
@@ -145,11 +194,11 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
     try {
       const st = statSync(filename, { bigint: true })
       key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${content.length}`
-      const stored = readFileSync(file)
+      const stored = read(file)
       const length = stored.readUInt32LE(0)
       if (HEADER + length < stored.length && stored.toString('latin1', HEADER, HEADER + length) === key) cachedData = stored.subarray(HEADER + length)
     } catch {
-      // No cache yet, or an unreadable one: compiled as usual below.
+      // No cache yet, an unreadable one or one that is not the user's own: compiled as usual below.
     }
     // Source first, wrapped as Node wraps every CommonJS module, so lines and names in stack traces
     // are those of the normal load.

@@ -251,8 +251,10 @@ export class HttpKubeClient implements KubeClient {
     let body: unknown
     try {
       body = JSON.parse(response.text)
-    } catch (cause) {
-      throw new ApplyError({ code: 'APPLY_API_ERROR', message: `${subject}: ${action} failed: the server answered something that is not JSON`, cause })
+    } catch {
+      // No cause: JSON.parse's SyntaxError quotes the text around the fault (Node 20), which in an
+      // answer about a Secret may be its data.
+      throw new ApplyError({ code: 'APPLY_API_ERROR', message: `${subject}: ${action} failed: the server answered something that is not JSON` })
     }
     if (!isKubeMap(body)) throw new ApplyError({ code: 'APPLY_API_ERROR', message: `${subject}: ${action} failed: the server answered something that is not an object` })
     return body

@@ -7,7 +7,9 @@ import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApiServer } from '@gitops-sdk/apiserver'
 import type { ApiServer } from '@gitops-sdk/apiserver'
-import { createKubeClient } from '@gitops-sdk/apply'
+import { createKubeClient, loadInventory } from '@gitops-sdk/apply'
+import { inventoryOf } from '@gitops-sdk/core'
+import type { KubeObject } from '@gitops-sdk/core'
 import type { KubeClient } from '@gitops-sdk/apply'
 import { main } from '../main.js'
 import type { CliIO } from '../context.js'
@@ -83,6 +85,31 @@ describe('gitops apply', () => {
     expect(data.entries.map((e) => `${e.name} ${e.action}`)).toEqual([`${ns} unchanged`, 'a unchanged', 'b deleted'])
     expect(data.summary).toMatchObject({ unchanged: 2, deleted: 1 })
     expect(await client.get({ group: '', kind: 'ConfigMap', namespace: ns, name: 'b' })).toBeUndefined()
+  })
+
+  // Nothing left the set (a re-apply, or a set that only grew): the command stores the new set as
+  // applyAll returned it, which must be what the full merge with the previous inventory stores.
+  it('stores the inventory of the set when nothing left it, read back from the server', async () => {
+    const ns = namespace('inv')
+    const objects = (names: string[]): KubeObject[] => [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+      ...names.map((name): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { key: 'v' } })),
+    ]
+    const stored = async () => (await loadInventory({ name: 'app', namespace: ns }, { client }))?.inventory
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['b']))
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
+    expect(await stored()).toEqual(inventoryOf(objects(['b'])))
+    // The set grew, in another order: every object of the previous inventory is still in it.
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['c', 'b', 'a']))
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
+    expect(await stored()).toEqual(inventoryOf(objects(['a', 'b', 'c'])))
+    // The same set again.
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).out).toMatch(/\n4 unchanged\n$/)
+    expect(await stored()).toEqual(inventoryOf(objects(['a', 'b', 'c'])))
+    // For contrast, something left (no --prune): the merge keeps it.
+    writeFileSync(join(dir, `${ns}.yaml`), manifest(ns, ['a', 'd']))
+    expect((await run(['apply', `${ns}.yaml`, '--inventory', `${ns}/app`])).code).toBe(0)
+    expect(await stored()).toEqual(inventoryOf(objects(['a', 'b', 'c', 'd'])))
   })
 
   it('renders an overlay directory whose base lies outside it, as kubectl kustomize does', async () => {

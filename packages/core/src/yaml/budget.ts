@@ -17,7 +17,11 @@ export interface YamlBudget {
   readonly maxDocumentSize: number
   /** Most alias expansions in one document, counted as if every alias were expanded. @defaultValue 10,000 */
   readonly maxAliasExpansion: number
-  /** Deepest nesting of collections, aliases expanded. @defaultValue 1,000 */
+  /**
+   * Deepest nesting of collections, aliases expanded. Nesting the parser itself builds (aliases
+   * not expanded) is also refused beyond 512 levels, the deepest the `yaml` composer, which recurses
+   * per level, builds safely on Node's default stack. @defaultValue 1,000
+   */
   readonly maxDepth: number
 }
 
@@ -239,21 +243,22 @@ function offsetOf(node: unknown): number | undefined {
  */
 export function parseYamlStream(text: string, options: YamlStreamOptions): YamlStream {
   const { source } = options
-  const budget = scanYamlBudget(text, source, options.budget)
+  const { budget, measure } = scanYamlBudget(text, source, options.budget)
   const { Composer, LineCounter, Parser } = yamlLib()
   const lineCounter = new LineCounter()
   // What `parseAllDocuments` does, with each document's nesting measured on its CST before the
   // composer (which recurses once per level) builds it.
+  const subject = { text, source }
   const tokens = function* (): Generator<CST.Token> {
     for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-      checkComposedDepth(token, text, source, budget.maxDepth)
+      if (measure) checkComposedDepth(token, subject, budget.maxDepth)
       yield token
     }
   }
   let parsed: Document.Parsed[]
   try {
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })
-    parsed = Array.from(composer.compose(tokens())) as Document.Parsed[]
+    parsed = Array.from<Document.Parsed>(composer.compose(tokens()))
   } catch (err) {
     // Not expected since each document is measured first: a last guard against the composer's
     // recursion meeting a caller that left it little stack.
@@ -308,11 +313,11 @@ export function resolveYamlBudget(overrides: YamlBudgetOverrides | undefined): Y
  * The budget with `overrides` applied, after the scans that need no parse: the size of each
  * document and a bound on its nesting.
  */
-function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): YamlBudget {
+function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): { budget: YamlBudget; measure: boolean } {
   const budget = resolveYamlBudget(overrides)
   checkDocumentSizes(text, source, budget.maxDocumentSize)
-  checkNesting(text, source, budget.maxDepth)
-  return budget
+  const measure = checkNesting(text, source, budget.maxDepth)
+  return { budget, measure }
 }
 
 function stripUndefined(budget: YamlBudgetOverrides | undefined): Partial<YamlBudget> {

@@ -30,6 +30,26 @@ export const composerMaxDepth = 512
  * is measured before the composer builds it ({@link composedDepthExceededAt}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
+  return scanNesting(text, limit).exceededAt
+}
+
+/** What {@link scanNesting} found. */
+interface NestingScan {
+  /** Where the count first reaches the limit, or -1. */
+  readonly exceededAt: number
+  /** The highest count reached (when `exceededAt` is -1). */
+  readonly peak: number
+  /**
+   * The levels the closing brackets took off the count (two per `]`, one per `}`): an upper bound
+   * on what closers inside quotes or comments, which close nothing, took off wrongly.
+   */
+  readonly closed: number
+}
+
+/** {@link nestingMayExceedAt}, with the peak and the closers counted. */
+function scanNesting(text: string, limit: number): NestingScan {
+  let peak = 0
+  let closed = 0
   let seqs = 0
   let maps = 0
   let lineStart = true
@@ -58,20 +78,30 @@ function nestingMayExceedAt(text: string, limit: number): number {
         continue
       }
       lineStart = false
-      if (2 * seqs + maps + block >= limit) return i
+      const count = 2 * seqs + maps + block
+      if (count >= limit) return { exceededAt: i, peak: count, closed }
+      if (count > peak) peak = count
     }
     if (c === 0x5b) seqs++
     else if (c === 0x7b) maps++
     else if (c === 0x5d) {
-      if (seqs > 0) seqs--
+      if (seqs > 0) {
+        seqs--
+        closed += 2
+      }
       continue
     } else if (c === 0x7d) {
-      if (maps > 0) maps--
+      if (maps > 0) {
+        maps--
+        closed++
+      }
       continue
     } else continue
-    if (2 * seqs + maps + block >= limit) return i
+    const count = 2 * seqs + maps + block
+    if (count >= limit) return { exceededAt: i, peak: count, closed }
+    if (count > peak) peak = count
   }
-  return -1
+  return { exceededAt: -1, peak, closed }
 }
 
 function isCollectionToken(token: CST.Token | undefined): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
@@ -87,7 +117,7 @@ function isFlowSeqPair(item: CST.CollectionItem): boolean {
 }
 
 /** Where a flow sequence's pair begins, as the composer gives its mapping's range. */
-function pairOffset(item: CST.CollectionItem, collection: CST.FlowCollection): number {
+function pairOffset(item: CST.CollectionItem, collection: CST.Token): number {
   return item.key?.offset ?? item.start[0]?.offset ?? item.value?.offset ?? collection.offset
 }
 
@@ -97,27 +127,46 @@ function pairOffset(item: CST.CollectionItem, collection: CST.FlowCollection): n
  * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
  */
 export function composedDepthExceededAt(doc: CST.Token, limit: number): number {
-  const stack: Array<readonly [CST.Token, number]> = [[doc, 0]]
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [token, depth] = next
-    if (token.type === 'document') {
-      if (token.value !== undefined) stack.push([token.value, depth])
-      continue
-    }
+  // Only collections are pushed (scalars nest nothing), each with its depth, later siblings first
+  // so that they pop in document order.
+  const tokens: CST.Token[] = []
+  const depths: number[] = []
+  const root = doc.type === 'document' ? doc.value : doc
+  if (isCollectionToken(root)) {
+    tokens.push(root)
+    depths.push(0)
+  }
+  for (let token = tokens.pop(); token !== undefined; token = tokens.pop()) {
+    const level = (depths.pop() ?? 0) + 1
     if (!isCollectionToken(token)) continue
-    const level = depth + 1
     if (level > limit) return token.offset
-    const children: Array<readonly [CST.Token, number]> = []
-    for (const item of token.items as CST.CollectionItem[]) {
+    const items = token.items as CST.CollectionItem[]
+    const flowSeq = token.type === 'flow-collection' && token.start.source === '['
+    const mark = tokens.length
+    for (const item of items) {
       let inner = level
-      if (token.type === 'flow-collection' && token.start.source === '[' && isFlowSeqPair(item)) {
+      if (flowSeq && isFlowSeqPair(item)) {
         if (level + 1 > limit) return pairOffset(item, token)
         inner = level + 1
       }
-      if (item.key !== undefined && item.key !== null) children.push([item.key, inner])
-      if (item.value !== undefined) children.push([item.value, inner])
+      if (isCollectionToken(item.key ?? undefined)) {
+        tokens.push(item.key as CST.Token)
+        depths.push(inner)
+      }
+      if (isCollectionToken(item.value)) {
+        tokens.push(item.value)
+        depths.push(inner)
+      }
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as readonly [CST.Token, number])
+    // Reverse what this collection pushed, so that its first child pops first.
+    for (let i = mark, j = tokens.length - 1; i < j; i++, j--) {
+      const t = tokens[i] as CST.Token
+      tokens[i] = tokens[j] as CST.Token
+      tokens[j] = t
+      const d = depths[i] as number
+      depths[i] = depths[j] as number
+      depths[j] = d
+    }
   }
   return -1
 }
@@ -203,12 +252,19 @@ function lineOf(text: string, offset: number): number {
   return line
 }
 
-function tooDeep(text: string, source: string, at: number, limit: number, why: string): CoreError {
+/** A text being parsed, and the name its errors give it. */
+export interface NestingSubject {
+  readonly text: string
+  readonly source: string
+}
+
+function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly levels: number; readonly composer: boolean }): CoreError {
   const line = lineOf(text, at)
+  const why = limit.composer ? ', the deepest the YAML parser composes' : ''
   return new CoreError({
     code: 'CORE_YAML_TOO_DEEP',
-    message: `${source}: line ${line}: nested more than ${limit} levels deep${why}`,
-    details: { source, line, limit },
+    message: `${source}: line ${line}: nested more than ${limit.levels} levels deep${why}`,
+    details: { source, line, limit: limit.levels },
   })
 }
 
@@ -216,11 +272,16 @@ function tooDeep(text: string, source: string, at: number, limit: number, why: s
  * Refuses text that nests deeper than `limit` before the parser composes it: the `yaml` composer
  * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
  * stack. Text within the cheap bound ({@link withinYamlNesting}) passes at once; other text has its
- * real nesting measured by {@link nestingExceededAt}. Each document is measured again, exactly, by
- * {@link checkComposedDepth} before it is composed.
+ * real nesting measured by {@link nestingExceededAt}. `true` when each document must still be
+ * measured, exactly, by {@link checkComposedDepth} before it is composed: unless the text is within
+ * the bound even counting every closing bracket as closing nothing (they may sit in quotes or
+ * comments), the bound does not hold.
  */
-export function checkNesting(text: string, source: string, limit: number): void {
-  if (nestingMayExceedAt(text, Math.min(limit, composerMaxDepth)) < 0) return
+export function checkNesting(text: string, source: string, limit: number): boolean {
+  const safe = Math.min(limit, composerMaxDepth)
+  const scan = scanNesting(text, safe)
+  // Within the bound even if every closer closed nothing: no document can nest deeper than `safe`.
+  if (scan.exceededAt < 0) return scan.peak + scan.closed >= safe
   let at: number
   try {
     at = nestingExceededAt(text, limit)
@@ -232,7 +293,8 @@ export function checkNesting(text: string, source: string, limit: number): void 
     }
     throw err
   }
-  if (at >= 0) throw tooDeep(text, source, at, limit, '')
+  if (at >= 0) throw tooDeep({ text, source }, at, { levels: limit, composer: false })
+  return true
 }
 
 /**
@@ -240,11 +302,11 @@ export function checkNesting(text: string, source: string, limit: number): void 
  * `limit`, or than {@link composerMaxDepth}, before the composer builds it: counted as the composer
  * builds it, so exact where the cheap scan is only a bound. Iterative; linear in the document.
  */
-export function checkComposedDepth(token: CST.Token, text: string, source: string, limit: number): void {
+export function checkComposedDepth(token: CST.Token, subject: NestingSubject, limit: number): void {
   const safe = Math.min(limit, composerMaxDepth)
   const unsafe = composedDepthExceededAt(token, safe)
   if (unsafe < 0) return
   const exceeded = safe < limit ? composedDepthExceededAt(token, limit) : unsafe
-  if (exceeded >= 0) throw tooDeep(text, source, exceeded, limit, '')
-  throw tooDeep(text, source, unsafe, safe, ', the deepest the YAML parser composes')
+  if (exceeded >= 0) throw tooDeep(subject, exceeded, { levels: limit, composer: false })
+  throw tooDeep(subject, unsafe, { levels: safe, composer: true })
 }

@@ -43,8 +43,20 @@ describe('parseYamlStream', () => {
     const limit = 10
     const cases: Array<[string, boolean]> = [
       ['a: [[[1]]]\n', true],
-      [`a: ${'['.repeat(9)}`, true],
-      [`a: ${'['.repeat(10)}`, false],
+      // Two per `[` (a pair in a flow sequence is a mapping of its own), one per `{`.
+      [`a: ${'['.repeat(4)}`, true],
+      [`a: ${'['.repeat(5)}`, false],
+      [`a: ${'{'.repeat(9)}`, true],
+      [`a: ${'{'.repeat(10)}`, false],
+      [`a: ${'[]'.repeat(50)}`, true],
+      // Entries after a tab, indentation by tabs, lines begun by a lone CR (cumulative: the
+      // \`yaml\` lexer does not break lines there).
+      [`x: 1\n${'-\t'.repeat(5)}x`, false],
+      [`x: 1\n${'?\t'.repeat(5)}x`, false],
+      [`x: 1\n${'- \t'.repeat(4)}x`, false],
+      [`x: 1\n${'\t'.repeat(10)}x`, false],
+      [`x: 1\r${' a:\r'.repeat(10)}`, false],
+      [`x: 1\r\n${' a:\r\n'.repeat(10)}`, true],
       // Brackets inside quotes count too: the scan is cheap, not exact.
       [`a: "${'{'.repeat(10)}"\n`, false],
       [`a: "${'{'.repeat(9)}"\n`, true],

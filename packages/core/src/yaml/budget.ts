@@ -2,10 +2,10 @@
 // and how deep it may nest, checked before any package walks the document. Aliases are counted as
 // they would be expanded, with each anchored subtree measured once, so a 400-byte "billion laughs"
 // is refused in microseconds instead of being built.
-import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
+import type { Alias, CST, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
-import { checkNesting } from './nesting.js'
+import { checkComposedDepth, checkNesting } from './nesting.js'
 
 /**
  * Limits on one YAML document.
@@ -17,7 +17,11 @@ export interface YamlBudget {
   readonly maxDocumentSize: number
   /** Most alias expansions in one document, counted as if every alias were expanded. @defaultValue 10,000 */
   readonly maxAliasExpansion: number
-  /** Deepest nesting of collections, aliases expanded. @defaultValue 1,000 */
+  /**
+   * Deepest nesting of collections, aliases expanded. Nesting the parser itself builds (aliases
+   * not expanded) is also refused beyond 512 levels, the deepest the `yaml` composer, which recurses
+   * per level, builds safely on Node's default stack. @defaultValue 1,000
+   */
   readonly maxDepth: number
 }
 
@@ -239,20 +243,25 @@ function offsetOf(node: unknown): number | undefined {
  */
 export function parseYamlStream(text: string, options: YamlStreamOptions): YamlStream {
   const { source } = options
-  const budget = scanYamlBudget(text, source, options.budget)
-  const { LineCounter, parseAllDocuments } = yamlLib()
+  const { budget, measure } = scanYamlBudget(text, source, options.budget)
+  const { Composer, LineCounter, Parser } = yamlLib()
   const lineCounter = new LineCounter()
-  let parsed: ReturnType<typeof parseAllDocuments>
+  // What `parseAllDocuments` does, with each document's nesting measured on its CST before the
+  // composer (which recurses once per level) builds it.
+  const subject = { text, source }
+  const tokens = function* (): Generator<CST.Token> {
+    for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+      if (measure) checkComposedDepth(token, subject, budget.maxDepth)
+      yield token
+    }
+  }
+  let parsed: Document.Parsed[]
   try {
-    parsed = parseAllDocuments(text, {
-      schema: 'failsafe',
-      uniqueKeys: options.uniqueKeys ?? true,
-      strict: true,
-      prettyErrors: false,
-      lineCounter,
-    })
+    const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })
+    parsed = Array.from<Document.Parsed>(composer.compose(tokens()))
   } catch (err) {
-    // The parser recurses per level of flow nesting: `[[[[…` thousands deep overflows the stack.
+    // Not expected since each document is measured first: a last guard against the composer's
+    // recursion meeting a caller that left it little stack.
     if (err instanceof RangeError) {
       throw new CoreError({
         code: 'CORE_YAML_TOO_DEEP',
@@ -263,8 +272,7 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
     }
     throw err
   }
-  const parsedDocs = (Array.isArray(parsed) ? parsed : []) as Document.Parsed[]
-  const documents = parsedDocs.map((doc, i): YamlStreamDocument => {
+  const documents = parsed.map((doc, i): YamlStreamDocument => {
     const stackError = doc.errors.find((e) => e.message.includes('Maximum call stack size exceeded'))
     if (stackError !== undefined) {
       // The parser caught its own stack overflow: the nesting is too deep, not the syntax wrong.
@@ -305,11 +313,11 @@ export function resolveYamlBudget(overrides: YamlBudgetOverrides | undefined): Y
  * The budget with `overrides` applied, after the scans that need no parse: the size of each
  * document and a bound on its nesting.
  */
-function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): YamlBudget {
+function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): { budget: YamlBudget; measure: boolean } {
   const budget = resolveYamlBudget(overrides)
   checkDocumentSizes(text, source, budget.maxDocumentSize)
-  checkNesting(text, source, budget.maxDepth)
-  return budget
+  const measure = checkNesting(text, source, budget.maxDepth)
+  return { budget, measure }
 }
 
 function stripUndefined(budget: YamlBudgetOverrides | undefined): Partial<YamlBudget> {

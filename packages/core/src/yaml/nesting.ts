@@ -7,17 +7,51 @@ import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
 
 /**
+ * The deepest nesting the `yaml` composer is given: it recurses once per level, about 1.3 KB of
+ * stack a level, and overflows Node's default stack (984 KB) near 785 flow levels (fewer under a
+ * deep caller); an overflow there can abort the process (V8 compiling a regular expression with the
+ * stack exhausted: "RegExpCompiler Allocation failed"). Each document is measured before it is
+ * composed, and one deeper than this is refused as too deep, whatever `maxDepth` allows.
+ */
+export const composerMaxDepth = 512
+
+/**
  * Where nesting may first exceed `limit` in `text`: the index of the first character of the line
  * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the
- * characters: one level for the document's top collection, plus the flow brackets still open (`[`,
- * `{`, wherever they are: inside quotes, comments and block scalars too), plus the columns of
- * indentation and of the compact `- ` and `? ` entries that start the line. Block collections nest only by indenting or
- * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents
- * then start two columns in), so only pairs inside flow sequences (`[a: [b: …]]`, each a
- * mapping of its own) and aliases nest deeper than this counts; the full parse measures those.
+ * characters: one level for the document's top collection, plus two per `[` and one per `{` still
+ * open (wherever they are: inside quotes, comments and block scalars too; two for `[` because a
+ * pair in a flow sequence, `[a: [b: …]]`, is a mapping of its own), plus the columns of
+ * indentation (spaces and tabs) and of the compact `-` and `?` entries (followed by a space or a
+ * tab) that start the line. A lone CR starts a line for this count but does not reset it: the
+ * `yaml` lexer does not break lines there, YAML does. Block collections nest only by indenting or
+ * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents then
+ * start two columns in), so only aliases, and closing brackets inside quotes or comments, which
+ * this scan takes as real, make text nest deeper than this counts; each document's real nesting
+ * is measured before the composer builds it ({@link composedDepthExceededAt}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
-  let flow = 0
+  return scanNesting(text, limit).exceededAt
+}
+
+/** What {@link scanNesting} found. */
+interface NestingScan {
+  /** Where the count first reaches the limit, or -1. */
+  readonly exceededAt: number
+  /** The highest count reached (when `exceededAt` is -1). */
+  readonly peak: number
+  /**
+   * The levels the closing brackets took off the count (two per `]`, one per `}`): an upper bound
+   * on what closers inside quotes or comments, which close nothing, took off wrongly.
+   */
+  readonly closed: number
+}
+
+/** {@link nestingMayExceedAt}, with the peak and the closers counted. */
+function scanNesting(text: string, limit: number): NestingScan {
+  let peak = 0
+  let closed = 0
+  let seqs = 0
+  let maps = 0
   let lineStart = true
   let block = 0
   for (let i = 0; i < text.length; i++) {
@@ -27,25 +61,47 @@ function nestingMayExceedAt(text: string, limit: number): number {
       block = 0
       continue
     }
+    if (c === 0x0d) {
+      // CR LF is a line break (the LF resets); a lone CR starts a line without resetting.
+      lineStart = true
+      continue
+    }
     if (lineStart) {
-      if (c === 0x20) {
+      if (c === 0x20 || c === 0x09) {
         block++
         continue
       }
-      if ((c === 0x2d || c === 0x3f) && text.charCodeAt(i + 1) === 0x20) {
+      const after = text.charCodeAt(i + 1)
+      if ((c === 0x2d || c === 0x3f) && (after === 0x20 || after === 0x09)) {
         block += 2
         i++
         continue
       }
       lineStart = false
-      if (flow + block >= limit) return i
+      const count = 2 * seqs + maps + block
+      if (count >= limit) return { exceededAt: i, peak: count, closed }
+      if (count > peak) peak = count
     }
-    if (c === 0x5b || c === 0x7b) flow++
-    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow--
-    else continue
-    if (flow + block >= limit) return i
+    if (c === 0x5b) seqs++
+    else if (c === 0x7b) maps++
+    else if (c === 0x5d) {
+      if (seqs > 0) {
+        seqs--
+        closed += 2
+      }
+      continue
+    } else if (c === 0x7d) {
+      if (maps > 0) {
+        maps--
+        closed++
+      }
+      continue
+    } else continue
+    const count = 2 * seqs + maps + block
+    if (count >= limit) return { exceededAt: i, peak: count, closed }
+    if (count > peak) peak = count
   }
-  return -1
+  return { exceededAt: -1, peak, closed }
 }
 
 function isCollectionToken(token: CST.Token | undefined): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
@@ -61,7 +117,7 @@ function isFlowSeqPair(item: CST.CollectionItem): boolean {
 }
 
 /** Where a flow sequence's pair begins, as the composer gives its mapping's range. */
-function pairOffset(item: CST.CollectionItem, collection: CST.FlowCollection): number {
+function pairOffset(item: CST.CollectionItem, collection: CST.Token): number {
   return item.key?.offset ?? item.start[0]?.offset ?? item.value?.offset ?? collection.offset
 }
 
@@ -70,28 +126,47 @@ function pairOffset(item: CST.CollectionItem, collection: CST.FlowCollection): n
  * composer builds it: each collection is a level, and so is the mapping around a pair in a flow
  * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
  */
-function documentDepthExceededAt(doc: CST.Token, limit: number): number {
-  const stack: Array<readonly [CST.Token, number]> = [[doc, 0]]
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const [token, depth] = next
-    if (token.type === 'document') {
-      if (token.value !== undefined) stack.push([token.value, depth])
-      continue
-    }
+export function composedDepthExceededAt(doc: CST.Token, limit: number): number {
+  // Only collections are pushed (scalars nest nothing), each with its depth, later siblings first
+  // so that they pop in document order.
+  const tokens: CST.Token[] = []
+  const depths: number[] = []
+  const root = doc.type === 'document' ? doc.value : doc
+  if (isCollectionToken(root)) {
+    tokens.push(root)
+    depths.push(0)
+  }
+  for (let token = tokens.pop(); token !== undefined; token = tokens.pop()) {
+    const level = (depths.pop() ?? 0) + 1
     if (!isCollectionToken(token)) continue
-    const level = depth + 1
     if (level > limit) return token.offset
-    const children: Array<readonly [CST.Token, number]> = []
-    for (const item of token.items as CST.CollectionItem[]) {
+    const items = token.items as CST.CollectionItem[]
+    const flowSeq = token.type === 'flow-collection' && token.start.source === '['
+    const mark = tokens.length
+    for (const item of items) {
       let inner = level
-      if (token.type === 'flow-collection' && token.start.source === '[' && isFlowSeqPair(item)) {
+      if (flowSeq && isFlowSeqPair(item)) {
         if (level + 1 > limit) return pairOffset(item, token)
         inner = level + 1
       }
-      if (item.key !== undefined && item.key !== null) children.push([item.key, inner])
-      if (item.value !== undefined) children.push([item.value, inner])
+      if (isCollectionToken(item.key ?? undefined)) {
+        tokens.push(item.key as CST.Token)
+        depths.push(inner)
+      }
+      if (isCollectionToken(item.value)) {
+        tokens.push(item.value)
+        depths.push(inner)
+      }
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as readonly [CST.Token, number])
+    // Reverse what this collection pushed, so that its first child pops first.
+    for (let i = mark, j = tokens.length - 1; i < j; i++, j--) {
+      const t = tokens[i] as CST.Token
+      tokens[i] = tokens[j] as CST.Token
+      tokens[j] = t
+      const d = depths[i] as number
+      depths[i] = depths[j] as number
+      depths[j] = d
+    }
   }
   return -1
 }
@@ -130,9 +205,7 @@ function nestingExceededAt(text: string, limit: number): number {
   const { Lexer, Parser } = yamlLib()
   const parser = new Parser()
   const open = parser.stack
-  const check = (doc: CST.Token): number => documentDepthExceededAt(doc, limit)
-  // The deepest stack already walked without finding the limit passed: walk again only past it.
-  let walked = 0
+  const check = (doc: CST.Token): number => composedDepthExceededAt(doc, limit)
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) {
       const at = check(token)
@@ -141,10 +214,10 @@ function nestingExceededAt(text: string, limit: number): number {
     // The document at the bottom, a scalar being read at the top, collections between.
     const n = open.length
     const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
-    if (collections > limit && n > walked) {
+    if (collections > limit) {
+      // More collections open than the limit: this walk finds where it is passed.
       const at = openDepthExceededAt(open, limit)
       if (at >= 0) return at
-      walked = n
     }
   }
   for (const token of parser.end()) {
@@ -156,29 +229,59 @@ function nestingExceededAt(text: string, limit: number): number {
 
 /**
  * Whether `text` passes the cheap first scan of `parseYamlStream`'s nesting check at a
- * `maxDepth` of `limit`. The scan counts, at the first character of each line that has one and at
- * each `[` or `{`: one level for the document's top collection, the flow brackets `[` and `{`
- * still open (wherever they are: inside quotes, comments and block scalars too), the columns of
- * the line's indentation, and two per compact `- ` or `? ` entry that starts the line; `true` when
- * that count never exceeds `limit`. Such text nests no deeper than `limit` except through pairs
- * inside flow sequences or aliases, which the full parse measures after composing.
+ * `maxDepth` of `limit` (or of {@link composerMaxDepth}, if lower). The scan counts, at the first
+ * character of each line that has one and at each `[` or `{`: one level for the document's top
+ * collection, two per `[` and one per `{` still open (wherever they are: inside quotes, comments
+ * and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
+ * compact `-` or `?` entry (followed by a space or a tab) that starts the line; `true` when that
+ * count never exceeds the limit. Such text nests no deeper than the limit except through aliases
+ * and closing brackets inside quotes or comments, which the full parse measures.
  *
  * `false` does not mean too deep: `parseYamlStream` then measures the real nesting (a
  * thousand `[` inside a quoted string do not nest) and refuses only what really exceeds the limit.
  * For readers that take a quicker path than the full parse: on `false`, leave the text to it.
  */
 export function withinYamlNesting(text: string, limit: number): boolean {
-  return nestingMayExceedAt(text, limit) < 0
+  return nestingMayExceedAt(text, Math.min(limit, composerMaxDepth)) < 0
+}
+
+/** The line (from 1, counting LF as the `yaml` package's line counter does) of `offset` in `text`. */
+function lineOf(text: string, offset: number): number {
+  let line = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++
+  return line
+}
+
+/** A text being parsed, and the name its errors give it. */
+export interface NestingSubject {
+  readonly text: string
+  readonly source: string
+}
+
+function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly levels: number; readonly composer: boolean }): CoreError {
+  const line = lineOf(text, at)
+  const why = limit.composer ? ', the deepest the YAML parser composes' : ''
+  return new CoreError({
+    code: 'CORE_YAML_TOO_DEEP',
+    message: `${source}: line ${line}: nested more than ${limit.levels} levels deep${why}`,
+    details: { source, line, limit: limit.levels },
+  })
 }
 
 /**
  * Refuses text that nests deeper than `limit` before the parser composes it: the `yaml` composer
  * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
  * stack. Text within the cheap bound ({@link withinYamlNesting}) passes at once; other text has its
- * real nesting measured by {@link nestingExceededAt}.
+ * real nesting measured by {@link nestingExceededAt}. `true` when each document must still be
+ * measured, exactly, by {@link checkComposedDepth} before it is composed: unless the text is within
+ * the bound even counting every closing bracket as closing nothing (they may sit in quotes or
+ * comments), the bound does not hold.
  */
-export function checkNesting(text: string, source: string, limit: number): void {
-  if (nestingMayExceedAt(text, limit) < 0) return
+export function checkNesting(text: string, source: string, limit: number): boolean {
+  const safe = Math.min(limit, composerMaxDepth)
+  const scan = scanNesting(text, safe)
+  // Within the bound even if every closer closed nothing: no document can nest deeper than `safe`.
+  if (scan.exceededAt < 0) return scan.peak + scan.closed >= safe
   let at: number
   try {
     at = nestingExceededAt(text, limit)
@@ -190,12 +293,20 @@ export function checkNesting(text: string, source: string, limit: number): void 
     }
     throw err
   }
-  if (at < 0) return
-  let line = 1
-  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++
-  throw new CoreError({
-    code: 'CORE_YAML_TOO_DEEP',
-    message: `${source}: line ${line}: nested more than ${limit} levels deep`,
-    details: { source, line, limit },
-  })
+  if (at >= 0) throw tooDeep({ text, source }, at, { levels: limit, composer: false })
+  return true
+}
+
+/**
+ * Refuses one parsed document (a token of the `yaml` package's CST parser) that nests deeper than
+ * `limit`, or than {@link composerMaxDepth}, before the composer builds it: counted as the composer
+ * builds it, so exact where the cheap scan is only a bound. Iterative; linear in the document.
+ */
+export function checkComposedDepth(token: CST.Token, subject: NestingSubject, limit: number): void {
+  const safe = Math.min(limit, composerMaxDepth)
+  const unsafe = composedDepthExceededAt(token, safe)
+  if (unsafe < 0) return
+  const exceeded = safe < limit ? composedDepthExceededAt(token, limit) : unsafe
+  if (exceeded >= 0) throw tooDeep(subject, exceeded, { levels: limit, composer: false })
+  throw tooDeep(subject, unsafe, { levels: safe, composer: true })
 }

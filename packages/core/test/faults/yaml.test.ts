@@ -74,6 +74,40 @@ describe('core YAML faults', () => {
     }
   })
 
+  // Shapes the cheap scan once missed, so that they reached the `yaml` composer (which recurses
+  // per level): a lineless "nested too deeply to parse", and for `-\t` entries parsed twice, a
+  // process aborted by V8 ("RegExpCompiler Allocation failed": yaml's flow scalar regular
+  // expression compiled with the stack exhausted). Each is refused before composing, with the line,
+  // and parsed twice to show the process survives.
+  it.each([
+    ['100,000 `-\t` entries', `${'-\t'.repeat(100_000)}x`, 1, 1000],
+    ['100,000 `?\t` keys', `${'?\t'.repeat(100_000)}x`, 1, 1000],
+    ['`- \t` entries', `x: 1\n${'- \t'.repeat(5000)}x`, 2, 1000],
+    ['indentation by lone CRs', `x:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}a:`).join('\r')} x`, 2, 1000],
+    ['999 `[a: ` pairs (1,998 levels)', `x: 1\ny: ${'[a: '.repeat(999)}`, 2, 1000],
+    ['100,000 `[` closed inside quotes', `x: 1\ny: ${'[ "]" '.repeat(100_000)}`, 2, 1000],
+    ['800 `[` (within 1000, beyond what the composer builds)', `x: 1\ny: ${'['.repeat(800)}${']'.repeat(800)}\n`, 2, 512],
+    ['600 `- ` entries', `x: 1\ny:\n${'- '.repeat(600)}x\n`, 3, 512],
+  ])('%s: refused with CORE_YAML_TOO_DEEP naming the line, twice over', (_name, text, line, limit) => {
+    for (let round = 0; round < 2; round++) {
+      for (const [, parse] of entryPoints) {
+        let error: unknown
+        try {
+          parse(text)
+        } catch (e) {
+          error = e
+        }
+        expect(error).toMatchObject({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(new RegExp(`^in\\.yaml: line ${line}: nested more than ${limit} levels deep`)), details: { source: 'in.yaml', line, limit } })
+      }
+    }
+  })
+
+  it.each(entryPoints)('%s reads 500 levels of flow and of block nesting', (_name, parse) => {
+    const flow = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: "${'['.repeat(1000)}"\nx: ${'['.repeat(495)}${']'.repeat(495)}\n`
+    const block = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nx:\n${'- '.repeat(495)}x\n`
+    for (const text of [flow, block]) expect(() => parse(text)).not.toThrow()
+  })
+
   it.each(entryPoints)('%s reads a document with 100,000 brackets inside strings, a comment and a block scalar', (_name, parse) => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: re # ${'['.repeat(100_000)}\ndata:\n  a: "${'['.repeat(100_000)}"\n  b: '${'{'.repeat(100_000)}'\n  c: |\n    ${'['.repeat(100_000)}\n`
     expect(() => parse(text)).not.toThrow()

@@ -75,4 +75,27 @@ describe('Service clusterIP allocation', () => {
     for (let n = 0; n < 300; n++) local.store.put(services, service(`s${n}`))
     expect(ipOf(service('j'))).toBe('10.96.1.54')
   })
+
+  it('never hands out an address a stored Service holds, even after a stored spec is changed in place', () => {
+    const local = new Cluster({ ...cluster.settings })
+    const services = local.types.get('/services')
+    if (services === undefined) throw new Error('no services type')
+    const service = (name: string, clusterIP?: string): KubeObject => {
+      const made = object('v1', 'Service', { spec: { ports: [{ port: 80 }], ...(clusterIP === undefined ? {} : { clusterIP }) } })
+      made.metadata.name = name
+      applyDefaults(local, made)
+      return made
+    }
+    const ipOf = (o: KubeObject) => (o.spec as { clusterIP: string }).clusterIP
+    const a = local.store.put(services, service('a'))
+    local.store.put(services, service('b'))
+    expect([ipOf(a), ipOf(service('dry'))]).toEqual(['10.96.0.10', '10.96.0.12'])
+    // The stored object's spec is shared with whoever put it: change its address behind the store.
+    ;(a.spec as { clusterIP: string }).clusterIP = '10.96.0.11'
+    local.store.remove(services, a)
+    // b still holds .11: removing a must take back .10, the address counted for a, not .11.
+    expect(ipOf(service('c'))).toBe('10.96.0.10')
+    local.store.put(services, service('c'))
+    expect(ipOf(service('d'))).toBe('10.96.0.12')
+  })
 })

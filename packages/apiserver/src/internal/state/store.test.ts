@@ -63,4 +63,24 @@ describe('Store.valueIndex', () => {
     expect(counts()).toEqual({})
     expect(index.freed).toBe(freed + 4)
   })
+
+  it('takes back on replace and remove the value counted at put, even if the stored object changed since', () => {
+    const store = new Store(100)
+    const index = store.valueIndex(configMaps, 'v', (o) => {
+      const data = o.data as Record<string, unknown> | undefined
+      return typeof data?.v === 'string' ? data.v : undefined
+    })
+    const counts = () => Object.fromEntries(index.counts)
+    const data = { v: 'x' }
+    const a = store.put(configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'default' }, data })
+    store.put(configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'default' }, data: { v: 'y' } })
+    // Shared with the caller: a change in place that the store never sees.
+    data.v = 'y'
+    store.put(configMaps, { ...a, data: { v: 'z' } })
+    expect(counts()).toEqual({ y: 1, z: 1 })
+    ;(store.get(configMaps, 'default', 'a')?.data as { v: string }).v = 'y'
+    store.remove(configMaps, a)
+    expect(counts()).toEqual({ y: 1 })
+  })
 })
+

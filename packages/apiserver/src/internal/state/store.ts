@@ -36,6 +36,12 @@ interface IndexEntry {
   readonly key: string
   readonly extract: (object: KubeObject) => string | undefined
   readonly counts: Map<string, number>
+  /**
+   * Object key → the value counted for it at put: what a replace or remove takes back, whatever
+   * the object holds by then (a stored object's nested fields are shared with whoever put it, so
+   * `extract` of the old object may no longer give what was counted).
+   */
+  readonly held: Map<string, string>
   freed: number
 }
 
@@ -84,8 +90,8 @@ export class Store {
     }
     let entry = byName.get(name)
     if (entry === undefined) {
-      entry = { key, extract, counts: new Map(), freed: 0 }
-      for (const object of this.objects.get(key)?.values() ?? []) count(entry, object, 1)
+      entry = { key, extract, counts: new Map(), held: new Map(), freed: 0 }
+      for (const [id, object] of this.objects.get(key) ?? []) hold(entry, id, object)
       byName.set(name, entry)
     }
     return entry
@@ -117,8 +123,9 @@ export class Store {
     const indexes = this.indexes.get(key)
     if (indexes !== undefined) {
       for (const entry of indexes.values()) {
-        count(entry, stored, 1)
-        if (old !== undefined) count(entry, old, -1)
+        const previous = entry.held.get(id)
+        hold(entry, id, stored)
+        if (previous !== undefined) release(entry, previous)
       }
     }
     if (stored.metadata.deletionTimestamp === undefined) this.terminatingKeys.delete(`${key} ${id}`)
@@ -136,7 +143,13 @@ export class Store {
     this.objects.get(key)?.delete(id)
     this.terminatingKeys.delete(`${key} ${id}`)
     const indexes = this.indexes.get(key)
-    if (indexes !== undefined) for (const entry of indexes.values()) count(entry, old, -1)
+    if (indexes !== undefined) {
+      for (const entry of indexes.values()) {
+        const previous = entry.held.get(id)
+        entry.held.delete(id)
+        if (previous !== undefined) release(entry, previous)
+      }
+    }
     const rv = ++this.resourceVersion
     const last: KubeObject = { ...final, metadata: { ...final.metadata, resourceVersion: String(rv) } }
     this.emit({ resourceVersion: rv, type: 'DELETED', typeKey: key, object: last, old })
@@ -193,10 +206,20 @@ export class Store {
 }
 
 /** Adds (`delta` 1) or takes away (-1) what `object` holds from `entry`. */
-function count(entry: IndexEntry, object: KubeObject, delta: 1 | -1): void {
+/** Counts the value `object` holds (if any) as held by the object keyed `id`, replacing what `id` held. */
+function hold(entry: IndexEntry, id: string, object: KubeObject): void {
   const value = entry.extract(object)
-  if (value === undefined) return
-  const next = (entry.counts.get(value) ?? 0) + delta
+  if (value === undefined) {
+    entry.held.delete(id)
+    return
+  }
+  entry.held.set(id, value)
+  entry.counts.set(value, (entry.counts.get(value) ?? 0) + 1)
+}
+
+/** Takes back one count of `value`, as counted at some put. */
+function release(entry: IndexEntry, value: string): void {
+  const next = (entry.counts.get(value) ?? 0) - 1
   if (next > 0) {
     entry.counts.set(value, next)
   } else {
@@ -205,8 +228,8 @@ function count(entry: IndexEntry, object: KubeObject, delta: 1 | -1): void {
   }
 }
 
-/** Empties an index (its type's objects are gone). */
 function reset(entry: IndexEntry): void {
   entry.counts.clear()
+  entry.held.clear()
   entry.freed++
 }

@@ -86,6 +86,20 @@ describe('parseApplyPatch', () => {
     expect(viaApply('{"a":1,"a":2}')).toEqual({ error: 'error decoding patch: Map keys must be unique at line 1, column 8:' })
   })
 
+  it('leaves a key repeated through an escape to the YAML parser, and reads an escaped quote and `:` inside a string', () => {
+    // "\u0061" is "a": a repeated key, refused as the YAML parser refuses it.
+    const repeated = '{"a":1,"\\u0061":2}'
+    expect(parseJsonLikeYaml(repeated)).toBeUndefined()
+    expect(viaApply(repeated)).toEqual(viaYaml(repeated))
+    expect(viaApply(repeated)).toMatchObject({ error: expect.stringContaining('Map keys must be unique') })
+    for (const body of ['{"a":"x\\":1","b":2}', '{"k\\":":"v\\": \\"w","b":{"c\\"":"d:"}}']) {
+      const expected = viaYaml(body)
+      expect('value' in expected, body).toBe(true)
+      const got = viaApply(body)
+      expect('value' in got && same(got.value, 'value' in expected ? expected.value : undefined), body).toBe(true)
+    }
+  })
+
   it('keeps a __proto__ key as data', () => {
     const value = parseApplyPatch('{"metadata":{"__proto__":{"polluted":true}}}') as { metadata: object }
     expect(Object.getPrototypeOf(value.metadata)).toBe(Object.prototype)

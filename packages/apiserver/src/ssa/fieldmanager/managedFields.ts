@@ -47,6 +47,8 @@ export function managerIdentity(info: ManagerInfo): string {
 
 /** At most this many identities are remembered read back; the memory starts over when full. */
 const PARSED_IDENTITIES = 256
+/** Identities longer than this are read back each time, not remembered: the memory stays small. */
+const PARSED_IDENTITY_LENGTH = 256
 /** Identities read back: a server sees the same few managers on every write. */
 const parsedIdentities = new Map<string, ManagerInfo>()
 
@@ -61,9 +63,15 @@ export function parseIdentity(identity: string): ManagerInfo {
     apiVersion: parsed.apiVersion ?? '',
     subresource: parsed.subresource ?? '',
   }
+  if (identity.length > PARSED_IDENTITY_LENGTH) return info
   if (parsedIdentities.size >= PARSED_IDENTITIES) parsedIdentities.clear()
   parsedIdentities.set(identity, { ...info })
   return info
+}
+
+/** How many identities {@link parseIdentity} remembers now (for tests). */
+export function rememberedIdentities(): number {
+  return parsedIdentities.size
 }
 
 /** The last time {@link formatTime} formatted, and its form: writes of one second share their time. */

@@ -229,10 +229,10 @@ function nestingExceededAt(text: string, limit: number): number {
 
 /**
  * Whether `text` passes the cheap first scan of `parseYamlStream`'s nesting check at a
- * `maxDepth` of `limit` (or of {@link composerMaxDepth}, if lower). The scan counts, at the first
- * character of each line that has one and at each `[` or `{`: one level for the document's top
- * collection, two per `[` and one per `{` still open (wherever they are: inside quotes, comments
- * and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
+ * `maxDepth` of `limit` (or of 512, the deepest the `yaml` composer builds safely, if lower). The
+ * scan counts, at the first character of each line that has one and at each `[` or `{`: one level
+ * for the document's top collection, two per `[` and one per `{` still open (wherever they are:
+ * inside quotes, comments and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
  * compact `-` or `?` entry (followed by a space or a tab) that starts the line; `true` when that
  * count never exceeds the limit. Such text nests no deeper than the limit except through aliases
  * and closing brackets inside quotes or comments, which the full parse measures.

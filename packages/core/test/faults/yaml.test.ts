@@ -22,6 +22,16 @@ function deep(n: number): string {
   return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: ${'['.repeat(n)}${']'.repeat(n)}\n`
 }
 
+/** What `run` throws, or undefined when it returns. */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run()
+  } catch (e) {
+    return e
+  }
+  return undefined
+}
+
 const entryPoints: readonly [string, (text: string) => unknown][] = [
   ['parseDocuments', (text) => parseDocuments(text, { source: 'in.yaml' })],
   ['parseObjects', (text) => parseObjects(text, { source: 'in.yaml' })],
@@ -59,12 +69,7 @@ describe('core YAML faults', () => {
     ['a document of 8 MiB of `[`', '['.repeat(8 * 1024 * 1024 - 1), 1],
   ])('%s: refused with CORE_YAML_TOO_DEEP naming the line, not a stack overflow', (_name, text, line) => {
     for (const [, parse] of entryPoints) {
-      let error: unknown
-      try {
-        parse(text)
-      } catch (e) {
-        error = e
-      }
+      const error = thrownBy(() => parse(text))
       if (line === undefined) {
         // Not YAML at all: refused as too deep or reported as a syntax error, never a crash.
         if (error !== undefined) expect(error).toMatchObject({ code: expect.stringMatching(/^CORE_YAML_(TOO_DEEP|INVALID)$/) })
@@ -91,12 +96,7 @@ describe('core YAML faults', () => {
   ])('%s: refused with CORE_YAML_TOO_DEEP naming the line, twice over', (_name, text, line, limit) => {
     for (let round = 0; round < 2; round++) {
       for (const [, parse] of entryPoints) {
-        let error: unknown
-        try {
-          parse(text)
-        } catch (e) {
-          error = e
-        }
+        const error = thrownBy(() => parse(text))
         expect(error).toMatchObject({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(new RegExp(`^in\\.yaml: line ${line}: nested more than ${limit} levels deep`)), details: { source: 'in.yaml', line, limit } })
       }
     }

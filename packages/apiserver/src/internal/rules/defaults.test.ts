@@ -47,7 +47,8 @@ describe('applyDefaults', () => {
 })
 
 describe('Service clusterIP allocation', () => {
-  it('takes the lowest address no stored Service holds, also after one is freed or taken by hand', () => {
+  /** A cluster of its own, its Services type, and a Service defaulted (its clusterIP allocated) in it. */
+  function serviceFixture() {
     const local = new Cluster({ ...cluster.settings })
     const services = local.types.get('/services')
     if (services === undefined) throw new Error('no services type')
@@ -57,7 +58,12 @@ describe('Service clusterIP allocation', () => {
       applyDefaults(local, made)
       return made
     }
-    const ipOf = (o: KubeObject) => (o.spec as { clusterIP: string }).clusterIP
+    return { local, services, service }
+  }
+  const ipOf = (o: KubeObject) => (o.spec as { clusterIP: string }).clusterIP
+
+  it('takes the lowest address no stored Service holds, also after one is freed or taken by hand', () => {
+    const { local, services, service } = serviceFixture()
     const a = local.store.put(services, service('a'))
     expect(ipOf(a)).toBe('10.96.0.10')
     // Not stored (a dry run): the next one gets the same address.
@@ -77,16 +83,7 @@ describe('Service clusterIP allocation', () => {
   })
 
   it('never hands out an address a stored Service holds, even after a stored spec is changed in place', () => {
-    const local = new Cluster({ ...cluster.settings })
-    const services = local.types.get('/services')
-    if (services === undefined) throw new Error('no services type')
-    const service = (name: string, clusterIP?: string): KubeObject => {
-      const made = object('v1', 'Service', { spec: { ports: [{ port: 80 }], ...(clusterIP === undefined ? {} : { clusterIP }) } })
-      made.metadata.name = name
-      applyDefaults(local, made)
-      return made
-    }
-    const ipOf = (o: KubeObject) => (o.spec as { clusterIP: string }).clusterIP
+    const { local, services, service } = serviceFixture()
     const a = local.store.put(services, service('a'))
     local.store.put(services, service('b'))
     expect([ipOf(a), ipOf(service('dry'))]).toEqual(['10.96.0.10', '10.96.0.12'])

@@ -20,10 +20,15 @@ const other = process.argv[4]
 const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
 const servers = { B: await startApplyServer('gitops-bench-apiserver-ab-b-') }
 if (other !== undefined) servers.A = await startApplyServer('gitops-bench-apiserver-ab-a-', { apiserver: other, nodeFlags: [] })
+/** kubectl's server-side apply of a file, with `extra` in its environment (HTTP/1.1 or h2). */
+const kubectl = (extra) => (server, file) => ({
+  argv: ['kubectl', '--kubeconfig', server.kubeconfig, '--cache-dir', join(server.dir, 'cache'), 'apply', '--server-side', '--validate=false', '--field-manager=gitops-bench', '-f', file],
+  env: { PATH: process.env.PATH, HOME: server.dir, ...extra },
+})
 const clients = {
   gitops: (server, file, name) => ({ argv: [process.execPath, bin, 'apply', file, '--inventory', `default/${name}`, '--field-manager=gitops-bench', '--kubeconfig', server.kubeconfig], env: { PATH: process.env.PATH, HOME: server.dir } }),
-  'kubectl-h1': (server, file) => ({ argv: ['kubectl', '--kubeconfig', server.kubeconfig, '--cache-dir', join(server.dir, 'cache'), 'apply', '--server-side', '--validate=false', '--field-manager=gitops-bench', '-f', file], env: { PATH: process.env.PATH, HOME: server.dir, DISABLE_HTTP2: '1' } }),
-  'kubectl-h2': (server, file) => ({ argv: ['kubectl', '--kubeconfig', server.kubeconfig, '--cache-dir', join(server.dir, 'cache'), 'apply', '--server-side', '--validate=false', '--field-manager=gitops-bench', '-f', file], env: { PATH: process.env.PATH, HOME: server.dir } }),
+  'kubectl-h1': kubectl({ DISABLE_HTTP2: '1' }),
+  'kubectl-h2': kubectl({}),
 }
 const only = (process.env.GITOPS_BENCH_CLIENTS ?? '').split(',').filter((c) => c !== '')
 const clientNames = only.length === 0 ? Object.keys(clients) : only
@@ -57,7 +62,10 @@ console.log(`End: ${loadLine()}; ${rounds} rounds, ${count} objects\n`)
 console.log('| client | server CPU, A | server CPU, B (this build) |')
 console.log('|---|---|---|')
 for (const clientName of clientNames) {
-  const of = (serverName) => (results[`${clientName} ${serverName}`] === undefined ? 'n/a' : `${fmtMs(median(results[`${clientName} ${serverName}`]))} (${results[`${clientName} ${serverName}`].join(' ')})`)
+  const of = (serverName) => {
+    const runs = results[`${clientName} ${serverName}`]
+    return runs === undefined ? 'n/a' : `${fmtMs(median(runs))} (${runs.join(' ')})`
+  }
   console.log(`| ${clientName} first apply | ${of('A')} | ${of('B')} |`)
 }
 for (const server of Object.values(servers)) server.stop()

@@ -177,13 +177,15 @@ export async function applyAll(objects: readonly KubeObject[], options: ApplyOpt
   for (const [i, { stage, items }] of stages.entries()) {
     if (items.length === 0) continue
     emit({ type: 'stage', stage, objects: items.length })
-    const outcome = await applyStage(items, stage === 'definitions' || stage === 'classes' ? { ...ctx, waitsAfter: true } : ctx)
+    const later = stages.slice(i + 1).flatMap((s) => s.items)
+    // Definitions and classes are waited for when a later stage uses them.
+    const waits = (stage === 'definitions' || stage === 'classes') && later.length > 0
+    const outcome = await applyStage(items, waits ? { ...ctx, waitsAfter: true } : ctx)
     entries.push(...outcome.entries)
     observed.push(...outcome.observed)
     for (const e of outcome.entries) if (isNamespace(e.ref) && e.action === 'created') newNamespaces.add(e.ref.name)
-    const later = stages.slice(i + 1).flatMap((s) => s.items)
     if (outcome.failures.length > 0) throw aggregateError('apply', outcome.failures, { entries: [...entries, ...notApplied(later)] })
-    if ((stage === 'definitions' || stage === 'classes') && !ctx.dryRun && outcome.waitFor.length > 0 && later.length > 0) {
+    if (waits && !ctx.dryRun && outcome.waitFor.length > 0) {
       emit({ type: 'wait', stage, refs: outcome.waitFor })
       try {
         await waitFor(outcome.waitFor, { client, timeout: ctx.waitTimeout, interval: 1_000, concurrency, signal })

@@ -81,17 +81,18 @@ const lowestFree = new WeakMap<ValueIndex, { low: number; freed: number }>()
 /** The next free ClusterIP in 10.96.0.0/12, skipping .0 and .1 (the lowest one no stored Service holds). */
 function allocateClusterIp(cluster: Cluster): string {
   const type = cluster.types.get('/services')
-  const index = type === undefined ? undefined : cluster.store.valueIndex(type, 'clusterIP', clusterIpOf)
-  const hint = index === undefined ? undefined : lowestFree.get(index)
-  const start = hint !== undefined && index !== undefined && hint.freed === index.freed ? hint.low : 10
+  if (type === undefined) return clusterIpAt(10)
+  const index = cluster.store.valueIndex(type, 'clusterIP', clusterIpOf)
+  const hint = lowestFree.get(index)
+  const start = hint !== undefined && hint.freed === index.freed ? hint.low : 10
   for (let n = start; n < 1 << 20; n++) {
     const ip = clusterIpAt(n)
-    if (index === undefined || !index.counts.has(ip)) {
-      if (index !== undefined) lowestFree.set(index, { low: n, freed: index.freed })
+    if (!index.counts.has(ip)) {
+      lowestFree.set(index, { low: n, freed: index.freed })
       return ip
     }
   }
-  return '10.96.0.10'
+  return clusterIpAt(10)
 }
 
 function allocateNodePort(cluster: Cluster, taken: Set<number>): number {

@@ -33,7 +33,6 @@ export interface ValueIndex {
 }
 
 interface IndexEntry {
-  readonly key: string
   readonly extract: (object: KubeObject) => string | undefined
   readonly counts: Map<string, number>
   /**
@@ -90,7 +89,7 @@ export class Store {
     }
     let entry = byName.get(name)
     if (entry === undefined) {
-      entry = { key, extract, counts: new Map(), held: new Map(), freed: 0 }
+      entry = { extract, counts: new Map(), held: new Map(), freed: 0 }
       for (const [id, object] of this.objects.get(key) ?? []) hold(entry, id, object)
       byName.set(name, entry)
     }
@@ -205,7 +204,6 @@ export class Store {
   }
 }
 
-/** Adds (`delta` 1) or takes away (-1) what `object` holds from `entry`. */
 /** Counts the value `object` holds (if any) as held by the object keyed `id`, replacing what `id` held. */
 function hold(entry: IndexEntry, id: string, object: KubeObject): void {
   const value = entry.extract(object)

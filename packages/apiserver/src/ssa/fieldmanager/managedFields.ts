@@ -52,10 +52,10 @@ const PARSED_IDENTITY_LENGTH = 256
 /** Identities read back: a server sees the same few managers on every write. */
 const parsedIdentities = new Map<string, ManagerInfo>()
 
-/** Reads an identity back. */
+/** Reads an identity back (read-only: the same object for the same identity while remembered). */
 export function parseIdentity(identity: string): ManagerInfo {
   const known = parsedIdentities.get(identity)
-  if (known !== undefined) return { ...known }
+  if (known !== undefined) return known
   const parsed = JSON.parse(identity) as Record<string, string | undefined>
   const info: ManagerInfo = {
     manager: parsed.manager ?? '',
@@ -65,7 +65,7 @@ export function parseIdentity(identity: string): ManagerInfo {
   }
   if (identity.length > PARSED_IDENTITY_LENGTH) return info
   if (parsedIdentities.size >= PARSED_IDENTITIES) parsedIdentities.clear()
-  parsedIdentities.set(identity, { ...info })
+  parsedIdentities.set(identity, info)
   return info
 }
 

@@ -4,7 +4,7 @@
 import { cloneValue, isKubeMap } from '@gitops-sdk/core'
 import { compareStrings, formatFloat, quote } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { hasOwn } from '../ownKeys.js'
+import { hasOwn, setOwn } from '../ownKeys.js'
 
 /** A value, or `undefined` for "absent" (SMD's nil `Value`, distinct from a JSON `null`). */
 export type MaybeValue = KubeValue | undefined
@@ -107,8 +107,7 @@ export function withoutKey(map: KubeMap, key: string): KubeMap {
   const out: KubeMap = {}
   for (const k of Object.keys(map)) {
     if (k === key) continue
-    if (k === '__proto__') Object.defineProperty(out, k, { value: map[k], enumerable: true, configurable: true, writable: true })
-    else out[k] = map[k] as KubeValue
+    setOwn(out, k, map[k] as KubeValue)
   }
   return out
 }
@@ -146,8 +145,7 @@ function copyValue(value: KubeValue, depth: number): KubeValue | undefined {
     const child = value[key]
     const item = child === undefined ? undefined : copyValue(child, depth + 1)
     if (item === undefined && child !== undefined) return undefined
-    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, configurable: true, writable: true })
-    else out[key] = item as KubeValue
+    setOwn(out, key, item as KubeValue)
   }
   return out
 }

@@ -4,6 +4,7 @@ import type { FileSystem } from '@gitops-sdk/core/light'
 import { decrypt } from './decrypt.js'
 import { DEFAULT_MAX_FILE_SIZE, readCapped } from './decryptFile.js'
 import { SopsError } from './errors.js'
+import { coreMain } from './internal/coreMain.js'
 import { formatForPath } from './formatForPath.js'
 import type { KeyOptions, SopsFormat } from './types.js'
 
@@ -110,7 +111,7 @@ export async function decryptGeneratorInputs(path: string, options: DecryptGener
     const text = new TextDecoder().decode(await readCapped(fs, file, max))
     let kustomization: KubeValue
     // Core's YAML reader from its main entry, when a kustomization is read: not at load.
-    const { parseDocuments } = await import('@gitops-sdk/core')
+    const { parseDocuments } = await coreMain()
     try {
       kustomization = parseDocuments(text, { source: file })[0]?.value ?? null
     } catch (cause) {

@@ -2,6 +2,7 @@ import type { KubeObject } from '@gitops-sdk/core'
 import { decrypt } from './decrypt.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
+import { coreMain } from './internal/coreMain.js'
 import { formatForPath } from './formatForPath.js'
 import { isKubeMap, setOwn } from '@gitops-sdk/core/light'
 import type { KeyOptions, SopsFormat } from './types.js'
@@ -39,7 +40,6 @@ function disabled(object: KubeObject): boolean {
 async function decryptSecretData(object: KubeObject, options: DecryptManifestsOptions): Promise<KubeObject> {
   const data = object.data
   if (!isKubeMap(data)) return object
-  const { formatRef, refOf } = await import('@gitops-sdk/core')
   let changed = false
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(data)) {
@@ -50,6 +50,7 @@ async function decryptSecretData(object: KubeObject, options: DecryptManifestsOp
     const text = bytes.toString('latin1')
     const format = MARKERS.find(([, marker]) => text.includes(marker))?.[0]
     if (format === undefined) continue
+    const { formatRef, refOf } = await coreMain()
     const source = `${formatRef(refOf(object))}: data.${key}`
     const plain = await decrypt(bytes, { ...options, format, outputFormat: formatForPath(key), source })
     setOwn(out, key, Buffer.from(plain).toString('base64'))
@@ -88,7 +89,7 @@ export async function decryptManifests(objects: readonly KubeObject[], options: 
       out.push(object)
     } else if (hasSops(object)) {
       // Core's object model from its main entry, on first use: `gitops decrypt` never needs it.
-      const { formatRef, isKubeObject, refOf } = await import('@gitops-sdk/core')
+      const { formatRef, isKubeObject, refOf } = await coreMain()
       const plain = await decryptObject(object, { ...options, source: formatRef(refOf(object)) })
       if (!isKubeObject(plain)) {
         throw new SopsError({

@@ -7,6 +7,7 @@ import type { FileSystem, KubeObject, KubeValue, ObjectRef } from '@gitops-sdk/c
 import { DECRYPT_ANNOTATION, decryptManifests } from './decryptManifests.js'
 import { decryptObject } from './decryptObject.js'
 import { SopsError } from './errors.js'
+import { coreMain } from './internal/coreMain.js'
 import { isKubeMap } from '@gitops-sdk/core/light'
 import type { KeyOptions } from './types.js'
 import { findSourceDocuments } from './internal/sourceDocuments.js'
@@ -80,7 +81,7 @@ export async function decryptRendered(objects: readonly KubeObject[], options: D
       out.push(...(await decryptManifests([object], { ...keys, signal: options.signal })))
       continue
     }
-    const { formatRef, isKubeObject, refOf } = await import('@gitops-sdk/core')
+    const { formatRef, isKubeObject, refOf } = await coreMain()
     const ref = refOf(object)
     const source = formatRef(ref)
     const decrypt = async (verifyMac: boolean): Promise<KubeObject> => {

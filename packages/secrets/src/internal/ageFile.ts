@@ -109,7 +109,7 @@ function parseHeader(file: Uint8Array): Header {
         parts.push(part)
         if (part.length < 48) break
       }
-      stanzas.push({ args, body: new Uint8Array(Buffer.concat(parts)) })
+      stanzas.push({ args, body: standalone(parts) })
       continue
     }
     if (!line.startsWith('--- ')) throw new Error('invalid age header')
@@ -117,6 +117,19 @@ function parseHeader(file: Uint8Array): Header {
     if (mac === undefined) throw new Error('invalid age header MAC')
     return { stanzas, covered: file.subarray(0, start + 3), mac, end: pos }
   }
+}
+
+/** Steps the 11-byte big-endian chunk counter that precedes the last-chunk flag in a STREAM nonce. */
+function nextChunk(nonce: Buffer): void {
+  for (let i = 10; i >= 0; i--) {
+    nonce[i] = ((nonce[i] as number) + 1) & 0xff
+    if (nonce[i] !== 0) break
+  }
+}
+
+/** The header MAC: HMAC-SHA-256 of the header up to `---`, keyed by HKDF of the file key. */
+function headerMac(fileKey: Uint8Array, covered: Uint8Array): Buffer {
+  return createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(covered).digest()
 }
 
 function openStream(key: Uint8Array, payload: Uint8Array): Uint8Array {
@@ -143,11 +156,7 @@ function openStream(key: Uint8Array, payload: Uint8Array): Uint8Array {
       return standalone(out)
     }
     out.push(plain)
-    // The 11-byte big-endian chunk counter before the last-chunk flag.
-    for (let i = 10; i >= 0; i--) {
-      nonce[i] = ((nonce[i] as number) + 1) & 0xff
-      if (nonce[i] !== 0) break
-    }
+    nextChunk(nonce)
   }
 }
 
@@ -165,7 +174,7 @@ export async function openAgeFile(file: Uint8Array, identities: readonly FileKey
   if (fileKey === null) throw new Error('no identity matched the age file')
   // age's file key is 16 bytes; an RSA-OAEP stanza, say, decrypts to whatever was sealed in it.
   if (fileKey.length !== FILE_KEY) throw new Error(`invalid age file key length ${fileKey.length}`)
-  const expected = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(header.covered).digest()
+  const expected = headerMac(fileKey, header.covered)
   if (expected.length !== header.mac.length || !timingSafeEqual(expected, header.mac)) throw new Error('invalid age header MAC')
   const nonce = file.subarray(header.end, header.end + 16)
   if (nonce.length !== 16) throw new Error('truncated age payload')
@@ -191,7 +200,8 @@ export function x25519Recipient(recipient: string): FileKeyWrapper | undefined {
   }
 }
 
-function sealStream(key: Uint8Array, plain: Uint8Array): Buffer {
+/** The sealed chunks of `plain`, in order. */
+function sealStream(key: Uint8Array, plain: Uint8Array): Buffer[] {
   const nonce = Buffer.alloc(12)
   const out: Buffer[] = []
   for (let pos = 0; ; pos += CHUNK) {
@@ -199,11 +209,8 @@ function sealStream(key: Uint8Array, plain: Uint8Array): Buffer {
     if (last) nonce[11] = 1
     const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG })
     out.push(cipher.update(plain.subarray(pos, last ? plain.length : pos + CHUNK)), cipher.final(), cipher.getAuthTag())
-    if (last) return Buffer.concat(out)
-    for (let i = 10; i >= 0; i--) {
-      nonce[i] = ((nonce[i] as number) + 1) & 0xff
-      if (nonce[i] !== 0) break
-    }
+    if (last) return out
+    nextChunk(nonce)
   }
 }
 
@@ -224,10 +231,10 @@ export function sealAgeFile(plain: Uint8Array, recipients: readonly FileKeyWrapp
     }
   }
   header += '---'
-  const mac = createHmac('sha256', hkdf(fileKey, new Uint8Array(0), 'header')).update(header, 'latin1').digest()
+  const mac = headerMac(fileKey, Buffer.from(header, 'latin1'))
   header += ` ${encodeB64NoPad(mac)}\n`
   const nonce = randomBytes(16)
-  return standalone([Buffer.from(header, 'latin1'), nonce, sealStream(hkdf(fileKey, nonce, 'payload'), plain)])
+  return standalone([Buffer.from(header, 'latin1'), nonce, ...sealStream(hkdf(fileKey, nonce, 'payload'), plain)])
 }
 
 /** The ASCII armor of an age file: 64 base64 characters a line, a final newline. */

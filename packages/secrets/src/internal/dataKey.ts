@@ -1,11 +1,10 @@
 // Recovering and wrapping the data key (FORMAT.md §2, §8, §10): each `age` entry is an armored age
 // file holding the key (or a Shamir share), opened with every identity; other key types go
 // through their KeyProvider; with several key groups the shares are combined.
-import type { Recipient, Stanza } from 'age-encryption'
 import { SopsError } from '../errors.js'
 import type { AgeIdentity, KeyGroup, KeyOptions, KeyProvider, MasterKeyEntry } from '../types.js'
 import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
-import type { FileKeyUnwrapper, FileKeyWrapper } from './ageFile.js'
+import type { FileKeyUnwrapper } from './ageFile.js'
 import { secretOf } from './ageIdentity.js'
 import type { KeyGroupData, Metadata } from './metadata.js'
 import { describeKeyText, isRecipientForm, recipientForMessage } from './redact.js'
@@ -132,14 +131,6 @@ async function recoverKeyBytes(
   return key
 }
 
-function ageRecipient(recipient: string, StanzaClass: typeof Stanza): string | Recipient {
-  if (recipient.startsWith('ssh-')) {
-    const ssh = parseSshRecipient(recipient)
-    return { wrapFileKey: (fileKey) => ssh.wrapFileKey(fileKey).map((s) => new StanzaClass(s.args, s.body)) }
-  }
-  return recipient
-}
-
 /**
  * Wraps key bytes for one age recipient, as sops writes `enc`: an armored age file per recipient.
  * X25519 and SSH recipients are written on node:crypto (ageFile.ts); any other (post-quantum
@@ -164,18 +155,18 @@ export async function wrapForAge(key: Uint8Array, recipient: string): Promise<Ma
       details: { recipient: trimmed },
       cause,
     })
-  let native: FileKeyWrapper | undefined
   try {
-    native = trimmed.startsWith('ssh-') ? parseSshRecipient(trimmed) : x25519Recipient(trimmed)
+    const native = trimmed.startsWith('ssh-') ? parseSshRecipient(trimmed) : x25519Recipient(trimmed)
     if (native !== undefined) return { enc: encodeArmor(sealAgeFile(key, [native])), recipient: trimmed }
   } catch (cause) {
     throw invalid(cause)
   }
-  const { armor, Encrypter, Stanza: StanzaClass } = await import('age-encryption')
+  // Not X25519 nor SSH (those returned above or threw): a hybrid recipient, or none at all.
+  const { armor, Encrypter } = await import('age-encryption')
   let file: Uint8Array
   try {
     const encrypter = new Encrypter()
-    encrypter.addRecipient(ageRecipient(trimmed, StanzaClass))
+    encrypter.addRecipient(trimmed)
     file = await encrypter.encrypt(key)
   } catch (cause) {
     throw invalid(cause)

@@ -3,6 +3,7 @@
 import type { KubeMap } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core/light'
 import { isKubeMap } from '@gitops-sdk/core/light'
+import { coreMain } from './coreMain.js'
 
 /** One encrypted document of a source file. */
 export interface SourceDocument {
@@ -43,7 +44,7 @@ export async function findSourceDocuments(
       const text = new TextDecoder().decode(await fs.readFile(path))
       if (!MARKERS.some((m) => text.includes(m))) continue
       let docs
-      const { parseDocuments } = await import('@gitops-sdk/core')
+      const { parseDocuments } = await coreMain()
       try {
         docs = parseDocuments(text, { source: path })
       } catch {

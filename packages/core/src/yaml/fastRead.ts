@@ -52,8 +52,9 @@ export function fastYamlDocuments(text: string, options: FastReadOptions): FastD
   }
   try {
     const lines = new Lines(text)
-    // The full parser's scan refuses a text whose brackets and leading indentation could nest it
-    // deeper than the budget; a text that might fail that scan is left to it.
+    // A text whose brackets and leading indentation could nest it deeper than the budget is left to
+    // the full parse, which measures its real nesting (this reader's own depth check does not count
+    // leaf `[]` and `{}`).
     if (lines.maxLead + openBrackets(text, options.maxDepth) > options.maxDepth) return undefined
     const docs: FastDocument[] = []
     let start = 0

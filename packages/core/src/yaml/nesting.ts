@@ -15,6 +15,11 @@ import { yamlLib } from '../internal/yaml/lib.js'
  */
 export const composerMaxDepth = 512
 
+/** The depth a parse with a `maxDepth` of `limit` may compose: `limit`, or {@link composerMaxDepth} if lower. */
+export function composableDepth(limit: number): number {
+  return Math.min(limit, composerMaxDepth)
+}
+
 /**
  * Where nesting may first exceed `limit` in `text`: the index of the first character of the line
  * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the
@@ -126,7 +131,7 @@ function pairOffset(item: CST.CollectionItem, collection: CST.Token): number {
  * composer builds it: each collection is a level, and so is the mapping around a pair in a flow
  * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
  */
-export function composedDepthExceededAt(doc: CST.Token, limit: number): number {
+function composedDepthExceededAt(doc: CST.Token, limit: number): number {
   // Only collections are pushed (scalars nest nothing), each with its depth, later siblings first
   // so that they pop in document order.
   const tokens: CST.Token[] = []
@@ -242,7 +247,7 @@ function nestingExceededAt(text: string, limit: number): number {
  * For readers that take a quicker path than the full parse: on `false`, leave the text to it.
  */
 export function withinYamlNesting(text: string, limit: number): boolean {
-  return nestingMayExceedAt(text, Math.min(limit, composerMaxDepth)) < 0
+  return nestingMayExceedAt(text, composableDepth(limit)) < 0
 }
 
 /** The line (from 1, counting LF as the `yaml` package's line counter does) of `offset` in `text`. */
@@ -253,7 +258,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** A text being parsed, and the name its errors give it. */
-export interface NestingSubject {
+interface NestingSubject {
   readonly text: string
   readonly source: string
 }
@@ -278,7 +283,7 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
  * comments), the bound does not hold.
  */
 export function checkNesting(text: string, source: string, limit: number): boolean {
-  const safe = Math.min(limit, composerMaxDepth)
+  const safe = composableDepth(limit)
   const scan = scanNesting(text, safe)
   // Within the bound even if every closer closed nothing: no document can nest deeper than `safe`.
   if (scan.exceededAt < 0) return scan.peak + scan.closed >= safe
@@ -303,7 +308,7 @@ export function checkNesting(text: string, source: string, limit: number): boole
  * builds it, so exact where the cheap scan is only a bound. Iterative; linear in the document.
  */
 export function checkComposedDepth(token: CST.Token, subject: NestingSubject, limit: number): void {
-  const safe = Math.min(limit, composerMaxDepth)
+  const safe = composableDepth(limit)
   const unsafe = composedDepthExceededAt(token, safe)
   if (unsafe < 0) return
   const exceeded = safe < limit ? composedDepthExceededAt(token, limit) : unsafe

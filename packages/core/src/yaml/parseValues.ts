@@ -10,7 +10,7 @@ import { yamlLib } from '../internal/yaml/lib.js'
 import type { YamlBudgetOverrides } from './budget.js'
 import { checkYamlSizes, parseYamlStream, resolveYamlBudget } from './budget.js'
 import { fastYamlDocuments } from './fastRead.js'
-import { composerMaxDepth } from './nesting.js'
+import { composableDepth } from './nesting.js'
 import { foldedRoundTripV3 } from './foldedRoundTrip.js'
 import type { ResolvedScalar } from './resolve.js'
 import { resolveScalar, resolveTaggedScalar } from './resolve.js'
@@ -83,7 +83,7 @@ export function parseYamlValues(text: string, options: YamlValuesOptions): YamlV
   // with every error, is the `yaml` package's (whose scan refuses a text possibly nested too deep
   // before parsing it: the fast reader leaves any such text to it).
   checkYamlSizes(text, options.source, budget)
-  const fast = fastYamlDocuments(text, { dialect, maxDepth: Math.min(budget.maxDepth, composerMaxDepth), onNull: options.onNull, onScalarText: options.onScalarText })
+  const fast = fastYamlDocuments(text, { dialect, maxDepth: composableDepth(budget.maxDepth), onNull: options.onNull, onScalarText: options.onScalarText })
   if (fast !== undefined) return fast
   return parseYamlValuesFull(text, options)
 }

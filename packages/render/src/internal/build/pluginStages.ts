@@ -84,6 +84,8 @@ export async function runGenerators(target: StageTarget, acc: Accumulator): Prom
 /** Entries of `transformers`/`generators`: inline plugin configs, or files and directories of them. */
 async function loadPluginConfigs(target: StageTarget, entries: readonly string[], field: string): Promise<{ resource: Resource; where: Where }[]> {
   const out: { resource: Resource; where: Where }[] = []
+  // Inline configs are annotated with the kustomization that holds them: one origin for all.
+  const origin = target.origin === undefined ? undefined : originString(appendOrigin(target.origin, target.fileName))
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as string
     const where = target.where(`${field}[${i}]`)
@@ -91,9 +93,9 @@ async function loadPluginConfigs(target: StageTarget, entries: readonly string[]
     if (inline !== undefined) {
       for (const o of inline) {
         const r = new Resource(o)
-        if (target.origin !== undefined) {
+        if (origin !== undefined) {
           const annos = r.annotations()
-          annos.set(ORIGIN_ANNOTATION, originString(appendOrigin(target.origin, target.fileName)))
+          annos.set(ORIGIN_ANNOTATION, origin)
           r.setAnnotations(annos)
         }
         out.push({ resource: r, where })

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Module as nodeModule } from 'node:module'
-import type * as Fs from 'node:fs'
-import type * as V8 from 'node:v8'
+import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
 import { directStdout, lazyStderr } from './stdio.js'
 import { chooseV8Tuning } from './v8Tuning.js'
@@ -61,9 +60,7 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // cachedDataVersionTag() as read after the flags below are set, and a tuned and an untuned run
 // keep files of their own. A Node without getBuiltinModule (before 20.16) keeps V8's defaults,
 // and its runs share one file per command.
-// Node's built-in modules without importing them (Node >= 20.16; undefined before): node:v8 and
-// node:fs are loaded only when a command needs them.
-const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule
+// node:v8 and node:fs are loaded only when a command needs them (builtins.ts).
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
@@ -78,11 +75,11 @@ const choice = tuning === undefined ? undefined : chooseV8Tuning(process.env, pr
 let applied = 'none'
 if (tuning !== undefined && choice?.apply === true) {
   try {
-    const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
+    const v8 = builtin('node:v8')
     // V8 also rejects Node's own cached code of its built-in modules under other flags: the larger
     // built-ins a command always loads (`preload`) are loaded first, under the defaults, to keep it
     // (about 8 ms of CPU for a small chart's template).
-    if (v8 !== undefined) for (const id of tuning.preload) getBuiltin?.(id)
+    if (v8 !== undefined) for (const id of tuning.preload) builtin(id)
     v8?.setFlagsFromString(tuning.flags)
     if (v8 !== undefined) applied = tuning.flags
   } catch {
@@ -93,8 +90,8 @@ if (process.env.GITOPS_V8_TUNING_REPORT === '1') {
   // A diagnostic of the line above, for tests and for a user who wonders what ran; nothing in it
   // comes from the environment but a flag's name and value.
   try {
-    const v8 = getBuiltin?.('node:v8') as typeof V8 | undefined
-    const fs = getBuiltin?.('node:fs') as typeof Fs | undefined
+    const v8 = builtin('node:v8')
+    const fs = builtin('node:fs')
     const why = choice === undefined ? (knownV8 ? 'no flags for this command' : `V8 ${v8Major} not known`) : choice.apply && applied === 'none' ? 'this Node cannot set them' : choice.reason
     fs?.writeSync(2, `gitops: V8 tuning ${applied} (${why}); cachedDataVersionTag ${v8?.cachedDataVersionTag() ?? 'unknown'}\n`)
   } catch {

@@ -75,9 +75,44 @@ export function splitApiVersion(apiVersion: string): {
     : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) }
 }
 
-/** A deep copy of a manifest value; objects from the SDK are plain data, so this is exact. */
+/** Nesting beyond which {@link cloneValue} hands the value to structuredClone instead of recursing. */
+const CLONE_DEPTH = 256
+
+/**
+ * A deep copy of a manifest value: each mapping an ordinary object with the original's own
+ * enumerable keys in their order (`__proto__` kept as a data key), arrays element by element,
+ * scalars (bigints too) as they are; nothing of the copy is shared with the original. The same as
+ * structuredClone gives for the plain data the SDK's objects are, copied by hand at a fraction of
+ * its cost; a value nested deeper than 256 levels is left to structuredClone, which does not
+ * recurse on the stack.
+ */
 export function cloneValue<T extends KubeValue | KubeObject>(value: T): T {
-  return structuredClone(value)
+  if (typeof value !== 'object' || value === null) return value
+  const copy = copyValue(value as KubeValue, 0)
+  return (copy === undefined ? structuredClone(value) : copy) as T
+}
+
+/** `value` copied, or undefined when it nests deeper than CLONE_DEPTH. */
+function copyValue(value: KubeValue, depth: number): KubeValue | undefined {
+  if (typeof value !== 'object' || value === null) return value
+  if (depth > CLONE_DEPTH) return undefined
+  if (Array.isArray(value)) {
+    const out: KubeValue[] = new Array<KubeValue>(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const item = copyValue(value[i] as KubeValue, depth + 1)
+      if (item === undefined && value[i] !== undefined) return undefined
+      out[i] = item as KubeValue
+    }
+    return out
+  }
+  const out: KubeMap = {}
+  for (const key of Object.keys(value)) {
+    const child = value[key]
+    const item = child === undefined ? undefined : copyValue(child, depth + 1)
+    if (item === undefined && child !== undefined) return undefined
+    setOwn(out, key, item as KubeValue)
+  }
+  return out
 }
 
 /**

@@ -2,9 +2,9 @@ import { createCipheriv, createHmac, randomBytes } from 'node:crypto'
 import { armor, Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption'
 import { describe, expect, it } from 'vitest'
 import { parseIdentities } from '../parseIdentities.js'
-import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
+import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile } from './ageFile.js'
 import type { FileKeyUnwrapper } from './ageFile.js'
-import { secretOf } from './ageIdentity.js'
+import { secretOf, x25519Recipient } from './ageIdentity.js'
 import { encodeB64NoPad, hkdf } from './x25519.js'
 
 async function fixture(): Promise<{ secretKey: string; recipient: string; unwrappers: FileKeyUnwrapper[] }> {

@@ -12,21 +12,19 @@
 // chunk empty only when it is the only one. Any failure throws; the caller tries the next entry.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { AgeStanza } from '../types.js'
-import { bech32Decode } from './bech32.js'
-import { decodeB64NoPad, encodeB64NoPad, hkdf, sealFileKey, x25519, x25519PrivateKey, x25519PublicBytes } from './x25519.js'
+import { decodeB64NoPad, encodeB64NoPad, hkdf } from './x25519.js'
 
 /** What unwraps the file key from a header's stanzas: an age identity. */
 export interface FileKeyUnwrapper {
   unwrapFileKey(stanzas: AgeStanza[]): Uint8Array | null | Promise<Uint8Array | null>
 }
 
-/** What wraps a file key into stanzas: an age recipient (an SSH one from ssh.ts, or X25519 below). */
+/** What wraps a file key into stanzas: an age recipient (an SSH one from ssh.ts, an X25519 one from ageIdentity.ts). */
 export interface FileKeyWrapper {
   wrapFileKey(fileKey: Uint8Array): { args: string[]; body: Uint8Array }[]
 }
 
 const VERSION = 'age-encryption.org/v1'
-const X25519_LABEL = 'age-encryption.org/v1/X25519'
 const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----'
 const ARMOR_END = '-----END AGE ENCRYPTED FILE-----'
 const CHUNK = 64 * 1024
@@ -179,25 +177,6 @@ export async function openAgeFile(file: Uint8Array, identities: readonly FileKey
   const nonce = file.subarray(header.end, header.end + 16)
   if (nonce.length !== 16) throw new Error('truncated age payload')
   return openStream(hkdf(fileKey, nonce, 'payload'), file.subarray(header.end + 16))
-}
-
-/** `age1…` as an X25519 recipient; undefined when the string is not one (age-encryption judges it). */
-export function x25519Recipient(recipient: string): FileKeyWrapper | undefined {
-  const decoded = recipient.startsWith('age1') ? bech32Decode(recipient) : undefined
-  if (decoded?.prefix !== 'age' || decoded.bytes.length !== 32) return undefined
-  const theirs = decoded.bytes
-  return {
-    wrapFileKey(fileKey) {
-      const ephemeral = x25519PrivateKey(randomBytes(32))
-      const share = x25519PublicBytes(ephemeral)
-      const shared = x25519(ephemeral, theirs)
-      if (shared === undefined) throw new Error('the recipient is a low-order point')
-      const salt = new Uint8Array(64)
-      salt.set(share)
-      salt.set(theirs, 32)
-      return [{ args: ['X25519', encodeB64NoPad(share)], body: sealFileKey(hkdf(shared, salt, X25519_LABEL), fileKey) }]
-    },
-  }
 }
 
 /** The sealed chunks of `plain`, in order. */

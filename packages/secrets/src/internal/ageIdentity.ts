@@ -1,10 +1,13 @@
 // How an AgeIdentity holds its secret: a non-enumerable, symbol-keyed field with what
 // age-encryption's Decrypter.addIdentity takes (an Identity object, or the key string for the
-// post-quantum hybrid keys, whose implementation age-encryption keeps to itself).
+// post-quantum hybrid keys, whose implementation age-encryption keeps to itself); and the X25519 pair
+// that node:crypto serves: an identity (`AGE-SECRET-KEY-1…`) and a recipient (`age1…`).
+import { randomBytes } from 'node:crypto'
 import type { Identity } from 'age-encryption'
 import type { AgeIdentity, AgeIdentityKind } from '../types.js'
+import type { FileKeyWrapper } from './ageFile.js'
 import { bech32Decode, bech32Encode } from './bech32.js'
-import { decodeB64NoPad, hkdf, openFileKey, x25519, x25519PrivateKey, x25519PublicBytes } from './x25519.js'
+import { decodeB64NoPad, encodeB64NoPad, hkdf, openFileKey, sealFileKey, x25519, x25519PrivateKey, x25519PublicBytes } from './x25519.js'
 
 const SECRET = Symbol('gitops-sdk.secrets.ageIdentity')
 
@@ -54,4 +57,23 @@ export function x25519Identity(text: string): AgeIdentity | undefined {
     },
   }
   return makeIdentity('x25519', bech32Encode('age', ours), identity)
+}
+
+/** `age1…` as an X25519 recipient; undefined when the string is not one (age-encryption judges it). */
+export function x25519Recipient(recipient: string): FileKeyWrapper | undefined {
+  const decoded = recipient.startsWith('age1') ? bech32Decode(recipient) : undefined
+  if (decoded?.prefix !== 'age' || decoded.bytes.length !== 32) return undefined
+  const theirs = decoded.bytes
+  return {
+    wrapFileKey(fileKey) {
+      const ephemeral = x25519PrivateKey(randomBytes(32))
+      const share = x25519PublicBytes(ephemeral)
+      const shared = x25519(ephemeral, theirs)
+      if (shared === undefined) throw new Error('the recipient is a low-order point')
+      const salt = new Uint8Array(64)
+      salt.set(share)
+      salt.set(theirs, 32)
+      return [{ args: ['X25519', encodeB64NoPad(share)], body: sealFileKey(hkdf(shared, salt, X25519_LABEL), fileKey) }]
+    },
+  }
 }

@@ -3,9 +3,9 @@
 // through their KeyProvider; with several key groups the shares are combined.
 import { SopsError } from '../errors.js'
 import type { AgeIdentity, KeyGroup, KeyOptions, KeyProvider, MasterKeyEntry } from '../types.js'
-import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile, x25519Recipient } from './ageFile.js'
+import { decodeArmor, encodeArmor, openAgeFile, sealAgeFile } from './ageFile.js'
 import type { FileKeyUnwrapper } from './ageFile.js'
-import { secretOf } from './ageIdentity.js'
+import { secretOf, x25519Recipient } from './ageIdentity.js'
 import type { KeyGroupData, Metadata } from './metadata.js'
 import { describeKeyText, isRecipientForm, recipientForMessage } from './redact.js'
 import { combineShares, splitSecret } from './shamir.js'

@@ -1,6 +1,6 @@
 // Server-side apply of one object (SPEC.md §10.1 steps 5–8, SPEC.md §10.5, SPEC.md §10.6, SPEC.md §10.7).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { splitApiVersion } from '@gitops-sdk/core'
+import { cloneValue, splitApiVersion } from '@gitops-sdk/core'
 import { conflictStatus } from './conflicts.js'
 import type { StatusBody } from './errors.js'
 import type { StatusError } from '../../status.js'
@@ -16,7 +16,7 @@ import type { TypeSchema } from './typeSchema.js'
 import { formatValidationErrors, validate } from '../structured-merge-diff/typed.js'
 import type { Conflicts, UpdaterContext } from '../structured-merge-diff/updater.js'
 import { deepEqual } from '@gitops-sdk/core'
-import { cloneDeep, isMap, withoutKey } from '../structured-merge-diff/value.js'
+import { isMap, withoutKey } from '../structured-merge-diff/value.js'
 
 /** One server-side apply request, as the server has checked and decoded it. */
 export interface ApplyRequest {
@@ -136,7 +136,7 @@ export function applyObject(request: ApplyRequest): ApplyOutcome {
     }
   }
   if (result.conflicts !== undefined) return failed('conflict', conflictStatus(result.conflicts))
-  let object = result.changed ? cloneDeep(result.object) : cloneDeep(liveValue)
+  let object = result.changed ? cloneValue(result.object) : cloneValue(liveValue)
   if (request.manager === kubectlManager) object = withLastApplied(object, config)
   const stored = withManagedFields(object, next)
   if (live !== undefined && deepEqual(stored, live)) return { kind: 'noop' }

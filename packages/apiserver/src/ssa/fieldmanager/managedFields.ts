@@ -74,23 +74,34 @@ export function rememberedIdentities(): number {
   return parsedIdentities.size
 }
 
-/** The last time {@link formatTime} formatted, and its form: writes of one second share their time. */
-let lastTime: { readonly time: string; readonly formatted: string } | undefined
+/**
+ * An entry's time as Kubernetes writes `metav1.Time` (RFC 3339, UTC, whole seconds) and as whole Unix
+ * seconds (what the order of entries compares).
+ */
+interface ParsedTime {
+  readonly time: string
+  readonly formatted: string
+  readonly seconds: number
+}
 
-/** Formats an instant as Kubernetes writes `metav1.Time`: RFC 3339, UTC, whole seconds. */
-export function formatTime(time: string): string {
-  if (lastTime !== undefined && lastTime.time === time) return lastTime.formatted
+/** The last time {@link parseTime} parsed: writes of one second share their time. */
+let lastTime: ParsedTime | undefined
+
+/**
+ * `time` parsed once into both forms an encoded entry needs; a string Date.parse rejects stays as it
+ * is and counts as second 0.
+ */
+function parseTime(time: string): ParsedTime {
+  if (lastTime !== undefined && lastTime.time === time) return lastTime
   const ms = Date.parse(time)
-  if (Number.isNaN(ms)) return time
-  const formatted = `${new Date(ms).toISOString().slice(0, 19)}Z`
-  lastTime = { time, formatted }
-  return formatted
+  lastTime = Number.isNaN(ms)
+    ? { time, formatted: time, seconds: 0 }
+    : { time, formatted: `${new Date(ms).toISOString().slice(0, 19)}Z`, seconds: Math.floor(ms / 1000) }
+  return lastTime
 }
 
 function unixSeconds(time: string | undefined): number {
-  if (time === undefined) return 0
-  const ms = Date.parse(time)
-  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000)
+  return time === undefined ? 0 : parseTime(time).seconds
 }
 
 const str = (value: KubeValue | undefined): string => (typeof value === 'string' ? value : '')
@@ -126,12 +137,13 @@ export function encodeManagedFields(managed: Managed): KubeMap[] {
     const info = parseIdentity(identity)
     const operation = versioned.applied ? 'Apply' : info.operation
     const entry: KubeMap = { manager: info.manager, operation, apiVersion: versioned.apiVersion }
-    const time = managed.times.get(identity)
-    if (time !== undefined) entry.time = formatTime(time)
+    const stamp = managed.times.get(identity)
+    const time = stamp === undefined ? undefined : parseTime(stamp)
+    if (time !== undefined) entry.time = time.formatted
     entry.fieldsType = 'FieldsV1'
     entry.fieldsV1 = toFieldsV1(versioned.set)
     if (info.subresource !== '') entry.subresource = info.subresource
-    entries.push({ entry, info: { ...info, operation, apiVersion: versioned.apiVersion }, seconds: unixSeconds(time) })
+    entries.push({ entry, info: { ...info, operation, apiVersion: versioned.apiVersion }, seconds: time?.seconds ?? 0 })
   }
   entries.sort((p, q) => {
     if (p.info.operation !== q.info.operation) return p.info.operation === 'Apply' ? -1 : 1

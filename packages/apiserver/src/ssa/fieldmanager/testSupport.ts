@@ -2,7 +2,7 @@
 // object, a resourceVersion counter, and the write paths (apply, merge patch, update) that call the
 // engine the way the server does. Not part of the package's API.
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { splitApiVersion } from '@gitops-sdk/core'
+import { cloneValue, splitApiVersion } from '@gitops-sdk/core'
 import type { ApplyOutcome } from './applyObject.js'
 import { applyObject } from './applyObject.js'
 import { recordUpdate } from './recordUpdate.js'
@@ -10,7 +10,7 @@ import type { ResetPaths } from './resetPaths.js'
 import { resetPathsFor } from './resetPaths.js'
 import type { TypeSchema } from './typeSchema.js'
 import { builtinTypeSchema } from './typeSchema.js'
-import { cloneDeep, isMap, withoutKey } from '../structured-merge-diff/value.js'
+import { isMap, withoutKey } from '../structured-merge-diff/value.js'
 
 /** RFC 7386 merge patch. */
 export function mergePatch(target: KubeValue | undefined, patch: KubeValue): KubeValue {
@@ -77,10 +77,10 @@ export class ObjectStore {
 
   /** Server-side apply of `body` (the object's name and namespace are filled in). */
   apply(manager: string, body: KubeMap, options: { force?: boolean; subresource?: 'status' } = {}): ApplyOutcome {
-    const config = { apiVersion: this.apiVersion, kind: this.kind, ...cloneDeep(body) } as KubeObject
+    const config = { apiVersion: this.apiVersion, kind: this.kind, ...cloneValue(body) } as KubeObject
     config.metadata = { name: 'app', namespace: 'default', ...(isMap(body.metadata) ? body.metadata : {}) }
     const outcome = applyObject({
-      live: this.live === undefined ? undefined : cloneDeep(this.live as KubeMap) as KubeObject,
+      live: this.live === undefined ? undefined : cloneValue(this.live as KubeMap) as KubeObject,
       config,
       manager,
       apiVersion: this.apiVersion,
@@ -97,7 +97,7 @@ export class ObjectStore {
   /** A JSON merge patch by `manager` (an Update for managedFields). */
   patch(manager: string, patch: KubeMap, options: { subresource?: 'status' } = {}): KubeObject {
     if (this.live === undefined) throw new Error('nothing to patch')
-    const updated = mergePatch(cloneDeep(this.live as KubeMap), patch) as KubeObject
+    const updated = mergePatch(cloneValue(this.live as KubeMap), patch) as KubeObject
     return this.update(manager, updated, options)
   }
 
@@ -119,7 +119,7 @@ export class ObjectStore {
 
   /** A create (POST) of `body` by `manager`. */
   create(manager: string, body: KubeMap): KubeObject {
-    const object = { apiVersion: this.apiVersion, kind: this.kind, ...cloneDeep(body) } as KubeObject
+    const object = { apiVersion: this.apiVersion, kind: this.kind, ...cloneValue(body) } as KubeObject
     object.metadata = { name: 'app', namespace: 'default', ...(isMap(body.metadata) ? body.metadata : {}) }
     return this.update(manager, object)
   }

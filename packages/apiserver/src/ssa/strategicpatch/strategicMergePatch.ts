@@ -2,12 +2,13 @@
 // MergeParallelList and IgnoreUnmatchedNulls): merge keys and strategies come from the schema;
 // directives `$patch`, `$retainKeys`, `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { cloneValue } from '@gitops-sdk/core'
 import { SsaError } from '../fieldmanager/errors.js'
 import { badRequest, internalError, StatusError } from '../../status.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
 import type { TypeSchema } from '../fieldmanager/typeSchema.js'
 import { quote } from '@gitops-sdk/core/go'
-import { cloneDeep, deleteKey, goFormatValue, isMap } from '../structured-merge-diff/value.js'
+import { deleteKey, goFormatValue, isMap } from '../structured-merge-diff/value.js'
 import { getOwn, hasOwn, setOwn } from '../ownKeys.js'
 import type { Lookup, SliceKind } from './strategicMergeSchema.js'
 import { goKind, lookupSlice, lookupStruct, PatchFailure, retainKeysStrategy, typeName } from './strategicMergeSchema.js'
@@ -37,7 +38,7 @@ const errBadSetElementOrder = 'invalid patch format of setElementOrder list'
 export function strategicMergePatch(original: KubeMap, patch: KubeMap, schema: TypeSchema): KubeMap {
   if (!schema.strategicMerge) throw new SsaError(badRequest('strategic merge patch format is not supported'))
   try {
-    return mergeMap(cloneDeep(original), cloneDeep(patch), schema.root)
+    return mergeMap(cloneValue(original), cloneValue(patch), schema.root)
   } catch (error) {
     if (!(error instanceof PatchFailure)) throw error
     switch (error.kind) {

@@ -1,7 +1,7 @@
 // Values as structured-merge-diff sees them: ordering and the Go renderings (%v, %T) that end up in
 // error messages. Go's string order, %q, JSON and float formatting are core's (@gitops-sdk/core/go);
 // equality is core's deepEqual (numbers by value, maps in any key order, as SMD value.Equals).
-import { cloneValue, isKubeMap } from '@gitops-sdk/core'
+import { isKubeMap } from '@gitops-sdk/core'
 import { compareStrings, formatFloat, quote } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { hasOwn, setOwn } from '../ownKeys.js'
@@ -108,44 +108,6 @@ export function withoutKey(map: KubeMap, key: string): KubeMap {
   for (const k of Object.keys(map)) {
     if (k === key) continue
     setOwn(out, k, map[k] as KubeValue)
-  }
-  return out
-}
-
-/** Nesting beyond which {@link cloneDeep} hands the value to core's `cloneValue` instead of recursing. */
-const CLONE_DEPTH = 256
-
-/**
- * A deep copy of plain manifest data, the same as core's `cloneValue` (structuredClone) gives: own
- * enumerable keys in their order, `__proto__` kept as a data key, every mapping an ordinary object, arrays
- * element by element, scalars (and bigints) as they are. Copied by hand, which costs a fraction of
- * structuredClone's serialise-and-read; values nested deeper than CLONE_DEPTH go to `cloneValue`.
- */
-export function cloneDeep<T extends KubeValue>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value
-  const copy = copyValue(value, 0)
-  return (copy === undefined ? cloneValue(value) : copy) as T
-}
-
-/** `value` copied, or undefined when it nests deeper than CLONE_DEPTH. */
-function copyValue(value: KubeValue, depth: number): KubeValue | undefined {
-  if (typeof value !== 'object' || value === null) return value
-  if (depth > CLONE_DEPTH) return undefined
-  if (Array.isArray(value)) {
-    const out: KubeValue[] = new Array<KubeValue>(value.length)
-    for (let i = 0; i < value.length; i++) {
-      const item = copyValue(value[i] as KubeValue, depth + 1)
-      if (item === undefined && value[i] !== undefined) return undefined
-      out[i] = item as KubeValue
-    }
-    return out
-  }
-  const out: KubeMap = {}
-  for (const key of Object.keys(value)) {
-    const child = value[key]
-    const item = child === undefined ? undefined : copyValue(child, depth + 1)
-    if (item === undefined && child !== undefined) return undefined
-    setOwn(out, key, item as KubeValue)
   }
   return out
 }

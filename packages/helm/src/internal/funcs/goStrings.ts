@@ -9,6 +9,11 @@ function oneRune(s: string): boolean {
 // eslint-disable-next-line no-control-regex
 const asciiRe = /^[\u0000-\u007f]*$/
 
+/** Whether `s` is ASCII only. */
+export function isAscii(s: string): boolean {
+  return asciiRe.test(s)
+}
+
 /**
  * Go's unicode.ToUpper of one character: Unicode's simple mapping, one character for one. JavaScript's
  * full mapping turns some into several (ß into SS, ﬁ into FI): those keep themselves, except the
@@ -50,14 +55,21 @@ export function titleRune(c: string): string {
  * of Unicode's White_Space property. JavaScript's `\s` differs: it takes U+FEFF and leaves U+0085.
  */
 export function isGoSpace(c: string): boolean {
-  const cp = c.codePointAt(0) ?? 0
+  return isGoSpaceCode(c.codePointAt(0) ?? 0)
+}
+
+/**
+ * {@link isGoSpace} of a code point; of a byte (goutils reads some strings byte by byte), whether
+ * the Latin-1 character of that value is a Go space.
+ */
+export function isGoSpaceCode(cp: number): boolean {
   if (cp <= 0xff) return cp === 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp === 0x85 || cp === 0xa0
   return cp === 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp === 0x2028 || cp === 0x2029 || cp === 0x202f || cp === 0x205f || cp === 0x3000
 }
 
 /** Go's strings.ToUpper (Sprig's upper): ASCII as JavaScript does it, other text one character at a time. */
 export function goUpper(s: string): string {
-  if (asciiRe.test(s)) return s.toUpperCase()
+  if (isAscii(s)) return s.toUpperCase()
   let out = ''
   for (const c of s) out += upperRune(c)
   return out
@@ -68,7 +80,7 @@ export function goUpper(s: string): string {
  * σ (JavaScript's ς looks at the word) and İ is i (JavaScript's is i and a combining dot).
  */
 export function goLower(s: string): string {
-  if (asciiRe.test(s)) return s.toLowerCase()
+  if (isAscii(s)) return s.toLowerCase()
   let out = ''
   for (const c of s) out += lowerRune(c)
   return out

@@ -3,7 +3,7 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
-import { goLower, goReplace, goUpper, isGoSpace, lowerRune, titleRune, upperRune } from './goStrings.js'
+import { goLower, goReplace, goUpper, isAscii, isGoSpace, isGoSpaceCode, lowerRune, titleRune, upperRune } from './goStrings.js'
 import { camelcase, kebabcase, snakecase } from './xstringsCase.js'
 
 export const fn: typeof goFunc = goFunc
@@ -97,21 +97,15 @@ export function trimSpace(s: string): string {
   return a === 0 && b === chars.length ? s : chars.slice(a, b).join('')
 }
 
-/** Whether byte `b`, read as the character of that value, is a Go space. */
-function isSpaceByte(b: number): boolean {
-  return b === 0x20 || (b >= 0x09 && b <= 0x0d) || b === 0x85 || b === 0xa0
-}
-
 /**
  * goutils.DeleteWhiteSpace (Sprig's nospace), which reads the string byte by byte: each byte that
  * is not a Go space as a character is kept as the Latin-1 character of its value, so text beyond
  * ASCII comes out re-encoded (é gives Ã©) and loses its continuation bytes 0x85 and 0xA0.
  */
 function nospace(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\u0000-\u007f]*$/.test(s)) return s.replace(/[\t\n\v\f\r ]/g, '')
+  if (isAscii(s)) return s.replace(/[\t\n\v\f\r ]/g, '')
   let out = ''
-  for (const b of Buffer.from(s, 'utf8')) if (!isSpaceByte(b)) out += String.fromCharCode(b)
+  for (const b of Buffer.from(s, 'utf8')) if (!isGoSpaceCode(b)) out += String.fromCharCode(b)
   return out
 }
 
@@ -147,7 +141,7 @@ function initials(s: string): string {
   let out = ''
   let gap = true
   for (const b of Buffer.from(s, 'utf8')) {
-    if (isSpaceByte(b)) gap = true
+    if (isGoSpaceCode(b)) gap = true
     else if (gap) {
       out += String.fromCharCode(b)
       gap = false

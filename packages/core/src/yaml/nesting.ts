@@ -32,27 +32,41 @@ export function composableDepth(limit: number): number {
  * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents then
  * start two columns in), so only aliases, and closing brackets inside quotes or comments, which
  * this scan takes as real, make text nest deeper than this counts; each document's real nesting
- * is measured before the composer builds it ({@link composedDepthExceededAt}).
+ * is measured before the composer builds it ({@link measuredTokens}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
   return scanNesting(text, limit).exceededAt
 }
 
-/** What {@link scanNesting} found. */
+/**
+ * What {@link scanNesting} found, stretch by stretch: the text is cut before each line that starts
+ * with `---` or `...` in its first column (where a document may begin), so that a document's bound
+ * counts the closers of its own stretches only.
+ */
 interface NestingScan {
-  /** Where the count first reaches the limit, or -1. */
+  /** Where the count first reaches the limit (the scan stopped there), or -1. */
   readonly exceededAt: number
-  /** The highest count reached (when `exceededAt` is -1). */
-  readonly peak: number
+  /** Where each stretch begins: 0 first, then ascending. */
+  readonly starts: readonly number[]
+  /** The highest count reached in each stretch (infinite in the last one if the scan stopped). */
+  readonly peaks: readonly number[]
   /**
-   * The levels the closing brackets took off the count (two per `]`, one per `}`): an upper bound
-   * on what closers inside quotes or comments, which close nothing, took off wrongly.
+   * The levels the closing brackets of each stretch took off the count (two per `]`, one per `}`):
+   * an upper bound on what closers inside quotes or comments, which close nothing, took off wrongly.
    */
-  readonly closed: number
+  readonly closed: readonly number[]
 }
 
-/** {@link nestingMayExceedAt}, with the peak and the closers counted. */
+/**
+ * {@link nestingMayExceedAt}, with the peak and the closers counted per stretch. It stops where the
+ * count reaches the limit: the stretch that holds that point, with the rest of the text, has an
+ * infinite peak.
+ */
 function scanNesting(text: string, limit: number): NestingScan {
+  const starts = [0]
+  const peaks: number[] = []
+  const closedPerStretch: number[] = []
+  let exceededAt = -1
   let peak = 0
   let closed = 0
   let seqs = 0
@@ -83,8 +97,19 @@ function scanNesting(text: string, limit: number): NestingScan {
         continue
       }
       lineStart = false
+      if (block === 0 && i > 0 && (c === 0x2d || c === 0x2e) && after === c && text.charCodeAt(i + 2) === c) {
+        // `---` or `...` in the first column: a new stretch (more of them than documents does no harm).
+        peaks.push(peak)
+        closedPerStretch.push(closed)
+        starts.push(i)
+        peak = 0
+        closed = 0
+      }
       const count = 2 * seqs + maps + block
-      if (count >= limit) return { exceededAt: i, peak: count, closed }
+      if (count >= limit) {
+        exceededAt = i
+        break
+      }
       if (count > peak) peak = count
     }
     if (c === 0x5b) seqs++
@@ -103,10 +128,44 @@ function scanNesting(text: string, limit: number): NestingScan {
       continue
     } else continue
     const count = 2 * seqs + maps + block
-    if (count >= limit) return { exceededAt: i, peak: count, closed }
+    if (count >= limit) {
+      exceededAt = i
+      break
+    }
     if (count > peak) peak = count
   }
-  return { exceededAt: -1, peak, closed }
+  // Where the count reaches the limit, the scan stops: the rest of the text is one last stretch,
+  // without a bound.
+  peaks.push(exceededAt < 0 ? peak : Infinity)
+  closedPerStretch.push(closed)
+  return { exceededAt, starts, peaks, closed: closedPerStretch }
+}
+
+/**
+ * The bound of {@link scanNesting} for consecutive ranges of the text, read in order: the highest
+ * count of the stretches a range overlaps plus all their closers. A document that lies in the range
+ * nests no deeper than that bound plus one (aliases aside): each of its open brackets was counted
+ * at its opening, and only closers inside the range can have taken it off the count since.
+ */
+class StretchBounds {
+  /** The stretch that holds the start of the next range. */
+  private stretch = 0
+
+  constructor(private readonly scan: NestingScan) {}
+
+  /** The bound for the range from the end of the previous one (or 0) to `end`, exclusive. */
+  next(end: number): number {
+    const { starts, peaks, closed } = this.scan
+    let j = this.stretch
+    let peak = peaks[j] ?? 0
+    let sum = closed[j] ?? 0
+    for (; j + 1 < starts.length && (starts[j + 1] as number) < end; j++) {
+      peak = Math.max(peak, peaks[j + 1] as number)
+      sum += closed[j + 1] as number
+    }
+    this.stretch = j + 1 < starts.length && starts[j + 1] === end ? j + 1 : j
+    return peak + sum
+  }
 }
 
 function isCollectionToken(token: CST.Token | undefined): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
@@ -126,12 +185,22 @@ function pairOffset(item: CST.CollectionItem, collection: CST.Token): number {
   return item.key?.offset ?? item.start[0]?.offset ?? item.value?.offset ?? collection.offset
 }
 
+/** Where a document's nesting first exceeds two limits (offsets, or -1), from {@link composedDepthExceededAt}. */
+interface Exceeded {
+  /** Where it first exceeds the lower limit. */
+  low: number
+  /** Where it first exceeds the higher limit. */
+  high: number
+}
+
 /**
- * Where the nesting of one parsed document first exceeds `limit` (document order), counted as the
- * composer builds it: each collection is a level, and so is the mapping around a pair in a flow
- * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
+ * Where the nesting of one parsed document first exceeds `low` and `high` (`low` ≤ `high`; document
+ * order), counted as the composer builds it: each collection is a level, and so is the mapping
+ * around a pair in a flow sequence. The offsets of the collections that exceed, or -1; the walk
+ * stops where `high` is exceeded (`low` was by then). Iterative: depth costs no stack.
  */
-function composedDepthExceededAt(doc: CST.Token, limit: number): number {
+function composedDepthExceededAt(doc: CST.Token, low: number, high: number): Exceeded {
+  const found: Exceeded = { low: -1, high: -1 }
   // Only collections are pushed (scalars nest nothing), each with its depth, later siblings first
   // so that they pop in document order.
   const tokens: CST.Token[] = []
@@ -144,15 +213,23 @@ function composedDepthExceededAt(doc: CST.Token, limit: number): number {
   for (let token = tokens.pop(); token !== undefined; token = tokens.pop()) {
     const level = (depths.pop() ?? 0) + 1
     if (!isCollectionToken(token)) continue
-    if (level > limit) return token.offset
+    if (level > low && found.low < 0) found.low = token.offset
+    if (level > high) {
+      found.high = token.offset
+      return found
+    }
     const items = token.items as CST.CollectionItem[]
     const flowSeq = token.type === 'flow-collection' && token.start.source === '['
     const mark = tokens.length
     for (const item of items) {
       let inner = level
       if (flowSeq && isFlowSeqPair(item)) {
-        if (level + 1 > limit) return pairOffset(item, token)
         inner = level + 1
+        if (inner > low && found.low < 0) found.low = pairOffset(item, token)
+        if (inner > high) {
+          found.high = pairOffset(item, token)
+          return found
+        }
       }
       if (isCollectionToken(item.key ?? undefined)) {
         tokens.push(item.key as CST.Token)
@@ -173,7 +250,7 @@ function composedDepthExceededAt(doc: CST.Token, limit: number): number {
       depths[j] = d
     }
   }
-  return -1
+  return found
 }
 
 /**
@@ -195,39 +272,6 @@ function openDepthExceededAt(open: readonly CST.Token[], limit: number): number 
         if (depth > limit) return pairOffset(item, token)
       }
     }
-  }
-  return -1
-}
-
-/**
- * Where the real nesting of `text` first exceeds `limit`, read with the `yaml` package's lexer
- * and CST parser (both iterative: a token stack, no recursion per level), so that brackets inside
- * quotes, comments and block scalars do not count. The parser is fed one token at a time and
- * stopped as soon as its stack of open collections passes the limit, so a hostile text costs
- * time linear in the limit, not in its depth. -1 when the nesting stays within the limit.
- */
-function nestingExceededAt(text: string, limit: number): number {
-  const { Lexer, Parser } = yamlLib()
-  const parser = new Parser()
-  const open = parser.stack
-  const check = (doc: CST.Token): number => composedDepthExceededAt(doc, limit)
-  for (const lexeme of new Lexer().lex(text)) {
-    for (const token of parser.next(lexeme)) {
-      const at = check(token)
-      if (at >= 0) return at
-    }
-    // The document at the bottom, a scalar being read at the top, collections between.
-    const n = open.length
-    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
-    if (collections > limit) {
-      // More collections open than the limit: this walk finds where it is passed.
-      const at = openDepthExceededAt(open, limit)
-      if (at >= 0) return at
-    }
-  }
-  for (const token of parser.end()) {
-    const at = check(token)
-    if (at >= 0) return at
   }
   return -1
 }
@@ -274,44 +318,65 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
- * Refuses text that nests deeper than `limit` before the parser composes it: the `yaml` composer
- * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
- * stack. Text within the cheap bound ({@link withinYamlNesting}) passes at once; other text has its
- * real nesting measured by {@link nestingExceededAt}. `true` when each document must still be
- * measured, exactly, by {@link checkComposedDepth} before it is composed: unless the text is within
- * the bound even counting every closing bracket as closing nothing (they may sit in quotes or
- * comments), the bound does not hold.
+ * The tokens of the `yaml` package's CST parser for `text` (what `new Parser(onNewLine).parse(text)`
+ * yields), with each document's nesting measured before it is handed on, so that the composer,
+ * which recurses once per level, never gets one deeper than `limit` or than
+ * {@link composerMaxDepth}. The text is lexed and parsed once, for the measure and the composer.
+ *
+ * A document is walked ({@link composedDepthExceededAt}, iterative, linear in the document) only
+ * when the cheap scan's bound over the stretches it spans ({@link StretchBounds}) says it may be
+ * too deep; the others cannot be. When the scan trips anywhere in the text, the parser's stack of
+ * open collections is also watched after every lexeme, so that a hostile text is refused as soon as
+ * its nesting passes `limit` (time linear in the limit, not in its depth), and a document deeper
+ * than `limit` anywhere in the stream is reported before one that is only deeper than the composer
+ * builds: the first such document stops the tokens handed on, and its error is thrown at the end.
+ * When the scan does not trip, each document's error is thrown as it is measured.
+ *
+ * @throws `CORE_YAML_TOO_DEEP` naming `source` and the line where the nesting exceeds; a
+ * `RangeError` from the parser itself only with a limit set far above the default (the CST parser
+ * closes the collections a dedent ends one generator call inside another), for the caller to report.
  */
-export function checkNesting(text: string, source: string, limit: number): boolean {
+export function* measuredTokens(text: string, source: string, limit: number, onNewLine: (offset: number) => void): Generator<CST.Token, void> {
   const safe = composableDepth(limit)
   const scan = scanNesting(text, safe)
-  // Within the bound even if every closer closed nothing: no document can nest deeper than `safe`.
-  if (scan.exceededAt < 0) return scan.peak + scan.closed >= safe
-  let at: number
-  try {
-    at = nestingExceededAt(text, limit)
-  } catch (err) {
-    // Only with a limit set far above the default: the CST parser closes the collections a
-    // dedent ends one generator call inside another.
-    if (err instanceof RangeError) {
-      throw new CoreError({ code: 'CORE_YAML_TOO_DEEP', message: `${source}: nested too deeply to parse`, details: { source }, cause: err })
+  const tripped = scan.exceededAt >= 0
+  const bounds = new StretchBounds(scan)
+  const subject = { text, source }
+  const { Lexer, Parser } = yamlLib()
+  const parser = new Parser(onNewLine)
+  const open = parser.stack
+  // Set when the scan tripped and a document is deeper than the composer builds but within
+  // `limit`: nothing more is handed on, and the rest is still read for nesting beyond `limit`.
+  let deferred: CoreError | undefined
+  // Whether `token` goes on to the composer; throws if it is too deep.
+  const admit = (token: CST.Token): boolean => {
+    const low = deferred === undefined ? safe : limit
+    // A document's content lies before the lexeme that ends it, where the parser stands.
+    const mayBeDeep = token.type !== 'document' || bounds.next(parser.offset) >= low
+    if (mayBeDeep) {
+      const at = composedDepthExceededAt(token, low, limit)
+      if (at.high >= 0) throw tooDeep(subject, at.high, { levels: limit, composer: false })
+      if (at.low >= 0 && deferred === undefined) {
+        const error = tooDeep(subject, at.low, { levels: safe, composer: true })
+        if (!tripped) throw error
+        deferred = error
+      }
     }
-    throw err
+    return deferred === undefined
   }
-  if (at >= 0) throw tooDeep({ text, source }, at, { levels: limit, composer: false })
-  return true
-}
-
-/**
- * Refuses one parsed document (a token of the `yaml` package's CST parser) that nests deeper than
- * `limit`, or than {@link composerMaxDepth}, before the composer builds it: counted as the composer
- * builds it, so exact where the cheap scan is only a bound. Iterative; linear in the document.
- */
-export function checkComposedDepth(token: CST.Token, subject: NestingSubject, limit: number): void {
-  const safe = composableDepth(limit)
-  const unsafe = composedDepthExceededAt(token, safe)
-  if (unsafe < 0) return
-  const exceeded = safe < limit ? composedDepthExceededAt(token, limit) : unsafe
-  if (exceeded >= 0) throw tooDeep(subject, exceeded, { levels: limit, composer: false })
-  throw tooDeep(subject, unsafe, { levels: safe, composer: true })
+  onNewLine(0)
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) if (admit(token)) yield token
+    if (!tripped) continue
+    // The document at the bottom, a scalar being read at the top, collections between.
+    const n = open.length
+    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
+    if (collections > limit) {
+      // More collections open than the limit: this walk finds where it is passed.
+      const at = openDepthExceededAt(open, limit)
+      if (at >= 0) throw tooDeep(subject, at, { levels: limit, composer: false })
+    }
+  }
+  for (const token of parser.end()) if (admit(token)) yield token
+  if (deferred !== undefined) throw deferred
 }

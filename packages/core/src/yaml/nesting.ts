@@ -318,14 +318,25 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
+ * How many composed levels one token open on the CST parser's stack may stand for, at most: the
+ * collection itself, the mapping the composer puts around a pair of a flow sequence, and the
+ * block mapping the parser puts around a flow collection once a `:` after it makes it a key. The
+ * stack also holds the document and the token being read, so its length over-counts.
+ */
+const openPeakFactor = 3
+
+/**
  * The tokens of the `yaml` package's CST parser for `text` (what `new Parser(onNewLine).parse(text)`
  * yields), with each document's nesting measured before it is handed on, so that the composer,
  * which recurses once per level, never gets one deeper than `limit` or than
  * {@link composerMaxDepth}. The text is lexed and parsed once, for the measure and the composer.
  *
  * A document is walked ({@link composedDepthExceededAt}, iterative, linear in the document) only
- * when the cheap scan's bound over the stretches it spans ({@link StretchBounds}) says it may be
- * too deep; the others cannot be. When the scan trips anywhere in the text, the parser's stack of
+ * when it may be too deep: when the cheap scan's bound over the stretches it spans
+ * ({@link StretchBounds}) says so, or the parser's stack held, while reading it, enough open tokens
+ * ({@link openPeakFactor}) that it might. The second catches what the scan cannot see, invalid YAML
+ * that the parser still nests: keys after keys on one line (`k: a: a: a: …`, each `: ` a mapping
+ * in the one before) and block collections inside flow ones (`{a: b: {a: b: …`). When the scan trips anywhere in the text, the parser's stack of
  * open collections is also watched after every lexeme, so that a hostile text is refused as soon as
  * its nesting passes `limit` (time linear in the limit, not in its depth), and a document deeper
  * than `limit` anywhere in the stream is reported before one that is only deeper than the composer
@@ -348,11 +359,18 @@ export function* measuredTokens(text: string, source: string, limit: number, onN
   // Set when the scan tripped and a document is deeper than the composer builds but within
   // `limit`: nothing more is handed on, and the rest is still read for nesting beyond `limit`.
   let deferred: CoreError | undefined
+  // The most tokens open at once on the parser's stack since the last document was handed on.
+  let openPeak = 0
   // Whether `token` goes on to the composer; throws if it is too deep.
   const admit = (token: CST.Token): boolean => {
     const low = deferred === undefined ? safe : limit
-    // A document's content lies before the lexeme that ends it, where the parser stands.
-    const mayBeDeep = token.type !== 'document' || bounds.next(parser.offset) >= low
+    let mayBeDeep = true
+    if (token.type === 'document') {
+      // A document's content lies before the lexeme that ends it, where the parser stands.
+      const bound = bounds.next(parser.offset)
+      mayBeDeep = bound >= low || openPeak * openPeakFactor >= low
+      openPeak = 0
+    }
     if (mayBeDeep) {
       const at = composedDepthExceededAt(token, low, limit)
       if (at.high >= 0) throw tooDeep(subject, at.high, { levels: limit, composer: false })
@@ -367,9 +385,10 @@ export function* measuredTokens(text: string, source: string, limit: number, onN
   onNewLine(0)
   for (const lexeme of new Lexer().lex(text)) {
     for (const token of parser.next(lexeme)) if (admit(token)) yield token
+    const n = open.length
+    if (n > openPeak) openPeak = n
     if (!tripped) continue
     // The document at the bottom, a scalar being read at the top, collections between.
-    const n = open.length
     const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
     if (collections > limit) {
       // More collections open than the limit: this walk finds where it is passed.

@@ -44,11 +44,11 @@ function crdTexts() {
 
 function tripTexts() {
   // Regular expressions and JSON snippets in quoted strings: brackets that nest nothing.
-  const data = Array.from({ length: 400 }, (_, i) => `  rule${i}: "^(\\\\[[a-z]{1,8}\\\\]){2,${i % 9 + 1}}[{]x[}]$ ${'[{'.repeat(i % 7)}"\n`).join('')
+  const data = Array.from({ length: 2000 }, (_, i) => `  rule${i}: "^(\\\\[[a-z]{1,8}\\\\]){2,${i % 9 + 1}}[{]x[}]$ ${'[{'.repeat(i % 7)}"\n`).join('')
   const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rules\ndata:\n${data}`
   // Values of a chart: flow maps a few levels deep, many of them.
   const entry = (i) => `  svc${i}: {ports: [{name: http, port: ${8000 + i}, targetPort: {name: web, number: ${i}}}], labels: {app: a${i}, tier: [web, {zone: [a, b]}]}}\n`
-  const values = `services:\n${Array.from({ length: 300 }, (_, i) => entry(i)).join('')}`
+  const values = `services:\n${Array.from({ length: 1500 }, (_, i) => entry(i)).join('')}`
   return [
     ['configmap-quoted-brackets', configMap],
     ['values-flow-maps', values],

@@ -249,7 +249,7 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
   const lineCounter = new LineCounter()
   // What `parseAllDocuments` does, with each document's nesting measured on its CST before the
   // composer (which recurses once per level) builds it: one lex and parse for both.
-  const tokens = measuredTokens(text, source, budget.maxDepth, lineCounter.addNewLine)
+  const tokens = measuredTokens(text, { source, limit: budget.maxDepth, onNewLine: lineCounter.addNewLine })
   let parsed: Document.Parsed[]
   try {
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })

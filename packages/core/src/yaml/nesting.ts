@@ -1,7 +1,9 @@
-// The nesting check of every YAML parse: a cheap scan over the characters first, and only when it
-// trips, the real nesting, measured with the `yaml` package's lexer and CST parser (iterative) and
-// stopped as soon as it passes the limit. The composer that builds documents recurses once per
-// level: without this check, ten thousand levels would overflow its stack.
+// The nesting check of every YAML parse: a cheap scan over the characters first, then the one
+// lex and parse of the text (the `yaml` package's lexer and CST parser, iterative), whose tokens
+// feed the composer; each document that may be deep is measured on its CST before the composer,
+// which recurses once per level, builds it, and text that trips the scan is stopped as soon as the
+// parser's open collections pass the limit. Without this check, ten thousand levels would
+// overflow the composer's stack.
 import type { CST } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
@@ -31,8 +33,9 @@ export function composableDepth(limit: number): number {
  * `yaml` lexer does not break lines there, YAML does. Block collections nest only by indenting or
  * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents then
  * start two columns in), so only aliases, and closing brackets inside quotes or comments, which
- * this scan takes as real, make text nest deeper than this counts; each document's real nesting
- * is measured before the composer builds it ({@link measuredTokens}).
+ * this scan takes as real, make valid YAML nest deeper than this counts (invalid YAML can: the
+ * parser nests keys after keys on one line, `k: a: a: …`); each document that may be deep is
+ * measured before the composer builds it ({@link measuredTokens}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
   return scanNesting(text, limit).exceededAt
@@ -283,8 +286,10 @@ function openDepthExceededAt(open: readonly CST.Token[], limit: number): number 
  * for the document's top collection, two per `[` and one per `{` still open (wherever they are:
  * inside quotes, comments and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
  * compact `-` or `?` entry (followed by a space or a tab) that starts the line; `true` when that
- * count never exceeds the limit. Such text nests no deeper than the limit except through aliases
- * and closing brackets inside quotes or comments, which the full parse measures.
+ * count never exceeds the limit. Such text, if it is valid YAML, nests no deeper than the limit
+ * except through aliases and closing brackets inside quotes or comments, which the full parse
+ * measures; invalid YAML that the `yaml` parser still nests (keys after keys on one line,
+ * `k: a: a: …`, block collections inside flow ones) can, and the full parse measures it too.
  *
  * `false` does not mean too deep: `parseYamlStream` then measures the real nesting (a
  * thousand `[` inside a quoted string do not nest) and refuses only what really exceeds the limit.
@@ -325,6 +330,16 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
  */
 const openPeakFactor = 3
 
+/** Options of {@link measuredTokens}. */
+export interface MeasuredTokensOptions {
+  /** Where the text came from, named in every error. */
+  readonly source: string
+  /** The budget's `maxDepth`. */
+  readonly limit: number
+  /** Called with the offset of each line's start, as the parser's `onNewLine` (a `LineCounter`'s `addNewLine`). */
+  readonly onNewLine: (offset: number) => void
+}
+
 /**
  * The tokens of the `yaml` package's CST parser for `text` (what `new Parser(onNewLine).parse(text)`
  * yields), with each document's nesting measured before it is handed on, so that the composer,
@@ -343,11 +358,12 @@ const openPeakFactor = 3
  * builds: the first such document stops the tokens handed on, and its error is thrown at the end.
  * When the scan does not trip, each document's error is thrown as it is measured.
  *
- * @throws `CORE_YAML_TOO_DEEP` naming `source` and the line where the nesting exceeds; a
+ * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds; a
  * `RangeError` from the parser itself only with a limit set far above the default (the CST parser
  * closes the collections a dedent ends one generator call inside another), for the caller to report.
  */
-export function* measuredTokens(text: string, source: string, limit: number, onNewLine: (offset: number) => void): Generator<CST.Token, void> {
+export function* measuredTokens(text: string, options: MeasuredTokensOptions): Generator<CST.Token, void> {
+  const { source, limit, onNewLine } = options
   const safe = composableDepth(limit)
   const scan = scanNesting(text, safe)
   const tripped = scan.exceededAt >= 0

@@ -72,7 +72,7 @@ for (const [name, text] of texts) {
     if (a !== b) {
       const nb = JSON.parse(b)
       const limit = Math.min(options.budget?.maxDepth ?? 1000, 512)
-      let deepest = -1
+      let deepest
       try { deepest = Math.max(0, ...parseAllDocuments(text, { schema: 'failsafe' }).map?.((d) => depthOf(d.contents)) ?? [0]) } catch { deepest = Infinity }
       const oa = JSON.parse(a)
       if (nb.code === 'CORE_YAML_TOO_DEEP' && /: line \d+: nested more than/.test(nb.message) && deepest > limit && (oa.thrown === undefined || oa.code === 'CORE_YAML_TOO_DEEP')) { holes++; continue }

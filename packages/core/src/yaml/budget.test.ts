@@ -141,6 +141,32 @@ describe('parseYamlStream', () => {
     )
   })
 
+  // Each document is measured on its own, from the one parse that also feeds the composer.
+  const shallow = (i: number): string => `kind: ConfigMap\nmetadata: {name: c${i}}\ndata: {a: "1", b: []}\nlist: [${'{}, [], '.repeat(150)}x]\n`
+  it('parses a stream whose documents each close a few hundred brackets (over the bound only summed) as the yaml package does', () => {
+    const text = Array.from({ length: 6 }, (_, i) => shallow(i)).join('---\n')
+    const { documents } = parseYamlStream(text, { source: 'ok.yaml' })
+    expect(documents.map((d) => d.document.errors)).toEqual(documents.map(() => []))
+    expect(documents.map((d): unknown => d.document.toJS())).toEqual(parseAllDocuments(text, { schema: 'failsafe' }).map((d): unknown => (d as { toJS: () => unknown }).toJS()))
+  })
+
+  it.each([
+    ['a deep document after a shallow one', `a: 1\n---\nb: ${'['.repeat(600)}${']'.repeat(600)}\n`, 3, 512],
+    ['a document nested by brackets closed inside quotes, after shallow documents', `${[0, 1, 2].map(shallow).join('---\n')}---\na: ${'[ "]", '.repeat(600)}\n`, 16, 512],
+    ['a document after `...` nested by brackets closed inside quotes', `a: [${'{}'.repeat(400)}]\n...\nb: ${'[ "]", '.repeat(600)}\n`, 3, 512],
+    // Deeper than maxDepth anywhere in the stream is reported before deeper than the composer builds.
+    ['a document deeper than maxDepth after one deeper than the composer builds', `x: ${'['.repeat(800)}${']'.repeat(800)}\n---\ny: ${'['.repeat(1200)}\n`, 3, 1000],
+    ['a document deeper than the composer builds before a shallow one', `x: ${'['.repeat(800)}${']'.repeat(800)}\n---\ny: ${'['.repeat(100)}${']'.repeat(100)}\n`, 1, 512],
+  ])('refuses %s with the line of the document that exceeds', (_name, text, line, limit) => {
+    expect(() => parseYamlStream(text, { source: 'deep.yaml' })).toThrow(
+      expect.objectContaining({
+        code: 'CORE_YAML_TOO_DEEP',
+        message: expect.stringMatching(new RegExp(`^deep\\.yaml: line ${line}: nested more than ${limit} levels deep`)),
+        details: { source: 'deep.yaml', line, limit },
+      }),
+    )
+  })
+
   it('refuses nesting built from aliases beyond maxDepth', () => {
     const lines = ['a0: &a0 [x]']
     for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [*a${i - 1}]`)

@@ -2,10 +2,10 @@
 // and how deep it may nest, checked before any package walks the document. Aliases are counted as
 // they would be expanded, with each anchored subtree measured once, so a 400-byte "billion laughs"
 // is refused in microseconds instead of being built.
-import type { Alias, CST, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
+import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
-import { checkComposedDepth, checkNesting } from './nesting.js'
+import { measuredTokens } from './nesting.js'
 
 /**
  * Limits on one YAML document.
@@ -243,25 +243,22 @@ function offsetOf(node: unknown): number | undefined {
  */
 export function parseYamlStream(text: string, options: YamlStreamOptions): YamlStream {
   const { source } = options
-  const { budget, measure } = scanYamlBudget(text, source, options.budget)
-  const { Composer, LineCounter, Parser } = yamlLib()
+  const budget = resolveYamlBudget(options.budget)
+  checkDocumentSizes(text, source, budget.maxDocumentSize)
+  const { Composer, LineCounter } = yamlLib()
   const lineCounter = new LineCounter()
   // What `parseAllDocuments` does, with each document's nesting measured on its CST before the
-  // composer (which recurses once per level) builds it.
-  const subject = { text, source }
-  const tokens = function* (): Generator<CST.Token> {
-    for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-      if (measure) checkComposedDepth(token, subject, budget.maxDepth)
-      yield token
-    }
-  }
+  // composer (which recurses once per level) builds it: one lex and parse for both.
+  const tokens = measuredTokens(text, { source, limit: budget.maxDepth, onNewLine: lineCounter.addNewLine })
   let parsed: Document.Parsed[]
   try {
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })
-    parsed = Array.from<Document.Parsed>(composer.compose(tokens()))
+    parsed = Array.from<Document.Parsed>(composer.compose(tokens))
   } catch (err) {
-    // Not expected since each document is measured first: a last guard against the composer's
-    // recursion meeting a caller that left it little stack.
+    // From the CST parser only with a limit set far above the default (it closes the collections
+    // a dedent ends one generator call inside another); from the composer, not expected since each
+    // document is measured first: a last guard against its recursion meeting a caller that left it
+    // little stack.
     if (err instanceof RangeError) {
       throw new CoreError({
         code: 'CORE_YAML_TOO_DEEP',
@@ -307,17 +304,6 @@ export function checkYamlSizes(text: string, source: string, budget: YamlBudget)
 /** The budget with `overrides` applied. */
 export function resolveYamlBudget(overrides: YamlBudgetOverrides | undefined): YamlBudget {
   return { ...defaultYamlBudget, ...stripUndefined(overrides) }
-}
-
-/**
- * The budget with `overrides` applied, after the scans that need no parse: the size of each
- * document and a bound on its nesting.
- */
-function scanYamlBudget(text: string, source: string, overrides: YamlBudgetOverrides | undefined): { budget: YamlBudget; measure: boolean } {
-  const budget = resolveYamlBudget(overrides)
-  checkDocumentSizes(text, source, budget.maxDocumentSize)
-  const measure = checkNesting(text, source, budget.maxDepth)
-  return { budget, measure }
 }
 
 function stripUndefined(budget: YamlBudgetOverrides | undefined): Partial<YamlBudget> {

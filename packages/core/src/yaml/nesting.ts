@@ -1,7 +1,9 @@
-// The nesting check of every YAML parse: a cheap scan over the characters first, and only when it
-// trips, the real nesting, measured with the `yaml` package's lexer and CST parser (iterative) and
-// stopped as soon as it passes the limit. The composer that builds documents recurses once per
-// level: without this check, ten thousand levels would overflow its stack.
+// The nesting check of every YAML parse: a cheap scan over the characters first, then the one
+// lex and parse of the text (the `yaml` package's lexer and CST parser, iterative), whose tokens
+// feed the composer; each document that may be deep is measured on its CST before the composer,
+// which recurses once per level, builds it, and text that trips the scan is stopped as soon as the
+// parser's open collections pass the limit. Without this check, ten thousand levels would
+// overflow the composer's stack.
 import type { CST } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
@@ -31,28 +33,43 @@ export function composableDepth(limit: number): number {
  * `yaml` lexer does not break lines there, YAML does. Block collections nest only by indenting or
  * by such an entry (a sequence may sit at its mapping key's column, but its entries' contents then
  * start two columns in), so only aliases, and closing brackets inside quotes or comments, which
- * this scan takes as real, make text nest deeper than this counts; each document's real nesting
- * is measured before the composer builds it ({@link composedDepthExceededAt}).
+ * this scan takes as real, make valid YAML nest deeper than this counts (invalid YAML can: the
+ * parser nests keys after keys on one line, `k: a: a: …`); each document that may be deep is
+ * measured before the composer builds it ({@link measuredTokens}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
   return scanNesting(text, limit).exceededAt
 }
 
-/** What {@link scanNesting} found. */
+/**
+ * What {@link scanNesting} found, stretch by stretch: the text is cut before each line that starts
+ * with `---` or `...` in its first column (where a document may begin), so that a document's bound
+ * counts the closers of its own stretches only.
+ */
 interface NestingScan {
-  /** Where the count first reaches the limit, or -1. */
+  /** Where the count first reaches the limit (the scan stopped there), or -1. */
   readonly exceededAt: number
-  /** The highest count reached (when `exceededAt` is -1). */
-  readonly peak: number
+  /** Where each stretch begins: 0 first, then ascending. */
+  readonly starts: readonly number[]
+  /** The highest count reached in each stretch (infinite in the last one if the scan stopped). */
+  readonly peaks: readonly number[]
   /**
-   * The levels the closing brackets took off the count (two per `]`, one per `}`): an upper bound
-   * on what closers inside quotes or comments, which close nothing, took off wrongly.
+   * The levels the closing brackets of each stretch took off the count (two per `]`, one per `}`):
+   * an upper bound on what closers inside quotes or comments, which close nothing, took off wrongly.
    */
-  readonly closed: number
+  readonly closed: readonly number[]
 }
 
-/** {@link nestingMayExceedAt}, with the peak and the closers counted. */
+/**
+ * {@link nestingMayExceedAt}, with the peak and the closers counted per stretch. It stops where the
+ * count reaches the limit: the stretch that holds that point, with the rest of the text, has an
+ * infinite peak.
+ */
 function scanNesting(text: string, limit: number): NestingScan {
+  const starts = [0]
+  const peaks: number[] = []
+  const closedPerStretch: number[] = []
+  let exceededAt = -1
   let peak = 0
   let closed = 0
   let seqs = 0
@@ -83,8 +100,19 @@ function scanNesting(text: string, limit: number): NestingScan {
         continue
       }
       lineStart = false
+      if (block === 0 && i > 0 && (c === 0x2d || c === 0x2e) && after === c && text.charCodeAt(i + 2) === c) {
+        // `---` or `...` in the first column: a new stretch (more of them than documents does no harm).
+        peaks.push(peak)
+        closedPerStretch.push(closed)
+        starts.push(i)
+        peak = 0
+        closed = 0
+      }
       const count = 2 * seqs + maps + block
-      if (count >= limit) return { exceededAt: i, peak: count, closed }
+      if (count >= limit) {
+        exceededAt = i
+        break
+      }
       if (count > peak) peak = count
     }
     if (c === 0x5b) seqs++
@@ -103,10 +131,44 @@ function scanNesting(text: string, limit: number): NestingScan {
       continue
     } else continue
     const count = 2 * seqs + maps + block
-    if (count >= limit) return { exceededAt: i, peak: count, closed }
+    if (count >= limit) {
+      exceededAt = i
+      break
+    }
     if (count > peak) peak = count
   }
-  return { exceededAt: -1, peak, closed }
+  // Where the count reaches the limit, the scan stops: the rest of the text is one last stretch,
+  // without a bound.
+  peaks.push(exceededAt < 0 ? peak : Infinity)
+  closedPerStretch.push(closed)
+  return { exceededAt, starts, peaks, closed: closedPerStretch }
+}
+
+/**
+ * The bound of {@link scanNesting} for consecutive ranges of the text, read in order: the highest
+ * count of the stretches a range overlaps plus all their closers. A document that lies in the range
+ * nests no deeper than that bound plus one (aliases aside): each of its open brackets was counted
+ * at its opening, and only closers inside the range can have taken it off the count since.
+ */
+class StretchBounds {
+  /** The stretch that holds the start of the next range. */
+  private stretch = 0
+
+  constructor(private readonly scan: NestingScan) {}
+
+  /** The bound for the range from the end of the previous one (or 0) to `end`, exclusive. */
+  next(end: number): number {
+    const { starts, peaks, closed } = this.scan
+    let j = this.stretch
+    let peak = peaks[j] ?? 0
+    let sum = closed[j] ?? 0
+    for (; j + 1 < starts.length && (starts[j + 1] as number) < end; j++) {
+      peak = Math.max(peak, peaks[j + 1] as number)
+      sum += closed[j + 1] as number
+    }
+    this.stretch = j + 1 < starts.length && starts[j + 1] === end ? j + 1 : j
+    return peak + sum
+  }
 }
 
 function isCollectionToken(token: CST.Token | undefined): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
@@ -126,12 +188,22 @@ function pairOffset(item: CST.CollectionItem, collection: CST.Token): number {
   return item.key?.offset ?? item.start[0]?.offset ?? item.value?.offset ?? collection.offset
 }
 
+/** Where a document's nesting first exceeds two limits (offsets, or -1), from {@link composedDepthExceededAt}. */
+interface Exceeded {
+  /** Where it first exceeds the lower limit. */
+  low: number
+  /** Where it first exceeds the higher limit. */
+  high: number
+}
+
 /**
- * Where the nesting of one parsed document first exceeds `limit` (document order), counted as the
- * composer builds it: each collection is a level, and so is the mapping around a pair in a flow
- * sequence. The offset of the collection that exceeds, or -1. Iterative: depth costs no stack.
+ * Where the nesting of one parsed document first exceeds `low` and `high` (`low` ≤ `high`; document
+ * order), counted as the composer builds it: each collection is a level, and so is the mapping
+ * around a pair in a flow sequence. The offsets of the collections that exceed, or -1; the walk
+ * stops where `high` is exceeded (`low` was by then). Iterative: depth costs no stack.
  */
-function composedDepthExceededAt(doc: CST.Token, limit: number): number {
+function composedDepthExceededAt(doc: CST.Token, low: number, high: number): Exceeded {
+  const found: Exceeded = { low: -1, high: -1 }
   // Only collections are pushed (scalars nest nothing), each with its depth, later siblings first
   // so that they pop in document order.
   const tokens: CST.Token[] = []
@@ -144,15 +216,23 @@ function composedDepthExceededAt(doc: CST.Token, limit: number): number {
   for (let token = tokens.pop(); token !== undefined; token = tokens.pop()) {
     const level = (depths.pop() ?? 0) + 1
     if (!isCollectionToken(token)) continue
-    if (level > limit) return token.offset
+    if (level > low && found.low < 0) found.low = token.offset
+    if (level > high) {
+      found.high = token.offset
+      return found
+    }
     const items = token.items as CST.CollectionItem[]
     const flowSeq = token.type === 'flow-collection' && token.start.source === '['
     const mark = tokens.length
     for (const item of items) {
       let inner = level
       if (flowSeq && isFlowSeqPair(item)) {
-        if (level + 1 > limit) return pairOffset(item, token)
         inner = level + 1
+        if (inner > low && found.low < 0) found.low = pairOffset(item, token)
+        if (inner > high) {
+          found.high = pairOffset(item, token)
+          return found
+        }
       }
       if (isCollectionToken(item.key ?? undefined)) {
         tokens.push(item.key as CST.Token)
@@ -173,7 +253,7 @@ function composedDepthExceededAt(doc: CST.Token, limit: number): number {
       depths[j] = d
     }
   }
-  return -1
+  return found
 }
 
 /**
@@ -200,47 +280,16 @@ function openDepthExceededAt(open: readonly CST.Token[], limit: number): number 
 }
 
 /**
- * Where the real nesting of `text` first exceeds `limit`, read with the `yaml` package's lexer
- * and CST parser (both iterative: a token stack, no recursion per level), so that brackets inside
- * quotes, comments and block scalars do not count. The parser is fed one token at a time and
- * stopped as soon as its stack of open collections passes the limit, so a hostile text costs
- * time linear in the limit, not in its depth. -1 when the nesting stays within the limit.
- */
-function nestingExceededAt(text: string, limit: number): number {
-  const { Lexer, Parser } = yamlLib()
-  const parser = new Parser()
-  const open = parser.stack
-  const check = (doc: CST.Token): number => composedDepthExceededAt(doc, limit)
-  for (const lexeme of new Lexer().lex(text)) {
-    for (const token of parser.next(lexeme)) {
-      const at = check(token)
-      if (at >= 0) return at
-    }
-    // The document at the bottom, a scalar being read at the top, collections between.
-    const n = open.length
-    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
-    if (collections > limit) {
-      // More collections open than the limit: this walk finds where it is passed.
-      const at = openDepthExceededAt(open, limit)
-      if (at >= 0) return at
-    }
-  }
-  for (const token of parser.end()) {
-    const at = check(token)
-    if (at >= 0) return at
-  }
-  return -1
-}
-
-/**
  * Whether `text` passes the cheap first scan of `parseYamlStream`'s nesting check at a
  * `maxDepth` of `limit` (or of 512, the deepest the `yaml` composer builds safely, if lower). The
  * scan counts, at the first character of each line that has one and at each `[` or `{`: one level
  * for the document's top collection, two per `[` and one per `{` still open (wherever they are:
  * inside quotes, comments and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
  * compact `-` or `?` entry (followed by a space or a tab) that starts the line; `true` when that
- * count never exceeds the limit. Such text nests no deeper than the limit except through aliases
- * and closing brackets inside quotes or comments, which the full parse measures.
+ * count never exceeds the limit. Such text, if it is valid YAML, nests no deeper than the limit
+ * except through aliases and closing brackets inside quotes or comments, which the full parse
+ * measures; invalid YAML that the `yaml` parser still nests (keys after keys on one line,
+ * `k: a: a: …`, block collections inside flow ones) can, and the full parse measures it too.
  *
  * `false` does not mean too deep: `parseYamlStream` then measures the real nesting (a
  * thousand `[` inside a quoted string do not nest) and refuses only what really exceeds the limit.
@@ -274,44 +323,95 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
- * Refuses text that nests deeper than `limit` before the parser composes it: the `yaml` composer
- * recurses once per level, takes seconds on tens of thousands of levels and then overflows the
- * stack. Text within the cheap bound ({@link withinYamlNesting}) passes at once; other text has its
- * real nesting measured by {@link nestingExceededAt}. `true` when each document must still be
- * measured, exactly, by {@link checkComposedDepth} before it is composed: unless the text is within
- * the bound even counting every closing bracket as closing nothing (they may sit in quotes or
- * comments), the bound does not hold.
+ * How many composed levels one token open on the CST parser's stack may stand for, at most: the
+ * collection itself, the mapping the composer puts around a pair of a flow sequence, and the
+ * block mapping the parser puts around a flow collection once a `:` after it makes it a key. The
+ * stack also holds the document and the token being read, so its length over-counts.
  */
-export function checkNesting(text: string, source: string, limit: number): boolean {
-  const safe = composableDepth(limit)
-  const scan = scanNesting(text, safe)
-  // Within the bound even if every closer closed nothing: no document can nest deeper than `safe`.
-  if (scan.exceededAt < 0) return scan.peak + scan.closed >= safe
-  let at: number
-  try {
-    at = nestingExceededAt(text, limit)
-  } catch (err) {
-    // Only with a limit set far above the default: the CST parser closes the collections a
-    // dedent ends one generator call inside another.
-    if (err instanceof RangeError) {
-      throw new CoreError({ code: 'CORE_YAML_TOO_DEEP', message: `${source}: nested too deeply to parse`, details: { source }, cause: err })
-    }
-    throw err
-  }
-  if (at >= 0) throw tooDeep({ text, source }, at, { levels: limit, composer: false })
-  return true
+const openPeakFactor = 3
+
+/** Options of {@link measuredTokens}. */
+export interface MeasuredTokensOptions {
+  /** Where the text came from, named in every error. */
+  readonly source: string
+  /** The budget's `maxDepth`. */
+  readonly limit: number
+  /** Called with the offset of each line's start, as the parser's `onNewLine` (a `LineCounter`'s `addNewLine`). */
+  readonly onNewLine: (offset: number) => void
 }
 
 /**
- * Refuses one parsed document (a token of the `yaml` package's CST parser) that nests deeper than
- * `limit`, or than {@link composerMaxDepth}, before the composer builds it: counted as the composer
- * builds it, so exact where the cheap scan is only a bound. Iterative; linear in the document.
+ * The tokens of the `yaml` package's CST parser for `text` (what `new Parser(onNewLine).parse(text)`
+ * yields), with each document's nesting measured before it is handed on, so that the composer,
+ * which recurses once per level, never gets one deeper than `limit` or than
+ * {@link composerMaxDepth}. The text is lexed and parsed once, for the measure and the composer.
+ *
+ * A document is walked ({@link composedDepthExceededAt}, iterative, linear in the document) only
+ * when it may be too deep: when the cheap scan's bound over the stretches it spans
+ * ({@link StretchBounds}) says so, or the parser's stack held, while reading it, enough open tokens
+ * ({@link openPeakFactor}) that it might. The second catches what the scan cannot see, invalid YAML
+ * that the parser still nests: keys after keys on one line (`k: a: a: a: …`, each `: ` a mapping
+ * in the one before) and block collections inside flow ones (`{a: b: {a: b: …`). When the scan trips anywhere in the text, the parser's stack of
+ * open collections is also watched after every lexeme, so that a hostile text is refused as soon as
+ * its nesting passes `limit` (time linear in the limit, not in its depth), and a document deeper
+ * than `limit` anywhere in the stream is reported before one that is only deeper than the composer
+ * builds: the first such document stops the tokens handed on, and its error is thrown at the end.
+ * When the scan does not trip, each document's error is thrown as it is measured.
+ *
+ * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds; a
+ * `RangeError` from the parser itself only with a limit set far above the default (the CST parser
+ * closes the collections a dedent ends one generator call inside another), for the caller to report.
  */
-export function checkComposedDepth(token: CST.Token, subject: NestingSubject, limit: number): void {
+export function* measuredTokens(text: string, options: MeasuredTokensOptions): Generator<CST.Token, void> {
+  const { source, limit, onNewLine } = options
   const safe = composableDepth(limit)
-  const unsafe = composedDepthExceededAt(token, safe)
-  if (unsafe < 0) return
-  const exceeded = safe < limit ? composedDepthExceededAt(token, limit) : unsafe
-  if (exceeded >= 0) throw tooDeep(subject, exceeded, { levels: limit, composer: false })
-  throw tooDeep(subject, unsafe, { levels: safe, composer: true })
+  const scan = scanNesting(text, safe)
+  const tripped = scan.exceededAt >= 0
+  const bounds = new StretchBounds(scan)
+  const subject = { text, source }
+  const { Lexer, Parser } = yamlLib()
+  const parser = new Parser(onNewLine)
+  const open = parser.stack
+  // Set when the scan tripped and a document is deeper than the composer builds but within
+  // `limit`: nothing more is handed on, and the rest is still read for nesting beyond `limit`.
+  let deferred: CoreError | undefined
+  // The most tokens open at once on the parser's stack since the last document was handed on.
+  let openPeak = 0
+  // Whether `token` goes on to the composer; throws if it is too deep.
+  const admit = (token: CST.Token): boolean => {
+    const low = deferred === undefined ? safe : limit
+    let mayBeDeep = true
+    if (token.type === 'document') {
+      // A document's content lies before the lexeme that ends it, where the parser stands.
+      const bound = bounds.next(parser.offset)
+      mayBeDeep = bound >= low || openPeak * openPeakFactor >= low
+      openPeak = 0
+    }
+    if (mayBeDeep) {
+      const at = composedDepthExceededAt(token, low, limit)
+      if (at.high >= 0) throw tooDeep(subject, at.high, { levels: limit, composer: false })
+      if (at.low >= 0 && deferred === undefined) {
+        const error = tooDeep(subject, at.low, { levels: safe, composer: true })
+        if (!tripped) throw error
+        deferred = error
+      }
+    }
+    return deferred === undefined
+  }
+  onNewLine(0)
+  for (const lexeme of new Lexer().lex(text)) {
+    for (const token of parser.next(lexeme)) if (admit(token)) yield token
+    const n = open.length
+    if (n > openPeak) openPeak = n
+    if (!tripped) continue
+    // The document at the bottom, a scalar being read at the top, collections between.
+    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
+    if (collections > limit) {
+      // More collections open than the limit: this walk finds where it is passed.
+      const at = openDepthExceededAt(open, limit)
+      if (at >= 0) throw tooDeep(subject, at, { levels: limit, composer: false })
+    }
+  }
+  for (const token of parser.end()) if (admit(token)) yield token
+  if (deferred !== undefined) throw deferred
 }

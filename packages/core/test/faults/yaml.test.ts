@@ -93,6 +93,12 @@ describe('core YAML faults', () => {
     ['100,000 `[` closed inside quotes', `x: 1\ny: ${'[ "]" '.repeat(100_000)}`, 2, 1000],
     ['800 `[` (within 1000, beyond what the composer builds)', `x: 1\ny: ${'['.repeat(800)}${']'.repeat(800)}\n`, 2, 512],
     ['600 `- ` entries', `x: 1\ny:\n${'- '.repeat(600)}x\n`, 3, 512],
+    // Invalid YAML that the parser still nests where the cheap scan sees no depth: keys after keys
+    // on one line, entries with no content, block mappings inside flow ones.
+    ['5,000 keys on one line', `k: ${'a: '.repeat(5000)}x\n`, 1, 1000],
+    ['700 keys on one line', `x: 1\nk: ${'a: '.repeat(700)}x\n`, 2, 512],
+    ['5,000 `- ` entries without content', `x: 1\ny:\n${'- '.repeat(5000)}\n`, 3, 1000],
+    ['510 `{a: b: ` (two levels a brace)', `k: ${'{a: b: '.repeat(510)}x\n`, 1, 1000],
   ])('%s: refused with CORE_YAML_TOO_DEEP naming the line, twice over', (_name, text, line, limit) => {
     for (let round = 0; round < 2; round++) {
       for (const [, parse] of entryPoints) {

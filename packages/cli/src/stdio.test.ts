@@ -1,10 +1,17 @@
+import type * as Fs from 'node:fs'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
-// What fd 1 is, and how the direct write behaves, per test.
-const fd1 = vi.hoisted(() => ({ kind: 'socket' as 'socket' | 'fifo' | 'file' | 'tty' | 'none', written: [] as string[], failAfter: Infinity, code: 'EAGAIN' }))
+/** What fd 1 is, what reached it, and after how many bytes the direct write fails with `code`. */
+interface Fd1 {
+  kind: 'socket' | 'fifo' | 'file' | 'tty' | 'none'
+  written: string[]
+  failAfter: number
+  code: string
+}
+const fd1 = vi.hoisted((): Fd1 => ({ kind: 'socket', written: [], failAfter: Infinity, code: 'EAGAIN' }))
 
 vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>()
+  const fs = await importOriginal<typeof Fs>()
   return {
     ...fs,
     fstatSync: (fd: number) => {
@@ -44,7 +51,7 @@ describe('directStdout', () => {
       fd1.written = []
       const out = directStdout()
       expect(out.write('apiVersion: v1\n')).toBe(true)
-      out.write(Buffer.from('kind: ConfigMap\n'))
+      out.write('kind: ConfigMap\n')
       expect(fd1.written.join(''), kind).toBe('apiVersion: v1\nkind: ConfigMap\n')
       expect(out.streamed, kind).toBe(false)
       expect(out.isTTY, kind).toBe(false)

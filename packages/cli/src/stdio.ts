@@ -1,10 +1,13 @@
 // The gitops command's stdout and stderr, created when first written. process.stdout and
 // process.stderr are Node streams: the first use of either loads Node's stream modules (and
 // net's for a pipe), a few milliseconds that `gitops build | kubectl apply -f -` would pay on
-// every run. Output to a pipe or a regular file is written with fs.writeSync instead, which is
-// what process.stdout does there on Linux too (synchronously, in order); everything else (a
-// terminal, /dev/null, a socket) and every case the direct write cannot handle goes to the Node
-// stream, as before.
+// every run. Output to a pipe, a socket or a regular file is written with fs.writeSync instead,
+// synchronously and in order, as process.stdout writes a pipe or a file on Linux. A socket is what
+// a parent that spawns with `stdio: 'pipe'` gives (Node's child_process, and with it every
+// Node-driven tool and benchmark): through process.stdout it would also load net, and write a
+// large output from the event loop. Everything else (a terminal, /dev/null) and every case the
+// direct write cannot handle (a non-blocking socket or pipe: EAGAIN) goes to the Node stream, as
+// before.
 import { fstatSync, writeSync } from 'node:fs'
 import type { OutputStream } from './context.js'
 
@@ -35,9 +38,9 @@ export function lazyStderr(): ProcessOutput {
 }
 
 /**
- * process.stdout, written directly to file descriptor 1 when that is a pipe or a regular file.
- * After the first write the direct path cannot take (a pipe set non-blocking by another process
- * that shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout,
+ * process.stdout, written directly to file descriptor 1 when that is a pipe, a socket or a regular
+ * file. After the first write the direct path cannot take (a pipe or socket set non-blocking by a
+ * process that shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout,
  * so order is kept and errors surface exactly as they did.
  */
 export function directStdout(): ProcessOutput {
@@ -47,7 +50,7 @@ export function directStdout(): ProcessOutput {
     if (direct === undefined) {
       try {
         const st = fstatSync(1)
-        direct = st.isFIFO() || st.isFile()
+        direct = st.isFIFO() || st.isFile() || st.isSocket()
       } catch {
         direct = false
       }

@@ -1,0 +1,76 @@
+// Interleaved A/B rounds of in-memory fetches as fresh processes (git-source-timeline.mjs) against
+// `git clone --depth 1 --no-checkout`, each round in a random order:
+//   node bench/git-source-ab.mjs URL ROUNDS NAME=DIST[=WORKER] ...
+// e.g. NAME=packages/git-source/dist-main for a copy of main's build. Prints per variant the medians
+// of wall time, process CPU (user + system from GNU time), peak RSS and, from the timeline, the
+// main thread's CPU before the first pack byte, while receiving and after the last byte.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+
+const [url, rounds, ...variants] = process.argv.slice(2)
+const timeline = fileURLToPath(new URL('git-source-timeline.mjs', import.meta.url))
+const scratch = mkdtempSync(join(tmpdir(), 'gitops-bench-ab-'))
+const timeFile = join(scratch, 'time')
+
+function timed(argv) {
+  const started = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...argv], { encoding: 'utf8' })
+  const wall = performance.now() - started
+  if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`)
+  const [user, system, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
+  return { wall, cpu: (user + system) * 1000, rss: rss / 1024, stdout: r.stdout }
+}
+
+function fetchRound(dist, worker) {
+  const run = timed([process.execPath, timeline, url, '--dist', dist, ...(worker === undefined ? [] : ['--worker', worker])])
+  const { marks, digest } = JSON.parse(run.stdout)
+  const at = Object.fromEntries(marks.map(([name, ...values]) => [name, values]))
+  const [first, last, done] = [at['first-byte'], at['last-byte'], at.done]
+  return {
+    ...run,
+    digest,
+    main: done[2],
+    mainBefore: first[2],
+    mainReceiving: last[2] - first[2],
+    mainAfter: done[2] - last[2],
+    wallReceiving: last[0] - first[0],
+    wallAfter: done[0] - last[0],
+  }
+}
+
+function gitRound() {
+  const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-ab-clone-'))
+  try {
+    return timed(['git', 'clone', '-q', '--depth', '1', '--no-checkout', url, join(dir, 'n')])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const results = new Map()
+const before = loadavg()[0]
+for (let round = 0; round < Number(rounds); round++) {
+  const order = [...variants, 'git'].sort(() => Math.random() - 0.5)
+  for (const variant of order) {
+    const [name, dist, worker] = variant.split('=')
+    const result = variant === 'git' ? gitRound() : fetchRound(dist, worker)
+    if (!results.has(name)) results.set(name, [])
+    results.get(name).push(result)
+  }
+}
+rmSync(scratch, { recursive: true, force: true })
+const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
+console.log(`${url}: ${rounds} rounds, load ${before.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (ms, medians)`)
+for (const [name, runs] of results) {
+  const m = (key) => (runs[0][key] === undefined ? '-' : median(runs.map((r) => r[key])).toFixed(0))
+  console.log(
+    `${name.padEnd(10)} wall ${m('wall')}  CPU ${m('cpu')}  RSS ${m('rss')} MiB` +
+      (runs[0].main === undefined
+        ? ''
+        : `  | main thread ${m('main')}: before the pack ${m('mainBefore')}, receiving ${m('mainReceiving')} (wall ${m('wallReceiving')}), after ${m('mainAfter')} (wall ${m('wallAfter')})  ${runs[0].digest}`),
+  )
+}

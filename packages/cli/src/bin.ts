@@ -2,7 +2,7 @@
 import { Module as nodeModule } from 'node:module'
 import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
-import { directStdout, lazyStderr } from './stdio.js'
+import { type BlockingWriteGuard, directStdout, lazyStderr } from './stdio.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -132,7 +132,33 @@ process.on('SIGTERM', onTerm)
 // templateMain.ts).
 const command = process.argv[2]
 const entry = command === 'build' ? import('./buildMain.js') : command === 'template' ? import('./templateMain.js') : import('./main.js')
-const stdout = directStdout()
+// `build` and `template` write their output last, in one piece: to a pipe or a socket, that write
+// blocks while the reader does not read, and no listener could run then. So the listeners are taken
+// away for the time of each such write, and a signal arriving meanwhile ends the process by its
+// default action: by the signal, as the listeners end it (above and below; nothing is left to clean
+// up by then). A signal that the listeners already took is left to them. (A signal that Node caught
+// but has not yet passed to the listener when the write starts, since the command has run without
+// a pause since, is dropped with the listener, as the process.off below drops it: the command ends
+// with 0, as it did before; should that write then block, the next signal ends it.)
+let unhooked = false
+const guard: BlockingWriteGuard | undefined =
+  command === 'build' || command === 'template'
+    ? {
+        before: () => {
+          if (received !== undefined || unhooked) return
+          unhooked = true
+          process.off('SIGINT', onInt)
+          process.off('SIGTERM', onTerm)
+        },
+        after: () => {
+          if (!unhooked) return
+          unhooked = false
+          process.on('SIGINT', onInt)
+          process.on('SIGTERM', onTerm)
+        },
+      }
+    : undefined
+const stdout = directStdout(guard)
 const stderr = lazyStderr()
 void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {

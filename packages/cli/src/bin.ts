@@ -58,8 +58,8 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // (codeCache.ts) is per command, and per set of flags: one command does not always run with the
 // same flags (GITOPS_V8_TUNING=off, the user's tiering flags), so its file names hold V8's
 // cachedDataVersionTag() as read after the flags below are set, and a tuned and an untuned run
-// keep files of their own. A Node without getBuiltinModule (before 20.16) keeps V8's defaults,
-// and its runs share one file per command.
+// keep files of their own. A Node without getBuiltinModule (none that engines allows: it came in
+// 20.16) would keep V8's defaults, and its runs share one file per command.
 // node:v8 and node:fs are loaded only when a command needs them (builtins.ts).
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([

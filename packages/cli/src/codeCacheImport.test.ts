@@ -26,8 +26,8 @@ describe('useCodeCache and dynamic import', () => {
     // edit would, had the edit kept its metadata), and whose data V8 made from another source.
     const st = statSync(file, { bigint: true })
     const key = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${content.length}:no-dynamic-import`
-    const wrap = (Module as unknown as { wrap(source: string): string }).wrap
-    const data = new Script(wrap('module.exports = () => 1\n'), { filename: file }).createCachedData()
+    const loader = Module as unknown as { wrap(source: string): string }
+    const data = new Script(loader.wrap('module.exports = () => 1\n'), { filename: file }).createCachedData()
     const header = Buffer.alloc(4)
     header.writeUInt32LE(key.length, 0)
     const entry = cacheFileName(cacheDir, file, { tag: 'test', version: `${process.version}-${process.arch}`, flagsTag: cachedDataVersionTag() })

@@ -83,10 +83,10 @@ function nonBlockingPipe(): number | undefined {
 /**
  * process.stdout, written directly when fd 1 is a regular file, a pipe or, given a `guard`, a
  * socket: with a guard, fd 1 itself, the guard around each write to a pipe or socket; without,
- * a pipe through a non-blocking descriptor of its own (above). After the first write the direct path cannot take (a pipe whose reader has not kept up
- * or a socket set non-blocking by a process that shares it: EAGAIN; a reader gone: EPIPE), this
- * and every later write go to process.stdout, so order is kept and errors surface exactly as they
- * did.
+ * a pipe through a non-blocking descriptor of its own (above). After the first write the direct
+ * path cannot take (a full pipe without a guard, or a socket set non-blocking by a process that
+ * shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout, so
+ * order is kept and errors surface exactly as they did.
  */
 export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
   let direct: DirectTarget | false | undefined

@@ -11,7 +11,35 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
-const [url, rounds, ...variants] = process.argv.slice(2)
+const [url, rounds, ...specs] = process.argv.slice(2)
+
+/** NAME=DIST[=WORKER], each part up to the next `=` (a worker path may hold more). */
+function parseVariant(spec) {
+  const i = spec.indexOf('=')
+  const name = i < 0 ? spec : spec.slice(0, i)
+  const rest = i < 0 ? '' : spec.slice(i + 1)
+  const j = rest.indexOf('=')
+  const dist = j < 0 ? rest : rest.slice(0, j)
+  const worker = j < 0 ? undefined : rest.slice(j + 1)
+  if (name === '' || dist === '') throw new Error(`${spec}: expected NAME=DIST[=WORKER]`)
+  // The git round's results are filed under `git`: a variant of that name would merge with them.
+  if (name === 'git') throw new Error(`${spec}: the name git is the git round's`)
+  return { name, dist, worker }
+}
+const variants = specs.map(parseVariant)
+if (new Set(variants.map((v) => v.name)).size !== variants.length) throw new Error('variant names must differ')
+const gitVariant = { name: 'git' }
+
+/** A uniformly random order (Fisher–Yates). */
+function shuffled(items) {
+  const out = [...items]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[out[i], out[j]] = [out[j], out[i]]
+  }
+  return out
+}
+
 const timeline = fileURLToPath(new URL('git-source-timeline.mjs', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'gitops-bench-ab-'))
 const timeFile = join(scratch, 'time')
@@ -30,16 +58,12 @@ function fetchRound(dist, worker) {
   const { marks, digest } = JSON.parse(run.stdout)
   const at = Object.fromEntries(marks.map(([name, ...values]) => [name, values]))
   const [first, last, done] = [at['first-byte'], at['last-byte'], at.done]
-  return {
-    ...run,
-    digest,
-    main: done[2],
-    mainBefore: first[2],
-    mainReceiving: last[2] - first[2],
-    mainAfter: done[2] - last[2],
-    wallReceiving: last[0] - first[0],
-    wallAfter: done[0] - last[0],
-  }
+  // No pack bytes marked (the timeline saw no 'receiving' progress): the phases are unknown.
+  const phases =
+    first === undefined || last === undefined
+      ? { mainBefore: NaN, mainReceiving: NaN, mainAfter: NaN, wallReceiving: NaN, wallAfter: NaN }
+      : { mainBefore: first[2], mainReceiving: last[2] - first[2], mainAfter: done[2] - last[2], wallReceiving: last[0] - first[0], wallAfter: done[0] - last[0] }
+  return { ...run, digest, main: done[2], ...phases }
 }
 
 function gitRound() {
@@ -53,24 +77,35 @@ function gitRound() {
 
 const results = new Map()
 const before = loadavg()[0]
-for (let round = 0; round < Number(rounds); round++) {
-  const order = [...variants, 'git'].sort(() => Math.random() - 0.5)
-  for (const variant of order) {
-    const [name, dist, worker] = variant.split('=')
-    const result = variant === 'git' ? gitRound() : fetchRound(dist, worker)
-    if (!results.has(name)) results.set(name, [])
-    results.get(name).push(result)
+try {
+  for (let round = 0; round < Number(rounds); round++) {
+    for (const variant of shuffled([...variants, gitVariant])) {
+      const result = variant === gitVariant ? gitRound() : fetchRound(variant.dist, variant.worker)
+      if (!results.has(variant.name)) results.set(variant.name, [])
+      results.get(variant.name).push(result)
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
 }
-rmSync(scratch, { recursive: true, force: true })
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
 console.log(`${url}: ${rounds} rounds, load ${before.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (ms, medians)`)
 for (const [name, runs] of results) {
-  const m = (key) => (runs[0][key] === undefined ? '-' : median(runs.map((r) => r[key])).toFixed(0))
+  const m = (key) => {
+    if (runs[0][key] === undefined) return '-'
+    const values = runs.map((r) => r[key]).filter((v) => !Number.isNaN(v))
+    return values.length === 0 ? '-' : median(values).toFixed(0)
+  }
   console.log(
     `${name.padEnd(10)} wall ${m('wall')}  CPU ${m('cpu')}  RSS ${m('rss')} MiB` +
       (runs[0].main === undefined
         ? ''
         : `  | main thread ${m('main')}: before the pack ${m('mainBefore')}, receiving ${m('mainReceiving')} (wall ${m('wallReceiving')}), after ${m('mainAfter')} (wall ${m('wallAfter')})  ${runs[0].digest}`),
   )
+}
+// Every fetch of every variant must have produced the same files.
+const digests = new Set([...results.values()].flat().map((r) => r.digest).filter((d) => d !== undefined))
+if (digests.size > 1) {
+  console.error(`digests differ across runs: ${[...digests].join(', ')}`)
+  process.exitCode = 1
 }

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const [url, ...rest] = process.argv.slice(2)
 const flag = (name) => {
@@ -38,7 +38,7 @@ if (workerFile !== undefined) {
   worker.once('message', () => mark('worker-ready'))
   worker.unref()
 }
-const dist = flag('--dist') ?? new URL('../packages/git-source/dist', import.meta.url).pathname
+const dist = flag('--dist') ?? fileURLToPath(new URL('../packages/git-source/dist', import.meta.url))
 const { fetchSource } = await import(pathToFileURL(resolve(dist, 'index.js')).href)
 mark('loaded')
 let started
@@ -62,6 +62,12 @@ const result = await fetchSource(url, {
     }
   },
 })
+// A fetch that reports no 'resolving' (none received, or a version that does not report it) still
+// gets its last byte marked, when there was one.
+if (last !== undefined && !marks.includes(last)) {
+  receiving = performance.eventLoopUtilization(started)
+  marks.push(last)
+}
 mark('done')
 const round = (n) => Math.round(n * 10) / 10
 process.stdout.write(

@@ -2,10 +2,12 @@
 // parseYamlStream of an older build of core (--base: a copy of its dist kept under
 // packages/core/node_modules, so that it finds `yaml`) against this build's, over every YAML file
 // of packages/, testing/ and $GITOPS_SHARED_DIR/conformance, random texts of nesting-prone atoms and
-// streams of shallow and deep documents, each at maxDepth 1,000, 3, 10 and 2,000: the same
+// streams of shallow and deep documents, each at maxDepth 1,000, 3 (with uniqueKeys: false, so that
+// duplicate keys are no error), 10 and 2,000: the same
 // documents (toJS, range, errors and warnings with positions, line starts) or the same thrown
 // error. Differences where the new build refuses as too deep a text whose composed depth is over
-// the limit are counted apart (the scan's holes the parse now measures); others are printed.
+// the limit are counted apart (the scan's holes the parse now measures); others are printed, and
+// the exit code is then 1.
 //   node bench/yamlNesting-equiv.mjs --base packages/core/node_modules/.base [--seed 1] [--count 5000]
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -15,11 +17,16 @@ function flag(name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
   return i < 0 ? fallback : process.argv[i + 1]
 }
+const baseDir = flag('base', undefined)
+if (baseDir === undefined || baseDir.startsWith('--')) {
+  console.error('usage: node bench/yamlNesting-equiv.mjs --base DIR [--seed 1] [--count 5000]\n  --base is required: a copy of an older packages/core/dist, kept under packages/core/node_modules')
+  process.exit(2)
+}
 const repo = join(fileURLToPath(new URL('.', import.meta.url)), '..')
 const { createRequire } = await import('node:module')
 const { parseAllDocuments, isMap, isSeq } = createRequire(join(repo, 'packages', 'core', 'package.json'))('yaml')
 const depthOf = (n) => { let best = 0; const st = [[n, 0]]; while (st.length) { const [x, d] = st.pop(); if (isMap(x)) { best = Math.max(best, d + 1); for (const p of x.items) st.push([p.key, d + 1], [p.value, d + 1]) } else if (isSeq(x)) { best = Math.max(best, d + 1); for (const i of x.items) st.push([i, d + 1]) } } return best }
-const base = await import(pathToFileURL(join(resolve(flag('base', 'missing')), 'yaml.js')).href)
+const base = await import(pathToFileURL(join(resolve(baseDir), 'yaml.js')).href)
 const now = await import(pathToFileURL(join(repo, 'packages', 'core', 'dist', 'yaml.js')).href)
 const files = []
 const walk = (d) => { for (const e of readdirSync(d)) { if (e === 'node_modules' || e === 'dist' || e === '.git') continue; const p = join(d, e); const s = statSync(p); if (s.isDirectory()) walk(p); else if (/\.ya?ml$/.test(e)) files.push(p) } }
@@ -80,3 +87,4 @@ for (const [name, text] of texts) {
   }
 }
 console.log(`${files.length} files, ${texts.length} texts, ${compared} parses compared, ${thrown} threw (${tooDeep} too deep), ${differ} differ, ${holes} newly refused as too deep (composed depth over the limit) where the scan had missed them`)
+if (differ > 0) process.exitCode = 1

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CPU time of core's `parseYamlStream` (the general YAML parse, with its nesting check) in process,
-// on three inputs: (a) the files of crdTree.mjs's kube-prometheus-like tree (about 5 MB: CRDs, and
+// on four inputs: (a) the files of crdTree.mjs's kube-prometheus-like tree (about 5 MB: CRDs, and
 // Grafana dashboards whose JSON in literal blocks holds thousands of brackets), (b) a text that
 // trips the cheap nesting scan (a ConfigMap with thousands of brackets inside quoted strings), (c) a
 // values file of flow maps a few levels deep on each of 1,500 lines, (d) a stream of 2,000 small
@@ -9,7 +9,8 @@
 // that it finds `yaml`), the two builds alternate round by round (A B A B ...) so that load from
 // other processes falls on both alike; each side reports the median of its rounds' CPU time
 // (user + system of this process, from process.cpuUsage) and the ratio is the median of the
-// rounds' ratios. Every round checks that both builds give the same documents.
+// rounds' ratios. Before the rounds, each input is checked once to give the same documents from
+// both builds.
 //   node bench/yamlNesting.bench.mjs [--base packages/core/node_modules/.base] [--rounds 15] [--cases crd,trip,flow,stream]
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -29,18 +30,22 @@ const current = await import(pathToFileURL(join(here, '..', 'packages', 'core', 
 const older = base === undefined ? undefined : await import(pathToFileURL(join(resolve(base), 'yaml.js')).href)
 
 function crdTexts() {
-  const root = generateCrdTree(join(process.env.TMPDIR ?? '/tmp', `gitops-bench-nesting-${process.pid}`), 5)
-  const out = []
-  const walk = (dir) => {
-    for (const e of readdirSync(dir).sort()) {
-      const p = join(dir, e)
-      if (statSync(p).isDirectory()) walk(p)
-      else out.push([relative(root, p), readFileSync(p, 'utf8')])
+  const dir = join(process.env.TMPDIR ?? '/tmp', `gitops-bench-nesting-${process.pid}`)
+  try {
+    const root = generateCrdTree(dir, 5)
+    const out = []
+    const walk = (at) => {
+      for (const e of readdirSync(at).sort()) {
+        const p = join(at, e)
+        if (statSync(p).isDirectory()) walk(p)
+        else out.push([relative(root, p), readFileSync(p, 'utf8')])
+      }
     }
+    walk(root)
+    return out
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
-  walk(root)
-  rmSync(root, { recursive: true, force: true })
-  return out
 }
 
 function tripTexts() {

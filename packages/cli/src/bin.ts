@@ -2,7 +2,7 @@
 import { Module as nodeModule } from 'node:module'
 import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
-import { directStdout, lazyStderr } from './stdio.js'
+import { type BlockingWriteGuard, directStdout, lazyStderr } from './stdio.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -58,8 +58,8 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // (codeCache.ts) is per command, and per set of flags: one command does not always run with the
 // same flags (GITOPS_V8_TUNING=off, the user's tiering flags), so its file names hold V8's
 // cachedDataVersionTag() as read after the flags below are set, and a tuned and an untuned run
-// keep files of their own. A Node without getBuiltinModule (before 20.16) keeps V8's defaults,
-// and its runs share one file per command.
+// keep files of their own. A Node without getBuiltinModule (none that engines allows: it came in
+// 20.16) would keep V8's defaults, and its runs share one file per command.
 // node:v8 and node:fs are loaded only when a command needs them (builtins.ts).
 const v8Major = Number(process.versions.v8.split('.')[0])
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
@@ -132,7 +132,33 @@ process.on('SIGTERM', onTerm)
 // templateMain.ts).
 const command = process.argv[2]
 const entry = command === 'build' ? import('./buildMain.js') : command === 'template' ? import('./templateMain.js') : import('./main.js')
-const stdout = directStdout()
+// `build` and `template` write their output last, in one piece: to a pipe or a socket, that write
+// blocks while the reader does not read, and no listener could run then. So the listeners are taken
+// away for the time of each such write, and a signal arriving meanwhile ends the process by its
+// default action: by the signal, as the listeners end it (above and below; nothing is left to clean
+// up by then). A signal that the listeners already took is left to them. (A signal that Node caught
+// but has not yet passed to the listener when the write starts, since the command has run without
+// a pause since, is dropped with the listener, as the process.off below drops it: the command ends
+// with 0, as it did before; should that write then block, the next signal ends it.)
+let unhooked = false
+const guard: BlockingWriteGuard | undefined =
+  command === 'build' || command === 'template'
+    ? {
+        before: () => {
+          if (received !== undefined || unhooked) return
+          unhooked = true
+          process.off('SIGINT', onInt)
+          process.off('SIGTERM', onTerm)
+        },
+        after: () => {
+          if (!unhooked) return
+          unhooked = false
+          process.on('SIGINT', onInt)
+          process.on('SIGTERM', onTerm)
+        },
+      }
+    : undefined
+const stdout = directStdout(guard)
 const stderr = lazyStderr()
 void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {

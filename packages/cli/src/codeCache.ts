@@ -98,8 +98,9 @@ export interface CacheFileParts {
   readonly version: string
   /**
    * V8's `cachedDataVersionTag()` as it is after the command set its flags, a hash of V8's version
-   * and every flag in effect; undefined where it cannot be read (before Node 20.16, whose runs
-   * then share one file).
+   * and every flag in effect; undefined where it cannot be read (without
+   * `process.getBuiltinModule`, which every Node the package supports has, >= 20.19; such runs
+   * would share one file).
    */
   readonly flagsTag: number | undefined
 }
@@ -171,12 +172,12 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
   const pending: Array<{ script: Script; file: string; key: string }> = []
   const version = `${process.version}-${process.arch}`
   // Read here, after bin.ts set the command's V8 flags (if any): the tag of the flags in effect.
-  // (node:v8 through builtins.ts: only where Node has it, from 20.16.)
+  // (node:v8 through builtins.ts: process.getBuiltinModule, which every supported Node has.)
   let flagsTag: number | undefined
   try {
     flagsTag = builtin('node:v8')?.cachedDataVersionTag()
   } catch {
-    // One file for every set of flags then, as before Node 20.16.
+    // One file for every set of flags then.
   }
   const uid = process.getuid?.()
   // The directory is looked at once, when the first file is read.
@@ -208,12 +209,15 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
       // No cache yet, an unreadable one or one that is not the user's own: compiled as usual below.
     }
     // An entry is written only for source without DYNAMIC_IMPORT, and its key says so and names the
-    // file as it is now: an entry found is that verdict, and only source without one is scanned
-    // (about 0.2 ms per 300 KB bundle, at every start otherwise).
+    // file as it is now (by its metadata, not its bytes): an entry found is that verdict, and only
+    // source without one is scanned (about 0.2 ms per 300 KB bundle, at every start otherwise).
     if (cachedData === undefined && DYNAMIC_IMPORT.test(content)) return original.call(this, content, filename)
     // Source first, wrapped as Node wraps every CommonJS module, so lines and names in stack traces
     // are those of the normal load.
     const script = new Script(Module.wrap(content), { filename, cachedData })
+    // V8 rejects data that was not made from this source (another length): the key matched, but the
+    // file is not what the entry was written for, so the verdict is not taken either.
+    if (cachedData !== undefined && script.cachedDataRejected === true && DYNAMIC_IMPORT.test(content)) return original.call(this, content, filename)
     if (key !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, file, key })
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown
     // What Node's own loader gives a module as `require` (this file is CommonJS: dist/bin.cjs).

@@ -1,4 +1,5 @@
 import type * as Fs from 'node:fs'
+import { constants } from 'node:fs'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 
 /** What fd 1 is, what reached it, and after how many bytes the direct write fails with `code`. */
@@ -7,8 +8,16 @@ interface Fd1 {
   written: string[]
   failAfter: number
   code: string
+  /** The descriptors written, in order of the writes. */
+  fds: number[]
+  /** Whether reopening the pipe through /proc fails (no /proc, no reader). */
+  reopenFails: boolean
+  /** The flags the pipe was reopened with. */
+  reopenFlags: number[]
 }
-const fd1 = vi.hoisted((): Fd1 => ({ kind: 'socket', written: [], failAfter: Infinity, code: 'EAGAIN' }))
+const fd1 = vi.hoisted((): Fd1 => ({ kind: 'socket', written: [], failAfter: Infinity, code: 'EAGAIN', fds: [], reopenFails: false, reopenFlags: [] }))
+/** The descriptor the mock's reopened pipe gets. */
+const reopened = 101
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof Fs>()
@@ -19,8 +28,15 @@ vi.mock('node:fs', async (importOriginal) => {
       if (fd1.kind === 'none') throw Object.assign(new Error('EBADF'), { code: 'EBADF' })
       return { isFIFO: () => fd1.kind === 'fifo', isFile: () => fd1.kind === 'file', isSocket: () => fd1.kind === 'socket' }
     },
+    openSync: (path: string, flags: number) => {
+      if (path !== '/proc/self/fd/1') return fs.openSync(path, flags)
+      if (fd1.reopenFails) throw Object.assign(new Error('ENXIO'), { code: 'ENXIO' })
+      fd1.reopenFlags.push(flags)
+      return 101
+    },
     writeSync: (fd: number, bytes: Uint8Array, offset: number, length: number) => {
-      if (fd !== 1) throw new Error('only fd 1 is written here')
+      if (fd !== 1 && fd !== 101) throw new Error('only fd 1 and the reopened pipe are written here')
+      fd1.fds.push(fd)
       const sent = fd1.written.join('').length
       // A partial write (at most 3 bytes), then the error once failAfter bytes went through.
       if (sent >= fd1.failAfter) throw Object.assign(new Error(fd1.code), { code: fd1.code })
@@ -38,6 +54,9 @@ describe('directStdout', () => {
   beforeEach(() => {
     fd1.written = []
     fd1.failAfter = Infinity
+    fd1.fds = []
+    fd1.reopenFails = false
+    fd1.reopenFlags = []
     streamWrites = []
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       streamWrites.push(Buffer.from(chunk).toString())
@@ -45,33 +64,75 @@ describe('directStdout', () => {
     })
   })
 
-  it('writes straight to a socket (what a parent that spawns with pipes gives), a FIFO and a file, whole even through partial writes', () => {
+  it('with a guard, writes fd 1 straight when a socket (what a parent that spawns with pipes gives), a FIFO or a file, whole even through partial writes, the guard around each write that may block', () => {
     for (const kind of ['socket', 'fifo', 'file'] as const) {
       fd1.kind = kind
       fd1.written = []
-      const out = directStdout()
+      fd1.fds = []
+      const calls: string[] = []
+      const out = directStdout({ before: () => calls.push('before'), after: () => calls.push('after') })
       expect(out.write('apiVersion: v1\n')).toBe(true)
       out.write('kind: ConfigMap\n')
       expect(fd1.written.join(''), kind).toBe('apiVersion: v1\nkind: ConfigMap\n')
+      expect(new Set(fd1.fds), kind).toEqual(new Set([1]))
       expect(out.streamed, kind).toBe(false)
       expect(out.isTTY, kind).toBe(false)
+      expect(calls, kind).toEqual(kind === 'file' ? [] : ['before', 'after', 'before', 'after'])
     }
     expect(streamWrites).toEqual([])
+    expect(fd1.reopenFlags).toEqual([])
   })
 
-  it('goes on through process.stdout, in order and without losing a byte, once the direct write fails (a non-blocking socket: EAGAIN; a reader gone: EPIPE)', () => {
-    for (const code of ['EAGAIN', 'EPIPE']) {
-      fd1.kind = 'socket'
+  it('without a guard, writes a FIFO through a non-blocking descriptor of its own, and a file straight; a socket goes to process.stdout', () => {
+    for (const kind of ['fifo', 'file', 'socket'] as const) {
+      fd1.kind = kind
       fd1.written = []
+      fd1.fds = []
+      fd1.reopenFlags = []
       streamWrites = []
-      fd1.failAfter = 7
-      fd1.code = code
       const out = directStdout()
       out.write('apiVersion: v1\n')
       out.write('kind: ConfigMap\n')
-      expect(fd1.written.join('') + streamWrites.join(''), code).toBe('apiVersion: v1\nkind: ConfigMap\n')
-      expect(fd1.written.join(''), code).toBe('apiVers')
-      expect(out.streamed, code).toBe(true)
+      if (kind === 'socket') {
+        expect(streamWrites).toEqual(['apiVersion: v1\n', 'kind: ConfigMap\n'])
+        expect(out.streamed).toBe(true)
+        continue
+      }
+      expect(fd1.written.join(''), kind).toBe('apiVersion: v1\nkind: ConfigMap\n')
+      expect(new Set(fd1.fds), kind).toEqual(new Set([kind === 'fifo' ? reopened : 1]))
+      expect(fd1.reopenFlags, kind).toEqual(kind === 'fifo' ? [constants.O_WRONLY | constants.O_NONBLOCK] : [])
+      expect(out.streamed, kind).toBe(false)
+      expect(streamWrites, kind).toEqual([])
+    }
+  })
+
+  it('without a guard, leaves a FIFO it cannot reopen to process.stdout', () => {
+    fd1.kind = 'fifo'
+    fd1.reopenFails = true
+    const out = directStdout()
+    out.write('x\n')
+    expect(streamWrites).toEqual(['x\n'])
+    expect(fd1.written).toEqual([])
+    expect(out.streamed).toBe(true)
+  })
+
+  it('goes on through process.stdout, in order and without losing a byte, once the direct write fails (a full pipe or a non-blocking socket: EAGAIN; a reader gone: EPIPE), the guard undone', () => {
+    for (const [kind, guarded] of [['socket', true], ['fifo', true], ['fifo', false]] as const) {
+      for (const code of ['EAGAIN', 'EPIPE']) {
+        fd1.kind = kind
+        fd1.written = []
+        streamWrites = []
+        fd1.failAfter = 7
+        fd1.code = code
+        const calls: string[] = []
+        const out = directStdout(guarded ? { before: () => calls.push('before'), after: () => calls.push('after') } : undefined)
+        out.write('apiVersion: v1\n')
+        out.write('kind: ConfigMap\n')
+        expect(fd1.written.join('') + streamWrites.join(''), code).toBe('apiVersion: v1\nkind: ConfigMap\n')
+        expect(fd1.written.join(''), code).toBe('apiVers')
+        expect(out.streamed, code).toBe(true)
+        expect(calls, code).toEqual(guarded ? ['before', 'after'] : [])
+      }
     }
   })
 

@@ -1,14 +1,25 @@
 // The gitops command's stdout and stderr, created when first written. process.stdout and
 // process.stderr are Node streams: the first use of either loads Node's stream modules (and
 // net's for a pipe), a few milliseconds that `gitops build | kubectl apply -f -` would pay on
-// every run. Output to a pipe, a socket or a regular file is written with fs.writeSync instead,
-// synchronously and in order, as process.stdout writes a pipe or a file on Linux. A socket is what
-// a parent that spawns with `stdio: 'pipe'` gives (Node's child_process, and with it every
-// Node-driven tool and benchmark): through process.stdout it would also load net, and write a
-// large output from the event loop. Everything else (a terminal, /dev/null) and every case the
-// direct write cannot handle (a non-blocking socket or pipe: EAGAIN) goes to the Node stream, as
-// before.
-import { fstatSync, writeSync } from 'node:fs'
+// every run. Output to a regular file is written with fs.writeSync instead, synchronously and in
+// order, as process.stdout writes a file. So is output to a pipe, and for the commands that ask
+// (`build` and `template`, bin.ts) to a socket: a socket is what a parent that spawns with
+// `stdio: 'pipe'` gives (Node's child_process, and with it every Node-driven tool and benchmark),
+// and through process.stdout it would also load net, and write a large output from the event loop.
+// Everything else (a terminal, /dev/null) and every case the direct write cannot handle (a full
+// pipe written without a guard, below, or a non-blocking socket: EAGAIN; a reader gone: EPIPE) goes to the
+// Node stream, as before.
+//
+// Signals: a blocking write to a pipe or socket whose reader pauses waits in the kernel, where
+// the command's SIGINT/SIGTERM listeners (bin.ts) cannot run: the signal would wait for the
+// reader. A command that writes its output last, in one piece (build, template), passes a guard
+// that takes the listeners away for the time of each such write, so that a signal arriving while
+// it waits ends the process at once by the signal's default action, which is what the listeners
+// end in too once nothing is left to clean up. Every other command writes a pipe through a
+// non-blocking descriptor of its own (the write end reopened from /proc/self/fd/1), and once that
+// is full the rest goes to process.stdout, from the event loop, where the listeners run; it writes
+// a socket through process.stdout.
+import { constants, fstatSync, openSync, writeSync } from 'node:fs'
 import type { OutputStream } from './context.js'
 
 /** An output of the process that tells whether anything went through a Node stream. */
@@ -38,19 +49,58 @@ export function lazyStderr(): ProcessOutput {
 }
 
 /**
- * process.stdout, written directly to file descriptor 1 when that is a pipe, a socket or a regular
- * file. After the first write the direct path cannot take (a pipe or socket set non-blocking by a
- * process that shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout,
- * so order is kept and errors surface exactly as they did.
+ * What a command that writes its output last, in one piece, runs around each write that may block
+ * (to a socket or a pipe): `before` takes its signal listeners away so that a signal arriving
+ * while the write waits for the reader ends the process by the signal's default action, `after`
+ * puts them back.
  */
-export function directStdout(): ProcessOutput {
-  let direct: boolean | undefined
+export interface BlockingWriteGuard {
+  /** Runs before a write that may block. */
+  before(): void
+  /** Runs after it, whether it succeeded or threw. */
+  after(): void
+}
+
+/** Where the direct path writes: fd 1 itself, or a non-blocking descriptor of the same pipe. */
+interface DirectTarget {
+  readonly fd: number
+  readonly guard?: BlockingWriteGuard | undefined
+}
+
+/**
+ * The write end of the pipe on fd 1, reopened non-blocking: a file description of its own, so
+ * that fd 1's (shared with the shell and the other processes of a pipeline) stays as it is.
+ * Undefined where that cannot be done (no /proc; no reader left: ENXIO).
+ */
+function nonBlockingPipe(): number | undefined {
+  try {
+    return openSync('/proc/self/fd/1', constants.O_WRONLY | constants.O_NONBLOCK)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * process.stdout, written directly when fd 1 is a regular file, a pipe or, given a `guard`, a
+ * socket: with a guard, fd 1 itself, the guard around each write to a pipe or socket; without,
+ * a pipe through a non-blocking descriptor of its own (above). After the first write the direct
+ * path cannot take (a full pipe without a guard, or a socket set non-blocking by a process that
+ * shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout, so
+ * order is kept and errors surface exactly as they did.
+ */
+export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
+  let direct: DirectTarget | false | undefined
   let streamed = false
-  const isDirect = (): boolean => {
+  const target = (): DirectTarget | false => {
     if (direct === undefined) {
+      direct = false
       try {
         const st = fstatSync(1)
-        direct = st.isFIFO() || st.isFile() || st.isSocket()
+        if (st.isFile()) direct = { fd: 1 }
+        else if (st.isFIFO()) {
+          const fd = guard === undefined ? nonBlockingPipe() : undefined
+          direct = guard !== undefined ? { fd: 1, guard } : fd !== undefined ? { fd } : false
+        } else if (st.isSocket() && guard !== undefined) direct = { fd: 1, guard }
       } catch {
         direct = false
       }
@@ -59,25 +109,29 @@ export function directStdout(): ProcessOutput {
   }
   return {
     get isTTY() {
-      return isDirect() ? false : process.stdout.isTTY
+      return target() !== false ? false : process.stdout.isTTY
     },
     get streamed() {
       return streamed
     },
     write(chunk: string | Uint8Array) {
-      if (!isDirect()) {
+      const to = target()
+      if (to === false) {
         streamed = true
         return process.stdout.write(chunk)
       }
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       let offset = 0
+      to.guard?.before()
       try {
-        while (offset < bytes.length) offset += writeSync(1, bytes, offset, bytes.length - offset)
+        while (offset < bytes.length) offset += writeSync(to.fd, bytes, offset, bytes.length - offset)
         return true
       } catch {
         direct = false
         streamed = true
         return process.stdout.write(bytes.subarray(offset))
+      } finally {
+        to.guard?.after()
       }
     },
   }

@@ -165,9 +165,13 @@ export const maxUpdateManagers = 10
  * `maxUpdateManagers` remain; Apply entries are never folded.
  */
 export function capUpdateManagers(managed: Managed): void {
-  const updaters = [...managed.fields].filter(([, versioned]) => !versioned.applied).map(([identity]) => identity)
-  if (updaters.length <= maxUpdateManagers) return
-  updaters.sort((a, b) => unixSeconds(managed.times.get(a)) - unixSeconds(managed.times.get(b)) || compareStrings(a, b))
+  const identities = [...managed.fields].filter(([, versioned]) => !versioned.applied).map(([identity]) => identity)
+  if (identities.length <= maxUpdateManagers) return
+  // Each updater's time is parsed once, before the sort: parseTime remembers only the last one.
+  const updaters = identities
+    .map((identity) => ({ identity, seconds: unixSeconds(managed.times.get(identity)) }))
+    .sort((a, b) => a.seconds - b.seconds || compareStrings(a.identity, b.identity))
+    .map(({ identity }) => identity)
   const firstByVersion = new Map<string, string>()
   let length = updaters.length
   for (let i = 0; i < updaters.length && length > maxUpdateManagers; i++) {

@@ -4,6 +4,7 @@ import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
+import { yamlTooDeep } from './internal/yamlDepth.js'
 
 /** Media type of a Helm chart's config blob in an OCI manifest (Chart.yaml as JSON), as `helm push` writes it. */
 export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json'
@@ -163,11 +164,17 @@ function chartLayer(body: Uint8Array, shown: string): Descriptor {
   return layer
 }
 
-/** The `version` of the archive's Chart.yaml, for a chart fetched by digest. */
-function chartVersion(files: ReadonlyMap<string, Uint8Array>): string {
+/**
+ * The `version` of the archive's Chart.yaml, for a chart fetched by digest: '' when it has none or
+ * does not parse; a Chart.yaml nested deeper than the YAML parser composes safely is refused.
+ */
+function chartVersion(files: ReadonlyMap<string, Uint8Array>, shown: string): string {
   const bytes = files.get('Chart.yaml')
+  const text = bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8')
+  const deep = text === undefined ? undefined : yamlTooDeep(text, `${shown}: Chart.yaml`)
+  if (deep !== undefined) fail('HELM_CHART_INVALID', deep.message, { url: shown, cause: deep })
   try {
-    const doc: unknown = bytes === undefined ? undefined : parseYaml(Buffer.from(bytes).toString('utf8'), { maxAliasCount: 100 })
+    const doc: unknown = text === undefined ? undefined : parseYaml(text, { maxAliasCount: 100 })
     const version = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).version : undefined
     return typeof version === 'string' ? version : ''
   } catch {
@@ -192,7 +199,7 @@ function chartVersion(files: ReadonlyMap<string, Uint8Array>): string {
  * @throws `HELM_SOURCE_NOT_FOUND` (no tag matches the version), `HELM_SOURCE_TOO_LARGE` (the layer
  *   declares more than `maxChartBytes`), `HELM_SOURCE_DIGEST_MISMATCH` (the layer does not hash to
  *   its descriptor), `HELM_CHART_INVALID` (not a Helm chart's manifest, an archive that is
- *   truncated, has links or `..` paths); the errors of `openRepository`'s reads. An abort rejects
+ *   truncated, has links or `..` paths, a Chart.yaml nested too deep to parse); the errors of `openRepository`'s reads. An abort rejects
  *   with the signal's reason.
  * @example
  * ```ts
@@ -248,5 +255,5 @@ export async function fetchOciChart(ref: string, options: FetchOciChartOptions):
     if (err instanceof ChartArchiveError) fail('HELM_CHART_INVALID', `${shown}: ${err.message}`, { url: shown, cause: err })
     throw err
   }
-  return { name, version: version === '' ? chartVersion(files) : version, digest: manifest.digest, url: shown, changed: true, files }
+  return { name, version: version === '' ? chartVersion(files, shown) : version, digest: manifest.digest, url: shown, changed: true, files }
 }

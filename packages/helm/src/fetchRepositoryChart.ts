@@ -3,6 +3,7 @@ import { nodeCrypto, parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
+import { yamlTooDeep } from './internal/yamlDepth.js'
 
 /** Credentials for a chart repository. Never printed: errors name the URL without them. */
 export interface ChartRepositoryAuth {
@@ -144,8 +145,12 @@ interface IndexEntry {
 /** The entries of `chart` in an index.yaml, with a valid version and at least one URL. */
 function entriesOf(bytes: Uint8Array, chart: string, shown: string): IndexEntry[] {
   let index: unknown
+  const text = Buffer.from(bytes).toString('utf8')
+  // Nested deeper than the YAML parser composes safely: refused before it recurses.
+  const deep = yamlTooDeep(text, shown)
+  if (deep !== undefined) fail('HELM_SOURCE_FAILED', deep.message, { url: shown, cause: deep })
   try {
-    index = parseYaml(Buffer.from(bytes).toString('utf8'), { maxAliasCount: 100, uniqueKeys: false })
+    index = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false })
   } catch (err) {
     fail('HELM_SOURCE_FAILED', `${shown}: index.yaml is not YAML: ${(err as Error).message}`, { url: shown, cause: err })
   }
@@ -181,7 +186,8 @@ function entriesOf(bytes: Uint8Array, chart: string, shown: string): IndexEntry[
  *
  * @experimental Chart sources are new; their options may change in any minor.
  * @throws `HELM_SOURCE_NOT_FOUND` (404, chart or version not in the index), `HELM_SOURCE_AUTH`
- *   (401/403), `HELM_SOURCE_FAILED` (network, timeout, HTTP error, HTML answer, bad index),
+ *   (401/403), `HELM_SOURCE_FAILED` (network, timeout, HTTP error, HTML answer, bad index,
+ *   an index nested too deep to parse),
  *   `HELM_SOURCE_TOO_LARGE` (past `maxIndexBytes`/`maxChartBytes`), `HELM_SOURCE_DIGEST_MISMATCH`,
  *   `HELM_CHART_INVALID` (an archive that is truncated, has links or `..` paths, or lacks
  *   Chart.yaml). An abort rejects with the signal's reason.

@@ -2,6 +2,7 @@ import { readFile as nodeReadFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SopsError } from './errors.js'
 import { compileRe2, RULE_FIELDS } from './internal/rules.js'
+import { yamlTooDeep } from './internal/yamlDepth.js'
 import { yamlLib } from './internal/yamlLib.js'
 import type { EncryptionRules, KeyGroup } from './types.js'
 
@@ -201,9 +202,9 @@ function ruleOf(entry: object, index: number, configPath: string): CreationRule 
  * dropped.
  *
  * @returns the rule, or `undefined` when there is no `.sops.yaml` or it has no `creation_rules`.
- * @throws `SOPS_CONFIG_INVALID` (YAML that does not parse, a field of the wrong type, two selectors
- * in one rule, a bad regular expression), `SOPS_CONFIG_NO_MATCHING_RULE` (rules exist, none
- * matches the file).
+ * @throws `SOPS_CONFIG_INVALID` (YAML that does not parse or nests too deep to parse, a field of
+ * the wrong type, two selectors in one rule, a bad regular expression),
+ * `SOPS_CONFIG_NO_MATCHING_RULE` (rules exist, none matches the file).
  * @example
  * ```ts
  * const rule = await loadCreationRule('clusters/prod/db.yaml', { start: process.cwd() })
@@ -228,6 +229,11 @@ export async function loadCreationRule(file: string, options: LoadCreationRuleOp
 
 function ruleFor(text: string, configPath: string, file: string): CreationRule | undefined {
   let config: unknown
+  const deep = yamlTooDeep(text, configPath)
+  if (deep !== undefined) {
+    const reason = deep.message.startsWith(`${configPath}: `) ? deep.message.slice(configPath.length + 2) : deep.message
+    throw invalid(configPath, `not valid YAML: ${reason}`, deep)
+  }
   try {
     config = yamlLib().parse(text, { maxAliasCount: 100 })
   } catch (cause) {

@@ -5,6 +5,7 @@
 // through the YAML parser as before, errors and all.
 import { parse as parseYaml } from 'yaml'
 import { badRequest } from '../../status.js'
+import { yamlBodyTooDeep } from '../http/yamlDepth.js'
 
 /**
  * Nesting beyond which a JSON body goes through the YAML parser: that parser recurses, so at depths a
@@ -12,10 +13,15 @@ import { badRequest } from '../../status.js'
  */
 const FAST_DEPTH = 100
 
-/** Decodes an apply patch's body as kube-apiserver does: 400 `error decoding patch: …` when it is no YAML. */
+/**
+ * Decodes an apply patch's body as kube-apiserver does: 400 `error decoding patch: …` when it is no
+ * YAML or nests too deep to parse.
+ */
 export function parseApplyPatch(body: string): unknown {
   const fast = parseJsonLikeYaml(body)
   if (fast !== undefined) return fast.value
+  const deep = yamlBodyTooDeep(body)
+  if (deep !== undefined) throw badRequest(`error decoding patch: ${deep}`)
   try {
     return parseYaml(body, { version: '1.2', intAsBigInt: false, uniqueKeys: true }) as unknown
   } catch (err) {

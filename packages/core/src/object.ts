@@ -78,39 +78,65 @@ export function splitApiVersion(apiVersion: string): {
 /** Nesting beyond which {@link cloneValue} hands the value to structuredClone instead of recursing. */
 const CLONE_DEPTH = 256
 
+/** What {@link copyPlain} returns for a value that is not plain data: the whole goes to structuredClone. */
+const NOT_PLAIN: unique symbol = Symbol('not plain data')
+
 /**
- * A deep copy of a manifest value: each mapping an ordinary object with the original's own
- * enumerable keys in their order (`__proto__` kept as a data key), arrays element by element,
- * scalars (bigints too) as they are; nothing of the copy is shared with the original. The same as
- * structuredClone gives for the plain data the SDK's objects are, copied by hand at a fraction of
- * its cost; a value nested deeper than 256 levels is left to structuredClone, which does not
- * recurse on the stack.
+ * A deep copy of a manifest value, the same as `structuredClone` gives for every input: each
+ * mapping an ordinary object with the original's own enumerable keys in their order (`__proto__`
+ * kept as a data key), arrays element by element, scalars (bigints too) as they are, a sub-object
+ * reached twice copied once and reached twice in the copy; nothing of the copy is shared with the
+ * original. Plain data (objects whose prototype is `Object.prototype` or null, arrays without holes
+ * or extra keys, scalars) is copied by hand, at a fraction of structuredClone's cost; anything else
+ * anywhere in the value (a `Date`, `Map`, typed array, class instance, a function or symbol, which
+ * structuredClone refuses with a `DataCloneError`), or nesting deeper than 256 levels, hands the
+ * whole value to structuredClone, which does not recurse on the stack. Proxies are read through
+ * their traps, where structuredClone refuses them.
  */
 export function cloneValue<T extends KubeValue | KubeObject>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value
-  const copy = copyValue(value as KubeValue, 0)
-  return (copy === undefined ? structuredClone(value) : copy) as T
+  const v: unknown = value
+  if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? structuredClone(value) : value
+  const copy = copyPlain(v, 0, new Map<object, unknown>())
+  return (copy === NOT_PLAIN ? structuredClone(value) : copy) as T
 }
 
-/** `value` copied, or undefined when it nests deeper than CLONE_DEPTH. */
-function copyValue(value: KubeValue, depth: number): KubeValue | undefined {
-  if (typeof value !== 'object' || value === null) return value
-  if (depth > CLONE_DEPTH) return undefined
-  if (Array.isArray(value)) {
-    const out: KubeValue[] = new Array<KubeValue>(value.length)
-    for (let i = 0; i < value.length; i++) {
-      const item = copyValue(value[i] as KubeValue, depth + 1)
-      if (item === undefined && value[i] !== undefined) return undefined
-      out[i] = item as KubeValue
+/**
+ * `value` copied, with `copies` holding the copy of each object already copied (so that an object
+ * reached twice, or a cycle, is copied once, as structuredClone does); {@link NOT_PLAIN} when
+ * anything in it is not plain data or it nests deeper than CLONE_DEPTH.
+ */
+function copyPlain(value: unknown, depth: number, copies: Map<object, unknown>): unknown {
+  if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? NOT_PLAIN : value
+  const done = copies.get(value)
+  if (done !== undefined) return done
+  if (depth > CLONE_DEPTH) return NOT_PLAIN
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto === Array.prototype) {
+    const array = value as readonly unknown[]
+    const n = array.length
+    const out = new Array<unknown>(n)
+    copies.set(value, out)
+    for (let i = 0; i < n; i++) {
+      const element = array[i]
+      // A hole, which structuredClone keeps: its copy.
+      if (element === undefined && !(i in array)) return NOT_PLAIN
+      const item = copyPlain(element, depth + 1, copies)
+      if (item === NOT_PLAIN) return NOT_PLAIN
+      out[i] = item
     }
+    // Keys besides the indices (all present: no holes), which structuredClone keeps too.
+    if (Object.keys(array).length !== n) return NOT_PLAIN
     return out
   }
-  const out: KubeMap = {}
-  for (const key of Object.keys(value)) {
-    const child = value[key]
-    const item = child === undefined ? undefined : copyValue(child, depth + 1)
-    if (item === undefined && child !== undefined) return undefined
-    setOwn(out, key, item as KubeValue)
+  // Anything but an ordinary object (an array without Array.prototype too) is structuredClone's.
+  if ((proto !== Object.prototype && proto !== null) || Array.isArray(value)) return NOT_PLAIN
+  const map = value as Readonly<Record<string, unknown>>
+  const out: Record<string, unknown> = {}
+  copies.set(value, out)
+  for (const key of Object.keys(map)) {
+    const item = copyPlain(map[key], depth + 1, copies)
+    if (item === NOT_PLAIN) return NOT_PLAIN
+    setOwn(out, key, item)
   }
   return out
 }

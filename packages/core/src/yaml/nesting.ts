@@ -1,9 +1,9 @@
 // The nesting check of every YAML parse: a cheap scan over the characters first, then the one
 // lex and parse of the text (the `yaml` package's lexer and CST parser, iterative), whose tokens
 // feed the composer; each document that may be deep is measured on its CST before the composer,
-// which recurses once per level, builds it, and text that trips the scan is stopped as soon as the
-// parser's open collections pass the limit. Without this check, ten thousand levels would
-// overflow the composer's stack.
+// which recurses once per level, builds it, and every text is stopped as soon as the parser's open
+// collections pass the limit. Without this check, ten thousand levels would overflow the
+// composer's stack, and a line of thousands of block entries then a dedent the parser's.
 import type { CST } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
@@ -23,9 +23,9 @@ export function composableDepth(limit: number): number {
 }
 
 /**
- * Where nesting may first exceed `limit` in `text`: the index of the first character of the line
- * or of the bracket at which it may; -1 when it never does. A cheap bound, one pass over the
- * characters: one level for the document's top collection, plus two per `[` and one per `{` still
+ * Where nesting may first exceed `limit` in `text`: the index of the first character of the line,
+ * of the compact entry or of the bracket at which it may; -1 when it never does. A cheap bound,
+ * one pass over the characters: one level for the document's top collection, plus two per `[` and one per `{` still
  * open (wherever they are: inside quotes, comments and block scalars too; two for `[` because a
  * pair in a flow sequence, `[a: [b: …]]`, is a mapping of its own), plus the columns of
  * indentation (spaces and tabs) and of the compact `-` and `?` entries (followed by a space or a
@@ -97,6 +97,14 @@ function scanNesting(text: string, limit: number): NestingScan {
       if ((c === 0x2d || c === 0x3f) && (after === 0x20 || after === 0x09)) {
         block += 2
         i++
+        // Counted here too: a line may hold entries and nothing else (`- - - ` before a line
+        // break), which the `yaml` parser still nests.
+        const count = 2 * seqs + maps + block
+        if (count >= limit) {
+          exceededAt = i - 1
+          break
+        }
+        if (count > peak) peak = count
         continue
       }
       lineStart = false
@@ -282,14 +290,16 @@ function openDepthExceededAt(open: readonly CST.Token[], limit: number): number 
 /**
  * Whether `text` passes the cheap first scan of `parseYamlStream`'s nesting check at a
  * `maxDepth` of `limit` (or of 512, the deepest the `yaml` composer builds safely, if lower). The
- * scan counts, at the first character of each line that has one and at each `[` or `{`: one level
- * for the document's top collection, two per `[` and one per `{` still open (wherever they are:
- * inside quotes, comments and block scalars too), the columns of the line's indentation (spaces and tabs), and two per
- * compact `-` or `?` entry (followed by a space or a tab) that starts the line; `true` when that
+ * scan counts, at the first character of each line that has one, at each compact entry that starts
+ * a line and at each `[` or `{`: one level for the document's top collection, two per `[` and one
+ * per `{` still open (wherever they are: inside quotes, comments and block scalars too), the
+ * columns of the line's indentation (spaces and tabs), and two per compact `-` or `?` entry
+ * (followed by a space or a tab) that starts the line; `true` when that
  * count never exceeds the limit. Such text, if it is valid YAML, nests no deeper than the limit
  * except through aliases and closing brackets inside quotes or comments, which the full parse
  * measures; invalid YAML that the `yaml` parser still nests (keys after keys on one line,
- * `k: a: a: …`, block collections inside flow ones) can, and the full parse measures it too.
+ * `k: a: a: …`, lines of `: ` entries, block collections inside flow ones) can, and the full
+ * parse measures it too.
  *
  * `false` does not mean too deep: `parseYamlStream` then measures the real nesting (a
  * thousand `[` inside a quoted string do not nest) and refuses only what really exceeds the limit.
@@ -351,12 +361,15 @@ export interface MeasuredTokensOptions {
  * ({@link StretchBounds}) says so, or the parser's stack held, while reading it, enough open tokens
  * ({@link openPeakFactor}) that it might. The second catches what the scan cannot see, invalid YAML
  * that the parser still nests: keys after keys on one line (`k: a: a: a: …`, each `: ` a mapping
- * in the one before) and block collections inside flow ones (`{a: b: {a: b: …`). When the scan trips anywhere in the text, the parser's stack of
- * open collections is also watched after every lexeme, so that a hostile text is refused as soon as
- * its nesting passes `limit` (time linear in the limit, not in its depth), and a document deeper
- * than `limit` anywhere in the stream is reported before one that is only deeper than the composer
- * builds: the first such document stops the tokens handed on, and its error is thrown at the end.
- * When the scan does not trip, each document's error is thrown as it is measured.
+ * in the one before), entries with no content (`: : : `, `- - - ` then a dedent) and block
+ * collections inside flow ones (`{a: b: {a: b: …`). The parser's stack of open collections is also
+ * watched after every lexeme, so that a hostile text is refused as soon as its nesting passes
+ * `limit` (time linear in the limit, not in its depth), before the parser's own recursion (it closes
+ * the collections a dedent ends one call inside another) can overflow. When the scan trips anywhere
+ * in the text, a document deeper than `limit` anywhere in the stream is reported before one that is
+ * only deeper than the composer builds: the first such document stops the tokens handed on, and its
+ * error is thrown at the end. When the scan does not trip, each document's error is thrown as it is
+ * measured.
  *
  * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds; a
  * `RangeError` from the parser itself only with a limit set far above the default (the CST parser
@@ -403,7 +416,12 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
     for (const token of parser.next(lexeme)) if (admit(token)) yield token
     const n = open.length
     if (n > openPeak) openPeak = n
-    if (!tripped) continue
+    // Watched after every lexeme, whether the scan tripped or not: the parser nests text the scan
+    // takes as shallow (`: : : ` or `- - - ` with no content, keys after keys on one line), and it
+    // closes the collections a dedent ends one call inside another, so that thousands of them
+    // overflow its stack before the document ends and can be measured. One comparison a lexeme;
+    // the stack also holds the document and the token being read, so `n` over-counts.
+    if (n <= limit) continue
     // The document at the bottom, a scalar being read at the top, collections between.
     const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
     if (collections > limit) {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
 import { parseDocuments, parseInventory, parseObjects, stringifyObjects, stringifyValue } from '../../src/index.js'
 import type { KubeObject, KubeValue } from '../../src/index.js'
-import { parseYamlStream, withinYamlNesting } from '../../src/yaml.js'
+import { parseYamlStream, parseYamlValues, withinYamlNesting } from '../../src/yaml.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -106,6 +106,56 @@ describe('core YAML faults', () => {
         expect(error).toMatchObject({ code: 'CORE_YAML_TOO_DEEP', message: expect.stringMatching(new RegExp(`^in\\.yaml: line ${line}: nested more than ${limit} levels deep`)), details: { source: 'in.yaml', line, limit } })
       }
     }
+  })
+
+  // A line of block entries with no content (`- `, `? `, `: `, `-\t`), then a dedent: the `yaml`
+  // parser nests one collection per entry, and on the dedent closes them one call inside another,
+  // which overflowed its stack ("nested too deeply to parse", without a line; with the stack
+  // exhausted, V8 could abort the process). The cheap scan once saw no depth in them, so that the
+  // parser's open collections went unwatched. Every reader, twice over.
+  const everyReader: readonly [string, (text: string) => unknown][] = [
+    ...entryPoints,
+    ['parseYamlValues (v3)', (text) => parseYamlValues(text, { source: 'in.yaml' })],
+    ['parseYamlValues (v2)', (text) => parseYamlValues(text, { source: 'in.yaml', dialect: 'v2' })],
+  ]
+  it.each([
+    ['3,000 `- ` entries', `y:\n${'- '.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `- ` entries after a key', `x: 1\ny:\n${'- '.repeat(3000)}\nz: 1\n`, 3],
+    ['3,000 `: ` values', `a:\n${': '.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `? ` keys', `a:\n${'? '.repeat(3000)}\nz: 1\n`, 2],
+    ['1,500 `- ? `', `a:\n${'- ? '.repeat(1500)}\nz: 1\n`, 2],
+    ['3,000 `-\t` entries', `a:\n${'-\t'.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `- ` entries, CRLF', `a:\r\n${'- '.repeat(3000)}\r\nz: 1\r\n`, 2],
+    ['3,000 `- ` entries in a BOM document after `...`', `\uFEFFa: 1\n...\n\uFEFF---\n${'- '.repeat(3000)}\nz: 1\n`, 4],
+  ])('%s then a dedent: refused with CORE_YAML_TOO_DEEP naming the line, twice over', (_name, text, line) => {
+    for (let round = 0; round < 2; round++) {
+      for (const [reader, parse] of everyReader) {
+        const error = thrownBy(() => parse(text))
+        expect(error, reader).toMatchObject({ code: 'CORE_YAML_TOO_DEEP', message: `in.yaml: line ${line}: nested more than 1000 levels deep`, details: { source: 'in.yaml', line, limit: 1000 } })
+      }
+    }
+  })
+
+  // Shapes like those that the parser does not nest: syntax errors, named with their line.
+  it.each([
+    ['3,000 `- ` entries between lone CRs (not line breaks to the parser)', `a:\r${'- '.repeat(3000)}\rz: 1\r`, 1],
+    ['3,000 anchored `- &a ` entries', `a:\n${'- &a '.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `k: - ` on one line', `${'k: - '.repeat(3000)}x\nz: 1\n`, 1],
+  ])('%s then a dedent: a syntax error (CORE_YAML_INVALID) naming the line', (_name, text, line) => {
+    for (const [reader, parse] of everyReader) {
+      if (reader === 'parseYamlStream') {
+        // It leaves syntax errors in each document for its caller.
+        const stream = parse(text) as ReturnType<typeof parseYamlStream>
+        expect(stream.documents[0]?.document.errors.length).toBeGreaterThan(0)
+        continue
+      }
+      expect(thrownBy(() => parse(text)), reader).toMatchObject({ code: 'CORE_YAML_INVALID', details: { source: 'in.yaml', line } })
+    }
+  })
+
+  it('withinYamlNesting answers no for a line of entries without content', () => {
+    for (const entry of ['- ', '? ', '-\t', '- ? ']) expect(withinYamlNesting(`y:\n${entry.repeat(3000)}\nz: 1\n`, 1000), entry).toBe(false)
+    expect(withinYamlNesting(`y:\n${'- '.repeat(100)}\nz: 1\n`, 1000)).toBe(true)
   })
 
   it.each(entryPoints)('%s reads 500 levels of flow and of block nesting', (_name, parse) => {

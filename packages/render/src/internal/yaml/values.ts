@@ -78,8 +78,9 @@ export function setField(m: KubeMap, key: string, value: Value): void {
 }
 
 /**
- * Deep copy of plain manifest data. Not core's cloneValue: that one is structuredClone, about eight
- * times slower on manifest-sized objects, and a build clones every patched object.
+ * Deep copy of plain manifest data, with the scalar texts the YAML reader recorded for each mapping
+ * and sequence (`scalarTexts`) copied along. Not core's cloneValue, which
+ * knows nothing of those texts.
  */
 export function clone<T extends Value>(v: T): T {
   if (v === null || typeof v !== 'object') return v

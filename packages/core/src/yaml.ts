@@ -13,7 +13,7 @@ export { parseYamlTimestamp, resolveScalar, resolveTaggedScalar, shortTag } from
 export { isBase60Float, isYaml11Bool, needsQuotesV2, resolveScalar11 } from './yaml/resolve11.js'
 export { sortKeysV2 } from './yaml/sortKeysV2.js'
 export type { YamlBudget, YamlBudgetOverrides, YamlStream, YamlStreamDocument, YamlStreamOptions } from './yaml/budget.js'
-export { defaultYamlBudget, parseYamlStream } from './yaml/budget.js'
+export { defaultYamlBudget, parseYamlStream, yamlNestingError } from './yaml/budget.js'
 export { withinYamlNesting } from './yaml/nesting.js'
 export type { YamlValueDocument, YamlValuesOptions } from './yaml/parseValues.js'
 export { parseYamlValues } from './yaml/parseValues.js'

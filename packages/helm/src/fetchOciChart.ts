@@ -1,10 +1,10 @@
 import { compareSemver, parseSemverConstraint, parseStrictSemver, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
+import { yamlNestingError } from '@gitops-sdk/core/yaml'
 import { nodeCrypto, parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
-import { yamlTooDeep } from './internal/yamlDepth.js'
 
 /** Media type of a Helm chart's config blob in an OCI manifest (Chart.yaml as JSON), as `helm push` writes it. */
 export const HELM_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.helm.config.v1+json'
@@ -171,7 +171,7 @@ function chartLayer(body: Uint8Array, shown: string): Descriptor {
 function chartVersion(files: ReadonlyMap<string, Uint8Array>, shown: string): string {
   const bytes = files.get('Chart.yaml')
   const text = bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8')
-  const deep = text === undefined ? undefined : yamlTooDeep(text, `${shown}: Chart.yaml`)
+  const deep = text === undefined ? undefined : yamlNestingError(text, `${shown}: Chart.yaml`)
   if (deep !== undefined) fail('HELM_CHART_INVALID', deep.message, { url: shown, cause: deep })
   try {
     const doc: unknown = text === undefined ? undefined : parseYaml(text, { maxAliasCount: 100 })

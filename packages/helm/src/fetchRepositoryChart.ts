@@ -1,9 +1,9 @@
 import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
+import { yamlNestingError } from '@gitops-sdk/core/yaml'
 import { nodeCrypto, parseYaml } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
-import { yamlTooDeep } from './internal/yamlDepth.js'
 
 /** Credentials for a chart repository. Never printed: errors name the URL without them. */
 export interface ChartRepositoryAuth {
@@ -147,7 +147,7 @@ function entriesOf(bytes: Uint8Array, chart: string, shown: string): IndexEntry[
   let index: unknown
   const text = Buffer.from(bytes).toString('utf8')
   // Nested deeper than the YAML parser composes safely: refused before it recurses.
-  const deep = yamlTooDeep(text, shown)
+  const deep = yamlNestingError(text, shown)
   if (deep !== undefined) fail('HELM_SOURCE_FAILED', deep.message, { url: shown, cause: deep })
   try {
     index = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false })

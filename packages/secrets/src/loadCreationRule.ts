@@ -2,7 +2,7 @@ import { readFile as nodeReadFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SopsError } from './errors.js'
 import { compileRe2, RULE_FIELDS } from './internal/rules.js'
-import { yamlTooDeep } from './internal/yamlDepth.js'
+import { yamlNestingError } from '@gitops-sdk/core/yaml'
 import { yamlLib } from './internal/yamlLib.js'
 import type { EncryptionRules, KeyGroup } from './types.js'
 
@@ -229,7 +229,7 @@ export async function loadCreationRule(file: string, options: LoadCreationRuleOp
 
 function ruleFor(text: string, configPath: string, file: string): CreationRule | undefined {
   let config: unknown
-  const deep = yamlTooDeep(text, configPath)
+  const deep = yamlNestingError(text, configPath)
   if (deep !== undefined) {
     const reason = deep.message.startsWith(`${configPath}: `) ? deep.message.slice(configPath.length + 2) : deep.message
     throw invalid(configPath, `not valid YAML: ${reason}`, deep)

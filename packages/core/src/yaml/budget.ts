@@ -294,6 +294,26 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
 }
 
 /**
+ * Why `text` nests too deeply for the `yaml` package's parser to build it safely, or `undefined`:
+ * the `CORE_YAML_TOO_DEEP` error {@link parseYamlStream} throws for it (naming `source` and the
+ * line), measured by that same parse without size or alias limits, whose other errors are left to
+ * the caller's own parse. For a caller that parses text from outside with the `yaml` package itself
+ * (its own options and results) and must not hand it text nested thousands deep: that parser's
+ * composer recurses once per level, and near the end of the stack V8 may abort the whole process,
+ * which no `catch` stops. `withinYamlNesting` is a quicker scan, not a proof for that parser.
+ *
+ * @experimental For sibling packages of gitops-sdk.
+ */
+export function yamlNestingError(text: string, source: string): CoreError | undefined {
+  try {
+    parseYamlStream(text, { source, uniqueKeys: false, budget: { maxDocumentSize: Infinity, maxAliasExpansion: Infinity } })
+  } catch (err) {
+    if (err instanceof CoreError && err.code === 'CORE_YAML_TOO_DEEP') return err
+  }
+  return undefined
+}
+
+/**
  * Refuses a text with a document over the size limit (`CORE_YAML_TOO_LARGE`), as every reader
  * does before it parses.
  */

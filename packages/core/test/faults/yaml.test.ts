@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { assertNoPollution, plantedProperty, pollutingJson, pollutingYaml } from '../../../../testing/pollution.js'
 import { parseDocuments, parseInventory, parseObjects, stringifyObjects, stringifyValue } from '../../src/index.js'
 import type { KubeObject, KubeValue } from '../../src/index.js'
-import { parseYamlStream, parseYamlValues, withinYamlNesting } from '../../src/yaml.js'
+import { parseYamlStream, parseYamlValues, withinYamlNesting, yamlNestingError } from '../../src/yaml.js'
 
 afterEach(() => {
   assertNoPollution()
@@ -197,5 +197,22 @@ describe('core YAML faults', () => {
     expect(() => parseInventory(json, 'inventory.json')).toThrow(
       expect.objectContaining({ code: 'CORE_INVENTORY_INVALID', message: expect.stringMatching(/^inventory\.json: /) }),
     )
+  })
+})
+
+describe('yamlNestingError', () => {
+  it('names the source and line of text nested too deep for the yaml parser, whatever the shape', () => {
+    for (const text of ['k: ' + '['.repeat(100_000), `k:\n${'- '.repeat(200_000)}\n`, `y:\n${'- '.repeat(3000)}\nz: 1\n`, `a: 1\n---\n${'{a: '.repeat(600)}`]) {
+      const error = yamlNestingError(text, 'index.yaml')
+      expect(error?.code).toBe('CORE_YAML_TOO_DEEP')
+      expect(error?.message).toMatch(/^index\.yaml: line \d+: nested more than \d+ levels deep/)
+    }
+  })
+
+  it('leaves every other fault to the caller: shallow, invalid, huge or alias-heavy text', () => {
+    const laughs = ['a: &a [x, x]', ...Array.from({ length: 20 }, (_, i) => `${'b'.repeat(i + 1)}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`)].join('\n')
+    for (const text of ['', 'a: [1, 2', 'k: "' + '['.repeat(10_000) + '"', `k: ${'x'.repeat(9 * 1024 * 1024)}`, laughs, 'a: &a [*a]']) {
+      expect(yamlNestingError(text, 'f.yaml')).toBeUndefined()
+    }
   })
 })

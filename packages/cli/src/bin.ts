@@ -132,14 +132,15 @@ process.on('SIGTERM', onTerm)
 // templateMain.ts).
 const command = process.argv[2]
 const entry = command === 'build' ? import('./buildMain.js') : command === 'template' ? import('./templateMain.js') : import('./main.js')
-// `build` and `template` write their output last, in one piece: to a pipe or a socket, that write
-// blocks while the reader does not read, and no listener could run then. So the listeners are taken
-// away for the time of each such write, and a signal arriving meanwhile ends the process by its
-// default action: by the signal, as the listeners end it (above and below; nothing is left to clean
-// up by then). A signal that the listeners already took is left to them. (A signal that Node caught
-// but has not yet passed to the listener when the write starts, since the command has run without
-// a pause since, is dropped with the listener, as the process.off below drops it: the command ends
-// with 0, as it did before; should that write then block, the next signal ends it.)
+// `build` and `template` write their output at the end (once per root for `build DIR...`): to a
+// pipe or a socket, such a write blocks while the reader does not read, and no listener could run
+// then. So the listeners are taken away for the time of each such write, and a signal arriving
+// meanwhile ends the process by its default action: by the signal, as the listeners end it (above
+// and below; nothing is left to clean up by then). A signal that the listeners already took is left
+// to them. (A signal that Node caught but has not yet passed to the listener when the write starts,
+// since the command has run without a pause since, is dropped with the listener, as the process.off
+// below drops it: the command ends with 0, as it did before; should that write then block, the next
+// signal ends it.)
 let unhooked = false
 const guard: BlockingWriteGuard | undefined =
   command === 'build' || command === 'template'

@@ -19,7 +19,7 @@
 // non-blocking descriptor of its own (the write end reopened from /proc/self/fd/1), and once that
 // is full the rest goes to process.stdout, from the event loop, where the listeners run; it writes
 // a socket through process.stdout.
-import { constants, fstatSync, openSync, writeSync } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, writeSync } from 'node:fs'
 import type { OutputStream } from './context.js'
 
 /** An output of the process that tells whether anything went through a Node stream. */
@@ -80,6 +80,15 @@ function nonBlockingPipe(): number | undefined {
   }
 }
 
+/** Closes the reopened descriptor once the direct path is left; fd 1 stays open for process.stdout. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd)
+  } catch {
+    // Already gone: nothing held.
+  }
+}
+
 /**
  * process.stdout, written directly when fd 1 is a regular file, a pipe or, given a `guard`, a
  * socket: with a guard, fd 1 itself, the guard around each write to a pipe or socket; without,
@@ -129,6 +138,7 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
       } catch {
         direct = false
         streamed = true
+        if (to.fd !== 1) closeQuietly(to.fd)
         return process.stdout.write(bytes.subarray(offset))
       } finally {
         to.guard?.after()

@@ -82,7 +82,8 @@ const CLONE_DEPTH = 256
 const NOT_PLAIN: unique symbol = Symbol('not plain data')
 
 /**
- * A deep copy of a manifest value, the same as `structuredClone` gives for every input: each
+ * A deep copy of a manifest value, the same as `structuredClone` gives for manifest data and for
+ * every other value but the odd ones named last: each
  * mapping an ordinary object with the original's own enumerable keys in their order (`__proto__`
  * kept as a data key), arrays element by element, scalars (bigints too) as they are, a sub-object
  * reached twice copied once and reached twice in the copy; nothing of the copy is shared with the
@@ -90,8 +91,10 @@ const NOT_PLAIN: unique symbol = Symbol('not plain data')
  * or extra keys, scalars) is copied by hand, at a fraction of structuredClone's cost; anything else
  * anywhere in the value (a `Date`, `Map`, typed array, class instance, a function or symbol, which
  * structuredClone refuses with a `DataCloneError`), or nesting deeper than 256 levels, hands the
- * whole value to structuredClone, which does not recurse on the stack. Proxies are read through
- * their traps, where structuredClone refuses them.
+ * whole value to structuredClone, which does not recurse on the stack. The odd ones: a Proxy or an
+ * `arguments` object is copied by hand where structuredClone refuses it, a getter runs once more
+ * when the value then goes to structuredClone (and a key a getter deletes is kept, as `undefined`),
+ * and a Date or Map whose prototype was reset to `Object.prototype` is copied as a plain object.
  */
 export function cloneValue<T extends KubeValue | KubeObject>(value: T): T {
   const v: unknown = value

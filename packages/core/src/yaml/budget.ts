@@ -295,20 +295,30 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
 
 /**
  * Why `text` nests too deeply for the `yaml` package's parser to build it safely, or `undefined`:
- * the `CORE_YAML_TOO_DEEP` error {@link parseYamlStream} throws for it (naming `source` and the
- * line), measured by that same parse without size or alias limits, whose other errors are left to
- * the caller's own parse. For a caller that parses text from outside with the `yaml` package itself
- * (its own options and results) and must not hand it text nested thousands deep: that parser's
- * composer recurses once per level, and near the end of the stack V8 may abort the whole process,
- * which no `catch` stops. `withinYamlNesting` is a quicker scan, not a proof for that parser.
+ * the `CORE_YAML_TOO_DEEP` error naming `source` and the line, from the measure
+ * {@link parseYamlStream} runs on the parser's tokens before it composes (nesting beyond the default
+ * `maxDepth`, or beyond the 512 levels the composer builds safely), without composing and without
+ * the alias meter: depth reached through aliases is no risk to that parser, which does not recurse
+ * through them. Every other fault (syntax, size, aliases) is left to the caller's own parse. For a
+ * caller that parses text from outside with the `yaml` package itself (its own options and results)
+ * and must not hand it text nested thousands deep: that parser's composer recurses once per level,
+ * and near the end of the stack V8 may abort the whole process, which no `catch` stops.
+ * `withinYamlNesting` is a quicker scan, not a proof for that parser.
  *
  * @experimental For sibling packages of gitops-sdk.
  */
 export function yamlNestingError(text: string, source: string): CoreError | undefined {
   try {
-    parseYamlStream(text, { source, uniqueKeys: false, budget: { maxDocumentSize: Infinity, maxAliasExpansion: Infinity } })
+    const tokens = measuredTokens(text, { source, limit: defaultYamlBudget.maxDepth, onNewLine: () => undefined })
+    while (tokens.next().done !== true) {
+      // Each document is measured as it is handed on.
+    }
   } catch (err) {
     if (err instanceof CoreError && err.code === 'CORE_YAML_TOO_DEEP') return err
+    // From the CST parser itself only (it closes the collections a dedent ends one call inside
+    // another), as in parseYamlStream.
+    if (err instanceof RangeError) return new CoreError({ code: 'CORE_YAML_TOO_DEEP', message: `${source}: nested too deeply to parse`, details: { source }, cause: err })
+    throw err
   }
   return undefined
 }

@@ -215,4 +215,11 @@ describe('yamlNestingError', () => {
       expect(yamlNestingError(text, 'f.yaml')).toBeUndefined()
     }
   })
+
+  it('refuses nothing only for its depth through aliases, which the yaml parser does not recurse through', () => {
+    const deep = (inner: string): string => `${'['.repeat(400)}${inner}${']'.repeat(400)}`
+    const text = `x0: &a0 ${deep('x')}\nx1: &a1 ${deep('*a0')}\nx2: &a2 ${deep('*a1')}\n`
+    expect(() => parseYamlStream(text, { source: 'f.yaml' })).toThrow(/nested more than 1000 levels deep/)
+    expect(yamlNestingError(text, 'f.yaml')).toBeUndefined()
+  })
 })

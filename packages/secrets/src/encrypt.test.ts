@@ -58,6 +58,13 @@ describe('encrypt', () => {
     expect(await decrypt(enc, { format: 'binary', identities })).toEqual(bytes)
   })
 
+  it('round-trips a binary file of several megabytes (its value checked as base64 without overflowing the stack)', async () => {
+    const bytes = new Uint8Array(4 << 20).map((_, i) => (i * 7919) & 0xff)
+    const enc = await encrypt(bytes, { format: 'binary', recipients: [key.recipient] })
+    expect(enc.length).toBeGreaterThan(5 << 20)
+    expect(await decrypt(enc, { format: 'binary', identities })).toEqual(bytes)
+  })
+
   it.for(['yaml', 'json', 'dotenv'] as const)('writes %s files that sops-age, an independent implementation, decrypts', async (format) => {
     const plain = format === 'dotenv' ? 'USER=admin\nPASSWORD=hunter2\n' : format === 'json' ? '{"user": "admin", "n": {"p": "hunter2"}}' : 'user: admin\nn:\n    p: hunter2\n'
     const enc = await encrypt(plain, { format, recipients: [key.recipient] })

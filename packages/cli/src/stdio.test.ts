@@ -116,9 +116,9 @@ describe('directStdout', () => {
     expect(out.streamed).toBe(true)
   })
 
-  it('goes on through process.stdout, in order and without losing a byte, once the direct write fails (a full pipe or a non-blocking socket: EAGAIN; a reader gone: EPIPE), the guard undone', () => {
+  it('goes on through process.stdout, in order and without losing a byte, once the direct write fails (a full pipe or a non-blocking socket: EAGAIN), the guard undone', () => {
     for (const [kind, guarded] of [['socket', true], ['fifo', true], ['fifo', false]] as const) {
-      for (const code of ['EAGAIN', 'EPIPE']) {
+      for (const code of ['EAGAIN']) {
         fd1.kind = kind
         fd1.written = []
         streamWrites = []
@@ -133,6 +133,27 @@ describe('directStdout', () => {
         expect(out.streamed, code).toBe(true)
         expect(calls, code).toEqual(guarded ? ['before', 'after'] : [])
       }
+    }
+  })
+
+  it('ends the command with 141 and writes nothing more once the reader is gone (EPIPE), as SIGPIPE ends the Go tools', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
+      throw new Error(`exit ${String(code)}`)
+    })
+    try {
+      for (const [kind, guarded] of [['socket', true], ['fifo', true], ['fifo', false], ['file', false]] as const) {
+        fd1.kind = kind
+        fd1.written = []
+        streamWrites = []
+        fd1.failAfter = 7
+        fd1.code = 'EPIPE'
+        const out = directStdout(guarded ? { before: () => undefined, after: () => undefined } : undefined)
+        expect(() => out.write('apiVersion: v1\n'), kind).toThrow('exit 141')
+        expect(fd1.written.join(''), kind).toBe('apiVers')
+        expect(streamWrites, kind).toEqual([])
+      }
+    } finally {
+      exit.mockRestore()
     }
   })
 

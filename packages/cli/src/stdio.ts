@@ -7,8 +7,9 @@
 // `stdio: 'pipe'` gives (Node's child_process, and with it every Node-driven tool and benchmark),
 // and through process.stdout it would also load net, and write a large output from the event loop.
 // Everything else (a terminal, /dev/null) and every case the direct write cannot handle (a full
-// pipe written without a guard, below, or a non-blocking socket: EAGAIN; a reader gone: EPIPE) goes to the
-// Node stream, as before.
+// pipe written without a guard, below, or a non-blocking socket: EAGAIN) goes to the Node stream,
+// as before. A reader gone (EPIPE), on either path, ends the command quietly with 141, as SIGPIPE
+// ends the Go tools.
 //
 // Signals: a blocking write to a pipe or socket whose reader pauses waits in the kernel, where
 // the command's SIGINT/SIGTERM listeners (bin.ts) cannot run: the signal would wait for the
@@ -80,6 +81,32 @@ function nonBlockingPipe(): number | undefined {
   }
 }
 
+/**
+ * The reader of stdout is gone (EPIPE: `gitops build | head`): the command ends at once and
+ * quietly with 141, the status a shell reports for a process that SIGPIPE ended, as kubectl,
+ * kustomize and git end there. Node ignores SIGPIPE, so the failed write would otherwise end the
+ * command with an unhandled `write EPIPE` and its stack trace.
+ */
+function readerGone(): never {
+  process.exit(141)
+}
+
+/** Whether process.stdout's errors are watched for {@link readerGone} (once per process). */
+let watchingStream = false
+
+/** process.stdout, its EPIPE watched: the stream reports a reader gone as an 'error' event. */
+function stdoutStream(): NodeJS.WriteStream {
+  if (!watchingStream) {
+    watchingStream = true
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') readerGone()
+      // Any other error stays what it was without a listener: uncaught.
+      throw err
+    })
+  }
+  return process.stdout
+}
+
 /** Closes the reopened descriptor once the direct path is left; fd 1 stays open for process.stdout. */
 function closeQuietly(fd: number): void {
   try {
@@ -94,8 +121,8 @@ function closeQuietly(fd: number): void {
  * socket: with a guard, fd 1 itself, the guard around each write to a pipe or socket; without,
  * a pipe through a non-blocking descriptor of its own (above). After the first write the direct
  * path cannot take (a full pipe without a guard, or a socket set non-blocking by a process that
- * shares it: EAGAIN; a reader gone: EPIPE), this and every later write go to process.stdout, so
- * order is kept and errors surface exactly as they did.
+ * shares it: EAGAIN), this and every later write go to process.stdout, so order is kept and errors
+ * surface exactly as they did; a reader gone (EPIPE) ends the command ({@link readerGone}).
  */
 export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
   let direct: DirectTarget | false | undefined
@@ -127,7 +154,7 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
       const to = target()
       if (to === false) {
         streamed = true
-        return process.stdout.write(chunk)
+        return stdoutStream().write(chunk)
       }
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       let offset = 0
@@ -135,11 +162,12 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
       try {
         while (offset < bytes.length) offset += writeSync(to.fd, bytes, offset, bytes.length - offset)
         return true
-      } catch {
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EPIPE') readerGone()
         direct = false
         streamed = true
         if (to.fd !== 1) closeQuietly(to.fd)
-        return process.stdout.write(bytes.subarray(offset))
+        return stdoutStream().write(bytes.subarray(offset))
       } finally {
         to.guard?.after()
       }

@@ -115,6 +115,20 @@ describe.skipIf(!existsSync(bin) || !canTell)('gitops build stops on a signal wh
     })
   }
 
+  it('ends quietly with 141 when its reader goes away, as `kubectl kustomize DIR | head` does', async () => {
+    const piped = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" build "$2" | head -c 10', process.execPath, bin, dir], { encoding: 'utf8' })
+    expect(piped.stdout).toBe(expected.subarray(0, 10).toString())
+    expect(piped.stderr).toBe('')
+    expect(piped.status).toBe(141)
+    const child = spawn(process.execPath, [bin, 'build', dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    const end = await new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })))
+    expect(end).toEqual({ code: 141, signal: null })
+    expect(stderr).toBe('')
+  })
+
   it('writes the same bytes to a socket and to a pipe that are read as to a file', async () => {
     const child = spawn(process.execPath, [bin, 'build', dir], { stdio: ['ignore', 'pipe', 'ignore'] })
     const chunks: Buffer[] = []

@@ -51,9 +51,14 @@ const cv = 'v?([0-9|x|X|\\*]+)(\\.[0-9|x|X|\\*]+)?(\\.[0-9|x|X|\\*]+)?(-([0-9A-Z
 // The empty alternative after `=` is Masterminds' (a bare version is an equality or a tilde).
 const ops = '=||!=|>|<|>=|=>|<=|=<|~|~>|\\^'
 const constraintRe = new RegExp(`^${S}*(${ops})${S}*(${cv})${S}*$`)
-const rangeRe = new RegExp(`${S}*(${cv})${S}+-${S}+(${cv})${S}*`, 'g')
+// Each pattern below runs in linear time: a match begins only where a run of white space begins
+// (the lookbehind), and a constraint list is one operator-and-version term after another, the
+// operator optional (Masterminds' `ops` has an empty alternative; inside a repeated group that made
+// the matcher try every split of the white space: 49 characters took seconds).
+const rangeRe = new RegExp(`(?<!${S})${S}*(${cv})${S}+-${S}+(${cv})${S}*`, 'g')
 const findRe = new RegExp(`(${ops})${S}*(${cv})`, 'g')
-const validRe = new RegExp(`^(${S}*(${ops})${S}*(${cv})${S}*)((?:${S}+|,${S}*)(${ops})${S}*(${cv})${S}*)*$`)
+const term = `(?:(?:=|!=|>|<|>=|=>|<=|=<|~|~>|\\^)${S}*)?(?:${cv})`
+const validRe = new RegExp(`^${S}*${term}(?:(?:${S}*,${S}*|${S}+)${term})*${S}*$`)
 
 const numeric = /^[0-9]*$/
 const allowed = /^[0-9A-Za-z-]*$/

@@ -11,8 +11,9 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 
 /** Digits with two dots or more. */
 const DOTTED_VERSION = /^[0-9]+(\.[0-9]+){2,}$/
-/** Lowercase hexadecimal starting with a digit, with at least one letter. */
-const HEX_WORD = /^[0-9][0-9a-f]*[a-f][0-9a-f]*$/
+/** Lowercase hexadecimal starting with a digit (with at least one letter: {@link HEX_LETTER}); two linear tests, where one pattern backtracked quadratically. */
+const HEX_WORD = /^[0-9][0-9a-f]*$/
+const HEX_LETTER = /[a-f]/
 /** Digits, `e`, digits: a float to every resolver. */
 const FLOAT_WORD = /^[0-9]+e[0-9]+$/
 
@@ -177,7 +178,7 @@ export abstract class DocCursor {
     // starts like a binary integer (`0b…`): no sign, dot, colon, dash or underscore, so no other
     // int, float, timestamp or base-60 form. Left to the full parser, a single such value starting
     // with a digit sent the whole text there (a kubeconfig with a hex token loaded the yaml package).
-    if (c <= 0x39 && HEX_WORD.test(s) && !FLOAT_WORD.test(s) && !s.startsWith('0b')) return s
+    if (c <= 0x39 && HEX_WORD.test(s) && HEX_LETTER.test(s) && !FLOAT_WORD.test(s) && !s.startsWith('0b')) return s
     if (!isPlainStart(c)) {
       // A scalar starting with a digit, sign or dot is a string unless a resolver could read it as
       // a number, a timestamp or a special float: any text made only of such characters is left

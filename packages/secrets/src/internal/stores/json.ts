@@ -9,8 +9,10 @@ import type { Store } from './store.js'
 
 const decoder = new TextDecoder()
 const encoder = new TextEncoder()
+// Unrolled (plain characters as one run between escapes): one repeated group per character kept a
+// backtracking frame each, and a string of a few megabytes overflowed the stack.
 // eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y
+const STRING = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"/y
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../../testing/prng.js'
 import { StatusError } from '../../status.js'
 import { parseApplyPatch, parseJsonLikeYaml } from './applyPatchBody.js'
 
@@ -25,17 +26,6 @@ function viaApply(body: string): { value: unknown } | { error: string } {
 /** Same values, same key order at every level, same -0. */
 function same(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(a, b) && JSON.stringify(a, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v)) === JSON.stringify(b, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v))
-}
-
-/** A small deterministic generator (mulberry32), so that a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const pieces = ['a', 'b', 'name', '__proto__', 'constructor', 'true', '1', '-', '<<', '~', 'é', '😀', '\u2028', '\u0085', '\ufeff', '\u007f', ' ', ':', '#', '"', '\\', '/', '\n', '\t', '\u0000', '{', '[', '&x', '*x', '!t', '%', '@', '`', '|', '>', '? ', '- ', ': ', ' #']
@@ -64,7 +54,7 @@ function json(next: () => number, depth: number, object = false): string {
 
 describe('parseApplyPatch', () => {
   it('reads every JSON object as the YAML parser does (values, key order, -0, repeated keys, errors)', () => {
-    const next = random(15)
+    const next = prng(15)
     let fast = 0
     for (let i = 0; i < 3000; i++) {
       const body = json(next, 5, true)

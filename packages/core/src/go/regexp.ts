@@ -137,7 +137,8 @@ function widthAt(s: string, i: number): number {
 
 /** Go's `Regexp.Expand` of `template` for one match: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
 function expand(template: string, groups: readonly (string | undefined)[], names: Readonly<Record<string, number>>): string {
-  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole: string, what: string, braced: string | undefined, bare: string | undefined) => {
+  return template.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (...m: (string | undefined)[]) => {
+    const [, what, braced, bare] = m
     if (what === '$') return '$'
     const name = braced ?? bare ?? ''
     // A name of digits is a group number (Go reads it in decimal; too large means no group).

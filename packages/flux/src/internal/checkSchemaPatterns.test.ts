@@ -4,8 +4,8 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runIsolated } from '../../../../testing/isolated.js'
-import { checkSchema } from '../../src/internal/checkSchema.js'
-import type { SchemaIssue } from '../../src/index.js'
+import { checkSchema } from './checkSchema.js'
+import type { SchemaIssue } from '../index.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -37,7 +37,7 @@ describe('schema patterns are Go regular expressions', () => {
 
   it('answers a nested quantifier on a long value at once', async () => {
     const run = await runIsolated(`
-      import { checkSchema } from '../../src/internal/checkSchema.js'
+      import { checkSchema } from './checkSchema.js'
       const issues = []
       checkSchema('a'.repeat(5000) + 'b', { type: 'string', pattern: '^(a+)+$' }, { path: 'spec.x', issues })
       console.log(issues.length)`, here, 20_000)

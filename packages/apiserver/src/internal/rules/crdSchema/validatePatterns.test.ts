@@ -4,15 +4,15 @@
 import { fileURLToPath } from 'node:url'
 import type { KubeObject } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
-import { runIsolated } from '../../../../testing/isolated.js'
-import { validateCustomObject } from '../../src/internal/rules/crdSchema/validate.js'
+import { runIsolated } from '../../../../../../testing/isolated.js'
+import { validateCustomObject } from './validate.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
 function errors(pattern: string, value: string): unknown[] {
   const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: value } } as unknown as KubeObject
   const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern } } } } }
-  return validateCustomObject(object, schema as never, undefined).errors
+  return validateCustomObject(object, schema, undefined).errors
 }
 
 describe('CRD patterns are Go regular expressions', () => {
@@ -37,7 +37,7 @@ describe('CRD patterns are Go regular expressions', () => {
 
   it('answers a nested quantifier on a long value at once', async () => {
     const run = await runIsolated(`
-      import { validateCustomObject } from '../../src/internal/rules/crdSchema/validate.js'
+      import { validateCustomObject } from './validate.js'
       const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: 'a'.repeat(5000) + 'b', w: 'x'.repeat(5000) } }
       const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern: '^(a+)+$' }, w: { type: 'string', pattern: '(x+x+)+y' } } } } }
       console.log(validateCustomObject(object, schema, undefined).errors.length)`, here, 20_000)

@@ -1,4 +1,6 @@
+import { RE2JS } from 're2js'
 import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
 
@@ -73,5 +75,17 @@ describe('compileGoRegexp', () => {
   it('quotes metacharacters as regexp.QuoteMeta', () => {
     expect(quoteMeta('1.5-2.0?[x]{y}$^|\\')).toBe('1\\.5-2\\.0\\?\\[x\\]\\{y\\}\\$\\^\\|\\\\')
     expect(compileGoRegexp(quoteMeta('a.b*')).test('a.b*')).toBe(true)
+  })
+
+  it('answers whole-text patterns of literals, . and .* as re2js does (random cases)', () => {
+    const random = prng(20261207)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+    for (let n = 0; n < 3000; n++) {
+      const body = Array.from({ length: Math.floor(random() * 6) }, () => pick(['a', 'b', '.', '.*', 'é', '-'])).join('')
+      const text = Array.from({ length: Math.floor(random() * 8) }, () => pick(['a', 'b', 'é', '-', '\n', '😀', 'ab'])).join('')
+      const pattern = `^(?:${body})$`
+      expect(compileGoRegexp(pattern).test(text), `${pattern} on ${JSON.stringify(text)}`).toBe(RE2JS.compile(pattern).test(text))
+      expect(compileGoRegexp(pattern).findAll(text, -1), `${pattern} on ${JSON.stringify(text)}`).toEqual(RE2JS.compile(pattern).test(text) ? [text] : [])
+    }
   })
 })

@@ -90,6 +90,8 @@ export function compileGoRegexp(pattern: string): GoRegexp {
 function compile(pattern: string): GoRegexp | CoreError {
   const literal = literalOf(pattern)
   if (literal !== undefined) return new LiteralRegexp(pattern, literal.text, literal.anchor)
+  const glob = globOf(pattern)
+  if (glob !== undefined) return new GlobRegexp(pattern, glob)
   const { RE2JS } = re2js()
   try {
     return new Re2Regexp(pattern, RE2JS.compile(pattern))
@@ -127,6 +129,24 @@ function literalOf(pattern: string): { text: string; anchor: Anchor } | undefine
   }
   if (META.test(body)) return undefined
   return { text: body, anchor: start ? (end ? 'both' : 'start') : end ? 'end' : 'none' }
+}
+
+/**
+ * The segments of a whole-text pattern `^(?:…)$` made of literal characters, `.` and `.*` only
+ * (the form kustomize gives selectors such as `name: app-.*`): the text between the `.*`s, `.`
+ * kept as a wildcard for one character. Such a pattern needs no regular-expression engine.
+ */
+function globOf(pattern: string): string[] | undefined {
+  if (!pattern.startsWith('^(?:') || !pattern.endsWith(')$')) return undefined
+  const body = pattern.slice(4, -2)
+  if (!/^(?:[^\\.+*?()|[\]{}^$]|\.\*?)*$/.test(body)) return undefined
+  return body.split('.*')
+}
+
+/** Whether `part` (literal characters, `.` for any one) matches `s` at `at`. */
+function segmentAt(s: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++) if (part[i] !== '.' && part[i] !== s[at + i]) return false
+  return true
 }
 
 /** Width in UTF-16 units of the code point at `i` (Go advances by a rune after an empty match). */
@@ -282,6 +302,60 @@ class LiteralRegexp extends BaseRegexp {
   }
 }
 
+/**
+ * A whole-text pattern of literal characters, `.` and `.*` (see globOf), matched as a wildcard
+ * pattern in time linear in the input times the pattern: the first segment at the start, the last
+ * at the end, each one between at its leftmost place after the previous (leftmost is never worse
+ * for what follows). Exact where each character is one UTF-16 unit and none is a newline (Go's `.`
+ * is a code point other than `\n`); other texts go to re2js.
+ */
+class GlobRegexp extends BaseRegexp {
+  private fallback: Re2Regexp | undefined
+
+  constructor(
+    pattern: string,
+    private readonly segments: readonly string[],
+  ) {
+    super(pattern)
+  }
+
+  private engine(): Re2Regexp {
+    return (this.fallback ??= new Re2Regexp(this.pattern, re2js().RE2JS.compile(this.pattern)))
+  }
+
+  private whole(s: string): boolean {
+    const { segments } = this
+    const first = segments[0] ?? ''
+    if (segments.length === 1) return s.length === first.length && segmentAt(s, 0, first)
+    const last = segments[segments.length - 1] ?? ''
+    if (s.length < first.length + last.length || !segmentAt(s, 0, first) || !segmentAt(s, s.length - last.length, last)) return false
+    let at = first.length
+    const end = s.length - last.length
+    for (let k = 1; k < segments.length - 1; k++) {
+      const part = segments[k] ?? ''
+      let found = -1
+      for (let i = at; i + part.length <= end; i++) {
+        if (segmentAt(s, i, part)) {
+          found = i
+          break
+        }
+      }
+      if (found < 0) return false
+      at = found + part.length
+    }
+    return true
+  }
+
+  protected next(s: string, from: number, groups: boolean): Match | undefined {
+    if (/[\n\ud800-\udfff]/.test(s)) return this.engine().nextMatch(s, from, groups)
+    return from === 0 && this.whole(s) ? { start: 0, end: s.length, groups: [s] } : undefined
+  }
+
+  protected names(): Readonly<Record<string, number>> {
+    return {}
+  }
+}
+
 /** Any other pattern: re2js. */
 class Re2Regexp extends BaseRegexp {
   constructor(
@@ -296,6 +370,11 @@ class Re2Regexp extends BaseRegexp {
   }
 
   protected next(s: string, from: number, groups: boolean): Match | undefined {
+    return this.nextMatch(s, from, groups)
+  }
+
+  /** {@link next}, for GlobRegexp's fallback. */
+  nextMatch(s: string, from: number, groups: boolean): Match | undefined {
     const m = this.re.matcher(s)
     if (!m.find(from)) return undefined
     const count = groups ? m.groupCount() : 0

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { gunzipSync } from 'node:zlib'
 import { isGitOpsError, memoryFs } from '@gitops-sdk/core/light'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import { OciSourceError } from './errors.js'
 import type { OciErrorCode } from './errors.js'
 import { withDeadline } from './internal/call.js'
@@ -38,11 +39,15 @@ export async function checkRange(url: OciUrl, range: string | undefined): Promis
   if (reason !== undefined) throw fail(url, 'OCI_INVALID_OPTION', `ref.semver ${JSON.stringify(range)} is not a valid semver range: ${reason}`)
 }
 
-/** `ref.semverFilter` compiled (Go RE2 and JavaScript agree on the patterns tags need). */
-export function semverFilterOf(url: OciUrl, ref: OciRef): RegExp | undefined {
+/**
+ * `ref.semverFilter` compiled as Flux compiles it, with Go's regexp (core's compileGoRegexp: Go's
+ * syntax, time linear in the tag's length), loaded only when a filter is given.
+ */
+export async function semverFilterOf(url: OciUrl, ref: OciRef): Promise<GoRegexp | undefined> {
   if (ref.semverFilter === undefined || ref.semverFilter === '' || ref.semver === undefined || ref.digest !== undefined) return undefined
+  const { compileGoRegexp } = await import('@gitops-sdk/core/go')
   try {
-    return new RegExp(ref.semverFilter)
+    return compileGoRegexp(ref.semverFilter)
   } catch {
     throw fail(url, 'OCI_INVALID_OPTION', `ref.semverFilter ${JSON.stringify(ref.semverFilter)} is not a valid regular expression`)
   }
@@ -161,7 +166,7 @@ export async function pullArtifact(url: string, options: PullArtifactOptions = {
   const ref: OciRef = options.ref ?? (parsed.digest !== undefined ? { digest: parsed.digest } : { tag: parsed.tag ?? 'latest' })
   checkRef(parsed, ref)
   await checkRange(parsed, ref.digest === undefined ? ref.semver : undefined)
-  const filter = semverFilterOf(parsed, ref)
+  const filter = await semverFilterOf(parsed, ref)
   checkSelector(parsed, options.layerSelector)
   const maxSize = options.maxSize ?? defaultMaxSize
   const last = options.lastRevision === undefined ? undefined : lastDigest(options.lastRevision)

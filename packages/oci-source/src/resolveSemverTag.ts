@@ -36,7 +36,7 @@ export async function resolveSemverTag(url: string, options: ResolveSemverTagOpt
   if (typeof (options.ref as { semver?: unknown } | undefined)?.semver !== 'string') throw new TypeError('resolveSemverTag: options.ref.semver must be a string')
   const parsed = parseOciUrl(url)
   await checkRange(parsed, options.ref.semver)
-  const filter = semverFilterOf(parsed, options.ref)
+  const filter = await semverFilterOf(parsed, options.ref)
   return withDeadline(parsed, options, async (signal) => {
     const client = createRegistryClient({ url: parsed, auth: options.auth, insecure: options.insecure ?? false, fetch: options.fetch ?? globalThis.fetch, signal, actions: 'pull' })
     return highestMatch(client, options.ref.semver, filter)

@@ -1,6 +1,7 @@
 import { readFile as nodeReadFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SopsError } from './errors.js'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileRe2, RULE_FIELDS } from './internal/rules.js'
 import { yamlNestingError } from '@gitops-sdk/core/yaml'
 import { yamlLib } from './internal/yamlLib.js'
@@ -59,7 +60,7 @@ function invalid(configPath: string, why: string, cause?: unknown): SopsError {
 }
 
 /** A Go RE2 expression of the config, compiled; a bad one is the config's fault. */
-function regex(pattern: string, where: string, configPath: string): RegExp {
+function regex(pattern: string, where: string, configPath: string): GoRegexp {
   try {
     return compileRe2(pattern, where)
   } catch (cause) {

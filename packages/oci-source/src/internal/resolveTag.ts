@@ -2,6 +2,7 @@
 // are versions (a `v` prefix allowed), the highest that satisfies the range. The list is read
 // page by page (`Link` headers), bounded in pages and bytes.
 import { OciSourceError } from '../errors.js'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import type { SemVersion } from '@gitops-sdk/core/semver'
 import type { RegistryClient } from './registryClient.js'
 
@@ -35,7 +36,7 @@ export async function listTags(client: RegistryClient): Promise<string[]> {
  * The highest tag satisfying `range` among those `filter` matches (Flux's semverFilter), or
  * `OCI_NO_SEMVER_MATCH` listing the tags seen.
  */
-export async function highestMatch(client: RegistryClient, range: string, filter?: RegExp): Promise<string> {
+export async function highestMatch(client: RegistryClient, range: string, filter?: Pick<GoRegexp, 'test' | 'pattern'>): Promise<string> {
   const { compareSemver, parseSemverConstraint, semverSatisfies, tryParseFluxVersion } = await import('@gitops-sdk/core/semver')
   // Read as source-controller reads it: the constraint by Masterminds/semver (pre-releases only for
   // an and-group naming one), a tag only when fluxcd/pkg/version's ParseVersion takes it (strict,
@@ -52,7 +53,7 @@ export async function highestMatch(client: RegistryClient, range: string, filter
     const shown = tags.slice(0, 20)
     throw new OciSourceError({
       code: 'OCI_NO_SEMVER_MATCH',
-      message: `${client.url.display}: no tag satisfies ${range}${filter === undefined ? '' : ` among those matching ${filter.source}`}; tags seen: ${shown.length === 0 ? '(none)' : shown.join(', ')}${tags.length > shown.length ? ', …' : ''}`,
+      message: `${client.url.display}: no tag satisfies ${range}${filter === undefined ? '' : ` among those matching ${filter.pattern}`}; tags seen: ${shown.length === 0 ? '(none)' : shown.join(', ')}${tags.length > shown.length ? ', …' : ''}`,
       details: { url: client.url.display, range, tags: shown },
     })
   }

@@ -1,4 +1,6 @@
 // Which values sops encrypts (FORMAT.md §5, sops.go `shouldBeEncrypted`).
+import type { GoRegexp } from '@gitops-sdk/core/go'
+import { compileGoRegexp } from '@gitops-sdk/core/go'
 import { SopsError } from '../errors.js'
 import type { EncryptionRules } from '../types.js'
 
@@ -17,32 +19,19 @@ export const RULE_FIELDS = [
 export interface CompiledRules {
   readonly unencryptedSuffix?: string | undefined
   readonly encryptedSuffix?: string | undefined
-  readonly unencryptedRegex?: RegExp | undefined
-  readonly encryptedRegex?: RegExp | undefined
-  readonly unencryptedCommentRegex?: RegExp | undefined
-  readonly encryptedCommentRegex?: RegExp | undefined
+  readonly unencryptedRegex?: GoRegexp | undefined
+  readonly encryptedRegex?: GoRegexp | undefined
+  readonly unencryptedCommentRegex?: GoRegexp | undefined
+  readonly encryptedCommentRegex?: GoRegexp | undefined
 }
 
 /**
- * Compiles a Go RE2 pattern as a JavaScript RegExp for an unanchored search. RE2 and JavaScript
- * agree on the patterns people write for sops; the differences handled here are a leading inline
- * flag group such as `(?i)`, `\A` and `\z`, and `\pL`-style classes.
+ * Compiles a Go RE2 pattern for an unanchored search, as sops does with Go's regexp: Go's syntax,
+ * time linear in the input (core's compileGoRegexp).
  */
-export function compileRe2(pattern: string, subject: string): RegExp {
-  let source = pattern
-  let flags = ''
-  const inline = /^\(\?([imsU]+)\)/.exec(source)
-  if (inline !== null) {
-    source = source.slice(inline[0].length)
-    for (const f of inline[1] ?? '') if (f === 'i' || f === 'm' || f === 's') flags += f
-  }
-  source = source.replaceAll('\\A', '^').replaceAll('\\z', '$')
-  if (/\\[pP][A-Z]/.test(source)) {
-    source = source.replace(/\\([pP])([A-Z][a-z]?)/g, '\\$1{$2}')
-    flags += 'u'
-  }
+export function compileRe2(pattern: string, subject: string): GoRegexp {
   try {
-    return new RegExp(source, flags)
+    return compileGoRegexp(pattern)
   } catch (cause) {
     throw new SopsError({
       code: 'SOPS_METADATA_INVALID',

@@ -1,4 +1,6 @@
 // Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
+import type { GoRegexp } from '@gitops-sdk/core/go'
+import { compileGoRegexp, quoteMeta } from '@gitops-sdk/core/go'
 import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
@@ -169,43 +171,19 @@ function wrap(width: number, s: string, newline = '\n'): string {
   return out.join(newline)
 }
 
-/** Go regexp syntax to JavaScript's (named groups and flags differ; the common subset passes). */
-export function goRegex(pattern: string, flags = ''): RegExp {
-  let p = pattern.replace(/\(\?P</g, '(?<')
-  let f = `${flags}u`
-  const inline = /^\(\?([imsU]+)\)/.exec(p)
-  if (inline !== null) {
-    for (const c of inline[1] ?? '') if (c !== 'U' && !f.includes(c)) f += c
-    p = p.slice(inline[0].length)
-  }
-  if (!f.includes('s')) p = p.replace(/\\z/g, '$')
+/**
+ * A template's or a schema's regular expression, compiled as Sprig and helm compile it, with Go's
+ * regexp (core's compileGoRegexp: Go's syntax, time linear in the input); a pattern Go rejects is
+ * a FuncError with Go's message.
+ */
+export function goRegex(pattern: string): GoRegexp {
   try {
-    return new RegExp(p, f)
+    return compileGoRegexp(pattern)
   } catch (err) {
-    throw new FuncError(`error parsing regexp: ${(err as Error).message}`)
+    // CORE_REGEXP_INVALID's cause carries Go's own message, "error parsing regexp: …".
+    const cause = (err as Error).cause
+    throw new FuncError(cause instanceof Error ? cause.message : (err as Error).message)
   }
-}
-
-function expandGo(repl: string, m: RegExpExecArray): string {
-  return repl.replace(/\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (...g: (string | undefined)[]) => {
-    if (g[1] === '$') return '$'
-    const name = g[2] ?? g[3] ?? ''
-    if (/^\d+$/.test(name)) return m[Number(name)] ?? ''
-    return m.groups?.[name] ?? ''
-  })
-}
-
-function regexReplaceAll(re: string, s: string, replacement: { repl: string; literal: boolean }): string {
-  const { repl, literal } = replacement
-  const r = goRegex(re, 'g')
-  return s.replace(r, (...args: unknown[]) => {
-    if (literal) return repl
-    const groups = args.filter((a): a is string | undefined => typeof a === 'string' || a === undefined).slice(0, -1)
-    const m = Object.assign([...groups], { index: 0, input: s, groups: undefined }) as unknown as RegExpExecArray
-    const last = args[args.length - 1]
-    if (typeof last === 'object' && last !== null) (m as { groups?: Record<string, string> }).groups = last as Record<string, string>
-    return expandGo(repl, m)
-  })
 }
 
 /** The string-shaped Sprig functions. */
@@ -281,23 +259,12 @@ export function stringFuncs(): [string, GoFunc][] {
     ['sha512sum', fn('sha512sum', [S], (s) => nodeCrypto().createHash('sha512').update(s as string, 'utf8').digest('hex'))],
     ['adler32sum', fn('adler32sum', [S], (s) => String(adler32(Buffer.from(s as string, 'utf8'))))],
     ['regexMatch', fn('regexMatch', [S, S], (re, s) => goRegex(re as string).test(s as string))],
-    ['regexFind', fn('regexFind', [S, S], (re, s) => goRegex(re as string).exec(s as string)?.[0] ?? '')],
-    ['regexFindAll', fn('regexFindAll', [S, S, 'int'], (re, s, n) => {
-      const all = [...(s as string).matchAll(goRegex(re as string, 'g'))].map((m) => m[0])
-      const limit = Number((n as { value: bigint }).value)
-      return typedSlice(limit < 0 ? all : all.slice(0, limit), '[]string')
-    })],
-    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, { repl: r as string, literal: false }))],
-    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => regexReplaceAll(re as string, s as string, { repl: r as string, literal: true }))],
-    ['regexSplit', fn('regexSplit', [S, S, 'int'], (re, s, n) => {
-      const limit = Number((n as { value: bigint }).value)
-      const parts = (s as string).split(goRegex(re as string, 'g'))
-      if (limit < 0) return typedSlice(parts, '[]string')
-      if (limit === 0) return typedSlice([], '[]string')
-      const head = parts.slice(0, limit - 1)
-      return typedSlice(head, '[]string')
-    })],
-    ['regexQuoteMeta', fn('regexQuoteMeta', [S], (s) => (s as string).replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'))],
+    ['regexFind', fn('regexFind', [S, S], (re, s) => goRegex(re as string).find(s as string) ?? '')],
+    ['regexFindAll', fn('regexFindAll', [S, S, 'int'], (re, s, n) => typedSlice(goRegex(re as string).findAll(s as string, Number((n as { value: bigint }).value)), '[]string'))],
+    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => goRegex(re as string).replaceAll(s as string, r as string))],
+    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => goRegex(re as string).replaceAllLiteral(s as string, r as string))],
+    ['regexSplit', fn('regexSplit', [S, S, 'int'], (re, s, n) => typedSlice(goRegex(re as string).split(s as string, Number((n as { value: bigint }).value)), '[]string'))],
+    ['regexQuoteMeta', fn('regexQuoteMeta', [S], (s) => quoteMeta(s as string))],
     ['len8', fn('len8', [S], (s) => int(Buffer.byteLength(s as string)))],
   ]
 }

@@ -1,5 +1,6 @@
 // The keywords of objects, arrays, strings and numbers, and the applicators (not, allOf, anyOf,
 // oneOf, if/then/else, unevaluated*), in santhosh-tekuri/jsonschema v6's order.
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import type { GoValue } from '../template/values.js'
 import type { ErrorKind, SchemaError } from './display.js'
 import { type Json, type Obj, equals, isMultiple, isObj, toJson } from './json.js'
@@ -25,7 +26,7 @@ export interface Ctx {
   self(sub: Json): SchemaError | Evaluated
   /** Applies a schema to a member of this value, one token deeper. */
   child(sub: Json, x: GoValue, tok: string): SchemaError | Evaluated
-  regex(pattern: string): RegExp
+  regex(pattern: string): GoRegexp
   /** Applies a schema to a detached value (a property name), at the root location. */
   detached(sub: Json, x: GoValue): SchemaError | Evaluated
 }

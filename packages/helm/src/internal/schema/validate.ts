@@ -2,6 +2,7 @@
 // 6, 7, 2019-09 and 2020-12 (2020-12 when `$schema` is absent), keywords checked in that library's
 // order, and its error tree (instance location, kind, causes) so messages print as helm prints them.
 import type { GoValue } from '../template/values.js'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import { goRegex } from '../funcs/sprigStrings.js'
 import { checkFormat } from './formats.js'
 import { type ErrorKind, type SchemaError, quote } from './display.js'
@@ -96,11 +97,11 @@ function firstKind(s: { readonly [k: string]: Json }, v: GoValue, draft: number)
 }
 
 class Validator {
-  private readonly regexCache = new Map<string, RegExp>()
+  private readonly regexCache = new Map<string, GoRegexp>()
 
   constructor(readonly doc: SchemaDocument) {}
 
-  regex(p: string): RegExp {
+  regex(p: string): GoRegexp {
     let r = this.regexCache.get(p)
     if (r === undefined) {
       try {

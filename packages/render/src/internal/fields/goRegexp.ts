@@ -1,52 +1,15 @@
-// Go (RE2) regular expressions in JavaScript: the common syntax is the same; this maps what
-// differs (named groups, POSIX classes, leading inline flags, \z) and caches compiled patterns.
-
-const POSIX: Readonly<Record<string, string>> = {
-  alnum: '0-9A-Za-z',
-  alpha: 'A-Za-z',
-  ascii: '\\x00-\\x7F',
-  blank: '\\t ',
-  cntrl: '\\x00-\\x1F\\x7F',
-  digit: '0-9',
-  graph: '!-~',
-  lower: 'a-z',
-  print: ' -~',
-  punct: '!-/:-@[-`{-~',
-  space: '\\t\\n\\v\\f\\r ',
-  upper: 'A-Z',
-  word: '0-9A-Za-z_',
-  xdigit: '0-9A-Fa-f',
-}
-
-const cache = new Map<string, RegExp | undefined>()
+// Go (RE2) regular expressions for the patterns users write in kustomizations (selectors, list
+// items `[name=value]`, image names): kustomize compiles them with Go's regexp, so they go to
+// core's compileGoRegexp, which has Go's syntax and matches in linear time. Render's contract is
+// undefined for a pattern Go rejects; each caller names the pattern in its error.
+import type { GoRegexp } from '@gitops-sdk/core/go'
+import { compileGoRegexp } from '@gitops-sdk/core/go'
 
 /** Compiles a Go regular expression, or returns undefined when it is not valid. */
-export function goRegExp(pattern: string): RegExp | undefined {
-  if (cache.has(pattern)) return cache.get(pattern)
-  let flags = ''
-  let src = pattern
-  const inline = /^\(\?([imsU]+)\)/.exec(src)
-  if (inline !== null) {
-    const f = inline[1] as string
-    if (f.includes('i')) flags += 'i'
-    if (f.includes('m')) flags += 'm'
-    if (f.includes('s')) flags += 's'
-    src = src.slice(inline[0].length)
-  }
-  src = src
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (m: string, neg: string, name: string) => {
-      const cls = POSIX[name]
-      return cls === undefined ? m : neg === '' ? cls : `^${cls}`
-    })
-    .replace(/\\z/g, '$(?![\\s\\S])')
-    .replace(/\\A/g, '^')
-  let re: RegExp | undefined
+export function goRegExp(pattern: string): GoRegexp | undefined {
   try {
-    re = new RegExp(src, flags)
+    return compileGoRegexp(pattern)
   } catch {
-    re = undefined
+    return undefined
   }
-  cache.set(pattern, re)
-  return re
 }

@@ -2,6 +2,7 @@
 // expressions, anchored), name and namespace (matched against original and current ids), label
 // selector and annotation selector. Literal names and kinds are answered from indexes.
 import { stepError } from '../build/fail.js'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import { goRegExp } from './goRegexp.js'
 import { parseGroupVersion } from '../build/ids.js'
 import type { Selector } from '../build/kustomization.js'
@@ -13,7 +14,7 @@ import type { SchemaState } from '../build/schema.js'
 
 const LITERAL = /^[A-Za-z0-9_\-./:@ ]*$/
 
-function anchored(pattern: string | undefined): RegExp | undefined {
+function anchored(pattern: string | undefined): GoRegexp | undefined {
   if (pattern === undefined || pattern === '') return undefined
   const re = goRegExp(`^(?:${pattern})$`)
   if (re === undefined) throw stepError('RENDER_PATCH_FAILED', `invalid regular expression in selector: ${pattern}`)

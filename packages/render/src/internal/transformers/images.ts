@@ -8,18 +8,33 @@ import type { Image } from '../build/kustomization.js'
 import type { ResMap } from '../build/resMap.js'
 import type { Value } from '../yaml/values.js'
 import { getField, isMap, nodeText } from '../yaml/values.js'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import { goRegExp } from '../fields/goRegexp.js'
 import type { Transformer } from './context.js'
 
+const TAG = '(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$'
+
+/**
+ * kustomize's image matcher, the Go pattern `^<name>` followed by an optional tag and digest. A name
+ * whose only metacharacter is `.` (most: `registry.example.com/app`) becomes the same pattern in
+ * JavaScript, `.` written `[^\n]` (Go's `.`, a code point with the `u` flag): exact, and linear
+ * since nothing before the tag repeats and the tag's and digest's classes exclude `:` and `@`.
+ * Any other name is a user's regular expression: Go's regexp (linear time), undefined if invalid.
+ */
+function imagePattern(name: string): Pick<GoRegexp, 'test'> | undefined {
+  if (!/[\\+*?()|[\]{}^$]/.test(name)) return new RegExp(`^${name.replaceAll('.', '[^\\n]')}${TAG}`, 'u')
+  return goRegExp(`^${name}${TAG}`)
+}
+
 export class ImageTagTransformer implements Transformer {
   readonly kind = 'ImageTagTransformer'
-  private readonly pattern: RegExp | undefined
+  private readonly pattern: Pick<GoRegexp, 'test'> | undefined
 
   constructor(
     private readonly image: Image,
     private readonly fieldSpecs: readonly FieldSpec[],
   ) {
-    this.pattern = goRegExp(`^${image.name ?? ''}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`)
+    this.pattern = imagePattern(image.name ?? '')
   }
 
   transform(m: ResMap): void {

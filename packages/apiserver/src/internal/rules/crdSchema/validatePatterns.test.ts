@@ -1,0 +1,47 @@
+// A CRD's OpenAPI `pattern` is matched as kube-apiserver matches it, with Go's regexp (RE2): Go's
+// syntax, time linear in the value (it runs on every create and update). The pathological case
+// runs from the sources in a child process (testing/isolated.ts), bounded: not a timing test.
+import { fileURLToPath } from 'node:url'
+import type { KubeObject } from '@gitops-sdk/core'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../../../testing/isolated.js'
+import { validateCustomObject } from './validate.js'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+function errors(pattern: string, value: string): unknown[] {
+  const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: value } } as unknown as KubeObject
+  const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern } } } } }
+  return validateCustomObject(object, schema, undefined).errors
+}
+
+describe('CRD patterns are Go regular expressions', () => {
+  it.for([
+    { name: 'a named group', pattern: '^(?P<n>[a-z]+)$', value: 'web' },
+    { name: 'a flag group mid-pattern', pattern: '^a(?i)B$', value: 'aB' },
+    { name: 'a POSIX class and \\z', pattern: '^[[:alpha:]]+\\z', value: 'web' },
+    { name: 'quoted text', pattern: '^\\Q1.0\\E$', value: '1.0' },
+    { name: 'a Unicode class on non-ASCII', pattern: '^\\pL+$', value: 'héllo' },
+    { name: '. as one code point', pattern: '^.$', value: '😀' },
+  ])('accepts a value by $name', ({ pattern, value }) => {
+    expect(errors(pattern, value)).toEqual([])
+  })
+
+  it('reports a value that does not match, in kube-apiserver\'s words', () => {
+    expect(errors('^a\\z', 'a\n')).toEqual([{ type: 'Invalid', field: 'spec.v', value: 'a\n', detail: "spec.v in body should match '^a\\z'" }])
+  })
+
+  it('checks nothing with a pattern Go rejects, as before', () => {
+    expect(errors('a(?=b)', 'zz')).toEqual([])
+  })
+
+  it('answers a nested quantifier on a long value at once', async () => {
+    const run = await runIsolated(`
+      import { validateCustomObject } from './validate.js'
+      const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: 'a'.repeat(5000) + 'b', w: 'x'.repeat(5000) } }
+      const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern: '^(a+)+$' }, w: { type: 'string', pattern: '(x+x+)+y' } } } } }
+      console.log(validateCustomObject(object, schema, undefined).errors.length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('2')
+  })
+})

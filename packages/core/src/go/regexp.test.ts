@@ -1,0 +1,91 @@
+import { RE2JS } from 're2js'
+import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
+import { isGitOpsError } from '../errors.js'
+import { compileGoRegexp, quoteMeta } from './regexp.js'
+
+// Expected values are what Go 1.24's regexp package gives for the same calls.
+describe('compileGoRegexp', () => {
+  it.for([
+    { name: 'named group (?P<n>…)', pattern: '(?P<n>x)', input: 'axb', match: 'x' },
+    { name: 'a flag group mid-pattern', pattern: 'a(?i)b', input: 'aB', match: 'aB' },
+    { name: 'a Unicode class \\pL', pattern: '\\pL+', input: '1héllo2', match: 'héllo' },
+    { name: 'a POSIX class', pattern: '[[:digit:]]+', input: 'ab42c', match: '42' },
+    { name: '\\z at the end of the text only', pattern: 'a\\z', input: 'a\n', match: undefined },
+    { name: '$ at the end of the text only (no (?m))', pattern: 'a$', input: 'a\n', match: undefined },
+    { name: 'quoted text \\Q…\\E', pattern: '\\Q.*\\E', input: 'a.*b', match: '.*' },
+    { name: 'leftmost-first alternation', pattern: 'a|ab', input: 'ab', match: 'a' },
+    { name: 'a literal', pattern: 'b.c', input: 'abxc', match: 'bxc' },
+    { name: 'a plain literal (no metacharacter)', pattern: 'ü', input: 'aüb', match: 'ü' },
+    { name: 'an anchored literal', pattern: '^(?:web)$', input: 'web', match: 'web' },
+    { name: 'an anchored literal, longer input', pattern: '^(?:web)$', input: 'webs', match: undefined },
+    { name: '. is one code point', pattern: '^.$', input: '😀', match: '😀' },
+  ])('reads Go syntax: $name', ({ pattern, input, match }) => {
+    expect(compileGoRegexp(pattern).find(input)).toBe(match)
+  })
+
+  it.for([
+    { name: 'lookahead', pattern: '(?=x)' },
+    { name: 'lookbehind', pattern: '(?<=x)y' },
+    { name: 'backreference', pattern: '(a)\\1' },
+    { name: 'unclosed class', pattern: '[a' },
+    { name: 'repeat count over 1000', pattern: 'a{1001}' },
+  ])('rejects what Go rejects, typed and naming the pattern: $name', ({ pattern }) => {
+    let error: unknown
+    try {
+      compileGoRegexp(pattern)
+    } catch (e) {
+      error = e
+    }
+    expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
+    expect((error as Error).message).toContain(JSON.stringify(pattern))
+    expect((error as Error).message).toContain('error parsing regexp')
+  })
+
+  it('finds all matches as Go does, empty ones included', () => {
+    expect(compileGoRegexp('a|').findAll('baaab', -1)).toEqual(['', 'a', 'a', 'a', ''])
+    expect(compileGoRegexp('^a').findAll('aa', -1)).toEqual(['a'])
+    expect(compileGoRegexp('.').findAll('a😀é', -1)).toEqual(['a', '😀', 'é'])
+    expect(compileGoRegexp('').findAll('a😀', -1)).toEqual(['', '', ''])
+    expect(compileGoRegexp('[0-9]').findAll('1a2b3', 2)).toEqual(['1', '2'])
+  })
+
+  it('gives submatches, undefined for a group that took no part', () => {
+    expect(compileGoRegexp('(?P<n>é+)(x)?').findSubmatch('aéé b')).toEqual(['éé', 'éé', undefined])
+    expect(compileGoRegexp('z').findSubmatch('a')).toBeUndefined()
+  })
+
+  it('replaces as Go does, expanding $1, ${name} and $$', () => {
+    expect(compileGoRegexp('a*').replaceAll('baaac', 'X')).toBe('XbXcX')
+    expect(compileGoRegexp('(?P<n>é)(x)?').replaceAll('aéb', '[${n}$1$2$$]')).toBe('a[éé$]b')
+    expect(compileGoRegexp('(a)').replaceAll('a', '$1x|${1}x|$9|$')).toBe('|ax||$')
+    expect(compileGoRegexp('(a)').replaceAllLiteral('bab', '$1')).toBe('b$1b')
+    expect(compileGoRegexp('ß').replaceAll('straße', 'ss')).toBe('strasse')
+  })
+
+  it('splits as Go does', () => {
+    expect(compileGoRegexp('a*').split('abaabaccadaaae', 5)).toEqual(['', 'b', 'b', 'c', 'cadaaae'])
+    expect(compileGoRegexp('').split('abc', -1)).toEqual(['a', 'b', 'c'])
+    expect(compileGoRegexp(',').split('a,b,c', 2)).toEqual(['a', 'b,c'])
+    expect(compileGoRegexp(',').split('a,b', 0)).toEqual([])
+    expect(compileGoRegexp(',').split('', -1)).toEqual([''])
+    expect(compileGoRegexp('é').split('aébéc', -1)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('quotes metacharacters as regexp.QuoteMeta', () => {
+    expect(quoteMeta('1.5-2.0?[x]{y}$^|\\')).toBe('1\\.5-2\\.0\\?\\[x\\]\\{y\\}\\$\\^\\|\\\\')
+    expect(compileGoRegexp(quoteMeta('a.b*')).test('a.b*')).toBe(true)
+  })
+
+  it('answers whole-text patterns of literals, . and .* as re2js does (random cases)', () => {
+    const random = prng(20261207)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+    for (let n = 0; n < 3000; n++) {
+      const body = Array.from({ length: Math.floor(random() * 6) }, () => pick(['a', 'b', '.', '.*', 'é', '-'])).join('')
+      const text = Array.from({ length: Math.floor(random() * 8) }, () => pick(['a', 'b', 'é', '-', '\n', '😀', 'ab'])).join('')
+      const pattern = `^(?:${body})$`
+      expect(compileGoRegexp(pattern).test(text), `${pattern} on ${JSON.stringify(text)}`).toBe(RE2JS.compile(pattern).test(text))
+      expect(compileGoRegexp(pattern).findAll(text, -1), `${pattern} on ${JSON.stringify(text)}`).toEqual(RE2JS.compile(pattern).test(text) ? [text] : [])
+    }
+  })
+})

@@ -1,0 +1,47 @@
+// The `pattern` of a schema is matched as kube-apiserver matches it, with Go's regexp (RE2): Go's
+// syntax, time linear in the value. The pathological case runs from the sources in a child process
+// (testing/isolated.ts), bounded: not a timing test.
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+import { checkSchema } from './checkSchema.js'
+import type { SchemaIssue } from '../index.js'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+function issues(pattern: string, value: string): string[] {
+  const found: SchemaIssue[] = []
+  checkSchema(value, { type: 'string', pattern }, { path: 'spec.x', issues: found })
+  return found.map((i) => i.message)
+}
+
+describe('schema patterns are Go regular expressions', () => {
+  it.for([
+    { name: 'a named group', pattern: '^(?P<n>[a-z]+)$', value: 'web' },
+    { name: 'a flag group mid-pattern', pattern: '^a(?i)B$', value: 'aB' },
+    { name: 'a POSIX class and \\z', pattern: '^[[:alpha:]]+\\z', value: 'web' },
+    { name: 'quoted text', pattern: '^\\Q1.0\\E$', value: '1.0' },
+    { name: 'a Unicode class on non-ASCII', pattern: '^\\pL+$', value: 'héllo' },
+    { name: '. as one code point', pattern: '^.$', value: '😀' },
+  ])('accepts a value by $name', ({ pattern, value }) => {
+    expect(issues(pattern, value)).toEqual([])
+  })
+
+  it('reports a value that does not match, in kube-apiserver\'s words', () => {
+    expect(issues('^a\\z', 'a\n')).toEqual(["spec.x: Invalid value: \"a\\n\": should match '^a\\z'"])
+  })
+
+  it('refuses a pattern Go rejects with a typed error naming it', () => {
+    expect(() => issues('a(?=b)', 'ab')).toThrow(expect.objectContaining({ code: 'CORE_REGEXP_INVALID', message: expect.stringContaining('"a(?=b)"') as unknown }) as Error)
+  })
+
+  it('answers a nested quantifier on a long value at once', async () => {
+    const run = await runIsolated(`
+      import { checkSchema } from './checkSchema.js'
+      const issues = []
+      checkSchema('a'.repeat(5000) + 'b', { type: 'string', pattern: '^(a+)+$' }, { path: 'spec.x', issues })
+      console.log(issues.length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('1')
+  })
+})

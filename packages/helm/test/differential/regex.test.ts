@@ -1,0 +1,44 @@
+// Sprig's regex functions and values.schema.json patterns against helm itself: Go's regexp syntax
+// (named groups, flags mid-pattern, Unicode and POSIX classes, \Q…\E, \z), empty matches, limits
+// and non-ASCII input, compared byte for byte.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { helmBinary } from '../helpers/helmBinary.js'
+import type { TemplateCase } from '../helpers/differential.js'
+import { caseOutputs, caseTemplates, removeChart, renderBoth, writeChart } from '../helpers/differential.js'
+
+const c = (name: string, body: string): TemplateCase => ({ name, body })
+
+const regexCases: TemplateCase[] = [
+  c('Go syntax', '{{ regexFind "(?P<n>[[:digit:]]+)" "ab12c" }} {{ regexMatch "a(?i)B" "aB" }} {{ regexMatch "a(?i)B" "Ab" }} {{ regexMatch "\\\\Q.*\\\\E\\\\z" "a.*" }} {{ regexMatch "a\\\\z" "a\\n" }} {{ regexMatch "^[[:^alpha:]]+$" "12" }} {{ regexFind "(?U)a+" "aaa" }} {{ regexFind "(?s)a.b" "a\\nb" }} {{ regexMatch "(?m)^b$" "a\\nb\\nc" }}'),
+  c('non-ASCII', '{{ regexReplaceAll "\\\\pL" "é1😀ß" "x" }} {{ regexFindAll "." "a😀é" -1 }} {{ regexFindAll "" "a😀é" -1 }} {{ regexReplaceAll "" "é😀" "-" }} {{ regexFind "\\\\p{Greek}+" "abγδε" }} {{ regexMatch "^.$" "😀" }} {{ regexSplit "" "é😀x" -1 }}'),
+  c('empty matches', '{{ regexFindAll "a|" "baaab" -1 }} {{ regexFindAll "a*" "baaac" -1 }} {{ regexReplaceAll "a*" "baaac" "X" }} {{ regexReplaceAll "\\\\b" "ab cd" "|" }} {{ regexFindAll "x*" "" -1 }}'),
+  c('limits', '{{ regexFindAll "[0-9]" "1a2b3" 2 }} {{ regexFindAll "[0-9]" "1a2b3" 0 }} {{ regexSplit "a*" "abaabaccadaaae" 5 }} {{ regexSplit "é" "aébéc" 2 }} {{ regexSplit "," "a,b" 0 }} {{ regexSplit "," "" -1 }} {{ regexSplit "x*" "axbc" -1 }} {{ regexSplit "," "a,b," -1 }}'),
+  c('expansion', '{{ regexReplaceAll "(?P<w>é+)" "aééb" "<${w}$1$$>" }} {{ regexReplaceAll "(a)" "a" "$1x|${1}x|$9|$" }} {{ regexReplaceAll "(a)(b)?" "a" "[$2]" }} {{ regexReplaceAllLiteral "(a)" "bab" "$1" }} {{ regexReplaceAll "(?P<n>a)" "a" "${n" }}'),
+  c('quoteMeta', '{{ regexQuoteMeta "1.5+[x]{é}^$|\\\\" }} {{ regexMatch (regexQuoteMeta "a.b") "axb" }}'),
+]
+
+const helm = helmBinary()
+
+describe.skipIf(helm === undefined)('regular expressions through the SDK and helm', () => {
+  let dir = ''
+  let helmOut = new Map<string, string>()
+  let sdkOut = new Map<string, string>()
+  let sdkText = ''
+  beforeAll(async () => {
+    dir = await writeChart(caseTemplates(regexCases))
+    const { helm: h, sdk } = await renderBoth(dir)
+    if (!h.ok) throw new Error(`helm failed on the suite chart: ${h.text}`)
+    sdkText = sdk.text
+    helmOut = caseOutputs(h.text)
+    sdkOut = caseOutputs(sdk.text)
+  })
+  afterAll(async () => {
+    await removeChart(dir)
+  })
+
+  it.each(regexCases.map((rc, i) => ({ name: rc.name, id: `case-${String(i).padStart(3, '0')}`, body: rc.body })))('$name', ({ id, body }) => {
+    const expected = helmOut.get(id)
+    expect(expected, `helm printed no output for ${body}`).toBeDefined()
+    expect({ body, out: sdkOut.get(id) ?? sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
+  })
+})

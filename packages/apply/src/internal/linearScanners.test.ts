@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
+import { errorFromStatus, parseStatus } from './apiErrors.js'
 import { maskText, secretMask } from './secretErrors.js'
 import { withoutUserinfoInText } from './transport.js'
 
@@ -42,6 +43,16 @@ describe('the linear scanners', () => {
     const alphabet = ['a', 'B', '1', '+', '.', '-', '://', ':', '/', '@', '@', ' ', '?', '#', '\\', '_', 'h']
     for (const text of randomTexts(alphabet, 20_000)) {
       if (withoutUserinfoInText(text) !== text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#\\]*@/g, '$1')) expect.fail(JSON.stringify(text))
+    }
+  })
+
+  it('tells immutable-field answers as the patterns did, on 20,000 random messages', () => {
+    const patterns = [/is immutable/i, /immutable field/i, /may not change once set/i, /updates to [\w ]+ spec for fields other than .* are forbidden/i]
+    const alphabet = ['updates to ', 'Updates To ', ' spec for fields other than ', ' are forbidden', ' ARE forbidden', 'a', ' ', '_', '\n', '\u2028', '-', 'K', 'is immutable']
+    for (const message of randomTexts(alphabet, 20_000)) {
+      const body = JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, message })
+      const code = errorFromStatus(parseStatus(422, body), { subject: 'StatefulSet/apps/db', action: 'apply' }).code
+      if ((code === 'APPLY_IMMUTABLE_FIELD') !== patterns.some((re) => re.test(message))) expect.fail(JSON.stringify(message))
     }
   })
 })

@@ -21,6 +21,17 @@ describe('patterns that backtracked', () => {
     expect(run.stdout.trim()).toBe('APPLY_INVALID false "  value here"')
   })
 
+  it('tells a StatefulSet spec update from an answer repeating its phrase in linear time', async () => {
+    const run = await runIsolated(`
+      import { errorFromStatus, parseStatus } from '../../src/internal/apiErrors.js'
+      for (const message of ['updates to a'.repeat(50_000), 'updates to statefulset spec for fields other than ' + 'x '.repeat(300_000) + 'are forbidden']) {
+        const body = JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, message })
+        console.log(errorFromStatus(parseStatus(422, body), { subject: 'StatefulSet/apps/db', action: 'apply' }).code)
+      }`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual(['APPLY_INVALID', 'APPLY_IMMUTABLE_FIELD'])
+  })
+
   it('masks a Secret error of unterminated strings, byte slices and map values in linear time, hiding the value', async () => {
     const run = await runIsolated(`
       import { errorFromStatus, parseStatus } from '../../src/internal/apiErrors.js'

@@ -77,11 +77,16 @@ function isSpecUpdateForbidden(text: string): boolean {
   return false
 }
 
+/** Whether a message says a field cannot change. */
+function saysImmutable(text: string): boolean {
+  return IMMUTABLE.some((re) => re.test(text)) || isSpecUpdateForbidden(text)
+}
+
 /** Tells whether an Invalid answer is about a field that cannot change. */
 function isImmutable(status: ParsedStatus): boolean {
   if (status.httpStatus !== 422 && status.reason !== 'Invalid') return false
   const texts = [status.message, ...status.causes.map((c) => c.message)]
-  return texts.some((t) => IMMUTABLE.some((re) => re.test(t)) || isSpecUpdateForbidden(t))
+  return texts.some(saysImmutable)
 }
 
 function codeOf(status: ParsedStatus): ApplyErrorCode {
@@ -106,7 +111,7 @@ function codeOf(status: ParsedStatus): ApplyErrorCode {
 function fieldsOf(status: ParsedStatus, code: ApplyErrorCode): string[] {
   const relevant =
     code === 'APPLY_IMMUTABLE_FIELD'
-      ? status.causes.filter((c) => IMMUTABLE.some((re) => re.test(c.message)))
+      ? status.causes.filter((c) => saysImmutable(c.message))
       : status.causes
   return [...new Set(relevant.map((c) => c.field).filter((f) => f !== ''))]
 }

@@ -2,6 +2,7 @@
 // host key: host patterns (`*`, `?`, `!negation`, `[host]:port` for ports other than 22), hashed
 // names (`|1|salt|hmac-sha1`), `@revoked` keys; `@cert-authority` lines are not supported and skipped.
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { starGlob } from './starGlob.js'
 
 /** One usable line: the key type, its blob, and whether it is revoked. */
 export interface KnownKey {
@@ -18,10 +19,16 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`
 }
 
+// `*` any characters, `?` one, the rest literal and case-insensitive. Several stars are matched
+// without backtracking (starGlob.ts): a pattern such as `*a*a*a*a*a*b` stalled on a long name.
 function globMatch(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i')
-  return re.test(name)
+  const pieces = pattern.split('*').map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
+  const whole = new RegExp(`^${pieces.join('.*')}$`, 'i')
+  return pieces.length <= 2 ? whole.test(name) : starGlob(pieces, whole, LINE_BREAK)(name)
 }
+
+/** What `.` does not match. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/
 
 function hashedMatch(entry: string, name: string): boolean {
   const [, magic, salt, hash] = entry.split('|')

@@ -4,6 +4,7 @@
 // under dir; segments match like Go's filepath.Match. Flux checks every file on its own, so a later
 // `!pattern` can bring back a file inside an excluded directory (unlike git).
 // https://github.com/fluxcd/pkg/tree/main/sourceignore
+import { starGlob } from './starGlob.js'
 
 /** Exclusions of every artifact: version control files. */
 export const vcsPatterns: readonly string[] = ['.git/', '.gitignore', '.gitmodules', '.gitattributes']
@@ -43,11 +44,15 @@ function segmentRegExp(pattern: string): Segment | null {
     const suffix = pattern.slice(1)
     return { test: (name) => name.endsWith(suffix), suffix }
   }
-  let out = '^'
+  // The RegExp's source between stars, piece by piece (see starGlob.ts).
+  const pieces: string[] = []
+  let out = ''
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string
-    if (c === '*') out += '[^/]*'
-    else if (c === '?') out += '[^/]'
+    if (c === '*') {
+      pieces.push(out)
+      out = ''
+    } else if (c === '?') out += '[^/]'
     else if (c === '\\') {
       i++
       if (i >= pattern.length) return null
@@ -77,12 +82,18 @@ function segmentRegExp(pattern: string): Segment | null {
       i = j
     } else out += escape(c)
   }
+  pieces.push(out)
+  let whole: RegExp
   try {
-    return new RegExp(`${out}$`, 'u')
+    whole = new RegExp(`^${pieces.join('[^/]*')}$`, 'u')
   } catch {
     return null
   }
+  // One star backtracks at most once per character; more are matched without backtracking.
+  return pieces.length <= 2 ? whole : { test: starGlob(pieces, whole, SLASH) }
 }
+
+const SLASH = /\//
 
 function escape(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')
@@ -96,7 +107,12 @@ export function parsePattern(line: string, domain: readonly string[]): IgnorePat
     inclusion = true
     p = p.slice(1)
   }
-  if (!p.endsWith('\\ ')) p = p.replace(/ +$/, '')
+  // Trailing spaces go (one pass from the end: `/ +$/` tried every space of a run as a start).
+  if (!p.endsWith('\\ ')) {
+    let end = p.length
+    while (end > 0 && p.charCodeAt(end - 1) === 0x20) end--
+    p = p.slice(0, end)
+  }
   let dirOnly = false
   if (p.endsWith('/')) {
     dirOnly = true

@@ -1,0 +1,64 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+// Error texts from an API server, a webhook or a proxy on which a backtracking pattern of apply took
+// seconds to hours, or overflowed the stack: white space without a line break, unterminated quoted
+// strings, `[]byte{` and `Invalid value: map[` without an end, long runs of URL scheme characters.
+// Each runs from the sources in a child process (testing/isolated.ts), bounded, so that a regression
+// fails the test instead of holding the test runner: not a timing test, the bound is far from the
+// linear time.
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+describe('patterns that backtracked', () => {
+  it('makes one line of an answer with a long run of spaces in linear time', async () => {
+    const run = await runIsolated(`
+      import { errorFromStatus, parseStatus } from '../../src/internal/apiErrors.js'
+      const body = JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400, message: 'bad' + ' '.repeat(300_000) + 'value \\n  here' })
+      const error = errorFromStatus(parseStatus(400, body), { subject: 'ConfigMap/apps/web', action: 'apply' })
+      console.log(error.code, error.message.includes('\\n'), JSON.stringify(error.message.slice(-12)))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('APPLY_INVALID false "  value here"')
+  })
+
+  it('tells a StatefulSet spec update from an answer repeating its phrase in linear time', async () => {
+    const run = await runIsolated(`
+      import { errorFromStatus, parseStatus } from '../../src/internal/apiErrors.js'
+      for (const message of ['updates to a'.repeat(50_000), 'updates to statefulset spec for fields other than ' + 'x '.repeat(300_000) + 'are forbidden']) {
+        const body = JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, message })
+        console.log(errorFromStatus(parseStatus(422, body), { subject: 'StatefulSet/apps/db', action: 'apply' }).code)
+      }`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual(['APPLY_INVALID', 'APPLY_IMMUTABLE_FIELD'])
+  })
+
+  it('masks a Secret error of unterminated strings, byte slices and map values in linear time, hiding the value', async () => {
+    const run = await runIsolated(`
+      import { errorFromStatus, parseStatus } from '../../src/internal/apiErrors.js'
+      import { secretMask } from '../../src/internal/secretErrors.js'
+      const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'apps' }, stringData: { password: 'hunter22' } }
+      const mask = secretMask(secret)
+      const texts = [
+        'data: Invalid value: "hunter22" "' + '\\\\"'.repeat(300_000),
+        'x"hunter22x" ' + '[]byte{'.repeat(100_000),
+        'Invalid value: map[hunter22'.repeat(25_000),
+        '"' + 'x'.repeat(13_000_000) + '\\\\\\\\n' + 'hunter22'.repeat(750_000) + '"',
+      ]
+      for (const message of texts) {
+        const body = JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, message })
+        const error = errorFromStatus(parseStatus(422, body), { subject: 'Secret/apps/db', action: 'apply', secret: mask })
+        console.log(error.code, error.message.includes('hunter22'))
+      }`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual(Array(4).fill('APPLY_INVALID false'))
+  })
+
+  it('shows a server text of long runs of scheme characters without userinfo in linear time', async () => {
+    const run = await runIsolated(`
+      import { shownServer } from '../../src/internal/transport.js'
+      console.log(shownServer('a'.repeat(300_000)).length, shownServer('a://' + 'b'.repeat(300_000)).length, shownServer('x a+b://u:p@host/').length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('300000 300004 13')
+  })
+})
+

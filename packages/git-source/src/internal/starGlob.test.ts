@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
+import { starGlob } from './starGlob.js'
+
+describe('starGlob', () => {
+  // The pieces of both dialects: sourceignore's (`[^/]` for `?`, classes, `u`) and known_hosts'
+  // (`.` for `?`, case-insensitive). The compiled RegExp is the reference.
+  const dialects = [
+    { star: '[^/]*', flags: 'u', notInStar: /\//, tokens: ['a', 'a', 'b', '[^/]', '[a-b]', '[^a]', '\\.', '\\]', '\u{1F600}', '\uD83D'] },
+    { star: '.*', flags: 'i', notInStar: /[\n\r\u2028\u2029]/, tokens: ['a', 'A', 'b', '.', 'ß', 'ſ', 's', '\u212A', 'k', 'İ', 'ı', '\\.', '\\$'] },
+  ]
+  const names = ['a', 'a', 'a', 'A', 'b', '.', ']', 'ß', 'ſ', 'S', '\u212A', 'K', 'i', 'İ', '\u{1F600}', '\uD83D', '\uDE00', '/', '\n']
+
+  it.for(dialects)('answers as the RegExp $flags on 20,000 random globs and names', ({ star, flags, notInStar, tokens }) => {
+    const random = prng(20261207)
+    const pick = (from: readonly string[]): string => from[Math.floor(random() * from.length)] as string
+    for (let n = 0; n < 20_000; n++) {
+      const pieces: string[] = []
+      for (let k = 1 + Math.floor(random() * 5); k > 0; k--) {
+        let piece = ''
+        for (let i = Math.floor(random() * 3); i > 0; i--) piece += pick(tokens)
+        pieces.push(piece)
+      }
+      let name = ''
+      for (let i = Math.floor(random() * 12); i > 0; i--) name += pick(names)
+      const whole = new RegExp(`^${pieces.join(star)}$`, flags)
+      if (starGlob(pieces, whole, notInStar)(name) !== whole.test(name)) expect.fail(`${JSON.stringify(pieces)} ${JSON.stringify(name)}`)
+    }
+  })
+})

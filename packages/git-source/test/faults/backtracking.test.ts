@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+// Inputs on which a backtracking pattern of git-source took seconds to hours: a `.sourceignore`
+// line ending in a long run of spaces, a glob of several stars against a long path component or
+// host name. Each runs from the sources in a child process (testing/isolated.ts), bounded, so that a
+// regression fails the test instead of holding the test runner: not a timing test, the bound is far
+// from the linear time.
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+describe('patterns that backtracked', () => {
+  it('parses .sourceignore lines with long runs of spaces in linear time', async () => {
+    const run = await runIsolated(`
+      import { readPatterns, sourceIgnoreMatcher } from '../../src/internal/sourceIgnore.js'
+      const spaced = readPatterns('a' + ' '.repeat(300_000) + 'b/\\n', [])
+      console.log(spaced.length, spaced[0].dirOnly)
+      const excluded = sourceIgnoreMatcher(readPatterns('keep' + ' '.repeat(300_000) + '\\n', []))
+      console.log(excluded('keep', false), excluded('other', false))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual(['1 true', 'true false'])
+  })
+
+  it('matches a .sourceignore glob of many stars against a long file name in linear time', async () => {
+    const run = await runIsolated(`
+      import { readPatterns, sourceIgnoreMatcher } from '../../src/internal/sourceIgnore.js'
+      const excluded = sourceIgnoreMatcher(readPatterns('*a*a*a*a*a*a*a*b\\ndir/*a*a*a*a*a*c\\n', []))
+      const long = 'a'.repeat(4096)
+      console.log(excluded(long, false), excluded('dir/' + long, false), excluded(long + 'b', false), excluded('dir/' + long + 'xc', false))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('false false true true')
+  })
+
+  it('matches a known_hosts pattern of many stars against a long host name in linear time', async () => {
+    const run = await runIsolated(`
+      import { keysFor } from '../../src/internal/knownHosts.js'
+      const text = '*a*a*a*a*a*a*a*b ssh-ed25519 AAAA\\n'
+      const host = 'a'.repeat(253)
+      console.log(keysFor(text, host).length, keysFor(text, host + 'B').length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('0 1')
+  })
+})
+

@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+// A failure message with a long run of spaces without a line break (a YAML or plugin error quoting
+// the input) on which making it one line took seconds: run from the sources in a child process
+// (testing/isolated.ts), bounded, so that a regression fails the test instead of holding the test
+// runner. Not a timing test: the bound is far from the linear time.
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+describe('patterns that backtracked', () => {
+  it('makes one line of a failure message with a long run of spaces in linear time', async () => {
+    const run = await runIsolated(`
+      import { renderError } from '../../src/internal/build/fail.js'
+      const error = renderError('RENDER_KUSTOMIZATION_INVALID', { file: 'app/kustomization.yaml', field: '' }, 'bad' + ' '.repeat(300_000) + 'value \\n  here')
+      console.log(error.code, error.message.includes('\\n'), JSON.stringify(error.message.slice(-12)))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('RENDER_KUSTOMIZATION_INVALID false "  value here"')
+  })
+})

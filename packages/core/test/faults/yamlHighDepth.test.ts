@@ -60,6 +60,22 @@ describe('YAML nesting with a high maxDepth', () => {
     expect(lines[1]).toBe('ok')
   })
 
+  it('parseYamlValues takes a maxDepth over 1,000 as 1,000: aliases expanded into values thousands deep are refused with the line, not a stack overflow', async () => {
+    // Anchors of 500 levels each holding an alias of the one before: the expanded value nests 4,000
+    // deep, which the walk that expands aliases (one call per level) cannot build on Node's stack.
+    const chain = ['a0: &a0 ' + '['.repeat(500) + 'x' + ']'.repeat(500)]
+    for (let i = 1; i < 8; i++) chain.push(`a${i}: &a${i} ${'['.repeat(500)}*a${i - 1}${']'.repeat(500)}`)
+    const lines = await outcomes(`
+      const text = ${JSON.stringify(chain.join('\n') + '\n')}
+      for (const maxDepth of [2000, 5000, 100000]) {
+        report(() => parseYamlValues(text, { source: 'in.yaml', budget: { maxDepth } }))
+        report(() => parseYamlValues(text, { source: 'in.yaml', dialect: 'v2', budget: { maxDepth } }))
+      }
+      report(() => parseYamlValues('a: &a ' + '['.repeat(400) + 'x' + ']'.repeat(400) + '\\nb: [[*a]]\\n', { source: 'in.yaml', budget: { maxDepth: 5000 } }))`)
+    expect(lines.slice(0, 6)).toEqual(Array(6).fill('CORE_YAML_TOO_DEEP in.yaml: document 1, line 1: nested more than 1000 levels deep'))
+    expect(lines[6]).toBe('ok')
+  })
+
   it('names the line when the parser overflows under a caller that left it little stack', async () => {
     // A deep caller: the parse runs at several depths of recursion, down to a few hundred frames
     // from the end of the stack. Where no stack is left at all, nothing can run, and the RangeError

@@ -1,6 +1,7 @@
 import { compareSemver, parseSemverConstraint, parseStrictSemver, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
-import { yamlNestingError } from '@gitops-sdk/core/yaml'
-import { nodeCrypto, parseYaml } from './internal/lazy.js'
+import { isGitOpsError } from '@gitops-sdk/core'
+import { parseMeasuredYaml } from '@gitops-sdk/core/yaml'
+import { nodeCrypto } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import type { FetchedChart } from './fetchRepositoryChart.js'
@@ -170,16 +171,16 @@ function chartLayer(body: Uint8Array, shown: string): Descriptor {
  */
 function chartVersion(files: ReadonlyMap<string, Uint8Array>, shown: string): string {
   const bytes = files.get('Chart.yaml')
-  const text = bytes === undefined ? undefined : Buffer.from(bytes).toString('utf8')
-  const deep = text === undefined ? undefined : yamlNestingError(text, `${shown}: Chart.yaml`)
-  if (deep !== undefined) fail('HELM_CHART_INVALID', deep.message, { url: shown, cause: deep })
+  if (bytes === undefined) return ''
+  let doc: unknown
   try {
-    const doc: unknown = text === undefined ? undefined : parseYaml(text, { maxAliasCount: 100 })
-    const version = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).version : undefined
-    return typeof version === 'string' ? version : ''
-  } catch {
+    doc = parseMeasuredYaml(Buffer.from(bytes).toString('utf8'), { source: `${shown}: Chart.yaml`, maxAliasCount: 100 })
+  } catch (err) {
+    if (isGitOpsError(err, 'CORE_YAML_TOO_DEEP')) fail('HELM_CHART_INVALID', err.message, { url: shown, cause: err })
     return ''
   }
+  const version = typeof doc === 'object' && doc !== null ? (doc as Record<string, unknown>).version : undefined
+  return typeof version === 'string' ? version : ''
 }
 
 /**

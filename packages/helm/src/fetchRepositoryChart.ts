@@ -1,6 +1,7 @@
 import { compareSemver, parseSemver, parseSemverConstraint, semverSatisfies, type SemVersion, type SemverConstraint } from '@gitops-sdk/core/semver'
-import { yamlNestingError } from '@gitops-sdk/core/yaml'
-import { nodeCrypto, parseYaml } from './internal/lazy.js'
+import { isGitOpsError } from '@gitops-sdk/core'
+import { parseMeasuredYaml } from '@gitops-sdk/core/yaml'
+import { nodeCrypto } from './internal/lazy.js'
 import { HelmError } from './errors.js'
 import type { HelmErrorCode } from './errors.js'
 import { ChartArchiveError, readChartArchive } from './internal/source/chartArchive.js'
@@ -146,12 +147,12 @@ interface IndexEntry {
 function entriesOf(bytes: Uint8Array, chart: string, shown: string): IndexEntry[] {
   let index: unknown
   const text = Buffer.from(bytes).toString('utf8')
-  // Nested deeper than the YAML parser composes safely: refused before it recurses.
-  const deep = yamlNestingError(text, shown)
-  if (deep !== undefined) fail('HELM_SOURCE_FAILED', deep.message, { url: shown, cause: deep })
   try {
-    index = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false })
+    // Measured on the parser's tokens as it parses (one pass over a 20 MB index): nested deeper
+    // than the YAML parser composes safely is refused before it recurses.
+    index = parseMeasuredYaml(text, { source: shown, maxAliasCount: 100, uniqueKeys: false })
   } catch (err) {
+    if (isGitOpsError(err, 'CORE_YAML_TOO_DEEP')) fail('HELM_SOURCE_FAILED', err.message, { url: shown, cause: err })
     fail('HELM_SOURCE_FAILED', `${shown}: index.yaml is not YAML: ${(err as Error).message}`, { url: shown, cause: err })
   }
   const entries = typeof index === 'object' && index !== null ? (index as Record<string, unknown>).entries : undefined

@@ -3,8 +3,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SopsError } from './errors.js'
 import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileRe2, RULE_FIELDS } from './internal/rules.js'
-import { yamlNestingError } from '@gitops-sdk/core/yaml'
-import { yamlLib } from './internal/yamlLib.js'
+import { isGitOpsError } from '@gitops-sdk/core/light'
+import { parseMeasuredYaml } from '@gitops-sdk/core/yaml'
 import type { EncryptionRules, KeyGroup } from './types.js'
 
 /** The creation rule of `.sops.yaml` that applies to a file: its keys and which values to encrypt. */
@@ -230,14 +230,14 @@ export async function loadCreationRule(file: string, options: LoadCreationRuleOp
 
 function ruleFor(text: string, configPath: string, file: string): CreationRule | undefined {
   let config: unknown
-  const deep = yamlNestingError(text, configPath)
-  if (deep !== undefined) {
-    const reason = deep.message.startsWith(`${configPath}: `) ? deep.message.slice(configPath.length + 2) : deep.message
-    throw invalid(configPath, `not valid YAML: ${reason}`, deep)
-  }
   try {
-    config = yamlLib().parse(text, { maxAliasCount: 100 })
+    // Nesting too deep for the YAML parser is refused as it parses, before its composer recurses.
+    config = parseMeasuredYaml(text, { source: configPath, maxAliasCount: 100 })
   } catch (cause) {
+    if (isGitOpsError(cause, 'CORE_YAML_TOO_DEEP')) {
+      const reason = cause.message.startsWith(`${configPath}: `) ? cause.message.slice(configPath.length + 2) : cause.message
+      throw invalid(configPath, `not valid YAML: ${reason}`, cause)
+    }
     throw invalid(configPath, `not valid YAML: ${(cause as Error).message.split('\n')[0] ?? ''}`, cause)
   }
   if (config === null || config === undefined) return undefined

@@ -20,7 +20,12 @@ export interface YamlBudget {
   /**
    * Deepest nesting of collections, aliases expanded. Nesting the parser itself builds (aliases
    * not expanded) is also refused beyond 512 levels, the deepest the `yaml` composer, which recurses
-   * per level, builds safely on Node's default stack. @defaultValue 1,000
+   * per level, builds safely on Node's default stack; so a higher `maxDepth` only lets aliases nest
+   * deeper. The `yaml` CST parser is never let hold more than 1,000 collections open, whatever
+   * `maxDepth` is (its recursion closing them overflows near 1,800): past that, a text is refused
+   * at once with that line, as deeper than the composer builds. `parseYamlValues`, which expands
+   * aliases into values one call per level, takes a `maxDepth` over 1,000 as 1,000.
+   * @defaultValue 1,000
    */
   readonly maxDepth: number
 }
@@ -237,7 +242,7 @@ function offsetOf(node: unknown): number | undefined {
  *
  * @throws `CORE_YAML_TOO_LARGE` (a document over `maxDocumentSize`), `CORE_YAML_INVALID` (more alias
  * expansions than `maxAliasExpansion`, an alias inside its own anchor), `CORE_YAML_TOO_DEEP` (nesting
- * beyond `maxDepth`, or too deep for the parser itself); each names the source and the document.
+ * beyond `maxDepth`, or too deep for the parser itself); each names the source, and the document or the line.
  *
  * @experimental For sibling packages of gitops-sdk.
  */
@@ -255,10 +260,9 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })
     parsed = Array.from<Document.Parsed>(composer.compose(tokens))
   } catch (err) {
-    // From the CST parser only with a limit set far above the default (it closes the collections
-    // a dedent ends one generator call inside another); from the composer, not expected since each
-    // document is measured first: a last guard against its recursion meeting a caller that left it
-    // little stack.
+    // Not from the CST parser (measuredTokens turns its overflow into a too-deep error with the
+    // line); from the composer, not expected since each document is measured first: a last guard
+    // against its recursion meeting a caller that left it little stack.
     if (err instanceof RangeError) {
       throw new CoreError({
         code: 'CORE_YAML_TOO_DEEP',
@@ -272,12 +276,10 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
   const documents = parsed.map((doc, i): YamlStreamDocument => {
     const stackError = doc.errors.find((e) => e.message.includes('Maximum call stack size exceeded'))
     if (stackError !== undefined) {
-      // The parser caught its own stack overflow: the nesting is too deep, not the syntax wrong.
-      throw new CoreError({
-        code: 'CORE_YAML_TOO_DEEP',
-        message: `${source}: document ${i + 1}: nested too deeply to parse`,
-        details: { source, document: i + 1 },
-      })
+      // The composer caught its own stack overflow (a caller that left it little): the nesting is
+      // too deep, not the syntax wrong; the line is where the collection it gave up on starts.
+      const line = lineCounter.linePos(stackError.pos[0]).line
+      throw budgetError('CORE_YAML_TOO_DEEP', { source, document: i + 1, line }, 'nested too deeply to parse')
     }
     if (doc.errors.length > 0) return { index: i + 1, document: doc, resolveAlias: () => undefined }
     const targets = aliasTargets(doc)
@@ -314,10 +316,8 @@ export function yamlNestingError(text: string, source: string): CoreError | unde
       // Each document is measured as it is handed on.
     }
   } catch (err) {
+    // The measure turns an overflow of the CST parser's own recursion into this error too.
     if (err instanceof CoreError && err.code === 'CORE_YAML_TOO_DEEP') return err
-    // From the CST parser itself only (it closes the collections a dedent ends one call inside
-    // another), as in parseYamlStream.
-    if (err instanceof RangeError) return new CoreError({ code: 'CORE_YAML_TOO_DEEP', message: `${source}: nested too deeply to parse`, details: { source }, cause: err })
     throw err
   }
   return undefined

@@ -38,7 +38,7 @@ export function composableDepth(limit: number): number {
  * measured before the composer builds it ({@link measuredTokens}).
  */
 function nestingMayExceedAt(text: string, limit: number): number {
-  return scanNesting(text, limit).exceededAt
+  return scanNestingInto(text, limit, undefined)
 }
 
 /**
@@ -60,15 +60,30 @@ interface NestingScan {
   readonly closed: readonly number[]
 }
 
+/** The per-stretch arrays of a {@link NestingScan}, filled by {@link scanNestingInto}. */
+interface StretchSink {
+  readonly starts: number[]
+  readonly peaks: number[]
+  readonly closed: number[]
+}
+
 /**
  * {@link nestingMayExceedAt}, with the peak and the closers counted per stretch. It stops where the
  * count reaches the limit: the stretch that holds that point, with the rest of the text, has an
  * infinite peak.
  */
 function scanNesting(text: string, limit: number): NestingScan {
-  const starts = [0]
-  const peaks: number[] = []
-  const closedPerStretch: number[] = []
+  const sink: StretchSink = { starts: [0], peaks: [], closed: [] }
+  const exceededAt = scanNestingInto(text, limit, sink)
+  return { exceededAt, ...sink }
+}
+
+/**
+ * The scan of {@link nestingMayExceedAt}: where the count first reaches `limit`, or -1. The peak
+ * and the closers of each stretch go to `sink` when there is one (only {@link measuredTokens}
+ * reads them): the quick check ({@link withinYamlNesting}) passes none and grows no arrays.
+ */
+function scanNestingInto(text: string, limit: number, sink: StretchSink | undefined): number {
   let exceededAt = -1
   let peak = 0
   let closed = 0
@@ -108,11 +123,11 @@ function scanNesting(text: string, limit: number): NestingScan {
         continue
       }
       lineStart = false
-      if (block === 0 && i > 0 && (c === 0x2d || c === 0x2e) && after === c && text.charCodeAt(i + 2) === c) {
+      if (sink !== undefined && block === 0 && i > 0 && (c === 0x2d || c === 0x2e) && after === c && text.charCodeAt(i + 2) === c) {
         // `---` or `...` in the first column: a new stretch (more of them than documents does no harm).
-        peaks.push(peak)
-        closedPerStretch.push(closed)
-        starts.push(i)
+        sink.peaks.push(peak)
+        sink.closed.push(closed)
+        sink.starts.push(i)
         peak = 0
         closed = 0
       }
@@ -147,9 +162,9 @@ function scanNesting(text: string, limit: number): NestingScan {
   }
   // Where the count reaches the limit, the scan stops: the rest of the text is one last stretch,
   // without a bound.
-  peaks.push(exceededAt < 0 ? peak : Infinity)
-  closedPerStretch.push(closed)
-  return { exceededAt, starts, peaks, closed: closedPerStretch }
+  sink?.peaks.push(exceededAt < 0 ? peak : Infinity)
+  sink?.closed.push(closed)
+  return exceededAt
 }
 
 /**
@@ -333,6 +348,30 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
+ * The CST parser's own recursion ran out of stack: refused as too deep, at `at` (where its open
+ * collections first passed what the composer builds, or where the parser stood).
+ */
+function parserOverflow({ text, source }: NestingSubject, at: number, cause: RangeError): CoreError {
+  const line = lineOf(text, at)
+  return new CoreError({
+    code: 'CORE_YAML_TOO_DEEP',
+    message: `${source}: line ${line}: nested too deeply to parse`,
+    details: { source, line },
+    cause,
+  })
+}
+
+/**
+ * The most collections the CST parser may hold open at once, whatever `maxDepth` says: it closes
+ * the collections a dedent ends one generator call inside another, and that recursion overflows
+ * Node's default stack near 1,800 of them (`: : : …` or `- - - …` on one line, then a dedent),
+ * fewer under a deep caller. A document with more open than this is deeper than
+ * {@link composerMaxDepth} and refused anyway; the watch refuses it here, before the dedent, with
+ * the line. At the default `maxDepth` (1,000) the watch is where it always was.
+ */
+export const parserMaxOpen = 1000
+
+/**
  * How many composed levels one token open on the CST parser's stack may stand for, at most: the
  * collection itself, the mapping the composer puts around a pair of a flow sequence, and the
  * block mapping the parser puts around a flow collection once a `:` after it makes it a key. The
@@ -371,9 +410,13 @@ export interface MeasuredTokensOptions {
  * error is thrown at the end. When the scan does not trip, each document's error is thrown as it is
  * measured.
  *
- * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds; a
- * `RangeError` from the parser itself only with a limit set far above the default (the CST parser
- * closes the collections a dedent ends one generator call inside another), for the caller to report.
+ * Whatever `limit` is, the parser is never let hold more than {@link parserMaxOpen} collections
+ * open (its recursion closing them overflows near 1,800): a document past that is refused as
+ * deeper than the composer builds, at once, even when a later document is deeper than `limit`.
+ *
+ * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds (or, if
+ * the parser's recursion runs out of stack all the same, under a caller that left it little, the
+ * line where its open collections passed what the composer builds or where it stood).
  */
 export function* measuredTokens(text: string, options: MeasuredTokensOptions): Generator<CST.Token, void> {
   const { source, limit, onNewLine } = options
@@ -390,6 +433,8 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
   let deferred: CoreError | undefined
   // The most tokens open at once on the parser's stack since the last document was handed on.
   let openPeak = 0
+  // Where the current document's open collections first passed `safe`, or -1.
+  let deepAt = -1
   // Whether `token` goes on to the composer; throws if it is too deep.
   const admit = (token: CST.Token): boolean => {
     const low = deferred === undefined ? safe : limit
@@ -399,6 +444,7 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
       const bound = bounds.next(parser.offset)
       mayBeDeep = bound >= low || openPeak * openPeakFactor >= low
       openPeak = 0
+      deepAt = -1
     }
     if (mayBeDeep) {
       const at = composedDepthExceededAt(token, low, limit)
@@ -411,25 +457,42 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
     }
     return deferred === undefined
   }
+  // The open collections the watch below lets the parser hold: `limit`, at most parserMaxOpen.
+  const watch = Math.min(limit, parserMaxOpen)
   onNewLine(0)
-  for (const lexeme of new Lexer().lex(text)) {
-    for (const token of parser.next(lexeme)) if (admit(token)) yield token
-    const n = open.length
-    if (n > openPeak) openPeak = n
-    // Watched after every lexeme, whether the scan tripped or not: the parser nests text the scan
-    // takes as shallow (`: : : ` or `- - - ` with no content, keys after keys on one line), and it
-    // closes the collections a dedent ends one call inside another, so that thousands of them
-    // overflow its stack before the document ends and can be measured. One comparison a lexeme;
-    // the stack also holds the document and the token being read, so `n` over-counts.
-    if (n <= limit) continue
-    // The document at the bottom, a scalar being read at the top, collections between.
-    const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
-    if (collections > limit) {
-      // More collections open than the limit: this walk finds where it is passed.
-      const at = openDepthExceededAt(open, limit)
-      if (at >= 0) throw tooDeep(subject, at, { levels: limit, composer: false })
+  try {
+    for (const lexeme of new Lexer().lex(text)) {
+      for (const token of parser.next(lexeme)) if (admit(token)) yield token
+      const n = open.length
+      if (n > openPeak) openPeak = n
+      // Past `safe` + 2 (the document and a scalar aside), more than `safe` collections are open:
+      // where, for an overflow of the parser's own recursion to name (reset by each document).
+      if (n > safe + 2 && deepAt < 0) deepAt = openDepthExceededAt(open, safe)
+      // Watched after every lexeme, whether the scan tripped or not: the parser nests text the scan
+      // takes as shallow (`: : : ` or `- - - ` with no content, keys after keys on one line), and it
+      // closes the collections a dedent ends one call inside another, so that thousands of them
+      // overflow its stack before the document ends and can be measured. One comparison a lexeme;
+      // the stack also holds the document and the token being read, so `n` over-counts.
+      if (n <= watch) continue
+      // The document at the bottom, a scalar being read at the top, collections between.
+      const collections = n - (open[0]?.type === 'document' ? 1 : 0) - (isCollectionToken(open[n - 1]) ? 0 : 1)
+      if (collections <= watch) continue
+      if (collections > limit) {
+        // More collections open than the limit: this walk finds where it is passed.
+        const at = openDepthExceededAt(open, limit)
+        if (at >= 0) throw tooDeep(subject, at, { levels: limit, composer: false })
+      } else {
+        // Within a `limit` over parserMaxOpen, but more open than the parser's recursion closes
+        // safely, and (each open collection one level at least) deeper than the composer builds:
+        // refused now, or the first document refused before it.
+        throw deferred ?? tooDeep(subject, openDepthExceededAt(open, safe), { levels: safe, composer: true })
+      }
     }
+    for (const token of parser.end()) if (admit(token)) yield token
+  } catch (err) {
+    // The parser's recursion ran out of stack all the same (a caller that left it little).
+    if (err instanceof RangeError) throw parserOverflow(subject, deepAt >= 0 ? deepAt : parser.offset, err)
+    throw err
   }
-  for (const token of parser.end()) if (admit(token)) yield token
   if (deferred !== undefined) throw deferred
 }

@@ -45,7 +45,10 @@ export interface YamlValuesOptions {
    * @defaultValue `'v3'`
    */
   readonly dialect?: 'v3' | 'v2' | undefined
-  /** Limits; missing fields take the default budget's. */
+  /**
+   * Limits; missing fields take the default budget's. A `maxDepth` over 1,000 is taken as 1,000:
+   * aliases are expanded into values one call per level, which near 2,000 levels overflows the stack.
+   */
   readonly budget?: YamlBudgetOverrides | undefined
   /**
    * Folded block scalars (`>`) as kyaml leaves them after writing a node back with go-yaml v3 and
@@ -64,6 +67,13 @@ export interface YamlValuesOptions {
    */
   readonly onScalarText?: ((container: KubeMap | KubeValue[], key: string | number, text: string) => void) | undefined
 }
+
+/**
+ * The highest `maxDepth` {@link parseYamlValues} takes (a higher one is taken as this): its walk
+ * expands each alias into a copy of its anchor's value, one call per level of the expanded value,
+ * and near 2,000 levels it overflows Node's default stack.
+ */
+const valuesMaxDepth = 1000
 
 /**
  * Parses a YAML stream into plain values, one per non-empty document, as go-yaml v3 or v2 reads it:
@@ -91,7 +101,8 @@ export function parseYamlValues(text: string, options: YamlValuesOptions): YamlV
 /** {@link parseYamlValues} without the fast reader: the `yaml` package for every text (for tests). */
 export function parseYamlValuesFull(text: string, options: YamlValuesOptions): YamlValueDocument[] {
   const dialect = options.dialect ?? 'v3'
-  const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget: options.budget, uniqueKeys: dialect === 'v3' })
+  const budget = options.budget === undefined ? undefined : { ...options.budget, maxDepth: Math.min(options.budget.maxDepth ?? valuesMaxDepth, valuesMaxDepth) }
+  const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget, uniqueKeys: dialect === 'v3' })
   const out: YamlValueDocument[] = []
   const limits = { source: options.source }
   for (const { index, document: doc, resolveAlias } of documents) {

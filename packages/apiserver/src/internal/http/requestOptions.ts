@@ -4,11 +4,10 @@
 import type { IncomingMessage } from 'node:http'
 import { isKubeMap } from '@gitops-sdk/core'
 import { isPrint } from '@gitops-sdk/core/go'
-import { parse as parseYaml } from 'yaml'
 import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
-import { yamlBodyTooDeep } from './yamlDepth.js'
+import { parseYamlBody } from './yamlDepth.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
@@ -131,13 +130,7 @@ export function decodeBody(exchange: { readonly request: IncomingMessage; readon
   if (media === 'application/json' || media === '') return parseJson(exchange.body)
   if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, type)
   if (media === 'application/yaml') {
-    const deep = yamlBodyTooDeep(exchange.body)
-    if (deep !== undefined) throw badRequest(`couldn't get version/kind; yaml parse error: ${deep}`)
-    try {
-      return parseYaml(exchange.body, { version: '1.2' }) as unknown
-    } catch (err) {
-      throw badRequest(`couldn't get version/kind; yaml parse error: ${(err as Error).message.split('\n')[0] ?? ''}`)
-    }
+    return parseYamlBody(exchange.body, { version: '1.2' }, "couldn't get version/kind; yaml parse error: ")
   }
   throw new StatusError({
     code: 415,

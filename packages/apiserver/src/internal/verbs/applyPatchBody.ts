@@ -3,9 +3,7 @@
 // an apply; so a body that is JSON, and whose meaning the YAML parser cannot read differently, is
 // read by JSON.parse, and every other body (YAML, duplicate keys, tabs, deep nesting, no JSON) goes
 // through the YAML parser as before, errors and all.
-import { parse as parseYaml } from 'yaml'
-import { badRequest } from '../../status.js'
-import { yamlBodyTooDeep } from '../http/yamlDepth.js'
+import { parseYamlBody } from '../http/yamlDepth.js'
 
 /**
  * Nesting beyond which a JSON body goes through the YAML parser: that parser recurses, so at depths a
@@ -20,13 +18,7 @@ const FAST_DEPTH = 100
 export function parseApplyPatch(body: string): unknown {
   const fast = parseJsonLikeYaml(body)
   if (fast !== undefined) return fast.value
-  const deep = yamlBodyTooDeep(body)
-  if (deep !== undefined) throw badRequest(`error decoding patch: ${deep}`)
-  try {
-    return parseYaml(body, { version: '1.2', intAsBigInt: false, uniqueKeys: true }) as unknown
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0] ?? ''}`)
-  }
+  return parseYamlBody(body, { version: '1.2', intAsBigInt: false, uniqueKeys: true }, 'error decoding patch: ')
 }
 
 /**

@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+// A caller-set maxDepth of 2,000 or more let the `yaml` CST parser hold that many collections open
+// (a line of `- `, `? ` or `: ` entries with no content): on the dedent that closes them, its
+// recursion overflowed the stack, and the text was refused as too deep without a line (near the
+// stack's end V8 may abort instead). Run from the sources in a child process, bounded: each case
+// must end in CORE_YAML_TOO_DEEP naming the line, and the process must survive it.
+const here = fileURLToPath(new URL('.', import.meta.url))
+
+/** The script's output: for each text and maxDepth, the error's code and message, or `ok`. */
+async function outcomes(body: string): Promise<string[]> {
+  const run = await runIsolated(
+    `
+    import { parseYamlStream, parseYamlValues } from '../../src/yaml.js'
+    const report = (fn) => { try { fn(); console.log('ok') } catch (e) { console.log(String(e.code) + ' ' + e.message) } }
+    ${body}`,
+    here,
+    20_000,
+  )
+  expect(run.status, run.stderr).toBe(0)
+  return run.stdout.trim().split('\n')
+}
+
+describe('YAML nesting with a high maxDepth', () => {
+  const texts = [
+    ['3,000 `- ` entries', `a:\n${'- '.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `: ` values', `a:\n${': '.repeat(3000)}\nz: 1\n`, 2],
+    ['3,000 `? ` keys', `a:\n${'? '.repeat(3000)}\nz: 1\n`, 2],
+    ['20,000 `- ` entries after a document', `a: 1\n---\ny:\n${'- '.repeat(20_000)}\nz: 1\n`, 4],
+  ] as const
+
+  it.each(texts)('%s then a dedent: CORE_YAML_TOO_DEEP naming the line at maxDepth 2,000, 5,000 and 100,000', async (_name, text, line) => {
+    const lines = await outcomes(`
+      const text = ${JSON.stringify(text)}
+      for (const maxDepth of [2000, 5000, 100000]) {
+        report(() => parseYamlStream(text, { source: 'in.yaml', budget: { maxDepth } }))
+        report(() => parseYamlValues(text, { source: 'in.yaml', budget: { maxDepth } }))
+      }`)
+    expect(lines).toHaveLength(6)
+    for (const out of lines) expect(out).toMatch(new RegExp(`^CORE_YAML_TOO_DEEP in\\.yaml: line ${line}: nested more than \\d+ levels deep`))
+  })
+
+  it('refuses more open collections than the parser closes safely as deeper than the composer builds, naming the first line past it', async () => {
+    const lines = await outcomes(`
+      report(() => parseYamlStream('x: 1\\ny:\\n' + '- '.repeat(1500) + '\\nz: 1\\n', { source: 'in.yaml', budget: { maxDepth: 5000 } }))
+      report(() => parseYamlStream('x: 1\\ny:\\n' + '- '.repeat(1500) + '\\nz: 1\\n', { source: 'in.yaml', budget: { maxDepth: 1200 } }))`)
+    expect(lines).toEqual([
+      'CORE_YAML_TOO_DEEP in.yaml: line 3: nested more than 512 levels deep, the deepest the YAML parser composes',
+      'CORE_YAML_TOO_DEEP in.yaml: line 3: nested more than 512 levels deep, the deepest the YAML parser composes',
+    ])
+  })
+
+  it('still refuses nesting beyond maxDepth as such, and reads what the composer builds', async () => {
+    const lines = await outcomes(`
+      report(() => parseYamlStream('k: ' + '['.repeat(100000), { source: 'in.yaml', budget: { maxDepth: 100000 } }))
+      report(() => parseYamlStream('x:\\n' + '- '.repeat(400) + 'v\\n', { source: 'in.yaml', budget: { maxDepth: 5000 } }))`)
+    expect(lines[0]).toMatch(/^CORE_YAML_TOO_DEEP in\.yaml: line 1: nested more than \d+ levels deep/)
+    expect(lines[1]).toBe('ok')
+  })
+
+  it('parseYamlValues takes a maxDepth over 1,000 as 1,000: aliases expanded into values thousands deep are refused with the line, not a stack overflow', async () => {
+    // Anchors of 500 levels each holding an alias of the one before: the expanded value nests 4,000
+    // deep, which the walk that expands aliases (one call per level) cannot build on Node's stack.
+    const chain = ['a0: &a0 ' + '['.repeat(500) + 'x' + ']'.repeat(500)]
+    for (let i = 1; i < 8; i++) chain.push(`a${i}: &a${i} ${'['.repeat(500)}*a${i - 1}${']'.repeat(500)}`)
+    const lines = await outcomes(`
+      const text = ${JSON.stringify(chain.join('\n') + '\n')}
+      for (const maxDepth of [2000, 5000, 100000]) {
+        report(() => parseYamlValues(text, { source: 'in.yaml', budget: { maxDepth } }))
+        report(() => parseYamlValues(text, { source: 'in.yaml', dialect: 'v2', budget: { maxDepth } }))
+      }
+      report(() => parseYamlValues('a: &a ' + '['.repeat(400) + 'x' + ']'.repeat(400) + '\\nb: [[*a]]\\n', { source: 'in.yaml', budget: { maxDepth: 5000 } }))`)
+    expect(lines.slice(0, 6)).toEqual(Array(6).fill('CORE_YAML_TOO_DEEP in.yaml: document 1, line 1: nested more than 1000 levels deep'))
+    expect(lines[6]).toBe('ok')
+  })
+
+  it('names the line when the parser overflows under a caller that left it little stack', async () => {
+    // A deep caller: the parse runs at several depths of recursion, down to a few hundred frames
+    // from the end of the stack. Where no stack is left at all, nothing can run, and the RangeError
+    // is the caller's own; everywhere else the error is typed and names the line.
+    const lines = await outcomes(`
+      let room = 0
+      const probe = () => { room++; probe() }
+      try { probe() } catch {}
+      const at = (n, fn) => (n === 0 ? fn() : at(n - 1, fn))
+      const text = 'a:\\n' + '- '.repeat(3000) + '\\nz: 1\\n'
+      const seen = new Set()
+      for (let left = Math.floor(room / 20); left < room; left += Math.floor(room / 20)) {
+        try { at(room - left, () => parseYamlStream(text, { source: 'in.yaml', budget: { maxDepth: 5000 } })); seen.add('ok') }
+        catch (e) { seen.add(e instanceof RangeError && e.code === undefined ? 'RangeError' : String(e.code) + (/^in\\.yaml: line 2: /.test(e.message) ? ' line' : ' no line')) }
+      }
+      console.log([...seen].sort().join(','))`)
+    expect(lines[0]?.split(',').filter((s) => s !== 'RangeError')).toEqual(['CORE_YAML_TOO_DEEP line'])
+  })
+})

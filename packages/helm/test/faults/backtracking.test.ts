@@ -1,0 +1,50 @@
+// Inputs on which a backtracking pattern of helm used to take seconds (a template printing a long run
+// of white space, `float64`/`duration`/`dateModify` on a long run of digits, a PEM text of many BEGIN
+// lines). Each runs from the sources in a child process (testing/isolated.ts), bounded, so that a
+// regression fails the test instead of holding the test runner: not a timing test, the bound is far
+// from the linear time.
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+const packageDir = fileURLToPath(new URL('../..', import.meta.url))
+
+async function isolated(body: string): Promise<string[]> {
+  const run = await runIsolated(body, packageDir, 20_000)
+  expect([run.status, run.signal], run.stderr).toEqual([0, null])
+  return run.stdout.trim().split('\n')
+}
+
+describe('patterns that backtracked', () => {
+  it('splits a rendered manifest holding a long run of white space in linear time', async () => {
+    const out = await isolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { renderChart } from './src/index.ts'
+      const fs = memoryFs({
+        'c/Chart.yaml': 'apiVersion: v2\\nname: c\\nversion: 0.1.0\\n',
+        'c/templates/a.yaml': 'a: 1{{ repeat 400000 " " }}#\\nb: 2\\n---\\nc: 3\\n',
+      })
+      const { text } = await renderChart('c', { fs })
+      console.log(text.length)
+      console.log(JSON.stringify(text.replace(/ {400000}/u, '<spaces>')))`)
+    expect(out).toEqual([String(400_082), JSON.stringify('---\n# Source: c/templates/a.yaml\na: 1<spaces>#\nb: 2\n---\n# Source: c/templates/a.yaml\nc: 3\n')])
+  })
+
+  it('reads float64, duration and dateModify of a long run of digits that is no number in linear time', async () => {
+    const out = await isolated(`
+      import { renderTemplate } from './src/index.ts'
+      const digits = '1'.repeat(400000) + 'x'
+      console.log(renderTemplate('{{ float64 .d }}|{{ duration .d }}|{{ dateModify .d (toDate "2006-01-02" "2020-01-01") | htmlDate }}', { d: digits }))
+      try { renderTemplate('{{ mustDateModify .d now }}', { d: digits }, { name: 't.tpl' }); console.log('rendered') } catch (err) { console.log(err.code) }
+      console.log(renderTemplate('{{ dateModify "1h2m3.5s" (toDate "2006-01-02" "2020-01-01") | date "15:04:05" }}|{{ float64 "1.5e3" }}|{{ dateModify "-1.5h" (toDate "2006-01-02" "2020-01-01") | date "15:04" }}', {}))`)
+    expect(out).toEqual(['0|0s|2020-01-01', 'HELM_TEMPLATE_EXEC', '01:02:03|1500|22:30'])
+  })
+
+  it('reads a PEM text of many BEGIN lines without a matching END in linear time', async () => {
+    const out = await isolated(`
+      import { renderTemplate } from './src/index.ts'
+      const pem = '-----BEGIN CERTIFICATE-----\\n'.repeat(40000)
+      try { renderTemplate('{{ buildCustomCert (b64enc .pem) (b64enc .pem) }}', { pem }, { name: 't.tpl' }); console.log('rendered') } catch (err) { console.log(err.code, /unable to decode certificate|no PEM data/u.test(err.message)) }`)
+    expect(out).toEqual(['HELM_TEMPLATE_EXEC true'])
+  })
+})

@@ -82,4 +82,26 @@ describe('validators that overflowed the stack on a value of megabytes', () => {
       { status: 201, stored: 200 },
     ])
   })
+
+  it('reads a field selector term, a path with trailing slashes and an Accept q of 200 KB in linear time', async () => {
+    // A request line and its headers are bounded (16 KiB), which kept these to a fraction of a
+    // second a request; the internal readers are given more, so that a regression shows.
+    const run = await runIsolated(
+      `
+      import { fieldMatcher } from './src/internal/rules/selectors.ts'
+      import { route } from './src/internal/http/route.ts'
+      import { parseAccept } from './src/internal/http/negotiate.ts'
+      const type = { group: '', plural: 'configmaps' }
+      for (const selector of ['metadata.name' + ' '.repeat(200000) + 'x', 'metadata.name =' + ' '.repeat(200000) + 'a\\nb', 'metadata.name = a ']) {
+        try { fieldMatcher(type, selector); console.log('compiled') } catch (err) { console.log(/can't understand/u.test(err.message) ? 'refused' : err.message) }
+      }
+      try { console.log(JSON.stringify(route({}, 'GET', { pathname: '/version' + '/'.repeat(200000) + 'x', watch: false }))) } catch { console.log('no route') }
+      console.log(JSON.stringify(route({}, 'GET', { pathname: '/version///', watch: false })))
+      console.log(parseAccept('application/json;q=' + '1'.repeat(200000) + 'x').map((c) => c.q).join(), parseAccept('application/json;q=0.5').map((c) => c.q).join())`,
+      fileURLToPath(new URL('../..', import.meta.url)),
+      20_000,
+    )
+    expect([run.status, run.signal], run.stderr).toEqual([0, null])
+    expect(run.stdout.trim().split('\n')).toEqual(['refused', 'refused', 'compiled', 'no route', JSON.stringify({ kind: 'discovery', document: 'version', group: '', version: '' }), '0 0.5'])
+  })
 })

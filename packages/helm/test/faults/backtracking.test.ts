@@ -47,4 +47,21 @@ describe('patterns that backtracked', () => {
       try { renderTemplate('{{ buildCustomCert (b64enc .pem) (b64enc .pem) }}', { pem }, { name: 't.tpl' }); console.log('rendered') } catch (err) { console.log(err.code, /unable to decode certificate|no PEM data/u.test(err.message)) }`)
     expect(out).toEqual(['HELM_TEMPLATE_EXEC true'])
   })
+
+  it('matches .helmignore rules and .Files.Glob patterns of many stars against a long name in linear time', async () => {
+    const out = await isolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { renderChart } from './src/index.ts'
+      const long = 'a'.repeat(250) + 'b.txt'
+      const fs = memoryFs({
+        'c/Chart.yaml': 'apiVersion: v2\\nname: c\\nversion: 0.1.0\\n',
+        'c/.helmignore': '*a*a*a*a*a*a\\n',
+        'c/templates/a.yaml': 'files: {{ .Files.Glob "*a*a*a*a*a*a*a" | len }}|{{ .Files.Glob "*a*a*b*.txt" | len }}|{{ .Files.Glob "{x,*a*a*a*a*a*a*a}" | len }}\\n',
+        ['c/' + long]: 'x',
+        'c/kept-a.txt': 'x',
+        'c/aa': 'ignored',
+      })
+      console.log((await renderChart('c', { fs })).text.split('\\n')[2])`)
+    expect(out).toEqual(['files: 0|1|0'])
+  })
 })

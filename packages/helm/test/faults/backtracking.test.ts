@@ -64,4 +64,22 @@ describe('patterns that backtracked', () => {
       console.log((await renderChart('c', { fs })).text.split('\\n')[2])`)
     expect(out).toEqual(['files: 0|1|0'])
   })
+
+  it("reads an execution error whose message repeats helm's warning marker, without its end, in linear time", async () => {
+    const out = await isolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { renderChart } from './src/index.ts'
+      const chart = (template) => memoryFs({
+        'c/Chart.yaml': 'apiVersion: v2\\nname: c\\nversion: 0.1.0\\n',
+        'c/values.yaml': 'name: ' + 'HELM_ERR_START'.repeat(60000) + '\\nmsg: HELM_ERR_START\\n',
+        'c/templates/a.yaml': template,
+      })
+      for (const template of ['{{ include .Values.name . }}\\n', '{{ fail (printf "%s|%s" .Values.msg .Values.msg) }}\\n']) {
+        try { await renderChart('c', { fs: chart(template) }) } catch (err) { console.log(err.code, err.message.length, err.message.includes('HELM_ERR_START'.repeat(60000)) ? 'names the template' : JSON.stringify(err.message)) }
+      }`)
+    expect(out).toEqual([
+      'HELM_TEMPLATE_EXEC 840169 names the template',
+      `HELM_TEMPLATE_EXEC 74 ${JSON.stringify('execution error at (c/templates/a.yaml:1:3): HELM_ERR_START|HELM_ERR_START')}`,
+    ])
+  })
 })

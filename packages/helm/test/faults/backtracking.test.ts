@@ -82,4 +82,14 @@ describe('patterns that backtracked', () => {
       `HELM_TEMPLATE_EXEC 74 ${JSON.stringify('execution error at (c/templates/a.yaml:1:3): HELM_ERR_START|HELM_ERR_START')}`,
     ])
   })
+
+  it('reads base, b32dec and a number literal of long runs (slashes, padding, digits) in linear time', async () => {
+    const out = await isolated(`
+      import { renderTemplate } from './src/index.ts'
+      console.log(renderTemplate('{{ base .p }}|{{ b32dec .b | len }}|{{ base "a/b//" }}|{{ b32dec "MFRGG===" }}', { p: '/a' + '/'.repeat(300000) + 'x', b: 'MFRGG' + '='.repeat(300000) + 'A' }))
+      try { renderTemplate('{{ ' + '1'.repeat(300000) + 'x }}', {}, { name: 't.tpl' }); console.log('rendered') } catch (err) { console.log(err.code) }
+      try { renderTemplate('{{ 0x' + 'a'.repeat(300000) + '! }}', {}, { name: 't.tpl' }); console.log('rendered') } catch (err) { console.log(err.code) }
+      console.log(renderTemplate('{{ 1.5e3 }}|{{ 0x1.8p1 }}|{{ 0x1p-2 }}', {}))`)
+    expect(out).toEqual(['x|35|b|abc', 'HELM_TEMPLATE_PARSE', 'HELM_TEMPLATE_PARSE', '1500|3|0.25'])
+  })
 })

@@ -194,7 +194,7 @@ function crdObjects(chart: Chart): { source: string; content: string }[] {
  */
 export async function renderChart(chart: string, options: RenderChartOptions = {}): Promise<RenderedChart> {
   const fs = options.fs ?? nodeFs(chart.startsWith('/') ? '/' : process.cwd())
-  const root = chart.replace(/^\/+/, '').replace(/\/+$/, '')
+  const root = chart.replace(/^\/+/, '').replace(/(?<!\/)\/+$/, '')
   const signal = options.signal
   signal?.throwIfAborted()
   let loaded: Chart

@@ -10,6 +10,10 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity'
 const ANY = new Set(['io.k8s.apimachinery.pkg.runtime.RawExtension', 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON', 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1'])
 const INT32_MIN = -(2 ** 31)
 const INT32_MAX = 2 ** 31 - 1
+// The base64 a Secret's data holds, line breaks allowed: `={0,2}[\r\n]*` after a run that already
+// takes line breaks split a run of them every way (quadratic on a long one with no base64 after it);
+// the padding is now optional as a whole, the same strings in linear time.
+const BASE64 = /^[A-Za-z0-9+/\r\n]*(?:={1,2}[\r\n]*)?$/
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
 function typeName(value: unknown): string {
@@ -62,7 +66,7 @@ function check(value: unknown, node: SchemaNode, walk: Walk): void {
     }
   }
   if (typeof value === 'string' && def.format === 'date-time' && !dateTime.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should be a date-time`)
-  if (typeof value === 'string' && def.format === 'byte' && !/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should be base64`)
+  if (typeof value === 'string' && def.format === 'byte' && !BASE64.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should be base64`)
   if ((typeof value === 'number' || typeof value === 'bigint') && def.format === 'int32' && (Number(value) < INT32_MIN || Number(value) > INT32_MAX)) {
     issue(`Invalid value: ${String(value)}: out of range for an int32`)
   }

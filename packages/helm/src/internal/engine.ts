@@ -115,8 +115,12 @@ function cleanupExecError(filename: string, message: string): string {
   if (first < 0 || second < 0) return `execution error in (${filename}): ${message}`
   const location = message.slice(first + 2, second)
   const rest = message.slice(second + 2)
-  const m = new RegExp(`${warnStart}(.*)${warnEnd}`, 's').exec(rest)
-  if (m !== null) return `execution error at (${location}): ${m[1] ?? ''}`
+  // What `${warnStart}(.*)${warnEnd}` (flag s) captures: from the first start marker to the last end
+  // marker after it. Found with indexOf: the pattern retried from each start marker to the text's
+  // end, quadratic on a message (a value printed in it) of many start markers and no end.
+  const from = rest.indexOf(warnStart)
+  const to = rest.lastIndexOf(warnEnd)
+  if (from >= 0 && to >= from + warnStart.length) return `execution error at (${location}): ${rest.slice(from + warnStart.length, to)}`
   return reformatExecError(message) ?? message
 }
 

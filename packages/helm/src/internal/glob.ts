@@ -2,31 +2,48 @@
 // pattern: `*` stays within a path segment, `**` crosses segments, `?` one non-separator rune,
 // `[abc]`, `[!a-z]`, `{a,b}` alternatives, `\` escapes.
 
+import { type GlobMatcher, type GlobNode, globMatcher } from './globMatcher.js'
+
 function escape(c: string): string {
   return c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
 }
 
-/** A RegExp matching whole names as the glob does, or undefined when the pattern does not compile. */
-export function globRegExp(pattern: string): RegExp | undefined {
+/** A matcher of whole names as the glob matches them, or undefined when the pattern does not compile. */
+export function compileGlob(pattern: string): GlobMatcher | undefined {
   let i = 0
   const chars = Array.from(pattern)
-  const parse = (inAlt: boolean): string | undefined => {
-    let out = ''
+  // Each piece as RegExp source (to tell, as before, whether the pattern compiles) and as a node
+  // for the matcher, which answers as that RegExp would without backtracking.
+  const parse = (inAlt: boolean): { src: string; nodes: GlobNode[] } | undefined => {
+    let src = ''
+    const nodes: GlobNode[] = []
+    const literal = (c: string): void => {
+      src += escape(c)
+      const last = nodes[nodes.length - 1]
+      if (last?.kind === 'literal') nodes[nodes.length - 1] = { kind: 'literal', text: last.text + c }
+      else nodes.push({ kind: 'literal', text: c })
+    }
     while (i < chars.length) {
       const c = chars[i] ?? ''
-      if (inAlt && (c === ',' || c === '}')) return out
+      if (inAlt && (c === ',' || c === '}')) return { src, nodes }
       i++
       if (c === '\\') {
         const n = chars[i++]
         if (n === undefined) return undefined
-        out += escape(n)
+        literal(n)
       } else if (c === '*') {
         if (chars[i] === '*') {
           i++
-          out += '.*'
-        } else out += '[^/]*'
-      } else if (c === '?') out += '[^/]'
-      else if (c === '[') {
+          src += '.*'
+          nodes.push({ kind: 'any' })
+        } else {
+          src += '[^/]*'
+          nodes.push({ kind: 'segment' })
+        }
+      } else if (c === '?') {
+        src += '[^/]'
+        nodes.push({ kind: 'char', re: /[^/]/sy })
+      } else if (c === '[') {
         let cls = ''
         let negate = false
         if (chars[i] === '!') {
@@ -39,9 +56,15 @@ export function globRegExp(pattern: string): RegExp | undefined {
         }
         if (chars[i] !== ']' || cls === '') return undefined
         i++
-        out += `[${negate ? '^' : ''}${cls}]`
+        const one = `[${negate ? '^' : ''}${cls}]`
+        src += one
+        try {
+          nodes.push({ kind: 'char', re: new RegExp(one, 'sy') })
+        } catch {
+          return undefined
+        }
       } else if (c === '{') {
-        const alts: string[] = []
+        const alts: { src: string; nodes: GlobNode[] }[] = []
         for (;;) {
           const alt = parse(true)
           if (alt === undefined) return undefined
@@ -50,16 +73,18 @@ export function globRegExp(pattern: string): RegExp | undefined {
           if (d === '}') break
           if (d !== ',') return undefined
         }
-        out += `(?:${alts.join('|')})`
-      } else out += escape(c)
+        src += `(?:${alts.map((a) => a.src).join('|')})`
+        nodes.push({ kind: 'alt', alts: alts.map((a) => a.nodes) })
+      } else literal(c)
     }
-    return inAlt ? undefined : out
+    return inAlt ? undefined : { src, nodes }
   }
   const body = parse(false)
   if (body === undefined) return undefined
   try {
-    return new RegExp(`^${body}$`, 's')
+    new RegExp(`^${body.src}$`, 's')
   } catch {
     return undefined
   }
+  return globMatcher(body.nodes, false)
 }

@@ -1,7 +1,7 @@
 // The objects Helm 4 hands a template besides .Values: .Chart, .Release, .Capabilities, .Files,
 // .Template and .Subcharts, shaped and typed as `helm template` (v4.1.4) shows them.
 import { stringifyValue } from '@gitops-sdk/core'
-import { globRegExp } from './glob.js'
+import { compileGlob } from './glob.js'
 import { FuncError, type GoFunc, GoInt, type GoMap, GoStruct, type GoValue, int, mapWithMethods, typedSlice } from './template/values.js'
 
 /** Helm 4.1.4's default API versions (`.Capabilities.APIVersions` before `--api-versions`). */
@@ -233,7 +233,7 @@ export function filesObject(files: ReadonlyMap<string, string>): GoMap {
     }),
     method('Glob', ['string'], (pattern) => {
       // A pattern that does not compile matches everything, as helm falls back to "**".
-      const re = globRegExp(pattern as string) ?? /^.*$/s
+      const re = compileGlob(pattern as string) ?? /^.*$/s
       return filesObject(new Map([...files].filter(([name]) => re.test(name))))
     }),
     method('AsConfig', [], () => filesYaml(new Map([...files].map(([k, v]) => [base(k), v]))) ),

@@ -88,7 +88,8 @@ export function parseAccept(header: string): Clause[] {
       if (extra.length !== 0) continue
       const token = trimSpaces(key)
       // strconv.ParseFloat of the untrimmed value: anything it cannot read is 0.
-      if (token === 'q') q = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : 0
+      // `\d+(\.\d*)?`, not `\d+\.?\d*`: the same numbers, without two adjacent digit runs to split.
+      if (token === 'q') q = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : 0
       else params.set(token, trimSpaces(value))
     }
     out.push({ type, subtype, q, params })

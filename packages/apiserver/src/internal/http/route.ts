@@ -47,7 +47,9 @@ function verbOf(method: string, hasName: boolean, watch: boolean): Verb | undefi
 /** Resolves a path; unknown paths are a 404, verbs a type does not serve a 405. */
 export function route(cluster: Cluster, method: string, target: { pathname: string; watch: boolean }): Route {
   const { pathname, watch } = target
-  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname
+  // The trailing run of slashes from where it begins (the lookbehind): `\/+$` tried from each slash
+  // of a long run inside the path backtracked quadratically.
+  const path = pathname.length > 1 ? pathname.replace(/(?<!\/)\/+$/, '') : pathname
   if (path === '/version') return { kind: 'discovery', document: 'version', group: '', version: '' }
   if (health.has(path)) return { kind: 'discovery', document: 'health', group: '', version: '' }
   if (path === '/openapi/v2') return { kind: 'openapi', version: 2, path: undefined }

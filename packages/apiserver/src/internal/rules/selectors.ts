@@ -103,21 +103,37 @@ function fieldValue(object: KubeObject, path: string): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
 
+/**
+ * One field selector term as `^([^!=]+?)\s*(==|=|!=)\s*(.*)$` reads it (path and value trimmed), or
+ * undefined where that finds no match; read without the pattern, whose lazy path retried the white
+ * space after each of its characters (quadratic on a long term). The operator starts at the first
+ * `!` or `=`; the value may hold no line break after its leading white space (`.` stops at one).
+ */
+function fieldTerm(term: string): { readonly path: string; readonly op: string; readonly value: string } | undefined {
+  const k = term.search(/[!=]/)
+  if (k < 1) return undefined
+  const op = term.startsWith('==', k) ? '==' : term.startsWith('=', k) ? '=' : term.startsWith('!=', k) ? '!=' : undefined
+  if (op === undefined) return undefined
+  const value = term.slice(k + op.length).trimStart()
+  if (/[\n\r\u2028\u2029]/.test(value)) return undefined
+  return { path: term.slice(0, k).trim(), op, value: value.trimEnd() }
+}
+
 /** Compiles a `fieldSelector` for a type; unsupported fields are a 400. */
 export function fieldMatcher(type: ResourceType, selector: string | undefined): Matcher {
   if (selector === undefined || selector.trim() === '') return () => true
   const allowed = ['metadata.name', 'metadata.namespace', ...(type.crd?.selectableFields ?? builtinFields[`${type.group}/${type.plural}`] ?? [])]
   const tests = splitTopLevel(selector).map((term) => {
-    const m = /^([^!=]+?)\s*(==|=|!=)\s*(.*)$/.exec(term)
-    if (m === null) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`)
-    const path = (m[1] ?? '').trim()
+    const m = fieldTerm(term)
+    if (m === undefined) throw badRequest(`invalid selector: '${selector}'; can't understand '${term}'`)
+    const path = m.path
     if (!allowed.includes(path)) {
       if (type.crd !== undefined) throw badRequest(`field label not supported: ${path}`)
       throw badRequest(`"${path}" is not a known field selector: only "metadata.name", "metadata.namespace"`)
     }
-    const value = (m[3] ?? '').trim()
+    const value = m.value
     const field = fieldPaths[`${type.group}/${type.plural} ${path}`] ?? path
-    return m[2] === '!=' ? (o: KubeObject) => fieldValue(o, field) !== value : (o: KubeObject) => fieldValue(o, field) === value
+    return m.op === '!=' ? (o: KubeObject) => fieldValue(o, field) !== value : (o: KubeObject) => fieldValue(o, field) === value
   })
   return (object) => tests.every((t) => t(object))
 }

@@ -107,7 +107,9 @@ function valuesLayers(at: At, spec: KubeMap): HelmValuesLayer[] {
     }
     // As helm-controller: a quoted value is set as a string, anything else as `--set` types it.
     const quoted = /^'.*'$/su.test(text) || /^".*"$/su.test(text)
-    const value = quoted ? text.replace(/^['"]+|['"]+$/gu, '') : text
+    // The trailing quotes begin where their run begins (the lookbehind): the same text, where
+    // `['"]+$` tried from each quote of a long run inside the value backtracked quadratically.
+    const value = quoted ? text.replace(/^['"]+|(?<!['"])['"]+$/gu, '') : text
     layers.push({ type: quoted ? 'string' : 'set', source: `${where} ${key}`, expression: `${targetPath}=${value}` })
   }
   const values = own(spec, 'values')

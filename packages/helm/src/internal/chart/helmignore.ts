@@ -5,6 +5,8 @@
 // does not match is ignored, one it matches goes on to the next rule (helm's reading of
 // negation, not git's). `templates/.?*` is always added last.
 
+import { type GlobMatcher, type GlobNode, globMatcher } from '../globMatcher.js'
+
 /** A .helmignore rule that does not parse; the message is helm's. */
 export class IgnoreRuleError extends Error {}
 
@@ -14,18 +16,33 @@ interface Rule {
   readonly test: (path: string) => boolean
 }
 
-/** Go's path.Match as a RegExp over one path, or undefined for a bad pattern (Go's ErrBadPattern). */
-export function goMatchRegExp(pattern: string): RegExp | undefined {
+/**
+ * Go's path.Match over one path, or undefined for a bad pattern (Go's ErrBadPattern). The pattern
+ * is also written as a RegExp, as before, to tell whether it compiles; the matcher answers as that
+ * RegExp would, without its backtracking (see globMatcher.ts).
+ */
+export function compilePathMatch(pattern: string): GlobMatcher | undefined {
   let out = '^'
+  const nodes: GlobNode[] = []
+  const literal = (c: string): void => {
+    const last = nodes[nodes.length - 1]
+    if (last?.kind === 'literal') nodes[nodes.length - 1] = { kind: 'literal', text: last.text + c }
+    else nodes.push({ kind: 'literal', text: c })
+  }
   const chars = Array.from(pattern)
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] ?? ''
-    if (c === '*') out += '[^/]*'
-    else if (c === '?') out += '[^/]'
-    else if (c === '\\') {
+    if (c === '*') {
+      out += '[^/]*'
+      nodes.push({ kind: 'segment' })
+    } else if (c === '?') {
+      out += '[^/]'
+      nodes.push({ kind: 'char', re: /[^/]/suy })
+    } else if (c === '\\') {
       const n = chars[++i]
       if (n === undefined) return undefined
       out += n.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+      literal(n)
     } else if (c === '[') {
       let j = i + 1
       let cls = '['
@@ -56,21 +73,30 @@ export function goMatchRegExp(pattern: string): RegExp | undefined {
       }
       // A class never matches the separator, as in Go.
       out += `(?!/)${cls}]`
+      try {
+        nodes.push({ kind: 'char', re: new RegExp(`(?!/)${cls}]`, 'suy') })
+      } catch {
+        return undefined
+      }
       i = j
-    } else out += c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+    } else {
+      out += c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+      literal(c)
+    }
   }
   try {
-    return new RegExp(`${out}$`, 'su')
+    new RegExp(`${out}$`, 'su')
   } catch {
     return undefined
   }
+  return globMatcher(nodes, true)
 }
 
 function parseRule(line: string): Rule | undefined {
   let rule = line.trim()
   if (rule === '' || rule.startsWith('#')) return undefined
   if (rule.includes('**')) throw new IgnoreRuleError('double-star (**) syntax is not supported')
-  if (goMatchRegExp(rule) === undefined) throw new IgnoreRuleError('syntax error in pattern')
+  if (compilePathMatch(rule) === undefined) throw new IgnoreRuleError('syntax error in pattern')
   let negate = false
   let mustDir = false
   if (rule.startsWith('!')) {
@@ -82,7 +108,7 @@ function parseRule(line: string): Rule | undefined {
     rule = rule.slice(0, -1)
   }
   const whole = rule.startsWith('/') || rule.includes('/')
-  const re = goMatchRegExp(rule.replace(/^\//, ''))
+  const re = compilePathMatch(rule.replace(/^\//, ''))
   const test = (path: string): boolean => {
     if (re === undefined) return false
     return re.test(whole ? path : (path.split('/').pop() ?? path))

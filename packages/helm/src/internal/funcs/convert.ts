@@ -52,7 +52,9 @@ export function toFloat64(v: GoValue): number {
   if (typeof v === 'boolean') return v ? 1 : 0
   if (typeof v === 'string') {
     const s = v.trim() === v ? v : ''
-    if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[Ii]nf(inity)?|NaN)$/.test(s)) {
+    // `\d+(\.\d*)?`, not `\d+\.?\d*`: the same numbers, where two adjacent digit runs backtracked
+    // quadratically on a long run of digits that is no number (100 KB took seconds).
+    if (/^[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[Ii]nf(inity)?|NaN)$/.test(s)) {
       if (/inf/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
       return Number(s)
     }

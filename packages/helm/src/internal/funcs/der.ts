@@ -132,14 +132,60 @@ export function pemEncode(type: string, der: Buffer): string {
   return `-----BEGIN ${type}-----\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}-----END ${type}-----\n`
 }
 
+const BEGIN = '-----BEGIN '
+const END = '-----END '
+const DASHES = '-----'
+
+/** The end of a PEM type label starting at `from`: the first `-` or line feed, or the text's end. */
+function labelEnd(text: string, from: number): number {
+  let i = from
+  while (i < text.length && text[i] !== '-' && text[i] !== '\n') i++
+  return i
+}
+
+/**
+ * The matches of `/-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g`, found in linear time:
+ * the pattern retried its lazy body from every BEGIN line to the end of the text (a megabyte of BEGIN
+ * lines took seconds). A label holds no `-`, so each BEGIN and END line has one label; a block ends
+ * at the first END line of its label after its body starts.
+ */
+function* pemBlocks(text: string): Generator<{ readonly type: string; readonly body: string }> {
+  const ends = new Map<string, { readonly at: number[]; next: number }>()
+  for (let e = text.indexOf(END); e >= 0; e = text.indexOf(END, e + 1)) {
+    const stop = labelEnd(text, e + END.length)
+    if (!text.startsWith(DASHES, stop)) continue
+    const label = text.slice(e + END.length, stop)
+    const list = ends.get(label) ?? { at: [], next: 0 }
+    list.at.push(e)
+    ends.set(label, list)
+  }
+  let from = 0
+  for (let b = text.indexOf(BEGIN); b >= 0; b = text.indexOf(BEGIN, Math.max(b + 1, from))) {
+    const stop = labelEnd(text, b + BEGIN.length)
+    if (!text.startsWith(DASHES, stop)) continue
+    let bodyStart = stop + DASHES.length
+    if (text[bodyStart] === '\r' && text[bodyStart + 1] === '\n') bodyStart += 2
+    else if (text[bodyStart] === '\n') bodyStart += 1
+    else continue
+    const type = text.slice(b + BEGIN.length, stop)
+    const list = ends.get(type)
+    if (list === undefined) continue
+    // Candidates only move forward, so each label's END lines are passed over once.
+    while (list.next < list.at.length && (list.at[list.next] ?? 0) < bodyStart) list.next++
+    const end = list.at[list.next]
+    if (end === undefined) continue
+    from = end + END.length + type.length + DASHES.length
+    yield { type, body: text.slice(bodyStart, end) }
+  }
+}
+
 /** The first PEM block of `text`, as Go's pem.Decode finds it (headers are not supported). */
 export function pemDecode(text: string): { readonly type: string; readonly bytes: Buffer } | undefined {
-  const re = /-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g
-  for (const m of text.matchAll(re)) {
-    const body = (m[2] ?? '').replace(/[\r\n \t]/g, '')
+  for (const block of pemBlocks(text)) {
+    const body = block.body.replace(/[\r\n \t]/g, '')
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) continue
-    if (/^[^\n]*:/.test(m[2] ?? '')) continue
-    return { type: m[1] ?? '', bytes: Buffer.from(body, 'base64') }
+    if (/^[^\n]*:/.test(block.body)) continue
+    return { type: block.type, bytes: Buffer.from(body, 'base64') }
   }
   return undefined
 }

@@ -21,12 +21,13 @@ export function parseDuration(text: string): bigint | undefined {
   if (body === '0') return 0n
   if (body === '') return undefined
   let total = 0
-  let rest = body
-  while (rest !== '') {
-    const part = /^(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)/.exec(rest)
-    if (part === null || part[1] === '' || part[1] === '.') return undefined
-    total += Number(part[1]) * Number(units[part[2] ?? 's'] ?? 0n)
-    rest = rest.slice(part[0].length)
+  // One sticky pattern walked along the text; `\d*(?:\.\d*)?`, not `\d*\.?\d*`: the same parts,
+  // where two adjacent digit runs backtracked quadratically on a long run of digits with no unit.
+  const part = /(\d*(?:\.\d*)?)(ns|us|µs|μs|ms|s|m|h)/y
+  while (part.lastIndex < body.length) {
+    const m = part.exec(body)
+    if (m === null || m[1] === '' || m[1] === '.') return undefined
+    total += Number(m[1]) * Number(units[m[2] ?? 's'] ?? 0n)
   }
   const ns = BigInt(Math.round(total))
   return m?.[1] === '-' ? -ns : ns

@@ -30,7 +30,9 @@ export function cleanPath(p: string): string {
 
 function base(p: string): string {
   if (p === '') return '.'
-  const t = p.replace(/\/+$/, '')
+  // The trailing slashes from where their run begins (the lookbehind): `\/+$` alone retried each
+  // slash of a long run inside the path to its end, quadratically.
+  const t = p.replace(/(?<!\/)\/+$/, '')
   if (t === '') return '/'
   return t.slice(t.lastIndexOf('/') + 1)
 }
@@ -60,7 +62,8 @@ function abbrevboth(left: number, right: number, s: string): string {
 
 function b32decode(s: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  const clean = s.replace(/=+$/, '')
+  // The padding from where its run begins: `=+$` alone was quadratic on a long run inside the text.
+  const clean = s.replace(/(?<!=)=+$/, '')
   let bits = 0
   let value = 0
   const out: number[] = []

@@ -118,8 +118,10 @@ export function parseGoInteger(text: string): bigint | undefined {
 /** Go's `strconv.ParseFloat(text, 64)` for the decimal and hex forms a template can hold. */
 export function parseGoFloat(text: string): number | undefined {
   const s = text.replaceAll('_', '')
-  if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$/.test(s)) return Number(s)
-  const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(s)
+  // A digit run then an optional dot and digits, not two adjacent runs: the same numbers and
+  // captures, where splitting a long run every way backtracked quadratically.
+  if (/^[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$/.test(s)) return Number(s)
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(s)
   if (hex !== null) {
     const [, sign = '', intPart = '', frac = '', exp = '0'] = hex
     if (intPart === '' && frac === '') return undefined

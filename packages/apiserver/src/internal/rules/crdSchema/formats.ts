@@ -4,11 +4,37 @@ import { isIP } from 'node:net'
 
 const uuid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
 const uuidVersion = (v: number): RegExp => new RegExp(`^[0-9a-f]{8}-?[0-9a-f]{4}-?${v}[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`, 'i')
-const hostname = /^([a-zA-Z0-9\p{S}\p{L}]((-?[a-zA-Z0-9\p{S}\p{L}]{0,62})?)|([a-zA-Z0-9\p{S}\p{L}](([a-zA-Z0-9-\p{S}\p{L}]{0,61}[a-zA-Z0-9\p{S}\p{L}])?)(\.)){1,}([a-zA-Z\p{L}]){2,63})$/u
+// go-openapi's hostname pattern (one label with an optional dash, or labels and dots then a
+// top-level name of letters), checked label by label: as one pattern the repeated group kept a
+// backtracking frame per label, and a value of 2 MB overflowed the stack. A label holds no dot, so
+// splitting at dots gives the only way the pattern could read it.
+const singleLabel = /^[a-zA-Z0-9\p{S}\p{L}](?:-?[a-zA-Z0-9\p{S}\p{L}]{0,62})?$/u
+const dottedLabel = /^[a-zA-Z0-9\p{S}\p{L}](?:[a-zA-Z0-9-\p{S}\p{L}]{0,61}[a-zA-Z0-9\p{S}\p{L}])?$/u
+const topLevelLabel = /^[a-zA-Z\p{L}]{2,63}$/u
+
+function hostname(text: string): boolean {
+  if (singleLabel.test(text)) return true
+  const labels = text.split('.')
+  if (labels.length < 2 || !topLevelLabel.test(labels[labels.length - 1] ?? '')) return false
+  for (let i = 0; i < labels.length - 1; i++) if (!dottedLabel.test(labels[i] ?? '')) return false
+  return true
+}
 const email = /^[^\s@]+@[^\s@]+$/
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 const date = /^\d{4}-\d{2}-\d{2}$/
-const duration = /^(([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?)\s*)+$/
+// One number and unit of go-openapi's duration format, read where the last one ended: as one
+// pattern with a repeated group, V8 kept a backtracking frame per part, and a value of 2 MB
+// overflowed the stack. Longer units come first: a unit followed by a letter never ends a part, so
+// the longest unit that matches is the only one that can.
+const DURATION_PART =
+  /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(?:nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|ns|us|µs|ms|s|m|h|d|w)\s*/y
+
+function duration(text: string): boolean {
+  if (text === '') return false
+  DURATION_PART.lastIndex = 0
+  while (DURATION_PART.lastIndex < text.length) if (!DURATION_PART.test(text)) return false
+  return true
+}
 const mac = /^([0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$|^([0-9a-fA-F]{2}[:-]){7}[0-9a-fA-F]{2}$|^([0-9a-fA-F]{4}\.){2}[0-9a-fA-F]{4}$/
 
 function validDate(text: string): boolean {
@@ -39,7 +65,7 @@ const CHECKS: Readonly<Record<string, (text: string) => boolean>> = {
   bsonobjectid: (t) => /^[0-9a-fA-F]{24}$/.test(t),
   uri,
   email: (t) => email.test(t),
-  hostname: (t) => hostname.test(t),
+  hostname,
   ipv4: (t) => isIP(t) === 4,
   ipv6: (t) => isIP(t) === 6,
   cidr,
@@ -53,7 +79,7 @@ const CHECKS: Readonly<Record<string, (text: string) => boolean>> = {
   byte: (t) => /^[A-Za-z0-9+/]*={0,2}$/.test(t) && t.length % 4 === 0,
   password: () => true,
   date: (t) => date.test(t) && validDate(t),
-  duration: (t) => duration.test(t),
+  duration,
   datetime: (t) => dateTime.test(t) && validDate(t),
   'date-time': (t) => dateTime.test(t) && validDate(t),
 }

@@ -59,9 +59,22 @@ function checkRange(expr: string, bounds: Bounds): void {
   if (step === 0) throw new CronError(`step of range should be a positive number: ${expr}`)
 }
 
-/** Go's time.ParseDuration acceptance, enough to tell `@every 1h30m` from nonsense. */
+/** One number and unit of a Go duration, read where the last one ended. */
+const DURATION_PART = /(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h)/y
+
+/**
+ * Go's time.ParseDuration acceptance, enough to tell `@every 1h30m` from nonsense: a sign, then
+ * numbers with units. Read part by part: as one pattern with a repeated group, V8 kept a backtracking
+ * frame per part, and a value of 2 MB overflowed the stack. Each part is the only one possible where
+ * it starts (a shorter number or unit would leave a digit or a letter where the next part must start).
+ */
 function isGoDuration(text: string): boolean {
-  return text === '0' || /^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$/.test(text)
+  if (text === '0') return true
+  const start = text.startsWith('-') || text.startsWith('+') ? 1 : 0
+  if (start === text.length) return false
+  DURATION_PART.lastIndex = start
+  while (DURATION_PART.lastIndex < text.length) if (!DURATION_PART.test(text)) return false
+  return true
 }
 
 function parse(spec: string): void {

@@ -93,7 +93,7 @@ describe('patterns that backtracked', () => {
     expect(out).toEqual(['x|35|b|abc', 'HELM_TEMPLATE_PARSE', 'HELM_TEMPLATE_PARSE', '1500|3|0.25'])
   })
 
-  it('reads a kube version of a long run of digits before a line break, and an execution error repeating ": executing \"", in linear time', async () => {
+  it('reads a kube version of a long run of digits before a line break, and an execution error repeating `: executing "`, in linear time', async () => {
     // The version pattern gave the digits back one at a time before the line break; the error
     // pattern retried its lazy parts from each ': executing "' (internal reader: no chart path found
     // that puts the text right after 'template: ').

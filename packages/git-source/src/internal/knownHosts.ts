@@ -21,7 +21,12 @@ export function knownHostsName(host: string, port: number): string {
 
 // `*` any characters, `?` one, the rest literal and case-insensitive. Several stars are matched
 // without backtracking (starGlob.ts): a pattern such as `*a*a*a*a*a*b` stalled on a long name.
+// A name with a line break (the scp form of an SSH URL lets one into the host) matches no
+// pattern: patterns are fields split on white space, so none holds a line break, and neither `.`
+// (for `?` or `*`) matches one. It is answered here, as the RegExp would answer it, before the
+// RegExp, which would backtrack over the stars (starGlob leaves such a name to it).
 function globMatch(pattern: string, name: string): boolean {
+  if (LINE_BREAK.test(name)) return false
   const pieces = pattern.split('*').map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
   const whole = new RegExp(`^${pieces.join('.*')}$`, 'i')
   return pieces.length <= 2 ? whole.test(name) : starGlob(pieces, whole, LINE_BREAK)(name)

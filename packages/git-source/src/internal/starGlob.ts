@@ -15,8 +15,10 @@ export type NameTest = (name: string) => boolean
  * fixed number of characters; `S` is a star, `star` its RegExp source, such as `[^/]*`), with the
  * answers of `whole`, the RegExp it is compiled to, in time linear in the name. `flags` are those
  * of `whole`. A star of the patterns here matches any character but those `notInStar` finds (a
- * `/`, a line break): a name holding one of them, which the callers never pass (a path segment, a
- * host name), is left to `whole`.
+ * `/`, a line break), where the leftmost placement no longer holds: a name holding one is left to
+ * `whole`, which backtracks. The callers assert that never happens: `.sourceignore` tests path
+ * segments (the path split on `/`), and known_hosts answers a host with a line break itself
+ * (always false) before it asks.
  */
 export function starGlob(pieces: readonly string[], whole: RegExp, notInStar: RegExp): NameTest {
   if (pieces.length < 3) return (name) => whole.test(name)

@@ -40,5 +40,17 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('0 1')
   })
+
+  it('answers a host name with a line break against known_hosts patterns of many stars at once', async () => {
+    // The scp form of an SSH URL lets a line break into the host; starGlob leaves such a name to
+    // the RegExp, which backtracked over each star (7 stars: far beyond the bound).
+    const run = await runIsolated(`
+      import { keysFor } from '../../src/internal/knownHosts.js'
+      const text = '*a*a*a*a*a*a*a*b ssh-ed25519 AAAA\\n!*a*a*a*a*a*a*c,a?b* ssh-rsa AAAA\\n'
+      const host = 'a'.repeat(253)
+      console.log(keysFor(text, host + '\\nb').length, keysFor(text, host + '\\r').length, keysFor(text, 'a\\u2028b').length, keysFor(text, 'axbb').length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('0 0 0 1')
+  })
 })
 

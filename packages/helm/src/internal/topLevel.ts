@@ -69,9 +69,16 @@ function method(name: string, params: GoFunc['params'], body: GoFunc['fn']): [st
   return [name, { kind: 'func', name, params, fn: body }]
 }
 
+/** What `.` does not match. */
+const lineBreak = /[\n\r\u2028\u2029]/
+
 /** `.Capabilities` for a kube version such as `v1.32.0` and extra API versions. */
 export function capabilities(kubeVersion: string, apiVersions: readonly string[]): GoStruct {
-  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(kubeVersion)
+  // The pattern's `.` stops at a line break, so a version holding one never matches; it is refused
+  // before the pattern, which gave the minor's digits back one at a time and rescanned the rest for
+  // each (quadratic on a long run of digits before a trailing line break). Without a line break the
+  // greedy first try matches or fails in one pass.
+  const m = lineBreak.test(kubeVersion) ? null : /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(kubeVersion)
   if (m === null) throw new FuncError(`invalid kube version ${JSON.stringify(kubeVersion)}`)
   const version = `v${m[1] ?? '0'}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}`
   const kube = new GoStruct('common.KubeVersion', {

@@ -92,4 +92,30 @@ describe('patterns that backtracked', () => {
       console.log(renderTemplate('{{ 1.5e3 }}|{{ 0x1.8p1 }}|{{ 0x1p-2 }}', {}))`)
     expect(out).toEqual(['x|35|b|abc', 'HELM_TEMPLATE_PARSE', 'HELM_TEMPLATE_PARSE', '1500|3|0.25'])
   })
+
+  it('reads a kube version of a long run of digits before a line break, and an execution error repeating `: executing "`, in linear time', async () => {
+    // The version pattern gave the digits back one at a time before the line break; the error
+    // pattern retried its lazy parts from each ': executing "' (internal reader: no chart path found
+    // that puts the text right after 'template: ').
+    const out = await isolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { renderChart } from './src/index.ts'
+      import { reformatExecError } from './src/internal/engine.ts'
+      const fs = memoryFs({ 'c/Chart.yaml': 'apiVersion: v2\\nname: c\\nversion: 0.1.0\\n', 'c/templates/a.yaml': '# {{ .Capabilities.KubeVersion }}\\n' })
+      for (const kubeVersion of ['1.' + '2'.repeat(200000) + '\\n', 'v1.32\\r', 'v1.32.1-rc.0', '1.2']) {
+        try { console.log((await renderChart('c', { fs, kubeVersion })).text.split('\\n')[2]) } catch (err) { console.log(err.message.length, err.message.slice(0, 20)) }
+      }
+      console.log(reformatExecError('template: ' + 'x: executing "'.repeat(200000)))
+      console.log(reformatExecError('template: a: executing "b" at <c>: error calling include: template: ' + 'x: executing "a" at <b'.repeat(100000)))
+      console.log(JSON.stringify(reformatExecError('template: a:1:2: executing "a" at <include "t" .>: error calling include: template: t:1:5: executing "t" at <x>: boom')))`)
+    expect(out).toEqual([
+      '200027 invalid kube version',
+      '30 invalid kube version',
+      '# v1.32.1-rc.0',
+      '# v1.2.0',
+      'undefined',
+      'undefined',
+      JSON.stringify('a:1:2\n  executing "a" at <include "t" .>:\n    error calling include:\nt:1:5\n  executing "t" at <x>:\n    boom'),
+    ])
+  })
 })

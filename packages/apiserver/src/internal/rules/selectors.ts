@@ -30,6 +30,25 @@ function splitTopLevel(text: string): string[] {
 const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/
 const valuePattern = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
 
+/**
+ * One label requirement with an operator as `^([^\s!=]+)\s*(==|=|!=)\s*(.*)$` reads it, or undefined
+ * where that finds no match; read without the pattern, which gave back the white space after the
+ * operator one character at a time and rescanned the rest for each (quadratic when the value holds
+ * a line break after text). The operator starts at the first `!` or `=`; the key before it is not
+ * empty and holds no white space; the value (leading white space dropped) holds no line break.
+ */
+function labelTerm(text: string): { readonly key: string; readonly op: string; readonly value: string } | undefined {
+  const k = text.search(/[!=]/)
+  if (k < 1) return undefined
+  const key = text.slice(0, k).trimEnd()
+  if (key === '' || /\s/.test(key)) return undefined
+  const op = text.startsWith('==', k) ? '==' : text.startsWith('=', k) ? '=' : text.startsWith('!=', k) ? '!=' : undefined
+  if (op === undefined) return undefined
+  const value = text.slice(k + op.length).trimStart()
+  if (/[\n\r\u2028\u2029]/.test(value)) return undefined
+  return { key, op, value }
+}
+
 function requirement(text: string): Requirement {
   const fail = (why: string): never => {
     throw badRequest(`unable to parse requirement: ${why}`)
@@ -48,11 +67,11 @@ function requirement(text: string): Requirement {
     const values = (set[3] ?? '').split(',').map((v) => checkValue(v.trim()))
     return set[2] === 'in' ? (l) => hasOwn(l, key) && values.includes(l[key] ?? '') : (l) => !hasOwn(l, key) || !values.includes(l[key] ?? '')
   }
-  const op = /^([^\s!=]+)\s*(==|=|!=)\s*(.*)$/.exec(text)
-  if (op !== null) {
-    const key = checkKey(op[1] ?? '')
-    const value = checkValue((op[3] ?? '').trim())
-    return op[2] === '!=' ? (l) => getOwn(l, key) !== value : (l) => hasOwn(l, key) && l[key] === value
+  const op = labelTerm(text)
+  if (op !== undefined) {
+    const key = checkKey(op.key)
+    const value = checkValue(op.value.trim())
+    return op.op === '!=' ? (l) => getOwn(l, key) !== value : (l) => hasOwn(l, key) && l[key] === value
   }
   if (text.startsWith('!')) {
     const key = checkKey(text.slice(1).trim())

@@ -2,10 +2,12 @@
 // checks them: each webhook's name (a domain of three or more segments, unique), exactly one of
 // clientConfig.url (https) or service, sideEffects None or NoneOnDryRun, admissionReviewVersions
 // naming v1 or v1beta1, timeoutSeconds from 1 to 30, failurePolicy, matchPolicy and (mutating)
-// reinvocationPolicy values.
+// reinvocationPolicy values, and namespaceSelector and objectSelector as ValidateLabelSelector checks
+// them (a selector the dispatcher could not parse is refused here, not stored).
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../../status.js'
+import { labelSelectorErrors } from './selectors.js'
 
 const supported = (field: string, value: KubeValue, values: readonly string[]): FieldError => ({
   type: 'NotSupported',
@@ -46,6 +48,7 @@ export function webhookConfigurationErrors(object: KubeObject, mutating: boolean
     }
     if (w.failurePolicy !== undefined && w.failurePolicy !== 'Fail' && w.failurePolicy !== 'Ignore') errors.push(supported(`${at}.failurePolicy`, w.failurePolicy, ['Fail', 'Ignore']))
     if (w.matchPolicy !== undefined && w.matchPolicy !== 'Exact' && w.matchPolicy !== 'Equivalent') errors.push(supported(`${at}.matchPolicy`, w.matchPolicy, ['Equivalent', 'Exact']))
+    errors.push(...labelSelectorErrors(w.namespaceSelector, `${at}.namespaceSelector`), ...labelSelectorErrors(w.objectSelector, `${at}.objectSelector`))
     if (mutating && w.reinvocationPolicy !== undefined && w.reinvocationPolicy !== 'Never' && w.reinvocationPolicy !== 'IfNeeded') {
       errors.push(supported(`${at}.reinvocationPolicy`, w.reinvocationPolicy, ['Never', 'IfNeeded']))
     }

@@ -40,6 +40,17 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('{"v":"text\\n"}')
   })
+
+  it('parseFloat64 refuses a megabyte of digits that is no float in linear time', async () => {
+    // Reached by secrets' decryption of a `type:float` value (a sops file of up to 5 MiB) and by
+    // callers of @gitops-sdk/core/go; the YAML resolver tests its own float syntax first.
+    const run = await runIsolated(`
+      import { parseFloat64 } from '../../src/go.js'
+      const digits = '1_2'.repeat(350_000)
+      console.log(parseFloat64(digits + 'x'), parseFloat64('-' + digits + 'e'), parseFloat64('1_000.5e1_0'), parseFloat64('12' + '.5'))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('undefined undefined 10005000000000 12.5')
+  })
 })
 
 describe('withoutComment', () => {

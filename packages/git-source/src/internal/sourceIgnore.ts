@@ -5,6 +5,7 @@
 // `!pattern` can bring back a file inside an excluded directory (unlike git).
 // https://github.com/fluxcd/pkg/tree/main/sourceignore
 import { starGlob } from './starGlob.js'
+import type { NameTest } from './starGlob.js'
 
 /** Exclusions of every artifact: version control files. */
 export const vcsPatterns: readonly string[] = ['.git/', '.gitignore', '.gitmodules', '.gitattributes']
@@ -37,26 +38,28 @@ export interface Segment {
 
 // Go's filepath.Match for one path segment; null for a malformed pattern (which never matches, as
 // go-git treats filepath.ErrBadPattern). A plain name or `*suffix` (most patterns, Flux's defaults
-// included) is a string comparison; the rest a RegExp.
+// included) is a string comparison; the rest a RegExp, or for a long pattern several (see
+// chunkedGlob).
 function segmentRegExp(pattern: string): Segment | null {
   if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern, exact: pattern }
   if (pattern.startsWith('*') && !/[*?[\\]/.test(pattern.slice(1))) {
     const suffix = pattern.slice(1)
     return { test: (name) => name.endsWith(suffix), suffix }
   }
-  // The RegExp's source between stars, piece by piece (see starGlob.ts).
-  const pieces: string[] = []
-  let out = ''
+  // The RegExp's source between stars, piece by piece (see starGlob.ts), one source per character
+  // matched: each matches exactly one code point.
+  const pieces: string[][] = []
+  let out: string[] = []
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string
     if (c === '*') {
       pieces.push(out)
-      out = ''
-    } else if (c === '?') out += '[^/]'
+      out = []
+    } else if (c === '?') out.push('[^/]')
     else if (c === '\\') {
       i++
       if (i >= pattern.length) return null
-      out += escape(pattern[i] as string)
+      pushChar(out, escape(pattern[i] as string))
     } else if (c === '[') {
       let j = i + 1
       let cls = '['
@@ -78,19 +81,103 @@ function segmentRegExp(pattern: string): Segment | null {
         } else cls += d === '-' ? '-' : escape(d)
         j++
       }
-      out += `${cls}]`
+      out.push(`${cls}]`)
       i = j
-    } else out += escape(c)
+    } else pushChar(out, escape(c))
   }
   pieces.push(out)
+  if (pieces.reduce((n, p) => n + p.length, 0) > CHUNK) {
+    const test = chunkedGlob(pieces)
+    return test === undefined ? null : { test }
+  }
   let whole: RegExp
   try {
-    whole = new RegExp(`^${pieces.join('[^/]*')}$`, 'u')
+    whole = new RegExp(`^${pieces.map((p) => p.join('')).join('[^/]*')}$`, 'u')
+    // V8 compiles on the first run: a failure there is a bad pattern too, not a throw at match time.
+    whole.test('')
   } catch {
     return null
   }
   // One star backtracks at most once per character; more are matched without backtracking.
-  return pieces.length <= 2 ? whole : { test: starGlob(pieces, whole, SLASH) }
+  return pieces.length <= 2 ? whole : { test: starGlob(pieces.map((p) => p.join('')), whole, SLASH) }
+}
+
+const isHighSurrogate = (c: string): boolean => c >= '\uD800' && c <= '\uDBFF'
+const isLowSurrogate = (c: string): boolean => c >= '\uDC00' && c <= '\uDFFF'
+
+// A literal character's source; a low surrogate right after a high one joins it: under the `u` flag
+// the two are one code point, matched by one step.
+function pushChar(tokens: string[], source: string): void {
+  const previous = tokens[tokens.length - 1]
+  if (previous !== undefined && previous.length === 1 && isHighSurrogate(previous) && source.length === 1 && isLowSurrogate(source)) {
+    tokens[tokens.length - 1] = previous + source
+  } else tokens.push(source)
+}
+
+// Characters of a pattern compiled into one RegExp. V8 compiles a RegExp when it first runs it and
+// fails there, untyped, on a long one (`Regular expression too large` past about 32,000 literal
+// characters, a stack overflow past about 12,000 `[^/]`); go-git matches any length.
+const CHUNK = 1000
+
+/**
+ * A glob too long for one RegExp (more than {@link CHUNK} characters), with the answers of
+ * `^p0[^/]*p1…$` under the `u` flag for names without `/`: each piece is a run of sticky RegExps of
+ * at most `size` characters, each matching a fixed number of code points, tried in turn; the first
+ * piece at the start, the last at the end (found by counting its code points back from the end),
+ * each piece between at its leftmost place, code point by code point (see starGlob.ts for why the
+ * leftmost place is right). Time in the name's length times the pattern's, only for such patterns.
+ * Undefined when a character does not compile (the pattern is malformed). Names here are path
+ * segments: one holding a `/` is never asked about, and answered false.
+ */
+export function chunkedGlob(pieces: readonly (readonly string[])[], size = CHUNK): NameTest | undefined {
+  let compiled: { chunks: readonly RegExp[]; length: number }[]
+  try {
+    compiled = pieces.map((tokens) => {
+      const chunks: RegExp[] = []
+      for (let i = 0; i < tokens.length; i += size) {
+        const chunk = new RegExp(tokens.slice(i, i + size).join(''), 'uy')
+        chunk.test('')
+        chunks.push(chunk)
+      }
+      return { chunks, length: tokens.length }
+    })
+  } catch {
+    // A character that is no valid RegExp on its own (a class `[z-a]`): malformed, as in one RegExp.
+    return undefined
+  }
+  // The end of the piece matched at `at`, or -1.
+  const matchAt = (piece: { chunks: readonly RegExp[] }, name: string, at: number): number => {
+    let end = at
+    for (const chunk of piece.chunks) {
+      chunk.lastIndex = end
+      if (!chunk.test(name)) return -1
+      end = chunk.lastIndex
+    }
+    return end
+  }
+  const nextCodePoint = (name: string, at: number): number => at + ((name.codePointAt(at) ?? 0) > 0xffff ? 2 : 1)
+  return (name) => {
+    if (name.includes('/')) return false
+    const first = compiled[0] as { chunks: readonly RegExp[]; length: number }
+    let at = matchAt(first, name, 0)
+    if (at < 0) return false
+    if (compiled.length === 1) return at === name.length
+    for (let k = 1; k < compiled.length - 1; k++) {
+      const piece = compiled[k] as { chunks: readonly RegExp[] }
+      let found = -1
+      for (let start = at; start <= name.length && found < 0; start = nextCodePoint(name, start)) found = matchAt(piece, name, start)
+      if (found < 0) return false
+      at = found
+    }
+    // The last piece's start: its length in code points back from the end, a pair counting once.
+    const last = compiled[compiled.length - 1] as { chunks: readonly RegExp[]; length: number }
+    let start = name.length
+    for (let n = 0; n < last.length; n++) {
+      if (start <= at) return false
+      start -= start >= 2 && isLowSurrogate(name[start - 1] as string) && isHighSurrogate(name[start - 2] as string) ? 2 : 1
+    }
+    return start >= at && matchAt(last, name, start) === name.length
+  }
 }
 
 const SLASH = /\//
@@ -272,7 +359,7 @@ export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
     let segments: string[] | undefined
     for (const step of plan.steps) {
       if (step.names !== undefined) {
-        if (step.names.test(name)) return step.excludes
+        if (step.names(name)) return step.excludes
         continue
       }
       const p = step.pattern as IgnorePattern
@@ -288,11 +375,32 @@ export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
   }
 }
 
-/** One test of a {@link DirPlan}: a pattern, or plain names and suffixes of the same verdict as one RegExp. */
+/** One test of a {@link DirPlan}: a pattern, or plain names and suffixes of the same verdict as one test. */
 interface PlanStep {
   readonly pattern: IgnorePattern | undefined
-  readonly names: RegExp | undefined
+  readonly names: NameTest | undefined
   readonly excludes: boolean
+}
+
+/**
+ * Whether a name is one of `exacts` or ends with one of `suffixes`: a set lookup per distinct suffix
+ * length. (One RegExp joining them all, `^a$|b$|…`, is compiled when first run, and V8 fails there,
+ * untyped, past about 32,000 characters: a single long line of a `.sourceignore` was enough.)
+ */
+export function namesTest(exacts: readonly string[], suffixes: readonly string[]): NameTest {
+  const exact = new Set(exacts)
+  const byLength = new Map<number, Set<string>>()
+  for (const suffix of suffixes) {
+    const set = byLength.get(suffix.length) ?? new Set<string>()
+    set.add(suffix)
+    byLength.set(suffix.length, set)
+  }
+  const lengths = [...byLength]
+  return (name) => {
+    if (exact.has(name)) return true
+    for (const [length, set] of lengths) if (length <= name.length && set.has(name.slice(name.length - length))) return true
+    return false
+  }
 }
 
 /** What the patterns still have to test on the names of files in one directory, highest priority first. */
@@ -305,15 +413,15 @@ interface DirPlan {
 // The steps for a directory whose name patterns are in `states`. Patterns are tried from the last:
 // a name pattern that cannot apply is left out, one that matches a directory segment decides for
 // every file not decided before it, and a run of plain-name and suffix patterns with the same
-// verdict (and not dir-only) is one step, one RegExp test per file (Flux's defaults are all such),
+// verdict (and not dir-only) is one step, one test per file (Flux's defaults are all such),
 // since which of them matches first does not change the verdict. For files, a dir-only name
 // pattern that matches no directory segment cannot decide, and is left out too.
 function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: boolean): DirPlan {
   const steps: PlanStep[] = []
-  let run: { excludes: boolean; alternatives: string[] } | undefined
+  let run: { excludes: boolean; exacts: string[]; suffixes: string[] } | undefined
   const endRun = (): void => {
     if (run === undefined) return
-    steps.push({ pattern: undefined, names: new RegExp(run.alternatives.join('|')), excludes: run.excludes })
+    steps.push({ pattern: undefined, names: namesTest(run.exacts, run.suffixes), excludes: run.excludes })
     run = undefined
   }
   for (let i = patterns.length - 1; i >= 0; i--) {
@@ -329,8 +437,9 @@ function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: b
       const { exact, suffix } = p.segments[0] as Segment
       if (!p.dirOnly && (exact !== undefined || suffix !== undefined)) {
         if (run !== undefined && run.excludes !== !p.inclusion) endRun()
-        run ??= { excludes: !p.inclusion, alternatives: [] }
-        run.alternatives.push(exact !== undefined ? `^${escape(exact)}$` : `${escape(suffix as string)}$`)
+        run ??= { excludes: !p.inclusion, exacts: [], suffixes: [] }
+        if (exact !== undefined) run.exacts.push(exact)
+        else run.suffixes.push(suffix as string)
         continue
       }
     }

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { prng } from '../../../../testing/prng.js'
 import { runIsolated } from '../../../../testing/isolated.js'
+import { withoutTrailingSlashes } from '../../src/internal/build/helmCharts.js'
 
 // A failure message with a long run of spaces without a line break (a YAML or plugin error quoting
 // the input) on which making it one line took seconds: run from the sources in a child process
@@ -30,5 +32,31 @@ describe('patterns that backtracked', () => {
       console.log(await render('.', { fs }).then(() => 'rendered', (e) => e.code))`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('RENDER_TRANSFORM_FAILED')
+  })
+
+  it('reads a helmGlobals chartHome with a long run of slashes in linear time', async () => {
+    const run = await runIsolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { render } from '../../src/index.js'
+      const fs = memoryFs({
+        'app/kustomization.yaml': 'helmGlobals: {chartHome: "charts' + '/'.repeat(300_000) + 'x"}\\nhelmCharts: [{name: web}]\\n',
+        'app/charts/web/Chart.yaml': 'apiVersion: v2\\nname: web\\nversion: 1.0.0\\n',
+      })
+      const renderHelmChart = async () => 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: x\\n'
+      console.log(await render('app', { fs, renderHelmChart }).then(() => 'rendered', (e) => e.code))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('RENDER_HELM_FAILED')
+  })
+})
+
+describe('withoutTrailingSlashes', () => {
+  it('gives what /\\/+$/ gave, on 20,000 random texts', () => {
+    const random = prng(20261207)
+    const alphabet = ['/', '/', 'a', '.', '\n']
+    for (let n = 0; n < 20_000; n++) {
+      let s = ''
+      for (let i = Math.floor(random() * 12); i > 0; i--) s += alphabet[Math.floor(random() * alphabet.length)] as string
+      if (withoutTrailingSlashes(s) !== s.replace(/\/+$/, '')) expect.fail(JSON.stringify(s))
+    }
   })
 })

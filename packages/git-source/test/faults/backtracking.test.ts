@@ -50,4 +50,13 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim().split('\n')).toEqual(['GIT_UNSUPPORTED_TRANSPORT true', 'GIT_INVALID_OPTION true'])
   })
+
+  it('names the cache of a URL whose path is a long run of dashes in linear time', async () => {
+    const run = await runIsolated(`
+      import { cacheDirFor } from '../../src/internal/cacheState.js'
+      const dir = cacheDirFor('/cache', 'https://host.test/' + '-'.repeat(300_000) + 'x/')
+      console.log(dir.startsWith('/cache/host.test-'), dir.length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('true 84')
+  })
 })

@@ -129,7 +129,7 @@ const CHUNK = 1000
  * Undefined when a character does not compile (the pattern is malformed). Names here are path
  * segments: one holding a `/` is never asked about, and answered false.
  */
-export function chunkedGlob(pieces: readonly (readonly string[])[], size = CHUNK): NameTest | undefined {
+export function chunkedGlob(pieces: readonly (readonly string[])[], size: number = CHUNK): NameTest | undefined {
   let compiled: { chunks: readonly RegExp[]; length: number }[]
   try {
     compiled = pieces.map((tokens) => {

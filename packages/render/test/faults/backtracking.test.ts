@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { prng } from '../../../../testing/prng.js'
 import { runIsolated } from '../../../../testing/isolated.js'
-import { withoutTrailingSlashes } from '../../src/internal/build/helmCharts.js'
 
 // A failure message with a long run of spaces without a line break (a YAML or plugin error quoting
 // the input) on which making it one line took seconds: run from the sources in a child process
@@ -46,17 +44,5 @@ describe('patterns that backtracked', () => {
       console.log(await render('app', { fs, renderHelmChart }).then(() => 'rendered', (e) => e.code))`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('RENDER_HELM_FAILED')
-  })
-})
-
-describe('withoutTrailingSlashes', () => {
-  it('gives what /\\/+$/ gave, on 20,000 random texts', () => {
-    const random = prng(20261207)
-    const alphabet = ['/', '/', 'a', '.', '\n']
-    for (let n = 0; n < 20_000; n++) {
-      let s = ''
-      for (let i = Math.floor(random() * 12); i > 0; i--) s += alphabet[Math.floor(random() * alphabet.length)] as string
-      if (withoutTrailingSlashes(s) !== s.replace(/\/+$/, '')) expect.fail(JSON.stringify(s))
-    }
   })
 })

@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { prng } from '../../../../testing/prng.js'
 import { runIsolated } from '../../../../testing/isolated.js'
-import { withoutTrailingNewlines } from '../../src/internal/stores/yamlEmit.js'
 
 // Inputs on which a backtracking pattern of secrets used to take minutes (a near-miss encrypted
 // value, read before any key or MAC is checked) or overflow the stack (a JSON string of megabytes).
@@ -43,17 +41,5 @@ describe('patterns that backtracked', () => {
       console.log(out.startsWith('v: |-\\n    a\\n'), out.includes('\\n    x\\nsops:'))`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('true true')
-  })
-})
-
-describe('withoutTrailingNewlines', () => {
-  it('gives what /\\n+$/ gave, on 20,000 random values', () => {
-    const random = prng(20261207)
-    const alphabet = ['\n', '\n', '\r', 'a', ' ']
-    for (let n = 0; n < 20_000; n++) {
-      let s = ''
-      for (let i = Math.floor(random() * 12); i > 0; i--) s += alphabet[Math.floor(random() * alphabet.length)] as string
-      if (withoutTrailingNewlines(s) !== s.replace(/\n+$/, '')) expect.fail(JSON.stringify(s))
-    }
   })
 })

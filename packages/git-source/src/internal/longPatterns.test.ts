@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
-import { chunkedGlob, namesTest, readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
+import { chunkedGlob, namesTest } from './longPatterns.js'
+import { readPatterns, sourceIgnoreMatcher } from './sourceIgnore.js'
 
 // Long .sourceignore lines: matched without one RegExp of the whole line (V8 refuses to compile one
 // past some tens of thousands of characters). The references are the RegExps the code built before.
@@ -22,7 +23,7 @@ describe('chunkedGlob', () => {
         for (let i = Math.floor(random() * 4); i > 0; i--) {
           // A lone high surrogate then a lone low one are one code point, one step (as segmentRegExp joins them).
           const token = pick(tokens)
-          if (token === '\uDE00' && piece[piece.length - 1] === '\uD83D') piece[piece.length - 1] += token
+          if (token === '\uDE00' && piece[piece.length - 1] === '\uD83D') piece[piece.length - 1] = `\uD83D${token}`
           else piece.push(token)
         }
         pieces.push(piece)

@@ -14,7 +14,11 @@ export interface ParseOptions {
   readonly maxDocumentSize?: number | undefined
   /** Most alias expansions in one document, against YAML bombs. @defaultValue 10,000 */
   readonly maxAliasExpansion?: number | undefined
-  /** Deepest nesting of collections in one document, aliases expanded. @defaultValue 1,000 */
+  /**
+   * Deepest nesting of collections in one document, aliases expanded; deeper fails with
+   * `CORE_YAML_TOO_DEEP`. Values above 1,000 are taken as 1,000 (aliases are expanded one call per
+   * level, which near 2,000 levels would overflow the stack). @defaultValue 1,000
+   */
   readonly maxDepth?: number | undefined
 }
 

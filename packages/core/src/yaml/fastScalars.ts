@@ -9,8 +9,24 @@ import { BAIL, isLetter, isPlainStart, SPECIAL_WORDS, YAML11_WORDS, doubleQuoted
 /** A line that starts with an indicator, which may not continue a plain scalar here. */
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 
-/** Digits with two dots or more. */
-const DOTTED_VERSION = /^[0-9]+(\.[0-9]+){2,}$/
+/**
+ * Digits with two dots or more, what `/^[0-9]+(\.[0-9]+){2,}$/` tests: runs of digits joined by
+ * single dots, three runs at least. In one pass: the repeated group kept a backtracking frame per
+ * run, and V8 overflowed its stack on a scalar of megabytes (`1.1.1…`, 8 MB).
+ */
+export function isDottedVersion(s: string): boolean {
+  let dots = 0
+  let afterDigit = false
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x30 && c <= 0x39) afterDigit = true
+    else if (c === 0x2e && afterDigit) {
+      dots++
+      afterDigit = false
+    } else return false
+  }
+  return afterDigit && dots >= 2
+}
 /** Lowercase hexadecimal starting with a digit (with at least one letter: {@link HEX_LETTER}); two linear tests, where one pattern backtracked quadratically. */
 const HEX_WORD = /^[0-9][0-9a-f]*$/
 const HEX_LETTER = /[a-f]/
@@ -193,7 +209,7 @@ export abstract class DocCursor {
       return Number(s)
     }
     // A dotted version (`2.13.0`, common in labels) is no number, float or timestamp to go-yaml v3.
-    if (!this.v2 && DOTTED_VERSION.test(s)) return s
+    if (!this.v2 && isDottedVersion(s)) return s
     // A lowercase hexadecimal word with a letter (a git revision, a checksum annotation, a random
     // bearer token) is a string to go-yaml v2 and v3 alike unless it reads as a float (`12e5`) or
     // starts like a binary integer (`0b…`): no sign, dot, colon, dash or underscore, so no other

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
 import { runIsolated } from '../../../../testing/isolated.js'
-import { withoutComment } from '../../src/yaml/fastScalars.js'
+import { isDottedVersion, withoutComment } from '../../src/yaml/fastScalars.js'
 
 // Inputs on which a backtracking pattern of core used to take seconds to hours (a semver constraint
 // list, a plain YAML scalar). Each runs from the sources in a child process (testing/isolated.ts),
@@ -40,6 +40,29 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('{"v":"text\\n"}')
   })
+
+  it('parseFloat64 refuses a megabyte of digits that is no float in linear time', async () => {
+    // Reached by secrets' decryption of a `type:float` value (a sops file of up to 5 MiB) and by
+    // callers of @gitops-sdk/core/go; the YAML resolver tests its own float syntax first.
+    const run = await runIsolated(`
+      import { parseFloat64 } from '../../src/go.js'
+      const digits = '1_2'.repeat(350_000)
+      console.log(parseFloat64(digits + 'x'), parseFloat64('-' + digits + 'e'), parseFloat64('1_000.5e1_0'), parseFloat64('12' + '.5'))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('undefined undefined 10005000000000 12.5')
+  })
+
+  it('tells a dotted version of megabytes without overflowing the stack', async () => {
+    // The fast YAML reader's test; main's pattern threw RangeError there (and the full parser took over).
+    const run = await runIsolated(`
+      import { parseDocuments } from '../../src/index.js'
+      import { isDottedVersion } from '../../src/yaml/fastScalars.js'
+      const v = '1.'.repeat(4_150_000) + '1'
+      const [doc] = parseDocuments('v: ' + v + '\\n', { source: 'x.yaml' })
+      console.log(isDottedVersion(v), isDottedVersion(v + '.'), doc.value.v === v)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('true false true')
+  })
 })
 
 describe('withoutComment', () => {
@@ -50,6 +73,18 @@ describe('withoutComment', () => {
       let header = ''
       for (let i = Math.floor(random() * 15); i > 0; i--) header += alphabet[Math.floor(random() * alphabet.length)] as string
       if (withoutComment(header) !== header.replace(/ +#.*$/, '')) expect.fail(JSON.stringify(header))
+    }
+  })
+})
+
+describe('isDottedVersion', () => {
+  it('gives what /^[0-9]+(\\.[0-9]+){2,}$/ gave, on 100,000 random texts', () => {
+    const random = prng(20261207)
+    const alphabet = ['1', '0', '9', '.', '.', 'a', '\n', '-']
+    for (let n = 0; n < 100_000; n++) {
+      let text = ''
+      for (let i = Math.floor(random() * 10); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)] as string
+      if (isDottedVersion(text) !== /^[0-9]+(\.[0-9]+){2,}$/.test(text)) expect.fail(JSON.stringify(text))
     }
   })
 })

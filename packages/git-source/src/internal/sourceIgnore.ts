@@ -4,7 +4,9 @@
 // under dir; segments match like Go's filepath.Match. Flux checks every file on its own, so a later
 // `!pattern` can bring back a file inside an excluded directory (unlike git).
 // https://github.com/fluxcd/pkg/tree/main/sourceignore
+import { CHUNK, chunkedGlob, namesTest, pushChar } from './longPatterns.js'
 import { starGlob } from './starGlob.js'
+import type { NameTest } from './starGlob.js'
 
 /** Exclusions of every artifact: version control files. */
 export const vcsPatterns: readonly string[] = ['.git/', '.gitignore', '.gitmodules', '.gitattributes']
@@ -37,26 +39,28 @@ export interface Segment {
 
 // Go's filepath.Match for one path segment; null for a malformed pattern (which never matches, as
 // go-git treats filepath.ErrBadPattern). A plain name or `*suffix` (most patterns, Flux's defaults
-// included) is a string comparison; the rest a RegExp.
+// included) is a string comparison; the rest a RegExp, or for a long pattern several (see
+// chunkedGlob).
 function segmentRegExp(pattern: string): Segment | null {
   if (!/[*?[\\]/.test(pattern)) return { test: (name) => name === pattern, exact: pattern }
   if (pattern.startsWith('*') && !/[*?[\\]/.test(pattern.slice(1))) {
     const suffix = pattern.slice(1)
     return { test: (name) => name.endsWith(suffix), suffix }
   }
-  // The RegExp's source between stars, piece by piece (see starGlob.ts).
-  const pieces: string[] = []
-  let out = ''
+  // The RegExp's source between stars, piece by piece (see starGlob.ts), one source per character
+  // matched: each matches exactly one code point.
+  const pieces: string[][] = []
+  let out: string[] = []
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string
     if (c === '*') {
       pieces.push(out)
-      out = ''
-    } else if (c === '?') out += '[^/]'
+      out = []
+    } else if (c === '?') out.push('[^/]')
     else if (c === '\\') {
       i++
       if (i >= pattern.length) return null
-      out += escape(pattern[i] as string)
+      pushChar(out, escape(pattern[i] as string))
     } else if (c === '[') {
       let j = i + 1
       let cls = '['
@@ -78,19 +82,25 @@ function segmentRegExp(pattern: string): Segment | null {
         } else cls += d === '-' ? '-' : escape(d)
         j++
       }
-      out += `${cls}]`
+      out.push(`${cls}]`)
       i = j
-    } else out += escape(c)
+    } else pushChar(out, escape(c))
   }
   pieces.push(out)
+  if (pieces.reduce((n, p) => n + p.length, 0) > CHUNK) {
+    const test = chunkedGlob(pieces)
+    return test === undefined ? null : { test }
+  }
   let whole: RegExp
   try {
-    whole = new RegExp(`^${pieces.join('[^/]*')}$`, 'u')
+    whole = new RegExp(`^${pieces.map((p) => p.join('')).join('[^/]*')}$`, 'u')
+    // V8 compiles on the first run: a failure there is a bad pattern too, not a throw at match time.
+    whole.test('')
   } catch {
     return null
   }
   // One star backtracks at most once per character; more are matched without backtracking.
-  return pieces.length <= 2 ? whole : { test: starGlob(pieces, whole, SLASH) }
+  return pieces.length <= 2 ? whole : { test: starGlob(pieces.map((p) => p.join('')), whole, SLASH) }
 }
 
 const SLASH = /\//
@@ -272,7 +282,7 @@ export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
     let segments: string[] | undefined
     for (const step of plan.steps) {
       if (step.names !== undefined) {
-        if (step.names.test(name)) return step.excludes
+        if (step.names(name)) return step.excludes
         continue
       }
       const p = step.pattern as IgnorePattern
@@ -288,10 +298,10 @@ export function createMatcher(given: readonly IgnorePattern[]): IgnoreMatcher {
   }
 }
 
-/** One test of a {@link DirPlan}: a pattern, or plain names and suffixes of the same verdict as one RegExp. */
+/** One test of a {@link DirPlan}: a pattern, or plain names and suffixes of the same verdict as one test. */
 interface PlanStep {
   readonly pattern: IgnorePattern | undefined
-  readonly names: RegExp | undefined
+  readonly names: NameTest | undefined
   readonly excludes: boolean
 }
 
@@ -305,15 +315,15 @@ interface DirPlan {
 // The steps for a directory whose name patterns are in `states`. Patterns are tried from the last:
 // a name pattern that cannot apply is left out, one that matches a directory segment decides for
 // every file not decided before it, and a run of plain-name and suffix patterns with the same
-// verdict (and not dir-only) is one step, one RegExp test per file (Flux's defaults are all such),
+// verdict (and not dir-only) is one step, one test per file (Flux's defaults are all such),
 // since which of them matches first does not change the verdict. For files, a dir-only name
 // pattern that matches no directory segment cannot decide, and is left out too.
 function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: boolean): DirPlan {
   const steps: PlanStep[] = []
-  let run: { excludes: boolean; alternatives: string[] } | undefined
+  let run: { excludes: boolean; exacts: string[]; suffixes: string[] } | undefined
   const endRun = (): void => {
     if (run === undefined) return
-    steps.push({ pattern: undefined, names: new RegExp(run.alternatives.join('|')), excludes: run.excludes })
+    steps.push({ pattern: undefined, names: namesTest(run.exacts, run.suffixes), excludes: run.excludes })
     run = undefined
   }
   for (let i = patterns.length - 1; i >= 0; i--) {
@@ -329,8 +339,9 @@ function planFor(patterns: readonly IgnorePattern[], states: Int8Array, isDir: b
       const { exact, suffix } = p.segments[0] as Segment
       if (!p.dirOnly && (exact !== undefined || suffix !== undefined)) {
         if (run !== undefined && run.excludes !== !p.inclusion) endRun()
-        run ??= { excludes: !p.inclusion, alternatives: [] }
-        run.alternatives.push(exact !== undefined ? `^${escape(exact)}$` : `${escape(suffix as string)}$`)
+        run ??= { excludes: !p.inclusion, exacts: [], suffixes: [] }
+        if (exact !== undefined) run.exacts.push(exact)
+        else run.suffixes.push(suffix as string)
         continue
       }
     }

@@ -52,5 +52,23 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('0 0 0 1')
   })
-})
 
+  it('reads a repository URL with long runs of slashes, or of # before a line break, in linear time (what fetchSource does first)', async () => {
+    const run = await runIsolated(`
+      import { parseRemoteUrl } from '../../src/internal/remoteUrl.js'
+      for (const url of ['ftp://host.test/' + '/'.repeat(300_000) + 'x', 'no url ' + '#'.repeat(300_000) + '\\n']) {
+        try { parseRemoteUrl(url, false); console.log('parsed') } catch (e) { console.log(e.code, e.message.length < 400_000) }
+      }`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim().split('\n')).toEqual(['GIT_UNSUPPORTED_TRANSPORT true', 'GIT_INVALID_OPTION true'])
+  })
+
+  it('names the cache of a URL whose path is a long run of dashes in linear time', async () => {
+    const run = await runIsolated(`
+      import { cacheDirFor } from '../../src/internal/cacheState.js'
+      const dir = cacheDirFor('/cache', 'https://host.test/' + '-'.repeat(300_000) + 'x/')
+      console.log(dir.startsWith('/cache/host.test-'), dir.length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('true 84')
+  })
+})

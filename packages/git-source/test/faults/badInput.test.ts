@@ -9,7 +9,7 @@ import { fetchSource } from '../../src/index.js'
 import type { GitErrorCode, GitRef } from '../../src/index.js'
 import { createRepository, startGitServer } from '../../src/testing.js'
 import type { GitServer, TestRepository } from '../../src/testing.js'
-import { artifactOf, snapshotDir, tempDir } from '../helpers/workspace.js'
+import { artifactOf, filesOf, snapshotDir, tempDir } from '../helpers/workspace.js'
 
 const password = 'PASS-77c1d0'
 let server: GitServer
@@ -88,6 +88,20 @@ describe('fetchSource bad input', () => {
     expect(err).toMatchObject({ code })
     expect(err.message.startsWith(`${shown}: `)).toBe(true)
     expect(JSON.stringify([err.message, err])).not.toContain(password)
+  })
+
+  it('applies a .sourceignore and an ignore option with lines of hundreds of kilobytes (V8 refused one RegExp of them, untyped)', async () => {
+    const ignored = await createRepository(root.path, { name: 'long-ignore.git' })
+    const long = 'x'.repeat(300_000)
+    await ignored.commit({
+      '.sourceignore': `${long}\n*.${long}\n${'?'.repeat(100_000)}\n[ab]${'[xy]'.repeat(60_000)}\n*.tmp\n`,
+      'a.yaml': 'a: 1\n',
+      'b.tmp': 'b\n',
+      'c.log': 'c\n',
+    })
+    const artifact = artifactOf(await fetchSource(`${server.url.replace('http://', 'http://bot:' + password + '@')}/long-ignore.git`, { ref: { branch: 'main' }, ignore: `${'c'.repeat(200_000)}\n*.log\n` }))
+    expect(Object.keys(await filesOf(artifact)).sort()).toEqual(['.sourceignore', 'a.yaml'])
+    assertNoPollution()
   })
 
   it('fetches a branch named __proto__ as plain data', async () => {

@@ -81,10 +81,29 @@ async function readBody(response: Response, max: number, url: OciUrl): Promise<B
   return Buffer.concat(chunks)
 }
 
-/** `key="value"` pairs of a challenge. */
-function challengeParams(header: string): Map<string, string> {
+const isLetter = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+
+/**
+ * `key="value"` pairs of a challenge: the matches of `/([A-Za-z]+)="([^"]*)"/g`, found in one pass.
+ * The pattern retried from each letter of a run that is not followed by `="` (and scanned to the end
+ * from each `x="` without a closing quote): quadratic in a header the registry writes. A run of
+ * letters gives a pair only as a whole (the letters before `=` cannot match anywhere else), and a
+ * value without a closing quote ends the search: no later start finds one either.
+ */
+export function challengeParams(header: string): Map<string, string> {
   const params = new Map<string, string>()
-  for (const m of header.matchAll(/([A-Za-z]+)="([^"]*)"/g)) params.set((m[1] as string).toLowerCase(), m[2] as string)
+  let at = 0
+  while (at < header.length) {
+    while (at < header.length && !isLetter(header.charCodeAt(at))) at++
+    const start = at
+    while (at < header.length && isLetter(header.charCodeAt(at))) at++
+    if (at === start) break
+    if (header[at] !== '=' || header[at + 1] !== '"') continue
+    const close = header.indexOf('"', at + 2)
+    if (close < 0) break
+    params.set(header.slice(start, at).toLowerCase(), header.slice(at + 2, close))
+    at = close + 1
+  }
   return params
 }
 

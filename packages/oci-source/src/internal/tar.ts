@@ -128,9 +128,30 @@ function paxPath(data: Buffer): string | undefined {
   return path
 }
 
+/**
+ * `raw.replace(/^(\.\/)+/, '').replace(/\/+$/, '')` in one pass: the first pattern's repeated group
+ * kept a backtracking frame per `./` (megabytes of them overflowed the stack, untyped), the second
+ * retried from each slash of a run that does not end the path (quadratic). The path is the
+ * registry's, as long as the tarball.
+ */
+export function trimmedEntryPath(raw: string): string {
+  let start = 0
+  while (raw.startsWith('./', start)) start += 2
+  let end = raw.length
+  while (end > start && raw.charCodeAt(end - 1) === 0x2f) end--
+  return raw.slice(start, end)
+}
+
+/** `text.replace(/\0+$/, '')` in one pass (the pattern retried from each NUL of a run not at the end). */
+export function withoutTrailingNuls(text: string): string {
+  let end = text.length
+  while (end > 0 && text.charCodeAt(end - 1) === 0) end--
+  return text.slice(0, end)
+}
+
 /** The path of an entry inside the root, or a {@link TarError} for one that would leave it. */
 function safePath(raw: string): string {
-  const path = raw.replace(/^(\.\/)+/, '').replace(/\/+$/, '')
+  const path = trimmedEntryPath(raw)
   if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.includes('\\')) throw new TarError(`${raw}: an absolute path`, 'unsafe')
   const parts = path.split('/')
   if (parts.some((p) => p === '..')) throw new TarError(`${raw}: a path that climbs out of the artifact`, 'unsafe')
@@ -158,7 +179,7 @@ export function unpackTar(tar: Buffer, maxBytes: number): UnpackedTar {
     const data = tar.subarray(start, start + size)
     pos = start + size + ((block - (size % block)) % block)
     if (type === 'x' || type === 'L') {
-      longName = type === 'x' ? (paxPath(data) ?? longName) : data.toString('utf8').replace(/\0+$/, '')
+      longName = type === 'x' ? (paxPath(data) ?? longName) : withoutTrailingNuls(data.toString('utf8'))
       continue
     }
     if (type === 'g' || type === 'K') continue

@@ -17,4 +17,32 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('RENDER_KUSTOMIZATION_INVALID false "  value here"')
   })
+
+  it('reads a replacement field path with a long run of brackets in linear time', async () => {
+    const run = await runIsolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { render } from '../../src/index.js'
+      const fieldPath = '[a.' + ']'.repeat(300_000) + 'b'
+      const fs = memoryFs({
+        'kustomization.yaml': "resources: [cm.yaml]\\nreplacements:\\n- source: {kind: ConfigMap, fieldPath: '" + fieldPath + "'}\\n  targets:\\n  - select: {kind: ConfigMap}\\n    fieldPaths: [data.k]\\n",
+        'cm.yaml': 'apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: a}\\ndata: {k: v}\\n',
+      })
+      console.log(await render('.', { fs }).then(() => 'rendered', (e) => e.code))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('RENDER_TRANSFORM_FAILED')
+  })
+
+  it('reads a helmGlobals chartHome with a long run of slashes in linear time', async () => {
+    const run = await runIsolated(`
+      import { memoryFs } from '@gitops-sdk/core'
+      import { render } from '../../src/index.js'
+      const fs = memoryFs({
+        'app/kustomization.yaml': 'helmGlobals: {chartHome: "charts' + '/'.repeat(300_000) + 'x"}\\nhelmCharts: [{name: web}]\\n',
+        'app/charts/web/Chart.yaml': 'apiVersion: v2\\nname: web\\nversion: 1.0.0\\n',
+      })
+      const renderHelmChart = async () => 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: x\\n'
+      console.log(await render('app', { fs, renderHelmChart }).then(() => 'rendered', (e) => e.code))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('RENDER_HELM_FAILED')
+  })
 })

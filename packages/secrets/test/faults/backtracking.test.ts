@@ -32,4 +32,14 @@ describe('patterns that backtracked', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('11000002')
   })
+
+  it('writes a YAML value with a long run of line breaks inside in linear time', async () => {
+    const run = await runIsolated(`
+      import { encrypt, generateIdentity } from '../../src/index.js'
+      const { recipient } = await generateIdentity()
+      const out = await encrypt('v: "a' + '\\\\n'.repeat(300_000) + 'x"\\n', { format: 'yaml', recipients: [recipient], rules: { encryptedRegex: '^nothing$' } })
+      console.log(out.startsWith('v: |-\\n    a\\n'), out.includes('\\n    x\\nsops:'))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('true true')
+  })
 })

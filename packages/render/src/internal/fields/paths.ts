@@ -20,12 +20,25 @@ export function smarterSplit(path: string, delimiter = '.'): string[] {
         if ((split[i] as string).endsWith(']')) break
       }
       const joined = parts.join(delimiter)
-      out.push(joined.includes('=') ? joined : joined.replace(/^\[+|\]+$/g, ''))
+      out.push(joined.includes('=') ? joined : withoutBrackets(joined))
     } else {
       out.push(elem)
     }
   }
   return out
+}
+
+/**
+ * `s.replace(/^\[+|\]+$/g, '')` (kyaml's `strings.Trim` of the brackets of a joined element): the
+ * leading `[` run, then the trailing `]` run of what is left. The pattern tried `\]+$` from each `]` of
+ * a run that does not end the text: quadratic in a field path the kustomization writes.
+ */
+export function withoutBrackets(s: string): string {
+  let start = 0
+  while (s[start] === '[') start++
+  let end = s.length
+  while (end > start && s[end - 1] === ']') end--
+  return s.slice(start, end)
 }
 
 /** kyaml convertSliceIndex: `ports[0]` → `ports`, `0`. */

@@ -4,7 +4,8 @@ import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
 
-// Expected values are what Go 1.24's regexp package gives for the same calls.
+// Expected values are what Go's regexp package gives for the same calls; the oracle was helm v4.1.4
+// built with go1.25.9 (its Sprig regex functions), whose Unicode tables are Unicode 15.0.
 describe('compileGoRegexp', () => {
   it.for([
     { name: 'named group (?P<n>…)', pattern: '(?P<n>x)', input: 'axb', match: 'x' },
@@ -53,6 +54,32 @@ describe('compileGoRegexp', () => {
   it('gives submatches, undefined for a group that took no part', () => {
     expect(compileGoRegexp('(?P<n>é+)(x)?').findSubmatch('aéé b')).toEqual(['éé', 'éé', undefined])
     expect(compileGoRegexp('z').findSubmatch('a')).toBeUndefined()
+  })
+
+  // Each expected value is what helm v4.1.4 (go1.25.9) prints for regexReplaceAll "(?P<n>a)" "a" template.
+  it.for([
+    { template: '[$01]', out: '[]' },
+    { template: '[${01}]', out: '[]' },
+    { template: '[$00]', out: '[]' },
+    { template: '[$0]', out: '[a]' },
+    { template: '[$1é]', out: '[]' },
+    { template: '[$é]', out: '[]' },
+    { template: '[${1é}]', out: '[]' },
+    { template: '[$٣]', out: '[]' },
+    { template: '[$ǅ]', out: '[]' },
+    { template: '[$1_]', out: '[]' },
+    { template: '[$nx]', out: '[]' },
+    { template: '[${n}é]', out: '[aé]' },
+    { template: '[$123456789]', out: '[]' },
+    { template: '[$1234567890]', out: '[]' },
+    { template: '[${n]', out: '[${n]' },
+    { template: '[${}]', out: '[${}]' },
+    { template: '[${ n}]', out: '[${ n}]' },
+    { template: '[$.]', out: '[$.]' },
+    { template: '$$$n', out: '$a' },
+    { template: '[$1x$n]', out: '[a]' },
+  ])('expands the template $template as Go does', ({ template, out }) => {
+    expect(compileGoRegexp('(?P<n>a)').replaceAll('a', template)).toBe(out)
   })
 
   it('replaces as Go does, expanding $1, ${name} and $$', () => {

@@ -104,6 +104,33 @@ describe('compileGoRegexp', () => {
     expect(compileGoRegexp(quoteMeta('a.b*')).test('a.b*')).toBe(true)
   })
 
+  it('answers literal patterns, anchored or not, as re2js does (random cases)', () => {
+    const random = prng(20261208)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+    for (let n = 0; n < 3000; n++) {
+      const body = Array.from({ length: Math.floor(random() * 4) }, () => pick(['a', 'b', 'é', '-', '😀', '\ud800'])).join('')
+      const pattern = pick([body, `^${body}`, `${body}$`, `^${body}$`, `^(?:${body})$`])
+      const text = Array.from({ length: Math.floor(random() * 8) }, () => pick(['a', 'b', 'é', '-', '\n', '😀', '𐈀', '\ud800', 'ab'])).join('')
+      // The group around the pattern keeps it off the fast paths: re2js answers it.
+      const fast = compileGoRegexp(pattern)
+      const engine = compileGoRegexp(`(?:${pattern})`)
+      const what = `${JSON.stringify(pattern)} on ${JSON.stringify(text)}`
+      expect(fast.test(text), what).toBe(engine.test(text))
+      expect(fast.findAll(text, -1), what).toEqual(engine.findAll(text, -1))
+      expect(fast.replaceAll(text, '<$0>'), what).toBe(engine.replaceAll(text, '<$0>'))
+      expect(fast.replaceAllLiteral(text, 'X'), what).toBe(engine.replaceAllLiteral(text, 'X'))
+      // Go's Split gives [] for an empty pattern on an empty text, [""] for a longer one such as (?:).
+      if (pattern === '') continue
+      expect(fast.split(text, -1), what).toEqual(engine.split(text, -1))
+      expect(fast.split(text, 2), what).toEqual(engine.split(text, 2))
+    }
+  })
+
+  it('does not match half of a surrogate pair with a lone surrogate', () => {
+    expect(compileGoRegexp('\ud800').test('𐈀')).toBe(false)
+    expect(compileGoRegexp('\ud800').test('\ud800')).toBe(true)
+  })
+
   it('answers whole-text patterns of literals, . and .* as re2js does (random cases)', () => {
     const random = prng(20261207)
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T

@@ -127,7 +127,9 @@ function literalOf(pattern: string): { text: string; anchor: Anchor } | undefine
       end = true
     }
   }
-  if (META.test(body)) return undefined
+  // A surrogate (half of a code point in UTF-16) would let indexOf match inside a pair, where Go
+  // and re2js see one code point: such patterns go to re2js.
+  if (META.test(body) || /[\ud800-\udfff]/.test(body)) return undefined
   return { text: body, anchor: start ? (end ? 'both' : 'start') : end ? 'end' : 'none' }
 }
 

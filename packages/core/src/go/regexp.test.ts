@@ -126,6 +126,52 @@ describe('compileGoRegexp', () => {
     }
   })
 
+  // What regexFindAll gives in helm v4.1.4 (go1.25.9) on the same text.
+  it.for([
+    { pattern: '\\pl', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\pz', out: [' ', '\u2028'] },
+    { pattern: '\\p{Letter}', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\p{greek}', out: ['Ω'] },
+    { pattern: '\\p{^ greek}', out: ['a', '1', ' ', '\u0001', 'ſ', '\u2028', 'é', '\u0378'] },
+    { pattern: '\\P{^GREEK}', out: ['Ω'] },
+    { pattern: '\\p{ASCII}', out: ['a', '1', ' ', '\u0001'] },
+    { pattern: '(?i)\\p{ascii}', out: ['a', '1', ' ', '\u0001', 'ſ'] },
+    { pattern: '[^\\P{ascii}]', out: ['a', '1', ' ', '\u0001'] },
+    { pattern: '\\p{Lowercase_Letter}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{lowercase letter}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{l-l}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{lc}', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\p{digit}\\p{Cntrl}', out: [] },
+    { pattern: '\\p{assigned}', out: ['a', 'Ω', '1', ' ', '\u0001', 'ſ', '\u2028', 'é'] },
+    { pattern: '\\p{unassigned}', out: ['\u0378'] },
+    { pattern: '\\\\pl', out: [] },
+    { pattern: '\\Q\\pl\\E', out: [] },
+  ])('reads the Unicode class $pattern as Go 1.25 does', ({ pattern, out }) => {
+    expect(compileGoRegexp(pattern).findAll('aΩ1 \u0001ſ\u2028é\u0378', -1)).toEqual(out)
+  })
+
+  // Go 1.25.9's messages, from helm v4.1.4's mustRegexMatch.
+  it.for([
+    { pattern: '\\p{Old_Italic}', message: 'error parsing regexp: invalid character class range: `\\p{Old_Italic}`' },
+    { pattern: '\\p{ ^Greek}', message: 'error parsing regexp: invalid character class range: `\\p{ ^Greek}`' },
+    { pattern: '\\p{L&}', message: 'error parsing regexp: invalid character class range: `\\p{L&}`' },
+    { pattern: '\\pl\\p{Old_Italic}(', message: 'error parsing regexp: invalid character class range: `\\p{Old_Italic}`' },
+    { pattern: 'a**\\p{Old_Italic}', message: 'error parsing regexp: invalid nested repetition operator: `**`' },
+    { pattern: '\\p{greek}(', message: 'error parsing regexp: missing closing ): `\\p{greek}(`' },
+    { pattern: '(\\p{letter}', message: 'error parsing regexp: missing closing ): `(\\p{letter}`' },
+    { pattern: 'x\\pl\\p{greek}[', message: 'error parsing regexp: missing closing ]: `[`' },
+  ])('refuses $pattern with Go 1.25\'s message', ({ pattern, message }) => {
+    let error: unknown
+    try {
+      compileGoRegexp(pattern)
+    } catch (err) {
+      error = err
+    }
+    expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
+    expect(((error as Error).cause as Error).message).toBe(message)
+    expect((error as Error).message).toBe(`${JSON.stringify(pattern)}: ${message}`)
+  })
+
   it('does not match half of a surrogate pair with a lone surrogate', () => {
     expect(compileGoRegexp('\ud800').test('𐈀')).toBe(false)
     expect(compileGoRegexp('\ud800').test('\ud800')).toBe(true)

@@ -159,7 +159,7 @@ const resolvedNames = new Map<string, string | undefined>()
 function resolveClassName(name: string): string | undefined {
   if (resolvedNames.has(name)) return resolvedNames.get(name)
   // Only ASCII letters change case in Go's canonicalName.
-  const canonical = /^[\x00-\x7f]*$/.test(name) ? canonicalName(name) : name
+  const canonical = /\P{ASCII}/u.test(name) ? name : canonicalName(name)
   let resolved: string | undefined
   if (canonical === 'Any' || canonical === 'Assigned' || canonical === 'Ascii' || canonical === 'Lc') resolved = canonical
   else if (canonical !== '' && /^[A-Za-z]+$/.test(canonical) && knownToRe2js(canonical)) resolved = canonical
@@ -198,7 +198,7 @@ function unicodeClassNames(pattern: string): ClassNames | undefined {
   let rejected: { escape: string; at: number } | undefined
   let i = 0
   while (i < pattern.length) {
-    const c = pattern[i]
+    const c = pattern.charAt(i)
     if (c !== '\\') {
       source += c
       i++

@@ -191,7 +191,15 @@ export function goRegex(pattern: string): GoRegexp {
  * lone surrogate (Go's invalid UTF-8).
  */
 function canBackquote(s: string): boolean {
-  return !/[\x00-\x08\x0a-\x1f`\x7f\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c < 0x20 && c !== 0x09) || c === 0x60 || c === 0x7f || c === 0xfeff) return false
+    if (c >= 0xd800 && c <= 0xdbff) {
+      if (i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false
+  }
+  return true
 }
 
 /**

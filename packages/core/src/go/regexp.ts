@@ -164,6 +164,8 @@ function resolveClassName(name: string): string | undefined {
   if (canonical === 'Any' || canonical === 'Assigned' || canonical === 'Ascii' || canonical === 'Lc') resolved = canonical
   else if (canonical !== '' && /^[A-Za-z]+$/.test(canonical) && knownToRe2js(canonical)) resolved = canonical
   else resolved = Object.hasOwn(CATEGORY_ALIASES, canonical) ? CATEGORY_ALIASES[canonical] : undefined
+  // Names come from users' patterns: the table is bounded like the pattern cache.
+  if (resolvedNames.size >= CACHE_SIZE) resolvedNames.clear()
   resolvedNames.set(name, resolved)
   return resolved
 }

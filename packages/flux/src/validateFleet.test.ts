@@ -113,6 +113,18 @@ describe('validateFleet', () => {
     ])
   })
 
+  it('reports a CRD pattern Go rejects as an issue of the object and field, in kube-apiserver\'s words', async () => {
+    const fs = fleet({
+      'clusters/prod/apps.yaml': ks('apps', 'path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}'),
+      'crds/widget.yaml': crd.replace("pattern: '^[a-z]+$'", "pattern: '+'"),
+      ...app('', 'size: 3, code: abc'),
+    })
+    const lines = (await validateFleet('.', { fs })).issues.map(formatFleetIssue)
+    expect(lines).toEqual([
+      'apps/widget.yaml: Widget/apps/w: spec.code: Invalid value: "+": must be a valid regular expression, but isn\'t: error parsing regexp: missing argument to repetition operator: `+`',
+    ])
+  })
+
   it('reports a required field and a missing container name', async () => {
     const fs = fleet({
       'clusters/prod/apps.yaml': ks('apps', 'path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}'),

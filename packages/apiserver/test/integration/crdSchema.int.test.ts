@@ -211,3 +211,39 @@ describe('CRD defaults on read', () => {
     expect((read.metadata as { resourceVersion: string }).resourceVersion).toBe(rv)
   })
 })
+
+describe('a CRD whose pattern Go rejects', () => {
+  const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
+  const crd = (pattern: string): string =>
+    JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'patterns.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'patterns', kind: 'Pattern' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { foo: { type: 'string', pattern } } } } }],
+      },
+    })
+  const message =
+    'CustomResourceDefinition.apiextensions.k8s.io "patterns.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[foo].pattern: Invalid value: "+": must be a valid regular expression, but isn\'t: error parsing regexp: missing argument to repetition operator: `+`'
+
+  it('is refused on create as kube-apiserver refuses it, and nothing is stored', async () => {
+    const answer = await raw(server, { method: 'POST', path: crds, body: crd('+'), contentType: 'application/json' })
+    expect(answer.status).toBe(422)
+    expect(answer.json()).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422, message })
+    expect((await raw(server, { method: 'GET', path: `${crds}/patterns.example.com` })).status).toBe(404)
+  })
+
+  it('is refused on update, the stored CRD unchanged', async () => {
+    const created = await raw(server, { method: 'POST', path: crds, body: crd('^a'), contentType: 'application/json' })
+    expect(created.status).toBe(201)
+    const patch = JSON.stringify([{ op: 'replace', path: '/spec/versions/0/schema/openAPIV3Schema/properties/foo/pattern', value: '+' }])
+    const answer = await raw(server, { method: 'PATCH', path: `${crds}/patterns.example.com`, body: patch, contentType: 'application/json-patch+json' })
+    expect(answer.status).toBe(422)
+    expect(answer.json()).toMatchObject({ code: 422, message })
+    const stored = (await raw(server, { method: 'GET', path: `${crds}/patterns.example.com` })).json()
+    expect(stored.spec).toMatchObject({ versions: [{ schema: { openAPIV3Schema: { properties: { foo: { pattern: '^a' } } } } }] })
+  })
+})

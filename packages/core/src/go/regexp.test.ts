@@ -4,7 +4,8 @@ import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
 
-// Expected values are what Go 1.24's regexp package gives for the same calls.
+// Expected values are what Go's regexp package gives for the same calls; the oracle was helm v4.1.4
+// built with go1.25.9 (its Sprig regex functions), whose Unicode tables are Unicode 15.0.
 describe('compileGoRegexp', () => {
   it.for([
     { name: 'named group (?P<n>…)', pattern: '(?P<n>x)', input: 'axb', match: 'x' },
@@ -55,6 +56,32 @@ describe('compileGoRegexp', () => {
     expect(compileGoRegexp('z').findSubmatch('a')).toBeUndefined()
   })
 
+  // Each expected value is what helm v4.1.4 (go1.25.9) prints for regexReplaceAll "(?P<n>a)" "a" template.
+  it.for([
+    { template: '[$01]', out: '[]' },
+    { template: '[${01}]', out: '[]' },
+    { template: '[$00]', out: '[]' },
+    { template: '[$0]', out: '[a]' },
+    { template: '[$1é]', out: '[]' },
+    { template: '[$é]', out: '[]' },
+    { template: '[${1é}]', out: '[]' },
+    { template: '[$٣]', out: '[]' },
+    { template: '[$ǅ]', out: '[]' },
+    { template: '[$1_]', out: '[]' },
+    { template: '[$nx]', out: '[]' },
+    { template: '[${n}é]', out: '[aé]' },
+    { template: '[$123456789]', out: '[]' },
+    { template: '[$1234567890]', out: '[]' },
+    { template: '[${n]', out: '[${n]' },
+    { template: '[${}]', out: '[${}]' },
+    { template: '[${ n}]', out: '[${ n}]' },
+    { template: '[$.]', out: '[$.]' },
+    { template: '$$$n', out: '$a' },
+    { template: '[$1x$n]', out: '[a]' },
+  ])('expands the template $template as Go does', ({ template, out }) => {
+    expect(compileGoRegexp('(?P<n>a)').replaceAll('a', template)).toBe(out)
+  })
+
   it('replaces as Go does, expanding $1, ${name} and $$', () => {
     expect(compileGoRegexp('a*').replaceAll('baaac', 'X')).toBe('XbXcX')
     expect(compileGoRegexp('(?P<n>é)(x)?').replaceAll('aéb', '[${n}$1$2$$]')).toBe('a[éé$]b')
@@ -75,6 +102,79 @@ describe('compileGoRegexp', () => {
   it('quotes metacharacters as regexp.QuoteMeta', () => {
     expect(quoteMeta('1.5-2.0?[x]{y}$^|\\')).toBe('1\\.5-2\\.0\\?\\[x\\]\\{y\\}\\$\\^\\|\\\\')
     expect(compileGoRegexp(quoteMeta('a.b*')).test('a.b*')).toBe(true)
+  })
+
+  it('answers literal patterns, anchored or not, as re2js does (random cases)', () => {
+    const random = prng(20261208)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+    for (let n = 0; n < 3000; n++) {
+      const body = Array.from({ length: Math.floor(random() * 4) }, () => pick(['a', 'b', 'é', '-', '😀', '\ud800'])).join('')
+      const pattern = pick([body, `^${body}`, `${body}$`, `^${body}$`, `^(?:${body})$`])
+      const text = Array.from({ length: Math.floor(random() * 8) }, () => pick(['a', 'b', 'é', '-', '\n', '😀', '𐈀', '\ud800', 'ab'])).join('')
+      // The group around the pattern keeps it off the fast paths: re2js answers it.
+      const fast = compileGoRegexp(pattern)
+      const engine = compileGoRegexp(`(?:${pattern})`)
+      const what = `${JSON.stringify(pattern)} on ${JSON.stringify(text)}`
+      expect(fast.test(text), what).toBe(engine.test(text))
+      expect(fast.findAll(text, -1), what).toEqual(engine.findAll(text, -1))
+      expect(fast.replaceAll(text, '<$0>'), what).toBe(engine.replaceAll(text, '<$0>'))
+      expect(fast.replaceAllLiteral(text, 'X'), what).toBe(engine.replaceAllLiteral(text, 'X'))
+      // Go's Split gives [] for an empty pattern on an empty text, [""] for a longer one such as (?:).
+      if (pattern === '') continue
+      expect(fast.split(text, -1), what).toEqual(engine.split(text, -1))
+      expect(fast.split(text, 2), what).toEqual(engine.split(text, 2))
+    }
+  })
+
+  // What regexFindAll gives in helm v4.1.4 (go1.25.9) on the same text.
+  it.for([
+    { pattern: '\\pl', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\pz', out: [' ', '\u2028'] },
+    { pattern: '\\p{Letter}', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\p{greek}', out: ['Ω'] },
+    { pattern: '\\p{^ greek}', out: ['a', '1', ' ', '\u0001', 'ſ', '\u2028', 'é', '\u0378'] },
+    { pattern: '\\P{^GREEK}', out: ['Ω'] },
+    { pattern: '\\p{ASCII}', out: ['a', '1', ' ', '\u0001'] },
+    { pattern: '(?i)\\p{ascii}', out: ['a', '1', ' ', '\u0001', 'ſ'] },
+    { pattern: '[^\\P{ascii}]', out: ['a', '1', ' ', '\u0001'] },
+    { pattern: '\\p{Lowercase_Letter}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{lowercase letter}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{l-l}', out: ['a', 'ſ', 'é'] },
+    { pattern: '\\p{lc}', out: ['a', 'Ω', 'ſ', 'é'] },
+    { pattern: '\\p{digit}\\p{Cntrl}', out: [] },
+    { pattern: '\\p{assigned}', out: ['a', 'Ω', '1', ' ', '\u0001', 'ſ', '\u2028', 'é'] },
+    { pattern: '\\p{unassigned}', out: ['\u0378'] },
+    { pattern: '\\\\pl', out: [] },
+    { pattern: '\\Q\\pl\\E', out: [] },
+  ])('reads the Unicode class $pattern as Go 1.25 does', ({ pattern, out }) => {
+    expect(compileGoRegexp(pattern).findAll('aΩ1 \u0001ſ\u2028é\u0378', -1)).toEqual(out)
+  })
+
+  // Go 1.25.9's messages, from helm v4.1.4's mustRegexMatch.
+  it.for([
+    { pattern: '\\p{Old_Italic}', message: 'error parsing regexp: invalid character class range: `\\p{Old_Italic}`' },
+    { pattern: '\\p{ ^Greek}', message: 'error parsing regexp: invalid character class range: `\\p{ ^Greek}`' },
+    { pattern: '\\p{L&}', message: 'error parsing regexp: invalid character class range: `\\p{L&}`' },
+    { pattern: '\\pl\\p{Old_Italic}(', message: 'error parsing regexp: invalid character class range: `\\p{Old_Italic}`' },
+    { pattern: 'a**\\p{Old_Italic}', message: 'error parsing regexp: invalid nested repetition operator: `**`' },
+    { pattern: '\\p{greek}(', message: 'error parsing regexp: missing closing ): `\\p{greek}(`' },
+    { pattern: '(\\p{letter}', message: 'error parsing regexp: missing closing ): `(\\p{letter}`' },
+    { pattern: 'x\\pl\\p{greek}[', message: 'error parsing regexp: missing closing ]: `[`' },
+  ])('refuses $pattern with Go 1.25\'s message', ({ pattern, message }) => {
+    let error: unknown
+    try {
+      compileGoRegexp(pattern)
+    } catch (err) {
+      error = err
+    }
+    expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
+    expect(((error as Error).cause as Error).message).toBe(message)
+    expect((error as Error).message).toBe(`${JSON.stringify(pattern)}: ${message}`)
+  })
+
+  it('does not match half of a surrogate pair with a lone surrogate', () => {
+    expect(compileGoRegexp('\ud800').test('𐈀')).toBe(false)
+    expect(compileGoRegexp('\ud800').test('\ud800')).toBe(true)
   })
 
   it('answers whole-text patterns of literals, . and .* as re2js does (random cases)', () => {

@@ -3,6 +3,7 @@
 // Messages follow kube-apiserver's field errors ("spec.interval: Required value").
 import { isKubeMap } from '@gitops-sdk/core'
 import { compileGoRegexp } from '@gitops-sdk/core/go'
+import type { GoRegexp } from '@gitops-sdk/core/go'
 import type { JSONSchemaProps, SchemaIssue } from '../jsonSchema.js'
 
 /** The CEL rules of the SDK's CRDs, evaluated here; a rule not listed is reported as not evaluated. */
@@ -73,6 +74,22 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { re
   if (isKubeMap(value)) checkMap(value, schema, { path, issues, issue })
 }
 
+/**
+ * `pattern` compiled with Go's regexp; one Go rejects is an issue in kube-apiserver's words (it
+ * refuses such a CRD: `must be a valid regular expression, but isn't: error parsing regexp: …`).
+ */
+function compilePattern(pattern: string, issue: (m: string) => void): GoRegexp | undefined {
+  try {
+    return compileGoRegexp(pattern)
+  } catch (err) {
+    // CORE_REGEXP_INVALID's cause carries Go's own message.
+    const cause = (err as Error).cause
+    const reason = cause instanceof Error ? cause.message : (err as Error).message
+    issue(`Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`)
+    return undefined
+  }
+}
+
 function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) => void): void {
   if (schema.enum !== undefined && !schema.enum.includes(value)) {
     issue(`Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
@@ -84,8 +101,9 @@ function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) 
     issue(`Too long: may not be more than ${schema.maxLength} bytes`)
   }
   // kube-apiserver matches `pattern` with Go's regexp: Go's syntax, linear time.
-  if (schema.pattern !== undefined && !compileGoRegexp(schema.pattern).test(value)) {
-    issue(`Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
+  if (schema.pattern !== undefined) {
+    const re = compilePattern(schema.pattern, issue)
+    if (re !== undefined && !re.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
   }
   if (schema.format === 'date-time' && !dateTime.test(value)) {
     issue(`Invalid value: ${JSON.stringify(value)}: should be a date-time`)

@@ -14,7 +14,22 @@ const regexCases: TemplateCase[] = [
   c('empty matches', '{{ regexFindAll "a|" "baaab" -1 }} {{ regexFindAll "a*" "baaac" -1 }} {{ regexReplaceAll "a*" "baaac" "X" }} {{ regexReplaceAll "\\\\b" "ab cd" "|" }} {{ regexFindAll "x*" "" -1 }}'),
   c('limits', '{{ regexFindAll "[0-9]" "1a2b3" 2 }} {{ regexFindAll "[0-9]" "1a2b3" 0 }} {{ regexSplit "a*" "abaabaccadaaae" 5 }} {{ regexSplit "é" "aébéc" 2 }} {{ regexSplit "," "a,b" 0 }} {{ regexSplit "," "" -1 }} {{ regexSplit "x*" "axbc" -1 }} {{ regexSplit "," "a,b," -1 }}'),
   c('expansion', '{{ regexReplaceAll "(?P<w>é+)" "aééb" "<${w}$1$$>" }} {{ regexReplaceAll "(a)" "a" "$1x|${1}x|$9|$" }} {{ regexReplaceAll "(a)(b)?" "a" "[$2]" }} {{ regexReplaceAllLiteral "(a)" "bab" "$1" }} {{ regexReplaceAll "(?P<n>a)" "a" "${n" }}'),
+  c('a bad pattern in regexMatch is no match', '{{ regexMatch "[" "a" }} {{ regexMatch "a(?=b)" "ab" }} {{ regexMatch "+" "" }}'),
   c('quoteMeta', '{{ regexQuoteMeta "1.5+[x]{é}^$|\\\\" }} {{ regexMatch (regexQuoteMeta "a.b") "axb" }}'),
+]
+
+// A pattern Go rejects: the plain functions panic as regexp.MustCompile does (the pattern
+// backquoted, or quoted when Go cannot backquote it), the must* forms return Go's error.
+const regexErrorCases: { name: string; text: string }[] = [
+  ...['regexFind "[" "a"', 'regexFindAll "[" "a" -1', 'regexReplaceAll "[" "a" "b"', 'regexReplaceAllLiteral "[" "a" "b"', 'regexSplit "[" "a" -1'].flatMap((call) => [
+    { name: call, text: `{{ ${call} }}` },
+    { name: `must${call[0]?.toUpperCase() ?? ''}${call.slice(1)}`, text: `{{ must${call[0]?.toUpperCase() ?? ''}${call.slice(1)} }}` },
+  ]),
+  { name: 'mustRegexMatch "["', text: '{{ mustRegexMatch "[" "a" }}' },
+  { name: 'a backquote in the pattern', text: '{{ regexFind "`(" "a" }}' },
+  { name: 'a tab and non-ASCII in the pattern', text: '{{ regexFind "\\t\té(?<!x)" "a" }}' },
+  { name: 'a control character in the pattern', text: '{{ regexFind "\\x01\x01a**" "a" }}' },
+  { name: 'a BOM in the pattern', text: '{{ regexFind "\\ufeff\ufeff)" "a" }}' },
 ]
 
 const helm = helmBinary()
@@ -40,5 +55,18 @@ describe.skipIf(helm === undefined)('regular expressions through the SDK and hel
     const expected = helmOut.get(id)
     expect(expected, `helm printed no output for ${body}`).toBeDefined()
     expect({ body, out: sdkOut.get(id) ?? sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
+  })
+})
+
+describe.skipIf(helm === undefined)('bad regular expressions through the SDK and helm', () => {
+  it.each(regexErrorCases)('$name', async ({ text }) => {
+    const dir = await writeChart({ 'x.yaml': text })
+    try {
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(h.ok, `helm rendered ${text} without error`).toBe(false)
+      expect({ text, ok: sdk.ok, message: sdk.text }).toEqual({ text, ok: false, message: h.text })
+    } finally {
+      await removeChart(dir)
+    }
   })
 })

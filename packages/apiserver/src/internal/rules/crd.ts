@@ -1,6 +1,7 @@
 // CustomResourceDefinitions (SPEC.md §13): defaults, the validation subset, name acceptance and
 // the resource type an established CRD serves.
 import { isKubeMap } from '@gitops-sdk/core'
+import { compileGoRegexp } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { mapAt, text } from '../state/objects.js'
@@ -23,6 +24,22 @@ export function defaultCrd(crd: KubeObject): void {
   if (conversion.strategy === undefined) conversion.strategy = 'None'
 }
 
+/**
+ * Go's reason for refusing a schema's `pattern` (kube-apiserver compiles it with Go's regexp when
+ * the CRD is created or updated: `error parsing regexp: …`), or undefined when it compiles.
+ */
+function patternError(pattern: KubeValue | undefined): string | undefined {
+  if (typeof pattern !== 'string' || pattern === '') return undefined
+  try {
+    compileGoRegexp(pattern)
+    return undefined
+  } catch (err) {
+    // CORE_REGEXP_INVALID's cause carries Go's own message.
+    const cause = (err as Error).cause
+    return cause instanceof Error ? cause.message : (err as Error).message
+  }
+}
+
 function structuralErrors(schema: KubeValue | undefined, field: string, walk: { errors: FieldError[]; preserve: boolean }): void {
   const { errors } = walk
   if (!isKubeMap(schema)) return
@@ -30,6 +47,8 @@ function structuralErrors(schema: KubeValue | undefined, field: string, walk: { 
   if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
     errors.push({ type: 'Required', field: `${field}.type`, detail: 'must not be empty for specified object fields' })
   }
+  const reason = patternError(schema.pattern)
+  if (reason !== undefined) errors.push({ type: 'Invalid', field: `${field}.pattern`, value: schema.pattern ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
   if (isKubeMap(schema.properties)) {
     for (const [key, child] of Object.entries(schema.properties)) structuralErrors(child, `${field}.properties[${key}]`, { errors, preserve: preserve })
   }

@@ -1,5 +1,6 @@
 // The rest of Sprig as Helm 4 exposes it: the must* forms (the same functions; where Sprig's plain
-// form would panic both end in an error here), path functions, abbrevboth, trimall, splitn,
+// form would panic both end in an error here; the regex ones, whose errors differ, are in
+// sprigStrings.ts), path functions, abbrevboth, trimall, splitn,
 // biggest, add1f, b32dec, dig, chunk, toPrettyJson, toRawJson, urlParse, urlJoin, hello, and
 // Helm's toYamlPretty, toToml and fromToml.
 import { marshalJson } from '@gitops-sdk/core/go'
@@ -166,8 +167,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
     const f = existing.get(of)
     return f === undefined ? [] : [[name, { ...f, name }]]
   }
-  const musts = ['compact', 'deepCopy', 'merge', 'mergeOverwrite', 'append', 'push', 'prepend', 'first', 'rest', 'last', 'initial', 'reverse', 'uniq', 'without', 'has', 'slice',
-    'regexMatch', 'regexFindAll', 'regexFind', 'regexReplaceAll', 'regexReplaceAllLiteral', 'regexSplit']
+  const musts = ['compact', 'deepCopy', 'merge', 'mergeOverwrite', 'append', 'push', 'prepend', 'first', 'rest', 'last', 'initial', 'reverse', 'uniq', 'without', 'has', 'slice']
   const chunk = (name: string) =>
     goFunc(name, ['int', I], (size, list) => {
       const n = Number(toInt64(size ?? null))

@@ -186,6 +186,68 @@ export function goRegex(pattern: string): GoRegexp {
   }
 }
 
+/**
+ * Go's `strconv.CanBackquote`: no backquote, no control character but tab, no DEL, no BOM and no
+ * lone surrogate (Go's invalid UTF-8).
+ */
+function canBackquote(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c < 0x20 && c !== 0x09) || c === 0x60 || c === 0x7f || c === 0xfeff) return false
+    if (c >= 0xd800 && c <= 0xdbff) {
+      if (i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false
+  }
+  return true
+}
+
+/**
+ * {@link goRegex} as Go's `regexp.MustCompile` (the plain Sprig functions): a pattern Go rejects
+ * panics with ``regexp: Compile(`…`): error parsing regexp: …``, the pattern backquoted when Go
+ * can, else as strconv.Quote writes it.
+ */
+function mustCompile(pattern: string): GoRegexp {
+  try {
+    return goRegex(pattern)
+  } catch (err) {
+    const quoted = canBackquote(pattern) ? `\`${pattern}\`` : goQuote(pattern)
+    throw new FuncError(`regexp: Compile(${quoted}): ${(err as Error).message}`)
+  }
+}
+
+/** Sprig's regexMatch: false for a pattern Go rejects (Sprig drops the error). */
+function regexMatch(pattern: string, s: string): boolean {
+  let re: GoRegexp
+  try {
+    re = goRegex(pattern)
+  } catch {
+    return false
+  }
+  return re.test(s)
+}
+
+/**
+ * Sprig's regex functions, the plain ones (regexMatch false and the others panicking as
+ * `regexp.MustCompile` on a bad pattern) and their must* forms (Go's plain compile error).
+ */
+function regexFuncs(): [string, GoFunc][] {
+  const count = (v: GoValue): number => Number((v as { value: bigint }).value)
+  const forms = (prefix: 'regex' | 'mustRegex', compile: (p: string) => GoRegexp): [string, GoFunc][] => {
+    const named = (suffix: string, f: GoFunc): [string, GoFunc] => [`${prefix}${suffix}`, f]
+    const match = prefix === 'regex' ? (re: GoValue, s: GoValue) => regexMatch(re as string, s as string) : (re: GoValue, s: GoValue) => compile(re as string).test(s as string)
+    return [
+      named('Match', fn(`${prefix}Match`, [S, S], match)),
+      named('Find', fn(`${prefix}Find`, [S, S], (re, s) => compile(re as string).find(s as string) ?? '')),
+      named('FindAll', fn(`${prefix}FindAll`, [S, S, 'int'], (re, s, n) => typedSlice(compile(re as string).findAll(s as string, count(n)), '[]string'))),
+      named('ReplaceAll', fn(`${prefix}ReplaceAll`, [S, S, S], (re, s, r) => compile(re as string).replaceAll(s as string, r as string))),
+      named('ReplaceAllLiteral', fn(`${prefix}ReplaceAllLiteral`, [S, S, S], (re, s, r) => compile(re as string).replaceAllLiteral(s as string, r as string))),
+      named('Split', fn(`${prefix}Split`, [S, S, 'int'], (re, s, n) => typedSlice(compile(re as string).split(s as string, count(n)), '[]string'))),
+    ]
+  }
+  return [...forms('regex', mustCompile), ...forms('mustRegex', goRegex)]
+}
+
 /** The string-shaped Sprig functions. */
 export function stringFuncs(): [string, GoFunc][] {
   return [
@@ -258,12 +320,7 @@ export function stringFuncs(): [string, GoFunc][] {
     ['sha1sum', fn('sha1sum', [S], (s) => nodeCrypto().createHash('sha1').update(s as string, 'utf8').digest('hex'))],
     ['sha512sum', fn('sha512sum', [S], (s) => nodeCrypto().createHash('sha512').update(s as string, 'utf8').digest('hex'))],
     ['adler32sum', fn('adler32sum', [S], (s) => String(adler32(Buffer.from(s as string, 'utf8'))))],
-    ['regexMatch', fn('regexMatch', [S, S], (re, s) => goRegex(re as string).test(s as string))],
-    ['regexFind', fn('regexFind', [S, S], (re, s) => goRegex(re as string).find(s as string) ?? '')],
-    ['regexFindAll', fn('regexFindAll', [S, S, 'int'], (re, s, n) => typedSlice(goRegex(re as string).findAll(s as string, Number((n as { value: bigint }).value)), '[]string'))],
-    ['regexReplaceAll', fn('regexReplaceAll', [S, S, S], (re, s, r) => goRegex(re as string).replaceAll(s as string, r as string))],
-    ['regexReplaceAllLiteral', fn('regexReplaceAllLiteral', [S, S, S], (re, s, r) => goRegex(re as string).replaceAllLiteral(s as string, r as string))],
-    ['regexSplit', fn('regexSplit', [S, S, 'int'], (re, s, n) => typedSlice(goRegex(re as string).split(s as string, Number((n as { value: bigint }).value)), '[]string'))],
+    ...regexFuncs(),
     ['regexQuoteMeta', fn('regexQuoteMeta', [S], (s) => quoteMeta(s as string))],
     ['len8', fn('len8', [S], (s) => int(Buffer.byteLength(s as string)))],
   ]

@@ -73,7 +73,8 @@ function stringChecks(value: string, schema: KubeMap, at: At): void {
   if (min !== undefined && length < min) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
   if (typeof schema.pattern === 'string') {
     // kube-openapi compiles `pattern` with Go's regexp (Go's syntax, linear time: a CRD's pattern
-    // runs on every request); one Go rejects checks nothing, as before.
+    // runs on every request). A CRD whose pattern Go rejects is refused when it is written
+    // (rules/crd.ts); a schema given directly with one checks nothing there.
     let re: GoRegexp | undefined
     try {
       re = compileGoRegexp(schema.pattern)

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { KubeObject } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
 import { runIsolated } from '../../../../../../testing/isolated.js'
+import { validateCrd } from '../crd.js'
 import { validateCustomObject } from './validate.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -31,13 +32,32 @@ describe('CRD patterns are Go regular expressions', () => {
     expect(errors('^a\\z', 'a\n')).toEqual([{ type: 'Invalid', field: 'spec.v', value: 'a\n', detail: "spec.v in body should match '^a\\z'" }])
   })
 
-  it('checks nothing with a pattern Go rejects, as before', () => {
-    expect(errors('a(?=b)', 'zz')).toEqual([])
+  it('refuses a CRD whose pattern Go rejects, in kube-apiserver\'s words', () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'xs.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'xs', kind: 'X' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { foo: { type: 'string', pattern: '+' }, ok: { type: 'string', pattern: '^a' } } } } }],
+      },
+    } as unknown as KubeObject
+    expect(validateCrd(crd)).toEqual([
+      {
+        type: 'Invalid',
+        field: 'spec.versions[0].schema.openAPIV3Schema.properties[foo].pattern',
+        value: '+',
+        detail: "must be a valid regular expression, but isn't: error parsing regexp: missing argument to repetition operator: `+`",
+      },
+    ])
   })
 
   it('answers a nested quantifier on a long value at once', async () => {
     const run = await runIsolated(`
-      import { validateCustomObject } from './validate.js'
+      import { validateCrd } from '../crd.js'
+import { validateCustomObject } from './validate.js'
       const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: 'a'.repeat(5000) + 'b', w: 'x'.repeat(5000) } }
       const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern: '^(a+)+$' }, w: { type: 'string', pattern: '(x+x+)+y' } } } } }
       console.log(validateCustomObject(object, schema, undefined).errors.length)`, here, 20_000)

@@ -1,3 +1,7 @@
+// When the `yaml` package is bumped (it is pinned to ~2.9.1 in core's package.json for this
+// reason), rerun `node bench/yamlMeasured-equiv.mjs`: this file copies `parseDocument`'s loop and
+// `parse`'s `toJS` call, measuredTokens reads the CST parser's `stack` and `offset`, and
+// parserMaxOpen is tuned to that parser's recursion.
 // `yaml.parse` for text from outside, behind core's nesting measure, with one lex and parse of the
 // text: the measure runs on the CST parser's tokens (measuredTokens) as they are handed to the
 // composer, instead of a measure of its own before `yaml.parse` lexes and parses it all again.
@@ -24,8 +28,9 @@ export interface MeasuredYamlOptions extends Omit<ParseOptions, 'lineCounter'>, 
  * unless the text nests deeper than that parser composes safely, which is refused first, as
  * {@link yamlNestingError} would refuse it. The nesting is measured on the parser's own tokens as
  * they are handed to the composer ({@link parseYamlStream}'s measure, at the default `maxDepth`), so
- * the text is lexed and parsed once; every document of it is measured, also where `parse` stops
- * reading (a second document is its error), so that too deep wins over every other fault as it does
+ * the text is lexed and parsed once; every document of it is measured, also past where `parse`
+ * stops reading (it composes the third document before it reports the second one as an error, and
+ * reads no further), so that too deep wins over every other fault as it does
  * when `yamlNestingError` runs first. A text whose document has errors or warnings is handed to
  * `parse` itself once measured, so that its messages (with `prettyErrors`, the line and the context)
  * and its warnings (`process.emitWarning` at the default `logLevel`) are exactly those of `parse`:

@@ -23,8 +23,7 @@ export interface YamlBudget {
    * per level, builds safely on Node's default stack; so a higher `maxDepth` only lets aliases nest
    * deeper. The `yaml` CST parser is never let hold more than 1,000 collections open, whatever
    * `maxDepth` is (its recursion closing them overflows near 1,800): past that, a text is refused
-   * at once with that line, as deeper than the composer builds. `parseYamlValues`, which expands
-   * aliases into values one call per level, takes a `maxDepth` over 1,000 as 1,000.
+   * at once with that line, as deeper than the composer builds.
    * @defaultValue 1,000
    */
   readonly maxDepth: number

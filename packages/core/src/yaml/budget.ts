@@ -5,7 +5,7 @@
 import type { Alias, Document, LineCounter as LineCounterType, Node as YamlNode } from 'yaml'
 import { CoreError } from '../errors.js'
 import { yamlLib } from '../internal/yaml/lib.js'
-import { measuredTokens } from './nesting.js'
+import { measuredTokens, withinYamlNesting } from './nesting.js'
 
 /**
  * Limits on one YAML document.
@@ -23,8 +23,7 @@ export interface YamlBudget {
    * per level, builds safely on Node's default stack; so a higher `maxDepth` only lets aliases nest
    * deeper. The `yaml` CST parser is never let hold more than 1,000 collections open, whatever
    * `maxDepth` is (its recursion closing them overflows near 1,800): past that, a text is refused
-   * at once with that line, as deeper than the composer builds. `parseYamlValues`, which expands
-   * aliases into values one call per level, takes a `maxDepth` over 1,000 as 1,000.
+   * at once with that line, as deeper than the composer builds.
    * @defaultValue 1,000
    */
   readonly maxDepth: number
@@ -260,10 +259,12 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
     const composer = new Composer({ schema: 'failsafe', uniqueKeys: options.uniqueKeys ?? true, strict: true })
     parsed = Array.from<Document.Parsed>(composer.compose(tokens))
   } catch (err) {
-    // Not from the CST parser (measuredTokens turns its overflow into a too-deep error with the
-    // line); from the composer, not expected since each document is measured first: a last guard
-    // against its recursion meeting a caller that left it little stack.
-    if (err instanceof RangeError) {
+    // The composer catches its own overflows (RESOURCE_EXHAUSTION, below) and measuredTokens turns
+    // the CST parser's into a too-deep error with the line when the text is deep there: a last
+    // guard against a caller that left little stack, which calls the text too deep only if the
+    // scan says it may be (a shallow text near the end of the caller's stack is not too deep: its
+    // RangeError is the caller's own).
+    if (err instanceof RangeError && !withinYamlNesting(text, budget.maxDepth)) {
       throw new CoreError({
         code: 'CORE_YAML_TOO_DEEP',
         message: `${source}: nested too deeply to parse`,
@@ -278,6 +279,8 @@ export function parseYamlStream(text: string, options: YamlStreamOptions): YamlS
     if (stackError !== undefined) {
       // The composer caught its own stack overflow (a caller that left it little): the nesting is
       // too deep, not the syntax wrong; the line is where the collection it gave up on starts.
+      // Unless the scan says the text is shallow: then the overflow is the caller's own.
+      if (withinYamlNesting(text, budget.maxDepth)) throw new RangeError(stackError.message.split('\n')[0] ?? stackError.message, { cause: stackError })
       const line = lineCounter.linePos(stackError.pos[0]).line
       throw budgetError('CORE_YAML_TOO_DEEP', { source, document: i + 1, line }, 'nested too deeply to parse')
     }

@@ -348,8 +348,8 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
- * The CST parser's own recursion ran out of stack: refused as too deep, at `at` (where its open
- * collections first passed what the composer builds, or where the parser stood).
+ * The CST parser's own recursion ran out of stack with more collections open than the composer
+ * builds: refused as too deep, at `at` (where its open collections first passed that).
  */
 function parserOverflow({ text, source }: NestingSubject, at: number, cause: RangeError): CoreError {
   const line = lineOf(text, at)
@@ -415,8 +415,10 @@ export interface MeasuredTokensOptions {
  * deeper than the composer builds, at once, even when a later document is deeper than `limit`.
  *
  * @throws `CORE_YAML_TOO_DEEP` naming the source and the line where the nesting exceeds (or, if
- * the parser's recursion runs out of stack all the same, under a caller that left it little, the
- * line where its open collections passed what the composer builds or where it stood).
+ * the parser's recursion runs out of stack all the same, under a caller that left it little,
+ * while it held more collections open than the composer builds, the line where they passed that).
+ * A `RangeError` (stack overflow) otherwise, when the caller left too little stack to read even a
+ * text that is not too deep.
  */
 export function* measuredTokens(text: string, options: MeasuredTokensOptions): Generator<CST.Token, void> {
   const { source, limit, onNewLine } = options
@@ -490,8 +492,11 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
     }
     for (const token of parser.end()) if (admit(token)) yield token
   } catch (err) {
-    // The parser's recursion ran out of stack all the same (a caller that left it little).
-    if (err instanceof RangeError) throw parserOverflow(subject, deepAt >= 0 ? deepAt : parser.offset, err)
+    // The parser's recursion ran out of stack all the same (a caller that left it little) while
+    // it held more collections open than the composer builds: too deep, where they passed that.
+    // Any other overflow (a shallow text read near the end of the caller's stack) is the caller's
+    // own and goes on as it is: the text is not too deep.
+    if (err instanceof RangeError && deepAt >= 0) throw parserOverflow(subject, deepAt, err)
     throw err
   }
   if (deferred !== undefined) throw deferred

@@ -1,10 +1,15 @@
+// When the `yaml` package is bumped (it is pinned to ~2.9.1 in core's package.json for this
+// reason), rerun `node bench/yamlMeasured-equiv.mjs`: this file copies `parseDocument`'s loop and
+// `parse`'s `toJS` call, measuredTokens reads the CST parser's `stack` and `offset`, and
+// parserMaxOpen is tuned to that parser's recursion.
 // `yaml.parse` for text from outside, behind core's nesting measure, with one lex and parse of the
 // text: the measure runs on the CST parser's tokens (measuredTokens) as they are handed to the
 // composer, instead of a measure of its own before `yaml.parse` lexes and parses it all again.
-import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions } from 'yaml'
+import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions, YAMLError } from 'yaml'
 import { yamlLib } from '../internal/yaml/lib.js'
 import { defaultYamlBudget } from './budget.js'
-import { measuredTokens } from './nesting.js'
+import { CoreError } from '../errors.js'
+import { measuredTokens, withinYamlNesting } from './nesting.js'
 
 /**
  * Options of {@link parseMeasuredYaml}: where the text came from, and the `yaml` package's own
@@ -24,8 +29,9 @@ export interface MeasuredYamlOptions extends Omit<ParseOptions, 'lineCounter'>, 
  * unless the text nests deeper than that parser composes safely, which is refused first, as
  * {@link yamlNestingError} would refuse it. The nesting is measured on the parser's own tokens as
  * they are handed to the composer ({@link parseYamlStream}'s measure, at the default `maxDepth`), so
- * the text is lexed and parsed once; every document of it is measured, also where `parse` stops
- * reading (a second document is its error), so that too deep wins over every other fault as it does
+ * the text is lexed and parsed once; every document of it is measured, also past where `parse`
+ * stops reading (it composes the third document before it reports the second one as an error, and
+ * reads no further), so that too deep wins over every other fault as it does
  * when `yamlNestingError` runs first. A text whose document has errors or warnings is handed to
  * `parse` itself once measured, so that its messages (with `prettyErrors`, the line and the context)
  * and its warnings (`process.emitWarning` at the default `logLevel`) are exactly those of `parse`:
@@ -33,7 +39,9 @@ export interface MeasuredYamlOptions extends Omit<ParseOptions, 'lineCounter'>, 
  *
  * @returns The document as plain data (`parse`'s value: `null` for an empty text).
  * @throws `CORE_YAML_TOO_DEEP` (a `CoreError` naming `options.source` and the line) for nesting the
- *   composer would not build safely; otherwise whatever `parse` throws with these options
+ *   composer would not build safely, or that it ran out of stack on all the same (a thread with
+ *   little stack) if the text may be deep; a `RangeError` if it ran out of stack on a text that is
+ *   not (the caller left too little); otherwise whatever `parse` throws with these options
  *   (`YAMLParseError` for a syntax error, a second document or a duplicate key, a `ReferenceError`
  *   for more aliases than `maxAliasCount`).
  * @example
@@ -54,7 +62,10 @@ export function parseMeasuredYaml(text: string, options: MeasuredYamlOptions): u
   // is silent), on the measured tokens.
   let doc: Document.Parsed | undefined
   let more = false
+  // Where the composer ran out of stack (it catches that and records it on the document).
+  let exhausted: YAMLError | undefined
   for (const next of new Composer(yamlOptions).compose(handed, true, text.length)) {
+    exhausted ??= next.errors.find((e) => e.code === 'RESOURCE_EXHAUSTION')
     if (doc === undefined) doc = next
     else if (doc.options.logLevel !== 'silent') {
       more = true
@@ -64,7 +75,30 @@ export function parseMeasuredYaml(text: string, options: MeasuredYamlOptions): u
   while (tokens.next().done !== true) {
     // Measured as it is read; throws if too deep.
   }
+  // Not handed to `parse`, whose composer would run out of stack again (where V8 may abort).
+  if (exhausted !== undefined) throw composerOverflow({ text, source, limit: defaultYamlBudget.maxDepth }, exhausted)
   if (doc === undefined) return null
   if (more || doc.errors.length > 0 || doc.warnings.length > 0) return parse(text, yamlOptions)
   return doc.toJS(yamlOptions)
+}
+
+/**
+ * The `yaml` composer ran out of stack on a collection of `text` (it catches the overflow and
+ * records it on the document as `RESOURCE_EXHAUSTION`, `error`) on a thread that left it less
+ * stack than the measure assumes (a worker's `stackSizeMb`, a deep caller): what to throw instead
+ * of parsing the text again, which would overflow again. `CORE_YAML_TOO_DEEP` with the line of
+ * that collection if the cheap scan says the text may nest deeper than the composer builds
+ * ({@link withinYamlNesting} at `limit`); otherwise the text is not too deep, and the overflow is
+ * the caller's own: a `RangeError` with the composer's message.
+ */
+function composerOverflow(subject: { readonly text: string; readonly source: string; readonly limit: number }, error: { readonly message: string; readonly pos: readonly [number, number] }): Error {
+  const { text, source, limit } = subject
+  if (withinYamlNesting(text, limit)) return new RangeError(error.message.split('\n')[0] ?? error.message, { cause: error })
+  const line = text.slice(0, error.pos[0]).split('\n').length
+  return new CoreError({
+    code: 'CORE_YAML_TOO_DEEP',
+    message: `${source}: line ${line}: nested too deeply to parse`,
+    details: { source, line },
+    cause: error,
+  })
 }

@@ -46,8 +46,8 @@ export interface YamlValuesOptions {
    */
   readonly dialect?: 'v3' | 'v2' | undefined
   /**
-   * Limits; missing fields take the default budget's. A `maxDepth` over 1,000 is taken as 1,000:
-   * aliases are expanded into values one call per level, which near 2,000 levels overflows the stack.
+   * Limits; missing fields take the default budget's. A `maxDepth` over 1,000 lets aliases expand
+   * into values that deep (the walk that expands them keeps its own stack, not the call stack).
    */
   readonly budget?: YamlBudgetOverrides | undefined
   /**
@@ -67,13 +67,6 @@ export interface YamlValuesOptions {
    */
   readonly onScalarText?: ((container: KubeMap | KubeValue[], key: string | number, text: string) => void) | undefined
 }
-
-/**
- * The highest `maxDepth` {@link parseYamlValues} takes (a higher one is taken as this): its walk
- * expands each alias into a copy of its anchor's value, one call per level of the expanded value,
- * and near 2,000 levels it overflows Node's default stack.
- */
-const valuesMaxDepth = 1000
 
 /**
  * Parses a YAML stream into plain values, one per non-empty document, as go-yaml v3 or v2 reads it:
@@ -101,8 +94,7 @@ export function parseYamlValues(text: string, options: YamlValuesOptions): YamlV
 /** {@link parseYamlValues} without the fast reader: the `yaml` package for every text (for tests). */
 export function parseYamlValuesFull(text: string, options: YamlValuesOptions): YamlValueDocument[] {
   const dialect = options.dialect ?? 'v3'
-  const budget = options.budget === undefined ? undefined : { ...options.budget, maxDepth: Math.min(options.budget.maxDepth ?? valuesMaxDepth, valuesMaxDepth) }
-  const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget, uniqueKeys: dialect === 'v3' })
+  const { documents, lineCounter } = parseYamlStream(text, { source: options.source, budget: options.budget, uniqueKeys: dialect === 'v3' })
   const out: YamlValueDocument[] = []
   const limits = { source: options.source }
   for (const { index, document: doc, resolveAlias } of documents) {
@@ -183,6 +175,45 @@ function kubeScalar(r: ResolvedScalar): KubeScalar {
   }
 }
 
+/** A sequence being built by {@link Converter}'s walk: the next item to read is `items[index]`. */
+interface SeqFrame {
+  readonly kind: 'seq'
+  readonly items: readonly unknown[]
+  readonly out: KubeValue[]
+  index: number
+}
+
+/**
+ * A mapping being built: its pairs in order (`step` 'pairs' picks the next, 'key' and 'value' wait
+ * for the alias key's and the value's), then its `<<` merges (`step` 'merge', `index` into `merges`).
+ */
+interface MapFrame {
+  readonly kind: 'map'
+  readonly items: readonly unknown[]
+  readonly out: KubeMap
+  readonly merges: unknown[]
+  index: number
+  step: 'pairs' | 'key' | 'value' | 'merge'
+  name: string
+}
+
+type Frame = SeqFrame | MapFrame
+
+/** Whether a mapping key is a `<<` merge key: plain and untagged, or tagged `!!merge`. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && ((key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') || key.tag === MERGE_TAG)
+}
+
+/** Where a node starts, or 0. */
+function offsetOf(node: unknown): number {
+  return node !== null && typeof node === 'object' && 'range' in node ? ((node as YamlNode).range?.[0] ?? 0) : 0
+}
+
+/** What {@link Converter}'s walk gets from opening a collection, instead of a value. */
+const OPENED: unique symbol = Symbol('opened')
+/** What a frame's step returns when the collection is complete. */
+const DONE: unique symbol = Symbol('done')
+
 interface ConverterInit {
   readonly source: string
   readonly index: number
@@ -216,20 +247,97 @@ class Converter {
     this.onScalarText = init.options.onScalarText
   }
 
-  // The stream was measured against the budget before this walk: alias expansion and depth are bounded.
-  value(node: unknown): KubeValue {
-    if (node === null || node === undefined) return null
-    if (isAlias(node)) return this.alias(node)
-    if (isScalar(node)) return this.scalar(node)
-    if (isSeq(node)) return this.sequence(node.items)
-    if (isMap(node)) return this.map(node.items)
-    return this.fail(0, 'unsupported YAML node')
+  // The stream was measured against the budget before this walk: alias expansion and depth are
+  // bounded. Iterative (an explicit stack of the collections being built), so that a value nested
+  // thousands of levels deep through aliases, as a high `maxDepth` allows, costs no call stack.
+  value(root: unknown): KubeValue {
+    const frames: Frame[] = []
+    let node: unknown = root
+    for (;;) {
+      // Down: aliases resolved, scalars read, a collection opened (its first child next).
+      let result: KubeValue | typeof OPENED = this.open(node, frames)
+      // Up: each finished value goes to the collection that asked for it.
+      for (;;) {
+        const frame = frames[frames.length - 1]
+        if (frame === undefined) return result as KubeValue
+        if (result !== OPENED) this.accept(frame, result)
+        const next = this.advance(frame)
+        if (next !== DONE) {
+          node = next
+          break
+        }
+        frames.pop()
+        result = frame.out
+      }
+    }
   }
 
-  private alias(node: Alias): KubeValue {
-    const target = this.resolveAlias(node)
-    if (target === undefined) return this.fail(node.range?.[0] ?? 0, `alias *${node.source} refers to an anchor that is not defined`)
-    return this.value(target)
+  /** The value of `node` if it has no children (aliases followed); otherwise a new frame on `frames`. */
+  private open(start: unknown, frames: Frame[]): KubeValue | typeof OPENED {
+    let node = start
+    while (isAlias(node)) {
+      const target = this.resolveAlias(node)
+      if (target === undefined) return this.fail(node.range?.[0] ?? 0, `alias *${node.source} refers to an anchor that is not defined`)
+      node = target
+    }
+    if (node === null || node === undefined) return null
+    if (isScalar(node)) return this.scalar(node)
+    if (isSeq(node)) frames.push({ kind: 'seq', items: node.items, out: [], index: 0 })
+    else if (isMap(node)) frames.push({ kind: 'map', items: node.items, out: {}, index: 0, merges: [], step: 'pairs', name: '' })
+    else return this.fail(0, 'unsupported YAML node')
+    return OPENED
+  }
+
+  /** Takes the value of the child `frame` asked for last. */
+  private accept(frame: Frame, value: KubeValue): void {
+    if (frame.kind === 'seq') {
+      frame.out.push(value)
+    } else if (frame.step === 'key') {
+      // An alias as a key: its value must be a string.
+      if (typeof value !== 'string') this.fail(offsetOf((frame.items[frame.index] as Pair).key), 'a mapping key must be a scalar')
+      frame.name = value
+      frame.step = 'value'
+      return
+    } else if (frame.step === 'value') {
+      const pair = frame.items[frame.index] as Pair
+      // Keys are data: `__proto__` becomes an own property, never the map's prototype.
+      setOwn(frame.out, frame.name, value)
+      if (value === null && this.onNull !== undefined) this.onNull(frame.out, frame.name, nullText(pair.value))
+      else this.noteText(frame.out, frame.name, pair.value)
+      frame.step = 'pairs'
+    } else {
+      this.merge(frame.out, value)
+    }
+    frame.index++
+  }
+
+  /** The next child `frame` needs the value of, or DONE when its value is complete. */
+  private advance(frame: Frame): unknown {
+    if (frame.kind === 'seq') {
+      if (frame.index < frame.items.length) return frame.items[frame.index] ?? null
+      if (this.onScalarText !== undefined) for (let i = 0; i < frame.out.length; i++) this.noteText(frame.out, i, frame.items[i])
+      return DONE
+    }
+    while (frame.step === 'pairs' && frame.index < frame.items.length) {
+      const pair = frame.items[frame.index]
+      if (!isPair(pair)) frame.index++
+      else if (isMergeKey(pair.key)) {
+        frame.merges.push(pair.value)
+        frame.index++
+      } else if (isAlias(pair.key)) frame.step = 'key'
+      else {
+        frame.name = this.key(pair.key)
+        frame.step = 'value'
+      }
+    }
+    if (frame.step === 'key') return (frame.items[frame.index] as Pair).key
+    if (frame.step === 'value') return (frame.items[frame.index] as Pair).value ?? null
+    if (frame.step === 'pairs') {
+      // `<<` merge keys after the pairs: keys written in the mapping win, then earlier merged mappings over later ones.
+      frame.step = 'merge'
+      frame.index = 0
+    }
+    return frame.index < frame.merges.length ? (frame.merges[frame.index] ?? null) : DONE
   }
 
   private scalar(node: Scalar): KubeValue {
@@ -270,12 +378,6 @@ class Converter {
     return i >= 0 && this.text.charCodeAt(i) === 0x3a
   }
 
-  private sequence(items: readonly unknown[]): KubeValue[] {
-    const out = items.map((item) => this.value(item))
-    if (this.onScalarText !== undefined) for (let i = 0; i < out.length; i++) this.noteText(out, i, items[i])
-    return out
-  }
-
   /** Reports the text of a number or boolean written otherwise than `String` writes it. */
   private noteText(container: KubeMap | KubeValue[], key: string | number, node: unknown): void {
     if (this.onScalarText === undefined) return
@@ -286,34 +388,8 @@ class Converter {
     if (text !== String(value)) this.onScalarText(container, key, text)
   }
 
-  private map(items: readonly unknown[]): KubeMap {
-    const out: KubeMap = {}
-    const merges: unknown[] = []
-    for (const pair of items) {
-      if (!isPair(pair)) continue
-      const key = pair.key
-      if (isScalar(key) && key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') {
-        merges.push(pair.value)
-        continue
-      }
-      if (isScalar(key) && key.tag === MERGE_TAG) {
-        merges.push(pair.value)
-        continue
-      }
-      const name = this.key(key)
-      const value = this.value(pair.value)
-      // Keys are data: `__proto__` becomes an own property, never the map's prototype.
-      setOwn(out, name, value)
-      if (value === null && this.onNull !== undefined) this.onNull(out, name, nullText(pair.value))
-      else this.noteText(out, name, pair.value)
-    }
-    for (const merge of merges) this.merge(out, merge)
-    return out
-  }
-
-  /** `<<` merge keys: keys written in the mapping win, then earlier merged mappings over later ones. */
-  private merge(out: KubeMap, source: unknown): void {
-    const value = this.value(source)
+  /** Merges the value of a `<<` key into `out`, where `out` has no such key yet. */
+  private merge(out: KubeMap, value: KubeValue): void {
     const sources = Array.isArray(value) ? value : [value]
     for (const item of sources) {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -323,6 +399,7 @@ class Converter {
     }
   }
 
+  /** The name of a key that is not an alias (an alias as a key is followed by the walk). */
   private key(node: unknown): string {
     if (isScalar(node)) {
       // `: value` with no key at all: the yaml package reads an empty key, go-yaml refuses the line.
@@ -331,12 +408,7 @@ class Converter {
       }
       return scalarText(node)
     }
-    if (isAlias(node)) {
-      const value = this.alias(node)
-      if (typeof value === 'string') return value
-    }
-    const offset = node !== null && typeof node === 'object' && 'range' in node ? ((node as YamlNode).range?.[0] ?? 0) : 0
-    return this.fail(offset, 'a mapping key must be a scalar')
+    return this.fail(offsetOf(node), 'a mapping key must be a scalar')
   }
 
   private fail(offset: number, reason: string): never {

@@ -16,8 +16,9 @@ export interface ParseOptions {
   readonly maxAliasExpansion?: number | undefined
   /**
    * Deepest nesting of collections in one document, aliases expanded; deeper fails with
-   * `CORE_YAML_TOO_DEEP`. Values above 1,000 are taken as 1,000 (aliases are expanded one call per
-   * level, which near 2,000 levels would overflow the stack). @defaultValue 1,000
+   * `CORE_YAML_TOO_DEEP`. Applied as given; nesting written out in the text (not through aliases)
+   * is refused beyond 512 levels whatever this is, the most the YAML parser composes safely.
+   * @defaultValue 1,000
    */
   readonly maxDepth?: number | undefined
 }

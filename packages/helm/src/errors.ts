@@ -9,6 +9,8 @@ export type HelmErrorCode =
   | 'HELM_VALUES_INVALID'
   | 'HELM_MANIFEST_INVALID'
   | 'HELM_DEPENDENCY_MISSING'
+  /** An option of `renderChart` does not parse: `kubeVersion` (helm's `invalid kube version`). */
+  | 'HELM_OPTION_INVALID'
   /** A chart repository, chart or version does not exist (404, not in the index). */
   | 'HELM_SOURCE_NOT_FOUND'
   /** A chart repository refused the credentials (401, 403). */

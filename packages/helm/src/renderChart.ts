@@ -8,7 +8,7 @@ import { missingDependencies, processEnabled, processImportValues } from './inte
 import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
 import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
-import { type GoMap, type GoValue, int64, typedMap } from './internal/template/values.js'
+import { FuncError, type GoMap, type GoStruct, type GoValue, int64, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
 import type { HelmTimeZone } from './timeZone.js'
 
@@ -62,7 +62,7 @@ export interface RenderChartOptions {
 }
 
 interface Failure {
-  readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID' | 'HELM_DEPENDENCY_MISSING'
+  readonly code: 'HELM_CHART_INVALID' | 'HELM_VALUES_INVALID' | 'HELM_DEPENDENCY_MISSING' | 'HELM_OPTION_INVALID'
   readonly path: string
   readonly cause?: unknown
 }
@@ -236,8 +236,15 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
     }
     if (violations !== undefined) fail({ code: 'HELM_VALUES_INVALID', path: root }, violations)
   }
+  let caps: GoStruct
+  try {
+    caps = capabilities(options.kubeVersion ?? 'v1.35.0', options.apiVersions ?? [])
+  } catch (err) {
+    if (err instanceof FuncError) fail({ code: 'HELM_OPTION_INVALID', path: root, cause: err }, err.message)
+    throw err
+  }
   const collected: Collected = {
-    capabilities: capabilities(options.kubeVersion ?? 'v1.35.0', options.apiVersions ?? []),
+    capabilities: caps,
     release: releaseObject(options.releaseName ?? 'release-name', options.namespace ?? 'default'),
     templates: [],
     data: new Map(),

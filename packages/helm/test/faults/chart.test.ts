@@ -26,6 +26,16 @@ describe('renderChart on bad charts', () => {
     expect(r).toMatchObject({ code: 'HELM_CHART_INVALID', message: expect.stringMatching(/^c\/Chart\.yaml: /) as unknown })
   })
 
+  it('refuses a kube version that does not parse with a typed error naming it', async () => {
+    const fs = memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/a.yaml': 'a: 1\n' })
+    for (const kubeVersion of ['bad', 'v1', '1.x.0', 'v1.32\n']) {
+      const err: unknown = await renderChart('c', { fs, kubeVersion }).then(() => undefined, (e: unknown) => e)
+      expect(isGitOpsError(err, 'HELM_OPTION_INVALID'), String(err)).toBe(true)
+      expect((err as Error).message).toBe(`invalid kube version ${JSON.stringify(kubeVersion)}`)
+    }
+    expect((await renderChart('c', { fs, kubeVersion: 'v1.32.0' })).text).toContain('a: 1')
+  })
+
   it('refuses Chart.yaml without a name or version', async () => {
     expect(await rejection(memoryFs({ 'c/Chart.yaml': 'apiVersion: v2\nversion: 1.0.0\n' }))).toEqual({
       code: 'HELM_CHART_INVALID',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as go from './go.js'
 import * as api from './index.js'
+import * as light from './light.js'
 import * as semver from './semver.js'
 import * as yaml from './yaml.js'
 
@@ -11,6 +12,34 @@ describe('@gitops-sdk/core exports', () => {
 
   it('exports exactly these names from @gitops-sdk/core/go and @gitops-sdk/core/yaml', () => {
     expect({ go: Object.keys(go).sort(), yaml: Object.keys(yaml).sort() }).toMatchSnapshot()
+  })
+
+  it('exports exactly these names from @gitops-sdk/core/light', () => {
+    expect(Object.keys(light).sort()).toMatchInlineSnapshot(`
+      [
+        "CoreError",
+        "GitOpsError",
+        "cloneValue",
+        "createFakeClock",
+        "createMap",
+        "createStreamLogger",
+        "deadline",
+        "deepEqual",
+        "isGitOpsError",
+        "isKubeMap",
+        "isKubeObject",
+        "memoryFs",
+        "nodeFs",
+        "normalizePath",
+        "overlayFs",
+        "readTextFile",
+        "setOwn",
+        "silentLogger",
+        "splitApiVersion",
+        "systemClock",
+        "trimCharRun",
+      ]
+    `)
   })
 
   it('exports exactly these names from @gitops-sdk/core/semver', () => {

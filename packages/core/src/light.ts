@@ -1,13 +1,13 @@
 /**
  * Core's seams without its YAML engine and OpenAPI table: the error classes, the logger,
- * `deadline`, the clock, the file systems and the object model's plain helpers (`isKubeMap`,
- * `setOwn`, `createMap` and their kin), the same ones the main entry exports, in one
- * entry for programs and packages that must start fast (a git fetch loads this before its first
- * request, and nothing more of core). One entry rather than one per seam: Node resolves each
- * package subpath anew (its package.json's `exports`, a real path through the package manager's
- * links), about as costly as loading the small module behind it. The entries share their modules,
- * under `import` and `require` alike, so a class is the same object through this entry and the
- * main one.
+ * `deadline`, the clock, the file systems, the object model's plain helpers (`isKubeMap`,
+ * `setOwn`, `createMap` and their kin) and the small linear text scanners (`trimCharRun`), the
+ * same ones the main entry exports, in one entry for programs and packages that must start fast (a
+ * git fetch loads this before its first request, and nothing more of core). One entry rather than
+ * one per seam: Node resolves each package subpath anew (its package.json's `exports`, a real path
+ * through the package manager's links), about as costly as loading the small module behind it. The
+ * entries share their modules, under `import` and `require` alike, so a class is the same object
+ * through this entry and the main one.
  *
  * @packageDocumentation
  */
@@ -24,3 +24,5 @@ export { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './file
 export type { UnchangedSource } from './unchangedSource.js'
 export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
 export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'
+export type { TrimEnds } from './trimCharRun.js'
+export { trimCharRun } from './trimCharRun.js'

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { trimCharRun } from '@gitops-sdk/core/light'
 import type { FetchSourceOptions } from '../types.js'
 import { checkoutIdentity, requestFingerprint } from './requestFingerprint.js'
 
@@ -22,23 +23,10 @@ export interface CacheState {
 /** The state file's name in a cache directory. */
 export const stateFile = 'gitops-source.json'
 
-/**
- * `text.replace(/^-+|-+$/g, '')` in one pass: the leading run of dashes, then the trailing run of
- * what is left. The pattern retried `-+$` from each dash of a run not ending the text (a URL path of
- * 80,000 dashes then a letter took seconds).
- */
-export function withoutEdgeDashes(text: string): string {
-  let start = 0
-  while (text.charCodeAt(start) === 0x2d) start++
-  let end = text.length
-  while (end > start && text.charCodeAt(end - 1) === 0x2d) end--
-  return text.slice(start, end)
-}
-
 /** The directory of `url`'s cache under `cacheDir`: a readable slug plus a hash of the URL. */
 export function cacheDirFor(cacheDir: string, url: string): string {
   const parsed = new URL(url)
-  const slug = withoutEdgeDashes(`${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9._-]+/g, '-')).slice(0, 60)
+  const slug = trimCharRun(`${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9._-]+/g, '-'), '-', 'both').slice(0, 60)
   const hash = createHash('sha256').update(url).digest('hex').slice(0, 16)
   return join(cacheDir, `${slug}-${hash}`)
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
-import { withoutEdgeDashes } from './cacheState.js'
-import { parseRemoteUrl, withoutQuery, withoutTrailingSlashes } from './remoteUrl.js'
+import { parseRemoteUrl, withoutQuery } from './remoteUrl.js'
 
 describe('parseRemoteUrl', () => {
   it('takes credentials out of an HTTPS URL', () => {
@@ -42,16 +41,14 @@ describe('parseRemoteUrl', () => {
   })
 })
 
-describe('withoutTrailingSlashes, withoutQuery and withoutEdgeDashes', () => {
-  it('give what /\\/+$/, /[?#].*$/ and /^-+|-+$/g gave, on 20,000 random texts each', () => {
+describe('withoutQuery', () => {
+  it('gives what /[?#].*$/ gave, on 20,000 random texts', () => {
     const random = prng(20261207)
     const alphabet = ['/', '/', '?', '#', 'a', ':', '\n', '\r', '\u2028', '@', '-', '-']
     for (let n = 0; n < 20_000; n++) {
       let text = ''
       for (let i = Math.floor(random() * 12); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)] as string
-      if (withoutTrailingSlashes(text) !== text.replace(/\/+$/, '')) expect.fail(`slashes ${JSON.stringify(text)}`)
       if (withoutQuery(text) !== text.replace(/[?#].*$/, '')) expect.fail(`query ${JSON.stringify(text)}`)
-      if (withoutEdgeDashes(text) !== text.replace(/^-+|-+$/g, '')) expect.fail(`dashes ${JSON.stringify(text)}`)
     }
   })
 })

@@ -1,6 +1,7 @@
 // Splits a repository URL into the URL shown in messages, the URL requests go to, and the
 // credentials it carried, and refuses transports we have no implementation of. Neither URL holds a
 // password; the shown one also hides query values (`?access_token=…`), which the request needs.
+import { trimCharRun } from '@gitops-sdk/core/light'
 import { GitSourceError } from '../errors.js'
 import type { GitAuth } from '../auth.js'
 
@@ -39,7 +40,7 @@ export function parseRemoteUrl(input: string, customTransport: boolean): RemoteU
     if (parsed.password !== '') secrets.push(parsed.password, decodeURIComponent(parsed.password))
     parsed.password = ''
     trimPath(parsed)
-    const requestUrl = withoutTrailingSlashes(parsed.href)
+    const requestUrl = trimCharRun(parsed.href, '/', 'end')
     const shown = shownUrl(parsed)
     if (customTransport) return { url: shown, requestUrl, scheme: 'other', auth: undefined, secrets }
     throw unsupported(shown, protocol.includes('ssh') ? 'ssh' : protocol)
@@ -54,11 +55,11 @@ export function parseRemoteUrl(input: string, customTransport: boolean): RemoteU
   }
   parsed.hash = ''
   trimPath(parsed)
-  return { url: shownUrl(parsed), requestUrl: withoutTrailingSlashes(parsed.href), scheme: protocol, auth, secrets }
+  return { url: shownUrl(parsed), requestUrl: trimCharRun(parsed.href, '/', 'end'), scheme: protocol, auth, secrets }
 }
 
 function trimPath(parsed: URL): void {
-  if (parsed.pathname !== '/' && parsed.pathname.endsWith('/')) parsed.pathname = withoutTrailingSlashes(parsed.pathname)
+  if (parsed.pathname !== '/' && parsed.pathname.endsWith('/')) parsed.pathname = trimCharRun(parsed.pathname, '/', 'end')
 }
 
 function querySecrets(parsed: URL): string[] {
@@ -82,7 +83,7 @@ function shownUrl(parsed: URL): string {
       .map((part) => (part.includes('=') ? `${part.slice(0, part.indexOf('='))}=${masked}` : part))
       .join('&')
   }
-  return withoutTrailingSlashes(copy.href)
+  return trimCharRun(copy.href, '/', 'end')
 }
 
 function unsupported(url: string, scheme: string): GitSourceError {
@@ -96,16 +97,6 @@ function unsupported(url: string, scheme: string): GitSourceError {
 /** `input` with any userinfo and query removed, for messages about a URL that did not parse. */
 export function redact(input: string): string {
   return withoutQuery(input.replace(/\/\/[^/@]*@/, '//'))
-}
-
-/**
- * `text.replace(/\/+$/, '')` in one pass: the pattern tried each slash of a run that does not end
- * the text as a start (a URL of 80,000 slashes then a letter took 2.4 s).
- */
-export function withoutTrailingSlashes(text: string): string {
-  let end = text.length
-  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--
-  return text.slice(0, end)
 }
 
 /**

@@ -2,6 +2,7 @@
 // first, mtime 0, uid/gid 0, no user names), as Flux's artifact builder strips the environment
 // from its headers; read defensively: ustar, PAX and GNU long names, checksums checked, every
 // size bounded, paths that leave the root refused.
+import { trimCharRun } from '@gitops-sdk/core/light'
 
 /** One file of a tree to pack. */
 export interface TarFile {
@@ -137,16 +138,7 @@ function paxPath(data: Buffer): string | undefined {
 export function trimmedEntryPath(raw: string): string {
   let start = 0
   while (raw.startsWith('./', start)) start += 2
-  let end = raw.length
-  while (end > start && raw.charCodeAt(end - 1) === 0x2f) end--
-  return raw.slice(start, end)
-}
-
-/** `text.replace(/\0+$/, '')` in one pass (the pattern retried from each NUL of a run not at the end). */
-export function withoutTrailingNuls(text: string): string {
-  let end = text.length
-  while (end > 0 && text.charCodeAt(end - 1) === 0) end--
-  return text.slice(0, end)
+  return trimCharRun(raw.slice(start), '/', 'end')
 }
 
 /** The path of an entry inside the root, or a {@link TarError} for one that would leave it. */
@@ -179,7 +171,7 @@ export function unpackTar(tar: Buffer, maxBytes: number): UnpackedTar {
     const data = tar.subarray(start, start + size)
     pos = start + size + ((block - (size % block)) % block)
     if (type === 'x' || type === 'L') {
-      longName = type === 'x' ? (paxPath(data) ?? longName) : withoutTrailingNuls(data.toString('utf8'))
+      longName = type === 'x' ? (paxPath(data) ?? longName) : trimCharRun(data.toString('utf8'), '\0', 'end')
       continue
     }
     if (type === 'g' || type === 'K') continue

@@ -1,5 +1,6 @@
 // Routing (SPEC.md §6): a request path and method to the discovery document or the resource, scope,
 // object, subresource and verb it addresses. Pure: it looks types up but changes nothing.
+import { trimCharRun } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { groupResource } from '../verbs/writes.js'
@@ -47,9 +48,7 @@ function verbOf(method: string, hasName: boolean, watch: boolean): Verb | undefi
 /** Resolves a path; unknown paths are a 404, verbs a type does not serve a 405. */
 export function route(cluster: Cluster, method: string, target: { pathname: string; watch: boolean }): Route {
   const { pathname, watch } = target
-  // The trailing run of slashes from where it begins (the lookbehind): `\/+$` tried from each slash
-  // of a long run inside the path backtracked quadratically.
-  const path = pathname.length > 1 ? pathname.replace(/(?<!\/)\/+$/, '') : pathname
+  const path = pathname.length > 1 ? trimCharRun(pathname, '/', 'end') : pathname
   if (path === '/version') return { kind: 'discovery', document: 'version', group: '', version: '' }
   if (health.has(path)) return { kind: 'discovery', document: 'health', group: '', version: '' }
   if (path === '/openapi/v2') return { kind: 'openapi', version: 2, path: undefined }

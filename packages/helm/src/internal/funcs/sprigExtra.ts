@@ -4,7 +4,7 @@
 // biggest, add1f, b32dec, dig, chunk, toPrettyJson, toRawJson, urlParse, urlJoin, hello, and
 // Helm's toYamlPretty, toToml and fromToml.
 import { marshalJson } from '@gitops-sdk/core/go'
-import { stringifyValue } from '@gitops-sdk/core'
+import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
@@ -31,9 +31,7 @@ export function cleanPath(p: string): string {
 
 function base(p: string): string {
   if (p === '') return '.'
-  // The trailing slashes from where their run begins (the lookbehind): `\/+$` alone retried each
-  // slash of a long run inside the path to its end, quadratically.
-  const t = p.replace(/(?<!\/)\/+$/, '')
+  const t = trimCharRun(p, '/', 'end')
   if (t === '') return '/'
   return t.slice(t.lastIndexOf('/') + 1)
 }
@@ -63,8 +61,7 @@ function abbrevboth(left: number, right: number, s: string): string {
 
 function b32decode(s: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  // The padding from where its run begins: `=+$` alone was quadratic on a long run inside the text.
-  const clean = s.replace(/(?<!=)=+$/, '')
+  const clean = trimCharRun(s, '=', 'end')
   let bits = 0
   let value = 0
   const out: number[] = []

@@ -3,7 +3,7 @@
 // the valuesInline merge) and rendered by the injected renderer, whose output is read as the
 // generator's objects.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { isGitOpsError, stringifyValue } from '@gitops-sdk/core'
+import { isGitOpsError, stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import type { HelmChartRequest, HelmValuesFile, RenderHelmChart } from '../../types.js'
 import { objectsFromText, parseYaml } from './factory.js'
 import { StepError, stepError } from './fail.js'
@@ -58,16 +58,6 @@ function valuesMap(text: string, source: string): KubeMap {
   return first
 }
 
-/**
- * `text.replace(/\/+$/, '')` in one pass: the pattern retried from each slash of a run that does not
- * end the text (a chartHome of 80,000 slashes then a letter took seconds).
- */
-export function withoutTrailingSlashes(text: string): string {
-  let end = text.length
-  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--
-  return text.slice(0, end)
-}
-
 /** The chart home of `helmGlobals` (`charts` by default), relative to the kustomization. */
 export function chartHomeOf(helmGlobals: KubeValue | undefined): string {
   if (helmGlobals === undefined || helmGlobals === null) return 'charts'
@@ -100,7 +90,7 @@ export async function inflateHelmChart(
   const inline = own(entry, 'valuesInline')
   if (inline !== undefined && inline !== null && !isMap(inline)) throw stepError('RENDER_HELM_FAILED', 'valuesInline must be a mapping')
   // As kustomize: a chart pulled at a version lives in its own folder, so versions do not collide.
-  const home = withoutTrailingSlashes(context.chartHome)
+  const home = trimCharRun(context.chartHome, '/', 'end')
   const chartDir = repo !== undefined && repo !== '' && version !== undefined && version !== '' ? `${home}/${name}-${version}` : home
   const chartPath = loader.resolve(`${chartDir}/${name}`)
   loader.checkRestriction(`${chartDir}/${name}/Chart.yaml`, `${chartPath}/Chart.yaml`)

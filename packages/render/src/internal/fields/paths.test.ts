@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../../testing/prng.js'
-import { withoutBrackets } from './paths.js'
+import { smarterSplit } from './paths.js'
 
-describe('withoutBrackets', () => {
-  it('gives what the pattern gave, on 20,000 random elements', () => {
+describe('smarterSplit', () => {
+  it('trims a joined bracket element as /^\\[+|\\]+$/g did, on 20,000 random elements', () => {
     const random = prng(20261207)
-    const alphabet = ['[', '[', ']', ']', ']', 'a', '.', '=', '\n']
+    const alphabet = ['[', '[', ']', ']', ']', 'a', '=', '\n']
     for (let n = 0; n < 20_000; n++) {
-      let s = ''
-      for (let i = Math.floor(random() * 14); i > 0; i--) s += alphabet[Math.floor(random() * alphabet.length)] as string
-      if (withoutBrackets(s) !== s.replace(/^\[+|\]+$/g, '')) expect.fail(JSON.stringify(s))
+      // A `[` element not ending in `]`, then a `.` and the rest: the two are joined, then trimmed.
+      let rest = ''
+      for (let i = Math.floor(random() * 14); i > 0; i--) rest += alphabet[Math.floor(random() * alphabet.length)] as string
+      const joined = `[[a.${rest}]`
+      const split = smarterSplit(`x.${joined}`)
+      const expected = joined.includes('=') ? joined : joined.replace(/^\[+|\]+$/g, '')
+      if (split[1] !== expected) expect.fail(`${JSON.stringify(joined)} gave ${JSON.stringify(split)}`)
     }
   })
 })

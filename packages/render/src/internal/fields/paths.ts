@@ -1,5 +1,6 @@
 // Dotted field paths of vars and replacements (kyaml's SmarterPathSplitter, PathGetter and
 // PathMatcher): `spec.containers.0.image`, `spec.containers.[name=web].image`, `a.*.b`.
+import { trimCharRun } from '@gitops-sdk/core'
 import { stepError } from '../build/fail.js'
 import { splitPath } from './fieldSpec.js'
 import { goRegExp } from './goRegexp.js'
@@ -20,25 +21,13 @@ export function smarterSplit(path: string, delimiter = '.'): string[] {
         if ((split[i] as string).endsWith(']')) break
       }
       const joined = parts.join(delimiter)
-      out.push(joined.includes('=') ? joined : withoutBrackets(joined))
+      // kyaml's strings.Trim of the brackets: the leading `[` run, then the trailing `]` run.
+      out.push(joined.includes('=') ? joined : trimCharRun(trimCharRun(joined, '[', 'start'), ']', 'end'))
     } else {
       out.push(elem)
     }
   }
   return out
-}
-
-/**
- * `s.replace(/^\[+|\]+$/g, '')` (kyaml's `strings.Trim` of the brackets of a joined element): the
- * leading `[` run, then the trailing `]` run of what is left. The pattern tried `\]+$` from each `]` of
- * a run that does not end the text: quadratic in a field path the kustomization writes.
- */
-export function withoutBrackets(s: string): string {
-  let start = 0
-  while (s[start] === '[') start++
-  let end = s.length
-  while (end > start && s[end - 1] === ']') end--
-  return s.slice(start, end)
 }
 
 /** kyaml convertSliceIndex: `ports[0]` → `ports`, `0`. */

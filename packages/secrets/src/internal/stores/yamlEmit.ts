@@ -1,6 +1,7 @@
 // sops' YAML store, emitting: go-yaml v3's block style as sops configures it (indent 4), with the
 // comments the parse kept, and scalars quoted where go-yaml v3 would resolve them as another type.
 import { formatFloat } from '@gitops-sdk/core/go'
+import { trimCharRun } from '@gitops-sdk/core/light'
 import { isBase60Float, isYaml11Bool } from '@gitops-sdk/core/yaml'
 import { goString, resolvePlain } from './yamlScalars.js'
 import type { Branches, Comment, Entry, MapNode, Node, Scalar, SeqNode } from '../tree.js'
@@ -50,22 +51,12 @@ function doubleQuoted(s: string): string {
 // eslint-disable-next-line no-control-regex
 const SPECIAL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufeff\u2028\u2029]/
 
-/**
- * `s.replace(/\n+$/, '')` in one pass: the pattern retried from each line break of a run that does not
- * end the value (a secret value of 80,000 line breaks then a letter took seconds).
- */
-export function withoutTrailingNewlines(s: string): string {
-  let end = s.length
-  while (end > 0 && s.charCodeAt(end - 1) === 0x0a) end--
-  return s.slice(0, end)
-}
-
 /** go-yaml v3's choice of style for a string (encode.go `stringv`, then the emitter's analysis). */
 function emitString(s: string): { inline: string } | { block: string; lines: string[] } {
   const special = SPECIAL.test(s) || s.includes('\t')
   if (s.includes('\n')) {
     if (special || /^[ \t]|[ \t]\n|[ \t]$/.test(s)) return { inline: doubleQuoted(s) }
-    const body = withoutTrailingNewlines(s)
+    const body = trimCharRun(s, '\n', 'end')
     const trailing = s.length - body.length
     const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+'
     return { block: `|${chomp}`, lines: (trailing === 0 ? s : s.slice(0, -1)).split('\n') }

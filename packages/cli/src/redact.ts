@@ -2,6 +2,7 @@
 // masked wherever a URL is shown, and the secrets the command line points at (passwords and tokens
 // of --password-env/--token-env, userinfo and tokens of URLs given as arguments) are replaced in
 // every line written to stdout and stderr, whatever produced it (an error of a library included).
+import { replaceUrls } from '@gitops-sdk/core/light'
 import type { OutputStream } from './context.js'
 
 const MASK = '***'
@@ -45,24 +46,6 @@ export function redactUrl(text: string): string {
 /** What ends a URL found in text: white space, a quote, `<`, `>` or a backtick. */
 const URL_END = /[\s'"<>`]/g
 
-function isLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39
-}
-
-/** `[A-Za-z0-9+.-]`, what a URL scheme is made of. */
-function isSchemeChar(c: number): boolean {
-  return isLetter(c) || isDigit(c) || c === 0x2b || c === 0x2e || c === 0x2d
-}
-
-/** `\w`: a word character to `\b`. */
-function isWordChar(c: number): boolean {
-  return isLetter(c) || isDigit(c) || c === 0x5f
-}
-
 /** `[.,;:)\]}]`: punctuation that ends a sentence or a bracket rather than a URL. */
 function isClosing(c: number): boolean {
   return c === 0x2e || c === 0x2c || c === 0x3b || c === 0x3a || c === 0x29 || c === 0x5d || c === 0x7d
@@ -70,34 +53,19 @@ function isClosing(c: number): boolean {
 
 /**
  * Masks the credentials of every URL found in `text`. The URLs are those that
- * `/\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s'"<>`]+/g` finds, found in one pass: that pattern tried each
- * start of a long run of scheme characters (`a-a-a-…`) and read the run to its end, and the
- * closing punctuation was cut with `/[.,;:)\]}]+$/`, which tried each character of a run of it.
+ * `/\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s'"<>`]+/g` finds, found in one pass by core's replaceUrls
+ * (that pattern tried each start of a long run of scheme characters, `a-a-a-…`, and read the run to
+ * its end); the closing punctuation is cut without `/[.,;:)\]}]+$/`, which tried each character of
+ * a run of it.
  */
 export function redactUrls(text: string): string {
-  let out = ''
-  let copied = 0
-  let sep = text.indexOf('://')
-  while (sep >= 0) {
-    // A URL starts at the first letter after a word boundary in the run of scheme characters
-    // before `://` (every later start ends at the same place), not inside a URL found already.
-    let start = sep
-    while (start > copied && isSchemeChar(text.charCodeAt(start - 1))) start--
-    while (start < sep && !(isLetter(text.charCodeAt(start)) && (start === 0 || !isWordChar(text.charCodeAt(start - 1))))) start++
-    URL_END.lastIndex = sep + 3
-    const end = start < sep ? (URL_END.exec(text)?.index ?? text.length) : sep + 3
-    if (end > sep + 3) {
-      // A URL quoted at the end of a sentence keeps its closing punctuation outside.
-      let cut = end
-      while (cut > start && isClosing(text.charCodeAt(cut - 1))) cut--
-      out += text.slice(copied, start) + redactUrl(text.slice(start, cut)) + text.slice(cut, end)
-      copied = end
-      sep = text.indexOf('://', copied)
-      continue
-    }
-    sep = text.indexOf('://', sep + 1)
-  }
-  return copied === 0 ? text : out + text.slice(copied)
+  return replaceUrls(text, { stop: URL_END, wordBoundary: true }, ({ start, separator, end }) => {
+    if (end === separator + 3) return undefined
+    // A URL quoted at the end of a sentence keeps its closing punctuation outside.
+    let cut = end
+    while (cut > start && isClosing(text.charCodeAt(cut - 1))) cut--
+    return { until: end, text: redactUrl(text.slice(start, cut)) + text.slice(cut, end) }
+  })
 }
 
 function secretsOfUrl(text: string, into: Set<string>): void {

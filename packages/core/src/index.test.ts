@@ -33,6 +33,7 @@ describe('@gitops-sdk/core exports', () => {
         "normalizePath",
         "overlayFs",
         "readTextFile",
+        "replaceUrls",
         "setOwn",
         "silentLogger",
         "splitApiVersion",

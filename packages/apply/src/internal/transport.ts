@@ -16,6 +16,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { AgentOptions } from 'node:https'
 import type * as ClientNode from '@kubernetes/client-node'
+import { replaceUrls } from '@gitops-sdk/core'
 
 type Module = typeof ClientNode
 
@@ -57,47 +58,21 @@ export interface Transport {
 /** Where a URL's authority ends: `/`, `?`, `#`, `\\` or white space. */
 const AUTHORITY_END = /[\s/?#\\]/g
 
-function isLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)
-}
-
-/** `[A-Za-z0-9+.-]`, what a URL scheme is made of. */
-function isSchemeChar(c: number): boolean {
-  return isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2e || c === 0x2d
-}
-
 /**
  * `text` with the userinfo of every URL in it removed: after a scheme, up to the last `@` before
  * the authority ends (a password may hold an unescaped `@`). What
- * `text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#\\]*@/g, '$1')` gives, in one pass: that
- * pattern tried each letter of a long run of scheme characters as a start and read the run to its
- * end (100 KB of letters took seconds).
+ * `text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^\s/?#\\]*@/g, '$1')` gives, in one pass by core's
+ * replaceUrls: that pattern tried each letter of a long run of scheme characters as a start and
+ * read the run to its end (100 KB of letters took seconds).
  */
 export function withoutUserinfoInText(text: string): string {
-  let out = ''
-  let copied = 0
-  let sep = text.indexOf('://')
-  while (sep >= 0) {
-    // A match would start at the first letter of the run of scheme characters before `://` (every
-    // other start in the run ends the same way), and not inside the text replaced already.
-    let start = sep
-    while (start > copied && isSchemeChar(text.charCodeAt(start - 1))) start--
-    while (start < sep && !isLetter(text.charCodeAt(start))) start++
-    if (start < sep) {
-      AUTHORITY_END.lastIndex = sep + 3
-      const end = AUTHORITY_END.exec(text)?.index ?? text.length
-      let at = end - 1
-      while (at >= sep + 3 && text.charCodeAt(at) !== 0x40 /* @ */) at--
-      if (at >= sep + 3) {
-        out += text.slice(copied, sep + 3)
-        copied = at + 1
-        sep = text.indexOf('://', copied)
-        continue
-      }
-    }
-    sep = text.indexOf('://', sep + 1)
-  }
-  return copied === 0 ? text : out + text.slice(copied)
+  return replaceUrls(text, { stop: AUTHORITY_END }, ({ start, separator, end }) => {
+    // The last `@` of the authority, looked for in the authority only (lastIndexOf would go on
+    // past the `://` to the start of the text on each URL without one).
+    let at = end - 1
+    while (at >= separator + 3 && text.charCodeAt(at) !== 0x40 /* @ */) at--
+    return at >= separator + 3 ? { until: at + 1, text: text.slice(start, separator + 3) } : undefined
+  })
 }
 
 /**

@@ -16,6 +16,7 @@ import type { AgentOptions } from 'node:https'
 import { isIP } from 'node:net'
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path'
 import { createSecureContext } from 'node:tls'
+import { trimCharRun } from '@gitops-sdk/core'
 import { parseYamlValues } from '@gitops-sdk/core/yaml'
 import type { OutgoingHttpHeaders } from 'node:http2'
 import { flatHeaders, H2Sessions } from './h2Session.js'
@@ -206,8 +207,9 @@ export function createDirectTransport(
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
   const agent = secure ? new HttpsAgent({ ...tlsOptions(config.tls), ...common }) : new HttpAgent(common)
   const send = secure ? httpsRequest : httpRequest
-  // The URL is parsed once; each request only appends its path and query.
-  const prefix = url.pathname.replace(/\/+$/, '')
+  // The URL is parsed once; each request only appends its path and query. (Trimmed in one pass:
+  // `/\/+$/` retried from each slash of a run inside the path, quadratic in the kubeconfig's URL.)
+  const prefix = trimCharRun(url.pathname, '/', 'end')
   // The name TLS checks the certificate against, given here so that node:https does not work it
   // out again from the Host header of every request: none for an IP address (no SNI), as node does.
   const servername = config.tls.servername ?? (isIP(hostname) === 0 ? hostname : '')

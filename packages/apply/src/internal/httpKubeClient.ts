@@ -1,6 +1,6 @@
 // The KubeClient over raw JSON requests that createKubeClient returns: discovery, the verbs, retries on
 // 429/503/504 with Retry-After, a deadline per request, and Secret values masked in every error.
-import { formatRef, isKubeMap } from '@gitops-sdk/core'
+import { formatRef, isKubeMap, trimCharRun } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { ApplyError } from '../errors.js'
 import { errorFromStatus, parseStatus, unreachable } from './apiErrors.js'
@@ -323,7 +323,7 @@ function requestUrl(server: string, request: RawRequest): string {
   const query = new URLSearchParams()
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.append(key, value)
   const text = query.toString()
-  return `${server.replace(/\/+$/, '')}${request.path}${text === '' ? '' : `?${text}`}`
+  return `${trimCharRun(server, '/', 'end')}${request.path}${text === '' ? '' : `?${text}`}`
 }
 
 function retryDelay(response: RawResponse, attempt: number): number {

@@ -64,3 +64,27 @@ describe('patterns that backtracked', () => {
   })
 })
 
+
+describe('a kubeconfig server URL that backtracked', () => {
+  // A server URL with a long run of slashes inside its path: `/\/+$/` on the path (the direct
+  // transport's prefix, the URL of a request as onRequest sees it) retried from each slash of the
+  // run, quadratically (80,000 slashes took seconds, 300,000 minutes). The request then goes to a
+  // closed port and fails as unreachable.
+  it('creates a client and sends a request in linear time', async () => {
+    const run = await runIsolated(`
+      import { createKubeClient } from '../../src/index.js'
+      const server = 'http://127.0.0.1:1/' + '/'.repeat(300_000) + 'a'
+      const kubeconfigYaml = [
+        'apiVersion: v1', 'kind: Config', 'current-context: c',
+        'clusters: [{ name: c, cluster: { server: "' + server + '" } }]',
+        'contexts: [{ name: c, context: { cluster: c, user: u } }]',
+        'users: [{ name: u, user: { token: t0k3n } }]',
+      ].join('\\n')
+      const urls = []
+      const client = await createKubeClient({ kubeconfigYaml, retries: 0, onRequest: (event) => urls.push(event.url) })
+      const error = await client.get({ group: '', version: 'v1', kind: 'ConfigMap', namespace: 'apps', name: 'web' }).catch((e) => e)
+      console.log(error.code, urls.length > 0 && urls.every((url) => url.startsWith(server + '/')))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('APPLY_UNREACHABLE true')
+  })
+})

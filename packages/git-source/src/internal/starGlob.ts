@@ -6,6 +6,13 @@
 // occurrence after the previous one. Each piece has a fixed length and the stars match anything,
 // so the leftmost placement never loses a match another placement would find, and the answer is
 // the RegExp's.
+// Not helm's globMatcher (packages/helm/src/internal/globMatcher.ts), though both match globs
+// without backtracking: that one carries the set of reachable positions through structured nodes
+// (O(name × pattern), an array per node per name), literals compared exactly; this one takes the
+// pieces as RegExp sources with their flags (`i` for known_hosts, `u` for .sourceignore), places
+// each leftmost in one pass, and leaves a name the star cannot span to the RegExp. Sharing one
+// would need case folding and a star that stops at line breaks in globMatcher, and would match
+// .sourceignore's many-star segments in O(name × pattern) instead of O(name) (review of 2026-12-07).
 
 /** Tests a name against a glob. */
 export type NameTest = (name: string) => boolean

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
+import type { GoRegexp } from './regexp.js'
 
 // Expected values are what Go's regexp package gives for the same calls; the oracle was helm v4.1.4
 // built with go1.25.9 (its Sprig regex functions), whose Unicode tables are Unicode 15.0.
@@ -187,5 +188,56 @@ describe('compileGoRegexp', () => {
       expect(compileGoRegexp(pattern).test(text), `${pattern} on ${JSON.stringify(text)}`).toBe(RE2JS.compile(pattern).test(text))
       expect(compileGoRegexp(pattern).findAll(text, -1), `${pattern} on ${JSON.stringify(text)}`).toEqual(RE2JS.compile(pattern).test(text) ? [text] : [])
     }
+  })
+
+  it('answers image-name patterns ^name(:[…]*)?(@sha256:[…]*)?$ and their kin as re2js does (random cases)', () => {
+    const random = prng(20261209)
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T
+    const classes = ['a-zA-Z0-9_.{}-', 'a-z', '0-9:', '.@', '_-', 'b', 'A-Z0-9', 'x-z-', 'z-a', '-a', 'a-Z', '^a', ':']
+    const literals = [':', '@sha256:', '@', 'a', ':x', 'é']
+    for (let n = 0; n < 20_000; n++) {
+      const prefix = Array.from({ length: Math.floor(random() * 5) }, () => pick(['a', 'b', '.', '/', ':', 'é', '-', '@'])).join('')
+      const groups = Array.from({ length: Math.floor(random() * 3) }, () => [pick(literals), pick(classes)] as const)
+      const pattern = `^${prefix}${groups.map(([literal, cls]) => `(${literal}[${cls}]*)?`).join('')}$`
+      const piece = (): string => pick(['a', 'b', 'z', 'B', '0', '.', '/', ':', '@', '@sha256:', 'sha256', '-', '_', '{', 'é', '\n', '😀', '\ud800'])
+      // Half the texts are made from the pattern (its prefix, `.` as any piece, some groups with a
+      // run of pieces), so that many match; the rest are random.
+      const text =
+        n % 2 === 0
+          ? Array.from(prefix, (c) => (c === '.' ? piece() : c)).join('') +
+            groups.map(([literal]) => (random() < 0.5 ? '' : literal + Array.from({ length: Math.floor(random() * 4) }, piece).join(''))).join('')
+          : Array.from({ length: Math.floor(random() * 9) }, piece).join('')
+      // The group around the pattern (not a capturing one) keeps it off the fast paths: re2js
+      // answers it, with the same groups.
+      const what = `${JSON.stringify(pattern)} on ${JSON.stringify(text)}`
+      const compiled = (source: string): GoRegexp | string => {
+        try {
+          return compileGoRegexp(source)
+        } catch (err) {
+          return (err as Error).message.replace(JSON.stringify(source), '')
+        }
+      }
+      const fast = compiled(pattern)
+      const engine = compiled(`(?:${pattern})`)
+      if (typeof fast === 'string' || typeof engine === 'string') {
+        if (typeof fast !== typeof engine) expect.fail(`compile: ${what}`)
+        continue
+      }
+      if (fast.test(text) !== engine.test(text)) expect.fail(`test: ${what}`)
+      if (JSON.stringify(fast.findSubmatch(text)) !== JSON.stringify(engine.findSubmatch(text))) expect.fail(`findSubmatch: ${what}`)
+      if (fast.replaceAll(text, '<$1|$2>') !== engine.replaceAll(text, '<$1|$2>')) expect.fail(`replaceAll: ${what}`)
+      if (JSON.stringify(fast.findAll(text, -1)) !== JSON.stringify(engine.findAll(text, -1))) expect.fail(`findAll: ${what}`)
+    }
+  })
+
+  it('takes the image-name patterns without re2js, and refuses what Go refuses', () => {
+    const tag = '(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$'
+    const re = compileGoRegexp(`^registry.example.com/app${tag}`)
+    expect(re.constructor.name).toBe('PrefixTailRegexp')
+    expect(re.findSubmatch('registry.example.com/app:1.2@sha256:ab')).toEqual(['registry.example.com/app:1.2@sha256:ab', ':1.2', '@sha256:ab'])
+    expect(re.findSubmatch('registryXexample.com/app@sha256:ab')).toEqual(['registryXexample.com/app@sha256:ab', undefined, '@sha256:ab'])
+    expect(re.test('registry.example.com/app:1.2:3')).toBe(false)
+    expect(re.test('registry.example.com/apps')).toBe(false)
+    expect(() => compileGoRegexp(`^a(:[z-a]*)?$`)).toThrow(/invalid character class range/)
   })
 })

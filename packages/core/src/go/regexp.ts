@@ -18,6 +18,8 @@ import type * as Re2js from 're2js'
 import { CoreError } from '../errors.js'
 import { rejectedClass, unicodeClassNames } from './regexpClasses.js'
 import { expand } from './regexpExpand.js'
+import type { PrefixTail } from './regexpPrefixTail.js'
+import { matchPrefixTail, prefixTailOf, segmentAt } from './regexpPrefixTail.js'
 
 // Empty in the CommonJS build, where __filename stands in for it.
 const moduleUrl: string | undefined = import.meta.url
@@ -100,6 +102,8 @@ function compile(pattern: string): GoRegexp | CoreError {
   if (literal !== undefined) return new LiteralRegexp(pattern, literal.text, literal.anchor)
   const glob = globOf(pattern)
   if (glob !== undefined) return new GlobRegexp(pattern, glob)
+  const prefixTail = prefixTailOf(pattern)
+  if (prefixTail !== undefined) return new PrefixTailRegexp(pattern, prefixTail)
   const { RE2JS } = re2js()
   const names = pattern.includes('\\p') || pattern.includes('\\P') ? unicodeClassNames(pattern, RE2JS) : undefined
   try {
@@ -159,12 +163,6 @@ function globOf(pattern: string): string[] | undefined {
   const body = pattern.slice(4, -2)
   if (!/^(?:[^\\.+*?()|[\]{}^$]|\.\*?)*$/.test(body)) return undefined
   return body.split('.*')
-}
-
-/** Whether `part` (literal characters, `.` for any one) matches `s` at `at`. */
-function segmentAt(s: string, at: number, part: string): boolean {
-  for (let i = 0; i < part.length; i++) if (part[i] !== '.' && part[i] !== s[at + i]) return false
-  return true
 }
 
 /** Width in UTF-16 units of the code point at `i` (Go advances by a rune after an empty match). */
@@ -355,6 +353,36 @@ class GlobRegexp extends BaseRegexp {
   protected next(s: string, from: number, groups: boolean): Match | undefined {
     if (/[\n\ud800-\udfff]/.test(s)) return this.engine().nextMatch(s, from, groups)
     return from === 0 && this.whole(s) ? { start: 0, end: s.length, groups: [s] } : undefined
+  }
+
+  protected names(): Readonly<Record<string, number>> {
+    return {}
+  }
+}
+
+/**
+ * A whole-text pattern of a prefix of literal characters and `.`, then optional groups of a literal
+ * and a class run (see prefixTailOf), matched in one pass by matchPrefixTail; texts with a newline
+ * or a surrogate go to re2js.
+ */
+class PrefixTailRegexp extends BaseRegexp {
+  private fallback: Re2Regexp | undefined
+
+  constructor(
+    pattern: string,
+    private readonly parts: PrefixTail,
+  ) {
+    super(pattern)
+  }
+
+  private engine(): Re2Regexp {
+    return (this.fallback ??= new Re2Regexp(this.pattern, re2js().RE2JS.compile(this.pattern)))
+  }
+
+  protected next(s: string, from: number, groups: boolean): Match | undefined {
+    if (/[\n\ud800-\udfff]/.test(s)) return this.engine().nextMatch(s, from, groups)
+    const found = from === 0 ? matchPrefixTail(this.parts, s) : undefined
+    return found === undefined ? undefined : { start: 0, end: s.length, groups: groups ? [s, ...found] : [s] }
   }
 
   protected names(): Readonly<Record<string, number>> {

@@ -15,14 +15,11 @@ import type { Transformer } from './context.js'
 const TAG = '(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$'
 
 /**
- * kustomize's image matcher, the Go pattern `^<name>` followed by an optional tag and digest. A name
- * whose only metacharacter is `.` (most: `registry.example.com/app`) becomes the same pattern in
- * JavaScript, `.` written `[^\n]` (Go's `.`, a code point with the `u` flag): exact, and linear
- * since nothing before the tag repeats and the tag's and digest's classes exclude `:` and `@`.
- * Any other name is a user's regular expression: Go's regexp (linear time), undefined if invalid.
+ * kustomize's image matcher, the Go pattern `^<name>` followed by an optional tag and digest: Go's
+ * regexp (linear time), undefined if invalid. A name whose only metacharacter is `.` (most:
+ * `registry.example.com/app`) takes compileGoRegexp's prefix-and-tail path, which needs no re2js.
  */
 function imagePattern(name: string): Pick<GoRegexp, 'test'> | undefined {
-  if (!/[\\+*?()|[\]{}^$]/.test(name)) return new RegExp(`^${name.replaceAll('.', '[^\\n]')}${TAG}`, 'u')
   return goRegExp(`^${name}${TAG}`)
 }
 

@@ -16,7 +16,7 @@ import { fn, stringFuncs } from './funcs/sprigStrings.js'
 import { IncludeCache, callsUnsafeFunction } from './includeCache.js'
 import { type ExecEnv, ExecError, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
-import { FuncError, type GoFunc, type GoValue } from './template/values.js'
+import { FuncError, type GoFunc, type GoValue, nilMap, nilSlice } from './template/values.js'
 import { textMemo } from './textMemo.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
 
@@ -65,6 +65,8 @@ function jsonKind(v: GoValue): string {
 function fromJson(s: string): GoValue {
   try {
     const v = fromKube(JSON.parse(s))
+    // encoding/json sets the map to nil for `null`.
+    if (v === null) return nilMap()
     if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`]])
     return v
   } catch (err) {
@@ -139,7 +141,8 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromJsonArray', fn('fromJsonArray', ['string'], (s) => {
       try {
         const v = fromKube(JSON.parse(s as string))
-        return Array.isArray(v) ? v : []
+        // encoding/json sets the slice to nil for `null` (fromYamlArray's YAML null stays empty).
+        return Array.isArray(v) ? v : v === null ? nilSlice() : []
       } catch (err) {
         return [(err as Error).message]
       }

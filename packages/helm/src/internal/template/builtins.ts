@@ -13,6 +13,7 @@ import {
   goFunc,
   int,
   isGoFunc,
+  isNil,
   isTrue,
   kindOf,
   typeName,
@@ -61,9 +62,13 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   if (k1 === 'bool' || k1 === 'string') return a === b
   if (k1 === 'float') return num(a) === num(b)
   if (k1 === 'int' || k1 === 'uint') return big(a) === big(b)
+  // text/template's isNil: a nil interface, slice or map. `eq` compares nil with nil slices and
+  // maps, and two slices or maps of one type when either is nil (regexFindAll's nil []string
+  // equals another and nil, not a non-nil one).
   const nilA = a === undefined || a === null
   const nilB = b === undefined || b === null
-  if (nilA || nilB) return nilA === nilB
+  if (nilA || nilB) return (nilA || isNil(a)) === (nilB || isNil(b))
+  if ((isNil(a) || isNil(b)) && typeName(a) === typeName(b)) return isNil(a) === isNil(b)
   if (Array.isArray(b) || b instanceof Map || isGoFunc(b)) {
     throw new FuncError(`non-comparable type ${formatValue(b, 's', NO_FLAGS)}: ${typeName(b)}`)
   }

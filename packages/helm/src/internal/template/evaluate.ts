@@ -16,7 +16,7 @@ import type {
 } from './nodes.js'
 import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
-import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
+import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, nilSlice, typeName } from './values.js'
 
 // The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
@@ -229,7 +229,7 @@ export abstract class Evaluator extends Scope {
       // An invalid value becomes the zero value of a type that can be nil.
       if (typ === 'reflect.Value') return undefined
       if (typ === 'interface {}' || typ === 'map[string]interface {}') return null
-      if (typ === '[]interface {}' || typ === '[]string') return []
+      if (typ === '[]interface {}' || typ === '[]string') return nilSlice(typ)
       this.errorf(`invalid value; expected ${typ}`)
     }
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
@@ -246,7 +246,7 @@ export abstract class Evaluator extends Scope {
     if (n.type === 'dot') return this.validateType(dot, typ)
     if (n.type === 'nil') {
       if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
-      if (typ === '[]interface {}' || typ === '[]string') return []
+      if (typ === '[]interface {}' || typ === '[]string') return nilSlice(typ)
       this.errorf(`cannot assign nil to ${typ}`)
     }
     if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, noArgs, MISSING), typ)

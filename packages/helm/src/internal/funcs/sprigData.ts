@@ -76,19 +76,32 @@ function emptyToNil(result: GoValue[], from: GoValue): GoValue[] {
   return Array.isArray(from) && from.length === 0 ? nilSlice() : result
 }
 
-/** mergo.Merge of map[string]interface{} values: fills what dst lacks, recursing into maps. */
+/**
+ * mergo's deepMerge of two map[string]interface {} (dario.cat/mergo v1 as Sprig calls it: no type
+ * check, no slice append), key by key:
+ * - a nil source value is set only when overwriting;
+ * - a map source merges into a map destination in place (not into a nil one, which cannot be set
+ *   through the interface), and the destination stays when it is then not empty;
+ * - a slice source replaces the destination when overwriting, or when that is absent or empty;
+ * - anything else is set when overwriting, or when the destination is absent or empty (mergo's
+ *   isEmptyValue: "", 0, false, an empty or nil slice or map, nil), empty sources included.
+ * Set values are copies, so a merge makes no cycle (`merge $a (dict "n" $a)`).
+ */
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src) {
-    const dv = dst.get(k)
-    if (dv instanceof Map && sv instanceof Map) {
-      mergeInto(dv, sv, overwrite)
+    const absent = !dst.has(k)
+    const dv = dst.get(k) ?? null
+    if (sv === null || sv === undefined) {
+      if (overwrite) dst.set(k, null)
       continue
     }
-    if (!dst.has(k) || dv === null || dv === undefined) {
-      dst.set(k, deepCopy(sv))
+    if (sv instanceof Map && dv instanceof Map) {
+      if (!isNil(dv) || isNil(sv)) mergeInto(dv, sv, overwrite)
+      if (!isEmpty(dv)) continue
+    } else if (Array.isArray(sv) && !absent && !isEmpty(dv) && !overwrite) {
       continue
     }
-    if (overwrite && !isEmpty(sv)) dst.set(k, deepCopy(sv))
+    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv))
   }
 }
 

@@ -62,18 +62,17 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   if (k1 === 'bool' || k1 === 'string') return a === b
   if (k1 === 'float') return num(a) === num(b)
   if (k1 === 'int' || k1 === 'uint') return big(a) === big(b)
-  // text/template's isNil: a nil interface, slice or map. `eq` compares nil with nil slices and
-  // maps, and two slices or maps of one type when either is nil (regexFindAll's nil []string
-  // equals another and nil, not a non-nil one).
+  // text/template's canCompare: nil, or two values of one reflect kind (any slice types).
   const nilA = a === undefined || a === null
   const nilB = b === undefined || b === null
-  if (nilA || nilB) return (nilA || isNil(a)) === (nilB || isNil(b))
-  if ((isNil(a) || isNil(b)) && typeName(a) === typeName(b)) return isNil(a) === isNil(b)
+  if (!nilA && !nilB && kindOf(a) !== kindOf(b)) {
+    throw new FuncError(`non-comparable types ${formatValue(a, 's', NO_FLAGS)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
+  }
+  // Then its isNil: a nil interface, slice or map equals only another nil (regexFindAll's nil
+  // []string equals nil and a nil []interface {}, not an empty slice).
+  if (nilA || nilB || isNil(a) || isNil(b)) return (nilA || isNil(a)) === (nilB || isNil(b))
   if (Array.isArray(b) || b instanceof Map || isGoFunc(b)) {
     throw new FuncError(`non-comparable type ${formatValue(b, 's', NO_FLAGS)}: ${typeName(b)}`)
-  }
-  if (Array.isArray(a) || a instanceof Map || isGoFunc(a)) {
-    throw new FuncError(`non-comparable types ${formatValue(a, 's', NO_FLAGS)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
   }
   if (typeName(a) !== typeName(b)) return false
   return a === b

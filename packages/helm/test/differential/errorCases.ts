@@ -141,4 +141,5 @@ export const moreErrorCases: ErrorCase[] = [
   e('eq of two empty lists that are not nil', 'x: {{ eq (list) (rest (list 1)) }}\n'),
   e('len of slice of an empty list', 'x: {{ len (slice (list)) }}\n'),
   e('lt of a nil slice', 'x: {{ lt (rest (list)) nil }}\n'),
+  e('Chart.Annotations is no map[string]interface {}', 'x: {{ hasKey .Chart.Annotations "a" }}\n'),
 ]

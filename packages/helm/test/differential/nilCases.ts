@@ -26,6 +26,21 @@ function comparisons(expr: string, empty: string, otherNil: string): string {
   )
 }
 
+/** Reads of `.Chart.Annotations`, a map[string]string: a missing key is "", not nil. */
+export const annotationReads =
+  '{{ index .Chart.Annotations "a" }}|{{ .Chart.Annotations.a }}|{{ .Chart.Annotations.zz }}|{{ range $k, $x := .Chart.Annotations }}{{ $k }}={{ $x }};{{ end }}|' +
+  '{{ eq .Chart.Annotations nil }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
+
+/** `.Chart.Annotations` as Chart.yaml sets it (none, empty, two entries), each through every printer. */
+export const annotationCases: readonly { readonly name: string; readonly chartYaml: string }[] = [
+  { name: 'empty annotations', chartYaml: 'annotations: {}\n' },
+  { name: 'null annotations', chartYaml: 'annotations:\n' },
+  { name: 'two annotations', chartYaml: 'annotations:\n  a: b\n  n: 1\n' },
+]
+
+/** The template of every annotation case. */
+export const annotationBody = `${printers('.Chart.Annotations')}#${annotationReads}`
+
 const nilStrings = 'regexFindAll "z" "abc" -1'
 const nilList = 'rest (list)'
 const nilMap = 'fromJson "null"'
@@ -57,6 +72,7 @@ export const nilCases: TemplateCase[] = [
   c('merge of nil maps', printers(`merge (${nilMap}) (${nilMap})`)),
   c('mergeOverwrite into nil with nothing', printers(`mergeOverwrite (${nilMap})`)),
   c('deepCopy of a nil map', printers(`deepCopy (${nilMap})`)),
+  c('Chart.Annotations without annotations', `${printers('.Chart.Annotations')}#${annotationReads}`),
   // nil, not a nil slice: slice of an empty list
   c('slice of an empty list', printers('slice (list)', false)),
   c('mustSlice of an empty list', printers('mustSlice .Values.emptyList', false)),
@@ -85,6 +101,7 @@ export const nilCases: TemplateCase[] = [
   c('comparisons of a nil map', comparisons(nilMap, '(dict)', 'unset nil "a"')),
   c('comparisons of empty values', `{{ $v := .Values.emptyList }}{{ eq $v nil }}|{{ ne $v nil }}|{{ eq $v (${nilList}) }}|{{ eq (${nilList}) $v }}|{{ deepEqual $v (list) }}|{{ deepEqual $v (${nilList}) }}|{{ eq (dict) (${nilMap}) }}`),
   c('eq of nil with nil and empty values', '{{ eq nil nil }}|{{ eq (list) nil }}|{{ eq .Values.emptyMap nil }}|{{ eq .Values.nil (rest (list)) }}|{{ eq (rest (list)) .Values.missing }}'),
+  c('deepCopy keeps the Go type', '{{ printf "%T|%T|%T|%T|%T|%#v" (deepCopy .Values) (deepCopy (regexFindAll "a" "a" -1)) (deepCopy (until 2)) (deepCopy .Capabilities.APIVersions) (deepCopy .Files) (deepCopy (keys (dict "a" 1))) }}'),
   // reading and changing a nil map
   c('reading a nil map', `{{ $m := ${nilMap} }}{{ index $m "a" }}|{{ get $m "a" }}|{{ hasKey $m "a" }}|{{ dig "a" "d" $m }}|{{ range $k, $x := $m }}x{{ else }}E{{ end }}|{{ toJson (pick $m) }}`),
   c('set on a map holding a nil map', `{{ $d := dict "a" (${nilStrings}) }}{{ $_ := set $d "b" (${nilMap}) }}{{ toJson $d }}|{{ toYaml $d }}|{{ printf "%#v" $d }}|{{ toToml $d }}`),

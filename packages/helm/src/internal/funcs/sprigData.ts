@@ -18,6 +18,7 @@ import {
   nilMap,
   nilSlice,
   typeName,
+  typedMap,
   typedSlice,
   variadic,
 } from '../template/values.js'
@@ -105,11 +106,19 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   }
 }
 
+/** `copy` tagged with the Go type of `of` when that is not the default one. */
+function retype<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] | GoMap): T {
+  const type = typeName(of)
+  if (Array.isArray(copy)) return type === '[]interface {}' ? copy : (typedSlice(copy, type) as T)
+  return type === 'map[string]interface {}' ? copy : (typedMap(copy as GoMap, type) as T)
+}
+
 function deepCopy(v: GoValue): GoValue {
   // copystructure copies a nil slice or map as nil; marked values are never changed, so it is shared.
   if (isNil(v)) return v
-  if (Array.isArray(v)) return v.map(deepCopy)
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, deepCopy(x)]))
+  // copystructure keeps the type: a []string stays one, .Chart.Annotations a map[string]string.
+  if (Array.isArray(v)) return retype(v.map(deepCopy), v)
+  if (v instanceof Map) return retype(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
   return v
 }
 

@@ -14,6 +14,7 @@ import {
   int,
   isGoFunc,
   isNil,
+  zeroElement,
   isTrue,
   kindOf,
   typeName,
@@ -143,8 +144,9 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (cur instanceof Map) {
       if (ix === undefined || ix === null) throw new FuncError('value is nil; should be of type string')
       if (typeof ix !== 'string') throw new FuncError(`value has type ${typeName(ix)}; should be string`)
+      // A missing key is the zero value of the element type: nil, or "" in a map[string]string.
       const v = cur.get(ix)
-      cur = v === undefined ? null : v
+      cur = v === undefined ? zeroElement(cur) : v
     } else {
       throw new FuncError(`can't index item of type ${typeName(cur)}`)
     }

@@ -16,7 +16,7 @@ import type {
 } from './nodes.js'
 import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
-import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, nilSlice, typeName } from './values.js'
+import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, nilSlice, typeName, zeroElement } from './values.js'
 
 // The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
@@ -158,7 +158,7 @@ export abstract class Evaluator extends Scope {
         case 'default':
           return undefined
         case 'zero':
-          return null
+          return zeroElement(receiver)
         case 'error':
           this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`)
       }
@@ -236,8 +236,9 @@ export abstract class Evaluator extends Scope {
     if (typ === 'string' && typeof value === 'string') return value
     const actual = typeName(value)
     if (actual === typ) return value
-    // A named map type (common.Values) is assignable to map[string]interface {} and back.
-    if (typ === 'map[string]interface {}' && value instanceof Map) return value
+    // A named map type (common.Values) is assignable to map[string]interface {} and back; a
+    // map[string]string (.Chart.Annotations) is not.
+    if (typ === 'map[string]interface {}' && value instanceof Map && actual !== 'map[string]string') return value
     this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? 'interface {}' : actual}`)
   }
 

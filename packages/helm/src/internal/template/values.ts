@@ -176,16 +176,24 @@ export function nilSlice(type = '[]interface {}'): GoValue[] {
   return type === '[]interface {}' ? slice : typedSlice(slice, type)
 }
 
-/** A Go nil map[string]interface {} (fromJson of `null`): empty, with {@link isNil} true; never changed in place. */
-export function nilMap(): GoMap {
+/**
+ * A Go nil map of type `type` (fromJson of `null`; `.Chart.Annotations` when Chart.yaml has none):
+ * empty, with {@link isNil} true; never changed in place.
+ */
+export function nilMap(type = 'map[string]interface {}'): GoMap {
   const map: GoMap = new Map()
   nils.add(map)
-  return map
+  return type === 'map[string]interface {}' ? map : typedMap(map, type)
 }
 
 /** Whether `v` is a nil slice or nil map made by {@link nilSlice} or {@link nilMap} (not a nil interface). */
 export function isNil(v: GoValue): boolean {
   return typeof v === 'object' && v !== null && nils.has(v)
+}
+
+/** The zero value of a map's element type: "" for a map[string]string (.Chart.Annotations), else nil. */
+export function zeroElement(map: GoMap): GoValue {
+  return typeName(map) === 'map[string]string' ? '' : null
 }
 
 export function isGoFunc(v: GoValue): v is GoFunc {

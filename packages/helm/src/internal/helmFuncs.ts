@@ -62,6 +62,15 @@ function jsonKind(v: GoValue): string {
   return 'value'
 }
 
+/** encoding/json's name of a decoded value that does not fit the target (UnmarshalTypeError.Value). */
+function unmarshalKind(v: GoValue): string {
+  if (v instanceof Map) return 'object'
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'boolean') return 'bool'
+  return 'number'
+}
+
 function fromJson(s: string): GoValue {
   try {
     const v = fromKube(JSON.parse(s))
@@ -133,7 +142,10 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
         const v = parseYamlValue(s as string, 'fromYamlArray')
-        return Array.isArray(v) ? v : v === null ? [] : ['error: not an array']
+        if (Array.isArray(v)) return v
+        // YAML's null leaves the slice as made ([]interface {}{}), unlike fromJsonArray's nil.
+        if (v === null) return []
+        return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${unmarshalKind(v)} into Go value of type []interface {}`]
       } catch (err) {
         return [(err as Error).message]
       }
@@ -142,7 +154,9 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
       try {
         const v = fromKube(JSON.parse(s as string))
         // encoding/json sets the slice to nil for `null` (fromYamlArray's YAML null stays empty).
-        return Array.isArray(v) ? v : v === null ? nilSlice() : []
+        if (Array.isArray(v)) return v
+        if (v === null) return nilSlice()
+        return [`json: cannot unmarshal ${unmarshalKind(v)} into Go value of type []interface {}`]
       } catch (err) {
         return [(err as Error).message]
       }

@@ -90,6 +90,8 @@ export const nilCases: TemplateCase[] = [
   c('fromYaml and fromYamlArray of null', `${printers('fromYaml "null"')}#${printers('fromYamlArray "null"')}#${printers('fromYaml ""')}`),
   c('fromJson and fromJsonArray of empty', `${printers('fromJson "{}"')}#${printers('fromJsonArray "[]"')}`),
   c('lookup offline', printers('lookup "v1" "Pod" "" ""')),
+  c('fromJsonArray of what is not an array', '{{ toJson (fromJsonArray "{}") }}|{{ toJson (fromJsonArray "3") }}|{{ toJson (fromJsonArray "\\"s\\"") }}|{{ toJson (fromJsonArray "true") }}'),
+  c('fromYamlArray of what is not a sequence', '{{ toJson (fromYamlArray "a: 1") }}|{{ toJson (fromYamlArray "3") }}|{{ toJson (fromYamlArray "x") }}|{{ toJson (fromYamlArray "true") }}|{{ toJson (fromYamlArray "1.5") }}|{{ toJson (fromYamlArray "2020-01-01") }}'),
   c('Files.Glob and Files.Lines of nothing', `${printers('.Files.Glob "nope/*"')}#${printers('.Files.Lines "nope"')}`),
   c('pick and omit of a nil map', `${printers('pick nil "a"')}#${printers(`omit (${nilMap}) "a"`)}`),
   c('merge into a nil map makes a map', `${printers(`merge (${nilMap}) (dict)`)}#${printers('mergeOverwrite nil (dict "a" 1)')}`),

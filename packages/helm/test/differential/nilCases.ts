@@ -27,11 +27,11 @@ function comparisons(expr: string, empty: string, otherNil: string): string {
 }
 
 /** Reads of `.Chart.Annotations`, a map[string]string: a missing key is "", not nil. */
-export const annotationReads =
+export const annotationReads: string =
   '{{ index .Chart.Annotations "a" }}|{{ .Chart.Annotations.a }}|{{ .Chart.Annotations.zz }}|{{ range $k, $x := .Chart.Annotations }}{{ $k }}={{ $x }};{{ end }}|' +
   '{{ eq .Chart.Annotations nil }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
 
-/** `.Chart.Annotations` as Chart.yaml sets it (none, empty, two entries), each through every printer. */
+/** `.Chart.Annotations` as Chart.yaml sets it (empty, null, two entries; nilCases has it absent). */
 export const annotationCases: readonly { readonly name: string; readonly chartYaml: string }[] = [
   { name: 'empty annotations', chartYaml: 'annotations: {}\n' },
   { name: 'null annotations', chartYaml: 'annotations:\n' },
@@ -39,7 +39,7 @@ export const annotationCases: readonly { readonly name: string; readonly chartYa
 ]
 
 /** The template of every annotation case. */
-export const annotationBody = `${printers('.Chart.Annotations')}#${annotationReads}`
+export const annotationBody: string = `${printers('.Chart.Annotations')}#${annotationReads}`
 
 const nilStrings = 'regexFindAll "z" "abc" -1'
 const nilList = 'rest (list)'

@@ -110,7 +110,7 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
 function retype<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] | GoMap): T {
   const type = typeName(of)
   if (Array.isArray(copy)) return type === '[]interface {}' ? copy : (typedSlice(copy, type) as T)
-  return type === 'map[string]interface {}' ? copy : (typedMap(copy as GoMap, type) as T)
+  return type === 'map[string]interface {}' ? copy : (typedMap(copy, type) as T)
 }
 
 function deepCopy(v: GoValue): GoValue {

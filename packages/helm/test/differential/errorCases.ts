@@ -142,4 +142,5 @@ export const moreErrorCases: ErrorCase[] = [
   e('len of slice of an empty list', 'x: {{ len (slice (list)) }}\n'),
   e('lt of a nil slice', 'x: {{ lt (rest (list)) nil }}\n'),
   e('Chart.Annotations is no map[string]interface {}', 'x: {{ hasKey .Chart.Annotations "a" }}\n'),
+  e('a field of Capabilities.APIVersions that it lacks', 'x: {{ .Capabilities.APIVersions.Nope }}\n'),
 ]

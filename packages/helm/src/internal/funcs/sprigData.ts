@@ -191,7 +191,8 @@ export function dataFuncs(): [string, GoFunc][] {
       const start = ix.length > 0 ? Number(toInt64(ix[0] ?? null)) : 0
       const end = ix.length < 2 ? l.length : Number(toInt64(ix[1] ?? null))
       if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range')
-      return l.slice(start, end)
+      // reflect.Value.Slice keeps the slice type ([]string, common.VersionSet).
+      return retype(l.slice(start, end), l)
     })],
     ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
     ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],

@@ -140,7 +140,7 @@ export abstract class Evaluator extends Scope {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
     const method =
-      receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
+      receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map || Array.isArray(receiver) ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
     if (method !== undefined) return this.evalCall(dot, method, node, fieldName, args, final)
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {

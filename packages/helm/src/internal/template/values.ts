@@ -153,8 +153,15 @@ export function mapWithMethods<T extends GoMap>(map: T, type: string, methods: R
   return map
 }
 
-/** The method `name` of a map built by {@link mapWithMethods}. */
-export function mapMethod(map: GoMap, name: string): GoFunc | undefined {
+/** Gives a slice of a named Go type methods (Helm's `common.VersionSet` and its `Has`). */
+export function sliceWithMethods<T extends GoValue[]>(slice: T, type: string, methods: ReadonlyMap<string, GoFunc>): T {
+  sliceTypes.set(slice, type)
+  mapMethods.set(slice, methods)
+  return slice
+}
+
+/** The method `name` of a map or slice built by {@link mapWithMethods} or {@link sliceWithMethods}. */
+export function mapMethod(map: GoMap | GoValue[], name: string): GoFunc | undefined {
   return mapMethods.get(map)?.get(name)
 }
 

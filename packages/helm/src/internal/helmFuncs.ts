@@ -16,7 +16,7 @@ import { fn, stringFuncs } from './funcs/sprigStrings.js'
 import { IncludeCache, callsUnsafeFunction } from './includeCache.js'
 import { type ExecEnv, ExecError, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
-import { FuncError, type GoFunc, type GoValue } from './template/values.js'
+import { FuncError, type GoFunc, type GoValue, nilMap, nilSlice } from './template/values.js'
 import { textMemo } from './textMemo.js'
 import { YamlValuesError, parseYamlValue } from './yamlValues.js'
 
@@ -62,9 +62,20 @@ function jsonKind(v: GoValue): string {
   return 'value'
 }
 
+/** encoding/json's name of a decoded value that does not fit the target (UnmarshalTypeError.Value). */
+function unmarshalKind(v: GoValue): string {
+  if (v instanceof Map) return 'object'
+  if (Array.isArray(v)) return 'array'
+  if (typeof v === 'string') return 'string'
+  if (typeof v === 'boolean') return 'bool'
+  return 'number'
+}
+
 function fromJson(s: string): GoValue {
   try {
     const v = fromKube(JSON.parse(s))
+    // encoding/json sets the map to nil for `null`.
+    if (v === null) return nilMap()
     if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`]])
     return v
   } catch (err) {
@@ -131,7 +142,10 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
         const v = parseYamlValue(s as string, 'fromYamlArray')
-        return Array.isArray(v) ? v : v === null ? [] : ['error: not an array']
+        if (Array.isArray(v)) return v
+        // YAML's null leaves the slice as made ([]interface {}{}), unlike fromJsonArray's nil.
+        if (v === null) return []
+        return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${unmarshalKind(v)} into Go value of type []interface {}`]
       } catch (err) {
         return [(err as Error).message]
       }
@@ -139,7 +153,10 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromJsonArray', fn('fromJsonArray', ['string'], (s) => {
       try {
         const v = fromKube(JSON.parse(s as string))
-        return Array.isArray(v) ? v : []
+        // encoding/json sets the slice to nil for `null` (fromYamlArray's YAML null stays empty).
+        if (Array.isArray(v)) return v
+        if (v === null) return nilSlice()
+        return [`json: cannot unmarshal ${unmarshalKind(v)} into Go value of type []interface {}`]
       } catch (err) {
         return [(err as Error).message]
       }

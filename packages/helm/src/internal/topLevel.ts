@@ -2,7 +2,7 @@
 // .Template and .Subcharts, shaped and typed as `helm template` (v4.1.4) shows them.
 import { stringifyValue } from '@gitops-sdk/core'
 import { compileGlob } from './glob.js'
-import { FuncError, type GoFunc, GoInt, type GoMap, GoStruct, type GoValue, int, mapWithMethods, typedSlice } from './template/values.js'
+import { FuncError, type GoFunc, GoInt, type GoMap, GoStruct, type GoValue, int, mapWithMethods, nilMap, sliceWithMethods, typedMap, typedSlice } from './template/values.js'
 
 /** Helm 4.1.4's default API versions (`.Capabilities.APIVersions` before `--api-versions`). */
 export const DEFAULT_API_VERSIONS: readonly string[] = [
@@ -90,11 +90,9 @@ export function capabilities(kubeVersion: string, apiVersions: readonly string[]
     methods: new Map([method('GitVersion', [], () => version), method('String', [], () => version)]),
     stringer: () => version,
   })
+  // A []string with a method, as Go's VersionSet: range, len, index and toJson see the list.
   const all = [...DEFAULT_API_VERSIONS, ...apiVersions]
-  const apis = new GoStruct('common.VersionSet', {
-    methods: new Map([method('Has', ['string'], (v) => all.includes(v as string))]),
-    stringer: () => `[${all.join(' ')}]`,
-  })
+  const apis = sliceWithMethods([...all], 'common.VersionSet', new Map([method('Has', ['string'], (v) => all.includes(v as string))]))
   const helm = new GoStruct('common.BuildInfo', {
     fields: new Map<string, GoValue>([
       ['Version', 'v4.1.4'],
@@ -134,7 +132,8 @@ export interface ChartMetadata {
 export function chartObject(meta: ChartMetadata, isRoot: boolean): GoMap {
   return new Map<string, GoValue>([
     ['APIVersion', meta.apiVersion],
-    ['Annotations', new Map(Object.entries(meta.annotations ?? {}))],
+    // A map[string]string, nil when Chart.yaml has none (toJson prints null).
+    ['Annotations', meta.annotations === undefined ? nilMap('map[string]string') : typedMap(new Map(Object.entries(meta.annotations)), 'map[string]string')],
     ['AppVersion', meta.appVersion ?? ''],
     ['Condition', ''],
     ['Dependencies', []],

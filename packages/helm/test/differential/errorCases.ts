@@ -132,4 +132,15 @@ export const moreErrorCases: ErrorCase[] = [
   e('a tpl text with a field error on its second line', 'x: {{ tpl "a\\n{{ .Values.str.foo }}" . }}\n'),
   e('a wrong type through a variable argument', '{{ $s := "abc" }}x: {{ trunc $s $s }}\n'),
   e('a wrong type through a chain argument', 'x: {{ trunc (dict "a" "b").a "abc" }}\n'),
+  // nil slices and maps (nilCases.ts has the ones that print)
+  e('set on a nil map from fromJson', '{{ $m := fromJson "null" }}x: {{ set $m "a" 1 }}\n'),
+  e('set on a nil map from unset', 'x: {{ set (unset nil "a") "b" 1 }}\n'),
+  e('eq of a nil slice and a nil map', 'x: {{ eq (rest (list)) (fromJson "null") }}\n'),
+  e('eq of a nil map and a nil []string', 'x: {{ eq (fromJson "null") (regexFindAll "z" "a" -1) }}\n'),
+  e('eq of a map and a list', 'x: {{ eq (dict) (list 1) }}\n'),
+  e('eq of two empty lists that are not nil', 'x: {{ eq (list) (rest (list 1)) }}\n'),
+  e('len of slice of an empty list', 'x: {{ len (slice (list)) }}\n'),
+  e('lt of a nil slice', 'x: {{ lt (rest (list)) nil }}\n'),
+  e('Chart.Annotations is no map[string]interface {}', 'x: {{ hasKey .Chart.Annotations "a" }}\n'),
+  e('a field of Capabilities.APIVersions that it lacks', 'x: {{ .Capabilities.APIVersions.Nope }}\n'),
 ]

@@ -119,7 +119,8 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
     deprecated: v.get('deprecated') === true,
     keywords: list('keywords'),
     sources: list('sources'),
-    annotations,
+    // Absent (or null) stays absent: Go's nil map[string]string, which toJson prints as null.
+    annotations: ann instanceof Map ? annotations : undefined,
   }
   return { meta, dependencies, declared: Array.isArray(deps) }
 }

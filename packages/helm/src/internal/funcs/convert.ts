@@ -2,7 +2,7 @@
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
-import { GoFloat32, GoInt, GoStruct, type GoValue, typeName } from '../template/values.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, isNil, typeName } from '../template/values.js'
 import { rfc3339Nano, timeOf } from './goTime.js'
 
 
@@ -76,19 +76,25 @@ export function isEmpty(v: GoValue): boolean {
   return false
 }
 
-/** The value model as core's plain JSON data (maps as null-prototype objects, int64 as bigint when large). */
-export function toKube(v: GoValue): KubeValue {
+/**
+ * The value model as core's plain JSON data (maps as null-prototype objects, int64 as bigint when large);
+ * nil slices and maps as null unless `nilAsEmpty`.
+ */
+export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
   if (v === undefined || v === null) return null
+  // encoding/json (toJson, and toYaml through it) writes a nil slice or map as null; go-yaml
+  // (toYamlPretty) as an empty one.
+  if (!nilAsEmpty && isNil(v)) return null
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v
   if (v instanceof GoInt) {
     const n = Number(v.value)
     return Number.isSafeInteger(n) ? n : n
   }
   if (v instanceof GoFloat32) return v.value
-  if (Array.isArray(v)) return v.map(toKube)
+  if (Array.isArray(v)) return v.map((x) => toKube(x, nilAsEmpty))
   if (v instanceof Map) {
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v) o[k] = toKube(x)
+    for (const [k, x] of v) o[k] = toKube(x, nilAsEmpty)
     return o
   }
   if (v instanceof GoStruct) {
@@ -96,7 +102,7 @@ export function toKube(v: GoValue): KubeValue {
     const t = timeOf(v)
     if (t !== undefined) return rfc3339Nano(t)
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v.fields) o[k] = toKube(x)
+    for (const [k, x] of v.fields) o[k] = toKube(x, nilAsEmpty)
     return o
   }
   return null

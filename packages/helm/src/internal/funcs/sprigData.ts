@@ -14,7 +14,11 @@ import {
   kindOf,
   GoStruct,
   isGoFunc,
+  isNil,
+  nilMap,
+  nilSlice,
   typeName,
+  typedMap,
   typedSlice,
   variadic,
 } from '../template/values.js'
@@ -40,6 +44,8 @@ function reflectKind(v: GoValue): string {
 
 function deepEqual(a: GoValue, b: GoValue): boolean {
   if (typeName(a) !== typeName(b)) return false
+  // reflect.DeepEqual: a nil slice or map is not equal to an empty one.
+  if (isNil(a) !== isNil(b)) return false
   if (a instanceof GoInt && b instanceof GoInt) return a.value === b.value
   if (a instanceof GoFloat32 && b instanceof GoFloat32) return a.value === b.value
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]))
@@ -51,29 +57,77 @@ function deepEqual(a: GoValue, b: GoValue): boolean {
   return a === b
 }
 
-/** mergo.Merge of map[string]interface{} values: fills what dst lacks, recursing into maps. */
+/**
+ * Sprig's merge and mergeOverwrite: mergo into `dst`, which, when nil (null: a nil map argument),
+ * becomes a new map at the first source that is not nil, and otherwise comes back as a nil map.
+ */
+function merge(dst: GoValue, srcs: readonly GoValue[], overwrite: boolean): GoValue {
+  let out: GoValue = dst === null || isNil(dst) ? nilMap() : dst
+  for (const s of srcs) {
+    if (!(s instanceof Map) || !(out instanceof Map)) continue
+    if (isNil(s)) continue
+    if (isNil(out)) out = new Map()
+    mergeInto(out, s, overwrite)
+  }
+  return out
+}
+
+/** `result`, or a nil []interface {} when `from` is empty (Sprig's results that start from a nil slice). */
+function emptyToNil(result: GoValue[], from: GoValue): GoValue[] {
+  return Array.isArray(from) && from.length === 0 ? nilSlice() : result
+}
+
+/**
+ * mergo's deepMerge of two map[string]interface {} (dario.cat/mergo v1 as Sprig calls it: no type
+ * check, no slice append), key by key:
+ * - a nil source value is set only when overwriting;
+ * - a map source merges into a map destination in place (not into a nil one, which cannot be set
+ *   through the interface), and the destination stays when it is then not empty;
+ * - a slice source replaces the destination when overwriting, or when that is absent or empty;
+ * - anything else is set when overwriting, or when the destination is absent or empty (mergo's
+ *   isEmptyValue: "", 0, false, an empty or nil slice or map, nil), empty sources included.
+ * Set values are copies, so a merge makes no cycle (`merge $a (dict "n" $a)`).
+ */
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   for (const [k, sv] of src) {
-    const dv = dst.get(k)
-    if (dv instanceof Map && sv instanceof Map) {
-      mergeInto(dv, sv, overwrite)
+    const absent = !dst.has(k)
+    const dv = dst.get(k) ?? null
+    if (sv === null || sv === undefined) {
+      if (overwrite) dst.set(k, null)
       continue
     }
-    if (!dst.has(k) || dv === null || dv === undefined) {
-      dst.set(k, deepCopy(sv))
+    if (sv instanceof Map && dv instanceof Map) {
+      if (!isNil(dv) || isNil(sv)) mergeInto(dv, sv, overwrite)
+      if (!isEmpty(dv)) continue
+    } else if (Array.isArray(sv) && !absent && !isEmpty(dv) && !overwrite) {
       continue
     }
-    if (overwrite && !isEmpty(sv)) dst.set(k, deepCopy(sv))
+    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv))
   }
 }
 
+/** `copy` tagged with the Go type of `of` when that is not the default one. */
+function retype<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] | GoMap): T {
+  const type = typeName(of)
+  if (Array.isArray(copy)) return type === '[]interface {}' ? copy : (typedSlice(copy, type) as T)
+  return type === 'map[string]interface {}' ? copy : (typedMap(copy, type) as T)
+}
+
 function deepCopy(v: GoValue): GoValue {
-  if (Array.isArray(v)) return v.map(deepCopy)
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, deepCopy(x)]))
+  // copystructure copies a nil slice or map as nil; marked values are never changed, so it is shared.
+  if (isNil(v)) return v
+  // copystructure keeps the type: a []string stays one, .Chart.Annotations a map[string]string.
+  if (Array.isArray(v)) return retype(v.map(deepCopy), v)
+  if (v instanceof Map) return retype(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
   return v
 }
 
+/**
+ * Sprig's strslice: a []string is returned as it is (so a nil one stays nil through sortAlpha and
+ * toStrings), anything else is converted into a new slice.
+ */
 function strslice(v: GoValue): string[] {
+  if (isNil(v) && typeName(v) === '[]string') return nilSlice('[]string') as string[]
   if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map((x) => strval(x))
   if (v === null || v === undefined) return []
   return [strval(v)]
@@ -109,12 +163,14 @@ export function dataFuncs(): [string, GoFunc][] {
     })],
     ['get', fn('get', [M, S], (d, k) => ((d as GoMap | null)?.has(k as string) ? ((d as GoMap).get(k as string) ?? null) : ''))],
     ['set', fn('set', [M, S, I], (d, k, v) => {
-      if (d === null) throw new FuncError('assignment to entry in nil map')
+      if (d === null || isNil(d)) throw new FuncError('assignment to entry in nil map')
       ;(d as GoMap).set(k as string, v ?? null)
       return d
     })],
     ['unset', fn('unset', [M, S], (d, k) => {
-      ;(d as GoMap | null)?.delete(k as string)
+      // A nil map argument (null here) comes back as a nil map; deleting from one does nothing.
+      if (d === null || isNil(d)) return nilMap()
+      ;(d as GoMap).delete(k as string)
       return d
     })],
     ['hasKey', fn('hasKey', [M, S], (d, k) => (d as GoMap | null)?.has(k as string) ?? false)],
@@ -125,23 +181,18 @@ export function dataFuncs(): [string, GoFunc][] {
     })],
     ['values', fn('values', [M], (d) => [...((d as GoMap | null)?.values() ?? [])])],
     ['pluck', fn('pluck', [S, variadic(M)], (k, ...ds) => ds.filter((d) => d instanceof Map && d.has(k as string)).map((d) => (d as GoMap).get(k as string) ?? null))],
-    ['pick', fn('pick', [M, variadic(S)], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => ks.includes(k))))],
-    ['omit', fn('omit', [M, variadic(S)], (d, ...ks) => new Map([...(d as GoMap)].filter(([k]) => !ks.includes(k))))],
-    ['merge', fn('merge', [M, variadic(M)], (dst, ...srcs) => {
-      for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, false)
-      return dst
-    })],
-    ['mergeOverwrite', fn('mergeOverwrite', [M, variadic(M)], (dst, ...srcs) => {
-      for (const s of srcs) if (s instanceof Map && dst instanceof Map) mergeInto(dst, s, true)
-      return dst
-    })],
+    ['pick', fn('pick', [M, variadic(S)], (d, ...ks) => new Map([...((d as GoMap | null) ?? [])].filter(([k]) => ks.includes(k))))],
+    ['omit', fn('omit', [M, variadic(S)], (d, ...ks) => new Map([...((d as GoMap | null) ?? [])].filter(([k]) => !ks.includes(k))))],
+    ['merge', fn('merge', [M, variadic(M)], (dst, ...srcs) => merge(dst, srcs, false))],
+    ['mergeOverwrite', fn('mergeOverwrite', [M, variadic(M)], (dst, ...srcs) => merge(dst, srcs, true))],
     ['slice', fn('slice', [I, variadic(I)], (l, ...ix) => {
       if (!Array.isArray(l)) throw new FuncError(`list should be type of slice or array but ${goKind(l)}`)
       if (l.length === 0) return null
       const start = ix.length > 0 ? Number(toInt64(ix[0] ?? null)) : 0
       const end = ix.length < 2 ? l.length : Number(toInt64(ix[1] ?? null))
       if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range')
-      return l.slice(start, end)
+      // reflect.Value.Slice keeps the slice type ([]string, common.VersionSet).
+      return retype(l.slice(start, end), l)
     })],
     ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
     ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
@@ -153,8 +204,9 @@ export function dataFuncs(): [string, GoFunc][] {
       const a = asList('find last', l)
       return a.length === 0 ? null : (a[a.length - 1] ?? null)
     })],
-    ['rest', fn('rest', [I], (l) => (l === null ? null : asList('find rest', l).slice(1)))],
-    ['initial', fn('initial', [I], (l) => (l === null ? null : asList('find initial', l).slice(0, -1)))],
+    // Sprig returns a nil []interface {} for an empty list, a new one otherwise.
+    ['rest', fn('rest', [I], (l) => (l === null ? null : emptyToNil(asList('find rest', l).slice(1), l)))],
+    ['initial', fn('initial', [I], (l) => (l === null ? null : emptyToNil(asList('find initial', l).slice(0, -1), l)))],
     ['reverse', fn('reverse', [I], (l) => (l === null ? null : [...asList('find reverse', l)].reverse()))],
     ['uniq', fn('uniq', [I], (l) => {
       const out: GoValue[] = []
@@ -164,7 +216,11 @@ export function dataFuncs(): [string, GoFunc][] {
     ['compact', fn('compact', [I], (l) => asList('compact', l).filter((x) => !isEmpty(x)))],
     ['without', fn('without', [I, variadic(I)], (l, ...omit) => asList('find without', l).filter((x) => !omit.some((o) => deepEqual(x, o))))],
     ['has', fn('has', [I, I], (needle, hay) => (hay === null ? false : asList('find has', hay).some((x) => deepEqual(x, needle))))],
-    ['concat', fn('concat', [variadic(I)], (...ls) => ls.flatMap((l) => asList('concat', l)))],
+    // Sprig appends to a nil []interface {}: nil when there is nothing to append.
+    ['concat', fn('concat', [variadic(I)], (...ls) => {
+      const all = ls.flatMap((l) => asList('concat', l))
+      return all.length === 0 ? nilSlice() : all
+    })],
     ['sortAlpha', fn('sortAlpha', [I], (l) => typedSlice(strslice(l).sort(compareStrings), '[]string'))],
     ['join', fn('join', [S, I], (sep, v) => strslice(v).join(sep as string))],
     ['splitList', fn('splitList', [S, S], (sep, s) => typedSlice((s as string).split(sep as string), '[]string'))],

@@ -5,7 +5,7 @@
 // Helm's toYamlPretty, toToml and fromToml.
 import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
-import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, variadic } from '../template/values.js'
+import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typedSlice, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
 import { toToml } from './toml.js'
@@ -172,7 +172,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
       if (n <= 0) throw new FuncError('runtime error: integer divide by zero')
       const out: GoValue[] = []
       for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n))
-      return out
+      return typedSlice(out, '[][]interface {}')
     })
   const own: [string, GoFunc][] = [
     ['hello', goFunc('hello', [], () => 'Hello!')],
@@ -216,7 +216,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
     })],
     ['toYamlPretty', goFunc('toYamlPretty', [I], (v) => {
       try {
-        return indentSequences(stringifyValue(toKube(v ?? null)).replace(/\n$/, ''))
+        return indentSequences(stringifyValue(toKube(v ?? null, true)).replace(/\n$/, ''))
       } catch {
         return ''
       }

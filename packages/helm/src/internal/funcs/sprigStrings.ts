@@ -2,7 +2,7 @@
 import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quoteMeta } from '@gitops-sdk/core/go'
 import { nodeCrypto } from '../lazy.js'
-import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, typedSlice, variadic } from '../template/values.js'
+import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, nilSlice, typedSlice, variadic } from '../template/values.js'
 import { goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
 import { goLower, goReplace, goUpper, isAscii, isGoSpace, isGoSpaceCode, lowerRune, titleRune, upperRune } from './goStrings.js'
@@ -228,6 +228,14 @@ function regexMatch(pattern: string, s: string): boolean {
 }
 
 /**
+ * A []string, nil when empty: Go's FindAllString returns nil when nothing matches (or n is 0), and
+ * Split when n is 0 (it returns at least one string otherwise).
+ */
+function stringsOrNil(strings: string[]): GoValue[] {
+  return strings.length === 0 ? nilSlice('[]string') : typedSlice(strings, '[]string')
+}
+
+/**
  * Sprig's regex functions, the plain ones (regexMatch false and the others panicking as
  * `regexp.MustCompile` on a bad pattern) and their must* forms (Go's plain compile error).
  */
@@ -239,10 +247,10 @@ function regexFuncs(): [string, GoFunc][] {
     return [
       named('Match', fn(`${prefix}Match`, [S, S], match)),
       named('Find', fn(`${prefix}Find`, [S, S], (re, s) => compile(re as string).find(s as string) ?? '')),
-      named('FindAll', fn(`${prefix}FindAll`, [S, S, 'int'], (re, s, n) => typedSlice(compile(re as string).findAll(s as string, count(n)), '[]string'))),
+      named('FindAll', fn(`${prefix}FindAll`, [S, S, 'int'], (re, s, n) => stringsOrNil(compile(re as string).findAll(s as string, count(n))))),
       named('ReplaceAll', fn(`${prefix}ReplaceAll`, [S, S, S], (re, s, r) => compile(re as string).replaceAll(s as string, r as string))),
       named('ReplaceAllLiteral', fn(`${prefix}ReplaceAllLiteral`, [S, S, S], (re, s, r) => compile(re as string).replaceAllLiteral(s as string, r as string))),
-      named('Split', fn(`${prefix}Split`, [S, S, 'int'], (re, s, n) => typedSlice(compile(re as string).split(s as string, count(n)), '[]string'))),
+      named('Split', fn(`${prefix}Split`, [S, S, 'int'], (re, s, n) => stringsOrNil(compile(re as string).split(s as string, count(n))))),
     ]
   }
   return [...forms('regex', mustCompile), ...forms('mustRegex', goRegex)]

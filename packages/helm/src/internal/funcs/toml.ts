@@ -2,7 +2,7 @@
 // values before tables and arrays of tables, nested tables indented two spaces a level, a blank
 // line before each top-level table and each array-of-tables entry, maps inside lists inline.
 import { formatFloat } from '@gitops-sdk/core/go'
-import { GoFloat32, GoInt, type GoMap, type GoValue } from '../template/values.js'
+import { GoFloat32, GoInt, type GoMap, type GoValue, isNil } from '../template/values.js'
 import { type TimeValue, formatTime, rfc3339Nano, timeOf } from './goTime.js'
 import { localZoneName } from './goZone.js'
 
@@ -85,7 +85,7 @@ function inlineTable(m: GoMap): string {
   const parts: string[] = []
   for (const k of [...sortedKeys(m, false), ...sortedKeys(m, true)]) {
     const v = m.get(k) ?? null
-    if (v === null) continue
+    if (v === null || isNil(v)) continue
     parts.push(`${bareKey(k)} = ${element(v)}`)
   }
   return `{${parts.join(', ')}}`
@@ -100,12 +100,14 @@ class Writer {
     const indent = '  '.repeat(key.length)
     for (const k of sortedKeys(m, false)) {
       const v = m.get(k) ?? null
-      if (v === null) continue
+      // BurntSushi/toml writes nothing for a nil value, nil slices and maps included.
+      if (v === null || isNil(v)) continue
       this.out += `${indent}${bareKey(k)} = ${element(v)}`
       this.newline()
     }
     for (const k of sortedKeys(m, true)) {
       const v = m.get(k) ?? null
+      if (isNil(v)) continue
       const sub = [...key, k]
       const header = sub.map(bareKey).join('.')
       const subIndent = '  '.repeat(sub.length - 1)

@@ -13,6 +13,8 @@ import {
   goFunc,
   int,
   isGoFunc,
+  isNil,
+  zeroElement,
   isTrue,
   kindOf,
   typeName,
@@ -61,14 +63,17 @@ function eqPair(a: GoValue, b: GoValue): boolean {
   if (k1 === 'bool' || k1 === 'string') return a === b
   if (k1 === 'float') return num(a) === num(b)
   if (k1 === 'int' || k1 === 'uint') return big(a) === big(b)
+  // text/template's canCompare: nil, or two values of one reflect kind (any slice types).
   const nilA = a === undefined || a === null
   const nilB = b === undefined || b === null
-  if (nilA || nilB) return nilA === nilB
+  if (!nilA && !nilB && kindOf(a) !== kindOf(b)) {
+    throw new FuncError(`non-comparable types ${formatValue(a, 's', NO_FLAGS)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
+  }
+  // Then its isNil: a nil interface, slice or map equals only another nil (regexFindAll's nil
+  // []string equals nil and a nil []interface {}, not an empty slice).
+  if (nilA || nilB || isNil(a) || isNil(b)) return (nilA || isNil(a)) === (nilB || isNil(b))
   if (Array.isArray(b) || b instanceof Map || isGoFunc(b)) {
     throw new FuncError(`non-comparable type ${formatValue(b, 's', NO_FLAGS)}: ${typeName(b)}`)
-  }
-  if (Array.isArray(a) || a instanceof Map || isGoFunc(a)) {
-    throw new FuncError(`non-comparable types ${formatValue(a, 's', NO_FLAGS)}: ${typeName(a)}, ${typeName(b)}: ${show(b)}`)
   }
   if (typeName(a) !== typeName(b)) return false
   return a === b
@@ -139,8 +144,9 @@ function index(item: GoValue, ...indexes: GoValue[]): GoValue {
     } else if (cur instanceof Map) {
       if (ix === undefined || ix === null) throw new FuncError('value is nil; should be of type string')
       if (typeof ix !== 'string') throw new FuncError(`value has type ${typeName(ix)}; should be string`)
+      // A missing key is the zero value of the element type: nil, or "" in a map[string]string.
       const v = cur.get(ix)
-      cur = v === undefined ? null : v
+      cur = v === undefined ? zeroElement(cur) : v
     } else {
       throw new FuncError(`can't index item of type ${typeName(cur)}`)
     }

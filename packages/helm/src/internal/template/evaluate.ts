@@ -16,7 +16,7 @@ import type {
 } from './nodes.js'
 import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
-import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, typeName } from './values.js'
+import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, nilSlice, typeName, zeroElement } from './values.js'
 
 // The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
@@ -140,7 +140,7 @@ export abstract class Evaluator extends Scope {
     }
     if (receiver === null) this.errorf(`nil pointer evaluating interface {}.${fieldName}`)
     const method =
-      receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
+      receiver instanceof GoStruct ? receiver.methods.get(fieldName) : receiver instanceof Map || Array.isArray(receiver) ? mapMethod(receiver, fieldName) : receiver instanceof GoInt ? receiver.named?.methods?.(receiver).get(fieldName) : undefined
     if (method !== undefined) return this.evalCall(dot, method, node, fieldName, args, final)
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
@@ -158,7 +158,7 @@ export abstract class Evaluator extends Scope {
         case 'default':
           return undefined
         case 'zero':
-          return null
+          return zeroElement(receiver)
         case 'error':
           this.errorf(`map has no entry for key ${JSON.stringify(fieldName)}`)
       }
@@ -229,15 +229,16 @@ export abstract class Evaluator extends Scope {
       // An invalid value becomes the zero value of a type that can be nil.
       if (typ === 'reflect.Value') return undefined
       if (typ === 'interface {}' || typ === 'map[string]interface {}') return null
-      if (typ === '[]interface {}' || typ === '[]string') return []
+      if (typ === '[]interface {}' || typ === '[]string') return nilSlice(typ)
       this.errorf(`invalid value; expected ${typ}`)
     }
     if (typ === 'reflect.Value' || typ === 'interface {}') return value
     if (typ === 'string' && typeof value === 'string') return value
     const actual = typeName(value)
     if (actual === typ) return value
-    // A named map type (common.Values) is assignable to map[string]interface {} and back.
-    if (typ === 'map[string]interface {}' && value instanceof Map) return value
+    // A named map type (common.Values) is assignable to map[string]interface {} and back; a
+    // map[string]string (.Chart.Annotations) is not.
+    if (typ === 'map[string]interface {}' && value instanceof Map && actual !== 'map[string]string') return value
     this.errorf(`wrong type for value; expected ${typ}; got ${value === null ? 'interface {}' : actual}`)
   }
 
@@ -246,7 +247,7 @@ export abstract class Evaluator extends Scope {
     if (n.type === 'dot') return this.validateType(dot, typ)
     if (n.type === 'nil') {
       if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
-      if (typ === '[]interface {}' || typ === '[]string') return []
+      if (typ === '[]interface {}' || typ === '[]string') return nilSlice(typ)
       this.errorf(`cannot assign nil to ${typ}`)
     }
     if (n.type === 'field') return this.validateType(this.evalFieldNode(dot, n, noArgs, MISSING), typ)

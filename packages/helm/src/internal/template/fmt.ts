@@ -3,7 +3,7 @@
 import { formatFloat } from './floats.js'
 import { goQuote } from './lex.js'
 import { type Flags, fmtFloatVerb, fmtInteger, fmtString, fmtUnicode, noFlags, pad, quoteRune, runeOf } from './verbs.js'
-import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, sortedKeys, typeName } from './values.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, isGoFunc, isNil, sortedKeys, typeName } from './values.js'
 
 export { NO_FLAGS } from './verbs.js'
 
@@ -70,6 +70,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
   }
   // The flags of elements, made only for composites: most operands are scalars.
   const nested: Flags = { ...f, depth: depth + 1 }
+  // %#v tells a nil slice or map from an empty one (`[]string(nil)`); every other verb prints both alike.
+  if (f.sharpV && isNil(v)) return `${typeName(v)}(nil)`
   if (Array.isArray(v)) {
     if (f.sharpV) {
       return `${typeName(v)}{${v.map((x) => formatValue(x, 'v', nested)).join(', ')}}`

@@ -6,6 +6,9 @@
 //   GoInt           Go's integer kinds (template literals, len, Sprig's int64 arithmetic)
 //   GoValue[]       a slice ([]interface {} unless tagged with another element type)
 //   Map             map[string]interface {} (keys iterate and print in sorted order)
+//                   A nil slice or nil map is an empty one marked by nilSlice/nilMap: it
+//                   behaves as empty everywhere but JSON (null), %#v (`[]string(nil)`), eq and
+//                   deepEqual, as in Go. Marked values are never changed in place.
 //   GoStruct        a struct or pointer to one, with fields, methods and an optional String()
 //   GoFunc          a function value (for `call`)
 
@@ -150,8 +153,15 @@ export function mapWithMethods<T extends GoMap>(map: T, type: string, methods: R
   return map
 }
 
-/** The method `name` of a map built by {@link mapWithMethods}. */
-export function mapMethod(map: GoMap, name: string): GoFunc | undefined {
+/** Gives a slice of a named Go type methods (Helm's `common.VersionSet` and its `Has`). */
+export function sliceWithMethods<T extends GoValue[]>(slice: T, type: string, methods: ReadonlyMap<string, GoFunc>): T {
+  sliceTypes.set(slice, type)
+  mapMethods.set(slice, methods)
+  return slice
+}
+
+/** The method `name` of a map or slice built by {@link mapWithMethods} or {@link sliceWithMethods}. */
+export function mapMethod(map: GoMap | GoValue[], name: string): GoFunc | undefined {
   return mapMethods.get(map)?.get(name)
 }
 
@@ -159,6 +169,38 @@ export function mapMethod(map: GoMap, name: string): GoFunc | undefined {
 export function typedSlice<T extends GoValue[]>(slice: T, type: string): T {
   sliceTypes.set(slice, type)
   return slice
+}
+
+const nils = new WeakSet<object>()
+
+/**
+ * A Go nil slice of type `type` (what regexFindAll returns when nothing matches): empty, with
+ * {@link isNil} true. Callers never change it in place.
+ */
+export function nilSlice(type = '[]interface {}'): GoValue[] {
+  const slice: GoValue[] = []
+  nils.add(slice)
+  return type === '[]interface {}' ? slice : typedSlice(slice, type)
+}
+
+/**
+ * A Go nil map of type `type` (fromJson of `null`; `.Chart.Annotations` when Chart.yaml has none):
+ * empty, with {@link isNil} true; never changed in place.
+ */
+export function nilMap(type = 'map[string]interface {}'): GoMap {
+  const map: GoMap = new Map()
+  nils.add(map)
+  return type === 'map[string]interface {}' ? map : typedMap(map, type)
+}
+
+/** Whether `v` is a nil slice or nil map made by {@link nilSlice} or {@link nilMap} (not a nil interface). */
+export function isNil(v: GoValue): boolean {
+  return typeof v === 'object' && v !== null && nils.has(v)
+}
+
+/** The zero value of a map's element type: "" for a map[string]string (.Chart.Annotations), else nil. */
+export function zeroElement(map: GoMap): GoValue {
+  return typeName(map) === 'map[string]string' ? '' : null
 }
 
 export function isGoFunc(v: GoValue): v is GoFunc {

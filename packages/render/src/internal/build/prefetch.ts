@@ -50,7 +50,6 @@ export function cachedFs(fs: FileSystem): FileSystem {
   }
   // A file already read needs no stat: its type and size are known.
   const read = new Map<string, Uint8Array>()
-  const realpath = fs.realpath
   const real = (path: string): Promise<string> =>
     memo(reals, path, async () => {
       // A file or directory its directory's listing shows (not a symlink) is where that directory
@@ -62,7 +61,7 @@ export function cachedFs(fs: FileSystem): FileSystem {
         const name = path.slice(slash + 1)
         return dir === '' ? name : `${dir}/${name}`
       }
-      return (realpath as (p: string) => Promise<string>).call(fs, path)
+      return (fs.realpath as (p: string) => Promise<string>).call(fs, path)
     })
   return {
     readFile: (path) =>
@@ -84,7 +83,7 @@ export function cachedFs(fs: FileSystem): FileSystem {
       return memo(stats, path, () => fs.stat(path))
     },
     readdir,
-    ...(realpath === undefined ? {} : { realpath: real }),
+    ...(fs.realpath === undefined ? {} : { realpath: real }),
   }
 }
 

@@ -2,7 +2,7 @@
 import { Module as nodeModule } from 'node:module'
 import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
-import { type BlockingWriteGuard, directStdout, lazyStderr } from './stdio.js'
+import { type BlockingWriteGuard, directStderr, directStdout } from './stdio.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -160,7 +160,8 @@ const guard: BlockingWriteGuard | undefined =
       }
     : undefined
 const stdout = directStdout(guard)
-const stderr = lazyStderr()
+// build's and template's warnings go straight to fd 2 as well (stdio.ts), with the same guard.
+const stderr = directStderr(guard)
 void entry.then(async ({ main }) => {
   const code = await main(process.argv.slice(2), {
     // Not process.stdout/stderr themselves: creating those streams costs a few milliseconds (stdio.ts).

@@ -50,6 +50,59 @@ export function lazyStderr(): ProcessOutput {
 }
 
 /**
+ * process.stderr for a command that passes a guard (build, template): written directly, as
+ * {@link directStdout} writes fd 1, when fd 2 is a regular file, a pipe or a socket, the guard
+ * around each write. A warning (kustomize's deprecation notes) on a pipe would otherwise create
+ * process.stderr and load Node's stream and net modules, whose cached code V8 rejects once bin.ts
+ * has set its flags: about 4 ms of the main thread for a build that warns. Without a guard, to a
+ * terminal, and from the first direct write that fails (EAGAIN, a reader gone, any error) on,
+ * process.stderr, as {@link lazyStderr}.
+ */
+export function directStderr(guard?: BlockingWriteGuard): ProcessOutput {
+  if (guard === undefined) return lazyStderr()
+  let direct: boolean | undefined
+  let streamed = false
+  const target = (): boolean => {
+    if (direct === undefined) {
+      try {
+        const st = fstatSync(2)
+        direct = st.isFile() || st.isFIFO() || st.isSocket()
+      } catch {
+        direct = false
+      }
+    }
+    return direct
+  }
+  return {
+    get isTTY() {
+      return target() ? false : process.stderr.isTTY
+    },
+    get streamed() {
+      return streamed
+    },
+    write(chunk: string) {
+      if (!target()) {
+        streamed = true
+        return process.stderr.write(chunk)
+      }
+      const bytes = Buffer.from(chunk)
+      let offset = 0
+      guard.before()
+      try {
+        while (offset < bytes.length) offset += writeSync(2, bytes, offset, bytes.length - offset)
+        return true
+      } catch {
+        direct = false
+        streamed = true
+        return process.stderr.write(bytes.subarray(offset))
+      } finally {
+        guard.after()
+      }
+    },
+  }
+}
+
+/**
  * What a command that writes its output last, in one piece, runs around each write that may block
  * (to a socket or a pipe): `before` takes its signal listeners away so that a signal arriving
  * while the write waits for the reader ends the process by the signal's default action, `after`

@@ -81,6 +81,28 @@ describe('render', () => {
     }
   })
 
+  it('follows a symlinked directory it has also listed (a base) when it checks a file read through it', async () => {
+    // The build lists app/linked (a base) and knows cm.yaml there as a regular file: its real path
+    // is still other/cm.yaml, outside app, as kustomize finds.
+    const dir = mkdtempSync(join(tmpdir(), 'render-symlink-dir-'))
+    try {
+      mkdirSync(join(dir, 'app'))
+      mkdirSync(join(dir, 'other'))
+      writeFileSync(join(dir, 'other', 'kustomization.yaml'), 'resources: [cm.yaml]\n')
+      writeFileSync(join(dir, 'other', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: outside}\n')
+      symlinkSync('../other', join(dir, 'app', 'linked'))
+      writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources: [linked]\n')
+      expect((await render('app', { fs: nodeFs(dir) })).map((o) => o.metadata.name)).toEqual(['outside'])
+      writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'resources: [linked, linked/cm.yaml]\n')
+      await expect(render('app', { fs: nodeFs(dir) })).rejects.toMatchObject({
+        code: 'RENDER_PATH_ESCAPES_ROOT',
+        message: "app/kustomization.yaml: resources[1]: security; file 'app/linked/cm.yaml' is not in or below 'app'",
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('refuses a path above the file system root', async () => {
     const fs = memoryFs({ 'app/kustomization.yaml': 'resources: [../../outside]\n' })
     await expect(render('app', { fs })).rejects.toMatchObject({ code: 'RENDER_PATH_ESCAPES_ROOT' })

@@ -16,6 +16,9 @@ export function cachedFs(fs: FileSystem): FileSystem {
   const stats = new Map<string, Promise<FileStat | undefined>>()
   const dirs = new Map<string, Promise<DirEntry[]>>()
   const reals = new Map<string, Promise<string>>()
+  // Each directory listing read so far, by name: the type of an entry (symlinks not followed) is
+  // known without asking the file system again (below).
+  const listings = new Map<string, Map<string, DirEntry['type']>>()
   const memo = <T>(m: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
     let p = m.get(key)
     if (p === undefined) {
@@ -26,21 +29,50 @@ export function cachedFs(fs: FileSystem): FileSystem {
     }
     return p
   }
+  const readdir = (dir: string): Promise<DirEntry[]> =>
+    memo(dirs, dir, async () => {
+      const entries = await fs.readdir(dir)
+      const byName = new Map<string, DirEntry['type']>()
+      for (const e of entries) byName.set(e.name, e.type)
+      listings.set(dir, byName)
+      return entries
+    })
+  /** The type of `path` in its directory's listing, if that listing was read (no symlink followed). */
+  const listedType = (path: string): DirEntry['type'] | undefined => {
+    const slash = path.lastIndexOf('/')
+    return listings.get(slash < 0 ? '' : path.slice(0, slash))?.get(path.slice(slash + 1))
+  }
   const listed = async (path: string): Promise<boolean> => {
     const slash = path.lastIndexOf('/')
     const dir = slash < 0 ? '' : path.slice(0, slash)
-    const entries = await memo(dirs, dir, () => fs.readdir(dir)).catch(() => [])
+    const entries = await readdir(dir).catch(() => [])
     return entries.some((e) => e.name === path.slice(slash + 1))
   }
   // A file already read needs no stat: its type and size are known.
   const read = new Map<string, Uint8Array>()
+  const real = (path: string): Promise<string> =>
+    memo(reals, path, async () => {
+      // A file or directory its directory's listing shows (not a symlink) is where that directory
+      // really is: one realpath per directory instead of one per file. The root has no listing.
+      const type = path === '' ? undefined : listedType(path)
+      if (type === 'file' || type === 'directory') {
+        const slash = path.lastIndexOf('/')
+        const dir = await real(slash < 0 ? '' : path.slice(0, slash))
+        const name = path.slice(slash + 1)
+        return dir === '' ? name : `${dir}/${name}`
+      }
+      return (fs.realpath as (p: string) => Promise<string>).call(fs, path)
+    })
   return {
     readFile: (path) =>
       memo(files, path, async () => {
         // Regular files only: reading a FIFO or a device would wait forever. A file system's stat
         // answers undefined for both "absent" and "not a file or directory"; the listing tells which.
-        const s = await memo(stats, path, () => fs.stat(path))
-        if (s === undefined && (await listed(path))) throw stepError('RENDER_FILE_NOT_FOUND', `'${path}' is not a regular file`)
+        // A path its directory's listing already shows as a regular file needs no stat.
+        if (listedType(path) !== 'file') {
+          const s = await memo(stats, path, () => fs.stat(path))
+          if (s === undefined && (await listed(path))) throw stepError('RENDER_FILE_NOT_FOUND', `'${path}' is not a regular file`)
+        }
         const data = await fs.readFile(path)
         read.set(path, data)
         return data
@@ -50,8 +82,8 @@ export function cachedFs(fs: FileSystem): FileSystem {
       if (data !== undefined) return Promise.resolve({ type: 'file' as const, size: data.byteLength, mode: 0o644 })
       return memo(stats, path, () => fs.stat(path))
     },
-    readdir: (path) => memo(dirs, path, () => fs.readdir(path)),
-    ...(fs.realpath === undefined ? {} : { realpath: (path: string) => memo(reals, path, () => (fs.realpath as (p: string) => Promise<string>).call(fs, path)) }),
+    readdir,
+    ...(fs.realpath === undefined ? {} : { realpath: real }),
   }
 }
 

@@ -17,6 +17,7 @@ writeFileSync(join(root, 'app', 'readme.md'), 'hi')
 writeFileSync(join(outside, 'secret.txt'), 'do not read')
 symlinkSync(join(outside, 'secret.txt'), join(root, 'app', 'escape.txt'))
 symlinkSync('base/kustomization.yaml', join(root, 'app', 'inside.yaml'))
+symlinkSync('base', join(root, 'app', 'linked'))
 
 const trees: [string, FileSystem][] = [
   ['nodeFs', nodeFs(root)],
@@ -78,6 +79,10 @@ describe('nodeFs', () => {
     expect(await fs.realpath?.('app/inside.yaml')).toBe('app/base/kustomization.yaml')
     expect(await fs.realpath?.('app/./readme.md')).toBe('app/readme.md')
     expect(await fs.realpath?.('app/missing.yaml')).toBe('app/missing.yaml')
+    // A path that does not exist is where its folder really is (an overlay's added file).
+    expect(await fs.realpath?.('app/linked/missing.yaml')).toBe('app/base/missing.yaml')
+    expect(await fs.realpath?.('app/linked/no/such.yaml')).toBe('app/base/no/such.yaml')
+    expect(await overlayFs(fs, new Map([['app/linked/new.yaml', new Uint8Array()]])).realpath?.('app/linked/new.yaml')).toBe('app/base/new.yaml')
     expect(await fs.realpath?.('')).toBe('')
     await expect(fs.realpath?.('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
     expect(await overlayFs(fs, new Map()).realpath?.('app/inside.yaml')).toBe('app/base/kustomization.yaml')

@@ -105,7 +105,7 @@ function byName(a: DirEntry, b: DirEntry): number {
  */
 export function nodeFs(root: string): FileSystem {
   let realRoot: Promise<string> | undefined
-  const resolve = async (path: string): Promise<{ rel: string; abs: string }> => {
+  const resolve = async (path: string): Promise<{ rel: string; abs: string; found?: true }> => {
     const rel = normalizePath(path)
     realRoot ??= fsp.realpath(root)
     const base = await realRoot
@@ -126,7 +126,21 @@ export function nodeFs(root: string): FileSystem {
         details: { path: rel },
       })
     }
-    return { rel, abs: real }
+    return { rel, abs: real, found: true }
+  }
+  const realpath = async (path: string): Promise<string> => {
+    const { rel, abs, found } = await resolve(path)
+    const base = await (realRoot ?? fsp.realpath(root))
+    if (found === undefined && rel !== '') {
+      // A path that does not exist (yet, or only in an overlay) is where its directory really is:
+      // the same answer whether or not a symlinked folder leads to it.
+      const slash = rel.lastIndexOf('/')
+      if (slash < 0) return rel
+      const dir = await realpath(rel.slice(0, slash))
+      return dir === '' ? rel.slice(slash + 1) : `${dir}/${rel.slice(slash + 1)}`
+    }
+    if (abs === base) return ''
+    return abs.startsWith(base + sep) ? abs.slice(base.length + 1).split(sep).join('/') : rel
   }
   return {
     async readFile(path) {
@@ -163,13 +177,7 @@ export function nodeFs(root: string): FileSystem {
         throw err
       }
     },
-    async realpath(path) {
-      const { rel, abs } = await resolve(path)
-      const base = await (realRoot ?? fsp.realpath(root))
-      if (abs === base) return ''
-      // resolve() answers the real path when the path exists, and the joined one when it does not.
-      return abs.startsWith(base + sep) ? abs.slice(base.length + 1).split(sep).join('/') : rel
-    },
+    realpath,
     async stat(path) {
       const { abs } = await resolve(path)
       try {

@@ -78,6 +78,7 @@ export const nilCases: TemplateCase[] = [
   c('mustSlice of an empty list', printers('mustSlice .Values.emptyList', false)),
   // the neighbours that return empty, not nil
   c('regexSplit of an empty string', printers('regexSplit "z" "" -1')),
+  c('regexSplit of an empty string by an empty pattern', `${printers('regexSplit "" "" -1')}#${printers('mustRegexSplit "" "" 2')}#${printers('regexFindAll "" "" -1')}`),
   c('rest and initial of one element', `${printers('rest (list 1)')}#${printers('initial (list 1)')}`),
   c('without compact uniq of empty lists', `${printers('without (list) 1')}#${printers('compact (list)')}#${printers(`uniq (${nilList})`)}`),
   c('reverse of a nil slice', printers(`reverse (${nilStrings})`)),

@@ -191,7 +191,8 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
         includeDepth.set(n, depth)
       }
     })],
-    ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
+    ['tpl', fn('tpl', ['string', 'interface {}'], (text, vals) => {
+      // helm v4's tpl takes any value as dot (interface {}): a map[string]string, a string, an int.
       // A text without an action is its own output (values hold many such strings).
       if (!(text as string).includes('{{')) return (text as string).replaceAll('<no value>', '')
       let parsed: ParsedTemplate[]

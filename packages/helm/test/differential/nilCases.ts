@@ -29,7 +29,7 @@ function comparisons(expr: string, empty: string, otherNil: string): string {
 /** Reads of `.Chart.Annotations`, a map[string]string: a missing key is "", not nil. */
 export const annotationReads: string =
   '{{ index .Chart.Annotations "a" }}|{{ .Chart.Annotations.a }}|{{ .Chart.Annotations.zz }}|{{ range $k, $x := .Chart.Annotations }}{{ $k }}={{ $x }};{{ end }}|' +
-  '{{ eq .Chart.Annotations nil }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
+  '{{ eq .Chart.Annotations nil }}|{{ tpl "{{ .a }}" .Chart.Annotations }}|{{ tpl "{{ len . }}" .Chart.Annotations }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
 
 /** `.Chart.Annotations` as Chart.yaml sets it (empty, null, two entries; nilCases has it absent). */
 export const annotationCases: readonly { readonly name: string; readonly chartYaml: string }[] = [
@@ -90,6 +90,7 @@ export const nilCases: TemplateCase[] = [
   c('until 0', printers('until 0')),
   c('fromYaml and fromYamlArray of null', `${printers('fromYaml "null"')}#${printers('fromYamlArray "null"')}#${printers('fromYaml ""')}`),
   c('fromJson and fromJsonArray of empty', `${printers('fromJson "{}"')}#${printers('fromJsonArray "[]"')}`),
+  c('tpl with any value as dot', '{{ tpl "x" "s" }}|{{ tpl "x" 1 }}|{{ tpl "{{ . }}" 1 }}|{{ tpl "{{ . }}" nil }}|{{ tpl "{{ printf \\"%T\\" . }}" (list 1) }}|{{ tpl "{{ .a }}" (dict "a" 2) }}'),
   c('lookup offline', printers('lookup "v1" "Pod" "" ""')),
   c('fromJsonArray of what is not an array', '{{ toJson (fromJsonArray "{}") }}|{{ toJson (fromJsonArray "3") }}|{{ toJson (fromJsonArray "\\"s\\"") }}|{{ toJson (fromJsonArray "true") }}'),
   c('fromYamlArray of what is not a sequence', '{{ toJson (fromYamlArray "a: 1") }}|{{ toJson (fromYamlArray "3") }}|{{ toJson (fromYamlArray "x") }}|{{ toJson (fromYamlArray "true") }}|{{ toJson (fromYamlArray "1.5") }}|{{ toJson (fromYamlArray "2020-01-01") }}'),

@@ -113,6 +113,7 @@ export const nilCases: TemplateCase[] = [
   c('reading a nil map', `{{ $m := ${nilMap} }}{{ index $m "a" }}|{{ get $m "a" }}|{{ hasKey $m "a" }}|{{ dig "a" "d" $m }}|{{ range $k, $x := $m }}x{{ else }}E{{ end }}|{{ toJson (pick $m) }}`),
   c('set on a map holding a nil map', `{{ $d := dict "a" (${nilStrings}) }}{{ $_ := set $d "b" (${nilMap}) }}{{ toJson $d }}|{{ toYaml $d }}|{{ printf "%#v" $d }}|{{ toToml $d }}`),
   c('index of a nil slice in a list', `{{ printf "%#v" (index (list (${nilStrings})) 0) }}|{{ printf "%#v" (first (list (${nilList}))) }}`),
+  c('toToml of a nil slice or map in a list', `{{ toToml (dict "c" (list (${nilList}))) }}|{{ toToml (dict "c" (list 1 (${nilStrings}))) }}|{{ toToml (dict "c" (list (${nilMap}))) }}|{{ toToml (dict "a" (list (list (${nilList})))) }}|{{ toToml (dict "a" (list (dict "b" (list (${nilList}))))) }}|{{ toToml (dict "a" (list (dict "x" 1) (${nilMap}))) }}|{{ toToml (dict "a" (list (${nilMap}) (dict "x" 1))) }}|{{ toToml (dict "a" (list (dict "x" 1) nil)) }}`),
   // merge and mergeOverwrite with empty and nil values (mergo's rules)
   c('merge fills empty values', '{{ toJson (merge (dict "a" "" "b" 0 "c" false "d" (list) "e" (dict) "f" nil) (dict "a" "x" "b" 1 "c" true "d" (list 1) "e" (dict "y" 1) "f" 2)) }}'),
   c('mergeOverwrite sets empty values', '{{ toJson (mergeOverwrite (dict "a" "s" "b" 5 "c" true "d" (list 1) "e" (dict "y" 1) "f" 2) (dict "a" "" "b" 0 "c" false "d" (list) "e" (dict) "f" nil)) }}'),

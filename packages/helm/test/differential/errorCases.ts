@@ -133,6 +133,17 @@ export const moreErrorCases: ErrorCase[] = [
   e('a wrong type through a variable argument', '{{ $s := "abc" }}x: {{ trunc $s $s }}\n'),
   e('a wrong type through a chain argument', 'x: {{ trunc (dict "a" "b").a "abc" }}\n'),
   // nil slices and maps (nilCases.ts has the ones that print)
+  // dig's type assertions (Sprig: the dict and every map on the way a map[string]interface {}, the keys strings)
+  e('dig of .Values, a common.Values', 'x: {{ dig "map" "a" "z" .Values }}\n'),
+  e('dig of a map[string]string', 'x: {{ dig "a" "z" .Chart.Annotations }}\n'),
+  e('dig of nil', 'x: {{ dig "a" "z" nil }}\n'),
+  e('dig of a list', 'x: {{ dig "a" "z" (list) }}\n'),
+  e('dig of a string', 'x: {{ dig "a" "z" "s" }}\n'),
+  e('dig of an int', 'x: {{ dig "a" "z" 1 }}\n'),
+  e('dig through a string', 'x: {{ dig "a" "b" "z" (dict "a" "s") }}\n'),
+  e('dig through nil', 'x: {{ dig "a" "b" "z" (dict "a" nil) }}\n'),
+  e('dig through a nil []string', 'x: {{ dig "a" "b" "z" (dict "a" (regexFindAll "z" "a" -1)) }}\n'),
+  e('dig with an int key', 'x: {{ dig "a" 1 "z" (dict "a" (dict)) }}\n'),
   e('set on a nil map from fromJson', '{{ $m := fromJson "null" }}x: {{ set $m "a" 1 }}\n'),
   e('set on a nil map from unset', 'x: {{ set (unset nil "a") "b" 1 }}\n'),
   e('eq of a nil slice and a nil map', 'x: {{ eq (rest (list)) (fromJson "null") }}\n'),

@@ -144,6 +144,8 @@ export const moreErrorCases: ErrorCase[] = [
   e('dig through nil', 'x: {{ dig "a" "b" "z" (dict "a" nil) }}\n'),
   e('dig through a nil []string', 'x: {{ dig "a" "b" "z" (dict "a" (regexFindAll "z" "a" -1)) }}\n'),
   e('dig with an int key', 'x: {{ dig "a" 1 "z" (dict "a" (dict)) }}\n'),
+  e('field of a map[string]string element', 'x: {{ .Chart.Annotations.a.foo }}\n'),
+  e('field of a missing map[string]string element', 'x: {{ .Chart.Annotations.zz.foo }}\n'),
   e('set on a nil map from fromJson', '{{ $m := fromJson "null" }}x: {{ set $m "a" 1 }}\n'),
   e('set on a nil map from unset', 'x: {{ set (unset nil "a") "b" 1 }}\n'),
   e('eq of a nil slice and a nil map', 'x: {{ eq (rest (list)) (fromJson "null") }}\n'),

@@ -18,7 +18,7 @@ import { type ExecEnv, ExecError, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
 import { FuncError, type GoFunc, type GoValue, nilMap, nilSlice } from './template/values.js'
 import { textMemo } from './textMemo.js'
-import { YamlValuesError, parseYamlValue, unsupportedJsonValue } from './yamlValues.js'
+import { YamlValuesError, assertJsonable, parseYamlValue } from './yamlValues.js'
 
 /** The markers around the message of `required` and `fail`, which Helm cuts out of an execution error. */
 export const warnStart = 'HELM_ERR_START'
@@ -47,8 +47,7 @@ function toJson(v: GoValue): string {
  */
 function yamlAsJson(s: string, source: string): GoValue {
   const v = parseYamlValue(s, source)
-  const bad = unsupportedJsonValue(v)
-  if (bad !== undefined) throw new YamlValuesError(`error converting YAML to JSON: json: unsupported value: ${bad}`)
+  assertJsonable(v)
   return v
 }
 

@@ -59,24 +59,42 @@ function yamlGoSyntax(v: GoValue): string {
   return sprintf('%#v', [v])
 }
 
-/**
- * The value JSON cannot hold in a decoded YAML value (an infinity or NaN, as encoding/json names it:
- * `+Inf`, `-Inf`, `NaN`), first in encoding/json's order (map keys sorted), or undefined.
- */
-export function unsupportedJsonValue(v: GoValue): string | undefined {
+/** Whether a decoded YAML value holds an infinity or NaN anywhere (one walk, no sorting). */
+function holdsNonFinite(v: GoValue): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v)
+  if (Array.isArray(v)) return v.some(holdsNonFinite)
+  if (v instanceof Map) {
+    for (const x of v.values()) if (holdsNonFinite(x)) return true
+  }
+  return false
+}
+
+/** The first infinity or NaN in encoding/json's order (map keys sorted), as it names it. */
+function firstNonFinite(v: GoValue): string | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? undefined : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'
-  if (Array.isArray(v)) {
-    for (const x of v) {
-      const bad = unsupportedJsonValue(x)
-      if (bad !== undefined) return bad
-    }
-  } else if (v instanceof Map) {
-    for (const k of [...v.keys()].sort()) {
-      const bad = unsupportedJsonValue(v.get(k) ?? null)
-      if (bad !== undefined) return bad
-    }
+  const items = Array.isArray(v) ? v : v instanceof Map ? [...v.keys()].sort().map((k) => v.get(k) ?? null) : []
+  for (const x of items) {
+    const bad = firstNonFinite(x)
+    if (bad !== undefined) return bad
   }
   return undefined
+}
+
+/**
+ * The value JSON cannot hold in a decoded YAML value (an infinity or NaN, as encoding/json names it:
+ * `+Inf`, `-Inf`, `NaN`), first in encoding/json's order, or undefined.
+ */
+function unsupportedJsonValue(v: GoValue): string | undefined {
+  return holdsNonFinite(v) ? firstNonFinite(v) : undefined
+}
+
+/**
+ * {@link YamlValuesError} when a decoded YAML value holds what JSON cannot: sigs.k8s.io/yaml fails
+ * converting it to JSON before unmarshalling (fromYaml, values files).
+ */
+export function assertJsonable(v: GoValue): void {
+  const bad = unsupportedJsonValue(v)
+  if (bad !== undefined) throw new YamlValuesError(`error converting YAML to JSON: json: unsupported value: ${bad}`)
 }
 
 /** Reads one YAML document (the first of a stream) as Helm's values model. */

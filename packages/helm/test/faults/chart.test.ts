@@ -56,6 +56,11 @@ describe('renderChart on bad charts', () => {
       code: 'HELM_VALUES_INVALID',
       message: 'c/values.yaml: error converting YAML to JSON: yaml: invalid map key: []interface {}{"x", 1}',
     })
+    // and, converting it to JSON, an infinity or NaN.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'b: [1, -.inf]\na: {x: .nan}\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: json: unsupported value: NaN',
+    })
   })
 
   it('refuses an alias bomb in values.yaml at once', async () => {

@@ -108,6 +108,10 @@ describe('value overrides on bad input', () => {
       code: 'HELM_VALUES_INVALID',
       message: 'prod.yaml: error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{"b":1}',
     })
+    expect(typedFailure(() => parseValues('a: .inf\n', { source: 'prod.yaml' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'prod.yaml: error converting YAML to JSON: json: unsupported value: +Inf',
+    })
   })
 
   it.each(pollutingFieldPaths)('keeps a hostile --set path as data: %s', (path) => {

@@ -1,6 +1,6 @@
 import { HelmError } from './errors.js'
 import { toPlain } from './internal/plain.js'
-import { YamlValuesError, parseYamlValue } from './internal/yamlValues.js'
+import { YamlValuesError, assertJsonable, parseYamlValue } from './internal/yamlValues.js'
 
 /** Options of {@link parseValues}. */
 export interface ParseValuesOptions {
@@ -40,6 +40,7 @@ export function parseValues(text: string, options: ParseValuesOptions = {}): Rec
   let parsed
   try {
     parsed = parseYamlValue(text, source)
+    assertJsonable(parsed)
   } catch (err) {
     if (err instanceof YamlValuesError) {
       throw new HelmError({ code: 'HELM_VALUES_INVALID', message: `${source}: ${err.message}`, details: { path: source }, cause: err })

@@ -18,7 +18,7 @@ import { type ExecEnv, ExecError, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
 import { FuncError, type GoFunc, type GoValue, nilMap, nilSlice } from './template/values.js'
 import { textMemo } from './textMemo.js'
-import { YamlValuesError, parseYamlValue } from './yamlValues.js'
+import { YamlValuesError, assertJsonable, parseYamlValue } from './yamlValues.js'
 
 /** The markers around the message of `required` and `fail`, which Helm cuts out of an execution error. */
 export const warnStart = 'HELM_ERR_START'
@@ -41,9 +41,19 @@ function toJson(v: GoValue): string {
   }
 }
 
+/**
+ * A YAML text as sigs.k8s.io/yaml converts it to JSON before unmarshalling: an infinity or NaN
+ * fails the conversion (`json: unsupported value: +Inf`), whatever the target type.
+ */
+function yamlAsJson(s: string, source: string): GoValue {
+  const v = parseYamlValue(s, source)
+  assertJsonable(v)
+  return v
+}
+
 function fromYaml(s: string): GoValue {
   try {
-    const v = parseYamlValue(s, 'fromYaml')
+    const v = yamlAsJson(s, 'fromYaml')
     if (v === null) return new Map()
     if (!(v instanceof Map)) {
       return new Map([['Error', 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ' + jsonKind(v) + ' into Go value of type map[string]interface {}']])
@@ -141,7 +151,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
-        const v = parseYamlValue(s as string, 'fromYamlArray')
+        const v = yamlAsJson(s as string, 'fromYamlArray')
         if (Array.isArray(v)) return v
         // YAML's null leaves the slice as made ([]interface {}{}), unlike fromJsonArray's nil.
         if (v === null) return []
@@ -191,7 +201,8 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
         includeDepth.set(n, depth)
       }
     })],
-    ['tpl', fn('tpl', ['string', 'map[string]interface {}'], (text, vals) => {
+    ['tpl', fn('tpl', ['string', 'interface {}'], (text, vals) => {
+      // helm v4's tpl takes any value as dot (interface {}): a map[string]string, a string, an int.
       // A text without an action is its own output (values hold many such strings).
       if (!(text as string).includes('{{')) return (text as string).replaceAll('<no value>', '')
       let parsed: ParsedTemplate[]

@@ -92,7 +92,7 @@ export function capabilities(kubeVersion: string, apiVersions: readonly string[]
   })
   // A []string with a method, as Go's VersionSet: range, len, index and toJson see the list.
   const all = [...DEFAULT_API_VERSIONS, ...apiVersions]
-  const apis = sliceWithMethods([...all], 'common.VersionSet', new Map([method('Has', ['string'], (v) => all.includes(v as string))]))
+  const apis = sliceWithMethods([...all], 'common.VersionSet', (self) => new Map([method('Has', ['string'], (v) => self.includes(v))]))
   const helm = new GoStruct('common.BuildInfo', {
     fields: new Map<string, GoValue>([
       ['Version', 'v4.1.4'],

@@ -5,6 +5,7 @@ import { parseYamlStream, resolveScalar11 } from '@gitops-sdk/core/yaml'
 import type { Node as YamlNode } from 'yaml'
 import { yamlLib } from './lazy.js'
 import { sprintf } from './template/fmt.js'
+import { goQuote } from './template/lex.js'
 import type { GoMap, GoValue } from './template/values.js'
 import { textMemo } from './textMemo.js'
 import { type PlainRules, quickValues } from './quickValues.js'
@@ -43,8 +44,57 @@ function keyString(v: GoValue): string {
   if (typeof v === 'string') return v
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   if (typeof v === 'number') return String(v)
-  // Composite keys: sigs.k8s.io/yaml prints them with %v.
-  return sprintf('%v', [v])
+  // go-yaml v2 refuses a sequence or mapping as a key while it decodes (sigs.k8s.io/yaml wraps it).
+  throw new YamlValuesError(`error converting YAML to JSON: yaml: invalid map key: ${yamlGoSyntax(v)}`)
+}
+
+/** A decoded YAML value as Go's %#v prints what go-yaml v2 made of it (maps as map[interface {}]interface {}). */
+function yamlGoSyntax(v: GoValue): string {
+  if (v === null || v === undefined) return 'interface {}(nil)'
+  if (Array.isArray(v)) return `[]interface {}{${v.map(yamlGoSyntax).join(', ')}}`
+  if (v instanceof Map) {
+    const entries = [...v.keys()].sort().map((k) => `${goQuote(k)}:${yamlGoSyntax(v.get(k) ?? null)}`)
+    return `map[interface {}]interface {}{${entries.join(', ')}}`
+  }
+  return sprintf('%#v', [v])
+}
+
+/** Whether a decoded YAML value holds an infinity or NaN anywhere (one walk, no sorting). */
+function holdsNonFinite(v: GoValue): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v)
+  if (Array.isArray(v)) return v.some(holdsNonFinite)
+  if (v instanceof Map) {
+    for (const x of v.values()) if (holdsNonFinite(x)) return true
+  }
+  return false
+}
+
+/** The first infinity or NaN in encoding/json's order (map keys sorted), as it names it. */
+function firstNonFinite(v: GoValue): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf'
+  const items = Array.isArray(v) ? v : v instanceof Map ? [...v.keys()].sort().map((k) => v.get(k) ?? null) : []
+  for (const x of items) {
+    const bad = firstNonFinite(x)
+    if (bad !== undefined) return bad
+  }
+  return undefined
+}
+
+/**
+ * The value JSON cannot hold in a decoded YAML value (an infinity or NaN, as encoding/json names it:
+ * `+Inf`, `-Inf`, `NaN`), first in encoding/json's order, or undefined.
+ */
+function unsupportedJsonValue(v: GoValue): string | undefined {
+  return holdsNonFinite(v) ? firstNonFinite(v) : undefined
+}
+
+/**
+ * {@link YamlValuesError} when a decoded YAML value holds what JSON cannot: sigs.k8s.io/yaml fails
+ * converting it to JSON before unmarshalling (fromYaml, values files).
+ */
+export function assertJsonable(v: GoValue): void {
+  const bad = unsupportedJsonValue(v)
+  if (bad !== undefined) throw new YamlValuesError(`error converting YAML to JSON: json: unsupported value: ${bad}`)
 }
 
 /** Reads one YAML document (the first of a stream) as Helm's values model. */

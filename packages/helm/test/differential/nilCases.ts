@@ -29,7 +29,7 @@ function comparisons(expr: string, empty: string, otherNil: string): string {
 /** Reads of `.Chart.Annotations`, a map[string]string: a missing key is "", not nil. */
 export const annotationReads: string =
   '{{ index .Chart.Annotations "a" }}|{{ .Chart.Annotations.a }}|{{ .Chart.Annotations.zz }}|{{ range $k, $x := .Chart.Annotations }}{{ $k }}={{ $x }};{{ end }}|' +
-  '{{ eq .Chart.Annotations nil }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
+  '{{ eq .Chart.Annotations nil }}|{{ tpl "{{ .a }}" .Chart.Annotations }}|{{ tpl "{{ len . }}" .Chart.Annotations }}|{{ printf "%#v" (deepCopy .Chart.Annotations) }}|{{ toJson .Chart }}|{{ printf "%T %T %T" .Chart.Keywords .Chart.Sources .Chart.Maintainers }}'
 
 /** `.Chart.Annotations` as Chart.yaml sets it (empty, null, two entries; nilCases has it absent). */
 export const annotationCases: readonly { readonly name: string; readonly chartYaml: string }[] = [
@@ -78,6 +78,7 @@ export const nilCases: TemplateCase[] = [
   c('mustSlice of an empty list', printers('mustSlice .Values.emptyList', false)),
   // the neighbours that return empty, not nil
   c('regexSplit of an empty string', printers('regexSplit "z" "" -1')),
+  c('regexSplit of an empty string by an empty pattern', `${printers('regexSplit "" "" -1')}#${printers('mustRegexSplit "" "" 2')}#${printers('regexFindAll "" "" -1')}`),
   c('rest and initial of one element', `${printers('rest (list 1)')}#${printers('initial (list 1)')}`),
   c('without compact uniq of empty lists', `${printers('without (list) 1')}#${printers('compact (list)')}#${printers(`uniq (${nilList})`)}`),
   c('reverse of a nil slice', printers(`reverse (${nilStrings})`)),
@@ -89,9 +90,12 @@ export const nilCases: TemplateCase[] = [
   c('until 0', printers('until 0')),
   c('fromYaml and fromYamlArray of null', `${printers('fromYaml "null"')}#${printers('fromYamlArray "null"')}#${printers('fromYaml ""')}`),
   c('fromJson and fromJsonArray of empty', `${printers('fromJson "{}"')}#${printers('fromJsonArray "[]"')}`),
+  c('tpl with any value as dot', '{{ tpl "x" "s" }}|{{ tpl "x" 1 }}|{{ tpl "{{ . }}" 1 }}|{{ tpl "{{ . }}" nil }}|{{ tpl "{{ printf \\"%T\\" . }}" (list 1) }}|{{ tpl "{{ .a }}" (dict "a" 2) }}'),
   c('lookup offline', printers('lookup "v1" "Pod" "" ""')),
   c('fromJsonArray of what is not an array', '{{ toJson (fromJsonArray "{}") }}|{{ toJson (fromJsonArray "3") }}|{{ toJson (fromJsonArray "\\"s\\"") }}|{{ toJson (fromJsonArray "true") }}'),
   c('fromYamlArray of what is not a sequence', '{{ toJson (fromYamlArray "a: 1") }}|{{ toJson (fromYamlArray "3") }}|{{ toJson (fromYamlArray "x") }}|{{ toJson (fromYamlArray "true") }}|{{ toJson (fromYamlArray "1.5") }}|{{ toJson (fromYamlArray "2020-01-01") }}'),
+  c('fromYaml and fromYamlArray of what JSON cannot hold', '{{ toJson (fromYamlArray ".inf") }}|{{ toJson (fromYamlArray "[.inf]") }}|{{ toJson (fromYamlArray ".nan") }}|{{ toJson (fromYamlArray "-.inf") }}|{{ toJson (fromYaml "a: .inf") }}|{{ toJson (fromYaml "b: .inf\\na: .nan") }}|{{ toJson (fromYaml "a: [1, -.inf]") }}|{{ toJson (fromYaml "[.inf]") }}|{{ toJson (fromYaml "a: !!float .inf") }}'),
+  c('fromYaml and fromYamlArray of a sequence or mapping as a key', '{{ toJson (fromYamlArray "? [a]\\n: b") }}|{{ toJson (fromYaml "? [a, 1, 1.5, true, null]\\n: b") }}|{{ toJson (fromYaml "? {b: 1, a: x}\\n: b") }}|{{ toJson (fromYaml "a: {[a]: b}") }}|{{ toJson (fromYaml "a: .inf\\n? [x]\\n: 1") }}|{{ toJson (fromYaml "? [[a]]\\n: b") }}|{{ toJson (fromYaml "? []\\n: b") }}|{{ toJson (fromYaml "? {}\\n: b") }}|{{ toJson (fromYamlArray "- ? [2.0, 1e3]\\n  : b") }}'),
   c('Files.Glob and Files.Lines of nothing', `${printers('.Files.Glob "nope/*"')}#${printers('.Files.Lines "nope"')}`),
   c('pick and omit of a nil map', `${printers('pick nil "a"')}#${printers(`omit (${nilMap}) "a"`)}`),
   c('merge into a nil map makes a map', `${printers(`merge (${nilMap}) (dict)`)}#${printers('mergeOverwrite nil (dict "a" 1)')}`),
@@ -104,12 +108,14 @@ export const nilCases: TemplateCase[] = [
   c('comparisons of empty values', `{{ $v := .Values.emptyList }}{{ eq $v nil }}|{{ ne $v nil }}|{{ eq $v (${nilList}) }}|{{ eq (${nilList}) $v }}|{{ deepEqual $v (list) }}|{{ deepEqual $v (${nilList}) }}|{{ eq (dict) (${nilMap}) }}`),
   c('eq of nil with nil and empty values', '{{ eq nil nil }}|{{ eq (list) nil }}|{{ eq .Values.emptyMap nil }}|{{ eq .Values.nil (rest (list)) }}|{{ eq (rest (list)) .Values.missing }}'),
   c('deepCopy keeps the Go type', '{{ printf "%T|%T|%T|%T|%T|%#v" (deepCopy .Values) (deepCopy (regexFindAll "a" "a" -1)) (deepCopy (until 2)) (deepCopy .Capabilities.APIVersions) (deepCopy .Files) (deepCopy (keys (dict "a" 1))) }}'),
+  c('deepCopy and slice keep the methods of Capabilities.APIVersions', '{{ (deepCopy .Capabilities.APIVersions).Has "v1" }}|{{ (slice .Capabilities.APIVersions 0 1).Has "v1" }}|{{ (slice .Capabilities.APIVersions 1 2).Has "v1" }}|{{ (mustSlice .Capabilities.APIVersions 1).Has "apps/v1" }}|{{ (mustDeepCopy (slice .Capabilities.APIVersions 0 1)).Has "apps/v1" }}'),
   c('slice keeps the Go type', '{{ printf "%#v %T" (slice (regexFindAll "a" "aaa" -1) 1) (slice (keys (dict "a" 1 "b" 2)) 0 1) }}|{{ printf "%#v" (slice (until 3) 1 2) }}|{{ printf "%#v|%T" (slice .Capabilities.APIVersions 0 2) (deepCopy (slice .Capabilities.APIVersions 0 1)) }}'),
   c('Capabilities.APIVersions is a list', '{{ range $i, $v := .Capabilities.APIVersions }}{{ if lt $i 2 }}{{ $v }},{{ end }}{{ end }}|{{ len .Capabilities.APIVersions }}|{{ index .Capabilities.APIVersions 0 }}|{{ first .Capabilities.APIVersions }}|{{ .Capabilities.APIVersions.Has "v1" }}|{{ .Capabilities.APIVersions.Has "example.com/v1/Widget" }}|{{ toJson .Capabilities.APIVersions }}|{{ kindOf .Capabilities.APIVersions }}|{{ typeOf .Capabilities.APIVersions }}|{{ has "apps/v1" .Capabilities.APIVersions }}|{{ empty .Capabilities.APIVersions }}'),
   // reading and changing a nil map
   c('reading a nil map', `{{ $m := ${nilMap} }}{{ index $m "a" }}|{{ get $m "a" }}|{{ hasKey $m "a" }}|{{ dig "a" "d" $m }}|{{ range $k, $x := $m }}x{{ else }}E{{ end }}|{{ toJson (pick $m) }}`),
   c('set on a map holding a nil map', `{{ $d := dict "a" (${nilStrings}) }}{{ $_ := set $d "b" (${nilMap}) }}{{ toJson $d }}|{{ toYaml $d }}|{{ printf "%#v" $d }}|{{ toToml $d }}`),
   c('index of a nil slice in a list', `{{ printf "%#v" (index (list (${nilStrings})) 0) }}|{{ printf "%#v" (first (list (${nilList}))) }}`),
+  c('toToml of a nil slice or map in a list', `{{ toToml (dict "c" (list (${nilList}))) }}|{{ toToml (dict "c" (list 1 (${nilStrings}))) }}|{{ toToml (dict "c" (list (${nilMap}))) }}|{{ toToml (dict "a" (list (list (${nilList})))) }}|{{ toToml (dict "a" (list (dict "b" (list (${nilList}))))) }}|{{ toToml (dict "a" (list (dict "x" 1) (${nilMap}))) }}|{{ toToml (dict "a" (list (${nilMap}) (dict "x" 1))) }}|{{ toToml (dict "a" (list (dict "x" 1) nil)) }}`),
   // merge and mergeOverwrite with empty and nil values (mergo's rules)
   c('merge fills empty values', '{{ toJson (merge (dict "a" "" "b" 0 "c" false "d" (list) "e" (dict) "f" nil) (dict "a" "x" "b" 1 "c" true "d" (list 1) "e" (dict "y" 1) "f" 2)) }}'),
   c('mergeOverwrite sets empty values', '{{ toJson (mergeOverwrite (dict "a" "s" "b" 5 "c" true "d" (list 1) "e" (dict "y" 1) "f" 2) (dict "a" "" "b" 0 "c" false "d" (list) "e" (dict) "f" nil)) }}'),

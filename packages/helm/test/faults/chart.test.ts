@@ -51,6 +51,16 @@ describe('renderChart on bad charts', () => {
     })
     const r = await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a: [1, 2\n' }))
     expect(r).toMatchObject({ code: 'HELM_VALUES_INVALID', message: expect.stringMatching(/^c\/values\.yaml: /) as unknown })
+    // go-yaml v2 refuses a sequence or mapping as a key, as helm says.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a:\n  ? [x, 1]\n  : b\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: yaml: invalid map key: []interface {}{"x", 1}',
+    })
+    // and, converting it to JSON, an infinity or NaN.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'b: [1, -.inf]\na: {x: .nan}\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: json: unsupported value: NaN',
+    })
   })
 
   it('refuses an alias bomb in values.yaml at once', async () => {

@@ -104,6 +104,14 @@ describe('value overrides on bad input', () => {
 
   it('refuses a values file that is not a map, naming it', () => {
     expect(typedFailure(() => parseValues('- a\n', { source: 'prod.yaml' }))).toEqual({ code: 'HELM_VALUES_INVALID', message: 'prod.yaml: values must be a mapping' })
+    expect(typedFailure(() => parseValues('{a: {{b: 1}: 2}}\n', { source: 'prod.yaml' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'prod.yaml: error converting YAML to JSON: yaml: invalid map key: map[interface {}]interface {}{"b":1}',
+    })
+    expect(typedFailure(() => parseValues('a: .inf\n', { source: 'prod.yaml' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'prod.yaml: error converting YAML to JSON: json: unsupported value: +Inf',
+    })
   })
 
   it.each(pollutingFieldPaths)('keeps a hostile --set path as data: %s', (path) => {

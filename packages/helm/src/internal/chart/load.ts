@@ -5,7 +5,7 @@ import type { FileSystem } from '@gitops-sdk/core'
 import type { ChartMetadata } from '../topLevel.js'
 import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
-import { YamlValuesError, parseYamlValueOnce } from '../yamlValues.js'
+import { YamlValuesError, assertJsonable, parseYamlValueOnce } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
 import { IgnoreRuleError, isIgnored, parseHelmignore } from './helmignore.js'
 
@@ -129,6 +129,8 @@ function readValues(text: string, path: string): GoMap {
   let v: GoValue
   try {
     v = parseYamlValueOnce(text, path)
+    // helm refuses a values file with an infinity or NaN (sigs.k8s.io/yaml's conversion to JSON).
+    assertJsonable(v)
   } catch (err) {
     if (err instanceof YamlValuesError) throw new LoadError(`${path}: ${err.message}`, path)
     throw err

@@ -18,7 +18,7 @@ import {
   nilMap,
   nilSlice,
   typeName,
-  typedMap,
+  sameTypeAs,
   typedSlice,
   variadic,
 } from '../template/values.js'
@@ -106,19 +106,12 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
   }
 }
 
-/** `copy` tagged with the Go type of `of` when that is not the default one. */
-function retype<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] | GoMap): T {
-  const type = typeName(of)
-  if (Array.isArray(copy)) return type === '[]interface {}' ? copy : (typedSlice(copy, type) as T)
-  return type === 'map[string]interface {}' ? copy : (typedMap(copy, type) as T)
-}
-
 function deepCopy(v: GoValue): GoValue {
   // copystructure copies a nil slice or map as nil; marked values are never changed, so it is shared.
   if (isNil(v)) return v
   // copystructure keeps the type: a []string stays one, .Chart.Annotations a map[string]string.
-  if (Array.isArray(v)) return retype(v.map(deepCopy), v)
-  if (v instanceof Map) return retype(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
+  if (Array.isArray(v)) return sameTypeAs(v.map(deepCopy), v)
+  if (v instanceof Map) return sameTypeAs(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
   return v
 }
 
@@ -192,7 +185,7 @@ export function dataFuncs(): [string, GoFunc][] {
       const end = ix.length < 2 ? l.length : Number(toInt64(ix[1] ?? null))
       if (start < 0 || end > l.length || start > end) throw new FuncError('reflect: slice index out of range')
       // reflect.Value.Slice keeps the slice type ([]string, common.VersionSet).
-      return retype(l.slice(start, end), l)
+      return sameTypeAs(l.slice(start, end), l)
     })],
     ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
     ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],

@@ -5,7 +5,7 @@
 // Helm's toYamlPretty, toToml and fromToml.
 import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
-import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typedSlice, variadic } from '../template/values.js'
+import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedSlice, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
 import { toToml } from './toml.js'
@@ -146,14 +146,27 @@ function jsonOf(v: GoValue, must: boolean, name: string): string | undefined {
   }
 }
 
+/** Go's `v.(T)` of an interface {} holding `v`: its panic when `v` is not a `type`. */
+function assertType(v: GoValue, type: string): void {
+  const actual = v === null || v === undefined ? 'nil' : typeName(v)
+  if (actual !== type) throw new FuncError(`interface conversion: interface {} is ${actual}, not ${type}`)
+}
+
+/**
+ * Sprig's dig: the last argument and every map on the way must be a map[string]interface {} (not
+ * common.Values, a map[string]string or nil: Go's type assertion panics), the keys strings.
+ */
 function dig(args: GoValue[]): GoValue {
-  const dict = args[args.length - 1]
+  const dict = args[args.length - 1] ?? null
   const dflt = args[args.length - 2] ?? null
-  const keys = args.slice(0, -2).map((k) => strval(k ?? null))
-  let cur: GoValue = dict ?? null
+  assertType(dict, 'map[string]interface {}')
+  const keys = args.slice(0, -2)
+  for (const k of keys) assertType(k ?? null, 'string')
+  let cur: GoValue = dict
   for (const k of keys) {
-    if (!(cur instanceof Map) || !cur.has(k)) return dflt
-    cur = cur.get(k) ?? null
+    assertType(cur, 'map[string]interface {}')
+    if (!(cur as GoMap).has(k as string)) return dflt
+    cur = (cur as GoMap).get(k as string) ?? null
   }
   return cur
 }

@@ -227,12 +227,9 @@ function regexMatch(pattern: string, s: string): boolean {
   return re.test(s)
 }
 
-/**
- * A []string, nil when empty: Go's FindAllString returns nil when nothing matches (or n is 0), and
- * Split when n is 0 (it returns at least one string otherwise).
- */
-function stringsOrNil(strings: string[]): GoValue[] {
-  return strings.length === 0 ? nilSlice('[]string') : typedSlice(strings, '[]string')
+/** A []string, nil when `nil`: Go's FindAllString returns nil when nothing matches (or n is 0). */
+function stringSlice(list: string[], nil = list.length === 0): GoValue[] {
+  return nil ? nilSlice('[]string') : typedSlice(list, '[]string')
 }
 
 /**
@@ -247,10 +244,11 @@ function regexFuncs(): [string, GoFunc][] {
     return [
       named('Match', fn(`${prefix}Match`, [S, S], match)),
       named('Find', fn(`${prefix}Find`, [S, S], (re, s) => compile(re as string).find(s as string) ?? '')),
-      named('FindAll', fn(`${prefix}FindAll`, [S, S, 'int'], (re, s, n) => stringsOrNil(compile(re as string).findAll(s as string, count(n))))),
+      named('FindAll', fn(`${prefix}FindAll`, [S, S, 'int'], (re, s, n) => stringSlice(compile(re as string).findAll(s as string, count(n))))),
       named('ReplaceAll', fn(`${prefix}ReplaceAll`, [S, S, S], (re, s, r) => compile(re as string).replaceAll(s as string, r as string))),
       named('ReplaceAllLiteral', fn(`${prefix}ReplaceAllLiteral`, [S, S, S], (re, s, r) => compile(re as string).replaceAllLiteral(s as string, r as string))),
-      named('Split', fn(`${prefix}Split`, [S, S, 'int'], (re, s, n) => stringsOrNil(compile(re as string).split(s as string, count(n))))),
+      // Split returns nil only when n is 0: splitting "" by "" gives an empty, not a nil, []string.
+      named('Split', fn(`${prefix}Split`, [S, S, 'int'], (re, s, n) => stringSlice(compile(re as string).split(s as string, count(n)), count(n) === 0))),
     ]
   }
   return [...forms('regex', mustCompile), ...forms('mustRegex', goRegex)]

@@ -33,6 +33,11 @@ function isTable(v: GoValue): v is GoMap {
   return v instanceof Map
 }
 
+/** BurntSushi's isNil of an array element: a nil interface, or a nil slice or map. */
+function isNilElement(v: GoValue): boolean {
+  return v === null || v === undefined || isNil(v)
+}
+
 function isArrayOfTables(v: GoValue): boolean {
   return Array.isArray(v) && v.length > 0 && v.every((x) => x instanceof Map)
 }
@@ -65,7 +70,7 @@ function element(v: GoValue): string {
   // BurntSushi/toml writes a time.Duration as its String(), quoted.
   if (v instanceof GoInt) return v.named?.name === 'time.Duration' && v.named.stringer !== undefined ? quoteString(v.named.stringer(v.value)) : String(v.value)
   if (Array.isArray(v)) {
-    if (v.some((x) => x === null || x === undefined)) throw new TomlError('toml: cannot encode array with nil element')
+    if (v.some(isNilElement)) throw new TomlError('toml: cannot encode array with nil element')
     return `[${v.map(element).join(', ')}]`
   }
   if (v instanceof Map) return inlineTable(v)
@@ -117,6 +122,7 @@ class Writer {
         this.newline()
         this.table(sub, v)
       } else if (Array.isArray(v)) {
+        if (v.some(isNilElement)) throw new TomlError('toml: cannot encode array with nil element')
         for (const t of v) {
           if (!(t instanceof Map)) continue
           this.newline()

@@ -120,7 +120,8 @@ export abstract class Evaluator extends Scope {
     const last = ident.length - 1
     for (let i = from; i < last; i++) {
       const r = this.evalField(dot, ident[i] ?? '', node, noArgs, MISSING, receiver, fromInterface)
-      fromInterface = receiver instanceof Map
+      // A map's element is an interface {}, but a map[string]string's (.Chart.Annotations) a string.
+      fromInterface = receiver instanceof Map && typeName(receiver) !== 'map[string]string'
       receiver = r
     }
     return this.evalField(dot, ident[last] ?? '', node, args, final, receiver, fromInterface)

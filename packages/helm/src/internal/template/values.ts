@@ -153,16 +153,41 @@ export function mapWithMethods<T extends GoMap>(map: T, type: string, methods: R
   return map
 }
 
-/** Gives a slice of a named Go type methods (Helm's `common.VersionSet` and its `Has`). */
-export function sliceWithMethods<T extends GoValue[]>(slice: T, type: string, methods: ReadonlyMap<string, GoFunc>): T {
+const sliceMethods = new WeakMap<object, (self: GoValue[]) => ReadonlyMap<string, GoFunc>>()
+
+/**
+ * Gives a slice of a named Go type methods (Helm's `common.VersionSet` and its `Has`), made for each
+ * receiver so that a copy or a reslice (deepCopy, slice) keeps them and they read its own elements.
+ */
+export function sliceWithMethods<T extends GoValue[]>(slice: T, type: string, methods: (self: GoValue[]) => ReadonlyMap<string, GoFunc>): T {
   sliceTypes.set(slice, type)
-  mapMethods.set(slice, methods)
+  sliceMethods.set(slice, methods)
   return slice
 }
 
 /** The method `name` of a map or slice built by {@link mapWithMethods} or {@link sliceWithMethods}. */
 export function mapMethod(map: GoMap | GoValue[], name: string): GoFunc | undefined {
+  if (Array.isArray(map)) return sliceMethods.get(map)?.(map).get(name)
   return mapMethods.get(map)?.get(name)
+}
+
+/**
+ * `copy` with the Go type and methods of `of` (a slice or map it was copied or resliced from), as
+ * reflect keeps them: a []string stays one, a common.VersionSet keeps `Has`.
+ */
+export function sameTypeAs<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] | GoMap): T {
+  if (Array.isArray(copy)) {
+    const type = sliceTypes.get(of)
+    if (type !== undefined) sliceTypes.set(copy, type)
+    const methods = sliceMethods.get(of)
+    if (methods !== undefined) sliceMethods.set(copy, methods)
+  } else {
+    const type = mapTypes.get(of)
+    if (type !== undefined) mapTypes.set(copy, type)
+    const methods = mapMethods.get(of)
+    if (methods !== undefined) mapMethods.set(copy, methods)
+  }
+  return copy
 }
 
 /** Tags a slice with its Go type (e.g. `[]string`), for %T and error messages. */

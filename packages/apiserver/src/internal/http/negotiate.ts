@@ -37,7 +37,18 @@ interface Clause {
   readonly params: ReadonlyMap<string, string>
 }
 
-const trimSpaces = (s: string): string => s.replace(/^ +| +$/g, '')
+/**
+ * `s` without its leading and trailing spaces (Go's strings.Trim(s, " ")), by index: the RegExp
+ * `/^ +| +$/g` it replaces tried ` +$` from every space of a long run not at the end, quadratic in
+ * a header of spaces (a 16 KiB Accept header cost about 0.3 s of CPU).
+ */
+function trimSpaces(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && s.charCodeAt(start) === 0x20) start++
+  while (end > start && s.charCodeAt(end - 1) === 0x20) end--
+  return start === 0 && end === s.length ? s : s.slice(start, end)
+}
 
 /** `s` split at the first `sep`: the part before and what remains after it. */
 function cut(s: string, sep: string): [item: string, remaining: string] {

@@ -8,6 +8,7 @@ import { mapAt, text } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { customVerbs, terminatingCustomVerbs } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
+import { fieldErrorBody } from '../../status.js'
 import { getOwn } from '../../ssa/ownKeys.js'
 
 const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
@@ -40,19 +41,58 @@ function patternError(pattern: KubeValue | undefined): string | undefined {
   }
 }
 
-function structuralErrors(schema: KubeValue | undefined, field: string, walk: { errors: FieldError[]; preserve: boolean }): void {
-  const { errors } = walk
+/** The logic junctors whose value validations kube-apiserver's structural check walks. */
+const JUNCTORS = ['allOf', 'anyOf', 'oneOf'] as const
+
+/**
+ * The `pattern`s Go's regexp rejects, at every position of the schema kube-apiserver's structural
+ * validation (apiextensions-apiserver pkg/apiserver/schema/validation.go) visits: `properties`,
+ * `additionalProperties` and `items`, and the value validations under `allOf`, `anyOf`, `oneOf`
+ * and `not`, nested in each other and in those. Walked with a stack, not recursion: a schema nested
+ * thousands deep in a request body is read like any other; only own keys are read.
+ */
+function patternErrors(root: KubeMap, field: string): FieldError[] {
+  const errors: FieldError[] = []
+  const stack: { readonly schema: KubeMap; readonly field: string }[] = [{ schema: root, field }]
+  const push = (value: KubeValue | undefined, at: string): void => {
+    if (isKubeMap(value)) stack.push({ schema: value, field: at })
+  }
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { schema, field: at } = next
+    const reason = patternError(getOwn(schema, 'pattern'))
+    if (reason !== undefined) errors.push({ type: 'Invalid', field: `${at}.pattern`, value: getOwn(schema, 'pattern') ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
+    const properties = getOwn(schema, 'properties')
+    if (isKubeMap(properties)) for (const [key, child] of Object.entries(properties)) push(child, `${at}.properties[${key}]`)
+    push(getOwn(schema, 'additionalProperties'), `${at}.additionalProperties`)
+    push(getOwn(schema, 'items'), `${at}.items`)
+    for (const junctor of JUNCTORS) {
+      const list = getOwn(schema, junctor)
+      if (Array.isArray(list)) list.forEach((child, i) => push(child, `${at}.${junctor}[${i}]`))
+    }
+    push(getOwn(schema, 'not'), `${at}.not`)
+  }
+  return errors
+}
+
+/** Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors. */
+const errorText = (error: FieldError): string => `${error.field}: ${fieldErrorBody(error)}`
+
+/** Compares texts by their UTF-8 bytes, as Go compares strings (UTF-16 order differs above U+FFFF). */
+function goCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
+
+function structuralErrors(schema: KubeValue | undefined, field: string, walk: { errors: FieldError[]; structural: FieldError[]; preserve: boolean }): void {
+  const { errors, structural } = walk
   if (!isKubeMap(schema)) return
   const preserve = walk.preserve || schema['x-kubernetes-preserve-unknown-fields'] === true
   if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
-    errors.push({ type: 'Required', field: `${field}.type`, detail: 'must not be empty for specified object fields' })
+    structural.push({ type: 'Required', field: `${field}.type`, detail: 'must not be empty for specified object fields' })
   }
-  const reason = patternError(schema.pattern)
-  if (reason !== undefined) errors.push({ type: 'Invalid', field: `${field}.pattern`, value: schema.pattern ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
   if (isKubeMap(schema.properties)) {
-    for (const [key, child] of Object.entries(schema.properties)) structuralErrors(child, `${field}.properties[${key}]`, { errors, preserve: preserve })
+    for (const [key, child] of Object.entries(schema.properties)) structuralErrors(child, `${field}.properties[${key}]`, { errors, structural, preserve: preserve })
   }
-  if (isKubeMap(schema.additionalProperties)) structuralErrors(schema.additionalProperties, `${field}.additionalProperties`, { errors, preserve: preserve })
+  if (isKubeMap(schema.additionalProperties)) structuralErrors(schema.additionalProperties, `${field}.additionalProperties`, { errors, structural, preserve: preserve })
   if (isKubeMap(schema.items)) {
     const items = schema.items
     const listType = schema['x-kubernetes-list-type']
@@ -71,7 +111,7 @@ function structuralErrors(schema: KubeValue | undefined, field: string, walk: { 
     if (listType === 'set' && (items.type === 'object' || items.type === 'array')) {
       errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type, detail: 'must be a scalar type if parent array\'s x-kubernetes-list-type is set' })
     }
-    structuralErrors(items, `${field}.items`, { errors, preserve: preserve })
+    structuralErrors(items, `${field}.items`, { errors, structural, preserve: preserve })
   }
 }
 
@@ -99,7 +139,14 @@ export function validateCrd(crd: KubeObject): FieldError[] {
   versions.forEach((v, i) => {
     const schema = isKubeMap(v.schema) ? v.schema.openAPIV3Schema : undefined
     if (!isKubeMap(schema)) errors.push({ type: 'Required', field: `spec.versions[${i}].schema.openAPIV3Schema` })
-    else structuralErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`, { errors, preserve: false })
+    else {
+      const field = `spec.versions[${i}].schema.openAPIV3Schema`
+      // ValidateStructural's errors (an empty type, a pattern Go rejects) come sorted by their text.
+      const structural: FieldError[] = []
+      structuralErrors(schema, field, { errors, structural, preserve: false })
+      structural.push(...patternErrors(schema, field))
+      errors.push(...structural.map((e) => ({ error: e, text: errorText(e) })).sort((a, b) => goCompare(a.text, b.text)).map((e) => e.error))
+    }
   })
   return errors
 }

@@ -54,6 +54,57 @@ describe('CRD patterns are Go regular expressions', () => {
     ])
   })
 
+  it('refuses a pattern Go rejects at every position of the schema, sorted as kube-apiserver sorts them', () => {
+    const crd = (openAPIV3Schema: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'xs.example.com' },
+        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
+      }) as unknown as KubeObject
+    const schema = {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          properties: { a: { type: 'string' }, m: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string', pattern: '[' } } } },
+          allOf: [{ properties: { a: { pattern: '(' } } }, { anyOf: [{ pattern: '^ok$' }, { not: { pattern: '*' } }] }],
+          oneOf: [{ properties: { m: { additionalProperties: { items: { pattern: 'a{2,1}' } } } } }],
+          not: { pattern: '\\8' },
+        },
+        ['__proto__']: { type: 'string', pattern: '+' },
+      },
+    }
+    const at = 'spec.versions[0].schema.openAPIV3Schema'
+    expect(validateCrd(crd(schema)).map((e) => `${e.field}: ${String(e.value)}`)).toEqual([
+      `${at}.properties[__proto__].pattern: +`,
+      `${at}.properties[spec].allOf[0].properties[a].pattern: (`,
+      `${at}.properties[spec].allOf[1].anyOf[1].not.pattern: *`,
+      `${at}.properties[spec].not.pattern: \\8`,
+      `${at}.properties[spec].oneOf[0].properties[m].additionalProperties.items.pattern: a{2,1}`,
+      `${at}.properties[spec].properties[m].additionalProperties.items.pattern: [`,
+    ])
+    expect(validateCrd(crd(schema))[1]).toEqual({
+      type: 'Invalid',
+      field: `${at}.properties[spec].allOf[0].properties[a].pattern`,
+      value: '(',
+      detail: "must be a valid regular expression, but isn't: error parsing regexp: missing closing ): `(`",
+    })
+  })
+
+  it('walks a schema nested 20,000 deep under not and allOf without recursion', async () => {
+    const run = await runIsolated(`
+      import { validateCrd } from '../crd.js'
+      let schema = { pattern: '(' }
+      for (let i = 0; i < 20000; i++) schema = i % 2 === 0 ? { not: schema } : { allOf: [schema] }
+      const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'xs.example.com' },
+        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', allOf: [schema] } } } } }] } }
+      const errors = validateCrd(crd)
+      console.log(errors.length, errors[0].field.length > 100000, errors[0].field.endsWith('.not.pattern'))`, here, 20_000)
+    expect([run.status, run.signal], run.stderr).toEqual([0, null])
+    expect(run.stdout.trim()).toBe('1 true true')
+  })
+
   it('answers a nested quantifier on a long value at once', async () => {
     const run = await runIsolated(`
       import { validateCrd } from '../crd.js'

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { runIsolated } from '../../../../testing/isolated.js'
 import { checkSchema } from './checkSchema.js'
 import type { SchemaIssue } from '../index.js'
+import type { JSONSchemaProps } from '../jsonSchema.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -37,7 +38,7 @@ describe('schema patterns are Go regular expressions', () => {
 
   it('names the CRD and the pattern\'s field in it when the schema comes from a CRD', () => {
     const found: SchemaIssue[] = []
-    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { list: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string', pattern: '(' } } } } } } }
+    const schema: JSONSchemaProps = { type: 'object', properties: { spec: { type: 'object', properties: { list: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string', pattern: '(' } } } } } } }
     checkSchema({ spec: { list: [{ k: 'v' }] } }, schema, { path: '', issues: found, crd: { name: 'xs.example.com', field: 'spec.versions[1].schema.openAPIV3Schema' } })
     expect(found).toEqual([
       {

@@ -13,6 +13,8 @@ import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quote as goQuote } from '@gitops-sdk/core/go'
 import { evaluateRules, toCel } from './cel.js'
 import { formatOk } from './formats.js'
+import { junctorChecks, MAX_JUNCTOR_DEPTH } from './junctors.js'
+import type { At, Walk } from './walk.js'
 
 /** What the schema said about an object. */
 export interface SchemaCheck {
@@ -49,28 +51,6 @@ function typeMatches(value: KubeValue, schema: KubeMap): boolean {
 
 /** Go's `%v` of a JSON number as kube-openapi prints bounds (float64). */
 const goNumber = (n: number): string => String(n)
-
-interface Walk {
-  readonly errors: FieldError[]
-  typeErrors: number
-  /** How many junctors (allOf, anyOf, oneOf, not) deep the walk is. */
-  readonly junctors?: number | undefined
-  /** Shared by a walk and its alternatives: the first path where junctors nested past the bound. */
-  readonly deep?: { at: string | undefined } | undefined
-}
-
-/**
- * Junctors nested deeper than this are not followed: each level is a recursion, and a CRD may nest
- * them thousands deep (its own check walks them with a stack). kube-apiserver has no such bound; a
- * schema that deep is reported as an internal error of the field, not validated part-way.
- */
-const MAX_JUNCTOR_DEPTH = 100
-
-/** Where a check is: the value's path and the walk collecting errors. */
-interface At {
-  readonly path: string
-  readonly walk: Walk
-}
 
 /** Go's utf8.RuneCountInString: code points, a surrogate pair counting once. */
 const runeCount = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
@@ -156,92 +136,6 @@ function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
   }
 }
 
-/** The errors of `value` against one alternative of a junctor, collected apart. */
-function alternative(value: KubeValue, schema: KubeValue | undefined, at: At): Walk | undefined {
-  const sub = asSchema(schema)
-  if (sub === undefined) return undefined
-  const walk: Walk = { errors: [], typeErrors: 0, junctors: (at.walk.junctors ?? 0) + 1, deep: at.walk.deep }
-  checkValue(value, sub, { path: at.path, walk })
-  return walk
-}
-
-/** Adds an alternative's errors to the walk. */
-function merge(walk: Walk, from: Walk): void {
-  walk.errors.push(...from.errors)
-  walk.typeErrors += from.typeErrors
-}
-
-/**
- * `anyOf`, `oneOf`, `allOf` and `not`, in that order, as kube-openapi's schemaPropsValidator checks
- * them after the type: the value is checked against each alternative at the same path. A failed
- * junctor adds go-openapi's composite error, which kube-apiserver reports on its nil root path with an
- * empty value (`<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf)`). `allOf` also
- * reports every failing alternative's own errors (a `pattern` mismatch: `spec.x in body should
- * match …`); a failed `anyOf` or `oneOf` reports those of its failing alternative with the fewest
- * errors (kube-openapi picks the one that matched the most checks: the same one in the usual case
- * of one check per alternative).
- */
-function junctorChecks(value: KubeValue, schema: KubeMap, at: At): void {
-  const { path, walk } = at
-  const composite = (detail: string): void => {
-    // ValidateCustomResource is called with a nil field path, printed `<nil>`.
-    walk.errors.push({ type: 'Invalid', field: '<nil>', value: '', detail: `${goQuote(path)} ${detail}` })
-  }
-  if ((walk.junctors ?? 0) >= MAX_JUNCTOR_DEPTH) {
-    if (walk.deep !== undefined && walk.deep.at === undefined && ['anyOf', 'oneOf', 'allOf', 'not'].some((k) => getOwn(schema, k) !== undefined)) walk.deep.at = path
-    return
-  }
-  const fewest = (results: readonly Walk[]): Walk | undefined => results.reduce<Walk | undefined>((best, r) => (best === undefined || r.errors.length < best.errors.length ? r : best), undefined)
-  const anyOf = getOwn(schema, 'anyOf')
-  if (Array.isArray(anyOf) && anyOf.length > 0) {
-    const failed: Walk[] = []
-    let passed = false
-    for (const alt of anyOf) {
-      const result = alternative(value, alt, at)
-      if (result === undefined) continue
-      if (result.errors.length === 0) {
-        passed = true
-        break
-      }
-      failed.push(result)
-    }
-    if (!passed) {
-      composite('must validate at least one schema (anyOf)')
-      const best = fewest(failed)
-      if (best !== undefined) merge(walk, best)
-    }
-  }
-  const oneOf = getOwn(schema, 'oneOf')
-  if (Array.isArray(oneOf) && oneOf.length > 0) {
-    const failed: Walk[] = []
-    let validated = 0
-    for (const alt of oneOf) {
-      const result = alternative(value, alt, at)
-      if (result === undefined) continue
-      if (result.errors.length === 0) validated++
-      else failed.push(result)
-    }
-    if (validated !== 1) {
-      composite(`must validate one and only one schema (oneOf). ${validated === 0 ? 'Found none valid' : `Found ${validated} valid alternatives`}`)
-      const best = validated === 0 ? fewest(failed) : undefined
-      if (best !== undefined) merge(walk, best)
-    }
-  }
-  const allOf = getOwn(schema, 'allOf')
-  if (Array.isArray(allOf) && allOf.length > 0) {
-    let validated = 0
-    for (const alt of allOf) {
-      const result = alternative(value, alt, at)
-      if (result === undefined) continue
-      if (result.errors.length === 0) validated++
-      merge(walk, result)
-    }
-    if (validated !== allOf.length) composite(`must validate all the schemas (allOf)${validated === 0 ? '. None validated' : ''}`)
-  }
-  const not = alternative(value, getOwn(schema, 'not'), at)
-  if (not !== undefined && not.errors.length === 0) composite('must not validate the schema (not)')
-}
-
 function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
   const { path, walk } = at
   if (value === null) {
@@ -254,7 +148,7 @@ function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
     walk.typeErrors++
     return
   }
-  junctorChecks(value, schema, at)
+  junctorChecks(value, schema, { at, check: checkValue })
   if (typeof value === 'string') stringChecks(value, schema, at)
   if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, at)
   enumCheck(value, schema, at)

@@ -13,7 +13,7 @@ const here = fileURLToPath(new URL('.', import.meta.url))
 function messages(v: Record<string, unknown>, value: unknown): string[] {
   const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: value } } as unknown as KubeObject
   const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v } } } }
-  return validateCustomObject(object, schema, undefined).errors.map((e) => `${e.field}: ${e.type}: ${JSON.stringify(e.value)}: ${e.detail ?? ''}`)
+  return validateCustomObject(object, schema as never, undefined).errors.map((e) => `${e.field}: ${e.type}: ${JSON.stringify(e.value)}: ${e.detail ?? ''}`)
 }
 
 describe('junctors in a CRD schema', () => {

@@ -75,7 +75,7 @@ describe('known_hosts', () => {
     expect(matched).toBeGreaterThan(100)
   })
 
-  it('answers a pattern of 300 KB without a RegExp, and in time linear in it', async () => {
+  it('answers a pattern of 300 KB without a RegExp, as no match (OpenSSH refuses patterns of 1,023 bytes or more)', async () => {
     const here = fileURLToPath(new URL('.', import.meta.url))
     const run = await runIsolated(`
       import { keysFor } from './knownHosts.js'
@@ -88,6 +88,39 @@ describe('known_hosts', () => {
       ].join('\\n')
       console.log(keysFor(lines, 'a'.repeat(300_000)).length, keysFor(lines, 'a'.repeat(20_000) + 'b').length, keysFor(lines, 'git.example').length)`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
-    expect(run.stdout.trim()).toBe('1 1 0')
+    expect(run.stdout.trim()).toBe('0 1 0')
+  })
+
+  it('searches the pieces between stars in time linear in the name', async () => {
+    // Tried at each start and compared unit by unit, the first took seconds (name × piece).
+    const here = fileURLToPath(new URL('.', import.meta.url))
+    const run = await runIsolated(`
+      import { keysFor } from './knownHosts.js'
+      const key = Buffer.from('test-only-host-key-a').toString('base64')
+      const name = 'a'.repeat(2_000_000)
+      const counts = [
+        keysFor('*' + 'a'.repeat(20_000) + 'b* ssh-ed25519 ' + key, 'a'.repeat(60_000)).length,
+        keysFor('*' + 'a'.repeat(1_000) + 'b* ssh-ed25519 ' + key, name).length,
+        keysFor('*' + 'a'.repeat(1_000) + '* ssh-ed25519 ' + key, name).length,
+        keysFor('*b' + 'a'.repeat(1_000) + '* ssh-ed25519 ' + key, ('b' + 'a'.repeat(999)).repeat(2_000) + 'a').length,
+        keysFor('*' + '?'.repeat(1_000) + 'b* ssh-ed25519 ' + key, 'a'.repeat(60_000)).length,
+      ]
+      console.log(counts.join(' '))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('0 0 1 1 0')
+  })
+
+  it('follows OpenSSH on a pattern of 1,023 bytes or more: the whole field matches nothing', () => {
+    const at1022 = 'a'.repeat(1022)
+    expect(keysFor(`${at1022} ssh-ed25519 ${keyA}`, at1022)).toHaveLength(1)
+    expect(keysFor(`!${at1022},* ssh-ed25519 ${keyA}`, at1022)).toHaveLength(0)
+    expect(keysFor(`a${at1022} ssh-ed25519 ${keyA}`, `a${at1022}`)).toHaveLength(0)
+    // Bytes, not UTF-16 units: 341 × 'é' is 682 bytes, 512 × 'é' 1,024.
+    expect(keysFor(`${'é'.repeat(341)} ssh-ed25519 ${keyA}`, 'é'.repeat(341))).toHaveLength(1)
+    expect(keysFor(`${'é'.repeat(512)} ssh-ed25519 ${keyA}`, 'é'.repeat(512))).toHaveLength(0)
+    // A too long pattern ends the field as "no match", even after one that matched.
+    expect(keysFor(`h,${at1022}a ssh-ed25519 ${keyA}`, 'h')).toHaveLength(0)
+    expect(keysFor(`h,!${at1022}a ssh-ed25519 ${keyA}`, 'h')).toHaveLength(0)
+    expect(keysFor(`h,g ssh-ed25519 ${keyA}`, 'h')).toHaveLength(1)
   })
 })

@@ -25,9 +25,9 @@ export function knownHostsName(host: string, port: number): string {
 // start the name, the text after the last star must end it, and each piece in between is placed at
 // its leftmost occurrence after the previous one: every piece has a fixed length and a star matches
 // anything, so the leftmost placement never loses a match (the way OpenSSH's match_pattern answers,
-// without its backtracking). A pattern whose pieces are longer than the name is refused before any
-// search, so the work is linear in the pattern, plus the name's length times the pieces' for the
-// searches.
+// without its backtracking). A piece without `?` is found with `indexOf` (linear in the name); one
+// with `?` is tried at each start, which costs the name's length times the piece's, bounded because
+// a pattern is at most MAX_PATTERN_BYTES long (see hostsMatch).
 // A name with a line break (the scp form of an SSH URL lets one into the host) matches no
 // pattern: patterns are fields split on white space, so none holds a line break, and the RegExp's
 // `.` (for `?` or `*`) matched none either.
@@ -46,17 +46,18 @@ function globMatch(pattern: string, name: string): boolean {
   const end = folded.length - last.length
   for (let i = 1; i < pieces.length - 1; i++) {
     const piece = pieces[i] as string
-    let found = -1
-    for (let start = at; start + piece.length <= end; start++) {
-      if (pieceAt(piece, folded, start)) {
-        found = start
-        break
-      }
-    }
-    if (found < 0) return false
+    // The leftmost occurrence at or after `at`: when it ends past `end`, every later one does.
+    const found = piece.includes('?') ? pieceSearch(piece, folded, at, end) : folded.indexOf(piece, at)
+    if (found < 0 || found + piece.length > end) return false
     at = found + piece.length
   }
   return at <= end
+}
+
+/** The leftmost start at or after `from` where `piece` (with a `?`) matches `name` and ends by `end`, or -1. */
+function pieceSearch(piece: string, name: string, from: number, end: number): number {
+  for (let start = from; start + piece.length <= end; start++) if (pieceAt(piece, name, start)) return start
+  return -1
 }
 
 /** Whether `piece` (no star; `?` is any one character) matches `name` at `start`. */
@@ -107,15 +108,29 @@ function hashedMatch(entry: string, name: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
+/**
+ * OpenSSH's bound on one pattern of a host field, in bytes: match_pattern_list copies each
+ * (after its `!`) into a 1,024-byte buffer and answers "no match" for the whole field when one
+ * fills 1,023 bytes or more. Following it bounds the work of a match by the name's length times
+ * this, and agrees with ssh on which lines name a host.
+ */
+const MAX_PATTERN_BYTES = 1023
+
 /** Whether a comma-separated host field names `name` (a negated pattern that matches wins). */
 function hostsMatch(field: string, name: string): boolean {
   let matched = false
   for (const pattern of field.split(',')) {
     if (pattern.startsWith('|')) {
       if (hashedMatch(pattern, name)) matched = true
-    } else if (pattern.startsWith('!')) {
-      if (globMatch(pattern.slice(1), name)) return false
-    } else if (globMatch(pattern, name)) matched = true
+      continue
+    }
+    const negated = pattern.startsWith('!')
+    const glob = negated ? pattern.slice(1) : pattern
+    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for its 2 units).
+    if (glob.length >= MAX_PATTERN_BYTES || (glob.length * 3 >= MAX_PATTERN_BYTES && Buffer.byteLength(glob, 'utf8') >= MAX_PATTERN_BYTES)) return false
+    if (!globMatch(glob, name)) continue
+    if (negated) return false
+    matched = true
   }
   return matched
 }

@@ -58,3 +58,15 @@ describe('CRD patterns under junctors', () => {
     expect((await raw(server, { method: 'POST', path, body: gadget('good', 'ok'), contentType: 'application/json' })).status).toBe(201)
   })
 })
+
+describe('CRD schemas nested deep', () => {
+  it('checks a schema nested 20,000 deep in properties without overflowing the stack', async () => {
+    const { validateCrd } = await import('../../src/internal/rules/crd.js')
+    let schema: Record<string, unknown> = { type: 'string' }
+    for (let i = 0; i < 20_000; i++) schema = { type: 'object', properties: { a: schema, ...(i === 10 ? { b: {} } : {}) } }
+    const object = crd('widgets', { type: 'object', properties: { a: schema } }) as never
+    const errors = validateCrd(object)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.field).toBe(`spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[a]${'.properties[a]'.repeat(19_989)}.properties[b].type`)
+  })
+})

@@ -82,36 +82,78 @@ function goCompare(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b))
 }
 
-function structuralErrors(schema: KubeValue | undefined, field: string, walk: { errors: FieldError[]; structural: FieldError[]; preserve: boolean }): void {
-  const { errors, structural } = walk
-  if (!isKubeMap(schema)) return
-  const preserve = walk.preserve || schema['x-kubernetes-preserve-unknown-fields'] === true
-  if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
-    structural.push({ type: 'Required', field: `${field}.type`, detail: 'must not be empty for specified object fields' })
-  }
-  if (isKubeMap(schema.properties)) {
-    for (const [key, child] of Object.entries(schema.properties)) structuralErrors(child, `${field}.properties[${key}]`, { errors, structural, preserve: preserve })
-  }
-  if (isKubeMap(schema.additionalProperties)) structuralErrors(schema.additionalProperties, `${field}.additionalProperties`, { errors, structural, preserve: preserve })
-  if (isKubeMap(schema.items)) {
-    const items = schema.items
-    const listType = schema['x-kubernetes-list-type']
-    if (listType === 'map') {
-      const keys = strings(schema['x-kubernetes-list-map-keys'])
-      if (items.type !== 'object') errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type ?? '', detail: 'must be object if parent array\'s x-kubernetes-list-type is map' })
-      const required = new Set(strings(items.required))
-      const props = isKubeMap(items.properties) ? items.properties : {}
-      for (const key of keys) {
-        const prop = getOwn(props, key)
-        if (!isKubeMap(prop) || (!required.has(key) && prop.default === undefined)) {
-          errors.push({ type: 'Required', field: `${field}.items.properties[${key}]`, detail: 'must be required or have a default' })
-        }
+/** A step of the structural walk: a schema to check, or the list checks of an array schema's `items`. */
+type StructuralStep =
+  | { readonly kind: 'schema'; readonly schema: KubeMap; readonly field: Field; readonly preserve: boolean }
+  | { readonly kind: 'items'; readonly schema: KubeMap; readonly items: KubeMap; readonly field: Field }
+
+/**
+ * A schema's position as its parent's and the last part: the text is built only for an error, so a
+ * walk of a schema nested n deep costs n, not n² (the text of every position).
+ */
+interface Field {
+  readonly parent: Field | undefined
+  readonly part: string
+}
+
+function fieldText(field: Field): string {
+  const parts: string[] = []
+  for (let at: Field | undefined = field; at !== undefined; at = at.parent) parts.push(at.part)
+  return parts.reverse().join('')
+}
+
+/**
+ * An empty `type` where kube requires one (`structural`), and the list-type rules on `items`
+ * (`errors`), in the order a depth-first walk of `properties`, `additionalProperties` and `items`
+ * meets them. Walked with a stack, not recursion: a schema nested thousands deep in a request body
+ * (nothing bounds its depth before this) is read like any other, instead of overflowing the call
+ * stack into an untyped RangeError.
+ */
+function structuralErrors(root: KubeMap, rootField: string, errors: FieldError[], structural: FieldError[]): void {
+  const stack: StructuralStep[] = [{ kind: 'schema', schema: root, field: { parent: undefined, part: rootField }, preserve: false }]
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    if (step.kind === 'items') {
+      listErrors(step.schema, step.items, fieldText(step.field), errors)
+      continue
+    }
+    const { schema, field } = step
+    const preserve = step.preserve || schema['x-kubernetes-preserve-unknown-fields'] === true
+    if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
+      structural.push({ type: 'Required', field: `${fieldText(field)}.type`, detail: 'must not be empty for specified object fields' })
+    }
+    // Pushed in reverse: properties in order, then additionalProperties, the list checks, items.
+    if (isKubeMap(schema.items)) {
+      stack.push({ kind: 'schema', schema: schema.items, field: { parent: field, part: '.items' }, preserve })
+      if (schema['x-kubernetes-list-type'] !== undefined) stack.push({ kind: 'items', schema, items: schema.items, field })
+    }
+    if (isKubeMap(schema.additionalProperties)) stack.push({ kind: 'schema', schema: schema.additionalProperties, field: { parent: field, part: '.additionalProperties' }, preserve })
+    if (isKubeMap(schema.properties)) {
+      const entries = Object.entries(schema.properties)
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] as [string, KubeValue]
+        if (isKubeMap(child)) stack.push({ kind: 'schema', schema: child, field: { parent: field, part: `.properties[${key}]` }, preserve })
       }
     }
-    if (listType === 'set' && (items.type === 'object' || items.type === 'array')) {
-      errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type, detail: 'must be a scalar type if parent array\'s x-kubernetes-list-type is set' })
+  }
+}
+
+/** The rules `x-kubernetes-list-type` puts on an array schema's `items`. */
+function listErrors(schema: KubeMap, items: KubeMap, field: string, errors: FieldError[]): void {
+  const listType = schema['x-kubernetes-list-type']
+  if (listType === 'map') {
+    const keys = strings(schema['x-kubernetes-list-map-keys'])
+    if (items.type !== 'object') errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type ?? '', detail: 'must be object if parent array\'s x-kubernetes-list-type is map' })
+    const required = new Set(strings(items.required))
+    const props = isKubeMap(items.properties) ? items.properties : {}
+    for (const key of keys) {
+      const prop = getOwn(props, key)
+      if (!isKubeMap(prop) || (!required.has(key) && prop.default === undefined)) {
+        errors.push({ type: 'Required', field: `${field}.items.properties[${key}]`, detail: 'must be required or have a default' })
+      }
     }
-    structuralErrors(items, `${field}.items`, { errors, structural, preserve: preserve })
+  }
+  if (listType === 'set' && (items.type === 'object' || items.type === 'array')) {
+    errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type, detail: 'must be a scalar type if parent array\'s x-kubernetes-list-type is set' })
   }
 }
 
@@ -143,7 +185,7 @@ export function validateCrd(crd: KubeObject): FieldError[] {
       const field = `spec.versions[${i}].schema.openAPIV3Schema`
       // ValidateStructural's errors (an empty type, a pattern Go rejects) come sorted by their text.
       const structural: FieldError[] = []
-      structuralErrors(schema, field, { errors, structural, preserve: false })
+      structuralErrors(schema, field, errors, structural)
       structural.push(...patternErrors(schema, field))
       errors.push(...structural.map((e) => ({ error: e, text: errorText(e) })).sort((a, b) => goCompare(a.text, b.text)).map((e) => e.error))
     }

@@ -136,16 +136,26 @@ function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
   }
 }
 
+function typeError(value: KubeValue, schema: KubeMap, at: At): void {
+  const { path, walk } = at
+  const actual = jsonType(value)
+  const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
+  walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
+  walk.typeErrors++
+}
+
 function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
   const { path, walk } = at
   if (value === null) {
     if (schema.nullable === true) return
+    // kube-openapi's SchemaValidator runs only the type and enum validators on a nil value: no
+    // junctor, so `not` and the others say nothing about a null.
+    if (!typeMatches(value, schema)) typeError(value, schema, at)
+    enumCheck(value, schema, at)
+    return
   }
   if (!typeMatches(value, schema)) {
-    const actual = jsonType(value)
-    const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
-    walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
-    walk.typeErrors++
+    typeError(value, schema, at)
     return
   }
   junctorChecks(value, schema, { at, check: checkValue })

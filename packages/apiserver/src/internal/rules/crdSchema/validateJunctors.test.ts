@@ -56,6 +56,17 @@ describe('junctors in a CRD schema', () => {
     ])
   })
 
+  it('checks no junctor on a null, as kube-openapi checks only its type and enum', () => {
+    const items = { type: 'array', items: { 'x-kubernetes-preserve-unknown-fields': true, not: { pattern: '^a' } } }
+    expect(messages(items, [null])).toEqual([])
+    expect(messages({ type: 'array', items: { 'x-kubernetes-preserve-unknown-fields': true, anyOf: [{ required: ['a'] }] } }, [null])).toEqual([])
+    expect(messages({ type: 'array', items: { type: 'string', enum: ['a'], allOf: [{ pattern: '^b' }] } }, [null])).toEqual([
+      'spec.v.0: TypeInvalid: "null": spec.v.0 in body must be of type string: "null"',
+      'spec.v.0: NotSupported: null: supported values: "a"',
+      '<nil>: Invalid: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ])
+  })
+
   it('stops at junctors nested past its bound with an error of the field, without exhausting the stack', async () => {
     const run = await runIsolated(`
       import { validateCustomObject } from './validate.js'

@@ -154,10 +154,9 @@ function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
     enumCheck(value, schema, at)
     return
   }
-  if (!typeMatches(value, schema)) {
-    typeError(value, schema, at)
-    return
-  }
+  // kube-openapi runs every validator that applies to the value's kind after a type mismatch too:
+  // the junctors, and the checks of the value's own kind (a string's length, an object's required).
+  if (!typeMatches(value, schema)) typeError(value, schema, at)
   junctorChecks(value, schema, { at, check: checkValue })
   if (typeof value === 'string') stringChecks(value, schema, at)
   if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, at)

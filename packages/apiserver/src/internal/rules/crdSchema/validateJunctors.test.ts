@@ -67,6 +67,18 @@ describe('junctors in a CRD schema', () => {
     ])
   })
 
+  it('checks the junctors after a type mismatch too, as kube-openapi runs every validator', () => {
+    const intOrString = { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] }
+    expect(messages(intOrString, true)).toEqual([
+      'spec.v: TypeInvalid: "boolean": spec.v in body must be of type integer,string: "boolean"',
+      '<nil>: Invalid: "": "spec.v" must validate at least one schema (anyOf)',
+      'spec.v: TypeInvalid: "boolean": spec.v in body must be of type integer: "boolean"',
+      '<nil>: Invalid: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ])
+    expect(messages(intOrString, 3)).toEqual([])
+    expect(messages(intOrString, '25%')).toEqual([])
+  })
+
   it('stops at junctors nested past its bound with an error of the field, without exhausting the stack', async () => {
     const run = await runIsolated(`
       import { validateCustomObject } from './validate.js'

@@ -27,26 +27,28 @@ function alternative(value: KubeValue, schema: KubeValue | undefined, ctx: Conte
   const { at, check } = ctx
   const sub = asSchema(schema)
   if (sub === undefined) return undefined
-  const walk: Walk = { errors: [], typeErrors: 0, junctors: (at.walk.junctors ?? 0) + 1, deep: at.walk.deep }
+  const walk: Walk = { errors: [], typeErrors: 0, matches: 0, junctors: (at.walk.junctors ?? 0) + 1, deep: at.walk.deep }
   check(value, sub, { path: at.path, walk })
   return walk
 }
 
-/** Adds an alternative's errors to the walk. */
+/** Adds an alternative's errors and match count to the walk (go-openapi's Result.Merge). */
 function merge(walk: Walk, from: Walk): void {
   walk.errors.push(...from.errors)
   walk.typeErrors += from.typeErrors
+  walk.matches += from.matches
 }
 
 /**
  * `anyOf`, `oneOf`, `allOf` and `not`, in that order, as kube-openapi's schemaPropsValidator checks
- * them after the type: the value is checked against each alternative at the same path. A failed
- * junctor adds go-openapi's composite error, which kube-apiserver reports on its nil root path with an
- * empty value (`<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf)`). `allOf` also
- * reports every failing alternative's own errors (a `pattern` mismatch: `spec.x in body should
- * match …`); a failed `anyOf` or `oneOf` reports those of its failing alternative with the fewest
- * errors (kube-openapi picks the one that matched the most checks: the same one in the usual case
- * of one check per alternative).
+ * them: the value is checked against each alternative at the same path. A failed junctor adds
+ * go-openapi's composite error, which kube-apiserver reports on its nil root path with an empty value
+ * (`<nil>: Invalid value: "": "spec.x" must validate all the schemas (allOf)`). `allOf` also reports
+ * every alternative's own errors (a `pattern` mismatch: `spec.x in body should match …`); a failed
+ * `anyOf`, or a `oneOf` none of whose alternatives passed, reports those of its first failing
+ * alternative with the highest match count (the most validators passed, nested values included).
+ * The walk's match count grows by the alternatives kube-openapi merges (every allOf one, the best
+ * failure or the first success of anyOf and oneOf) and one for the junctors themselves.
  */
 export function junctorChecks(value: KubeValue, schema: KubeMap, ctx: Context): void {
   const { path, walk } = ctx.at
@@ -54,45 +56,47 @@ export function junctorChecks(value: KubeValue, schema: KubeMap, ctx: Context): 
     // ValidateCustomResource is called with a nil field path, printed `<nil>`.
     walk.errors.push({ type: 'Invalid', field: '<nil>', value: '', detail: `${goQuote(path)} ${detail}` })
   }
+  walk.matches++
   if ((walk.junctors ?? 0) >= MAX_JUNCTOR_DEPTH) {
     if (walk.deep !== undefined && walk.deep.at === undefined && ['anyOf', 'oneOf', 'allOf', 'not'].some((k) => getOwn(schema, k) !== undefined)) walk.deep.at = path
     return
   }
-  const fewest = (results: readonly Walk[]): Walk | undefined => results.reduce<Walk | undefined>((best, r) => (best === undefined || r.errors.length < best.errors.length ? r : best), undefined)
   const anyOf = getOwn(schema, 'anyOf')
   if (Array.isArray(anyOf) && anyOf.length > 0) {
-    const failed: Walk[] = []
-    let passed = false
+    let best: Walk | undefined
+    let success: Walk | undefined
     for (const alt of anyOf) {
       const result = alternative(value, alt, ctx)
       if (result === undefined) continue
       if (result.errors.length === 0) {
-        passed = true
+        success = result
+        best = undefined
         break
       }
-      failed.push(result)
+      if (best === undefined || result.matches > best.matches) best = result
     }
-    if (!passed) {
-      composite('must validate at least one schema (anyOf)')
-      const best = fewest(failed)
-      if (best !== undefined) merge(walk, best)
-    }
+    if (success === undefined) composite('must validate at least one schema (anyOf)')
+    const kept = best ?? success
+    if (kept !== undefined) merge(walk, kept)
   }
   const oneOf = getOwn(schema, 'oneOf')
   if (Array.isArray(oneOf) && oneOf.length > 0) {
-    const failed: Walk[] = []
+    let best: Walk | undefined
+    let success: Walk | undefined
     let validated = 0
     for (const alt of oneOf) {
       const result = alternative(value, alt, ctx)
       if (result === undefined) continue
-      if (result.errors.length === 0) validated++
-      else failed.push(result)
+      if (result.errors.length === 0) {
+        validated++
+        best = undefined
+        success ??= result
+      } else if (validated === 0 && (best === undefined || result.matches > best.matches)) best = result
     }
     if (validated !== 1) {
       composite(`must validate one and only one schema (oneOf). ${validated === 0 ? 'Found none valid' : `Found ${validated} valid alternatives`}`)
-      const best = validated === 0 ? fewest(failed) : undefined
       if (best !== undefined) merge(walk, best)
-    }
+    } else if (success !== undefined) merge(walk, success)
   }
   const allOf = getOwn(schema, 'allOf')
   if (Array.isArray(allOf) && allOf.length > 0) {

@@ -79,6 +79,19 @@ describe('junctors in a CRD schema', () => {
     expect(messages(intOrString, '25%')).toEqual([])
   })
 
+  it('reports the failing anyOf or oneOf alternative with the highest match count, the first of equals', () => {
+    // Equal counts: the first; its string checks stop at the first that fails, as kube-openapi's.
+    expect(messages({ type: 'string', anyOf: [{ pattern: '^a', minLength: 5 }, { pattern: '^b' }] }, 'x')).toEqual([
+      '<nil>: Invalid: "": "spec.v" must validate at least one schema (anyOf)',
+      'spec.v: Invalid: "x": spec.v in body should be at least 5 chars long',
+    ])
+    // The second checks a nested property too: the higher count, though no fewer errors.
+    const nested = { type: 'object', properties: { b: { type: 'string' } }, anyOf: [{ required: ['a'] }, { properties: { b: { minLength: 1 } }, required: ['c'] }] }
+    expect(messages(nested, { b: 's' })).toEqual(['<nil>: Invalid: "": "spec.v" must validate at least one schema (anyOf)', 'spec.v.c: Required: undefined: '])
+    const oneOf = { type: 'object', properties: { b: { type: 'string' } }, oneOf: [{ required: ['a'] }, { properties: { b: { minLength: 1 } }, required: ['c'] }] }
+    expect(messages(oneOf, { b: 's' })).toEqual(['<nil>: Invalid: "": "spec.v" must validate one and only one schema (oneOf). Found none valid', 'spec.v.c: Required: undefined: '])
+  })
+
   it('stops at junctors nested past its bound with an error of the field, without exhausting the stack', async () => {
     const run = await runIsolated(`
       import { validateCustomObject } from './validate.js'

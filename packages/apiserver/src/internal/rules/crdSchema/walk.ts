@@ -5,6 +5,11 @@ import type { FieldError } from '../../../status.js'
 export interface Walk {
   readonly errors: FieldError[]
   typeErrors: number
+  /**
+   * kube-openapi's MatchCount: how many validators applied and passed their own checks, summed over
+   * the nested values; a failed anyOf or oneOf reports the first alternative with the highest.
+   */
+  matches: number
   /** How many junctors (allOf, anyOf, oneOf, not) deep the walk is. */
   readonly junctors?: number | undefined
   /** Shared by a walk and its alternatives: the first path where junctors nested past the bound. */

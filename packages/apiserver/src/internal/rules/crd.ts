@@ -41,35 +41,90 @@ function patternError(pattern: KubeValue | undefined): string | undefined {
   }
 }
 
-/** The logic junctors whose value validations kube-apiserver's structural check walks. */
-const JUNCTORS = ['allOf', 'anyOf', 'oneOf'] as const
+/** A schema position the value-validation walk visits. */
+interface ValueStep {
+  readonly schema: KubeMap
+  readonly field: string
+  /** Under allOf, anyOf, oneOf or not: kube's NestedValueValidation, which may hold less. */
+  readonly nested: boolean
+  /** Its anyOf is the IntOrString pattern's (`allOf[0]` of a schema whose allOf starts with it). */
+  readonly skipAnyOf: boolean
+}
+
+/** Whether `list` is exactly IntOrString's `[{type: integer}, {type: string}]`, which kube lets through. */
+function isIntOrStringAnyOf(list: KubeValue | undefined): boolean {
+  if (!Array.isArray(list) || list.length !== 2) return false
+  return ['integer', 'string'].every((type, i) => {
+    const entry = list[i]
+    return isKubeMap(entry) && Object.keys(entry).length === 1 && getOwn(entry, 'type') === type
+  })
+}
+
+/** What a schema under a junctor may not hold (validateNestedValueValidation), as `[key, detail]` when it does. */
+function forbiddenNested(schema: KubeMap): [string, string][] {
+  const found: [string, string][] = []
+  const set = (key: string): KubeValue | undefined => {
+    const value = getOwn(schema, key)
+    return value === null ? undefined : value
+  }
+  if (typeof set('type') === 'string' && set('type') !== '') found.push(['type', 'must be empty to be structural'])
+  if (set('additionalProperties') !== undefined) found.push(['additionalProperties', 'must be undefined to be structural'])
+  if (set('default') !== undefined) found.push(['default', 'must be undefined to be structural'])
+  if (typeof set('title') === 'string' && set('title') !== '') found.push(['title', 'must be empty to be structural'])
+  if (typeof set('description') === 'string' && set('description') !== '') found.push(['description', 'must be empty to be structural'])
+  for (const key of ['nullable', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string']) {
+    if (set(key) === true) found.push([key, 'must be false to be structural'])
+  }
+  const keys = set('x-kubernetes-list-map-keys')
+  if (Array.isArray(keys) && keys.length > 0) found.push(['x-kubernetes-list-map-keys', 'must be empty to be structural'])
+  if (set('x-kubernetes-list-type') !== undefined) found.push(['x-kubernetes-list-type', 'must be undefined to be structural'])
+  if (set('x-kubernetes-map-type') !== undefined) found.push(['x-kubernetes-map-type', 'must be undefined to be structural'])
+  const rules = set('x-kubernetes-validations')
+  if (Array.isArray(rules) && rules.length > 0) found.push(['x-kubernetes-validations', 'must be empty to be structural'])
+  return found
+}
 
 /**
- * The `pattern`s Go's regexp rejects, at every position of the schema kube-apiserver's structural
- * validation (apiextensions-apiserver pkg/apiserver/schema/validation.go) visits: `properties`,
- * `additionalProperties` and `items`, and the value validations under `allOf`, `anyOf`, `oneOf`
- * and `not`, nested in each other and in those. Walked with a stack, not recursion: a schema nested
- * thousands deep in a request body is read like any other; only own keys are read.
+ * The value-validation errors of kube-apiserver's structural check (apiextensions-apiserver
+ * pkg/apiserver/schema/validation.go) at every position it visits: a `pattern` Go's regexp rejects,
+ * through `properties`, `additionalProperties` and `items`, and under `allOf`, `anyOf`, `oneOf` and
+ * `not`, nested in each other and in those; and under a junctor, what a nested schema may not hold
+ * (a type, additionalProperties, which is not looked into, a default, a title, a description,
+ * nullable, the x-kubernetes extensions, metadata among its properties), save IntOrString's anyOf.
+ * Walked with a stack, not recursion: a schema nested thousands deep in a request body is read like
+ * any other; only own keys are read.
  */
 function patternErrors(root: KubeMap, field: string): FieldError[] {
   const errors: FieldError[] = []
-  const stack: { readonly schema: KubeMap; readonly field: string }[] = [{ schema: root, field }]
-  const push = (value: KubeValue | undefined, at: string): void => {
-    if (isKubeMap(value)) stack.push({ schema: value, field: at })
+  const stack: ValueStep[] = [{ schema: root, field, nested: false, skipAnyOf: false }]
+  const push = (value: KubeValue | undefined, at: string, nested: boolean, skipAnyOf = false): void => {
+    if (isKubeMap(value)) stack.push({ schema: value, field: at, nested, skipAnyOf })
   }
   for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const { schema, field: at } = next
+    const { schema, field: at, nested } = next
     const reason = patternError(getOwn(schema, 'pattern'))
     if (reason !== undefined) errors.push({ type: 'Invalid', field: `${at}.pattern`, value: getOwn(schema, 'pattern') ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
     const properties = getOwn(schema, 'properties')
-    if (isKubeMap(properties)) for (const [key, child] of Object.entries(properties)) push(child, `${at}.properties[${key}]`)
-    push(getOwn(schema, 'additionalProperties'), `${at}.additionalProperties`)
-    push(getOwn(schema, 'items'), `${at}.items`)
-    for (const junctor of JUNCTORS) {
-      const list = getOwn(schema, junctor)
-      if (Array.isArray(list)) list.forEach((child, i) => push(child, `${at}.${junctor}[${i}]`))
+    if (isKubeMap(properties)) for (const [key, child] of Object.entries(properties)) push(child, `${at}.properties[${key}]`, nested)
+    if (nested) {
+      for (const [key, detail] of forbiddenNested(schema)) errors.push({ type: 'Forbidden', field: `${at}.${key}`, detail })
+      if (isKubeMap(properties) && getOwn(properties, 'metadata') !== undefined) {
+        errors.push({ type: 'Forbidden', field: `${at}.properties[metadata]`, detail: 'must not be specified in a nested context' })
+      }
+    } else push(getOwn(schema, 'additionalProperties'), `${at}.additionalProperties`, false)
+    push(getOwn(schema, 'items'), `${at}.items`, nested)
+    // IntOrString's two patterns: anyOf [{type: integer}, {type: string}], or allOf starting with it.
+    const anyOf = getOwn(schema, 'anyOf')
+    const skipAnyOf = next.skipAnyOf || (!nested && isIntOrStringAnyOf(anyOf))
+    if (!skipAnyOf && Array.isArray(anyOf)) anyOf.forEach((child, i) => push(child, `${at}.anyOf[${i}]`, true))
+    const allOf = getOwn(schema, 'allOf')
+    if (Array.isArray(allOf)) {
+      const skipFirst = !nested && isKubeMap(allOf[0]) && isIntOrStringAnyOf(getOwn(allOf[0], 'anyOf'))
+      allOf.forEach((child, i) => push(child, `${at}.allOf[${i}]`, true, i === 0 && skipFirst))
     }
-    push(getOwn(schema, 'not'), `${at}.not`)
+    const oneOf = getOwn(schema, 'oneOf')
+    if (Array.isArray(oneOf)) oneOf.forEach((child, i) => push(child, `${at}.oneOf[${i}]`, true))
+    push(getOwn(schema, 'not'), `${at}.not`, true)
   }
   return errors
 }

@@ -129,6 +129,54 @@ function patternErrors(root: KubeMap, field: string): FieldError[] {
   return errors
 }
 
+/** A step of the completeness walk: a schema under a junctor and its structural counterpart. */
+interface CompletenessStep {
+  readonly nested: KubeValue | undefined
+  readonly structural: KubeMap | undefined
+  readonly sPath: string
+  readonly vPath: string
+}
+
+/**
+ * kube-apiserver's validateStructuralCompleteness: every property and `items` a schema under a
+ * junctor names must exist in the structural schema at the same place (`…properties[b]: Required
+ * value: because it is defined in …allOf[0].properties[b]`). As kube, it starts from the junctors of
+ * the root schema only, and follows them through nested junctors, properties and items. Walked with
+ * a stack; own keys only.
+ */
+function completenessErrors(root: KubeMap, field: string): FieldError[] {
+  const errors: FieldError[] = []
+  const stack: CompletenessStep[] = []
+  const junctors = (nested: KubeMap, structural: KubeMap, sPath: string, vPath: string): void => {
+    stack.push({ nested: getOwn(nested, 'not'), structural, sPath, vPath: `${vPath}.not` })
+    for (const junctor of ['allOf', 'anyOf', 'oneOf']) {
+      const list = getOwn(nested, junctor)
+      if (Array.isArray(list)) list.forEach((child, i) => stack.push({ nested: child, structural, sPath, vPath: `${vPath}.${junctor}[${i}]` }))
+    }
+  }
+  junctors(root, root, field, field)
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    const { nested, structural, sPath, vPath } = step
+    if (!isKubeMap(nested)) continue
+    if (structural === undefined) {
+      errors.push({ type: 'Required', field: sPath, detail: `because it is defined in ${vPath}` })
+      continue
+    }
+    junctors(nested, structural, sPath, vPath)
+    const items = getOwn(structural, 'items')
+    stack.push({ nested: getOwn(nested, 'items'), structural: isKubeMap(items) ? items : undefined, sPath: `${sPath}.items`, vPath: `${vPath}.items` })
+    const properties = getOwn(nested, 'properties')
+    const known = getOwn(structural, 'properties')
+    if (!isKubeMap(properties)) continue
+    for (const [key, child] of Object.entries(properties)) {
+      const counterpart = isKubeMap(known) ? getOwn(known, key) : undefined
+      if (!isKubeMap(counterpart)) errors.push({ type: 'Required', field: `${sPath}.properties[${key}]`, detail: `because it is defined in ${vPath}.properties[${key}]` })
+      else stack.push({ nested: child, structural: counterpart, sPath: `${sPath}.properties[${key}]`, vPath: `${vPath}.properties[${key}]` })
+    }
+  }
+  return errors
+}
+
 /** Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors. */
 const errorText = (error: FieldError): string => `${error.field}: ${fieldErrorBody(error)}`
 
@@ -242,6 +290,7 @@ export function validateCrd(crd: KubeObject): FieldError[] {
       const structural: FieldError[] = []
       structuralErrors(schema, field, errors, structural)
       structural.push(...patternErrors(schema, field))
+      structural.push(...completenessErrors(schema, field))
       errors.push(...structural.map((e) => ({ error: e, text: errorText(e) })).sort((a, b) => goCompare(a.text, b.text)).map((e) => e.error))
     }
   })

@@ -131,6 +131,33 @@ describe('CRD patterns are Go regular expressions', () => {
     ])
   })
 
+  it('refuses properties and items the root schema\'s junctors name that its structure lacks', () => {
+    const crd = (openAPIV3Schema: Record<string, unknown>): KubeObject =>
+      ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'xs.example.com' },
+        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
+      }) as unknown as KubeObject
+    const texts = (schema: Record<string, unknown>): string[] => validateCrd(crd(schema)).map((e) => `${e.field}: ${e.type}: ${e.detail ?? ''}`)
+    const at = 'spec.versions[0].schema.openAPIV3Schema'
+    const spec = { type: 'object', properties: { a: { type: 'string' }, l: { type: 'array', items: { type: 'string' } }, n: { type: 'string' } } }
+    expect(
+      texts({
+        type: 'object',
+        properties: { spec },
+        allOf: [{ properties: { spec: { properties: { b: { pattern: '^a' }, l: { items: { minLength: 1 } }, n: { items: { minLength: 1 } } } } } }],
+        anyOf: [{ not: { properties: { status: {} } } }],
+      }),
+    ).toEqual([
+      `${at}.properties[spec].properties[b]: Required: because it is defined in ${at}.allOf[0].properties[spec].properties[b]`,
+      `${at}.properties[spec].properties[n].items: Required: because it is defined in ${at}.allOf[0].properties[spec].properties[n].items`,
+      `${at}.properties[status]: Required: because it is defined in ${at}.anyOf[0].not.properties[status]`,
+    ])
+    // As kube, only the root's junctors are followed: those of a property are not checked so.
+    expect(texts({ type: 'object', properties: { spec: { ...spec, allOf: [{ properties: { b: { pattern: '^a' } } }] } } })).toEqual([])
+  })
+
   it('walks a schema nested 20,000 deep under not and allOf without recursion', async () => {
     const run = await runIsolated(`
       import { validateCrd } from '../crd.js'

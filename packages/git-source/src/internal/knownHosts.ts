@@ -47,7 +47,7 @@ function globMatch(pattern: string, name: string): boolean {
   for (let i = 1; i < pieces.length - 1; i++) {
     const piece = pieces[i] as string
     // The leftmost occurrence at or after `at`: when it ends past `end`, every later one does.
-    const found = piece.includes('?') ? pieceSearch(piece, folded, at, end) : folded.indexOf(piece, at)
+    const found = piece.includes('?') ? pieceSearch(piece, folded, { from: at, end }) : folded.indexOf(piece, at)
     if (found < 0 || found + piece.length > end) return false
     at = found + piece.length
   }
@@ -55,7 +55,8 @@ function globMatch(pattern: string, name: string): boolean {
 }
 
 /** The leftmost start at or after `from` where `piece` (with a `?`) matches `name` and ends by `end`, or -1. */
-function pieceSearch(piece: string, name: string, from: number, end: number): number {
+function pieceSearch(piece: string, name: string, range: { readonly from: number; readonly end: number }): number {
+  const { from, end } = range
   for (let start = from; start + piece.length <= end; start++) if (pieceAt(piece, name, start)) return start
   return -1
 }

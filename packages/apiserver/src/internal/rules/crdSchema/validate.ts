@@ -9,6 +9,7 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from '../../state/objects.js'
 import { getOwn, hasOwn } from '../../../ssa/ownKeys.js'
 import type { FieldError } from '../../../status.js'
+import { fieldErrorBody } from '../../../status.js'
 import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quote as goQuote } from '@gitops-sdk/core/go'
 import { evaluateRules, toCel } from './cel.js'
@@ -330,6 +331,16 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
   const value = object as unknown as KubeMap
   const walk: Walk = { errors: out.errors, typeErrors: 0, matches: 0, deep: { at: undefined } }
   checkValue(value, schema, { path: '', walk })
+  // go-openapi's Result.AddErrors keeps one of errors with the same text (an allOf whose alternatives
+  // fail alike, a composite error of nested junctors at one path): kube-apiserver reports each once.
+  const seen = new Set<string>()
+  const unique = out.errors.filter((e) => {
+    const text = `${e.field}: ${fieldErrorBody(e)}`
+    if (seen.has(text)) return false
+    seen.add(text)
+    return true
+  })
+  out.errors.splice(0, out.errors.length, ...unique)
   const deep = walk.deep?.at
   if (deep !== undefined) {
     out.errors.push({ type: 'Internal', field: deep, detail: `the schema nests allOf, anyOf, oneOf and not more than ${MAX_JUNCTOR_DEPTH} deep, deeper than this server validates` })

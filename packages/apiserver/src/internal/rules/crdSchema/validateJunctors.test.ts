@@ -92,6 +92,18 @@ describe('junctors in a CRD schema', () => {
     expect(messages(oneOf, { b: 's' })).toEqual(['<nil>: Invalid: "": "spec.v" must validate one and only one schema (oneOf). Found none valid', 'spec.v.c: Required: undefined: '])
   })
 
+  it('reports errors of the same text once, as go-openapi merges results', () => {
+    expect(messages({ type: 'string', allOf: [{ pattern: '^a' }, { pattern: '^a' }] }, 'x')).toEqual([
+      "spec.v: Invalid: \"x\": spec.v in body should match '^a'",
+      '<nil>: Invalid: "": "spec.v" must validate all the schemas (allOf). None validated',
+    ])
+    expect(messages({ type: 'string', allOf: [{ allOf: [{ pattern: '^a' }] }, { pattern: 'b$' }] }, 'x')).toEqual([
+      "spec.v: Invalid: \"x\": spec.v in body should match '^a'",
+      '<nil>: Invalid: "": "spec.v" must validate all the schemas (allOf). None validated',
+      "spec.v: Invalid: \"x\": spec.v in body should match 'b$'",
+    ])
+  })
+
   it('stops at junctors nested past its bound with an error of the field, without exhausting the stack', async () => {
     const run = await runIsolated(`
       import { validateCustomObject } from './validate.js'

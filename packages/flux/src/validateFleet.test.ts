@@ -113,7 +113,7 @@ describe('validateFleet', () => {
     ])
   })
 
-  it('reports a CRD pattern Go rejects as an issue of the object and field, in kube-apiserver\'s words', async () => {
+  it('reports a CRD pattern Go rejects as an issue of the object and field naming the CRD, in kube-apiserver\'s words', async () => {
     const fs = fleet({
       'clusters/prod/apps.yaml': ks('apps', 'path: ./apps, sourceRef: {kind: GitRepository, name: flux-system}'),
       'crds/widget.yaml': crd.replace("pattern: '^[a-z]+$'", "pattern: '+'"),
@@ -121,7 +121,7 @@ describe('validateFleet', () => {
     })
     const lines = (await validateFleet('.', { fs })).issues.map(formatFleetIssue)
     expect(lines).toEqual([
-      'apps/widget.yaml: Widget/apps/w: spec.code: Invalid value: "+": must be a valid regular expression, but isn\'t: error parsing regexp: missing argument to repetition operator: `+`',
+      'apps/widget.yaml: Widget/apps/w: spec.code: CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[code].pattern: Invalid value: "+": must be a valid regular expression, but isn\'t: error parsing regexp: missing argument to repetition operator: `+`',
     ])
   })
 

@@ -5,6 +5,7 @@ import { fluxCrds } from './crds.js'
 import type { FleetBuildOptions } from './fleetTypes.js'
 import { checkBuiltin, hasBuiltinSchema } from './internal/checkBuiltin.js'
 import { checkSchema } from './internal/checkSchema.js'
+import type { CrdAt } from './internal/checkSchema.js'
 import type { JSONSchemaProps, SchemaIssue } from './jsonSchema.js'
 import type { Kustomization } from './kustomization.js'
 import { readFluxObject } from './read.js'
@@ -43,19 +44,26 @@ const ORIGIN = 'config.kubernetes.io/origin'
 const THIS_REPOSITORY = 'GitRepository/flux-system/flux-system'
 const SOURCE_KINDS = new Set(['GitRepository', 'OCIRepository', 'Bucket', 'HelmRepository', 'HelmChart'])
 
+/** A version's schema, with the CRD it comes from and where it is in it. */
+interface CrdSchema {
+  readonly schema: JSONSchemaProps
+  readonly crd: CrdAt
+}
+
 /** `group/version/kind` → the `openAPIV3Schema` of every served version of the CRDs given. */
-function crdSchemas(crds: readonly KubeObject[]): Map<string, JSONSchemaProps> {
-  const out = new Map<string, JSONSchemaProps>()
+function crdSchemas(crds: readonly KubeObject[]): Map<string, CrdSchema> {
+  const out = new Map<string, CrdSchema>()
   for (const crd of crds) {
     const spec = (crd as unknown as { spec?: unknown }).spec
     if (!isKubeMap(spec) || !isKubeMap(spec.names)) continue
     const { group, versions } = spec
     const kind = spec.names.kind
     if (typeof group !== 'string' || typeof kind !== 'string' || !Array.isArray(versions)) continue
-    for (const v of versions) {
-      if (!isKubeMap(v) || typeof v.name !== 'string' || !isKubeMap(v.schema) || !isKubeMap(v.schema.openAPIV3Schema)) continue
-      out.set(`${group}/${v.name}/${kind}`, v.schema.openAPIV3Schema)
-    }
+    versions.forEach((v, i) => {
+      if (!isKubeMap(v) || typeof v.name !== 'string' || !isKubeMap(v.schema) || !isKubeMap(v.schema.openAPIV3Schema)) return
+      const field = `spec.versions[${i}].schema.openAPIV3Schema`
+      out.set(`${group}/${v.name}/${kind}`, { schema: v.schema.openAPIV3Schema, crd: { name: crd.metadata.name, field } })
+    })
   }
   return out
 }
@@ -140,7 +148,7 @@ export async function validateFleet(root: string, options: FleetBuildOptions): P
     let found: SchemaIssue[]
     if (crd !== undefined) {
       found = []
-      checkSchema(object, rootSchema(crd), { path: '', issues: found })
+      checkSchema(object, rootSchema(crd.schema), { path: '', issues: found, crd: crd.crd })
     } else if (hasBuiltinSchema(object.apiVersion, object.kind)) {
       found = checkBuiltin(object, object.apiVersion, object.kind)
     } else {

@@ -41,9 +41,29 @@ function codePoints(value: string): number {
 
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
+/**
+ * The CRD a schema comes from: its name (`metadata.name`, `xs.example.com`) and where the schema
+ * node is in it (`spec.versions[0].schema.openAPIV3Schema.properties[spec]`), so that a problem of
+ * the schema itself names the CRD as kube-apiserver does when it refuses the CRD.
+ */
+export interface CrdAt {
+  readonly name: string
+  readonly field: string
+}
+
+/** Where {@link checkSchema} is: the value's field path, the issues found, and the CRD if any. */
+export interface CheckAt {
+  readonly path: string
+  readonly issues: SchemaIssue[]
+  readonly crd?: CrdAt | undefined
+}
+
+/** The CRD position of a child schema node (`properties[x]`, `items`, `additionalProperties`). */
+const crdChild = (crd: CrdAt | undefined, step: string): CrdAt | undefined => (crd === undefined ? undefined : { name: crd.name, field: `${crd.field}.${step}` })
+
 /** Collects every problem of `value` under `schema`; `path` names the field in messages. */
-export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { readonly path: string; readonly issues: SchemaIssue[] }): void {
-  const { path, issues } = where
+export function checkSchema(value: unknown, schema: JSONSchemaProps, where: CheckAt): void {
+  const { path, issues, crd } = where
   const at = path === '' ? '<root>' : path
   const issue = (message: string): void => {
     issues.push({ field: at, message: `${at}: ${message}` })
@@ -62,35 +82,47 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: { re
       return
     }
   }
-  if (typeof value === 'string') checkString(value, schema, issue)
+  if (typeof value === 'string') checkString(value, schema, { issue, crd })
   if (typeof value === 'number' || typeof value === 'bigint') checkNumber(Number(value), schema, issue)
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) issue(`Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
     if (schema.maxItems !== undefined && value.length > schema.maxItems) issue(`Too many: ${value.length}: must have at most ${schema.maxItems} items`)
     const items = schema.items
-    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues }))
+    const itemsAt = crdChild(crd, 'items')
+    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues, crd: itemsAt }))
     return
   }
-  if (isKubeMap(value)) checkMap(value, schema, { path, issues, issue })
+  if (isKubeMap(value)) checkMap(value, schema, { path, issues, issue, crd })
 }
 
 /**
  * `pattern` compiled with Go's regexp; one Go rejects is an issue in kube-apiserver's words (it
- * refuses such a CRD: `must be a valid regular expression, but isn't: error parsing regexp: …`).
+ * refuses such a CRD: `must be a valid regular expression, but isn't: error parsing regexp: …`),
+ * naming the CRD and the pattern's field in it as kube-apiserver's refusal does, when the schema
+ * comes from one.
  */
-function compilePattern(pattern: string, issue: (m: string) => void): GoRegexp | undefined {
+function compilePattern(pattern: string, at: StringAt): GoRegexp | undefined {
   try {
     return compileGoRegexp(pattern)
   } catch (err) {
     // CORE_REGEXP_INVALID's cause carries Go's own message.
     const cause = (err as Error).cause
     const reason = cause instanceof Error ? cause.message : (err as Error).message
-    issue(`Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`)
+    const problem = `Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`
+    const { crd } = at
+    at.issue(crd === undefined ? problem : `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${crd.field}.pattern: ${problem}`)
     return undefined
   }
 }
 
-function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) => void): void {
+/** Where a string is checked: how to report an issue, and the CRD position of its schema. */
+interface StringAt {
+  readonly issue: (message: string) => void
+  readonly crd: CrdAt | undefined
+}
+
+function checkString(value: string, schema: JSONSchemaProps, at: StringAt): void {
+  const { issue } = at
   if (schema.enum !== undefined && !schema.enum.includes(value)) {
     issue(`Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
   }
@@ -102,7 +134,7 @@ function checkString(value: string, schema: JSONSchemaProps, issue: (m: string) 
   }
   // kube-apiserver matches `pattern` with Go's regexp: Go's syntax, linear time.
   if (schema.pattern !== undefined) {
-    const re = compilePattern(schema.pattern, issue)
+    const re = compilePattern(schema.pattern, at)
     if (re !== undefined && !re.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
   }
   if (schema.format === 'date-time' && !dateTime.test(value)) {
@@ -119,6 +151,7 @@ interface MapContext {
   readonly path: string
   readonly issues: SchemaIssue[]
   readonly issue: (message: string) => void
+  readonly crd: CrdAt | undefined
 }
 
 function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, ctx: MapContext): void {
@@ -136,7 +169,8 @@ function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, ctx: 
       }
       continue
     }
-    checkSchema(value[key], child, { path: `${prefix}${key}`, issues: ctx.issues })
+    const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
+    checkSchema(value[key], child, { path: `${prefix}${key}`, issues: ctx.issues, crd: crdChild(ctx.crd, own ? `properties[${key}]` : 'additionalProperties') })
   }
   for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
     const evaluate = knownRules.get(rule)

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { runIsolated } from '../../../../testing/isolated.js'
 import { checkSchema } from './checkSchema.js'
 import type { SchemaIssue } from '../index.js'
+import type { JSONSchemaProps } from '../jsonSchema.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -33,6 +34,19 @@ describe('schema patterns are Go regular expressions', () => {
 
   it('reports a pattern Go rejects as an issue of the field, in kube-apiserver\'s words', () => {
     expect(issues('+', 'ab')).toEqual(["spec.x: Invalid value: \"+\": must be a valid regular expression, but isn't: error parsing regexp: missing argument to repetition operator: `+`"])
+  })
+
+  it('names the CRD and the pattern\'s field in it when the schema comes from a CRD', () => {
+    const found: SchemaIssue[] = []
+    const schema: JSONSchemaProps = { type: 'object', properties: { spec: { type: 'object', properties: { list: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string', pattern: '(' } } } } } } }
+    checkSchema({ spec: { list: [{ k: 'v' }] } }, schema, { path: '', issues: found, crd: { name: 'xs.example.com', field: 'spec.versions[1].schema.openAPIV3Schema' } })
+    expect(found).toEqual([
+      {
+        field: 'spec.list[0].k',
+        message:
+          'spec.list[0].k: CustomResourceDefinition.apiextensions.k8s.io "xs.example.com" is invalid: spec.versions[1].schema.openAPIV3Schema.properties[spec].properties[list].items.additionalProperties.pattern: Invalid value: "(": must be a valid regular expression, but isn\'t: error parsing regexp: missing closing ): `(`',
+      },
+    ])
   })
 
   it('answers a nested quantifier on a long value at once', async () => {

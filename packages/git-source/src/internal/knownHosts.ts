@@ -2,7 +2,6 @@
 // host key: host patterns (`*`, `?`, `!negation`, `[host]:port` for ports other than 22), hashed
 // names (`|1|salt|hmac-sha1`), `@revoked` keys; `@cert-authority` lines are not supported and skipped.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { starGlob } from './starGlob.js'
 
 /** One usable line: the key type, its blob, and whether it is revoked. */
 export interface KnownKey {
@@ -19,17 +18,84 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`
 }
 
-// `*` any characters, `?` one, the rest literal and case-insensitive. Several stars are matched
-// without backtracking (starGlob.ts): a pattern such as `*a*a*a*a*a*b` stalled on a long name.
+// `*` any characters, `?` one, the rest literal and case-insensitive (the case folding of a
+// RegExp with the `i` flag, which these patterns used to be compiled to). Matched without a
+// RegExp: a pattern is a field of the user's known_hosts, of any length, and a RegExp built from
+// 300 KB of it threw V8's "Regular expression too large". The text before the first star must
+// start the name, the text after the last star must end it, and each piece in between is placed at
+// its leftmost occurrence after the previous one: every piece has a fixed length and a star matches
+// anything, so the leftmost placement never loses a match (the way OpenSSH's match_pattern answers,
+// without its backtracking). A piece without `?` is found with `indexOf` (linear in the name); one
+// with `?` is tried at each start, which costs the name's length times the piece's, bounded because
+// a pattern is at most MAX_PATTERN_BYTES long (see hostsMatch).
 // A name with a line break (the scp form of an SSH URL lets one into the host) matches no
-// pattern: patterns are fields split on white space, so none holds a line break, and neither `.`
-// (for `?` or `*`) matches one. It is answered here, as the RegExp would answer it, before the
-// RegExp, which would backtrack over the stars (starGlob leaves such a name to it).
+// pattern: patterns are fields split on white space, so none holds a line break, and the RegExp's
+// `.` (for `?` or `*`) matched none either.
 function globMatch(pattern: string, name: string): boolean {
   if (LINE_BREAK.test(name)) return false
-  const pieces = pattern.split('*').map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.'))
-  const whole = new RegExp(`^${pieces.join('.*')}$`, 'i')
-  return pieces.length <= 2 ? whole.test(name) : starGlob(pieces, whole, LINE_BREAK)(name)
+  const folded = foldCase(name)
+  const pieces = foldCase(pattern).split('*')
+  if (pieces.length === 1) return folded.length === pattern.length && pieceAt(pieces[0] as string, folded, 0)
+  let fixed = 0
+  for (const piece of pieces) fixed += piece.length
+  if (fixed > folded.length) return false
+  const first = pieces[0] as string
+  const last = pieces[pieces.length - 1] as string
+  if (!pieceAt(first, folded, 0) || !pieceAt(last, folded, folded.length - last.length)) return false
+  let at = first.length
+  const end = folded.length - last.length
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const piece = pieces[i] as string
+    // The leftmost occurrence at or after `at`: when it ends past `end`, every later one does.
+    const found = piece.includes('?') ? pieceSearch(piece, folded, { from: at, end }) : folded.indexOf(piece, at)
+    if (found < 0 || found + piece.length > end) return false
+    at = found + piece.length
+  }
+  return at <= end
+}
+
+/** The leftmost start at or after `from` where `piece` (with a `?`) matches `name` and ends by `end`, or -1. */
+function pieceSearch(piece: string, name: string, range: { readonly from: number; readonly end: number }): number {
+  const { from, end } = range
+  for (let start = from; start + piece.length <= end; start++) if (pieceAt(piece, name, start)) return start
+  return -1
+}
+
+/** Whether `piece` (no star; `?` is any one character) matches `name` at `start`. */
+function pieceAt(piece: string, name: string, start: number): boolean {
+  if (start < 0 || start + piece.length > name.length) return false
+  for (let i = 0; i < piece.length; i++) {
+    const p = piece.charCodeAt(i)
+    if (p !== QUESTION && p !== name.charCodeAt(start + i)) return false
+  }
+  return true
+}
+
+const QUESTION = 0x3f
+
+/**
+ * Folds case per UTF-16 unit as a RegExp with the `i` flag (and no `u`) compares characters
+ * (ECMAScript's Canonicalize): the unit's upper case when that is one unit, unless it would turn
+ * a non-ASCII unit into an ASCII one.
+ */
+function foldCase(text: string): string {
+  let out = ''
+  let from = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const folded = c < 0x80 ? (c >= 0x61 && c <= 0x7a ? c - 0x20 : c) : canonical(c)
+    if (folded === c) continue
+    out += text.slice(from, i) + String.fromCharCode(folded)
+    from = i + 1
+  }
+  return from === 0 ? text : out + text.slice(from)
+}
+
+function canonical(unit: number): number {
+  const upper = String.fromCharCode(unit).toUpperCase()
+  if (upper.length !== 1) return unit
+  const folded = upper.charCodeAt(0)
+  return folded < 0x80 ? unit : folded
 }
 
 /** What `.` does not match. */
@@ -43,15 +109,29 @@ function hashedMatch(entry: string, name: string): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
+/**
+ * OpenSSH's bound on one pattern of a host field, in bytes: match_pattern_list copies each
+ * (after its `!`) into a 1,024-byte buffer and answers "no match" for the whole field when one
+ * fills 1,023 bytes or more. Following it bounds the work of a match by the name's length times
+ * this, and agrees with ssh on which lines name a host.
+ */
+const MAX_PATTERN_BYTES = 1023
+
 /** Whether a comma-separated host field names `name` (a negated pattern that matches wins). */
 function hostsMatch(field: string, name: string): boolean {
   let matched = false
   for (const pattern of field.split(',')) {
     if (pattern.startsWith('|')) {
       if (hashedMatch(pattern, name)) matched = true
-    } else if (pattern.startsWith('!')) {
-      if (globMatch(pattern.slice(1), name)) return false
-    } else if (globMatch(pattern, name)) matched = true
+      continue
+    }
+    const negated = pattern.startsWith('!')
+    const glob = negated ? pattern.slice(1) : pattern
+    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for its 2 units).
+    if (glob.length >= MAX_PATTERN_BYTES || (glob.length * 3 >= MAX_PATTERN_BYTES && Buffer.byteLength(glob, 'utf8') >= MAX_PATTERN_BYTES)) return false
+    if (!globMatch(glob, name)) continue
+    if (negated) return false
+    matched = true
   }
   return matched
 }

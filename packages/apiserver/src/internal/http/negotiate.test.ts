@@ -63,3 +63,27 @@ describe('negotiateResource', () => {
     expect(negotiateResource(`${PB}, */*`, { custom: false, watch: true }).media).toBe('protobuf')
   })
 })
+
+describe('parseAccept past 12 clauses', () => {
+  it('orders clauses as insertion does wherever the comparison ranks them, on random headers', () => {
+    // goautoneg's comparison ranks concrete media ranges by q alone: there any stable sort is the
+    // insertion sort Go uses for 12 clauses or fewer.
+    const insertion = (header: string): string[] => {
+      const clauses = header.split(',').map((c, i) => ({ c, q: Number(/q=([0-9.]+)/.exec(c)?.[1] ?? '1'), i }))
+      for (let i = 1; i < clauses.length; i++) {
+        for (let j = i; j > 0 && (clauses[j]?.q ?? 0) > (clauses[j - 1]?.q ?? 0); j--) [clauses[j - 1], clauses[j]] = [clauses[j]!, clauses[j - 1]!]
+      }
+      return clauses.map(({ c }) => c.replace(/;q=.*/, ''))
+    }
+    let seed = 11
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed % n
+    }
+    for (let n = 0; n < 300; n++) {
+      const header = Array.from({ length: 13 + next(40) }, (_, i) => `t${i}/s;q=0.${next(4)}`).join(',')
+      expect(parseAccept(header).map((c) => `${c.type}/${c.subtype}`), header).toEqual(insertion(header))
+    }
+  })
+})
+

@@ -1,14 +1,13 @@
 // CustomResourceDefinitions (SPEC.md §13): defaults, the validation subset, name acceptance and
 // the resource type an established CRD serves.
 import { isKubeMap } from '@gitops-sdk/core'
-import { compileGoRegexp } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { mapAt, text } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { customVerbs, terminatingCustomVerbs } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
-import { getOwn } from '../../ssa/ownKeys.js'
+import { schemaErrors } from './crdStructural.js'
 
 const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
 
@@ -22,57 +21,6 @@ export function defaultCrd(crd: KubeObject): void {
   }
   const conversion = mapAt(crd.spec, 'conversion')
   if (conversion.strategy === undefined) conversion.strategy = 'None'
-}
-
-/**
- * Go's reason for refusing a schema's `pattern` (kube-apiserver compiles it with Go's regexp when
- * the CRD is created or updated: `error parsing regexp: …`), or undefined when it compiles.
- */
-function patternError(pattern: KubeValue | undefined): string | undefined {
-  if (typeof pattern !== 'string' || pattern === '') return undefined
-  try {
-    compileGoRegexp(pattern)
-    return undefined
-  } catch (err) {
-    // CORE_REGEXP_INVALID's cause carries Go's own message.
-    const cause = (err as Error).cause
-    return cause instanceof Error ? cause.message : (err as Error).message
-  }
-}
-
-function structuralErrors(schema: KubeValue | undefined, field: string, walk: { errors: FieldError[]; preserve: boolean }): void {
-  const { errors } = walk
-  if (!isKubeMap(schema)) return
-  const preserve = walk.preserve || schema['x-kubernetes-preserve-unknown-fields'] === true
-  if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
-    errors.push({ type: 'Required', field: `${field}.type`, detail: 'must not be empty for specified object fields' })
-  }
-  const reason = patternError(schema.pattern)
-  if (reason !== undefined) errors.push({ type: 'Invalid', field: `${field}.pattern`, value: schema.pattern ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
-  if (isKubeMap(schema.properties)) {
-    for (const [key, child] of Object.entries(schema.properties)) structuralErrors(child, `${field}.properties[${key}]`, { errors, preserve: preserve })
-  }
-  if (isKubeMap(schema.additionalProperties)) structuralErrors(schema.additionalProperties, `${field}.additionalProperties`, { errors, preserve: preserve })
-  if (isKubeMap(schema.items)) {
-    const items = schema.items
-    const listType = schema['x-kubernetes-list-type']
-    if (listType === 'map') {
-      const keys = strings(schema['x-kubernetes-list-map-keys'])
-      if (items.type !== 'object') errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type ?? '', detail: 'must be object if parent array\'s x-kubernetes-list-type is map' })
-      const required = new Set(strings(items.required))
-      const props = isKubeMap(items.properties) ? items.properties : {}
-      for (const key of keys) {
-        const prop = getOwn(props, key)
-        if (!isKubeMap(prop) || (!required.has(key) && prop.default === undefined)) {
-          errors.push({ type: 'Required', field: `${field}.items.properties[${key}]`, detail: 'must be required or have a default' })
-        }
-      }
-    }
-    if (listType === 'set' && (items.type === 'object' || items.type === 'array')) {
-      errors.push({ type: 'Invalid', field: `${field}.items.type`, value: items.type, detail: 'must be a scalar type if parent array\'s x-kubernetes-list-type is set' })
-    }
-    structuralErrors(items, `${field}.items`, { errors, preserve: preserve })
-  }
 }
 
 /** The validation subset of SPEC.md §13.1. */
@@ -99,7 +47,10 @@ export function validateCrd(crd: KubeObject): FieldError[] {
   versions.forEach((v, i) => {
     const schema = isKubeMap(v.schema) ? v.schema.openAPIV3Schema : undefined
     if (!isKubeMap(schema)) errors.push({ type: 'Required', field: `spec.versions[${i}].schema.openAPIV3Schema` })
-    else structuralErrors(schema, `spec.versions[${i}].schema.openAPIV3Schema`, { errors, preserve: false })
+    else {
+      const field = `spec.versions[${i}].schema.openAPIV3Schema`
+      errors.push(...schemaErrors(schema, field))
+    }
   })
   return errors
 }

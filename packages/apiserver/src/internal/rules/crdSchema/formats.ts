@@ -84,6 +84,11 @@ const CHECKS: Readonly<Record<string, (text: string) => boolean>> = {
   'date-time': (t) => dateTime.test(t) && validDate(t),
 }
 
+/** Whether kube-apiserver knows `format` (its format validator applies to strings only then). */
+export function knownFormat(format: string): boolean {
+  return Object.prototype.hasOwnProperty.call(CHECKS, format)
+}
+
 /** Whether kube-apiserver checks `format`, and if so whether `text` conforms. */
 export function formatOk(format: string, text: string): boolean {
   const check = Object.prototype.hasOwnProperty.call(CHECKS, format) ? CHECKS[format] : undefined

@@ -9,10 +9,13 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from '../../state/objects.js'
 import { getOwn, hasOwn } from '../../../ssa/ownKeys.js'
 import type { FieldError } from '../../../status.js'
+import { fieldErrorBody } from '../../../status.js'
 import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quote as goQuote } from '@gitops-sdk/core/go'
 import { evaluateRules, toCel } from './cel.js'
-import { formatOk } from './formats.js'
+import { formatOk, knownFormat } from './formats.js'
+import { junctorChecks, MAX_JUNCTOR_DEPTH } from './junctors.js'
+import type { At, Walk } from './walk.js'
 
 /** What the schema said about an object. */
 export interface SchemaCheck {
@@ -50,27 +53,23 @@ function typeMatches(value: KubeValue, schema: KubeMap): boolean {
 /** Go's `%v` of a JSON number as kube-openapi prints bounds (float64). */
 const goNumber = (n: number): string => String(n)
 
-interface Walk {
-  readonly errors: FieldError[]
-  typeErrors: number
-}
-
-/** Where a check is: the value's path and the walk collecting errors. */
-interface At {
-  readonly path: string
-  readonly walk: Walk
-}
-
 /** Go's utf8.RuneCountInString: code points, a surrogate pair counting once. */
 const runeCount = (text: string): number => text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
 
+/** kube-openapi's stringValidator: maxLength, minLength, pattern, reporting the first that fails. */
 function stringChecks(value: string, schema: KubeMap, at: At): void {
   const { path, walk } = at
   const length = runeCount(value)
   const max = num(schema.maxLength)
   const min = num(schema.minLength)
-  if (max !== undefined && length > max) walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` })
-  if (min !== undefined && length < min) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
+  if (max !== undefined && length > max) {
+    walk.errors.push({ type: 'TooLong', field: path, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` })
+    return
+  }
+  if (min !== undefined && length < min) {
+    walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should be at least ${min} chars long` })
+    return
+  }
   if (typeof schema.pattern === 'string') {
     // kube-openapi compiles `pattern` with Go's regexp (Go's syntax, linear time: a CRD's pattern
     // runs on every request). A CRD whose pattern Go rejects is refused when it is written
@@ -83,6 +82,11 @@ function stringChecks(value: string, schema: KubeMap, at: At): void {
     }
     if (re !== undefined && !re.test(value)) walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body should match '${schema.pattern}'` })
   }
+}
+
+/** kube-openapi's formatValidator, a validator of its own after the string's. */
+function formatCheck(value: string, schema: KubeMap, at: At): void {
+  const { path, walk } = at
   if (typeof schema.format === 'string' && !formatOk(schema.format, value)) {
     walk.errors.push({ type: 'Invalid', field: path, value, detail: `${path} in body must be of type ${schema.format}: ${goQuote(value)}` })
   }
@@ -145,23 +149,69 @@ function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
   }
 }
 
-function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
+function typeError(value: KubeValue, schema: KubeMap, at: At): void {
   const { path, walk } = at
+  const actual = jsonType(value)
+  const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
+  walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
+  walk.typeErrors++
+}
+
+/** Whether kube-openapi's type validator applies: the schema names a type or a format. */
+const typed = (schema: KubeMap): boolean =>
+  (typeof schema.type === 'string' && schema.type !== '') || schema['x-kubernetes-int-or-string'] === true || (typeof schema.format === 'string' && schema.format !== '')
+
+/**
+ * kube-openapi's SchemaValidator.Validate: the validators that apply to the value's kind, in its
+ * order (type, junctors, string, format, number, array, enum, object), every one of them even after
+ * a type mismatch. The match count grows as kube-openapi's does: one per validator that applied,
+ * one more for each that counts its own pass (type when it matches, the junctors, number, array),
+ * the nested values' counts, and one for the schema.
+ */
+function checkValue(value: KubeValue, schema: KubeMap, at: At): void {
+  const { walk } = at
   if (value === null) {
-    if (schema.nullable === true) return
-  }
-  if (!typeMatches(value, schema)) {
-    const actual = jsonType(value)
-    const expected = schema['x-kubernetes-int-or-string'] === true ? 'integer,string' : typeof schema.type === 'string' ? schema.type : ''
-    walk.errors.push({ type: 'TypeInvalid', field: path, value: actual, detail: `${path} in body must be of type ${expected}: ${goQuote(actual)}` })
-    walk.typeErrors++
+    // Only the type and enum validators run on a nil value, with no count but the type's pass: no
+    // junctor, so `not` and the others say nothing about a null.
+    if (!typeMatches(value, schema) && schema.nullable !== true) typeError(value, schema, at)
+    else walk.matches++
+    if (schema.nullable !== true) enumCheck(value, schema, at)
     return
   }
-  if (typeof value === 'string') stringChecks(value, schema, at)
-  if (typeof value === 'number' || typeof value === 'bigint') numberChecks(Number(value), schema, at)
+  let matches = 1
+  if (typed(schema)) {
+    matches++
+    // kube-openapi runs every validator that applies to the value's kind after a type mismatch
+    // too: the junctors, and the checks of the value's own kind (a string's length, an object's
+    // required).
+    if (typeMatches(value, schema)) matches++
+    else typeError(value, schema, at)
+  }
+  matches++
+  junctorChecks(value, schema, { at, check: checkValue })
+  if (typeof value === 'string') {
+    stringChecks(value, schema, at)
+    matches++
+    if (typeof schema.format === 'string' && knownFormat(schema.format)) {
+      formatCheck(value, schema, at)
+      matches++
+    }
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    numberChecks(Number(value), schema, at)
+    matches += 2
+  }
+  if (Array.isArray(value)) {
+    arrayChecks(value, schema, at)
+    matches += 2
+  }
   enumCheck(value, schema, at)
-  if (Array.isArray(value)) arrayChecks(value, schema, at)
-  else if (isKubeMap(value)) objectChecks(value, schema, at)
+  matches++
+  if (isKubeMap(value)) {
+    objectChecks(value, schema, at)
+    matches++
+  }
+  walk.matches += matches
 }
 
 /** Go's `%#v` of the map[string]interface{} of a map-list item's keys. */
@@ -279,8 +329,22 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
   const out: SchemaCheck = { errors: [], warnings: [] }
   if (schema === undefined) return out
   const value = object as unknown as KubeMap
-  const walk: Walk = { errors: out.errors, typeErrors: 0 }
+  const walk: Walk = { errors: out.errors, typeErrors: 0, matches: 0, deep: { at: undefined } }
   checkValue(value, schema, { path: '', walk })
+  // go-openapi's Result.AddErrors keeps one of errors with the same text (an allOf whose alternatives
+  // fail alike, a composite error of nested junctors at one path): kube-apiserver reports each once.
+  const seen = new Set<string>()
+  const unique = out.errors.filter((e) => {
+    const text = `${e.field}: ${fieldErrorBody(e)}`
+    if (seen.has(text)) return false
+    seen.add(text)
+    return true
+  })
+  out.errors.splice(0, out.errors.length, ...unique)
+  const deep = walk.deep?.at
+  if (deep !== undefined) {
+    out.errors.push({ type: 'Internal', field: deep, detail: `the schema nests allOf, anyOf, oneOf and not more than ${MAX_JUNCTOR_DEPTH} deep, deeper than this server validates` })
+  }
   listTypeErrors(value, schema, { path: '', errors: out.errors })
   if (walk.typeErrors > 0) {
     out.errors.push({ type: 'Invalid', field: '<nil>', value: 'null', detail: 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation' })

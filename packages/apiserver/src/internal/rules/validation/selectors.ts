@@ -5,11 +5,16 @@ import { isKubeMap } from '@gitops-sdk/core'
 import { stringMap } from '../../state/objects.js'
 import { hasOwn } from '../../../ssa/ownKeys.js'
 import type { FieldError } from '../../../status.js'
-import { qualifiedNameErrors } from './formats.js'
+import { labelValueErrors, qualifiedNameErrors } from './formats.js'
 import { labelErrors } from './meta.js'
 import { listOf, stringOf } from './pods.js'
 
-/** Field errors of a label selector at `field` (`spec.selector`). */
+/**
+ * Field errors of a label selector at `field` (`spec.selector`), as ValidateLabelSelector and
+ * ValidateLabelSelectorRequirement word them: matchLabels, then each expression's operator and its
+ * values (In/NotIn need one, Exists/DoesNotExist take none), its key (a qualified name) and each
+ * value (a label value).
+ */
 export function labelSelectorErrors(value: KubeValue | undefined, field: string): FieldError[] {
   if (!isKubeMap(value)) return []
   const errors = labelErrors(stringMap(value.matchLabels), `${field}.matchLabels`)
@@ -31,6 +36,11 @@ export function labelSelectorErrors(value: KubeValue | undefined, field: string)
     }
     const key = stringOf(e.key)
     for (const detail of qualifiedNameErrors(key)) errors.push({ type: 'Invalid', field: `${at}.key`, value: key, detail })
+    // Each value must be a label value (AllowInvalidLabelValueInSelector is false on create).
+    values.forEach((v, j) => {
+      if (typeof v !== 'string') return
+      for (const detail of labelValueErrors(v)) errors.push({ type: 'Invalid', field: `${at}.values[${j}]`, value: v, detail })
+    })
   })
   return errors
 }

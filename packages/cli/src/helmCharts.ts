@@ -1,4 +1,5 @@
 import type { FileSystem } from '@gitops-sdk/core'
+import { trimCharRun } from '@gitops-sdk/core/light'
 import type { RenderHelmRelease } from '@gitops-sdk/flux'
 import type { HelmChartRequest, RenderHelmChart } from '@gitops-sdk/render'
 import type { HelmTimeZone } from '@gitops-sdk/helm'
@@ -46,7 +47,8 @@ export async function fetchChartToFs(
   const { signal, credentials } = options
   if (repo.startsWith('oci://')) {
     const { fetchOciChartToFs } = await import('./ociCharts.js')
-    return fetchOciChartToFs(`${repo.replace(/\/+$/u, '')}/${chart.name}`, { version: chart.version, credentials, insecure: options.insecure, signal })
+    // One pass over the trailing slashes: `/\/+$/` retried from each slash of a long run inside the URL.
+    return fetchOciChartToFs(`${trimCharRun(repo, '/', 'end')}/${chart.name}`, { version: chart.version, credentials, insecure: options.insecure, signal })
   }
   const [{ memoryFs }, { fetchRepositoryChart }] = await Promise.all([import('@gitops-sdk/core'), import('@gitops-sdk/helm')])
   const auth = credentials?.username !== undefined || credentials?.token !== undefined ? { username: credentials.username, password: credentials.password, token: credentials.token } : undefined

@@ -23,6 +23,23 @@ describe('patterns that backtracked', () => {
   })
 })
 
+describe('an oci:// chart repository URL with a long run of slashes inside', () => {
+  it('is trimmed in one pass before the chart is fetched', async () => {
+    // The request is aborted before it goes out: what is measured is the URL's trim, which
+    // `/\/+$/` did from each slash of the run (200,000 slashes: a minute).
+    const run = await runIsolated(`
+      import { fetchChartToFs } from '../../src/helmCharts.js'
+      const repo = 'oci://127.0.0.1:1/r' + '/'.repeat(200_000) + 'a//'
+      const signal = AbortSignal.abort(new Error('stopped before the request'))
+      await fetchChartToFs(repo, { name: 'web', version: '1.0.0' }, { signal }).then(
+        () => console.log('fetched'),
+        (err: unknown) => console.log((err as Error).message),
+      )`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('stopped before the request')
+  })
+})
+
 describe('redactUrls', () => {
   it('finds the URLs the pattern found, on 20,000 random texts', () => {
     const old = (text: string): string =>

@@ -65,11 +65,15 @@ export function prefixTailOf(pattern: string): PrefixTail | undefined {
     groups.push({ literal: m[1] as string, chars })
     at = TAIL_GROUP.lastIndex
   }
-  for (let i = 0; i < groups.length; i++) {
-    for (let j = i + 1; j < groups.length; j++) {
-      const first = (groups[j] as TailGroup).literal.charCodeAt(0)
-      if ((groups[i] as TailGroup).literal.charCodeAt(0) === first || (groups[i] as TailGroup).chars.has(first)) return undefined
-    }
+  // From the last group to the first, with the first characters of the later literals: each
+  // group's first character and class (at most 95 characters) are checked once, linear in the groups.
+  const laterFirsts = new Set<number>()
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const { literal, chars } = groups[i] as TailGroup
+    const first = literal.charCodeAt(0)
+    if (laterFirsts.has(first)) return undefined
+    for (const c of chars) if (laterFirsts.has(c)) return undefined
+    laterFirsts.add(first)
   }
   return { prefix, groups }
 }

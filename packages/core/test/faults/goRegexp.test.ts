@@ -23,4 +23,22 @@ describe('compileGoRegexp on pathological patterns', () => {
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('false false 0 5000 1')
   })
+
+  it('checks an image-name pattern with tens of thousands of optional groups in linear time', async () => {
+    // ^x(L1[a]*)?(L2[a]*)?…$ with 60,000 groups, each literal a distinct character: whether the
+    // one-pass matcher may take it compared every pair of groups (quadratic, minutes).
+    const run = await runIsolated(`
+      import { compileGoRegexp } from '../../src/go/regexp.js'
+      const letter = (i: number): string => String.fromCharCode(0x100 + i + (0x100 + i >= 0xd800 ? 0x800 : 0))
+      const groups = Array.from({ length: 60_000 }, (_, i) => '(' + letter(i) + '[a]*)?')
+      const re = compileGoRegexp('^x' + groups.join('') + '$')
+      console.log([
+        re.constructor.name,
+        re.test('x'),
+        re.test('x' + letter(3) + 'aaa' + letter(59_999) + 'a'),
+        re.test('x' + letter(59_999) + letter(3)),
+      ].join(' '))`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('PrefixTailRegexp true true false')
+  })
 })

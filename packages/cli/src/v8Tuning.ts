@@ -56,7 +56,8 @@ function isTiering(name: string): boolean {
  * `arg` without its leading and trailing double quotes, by index: the RegExp `/^"+|"+$/g` it replaces
  * tried `"+$` from every quote of a run that does not end the token, quadratic in a token such as
  * `--title=x""…""x` (node accepts it on its command line and in NODE_OPTIONS): 100 KB of quotes cost
- * 7 s of CPU before the command started.
+ * 7 s of CPU before the command started. (core's `trimCharRun` does the same, but bin.cjs loads no
+ * package before it has set the flags: importing it here would load `@gitops-sdk/core/light` at start.)
  */
 function trimQuotes(arg: string): string {
   let start = 0

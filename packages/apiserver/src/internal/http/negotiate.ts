@@ -5,6 +5,7 @@
 // serializer, JSON. The serializers are JSON, YAML and protobuf, in that order, for built-in and custom
 // resources alike; a custom resource only allows protobuf for meta.k8s.io transforms, and a Table is
 // only JSON or YAML.
+import { trimCharRun } from '@gitops-sdk/core'
 import { StatusError } from '../../status.js'
 
 /** A served serializer. */
@@ -37,19 +38,6 @@ interface Clause {
   readonly params: ReadonlyMap<string, string>
 }
 
-/**
- * `s` without its leading and trailing spaces (Go's strings.Trim(s, " ")), by index: the RegExp
- * `/^ +| +$/g` it replaces tried ` +$` from every space of a long run not at the end, quadratic in
- * a header of spaces (a 16 KiB Accept header cost about 0.3 s of CPU).
- */
-function trimSpaces(s: string): string {
-  let start = 0
-  let end = s.length
-  while (start < end && s.charCodeAt(start) === 0x20) start++
-  while (end > start && s.charCodeAt(end - 1) === 0x20) end--
-  return start === 0 && end === s.length ? s : s.slice(start, end)
-}
-
 /** `s` split at the first `sep`: the part before and what remains after it. */
 function cut(s: string, sep: string): [item: string, remaining: string] {
   const at = s.indexOf(sep)
@@ -75,10 +63,10 @@ export function parseAccept(header: string): Clause[] {
   while (remaining.length > 0) {
     let part: string
     ;[part, remaining] = cut(remaining, ',')
-    part = trimSpaces(part)
+    part = trimCharRun(part, ' ', 'both')
     const [range, paramText] = cut(part, ';')
     const [first, afterType] = cut(range, '/')
-    const type = trimSpaces(first)
+    const type = trimCharRun(first, ' ', 'both')
     let subtype: string
     if (afterType.length === 0) {
       if (type !== '*') continue
@@ -86,7 +74,7 @@ export function parseAccept(header: string): Clause[] {
     } else {
       const [second, extra] = cut(afterType, '/')
       if (extra.length > 0) continue
-      subtype = trimSpaces(second)
+      subtype = trimCharRun(second, ' ', 'both')
     }
     let q = 1
     const params = new Map<string, string>()
@@ -98,11 +86,11 @@ export function parseAccept(header: string): Clause[] {
       if (afterKey.length === 0) continue
       const [value, extra] = cut(afterKey, '=')
       if (extra.length !== 0) continue
-      const token = trimSpaces(key)
+      const token = trimCharRun(key, ' ', 'both')
       // strconv.ParseFloat of the untrimmed value: anything it cannot read is 0.
       // `\d+(\.\d*)?`, not `\d+\.?\d*`: the same numbers, without two adjacent digit runs to split.
       if (token === 'q') q = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value) ? Number(value) : 0
-      else params.set(token, trimSpaces(value))
+      else params.set(token, trimCharRun(value, ' ', 'both'))
     }
     out.push({ type, subtype, q, params })
   }

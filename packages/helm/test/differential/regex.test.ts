@@ -1,10 +1,10 @@
 // Sprig's regex functions and values.schema.json patterns against helm itself: Go's regexp syntax
 // (named groups, flags mid-pattern, Unicode and POSIX classes, \Q…\E, \z), empty matches, limits
 // and non-ASCII input, compared byte for byte.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { helmBinary } from '../helpers/helmBinary.js'
 import type { TemplateCase } from '../helpers/differential.js'
-import { caseOutputs, caseTemplates, removeChart, renderBoth, writeChart } from '../helpers/differential.js'
+import { caseRows, expectSameCase, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
 
 const c = (name: string, body: string): TemplateCase => ({ name, body })
 
@@ -35,26 +35,10 @@ const regexErrorCases: { name: string; text: string }[] = [
 const helm = helmBinary()
 
 describe.skipIf(helm === undefined)('regular expressions through the SDK and helm', () => {
-  let dir = ''
-  let helmOut = new Map<string, string>()
-  let sdkOut = new Map<string, string>()
-  let sdkText = ''
-  beforeAll(async () => {
-    dir = await writeChart(caseTemplates(regexCases))
-    const { helm: h, sdk } = await renderBoth(dir)
-    if (!h.ok) throw new Error(`helm failed on the suite chart: ${h.text}`)
-    sdkText = sdk.text
-    helmOut = caseOutputs(h.text)
-    sdkOut = caseOutputs(sdk.text)
-  })
-  afterAll(async () => {
-    await removeChart(dir)
-  })
+  const out = suiteChart(regexCases)
 
-  it.each(regexCases.map((rc, i) => ({ name: rc.name, id: `case-${String(i).padStart(3, '0')}`, body: rc.body })))('$name', ({ id, body }) => {
-    const expected = helmOut.get(id)
-    expect(expected, `helm printed no output for ${body}`).toBeDefined()
-    expect({ body, out: sdkOut.get(id) ?? sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
+  it.each(caseRows(regexCases))('$name', ({ id, body }) => {
+    expectSameCase(out, id, body)
   })
 })
 

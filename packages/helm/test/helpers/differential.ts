@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeFs } from '@gitops-sdk/core'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { API_VERSIONS, KUBE_VERSION, helmTemplate } from './helmBinary.js'
 
@@ -96,13 +97,60 @@ export function caseOutputs(text: string): Map<string, string> {
   return out
 }
 
+/** The id of the `i`-th case in {@link caseTemplates}' chart. */
+export function caseId(i: number): string {
+  return `case-${String(i).padStart(3, '0')}`
+}
+
 /** The files of a chart holding every case, each wrapped so any output is valid YAML. */
 export function caseTemplates(cases: readonly TemplateCase[]): Record<string, string> {
   const files: Record<string, string> = {}
   cases.forEach((c, i) => {
-    const id = `case-${String(i).padStart(3, '0')}`
+    const id = caseId(i)
     files[`_${id}.tpl`] = `${c.defs ?? ''}{{define "${id}"}}${c.body}{{end}}`
     files[`${id}.yaml`] = `out: {{ include "${id}" . | b64enc | quote }}\n`
   })
   return files
+}
+
+/** What helm and the SDK printed for one suite chart (filled by {@link suiteChart}'s beforeAll). */
+export interface SuiteOutputs {
+  helmText: string
+  sdkText: string
+  helm: Map<string, string>
+  sdk: Map<string, string>
+}
+
+/**
+ * Registers, in the calling describe block, one chart holding every case rendered by helm and by
+ * the SDK before the tests (helm must succeed on it) and removed after them.
+ */
+export function suiteChart(cases: readonly TemplateCase[]): SuiteOutputs {
+  const out: SuiteOutputs = { helmText: '', sdkText: '', helm: new Map(), sdk: new Map() }
+  let dir = ''
+  beforeAll(async () => {
+    dir = await writeChart(caseTemplates(cases))
+    const { helm, sdk } = await renderBoth(dir)
+    if (!helm.ok) throw new Error(`helm failed on the suite chart: ${helm.text}`)
+    out.helmText = helm.text
+    out.sdkText = sdk.text
+    out.helm = caseOutputs(helm.text)
+    out.sdk = caseOutputs(sdk.text)
+  })
+  afterAll(async () => {
+    await removeChart(dir)
+  })
+  return out
+}
+
+/** The suite chart's cases as `it.each` rows: name, id and body. */
+export function caseRows(cases: readonly TemplateCase[]): { name: string; id: string; body: string }[] {
+  return cases.map((c, i) => ({ name: c.name, id: caseId(i), body: c.body }))
+}
+
+/** Expects the SDK to have printed what helm printed for case `id` (whose template is `body`). */
+export function expectSameCase(out: SuiteOutputs, id: string, body: string): void {
+  const expected = out.helm.get(id)
+  expect(expected, `helm printed no output for ${body}`).toBeDefined()
+  expect({ body, out: out.sdk.get(id) ?? out.sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
 }

@@ -33,7 +33,7 @@ function isTable(v: GoValue): v is GoMap {
   return v instanceof Map
 }
 
-/** BurntSushi's isNil of an array element: a nil interface, or a nil slice or map. */
+/** BurntSushi's isNil of a value (an array element, a table entry): a nil interface, or a nil slice or map. */
 function isNilElement(v: GoValue): boolean {
   return v === null || v === undefined || isNil(v)
 }
@@ -90,7 +90,7 @@ function inlineTable(m: GoMap): string {
   const parts: string[] = []
   for (const k of [...sortedKeys(m, false), ...sortedKeys(m, true)]) {
     const v = m.get(k) ?? null
-    if (v === null || isNil(v)) continue
+    if (isNilElement(v)) continue
     parts.push(`${bareKey(k)} = ${element(v)}`)
   }
   return `{${parts.join(', ')}}`
@@ -106,7 +106,7 @@ class Writer {
     for (const k of sortedKeys(m, false)) {
       const v = m.get(k) ?? null
       // BurntSushi/toml writes nothing for a nil value, nil slices and maps included.
-      if (v === null || isNil(v)) continue
+      if (isNilElement(v)) continue
       this.out += `${indent}${bareKey(k)} = ${element(v)}`
       this.newline()
     }

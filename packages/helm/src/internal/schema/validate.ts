@@ -97,21 +97,15 @@ function firstKind(s: { readonly [k: string]: Json }, v: GoValue, draft: number)
 }
 
 class Validator {
-  private readonly regexCache = new Map<string, GoRegexp>()
-
   constructor(readonly doc: SchemaDocument) {}
 
+  /** `p` compiled (core's compileGoRegexp keeps its own bounded cache of patterns, failed ones too). */
   regex(p: string): GoRegexp {
-    let r = this.regexCache.get(p)
-    if (r === undefined) {
-      try {
-        r = goRegex(p)
-      } catch {
-        throw new SchemaCompileError(`${quote(p)} is not a valid regular expression`)
-      }
-      this.regexCache.set(p, r)
+    try {
+      return goRegex(p)
+    } catch {
+      throw new SchemaCompileError(`${quote(p)} is not a valid regular expression`)
     }
-    return r
   }
 
   /** Validates `v` against `s`; returns the error or, when valid, what was evaluated. */

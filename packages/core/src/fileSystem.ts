@@ -130,7 +130,6 @@ export function nodeFs(root: string): FileSystem {
   }
   const realpath = async (path: string): Promise<string> => {
     const { rel, abs, found } = await resolve(path)
-    const base = await (realRoot ?? fsp.realpath(root))
     if (found === undefined && rel !== '') {
       // A path that does not exist (yet, or only in an overlay) is where its directory really is:
       // the same answer whether or not a symlinked folder leads to it.
@@ -139,6 +138,8 @@ export function nodeFs(root: string): FileSystem {
       const dir = await realpath(rel.slice(0, slash))
       return dir === '' ? rel.slice(slash + 1) : `${dir}/${rel.slice(slash + 1)}`
     }
+    // resolve() has read the root's real path.
+    const base = await (realRoot as Promise<string>)
     if (abs === base) return ''
     return abs.startsWith(base + sep) ? abs.slice(base.length + 1).split(sep).join('/') : rel
   }

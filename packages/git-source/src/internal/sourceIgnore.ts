@@ -4,6 +4,7 @@
 // under dir; segments match like Go's filepath.Match. Flux checks every file on its own, so a later
 // `!pattern` can bring back a file inside an excluded directory (unlike git).
 // https://github.com/fluxcd/pkg/tree/main/sourceignore
+import { trimCharRun } from '@gitops-sdk/core/light'
 import { CHUNK, chunkedGlob, namesTest, pushChar } from './longPatterns.js'
 import { starGlob } from './starGlob.js'
 import type { NameTest } from './starGlob.js'
@@ -117,12 +118,8 @@ export function parsePattern(line: string, domain: readonly string[]): IgnorePat
     inclusion = true
     p = p.slice(1)
   }
-  // Trailing spaces go (one pass from the end: `/ +$/` tried every space of a run as a start).
-  if (!p.endsWith('\\ ')) {
-    let end = p.length
-    while (end > 0 && p.charCodeAt(end - 1) === 0x20) end--
-    p = p.slice(0, end)
-  }
+  // Trailing spaces go, unless the last one is escaped.
+  if (!p.endsWith('\\ ')) p = trimCharRun(p, ' ', 'end')
   let dirOnly = false
   if (p.endsWith('/')) {
     dirOnly = true

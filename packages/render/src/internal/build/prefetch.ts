@@ -44,9 +44,8 @@ export function cachedFs(fs: FileSystem): FileSystem {
   }
   const listed = async (path: string): Promise<boolean> => {
     const slash = path.lastIndexOf('/')
-    const dir = slash < 0 ? '' : path.slice(0, slash)
-    const entries = await readdir(dir).catch(() => [])
-    return entries.some((e) => e.name === path.slice(slash + 1))
+    await readdir(slash < 0 ? '' : path.slice(0, slash)).catch(() => [])
+    return listedType(path) !== undefined
   }
   // A file already read needs no stat: its type and size are known.
   const read = new Map<string, Uint8Array>()

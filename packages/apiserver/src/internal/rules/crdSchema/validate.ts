@@ -333,14 +333,16 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
   checkValue(value, schema, { path: '', walk })
   // go-openapi's Result.AddErrors keeps one of errors with the same text (an allOf whose alternatives
   // fail alike, a composite error of nested junctors at one path): kube-apiserver reports each once.
+  // In place: a spread of every error into splice's arguments throws past V8's argument limit.
   const seen = new Set<string>()
-  const unique = out.errors.filter((e) => {
+  let kept = 0
+  for (const e of out.errors) {
     const text = `${e.field}: ${fieldErrorBody(e)}`
-    if (seen.has(text)) return false
+    if (seen.has(text)) continue
     seen.add(text)
-    return true
-  })
-  out.errors.splice(0, out.errors.length, ...unique)
+    out.errors[kept++] = e
+  }
+  out.errors.length = kept
   const deep = walk.deep?.at
   if (deep !== undefined) {
     out.errors.push({ type: 'Internal', field: deep, detail: `the schema nests allOf, anyOf, oneOf and not more than ${MAX_JUNCTOR_DEPTH} deep, deeper than this server validates` })

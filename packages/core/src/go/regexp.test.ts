@@ -2,8 +2,9 @@ import { RE2JS } from 're2js'
 import { describe, expect, it } from 'vitest'
 import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
+import type { GitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
-import type { GoRegexp } from './regexp.js'
+import type { GoRegexp, GoRegexpErrorDetails } from './regexp.js'
 
 // Expected values are what Go's regexp package gives for the same calls; the oracle was helm v4.1.4
 // built with go1.25.9 (its Sprig regex functions), whose Unicode tables are Unicode 15.0.
@@ -42,6 +43,20 @@ describe('compileGoRegexp', () => {
     expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
     expect((error as Error).message).toContain(JSON.stringify(pattern))
     expect((error as Error).message).toContain('error parsing regexp')
+  })
+
+  it('gives Go\'s reason alone in the error\'s details, the cause kept', () => {
+    let error: unknown
+    try {
+      compileGoRegexp('(')
+    } catch (err) {
+      error = err
+    }
+    expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
+    const details = (error as GitOpsError).details as GoRegexpErrorDetails
+    expect(details).toEqual({ pattern: '(', reason: 'error parsing regexp: missing closing ): `(`' })
+    expect(((error as Error).cause as Error).message).toBe(details.reason)
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ details: { reason: details.reason } })
   })
 
   it('finds all matches as Go does, empty ones included', () => {
@@ -171,6 +186,7 @@ describe('compileGoRegexp', () => {
     expect(isGitOpsError(error, 'CORE_REGEXP_INVALID')).toBe(true)
     expect(((error as Error).cause as Error).message).toBe(message)
     expect((error as Error).message).toBe(`${JSON.stringify(pattern)}: ${message}`)
+    expect((error as GitOpsError).details).toEqual({ pattern, reason: message })
   })
 
   it('does not match half of a surrogate pair with a lone surrogate', () => {

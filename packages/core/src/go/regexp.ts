@@ -16,6 +16,7 @@
 import { createRequire } from 'node:module'
 import type * as Re2js from 're2js'
 import { CoreError } from '../errors.js'
+import type { ErrorDetails } from '../errors.js'
 import { rejectedClass, unicodeClassNames } from './regexpClasses.js'
 import { expand } from './regexpExpand.js'
 import type { PrefixTail } from './regexpPrefixTail.js'
@@ -68,6 +69,32 @@ export function quoteMeta(s: string): string {
   return s.replace(META_ALL, '\\$&')
 }
 
+/**
+ * The `details` of the `CORE_REGEXP_INVALID` error {@link compileGoRegexp} throws: JSON-safe, so
+ * callers that quote Go's refusal (kube-apiserver's `must be a valid regular expression, but
+ * isn't: …`, Sprig's `regexMatch`) read it here rather than from the error's `cause`.
+ *
+ * @example
+ * ```ts
+ * try { compileGoRegexp('(') }
+ * catch (err) {
+ *   if (isGitOpsError(err, 'CORE_REGEXP_INVALID')) console.error((err.details as GoRegexpErrorDetails).reason)
+ *   // error parsing regexp: missing closing ): `(`
+ * }
+ * ```
+ * @experimental For the sibling packages of gitops-sdk; may change in any minor version.
+ */
+export interface GoRegexpErrorDetails extends ErrorDetails {
+  /** The pattern as written. */
+  readonly pattern: string
+  /**
+   * Go's reason for refusing the pattern, as the error of Go's `regexp.Compile` prints it:
+   * `error parsing regexp: ` then the problem and the offending text, e.g.
+   * ``error parsing regexp: missing closing ): `(` `` (without the pattern the message adds in front).
+   */
+  readonly reason: string
+}
+
 // Compiled patterns, the most recently compiled last; the oldest go once the table is full.
 const CACHE_SIZE = 512
 const cache = new Map<string, GoRegexp | CoreError>()
@@ -83,7 +110,8 @@ const cache = new Map<string, GoRegexp | CoreError>()
  * where Go refuses it); `(?i)` folds by the same tables.
  *
  * @throws CoreError `CORE_REGEXP_INVALID` naming the pattern, with Go's message, when Go's
- * `regexp.Compile` rejects it (a backreference, a lookaround, an unclosed group…).
+ * `regexp.Compile` rejects it (a backreference, a lookaround, an unclosed group…); its `details`
+ * are a {@link GoRegexpErrorDetails}, Go's message alone in `details.reason`.
  * @experimental For the sibling packages of gitops-sdk; may change in any minor version.
  */
 export function compileGoRegexp(pattern: string): GoRegexp {
@@ -117,8 +145,8 @@ function compile(pattern: string): GoRegexp | CoreError {
       const message = err.message.replace(/`([^]*)`$/, (_, text: string) => `\`${names.original(text)}\``)
       if (message !== err.message) cause = new Error(message, { cause: err })
     }
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    return new CoreError({ code: 'CORE_REGEXP_INVALID', message: `${JSON.stringify(pattern)}: ${reason}`, details: { pattern }, cause })
+    const details: GoRegexpErrorDetails = { pattern, reason: cause instanceof Error ? cause.message : String(cause) }
+    return new CoreError({ code: 'CORE_REGEXP_INVALID', message: `${JSON.stringify(pattern)}: ${details.reason}`, details, cause })
   }
 }
 

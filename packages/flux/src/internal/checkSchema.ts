@@ -1,9 +1,9 @@
 // Checks a value against a structural schema as kube-apiserver checks a custom resource: types,
 // unknown fields, required, enum, pattern, bounds, and the CEL rules the SDK's own CRDs carry.
 // Messages follow kube-apiserver's field errors ("spec.interval: Required value").
-import { isKubeMap } from '@gitops-sdk/core'
+import { isGitOpsError, isKubeMap } from '@gitops-sdk/core'
 import { compileGoRegexp } from '@gitops-sdk/core/go'
-import type { GoRegexp } from '@gitops-sdk/core/go'
+import type { GoRegexp, GoRegexpErrorDetails } from '@gitops-sdk/core/go'
 import type { JSONSchemaProps, SchemaIssue } from '../jsonSchema.js'
 
 /** The CEL rules of the SDK's CRDs, evaluated here; a rule not listed is reported as not evaluated. */
@@ -105,9 +105,8 @@ function compilePattern(pattern: string, at: StringAt): GoRegexp | undefined {
   try {
     return compileGoRegexp(pattern)
   } catch (err) {
-    // CORE_REGEXP_INVALID's cause carries Go's own message.
-    const cause = (err as Error).cause
-    const reason = cause instanceof Error ? cause.message : (err as Error).message
+    if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
+    const { reason } = err.details as GoRegexpErrorDetails
     const problem = `Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`
     const { crd } = at
     at.issue(crd === undefined ? problem : `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${crd.field}.pattern: ${problem}`)

@@ -1,5 +1,6 @@
 // Sprig's string, encoding and regular-expression functions (Masterminds/sprig v3 as Helm 4 ships it).
-import type { GoRegexp } from '@gitops-sdk/core/go'
+import { isGitOpsError } from '@gitops-sdk/core/errors'
+import type { GoRegexp, GoRegexpErrorDetails } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quoteMeta } from '@gitops-sdk/core/go'
 import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, nilSlice, typedSlice, variadic } from '../template/values.js'
@@ -180,9 +181,9 @@ export function goRegex(pattern: string): GoRegexp {
   try {
     return compileGoRegexp(pattern)
   } catch (err) {
-    // CORE_REGEXP_INVALID's cause carries Go's own message, "error parsing regexp: …".
-    const cause = (err as Error).cause
-    throw new FuncError(cause instanceof Error ? cause.message : (err as Error).message)
+    if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
+    // Go's own message, "error parsing regexp: …".
+    throw new FuncError((err.details as GoRegexpErrorDetails).reason)
   }
 }
 

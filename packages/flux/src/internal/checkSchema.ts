@@ -58,41 +58,68 @@ export interface CheckAt {
   readonly crd?: CrdAt | undefined
 }
 
-/** The CRD position of a child schema node (`properties[x]`, `items`, `additionalProperties`). */
-const crdChild = (crd: CrdAt | undefined, step: string): CrdAt | undefined => (crd === undefined ? undefined : { name: crd.name, field: `${crd.field}.${step}` })
+/**
+ * A schema node's place in its CRD, kept as the step from its parent's place: the CRD position
+ * string ({@link crdField}) is only needed when the schema itself is at fault (a pattern Go
+ * refuses), so the walk does not build one at every node of every object it checks.
+ */
+interface CrdPlace {
+  /** The place of the parent schema node; for the root, the CRD and the root schema's field. */
+  readonly up: CrdPlace | CrdAt
+  /** `items`, `additionalProperties`, or the name of a property (`property` is then true). */
+  readonly step: string
+  readonly property: boolean
+}
+
+/** The CRD a place is in (its name), and the field of the place (`….properties[spec].items`). */
+function crdOf(place: CrdPlace | CrdAt): CrdAt {
+  if (!('up' in place)) return place
+  const steps: string[] = []
+  let at: CrdPlace | CrdAt = place
+  while ('up' in at) {
+    steps.push(at.property ? `properties[${at.step}]` : at.step)
+    at = at.up
+  }
+  return { name: at.name, field: [at.field, ...steps.reverse()].join('.') }
+}
 
 /** Collects every problem of `value` under `schema`; `path` names the field in messages. */
 export function checkSchema(value: unknown, schema: JSONSchemaProps, where: CheckAt): void {
-  const { path, issues, crd } = where
+  check(value, schema, where.path, where.issues, where.crd)
+}
+
+/** An issue at `path` (`<root>` for the object itself), the path leading its message. */
+function report(issues: SchemaIssue[], path: string, message: string): void {
   const at = path === '' ? '<root>' : path
-  const issue = (message: string): void => {
-    issues.push({ field: at, message: `${at}: ${message}` })
-  }
+  issues.push({ field: at, message: `${at}: ${message}` })
+}
+
+function check(value: unknown, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
   if (value === null || value === undefined) return
   const actual = typeName(value)
   if (schema['x-kubernetes-int-or-string'] === true) {
-    if (actual !== 'integer' && actual !== 'string') issue(`Invalid value: "${actual}": ${at} in body must be of type integer-or-string: "${actual}"`)
+    if (actual !== 'integer' && actual !== 'string') report(issues, path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type integer-or-string: "${actual}"`)
     return
   }
   const expected = schema.type
   if (expected !== undefined) {
     const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
     if (!ok) {
-      issue(`Invalid value: "${actual}": ${at} in body must be of type ${expected}: "${actual}"`)
+      report(issues, path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type ${expected}: "${actual}"`)
       return
     }
   }
-  if (typeof value === 'string') checkString(value, schema, { issue, crd })
-  if (typeof value === 'number' || typeof value === 'bigint') checkNumber(Number(value), schema, issue)
-  if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) issue(`Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) issue(`Too many: ${value.length}: must have at most ${schema.maxItems} items`)
+  if (typeof value === 'string') checkString(value, schema, path, issues, crd)
+  else if (typeof value === 'number' || typeof value === 'bigint') checkNumber(Number(value), schema, path, issues)
+  else if (Array.isArray(value)) {
+    const at = path === '' ? '<root>' : path
+    if (schema.minItems !== undefined && value.length < schema.minItems) report(issues, path, `Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) report(issues, path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`)
     const items = schema.items
-    const itemsAt = crdChild(crd, 'items')
-    if (items !== undefined) value.forEach((item, i) => checkSchema(item, items, { path: `${path}[${i}]`, issues, crd: itemsAt }))
-    return
-  }
-  if (isKubeMap(value)) checkMap(value, schema, { path, issues, issue, crd })
+    if (items === undefined) return
+    const itemsAt: CrdPlace | undefined = crd === undefined ? undefined : { up: crd, step: 'items', property: false }
+    for (let i = 0; i < value.length; i++) check(value[i], items, `${path}[${i}]`, issues, itemsAt)
+  } else if (isKubeMap(value)) checkMap(value, schema, path, issues, crd)
 }
 
 /**
@@ -101,79 +128,69 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: Chec
  * naming the CRD and the pattern's field in it as kube-apiserver's refusal does, when the schema
  * comes from one.
  */
-function compilePattern(pattern: string, at: StringAt): GoRegexp | undefined {
+function compilePattern(pattern: string, path: string, issues: SchemaIssue[], place: CrdPlace | CrdAt | undefined): GoRegexp | undefined {
   try {
     return compileGoRegexp(pattern)
   } catch (err) {
     if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
     const { reason } = err.details as GoRegexpErrorDetails
     const problem = `Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`
-    const { crd } = at
-    at.issue(crd === undefined ? problem : `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${crd.field}.pattern: ${problem}`)
+    if (place === undefined) report(issues, path, problem)
+    else {
+      const crd = crdOf(place)
+      report(issues, path, `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${crd.field}.pattern: ${problem}`)
+    }
     return undefined
   }
 }
 
-/** Where a string is checked: how to report an issue, and the CRD position of its schema. */
-interface StringAt {
-  readonly issue: (message: string) => void
-  readonly crd: CrdAt | undefined
-}
-
-function checkString(value: string, schema: JSONSchemaProps, at: StringAt): void {
-  const { issue } = at
+function checkString(value: string, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
   if (schema.enum !== undefined && !schema.enum.includes(value)) {
-    issue(`Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
+    report(issues, path, `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
   }
   if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
-    issue(`Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
+    report(issues, path, `Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
   }
   if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) {
-    issue(`Too long: may not be more than ${schema.maxLength} bytes`)
+    report(issues, path, `Too long: may not be more than ${schema.maxLength} bytes`)
   }
   // kube-apiserver matches `pattern` with Go's regexp: Go's syntax, linear time.
   if (schema.pattern !== undefined) {
-    const re = compilePattern(schema.pattern, at)
-    if (re !== undefined && !re.test(value)) issue(`Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
+    const re = compilePattern(schema.pattern, path, issues, crd)
+    if (re !== undefined && !re.test(value)) report(issues, path, `Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
   }
   if (schema.format === 'date-time' && !dateTime.test(value)) {
-    issue(`Invalid value: ${JSON.stringify(value)}: should be a date-time`)
+    report(issues, path, `Invalid value: ${JSON.stringify(value)}: should be a date-time`)
   }
 }
 
-function checkNumber(value: number, schema: JSONSchemaProps, issue: (m: string) => void): void {
-  if (schema.minimum !== undefined && value < schema.minimum) issue(`Invalid value: ${value}: should be greater than or equal to ${schema.minimum}`)
-  if (schema.maximum !== undefined && value > schema.maximum) issue(`Invalid value: ${value}: should be less than or equal to ${schema.maximum}`)
+function checkNumber(value: number, schema: JSONSchemaProps, path: string, issues: SchemaIssue[]): void {
+  if (schema.minimum !== undefined && value < schema.minimum) report(issues, path, `Invalid value: ${value}: should be greater than or equal to ${schema.minimum}`)
+  if (schema.maximum !== undefined && value > schema.maximum) report(issues, path, `Invalid value: ${value}: should be less than or equal to ${schema.maximum}`)
 }
 
-interface MapContext {
-  readonly path: string
-  readonly issues: SchemaIssue[]
-  readonly issue: (message: string) => void
-  readonly crd: CrdAt | undefined
-}
-
-function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, ctx: MapContext): void {
-  const prefix = ctx.path === '' ? '' : `${ctx.path}.`
+function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
+  const prefix = path === '' ? '' : `${path}.`
   for (const name of schema.required ?? []) {
-    if (!has(value, name)) ctx.issues.push({ field: `${prefix}${name}`, message: `${prefix}${name}: Required value` })
+    if (!has(value, name)) issues.push({ field: `${prefix}${name}`, message: `${prefix}${name}: Required value` })
   }
   const properties = schema.properties
   const additional = schema.additionalProperties
   for (const key of Object.keys(value)) {
-    const child = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key) ? properties[key] : additional
+    const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
+    const child = own ? properties[key] : additional
     if (child === undefined) {
       if (properties !== undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
-        ctx.issues.push({ field: `${prefix}${key}`, message: `${prefix}${key}: unknown field "${prefix}${key}"` })
+        issues.push({ field: `${prefix}${key}`, message: `${prefix}${key}: unknown field "${prefix}${key}"` })
       }
       continue
     }
-    const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
-    checkSchema(value[key], child, { path: `${prefix}${key}`, issues: ctx.issues, crd: crdChild(ctx.crd, own ? `properties[${key}]` : 'additionalProperties') })
+    const childAt: CrdPlace | undefined = crd === undefined ? undefined : own ? { up: crd, step: key, property: true } : { up: crd, step: 'additionalProperties', property: false }
+    check(value[key], child, `${prefix}${key}`, issues, childAt)
   }
   for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
     const evaluate = knownRules.get(rule)
-    if (evaluate === undefined) ctx.issue(`rule not evaluated: ${rule}`)
-    else if (!evaluate(value)) ctx.issue(`Invalid value: "object": ${message}`)
+    if (evaluate === undefined) report(issues, path, `rule not evaluated: ${rule}`)
+    else if (!evaluate(value)) report(issues, path, `Invalid value: "object": ${message}`)
   }
 }

@@ -49,6 +49,18 @@ describe('schema patterns are Go regular expressions', () => {
     ])
   })
 
+  it('names the root schema\'s own field when the pattern is on the root, and only once per refusal', () => {
+    const found: SchemaIssue[] = []
+    const crd = { name: 'xs.example.com', field: 'spec.versions[0].schema.openAPIV3Schema' }
+    checkSchema('v', { type: 'string', pattern: '[' }, { path: '', issues: found, crd })
+    checkSchema({ a: ['x', 'y'] }, { type: 'object', properties: { a: { type: 'array', items: { type: 'string', pattern: 'a**' } } } }, { path: '', issues: found, crd })
+    expect(found.map((i) => [i.field, i.message.replace(/: Invalid value: .*/, '')])).toEqual([
+      ['<root>', '<root>: CustomResourceDefinition.apiextensions.k8s.io "xs.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.pattern'],
+      ['a[0]', 'a[0]: CustomResourceDefinition.apiextensions.k8s.io "xs.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[a].items.pattern'],
+      ['a[1]', 'a[1]: CustomResourceDefinition.apiextensions.k8s.io "xs.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[a].items.pattern'],
+    ])
+  })
+
   it('answers a nested quantifier on a long value at once', async () => {
     const run = await runIsolated(`
       import { checkSchema } from './checkSchema.js'

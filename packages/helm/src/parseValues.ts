@@ -1,6 +1,6 @@
 import { HelmError } from './errors.js'
 import { toPlain } from './internal/plain.js'
-import { YamlValuesError, assertJsonable, parseYamlValue } from './internal/yamlValues.js'
+import { YamlValuesError, parseYamlAsJson } from './internal/yamlValues.js'
 
 /** Options of {@link parseValues}. */
 export interface ParseValuesOptions {
@@ -39,8 +39,7 @@ export function parseValues(text: string, options: ParseValuesOptions = {}): Rec
   const source = options.source ?? 'values'
   let parsed
   try {
-    parsed = parseYamlValue(text, source)
-    assertJsonable(parsed)
+    parsed = parseYamlAsJson(text, source)
   } catch (err) {
     if (err instanceof YamlValuesError) {
       throw new HelmError({ code: 'HELM_VALUES_INVALID', message: `${source}: ${err.message}`, details: { path: source }, cause: err })

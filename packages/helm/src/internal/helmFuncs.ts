@@ -18,7 +18,7 @@ import { type ExecEnv, ExecError, execute } from './template/exec.js'
 import { ParseError, type ParsedTemplate, parseTemplate } from './template/parse.js'
 import { FuncError, type GoFunc, type GoValue, nilMap, nilSlice } from './template/values.js'
 import { textMemo } from './textMemo.js'
-import { YamlValuesError, assertJsonable, parseYamlValue } from './yamlValues.js'
+import { YamlValuesError, parseYamlAsJson } from './yamlValues.js'
 
 /** The markers around the message of `required` and `fail`, which Helm cuts out of an execution error. */
 export const warnStart = 'HELM_ERR_START'
@@ -41,35 +41,17 @@ function toJson(v: GoValue): string {
   }
 }
 
-/**
- * A YAML text as sigs.k8s.io/yaml converts it to JSON before unmarshalling: an infinity or NaN
- * fails the conversion (`json: unsupported value: +Inf`), whatever the target type.
- */
-function yamlAsJson(s: string, source: string): GoValue {
-  const v = parseYamlValue(s, source)
-  assertJsonable(v)
-  return v
-}
-
 function fromYaml(s: string): GoValue {
   try {
-    const v = yamlAsJson(s, 'fromYaml')
+    const v = parseYamlAsJson(s, 'fromYaml')
     if (v === null) return new Map()
     if (!(v instanceof Map)) {
-      return new Map([['Error', 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ' + jsonKind(v) + ' into Go value of type map[string]interface {}']])
+      return new Map([['Error', 'error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ' + unmarshalKind(v) + ' into Go value of type map[string]interface {}']])
     }
     return v
   } catch (err) {
     return new Map([['Error', err instanceof YamlValuesError ? err.message : String(err)]])
   }
-}
-
-function jsonKind(v: GoValue): string {
-  if (Array.isArray(v)) return 'array'
-  if (typeof v === 'string') return 'string'
-  if (typeof v === 'number') return 'number'
-  if (typeof v === 'boolean') return 'bool'
-  return 'value'
 }
 
 /** encoding/json's name of a decoded value that does not fit the target (UnmarshalTypeError.Value). */
@@ -86,7 +68,7 @@ function fromJson(s: string): GoValue {
     const v = fromKube(JSON.parse(s))
     // encoding/json sets the map to nil for `null`.
     if (v === null) return nilMap()
-    if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${jsonKind(v)} into Go value of type map[string]interface {}`]])
+    if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${unmarshalKind(v)} into Go value of type map[string]interface {}`]])
     return v
   } catch (err) {
     return new Map([['Error', (err as Error).message]])
@@ -151,7 +133,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {
       try {
-        const v = yamlAsJson(s as string, 'fromYamlArray')
+        const v = parseYamlAsJson(s as string, 'fromYamlArray')
         if (Array.isArray(v)) return v
         // YAML's null leaves the slice as made ([]interface {}{}), unlike fromJsonArray's nil.
         if (v === null) return []

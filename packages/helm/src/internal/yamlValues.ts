@@ -97,6 +97,19 @@ export function assertJsonable(v: GoValue): void {
   if (bad !== undefined) throw new YamlValuesError(`error converting YAML to JSON: json: unsupported value: ${bad}`)
 }
 
+/**
+ * One YAML document as sigs.k8s.io/yaml reads it for Helm (values files, `fromYaml`): converted to
+ * JSON before it is unmarshalled, so an infinity or NaN fails the conversion (`json: unsupported
+ * value: +Inf`) whatever the target type.
+ *
+ * @throws YamlValuesError when the text is not YAML or holds an infinity or NaN.
+ */
+export function parseYamlAsJson(text: string, source: string): GoValue {
+  const v = parseYamlValue(text, source)
+  assertJsonable(v)
+  return v
+}
+
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
 export function parseYamlValue(text: string, source: string): GoValue {
   // Compact JSON first: it refuses anything else at the first character, where the quick reader

@@ -4,7 +4,7 @@ import type { GoRegexp, GoRegexpErrorDetails } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quoteMeta } from '@gitops-sdk/core/go'
 import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, nilSlice, typedSlice, variadic } from '../template/values.js'
-import { goQuote } from '../template/lex.js'
+import { canBackquote, goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
 import { goLower, goReplace, goUpper, isAscii, isGoSpace, isGoSpaceCode, lowerRune, titleRune, upperRune } from './goStrings.js'
 import { camelcase, kebabcase, snakecase } from './xstringsCase.js'
@@ -185,22 +185,6 @@ export function goRegex(pattern: string): GoRegexp {
     // Go's own message, "error parsing regexp: …".
     throw new FuncError((err.details as GoRegexpErrorDetails).reason)
   }
-}
-
-/**
- * Go's `strconv.CanBackquote`: no backquote, no control character but tab, no DEL, no BOM and no
- * lone surrogate (Go's invalid UTF-8).
- */
-function canBackquote(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if ((c < 0x20 && c !== 0x09) || c === 0x60 || c === 0x7f || c === 0xfeff) return false
-    if (c >= 0xd800 && c <= 0xdbff) {
-      if (i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false
-      i++
-    } else if (c >= 0xdc00 && c <= 0xdfff) return false
-  }
-  return true
 }
 
 /**

@@ -89,6 +89,24 @@ export function formatUnicode(cp: number): string {
 /** Go's `strconv.Quote` (core owns the port). */
 export const goQuote: (text: string) => string = quote
 
+/**
+ * Go's `strconv.CanBackquote`: whether `s` can be written between backquotes unchanged, as `%#q`
+ * and regexp's `Compile(…)` panic write it when they can. Not when it holds a backquote, a control
+ * character other than tab, DEL, the byte-order mark U+FEFF, or a lone surrogate (where Go's
+ * string holds invalid UTF-8).
+ */
+export function canBackquote(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if ((c < 0x20 && c !== 0x09) || c === 0x60 || c === 0x7f || c === 0xfeff) return false
+    if (c >= 0xd800 && c <= 0xdbff) {
+      if (i + 1 >= s.length || (s.charCodeAt(i + 1) & 0xfc00) !== 0xdc00) return false
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false
+  }
+  return true
+}
+
 /** Go's isSpace in the lexer: space, tab, CR, LF. */
 export function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n'

@@ -7,7 +7,7 @@
 import { type Item, type ItemType, formatUnicode, goQuote, isAlphaNumeric, keywords, scanNumberAt } from './items.js'
 
 export type { Item, ItemType } from './items.js'
-export { formatUnicode, goQuote, isKeyword, itemString } from './items.js'
+export { canBackquote, formatUnicode, goQuote, isKeyword, itemString } from './items.js'
 
 const SPACE = 0x20
 const TAB = 0x09

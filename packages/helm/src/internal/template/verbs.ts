@@ -1,7 +1,7 @@
 // Go's fmt verbs for one operand kind each (fmt/format.go): padding, integers in every base,
 // runes, floats and strings, with the flags, width and precision a verb carries.
 import { formatFloat, formatHexFloat } from './floats.js'
-import { goQuote } from './lex.js'
+import { canBackquote, goQuote } from './lex.js'
 
 export interface Flags {
   plus: boolean
@@ -184,9 +184,7 @@ export function fmtString(s: string, verb: string, f: Flags): string | undefined
     }
     case 'q': {
       if (f.prec !== undefined) s = Array.from(s).slice(0, f.prec).join('')
-      // strconv.CanBackquote: no backquote and no control character other than tab.
-      // eslint-disable-next-line no-control-regex
-      if (f.sharp && !s.includes('`') && !/[\x00-\x08\x0a-\x1f\x7f]/.test(s)) return pad(`\`${s}\``, f)
+      if (f.sharp && canBackquote(s)) return pad(`\`${s}\``, f)
       return pad(f.plus ? asciiQuote(s) : goQuote(s), f)
     }
     case 'x':

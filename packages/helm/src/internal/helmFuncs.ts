@@ -63,12 +63,48 @@ function unmarshalKind(v: GoValue): string {
   return 'number'
 }
 
+// A JSON text with a number literal that may be beyond float64's range: an exponent of three
+// digits or more, or a run of 300 digits (both are needed to pass 1.8e308).
+const mayOverflow = /[eE]\+?0*[1-9]\d{2}|\d{300}/
+// The strings and numbers of a JSON text, in order; strings are matched so that digits in them are skipped.
+const jsonTokens = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
+
+/**
+ * encoding/json's error for the first number of the JSON text `s` (already parsed) beyond
+ * float64's range, which it cannot store in an interface{} (`json: cannot unmarshal number 1e400
+ * into Go value of type float64`), or undefined when there is none.
+ */
+function overflowError(s: string): string | undefined {
+  if (!mayOverflow.test(s)) return undefined
+  for (const [token] of s.matchAll(jsonTokens)) {
+    if (!token.startsWith('"') && !Number.isFinite(Number(token))) return `json: cannot unmarshal number ${token} into Go value of type float64`
+  }
+  return undefined
+}
+
+/** `v` with every number beyond float64's range (JSON.parse's infinities) nil, as encoding/json leaves it. */
+function withoutInfinities(v: GoValue): GoValue {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = withoutInfinities(v[i])
+  } else if (v instanceof Map) {
+    for (const [k, x] of v) v.set(k, withoutInfinities(x))
+  }
+  return v
+}
+
+/**
+ * Helm's fromJson: the object, or a map holding the error as `Error`. A number beyond float64's
+ * range is encoding/json's error, which keeps what was decoded, with nil for each such number.
+ */
 function fromJson(s: string): GoValue {
   try {
     const v = fromKube(JSON.parse(s))
     // encoding/json sets the map to nil for `null`.
     if (v === null) return nilMap()
     if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${unmarshalKind(v)} into Go value of type map[string]interface {}`]])
+    const overflow = overflowError(s)
+    if (overflow !== undefined) withoutInfinities(v).set('Error', overflow)
     return v
   } catch (err) {
     return new Map([['Error', (err as Error).message]])
@@ -146,7 +182,10 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
       try {
         const v = fromKube(JSON.parse(s as string))
         // encoding/json sets the slice to nil for `null` (fromYamlArray's YAML null stays empty).
-        if (Array.isArray(v)) return v
+        if (Array.isArray(v)) {
+          const overflow = overflowError(s as string)
+          return overflow === undefined ? v : [overflow]
+        }
         if (v === null) return nilSlice()
         return [`json: cannot unmarshal ${unmarshalKind(v)} into Go value of type []interface {}`]
       } catch (err) {

@@ -72,28 +72,36 @@ function method(name: string, params: GoFunc['params'], body: GoFunc['fn']): [st
 /** What `.` does not match. */
 const lineBreak = /[\n\r\u2028\u2029]/
 
-/** `.Capabilities` for a kube version such as `v1.32.0` and extra API versions. */
+/**
+ * `.Capabilities` for a kube version such as `v1.32.0` and extra API versions. Its KubeVersion is
+ * helm's: `Version` the text given (with a leading `v`), the unexported `normalizedVersion` its
+ * numbers alone (`v1.33.4` for `v1.33.4-gke.1245000`, as Kubernetes' generic version parser reads
+ * them), which the pointer-receiver `String` gives.
+ */
 export function capabilities(kubeVersion: string, apiVersions: readonly string[]): GoStruct {
   // The pattern's `.` stops at a line break, so a version holding one never matches; it is refused
   // before the pattern, which gave the minor's digits back one at a time and rescanned the rest for
   // each (quadratic on a long run of digits before a trailing line break). Without a line break the
   // greedy first try matches or fails in one pass.
-  const m = lineBreak.test(kubeVersion) ? null : /^v?(\d+)\.(\d+)(?:\.(\d+))?(.*)$/.exec(kubeVersion)
+  const m = lineBreak.test(kubeVersion) ? null : /^v?(\d+)\.(\d+)((?:\.\d+)*)(.*)$/.exec(kubeVersion)
   if (m === null) throw new FuncError(`invalid kube version ${JSON.stringify(kubeVersion)}`)
-  const version = `v${m[1] ?? '0'}.${m[2] ?? '0'}.${m[3] ?? '0'}${m[4] ?? ''}`
+  const version = kubeVersion.startsWith('v') ? kubeVersion : `v${kubeVersion}`
+  const numbers = [m[1] ?? '0', m[2] ?? '0', ...(m[3] ?? '').split('.').slice(1)].map((n) => BigInt(n).toString())
+  const normalized = `v${numbers.join('.')}`
   const kube = new GoStruct('common.KubeVersion', {
     fields: new Map<string, GoValue>([
       ['Version', version],
-      ['Major', m[1] ?? '0'],
-      ['Minor', m[2] ?? '0'],
+      ['normalizedVersion', normalized],
+      ['Major', numbers[0] ?? '0'],
+      ['Minor', numbers[1] ?? '0'],
     ]),
-    methods: new Map([method('GitVersion', [], () => version), method('String', [], () => version)]),
-    stringer: () => version,
+    methods: new Map([method('GitVersion', [], () => version), method('String', [], () => normalized)]),
+    addressedString: () => normalized,
   })
   // A []string with a method, as Go's VersionSet: range, len, index and toJson see the list.
   const all = [...DEFAULT_API_VERSIONS, ...apiVersions]
   const apis = sliceWithMethods([...all], 'common.VersionSet', (self) => new Map([method('Has', ['string'], (v) => self.includes(v))]))
-  const helm = new GoStruct('common.BuildInfo', {
+  const helm = new GoStruct('version.BuildInfo', {
     fields: new Map<string, GoValue>([
       ['Version', 'v4.1.4'],
       ['GitCommit', '05fa37973dc9e42b76e1d2883494c87174b6074f'],

@@ -15,3 +15,63 @@ export const goDifferenceCases: readonly TemplateCase[] = [
   c('fromJson of what is not an object', '{{ fromJson "[1]" }}|{{ fromJson "\\"s\\"" }}|{{ fromJson "1" }}|{{ fromJson "false" }}'),
   c('fromYamlArray and fromJsonArray of what is not a list', '{{ fromYamlArray "a: 1" }}|{{ fromYamlArray "x" }}|{{ fromYamlArray "2" }}|{{ fromJsonArray "{}" }}|{{ fromJsonArray "true" }}|{{ fromJsonArray "\\"s\\"" }}'),
 ]
+
+/** Every way a template reaches `.Capabilities.KubeVersion` and prints it. */
+export const kubeVersionBody: string =
+  '{{ .Capabilities.KubeVersion }}|{{ $k := .Capabilities.KubeVersion }}{{ $k }}|{{ with .Capabilities.KubeVersion }}{{ . }}{{ end }}|' +
+  '{{ .Capabilities.KubeVersion.Version }}|{{ .Capabilities.KubeVersion.String }}|{{ .Capabilities.KubeVersion.GitVersion }}|' +
+  '{{ .Capabilities.KubeVersion.Major }}.{{ .Capabilities.KubeVersion.Minor }}|' +
+  '{{ printf "%v|%+v|%s|%q|%#v|%T|%d" .Capabilities.KubeVersion .Capabilities.KubeVersion .Capabilities.KubeVersion .Capabilities.KubeVersion .Capabilities.KubeVersion .Capabilities.KubeVersion .Capabilities.KubeVersion }}|' +
+  '{{ print .Capabilities.KubeVersion }}|{{ quote .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion | toString }}|{{ list .Capabilities.KubeVersion }}|' +
+  '{{ kindOf .Capabilities.KubeVersion }}|{{ typeOf .Capabilities.KubeVersion }}|{{ semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version }}'
+
+/** `--kube-version` values whose Version, String and numbers differ. */
+export const kubeVersions: readonly string[] = ['v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05']
+
+/** Cases where helm's own structs, Sprig's nil-tolerant functions and encoding/json show through. */
+export const goValueCases: readonly TemplateCase[] = [
+  c('%#v, %+v and kindOf of helm\'s structs', '{{ printf "%#v|%+v" .Capabilities.HelmVersion .Capabilities.HelmVersion }}|{{ printf "%T" .Capabilities.HelmVersion }}|{{ kindOf .Capabilities.HelmVersion }}|{{ kindOf .Capabilities }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}|{{ kindOf (genCA "x" 1) }}'),
+  c('%#v of a struct in a list and a map', '{{ printf "%#v" (list .Capabilities.KubeVersion) }}|{{ printf "%#v" (dict "k" .Capabilities.HelmVersion) }}'),
+  c('sortAlpha of nil', '{{ sortAlpha nil }}|{{ sortAlpha .Values.nil }}|{{ sortAlpha .Values.missing }}|{{ sortAlpha "b" }}|{{ sortAlpha 3 }}'),
+  // encoding/json refuses a number beyond float64 into interface{}; fromJson keeps what it decoded.
+  c('fromJsonArray of a number beyond float64', '{{ fromJsonArray "[1e400]" }}|{{ fromJsonArray "[1, -1E+400]" }}|{{ fromJsonArray "[1e-400, 1e308]" }}'),
+  c('fromJson of a number beyond float64', '{{ fromJson "{\\"a\\":[1, -1E+400, {\\"b\\": 2e999}], \\"c\\": 3}" }}|{{ fromJson "{\\"x\\":\\"1e400\\",\\"y\\":1e308,\\"z\\":1.8e308}" }}|{{ fromJson "{\\"a\\":1e400,\\"a\\":1}" | toJson }}|{{ fromJson "1e400" }}'),
+]
+
+/** One template file that must fail, helm's message and the SDK's equal. */
+export interface FailingCase {
+  readonly name: string
+  readonly text: string
+}
+
+const f = (name: string, body: string): FailingCase => ({ name, text: `x: {{ ${body} }}\n` })
+
+/** Sprig's list functions and copystructure on a nil interface panic in Go; len of a literal nil too. */
+export const nilPanicCases: readonly FailingCase[] = [
+  f('first of nil', 'first nil'),
+  f('first of a missing value', 'first .Values.missing'),
+  f('mustFirst of a null value', 'mustFirst .Values.nil'),
+  f('last of nil', 'last nil'),
+  f('rest of nil', 'rest .Values.missing'),
+  f('initial of nil', 'initial nil'),
+  f('reverse of nil', 'reverse .Values.nil'),
+  f('append to nil', 'append nil 1'),
+  f('prepend to nil', 'prepend .Values.missing 1'),
+  f('uniq of nil', 'uniq nil'),
+  f('without of nil', 'without nil 1'),
+  f('compact of nil', 'mustCompact nil'),
+  f('concat with nil', 'concat (list 1) nil'),
+  f('chunk of nil', 'chunk 2 nil'),
+  f('slice of nil', 'slice .Values.missing 0'),
+  f('deepCopy of nil', 'deepCopy nil'),
+  f('mustDeepCopy of a null value', 'mustDeepCopy .Values.nil'),
+  f('len of a literal nil', 'len nil'),
+  f('an unexported field of KubeVersion', '.Capabilities.KubeVersion.normalizedVersion'),
+]
+
+/** Chart.yaml texts helm refuses: an infinity or NaN anywhere fails its conversion to JSON. */
+export const chartYamlInfinities: readonly { readonly name: string; readonly chartYaml: string }[] = [
+  { name: 'an unknown field of .inf', chartYaml: 'x: .inf\n' },
+  { name: 'an annotation of -.inf', chartYaml: 'annotations:\n  a: -.inf\n' },
+  { name: 'a NaN in a list', chartYaml: 'keywords: [a, .nan]\n' },
+]

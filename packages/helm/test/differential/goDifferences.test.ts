@@ -1,15 +1,64 @@
-// Go's own rules as helm shows them (goDifferenceCases.ts), one chart holding every case.
-import { describe, it } from 'vitest'
-import { helmBinary } from '../helpers/helmBinary.js'
-import { caseRows, expectSameCase, suiteChart } from '../helpers/differential.js'
-import { goDifferenceCases } from './goDifferenceCases.js'
+// Go's own rules as helm shows them (goDifferenceCases.ts): one chart holding every case that
+// renders, one chart per case that fails or needs its own kube version or Chart.yaml.
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { nodeFs } from '@gitops-sdk/core'
+import { describe, expect, it } from 'vitest'
+import { renderChart } from '../../src/index.js'
+import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
+import { caseOutputs, caseRows, caseTemplates, expectSameCase, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
+import { chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersions, nilPanicCases } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
 describe.skipIf(helm === undefined)('Go\'s rules under helm\'s functions, through the SDK and helm', () => {
-  const out = suiteChart(goDifferenceCases)
+  const cases = [...goDifferenceCases, ...goValueCases]
+  const out = suiteChart(cases)
 
-  it.each(caseRows(goDifferenceCases))('$name', ({ id, body }) => {
+  it.each(caseRows(cases))('$name', ({ id, body }) => {
     expectSameCase(out, id, body)
+  })
+})
+
+describe.skipIf(helm === undefined)('.Capabilities.KubeVersion through the SDK and helm', () => {
+  it.each(kubeVersions)('--kube-version %s', async (kubeVersion) => {
+    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }]))
+    try {
+      const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
+      expect(h.ok, h.stderr).toBe(true)
+      const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion })
+      expect(caseOutputs(sdk.text).get('case-000')).toEqual(caseOutputs(h.stdout).get('case-000'))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('nil where Go panics, through the SDK and helm', () => {
+  it.each(nilPanicCases)('$name', async ({ text }) => {
+    const dir = await writeChart({ 'x.yaml': text })
+    try {
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(h.ok, `helm rendered ${text} without error`).toBe(false)
+      expect({ text, ok: sdk.ok, message: sdk.text }).toEqual({ text, ok: false, message: h.text })
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('a Chart.yaml holding an infinity or NaN, through the SDK and helm', () => {
+  it.each(chartYamlInfinities)('$name', async ({ chartYaml }) => {
+    const dir = await writeChart({ 'x.yaml': 'x: 1\n' })
+    try {
+      const file = join(dir, 'Chart.yaml')
+      await writeFile(file, (await readFile(file, 'utf8')) + chartYaml)
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect([h.ok, sdk.ok]).toEqual([false, false])
+      // helm says `cannot load Chart.yaml: REASON`; the SDK names the file, `Chart.yaml: REASON`.
+      expect(`cannot load ${sdk.text}`).toBe(helmMessage(h.text))
+    } finally {
+      await removeChart(dir)
+    }
   })
 })

@@ -111,8 +111,9 @@ describe('patterns that backtracked', () => {
     expect(out).toEqual([
       '200027 invalid kube version',
       '30 invalid kube version',
-      '# v1.32.1-rc.0',
-      '# v1.2.0',
+      // helm prints the version through its String method: the numbers alone, as given.
+      '# v1.32.1',
+      '# v1.2',
       'undefined',
       'undefined',
       JSON.stringify('a:1:2\n  executing "a" at <include "t" .>:\n    error calling include:\nt:1:5\n  executing "t" at <x>:\n    boom'),

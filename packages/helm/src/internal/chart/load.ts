@@ -74,6 +74,13 @@ function readMetadata(text: string, path: string): { meta: ChartMetadata; depend
   } catch (err) {
     throw new LoadError(`${path}: not valid YAML: ${(err as Error).message}`, path)
   }
+  try {
+    // helm refuses a Chart.yaml with an infinity or NaN anywhere, as a values file (sigs.k8s.io/yaml's conversion to JSON).
+    assertJsonable(v)
+  } catch (err) {
+    if (err instanceof YamlValuesError) throw new LoadError(`${path}: ${err.message}`, path)
+    throw err
+  }
   if (!(v instanceof Map)) throw new LoadError(`${path}: must be a mapping`, path)
   const name = str(v, 'name')
   const version = str(v, 'version')

@@ -2,7 +2,7 @@
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
-import { GoFloat32, GoInt, GoStruct, type GoValue, isNil, typeName } from '../template/values.js'
+import { GoFloat32, GoInt, GoStruct, type GoValue, isExported, isNil, typeName } from '../template/values.js'
 import { rfc3339Nano, timeOf } from './goTime.js'
 
 
@@ -102,7 +102,7 @@ export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
     const t = timeOf(v)
     if (t !== undefined) return rfc3339Nano(t)
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v.fields) o[k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v.fields) if (isExported(k)) o[k] = toKube(x, nilAsEmpty)
     return o
   }
   return null

@@ -11,7 +11,6 @@ import {
   int,
   int64,
   isTrue,
-  kindOf,
   GoStruct,
   isGoFunc,
   isNil,
@@ -29,8 +28,16 @@ const I: GoType = 'interface {}'
 const S: GoType = 'string'
 const M: GoType = 'map[string]interface {}'
 
+/**
+ * Sprig's list functions start with `reflect.TypeOf(list).Kind()`: on a nil interface (a literal
+ * nil, a missing or null value) that is a nil pointer dereference, which text/template reports as
+ * the call's error.
+ */
+export const nilDereference = 'runtime error: invalid memory address or nil pointer dereference'
+
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
+  if (v === null || v === undefined) throw new FuncError(nilDereference)
   throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
 }
 
@@ -179,6 +186,7 @@ export function dataFuncs(): [string, GoFunc][] {
     ['merge', fn('merge', [M, variadic(M)], (dst, ...srcs) => merge(dst, srcs, false))],
     ['mergeOverwrite', fn('mergeOverwrite', [M, variadic(M)], (dst, ...srcs) => merge(dst, srcs, true))],
     ['slice', fn('slice', [I, variadic(I)], (l, ...ix) => {
+      if (l === null || l === undefined) throw new FuncError(nilDereference)
       if (!Array.isArray(l)) throw new FuncError(`list should be type of slice or array but ${goKind(l)}`)
       if (l.length === 0) return null
       const start = ix.length > 0 ? Number(toInt64(ix[0] ?? null)) : 0
@@ -187,20 +195,23 @@ export function dataFuncs(): [string, GoFunc][] {
       // reflect.Value.Slice keeps the slice type ([]string, common.VersionSet).
       return sameTypeAs(l.slice(start, end), l)
     })],
-    ['deepCopy', fn('deepCopy', [I], (v) => deepCopy(v))],
+    // copystructure asks the type of a nil interface: reflect's panic on the zero Value.
+    ['deepCopy', fn('deepCopy', [I], (v) => {
+      if (v === null || v === undefined) throw new FuncError('reflect: call of reflect.Value.Type on zero Value')
+      return deepCopy(v)
+    })],
     ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
     ['push', fn('push', [I, I], (l, v) => [...asList('push', l), v ?? null])],
     ['prepend', fn('prepend', [I, I], (l, v) => [v ?? null, ...asList('prepend', l)])],
-    ['first', fn('first', [I], (l) => (l === null ? null : (asList('find first', l)[0] ?? null)))],
+    ['first', fn('first', [I], (l) => asList('find first', l)[0] ?? null)],
     ['last', fn('last', [I], (l) => {
-      if (l === null) return null
       const a = asList('find last', l)
       return a.length === 0 ? null : (a[a.length - 1] ?? null)
     })],
     // Sprig returns a nil []interface {} for an empty list, a new one otherwise.
-    ['rest', fn('rest', [I], (l) => (l === null ? null : emptyToNil(asList('find rest', l).slice(1), l)))],
-    ['initial', fn('initial', [I], (l) => (l === null ? null : emptyToNil(asList('find initial', l).slice(0, -1), l)))],
-    ['reverse', fn('reverse', [I], (l) => (l === null ? null : [...asList('find reverse', l)].reverse()))],
+    ['rest', fn('rest', [I], (l) => emptyToNil(asList('find rest', l).slice(1), l))],
+    ['initial', fn('initial', [I], (l) => emptyToNil(asList('find initial', l).slice(0, -1), l))],
+    ['reverse', fn('reverse', [I], (l) => [...asList('find reverse', l)].reverse())],
     ['uniq', fn('uniq', [I], (l) => {
       const out: GoValue[] = []
       for (const x of asList('find uniq', l)) if (!out.some((y) => deepEqual(x, y))) out.push(x)
@@ -214,7 +225,8 @@ export function dataFuncs(): [string, GoFunc][] {
       const all = ls.flatMap((l) => asList('concat', l))
       return all.length === 0 ? nilSlice() : all
     })],
-    ['sortAlpha', fn('sortAlpha', [I], (l) => typedSlice(strslice(l).sort(compareStrings), '[]string'))],
+    // Not a list, nil included, it is the list of its strval: `[<nil>]` for nil.
+    ['sortAlpha', fn('sortAlpha', [I], (l) => typedSlice(l === null || l === undefined ? ['<nil>'] : strslice(l).sort(compareStrings), '[]string'))],
     ['join', fn('join', [S, I], (sep, v) => strslice(v).join(sep as string))],
     ['splitList', fn('splitList', [S, S], (sep, s) => typedSlice((s as string).split(sep as string), '[]string'))],
     ['split', fn('split', [S, S], (sep, s) => {
@@ -307,5 +319,5 @@ function goKind(v: GoValue): string {
   if (typeof v === 'string') return 'string'
   if (Array.isArray(v)) return 'slice'
   if (v instanceof Map) return 'map'
-  return kindOf(v) === 'struct' ? 'ptr' : 'func'
+  return reflectKind(v)
 }

@@ -8,6 +8,7 @@ import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedSlice, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
+import { nilDereference } from './sprigData.js'
 import { toToml } from './toml.js'
 
 const I = 'interface {}'
@@ -181,6 +182,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
   const chunk = (name: string) =>
     goFunc(name, ['int', I], (size, list) => {
       const n = Number(toInt64(size ?? null))
+      if (list === null || list === undefined) throw new FuncError(nilDereference)
       if (!Array.isArray(list)) throw new FuncError(`Cannot chunk type ${typeof list}`)
       if (n <= 0) throw new FuncError('runtime error: integer divide by zero')
       const out: GoValue[] = []

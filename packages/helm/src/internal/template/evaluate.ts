@@ -16,7 +16,7 @@ import type {
 } from './nodes.js'
 import { type Final, MISSING, Scope } from './state.js'
 import { goDuration } from '../funcs/goDuration.js'
-import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isTrue, mapMethod, nilSlice, typeName, zeroElement } from './values.js'
+import { FuncError, type GoFunc, GoInt, GoStruct, type GoType, type GoValue, isExported, isTrue, mapMethod, nilSlice, typeName, zeroElement } from './values.js'
 
 // The arguments of an argument that is evaluated for its value: none, nothing piped in.
 const noArgs: readonly ArgNode[] = []
@@ -146,6 +146,7 @@ export abstract class Evaluator extends Scope {
     const hasArgs = args.length > 1 || final !== MISSING
     if (receiver instanceof GoStruct) {
       if (receiver.fields.has(fieldName)) {
+        if (!isExported(fieldName)) this.errorf(`${fieldName} is an unexported field of struct type ${receiver.typeName.replace(/^\*/, '')}`)
         if (hasArgs) this.errorf(`${fieldName} has arguments but cannot be invoked as function`)
         return receiver.fields.get(fieldName)
       }
@@ -247,7 +248,10 @@ export abstract class Evaluator extends Scope {
     this.node = n
     if (n.type === 'dot') return this.validateType(dot, typ)
     if (n.type === 'nil') {
-      if (typ === 'interface {}' || typ === 'map[string]interface {}' || typ === 'reflect.Value') return null
+      // A builtin's reflect.Value parameter gets the zero Value (invalid), not a nil interface:
+      // `len nil` fails as reflect does on it, where `len .Values.missing` is "len of nil pointer".
+      if (typ === 'reflect.Value') return undefined
+      if (typ === 'interface {}' || typ === 'map[string]interface {}') return null
       if (typ === '[]interface {}' || typ === '[]string') return nilSlice(typ)
       this.errorf(`cannot assign nil to ${typ}`)
     }

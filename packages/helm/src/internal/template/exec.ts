@@ -6,7 +6,7 @@ import { NO_FLAGS, formatValue } from './fmt.js'
 import type { BranchNode, ListNode, Node, TemplateNode } from './nodes.js'
 import { nodeString } from './nodes.js'
 import { type ExecEnv, ExecError } from './state.js'
-import { GoInt, type GoValue, int, isGoFunc, isTrue, sortedKeys, typeName } from './values.js'
+import { GoInt, GoStruct, type GoValue, int, isGoFunc, isTrue, sortedKeys, typeName } from './values.js'
 
 export type { ExecEnv, MissingKey } from './state.js'
 export { ExecError } from './state.js'
@@ -191,6 +191,10 @@ class State extends Evaluator {
       return
     }
     if (isGoFunc(v)) this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`)
+    if (v instanceof GoStruct && v.addressedString !== undefined) {
+      this.out.push(v.addressedString())
+      return
+    }
     this.out.push(formatValue(v, 'v', NO_FLAGS))
   }
 }

@@ -92,7 +92,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
     const parts = [...v.fields].map(([k, x]) =>
       f.plusV || f.sharpV ? `${k}:${formatValue(x, verb, nested)}` : formatValue(x, verb, nested),
     )
-    const body = `{${parts.join(f.sharpV ? ', ' : ' ')}}`
+    // %#v names the type: `common.KubeVersion{Version:"v1.32.0", …}`, `&pkg.T{…}` for a pointer.
+    const body = `${f.sharpV ? v.typeName.replace(/^\*/, '') : ''}{${parts.join(f.sharpV ? ', ' : ' ')}}`
     if (pointer) return depth === 0 ? `&${body}` : '0xc000010000'
     return body
   }

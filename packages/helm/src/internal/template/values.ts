@@ -98,11 +98,22 @@ export function goFunc(name: string, params: readonly ParamType[], body: (...arg
 /** An error a template function returns (Go's second result). */
 export class FuncError extends Error {}
 
-/** A Go struct (or pointer to one) with exported fields and methods. */
+/**
+ * A Go struct (or pointer to one) with its fields and methods. A field named as Go names an
+ * unexported one (not starting with an upper-case letter) is printed by fmt but hidden from
+ * templates (Go's "unexported field" error) and from encoding/json.
+ */
 export class GoStruct {
   readonly fields: ReadonlyMap<string, GoValue>
   readonly methods: ReadonlyMap<string, GoFunc>
+  /** A `String` method fmt calls (a value receiver, or the type is a pointer). */
   readonly stringer: (() => string) | undefined
+  /**
+   * A `String` method with a pointer receiver on a struct type: text/template calls it only when an
+   * action prints the struct where it reached it through a pointer (a field, a variable or dot);
+   * a function's argument is a copy, which fmt prints field by field.
+   */
+  readonly addressedString: (() => string) | undefined
 
   constructor(
     readonly typeName: string,
@@ -110,12 +121,20 @@ export class GoStruct {
       fields?: ReadonlyMap<string, GoValue>
       methods?: ReadonlyMap<string, GoFunc>
       stringer?: () => string
+      addressedString?: () => string
     },
   ) {
     this.fields = parts.fields ?? new Map()
     this.methods = parts.methods ?? new Map()
     this.stringer = parts.stringer
+    this.addressedString = parts.addressedString
   }
+}
+
+/** Whether Go exports a struct field of this name (its first character is an upper-case letter). */
+export function isExported(name: string): boolean {
+  const first = String.fromCodePoint(name.codePointAt(0) ?? 0)
+  return /^\p{Lu}$/u.test(first)
 }
 
 /** Any value a template handles. */

@@ -4,7 +4,8 @@ import { prng } from '../../../../testing/prng.js'
 import { isGitOpsError } from '../errors.js'
 import type { GitOpsError } from '../errors.js'
 import { compileGoRegexp, quoteMeta } from './regexp.js'
-import type { GoRegexp, GoRegexpErrorDetails } from './regexp.js'
+import type { GoRegexp } from './regexp.js'
+import type { GoRegexpErrorDetails } from './regexpError.js'
 
 // Expected values are what Go's regexp package gives for the same calls; the oracle was helm v4.1.4
 // built with go1.25.9 (its Sprig regex functions), whose Unicode tables are Unicode 15.0.

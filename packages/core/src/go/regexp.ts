@@ -16,8 +16,8 @@
 import { createRequire } from 'node:module'
 import type * as Re2js from 're2js'
 import { CoreError } from '../errors.js'
-import type { ErrorDetails } from '../errors.js'
 import { rejectedClass, unicodeClassNames } from './regexpClasses.js'
+import type { GoRegexpErrorDetails } from './regexpError.js'
 import { expand } from './regexpExpand.js'
 import type { PrefixTail } from './regexpPrefixTail.js'
 import { matchPrefixTail, prefixTailOf, segmentAt } from './regexpPrefixTail.js'
@@ -67,32 +67,6 @@ const META_ALL = /[\\.+*?()|[\]{}^$]/g
 /** `s` with Go's regexp metacharacters escaped (Go's `regexp.QuoteMeta`). */
 export function quoteMeta(s: string): string {
   return s.replace(META_ALL, '\\$&')
-}
-
-/**
- * The `details` of the `CORE_REGEXP_INVALID` error {@link compileGoRegexp} throws: JSON-safe, so
- * callers that quote Go's refusal (kube-apiserver's `must be a valid regular expression, but
- * isn't: …`, Sprig's `regexMatch`) read it here rather than from the error's `cause`.
- *
- * @example
- * ```ts
- * try { compileGoRegexp('(') }
- * catch (err) {
- *   if (isGitOpsError(err, 'CORE_REGEXP_INVALID')) console.error((err.details as GoRegexpErrorDetails).reason)
- *   // error parsing regexp: missing closing ): `(`
- * }
- * ```
- * @experimental For the sibling packages of gitops-sdk; may change in any minor version.
- */
-export interface GoRegexpErrorDetails extends ErrorDetails {
-  /** The pattern as written. */
-  readonly pattern: string
-  /**
-   * Go's reason for refusing the pattern, as the error of Go's `regexp.Compile` prints it:
-   * `error parsing regexp: ` then the problem and the offending text, e.g.
-   * ``error parsing regexp: missing closing ): `(` `` (without the pattern the message adds in front).
-   */
-  readonly reason: string
 }
 
 // Compiled patterns, the most recently compiled last; the oldest go once the table is full.

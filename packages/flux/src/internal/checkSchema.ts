@@ -58,139 +58,146 @@ export interface CheckAt {
   readonly crd?: CrdAt | undefined
 }
 
-/**
- * A schema node's place in its CRD, kept as the step from its parent's place: the CRD position
- * string ({@link crdField}) is only needed when the schema itself is at fault (a pattern Go
- * refuses), so the walk does not build one at every node of every object it checks.
- */
-interface CrdPlace {
-  /** The place of the parent schema node; for the root, the CRD and the root schema's field. */
-  readonly up: CrdPlace | CrdAt
-  /** `items`, `additionalProperties`, or the name of a property (`property` is then true). */
-  readonly step: string
-  readonly property: boolean
-}
-
-/** The CRD a place is in (its name), and the field of the place (`….properties[spec].items`). */
-function crdOf(place: CrdPlace | CrdAt): CrdAt {
-  if (!('up' in place)) return place
-  const steps: string[] = []
-  let at: CrdPlace | CrdAt = place
-  while ('up' in at) {
-    steps.push(at.property ? `properties[${at.step}]` : at.step)
-    at = at.up
-  }
-  return { name: at.name, field: [at.field, ...steps.reverse()].join('.') }
-}
+/** The steps of {@link Walk.steps} that are not a property's name. */
+const ITEMS = Symbol('items')
+const ADDITIONAL = Symbol('additionalProperties')
 
 /** Collects every problem of `value` under `schema`; `path` names the field in messages. */
 export function checkSchema(value: unknown, schema: JSONSchemaProps, where: CheckAt): void {
-  check(value, schema, where.path, where.issues, where.crd)
-}
-
-/** An issue at `path` (`<root>` for the object itself), the path leading its message. */
-function report(issues: SchemaIssue[], path: string, message: string): void {
-  const at = path === '' ? '<root>' : path
-  issues.push({ field: at, message: `${at}: ${message}` })
-}
-
-function check(value: unknown, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
-  if (value === null || value === undefined) return
-  const actual = typeName(value)
-  if (schema['x-kubernetes-int-or-string'] === true) {
-    if (actual !== 'integer' && actual !== 'string') report(issues, path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type integer-or-string: "${actual}"`)
-    return
-  }
-  const expected = schema.type
-  if (expected !== undefined) {
-    const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
-    if (!ok) {
-      report(issues, path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type ${expected}: "${actual}"`)
-      return
-    }
-  }
-  if (typeof value === 'string') checkString(value, schema, path, issues, crd)
-  else if (typeof value === 'number' || typeof value === 'bigint') checkNumber(Number(value), schema, path, issues)
-  else if (Array.isArray(value)) {
-    const at = path === '' ? '<root>' : path
-    if (schema.minItems !== undefined && value.length < schema.minItems) report(issues, path, `Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) report(issues, path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`)
-    const items = schema.items
-    if (items === undefined) return
-    const itemsAt: CrdPlace | undefined = crd === undefined ? undefined : { up: crd, step: 'items', property: false }
-    for (let i = 0; i < value.length; i++) check(value[i], items, `${path}[${i}]`, issues, itemsAt)
-  } else if (isKubeMap(value)) checkMap(value, schema, path, issues, crd)
+  new Walk(where.issues, where.crd).check(value, schema, where.path)
 }
 
 /**
- * `pattern` compiled with Go's regexp; one Go rejects is an issue in kube-apiserver's words (it
- * refuses such a CRD: `must be a valid regular expression, but isn't: error parsing regexp: …`),
- * naming the CRD and the pattern's field in it as kube-apiserver's refusal does, when the schema
- * comes from one.
+ * One check of a value: where issues go, and the schema node's place in its CRD kept as a stack of
+ * steps from the root schema. The CRD position string is only needed when the schema itself is at
+ * fault (a pattern Go refuses), so it is joined from the stack then, not built at every node of
+ * every object checked. (A class rather than arguments: each function of the walk takes the
+ * value, its schema and its path, and shares these.)
  */
-function compilePattern(pattern: string, path: string, issues: SchemaIssue[], place: CrdPlace | CrdAt | undefined): GoRegexp | undefined {
-  try {
-    return compileGoRegexp(pattern)
-  } catch (err) {
-    if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
-    const { reason } = err.details as GoRegexpErrorDetails
-    const problem = `Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`
-    if (place === undefined) report(issues, path, problem)
-    else {
-      const crd = crdOf(place)
-      report(issues, path, `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${crd.field}.pattern: ${problem}`)
+class Walk {
+  /** Property names, ITEMS and ADDITIONAL from the root schema to the node being checked; empty without a CRD. */
+  private readonly steps: (string | symbol)[] = []
+
+  constructor(
+    private readonly issues: SchemaIssue[],
+    private readonly crd: CrdAt | undefined,
+  ) {}
+
+  /** An issue at `path` (`<root>` for the object itself), the path leading its message. */
+  private report(path: string, message: string): void {
+    const at = path === '' ? '<root>' : path
+    this.issues.push({ field: at, message: `${at}: ${message}` })
+  }
+
+  /** The current schema node's field in its CRD (`spec.versions[0].schema.openAPIV3Schema.properties[spec].items`). */
+  private crdField(crd: CrdAt): string {
+    let field = crd.field
+    for (const step of this.steps) field += step === ITEMS ? '.items' : step === ADDITIONAL ? '.additionalProperties' : `.properties[${String(step)}]`
+    return field
+  }
+
+  check(value: unknown, schema: JSONSchemaProps, path: string): void {
+    if (value === null || value === undefined) return
+    const actual = typeName(value)
+    if (schema['x-kubernetes-int-or-string'] === true) {
+      if (actual !== 'integer' && actual !== 'string') this.report(path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type integer-or-string: "${actual}"`)
+      return
     }
-    return undefined
-  }
-}
-
-function checkString(value: string, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
-  if (schema.enum !== undefined && !schema.enum.includes(value)) {
-    report(issues, path, `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
-  }
-  if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
-    report(issues, path, `Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
-  }
-  if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) {
-    report(issues, path, `Too long: may not be more than ${schema.maxLength} bytes`)
-  }
-  // kube-apiserver matches `pattern` with Go's regexp: Go's syntax, linear time.
-  if (schema.pattern !== undefined) {
-    const re = compilePattern(schema.pattern, path, issues, crd)
-    if (re !== undefined && !re.test(value)) report(issues, path, `Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
-  }
-  if (schema.format === 'date-time' && !dateTime.test(value)) {
-    report(issues, path, `Invalid value: ${JSON.stringify(value)}: should be a date-time`)
-  }
-}
-
-function checkNumber(value: number, schema: JSONSchemaProps, path: string, issues: SchemaIssue[]): void {
-  if (schema.minimum !== undefined && value < schema.minimum) report(issues, path, `Invalid value: ${value}: should be greater than or equal to ${schema.minimum}`)
-  if (schema.maximum !== undefined && value > schema.maximum) report(issues, path, `Invalid value: ${value}: should be less than or equal to ${schema.maximum}`)
-}
-
-function checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, path: string, issues: SchemaIssue[], crd: CrdPlace | CrdAt | undefined): void {
-  const prefix = path === '' ? '' : `${path}.`
-  for (const name of schema.required ?? []) {
-    if (!has(value, name)) issues.push({ field: `${prefix}${name}`, message: `${prefix}${name}: Required value` })
-  }
-  const properties = schema.properties
-  const additional = schema.additionalProperties
-  for (const key of Object.keys(value)) {
-    const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
-    const child = own ? properties[key] : additional
-    if (child === undefined) {
-      if (properties !== undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
-        issues.push({ field: `${prefix}${key}`, message: `${prefix}${key}: unknown field "${prefix}${key}"` })
+    const expected = schema.type
+    if (expected !== undefined) {
+      const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
+      if (!ok) {
+        this.report(path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type ${expected}: "${actual}"`)
+        return
       }
-      continue
     }
-    const childAt: CrdPlace | undefined = crd === undefined ? undefined : own ? { up: crd, step: key, property: true } : { up: crd, step: 'additionalProperties', property: false }
-    check(value[key], child, `${prefix}${key}`, issues, childAt)
+    if (typeof value === 'string') this.checkString(value, schema, path)
+    else if (typeof value === 'number' || typeof value === 'bigint') this.checkNumber(Number(value), schema, path)
+    else if (Array.isArray(value)) this.checkArray(value, schema, path)
+    else if (isKubeMap(value)) this.checkMap(value, schema, path)
   }
-  for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
-    const evaluate = knownRules.get(rule)
-    if (evaluate === undefined) report(issues, path, `rule not evaluated: ${rule}`)
-    else if (!evaluate(value)) report(issues, path, `Invalid value: "object": ${message}`)
+
+  /**
+   * `pattern` compiled with Go's regexp; one Go rejects is an issue in kube-apiserver's words (it
+   * refuses such a CRD: `must be a valid regular expression, but isn't: error parsing regexp: …`),
+   * naming the CRD and the pattern's field in it as kube-apiserver's refusal does, when the schema
+   * comes from one.
+   */
+  private compilePattern(pattern: string, path: string): GoRegexp | undefined {
+    try {
+      return compileGoRegexp(pattern)
+    } catch (err) {
+      if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
+      const { reason } = err.details as GoRegexpErrorDetails
+      const problem = `Invalid value: ${JSON.stringify(pattern)}: must be a valid regular expression, but isn't: ${reason}`
+      const { crd } = this
+      this.report(path, crd === undefined ? problem : `CustomResourceDefinition.apiextensions.k8s.io ${JSON.stringify(crd.name)} is invalid: ${this.crdField(crd)}.pattern: ${problem}`)
+      return undefined
+    }
+  }
+
+  private checkString(value: string, schema: JSONSchemaProps, path: string): void {
+    if (schema.enum !== undefined && !schema.enum.includes(value)) {
+      this.report(path, `Unsupported value: ${JSON.stringify(value)}: supported values: ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`)
+    }
+    if (schema.minLength !== undefined && codePoints(value) < schema.minLength) {
+      this.report(path, `Invalid value: ${JSON.stringify(value)}: should be at least ${schema.minLength} chars long`)
+    }
+    if (schema.maxLength !== undefined && codePoints(value) > schema.maxLength) {
+      this.report(path, `Too long: may not be more than ${schema.maxLength} bytes`)
+    }
+    // kube-apiserver matches `pattern` with Go's regexp: Go's syntax, linear time.
+    if (schema.pattern !== undefined) {
+      const re = this.compilePattern(schema.pattern, path)
+      if (re !== undefined && !re.test(value)) this.report(path, `Invalid value: ${JSON.stringify(value)}: should match '${schema.pattern}'`)
+    }
+    if (schema.format === 'date-time' && !dateTime.test(value)) {
+      this.report(path, `Invalid value: ${JSON.stringify(value)}: should be a date-time`)
+    }
+  }
+
+  private checkNumber(value: number, schema: JSONSchemaProps, path: string): void {
+    if (schema.minimum !== undefined && value < schema.minimum) this.report(path, `Invalid value: ${value}: should be greater than or equal to ${schema.minimum}`)
+    if (schema.maximum !== undefined && value > schema.maximum) this.report(path, `Invalid value: ${value}: should be less than or equal to ${schema.maximum}`)
+  }
+
+  private checkArray(value: readonly unknown[], schema: JSONSchemaProps, path: string): void {
+    const at = path === '' ? '<root>' : path
+    if (schema.minItems !== undefined && value.length < schema.minItems) this.report(path, `Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) this.report(path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`)
+    const items = schema.items
+    if (items === undefined) return
+    const steps = this.crd === undefined ? undefined : this.steps
+    steps?.push(ITEMS)
+    for (let i = 0; i < value.length; i++) this.check(value[i], items, `${path}[${i}]`)
+    steps?.pop()
+  }
+
+  private checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, path: string): void {
+    const prefix = path === '' ? '' : `${path}.`
+    for (const name of schema.required ?? []) {
+      if (!has(value, name)) this.issues.push({ field: `${prefix}${name}`, message: `${prefix}${name}: Required value` })
+    }
+    const properties = schema.properties
+    const additional = schema.additionalProperties
+    const steps = this.crd === undefined ? undefined : this.steps
+    for (const key of Object.keys(value)) {
+      const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
+      const child = own ? properties[key] : additional
+      if (child === undefined) {
+        if (properties !== undefined && schema['x-kubernetes-preserve-unknown-fields'] !== true) {
+          this.issues.push({ field: `${prefix}${key}`, message: `${prefix}${key}: unknown field "${prefix}${key}"` })
+        }
+        continue
+      }
+      steps?.push(own ? key : ADDITIONAL)
+      this.check(value[key], child, `${prefix}${key}`)
+      steps?.pop()
+    }
+    for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
+      const evaluate = knownRules.get(rule)
+      if (evaluate === undefined) this.report(path, `rule not evaluated: ${rule}`)
+      else if (!evaluate(value)) this.report(path, `Invalid value: "object": ${message}`)
+    }
   }
 }

@@ -104,7 +104,10 @@ function fromJson(s: string): GoValue {
     if (v === null) return nilMap()
     if (!(v instanceof Map)) return new Map([['Error', `json: cannot unmarshal ${unmarshalKind(v)} into Go value of type map[string]interface {}`]])
     const overflow = overflowError(s)
-    if (overflow !== undefined) withoutInfinities(v).set('Error', overflow)
+    if (overflow !== undefined) {
+      withoutInfinities(v)
+      v.set('Error', overflow)
+    }
     return v
   } catch (err) {
     return new Map([['Error', (err as Error).message]])

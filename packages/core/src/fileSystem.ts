@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs'
 import { join, sep } from 'node:path'
 import { CoreError } from './errors.js'
+import { readNoFollow } from './internal/readNoFollow.js'
 
 /** Kind of a directory entry. */
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other'
@@ -45,6 +46,15 @@ export interface FileSystem {
    * @throws `CORE_FS_PATH_ESCAPES_ROOT`
    */
   realpath?(path: string): Promise<string>
+  /**
+   * The bytes of the regular file at `path`, a path with no symlink in it (as {@link realpath}
+   * returns one), following none: what a reader checked (where the file really is) is what it
+   * reads, even when the tree changes in between. A symlink anywhere on the path is refused, and
+   * so is anything but a regular file (a FIFO would wait forever). Only file systems that can hold
+   * symlinks have it, beside `realpath`.
+   * @throws `CORE_FS_SYMLINK_REFUSED`, `CORE_FS_NOT_FOUND`, `CORE_FS_NOT_A_FILE`, `CORE_FS_PATH_ESCAPES_ROOT`
+   */
+  readFileNoFollow?(path: string): Promise<Uint8Array>
 }
 
 /**
@@ -179,6 +189,20 @@ export function nodeFs(root: string): FileSystem {
       }
     },
     realpath,
+    async readFileNoFollow(path) {
+      const rel = normalizePath(path)
+      realRoot ??= fsp.realpath(root)
+      const base = await realRoot
+      if (rel === '') throw notAFile(rel)
+      const abs = join(base, ...rel.split('/'))
+      try {
+        return await readNoFollow(abs, rel)
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(rel)
+        throw err
+      }
+    },
     async stat(path) {
       const { abs } = await resolve(path)
       try {
@@ -306,6 +330,13 @@ export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8
       return [...listed, ...[...added].filter(([name]) => !seen.has(name)).map(([name, type]) => ({ name, type }))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     },
     ...(base.realpath === undefined ? {} : { realpath: (path: string) => (base.realpath as (p: string) => Promise<string>).call(base, path) }),
+    ...(base.readFileNoFollow === undefined
+      ? {}
+      : {
+          // An override holds bytes, never a symlink.
+          readFileNoFollow: async (path: string) =>
+            files.get(normalizePath(path)) ?? (base.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(base, path),
+        }),
     stat: async (path) => {
       const s = await base.stat(path)
       const data = files.get(normalizePath(path))

@@ -8,7 +8,6 @@
 import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions, YAMLError } from 'yaml'
 import { yamlLib } from '../internal/yaml/lib.js'
 import { defaultYamlBudget } from './budget.js'
-import { CoreError } from '../errors.js'
 import { measuredTokens, tooDeepToParse, withinYamlNesting } from './nesting.js'
 
 /**

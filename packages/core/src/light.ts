@@ -1,7 +1,7 @@
 /**
  * Core's seams without its YAML engine and OpenAPI table: the error classes, the logger,
  * `deadline`, the clock, the file systems, the object model's plain helpers (`isKubeMap`,
- * `setOwn`, `createMap` and their kin) and the small linear text scanners (`trimCharRun`,
+ * `setOwn`, `createMap` and their kin) and the small linear text scanners (`trimCharRun`, `oneLine`,
  * `replaceUrls`), the same ones the main entry exports, in one entry for programs and packages
  * that must start fast (a git fetch loads this before its first request, and nothing more of
  * core). One entry rather than one per seam: Node resolves each package subpath anew (its
@@ -24,6 +24,7 @@ export { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './file
 export type { UnchangedSource } from './unchangedSource.js'
 export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
 export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'
+export { oneLine } from './oneLine.js'
 export type { TrimEnds } from './trimCharRun.js'
 export { trimCharRun } from './trimCharRun.js'
 export type { ReplaceUrlsOptions, UrlReplacement, UrlSpan } from './replaceUrls.js'

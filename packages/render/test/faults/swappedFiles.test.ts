@@ -89,6 +89,22 @@ describe('render of a tree whose file turns into a symlink after its folder was 
     }
   })
 
+  it('reads an overlay\'s file in a folder reached through a symlink, where no file is on disk', async () => {
+    const dir = tree()
+    mkdirSync(join(dir, 'real-app'))
+    writeFileSync(join(dir, 'real-app', 'kustomization.yaml'), 'resources: [cm.yaml, extra.yaml]\n')
+    writeFileSync(join(dir, 'real-app', 'cm.yaml'), configMap('on-disk'))
+    symlinkSync('real-app', join(dir, 'linked'))
+    const fs = overlayFs(
+      nodeFs(dir),
+      new Map([
+        ['linked/extra.yaml', new TextEncoder().encode(configMap('extra'))],
+        ['linked/cm.yaml', new TextEncoder().encode(configMap('overridden'))],
+      ]),
+    )
+    expect((await render('linked', { fs })).map((o) => o.metadata.name)).toEqual(['extra', 'overridden'])
+  })
+
   it('builds an unchanged tree as before, through nodeFs and an overlay over it', async () => {
     const dir = tree()
     expect((await build(nodeFs(dir), 'rootOnly')).map((o) => o.metadata.name)).toEqual(['inside'])

@@ -16,7 +16,7 @@ import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 
 const sizes = (process.argv[2] ?? '1000,5000').split(',').map(Number)
-const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
 const server = await startApplyServer('gitops-bench-apply-')
 const { dir, kubeconfig } = server
 

@@ -16,7 +16,7 @@ import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
 
 const count = Number(process.argv[2] ?? '300')
 const rounds = Number(process.argv[3] ?? '3')
-const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
 const root = mkdtempSync(join(tmpdir(), 'gitops-bench-batch-'))
 
 function write(files) {

@@ -35,7 +35,7 @@ const monotonic = () => Number(process.hrtime.bigint() / 1000n)
 const marks = []
 const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-controller-'))
 const kubeconfig = join(dir, 'kubeconfig')
-const bin = new URL('../packages/cli/dist/bin.js', import.meta.url).pathname
+const bin = new URL(`../packages/cli/${JSON.parse(readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
 const load = loadavg()[0].toFixed(1)
 
 const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })

@@ -17,7 +17,7 @@ import { canonicalWithout } from './canonical.mjs'
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
 const out = join(repo, '.bench-out', 'fleet')
-const cli = join(repo, 'packages', 'cli', 'dist', 'bin.js')
+const cli = join(repo, 'packages', 'cli', JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
 const core = join(repo, 'packages', 'core', 'dist', 'index.js')
 
 function flag(name, fallback) {

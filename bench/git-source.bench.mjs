@@ -35,7 +35,7 @@ const processOnly = args.includes('--process-only')
 if (sizes.length === 0) sizes.push(1000, 10000)
 const tmp = existsShm() ? '/dev/shm' : undefined
 const here = fileURLToPath(new URL('.', import.meta.url))
-const cli = join(here, '..', 'packages', 'cli', 'dist', 'bin.js')
+const cli = join(here, '..', 'packages', 'cli', JSON.parse(readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
 const requireFromPackage = createRequire(join(here, '..', 'packages', 'git-source', 'package.json'))
 const git = requireFromPackage('isomorphic-git')
 const isoHttp = requireFromPackage('isomorphic-git/http/node')

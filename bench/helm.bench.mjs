@@ -23,7 +23,7 @@ const { parseObjects } = await import(join(repo, 'packages/core/dist/index.js'))
 
 const releases = Number(process.argv[2] ?? '200')
 const rounds = Number(process.argv[3] ?? '3')
-const bin = join(repo, 'packages/cli/dist/bin.js')
+const bin = join(repo, 'packages/cli', JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
 const helm = helmOracle()
 const root = scratchRoot('gitops-bench-helm-')
 const env = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(root, 'h/c'), HELM_CONFIG_HOME: join(root, 'h/cf'), HELM_DATA_HOME: join(root, 'h/d'), TZ: 'UTC' }

@@ -13,7 +13,13 @@ const dist = fileURLToPath(new URL('../dist/', import.meta.url))
 // Node >= 22.1 uses its own compile cache, not this one.
 const nodeHasOwnCache = 'enableCompileCache' in (await import('node:module')).default
 
-describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', () => {
+// Each test runs the built command 3 to 12 times (0.1 to 0.3 s of CPU a run, more for an apply that
+// loads client-node), and the template and apply ones load helm's or the apiserver's sources in
+// this process, which vite transforms first: measured alone at a load of 7, 1 s of CPU for the
+// first test, 8 s for the template one, 5 to 6 s for each apply one, the whole file 12 to 15 s.
+// A load of 30 on 2 cores, where a process gets a fifteenth of a core, stretches the larger ones
+// past vitest's 30 s: two minutes a test. Nothing here is timed.
+describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || nodeHasOwnCache)('the code cache of the built gitops command (Node 20)', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gitops-code-cache-'))
   // A copy of the command's five files beside dist/ (so that package.json and node_modules
   // resolve as from dist/), which this test may edit.

@@ -60,46 +60,18 @@ export function lazyStderr(): ProcessOutput {
  */
 export function directStderr(guard?: BlockingWriteGuard): ProcessOutput {
   if (guard === undefined) return lazyStderr()
-  let direct: boolean | undefined
-  let streamed = false
-  const target = (): boolean => {
-    if (direct === undefined) {
-      try {
-        const st = fstatSync(2)
-        direct = st.isFile() || st.isFIFO() || st.isSocket()
-      } catch {
-        direct = false
-      }
-    }
-    return direct
-  }
-  return {
-    get isTTY() {
-      return target() ? false : process.stderr.isTTY
+  return directOutput({
+    fd: 2,
+    choose: () => {
+      const st = fstatSync(2)
+      return st.isFile() || st.isFIFO() || st.isSocket() ? { fd: 2, guard } : false
     },
-    get streamed() {
-      return streamed
-    },
-    write(chunk: string) {
-      if (!target()) {
-        streamed = true
-        return process.stderr.write(chunk)
-      }
-      const bytes = Buffer.from(chunk)
-      let offset = 0
-      guard.before()
-      try {
-        while (offset < bytes.length) offset += writeSync(2, bytes, offset, bytes.length - offset)
-        return true
-      } catch {
-        direct = false
-        streamed = true
-        return process.stderr.write(bytes.subarray(offset))
-      } finally {
-        guard.after()
-      }
-    },
-  }
+    stream: () => process.stderr,
+    isTTY: () => process.stderr.isTTY,
+    // A reader of stderr gone is not the end of the command (the output may still be read): the
+    // failed write and the rest go to process.stderr, as every other failure does.
+    failed: () => undefined,
+  })
 }
 
 /**
@@ -178,18 +150,56 @@ function closeQuietly(fd: number): void {
  * surface exactly as they did; a reader gone (EPIPE) ends the command ({@link readerGone}).
  */
 export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
+  return directOutput({
+    fd: 1,
+    choose: () => {
+      const st = fstatSync(1)
+      if (st.isFile()) return { fd: 1 }
+      if (st.isFIFO()) {
+        if (guard !== undefined) return { fd: 1, guard }
+        // Without a guard, a pipe is written only through a non-blocking descriptor of its own.
+        const fd = nonBlockingPipe()
+        return fd !== undefined ? { fd } : false
+      }
+      return st.isSocket() && guard !== undefined ? { fd: 1, guard } : false
+    },
+    stream: stdoutStream,
+    isTTY: () => process.stdout.isTTY,
+    failed: (err) => {
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') readerGone()
+    },
+  })
+}
+
+/** What {@link directOutput} needs to know of one of the process's outputs. */
+interface DirectOutputParts {
+  /** The output's own descriptor (1 or 2); a direct target on another one is closed when left. */
+  readonly fd: number
+  /** Where direct writes go, asked at first use (a throw means none); false: the Node stream. */
+  readonly choose: () => DirectTarget | false
+  /** The Node stream, for everything the direct path does not take. */
+  readonly stream: () => NodeJS.WriteStream
+  /** Whether the Node stream is a terminal (asked only when the direct path is not taken). */
+  readonly isTTY: () => boolean | undefined
+  /**
+   * What a direct write that threw does before its rest goes to the stream: stdout ends the
+   * command when its reader is gone (EPIPE), stderr goes on.
+   */
+  readonly failed: (err: unknown) => void
+}
+
+/**
+ * An output written with writeSync to the target `parts.choose()` names, each write whole and in
+ * order, the target's guard around it; from the first write the direct path cannot finish on (any
+ * error), that write's rest and every later one go to the Node stream, so order is kept.
+ */
+function directOutput(parts: DirectOutputParts): ProcessOutput {
   let direct: DirectTarget | false | undefined
   let streamed = false
   const target = (): DirectTarget | false => {
     if (direct === undefined) {
-      direct = false
       try {
-        const st = fstatSync(1)
-        if (st.isFile()) direct = { fd: 1 }
-        else if (st.isFIFO()) {
-          const fd = guard === undefined ? nonBlockingPipe() : undefined
-          direct = guard !== undefined ? { fd: 1, guard } : fd !== undefined ? { fd } : false
-        } else if (st.isSocket() && guard !== undefined) direct = { fd: 1, guard }
+        direct = parts.choose()
       } catch {
         direct = false
       }
@@ -198,7 +208,7 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
   }
   return {
     get isTTY() {
-      return target() !== false ? false : process.stdout.isTTY
+      return target() !== false ? false : parts.isTTY()
     },
     get streamed() {
       return streamed
@@ -207,7 +217,7 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
       const to = target()
       if (to === false) {
         streamed = true
-        return stdoutStream().write(chunk)
+        return parts.stream().write(chunk)
       }
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       let offset = 0
@@ -216,11 +226,11 @@ export function directStdout(guard?: BlockingWriteGuard): ProcessOutput {
         while (offset < bytes.length) offset += writeSync(to.fd, bytes, offset, bytes.length - offset)
         return true
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EPIPE') readerGone()
+        parts.failed(err)
         direct = false
         streamed = true
-        if (to.fd !== 1) closeQuietly(to.fd)
-        return stdoutStream().write(bytes.subarray(offset))
+        if (to.fd !== parts.fd) closeQuietly(to.fd)
+        return parts.stream().write(bytes.subarray(offset))
       } finally {
         to.guard?.after()
       }

@@ -99,6 +99,7 @@ export type CoreErrorCode =
   | 'CORE_FS_PATH_ESCAPES_ROOT'
   | 'CORE_FS_NOT_A_FILE'
   | 'CORE_FS_NOT_A_DIRECTORY'
+  | 'CORE_FS_SYMLINK_REFUSED'
   | 'CORE_REGEXP_INVALID'
 
 /** An error thrown by `@gitops-sdk/core`. */

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -93,6 +94,95 @@ describe('nodeFs', () => {
     const rel = join(root, 'app', 'readme.md').slice(1)
     expect(await readTextFile(fs, rel)).toBe('hi')
     expect(await fs.stat(join(root, 'app').slice(1))).toMatchObject({ type: 'directory' })
+  })
+})
+
+/** `fs`'s readFileNoFollow, which the test expects it to have. */
+function noFollowOf(fs: FileSystem): (path: string) => Promise<Uint8Array> {
+  return async (path) => {
+    if (fs.readFileNoFollow === undefined) throw new Error('no readFileNoFollow')
+    return fs.readFileNoFollow(path)
+  }
+}
+
+describe('nodeFs readFileNoFollow', () => {
+  const read = noFollowOf(nodeFs(root))
+
+  it('reads a regular file at a path with no symlink, as readFile does', async () => {
+    const big = Buffer.alloc(1 << 20, 'kind: ConfigMap\n')
+    writeFileSync(join(root, 'nofollow-big.yaml'), big)
+    writeFileSync(join(root, 'nofollow-empty.yaml'), '')
+    for (const [path, expected] of [
+      ['nofollow-big.yaml', big],
+      ['app/readme.md', Buffer.from('hi')],
+      ['./app/base/../readme.md', Buffer.from('hi')],
+      ['nofollow-empty.yaml', Buffer.alloc(0)],
+    ] as const) {
+      const bytes = await read(path)
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype)
+      expect(Buffer.from(bytes).equals(expected)).toBe(true)
+      expect(bytes.buffer.byteLength).toBe(expected.length)
+    }
+  })
+
+  it('refuses a symlink as the file, inside the root or out of it, naming the path', async () => {
+    await expect(read('app/inside.yaml')).rejects.toMatchObject({
+      code: 'CORE_FS_SYMLINK_REFUSED',
+      message: 'app/inside.yaml: a symlink is on the path (or the file moved); this read follows none',
+      details: { path: 'app/inside.yaml' },
+    })
+    await expect(read('app/escape.txt')).rejects.toMatchObject({ code: 'CORE_FS_SYMLINK_REFUSED' })
+  })
+
+  it('refuses a symlinked folder on the path', async () => {
+    await expect(read('app/linked/kustomization.yaml')).rejects.toMatchObject({ code: 'CORE_FS_SYMLINK_REFUSED' })
+  })
+
+  it('refuses a folder that became a symlink out of the root after the path was checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-swap-'))
+    try {
+      mkdirSync(join(dir, 'app'))
+      writeFileSync(join(dir, 'app', 'cm.yaml'), 'inside')
+      writeFileSync(join(outside, 'cm.yaml'), 'outside')
+      const read = noFollowOf(nodeFs(dir))
+      expect(Buffer.from(await read('app/cm.yaml')).toString()).toBe('inside')
+      renameSync(join(dir, 'app'), join(dir, 'moved'))
+      symlinkSync(outside, join(dir, 'app'))
+      await expect(read('app/cm.yaml')).rejects.toMatchObject({ code: 'CORE_FS_SYMLINK_REFUSED' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('fails with typed errors for missing files, folders, the root and .. escapes', async () => {
+    await expect(read('app/missing.yaml')).rejects.toMatchObject({ code: 'CORE_FS_NOT_FOUND' })
+    await expect(read('app/readme.md/x')).rejects.toMatchObject({ code: 'CORE_FS_NOT_FOUND' })
+    await expect(read('app/base')).rejects.toMatchObject({ code: 'CORE_FS_NOT_A_FILE' })
+    await expect(read('')).rejects.toMatchObject({ code: 'CORE_FS_NOT_A_FILE' })
+    await expect(read('../etc/passwd')).rejects.toMatchObject({ code: 'CORE_FS_PATH_ESCAPES_ROOT' })
+  })
+
+  const hasMkfifo = (() => {
+    try {
+      execFileSync('mkfifo', ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
+  it.skipIf(!hasMkfifo)('refuses a FIFO without waiting for a writer', async () => {
+    execFileSync('mkfifo', [join(root, 'nofollow.pipe')])
+    await expect(read('nofollow.pipe')).rejects.toMatchObject({ code: 'CORE_FS_NOT_A_FILE', message: 'nofollow.pipe: not a regular file' })
+  })
+
+  it('is offered by an overlay over nodeFs: overrides as they are, the rest read from the base without following', async () => {
+    const fs = overlayFs(nodeFs(root), new Map([['app/new.yaml', new TextEncoder().encode('new')]]))
+    const noFollow = noFollowOf(fs)
+    expect(new TextDecoder().decode(await noFollow('app/new.yaml'))).toBe('new')
+    expect(new TextDecoder().decode(await noFollow('app/readme.md'))).toBe('hi')
+    await expect(noFollow('app/inside.yaml')).rejects.toMatchObject({ code: 'CORE_FS_SYMLINK_REFUSED' })
+    expect('readFileNoFollow' in overlayFs(memoryFs(), new Map())).toBe(false)
+    expect('readFileNoFollow' in memoryFs()).toBe(false)
   })
 })
 

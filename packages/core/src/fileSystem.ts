@@ -3,6 +3,7 @@
 import { promises as fsp } from 'node:fs'
 import { join, sep } from 'node:path'
 import { CoreError } from './errors.js'
+import { readNoFollow } from './internal/readNoFollow.js'
 
 /** Kind of a directory entry. */
 export type EntryType = 'file' | 'directory' | 'symlink' | 'other'
@@ -45,6 +46,14 @@ export interface FileSystem {
    * @throws `CORE_FS_PATH_ESCAPES_ROOT`
    */
   realpath?(path: string): Promise<string>
+  /**
+   * The bytes of the regular file at `path`, a path with no symlink in it (as {@link realpath}
+   * returns one), following none: what a reader checked is what it reads, even when the tree
+   * changes in between. A symlink anywhere on the path is refused, and so is anything but a
+   * regular file (a FIFO would wait forever). File systems that can hold symlinks have it.
+   * @throws `CORE_FS_SYMLINK_REFUSED`, `CORE_FS_NOT_FOUND`, `CORE_FS_NOT_A_FILE`, `CORE_FS_PATH_ESCAPES_ROOT`
+   */
+  readFileNoFollow?(path: string): Promise<Uint8Array>
 }
 
 /**
@@ -179,6 +188,20 @@ export function nodeFs(root: string): FileSystem {
       }
     },
     realpath,
+    async readFileNoFollow(path) {
+      const rel = normalizePath(path)
+      realRoot ??= fsp.realpath(root)
+      const base = await realRoot
+      if (rel === '') throw notAFile(rel)
+      const abs = join(base, ...rel.split('/'))
+      try {
+        return await readNoFollow(abs, rel)
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(rel)
+        throw err
+      }
+    },
     async stat(path) {
       const { abs } = await resolve(path)
       try {
@@ -274,44 +297,4 @@ export function memoryFs(files: Readonly<Record<string, FileContent>> = {}): Mem
   }
   for (const [path, content] of Object.entries(files)) fs.writeFile(path, content)
   return fs
-}
-
-/**
- * A {@link FileSystem} that shows `overrides` (path → bytes) over `base`: how decrypted generator
- * inputs reach render without ever being written to disk. An override replaces the file at its
- * path, or adds it when `base` has none: added files (and the folders that lead to them) are
- * listed by `readdir` and answered by `stat` and `readFile` like the others.
- */
-export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8Array>): FileSystem {
-  const files = new Map<string, Uint8Array>()
-  for (const [path, data] of overrides) files.set(normalizePath(path), data)
-  // Every folder that leads to an override, with the names directly in it.
-  const folders = new Map<string, Map<string, EntryType>>()
-  for (const path of files.keys()) {
-    const parts = path.split('/').filter((p) => p !== '')
-    for (let i = 0; i < parts.length; i++) {
-      const dir = normalizePath(parts.slice(0, i).join('/'))
-      let names = folders.get(dir)
-      if (names === undefined) folders.set(dir, (names = new Map<string, EntryType>()))
-      names.set(parts[i] as string, i === parts.length - 1 ? 'file' : 'directory')
-    }
-  }
-  return {
-    readFile: async (path) => files.get(normalizePath(path)) ?? base.readFile(path),
-    readdir: async (path) => {
-      const added = folders.get(normalizePath(path))
-      if (added === undefined) return base.readdir(path)
-      const listed = (await base.stat(path))?.type === 'directory' ? await base.readdir(path) : []
-      const seen = new Set(listed.map((e) => e.name))
-      return [...listed, ...[...added].filter(([name]) => !seen.has(name)).map(([name, type]) => ({ name, type }))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    },
-    ...(base.realpath === undefined ? {} : { realpath: (path: string) => (base.realpath as (p: string) => Promise<string>).call(base, path) }),
-    stat: async (path) => {
-      const s = await base.stat(path)
-      const data = files.get(normalizePath(path))
-      if (data !== undefined) return s !== undefined ? { ...s, size: data.byteLength } : { type: 'file', size: data.byteLength, mode: 0o644 }
-      if (s === undefined && folders.has(normalizePath(path))) return { type: 'directory', size: 0, mode: 0o755 }
-      return s
-    },
-  }
 }

@@ -31,6 +31,7 @@ describe('@gitops-sdk/core exports', () => {
         "memoryFs",
         "nodeFs",
         "normalizePath",
+        "oneLine",
         "overlayFs",
         "readTextFile",
         "replaceUrls",

@@ -1,7 +1,7 @@
 /**
  * Core's seams without its YAML engine and OpenAPI table: the error classes, the logger,
  * `deadline`, the clock, the file systems, the object model's plain helpers (`isKubeMap`,
- * `setOwn`, `createMap` and their kin) and the small linear text scanners (`trimCharRun`,
+ * `setOwn`, `createMap` and their kin) and the small linear text scanners (`trimCharRun`, `oneLine`,
  * `replaceUrls`), the same ones the main entry exports, in one entry for programs and packages
  * that must start fast (a git fetch loads this before its first request, and nothing more of
  * core). One entry rather than one per seam: Node resolves each package subpath anew (its
@@ -20,10 +20,12 @@ export { deadline } from './deadline.js'
 export type { Clock, FakeClock } from './clock.js'
 export { createFakeClock, systemClock } from './clock.js'
 export type { DirEntry, EntryType, FileContent, FileStat, FileSystem, MemoryFileSystem } from './fileSystem.js'
-export { memoryFs, nodeFs, normalizePath, overlayFs, readTextFile } from './fileSystem.js'
+export { memoryFs, nodeFs, normalizePath, readTextFile } from './fileSystem.js'
+export { overlayFs } from './overlayFs.js'
 export type { UnchangedSource } from './unchangedSource.js'
 export type { KubeMap, KubeObject, KubeScalar, KubeValue, ObjectMeta } from './object.js'
 export { cloneValue, createMap, deepEqual, isKubeMap, isKubeObject, setOwn, splitApiVersion } from './object.js'
+export { oneLine } from './oneLine.js'
 export type { TrimEnds } from './trimCharRun.js'
 export { trimCharRun } from './trimCharRun.js'
 export type { ReplaceUrlsOptions, UrlReplacement, UrlSpan } from './replaceUrls.js'

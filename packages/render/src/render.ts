@@ -61,7 +61,7 @@ function asRenderError(err: unknown, root: string): unknown {
   if (err instanceof RenderError || !isGitOpsError(err)) return err
   const path = typeof err.details.path === 'string' ? err.details.path : root
   const code =
-    err.code === 'CORE_FS_PATH_ESCAPES_ROOT'
+    err.code === 'CORE_FS_PATH_ESCAPES_ROOT' || err.code === 'CORE_FS_SYMLINK_REFUSED'
       ? 'RENDER_PATH_ESCAPES_ROOT'
       : err.code === 'CORE_FS_NOT_FOUND' || err.code === 'CORE_FS_NOT_A_FILE' || err.code === 'CORE_FS_NOT_A_DIRECTORY'
         ? 'RENDER_FILE_NOT_FOUND'
@@ -78,12 +78,13 @@ async function build(root: string, options: RenderOptions): Promise<KubeObject[]
   const signal = options.signal
   signal?.throwIfAborted()
   const warn = options.onWarning ?? (() => undefined)
-  const fs = cachedFs(options.fs)
+  const restrictions = options.loadRestrictions ?? 'rootOnly'
+  const fs = cachedFs(options.fs, restrictions)
   const ctx: BuildContext = {
     fs,
     schemas: new SchemaState(),
     signal,
-    restrictions: options.loadRestrictions ?? 'rootOnly',
+    restrictions,
     warn,
     parsed: new Map(),
     renderHelmChart: options.renderHelmChart,

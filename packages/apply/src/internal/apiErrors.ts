@@ -1,7 +1,7 @@
 // Turns an API answer that is not 2xx into an ApplyError with a code callers can branch on. The
 // immutable-field detection follows kubectl and Flux (fluxcd/pkg ssa/errors/immutable.go): an
 // Invalid answer whose message or causes say the field is immutable or may not change.
-import { isKubeMap } from '@gitops-sdk/core'
+import { isKubeMap, oneLine } from '@gitops-sdk/core'
 import type { ApplyErrorCode } from '../errors.js'
 import { ApplyError } from '../errors.js'
 import type { ParsedStatus } from './parsedStatus.js'
@@ -171,12 +171,4 @@ function withoutUserinfo(cause: unknown, message: string): Error {
   const code = (cause as { code?: unknown } | null)?.code
   if (typeof code === 'string') Object.assign(error, { code })
   return error
-}
-
-// A run of white space holding a line break, from its first character (the lookbehind): without
-// it, every space of a long run without a break was tried as a start (100 KB took seconds).
-const ONE_LINE = /(?<!\s)\s*\n\s*/g
-
-function oneLine(text: string): string {
-  return text.replace(ONE_LINE, ' ').trim()
 }

@@ -228,7 +228,8 @@ class Meter {
   }
 }
 
-function offsetOf(node: unknown): number | undefined {
+/** Where a node of the `yaml` package starts in its text, if it is a node that knows. */
+export function offsetOf(node: unknown): number | undefined {
   if (node === null || typeof node !== 'object' || !('range' in node)) return undefined
   return (node as YamlNode).range?.[0]
 }

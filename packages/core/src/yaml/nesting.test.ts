@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isGitOpsError } from '../errors.js'
-import { measuredTokens } from './nesting.js'
+import { measuredTokens, tooDeepToParse } from './nesting.js'
 
 /** Reads every token of `text`, with `onNewLine` as the parser's line callback. */
 function readAll(text: string, onNewLine: (offset: number) => void): void {
@@ -37,3 +37,24 @@ describe('measuredTokens', () => {
     expect(() => readAll(text, overflowAfter(3))).toThrow(expect.objectContaining({ code: 'CORE_YAML_TOO_DEEP', message: 'in.yaml: line 3: nested too deeply to parse' }))
   })
 })
+
+describe('tooDeepToParse', () => {
+  it.each([
+    { name: 'the first line', text: '[[[\n', at: 2, line: 1 },
+    { name: 'a line break itself', text: 'a:\n  b: [\n', at: 2, line: 1 },
+    { name: 'the start of a line', text: 'a:\n  b: [\n', at: 3, line: 2 },
+    { name: 'CRLF lines (LF counts)', text: 'a:\r\nb:\r\n  - [[\r\n', at: 12, line: 3 },
+    { name: 'the end of the text', text: 'a\nb\n', at: 4, line: 3 },
+  ])('names the line of the offset, counting LF as the yaml package does: $name', ({ text, at, line }) => {
+    // The composer's overflow (parseMeasuredYaml) counted the line with a split; the answer is the same.
+    expect(text.slice(0, at).split('\n').length).toBe(line)
+    const cause = new RangeError('Maximum call stack size exceeded')
+    expect(tooDeepToParse({ text, source: 'in.yaml' }, at, cause)).toMatchObject({
+      code: 'CORE_YAML_TOO_DEEP',
+      message: `in.yaml: line ${line}: nested too deeply to parse`,
+      details: { source: 'in.yaml', line },
+      cause,
+    })
+  })
+})
+

@@ -332,7 +332,7 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** A text being parsed, and the name its errors give it. */
-interface NestingSubject {
+export interface NestingSubject {
   readonly text: string
   readonly source: string
 }
@@ -348,10 +348,11 @@ function tooDeep({ text, source }: NestingSubject, at: number, limit: { readonly
 }
 
 /**
- * The CST parser's own recursion ran out of stack with more collections open than the composer
- * builds: refused as too deep, at `at` (where its open collections first passed that).
+ * A parse that ran out of stack on a text deeper than the composer builds, refused as too deep at
+ * offset `at`: the CST parser's own recursion (at the offset where its open collections first
+ * passed that), or the composer's (parseMeasuredYaml, at the collection it was composing).
  */
-function parserOverflow({ text, source }: NestingSubject, at: number, cause: RangeError): CoreError {
+export function tooDeepToParse({ text, source }: NestingSubject, at: number, cause: unknown): CoreError {
   const line = lineOf(text, at)
   return new CoreError({
     code: 'CORE_YAML_TOO_DEEP',
@@ -496,7 +497,7 @@ export function* measuredTokens(text: string, options: MeasuredTokensOptions): G
     // it held more collections open than the composer builds: too deep, where they passed that.
     // Any other overflow (a shallow text read near the end of the caller's stack) is the caller's
     // own and goes on as it is: the text is not too deep.
-    if (err instanceof RangeError && deepAt >= 0) throw parserOverflow(subject, deepAt, err)
+    if (err instanceof RangeError && deepAt >= 0) throw tooDeepToParse(subject, deepAt, err)
     throw err
   }
   if (deferred !== undefined) throw deferred

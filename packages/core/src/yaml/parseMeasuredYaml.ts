@@ -8,8 +8,7 @@
 import type { CST, Document, DocumentOptions, ParseOptions, SchemaOptions, ToJSOptions, YAMLError } from 'yaml'
 import { yamlLib } from '../internal/yaml/lib.js'
 import { defaultYamlBudget } from './budget.js'
-import { CoreError } from '../errors.js'
-import { measuredTokens, withinYamlNesting } from './nesting.js'
+import { measuredTokens, tooDeepToParse, withinYamlNesting } from './nesting.js'
 
 /**
  * Options of {@link parseMeasuredYaml}: where the text came from, and the `yaml` package's own
@@ -94,11 +93,5 @@ export function parseMeasuredYaml(text: string, options: MeasuredYamlOptions): u
 function composerOverflow(subject: { readonly text: string; readonly source: string; readonly limit: number }, error: { readonly message: string; readonly pos: readonly [number, number] }): Error {
   const { text, source, limit } = subject
   if (withinYamlNesting(text, limit)) return new RangeError(error.message.split('\n')[0] ?? error.message, { cause: error })
-  const line = text.slice(0, error.pos[0]).split('\n').length
-  return new CoreError({
-    code: 'CORE_YAML_TOO_DEEP',
-    message: `${source}: line ${line}: nested too deeply to parse`,
-    details: { source, line },
-    cause: error,
-  })
+  return tooDeepToParse({ text, source }, error.pos[0], error)
 }

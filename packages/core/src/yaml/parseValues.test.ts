@@ -62,3 +62,14 @@ describe('foldedRoundTripV3', () => {
     expect(foldedRoundTripV3(value)).toBe(want)
   })
 })
+
+describe('parseYamlValues, a key that is not a scalar', () => {
+  it.each([
+    { name: 'a flow sequence as an explicit key', text: 'a: 1\nb:\n  ? [x, y]\n  : 2\n', at: 'line 3, column 5' },
+    { name: 'a flow map as an explicit key', text: 'a: 1\n? {k: v}\n: 2\n', at: 'line 2, column 3' },
+    { name: 'a flow sequence as an implicit key', text: '[x]: 1\n', at: 'line 1, column 1' },
+  ])('is refused where the key starts: $name', ({ text, at }) => {
+    expect(() => parseYamlValues(text, { source: 'in.yaml' })).toThrow(`in.yaml: document 1, ${at}: a mapping key must be a scalar`)
+  })
+})
+

@@ -8,7 +8,7 @@ import type { KubeMap, KubeScalar, KubeValue } from '../object.js'
 import { setOwn } from '../object.js'
 import { yamlLib } from '../internal/yaml/lib.js'
 import type { YamlBudgetOverrides } from './budget.js'
-import { checkYamlSizes, parseYamlStream, resolveYamlBudget } from './budget.js'
+import { checkYamlSizes, offsetOf, parseYamlStream, resolveYamlBudget } from './budget.js'
 import { fastYamlDocuments } from './fastRead.js'
 import { composableDepth } from './nesting.js'
 import { foldedRoundTripV3 } from './foldedRoundTrip.js'
@@ -204,11 +204,6 @@ function isMergeKey(key: unknown): boolean {
   return isScalar(key) && ((key.type === 'PLAIN' && key.tag === undefined && key.value === '<<') || key.tag === MERGE_TAG)
 }
 
-/** Where a node starts, or 0. */
-function offsetOf(node: unknown): number {
-  return node !== null && typeof node === 'object' && 'range' in node ? ((node as YamlNode).range?.[0] ?? 0) : 0
-}
-
 /** What {@link Converter}'s walk gets from opening a collection, instead of a value. */
 const OPENED: unique symbol = Symbol('opened')
 /** What a frame's step returns when the collection is complete. */
@@ -294,7 +289,7 @@ class Converter {
       frame.out.push(value)
     } else if (frame.step === 'key') {
       // An alias as a key: its value must be a string.
-      if (typeof value !== 'string') this.fail(offsetOf((frame.items[frame.index] as Pair).key), 'a mapping key must be a scalar')
+      if (typeof value !== 'string') this.fail(offsetOf((frame.items[frame.index] as Pair).key) ?? 0, 'a mapping key must be a scalar')
       frame.name = value
       frame.step = 'value'
       return
@@ -408,7 +403,7 @@ class Converter {
       }
       return scalarText(node)
     }
-    return this.fail(offsetOf(node), 'a mapping key must be a scalar')
+    return this.fail(offsetOf(node) ?? 0, 'a mapping key must be a scalar')
   }
 
   private fail(offset: number, reason: string): never {

@@ -1,7 +1,12 @@
+import { spawnSync } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { runIsolated } from '../../../../testing/isolated.js'
+import { prng } from '../../../../testing/prng.js'
 import { hostKeyAlgorithms, judgeHostKey, keysFor, knownHostsName } from './knownHosts.js'
 
 const keyA = Buffer.from('test-only-host-key-a').toString('base64')
@@ -47,32 +52,149 @@ describe('known_hosts', () => {
     expect(hostKeyAlgorithms(keysFor(`h ssh-rsa ${keyA}\nh ssh-ed25519 ${keyB}`, 'h'))).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519'])
   })
 
-  // The RegExp the patterns used to be compiled to: the oracle for short patterns.
-  function regexpMatch(pattern: string, name: string): boolean {
-    if (/[\n\r\u2028\u2029]/.test(name)) return false
-    const source = pattern.split('*').map((p) => p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\?/g, '.')).join('.*')
-    return new RegExp(`^${source}$`, 'i').test(name)
+  it('reads a hashed name only as a whole field, of the host in lower case, as OpenSSH does', () => {
+    const line = (field: string): string => `${field} ssh-ed25519 ${keyA}`
+    // ssh lowercases the host before it hashes it: an entry hashed from it matches the host in any case.
+    expect(keysFor(line(hashed('git.example')), 'Git.Example')).toHaveLength(1)
+    expect(keysFor(line(hashed('Git.Example')), 'Git.Example')).toHaveLength(0)
+    // In a comma list, `|1|…` is a pattern like any other, not a hash: it names no host.
+    expect(keysFor(line(`other.example,${hashed('git.example')}`), 'git.example')).toHaveLength(0)
+    expect(keysFor(line(`${hashed('git.example')},other.example`), 'git.example')).toHaveLength(0)
+    // The field must be what OpenSSH writes: a 20-byte salt, canonical base64.
+    const good = hashed('git.example')
+    expect(keysFor(line(good.replace(/=$/, '')), 'git.example')).toHaveLength(0)
+    expect(keysFor(line(`|1|${Buffer.alloc(16).toString('base64')}|${createHmac('sha1', Buffer.alloc(16)).update('git.example').digest('base64')}`), 'git.example')).toHaveLength(0)
+  })
+
+  it('matches `?` to one byte of UTF-8, letters without case only in ASCII, and no empty name by a trailing comma', () => {
+    const line = (field: string): string => `${field} ssh-ed25519 ${keyA}`
+    expect(keysFor(line('h??st'), 'hést')).toHaveLength(1)
+    expect(keysFor(line('h?st'), 'hést')).toHaveLength(0)
+    expect(keysFor(line('GIT.example'), 'git.EXAMPLE')).toHaveLength(1)
+    expect(keysFor(line('hÉst'), 'hést')).toHaveLength(0)
+    expect(keysFor(line('a,'), '')).toHaveLength(0)
+    expect(keysFor(line('a,,b'), '')).toHaveLength(1)
+    expect(keysFor(line(',a'), '')).toHaveLength(1)
+  })
+
+  // A port of OpenSSH's matching, written from hostfile.c and match.c (match_maybe_hashed,
+  // match_hostname, match_pattern_list, match_pattern), literally and slowly, as the oracle.
+  const port = {
+    lower(bytes: Buffer): Buffer {
+      return Buffer.from(bytes.map((b) => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b)))
+    },
+    // match_pattern: every state of the pattern reachable after each byte of the string.
+    pattern(s: Buffer, p: Buffer): boolean {
+      const m = p.length
+      if (m === 0) return s.length === 0
+      const closure = (states: boolean[]): void => {
+        for (let i = 0; i < m; i++) if (states[i] === true && p[i] === 0x2a) states[i + 1] = true
+      }
+      let states: boolean[] = new Array<boolean>(m + 1).fill(false)
+      states[0] = true
+      closure(states)
+      for (const c of s) {
+        const next: boolean[] = new Array<boolean>(m + 1).fill(false)
+        for (let i = 0; i < m; i++) {
+          if (states[i] !== true) continue
+          if (p[i] === 0x2a) next[i] = true
+          else if (p[i] === 0x3f || p[i] === c) next[i + 1] = true
+        }
+        closure(next)
+        states = next
+        if (!states.includes(true)) return false
+      }
+      return states[m] === true
+    },
+    // match_pattern_list with dolower: -1 a negated match, 1 a positive one, 0 none.
+    list(s: Buffer, pattern: Buffer): number {
+      let positive = 0
+      let i = 0
+      while (i < pattern.length) {
+        let negated = false
+        if (pattern[i] === 0x21) {
+          negated = true
+          i++
+        }
+        const sub: number[] = []
+        while (i < pattern.length && sub.length < 1023 && pattern[i] !== 0x2c) sub.push(pattern[i++] as number)
+        if (sub.length >= 1023) return 0
+        if (i < pattern.length && pattern[i] === 0x2c) i++
+        if (port.pattern(s, port.lower(Buffer.from(sub)))) {
+          if (negated) return -1
+          positive = 1
+        }
+      }
+      return positive
+    },
+    // ssh lowercases the host it connects to; match_maybe_hashed then hashes it or matches it.
+    names(host: string, field: string): boolean {
+      const lowered = port.lower(Buffer.from(host))
+      if (field.startsWith('|')) {
+        const parts = field.split('|')
+        const salt = Buffer.from(parts[2] ?? '', 'base64')
+        if (parts[1] !== '1' || salt.length !== 20) return false
+        return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(lowered).digest('base64')}` === field
+      }
+      return port.list(lowered, Buffer.from(field)) === 1
+    },
   }
 
-  it('matches patterns as the RegExp it replaced did, on random patterns and names', () => {
-    // A seeded generator: the same cases on every run.
-    let seed = 7
-    const next = (n: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed % n
-    }
-    const patternChars = ['a', 'A', 'b', '.', '-', '[', ']', ':', '1', 'é', 'ß', 'ı', 'ſ', 'K', '?', '*', '*']
-    const nameChars = ['a', 'A', 'b', 'B', '.', '-', '[', ']', ':', '1', 'é', 'É', 'ß', 'ı', 'i', 'I', 's', 'S', 'ſ', 'K', 'k', '\u212a']
-    const pick = (chars: readonly string[], length: number): string => Array.from({ length }, () => chars[next(chars.length)] as string).join('')
+  it('answers as a port of OpenSSH on random host fields and names', () => {
+    const random = prng(20261207)
+    const pick = <T>(from: readonly T[]): T => from[Math.floor(random() * from.length)] as T
+    const patternChars = ['a', 'A', 'b', '.', '-', '[', ']', ':', '1', 'é', 'É', 'ß', '\u{1F600}', '?', '?', '*', '*', ',', '!']
+    const nameChars = ['a', 'A', 'b', 'B', '.', '-', '[', ']', ':', '1', 'é', 'É', 'ß', '\u{1F600}']
+    const text = (chars: readonly string[], length: number): string => Array.from({ length }, () => pick(chars)).join('')
     let matched = 0
-    for (let i = 0; i < 4000; i++) {
-      const pattern = pick(patternChars, 1 + next(7))
-      const name = next(3) === 0 ? pattern.replace(/[*?]/g, () => pick(nameChars, next(3))) : pick(nameChars, next(9))
-      const expected = regexpMatch(pattern, name)
+    for (let i = 0; i < 6000; i++) {
+      const name = text(nameChars, Math.floor(random() * 7))
+      const roll = random()
+      const field =
+        roll < 0.1
+          ? hashed(pick([name, name.toLowerCase(), name.toUpperCase(), `${name}x`]))
+          : roll < 0.15
+            ? `${text(patternChars, 2)},${hashed(name.toLowerCase())}`
+            : roll < 0.4
+              ? name.replace(/[\s\S]/gu, (c) => (random() < 0.3 ? pick(['?', '*', '??', '']) : c))
+              : text(patternChars, Math.floor(random() * 8))
+      const expected = port.names(name, field)
       if (expected) matched++
-      expect(keysFor(`${pattern} ssh-ed25519 ${keyA}`, name).length === 1, `${JSON.stringify(pattern)} against ${JSON.stringify(name)}`).toBe(expected)
+      if ((keysFor(`${field} ssh-ed25519 ${keyA}`, name).length === 1) !== expected) expect.fail(`${JSON.stringify(field)} against ${JSON.stringify(name)}: expected ${expected}`)
     }
-    expect(matched).toBeGreaterThan(100)
+    expect(matched).toBeGreaterThan(500)
+  })
+
+  // ssh-keygen -F, where OpenSSH is installed: the real oracle. It looks the name up as given, so
+  // it is given the name in lower case, as ssh hands it on.
+  const sshKeygen = spawnSync('ssh-keygen', ['-?'], { stdio: 'ignore' }).error === undefined
+  it.skipIf(!sshKeygen)('answers as ssh-keygen -F on random host fields and names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-known-hosts-'))
+    try {
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')], { stdio: 'ignore' })
+      const blob = readFileSync(join(dir, 'key.pub'), 'utf8').split(' ')[1] as string
+      const random = prng(7)
+      const pick = <T>(from: readonly T[]): T => from[Math.floor(random() * from.length)] as T
+      const patternChars = ['a', 'A', 'b', '.', 'é', 'É', '?', '*', '*', ',', ',', '!']
+      const names = ['a', 'A', 'ab', 'b.a', 'é', 'É', 'aé', 'ba', 'abé', 'a.b', 'A.B', '[a]:2222', 'aaaa']
+      const fields: string[] = []
+      for (let i = 0; i < 400; i++) fields.push(Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(patternChars)).join(''))
+      for (const name of names) fields.push(hashed(name.toLowerCase()), hashed(name), `b,${hashed(name.toLowerCase())}`)
+      const file = join(dir, 'known_hosts')
+      const text = fields.map((f) => `${f} ssh-ed25519 ${blob}\n`).join('')
+      writeFileSync(file, text)
+      let found = 0
+      for (const name of names) {
+        const out = spawnSync('ssh-keygen', ['-F', name.replace(/[A-Z]/g, (c) => c.toLowerCase()), '-f', file], { encoding: 'utf8' }).stdout
+        const lines = [...out.matchAll(/found: line (\d+)/g)].map((m) => Number(m[1]))
+        const ours = fields.flatMap((f, i) => (keysFor(`${f} ssh-ed25519 ${blob}`, name).length === 1 ? [i + 1] : []))
+        expect(ours, name).toEqual(lines)
+        found += lines.length
+      }
+      expect(found).toBeGreaterThan(50)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('answers a pattern of 300 KB without a RegExp, as no match (OpenSSH refuses patterns of 1,023 bytes or more)', async () => {

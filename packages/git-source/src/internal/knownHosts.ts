@@ -1,6 +1,7 @@
 // OpenSSH's known_hosts format (sshd(8), "SSH_KNOWN_HOSTS FILE FORMAT"), read to check a server's
 // host key: host patterns (`*`, `?`, `!negation`, `[host]:port` for ports other than 22), hashed
-// names (`|1|salt|hmac-sha1`), `@revoked` keys; `@cert-authority` lines are not supported and skipped.
+// names (`|1|salt|hmac-sha1`, a field of its own), `@revoked` keys; `@cert-authority` lines are not
+// supported and skipped. Which lines name a host is what OpenSSH's hostfile.c and match.c answer.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 /** One usable line: the key type, its blob, and whether it is revoked. */
@@ -18,94 +19,95 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`
 }
 
-// `*` any characters, `?` one, the rest literal and case-insensitive (the case folding of a
-// RegExp with the `i` flag, which these patterns used to be compiled to). Matched without a
-// RegExp: a pattern is a field of the user's known_hosts, of any length, and a RegExp built from
-// 300 KB of it threw V8's "Regular expression too large". The text before the first star must
-// start the name, the text after the last star must end it, and each piece in between is placed at
-// its leftmost occurrence after the previous one: every piece has a fixed length and a star matches
-// anything, so the leftmost placement never loses a match (the way OpenSSH's match_pattern answers,
-// without its backtracking). A piece without `?` is found with `indexOf` (linear in the name); one
-// with `?` is tried at each start, which costs the name's length times the piece's, bounded because
-// a pattern is at most MAX_PATTERN_BYTES long (see hostsMatch).
+// OpenSSH's host patterns (match.c's match_pattern and match_hostname), on the bytes of the
+// name's and the pattern's UTF-8: `*` any bytes, `?` exactly one byte (not one character), the
+// rest literal, ASCII letters compared without case (OpenSSH lowercases the host and each pattern
+// with tolower, which leaves every byte past ASCII as it is). Matched without a RegExp or
+// backtracking: a pattern is a field of the user's known_hosts, of any length. The bytes before
+// the first star must start the name, the bytes after the last star must end it, and each piece
+// in between is placed at its leftmost occurrence after the previous one: every piece has a fixed
+// length and a star matches anything, so the leftmost placement never loses a match (the answer of
+// OpenSSH's search, without its cost). A piece without `?` is found with indexOf (linear in the
+// name); one with `?` is tried at each start, which costs the name's length times the piece's,
+// bounded because a pattern is under MAX_PATTERN_BYTES (see hostsMatch).
 // A name with a line break (the scp form of an SSH URL lets one into the host) matches no
-// pattern: patterns are fields split on white space, so none holds a line break, and the RegExp's
-// `.` (for `?` or `*`) matched none either.
-function globMatch(pattern: string, name: string): boolean {
-  if (LINE_BREAK.test(name)) return false
-  const folded = foldCase(name)
-  const pieces = foldCase(pattern).split('*')
-  if (pieces.length === 1) return folded.length === pattern.length && pieceAt(pieces[0] as string, folded, 0)
+// pattern: ssh refuses such a host name before it looks it up, and a pattern, a field split on
+// white space, holds none.
+function globMatch(pattern: Buffer, name: Buffer): boolean {
+  const pieces = splitStars(pattern)
+  if (pieces.length === 1) return name.length === pattern.length && pieceAt(pattern, name, 0)
   let fixed = 0
   for (const piece of pieces) fixed += piece.length
-  if (fixed > folded.length) return false
-  const first = pieces[0] as string
-  const last = pieces[pieces.length - 1] as string
-  if (!pieceAt(first, folded, 0) || !pieceAt(last, folded, folded.length - last.length)) return false
+  if (fixed > name.length) return false
+  const first = pieces[0] as Buffer
+  const last = pieces[pieces.length - 1] as Buffer
+  if (!pieceAt(first, name, 0) || !pieceAt(last, name, name.length - last.length)) return false
   let at = first.length
-  const end = folded.length - last.length
+  const end = name.length - last.length
   for (let i = 1; i < pieces.length - 1; i++) {
-    const piece = pieces[i] as string
+    const piece = pieces[i] as Buffer
     // The leftmost occurrence at or after `at`: when it ends past `end`, every later one does.
-    const found = piece.includes('?') ? pieceSearch(piece, folded, { from: at, end }) : folded.indexOf(piece, at)
+    const found = piece.includes(QUESTION) ? pieceSearch(piece, name, { from: at, end }) : piece.length === 0 ? at : name.indexOf(piece, at)
     if (found < 0 || found + piece.length > end) return false
     at = found + piece.length
   }
   return at <= end
 }
 
+/** `pattern` split at each `*`, as views of its bytes. */
+function splitStars(pattern: Buffer): Buffer[] {
+  const pieces: Buffer[] = []
+  let from = 0
+  for (let star = pattern.indexOf(STAR); star >= 0; star = pattern.indexOf(STAR, from)) {
+    pieces.push(pattern.subarray(from, star))
+    from = star + 1
+  }
+  pieces.push(pattern.subarray(from))
+  return pieces
+}
+
 /** The leftmost start at or after `from` where `piece` (with a `?`) matches `name` and ends by `end`, or -1. */
-function pieceSearch(piece: string, name: string, range: { readonly from: number; readonly end: number }): number {
+function pieceSearch(piece: Buffer, name: Buffer, range: { readonly from: number; readonly end: number }): number {
   const { from, end } = range
   for (let start = from; start + piece.length <= end; start++) if (pieceAt(piece, name, start)) return start
   return -1
 }
 
-/** Whether `piece` (no star; `?` is any one character) matches `name` at `start`. */
-function pieceAt(piece: string, name: string, start: number): boolean {
+/** Whether `piece` (no star; `?` is any one byte) matches `name` at `start`. */
+function pieceAt(piece: Buffer, name: Buffer, start: number): boolean {
   if (start < 0 || start + piece.length > name.length) return false
   for (let i = 0; i < piece.length; i++) {
-    const p = piece.charCodeAt(i)
-    if (p !== QUESTION && p !== name.charCodeAt(start + i)) return false
+    const p = piece[i] as number
+    if (p !== QUESTION && p !== name[start + i]) return false
   }
   return true
 }
 
 const QUESTION = 0x3f
+const STAR = 0x2a
 
-/**
- * Folds case per UTF-16 unit as a RegExp with the `i` flag (and no `u`) compares characters
- * (ECMAScript's Canonicalize): the unit's upper case when that is one unit, unless it would turn
- * a non-ASCII unit into an ASCII one.
- */
-function foldCase(text: string): string {
-  let out = ''
-  let from = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    const folded = c < 0x80 ? (c >= 0x61 && c <= 0x7a ? c - 0x20 : c) : canonical(c)
-    if (folded === c) continue
-    out += text.slice(from, i) + String.fromCharCode(folded)
-    from = i + 1
-  }
-  return from === 0 ? text : out + text.slice(from)
+/** `text` with its ASCII letters in lower case, as OpenSSH's lowercase() leaves it (bytes past ASCII unchanged). */
+function asciiLowercase(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (run) => run.toLowerCase()) : text
 }
 
-function canonical(unit: number): number {
-  const upper = String.fromCharCode(unit).toUpperCase()
-  if (upper.length !== 1) return unit
-  const folded = upper.charCodeAt(0)
-  return folded < 0x80 ? unit : folded
-}
-
-/** What `.` does not match. */
+/** What ssh refuses in a host name. */
 const LINE_BREAK = /[\n\r\u2028\u2029]/
 
-function hashedMatch(entry: string, name: string): boolean {
-  const [, magic, salt, hash] = entry.split('|')
-  if (magic !== '1' || salt === undefined || hash === undefined) return false
-  const expected = Buffer.from(hash, 'base64')
-  const actual = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest()
+/**
+ * Whether a hashed host field (`|1|salt|hmac`, the whole field: OpenSSH hashes names one to a line
+ * and reads a field as hashed only when it starts with `|`) is the hash of `name` (in lower case,
+ * as ssh hashes it): the field must be exactly what OpenSSH's host_hash writes for `name` with
+ * that salt (a 20-byte salt; both halves in canonical base64).
+ */
+function hashedMatch(field: string, name: string): boolean {
+  if (!field.startsWith('|1|')) return false
+  const delimiter = field.indexOf('|', 3)
+  if (delimiter < 0) return false
+  const salt = Buffer.from(field.slice(3, delimiter), 'base64')
+  if (salt.length !== 20) return false
+  const expected = Buffer.from(`|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`)
+  const actual = Buffer.from(field)
   return expected.length === actual.length && timingSafeEqual(expected, actual)
 }
 
@@ -117,19 +119,28 @@ function hashedMatch(entry: string, name: string): boolean {
  */
 const MAX_PATTERN_BYTES = 1023
 
-/** Whether a comma-separated host field names `name` (a negated pattern that matches wins). */
-function hostsMatch(field: string, name: string): boolean {
+/** A host name as the matching reads it: in lower case, as text (for a hashed field) and as UTF-8. */
+interface HostName {
+  readonly text: string
+  readonly bytes: Buffer
+  readonly lineBreak: boolean
+}
+
+/**
+ * Whether a host field names `name`: a hashed field by its hash, any other as OpenSSH's
+ * match_pattern_list reads a comma-separated list (a negated pattern that matches wins; an empty
+ * pattern matches an empty name, but a trailing comma ends the list without one).
+ */
+function hostsMatch(field: string, name: HostName): boolean {
+  if (field.startsWith('|')) return hashedMatch(field, name.text)
   let matched = false
-  for (const pattern of field.split(',')) {
-    if (pattern.startsWith('|')) {
-      if (hashedMatch(pattern, name)) matched = true
-      continue
-    }
+  const patterns = field.split(',')
+  if (field === '' || field.endsWith(',')) patterns.pop()
+  for (const pattern of patterns) {
     const negated = pattern.startsWith('!')
-    const glob = negated ? pattern.slice(1) : pattern
-    // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for its 2 units).
-    if (glob.length >= MAX_PATTERN_BYTES || (glob.length * 3 >= MAX_PATTERN_BYTES && Buffer.byteLength(glob, 'utf8') >= MAX_PATTERN_BYTES)) return false
-    if (!globMatch(glob, name)) continue
+    const glob = Buffer.from(asciiLowercase(negated ? pattern.slice(1) : pattern))
+    if (glob.length >= MAX_PATTERN_BYTES) return false
+    if (name.lineBreak || !globMatch(glob, name.bytes)) continue
     if (negated) return false
     matched = true
   }
@@ -139,6 +150,8 @@ function hostsMatch(field: string, name: string): boolean {
 /** The keys `text` lists for `name` (see {@link knownHostsName}). */
 export function keysFor(text: string, name: string): KnownKey[] {
   const keys: KnownKey[] = []
+  const lower = asciiLowercase(name)
+  const host: HostName = { text: lower, bytes: Buffer.from(lower), lineBreak: LINE_BREAK.test(name) }
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim()
     if (line === '' || line.startsWith('#')) continue
@@ -152,7 +165,7 @@ export function keysFor(text: string, name: string): KnownKey[] {
     }
     const [hosts, type, blob] = fields
     if (hosts === undefined || type === undefined || blob === undefined) continue
-    if (!hostsMatch(hosts, name)) continue
+    if (!hostsMatch(hosts, host)) continue
     keys.push({ type, key: Buffer.from(blob, 'base64'), revoked })
   }
   return keys

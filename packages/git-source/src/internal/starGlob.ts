@@ -9,10 +9,10 @@
 // Not helm's globMatcher (packages/helm/src/internal/globMatcher.ts), though both match globs
 // without backtracking: that one carries the set of reachable positions through structured nodes
 // (O(name × pattern), an array per node per name), literals compared exactly; this one takes the
-// pieces as RegExp sources with their flags (`i` for known_hosts, `u` for .sourceignore), places
-// each leftmost in one pass, and leaves a name the star cannot span to the RegExp. Sharing one
-// would need case folding and a star that stops at line breaks in globMatcher, and would match
-// .sourceignore's many-star segments in O(name × pattern) instead of O(name) (review of 2026-12-07).
+// pieces as RegExp sources with their flags (`u` for .sourceignore), places each leftmost in one
+// pass, and leaves a name the star cannot span to the RegExp. Sharing one would need a star that
+// stops at `/` in globMatcher, and would match .sourceignore's many-star segments in
+// O(name × pattern) instead of O(name) (review of 2026-12-07).
 
 /** Tests a name against a glob. */
 export type NameTest = (name: string) => boolean
@@ -21,14 +21,13 @@ export type NameTest = (name: string) => boolean
  * A test of `^p0 S p1 S … pk$` (`pieces` are RegExp sources without quantifiers, each matching a
  * fixed number of characters; `S` is a star, `star` its RegExp source, such as `[^/]*`), with the
  * answers of `whole`, the RegExp it is compiled to, in time linear in the name. `flags` are those
- * of `whole`. A star of the patterns here matches any character but those `notInStar` finds (a
- * `/`, a line break), where the leftmost placement no longer holds: a name holding one is left to
- * `whole`, which backtracks. The callers assert that never happens: `.sourceignore` tests path
- * segments (the path split on `/`), and known_hosts answers a host with a line break itself
- * (always false) before it asks.
+ * of `whole`. `pieces` holds two or more (a star or more; the caller passes three or more, as it
+ * keeps a glob of one star to `whole`, which backtracks at most once per character). A star matches
+ * any character but those `notInStar` finds (a `/`), where the leftmost placement no longer holds:
+ * a name holding one is left to `whole`, which backtracks. The caller asserts that never happens:
+ * `.sourceignore` tests path segments (the path split on `/`).
  */
 export function starGlob(pieces: readonly string[], whole: RegExp, notInStar: RegExp): NameTest {
-  if (pieces.length < 3) return (name) => whole.test(name)
   const flags = whole.flags.replace(/[gy]/g, '')
   const first = new RegExp(`^(?:${pieces[0] as string})`, flags)
   const middle = pieces.slice(1, -1).map((p) => new RegExp(p, `${flags}g`))

@@ -42,8 +42,8 @@ describe('patterns that backtracked', () => {
   })
 
   it('answers a host name with a line break against known_hosts patterns of many stars at once', async () => {
-    // The scp form of an SSH URL lets a line break into the host; starGlob leaves such a name to
-    // the RegExp, which backtracked over each star (7 stars: far beyond the bound).
+    // The scp form of an SSH URL lets a line break into the host; the RegExp these patterns were
+    // once compiled to backtracked over each star for such a name (7 stars: far beyond the bound).
     const run = await runIsolated(`
       import { keysFor } from '../../src/internal/knownHosts.js'
       const text = '*a*a*a*a*a*a*a*b ssh-ed25519 AAAA\\n!*a*a*a*a*a*a*c,a?b* ssh-rsa AAAA\\n'
@@ -51,6 +51,21 @@ describe('patterns that backtracked', () => {
       console.log(keysFor(text, host + '\\nb').length, keysFor(text, host + '\\r').length, keysFor(text, 'a\\u2028b').length, keysFor(text, 'axbb').length)`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout.trim()).toBe('0 0 0 1')
+  })
+
+  it('answers known_hosts fields of 300,000 commas, of a 300 KB hashed-looking name and of 1,022-byte patterns of `?` at once', async () => {
+    const run = await runIsolated(`
+      import { keysFor } from '../../src/internal/knownHosts.js'
+      const salt = Buffer.alloc(20).toString('base64')
+      const text = [
+        ','.repeat(300_000) + 'h',
+        '|1|' + salt + '|' + 'A'.repeat(300_000),
+        '|1|' + 'A'.repeat(300_000) + '|x',
+        Array.from({ length: 200 }, () => '*' + '?'.repeat(1020) + 'b').join(','),
+      ].map((f) => f + ' ssh-ed25519 AAAA\\n').join('')
+      console.log(keysFor(text, 'h').length, keysFor(text, '').length, keysFor(text, 'a'.repeat(4_000)).length)`, here, 20_000)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stdout.trim()).toBe('1 1 0')
   })
 
   it('reads a repository URL with long runs of slashes, or of # before a line break, in linear time (what fetchSource does first)', async () => {

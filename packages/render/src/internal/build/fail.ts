@@ -1,3 +1,4 @@
+import { oneLine } from '@gitops-sdk/core'
 import type { RenderErrorCode } from '../../errors.js'
 import { RenderError } from '../../errors.js'
 
@@ -59,10 +60,3 @@ export async function atAsync<T>(where: Where, fn: () => Promise<T>): Promise<T>
   }
 }
 
-// A run of white space holding a line break, from its first character (the lookbehind): without
-// it, every space of a long run without a break was tried as a start (100 KB took seconds).
-const ONE_LINE = /(?<!\s)\s*\n\s*/g
-
-function oneLine(message: string): string {
-  return message.replace(ONE_LINE, ' ').trim()
-}

@@ -4,14 +4,19 @@
 // components, patches, generator inputs) before the build needs it, turn those waits into
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
+import { isGitOpsError } from '@gitops-sdk/core'
 import { parseYaml11 } from '../yaml/yaml11.js'
 import { stepError } from './fail.js'
 import { decodeText, isRemote, normalize } from './loader.js'
+import type { LoadRestrictions } from './loader.js'
 import { isMap } from '../yaml/values.js'
 import type { Value } from '../yaml/values.js'
 
-/** A file system that remembers what it read, for the length of one build. */
-export function cachedFs(fs: FileSystem): FileSystem {
+/**
+ * A file system that remembers what it read, for the length of one build. `restrictions` says what
+ * a file that turned into a symlink after its folder was listed becomes (below).
+ */
+export function cachedFs(fs: FileSystem, restrictions: LoadRestrictions): FileSystem {
   const files = new Map<string, Promise<Uint8Array>>()
   const stats = new Map<string, Promise<FileStat | undefined>>()
   const dirs = new Map<string, Promise<DirEntry[]>>()
@@ -49,11 +54,19 @@ export function cachedFs(fs: FileSystem): FileSystem {
   }
   // A file already read needs no stat: its type and size are known.
   const read = new Map<string, Uint8Array>()
+  // A file system that can read a real path following no symlink (nodeFs): what a listing shows is
+  // trusted to stay where it was (real(), below) because the read of a listed file is of that real
+  // path, refusing any symlink on it; a file swapped for a symlink after the listing cannot lead the
+  // read out of the folder the load restrictor checked. Without it, every path is asked.
+  const noFollow =
+    fs.realpath === undefined || fs.readFileNoFollow === undefined
+      ? undefined
+      : (path: string) => (fs.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(fs, path)
   const real = (path: string): Promise<string> =>
     memo(reals, path, async () => {
       // A file or directory its directory's listing shows (not a symlink) is where that directory
       // really is: one realpath per directory instead of one per file. The root has no listing.
-      const type = path === '' ? undefined : listedType(path)
+      const type = path === '' || noFollow === undefined ? undefined : listedType(path)
       if (type === 'file' || type === 'directory') {
         const slash = path.lastIndexOf('/')
         const dir = await real(slash < 0 ? '' : path.slice(0, slash))
@@ -62,17 +75,33 @@ export function cachedFs(fs: FileSystem): FileSystem {
       }
       return (fs.realpath as (p: string) => Promise<string>).call(fs, path)
     })
+  /**
+   * A file its folder's listing showed as a regular file, read where real() says it is, following
+   * no symlink. Turned into a symlink since (or moved), it is refused under the root-only
+   * restriction, as the restrictor refuses a symlink that leaves the root; with no restriction it
+   * is read through the link like any other (still never outside the file system's root).
+   */
+  const readListed = async (path: string, noFollow: (p: string) => Promise<Uint8Array>): Promise<Uint8Array> => {
+    try {
+      return await noFollow(await real(path))
+    } catch (err) {
+      if (!isGitOpsError(err, 'CORE_FS_SYMLINK_REFUSED')) throw err
+      if (restrictions === 'none') return fs.readFile(path)
+      throw stepError('RENDER_PATH_ESCAPES_ROOT', `security; file '${path}' became a symlink after its folder was listed; not followed`)
+    }
+  }
   return {
     readFile: (path) =>
       memo(files, path, async () => {
         // Regular files only: reading a FIFO or a device would wait forever. A file system's stat
         // answers undefined for both "absent" and "not a file or directory"; the listing tells which.
         // A path its directory's listing already shows as a regular file needs no stat.
-        if (listedType(path) !== 'file') {
+        const type = listedType(path)
+        if (type !== 'file') {
           const s = await memo(stats, path, () => fs.stat(path))
           if (s === undefined && (await listed(path))) throw stepError('RENDER_FILE_NOT_FOUND', `'${path}' is not a regular file`)
         }
-        const data = await fs.readFile(path)
+        const data = type === 'file' && noFollow !== undefined ? await readListed(path, noFollow) : await fs.readFile(path)
         read.set(path, data)
         return data
       }),

@@ -65,7 +65,7 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // 20.16) would keep V8's defaults, and its runs share one file per command.
 // node:v8 and node:fs are loaded only when a command needs them (builtins.ts).
 const v8Major = Number(process.versions.v8.split('.')[0])
-const APPLY_BUILTINS = ['node:stream', 'node:crypto', 'node:fs/promises', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:http2', 'node:assert', 'node:perf_hooks']
+const APPLY_BUILTINS = ['node:stream', 'node:crypto', 'node:fs/promises', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:perf_hooks']
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
   ['template', { flags: v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],

@@ -11,28 +11,37 @@
 // has more than LONG_APPLY objects, V8's default budget comes back for the rest of the run (V8
 // reads the budget each time it refills a function's, so the change takes effect within a tick).
 import { builtin } from './builtins.js'
-import { chooseV8Tuning } from './v8Tuning.js'
 
-/** The most objects for which `gitops apply` raises V8's interrupt budget. */
+/** The most objects for which `gitops apply` keeps the raised interrupt budget. */
 export const LONG_APPLY = 2000
 /** The interrupt budget bin.ts starts `gitops apply` with on V8 11: 16 × V8 11's default. */
 export const SHORT_RUN_BUDGET = '--interrupt-budget=1081344'
 /** V8 11's default interrupt budget (`node --v8-options`). */
 const DEFAULT_BUDGET = '--interrupt-budget=67584'
+/**
+ * Where bin.ts notes that it set SHORT_RUN_BUDGET: bin.cjs and the command's bundle share no module
+ * state, and only a budget bin.ts raised is given back (not one a program that embeds the command
+ * set, nor one the user chose).
+ */
+const MARK = Symbol.for('@gitops-sdk/cli.shortRunBudget')
+
+/** Notes that bin.ts set SHORT_RUN_BUDGET for this run. */
+export function markShortRunTuning(): void {
+  Reflect.set(globalThis, MARK, true)
+}
 
 /**
- * Gives a set of more than LONG_APPLY objects V8's default interrupt budget back, where bin.ts
- * raised it (V8 11, and chooseV8Tuning allowed it: no tiering flag of the user's on node's command
- * line or in NODE_OPTIONS, GITOPS_V8_TUNING not off). Returns the flag set, or undefined. Only
- * speed is at stake: a failure to set it is ignored.
+ * Gives a set of more than LONG_APPLY objects V8's default interrupt budget back where bin.ts
+ * raised it for this run (markShortRunTuning). Returns the flag set, or undefined. Only speed is at
+ * stake: a failure to set it is ignored.
  */
-export function endShortRunTuning(objects: number, env: NodeJS.ProcessEnv, execArgv: readonly string[]): string | undefined {
-  if (objects <= LONG_APPLY || Number(process.versions.v8.split('.')[0]) !== 11) return undefined
-  if (!chooseV8Tuning(env, execArgv).apply) return undefined
+export function endShortRunTuning(objects: number): string | undefined {
+  if (objects <= LONG_APPLY || Reflect.get(globalThis, MARK) !== true) return undefined
   try {
     const v8 = builtin('node:v8')
     if (v8 === undefined) return undefined
     v8.setFlagsFromString(DEFAULT_BUDGET)
+    Reflect.deleteProperty(globalThis, MARK)
     return DEFAULT_BUDGET
   } catch {
     return undefined

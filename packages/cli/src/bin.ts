@@ -3,7 +3,7 @@ import { Module as nodeModule } from 'node:module'
 import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
 import { type BlockingWriteGuard, directStderr, directStdout } from './stdio.js'
-import { SHORT_RUN_BUDGET } from './applyTuning.js'
+import { markShortRunTuning, SHORT_RUN_BUDGET } from './applyTuning.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -89,6 +89,7 @@ if (tuning !== undefined && choice?.apply === true) {
     if (v8 !== undefined) for (const id of tuning.preload) builtin(id)
     v8?.setFlagsFromString(tuning.flags)
     if (v8 !== undefined) applied = tuning.flags
+    if (v8 !== undefined && tuning.flags === SHORT_RUN_BUDGET && process.argv[2] === 'apply') markShortRunTuning()
   } catch {
     // Only speed is at stake.
   }

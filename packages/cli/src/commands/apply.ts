@@ -159,7 +159,7 @@ Example:
     const { createInventory, formatChangeSet, formatRef, formatSummary, refKey, summarizeChangeSet } = await import('@gitops-sdk/core')
     // The set's size is known and the command's modules are loaded: a large set gets V8's
     // default optimising back (applyTuning.ts).
-    const untuned = endShortRunTuning(objects.length, process.env, process.execArgv)
+    const untuned = endShortRunTuning(objects.length)
     if (untuned !== undefined) debug(io, 'V8 tuning', { flags: untuned })
     const entries: ChangeSetEntry[] = []
     const report = (error?: unknown): void => {

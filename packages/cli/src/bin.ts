@@ -3,6 +3,7 @@ import { Module as nodeModule } from 'node:module'
 import { builtin } from './builtins.js'
 import { cacheTag, codeCacheDir, isPackageBuild, useCodeCache } from './codeCache.js'
 import { type BlockingWriteGuard, directStderr, directStdout } from './stdio.js'
+import { markShortRunTuning, SHORT_RUN_BUDGET } from './applyTuning.js'
 import { chooseV8Tuning } from './v8Tuning.js'
 
 // This file is built as a small CommonJS file (dist/bin.cjs, see tsup.config.ts) that loads the
@@ -41,9 +42,11 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // - `gitops fleet ...`: TurboFan without inlining. `--max-opt=1` saved more on 200 HelmReleases
 //   (CPU -33% against -17%) but cost 25% more on 3,000; without inlining: -17%, -13% and -12% on
 //   200, 1,000 and 3,000.
-// - `gitops apply` keeps V8's defaults: either flag saved client CPU on 1,000 objects but cost
-//   up to 40% more on a first apply of 5,000. `gitops fetch` (seconds of pack decoding) gains nothing
-//   clear from either. Every other command keeps V8's defaults too.
+// - `gitops apply`: on V8 11, template's interrupt budget while the set is small. The flag saved
+//   client CPU on 1,000 objects but cost more on a first apply of 5,000, so the command gives V8's
+//   default budget back once it has read a set of more than 2,000 objects (applyTuning.ts).
+//   `gitops fetch` (seconds of pack decoding) gains nothing clear from either flag. Every other
+//   command keeps V8's defaults.
 // The user's choice wins: no flag is set when node's command line or NODE_OPTIONS names a flag
 // that chooses V8's compiler tiers (`--max-opt`, `--no-opt`, `--jitless`, `--turbo-inlining`, ...:
 // v8Tuning.ts), nor under GITOPS_V8_TUNING=off (any value but `on`). GITOPS_V8_TUNING_REPORT=1
@@ -62,10 +65,14 @@ import { chooseV8Tuning } from './v8Tuning.js'
 // 20.16) would keep V8's defaults, and its runs share one file per command.
 // node:v8 and node:fs are loaded only when a command needs them (builtins.ts).
 const v8Major = Number(process.versions.v8.split('.')[0])
+const APPLY_BUILTINS = ['node:stream', 'node:crypto', 'node:fs/promises', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:perf_hooks']
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
   ['template', { flags: v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+  // `gitops apply`: on V8 11, the same budget as template's while the set is small (applyTuning.ts);
+  // it loads these built-ins on every run, and under the flag they cost about 16 ms more CPU.
+  ...(v8Major === 11 ? ([['apply', { flags: SHORT_RUN_BUDGET, preload: APPLY_BUILTINS }]] as const) : []),
 ])
 // V8 prints "Error: unrecognized flag" on stderr for a flag it does not know, which no catch can
 // stop: the flags are set only on the V8 versions known to have them (Node 20 to 24: V8 11 to 13).
@@ -82,6 +89,7 @@ if (tuning !== undefined && choice?.apply === true) {
     if (v8 !== undefined) for (const id of tuning.preload) builtin(id)
     v8?.setFlagsFromString(tuning.flags)
     if (v8 !== undefined) applied = tuning.flags
+    if (v8 !== undefined && tuning.flags === SHORT_RUN_BUDGET && process.argv[2] === 'apply') markShortRunTuning()
   } catch {
     // Only speed is at stake.
   }

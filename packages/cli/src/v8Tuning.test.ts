@@ -99,6 +99,14 @@ describe.skipIf(!existsSync(join(dist, 'bin.cjs')) || v8Major > 13)('the V8 tuni
     expect(template({ NODE_OPTIONS: '--max-old-space-size=4096' })).toBe(`gitops: V8 tuning ${tuned} (default); cachedDataVersionTag ${tagOf(['--max-old-space-size=4096', tuned])}`)
   })
 
+  it('starts `gitops apply` with the raised interrupt budget on V8 11 only (applyTuning.ts)', () => {
+    const r = spawnSync(process.execPath, [join(dist, 'bin.cjs'), 'apply', '--help'], { env: baseEnv, encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    const line = r.stderr.split('\n').find((l) => l.startsWith('gitops: V8 tuning '))
+    if (v8Major === 11) expect(line).toBe(`gitops: V8 tuning --interrupt-budget=1081344 (default); cachedDataVersionTag ${tagOf(['--interrupt-budget=1081344'])}`)
+    else expect(line).toBe(`gitops: V8 tuning none (no flags for this command); cachedDataVersionTag ${tagOf([])}`)
+  })
+
   it('prints nothing without GITOPS_V8_TUNING_REPORT=1', () => {
     const r = spawnSync(process.execPath, [join(dist, 'bin.cjs'), 'template', chart, '--release-name', 'r'], { env: { PATH: process.env.PATH ?? '', HOME: dir }, encoding: 'utf8' })
     expect(r.status).toBe(0)

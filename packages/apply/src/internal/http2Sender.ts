@@ -4,10 +4,9 @@
 // when the session ended) is sent again on a new session, whatever its method: the server never
 // acted on it. Any other failure is the caller's to report; nothing that may have been processed
 // is sent twice.
-import { constants } from 'node:http2'
 import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2'
 import { Aborts } from './aborts.js'
-import { flatHeaders, notProcessed, NotSentError } from './h2Session.js'
+import { flatHeaders, http2Module, notProcessed, NotSentError } from './h2Session.js'
 import type { H2Sessions } from './h2Session.js'
 import { BoundedBody, DEFAULT_MAX_RESPONSE_BYTES, RequestTimeoutError, ResponseTooLargeError } from './transport.js'
 import type { RawRequest, RawResponse } from './transport.js'
@@ -61,7 +60,7 @@ export class Http2Sender {
       let finished = false
       let stream: ClientHttp2Stream | undefined
       // What an abort or the deadline ends: the stream once there is one (never the session its siblings share).
-      const handle = { destroy: () => stream?.close(constants.NGHTTP2_CANCEL) }
+      const handle = { destroy: () => stream?.close(http2Module().constants.NGHTTP2_CANCEL) }
       const finish = (settle: () => void): void => {
         if (finished) return
         finished = true

@@ -2,6 +2,7 @@ import type { KubeClient } from '@gitops-sdk/apply'
 import type { ChangeSetEntry, Inventory, KubeObject } from '@gitops-sdk/core'
 import { debug, printResult, progress } from '../context.js'
 import type { CliIO, Command } from '../context.js'
+import { endShortRunTuning } from '../applyTuning.js'
 import { UsageError } from '../errors.js'
 import {
   booleanFlag,
@@ -156,6 +157,10 @@ Example:
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
     const { createInventory, formatChangeSet, formatRef, formatSummary, refKey, summarizeChangeSet } = await import('@gitops-sdk/core')
+    // The set's size is known and the command's modules are loaded: a large set gets V8's
+    // default optimising back (applyTuning.ts).
+    const untuned = endShortRunTuning(objects.length)
+    if (untuned !== undefined) debug(io, 'V8 tuning', { flags: untuned })
     const entries: ChangeSetEntry[] = []
     const report = (error?: unknown): void => {
       const changeSet = { entries }

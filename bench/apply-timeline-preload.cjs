@@ -21,6 +21,5 @@ function wrap(sock) {
 const tc = tls.connect; tls.connect = function (...a) { return wrap(tc.apply(this, a)) }
 process.on('exit', () => {
   const lines = events.map((e) => `${e.start.toFixed(1).padStart(7)} ${e.end.toFixed(1).padStart(7)} ${(e.end - e.start).toFixed(1).padStart(6)} c${e.id} ${e.line}`)
-  const dry = events.filter((e) => /dryRun/.test(e.line)); 
   require('node:fs').writeFileSync(process.env.TIMELINE_OUT || require('node:path').join(require('node:os').tmpdir(), 'gitops-apply-timeline.txt'), lines.join('\n') + `\nexit ${now().toFixed(1)}\n`)
 })

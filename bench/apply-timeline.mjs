@@ -22,9 +22,13 @@ await new Promise((resolve) => server.stdout.once('data', resolve))
 const file = join(dir, 'objects.yaml')
 writeFileSync(file, stringifyObjects(objects('tl', count)))
 const preload = new URL('apply-timeline-preload.cjs', import.meta.url).pathname
+// The `gitops` command as npm installs it: the package's bin (dist/bin.cjs), as the other benches
+// run it (renderData.bench.mjs).
+const cliPackage = join(root, 'packages', 'cli')
+const cli = join(cliPackage, JSON.parse(readFileSync(join(cliPackage, 'package.json'), 'utf8')).bin.gitops)
 for (const step of ['first', 'no-op']) {
   const out = join(dir, `${step}.txt`)
-  const argv = ['--require', preload, join(root, 'packages/cli/dist/bin.js'), 'apply', file, '--inventory', 'default/tl', '--field-manager=gitops-bench', '--kubeconfig', kubeconfig]
+  const argv = ['--require', preload, cli, 'apply', file, '--inventory', 'default/tl', '--field-manager=gitops-bench', '--kubeconfig', kubeconfig]
   const r = spawnSync(process.execPath, argv, { env: { ...process.env, HOME: dir, TIMELINE_OUT: out }, encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`gitops apply exited ${r.status}: ${r.stderr.slice(-2000)}`)
   const lines = readFileSync(out, 'utf8').trim().split('\n')

@@ -42,6 +42,18 @@ export function endShortRunTuning(objects: number): string | undefined {
     if (v8 === undefined) return undefined
     v8.setFlagsFromString(DEFAULT_BUDGET)
     Reflect.deleteProperty(globalThis, MARK)
+    // Node 20's code cache (codeCache.ts) names its files by V8's cachedDataVersionTag() as read at
+    // start, under SHORT_RUN_BUDGET, and writes them when the process exits: V8 stamps that data
+    // with the flags in effect then, and rejects it on a later run under other flags. So the
+    // short-run budget comes back before any other 'exit' listener runs (the cache's was added
+    // at start), and the data matches its file's name (nothing runs long after 'exit').
+    process.prependOnceListener('exit', () => {
+      try {
+        v8.setFlagsFromString(SHORT_RUN_BUDGET)
+      } catch {
+        // The cache then skips its write (codeCache.ts).
+      }
+    })
     return DEFAULT_BUDGET
   } catch {
     return undefined

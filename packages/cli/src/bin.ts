@@ -44,7 +44,10 @@ import { chooseV8Tuning } from './v8Tuning.js'
 //   200, 1,000 and 3,000.
 // - `gitops apply`: on V8 11, template's interrupt budget while the set is small. The flag saved
 //   client CPU on 1,000 objects but cost more on a first apply of 5,000, so the command gives V8's
-//   default budget back once it has read a set of more than 2,000 objects (applyTuning.ts).
+//   default budget back once it has read a set of more than 2,000 objects (applyTuning.ts), and
+//   sets the raised one again when the process exits, before Node 20's code cache is written: V8
+//   stamps cached data with the flags in effect when it is made, and the cache's files are named
+//   by those the run started with (a mismatch was rejected, and rewritten, on every later run).
 //   `gitops fetch` (seconds of pack decoding) gains nothing clear from either flag. Every other
 //   command keeps V8's defaults.
 // The user's choice wins: no flag is set when node's command line or NODE_OPTIONS names a flag

@@ -231,6 +231,14 @@ export function useCodeCache(bundleDir: string, cacheDir: string, options: CodeC
   }
   process.once('exit', (code) => {
     if (code !== 0) return
+    // V8 stamps the data with the flags in effect now: a command that changed them since the start
+    // (and did not set them back: applyTuning.ts does) would write data its file's next reader
+    // rejects, so nothing is written then.
+    try {
+      if (flagsTag !== undefined && builtin('node:v8')?.cachedDataVersionTag() !== flagsTag) return
+    } catch {
+      return
+    }
     for (const { script, file, key } of pending) {
       try {
         const data = script.createCachedData()

@@ -153,7 +153,12 @@ Example:
     const takeOverManagers = takeOverManagersFlag(values)
     const tooling = await applySetTooling(values)
     const objects = await readObjects(io, input, signal)
-    if (dryRunMode === 'client') return clientDryRun(io, format, objects)
+    if (dryRunMode === 'client') {
+      // No request follows, but a large set still gets V8's default budget back (applyTuning.ts).
+      const untuned = endShortRunTuning(objects.length)
+      if (untuned !== undefined) debug(io, 'V8 tuning', { flags: untuned })
+      return clientDryRun(io, format, objects)
+    }
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
     const { createInventory, formatChangeSet, formatRef, formatSummary, refKey, summarizeChangeSet } = await import('@gitops-sdk/core')

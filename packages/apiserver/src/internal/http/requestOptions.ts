@@ -8,6 +8,7 @@ import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
 import { parseYamlBody } from './yamlDepth.js'
+import { nestsDeeperThan, TOO_DEEP } from './jsonDepth.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
@@ -26,12 +27,16 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
   return cut === '' ? 'unknown' : cut
 }
 
+/** A JSON body, or 400 as kube-apiserver's decoder answers one that is no JSON or nests too deep. */
 function parseJson(text: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
   }
+  if (nestsDeeperThan(value)) throw badRequest(`couldn't get version/kind; json parse error: ${TOO_DEEP}`)
+  return value
 }
 
 function optionsKind(verb: string): string {

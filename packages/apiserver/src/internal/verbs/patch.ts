@@ -3,6 +3,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
+import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from '../http/jsonDepth.js'
 
 /** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
@@ -72,6 +73,16 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
   return value
 }
 
+/**
+ * `add` of a value that copy, move, add or replace puts at `pointer`: refused with Go's json words
+ * when the document would nest deeper than a body may (a copy or move of a subtree below itself
+ * doubles the depth, so a few operations would build a document no later walk could recurse over).
+ */
+function addBounded(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH - parsePointer(pointer).length)) throw new PatchError(TOO_DEEP)
+  return add(doc, pointer, value)
+}
+
 function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
   const path = parsePointer(pointer)
   if (path.length === 0) return value
@@ -92,24 +103,24 @@ export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)
     switch (text(op)) {
       case 'add':
-        out = add(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, structuredClone(operation.value ?? null))
         break
       case 'remove':
         remove(out, path, 'remove')
         break
       case 'replace':
         remove(out, path, 'replace')
-        out = add(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, structuredClone(operation.value ?? null))
         break
       case 'move': {
         const from = typeof operation.from === 'string' ? operation.from : ''
         const value = remove(out, from, 'move')
-        out = add(out, path, value)
+        out = addBounded(out, path, value)
         break
       }
       case 'copy': {
         const from = typeof operation.from === 'string' ? operation.from : ''
-        out = add(out, path, structuredClone(get(out, from, 'copy')))
+        out = addBounded(out, path, structuredClone(get(out, from, 'copy')))
         break
       }
       case 'test':

@@ -18,6 +18,7 @@ import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
+import { nestsDeeperThan, TOO_DEEP } from '../http/jsonDepth.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -94,13 +95,19 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
 }
 
-/** Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it is no JSON. */
+/**
+ * Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it
+ * is no JSON or nests deeper than a body may (`exceeded max depth`, see MAX_JSON_DEPTH).
+ */
 export function decodePatch(body: string): unknown {
+  let value: unknown
   try {
-    return JSON.parse(body) as unknown
+    value = JSON.parse(body) as unknown
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`)
   }
+  if (nestsDeeperThan(value)) throw badRequest(`error decoding patch: ${TOO_DEEP}`)
+  return value
 }
 
 /** A JSON, merge or strategic merge patch of one document. */

@@ -1,0 +1,104 @@
+// JSON request bodies nested deep. kube-apiserver's JSON decoder refuses a document nested more than
+// 10,000 levels with "exceeded max depth" (a 400); what runs after JSON.parse here (structuredClone,
+// JSON.stringify, the schema walks, server-side apply) recurses per level, so the bound here is 1,000
+// (MAX_JSON_DEPTH) and every body past it gets the same typed 400 instead of the untyped 500 a stack
+// overflow gave. A JSON patch that moves subtrees below each other to build a deeper document is
+// refused the same way (422 naming the patch). Bodies run against a server in a child process, so a
+// regression fails this test instead of the runner.
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { runIsolated } from '../../../../testing/isolated.js'
+
+interface Answer {
+  readonly levels: number
+  readonly kind: string
+  readonly verb: string
+  readonly status: number
+  readonly body: Record<string, unknown>
+}
+
+const script = `
+import { startApiServer } from './src/index.ts'
+import { raw } from './test/helpers/kube.ts'
+const server = await startApiServer()
+const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
+const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+  spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' },
+    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } }] } }
+await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd), contentType: 'application/json' })
+const widgets = '/apis/example.com/v1/namespaces/default/widgets'
+for (let i = 0; i < 200 && (await raw(server, { method: 'GET', path: widgets })).status !== 200; i++) await new Promise((r) => setTimeout(r, 25))
+const configMaps = '/api/v1/namespaces/default/configmaps'
+const kinds = [[widgets, 'Widget', 'example.com/v1', 'spec'], [configMaps, 'ConfigMap', 'v1', 'data']]
+const answers = []
+const stored = {}
+for (const [path, kind, apiVersion] of kinds) {
+  const made = await raw(server, { method: 'POST', path, body: JSON.stringify({ apiVersion, kind, metadata: { name: 'kept' } }), contentType: 'application/json' })
+  stored[kind] = made.json().metadata.resourceVersion
+}
+// A body nested \`levels\` deep in all: the top-level object, the field, its key "a", then arrays.
+const nested = (levels) => '['.repeat(levels - 2) + ']'.repeat(levels - 2)
+for (const levels of [1000, 6000, 10000, 10001, 100000]) {
+  for (const [path, kind, apiVersion, field] of kinds) {
+    const body = (name) => '{"apiVersion":"' + apiVersion + '","kind":"' + kind + '","metadata":{"name":"' + name + '"},"' + field + '":{"a":' + nested(levels) + '}}'
+    const record = (verb, answer) => answers.push({ levels, kind, verb, status: answer.status, body: answer.json() })
+    record('create', await raw(server, { method: 'POST', path, body: body('deep'), contentType: 'application/json' }))
+    record('update', await raw(server, { method: 'PUT', path: path + '/kept', body: body('kept'), contentType: 'application/json' }))
+    const patches = kind === 'Widget' ? ['merge-patch+json', 'apply-patch+yaml'] : ['merge-patch+json', 'strategic-merge-patch+json', 'apply-patch+yaml']
+    for (const type of patches) record(type, await raw(server, { method: 'PATCH', path: path + '/kept?fieldManager=t', body: body('kept'), contentType: 'application/' + type }))
+    const ops = '[{"op":"add","path":"/' + field + '","value":' + nested(levels - 2) + '}]'
+    record('json-patch+json', await raw(server, { method: 'PATCH', path: path + '/kept', body: ops, contentType: 'application/json-patch+json' }))
+    if (levels === 1000 && kind === 'Widget') await raw(server, { method: 'DELETE', path: path + '/deep' })
+  }
+}
+// A JSON patch whose operations stay under the bound but move chains below each other to build a
+// document 5,400 deep.
+const chain = (n) => '{"x":'.repeat(n) + '{}' + '}'.repeat(n)
+const ops = []
+for (let i = 0; i < 6; i++) ops.push('{"op":"add","path":"/spec/c' + i + '","value":' + chain(900) + '}')
+for (let i = 0; i < 5; i++) ops.push('{"op":"move","from":"/spec/c' + i + '","path":"/spec/c' + (i + 1) + '/x' + '/x'.repeat(899) + '/c"}')
+const moved = await raw(server, { method: 'PATCH', path: widgets + '/kept', body: '[' + ops.join(',') + ']', contentType: 'application/json-patch+json' })
+answers.push({ levels: 5400, kind: 'Widget', verb: 'json-patch moves', status: moved.status, body: moved.json() })
+const after = {}
+for (const [path, kind] of kinds) {
+  after[kind] = { kept: (await raw(server, { method: 'GET', path: path + '/kept' })).json().metadata.resourceVersion, deep: (await raw(server, { method: 'GET', path: path + '/deep' })).status }
+}
+await server.stop()
+console.log(JSON.stringify({ answers, stored, after }))
+`
+
+describe('JSON bodies nested deep', () => {
+  it('answers every body past the bound 400 (a patch that builds one 422) and stores nothing, in a child process', async () => {
+    const run = await runIsolated(script, fileURLToPath(new URL('../..', import.meta.url)), 120_000)
+    expect(run.stderr).not.toMatch(/FATAL|RangeError/u)
+    expect([run.status, run.signal]).toEqual([0, null])
+    const { answers, stored, after } = JSON.parse(run.stdout) as { answers: Answer[]; stored: Record<string, string>; after: Record<string, { kept: string; deep: number }> }
+    for (const a of answers) {
+      const label = `${a.levels} ${a.kind} ${a.verb}`
+      if (a.levels === 1000) {
+        // At the bound: the custom resource is created and merge-patched; the rest are refused for
+        // what they hold (a ConfigMap's data is no string map, an update has no resourceVersion).
+        const expected = a.kind === 'Widget' && (a.verb === 'create' || a.verb === 'merge-patch+json') ? [201, 200] : [400, 422]
+        expect([label, expected.includes(a.status)]).toEqual([label, true])
+        continue
+      }
+      if (a.verb === 'json-patch moves') {
+        expect([label, a.status, a.body.reason]).toEqual([label, 422, 'Invalid'])
+        expect(a.body.message).toMatch(/^Widget\.example\.com "kept" is invalid: patch: Invalid value: ".*": exceeded max depth$/su)
+        continue
+      }
+      expect([label, a.status]).toEqual([label, 400])
+      expect(a.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 })
+      const message =
+        a.verb === 'create' || a.verb === 'update'
+          ? "couldn't get version/kind; json parse error: exceeded max depth"
+          : a.verb === 'apply-patch+yaml'
+            ? 'error decoding patch: line 1: nested more than 1000 levels deep'
+            : 'error decoding patch: exceeded max depth'
+      expect([label, a.body.message]).toEqual([label, message])
+    }
+    // The kept objects were changed only by the 1,000-deep patches that were allowed; nothing deeper was stored.
+    expect(after.ConfigMap).toEqual({ kept: stored.ConfigMap, deep: 404 })
+    expect(after.Widget?.deep).toBe(404)
+  })
+})

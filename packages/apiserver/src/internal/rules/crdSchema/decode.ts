@@ -43,6 +43,12 @@ interface Pending {
   readonly stop: string | undefined
 }
 
+/** A decoder reading part of the document, and the path its errors name. */
+interface Reader {
+  readonly decoder: number
+  readonly stop: string | undefined
+}
+
 /** Work in document order: a schema, an error found at its place, or the end of a fresh decoder. */
 type Item = Pending | { readonly kind: 'error'; readonly message: string; readonly decoder: number } | { readonly kind: 'leave'; readonly decoder: number }
 
@@ -82,18 +88,21 @@ export function crdSchemaDecodeError(crd: KubeMap): string | undefined {
     }
     const { schema, fields: at, decoder, stop } = item
     const items: Item[] = []
-    const error = (value: KubeValue, field: string, type: string, by = decoder, path = stop): void => {
-      items.push({ kind: 'error', message: `json: cannot unmarshal ${jsonKind(value)} into Go struct field JSONSchemaProps.${path ?? field} of type ${type}`, decoder: by })
+    /** Where a decoder reads: its number and the path its errors name (the outermost fresh one's). */
+    const here: Reader = { decoder, stop }
+    const error = (value: KubeValue, where: { readonly field: string; readonly type: string }, reader: Reader = here): void => {
+      const message = `json: cannot unmarshal ${jsonKind(value)} into Go struct field JSONSchemaProps.${reader.stop ?? where.field} of type ${where.type}`
+      items.push({ kind: 'error', message, decoder: reader.decoder })
     }
-    const child = (entry: KubeValue | undefined, field: string, by = decoder, path = stop): void => {
-      if (isKubeMap(entry)) items.push({ kind: 'schema', schema: entry, fields: field, decoder: by, stop: path })
-      else if (entry !== undefined && entry !== null) error(entry, field, schemaType, by, path)
+    const child = (entry: KubeValue | undefined, field: string, reader: Reader = here): void => {
+      if (isKubeMap(entry)) items.push({ kind: 'schema', schema: entry, fields: field, decoder: reader.decoder, stop: reader.stop })
+      else if (entry !== undefined && entry !== null) error(entry, { field, type: schemaType }, reader)
     }
     /** JSONSchemaPropsOr…'s UnmarshalJSON: what is below `field` read by a fresh decoder. */
-    const fresh = (field: string, read: (by: number, path: string) => void): void => {
-      const by = saved.push(undefined) - 1
-      read(by, stop ?? field)
-      items.push({ kind: 'leave', decoder: by })
+    const fresh = (field: string, read: (reader: Reader) => void): void => {
+      const reader: Reader = { decoder: saved.push(undefined) - 1, stop: stop ?? field }
+      read(reader)
+      items.push({ kind: 'leave', decoder: reader.decoder })
     }
     for (const key of Object.keys(schema)) {
       const value = getOwn(schema, key)
@@ -102,23 +111,23 @@ export function crdSchemaDecodeError(crd: KubeMap): string | undefined {
       if (key === 'not') child(value, field)
       else if (lists.has(key)) {
         if (Array.isArray(value)) for (const entry of value) child(entry, field)
-        else error(value, field, listType)
+        else error(value, { field, type: listType })
       } else if (mapTypes.has(key)) {
         if (isKubeMap(value)) for (const name of Object.keys(value)) child(getOwn(value, name), field)
-        else error(value, field, mapTypes.get(key) ?? '')
+        else error(value, { field, type: mapTypes.get(key) ?? '' })
       } else if (key === 'items') {
         // A schema or a list of them; anything else the UnmarshalJSON ignores.
-        if (isKubeMap(value)) fresh(field, (by, path) => child(value, field, by, path))
-        else if (Array.isArray(value)) fresh(field, (by, path) => value.forEach((entry) => child(entry, field, by, path)))
+        if (isKubeMap(value)) fresh(field, (reader) => child(value, field, reader))
+        else if (Array.isArray(value)) fresh(field, (reader) => value.forEach((entry) => child(entry, field, reader)))
       } else if (key === 'additionalProperties' || key === 'additionalItems') {
         // A schema, or a boolean (anything else is refused with words not checked here).
-        if (isKubeMap(value)) fresh(field, (by, path) => child(value, field, by, path))
+        if (isKubeMap(value)) fresh(field, (reader) => child(value, field, reader))
       } else if (key === 'dependencies') {
-        if (!isKubeMap(value)) error(value, field, 'v1.JSONSchemaDependencies')
+        if (!isKubeMap(value)) error(value, { field, type: 'v1.JSONSchemaDependencies' })
         else {
           for (const name of Object.keys(value)) {
             const entry = getOwn(value, name)
-            if (isKubeMap(entry)) fresh(field, (by, path) => child(entry, field, by, path))
+            if (isKubeMap(entry)) fresh(field, (reader) => child(entry, field, reader))
           }
         }
       }

@@ -42,4 +42,12 @@ describe('schemaErrors', () => {
     // The digest of main's three-walk answer (b8c6bbb) for this schema.
     expect(createHash('sha256').update(JSON.stringify(errors)).digest('hex')).toBe('819e141407642a03d54dc52a5a628a8a1f891a2f10e06891cc2b64f754598dff')
   })
+
+  it('sorts errors by their text as Go does: UTF-8 bytes, a lone surrogate read as U+FFFD', () => {
+    // kube-apiserver decodes a JSON "\ud800" (a lone surrogate) to U+FFFD, which sorts before U+FFFE
+    // (EF BF BD < EF BF BE); a supplementary character (F0 …) sorts after both, though UTF-16 puts
+    // its surrogates (D800–DBFF) before U+E000–U+FFFF.
+    const schema = JSON.parse('{"type":"object","properties":{"\\ufffe":{},"\\ud83d\\ude00":{},"\\ud800":{},"\\uffef":{}}}') as KubeMap
+    expect(schemaErrors(schema, 'root').map((e) => e.field)).toEqual(['root.properties[\uffef].type', 'root.properties[\ud800].type', 'root.properties[\ufffe].type', 'root.properties[\u{1f600}].type'])
+  })
 })

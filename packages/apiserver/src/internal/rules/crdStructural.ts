@@ -4,13 +4,12 @@
 // junctors. Every walk uses a stack: a schema nested thousands deep in a request body is read
 // like any other. Only own keys are read.
 import { isKubeMap } from '@gitops-sdk/core'
-import { compileGoRegexp } from '@gitops-sdk/core/go'
+import { compareStrings, compileGoRegexp } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../status.js'
-import { fieldErrorBody } from '../../status.js'
+import { fieldErrorText } from '../../status.js'
 import { getOwn } from '../../ssa/ownKeys.js'
-
-const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+import { strings } from './strings.js'
 
 /**
  * Go's reason for refusing a schema's `pattern` (kube-apiserver compiles it with Go's regexp when
@@ -261,13 +260,13 @@ function patternCheck(schema: KubeMap, field: Field, structural: FieldError[]): 
   if (reason !== undefined) structural.push({ type: 'Invalid', field: `${fieldText(field)}.pattern`, value: pattern ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
 }
 
-/** Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors. */
-const errorText = (error: FieldError): string => `${error.field}: ${fieldErrorBody(error)}`
-
-/** Compares texts by their UTF-8 bytes, as Go compares strings (UTF-16 order differs above U+FFFF). */
-function goCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b))
-}
+/**
+ * Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors, as Go
+ * holds it: a lone surrogate (which JSON.parse keeps from a `\ud800` escape) is U+FFFD there, as
+ * encoding/json decodes it, so that core's compareStrings (Go's byte order for well-formed text)
+ * sorts it where Go does.
+ */
+const sortText = (error: FieldError): string => fieldErrorText(error).replace(/\p{Cs}/gu, '\ufffd')
 
 /** The rules `x-kubernetes-list-type` puts on an array schema's `items`. */
 function listErrors(at: { readonly schema: KubeMap; readonly items: KubeMap; readonly field: string }, errors: FieldError[]): void {
@@ -299,6 +298,7 @@ export function schemaErrors(schema: KubeMap, field: string): FieldError[] {
   const errors: FieldError[] = []
   const structural: FieldError[] = []
   walkSchema(schema, field, { errors, structural })
-  errors.push(...structural.map((e) => ({ error: e, text: errorText(e) })).sort((a, b) => goCompare(a.text, b.text)).map((e) => e.error))
+  const sorted = structural.map((e) => ({ error: e, text: sortText(e) })).sort((a, b) => compareStrings(a.text, b.text))
+  for (const { error } of sorted) errors.push(error)
   return errors
 }

@@ -101,4 +101,13 @@ describe('JSON bodies nested deep', () => {
     expect(after.ConfigMap).toEqual({ kept: stored.ConfigMap, deep: 404 })
     expect(after.Widget?.deep).toBe(404)
   })
+
+  it("answers a mutating webhook's JSON patch nested past the bound with a typed 500 before applying it", async () => {
+    const { patchOf } = await import('../../src/internal/admission/admit.js')
+    const deep = `[{"op":"add","path":"/data","value":${'['.repeat(100_000)}${']'.repeat(100_000)}}]`
+    const webhook = { name: 'deep.example.com' } as Parameters<typeof patchOf>[0]
+    expect(() => patchOf(webhook, { patch: Buffer.from(deep).toString('base64') })).toThrow(
+      expect.objectContaining({ code: 500, reason: 'InternalError', message: 'Internal error occurred: admission webhook "deep.example.com" returned an undecodable patch: exceeded max depth' }),
+    )
+  })
 })

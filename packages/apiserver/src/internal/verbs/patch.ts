@@ -74,13 +74,14 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
 }
 
 /**
- * `add` of a value that copy, move, add or replace puts at `pointer`: refused with Go's json words
- * when the document would nest deeper than a body may (a copy or move of a subtree below itself
- * doubles the depth, so a few operations would build a document no later walk could recurse over).
+ * `add` of a value that add, replace, copy (`copy`: a clone of it) or move puts at `pointer`: refused
+ * with Go's json words, before anything is cloned, when the document would nest deeper than a body
+ * may (a copy or move of a subtree below itself doubles the depth, and a mutating webhook's patch
+ * was never bounded, so a few operations would build a document no later walk could recurse over).
  */
-function addBounded(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
-  if (nestsDeeperThan(value, MAX_JSON_DEPTH - parsePointer(pointer).length)) throw new PatchError(TOO_DEEP)
-  return add(doc, pointer, value)
+function addBounded(doc: KubeValue, pointer: string, put: { readonly value: KubeValue; readonly copy: boolean }): KubeValue {
+  if (nestsDeeperThan(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)) throw new PatchError(TOO_DEEP)
+  return add(doc, pointer, put.copy ? structuredClone(put.value) : put.value)
 }
 
 function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
@@ -103,24 +104,24 @@ export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)
     switch (text(op)) {
       case 'add':
-        out = addBounded(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, { value: operation.value ?? null, copy: true })
         break
       case 'remove':
         remove(out, path, 'remove')
         break
       case 'replace':
         remove(out, path, 'replace')
-        out = addBounded(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, { value: operation.value ?? null, copy: true })
         break
       case 'move': {
         const from = typeof operation.from === 'string' ? operation.from : ''
         const value = remove(out, from, 'move')
-        out = addBounded(out, path, value)
+        out = addBounded(out, path, { value, copy: false })
         break
       }
       case 'copy': {
         const from = typeof operation.from === 'string' ? operation.from : ''
-        out = addBounded(out, path, structuredClone(get(out, from, 'copy')))
+        out = addBounded(out, path, { value: get(out, from, 'copy'), copy: true })
         break
       }
       case 'test':

@@ -1,5 +1,5 @@
 // JSON request bodies nested deep. kube-apiserver's JSON decoder refuses a document nested more than
-// 10,000 levels with "exceeded max depth" (a 400); what runs after JSON.parse here (structuredClone,
+// 10,000 levels with "exceeded max depth" (a 400: the object provided is unrecognized …); what runs after JSON.parse here (structuredClone,
 // JSON.stringify, the schema walks, server-side apply) recurses per level, so the bound here is 1,000
 // (MAX_JSON_DEPTH) and every body past it gets the same typed 400 instead of the untyped 500 a stack
 // overflow gave. A JSON patch that moves subtrees below each other to build a deeper document is
@@ -94,7 +94,7 @@ describe('JSON bodies nested deep', () => {
       expect(a.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 })
       const message =
         a.verb === 'create' || a.verb === 'update'
-          ? "couldn't get version/kind; json parse error: exceeded max depth"
+          ? `the object provided is unrecognized (must be of type ${a.kind}): couldn't get version/kind; json parse error: exceeded max depth ({"apiVersion":"${a.kind === 'Widget' ? 'example.com/v1"' : 'v1","kind":"Con'} ...)`
           : a.verb === 'apply-patch+yaml'
             ? 'error decoding patch: line 1: nested more than 1000 levels deep'
             : 'error decoding patch: exceeded max depth'

@@ -27,15 +27,23 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
   return cut === '' ? 'unknown' : cut
 }
 
-/** A JSON body, or 400 as kube-apiserver's decoder answers one that is no JSON or nests too deep. */
-function parseJson(text: string): unknown {
+/**
+ * A JSON body, or 400 as kube-apiserver's decoder answers one that is no JSON or, for the body of a
+ * create or update (`into`: the endpoint's kind and the body's bytes), nests too deep: the handler's
+ * transformDecodeError wraps the decoder's `couldn't get version/kind; json parse error: exceeded max
+ * depth` as `the object provided is unrecognized (must be of type …): … (<first 30 bytes>)`.
+ */
+function parseJson(text: string, into?: { readonly kind: string; readonly raw: Uint8Array }): unknown {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
   }
-  if (nestsDeeperThan(value)) throw badRequest(`couldn't get version/kind; json parse error: ${TOO_DEEP}`)
+  if (nestsDeeperThan(value)) {
+    const why = `couldn't get version/kind; json parse error: ${TOO_DEEP}`
+    throw badRequest(into === undefined ? why : `the object provided is unrecognized (must be of type ${into.kind}): ${why} (${summarize(into.raw)})`)
+  }
   return value
 }
 
@@ -132,7 +140,7 @@ export function deleteOptionsOf(url: URL, body: string): { options: DeleteOption
  */
 export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType): unknown {
   const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (media === 'application/json' || media === '') return parseJson(exchange.body)
+  if (media === 'application/json' || media === '') return parseJson(exchange.body, { kind: type.kind, raw: exchange.raw })
   if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, type)
   if (media === 'application/yaml') {
     return parseYamlBody(exchange.body, { version: '1.2' }, "couldn't get version/kind; yaml parse error: ")

@@ -1,8 +1,8 @@
 // The structural checks kube-apiserver runs on a CRD's schema (apiextensions-apiserver
 // pkg/apiserver/schema/validation.go and complete.go): empty types, list-type rules, patterns Go's
 // regexp rejects, what a schema under a junctor may not hold, and the completeness of the root's
-// junctors. Every walk uses a stack: a schema nested thousands deep in a request body is read
-// like any other. Only own keys are read.
+// junctors, all found in one walk with a stack: a schema nested thousands deep in a request body is
+// read like any other. Only own keys are read.
 import { isKubeMap } from '@gitops-sdk/core'
 import { compareStrings, compileGoRegexp } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'

@@ -23,7 +23,7 @@ import type { WebhookNetwork } from './callWebhook.js'
 import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
-import { nestsDeeperThan, TOO_DEEP } from '../http/jsonDepth.js'
+import { bodyNestsTooDeep, TOO_DEEP } from '../http/jsonDepth.js'
 
 /** What admission needs from the server. */
 export interface AdmissionContext {
@@ -163,9 +163,10 @@ export async function invoke(context: AdmissionContext, target: { webhook: Webho
 export function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefined {
   if (typeof response.patch !== 'string' || response.patch === '') return undefined
   try {
-    const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as KubeValue
+    const text = Buffer.from(response.patch, 'base64').toString('utf8')
+    const ops = JSON.parse(text) as KubeValue
     if (!Array.isArray(ops)) throw new Error('the patch is not a JSON array')
-    if (nestsDeeperThan(ops)) throw new Error(TOO_DEEP)
+    if (bodyNestsTooDeep(text, ops)) throw new Error(TOO_DEEP)
     return ops
   } catch (err) {
     throw new StatusError({ code: 500, reason: 'InternalError', message: `Internal error occurred: admission webhook "${webhook.name}" returned an undecodable patch: ${(err as Error).message}` })

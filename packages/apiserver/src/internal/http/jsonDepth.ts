@@ -38,3 +38,12 @@ export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH):
   }
   return false
 }
+
+/**
+ * Whether `value`, parsed from the JSON `text`, nests past MAX_JSON_DEPTH. Each level costs at least
+ * two characters (`[` and `]`), so a text no longer than twice the bound is not walked at all: most
+ * bodies are answered by their length.
+ */
+export function bodyNestsTooDeep(text: string, value: unknown): boolean {
+  return text.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(value)
+}

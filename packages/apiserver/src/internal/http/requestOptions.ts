@@ -8,7 +8,7 @@ import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
 import { parseYamlBody } from './yamlDepth.js'
-import { nestsDeeperThan, TOO_DEEP } from './jsonDepth.js'
+import { bodyNestsTooDeep, TOO_DEEP } from './jsonDepth.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
@@ -40,7 +40,7 @@ function parseJson(text: string, into?: { readonly kind: string; readonly raw: U
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
   }
-  if (nestsDeeperThan(value)) {
+  if (bodyNestsTooDeep(text, value)) {
     const why = `couldn't get version/kind; json parse error: ${TOO_DEEP}`
     throw badRequest(into === undefined ? why : `the object provided is unrecognized (must be of type ${into.kind}): ${why} (${summarize(into.raw)})`)
   }

@@ -18,7 +18,7 @@ import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
-import { nestsDeeperThan, TOO_DEEP } from '../http/jsonDepth.js'
+import { bodyNestsTooDeep, TOO_DEEP } from '../http/jsonDepth.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -106,7 +106,7 @@ export function decodePatch(body: string): unknown {
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`)
   }
-  if (nestsDeeperThan(value)) throw badRequest(`error decoding patch: ${TOO_DEEP}`)
+  if (bodyNestsTooDeep(body, value)) throw badRequest(`error decoding patch: ${TOO_DEEP}`)
   return value
 }
 

@@ -23,7 +23,7 @@ import type { WebhookNetwork } from './callWebhook.js'
 import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
-import { bodyNestsTooDeep, TOO_DEEP } from '../http/jsonDepth.js'
+import { bodyTooDeep } from '../http/jsonDepth.js'
 
 /** What admission needs from the server. */
 export interface AdmissionContext {
@@ -166,7 +166,8 @@ export function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefi
     const text = Buffer.from(response.patch, 'base64').toString('utf8')
     const ops = JSON.parse(text) as KubeValue
     if (!Array.isArray(ops)) throw new Error('the patch is not a JSON array')
-    if (bodyNestsTooDeep(text, ops)) throw new Error(TOO_DEEP)
+    const tooDeep = bodyTooDeep(text, ops)
+    if (tooDeep !== undefined) throw new Error(tooDeep)
     return ops
   } catch (err) {
     throw new StatusError({ code: 500, reason: 'InternalError', message: `Internal error occurred: admission webhook "${webhook.name}" returned an undecodable patch: ${(err as Error).message}` })

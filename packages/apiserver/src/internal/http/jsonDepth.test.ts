@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bodyNestsTooDeep, MAX_JSON_DEPTH, nestsDeeperThan } from './jsonDepth.js'
+import { bodyTooDeep, MAX_JSON_DEPTH, nestsDeeperThan, openerPast, valueOpenerPast } from './jsonDepth.js'
 
 const nested = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`
 
@@ -21,11 +21,30 @@ describe('nestsDeeperThan', () => {
   })
 })
 
-describe('bodyNestsTooDeep', () => {
+describe('bodyTooDeep', () => {
   it('answers a text too short to nest past the bound without walking it, and walks a longer one', () => {
     const short = nested(MAX_JSON_DEPTH)
-    expect(bodyNestsTooDeep(short, JSON.parse(short))).toBe(false)
+    expect(bodyTooDeep(short, JSON.parse(short))).toBeUndefined()
     const long = nested(MAX_JSON_DEPTH + 1)
-    expect(bodyNestsTooDeep(long, JSON.parse(long))).toBe(true)
+    expect(bodyTooDeep(long, JSON.parse(long))).toBe("invalid character '[' exceeded max depth")
+  })
+
+  it("names the bracket that opens the first level past the bound, as Go's scanner does", () => {
+    const objects = `${'{"a":'.repeat(MAX_JSON_DEPTH)}{}${'}'.repeat(MAX_JSON_DEPTH)}`
+    expect(bodyTooDeep(objects, JSON.parse(objects))).toBe("invalid character '{' exceeded max depth")
+    const mixed = `{"s":"[[[{{{","b":${nested(MAX_JSON_DEPTH - 2)},"c":[${'{"x":'.repeat(MAX_JSON_DEPTH)}1${'}'.repeat(MAX_JSON_DEPTH)}]}`
+    expect(bodyTooDeep(mixed, JSON.parse(mixed))).toBe("invalid character '{' exceeded max depth")
+  })
+})
+
+describe('openerPast and valueOpenerPast', () => {
+  it.for([
+    { name: 'within the limit', text: '{"a":[{"b":"[[[[\\"[["}]}', limit: 3, opener: undefined },
+    { name: 'an array first past the limit', text: '{"a":[{"b":[]}],"c":{"d":{"e":{}}}}', limit: 3, opener: '[' },
+    { name: 'an object first past the limit', text: '{"c":{"d":{"e":{}}},"a":[{"b":[]}]}', limit: 3, opener: '{' },
+    { name: 'a scalar', text: '1', limit: 0, opener: undefined },
+  ])('finds the bracket of $name', ({ text, limit, opener }) => {
+    expect(openerPast(text, limit)).toBe(opener)
+    expect(valueOpenerPast(JSON.parse(text), limit)).toBe(opener)
   })
 })

@@ -146,7 +146,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type, 'Scale') })
         send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }

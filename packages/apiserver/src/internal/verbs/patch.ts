@@ -3,7 +3,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
-import { MAX_JSON_DEPTH, nestsDeeperThan, TOO_DEEP } from '../http/jsonDepth.js'
+import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
 
 /** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
@@ -80,7 +80,8 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
  * was never bounded, so a few operations would build a document no later walk could recurse over).
  */
 function addBounded(doc: KubeValue, pointer: string, put: { readonly value: KubeValue; readonly copy: boolean }): KubeValue {
-  if (nestsDeeperThan(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)) throw new PatchError(TOO_DEEP)
+  const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)
+  if (opener !== undefined) throw new PatchError(tooDeep(opener))
   return add(doc, pointer, put.copy ? structuredClone(put.value) : put.value)
 }
 

@@ -18,7 +18,7 @@ import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
-import { bodyNestsTooDeep, TOO_DEEP } from '../http/jsonDepth.js'
+import { bodyTooDeep } from '../http/jsonDepth.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -97,16 +97,20 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
 
 /**
  * Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it
- * is no JSON or nests deeper than a body may (`exceeded max depth`, see MAX_JSON_DEPTH).
+ * is no JSON or nests deeper than a body may (Go's `invalid character '[' exceeded max depth`, see
+ * MAX_JSON_DEPTH). kube-apiserver's strategicPatchObject answers its decoder's error bare, without
+ * the `error decoding patch: ` its JSON and merge patchers put first; so does a strategic patch
+ * nested too deep here.
  */
-export function decodePatch(body: string): unknown {
+export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'> = 'merge'): unknown {
   let value: unknown
   try {
     value = JSON.parse(body) as unknown
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`)
   }
-  if (bodyNestsTooDeep(body, value)) throw badRequest(`error decoding patch: ${TOO_DEEP}`)
+  const tooDeep = bodyTooDeep(body, value)
+  if (tooDeep !== undefined) throw badRequest(patchType === 'strategic' ? tooDeep : `error decoding patch: ${tooDeep}`)
   return value
 }
 
@@ -123,7 +127,7 @@ export interface DocumentPatch {
  * no JSON or of the wrong shape, 422 naming `subject` for operations that do not apply.
  */
 export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { group: string; kind: string; name: string }): unknown {
-  const parsed = decodePatch(patch.body)
+  const parsed = decodePatch(patch.body, patch.patchType)
   try {
     if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
     if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')

@@ -149,3 +149,65 @@ describe('JSON bodies nested deep', () => {
     )
   })
 })
+
+// Protobuf bodies carry JSON inside FieldsV1 (managedFields) and RawExtension (a ControllerRevision's
+// data): it counts to the same bound, with the levels holding it, and a body past it is a typed 400
+// naming the field.
+const protobufScript = `
+import { startApiServer } from './src/index.ts'
+import { raw } from './test/helpers/kube.ts'
+import { encodeProtobufObject } from './src/internal/protobuf/envelope.ts'
+const server = await startApiServer()
+// The embedded JSON, nested \`levels\` deep by itself, as the encoder's JSON.stringify of a marker.
+const encode = (object, marker, text) => {
+  const stringify = JSON.stringify
+  JSON.stringify = (v, ...rest) => (v === marker ? text : stringify(v, ...rest))
+  try { return encodeProtobufObject(object) } finally { JSON.stringify = stringify }
+}
+const answers = []
+for (const levels of [996, 997, 5000, 100000]) {
+  const fields = {}
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' + levels, namespace: 'default', managedFields: [{ manager: 'm', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: fields }] }, data: { x: 'y' } }
+  const data = {}
+  const cr = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'cr' + levels, namespace: 'default' }, revision: 1, data }
+  const sends = [
+    ['ConfigMap', '/api/v1/namespaces/default/configmaps', encode(cm, fields, '{"f:a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1))],
+    ['ControllerRevision', '/apis/apps/v1/namespaces/default/controllerrevisions', encode(cr, data, '['.repeat(levels + 3) + ']'.repeat(levels + 3))],
+  ]
+  for (const [kind, path, body] of sends) {
+    const answer = await raw(server, { method: 'POST', path, body: Buffer.from(body), contentType: 'application/vnd.kubernetes.protobuf', headers: { accept: 'application/json' } })
+    const name = kind === 'ConfigMap' ? 'cm' + levels : 'cr' + levels
+    const stored = (await raw(server, { method: 'GET', path: path + '/' + name })).status
+    answers.push({ levels, kind, status: answer.status, message: answer.json().message, stored })
+  }
+}
+await server.stop()
+console.log(JSON.stringify(answers))
+`
+
+describe('protobuf bodies with deep embedded JSON', () => {
+  it('answers FieldsV1 or RawExtension JSON past the bound with a typed 400 naming the field, and stores nothing', async () => {
+    const run = await runIsolated(protobufScript, fileURLToPath(new URL('../..', import.meta.url)), 120_000)
+    expect(run.stderr).not.toMatch(/FATAL|RangeError/u)
+    expect([run.status, run.signal]).toEqual([0, null])
+    const answers = JSON.parse(run.stdout) as { levels: number; kind: string; status: number; message?: string; stored: number }[]
+    const refused = (kind: string, field: string, opener: string): Record<string, unknown> => ({
+      status: 400,
+      message: `${kind} in version "v1" cannot be handled as a ${kind}: ${field}: invalid character '${opener}' exceeded max depth`,
+      stored: 404,
+    })
+    for (const a of answers) {
+      const label = `${a.levels} ${a.kind}`
+      // The whole object: the top level, metadata, managedFields and its entry, then the fields
+      // (levels deep); or the top level and data, levels + 3 deep.
+      const total = a.levels + 4
+      const expected =
+        total <= 1000
+          ? { status: 201, stored: 200 }
+          : a.kind === 'ConfigMap'
+            ? refused('ConfigMap', 'metadata.managedFields[0].fieldsV1', '{')
+            : refused('ControllerRevision', 'data', '[')
+      expect([label, { status: a.status, stored: a.stored, ...(total <= 1000 ? {} : { message: a.message }) }]).toEqual([label, expected])
+    }
+  })
+})

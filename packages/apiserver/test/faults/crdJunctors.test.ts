@@ -93,9 +93,25 @@ describe('CRD junctors that do not decode', () => {
       spec: { type: 'object', oneOf: 1, properties: { a: { type: 'string', not: 'x' } } },
       message: cannot('number', 'properties.oneOf', '[]v1.JSONSchemaProps'),
     },
+    { name: 'type given as a number', spec: { type: 5 }, message: cannot('number', 'properties.type', 'string') },
+    { name: 'required given as a string', spec: { type: 'object', required: 'a' }, message: cannot('string', 'properties.required', '[]string') },
+    { name: 'minimum given as a string', spec: { type: 'integer', minimum: '1' }, message: cannot('string', 'properties.minimum', 'float64') },
+    {
+      name: 'additionalProperties given as a number (the UnmarshalJSON ends the decode with its own words)',
+      spec: { type: 'object', enum: 'x', additionalProperties: 5 },
+      message: 'CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: boolean or JSON schema expected',
+    },
   ])('refuses a CRD with $name (400, nothing stored)', async ({ spec, message }) => {
     const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
     expect([answer.status, answer.json().reason, answer.json().message]).toEqual([400, 'BadRequest', message])
+    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+  })
+
+  it('names the first error in the body as written, an integer-like property name after another', async () => {
+    const spec = { type: 'object', properties: { b: { type: 1 }, z: { not: [] } } }
+    const body = JSON.stringify(crd('widgets', spec)).replace('"z":', '"10":')
+    const answer = await raw(server, { method: 'POST', path: crds, body, contentType: 'application/json' })
+    expect([answer.status, answer.json().message]).toEqual([400, cannot('number', 'properties.properties.type', 'string')])
     expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
   })
 

@@ -98,9 +98,10 @@ function mapError(value: KubeValue | undefined, field: MapField): string | undef
 /**
  * Why `object` (a built-in kind) cannot be decoded into its Go type, as encoding/json says it, or
  * undefined when it can. Only the string and byte maps the tests and demo write are checked, and the
- * junctors of a CustomResourceDefinition's schemas.
+ * fields of a CustomResourceDefinition's schemas (in the document order of `text`, the JSON body the
+ * object was parsed from, when there is one).
  */
-export function typedDecodeError(object: KubeObject): string | undefined {
+export function typedDecodeError(object: KubeObject, text?: string): string | undefined {
   const map = object as unknown as KubeMap
   const fields = [...metadataMaps, ...(kindMaps[`${object.apiVersion}/${object.kind}`] ?? [])]
   for (const field of fields) {
@@ -108,6 +109,6 @@ export function typedDecodeError(object: KubeObject): string | undefined {
     if (error !== undefined) return error
   }
   // A CRD's metadata comes first in any body kube's clients send, so its errors are named first.
-  if (object.apiVersion === 'apiextensions.k8s.io/v1' && object.kind === 'CustomResourceDefinition') return crdSchemaDecodeError(map)
+  if (object.apiVersion === 'apiextensions.k8s.io/v1' && object.kind === 'CustomResourceDefinition') return crdSchemaDecodeError(map, text)
   return undefined
 }

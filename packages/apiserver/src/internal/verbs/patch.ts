@@ -21,6 +21,12 @@ export class PatchError extends Error {
   override readonly name = 'PatchError'
 }
 
+/**
+ * A JSON patch whose operations would build a document nested past MAX_JSON_DEPTH. kube-apiserver
+ * applies such a patch and then fails to decode the result (Go's scanner's words, in `message`).
+ */
+export class PatchTooDeepError extends PatchError {}
+
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return []
   if (!pointer.startsWith('/')) throw new PatchError(`invalid JSON pointer ${JSON.stringify(pointer)}`)
@@ -81,7 +87,7 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
  */
 function addBounded(doc: KubeValue, pointer: string, put: { readonly value: KubeValue; readonly copy: boolean }): KubeValue {
   const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)
-  if (opener !== undefined) throw new PatchError(tooDeep(opener))
+  if (opener !== undefined) throw new PatchTooDeepError(tooDeep(opener))
   return add(doc, pointer, put.copy ? structuredClone(put.value) : put.value)
 }
 

@@ -6,7 +6,7 @@ import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
-import { jsonPatch, mergePatch, PatchError } from './patch.js'
+import { jsonPatch, mergePatch, PatchError, PatchTooDeepError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -135,6 +135,14 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
     return strategicMergePatch(target, parsed, patch.schema)
   } catch (err) {
     if (err instanceof StatusError) throw err
+    if (err instanceof PatchTooDeepError) {
+      // kube-apiserver applies the patch, then fails to decode the patched object: Invalid with an
+      // empty GroupKind, as for any patched JSON that does not decode. Its value there is the patched
+      // object's JSON, which this server does not build (nested past the bound, no walk could write
+      // it): the value here is the patch.
+      const detail = `couldn't get version/kind; json parse error: ${err.message}`
+      throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patch.body, detail }])
+    }
     if (err instanceof PatchError) {
       throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
     }

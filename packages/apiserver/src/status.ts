@@ -230,9 +230,14 @@ export function fieldErrorBody(error: FieldError): string {
   return text
 }
 
+/** Go's `err.Error()` of one field error: `spec.x: Invalid value: "x": detail`. */
+export function fieldErrorText(error: FieldError): string {
+  return `${error.field}: ${fieldErrorBody(error)}`
+}
+
 /** E-422: `<GK> "<name>" is invalid: <errors>`. */
 export function invalid(gk: { readonly group: string; readonly kind: string }, name: string, errors: readonly FieldError[]): StatusError {
-  const texts = [...new Set(errors.map((e) => `${e.field}: ${fieldErrorBody(e)}`))]
+  const texts = [...new Set(errors.map(fieldErrorText))]
   const summary = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`
   return new StatusError({
     code: 422,

@@ -70,3 +70,54 @@ describe('CRD schemas nested deep', () => {
     expect(errors[0]?.field).toBe(`spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[a]${'.properties[a]'.repeat(19_989)}.properties[b].type`)
   })
 })
+
+describe('CRD junctors that do not decode', () => {
+  // kube-apiserver decodes a CRD into its Go types first: a junctor of the wrong JSON type is a 400
+  // from encoding/json (sigs.k8s.io/json), whose field path names struct fields only (no map keys, no
+  // indexes) and stops at items, whose own UnmarshalJSON decodes what is below it.
+  const cannot = (value: string, field: string, type: string): string =>
+    `CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: json: cannot unmarshal ${value} into Go struct field JSONSchemaProps.spec.versions.schema.openAPIV3Schema.${field} of type ${type}`
+  it.for([
+    { name: 'allOf given as an object', spec: { type: 'object', allOf: { properties: {} } }, message: cannot('object', 'properties.allOf', '[]v1.JSONSchemaProps') },
+    { name: 'anyOf given as a string', spec: { type: 'object', anyOf: 'x' }, message: cannot('string', 'properties.anyOf', '[]v1.JSONSchemaProps') },
+    { name: 'not given as a list', spec: { type: 'object', not: [{}] }, message: cannot('array', 'properties.not', 'v1.JSONSchemaProps') },
+    { name: 'allOf holding a number', spec: { type: 'object', allOf: [5] }, message: cannot('number', 'properties.allOf', 'v1.JSONSchemaProps') },
+    { name: 'oneOf nested under allOf holding a boolean', spec: { type: 'object', allOf: [{ oneOf: [{}, true] }] }, message: cannot('bool', 'properties.allOf.oneOf', 'v1.JSONSchemaProps') },
+    {
+      name: 'a junctor under items (its path stops at items)',
+      spec: { type: 'object', properties: { list: { type: 'array', items: { type: 'string', allOf: {} } } } },
+      message: cannot('object', 'properties.properties.items', '[]v1.JSONSchemaProps'),
+    },
+    {
+      name: 'two bad junctors (the first in the document is named)',
+      spec: { type: 'object', oneOf: 1, properties: { a: { type: 'string', not: 'x' } } },
+      message: cannot('number', 'properties.oneOf', '[]v1.JSONSchemaProps'),
+    },
+    { name: 'type given as a number', spec: { type: 5 }, message: cannot('number', 'properties.type', 'string') },
+    { name: 'required given as a string', spec: { type: 'object', required: 'a' }, message: cannot('string', 'properties.required', '[]string') },
+    { name: 'minimum given as a string', spec: { type: 'integer', minimum: '1' }, message: cannot('string', 'properties.minimum', 'float64') },
+    {
+      name: 'additionalProperties given as a number (the UnmarshalJSON ends the decode with its own words)',
+      spec: { type: 'object', enum: 'x', additionalProperties: 5 },
+      message: 'CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: boolean or JSON schema expected',
+    },
+  ])('refuses a CRD with $name (400, nothing stored)', async ({ spec, message }) => {
+    const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
+    expect([answer.status, answer.json().reason, answer.json().message]).toEqual([400, 'BadRequest', message])
+    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+  })
+
+  it('names the first error in the body as written, an integer-like property name after another', async () => {
+    const spec = { type: 'object', properties: { b: { type: 1 }, z: { not: [] } } }
+    const body = JSON.stringify(crd('widgets', spec)).replace('"z":', '"10":')
+    const answer = await raw(server, { method: 'POST', path: crds, body, contentType: 'application/json' })
+    expect([answer.status, answer.json().message]).toEqual([400, cannot('number', 'properties.properties.type', 'string')])
+    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+  })
+
+  it('accepts null junctors and null entries, as encoding/json does', async () => {
+    const spec = { type: 'object', allOf: null, anyOf: [null, { type: 'object' }], not: null }
+    const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('nulls', spec)), contentType: 'application/json' })
+    expect(answer.status).not.toBe(400)
+  })
+})

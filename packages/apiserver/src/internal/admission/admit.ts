@@ -23,6 +23,7 @@ import type { WebhookNetwork } from './callWebhook.js'
 import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
+import { bodyTooDeep } from '../http/jsonDepth.js'
 
 /** What admission needs from the server. */
 export interface AdmissionContext {
@@ -158,12 +159,15 @@ export async function invoke(context: AdmissionContext, target: { webhook: Webho
   return response
 }
 
-/** The JSON patch a mutating webhook answered, decoded; 500 when it is not one. */
+/** The JSON patch a mutating webhook answered, decoded; 500 when it is not one or nests past a body's bound. */
 export function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefined {
   if (typeof response.patch !== 'string' || response.patch === '') return undefined
   try {
-    const ops = JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as KubeValue
+    const text = Buffer.from(response.patch, 'base64').toString('utf8')
+    const ops = JSON.parse(text) as KubeValue
     if (!Array.isArray(ops)) throw new Error('the patch is not a JSON array')
+    const tooDeep = bodyTooDeep(text, ops)
+    if (tooDeep !== undefined) throw new Error(tooDeep)
     return ops
   } catch (err) {
     throw new StatusError({ code: 500, reason: 'InternalError', message: `Internal error occurred: admission webhook "${webhook.name}" returned an undecodable patch: ${(err as Error).message}` })

@@ -3,7 +3,7 @@
 // name, webhooks in their order), each matched on its rules (operations, apiGroups, apiVersions,
 // resources with `res/sub` and `*` forms, scope), matchPolicy, namespaceSelector and objectSelector.
 import { isKubeMap } from '@gitops-sdk/core'
-import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { namespaceType } from '../state/registry.js'
@@ -11,8 +11,7 @@ import { labelSelectorMatcher } from '../rules/selectors.js'
 import { text } from '../state/objects.js'
 import type { MatchConditions } from './matchConditions.js'
 import { conditionsOf } from './matchConditions.js'
-
-const strings = (v: KubeValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+import { strings } from '../rules/strings.js'
 
 /** The operations a webhook rule names. */
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'

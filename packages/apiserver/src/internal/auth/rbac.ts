@@ -8,6 +8,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { labelSelectorMatcher, labelSelectorString } from '../rules/selectors.js'
+import { strings } from '../rules/strings.js'
 
 /** Who makes a request. */
 export interface UserInfo {
@@ -29,7 +30,6 @@ export type Attributes =
     }
   | { readonly resourceRequest: false; readonly verb: string; readonly path: string }
 
-const strings = (v: KubeValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 const text = (v: KubeValue | undefined): string => (typeof v === 'string' ? v : '')
 
 function type(cluster: Cluster, plural: string): ResourceType | undefined {

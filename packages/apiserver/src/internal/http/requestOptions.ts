@@ -8,6 +8,7 @@ import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
 import { parseYamlBody } from './yamlDepth.js'
+import { bodyTooDeep } from './jsonDepth.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { ResourceType } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
@@ -26,12 +27,27 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
   return cut === '' ? 'unknown' : cut
 }
 
-function parseJson(text: string): unknown {
+/**
+ * A JSON body, or 400 as kube-apiserver's decoder answers one that is no JSON or, for the body of a
+ * create or update (`into`: the endpoint's kind and the body's bytes), nests too deep: the handler's
+ * transformDecodeError wraps the decoder's `couldn't get version/kind; json parse error: invalid
+ * character '[' exceeded max depth` as `the object provided is unrecognized (must be of type …): …
+ * (<first 30 bytes>)`. A body read without `into` (DeleteOptions: a few scalar fields are read from
+ * it, nothing is cloned or walked) is not bounded, as kube reads one up to its own 10,000 levels.
+ */
+function parseJson(text: string, into?: { readonly kind: string; readonly raw: Uint8Array }): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (err) {
     throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`)
   }
+  if (into === undefined) return value
+  const tooDeep = bodyTooDeep(text, value)
+  if (tooDeep !== undefined) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${into.kind}): couldn't get version/kind; json parse error: ${tooDeep} (${summarize(into.raw)})`)
+  }
+  return value
 }
 
 function optionsKind(verb: string): string {
@@ -124,11 +140,13 @@ export function deleteOptionsOf(url: URL, body: string): { options: DeleteOption
  * The body of a POST or PUT: JSON, YAML under `application/yaml`, or for built-in kinds Kubernetes'
  * protobuf envelope (what kubectl's typed generators such as `kubectl create namespace` send), with
  * the messages kube-apiserver's decoder gives when it is malformed. CBOR and anything else are 415.
+ * `kind` is the kind the endpoint decodes into when it is not the type's own (a `/scale` body is an
+ * autoscaling/v1 `Scale`), named in those messages.
  */
-export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType): unknown {
+export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType, kind: string = type.kind): unknown {
   const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (media === 'application/json' || media === '') return parseJson(exchange.body)
-  if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, type)
+  if (media === 'application/json' || media === '') return parseJson(exchange.body, { kind, raw: exchange.raw })
+  if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, kind)
   if (media === 'application/yaml') {
     return parseYamlBody(exchange.body, { version: '1.2' }, "couldn't get version/kind; yaml parse error: ")
   }
@@ -148,14 +166,14 @@ function summarize(data: Uint8Array): string {
 }
 
 /** A protobuf body as JSON; 400 with kube-apiserver's transformDecodeError messages when it does not decode. */
-function decodeProtobuf(raw: Uint8Array, type: ResourceType): unknown {
+function decodeProtobuf(raw: Uint8Array, kind: string): unknown {
   try {
     return decodeProtobufObject(raw)
   } catch (err) {
     if (!(err instanceof EnvelopeError)) throw err
-    if (err.named === undefined) throw badRequest(`the object provided is unrecognized (must be of type ${type.kind}): ${err.message} (${summarize(raw)})`)
+    if (err.named === undefined) throw badRequest(`the object provided is unrecognized (must be of type ${kind}): ${err.message} (${summarize(raw)})`)
     const slash = err.named.apiVersion.indexOf('/')
     const version = slash < 0 ? err.named.apiVersion : err.named.apiVersion.slice(slash + 1)
-    throw badRequest(`${err.named.kind} in version "${version}" cannot be handled as a ${type.kind}: ${err.message}`)
+    throw badRequest(`${err.named.kind} in version "${version}" cannot be handled as a ${kind}: ${err.message}`)
   }
 }

@@ -46,6 +46,12 @@ export interface Exchange {
 }
 
 /** A delete's body as JSON text: typed clients send DeleteOptions in protobuf. */
+/** The body's JSON text, when it is JSON: the document order decoding errors follow. */
+function jsonText(exchange: Exchange): string | undefined {
+  const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+  return media === 'application/json' || media === '' ? exchange.body : undefined
+}
+
 function deleteBody(exchange: Exchange): string {
   const media = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
   if (media !== PROTOBUF_MEDIA_TYPE || exchange.raw.length === 0) return exchange.body
@@ -137,7 +143,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const decoded = decodeBody(exchange, type)
       const answer = await admitWrite(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, (req) =>
-        createObject(cluster, type, { namespace: ns, body: structuredClone(decoded), request: req }),
+        createObject(cluster, type, { namespace: ns, body: structuredClone(decoded), request: req, text: jsonText(exchange) }),
       )
       send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
@@ -146,7 +152,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const name = r.name ?? ''
       if (r.subresource === 'scale') {
-        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type) })
+        const scale = await admitScale(context, { type, namespace: ns, user: exchange.user, request }, { name, body: decodeBody(exchange, type, 'Scale') })
         send({ code: 200, body: scale, headers: warningHeaders(request) })
         return
       }
@@ -155,7 +161,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) => {
         const live = cluster.store.get(type, ns, name)
         if (live === undefined) throw notFound(gr, name)
-        const object = decode(type, structuredClone(decoded))
+        const object = decode(type, structuredClone(decoded), jsonText(exchange))
         namespaceRule(type, object, ns)
         nameRule(object, name)
         if (subresource === undefined) dropUnknownFields(type, object, req)

@@ -8,6 +8,7 @@ import { arrayWrappers, protoMessages } from '../../generated/protobufFields.js'
 import type { ProtoField } from '../../generated/protobufFields.js'
 import type { WireField } from './wire.js'
 import { readFields, readPacked, WireError } from './wire.js'
+import { MAX_JSON_DEPTH, openerPast, tooDeep } from '../http/jsonDepth.js'
 
 const REPEATED = 1
 const MAP = 2
@@ -134,17 +135,49 @@ function decimal(value: bigint, div: bigint): string {
   return `${whole}.${String(frac).padStart(digits, '0').replace(/0+$/, '')}`
 }
 
-function rawJson(bytes: Uint8Array, type: string): KubeValue {
-  if (bytes.length === 0) return null
-  try {
-    return JSON.parse(utf8.decode(bytes)) as KubeValue
-  } catch {
-    throw new WireError(`${type}: the embedded value is not JSON`)
+/**
+ * A message's JSON that nests past MAX_JSON_DEPTH, as a JSON body past it is refused: the embedded
+ * JSON of a FieldsV1 or RawExtension (kube-apiserver keeps their bytes, and its JSON decoder and
+ * encoder bound them at 10,000 levels; this server parses them, and its walks recurse per level).
+ * The path of the field is filled in as the error passes up through the messages holding it.
+ */
+export class EmbeddedTooDeepError extends WireError {
+  private readonly segments: string[] = []
+
+  /** `reason`: Go's scanner's words for the embedded text. */
+  constructor(private readonly reason: string) {
+    super(reason)
+  }
+
+  /** Puts the field (or `[index]`) holding the value so far in front of the path. */
+  within(segment: string): this {
+    this.segments.unshift(segment)
+    const path = this.segments.join('').replace(/^\./u, '')
+    this.message = `${path}: ${this.reason}`
+    return this
   }
 }
 
+/** Embedded JSON; `enclosing` arrays and objects hold it in the whole object, and count to its bound. */
+function rawJson(bytes: Uint8Array, type: string, enclosing: number): KubeValue {
+  if (bytes.length === 0) return null
+  const text = utf8.decode(bytes)
+  let value: KubeValue
+  try {
+    value = JSON.parse(text) as KubeValue
+  } catch {
+    throw new WireError(`${type}: the embedded value is not JSON`)
+  }
+  // Each level costs two characters: a short text is not scanned.
+  if (text.length > 2 * (MAX_JSON_DEPTH - enclosing)) {
+    const opener = openerPast(text, MAX_JSON_DEPTH - enclosing)
+    if (opener !== undefined) throw new EmbeddedTooDeepError(tooDeep(opener))
+  }
+  return value
+}
+
 /** A message whose JSON is not an object of its fields; undefined for an ordinary message. */
-function special(type: string, bytes: Uint8Array): { value: KubeValue } | undefined {
+function special(type: string, bytes: Uint8Array, enclosing: number): { value: KubeValue } | undefined {
   switch (type) {
     case 'meta.v1.Time':
       return { value: timeJson(bytes, false) }
@@ -157,7 +190,7 @@ function special(type: string, bytes: Uint8Array): { value: KubeValue } | undefi
     case 'meta.v1.FieldsV1':
     case 'runtime.RawExtension': {
       const f = readFields(bytes).find((x) => x.number === 1 && x.wire === 2)
-      return { value: f?.wire === 2 ? rawJson(f.value, type) : null }
+      return { value: f?.wire === 2 ? rawJson(f.value, type, enclosing) : null }
     }
     case 'resource.Quantity':
     case 'resource.QuantityValue': {
@@ -185,33 +218,52 @@ function special(type: string, bytes: Uint8Array): { value: KubeValue } | undefi
   }
 }
 
+/**
+ * Where a value is decoded: `depth` messages down, held in `enclosing` arrays and objects of the whole
+ * object (which count to MAX_JSON_DEPTH).
+ */
+export interface Place {
+  readonly depth: number
+  readonly enclosing: number
+}
+
 /** The JSON of a field's one value (a scalar or a message). */
-function valueOf(field: WireField, type: string, depth: number): KubeValue {
+function valueOf(field: WireField, type: string, at: Place): KubeValue {
   if (isScalar(type)) return scalar(field, type)
   if (field.wire !== 2) throw new WireError(`proto: wrong wireType = ${field.wire} for field of type ${type}`)
-  return messageValue(type, field.value, depth + 1)
+  return messageValue(type, field.value, { depth: at.depth + 1, enclosing: at.enclosing })
 }
 
 /** The JSON of a message value: a special type's form or an object of its fields. */
-function messageValue(type: string, bytes: Uint8Array, depth: number): KubeValue {
-  const value = special(type, bytes)
-  return value === undefined ? decodeMessage(type, bytes, depth) : value.value
+function messageValue(type: string, bytes: Uint8Array, at: Place): KubeValue {
+  const value = special(type, bytes, at.enclosing)
+  return value === undefined ? decodeMessage(type, bytes, at) : value.value
+}
+
+/** `value()`, an EmbeddedTooDeepError from it given the field `segment` that holds the value. */
+function within<T>(segment: string, value: () => T): T {
+  try {
+    return value()
+  } catch (err) {
+    if (err instanceof EmbeddedTooDeepError) throw err.within(segment)
+    throw err
+  }
 }
 
 function zeroOf(type: string): KubeValue {
   if (type === 'string' || type === 'bytes') return ''
   if (type === 'bool') return false
   if (isScalar(type)) return 0
-  return messageValue(type, new Uint8Array(0), 0)
+  return messageValue(type, new Uint8Array(0), { depth: 0, enclosing: 0 })
 }
 
-function mapEntry(field: WireField, type: string, depth: number): [string, KubeValue] {
+function mapEntry(field: WireField, type: string, at: Place): [string, KubeValue] {
   if (field.wire !== 2) throw new WireError(`proto: wrong wireType = ${field.wire} for a map entry`)
   let key = ''
   let value: KubeValue | undefined
   for (const f of readFields(field.value)) {
     if (f.number === 1) key = scalar(f, 'string') as string
-    else if (f.number === 2) value = valueOf(f, type, depth)
+    else if (f.number === 2) value = within(`[${key}]`, () => valueOf(f, type, at))
   }
   return [key, value ?? zeroOf(type)]
 }
@@ -219,8 +271,13 @@ function mapEntry(field: WireField, type: string, depth: number): [string, KubeV
 /** Nesting deep enough for any built-in kind; beyond it the body is refused rather than walked. */
 const MAX_DEPTH = 64
 
-/** Decodes one message of `type` into its JSON object; throws WireError on malformed bytes. */
-export function decodeMessage(type: string, bytes: Uint8Array, depth = 0): KubeMap {
+/**
+ * Decodes one message of `type` into its JSON object; throws WireError on malformed bytes, and
+ * EmbeddedTooDeepError (naming the field) when embedded JSON would nest the whole object (the message
+ * held in `enclosing` arrays and objects) past MAX_JSON_DEPTH.
+ */
+export function decodeMessage(type: string, bytes: Uint8Array, at: Place = { depth: 0, enclosing: 0 }): KubeMap {
+  const { depth, enclosing } = at
   if (depth > MAX_DEPTH) throw new WireError('proto: exceeded maximum nesting depth')
   const fields = fieldsOf(type)
   if (fields === undefined) throw new WireError(`proto: no message ${type} in the field table`)
@@ -233,7 +290,7 @@ export function decodeMessage(type: string, bytes: Uint8Array, depth = 0): KubeM
     if ((flags & MAP) !== 0) {
       const current = out[json]
       const target: KubeMap = current !== undefined && current !== null && typeof current === 'object' && !Array.isArray(current) ? current : {}
-      const [key, value] = mapEntry(wf, ftype, depth)
+      const [key, value] = within(`.${json}`, () => mapEntry(wf, ftype, { depth, enclosing: enclosing + 2 }))
       setOwn(target, key, value)
       setOwn(out, json, target)
       continue
@@ -242,11 +299,13 @@ export function decodeMessage(type: string, bytes: Uint8Array, depth = 0): KubeM
       const list = Array.isArray(out[json]) ? out[json] : []
       if (wf.wire === 2 && isScalar(ftype) && ftype !== 'string' && ftype !== 'bytes') {
         for (const v of readPacked(wf.value)) list.push(fromVarint(v, ftype))
-      } else list.push(valueOf(wf, ftype, depth))
+      } else if (isScalar(ftype)) list.push(scalar(wf, ftype))
+      else list.push(within(`.${json}`, () => within(`[${list.length}]`, () => valueOf(wf, ftype, { depth, enclosing: enclosing + 2 }))))
       setOwn(out, json, list)
       continue
     }
-    const value = valueOf(wf, ftype, depth)
+    const value =
+      json === '' ? valueOf(wf, ftype, at) : isScalar(ftype) ? scalar(wf, ftype) : within(`.${json}`, () => valueOf(wf, ftype, { depth, enclosing: enclosing + 1 }))
     if (json === '') {
       // An inlined struct (`json:",inline"`): its fields are the parent's.
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) setOwn(out, k, v)

@@ -1,15 +1,14 @@
 // CustomResourceDefinitions (SPEC.md §13): defaults, the validation subset, name acceptance and
 // the resource type an established CRD serves.
 import { isKubeMap } from '@gitops-sdk/core'
-import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { mapAt, text } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { customVerbs, terminatingCustomVerbs } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
 import { schemaErrors } from './crdStructural.js'
-
-const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+import { strings } from './strings.js'
 
 /** Fills `singular`, `listKind` and the conversion strategy. */
 export function defaultCrd(crd: KubeObject): void {

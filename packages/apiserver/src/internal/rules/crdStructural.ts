@@ -1,16 +1,15 @@
 // The structural checks kube-apiserver runs on a CRD's schema (apiextensions-apiserver
 // pkg/apiserver/schema/validation.go and complete.go): empty types, list-type rules, patterns Go's
 // regexp rejects, what a schema under a junctor may not hold, and the completeness of the root's
-// junctors. Every walk uses a stack: a schema nested thousands deep in a request body is read
-// like any other. Only own keys are read.
+// junctors, all found in one walk with a stack: a schema nested thousands deep in a request body is
+// read like any other. Only own keys are read.
 import { isKubeMap } from '@gitops-sdk/core'
-import { compileGoRegexp } from '@gitops-sdk/core/go'
+import { compareStrings, compileGoRegexp } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../status.js'
-import { fieldErrorBody } from '../../status.js'
+import { fieldErrorText } from '../../status.js'
 import { getOwn } from '../../ssa/ownKeys.js'
-
-const strings = (value: KubeValue | undefined): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [])
+import { strings } from './strings.js'
 
 /**
  * Go's reason for refusing a schema's `pattern` (kube-apiserver compiles it with Go's regexp when
@@ -26,16 +25,6 @@ function patternError(pattern: KubeValue | undefined): string | undefined {
     const cause = (err as Error).cause
     return cause instanceof Error ? cause.message : (err as Error).message
   }
-}
-
-/** A schema position the value-validation walk visits. */
-interface ValueStep {
-  readonly schema: KubeMap
-  readonly field: string
-  /** Under allOf, anyOf, oneOf or not: kube's NestedValueValidation, which may hold less. */
-  readonly nested: boolean
-  /** Its anyOf is the IntOrString pattern's (`allOf[0]` of a schema whose allOf starts with it). */
-  readonly skipAnyOf: boolean
 }
 
 /** Whether `list` is exactly IntOrString's `[{type: integer}, {type: string}]`, which kube lets through. */
@@ -72,113 +61,6 @@ function forbiddenNested(schema: KubeMap): [string, string][] {
 }
 
 /**
- * The value-validation errors of kube-apiserver's structural check (apiextensions-apiserver
- * pkg/apiserver/schema/validation.go) at every position it visits: a `pattern` Go's regexp rejects,
- * through `properties`, `additionalProperties` and `items`, and under `allOf`, `anyOf`, `oneOf` and
- * `not`, nested in each other and in those; and under a junctor, what a nested schema may not hold
- * (a type, additionalProperties, which is not looked into, a default, a title, a description,
- * nullable, the x-kubernetes extensions, metadata among its properties), save IntOrString's anyOf.
- * Walked with a stack, not recursion: a schema nested thousands deep in a request body is read like
- * any other; only own keys are read.
- */
-function patternErrors(root: KubeMap, field: string): FieldError[] {
-  const errors: FieldError[] = []
-  const stack: ValueStep[] = [{ schema: root, field, nested: false, skipAnyOf: false }]
-  const push = (value: KubeValue | undefined, at: string, flags: { readonly nested: boolean; readonly skipAnyOf?: boolean }): void => {
-    if (isKubeMap(value)) stack.push({ schema: value, field: at, nested: flags.nested, skipAnyOf: flags.skipAnyOf === true })
-  }
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    const { schema, field: at, nested } = next
-    const reason = patternError(getOwn(schema, 'pattern'))
-    if (reason !== undefined) errors.push({ type: 'Invalid', field: `${at}.pattern`, value: getOwn(schema, 'pattern') ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
-    const properties = getOwn(schema, 'properties')
-    if (isKubeMap(properties)) for (const [key, child] of Object.entries(properties)) push(child, `${at}.properties[${key}]`, { nested })
-    if (nested) {
-      for (const [key, detail] of forbiddenNested(schema)) errors.push({ type: 'Forbidden', field: `${at}.${key}`, detail })
-      if (isKubeMap(properties) && getOwn(properties, 'metadata') !== undefined) {
-        errors.push({ type: 'Forbidden', field: `${at}.properties[metadata]`, detail: 'must not be specified in a nested context' })
-      }
-    } else push(getOwn(schema, 'additionalProperties'), `${at}.additionalProperties`, { nested: false })
-    push(getOwn(schema, 'items'), `${at}.items`, { nested })
-    // IntOrString's two patterns: anyOf [{type: integer}, {type: string}], or allOf starting with it.
-    const anyOf = getOwn(schema, 'anyOf')
-    const skipAnyOf = next.skipAnyOf || (!nested && isIntOrStringAnyOf(anyOf))
-    if (!skipAnyOf && Array.isArray(anyOf)) anyOf.forEach((child, i) => push(child, `${at}.anyOf[${i}]`, { nested: true }))
-    const allOf = getOwn(schema, 'allOf')
-    if (Array.isArray(allOf)) {
-      const skipFirst = !nested && isKubeMap(allOf[0]) && isIntOrStringAnyOf(getOwn(allOf[0], 'anyOf'))
-      allOf.forEach((child, i) => push(child, `${at}.allOf[${i}]`, { nested: true, skipAnyOf: i === 0 && skipFirst }))
-    }
-    const oneOf = getOwn(schema, 'oneOf')
-    if (Array.isArray(oneOf)) oneOf.forEach((child, i) => push(child, `${at}.oneOf[${i}]`, { nested: true }))
-    push(getOwn(schema, 'not'), `${at}.not`, { nested: true })
-  }
-  return errors
-}
-
-/** A step of the completeness walk: a schema under a junctor and its structural counterpart. */
-interface CompletenessStep {
-  readonly nested: KubeValue | undefined
-  readonly structural: KubeMap | undefined
-  readonly sPath: string
-  readonly vPath: string
-}
-
-/**
- * kube-apiserver's validateStructuralCompleteness: every property and `items` a schema under a
- * junctor names must exist in the structural schema at the same place (`…properties[b]: Required
- * value: because it is defined in …allOf[0].properties[b]`). As kube, it starts from the junctors of
- * the root schema only, and follows them through nested junctors, properties and items. Walked with
- * a stack; own keys only.
- */
-function completenessErrors(root: KubeMap, field: string): FieldError[] {
-  const errors: FieldError[] = []
-  const stack: CompletenessStep[] = []
-  const junctors = (nested: KubeMap, structural: KubeMap, paths: { readonly sPath: string; readonly vPath: string }): void => {
-    const { sPath, vPath } = paths
-    stack.push({ nested: getOwn(nested, 'not'), structural, sPath, vPath: `${vPath}.not` })
-    for (const junctor of ['allOf', 'anyOf', 'oneOf']) {
-      const list = getOwn(nested, junctor)
-      if (Array.isArray(list)) list.forEach((child, i) => stack.push({ nested: child, structural, sPath, vPath: `${vPath}.${junctor}[${i}]` }))
-    }
-  }
-  junctors(root, root, { sPath: field, vPath: field })
-  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
-    const { nested, structural, sPath, vPath } = step
-    if (!isKubeMap(nested)) continue
-    if (structural === undefined) {
-      errors.push({ type: 'Required', field: sPath, detail: `because it is defined in ${vPath}` })
-      continue
-    }
-    junctors(nested, structural, { sPath, vPath })
-    const items = getOwn(structural, 'items')
-    stack.push({ nested: getOwn(nested, 'items'), structural: isKubeMap(items) ? items : undefined, sPath: `${sPath}.items`, vPath: `${vPath}.items` })
-    const properties = getOwn(nested, 'properties')
-    const known = getOwn(structural, 'properties')
-    if (!isKubeMap(properties)) continue
-    for (const [key, child] of Object.entries(properties)) {
-      const counterpart = isKubeMap(known) ? getOwn(known, key) : undefined
-      if (!isKubeMap(counterpart)) errors.push({ type: 'Required', field: `${sPath}.properties[${key}]`, detail: `because it is defined in ${vPath}.properties[${key}]` })
-      else stack.push({ nested: child, structural: counterpart, sPath: `${sPath}.properties[${key}]`, vPath: `${vPath}.properties[${key}]` })
-    }
-  }
-  return errors
-}
-
-/** Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors. */
-const errorText = (error: FieldError): string => `${error.field}: ${fieldErrorBody(error)}`
-
-/** Compares texts by their UTF-8 bytes, as Go compares strings (UTF-16 order differs above U+FFFF). */
-function goCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b))
-}
-
-/** A step of the structural walk: a schema to check, or the list checks of an array schema's `items`. */
-type StructuralStep =
-  | { readonly kind: 'schema'; readonly schema: KubeMap; readonly field: Field; readonly preserve: boolean }
-  | { readonly kind: 'items'; readonly schema: KubeMap; readonly items: KubeMap; readonly field: Field }
-
-/**
  * A schema's position as its parent's and the last part: the text is built only for an error, so a
  * walk of a schema nested n deep costs n, not n² (the text of every position).
  */
@@ -193,41 +75,198 @@ function fieldText(field: Field): string {
   return parts.reverse().join('')
 }
 
+/** A schema's structural counterpart, for the completeness check of a schema under the root's junctors. */
+interface Counterpart {
+  readonly structural: KubeMap
+  readonly field: Field
+}
+
+/** A step of the walk: a schema to check, or the list checks of an array schema's `items`. */
+type Step =
+  | {
+      readonly kind: 'schema'
+      readonly schema: KubeMap
+      readonly field: Field
+      /** Under allOf, anyOf, oneOf or not: kube's NestedValueValidation, which may hold less. */
+      readonly nested: boolean
+      /** Under x-kubernetes-preserve-unknown-fields (outside junctors): a type may be empty. */
+      readonly preserve: boolean
+      /** Its anyOf is the IntOrString pattern's (`allOf[0]` of a schema whose allOf starts with it). */
+      readonly skipAnyOf: boolean
+      /** Below IntOrString's anyOf: visited for completeness only, as kube's value walk skips it. */
+      readonly completenessOnly: boolean
+      /** Under the root's junctors: the structural schema at the same place (completeness). */
+      readonly counterpart: Counterpart | undefined
+    }
+  | { readonly kind: 'items'; readonly schema: KubeMap; readonly items: KubeMap; readonly field: Field }
+
+type SchemaStep = Extract<Step, { kind: 'schema' }>
+
+/** Where the walk puts what it finds: the list-type rules in walk order, the rest to be sorted. */
+interface Found {
+  readonly errors: FieldError[]
+  readonly structural: FieldError[]
+}
+
+/** `field` with `part` appended. */
+const below = (field: Field, part: string): Field => ({ parent: field, part })
+
 /**
- * An empty `type` where kube requires one (`structural`), and the list-type rules on `items`
- * (`errors`), in the order a depth-first walk of `properties`, `additionalProperties` and `items`
- * meets them. Walked with a stack, not recursion: a schema nested thousands deep in a request body
- * (nothing bounds its depth before this) is read like any other, instead of overflowing the call
- * stack into an untyped RangeError.
+ * Everything kube-apiserver's structural check (apiextensions-apiserver pkg/apiserver/schema
+ * validation.go and complete.go) finds in a CRD version's schema, in one walk with a stack, not
+ * recursion (a schema nested thousands deep in a request body is read like any other), own keys only:
+ *
+ * - outside junctors, through `properties`, `additionalProperties` and `items` in depth-first order:
+ *   an empty `type` where kube requires one, and the list-type rules on `items` (`errors`, in the
+ *   order met);
+ * - everywhere, under `allOf`, `anyOf`, `oneOf` and `not` too: a `pattern` Go's regexp rejects; under
+ *   a junctor, what a nested schema may not hold (a type, additionalProperties, which is not looked
+ *   into, a default, a title, a description, nullable, the x-kubernetes extensions, metadata among
+ *   its properties), save IntOrString's anyOf;
+ * - validateStructuralCompleteness: every property and `items` a schema under the root's junctors
+ *   names must exist in the structural schema at the same place (`…properties[b]: Required value:
+ *   because it is defined in …allOf[0].properties[b]`), followed through nested junctors, properties
+ *   and items (IntOrString's anyOf included).
  */
-function structuralErrors(root: KubeMap, rootField: string, out: { readonly errors: FieldError[]; readonly structural: FieldError[] }): void {
-  const { errors, structural } = out
-  const stack: StructuralStep[] = [{ kind: 'schema', schema: root, field: { parent: undefined, part: rootField }, preserve: false }]
+function walkSchema(root: KubeMap, rootField: string, found: Found): void {
+  const { errors, structural } = found
+  const rootAt: Field = { parent: undefined, part: rootField }
+  const stack: Step[] = [
+    { kind: 'schema', schema: root, field: rootAt, nested: false, preserve: false, skipAnyOf: false, completenessOnly: false, counterpart: { structural: root, field: rootAt } },
+  ]
   for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
-    if (step.kind === 'items') {
-      listErrors({ schema: step.schema, items: step.items, field: fieldText(step.field) }, errors)
-      continue
-    }
-    const { schema, field } = step
-    const preserve = step.preserve || schema['x-kubernetes-preserve-unknown-fields'] === true
-    if (schema.type === undefined && !preserve && schema['x-kubernetes-int-or-string'] !== true) {
-      structural.push({ type: 'Required', field: `${fieldText(field)}.type`, detail: 'must not be empty for specified object fields' })
-    }
-    // Pushed in reverse: properties in order, then additionalProperties, the list checks, items.
-    if (isKubeMap(schema.items)) {
-      stack.push({ kind: 'schema', schema: schema.items, field: { parent: field, part: '.items' }, preserve })
-      if (schema['x-kubernetes-list-type'] !== undefined) stack.push({ kind: 'items', schema, items: schema.items, field })
-    }
-    if (isKubeMap(schema.additionalProperties)) stack.push({ kind: 'schema', schema: schema.additionalProperties, field: { parent: field, part: '.additionalProperties' }, preserve })
-    if (isKubeMap(schema.properties)) {
-      const entries = Object.entries(schema.properties)
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i] as [string, KubeValue]
-        if (isKubeMap(child)) stack.push({ kind: 'schema', schema: child, field: { parent: field, part: `.properties[${key}]` }, preserve })
-      }
+    if (step.kind === 'items') listErrors({ schema: step.schema, items: step.items, field: fieldText(step.field) }, errors)
+    else if (step.nested) nestedStep(step, { stack, structural })
+    else outerStep(step, { stack, structural })
+  }
+}
+
+/** What one step pushes its children to and reports its errors in. */
+interface StepOut {
+  readonly stack: Step[]
+  readonly structural: FieldError[]
+}
+
+/** A schema outside junctors: its type, pattern and list rules; its junctors and children pushed. */
+function outerStep(step: SchemaStep, out: StepOut): void {
+  const { schema, field } = step
+  const { stack, structural } = out
+  const preserve = step.preserve || getOwn(schema, 'x-kubernetes-preserve-unknown-fields') === true
+  if (getOwn(schema, 'type') === undefined && !preserve && getOwn(schema, 'x-kubernetes-int-or-string') !== true) {
+    structural.push({ type: 'Required', field: `${fieldText(field)}.type`, detail: 'must not be empty for specified object fields' })
+  }
+  patternCheck(schema, field, structural)
+  // Junctors first, so that what is outside them is popped in depth-first order: properties in
+  // order, then additionalProperties, the list checks, items.
+  pushJunctors(step, stack)
+  const outer = (child: KubeMap, part: string): SchemaStep => ({
+    kind: 'schema',
+    schema: child,
+    field: below(field, part),
+    nested: false,
+    preserve,
+    skipAnyOf: false,
+    completenessOnly: false,
+    counterpart: undefined,
+  })
+  const items = getOwn(schema, 'items')
+  if (isKubeMap(items)) {
+    stack.push(outer(items, '.items'))
+    if (getOwn(schema, 'x-kubernetes-list-type') !== undefined) stack.push({ kind: 'items', schema, items, field })
+  }
+  const additional = getOwn(schema, 'additionalProperties')
+  if (isKubeMap(additional)) stack.push(outer(additional, '.additionalProperties'))
+  const properties = getOwn(schema, 'properties')
+  if (isKubeMap(properties)) {
+    const keys = Object.keys(properties)
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string
+      const child = getOwn(properties, key)
+      if (isKubeMap(child)) stack.push(outer(child, `.properties[${key}]`))
     }
   }
 }
+
+/** A schema under a junctor: its pattern, what it may not hold, its completeness; its children pushed. */
+function nestedStep(step: SchemaStep, out: StepOut): void {
+  const { schema, field, counterpart } = step
+  const { stack, structural } = out
+  const properties = getOwn(schema, 'properties')
+  if (!step.completenessOnly) {
+    patternCheck(schema, field, structural)
+    for (const [key, detail] of forbiddenNested(schema)) structural.push({ type: 'Forbidden', field: `${fieldText(field)}.${key}`, detail })
+    if (isKubeMap(properties) && getOwn(properties, 'metadata') !== undefined) {
+      structural.push({ type: 'Forbidden', field: `${fieldText(field)}.properties[metadata]`, detail: 'must not be specified in a nested context' })
+    }
+  }
+  pushJunctors(step, stack)
+  const nested = (child: KubeMap, part: string, next: Counterpart | undefined): void => {
+    if (step.completenessOnly && next === undefined) return
+    stack.push({ kind: 'schema', schema: child, field: below(field, part), nested: true, preserve: false, skipAnyOf: false, completenessOnly: step.completenessOnly, counterpart: next })
+  }
+  const items = getOwn(schema, 'items')
+  if (isKubeMap(items)) {
+    let next: Counterpart | undefined
+    if (counterpart !== undefined) {
+      const known = getOwn(counterpart.structural, 'items')
+      if (isKubeMap(known)) next = { structural: known, field: below(counterpart.field, '.items') }
+      else structural.push({ type: 'Required', field: `${fieldText(counterpart.field)}.items`, detail: `because it is defined in ${fieldText(field)}.items` })
+    }
+    nested(items, '.items', next)
+  }
+  if (!isKubeMap(properties)) return
+  const known = counterpart === undefined ? undefined : getOwn(counterpart.structural, 'properties')
+  for (const key of Object.keys(properties)) {
+    const child = getOwn(properties, key)
+    let next: Counterpart | undefined
+    if (counterpart !== undefined) {
+      const match = isKubeMap(known) ? getOwn(known, key) : undefined
+      if (isKubeMap(match)) next = { structural: match, field: below(counterpart.field, `.properties[${key}]`) }
+      else structural.push({ type: 'Required', field: `${fieldText(counterpart.field)}.properties[${key}]`, detail: `because it is defined in ${fieldText(field)}.properties[${key}]` })
+    }
+    if (isKubeMap(child)) nested(child, `.properties[${key}]`, next)
+  }
+}
+
+/**
+ * A schema's junctors, nested under it with the same counterpart. IntOrString's anyOf (of a schema
+ * outside junctors, or of the first allOf entry of one) is skipped by kube's value walk, but not by
+ * its completeness check: it is pushed for completeness only, when that applies.
+ */
+function pushJunctors(step: SchemaStep, stack: Step[]): void {
+  const { schema, field, counterpart } = step
+  const child = (value: KubeValue | undefined, part: string, flags: { readonly skipAnyOf?: boolean; readonly completenessOnly?: boolean } = {}): void => {
+    const completenessOnly = step.completenessOnly || flags.completenessOnly === true
+    if (!isKubeMap(value) || (completenessOnly && counterpart === undefined)) return
+    stack.push({ kind: 'schema', schema: value, field: below(field, part), nested: true, preserve: false, skipAnyOf: flags.skipAnyOf === true, completenessOnly, counterpart })
+  }
+  const anyOf = getOwn(schema, 'anyOf')
+  const skipAnyOf = step.skipAnyOf || (!step.nested && isIntOrStringAnyOf(anyOf))
+  if (Array.isArray(anyOf)) anyOf.forEach((entry, i) => child(entry, `.anyOf[${i}]`, { completenessOnly: skipAnyOf }))
+  const allOf = getOwn(schema, 'allOf')
+  if (Array.isArray(allOf)) {
+    const skipFirst = !step.nested && isKubeMap(allOf[0]) && isIntOrStringAnyOf(getOwn(allOf[0], 'anyOf'))
+    allOf.forEach((entry, i) => child(entry, `.allOf[${i}]`, { skipAnyOf: i === 0 && skipFirst }))
+  }
+  const oneOf = getOwn(schema, 'oneOf')
+  if (Array.isArray(oneOf)) oneOf.forEach((entry, i) => child(entry, `.oneOf[${i}]`))
+  child(getOwn(schema, 'not'), '.not')
+}
+
+/** A `pattern` Go's regexp rejects. */
+function patternCheck(schema: KubeMap, field: Field, structural: FieldError[]): void {
+  const pattern = getOwn(schema, 'pattern')
+  const reason = patternError(pattern)
+  if (reason !== undefined) structural.push({ type: 'Invalid', field: `${fieldText(field)}.pattern`, value: pattern ?? '', detail: `must be a valid regular expression, but isn't: ${reason}` })
+}
+
+/**
+ * Go's `err.Error()` of a field error, by which kube-apiserver sorts the structural errors, as Go
+ * holds it: a lone surrogate (which JSON.parse keeps from a `\ud800` escape) is U+FFFD there, as
+ * encoding/json decodes it, so that core's compareStrings (Go's byte order for well-formed text)
+ * sorts it where Go does.
+ */
+const sortText = (error: FieldError): string => fieldErrorText(error).replace(/\p{Cs}/gu, '\ufffd')
 
 /** The rules `x-kubernetes-list-type` puts on an array schema's `items`. */
 function listErrors(at: { readonly schema: KubeMap; readonly items: KubeMap; readonly field: string }, errors: FieldError[]): void {
@@ -258,9 +297,8 @@ function listErrors(at: { readonly schema: KubeMap; readonly items: KubeMap; rea
 export function schemaErrors(schema: KubeMap, field: string): FieldError[] {
   const errors: FieldError[] = []
   const structural: FieldError[] = []
-  structuralErrors(schema, field, { errors, structural })
-  structural.push(...patternErrors(schema, field))
-  structural.push(...completenessErrors(schema, field))
-  errors.push(...structural.map((e) => ({ error: e, text: errorText(e) })).sort((a, b) => goCompare(a.text, b.text)).map((e) => e.error))
+  walkSchema(schema, field, { errors, structural })
+  const sorted = structural.map((e) => ({ error: e, text: sortText(e) })).sort((a, b) => compareStrings(a.text, b.text))
+  for (const { error } of sorted) errors.push(error)
   return errors
 }

@@ -30,23 +30,40 @@ function splitTopLevel(text: string): string[] {
 const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/
 const valuePattern = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
 
+/** A term split at its operator: the text before it, `==`, `=` or `!=`, and the value after it. */
+interface Term {
+  readonly left: string
+  readonly op: string
+  readonly value: string
+}
+
 /**
- * One label requirement with an operator as `^([^\s!=]+)\s*(==|=|!=)\s*(.*)$` reads it, or undefined
- * where that finds no match; read without the pattern, which gave back the white space after the
- * operator one character at a time and rescanned the rest for each (quadratic when the value holds
- * a line break after text). The operator starts at the first `!` or `=`; the key before it is not
- * empty and holds no white space; the value (leading white space dropped) holds no line break.
+ * A selector term split as `^(…)\s*(==|=|!=)\s*(.*)$` splits it, read without a pattern (the
+ * patterns gave back white space one character at a time and rescanned the rest, quadratic on a long
+ * term). The operator starts at the first `!` or `=`, with something before it; the value loses its
+ * leading white space and may hold no line break (`.` stops at one). Undefined where the pattern finds
+ * no match.
  */
-function labelTerm(text: string): { readonly key: string; readonly op: string; readonly value: string } | undefined {
+function splitTerm(text: string): Term | undefined {
   const k = text.search(/[!=]/)
   if (k < 1) return undefined
-  const key = text.slice(0, k).trimEnd()
-  if (key === '' || /\s/.test(key)) return undefined
   const op = text.startsWith('==', k) ? '==' : text.startsWith('=', k) ? '=' : text.startsWith('!=', k) ? '!=' : undefined
   if (op === undefined) return undefined
   const value = text.slice(k + op.length).trimStart()
   if (/[\n\r\u2028\u2029]/.test(value)) return undefined
-  return { key, op, value }
+  return { left: text.slice(0, k), op, value }
+}
+
+/**
+ * One label requirement with an operator as `^([^\s!=]+)\s*(==|=|!=)\s*(.*)$` reads it, or undefined
+ * where that finds no match: the key before the operator is not empty and holds no white space.
+ */
+function labelTerm(text: string): { readonly key: string; readonly op: string; readonly value: string } | undefined {
+  const term = splitTerm(text)
+  if (term === undefined) return undefined
+  const key = term.left.trimEnd()
+  if (key === '' || /\s/.test(key)) return undefined
+  return { key, op: term.op, value: term.value }
 }
 
 function requirement(text: string): Requirement {
@@ -124,18 +141,11 @@ function fieldValue(object: KubeObject, path: string): string {
 
 /**
  * One field selector term as `^([^!=]+?)\s*(==|=|!=)\s*(.*)$` reads it (path and value trimmed), or
- * undefined where that finds no match; read without the pattern, whose lazy path retried the white
- * space after each of its characters (quadratic on a long term). The operator starts at the first
- * `!` or `=`; the value may hold no line break after its leading white space (`.` stops at one).
+ * undefined where that finds no match.
  */
-function fieldTerm(term: string): { readonly path: string; readonly op: string; readonly value: string } | undefined {
-  const k = term.search(/[!=]/)
-  if (k < 1) return undefined
-  const op = term.startsWith('==', k) ? '==' : term.startsWith('=', k) ? '=' : term.startsWith('!=', k) ? '!=' : undefined
-  if (op === undefined) return undefined
-  const value = term.slice(k + op.length).trimStart()
-  if (/[\n\r\u2028\u2029]/.test(value)) return undefined
-  return { path: term.slice(0, k).trim(), op, value: value.trimEnd() }
+function fieldTerm(text: string): { readonly path: string; readonly op: string; readonly value: string } | undefined {
+  const term = splitTerm(text)
+  return term === undefined ? undefined : { path: term.left.trim(), op: term.op, value: term.value.trimEnd() }
 }
 
 /** Compiles a `fieldSelector` for a type; unsupported fields are a 400. */

@@ -4,6 +4,7 @@
 // never reach validation. The messages are encoding/json's and encoding/base64's.
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import { crdSchemaDecodeError } from './crdSchema/decode.js'
 
 /** encoding/json's name of a JSON value's kind, as in `cannot unmarshal number into …`. */
 function jsonKind(value: KubeValue): string {
@@ -96,14 +97,18 @@ function mapError(value: KubeValue | undefined, field: MapField): string | undef
 
 /**
  * Why `object` (a built-in kind) cannot be decoded into its Go type, as encoding/json says it, or
- * undefined when it can. Only the string and byte maps the tests and demo write are checked.
+ * undefined when it can. Only the string and byte maps the tests and demo write are checked, and the
+ * fields of a CustomResourceDefinition's schemas (in the document order of `text`, the JSON body the
+ * object was parsed from, when there is one).
  */
-export function typedDecodeError(object: KubeObject): string | undefined {
+export function typedDecodeError(object: KubeObject, text?: string): string | undefined {
   const map = object as unknown as KubeMap
   const fields = [...metadataMaps, ...(kindMaps[`${object.apiVersion}/${object.kind}`] ?? [])]
   for (const field of fields) {
     const error = mapError(at(map, field.path), field)
     if (error !== undefined) return error
   }
+  // A CRD's metadata comes first in any body kube's clients send, so its errors are named first.
+  if (object.apiVersion === 'apiextensions.k8s.io/v1' && object.kind === 'CustomResourceDefinition') return crdSchemaDecodeError(map, text)
   return undefined
 }

@@ -70,9 +70,9 @@ function checkCreateResourceVersion(object: KubeObject): void {
 }
 
 /** POST: creates an object (SPEC.md §8.2). */
-export function createObject(cluster: Cluster, type: ResourceType, create: { namespace: string; body: unknown; request: WriteRequest }): WriteAnswer {
+export function createObject(cluster: Cluster, type: ResourceType, create: { namespace: string; body: unknown; request: WriteRequest; text?: string | undefined }): WriteAnswer {
   const { namespace, body, request } = create
-  const object = decode(type, body)
+  const object = decode(type, body, create.text)
   for (const key of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) omit(object.metadata, key)
   namespaceRule(type, object, namespace)
   dropUnknownFields(type, object, request)

@@ -3,6 +3,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
+import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
 
 /** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
@@ -19,6 +20,12 @@ export function mergePatch(target: KubeValue | object, patch: KubeValue | object
 export class PatchError extends Error {
   override readonly name = 'PatchError'
 }
+
+/**
+ * A JSON patch whose operations would build a document nested past MAX_JSON_DEPTH. kube-apiserver
+ * applies such a patch and then fails to decode the result (Go's scanner's words, in `message`).
+ */
+export class PatchTooDeepError extends PatchError {}
 
 function parsePointer(pointer: string): string[] {
   if (pointer === '') return []
@@ -72,6 +79,18 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
   return value
 }
 
+/**
+ * `add` of a value that add, replace, copy (`copy`: a clone of it) or move puts at `pointer`: refused
+ * with Go's json words, before anything is cloned, when the document would nest deeper than a body
+ * may (a copy or move of a subtree below itself doubles the depth, and a mutating webhook's patch
+ * was never bounded, so a few operations would build a document no later walk could recurse over).
+ */
+function addBounded(doc: KubeValue, pointer: string, put: { readonly value: KubeValue; readonly copy: boolean }): KubeValue {
+  const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)
+  if (opener !== undefined) throw new PatchTooDeepError(tooDeep(opener))
+  return add(doc, pointer, put.copy ? structuredClone(put.value) : put.value)
+}
+
 function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
   const path = parsePointer(pointer)
   if (path.length === 0) return value
@@ -92,24 +111,24 @@ export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)
     switch (text(op)) {
       case 'add':
-        out = add(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, { value: operation.value ?? null, copy: true })
         break
       case 'remove':
         remove(out, path, 'remove')
         break
       case 'replace':
         remove(out, path, 'replace')
-        out = add(out, path, structuredClone(operation.value ?? null))
+        out = addBounded(out, path, { value: operation.value ?? null, copy: true })
         break
       case 'move': {
         const from = typeof operation.from === 'string' ? operation.from : ''
         const value = remove(out, from, 'move')
-        out = add(out, path, value)
+        out = addBounded(out, path, { value, copy: false })
         break
       }
       case 'copy': {
         const from = typeof operation.from === 'string' ? operation.from : ''
-        out = add(out, path, structuredClone(get(out, from, 'copy')))
+        out = addBounded(out, path, { value: get(out, from, 'copy'), copy: true })
         break
       }
       case 'test':

@@ -6,7 +6,7 @@ import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
-import { jsonPatch, mergePatch, PatchError } from './patch.js'
+import { jsonPatch, mergePatch, PatchError, PatchTooDeepError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -18,6 +18,7 @@ import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupResource, nameRule, namespaceRule } from './writes.js'
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
+import { bodyTooDeep } from '../http/jsonDepth.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -94,13 +95,23 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
 }
 
-/** Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it is no JSON. */
-export function decodePatch(body: string): unknown {
+/**
+ * Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it
+ * is no JSON or nests deeper than a body may (Go's `invalid character '[' exceeded max depth`, see
+ * MAX_JSON_DEPTH). kube-apiserver's strategicPatchObject answers its decoder's error bare, without
+ * the `error decoding patch: ` its JSON and merge patchers put first; so does a strategic patch
+ * nested too deep here.
+ */
+export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'> = 'merge'): unknown {
+  let value: unknown
   try {
-    return JSON.parse(body) as unknown
+    value = JSON.parse(body) as unknown
   } catch (err) {
     throw badRequest(`error decoding patch: ${(err as Error).message}`)
   }
+  const tooDeep = bodyTooDeep(body, value)
+  if (tooDeep !== undefined) throw badRequest(patchType === 'strategic' ? tooDeep : `error decoding patch: ${tooDeep}`)
+  return value
 }
 
 /** A JSON, merge or strategic merge patch of one document. */
@@ -116,7 +127,7 @@ export interface DocumentPatch {
  * no JSON or of the wrong shape, 422 naming `subject` for operations that do not apply.
  */
 export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { group: string; kind: string; name: string }): unknown {
-  const parsed = decodePatch(patch.body)
+  const parsed = decodePatch(patch.body, patch.patchType)
   try {
     if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
     if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
@@ -124,6 +135,14 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
     return strategicMergePatch(target, parsed, patch.schema)
   } catch (err) {
     if (err instanceof StatusError) throw err
+    if (err instanceof PatchTooDeepError) {
+      // kube-apiserver applies the patch, then fails to decode the patched object: Invalid with an
+      // empty GroupKind, as for any patched JSON that does not decode. Its value there is the patched
+      // object's JSON, which this server does not build (nested past the bound, no walk could write
+      // it): the value here is the patch.
+      const detail = `couldn't get version/kind; json parse error: ${err.message}`
+      throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patch.body, detail }])
+    }
     if (err instanceof PatchError) {
       throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
     }

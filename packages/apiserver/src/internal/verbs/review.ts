@@ -9,6 +9,7 @@ import type { Cluster } from '../state/cluster.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { badRequest, invalid } from '../../status.js'
+import { strings } from '../rules/strings.js'
 
 /** How reviews decide: the server's authorizer and its users by token. */
 export interface ReviewContext {
@@ -19,7 +20,6 @@ export interface ReviewContext {
 }
 
 const text = (v: KubeValue | undefined): string => (typeof v === 'string' ? v : '')
-const strings = (v: KubeValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 
 function attributesOf(kind: string, spec: KubeMap, namespace: string): Attributes {
   const resource = isKubeMap(spec.resourceAttributes) ? spec.resourceAttributes : undefined

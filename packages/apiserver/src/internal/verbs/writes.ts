@@ -57,8 +57,11 @@ export function internalRequest(manager: string): WriteRequest {
 export const groupResource = (type: ResourceType): { group: string; plural: string } => ({ group: type.group, plural: type.plural })
 export const groupKind = (type: ResourceType): { group: string; kind: string } => ({ group: type.group, kind: type.kind })
 
-/** Checks a decoded body against the endpoint's type; fills a missing apiVersion and kind. */
-export function decode(type: ResourceType, body: unknown): KubeObject {
+/**
+ * Checks a decoded body against the endpoint's type; fills a missing apiVersion and kind. `json`, the
+ * JSON body when there is one, orders the decoding errors as Go reads the document.
+ */
+export function decode(type: ResourceType, body: unknown, json?: string): KubeObject {
   if (!isKubeMap(body)) throw badRequest(`the object provided is unrecognized (must be of type ${type.kind})`)
   const expected = apiVersionOf(type)
   if (body.apiVersion === undefined || body.apiVersion === '') body.apiVersion = expected
@@ -73,7 +76,7 @@ export function decode(type: ResourceType, body: unknown): KubeObject {
   if (!isKubeMap(body.metadata)) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: metadata must be an object`)
   if (body.metadata.name === undefined) body.metadata.name = ''
   if (type.crd === undefined) {
-    const error = typedDecodeError(body as unknown as KubeObject)
+    const error = typedDecodeError(body as unknown as KubeObject, json)
     if (error !== undefined) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`)
   }
   return body as unknown as KubeObject

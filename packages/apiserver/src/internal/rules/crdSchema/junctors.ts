@@ -39,6 +39,36 @@ function merge(walk: Walk, from: Walk): void {
   walk.matches += from.matches
 }
 
+/** What checking a value against the alternatives of anyOf or oneOf found. */
+interface Choice {
+  /** How many alternatives the value passed (at most one when stopping at the first). */
+  readonly validated: number
+  /** The first alternative it passed. */
+  readonly success: Walk | undefined
+  /** When it passed none: the first failing alternative with the highest match count. */
+  readonly best: Walk | undefined
+}
+
+/**
+ * `value` checked against each alternative of `list` in order, as go-openapi's anyOf (stopping at
+ * the first that passes: `untilValid`) and oneOf (counting every one that passes) do.
+ */
+function choose(value: KubeValue, list: readonly KubeValue[], options: { readonly ctx: Context; readonly untilValid: boolean }): Choice {
+  let best: Walk | undefined
+  let success: Walk | undefined
+  let validated = 0
+  for (const alt of list) {
+    const result = alternative(value, alt, options.ctx)
+    if (result === undefined) continue
+    if (result.errors.length === 0) {
+      validated++
+      success ??= result
+      if (options.untilValid) break
+    } else if (validated === 0 && (best === undefined || result.matches > best.matches)) best = result
+  }
+  return { validated, success, best: validated === 0 ? best : undefined }
+}
+
 /**
  * `anyOf`, `oneOf`, `allOf` and `not`, in that order, as kube-openapi's schemaPropsValidator checks
  * them: the value is checked against each alternative at the same path. A failed junctor adds
@@ -63,36 +93,14 @@ export function junctorChecks(value: KubeValue, schema: KubeMap, ctx: Context): 
   }
   const anyOf = getOwn(schema, 'anyOf')
   if (Array.isArray(anyOf) && anyOf.length > 0) {
-    let best: Walk | undefined
-    let success: Walk | undefined
-    for (const alt of anyOf) {
-      const result = alternative(value, alt, ctx)
-      if (result === undefined) continue
-      if (result.errors.length === 0) {
-        success = result
-        best = undefined
-        break
-      }
-      if (best === undefined || result.matches > best.matches) best = result
-    }
+    const { success, best } = choose(value, anyOf, { ctx, untilValid: true })
     if (success === undefined) composite('must validate at least one schema (anyOf)')
-    const kept = best ?? success
+    const kept = success ?? best
     if (kept !== undefined) merge(walk, kept)
   }
   const oneOf = getOwn(schema, 'oneOf')
   if (Array.isArray(oneOf) && oneOf.length > 0) {
-    let best: Walk | undefined
-    let success: Walk | undefined
-    let validated = 0
-    for (const alt of oneOf) {
-      const result = alternative(value, alt, ctx)
-      if (result === undefined) continue
-      if (result.errors.length === 0) {
-        validated++
-        best = undefined
-        success ??= result
-      } else if (validated === 0 && (best === undefined || result.matches > best.matches)) best = result
-    }
+    const { validated, success, best } = choose(value, oneOf, { ctx, untilValid: false })
     if (validated !== 1) {
       composite(`must validate one and only one schema (oneOf). ${validated === 0 ? 'Found none valid' : `Found ${validated} valid alternatives`}`)
       if (best !== undefined) merge(walk, best)

@@ -9,7 +9,7 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { deepEqual } from '../../state/objects.js'
 import { getOwn, hasOwn } from '../../../ssa/ownKeys.js'
 import type { FieldError } from '../../../status.js'
-import { fieldErrorBody } from '../../../status.js'
+import { fieldErrorText } from '../../../status.js'
 import type { GoRegexp } from '@gitops-sdk/core/go'
 import { compileGoRegexp, quote as goQuote } from '@gitops-sdk/core/go'
 import { evaluateRules, toCel } from './cel.js'
@@ -337,7 +337,7 @@ export function validateCustomObject(object: KubeObject, schema: KubeMap | undef
   const seen = new Set<string>()
   let kept = 0
   for (const e of out.errors) {
-    const text = `${e.field}: ${fieldErrorBody(e)}`
+    const text = fieldErrorText(e)
     if (seen.has(text)) continue
     seen.add(text)
     out.errors[kept++] = e

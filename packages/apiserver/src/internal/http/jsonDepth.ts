@@ -1,0 +1,110 @@
+// How deep a JSON request body may nest. kube-apiserver's JSON decoder (Go's encoding/json scanner,
+// as sigs.k8s.io/json keeps it) refuses a document nested more than 10,000 arrays and objects deep
+// with the syntax error "exceeded max depth", which the handlers answer 400. JSON.parse reads far
+// deeper, but what runs after it here recurses once (or more) per level: structuredClone,
+// JSON.stringify, the schema walks, server-side apply. So the bound is lower than kube's, under
+// every one of those stack limits, and a deeper body gets kube's answer for a body past its bound
+// (a 400 saying "exceeded max depth") instead of an untyped 500 from a stack overflow.
+
+/**
+ * The deepest a request body or a patched object may nest (the top-level object counts as one
+ * level), as the YAML bodies' bound is 1,000 too. kube-apiserver's JSON decoder allows 10,000.
+ */
+export const MAX_JSON_DEPTH = 1000
+
+/** The bracket that opens a level: the character Go's scanner names when that level is past its bound. */
+export type Opener = '[' | '{'
+
+/**
+ * Go's json scanner's words for a document past its nesting bound: its syntax error names the
+ * character (`[` or `{`) that opens the first level past the bound.
+ */
+export function tooDeep(opener: Opener): string {
+  return `invalid character '${opener}' exceeded max depth`
+}
+
+/**
+ * The bracket opening the first level of the JSON `text` past `limit`, as Go's scanner reads it
+ * (left to right, brackets inside strings skipped), or undefined when the text stays within it.
+ */
+export function openerPast(text: string, limit: number = MAX_JSON_DEPTH): Opener | undefined {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // A string: skip to its closing quote, past escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++
+      if (depth > limit) return c === 0x5b ? '[' : '{'
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--
+    }
+  }
+  return undefined
+}
+
+/**
+ * The bracket opening the first level of `value` past `limit`, in the order JSON.stringify writes
+ * it (an array is `[`, any other object `{`), found without recursion; undefined when it stays
+ * within the limit (a scalar is 0 deep).
+ */
+export function valueOpenerPast(value: unknown, limit: number = MAX_JSON_DEPTH): Opener | undefined {
+  const values: unknown[] = [value]
+  const levels: number[] = [0]
+  while (values.length > 0) {
+    const v = values.pop()
+    const level = (levels.pop() ?? 0) + 1
+    if (v === null || typeof v !== 'object') continue
+    if (level > limit) return Array.isArray(v) ? '[' : '{'
+    const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v)
+    // Pushed last to first, so the first child is walked first.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]
+      if (child !== null && typeof child === 'object') {
+        values.push(child)
+        levels.push(level)
+      }
+    }
+  }
+  return undefined
+}
+
+/**
+ * Whether `value` nests more than `limit` arrays and objects deep (a scalar is 0 deep, `{}` and
+ * `[]` 1), measured without recursion and stopping at the first level past the limit.
+ */
+export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH): boolean {
+  if (limit < 0) return true
+  const values: unknown[] = [value]
+  const levels: number[] = [0]
+  while (values.length > 0) {
+    const v = values.pop()
+    const level = (levels.pop() ?? 0) + 1
+    if (v === null || typeof v !== 'object') continue
+    if (level > limit) return true
+    const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v)
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child)
+        levels.push(level)
+      }
+    }
+  }
+  return false
+}
+
+/**
+ * Go's words (see tooDeep) when `value`, parsed from the JSON `text`, nests past MAX_JSON_DEPTH,
+ * else undefined. Each level costs at least two characters (`[` and `]`), so a text no longer than
+ * twice the bound is not walked at all: most bodies are answered by their length; only a body past
+ * the bound has its text scanned for the bracket Go names.
+ */
+export function bodyTooDeep(text: string, value: unknown): string | undefined {
+  if (text.length <= 2 * MAX_JSON_DEPTH || !nestsDeeperThan(value)) return undefined
+  return tooDeep(openerPast(text) ?? '[')
+}

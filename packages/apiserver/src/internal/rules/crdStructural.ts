@@ -3,8 +3,9 @@
 // regexp rejects, what a schema under a junctor may not hold, and the completeness of the root's
 // junctors, all found in one walk with a stack: a schema nested thousands deep in a request body is
 // read like any other. Only own keys are read.
-import { isKubeMap } from '@gitops-sdk/core'
+import { isGitOpsError, isKubeMap } from '@gitops-sdk/core'
 import { compareStrings, compileGoRegexp } from '@gitops-sdk/core/go'
+import type { GoRegexpErrorDetails } from '@gitops-sdk/core/go'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../status.js'
 import { fieldErrorText } from '../../status.js'
@@ -21,9 +22,9 @@ function patternError(pattern: KubeValue | undefined): string | undefined {
     compileGoRegexp(pattern)
     return undefined
   } catch (err) {
-    // CORE_REGEXP_INVALID's cause carries Go's own message.
-    const cause = (err as Error).cause
-    return cause instanceof Error ? cause.message : (err as Error).message
+    // CORE_REGEXP_INVALID's details carry Go's own message; anything else is not about the pattern.
+    if (!isGitOpsError(err, 'CORE_REGEXP_INVALID')) throw err
+    return (err.details as GoRegexpErrorDetails).reason
   }
 }
 

@@ -35,6 +35,8 @@ export const goValueCases: readonly TemplateCase[] = [
   c('sortAlpha of nil', '{{ sortAlpha nil }}|{{ sortAlpha .Values.nil }}|{{ sortAlpha .Values.missing }}|{{ sortAlpha "b" }}|{{ sortAlpha 3 }}'),
   // encoding/json refuses a number beyond float64 into interface{}; fromJson keeps what it decoded.
   c('fromJsonArray of a number beyond float64', '{{ fromJsonArray "[1e400]" }}|{{ fromJsonArray "[1, -1E+400]" }}|{{ fromJsonArray "[1e-400, 1e308]" }}'),
+  // Overflowing with a two-digit exponent: 251 integer digits times 1e60.
+  c('fromJson and fromJsonArray of a long number with a small exponent', '{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | len }}|{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[-1%s]" (repeat 320 "9")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[1%s.5]" (repeat 300 "0")) }}'),
   c('fromJson of a number beyond float64', '{{ fromJson "{\\"a\\":[1, -1E+400, {\\"b\\": 2e999}], \\"c\\": 3}" }}|{{ fromJson "{\\"x\\":\\"1e400\\",\\"y\\":1e308,\\"z\\":1.8e308}" }}|{{ fromJson "{\\"a\\":1e400,\\"a\\":1}" | toJson }}|{{ fromJson "1e400" }}'),
 ]
 

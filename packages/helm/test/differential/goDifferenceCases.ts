@@ -25,6 +25,22 @@ export const kubeVersionBody: string =
   '{{ print .Capabilities.KubeVersion }}|{{ quote .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion | toString }}|{{ list .Capabilities.KubeVersion }}|' +
   '{{ kindOf .Capabilities.KubeVersion }}|{{ typeOf .Capabilities.KubeVersion }}|{{ semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version }}'
 
+/**
+ * `.Capabilities.KubeVersion` where a function got it: Go passes a copy, no longer addressable, so
+ * fmt prints its fields even where the template prints it (include's and tpl's dot, a list's or a
+ * map's entry, default's, index's and first's result); index with no index gives the value itself.
+ */
+export const kubeVersionCopies: TemplateCase = {
+  name: 'kube version through functions',
+  defs: '{{ define "kv-t" }}{{ . }}{{ end }}',
+  body:
+    '{{ default "x" .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion | default "x" }}|{{ include "kv-t" .Capabilities.KubeVersion }}|{{ tpl "{{ . }}" .Capabilities.KubeVersion }}|' +
+    '{{ index (list .Capabilities.KubeVersion) 0 }}|{{ first (list .Capabilities.KubeVersion) }}|{{ range (list .Capabilities.KubeVersion) }}{{ . }}{{ end }}|' +
+    '{{ (dict "k" .Capabilities.KubeVersion).k }}|{{ $d := dict "k" .Capabilities.KubeVersion }}{{ $d.k }}|{{ (set (dict) "k" .Capabilities.KubeVersion).k }}|' +
+    '{{ with (default "" .Capabilities.KubeVersion) }}{{ . }}{{ end }}|{{ index .Capabilities.KubeVersion }}|{{ and 1 .Capabilities.KubeVersion }}|{{ or .Capabilities.KubeVersion 0 }}|' +
+    '{{ $k := .Capabilities.KubeVersion }}{{ default "x" $k }}|{{ with .Capabilities }}{{ .KubeVersion }}{{ end }}|{{ (list .Capabilities.KubeVersion | first).Version }}',
+}
+
 /** `--kube-version` values whose Version, String and numbers differ. */
 export const kubeVersions: readonly string[] = ['v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05']
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersions, nilPanicCases } from './goDifferenceCases.js'
+import { chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -22,12 +22,12 @@ describe.skipIf(helm === undefined)('Go\'s rules under helm\'s functions, throug
 
 describe.skipIf(helm === undefined)('.Capabilities.KubeVersion through the SDK and helm', () => {
   it.each(kubeVersions)('--kube-version %s', async (kubeVersion) => {
-    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }]))
+    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }, kubeVersionCopies]))
     try {
       const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
       expect(h.ok, h.stderr).toBe(true)
       const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion })
-      expect(caseOutputs(sdk.text).get('case-000')).toEqual(caseOutputs(h.stdout).get('case-000'))
+      for (const id of ['case-000', 'case-001']) expect(caseOutputs(sdk.text).get(id)).toEqual(caseOutputs(h.stdout).get(id))
     } finally {
       await removeChart(dir)
     }

@@ -38,7 +38,7 @@ export const kubeVersionCopies: TemplateCase = {
     '{{ index (list .Capabilities.KubeVersion) 0 }}|{{ first (list .Capabilities.KubeVersion) }}|{{ range (list .Capabilities.KubeVersion) }}{{ . }}{{ end }}|' +
     '{{ (dict "k" .Capabilities.KubeVersion).k }}|{{ $d := dict "k" .Capabilities.KubeVersion }}{{ $d.k }}|{{ (set (dict) "k" .Capabilities.KubeVersion).k }}|' +
     '{{ with (default "" .Capabilities.KubeVersion) }}{{ . }}{{ end }}|{{ index .Capabilities.KubeVersion }}|{{ and 1 .Capabilities.KubeVersion }}|{{ or .Capabilities.KubeVersion 0 }}|' +
-    '{{ $k := .Capabilities.KubeVersion }}{{ default "x" $k }}|{{ with .Capabilities }}{{ .KubeVersion }}{{ end }}|{{ (list .Capabilities.KubeVersion | first).Version }}',
+    '{{ deepCopy .Capabilities.KubeVersion }}|{{ printf "%v" (deepCopy (dict "a" .Capabilities.KubeVersion)) }}|{{ $k := .Capabilities.KubeVersion }}{{ default "x" $k }}|{{ with .Capabilities }}{{ .KubeVersion }}{{ end }}|{{ (list .Capabilities.KubeVersion | first).Version }}',
 }
 
 /** `--kube-version` values whose Version, String and numbers differ. */
@@ -48,6 +48,8 @@ export const kubeVersions: readonly string[] = ['v1.32.0', '1.32', 'v1.33.4-gke.
 export const goValueCases: readonly TemplateCase[] = [
   c('%#v, %+v and kindOf of helm\'s structs', '{{ printf "%#v|%+v" .Capabilities.HelmVersion .Capabilities.HelmVersion }}|{{ printf "%T" .Capabilities.HelmVersion }}|{{ kindOf .Capabilities.HelmVersion }}|{{ kindOf .Capabilities }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}|{{ kindOf (genCA "x" 1) }}'),
   c('%#v of a struct in a list and a map', '{{ printf "%#v" (list .Capabilities.KubeVersion) }}|{{ printf "%#v" (dict "k" .Capabilities.HelmVersion) }}'),
+  // copystructure copies exported fields only: KubeVersion's normalizedVersion is left empty.
+  c('deepCopy of helm\'s structs', '{{ deepCopy .Capabilities.KubeVersion }}|{{ printf "%v" (deepCopy (dict "a" .Capabilities.KubeVersion)) }}|{{ mustDeepCopy (list .Capabilities.KubeVersion) }}|{{ (deepCopy .Capabilities.KubeVersion).Version }}|{{ (deepCopy .Capabilities.KubeVersion).Minor }}|{{ deepCopy .Capabilities.HelmVersion }}|{{ deepCopy (toDate "2006-01-02" "2020-01-01") | date "2006" }}|{{ (merge (dict) (dict "a" .Capabilities.KubeVersion)).a }}|{{ (mergeOverwrite (dict "a" 1) (dict "a" (list .Capabilities.KubeVersion))).a }}'),
   c('sortAlpha of nil', '{{ sortAlpha nil }}|{{ sortAlpha .Values.nil }}|{{ sortAlpha .Values.missing }}|{{ sortAlpha "b" }}|{{ sortAlpha 3 }}'),
   // encoding/json refuses a number beyond float64 into interface{}; fromJson keeps what it decoded.
   c('fromJsonArray of a number beyond float64', '{{ fromJsonArray "[1e400]" }}|{{ fromJsonArray "[1, -1E+400]" }}|{{ fromJsonArray "[1e-400, 1e308]" }}'),

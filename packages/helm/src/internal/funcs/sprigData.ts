@@ -10,6 +10,7 @@ import {
   compareStrings,
   int,
   int64,
+  isExported,
   isTrue,
   GoStruct,
   isGoFunc,
@@ -109,17 +110,38 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
     } else if (Array.isArray(sv) && !absent && !isEmpty(dv) && !overwrite) {
       continue
     }
-    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv))
+    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv, false))
   }
 }
 
-function deepCopy(v: GoValue): GoValue {
+/**
+ * copystructure's copy of `v` (Sprig's deepCopy); `structs` false keeps structs as they are (a
+ * merge sets mergo's value itself, copied here only so that a merge makes no cycle).
+ */
+function deepCopy(v: GoValue, structs = true): GoValue {
   // copystructure copies a nil slice or map as nil; marked values are never changed, so it is shared.
   if (isNil(v)) return v
   // copystructure keeps the type: a []string stays one, .Chart.Annotations a map[string]string.
-  if (Array.isArray(v)) return sameTypeAs(v.map(deepCopy), v)
-  if (v instanceof Map) return sameTypeAs(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
+  if (Array.isArray(v)) return sameTypeAs(v.map((x) => deepCopy(x, structs)), v)
+  if (v instanceof Map) return sameTypeAs(new Map([...v].map(([k, x]) => [k, deepCopy(x, structs)])), v)
+  // copystructure copies a struct's exported fields and leaves the others zero (KubeVersion's
+  // normalizedVersion); time.Time has its own copier, and pointers to structs are left alone here.
+  if (structs && v instanceof GoStruct && !v.typeName.startsWith('*') && v.typeName !== 'time.Time') return exportedCopy(v)
   return v
+}
+
+function exportedCopy(v: GoStruct): GoStruct {
+  let unexported = false
+  const fields = new Map<string, GoValue>()
+  for (const [k, x] of v.fields) {
+    if (isExported(k)) {
+      fields.set(k, deepCopy(x))
+    } else {
+      unexported = true
+      fields.set(k, typeof x === 'string' ? '' : typeof x === 'boolean' ? false : typeof x === 'number' ? 0 : null)
+    }
+  }
+  return unexported ? new GoStruct(v.typeName, { fields, methods: v.methods }) : v.copied()
 }
 
 /**

@@ -42,7 +42,20 @@ export const kubeVersionCopies: TemplateCase = {
 }
 
 /** `--kube-version` values whose Version, String and numbers differ. */
-export const kubeVersions: readonly string[] = ['v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05']
+export const kubeVersions: readonly string[] = [
+  'v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05',
+  // Kubernetes' generic parser: leading zeros after the first number, the largest uint.
+  '1.02', '18446744073709551615.3', '0.0', '1.0000000000000000000000000001',
+]
+
+/** Versions Kubernetes' generic parser reads and semver does not: any number of numbers, leading white space. */
+export const oddKubeVersions: readonly string[] = ['1.2.', ' 1.32.0.5', '\t1.2x', 'v1.2.3.4.5-x']
+
+/** `--kube-version` values helm refuses, each with its own reason. */
+export const badKubeVersions: readonly string[] = [
+  'v01.032.0', '00.1', '1.99999999999999999999', '99999999999999999999.1', '1.18446744073709551616',
+  '1', 'v1', '1.x.0', 'V1.32', 'y', '', '1.32\n', 'v1.\n2', 'é1.2',
+]
 
 /** Cases where helm's own structs, Sprig's nil-tolerant functions and encoding/json show through. */
 export const goValueCases: readonly TemplateCase[] = [

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases } from './goDifferenceCases.js'
+import { badKubeVersions, chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -21,13 +21,28 @@ describe.skipIf(helm === undefined)('Go\'s rules under helm\'s functions, throug
 })
 
 describe.skipIf(helm === undefined)('.Capabilities.KubeVersion through the SDK and helm', () => {
-  it.each(kubeVersions)('--kube-version %s', async (kubeVersion) => {
-    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }, kubeVersionCopies]))
+  const oddBody = '{{ .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion.Version }}|{{ printf "%v" .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion.Minor }}'
+  it.each([...kubeVersions.map((v) => [v, kubeVersionBody]), ...oddKubeVersions.map((v) => [v, oddBody])])('--kube-version %j', async (kubeVersion, body) => {
+    const dir = await writeChart(caseTemplates([{ name: 'kube version', body }, kubeVersionCopies]))
     try {
       const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
       expect(h.ok, h.stderr).toBe(true)
       const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion })
       for (const id of ['case-000', 'case-001']) expect(caseOutputs(sdk.text).get(id)).toEqual(caseOutputs(h.stdout).get(id))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('a --kube-version helm refuses, through the SDK and helm', () => {
+  it.each(badKubeVersions.filter((v) => v !== ''))('--kube-version %j', async (kubeVersion) => {
+    const dir = await writeChart({ 'x.yaml': 'x: 1\n' })
+    try {
+      const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
+      expect(h.ok).toBe(false)
+      const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion }).then(() => undefined, (err: unknown) => err as Error)
+      expect(sdk?.message).toBe(helmMessage(h.stderr))
     } finally {
       await removeChart(dir)
     }

@@ -59,6 +59,8 @@ export const badKubeVersions: readonly string[] = [
 
 /** Cases where helm's own structs, Sprig's nil-tolerant functions and encoding/json show through. */
 export const goValueCases: readonly TemplateCase[] = [
+  // Sprig's split and splitn make a map[string]string, which deepCopy keeps and set refuses.
+  c('%T of split and splitn', '{{ printf "%T|%T|%T|%T" (splitn "," 2 "") (deepCopy (splitn "," 2 "a,b")) (split "," "a") (deepCopy (split "," "a,b")) }}|{{ (split "," "a,b")._1 }}|{{ (deepCopy (splitn "," 2 "a,b,c"))._1 }}|{{ split "," "a,b" | toJson }}|{{ kindOf (split "," "") }}|{{ typeIs "map[string]string" (splitn "," 2 "") }}'),
   c('%#v, %+v and kindOf of helm\'s structs', '{{ printf "%#v|%+v" .Capabilities.HelmVersion .Capabilities.HelmVersion }}|{{ printf "%T" .Capabilities.HelmVersion }}|{{ kindOf .Capabilities.HelmVersion }}|{{ kindOf .Capabilities }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}|{{ kindOf (genCA "x" 1) }}'),
   c('%#v of a struct in a list and a map', '{{ printf "%#v" (list .Capabilities.KubeVersion) }}|{{ printf "%#v" (dict "k" .Capabilities.HelmVersion) }}'),
   // copystructure copies exported fields only: KubeVersion's normalizedVersion is left empty.
@@ -81,6 +83,24 @@ const f = (name: string, body: string): FailingCase => ({ name, text: `x: {{ ${b
 
 /** Sprig's list functions and copystructure on a nil interface panic in Go; len of a literal nil too. */
 export const nilPanicCases: readonly FailingCase[] = [
+  // Not nil, not a list: Sprig's own texts (append is push's alias, concat and chunk say it their way).
+  f('append to a map', 'append (dict) 1'),
+  f('append to a string', 'append "s" 1'),
+  f('mustAppend to a map', 'mustAppend .Values 1'),
+  f('push to an int', 'push 5 1'),
+  f('mustPush to a string', 'mustPush "s" 1'),
+  f('prepend to a map', 'prepend (dict) 1'),
+  f('concat of a map', 'concat (list 1) (dict)'),
+  f('concat of a string', 'concat "s"'),
+  f('concat of an int', 'concat (list 1) 3'),
+  f('chunk of a map', 'chunk 2 (dict)'),
+  f('chunk of a string', 'chunk 2 "ab"'),
+  f('chunk of an int', 'chunk 2 5'),
+  f('mustChunk of a float', 'mustChunk 2 1.5'),
+  f('set on split\'s map', 'set (split "," "a") "k" 1'),
+  f('values of splitn\'s map', 'values (splitn "," 2 "a")'),
+  f('keys of split\'s map', 'keys (split "," "a,b")'),
+  f('get of split\'s map', 'get (split "," "a") "_0"'),
   f('first of nil', 'first nil'),
   f('first of a missing value', 'first .Values.missing'),
   f('mustFirst of a null value', 'mustFirst .Values.nil'),

@@ -18,6 +18,7 @@ import {
   nilMap,
   nilSlice,
   typeName,
+  typedMap,
   sameTypeAs,
   typedSlice,
   variadic,
@@ -39,11 +40,12 @@ export const nilDereference = 'runtime error: invalid memory address or nil poin
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
   if (v === null || v === undefined) throw new FuncError(nilDereference)
-  throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
+  // Sprig's concat says it its own way.
+  throw new FuncError(name === 'concat' ? `Cannot concat type ${reflectKind(v)} as list` : `Cannot ${name} on type ${reflectKind(v)}`)
 }
 
 /** Go's reflect.Kind name of a value, which Sprig's list functions print (`map`, not its type). */
-function reflectKind(v: GoValue): string {
+export function reflectKind(v: GoValue): string {
   if (v instanceof Map) return 'map'
   if (v instanceof GoStruct) return v.typeName.startsWith('*') ? 'ptr' : 'struct'
   if (isGoFunc(v)) return 'func'
@@ -222,7 +224,8 @@ export function dataFuncs(): [string, GoFunc][] {
       if (v === null || v === undefined) throw new FuncError('reflect: call of reflect.Value.Type on zero Value')
       return deepCopy(v)
     })],
-    ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
+    // append is Sprig's alias of push, and says so.
+    ['append', fn('append', [I, I], (l, v) => [...asList('push', l), v ?? null])],
     ['push', fn('push', [I, I], (l, v) => [...asList('push', l), v ?? null])],
     ['prepend', fn('prepend', [I, I], (l, v) => [v ?? null, ...asList('prepend', l)])],
     ['first', fn('first', [I], (l) => asList('find first', l)[0] ?? null)],
@@ -254,7 +257,7 @@ export function dataFuncs(): [string, GoFunc][] {
     ['split', fn('split', [S, S], (sep, s) => {
       const m: GoMap = new Map()
       ;(s as string).split(sep as string).forEach((p, i) => m.set(`_${i}`, p))
-      return m
+      return typedMap(m, 'map[string]string')
     })],
     ['toStrings', fn('toStrings', [I], (v) => typedSlice(strslice(v), '[]string'))],
     ['until', fn('until', ['int'], (n) => until(0n, (n as GoInt).value, (n as GoInt).value < 0n ? -1n : 1n))],

@@ -11,6 +11,8 @@ export const goDifferenceCases: readonly TemplateCase[] = [
   c('%#q of DEL, tab, a backquote and other text', '{{ printf "%#q|%#q|%#q|%#q|%#q" "a\\x7fb" "tab\\there" "a`b" "é✓😀" "" }}'),
   c('%#q of a value with a byte-order mark, padded', '{{ printf "%#10q|%-#12q|%#+q" .Values.unicode "\\ufeff" "\\ufeffé" }}'),
   // encoding/json's UnmarshalTypeError names the JSON value's kind.
+  // go-yaml refuses a surrogate escape, even a pair, and one beyond U+10FFFF.
+  c('fromYaml and fromYamlArray of a surrogate escape', '{{ fromYaml "a: \\"\\\\ud83d\\\\ude00\\"" | toJson }}|{{ fromYamlArray "[\\"\\\\ud800\\"]" | toJson }}|{{ fromYaml "a: \\"\\\\U00110000\\"" | toJson }}|{{ fromYaml "a: \\"\\\\u00e9\\"" | toJson }}|{{ fromYaml "a: \\\\ud800" | toJson }}'),
   c('fromYaml of what is not a mapping', '{{ fromYaml "[1]" }}|{{ fromYaml "x" }}|{{ fromYaml "1" }}|{{ fromYaml "true" }}|{{ fromYaml "1.5" }}'),
   c('fromJson of what is not an object', '{{ fromJson "[1]" }}|{{ fromJson "\\"s\\"" }}|{{ fromJson "1" }}|{{ fromJson "false" }}'),
   c('fromYamlArray and fromJsonArray of what is not a list', '{{ fromYamlArray "a: 1" }}|{{ fromYamlArray "x" }}|{{ fromYamlArray "2" }}|{{ fromJsonArray "{}" }}|{{ fromJsonArray "true" }}|{{ fromJsonArray "\\"s\\"" }}'),
@@ -101,6 +103,9 @@ export const nilPanicCases: readonly FailingCase[] = [
   f('values of splitn\'s map', 'values (splitn "," 2 "a")'),
   f('keys of split\'s map', 'keys (split "," "a,b")'),
   f('get of split\'s map', 'get (split "," "a") "_0"'),
+  // Not a panic: a rendered document holding an escape go-yaml refuses.
+  { name: 'a manifest with a surrogate escape', text: 'x: "\\ud83d\\ude00"\n' },
+  { name: 'a manifest with a surrogate escape in a key', text: 'kind: A\n"\\udc00": 1\n' },
   f('first of nil', 'first nil'),
   f('first of a missing value', 'first .Values.missing'),
   f('mustFirst of a null value', 'mustFirst .Values.nil'),
@@ -127,4 +132,19 @@ export const chartYamlInfinities: readonly { readonly name: string; readonly cha
   { name: 'an unknown field of .inf', chartYaml: 'x: .inf\n' },
   { name: 'an annotation of -.inf', chartYaml: 'annotations:\n  a: -.inf\n' },
   { name: 'a NaN in a list', chartYaml: 'keywords: [a, .nan]\n' },
+]
+
+/** A values.yaml holding a `\\u`/`\\U` escape go-yaml refuses (a surrogate, even paired, or beyond U+10FFFF), or accepts. */
+export const escapeValues: readonly { readonly name: string; readonly values: string; readonly ok: boolean }[] = [
+  { name: 'a surrogate pair', values: 'a: "\\ud83d\\ude00"\n', ok: false },
+  { name: 'a lone high surrogate', values: 'a: "\\ud800"\n', ok: false },
+  { name: 'a lone low surrogate after text', values: 'a: "x\\uDFFF"\n', ok: false },
+  { name: 'a \\U surrogate', values: 'a: "\\U0000d800"\n', ok: false },
+  { name: 'a \\U beyond U+10FFFF', values: 'a: "\\U00110000"\n', ok: false },
+  { name: 'a key with a surrogate', values: '"\\ud800": 1\n', ok: false },
+  { name: 'a surrogate in a flow list', values: 'a: [1, "\\udbff"]\n', ok: false },
+  { name: 'a surrogate on the third line', values: 'a: 1\nb:\n  c: "x\\ud800"\n', ok: false },
+  { name: 'a surrogate in a folded double-quoted scalar', values: 'a: "x\n  y \\U0000DFFF"\n', ok: false },
+  { name: 'a \\U beyond U+10FFFF on the second line', values: 'z: 1\na: "\\UFFFFFFFF"\n', ok: false },
+  { name: 'escapes go-yaml reads', values: 'a: "\\u00e9\\U0001F600\\x41\\\\ud800"\nb: \'\\ud800\'\nc: \\ud800\n', ok: true },
 ]

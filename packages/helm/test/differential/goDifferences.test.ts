@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { badKubeVersions, chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions } from './goDifferenceCases.js'
+import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -72,6 +72,20 @@ describe.skipIf(helm === undefined)('a Chart.yaml holding an infinity or NaN, th
       expect([h.ok, sdk.ok]).toEqual([false, false])
       // helm says `cannot load Chart.yaml: REASON`; the SDK names the file, `Chart.yaml: REASON`.
       expect(`cannot load ${sdk.text}`).toBe(helmMessage(h.text))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('values.yaml escapes go-yaml refuses, through the SDK and helm', () => {
+  it.each(escapeValues)('$name', async ({ values, ok }) => {
+    const dir = await writeChart({ 'x.yaml': 'x: {{ toJson .Values | quote }}\n' }, values)
+    try {
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(h.ok).toBe(ok)
+      // helm says `cannot load values.yaml: cannot unmarshal yaml document: REASON`; the SDK names the file, `values.yaml: REASON`.
+      expect(sdk.ok ? sdk.text : sdk.text.replace(/^values\.yaml: /, 'cannot load values.yaml: cannot unmarshal yaml document: ')).toBe(h.text)
     } finally {
       await removeChart(dir)
     }

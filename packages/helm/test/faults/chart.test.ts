@@ -70,6 +70,11 @@ describe('renderChart on bad charts', () => {
       code: 'HELM_VALUES_INVALID',
       message: 'c/values.yaml: error converting YAML to JSON: json: unsupported value: NaN',
     })
+    // and a \\u escape of a surrogate, even paired, which go-yaml refuses (the line when not the first).
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a: 1\nb: "\\ud83d\\ude00"\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: yaml: line 2: found invalid Unicode character escape code',
+    })
   })
 
   it('refuses an alias bomb in values.yaml at once', async () => {

@@ -63,9 +63,11 @@ function unmarshalKind(v: GoValue): string {
   return 'number'
 }
 
-// A JSON text with a number literal that may be beyond float64's range: an exponent of three
-// digits or more, or a run of 300 digits (both are needed to pass 1.8e308).
-const mayOverflow = /[eE]\+?0*[1-9]\d{2}|\d{300}/
+// A JSON text that may hold a number literal beyond float64's range: one with an exponent (a digit
+// then e or E), or an integer part of 309 digits or more (JSON allows no leading zeros). Linear: the
+// look-behind starts the digit run only where a run begins. Complete, so that a number JSON.parse
+// dropped (a repeated key) is still found, as encoding/json reports it.
+const mayOverflow = /\d[eE]|(?<!\d)\d{309}/
 // The strings and numbers of a JSON text, in order; strings are matched so that digits in them are skipped.
 const jsonTokens = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g
 

@@ -77,7 +77,8 @@ function scalarOk(v: string): boolean {
  * without `helm.sh/hook`; `undefined` when a full parse must decide.
  */
 export function quickHead(doc: string): QuickHead | undefined {
-  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook') || !withinYamlNesting(doc, defaultYamlBudget.maxDepth)) return undefined
+  // A \\u escape of a surrogate or any \\U escape may be one go-yaml refuses: the full parse decides.
+  if (doc.length > maxQuickSize || unusualRe.test(doc) || doc.includes('helm.sh/hook') || /\\(?:u[dD][89a-fA-F]|U)/.test(doc) || !withinYamlNesting(doc, defaultYamlBudget.maxDepth)) return undefined
   // The open block collections, innermost last: their indents and whether each is a sequence
   // (two arrays rather than an object per level; this runs cold, once per document).
   const indents: number[] = []

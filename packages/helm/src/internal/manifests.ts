@@ -75,7 +75,8 @@ function compareCodeUnits(a: string, b: string): number {
 
 /** go-yaml's wording for the parse errors templates commonly produce. */
 function goYamlMessage(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err)
+  // A reader's message that already says what sigs.k8s.io/yaml says is given as it is.
+  const text = (err instanceof Error ? err.message : String(err)).replace(/^error converting YAML to JSON: yaml: /, '')
   if (/Nested mappings are not allowed|Implicit map keys need to be/.test(text)) return 'mapping values are not allowed in this context'
   return text
 }

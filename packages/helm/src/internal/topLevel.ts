@@ -1,6 +1,7 @@
 // The objects Helm 4 hands a template besides .Values: .Chart, .Release, .Capabilities, .Files,
 // .Template and .Subcharts, shaped and typed as `helm template` (v4.1.4) shows them.
 import { stringifyValue } from '@gitops-sdk/core'
+import { quote } from '@gitops-sdk/core/go'
 import { compileGlob } from './glob.js'
 import { FuncError, type GoFunc, GoInt, type GoMap, GoStruct, type GoValue, int, mapWithMethods, nilMap, sliceWithMethods, typedMap, typedSlice } from './template/values.js'
 
@@ -69,24 +70,43 @@ function method(name: string, params: GoFunc['params'], body: GoFunc['fn']): [st
   return [name, { kind: 'func', name, params, fn: body }]
 }
 
-/** What `.` does not match. */
-const lineBreak = /[\n\r\u2028\u2029]/
+// Kubernetes' generic version pattern, `^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)*$`, without its tail: the
+// numbers are unambiguous, so the greedy first try is the match (linear); the tail matches anything
+// without a line break (Go's `.`), checked apart.
+const versionHead = /^[\t\n\f\r ]*v?(\d+(?:\.\d+)*)/
+const maxUint = 2n ** 64n - 1n
+
+/**
+ * The numbers of a kube version as Kubernetes' ParseGeneric reads them (at least two, the first
+ * without a leading zero, each a uint), or its error text.
+ */
+function kubeVersionNumbers(text: string): bigint[] | string {
+  const m = versionHead.exec(text)
+  if (m === null || text.includes('\n', m[0].length)) return `could not parse ${quote(text)} as version`
+  const components = (m[1] ?? '').split('.')
+  if (components.length < 2) return `illegal version string ${quote(text)}`
+  const numbers: bigint[] = []
+  for (const [i, c] of components.entries()) {
+    if (i === 0 && c.startsWith('0') && c !== '0') return `illegal zero-prefixed version component ${quote(c)} in ${quote(text)}`
+    // Beyond 20 significant digits it is out of range (and BigInt need not read a long run).
+    const n = c.replace(/^0+/, '').length > 20 ? maxUint + 1n : BigInt(c)
+    if (n > maxUint) return `illegal non-numeric version component ${quote(c)} in ${quote(text)}: strconv.ParseUint: parsing ${quote(c)}: value out of range`
+    numbers.push(n)
+  }
+  return numbers
+}
 
 /**
  * `.Capabilities` for a kube version such as `v1.32.0` and extra API versions. Its KubeVersion is
  * helm's: `Version` the text given (with a leading `v`), the unexported `normalizedVersion` its
  * numbers alone (`v1.33.4` for `v1.33.4-gke.1245000`, as Kubernetes' generic version parser reads
- * them), which the pointer-receiver `String` gives.
+ * them), which the pointer-receiver `String` gives. A version that does not parse is helm's error.
  */
 export function capabilities(kubeVersion: string, apiVersions: readonly string[]): GoStruct {
-  // The pattern's `.` stops at a line break, so a version holding one never matches; it is refused
-  // before the pattern, which gave the minor's digits back one at a time and rescanned the rest for
-  // each (quadratic on a long run of digits before a trailing line break). Without a line break the
-  // greedy first try matches or fails in one pass.
-  const m = lineBreak.test(kubeVersion) ? null : /^v?(\d+)\.(\d+)((?:\.\d+)*)(.*)$/.exec(kubeVersion)
-  if (m === null) throw new FuncError(`invalid kube version ${JSON.stringify(kubeVersion)}`)
+  const parsed = kubeVersionNumbers(kubeVersion)
+  if (typeof parsed === 'string') throw new FuncError(`invalid kube version '${kubeVersion}': ${parsed}`)
   const version = kubeVersion.startsWith('v') ? kubeVersion : `v${kubeVersion}`
-  const numbers = [m[1] ?? '0', m[2] ?? '0', ...(m[3] ?? '').split('.').slice(1)].map((n) => BigInt(n).toString())
+  const numbers = parsed.map((n) => n.toString())
   const normalized = `v${numbers.join('.')}`
   const kube = new GoStruct('common.KubeVersion', {
     fields: new Map<string, GoValue>([

@@ -126,6 +126,33 @@ export const quickRules: PlainRules = {
   },
 }
 
+/** go-yaml's error for a `\\u` or `\\U` escape of a surrogate or beyond U+10FFFF, which sigs.k8s.io/yaml wraps. */
+const badEscape = 'error converting YAML to JSON: yaml: found invalid Unicode character escape code'
+
+/**
+ * The offset in `raw` (a double-quoted scalar's source) of the first escape go-yaml refuses: a
+ * `\\u` or `\\U` code in the surrogates (even a pair: go-yaml decodes each escape alone) or
+ * beyond U+10FFFF; -1 when none.
+ */
+function badEscapeAt(raw: string): number {
+  for (let i = raw.indexOf('\\'); i >= 0; i = raw.indexOf('\\', i + 2)) {
+    const c = raw[i + 1]
+    if (c !== 'u' && c !== 'U') continue
+    const hex = raw.slice(i + 2, i + (c === 'u' ? 6 : 10))
+    if (!/^[0-9a-fA-F]+$/.test(hex)) continue
+    const code = Number.parseInt(hex, 16)
+    if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) return i
+  }
+  return -1
+}
+
+/** go-yaml's message for a refused escape at `offset` of `text`: the line, unless it is the first. */
+function badEscapeMessage(text: string, offset: number): string {
+  let line = 1
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++
+  return line === 1 ? badEscape : badEscape.replace('yaml: ', `yaml: line ${line}: `)
+}
+
 /** {@link parseYamlValue} through the `yaml` package for every text (the quick reader's reference in tests). */
 export function parseYamlValueFull(text: string, source: string): GoValue {
   let stream
@@ -136,7 +163,13 @@ export function parseYamlValueFull(text: string, source: string): GoValue {
   }
   const first = stream.documents[0]
   if (first === undefined) return null
-  if (first.document.errors.length > 0) throw new YamlValuesError(first.document.errors[0]?.message ?? 'invalid YAML')
+  if (first.document.errors.length > 0) {
+    const message = first.document.errors[0]?.message ?? 'invalid YAML'
+    // The yaml package refuses a \\U escape beyond U+10FFFF itself.
+    const big = /^Invalid escape sequence (\\U[0-9a-fA-F]{8})/.exec(message)
+    const at = big === null ? -1 : text.indexOf(big[1] ?? '')
+    throw new YamlValuesError(big !== null && at >= 0 && badEscapeAt(big[1] ?? '') === 0 ? badEscapeMessage(text, at) : message)
+  }
   const { isAlias, isMap, isSeq } = yamlLib()
   const walk = (node: YamlNode | null | undefined, depth: number): GoValue => {
     if (node === null || node === undefined) return null
@@ -167,6 +200,10 @@ export function parseYamlValueFull(text: string, source: string): GoValue {
       return m
     }
     if (isSeq(node)) return node.items.map((item) => walk(item as YamlNode, depth + 1))
+    if (yamlLib().isScalar(node) && node.type === 'QUOTE_DOUBLE' && node.range !== null && node.range !== undefined) {
+      const at = badEscapeAt(text.slice(node.range[0], node.range[1]))
+      if (at >= 0) throw new YamlValuesError(badEscapeMessage(text, node.range[0] + at))
+    }
     return scalarValue(node)
   }
   return walk(first.document.contents, 0)

@@ -11,6 +11,8 @@ export const goDifferenceCases: readonly TemplateCase[] = [
   c('%#q of DEL, tab, a backquote and other text', '{{ printf "%#q|%#q|%#q|%#q|%#q" "a\\x7fb" "tab\\there" "a`b" "é✓😀" "" }}'),
   c('%#q of a value with a byte-order mark, padded', '{{ printf "%#10q|%-#12q|%#+q" .Values.unicode "\\ufeff" "\\ufeffé" }}'),
   // encoding/json's UnmarshalTypeError names the JSON value's kind.
+  // go-yaml refuses a surrogate escape, even a pair, and one beyond U+10FFFF.
+  c('fromYaml and fromYamlArray of a surrogate escape', '{{ fromYaml "a: \\"\\\\ud83d\\\\ude00\\"" | toJson }}|{{ fromYamlArray "[\\"\\\\ud800\\"]" | toJson }}|{{ fromYaml "a: \\"\\\\U00110000\\"" | toJson }}|{{ fromYaml "a: \\"\\\\u00e9\\"" | toJson }}|{{ fromYaml "a: \\\\ud800" | toJson }}'),
   c('fromYaml of what is not a mapping', '{{ fromYaml "[1]" }}|{{ fromYaml "x" }}|{{ fromYaml "1" }}|{{ fromYaml "true" }}|{{ fromYaml "1.5" }}'),
   c('fromJson of what is not an object', '{{ fromJson "[1]" }}|{{ fromJson "\\"s\\"" }}|{{ fromJson "1" }}|{{ fromJson "false" }}'),
   c('fromYamlArray and fromJsonArray of what is not a list', '{{ fromYamlArray "a: 1" }}|{{ fromYamlArray "x" }}|{{ fromYamlArray "2" }}|{{ fromJsonArray "{}" }}|{{ fromJsonArray "true" }}|{{ fromJsonArray "\\"s\\"" }}'),
@@ -25,16 +27,51 @@ export const kubeVersionBody: string =
   '{{ print .Capabilities.KubeVersion }}|{{ quote .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion | toString }}|{{ list .Capabilities.KubeVersion }}|' +
   '{{ kindOf .Capabilities.KubeVersion }}|{{ typeOf .Capabilities.KubeVersion }}|{{ semverCompare ">=1.30.0-0" .Capabilities.KubeVersion.Version }}'
 
+/**
+ * `.Capabilities.KubeVersion` where a function got it: Go passes a copy, no longer addressable, so
+ * fmt prints its fields even where the template prints it (include's and tpl's dot, a list's or a
+ * map's entry, default's, index's and first's result); index with no index gives the value itself.
+ */
+export const kubeVersionCopies: TemplateCase = {
+  name: 'kube version through functions',
+  defs: '{{ define "kv-t" }}{{ . }}{{ end }}',
+  body:
+    '{{ default "x" .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion | default "x" }}|{{ include "kv-t" .Capabilities.KubeVersion }}|{{ tpl "{{ . }}" .Capabilities.KubeVersion }}|' +
+    '{{ index (list .Capabilities.KubeVersion) 0 }}|{{ first (list .Capabilities.KubeVersion) }}|{{ range (list .Capabilities.KubeVersion) }}{{ . }}{{ end }}|' +
+    '{{ (dict "k" .Capabilities.KubeVersion).k }}|{{ $d := dict "k" .Capabilities.KubeVersion }}{{ $d.k }}|{{ (set (dict) "k" .Capabilities.KubeVersion).k }}|' +
+    '{{ with (default "" .Capabilities.KubeVersion) }}{{ . }}{{ end }}|{{ index .Capabilities.KubeVersion }}|{{ and 1 .Capabilities.KubeVersion }}|{{ or .Capabilities.KubeVersion 0 }}|' +
+    '{{ deepCopy .Capabilities.KubeVersion }}|{{ printf "%v" (deepCopy (dict "a" .Capabilities.KubeVersion)) }}|{{ $k := .Capabilities.KubeVersion }}{{ default "x" $k }}|{{ with .Capabilities }}{{ .KubeVersion }}{{ end }}|{{ (list .Capabilities.KubeVersion | first).Version }}',
+}
+
 /** `--kube-version` values whose Version, String and numbers differ. */
-export const kubeVersions: readonly string[] = ['v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05']
+export const kubeVersions: readonly string[] = [
+  'v1.32.0', '1.32', 'v1.33.4-gke.1245000', '1.30.2+k3s1', 'v1.29.0-rc.1', '1.31.05',
+  // Kubernetes' generic parser: leading zeros after the first number, the largest uint.
+  '1.02', '18446744073709551615.3', '0.0', '1.0000000000000000000000000001',
+]
+
+/** Versions Kubernetes' generic parser reads and semver does not: any number of numbers, leading white space. */
+export const oddKubeVersions: readonly string[] = ['1.2.', ' 1.32.0.5', '\t1.2x', 'v1.2.3.4.5-x']
+
+/** `--kube-version` values helm refuses, each with its own reason. */
+export const badKubeVersions: readonly string[] = [
+  'v01.032.0', '00.1', '1.99999999999999999999', '99999999999999999999.1', '1.18446744073709551616',
+  '1', 'v1', '1.x.0', 'V1.32', 'y', '', '1.32\n', 'v1.\n2', 'é1.2',
+]
 
 /** Cases where helm's own structs, Sprig's nil-tolerant functions and encoding/json show through. */
 export const goValueCases: readonly TemplateCase[] = [
+  // Sprig's split and splitn make a map[string]string, which deepCopy keeps and set refuses.
+  c('%T of split and splitn', '{{ printf "%T|%T|%T|%T" (splitn "," 2 "") (deepCopy (splitn "," 2 "a,b")) (split "," "a") (deepCopy (split "," "a,b")) }}|{{ (split "," "a,b")._1 }}|{{ (deepCopy (splitn "," 2 "a,b,c"))._1 }}|{{ split "," "a,b" | toJson }}|{{ kindOf (split "," "") }}|{{ typeIs "map[string]string" (splitn "," 2 "") }}'),
   c('%#v, %+v and kindOf of helm\'s structs', '{{ printf "%#v|%+v" .Capabilities.HelmVersion .Capabilities.HelmVersion }}|{{ printf "%T" .Capabilities.HelmVersion }}|{{ kindOf .Capabilities.HelmVersion }}|{{ kindOf .Capabilities }}|{{ kindOf now }}|{{ kindOf (semver "1.0.0") }}|{{ kindOf (genCA "x" 1) }}'),
   c('%#v of a struct in a list and a map', '{{ printf "%#v" (list .Capabilities.KubeVersion) }}|{{ printf "%#v" (dict "k" .Capabilities.HelmVersion) }}'),
+  // copystructure copies exported fields only: KubeVersion's normalizedVersion is left empty.
+  c('deepCopy of helm\'s structs', '{{ deepCopy .Capabilities.KubeVersion }}|{{ printf "%v" (deepCopy (dict "a" .Capabilities.KubeVersion)) }}|{{ mustDeepCopy (list .Capabilities.KubeVersion) }}|{{ (deepCopy .Capabilities.KubeVersion).Version }}|{{ (deepCopy .Capabilities.KubeVersion).Minor }}|{{ deepCopy .Capabilities.HelmVersion }}|{{ deepCopy (toDate "2006-01-02" "2020-01-01") | date "2006" }}|{{ (merge (dict) (dict "a" .Capabilities.KubeVersion)).a }}|{{ (mergeOverwrite (dict "a" 1) (dict "a" (list .Capabilities.KubeVersion))).a }}'),
   c('sortAlpha of nil', '{{ sortAlpha nil }}|{{ sortAlpha .Values.nil }}|{{ sortAlpha .Values.missing }}|{{ sortAlpha "b" }}|{{ sortAlpha 3 }}'),
   // encoding/json refuses a number beyond float64 into interface{}; fromJson keeps what it decoded.
   c('fromJsonArray of a number beyond float64', '{{ fromJsonArray "[1e400]" }}|{{ fromJsonArray "[1, -1E+400]" }}|{{ fromJsonArray "[1e-400, 1e308]" }}'),
+  // Overflowing with a two-digit exponent: 251 integer digits times 1e60.
+  c('fromJson and fromJsonArray of a long number with a small exponent', '{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | len }}|{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[-1%s]" (repeat 320 "9")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[1%s.5]" (repeat 300 "0")) }}'),
   c('fromJson of a number beyond float64', '{{ fromJson "{\\"a\\":[1, -1E+400, {\\"b\\": 2e999}], \\"c\\": 3}" }}|{{ fromJson "{\\"x\\":\\"1e400\\",\\"y\\":1e308,\\"z\\":1.8e308}" }}|{{ fromJson "{\\"a\\":1e400,\\"a\\":1}" | toJson }}|{{ fromJson "1e400" }}'),
 ]
 
@@ -48,6 +85,27 @@ const f = (name: string, body: string): FailingCase => ({ name, text: `x: {{ ${b
 
 /** Sprig's list functions and copystructure on a nil interface panic in Go; len of a literal nil too. */
 export const nilPanicCases: readonly FailingCase[] = [
+  // Not nil, not a list: Sprig's own texts (append is push's alias, concat and chunk say it their way).
+  f('append to a map', 'append (dict) 1'),
+  f('append to a string', 'append "s" 1'),
+  f('mustAppend to a map', 'mustAppend .Values 1'),
+  f('push to an int', 'push 5 1'),
+  f('mustPush to a string', 'mustPush "s" 1'),
+  f('prepend to a map', 'prepend (dict) 1'),
+  f('concat of a map', 'concat (list 1) (dict)'),
+  f('concat of a string', 'concat "s"'),
+  f('concat of an int', 'concat (list 1) 3'),
+  f('chunk of a map', 'chunk 2 (dict)'),
+  f('chunk of a string', 'chunk 2 "ab"'),
+  f('chunk of an int', 'chunk 2 5'),
+  f('mustChunk of a float', 'mustChunk 2 1.5'),
+  f('set on split\'s map', 'set (split "," "a") "k" 1'),
+  f('values of splitn\'s map', 'values (splitn "," 2 "a")'),
+  f('keys of split\'s map', 'keys (split "," "a,b")'),
+  f('get of split\'s map', 'get (split "," "a") "_0"'),
+  // Not a panic: a rendered document holding an escape go-yaml refuses.
+  { name: 'a manifest with a surrogate escape', text: 'x: "\\ud83d\\ude00"\n' },
+  { name: 'a manifest with a surrogate escape in a key', text: 'kind: A\n"\\udc00": 1\n' },
   f('first of nil', 'first nil'),
   f('first of a missing value', 'first .Values.missing'),
   f('mustFirst of a null value', 'mustFirst .Values.nil'),
@@ -74,4 +132,19 @@ export const chartYamlInfinities: readonly { readonly name: string; readonly cha
   { name: 'an unknown field of .inf', chartYaml: 'x: .inf\n' },
   { name: 'an annotation of -.inf', chartYaml: 'annotations:\n  a: -.inf\n' },
   { name: 'a NaN in a list', chartYaml: 'keywords: [a, .nan]\n' },
+]
+
+/** A values.yaml holding a `\\u`/`\\U` escape go-yaml refuses (a surrogate, even paired, or beyond U+10FFFF), or accepts. */
+export const escapeValues: readonly { readonly name: string; readonly values: string; readonly ok: boolean }[] = [
+  { name: 'a surrogate pair', values: 'a: "\\ud83d\\ude00"\n', ok: false },
+  { name: 'a lone high surrogate', values: 'a: "\\ud800"\n', ok: false },
+  { name: 'a lone low surrogate after text', values: 'a: "x\\uDFFF"\n', ok: false },
+  { name: 'a \\U surrogate', values: 'a: "\\U0000d800"\n', ok: false },
+  { name: 'a \\U beyond U+10FFFF', values: 'a: "\\U00110000"\n', ok: false },
+  { name: 'a key with a surrogate', values: '"\\ud800": 1\n', ok: false },
+  { name: 'a surrogate in a flow list', values: 'a: [1, "\\udbff"]\n', ok: false },
+  { name: 'a surrogate on the third line', values: 'a: 1\nb:\n  c: "x\\ud800"\n', ok: false },
+  { name: 'a surrogate in a folded double-quoted scalar', values: 'a: "x\n  y \\U0000DFFF"\n', ok: false },
+  { name: 'a \\U beyond U+10FFFF on the second line', values: 'z: 1\na: "\\UFFFFFFFF"\n', ok: false },
+  { name: 'escapes go-yaml reads', values: 'a: "\\u00e9\\U0001F600\\x41\\\\ud800"\nb: \'\\ud800\'\nc: \\ud800\n', ok: true },
 ]

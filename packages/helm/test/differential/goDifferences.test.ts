@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { chartYamlInfinities, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersions, nilPanicCases } from './goDifferenceCases.js'
+import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -21,13 +21,28 @@ describe.skipIf(helm === undefined)('Go\'s rules under helm\'s functions, throug
 })
 
 describe.skipIf(helm === undefined)('.Capabilities.KubeVersion through the SDK and helm', () => {
-  it.each(kubeVersions)('--kube-version %s', async (kubeVersion) => {
-    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }]))
+  const oddBody = '{{ .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion.Version }}|{{ printf "%v" .Capabilities.KubeVersion }}|{{ .Capabilities.KubeVersion.Minor }}'
+  it.each([...kubeVersions.map((v) => [v, kubeVersionBody]), ...oddKubeVersions.map((v) => [v, oddBody])])('--kube-version %j', async (kubeVersion, body) => {
+    const dir = await writeChart(caseTemplates([{ name: 'kube version', body }, kubeVersionCopies]))
     try {
       const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
       expect(h.ok, h.stderr).toBe(true)
       const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion })
-      expect(caseOutputs(sdk.text).get('case-000')).toEqual(caseOutputs(h.stdout).get('case-000'))
+      for (const id of ['case-000', 'case-001']) expect(caseOutputs(sdk.text).get(id)).toEqual(caseOutputs(h.stdout).get(id))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('a --kube-version helm refuses, through the SDK and helm', () => {
+  it.each(badKubeVersions.filter((v) => v !== ''))('--kube-version %j', async (kubeVersion) => {
+    const dir = await writeChart({ 'x.yaml': 'x: 1\n' })
+    try {
+      const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })
+      expect(h.ok).toBe(false)
+      const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion }).then(() => undefined, (err: unknown) => err as Error)
+      expect(sdk?.message).toBe(helmMessage(h.stderr))
     } finally {
       await removeChart(dir)
     }
@@ -57,6 +72,20 @@ describe.skipIf(helm === undefined)('a Chart.yaml holding an infinity or NaN, th
       expect([h.ok, sdk.ok]).toEqual([false, false])
       // helm says `cannot load Chart.yaml: REASON`; the SDK names the file, `Chart.yaml: REASON`.
       expect(`cannot load ${sdk.text}`).toBe(helmMessage(h.text))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('values.yaml escapes go-yaml refuses, through the SDK and helm', () => {
+  it.each(escapeValues)('$name', async ({ values, ok }) => {
+    const dir = await writeChart({ 'x.yaml': 'x: {{ toJson .Values | quote }}\n' }, values)
+    try {
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(h.ok).toBe(ok)
+      // helm says `cannot load values.yaml: cannot unmarshal yaml document: REASON`; the SDK names the file, `values.yaml: REASON`.
+      expect(sdk.ok ? sdk.text : sdk.text.replace(/^values\.yaml: /, 'cannot load values.yaml: cannot unmarshal yaml document: ')).toBe(h.text)
     } finally {
       await removeChart(dir)
     }

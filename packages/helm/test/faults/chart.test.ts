@@ -28,10 +28,19 @@ describe('renderChart on bad charts', () => {
 
   it('refuses a kube version that does not parse with a typed error naming it', async () => {
     const fs = memoryFs({ 'c/Chart.yaml': chartYaml, 'c/templates/a.yaml': 'a: 1\n' })
-    for (const kubeVersion of ['bad', 'v1', '1.x.0', 'v1.32\n']) {
+    // helm's texts (Kubernetes' generic version parser); the differential suite checks them against helm.
+    const reasons: [string, string][] = [
+      ['bad', 'could not parse "bad" as version'],
+      ['v1', 'illegal version string "v1"'],
+      ['1.x.0', 'illegal version string "1.x.0"'],
+      ['v1.32\n', 'could not parse "v1.32\\n" as version'],
+      ['v01.2', 'illegal zero-prefixed version component "01" in "v01.2"'],
+      ['1.99999999999999999999', 'illegal non-numeric version component "99999999999999999999" in "1.99999999999999999999": strconv.ParseUint: parsing "99999999999999999999": value out of range'],
+    ]
+    for (const [kubeVersion, reason] of reasons) {
       const err: unknown = await renderChart('c', { fs, kubeVersion }).then(() => undefined, (e: unknown) => e)
       expect(isGitOpsError(err, 'HELM_OPTION_INVALID'), String(err)).toBe(true)
-      expect((err as Error).message).toBe(`invalid kube version ${JSON.stringify(kubeVersion)}`)
+      expect((err as Error).message).toBe(`invalid kube version '${kubeVersion}': ${reason}`)
     }
     expect((await renderChart('c', { fs, kubeVersion: 'v1.32.0' })).text).toContain('a: 1')
   })
@@ -60,6 +69,11 @@ describe('renderChart on bad charts', () => {
     expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'b: [1, -.inf]\na: {x: .nan}\n' }))).toEqual({
       code: 'HELM_VALUES_INVALID',
       message: 'c/values.yaml: error converting YAML to JSON: json: unsupported value: NaN',
+    })
+    // and a \\u escape of a surrogate, even paired, which go-yaml refuses (the line when not the first).
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a: 1\nb: "\\ud83d\\ude00"\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: yaml: line 2: found invalid Unicode character escape code',
     })
   })
 

@@ -21,13 +21,18 @@ export function copyTable(m: GoMap): GoMap {
   return out
 }
 
-/** Helm's coalesceTablesFullKey: `dst` wins; with `merge` false a `null` in `dst` deletes the key. */
+/**
+ * Helm's coalesceTablesFullKey: `dst` wins; with `merge` false a `null` in `dst` deletes the key
+ * where `src` has a value (the user nulls a default), and stays where `src` has none or a null.
+ */
 export function coalesceTables(dst: GoMap, src: GoMap, merge: boolean): GoMap {
+  const srcValued = new Set<string>()
+  for (const [k, v] of src) if (v !== null && v !== undefined) srcValued.add(k)
   for (const [k, v] of dst) if (v === null) src.set(k, null)
   for (const [key, val] of src) {
     const has = dst.has(key)
     const dv = dst.get(key)
-    if (has && !merge && dv === null) dst.delete(key)
+    if (has && !merge && dv === null && srcValued.has(key)) dst.delete(key)
     else if (!has) dst.set(key, val)
     else if (isTable(val) && isTable(dv)) coalesceTables(dv, val, merge)
   }

@@ -10,6 +10,7 @@ import {
   compareStrings,
   int,
   int64,
+  isExported,
   isTrue,
   GoStruct,
   isGoFunc,
@@ -17,6 +18,7 @@ import {
   nilMap,
   nilSlice,
   typeName,
+  typedMap,
   sameTypeAs,
   typedSlice,
   variadic,
@@ -38,11 +40,12 @@ export const nilDereference = 'runtime error: invalid memory address or nil poin
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
   if (v === null || v === undefined) throw new FuncError(nilDereference)
-  throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
+  // Sprig's concat says it its own way.
+  throw new FuncError(name === 'concat' ? `Cannot concat type ${reflectKind(v)} as list` : `Cannot ${name} on type ${reflectKind(v)}`)
 }
 
 /** Go's reflect.Kind name of a value, which Sprig's list functions print (`map`, not its type). */
-function reflectKind(v: GoValue): string {
+export function reflectKind(v: GoValue): string {
   if (v instanceof Map) return 'map'
   if (v instanceof GoStruct) return v.typeName.startsWith('*') ? 'ptr' : 'struct'
   if (isGoFunc(v)) return 'func'
@@ -109,17 +112,38 @@ function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
     } else if (Array.isArray(sv) && !absent && !isEmpty(dv) && !overwrite) {
       continue
     }
-    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv))
+    if (overwrite || absent || isEmpty(dv)) dst.set(k, deepCopy(sv, false))
   }
 }
 
-function deepCopy(v: GoValue): GoValue {
+/**
+ * copystructure's copy of `v` (Sprig's deepCopy); `structs` false keeps structs as they are (a
+ * merge sets mergo's value itself, copied here only so that a merge makes no cycle).
+ */
+function deepCopy(v: GoValue, structs = true): GoValue {
   // copystructure copies a nil slice or map as nil; marked values are never changed, so it is shared.
   if (isNil(v)) return v
   // copystructure keeps the type: a []string stays one, .Chart.Annotations a map[string]string.
-  if (Array.isArray(v)) return sameTypeAs(v.map(deepCopy), v)
-  if (v instanceof Map) return sameTypeAs(new Map([...v].map(([k, x]) => [k, deepCopy(x)])), v)
+  if (Array.isArray(v)) return sameTypeAs(v.map((x) => deepCopy(x, structs)), v)
+  if (v instanceof Map) return sameTypeAs(new Map([...v].map(([k, x]) => [k, deepCopy(x, structs)])), v)
+  // copystructure copies a struct's exported fields and leaves the others zero (KubeVersion's
+  // normalizedVersion); time.Time has its own copier, and pointers to structs are left alone here.
+  if (structs && v instanceof GoStruct && !v.typeName.startsWith('*') && v.typeName !== 'time.Time') return exportedCopy(v)
   return v
+}
+
+function exportedCopy(v: GoStruct): GoStruct {
+  let unexported = false
+  const fields = new Map<string, GoValue>()
+  for (const [k, x] of v.fields) {
+    if (isExported(k)) {
+      fields.set(k, deepCopy(x))
+    } else {
+      unexported = true
+      fields.set(k, typeof x === 'string' ? '' : typeof x === 'boolean' ? false : typeof x === 'number' ? 0 : null)
+    }
+  }
+  return unexported ? new GoStruct(v.typeName, { fields, methods: v.methods }) : v.copied()
 }
 
 /**
@@ -200,7 +224,8 @@ export function dataFuncs(): [string, GoFunc][] {
       if (v === null || v === undefined) throw new FuncError('reflect: call of reflect.Value.Type on zero Value')
       return deepCopy(v)
     })],
-    ['append', fn('append', [I, I], (l, v) => [...asList('append', l), v ?? null])],
+    // append is Sprig's alias of push, and says so.
+    ['append', fn('append', [I, I], (l, v) => [...asList('push', l), v ?? null])],
     ['push', fn('push', [I, I], (l, v) => [...asList('push', l), v ?? null])],
     ['prepend', fn('prepend', [I, I], (l, v) => [v ?? null, ...asList('prepend', l)])],
     ['first', fn('first', [I], (l) => asList('find first', l)[0] ?? null)],
@@ -232,7 +257,7 @@ export function dataFuncs(): [string, GoFunc][] {
     ['split', fn('split', [S, S], (sep, s) => {
       const m: GoMap = new Map()
       ;(s as string).split(sep as string).forEach((p, i) => m.set(`_${i}`, p))
-      return m
+      return typedMap(m, 'map[string]string')
     })],
     ['toStrings', fn('toStrings', [I], (v) => typedSlice(strslice(v), '[]string'))],
     ['until', fn('until', ['int'], (n) => until(0n, (n as GoInt).value, (n as GoInt).value < 0n ? -1n : 1n))],

@@ -5,10 +5,10 @@
 // Helm's toYamlPretty, toToml and fromToml.
 import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
-import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedSlice, variadic } from '../template/values.js'
+import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedMap, typedSlice, variadic } from '../template/values.js'
 import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
-import { nilDereference } from './sprigData.js'
+import { nilDereference, reflectKind } from './sprigData.js'
 import { toToml } from './toml.js'
 
 const I = 'interface {}'
@@ -183,7 +183,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
     goFunc(name, ['int', I], (size, list) => {
       const n = Number(toInt64(size ?? null))
       if (list === null || list === undefined) throw new FuncError(nilDereference)
-      if (!Array.isArray(list)) throw new FuncError(`Cannot chunk type ${typeof list}`)
+      if (!Array.isArray(list)) throw new FuncError(`Cannot chunk type ${reflectKind(list)}`)
       if (n <= 0) throw new FuncError('runtime error: integer divide by zero')
       const out: GoValue[] = []
       for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n))
@@ -198,7 +198,7 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
       const list = count < 0 || parts.length <= count ? parts : [...parts.slice(0, count - 1), parts.slice(count - 1).join(sep as string)]
       const m: GoMap = new Map()
       if (count !== 0) list.forEach((p, i) => m.set(`_${i}`, p))
-      return m
+      return typedMap(m, 'map[string]string')
     })],
     ['add1f', goFunc('add1f', [I], (v) => toFloat64(v ?? null) + 1)],
     ['b32dec', goFunc('b32dec', [S], (s) => b32decode(s as string))],

@@ -214,6 +214,12 @@ export abstract class Evaluator extends Scope {
       if (fn.variadic !== undefined) t = numIn - 1 < numFixed ? (params[numIn - 1] ?? 'interface {}') : fn.variadic
       argv.push(this.validateType(final, t))
     }
+    // A function's argument is a copy: a struct reached through a pointer is no longer addressable
+    // (builtins taking a reflect.Value, such as index, get the value itself).
+    for (let j = 0; j < argv.length; j++) {
+      const a = argv[j]
+      if (a instanceof GoStruct && a.addressedString !== undefined && argParam(fn, j, params.length) !== 'reflect.Value') argv[j] = a.copied()
+    }
     if (isBuiltin && name === 'call') argv.unshift(nArgs === 0 ? '' : nodeString(words[1] as ArgNode))
     try {
       return fn.fn(...argv)
@@ -297,4 +303,9 @@ export abstract class Evaluator extends Scope {
     }
     this.errorf(`can't handle ${nodeString(n)} for arg of type ${typ}`)
   }
+}
+
+/** The parameter type of a function's argument `j` (its variadic type past the fixed ones). */
+function argParam(fn: GoFunc, j: number, numFixed: number): GoType {
+  return j < numFixed || fn.variadic === undefined ? (fn.params[j] ?? 'interface {}') : fn.variadic
 }

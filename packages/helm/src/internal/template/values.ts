@@ -129,6 +129,18 @@ export class GoStruct {
     this.stringer = parts.stringer
     this.addressedString = parts.addressedString
   }
+
+  private unaddressed: GoStruct | undefined
+
+  /**
+   * The struct as a function gets it: Go passes a copy, which is not addressable, so its
+   * pointer-receiver `String` is out of reach and fmt prints its fields. Itself when it has none.
+   */
+  copied(): GoStruct {
+    if (this.addressedString === undefined) return this
+    this.unaddressed ??= new GoStruct(this.typeName, { fields: this.fields, methods: this.methods, ...(this.stringer === undefined ? {} : { stringer: this.stringer }) })
+    return this.unaddressed
+  }
 }
 
 /** Whether Go exports a struct field of this name (its first character is an upper-case letter). */

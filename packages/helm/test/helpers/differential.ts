@@ -154,3 +154,15 @@ export function expectSameCase(out: SuiteOutputs, id: string, body: string): voi
   expect(expected, `helm printed no output for ${body}`).toBeDefined()
   expect({ body, out: out.sdk.get(id) ?? out.sdkText.slice(0, 2000) }).toEqual({ body, out: expected })
 }
+
+/** Renders a chart of the one template `text` through helm and the SDK: both must fail, with the same message. */
+export async function expectSameFailure(text: string): Promise<void> {
+  const dir = await writeChart({ 'x.yaml': text })
+  try {
+    const { helm: h, sdk } = await renderBoth(dir)
+    expect(h.ok, `helm rendered ${text} without error`).toBe(false)
+    expect({ text, ok: sdk.ok, message: sdk.text }).toEqual({ text, ok: false, message: h.text })
+  } finally {
+    await removeChart(dir)
+  }
+}

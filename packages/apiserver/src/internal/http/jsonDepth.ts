@@ -79,23 +79,7 @@ export function valueOpenerPast(value: unknown, limit: number = MAX_JSON_DEPTH):
  * `[]` 1), measured without recursion and stopping at the first level past the limit.
  */
 export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH): boolean {
-  if (limit < 0) return true
-  const values: unknown[] = [value]
-  const levels: number[] = [0]
-  while (values.length > 0) {
-    const v = values.pop()
-    const level = (levels.pop() ?? 0) + 1
-    if (v === null || typeof v !== 'object') continue
-    if (level > limit) return true
-    const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v)
-    for (const child of children) {
-      if (child !== null && typeof child === 'object') {
-        values.push(child)
-        levels.push(level)
-      }
-    }
-  }
-  return false
+  return limit < 0 || valueOpenerPast(value, limit) !== undefined
 }
 
 /**

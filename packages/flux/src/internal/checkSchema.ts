@@ -67,6 +67,9 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: Chec
   new Walk(where.issues, where.crd).check(value, schema, where.path)
 }
 
+/** The field an issue names: the path, or `<root>` for the object itself. */
+const fieldOf = (path: string): string => (path === '' ? '<root>' : path)
+
 /**
  * One check of a value: where issues go, and the schema node's place in its CRD kept as a stack of
  * steps from the root schema. The CRD position string is only needed when the schema itself is at
@@ -75,7 +78,7 @@ export function checkSchema(value: unknown, schema: JSONSchemaProps, where: Chec
  * value, its schema and its path, and shares these.)
  */
 class Walk {
-  /** Property names, ITEMS and ADDITIONAL from the root schema to the node being checked; empty without a CRD. */
+  /** Property names, ITEMS and ADDITIONAL from the root schema to the node being checked. */
   private readonly steps: (string | symbol)[] = []
 
   constructor(
@@ -85,7 +88,7 @@ class Walk {
 
   /** An issue at `path` (`<root>` for the object itself), the path leading its message. */
   private report(path: string, message: string): void {
-    const at = path === '' ? '<root>' : path
+    const at = fieldOf(path)
     this.issues.push({ field: at, message: `${at}: ${message}` })
   }
 
@@ -100,14 +103,14 @@ class Walk {
     if (value === null || value === undefined) return
     const actual = typeName(value)
     if (schema['x-kubernetes-int-or-string'] === true) {
-      if (actual !== 'integer' && actual !== 'string') this.report(path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type integer-or-string: "${actual}"`)
+      if (actual !== 'integer' && actual !== 'string') this.report(path, `Invalid value: "${actual}": ${fieldOf(path)} in body must be of type integer-or-string: "${actual}"`)
       return
     }
     const expected = schema.type
     if (expected !== undefined) {
       const ok = expected === 'number' ? actual === 'number' || actual === 'integer' : actual === expected
       if (!ok) {
-        this.report(path, `Invalid value: "${actual}": ${path === '' ? '<root>' : path} in body must be of type ${expected}: "${actual}"`)
+        this.report(path, `Invalid value: "${actual}": ${fieldOf(path)} in body must be of type ${expected}: "${actual}"`)
         return
       }
     }
@@ -162,15 +165,14 @@ class Walk {
   }
 
   private checkArray(value: readonly unknown[], schema: JSONSchemaProps, path: string): void {
-    const at = path === '' ? '<root>' : path
+    const at = fieldOf(path)
     if (schema.minItems !== undefined && value.length < schema.minItems) this.report(path, `Invalid value: ${value.length}: ${at} in body should have at least ${schema.minItems} items`)
     if (schema.maxItems !== undefined && value.length > schema.maxItems) this.report(path, `Too many: ${value.length}: must have at most ${schema.maxItems} items`)
     const items = schema.items
     if (items === undefined) return
-    const steps = this.crd === undefined ? undefined : this.steps
-    steps?.push(ITEMS)
+    this.steps.push(ITEMS)
     for (let i = 0; i < value.length; i++) this.check(value[i], items, `${path}[${i}]`)
-    steps?.pop()
+    this.steps.pop()
   }
 
   private checkMap(value: Record<string, unknown>, schema: JSONSchemaProps, path: string): void {
@@ -180,7 +182,6 @@ class Walk {
     }
     const properties = schema.properties
     const additional = schema.additionalProperties
-    const steps = this.crd === undefined ? undefined : this.steps
     for (const key of Object.keys(value)) {
       const own = properties !== undefined && Object.prototype.hasOwnProperty.call(properties, key)
       const child = own ? properties[key] : additional
@@ -190,9 +191,9 @@ class Walk {
         }
         continue
       }
-      steps?.push(own ? key : ADDITIONAL)
+      this.steps.push(own ? key : ADDITIONAL)
       this.check(value[key], child, `${prefix}${key}`)
-      steps?.pop()
+      this.steps.pop()
     }
     for (const { rule, message } of schema['x-kubernetes-validations'] ?? []) {
       const evaluate = knownRules.get(rule)

@@ -26,8 +26,11 @@ export function tooDeep(opener: Opener): string {
 /**
  * The bracket opening the first level of the JSON `text` past `limit`, as Go's scanner reads it
  * (left to right, brackets inside strings skipped), or undefined when the text stays within it.
+ * Each level of valid JSON costs at least two characters (its opening and closing bracket), so a
+ * text no longer than twice the limit is not scanned.
  */
 export function openerPast(text: string, limit: number = MAX_JSON_DEPTH): Opener | undefined {
+  if (text.length <= 2 * limit) return undefined
   let depth = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
@@ -79,7 +82,7 @@ export function valueOpenerPast(value: unknown, limit: number = MAX_JSON_DEPTH):
  * `[]` 1), measured without recursion and stopping at the first level past the limit.
  */
 export function nestsDeeperThan(value: unknown, limit: number = MAX_JSON_DEPTH): boolean {
-  return limit < 0 || valueOpenerPast(value, limit) !== undefined
+  return valueOpenerPast(value, limit) !== undefined
 }
 
 /**

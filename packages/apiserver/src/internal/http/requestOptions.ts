@@ -136,6 +136,17 @@ export function deleteOptionsOf(url: URL, body: string): { options: DeleteOption
   }
 }
 
+/** The request's media type, lower case without parameters; JSON when the header is absent. */
+function mediaType(exchange: { readonly request: IncomingMessage }): string {
+  return (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+}
+
+/** The body's text when it is JSON (the document order decoding errors follow), else undefined. */
+export function jsonText(exchange: { readonly request: IncomingMessage; readonly body: string }): string | undefined {
+  const media = mediaType(exchange)
+  return media === 'application/json' || media === '' ? exchange.body : undefined
+}
+
 /**
  * The body of a POST or PUT: JSON, YAML under `application/yaml`, or for built-in kinds Kubernetes'
  * protobuf envelope (what kubectl's typed generators such as `kubectl create namespace` send), with
@@ -144,8 +155,9 @@ export function deleteOptionsOf(url: URL, body: string): { options: DeleteOption
  * autoscaling/v1 `Scale`), named in those messages.
  */
 export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType, kind: string = type.kind): unknown {
-  const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (media === 'application/json' || media === '') return parseJson(exchange.body, { kind, raw: exchange.raw })
+  const json = jsonText(exchange)
+  if (json !== undefined) return parseJson(json, { kind, raw: exchange.raw })
+  const media = mediaType(exchange)
   if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, kind)
   if (media === 'application/yaml') {
     return parseYamlBody(exchange.body, { version: '1.2' }, "couldn't get version/kind; yaml parse error: ")

@@ -13,7 +13,7 @@ import { createObject } from '../verbs/createObject.js'
 import { decode, dropUnknownFields, groupResource, nameRule, namespaceRule } from '../verbs/writes.js'
 import { replaceObject } from '../verbs/replaceObject.js'
 import type { HandlerContext } from './handlerContext.js'
-import { boolParam, decodeBody, deleteOptionsOf, intParam, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
+import { boolParam, decodeBody, deleteOptionsOf, intParam, jsonText, managerFromUserAgent, warningHeaders, writeRequest } from './requestOptions.js'
 import type { ResourceRoute } from './route.js'
 import type { Negotiated } from './negotiate.js'
 import { reply } from './send.js'
@@ -46,12 +46,6 @@ export interface Exchange {
 }
 
 /** A delete's body as JSON text: typed clients send DeleteOptions in protobuf. */
-/** The body's JSON text, when it is JSON: the document order decoding errors follow. */
-function jsonText(exchange: Exchange): string | undefined {
-  const media = (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  return media === 'application/json' || media === '' ? exchange.body : undefined
-}
-
 function deleteBody(exchange: Exchange): string {
   const media = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
   if (media !== PROTOBUF_MEDIA_TYPE || exchange.raw.length === 0) return exchange.body

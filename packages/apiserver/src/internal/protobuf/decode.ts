@@ -168,11 +168,8 @@ function rawJson(bytes: Uint8Array, type: string, enclosing: number): KubeValue 
   } catch {
     throw new WireError(`${type}: the embedded value is not JSON`)
   }
-  // Each level costs two characters: a short text is not scanned.
-  if (text.length > 2 * (MAX_JSON_DEPTH - enclosing)) {
-    const opener = openerPast(text, MAX_JSON_DEPTH - enclosing)
-    if (opener !== undefined) throw new EmbeddedTooDeepError(tooDeep(opener))
-  }
+  const opener = openerPast(text, MAX_JSON_DEPTH - enclosing)
+  if (opener !== undefined) throw new EmbeddedTooDeepError(tooDeep(opener))
   return value
 }
 

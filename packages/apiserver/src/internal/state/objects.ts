@@ -2,6 +2,7 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { getOwn, setOwn } from '../../ssa/ownKeys.js'
+import { strings } from '../rules/strings.js'
 
 /** The second {@link timestamp} formatted last, and its form: the writes of one second share it. */
 let lastSecond: { readonly second: number; readonly formatted: string } | undefined
@@ -47,8 +48,7 @@ export function stringMap(value: unknown): Record<string, string> {
 
 /** The finalizers of an object. */
 export function finalizersOf(object: KubeObject): string[] {
-  const f = object.metadata.finalizers
-  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : []
+  return strings(object.metadata.finalizers)
 }
 
 /** Sets or removes (when empty) a metadata field. */

@@ -86,13 +86,13 @@ function remove(doc: KubeValue, pointer: string, op: string): KubeValue {
  * was never bounded, so a few operations would build a document no later walk could recurse over).
  */
 function addBounded(doc: KubeValue, pointer: string, put: { readonly value: KubeValue; readonly copy: boolean }): KubeValue {
-  const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - parsePointer(pointer).length)
+  const path = parsePointer(pointer)
+  const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - path.length)
   if (opener !== undefined) throw new PatchTooDeepError(tooDeep(opener))
-  return add(doc, pointer, put.copy ? structuredClone(put.value) : put.value)
+  return add(doc, path, put.copy ? structuredClone(put.value) : put.value)
 }
 
-function add(doc: KubeValue, pointer: string, value: KubeValue): KubeValue {
-  const path = parsePointer(pointer)
+function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
   if (path.length === 0) return value
   const slot = locate(doc, path, 'add')
   if (Array.isArray(slot.parent)) slot.parent.splice(index(slot as Slot & { parent: KubeValue[] }, true), 0, value)

@@ -102,7 +102,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
  * the `error decoding patch: ` its JSON and merge patchers put first; so does a strategic patch
  * nested too deep here.
  */
-export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'> = 'merge'): unknown {
+export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'>): unknown {
   let value: unknown
   try {
     value = JSON.parse(body) as unknown

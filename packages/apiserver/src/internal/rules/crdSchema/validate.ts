@@ -16,6 +16,7 @@ import { evaluateRules, toCel } from './cel.js'
 import { formatOk, knownFormat } from './formats.js'
 import { junctorChecks, MAX_JUNCTOR_DEPTH } from './junctors.js'
 import type { At, Walk } from './walk.js'
+import { strings } from '../strings.js'
 
 /** What the schema said about an object. */
 export interface SchemaCheck {
@@ -137,7 +138,7 @@ function objectChecks(value: KubeMap, schema: KubeMap, at: At): void {
   const min = num(schema.minProperties)
   if (max !== undefined && count > max) walk.errors.push({ type: 'Invalid', field: path, value: count, detail: `${path} in body should have at most ${max} properties` })
   if (min !== undefined && count < min) walk.errors.push({ type: 'Invalid', field: path, value: count, detail: `${path} in body should have at least ${min} properties` })
-  const required = Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === 'string') : []
+  const required = strings(schema.required)
   for (const name of required) if (!hasOwn(value, name)) walk.errors.push({ type: 'Required', field: child(path, name) })
   const properties = asSchema(schema.properties) ?? {}
   const additional = asSchema(schema.additionalProperties)
@@ -233,7 +234,7 @@ function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, at: { pat
         if (value.slice(0, i).some((other) => deepEqual(other, item))) errors.push({ type: 'Duplicate', field: `${path}[${i}]`, value: item })
       })
     } else if (listType === 'map') {
-      const keys = Array.isArray(schema['x-kubernetes-list-map-keys']) ? schema['x-kubernetes-list-map-keys'].filter((k): k is string => typeof k === 'string') : []
+      const keys = strings(schema['x-kubernetes-list-map-keys'])
       const seen: KubeMap[] = []
       value.forEach((item, i) => {
         if (!isKubeMap(item)) return
@@ -258,7 +259,7 @@ function listTypeErrors(value: KubeValue | undefined, schema: KubeMap, at: { pat
 function oldItem(schema: KubeMap, item: KubeValue, old: KubeValue | undefined): { value: KubeValue } | undefined {
   if (!Array.isArray(old)) return undefined
   if (schema['x-kubernetes-list-type'] === 'map' && isKubeMap(item)) {
-    const keys = Array.isArray(schema['x-kubernetes-list-map-keys']) ? schema['x-kubernetes-list-map-keys'].filter((k): k is string => typeof k === 'string') : []
+    const keys = strings(schema['x-kubernetes-list-map-keys'])
     const found = old.find((o) => isKubeMap(o) && keys.every((k) => deepEqual(getOwn(o, k), getOwn(item, k))))
     return found === undefined ? undefined : { value: found }
   }

@@ -13,11 +13,12 @@ import { stringifyObjects } from '../packages/core/dist/index.js'
 import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 import { fmtMs, loadLine, median, runOnce } from './process-timer.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '5')
 const other = process.argv[4]
-const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const servers = { B: await startApplyServer('gitops-bench-apiserver-ab-b-') }
 if (other !== undefined) servers.A = await startApplyServer('gitops-bench-apiserver-ab-a-', { apiserver: other, nodeFlags: [] })
 /** kubectl's server-side apply of a file, with `extra` in its environment (HTTP/1.1 or h2). */

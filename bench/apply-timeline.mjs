@@ -10,6 +10,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const root = process.argv[3] ?? new URL('..', import.meta.url).pathname
@@ -22,10 +23,8 @@ await new Promise((resolve) => server.stdout.once('data', resolve))
 const file = join(dir, 'objects.yaml')
 writeFileSync(file, stringifyObjects(objects('tl', count)))
 const preload = new URL('apply-timeline-preload.cjs', import.meta.url).pathname
-// The `gitops` command as npm installs it: the package's bin (dist/bin.cjs), as the other benches
-// run it (renderData.bench.mjs).
-const cliPackage = join(root, 'packages', 'cli')
-const cli = join(cliPackage, JSON.parse(readFileSync(join(cliPackage, 'package.json'), 'utf8')).bin.gitops)
+// The `gitops` command as npm installs it (gitopsBin.mjs).
+const cli = gitopsBin
 for (const step of ['first', 'no-op']) {
   const out = join(dir, `${step}.txt`)
   const argv = ['--require', preload, cli, 'apply', file, '--inventory', 'default/tl', '--field-manager=gitops-bench', '--kubeconfig', kubeconfig]

@@ -14,9 +14,10 @@ import { stringifyObjects } from '../packages/core/dist/index.js'
 import { applyAll, createKubeClient, diff } from '../packages/apply/dist/index.js'
 import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const sizes = (process.argv[2] ?? '1000,5000').split(',').map(Number)
-const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const server = await startApplyServer('gitops-bench-apply-')
 const { dir, kubeconfig } = server
 

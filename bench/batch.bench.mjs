@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? '300')
 const rounds = Number(process.argv[3] ?? '3')
-const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const root = mkdtempSync(join(tmpdir(), 'gitops-bench-batch-'))
 
 function write(files) {

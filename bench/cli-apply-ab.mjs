@@ -12,11 +12,12 @@ import { stringifyObjects } from '../packages/core/dist/index.js'
 import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 import { fmtMs, loadLine, median, runOnce } from './process-timer.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '5')
 const steps = process.argv[4] === 'no-op' ? ['no-op'] : ['first', 'no-op']
-const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const server = await startApplyServer('gitops-bench-cli-apply-ab-')
 const { dir, kubeconfig } = server
 const base = { PATH: process.env.PATH, HOME: dir }

@@ -16,10 +16,11 @@ import { stringifyObjects } from '../packages/core/dist/index.js'
 import { startApplyServer } from './apply-server-process.mjs'
 import { objects } from './mixedObjects.mjs'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? '1000')
 const rounds = Number(process.argv[3] ?? '7')
-const bin = new URL(`../packages/cli/${JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const fieldManager = 'gitops-bench'
 
 const { dir, kubeconfig, cpuMs: serverTicks, stop } = await startApplyServer('gitops-bench-cli-apply-')

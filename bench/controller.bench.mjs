@@ -22,6 +22,7 @@ import { applyAll, createKubeClient } from '../packages/apply/dist/index.js'
 import { stringifyObjects } from '../packages/core/dist/index.js'
 import { fluxCrds } from '../packages/flux/dist/index.js'
 import { createRepository, startGitServer } from '../packages/git-source/dist/testing.js'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const count = Number(process.argv[2] ?? 1000)
 const concurrent = Number(process.argv[3] ?? 10)
@@ -35,7 +36,7 @@ const monotonic = () => Number(process.hrtime.bigint() / 1000n)
 const marks = []
 const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-controller-'))
 const kubeconfig = join(dir, 'kubeconfig')
-const bin = new URL(`../packages/cli/${JSON.parse(readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops}`, import.meta.url).pathname
+const bin = gitopsBin
 const load = loadavg()[0].toFixed(1)
 
 const server = spawn(process.execPath, [new URL('apply-server.mjs', import.meta.url).pathname, kubeconfig], { stdio: ['pipe', 'pipe', 'inherit'] })

@@ -13,11 +13,12 @@ import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { canonicalWithout } from './canonical.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
 const out = join(repo, '.bench-out', 'fleet')
-const cli = join(repo, 'packages', 'cli', JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
+const cli = gitopsBin
 const core = join(repo, 'packages', 'core', 'dist', 'index.js')
 
 function flag(name, fallback) {

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { fetchSource } from '../packages/git-source/dist/index.js'
 import { createRepository, gitEnv } from '../packages/git-source/dist/testing.js'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const args = process.argv.slice(2)
 const noChangeOnly = args.includes('--no-change')
@@ -35,7 +36,7 @@ const processOnly = args.includes('--process-only')
 if (sizes.length === 0) sizes.push(1000, 10000)
 const tmp = existsShm() ? '/dev/shm' : undefined
 const here = fileURLToPath(new URL('.', import.meta.url))
-const cli = join(here, '..', 'packages', 'cli', JSON.parse(readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
+const cli = gitopsBin
 const requireFromPackage = createRequire(join(here, '..', 'packages', 'git-source', 'package.json'))
 const git = requireFromPackage('isomorphic-git')
 const isoHttp = requireFromPackage('isomorphic-git/http/node')

@@ -18,12 +18,13 @@ import { performance } from 'node:perf_hooks'
 import { helmOracle, repo, scratchRoot } from './helm-oracle.mjs'
 import { fmtMs, fmtRss, loadLine, median, runOnce } from './process-timer.mjs'
 import { canonicalWithout } from './canonical.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const { parseObjects } = await import(join(repo, 'packages/core/dist/index.js'))
 
 const releases = Number(process.argv[2] ?? '200')
 const rounds = Number(process.argv[3] ?? '3')
-const bin = join(repo, 'packages/cli', JSON.parse((await import('node:fs')).readFileSync(new URL('../packages/cli/package.json', import.meta.url), 'utf8')).bin.gitops)
+const bin = gitopsBin
 const helm = helmOracle()
 const root = scratchRoot('gitops-bench-helm-')
 const env = { PATH: process.env.PATH ?? '', HELM_CACHE_HOME: join(root, 'h/c'), HELM_CONFIG_HOME: join(root, 'h/cf'), HELM_DATA_HOME: join(root, 'h/d'), TZ: 'UTC' }

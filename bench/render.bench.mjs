@@ -8,20 +8,18 @@
 // kubectl needs about 16 s at 1,000 objects and about ten minutes at 5,000, so by default it runs
 // at 250, 500 and 1,000 only; gitops build runs at those sizes and at 5,000 and 20,000.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateTree } from './renderTree.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
 const out = join(repo, '.bench-out', 'render')
-// The `gitops` command as npm installs it: the package's bin (dist/bin.cjs), as startup.bench.mjs
-// runs it. (dist/bin.js, which this bench ran before, is an ES module shim that imports it: Node's ES
-// module loader and a parse of bin.cjs's exports, about 10 ms of CPU more per process.)
-const cliPackage = join(repo, 'packages', 'cli')
-const cli = join(cliPackage, JSON.parse(readFileSync(join(cliPackage, 'package.json'), 'utf8')).bin.gitops)
+// The `gitops` command as npm installs it (gitopsBin.mjs).
+const cli = gitopsBin
 
 function flag(name, fallback) {
   const i = process.argv.indexOf(`--${name}`)

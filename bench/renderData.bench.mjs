@@ -9,22 +9,20 @@
 // --kubectl-runs times there (ours runs --runs times; with one kubectl run, ours' median is used).
 import { Buffer } from 'node:buffer'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateCrdTree } from './crdTree.mjs'
 import { generateTree } from './renderTree.mjs'
 import { generateShapesTree } from './shapesTree.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
 const out = join(existsSync('/dev/shm') ? '/dev/shm' : join(repo, '.bench-out'), `gitops-bench-render-data-${process.pid}`)
-// The `gitops` command as npm installs it: the package's bin (dist/bin.cjs), as startup.bench.mjs
-// runs it. (dist/bin.js, which this bench ran before, is an ES module shim that imports it: Node's ES
-// module loader and a parse of bin.cjs's exports, about 10 ms of CPU more per process.)
-const cliPackage = join(repo, 'packages', 'cli')
-const cli = join(cliPackage, JSON.parse(readFileSync(join(cliPackage, 'package.json'), 'utf8')).bin.gitops)
+// The `gitops` command as npm installs it (gitopsBin.mjs).
+const cli = gitopsBin
 function flag(name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
   return i < 0 ? fallback : process.argv[i + 1]

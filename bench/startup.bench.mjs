@@ -5,15 +5,15 @@
 // Reports the median wall time, the time above `node -e 0` and peak RSS.
 //
 //   npm run build && node bench/run.mjs startup [runs, default 21]
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { compare, fmtMs, fmtRss, loadLine, runOnce } from './process-timer.mjs'
+import { gitopsBin } from './gitopsBin.mjs'
 
 const runs = Number(process.argv[2] ?? '21')
 // The file package.json's bin names, as an installed `gitops` runs it.
-const cliDir = new URL('../packages/cli/', import.meta.url)
-const bin = new URL(JSON.parse(readFileSync(new URL('package.json', cliDir), 'utf8')).bin.gitops, cliDir).pathname
+const bin = gitopsBin
 const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-startup-'))
 const root = join(dir, 'one')
 mkdirSync(root)

@@ -71,7 +71,7 @@ const v8Major = Number(process.versions.v8.split('.')[0])
 const APPLY_BUILTINS = ['node:stream', 'node:crypto', 'node:fs/promises', 'node:net', 'node:tls', 'node:http', 'node:https', 'node:perf_hooks']
 const v8Flags = new Map<string, { flags: string; preload: readonly string[] }>([
   ['build', { flags: '--no-turbo-inlining', preload: [] }],
-  ['template', { flags: v8Major === 11 ? '--interrupt-budget=1081344' : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
+  ['template', { flags: v8Major === 11 ? SHORT_RUN_BUDGET : '--max-opt=1', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   ['fleet', { flags: '--no-turbo-inlining', preload: ['node:stream', 'node:crypto', 'node:fs/promises'] }],
   // `gitops apply`: on V8 11, the same budget as template's while the set is small (applyTuning.ts);
   // it loads these built-ins on every run, and under the flag they cost about 16 ms more CPU.
@@ -92,7 +92,7 @@ if (tuning !== undefined && choice?.apply === true) {
     if (v8 !== undefined) for (const id of tuning.preload) builtin(id)
     v8?.setFlagsFromString(tuning.flags)
     if (v8 !== undefined) applied = tuning.flags
-    if (v8 !== undefined && tuning.flags === SHORT_RUN_BUDGET && process.argv[2] === 'apply') markShortRunTuning()
+    if (v8 !== undefined && process.argv[2] === 'apply') markShortRunTuning()
   } catch {
     // Only speed is at stake.
   }

@@ -153,19 +153,21 @@ Example:
     const takeOverManagers = takeOverManagersFlag(values)
     const tooling = await applySetTooling(values)
     const objects = await readObjects(io, input, signal)
-    if (dryRunMode === 'client') {
-      // No request follows, but a large set still gets V8's default budget back (applyTuning.ts).
+    // A large set gets V8's default optimising back (applyTuning.ts), once its size is known.
+    const untune = (): void => {
       const untuned = endShortRunTuning(objects.length)
       if (untuned !== undefined) debug(io, 'V8 tuning', { flags: untuned })
+    }
+    if (dryRunMode === 'client') {
+      // No request follows, but a large set still gets the default budget back.
+      untune()
       return clientDryRun(io, format, objects)
     }
     const client = await connect(io, values, signal)
     const sdk = await import('@gitops-sdk/apply')
     const { createInventory, formatChangeSet, formatRef, formatSummary, refKey, summarizeChangeSet } = await import('@gitops-sdk/core')
-    // The set's size is known and the command's modules are loaded: a large set gets V8's
-    // default optimising back (applyTuning.ts).
-    const untuned = endShortRunTuning(objects.length)
-    if (untuned !== undefined) debug(io, 'V8 tuning', { flags: untuned })
+    // The command's modules are loaded now.
+    untune()
     const entries: ChangeSetEntry[] = []
     const report = (error?: unknown): void => {
       const changeSet = { entries }

@@ -170,7 +170,7 @@ export function parseYamlValueFull(text: string, source: string): GoValue {
     const at = big === null ? -1 : text.indexOf(big[1] ?? '')
     throw new YamlValuesError(big !== null && at >= 0 && badEscapeAt(big[1] ?? '') === 0 ? badEscapeMessage(text, at) : message)
   }
-  const { isAlias, isMap, isSeq } = yamlLib()
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib()
   const walk = (node: YamlNode | null | undefined, depth: number): GoValue => {
     if (node === null || node === undefined) return null
     if (depth > 1000) throw new YamlValuesError(`${source}: nesting too deep`)
@@ -200,7 +200,7 @@ export function parseYamlValueFull(text: string, source: string): GoValue {
       return m
     }
     if (isSeq(node)) return node.items.map((item) => walk(item as YamlNode, depth + 1))
-    if (yamlLib().isScalar(node) && node.type === 'QUOTE_DOUBLE' && node.range !== null && node.range !== undefined) {
+    if (isScalar(node) && node.type === 'QUOTE_DOUBLE' && node.range !== null && node.range !== undefined) {
       const at = badEscapeAt(text.slice(node.range[0], node.range[1]))
       if (at >= 0) throw new YamlValuesError(badEscapeMessage(text, node.range[0] + at))
     }

@@ -343,6 +343,5 @@ function goKind(v: GoValue): string {
   if (typeof v === 'boolean') return 'bool'
   if (typeof v === 'string') return 'string'
   if (Array.isArray(v)) return 'slice'
-  if (v instanceof Map) return 'map'
   return reflectKind(v)
 }

@@ -145,9 +145,11 @@ export class GoStruct {
 
 /** Whether Go exports a struct field of this name (its first character is an upper-case letter). */
 export function isExported(name: string): boolean {
-  const first = String.fromCodePoint(name.codePointAt(0) ?? 0)
-  return /^\p{Lu}$/u.test(first)
+  return UPPER_FIRST.test(name)
 }
+
+/** A text whose first character (code point) is an upper-case letter. */
+const UPPER_FIRST = /^\p{Lu}/u
 
 /** Any value a template handles. */
 export type GoValue =

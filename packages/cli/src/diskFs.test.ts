@@ -28,7 +28,7 @@ function tree(name: string): string {
 
 describe('diskFs readFileNoFollow', () => {
   const fs = diskFs('/')
-  const read = fs.readFileNoFollow as (path: string) => Promise<Uint8Array>
+  const read = (path: string): Promise<Uint8Array> => (fs.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(fs, path)
 
   it('reads a regular file and refuses a symlink, naming the path', async () => {
     const root = tree('read')
@@ -69,7 +69,7 @@ describe('diskFs readFileNoFollow', () => {
     const fs: FileSystem = {
       ...disk,
       readFile: (path) => swapped(path, () => disk.readFile(path)),
-      ...(disk.readFileNoFollow === undefined ? {} : { readFileNoFollow: (path: string) => swapped(path, () => (disk.readFileNoFollow as (p: string) => Promise<Uint8Array>)(path)) }),
+      ...(disk.readFileNoFollow === undefined ? {} : { readFileNoFollow: (path: string) => swapped(path, () => (disk.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(disk, path)) }),
     }
     await expect(render(rel('race/app'), { fs })).rejects.toMatchObject({ code: 'RENDER_PATH_ESCAPES_ROOT' })
     // Unchanged, the tree builds as before.

@@ -29,7 +29,7 @@ export async function renderDirectory(
           ...disk,
           readFile: (file: string) => (told(file), disk.readFile(file)),
           // A listed file is read at its real path; the log names it as the build asked for it.
-          readFileNoFollow: (file: string, named?: string) => (told(named ?? file), (disk.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>)(file, named)),
+          readFileNoFollow: (file: string, named?: string) => (told(named ?? file), (disk.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(disk, file, named)),
         }
   try {
     return await render(relativePath(root, absolute).split(sep).join('/'), { ...renderOptions, fs })

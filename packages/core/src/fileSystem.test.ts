@@ -194,7 +194,7 @@ describe('nodeFs readFileNoFollow', () => {
         ['app/linked/added.yaml', new TextEncoder().encode('added through the linked folder')],
       ]),
     )
-    const noFollow = fs.readFileNoFollow as (path: string, named?: string) => Promise<Uint8Array>
+    const noFollow = (path: string, named?: string): Promise<Uint8Array> => (fs.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(fs, path, named)
     expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml'))).toBe('resources: []\n')
     expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml', 'app/base/kustomization.yaml'))).toBe('resources: []\n')
     expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml', 'app/inside.yaml'))).toBe('override of the link')

@@ -130,7 +130,7 @@ describe('decryptGeneratorInputs', () => {
       const plain = await decryptGeneratorInputs('app', { fs, identities })
       expect([...plain.keys()]).toEqual(['app/link.env'])
       const view = overlayFs(fs, plain)
-      const noFollow = view.readFileNoFollow as (path: string, named?: string) => Promise<Uint8Array>
+      const noFollow = (path: string, named?: string): Promise<Uint8Array> => (view.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(view, path, named)
       // Another reader of real.env (render reads a listed file at its real path, naming the path it
       // was asked for) gets the file on disk, not the plaintext decrypted for the link.
       expect(new TextDecoder().decode(await noFollow('app/real.env', 'app/real.env'))).toBe(encrypted)

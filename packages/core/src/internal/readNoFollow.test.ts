@@ -75,7 +75,7 @@ describe.each([
         (e: unknown) => e,
       )
       expect(err).toMatchObject({ code: 'CORE_FS_NOT_A_FILE', message: `${rel}: not a regular file`, details: { path: rel } })
-      expect(String((err as Error).message)).not.toContain(dir)
+      expect((err as Error).message).not.toContain(dir)
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }

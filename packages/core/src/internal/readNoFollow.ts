@@ -59,7 +59,7 @@ function openFailed(err: unknown, rel: string): unknown {
  * Whether what the descriptor opened is the regular file named, reached through no symlink: the
  * error to throw, or undefined (where the kernel cannot name the file, the caller checks the folder).
  */
-function refusal(fd: number, st: Stats, before: Stats | undefined, abs: string, rel: string): CoreError | undefined {
+function refusal(fd: number, st: Stats, { abs, rel, before }: { abs: string; rel: string; before: Stats | undefined }): CoreError | undefined {
   if (st.isDirectory()) return notAFile(rel)
   if (!st.isFile()) return notARegularFile(rel)
   if (before !== undefined && (before.dev !== st.dev || before.ino !== st.ino)) return symlinkRefused(rel)
@@ -91,7 +91,7 @@ export async function readNoFollow(abs: string, rel: string): Promise<Uint8Array
   try {
     readNoFollowHooks.afterOpen?.(abs)
     const st = await handle.stat()
-    const refused = refusal(handle.fd, st, before, abs, rel)
+    const refused = refusal(handle.fd, st, { abs, rel, before })
     if (refused !== undefined) throw refused
     // Where the kernel cannot name the file, the folder's real path, asked after the open, must
     // still be the one given.
@@ -134,7 +134,7 @@ export function readFileNoFollowSync(abs: string, rel: string): Uint8Array {
   try {
     readNoFollowHooks.afterOpen?.(abs)
     const st = fstatSync(fd)
-    const refused = refusal(fd, st, before, abs, rel)
+    const refused = refusal(fd, st, { abs, rel, before })
     if (refused !== undefined) throw refused
     if (procFd !== true && realpathSync.native(dirname(abs)) !== dirname(abs)) throw symlinkRefused(rel)
     const chunks: Uint8Array[] = []

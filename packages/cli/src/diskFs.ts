@@ -2,7 +2,7 @@
 // given on the command line. Rooted at the file system root, so overlays reach their bases
 // (`../../base`); render itself keeps every kustomization's file loads inside its own directory.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { CoreError, normalizePath } from '@gitops-sdk/core'
+import { CoreError, normalizePath, readFileNoFollowSync } from '@gitops-sdk/core'
 import type { FileSystem } from '@gitops-sdk/core'
 
 /**
@@ -80,6 +80,19 @@ export function diskFs(root: string): FileSystem {
         return normalizePath(real.startsWith(root) ? real.slice(root.length) : real)
       } catch (err) {
         if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return rel
+        throw err
+      }
+    },
+    // A real path (as realpath above gives it) read following no symlink, by core's read: render
+    // reads a file its folder's listing showed this way, so a file swapped for a symlink after the
+    // listing is refused instead of read through the link.
+    async readFileNoFollow(path) {
+      const rel = normalizePath(path)
+      if (rel === '') return fail('CORE_FS_NOT_A_FILE', path)
+      try {
+        return readFileNoFollowSync(abs(rel), rel)
+      } catch (err) {
+        if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return fail('CORE_FS_NOT_FOUND', path)
         throw err
       }
     },

@@ -21,7 +21,16 @@ export async function renderDirectory(
   const { onRead, ...renderOptions } = options
   const disk = diskFs(root)
   // --log-level debug names every file the build reads, as the user reads its path.
-  const fs = onRead === undefined ? disk : { ...disk, readFile: (file: string) => (onRead(displayPaths(file.replace(/^\/+/, ''), root, cwd)), disk.readFile(file)) }
+  const told = (file: string): void => onRead?.(displayPaths(file.replace(/^\/+/, ''), root, cwd))
+  const fs =
+    onRead === undefined
+      ? disk
+      : {
+          ...disk,
+          readFile: (file: string) => (told(file), disk.readFile(file)),
+          // A listed file is read at its real path; the log names it as the build asked for it.
+          readFileNoFollow: (file: string, named?: string) => (told(named ?? file), (disk.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(disk, file, named)),
+        }
   try {
     return await render(relativePath(root, absolute).split(sep).join('/'), { ...renderOptions, fs })
   } catch (err) {

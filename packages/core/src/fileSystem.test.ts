@@ -184,6 +184,25 @@ describe('nodeFs readFileNoFollow', () => {
     expect('readFileNoFollow' in overlayFs(memoryFs(), new Map())).toBe(false)
     expect('readFileNoFollow' in memoryFs()).toBe(false)
   })
+
+  it("shows an override only under the path it was given (or the reader's name for it), never as the file a symlink leads to", async () => {
+    // app/inside.yaml -> base/kustomization.yaml; app/linked -> base.
+    const fs = overlayFs(
+      nodeFs(root),
+      new Map([
+        ['app/inside.yaml', new TextEncoder().encode('override of the link')],
+        ['app/linked/added.yaml', new TextEncoder().encode('added through the linked folder')],
+      ]),
+    )
+    const noFollow = (path: string, named?: string): Promise<Uint8Array> => (fs.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(fs, path, named)
+    expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml'))).toBe('resources: []\n')
+    expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml', 'app/base/kustomization.yaml'))).toBe('resources: []\n')
+    expect(new TextDecoder().decode(await noFollow('app/base/kustomization.yaml', 'app/inside.yaml'))).toBe('override of the link')
+    // Read at its real path under the name asked for (render does so), an override in a linked folder is found;
+    // its real path alone names no override.
+    expect(new TextDecoder().decode(await noFollow('app/base/added.yaml', 'app/linked/added.yaml'))).toBe('added through the linked folder')
+    await expect(noFollow('app/base/added.yaml')).rejects.toMatchObject({ code: 'CORE_FS_NOT_FOUND' })
+  })
 })
 
 describe('overlayFs', () => {

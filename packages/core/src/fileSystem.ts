@@ -51,9 +51,12 @@ export interface FileSystem {
    * returns one), following none: what a reader checked is what it reads, even when the tree
    * changes in between. A symlink anywhere on the path is refused, and so is anything but a
    * regular file (a FIFO would wait forever). File systems that can hold symlinks have it.
+   * `named`, when given, is the path the reader was asked for before its folders' symlinks were
+   * resolved into `path`: a file system that shows files by the path they were given
+   * ({@link overlayFs}) answers for that name, and under no other; disks ignore it.
    * @throws `CORE_FS_SYMLINK_REFUSED`, `CORE_FS_NOT_FOUND`, `CORE_FS_NOT_A_FILE`, `CORE_FS_PATH_ESCAPES_ROOT`
    */
-  readFileNoFollow?(path: string): Promise<Uint8Array>
+  readFileNoFollow?(path: string, named?: string): Promise<Uint8Array>
 }
 
 /**

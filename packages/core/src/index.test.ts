@@ -33,6 +33,7 @@ describe('@gitops-sdk/core exports', () => {
         "normalizePath",
         "oneLine",
         "overlayFs",
+        "readFileNoFollowSync",
         "readTextFile",
         "replaceUrls",
         "setOwn",

@@ -7,7 +7,8 @@ import { normalizePath } from './fileSystem.js'
  * inputs reach render without ever being written to disk. An override replaces the file at its
  * path, or adds it when `base` has none: added files (and the folders that lead to them) are
  * listed by `readdir` and answered by `stat` and `readFile` like the others. Over a base with
- * `readFileNoFollow`, it has one too, which finds an override by its path or by its real path.
+ * `readFileNoFollow`, it has one too, which finds an override by the name the reader was asked for
+ * (its `named` argument) and by no other path.
  */
 export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8Array>): FileSystem {
   const files = new Map<string, Uint8Array>()
@@ -23,19 +24,6 @@ export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8
       names.set(parts[i] as string, i === parts.length - 1 ? 'file' : 'directory')
     }
   }
-  // The overrides by their real paths (base's realpath), asked once, when a read names one.
-  let byRealPath: Promise<Map<string, Uint8Array>> | undefined
-  const overridesByRealPath = (): Promise<Map<string, Uint8Array>> =>
-    (byRealPath ??= (async () => {
-      const real = new Map<string, Uint8Array>()
-      if (base.realpath === undefined) return real
-      for (const [path, data] of files) {
-        // A path whose folder leads out of the root has no real path here: a read names it as given.
-        const where = await base.realpath.call(base, path).catch(() => undefined)
-        if (where !== undefined && !files.has(where)) real.set(where, data)
-      }
-      return real
-    })())
   return {
     readFile: async (path) => files.get(normalizePath(path)) ?? base.readFile(path),
     readdir: async (path) => {
@@ -49,13 +37,12 @@ export function overlayFs(base: FileSystem, overrides: ReadonlyMap<string, Uint8
     ...(base.readFileNoFollow === undefined
       ? {}
       : {
-          // An override holds bytes, never a symlink. A reader gives the real path: an override
-          // in a folder reached through a symlink is found by where it really is too.
-          readFileNoFollow: async (path: string) => {
-            const rel = normalizePath(path)
-            const data = files.get(rel) ?? (await overridesByRealPath()).get(rel)
-            return data ?? (base.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(base, path)
-          },
+          // An override holds bytes, never a symlink, and is shown only under the path it was
+          // given: the name the reader was asked for (`named`, before its folders' symlinks were
+          // resolved), or the path itself. Never under the real path of the file it covers: an
+          // override of a symlink must not be what a read of the link's target gets.
+          readFileNoFollow: async (path: string, named?: string) =>
+            files.get(normalizePath(named ?? path)) ?? (base.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(base, path, named),
         }),
     stat: async (path) => {
       const s = await base.stat(path)

@@ -1,4 +1,7 @@
-import { memoryFs, overlayFs, parseObjects, readTextFile } from '@gitops-sdk/core'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { memoryFs, nodeFs, overlayFs, parseObjects, readTextFile } from '@gitops-sdk/core'
 import type { KubeObject } from '@gitops-sdk/core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { decryptGeneratorInputs } from './decryptGeneratorInputs.js'
@@ -113,6 +116,30 @@ describe('decryptGeneratorInputs', () => {
     expect(await view.readFile('app/cert.enc')).toEqual(new Uint8Array([1, 2, 3]))
     expect(await readTextFile(view, 'app/plain.txt')).toBe('not encrypted')
     expect(await readTextFile(fs, 'app/db.env')).toContain('sops_mac=ENC[')
+  })
+
+  it("shows a symlinked input's plaintext under the link's name only, never as the link's target (nodeFs)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secrets-link-'))
+    try {
+      mkdirSync(join(dir, 'app'))
+      writeFileSync(join(dir, 'app', 'kustomization.yaml'), 'secretGenerator: [{name: s, envs: [link.env]}]\n')
+      const encrypted = await encrypt('PASSWORD=hunter2\n', { format: 'dotenv', recipients: [recipient] })
+      writeFileSync(join(dir, 'app', 'real.env'), encrypted)
+      symlinkSync('real.env', join(dir, 'app', 'link.env'))
+      const fs = nodeFs(dir)
+      const plain = await decryptGeneratorInputs('app', { fs, identities })
+      expect([...plain.keys()]).toEqual(['app/link.env'])
+      const view = overlayFs(fs, plain)
+      const noFollow = (path: string, named?: string): Promise<Uint8Array> => (view.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(view, path, named)
+      // Another reader of real.env (render reads a listed file at its real path, naming the path it
+      // was asked for) gets the file on disk, not the plaintext decrypted for the link.
+      expect(new TextDecoder().decode(await noFollow('app/real.env', 'app/real.env'))).toBe(encrypted)
+      expect(new TextDecoder().decode(await noFollow('app/real.env'))).toBe(encrypted)
+      expect(await readTextFile(view, 'app/link.env')).toBe('PASSWORD=hunter2\n')
+      expect(await readTextFile(view, 'app/real.env')).toBe(encrypted)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('refuses files outside the root and over the size cap', async () => {

@@ -197,6 +197,37 @@ describe('known_hosts', () => {
     }
   })
 
+  // OpenSSH's hostfile.c separates fields by spaces and tabs only: any other white space (no-break
+  // space, \v, \f, ideographic space) is part of the field it is in.
+  const separatorLines: [string, boolean][] = [
+    [`github.com\u00a0ssh-ed25519 ${keyA}`, false],
+    [`github.com\vssh-ed25519 ${keyA}`, false],
+    [`github.com\fssh-ed25519 ${keyA}`, false],
+    [`github.com\u3000ssh-ed25519 ${keyA}`, false],
+    [`\u00a0github.com ssh-ed25519 ${keyA}`, false],
+    [`github.com\u00a0 ssh-ed25519 ${keyA}`, false],
+    [`github.com\tssh-ed25519\t${keyA}`, true],
+    [` \t github.com  \t ssh-ed25519   ${keyA} \t `, true],
+  ]
+  it('separates fields by spaces and tabs only, as OpenSSH does', () => {
+    for (const [line, names] of separatorLines) expect(keysFor(line, 'github.com').length, JSON.stringify(line)).toBe(names ? 1 : 0)
+  })
+  it.skipIf(!sshKeygen)('separates fields as ssh-keygen -F does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-known-hosts-'))
+    try {
+      spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')], { stdio: 'ignore' })
+      const blob = readFileSync(join(dir, 'key.pub'), 'utf8').split(' ')[1] as string
+      for (const [line] of separatorLines) {
+        const file = join(dir, 'known_hosts')
+        writeFileSync(file, `${line.replace(keyA, blob)}\n`)
+        const found = /found: line 1/.test(spawnSync('ssh-keygen', ['-F', 'github.com', '-f', file], { encoding: 'utf8' }).stdout)
+        expect(keysFor(line.replace(keyA, blob), 'github.com').length === 1, JSON.stringify(line)).toBe(found)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('answers a pattern of 300 KB without a RegExp, as no match (OpenSSH refuses patterns of 1,023 bytes or more)', async () => {
     const here = fileURLToPath(new URL('.', import.meta.url))
     const run = await runIsolated(`
@@ -207,10 +238,11 @@ describe('known_hosts', () => {
         long + ' ssh-ed25519 ' + key,
         '*' + 'a*'.repeat(150_000) + 'b ssh-ed25519 ' + key,
         '*' + '?a'.repeat(100) + '*b ssh-ed25519 ' + key,
+        ' \\t'.repeat(150_000) + 'git.example' + ' \\t'.repeat(150_000) + 'ssh-ed25519 ' + key + ' \\t'.repeat(150_000),
       ].join('\\n')
       console.log(keysFor(lines, 'a'.repeat(300_000)).length, keysFor(lines, 'a'.repeat(20_000) + 'b').length, keysFor(lines, 'git.example').length)`, here, 20_000)
     expect(run.status, run.stderr).toBe(0)
-    expect(run.stdout.trim()).toBe('0 1 0')
+    expect(run.stdout.trim()).toBe('0 1 1')
   })
 
   it('searches the pieces between stars in time linear in the name', async () => {

@@ -147,15 +147,26 @@ function hostsMatch(field: string, name: HostName): boolean {
   return matched
 }
 
+/** `line` without the spaces and tabs at its ends (and nothing else: linear, whatever the line). */
+function trimBlanks(line: string): string {
+  let start = 0
+  let end = line.length
+  while (start < end && (line[start] === ' ' || line[start] === '\t')) start++
+  while (end > start && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--
+  return line.slice(start, end)
+}
+
 /** The keys `text` lists for `name` (see {@link knownHostsName}). */
 export function keysFor(text: string, name: string): KnownKey[] {
   const keys: KnownKey[] = []
   const lower = asciiLowercase(name)
   const host: HostName = { text: lower, bytes: Buffer.from(lower), lineBreak: LINE_BREAK.test(name) }
   for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim()
+    // Fields are separated by spaces and tabs only, as OpenSSH's hostfile.c reads them: a no-break
+    // space, \v or \f is part of a field (`github.com\u00a0ssh-ed25519 …` names no host).
+    const line = trimBlanks(raw)
     if (line === '' || line.startsWith('#')) continue
-    const fields = line.split(/\s+/)
+    const fields = line.split(/[ \t]+/)
     let revoked = false
     if (fields[0]?.startsWith('@') === true) {
       const marker = fields.shift()

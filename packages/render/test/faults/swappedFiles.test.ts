@@ -105,6 +105,26 @@ describe('render of a tree whose file turns into a symlink after its folder was 
     expect((await render('linked', { fs })).map((o) => o.metadata.name)).toEqual(['extra', 'overridden'])
   })
 
+  it('never shows an override of a symlink as its target: a generator of the target reads the disk (both restrictions)', async () => {
+    // secrets' decryptGeneratorInputs overrides a symlinked generator input by the path the
+    // kustomization names (link.env): the plaintext must not reach a generator of real.env.
+    const dir = tree()
+    writeFileSync(
+      join(dir, 'app', 'kustomization.yaml'),
+      'secretGenerator: [{name: s, files: [link.env]}]\nconfigMapGenerator: [{name: c, files: [real.env]}]\ngeneratorOptions: {disableNameSuffixHash: true}\n',
+    )
+    writeFileSync(join(dir, 'app', 'real.env'), 'ENCRYPTED\n')
+    symlinkSync('real.env', join(dir, 'app', 'link.env'))
+    const fs = overlayFs(nodeFs(dir), new Map([['app/link.env', new TextEncoder().encode('DECRYPTED\n')]]))
+    for (const restriction of ['rootOnly', 'none'] as const) {
+      const objects = await build(fs, restriction)
+      expect(objects.map((o) => [o.metadata.name, o['data']])).toEqual([
+        ['c', { 'real.env': 'ENCRYPTED\n' }],
+        ['s', { 'link.env': Buffer.from('DECRYPTED\n').toString('base64') }],
+      ])
+    }
+  })
+
   it('builds an unchanged tree as before, through nodeFs and an overlay over it', async () => {
     const dir = tree()
     expect((await build(nodeFs(dir), 'rootOnly')).map((o) => o.metadata.name)).toEqual(['inside'])

@@ -61,7 +61,7 @@ export function cachedFs(fs: FileSystem, restrictions: LoadRestrictions): FileSy
   const noFollow =
     fs.realpath === undefined || fs.readFileNoFollow === undefined
       ? undefined
-      : (path: string) => (fs.readFileNoFollow as (p: string) => Promise<Uint8Array>).call(fs, path)
+      : (path: string, named: string) => (fs.readFileNoFollow as (p: string, n?: string) => Promise<Uint8Array>).call(fs, path, named)
   const real = (path: string): Promise<string> =>
     memo(reals, path, async () => {
       // A file or directory its directory's listing shows (not a symlink) is where that directory
@@ -81,9 +81,11 @@ export function cachedFs(fs: FileSystem, restrictions: LoadRestrictions): FileSy
    * restriction, as the restrictor refuses a symlink that leaves the root; with no restriction it
    * is read through the link like any other (still never outside the file system's root).
    */
-  const readListed = async (path: string, noFollow: (p: string) => Promise<Uint8Array>): Promise<Uint8Array> => {
+  const readListed = async (path: string, noFollow: (p: string, named: string) => Promise<Uint8Array>): Promise<Uint8Array> => {
     try {
-      return await noFollow(await real(path))
+      // The path as asked goes along: a file system that shows files by name (overlayFs) answers
+      // for that name, never for the real path of another (an override of a symlink is not its target's).
+      return await noFollow(await real(path), path)
     } catch (err) {
       if (!isGitOpsError(err, 'CORE_FS_SYMLINK_REFUSED')) throw err
       if (restrictions === 'none') return fs.readFile(path)

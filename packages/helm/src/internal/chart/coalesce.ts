@@ -26,13 +26,18 @@ export function copyTable(m: GoMap): GoMap {
  * where `src` has a value (the user nulls a default), and stays where `src` has none or a null.
  */
 export function coalesceTables(dst: GoMap, src: GoMap, merge: boolean): GoMap {
-  const srcValued = new Set<string>()
-  for (const [k, v] of src) if (v !== null && v !== undefined) srcValued.add(k)
-  for (const [k, v] of dst) if (v === null) src.set(k, null)
+  // The keys dst nulls over a value of src.
+  const nulled = new Set<string>()
+  for (const [k, v] of dst) {
+    if (v !== null) continue
+    const s = src.get(k)
+    if (s !== null && s !== undefined) nulled.add(k)
+    src.set(k, null)
+  }
   for (const [key, val] of src) {
     const has = dst.has(key)
     const dv = dst.get(key)
-    if (has && !merge && dv === null && srcValued.has(key)) dst.delete(key)
+    if (has && !merge && dv === null && nulled.has(key)) dst.delete(key)
     else if (!has) dst.set(key, val)
     else if (isTable(val) && isTable(dv)) coalesceTables(dv, val, merge)
   }

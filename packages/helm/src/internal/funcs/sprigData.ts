@@ -40,8 +40,7 @@ export const nilDereference = 'runtime error: invalid memory address or nil poin
 function asList(name: string, v: GoValue): GoValue[] {
   if (Array.isArray(v)) return v
   if (v === null || v === undefined) throw new FuncError(nilDereference)
-  // Sprig's concat says it its own way.
-  throw new FuncError(name === 'concat' ? `Cannot concat type ${reflectKind(v)} as list` : `Cannot ${name} on type ${reflectKind(v)}`)
+  throw new FuncError(`Cannot ${name} on type ${reflectKind(v)}`)
 }
 
 /** Go's reflect.Kind name of a value, which Sprig's list functions print (`map`, not its type). */
@@ -247,7 +246,12 @@ export function dataFuncs(): [string, GoFunc][] {
     ['has', fn('has', [I, I], (needle, hay) => (hay === null ? false : asList('find has', hay).some((x) => deepEqual(x, needle))))],
     // Sprig appends to a nil []interface {}: nil when there is nothing to append.
     ['concat', fn('concat', [variadic(I)], (...ls) => {
-      const all = ls.flatMap((l) => asList('concat', l))
+      const all = ls.flatMap((l) => {
+        if (Array.isArray(l)) return l
+        if (l === null || l === undefined) throw new FuncError(nilDereference)
+        // Sprig's concat says it its own way.
+        throw new FuncError(`Cannot concat type ${reflectKind(l)} as list`)
+      })
       return all.length === 0 ? nilSlice() : all
     })],
     // Not a list, nil included, it is the list of its strval: `[<nil>]` for nil.

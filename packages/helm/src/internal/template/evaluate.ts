@@ -204,21 +204,16 @@ export abstract class Evaluator extends Scope {
     const argv: GoValue[] = []
     let i = 0
     for (; i < numFixed && i < nArgs; i++) {
-      argv.push(this.evalArg(dot, params[i] ?? 'interface {}', words[i + 1] as ArgNode))
+      const t = params[i] ?? 'interface {}'
+      argv.push(asArgument(this.evalArg(dot, t, words[i + 1] as ArgNode), t))
     }
     if (fn.variadic !== undefined) {
-      for (; i < nArgs; i++) argv.push(this.evalArg(dot, fn.variadic, words[i + 1] as ArgNode))
+      for (; i < nArgs; i++) argv.push(asArgument(this.evalArg(dot, fn.variadic, words[i + 1] as ArgNode), fn.variadic))
     }
     if (final !== MISSING) {
       let t: GoType = params[params.length - 1] ?? 'interface {}'
       if (fn.variadic !== undefined) t = numIn - 1 < numFixed ? (params[numIn - 1] ?? 'interface {}') : fn.variadic
-      argv.push(this.validateType(final, t))
-    }
-    // A function's argument is a copy: a struct reached through a pointer is no longer addressable
-    // (builtins taking a reflect.Value, such as index, get the value itself).
-    for (let j = 0; j < argv.length; j++) {
-      const a = argv[j]
-      if (a instanceof GoStruct && a.addressedString !== undefined && argParam(fn, j, params.length) !== 'reflect.Value') argv[j] = a.copied()
+      argv.push(asArgument(this.validateType(final, t), t))
     }
     if (isBuiltin && name === 'call') argv.unshift(nArgs === 0 ? '' : nodeString(words[1] as ArgNode))
     try {
@@ -305,7 +300,11 @@ export abstract class Evaluator extends Scope {
   }
 }
 
-/** The parameter type of a function's argument `j` (its variadic type past the fixed ones). */
-function argParam(fn: GoFunc, j: number, numFixed: number): GoType {
-  return j < numFixed || fn.variadic === undefined ? (fn.params[j] ?? 'interface {}') : fn.variadic
+/**
+ * A function's argument `v` for a parameter of type `t`: a copy, so a struct reached through a
+ * pointer is no longer addressable (builtins taking a reflect.Value, such as index, get the value
+ * itself).
+ */
+function asArgument(v: GoValue, t: GoType): GoValue {
+  return t !== 'reflect.Value' && v instanceof GoStruct && v.addressedString !== undefined ? v.copied() : v
 }

@@ -144,11 +144,15 @@ function ordered(value: KubeValue): OrderedValue {
  * as a body may.
  */
 export function crdSchemaDecodeError(crd: KubeMap, text?: string): string | undefined {
+  // Whether there is an error does not depend on the order keys are read in, only which one comes
+  // first: the body's text is parsed again, in order, only when there is one to choose.
+  const found = decodeError(ordered(crd))
+  if (found === undefined || text === undefined) return found
   let document: OrderedValue
   try {
-    document = text === undefined ? ordered(crd) : parseOrdered(text)
+    document = parseOrdered(text)
   } catch {
-    document = ordered(crd)
+    return found
   }
   return decodeError(document)
 }

@@ -10,6 +10,16 @@ import { validateCustomObject } from './validate.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
+/** A CustomResourceDefinition of one served version whose schema is `openAPIV3Schema`. */
+function crdWith(openAPIV3Schema: Record<string, unknown>): KubeObject {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'xs.example.com' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
+  } as unknown as KubeObject
+}
+
 function errors(pattern: string, value: string): unknown[] {
   const object = { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec: { v: value } } as unknown as KubeObject
   const schema = { type: 'object', properties: { spec: { type: 'object', properties: { v: { type: 'string', pattern } } } } }
@@ -55,13 +65,7 @@ describe('CRD patterns are Go regular expressions', () => {
   })
 
   it('refuses a pattern Go rejects at every position of the schema, sorted as kube-apiserver sorts them', () => {
-    const crd = (openAPIV3Schema: Record<string, unknown>): KubeObject =>
-      ({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'xs.example.com' },
-        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
-      }) as unknown as KubeObject
+    const crd = crdWith
     const schema = {
       type: 'object',
       properties: {
@@ -94,13 +98,7 @@ describe('CRD patterns are Go regular expressions', () => {
   })
 
   it('refuses what a schema under a junctor may not hold, as kube-apiserver\'s structural check', () => {
-    const crd = (spec: Record<string, unknown>): KubeObject =>
-      ({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'xs.example.com' },
-        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec } } } }] },
-      }) as unknown as KubeObject
+    const crd = (spec: Record<string, unknown>): KubeObject => crdWith({ type: 'object', properties: { spec } })
     const texts = (spec: Record<string, unknown>): string[] => validateCrd(crd(spec)).map((e) => `${e.field}: ${e.type}: ${e.detail ?? ''}`)
     const at = 'spec.versions[0].schema.openAPIV3Schema.properties[spec]'
     expect(texts({ type: 'string', anyOf: [{ type: 'string' }] })).toEqual([`${at}.anyOf[0].type: Forbidden: must be empty to be structural`])
@@ -132,13 +130,7 @@ describe('CRD patterns are Go regular expressions', () => {
   })
 
   it('refuses properties and items the root schema\'s junctors name that its structure lacks', () => {
-    const crd = (openAPIV3Schema: Record<string, unknown>): KubeObject =>
-      ({
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'xs.example.com' },
-        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'xs', kind: 'X' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema } }] },
-      }) as unknown as KubeObject
+    const crd = crdWith
     const texts = (schema: Record<string, unknown>): string[] => validateCrd(crd(schema)).map((e) => `${e.field}: ${e.type}: ${e.detail ?? ''}`)
     const at = 'spec.versions[0].schema.openAPIV3Schema'
     const spec = { type: 'object', properties: { a: { type: 'string' }, l: { type: 'array', items: { type: 'string' } }, n: { type: 'string' } } }

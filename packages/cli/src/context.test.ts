@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadYamlPrinter, printResult } from './context.js'
+import { debugging, loadYamlPrinter, printResult } from './context.js'
 import type { CliIO } from './context.js'
 
 function capture(): { io: CliIO; out: () => string } {
@@ -22,5 +22,17 @@ describe('printResult', () => {
     const json = capture()
     printResult(json.io, { format: 'json', data: { n: 1 }, text: () => '' })
     expect(json.out()).toBe('{\n  "n": 1\n}\n')
+  })
+})
+
+describe('debugging', () => {
+  it('is true only when a logger is set and its level is debug or not known', () => {
+    const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
+    const io: CliIO = { stdout: { write: () => true }, stderr: { write: () => true }, env: {} }
+    expect(debugging(io)).toBe(false)
+    expect(debugging({ ...io, logger })).toBe(true)
+    expect(debugging({ ...io, logger, logLevel: 'debug' })).toBe(true)
+    expect(debugging({ ...io, logger, logLevel: 'info' })).toBe(false)
+    expect(debugging({ ...io, logLevel: 'debug' })).toBe(false)
   })
 })

@@ -125,6 +125,15 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value
 }
 
+/**
+ * Whether a debug line would be written: a logger is set and its level (when known) is debug. Work
+ * done only to describe a debug line (a path shown as the user reads it, a request's URL) is
+ * skipped when it is not.
+ */
+export function debugging(io: CliIO): boolean {
+  return io.logger !== undefined && (io.logLevel === undefined || io.logLevel === 'debug')
+}
+
 /** Logs a debug line through the io's logger, if any. */
 export function debug(io: CliIO, message: string, fields?: Readonly<Record<string, unknown>>): void {
   io.logger?.debug(message, fields)

@@ -43,6 +43,26 @@ describe('--log-level and --log-format', () => {
     expect(c.err().trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([{ level: 'debug', message: 'gitops version: starting', command: 'version' }])
   })
 
+  it('name every file a build reads at debug, relative to the working directory, and none at info', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gitops-log-'))
+    try {
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- cm.yaml\n')
+      writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n')
+      const debug = capture()
+      expect(await main(['build', '.', '--log-level', 'debug'], { ...debug.io, cwd: dir })).toBe(0)
+      expect(debug.err()).toContain('debug reading file path=kustomization.yaml\n')
+      expect(debug.err()).toContain('debug reading file path=cm.yaml\n')
+      for (const level of ['info', 'warn']) {
+        const c = capture()
+        expect(await main(['build', '.', '--log-level', level], { ...c.io, cwd: dir })).toBe(0)
+        expect(c.err()).toBe('')
+        expect(c.out()).toBe(debug.out())
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('refuse other values as usage errors, exit 2', async () => {
     for (const [argv, message] of [
       [['build', '.', '--log-level', 'trace'], 'gitops build: --log-level must be error, warn, info or debug, not trace\n'],

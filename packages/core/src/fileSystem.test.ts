@@ -235,7 +235,23 @@ describe('normalizePath', () => {
     ['/a//b/./c/', 'a/b/c'],
     ['a/b/../c', 'a/c'],
     ['a\\b', 'a/b'],
+    ['a/b', 'a/b'],
+    ['/a', 'a'],
+    ['a/', 'a'],
+    ['./a', 'a'],
+    ['a/.', 'a'],
+    ['a/..', ''],
+    ['a/b/..', 'a'],
+    ['a\\..\\b', 'b'],
+    // Dots inside a name are no segments of their own: kept as they are.
+    ['.a/b.', '.a/b.'],
+    ['..a/...', '..a/...'],
+    ['a/.b/..c', 'a/.b/..c'],
   ])('normalises %j to %j', (input, output) => {
     expect(normalizePath(input)).toBe(output)
+  })
+
+  it.each(['..', '../a', 'a/../..', '/..', 'a\\..\\..', './..'])('refuses %j, which climbs above the root', (input) => {
+    expect(() => normalizePath(input)).toThrow(expect.objectContaining({ code: 'CORE_FS_PATH_ESCAPES_ROOT' }))
   })
 })

@@ -59,6 +59,9 @@ export interface FileSystem {
   readFileNoFollow?(path: string, named?: string): Promise<Uint8Array>
 }
 
+/** A backslash, an empty segment (`//`, leading or trailing `/`), or a `.` or `..` segment. */
+const NEEDS_NORMALISING = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/
+
 /**
  * Normalises a path inside a file system: POSIX separators, no `.` segments, `..` resolved, no
  * leading or trailing slash. `''` is the root.
@@ -66,6 +69,9 @@ export interface FileSystem {
  * @throws `CORE_FS_PATH_ESCAPES_ROOT` when `..` climbs above the root.
  */
 export function normalizePath(path: string): string {
+  // Most paths are normal already (render and the disk file systems pass their own results back):
+  // one test instead of a split and a join per call.
+  if (!NEEDS_NORMALISING.test(path)) return path
   const parts: string[] = []
   for (const part of path.replaceAll('\\', '/').split('/')) {
     if (part === '' || part === '.') continue

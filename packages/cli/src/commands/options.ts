@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import type { ApiRequestEvent, KubeClient } from '@gitops-sdk/apply'
 import type { KubeObject } from '@gitops-sdk/core'
 import type { AgeIdentity, KeyProvider } from '@gitops-sdk/secrets'
-import { debug } from '../context.js'
+import { debug, debugging } from '../context.js'
 import type { CliIO } from '../context.js'
 import { UsageError } from '../errors.js'
 import { impersonationFlags, kubeconfigPath, secretFrom, stringFlag, stringListFlag } from '../flags.js'
@@ -62,7 +62,7 @@ export async function connect(io: CliIO, values: FlagValues, signal: AbortSignal
 /** Logs each API request at debug level: verb, method, URL (never credentials) and status code. */
 export function logRequest(io: CliIO): ((request: ApiRequestEvent) => void) | undefined {
   // Above debug the lines would be dropped: a first apply of 1,000 objects then builds no 2,000 URLs.
-  if (io.logger === undefined || (io.logLevel !== undefined && io.logLevel !== 'debug')) return undefined
+  if (!debugging(io)) return undefined
   return (r) => debug(io, 'api request', { verb: r.verb, method: r.method, url: r.url, code: r.code, dryRun: r.dryRun })
 }
 
@@ -89,7 +89,7 @@ export async function readObjects(io: CliIO, input: string, signal: AbortSignal)
   debug(io, info.isDirectory() ? 'rendering directory' : 'reading file', { path: input })
   if (!info.isDirectory()) return parseObjects(await abortable(fsp.readFile(path, { encoding: 'utf8', signal }), signal), { source: input })
   const { renderDirectory } = await import('../renderDirectory.js')
-  const objects = await renderDirectory(path, { plainDirectories: true, signal, onRead: (file) => debug(io, 'reading file', { path: file }) }, io.cwd)
+  const objects = await renderDirectory(path, { plainDirectories: true, signal, onRead: debugging(io) ? (file) => debug(io, 'reading file', { path: file }) : undefined }, io.cwd)
   debug(io, 'rendered', { path: input, objects: objects.length })
   return objects
 }

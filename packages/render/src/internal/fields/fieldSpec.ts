@@ -28,12 +28,19 @@ export function splitPath(path: string, delimiter = '/'): string[] {
   return res
 }
 
-const splitCache = new Map<string, string[]>()
+/** A field spec's path split once: each part's field name, and whether the part is a list (`name[]`). */
+interface SplitPath {
+  readonly names: readonly string[]
+  readonly seqs: readonly boolean[]
+}
 
-function cachedSplit(path: string): string[] {
+const splitCache = new Map<string, SplitPath>()
+
+function cachedSplit(path: string): SplitPath {
   let s = splitCache.get(path)
   if (s === undefined) {
-    s = splitPath(path)
+    const parts = splitPath(path)
+    s = { names: parts.map((p) => (p.endsWith('[]') ? p.slice(0, -2) : p)), seqs: parts.map((p) => p.endsWith('[]')) }
     splitCache.set(path, s)
   }
   return s
@@ -69,13 +76,15 @@ export class SpecsByKind {
 export function applyFieldSpec(obj: KubeMap, spec: { readonly fieldSpec: FieldSpec; readonly create: CreateKind }, visit: Visit): void {
   const { fieldSpec, create: createKind } = spec
   if (!fieldSpecMatches(fieldSpec, obj)) return
-  const path = cachedSplit(fieldSpec.path)
+  const { names, seqs } = cachedSplit(fieldSpec.path)
   // The root itself is never replaced.
-  walk(obj, 0, { path, fieldSpec, createKind, visit, parent: undefined, key: '' })
+  walk(obj, 0, { names, seqs, fieldSpec, createKind, visit, parent: undefined, key: '' })
 }
 
 interface WalkState {
-  readonly path: readonly string[]
+  /** The path's field names and list marks (cachedSplit). */
+  readonly names: readonly string[]
+  readonly seqs: readonly boolean[]
   readonly fieldSpec: FieldSpec
   readonly createKind: CreateKind
   readonly visit: Visit
@@ -86,7 +95,7 @@ interface WalkState {
 
 /** Walks `node`, found at `st.parent[st.key]`, from path part `index` on. */
 function walk(node: Value, index: number, st: WalkState): void {
-  if (index >= st.path.length) {
+  if (index >= st.names.length) {
     const { parent, key } = st
     st.visit(node, (v) => {
       if (parent === undefined) return
@@ -107,11 +116,10 @@ function walk(node: Value, index: number, st: WalkState): void {
   if (!isMap(node)) {
     throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fieldSpec.path}': expected sequence or mapping node`)
   }
-  const part = st.path[index] as string
-  const isSeq = part.endsWith('[]')
-  const name = isSeq ? part.slice(0, -2) : part
+  const isSeq = st.seqs[index] === true
+  const name = st.names[index] as string
   if (name === '') throw stepError('RENDER_TRANSFORM_FAILED', `considering field '${st.fieldSpec.path}': cannot set or create an empty field name`)
-  const last = index >= st.path.length - 1
+  const last = index >= st.names.length - 1
   let kind: 'scalar' | 'map' | 'seq' | undefined
   let field = getField(node, name)
   if (!st.fieldSpec.create || st.createKind === undefined || isSeq) {

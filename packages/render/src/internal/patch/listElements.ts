@@ -42,13 +42,15 @@ export function elementValues(sources: Sources, keys: readonly string[]): string
   const out: string[][] = []
   if (keys.length === 0) return out
   const seen = new Set<string>()
-  for (const src of [sources[1], sources[0]]) {
+  for (let which = 1; which >= 0; which--) {
+    const src = sources[which]
     if (src === undefined) continue
     for (const elem of src) {
-      const s = keys.map((key) => {
+      const s: string[] = []
+      for (const key of keys) {
         const f = isMap(elem) ? getField(elem, key) : undefined
-        return f === undefined || isEmptyNode(f) ? '' : nodeText(f)
-      })
+        s.push(f === undefined || isEmptyNode(f) ? '' : nodeText(f))
+      }
       // One key's value identifies the element by itself; several need an unambiguous join.
       const id = s.length === 1 ? (s[0] as string) : JSON.stringify(s)
       if (seen.has(id)) continue
@@ -161,14 +163,32 @@ interface SetterArgs {
  * match every key (a blank value matches any value), and appends the element if none matched.
  */
 export function elementSetter(list: Value[], a: SetterArgs): Value[] {
+  const out: Value[] = []
+  setElement(list, out, a)
+  return out
+}
+
+/** {@link elementSetter} on `list` itself (the caller's own list: no copy per call). */
+export function elementSetterInPlace(list: Value[], a: SetterArgs): void {
+  setElement(list, list, a)
+}
+
+/**
+ * elementSetter's result written into `out`, which is either a new empty list or `list` itself:
+ * every element read gives at most one element written, so writing at `w <= r` never overwrites
+ * an element not read yet.
+ */
+function setElement(list: Value[], out: Value[], a: SetterArgs): void {
   const keys = a.keys.length === 0 ? PRIMITIVE_KEYS : a.keys
   const mappingSetter = keys[0] !== '' && (a.values[0] ?? '') !== ''
-  const out: Value[] = []
   let found = false
-  for (const elem of list) {
+  let w = 0
+  const n = list.length
+  for (let r = 0; r < n; r++) {
+    const elem = list[r] as Value
     if (elem === null || (isMap(elem) && isEmptyMap(elem))) continue
     if (!isMap(elem) && mappingSetter) {
-      out.push(elem)
+      out[w++] = elem
       continue
     }
     let matched: boolean | undefined
@@ -177,22 +197,16 @@ export function elementSetter(list: Value[], a: SetterArgs): Value[] {
       if (matched !== true) break
     }
     if (matched !== true) {
-      if (a.values.length > 0) out.push(elem)
+      if (a.values.length > 0) out[w++] = elem
       continue
     }
     found = true
     if (a.element === undefined) continue
-    out.push(a.element)
+    out[w++] = a.element
   }
-  if (a.element === undefined || a.element === null) return out
+  out.length = w
+  if (a.element === undefined || a.element === null) return
   if (!found) out.push(a.element)
-  return out
-}
-
-export function elementSetterInPlace(list: Value[], a: SetterArgs): void {
-  const out = elementSetter(list, a)
-  list.length = 0
-  for (const v of out) list.push(v)
 }
 
 /** kyaml FieldMatcher{Name, StringValue}: a blank value matches any value of the field. */
@@ -204,26 +218,29 @@ function fieldMatches(elem: Value, key: string, value: string): boolean {
   return value === '' || nodeText(f) === value
 }
 
-/** kyaml appendListNode(dst, src, keys): sets every element of `src` into `dst`. */
-export function appendListNode(dst: Value[], src: Value[], keys: readonly string[]): Value[] {
-  let out = dst
+/**
+ * kyaml appendListNode(dst, src, keys): sets every element of `src` into `dst`, which must be the
+ * caller's own list (it is changed and returned: one list, where a copy per element made the
+ * merge of a list quadratic in allocations).
+ */
+export function appendListNode(dst: Value[], src: readonly Value[], keys: readonly string[]): Value[] {
+  const out = dst
   for (const elem of src) {
     if (keys[0] === '') {
-      out = elementSetter(out, { element: elem, keys: PRIMITIVE_KEYS, values: [nodeText(elem)] })
+      setElement(out, out, { element: elem, keys: PRIMITIVE_KEYS, values: [nodeText(elem)] })
       continue
     }
     const v: string[] = []
     for (const key of keys) {
       const f = isMap(elem) ? getField(elem, key) : undefined
       if (f === undefined) {
-        out = [...out, elem]
+        out.push(elem)
         continue
       }
       v.push(nodeText(f))
     }
-    if (keys.length > 1) out = elementSetter(out, { element: undefined, keys, values: v })
-    out = elementSetter(out, { element: elem, keys, values: v })
+    if (keys.length > 1) setElement(out, out, { element: undefined, keys, values: v })
+    setElement(out, out, { element: elem, keys, values: v })
   }
   return out
 }
-

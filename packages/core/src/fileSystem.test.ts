@@ -254,4 +254,9 @@ describe('normalizePath', () => {
   it.each(['..', '../a', 'a/../..', '/..', 'a\\..\\..', './..'])('refuses %j, which climbs above the root', (input) => {
     expect(() => normalizePath(input)).toThrow(expect.objectContaining({ code: 'CORE_FS_PATH_ESCAPES_ROOT' }))
   })
+
+  // A JavaScript caller's non-string fails at once, as it did before the fast path for normal paths.
+  it.each([undefined, null, 5, ['a', '..', '..']])('throws a TypeError for the non-string %j', (input) => {
+    expect(() => normalizePath(input as unknown as string)).toThrow(TypeError)
+  })
 })

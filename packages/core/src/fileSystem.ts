@@ -71,7 +71,7 @@ const NEEDS_NORMALISING = /\\|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/
 export function normalizePath(path: string): string {
   // Most paths are normal already (render and the disk file systems pass their own results back):
   // one test instead of a split and a join per call.
-  if (!NEEDS_NORMALISING.test(path)) return path
+  if (typeof path === 'string' && !NEEDS_NORMALISING.test(path)) return path
   const parts: string[] = []
   for (const part of path.replaceAll('\\', '/').split('/')) {
     if (part === '' || part === '.') continue

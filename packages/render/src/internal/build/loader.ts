@@ -23,18 +23,6 @@ export function decodeText(bytes: Uint8Array, path: string): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8')
 }
 
-/**
- * core's normalizePath, without its work for a path that is normal already (no `.` or `..`
- * segment, no empty segment, no backslash): most paths a build joins are.
- */
-export function normalize(path: string): string {
-  if (path === '') return path
-  const last = path.length - 1
-  if (path.charCodeAt(0) === 0x2f || path.charCodeAt(last) === 0x2f || path.includes('\\') || path.includes('//')) return normalizePath(path)
-  if (path.charCodeAt(0) === 0x2e || path.charCodeAt(last) === 0x2e || path.includes('/.')) return normalizePath(path)
-  return path
-}
-
 /** Whether `path` names a remote resource (a URL or a go-getter style git repository). */
 export function isRemote(path: string): boolean {
   return (
@@ -73,7 +61,7 @@ export class Loader {
   resolve(path: string): string {
     const joined = path.startsWith('/') ? path : this.root === '' ? path : `${this.root}/${path}`
     try {
-      return normalize(joined)
+      return normalizePath(joined)
     } catch (err) {
       if (isGitOpsError(err, 'CORE_FS_PATH_ESCAPES_ROOT')) {
         throw stepError('RENDER_PATH_ESCAPES_ROOT', `'${path}' leaves the root of the file system`)

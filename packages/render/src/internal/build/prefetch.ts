@@ -4,10 +4,10 @@
 // components, patches, generator inputs) before the build needs it, turn those waits into
 // lookups. Errors are left for the build to meet in order: the prefetch ignores them.
 import type { DirEntry, FileStat, FileSystem } from '@gitops-sdk/core'
-import { isGitOpsError } from '@gitops-sdk/core'
+import { isGitOpsError, normalizePath } from '@gitops-sdk/core'
 import { parseYaml11 } from '../yaml/yaml11.js'
 import { stepError } from './fail.js'
-import { decodeText, isRemote, normalize } from './loader.js'
+import { decodeText, isRemote } from './loader.js'
 import type { LoadRestrictions } from './loader.js'
 import { isMap } from '../yaml/values.js'
 import type { Value } from '../yaml/values.js'
@@ -143,7 +143,7 @@ export type ParsedKustomizations = Map<string, Value | undefined>
 
 function join(dir: string, path: string): string | undefined {
   try {
-    return normalize(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
+    return normalizePath(path.startsWith('/') ? path : dir === '' ? path : `${dir}/${path}`)
   } catch {
     return undefined
   }

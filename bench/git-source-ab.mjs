@@ -4,14 +4,20 @@
 // e.g. NAME=packages/git-source/dist-main for a copy of main's build. Prints per variant the medians
 // of wall time, process CPU (user + system from GNU time), peak RSS and, from the timeline, the
 // main thread's CPU before the first pack byte, while receiving and after the last byte.
+//   node bench/git-source-ab.mjs --cli URL ROUNDS NAME=DIST ...
+// does the same for `gitops fetch URL --out DIR` (the cli package's bin, its git-source loaded from
+// DIST through git-source-dist-preload.cjs) against `git clone --depth 1`: wall, process CPU, peak
+// RSS and the main thread's whole CPU.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { gitopsBin } from './gitopsBin.mjs'
 
-const [url, rounds, ...specs] = process.argv.slice(2)
+const cliMode = process.argv[2] === '--cli'
+const [url, rounds, ...specs] = process.argv.slice(cliMode ? 3 : 2)
 
 /** NAME=DIST[=WORKER], each part up to the next `=` (a worker path may hold more). */
 function parseVariant(spec) {
@@ -41,16 +47,34 @@ function shuffled(items) {
 }
 
 const timeline = fileURLToPath(new URL('git-source-timeline.mjs', import.meta.url))
+const distPreload = fileURLToPath(new URL('git-source-dist-preload.cjs', import.meta.url))
 const scratch = mkdtempSync(join(tmpdir(), 'gitops-bench-ab-'))
 const timeFile = join(scratch, 'time')
 
-function timed(argv) {
+function timed(argv, env = process.env) {
   const started = performance.now()
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...argv], { encoding: 'utf8' })
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...argv], { encoding: 'utf8', env })
   const wall = performance.now() - started
   if (r.status !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`)
   const [user, system, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
-  return { wall, cpu: (user + system) * 1000, rss: rss / 1024, stdout: r.stdout }
+  return { wall, cpu: (user + system) * 1000, rss: rss / 1024, stdout: r.stdout, stderr: r.stderr }
+}
+
+// Checkouts (--cli, both sides) go to tmpfs when there is one, as in git-source.bench.mjs: on the
+// overlay file system of a container, ten thousand file writes cost seconds of kernel time.
+const checkoutRoot = cliMode && existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
+
+// One `gitops fetch --out` into a fresh directory, its git-source from `dist`.
+function cliRound(dist) {
+  const dir = mkdtempSync(join(checkoutRoot, 'gitops-bench-ab-cli-'))
+  try {
+    const run = timed([process.execPath, '-r', distPreload, gitopsBin, 'fetch', url, '--out', join(dir, 'c')], { ...process.env, GITOPS_BENCH_GIT_SOURCE_DIST: dist })
+    const line = run.stderr.split('\n').find((l) => l.startsWith('gitops-bench '))
+    const { main } = JSON.parse(line.slice('gitops-bench '.length))
+    return { ...run, digest: JSON.parse(run.stdout).digest, main }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 function fetchRound(dist, worker) {
@@ -67,9 +91,9 @@ function fetchRound(dist, worker) {
 }
 
 function gitRound() {
-  const dir = mkdtempSync(join(tmpdir(), 'gitops-bench-ab-clone-'))
+  const dir = mkdtempSync(join(cliMode ? checkoutRoot : tmpdir(), 'gitops-bench-ab-clone-'))
   try {
-    return timed(['git', 'clone', '-q', '--depth', '1', '--no-checkout', url, join(dir, 'n')])
+    return timed(['git', 'clone', '-q', '--depth', '1', ...(cliMode ? [] : ['--no-checkout']), url, join(dir, 'n')])
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -80,7 +104,7 @@ const before = loadavg()[0]
 try {
   for (let round = 0; round < Number(rounds); round++) {
     for (const variant of shuffled([...variants, gitVariant])) {
-      const result = variant === gitVariant ? gitRound() : fetchRound(variant.dist, variant.worker)
+      const result = variant === gitVariant ? gitRound() : cliMode ? cliRound(variant.dist) : fetchRound(variant.dist, variant.worker)
       if (!results.has(variant.name)) results.set(variant.name, [])
       results.get(variant.name).push(result)
     }
@@ -89,7 +113,7 @@ try {
   rmSync(scratch, { recursive: true, force: true })
 }
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]
-console.log(`${url}: ${rounds} rounds, load ${before.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (ms, medians)`)
+console.log(`${cliMode ? 'gitops fetch --out vs git clone --depth 1, ' : ''}${url}: ${rounds} rounds, load ${before.toFixed(1)} -> ${loadavg()[0].toFixed(1)} (ms, medians)`)
 for (const [name, runs] of results) {
   const m = (key) => {
     if (runs[0][key] === undefined) return '-'
@@ -100,7 +124,9 @@ for (const [name, runs] of results) {
     `${name.padEnd(10)} wall ${m('wall')}  CPU ${m('cpu')}  RSS ${m('rss')} MiB` +
       (runs[0].main === undefined
         ? ''
-        : `  | main thread ${m('main')}: before the pack ${m('mainBefore')}, receiving ${m('mainReceiving')} (wall ${m('wallReceiving')}), after ${m('mainAfter')} (wall ${m('wallAfter')})  ${runs[0].digest}`),
+        : cliMode
+          ? `  | main thread ${m('main')}  ${runs[0].digest}`
+          : `  | main thread ${m('main')}: before the pack ${m('mainBefore')}, receiving ${m('mainReceiving')} (wall ${m('wallReceiving')}), after ${m('mainAfter')} (wall ${m('wallAfter')})  ${runs[0].digest}`),
   )
 }
 // Every fetch of every variant must have produced the same files.

@@ -207,8 +207,9 @@ export class PackEntries {
       const version = buf.readUInt32BE(4)
       if (version !== 2 && version !== 3) throw new CorruptPackError(`unsupported pack version ${version}`)
       this.count = buf.readUInt32BE(8)
-      this.oids = Buffer.alloc(this.count * 20)
-      this.resolved = new Uint8Array(this.count)
+      // The count comes from the remote (up to 2^32 - 1): the tables grow with the entries read,
+      // up to it, so that a header alone allocates nothing large.
+      this.#grow(Math.min(this.count, 4096))
     }
     const { count, offsets, limits } = this
     const limit = final ? received : received - 20
@@ -281,8 +282,19 @@ export class PackEntries {
     }
   }
 
+  // Room in the id and flag tables for `n` entries (at most the count).
+  #grow(n: number): void {
+    const oids = Buffer.alloc(n * 20)
+    oids.set(this.oids)
+    this.oids = oids
+    const resolved = new Uint8Array(n)
+    resolved.set(this.resolved)
+    this.resolved = resolved
+  }
+
   #record(end: number): void {
     const { start, type, size, base, refBase } = this.#entry
+    if (this.offsets.length === this.resolved.length) this.#grow(Math.min(this.count, this.offsets.length * 2))
     if (refBase !== undefined) this.refBases.set(this.offsets.length, refBase)
     this.offsets.push(start)
     this.ends.push(end)

@@ -1,16 +1,15 @@
 // How deep a JSON request body may nest. kube-apiserver's JSON decoder (Go's encoding/json scanner,
 // as sigs.k8s.io/json keeps it) refuses a document nested more than 10,000 arrays and objects deep
 // with the syntax error "exceeded max depth", which the handlers answer 400. JSON.parse reads far
-// deeper, but what runs after it here recurses once (or more) per level: structuredClone,
-// JSON.stringify, the schema walks, server-side apply. So the bound is lower than kube's, under
-// every one of those stack limits, and a deeper body gets kube's answer for a body past its bound
-// (a 400 saying "exceeded max depth") instead of an untyped 500 from a stack overflow.
+// deeper; what runs after it (copies, JSON text, patches, schema and CEL walks, server-side apply)
+// either walks by an explicit stack or falls back to one when V8's own recursion overflows (see
+// deepJson.ts), so the bound here is kube's, and a deeper body gets kube's answer.
 
 /**
  * The deepest a request body or a patched object may nest (the top-level object counts as one
- * level), as the YAML bodies' bound is 1,000 too. kube-apiserver's JSON decoder allows 10,000.
+ * level): kube-apiserver's JSON decoder's bound. (YAML bodies are bounded by the YAML parser.)
  */
-export const MAX_JSON_DEPTH = 1000
+export const MAX_JSON_DEPTH = 10_000
 
 /** The bracket that opens a level: the character Go's scanner names when that level is past its bound. */
 export type Opener = '[' | '{'

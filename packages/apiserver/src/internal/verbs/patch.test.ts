@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest'
+import { stringifyJson } from '../../ssa/deepJson.js'
 import { jsonPatch, mergePatch } from './patch.js'
 
 describe('mergePatch', () => {
   it('merges maps, removes nulls and replaces lists (RFC 7386)', () => {
     expect(mergePatch({ a: { b: 1, c: 2 }, l: [1, 2], d: 'x' }, { a: { c: null, e: 3 }, l: [3], d: null })).toEqual({ a: { b: 1, e: 3 }, l: [3] })
+  })
+
+  it('merges a patch 10,000 deep without recursion, leaving the target as it was', () => {
+    const deep = (n: number, leaf: string): string => '{"a":'.repeat(n) + leaf + '}'.repeat(n)
+    const target = JSON.parse(deep(9_999, '{"x":1,"y":2}')) as Record<string, unknown>
+    const patch = JSON.parse(deep(9_999, '{"y":null,"z":3}')) as Record<string, unknown>
+    expect(stringifyJson(mergePatch(target, patch))).toBe(deep(9_999, '{"x":1,"z":3}'))
+    expect(stringifyJson(target)).toBe(deep(9_999, '{"x":1,"y":2}'))
   })
 })
 

@@ -4,16 +4,30 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
 import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
-/** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
+/**
+ * RFC 7386: maps merge key by key, `null` removes, anything else replaces. Walked by an explicit
+ * stack, as a patch may nest as deep as a body may (10,000 levels).
+ */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
   if (!isKubeMap(patch)) return patch as KubeValue
-  const out: KubeMap = isKubeMap(target) ? { ...target } : {}
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) omit(out, key)
-    else setOwn(out, key, mergePatch(getOwn(out, key) ?? {}, value))
+  const root: KubeMap = isKubeMap(target) ? { ...target } : {}
+  const pending: [KubeMap, KubeMap][] = [[root, patch]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [out, part] = next
+    for (const [key, value] of Object.entries(part)) {
+      if (value === null) omit(out, key)
+      else if (!isKubeMap(value)) setOwn(out, key, value)
+      else {
+        const base = getOwn(out, key)
+        const merged: KubeMap = isKubeMap(base) ? { ...base } : {}
+        setOwn(out, key, merged)
+        pending.push([merged, value])
+      }
+    }
   }
-  return out
+  return root
 }
 
 /** Why a JSON patch could not be applied. */
@@ -89,7 +103,7 @@ function addBounded(doc: KubeValue, pointer: string, put: { readonly value: Kube
   const path = parsePointer(pointer)
   const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - path.length)
   if (opener !== undefined) throw new PatchTooDeepError(tooDeep(opener))
-  return add(doc, path, put.copy ? structuredClone(put.value) : put.value)
+  return add(doc, path, put.copy ? cloneJson(put.value) : put.value)
 }
 
 function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
@@ -103,7 +117,7 @@ function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
 /** RFC 6902 on a copy of `doc`. */
 export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
   if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
-  let out = structuredClone(doc)
+  let out = cloneJson(doc)
   for (const operation of operations) {
     if (!isKubeMap(operation)) throw new PatchError('invalid JSON patch operation')
     const op = operation.op

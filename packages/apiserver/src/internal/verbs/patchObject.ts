@@ -19,6 +19,7 @@ import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupR
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -72,7 +73,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  const result = patchDocument(structuredClone(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
     group: type.group,
     kind: type.kind,
     name: patch.name,
@@ -84,7 +85,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   const decodeError = type.crd === undefined ? typedDecodeError(object) : undefined
   if (decodeError !== undefined) {
     // As the patcher does when the patched JSON does not decode: Invalid with an empty GroupKind.
-    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: JSON.stringify(object), detail: decodeError }])
+    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: stringifyJson(object), detail: decodeError }])
   }
   if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
     throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)

@@ -1,0 +1,206 @@
+// Copying and writing JSON documents of any depth. kube-apiserver takes bodies nested up to 10,000
+// levels (see MAX_JSON_DEPTH), but V8's structuredClone and JSON.stringify recurse on the native stack
+// and overflow with Node 20's default stack well before that (about 2,000 and 4,000 levels of
+// objects). Both are fastest for the ordinary shallow document, so they are tried first; only when one
+// overflows (a RangeError, which leaves nothing half done: both are pure) is the value walked again
+// here with an explicit stack, which costs no native stack at any depth.
+
+import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
+
+/** Whether `err` is V8's stack overflow ("Maximum call stack size exceeded"). */
+function overflowed(err: unknown): boolean {
+  return err instanceof RangeError && err.message.includes('call stack')
+}
+
+/** Sets own `key` of `target` (`__proto__` too, as an own property, never the prototype). */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
+}
+
+/**
+ * A deep copy of the JSON-like `value` (objects, arrays, scalars), as structuredClone makes it, at
+ * any depth: structuredClone first, and past its stack an iterative copy of the plain objects and
+ * arrays (every other value is shared, as JSON data holds none).
+ */
+export function cloneJson<T>(value: T): T {
+  try {
+    return structuredClone(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return cloneIteratively(value)
+}
+
+/**
+ * core's cloneValue (a hand copy of plain data, faster than structuredClone for the ordinary
+ * document) at any depth: past the native stack it hands the value to structuredClone, which
+ * overflows too, so then the value is copied iteratively.
+ */
+export function cloneValueDeep<T extends KubeValue | KubeObject>(value: T): T {
+  try {
+    return cloneValue(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return cloneIteratively(value)
+}
+
+/**
+ * core's deepEqual at any depth: past the native stack the two values are compared again with an
+ * explicit stack, by the same rules (a bigint equals the number of its value, a key holding
+ * undefined counts as absent).
+ */
+export function deepEqualDeep(a: unknown, b: unknown): boolean {
+  try {
+    return deepEqual(a, b)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  const pairs: unknown[] = [a, b]
+  while (pairs.length > 0) {
+    const y = pairs.pop()
+    const x = pairs.pop()
+    if (x === y) continue
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
+      // Scalars (bigints among them) compare by core's rules, which do not recurse for them.
+      if (!deepEqual(x, y)) return false
+      continue
+    }
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false
+      for (let i = 0; i < x.length; i++) pairs.push(x[i], y[i])
+      continue
+    }
+    if (Array.isArray(y)) return false
+    const rx = x as Readonly<Record<string, unknown>>
+    const ry = y as Readonly<Record<string, unknown>>
+    let count = 0
+    for (const key of Object.keys(rx)) {
+      const v = rx[key]
+      if (v === undefined) continue
+      count++
+      if (!Object.hasOwn(ry, key)) return false
+      pairs.push(v, ry[key])
+    }
+    for (const key of Object.keys(ry)) if (ry[key] !== undefined) count--
+    if (count !== 0) return false
+  }
+  return true
+}
+
+function cloneIteratively<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  const copies = new Map<object, unknown>()
+  const copyOf = (v: object): unknown => {
+    const done = copies.get(v)
+    if (done !== undefined) return done
+    const copy: unknown = Array.isArray(v) ? new Array<unknown>(v.length) : {}
+    copies.set(v, copy)
+    pending.push(v)
+    return copy
+  }
+  const pending: object[] = []
+  const root = copyOf(value)
+  while (pending.length > 0) {
+    const source = pending.pop() as Record<string, unknown>
+    const target = copies.get(source) as Record<string, unknown>
+    if (Array.isArray(source)) {
+      const list = target as unknown as unknown[]
+      for (let i = 0; i < source.length; i++) {
+        const child: unknown = source[i]
+        list[i] = typeof child === 'object' && child !== null ? copyOf(child) : child
+      }
+      continue
+    }
+    for (const key of Object.keys(source)) {
+      const child = source[key]
+      define(target, key, typeof child === 'object' && child !== null ? copyOf(child) : child)
+    }
+  }
+  return root as T
+}
+
+/**
+ * JSON.stringify(value) (no replacer, no indent) at any depth: the native one first, and past its
+ * stack the same text written with an explicit stack (toJSON honoured, keys in Object.keys order,
+ * undefined, functions and symbols left out of objects and written null in arrays).
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return stringifyIteratively(value)
+}
+
+interface Writer {
+  readonly frames: Frame[]
+  readonly out: string[]
+}
+
+interface Frame {
+  readonly value: Record<string, unknown> | unknown[]
+  readonly keys: readonly string[] | undefined
+  next: number
+  wrote: boolean
+}
+
+/**
+ * Writes what JSON.stringify writes for `value` under `key` (after toJSON): a scalar whole, an array
+ * or object its opening bracket and a frame for the rest; false when JSON.stringify skips the value.
+ */
+function scalarOrOpen(writer: Writer, value: unknown, key: string): boolean {
+  const { frames, out } = writer
+  let v = value
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: (k: string) => unknown }).toJSON(key)
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false
+  if (typeof v !== 'object' || v === null || v instanceof Number || v instanceof String || v instanceof Boolean) {
+    out.push(JSON.stringify(v))
+    return true
+  }
+  if (Array.isArray(v)) {
+    out.push('[')
+    frames.push({ value: v, keys: undefined, next: 0, wrote: false })
+  } else {
+    out.push('{')
+    const map = v as Record<string, unknown>
+    frames.push({ value: map, keys: Object.keys(map), next: 0, wrote: false })
+  }
+  return true
+}
+
+function stringifyIteratively(value: unknown): string {
+  const writer: Writer = { frames: [], out: [] }
+  const { frames, out } = writer
+  // Only an object overflows JSON.stringify, so the top level always opens a frame here.
+  scalarOrOpen(writer, value, '')
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1] as Frame
+    if (frame.keys === undefined) {
+      const list = frame.value as unknown[]
+      if (frame.next >= list.length) {
+        out.push(']')
+        frames.pop()
+        continue
+      }
+      const i = frame.next++
+      if (i > 0) out.push(',')
+      if (!scalarOrOpen(writer, list[i], String(i))) out.push('null')
+      continue
+    }
+    if (frame.next >= frame.keys.length) {
+      out.push('}')
+      frames.pop()
+      continue
+    }
+    const key = frame.keys[frame.next++] as string
+    const map = frame.value as Record<string, unknown>
+    const at = out.length
+    out.push(`${frame.wrote ? ',' : ''}${JSON.stringify(key)}:`)
+    if (scalarOrOpen(writer, map[key], key)) frame.wrote = true
+    else out.length = at
+  }
+  return out.join('')
+}

@@ -19,6 +19,7 @@ import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupR
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
+import { jsonKind } from '../rules/jsonKind.js'
 import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** The PATCH content types the server accepts. */
@@ -100,15 +101,16 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
  * Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it
  * is no JSON or nests deeper than a body may (Go's `invalid character '[' exceeded max depth`, see
  * MAX_JSON_DEPTH). kube-apiserver's strategicPatchObject answers its decoder's error bare, without
- * the `error decoding patch: ` its JSON and merge patchers put first; so does a strategic patch
- * nested too deep here.
+ * the `error decoding patch: ` its JSON and merge patchers put first; so is every decode error of a
+ * strategic patch here.
  */
 export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'>): unknown {
   let value: unknown
   try {
     value = JSON.parse(body) as unknown
   } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`)
+    const message = (err as Error).message
+    throw badRequest(patchType === 'strategic' ? message : `error decoding patch: ${message}`)
   }
   const tooDeep = bodyTooDeep(body, value)
   if (tooDeep !== undefined) throw badRequest(patchType === 'strategic' ? tooDeep : `error decoding patch: ${tooDeep}`)
@@ -131,9 +133,15 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
   const parsed = decodePatch(patch.body, patch.patchType)
   try {
     if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
+    if (patch.patchType === 'strategic') {
+      // kube's strategic patcher decodes the body into a map and answers the decoder's error bare; a
+      // JSON null decodes to no map at all, a patch that changes nothing.
+      if (parsed === null) return target
+      if (!isKubeMap(parsed)) throw badRequest(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type map[string]interface {}`)
+      if (patch.schema !== undefined) return strategicMergePatch(target, parsed, patch.schema)
+    }
     if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
-    if (patch.patchType === 'merge' || patch.schema === undefined) return mergePatch(target, parsed)
-    return strategicMergePatch(target, parsed, patch.schema)
+    return mergePatch(target, parsed)
   } catch (err) {
     if (err instanceof StatusError) throw err
     if (err instanceof PatchTooDeepError) {

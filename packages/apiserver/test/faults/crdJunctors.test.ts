@@ -115,6 +115,38 @@ describe('CRD junctors that do not decode', () => {
     expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
   })
 
+  it('names the first error in a YAML body as written too, as kube reads YAML converted to JSON in its order', async () => {
+    const block = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: widgets.example.com}',
+      'spec:',
+      '  group: example.com',
+      '  scope: Namespaced',
+      '  names: {plural: widgets, kind: Widget}',
+      '  versions:',
+      '  - name: v1',
+      '    served: true',
+      '    storage: true',
+      '    schema:',
+      '      openAPIV3Schema:',
+      '        type: object',
+      '        properties:',
+      '          spec:',
+      '            type: object',
+      '            properties:',
+      '              b: {type: 1}',
+      '              10: {not: []}',
+      '',
+    ].join('\n')
+    const flow = JSON.stringify(crd('widgets', { type: 'object', properties: { b: { type: 1 }, z: { not: [] } } })).replace('"z":', '"10":')
+    for (const body of [block, flow]) {
+      const answer = await raw(server, { method: 'POST', path: crds, body, contentType: 'application/yaml' })
+      expect([answer.status, answer.json().message]).toEqual([400, cannot('number', 'properties.properties.type', 'string')])
+      expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+    }
+  })
+
   it('accepts null junctors and null entries, as encoding/json does', async () => {
     const spec = { type: 'object', allOf: null, anyOf: [null, { type: 'object' }], not: null }
     const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('nulls', spec)), contentType: 'application/json' })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stringifyJson } from '../../ssa/deepJson.js'
-import { jsonPatch, mergePatch } from './patch.js'
+import { jsonPatch, JSON_PATCH_MAX_COPY_BYTES, mergePatch } from './patch.js'
 
 describe('mergePatch', () => {
   it('merges maps, removes nulls and replaces lists (RFC 7386)', () => {
@@ -36,4 +36,20 @@ describe('jsonPatch', () => {
     expect(() => jsonPatch({}, [{ op: 'remove', path: '/x' }])).toThrow('remove operation does not apply: doc is missing path: /x')
     expect(() => jsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow('testing value /a failed')
   })
+
+  it('refuses copies that together add more than 3 MiB, with json-patch words, before the document grows past it', () => {
+    const value = 'x'.repeat(1024 * 1024)
+    // Each copy adds the value's JSON: 1 MiB and its two quotes.
+    const size = Buffer.byteLength(JSON.stringify(value))
+    const copies = (n: number): { op: string; from: string; path: string }[] => Array.from({ length: n }, (_, i) => ({ op: 'copy', from: '/a', path: `/c${i}` }))
+    expect(Object.keys(jsonPatch({ a: value }, copies(2)) as object)).toEqual(['a', 'c0', 'c1'])
+    expect(JSON_PATCH_MAX_COPY_BYTES).toBe(3 * 1024 * 1024)
+    expect(() => jsonPatch({ a: value }, copies(3))).toThrow(
+      `Unable to complete the copy, the accumulated size increase of copy is ${3 * size}, exceeding the limit ${JSON_PATCH_MAX_COPY_BYTES}`,
+    )
+    // Copies of the whole document double it each time: a dozen reach the bound.
+    const doubling = [{ op: 'copy', from: '/a', path: '/b' }, ...Array.from({ length: 30 }, (_, i) => ({ op: 'copy', from: '', path: `/d${i}` }))]
+    expect(() => jsonPatch({ a: 'x'.repeat(1000) }, doubling)).toThrow(/^Unable to complete the copy, the accumulated size increase of copy is \d+, exceeding the limit 3145728$/u)
+  })
 })
+

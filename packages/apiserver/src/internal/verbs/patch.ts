@@ -4,7 +4,7 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
 import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
-import { cloneJson } from '../../ssa/deepJson.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /**
  * RFC 7386: maps merge key by key, `null` removes, anything else replaces. Walked by an explicit
@@ -114,10 +114,19 @@ function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
   return doc
 }
 
+/**
+ * How many bytes the `copy` operations of one JSON patch may add in all: kube-apiserver's
+ * JSONPatchMaxCopyBytes (3 MiB, its request body limit), which it sets as json-patch's
+ * AccumulatedCopySizeLimit. Without it a few copies of copies grow a document without bound.
+ */
+export const JSON_PATCH_MAX_COPY_BYTES: number = 3 * 1024 * 1024
+
 /** RFC 6902 on a copy of `doc`. */
 export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
   if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
   let out = cloneJson(doc)
+  // What the copies added so far: each copied value's JSON, as json-patch measures it.
+  let copied = 0
   for (const operation of operations) {
     if (!isKubeMap(operation)) throw new PatchError('invalid JSON patch operation')
     const op = operation.op
@@ -142,7 +151,12 @@ export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
       }
       case 'copy': {
         const from = typeof operation.from === 'string' ? operation.from : ''
-        out = addBounded(out, path, { value: get(out, from, 'copy'), copy: true })
+        const value = get(out, from, 'copy')
+        copied += Buffer.byteLength(stringifyJson(value))
+        if (copied > JSON_PATCH_MAX_COPY_BYTES) {
+          throw new PatchError(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${JSON_PATCH_MAX_COPY_BYTES}`)
+        }
+        out = addBounded(out, path, { value, copy: true })
         break
       }
       case 'test':

@@ -8,8 +8,40 @@
 import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
 
 /** Whether `err` is V8's stack overflow ("Maximum call stack size exceeded"). */
-function overflowed(err: unknown): boolean {
+export function overflowed(err: unknown): boolean {
   return err instanceof RangeError && err.message.includes('call stack')
+}
+
+/**
+ * Nesting (arrays and objects, the top level counting as one) past which an error from a walk that
+ * recurses once per level is taken for a stack overflow. structured-merge-diff's walks were measured
+ * to overflow past about 1,250 levels with Node 20's default stack (bodies are bounded at half this,
+ * MAX_JSON_DEPTH), and V8 reports some overflows inside builtins as other errors (a TypeError
+ * "undefined is not a function"), which `overflowed` alone would miss.
+ */
+export const RECURSION_SAFE_DEPTH = 1_000
+
+/**
+ * Whether `err`, thrown by a walk that recurses once per level over `values`, is (or may be) a stack
+ * overflow: V8's RangeError, or any error while one of the values nests past RECURSION_SAFE_DEPTH.
+ */
+export function overflowedOn(err: unknown, ...values: readonly unknown[]): boolean {
+  return overflowed(err) || values.some((value) => nestsPast(value, RECURSION_SAFE_DEPTH))
+}
+
+/** Whether `value` nests more than `limit` arrays and objects deep, found with an explicit stack. */
+function nestsPast(value: unknown, limit: number): boolean {
+  const values: unknown[] = [value]
+  const levels: number[] = [1]
+  for (let v = values.pop(), level = levels.pop() ?? 1; v !== undefined; v = values.pop(), level = levels.pop() ?? 1) {
+    if (v === null || typeof v !== 'object') continue
+    if (level > limit) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      values.push(child)
+      levels.push(level + 1)
+    }
+  }
+  return false
 }
 
 /** Sets own `key` of `target` (`__proto__` too, as an own property, never the prototype). */

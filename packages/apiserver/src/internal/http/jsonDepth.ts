@@ -1,15 +1,20 @@
 // How deep a JSON request body may nest. kube-apiserver's JSON decoder (Go's encoding/json scanner,
 // as sigs.k8s.io/json keeps it) refuses a document nested more than 10,000 arrays and objects deep
-// with the syntax error "exceeded max depth", which the handlers answer 400. JSON.parse reads far
-// deeper; what runs after it (copies, JSON text, patches, schema and CEL walks, server-side apply)
-// either walks by an explicit stack or falls back to one when V8's own recursion overflows (see
-// deepJson.ts), so the bound here is kube's, and a deeper body gets kube's answer.
+// with the syntax error "exceeded max depth", which the handlers answer 400. This server refuses past
+// 500 levels, with kube's words: copies, JSON text, patches, defaulting, pruning, CEL views and watch
+// encoding walk by an explicit stack (see deepJson.ts) at any depth, but server-side apply and the
+// managed-fields recording (structured-merge-diff's walks) recurse once per level, and measured with
+// Node 20's default stack they overflow past about 1,250 levels of objects (a small apply against a
+// live object that deep; a create then recorded no managedFields). 500 keeps a margin of more than
+// twice that, for the frames a request already holds when it reaches them.
 
 /**
  * The deepest a request body or a patched object may nest (the top-level object counts as one
- * level): kube-apiserver's JSON decoder's bound. (YAML bodies are bounded by the YAML parser.)
+ * level). kube-apiserver's JSON decoder takes 10,000; this server's recursive structured-merge-diff
+ * walks are safe to about 1,250, so it takes 500, and a deeper body gets kube's "exceeded max
+ * depth" answer. (YAML bodies are bounded by the YAML parser.)
  */
-export const MAX_JSON_DEPTH = 10_000
+export const MAX_JSON_DEPTH = 500
 
 /** The bracket that opens a level: the character Go's scanner names when that level is past its bound. */
 export type Opener = '[' | '{'

@@ -8,7 +8,7 @@ import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /**
  * RFC 7386: maps merge key by key, `null` removes, anything else replaces. Walked by an explicit
- * stack, as a patch may nest as deep as a body may (10,000 levels).
+ * stack, as a patch may nest as deep as a body may (MAX_JSON_DEPTH) and its operations may build deeper.
  */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
   if (!isKubeMap(patch)) return patch as KubeValue

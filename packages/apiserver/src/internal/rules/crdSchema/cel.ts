@@ -10,6 +10,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../../status.js'
 import { getOwn } from '../../../ssa/ownKeys.js'
+import { overflowedOn } from '../../../ssa/deepJson.js'
 
 type Program = (context: Record<string, unknown>) => unknown
 
@@ -31,7 +32,7 @@ function compile(rule: string): Program | Error {
 
 /**
  * A value as CEL sees it: integers of `type: integer` fields (and int-or-string numbers) are CEL ints.
- * Converted by an explicit stack, as a value may nest as deep as a body may (10,000 levels).
+ * Converted by an explicit stack, as a value may nest as deep as a body may (MAX_JSON_DEPTH).
  */
 export function toCel(value: KubeValue | undefined, schema: KubeMap | undefined): unknown {
   const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>
@@ -145,6 +146,10 @@ export function evaluateRules(node: CelNode): CelResult {
       const message = err instanceof Error ? err.message : String(err)
       const key = /^No such key: (.*)$/im.exec(message)
       if (key !== null) result.errors.push({ type: 'Invalid', field: node.path, value: node.schemaType, detail: `no such key: ${key[1] ?? ''} evaluating rule: ${messageOrRule(rule)}` })
+      // A value too deep for the evaluator's recursion is refused, never admitted unchecked: kube
+      // words a rule's runtime error as "<error> evaluating rule: <rule>" (422 Invalid). An overflow
+      // inside a builtin may surface as another error (see overflowedOn).
+      else if (overflowedOn(err, node.self, node.oldSelf?.value)) result.errors.push({ type: 'Invalid', field: node.path, value: node.schemaType, detail: `exceeded max depth evaluating rule: ${messageOrRule(rule)}` })
       else notEvaluated(message)
       continue
     }

@@ -297,7 +297,8 @@ function normalizeElementOrder(
 }
 
 /** Strips `$patch` maps (at any depth) from new content; other directives stay, as upstream. */
-// Both walks below go by an explicit stack: a patch may nest as deep as a body may (10,000 levels).
+// Both walks below go by an explicit stack: a patch may nest as deep as a body may (MAX_JSON_DEPTH), and a
+// patch applied by a webhook or built from a stored object may be deeper.
 
 function removeDirectives(value: KubeValue): KubeValue | undefined {
   if (isDirective(value)) return undefined

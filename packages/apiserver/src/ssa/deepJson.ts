@@ -1,9 +1,11 @@
-// Copying and writing JSON documents of any depth. kube-apiserver takes bodies nested up to 10,000
-// levels (see MAX_JSON_DEPTH), but V8's structuredClone and JSON.stringify recurse on the native stack
-// and overflow with Node 20's default stack well before that (about 2,000 and 4,000 levels of
-// objects). Both are fastest for the ordinary shallow document, so they are tried first; only when one
-// overflows (a RangeError, which leaves nothing half done: both are pure) is the value walked again
-// here with an explicit stack, which costs no native stack at any depth.
+// Copying and writing JSON documents of any depth. Bodies nest at most MAX_JSON_DEPTH levels, but
+// stored objects are patched, merged and built by webhooks, and V8's structuredClone and
+// JSON.stringify recurse on the native stack, overflowing with Node 20's default stack at about
+// 2,000 and 4,000 levels of objects. Both are fastest for the ordinary shallow document, so they are
+// tried first; only when one overflows (a RangeError, which leaves nothing half done: both are pure)
+// is the value walked again here with an explicit stack, which costs no native stack at any depth.
+// The fallbacks take JSON data only: a value that is not (a class instance, a cycle) is a TypeError,
+// never silently written as something else.
 
 import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
 
@@ -52,8 +54,10 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
 
 /**
  * A deep copy of the JSON-like `value` (objects, arrays, scalars), as structuredClone makes it, at
- * any depth: structuredClone first, and past its stack an iterative copy of the plain objects and
- * arrays (every other value is shared, as JSON data holds none).
+ * any depth: structuredClone first, and past its stack an iterative copy of plain objects and arrays,
+ * which throws a TypeError for anything JSON does not hold (a Date, Map, Buffer or other class
+ * instance, a boxed scalar, a function, a value reached twice, as in a cycle) rather than copying it
+ * as something else.
  */
 export function cloneJson<T>(value: T): T {
   try {
@@ -121,12 +125,23 @@ export function deepEqualDeep(a: unknown, b: unknown): boolean {
   return true
 }
 
+/** Throws unless `v` is a plain object or an array: the only containers parsed JSON holds. */
+function checkPlain(v: object): void {
+  if (Array.isArray(v)) return
+  if (typeof v !== 'object') throw new TypeError(`cannot copy a ${typeof v}: not JSON data`)
+  const proto = Object.getPrototypeOf(v) as { readonly constructor?: { readonly name?: unknown } } | null
+  if (proto === Object.prototype || proto === null) return
+  const name = proto.constructor?.name
+  throw new TypeError(`cannot copy a ${typeof name === 'string' && name !== '' ? name : 'non-plain object'}: not JSON data`)
+}
+
 function cloneIteratively<T>(value: T): T {
+  if (typeof value === 'function') checkPlain(value)
   if (typeof value !== 'object' || value === null) return value
   const copies = new Map<object, unknown>()
   const copyOf = (v: object): unknown => {
-    const done = copies.get(v)
-    if (done !== undefined) return done
+    if (copies.has(v)) throw new TypeError('cannot copy a value reached twice (shared or cyclic): not JSON data')
+    checkPlain(v)
     const copy: unknown = Array.isArray(v) ? new Array<unknown>(v.length) : {}
     copies.set(v, copy)
     pending.push(v)
@@ -141,13 +156,13 @@ function cloneIteratively<T>(value: T): T {
       const list = target as unknown as unknown[]
       for (let i = 0; i < source.length; i++) {
         const child: unknown = source[i]
-        list[i] = typeof child === 'object' && child !== null ? copyOf(child) : child
+        list[i] = (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child
       }
       continue
     }
     for (const key of Object.keys(source)) {
       const child = source[key]
-      define(target, key, typeof child === 'object' && child !== null ? copyOf(child) : child)
+      define(target, key, (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child)
     }
   }
   return root as T
@@ -170,6 +185,8 @@ export function stringifyJson(value: unknown): string {
 interface Writer {
   readonly frames: Frame[]
   readonly out: string[]
+  /** The arrays and objects open on `frames`: one opened again is a cycle, as JSON.stringify says. */
+  readonly open: Set<object>
 }
 
 interface Frame {
@@ -192,6 +209,8 @@ function scalarOrOpen(writer: Writer, value: unknown, key: string): boolean {
     out.push(JSON.stringify(v))
     return true
   }
+  if (writer.open.has(v)) throw new TypeError('Converting circular structure to JSON')
+  writer.open.add(v)
   if (Array.isArray(v)) {
     out.push('[')
     frames.push({ value: v, keys: undefined, next: 0, wrote: false })
@@ -204,7 +223,7 @@ function scalarOrOpen(writer: Writer, value: unknown, key: string): boolean {
 }
 
 function stringifyIteratively(value: unknown): string {
-  const writer: Writer = { frames: [], out: [] }
+  const writer: Writer = { frames: [], out: [], open: new Set() }
   const { frames, out } = writer
   // Only an object overflows JSON.stringify, so the top level always opens a frame here.
   scalarOrOpen(writer, value, '')
@@ -214,7 +233,7 @@ function stringifyIteratively(value: unknown): string {
       const list = frame.value as unknown[]
       if (frame.next >= list.length) {
         out.push(']')
-        frames.pop()
+        writer.open.delete(frames.pop()?.value ?? list)
         continue
       }
       const i = frame.next++
@@ -224,7 +243,7 @@ function stringifyIteratively(value: unknown): string {
     }
     if (frame.next >= frame.keys.length) {
       out.push('}')
-      frames.pop()
+      writer.open.delete(frames.pop()?.value ?? frame.value)
       continue
     }
     const key = frame.keys[frame.next++] as string

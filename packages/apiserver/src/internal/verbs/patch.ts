@@ -35,6 +35,9 @@ export class PatchError extends Error {
   override readonly name = 'PatchError'
 }
 
+/** A JSON patch whose operations do not decode (kube's jsonpatch.DecodePatch fails, before applying). */
+export class PatchDecodeError extends PatchError {}
+
 /**
  * A JSON patch whose operations would build a document nested past MAX_JSON_DEPTH. kube-apiserver
  * applies such a patch and then fails to decode the result (Go's scanner's words, in `message`).
@@ -123,12 +126,12 @@ export const JSON_PATCH_MAX_COPY_BYTES: number = 3 * 1024 * 1024
 
 /** RFC 6902 on a copy of `doc`. */
 export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
-  if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+  if (!Array.isArray(operations)) throw new PatchDecodeError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
   let out = cloneJson(doc)
   // What the copies added so far: each copied value's JSON, as json-patch measures it.
   let copied = 0
   for (const operation of operations) {
-    if (!isKubeMap(operation)) throw new PatchError('invalid JSON patch operation')
+    if (!isKubeMap(operation)) throw new PatchDecodeError('invalid JSON patch operation')
     const op = operation.op
     const path = typeof operation.path === 'string' ? operation.path : undefined
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)

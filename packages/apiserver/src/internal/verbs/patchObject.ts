@@ -6,7 +6,7 @@ import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
-import { jsonPatch, mergePatch, PatchError, PatchTooDeepError } from './patch.js'
+import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -151,6 +151,12 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
       // it): the value here is the patch.
       const detail = `couldn't get version/kind; json parse error: ${err.message}`
       throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patch.body, detail }])
+    }
+    if (err instanceof PatchError && !(err instanceof PatchDecodeError)) {
+      // kube-apiserver's applyJSPatch answers any error of jsonpatch's Apply (a missing path, a
+      // failed test, the copy limit) as NewGenericServerResponse(422): reason Invalid, a fixed
+      // message, no causes, the operation's own words dropped.
+      throw new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} })
     }
     if (err instanceof PatchError) {
       throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])

@@ -14,6 +14,7 @@ import { StatusError } from './status.js'
 import { internalRequest } from './internal/verbs/writes.js'
 import { replaceObject, writeStatus } from './internal/verbs/replaceObject.js'
 import type { FinalizeOptions, Interceptor, KubeconfigOptions, RecordedRequest, SetStatusOptions, Snapshot } from './types.js'
+import { cloneJson } from './ssa/deepJson.js'
 
 /** What {@link ApiServer} is made from; built by {@link startApiServer}. */
 export interface ApiServerParts {
@@ -182,7 +183,7 @@ export class ApiServer {
   finalize(ref: ObjectRef, finalizer: string, options: FinalizeOptions = {}): KubeObject {
     const [type, live] = this.#live(ref)
     return this.#write(ref, () => {
-      const next = structuredClone(live)
+      const next = cloneJson(live)
       const rest = finalizersOf(next).filter((f) => f !== finalizer)
       if (rest.length === 0) delete next.metadata.finalizers
       else next.metadata.finalizers = rest
@@ -223,7 +224,7 @@ export class ApiServer {
     const entries = [...this.#parts.cluster.store.entries()]
     const key = (k: string, o: KubeObject): string => `${k}\u0000${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`
     entries.sort((a, b) => (key(...a) < key(...b) ? -1 : 1))
-    return entries.map(([, o]) => structuredClone(o))
+    return entries.map(([, o]) => cloneJson(o))
   }
 
   /** Back to the seeded state: the four namespaces, no CRDs, no hooks, an empty request log; open watches end. */

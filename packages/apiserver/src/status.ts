@@ -5,6 +5,7 @@
 import { quote } from '@gitops-sdk/core/go'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
+import { stringifyJson } from './ssa/deepJson.js'
 
 /** A cause inside `details.causes`. */
 export interface StatusCause {
@@ -218,7 +219,7 @@ const errorTypes: Record<FieldErrorType, { text: string; reason: string; withVal
 export function formatValue(value: KubeValue | undefined): string {
   if (typeof value === 'string') return quote(value)
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return JSON.stringify(value ?? null)
+  return stringifyJson(value ?? null)
 }
 
 /** The body of one field error: `Invalid value: "x": detail`. */

@@ -2,28 +2,18 @@
 // a 403 in kube-apiserver's words and stores nothing; impersonation without a user is refused;
 // impersonation headers and token-file names that look like prototype keys stay names; a malformed
 // token file is a typed error naming its line, never its token.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ApiServerError, parseTokenAuthFile, startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { ApiServerError, parseTokenAuthFile } from '../../src/index.js'
 import { raw } from '../helpers/kube.js'
-import { assertNoPollution } from '../../../../testing/pollution.js'
+import { faultServer } from '../helpers/faultServer.js'
 
-let server: ApiServer
-beforeAll(async () => {
-  const users = parseTokenAuthFile('alice-token,alice,1\nproto-token,__proto__,2,"constructor,prototype"\n')
-  server = await startApiServer({ users, authorization: 'RBAC' })
-})
-afterAll(async () => {
-  await server.stop()
-})
-afterEach(() => {
-  assertNoPollution()
-})
+const users = parseTokenAuthFile('alice-token,alice,1\nproto-token,__proto__,2,"constructor,prototype"\n')
+const { server } = faultServer({ users, authorization: 'RBAC' })
 
 const cms = '/api/v1/namespaces/default/configmaps'
 const create = (token: string | undefined, name: string, headers: Record<string, string> = {}): ReturnType<typeof raw> =>
-  raw(server, { method: 'POST', path: cms, body: JSON.stringify({ metadata: { name } }), contentType: 'application/json', token, headers })
-const exists = async (name: string): Promise<boolean> => (await raw(server, { method: 'GET', path: `${cms}/${name}` })).status === 200
+  raw(server(), { method: 'POST', path: cms, body: JSON.stringify({ metadata: { name } }), contentType: 'application/json', token, headers })
+const exists = async (name: string): Promise<boolean> => (await raw(server(), { method: 'GET', path: `${cms}/${name}` })).status === 200
 
 describe('authentication', () => {
   it('refuses missing, unknown and malformed tokens with 401 and stores nothing', async () => {
@@ -54,11 +44,11 @@ describe('authorization', () => {
   })
 
   it('a forbidden read of one object names it; a forbidden path says path', async () => {
-    const named = await raw(server, { method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/web/scale', token: 'alice-token' })
+    const named = await raw(server(), { method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/web/scale', token: 'alice-token' })
     expect(named.json().message).toBe('deployments.apps "web" is forbidden: User "alice" cannot get resource "deployments/scale" in API group "apps" in the namespace "default"')
-    const path = await raw(server, { method: 'GET', path: '/openapi/v2', token: 'alice-token' })
+    const path = await raw(server(), { method: 'GET', path: '/openapi/v2', token: 'alice-token' })
     expect(path.status).toBe(200) // system:discovery lets every authenticated user read /openapi/*
-    const metrics = await raw(server, { method: 'DELETE', path: '/api', token: 'alice-token' })
+    const metrics = await raw(server(), { method: 'DELETE', path: '/api', token: 'alice-token' })
     expect([metrics.status, metrics.json().message]).toEqual([403, 'forbidden: User "alice" cannot delete path "/api"'])
   })
 

@@ -1,22 +1,11 @@
 // Bad input for the built-in kinds, refused as kube-apiserver 1.32 refuses it: each case POSTs an
 // invalid object and checks the 422 Invalid Status (message, details, one cause per field error),
 // that nothing was stored, and for Secrets that no secret value appears in the answer.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { raw } from '../helpers/kube.js'
-import { assertNoPollution } from '../../../../testing/pollution.js'
+import { faultServer } from '../helpers/faultServer.js'
 
-let server: ApiServer
-beforeAll(async () => {
-  server = await startApiServer()
-})
-afterAll(async () => {
-  await server.stop()
-})
-afterEach(() => {
-  assertNoPollution()
-})
+const { server } = faultServer()
 
 const subdomain =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
@@ -99,7 +88,7 @@ const cases: Case[] = [
 
 describe('built-in kinds refuse bad input as kube-apiserver 1.32 does', () => {
   it.for(cases)('refuses $name', async ({ path, body, message, causes }) => {
-    const answer = await raw(server, { method: 'POST', path, body: JSON.stringify(body), contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path, body: JSON.stringify(body), contentType: 'application/json' })
     expect(answer.status).toBe(422)
     const status = answer.json()
     expect(status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422 })
@@ -108,22 +97,22 @@ describe('built-in kinds refuse bad input as kube-apiserver 1.32 does', () => {
     expect(details.causes.length).toBeGreaterThan(0)
     if (causes !== undefined) expect(details.causes.map(({ reason, field }) => ({ reason, field }))).toEqual(causes)
     const name = (body.metadata as { name?: string }).name
-    if (name !== undefined) expect((await raw(server, { method: 'GET', path: `${path}/${name}` })).status).toBe(404)
+    if (name !== undefined) expect((await raw(server(), { method: 'GET', path: `${path}/${name}` })).status).toBe(404)
   })
 
   it('names a dockerconfigjson Secret that is no JSON without quoting its contents', async () => {
     const secret = Buffer.from('{"auths": SECRET-MARKER').toString('base64')
-    const answer = await raw(server, { method: 'POST', path: `${ns}/secrets`, body: JSON.stringify({ metadata: { name: 'pull' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': secret } }), contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: `${ns}/secrets`, body: JSON.stringify({ metadata: { name: 'pull' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': secret } }), contentType: 'application/json' })
     expect(answer.status).toBe(422)
     expect(answer.json().message).toBe('Secret "pull" is invalid: data[.dockerconfigjson]: Invalid value: "<secret contents redacted>": invalid character \'S\' looking for beginning of value')
     expect(answer.text).not.toContain('SECRET-MARKER')
     expect(answer.text).not.toContain(secret)
-    expect((await raw(server, { method: 'GET', path: `${ns}/secrets/pull` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${ns}/secrets/pull` })).status).toBe(404)
   })
 
   it('reports prototype-named label and selector keys as data, polluting nothing', async () => {
     const body = '{"metadata":{"name":"proto","labels":{"__proto__":"x"}},"spec":{"selector":{"matchLabels":{"constructor":"a"}},"template":{"metadata":{"labels":{"constructor":"b"}},"spec":{"containers":[{"name":"c","image":"i"}]}}}}'
-    const answer = await raw(server, { method: 'POST', path: `${apps}/deployments`, body, contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: `${apps}/deployments`, body, contentType: 'application/json' })
     expect(answer.status).toBe(422)
     expect(answer.json().message).toBe(
       `Deployment.apps "proto" is invalid: [metadata.labels: Invalid value: "__proto__": ${qualified}, spec.template.metadata.labels: Invalid value: map[string]string{"constructor":"b"}: \`selector\` does not match template \`labels\`]`,
@@ -132,14 +121,14 @@ describe('built-in kinds refuse bad input as kube-apiserver 1.32 does', () => {
 
   it('validates an update, a patch and a dry run as a create, and stores nothing invalid', async () => {
     const body = { metadata: { name: 'svc' }, spec: { ports: [{ port: 80 }] } }
-    expect((await raw(server, { method: 'POST', path: `${ns}/services`, body: JSON.stringify(body), contentType: 'application/json' })).status).toBe(201)
-    const before = (await raw(server, { method: 'GET', path: `${ns}/services/svc` })).json()
-    const patched = await raw(server, { method: 'PATCH', path: `${ns}/services/svc`, body: JSON.stringify({ spec: { ports: [{ port: 0 }] } }), contentType: 'application/merge-patch+json' })
+    expect((await raw(server(), { method: 'POST', path: `${ns}/services`, body: JSON.stringify(body), contentType: 'application/json' })).status).toBe(201)
+    const before = (await raw(server(), { method: 'GET', path: `${ns}/services/svc` })).json()
+    const patched = await raw(server(), { method: 'PATCH', path: `${ns}/services/svc`, body: JSON.stringify({ spec: { ports: [{ port: 0 }] } }), contentType: 'application/merge-patch+json' })
     expect(patched.status).toBe(422)
     expect(patched.json().message).toContain('spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive')
-    const dry = await raw(server, { method: 'POST', path: `${ns}/services?dryRun=All`, body: JSON.stringify({ metadata: { name: 'dry' }, spec: { ports: [{ port: 99999 }] } }), contentType: 'application/json' })
+    const dry = await raw(server(), { method: 'POST', path: `${ns}/services?dryRun=All`, body: JSON.stringify({ metadata: { name: 'dry' }, spec: { ports: [{ port: 99999 }] } }), contentType: 'application/json' })
     expect(dry.status).toBe(422)
-    const after = (await raw(server, { method: 'GET', path: `${ns}/services/svc` })).json()
+    const after = (await raw(server(), { method: 'GET', path: `${ns}/services/svc` })).json()
     expect(after).toEqual(before)
   })
 })

@@ -1,22 +1,11 @@
 // CRD schemas with value validations under allOf, anyOf, oneOf and not: a pattern Go rejects there
 // refuses the CRD (422, kube-apiserver's words, nothing stored), and a custom resource whose value
 // misses a pattern there is refused (422 naming the field, nothing stored).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { raw } from '../helpers/kube.js'
-import { assertNoPollution } from '../../../../testing/pollution.js'
+import { faultServer } from '../helpers/faultServer.js'
 
-let server: ApiServer
-beforeAll(async () => {
-  server = await startApiServer()
-})
-afterAll(async () => {
-  await server.stop()
-})
-afterEach(() => {
-  assertNoPollution()
-})
+const { server } = faultServer()
 
 const crds = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'
 const crd = (plural: string, spec: Record<string, unknown>): Record<string, unknown> => ({
@@ -34,28 +23,28 @@ const crd = (plural: string, spec: Record<string, unknown>): Record<string, unkn
 describe('CRD patterns under junctors', () => {
   it('refuses a CRD with a pattern Go rejects under anyOf, allOf, oneOf or not, and stores nothing', async () => {
     const spec = { type: 'object', properties: { a: { type: 'string' } }, anyOf: [{ not: { properties: { a: { pattern: 'x{2,1}' } } } }, { oneOf: [{ properties: { a: { pattern: '[' } } }] }] }
-    const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
     expect(answer.status).toBe(422)
     const at = 'spec.versions[0].schema.openAPIV3Schema.properties[spec]'
     expect(answer.json().message).toBe(
       `CustomResourceDefinition.apiextensions.k8s.io "widgets.example.com" is invalid: [${at}.anyOf[0].not.properties[a].pattern: Invalid value: "x{2,1}": must be a valid regular expression, but isn't: error parsing regexp: invalid repeat count: \`{2,1}\`, ${at}.anyOf[1].oneOf[0].properties[a].pattern: Invalid value: "[": must be a valid regular expression, but isn't: error parsing regexp: missing closing ]: \`[\`]`,
     )
-    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
   })
 
   it('refuses a custom resource whose value misses a pattern under allOf, naming the field, and stores nothing', async () => {
     const spec = { type: 'object', properties: { a: { type: 'string', allOf: [{ pattern: '^[a-z]+$' }] } } }
-    expect((await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('gadgets', spec)), contentType: 'application/json' })).status).toBe(201)
+    expect((await raw(server(), { method: 'POST', path: crds, body: JSON.stringify(crd('gadgets', spec)), contentType: 'application/json' })).status).toBe(201)
     const path = '/apis/example.com/v1/namespaces/default/gadgets'
-    for (let i = 0; i < 100 && (await raw(server, { method: 'GET', path })).status !== 200; i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 100 && (await raw(server(), { method: 'GET', path })).status !== 200; i++) await new Promise((r) => setTimeout(r, 50))
     const gadget = (name: string, a: string): string => JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name }, spec: { a } })
-    const refused = await raw(server, { method: 'POST', path, body: gadget('bad', 'NOT-OK'), contentType: 'application/json' })
+    const refused = await raw(server(), { method: 'POST', path, body: gadget('bad', 'NOT-OK'), contentType: 'application/json' })
     expect(refused.status).toBe(422)
     expect(refused.json().message).toBe(
       'Gadget.example.com "bad" is invalid: [spec.a: Invalid value: "NOT-OK": spec.a in body should match \'^[a-z]+$\', <nil>: Invalid value: "": "spec.a" must validate all the schemas (allOf). None validated]',
     )
-    expect((await raw(server, { method: 'GET', path: `${path}/bad` })).status).toBe(404)
-    expect((await raw(server, { method: 'POST', path, body: gadget('good', 'ok'), contentType: 'application/json' })).status).toBe(201)
+    expect((await raw(server(), { method: 'GET', path: `${path}/bad` })).status).toBe(404)
+    expect((await raw(server(), { method: 'POST', path, body: gadget('good', 'ok'), contentType: 'application/json' })).status).toBe(201)
   })
 })
 
@@ -102,22 +91,54 @@ describe('CRD junctors that do not decode', () => {
       message: 'CustomResourceDefinition in version "v1" cannot be handled as a CustomResourceDefinition: boolean or JSON schema expected',
     },
   ])('refuses a CRD with $name (400, nothing stored)', async ({ spec, message }) => {
-    const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: crds, body: JSON.stringify(crd('widgets', spec)), contentType: 'application/json' })
     expect([answer.status, answer.json().reason, answer.json().message]).toEqual([400, 'BadRequest', message])
-    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
   })
 
   it('names the first error in the body as written, an integer-like property name after another', async () => {
     const spec = { type: 'object', properties: { b: { type: 1 }, z: { not: [] } } }
     const body = JSON.stringify(crd('widgets', spec)).replace('"z":', '"10":')
-    const answer = await raw(server, { method: 'POST', path: crds, body, contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: crds, body, contentType: 'application/json' })
     expect([answer.status, answer.json().message]).toEqual([400, cannot('number', 'properties.properties.type', 'string')])
-    expect((await raw(server, { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+  })
+
+  it('names the first error in a YAML body as written too, as kube reads YAML converted to JSON in its order', async () => {
+    const block = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: widgets.example.com}',
+      'spec:',
+      '  group: example.com',
+      '  scope: Namespaced',
+      '  names: {plural: widgets, kind: Widget}',
+      '  versions:',
+      '  - name: v1',
+      '    served: true',
+      '    storage: true',
+      '    schema:',
+      '      openAPIV3Schema:',
+      '        type: object',
+      '        properties:',
+      '          spec:',
+      '            type: object',
+      '            properties:',
+      '              b: {type: 1}',
+      '              10: {not: []}',
+      '',
+    ].join('\n')
+    const flow = JSON.stringify(crd('widgets', { type: 'object', properties: { b: { type: 1 }, z: { not: [] } } })).replace('"z":', '"10":')
+    for (const body of [block, flow]) {
+      const answer = await raw(server(), { method: 'POST', path: crds, body, contentType: 'application/yaml' })
+      expect([answer.status, answer.json().message]).toEqual([400, cannot('number', 'properties.properties.type', 'string')])
+      expect((await raw(server(), { method: 'GET', path: `${crds}/widgets.example.com` })).status).toBe(404)
+    }
   })
 
   it('accepts null junctors and null entries, as encoding/json does', async () => {
     const spec = { type: 'object', allOf: null, anyOf: [null, { type: 'object' }], not: null }
-    const answer = await raw(server, { method: 'POST', path: crds, body: JSON.stringify(crd('nulls', spec)), contentType: 'application/json' })
+    const answer = await raw(server(), { method: 'POST', path: crds, body: JSON.stringify(crd('nulls', spec)), contentType: 'application/json' })
     expect(answer.status).not.toBe(400)
   })
 })

@@ -4,29 +4,19 @@
 // each payload is refused as kube-apiserver refuses it or kept as plain data, and no built-in
 // prototype may change. The first case is the exploit of issue 12: a patch that would plant
 // `authorization` on Object.prototype and let anonymous requests in.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { raw } from '../helpers/kube.js'
+import { faultServer } from '../helpers/faultServer.js'
 import type { RawResponse } from '../helpers/kube.js'
-import { assertNoPollution, plantedProperty, pollutingJson, pollutingPointers, pollutingYaml } from '../../../../testing/pollution.js'
+import { plantedProperty, pollutingJson, pollutingPointers, pollutingYaml } from '../../../../testing/pollution.js'
 
-let server: ApiServer
-beforeAll(async () => {
-  server = await startApiServer()
-})
-afterAll(async () => {
-  await server.stop()
-})
-afterEach(() => {
-  assertNoPollution()
-})
+const { server } = faultServer()
 
 const base = '/api/v1/namespaces/default/configmaps'
 let counter = 0
 const fresh = (): string => `cm-${++counter}`
 
-const send = (method: string, path: string, body: string, contentType = 'application/json'): Promise<RawResponse> => raw(server, { method, path, body, contentType })
+const send = (method: string, path: string, body: string, contentType = 'application/json'): Promise<RawResponse> => raw(server(), { method, path, body, contentType })
 
 async function makeConfigMap(name: string): Promise<Record<string, unknown>> {
   const made = await send('POST', base, JSON.stringify({ metadata: { name, labels: { team: 'blue' } }, data: { a: '1' } }))
@@ -35,7 +25,7 @@ async function makeConfigMap(name: string): Promise<Record<string, unknown>> {
 }
 
 async function live(name: string): Promise<Record<string, unknown>> {
-  return (await raw(server, { method: 'GET', path: `${base}/${name}` })).json()
+  return (await raw(server(), { method: 'GET', path: `${base}/${name}` })).json()
 }
 
 /** A JSON document (parsed so `__proto__` stays an own key) with `name` set at metadata.name. */
@@ -49,7 +39,7 @@ function withName(payload: string, name: string): string {
 
 /** An anonymous request must still be refused after every payload. */
 async function anonymousRefused(): Promise<void> {
-  const answer = await raw(server, { method: 'GET', path: base, token: '' })
+  const answer = await raw(server(), { method: 'GET', path: base, token: '' })
   expect(answer.status).toBe(401)
 }
 
@@ -58,33 +48,46 @@ describe('the exploit of issue 12', () => {
     const name = fresh()
     await makeConfigMap(name)
     const before = await live(name)
-    const patch = JSON.stringify([{ op: 'add', path: '/__proto__/authorization', value: `Bearer ${server.token ?? ''}` }])
+    const patch = JSON.stringify([{ op: 'add', path: '/__proto__/authorization', value: `Bearer ${server().token ?? ''}` }])
     const answer = await send('PATCH', `${base}/${name}`, patch, 'application/json-patch+json')
     expect(answer.status).toBe(422)
     expect(answer.json()).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422 })
     expect(({} as Record<string, unknown>).authorization).toBeUndefined()
-    const anonymousGet = await raw(server, { method: 'GET', path: `${base}/${name}`, token: '' })
+    const anonymousGet = await raw(server(), { method: 'GET', path: `${base}/${name}`, token: '' })
     expect(anonymousGet.status).toBe(401)
-    const anonymousDelete = await raw(server, { method: 'DELETE', path: `${base}/${name}`, token: '' })
+    const anonymousDelete = await raw(server(), { method: 'DELETE', path: `${base}/${name}`, token: '' })
     expect(anonymousDelete.status).toBe(401)
     expect(await live(name)).toEqual(before)
   })
 })
 
 describe('JSON patch', () => {
+  const rejected = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server rejected our request due to an error in our request', reason: 'Invalid', details: {}, code: 422 }
+
   it.for(pollutingPointers.map((pointer) => ({ pointer })))('refuses add at $pointer as a missing path (422)', async ({ pointer }) => {
     const name = fresh()
     await makeConfigMap(name)
     const before = await live(name)
     for (const op of ['add', 'replace', 'remove', 'test']) {
       const answer = await send('PATCH', `${base}/${name}`, JSON.stringify([{ op, path: pointer, value: 'yes' }]), 'application/json-patch+json')
-      expect(answer.status, op).toBe(422)
-      expect(String(answer.json().message)).toContain('doc is missing path')
+      // kube answers any error of jsonpatch's Apply with NewGenericServerResponse(422): fixed words.
+      expect([op, answer.status, answer.json()]).toEqual([op, 422, rejected])
     }
     const moved = await send('PATCH', `${base}/${name}`, JSON.stringify([{ op: 'copy', from: '/data', path: pointer }]), 'application/json-patch+json')
-    expect(moved.status).toBe(422)
+    expect([moved.status, moved.json()]).toEqual([422, rejected])
     expect(await live(name)).toEqual(before)
     await anonymousRefused()
+  })
+
+  it("refuses copies past kube's 3 MiB JSON patch copy limit with kube's generic 422, and stores nothing", async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const before = await live(name)
+    const ops: unknown[] = [{ op: 'add', path: '/data/a', value: 'x'.repeat(100_000) }]
+    for (let i = 0; i < 40; i++) ops.push({ op: 'copy', from: '/data/a', path: `/data/b${i}` })
+    const answer = await send('PATCH', `${base}/${name}`, JSON.stringify(ops), 'application/json-patch+json')
+    expect([answer.status, answer.json()]).toEqual([422, rejected])
+    expect(await live(name)).toEqual(before)
   })
 
   it('keeps a ConfigMap key named __proto__ or constructor as plain data', async () => {
@@ -158,7 +161,7 @@ describe('server-side apply', () => {
     const answer = await apply(name, withName(payload, name))
     expect(answer.status).toBe(500)
     expect(String(answer.json().message)).toMatch(/^failed to create typed patch object \(\/cm-\d+; \/v1, Kind=ConfigMap\): \./)
-    expect((await raw(server, { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
     await anonymousRefused()
   })
 
@@ -168,7 +171,7 @@ describe('server-side apply', () => {
     const answer = await apply(name, `apiVersion: v1\nkind: ConfigMap\n${doc}`)
     expect(answer.status).toBe(500)
     expect(String(answer.json().message)).toContain('field not declared in schema')
-    expect((await raw(server, { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
+    expect((await raw(server(), { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
     await anonymousRefused()
   })
 
@@ -224,19 +227,19 @@ describe('selectors', () => {
     { selector: 'constructor!=x', items: -1 },
   ])('label selector $selector matches own labels only', async ({ selector, items }) => {
     await makeConfigMap(fresh())
-    const all = (await raw(server, { method: 'GET', path: base })).json().items as unknown[]
-    const answer = await raw(server, { method: 'GET', path: `${base}?labelSelector=${encodeURIComponent(selector)}` })
+    const all = (await raw(server(), { method: 'GET', path: base })).json().items as unknown[]
+    const answer = await raw(server(), { method: 'GET', path: `${base}?labelSelector=${encodeURIComponent(selector)}` })
     expect(answer.status).toBe(200)
     expect((answer.json().items as unknown[]).length).toBe(items < 0 ? all.length : items)
   })
 
   it.for(['__proto__', '__proto__=x', 'metadata.__proto__=x'])('refuses the label selector %s (400)', async (selector) => {
-    const answer = await raw(server, { method: 'GET', path: `${base}?labelSelector=${encodeURIComponent(selector)}` })
+    const answer = await raw(server(), { method: 'GET', path: `${base}?labelSelector=${encodeURIComponent(selector)}` })
     expect(answer.status).toBe(400)
   })
 
   it.for(['metadata.__proto__=x', 'constructor.prototype=x', 'metadata.constructor=x'])('refuses the field selector %s (400)', async (selector) => {
-    const answer = await raw(server, { method: 'GET', path: `${base}?fieldSelector=${encodeURIComponent(selector)}` })
+    const answer = await raw(server(), { method: 'GET', path: `${base}?fieldSelector=${encodeURIComponent(selector)}` })
     expect(answer.status).toBe(400)
     expect(answer.json()).toMatchObject({ reason: 'BadRequest' })
   })

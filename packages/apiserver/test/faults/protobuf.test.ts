@@ -1,24 +1,14 @@
 // Bad protobuf bodies (Kubernetes' envelope, as kubectl's typed clients send it): each is a 400 with
 // the message kube-apiserver's decoder gives, names the kind it was meant to be, and stores nothing;
 // map keys such as `__proto__` stay data; a custom resource in protobuf is a 415 as in kube-apiserver.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startApiServer } from '../../src/index.js'
-import type { ApiServer } from '../../src/index.js'
+import { describe, expect, it } from 'vitest'
 import { raw } from '../helpers/kube.js'
+import { faultServer } from '../helpers/faultServer.js'
 import { envelope, field, fieldsOf, Message, unwrap } from '../helpers/protobuf.js'
-import { assertNoPollution, plantedProperty } from '../../../../testing/pollution.js'
+import { plantedProperty } from '../../../../testing/pollution.js'
 import { request as httpsRequest } from 'node:https'
 
-let server: ApiServer
-beforeAll(async () => {
-  server = await startApiServer()
-})
-afterAll(async () => {
-  await server.stop()
-})
-afterEach(() => {
-  assertNoPollution()
-})
+const { server } = faultServer()
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf'
 const base = '/api/v1/namespaces/default/configmaps'
@@ -30,10 +20,10 @@ function configMap(name: string, data: readonly [string, string][] = []): Uint8A
   return w.finish()
 }
 
-const post = (body: Uint8Array, path = base): ReturnType<typeof raw> => raw(server, { method: 'POST', path, body: Buffer.from(body), contentType: PROTOBUF })
+const post = (body: Uint8Array, path = base): ReturnType<typeof raw> => raw(server(), { method: 'POST', path, body: Buffer.from(body), contentType: PROTOBUF })
 
 async function nothingStored(name: string): Promise<void> {
-  expect((await raw(server, { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
+  expect((await raw(server(), { method: 'GET', path: `${base}/${name}` })).status).toBe(404)
 }
 
 describe('malformed protobuf bodies', () => {
@@ -123,14 +113,14 @@ describe('protobuf for custom resources', () => {
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
       },
     }
-    expect((await raw(server, { method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify(crd), contentType: 'application/json' })).status).toBe(201)
+    expect((await raw(server(), { method: 'POST', path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', body: JSON.stringify(crd), contentType: 'application/json' })).status).toBe(201)
     const answer = await post(envelope('example.com/v1', 'Widget', configMap('w')), '/apis/example.com/v1/namespaces/default/widgets')
     expect(answer.status).toBe(415)
     expect(answer.json().message).toBe('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml')
   })
 
   it('CBOR is a 415 for built-in kinds, listing protobuf among the accepted types', async () => {
-    const answer = await raw(server, { method: 'POST', path: base, body: Buffer.from([0xd9, 0xd9, 0xf7]), contentType: 'application/cbor' })
+    const answer = await raw(server(), { method: 'POST', path: base, body: Buffer.from([0xd9, 0xd9, 0xf7]), contentType: 'application/cbor' })
     expect(answer.status).toBe(415)
     expect(answer.json().message).toBe(
       'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf',
@@ -167,7 +157,7 @@ describe('protobuf bodies at the edges of the wire format', () => {
     answer = await post(envelope('v1', 'ConfigMap', endless))
     expect(answer.status).toBe(400)
     expect(answer.json().message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: proto: integer overflow')
-    expect((await raw(server, { method: 'GET', path: base })).json().items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'extra-fields' }) }), expect.anything()])
+    expect((await raw(server(), { method: 'GET', path: base })).json().items).toEqual([expect.objectContaining({ metadata: expect.objectContaining({ name: 'extra-fields' }) }), expect.anything()])
   })
 
   it('a wrong envelope (JSON magic, a bare message, a YAML body in protobuf clothing) is unrecognized', async () => {
@@ -192,11 +182,11 @@ describe('answers in protobuf', () => {
   const accept = (value: string): { headers: Record<string, string> } => ({ headers: { accept: value } })
 
   it('are sent for built-in kinds when the Accept header prefers protobuf, errors included', async () => {
-    const got = await raw(server, { method: 'GET', path: `${base}/extra-fields`, ...accept(`${PROTOBUF}, */*`) })
+    const got = await raw(server(), { method: 'GET', path: `${base}/extra-fields`, ...accept(`${PROTOBUF}, */*`) })
     expect(got.headers['content-type']).toBe(PROTOBUF)
     const cm = unwrap(got.bytes)
     expect([cm.apiVersion, cm.kind, field(cm.raw, 1, 1), field(cm.raw, 2, 1), field(cm.raw, 2, 2)]).toEqual(['v1', 'ConfigMap', 'extra-fields', 'a', 'b'])
-    const missing = await raw(server, { method: 'GET', path: `${base}/nothing`, ...accept(`${PROTOBUF},application/json`) })
+    const missing = await raw(server(), { method: 'GET', path: `${base}/nothing`, ...accept(`${PROTOBUF},application/json`) })
     expect(missing.status).toBe(404)
     expect(missing.headers['content-type']).toBe(PROTOBUF)
     // meta.v1.Status: status 2, message 3, reason 4, details 5 {name 1, kind 3}, code 6.
@@ -205,31 +195,31 @@ describe('answers in protobuf', () => {
     expect([2, 3, 4, 6].map((n) => field(status.raw, n))).toEqual(['Failure', 'configmaps "nothing" not found', 'NotFound', 404])
     expect([field(status.raw, 5, 1), field(status.raw, 5, 3)]).toEqual(['nothing', 'configmaps'])
     // JSON first, or a Table, stays JSON.
-    expect((await raw(server, { method: 'GET', path: base, ...accept(`application/json, ${PROTOBUF}`) })).headers['content-type']).toBe('application/json')
-    const table = await raw(server, { method: 'GET', path: base, ...accept(`${PROTOBUF};as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1;g=meta.k8s.io`) })
+    expect((await raw(server(), { method: 'GET', path: base, ...accept(`application/json, ${PROTOBUF}`) })).headers['content-type']).toBe('application/json')
+    const table = await raw(server(), { method: 'GET', path: base, ...accept(`${PROTOBUF};as=Table;v=v1;g=meta.k8s.io, application/json;as=Table;v=v1;g=meta.k8s.io`) })
     expect(table.json().kind).toBe('Table')
   })
 
   it('are refused with 406 only when the client accepts nothing the server can send', async () => {
     const widgets = '/apis/example.com/v1/namespaces/default/widgets'
     // A custom resource is never protobuf: with */* it is JSON, with protobuf alone it is a 406.
-    expect((await raw(server, { method: 'GET', path: widgets, ...accept(`${PROTOBUF}, */*`) })).headers['content-type']).toBe('application/json')
-    const refused = await raw(server, { method: 'GET', path: widgets, ...accept(PROTOBUF) })
+    expect((await raw(server(), { method: 'GET', path: widgets, ...accept(`${PROTOBUF}, */*`) })).headers['content-type']).toBe('application/json')
+    const refused = await raw(server(), { method: 'GET', path: widgets, ...accept(PROTOBUF) })
     expect(refused.status).toBe(406)
     expect(refused.headers['content-type']).toBe('application/json')
     expect(refused.json()).toMatchObject({ reason: 'NotAcceptable', message: 'only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf' })
-    const text = await raw(server, { method: 'GET', path: base, ...accept('text/html') })
+    const text = await raw(server(), { method: 'GET', path: base, ...accept('text/html') })
     expect(text.status).toBe(406)
     // A watch needs a streaming serializer: YAML has none.
-    const yamlWatch = await raw(server, { method: 'GET', path: `${base}?watch=true`, ...accept('application/yaml') })
+    const yamlWatch = await raw(server(), { method: 'GET', path: `${base}?watch=true`, ...accept('application/yaml') })
     expect(yamlWatch.status).toBe(406)
     expect(yamlWatch.json().message).toBe('only the following media types are accepted: application/json;stream=watch, application/vnd.kubernetes.protobuf;stream=watch')
   })
 
   it('stream watch events as length-prefixed WatchEvent frames whose objects are envelopes', async () => {
-    const url = new URL(`${base}?watch=true&fieldSelector=metadata.name%3Dextra-fields`, server.url)
+    const url = new URL(`${base}?watch=true&fieldSelector=metadata.name%3Dextra-fields`, server().url)
     const { headers, frame } = await new Promise<{ headers: Record<string, unknown>; frame: Buffer }>((resolve, reject) => {
-      const req = httpsRequest(url, { headers: { authorization: `Bearer ${server.token ?? ''}`, accept: `${PROTOBUF}, */*` }, ca: server.caCertPem, agent: false }, (res) => {
+      const req = httpsRequest(url, { headers: { authorization: `Bearer ${server().token ?? ''}`, accept: `${PROTOBUF}, */*` }, ca: server().caCertPem, agent: false }, (res) => {
         let got = Buffer.alloc(0)
         res.on('data', (c: Buffer) => {
           got = Buffer.concat([got, c])

@@ -117,6 +117,25 @@ describe('writes', () => {
     expect([missing.status, missing.json().reason]).toEqual([422, 'Invalid'])
   })
 
+  it("answers a strategic merge patch that does not decode with its decoder's words alone, as kube's strategic patcher does", async () => {
+    const base = '/api/v1/namespaces/default/configmaps'
+    expect((await post(base, { metadata: { name: 'bad-smp' } })).status).toBe(201)
+    const send = (body: string, contentType: string): Promise<RawResponse> => raw(server, { method: 'PATCH', path: `${base}/bad-smp`, body, contentType })
+    const prefix = 'error decoding patch: '
+    for (const body of ['{data: 1}', '[]']) {
+      const merge = await send(body, 'application/merge-patch+json')
+      const strategic = await send(body, 'application/strategic-merge-patch+json')
+      expect([body, merge.status, String(merge.json().message).startsWith(prefix)]).toEqual([body, 400, true])
+      expect([body, strategic.status, strategic.json().reason, strategic.json().message]).toEqual([body, 400, 'BadRequest', String(merge.json().message).slice(prefix.length)])
+    }
+    const kinds = await Promise.all(['[]', '"x"', '1'].map(async (body) => (await send(body, 'application/strategic-merge-patch+json')).json().message))
+    expect(kinds).toEqual(['array', 'string', 'number'].map((kind) => `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`))
+    // null decodes to no map: a patch that changes nothing.
+    const before = (await raw(server, { method: 'GET', path: `${base}/bad-smp` })).json()
+    const none = await send('null', 'application/strategic-merge-patch+json')
+    expect([none.status, none.json()]).toEqual([200, before])
+  })
+
   it('defaults Services, labels Namespaces and keeps name/namespace rules', async () => {
     const svc = (await post('/api/v1/namespaces/default/services', { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }] } })).json() as { spec: Record<string, unknown> }
     expect(svc.spec).toMatchObject({ type: 'NodePort', sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', externalTrafficPolicy: 'Cluster', ports: [{ port: 80, protocol: 'TCP', targetPort: 80, nodePort: 30000 }] })

@@ -8,7 +8,7 @@
 // (A) starts again (at most three times, then 409), as kube-apiserver retries an update on conflict.
 // Writes with no webhook configuration in the server skip all of this.
 import { randomUUID } from 'node:crypto'
-import { deepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
+import { isKubeMap, setOwn } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Attributes, UserInfo } from '../auth/rbac.js'
 import { rbacAllows } from '../auth/rbac.js'
@@ -24,6 +24,7 @@ import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
+import { cloneJson, deepEqualDeep as deepEqual } from '../../ssa/deepJson.js'
 
 /** What admission needs from the server. */
 export interface AdmissionContext {
@@ -178,7 +179,7 @@ export function patchOf(webhook: Webhook, response: KubeMap): KubeValue | undefi
 export function applyPatches(object: KubeObject, patches: readonly KubeValue[]): void {
   for (const ops of patches) {
     try {
-      replaceContents(object, jsonPatch(structuredClone(object) as unknown as KubeValue, ops))
+      replaceContents(object, jsonPatch(cloneJson(object) as unknown as KubeValue, ops))
     } catch (err) {
       if (err instanceof PatchError) throw new StatusError({ code: 500, reason: 'InternalError', message: `Internal error occurred: ${err.message}` })
       throw err
@@ -202,7 +203,7 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
         warnings: [],
         admission: {
           mutate: (object, live) => {
-            seen = { object: structuredClone(object), old: live === undefined ? undefined : structuredClone(live) }
+            seen = { object: cloneJson(object), old: live === undefined ? undefined : cloneJson(live) }
             throw new Captured()
           },
         },
@@ -239,7 +240,7 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
       const response = await invoke(context, { webhook, admission, call })
       const ops = response === undefined ? undefined : patchOf(webhook, response)
       if (ops === undefined) return
-      const next = structuredClone(current)
+      const next = cloneJson(current)
       applyPatches(next, [ops])
       if (deepEqual(next, current)) return
       current = next
@@ -258,7 +259,7 @@ export async function admitWrite(context: AdmissionContext, admission: Admission
     }
     let final: KubeObject | undefined
     try {
-      run({ ...admission.request, dryRun: true, warnings: [], admission: { mutate: replay, validated: (object) => (final = structuredClone(object)) } })
+      run({ ...admission.request, dryRun: true, warnings: [], admission: { mutate: replay, validated: (object) => (final = cloneJson(object)) } })
     } catch (err) {
       if (err instanceof Stale) continue
       throw err

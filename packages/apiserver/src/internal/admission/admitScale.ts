@@ -14,6 +14,7 @@ import type { AdmissionContext, AdmissionRequest, Call } from './admit.js'
 import { applyPatches, conditionsAllow, invoke, patchOf } from './admit.js'
 import type { AdmissionAttributes } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 const scaleKind = { group: 'autoscaling', version: 'v1', kind: 'Scale' }
 
@@ -44,7 +45,7 @@ export async function admitScale(
       const response = await invoke(context, { webhook, admission: full, call })
       const ops = response === undefined ? undefined : patchOf(webhook, response)
       if (ops === undefined) continue
-      const patched = structuredClone(current)
+      const patched = cloneJson(current)
       applyPatches(patched, [ops])
       current = patched
     }

@@ -9,6 +9,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap } from '@gitops-sdk/core'
 import type { Webhook } from './webhooks.js'
 import { text } from '../state/objects.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 /** The largest answer read from a webhook, as kube-apiserver limits it (3 MiB). */
 const MAX_RESPONSE_BYTES = 3 * 1024 * 1024
@@ -73,7 +74,7 @@ function target(webhook: Webhook, network: WebhookNetwork): Target {
 export async function callWebhook(webhook: Webhook, review: KubeMap & { request: { uid: string } }, network: WebhookNetwork): Promise<KubeMap> {
   const { shown, url, servername } = target(webhook, network)
   const caBundle = typeof webhook.clientConfig.caBundle === 'string' ? Buffer.from(webhook.clientConfig.caBundle, 'base64').toString('utf8') : undefined
-  const body = JSON.stringify(review)
+  const body = stringifyJson(review)
   const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const fail = (why: string): void => reject(new WebhookCallError(`failed to call webhook: Post "${shown}": ${why}`))
     const controller = new AbortController()

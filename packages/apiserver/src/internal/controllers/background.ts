@@ -14,6 +14,7 @@ import { crdType, namespaceType, typeKey } from '../state/registry.js'
 import { StatusError } from '../../status.js'
 import { internalRequest } from '../verbs/writes.js'
 import { replaceObject, writeStatus } from '../verbs/replaceObject.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 interface Entry {
   readonly type: ResourceType
@@ -39,7 +40,7 @@ function updateBy(cluster: Cluster, entry: Entry, update: { manager: string; cha
   const { manager, change } = update
   const live = current(cluster, entry)
   if (live === undefined) return
-  const next = structuredClone(live)
+  const next = cloneJson(live)
   change(next)
   guarded(() => replaceObject(cluster, entry.type, { live, incoming: next, request: internalRequest(manager), options: { requireResourceVersion: false } }))
 }
@@ -148,7 +149,7 @@ function terminateNamespaces(cluster: Cluster): void {
     }
     const spec = isKubeMap(live.spec) ? live.spec : {}
     const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers.filter((f) => f !== 'kubernetes') : []
-    const incoming = structuredClone(live)
+    const incoming = cloneJson(live)
     incoming.spec = { ...spec, finalizers }
     guarded(() =>
       replaceObject(cluster, namespaceType, { live, incoming, request: internalRequest('namespace-controller'), options: { subresource: 'finalize', requireResourceVersion: false } }),
@@ -165,7 +166,7 @@ function writeNamespaceConditions(cluster: Cluster, ns: KubeObject, remaining: E
     for (const f of finalizersOf(object)) finalizerCounts.set(f, (finalizerCounts.get(f) ?? 0) + 1)
   }
   const now = timestamp(cluster.now())
-  const status: KubeMap = isKubeMap(ns.status) ? structuredClone(ns.status) : {}
+  const status: KubeMap = isKubeMap(ns.status) ? cloneJson(ns.status) : {}
   const others = Array.isArray(status.conditions)
     ? status.conditions.filter((c) => isKubeMap(c) && c.type !== 'NamespaceContentRemaining' && c.type !== 'NamespaceFinalizersRemaining')
     : []
@@ -197,7 +198,7 @@ function cleanUpCrds(cluster: Cluster): void {
     if (served !== undefined && served.crd?.name === crd.metadata.name && cluster.store.list(served).length > 0) continue
     const live = cluster.store.get(crdType, '', crd.metadata.name)
     if (live === undefined) continue
-    const status: KubeMap = isKubeMap(live.status) ? structuredClone(live.status) : {}
+    const status: KubeMap = isKubeMap(live.status) ? cloneJson(live.status) : {}
     const conditions = Array.isArray(status.conditions) ? status.conditions.filter((c) => !isKubeMap(c) || c.type !== 'Terminating') : []
     conditions.push({ type: 'Terminating', status: 'False', lastTransitionTime: timestamp(cluster.now()), reason: 'InstanceDeletionCompleted', message: 'removed all instances' })
     status.conditions = conditions

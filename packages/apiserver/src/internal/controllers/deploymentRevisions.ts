@@ -18,6 +18,7 @@ import { internalRequest } from '../verbs/writes.js'
 import { replaceObject } from '../verbs/replaceObject.js'
 import { deepEqual, ownerReferencesOf } from '../state/objects.js'
 import { StatusError } from '../../status.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 const HASH_LABEL = 'pod-template-hash'
 const REVISION = 'deployment.kubernetes.io/revision'
@@ -32,7 +33,7 @@ const alphabet = 'bcdfghjklmnpqrstvwxz2456789'
 /** The `pod-template-hash` of a pod template: FNV-32a of its JSON, its decimal digits mapped as the controller's SafeEncodeString maps them. */
 export function podTemplateHash(template: KubeValue | undefined): string {
   let hash = 0x811c9dc5
-  for (const byte of Buffer.from(JSON.stringify(template ?? null))) {
+  for (const byte of Buffer.from(stringifyJson(template ?? null))) {
     hash ^= byte
     hash = Math.imul(hash, 0x01000193) >>> 0
   }
@@ -53,7 +54,7 @@ const revisionOf = (rs: KubeObject): number => {
 
 /** A template without the hash label, as the controller compares them. */
 function withoutHash(template: KubeValue | undefined): KubeValue {
-  const copy = structuredClone(mapOf(template))
+  const copy = cloneJson(mapOf(template))
   const meta = mapOf(copy.metadata)
   const labels = Object.fromEntries(Object.entries(mapOf(meta.labels)).filter(([key]) => key !== HASH_LABEL))
   copy.metadata = { ...meta, labels }
@@ -71,7 +72,7 @@ function guarded(write: () => unknown): void {
 
 function update(cluster: Cluster, target: { type: ResourceType; live: KubeObject }, change: (next: KubeObject) => void): void {
   const { type, live } = target
-  const next = structuredClone(live)
+  const next = cloneJson(live)
   change(next)
   if (deepEqual(next, live)) return
   guarded(() => replaceObject(cluster, type, { live, incoming: next, request: internalRequest(MANAGER), options: { requireResourceVersion: false } }))
@@ -104,10 +105,10 @@ function syncOne(cluster: Cluster, types: { deployments: ResourceType; replicaSe
   if (current === undefined) {
     revision = maxRevision + 1
     const hash = podTemplateHash(spec.template)
-    const template = structuredClone(mapOf(spec.template))
+    const template = cloneJson(mapOf(spec.template))
     const templateMeta = mapOf(template.metadata)
     template.metadata = { ...templateMeta, labels: { ...mapOf(templateMeta.labels), [HASH_LABEL]: hash } }
-    const selector = structuredClone(mapOf(spec.selector))
+    const selector = cloneJson(mapOf(spec.selector))
     selector.matchLabels = { ...mapOf(selector.matchLabels), [HASH_LABEL]: hash }
     const body: KubeMap = {
       apiVersion: 'apps/v1',

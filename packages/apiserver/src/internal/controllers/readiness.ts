@@ -6,10 +6,11 @@ import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { timestamp } from '../state/objects.js'
 import { podTemplateHash } from './deploymentRevisions.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 function hashOf(object: KubeObject): string {
   const template = isKubeMap(object.spec) ? (object.spec.template ?? null) : null
-  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] ?? 'b')
+  return createHash('sha256').update(stringifyJson(template)).digest('hex').slice(0, 10).replace(/[0-9]/g, (d) => 'bcdfghjklm'[Number(d)] ?? 'b')
 }
 
 /** Conditions with times kept from `old` when their status did not change. */

@@ -1,16 +1,20 @@
 // How deep a JSON request body may nest. kube-apiserver's JSON decoder (Go's encoding/json scanner,
 // as sigs.k8s.io/json keeps it) refuses a document nested more than 10,000 arrays and objects deep
-// with the syntax error "exceeded max depth", which the handlers answer 400. JSON.parse reads far
-// deeper, but what runs after it here recurses once (or more) per level: structuredClone,
-// JSON.stringify, the schema walks, server-side apply. So the bound is lower than kube's, under
-// every one of those stack limits, and a deeper body gets kube's answer for a body past its bound
-// (a 400 saying "exceeded max depth") instead of an untyped 500 from a stack overflow.
+// with the syntax error "exceeded max depth", which the handlers answer 400. This server refuses past
+// 500 levels, with kube's words: copies, JSON text, patches, defaulting, pruning, CEL views and watch
+// encoding walk by an explicit stack (see deepJson.ts) at any depth, but server-side apply and the
+// managed-fields recording (structured-merge-diff's walks) recurse once per level, and measured with
+// Node 20's default stack they overflow past about 1,250 levels of objects (a small apply against a
+// live object that deep; a create then recorded no managedFields). 500 keeps a margin of more than
+// twice that, for the frames a request already holds when it reaches them.
 
 /**
  * The deepest a request body or a patched object may nest (the top-level object counts as one
- * level), as the YAML bodies' bound is 1,000 too. kube-apiserver's JSON decoder allows 10,000.
+ * level). kube-apiserver's JSON decoder takes 10,000; this server's recursive structured-merge-diff
+ * walks are safe to about 1,250, so it takes 500, and a deeper body gets kube's "exceeded max
+ * depth" answer. (YAML bodies are bounded by the YAML parser.)
  */
-export const MAX_JSON_DEPTH = 1000
+export const MAX_JSON_DEPTH = 500
 
 /** The bracket that opens a level: the character Go's scanner names when that level is past its bound. */
 export type Opener = '[' | '{'

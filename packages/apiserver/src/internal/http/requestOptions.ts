@@ -7,7 +7,8 @@ import { isPrint } from '@gitops-sdk/core/go'
 import type { DeleteOptions } from '../verbs/deleteObject.js'
 import type { WriteRequest } from '../verbs/writes.js'
 import type { ResourceRoute } from './route.js'
-import { parseYamlBody } from './yamlDepth.js'
+import { parseYamlBody, yamlBodyAsJsonText } from './yamlDepth.js'
+import type { DocumentText } from '../rules/crdSchema/decode.js'
 import { bodyTooDeep } from './jsonDepth.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { ResourceType } from '../state/registry.js'
@@ -141,10 +142,15 @@ function mediaType(exchange: { readonly request: IncomingMessage }): string {
   return (exchange.request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
 }
 
-/** The body's text when it is JSON (the document order decoding errors follow), else undefined. */
-export function jsonText(exchange: { readonly request: IncomingMessage; readonly body: string }): string | undefined {
+/**
+ * The body as JSON text in its document order, which decoding errors follow: a JSON body itself; a
+ * YAML body converted to JSON on demand (only a body with a decode error is read again); else
+ * undefined.
+ */
+export function jsonText(exchange: { readonly request: IncomingMessage; readonly body: string }): DocumentText | undefined {
   const media = mediaType(exchange)
-  return media === 'application/json' || media === '' ? exchange.body : undefined
+  if (media === 'application/json' || media === '') return exchange.body
+  return media === 'application/yaml' ? () => yamlBodyAsJsonText(exchange.body) : undefined
 }
 
 /**
@@ -155,9 +161,8 @@ export function jsonText(exchange: { readonly request: IncomingMessage; readonly
  * autoscaling/v1 `Scale`), named in those messages.
  */
 export function decodeBody(exchange: { readonly request: IncomingMessage; readonly body: string; readonly raw: Uint8Array }, type: ResourceType, kind: string = type.kind): unknown {
-  const json = jsonText(exchange)
-  if (json !== undefined) return parseJson(json, { kind, raw: exchange.raw })
   const media = mediaType(exchange)
+  if (media === 'application/json' || media === '') return parseJson(exchange.body, { kind, raw: exchange.raw })
   if (media === PROTOBUF_MEDIA_TYPE && type.crd === undefined) return decodeProtobuf(exchange.raw, kind)
   if (media === 'application/yaml') {
     return parseYamlBody(exchange.body, { version: '1.2' }, "couldn't get version/kind; yaml parse error: ")

@@ -8,6 +8,7 @@ import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.
 import type { Media } from './negotiate.js'
 import { negotiate } from './negotiate.js'
 import { answerWhole } from './exchange.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 type Headers = Readonly<Record<string, string | string[]>>
 
@@ -39,7 +40,7 @@ export function send(response: ServerResponse, answer: { code: number; body: unk
     response.end()
     return
   }
-  const text = `${JSON.stringify(body)}\n`
+  const text = `${stringifyJson(body)}\n`
   writeWhole(response, code, { headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(text), ...headers }, body: text })
 }
 

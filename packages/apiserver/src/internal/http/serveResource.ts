@@ -27,6 +27,7 @@ import { answerReview } from '../verbs/review.js'
 import { requestToken, tokenRequestType } from '../verbs/tokenRequest.js'
 import { decodeProtobufObject, EnvelopeError, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import { badRequest, invalidOptions, notFound, resourceNotFound } from '../../status.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** One resource request with its body read. */
 export interface Exchange {
@@ -50,7 +51,7 @@ function deleteBody(exchange: Exchange): string {
   const media = (exchange.request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase()
   if (media !== PROTOBUF_MEDIA_TYPE || exchange.raw.length === 0) return exchange.body
   try {
-    return JSON.stringify(decodeProtobufObject(exchange.raw))
+    return stringifyJson(decodeProtobufObject(exchange.raw))
   } catch (err) {
     if (err instanceof EnvelopeError) throw badRequest(`the body of the request was in an unknown format: ${err.message}`)
     throw err
@@ -137,7 +138,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const request = writeRequest(url, r, exchange.request.headers['user-agent'])
       const decoded = decodeBody(exchange, type)
       const answer = await admitWrite(context, { type, subresource: '', namespace: ns, user: exchange.user, request }, (req) =>
-        createObject(cluster, type, { namespace: ns, body: structuredClone(decoded), request: req, text: jsonText(exchange) }),
+        createObject(cluster, type, { namespace: ns, body: cloneJson(decoded), request: req, text: jsonText(exchange) }),
       )
       send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
@@ -155,7 +156,7 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) => {
         const live = cluster.store.get(type, ns, name)
         if (live === undefined) throw notFound(gr, name)
-        const object = decode(type, structuredClone(decoded), jsonText(exchange))
+        const object = decode(type, cloneJson(decoded), jsonText(exchange))
         namespaceRule(type, object, ns)
         nameRule(object, name)
         if (subresource === undefined) dropUnknownFields(type, object, req)

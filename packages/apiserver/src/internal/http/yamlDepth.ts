@@ -27,3 +27,29 @@ export function parseYamlBody(body: string, options: Omit<MeasuredYamlOptions, '
     throw badRequest(`${prefix}${(err as Error).message.split('\n')[0] ?? ''}`)
   }
 }
+
+/**
+ * A YAML body as JSON text in its document order (mappings as written, integer-like keys included),
+ * as kube-apiserver converts YAML to JSON before decoding it; undefined when it does not parse (a
+ * body the first read accepted always does). Its nesting is bounded by the parser's limit, so the
+ * writer may recurse.
+ */
+export function yamlBodyAsJsonText(body: string): string | undefined {
+  let value: unknown
+  try {
+    value = parseMeasuredYaml(body, { version: '1.2', mapAsMap: true, source })
+  } catch {
+    return undefined
+  }
+  return orderedJson(value)
+}
+
+function orderedJson(value: unknown): string {
+  if (value instanceof Map) {
+    const entries: string[] = []
+    for (const [key, v] of value as Map<unknown, unknown>) entries.push(`${JSON.stringify(String(key))}:${orderedJson(v)}`)
+    return `{${entries.join(',')}}`
+  }
+  if (Array.isArray(value)) return `[${value.map((v: unknown) => orderedJson(v)).join(',')}]`
+  return value === undefined ? 'null' : JSON.stringify(value)
+}

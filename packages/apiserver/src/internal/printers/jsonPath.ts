@@ -2,6 +2,7 @@
 // resource table convertor: `.a.b`, `['a.b']`, `[n]`, `[*]`, and filters `[?(@.type=="Ready")]`
 // (`==`, `!=`, or a bare `@.field` for existence). Walks own properties only.
 import type { KubeValue } from '@gitops-sdk/core'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 type Step =
   | { readonly kind: 'field'; readonly name: string }
@@ -69,7 +70,7 @@ function parseFilter(expr: string): Step | undefined {
 const isMap = (v: KubeValue | undefined): v is { [key: string]: KubeValue } => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 function scalarText(v: KubeValue): string {
-  return typeof v === 'string' ? v : JSON.stringify(v)
+  return typeof v === 'string' ? v : stringifyJson(v)
 }
 
 /** The values `steps` select from `root`, in order. */

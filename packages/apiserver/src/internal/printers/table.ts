@@ -10,6 +10,7 @@ import { builtinPrinters, defaultPrinter } from './builtins.js'
 import type { Loose } from './format.js'
 import { at, humanDuration, text } from './format.js'
 import { evaluate, parseJsonPath } from './jsonPath.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 /** The metadata-only or table form a request asked for, from its Accept header. */
 export type Rendering = { readonly as: 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList'; readonly version: 'v1' | 'v1beta1' }
@@ -44,7 +45,7 @@ function customCell(type: string, value: KubeValue, now: Date): KubeValue {
       return Number.isNaN(t) ? '<invalid>' : humanDuration(now.getTime() - t)
     }
     default:
-      return typeof value === 'string' ? value : JSON.stringify(value)
+      return typeof value === 'string' ? value : stringifyJson(value)
   }
 }
 

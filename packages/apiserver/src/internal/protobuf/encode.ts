@@ -8,6 +8,7 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { isKubeMap } from '@gitops-sdk/core'
 import { arrayWrappers, protoMessages } from '../../generated/protobufFields.js'
 import { WireWriter } from './wire.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 const REPEATED = 1
 const MAP = 2
@@ -118,7 +119,7 @@ function special(type: string, value: KubeValue, field: string): Uint8Array | un
     case 'meta.v1.FieldsV1':
     case 'runtime.RawExtension':
       if (value === null) return new Uint8Array(0)
-      return new WireWriter().bytes(1, JSON.stringify(value)).finish()
+      return new WireWriter().bytes(1, stringifyJson(value)).finish()
     case 'resource.Quantity':
     case 'resource.QuantityValue':
       if (typeof value === 'number') return new WireWriter().bytes(1, String(value)).finish()

@@ -5,6 +5,7 @@ import type { KubeMap } from '@gitops-sdk/core'
 import { decodeMessage, hasMessage, setOwn } from './decode.js'
 import { encodeMessage, EncodeError } from './encode.js'
 import { readFields, WireError, WireWriter } from './wire.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 /** The media type of Kubernetes' protobuf encoding. */
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf'
@@ -148,7 +149,7 @@ export function encodeWatchFrame(type: string, object: KubeMap): Uint8Array {
 
 /** A protobuf watch frame whose object is JSON, for an object the field table cannot encode. */
 export function jsonWatchFrame(type: string, object: KubeMap): Uint8Array {
-  return frame(type, new TextEncoder().encode(JSON.stringify(object)))
+  return frame(type, new TextEncoder().encode(stringifyJson(object)))
 }
 
 function frame(type: string, objectBytes: Uint8Array): Uint8Array {

@@ -9,6 +9,7 @@ import { customVerbs, terminatingCustomVerbs } from '../state/registry.js'
 import type { FieldError } from '../../status.js'
 import { schemaErrors } from './crdStructural.js'
 import { strings } from './strings.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 /** Fills `singular`, `listKind` and the conversion strategy. */
 export function defaultCrd(crd: KubeObject): void {
@@ -158,7 +159,7 @@ export function crdStatus(crd: KubeObject, options: { conflict: [string, string]
   const name = text(stored?.name ?? '')
   return {
     conditions,
-    acceptedNames: options.conflict === undefined ? structuredClone(names) : isKubeMap(previous.acceptedNames) ? previous.acceptedNames : { plural: '', kind: '' },
+    acceptedNames: options.conflict === undefined ? cloneJson(names) : isKubeMap(previous.acceptedNames) ? previous.acceptedNames : { plural: '', kind: '' },
     storedVersions: storedVersions.includes(name) ? storedVersions : [...storedVersions, name],
   }
 }

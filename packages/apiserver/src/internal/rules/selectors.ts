@@ -5,6 +5,7 @@ import { stringMap, valueAt } from '../state/objects.js'
 import type { ResourceType } from '../state/registry.js'
 import { badRequest } from '../../status.js'
 import { getOwn, hasOwn } from '../../ssa/ownKeys.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 /** A compiled selector: true when an object matches. */
 export type Matcher = (object: KubeObject) => boolean
@@ -136,7 +137,7 @@ const fieldPaths: Record<string, string> = { '/events source': 'source.component
 function fieldValue(object: KubeObject, path: string): string {
   const value = valueAt(object, path)
   if (value === undefined || value === null) return ''
-  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+  return typeof value === 'object' ? stringifyJson(value) : String(value)
 }
 
 /**

@@ -5,15 +5,8 @@
 import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { crdSchemaDecodeError } from './crdSchema/decode.js'
-
-/** encoding/json's name of a JSON value's kind, as in `cannot unmarshal number into …`. */
-function jsonKind(value: KubeValue): string {
-  if (typeof value === 'string') return 'string'
-  if (typeof value === 'number' || typeof value === 'bigint') return 'number'
-  if (typeof value === 'boolean') return 'bool'
-  if (Array.isArray(value)) return 'array'
-  return 'object'
-}
+import type { DocumentText } from './crdSchema/decode.js'
+import { jsonKind } from './jsonKind.js'
 
 const isNewline = (c: string | undefined): boolean => c === '\n' || c === '\r'
 
@@ -98,10 +91,10 @@ function mapError(value: KubeValue | undefined, field: MapField): string | undef
 /**
  * Why `object` (a built-in kind) cannot be decoded into its Go type, as encoding/json says it, or
  * undefined when it can. Only the string and byte maps the tests and demo write are checked, and the
- * fields of a CustomResourceDefinition's schemas (in the document order of `text`, the JSON body the
- * object was parsed from, when there is one).
+ * fields of a CustomResourceDefinition's schemas (in the document order of `text`, the JSON text of
+ * the body the object was parsed from, when there is one).
  */
-export function typedDecodeError(object: KubeObject, text?: string): string | undefined {
+export function typedDecodeError(object: KubeObject, text?: DocumentText): string | undefined {
   const map = object as unknown as KubeMap
   const fields = [...metadataMaps, ...(kindMaps[`${object.apiVersion}/${object.kind}`] ?? [])]
   for (const field of fields) {

@@ -4,6 +4,7 @@ import { builtinDefinition, builtinSchema, isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue, SchemaDefinition, SchemaNode } from '@gitops-sdk/core'
 import { omit } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 const topLevel = new Set(['apiVersion', 'kind', 'metadata'])
 
@@ -106,7 +107,7 @@ function defaultValue(value: KubeValue, schema: KubeMap): void {
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const [key, child] of Object.entries(properties)) {
     if (!isSchema(child)) continue
-    if (getOwn(value, key) === undefined && child.default !== undefined) setOwn(value, key, structuredClone(child.default))
+    if (getOwn(value, key) === undefined && child.default !== undefined) setOwn(value, key, cloneJson(child.default))
     const v = getOwn(value, key)
     if (v !== undefined) defaultValue(v, child)
   }
@@ -123,7 +124,7 @@ export function defaultCustomFields(object: KubeObject, schema: KubeMap | undefi
   const properties = isSchema(schema.properties) ? schema.properties : {}
   for (const [key, child] of Object.entries(properties)) {
     if (topLevel.has(key) || !isSchema(child)) continue
-    if (getOwn(map, key) === undefined && child.default !== undefined) setOwn(map, key, structuredClone(child.default))
+    if (getOwn(map, key) === undefined && child.default !== undefined) setOwn(map, key, cloneJson(child.default))
     const v = getOwn(map, key)
     if (v !== undefined) defaultValue(v, child)
   }

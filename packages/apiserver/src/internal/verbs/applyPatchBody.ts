@@ -3,6 +3,8 @@
 // an apply; so a body that is JSON, and whose meaning the YAML parser cannot read differently, is
 // read by JSON.parse, and every other body (YAML, duplicate keys, tabs, deep nesting, no JSON) goes
 // through the YAML parser as before, errors and all.
+import { badRequest } from '../../status.js'
+import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
 import { parseYamlBody } from '../http/yamlDepth.js'
 
 /**
@@ -18,7 +20,14 @@ const FAST_DEPTH = 100
 export function parseApplyPatch(body: string): unknown {
   const fast = parseJsonLikeYaml(body)
   if (fast !== undefined) return fast.value
-  return parseYamlBody(body, { version: '1.2', intAsBigInt: false, uniqueKeys: true }, 'error decoding patch: ')
+  const value = parseYamlBody(body, { version: '1.2', intAsBigInt: false, uniqueKeys: true }, 'error decoding patch: ')
+  // The YAML parser composes deeper than MAX_JSON_DEPTH: an apply body past it is refused as a JSON
+  // one is (each level costs at least two characters, so a short body is not walked).
+  if (body.length > 2 * MAX_JSON_DEPTH) {
+    const opener = valueOpenerPast(value)
+    if (opener !== undefined) throw badRequest(`error decoding patch: ${tooDeep(opener)}`)
+  }
+  return value
 }
 
 /**

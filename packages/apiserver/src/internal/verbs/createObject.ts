@@ -12,6 +12,7 @@ import { recordUpdate } from './fieldManager.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, admitCreate, decode, defaultObject, dropUnknownFields, groupResource, namespaceRule } from './writes.js'
 import { establishCrd } from './replaceObject.js'
+import type { DocumentText } from '../rules/crdSchema/decode.js'
 
 function qosClass(pod: KubeObject): string {
   const spec = isKubeMap(pod.spec) ? pod.spec : {}
@@ -70,7 +71,7 @@ function checkCreateResourceVersion(object: KubeObject): void {
 }
 
 /** POST: creates an object (SPEC.md §8.2). */
-export function createObject(cluster: Cluster, type: ResourceType, create: { namespace: string; body: unknown; request: WriteRequest; text?: string | undefined }): WriteAnswer {
+export function createObject(cluster: Cluster, type: ResourceType, create: { namespace: string; body: unknown; request: WriteRequest; text?: DocumentText | undefined }): WriteAnswer {
   const { namespace, body, request } = create
   const object = decode(type, body, create.text)
   for (const key of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) omit(object.metadata, key)

@@ -11,6 +11,7 @@ import { conflict, forbidden, invalidOptions, notFound, qualifiedKind, StatusErr
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import { groupResource } from './writes.js'
 import { deleteNow, readyToDelete } from './replaceObject.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** The options of a DELETE, from its body or its query. */
 export interface DeleteOptions {
@@ -65,7 +66,7 @@ export function deleteObject(cluster: Cluster, type: ResourceType, target: { nam
   const now = timestamp(cluster.now())
   if (type === namespaceType) return deleteNamespace(cluster, live, { request, now })
 
-  const next: KubeObject = structuredClone(live)
+  const next: KubeObject = cloneJson(live)
   const finalizers = finalizersOf(next)
   const orphan = policy === 'Orphan' || (policy === undefined && options.orphanDependents === true)
   if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion')
@@ -111,7 +112,7 @@ function removeNow(cluster: Cluster, type: ResourceType, removal: { object: Kube
 function store(cluster: Cluster, type: ResourceType, change: { live: KubeObject; next: KubeObject; request: WriteRequest }): WriteAnswer {
   const { live, next, request } = change
   if (readyToDelete(type, next)) return removeNow(cluster, type, { object: next, request })
-  if (request.dryRun || JSON.stringify(next) === JSON.stringify(live)) return { code: 200, body: request.dryRun ? next : live }
+  if (request.dryRun || stringifyJson(next) === stringifyJson(live)) return { code: 200, body: request.dryRun ? next : live }
   const stored = cluster.store.put(type, next)
   cluster.schedulePass()
   return { code: 200, body: stored }
@@ -140,7 +141,7 @@ function deleteNamespace(cluster: Cluster, live: KubeObject, context: { request:
       'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
     )
   }
-  const next: KubeObject = structuredClone(live)
+  const next: KubeObject = cloneJson(live)
   next.metadata.deletionTimestamp = context.now
   next.metadata.deletionGracePeriodSeconds = 0
   next.status = { ...(isKubeMap(next.status) ? next.status : {}), phase: 'Terminating' }

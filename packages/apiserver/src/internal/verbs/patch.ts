@@ -4,22 +4,39 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
 import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
-/** RFC 7386: maps merge key by key, `null` removes, anything else replaces. */
+/**
+ * RFC 7386: maps merge key by key, `null` removes, anything else replaces. Walked by an explicit
+ * stack, as a patch may nest as deep as a body may (MAX_JSON_DEPTH) and its operations may build deeper.
+ */
 export function mergePatch(target: KubeValue | object, patch: KubeValue | object): KubeValue {
   if (!isKubeMap(patch)) return patch as KubeValue
-  const out: KubeMap = isKubeMap(target) ? { ...target } : {}
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) omit(out, key)
-    else setOwn(out, key, mergePatch(getOwn(out, key) ?? {}, value))
+  const root: KubeMap = isKubeMap(target) ? { ...target } : {}
+  const pending: [KubeMap, KubeMap][] = [[root, patch]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [out, part] = next
+    for (const [key, value] of Object.entries(part)) {
+      if (value === null) omit(out, key)
+      else if (!isKubeMap(value)) setOwn(out, key, value)
+      else {
+        const base = getOwn(out, key)
+        const merged: KubeMap = isKubeMap(base) ? { ...base } : {}
+        setOwn(out, key, merged)
+        pending.push([merged, value])
+      }
+    }
   }
-  return out
+  return root
 }
 
 /** Why a JSON patch could not be applied. */
 export class PatchError extends Error {
   override readonly name = 'PatchError'
 }
+
+/** A JSON patch whose operations do not decode (kube's jsonpatch.DecodePatch fails, before applying). */
+export class PatchDecodeError extends PatchError {}
 
 /**
  * A JSON patch whose operations would build a document nested past MAX_JSON_DEPTH. kube-apiserver
@@ -89,7 +106,7 @@ function addBounded(doc: KubeValue, pointer: string, put: { readonly value: Kube
   const path = parsePointer(pointer)
   const opener = valueOpenerPast(put.value, MAX_JSON_DEPTH - path.length)
   if (opener !== undefined) throw new PatchTooDeepError(tooDeep(opener))
-  return add(doc, path, put.copy ? structuredClone(put.value) : put.value)
+  return add(doc, path, put.copy ? cloneJson(put.value) : put.value)
 }
 
 function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
@@ -100,12 +117,21 @@ function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
   return doc
 }
 
+/**
+ * How many bytes the `copy` operations of one JSON patch may add in all: kube-apiserver's
+ * JSONPatchMaxCopyBytes (3 MiB, its request body limit), which it sets as json-patch's
+ * AccumulatedCopySizeLimit. Without it a few copies of copies grow a document without bound.
+ */
+export const JSON_PATCH_MAX_COPY_BYTES: number = 3 * 1024 * 1024
+
 /** RFC 6902 on a copy of `doc`. */
 export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
-  if (!Array.isArray(operations)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
-  let out = structuredClone(doc)
+  if (!Array.isArray(operations)) throw new PatchDecodeError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+  let out = cloneJson(doc)
+  // What the copies added so far: each copied value's JSON, as json-patch measures it.
+  let copied = 0
   for (const operation of operations) {
-    if (!isKubeMap(operation)) throw new PatchError('invalid JSON patch operation')
+    if (!isKubeMap(operation)) throw new PatchDecodeError('invalid JSON patch operation')
     const op = operation.op
     const path = typeof operation.path === 'string' ? operation.path : undefined
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)
@@ -128,7 +154,12 @@ export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
       }
       case 'copy': {
         const from = typeof operation.from === 'string' ? operation.from : ''
-        out = addBounded(out, path, { value: get(out, from, 'copy'), copy: true })
+        const value = get(out, from, 'copy')
+        copied += Buffer.byteLength(stringifyJson(value))
+        if (copied > JSON_PATCH_MAX_COPY_BYTES) {
+          throw new PatchError(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${JSON_PATCH_MAX_COPY_BYTES}`)
+        }
+        out = addBounded(out, path, { value, copy: true })
         break
       }
       case 'test':

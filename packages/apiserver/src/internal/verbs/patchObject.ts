@@ -6,7 +6,7 @@ import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
-import { jsonPatch, mergePatch, PatchError, PatchTooDeepError } from './patch.js'
+import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -19,6 +19,8 @@ import { admitAndValidate, admitCreate, defaultObject, dropUnknownFields, groupR
 import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
+import { jsonKind } from '../rules/jsonKind.js'
+import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** The PATCH content types the server accepts. */
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply'
@@ -72,7 +74,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  const result = patchDocument(structuredClone(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
     group: type.group,
     kind: type.kind,
     name: patch.name,
@@ -84,7 +86,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   const decodeError = type.crd === undefined ? typedDecodeError(object) : undefined
   if (decodeError !== undefined) {
     // As the patcher does when the patched JSON does not decode: Invalid with an empty GroupKind.
-    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: JSON.stringify(object), detail: decodeError }])
+    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: stringifyJson(object), detail: decodeError }])
   }
   if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
     throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)
@@ -99,15 +101,16 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
  * Decodes the body of a JSON, merge or strategic merge patch: 400 `error decoding patch: …` when it
  * is no JSON or nests deeper than a body may (Go's `invalid character '[' exceeded max depth`, see
  * MAX_JSON_DEPTH). kube-apiserver's strategicPatchObject answers its decoder's error bare, without
- * the `error decoding patch: ` its JSON and merge patchers put first; so does a strategic patch
- * nested too deep here.
+ * the `error decoding patch: ` its JSON and merge patchers put first; so is every decode error of a
+ * strategic patch here.
  */
 export function decodePatch(body: string, patchType: Exclude<PatchType, 'apply'>): unknown {
   let value: unknown
   try {
     value = JSON.parse(body) as unknown
   } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message}`)
+    const message = (err as Error).message
+    throw badRequest(patchType === 'strategic' ? message : `error decoding patch: ${message}`)
   }
   const tooDeep = bodyTooDeep(body, value)
   if (tooDeep !== undefined) throw badRequest(patchType === 'strategic' ? tooDeep : `error decoding patch: ${tooDeep}`)
@@ -130,9 +133,15 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
   const parsed = decodePatch(patch.body, patch.patchType)
   try {
     if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
+    if (patch.patchType === 'strategic') {
+      // kube's strategic patcher decodes the body into a map and answers the decoder's error bare; a
+      // JSON null decodes to no map at all, a patch that changes nothing.
+      if (parsed === null) return target
+      if (!isKubeMap(parsed)) throw badRequest(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type map[string]interface {}`)
+      if (patch.schema !== undefined) return strategicMergePatch(target, parsed, patch.schema)
+    }
     if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
-    if (patch.patchType === 'merge' || patch.schema === undefined) return mergePatch(target, parsed)
-    return strategicMergePatch(target, parsed, patch.schema)
+    return mergePatch(target, parsed)
   } catch (err) {
     if (err instanceof StatusError) throw err
     if (err instanceof PatchTooDeepError) {
@@ -142,6 +151,12 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
       // it): the value here is the patch.
       const detail = `couldn't get version/kind; json parse error: ${err.message}`
       throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patch.body, detail }])
+    }
+    if (err instanceof PatchError && !(err instanceof PatchDecodeError)) {
+      // kube-apiserver's applyJSPatch answers any error of jsonpatch's Apply (a missing path, a
+      // failed test, the copy limit) as NewGenericServerResponse(422): reason Invalid, a fixed
+      // message, no causes, the operation's own words dropped.
+      throw new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} })
     }
     if (err instanceof PatchError) {
       throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])

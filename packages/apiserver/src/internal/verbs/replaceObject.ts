@@ -15,6 +15,7 @@ import { conflict, invalid, OPTIMISTIC_LOCK } from '../../status.js'
 import { defaultCustomFields } from '../rules/unknownFields.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
 import { admitAndValidate, defaultObject, groupResource, internalRequest } from './writes.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 /** Options of {@link replaceObject}. */
 export interface ReplaceOptions {
@@ -55,12 +56,12 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
   }
   let next: KubeObject
   if (options.subresource === 'status') {
-    next = structuredClone(live)
+    next = cloneJson(live)
     if (incoming.status === undefined) delete next.status
     else next.status = incoming.status
     if (incoming.metadata.managedFields !== undefined) next.metadata.managedFields = incoming.metadata.managedFields
   } else if (options.subresource === 'finalize') {
-    next = structuredClone(live)
+    next = cloneJson(live)
     const finalizers = isKubeMap(incoming.spec) ? incoming.spec.finalizers : undefined
     const spec = mapAt(next as unknown as KubeMap, 'spec')
     if (Array.isArray(finalizers) && finalizers.length > 0) spec.finalizers = finalizers
@@ -71,7 +72,7 @@ export function replaceObject(cluster: Cluster, type: ResourceType, change: Repl
     defaultObject(cluster, type, next)
     if (type.status) {
       if (live.status === undefined) delete next.status
-      else next.status = structuredClone(live.status)
+      else next.status = cloneJson(live.status)
     }
     if (type === namespaceType) {
       const spec = mapAt(next as unknown as KubeMap, 'spec')
@@ -149,7 +150,7 @@ export function deleteNow(cluster: Cluster, type: ResourceType, object: KubeObje
 /** A status write by the server itself (CRD conditions, namespace conditions, controllers, helpers). */
 export function writeStatus(cluster: Cluster, type: ResourceType, change: { live: KubeObject; status: KubeValue | undefined; manager: string }): KubeObject {
   const { live, status, manager } = change
-  const incoming = structuredClone(live)
+  const incoming = cloneJson(live)
   if (status === undefined) delete incoming.status
   else incoming.status = status
   const answer = replaceObject(cluster, type, { live, incoming, request: internalRequest(manager), options: { subresource: 'status', requireResourceVersion: false } })
@@ -200,8 +201,8 @@ function generationSubject(type: ResourceType, object: KubeObject): KubeValue | 
 function keepAllocatedClusterIp(live: KubeObject, next: KubeObject): void {
   if (live.apiVersion !== 'v1' || live.kind !== 'Service' || !isKubeMap(live.spec) || !isKubeMap(next.spec)) return
   if (next.spec.clusterIP === undefined || next.spec.clusterIP === '') {
-    if (live.spec.clusterIP !== undefined) next.spec.clusterIP = structuredClone(live.spec.clusterIP)
-    if (next.spec.clusterIPs === undefined && live.spec.clusterIPs !== undefined) next.spec.clusterIPs = structuredClone(live.spec.clusterIPs)
+    if (live.spec.clusterIP !== undefined) next.spec.clusterIP = cloneJson(live.spec.clusterIP)
+    if (next.spec.clusterIPs === undefined && live.spec.clusterIPs !== undefined) next.spec.clusterIPs = cloneJson(live.spec.clusterIPs)
   }
 }
 

@@ -10,6 +10,7 @@ import { badRequest, conflict, notFound, OPTIMISTIC_LOCK } from '../../status.js
 import type { WriteRequest } from './writes.js'
 import { groupResource } from './writes.js'
 import { replaceObject } from './replaceObject.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 function selectorText(object: KubeObject): string | undefined {
   const selector = valueAt(object, 'spec.selector')
@@ -69,7 +70,7 @@ export function writeScale(
 ): KubeMap {
   const { live, next } = plannedScale(cluster, type, change)
   const replicas = isKubeMap(next.spec) ? next.spec.replicas : 0
-  const object = structuredClone(live)
+  const object = cloneJson(live)
   const path = (type.scale?.specReplicasPath ?? '.spec.replicas').slice(1).split('.')
   let cursor = object as unknown as KubeMap
   for (const part of path.slice(0, -1)) {

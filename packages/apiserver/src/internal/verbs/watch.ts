@@ -14,6 +14,7 @@ import { isHttp2 } from '../http/exchange.js'
 import { EncodeError } from '../protobuf/encode.js'
 import { encodeWatchFrame, jsonWatchFrame, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { StoreEvent } from '../state/store.js'
+import { stringifyJson } from '../../ssa/deepJson.js'
 
 /** A watch query. */
 export interface WatchQuery extends ListQuery {
@@ -50,7 +51,7 @@ export function startWatch(
   // decode by the content they find (the envelope prefix or JSON).
   const encode = (type_: string, value: KubeObject | KubeMap): string | Uint8Array => {
     const object = value as KubeMap
-    if (!protobuf) return `${JSON.stringify({ type: type_, object })}\n`
+    if (!protobuf) return `${stringifyJson({ type: type_, object })}\n`
     try {
       return encodeWatchFrame(type_, object)
     } catch (err) {

@@ -15,6 +15,7 @@ import { badRequest, forbidden, invalid, StatusError } from '../../status.js'
 import { defaultCustomFields, pruneBuiltinFields, pruneCustomFields } from '../rules/unknownFields.js'
 import { validateKind, validateMetadata, validateMetadataUpdate } from '../rules/validation.js'
 import { typedDecodeError } from '../rules/typedDecode.js'
+import type { DocumentText } from '../rules/crdSchema/decode.js'
 import { validateCustomObject } from '../rules/crdSchema/validate.js'
 
 /** How one write was asked for. */
@@ -61,7 +62,7 @@ export const groupKind = (type: ResourceType): { group: string; kind: string } =
  * Checks a decoded body against the endpoint's type; fills a missing apiVersion and kind. `json`, the
  * JSON body when there is one, orders the decoding errors as Go reads the document.
  */
-export function decode(type: ResourceType, body: unknown, json?: string): KubeObject {
+export function decode(type: ResourceType, body: unknown, json?: DocumentText): KubeObject {
   if (!isKubeMap(body)) throw badRequest(`the object provided is unrecognized (must be of type ${type.kind})`)
   const expected = apiVersionOf(type)
   if (body.apiVersion === undefined || body.apiVersion === '') body.apiVersion = expected

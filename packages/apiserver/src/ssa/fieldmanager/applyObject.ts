@@ -1,6 +1,7 @@
 // Server-side apply of one object (SPEC.md §10.1 steps 5–8, SPEC.md §10.5, SPEC.md §10.6, SPEC.md §10.7).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
-import { cloneValue, splitApiVersion } from '@gitops-sdk/core'
+import { splitApiVersion } from '@gitops-sdk/core'
+import { cloneValueDeep as cloneValue, deepEqualDeep as deepEqual } from '../deepJson.js'
 import { conflictStatus } from './conflicts.js'
 import type { StatusBody } from './errors.js'
 import type { StatusError } from '../../status.js'
@@ -15,7 +16,6 @@ import type { ResetPaths } from './resetPaths.js'
 import type { TypeSchema } from './typeSchema.js'
 import { formatValidationErrors, validate } from '../structured-merge-diff/typed.js'
 import type { Conflicts, UpdaterContext } from '../structured-merge-diff/updater.js'
-import { deepEqual } from '@gitops-sdk/core'
 import { isMap, withoutKey } from '../structured-merge-diff/value.js'
 
 /** One server-side apply request, as the server has checked and decoded it. */

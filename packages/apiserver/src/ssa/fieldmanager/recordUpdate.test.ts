@@ -88,6 +88,25 @@ describe('recordUpdate (SPEC.md §10.8)', () => {
     expect(updated.data).toEqual({ a: '2' })
   })
 
+  it('refuses a write whose walk runs out of stack (400) rather than recording no managedFields', () => {
+    // A ControllerRevision's data is free-form: the recording walks it level by level.
+    let data: KubeMap = {}
+    for (let i = 0; i < 100_000; i++) data = { a: data }
+    const updated: KubeObject = { apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name: 'r', namespace: 'default' }, revision: 1, data }
+    const request = {
+      updated,
+      manager: 'x',
+      apiVersion: 'apps/v1',
+      schema: builtinTypeSchema('apps/v1', 'ControllerRevision')!,
+      reset: resetPathsFor({ group: 'apps', kind: 'ControllerRevision', hasStatusSubresource: false }),
+      now: '2024-05-01T10:00:00Z',
+    }
+    const refused = expect.objectContaining({ code: 400, reason: 'BadRequest', message: 'ControllerRevision "r": its managed fields cannot be recorded: the object exceeded max depth' })
+    expect(() => recordUpdate({ ...request, live: undefined })).toThrow(refused)
+    const live: KubeObject = { ...updated, metadata: { ...updated.metadata, uid: 'u-1', managedFields: [{ manager: 'y', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }] }, data: {} }
+    expect(() => recordUpdate({ ...request, live })).toThrow(refused)
+  })
+
   it('records an empty manager as "unknown"', () => {
     const created = recordUpdate({ live: undefined, updated: object({ data: { a: '1' } }), manager: '', apiVersion: 'v1', schema: configMap, reset, now: '2024-05-01T10:00:00Z' })
     expect((created.metadata.managedFields as KubeMap[])[0]?.manager).toBe('unknown')

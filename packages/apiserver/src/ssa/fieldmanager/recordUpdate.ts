@@ -1,6 +1,8 @@
 // managedFields for writes that are not applies: create, update, and JSON/merge/strategic patches
 // (SPEC.md §9.3, SPEC.md §10.8; apimachinery FieldManager.UpdateNoErrors).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
+import { badRequest } from '../../status.js'
+import { overflowedOn } from '../deepJson.js'
 import { recordUpdateOwnership } from './fieldManager.js'
 import type { Managed } from './managedFields.js'
 import { decodeManagedFields, emptyManaged, encodeManagedFields, isResetManagedFields } from './managedFields.js'
@@ -88,7 +90,13 @@ export function recordUpdate(request: UpdateRequest): KubeObject {
     })
     const entries = encodeManagedFields(managed)
     return setEntries(updated, entries.length > 0 ? entries : undefined)
-  } catch {
+  } catch (err) {
+    // A walk that ran out of stack must not pass for an object with no fields to record: the write
+    // is refused, and nothing is stored. (MAX_JSON_DEPTH keeps bodies well short of this.)
+    if (overflowedOn(err, updated, live)) {
+      const name = typeof updated.metadata.name === 'string' ? updated.metadata.name : ''
+      throw badRequest(`${updated.kind} "${name}": its managed fields cannot be recorded: the object exceeded max depth`)
+    }
     const kept = live?.metadata.managedFields
     return setEntries(updated, isMap(kept) || Array.isArray(kept) ? kept : undefined)
   }

@@ -2,7 +2,7 @@
 // MergeParallelList and IgnoreUnmatchedNulls): merge keys and strategies come from the schema;
 // directives `$patch`, `$retainKeys`, `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { cloneValue } from '@gitops-sdk/core'
+import { cloneValueDeep as cloneValue } from '../deepJson.js'
 import { SsaError } from '../fieldmanager/errors.js'
 import { badRequest, internalError, StatusError } from '../../status.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
@@ -297,35 +297,50 @@ function normalizeElementOrder(
 }
 
 /** Strips `$patch` maps (at any depth) from new content; other directives stay, as upstream. */
+// Both walks below go by an explicit stack: a patch may nest as deep as a body may (MAX_JSON_DEPTH), and a
+// patch applied by a webhook or built from a stored object may be deeper.
+
 function removeDirectives(value: KubeValue): KubeValue | undefined {
-  if (isMap(value)) {
-    if (hasOwn(value, directiveMarker)) return undefined
-    for (const key of Object.keys(value)) {
-      const kept = removeDirectives(value[key] as KubeValue)
-      if (kept === undefined) deleteKey(value, key)
-      else setOwn(value, key, kept)
+  if (isDirective(value)) return undefined
+  // Maps are changed in place; every list is replaced by a copy without its directives.
+  const root = Array.isArray(value) ? withoutDirectives(value) : value
+  const pending: KubeValue[] = [root]
+  while (pending.length > 0) {
+    const next = pending.pop() as KubeValue
+    if (isMap(next)) {
+      for (const key of Object.keys(next)) {
+        const child = next[key] as KubeValue
+        const kept = Array.isArray(child) ? withoutDirectives(child) : child
+        if (isDirective(child)) deleteKey(next, key)
+        else pending.push(kept)
+        if (kept !== child) setOwn(next, key, kept)
+      }
+    } else if (Array.isArray(next)) {
+      for (let i = 0; i < next.length; i++) {
+        const item = next[i] as KubeValue
+        if (Array.isArray(item)) next[i] = withoutDirectives(item)
+        pending.push(next[i] as KubeValue)
+      }
     }
-    return value
   }
-  if (Array.isArray(value)) {
-    const out: KubeValue[] = []
-    for (const item of value) {
-      const kept = removeDirectives(item)
-      if (kept !== undefined) out.push(kept)
-    }
-    return out
-  }
-  return value
+  return root
 }
 
+const isDirective = (value: KubeValue | undefined): boolean => value !== undefined && isMap(value) && hasOwn(value, directiveMarker)
+const withoutDirectives = (list: readonly KubeValue[]): KubeValue[] => list.filter((item) => !isDirective(item))
+
 function discardNulls(value: KubeValue): KubeValue {
-  if (isMap(value)) {
-    for (const key of Object.keys(value)) {
-      if (value[key] === null) deleteKey(value, key)
-      else discardNulls(value[key] as KubeValue)
+  const pending: KubeValue[] = [value]
+  while (pending.length > 0) {
+    const next = pending.pop() as KubeValue
+    if (isMap(next)) {
+      for (const key of Object.keys(next)) {
+        if (next[key] === null) deleteKey(next, key)
+        else pending.push(next[key] as KubeValue)
+      }
+    } else if (Array.isArray(next)) {
+      for (const item of next) pending.push(item)
     }
-  } else if (Array.isArray(value)) {
-    for (const item of value) discardNulls(item)
   }
   return value
 }

@@ -125,15 +125,43 @@ export function valueToString(value: KubeValue): string {
     .join('')
 }
 
-/** A decoded JSON value as Go's `%v` prints it (`map[a:1 b:x]`, `[1 2]`, `<nil>`). */
+/**
+ * A decoded JSON value as Go's `%v` prints it (`map[a:1 b:x]`, `[1 2]`, `<nil>`). Written by an
+ * explicit stack, as the value may be a patch nested as deep as a body may.
+ */
 export function goFormatValue(value: MaybeValue): string {
-  if (value === undefined || value === null) return '<nil>'
-  if (typeof value === 'string') return value
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : formatFloat(value, 'g')
-  if (typeof value === 'bigint' || typeof value === 'boolean') return String(value)
-  if (Array.isArray(value)) return `[${value.map((item) => goFormatValue(item)).join(' ')}]`
-  const keys = Object.keys(value).sort(compareStrings)
-  return `map[${keys.map((key) => `${key}:${goFormatValue(value[key])}`).join(' ')}]`
+  const out: string[] = []
+  const tasks: ({ readonly text: string } | { readonly value: MaybeValue })[] = [{ value }]
+  for (let task = tasks.pop(); task !== undefined; task = tasks.pop()) {
+    if ('text' in task) {
+      out.push(task.text)
+      continue
+    }
+    const v = task.value
+    if (v === undefined || v === null) out.push('<nil>')
+    else if (typeof v === 'string') out.push(v)
+    else if (typeof v === 'number') out.push(Number.isInteger(v) ? String(v) : formatFloat(v, 'g'))
+    else if (typeof v === 'bigint' || typeof v === 'boolean') out.push(String(v))
+    else if (Array.isArray(v)) {
+      // Pushed last to first, so they are written first to last.
+      tasks.push({ text: ']' })
+      for (let i = v.length - 1; i >= 0; i--) {
+        tasks.push({ value: v[i] })
+        if (i > 0) tasks.push({ text: ' ' })
+      }
+      tasks.push({ text: '[' })
+    } else {
+      const keys = Object.keys(v).sort(compareStrings)
+      tasks.push({ text: ']' })
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string
+        tasks.push({ value: v[key] }, { text: `${key}:` })
+        if (i > 0) tasks.push({ text: ' ' })
+      }
+      tasks.push({ text: 'map[' })
+    }
+  }
+  return out.join('')
 }
 
 /** The Go type name `%T` prints for a decoded JSON value. */

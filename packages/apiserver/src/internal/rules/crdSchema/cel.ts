@@ -10,6 +10,7 @@ import { isKubeMap } from '@gitops-sdk/core'
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import type { FieldError } from '../../../status.js'
 import { getOwn } from '../../../ssa/ownKeys.js'
+import { overflowedOn } from '../../../ssa/deepJson.js'
 
 type Program = (context: Record<string, unknown>) => unknown
 
@@ -29,26 +30,38 @@ function compile(rule: string): Program | Error {
   return program
 }
 
-/** A value as CEL sees it: integers of `type: integer` fields (and int-or-string numbers) are CEL ints. */
+/**
+ * A value as CEL sees it: integers of `type: integer` fields (and int-or-string numbers) are CEL ints.
+ * Converted by an explicit stack, as a value may nest as deep as a body may (MAX_JSON_DEPTH).
+ */
 export function toCel(value: KubeValue | undefined, schema: KubeMap | undefined): unknown {
-  if (value === undefined || value === null) return value
-  if (typeof value === 'number' && Number.isInteger(value) && (schema?.type === 'integer' || schema?.['x-kubernetes-int-or-string'] === true)) return BigInt(value)
-  if (typeof value === 'bigint') return value
-  if (Array.isArray(value)) {
-    const items = isKubeMap(schema?.items) ? schema.items : undefined
-    return value.map((v) => toCel(v, items))
-  }
-  if (isKubeMap(value)) {
-    const properties = isKubeMap(schema?.properties) ? schema.properties : {}
-    const additional = isKubeMap(schema?.additionalProperties) ? schema.additionalProperties : undefined
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>
-    for (const [key, v] of Object.entries(value)) {
-      const child = getOwn(properties, key)
-      out[key] = toCel(v, isKubeMap(child) ? child : additional)
+  const root: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+  const pending: [KubeValue | undefined, KubeMap | undefined, Record<string, unknown> | unknown[], string | number][] = [[value, schema, root, 'value']]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [v, s, parent, key] = next
+    let out: unknown = v
+    if (typeof v === 'number' && Number.isInteger(v) && (s?.type === 'integer' || s?.['x-kubernetes-int-or-string'] === true)) out = BigInt(v)
+    else if (Array.isArray(v)) {
+      const items = isKubeMap(s?.items) ? s.items : undefined
+      const list = new Array<unknown>(v.length)
+      for (let i = 0; i < v.length; i++) pending.push([v[i], items, list, i])
+      out = list
+    } else if (v !== null && isKubeMap(v)) {
+      const properties = isKubeMap(s?.properties) ? s.properties : {}
+      const additional = isKubeMap(s?.additionalProperties) ? s.additionalProperties : undefined
+      const map: Record<string, unknown> = Object.create(null) as Record<string, unknown>
+      for (const [k, child] of Object.entries(v)) {
+        // Set now, so the keys keep their order; the value is converted when its turn comes.
+        map[k] = undefined
+        const property = getOwn(properties, k)
+        pending.push([child, isKubeMap(property) ? property : additional, map, k])
+      }
+      out = map
     }
-    return out
+    if (Array.isArray(parent)) parent[key as number] = out
+    else parent[key as string] = out
   }
-  return value
+  return root.value
 }
 
 /** What evaluating one node's rules produced. */
@@ -133,6 +146,10 @@ export function evaluateRules(node: CelNode): CelResult {
       const message = err instanceof Error ? err.message : String(err)
       const key = /^No such key: (.*)$/im.exec(message)
       if (key !== null) result.errors.push({ type: 'Invalid', field: node.path, value: node.schemaType, detail: `no such key: ${key[1] ?? ''} evaluating rule: ${messageOrRule(rule)}` })
+      // A value too deep for the evaluator's recursion is refused, never admitted unchecked: kube
+      // words a rule's runtime error as "<error> evaluating rule: <rule>" (422 Invalid). An overflow
+      // inside a builtin may surface as another error (see overflowedOn).
+      else if (overflowedOn(err, node.self, node.oldSelf?.value)) result.errors.push({ type: 'Invalid', field: node.path, value: node.schemaType, detail: `exceeded max depth evaluating rule: ${messageOrRule(rule)}` })
       else notEvaluated(message)
       continue
     }

@@ -17,14 +17,7 @@ import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { getOwn } from '../../../ssa/ownKeys.js'
 import type { OrderedObject, OrderedValue } from './orderedJson.js'
 import { parseOrdered } from './orderedJson.js'
-
-/** encoding/json's name of a JSON value's kind. */
-function jsonKind(value: OrderedValue): string {
-  if (typeof value === 'string') return 'string'
-  if (typeof value === 'number') return 'number'
-  if (typeof value === 'boolean') return 'bool'
-  return Array.isArray(value) ? 'array' : 'object'
-}
+import { jsonKind } from '../jsonKind.js'
 
 const isObject = (value: OrderedValue | undefined): value is OrderedObject => value instanceof Map
 
@@ -138,19 +131,28 @@ function ordered(value: KubeValue): OrderedValue {
 }
 
 /**
- * The first error encoding/json gives decoding `crd`'s version schemas into JSONSchemaProps, as
- * sigs.k8s.io/json words it, or undefined. `text`, the JSON body `crd` was parsed from, gives the
- * document order Go reads in; without it, Object.keys order. Without recursion: schemas nest as deep
- * as a body may.
+ * The JSON text a body was parsed from, in the order it was written: the text itself, or a function
+ * giving it on demand (a YAML body, converted to JSON text as kube converts it before decoding), or
+ * undefined when there is none.
  */
-export function crdSchemaDecodeError(crd: KubeMap, text?: string): string | undefined {
+export type DocumentText = string | (() => string | undefined)
+
+/**
+ * The first error encoding/json gives decoding `crd`'s version schemas into JSONSchemaProps, as
+ * sigs.k8s.io/json words it, or undefined. `text`, the JSON text of the body `crd` was parsed from,
+ * gives the document order Go reads in; without it, Object.keys order. Without recursion: schemas
+ * nest as deep as a body may.
+ */
+export function crdSchemaDecodeError(crd: KubeMap, text?: DocumentText): string | undefined {
   // Whether there is an error does not depend on the order keys are read in, only which one comes
   // first: the body's text is parsed again, in order, only when there is one to choose.
   const found = decodeError(ordered(crd))
   if (found === undefined || text === undefined) return found
+  const json = typeof text === 'string' ? text : text()
+  if (json === undefined) return found
   let document: OrderedValue
   try {
-    document = parseOrdered(text)
+    document = parseOrdered(json)
   } catch {
     return found
   }

@@ -1,0 +1,257 @@
+// Copying and writing JSON documents of any depth. Bodies nest at most MAX_JSON_DEPTH levels, but
+// stored objects are patched, merged and built by webhooks, and V8's structuredClone and
+// JSON.stringify recurse on the native stack, overflowing with Node 20's default stack at about
+// 2,000 and 4,000 levels of objects. Both are fastest for the ordinary shallow document, so they are
+// tried first; only when one overflows (a RangeError, which leaves nothing half done: both are pure)
+// is the value walked again here with an explicit stack, which costs no native stack at any depth.
+// The fallbacks take JSON data only: a value that is not (a class instance, a cycle) is a TypeError,
+// never silently written as something else.
+
+import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
+
+/** Whether `err` is V8's stack overflow ("Maximum call stack size exceeded"). */
+export function overflowed(err: unknown): boolean {
+  return err instanceof RangeError && err.message.includes('call stack')
+}
+
+/**
+ * Nesting (arrays and objects, the top level counting as one) past which an error from a walk that
+ * recurses once per level is taken for a stack overflow. structured-merge-diff's walks were measured
+ * to overflow past about 1,250 levels with Node 20's default stack (bodies are bounded at half this,
+ * MAX_JSON_DEPTH), and V8 reports some overflows inside builtins as other errors (a TypeError
+ * "undefined is not a function"), which `overflowed` alone would miss.
+ */
+export const RECURSION_SAFE_DEPTH = 1_000
+
+/**
+ * Whether `err`, thrown by a walk that recurses once per level over `values`, is (or may be) a stack
+ * overflow: V8's RangeError, or any error while one of the values nests past RECURSION_SAFE_DEPTH.
+ */
+export function overflowedOn(err: unknown, ...values: readonly unknown[]): boolean {
+  return overflowed(err) || values.some((value) => nestsPast(value, RECURSION_SAFE_DEPTH))
+}
+
+/** Whether `value` nests more than `limit` arrays and objects deep, found with an explicit stack. */
+function nestsPast(value: unknown, limit: number): boolean {
+  const values: unknown[] = [value]
+  const levels: number[] = [1]
+  for (let v = values.pop(), level = levels.pop() ?? 1; v !== undefined; v = values.pop(), level = levels.pop() ?? 1) {
+    if (v === null || typeof v !== 'object') continue
+    if (level > limit) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      values.push(child)
+      levels.push(level + 1)
+    }
+  }
+  return false
+}
+
+/** Sets own `key` of `target` (`__proto__` too, as an own property, never the prototype). */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+  else target[key] = value
+}
+
+/**
+ * A deep copy of the JSON-like `value` (objects, arrays, scalars), as structuredClone makes it, at
+ * any depth: structuredClone first, and past its stack an iterative copy of plain objects and arrays,
+ * which throws a TypeError for anything JSON does not hold (a Date, Map, Buffer or other class
+ * instance, a boxed scalar, a function, a value reached twice, as in a cycle) rather than copying it
+ * as something else.
+ */
+export function cloneJson<T>(value: T): T {
+  try {
+    return structuredClone(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return cloneIteratively(value)
+}
+
+/**
+ * core's cloneValue (a hand copy of plain data, faster than structuredClone for the ordinary
+ * document) at any depth: past the native stack it hands the value to structuredClone, which
+ * overflows too, so then the value is copied iteratively.
+ */
+export function cloneValueDeep<T extends KubeValue | KubeObject>(value: T): T {
+  try {
+    return cloneValue(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return cloneIteratively(value)
+}
+
+/**
+ * core's deepEqual at any depth: past the native stack the two values are compared again with an
+ * explicit stack, by the same rules (a bigint equals the number of its value, a key holding
+ * undefined counts as absent).
+ */
+export function deepEqualDeep(a: unknown, b: unknown): boolean {
+  try {
+    return deepEqual(a, b)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  const pairs: unknown[] = [a, b]
+  while (pairs.length > 0) {
+    const y = pairs.pop()
+    const x = pairs.pop()
+    if (x === y) continue
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
+      // Scalars (bigints among them) compare by core's rules, which do not recurse for them.
+      if (!deepEqual(x, y)) return false
+      continue
+    }
+    if (Array.isArray(x)) {
+      if (!Array.isArray(y) || x.length !== y.length) return false
+      for (let i = 0; i < x.length; i++) pairs.push(x[i], y[i])
+      continue
+    }
+    if (Array.isArray(y)) return false
+    const rx = x as Readonly<Record<string, unknown>>
+    const ry = y as Readonly<Record<string, unknown>>
+    let count = 0
+    for (const key of Object.keys(rx)) {
+      const v = rx[key]
+      if (v === undefined) continue
+      count++
+      if (!Object.hasOwn(ry, key)) return false
+      pairs.push(v, ry[key])
+    }
+    for (const key of Object.keys(ry)) if (ry[key] !== undefined) count--
+    if (count !== 0) return false
+  }
+  return true
+}
+
+/** Throws unless `v` is a plain object or an array: the only containers parsed JSON holds. */
+function checkPlain(v: object): void {
+  if (Array.isArray(v)) return
+  if (typeof v !== 'object') throw new TypeError(`cannot copy a ${typeof v}: not JSON data`)
+  const proto = Object.getPrototypeOf(v) as { readonly constructor?: { readonly name?: unknown } } | null
+  if (proto === Object.prototype || proto === null) return
+  const name = proto.constructor?.name
+  throw new TypeError(`cannot copy a ${typeof name === 'string' && name !== '' ? name : 'non-plain object'}: not JSON data`)
+}
+
+function cloneIteratively<T>(value: T): T {
+  if (typeof value === 'function') checkPlain(value)
+  if (typeof value !== 'object' || value === null) return value
+  const copies = new Map<object, unknown>()
+  const copyOf = (v: object): unknown => {
+    if (copies.has(v)) throw new TypeError('cannot copy a value reached twice (shared or cyclic): not JSON data')
+    checkPlain(v)
+    const copy: unknown = Array.isArray(v) ? new Array<unknown>(v.length) : {}
+    copies.set(v, copy)
+    pending.push(v)
+    return copy
+  }
+  const pending: object[] = []
+  const root = copyOf(value)
+  while (pending.length > 0) {
+    const source = pending.pop() as Record<string, unknown>
+    const target = copies.get(source) as Record<string, unknown>
+    if (Array.isArray(source)) {
+      const list = target as unknown as unknown[]
+      for (let i = 0; i < source.length; i++) {
+        const child: unknown = source[i]
+        list[i] = (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child
+      }
+      continue
+    }
+    for (const key of Object.keys(source)) {
+      const child = source[key]
+      define(target, key, (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child)
+    }
+  }
+  return root as T
+}
+
+/**
+ * JSON.stringify(value) (no replacer, no indent) at any depth: the native one first, and past its
+ * stack the same text written with an explicit stack (toJSON honoured, keys in Object.keys order,
+ * undefined, functions and symbols left out of objects and written null in arrays).
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)
+  } catch (err) {
+    if (!overflowed(err)) throw err
+  }
+  return stringifyIteratively(value)
+}
+
+interface Writer {
+  readonly frames: Frame[]
+  readonly out: string[]
+  /** The arrays and objects open on `frames`: one opened again is a cycle, as JSON.stringify says. */
+  readonly open: Set<object>
+}
+
+interface Frame {
+  readonly value: Record<string, unknown> | unknown[]
+  readonly keys: readonly string[] | undefined
+  next: number
+  wrote: boolean
+}
+
+/**
+ * Writes what JSON.stringify writes for `value` under `key` (after toJSON): a scalar whole, an array
+ * or object its opening bracket and a frame for the rest; false when JSON.stringify skips the value.
+ */
+function scalarOrOpen(writer: Writer, value: unknown, key: string): boolean {
+  const { frames, out } = writer
+  let v = value
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON: (k: string) => unknown }).toJSON(key)
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false
+  if (typeof v !== 'object' || v === null || v instanceof Number || v instanceof String || v instanceof Boolean) {
+    out.push(JSON.stringify(v))
+    return true
+  }
+  if (writer.open.has(v)) throw new TypeError('Converting circular structure to JSON')
+  writer.open.add(v)
+  if (Array.isArray(v)) {
+    out.push('[')
+    frames.push({ value: v, keys: undefined, next: 0, wrote: false })
+  } else {
+    out.push('{')
+    const map = v as Record<string, unknown>
+    frames.push({ value: map, keys: Object.keys(map), next: 0, wrote: false })
+  }
+  return true
+}
+
+function stringifyIteratively(value: unknown): string {
+  const writer: Writer = { frames: [], out: [], open: new Set() }
+  const { frames, out } = writer
+  // Only an object overflows JSON.stringify, so the top level always opens a frame here.
+  scalarOrOpen(writer, value, '')
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1] as Frame
+    if (frame.keys === undefined) {
+      const list = frame.value as unknown[]
+      if (frame.next >= list.length) {
+        out.push(']')
+        writer.open.delete(frames.pop()?.value ?? list)
+        continue
+      }
+      const i = frame.next++
+      if (i > 0) out.push(',')
+      if (!scalarOrOpen(writer, list[i], String(i))) out.push('null')
+      continue
+    }
+    if (frame.next >= frame.keys.length) {
+      out.push('}')
+      writer.open.delete(frames.pop()?.value ?? frame.value)
+      continue
+    }
+    const key = frame.keys[frame.next++] as string
+    const map = frame.value as Record<string, unknown>
+    const at = out.length
+    out.push(`${frame.wrote ? ',' : ''}${JSON.stringify(key)}:`)
+    if (scalarOrOpen(writer, map[key], key)) frame.wrote = true
+    else out.length = at
+  }
+  return out.join('')
+}

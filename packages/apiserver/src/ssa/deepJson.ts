@@ -16,10 +16,12 @@ export function overflowed(err: unknown): boolean {
 
 /**
  * Nesting (arrays and objects, the top level counting as one) past which an error from a walk that
- * recurses once per level is taken for a stack overflow. structured-merge-diff's walks were measured
- * to overflow past about 1,250 levels with Node 20's default stack (bodies are bounded at half this,
- * MAX_JSON_DEPTH), and V8 reports some overflows inside builtins as other errors (a TypeError
- * "undefined is not a function"), which `overflowed` alone would miss.
+ * recurses once per level is taken for a stack overflow. structured-merge-diff's walks overflowed
+ * Node 20's default stack at about 1,300 levels in the lowest measurement (the fault tests' harness;
+ * it varies with the harness, the object and the stack already held: see jsonDepth.ts; bodies are
+ * bounded at MAX_JSON_DEPTH, 500, and a test keeps this above it), and V8 reports some overflows
+ * inside builtins as other errors (a TypeError "undefined is not a function"), which `overflowed`
+ * alone would miss.
  */
 export const RECURSION_SAFE_DEPTH = 1_000
 

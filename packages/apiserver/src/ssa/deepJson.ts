@@ -158,7 +158,7 @@ function cloneIteratively<T>(value: T): T {
   const frames: CloneFrame[] = []
   const copyOf = (v: unknown): unknown => {
     if ((typeof v !== 'object' || v === null) && typeof v !== 'function') return v
-    const source = v as object
+    const source = v
     if (open.has(source)) throw new TypeError('cannot copy a value that holds itself (a cycle): not JSON data')
     if (copies.has(source)) return copies.get(source)
     checkPlain(source)

@@ -162,6 +162,15 @@ export function badRequest(message: string): StatusError {
   return new StatusError({ code: 400, reason: 'BadRequest', message })
 }
 
+/**
+ * kube's NewGenericServerResponse(422) as its patchers answer a patch that does not apply (a JSON
+ * patch operation that fails, a strategic patch's list of lists): reason Invalid, fixed words, an
+ * empty details object, the failure's own words dropped.
+ */
+export function rejectedRequest(): StatusError {
+  return new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} })
+}
+
 /** E-403 with a custom message. */
 export function forbidden(gr: GroupResource, name: string, reason: { why: string; causes?: readonly StatusCause[] | undefined }): StatusError {
   const { why, causes } = reason

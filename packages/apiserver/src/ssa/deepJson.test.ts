@@ -41,9 +41,26 @@ describe('cloneJson', () => {
     let top: unknown = cyclic
     for (let i = 0; i < 10_000; i++) top = [top]
     cyclic.push(top)
-    expect(() => cloneJson(top)).toThrow(new TypeError('cannot copy a value reached twice (shared or cyclic): not JSON data'))
+    expect(() => cloneJson(top)).toThrow(new TypeError('cannot copy a value that holds itself (a cycle): not JSON data'))
     // A plain object without a prototype is JSON data.
     expect(stringifyJson(cloneJson(deep(Object.assign(Object.create(null) as object, { a: 1 }))))).toBe(`${'['.repeat(10_000)}{"leaf":{"a":1}}${']'.repeat(10_000)}`)
+  })
+
+  it('copies a subtree reached twice without a cycle once, both places sharing the copy, as structuredClone does', () => {
+    let shared: unknown = { leaf: [1] }
+    for (let i = 0; i < 10_000; i++) shared = [shared]
+    const value = { a: shared, b: [shared] }
+    expect(() => structuredClone(value)).toThrow(RangeError)
+    const copy = cloneJson(value)
+    // Identity compared by hand: vitest's toBe walks unequal values, recursively.
+    expect(copy.a === shared).toBe(false)
+    expect(copy.b[0] === copy.a).toBe(true)
+    const text = `${'['.repeat(10_000)}{"leaf":[1]}${']'.repeat(10_000)}`
+    expect(stringifyJson(copy)).toBe(`{"a":${text},"b":[${text}]}`)
+    // A shallow one, copied by structuredClone, is shared the same way.
+    const small = { x: 1 }
+    const shallow = cloneJson({ a: small, b: small })
+    expect(shallow.b).toBe(shallow.a)
   })
 
   it('answers shallow values as structuredClone does', () => {

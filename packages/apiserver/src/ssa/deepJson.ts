@@ -5,7 +5,7 @@
 // tried first; only when one overflows (a RangeError, which leaves nothing half done: both are pure)
 // is the value walked again here with an explicit stack, which costs no native stack at any depth.
 // The fallbacks take JSON data only: a value that is not (a class instance, a cycle) is a TypeError,
-// never silently written as something else.
+// never silently written as something else; a subtree shared without a cycle is copied once.
 
 import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
 
@@ -16,10 +16,12 @@ export function overflowed(err: unknown): boolean {
 
 /**
  * Nesting (arrays and objects, the top level counting as one) past which an error from a walk that
- * recurses once per level is taken for a stack overflow. structured-merge-diff's walks were measured
- * to overflow past about 1,250 levels with Node 20's default stack (bodies are bounded at half this,
- * MAX_JSON_DEPTH), and V8 reports some overflows inside builtins as other errors (a TypeError
- * "undefined is not a function"), which `overflowed` alone would miss.
+ * recurses once per level is taken for a stack overflow. structured-merge-diff's walks overflowed
+ * Node 20's default stack at about 1,300 levels in the lowest measurement (the fault tests' harness;
+ * it varies with the harness, the object and the stack already held: see jsonDepth.ts; bodies are
+ * bounded at MAX_JSON_DEPTH, 500, and a test keeps this above it), and V8 reports some overflows
+ * inside builtins as other errors (a TypeError "undefined is not a function"), which `overflowed`
+ * alone would miss.
  */
 export const RECURSION_SAFE_DEPTH = 1_000
 
@@ -56,8 +58,8 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
  * A deep copy of the JSON-like `value` (objects, arrays, scalars), as structuredClone makes it, at
  * any depth: structuredClone first, and past its stack an iterative copy of plain objects and arrays,
  * which throws a TypeError for anything JSON does not hold (a Date, Map, Buffer or other class
- * instance, a boxed scalar, a function, a value reached twice, as in a cycle) rather than copying it
- * as something else.
+ * instance, a boxed scalar, a function, a cycle) rather than copying it as something else; a value
+ * reached twice without a cycle is copied once and shared, as structuredClone shares it.
  */
 export function cloneJson<T>(value: T): T {
   try {
@@ -135,34 +137,53 @@ function checkPlain(v: object): void {
   throw new TypeError(`cannot copy a ${typeof name === 'string' && name !== '' ? name : 'non-plain object'}: not JSON data`)
 }
 
+/** One array or object being copied: its source, its copy, and the next index or key to copy. */
+interface CloneFrame {
+  readonly source: Record<string, unknown> | unknown[]
+  readonly target: Record<string, unknown> | unknown[]
+  readonly keys: readonly string[] | undefined
+  next: number
+}
+
+/**
+ * A depth-first copy with an explicit stack. A value reached again is copied once, both places
+ * holding the one copy (as structuredClone does); one reached again below itself (a cycle, on the
+ * stack of open containers) is a TypeError, as JSON holds none.
+ */
 function cloneIteratively<T>(value: T): T {
   if (typeof value === 'function') checkPlain(value)
   if (typeof value !== 'object' || value === null) return value
   const copies = new Map<object, unknown>()
-  const copyOf = (v: object): unknown => {
-    if (copies.has(v)) throw new TypeError('cannot copy a value reached twice (shared or cyclic): not JSON data')
-    checkPlain(v)
-    const copy: unknown = Array.isArray(v) ? new Array<unknown>(v.length) : {}
-    copies.set(v, copy)
-    pending.push(v)
-    return copy
+  const open = new Set<object>()
+  const frames: CloneFrame[] = []
+  const copyOf = (v: unknown): unknown => {
+    if ((typeof v !== 'object' || v === null) && typeof v !== 'function') return v
+    const source = v
+    if (open.has(source)) throw new TypeError('cannot copy a value that holds itself (a cycle): not JSON data')
+    if (copies.has(source)) return copies.get(source)
+    checkPlain(source)
+    const list = Array.isArray(source) ? source : undefined
+    const target: Record<string, unknown> | unknown[] = list === undefined ? {} : new Array<unknown>(list.length)
+    copies.set(source, target)
+    open.add(source)
+    frames.push({ source: source as Record<string, unknown>, target, keys: list === undefined ? Object.keys(source) : undefined, next: 0 })
+    return target
   }
-  const pending: object[] = []
   const root = copyOf(value)
-  while (pending.length > 0) {
-    const source = pending.pop() as Record<string, unknown>
-    const target = copies.get(source) as Record<string, unknown>
-    if (Array.isArray(source)) {
-      const list = target as unknown as unknown[]
-      for (let i = 0; i < source.length; i++) {
-        const child: unknown = source[i]
-        list[i] = (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child
-      }
+  while (frames.length > 0) {
+    const frame = frames[frames.length - 1] as CloneFrame
+    const size = frame.keys === undefined ? (frame.source as unknown[]).length : frame.keys.length
+    if (frame.next >= size) {
+      open.delete(frame.source)
+      frames.pop()
       continue
     }
-    for (const key of Object.keys(source)) {
-      const child = source[key]
-      define(target, key, (typeof child === 'object' && child !== null) || typeof child === 'function' ? copyOf(child) : child)
+    const at = frame.next++
+    if (frame.keys === undefined) {
+      ;(frame.target as unknown[])[at] = copyOf((frame.source as unknown[])[at])
+    } else {
+      const key = frame.keys[at] as string
+      define(frame.target as Record<string, unknown>, key, copyOf((frame.source as Record<string, unknown>)[key]))
     }
   }
   return root as T

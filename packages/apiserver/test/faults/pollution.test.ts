@@ -90,6 +90,38 @@ describe('JSON patch', () => {
     expect(await live(name)).toEqual(before)
   })
 
+  it("answers a body that does not decode as JSON patch operations 400 in the words of the decoder fieldValidation picks, and null as an empty patch", async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const before = await live(name)
+    const bad = (message: string): unknown => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'BadRequest', code: 400 })
+    const strict = 'error decoding patch: json: cannot unmarshal'
+    const cases: [string, string, number, unknown][] = [
+      // Strict and Warn (kubectl's and the server's default) decode into kube's own operation structs first.
+      ['{"op":"add"}', '', 400, bad(`${strict} object into Go value of type []handlers.jsonPatchOp`)],
+      ['[1]', '', 400, bad(`${strict} number into Go value of type handlers.jsonPatchOp`)],
+      ['"x"', '?fieldValidation=Strict', 400, bad(`${strict} string into Go value of type []handlers.jsonPatchOp`)],
+      ['[{"op":"add","path":1}]', '?fieldValidation=Warn', 400, bad(`${strict} number into Go struct field jsonPatchOp.path of type string`)],
+      // Ignore leaves the decoding to json-patch's DecodePatch.
+      ['{"op":"add"}', '?fieldValidation=Ignore', 400, bad('json: cannot unmarshal object into Go value of type jsonpatch.Patch')],
+      ['[1]', '?fieldValidation=Ignore', 400, bad('json: cannot unmarshal number into Go value of type jsonpatch.Operation')],
+      // A field of the wrong type decodes there; the operation then fails to apply.
+      ['[{"op":"add","path":1}]', '?fieldValidation=Ignore', 422, rejected],
+      ['[null]', '', 422, rejected],
+    ]
+    for (const [body, query, status, expected] of cases) {
+      const answer = await send('PATCH', `${base}/${name}${query}`, body, 'application/json-patch+json')
+      expect([body, query, answer.status, answer.json()]).toEqual([body, query, status, expected])
+    }
+    expect(await live(name)).toEqual(before)
+    // Go decodes null into a list as no operations: 200, the object as it was.
+    for (const query of ['', '?fieldValidation=Ignore']) {
+      const answer = await send('PATCH', `${base}/${name}${query}`, 'null', 'application/json-patch+json')
+      expect([answer.status, answer.json()]).toEqual([200, before])
+    }
+    expect(await live(name)).toEqual(before)
+  })
+
   it('keeps a ConfigMap key named __proto__ or constructor as plain data', async () => {
     const name = fresh()
     await makeConfigMap(name)

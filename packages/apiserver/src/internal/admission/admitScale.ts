@@ -34,7 +34,7 @@ export async function admitScale(
   const validating = candidateWebhooks(cluster, false, base)
   if (mutating.length === 0 && validating.length === 0) return write(change.body, change.patchType)
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { live, old, next } = plannedScale(cluster, type, { namespace, name: change.name, body: change.body, patchType: change.patchType })
+    const { live, old, next } = plannedScale(cluster, type, { namespace, name: change.name, body: change.body, patchType: change.patchType, request })
     const oldScale = old as unknown as KubeObject
     let current = next as unknown as KubeObject
     const attributes = (object: KubeObject): AdmissionAttributes => ({ ...base, object, oldObject: oldScale })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { bodyTooDeep, MAX_JSON_DEPTH, nestsDeeperThan, openerPast, valueOpenerPast } from './jsonDepth.js'
+import { overflowedOn, RECURSION_SAFE_DEPTH } from '../../ssa/deepJson.js'
 
 const nested = (levels: number): string => `${'['.repeat(levels)}${']'.repeat(levels)}`
 
@@ -46,5 +47,19 @@ describe('openerPast and valueOpenerPast', () => {
   ])('finds the bracket of $name', ({ text, limit, opener }) => {
     expect(openerPast(text, limit)).toBe(opener)
     expect(valueOpenerPast(JSON.parse(text), limit)).toBe(opener)
+  })
+})
+
+describe('MAX_JSON_DEPTH against RECURSION_SAFE_DEPTH', () => {
+  it('leaves room above the body bound, so a legal body is never taken for a stack overflow', () => {
+    // overflowedOn takes any error on a value nested past RECURSION_SAFE_DEPTH for an overflow; a
+    // body at the bound, held in the few levels a walk wraps it in (an admission review, a managed
+    // fields entry), must stay below it, or a real error (a conflict, a validation error) on a legal
+    // body would be answered as "exceeded max depth".
+    expect(RECURSION_SAFE_DEPTH).toBeGreaterThan(MAX_JSON_DEPTH + 16)
+    let body: unknown = {}
+    for (let i = 1; i < MAX_JSON_DEPTH + 16; i++) body = { a: body }
+    expect(overflowedOn(new Error('a conflict'), body)).toBe(false)
+    expect(overflowedOn(new RangeError('Maximum call stack size exceeded'), {})).toBe(true)
   })
 })

@@ -3,16 +3,24 @@
 // with the syntax error "exceeded max depth", which the handlers answer 400. This server refuses past
 // 500 levels, with kube's words: copies, JSON text, patches, defaulting, pruning, CEL views and watch
 // encoding walk by an explicit stack (see deepJson.ts) at any depth, but server-side apply and the
-// managed-fields recording (structured-merge-diff's walks) recurse once per level, and measured with
-// Node 20's default stack they overflow past about 1,250 levels of objects (a small apply against a
-// live object that deep; a create then recorded no managedFields). 500 keeps a margin of more than
-// twice that, for the frames a request already holds when it reaches them.
+// managed-fields recording (structured-merge-diff's walks) recurse once per level, so some depth
+// overflows the native stack. Where is no constant: it moves with the stack a request already holds
+// when it gets there, the object's shape and the Node/V8 build. Two measurements with Node 20's
+// default stack: in the fault tests' harness (one server in a vitest worker, esbuild-bundled; a
+// Widget custom resource and a ControllerRevision created, applied to and merge-patched at each
+// depth) all was well at 1,250 levels of objects and at 1,300-1,400 an apply answered an untyped 500
+// and a create recorded no managedFields; in plain Node 20 (one process, the bound patched away) a
+// create and a small apply worked from 600 to 2,400 levels, and recordUpdate alone up to 3,000.
+// 500 stays under the lowest figure seen with a margin of more than two, for the frames a request
+// already holds. deepJson's RECURSION_SAFE_DEPTH (where an error is taken for an overflow) must stay
+// above it with room for a patch's path: jsonDepth.test.ts checks RECURSION_SAFE_DEPTH > MAX_JSON_DEPTH + 16.
 
 /**
  * The deepest a request body or a patched object may nest (the top-level object counts as one
  * level). kube-apiserver's JSON decoder takes 10,000; this server's recursive structured-merge-diff
- * walks are safe to about 1,250, so it takes 500, and a deeper body gets kube's "exceeded max
- * depth" answer. (YAML bodies are bounded by the YAML parser.)
+ * walks overflowed at about 1,300 levels in the lowest measurement (the fault tests' harness; see
+ * above, it varies), so it takes 500, and a deeper body gets kube's "exceeded max depth" answer.
+ * (YAML bodies are bounded by the YAML parser.)
  */
 export const MAX_JSON_DEPTH = 500
 

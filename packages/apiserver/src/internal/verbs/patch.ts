@@ -5,6 +5,7 @@ import { deepEqual, omit, text } from '../state/objects.js'
 import { getOwn, hasOwn, setOwn } from '../../ssa/ownKeys.js'
 import { MAX_JSON_DEPTH, tooDeep, valueOpenerPast } from '../http/jsonDepth.js'
 import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
+import { jsonKind } from '../rules/jsonKind.js'
 
 /**
  * RFC 7386: maps merge key by key, `null` removes, anything else replaces. Walked by an explicit
@@ -124,14 +125,45 @@ function add(doc: KubeValue, path: string[], value: KubeValue): KubeValue {
  */
 export const JSON_PATCH_MAX_COPY_BYTES: number = 3 * 1024 * 1024
 
-/** RFC 6902 on a copy of `doc`. */
+/**
+ * The error kube-apiserver's JSON patcher answers (400, in `message`) when `fieldValidation` is
+ * Strict or Warn and the parsed body does not decode into its list of `{op, path, from, value}`
+ * structs (op, path and from strings): encoding/json's first type error, document order, after
+ * `error decoding patch: `. Undefined when it decodes; a JSON null is an empty list, a null
+ * operation or field the zero value.
+ */
+export function strictJsonPatchError(operations: unknown): string | undefined {
+  const prefix = 'error decoding patch: json: cannot unmarshal'
+  if (operations === null) return undefined
+  if (!Array.isArray(operations)) return `${prefix} ${jsonKind(operations)} into Go value of type []handlers.jsonPatchOp`
+  for (const operation of operations as unknown[]) {
+    if (operation === null) continue
+    if (!isKubeMap(operation)) return `${prefix} ${jsonKind(operation)} into Go value of type handlers.jsonPatchOp`
+    for (const field of Object.keys(operation)) {
+      if (field !== 'op' && field !== 'path' && field !== 'from') continue
+      const value = operation[field]
+      if (value !== null && typeof value !== 'string') return `${prefix} ${jsonKind(value)} into Go struct field jsonPatchOp.${field} of type string`
+    }
+  }
+  return undefined
+}
+
+/**
+ * RFC 6902 on a copy of `doc`, as json-patch decodes and applies it: `operations` that are no list
+ * (or a list holding a non-object) throw PatchDecodeError with encoding/json's words; a JSON null is
+ * an empty patch, a null operation one of unknown kind.
+ */
 export function jsonPatch(doc: KubeValue, operations: KubeValue): KubeValue {
-  if (!Array.isArray(operations)) throw new PatchDecodeError('json: cannot unmarshal object into Go value of type jsonpatch.Patch')
+  if (operations === null) return cloneJson(doc)
+  if (!Array.isArray(operations)) throw new PatchDecodeError(`json: cannot unmarshal ${jsonKind(operations)} into Go value of type jsonpatch.Patch`)
+  for (const operation of operations) {
+    if (operation !== null && !isKubeMap(operation)) throw new PatchDecodeError(`json: cannot unmarshal ${jsonKind(operation)} into Go value of type jsonpatch.Operation`)
+  }
   let out = cloneJson(doc)
   // What the copies added so far: each copied value's JSON, as json-patch measures it.
   let copied = 0
   for (const operation of operations) {
-    if (!isKubeMap(operation)) throw new PatchDecodeError('invalid JSON patch operation')
+    if (!isKubeMap(operation)) throw new PatchError('Unexpected kind: unknown')
     const op = operation.op
     const path = typeof operation.path === 'string' ? operation.path : undefined
     if (path === undefined) throw new PatchError(`${text(op)} operation is missing path`)

@@ -6,12 +6,12 @@ import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
-import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError } from './patch.js'
+import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError, strictJsonPatchError } from './patch.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
 import { quote } from '@gitops-sdk/core/go'
-import { badRequest, conflict, internalError, invalid, invalidOptions, notFound, StatusError } from '../../status.js'
+import { badRequest, conflict, internalError, invalid, invalidOptions, notFound, rejectedRequest, StatusError } from '../../status.js'
 import { typedDecodeError } from '../rules/typedDecode.js'
 import { prepareCreate, storeCreated } from './createObject.js'
 import type { WriteAnswer, WriteRequest } from './writes.js'
@@ -74,11 +74,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type) }, {
-    group: type.group,
-    kind: type.kind,
-    name: patch.name,
-  })
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type), fieldValidation: patch.request.fieldValidation })
   if (!isKubeMap(result) || !isKubeMap(result.metadata)) {
     throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
   }
@@ -123,16 +119,27 @@ export interface DocumentPatch {
   readonly body: string
   /** The schema a strategic merge follows; without one it merges like a merge patch. */
   readonly schema?: TypeSchema | undefined
+  /** The request's fieldValidation (default Warn): Strict and Warn decode a JSON patch's operations strictly first. */
+  readonly fieldValidation?: WriteRequest['fieldValidation'] | undefined
 }
 
 /**
- * `target` (which it may change) with `patch` applied, failing as PATCH does: 400 for a body that is
- * no JSON or of the wrong shape, 422 naming `subject` for operations that do not apply.
+ * `target` (which it may change) with `patch` applied, failing as kube-apiserver's patchers do: 400
+ * for a body that is no JSON or does not decode as its patch type (a JSON patch: no list, or an
+ * operation of the wrong shape, in the words of the decoder `fieldValidation` picks); kube's
+ * generic 422 (no causes) for a JSON patch operation or a strategic list of lists that does not
+ * apply; 422 with a cause when the result would nest past MAX_JSON_DEPTH. A JSON null is a patch
+ * that changes nothing.
  */
-export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { group: string; kind: string; name: string }): unknown {
+export function patchDocument(target: KubeMap, patch: DocumentPatch): unknown {
   const parsed = decodePatch(patch.body, patch.patchType)
   try {
-    if (patch.patchType === 'json') return jsonPatch(target, parsed as KubeMap)
+    if (patch.patchType === 'json') {
+      // With Strict or Warn (the default) kube first decodes the body into its own operation structs.
+      const strict = (patch.fieldValidation ?? 'Warn') === 'Ignore' ? undefined : strictJsonPatchError(parsed)
+      if (strict !== undefined) throw badRequest(strict)
+      return jsonPatch(target, parsed as KubeMap)
+    }
     if (patch.patchType === 'strategic') {
       // kube's strategic patcher decodes the body into a map and answers the decoder's error bare; a
       // JSON null decodes to no map at all, a patch that changes nothing.
@@ -152,15 +159,11 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch, subject: { 
       const detail = `couldn't get version/kind; json parse error: ${err.message}`
       throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patch.body, detail }])
     }
-    if (err instanceof PatchError && !(err instanceof PatchDecodeError)) {
-      // kube-apiserver's applyJSPatch answers any error of jsonpatch's Apply (a missing path, a
-      // failed test, the copy limit) as NewGenericServerResponse(422): reason Invalid, a fixed
-      // message, no causes, the operation's own words dropped.
-      throw new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request', details: {} })
-    }
-    if (err instanceof PatchError) {
-      throw invalid({ group: subject.group, kind: subject.kind }, subject.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: err.message }])
-    }
+    // kube-apiserver's applyJSPatch answers jsonpatch.DecodePatch's error as a bare 400, and any error
+    // of its Apply (a missing path, a failed test, the copy limit) as NewGenericServerResponse(422):
+    // reason Invalid, a fixed message, no causes, the operation's own words dropped.
+    if (err instanceof PatchDecodeError) throw badRequest(err.message)
+    if (err instanceof PatchError) throw rejectedRequest()
     const status = statusOf(err)
     if (status !== undefined) throw status
     throw err

@@ -44,7 +44,7 @@ export function readScale(cluster: Cluster, type: ResourceType, target: { namesp
 export function plannedScale(
   cluster: Cluster,
   type: ResourceType,
-  change: { namespace: string; name: string; body: unknown; patchType?: PatchType | undefined },
+  change: { namespace: string; name: string; body: unknown; patchType?: PatchType | undefined; request: WriteRequest },
 ): { live: KubeObject; old: KubeMap; next: KubeMap } {
   const live = cluster.store.get(type, change.namespace, change.name)
   if (live === undefined) throw notFound(groupResource(type), change.name)
@@ -54,7 +54,7 @@ export function plannedScale(
     // An apply to /scale is merged like a merge patch: Scale has no lists, and its one field is
     // owned through the parent's managedFields.
     const patchType = change.patchType === 'apply' ? 'merge' : change.patchType
-    next = patchDocument(current, { patchType, body: String(change.body) }, { group: 'autoscaling', kind: 'Scale', name: change.name })
+    next = patchDocument(current, { patchType, body: String(change.body), fieldValidation: change.request.fieldValidation })
   }
   if (!isKubeMap(next) || !isKubeMap(next.spec) || typeof next.spec.replicas !== 'number') throw badRequest('Scale.spec.replicas must be a number')
   const rv = isKubeMap(next.metadata) ? next.metadata.resourceVersion : undefined

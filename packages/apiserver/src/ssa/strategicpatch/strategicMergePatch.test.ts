@@ -119,10 +119,15 @@ describe('strategicMergePatch', () => {
   it('answers 422 for lists of lists and 500 for other merge failures', () => {
     const withArgs = podWith({ containers: [{ name: 'a', command: ['x'] }] })
     const setSchema = builtinTypeSchema('v1', 'Pod')!
-    expect(patchError(() => strategicMergePatch(podWith({}, { finalizers: [['a']] }), { metadata: { finalizers: [['b']] } }, setSchema)).status).toMatchObject({
-      code: 422,
-      reason: 'Invalid',
+    expect(patchError(() => strategicMergePatch(podWith({}, { finalizers: [['a']] }), { metadata: { finalizers: [['b']] } }, setSchema)).status).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
       message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
     })
     expect(patchError(() => strategicMergePatch(withArgs, { spec: { containers: [{ name: 'a', $patch: 'merge' }] } }, pod)).status).toMatchObject({
       code: 500,

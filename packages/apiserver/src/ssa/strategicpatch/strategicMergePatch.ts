@@ -4,7 +4,7 @@
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
 import { cloneValueDeep as cloneValue } from '../deepJson.js'
 import { SsaError } from '../fieldmanager/errors.js'
-import { badRequest, internalError, StatusError } from '../../status.js'
+import { badRequest, internalError, rejectedRequest } from '../../status.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'
 import type { TypeSchema } from '../fieldmanager/typeSchema.js'
 import { quote } from '@gitops-sdk/core/go'
@@ -45,7 +45,7 @@ export function strategicMergePatch(original: KubeMap, patch: KubeMap, schema: T
       case 'badRequest':
         throw new SsaError(badRequest(error.message), error)
       case 'invalid':
-        throw new SsaError(new StatusError({ code: 422, reason: 'Invalid', message: 'the server rejected our request due to an error in our request' }), error)
+        throw new SsaError(rejectedRequest(), error)
       case 'internal':
         throw new SsaError(internalError(error.message), error)
     }

@@ -20,7 +20,10 @@ export interface RenderChartOptions {
   readonly releaseName?: string | undefined
   /** `.Release.Namespace`. @defaultValue `'default'` */
   readonly namespace?: string | undefined
-  /** `.Capabilities.KubeVersion` (`--kube-version`). @defaultValue `'v1.35.0'` (the default of Helm v4.1.4's `helm template`) */
+  /**
+   * `.Capabilities.KubeVersion` (`--kube-version`); empty is the default, as helm reads an empty flag.
+   * @defaultValue `'v1.35.0'` (the default of Helm v4.1.4's `helm template`)
+   */
   readonly kubeVersion?: string | undefined
   /** Extra `.Capabilities.APIVersions` (`--api-versions`). @defaultValue [] */
   readonly apiVersions?: readonly string[] | undefined
@@ -238,7 +241,8 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   }
   let caps: GoStruct
   try {
-    caps = capabilities(options.kubeVersion ?? 'v1.35.0', options.apiVersions ?? [])
+    // helm leaves its default in place for an empty --kube-version.
+    caps = capabilities(options.kubeVersion === undefined || options.kubeVersion === '' ? 'v1.35.0' : options.kubeVersion, options.apiVersions ?? [])
   } catch (err) {
     if (err instanceof FuncError) fail({ code: 'HELM_OPTION_INVALID', path: root, cause: err }, err.message)
     throw err

@@ -1,9 +1,9 @@
 // Helm's own template functions (helm.sh/helm/v4 pkg/engine funcs.go and engine.go): include,
 // tpl, required, fail, lookup and the YAML, JSON and TOML conversions, joined with Sprig's (the
 // shared, stateless ones made once per process, the dates bound to the render's clock and Local).
-import { jsonString, marshalJson } from '@gitops-sdk/core/go'
+import { jsonString } from '@gitops-sdk/core/go'
 import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
-import { fromKube, toKube } from './funcs/convert.js'
+import { fromKube, marshalGo, toKube } from './funcs/convert.js'
 import { fromToml } from './funcs/fromToml.js'
 import { type LocalZone, localZoneAt, utcLocal } from './funcs/localZone.js'
 import { certFuncs } from './funcs/sprigCerts.js'
@@ -35,7 +35,7 @@ function toYaml(v: GoValue): string {
 
 function toJson(v: GoValue): string {
   try {
-    return marshalJson(toKube(v))
+    return marshalGo(v)
   } catch {
     return ''
   }

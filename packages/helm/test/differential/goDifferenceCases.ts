@@ -56,7 +56,7 @@ export const oddKubeVersions: readonly string[] = ['1.2.', ' 1.32.0.5', '\t1.2x'
 /** `--kube-version` values helm refuses, each with its own reason. */
 export const badKubeVersions: readonly string[] = [
   'v01.032.0', '00.1', '1.99999999999999999999', '99999999999999999999.1', '1.18446744073709551616',
-  '1', 'v1', '1.x.0', 'V1.32', 'y', '', '1.32\n', 'v1.\n2', 'é1.2',
+  '1', 'v1', '1.x.0', 'V1.32', 'y', '1.32\n', 'v1.\n2', 'é1.2',
 ]
 
 /** Cases where helm's own structs, Sprig's nil-tolerant functions and encoding/json show through. */
@@ -72,6 +72,19 @@ export const goValueCases: readonly TemplateCase[] = [
   c('fromJsonArray of a number beyond float64', '{{ fromJsonArray "[1e400]" }}|{{ fromJsonArray "[1, -1E+400]" }}|{{ fromJsonArray "[1e-400, 1e308]" }}'),
   // Overflowing with a two-digit exponent: 251 integer digits times 1e60.
   c('fromJson and fromJsonArray of a long number with a small exponent', '{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | len }}|{{ fromJson (printf "{\\"a\\":1%se60}" (repeat 250 "0")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[-1%s]" (repeat 320 "9")) | toJson | sha256sum }}|{{ fromJsonArray (printf "[1%s.5]" (repeat 300 "0")) }}'),
+  // set, unset, merge and mergeOverwrite take and return map[string]interface {}: what they return of
+  // .Values (common.Values) is of that type, the same map written through.
+  c('%T of what set, unset and merge return of .Values', '{{ printf "%T|%T|%T|%T|%T" (set .Values "x" 1) (unset .Values "x") (merge .Values (dict)) (mergeOverwrite .Values (dict)) (set $ "y" 1) }}|{{ printf "%T|%T" .Values $ }}|{{ printf "%T" (set (set .Values "a" 1) "b" 2) }}'),
+  c('what set returns of .Values writes through to it', '{{ $x := set .Values "a" 1 }}{{ $_ := set $x "b" 2 }}{{ .Values.b }}|{{ len $x }}|{{ $x.str }}|{{ typeOf $x }}|{{ typeIs "common.Values" $x }}|{{ printf "%T" (deepCopy $x) }}|{{ $y := merge .Values (dict "zz" 1) }}{{ .Values.zz }}|{{ hasKey $y "zz" }}'),
+  // encoding/json writes a struct's exported fields in their declared order under their json tags.
+  c('toJson of helm\'s structs', '{{ toJson .Capabilities.KubeVersion }}|{{ toJson .Capabilities.HelmVersion }}|{{ toRawJson (dict "k" .Capabilities.KubeVersion) }}|{{ toPrettyJson (list .Capabilities.HelmVersion) }}|{{ toJson .Capabilities | sha256sum }}|{{ toJson . | len }}'),
+  c('toYaml of helm\'s structs', '{{ toYaml .Capabilities.HelmVersion }}|{{ toYaml .Capabilities | sha256sum }}'),
+  c('toJson of a semver and of bytes', '{{ toJson (semver "1.2.3-rc.1+b") }}|{{ toYaml (semver "1.2.3") }}|{{ toJson (list (semver "1.0.0")) }}|{{ toJson (.Files.GetBytes "none") }}|{{ toJson (dict "b" (.Files.GetBytes "none")) }}'),
+  // fmt calls a GoString method for %#v (time.Time's), prints a semver.Version's fields and an unsigned integer in hex.
+  c('%#v of times', '{{ printf "%#v" (toDate "2006-01-02" "2020-01-02") }}|{{ printf "%#v" (toDate "2006-01-02 MST" "2020-01-02 PST") }}|{{ printf "%#v" (mustToDate "2006-01-02T15:04:05Z07:00" "2020-01-02T10:11:12.123456789+05:30") }}|{{ printf "%#v" (dateModify "1h" (toDate "2006-01-02" "2020-01-02")) }}|{{ printf "%#v" (list (toDate "2006-01-02" "2020-01-02")) }}|{{ printf "%#v" (dict "t" (toDate "2006-01-02" "2020-01-02")) }}|{{ printf "%#30v|%-#30v|%#.4v|" (toDate "2006-01-02" "2020-01-02") (toDate "2006-01-02" "2020-01-02").UTC now }}'),
+  c('%#v of semver and unsigned integers', '{{ printf "%#v" (semver "1.2.3") }}|{{ printf "%#v" (semver "1.2.3-beta.1+b5") }}|{{ printf "%#v" (semver "1.2.3").Major }}|{{ printf "%#v|%#v" (until 3) (list 1 (semver "4.5.6").Minor) }}|{{ printf "%v|%+v" (semver "1.2.3-beta.1+b5") (semver "v1.2") }}'),
+  // text/template prints what a pointer points at: `{…}`, where fmt's %v of the pointer is `&{…}`.
+  c('.Capabilities printed', '{{ .Capabilities }}|{{ with .Capabilities }}{{ . | toString | sha256sum }}{{ end }}|{{ printf "%v" .Capabilities | sha256sum }}|{{ $c := .Capabilities }}{{ $c.HelmVersion }}|{{ semver "1.2.3" }}'),
   c('fromJson of a number beyond float64', '{{ fromJson "{\\"a\\":[1, -1E+400, {\\"b\\": 2e999}], \\"c\\": 3}" }}|{{ fromJson "{\\"x\\":\\"1e400\\",\\"y\\":1e308,\\"z\\":1.8e308}" }}|{{ fromJson "{\\"a\\":1e400,\\"a\\":1}" | toJson }}|{{ fromJson "1e400" }}'),
 ]
 

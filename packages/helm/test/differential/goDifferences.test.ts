@@ -35,8 +35,22 @@ describe.skipIf(helm === undefined)('.Capabilities.KubeVersion through the SDK a
   })
 })
 
+describe.skipIf(helm === undefined)('an empty --kube-version, through the SDK and helm', () => {
+  it('keeps the default kube version', async () => {
+    const dir = await writeChart(caseTemplates([{ name: 'kube version', body: kubeVersionBody }]))
+    try {
+      const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', ''] })
+      expect(h.ok, h.stderr).toBe(true)
+      const sdk = await renderChart('', { fs: nodeFs(dir), kubeVersion: '' })
+      expect(caseOutputs(sdk.text).get('case-000')).toEqual(caseOutputs(h.stdout).get('case-000'))
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
 describe.skipIf(helm === undefined)('a --kube-version helm refuses, through the SDK and helm', () => {
-  it.each(badKubeVersions.filter((v) => v !== ''))('--kube-version %j', async (kubeVersion) => {
+  it.each(badKubeVersions)('--kube-version %j', async (kubeVersion) => {
     const dir = await writeChart({ 'x.yaml': 'x: 1\n' })
     try {
       const h = await helmTemplate(dir, { unpinned: true, extraArgs: ['--kube-version', kubeVersion] })

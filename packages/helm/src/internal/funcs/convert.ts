@@ -1,6 +1,7 @@
 // Conversions Sprig and Helm apply to interface{} arguments: strval, spf13/cast's ToInt64 and
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
+import { compareStrings, jsonString, marshalJson } from '@gitops-sdk/core/go'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue, isExported, isNil, typeName } from '../template/values.js'
 import { rfc3339Nano, timeOf } from './goTime.js'
@@ -91,21 +92,60 @@ export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
     return Number.isSafeInteger(n) ? n : n
   }
   if (v instanceof GoFloat32) return v.value
-  if (Array.isArray(v)) return v.map((x) => toKube(x, nilAsEmpty))
+  if (Array.isArray(v)) {
+    // encoding/json writes a []byte (.Files.GetBytes) as its base64 text; go-yaml (toYamlPretty) is left as it was.
+    if (!nilAsEmpty && typeName(v) === '[]uint8') return Buffer.from(v.map((b) => Number((b as GoInt).value))).toString('base64')
+    return v.map((x) => toKube(x, nilAsEmpty))
+  }
   if (v instanceof Map) {
     const o = Object.create(null) as Record<string, KubeValue>
     for (const [k, x] of v) o[k] = toKube(x, nilAsEmpty)
     return o
   }
   if (v instanceof GoStruct) {
-    // time.Time marshals itself as its RFC 3339 text.
+    // time.Time marshals itself as its RFC 3339 text, a semver.Version as its String.
     const t = timeOf(v)
     if (t !== undefined) return rfc3339Nano(t)
+    if (v.marshalJson !== undefined) return toKube(v.marshalJson(), nilAsEmpty)
+    structSeen = true
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v.fields) if (isExported(k)) o[k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v.fields) if (isExported(k)) o[v.jsonNames?.get(k) ?? k] = toKube(x, nilAsEmpty)
     return o
   }
   return null
+}
+
+// Set by toKube when it writes a struct's fields, whose order a JSON object (sorted as a map) loses.
+let structSeen = false
+
+/**
+ * encoding/json's Marshal of a value: maps with sorted keys, a struct's exported fields in their
+ * declared order under their `json` names. Most values hold no struct and go through core's
+ * writer; the others are written again here, field order kept.
+ *
+ * @throws RangeError for NaN and infinities, as Marshal refuses them.
+ */
+export function marshalGo(v: GoValue): string {
+  structSeen = false
+  const plain = toKube(v)
+  return sawStruct() ? orderedJson(v) : marshalJson(plain)
+}
+
+// A call, which type narrowing does not see through: toKube sets the flag.
+function sawStruct(): boolean {
+  return structSeen
+}
+
+function orderedJson(v: GoValue): string {
+  if (v instanceof GoStruct && timeOf(v) === undefined && v.marshalJson === undefined) {
+    const fields: string[] = []
+    for (const [k, x] of v.fields) if (isExported(k)) fields.push(`${jsonString(v.jsonNames?.get(k) ?? k)}:${orderedJson(x)}`)
+    return `{${fields.join(',')}}`
+  }
+  if (isNil(v)) return 'null'
+  if (Array.isArray(v)) return `[${v.map(orderedJson).join(',')}]`
+  if (v instanceof Map) return `{${[...v.keys()].sort(compareStrings).map((k) => `${jsonString(k)}:${orderedJson(v.get(k))}`).join(',')}}`
+  return marshalJson(toKube(v))
 }
 
 /** Plain parsed data (JSON semantics: every number a float64) as the value model. */

@@ -1,6 +1,7 @@
 // Sprig's list, dict, math, type and default functions (Masterminds/sprig v3 as Helm 4 ships it).
 import {
   FuncError,
+  asInterfaceMap,
   GoFloat32,
   GoInt,
   type GoFunc,
@@ -78,7 +79,7 @@ function merge(dst: GoValue, srcs: readonly GoValue[], overwrite: boolean): GoVa
     if (isNil(out)) out = new Map()
     mergeInto(out, s, overwrite)
   }
-  return out
+  return out instanceof Map ? asInterfaceMap(out) : out
 }
 
 /** `result`, or a nil []interface {} when `from` is empty (Sprig's results that start from a nil slice). */
@@ -188,13 +189,13 @@ export function dataFuncs(): [string, GoFunc][] {
     ['set', fn('set', [M, S, I], (d, k, v) => {
       if (d === null || isNil(d)) throw new FuncError('assignment to entry in nil map')
       ;(d as GoMap).set(k as string, v ?? null)
-      return d
+      return asInterfaceMap(d as GoMap)
     })],
     ['unset', fn('unset', [M, S], (d, k) => {
       // A nil map argument (null here) comes back as a nil map; deleting from one does nothing.
       if (d === null || isNil(d)) return nilMap()
       ;(d as GoMap).delete(k as string)
-      return d
+      return asInterfaceMap(d as GoMap)
     })],
     ['hasKey', fn('hasKey', [M, S], (d, k) => (d as GoMap | null)?.has(k as string) ?? false)],
     ['keys', fn('keys', [variadic(M)], (...ds) => {

@@ -3,10 +3,9 @@
 // sprigStrings.ts), path functions, abbrevboth, trimall, splitn,
 // biggest, add1f, b32dec, dig, chunk, toPrettyJson, toRawJson, urlParse, urlJoin, hello, and
 // Helm's toYamlPretty, toToml and fromToml.
-import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedMap, typedSlice, variadic } from '../template/values.js'
-import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
+import { fromKube, marshalGo, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
 import { nilDereference, reflectKind } from './sprigData.js'
 import { toToml } from './toml.js'
@@ -140,7 +139,7 @@ function rawJson(json: string): string {
 
 function jsonOf(v: GoValue, must: boolean, name: string): string | undefined {
   try {
-    return marshalJson(toKube(v))
+    return marshalGo(v)
   } catch (err) {
     if (must) throw new FuncError(`${name}: ${(err as Error).message}`)
     return undefined

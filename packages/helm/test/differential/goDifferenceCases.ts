@@ -161,3 +161,26 @@ export const escapeValues: readonly { readonly name: string; readonly values: st
   { name: 'a \\U beyond U+10FFFF on the second line', values: 'z: 1\na: "\\UFFFFFFFF"\n', ok: false },
   { name: 'escapes go-yaml reads', values: 'a: "\\u00e9\\U0001F600\\x41\\\\ud800"\nb: \'\\ud800\'\nc: \\ud800\n', ok: true },
 ]
+
+/**
+ * Chart.yaml or values.yaml bytes (written as latin1 text: each character one byte) go-yaml's reader
+ * refuses: not UTF-8 (helm's reader of values files reads them as if a line feed followed), or a
+ * control character; the last reads.
+ */
+export const yamlBytes: readonly { readonly name: string; readonly file: 'Chart.yaml' | 'values.yaml'; readonly bytes: string }[] = [
+  { name: 'a lone continuation byte', file: 'values.yaml', bytes: 'a: x\xff\n' },
+  { name: 'a sequence cut short by a quote', file: 'values.yaml', bytes: 'a: "\xc3"\n' },
+  { name: 'a sequence cut short by the end of values.yaml', file: 'values.yaml', bytes: 'a: x\xe2\x82' },
+  { name: 'an encoded surrogate', file: 'values.yaml', bytes: 'a: "\xed\xa0\x80"\n' },
+  { name: 'an overlong encoding', file: 'values.yaml', bytes: 'a: "\xc0\x80"\n' },
+  { name: 'a five-byte leader', file: 'values.yaml', bytes: 'b: 1\na: \xf8\n' },
+  { name: 'DEL', file: 'values.yaml', bytes: 'a: "\x7f"\n' },
+  { name: 'U+FFFE after NEL', file: 'values.yaml', bytes: 'a: "\xc2\x85 \xef\xbf\xbe"\n' },
+  { name: 'a control character in a second document', file: 'values.yaml', bytes: 'a: x\n---\nb: \x01\n' },
+  { name: 'a sequence cut short by the end of Chart.yaml', file: 'Chart.yaml', bytes: 'description: x\xc3' },
+  { name: 'a bad byte after a euro sign in Chart.yaml', file: 'Chart.yaml', bytes: 'description: \xe2\x82\xac\xff\n' },
+  { name: 'a control character in Chart.yaml', file: 'Chart.yaml', bytes: 'description: "\x01"\n' },
+  { name: 'a surrogate escape in Chart.yaml', file: 'Chart.yaml', bytes: 'description: "\\ud800"\n' },
+  { name: 'a surrogate pair escape in Chart.yaml', file: 'Chart.yaml', bytes: 'annotations:\n  a: "\\ud83d\\ude00"\n' },
+  { name: 'a byte-order mark', file: 'values.yaml', bytes: '\xef\xbb\xbfa: 1\n' },
+]

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, expectSameFailure, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions } from './goDifferenceCases.js'
+import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions, yamlBytes } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -93,6 +93,24 @@ describe.skipIf(helm === undefined)('values.yaml escapes go-yaml refuses, throug
       expect(h.ok).toBe(ok)
       // helm says `cannot load values.yaml: cannot unmarshal yaml document: REASON`; the SDK names the file, `values.yaml: REASON`.
       expect(sdk.ok ? sdk.text : sdk.text.replace(/^values\.yaml: /, 'cannot load values.yaml: cannot unmarshal yaml document: ')).toBe(h.text)
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('Chart.yaml and values.yaml bytes go-yaml refuses, through the SDK and helm', () => {
+  it.each(yamlBytes)('$name', async ({ file, bytes }) => {
+    const dir = await writeChart({ 'x.yaml': 'x: {{ toJson .Values | quote }}\n' })
+    try {
+      const at = join(dir, file)
+      const head = file === 'Chart.yaml' ? await readFile(at) : Buffer.alloc(0)
+      await writeFile(at, Buffer.concat([head, Buffer.from(bytes, 'latin1')]))
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(sdk.ok).toBe(h.ok)
+      // helm says `cannot load F: [cannot unmarshal yaml document: ]REASON`; the SDK names the file, `F: REASON`.
+      const helmReason = h.text.replace(/^cannot load (Chart|values)\.yaml: (cannot unmarshal yaml document: )?/, '$1.yaml: ')
+      expect(sdk.text).toBe(helmReason)
     } finally {
       await removeChart(dir)
     }

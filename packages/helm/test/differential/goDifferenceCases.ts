@@ -184,3 +184,32 @@ export const yamlBytes: readonly { readonly name: string; readonly file: 'Chart.
   { name: 'a surrogate pair escape in Chart.yaml', file: 'Chart.yaml', bytes: 'annotations:\n  a: "\\ud83d\\ude00"\n' },
   { name: 'a byte-order mark', file: 'values.yaml', bytes: '\xef\xbb\xbfa: 1\n' },
 ]
+
+/** Sprig's helpers as Go runs them: bytes, not characters; base64's offsets; decimals; int64 conversion. */
+export const sprigGoCases: readonly TemplateCase[] = [
+  // goutils.WrapCustom: bytes, a leading space skipped only while the rest is too long, a line feed
+  // like any other byte; wrapWith cuts long words.
+  c('wrap and wrapWith', '{{ wrap 5 " a b " }}|{{ wrap 5 "hello world foo bar" }}|{{ wrap 3 "a\\nb c d e f\\ng" }}|{{ wrap 0 "one two  three   four" }}|{{ wrap 6 "trailing   " }}|{{ wrap 10 "http://example.com/very/long/url and more" }}|{{ wrapWith 6 "<br>" "supercalifragilistic word" }}|{{ wrapWith 10 "" "http://example.com/very/long/url and more" }}|{{ wrapWith 5 "|" "  lead  spaces here  " }}|{{ wrap 9 "é✓😀 é✓😀 é✓😀 ab" }}|{{ wrap -1 "" }}'),
+  c('abbrev and abbrevboth count bytes', '{{ abbrev 5 "é✓😀" }}|{{ abbrev 10 "ééééé" }}|{{ abbrevboth 0 4 "abcdefghijklmnopqrstuvwxyz" }}|{{ abbrevboth 5 10 "abcdefghijklmnopqrstuvwxyz" }}|{{ abbrevboth 1 20 "é✓😀 é✓😀 é✓😀 ab" }}|{{ abbrevboth 10 20 "abcdefghijklmnopqrstuvwxyz" }}'),
+  // base64.StdEncoding: where it stops, and line feeds and carriage returns skipped anywhere.
+  c('b64dec of text base64 refuses or reads', '{{ b64dec "a,b,,c" }}|{{ b64dec "aGk" }}|{{ b64dec "a" }}|{{ b64dec "aGk=x" }}|{{ b64dec "=aGk" }}|{{ b64dec "aG==k" }}|{{ b64dec "YQ=" }}|{{ b64dec "YQ==YQ==" }}|{{ b64dec "aGk=\\n" }}|{{ b64dec "aGVs\\r\\nbG8=" }}|{{ b64dec "é" }}|{{ b64dec "aGk= " }}'),
+  // spf13/cast's int64(f): a float64 beyond int64's range is its smallest value on amd64.
+  c('int and int64 of a float beyond int64', '{{ int 1e100 }}|{{ int64 -1e100 }}|{{ int .Values.huge }}|{{ int64 1e19 }}|{{ int64 -9.3e18 }}|{{ int 9.2e18 }}'),
+  // shopspring decimals: 0.1 + 0.2 is 0.3; a quotient has 16 places, a 5 rounded away from zero.
+  c('addf, subf, mulf and divf in decimals', '{{ addf 0.1 0.2 }}|{{ subf 0.3 0.1 }}|{{ mulf 0.1 3 }}|{{ mulf 1.1 1.1 1.1 }}|{{ divf 2 3 }}|{{ divf -1 3 }}|{{ divf 1 3 3 }}|{{ divf 1.5e-16 1 }}|{{ divf -1.5e-16 1 }}|{{ divf 5e-17 1 }}|{{ addf }}|{{ addf 1 "7" nil }}|{{ divf 123456789.123456789 0.7 }}|{{ mulf 5e-324 2.5 }}|{{ addf 1e21 123456789.123456789 }}'),
+  // fmt keeps +Inf's sign (a space replaces it under % ), unpadded by zeros.
+  c('+Inf printed', '{{ float64 "Inf" }}|{{ divf 1e300 1e-300 }}|{{ printf "%v|%f|%5.1f|%+v|% v|%08v|%-6v|" (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") }}|{{ list (float64 "Inf") (float64 "-Inf") }}|{{ toString (float64 "Inf") }}'),
+  c('decryptAES of empty text', '{{ decryptAES "k" "" }}|{{ encryptAES "secret" "hello" | decryptAES "secret" }}'),
+]
+
+/** Sprig's helpers that fail as Go panics: decimals of NaN or infinities, a zero divisor, decryptAES of short or ragged text. */
+export const sprigPanicCases: readonly FailingCase[] = [
+  f('divf by zero', 'divf 1 2 0'),
+  f('divf of NaN', 'divf (float64 "NaN") 1'),
+  f('mulf of -Inf', 'mulf 1 (float64 "-Inf")'),
+  f('addf of +Inf', 'addf 1 (float64 "Inf")'),
+  f('decryptAES of a short text', 'decryptAES "k" "aGVsbG8=\\n\\n"'),
+  f('decryptAES of one block', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAA=="'),
+  f('decryptAES of a ragged text', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAAAAAAA="'),
+  f('decryptAES of bad base64', 'decryptAES "k" "a,b"'),
+]

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { renderChart } from '../../src/index.js'
 import { helmBinary, helmTemplate } from '../helpers/helmBinary.js'
 import { caseOutputs, caseRows, caseTemplates, expectSameCase, expectSameFailure, helmMessage, removeChart, renderBoth, suiteChart, writeChart } from '../helpers/differential.js'
-import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions, yamlBytes } from './goDifferenceCases.js'
+import { badKubeVersions, chartYamlInfinities, escapeValues, goDifferenceCases, goValueCases, kubeVersionBody, kubeVersionCopies, kubeVersions, nilPanicCases, oddKubeVersions, sprigGoCases, sprigPanicCases, yamlBytes } from './goDifferenceCases.js'
 
 const helm = helmBinary()
 
@@ -63,8 +63,16 @@ describe.skipIf(helm === undefined)('a --kube-version helm refuses, through the 
   })
 })
 
-describe.skipIf(helm === undefined)('nil where Go panics, through the SDK and helm', () => {
-  it.each(nilPanicCases)('$name', async ({ text }) => {
+describe.skipIf(helm === undefined)('Sprig\'s helpers as Go runs them, through the SDK and helm', () => {
+  const out = suiteChart(sprigGoCases)
+
+  it.each(caseRows(sprigGoCases))('$name', ({ id, body }) => {
+    expectSameCase(out, id, body)
+  })
+})
+
+describe.skipIf(helm === undefined)('nil and Sprig\'s helpers where Go panics, through the SDK and helm', () => {
+  it.each([...nilPanicCases, ...sprigPanicCases])('$name', async ({ text }) => {
     await expectSameFailure(text)
   })
 })

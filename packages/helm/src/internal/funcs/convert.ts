@@ -25,7 +25,8 @@ export function strval(v: GoValue): string {
 /** spf13/cast ToInt64 with the error ignored, as Sprig calls it. */
 export function toInt64(v: GoValue): bigint {
   if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0n : BigInt.asIntN(64, v.value)
-  if (typeof v === 'number') return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n)
+  // Go's int64(f) on amd64: a float64 beyond int64's range (or NaN, an infinity) is the smallest int64.
+  if (typeof v === 'number') return v >= -9223372036854775808 && v < 9223372036854775808 ? BigInt(Math.trunc(v)) : -(2n ** 63n)
   if (v instanceof GoFloat32) return BigInt(Math.trunc(v.value))
   if (typeof v === 'boolean') return v ? 1n : 0n
   if (typeof v === 'string') {

@@ -25,6 +25,7 @@ import {
   variadic,
 } from '../template/values.js'
 import { isEmpty, strval, toFloat64, toInt64 } from './convert.js'
+import { decimalOp } from './decimal.js'
 import { fn } from './sprigStrings.js'
 
 const I: GoType = 'interface {}'
@@ -283,10 +284,11 @@ export function dataFuncs(): [string, GoFunc][] {
     })],
     ['max', fn('max', [I, variadic(I)], (a, ...r) => int64(bigMax(toInt64(a), ...r.map(toInt64))))],
     ['min', fn('min', [I, variadic(I)], (a, ...r) => int64(bigMin(toInt64(a), ...r.map(toInt64))))],
-    ['addf', fn('addf', [variadic(I)], (...a) => a.reduce<number>((s, x) => s + toFloat64(x), 0))],
-    ['subf', fn('subf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s - toFloat64(x), toFloat64(a)))],
-    ['mulf', fn('mulf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s * toFloat64(x), toFloat64(a)))],
-    ['divf', fn('divf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s / toFloat64(x), toFloat64(a)))],
+    // Sprig computes these in shopspring decimals: 0.1 + 0.2 is 0.3, a quotient has 16 places.
+    ['addf', fn('addf', [variadic(I)], (...a) => decimalOp('add', 0, a.map(toFloat64)))],
+    ['subf', fn('subf', [I, variadic(I)], (a, ...r) => decimalOp('sub', toFloat64(a), r.map(toFloat64)))],
+    ['mulf', fn('mulf', [I, variadic(I)], (a, ...r) => decimalOp('mul', toFloat64(a), r.map(toFloat64)))],
+    ['divf', fn('divf', [I, variadic(I)], (a, ...r) => decimalOp('div', toFloat64(a), r.map(toFloat64)))],
     ['maxf', fn('maxf', [I, variadic(I)], (a, ...r) => Math.max(toFloat64(a), ...r.map(toFloat64)))],
     ['minf', fn('minf', [I, variadic(I)], (a, ...r) => Math.min(toFloat64(a), ...r.map(toFloat64)))],
     ['floor', fn('floor', [I], (a) => Math.floor(toFloat64(a)))],

@@ -47,16 +47,16 @@ function ext(p: string): string {
 }
 
 function abbrevboth(left: number, right: number, s: string): string {
-  // goutils.AbbreviateFull, as Sprig calls it.
+  // goutils.AbbreviateFull, as Sprig calls it: lengths and cuts in bytes.
   if (right < 4 || (left > 0 && right < 7)) return s
-  const chars = Array.from(s)
-  if (chars.length <= right) return s
-  let offset = Math.min(left, chars.length)
-  if (chars.length - offset < right - 3) offset = chars.length - (right - 3)
-  if (offset <= 4) return `${chars.slice(0, right - 3).join('')}...`
+  const b = Buffer.from(s, 'utf8')
+  if (b.length <= right) return s
+  let offset = Math.min(left, b.length)
+  if (b.length - offset < right - 3) offset = b.length - (right - 3)
+  if (offset <= 4) return `${b.toString('utf8', 0, right - 3)}...`
   if (right < 7) return s
-  if (offset + right - 3 < chars.length) return `...${abbrevboth(0, right - 3, chars.slice(offset).join(''))}`
-  return `...${chars.slice(chars.length - (right - 3)).join('')}`
+  if (offset + right - 3 < b.length) return `...${abbrevboth(0, right - 3, b.toString('utf8', offset))}`
+  return `...${b.toString('utf8', b.length - (right - 3))}`
 }
 
 function b32decode(s: string): string {

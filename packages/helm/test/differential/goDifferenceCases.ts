@@ -199,6 +199,12 @@ export const sprigGoCases: readonly TemplateCase[] = [
   c('addf, subf, mulf and divf in decimals', '{{ addf 0.1 0.2 }}|{{ subf 0.3 0.1 }}|{{ mulf 0.1 3 }}|{{ mulf 1.1 1.1 1.1 }}|{{ divf 2 3 }}|{{ divf -1 3 }}|{{ divf 1 3 3 }}|{{ divf 1.5e-16 1 }}|{{ divf -1.5e-16 1 }}|{{ divf 5e-17 1 }}|{{ addf }}|{{ addf 1 "7" nil }}|{{ divf 123456789.123456789 0.7 }}|{{ mulf 5e-324 2.5 }}|{{ addf 1e21 123456789.123456789 }}'),
   // fmt keeps +Inf's sign (a space replaces it under % ), unpadded by zeros.
   c('+Inf printed', '{{ float64 "Inf" }}|{{ divf 1e300 1e-300 }}|{{ printf "%v|%f|%5.1f|%+v|% v|%08v|%-6v|" (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") }}|{{ list (float64 "Inf") (float64 "-Inf") }}|{{ toString (float64 "Inf") }}'),
+  c('toJson and toYaml of integers beyond 2^53', '{{ toJson 9223372036854775807 }}|{{ toYaml 9223372036854775807 }}|{{ toPrettyJson (list 9223372036854775807 -9007199254740993) }}|{{ toRawJson (dict "a" 9007199254740993) }}|{{ toYaml (dict "a" -9223372036854775807) }}|{{ add1 1e100 }}|{{ add1 .Values.huge }}'),
+  // goutils.DeleteWhiteSpace: bytes, each written back as a rune, unless none is a space.
+  c('nospace of text beyond ASCII', '{{ nospace "é✓😀" }}|{{ nospace "a b\\u00a0c" | b64enc }}|{{ nospace "é ✓" | b64enc }}|{{ nospace "" }}'),
+  // strconv.ParseInt(fmt.Sprint(v), 8, 64).
+  c('toDecimal of signs and large numbers', '{{ toDecimal -1 }}|{{ toDecimal "+17" }}|{{ toDecimal "777777777777777777777" }}|{{ toDecimal "1000000000000000000000" }}|{{ toDecimal "-1000000000000000000000" }}|{{ toDecimal 1.5 }}|{{ toDecimal "0o7" }}|{{ toDecimal "1_0" }}'),
+  c('unixEpoch of a time', '{{ unixEpoch (toDate "2006" "2020") }}'),
   c('decryptAES of empty text', '{{ decryptAES "k" "" }}|{{ encryptAES "secret" "hello" | decryptAES "secret" }}'),
 ]
 
@@ -212,4 +218,8 @@ export const sprigPanicCases: readonly FailingCase[] = [
   f('decryptAES of one block', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAA=="'),
   f('decryptAES of a ragged text', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAAAAAAA="'),
   f('decryptAES of bad base64', 'decryptAES "k" "a,b"'),
+  f('unixEpoch of nil', 'unixEpoch nil'),
+  f('unixEpoch of a number', 'unixEpoch 0'),
+  f('unixEpoch of a string', 'unixEpoch ""'),
+  f('unixEpoch of a missing value', 'unixEpoch .Values.missing'),
 ]

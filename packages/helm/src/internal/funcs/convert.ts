@@ -89,8 +89,9 @@ export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
   if (!nilAsEmpty && isNil(v)) return null
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v
   if (v instanceof GoInt) {
+    // An integer beyond 2^53 stays exact (core's writers print a bigint in full).
     const n = Number(v.value)
-    return Number.isSafeInteger(n) ? n : n
+    return Number.isSafeInteger(n) ? n : v.value
   }
   if (v instanceof GoFloat32) return v.value
   if (Array.isArray(v)) {

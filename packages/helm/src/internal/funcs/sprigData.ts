@@ -335,8 +335,11 @@ export function dataFuncs(): [string, GoFunc][] {
     ['kindIs', fn('kindIs', [S, I], (t, v) => goKind(v) === t)],
     ['deepEqual', fn('deepEqual', [I, I], (a, b) => deepEqual(a, b))],
     ['toDecimal', fn('toDecimal', [I], (v) => {
-      const m = /^[0-7]+$/.exec(strval(v))
-      return int64(m === null ? 0n : BigInt(`0o${m[0]}`))
+      // strconv.ParseInt(fmt.Sprint(v), 8, 64): a sign, octal digits, within int64; else 0.
+      const m = /^([+-]?)([0-7]+)$/.exec(strval(v))
+      if (m === null) return int64(0n)
+      const n = BigInt(`0o${m[2] ?? '0'}`) * (m[1] === '-' ? -1n : 1n)
+      return int64(n >= -(2n ** 63n) && n < 2n ** 63n ? n : 0n)
     })],
     ['fromTruth', fn('fromTruth', [I], (v) => isTrue(v))],
   ]

@@ -108,9 +108,11 @@ export function trimSpace(s: string): string {
  */
 function nospace(s: string): string {
   if (isAscii(s)) return s.replace(/[\t\n\v\f\r ]/g, '')
+  // goutils.DeleteWhiteSpace walks bytes, each written back as a rune; a text without a space byte comes back as it is.
+  const bytes = Buffer.from(s, 'utf8')
   let out = ''
-  for (const b of Buffer.from(s, 'utf8')) if (!isGoSpaceCode(b)) out += String.fromCharCode(b)
-  return out
+  for (const b of bytes) if (!isGoSpaceCode(b)) out += String.fromCharCode(b)
+  return out.length === bytes.length ? s : out
 }
 
 /**

@@ -83,6 +83,15 @@ export function isEmpty(v: GoValue): boolean {
  * nil slices and maps as null unless `nilAsEmpty`.
  */
 export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
+  return kubeOf(v, nilAsEmpty, { struct: false })
+}
+
+// What a walk met: `struct` when it wrote a struct's fields, whose order a JSON object (sorted as a map) loses.
+interface KubeWalk {
+  struct: boolean
+}
+
+function kubeOf(v: GoValue, nilAsEmpty: boolean, walk: KubeWalk): KubeValue {
   if (v === undefined || v === null) return null
   // encoding/json (toJson, and toYaml through it) writes a nil slice or map as null; go-yaml
   // (toYamlPretty) as an empty one.
@@ -97,28 +106,25 @@ export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
   if (Array.isArray(v)) {
     // encoding/json writes a []byte (.Files.GetBytes) as its base64 text; go-yaml (toYamlPretty) is left as it was.
     if (!nilAsEmpty && typeName(v) === '[]uint8') return Buffer.from(v.map((b) => Number((b as GoInt).value))).toString('base64')
-    return v.map((x) => toKube(x, nilAsEmpty))
+    return v.map((x) => kubeOf(x, nilAsEmpty, walk))
   }
   if (v instanceof Map) {
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v) o[k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v) o[k] = kubeOf(x, nilAsEmpty, walk)
     return o
   }
   if (v instanceof GoStruct) {
     // time.Time marshals itself as its RFC 3339 text, a semver.Version as its String.
     const t = timeOf(v)
     if (t !== undefined) return rfc3339Nano(t)
-    if (v.marshalJson !== undefined) return toKube(v.marshalJson(), nilAsEmpty)
-    structSeen = true
+    if (v.marshalJson !== undefined) return kubeOf(v.marshalJson(), nilAsEmpty, walk)
+    walk.struct = true
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v.fields) if (isExported(k)) o[v.jsonNames?.get(k) ?? k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v.fields) if (isExported(k)) o[v.jsonNames?.get(k) ?? k] = kubeOf(x, nilAsEmpty, walk)
     return o
   }
   return null
 }
-
-// Set by toKube when it writes a struct's fields, whose order a JSON object (sorted as a map) loses.
-let structSeen = false
 
 /**
  * encoding/json's Marshal of a value: maps with sorted keys, a struct's exported fields in their
@@ -128,14 +134,9 @@ let structSeen = false
  * @throws RangeError for NaN and infinities, as Marshal refuses them.
  */
 export function marshalGo(v: GoValue): string {
-  structSeen = false
-  const plain = toKube(v)
-  return sawStruct() ? orderedJson(v) : marshalJson(plain)
-}
-
-// A call, which type narrowing does not see through: toKube sets the flag.
-function sawStruct(): boolean {
-  return structSeen
+  const walk: KubeWalk = { struct: false }
+  const plain = kubeOf(v, false, walk)
+  return walk.struct ? orderedJson(v) : marshalJson(plain)
 }
 
 function orderedJson(v: GoValue): string {
@@ -145,7 +146,8 @@ function orderedJson(v: GoValue): string {
     return `{${fields.join(',')}}`
   }
   if (isNil(v)) return 'null'
-  if (Array.isArray(v)) return `[${v.map(orderedJson).join(',')}]`
+  // A []byte is its base64 text (toKube), not an array of numbers.
+  if (Array.isArray(v) && typeName(v) !== '[]uint8') return `[${v.map(orderedJson).join(',')}]`
   if (v instanceof Map) return `{${[...v.keys()].sort(compareStrings).map((k) => `${jsonString(k)}:${orderedJson(v.get(k))}`).join(',')}}`
   return marshalJson(toKube(v))
 }

@@ -41,6 +41,15 @@ function toJson(v: GoValue): string {
   }
 }
 
+/** Sprig's mustToJson: json.Marshal's error (NaN, an infinity) as the call's error, where toJson prints ''. */
+function mustToJson(v: GoValue): string {
+  try {
+    return marshalGo(v)
+  } catch (err) {
+    throw new FuncError((err as Error).message)
+  }
+}
+
 function fromYaml(s: string): GoValue {
   try {
     const v = parseYamlAsJson(s, 'fromYaml')
@@ -169,7 +178,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['toYaml', fn('toYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
     ['toJson', fn('toJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
-    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
+    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(mustToJson, v))],
     ['fromYaml', fn('fromYaml', ['string'], (s) => fromYaml(s as string))],
     ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {

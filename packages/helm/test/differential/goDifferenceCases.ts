@@ -216,6 +216,11 @@ export const sprigGoCases: readonly TemplateCase[] = [
 /** Sprig's helpers that fail as Go panics: decimals of NaN or infinities, a zero divisor, decryptAES of short or ragged text. */
 export const sprigPanicCases: readonly FailingCase[] = [
   f('divf by zero', 'divf 1 2 0'),
+  // json.Marshal's error as the call's error, without the function's name again.
+  f('mustToJson of NaN', 'mustToJson (float64 "nan")'),
+  f('mustToJson of -Inf in a list', 'mustToJson (list 1 (float64 "-inf"))'),
+  f('mustToPrettyJson of NaN', 'mustToPrettyJson (dict "a" (float64 "NaN"))'),
+  f('mustToRawJson of +Inf', 'mustToRawJson (float64 "+Inf")'),
   f('divf of NaN', 'divf (float64 "NaN") 1'),
   f('mulf of -Inf', 'mulf 1 (float64 "-Inf")'),
   f('addf of +Inf', 'addf 1 (float64 "Inf")'),

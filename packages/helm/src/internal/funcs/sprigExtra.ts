@@ -137,11 +137,12 @@ function rawJson(json: string): string {
   return json.replace(/(?<!\\)((?:\\\\)*)\\u00(3c|3e|26)/g, (_m, slashes: string, code: string) => `${slashes}${String.fromCharCode(parseInt(code, 16))}`)
 }
 
-function jsonOf(v: GoValue, must: boolean, name: string): string | undefined {
+function jsonOf(v: GoValue, must: boolean): string | undefined {
   try {
     return marshalGo(v)
   } catch (err) {
-    if (must) throw new FuncError(`${name}: ${(err as Error).message}`)
+    // The must variants return json.Marshal's error as it is: `error calling mustToRawJson: json: unsupported value: NaN`.
+    if (must) throw new FuncError((err as Error).message)
     return undefined
   }
 }
@@ -217,10 +218,10 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
     })],
     ['chunk', chunk('chunk')],
     ['mustChunk', chunk('mustChunk')],
-    ['toPrettyJson', goFunc('toPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, false, 'toPrettyJson') ?? ''))],
-    ['mustToPrettyJson', goFunc('mustToPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, true, 'mustToPrettyJson') ?? ''))],
-    ['toRawJson', goFunc('toRawJson', [I], (v) => rawJson(jsonOf(v ?? null, false, 'toRawJson') ?? ''))],
-    ['mustToRawJson', goFunc('mustToRawJson', [I], (v) => rawJson(jsonOf(v ?? null, true, 'mustToRawJson') ?? ''))],
+    ['toPrettyJson', goFunc('toPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, false) ?? ''))],
+    ['mustToPrettyJson', goFunc('mustToPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, true) ?? ''))],
+    ['toRawJson', goFunc('toRawJson', [I], (v) => rawJson(jsonOf(v ?? null, false) ?? ''))],
+    ['mustToRawJson', goFunc('mustToRawJson', [I], (v) => rawJson(jsonOf(v ?? null, true) ?? ''))],
     ['mustFromJson', goFunc('mustFromJson', [S], (s) => {
       try {
         return fromKube(JSON.parse(s as string))

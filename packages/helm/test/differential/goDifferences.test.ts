@@ -1,6 +1,6 @@
 // Go's own rules as helm shows them (goDifferenceCases.ts): one chart holding every case that
 // renders, one chart per case that fails or needs its own kube version or Chart.yaml.
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { nodeFs } from '@gitops-sdk/core'
 import { describe, expect, it } from 'vitest'
@@ -119,6 +119,25 @@ describe.skipIf(helm === undefined)('Chart.yaml and values.yaml bytes go-yaml re
       // helm says `cannot load F: [cannot unmarshal yaml document: ]REASON`; the SDK names the file, `F: REASON`.
       const helmReason = h.text.replace(/^cannot load (Chart|values)\.yaml: (cannot unmarshal yaml document: )?/, '$1.yaml: ')
       expect(sdk.text).toBe(helmReason)
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})
+
+describe.skipIf(helm === undefined)('a subchart without Chart.yaml, through the SDK and helm', () => {
+  it.each([
+    { name: 'a plain file in charts/', file: 'charts/README.md' },
+    { name: 'a directory in charts/ without Chart.yaml', file: 'charts/sub/README.md' },
+  ])('$name', async ({ file }) => {
+    const dir = await writeChart({ 'x.yaml': 'x: 1\n' })
+    try {
+      await mkdir(join(dir, file, '..'), { recursive: true })
+      await writeFile(join(dir, file), 'hi\n')
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect([h.ok, sdk.ok]).toEqual([false, false])
+      // The SDK names the subchart's path first, then helm's text.
+      expect(sdk.text.replace(/^charts\/[^:]+: /, '')).toBe(h.text)
     } finally {
       await removeChart(dir)
     }

@@ -73,7 +73,12 @@ describe('renderChart on bad charts', () => {
     // helm: `error unpacking subchart foo in c: Chart.yaml file is missing`, and the text below for the directory.
     expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/foo': 'hi\n' }))).toEqual({
       code: 'HELM_CHART_INVALID',
-      message: 'c/charts/foo/Chart.yaml: Chart.yaml file is missing',
+      message: 'c/charts/foo: error unpacking subchart foo in c: Chart.yaml file is missing',
+    })
+    // helm: `error unpacking subchart sub in c: Chart.yaml file is missing` for a directory without one.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/sub/README.md': 'hi\n' }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/charts/sub: error unpacking subchart sub in c: Chart.yaml file is missing',
     })
     expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/sub.tgz/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n' }))).toEqual({
       code: 'HELM_CHART_INVALID',

@@ -197,8 +197,12 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
       }
       child = chartFromArchive(data, at(`charts/${group}`), depth + 1)
     } else {
-      // A plain file in charts/ (not an archive) is a subchart without files, refused for its missing Chart.yaml as helm does.
+      // A plain file in charts/ (not an archive) is a subchart without files: helm refuses it, as a
+      // directory there without Chart.yaml, for its missing Chart.yaml.
       const inner = new Map<string, Uint8Array>([...groupFiles].filter(([p]) => p !== ''))
+      if (!inner.has('Chart.yaml')) {
+        throw new LoadError(`${at(`charts/${group}`)}: error unpacking subchart ${group} in ${meta.name}: Chart.yaml file is missing`, at(`charts/${group}`))
+      }
       child = chartFromFiles(inner, at(`charts/${group}`), depth + 1)
     }
     child.parent = chart

@@ -8,7 +8,7 @@ import { missingDependencies, processEnabled, processImportValues } from './inte
 import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
 import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
-import { FuncError, type GoMap, type GoStruct, type GoValue, int64, typedMap } from './internal/template/values.js'
+import { FuncError, type GoMap, type GoStruct, type GoValue, int64, namedView, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
 import type { HelmTimeZone } from './timeZone.js'
 
@@ -147,7 +147,8 @@ function collect(chart: Chart, values: GoValue, out: Collected): GoMap {
   const own = values instanceof Map ? values : new Map<string, GoValue>()
   for (const child of chart.subcharts) {
     const childValues = own.get(child.meta.name)
-    subcharts.set(child.meta.name, collect(child, typedMap(childValues instanceof Map ? childValues : new Map(), 'common.Values'), out))
+    // The parent's values keep the subchart's map unnamed (map[string]interface {}); the subchart sees it as common.Values.
+    subcharts.set(child.meta.name, collect(child, childValues instanceof Map ? namedView(childValues, 'common.Values') : typedMap(new Map(), 'common.Values'), out))
   }
   const base = fullPath(chart)
   const library = chart.meta.type === 'library'

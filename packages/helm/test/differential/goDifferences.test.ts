@@ -143,3 +143,24 @@ describe.skipIf(helm === undefined)('a subchart without Chart.yaml, through the 
     }
   })
 })
+
+describe.skipIf(helm === undefined)('a subchart\'s values seen from the parent and from the subchart, through the SDK and helm', () => {
+  // The parent holds the subchart's values as map[string]interface {}; the subchart's .Values is
+  // the same map as common.Values (dig refuses it there, not in the parent).
+  it.each([
+    { name: 'types and dig', sub: 's: {{ printf "%T|%T" .Values .Values.m }}|{{ .Values.s }}|{{ $_ := set .Values "w" 1 }}{{ .Values.w }}\n' },
+    { name: 'dig of the subchart\'s own .Values', sub: 's: {{ dig "s" 0 .Values }}\n' },
+  ])('$name', async ({ sub }) => {
+    const parent = 'p: {{ dig "s" 0 .Values.sub }}|{{ printf "%T|%T" .Values.sub .Values.sub.m }}|{{ printf "%#v" .Values.sub.m }}|{{ hasKey .Values.sub "s" }}|{{ keys .Values.sub | sortAlpha }}\n'
+    const dir = await writeChart({ 'x.yaml': parent }, 'sub:\n  s: 5\n  m: {a: 1}\n')
+    try {
+      await mkdir(join(dir, 'charts', 'sub', 'templates'), { recursive: true })
+      await writeFile(join(dir, 'charts', 'sub', 'Chart.yaml'), 'apiVersion: v2\nname: sub\nversion: 0.1.0\n')
+      await writeFile(join(dir, 'charts', 'sub', 'templates', 'y.yaml'), sub)
+      const { helm: h, sdk } = await renderBoth(dir)
+      expect(sdk).toEqual(h)
+    } finally {
+      await removeChart(dir)
+    }
+  })
+})

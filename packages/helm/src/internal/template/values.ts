@@ -237,10 +237,11 @@ export function sameTypeAs<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] |
 }
 
 /**
- * A map of a named type (Helm's `common.Values`) seen as the unnamed map[string]interface {}: the
- * same entries, read and written through, of the type %T prints for what `set`, `unset`, `merge`
- * and `mergeOverwrite` return (Go converts their argument to their parameter type). Nothing else
- * of the named type comes along: its methods, or its nil-ness.
+ * A map seen as another Go map type: the same entries, read and written through. A named map
+ * (Helm's `common.Values`) as the unnamed map[string]interface {}, the type %T prints for what
+ * `set`, `unset`, `merge` and `mergeOverwrite` return (Go converts their argument to their parameter
+ * type), nothing else of the named type coming along (its methods, its nil-ness); or the reverse
+ * ({@link namedView}).
  */
 class InterfaceMap extends Map<string, GoValue> {
   constructor(private readonly target: GoMap) {
@@ -299,6 +300,15 @@ class InterfaceMap extends Map<string, GoValue> {
  */
 export function asInterfaceMap(map: GoMap): GoMap {
   return mapTypes.has(map) ? new InterfaceMap(map) : map
+}
+
+/**
+ * `map` (a map[string]interface {} another map holds) seen as the named `type`, its entries read
+ * and written through: Helm converts a parent's map of a subchart's values to common.Values for
+ * the subchart's `.Values`, while the parent still holds the unnamed map.
+ */
+export function namedView(map: GoMap, type: string): GoMap {
+  return typedMap(new InterfaceMap(map), type)
 }
 
 /** Tags a slice with its Go type (e.g. `[]string`), for %T and error messages. */

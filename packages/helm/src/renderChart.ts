@@ -8,7 +8,7 @@ import { missingDependencies, processEnabled, processImportValues } from './inte
 import { type Chart, LoadError, loadChartDir } from './internal/chart/load.js'
 import { SchemaFileError, schemaViolations } from './internal/chart/schema.js'
 import { capabilities, chartObject, filesObject, releaseObject } from './internal/topLevel.js'
-import { FuncError, type GoMap, type GoStruct, type GoValue, int64, typedMap } from './internal/template/values.js'
+import { FuncError, type GoMap, type GoStruct, type GoValue, int64, namedView, typedMap } from './internal/template/values.js'
 import type { RenderedChart } from './types.js'
 import type { HelmTimeZone } from './timeZone.js'
 
@@ -20,7 +20,10 @@ export interface RenderChartOptions {
   readonly releaseName?: string | undefined
   /** `.Release.Namespace`. @defaultValue `'default'` */
   readonly namespace?: string | undefined
-  /** `.Capabilities.KubeVersion` (`--kube-version`). @defaultValue `'v1.35.0'` (the default of Helm v4.1.4's `helm template`) */
+  /**
+   * `.Capabilities.KubeVersion` (`--kube-version`); empty is the default, as helm reads an empty flag.
+   * @defaultValue `'v1.35.0'` (the default of Helm v4.1.4's `helm template`)
+   */
   readonly kubeVersion?: string | undefined
   /** Extra `.Capabilities.APIVersions` (`--api-versions`). @defaultValue [] */
   readonly apiVersions?: readonly string[] | undefined
@@ -144,7 +147,8 @@ function collect(chart: Chart, values: GoValue, out: Collected): GoMap {
   const own = values instanceof Map ? values : new Map<string, GoValue>()
   for (const child of chart.subcharts) {
     const childValues = own.get(child.meta.name)
-    subcharts.set(child.meta.name, collect(child, typedMap(childValues instanceof Map ? childValues : new Map(), 'common.Values'), out))
+    // The parent's values keep the subchart's map unnamed (map[string]interface {}); the subchart sees it as common.Values.
+    subcharts.set(child.meta.name, collect(child, childValues instanceof Map ? namedView(childValues, 'common.Values') : typedMap(new Map(), 'common.Values'), out))
   }
   const base = fullPath(chart)
   const library = chart.meta.type === 'library'
@@ -238,7 +242,8 @@ export async function renderChart(chart: string, options: RenderChartOptions = {
   }
   let caps: GoStruct
   try {
-    caps = capabilities(options.kubeVersion ?? 'v1.35.0', options.apiVersions ?? [])
+    // helm leaves its default in place for an empty --kube-version.
+    caps = capabilities(options.kubeVersion === undefined || options.kubeVersion === '' ? 'v1.35.0' : options.kubeVersion, options.apiVersions ?? [])
   } catch (err) {
     if (err instanceof FuncError) fail({ code: 'HELM_OPTION_INVALID', path: root, cause: err }, err.message)
     throw err

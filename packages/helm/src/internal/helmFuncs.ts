@@ -1,9 +1,9 @@
 // Helm's own template functions (helm.sh/helm/v4 pkg/engine funcs.go and engine.go): include,
 // tpl, required, fail, lookup and the YAML, JSON and TOML conversions, joined with Sprig's (the
 // shared, stateless ones made once per process, the dates bound to the render's clock and Local).
-import { jsonString, marshalJson } from '@gitops-sdk/core/go'
+import { jsonString } from '@gitops-sdk/core/go'
 import { type Clock, stringifyValue, systemClock } from '@gitops-sdk/core'
-import { fromKube, toKube } from './funcs/convert.js'
+import { fromKube, marshalGo, toKube } from './funcs/convert.js'
 import { fromToml } from './funcs/fromToml.js'
 import { type LocalZone, localZoneAt, utcLocal } from './funcs/localZone.js'
 import { certFuncs } from './funcs/sprigCerts.js'
@@ -35,9 +35,18 @@ function toYaml(v: GoValue): string {
 
 function toJson(v: GoValue): string {
   try {
-    return marshalJson(toKube(v))
+    return marshalGo(v)
   } catch {
     return ''
+  }
+}
+
+/** Sprig's mustToJson: json.Marshal's error (NaN, an infinity) as the call's error, where toJson prints ''. */
+function mustToJson(v: GoValue): string {
+  try {
+    return marshalGo(v)
+  } catch (err) {
+    throw new FuncError((err as Error).message)
   }
 }
 
@@ -169,7 +178,7 @@ export function helmFuncs(env: ExecEnv, clock: Clock = systemClock, local: Local
     ['toYaml', fn('toYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
     ['mustToYaml', fn('mustToYaml', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toYaml, v))],
     ['toJson', fn('toJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
-    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(toJson, v))],
+    ['mustToJson', fn('mustToJson', ['interface {}'], (v) => (includes ??= new IncludeCache(templates.values())).convert(mustToJson, v))],
     ['fromYaml', fn('fromYaml', ['string'], (s) => fromYaml(s as string))],
     ['fromJson', fn('fromJson', ['string'], (s) => fromJson(s as string))],
     ['fromYamlArray', fn('fromYamlArray', ['string'], (s) => {

@@ -129,6 +129,13 @@ export function capabilities(kubeVersion: string, apiVersions: readonly string[]
       ['GoVersion', 'go1.25.9'],
       ['KubeClientVersion', 'v1.35'],
     ]),
+    jsonNames: new Map([
+      ['Version', 'version'],
+      ['GitCommit', 'git_commit'],
+      ['GitTreeState', 'git_tree_state'],
+      ['GoVersion', 'go_version'],
+      ['KubeClientVersion', 'kube_client_version'],
+    ]),
   })
   return new GoStruct('*common.Capabilities', {
     fields: new Map<string, GoValue>([

@@ -110,8 +110,55 @@ export function parseYamlAsJson(text: string, source: string): GoValue {
   return v
 }
 
+// Characters go-yaml's reader refuses (`control characters are not allowed`): C0 controls but tab,
+// line feed and carriage return; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+// eslint-disable-next-line no-control-regex -- these are the characters looked for
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The text of a YAML file's bytes, or go-yaml's reader error (wrapped as sigs.k8s.io/yaml wraps it)
+ * for the first byte sequence that is not UTF-8. `lineAtEnd`: the bytes are read as if a line feed
+ * followed them, as helm's reader of values files does (a sequence cut short by the end is then
+ * refused for that byte, not as incomplete, unless it needs more than one byte more).
+ *
+ * @throws YamlValuesError for bytes that are not UTF-8.
+ */
+export function yamlText(bytes: Uint8Array, lineAtEnd: boolean): string {
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    const at = lineAtEnd ? [...bytes, 0x0a] : bytes
+    throw new YamlValuesError(`error converting YAML to JSON: yaml: ${utf8Problem(at)}`)
+  }
+}
+
+const minimum = [0, 0, 0x80, 0x800, 0x10000]
+
+/** go-yaml's reason for the first sequence of `b` that is not UTF-8 (its reader's checks, in its order). */
+function utf8Problem(b: ArrayLike<number>): string {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i] ?? 0
+    const width = c < 0x80 ? 1 : (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0
+    if (width === 0) return 'invalid leading UTF-8 octet'
+    if (i + width > b.length) return 'incomplete UTF-8 octet sequence'
+    let value = width === 1 ? c : c & (0xff >> (width + 1))
+    for (let k = 1; k < width; k++) {
+      const t = b[i + k] ?? 0
+      if ((t & 0xc0) !== 0x80) return 'invalid trailing UTF-8 octet'
+      value = (value << 6) | (t & 0x3f)
+    }
+    if (value < (minimum[width] ?? 0)) return 'invalid length of a UTF-8 sequence'
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return 'invalid Unicode character'
+    i += width
+  }
+  return 'invalid leading UTF-8 octet'
+}
+
 /** Reads one YAML document (the first of a stream) as Helm's values model. */
 export function parseYamlValue(text: string, source: string): GoValue {
+  if (controlCharacter.test(text)) throw new YamlValuesError('error converting YAML to JSON: yaml: control characters are not allowed')
   // Compact JSON first: it refuses anything else at the first character, where the quick reader
   // would scan the whole text before refusing JSON.
   return jsonValues(text, plainValue) ?? quickValues(text, quickRules) ?? parseYamlValueFull(text, source)

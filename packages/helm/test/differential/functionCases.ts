@@ -31,7 +31,7 @@ export const functionCases: TemplateCase[] = [
   c('trim family', '[{{ trim "  x  " }}][{{ trimAll "-" "--x--" }}][{{ trimPrefix "ab" "abc" }}][{{ trimSuffix "bc" "abc" }}][{{ trim .Values.spaces }}]'),
   c('case', '{{ upper "abc" }} {{ lower "ABC" }} {{ title "hello world-x y_z" }} {{ untitle "Hello World" }} {{ swapcase "aBc" }}'),
   c('case conversions', '{{ snakecase "HelloWorldHTTP" }} {{ kebabcase "helloWorld" }} {{ camelcase "hello_world" }} {{ snakecase "hello world" }}'),
-  c('trunc counts bytes', '{{ trunc 3 "héllo" }}|{{ trunc 2 "héllo" }}|{{ trunc -3 "abcdef" }}|{{ trunc 10 "ab" }}|{{ trunc 63 .Values.str }}'),
+  c('trunc counts bytes', '{{ trunc 3 "héllo" }}|{{ trunc 5 "héllo" }}|{{ trunc -3 "abcdef" }}|{{ trunc 10 "ab" }}|{{ trunc 63 .Values.str }}'),
   c('substr repeat', '{{ substr 1 3 "abcdef" }}|{{ substr 2 -1 "abcdef" }}|{{ repeat 3 "ab" }}'),
   c('upper lower beyond ASCII', '{{ upper "straße ﬁ ᾳ ᾀ ᾈ ǰ éà 𐐨" }}|{{ lower "İ ΑΣ ΟΔΟΣ. Σ ÉÀ ᾈ 𐐀" }}|{{ upper "ǆ ǅ" }}|{{ lower "ǅ Ǆ" }}'),
   c('replace empty old', '[{{ replace "" "-" "ab" }}][{{ replace "" "-" "" }}][{{ replace "" "-" "é😀x" }}][{{ replace "a" "" "banana" }}][{{ replace "a" "$&$1$$" "banana" }}]'),

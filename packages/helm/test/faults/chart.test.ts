@@ -53,6 +53,39 @@ describe('renderChart on bad charts', () => {
     expect(await rejection(memoryFs({ 'c/Chart.yaml': 'apiVersion: v2\nname: c\n' }))).toMatchObject({ code: 'HELM_CHART_INVALID' })
   })
 
+  it('refuses Chart.yaml and values.yaml whose bytes are not UTF-8 or hold a control character, with go-yaml\'s reason', async () => {
+    const bytes = (text: string): Uint8Array => Buffer.from(text, 'latin1')
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': bytes(`${chartYaml}description: x\xc3`) }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/Chart.yaml: error converting YAML to JSON: yaml: incomplete UTF-8 octet sequence',
+    })
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': bytes('a: x\xff\n') }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: yaml: invalid leading UTF-8 octet',
+    })
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': 'a: "\u0001"\n' }))).toEqual({
+      code: 'HELM_VALUES_INVALID',
+      message: 'c/values.yaml: error converting YAML to JSON: yaml: control characters are not allowed',
+    })
+  })
+
+  it('refuses a plain file in charts/ and a directory named like an archive there, as helm does', async () => {
+    // helm: `error unpacking subchart foo in c: Chart.yaml file is missing`, and the text below for the directory.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/foo': 'hi\n' }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/charts/foo: error unpacking subchart foo in c: Chart.yaml file is missing',
+    })
+    // helm: `error unpacking subchart sub in c: Chart.yaml file is missing` for a directory without one.
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/sub/README.md': 'hi\n' }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/charts/sub: error unpacking subchart sub in c: Chart.yaml file is missing',
+    })
+    expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/charts/sub.tgz/Chart.yaml': 'apiVersion: v2\nname: sub\nversion: 0.1.0\n' }))).toEqual({
+      code: 'HELM_CHART_INVALID',
+      message: 'c/charts/sub.tgz: error unpacking subchart tar in c: expected sub.tgz, got sub.tgz/Chart.yaml',
+    })
+  })
+
   it('refuses values.yaml that is not a mapping or not YAML', async () => {
     expect(await rejection(memoryFs({ 'c/Chart.yaml': chartYaml, 'c/values.yaml': '- a\n- b\n' }))).toEqual({
       code: 'HELM_VALUES_INVALID',

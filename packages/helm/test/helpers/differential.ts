@@ -89,12 +89,22 @@ export async function removeChart(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
-/** Splits `helm template` output into the decoded case outputs (`out: "<base64>"` per file). */
+/**
+ * Splits `helm template` output into the case outputs (`out: "<base64>"` per file), byte for byte:
+ * the text when the bytes are UTF-8, else `bytes <base64>` (a lossy decode to U+FFFD would hide a
+ * difference in the raw bytes).
+ */
 export function caseOutputs(text: string): Map<string, string> {
   const out = new Map<string, string>()
   const re = /^# Source: c\/templates\/(case-\d+)\.yaml\nout: "([^"]*)"$/gm
-  for (const m of text.matchAll(re)) out.set(m[1] ?? '', Buffer.from(m[2] ?? '', 'base64').toString('utf8'))
+  for (const m of text.matchAll(re)) out.set(m[1] ?? '', exactText(Buffer.from(m[2] ?? '', 'base64')))
   return out
+}
+
+/** The bytes as text when they are UTF-8 (decoding them back gives the same bytes), else as `bytes <base64>`. */
+export function exactText(bytes: Buffer): string {
+  const text = bytes.toString('utf8')
+  return Buffer.from(text, 'utf8').equals(bytes) ? text : `bytes ${bytes.toString('base64')}`
 }
 
 /** The id of the `i`-th case in {@link caseTemplates}' chart. */

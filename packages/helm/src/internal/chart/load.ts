@@ -5,7 +5,7 @@ import type { FileSystem } from '@gitops-sdk/core'
 import type { ChartMetadata } from '../topLevel.js'
 import { sprintf } from '../template/fmt.js'
 import type { GoMap, GoValue } from '../template/values.js'
-import { YamlValuesError, assertJsonable, parseYamlValueOnce } from '../yamlValues.js'
+import { YamlValuesError, assertJsonable, parseYamlValueOnce, yamlText } from '../yamlValues.js'
 import { ArchiveError, readTgz } from './archive.js'
 import { IgnoreRuleError, isIgnored, parseHelmignore } from './helmignore.js'
 
@@ -67,19 +67,27 @@ function strings(v: GoValue | undefined): string[] {
   return Array.isArray(v) ? v.map(scalarText).filter((x): x is string => x !== undefined) : []
 }
 
+/** The text of a chart's YAML file; go-yaml's error, naming the file, for bytes that are not UTF-8. */
+function fileText(bytes: Uint8Array, path: string, lineAtEnd: boolean): string {
+  try {
+    return yamlText(bytes, lineAtEnd)
+  } catch (err) {
+    if (err instanceof YamlValuesError) throw new LoadError(`${path}: ${err.message}`, path)
+    throw err
+  }
+}
+
 function readMetadata(text: string, path: string): { meta: ChartMetadata; dependencies: Dependency[]; declared: boolean } {
   let v: GoValue
   try {
     v = parseYamlValueOnce(text, path)
-  } catch (err) {
-    throw new LoadError(`${path}: not valid YAML: ${(err as Error).message}`, path)
-  }
-  try {
     // helm refuses a Chart.yaml with an infinity or NaN anywhere, as a values file (sigs.k8s.io/yaml's conversion to JSON).
     assertJsonable(v)
   } catch (err) {
-    if (err instanceof YamlValuesError) throw new LoadError(`${path}: ${err.message}`, path)
-    throw err
+    if (!(err instanceof YamlValuesError)) throw err
+    // go-yaml's or the JSON conversion's own text is helm's (after its `cannot load Chart.yaml: `).
+    const helmText = err.message.startsWith('error converting YAML to JSON: ')
+    throw new LoadError(`${path}: ${helmText ? '' : 'not valid YAML: '}${err.message}`, path)
   }
   if (!(v instanceof Map)) throw new LoadError(`${path}: must be a mapping`, path)
   const name = str(v, 'name')
@@ -158,9 +166,9 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
   const at = (p: string): string => (where === '' ? p : `${where}/${p}`)
   const chartYaml = files.get('Chart.yaml')
   if (chartYaml === undefined) throw new LoadError(`${at('Chart.yaml')}: Chart.yaml file is missing`, at('Chart.yaml'))
-  const { meta, dependencies, declared } = readMetadata(decoder.decode(chartYaml), at('Chart.yaml'))
+  const { meta, dependencies, declared } = readMetadata(fileText(chartYaml, at('Chart.yaml'), false), at('Chart.yaml'))
   const valuesBytes = files.get('values.yaml')
-  const values = valuesBytes === undefined ? new Map<string, GoValue>() : readValues(decoder.decode(valuesBytes), at('values.yaml'))
+  const values = valuesBytes === undefined ? new Map<string, GoValue>() : readValues(fileText(valuesBytes, at('values.yaml'), true), at('values.yaml'))
   const schemaBytes = files.get('values.schema.json')
   const templates: { name: string; text: string }[] = []
   const other = new Map<string, string>()
@@ -182,11 +190,19 @@ export function chartFromFiles(files: ReadonlyMap<string, Uint8Array>, where: st
     let child: Chart
     if (group.endsWith('.tgz')) {
       const data = groupFiles.get('')
-      if (data === undefined) continue
+      // A directory named like an archive: helm refuses it, naming its first file.
+      if (data === undefined) {
+        const first = [...groupFiles.keys()][0] ?? ''
+        throw new LoadError(`${at(`charts/${group}`)}: error unpacking subchart tar in ${meta.name}: expected ${group}, got ${group}/${first}`, at(`charts/${group}`))
+      }
       child = chartFromArchive(data, at(`charts/${group}`), depth + 1)
     } else {
+      // A plain file in charts/ (not an archive) is a subchart without files: helm refuses it, as a
+      // directory there without Chart.yaml, for its missing Chart.yaml.
       const inner = new Map<string, Uint8Array>([...groupFiles].filter(([p]) => p !== ''))
-      if (inner.size === 0) continue
+      if (!inner.has('Chart.yaml')) {
+        throw new LoadError(`${at(`charts/${group}`)}: error unpacking subchart ${group} in ${meta.name}: Chart.yaml file is missing`, at(`charts/${group}`))
+      }
       child = chartFromFiles(inner, at(`charts/${group}`), depth + 1)
     }
     child.parent = chart

@@ -1,6 +1,7 @@
 // Conversions Sprig and Helm apply to interface{} arguments: strval, spf13/cast's ToInt64 and
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
+import { compareStrings, jsonString, marshalJson } from '@gitops-sdk/core/go'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue, isExported, isNil, typeName } from '../template/values.js'
 import { rfc3339Nano, timeOf } from './goTime.js'
@@ -24,7 +25,8 @@ export function strval(v: GoValue): string {
 /** spf13/cast ToInt64 with the error ignored, as Sprig calls it. */
 export function toInt64(v: GoValue): bigint {
   if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0n : BigInt.asIntN(64, v.value)
-  if (typeof v === 'number') return Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n)
+  // Go's int64(f) on amd64: a float64 beyond int64's range (or NaN, an infinity) is the smallest int64.
+  if (typeof v === 'number') return v >= -9223372036854775808 && v < 9223372036854775808 ? BigInt(Math.trunc(v)) : -(2n ** 63n)
   if (v instanceof GoFloat32) return BigInt(Math.trunc(v.value))
   if (typeof v === 'boolean') return v ? 1n : 0n
   if (typeof v === 'string') {
@@ -50,17 +52,95 @@ export function toFloat64(v: GoValue): number {
   if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0 : Number(v.value)
   if (v instanceof GoFloat32) return v.value
   if (typeof v === 'boolean') return v ? 1 : 0
-  if (typeof v === 'string') {
-    const s = v.trim() === v ? v : ''
-    // `\d+(\.\d*)?`, not `\d+\.?\d*`: the same numbers, where two adjacent digit runs backtracked
-    // quadratically on a long run of digits that is no number (100 KB took seconds).
-    if (/^[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|[Ii]nf(inity)?|NaN)$/.test(s)) {
-      if (/inf/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
-      return Number(s)
-    }
-    return 0
-  }
+  if (typeof v === 'string') return parseFloat64(v)
   return 0
+}
+
+// strconv.ParseFloat's grammar: a decimal (digits with one optional point, an optional exponent) or
+// a hexadecimal mantissa with its mandatory p exponent; underscores checked apart (underscoreOk).
+// Each alternative's runs are separated by a character they cannot hold, so no run backtracks.
+const decimalFloat = /^[+-]?(?:[0-9_]+(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?$/
+const hexFloat = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/
+
+/**
+ * strconv.ParseFloat(s, 64) as spf13/cast uses it: 0 for a syntax error and for a finite text
+ * beyond float64 (the range error), `inf`, `infinity` (signed) and `nan` in any case as they are.
+ */
+function parseFloat64(s: string): number {
+  const word = s.toLowerCase()
+  if (word === 'nan') return Number.NaN
+  const unsigned = word.startsWith('+') || word.startsWith('-') ? word.slice(1) : word
+  if (unsigned === 'inf' || unsigned === 'infinity') return word.startsWith('-') ? -Infinity : Infinity
+  let f: number
+  const hex = hexFloat.exec(s)
+  if (hex !== null) {
+    const whole = (hex[2] ?? '').replaceAll('_', '')
+    const fraction = (hex[3] ?? '').replaceAll('_', '')
+    if (whole === '' && fraction === '') return 0
+    if (!underscoreOk(s)) return 0
+    const mantissa = BigInt(`0x${whole}${fraction}0`) // a trailing 0 keeps `0x` well formed; undone in the exponent
+    const exp = Number(hex[4]?.replaceAll('_', '')) - 4 * fraction.length - 4
+    f = hexValue(mantissa, exp)
+    if (hex[1] === '-') f = -f
+  } else {
+    if (!decimalFloat.test(s) || !/[0-9]/.test(s.replace(/[eE].*$/, '')) || !underscoreOk(s)) return 0
+    f = Number(s.replaceAll('_', ''))
+  }
+  // A finite text beyond float64 is ParseFloat's range error, which cast turns into 0.
+  return Number.isFinite(f) ? f : 0
+}
+
+/** mantissa × 2^exp, rounded once (to the nearest float64) where it is normal. */
+function hexValue(mantissa: bigint, exp: number): number {
+  if (mantissa === 0n) return 0
+  // Keep 64 significant bits at most, with a sticky bit for what was dropped, so the one rounding
+  // of Number() is the rounding of the exact value.
+  const bits = mantissa.toString(2).length
+  if (bits > 64) {
+    const drop = BigInt(bits - 64)
+    const sticky = mantissa & ((1n << drop) - 1n) ? 1n : 0n
+    mantissa = ((mantissa >> drop) << 1n) | sticky
+    exp += bits - 64 - 1
+  }
+  if (exp > 2000) return Infinity
+  if (exp < -2200) return 0
+  let f = Number(mantissa)
+  // Two steps: 2 ** exp alone is 0 or Infinity for exponents a product can still reach.
+  const half = Math.trunc(exp / 2)
+  f *= 2 ** half
+  return f * 2 ** (exp - half)
+}
+
+/**
+ * strconv's underscoreOK: an underscore only between two digits, or between a base prefix and a
+ * digit (a sign and the prefix `0x`, `0b` or `0o` first).
+ */
+function underscoreOk(s: string): boolean {
+  if (!s.includes('_')) return true
+  let saw = '^'
+  let i = 0
+  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1)
+  let hex = false
+  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1] ?? '')) {
+    i = 2
+    saw = '0'
+    hex = s[1] === 'x' || s[1] === 'X'
+  }
+  for (; i < s.length; i++) {
+    const c = s[i] ?? ''
+    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
+      saw = '0'
+      continue
+    }
+    if (c === '_') {
+      if (saw !== '0') return false
+      saw = '_'
+      continue
+    }
+    if (saw === '_') return false
+    saw = '!'
+  }
+  return saw !== '_'
 }
 
 /** Sprig's empty(): the zero value of its type, or nil. */
@@ -81,31 +161,73 @@ export function isEmpty(v: GoValue): boolean {
  * nil slices and maps as null unless `nilAsEmpty`.
  */
 export function toKube(v: GoValue, nilAsEmpty = false): KubeValue {
+  return kubeOf(v, nilAsEmpty, { struct: false })
+}
+
+// What a walk met: `struct` when it wrote a struct's fields, whose order a JSON object (sorted as a map) loses.
+interface KubeWalk {
+  struct: boolean
+}
+
+function kubeOf(v: GoValue, nilAsEmpty: boolean, walk: KubeWalk): KubeValue {
   if (v === undefined || v === null) return null
   // encoding/json (toJson, and toYaml through it) writes a nil slice or map as null; go-yaml
   // (toYamlPretty) as an empty one.
   if (!nilAsEmpty && isNil(v)) return null
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v
   if (v instanceof GoInt) {
+    // An integer beyond 2^53 stays exact (core's writers print a bigint in full).
     const n = Number(v.value)
-    return Number.isSafeInteger(n) ? n : n
+    return Number.isSafeInteger(n) ? n : v.value
   }
   if (v instanceof GoFloat32) return v.value
-  if (Array.isArray(v)) return v.map((x) => toKube(x, nilAsEmpty))
+  if (Array.isArray(v)) {
+    // encoding/json writes a []byte (.Files.GetBytes) as its base64 text; go-yaml (toYamlPretty) is left as it was.
+    if (!nilAsEmpty && typeName(v) === '[]uint8') return Buffer.from(v.map((b) => Number((b as GoInt).value))).toString('base64')
+    return v.map((x) => kubeOf(x, nilAsEmpty, walk))
+  }
   if (v instanceof Map) {
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v) o[k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v) o[k] = kubeOf(x, nilAsEmpty, walk)
     return o
   }
   if (v instanceof GoStruct) {
-    // time.Time marshals itself as its RFC 3339 text.
+    // time.Time marshals itself as its RFC 3339 text, a semver.Version as its String.
     const t = timeOf(v)
     if (t !== undefined) return rfc3339Nano(t)
+    if (v.marshalJson !== undefined) return kubeOf(v.marshalJson(), nilAsEmpty, walk)
+    walk.struct = true
     const o = Object.create(null) as Record<string, KubeValue>
-    for (const [k, x] of v.fields) if (isExported(k)) o[k] = toKube(x, nilAsEmpty)
+    for (const [k, x] of v.fields) if (isExported(k)) o[v.jsonNames?.get(k) ?? k] = kubeOf(x, nilAsEmpty, walk)
     return o
   }
   return null
+}
+
+/**
+ * encoding/json's Marshal of a value: maps with sorted keys, a struct's exported fields in their
+ * declared order under their `json` names. Most values hold no struct and go through core's
+ * writer; the others are written again here, field order kept.
+ *
+ * @throws RangeError for NaN and infinities, as Marshal refuses them.
+ */
+export function marshalGo(v: GoValue): string {
+  const walk: KubeWalk = { struct: false }
+  const plain = kubeOf(v, false, walk)
+  return walk.struct ? orderedJson(v) : marshalJson(plain)
+}
+
+function orderedJson(v: GoValue): string {
+  if (v instanceof GoStruct && timeOf(v) === undefined && v.marshalJson === undefined) {
+    const fields: string[] = []
+    for (const [k, x] of v.fields) if (isExported(k)) fields.push(`${jsonString(v.jsonNames?.get(k) ?? k)}:${orderedJson(x)}`)
+    return `{${fields.join(',')}}`
+  }
+  if (isNil(v)) return 'null'
+  // A []byte is its base64 text (toKube), not an array of numbers.
+  if (Array.isArray(v) && typeName(v) !== '[]uint8') return `[${v.map(orderedJson).join(',')}]`
+  if (v instanceof Map) return `{${[...v.keys()].sort(compareStrings).map((k) => `${jsonString(k)}:${orderedJson(v.get(k))}`).join(',')}}`
+  return marshalJson(toKube(v))
 }
 
 /** Plain parsed data (JSON semantics: every number a float64) as the value model. */

@@ -7,6 +7,7 @@ import { bcryptjs } from '../lazy.js'
 import { FuncError, GoInt, type GoFunc, type GoValue, goFunc } from '../template/values.js'
 import { toInt64 } from './convert.js'
 import { dsaKey, privateKeyPem, rsaKey } from './certKeys.js'
+import { base64ErrorAt } from './goutilsText.js'
 
 const S = 'string'
 
@@ -94,19 +95,22 @@ function encryptAES(password: string, text: string): string {
 }
 
 function decryptAES(password: string, crypt: string): string {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(crypt) || crypt.length % 4 !== 0) {
-    const bad = crypt.search(/[^A-Za-z0-9+/=]/)
-    throw new FuncError(`illegal base64 data at input byte ${bad < 0 ? crypt.length : bad}`)
-  }
-  const data = Buffer.from(crypt, 'base64')
-  if (data.length < 16) throw new FuncError('ciphertext too short')
-  if ((data.length - 16) % 16 !== 0) throw new FuncError('ciphertext is not a multiple of the block size')
+  const bad = base64ErrorAt(crypt)
+  if (bad >= 0) throw new FuncError(`illegal base64 data at input byte ${bad}`)
+  const data = Buffer.from(crypt.replace(/[\r\n]/g, ''), 'base64')
+  // Sprig's slicing and CryptBlocks panic on a short or ragged text; the capacity Go names is the
+  // decode buffer's (base64's DecodedLen of the text).
+  if (data.length === 0) return ''
+  if (data.length < 16) throw new FuncError(`runtime error: slice bounds out of range [:16] with capacity ${Math.floor(Buffer.byteLength(crypt) / 4) * 3}`)
+  if ((data.length - 16) % 16 !== 0) throw new FuncError('crypto/cipher: input not full blocks')
+  if (data.length === 16) throw new FuncError('runtime error: index out of range [-1]')
   const decipher = nodeCrypto().createDecipheriv('aes-256-cbc', aesKey(password), data.subarray(0, 16))
   decipher.setAutoPadding(false)
   const plain = Buffer.concat([decipher.update(data.subarray(16)), decipher.final()])
   // Sprig strips the padding by its last byte's value, without checking it.
   const pad = plain[plain.length - 1] ?? 0
-  return plain.subarray(0, Math.max(0, plain.length - pad)).toString('utf8')
+  if (pad > plain.length) throw new FuncError(`runtime error: slice bounds out of range [:${plain.length - pad}]`)
+  return plain.subarray(0, plain.length - pad).toString('utf8')
 }
 
 function privateKey(type: string): string {

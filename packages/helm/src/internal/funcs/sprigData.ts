@@ -1,6 +1,7 @@
 // Sprig's list, dict, math, type and default functions (Masterminds/sprig v3 as Helm 4 ships it).
 import {
   FuncError,
+  asInterfaceMap,
   GoFloat32,
   GoInt,
   type GoFunc,
@@ -24,6 +25,7 @@ import {
   variadic,
 } from '../template/values.js'
 import { isEmpty, strval, toFloat64, toInt64 } from './convert.js'
+import { decimalOp } from './decimal.js'
 import { fn } from './sprigStrings.js'
 
 const I: GoType = 'interface {}'
@@ -78,7 +80,7 @@ function merge(dst: GoValue, srcs: readonly GoValue[], overwrite: boolean): GoVa
     if (isNil(out)) out = new Map()
     mergeInto(out, s, overwrite)
   }
-  return out
+  return out instanceof Map ? asInterfaceMap(out) : out
 }
 
 /** `result`, or a nil []interface {} when `from` is empty (Sprig's results that start from a nil slice). */
@@ -188,13 +190,13 @@ export function dataFuncs(): [string, GoFunc][] {
     ['set', fn('set', [M, S, I], (d, k, v) => {
       if (d === null || isNil(d)) throw new FuncError('assignment to entry in nil map')
       ;(d as GoMap).set(k as string, v ?? null)
-      return d
+      return asInterfaceMap(d as GoMap)
     })],
     ['unset', fn('unset', [M, S], (d, k) => {
       // A nil map argument (null here) comes back as a nil map; deleting from one does nothing.
       if (d === null || isNil(d)) return nilMap()
       ;(d as GoMap).delete(k as string)
-      return d
+      return asInterfaceMap(d as GoMap)
     })],
     ['hasKey', fn('hasKey', [M, S], (d, k) => (d as GoMap | null)?.has(k as string) ?? false)],
     ['keys', fn('keys', [variadic(M)], (...ds) => {
@@ -282,10 +284,11 @@ export function dataFuncs(): [string, GoFunc][] {
     })],
     ['max', fn('max', [I, variadic(I)], (a, ...r) => int64(bigMax(toInt64(a), ...r.map(toInt64))))],
     ['min', fn('min', [I, variadic(I)], (a, ...r) => int64(bigMin(toInt64(a), ...r.map(toInt64))))],
-    ['addf', fn('addf', [variadic(I)], (...a) => a.reduce<number>((s, x) => s + toFloat64(x), 0))],
-    ['subf', fn('subf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s - toFloat64(x), toFloat64(a)))],
-    ['mulf', fn('mulf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s * toFloat64(x), toFloat64(a)))],
-    ['divf', fn('divf', [I, variadic(I)], (a, ...r) => r.reduce<number>((s, x) => s / toFloat64(x), toFloat64(a)))],
+    // Sprig computes these in shopspring decimals: 0.1 + 0.2 is 0.3, a quotient has 16 places.
+    ['addf', fn('addf', [variadic(I)], (...a) => decimalOp('add', 0, a.map(toFloat64)))],
+    ['subf', fn('subf', [I, variadic(I)], (a, ...r) => decimalOp('sub', toFloat64(a), r.map(toFloat64)))],
+    ['mulf', fn('mulf', [I, variadic(I)], (a, ...r) => decimalOp('mul', toFloat64(a), r.map(toFloat64)))],
+    ['divf', fn('divf', [I, variadic(I)], (a, ...r) => decimalOp('div', toFloat64(a), r.map(toFloat64)))],
     ['maxf', fn('maxf', [I, variadic(I)], (a, ...r) => Math.max(toFloat64(a), ...r.map(toFloat64)))],
     ['minf', fn('minf', [I, variadic(I)], (a, ...r) => Math.min(toFloat64(a), ...r.map(toFloat64)))],
     ['floor', fn('floor', [I], (a) => Math.floor(toFloat64(a)))],
@@ -332,8 +335,11 @@ export function dataFuncs(): [string, GoFunc][] {
     ['kindIs', fn('kindIs', [S, I], (t, v) => goKind(v) === t)],
     ['deepEqual', fn('deepEqual', [I, I], (a, b) => deepEqual(a, b))],
     ['toDecimal', fn('toDecimal', [I], (v) => {
-      const m = /^[0-7]+$/.exec(strval(v))
-      return int64(m === null ? 0n : BigInt(`0o${m[0]}`))
+      // strconv.ParseInt(fmt.Sprint(v), 8, 64): a sign, octal digits, within int64; else 0.
+      const m = /^([+-]?)([0-7]+)$/.exec(strval(v))
+      if (m === null) return int64(0n)
+      const n = BigInt(`0o${m[2] ?? '0'}`) * (m[1] === '-' ? -1n : 1n)
+      return int64(n >= -(2n ** 63n) && n < 2n ** 63n ? n : 0n)
     })],
     ['fromTruth', fn('fromTruth', [I], (v) => isTrue(v))],
   ]

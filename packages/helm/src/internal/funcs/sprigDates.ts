@@ -102,7 +102,7 @@ export function dateFuncs(clock: Clock, local: LocalZone = utcLocal): [string, G
     ['must_date_modify', modify('must_date_modify', true)],
     ['toDate', toDate('toDate', false)],
     ['mustToDate', toDate('mustToDate', true)],
-    ['unixEpoch', goFunc('unixEpoch', [I], (t) => String(Math.floor((timeOf(t) ?? now()).ms / 1000)))],
+    ['unixEpoch', goFunc('unixEpoch', ['time.Time'], (t) => String(Math.floor((timeOf(t) ?? now()).ms / 1000)))],
     ['ago', goFunc('ago', [I], (d) => {
       const t = timeOf(d) ?? (d instanceof GoInt && ['int', 'int64'].includes(d.kind) ? { ms: Number(d.value) * 1000, ns: 0, zone: LOCAL, local } : undefined)
       if (t === undefined) return '0s'

@@ -3,10 +3,9 @@
 // sprigStrings.ts), path functions, abbrevboth, trimall, splitn,
 // biggest, add1f, b32dec, dig, chunk, toPrettyJson, toRawJson, urlParse, urlJoin, hello, and
 // Helm's toYamlPretty, toToml and fromToml.
-import { marshalJson } from '@gitops-sdk/core/go'
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedMap, typedSlice, variadic } from '../template/values.js'
-import { fromKube, strval, toFloat64, toInt64, toKube } from './convert.js'
+import { fromKube, marshalGo, strval, toFloat64, toInt64, toKube } from './convert.js'
 import { fromToml } from './fromToml.js'
 import { nilDereference, reflectKind } from './sprigData.js'
 import { toToml } from './toml.js'
@@ -48,16 +47,16 @@ function ext(p: string): string {
 }
 
 function abbrevboth(left: number, right: number, s: string): string {
-  // goutils.AbbreviateFull, as Sprig calls it.
+  // goutils.AbbreviateFull, as Sprig calls it: lengths and cuts in bytes.
   if (right < 4 || (left > 0 && right < 7)) return s
-  const chars = Array.from(s)
-  if (chars.length <= right) return s
-  let offset = Math.min(left, chars.length)
-  if (chars.length - offset < right - 3) offset = chars.length - (right - 3)
-  if (offset <= 4) return `${chars.slice(0, right - 3).join('')}...`
+  const b = Buffer.from(s, 'utf8')
+  if (b.length <= right) return s
+  let offset = Math.min(left, b.length)
+  if (b.length - offset < right - 3) offset = b.length - (right - 3)
+  if (offset <= 4) return `${b.toString('utf8', 0, right - 3)}...`
   if (right < 7) return s
-  if (offset + right - 3 < chars.length) return `...${abbrevboth(0, right - 3, chars.slice(offset).join(''))}`
-  return `...${chars.slice(chars.length - (right - 3)).join('')}`
+  if (offset + right - 3 < b.length) return `...${abbrevboth(0, right - 3, b.toString('utf8', offset))}`
+  return `...${b.toString('utf8', b.length - (right - 3))}`
 }
 
 function b32decode(s: string): string {
@@ -138,11 +137,12 @@ function rawJson(json: string): string {
   return json.replace(/(?<!\\)((?:\\\\)*)\\u00(3c|3e|26)/g, (_m, slashes: string, code: string) => `${slashes}${String.fromCharCode(parseInt(code, 16))}`)
 }
 
-function jsonOf(v: GoValue, must: boolean, name: string): string | undefined {
+function jsonOf(v: GoValue, must: boolean): string | undefined {
   try {
-    return marshalJson(toKube(v))
+    return marshalGo(v)
   } catch (err) {
-    if (must) throw new FuncError(`${name}: ${(err as Error).message}`)
+    // The must variants return json.Marshal's error as it is: `error calling mustToRawJson: json: unsupported value: NaN`.
+    if (must) throw new FuncError((err as Error).message)
     return undefined
   }
 }
@@ -218,10 +218,10 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
     })],
     ['chunk', chunk('chunk')],
     ['mustChunk', chunk('mustChunk')],
-    ['toPrettyJson', goFunc('toPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, false, 'toPrettyJson') ?? ''))],
-    ['mustToPrettyJson', goFunc('mustToPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, true, 'mustToPrettyJson') ?? ''))],
-    ['toRawJson', goFunc('toRawJson', [I], (v) => rawJson(jsonOf(v ?? null, false, 'toRawJson') ?? ''))],
-    ['mustToRawJson', goFunc('mustToRawJson', [I], (v) => rawJson(jsonOf(v ?? null, true, 'mustToRawJson') ?? ''))],
+    ['toPrettyJson', goFunc('toPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, false) ?? ''))],
+    ['mustToPrettyJson', goFunc('mustToPrettyJson', [I], (v) => indentJson(jsonOf(v ?? null, true) ?? ''))],
+    ['toRawJson', goFunc('toRawJson', [I], (v) => rawJson(jsonOf(v ?? null, false) ?? ''))],
+    ['mustToRawJson', goFunc('mustToRawJson', [I], (v) => rawJson(jsonOf(v ?? null, true) ?? ''))],
     ['mustFromJson', goFunc('mustFromJson', [S], (s) => {
       try {
         return fromKube(JSON.parse(s as string))

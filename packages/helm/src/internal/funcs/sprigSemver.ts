@@ -22,6 +22,17 @@ export function semverFuncs(): [string, GoFunc][] {
       const v = guarded(() => parseSemver(s as string))
       const text = semverText(v)
       return new GoStruct('*semver.Version', {
+        // Its unexported fields, which %#v prints (`&semver.Version{major:0x1, …}`).
+        fields: new Map<string, GoValue>([
+          ['major', new GoInt(v.major, 'uint64')],
+          ['minor', new GoInt(v.minor, 'uint64')],
+          ['patch', new GoInt(v.patch, 'uint64')],
+          ['pre', v.pre],
+          ['metadata', v.metadata],
+          ['original', v.original],
+        ]),
+        // Version.MarshalJSON writes its String.
+        marshalJson: () => text,
         methods: new Map([
           method('Major', () => new GoInt(v.major, 'uint64')),
           method('Minor', () => new GoInt(v.minor, 'uint64')),

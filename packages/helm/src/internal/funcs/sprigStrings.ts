@@ -6,6 +6,7 @@ import { nodeCrypto } from '../lazy.js'
 import { FuncError, type GoFunc, type GoType, type GoValue, goFunc, int, nilSlice, typedSlice, variadic } from '../template/values.js'
 import { canBackquote, goQuote } from '../template/lex.js'
 import { strval } from './convert.js'
+import { base64ErrorAt, wrap } from './goutilsText.js'
 import { goLower, goReplace, goUpper, isAscii, isGoSpace, isGoSpaceCode, lowerRune, titleRune, upperRune } from './goStrings.js'
 import { camelcase, kebabcase, snakecase } from './xstringsCase.js'
 
@@ -107,9 +108,11 @@ export function trimSpace(s: string): string {
  */
 function nospace(s: string): string {
   if (isAscii(s)) return s.replace(/[\t\n\v\f\r ]/g, '')
+  // goutils.DeleteWhiteSpace walks bytes, each written back as a rune; a text without a space byte comes back as it is.
+  const bytes = Buffer.from(s, 'utf8')
   let out = ''
-  for (const b of Buffer.from(s, 'utf8')) if (!isGoSpaceCode(b)) out += String.fromCharCode(b)
-  return out
+  for (const b of bytes) if (!isGoSpaceCode(b)) out += String.fromCharCode(b)
+  return out.length === bytes.length ? s : out
 }
 
 /**
@@ -151,25 +154,6 @@ function initials(s: string): string {
     }
   }
   return out
-}
-
-function wrap(width: number, s: string, newline = '\n'): string {
-  // goutils.WrapCustom with wrapLongWords false.
-  const out: string[] = []
-  for (const line of s.split('\n')) {
-    const ws = line.split(' ')
-    let cur = ''
-    for (const w of ws) {
-      if (cur === '') cur = w
-      else if (cur.length + 1 + w.length <= width) cur += ` ${w}`
-      else {
-        out.push(cur)
-        cur = w
-      }
-    }
-    out.push(cur)
-  }
-  return out.join(newline)
 }
 
 /**
@@ -276,12 +260,13 @@ export function stringFuncs(): [string, GoFunc][] {
     ['abbrev', fn('abbrev', ['int', S], (w, s) => {
       const width = Number((w as { value: bigint }).value)
       const str = s as string
-      if (width < 4 || str.length <= width) return str
-      return `${str.slice(0, width - 3)}...`
+      // goutils.Abbreviate counts bytes.
+      if (width < 4 || Buffer.byteLength(str) <= width) return str
+      return `${byteSlice(str, 0, width - 3)}...`
     })],
     ['initials', fn('initials', [S], (s) => initials(s as string))],
-    ['wrap', fn('wrap', ['int', S], (w, s) => wrap(Number((w as { value: bigint }).value), s as string))],
-    ['wrapWith', fn('wrapWith', ['int', S, S], (w, nl, s) => wrap(Number((w as { value: bigint }).value), s as string, nl as string))],
+    ['wrap', fn('wrap', ['int', S], (w, s) => wrap(s as string, Number((w as { value: bigint }).value), { newline: '\n', longWords: false }))],
+    ['wrapWith', fn('wrapWith', ['int', S, S], (w, nl, s) => wrap(s as string, Number((w as { value: bigint }).value), { newline: nl as string, longWords: true }))],
     ['indent', fn('indent', ['int', S], (n, s) => indent(Number((n as { value: bigint }).value), s as string))],
     ['nindent', fn('nindent', ['int', S], (n, s) => `\n${indent(Number((n as { value: bigint }).value), s as string)}`)],
     ['contains', fn('contains', [S, S], (a, b) => (b as string).includes(a as string))],
@@ -302,9 +287,9 @@ export function stringFuncs(): [string, GoFunc][] {
     ['toString', fn('toString', [I], (v) => strval(v))],
     ['b64enc', fn('b64enc', [S], (s) => Buffer.from(s as string, 'utf8').toString('base64'))],
     ['b64dec', fn('b64dec', [S], (s) => {
-      const str = s as string
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(str) || str.length % 4 !== 0) return 'illegal base64 data at input byte 0'
-      return Buffer.from(str, 'base64').toString('utf8')
+      const bad = base64ErrorAt(s as string)
+      if (bad >= 0) return `illegal base64 data at input byte ${bad}`
+      return Buffer.from((s as string).replace(/[\r\n]/g, ''), 'base64').toString('utf8')
     })],
     ['b32enc', fn('b32enc', [S], (s) => base32(Buffer.from(s as string, 'utf8')))],
     ['sha256sum', fn('sha256sum', [S], (s) => nodeCrypto().createHash('sha256').update(s as string, 'utf8').digest('hex'))],

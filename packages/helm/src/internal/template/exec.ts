@@ -191,9 +191,17 @@ class State extends Evaluator {
       return
     }
     if (isGoFunc(v)) this.errorf(`can't print ${nodeString(n)} of type ${typeName(v)}`)
-    if (v instanceof GoStruct && v.addressedString !== undefined) {
-      this.out.push(v.addressedString())
-      return
+    if (v instanceof GoStruct) {
+      if (v.addressedString !== undefined) {
+        this.out.push(v.addressedString())
+        return
+      }
+      // text/template prints what a pointer points at (printableValue's indirect): `{{ .Capabilities }}`
+      // is `{…}` where fmt's %v of the pointer is `&{…}`; a String method is called all the same.
+      if (v.stringer === undefined && v.typeName.startsWith('*')) {
+        this.out.push(formatValue(v, 'v', NO_FLAGS).slice(1))
+        return
+      }
     }
     this.out.push(formatValue(v, 'v', NO_FLAGS))
   }

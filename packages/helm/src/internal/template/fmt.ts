@@ -26,8 +26,11 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
     if (verb === 'v') return pad('<nil>', f)
     return badVerb(verb, v, f)
   }
-  if (v instanceof GoStruct && v.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) {
-    return fmtString(v.stringer(), verb === 'v' ? 's' : verb, f) ?? ''
+  if (v instanceof GoStruct) {
+    if (v.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) return fmtString(v.stringer(), verb === 'v' ? 's' : verb, f) ?? ''
+    // %#v of a GoStringer (time.Time: `time.Date(…)`) is what its GoString says.
+    const goString = f.sharpV ? v.methods.get('GoString') : undefined
+    if (goString !== undefined) return fmtString(goString.fn() as string, 's', f) ?? ''
   }
   if (typeof v === 'boolean') {
     if (verb === 'v' || verb === 't') return pad(v ? 'true' : 'false', f)
@@ -48,7 +51,8 @@ export function formatValue(v: GoValue, verb: string, f: Flags): string {
   if (v instanceof GoInt) {
     // A named integer with String() (time.Month, time.Duration) prints through it for the string verbs.
     if (v.named?.stringer !== undefined && 'vsxXq'.includes(verb) && !f.sharpV) return fmtString(v.named.stringer(v.value), verb === 'v' ? 's' : verb, f) ?? ''
-    if (f.sharpV) return v.value.toString()
+    // %#v writes an unsigned integer in hexadecimal (`0x1`), a signed one in decimal.
+    if (f.sharpV) return v.unsigned ? `0x${v.value.toString(16)}` : v.value.toString()
     switch (verb) {
       case 'v':
       case 'd':

@@ -114,6 +114,10 @@ export class GoStruct {
    * a function's argument is a copy, which fmt prints field by field.
    */
   readonly addressedString: (() => string) | undefined
+  /** The names encoding/json gives fields with a `json:"name"` tag (helm's BuildInfo). */
+  readonly jsonNames: ReadonlyMap<string, string> | undefined
+  /** What encoding/json writes for the value when its type marshals itself (a semver.Version's text). */
+  readonly marshalJson: (() => GoValue) | undefined
 
   constructor(
     readonly typeName: string,
@@ -122,12 +126,16 @@ export class GoStruct {
       methods?: ReadonlyMap<string, GoFunc>
       stringer?: () => string
       addressedString?: () => string
+      jsonNames?: ReadonlyMap<string, string>
+      marshalJson?: () => GoValue
     },
   ) {
     this.fields = parts.fields ?? new Map()
     this.methods = parts.methods ?? new Map()
     this.stringer = parts.stringer
     this.addressedString = parts.addressedString
+    this.jsonNames = parts.jsonNames
+    this.marshalJson = parts.marshalJson
   }
 
   private unaddressed: GoStruct | undefined
@@ -138,7 +146,12 @@ export class GoStruct {
    */
   copied(): GoStruct {
     if (this.addressedString === undefined) return this
-    this.unaddressed ??= new GoStruct(this.typeName, { fields: this.fields, methods: this.methods, ...(this.stringer === undefined ? {} : { stringer: this.stringer }) })
+    this.unaddressed ??= new GoStruct(this.typeName, {
+      fields: this.fields,
+      methods: this.methods,
+      ...(this.stringer === undefined ? {} : { stringer: this.stringer }),
+      ...(this.jsonNames === undefined ? {} : { jsonNames: this.jsonNames }),
+    })
     return this.unaddressed
   }
 }
@@ -221,6 +234,81 @@ export function sameTypeAs<T extends GoValue[] | GoMap>(copy: T, of: GoValue[] |
     if (methods !== undefined) mapMethods.set(copy, methods)
   }
   return copy
+}
+
+/**
+ * A map seen as another Go map type: the same entries, read and written through. A named map
+ * (Helm's `common.Values`) as the unnamed map[string]interface {}, the type %T prints for what
+ * `set`, `unset`, `merge` and `mergeOverwrite` return (Go converts their argument to their parameter
+ * type), nothing else of the named type coming along (its methods, its nil-ness); or the reverse
+ * ({@link namedView}).
+ */
+class InterfaceMap extends Map<string, GoValue> {
+  constructor(private readonly target: GoMap) {
+    super()
+  }
+
+  override get size(): number {
+    return this.target.size
+  }
+
+  override get(key: string): GoValue | undefined {
+    return this.target.get(key)
+  }
+
+  override has(key: string): boolean {
+    return this.target.has(key)
+  }
+
+  override set(key: string, value: GoValue): this {
+    this.target.set(key, value)
+    return this
+  }
+
+  override delete(key: string): boolean {
+    return this.target.delete(key)
+  }
+
+  override clear(): void {
+    this.target.clear()
+  }
+
+  override keys(): MapIterator<string> {
+    return this.target.keys()
+  }
+
+  override values(): MapIterator<GoValue> {
+    return this.target.values()
+  }
+
+  override entries(): MapIterator<[string, GoValue]> {
+    return this.target.entries()
+  }
+
+  override forEach(cb: (value: GoValue, key: string, map: Map<string, GoValue>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.target) cb.call(thisArg, v, k, this)
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, GoValue]> {
+    return this.target.entries()
+  }
+}
+
+/**
+ * `map` as a function declared with a map[string]interface {} parameter gives it back: itself when
+ * it is of that type, else a view of its entries of that type ({@link InterfaceMap}).
+ */
+export function asInterfaceMap(map: GoMap): GoMap {
+  return mapTypes.has(map) ? new InterfaceMap(map) : map
+}
+
+/**
+ * `map` (a map[string]interface {} another map holds) seen as the named `type`, its entries read
+ * and written through: Helm converts a parent's map of a subchart's values to common.Values for
+ * the subchart's `.Values`, while the parent still holds the unnamed map.
+ */
+export function namedView(map: GoMap, type: string): GoMap {
+  return typedMap(new InterfaceMap(map), type)
 }
 
 /** Tags a slice with its Go type (e.g. `[]string`), for %T and error messages. */

@@ -168,7 +168,8 @@ export function fmtFloatVerb(v: number, verb: string, f: Flags): string | undefi
   if (!s.startsWith('-') && !s.startsWith('+')) {
     if (f.plus) s = `+${s}`
     else if (f.space) s = ` ${s}`
-  } else if (s.startsWith('+') && !f.plus) {
+  } else if (s.startsWith('+') && !f.plus && (s !== '+Inf' || f.space)) {
+    // Go drops the sign of a positive number unless asked for it, but keeps +Inf's (a space replaces it under % ).
     s = f.space ? ` ${s.slice(1)}` : s.slice(1)
   }
   const special = /Inf|NaN/.test(s)

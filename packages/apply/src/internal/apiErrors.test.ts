@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorFromStatus, parseStatus } from './apiErrors.js'
+import { errorFromStatus, isPatchNotApplied, parseStatus } from './apiErrors.js'
 
 const where = { subject: 'Deployment/prod/web', action: 'dry-run apply' }
 
@@ -39,3 +39,32 @@ describe('errorFromStatus', () => {
     expect(err.message).toBe('Deployment/prod/web: dry-run apply failed (502): Bad Gateway')
   })
 })
+
+describe('isPatchNotApplied', () => {
+  const where = { subject: 'ConfigMap/ns/cfg', action: 'patch' }
+  // kube-apiserver's body for a JSON patch whose resourceVersion test fails (NewGenericServerResponse).
+  const generic = '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server rejected our request due to an error in our request","reason":"Invalid","details":{},"code":422}'
+
+  it("is kube's generic 422 for a patch that did not apply", () => {
+    expect(isPatchNotApplied(errorFromStatus(parseStatus(422, generic), where), '/metadata/resourceVersion')).toBe(true)
+  })
+
+  it('is an Invalid answer naming the tested path', () => {
+    const named = JSON.stringify({ kind: 'Status', status: 'Failure', message: 'ConfigMap "cfg" is invalid: patch: Invalid value: "[{\\"op\\":\\"test\\",\\"path\\":\\"/metadata/resourceVersion\\"}]": testing value failed', reason: 'Invalid', code: 422 })
+    expect(isPatchNotApplied(errorFromStatus(parseStatus(422, named), where), '/metadata/resourceVersion')).toBe(true)
+  })
+
+  it.each([
+    ['a 422 with causes', 422, '{"kind":"Status","message":"the server rejected our request due to an error in our request","reason":"Invalid","details":{"causes":[{"reason":"FieldValueInvalid","message":"bad","field":"metadata.labels"}]},"code":422}'],
+    ['a 400 with the same words', 400, '{"kind":"Status","message":"the server rejected our request due to an error in our request","reason":"BadRequest","code":400}'],
+    ['the words inside a longer message', 422, '{"kind":"Status","message":"admission webhook denied: the server rejected our request due to an error in our request (sic)","reason":"Invalid","code":422}'],
+    ['another Invalid answer', 422, '{"kind":"Status","message":"ConfigMap \\"cfg\\" is invalid: metadata.labels: Invalid value","reason":"Invalid","code":422}'],
+  ])('is not %s', (_name, code, body) => {
+    expect(isPatchNotApplied(errorFromStatus(parseStatus(code, body), where), '/metadata/resourceVersion')).toBe(false)
+  })
+
+  it('is not an error of another kind', () => {
+    expect(isPatchNotApplied(new Error('the server rejected our request due to an error in our request'), '/metadata/resourceVersion')).toBe(false)
+  })
+})
+

@@ -172,3 +172,22 @@ function withoutUserinfo(cause: unknown, message: string): Error {
   if (typeof code === 'string') Object.assign(error, { code })
   return error
 }
+
+/**
+ * kube-apiserver's whole answer (a 422, reason Invalid, no causes) to a JSON patch one of whose
+ * operations does not apply, a failed `test` included: it names neither the operation nor the path.
+ */
+const PATCH_NOT_APPLIED = 'the server rejected our request due to an error in our request'
+
+/**
+ * Whether `err` is the API server's answer to a JSON patch whose operations did not apply to the
+ * object as it now is: kube's generic 422 above, or a server's Invalid answer naming `path` (the
+ * path of the patch's `test`).
+ */
+export function isPatchNotApplied(err: unknown, path: string): boolean {
+  if (!(err instanceof ApplyError) || err.code !== 'APPLY_INVALID') return false
+  const details = err.details as { httpStatus?: unknown; reason?: unknown; causes?: unknown } | undefined
+  const generic = details?.httpStatus === 422 && details.reason === 'Invalid' && Array.isArray(details.causes) && details.causes.length === 0 && err.message.endsWith(`: ${PATCH_NOT_APPLIED}`)
+  return generic || err.message.includes(path)
+}
+

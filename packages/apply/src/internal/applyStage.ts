@@ -9,6 +9,7 @@ import type { FieldOverride, ObservedApply } from '../applyHistory.js'
 import { computeStatus } from '../computeStatus.js'
 import type { ApplyFailure } from '../errors.js'
 import { ApplyError, failureOf } from '../errors.js'
+import { isPatchNotApplied } from './apiErrors.js'
 import type { KubeClient } from '../kubeClient.js'
 import { diffObjects, sameObject } from './fieldDiff.js'
 import type { LiveObjects } from './liveObjects.js'
@@ -300,13 +301,6 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
 }
 
 /**
- * kube-apiserver's whole answer (a 422, reason Invalid, no details) to a JSON patch one of whose
- * operations does not apply: a failed `test` included, so it names neither the operation nor the
- * path. Servers that name the path say `/metadata/resourceVersion`.
- */
-const PATCH_NOT_APPLIED = 'the server rejected our request due to an error in our request'
-
-/**
  * Writes a takeover; a live object changed since it was read fails the patch's resourceVersion
  * test (or one of its removals), which the API server answers with a 422.
  */
@@ -315,7 +309,7 @@ async function takeOver(p: PreparedObject, takeover: Takeover, ctx: StageContext
     await ctx.client.patch?.({ ...p.ref, version: p.version }, takeover.patch, { fieldManager: ctx.fieldManager, signal: ctx.signal })
   } catch (err) {
     if (ctx.signal?.aborted === true) throw ctx.signal.reason
-    if (isGitOpsError(err, 'APPLY_INVALID') && (err.message.includes(PATCH_NOT_APPLIED) || err.message.includes('/metadata/resourceVersion'))) {
+    if (isPatchNotApplied(err, '/metadata/resourceVersion')) {
       throw new ApplyError({
         code: 'APPLY_API_ERROR',
         message: `${formatRef(p.ref)}: changed in the cluster while the fields of ${takeover.managers.join(', ') || 'other managers'} were being taken over; it was not applied (apply again)`,

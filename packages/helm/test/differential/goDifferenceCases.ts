@@ -202,7 +202,7 @@ export const sprigGoCases: readonly TemplateCase[] = [
   // fmt keeps +Inf's sign (a space replaces it under % ), unpadded by zeros.
   // spf13/cast's ToFloat64 is strconv.ParseFloat: hex floats, underscores where Go allows them,
   // 0 for a finite text beyond float64 (the range error), inf and nan words in any case.
-  c('float texts as strconv.ParseFloat reads them', '{{ divf "1e400" 3 }}|{{ addf "-1e400" }}|{{ float64 "1e400" }}|{{ float64 "-1e309" }}|{{ addf "0x1p4" }}|{{ addf "1_0" }}|{{ float64 "0x1.8p1" }}|{{ float64 "0x_1p-2" }}|{{ float64 "0x1" }}|{{ float64 "0x1p2000" }}|{{ float64 "1__0" }}|{{ float64 "_1" }}|{{ float64 "1_" }}|{{ float64 "1_.5" }}|{{ float64 "1e1_0" }}|{{ float64 "1e_1" }}|{{ float64 "0_1.5" }}|{{ float64 "1." }}|{{ float64 ".5" }}|{{ float64 "." }}|{{ float64 "1e-400" }}|{{ float64 "INF" }}|{{ float64 "-Infinity" }}|{{ float64 "nAn" }}|{{ float64 "+nan" }}|{{ float64 "infin" }}|{{ float64 " 1" }}|{{ float64 "0b1" }}|{{ float64 "0x.8p0" }}|{{ float64 "0X1P+3" }}|{{ floor "0x1.8p1" }}|{{ ceil "1e400" }}|{{ maxf "1_5" 2 }}|{{ round "0x1.8p1" 0 }}|{{ add1f "1e400" }}|{{ float64 "0x1.fffffffffffff8p1023" }}|{{ float64 "0x1.fffffffffffff7p1023" }}'),
+  c('float texts as strconv.ParseFloat reads them', '{{ divf "1e400" 3 }}|{{ addf "-1e400" }}|{{ float64 "1e400" }}|{{ float64 "-1e309" }}|{{ addf "0x1p4" }}|{{ addf "1_0" }}|{{ float64 "0x1.8p1" }}|{{ float64 "0x_1p-2" }}|{{ float64 "0x1" }}|{{ float64 "0x1p2000" }}|{{ float64 "1__0" }}|{{ float64 "_1" }}|{{ float64 "1_" }}|{{ float64 "1_.5" }}|{{ float64 "1e1_0" }}|{{ float64 "1e_1" }}|{{ float64 "0_1.5" }}|{{ float64 "1." }}|{{ float64 ".5" }}|{{ float64 "." }}|{{ float64 "1e-400" }}|{{ float64 "INF" }}|{{ float64 "-Infinity" }}|{{ float64 "nAn" }}|{{ float64 "+nan" }}|{{ float64 "infin" }}|{{ float64 " 1" }}|{{ float64 "0b1" }}|{{ float64 "0x.8p0" }}|{{ float64 "0X1P+3" }}|{{ floor "0x1.8p1" }}|{{ ceil "1e400" }}|{{ maxf "1_5" 2 }}|{{ round "0x1.8p1" 0 }}|{{ add1f "1e400" }}|{{ add1f "-1.9" }}|{{ add1f 0.1 }}|{{ add1f "0.2" }}|{{ float64 "0x1.fffffffffffff8p1023" }}|{{ float64 "0x1.fffffffffffff7p1023" }}'),
   c('+Inf printed', '{{ float64 "Inf" }}|{{ divf 1e300 1e-300 }}|{{ printf "%v|%f|%5.1f|%+v|% v|%08v|%-6v|" (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") (float64 "Inf") }}|{{ list (float64 "Inf") (float64 "-Inf") }}|{{ toString (float64 "Inf") }}'),
   c('toJson and toYaml of integers beyond 2^53', '{{ toJson 9223372036854775807 }}|{{ toYaml 9223372036854775807 }}|{{ toPrettyJson (list 9223372036854775807 -9007199254740993) }}|{{ toRawJson (dict "a" 9007199254740993) }}|{{ toYaml (dict "a" -9223372036854775807) }}|{{ add1 1e100 }}|{{ add1 .Values.huge }}'),
   // goutils.DeleteWhiteSpace: bytes, each written back as a rune, unless none is a space.
@@ -224,6 +224,8 @@ export const sprigPanicCases: readonly FailingCase[] = [
   f('divf of NaN', 'divf (float64 "NaN") 1'),
   f('mulf of -Inf', 'mulf 1 (float64 "-Inf")'),
   f('addf of +Inf', 'addf 1 (float64 "Inf")'),
+  f('add1f of NaN', 'add1f "nan"'),
+  f('add1f of -Inf', 'add1f "-inf"'),
   f('decryptAES of a short text', 'decryptAES "k" "aGVsbG8=\\n\\n"'),
   f('decryptAES of one block', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAA=="'),
   f('decryptAES of a ragged text', 'decryptAES "k" "AAAAAAAAAAAAAAAAAAAAAAAAAAA="'),

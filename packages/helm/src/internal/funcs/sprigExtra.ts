@@ -6,6 +6,7 @@
 import { stringifyValue, trimCharRun } from '@gitops-sdk/core'
 import { FuncError, type GoFunc, type GoMap, type GoValue, goFunc, typeName, typedMap, typedSlice, variadic } from '../template/values.js'
 import { fromKube, marshalGo, strval, toFloat64, toInt64, toKube } from './convert.js'
+import { decimalOp } from './decimal.js'
 import { fromToml } from './fromToml.js'
 import { nilDereference, reflectKind } from './sprigData.js'
 import { toToml } from './toml.js'
@@ -200,7 +201,8 @@ export function extraFuncs(existing: ReadonlyMap<string, GoFunc>): [string, GoFu
       if (count !== 0) list.forEach((p, i) => m.set(`_${i}`, p))
       return typedMap(m, 'map[string]string')
     })],
-    ['add1f', goFunc('add1f', [I], (v) => toFloat64(v ?? null) + 1)],
+    // In shopspring decimals, as addf: -1.9 + 1 is -0.9, and NaN or an infinity panics.
+    ['add1f', goFunc('add1f', [I], (v) => decimalOp('add', toFloat64(v ?? null), [1]))],
     ['b32dec', goFunc('b32dec', [S], (s) => b32decode(s as string))],
     ['base', goFunc('base', [S], (p) => base(p as string))],
     ['dir', goFunc('dir', [S], (p) => dir(p as string))],

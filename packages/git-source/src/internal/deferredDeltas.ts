@@ -150,7 +150,9 @@ export function fixThin(entries: PackEntries, whole: Buffer, thinBases: Readonly
     Buffer.from(oid, 'hex').copy(extra, n++ * 20)
     offset += entry.byteLength
   }
-  entries.oids = Buffer.concat([entries.oids, extra])
+  // The indexer's id table holds exactly `count` ids once every entry is read (it grows up to the
+  // count, and a pack with fewer entries is refused): the appended ids follow them.
+  entries.oids = Buffer.concat([entries.oids.subarray(0, entries.count * 20), extra])
   const body = Buffer.concat(parts)
   body.writeUInt32BE(offsets.length, 8)
   const checksum = createHash('sha1').update(body).digest()

@@ -171,7 +171,7 @@ describe('indexPack', () => {
     { name: 'trailing bytes', damage: (p: Buffer) => Buffer.concat([p, Buffer.from('extra')]), message: /trailing|checksum/ },
     { name: 'nothing', damage: () => Buffer.alloc(0), message: /empty/ },
     // The count comes from the remote: it must not size anything before the entries are there.
-    { name: 'a count of 2^32 - 1 objects', damage: (p: Buffer) => { const c = Buffer.from(p); c.writeUInt32BE(0xffffffff, 8); return c }, message: /./ },
+    { name: 'a count of 2^32 - 1 objects', damage: (p: Buffer) => { const c = Buffer.from(p); c.writeUInt32BE(0xffffffff, 8); return c }, message: /^entry at offset \d+: |truncated|checksum/ },
     { name: 'a flipped checksum byte', damage: (p: Buffer) => { const c = Buffer.from(p); c[c.byteLength - 1] = (c[c.byteLength - 1] as number) ^ 0xff; return c }, message: /checksum mismatch/ },
   ])('rejects $name as corrupt', async ({ damage, message }) => {
     await expect(indexPack(chunked(damage(gitPack(first)), 4096))).rejects.toSatisfy((err: unknown) => err instanceof CorruptPackError && message.test(err.message))

@@ -160,6 +160,12 @@ describe('parseFloat64', () => {
     ['123.5e+1__2', undefined],
     ['123.5e+12_', undefined],
     ['0x_1_2.3_4_5p+1_2', 74565],
+    // Mantissas longer than float64's: one rounding of the exact value, and no overflow on the way
+    // to a value that is in range (2^1196 × 2^-1196).
+    [`0x1${'0'.repeat(299)}p-1196`, 1],
+    ['0x1.00000000000000000001p0', 1],
+    ['0x1.0000000000000800000000001p0', 1 + 2 ** -52],
+    ['0x1.fffffffffffff8p1023', undefined],
   ])('reads %j as strconv.ParseFloat(s, 64): %s', (text, want) => {
     expect(parseFloat64(text)).toBe(want)
   })

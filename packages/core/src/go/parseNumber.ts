@@ -129,6 +129,27 @@ function special(text: string): number | undefined {
   return undefined
 }
 
+/** mantissa × 2^exp, rounded once (to the nearest float64) where the result is normal. */
+function hexValue(mantissa: bigint, exp: number): number {
+  if (mantissa === 0n) return 0
+  let m = mantissa
+  let e = exp
+  // At most 64 significant bits, with a sticky bit for what was dropped, so that the one rounding of
+  // Number() is the rounding of the exact value (a longer mantissa alone would reach Infinity).
+  const bits = m.toString(2).length
+  if (bits > 64) {
+    const drop = BigInt(bits - 64)
+    const sticky = (m & ((1n << drop) - 1n)) !== 0n ? 1n : 0n
+    m = ((m >> drop) << 1n) | sticky
+    e += bits - 64 - 1
+  }
+  if (e > 2000) return Number.POSITIVE_INFINITY
+  if (e < -2200) return 0
+  // In two halves, so that 2^e alone cannot overflow or underflow where the product does not.
+  const half = Math.trunc(e / 2)
+  return Number(m) * 2 ** half * 2 ** (e - half)
+}
+
 /**
  * `strconv.ParseFloat(text, 64)`: decimal and hexadecimal (`0x1.8p3`) floats with underscores
  * between digits, and `inf`, `infinity`, `nan` in any case. Undefined on a syntax error and on a
@@ -152,11 +173,7 @@ export function parseFloat64(text: string): number | undefined {
     const [, sign = '', int = '', frac = '', exp = '0'] = m
     const digits = (int + frac).replaceAll('_', '')
     if (digits === '') return undefined
-    const mantissa = BigInt(`0x${digits}`)
-    const e = Number(exp.replaceAll('_', '')) - 4 * frac.replaceAll('_', '').length
-    // In two halves, so that 2^e alone cannot overflow or underflow where the product does not.
-    const half = Math.trunc(e / 2)
-    value = Number(mantissa) * 2 ** half * 2 ** (e - half)
+    value = hexValue(BigInt(`0x${digits}`), Number(exp.replaceAll('_', '')) - 4 * frac.replaceAll('_', '').length)
     if (sign === '-') value = -value
   }
   return Number.isFinite(value) ? value : undefined

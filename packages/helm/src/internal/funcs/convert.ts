@@ -1,7 +1,7 @@
 // Conversions Sprig and Helm apply to interface{} arguments: strval, spf13/cast's ToInt64 and
 // ToFloat64, Sprig's empty(), and the bridge from the value model to core's JSON and YAML.
 import type { KubeValue } from '@gitops-sdk/core'
-import { compareStrings, jsonString, marshalJson } from '@gitops-sdk/core/go'
+import { compareStrings, jsonString, marshalJson, parseFloat64 } from '@gitops-sdk/core/go'
 import { NO_FLAGS, formatValue } from '../template/fmt.js'
 import { GoFloat32, GoInt, GoStruct, type GoValue, isExported, isNil, typeName } from '../template/values.js'
 import { rfc3339Nano, timeOf } from './goTime.js'
@@ -52,95 +52,9 @@ export function toFloat64(v: GoValue): number {
   if (v instanceof GoInt) return v.named !== undefined && v.named.castable !== true ? 0 : Number(v.value)
   if (v instanceof GoFloat32) return v.value
   if (typeof v === 'boolean') return v ? 1 : 0
-  if (typeof v === 'string') return parseFloat64(v)
+  // strconv.ParseFloat's syntax and range errors (a finite text beyond float64) are 0 to cast.
+  if (typeof v === 'string') return parseFloat64(v) ?? 0
   return 0
-}
-
-// strconv.ParseFloat's grammar: a decimal (digits with one optional point, an optional exponent) or
-// a hexadecimal mantissa with its mandatory p exponent; underscores checked apart (underscoreOk).
-// Each alternative's runs are separated by a character they cannot hold, so no run backtracks.
-const decimalFloat = /^[+-]?(?:[0-9_]+(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?$/
-const hexFloat = /^([+-]?)0[xX]([0-9a-fA-F_]*)(?:\.([0-9a-fA-F_]*))?[pP]([+-]?[0-9_]+)$/
-
-/**
- * strconv.ParseFloat(s, 64) as spf13/cast uses it: 0 for a syntax error and for a finite text
- * beyond float64 (the range error), `inf`, `infinity` (signed) and `nan` in any case as they are.
- */
-function parseFloat64(s: string): number {
-  const word = s.toLowerCase()
-  if (word === 'nan') return Number.NaN
-  const unsigned = word.startsWith('+') || word.startsWith('-') ? word.slice(1) : word
-  if (unsigned === 'inf' || unsigned === 'infinity') return word.startsWith('-') ? -Infinity : Infinity
-  let f: number
-  const hex = hexFloat.exec(s)
-  if (hex !== null) {
-    const whole = (hex[2] ?? '').replaceAll('_', '')
-    const fraction = (hex[3] ?? '').replaceAll('_', '')
-    if (whole === '' && fraction === '') return 0
-    if (!underscoreOk(s)) return 0
-    const mantissa = BigInt(`0x${whole}${fraction}0`) // a trailing 0 keeps `0x` well formed; undone in the exponent
-    const exp = Number(hex[4]?.replaceAll('_', '')) - 4 * fraction.length - 4
-    f = hexValue(mantissa, exp)
-    if (hex[1] === '-') f = -f
-  } else {
-    if (!decimalFloat.test(s) || !/[0-9]/.test(s.replace(/[eE].*$/, '')) || !underscoreOk(s)) return 0
-    f = Number(s.replaceAll('_', ''))
-  }
-  // A finite text beyond float64 is ParseFloat's range error, which cast turns into 0.
-  return Number.isFinite(f) ? f : 0
-}
-
-/** mantissa × 2^exp, rounded once (to the nearest float64) where it is normal. */
-function hexValue(mantissa: bigint, exp: number): number {
-  if (mantissa === 0n) return 0
-  // Keep 64 significant bits at most, with a sticky bit for what was dropped, so the one rounding
-  // of Number() is the rounding of the exact value.
-  const bits = mantissa.toString(2).length
-  if (bits > 64) {
-    const drop = BigInt(bits - 64)
-    const sticky = mantissa & ((1n << drop) - 1n) ? 1n : 0n
-    mantissa = ((mantissa >> drop) << 1n) | sticky
-    exp += bits - 64 - 1
-  }
-  if (exp > 2000) return Infinity
-  if (exp < -2200) return 0
-  let f = Number(mantissa)
-  // Two steps: 2 ** exp alone is 0 or Infinity for exponents a product can still reach.
-  const half = Math.trunc(exp / 2)
-  f *= 2 ** half
-  return f * 2 ** (exp - half)
-}
-
-/**
- * strconv's underscoreOK: an underscore only between two digits, or between a base prefix and a
- * digit (a sign and the prefix `0x`, `0b` or `0o` first).
- */
-function underscoreOk(s: string): boolean {
-  if (!s.includes('_')) return true
-  let saw = '^'
-  let i = 0
-  if (s.startsWith('+') || s.startsWith('-')) s = s.slice(1)
-  let hex = false
-  if (s.length >= 2 && s[0] === '0' && 'bBoOxX'.includes(s[1] ?? '')) {
-    i = 2
-    saw = '0'
-    hex = s[1] === 'x' || s[1] === 'X'
-  }
-  for (; i < s.length; i++) {
-    const c = s[i] ?? ''
-    if ((c >= '0' && c <= '9') || (hex && /[a-fA-F]/.test(c))) {
-      saw = '0'
-      continue
-    }
-    if (c === '_') {
-      if (saw !== '0') return false
-      saw = '_'
-      continue
-    }
-    if (saw === '_') return false
-    saw = '!'
-  }
-  return saw !== '_'
 }
 
 /** Sprig's empty(): the zero value of its type, or nil. */

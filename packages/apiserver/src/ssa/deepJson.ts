@@ -30,22 +30,36 @@ export const RECURSION_SAFE_DEPTH = 1_000
  * overflow: V8's RangeError, or any error while one of the values nests past RECURSION_SAFE_DEPTH.
  */
 export function overflowedOn(err: unknown, ...values: readonly unknown[]): boolean {
-  return overflowed(err) || values.some((value) => nestsPast(value, RECURSION_SAFE_DEPTH))
+  return overflowed(err) || values.some((value) => openerPastIn(value, RECURSION_SAFE_DEPTH) !== undefined)
 }
 
-/** Whether `value` nests more than `limit` arrays and objects deep, found with an explicit stack. */
-function nestsPast(value: unknown, limit: number): boolean {
+/** The bracket that opens a level of JSON: `[` for an array, `{` for any other object. */
+export type Opener = '[' | '{'
+
+/**
+ * The bracket opening the first level of `value` past `limit`, in the order JSON.stringify writes
+ * it (an array is `[`, any other object `{`), found without recursion; undefined when it stays
+ * within the limit (a scalar is 0 deep, `{}` and `[]` 1).
+ */
+export function openerPastIn(value: unknown, limit: number): Opener | undefined {
   const values: unknown[] = [value]
-  const levels: number[] = [1]
-  for (let v = values.pop(), level = levels.pop() ?? 1; v !== undefined; v = values.pop(), level = levels.pop() ?? 1) {
+  const levels: number[] = [0]
+  while (values.length > 0) {
+    const v = values.pop()
+    const level = (levels.pop() ?? 0) + 1
     if (v === null || typeof v !== 'object') continue
-    if (level > limit) return true
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      values.push(child)
-      levels.push(level + 1)
+    if (level > limit) return Array.isArray(v) ? '[' : '{'
+    const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v)
+    // Pushed last to first, so the first child is walked first.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]
+      if (child !== null && typeof child === 'object') {
+        values.push(child)
+        levels.push(level)
+      }
     }
   }
-  return false
+  return undefined
 }
 
 /** Sets own `key` of `target` (`__proto__` too, as an own property, never the prototype). */

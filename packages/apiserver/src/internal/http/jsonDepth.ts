@@ -15,6 +15,9 @@
 // already holds. deepJson's RECURSION_SAFE_DEPTH (where an error is taken for an overflow) must stay
 // above it with room for a patch's path: jsonDepth.test.ts checks RECURSION_SAFE_DEPTH > MAX_JSON_DEPTH + 16.
 
+import type { Opener } from '../../ssa/deepJson.js'
+import { openerPastIn } from '../../ssa/deepJson.js'
+
 /**
  * The deepest a request body or a patched object may nest (the top-level object counts as one
  * level). kube-apiserver's JSON decoder takes 10,000; this server's recursive structured-merge-diff
@@ -25,7 +28,7 @@
 export const MAX_JSON_DEPTH = 500
 
 /** The bracket that opens a level: the character Go's scanner names when that level is past its bound. */
-export type Opener = '[' | '{'
+export type { Opener }
 
 /**
  * Go's json scanner's words for a document past its nesting bound: its syntax error names the
@@ -69,24 +72,7 @@ export function openerPast(text: string, limit: number = MAX_JSON_DEPTH): Opener
  * within the limit (a scalar is 0 deep).
  */
 export function valueOpenerPast(value: unknown, limit: number = MAX_JSON_DEPTH): Opener | undefined {
-  const values: unknown[] = [value]
-  const levels: number[] = [0]
-  while (values.length > 0) {
-    const v = values.pop()
-    const level = (levels.pop() ?? 0) + 1
-    if (v === null || typeof v !== 'object') continue
-    if (level > limit) return Array.isArray(v) ? '[' : '{'
-    const children: readonly unknown[] = Array.isArray(v) ? v : Object.values(v)
-    // Pushed last to first, so the first child is walked first.
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i]
-      if (child !== null && typeof child === 'object') {
-        values.push(child)
-        levels.push(level)
-      }
-    }
-  }
-  return undefined
+  return openerPastIn(value, limit)
 }
 
 /**

@@ -150,6 +150,13 @@ describe('render', () => {
     expect(objects.map((o) => o.metadata.name)).toEqual(['a', 'b', 'k-c'])
   })
 
+  it('names a plain directory\'s undecodable file once, as Flux\'s generator does', async () => {
+    const fs = memoryFs({ 'plain/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n', 'plain/sub/notes.yaml': 'title: x\nbody: []\n' })
+    const err = await render('plain', { fs, plainDirectories: true }).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'RENDER_YAML_INVALID', details: { file: 'plain/sub/notes.yaml' } })
+    expect((err as Error).message).toBe('plain/sub/notes.yaml: failed to decode Kubernetes YAML: missing Resource metadata')
+  })
+
   it('reports kustomize deprecation warnings', async () => {
     const fs = memoryFs({ 'app/kustomization.yaml': 'commonLabels: {a: b}\nresources: []\n' })
     const warnings: string[] = []

@@ -212,7 +212,14 @@ async function plainKustomization(loader: Loader): Promise<KubeValue | undefined
       }
       if (!/\.ya?ml$/.test(e.name)) continue
       const text = new TextDecoder().decode(await fs.readFile(path))
-      at({ file: path, field: '' }, () => objectsFromText(text, path))
+      try {
+        objectsFromText(text, path)
+      } catch (err) {
+        if (!(err instanceof StepError)) throw err
+        // As Flux's generator words it; the file is named once, by the error's subject.
+        const detail = err.message.startsWith(`${path}: `) ? err.message.slice(path.length + 2) : err.message
+        throw renderError(err.code, { file: path, field: '' }, { message: `failed to decode Kubernetes YAML: ${detail}`, cause: err })
+      }
       resources.push(relPath)
     }
   }

@@ -59,6 +59,18 @@ describe('stringifyObjects', () => {
     expect(text).toBe(lines.join('\n'))
   })
 
+  it('prints documents past the length at which the writer flattens its text, folds and indentation intact', () => {
+    // About 700,000 characters in one document (the emitter makes its text flat every 2^18):
+    // folded plain and quoted scalars, two-byte text and literal blocks, each item the same.
+    const folded = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ')
+    const item = { a: folded, b: `${folded} é ✓`, c: `'${folded}'`, d: 'line one\nline two\n', e: { f: ['x', 'y: z'] } }
+    const one = stringifyValue({ items: [item] }).slice('items:\n'.length)
+    const items = Array.from({ length: 1500 }, () => item)
+    const text = stringifyValue({ items })
+    expect(text.length).toBeGreaterThan(3 * 2 ** 18)
+    expect(text).toBe(`items:\n${one.repeat(1500)}`)
+  })
+
   it('round-trips what parseObjects reads', () => {
     const yaml = 'apiVersion: v1\ndata:\n  big: "9223372036854775807"\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  num: 9223372036854775807\n'
     expect(stringifyObjects(parseObjects(yaml))).toBe(yaml)

@@ -60,8 +60,16 @@ export function emitDocument(value: unknown, cache: EmitCache = createEmitCache(
   const emitter = new Emitter(cache)
   emitter.node(value, false)
   emitter.writeIndent()
-  return emitter.out
+  return emitter.done + emitter.out
 }
+
+/**
+ * How long the output string may grow as a rope before it is made flat (see Emitter.flushOut):
+ * 2^18 characters, past V8's 128 KB bound for objects of the young generation in either string
+ * encoding, so that the flat string is never copied by a scavenge. (2^16 saved less: its flat
+ * strings are copied in turn; 2^20 never flattens a CRD, of up to 0.9 MB.)
+ */
+const FLAT_CHUNK = 1 << 18
 
 /** yaml_emitter_utf8_length of a key: only its length against 128 bytes matters. */
 function shortEnoughKey(key: string): boolean {
@@ -72,6 +80,8 @@ class Emitter implements EmitterState {
   private readonly cache: EmitCache
   /** The text so far: appending to one string (a rope in V8) beats an array of pieces joined at the end. */
   out = ''
+  /** The output before {@link out}: flat pieces of {@link FLAT_CHUNK} or more, as one short rope. */
+  done = ''
   column = 0
   indent = -1
   private readonly indents: number[] = []
@@ -297,7 +307,22 @@ class Emitter implements EmitterState {
     this.indent = this.indents.pop() ?? -1
   }
 
+  /**
+   * Makes the text so far one flat string, in V8's large-object space (no young-generation
+   * collection copies it), and starts a new rope: the pieces of the old one die young, where
+   * a rope of the whole output survived every scavenge until the final join.
+   */
+  private flushOut(): void {
+    const out = this.out
+    // V8 searches flat text only, so indexOf makes the rope one flat string in place. The text
+    // holds no NUL (every writer escapes it as `\0` in double quotes): the search reads it all.
+    if (out.indexOf('\u0000') >= 0) throw new Error('YAML emitter: unescaped NUL in the output')
+    this.done += out
+    this.out = ''
+  }
+
   writeIndent(): void {
+    if (this.out.length > FLAT_CHUNK) this.flushOut()
     const indent = Math.max(this.indent, 0)
     if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
       // The break and the indentation in one piece: one string appended, not two.

@@ -7,8 +7,6 @@
 // The fallbacks take JSON data only: a value that is not (a class instance, a cycle) is a TypeError,
 // never silently written as something else; a subtree shared without a cycle is copied once.
 
-import { cloneValue, deepEqual, type KubeObject, type KubeValue } from '@gitops-sdk/core'
-
 /** Whether `err` is V8's stack overflow ("Maximum call stack size exceeded"). */
 export function overflowed(err: unknown): boolean {
   return err instanceof RangeError && err.message.includes('call stack')
@@ -82,63 +80,6 @@ export function cloneJson<T>(value: T): T {
     if (!overflowed(err)) throw err
   }
   return cloneIteratively(value)
-}
-
-/**
- * core's cloneValue (a hand copy of plain data, faster than structuredClone for the ordinary
- * document) at any depth: past the native stack it hands the value to structuredClone, which
- * overflows too, so then the value is copied iteratively.
- */
-export function cloneValueDeep<T extends KubeValue | KubeObject>(value: T): T {
-  try {
-    return cloneValue(value)
-  } catch (err) {
-    if (!overflowed(err)) throw err
-  }
-  return cloneIteratively(value)
-}
-
-/**
- * core's deepEqual at any depth: past the native stack the two values are compared again with an
- * explicit stack, by the same rules (a bigint equals the number of its value, a key holding
- * undefined counts as absent).
- */
-export function deepEqualDeep(a: unknown, b: unknown): boolean {
-  try {
-    return deepEqual(a, b)
-  } catch (err) {
-    if (!overflowed(err)) throw err
-  }
-  const pairs: unknown[] = [a, b]
-  while (pairs.length > 0) {
-    const y = pairs.pop()
-    const x = pairs.pop()
-    if (x === y) continue
-    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) {
-      // Scalars (bigints among them) compare by core's rules, which do not recurse for them.
-      if (!deepEqual(x, y)) return false
-      continue
-    }
-    if (Array.isArray(x)) {
-      if (!Array.isArray(y) || x.length !== y.length) return false
-      for (let i = 0; i < x.length; i++) pairs.push(x[i], y[i])
-      continue
-    }
-    if (Array.isArray(y)) return false
-    const rx = x as Readonly<Record<string, unknown>>
-    const ry = y as Readonly<Record<string, unknown>>
-    let count = 0
-    for (const key of Object.keys(rx)) {
-      const v = rx[key]
-      if (v === undefined) continue
-      count++
-      if (!Object.hasOwn(ry, key)) return false
-      pairs.push(v, ry[key])
-    }
-    for (const key of Object.keys(ry)) if (ry[key] !== undefined) count--
-    if (count !== 0) return false
-  }
-  return true
 }
 
 /** Throws unless `v` is a plain object or an array: the only containers parsed JSON holds. */

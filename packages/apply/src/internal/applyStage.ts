@@ -9,7 +9,6 @@ import type { FieldOverride, ObservedApply } from '../applyHistory.js'
 import { computeStatus } from '../computeStatus.js'
 import type { ApplyFailure } from '../errors.js'
 import { ApplyError, failureOf } from '../errors.js'
-import { isPatchNotApplied } from './apiErrors.js'
 import type { KubeClient } from '../kubeClient.js'
 import { diffObjects, sameObject } from './fieldDiff.js'
 import type { LiveObjects } from './liveObjects.js'
@@ -20,8 +19,8 @@ import { omit } from './omit.js'
 import { settleAll } from './pool.js'
 import type { PreparedObject } from './prepare.js'
 import { sleep } from './sleep.js'
-import { planTakeover } from './takeover.js'
 import type { Takeover, TakeoverManager } from './takeover.js'
+import { takeoverFor, writeTakeover } from './writeTakeover.js'
 
 /** What a stage needs. */
 export interface StageContext {
@@ -63,7 +62,14 @@ type Plan =
   | { readonly kind: 'skip'; readonly reason: string; readonly resourceVersion?: string | undefined }
   | { readonly kind: 'unchanged'; readonly resourceVersion: string | undefined; readonly current: boolean }
   | { readonly kind: 'create'; readonly reason?: string | undefined }
-  | { readonly kind: 'configure'; readonly overrides: readonly FieldOverride[]; readonly reason?: string | undefined; readonly takeover?: Takeover | undefined }
+  | {
+      readonly kind: 'configure'
+      readonly overrides: readonly FieldOverride[]
+      readonly reason?: string | undefined
+      readonly takeover?: Takeover | undefined
+      /** The reason had the takeover been `takeover` (one recomputed after a race, or none). */
+      readonly reasonWith?: ((takeover: Takeover | undefined) => string | undefined) | undefined
+    }
   | { readonly kind: 'recreate'; readonly reason: string }
 
 /** Applies one stage. */
@@ -167,11 +173,7 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
   if (policy === 'IfNotPresent' && (await readLive()) !== null) {
     return { kind: 'skip', reason: 'it exists and its ssa annotation is IfNotPresent', resourceVersion: rvOf(current) }
   }
-  // As Flux's cleanup exclusions: `ssa: Merge` (in Git or live) keeps other managers' fields.
-  const takeoverOf = (existing: KubeObject): Takeover | undefined =>
-    ctx.takeOver === undefined || client.patch === undefined || policy === 'Merge' || ssaPolicy(existing) === 'Merge'
-      ? undefined
-      : planTakeover(existing, { desired: p.object, fieldManager: ctx.fieldManager, managers: ctx.takeOver })
+  const takeoverOf = (existing: KubeObject): Takeover | undefined => takeoverFor(p, existing, ctx)
   let takeover = current === undefined || current === null ? undefined : takeoverOf(current)
   if (!ctx.alwaysDryRun && takeover === undefined && current !== undefined && current !== null && provablyUnchanged(p.object, current, ctx.fieldManager)) {
     return { kind: 'unchanged', resourceVersion: rvOf(current), current: computeStatus(current).status === 'Current' }
@@ -210,7 +212,8 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     const why = exclusionReason(existing)
     if (why !== undefined) return { kind: 'skip', reason: why, resourceVersion: rvOf(existing) }
     takeover = takeoverOf(existing)
-    return { kind: 'configure', overrides: [], reason: joinReasons(['not labelled for this inventory yet', takeoverReason(takeover)]), takeover }
+    const reasonWith = (t: Takeover | undefined): string | undefined => joinReasons(['not labelled for this inventory yet', takeoverReason(t)])
+    return { kind: 'configure', overrides: [], reason: reasonWith(takeover), takeover, reasonWith }
   }
   if (takeover === undefined && sameObject(current, result)) return { kind: 'unchanged', resourceVersion: rvOf(current), current: computeStatus(current).status === 'Current' }
   const changes = diffObjects(current, result)
@@ -219,7 +222,9 @@ async function plan(p: PreparedObject, live: LiveObjects, ctx: StageContext): Pr
     const owner = c.liveSegments === undefined ? undefined : ownerOf(current, c.liveSegments)
     if (owner !== undefined && owner !== ctx.fieldManager) overrides.push({ path: c.path, manager: owner })
   }
-  return { kind: 'configure', overrides, reason: joinReasons([takeoverReason(takeover), summarize(changes.map((c) => c.path))]), takeover }
+  const summary = summarize(changes.map((c) => c.path))
+  const reasonWith = (t: Takeover | undefined): string | undefined => joinReasons([takeoverReason(t), summary])
+  return { kind: 'configure', overrides, reason: reasonWith(takeover), takeover, reasonWith }
 }
 
 /** What a takeover does, for the change set's reason. */
@@ -285,11 +290,14 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
     case 'create':
     case 'configure': {
       // The takeover is written only now, after every object of the stage passed its dry-run.
+      let reason = planned.reason
       if (planned.kind === 'configure' && planned.takeover !== undefined && client.patch !== undefined) {
-        await takeOver(p, planned.takeover, ctx)
+        const done = await writeTakeover(p, planned.takeover, ctx)
+        // Recomputed after a race: the change set says what was taken over.
+        if (done !== planned.takeover && planned.reasonWith !== undefined) reason = planned.reasonWith(done)
       }
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
-      return { entry: { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }, current: isCurrent(applied) }
+      return { entry: { ref, action: planned.kind === 'create' ? 'created' : 'configured', reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }, current: isCurrent(applied) }
     }
     case 'recreate': {
       await client.delete({ ...ref, version: p.version }, { propagationPolicy: 'Background', signal })
@@ -297,27 +305,6 @@ async function write(p: PreparedObject, planned: Plan, ctx: StageContext): Promi
       const applied = await client.apply(p.object, { fieldManager: ctx.fieldManager, force: ctx.forceConflicts, signal })
       return { entry: { ref, action: 'created', reason: planned.reason, resourceVersion: applied.metadata.resourceVersion as string | undefined }, current: isCurrent(applied) }
     }
-  }
-}
-
-/**
- * Writes a takeover; a live object changed since it was read fails the patch's resourceVersion
- * test (or one of its removals), which the API server answers with a 422.
- */
-async function takeOver(p: PreparedObject, takeover: Takeover, ctx: StageContext): Promise<void> {
-  try {
-    await ctx.client.patch?.({ ...p.ref, version: p.version }, takeover.patch, { fieldManager: ctx.fieldManager, signal: ctx.signal })
-  } catch (err) {
-    if (ctx.signal?.aborted === true) throw ctx.signal.reason
-    if (isPatchNotApplied(err, '/metadata/resourceVersion')) {
-      throw new ApplyError({
-        code: 'APPLY_API_ERROR',
-        message: `${formatRef(p.ref)}: changed in the cluster while the fields of ${takeover.managers.join(', ') || 'other managers'} were being taken over; it was not applied (apply again)`,
-        details: { managers: [...takeover.managers] },
-        cause: err,
-      })
-    }
-    throw err
   }
 }
 

@@ -2,7 +2,8 @@
 // its annotations it does not know (its selectors simply do not match), so an existing fleet with
 // `ssa: merge-ish` behaves in the SDK as in Flux: the object is applied as if the annotation were
 // absent, and a warning names the object and the annotation. Bad options fail before any request;
-// a takeover racing a human's edit fails naming the object and leaves the edit in place.
+// a takeover racing a human's edit is retried from a fresh read a few times, then fails naming
+// the object and leaves the edit in place.
 import { describe, expect, it } from 'vitest'
 import type { KubeObject } from '@gitops-sdk/core'
 import { applyAll, ApplyError, prune } from '../../src/index.js'
@@ -67,36 +68,111 @@ describe('bad conflict options fail before any request', () => {
   })
 })
 
+/**
+ * The test cluster's client, whose JSON patches (only takeovers send them) each first run `race`
+ * with the attempt's number, as a human or a controller writing between the read and the takeover.
+ */
+function racingClient(race: (attempt: number) => Promise<void>): { readonly client: KubeClient; readonly patches: () => number } {
+  const base = env.cluster.client
+  let patches = 0
+  const client: KubeClient = {
+    namespace: base.namespace,
+    resource: (t, o) => base.resource(t, o),
+    resources: (o) => base.resources(o),
+    get: (t, o) => base.get(t, o),
+    list: (q, o) => base.list(q, o),
+    apply: (object, o) => base.apply(object, o),
+    create: (object, o) => base.create(object, o),
+    delete: (t, o) => base.delete(t, o),
+    patch: async (t, ops, o) => {
+      patches += 1
+      await race(patches)
+      return (base.patch as NonNullable<KubeClient['patch']>)(t, ops, o)
+    },
+  }
+  return { client, patches: () => patches }
+}
+
 describe.skipIf(!hasKubectl)('a takeover racing a human edit', () => {
-  it('fails naming the object, and leaves the edit and its owner in place', async (ctx) => {
+  /** A namespace with ConfigMap cfg applied by us and then labelled by kubectl (`first=by-hand`). */
+  async function edited(ctx: { skip: () => void }): Promise<string> {
     if (!env.ownership) ctx.skip()
     const ns = await env.cluster.namespace('race')
-    const base = env.cluster.client
-    await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client: base, fieldManager })
+    await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client: env.cluster.client, fieldManager })
     await env.cluster.kubectlOk(['-n', ns, 'label', 'configmap/cfg', 'first=by-hand'])
-    // Between the read and the takeover, someone edits the object again.
-    const racing: KubeClient = {
-      namespace: base.namespace,
-      resource: (t, o) => base.resource(t, o),
-      resources: (o) => base.resources(o),
-      get: (t, o) => base.get(t, o),
-      list: (q, o) => base.list(q, o),
-      apply: (object, o) => base.apply(object, o),
-      create: (object, o) => base.create(object, o),
-      delete: (t, o) => base.delete(t, o),
-      patch: async (t, ops, o) => {
-        await env.cluster.kubectlOk(['-n', ns, 'label', 'configmap/cfg', 'second=by-hand'])
-        return (base.patch as NonNullable<KubeClient['patch']>)(t, ops, o)
-      },
-    }
-    const err = await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client: racing, fieldManager }).catch((e: unknown) => e)
+    return ns
+  }
+
+  it('re-reads the object and takes over again when the first attempt raced, recomputed from the new read', async (ctx) => {
+    const ns = await edited(ctx)
+    // The same manager writes again between the read and the first takeover only.
+    const { client, patches } = racingClient(async (attempt) => {
+      if (attempt === 1) await env.cluster.kubectlOk(['-n', ns, 'label', 'configmap/cfg', 'second=by-hand'])
+    })
+    const result = await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client, fieldManager })
+    expect(patches()).toBe(2)
+    expect(result.entries[0]).toMatchObject({ action: 'configured', reason: expect.stringMatching(/^takes over the fields of kubectl-label/) as unknown })
+    // Taken over from the second read: the label written during the race goes too.
+    const live = await env.cluster.client.get(ref(ns, 'cfg'))
+    expect(live?.metadata.labels).toBeUndefined()
+    expect(live?.data).toEqual({ key: 'git' })
+  })
+
+  it('fails naming the object after four attempts that all raced, and leaves the edits and their owner in place', async (ctx) => {
+    const ns = await edited(ctx)
+    const { client, patches } = racingClient(async (attempt) => {
+      await env.cluster.kubectlOk(['-n', ns, 'label', '--overwrite', 'configmap/cfg', `round=r${attempt}`])
+    })
+    const err = await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client, fieldManager }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApplyError)
-    expect(err).toMatchObject({ code: 'APPLY_API_ERROR', message: `ConfigMap/${ns}/cfg: changed in the cluster while the fields of kubectl-label were being taken over; it was not applied (apply again)` })
+    const message = `ConfigMap/${ns}/cfg: changed in the cluster while the fields of kubectl-label were being taken over; it was not applied (apply again)`
+    expect(err).toMatchObject({ code: 'APPLY_API_ERROR', message })
+    expect((err as ApplyError).failures).toEqual([{ ref: ref(ns, 'cfg'), code: 'APPLY_API_ERROR', message, managers: ['kubectl-label'] }])
     expect((err as ApplyError).changeSet?.entries[0]).toMatchObject({ action: 'failed' })
-    const live = await base.get(ref(ns, 'cfg'))
-    expect(live?.metadata.labels).toEqual({ first: 'by-hand', second: 'by-hand' })
-    // The next apply, with nothing racing it, takes both over.
-    await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client: base, fieldManager })
-    expect((await base.get(ref(ns, 'cfg')))?.metadata.labels).toBeUndefined()
+    expect(patches()).toBe(4)
+    const live = await env.cluster.client.get(ref(ns, 'cfg'))
+    expect(live?.metadata.labels).toEqual({ first: 'by-hand', round: 'r4' })
+    // The next apply, with nothing racing it, takes them over.
+    await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client: env.cluster.client, fieldManager })
+    expect((await env.cluster.client.get(ref(ns, 'cfg')))?.metadata.labels).toBeUndefined()
+  })
+
+  it('does not take over, on a retry, the fields of a manager the apply did not decide to take', async (ctx) => {
+    const ns = await edited(ctx)
+    // kubectl annotate is a manager of its own (kubectl-annotate), unknown when the apply decided.
+    const { client, patches } = racingClient(async (attempt) => {
+      if (attempt === 1) await env.cluster.kubectlOk(['-n', ns, 'annotate', 'configmap/cfg', 'note=by-hand'])
+    })
+    const err = await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client, fieldManager }).catch((e: unknown) => e)
+    const message = `ConfigMap/${ns}/cfg: changed in the cluster while the fields of kubectl-label were being taken over (and kubectl-annotate now to take over or remove too, which this apply did not decide); it was not applied (apply again)`
+    expect(err).toMatchObject({ code: 'APPLY_API_ERROR', message })
+    expect((err as ApplyError).failures).toEqual([{ ref: ref(ns, 'cfg'), code: 'APPLY_API_ERROR', message, managers: ['kubectl-label'] }])
+    expect(patches()).toBe(1)
+    const live = await env.cluster.client.get(ref(ns, 'cfg'))
+    expect(live?.metadata.labels).toEqual({ first: 'by-hand' })
+    expect(live?.metadata.annotations).toEqual({ note: 'by-hand' })
+  })
+
+  it('stops retrying when the signal aborts, rejecting with its reason', async (ctx) => {
+    const ns = await edited(ctx)
+    const controller = new AbortController()
+    const reason = new Error('stopped by the caller')
+    const { client, patches } = racingClient(async (attempt) => {
+      await env.cluster.kubectlOk(['-n', ns, 'label', '--overwrite', 'configmap/cfg', `round=r${attempt}`])
+      // Aborted while the first attempt is under way: the backoff before the second one ends at once.
+      if (attempt === 1) setTimeout(() => controller.abort(reason), 20)
+    })
+    await expect(applyAll([configMap(ns, 'cfg', { key: 'git' })], { client, fieldManager, signal: controller.signal })).rejects.toBe(reason)
+    expect(patches()).toBe(1)
+    expect((await env.cluster.client.get(ref(ns, 'cfg')))?.metadata.labels).toEqual({ first: 'by-hand', round: 'r1' })
+  })
+
+  it('sends no takeover in a dry run, and reports the one it would make', async (ctx) => {
+    const ns = await edited(ctx)
+    const { client, patches } = racingClient(() => Promise.resolve())
+    const result = await applyAll([configMap(ns, 'cfg', { key: 'git' })], { client, fieldManager, dryRun: true })
+    expect(result.entries[0]).toMatchObject({ action: 'configured', reason: expect.stringMatching(/^dry run, takes over the fields of kubectl-label/) as unknown })
+    expect(patches()).toBe(0)
+    expect((await env.cluster.client.get(ref(ns, 'cfg')))?.metadata.labels).toEqual({ first: 'by-hand' })
   })
 })

@@ -8,7 +8,7 @@
 // (A) starts again (at most three times, then 409), as kube-apiserver retries an update on conflict.
 // Writes with no webhook configuration in the server skip all of this.
 import { randomUUID } from 'node:crypto'
-import { isKubeMap, setOwn } from '@gitops-sdk/core'
+import { deepEqual, isKubeMap, setOwn } from '@gitops-sdk/core'
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Attributes, UserInfo } from '../auth/rbac.js'
 import { rbacAllows } from '../auth/rbac.js'
@@ -24,7 +24,7 @@ import { callWebhook, WebhookCallError } from './callWebhook.js'
 import type { AdmissionAttributes, Operation, Webhook } from './webhooks.js'
 import { candidateWebhooks, hasWebhooks, selectorsMatch } from './webhooks.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
-import { cloneJson, deepEqualDeep as deepEqual } from '../../ssa/deepJson.js'
+import { cloneJson } from '../../ssa/deepJson.js'
 
 /** What admission needs from the server. */
 export interface AdmissionContext {

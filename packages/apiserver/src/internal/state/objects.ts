@@ -17,7 +17,7 @@ export function timestamp(date: Date): string {
 }
 
 // Deep equality and copies are core's (one bigint rule for the SDK: `1n` equals `1`).
-export { cloneValueDeep as clone, deepEqualDeep as deepEqual } from '../../ssa/deepJson.js'
+export { cloneValue as clone, deepEqual } from '@gitops-sdk/core'
 
 /** The value at a dotted path (`spec.replicas`), or undefined. */
 export function valueAt(object: KubeValue | KubeObject | undefined, path: string): KubeValue | undefined {

@@ -1,7 +1,7 @@
 // Server-side apply of one object (SPEC.md §10.1 steps 5–8, SPEC.md §10.5, SPEC.md §10.6, SPEC.md §10.7).
 import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import { splitApiVersion } from '@gitops-sdk/core'
-import { cloneValueDeep as cloneValue, deepEqualDeep as deepEqual } from '../deepJson.js'
+import { cloneValue, deepEqual } from '@gitops-sdk/core'
 import { conflictStatus } from './conflicts.js'
 import type { StatusBody } from './errors.js'
 import type { StatusError } from '../../status.js'

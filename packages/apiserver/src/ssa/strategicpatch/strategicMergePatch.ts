@@ -2,7 +2,7 @@
 // MergeParallelList and IgnoreUnmatchedNulls): merge keys and strategies come from the schema;
 // directives `$patch`, `$retainKeys`, `$setElementOrder/<field>`, `$deleteFromPrimitiveList/<field>`.
 import type { KubeMap, KubeValue } from '@gitops-sdk/core'
-import { cloneValueDeep as cloneValue } from '../deepJson.js'
+import { cloneValue } from '@gitops-sdk/core'
 import { SsaError } from '../fieldmanager/errors.js'
 import { badRequest, internalError, rejectedRequest } from '../../status.js'
 import type { TypeRef } from '../structured-merge-diff/schema.js'

@@ -9,7 +9,7 @@ import type { Atom, ListType, MapType, TypeRef } from './schema.js'
 import { deduceAtom, sameShape } from './schema.js'
 import { entryType, listItemElement } from './typed.js'
 import type { MaybeValue } from './value.js'
-import { deepEqualDeep as deepEqual } from '../deepJson.js'
+import { deepEqual } from '@gitops-sdk/core'
 import { isMap } from './value.js'
 import { getOwn, hasOwn } from '../ownKeys.js'
 

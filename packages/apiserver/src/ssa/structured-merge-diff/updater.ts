@@ -11,7 +11,7 @@ import { filterReset, restoreReset } from '../fieldmanager/resetPaths.js'
 import type { TypeRef } from './schema.js'
 import { fieldSetOf } from './typed.js'
 import { ensureNamedFieldsAreMembers, reconcileWithSchema, removePaths } from './typedSets.js'
-import { deepEqualDeep as deepEqual } from '../deepJson.js'
+import { deepEqual } from '@gitops-sdk/core'
 import { isMap } from './value.js'
 
 /** The type and reset paths every step of one request works with. */

@@ -1,0 +1,175 @@
+// PATCH bodies kube-apiserver v1.32 refuses or warns about while decoding them: a JSON patch's
+// unknown and repeated operation fields under each fieldValidation, a merge patch that is no object,
+// a JSON patch of more than 10,000 operations, and the patched object's unknown fields. Each refusal
+// answers kube's status, reason and message and leaves the stored object as it was.
+import { describe, expect, it } from 'vitest'
+import { hasKubectl, kubectlFor, needsKubectl, raw } from '../helpers/kube.js'
+import type { RawResponse } from '../helpers/kube.js'
+import { faultServer } from '../helpers/faultServer.js'
+
+const { server } = faultServer()
+
+const base = '/api/v1/namespaces/default/configmaps'
+let counter = 0
+const fresh = (): string => `strict-${++counter}`
+
+async function makeConfigMap(name: string): Promise<string> {
+  const made = await raw(server(), { method: 'POST', path: base, body: JSON.stringify({ metadata: { name }, data: { a: '1' } }), contentType: 'application/json' })
+  expect(made.status).toBe(201)
+  return String((made.json().metadata as Record<string, unknown>).resourceVersion)
+}
+
+async function resourceVersion(name: string): Promise<string> {
+  const got = await raw(server(), { method: 'GET', path: `${base}/${name}` })
+  return String((got.json().metadata as Record<string, unknown>).resourceVersion)
+}
+
+function patch(name: string, body: string, type: string, validation?: string): Promise<RawResponse> {
+  const query = validation === undefined ? '' : `?fieldValidation=${validation}`
+  return raw(server(), { method: 'PATCH', path: `${base}/${name}${query}`, body, contentType: `application/${type}+json` })
+}
+
+/** Asserts a refusal's status, reason and message, and that the object did not change. */
+async function refused(name: string, answer: RawResponse, expected: { code: number; reason: string; message: string | RegExp }): Promise<void> {
+  const rv = await resourceVersion(name)
+  const status = answer.json()
+  expect(answer.status).toBe(expected.code)
+  expect(status).toMatchObject({ kind: 'Status', status: 'Failure', code: expected.code, reason: expected.reason })
+  if (typeof expected.message === 'string') expect(status.message).toBe(expected.message)
+  else expect(status.message).toMatch(expected.message)
+  expect(answer.headers.warning).toBeUndefined()
+  expect(await resourceVersion(name)).toBe(rv)
+}
+
+/** kube's Invalid answer for a patched object that fails strict decoding: empty GroupKind, field `patch`. */
+const strictInvalid = (detail: string): RegExp => new RegExp(`^ "" is invalid: patch: Invalid value: "\\{.*\\}": ${detail.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'su')
+
+describe('a JSON patch with unknown or repeated operation fields', () => {
+  const body = '[{"op":"add","path":"/data/x","path":"/data/y","value":"1","extra":{"q":1,"q":2}},{"op":"add","path":"/metadata/annotations","value":{"k":"1","k":"2"}}]'
+  const errors = ['json patch duplicate field "[0].path"', 'json patch unknown field "[0].extra"', 'json patch duplicate field "[1].value.k"']
+
+  it('is 422 Invalid under Strict, naming every field in document order, and stores nothing', async () => {
+    const name = fresh()
+    const before = await makeConfigMap(name)
+    const answer = await patch(name, body, 'json-patch', 'Strict')
+    await refused(name, answer, { code: 422, reason: 'Invalid', message: strictInvalid(`strict decoding error: ${errors.join(', ')}`) })
+    expect(answer.json().details).toEqual({ causes: [{ reason: 'FieldValueInvalid', field: 'patch', message: expect.stringMatching(/^Invalid value: "\{/u) }] })
+    expect(await resourceVersion(name)).toBe(before)
+  })
+
+  it('is applied with one warning per field under Warn (the default), and silently under Ignore', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const warn = await patch(name, body.replace('"value":{"k":"1","k":"2"}', '"value":{"k":"1"}'), 'json-patch')
+    expect(warn.status).toBe(200)
+    expect(warn.headers.warning).toBe(errors.slice(0, 2).map((e) => `299 - "${e.replace(/"/g, '\\"')}"`).join(', '))
+    const ignore = await patch(name, '[{"op":"add","path":"/data/z","value":"2","extra":1}]', 'json-patch', 'Ignore')
+    expect(ignore.status).toBe(200)
+    expect(ignore.headers.warning).toBeUndefined()
+    expect(ignore.json().data).toEqual({ a: '1', y: '1', z: '2' })
+  })
+
+  it('puts the patch body errors before the patched object unknown fields', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const answer = await patch(name, '[{"op":"add","path":"/spec","value":{},"Op":"x"}]', 'json-patch', 'Strict')
+    await refused(name, answer, { code: 422, reason: 'Invalid', message: strictInvalid('strict decoding error: json patch unknown field "[0].Op", unknown field "spec"') })
+  })
+})
+
+describe('a merge patch with repeated keys or unknown fields', () => {
+  it('is 422 Invalid under Strict with the repeated key path, and a warning under Warn', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const body = '{"data":{"b":"1","b":"2"},"extra":[{"x":1,"x":2}]}'
+    const answer = await patch(name, body, 'merge-patch', 'Strict')
+    await refused(name, answer, {
+      code: 422,
+      reason: 'Invalid',
+      message: strictInvalid('strict decoding error: duplicate field "data.b", duplicate field "extra[0].x", unknown field "extra"'),
+    })
+    const warn = await patch(name, '{"data":{"b":"1","b":"2"}}', 'merge-patch', 'Warn')
+    expect(warn.status).toBe(200)
+    expect(warn.headers.warning).toBe('299 - "duplicate field \\"data.b\\""')
+  })
+})
+
+describe('a merge patch that is no JSON object', () => {
+  const kinds: [string, string][] = [
+    ['[1,2]', 'array'],
+    ['"x"', 'string'],
+    ['5', 'number'],
+    ['true', 'bool'],
+  ]
+  for (const [body, kind] of kinds) {
+    it(`${body} is 400 with the map decoder's words under Strict and Warn`, async () => {
+      const name = fresh()
+      await makeConfigMap(name)
+      for (const validation of ['Strict', 'Warn']) {
+        await refused(name, await patch(name, body, 'merge-patch', validation), {
+          code: 400,
+          reason: 'BadRequest',
+          message: `error decoding patch: json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`,
+        })
+      }
+    })
+  }
+
+  it('null is 400 Invalid JSON Patch under every fieldValidation; a string, number or bool under Ignore too', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    for (const validation of ['Strict', 'Warn', 'Ignore']) {
+      await refused(name, await patch(name, 'null', 'merge-patch', validation), { code: 400, reason: 'BadRequest', message: 'Invalid JSON Patch' })
+    }
+    for (const body of ['"x"', '5', 'false']) {
+      await refused(name, await patch(name, body, 'merge-patch', 'Ignore'), { code: 400, reason: 'BadRequest', message: 'Invalid JSON Patch' })
+    }
+  })
+
+  it('an array under Ignore replaces the document, which then does not decode: 422 Invalid', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const detail =
+      'couldn\'t get version/kind; json parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+    const answer = await patch(name, '[{"b":null,"a":1},null]', 'merge-patch', 'Ignore')
+    await refused(name, answer, { code: 422, reason: 'Invalid', message: ` "" is invalid: patch: Invalid value: "[{\\"a\\":1},null]": ${detail}` })
+  })
+})
+
+describe('a JSON patch of more than 10,000 operations', () => {
+  const tests = (name: string, n: number): string => JSON.stringify(Array.from({ length: n }, () => ({ op: 'test', path: '/metadata/name', value: name })))
+
+  it('is 413 RequestEntityTooLarge before any operation applies; 10,000 are taken', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const failing = JSON.stringify([{ op: 'remove', path: '/nothing' }, ...Array.from({ length: 10_000 }, () => ({ op: 'test', path: '/metadata/name', value: name }))])
+    await refused(name, await patch(name, failing, 'json-patch'), {
+      code: 413,
+      reason: 'RequestEntityTooLarge',
+      message: 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001',
+    })
+    const taken = await patch(name, tests(name, 10_000), 'json-patch')
+    expect(taken.status).toBe(200)
+  })
+})
+
+describe('kubectl patch --type json', () => {
+  it.skipIf(!hasKubectl)(needsKubectl('prints the warning for an unknown operation field, and the 400 of a merge patch that is a list'), async () => {
+    const name = fresh()
+    const before = await makeConfigMap(name)
+    const kubectl = kubectlFor(server())
+    try {
+      const warned = await kubectl(['patch', 'configmap', name, '-n', 'default', '--type', 'json', '-p', '[{"op":"add","path":"/data/x","value":"1","extra":1}]'])
+      expect(warned.code).toBe(0)
+      expect(warned.stderr).toBe('Warning: json patch unknown field "[0].extra"\n')
+      const patched = await resourceVersion(name)
+      expect(patched).not.toBe(before)
+      const refusedList = await kubectl(['patch', 'configmap', name, '-n', 'default', '--type', 'merge', '-p', '[1]'])
+      expect(refusedList.code).not.toBe(0)
+      expect(refusedList.stderr).toBe('Error from server (BadRequest): error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}\n')
+      expect(await resourceVersion(name)).toBe(patched)
+    } finally {
+      kubectl.dispose()
+    }
+  })
+})

@@ -153,6 +153,18 @@ describe('a JSON patch of more than 10,000 operations', () => {
   })
 })
 
+describe('a PATCH body past 3 MiB', () => {
+  it('is 413 under every patch content type, as kube-apiserver reads at most MaxRequestBodyBytes', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const big = JSON.stringify({ data: { big: 'x'.repeat(3 * 1024 * 1024) } })
+    for (const type of ['json-patch+json', 'merge-patch+json', 'strategic-merge-patch+json', 'apply-patch+yaml']) {
+      const answer = await raw(server(), { method: 'PATCH', path: `${base}/${name}`, body: big, contentType: `application/${type}` })
+      await refused(name, answer, { code: 413, reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' })
+    }
+  })
+})
+
 describe('kubectl patch --type json', () => {
   it.skipIf(!hasKubectl)(needsKubectl('prints the warning for an unknown operation field, and the 400 of a merge patch that is a list'), async () => {
     const name = fresh()

@@ -185,3 +185,134 @@ describe('kubectl patch --type json', () => {
     }
   })
 })
+
+/** The live object as GET answers it (the order json-patch reads it in). */
+async function liveObject(path: string): Promise<Record<string, unknown>> {
+  return (await raw(server(), { method: 'GET', path })).json()
+}
+
+/** `value` as JSON with the keys of the objects in `sorted` (and all below those in `deep`) in Go's map order. */
+function goJson(value: unknown, order: { sorted?: readonly unknown[]; deep?: readonly unknown[] }, inDeep = false): string {
+  if (Array.isArray(value)) return `[${value.map((item) => goJson(item, order, inDeep)).join(',')}]`
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value)
+  const deep = inDeep || (order.deep ?? []).includes(value)
+  const keys = Object.keys(value)
+  if (deep || (order.sorted ?? []).includes(value)) keys.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${goJson((value as Record<string, unknown>)[key], order, deep)}`).join(',')}}`
+}
+
+/** kube's whole Invalid message for a patched object that fails strict decoding. */
+const strictMessage = (patched: string, detail: string): string => ` "" is invalid: patch: Invalid value: ${JSON.stringify(patched)}: ${detail}`
+
+describe('the patched JSON and unknown fields of a strict refusal, in json-patch v4 order', () => {
+  it('sorts the top level and the objects a merge patch merged into or set, keeps the rest as stored', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const live = await liveObject(`${base}/${name}`)
+    const answer = await patch(name, '{"zzz":1,"aaa":{"y":1,"x":null,"w":2},"metadata":{"foo":1}}', 'merge-patch', 'Strict')
+    const metadata = { ...(live.metadata as Record<string, unknown>), foo: 1 }
+    const aaa = { y: 1, w: 2 }
+    const top = { ...live, zzz: 1, aaa, metadata }
+    const patched = goJson(top, { sorted: [top, metadata], deep: [aaa] })
+    expect(patched.startsWith('{"aaa":{"w":2,"y":1},"apiVersion":"v1","data":{"a":"1"},"kind":"ConfigMap","metadata":{"creationTimestamp"')).toBe(true)
+    await refused(name, answer, {
+      code: 422,
+      reason: 'Invalid',
+      message: strictMessage(patched, 'strict decoding error: unknown field "aaa", unknown field "metadata.foo", unknown field "zzz"'),
+    })
+  })
+
+  it('sorts the containers on a JSON patch operation path, keeping an added value as written', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const live = await liveObject(`${base}/${name}`)
+    const body = '[{"op":"add","path":"/zzz","value":1},{"op":"add","path":"/aaa","value":{"y":1,"x":2}},{"op":"add","path":"/metadata/labels","value":{"b":"1","a":"2"}}]'
+    const answer = await patch(name, body, 'json-patch', 'Strict')
+    const metadata = { ...(live.metadata as Record<string, unknown>), labels: { b: '1', a: '2' } }
+    const top = { ...live, zzz: 1, aaa: { y: 1, x: 2 }, metadata }
+    const patched = goJson(top, { sorted: [top, metadata] })
+    expect(patched).toContain('"aaa":{"y":1,"x":2}')
+    expect(patched).toContain('"labels":{"b":"1","a":"2"}')
+    await refused(name, answer, { code: 422, reason: 'Invalid', message: strictMessage(patched, 'strict decoding error: unknown field "aaa", unknown field "zzz"') })
+  })
+
+  it('names the fields of a Secret data and stringData in a refusal but never their values (unlike kube-apiserver)', async () => {
+    const secrets = '/api/v1/namespaces/default/secrets'
+    const name = fresh()
+    const password = Buffer.from('hunter2-SECRET').toString('base64')
+    const made = await raw(server(), { method: 'POST', path: secrets, body: JSON.stringify({ metadata: { name }, data: { password } }), contentType: 'application/json' })
+    expect(made.status).toBe(201)
+    const live = await liveObject(`${secrets}/${name}`)
+    const answer = await raw(server(), {
+      method: 'PATCH',
+      path: `${secrets}/${name}?fieldValidation=Strict`,
+      body: '[{"op":"add","path":"/metadata/labels","value":{"a":"b"},"x":1}]',
+      contentType: 'application/json-patch+json',
+    })
+    expect(answer.status).toBe(422)
+    expect(answer.text).not.toContain(password)
+    expect(answer.text).not.toContain('hunter2')
+    const metadata = { ...(live.metadata as Record<string, unknown>), labels: { a: 'b' } }
+    const top = { ...live, data: { password: '<secret contents redacted>' }, metadata }
+    const patched = goJson(top, { sorted: [top, metadata] })
+    expect(answer.json().message).toBe(strictMessage(patched, 'strict decoding error: json patch unknown field "[0].x"'))
+  })
+})
+
+describe('a JSON patch operation field repeated with a type error first', () => {
+  const cases: [string, string][] = [
+    ['[{"op":5,"op":"add","path":"/data/x","value":"1"}]', 'number into Go struct field jsonPatchOp.op'],
+    ['[{"op":"add","path":{},"path":"/data/x","value":"1"}]', 'object into Go struct field jsonPatchOp.path'],
+    ['[{"op":"move","from":[],"from":"/data/a","path":"/data/x"}]', 'array into Go struct field jsonPatchOp.from'],
+    ['[{"path":"/data/x","op":true,"path":{},"value":"1"}]', 'bool into Go struct field jsonPatchOp.op'],
+    ['[{"op":"add","path":"/data/x","value":"1"},{"x":[1],"\\u006fp":7,"op":"add"}]', 'number into Go struct field jsonPatchOp.op'],
+  ]
+  for (const [body, words] of cases) {
+    for (const validation of ['Warn', 'Strict']) {
+      it(`${body} is 400 under ${validation}, as the decoder checks every occurrence`, async () => {
+        const name = fresh()
+        await makeConfigMap(name)
+        const answer = await patch(name, body, 'json-patch', validation)
+        await refused(name, answer, { code: 400, reason: 'BadRequest', message: `error decoding patch: json: cannot unmarshal ${words} of type string` })
+      })
+    }
+  }
+})
+
+describe('the Warning headers of a patch with many strict errors', () => {
+  it('are cut as kube-apiserver cuts them: past 4 KiB of text, 256 runes each, until 4 KiB', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    // 100 repeated keys, each at a path of 200 × 501 runes: about 10 MB of warning text uncut.
+    const key = 'k'.repeat(500)
+    const body = `{"spec":${`{"${key}":`.repeat(200)}[${Array.from({ length: 100 }, () => '{"b":1,"b":2}').join(',')}]${'}'.repeat(200)}}`
+    const answer = await patch(name, body, 'merge-patch')
+    expect(answer.status).toBe(200)
+    const warnings = String(answer.headers.warning).split(/, (?=299 - ")/u)
+    // The first is past 4 KiB: it is written again cut to 256 runes, then 15 more until 16 × 256 = 4 KiB.
+    const first = `duplicate field "spec.${`${key}.`.repeat(200)}`
+    expect(warnings).toHaveLength(16)
+    expect(warnings).toEqual(Array.from({ length: 16 }, () => `299 - "${first.slice(0, 256).replace(/"/g, '\\"')}"`))
+  })
+
+  it('are written whole within 4 KiB, and none after the one that passes it', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const ops = `[${Array.from({ length: 150 }, (_, i) => `{"op":"test","path":"/kind","value":"ConfigMap","${'x'.repeat(40)}${i}":1}`).join(',')}]`
+    const warned = await patch(name, ops, 'json-patch')
+    expect(warned.status).toBe(200)
+    const texts = String(warned.headers.warning).split(/, (?=299 - ")/u)
+    // Errors of 66 to 68 runes: written whole while within 4 KiB; the first past it turns truncation
+    // on, all so far are written again (each under 256 runes, whole), and as 4 KiB is passed no more.
+    const all = Array.from({ length: 100 }, (_, i) => `json patch unknown field "[${i}].${'x'.repeat(40)}${i}"`)
+    const expected: string[] = []
+    let total = 0
+    for (const text of all) {
+      expected.push(text)
+      total += text.length
+      if (total > 4096) break
+    }
+    expect(expected.length).toBeLessThan(100)
+    expect(texts).toEqual(expected.map((t) => `299 - "${t.replace(/"/g, '\\"')}"`))
+  })
+})

@@ -7,8 +7,11 @@ import { applyObject as engineApply, SsaError, strategicMergePatch } from './fie
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
 import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError, strictJsonPatchError } from './patch.js'
-import { strictFieldErrors } from './patchStrictErrors.js'
+import { operationTypeError, strictFieldErrors } from './patchStrictErrors.js'
+import { strictDecoding } from './patchStrictDecoding.js'
+import type { StrictFieldError } from './patchStrictErrors.js'
 import { setOwn } from '../../ssa/ownKeys.js'
+import { jsonPatchedJson, mergePatchedJson } from './patchedJson.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -22,7 +25,6 @@ import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
 import { jsonKind } from '../rules/jsonKind.js'
-import { pruneBuiltinFields, pruneCustomFields } from '../rules/unknownFields.js'
 import { marshalJson } from '@gitops-sdk/core/go'
 import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
@@ -78,7 +80,7 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  const strictErrors: string[] = []
+  const strictErrors: StrictFieldError[] = []
   const result = patchDocument(cloneJson(live) as unknown as KubeMap, {
     patchType: patch.patchType,
     body: patch.body,
@@ -109,7 +111,9 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
     nameRule(object, patch.name)
     dropUnknownFields(type, object, patch.request)
   } else {
-    strictDecoding(type, object, { strictErrors, request: patch.request })
+    const patchType = patch.patchType
+    const patchedJson = (): string => patchedJsonOf(type, live, { patchType, body: patch.body })
+    strictDecoding(type, object, { strictErrors, request: patch.request, patchedJson })
     namespaceRule(type, object, patch.namespace)
     nameRule(object, patch.name)
   }
@@ -119,27 +123,27 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
 /** Go's name of the struct kube's decoder reads a document's apiVersion and kind into. */
 const KIND_STRUCT = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
 
+/** What stands for each value of a Secret's data and stringData in a refusal's patched JSON. */
+const REDACTED = '<secret contents redacted>'
+
 /**
- * The end of kube's JSON and merge patcher once the patched object decodes: its strict-decoding
- * errors, the patch body's first (`strictErrors`) and then the object's unknown fields (dropped
- * here), are under Strict one 422 Invalid with an empty GroupKind and the patched object's JSON as
- * the value (`strict decoding error: json patch unknown field "[0].x", unknown field "spec.y"`),
- * under Warn one warning each, and under Ignore nothing.
+ * The patched JSON a strict-decoding refusal quotes, built again from `live` only for the refusal:
+ * the patch applied once more (the object patched first has lost its unknown fields), written in
+ * json-patch v4's key order (patchedJson.ts). Unlike kube-apiserver, which quotes a Secret's data
+ * as it is, each value of a Secret's data and stringData is REDACTED here (its keys stay): no
+ * secret value reaches an error.
  */
-function strictDecoding(type: ResourceType, object: KubeObject, against: { readonly strictErrors: readonly string[]; readonly request: WriteRequest }): void {
-  const { request } = against
-  // The value of a refusal is the patched JSON as kube's decoder read it, unknown fields and all.
-  const patched = request.fieldValidation === 'Strict' ? stringifyJson(object) : ''
-  const dropped = type.crd === undefined ? pruneBuiltinFields(object) : pruneCustomFields(object, type.crd.schema)
-  if (request.fieldValidation === 'Ignore') return
-  const errors = [...against.strictErrors, ...dropped.map((path) => `unknown field ${JSON.stringify(path)}`)]
-  if (errors.length === 0) return
-  if (request.fieldValidation === 'Warn') {
-    for (const error of errors) request.warnings.push(error)
-    return
+function patchedJsonOf(type: ResourceType, live: KubeObject, patch: { readonly patchType: 'json' | 'merge'; readonly body: string }): string {
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, fieldValidation: 'Ignore' }) as KubeMap
+  if (type.group === '' && type.kind === 'Secret') {
+    for (const field of ['data', 'stringData']) {
+      const values = result[field]
+      if (isKubeMap(values)) for (const key of Object.keys(values)) setOwn(values, key, REDACTED)
+    }
   }
-  // The value is the patched JSON before unknown fields are dropped: kube's decoder reads it as sent.
-  throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: patched, detail: `strict decoding error: ${errors.join(', ')}` }])
+  const parsed = decodePatch(patch.body, patch.patchType)
+  if (patch.patchType === 'merge') return mergePatchedJson(live as unknown as KubeMap, parsed as KubeMap, result)
+  return jsonPatchedJson(result, Array.isArray(parsed) ? (parsed as unknown[]) : [])
 }
 
 /**
@@ -175,7 +179,7 @@ export interface DocumentPatch {
    * JSON patch's `json patch unknown field "[0].x"`), under Strict and Warn, for the caller to
    * answer with the patched object's own; without it they are not collected.
    */
-  readonly strictErrors?: string[] | undefined
+  readonly strictErrors?: StrictFieldError[] | undefined
 }
 
 /**
@@ -199,10 +203,11 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch): unknown {
   try {
     if (patch.patchType === 'json') {
       // With Strict or Warn (the default) kube first decodes the body into its own operation structs.
-      const typeError = strict ? strictJsonPatchError(parsed) : undefined
+      // A list is read from its text: JSON.parse keeps the last of repeated fields, the decoder checks each.
+      const typeError = !strict ? undefined : Array.isArray(parsed) ? operationTypeError(patch.body) : strictJsonPatchError(parsed)
       if (typeError !== undefined) throw badRequest(typeError)
       if (strict && patch.strictErrors !== undefined) {
-        for (const error of strictFieldErrors(patch.body, 'operations')) patch.strictErrors.push(`json patch ${error}`)
+        for (const error of strictFieldErrors(patch.body, 'operations')) patch.strictErrors.push({ ...error, prefix: 'json patch ' })
       }
       // json-patch decodes the list (PatchDecodeError), then kube counts it.
       const operations: readonly unknown[] = Array.isArray(parsed) ? parsed : []

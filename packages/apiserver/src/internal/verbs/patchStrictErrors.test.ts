@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { strictFieldErrors } from './patchStrictErrors.js'
+import { operationTypeError, strictErrorText, strictFieldErrors as fieldErrors } from './patchStrictErrors.js'
+import type { StrictShape } from './patchStrictErrors.js'
+
+const strictFieldErrors = (body: string, shape: StrictShape): string[] => fieldErrors(body, shape).map((error) => strictErrorText(error))
 
 describe('strictFieldErrors', () => {
   it('names repeated keys of a map body by their path, as sigs.k8s.io/json does', () => {
@@ -41,5 +44,34 @@ describe('strictFieldErrors', () => {
     const deep = `${'{"a":'.repeat(9_999)}{"b":1,"b":2}${'}'.repeat(9_999)}`
     const [error] = strictFieldErrors(deep, 'map')
     expect(error).toBe(`duplicate field "${'a.'.repeat(9_999)}b"`)
+  })
+
+  it('keeps one error per kind and whole path, as the decoder does', () => {
+    // The top-level key "b.c" and the key c of b are one path.
+    expect(strictFieldErrors('{"a":{"b.c":1,"b.c":2,"b":{"c":1,"c":2}}}', 'map')).toEqual(['duplicate field "a.b.c"'])
+    // A key NUL at the top is a path of its own, not the top level.
+    expect(strictFieldErrors('{"x":1,"x":2,"\\u0000":{"x":1,"x":2}}', 'map')).toEqual(['duplicate field "x"', 'duplicate field "\\x00.x"'])
+    // Go reads an escaped lone surrogate as U+FFFD: two of them are one key.
+    expect(strictFieldErrors('{"\\ud800":1,"\\udfff":2}', 'map')).toEqual(['duplicate field "\ufffd"'])
+  })
+
+  it('quotes only a bounded prefix of a long path when asked to', () => {
+    const [error] = fieldErrors(`{"${'k'.repeat(50_000)}":{"b":1,"b":2}}`, 'map')
+    expect(error).toBeDefined()
+    if (error === undefined) return
+    expect(strictErrorText(error, 100)).toBe(`duplicate field "${'k'.repeat(100)}`)
+    expect(strictErrorText(error)).toHaveLength(50_000 + 20)
+  })
+})
+
+describe('operationTypeError', () => {
+  it('names the first type error in document order, every occurrence of a field checked', () => {
+    const prefix = 'error decoding patch: json: cannot unmarshal'
+    expect(operationTypeError('[{"op":5,"op":"add","path":"/a"}]')).toBe(`${prefix} number into Go struct field jsonPatchOp.op of type string`)
+    expect(operationTypeError('[{"path":"/a","op":true,"path":{}}]')).toBe(`${prefix} bool into Go struct field jsonPatchOp.op of type string`)
+    expect(operationTypeError('[null,{"from":-1}]')).toBe(`${prefix} number into Go struct field jsonPatchOp.from of type string`)
+    expect(operationTypeError('[{"op":"add"},"x",{"op":1}]')).toBe(`${prefix} string into Go value of type handlers.jsonPatchOp`)
+    expect(operationTypeError('[{"op":"add","value":{"op":1,"path":[]},"x":{"path":2},"path":null}]')).toBeUndefined()
+    expect(operationTypeError('[ { "\\u0070ath" : [ ] } ]')).toBe(`${prefix} array into Go struct field jsonPatchOp.path of type string`)
   })
 })

@@ -325,3 +325,16 @@ describe('the Warning headers of a patch with many strict errors', () => {
     expect(texts).toEqual(expected.map((t) => `299 - "${t.replace(/"/g, '\\"')}"`))
   })
 })
+
+describe('the warnings of a patch refused after its strict decoding', () => {
+  it('are sent with the refusal, as kube-apiserver has written them already', async () => {
+    const name = fresh()
+    await makeConfigMap(name)
+    const rv = await resourceVersion(name)
+    const answer = await patch(name, '[{"op":"replace","path":"/metadata/namespace","value":"other","x":1}]', 'json-patch')
+    expect(answer.status).toBe(400)
+    expect(answer.json().message).toBe('the namespace of the provided object does not match the namespace sent on the request')
+    expect(answer.headers.warning).toBe('299 - "json patch unknown field \\"[0].x\\""')
+    expect(await resourceVersion(name)).toBe(rv)
+  })
+})

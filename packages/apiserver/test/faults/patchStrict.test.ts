@@ -338,3 +338,35 @@ describe('the warnings of a patch refused after its strict decoding', () => {
     expect(await resourceVersion(name)).toBe(rv)
   })
 })
+
+describe('a strict error in a patch of /scale', () => {
+  const deployments = '/apis/apps/v1/namespaces/default/deployments'
+  async function makeDeployment(name: string): Promise<void> {
+    const spec = { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } }
+    const made = await raw(server(), { method: 'POST', path: deployments, body: JSON.stringify({ metadata: { name }, spec }), contentType: 'application/json' })
+    expect(made.status).toBe(201)
+  }
+  const scalePatch = (name: string, validation: string): Promise<RawResponse> =>
+    raw(server(), {
+      method: 'PATCH',
+      path: `${deployments}/${name}/scale?fieldValidation=${validation}`,
+      body: '[{"op":"replace","path":"/spec/replicas","value":3,"x":1}]',
+      contentType: 'application/json-patch+json',
+    })
+
+  it('is 422 under Strict with the patched Scale, and a warning under Warn', async () => {
+    const name = fresh()
+    await makeDeployment(name)
+    const scale = await liveObject(`${deployments}/${name}/scale`)
+    const strict = await scalePatch(name, 'Strict')
+    expect(strict.status).toBe(422)
+    const spec = { replicas: 3 }
+    const top = { ...scale, spec }
+    expect(strict.json().message).toBe(strictMessage(goJson(top, { sorted: [top, spec] }), 'strict decoding error: json patch unknown field "[0].x"'))
+    expect((await liveObject(`${deployments}/${name}/scale`)).spec).toEqual({ replicas: 1 })
+    const warn = await scalePatch(name, 'Warn')
+    expect(warn.status).toBe(200)
+    expect(warn.headers.warning).toBe('299 - "json patch unknown field \\"[0].x\\""')
+    expect((warn.json().spec as Record<string, unknown>).replicas).toBe(3)
+  })
+})

@@ -43,6 +43,22 @@ export function strictDecoding(
 }
 
 /**
+ * The strict-decoding errors of a patch body alone (a /scale patch, whose Scale has no unknown
+ * fields checked here): under Warn one warning each, under Strict a 422 Invalid as strictDecoding's,
+ * `patchedJson` called only then; nothing when there are none or under Ignore.
+ */
+export function reportStrictErrors(errors: readonly StrictFieldError[], against: { readonly request: WriteRequest; readonly patchedJson: () => string }): void {
+  const { request } = against
+  if (errors.length === 0 || request.fieldValidation === 'Ignore') return
+  if (request.fieldValidation === 'Warn') {
+    for (const [n, error] of errors.entries()) request.warnings.push(warningText(error, n))
+    return
+  }
+  const detail = `strict decoding error: ${errors.map((error) => strictErrorText(error)).join(', ')}`
+  throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: against.patchedJson(), detail }])
+}
+
+/**
  * UTF-16 units of a strict error's path quoted whole for a warning: past them the text has more
  * runes than kube's recorder writes in all (4 KiB), so it only ever shows its first 256.
  */

@@ -86,8 +86,78 @@ export function writeRequest(url: URL, route_: ResourceRoute, userAgent: string 
 
 /** The `Warning` headers of a write. */
 export function warningHeaders(request: WriteRequest): Record<string, string[]> {
-  if (request.warnings.length === 0) return {}
-  return { Warning: request.warnings.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`)}"`) }
+  const written = recordWarnings(request.warnings)
+  if (written.length === 0) return {}
+  return { Warning: written.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`)}"`) }
+}
+
+/** Runes of warning text kube-apiserver's recorder writes before it truncates (truncateAtTotalRunes). */
+const WARNING_TOTAL_RUNES = 4 * 1024
+/** Runes each warning keeps once the recorder truncates (truncateItemRunes). */
+const WARNING_ITEM_RUNES = 256
+
+/**
+ * The warning texts kube-apiserver's recorder writes for `texts`, added in order: an empty or
+ * repeated text is dropped; while the runes written stay within 4 KiB each is written whole; the
+ * first that would pass it turns truncation on, and every text recorded so far is written again cut
+ * to 256 runes; from then on each is cut to 256 runes and added until 4 KiB is reached, then none.
+ */
+export function recordWarnings(texts: readonly string[]): string[] {
+  const recorded = new Set<string>()
+  const ordered: string[] = []
+  let out: string[] = []
+  let written = 0
+  let truncating = false
+  for (const text of texts) {
+    if (text === '') continue
+    if (truncating && written >= WARNING_TOTAL_RUNES) break
+    if (recorded.has(text)) continue
+    recorded.add(text)
+    ordered.push(text)
+    let runes = runeCount(text, WARNING_TOTAL_RUNES + 1)
+    let kept = text
+    if (truncating && runes > WARNING_ITEM_RUNES) {
+      kept = firstRunes(text, WARNING_ITEM_RUNES)
+      runes = WARNING_ITEM_RUNES
+    }
+    if (truncating || written + runes <= WARNING_TOTAL_RUNES) {
+      written += runes
+      out.push(kept)
+      continue
+    }
+    truncating = true
+    written = 0
+    out = ordered.map((item) => {
+      const cut = firstRunes(item, WARNING_ITEM_RUNES)
+      written += runeCount(cut, WARNING_ITEM_RUNES)
+      return cut
+    })
+  }
+  return out
+}
+
+/** The code points of `text`, counted up to `atMost` (a lone surrogate is one, as Go's U+FFFD). */
+function runeCount(text: string, atMost: number): number {
+  let count = 0
+  for (let i = 0; i < text.length && count < atMost; i = nextRune(text, i)) count++
+  return count
+}
+
+/** The first `count` code points of `text`. */
+function firstRunes(text: string, count: number): string {
+  let end = 0
+  for (let taken = 0; end < text.length && taken < count; taken++) end = nextRune(text, end)
+  return text.slice(0, end)
+}
+
+/** The index after the code point at `i`. */
+function nextRune(text: string, i: number): number {
+  const c = text.charCodeAt(i)
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1)
+    if (d >= 0xdc00 && d <= 0xdfff) return i + 2
+  }
+  return i + 1
 }
 
 /** An integer query parameter; 400 when it is not one. */

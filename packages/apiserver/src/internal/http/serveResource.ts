@@ -183,7 +183,12 @@ export async function serveResource(context: HandlerContext, exchange: Exchange)
       const force = boolParam(url, 'force')
       const answer = await admitWrite(context, { type, subresource: subresource ?? '', namespace: ns, user: exchange.user, request }, (req) =>
         patchObject(cluster, type, { patchType, body, namespace: ns, name, subresource, force, request: req }),
-      )
+      ).catch((err: unknown) => {
+        // kube's recorder has written its warnings to the response already: a later refusal keeps them.
+        const { Warning } = warningHeaders(request)
+        if (Warning !== undefined) exchange.response.setHeader('Warning', Warning)
+        throw err
+      })
       send({ code: answer.code, body: answer.body, headers: warningHeaders(request) })
       return
     }

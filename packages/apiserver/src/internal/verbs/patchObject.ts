@@ -1,12 +1,17 @@
 // PATCH of an object (SPEC.md §8.4) and server-side apply (SPEC.md §10.1): the patch is applied to the
 // live JSON, then the result goes through the update pipeline.
 import { isKubeMap } from '@gitops-sdk/core'
-import type { KubeMap, KubeObject } from '@gitops-sdk/core'
+import type { KubeMap, KubeObject, KubeValue } from '@gitops-sdk/core'
 import type { Cluster } from '../state/cluster.js'
 import { applyObject as engineApply, SsaError, strategicMergePatch } from './fieldManager.js'
 import type { TypeSchema } from './fieldManager.js'
 import { timestamp } from '../state/objects.js'
 import { jsonPatch, mergePatch, PatchDecodeError, PatchError, PatchTooDeepError, strictJsonPatchError } from './patch.js'
+import { operationTypeError, strictFieldErrors } from './patchStrictErrors.js'
+import { strictDecoding } from './patchStrictDecoding.js'
+import type { StrictFieldError } from './patchStrictErrors.js'
+import { setOwn } from '../../ssa/ownKeys.js'
+import { jsonPatchedJson, mergePatchedJson } from './patchedJson.js'
 import type { ResourceType } from '../state/registry.js'
 import { apiVersionOf } from '../state/registry.js'
 import { engineReset, engineSchema } from '../rules/schemas.js'
@@ -20,6 +25,7 @@ import { replaceObject } from './replaceObject.js'
 import { parseApplyPatch } from './applyPatchBody.js'
 import { bodyTooDeep } from '../http/jsonDepth.js'
 import { jsonKind } from '../rules/jsonKind.js'
+import { marshalJson } from '@gitops-sdk/core/go'
 import { cloneJson, stringifyJson } from '../../ssa/deepJson.js'
 
 /** The PATCH content types the server accepts. */
@@ -74,7 +80,20 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (patch.patchType === 'strategic' && type.crd !== undefined) throw unsupportedPatch(type)
   const live = cluster.store.get(type, patch.namespace, patch.name)
   if (live === undefined) throw notFound(groupResource(type), patch.name)
-  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, schema: engineSchema(type), fieldValidation: patch.request.fieldValidation })
+  const strictErrors: StrictFieldError[] = []
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, {
+    patchType: patch.patchType,
+    body: patch.body,
+    schema: engineSchema(type),
+    fieldValidation: patch.request.fieldValidation,
+    strictErrors: patch.patchType === 'strategic' ? undefined : strictErrors,
+  })
+  if (!isKubeMap(result) && result !== null) {
+    // The patched JSON goes to kube's decoder, which first reads its apiVersion and kind into a
+    // struct: Invalid with an empty GroupKind, the patched JSON as the value.
+    const detail = `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKind(result)} into Go value of type ${KIND_STRUCT}`
+    throw invalid({ group: '', kind: '' }, '', [{ type: 'Invalid', field: 'patch', value: marshalJson(result as KubeValue), detail }])
+  }
   if (!isKubeMap(result) || !isKubeMap(result.metadata)) {
     throw invalid({ group: type.group, kind: type.kind }, patch.name, [{ type: 'Invalid', field: 'patch', value: patch.body, detail: 'the patch yields no object' }])
   }
@@ -87,10 +106,44 @@ export function patchObject(cluster: Cluster, type: ResourceType, patch: PatchRe
   if (object.apiVersion !== apiVersionOf(type) || object.kind !== type.kind) {
     throw badRequest(`the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type)})`)
   }
-  namespaceRule(type, object, patch.namespace)
-  nameRule(object, patch.name)
-  dropUnknownFields(type, object, patch.request)
+  if (patch.patchType === 'strategic') {
+    namespaceRule(type, object, patch.namespace)
+    nameRule(object, patch.name)
+    dropUnknownFields(type, object, patch.request)
+  } else {
+    const patchType = patch.patchType
+    const patchedJson = (): string => patchedJsonOf(type, live, { patchType, body: patch.body })
+    strictDecoding(type, object, { strictErrors, request: patch.request, patchedJson })
+    namespaceRule(type, object, patch.namespace)
+    nameRule(object, patch.name)
+  }
   return replaceObject(cluster, type, { live, incoming: object, request: patch.request, options: { subresource: patch.subresource, requireResourceVersion: false } })
+}
+
+/** Go's name of the struct kube's decoder reads a document's apiVersion and kind into. */
+const KIND_STRUCT = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }'
+
+/** What stands for each value of a Secret's data and stringData in a refusal's patched JSON. */
+const REDACTED = '<secret contents redacted>'
+
+/**
+ * The patched JSON a strict-decoding refusal quotes, built again from `live` only for the refusal:
+ * the patch applied once more (the object patched first has lost its unknown fields), written in
+ * json-patch v4's key order (patchedJson.ts). Unlike kube-apiserver, which quotes a Secret's data
+ * as it is, each value of a Secret's data and stringData is REDACTED here (its keys stay): no
+ * secret value reaches an error.
+ */
+function patchedJsonOf(type: ResourceType, live: KubeObject, patch: { readonly patchType: 'json' | 'merge'; readonly body: string }): string {
+  const result = patchDocument(cloneJson(live) as unknown as KubeMap, { patchType: patch.patchType, body: patch.body, fieldValidation: 'Ignore' }) as KubeMap
+  if (type.group === '' && type.kind === 'Secret') {
+    for (const field of ['data', 'stringData']) {
+      const values = result[field]
+      if (isKubeMap(values)) for (const key of Object.keys(values)) setOwn(values, key, REDACTED)
+    }
+  }
+  const parsed = decodePatch(patch.body, patch.patchType)
+  if (patch.patchType === 'merge') return mergePatchedJson(live as unknown as KubeMap, parsed as KubeMap, result)
+  return jsonPatchedJson(result, Array.isArray(parsed) ? (parsed as unknown[]) : [])
 }
 
 /**
@@ -121,23 +174,47 @@ export interface DocumentPatch {
   readonly schema?: TypeSchema | undefined
   /** The request's fieldValidation (default Warn): Strict and Warn decode a JSON patch's operations strictly first. */
   readonly fieldValidation?: WriteRequest['fieldValidation'] | undefined
+  /**
+   * Where the strict-decoding errors of a JSON or merge patch's body go (`duplicate field "a"`, a
+   * JSON patch's `json patch unknown field "[0].x"`), under Strict and Warn, for the caller to
+   * answer with the patched object's own; without it they are not collected.
+   */
+  readonly strictErrors?: StrictFieldError[] | undefined
 }
+
+/**
+ * The most operations kube-apiserver takes in one JSON patch (its handler's maxJSONPatchOperations);
+ * more is 413 RequestEntityTooLarge, before any operation is applied.
+ */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000
 
 /**
  * `target` (which it may change) with `patch` applied, failing as kube-apiserver's patchers do: 400
  * for a body that is no JSON or does not decode as its patch type (a JSON patch: no list, or an
- * operation of the wrong shape, in the words of the decoder `fieldValidation` picks); kube's
+ * operation of the wrong shape, in the words of the decoder `fieldValidation` picks; a merge patch:
+ * no object, see mergePatchOf); 413 for a JSON patch of more than MAX_JSON_PATCH_OPERATIONS; kube's
  * generic 422 (no causes) for a JSON patch operation or a strategic list of lists that does not
- * apply; 422 with a cause when the result would nest past MAX_JSON_DEPTH. A JSON null is a patch
- * that changes nothing.
+ * apply; 422 with a cause when the result would nest past MAX_JSON_DEPTH. A JSON null is a JSON or
+ * strategic patch that changes nothing.
  */
 export function patchDocument(target: KubeMap, patch: DocumentPatch): unknown {
   const parsed = decodePatch(patch.body, patch.patchType)
+  const strict = (patch.fieldValidation ?? 'Warn') !== 'Ignore'
   try {
     if (patch.patchType === 'json') {
       // With Strict or Warn (the default) kube first decodes the body into its own operation structs.
-      const strict = (patch.fieldValidation ?? 'Warn') === 'Ignore' ? undefined : strictJsonPatchError(parsed)
-      if (strict !== undefined) throw badRequest(strict)
+      // A list is read from its text: JSON.parse keeps the last of repeated fields, the decoder checks each.
+      const typeError = !strict ? undefined : Array.isArray(parsed) ? operationTypeError(patch.body) : strictJsonPatchError(parsed)
+      if (typeError !== undefined) throw badRequest(typeError)
+      if (strict && patch.strictErrors !== undefined) {
+        for (const error of strictFieldErrors(patch.body, 'operations')) patch.strictErrors.push({ ...error, prefix: 'json patch ' })
+      }
+      // json-patch decodes the list (PatchDecodeError), then kube counts it.
+      const operations: readonly unknown[] = Array.isArray(parsed) ? parsed : []
+      const count = operations.length
+      if (count > MAX_JSON_PATCH_OPERATIONS && operations.every((op) => op === null || isKubeMap(op))) {
+        throw entityTooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${count}`)
+      }
       return jsonPatch(target, parsed as KubeMap)
     }
     if (patch.patchType === 'strategic') {
@@ -146,9 +223,10 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch): unknown {
       if (parsed === null) return target
       if (!isKubeMap(parsed)) throw badRequest(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type map[string]interface {}`)
       if (patch.schema !== undefined) return strategicMergePatch(target, parsed, patch.schema)
+      return mergePatch(target, parsed)
     }
-    if (!isKubeMap(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}')
-    return mergePatch(target, parsed)
+    if (strict && patch.strictErrors !== undefined && isKubeMap(parsed)) patch.strictErrors.push(...strictFieldErrors(patch.body, 'map'))
+    return mergePatchOf(target, parsed, strict)
   } catch (err) {
     if (err instanceof StatusError) throw err
     if (err instanceof PatchTooDeepError) {
@@ -168,6 +246,54 @@ export function patchDocument(target: KubeMap, patch: DocumentPatch): unknown {
     if (status !== undefined) throw status
     throw err
   }
+}
+
+/** kube's NewRequestEntityTooLargeError: 413 with `Request entity too large: ` first. */
+function entityTooLarge(message: string): StatusError {
+  return new StatusError({ code: 413, reason: 'RequestEntityTooLarge', message: `Request entity too large: ${message}` })
+}
+
+/**
+ * A merge patch as kube-apiserver applies one. Under Strict or Warn its body is first decoded into a
+ * map: anything but an object or null is 400 `error decoding patch: json: cannot unmarshal <kind>
+ * into Go value of type map[string]interface {}`. json-patch's MergePatch then answers null, a
+ * string, a number or a bool with ErrBadJSONPatch (400 `Invalid JSON Patch`), and an array (reached
+ * only under Ignore) replaces the whole document, nulls dropped from its objects.
+ */
+function mergePatchOf(target: KubeMap, parsed: unknown, strict: boolean): unknown {
+  if (isKubeMap(parsed)) return mergePatch(target, parsed)
+  if (strict && parsed !== null) throw badRequest(`error decoding patch: json: cannot unmarshal ${jsonKind(parsed)} into Go value of type map[string]interface {}`)
+  if (!Array.isArray(parsed)) throw badRequest('Invalid JSON Patch')
+  return withoutNullFields(parsed as KubeValue[])
+}
+
+/** A copy of `list` without the null fields of any object in it, at any depth (an explicit stack). */
+function withoutNullFields(list: readonly KubeValue[]): KubeValue[] {
+  const root: KubeValue[] = []
+  const pending: [KubeValue[] | KubeMap, readonly KubeValue[] | KubeMap][] = [[root, list]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [out, source] = next
+    const copy = (value: KubeValue): KubeValue => {
+      if (Array.isArray(value)) {
+        const made: KubeValue[] = []
+        pending.push([made, value])
+        return made
+      }
+      if (isKubeMap(value)) {
+        const made: KubeMap = {}
+        pending.push([made, value])
+        return made
+      }
+      return value
+    }
+    if (Array.isArray(source)) for (const item of source as readonly KubeValue[]) (out as KubeValue[]).push(copy(item))
+    else {
+      for (const [key, value] of Object.entries(source)) {
+        if (value !== null) setOwn(out as KubeMap, key, copy(value))
+      }
+    }
+  }
+  return root
 }
 
 /** The StatusError an engine error carries. */

@@ -11,6 +11,9 @@ import type { WriteRequest } from './writes.js'
 import { groupResource } from './writes.js'
 import { replaceObject } from './replaceObject.js'
 import { cloneJson } from '../../ssa/deepJson.js'
+import type { StrictFieldError } from './patchStrictErrors.js'
+import { reportStrictErrors } from './patchStrictDecoding.js'
+import { jsonPatchedJson, mergePatchedJson } from './patchedJson.js'
 
 function selectorText(object: KubeObject): string | undefined {
   const selector = valueAt(object, 'spec.selector')
@@ -54,7 +57,20 @@ export function plannedScale(
     // An apply to /scale is merged like a merge patch: Scale has no lists, and its one field is
     // owned through the parent's managedFields.
     const patchType = change.patchType === 'apply' ? 'merge' : change.patchType
-    next = patchDocument(current, { patchType, body: String(change.body), fieldValidation: change.request.fieldValidation })
+    const body = String(change.body)
+    // A JSON or merge patch's body is decoded strictly, as for the object itself.
+    const strictErrors: StrictFieldError[] = []
+    const before = cloneJson(current)
+    const patched = patchDocument(current, { patchType, body, fieldValidation: change.request.fieldValidation, strictErrors: patchType === change.patchType ? strictErrors : undefined })
+    reportStrictErrors(strictErrors, {
+      request: change.request,
+      patchedJson: () => {
+        const parsed: unknown = JSON.parse(body)
+        if (patchType === 'json') return jsonPatchedJson(patched as KubeMap, Array.isArray(parsed) ? (parsed as unknown[]) : [])
+        return mergePatchedJson(before, parsed as KubeMap, patched as KubeMap)
+      },
+    })
+    next = patched
   }
   if (!isKubeMap(next) || !isKubeMap(next.spec) || typeof next.spec.replicas !== 'number') throw badRequest('Scale.spec.replicas must be a number')
   const rv = isKubeMap(next.metadata) ? next.metadata.resourceVersion : undefined

@@ -76,17 +76,36 @@ function compile(expression: string): Program | Error {
   return program
 }
 
-/** A JSON value as Kubernetes' CEL sees an object: integers are CEL ints, maps have no prototype. */
+/**
+ * A JSON value as Kubernetes' CEL sees an object: integers are CEL ints, maps have no prototype.
+ * Built on an explicit work list, not by recursion: a body may nest 10,000 levels (kube's bound),
+ * past Node's native stack, and this runs before the conditions' own error handling.
+ */
 function toCel(value: KubeValue | undefined): unknown {
-  if (value === undefined) return null
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value)
-  if (Array.isArray(value)) return value.map(toCel)
-  if (isKubeMap(value)) {
-    const out = Object.create(null) as Record<string, unknown>
-    for (const [k, v] of Object.entries(value)) out[k] = toCel(v)
-    return out
+  const scalar = (v: KubeValue | undefined): unknown =>
+    v === undefined ? null : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : v
+  if (!Array.isArray(value) && (value === undefined || !isKubeMap(value))) return scalar(value)
+  const root: { value: unknown } = { value: undefined }
+  const work: { readonly from: KubeValue; readonly put: (converted: unknown) => void }[] = [{ from: value, put: (c) => (root.value = c) }]
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    const { from } = item
+    if (Array.isArray(from)) {
+      const out: unknown[] = new Array<unknown>(from.length)
+      item.put(out)
+      from.forEach((v: KubeValue, i: number) => {
+        if (Array.isArray(v) || isKubeMap(v)) work.push({ from: v, put: (c) => (out[i] = c) })
+        else out[i] = scalar(v)
+      })
+    } else if (isKubeMap(from)) {
+      const out = Object.create(null) as Record<string, unknown>
+      item.put(out)
+      for (const [k, v] of Object.entries(from)) {
+        if (Array.isArray(v) || isKubeMap(v)) work.push({ from: v, put: (c) => (out[k] = c) })
+        else out[k] = scalar(v)
+      }
+    } else item.put(scalar(from))
   }
-  return value
+  return root.value
 }
 
 /** One webhook's conditions and failure policy. */

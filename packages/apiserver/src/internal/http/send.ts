@@ -3,6 +3,7 @@
 import type { ServerResponse } from 'node:http'
 import { isKubeMap } from '@gitops-sdk/core'
 import type { StatusError } from '../../status.js'
+import { internalError } from '../../status.js'
 import { EncodeError } from '../protobuf/encode.js'
 import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/envelope.js'
 import type { Media } from './negotiate.js'
@@ -73,7 +74,19 @@ export function reply(response: ServerResponse, media: Media, answer: { code: nu
  */
 export function sendError(response: ServerResponse, err: StatusError, accept?: string): void {
   const media = negotiate(accept, { resource: false })?.media ?? 'json'
-  reply(response, media, { code: err.code, body: err.body(), headers: err.headers })
+  try {
+    reply(response, media, { code: err.code, body: err.body(), headers: err.headers })
+  } catch (failure) {
+    // A Status too large to serialise (a string past V8's length bound) must not take the server
+    // down: it is answered as a small typed 500 naming what failed.
+    if (response.headersSent) {
+      response.end()
+      return
+    }
+    const reason = failure instanceof Error ? failure.message : String(failure)
+    const fallback = internalError(`the ${err.code} answer to this request could not be serialised: ${reason}`)
+    send(response, { code: fallback.code, body: fallback.body() })
+  }
 }
 
 /** Whether the Accept header allows JSON (or YAML, which the server answers as JSON). */

@@ -35,7 +35,7 @@ describe('evaluateMatchConditions', () => {
   it('converts an object nested 9,990 levels (within kube bound of 10,000) without native recursion', () => {
     let deep: Record<string, unknown> = { leaf: 7 }
     for (let i = 0; i < 9990; i++) deep = { a: deep, n: [i, 'x', [true]] }
-    const object = { metadata: { name: 'deep' }, spec: deep } as Record<string, never>
+    const object = { metadata: { name: 'deep' }, spec: deep } as unknown as Record<string, never>
     expect(evaluateMatchConditions({ conditions: [{ name: 'd', expression: "object.metadata.name == 'deep' && object.spec.n[0] == 9989 && object.spec.a.n[2][0]" }], failurePolicy: 'Ignore' }, { ...input, object })).toEqual({ matches: true })
   })
 })

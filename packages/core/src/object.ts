@@ -295,8 +295,9 @@ interface EqualFrame {
  */
 function equalIteratively(a: object, b: object): boolean {
   const frames: EqualFrame[] = []
-  // The pairs open on `frames`: each `a` with the `b`s it is being compared with.
-  const open = new Map<object, object[]>()
+  // The pairs open on `frames`: each `a` with the `b`s it is being compared with (a set: a pair open
+  // twice is the cycle below, and a self-holding `a` met against a long chain stays constant-time).
+  const open = new Map<object, Set<object>>()
   /** false when the pair differs by what is seen before its contents, else true (with a frame pushed). */
   const enter = (x: object, y: object): boolean => {
     let keys: readonly string[] | undefined
@@ -307,17 +308,17 @@ function equalIteratively(a: object, b: object): boolean {
       keys = Object.keys(x)
     }
     const with_ = open.get(x)
-    if (with_?.includes(y) === true) throw new RangeError('deepEqual: the values hold themselves (a cycle) and agree all the way round; the comparison would never end')
-    if (with_ === undefined) open.set(x, [y])
-    else with_.push(y)
+    if (with_?.has(y) === true) throw new RangeError('deepEqual: the values hold themselves (a cycle) and agree all the way round; the comparison would never end')
+    if (with_ === undefined) open.set(x, new Set([y]))
+    else with_.add(y)
     frames.push({ a: x as Readonly<Record<string, unknown>>, b: y as Readonly<Record<string, unknown>>, keys, next: 0, count: 0 })
     return true
   }
   const leave = (frame: EqualFrame): void => {
     frames.pop()
-    const with_ = open.get(frame.a) as object[]
-    if (with_.length === 1) open.delete(frame.a)
-    else with_.pop()
+    const with_ = open.get(frame.a) as Set<object>
+    if (with_.size === 1) open.delete(frame.a)
+    else with_.delete(frame.b)
   }
   if (!enter(a, b)) return false
   while (frames.length > 0) {

@@ -88,7 +88,27 @@ export function writeRequest(url: URL, route_: ResourceRoute, userAgent: string 
 export function warningHeaders(request: WriteRequest): Record<string, string[]> {
   const written = recordWarnings(request.warnings)
   if (written.length === 0) return {}
-  return { Warning: written.map((w) => `299 - "${w.replace(/["\\]/g, (c) => `\\${c}`)}"`) }
+  return { Warning: written.map((w) => `299 - "${headerText(w.replace(/["\\]/g, (c) => `\\${c}`))}"`) }
+}
+
+/**
+ * A warning's text in ASCII: a character past `~` is escaped as Go's `%+q` escapes it (`\u20ac`,
+ * `\U0001f600`) and a control character as `\xNN`. kube-apiserver writes the UTF-8 bytes, but this
+ * server's transports do not agree on a header's encoding (node's HTTP/1.1 refuses a character past
+ * U+00FF, which turned a stored write into a 500; its TLS and HTTP/2 paths write UTF-8), so the text
+ * stays ASCII and reads the same on all of them.
+ */
+function headerText(text: string): string {
+  let out = ''
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0
+    if (code >= 0x20 && code < 0x7f) out += char
+    else if (code === 0x09) out += char
+    else if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`
+    else if (code <= 0xffff) out += `\\u${code.toString(16).padStart(4, '0')}`
+    else out += `\\U${code.toString(16).padStart(8, '0')}`
+  }
+  return out
 }
 
 /** Runes of warning text kube-apiserver's recorder writes before it truncates (truncateAtTotalRunes). */

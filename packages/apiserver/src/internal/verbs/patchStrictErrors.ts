@@ -4,6 +4,7 @@
 // and, in an operation, every key other than op, path, from and value. JSON.parse keeps the last of
 // repeated keys, so the body's text is read here, once, left to right with an explicit stack.
 import { quote } from '@gitops-sdk/core/go'
+import { scalarEnd, stringEnd } from '../rules/crdSchema/orderedJson.js'
 
 /** What the body decodes into: kube's list of JSON patch operation structs, or a map. */
 export type StrictShape = 'operations' | 'map'
@@ -110,18 +111,6 @@ function readKey(into: Collector, container: Container, key: string): void {
   container.expectKey = false
 }
 
-/** The index one past the closing quote of the string whose opening quote is at `start`. */
-function stringEnd(body: string, start: number): number {
-  let i = start + 1
-  while (i < body.length) {
-    const c = body.charCodeAt(i)
-    if (c === 0x5c /* \ */) i += 2
-    else if (c === 0x22 /* " */) return i + 1
-    else i++
-  }
-  return i
-}
-
 /**
  * The strict-decoding errors of `body` (a text JSON.parse accepts, whose shape decodes into `shape`
  * without a type error), as kube's decoder words them, in document order, without repeats and at
@@ -163,7 +152,7 @@ export function strictFieldErrors(body: string, shape: StrictShape): StrictField
     }
     // A number or literal: skip to its end.
     if (top?.object === false) top.index++
-    while (i + 1 < length && !' \n\r\t,]}'.includes(body.charAt(i + 1))) i++
+    i = scalarEnd(body, i) - 1
   }
   return into.errors
 }
@@ -230,7 +219,7 @@ export function operationTypeError(body: string): string | undefined {
       i = end - 1
       continue
     }
-    while (i + 1 < length && !' \n\r\t,]}:'.includes(body.charAt(i + 1))) i++
+    i = scalarEnd(body, i) - 1
   }
   return undefined
 }

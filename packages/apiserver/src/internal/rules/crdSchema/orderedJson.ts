@@ -18,7 +18,7 @@ interface Open {
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
 
 /** The end of the JSON string starting at `start` (its opening quote), past its closing quote. */
-function stringEnd(text: string, start: number): number {
+export function stringEnd(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (c === 0x5c) i++
@@ -28,7 +28,7 @@ function stringEnd(text: string, start: number): number {
 }
 
 /** The end of the number or literal starting at `start`. */
-function scalarEnd(text: string, start: number): number {
+export function scalarEnd(text: string, start: number): number {
   let i = start
   while (i < text.length) {
     const c = text.charCodeAt(i)
